@@ -1,0 +1,116 @@
+// The database schema as an ordered list of migrations, keyed on `PRAGMA user_version`.
+// A migration is never edited once released: add a new one at the end. Each runs inside the
+// transaction that opens the store, so a failed migration leaves the previous version intact.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'context, tasks, phases, task events, sessions, checkpoints',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      CREATE TABLE context_versions (
+        version    INTEGER PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        actor      TEXT NOT NULL,
+        summary    TEXT NOT NULL,
+        data       TEXT NOT NULL            -- JSON ProjectContext
+      );
+
+      CREATE TABLE phases (
+        id         TEXT PRIMARY KEY,
+        key        TEXT UNIQUE,             -- stable key from a plan ("plan.md#1")
+        title      TEXT NOT NULL,
+        number     TEXT,                    -- "1", "2.1" when the heading was numbered
+        position   INTEGER NOT NULL,
+        source     TEXT                     -- the plan file it came from
+      );
+
+      CREATE TABLE tasks (
+        id            TEXT PRIMARY KEY,
+        key           TEXT UNIQUE,          -- stable key from a plan; NULL for tasks made by hand
+        seq           INTEGER NOT NULL,     -- creation order, the last tie-breaker
+        title         TEXT NOT NULL,
+        description   TEXT NOT NULL DEFAULT '',
+        status        TEXT NOT NULL,
+        priority      INTEGER NOT NULL,     -- 0 critical, 1 high, 2 normal, 3 low
+        progress      INTEGER NOT NULL DEFAULT 0,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        max_attempts  INTEGER NOT NULL DEFAULT 3,
+        deadline      INTEGER,              -- epoch ms
+        capabilities  TEXT NOT NULL DEFAULT '[]',
+        action        TEXT,                 -- JSON TaskAction
+        result        TEXT,
+        error         TEXT,
+        phase_id      TEXT REFERENCES phases(id) ON DELETE SET NULL,
+        parent_id     TEXT REFERENCES tasks(id) ON DELETE SET NULL,
+        number        TEXT,                 -- "1.1" when numbered in its plan
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        started_at    INTEGER,
+        completed_at  INTEGER
+      );
+      CREATE INDEX tasks_by_order ON tasks(status, priority, deadline, seq);
+      CREATE INDEX tasks_by_phase ON tasks(phase_id);
+
+      CREATE TABLE task_deps (
+        task_id    TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        depends_on TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        PRIMARY KEY (task_id, depends_on)
+      ) WITHOUT ROWID;
+      CREATE INDEX task_deps_by_target ON task_deps(depends_on);
+
+      CREATE TABLE task_events (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        task_id  TEXT NOT NULL,
+        at       INTEGER NOT NULL,
+        actor    TEXT NOT NULL,
+        kind     TEXT NOT NULL,             -- created, updated, status, progress, deleted
+        detail   TEXT NOT NULL DEFAULT '{}' -- JSON
+      );
+      CREATE INDEX task_events_by_task ON task_events(task_id, id);
+      CREATE INDEX task_events_by_time ON task_events(at);
+
+      CREATE TABLE sessions (
+        id              TEXT PRIMARY KEY,
+        name            TEXT NOT NULL,
+        status          TEXT NOT NULL,      -- created, running, paused, interrupted, failed, completed
+        created_at      INTEGER NOT NULL,
+        started_at      INTEGER,
+        updated_at      INTEGER NOT NULL,
+        heartbeat_at    INTEGER,
+        ended_at        INTEGER,
+        running_ms      INTEGER NOT NULL DEFAULT 0,
+        current_task_id TEXT,
+        error           TEXT,
+        note            TEXT
+      );
+
+      CREATE TABLE session_tasks (
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        task_id    TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+        PRIMARY KEY (session_id, task_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX session_tasks_by_task ON session_tasks(task_id);
+
+      CREATE TABLE checkpoints (
+        id              TEXT PRIMARY KEY,
+        session_id      TEXT REFERENCES sessions(id) ON DELETE SET NULL,
+        created_at      INTEGER NOT NULL,
+        trigger         TEXT NOT NULL,      -- manual, every-n-tasks, pause, before-risky-action, before-restore
+        note            TEXT NOT NULL DEFAULT '',
+        context_version INTEGER,
+        state           TEXT NOT NULL       -- JSON CheckpointState
+      );
+      CREATE INDEX checkpoints_by_session ON checkpoints(session_id, created_at);
+    `,
+  },
+];
+
+export const latestSchemaVersion = migrations[migrations.length - 1].version;

@@ -1,0 +1,66 @@
+// The store's public shape, as the managers (context, tasks, sessions …) see it.
+import type { Event } from '../events';
+
+export type SqlValue = number | string | Uint8Array | null;
+export type Row = Record<string, SqlValue>;
+
+export interface StoreReader {
+  all<T = Row>(sql: string, params?: readonly SqlValue[]): T[];
+  get<T = Row>(sql: string, params?: readonly SqlValue[]): T | undefined;
+}
+
+export interface StoreWriter extends StoreReader {
+  /** Runs one data-changing statement. It must be deterministic: no `random()`, no `'now'`. */
+  run(sql: string, params?: readonly SqlValue[]): { changes: number };
+}
+
+/** Who made a change: shown in event logs and used to break ties. */
+export type Actor = 'user' | 'executor' | 'agent' | 'system';
+
+export interface StoreChange {
+  /** Tables touched by the change. */
+  tables: ReadonlySet<string>;
+  actor: Actor;
+}
+
+export interface StoreHealth {
+  readOnly: boolean;
+  /** Why the store is read-only, in words for the user. */
+  readOnlyReason?: string;
+  /** What opening had to repair, in words for the user; empty when the open was clean. */
+  recovery: string[];
+  journalRecords: number;
+  journalBytes: number;
+  lastSnapshotAt?: number;
+}
+
+export interface Store extends StoreReader {
+  readonly folder: string;
+  readonly readOnly: boolean;
+  /**
+   * Runs `fn` in one SQL transaction. The statements it ran become one journal record, and the
+   * promise resolves only once that record is on disk (fdatasync). If `fn` throws, the transaction
+   * is rolled back, nothing is recorded and the promise rejects with that error.
+   */
+  write<R>(fn: (w: StoreWriter) => R, actor?: Actor): Promise<R>;
+  readonly onDidChange: Event<StoreChange>;
+  health(): StoreHealth;
+  /** Writes a snapshot and truncates the journal. */
+  compact(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class ReadOnlyStoreError extends Error {
+  constructor(reason: string) {
+    super(`Continuum's store is read-only: ${reason}`);
+    this.name = 'ReadOnlyStoreError';
+  }
+}
+
+/** A problem the user must act on; `message` says what to do. */
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
