@@ -1,0 +1,108 @@
+// sql.js behind a small wrapper: a cache of prepared statements, typed rows, and the two sql.js
+// quirks handled in one place — `export()` frees every prepared statement and reopens the
+// connection (which resets per-connection pragmas), and the WebAssembly module loads once.
+import * as fs from 'fs';
+import * as path from 'path';
+import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
+import type { SqlValue } from './types';
+
+let sqlJs: Promise<SqlJsStatic> | undefined;
+
+/** Loads sql.js once. The wasm file sits beside the bundle (dist/) or in node_modules when unbundled. */
+export function loadSqlJs(): Promise<SqlJsStatic> {
+  sqlJs ??= initSqlJs({ wasmBinary: readWasm() as unknown as ArrayBuffer });
+  return sqlJs;
+}
+
+function readWasm(): Uint8Array {
+  const beside = path.join(__dirname, 'sql-wasm.wasm');
+  return fs.readFileSync(fs.existsSync(beside) ? beside : require.resolve('sql.js/dist/sql-wasm.wasm'));
+}
+
+export class SqliteDatabase {
+  private statements = new Map<string, Statement>();
+
+  private constructor(private db: Database) {
+    this.configure();
+  }
+
+  static async open(bytes?: Uint8Array): Promise<SqliteDatabase> {
+    const SQL = await loadSqlJs();
+    return new SqliteDatabase(new SQL.Database(bytes));
+  }
+
+  all<T>(sql: string, params: readonly SqlValue[] = []): T[] {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.bind(params as SqlValue[]);
+      const rows: T[] = [];
+      while (stmt.step()) rows.push(stmt.getAsObject() as T);
+      return rows;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  get<T>(sql: string, params: readonly SqlValue[] = []): T | undefined {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.bind(params as SqlValue[]);
+      return stmt.step() ? (stmt.getAsObject() as T) : undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): number {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.run(params as SqlValue[]);
+    } finally {
+      stmt.reset();
+    }
+    return this.db.getRowsModified();
+  }
+
+  /** Runs a script of several statements (migrations). */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  get userVersion(): number {
+    return Number(this.db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
+  }
+
+
+  /** 'ok', or the problems SQLite found. */
+  integrityCheck(): string {
+    const rows = this.db.exec('PRAGMA integrity_check')[0]?.values ?? [];
+    return rows.map(r => String(r[0])).join('; ') || 'no answer';
+  }
+
+  /** The whole database as bytes. Invalidates cached statements and reapplies pragmas (sql.js reopens). */
+  export(): Uint8Array {
+    this.statements.clear(); // export() has already freed them
+    const bytes = this.db.export();
+    this.configure();
+    return bytes;
+  }
+
+  close(): void {
+    this.statements.clear();
+    this.db.close();
+  }
+
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear(); // sql.js frees them with the db
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  private configure(): void {
+    this.db.exec('PRAGMA foreign_keys = ON');
+  }
+}

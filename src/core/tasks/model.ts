@@ -1,0 +1,48 @@
+// The task model as the rest of Continuum sees it.
+
+export const taskStatuses = ['pending', 'running', 'done', 'failed', 'blocked', 'skipped', 'cancelled'] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+
+/** In order of urgency; stored as its index (0 = critical). */
+export const priorities = ['critical', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof priorities)[number];
+
+/** What a task does when the executor runs it. More kinds (vscodeTask, lm) come with the executor. */
+export type TaskAction =
+  | { kind: 'shell'; command: string; args?: string[]; shell?: boolean; cwd?: string; timeoutMs?: number; verify?: string; rerunnable?: boolean }
+  | { kind: 'manual'; verify?: string };
+
+export interface Task {
+  id: string;
+  /** Stable key of a task imported from a plan; re-import updates the task with the same key. */
+  key?: string;
+  title: string;
+  description: string;
+  status: TaskStatus;
+  priority: Priority;
+  progress: number;
+  attempts: number;
+  maxAttempts: number;
+  deadline?: number;
+  capabilities: string[];
+  action?: TaskAction;
+  result?: string;
+  error?: string;
+  phaseId?: string;
+  parentId?: string;
+  number?: string;
+  dependsOn: string[];
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  completedAt?: number;
+}
+
+export interface Phase {
+  id: string;
+  key?: string;
+  title: string;
+  number?: string;
+  position: number;
+  source?: string;
+}

@@ -1,0 +1,314 @@
+import * as assert from 'assert';
+import { openStore, type OpenStoreOptions } from '../../../src/core/store/store';
+import { decodeJournal } from '../../../src/core/store/records';
+import type { Migration } from '../../../src/core/store/schema';
+import { ReadOnlyStoreError, StoreError, type Store } from '../../../src/core/store/types';
+import type { HeldLock, LockOwner, LockPort } from '../../../src/core/ports';
+import { MemoryFileSystem } from '../fakes/memoryFileSystem';
+import { FakeClock } from '../fakes/fakeClock';
+
+const folder = '/store';
+const kv: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
+
+function options(fs: MemoryFileSystem, extra: Partial<OpenStoreOptions> = {}): OpenStoreOptions {
+  return { folder, fs, migrations: kv, idleCompactMs: 0, clock: new FakeClock(), ...extra };
+}
+
+function put(store: Store, k: string, v: string): Promise<void> {
+  return store.write(w => {
+    w.run('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)', [k, v]);
+  });
+}
+
+function value(store: Store, k: string): string | undefined {
+  return store.get<{ v: string }>('SELECT v FROM kv WHERE k = ?', [k])?.v;
+}
+
+function journalFiles(fs: MemoryFileSystem): string[] {
+  return fs.find(folder, /^journal-\d+\.log$/).sort();
+}
+
+describe('store', () => {
+  it('keeps an acknowledged write after reopening without a snapshot', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    await put(store, 'a', '1');
+    // no close(): the process "dies" here
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'a'), '1');
+  });
+
+  it('groups writes made together into one flush', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    const before = fs.appends;
+    await Promise.all(Array.from({ length: 50 }, (_, i) => put(store, `k${i}`, String(i))));
+    assert.strictEqual(fs.appends - before, 1);
+    assert.strictEqual(store.all('SELECT * FROM kv').length, 50);
+  });
+
+  it('rolls back a write whose function throws and records nothing', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    await assert.rejects(store.write(w => {
+      w.run('INSERT INTO kv (k, v) VALUES (?, ?)', ['x', '1']);
+      throw new Error('changed my mind');
+    }), /changed my mind/);
+    assert.strictEqual(value(store, 'x'), undefined);
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'x'), undefined);
+  });
+
+  it('refuses an asynchronous write function', async () => {
+    const store = await openStore(options(new MemoryFileSystem()));
+    await assert.rejects(store.write(async w => {
+      w.run('INSERT INTO kv (k, v) VALUES (?, ?)', ['x', '1']);
+    }), /synchronous/);
+    assert.strictEqual(value(store, 'x'), undefined);
+  });
+
+  it('writes a snapshot and empties the journal on compaction', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    for (let i = 0; i < 10; i++) await put(store, `k${i}`, String(i));
+    await store.compact();
+    assert.ok(fs.files.has(`${folder}/state.db`));
+    assert.deepStrictEqual(journalFiles(fs).map(f => fs.files.get(f)!.length), []);
+    await put(store, 'after', 'yes');
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'k9'), '9');
+    assert.strictEqual(value(reopened, 'after'), 'yes');
+  });
+
+  it('compacts by itself once the journal passes its record limit', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs, { compactAfterRecords: 5 }));
+    for (let i = 0; i < 6; i++) await put(store, `k${i}`, String(i));
+    await new Promise(r => setTimeout(r, 20));
+    await store.close();
+    assert.ok(fs.files.has(`${folder}/state.db`));
+    assert.ok(store.health().journalRecords < 6);
+  });
+
+  it('compacts when idle', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock, idleCompactMs: 1000 }));
+    await put(store, 'a', '1');
+    assert.strictEqual(store.health().journalRecords, 1);
+    clock.advance(1000);
+    await store.compact(); // joins the compaction the timer started
+    assert.strictEqual(store.health().journalRecords, 0);
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'a'), '1');
+  });
+
+  it('ignores a torn last record, which was never acknowledged', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    await put(store, 'a', '1');
+    await put(store, 'b', '2');
+    const [journal] = journalFiles(fs);
+    const data = fs.files.get(journal)!;
+    fs.files.set(journal, data.subarray(0, data.length - 7));
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'a'), '1');
+    assert.strictEqual(value(reopened, 'b'), undefined);
+    assert.deepStrictEqual(reopened.health().recovery, []);
+  });
+
+  it('keeps writes made after a torn tail on the next open', async () => {
+    const fs = new MemoryFileSystem();
+    const first = await openStore(options(fs, { compactAfterRecords: 1e9 }));
+    await put(first, 'a', '1');
+    const [journal] = journalFiles(fs);
+    const data = fs.files.get(journal)!;
+    fs.files.set(journal, new Uint8Array([...data, 0x43, 0x52])); // a torn header
+    const second = await openStore(options(fs));
+    await put(second, 'b', '2');
+    const third = await openStore(options(fs));
+    assert.strictEqual(value(third, 'a'), '1');
+    assert.strictEqual(value(third, 'b'), '2');
+  });
+
+  it('reports damage in the middle of the journal instead of hiding it', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    await put(store, 'a', '1');
+    await put(store, 'b', '2');
+    await put(store, 'c', '3');
+    const [journal] = journalFiles(fs);
+    const data = new Uint8Array(fs.files.get(journal)!);
+    assert.strictEqual(decodeJournal(data).records.length, 3);
+    const second = 20 + new DataView(data.buffer).getUint32(12, true);
+    data[second + 25] ^= 0xff; // flip a byte inside the second record's payload
+    fs.files.set(journal, data);
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'a'), '1');
+    assert.match(reopened.health().recovery.join('\n'), /damaged/);
+  });
+
+  it('recovers from the newest valid backup plus the journal when the snapshot is garbage', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    await put(store, 'a', '1');
+    await store.compact(); // snapshot + first backup
+    await put(store, 'b', '2'); // journal only
+    fs.files.set(`${folder}/state.db`, new Uint8Array(4096).map((_, i) => (i * 7919) % 251));
+    const reopened = await openStore(options(fs, { clock }));
+    assert.strictEqual(value(reopened, 'a'), '1');
+    assert.strictEqual(value(reopened, 'b'), '2');
+    const recovery = reopened.health().recovery.join('\n');
+    assert.match(recovery, /snapshot could not be used/);
+    assert.match(recovery, /Recovered from the backup/);
+  });
+
+  it('says which changes were lost when the journal no longer reaches back to the backup', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    await put(store, 'a', '1'); // #2 (the schema is #1)
+    clock.advance(1000);
+    await store.compact(); // backup at #2
+    await put(store, 'b', '2'); // #3
+    clock.advance(1000);
+    await store.compact(); // backup at #3, journal emptied
+    await put(store, 'c', '3'); // #4, journal only
+    fs.files.set(`${folder}/state.db`, new Uint8Array(10));
+    const [newest] = fs.find(`${folder}/backups`, /^state-3-/);
+    fs.files.set(newest, new Uint8Array(100));
+    const reopened = await openStore(options(fs, { clock }));
+    assert.strictEqual(value(reopened, 'a'), '1');
+    assert.strictEqual(value(reopened, 'c'), undefined);
+    assert.match(reopened.health().recovery.join('\n'), /Changes #3 to #3 could not be recovered/);
+  });
+
+  for (const [name, damage] of [
+    ['truncated', (d: Uint8Array) => d.subarray(0, Math.floor(d.length / 2))],
+    ['zero-filled', (d: Uint8Array) => new Uint8Array(d.length)],
+    ['random garbage', (d: Uint8Array) => d.map((_, i) => (i * 7919 + 13) % 251)],
+    ['empty', () => new Uint8Array()],
+    ['missing', undefined],
+  ] as const) {
+    it(`recovers everything when the snapshot is ${name}`, async () => {
+      const fs = new MemoryFileSystem();
+      const store = await openStore(options(fs));
+      await put(store, 'a', '1');
+      await store.compact();
+      await put(store, 'b', '2');
+      const snapshot = `${folder}/state.db`;
+      if (damage) fs.files.set(snapshot, damage(fs.files.get(snapshot)!));
+      else fs.files.delete(snapshot);
+      const reopened = await openStore(options(fs));
+      assert.strictEqual(value(reopened, 'a'), '1');
+      assert.strictEqual(value(reopened, 'b'), '2');
+      assert.match(reopened.health().recovery.join('\n'), /Recovered from the backup/);
+    });
+  }
+
+  it('opens, empty and saying so, when the snapshot and every backup are damaged', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    await put(store, 'a', '1');
+    await store.compact();
+    for (const f of [`${folder}/state.db`, ...fs.find(`${folder}/backups`, /gz$/)]) fs.files.set(f, new Uint8Array([1, 2, 3]));
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'a'), undefined);
+    assert.match(reopened.health().recovery.join('\n'), /No usable snapshot or backup/);
+    await put(reopened, 'fresh', 'start');
+  });
+
+  it('replays a journal full of random garbage without crashing', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    await put(store, 'a', '1');
+    await store.compact();
+    fs.files.set(`${folder}/journal-000009.log`, new Uint8Array(5000).map((_, i) => (i * 31 + 7) % 256));
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'a'), '1');
+  });
+
+  it('refuses a store written by a newer Continuum and changes nothing', async () => {
+    const fs = new MemoryFileSystem();
+    const newer: Migration[] = [...kv, { version: 2, description: 'more', sql: 'CREATE TABLE more (x);' }];
+    const store = await openStore(options(fs, { migrations: newer }));
+    await put(store, 'a', '1');
+    await store.compact();
+    const before = new Map(fs.files);
+    await assert.rejects(openStore(options(fs)), (err: Error) => err instanceof StoreError && /newer version of Continuum/.test(err.message));
+    assert.deepStrictEqual(fs.files, before);
+  });
+
+  it('applies migrations in order, from every earlier version', async () => {
+    const v2: Migration = { version: 2, description: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);' };
+    const v3: Migration = { version: 3, description: 'kv.updated', sql: "ALTER TABLE kv ADD COLUMN updated INTEGER NOT NULL DEFAULT 0;" };
+    for (const start of [[], kv, [...kv, v2]]) {
+      const fs = new MemoryFileSystem();
+      const old = await openStore(options(fs, { migrations: start }));
+      if (start.length) await put(old, 'a', '1');
+      const upgraded = await openStore(options(fs, { migrations: [...kv, v2, v3] }));
+      assert.deepStrictEqual(upgraded.get('PRAGMA user_version'), { user_version: 3 });
+      await upgraded.write(w => w.run('INSERT OR REPLACE INTO kv (k, v, updated) VALUES (?, ?, ?)', ['b', '2', 5]));
+      const again = await openStore(options(fs, { migrations: [...kv, v2, v3] }));
+      assert.strictEqual(value(again, 'b'), '2');
+      if (start.length) assert.strictEqual(value(again, 'a'), '1');
+    }
+  });
+
+  it('keeps at most K backups', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock, backups: 3 }));
+    for (let i = 0; i < 6; i++) {
+      await put(store, `k${i}`, 'x');
+      clock.advance(1000);
+      await store.compact();
+    }
+    assert.strictEqual(fs.find(`${folder}/backups`, /\.db\.gz$/).length, 3);
+  });
+
+  it('rejects writes with a clear error once the disk fails, and keeps what was acknowledged', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    await put(store, 'a', '1');
+    fs.failWrites = 'ENOSPC: no space left on device';
+    await assert.rejects(put(store, 'b', '2'), /could not write to its store.*free disk space/);
+    await assert.rejects(put(store, 'c', '3'), /could not write/);
+    fs.failWrites = undefined;
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'a'), '1');
+  });
+
+  it('opens read-only and says who holds the lock when another writer has it', async () => {
+    const fs = new MemoryFileSystem();
+    const holder: LockOwner = { description: 'VS Code window', pid: 4242, host: 'devbox', since: 0 };
+    let held = false;
+    const lock: LockPort = {
+      async acquire(_path, owner) {
+        if (held) return { heldBy: holder };
+        held = true;
+        void owner;
+        const h: HeldLock = { onLost() {}, release: async () => { held = false; } };
+        return h;
+      },
+    };
+    const first = await openStore(options(fs, { lock }));
+    await put(first, 'a', '1');
+    const second = await openStore(options(fs, { lock }));
+    assert.ok(second.readOnly);
+    assert.strictEqual(value(second, 'a'), '1');
+    await assert.rejects(put(second, 'b', '2'), (err: Error) => err instanceof ReadOnlyStoreError && /pid 4242 on devbox/.test(err.message));
+    await first.close();
+    const third = await openStore(options(fs, { lock }));
+    assert.ok(!third.readOnly);
+  });
+
+  it('tells listeners which tables changed once the change is durable', async () => {
+    const store = await openStore(options(new MemoryFileSystem()));
+    const seen: string[][] = [];
+    store.onDidChange(c => seen.push([...c.tables]));
+    await put(store, 'a', '1');
+    assert.deepStrictEqual(seen, [['kv']]);
+  });
+});
