@@ -56,7 +56,8 @@ export const migrations: readonly Migration[] = [
         started_at    INTEGER,
         completed_at  INTEGER
       );
-      CREATE INDEX tasks_by_order ON tasks(status, priority, deadline, seq);
+      -- the ready order: priority, then deadline (none = last), then creation
+      CREATE INDEX tasks_by_order ON tasks(status, priority, coalesce(deadline, 9007199254740991), seq);
       CREATE INDEX tasks_by_phase ON tasks(phase_id);
 
       CREATE TABLE task_deps (

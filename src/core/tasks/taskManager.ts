@@ -1,0 +1,307 @@
+// Tasks and their dependency graph, on the store. Every change is one durable write that also
+// appends to the task event log (what changed, when, and by whom).
+import { Emitter } from '../events';
+import type { Clock, IdFactory } from '../ports';
+import type { Actor, Store, StoreWriter } from '../store/types';
+import { cycleThrough, describeCycle } from './graph';
+import type { Phase, Task, TaskStatus } from './model';
+import { orNull, priorityRank, taskColumns, toPhase, toTask, type PhaseRow, type TaskRow } from './rows';
+import { transitionProblem } from './transitions';
+import { newTaskSchema, parseOrExplain, taskPatchSchema, type NewTask, type TaskPatch } from './validation';
+
+/** The order in which ready tasks are taken: priority, then deadline (none last), then creation. */
+export const readyOrder = 'priority, coalesce(deadline, 9007199254740991), seq';
+
+/** Pending tasks none of whose dependencies is unfinished. */
+const readyWhere = `status = 'pending' AND NOT EXISTS (
+  SELECT 1 FROM task_deps d JOIN tasks u ON u.id = d.depends_on WHERE d.task_id = tasks.id AND u.status <> 'done')`;
+
+export interface TaskEvent {
+  id: number;
+  taskId: string;
+  at: number;
+  actor: Actor;
+  kind: string;
+  detail: Record<string, unknown>;
+}
+
+export interface TaskStatistics {
+  total: number;
+  counts: Record<TaskStatus, number>;
+  /** Done or skipped, as a share of all tasks that are not cancelled (0–100). */
+  completionPercent: number;
+  /** Tasks finished per hour over the last day (or since the first finish, if later). */
+  throughputPerHour: number;
+  /** Estimated time to finish the remaining tasks at that rate; undefined with no rate yet. */
+  etaMs?: number;
+}
+
+export interface TaskChange {
+  taskIds: string[];
+}
+
+export interface StatusChange {
+  result?: string;
+  error?: string;
+}
+
+export class TaskManager {
+  private readonly changed = new Emitter<TaskChange>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly newId: IdFactory,
+  ) {}
+
+  // ---- reading ----
+
+  get(id: string): Task | undefined {
+    const row = this.store.get<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE id = ?`, [id]);
+    return row && toTask(row, this.dependenciesOf(id));
+  }
+
+  /** Every task, in creation order. */
+  list(): Task[] {
+    const deps = new Map<string, string[]>();
+    for (const d of this.store.all<{ task_id: string; depends_on: string }>('SELECT task_id, depends_on FROM task_deps')) {
+      let list = deps.get(d.task_id);
+      if (!list) deps.set(d.task_id, (list = []));
+      list.push(d.depends_on);
+    }
+    return this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks ORDER BY seq`).map(r => toTask(r, deps.get(r.id) ?? []));
+  }
+
+  phases(): Phase[] {
+    return this.store.all<PhaseRow>('SELECT id, key, title, number, position, source FROM phases ORDER BY position').map(toPhase);
+  }
+
+  /** Tasks that can start now, in the ready order (see `readyOrder`). */
+  readyTasks(limit?: number): Task[] {
+    const rows = this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE ${readyWhere} ORDER BY ${readyOrder}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`);
+    return rows.map(r => toTask(r, this.dependenciesOf(r.id)));
+  }
+
+  /** The task to do next, or undefined when nothing is ready. */
+  nextTask(): Task | undefined {
+    return this.readyTasks(1)[0];
+  }
+
+  dependenciesOf(id: string): string[] {
+    return this.store.all<{ depends_on: string }>('SELECT depends_on FROM task_deps WHERE task_id = ?', [id]).map(r => r.depends_on);
+  }
+
+  dependentsOf(id: string): string[] {
+    return this.store.all<{ task_id: string }>('SELECT task_id FROM task_deps WHERE depends_on = ?', [id]).map(r => r.task_id);
+  }
+
+  /** The unfinished tasks this one waits for. */
+  blockers(id: string): Task[] {
+    return this.store.all<TaskRow>(`SELECT ${taskColumns.split(', ').map(c => `t.${c}`).join(', ')} FROM task_deps d JOIN tasks t ON t.id = d.depends_on
+      WHERE d.task_id = ? AND t.status <> 'done' ORDER BY t.seq`, [id]).map(r => toTask(r, []));
+  }
+
+  events(taskId?: string, limit = 200): TaskEvent[] {
+    const rows = taskId
+      ? this.store.all<EventRow>('SELECT * FROM task_events WHERE task_id = ? ORDER BY id DESC LIMIT ?', [taskId, limit])
+      : this.store.all<EventRow>('SELECT * FROM task_events ORDER BY id DESC LIMIT ?', [limit]);
+    return rows.map(r => ({ id: r.id, taskId: r.task_id, at: r.at, actor: r.actor as Actor, kind: r.kind, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
+  statistics(): TaskStatistics {
+    const counts = { pending: 0, running: 0, done: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 0 } as Record<TaskStatus, number>;
+    for (const r of this.store.all<{ status: TaskStatus; n: number }>('SELECT status, count(*) AS n FROM tasks GROUP BY status')) counts[r.status] = r.n;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const countable = total - counts.cancelled;
+    const finished = counts.done + counts.skipped;
+    const now = this.clock.now();
+    const day = 24 * 3600_000;
+    const recent = this.store.get<{ n: number; first: number | null }>('SELECT count(*) AS n, min(completed_at) AS first FROM tasks WHERE status = \'done\' AND completed_at >= ?', [now - day])!;
+    const windowMs = recent.first === null ? 0 : Math.max(now - recent.first, 60_000);
+    const throughputPerHour = windowMs ? (recent.n / windowMs) * 3600_000 : 0;
+    const remaining = countable - finished;
+    return {
+      total,
+      counts,
+      completionPercent: countable ? Math.round((finished / countable) * 1000) / 10 : 0,
+      throughputPerHour,
+      etaMs: throughputPerHour > 0 && remaining > 0 ? (remaining / throughputPerHour) * 3600_000 : undefined,
+    };
+  }
+
+  // ---- changing ----
+
+  async create(input: NewTask, actor: Actor = 'user'): Promise<Task> {
+    const [task] = await this.createMany([input], actor);
+    return task;
+  }
+
+  /** Creates several tasks in one durable write; dependencies may point at tasks created in the same call (by id given in `dependsOn`). */
+  async createMany(inputs: readonly NewTask[], actor: Actor = 'user'): Promise<Task[]> {
+    const parsed = inputs.map((input, i) => parseOrExplain(newTaskSchema, input, inputs.length > 1 ? `Task ${i + 1}` : 'The task'));
+    const ids = await this.store.write(w => {
+      const now = this.clock.now();
+      let seq = (w.get<{ s: number | null }>('SELECT max(seq) AS s FROM tasks')?.s ?? 0);
+      const created: string[] = [];
+      for (const t of parsed) {
+        const id = this.newId('task');
+        const status = t.status ?? 'pending';
+        w.run(`INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, max_attempts, deadline, capabilities, action, phase_id, parent_id, number, created_at, updated_at, completed_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+          id, orNull(t.key), ++seq, t.title, t.description ?? '', status, priorityRank(t.priority ?? 'normal'), t.progress ?? (status === 'done' ? 100 : 0),
+          t.maxAttempts ?? 3, orNull(t.deadline), JSON.stringify(t.capabilities ?? []), t.action ? JSON.stringify(t.action) : null,
+          orNull(t.phaseId), orNull(t.parentId), orNull(t.number), now, now, status === 'done' ? now : null,
+        ]);
+        this.logEvent(w, id, actor, 'created', { title: t.title, status });
+        created.push(id);
+      }
+      parsed.forEach((t, i) => {
+        for (const dep of t.dependsOn ?? []) this.addEdge(w, created[i], dep);
+      });
+      return created;
+    }, actor);
+    this.changed.fire({ taskIds: ids });
+    return ids.map(id => this.get(id)!);
+  }
+
+  async update(id: string, patch: TaskPatch, actor: Actor = 'user'): Promise<Task> {
+    const p = parseOrExplain(taskPatchSchema, patch, 'The change');
+    await this.store.write(w => {
+      const before = this.requireRow(w, id);
+      const sets: string[] = [];
+      const params: Array<string | number | null> = [];
+      const set = (column: string, value: string | number | null) => {
+        sets.push(`${column} = ?`);
+        params.push(value);
+      };
+      if (p.title !== undefined) set('title', p.title);
+      if (p.description !== undefined) set('description', p.description);
+      if (p.priority !== undefined) set('priority', priorityRank(p.priority));
+      if (p.maxAttempts !== undefined) set('max_attempts', p.maxAttempts);
+      if (p.deadline !== undefined) set('deadline', p.deadline);
+      if (p.capabilities !== undefined) set('capabilities', JSON.stringify(p.capabilities));
+      if (p.action !== undefined) set('action', JSON.stringify(p.action));
+      if (p.phaseId !== undefined) set('phase_id', p.phaseId);
+      if (p.parentId !== undefined) set('parent_id', p.parentId);
+      if (p.number !== undefined) set('number', p.number);
+      if (p.result !== undefined) set('result', p.result);
+      if (p.error !== undefined) set('error', p.error);
+      set('updated_at', this.clock.now());
+      w.run(`UPDATE tasks SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+      if (p.dependsOn !== undefined) {
+        w.run('DELETE FROM task_deps WHERE task_id = ?', [id]);
+        for (const dep of p.dependsOn) this.addEdge(w, id, dep);
+      }
+      this.logEvent(w, id, actor, 'updated', { fields: Object.keys(p), title: before.title });
+    }, actor);
+    this.changed.fire({ taskIds: [id] });
+    return this.get(id)!;
+  }
+
+  /** Moves a task to `status`, refusing changes that make no sense (see transitions.ts). */
+  async setStatus(id: string, status: TaskStatus, actor: Actor = 'user', change: StatusChange = {}): Promise<Task> {
+    await this.store.write(w => this.setStatusIn(w, id, status, actor, change), actor);
+    this.changed.fire({ taskIds: [id] });
+    return this.get(id)!;
+  }
+
+  /** The same as setStatus, inside a write that the caller (the executor, a session) already holds. */
+  setStatusIn(w: StoreWriter, id: string, status: TaskStatus, actor: Actor, change: StatusChange = {}): void {
+    const row = this.requireRow(w, id);
+    const from = row.status as TaskStatus;
+    const problem = transitionProblem(row.title, from, status);
+    if (problem) throw new Error(problem);
+    if (status === 'running') {
+      const waiting = w.all<{ title: string }>(`SELECT u.title FROM task_deps d JOIN tasks u ON u.id = d.depends_on WHERE d.task_id = ? AND u.status <> 'done'`, [id]);
+      if (waiting.length) throw new Error(`Task '${row.title}' cannot start yet: it waits for ${waiting.map(x => `'${x.title}'`).join(', ')}.`);
+    }
+    const now = this.clock.now();
+    w.run(`UPDATE tasks SET status = ?, updated_at = ?,
+        attempts = attempts + ?, started_at = CASE WHEN ? THEN ? ELSE started_at END,
+        completed_at = CASE WHEN ? THEN ? ELSE NULL END, progress = CASE WHEN ? THEN 100 ELSE progress END,
+        result = coalesce(?, result), error = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE error END
+      WHERE id = ?`, [
+      status, now,
+      status === 'running' && from !== 'running' ? 1 : 0, status === 'running' ? 1 : 0, now,
+      status === 'done' || status === 'skipped' ? 1 : 0, now, status === 'done' ? 1 : 0,
+      orNull(change.result), change.error !== undefined ? 1 : 0, orNull(change.error), status === 'done' || status === 'pending' ? 1 : 0,
+      id,
+    ]);
+    this.logEvent(w, id, actor, 'status', { from, to: status, ...(change.error ? { error: change.error.slice(0, 2000) } : {}) });
+  }
+
+  async setProgress(id: string, progress: number, actor: Actor = 'user'): Promise<Task> {
+    if (!Number.isFinite(progress) || progress < 0 || progress > 100) throw new Error(`Progress must be a number from 0 to 100, not ${progress}.`);
+    const value = Math.round(progress);
+    await this.store.write(w => {
+      this.requireRow(w, id);
+      w.run('UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ?', [value, this.clock.now(), id]);
+      this.logEvent(w, id, actor, 'progress', { progress: value });
+    }, actor);
+    this.changed.fire({ taskIds: [id] });
+    return this.get(id)!;
+  }
+
+  async addDependency(id: string, dependsOn: string, actor: Actor = 'user'): Promise<void> {
+    await this.store.write(w => {
+      this.addEdge(w, id, dependsOn);
+      this.logEvent(w, id, actor, 'updated', { fields: ['dependsOn'], added: dependsOn });
+    }, actor);
+    this.changed.fire({ taskIds: [id] });
+  }
+
+  async removeDependency(id: string, dependsOn: string, actor: Actor = 'user'): Promise<void> {
+    await this.store.write(w => {
+      w.run('DELETE FROM task_deps WHERE task_id = ? AND depends_on = ?', [id, dependsOn]);
+      this.logEvent(w, id, actor, 'updated', { fields: ['dependsOn'], removed: dependsOn });
+    }, actor);
+    this.changed.fire({ taskIds: [id] });
+  }
+
+  /** Deletes a task. Tasks that depended on it lose that dependency (recorded in their log). */
+  async delete(id: string, actor: Actor = 'user'): Promise<void> {
+    const dependents = this.dependentsOf(id);
+    await this.store.write(w => {
+      const row = this.requireRow(w, id);
+      for (const d of dependents) this.logEvent(w, d, actor, 'updated', { fields: ['dependsOn'], removed: id, reason: `'${row.title}' was deleted` });
+      w.run('DELETE FROM tasks WHERE id = ?', [id]);
+      this.logEvent(w, id, actor, 'deleted', { title: row.title });
+    }, actor);
+    this.changed.fire({ taskIds: [id, ...dependents] });
+  }
+
+  // ---- helpers ----
+
+  private requireRow(w: StoreWriter, id: string): TaskRow {
+    const row = w.get<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE id = ?`, [id]);
+    if (!row) throw new Error(`There is no task with id '${id}'. It may have been deleted; refresh the Tasks view.`);
+    return row;
+  }
+
+  private dependenciesOfIn(w: StoreWriter, id: string): string[] {
+    return w.all<{ depends_on: string }>('SELECT depends_on FROM task_deps WHERE task_id = ?', [id]).map(r => r.depends_on);
+  }
+
+  /** Adds "id depends on dep", refusing an unknown task or an edge that would close a cycle. */
+  private addEdge(w: StoreWriter, id: string, dep: string): void {
+    const title = (taskId: string) => w.get<{ title: string }>('SELECT title FROM tasks WHERE id = ?', [taskId])?.title;
+    if (title(dep) === undefined) throw new Error(`Task '${title(id) ?? id}' depends on '${dep}', which is not a known task.`);
+    const cycle = cycleThrough(id, dep, t => this.dependenciesOfIn(w, t));
+    if (cycle) throw new Error(`That dependency would make a cycle: ${describeCycle(cycle, t => title(t) ?? t)}. Remove one of these dependencies first.`);
+    w.run('INSERT OR IGNORE INTO task_deps (task_id, depends_on) VALUES (?, ?)', [id, dep]);
+  }
+
+  private logEvent(w: StoreWriter, taskId: string, actor: Actor, kind: string, detail: Record<string, unknown>): void {
+    w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [taskId, this.clock.now(), actor, kind, JSON.stringify(detail)]);
+  }
+}
+
+interface EventRow {
+  id: number;
+  task_id: string;
+  at: number;
+  actor: string;
+  kind: string;
+  detail: string;
+}

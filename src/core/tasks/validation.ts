@@ -1,0 +1,67 @@
+// Input checks for tasks, shared by commands, plan import, state import and agents.
+import { z } from 'zod';
+import { priorities, taskStatuses } from './model';
+
+export const limits = {
+  title: 500,
+  description: 100_000,
+  capability: 100,
+  capabilities: 50,
+  command: 10_000,
+  result: 1_000_000,
+} as const;
+
+const action = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('shell'),
+    command: z.string().min(1).max(limits.command),
+    args: z.array(z.string().max(limits.command)).max(1000).optional(),
+    shell: z.boolean().optional(),
+    cwd: z.string().max(4096).optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    verify: z.string().max(limits.command).optional(),
+    rerunnable: z.boolean().optional(),
+  }).strict(),
+  z.object({ kind: z.literal('manual'), verify: z.string().max(limits.command).optional() }).strict(),
+]);
+
+const title = z.string().trim().min(1, 'a task needs a title').max(limits.title, `a title has at most ${limits.title} characters`);
+
+export const newTaskSchema = z.object({
+  title,
+  description: z.string().max(limits.description).optional(),
+  key: z.string().min(1).max(1000).optional(),
+  status: z.enum(taskStatuses).optional(),
+  priority: z.enum(priorities).optional(),
+  progress: z.number().int().min(0).max(100).optional(),
+  maxAttempts: z.number().int().min(1).max(100).optional(),
+  deadline: z.number().int().nonnegative().optional(),
+  capabilities: z.array(z.string().min(1).max(limits.capability)).max(limits.capabilities).optional(),
+  action: action.optional(),
+  phaseId: z.string().optional(),
+  parentId: z.string().optional(),
+  number: z.string().max(50).optional(),
+  dependsOn: z.array(z.string()).max(10_000).optional(),
+}).strict();
+
+export type NewTask = z.input<typeof newTaskSchema>;
+
+export const taskPatchSchema = newTaskSchema.omit({ key: true, status: true, progress: true }).partial().extend({
+  deadline: z.number().int().nonnegative().nullable().optional(),
+  result: z.string().max(limits.result).optional(),
+  error: z.string().max(limits.result).optional(),
+}).strict();
+
+export type TaskPatch = z.input<typeof taskPatchSchema>;
+
+/** Parses `value` or throws an Error naming every problem by its path. */
+export function parseOrExplain<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new Error(`${what} is not valid: ${explainIssues(parsed.error)}`);
+}
+
+export function explainIssues(error: z.ZodError): string {
+  return error.issues.slice(0, 5).map(i => `${i.path.length ? i.path.join('.') : 'value'}: ${i.message}`).join('; ')
+    + (error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '');
+}

@@ -1,0 +1,169 @@
+import * as assert from 'assert';
+import { makeWorld } from '../helpers';
+import { TaskManager } from '../../../src/core/tasks/taskManager';
+import { sequentialIds } from '../../../src/core/ids';
+
+describe('TaskManager', () => {
+  it('creates a pending task with normal priority by default', async () => {
+    const { tasks } = await makeWorld();
+    const t = await tasks.create({ title: 'Write the parser' });
+    assert.strictEqual(t.status, 'pending');
+    assert.strictEqual(t.priority, 'normal');
+    assert.strictEqual(t.progress, 0);
+    assert.strictEqual(t.maxAttempts, 3);
+  });
+
+  it('keeps a created task after the store is reopened', async () => {
+    const world = await makeWorld();
+    const t = await world.tasks.create({ title: 'Durable', priority: 'high', capabilities: ['node'] });
+    const again = await makeWorld(world.fs, world.clock);
+    assert.deepStrictEqual(again.tasks.get(t.id), t);
+  });
+
+  it('refuses a task without a title, with a message naming the field', async () => {
+    const { tasks } = await makeWorld();
+    await assert.rejects(tasks.create({ title: '   ' }), /title: a task needs a title/);
+  });
+
+  it('refuses oversized values and unknown fields', async () => {
+    const { tasks } = await makeWorld();
+    await assert.rejects(tasks.create({ title: 'x'.repeat(501) }), /at most 500 characters/);
+    await assert.rejects(tasks.create({ title: 'ok', colour: 'red' } as never), /colour|Unrecognized/i);
+  });
+
+  it('orders ready tasks by priority, then deadline (none last), then creation', async () => {
+    const { tasks } = await makeWorld();
+    const lowOld = await tasks.create({ title: 'low', priority: 'low' });
+    const normalNoDeadline = await tasks.create({ title: 'normal, no deadline' });
+    const normalLate = await tasks.create({ title: 'normal, late deadline', deadline: 2000 });
+    const normalSoon = await tasks.create({ title: 'normal, soon', deadline: 1000 });
+    const critical = await tasks.create({ title: 'critical', priority: 'critical' });
+    assert.deepStrictEqual(tasks.readyTasks().map(t => t.id), [critical.id, normalSoon.id, normalLate.id, normalNoDeadline.id, lowOld.id]);
+    assert.strictEqual(tasks.nextTask()?.id, critical.id);
+  });
+
+  it('makes a task ready only when all its dependencies are done', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'a' });
+    const b = await tasks.create({ title: 'b' });
+    const c = await tasks.create({ title: 'c', dependsOn: [a.id, b.id] });
+    assert.ok(!tasks.readyTasks().some(t => t.id === c.id));
+    await tasks.setStatus(a.id, 'done');
+    assert.deepStrictEqual(tasks.blockers(c.id).map(t => t.title), ['b']);
+    await tasks.setStatus(b.id, 'done');
+    assert.deepStrictEqual(tasks.readyTasks().map(t => t.id), [c.id]);
+  });
+
+  it('refuses a dependency that would close a cycle, naming the cycle', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'Design' });
+    const b = await tasks.create({ title: 'Build', dependsOn: [a.id] });
+    const c = await tasks.create({ title: 'Ship', dependsOn: [b.id] });
+    await assert.rejects(tasks.addDependency(a.id, c.id), /cycle: 'Design' → 'Ship' → 'Build' → 'Design'/);
+    assert.deepStrictEqual(tasks.dependenciesOf(a.id), []);
+  });
+
+  it('refuses a task that depends on itself', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'Loop' });
+    await assert.rejects(tasks.update(a.id, { dependsOn: [a.id] }), /cycle: 'Loop' → 'Loop'/);
+  });
+
+  it('refuses an unknown dependency, naming it', async () => {
+    const { tasks } = await makeWorld();
+    await assert.rejects(tasks.create({ title: 'x', dependsOn: ['task_nope'] }), /depends on 'task_nope', which is not a known task/);
+    assert.strictEqual(tasks.list().length, 0);
+  });
+
+  it('refuses to start a task whose dependencies are unfinished', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'first' });
+    const b = await tasks.create({ title: 'second', dependsOn: [a.id] });
+    await assert.rejects(tasks.setStatus(b.id, 'running'), /waits for 'first'/);
+  });
+
+  it('never moves a done task except by reopening it', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'finished' });
+    await tasks.setStatus(a.id, 'done');
+    await assert.rejects(tasks.setStatus(a.id, 'running'), /is done and cannot become running. Reopen it first/);
+    await tasks.setStatus(a.id, 'pending');
+    assert.strictEqual(tasks.get(a.id)?.status, 'pending');
+  });
+
+  it('counts attempts and records timestamps and errors through status changes', async () => {
+    const { tasks, clock } = await makeWorld();
+    const a = await tasks.create({ title: 'flaky' });
+    await tasks.setStatus(a.id, 'running', 'executor');
+    await tasks.setStatus(a.id, 'failed', 'executor', { error: 'ECONNRESET' });
+    assert.strictEqual(tasks.get(a.id)?.error, 'ECONNRESET');
+    await tasks.setStatus(a.id, 'running', 'executor');
+    clock.advance(5000);
+    const done = await tasks.setStatus(a.id, 'done', 'executor', { result: 'ok' });
+    assert.strictEqual(done.attempts, 2);
+    assert.strictEqual(done.progress, 100);
+    assert.strictEqual(done.error, undefined);
+    assert.strictEqual(done.result, 'ok');
+    assert.strictEqual(done.completedAt, clock.now());
+  });
+
+  it('keeps an append-only event log of who changed what', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'logged' }, 'agent');
+    await tasks.setProgress(a.id, 40, 'executor');
+    await tasks.setStatus(a.id, 'done', 'user');
+    const log = tasks.events(a.id).reverse();
+    assert.deepStrictEqual(log.map(e => [e.kind, e.actor]), [['created', 'agent'], ['progress', 'executor'], ['status', 'user']]);
+    assert.deepStrictEqual(log[2].detail, { from: 'pending', to: 'done' });
+  });
+
+  it('refuses progress outside 0–100', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'p' });
+    await assert.rejects(tasks.setProgress(a.id, 101), /from 0 to 100/);
+    await assert.rejects(tasks.setProgress(a.id, Number.NaN), /from 0 to 100/);
+  });
+
+  it('removes a deleted task from its dependents and says so in their log', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'gone soon' });
+    const b = await tasks.create({ title: 'stays', dependsOn: [a.id] });
+    await tasks.delete(a.id);
+    assert.deepStrictEqual(tasks.dependenciesOf(b.id), []);
+    assert.match(JSON.stringify(tasks.events(b.id)[0].detail), /gone soon' was deleted/);
+  });
+
+  it('computes counts, completion, throughput and ETA', async () => {
+    const { tasks, clock } = await makeWorld();
+    const ids = (await tasks.createMany(Array.from({ length: 10 }, (_, i) => ({ title: `t${i}` })))).map(t => t.id);
+    await tasks.setStatus(ids[9], 'cancelled');
+    for (const id of ids.slice(0, 3)) {
+      clock.advance(20 * 60_000);
+      await tasks.setStatus(id, 'done');
+    }
+    clock.advance(20 * 60_000); // three done across 60 minutes since the first
+    const s = tasks.statistics();
+    assert.strictEqual(s.total, 10);
+    assert.strictEqual(s.counts.done, 3);
+    assert.strictEqual(s.completionPercent, 33.3);
+    assert.strictEqual(s.throughputPerHour, 3 / 60 * 60);
+    assert.strictEqual(Math.round(s.etaMs! / 60_000), 6 * 20);
+  });
+
+  it('tells listeners which tasks changed', async () => {
+    const { tasks } = await makeWorld();
+    const seen: string[][] = [];
+    tasks.onDidChange(c => seen.push(c.taskIds));
+    const a = await tasks.create({ title: 'a' });
+    await tasks.setStatus(a.id, 'done');
+    assert.deepStrictEqual(seen, [[a.id], [a.id]]);
+  });
+
+  it('shows nothing of a rejected change to other readers', async () => {
+    const world = await makeWorld();
+    const a = await world.tasks.create({ title: 'a' });
+    await assert.rejects(world.tasks.createMany([{ title: 'fine' }, { title: 'bad', dependsOn: ['missing'] }]));
+    const reader = new TaskManager(world.store, world.clock, sequentialIds());
+    assert.deepStrictEqual(reader.list().map(t => t.id), [a.id]);
+  });
+});
