@@ -1,0 +1,151 @@
+// The whole store as versioned JSON: what Export State writes and Import State reads. Import is
+// validated before anything changes, and replaces the state in one durable write, so a bad file
+// leaves the store exactly as it was.
+import { z } from 'zod';
+import type { Actor, Store, StoreWriter } from '../store/types';
+import { findCycle } from '../tasks/graph';
+import { explainIssues } from '../tasks/validation';
+
+export const stateFormat = 'continuum-state';
+export const stateVersion = 1;
+/** Larger imports are refused before parsing: a state file is not a place for build artefacts. */
+export const maxStateBytes = 256 * 1024 * 1024;
+
+/** Tables in the state file, in an order that satisfies foreign keys on import. */
+const tables = ['context_versions', 'phases', 'tasks', 'task_deps', 'task_events', 'sessions', 'session_tasks', 'checkpoints'] as const;
+type Table = (typeof tables)[number];
+
+const text = (max = 1_000_000) => z.string().max(max);
+const opt = <T extends z.ZodType>(t: T) => t.nullable().optional();
+const int = z.number().int();
+const json = (max = 16 * 1024 * 1024) => text(max).refine(s => isJson(s), 'expected a JSON text');
+
+const rowSchemas = {
+  context_versions: z.object({ version: int.positive(), created_at: int, actor: text(20), summary: text(10_000), data: json() }).strict(),
+  phases: z.object({ id: text(200), key: opt(text(1000)), title: text(500), number: opt(text(50)), position: int, source: opt(text(4096)) }).strict(),
+  tasks: z.object({
+    id: text(200), key: opt(text(1000)), seq: int, title: text(500).min(1), description: text(100_000),
+    status: z.enum(['pending', 'running', 'done', 'failed', 'blocked', 'skipped', 'cancelled']), priority: int.min(0).max(3),
+    progress: int.min(0).max(100), attempts: int.min(0), max_attempts: int.min(1), deadline: opt(int), capabilities: json(100_000),
+    action: opt(json(100_000)), result: opt(text()), error: opt(text()), phase_id: opt(text(200)), parent_id: opt(text(200)),
+    number: opt(text(50)), created_at: int, updated_at: int, started_at: opt(int), completed_at: opt(int),
+  }).strict(),
+  task_deps: z.object({ task_id: text(200), depends_on: text(200) }).strict(),
+  task_events: z.object({ id: int, task_id: text(200), at: int, actor: text(20), kind: text(50), detail: json(1_000_000) }).strict(),
+  sessions: z.object({
+    id: text(200), name: text(500), status: z.enum(['created', 'running', 'paused', 'interrupted', 'failed', 'completed']),
+    created_at: int, started_at: opt(int), updated_at: int, heartbeat_at: opt(int), ended_at: opt(int), running_ms: int.min(0),
+    current_task_id: opt(text(200)), error: opt(text()), note: opt(text()),
+  }).strict(),
+  session_tasks: z.object({ session_id: text(200), task_id: text(200) }).strict(),
+  checkpoints: z.object({
+    id: text(200), session_id: opt(text(200)), created_at: int, trigger: text(50), note: text(10_000), context_version: opt(int), state: json(),
+  }).strict(),
+} satisfies Record<Table, z.ZodType>;
+
+const stateSchema = z.object({
+  format: z.literal(stateFormat),
+  version: z.literal(stateVersion),
+  exportedAt: z.string(),
+  tables: z.object(Object.fromEntries(tables.map(t => [t, z.array(rowSchemas[t]).max(5_000_000)])) as { [K in Table]: z.ZodArray<(typeof rowSchemas)[K]> }).strict(),
+}).strict();
+
+export type StateFile = z.infer<typeof stateSchema>;
+
+export function exportState(store: Store, now: number): StateFile {
+  const data = Object.fromEntries(tables.map(t => [t, store.all(`SELECT * FROM ${t}`)]));
+  return { format: stateFormat, version: stateVersion, exportedAt: new Date(now).toISOString(), tables: data as StateFile['tables'] };
+}
+
+export interface ImportSummary {
+  tasks: number;
+  sessions: number;
+  checkpoints: number;
+  contextVersions: number;
+}
+
+/** Parses and checks a state file; throws an Error that names the problem. Changes nothing. */
+export function parseState(raw: string | Uint8Array): StateFile {
+  const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
+  if (size > maxStateBytes) throw new Error(`The state file is ${(size / 1048576).toFixed(0)} MB; the limit is ${maxStateBytes / 1048576} MB.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+  } catch (err) {
+    throw new Error(`The state file is not valid JSON (${(err as Error).message}).`);
+  }
+  const format = (value as { format?: unknown; version?: unknown } | null);
+  if (format?.format === stateFormat && typeof format.version === 'number' && format.version > stateVersion) {
+    throw new Error(`The state file was written by a newer Continuum (format version ${format.version}; this one reads ${stateVersion}). Update the extension to import it.`);
+  }
+  const parsed = stateSchema.safeParse(value);
+  if (!parsed.success) throw new Error(`The state file is not a valid Continuum state: ${explainIssues(parsed.error)}.`);
+  checkReferences(parsed.data);
+  return parsed.data;
+}
+
+/** Replaces the whole state with `state` in one durable write. */
+export async function importState(store: Store, state: StateFile, actor: Actor = 'user'): Promise<ImportSummary> {
+  await store.write(w => {
+    for (const t of [...tables].reverse()) w.run(`DELETE FROM ${t}`);
+    for (const t of tables) insertRows(w, t, state.tables[t] as Array<Record<string, unknown>>);
+  }, actor);
+  return {
+    tasks: state.tables.tasks.length,
+    sessions: state.tables.sessions.length,
+    checkpoints: state.tables.checkpoints.length,
+    contextVersions: state.tables.context_versions.length,
+  };
+}
+
+function insertRows(w: StoreWriter, table: Table, rows: Array<Record<string, unknown>>): void {
+  for (const row of rows) {
+    const columns = Object.keys(row);
+    if (!columns.length) continue;
+    w.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      columns.map(c => (row[c] === undefined ? null : (row[c] as string | number | null))));
+  }
+}
+
+/** Checks what the schema cannot: unique ids, references that resolve, and no dependency cycle. */
+function checkReferences(state: StateFile): void {
+  const t = state.tables;
+  const unique = (what: string, ids: string[]) => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) throw new Error(`The state file has two ${what} with id '${id}'.`);
+      seen.add(id);
+    }
+    return seen;
+  };
+  const taskIds = unique('tasks', t.tasks.map(x => x.id));
+  const phaseIds = unique('phases', t.phases.map(x => x.id));
+  const sessionIds = unique('sessions', t.sessions.map(x => x.id));
+  unique('checkpoints', t.checkpoints.map(x => x.id));
+  unique('task keys', t.tasks.flatMap(x => (x.key ? [x.key] : [])));
+  const need = (ok: boolean, message: string) => {
+    if (!ok) throw new Error(`The state file is inconsistent: ${message}.`);
+  };
+  for (const task of t.tasks) {
+    need(!task.phase_id || phaseIds.has(task.phase_id), `task '${task.id}' is in unknown phase '${task.phase_id}'`);
+    need(!task.parent_id || taskIds.has(task.parent_id), `task '${task.id}' has unknown parent '${task.parent_id}'`);
+  }
+  const deps = new Map<string, string[]>();
+  for (const d of t.task_deps) {
+    need(taskIds.has(d.task_id) && taskIds.has(d.depends_on), `a dependency links unknown task '${taskIds.has(d.task_id) ? d.depends_on : d.task_id}'`);
+    deps.set(d.task_id, [...(deps.get(d.task_id) ?? []), d.depends_on]);
+  }
+  const cycle = findCycle(taskIds, id => deps.get(id) ?? []);
+  if (cycle) throw new Error(`The state file's task dependencies contain a cycle: ${cycle.join(' → ')}.`);
+  for (const s of t.session_tasks) need(sessionIds.has(s.session_id) && taskIds.has(s.task_id), `session '${s.session_id}' lists unknown task or session`);
+  for (const c of t.checkpoints) need(!c.session_id || sessionIds.has(c.session_id), `checkpoint '${c.id}' belongs to unknown session '${c.session_id}'`);
+}
+
+function isJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}

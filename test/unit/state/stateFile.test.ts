@@ -1,0 +1,66 @@
+import * as assert from 'assert';
+import { exportState, importState, parseState, type StateFile } from '../../../src/core/state/stateFile';
+import { makeWorld } from '../helpers';
+
+async function worldWithTasks() {
+  const world = await makeWorld();
+  const a = await world.tasks.create({ title: 'Design <b>schema</b>', priority: 'high' });
+  const b = await world.tasks.create({ title: 'Build', dependsOn: [a.id] });
+  await world.tasks.setStatus(a.id, 'done');
+  return { ...world, a, b };
+}
+
+function dump(world: { store: { all(sql: string): unknown[] } }): string {
+  return JSON.stringify(['tasks', 'task_deps', 'task_events', 'phases', 'sessions', 'checkpoints', 'context_versions'].map(t => world.store.all(`SELECT * FROM ${t} ORDER BY 1`)));
+}
+
+describe('state export and import', () => {
+  it('round-trips the whole state through JSON into another store', async () => {
+    const source = await worldWithTasks();
+    const file = JSON.stringify(exportState(source.store, source.clock.now()));
+    const target = await makeWorld();
+    await target.tasks.create({ title: 'replaced by the import' });
+    const summary = await importState(target.store, parseState(file));
+    assert.strictEqual(summary.tasks, 2);
+    assert.strictEqual(dump(target), dump(source));
+    assert.strictEqual(target.tasks.get(source.b.id)?.dependsOn[0], source.a.id);
+  });
+
+  it('keeps an imported state after reopening', async () => {
+    const source = await worldWithTasks();
+    const target = await makeWorld();
+    await importState(target.store, parseState(JSON.stringify(exportState(source.store, 0))));
+    const reopened = await makeWorld(target.fs, target.clock);
+    assert.strictEqual(dump(reopened), dump(source));
+  });
+
+  const bad: Array<[string, (s: StateFile) => unknown, RegExp]> = [
+    ['is not JSON', () => '{"format": ', /not valid JSON/],
+    ['is random bytes', () => Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37) % 256)), /not valid JSON/],
+    ['has the wrong format marker', s => ({ ...s, format: 'other' }), /format/],
+    ['comes from a newer Continuum', s => ({ ...s, version: 99 }), /newer Continuum/],
+    ['has an unknown field', s => ({ ...s, extra: 1 }), /extra|Unrecognized/i],
+    ['has a wrong type', s => ({ ...s, tables: { ...s.tables, tasks: [{ ...s.tables.tasks[0], priority: 'high' }] } }), /tables\.tasks\.0\.priority/],
+    ['has a 10 MB title', s => ({ ...s, tables: { ...s.tables, tasks: [{ ...s.tables.tasks[0], title: 'x'.repeat(10 * 1024 * 1024) }] } }), /tables\.tasks\.0\.title/],
+    ['has a dependency cycle', s => ({ ...s, tables: { ...s.tables, task_deps: [...s.tables.task_deps, { task_id: s.tables.task_deps[0].depends_on, depends_on: s.tables.task_deps[0].task_id }] } }), /cycle/],
+    ['links an unknown task', s => ({ ...s, tables: { ...s.tables, task_deps: [{ task_id: 'ghost', depends_on: s.tables.tasks[0].id }] } }), /unknown task 'ghost'/],
+    ['repeats a task id', s => ({ ...s, tables: { ...s.tables, tasks: [s.tables.tasks[0], s.tables.tasks[0]] } }), /two tasks with id/],
+    ['is deeply nested', () => '['.repeat(100_000) + ']'.repeat(100_000), /not valid JSON|not a valid Continuum state/],
+  ];
+  for (const [name, make, expected] of bad) {
+    it(`refuses a state file that ${name}, and leaves the store unchanged`, async () => {
+      const world = await worldWithTasks();
+      const before = dump(world);
+      const made = make(exportState(world.store, 0));
+      const raw = typeof made === 'string' || made instanceof Uint8Array ? made : JSON.stringify(made);
+      assert.throws(() => parseState(raw), expected);
+      assert.strictEqual(dump(world), before);
+    });
+  }
+
+  it('exports markup as data, never changed or interpreted', async () => {
+    const world = await worldWithTasks();
+    const state = exportState(world.store, 0);
+    assert.ok(state.tables.tasks.some(t => t.title === 'Design <b>schema</b>'));
+  });
+});
