@@ -72,7 +72,7 @@ export function parseState(raw: string | Uint8Array): StateFile {
   try {
     value = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
   } catch (err) {
-    throw new Error(`The state file is not valid JSON (${(err as Error).message}).`);
+    throw new Error(`The state file is not valid JSON (${(err as Error).message}).`, { cause: err });
   }
   const format = (value as { format?: unknown; version?: unknown } | null);
   if (format?.format === stateFormat && typeof format.version === 'number' && format.version > stateVersion) {
