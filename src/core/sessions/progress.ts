@@ -1,0 +1,87 @@
+// A session's progress, computed from its tasks. Pure: the session manager reads the rows.
+
+export interface ProgressTask {
+  id: string;
+  title: string;
+  status: string;
+  /** 0 critical … 3 low. */
+  priority: number;
+  deadline: number | null;
+  seq: number;
+  /** How many of its dependencies are not done (they may lie outside the session). */
+  unfinishedDeps: number;
+}
+
+export interface TaskRef {
+  id: string;
+  title: string;
+}
+
+export interface SessionProgress {
+  /** Tasks done. */
+  completed: number;
+  total: number;
+  failed: number;
+  /** Skipped or cancelled: they will not run. */
+  skipped: number;
+  running: number;
+  pending: number;
+  blocked: number;
+  /** The task the session is working on. */
+  currentTask?: TaskRef;
+  /** The first ready task: pending with every dependency done, in the ready order. */
+  nextTask?: TaskRef;
+}
+
+const finished = new Set(['done', 'skipped', 'cancelled']);
+
+/** The ready order: priority (0 critical first), then deadline (none last), then creation. */
+export function compareReadyOrder(a: ProgressTask, b: ProgressTask): number {
+  return a.priority - b.priority
+    || (a.deadline ?? Number.MAX_SAFE_INTEGER) - (b.deadline ?? Number.MAX_SAFE_INTEGER)
+    || a.seq - b.seq;
+}
+
+export function computeProgress(tasks: readonly ProgressTask[], currentTaskId?: string): SessionProgress {
+  const count = (...statuses: string[]) => tasks.filter(t => statuses.includes(t.status)).length;
+  const ordered = [...tasks].sort(compareReadyOrder);
+  const current = tasks.find(t => t.id === currentTaskId && !finished.has(t.status)) ?? ordered.find(t => t.status === 'running');
+  const next = ordered.find(t => t.status === 'pending' && t.unfinishedDeps === 0);
+  return {
+    completed: count('done'),
+    total: tasks.length,
+    failed: count('failed'),
+    skipped: count('skipped', 'cancelled'),
+    running: count('running'),
+    pending: count('pending'),
+    blocked: count('blocked'),
+    ...(current ? { currentTask: ref(current) } : {}),
+    ...(next ? { nextTask: ref(next) } : {}),
+  };
+}
+
+function ref(task: ProgressTask): TaskRef {
+  return { id: task.id, title: task.title };
+}
+
+/** One line for the user: "12 of 50 done — continues at 'Create login page'". Plain text. */
+export function describeResume(progress: SessionProgress): string {
+  const { completed, total, failed, skipped } = progress;
+  if (total === 0) return 'This session has no tasks.';
+  if (completed + skipped === total) {
+    return skipped ? `All ${total} tasks finished (${completed} done, ${skipped} skipped).` : `All ${total} tasks done.`;
+  }
+  const done = `${completed} of ${total} done`;
+  const at = progress.currentTask ?? progress.nextTask;
+  if (at) return `${done} — continues at '${shorten(at.title)}'`;
+  const reasons: string[] = [];
+  if (failed) reasons.push(`${failed} failed (retry or skip ${failed === 1 ? 'it' : 'them'})`);
+  const waiting = progress.pending + progress.blocked;
+  if (waiting) reasons.push(`${waiting} waiting on dependencies or blocked`);
+  return `${done} — nothing is ready to run${reasons.length ? `: ${reasons.join(', ')}` : ''}`;
+}
+
+function shorten(title: string, max = 80): string {
+  const flat = title.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
