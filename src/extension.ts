@@ -1,13 +1,16 @@
 // Entry point: builds the host adapters and the core, registers the UI, and nothing else.
-// Heavy modules (ts-morph, TypeScript, the store's WebAssembly) are never loaded here: they load
-// on first use, so activation stays fast.
-import * as vscode from 'vscode';
+// Heavy work (the store's WebAssembly, reading the store) happens after activation returns.
+import type * as vscode from 'vscode';
 import { activateContinuum, type ContinuumApi } from './vscode/activate';
 
+let api: ContinuumApi | undefined;
+
 export function activate(context: vscode.ExtensionContext): ContinuumApi {
-  return activateContinuum(context);
+  api = activateContinuum(context);
+  return api;
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Lets the store finish its last flush and release its lock before the window goes. */
+export function deactivate(): Promise<void> | undefined {
+  return api?.close();
 }

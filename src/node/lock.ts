@@ -4,6 +4,7 @@
 import { promises as fsp } from 'fs';
 import * as lockfile from 'proper-lockfile';
 import type { HeldLock, LockOwner, LockPort } from '../core/ports';
+import { ownerIsGone } from './lockOwner';
 
 export interface NodeLockOptions {
   /** A lock not refreshed for this long is taken over (default 15 s). */
@@ -19,21 +20,31 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
     async acquire(path, owner) {
       const ownerFile = `${path}.owner.json`;
       const lostListeners: Array<(reason: string) => void> = [];
+      const take = () => lockfile.lock(path, {
+        realpath: false,
+        lockfilePath: `${path}.lock`,
+        stale,
+        update,
+        retries: 0,
+        onCompromised: err => {
+          for (const l of lostListeners) l(err.message);
+        },
+      });
       let release: () => Promise<void>;
       try {
-        release = await lockfile.lock(path, {
-          realpath: false,
-          lockfilePath: `${path}.lock`,
-          stale,
-          update,
-          retries: 0,
-          onCompromised: err => {
-            for (const l of lostListeners) l(err.message);
-          },
-        });
+        release = await take();
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-        return { heldBy: await readOwner(ownerFile) };
+        const heldBy = await readOwner(ownerFile);
+        if (!heldBy || !ownerIsGone(heldBy)) return { heldBy };
+        // The holder died without releasing (a reloaded or killed window): no need to wait until it is stale.
+        await fsp.rm(`${path}.lock`, { recursive: true, force: true });
+        try {
+          release = await take();
+        } catch (again) {
+          if ((again as NodeJS.ErrnoException).code !== 'ELOCKED') throw again;
+          return { heldBy: await readOwner(ownerFile) };
+        }
       }
       await fsp.writeFile(ownerFile, JSON.stringify(owner));
       const held: HeldLock = {

@@ -1,24 +1,82 @@
 import * as vscode from 'vscode';
 import { performance } from 'perf_hooks';
+import type { Continuum } from '../core/continuum';
 import { registerCommands } from './commands';
+import type { CommandContext } from './commands/context';
+import { ContinuumHost } from './host';
+import { outputLogger } from './logger';
+import { vscodePrompter, type Prompter } from './prompts';
+import { SessionRuntime } from './sessionRuntime';
+import { interruptedMessage } from './sessionText';
 import { StatusBar } from './statusBar';
 import { TaskTreeProvider } from './taskTree';
 
-/** What the extension returns from activate(); integration tests and other extensions read it. */
+/** What activate() returns; integration tests and other extensions read it. */
 export interface ContinuumApi {
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
+  /** Resolves once the store is open. */
+  ready(): Promise<Continuum>;
+  /** Closes the store (deactivate). */
+  close(): Promise<void>;
+  /** For integration tests: what the user sees, and a way to answer questions. */
+  readonly testing: {
+    statusBar: StatusBar;
+    tree: TaskTreeProvider;
+    setPrompter(prompter: Prompter | undefined): void;
+    /** Closes and reopens the store, as a reload of the window would. */
+    reopen(): Promise<Continuum>;
+  };
 }
 
 export function activateContinuum(context: vscode.ExtensionContext): ContinuumApi {
   const started = performance.now();
+  const output = vscode.window.createOutputChannel('Continuum', { log: true });
+  let prompter: Prompter = vscodePrompter;
+  const logger = outputLogger(output);
+  const host = new ContinuumHost(context, logger, output, { ...vscodePrompter, notify: (...a) => prompter.notify(...a) });
   const statusBar = new StatusBar();
   const tree = new TaskTreeProvider();
-  context.subscriptions.push(
-    statusBar,
-    tree,
-    vscode.window.registerTreeDataProvider('continuum.tasks', tree),
-    ...registerCommands({ statusBar }),
-  );
-  return { activationMs: performance.now() - started };
+  const runtime = new SessionRuntime();
+  const ctx: CommandContext = { host, prompts: () => prompter, tree, runtime, output };
+  const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(output, host, statusBar, tree, treeView, runtime, ...registerCommands(ctx));
+
+  const whenOpen = (core: Continuum) => {
+    tree.attach(core.tasks);
+    statusBar.attach(core);
+    void offerResume(core, () => prompter);
+  };
+  context.subscriptions.push(host.onDidOpen(whenOpen));
+  // Opening loads WebAssembly and reads the store: after activation, never during it.
+  setImmediate(() => void host.open().catch(err => {
+    logger.error('opening the store failed', err);
+    void prompter.notify('error', `Continuum could not open its store: ${(err as Error).message}`);
+  }));
+
+  return {
+    activationMs: performance.now() - started,
+    ready: () => host.open(),
+    close: () => host.close(),
+    testing: {
+      statusBar,
+      tree,
+      setPrompter: p => {
+        prompter = p ?? vscodePrompter;
+      },
+      reopen: async () => {
+        runtime.dispose(); // the window "dies" with its sessions still marked running
+        await host.close();
+        return host.open();
+      },
+    },
+  };
+}
+
+/** On opening with an interrupted session: "Session 'X' was interrupted at 12/50 — Resume?" */
+async function offerResume(core: Continuum, prompter: () => Prompter): Promise<void> {
+  const session = core.sessions.resumePoint();
+  if (!session || session.status !== 'interrupted' || core.store.readOnly) return;
+  const choice = await prompter().notify('info', interruptedMessage(core, session), 'Resume', 'Later');
+  if (choice === 'Resume') await vscode.commands.executeCommand('continuum.resumeSession', session.id);
 }

@@ -1,17 +1,44 @@
+// Every command, once: the ids here and in package.json's contributes.commands must match (an
+// integration test compares them). Handlers are thin; each gets the open core.
 import * as vscode from 'vscode';
-import type { StatusBar } from './statusBar';
+import { inert } from '../shared/text';
+import type { CommandContext, Handler } from './commands/context';
+import { sessionCommands } from './commands/sessionCommands';
+import { stateCommands } from './commands/stateCommands';
+import { taskCommands } from './commands/taskCommands';
+import { activeSession } from './sessionText';
 
-export interface CommandDeps {
-  statusBar: StatusBar;
-}
+const showStatus: Handler = async (ctx, core) => {
+  const stats = core.tasks.statistics();
+  const session = activeSession(core);
+  const health = core.store.health();
+  const lines = [
+    `${stats.counts.done}/${stats.total} tasks done (${stats.completionPercent}%)`,
+    session ? `session '${inert(session.name, 60)}' ${session.status}: ${core.sessions.describeResume(session.id)}` : 'no session',
+    health.readOnly ? `read-only: ${health.readOnlyReason}` : '',
+  ].filter(Boolean);
+  const choice = await ctx.prompts().notify('info', `Continuum: ${lines.join(' · ')}`, 'Open Tasks');
+  if (choice) await vscode.commands.executeCommand('continuum.tasks.focus');
+  return { stats, session, readOnly: health.readOnly };
+};
 
-/** Every command, once. The ids here and in package.json's contributes.commands must match. */
-export function commandTable(deps: CommandDeps): Record<string, (...args: unknown[]) => unknown> {
-  return {
-    'continuum.showStatus': () => vscode.window.showInformationMessage(`Continuum: ${deps.statusBar.text.replace(/\$\([^)]*\)\s*/g, '')} — no session yet.`),
-  };
-}
+export const commandTable: Record<string, Handler> = {
+  'continuum.showStatus': showStatus,
+  ...taskCommands,
+  ...sessionCommands,
+  ...stateCommands,
+};
 
-export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  return Object.entries(commandTable(deps)).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(commandTable).map(([id, handler]) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+    try {
+      const core = await ctx.host.open();
+      return await handler(ctx, core, ...args);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      ctx.output.error(`${id}: ${err instanceof Error ? err.stack ?? message : message}`);
+      void ctx.prompts().notify('error', `Continuum: ${inert(message, 500)}`);
+      return undefined;
+    }
+  }));
 }

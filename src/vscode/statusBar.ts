@@ -1,22 +1,42 @@
 import * as vscode from 'vscode';
+import type { Continuum } from '../core/continuum';
+import { sessionStatusText } from './sessionText';
 
-/** The session-progress item: `$(history) Continuum` when idle, `12/50` while a session runs. */
+/** Session progress: `12/50` spinning while running, a pause icon when paused; click opens the Tasks view. */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('continuum.session', vscode.StatusBarAlignment.Left, 50);
+  private subscriptions: vscode.Disposable[] = [];
+  private core: Continuum | undefined;
 
   constructor() {
     this.item.name = 'Continuum Session';
-    this.item.text = '$(history) Continuum';
-    this.item.tooltip = 'Continuum: no session running. Click to open the Tasks view.';
     this.item.command = 'continuum.tasks.focus';
+    this.render();
     this.item.show();
+  }
+
+  attach(core: Continuum): void {
+    this.core = core;
+    this.subscriptions.push(core.tasks.onDidChange(() => this.render()), core.sessions.onDidChange(() => this.render()));
+    this.render();
   }
 
   get text(): string {
     return this.item.text;
   }
 
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : '';
+  }
+
+  render(): void {
+    const { text, tooltip } = sessionStatusText(this.core);
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+  }
+
   dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }

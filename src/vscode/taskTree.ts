@@ -1,19 +1,106 @@
+// The Tasks view: tasks grouped by status, or by phase for imported plans. Labels and tooltips
+// are plain strings, so markup in a title is shown as text and never interpreted.
 import * as vscode from 'vscode';
+import type { Phase, Task, TaskStatus } from '../core/tasks/model';
+import type { TaskManager } from '../core/tasks/taskManager';
+import { groupTasks, type Grouping, type TaskGroup } from './taskGroups';
 
-/** The Tasks view. Empty until the store is open, which lets VS Code show the welcome content. */
-export class TaskTreeProvider implements vscode.TreeDataProvider<never>, vscode.Disposable {
+type Node = { kind: 'group'; group: TaskGroup } | { kind: 'task'; task: Task; children: Task[] };
+
+const icons: Record<TaskStatus | 'waiting', [string, string?]> = {
+  pending: ['circle-large-outline'],
+  waiting: ['watch', 'disabledForeground'],
+  running: ['sync~spin', 'progressBar.background'],
+  done: ['pass-filled', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  blocked: ['lock', 'list.warningForeground'],
+  skipped: ['debug-step-over', 'disabledForeground'],
+  cancelled: ['circle-slash', 'disabledForeground'],
+};
+
+export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
+  private tasks: TaskManager | undefined;
+  private grouping: Grouping = 'status';
+  private subscriptions: vscode.Disposable[] = [];
+  private snapshot: { tasks: Task[]; phases: Phase[]; byId: Map<string, Task> } | undefined;
 
-  getTreeItem(element: never): vscode.TreeItem {
-    return element;
+  /** Shows the tasks of an open store; until then the view is empty and shows its welcome. */
+  attach(tasks: TaskManager): void {
+    this.tasks = tasks;
+    this.subscriptions.push(tasks.onDidChange(() => this.refresh()));
+    this.grouping = tasks.phases().length ? 'phase' : 'status';
+    void vscode.commands.executeCommand('setContext', 'continuum.tasks.grouping', this.grouping);
+    this.refresh();
   }
 
-  getChildren(): never[] {
-    return [];
+  setGrouping(grouping: Grouping): void {
+    this.grouping = grouping;
+    void vscode.commands.executeCommand('setContext', 'continuum.tasks.grouping', grouping);
+    this.changed.fire();
+  }
+
+  refresh(): void {
+    this.snapshot = undefined;
+    this.changed.fire();
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(node.group.label, node.group.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `group:${node.group.id}`;
+      item.description = String(node.group.tasks.length);
+      item.contextValue = 'continuum.group';
+      return item;
+    }
+    return this.taskItem(node.task, node.children.length > 0);
+  }
+
+  getChildren(node?: Node): Node[] {
+    const data = this.load();
+    if (!data) return [];
+    if (!node) return groupTasks(data.tasks, data.phases, this.grouping).map(group => ({ kind: 'group', group }));
+    const list = node.kind === 'group' ? node.group.tasks : node.children;
+    return list.map(task => ({ kind: 'task', task, children: this.grouping === 'phase' ? data.tasks.filter(t => t.parentId === task.id) : [] }));
+  }
+
+  getParent(): undefined {
+    return undefined;
   }
 
   dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
+  }
+
+  private load() {
+    if (!this.tasks) return undefined;
+    if (!this.snapshot) {
+      const tasks = this.tasks.list();
+      this.snapshot = { tasks, phases: this.tasks.phases(), byId: new Map(tasks.map(t => [t.id, t])) };
+    }
+    return this.snapshot;
+  }
+
+  private taskItem(task: Task, hasChildren: boolean): vscode.TreeItem {
+    const data = this.load()!;
+    const waitingFor = task.dependsOn.map(id => data.byId.get(id)).filter((t): t is Task => !!t && t.status !== 'done');
+    const shown = task.status === 'pending' && waitingFor.length ? 'waiting' : task.status;
+    const item = new vscode.TreeItem(task.title, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    item.id = task.id;
+    const bits = [task.priority !== 'normal' ? task.priority : '', task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '', task.number ?? ''];
+    item.description = bits.filter(Boolean).join(' · ');
+    const [icon, colour] = icons[shown];
+    item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
+    item.contextValue = `continuum.task.${task.status}`;
+    item.tooltip = [
+      task.title,
+      `Status: ${task.status}${task.status === 'running' || task.progress ? ` (${task.progress}%)` : ''} · Priority: ${task.priority}`,
+      waitingFor.length ? `Waiting for: ${waitingFor.map(t => `'${t.title}'`).join(', ')}` : task.status === 'pending' ? 'Ready to start' : '',
+      task.error ? `Last error: ${task.error.slice(0, 300)}` : '',
+      task.description ? `\n${task.description.slice(0, 500)}` : '',
+    ].filter(Boolean).join('\n');
+    return item;
   }
 }

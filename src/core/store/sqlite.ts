@@ -1,22 +1,18 @@
 // sql.js behind a small wrapper: a cache of prepared statements, typed rows, and the two sql.js
 // quirks handled in one place — `export()` frees every prepared statement and reopens the
 // connection (which resets per-connection pragmas), and the WebAssembly module loads once.
-import * as fs from 'fs';
-import * as path from 'path';
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
 import type { SqlValue } from './types';
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
-/** Loads sql.js once. The wasm file sits beside the bundle (dist/) or in node_modules when unbundled. */
+/**
+ * Loads sql.js once. It finds sql-wasm.wasm beside its own code: in node_modules/sql.js/dist when
+ * unbundled, beside the bundle in dist/ (esbuild.js copies it there) when bundled.
+ */
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  sqlJs ??= initSqlJs({ wasmBinary: readWasm() as unknown as ArrayBuffer });
+  sqlJs ??= initSqlJs();
   return sqlJs;
-}
-
-function readWasm(): Uint8Array {
-  const beside = path.join(__dirname, 'sql-wasm.wasm');
-  return fs.readFileSync(fs.existsSync(beside) ? beside : require.resolve('sql.js/dist/sql-wasm.wasm'));
 }
 
 export class SqliteDatabase {

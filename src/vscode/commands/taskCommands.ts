@@ -1,0 +1,114 @@
+import * as vscode from 'vscode';
+import { parsePlan } from '../../core/tasks/plan';
+import { summarisePreview } from '../../core/tasks/planImport';
+import { priorities, type Priority, type TaskStatus } from '../../core/tasks/model';
+import type { NewTask } from '../../core/tasks/validation';
+import { inert, quoted } from '../../shared/text';
+import { taskFromArg, type Handler } from './context';
+
+const addTask: Handler = async (ctx, core, arg) => {
+  if (typeof arg === 'object' && arg !== null && 'title' in arg) return core.tasks.create(arg as NewTask);
+  const title = await ctx.prompts().input({ prompt: 'Title of the new task', placeHolder: 'e.g. Add input validation to the signup form', validateInput: v => (v.trim() ? undefined : 'A task needs a title.') });
+  if (!title) return undefined;
+  const priority = await ctx.prompts().pick<Priority>(priorities.map(p => ({ label: p, value: p, picked: p === 'normal' })), { placeHolder: 'Priority' });
+  if (!priority) return undefined;
+  return core.tasks.create({ title, priority });
+};
+
+const importPlan: Handler = async (ctx, core, arg) => {
+  const uri = arg instanceof vscode.Uri ? arg : await pickPlanFile(ctx.prompts().pick.bind(ctx.prompts()), ctx.prompts().openFile.bind(ctx.prompts()));
+  if (!uri) return undefined;
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  const source = vscode.workspace.asRelativePath(uri, false);
+  const plan = parsePlan(text, source);
+  for (const p of plan.problems) ctx.output.warn(`${source}:${p.line}: ${p.message}`);
+  const preview = core.tasks.previewImport(plan);
+  const offered = [
+    ...preview.create.map(spec => ({ label: `$(add) ${spec.title}`, description: 'new', detail: spec.action?.kind === 'shell' ? `runs: ${spec.action.command}` : undefined, picked: true, value: spec.key })),
+    ...preview.update.map(u => ({ label: `$(edit) ${u.spec.title}`, description: `changes: ${u.changes.join(', ')}`, picked: true, value: u.spec.key })),
+  ];
+  if (!offered.length) {
+    await ctx.prompts().notify('info', `Nothing to import: ${summarisePreview(preview)} in ${inert(source)}.`);
+    return { created: 0, updated: 0 };
+  }
+  const chosen = await ctx.prompts().pickMany(offered, {
+    title: `Import ${source}: ${summarisePreview(preview)}`,
+    placeHolder: preview.commands.length ? `This plan has ${preview.commands.length} command(s) to run; they will be shown again before they first run.` : 'Untick what you do not want to import',
+  });
+  if (!chosen?.length) return undefined;
+  const result = await core.tasks.importPlan(plan, { only: new Set(chosen) });
+  const problems = plan.problems.length ? ` ${plan.problems.length} part(s) of the plan could not be used (see the Continuum output).` : '';
+  void ctx.prompts().notify(plan.problems.length ? 'warning' : 'info', `Imported ${inert(source)}: ${result.created} new, ${result.updated} updated.${problems}`, ...(problems ? ['Show Problems'] : []))
+    .then(choice => choice && ctx.output.show(true));
+  ctx.tree.setGrouping('phase');
+  return result;
+};
+
+async function pickPlanFile(
+  pick: <T>(items: Array<{ label: string; description?: string; value: T }>, o: vscode.QuickPickOptions) => Promise<T | undefined>,
+  openFile: (o: vscode.OpenDialogOptions) => Promise<vscode.Uri | undefined>,
+): Promise<vscode.Uri | undefined> {
+  const files = await vscode.workspace.findFiles('**/*.md', '**/node_modules/**', 200);
+  if (!files.length) return openFile({ canSelectMany: false, filters: { Markdown: ['md', 'markdown'] }, openLabel: 'Import Plan' });
+  const browse = vscode.Uri.parse('continuum:browse');
+  const choice = await pick([
+    ...files.sort((a, b) => a.path.localeCompare(b.path)).map(uri => ({ label: vscode.workspace.asRelativePath(uri, false), value: uri })),
+    { label: '$(folder-opened) Browse…', value: browse },
+  ], { placeHolder: 'Which markdown plan should become tasks?' });
+  return choice?.toString() === browse.toString() ? openFile({ canSelectMany: false, filters: { Markdown: ['md', 'markdown'] }, openLabel: 'Import Plan' }) : choice;
+}
+
+function statusCommand(to: TaskStatus, from: readonly TaskStatus[], verb: string): Handler {
+  return async (ctx, core, arg) => {
+    const task = await taskFromArg(ctx, core, arg, `Which task should be ${verb}?`, t => from.includes(t.status));
+    return task && core.tasks.setStatus(task.id, to, 'user');
+  };
+}
+
+const editTask: Handler = async (ctx, core, arg) => {
+  const task = await taskFromArg(ctx, core, arg, 'Which task do you want to edit?');
+  if (!task) return undefined;
+  const title = await ctx.prompts().input({ prompt: 'Title', value: task.title, validateInput: v => (v.trim() ? undefined : 'A task needs a title.') });
+  if (title === undefined) return undefined;
+  const priority = await ctx.prompts().pick<Priority>(priorities.map(p => ({ label: p, value: p, picked: p === task.priority, description: p === task.priority ? 'current' : undefined })), { placeHolder: 'Priority' });
+  if (!priority) return undefined;
+  return core.tasks.update(task.id, { title, priority });
+};
+
+const deleteTask: Handler = async (ctx, core, arg) => {
+  const task = await taskFromArg(ctx, core, arg, 'Which task do you want to delete?');
+  if (!task) return undefined;
+  const dependents = core.tasks.dependentsOf(task.id).length;
+  const choice = await ctx.prompts().notify('warning', `Delete task ${quoted(task.title)}?${dependents ? ` ${dependents} task(s) depend on it and will lose that dependency.` : ''}`, 'Delete');
+  if (choice !== 'Delete') return undefined;
+  await core.tasks.delete(task.id);
+  return task.id;
+};
+
+const showDependencies: Handler = async (ctx, core, arg) => {
+  const task = await taskFromArg(ctx, core, arg, 'Dependencies of which task?');
+  if (!task) return undefined;
+  const items = [
+    ...task.dependsOn.map(id => core.tasks.get(id)).filter(t => !!t).map(t => ({ label: `$(arrow-left) ${t.title}`, description: `needed first · ${t.status}`, value: t.id })),
+    ...core.tasks.dependentsOf(task.id).map(id => core.tasks.get(id)).filter(t => !!t).map(t => ({ label: `$(arrow-right) ${t.title}`, description: `waits for it · ${t.status}`, value: t.id })),
+  ];
+  if (!items.length) {
+    await ctx.prompts().notify('info', `${quoted(task.title)} has no dependencies and nothing depends on it.`);
+    return undefined;
+  }
+  return ctx.prompts().pick(items, { title: `Dependencies of ${task.title}`, placeHolder: 'Tasks it needs first, and tasks that wait for it' });
+};
+
+export const taskCommands: Record<string, Handler> = {
+  'continuum.addTask': addTask,
+  'continuum.importPlan': importPlan,
+  'continuum.task.start': statusCommand('running', ['pending', 'failed', 'blocked'], 'started'),
+  'continuum.task.markDone': statusCommand('done', ['pending', 'running', 'failed', 'blocked', 'skipped'], 'marked done'),
+  'continuum.task.skip': statusCommand('skipped', ['pending', 'running', 'failed', 'blocked'], 'skipped'),
+  'continuum.task.retry': statusCommand('pending', ['failed', 'skipped', 'cancelled', 'blocked'], 'retried'),
+  'continuum.task.edit': editTask,
+  'continuum.task.delete': deleteTask,
+  'continuum.task.showDependencies': showDependencies,
+  'continuum.tasks.groupByPhase': async ctx => ctx.tree.setGrouping('phase'),
+  'continuum.tasks.groupByStatus': async ctx => ctx.tree.setGrouping('status'),
+};

@@ -1,0 +1,85 @@
+// Opens Continuum's core for this window, once, off the activation path, and tells the user what
+// opening found (a recovered store, a read-only view).
+import * as vscode from 'vscode';
+import { openContinuum, type Continuum } from '../core/continuum';
+import type { Logger } from '../core/ports';
+import { chooseStoreFolder } from '../core/store/location';
+import { nodeFileSystem } from '../node/fileSystem';
+import { nodeLock } from '../node/lock';
+import { currentOwner } from '../node/lockOwner';
+import type { Prompter } from './prompts';
+
+export class ContinuumHost implements vscode.Disposable {
+  private opening: Promise<Continuum> | undefined;
+  private opened: Continuum | undefined;
+  private readonly didOpen = new vscode.EventEmitter<Continuum>();
+  readonly onDidOpen = this.didOpen.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly logger: Logger,
+    private readonly output: vscode.LogOutputChannel,
+    readonly prompter: Prompter,
+  ) {}
+
+  /** The open core, if opening has finished. */
+  get current(): Continuum | undefined {
+    return this.opened;
+  }
+
+  /** Opens the core (once); later calls get the same promise. */
+  open(): Promise<Continuum> {
+    this.opening ??= this.doOpen().catch(err => {
+      this.opening = undefined; // let a later command try again
+      throw err;
+    });
+    return this.opening;
+  }
+
+  async close(): Promise<void> {
+    const core = this.opened;
+    this.opened = undefined;
+    this.opening = undefined;
+    await core?.close();
+  }
+
+  dispose(): void {
+    void this.close().catch(err => this.logger.error('closing the store failed', err));
+    this.didOpen.dispose();
+  }
+
+  private async doOpen(): Promise<Continuum> {
+    const folder = chooseStoreFolder({
+      setting: vscode.workspace.getConfiguration('continuum').get<string>('storagePath', ''),
+      workspaceStorage: this.context.storageUri?.fsPath,
+      globalStorage: this.context.globalStorageUri.fsPath,
+      workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    });
+    const started = Date.now();
+    const core = await openContinuum({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock(),
+      owner: currentOwner(`VS Code window '${vscode.workspace.name ?? 'no folder'}'`),
+      logger: this.logger,
+    });
+    this.logger.info(`store opened in ${folder} (${Date.now() - started} ms)${core.store.readOnly ? ', read-only' : ''}`);
+    this.opened = core;
+    this.didOpen.fire(core);
+    this.reportOpen(core);
+    return core;
+  }
+
+  private reportOpen(core: Continuum): void {
+    const health = core.store.health();
+    if (health.recovery.length) {
+      for (const line of health.recovery) this.output.warn(line);
+      void this.prompter.notify('warning', `Continuum repaired its store when opening it: ${health.recovery[0]}`, 'Show Details').then(choice => {
+        if (choice) this.output.show(true);
+      });
+    }
+    if (health.readOnly) {
+      void this.prompter.notify('warning', `Continuum is read-only in this window: ${health.readOnlyReason}`);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// Every question Continuum asks the user goes through this port, so integration tests (where
+// modal dialogs are refused) can answer them, and handlers stay thin.
+import * as vscode from 'vscode';
+
+export interface PickItem<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+export interface Prompter {
+  input(options: vscode.InputBoxOptions): Promise<string | undefined>;
+  pick<T>(items: PickItem<T>[], options: vscode.QuickPickOptions): Promise<T | undefined>;
+  pickMany<T>(items: PickItem<T>[], options: vscode.QuickPickOptions): Promise<T[] | undefined>;
+  /** A non-modal notification with buttons; resolves to the button chosen. */
+  notify(kind: 'info' | 'warning' | 'error', message: string, ...actions: string[]): Promise<string | undefined>;
+  openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined>;
+  saveFile(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
+}
+
+export const vscodePrompter: Prompter = {
+  input: options => Promise.resolve(vscode.window.showInputBox(options)),
+  pick: async (items, options) => (await vscode.window.showQuickPick(items, options))?.value,
+  pickMany: async (items, options) => (await vscode.window.showQuickPick(items, { ...options, canPickMany: true }))?.map(i => i.value),
+  notify: (kind, message, ...actions) => Promise.resolve(
+    kind === 'error' ? vscode.window.showErrorMessage(message, ...actions)
+      : kind === 'warning' ? vscode.window.showWarningMessage(message, ...actions)
+        : vscode.window.showInformationMessage(message, ...actions)),
+  openFile: async options => (await vscode.window.showOpenDialog(options))?.[0],
+  saveFile: options => Promise.resolve(vscode.window.showSaveDialog(options)),
+};

@@ -1,0 +1,24 @@
+import * as assert from 'assert';
+import { groupTasks } from '../../../src/vscode/taskGroups';
+import type { Phase, Task } from '../../../src/core/tasks/model';
+
+function task(id: string, patch: Partial<Task> = {}): Task {
+  return { id, title: id, description: '', status: 'pending', priority: 'normal', progress: 0, attempts: 0, maxAttempts: 3, capabilities: [], dependsOn: [], createdAt: 0, updatedAt: 0, ...patch };
+}
+
+describe('task groups in the Tasks view', () => {
+  it('groups by status with ready and waiting apart, leaving empty groups out', () => {
+    const tasks = [task('a', { status: 'done' }), task('b', { dependsOn: ['a'] }), task('c', { dependsOn: ['b'] }), task('d', { status: 'failed' })];
+    const groups = groupTasks(tasks, [], 'status');
+    assert.deepStrictEqual(groups.map(g => [g.label, g.tasks.map(t => t.id)]), [
+      ['Ready', ['b']], ['Waiting for dependencies', ['c']], ['Failed', ['d']], ['Done', ['a']],
+    ]);
+  });
+
+  it('groups by phase in plan order, subtasks under their parent, loose tasks last', () => {
+    const phases: Phase[] = [{ id: 'p2', title: 'Second', position: 1 }, { id: 'p1', title: 'First', position: 0 }].sort((a, b) => a.position - b.position);
+    const tasks = [task('x', { phaseId: 'p2' }), task('y', { phaseId: 'p1' }), task('y1', { phaseId: 'p1', parentId: 'y' }), task('z')];
+    const groups = groupTasks(tasks, phases, 'phase');
+    assert.deepStrictEqual(groups.map(g => [g.label, g.tasks.map(t => t.id)]), [['First', ['y']], ['Second', ['x']], ['Other tasks', ['z']]]);
+  });
+});
