@@ -125,7 +125,8 @@ async function benchSize(folder: string, n: number): Promise<SizeResult> {
 
   // ---- one compaction, and the stall it causes ----
   store = await openStore(options);
-  await new TaskManager(store, systemClock, () => 'unused').setProgress(picks[0], 50);
+  const unfinished = store.get<{ id: string }>("SELECT id FROM tasks WHERE status = 'pending' LIMIT 1")!.id;
+  await new TaskManager(store, systemClock, () => 'unused').setProgress(unfinished, 50); // one change for the compaction to fold in
   const compactionDelay = monitorEventLoopDelay({ resolution: 1 });
   compactionDelay.enable();
   await sleep(20); // the monitor's first ticks set its baseline: a stall before them would not count

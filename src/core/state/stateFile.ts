@@ -53,7 +53,8 @@ const stateSchema = z.object({
 export type StateFile = z.infer<typeof stateSchema>;
 
 export function exportState(store: Store, now: number): StateFile {
-  const data = Object.fromEntries(tables.map(t => [t, store.all(`SELECT * FROM ${t}`)]));
+  // Named columns only: derived ones (tasks.open_deps) are rebuilt by triggers on import.
+  const data = Object.fromEntries(tables.map(t => [t, store.all(`SELECT ${Object.keys(rowSchemas[t].shape).join(', ')} FROM ${t}`)]));
   return { format: stateFormat, version: stateVersion, exportedAt: new Date(now).toISOString(), tables: data as StateFile['tables'] };
 }
 

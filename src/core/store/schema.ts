@@ -51,13 +51,16 @@ export const migrations: readonly Migration[] = [
         phase_id      TEXT REFERENCES phases(id) ON DELETE SET NULL,
         parent_id     TEXT REFERENCES tasks(id) ON DELETE SET NULL,
         number        TEXT,                 -- "1.1" when numbered in its plan
+        open_deps     INTEGER NOT NULL DEFAULT 0, -- dependencies not yet done; kept by the triggers below
+        revision      INTEGER NOT NULL DEFAULT 0, -- moves on every change to the row (trigger below)
         created_at    INTEGER NOT NULL,
         updated_at    INTEGER NOT NULL,
         started_at    INTEGER,
         completed_at  INTEGER
       );
-      -- the ready order: priority, then deadline (none = last), then creation
-      CREATE INDEX tasks_by_order ON tasks(status, priority, coalesce(deadline, 9007199254740991), seq);
+      -- ready = pending with no open dependency, in the ready order: priority, then deadline
+      -- (none = last), then creation. One index walk answers readyTasks() and nextTask().
+      CREATE INDEX tasks_by_order ON tasks(status, open_deps, priority, coalesce(deadline, 9007199254740991), seq);
       CREATE INDEX tasks_by_phase ON tasks(phase_id);
 
       CREATE TABLE task_deps (
@@ -66,6 +69,28 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (task_id, depends_on)
       ) WITHOUT ROWID;
       CREATE INDEX task_deps_by_target ON task_deps(depends_on);
+
+      -- tasks.open_deps follows every change to dependencies and to statuses. Triggers run inside
+      -- the statement that fires them, so journal replay keeps the count exactly as well.
+      CREATE TRIGGER task_deps_added AFTER INSERT ON task_deps BEGIN
+        UPDATE tasks SET open_deps = open_deps + 1
+        WHERE id = NEW.task_id AND coalesce((SELECT status FROM tasks WHERE id = NEW.depends_on), '') <> 'done';
+      END;
+      CREATE TRIGGER task_deps_removed AFTER DELETE ON task_deps BEGIN
+        UPDATE tasks SET open_deps = open_deps - 1
+        WHERE id = OLD.task_id AND coalesce((SELECT status FROM tasks WHERE id = OLD.depends_on), '') <> 'done';
+      END;
+      -- before the row goes, so the trigger above still sees the deleted task's status
+      CREATE TRIGGER task_deleted BEFORE DELETE ON tasks BEGIN
+        DELETE FROM task_deps WHERE depends_on = OLD.id OR task_id = OLD.id;
+      END;
+      CREATE TRIGGER task_revised AFTER UPDATE ON tasks WHEN NEW.revision = OLD.revision BEGIN
+        UPDATE tasks SET revision = OLD.revision + 1 WHERE id = NEW.id;
+      END;
+      CREATE TRIGGER task_done_changed AFTER UPDATE OF status ON tasks WHEN (OLD.status = 'done') <> (NEW.status = 'done') BEGIN
+        UPDATE tasks SET open_deps = open_deps + (CASE WHEN NEW.status = 'done' THEN -1 ELSE 1 END)
+        WHERE id IN (SELECT task_id FROM task_deps WHERE depends_on = NEW.id);
+      END;
 
       CREATE TABLE task_events (
         id       INTEGER PRIMARY KEY AUTOINCREMENT,

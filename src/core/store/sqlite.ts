@@ -32,7 +32,15 @@ export class SqliteDatabase {
     try {
       stmt.bind(params as SqlValue[]);
       const rows: T[] = [];
-      while (stmt.step()) rows.push(stmt.getAsObject() as T);
+      let columns: string[] | undefined;
+      while (stmt.step()) {
+        // getAsObject() asks SQLite for the column names again on every row; ask once.
+        columns ??= stmt.getColumnNames();
+        const values = stmt.get();
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < columns.length; i++) row[columns[i]] = values[i];
+        rows.push(row as T);
+      }
       return rows;
     } finally {
       stmt.reset();
@@ -69,9 +77,12 @@ export class SqliteDatabase {
   }
 
 
-  /** 'ok', or the problems SQLite found. */
-  integrityCheck(): string {
-    const rows = this.db.exec('PRAGMA integrity_check')[0]?.values ?? [];
+  /**
+   * 'ok', or the problems SQLite found. `quick` skips the index-content checks: enough for a
+   * snapshot whose bytes already passed a checksum; backups get the full check.
+   */
+  integrityCheck(quick = false): string {
+    const rows = this.db.exec(quick ? 'PRAGMA quick_check' : 'PRAGMA integrity_check')[0]?.values ?? [];
     return rows.map(r => String(r[0])).join('; ') || 'no answer';
   }
 

@@ -73,6 +73,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
 
   const recovery: string[] = [];
+  if (!readOnlyReason) await removeLeftovers(fs, options.folder);
   const names = await fs.list(options.folder);
   const segments = segmentNumbers(names);
   const base = await loadBase(options, recovery, all, segments.length > 0);
@@ -92,6 +93,15 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
+/** Temporary files of snapshot writes cut short by a crash; only the lock holder may remove them. */
+async function removeLeftovers(fs: FileSystemPort, folder: string): Promise<void> {
+  for (const dir of [folder, join(folder, backupsFolder)]) {
+    for (const name of await fs.list(dir)) {
+      if (name.endsWith('.tmp')) await fs.remove(join(dir, name));
+    }
+  }
+}
+
 function latestVersion(all: readonly Migration[]): number {
   return all.length ? all[all.length - 1].version : 0;
 }
@@ -105,7 +115,7 @@ async function loadBase(options: OpenStoreOptions, recovery: string[], all: read
     return { db: await SqliteDatabase.open(), seq: 0 };
   }
   if (bytes) {
-    const loaded = await verifySnapshot(bytes, all);
+    const loaded = await verifySnapshot(bytes, all, true);
     if (typeof loaded !== 'string') return loaded;
     recovery.push(`The store's snapshot could not be used: ${loaded}.`);
   } else if (backups.length) {
@@ -132,13 +142,13 @@ async function loadBase(options: OpenStoreOptions, recovery: string[], all: read
 }
 
 /** Loads and checks one snapshot. Refuses (throws) a database from a newer Continuum. */
-async function verifySnapshot(bytes: Uint8Array, all: readonly Migration[]): Promise<Base | string> {
+async function verifySnapshot(bytes: Uint8Array, all: readonly Migration[], quick = false): Promise<Base | string> {
   const snapshot = decodeSnapshot(bytes);
   if (typeof snapshot === 'string') return snapshot;
   let db: SqliteDatabase;
   try {
     db = await SqliteDatabase.open(snapshot.database);
-    const integrity = db.integrityCheck();
+    const integrity = db.integrityCheck(quick);
     if (integrity !== 'ok') {
       db.close();
       return `SQLite's integrity check failed (${integrity.slice(0, 200)})`;

@@ -14,9 +14,11 @@ import { newTaskSchema, parseOrExplain, taskPatchSchema, type NewTask, type Task
 /** The order in which ready tasks are taken: priority, then deadline (none last), then creation. */
 export const readyOrder = 'priority, coalesce(deadline, 9007199254740991), seq';
 
-/** Pending tasks none of whose dependencies is unfinished. */
-const readyWhere = `status = 'pending' AND NOT EXISTS (
-  SELECT 1 FROM task_deps d JOIN tasks u ON u.id = d.depends_on WHERE d.task_id = tasks.id AND u.status <> 'done')`;
+/** Pending tasks none of whose dependencies is unfinished (open_deps is kept by triggers, see schema.ts). */
+const readyWhere = `status = 'pending' AND open_deps = 0`;
+/** A task's dependencies as one column, so listing tasks needs no query per task. */
+const depsColumn = `(SELECT group_concat(depends_on, char(31)) FROM task_deps WHERE task_id = tasks.id) AS deps`;
+const splitDeps = (deps: string | null) => (deps ? deps.split('\x1f') : []);
 
 export interface TaskEvent {
   id: number;
@@ -50,6 +52,7 @@ export interface StatusChange {
 export class TaskManager {
   private readonly changed = new Emitter<TaskChange>();
   readonly onDidChange = this.changed.event;
+  private readonly readyCache = new Map<string, { stamp: string; task: Task }>();
 
   constructor(
     private readonly store: Store,
@@ -66,23 +69,40 @@ export class TaskManager {
 
   /** Every task, in creation order. */
   list(): Task[] {
-    const deps = new Map<string, string[]>();
-    for (const d of this.store.all<{ task_id: string; depends_on: string }>('SELECT task_id, depends_on FROM task_deps')) {
-      let list = deps.get(d.task_id);
-      if (!list) deps.set(d.task_id, (list = []));
-      list.push(d.depends_on);
-    }
-    return this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks ORDER BY seq`).map(r => toTask(r, deps.get(r.id) ?? []));
+    return this.store.all<TaskRow & { deps: string | null }>(`SELECT ${taskColumns}, ${depsColumn} FROM tasks ORDER BY seq`).map(r => toTask(r, splitDeps(r.deps)));
   }
 
   phases(): Phase[] {
     return this.store.all<PhaseRow>('SELECT id, key, title, number, position, source FROM phases ORDER BY position').map(toPhase);
   }
 
-  /** Tasks that can start now, in the ready order (see `readyOrder`). */
+  /**
+   * Tasks that can start now, in the ready order (see `readyOrder`). Reading thousands of whole
+   * rows out of sql.js is what costs here, so whole tasks are cached by id and reused while their
+   * revision (moved by a trigger on every change to the row), update time and dependencies are unchanged.
+   */
   readyTasks(limit?: number): Task[] {
-    const rows = this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE ${readyWhere} ORDER BY ${readyOrder}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`);
-    return rows.map(r => toTask(r, this.dependenciesOf(r.id)));
+    const keys = this.store.all<{ id: string; revision: number; updated_at: number; deps: string | null }>(
+      `SELECT id, revision, updated_at, ${depsColumn} FROM tasks WHERE ${readyWhere} ORDER BY ${readyOrder}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`);
+    // updated_at too: an imported state starts its rows at revision 0 again
+    const stamp = (k: { revision: number; updated_at: number; deps: string | null }) => `${k.revision}|${k.updated_at}|${k.deps ?? ''}`;
+    const missing = keys.filter(k => this.readyCache.get(k.id)?.stamp !== stamp(k));
+    for (let i = 0; i < missing.length; i += 500) {
+      const batch = missing.slice(i, i + 500);
+      const rows = this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE id IN (${batch.map(() => '?').join(', ')})`, batch.map(k => k.id));
+      const byId = new Map(batch.map(k => [k.id, k]));
+      for (const row of rows) {
+        const key = byId.get(row.id)!;
+        this.readyCache.set(row.id, { stamp: stamp(key), task: deepFreeze(toTask(row, splitDeps(key.deps))) });
+      }
+    }
+    if (this.readyCache.size > 4 * keys.length + 1000) this.pruneReadyCache(keys);
+    return keys.map(k => this.readyCache.get(k.id)!.task); // frozen: shared between calls
+  }
+
+  private pruneReadyCache(keep: ReadonlyArray<{ id: string }>): void {
+    const wanted = new Set(keep.map(k => k.id));
+    for (const id of this.readyCache.keys()) if (!wanted.has(id)) this.readyCache.delete(id);
   }
 
   /** The task to do next, or undefined when nothing is ready. */
@@ -153,7 +173,7 @@ export class TaskManager {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
           id, orNull(t.key), ++seq, t.title, t.description ?? '', status, priorityRank(t.priority ?? 'normal'), t.progress ?? (status === 'done' ? 100 : 0),
           t.maxAttempts ?? 3, orNull(t.deadline), JSON.stringify(t.capabilities ?? []), t.action ? JSON.stringify(t.action) : null,
-          orNull(t.phaseId), orNull(t.parentId), orNull(t.number), now, now, status === 'done' ? now : null,
+          orNull(t.phaseId), orNull(t.parentId), orNull(t.number), now, now, status === 'done' || status === 'skipped' ? now : null,
         ]);
         this.logEvent(w, id, actor, 'created', { title: t.title, status });
         created.push(id);
@@ -237,7 +257,8 @@ export class TaskManager {
     if (!Number.isFinite(progress) || progress < 0 || progress > 100) throw new Error(`Progress must be a number from 0 to 100, not ${progress}.`);
     const value = Math.round(progress);
     await this.store.write(w => {
-      this.requireRow(w, id);
+      const row = this.requireRow(w, id);
+      if (['done', 'skipped', 'cancelled'].includes(row.status)) throw new Error(`Task '${row.title}' is ${row.status}; its progress can no longer change. Reopen it first.`);
       w.run('UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ?', [value, this.clock.now(), id]);
       this.logEvent(w, id, actor, 'progress', { progress: value });
     }, actor);
@@ -370,6 +391,14 @@ export class TaskManager {
   private logEvent(w: StoreWriter, taskId: string, actor: Actor, kind: string, detail: Record<string, unknown>): void {
     w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [taskId, this.clock.now(), actor, kind, JSON.stringify(detail)]);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 interface EventRow {

@@ -54,6 +54,15 @@ describe('TaskManager', () => {
     assert.deepStrictEqual(tasks.readyTasks().map(t => t.id), [c.id]);
   });
 
+  it('shows an edited task as edited in the ready list, not a stale copy', async () => {
+    const { tasks } = await makeWorld();
+    const a = await tasks.create({ title: 'before' });
+    assert.strictEqual(tasks.readyTasks()[0].title, 'before');
+    await tasks.update(a.id, { title: 'after', priority: 'high' });
+    assert.deepStrictEqual(tasks.readyTasks().map(t => [t.title, t.priority]), [['after', 'high']]);
+    assert.ok(Object.isFrozen(tasks.readyTasks()[0]));
+  });
+
   it('refuses a dependency that would close a cycle, naming the cycle', async () => {
     const { tasks } = await makeWorld();
     const a = await tasks.create({ title: 'Design' });
@@ -165,5 +174,41 @@ describe('TaskManager', () => {
     await assert.rejects(world.tasks.createMany([{ title: 'fine' }, { title: 'bad', dependsOn: ['missing'] }]));
     const reader = new TaskManager(world.store, world.clock, sequentialIds());
     assert.deepStrictEqual(reader.list().map(t => t.id), [a.id]);
+  });
+});
+
+describe('the ready count kept by the store', () => {
+  const mismatches = `SELECT count(*) AS n FROM tasks t WHERE open_deps <> (
+    SELECT count(*) FROM task_deps d JOIN tasks u ON u.id = d.depends_on WHERE d.task_id = t.id AND u.status <> 'done')`;
+
+  it('matches the real number of unfinished dependencies through random changes, deletes and a reopen', async () => {
+    const world = await makeWorld();
+    const { tasks } = world;
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const ids: string[] = [];
+    for (let step = 0; step < 300; step++) {
+      const op = rand(6);
+      if (op < 2 || ids.length < 3) {
+        const deps = ids.length ? [...new Set([ids[rand(ids.length)], ids[rand(ids.length)]])] : [];
+        ids.push((await tasks.create({ title: `t${step}`, dependsOn: deps })).id);
+      } else if (op === 2) {
+        await tasks.setStatus(ids[rand(ids.length)], 'done').catch(() => undefined);
+      } else if (op === 3) {
+        await tasks.setStatus(ids[rand(ids.length)], 'pending').catch(() => undefined);
+      } else if (op === 4) {
+        const [id] = ids.splice(rand(ids.length), 1);
+        await tasks.delete(id);
+      } else {
+        await tasks.addDependency(ids[rand(ids.length)], ids[rand(ids.length)]).catch(() => undefined);
+      }
+      assert.strictEqual(world.store.get<{ n: number }>(mismatches)?.n, 0, `after step ${step}`);
+    }
+    const reopened = await makeWorld(world.fs, world.clock);
+    assert.strictEqual(reopened.store.get<{ n: number }>(mismatches)?.n, 0);
+    assert.deepStrictEqual(reopened.tasks.readyTasks().map(t => t.id), tasks.readyTasks().map(t => t.id));
   });
 });

@@ -84,7 +84,11 @@ async function main(): Promise<void> {
       const targets = taskStatuses.filter(s => s !== from && canTransition(from, s) && (s !== 'running' || tasks.blockers(t.id).length === 0));
       return { op: 'status', id: t.id, to: pick(targets) };
     }
-    if (r < 0.72) return { op: 'progress', id: randomTask(store, random, total).id, value: Math.floor(random() * 101) };
+    if (r < 0.72) {
+      // progress of a finished task is refused (it is final); pick an unfinished one
+      const t = randomTask(store, random, total);
+      if (!['done', 'skipped', 'cancelled'].includes(t.status)) return { op: 'progress', id: t.id, value: Math.floor(random() * 101) };
+    }
     if (r < 0.76) return { op: 'title', id: randomTask(store, random, total).id, title: `Renamed ${tag}.${n + 1}` };
     if (r < 0.84) {
       // an edge from the later task to the earlier one keeps the graph acyclic

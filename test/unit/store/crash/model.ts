@@ -182,6 +182,9 @@ export function checkInvariants(store: Store): string[] {
   if (sum !== stats.total || stats.total !== rows.length) out.push(`statistics: counts sum to ${sum}, total ${stats.total}, rows ${rows.length}`);
   const integrity = store.get<{ integrity_check: string }>('PRAGMA integrity_check')?.integrity_check;
   if (integrity !== 'ok') out.push(`integrity_check: ${integrity}`);
+  const miscounted = store.all<{ id: string }>(`SELECT id FROM tasks t WHERE open_deps <> (
+    SELECT count(*) FROM task_deps d JOIN tasks u ON u.id = d.depends_on WHERE d.task_id = t.id AND u.status <> 'done')`);
+  if (miscounted.length) out.push(`open_deps disagrees with the unfinished dependencies of ${miscounted.length} task(s), e.g. ${miscounted[0].id}`);
   const fk = store.all('PRAGMA foreign_key_check');
   if (fk.length) out.push(`foreign_key_check: ${JSON.stringify(fk.slice(0, 3))}`);
   return out;
