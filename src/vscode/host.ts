@@ -81,5 +81,11 @@ export class ContinuumHost implements vscode.Disposable {
     if (health.readOnly) {
       void this.prompter.notify('warning', `Continuum is read-only in this window: ${health.readOnlyReason}`);
     }
+    // Backups are checked after opening, off the path the user waits on.
+    void core.store.verifyBackups().then(checks => {
+      const bad = checks.filter(c => c.problem);
+      for (const c of bad) this.output.warn(`backup ${c.name} is unusable: ${c.problem}; it was set aside as ${c.name}.bad`);
+      this.logger.info(`store: ${checks.length - bad.length} of ${checks.length} backups verified`);
+    }, err => this.logger.error('verifying backups failed', err));
   }
 }

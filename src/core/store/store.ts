@@ -15,7 +15,7 @@ import { migrate } from './migrate';
 import { decodeJournal, decodeSnapshot, encodeRecord, encodeSnapshot, type JournalRecord, type Mutation } from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
 import { SqliteDatabase } from './sqlite';
-import { ReadOnlyStoreError, StoreError, type Actor, type SqlValue, type Store, type StoreChange, type StoreHealth, type StoreWriter } from './types';
+import { ReadOnlyStoreError, StoreError, type Actor, type BackupCheck, type SqlValue, type Store, type StoreChange, type StoreHealth, type StoreWriter } from './types';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -122,23 +122,26 @@ async function loadBase(options: OpenStoreOptions, recovery: string[], all: read
     recovery.push("The store's snapshot file was missing.");
   }
   for (const backup of backups) {
-    let why: string;
-    try {
-      const raw = await fs.readFile(join(options.folder, backupsFolder, backup.name));
-      const loaded = raw ? await verifySnapshot(new Uint8Array(await gunzipAsync(raw)), all) : 'it is missing';
-      if (typeof loaded !== 'string') {
-        recovery.push(`Recovered from the backup taken ${new Date(backup.at).toISOString()} (change #${loaded.seq}), then replayed the journal.`);
-        return loaded;
-      }
-      why = loaded;
-    } catch (err) {
-      if (err instanceof StoreError) throw err;
-      why = `it could not be decompressed (${(err as Error).message})`;
+    const loaded = await loadBackup(options, backup.name, all);
+    if (typeof loaded !== 'string') {
+      recovery.push(`Recovered from the backup taken ${new Date(backup.at).toISOString()} (change #${loaded.seq}), then replayed the journal.`);
+      return loaded;
     }
-    recovery.push(`The backup ${backup.name} could not be used: ${why}.`);
+    recovery.push(`The backup ${backup.name} could not be used: ${loaded}.`);
   }
   if (bytes || backups.length) recovery.push('No usable snapshot or backup was found; the store was rebuilt from the journal alone.');
   return { db: await SqliteDatabase.open(), seq: 0 };
+}
+
+/** One backup, fully checked, or why it cannot be used. Refuses (throws) one from a newer Continuum. */
+async function loadBackup(options: OpenStoreOptions, name: string, all: readonly Migration[]): Promise<Base | string> {
+  try {
+    const raw = await options.fs.readFile(join(options.folder, backupsFolder, name));
+    return raw ? await verifySnapshot(new Uint8Array(await gunzipAsync(raw)), all) : 'it is missing';
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    return `it could not be decompressed (${(err as Error).message})`;
+  }
 }
 
 /** Loads and checks one snapshot. Refuses (throws) a database from a newer Continuum. */
@@ -351,6 +354,30 @@ class DurableStore implements Store {
       journalBytes: this.journalBytes,
       lastSnapshotAt: this.lastSnapshotAt,
     };
+  }
+
+  async verifyBackups(): Promise<BackupCheck[]> {
+    const dir = join(this.folder, backupsFolder);
+    const checks: BackupCheck[] = [];
+    for (const backup of parseBackupNames(await this.options.fs.list(dir))) {
+      let problem: string | undefined;
+      try {
+        const loaded = await loadBackup(this.options, backup.name, this.options.migrations ?? defaultMigrations);
+        if (typeof loaded === 'string') problem = loaded;
+        else loaded.db.close();
+      } catch (err) {
+        problem = (err as Error).message;
+      }
+      checks.push({ name: backup.name, seq: backup.seq, problem });
+      if (problem && !this.readOnlyReason) {
+        const raw = await this.options.fs.readFile(join(dir, backup.name));
+        if (raw) await this.options.fs.writeFileAtomic(join(dir, `${backup.name}.bad`), raw);
+        await this.options.fs.remove(join(dir, backup.name));
+        this.logger.warn(`store: backup ${backup.name} is unusable (${problem}); set aside as ${backup.name}.bad`);
+      }
+      await new Promise<void>(r => setImmediate(r)); // one backup per turn of the event loop
+    }
+    return checks;
   }
 
   compact(): Promise<void> {

@@ -34,6 +34,14 @@ export interface StoreHealth {
   lastSnapshotAt?: number;
 }
 
+export interface BackupCheck {
+  name: string;
+  /** Change number the backup holds. */
+  seq: number;
+  /** Why it is unusable; undefined when it passed. */
+  problem?: string;
+}
+
 export interface Store extends StoreReader {
   readonly folder: string;
   readonly readOnly: boolean;
@@ -45,6 +53,11 @@ export interface Store extends StoreReader {
   write<R>(fn: (w: StoreWriter) => R, actor?: Actor): Promise<R>;
   readonly onDidChange: Event<StoreChange>;
   health(): StoreHealth;
+  /**
+   * Checks every backup (checksum, SQLite integrity check, schema version), one at a time so
+   * the event loop is never held long. An unusable backup is set aside as `*.bad`.
+   */
+  verifyBackups(): Promise<BackupCheck[]>;
   /** Writes a snapshot and truncates the journal. */
   compact(): Promise<void>;
   close(): Promise<void>;

@@ -312,3 +312,23 @@ describe('store', () => {
     assert.deepStrictEqual(seen, [['kv']]);
   });
 });
+
+describe('store backups', () => {
+  it('verifies every backup and sets a damaged one aside', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    for (let i = 0; i < 3; i++) {
+      await put(store, `k${i}`, 'x');
+      clock.advance(1000);
+      await store.compact();
+    }
+    const [victim] = fs.find(`${folder}/backups`, /\.db\.gz$/);
+    fs.files.set(victim, new Uint8Array([31, 139, 8, 0, 1, 2, 3]));
+    const checks = await store.verifyBackups();
+    assert.strictEqual(checks.filter(c => c.problem).length, 1);
+    assert.ok(checks.filter(c => !c.problem).length >= 3);
+    assert.ok(!fs.files.has(victim));
+    assert.ok(fs.files.has(`${victim}.bad`));
+  });
+});
