@@ -137,6 +137,42 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX checkpoints_by_session ON checkpoints(session_id, created_at);
     `,
   },
+  {
+    version: 2,
+    description: 'executor: step journal, circuit breakers, plan command confirmations',
+    sql: `
+      -- One row per step of a task's action, written before the step runs and again with its
+      -- result: what lets a resume skip every completed step (see src/core/execution/journal.ts).
+      CREATE TABLE execution_steps (
+        key        TEXT PRIMARY KEY,        -- idempotency key: <task id>#<attempt>/<step>
+        session_id TEXT,
+        task_id    TEXT NOT NULL,
+        attempt    INTEGER NOT NULL,        -- tasks.attempts when the step ran
+        step       TEXT NOT NULL,
+        status     TEXT NOT NULL,           -- started, succeeded, failed
+        rerunnable INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at   INTEGER,
+        result     TEXT                     -- JSON
+      );
+      CREATE INDEX execution_steps_by_task ON execution_steps(task_id, attempt);
+
+      -- cockatiel circuit breaker state per action kind (CircuitBreakerPolicy.toJSON()).
+      CREATE TABLE circuit_breakers (
+        kind       TEXT PRIMARY KEY,
+        state      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      -- A plan's commands run only after the user confirmed them once; new commands ask again.
+      CREATE TABLE plan_confirmations (
+        source        TEXT PRIMARY KEY,
+        commands_hash TEXT NOT NULL,
+        confirmed_at  INTEGER NOT NULL,
+        actor         TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;
