@@ -173,6 +173,33 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'knowledge graph: files with their facts, resolved module edges',
+    sql: `
+      -- One row per source file: its content hash (a file with the same hash is never parsed
+      -- again) and what extraction found in it (src/core/graph/model.ts, FileFacts).
+      CREATE TABLE graph_files (
+        id     TEXT PRIMARY KEY,            -- path relative to the workspace folder, with /
+        hash   TEXT NOT NULL,
+        size   INTEGER NOT NULL,
+        status TEXT NOT NULL,               -- parsed, failed, skipped
+        error  TEXT,
+        facts  TEXT NOT NULL                -- JSON FileFacts
+      );
+
+      -- File-to-file and file-to-package imports and re-exports, as resolved: for readers that want
+      -- "what imports X" without loading the graph (the executor scoping tests, agents).
+      CREATE TABLE graph_edges (
+        from_id TEXT NOT NULL,
+        to_id   TEXT NOT NULL,              -- a file id, or pkg:<name>
+        kind    TEXT NOT NULL,              -- imports, reexports
+        names   TEXT NOT NULL DEFAULT '[]', -- JSON array of imported names
+        PRIMARY KEY (from_id, to_id, kind)
+      ) WITHOUT ROWID;
+      CREATE INDEX graph_edges_by_target ON graph_edges(to_id);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;
