@@ -7,9 +7,14 @@ export type TaskStatus = (typeof taskStatuses)[number];
 export const priorities = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof priorities)[number];
 
-/** What a task does when the executor runs it. More kinds (vscodeTask, lm) come with the executor. */
+/**
+ * What a task does when the executor runs it (src/core/execution/actions). `verify` is a command
+ * that must exit 0 before the task counts as done; `rerunnable: false` makes a resume ask before
+ * running again a step that was cut off. The `lm` kind comes later.
+ */
 export type TaskAction =
-  | { kind: 'shell'; command: string; args?: string[]; shell?: boolean; cwd?: string; timeoutMs?: number; verify?: string; rerunnable?: boolean }
+  | { kind: 'shell'; command: string; args?: string[]; shell?: boolean; cwd?: string; env?: Record<string, string>; timeoutMs?: number; verify?: string; rerunnable?: boolean }
+  | { kind: 'vscodeTask'; label: string; timeoutMs?: number; verify?: string; rerunnable?: boolean }
   | { kind: 'manual'; verify?: string };
 
 export interface Task {

@@ -1,0 +1,71 @@
+// What a task does, as a sequence of recorded steps. An action never talks to the store itself: it
+// runs its work through `ctx.step`, which records each step before and after it runs (step journal),
+// so a resume skips the steps that completed. A language-model action fits the same shape: each
+// model turn and each tool call becomes a step with its own key, the tool calls that must not run
+// twice marked `rerunnable: false`.
+import type { Task, TaskAction } from '../../tasks/model';
+import { classifyFailure, type Classification, type FailureFacts } from '../classify';
+import type { HostTaskPort, ProcessPort } from '../ports';
+import type { ClassifiedFailure } from '../resilience';
+
+export interface StepOptions {
+  /**
+   * Whether the step may run again when a crash cut it off before its result was recorded
+   * (default true). When false, a resume asks the person first.
+   */
+  rerunnable?: boolean;
+}
+
+export type PersonDecision = 'done' | 'failed';
+
+export interface ActionContext {
+  readonly task: Task;
+  /** The task's run number (tasks.attempts): part of every step's idempotency key. */
+  readonly attempt: number;
+  /** Aborted on Stop now, cancel, or the task's timeout: stop at once and kill what was started. */
+  readonly signal: AbortSignal;
+  /** The workspace folder; commands run in it or below it. */
+  readonly workspace: string;
+  /** Appends to the task's log (and nothing else). */
+  log(text: string): void;
+  /**
+   * Runs `fn` as the step `name` of this task, recorded in the step journal. A step that already
+   * succeeded for this run of the task is not run again: its recorded result is returned.
+   * Undefined when a crash cut the step off and a person chose to count it as done.
+   */
+  step<T>(name: string, fn: (signal: AbortSignal) => Promise<T>, options?: StepOptions): Promise<T | undefined>;
+  readonly processes: ProcessPort;
+  readonly hostTasks: HostTaskPort;
+  /** Waits until a person marks the task done or failed (manual tasks). */
+  waitForPerson(): Promise<PersonDecision>;
+}
+
+export interface Action<A extends TaskAction = TaskAction> {
+  readonly kind: A['kind'];
+  /**
+   * Unattended actions take a concurrency slot and go through retry, the circuit breaker and the
+   * timeout. A manual task waits for a person and takes none of these.
+   */
+  readonly unattended: boolean;
+  /** Does the work; resolves to a one-line result, or throws an ActionFailure. */
+  run(action: A, ctx: ActionContext): Promise<string>;
+}
+
+/** A failed action, with the facts the classifier judged it on. */
+export class ActionFailure extends Error implements ClassifiedFailure {
+  readonly classification: Classification;
+
+  constructor(message: string, readonly facts: FailureFacts) {
+    super(message);
+    this.name = 'ActionFailure';
+    this.classification = classifyFailure(facts);
+  }
+
+  get failureClass() {
+    return this.classification.kind;
+  }
+
+  get countsForBreaker(): boolean {
+    return this.facts.phase === 'run';
+  }
+}

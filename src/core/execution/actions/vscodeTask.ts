@@ -1,0 +1,22 @@
+// `vscodeTask`: a task from tasks.json, run by its label through the host; its exit code comes from
+// the host's process-end event.
+import type { TaskAction } from '../../tasks/model';
+import type { Action } from './action';
+import { checkExit } from './process';
+
+type VscodeTaskAction = Extract<TaskAction, { kind: 'vscodeTask' }>;
+
+export const vscodeTaskAction: Action<VscodeTaskAction> = {
+  kind: 'vscodeTask',
+  unattended: true,
+  async run(action, ctx) {
+    const shown = `VS Code task '${action.label}'`;
+    const exit = await ctx.step('run', async signal => {
+      ctx.log(`▶ ${shown}\n`);
+      let tail = '';
+      const ended = await ctx.hostTasks.run(action.label, { signal, onOutput: text => { ctx.log(text); tail = (tail + text).slice(-4096); } });
+      return checkExit(ended, shown, 'run', signal, tail, ctx);
+    }, { rerunnable: action.rerunnable ?? true });
+    return exit ? `${shown} exited with code ${exit.code}` : `${shown} counted as done by a person after an interruption`;
+  },
+};

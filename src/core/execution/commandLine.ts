@@ -1,0 +1,82 @@
+// Turning a task's command into a process to start. Pure.
+//
+// A command is run without a shell where possible: a plain command line ("npm run build",
+// "node 'my script.js'") is split into a program and its arguments here, so no string is ever
+// re-parsed by a shell. Only a task that asks for a shell (`shell: true`), or whose command line
+// uses what only a shell understands (pipes, &&, redirections, variables, globs), goes through one —
+// the command as the person wrote it, never built by concatenating values.
+import * as path from 'path';
+
+export interface CommandSpec {
+  command: string;
+  args: string[];
+  shell: boolean;
+}
+
+const shellOnly = /[|&;<>()$`*?[\]{}~!#\n]/;
+
+/** Splits a command line on blanks, honouring '…' and "…" quotes and backslash escapes. Undefined when it needs a shell. */
+export function splitCommandLine(line: string): string[] | undefined {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < line.length && '"\\$`'.includes(line[i + 1])) word += line[++i];
+      else if (quote === '"' && (c === '$' || c === '`')) return undefined;
+      else word += c;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else if (shellOnly.test(c)) {
+      return undefined;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) return undefined;
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** The process for a command (plus explicit arguments when given). Throws when there is nothing to run. */
+export function commandSpec(command: string, args: readonly string[] | undefined, shell: boolean | undefined): CommandSpec {
+  const trimmed = command.trim();
+  if (!trimmed) throw new Error('The task has an empty command. Edit the task and give it a command to run.');
+  if (shell) return { command: trimmed, args: [...(args ?? [])], shell: true };
+  if (args) return { command: trimmed, args: [...args], shell: false };
+  const words = splitCommandLine(trimmed);
+  if (!words || !words.length) return { command: trimmed, args: [], shell: true };
+  return { command: words[0], args: words.slice(1), shell: false };
+}
+
+/** The command as a person reads it, for logs and confirmations. */
+export function describeCommand(spec: CommandSpec): string {
+  if (spec.shell) return spec.args.length ? `${spec.command} ${spec.args.join(' ')}` : spec.command;
+  return [spec.command, ...spec.args].map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/**
+ * The folder to run in: `cwd` resolved against the workspace, refused when it lands outside it
+ * ("..", an absolute path elsewhere). Symbolic links are the host's to resolve before calling.
+ */
+export function workspaceCwd(workspace: string, cwd: string | undefined, p: Pick<typeof path, 'resolve' | 'relative' | 'isAbsolute' | 'sep'> = path): string {
+  const root = p.resolve(workspace);
+  const target = p.resolve(root, cwd ?? '.');
+  const rel = p.relative(root, target);
+  if (rel === '' || (rel !== '..' && !rel.startsWith(`..${p.sep}`) && !p.isAbsolute(rel))) return target;
+  throw new Error(`The task's folder '${cwd}' is outside the workspace (${root}). Continuum runs commands only inside the workspace; edit the task's cwd to a folder inside it.`);
+}

@@ -1,0 +1,57 @@
+// Commands from an imported plan run only after the person confirmed them, once per plan: the
+// confirmation is kept in the store with a hash of the commands, so a re-import that changes the
+// commands asks again.
+import { createHash } from 'crypto';
+import type { Task } from '../tasks/model';
+import type { StoreReader, StoreWriter } from '../store/types';
+
+export interface PlanCommands {
+  /** The plan file the tasks came from ("PLAN.md"). */
+  plan: string;
+  commands: string[];
+  hash: string;
+}
+
+/** What each plan in `tasks` would run, in words a person reads. Tasks made by hand need no confirmation. */
+export function planCommands(tasks: readonly Task[], planOf: (t: Task) => string | undefined): PlanCommands[] {
+  const byPlan = new Map<string, Set<string>>();
+  for (const t of tasks) {
+    const plan = planOf(t);
+    if (!plan || !t.action) continue;
+    const lines = commandsOf(t);
+    if (!lines.length) continue;
+    const set = byPlan.get(plan) ?? new Set<string>();
+    for (const l of lines) set.add(l);
+    byPlan.set(plan, set);
+  }
+  return [...byPlan].map(([plan, set]) => {
+    const commands = [...set].sort();
+    return { plan, commands, hash: createHash('sha256').update(commands.join('\n')).digest('hex') };
+  });
+}
+
+function commandsOf(t: Task): string[] {
+  const a = t.action!;
+  const run = a.kind === 'shell' ? [[a.command, ...(a.args ?? [])].join(' ')] : a.kind === 'vscodeTask' ? [`VS Code task: ${a.label}`] : [];
+  return a.verify ? [...run, `verify: ${a.verify}`] : run;
+}
+
+/** The plan a task was imported from: its phase's source, else the part of its key before '#'. */
+export function planOfTask(r: StoreReader, t: Task): string | undefined {
+  if (!t.key) return undefined;
+  if (t.phaseId) {
+    const source = r.get<{ source: string | null }>('SELECT source FROM phases WHERE id = ?', [t.phaseId])?.source;
+    if (source) return source;
+  }
+  const hash = t.key.indexOf('#');
+  return hash > 0 ? t.key.slice(0, hash) : t.key;
+}
+
+export function isConfirmed(r: StoreReader, p: PlanCommands): boolean {
+  return r.get<{ h: string }>('SELECT commands_hash AS h FROM plan_confirmations WHERE source = ?', [p.plan])?.h === p.hash;
+}
+
+export function recordConfirmation(w: StoreWriter, p: PlanCommands, at: number): void {
+  w.run(`INSERT INTO plan_confirmations (source, commands_hash, confirmed_at, actor) VALUES (?, ?, ?, 'user')
+    ON CONFLICT(source) DO UPDATE SET commands_hash = excluded.commands_hash, confirmed_at = excluded.confirmed_at`, [p.plan, p.hash, at]);
+}

@@ -1,0 +1,291 @@
+// The executor: runs a session's tasks. It checks that the workspace is trusted and that the
+// commands of imported plans were confirmed, moves the session to running, and hands the work to a
+// SessionRun (run.ts). It owns what outlives one run: the circuit breaker of each action kind (its
+// state kept in the store), the people's decisions on manual tasks, and the runs in progress.
+import { Emitter, type Event } from '../events';
+import { silentLogger, type Clock, type Logger } from '../ports';
+import type { SessionManager } from '../sessions/sessionManager';
+import type { Store } from '../store/types';
+import type { TaskAction } from '../tasks/model';
+import type { TaskManager } from '../tasks/taskManager';
+import type { PersonDecision } from './actions/action';
+import { isConfirmed, planCommands, planOfTask, recordConfirmation } from './confirmations';
+import { recordTaskEvent } from './journal';
+import type { ExecutionQuestions, HostTaskPort, ProcessPort, TaskLogPort, TrustPort } from './ports';
+import { breakerPolicy, circuitStateName, defaultResilience, type CircuitState, type ResilienceSettings } from './resilience';
+import { SessionRun, type RunHost } from './run';
+import type { RunSummary } from './summary';
+import { TaskLogs } from './taskLogs';
+import { independentTracks, type Track } from './tracks';
+import type { CircuitBreakerPolicy } from 'cockatiel';
+
+export interface ExecutorPorts {
+  processes: ProcessPort;
+  hostTasks: HostTaskPort;
+  trust: TrustPort;
+  logs: TaskLogPort;
+  questions: ExecutionQuestions;
+}
+
+export interface ExecutorSettings {
+  /** Tasks run side by side (continuum.executor.concurrency, default 2). */
+  concurrency: number;
+  /** A checkpoint after every N completed tasks (continuum.executor.checkpointEvery, default 5; 0 = never). */
+  checkpointEvery: number;
+}
+
+export const defaultExecutorSettings: ExecutorSettings = { concurrency: 2, checkpointEvery: 5 };
+
+export interface ExecutorOptions {
+  store: Store;
+  tasks: TaskManager;
+  sessions: SessionManager;
+  clock: Clock;
+  logger?: Logger;
+  ports: ExecutorPorts;
+  /** The workspace folder: every command runs inside it. */
+  workspace: string;
+  /** Read at the start of each run, so changed settings apply to the next one. */
+  settings?: () => Partial<ExecutorSettings>;
+  resilience?: Partial<ResilienceSettings>;
+  logCapBytes?: number;
+  /** Jitter source (tests make it fixed). */
+  random?: () => number;
+}
+
+/** The executor will not run: the message says why and what to do. */
+export class ExecutionRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecutionRefused';
+  }
+}
+
+export const untrustedMessage = "Continuum runs no commands in a workspace you have not trusted: a task's commands can do anything your account can. "
+  + "To run this session, trust the workspace (Command Palette → 'Workspaces: Manage Workspace Trust' → Trust), then start it again.";
+
+export interface ExecutionChange {
+  sessionId: string;
+  /** Tasks running in this process now. */
+  running: string[];
+}
+
+export interface BreakerChange {
+  kind: string;
+  from: string;
+  to: string;
+  taskId?: string;
+}
+
+type UnattendedKind = Exclude<TaskAction['kind'], 'manual'>;
+
+export class Executor {
+  private readonly changed = new Emitter<ExecutionChange>();
+  /** Fires when tasks start or stop running here. */
+  readonly onDidChange: Event<ExecutionChange> = this.changed.event;
+  private readonly finished = new Emitter<RunSummary>();
+  /** Fires when a run ends, with its summary. */
+  readonly onDidFinish: Event<RunSummary> = this.finished.event;
+
+  private readonly runs = new Map<string, SessionRun>();
+  private readonly breakers = new Map<UnattendedKind, CircuitBreakerPolicy>();
+  private readonly breakerSubjects = new Map<UnattendedKind, string>();
+  private readonly waitingForPerson = new Map<string, (decision: PersonDecision) => void>();
+  private readonly resilience: ResilienceSettings;
+  private readonly logs: TaskLogs;
+  private readonly logger: Logger;
+  private abandoned = false;
+
+  constructor(private readonly o: ExecutorOptions) {
+    this.resilience = { ...defaultResilience, ...o.resilience };
+    this.logger = o.logger ?? silentLogger;
+    this.logs = new TaskLogs(o.ports.logs, this.logger, o.logCapBytes);
+  }
+
+  // ---- starting ----
+
+  /** Throws ExecutionRefused unless `taskIds` may run: a trusted workspace, their plans' commands confirmed (asking once per plan). */
+  async prepare(taskIds: readonly string[]): Promise<void> {
+    if (!this.o.ports.trust.isTrusted()) throw new ExecutionRefused(untrustedMessage);
+    const tasks = taskIds.map(id => this.o.tasks.get(id)).filter(t => t !== undefined).filter(t => t.status !== 'done' && t.status !== 'skipped' && t.status !== 'cancelled');
+    for (const plan of planCommands(tasks, t => planOfTask(this.o.store, t))) {
+      if (isConfirmed(this.o.store, plan)) continue;
+      const yes = await this.o.ports.questions.confirmPlanCommands(plan.plan, plan.commands);
+      if (!yes) {
+        throw new ExecutionRefused(`The commands of ${plan.plan} were not confirmed, so nothing was run. Start the session again to review them, or edit the plan's Run:/Verify: lines.`);
+      }
+      await this.o.store.write(w => recordConfirmation(w, plan, this.o.clock.now()), 'user');
+    }
+  }
+
+  /**
+   * Runs a session: a created one is started, a paused or interrupted one resumed (skipping every
+   * completed task and step), a running one continued. Resolves once it runs; `finished` on the
+   * returned run resolves with the summary.
+   */
+  async run(sessionId: string): Promise<SessionRun> {
+    const existing = this.runs.get(sessionId);
+    if (existing) return existing;
+    if (this.abandoned) throw new ExecutionRefused('This window has stopped running sessions; reload it to run them again.');
+    const session = this.o.sessions.get(sessionId);
+    if (!session) throw new ExecutionRefused(`There is no session with id '${sessionId}'.`);
+    await this.prepare(session.taskIds);
+    if (this.runs.has(sessionId)) return this.runs.get(sessionId)!;
+    if (session.status === 'created') await this.o.sessions.start(sessionId, 'executor');
+    else if (session.status === 'paused' || session.status === 'interrupted') await this.o.sessions.resume(sessionId, 'executor');
+    else if (session.status !== 'running') throw new ExecutionRefused(`Session '${session.name}' has ${session.status}; start a new session for the remaining tasks.`);
+    const settings = { ...defaultExecutorSettings, ...this.o.settings?.() };
+    const run = new SessionRun(this.runHost(), sessionId, settings);
+    this.runs.set(sessionId, run);
+    void run.finished.then(summary => {
+      this.runs.delete(sessionId);
+      this.finished.fire(summary);
+    });
+    run.begin();
+    return run;
+  }
+
+  /** The run of a session in this process, if any. */
+  current(sessionId: string): SessionRun | undefined {
+    return this.runs.get(sessionId);
+  }
+
+  get activeRuns(): SessionRun[] {
+    return [...this.runs.values()];
+  }
+
+  /** When each task running here started (for elapsed times). */
+  runningSince(taskId: string): number | undefined {
+    for (const run of this.runs.values()) {
+      const at = run.startedAt(taskId);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+
+  // ---- people ----
+
+  isWaitingForPerson(taskId: string): boolean {
+    return this.waitingForPerson.has(taskId);
+  }
+
+  /** A person marked a manual task done or failed; its verify (if any) runs before it counts as done. */
+  personDecided(taskId: string, decision: PersonDecision): boolean {
+    const resolve = this.waitingForPerson.get(taskId);
+    if (!resolve) return false;
+    this.waitingForPerson.delete(taskId);
+    resolve(decision);
+    return true;
+  }
+
+  // ---- what the session details show ----
+
+  /** The session's independent tracks, for the session details. */
+  tracks(sessionId: string): Track[] {
+    const session = this.o.sessions.get(sessionId);
+    if (!session) return [];
+    return independentTracks(session.taskIds.map(id => this.o.tasks.get(id)).filter(t => t !== undefined));
+  }
+
+  /** Each action kind's circuit: closed, open or half-open. */
+  circuits(): Array<{ kind: string; state: string }> {
+    return (['shell', 'vscodeTask'] as const).map(kind => ({ kind, state: circuitStateName(this.breaker(kind).state) }));
+  }
+
+  taskLog(taskId: string): { location: string; read(): Promise<string> } {
+    return { location: this.logs.location(taskId), read: () => this.logs.read(taskId) };
+  }
+
+  // ---- ending ----
+
+  /**
+   * The window is going away: kill every process started here and record nothing more, exactly as
+   * if the process had died. The next open finds the session interrupted and resumes it.
+   */
+  abandon(): void {
+    this.abandoned = true;
+    for (const run of this.runs.values()) run.abandon();
+    for (const resolve of this.waitingForPerson.values()) resolve('failed');
+    this.waitingForPerson.clear();
+  }
+
+  dispose(): void {
+    this.abandon();
+    this.changed.dispose();
+    this.finished.dispose();
+  }
+
+  // ---- helpers ----
+
+  /** The circuit breaker of an action kind, created from its saved state on first use. */
+  private breaker(kind: UnattendedKind): CircuitBreakerPolicy {
+    let policy = this.breakers.get(kind);
+    if (policy) return policy;
+    const saved = this.o.store.get<{ state: string }>('SELECT state FROM circuit_breakers WHERE kind = ?', [kind])?.state;
+    policy = breakerPolicy(this.resilience, saved ? (JSON.parse(saved) as unknown) : undefined);
+    let last = policy.state;
+    policy.onStateChange(state => {
+      const change: BreakerChange = { kind, from: circuitStateName(last), to: circuitStateName(state), taskId: this.breakerSubjects.get(kind) };
+      last = state;
+      void this.recordBreaker(kind, policy!, change);
+    });
+    this.breakers.set(kind, policy);
+    return policy;
+  }
+
+  /** Saves a breaker's state (so it survives a restart), and records a change in the output and the task's event log. */
+  private async recordBreaker(kind: UnattendedKind, policy: CircuitBreakerPolicy, change?: BreakerChange): Promise<void> {
+    if (this.abandoned) return;
+    const state = JSON.stringify(policy.toJSON());
+    if (change) {
+      const why = change.to === 'open' ? ` after ${this.resilience.breakerThreshold} failures in a row; ${kind} tasks wait ${Math.round(this.resilience.halfOpenAfterMs / 1000)} s before one is tried again`
+        : change.to === 'half-open' ? '; one task is tried to see whether the cause has gone' : '';
+      this.logger.warn(`Circuit for ${kind} actions is now ${change.to} (was ${change.from})${why}.`);
+      if (change.taskId) this.logs.append(change.taskId, `[circuit for ${kind} actions: ${change.from} → ${change.to}${why}]\n`);
+    }
+    try {
+      await this.o.store.write(w => {
+        w.run(`INSERT INTO circuit_breakers (kind, state, updated_at) VALUES (?, ?, ?)
+          ON CONFLICT(kind) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`, [kind, state, this.o.clock.now()]);
+        if (change?.taskId && w.get('SELECT 1 FROM tasks WHERE id = ?', [change.taskId])) {
+          recordTaskEvent(w, this.o.clock, change.taskId, 'circuit', { kind, from: change.from, to: change.to });
+        }
+      }, 'executor');
+    } catch (err) {
+      this.logger.error(`Continuum could not save the state of the ${kind} circuit breaker`, err);
+    }
+  }
+
+  private runHost(): RunHost {
+    return {
+      store: this.o.store,
+      tasks: this.o.tasks,
+      sessions: this.o.sessions,
+      clock: this.o.clock,
+      logger: this.logger,
+      ports: this.o.ports,
+      workspace: this.o.workspace,
+      resilience: this.resilience,
+      logs: this.logs,
+      random: this.o.random,
+      breaker: kind => this.breaker(kind),
+      breakerSubject: (kind, taskId) => this.breakerSubjects.set(kind, taskId),
+      saveBreaker: kind => this.recordBreaker(kind, this.breaker(kind)),
+      waitForPerson: (taskId, signal) => new Promise<PersonDecision>((resolve, reject) => {
+        const onAbort = () => {
+          this.waitingForPerson.delete(taskId);
+          reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'stopped')));
+        };
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.waitingForPerson.set(taskId, decision => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(decision);
+        });
+      }),
+      changed: (sessionId, running) => this.changed.fire({ sessionId, running }),
+    };
+  }
+}
+
+export type { CircuitState, UnattendedKind };

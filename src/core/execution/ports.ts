@@ -1,0 +1,64 @@
+// What the executor needs from its host: processes, VS Code tasks, workspace trust, task logs and
+// the few questions it must ask a person. The VS Code layer and the Node helpers implement these;
+// unit tests use fakes. Nothing here may import `vscode`.
+
+/** How a process ended. `code` is null when it was ended by a signal or could not start. */
+export interface ProcessExit {
+  code: number | null;
+  signal?: string;
+  /** Set when the process could not be started or failed at the OS level (ENOENT, EACCES …). */
+  error?: { code?: string; message: string };
+}
+
+export interface ProcessSpec {
+  /** The program, or with `shell` the whole command line. */
+  command: string;
+  args: readonly string[];
+  /** Run through the platform's shell (only when the task asks for it, or its command needs one). */
+  shell: boolean;
+  /** Absolute folder, already checked to lie inside the workspace. */
+  cwd: string;
+  env?: Readonly<Record<string, string>>;
+}
+
+export interface RunOptions {
+  /** Aborting kills the process and every process it started (the whole tree). */
+  signal: AbortSignal;
+  onOutput(text: string): void;
+}
+
+export interface ProcessPort {
+  run(spec: ProcessSpec, options: RunOptions): Promise<ProcessExit>;
+}
+
+/** VS Code tasks from tasks.json, by label. */
+export interface HostTaskPort {
+  run(label: string, options: RunOptions): Promise<ProcessExit>;
+}
+
+export interface TrustPort {
+  /** Whether the person trusts the workspace enough to run its commands (VS Code Workspace Trust). */
+  isTrusted(): boolean;
+}
+
+/** A task's output, kept beside the store; the executor caps what it writes. */
+export interface TaskLogPort {
+  append(taskId: string, text: string): Promise<void>;
+  size(taskId: string): Promise<number>;
+  read(taskId: string): Promise<string>;
+  /** Where the log lives, for "Show Task Log". */
+  location(taskId: string): string;
+}
+
+export type InterruptedStepChoice = 'rerun' | 'skip' | 'fail';
+
+/** Questions only a person can answer. Must not throw; a dismissed question is the cautious answer. */
+export interface ExecutionQuestions {
+  /** Before the first run of an imported plan's commands: true to run them. */
+  confirmPlanCommands(plan: string, commands: readonly string[]): Promise<boolean>;
+  /**
+   * A step that must not run twice was running when Continuum stopped, and nothing says whether it
+   * finished: run it again, count it as done ('skip'), or fail the task.
+   */
+  interruptedStep(taskTitle: string, step: string, startedAt: number): Promise<InterruptedStepChoice>;
+}

@@ -1,0 +1,482 @@
+// One run of a session: the scheduler loop and the life of each task in it.
+//
+// The loop takes the session's ready tasks in the store's ready order (tasks a crash left running
+// first) and starts them while the bulkhead has room; manual tasks wait for a person without taking
+// a slot. Each task: marked running, its action's steps run through the step journal, its verify,
+// then done or failed — through retry (transient failures only), its kind's circuit breaker and a
+// timeout. A task recorded done is never started again: only pending and running tasks are picked.
+import { BrokenCircuitError, type BulkheadPolicy, type CircuitBreakerPolicy } from 'cockatiel';
+import type { Disposable } from '../events';
+import type { Clock, Logger } from '../ports';
+import type { SessionManager } from '../sessions/sessionManager';
+import type { Store, StoreWriter } from '../store/types';
+import type { Task, TaskAction } from '../tasks/model';
+import type { TaskManager } from '../tasks/taskManager';
+import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
+import { actionFor } from './actions/index';
+import { signalReason } from './actions/process';
+import { runVerify } from './actions/verify';
+import type { ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
+import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey } from './journal';
+import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
+import { formatDuration, type RunOutcome, type RunSummary } from './summary';
+import type { TaskLogs } from './taskLogs';
+
+/** What a run needs from the executor that started it. */
+export interface RunHost {
+  store: Store;
+  tasks: TaskManager;
+  sessions: SessionManager;
+  clock: Clock;
+  logger: Logger;
+  ports: ExecutorPorts;
+  workspace: string;
+  resilience: ResilienceSettings;
+  logs: TaskLogs;
+  random?: () => number;
+  breaker(kind: UnattendedKind): CircuitBreakerPolicy;
+  /** The task now calling through a breaker: a circuit change it causes goes into its event log. */
+  breakerSubject(kind: UnattendedKind, taskId: string): void;
+  saveBreaker(kind: UnattendedKind): Promise<void>;
+  waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision>;
+  changed(sessionId: string, running: string[]): void;
+}
+
+/** Why a run stops: pause lets running tasks finish; the others abort them. */
+type Stopping = 'pause' | 'stop' | 'cancel' | 'abandon';
+
+/** The store could not record a step: the run cannot keep its promises and stops. */
+class JournalError extends Error {
+  constructor(cause: unknown) {
+    super(`the step journal could not be written (${cause instanceof Error ? cause.message : String(cause)})`);
+    this.name = 'JournalError';
+  }
+}
+
+class Wakeup {
+  private resolve: (() => void) | undefined;
+  private pending = false;
+
+  wait(): Promise<void> {
+    if (this.pending) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise(r => {
+      this.resolve = r;
+    });
+  }
+
+  wake(): void {
+    const r = this.resolve;
+    this.resolve = undefined;
+    if (r) r();
+    else this.pending = true;
+  }
+}
+
+interface InFlight {
+  startedAt: number;
+  controller: AbortController;
+  unattended: boolean;
+  kind: TaskAction['kind'];
+}
+
+const readyInScope = `SELECT t.id FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+  WHERE st.session_id = ? AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
+  ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
+
+export class SessionRun {
+  readonly finished: Promise<RunSummary>;
+  private resolveFinished!: (summary: RunSummary) => void;
+  private readonly inFlight = new Map<string, InFlight>();
+  private readonly wakeup = new Wakeup();
+  private readonly bulkhead: BulkheadPolicy;
+  private readonly began: number;
+  private stopping: Stopping | undefined;
+  private problem: string | undefined;
+  private doneThisRun = 0;
+  private heartbeat: Disposable | undefined;
+  private deferredTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly h: RunHost, readonly sessionId: string, private readonly settings: ExecutorSettings) {
+    this.bulkhead = concurrencyLimit(settings.concurrency);
+    this.began = h.clock.now();
+    this.finished = new Promise(resolve => {
+      this.resolveFinished = resolve;
+    });
+  }
+
+  begin(): void {
+    this.heartbeat = this.h.sessions.startHeartbeat(this.sessionId);
+    void this.loop().then(this.resolveFinished, (err: unknown) => {
+      this.problem ??= err instanceof Error ? err.message : String(err);
+      this.h.logger.error(`session ${this.sessionId}: the run stopped`, err);
+      this.resolveFinished(this.summary('stopped-on-error'));
+    });
+  }
+
+  /** Tasks running now. */
+  get running(): string[] {
+    return [...this.inFlight.keys()];
+  }
+
+  startedAt(taskId: string): number | undefined {
+    return this.inFlight.get(taskId)?.startedAt;
+  }
+
+  /** Starts nothing new; running tasks finish (a manual task waiting for a person goes back to pending); then the session is paused with a checkpoint. */
+  pause(): Promise<RunSummary> {
+    this.stopWith('pause');
+    return this.finished;
+  }
+
+  /** Pauses at once: running tasks are cancelled and their process trees killed; they run again on resume. */
+  stopNow(): Promise<RunSummary> {
+    this.stopWith('stop');
+    return this.finished;
+  }
+
+  /** Stops at once and ends the session as failed ("cancelled by the user"). */
+  cancel(): Promise<RunSummary> {
+    this.stopWith('cancel');
+    return this.finished;
+  }
+
+  /** The process is going away: kill what runs and record nothing more. */
+  abandon(): void {
+    this.stopWith('abandon');
+    this.heartbeat?.dispose();
+  }
+
+  private stopWith(how: Stopping): void {
+    const rank: Record<Stopping, number> = { pause: 1, stop: 2, cancel: 3, abandon: 4 };
+    if (this.stopping && rank[this.stopping] >= rank[how]) return;
+    this.stopping = how;
+    for (const f of this.inFlight.values()) {
+      if (how !== 'pause' || !f.unattended) f.controller.abort(how);
+    }
+    this.wakeup.wake();
+  }
+
+  // ---- the scheduler ----
+
+  private async loop(): Promise<RunSummary> {
+    this.h.logger.info(`session ${this.sessionId}: running with up to ${this.settings.concurrency} tasks at a time`);
+    for (;;) {
+      let deferredUntil: number | undefined;
+      if (!this.stopping && !this.problem) deferredUntil = this.launchReady();
+      if (this.inFlight.size === 0 && (this.stopping || this.problem || deferredUntil === undefined)) break;
+      if (deferredUntil !== undefined) this.wakeAt(deferredUntil);
+      await this.wakeup.wait();
+    }
+    return this.end();
+  }
+
+  /** Starts what can start now; returns when an open circuit lets its waiting tasks try again, if any wait for one. */
+  private launchReady(): number | undefined {
+    let slots = this.bulkhead.executionSlots;
+    const rows = this.h.store.all<{ id: string }>(readyInScope, [this.sessionId, this.inFlight.size + Math.max(0, slots) + 50]);
+    let deferredUntil: number | undefined;
+    const probing = new Set<string>();
+    for (const { id } of rows) {
+      if (this.inFlight.has(id)) continue;
+      const task = this.h.tasks.get(id);
+      if (!task) continue;
+      const action: TaskAction = task.action ?? { kind: 'manual' };
+      const unattended = actionFor(action).unattended;
+      if (unattended) {
+        const kind = action.kind as UnattendedKind;
+        const breaker = this.h.breaker(kind);
+        const opensAt = halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs);
+        if (opensAt !== undefined && opensAt > Date.now()) { // cockatiel's breaker keeps wall-clock time
+          deferredUntil = Math.min(deferredUntil ?? Infinity, opensAt);
+          continue;
+        }
+        if (opensAt !== undefined || breaker.state === CircuitState.HalfOpen) {
+          // one test call at a time decides whether the circuit closes again
+          if (probing.has(kind) || [...this.inFlight.values()].some(f => f.kind === kind)) continue;
+          probing.add(kind);
+        }
+        if (slots <= 0) continue;
+        slots--;
+      }
+      this.launch(task, action, unattended);
+    }
+    return deferredUntil;
+  }
+
+  private launch(task: Task, action: TaskAction, unattended: boolean): void {
+    const controller = new AbortController();
+    this.inFlight.set(task.id, { startedAt: this.h.clock.now(), controller, unattended, kind: action.kind });
+    this.h.changed(this.sessionId, this.running);
+    const work = unattended ? this.bulkhead.execute(() => this.runTask(task, action, controller.signal)) : this.runTask(task, action, controller.signal);
+    void work.catch((err: unknown) => {
+      if (this.stopping === 'abandon') return;
+      this.problem ??= err instanceof Error ? err.message : String(err);
+      this.h.logger.error(`session ${this.sessionId}: task '${task.title}' could not be recorded; the run stops`, err);
+      for (const f of this.inFlight.values()) f.controller.abort('stop');
+    }).finally(() => {
+      this.inFlight.delete(task.id);
+      this.h.changed(this.sessionId, this.running);
+      this.wakeup.wake();
+    });
+  }
+
+  private wakeAt(at: number): void {
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
+    this.deferredTimer = setTimeout(() => {
+      this.deferredTimer = undefined;
+      this.wakeup.wake();
+    }, Math.max(0, at - Date.now()) + 10);
+  }
+
+  // ---- one task ----
+
+  private async runTask(task: Task, action: TaskAction, signal: AbortSignal): Promise<void> {
+    const fresh = this.h.tasks.get(task.id);
+    if (!fresh || (fresh.status !== 'pending' && fresh.status !== 'running')) return; // finished meanwhile: never again
+    const resumed = fresh.status === 'running';
+    const started = resumed ? fresh : (await Promise.all([
+      this.h.tasks.setStatus(task.id, 'running', 'executor'),
+      this.h.sessions.setCurrentTask(this.sessionId, task.id, 'executor'),
+    ]))[0];
+    const attempt = Math.max(1, started.attempts);
+    this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
+    try {
+      const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.resilient(started, action, attempt, signal);
+      await this.finishDone(started, result);
+    } catch (err) {
+      await this.finishFailed(started, err, signal);
+    } finally {
+      await this.h.logs.flush(task.id);
+    }
+  }
+
+  /** One try of an unattended task, through retry → circuit breaker → timeout. */
+  private async resilient(task: Task, action: Exclude<TaskAction, { kind: 'manual' }>, attempt: number, stop: AbortSignal): Promise<string> {
+    const kind = action.kind;
+    const breaker = this.h.breaker(kind);
+    const retry = retryPolicy(this.h.resilience, this.h.random);
+    const onRetry = retry.onRetry(e => {
+      const error = 'error' in e ? e.error : undefined;
+      const reason = error instanceof ActionFailure ? error.classification.reason : 'it failed';
+      const line = `try ${e.attempt} of ${this.h.resilience.attempts} failed (${reason}); trying again in ${formatDuration(e.delay)}`;
+      this.h.logs.append(task.id, `[${line}]\n`);
+      this.h.logger.info(`task '${task.title}': ${line}`);
+      void this.h.store.write(w => recordTaskEvent(w, this.h.clock, task.id, 'retry', {
+        try: e.attempt, of: this.h.resilience.attempts, delayMs: Math.round(e.delay), reason, error: error instanceof Error ? error.message.slice(0, 500) : '',
+      }), 'executor').catch((err: unknown) => this.h.logger.warn(`could not record a retry of '${task.title}': ${String(err)}`));
+    });
+    const timeoutMs = action.timeoutMs ?? this.h.resilience.defaultTimeoutMs;
+    try {
+      return await retry.execute(() => breaker.execute(() => {
+        this.h.breakerSubject(kind, task.id);
+        return timeoutPolicy(timeoutMs).execute(async (_ctx, timedOut) => {
+          const signal = linked(stop, timedOut);
+          try {
+            return await this.attempt(task, action, attempt, signal.signal);
+          } finally {
+            signal.dispose();
+          }
+        });
+      }), stop);
+    } finally {
+      onRetry.dispose();
+      void this.h.saveBreaker(kind);
+    }
+  }
+
+  /** Runs the action and its verify once, with a context whose steps go through the journal. */
+  private async attempt(task: Task, action: TaskAction, attempt: number, signal: AbortSignal): Promise<string> {
+    const ctx: ActionContext = {
+      task,
+      attempt,
+      signal,
+      workspace: this.h.workspace,
+      log: text => this.h.logs.append(task.id, text),
+      step: (name, fn, options) => this.step(task, attempt, name, fn, options ?? {}, signal),
+      processes: this.h.ports.processes,
+      hostTasks: this.h.ports.hostTasks,
+      waitForPerson: () => this.waitForPerson(task.id, signal),
+    };
+    if (signal.aborted) throw new ActionFailure(`'${task.title}' was stopped before it began.`, { phase: 'run' });
+    const result = await actionFor(action).run(action, ctx);
+    await runVerify(action, ctx);
+    return result;
+  }
+
+  private async step<T>(task: Task, attempt: number, name: string, fn: (signal: AbortSignal) => Promise<T>, options: StepOptions, signal: AbortSignal): Promise<T | undefined> {
+    const key = stepKey(task.id, attempt, name);
+    const rerunnable = options.rerunnable ?? true;
+    const prior = readStep(this.h.store, key);
+    if (prior?.status === 'succeeded') {
+      this.h.logs.append(task.id, `[step '${name}' completed before; not run again]\n`);
+      return prior.result as T | undefined;
+    }
+    if (prior?.status === 'started') {
+      if (prior.rerunnable) {
+        this.h.logs.append(task.id, `[step '${name}' was cut off before its result was recorded; it may run again, so it does]\n`);
+      } else {
+        const choice = await this.h.ports.questions.interruptedStep(task.title, name, prior.startedAt);
+        await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'interrupted-step', { step: name, choice }));
+        this.h.logs.append(task.id, `[step '${name}' was cut off before its result was recorded and must not run twice; asked: ${choice}]\n`);
+        if (choice === 'skip') {
+          await this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', { countedDoneByPerson: true }));
+          return undefined;
+        }
+        if (choice === 'fail') {
+          await this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { failedByPerson: true }));
+          throw new ActionFailure(`Step '${name}' was cut off by an interruption and a person chose to fail the task rather than run it again.`, { phase: 'run' });
+        }
+      }
+    }
+    await this.journal(w => recordStepStarted(w, this.h.clock, { key, sessionId: this.sessionId, taskId: task.id, attempt, step: name, rerunnable }));
+    let result: T;
+    try {
+      result = await fn(signal);
+    } catch (err) {
+      if (this.stopping !== 'abandon') {
+        await this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { error: err instanceof Error ? err.message.slice(0, 2000) : String(err) }));
+      }
+      throw err;
+    }
+    await this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', result));
+    return result;
+  }
+
+  /** A write of the step journal; a failure stops the run (JournalError) instead of failing the task. */
+  private async journal(fn: (w: StoreWriter) => void): Promise<void> {
+    if (this.stopping === 'abandon') throw new Error('abandoned');
+    try {
+      await this.h.store.write(fn, 'executor');
+    } catch (err) {
+      throw new JournalError(err);
+    }
+  }
+
+  /** Waits for a person's decision, given through the executor or by changing the task's status directly. */
+  private waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision> {
+    let watch: Disposable | undefined;
+    const byStatus = new Promise<PersonDecision>(resolve => {
+      watch = this.h.tasks.onDidChange(e => {
+        if (!e.taskIds.includes(taskId)) return;
+        const status = this.h.tasks.get(taskId)?.status;
+        if (status === 'done' || status === 'failed') resolve(status);
+      });
+    });
+    return Promise.race([this.h.waitForPerson(taskId, signal), byStatus]).finally(() => watch?.dispose());
+  }
+
+  private async finishDone(task: Task, result: string): Promise<void> {
+    if (this.stopping === 'abandon') return;
+    const now = this.h.tasks.get(task.id);
+    if (now && now.status !== 'done') await this.h.tasks.setStatus(task.id, 'done', 'executor', { result });
+    this.h.logs.append(task.id, `[done: ${result}]\n`);
+    this.doneThisRun++;
+    const every = this.settings.checkpointEvery;
+    if (every > 0 && this.doneThisRun % every === 0) {
+      await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'every-n-tasks', note: `after ${this.doneThisRun} tasks of this run` }, 'executor');
+    }
+  }
+
+  private async finishFailed(task: Task, err: unknown, signal: AbortSignal): Promise<void> {
+    if (this.stopping === 'abandon') return;
+    if (err instanceof JournalError) throw err;
+    const now = this.h.tasks.get(task.id);
+    if (!now || now.status !== 'running') {
+      this.h.logs.append(task.id, `[its run ended with '${err instanceof Error ? err.message : String(err)}', but the task is already ${now?.status ?? 'deleted'}; left as it is]\n`);
+      return;
+    }
+    const why = signal.aborted ? signalReason(signal) : undefined;
+    if (why === 'pause' || why === 'stop' || why === 'cancel') {
+      this.h.logs.append(task.id, `[stopped (${why}); it runs again when the session resumes]\n`);
+      await this.h.tasks.setStatus(task.id, 'pending', 'executor');
+      return;
+    }
+    if (err instanceof BrokenCircuitError) {
+      this.h.logs.append(task.id, `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`);
+      await this.h.tasks.setStatus(task.id, 'pending', 'executor');
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    const classification = err instanceof ActionFailure ? err.classification : { kind: 'deterministic', reason: 'it could not be run' };
+    const retried = classification.kind === 'transient' ? `gave up after ${this.h.resilience.attempts} tries` : 'not retried';
+    this.h.logs.append(task.id, `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`);
+    await this.h.tasks.setStatus(task.id, 'failed', 'executor', { error: message });
+  }
+
+  // ---- the end ----
+
+  private async end(): Promise<RunSummary> {
+    this.heartbeat?.dispose();
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
+    if (this.stopping === 'abandon') return this.summary('abandoned');
+    const p = this.h.sessions.progress(this.sessionId);
+    let outcome: RunOutcome;
+    if (this.problem) outcome = 'stopped-on-error';
+    else if (this.stopping === 'cancel') outcome = 'cancelled';
+    else if (this.stopping) outcome = 'paused';
+    else if (p.completed + p.skipped === p.total) outcome = 'completed';
+    else outcome = 'needs-attention';
+    try {
+      const session = this.h.sessions.get(this.sessionId);
+      if (session?.status === 'running') {
+        if (outcome === 'completed') await this.h.sessions.complete(this.sessionId, 'executor');
+        else if (outcome === 'cancelled') await this.h.sessions.fail(this.sessionId, 'Cancelled by the user', 'user');
+        else await this.h.sessions.pause(this.sessionId, outcome === 'paused' ? 'paused by the user' : outcome === 'stopped-on-error' ? this.problem : `${p.failed} task(s) failed`, outcome === 'paused' ? 'user' : 'executor');
+      }
+    } catch (err) {
+      this.h.logger.error(`session ${this.sessionId}: could not record the end of the run`, err);
+      this.problem ??= `its end could not be recorded (${err instanceof Error ? err.message : String(err)})`;
+      outcome = 'stopped-on-error';
+    }
+    return this.summary(outcome);
+  }
+
+  private summary(outcome: RunOutcome): RunSummary {
+    const session = this.h.sessions.get(this.sessionId);
+    let p = { completed: 0, total: 0, failed: 0, skipped: 0, pending: 0, running: 0, blocked: 0 };
+    let failures: RunSummary['failures'] = [];
+    try {
+      p = this.h.sessions.progress(this.sessionId);
+      failures = this.h.store.all<{ id: string; title: string; error: string | null }>(
+        "SELECT t.id, t.title, t.error FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'failed' ORDER BY t.seq", [this.sessionId],
+      ).map(r => ({ taskId: r.id, title: r.title, error: r.error ?? '' }));
+    } catch (err) {
+      this.h.logger.warn(`session ${this.sessionId}: its summary could not be read (${err instanceof Error ? err.message : String(err)})`);
+    }
+    return {
+      sessionId: this.sessionId,
+      sessionName: session?.name ?? this.sessionId,
+      outcome,
+      total: p.total,
+      done: p.completed,
+      failed: p.failed,
+      skipped: p.skipped,
+      notStarted: p.pending + p.running + p.blocked,
+      doneThisRun: this.doneThisRun,
+      durationMs: this.h.clock.now() - this.began,
+      failures,
+      ...(this.problem ? { problem: this.problem } : {}),
+    };
+  }
+}
+
+/** A signal aborted by `stop` (with its reason) or by the timeout (reason 'timeout'). */
+function linked(stop: AbortSignal, timedOut: AbortSignal): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onStop = () => controller.abort(stop.reason);
+  const onTimeout = () => controller.abort('timeout');
+  if (stop.aborted) onStop();
+  else if (timedOut.aborted) onTimeout();
+  stop.addEventListener('abort', onStop, { once: true });
+  timedOut.addEventListener('abort', onTimeout, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      stop.removeEventListener('abort', onStop);
+      timedOut.removeEventListener('abort', onTimeout);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// Each task's output, appended to its own log through the host's TaskLogPort, in order, up to a
+// size cap; past the cap one line says what was left out. Writing never blocks the task.
+import type { Logger } from '../ports';
+import type { TaskLogPort } from './ports';
+
+export const defaultLogCapBytes = 1024 * 1024;
+
+export class TaskLogs {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly written = new Map<string, number>();
+  private readonly truncated = new Set<string>();
+
+  constructor(private readonly port: TaskLogPort, private readonly logger: Logger, private readonly capBytes = defaultLogCapBytes) {}
+
+  append(taskId: string, text: string): void {
+    const previous = this.chains.get(taskId) ?? Promise.resolve();
+    const next = previous.then(() => this.write(taskId, text)).catch((err: unknown) => {
+      this.logger.warn(`Continuum could not write the log of task ${taskId} (${err instanceof Error ? err.message : String(err)}); its output is not kept.`);
+    });
+    this.chains.set(taskId, next);
+  }
+
+  /** Resolves once everything appended so far is written. */
+  async flush(taskId: string): Promise<void> {
+    await this.chains.get(taskId);
+    this.chains.delete(taskId);
+  }
+
+  read(taskId: string): Promise<string> {
+    return this.port.read(taskId);
+  }
+
+  location(taskId: string): string {
+    return this.port.location(taskId);
+  }
+
+  private async write(taskId: string, text: string): Promise<void> {
+    let size = this.written.get(taskId);
+    if (size === undefined) size = await this.port.size(taskId);
+    if (size >= this.capBytes) {
+      if (!this.truncated.has(taskId)) {
+        this.truncated.add(taskId);
+        await this.port.append(taskId, `\n[Continuum: this log reached its limit of ${Math.round(this.capBytes / 1024)} KB; later output is not kept]\n`);
+      }
+      this.written.set(taskId, size);
+      return;
+    }
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const room = this.capBytes - size;
+    const kept = bytes <= room ? text : Buffer.from(text, 'utf8').subarray(0, room).toString('utf8');
+    await this.port.append(taskId, kept);
+    this.written.set(taskId, size + Math.min(bytes, room));
+  }
+}

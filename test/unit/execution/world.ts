@@ -1,0 +1,74 @@
+// An executor on a real store (in-memory file system, fake clock) with fake processes, for tests.
+import { Executor, type ExecutorOptions } from '../../../src/core/execution/executor';
+import type { ExecutionQuestions, InterruptedStepChoice } from '../../../src/core/execution/ports';
+import type { ResilienceSettings } from '../../../src/core/execution/resilience';
+import { sequentialIds } from '../../../src/core/ids';
+import { SessionManager } from '../../../src/core/sessions/sessionManager';
+import type { NewTask } from '../../../src/core/tasks/validation';
+import { makeWorld, type TestWorld } from '../helpers';
+import { FakeProcesses, MemoryTaskLogs, fakeHostTasks } from '../fakes/fakeProcesses';
+
+export const fastResilience: Partial<ResilienceSettings> = { baseDelayMs: 1, maxDelayMs: 10, halfOpenAfterMs: 200 };
+
+export class ScriptedQuestions implements ExecutionQuestions {
+  confirmations: string[] = [];
+  confirm = true;
+  interrupted: string[] = [];
+  interruptedAnswer: InterruptedStepChoice = 'rerun';
+  async confirmPlanCommands(plan: string, commands: readonly string[]): Promise<boolean> {
+    this.confirmations.push(`${plan}: ${commands.join(' | ')}`);
+    return this.confirm;
+  }
+  async interruptedStep(title: string, step: string): Promise<InterruptedStepChoice> {
+    this.interrupted.push(`${title}/${step}`);
+    return this.interruptedAnswer;
+  }
+}
+
+export interface ExecWorld extends TestWorld {
+  sessions: SessionManager;
+  processes: FakeProcesses;
+  logs: MemoryTaskLogs;
+  questions: ScriptedQuestions;
+  trusted: { value: boolean };
+  executor: Executor;
+  newExecutor(options?: Partial<ExecutorOptions>): Executor;
+  /** Creates the tasks, a session over them, and runs it to its end. */
+  session(taskIds: string[]): Promise<string>;
+  shell(title: string, command: string, more?: Partial<NewTask>): Promise<string>;
+}
+
+export async function makeExecWorld(options: Partial<ExecutorOptions> = {}, base?: TestWorld): Promise<ExecWorld> {
+  const world = base ?? await makeWorld();
+  const sessions = new SessionManager(world.store, world.clock, { ids: sequentialIds() });
+  const processes = new FakeProcesses();
+  const logs = new MemoryTaskLogs();
+  const questions = new ScriptedQuestions();
+  const trusted = { value: true };
+  const newExecutor = (more: Partial<ExecutorOptions> = {}) => new Executor({
+    store: world.store, tasks: world.tasks, sessions, clock: world.clock, workspace: '/work/ws',
+    ports: { processes, hostTasks: fakeHostTasks(processes), trust: { isTrusted: () => trusted.value }, logs, questions },
+    resilience: fastResilience, random: () => 0.5, settings: () => ({ concurrency: 2, checkpointEvery: 0 }),
+    ...options, ...more,
+  });
+  const executor = newExecutor();
+  return {
+    ...world, sessions, processes, logs, questions, trusted, executor, newExecutor,
+    async session(taskIds) {
+      const s = await sessions.create({ name: 'test session', taskIds });
+      return s.id;
+    },
+    async shell(title, command, more = {}) {
+      return (await world.tasks.create({ title, action: { kind: 'shell', command }, ...more })).id;
+    },
+  };
+}
+
+/** Polls until `probe` holds (the executor works asynchronously). */
+export async function until(what: string, probe: () => boolean, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 2));
+  }
+}
