@@ -34,6 +34,8 @@ const node = {
 const targets = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // the knowledge graph's worker thread: ts-morph lives in this bundle only, never in extension.js
+  { ...node, entryPoints: { graphWorker: 'src/node/graphWorker.ts' }, outdir: 'dist' },
   { ...base, platform: 'browser', format: 'iife', entryPoints: fs.readdirSync('src/webview').filter(f => /\.ts$/.test(f) && !f.endsWith('.d.ts')).map(f => path.join('src/webview', f)), outdir: 'dist/webview' },
 ];
 if (tests) {

@@ -1,0 +1,243 @@
+// The knowledge graph of the workspace, on the store: built by a parser off the calling thread,
+// stored file by file with content hashes (a rebuild parses only what changed), updated per file,
+// and queried through an in-memory index loaded on first use.
+import { Emitter } from '../events';
+import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
+import type { Store } from '../store/types';
+import { toDot, toJson, toMermaid, type GraphJson, type TextExportOptions } from './exportGraph';
+import { GraphIndex, type Affected } from './graphIndex';
+import { deleteFiles, loadFiles, loadHashes, loadSettings, saveEdges, saveFiles, saveSettings } from './graphStore';
+import { GraphError, type BuildProgress, type Component, type FileRecord, type GraphStatistics, type ProjectConfig } from './model';
+import { CancelledError, defaultMaxFileBytes, type GraphParser, type ScanSettings } from './parser';
+import { workspacePaths } from './workspacePaths';
+
+export interface BuildOptions {
+  roots: string[];
+  exclude?: string[];
+  maxFileBytes?: number;
+  signal?: AbortSignal;
+  onProgress?(progress: BuildProgress): void;
+}
+
+export interface BuildSummary {
+  /** Source files in the workspace. */
+  files: number;
+  /** Files parsed this time (new or changed); the rest had the same content hash. */
+  parsed: number;
+  failed: number;
+  skipped: number;
+  removed: number;
+  durationMs: number;
+  cancelled: boolean;
+}
+
+export interface GraphChange {
+  /** Files whose components or relations changed. */
+  files: string[];
+}
+
+export class KnowledgeGraph {
+  private readonly changed = new Emitter<GraphChange>();
+  readonly onDidChange = this.changed.event;
+  private loaded: GraphIndex | undefined;
+  private parser: GraphParser | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly makeParser: () => GraphParser,
+    private readonly clock: Clock = systemClock,
+    private readonly logger: Logger = silentLogger,
+  ) {}
+
+  // ---- building ----
+
+  /** Builds (or brings up to date) the graph of `roots`. Resolves with `cancelled: true` when the signal aborted; what was parsed is kept. */
+  build(options: BuildOptions): Promise<BuildSummary> {
+    return this.serial(() => this.doBuild(options));
+  }
+
+  /**
+   * Brings the graph up to date with files that were created, changed, deleted or renamed (give both
+   * names). Does nothing before the first build. Resolves to the files whose relations changed.
+   */
+  updateFiles(paths: readonly string[]): Promise<string[]> {
+    return this.serial(async () => {
+      const { settings } = loadSettings(this.store);
+      if (!settings || !paths.length) return [];
+      const reply = await this.parserNow().update({ ...settings, paths: [...paths] });
+      const index = this.index();
+      const deleted = reply.deleted.filter(id => index.file(id));
+      if (!reply.records.length && !deleted.length && !reply.config) return [];
+      const relinked = index.apply(reply.records, deleted, reply.config);
+      await this.store.write(w => {
+        saveFiles(w, reply.records);
+        deleteFiles(w, deleted);
+        if (reply.config) saveSettings(w, { config: reply.config });
+        saveEdges(w, id => index.moduleRelationsOf(id), relinked);
+      }, 'system');
+      this.changed.fire({ files: relinked });
+      return relinked;
+    });
+  }
+
+  /** Whether a build has stored anything yet. */
+  get isBuilt(): boolean {
+    return loadSettings(this.store).builtAt !== undefined;
+  }
+
+  /** The folders and settings of the last build. */
+  get settings(): ScanSettings | undefined {
+    return loadSettings(this.store).settings;
+  }
+
+  /** The file id of an absolute path, when it lies in the graph's folders. */
+  fileIdOf(absolutePath: string): string | undefined {
+    const settings = this.settings;
+    return settings ? workspacePaths(settings.roots).toId(absolutePath) : undefined;
+  }
+
+  /** The absolute path of a file id. */
+  pathOf(fileId: string): string | undefined {
+    const settings = this.settings;
+    return settings ? workspacePaths(settings.roots).toPath(fileId) : undefined;
+  }
+
+  dispose(): void {
+    this.parser?.dispose();
+    this.parser = undefined;
+    this.changed.dispose();
+  }
+
+  // ---- queries ----
+
+  /** The index the queries run on (loaded from the store on first use). */
+  index(): GraphIndex {
+    if (!this.loaded) {
+      const started = this.clock.now();
+      const { config } = loadSettings(this.store);
+      this.loaded = new GraphIndex(loadFiles(this.store), config);
+      if (this.loaded.fileCount) this.logger.info(`knowledge graph: loaded ${this.loaded.fileCount} files from the store in ${this.clock.now() - started} ms`);
+    }
+    return this.loaded;
+  }
+
+  getComponent(id: string): Component | undefined {
+    return this.index().getComponent(id);
+  }
+
+  getDependencies(id: string, options: { recursive?: boolean } = {}): Component[] {
+    return this.index().getDependencies(this.require(id), options);
+  }
+
+  getDependents(id: string, options: { recursive?: boolean } = {}): Component[] {
+    return this.index().getDependents(this.require(id), options);
+  }
+
+  /** What may break if a component or file (id, or absolute path) changes. */
+  findAffectedComponents(idOrFile: string): Affected[] {
+    const id = this.index().getComponent(idOrFile) ? idOrFile : this.fileIdOf(idOrFile) ?? idOrFile;
+    return this.index().findAffectedComponents(this.require(id));
+  }
+
+  findCycles(): string[][] {
+    return this.index().findCycles();
+  }
+
+  getStatistics(): GraphStatistics {
+    return this.index().getStatistics();
+  }
+
+  search(name: string, limit?: number): Component[] {
+    return this.index().search(name, limit);
+  }
+
+  exportJson(): GraphJson {
+    return toJson(this.index());
+  }
+
+  exportMermaid(options?: TextExportOptions): string {
+    return toMermaid(this.index(), options);
+  }
+
+  exportDot(options?: TextExportOptions): string {
+    return toDot(this.index(), options);
+  }
+
+  // ---- helpers ----
+
+  private require(id: string): string {
+    if (this.index().getComponent(id)) return id;
+    const hint = this.index().fileCount ? `search for it by name, or rebuild the graph if the file is new` : 'build the knowledge graph first (Continuum: Build Knowledge Graph)';
+    throw new GraphError(`The knowledge graph has no component "${id}": ${hint}.`);
+  }
+
+  private parserNow(): GraphParser {
+    this.parser ??= this.makeParser();
+    return this.parser;
+  }
+
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job, job);
+    this.queue = run.catch(() => undefined); // the next job runs whether or not this one failed; the caller still sees the failure
+    return run;
+  }
+
+  private async doBuild(options: BuildOptions): Promise<BuildSummary> {
+    const started = this.clock.now();
+    const settings: ScanSettings = { roots: options.roots, exclude: options.exclude ?? [], maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes };
+    if (!settings.roots.length) throw new GraphError('There is no folder to build a knowledge graph of: open a folder first.');
+    const previous = loadSettings(this.store).settings;
+    const sameSettings = previous && JSON.stringify(previous) === JSON.stringify(settings);
+    const known = sameSettings ? loadHashes(this.store) : [];
+    const received: FileRecord[] = [];
+    const writes: Array<Promise<void>> = [];
+    let total = 0;
+    const onBatch = (batch: { records: FileRecord[]; done: number; total: number }) => {
+      total = batch.total;
+      if (batch.records.length) {
+        received.push(...batch.records);
+        // stored as they come: a cancelled build keeps its work, and the next one skips it by hash
+        writes.push(this.store.write(w => saveFiles(w, batch.records), 'system'));
+      }
+      options.onProgress?.({ done: batch.done, total: batch.total });
+    };
+    let present: string[] | undefined;
+    let config: ProjectConfig | undefined;
+    let cancelled = false;
+    try {
+      if (!sameSettings) await this.store.write(w => w.run('DELETE FROM graph_files'), 'system');
+      const reply = await this.parserNow().build({ ...settings, known }, onBatch, options.signal);
+      present = reply.present;
+      config = reply.config;
+    } catch (err) {
+      if (!(err instanceof CancelledError)) throw err;
+      cancelled = true;
+      this.parser?.dispose(); // the worker was stopped; the next build starts a new one
+      this.parser = undefined;
+    } finally {
+      await Promise.all(writes);
+    }
+    if (!sameSettings) this.loaded = new GraphIndex([], config);
+    const index = this.index();
+    const presentSet = present && new Set(present);
+    const removed = presentSet ? index.fileIds().filter(id => !presentSet.has(id)) : [];
+    const relinked = index.apply(received, removed, config ?? (!sameSettings ? { tsconfigs: [], packages: [] } : undefined));
+    await this.store.write(w => {
+      deleteFiles(w, removed);
+      saveEdges(w, id => index.moduleRelationsOf(id), relinked);
+      saveSettings(w, { settings, ...(config ? { config } : {}), ...(cancelled ? {} : { builtAt: this.clock.now() }) });
+    }, 'system');
+    if (relinked.length) this.changed.fire({ files: relinked });
+    const stats = index.getStatistics();
+    return {
+      files: presentSet ? presentSet.size : total,
+      parsed: received.length,
+      failed: stats.parseFailures,
+      skipped: stats.skipped,
+      removed: removed.length,
+      durationMs: this.clock.now() - started,
+      cancelled,
+    };
+  }
+}

@@ -1,0 +1,150 @@
+// The knowledge graph's vocabulary: what a file holds (its facts, extracted once per content
+// hash and stored), and the components and relations the graph assembles from those facts.
+// Plain data only: facts cross the worker boundary and are stored as JSON.
+
+export const sourceExtensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+export type ComponentKind = 'module' | 'package' | 'class' | 'interface' | 'type' | 'enum' | 'function' | 'method' | 'variable';
+
+export type RelationKind = 'imports' | 'reexports' | 'contains' | 'extends' | 'implements' | 'calls';
+
+/** A declaration found in a file. Methods name their class in `parent`. */
+export interface DeclarationFact {
+  kind: Exclude<ComponentKind, 'module' | 'package'>;
+  name: string;
+  line: number;
+  exported: boolean;
+  /** The class a method belongs to. */
+  parent?: string;
+  /** Names written after `extends` (classes, interfaces) and `implements`. */
+  extends?: string[];
+  implements?: string[];
+  /** Names called (`f()`, `new C()`) or `this.m()` calls written `this.m`, inside this declaration. */
+  calls?: string[];
+}
+
+/** One import, re-export, `require()` or `import()` of a file. */
+export interface ImportFact {
+  specifier: string;
+  kind: 'import' | 'reexport' | 'require' | 'dynamic';
+  line: number;
+  /** Imported names as written in the importing file: `imported` in the other file, `local` here. `*` is the whole module. */
+  names: Array<{ imported: string; local: string }>;
+  typeOnly?: boolean;
+}
+
+export interface TodoFact {
+  tag: 'TODO' | 'FIXME' | 'HACK';
+  text: string;
+  line: number;
+}
+
+/** What extraction found in one file. */
+export interface FileFacts {
+  lines: number;
+  declarations: DeclarationFact[];
+  imports: ImportFact[];
+  /** Names exported by `export { a as b }` without a source, and `export default <identifier>`: local → exported. */
+  exportAliases?: Array<{ local: string; exported: string }>;
+  todos: TodoFact[];
+}
+
+export type FileStatus = 'parsed' | 'failed' | 'skipped';
+
+/** A source file as the graph keeps it: id (path relative to the workspace, with `/`), content hash, and its facts. */
+export interface FileRecord {
+  id: string;
+  hash: string;
+  size: number;
+  status: FileStatus;
+  /** Why the file failed to parse or was skipped, in words for the user. */
+  error?: string;
+  facts: FileFacts;
+}
+
+/** tsconfig `baseUrl`/`paths` of one folder, and the workspace's own packages: what resolution needs besides the file list. */
+export interface ProjectConfig {
+  tsconfigs: TsconfigPaths[];
+  packages: WorkspacePackage[];
+}
+
+export interface TsconfigPaths {
+  /** Folder (a workspace id, '' for the root) the settings apply to: files in it and below. */
+  dir: string;
+  /** Workspace id of the baseUrl folder, when set. */
+  baseUrl?: string;
+  /** Pattern → workspace ids of the targets (with `*`). */
+  paths?: Record<string, string[]>;
+}
+
+export interface WorkspacePackage {
+  name: string;
+  /** Workspace id of the package's folder. */
+  dir: string;
+  /** The `exports` field as written (string, conditions, or subpath map). */
+  exports?: unknown;
+  main?: string;
+  types?: string;
+}
+
+export interface Component {
+  /** `src/a.ts` for a module, `src/a.ts#Name` / `src/a.ts#Class.method` for a symbol, `pkg:name` for a package. */
+  id: string;
+  kind: ComponentKind;
+  name: string;
+  /** The module's id (absent for packages). */
+  file?: string;
+  line?: number;
+  exported?: boolean;
+}
+
+export interface Relation {
+  from: string;
+  to: string;
+  kind: RelationKind;
+  /** For imports and re-exports: the names imported (`*` for the whole module, none for a side-effect import). */
+  names?: string[];
+  typeOnly?: boolean;
+  line?: number;
+}
+
+export interface UnresolvedImport {
+  file: string;
+  specifier: string;
+  line: number;
+}
+
+export interface GraphStatistics {
+  files: number;
+  components: Record<ComponentKind, number>;
+  relations: Record<RelationKind, number>;
+  parseFailures: number;
+  skipped: number;
+  unresolvedImports: number;
+  cycles: number;
+  mostDependedOn: Array<{ id: string; dependents: number }>;
+  largestModules: Array<{ id: string; lines: number }>;
+}
+
+/** Progress of a build: files done out of the total found. */
+export interface BuildProgress {
+  done: number;
+  total: number;
+}
+
+export class GraphError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GraphError';
+  }
+}
+
+export function moduleIdOf(componentId: string): string | undefined {
+  if (componentId.startsWith('pkg:')) return undefined;
+  const hash = componentId.indexOf('#');
+  return hash < 0 ? componentId : componentId.slice(0, hash);
+}
+
+export function isSourceFile(path: string): boolean {
+  return sourceExtensions.some(ext => path.endsWith(ext));
+}

@@ -1,0 +1,81 @@
+// What the graph worker does, as plain synchronous code: scan the workspace, hash every file, parse
+// the ones whose hash is new. The worker (src/node/graphWorker.ts) and the in-process parser used
+// by tests both run this.
+import { createHash } from 'crypto';
+import { Extractor } from './extract';
+import type { FileRecord } from './model';
+import type { BuildReply, BuildRequest, ParseBatch, ScanSettings, UpdateReply, UpdateRequest } from './parser';
+import { WorkspaceScanner, type SourceTree } from './scan';
+import { normalizePath } from './workspacePaths';
+
+const batchSize = 50;
+const configNames = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json|\.gitignore)$/;
+
+export class ParseSession {
+  private readonly extractor = new Extractor();
+  private scanner: { key: string; scanner: WorkspaceScanner } | undefined;
+
+  constructor(private readonly tree: SourceTree) {}
+
+  /** Scans and parses. `stop()` is asked between files; when it says yes the build ends early (cancelled). */
+  build(request: BuildRequest, onBatch: (batch: ParseBatch) => void, stop: () => boolean = () => false): BuildReply | undefined {
+    const scanner = this.scannerFor(request, true);
+    const files = scanner.scan();
+    const known = new Map(request.known);
+    let records: FileRecord[] = [];
+    for (let i = 0; i < files.length; i++) {
+      if (stop()) return undefined;
+      const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id));
+      if (record) records.push(record);
+      if (records.length >= batchSize || i === files.length - 1 || (i + 1) % 200 === 0) {
+        onBatch({ records, done: i + 1, total: files.length });
+        records = [];
+      }
+    }
+    if (!files.length) onBatch({ records: [], done: 0, total: 0 });
+    return { present: files.map(f => f.id), config: scanner.projectConfig() };
+  }
+
+  update(request: UpdateRequest): UpdateReply {
+    const touchesConfig = request.paths.some(p => configNames.test(normalizePath(p)));
+    const scanner = this.scannerFor(request, touchesConfig);
+    const records: FileRecord[] = [];
+    const deleted: string[] = [];
+    for (const path of new Set(request.paths.map(normalizePath))) {
+      const id = scanner.paths.toId(path);
+      if (id === undefined) continue;
+      if (!scanner.includes(path) || this.tree.size(path) === undefined) {
+        deleted.push(id);
+        continue;
+      }
+      const record = this.read(path, id, request.maxFileBytes, undefined);
+      if (record) records.push(record);
+      else deleted.push(id);
+    }
+    return { records, deleted, ...(touchesConfig ? { config: scanner.projectConfig() } : {}) };
+  }
+
+  /** The file's record, or undefined when it is unchanged (same hash as `knownHash`) or gone. */
+  private read(path: string, id: string, maxFileBytes: number, knownHash: string | undefined): FileRecord | undefined {
+    const size = this.tree.size(path);
+    if (size === undefined) return undefined;
+    if (size > maxFileBytes) {
+      const hash = `size:${size}`;
+      if (hash === knownHash) return undefined;
+      return { id, hash, size, status: 'skipped', error: `larger than ${Math.round(maxFileBytes / 1024)} KB (${Math.round(size / 1024)} KB); not parsed`, facts: { lines: 0, declarations: [], imports: [], todos: [] } };
+    }
+    const text = this.tree.read(path);
+    if (text === undefined) return undefined;
+    const hash = createHash('sha1').update(text).digest('base64');
+    if (hash === knownHash) return undefined;
+    const { facts, error } = this.extractor.extract(id, text);
+    return { id, hash, size, status: error ? 'failed' : 'parsed', ...(error ? { error } : {}), facts };
+  }
+
+  /** Scanners cache .gitignore rules: kept between updates, made afresh for a build or a changed ignore file. */
+  private scannerFor(settings: ScanSettings, fresh: boolean): WorkspaceScanner {
+    const key = JSON.stringify([settings.roots, settings.exclude]);
+    if (fresh || this.scanner?.key !== key) this.scanner = { key, scanner: new WorkspaceScanner(this.tree, settings) };
+    return this.scanner.scanner;
+  }
+}

@@ -1,0 +1,60 @@
+// The port between the knowledge graph (on the extension host's thread) and whatever parses files:
+// a worker thread in VS Code and the CLI (src/node/graphWorkerParser.ts), the same code in-process
+// in unit tests (inProcessParser.ts). Messages are plain data.
+import type { FileRecord, ProjectConfig } from './model';
+
+export interface ScanSettings {
+  /** Absolute folders of the workspace, with `/` separators. */
+  roots: string[];
+  /** Extra patterns to leave out, gitignore syntax, relative to each root (`continuum.graph.exclude`). */
+  exclude: string[];
+  /** Files larger than this are skipped and listed, not parsed. */
+  maxFileBytes: number;
+}
+
+export const defaultMaxFileBytes = 1024 * 1024;
+
+export interface BuildRequest extends ScanSettings {
+  /** Content hashes already stored, by file id: files with the same hash are not parsed again. */
+  known: Array<[string, string]>;
+}
+
+export interface ParseBatch {
+  /** New or changed files, parsed. */
+  records: FileRecord[];
+  done: number;
+  total: number;
+}
+
+export interface BuildReply {
+  /** Every file id the scan found (changed or not): stored files missing here were deleted. */
+  present: string[];
+  config: ProjectConfig;
+}
+
+export interface UpdateRequest extends ScanSettings {
+  /** Absolute paths that were created, changed, deleted or renamed (both names). */
+  paths: string[];
+}
+
+export interface UpdateReply {
+  records: FileRecord[];
+  /** Ids of files that no longer exist or are now excluded. */
+  deleted: string[];
+  /** Present when one of the paths was a tsconfig.json or package.json: resolution must start again. */
+  config?: ProjectConfig;
+}
+
+export interface GraphParser {
+  /** Scans the roots and parses what changed, reporting batches as they are done. Rejects with a CancelledError when `signal` aborts. */
+  build(request: BuildRequest, onBatch: (batch: ParseBatch) => void, signal?: AbortSignal): Promise<BuildReply>;
+  update(request: UpdateRequest): Promise<UpdateReply>;
+  dispose(): void;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('The knowledge graph build was cancelled; what was parsed so far is kept, and the next build continues from there.');
+    this.name = 'CancelledError';
+  }
+}

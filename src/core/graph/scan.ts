@@ -1,0 +1,202 @@
+// Finding the workspace's source files: walks each folder, honouring .gitignore files at every level
+// (with the `ignore` package, which implements gitignore's rules exactly), the folders that are never
+// sources, and the user's `continuum.graph.exclude` patterns. Also reads what resolution needs from
+// tsconfig.json/jsconfig.json (baseUrl, paths) and package.json (workspace packages).
+import ignore, { type Ignore } from 'ignore';
+import { ts } from 'ts-morph';
+import { isSourceFile, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
+import type { ScanSettings } from './parser';
+import { dirOf, joinId, normalizePath, workspacePaths, type WorkspacePaths } from './workspacePaths';
+
+/** The files the graph reads, synchronously (it runs in a worker, or in tests on ts-morph's in-memory file system). */
+export interface SourceTree {
+  /** A folder's entries; `[]` when it does not exist. */
+  list(dir: string): Array<{ name: string; kind: 'file' | 'dir' | 'other' }>;
+  /** A file's text, or undefined when missing. */
+  read(path: string): string | undefined;
+  /** A file's size in bytes, or undefined when missing. */
+  size(path: string): number | undefined;
+}
+
+/** Never sources, whatever .gitignore says. */
+export const alwaysExcluded = new Set(['node_modules', '.git', 'out', 'dist', 'build']);
+
+export interface ScannedFile {
+  path: string;
+  id: string;
+}
+
+export class WorkspaceScanner {
+  readonly paths: WorkspacePaths;
+  private readonly roots: string[];
+  private readonly userExclude: Ignore;
+  /** gitignore rules by the folder (absolute) that holds the .gitignore; null when it has none. */
+  private readonly gitignores = new Map<string, Ignore | null>();
+
+  constructor(private readonly tree: SourceTree, settings: ScanSettings) {
+    this.roots = settings.roots.map(normalizePath);
+    this.paths = workspacePaths(this.roots);
+    this.userExclude = ignore().add(settings.exclude);
+  }
+
+  /** Every source file, sorted by id. */
+  scan(): ScannedFile[] {
+    const files: ScannedFile[] = [];
+    for (const root of this.roots) this.walk(root, root, files);
+    return files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Whether `path` is a source file the graph includes (it need not exist). */
+  includes(path: string): boolean {
+    const p = normalizePath(path);
+    if (!isSourceFile(p)) return false;
+    const root = this.roots.find(r => p.startsWith(`${r}/`));
+    if (!root) return false;
+    const parts = p.slice(root.length + 1).split('/');
+    let dir = root;
+    for (let i = 0; i < parts.length; i++) {
+      const isDir = i < parts.length - 1;
+      if (isDir && alwaysExcluded.has(parts[i])) return false;
+      if (this.ignoredHere(root, dir, parts.slice(0, i + 1).join('/'), isDir)) return false;
+      dir = `${dir}/${parts[i]}`;
+    }
+    return true;
+  }
+
+  /** tsconfig/jsconfig paths and workspace packages found in the (not excluded) folders. */
+  projectConfig(): ProjectConfig {
+    const tsconfigs: TsconfigPaths[] = [];
+    const packages: WorkspacePackage[] = [];
+    for (const root of this.roots) this.walkConfigs(root, root, tsconfigs, packages);
+    return { tsconfigs, packages };
+  }
+
+  private walk(root: string, dir: string, out: ScannedFile[]): void {
+    for (const entry of this.tree.list(dir)) {
+      const path = `${dir}/${entry.name}`;
+      const rel = path.slice(root.length + 1);
+      if (entry.kind === 'dir') {
+        if (alwaysExcluded.has(entry.name) || this.ignoredHere(root, dir, rel, true)) continue;
+        this.walk(root, path, out);
+      } else if (entry.kind === 'file' && isSourceFile(entry.name) && !this.ignoredHere(root, dir, rel, false)) {
+        out.push({ path, id: this.paths.toId(path)! });
+      }
+    }
+  }
+
+  /** The walk already left out ignored parent folders, so only the rules of the folders above need a look at the entry itself. */
+  private ignoredHere(root: string, dir: string, rel: string, isDir: boolean): boolean {
+    const suffix = isDir ? '/' : '';
+    if (this.userExclude.ignores(rel + suffix)) return true;
+    let folder = root;
+    const parts = rel.split('/');
+    for (let i = 0; i < parts.length; i++) {
+      const rules = this.gitignoreOf(folder);
+      if (rules?.ignores(parts.slice(i).join('/') + suffix)) return true;
+      if (folder === dir) break;
+      folder = `${folder}/${parts[i]}`;
+    }
+    return false;
+  }
+
+  private gitignoreOf(dir: string): Ignore | null {
+    let rules = this.gitignores.get(dir);
+    if (rules === undefined) {
+      const text = this.tree.read(`${dir}/.gitignore`);
+      rules = text === undefined ? null : ignore().add(text);
+      this.gitignores.set(dir, rules);
+    }
+    return rules;
+  }
+
+  private walkConfigs(root: string, dir: string, tsconfigs: TsconfigPaths[], packages: WorkspacePackage[]): void {
+    const entries = this.tree.list(dir);
+    const id = this.paths.toId(`${dir}/x`)!;
+    const dirId = dirOf(id);
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      if (!entries.some(e => e.name === name && e.kind === 'file')) continue;
+      const settings = this.readTsconfig(`${dir}/${name}`, 0);
+      if (settings.baseUrl !== undefined || settings.paths) {
+        const baseDir = settings.baseUrl ?? dirOfPath(settings.pathsFrom ?? `${dir}/${name}`);
+        const baseUrl = this.paths.toId(`${baseDir}/x`);
+        tsconfigs.push({ dir: dirId, ...(settings.baseUrl !== undefined && baseUrl !== undefined ? { baseUrl: dirOf(baseUrl) } : {}), ...(settings.paths && baseUrl !== undefined ? { paths: mapPaths(settings.paths, dirOf(baseUrl)) } : {}) });
+      }
+      break;
+    }
+    if (entries.some(e => e.name === 'package.json' && e.kind === 'file')) {
+      const pkg = parseJson(this.tree.read(`${dir}/package.json`));
+      if (pkg && typeof pkg.name === 'string') {
+        packages.push({ name: pkg.name, dir: dirId, ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}), ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}), ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}) });
+      }
+    }
+    for (const entry of entries) {
+      if (entry.kind !== 'dir' || alwaysExcluded.has(entry.name)) continue;
+      const path = `${dir}/${entry.name}`;
+      if (this.ignoredHere(root, dir, path.slice(root.length + 1), true)) continue;
+      this.walkConfigs(root, path, tsconfigs, packages);
+    }
+  }
+
+  /** baseUrl (absolute) and paths of a tsconfig, following relative `extends` (a few levels). */
+  private readTsconfig(path: string, depth: number): { baseUrl?: string; paths?: Record<string, string[]>; pathsFrom?: string } {
+    const json = parseJsonc(this.tree.read(path));
+    if (!json) return {};
+    const options = (typeof json.compilerOptions === 'object' && json.compilerOptions !== null ? json.compilerOptions : {}) as Record<string, unknown>;
+    let inherited: { baseUrl?: string; paths?: Record<string, string[]>; pathsFrom?: string } = {};
+    const ext = typeof json.extends === 'string' ? json.extends : undefined;
+    if (ext && ext.startsWith('.') && depth < 5) {
+      const target = joinPath(dirOfPath(path), ext.endsWith('.json') ? ext : `${ext}.json`);
+      if (target !== undefined) inherited = this.readTsconfig(target, depth + 1);
+    }
+    const baseUrl = typeof options.baseUrl === 'string' ? joinPath(dirOfPath(path), options.baseUrl) : inherited.baseUrl;
+    const paths = isStringArrayRecord(options.paths) ? options.paths : inherited.paths;
+    const pathsFrom = isStringArrayRecord(options.paths) ? path : inherited.pathsFrom;
+    return { ...(baseUrl ? { baseUrl } : {}), ...(paths ? { paths } : {}), ...(pathsFrom ? { pathsFrom } : {}) };
+  }
+}
+
+function mapPaths(paths: Record<string, string[]>, baseId: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [pattern, targets] of Object.entries(paths)) {
+    out[pattern] = targets.flatMap(t => {
+      const id = joinId(baseId, t);
+      return id === undefined ? [] : [id];
+    });
+  }
+  return out;
+}
+
+/** Joins an absolute folder and a relative path ("/a/b" + "../c" → "/a/c"; "C:/a" + "b" → "C:/a/b"). */
+function joinPath(dir: string, relative: string): string | undefined {
+  if (dir.startsWith('/')) {
+    const joined = joinId(dir.slice(1), relative);
+    return joined === undefined ? undefined : `/${joined}`;
+  }
+  return joinId(dir, relative);
+}
+
+function dirOfPath(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+function isStringArrayRecord(value: unknown): value is Record<string, string[]> {
+  return typeof value === 'object' && value !== null && Object.values(value).every(v => Array.isArray(v) && v.every(s => typeof s === 'string'));
+}
+
+function parseJson(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined; // a broken package.json is not a workspace package; the rest of the scan goes on
+  }
+}
+
+/** tsconfig allows comments and trailing commas: TypeScript's own reader. */
+function parseJsonc(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  const parsed = ts.parseConfigFileTextToJson('tsconfig.json', text);
+  const value: unknown = parsed.config;
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,12 @@
+// Messages between the knowledge graph (extension host thread) and its worker.
+import type { BuildReply, BuildRequest, ParseBatch, UpdateReply, UpdateRequest } from '../core/graph/parser';
+
+export type WorkerRequest =
+  | { id: number; kind: 'build'; request: BuildRequest }
+  | { id: number; kind: 'update'; request: UpdateRequest };
+
+export type WorkerReply =
+  | { id: number; kind: 'batch'; batch: ParseBatch }
+  | { id: number; kind: 'built'; reply: BuildReply }
+  | { id: number; kind: 'updated'; reply: UpdateReply }
+  | { id: number; kind: 'error'; message: string };

@@ -1,0 +1,67 @@
+import * as assert from 'assert';
+import { graphWorld } from './world';
+
+describe('knowledge graph build: what is read, what degrades, cancelling', () => {
+  it('honours .gitignore at every level, never reads node_modules/.git/out/dist/build, and applies continuum.graph.exclude', async () => {
+    const w = await graphWorld({
+      '.gitignore': 'generated/\n*.gen.ts\n!keep.gen.ts\n',
+      'src/a.ts': 'export const a = 1;',
+      'src/keep.gen.ts': 'export const k = 1;',
+      'src/drop.gen.ts': 'export const d = 1;',
+      'generated/x.ts': 'export const x = 1;',
+      'pkg/.gitignore': 'local.ts\n',
+      'pkg/local.ts': 'export const l = 1;',
+      'pkg/shared.mjs': 'export const s = 1;',
+      'node_modules/dep/index.js': 'module.exports = 1;',
+      'dist/a.js': '', 'out/a.js': '', 'build/a.js': '', 'src/build/b.js': '',
+      'fixtures/big.ts': 'export const f = 1;',
+      'README.md': '# readme',
+    });
+    await w.build({ exclude: ['fixtures/'] });
+    assert.deepStrictEqual(w.graph.index().fileIds(), ['pkg/shared.mjs', 'src/a.ts', 'src/keep.gen.ts']);
+  });
+
+  it('a file that does not parse is listed with its error, and its import edges survive', async () => {
+    const w = await graphWorld({
+      'src/ok.ts': 'export function ok() { return 1; }',
+      'src/broken.ts': "import { ok } from './ok';\nexport function f( {\n",
+    });
+    const summary = await w.build();
+    assert.strictEqual(summary.failed, 1);
+    const record = w.graph.index().file('src/broken.ts')!;
+    assert.strictEqual(record.status, 'failed');
+    assert.match(record.error!, /^line \d+: /);
+    assert.deepStrictEqual(w.graph.getDependencies('src/broken.ts').map(c => c.id), ['src/ok.ts']);
+  });
+
+  it('files over the size limit are skipped and listed, not parsed', async () => {
+    const w = await graphWorld({ 'src/small.ts': 'export const s = 1;', 'src/huge.js': `export const data = "${'x'.repeat(5000)}";` });
+    const summary = await w.build({ maxFileBytes: 1000 });
+    assert.strictEqual(summary.skipped, 1);
+    const record = w.graph.index().file('src/huge.js')!;
+    assert.strictEqual(record.status, 'skipped');
+    assert.match(record.error!, /larger than 1 KB \(5 KB\); not parsed/);
+  });
+
+  it('reports progress as files done out of the total', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) files[`src/m${i}.ts`] = `export const v${i} = ${i};`;
+    const w = await graphWorld(files);
+    const seen: string[] = [];
+    await w.graph.build({ roots: ['/ws'], onProgress: p => seen.push(`${p.done}/${p.total}`) });
+    assert.deepStrictEqual(seen, ['50/120', '100/120', '120/120']);
+  });
+
+  it('a cancelled build keeps what it parsed, and the next build parses only the rest', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) files[`src/m${i}.ts`] = `export const v${i} = ${i};`;
+    const w = await graphWorld(files);
+    const controller = new AbortController();
+    const first = await w.graph.build({ roots: ['/ws'], signal: controller.signal, onProgress: p => { if (p.done >= 100) controller.abort(); } });
+    assert.strictEqual(first.cancelled, true);
+    assert.strictEqual(first.parsed, 100);
+    assert.strictEqual(w.graph.isBuilt, false, 'a cancelled build does not count as built');
+    const second = await w.build();
+    assert.deepStrictEqual([second.cancelled, second.parsed, second.files], [false, 100, 200]);
+  });
+});

@@ -1,0 +1,62 @@
+import * as assert from 'assert';
+import { ModuleResolver, exportTargets } from '../../../src/core/graph/resolve';
+import type { ProjectConfig } from '../../../src/core/graph/model';
+
+const files = new Set([
+  'src/a.ts', 'src/util/index.ts', 'src/esm.ts', 'src/view.tsx', 'src/legacy.js', 'src/legacy.d.ts',
+  'lib/core/thing.ts', 'packages/ui/src/index.ts', 'packages/ui/src/button.ts', 'packages/plain/main.js',
+]);
+const config: ProjectConfig = {
+  tsconfigs: [{ dir: '', baseUrl: '', paths: { '@core/*': ['lib/core/*'], '~': ['src/a.ts'] } }],
+  packages: [
+    { name: '@acme/ui', dir: 'packages/ui', exports: { '.': { types: './src/index.ts', default: './dist/index.js' }, './*': './src/*.ts' } },
+    { name: 'plain', dir: 'packages/plain', main: 'main.js' },
+  ],
+};
+const resolver = new ModuleResolver(files, config);
+const r = (from: string, spec: string) => {
+  const x = resolver.resolve(from, spec);
+  return x.kind === 'file' ? x.id : x.kind === 'package' ? `pkg:${x.name}` : 'unresolved';
+};
+
+describe('import resolution', () => {
+  it('resolves relative paths with extensions, index files, and .js written for .ts', () => {
+    assert.strictEqual(r('src/view.tsx', './a'), 'src/a.ts');
+    assert.strictEqual(r('src/a.ts', './util'), 'src/util/index.ts');
+    assert.strictEqual(r('src/a.ts', './esm.js'), 'src/esm.ts');
+    assert.strictEqual(r('src/util/index.ts', '../view.js'), 'src/view.tsx');
+    assert.strictEqual(r('src/a.ts', './missing'), 'unresolved');
+  });
+
+  it('a JavaScript importer gets the .js file, a TypeScript one the .d.ts beside it', () => {
+    assert.strictEqual(r('src/view.tsx', './legacy'), 'src/legacy.d.ts');
+    assert.strictEqual(r('packages/plain/main.js', '../../src/legacy'), 'src/legacy.js');
+  });
+
+  it('resolves tsconfig paths and baseUrl', () => {
+    assert.strictEqual(r('src/a.ts', '@core/thing'), 'lib/core/thing.ts');
+    assert.strictEqual(r('src/a.ts', '~'), 'src/a.ts');
+    assert.strictEqual(r('src/view.tsx', 'src/util'), 'src/util/index.ts');
+  });
+
+  it('resolves the exports and main of workspace packages', () => {
+    assert.strictEqual(r('src/a.ts', '@acme/ui'), 'packages/ui/src/index.ts');
+    assert.strictEqual(r('src/a.ts', '@acme/ui/button'), 'packages/ui/src/button.ts');
+    assert.strictEqual(r('src/a.ts', '@acme/ui/nothing'), 'unresolved');
+    assert.strictEqual(r('src/a.ts', 'plain'), 'packages/plain/main.js');
+  });
+
+  it('anything else is an external package; Node built-ins are named node:*', () => {
+    assert.strictEqual(r('src/a.ts', 'lodash/fp'), 'pkg:lodash');
+    assert.strictEqual(r('src/a.ts', '@scope/pkg/deep/x'), 'pkg:@scope/pkg');
+    assert.strictEqual(r('src/a.ts', 'fs'), 'pkg:node:fs');
+    assert.strictEqual(r('src/a.ts', 'node:path'), 'pkg:node:path');
+  });
+
+  it('reads exports maps: conditions in order, subpath patterns, plain strings', () => {
+    assert.deepStrictEqual(exportTargets('./index.js', '.'), ['./index.js']);
+    assert.deepStrictEqual(exportTargets({ import: './m.mjs', require: './c.cjs' }, '.'), ['./m.mjs', './c.cjs']);
+    assert.deepStrictEqual(exportTargets({ './feature/*': { default: './src/feature/*.js' } }, './feature/x'), ['./src/feature/x.js']);
+    assert.deepStrictEqual(exportTargets({ '.': './a.js' }, './b'), []);
+  });
+});
