@@ -5,6 +5,8 @@ import { registerCommands } from './commands';
 import type { CommandContext } from './commands/context';
 import { ContinuumHost } from './host';
 import { outputLogger } from './logger';
+import { GraphTreeProvider, type GraphNode } from './graph/graphTree';
+import { GraphWatcher } from './graph/graphWatcher';
 import { vscodePrompter, type Prompter } from './prompts';
 import { SessionRuntime } from './sessionRuntime';
 import { interruptedMessage } from './sessionText';
@@ -25,6 +27,8 @@ export interface ContinuumApi {
   readonly testing: {
     statusBar: StatusBar;
     tree: TaskTreeProvider;
+    graphTree: GraphTreeProvider;
+    graphView: vscode.TreeView<GraphNode>;
     setPrompter(prompter: Prompter | undefined): void;
     /** Closes and reopens the store, as a reload of the window would. */
     reopen(): Promise<Continuum>;
@@ -43,10 +47,16 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const ctx: CommandContext = { host, prompts: () => prompter, tree, runtime, output };
   const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(output, host, statusBar, tree, treeView, runtime, ...registerCommands(ctx));
+  const graphTree = new GraphTreeProvider();
+  const graphWatcher = new GraphWatcher(logger);
+  const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });
+  context.subscriptions.push(graphTree, graphWatcher, graphView);
 
   const whenOpen = (core: Continuum) => {
     tree.attach(core.tasks);
     statusBar.attach(core);
+    graphTree.attach(core.graph);
+    graphWatcher.attach(core.graph);
     void offerResume(core, () => prompter);
   };
   context.subscriptions.push(host.onDidOpen(whenOpen));
@@ -65,6 +75,8 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     testing: {
       statusBar,
       tree,
+      graphTree,
+      graphView,
       setPrompter: p => {
         prompter = p ?? vscodePrompter;
       },

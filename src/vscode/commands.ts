@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { inert } from '../shared/text';
 import type { CommandContext, Handler } from './commands/context';
+import { graphCommands } from './graph/graphCommands';
+import { graphStatusLine } from './graph/graphText';
 import { sessionCommands } from './commands/sessionCommands';
 import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
@@ -16,6 +18,7 @@ const showStatus: Handler = async (ctx, core) => {
     `${stats.counts.done}/${stats.total} tasks done (${stats.completionPercent}%)`,
     session ? `session '${inert(session.name, 60)}' ${session.status}: ${core.sessions.describeResume(session.id)}` : 'no session',
     health.readOnly ? `read-only: ${health.readOnlyReason}` : '',
+    graphStatusLine(core.graph),
   ].filter(Boolean);
   const choice = await ctx.prompts().notify('info', `Continuum: ${lines.join(' · ')}`, 'Open Tasks');
   if (choice) await vscode.commands.executeCommand('continuum.tasks.focus');
@@ -27,6 +30,7 @@ export const commandTable: Record<string, Handler> = {
   ...taskCommands,
   ...sessionCommands,
   ...stateCommands,
+  ...graphCommands,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -5,6 +5,7 @@ import { openContinuum, type Continuum } from '../core/continuum';
 import type { Logger } from '../core/ports';
 import { chooseStoreFolder } from '../core/store/location';
 import { nodeFileSystem } from '../node/fileSystem';
+import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import type { Prompter } from './prompts';
@@ -62,6 +63,7 @@ export class ContinuumHost implements vscode.Disposable {
       lock: nodeLock(),
       owner: currentOwner(`VS Code window '${vscode.workspace.name ?? 'no folder'}'`),
       logger: this.logger,
+      graphParser: () => new WorkerGraphParser(this.context.asAbsolutePath('dist/graphWorker.js')),
     });
     this.logger.info(`store opened in ${folder} (${Date.now() - started} ms)${core.store.readOnly ? ', read-only' : ''}`);
     this.opened = core;
