@@ -82,7 +82,7 @@ interface InFlight {
   kind: TaskAction['kind'];
 }
 
-const readyInScope = `SELECT t.id FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+const readyInScope = `SELECT t.id, json_extract(t.action, '$.kind') AS kind FROM session_tasks st JOIN tasks t ON t.id = st.task_id
   WHERE st.session_id = ? AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
   ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
 
@@ -98,6 +98,9 @@ export class SessionRun {
   private doneThisRun = 0;
   private heartbeat: Disposable | undefined;
   private deferredTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly checkpoints: Array<Promise<void>> = [];
+  /** Per task, writes issued but not yet awaited (see step()). */
+  private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
 
   constructor(private readonly h: RunHost, readonly sessionId: string, private readonly settings: ExecutorSettings) {
     this.bulkhead = concurrencyLimit(settings.concurrency);
@@ -176,17 +179,14 @@ export class SessionRun {
   /** Starts what can start now; returns when an open circuit lets its waiting tasks try again, if any wait for one. */
   private launchReady(): number | undefined {
     let slots = this.bulkhead.executionSlots;
-    const rows = this.h.store.all<{ id: string }>(readyInScope, [this.sessionId, this.inFlight.size + Math.max(0, slots) + 50]);
+    const rows = this.h.store.all<{ id: string; kind: TaskAction['kind'] | null }>(readyInScope, [this.sessionId, this.inFlight.size + Math.max(0, slots) + 50]);
     let deferredUntil: number | undefined;
     const probing = new Set<string>();
-    for (const { id } of rows) {
-      if (this.inFlight.has(id)) continue;
-      const task = this.h.tasks.get(id);
-      if (!task) continue;
-      const action: TaskAction = task.action ?? { kind: 'manual' };
-      const unattended = actionFor(action).unattended;
+    for (const row of rows) {
+      if (this.inFlight.has(row.id)) continue;
+      const unattended = row.kind !== null && row.kind !== 'manual';
       if (unattended) {
-        const kind = action.kind as UnattendedKind;
+        const kind = row.kind as UnattendedKind;
         const breaker = this.h.breaker(kind);
         const opensAt = halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs);
         if (opensAt !== undefined && opensAt > Date.now()) { // cockatiel's breaker keeps wall-clock time
@@ -201,7 +201,9 @@ export class SessionRun {
         if (slots <= 0) continue;
         slots--;
       }
-      this.launch(task, action, unattended);
+      const task = this.h.tasks.get(row.id);
+      if (!task) continue;
+      this.launch(task, task.action ?? { kind: 'manual' }, unattended);
     }
     return deferredUntil;
   }
@@ -237,19 +239,36 @@ export class SessionRun {
     const fresh = this.h.tasks.get(task.id);
     if (!fresh || (fresh.status !== 'pending' && fresh.status !== 'running')) return; // finished meanwhile: never again
     const resumed = fresh.status === 'running';
-    const started = resumed ? fresh : (await Promise.all([
-      this.h.tasks.setStatus(task.id, 'running', 'executor'),
-      this.h.sessions.setCurrentTask(this.sessionId, task.id, 'executor'),
-    ]))[0];
+    const pending: Array<Promise<unknown>> = [];
+    this.pendingWrites.set(task.id, pending);
+    if (!resumed) {
+      // Applied in memory at once, on disk with the step's first record (see step()).
+      pending.push(this.h.tasks.setStatus(task.id, 'running', 'executor'), this.h.sessions.setCurrentTask(this.sessionId, task.id, 'executor'));
+      for (const p of pending) p.catch(() => undefined); // awaited (and reported) before the task ends
+    }
+    const started = resumed ? fresh : { ...fresh, status: 'running' as const, attempts: fresh.attempts + 1 };
     const attempt = Math.max(1, started.attempts);
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
     try {
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.resilient(started, action, attempt, signal);
       await this.finishDone(started, result);
     } catch (err) {
+      await this.settle(task.id);
       await this.finishFailed(started, err, signal);
     } finally {
-      await this.h.logs.flush(task.id);
+      this.pendingWrites.delete(task.id);
+      void this.h.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
+    }
+  }
+
+  /** Waits for the task's writes not awaited yet; one that failed stops the run. */
+  private async settle(taskId: string): Promise<void> {
+    const pending = this.pendingWrites.get(taskId) ?? [];
+    this.pendingWrites.set(taskId, []);
+    try {
+      await Promise.all(pending);
+    } catch (err) {
+      throw new JournalError(err);
     }
   }
 
@@ -331,18 +350,39 @@ export class SessionRun {
         }
       }
     }
-    await this.journal(w => recordStepStarted(w, this.h.clock, { key, sessionId: this.sessionId, taskId: task.id, attempt, step: name, rerunnable }));
+    // The start record is written before the step runs. A re-runnable step does not wait for it to
+    // reach the disk: if a crash lost it, a resume finds no record and runs the step — exactly what it
+    // does with a started-without-result re-runnable step — so waiting would buy nothing but a
+    // flush per step. A step that must not run twice waits, so a resume can ask about it.
+    const start = this.journal(w => recordStepStarted(w, this.h.clock, { key, sessionId: this.sessionId, taskId: task.id, attempt, step: name, rerunnable }));
+    if (rerunnable) this.defer(task.id, start);
+    else await this.settleWith(task.id, start);
     let result: T;
     try {
       result = await fn(signal);
     } catch (err) {
       if (this.stopping !== 'abandon') {
-        await this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { error: err instanceof Error ? err.message.slice(0, 2000) : String(err) }));
+        await this.settleWith(task.id, this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { error: err instanceof Error ? err.message.slice(0, 2000) : String(err) })));
       }
       throw err;
     }
-    await this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', result));
+    const end = this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', result));
+    // A completed step's record is on disk before the task is recorded done (same flush, in order);
+    // one that must not run twice is on disk before anything else happens.
+    if (rerunnable) this.defer(task.id, end);
+    else await this.settleWith(task.id, end);
     return result;
+  }
+
+  private defer(taskId: string, write: Promise<void>): void {
+    write.catch(() => undefined); // awaited (and reported) in settle()
+    const pending = this.pendingWrites.get(taskId);
+    if (pending) pending.push(write);
+  }
+
+  private async settleWith(taskId: string, write: Promise<void>): Promise<void> {
+    this.defer(taskId, write);
+    await this.settle(taskId);
   }
 
   /** A write of the step journal; a failure stops the run (JournalError) instead of failing the task. */
@@ -371,12 +411,23 @@ export class SessionRun {
   private async finishDone(task: Task, result: string): Promise<void> {
     if (this.stopping === 'abandon') return;
     const now = this.h.tasks.get(task.id);
-    if (now && now.status !== 'done') await this.h.tasks.setStatus(task.id, 'done', 'executor', { result });
+    const pending = this.pendingWrites.get(task.id) ?? [];
+    this.pendingWrites.set(task.id, []);
+    const done = now && now.status !== 'done' ? this.h.tasks.setStatus(task.id, 'done', 'executor', { result }) : undefined;
+    try {
+      await Promise.all(pending); // the steps' records, flushed together with the done record
+    } catch (err) {
+      throw new JournalError(err);
+    }
+    await done;
     this.h.logs.append(task.id, `[done: ${result}]\n`);
     this.doneThisRun++;
     const every = this.settings.checkpointEvery;
     if (every > 0 && this.doneThisRun % every === 0) {
-      await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'every-n-tasks', note: `after ${this.doneThisRun} tasks of this run` }, 'executor');
+      // The slot is not held for it: the next task starts while the checkpoint is written.
+      const checkpoint = this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'every-n-tasks', note: `after ${this.doneThisRun} tasks of this run` }, 'executor')
+        .then(() => undefined, (err: unknown) => this.h.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err));
+      this.checkpoints.push(checkpoint);
     }
   }
 
@@ -410,6 +461,8 @@ export class SessionRun {
 
   private async end(): Promise<RunSummary> {
     this.heartbeat?.dispose();
+    await this.h.logs.flushAll();
+    await Promise.all(this.checkpoints);
     if (this.deferredTimer) clearTimeout(this.deferredTimer);
     if (this.stopping === 'abandon') return this.summary('abandoned');
     const p = this.h.sessions.progress(this.sessionId);

@@ -22,8 +22,14 @@ export class TaskLogs {
 
   /** Resolves once everything appended so far is written. */
   async flush(taskId: string): Promise<void> {
-    await this.chains.get(taskId);
-    this.chains.delete(taskId);
+    const chain = this.chains.get(taskId);
+    await chain;
+    if (this.chains.get(taskId) === chain) this.chains.delete(taskId);
+  }
+
+  /** Resolves once every log is written. */
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.chains.keys()].map(id => this.flush(id)));
   }
 
   read(taskId: string): Promise<string> {

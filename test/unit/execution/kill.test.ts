@@ -1,0 +1,32 @@
+// The executor under SIGKILL: a session of short shell tasks run by a child process that is killed
+// at random moments and resumed. No task recorded done before a kill may run again. The full 50
+// rounds run in `npm run soak:executor`; here a few (KILL_ROUNDS to change).
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildKillChild, runKillLoop } from './kill/harness';
+
+describe('executor under SIGKILL', function () {
+  const kills = Number(process.env.KILL_ROUNDS ?? 6);
+  this.timeout(60_000 + kills * 5_000);
+  let work: string;
+  let child: string;
+
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-kill-'));
+    child = buildKillChild(path.join(work, 'bin'));
+  });
+
+  after(() => {
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it(`never re-runs a task recorded done, across ${kills} kills of a 200-task run, and finishes every task`, async () => {
+    const r = await runKillLoop({ work, child, tasks: 200, kills, concurrency: 2, maxDelayMs: 250 });
+    console.log(`      ${r.kills} kills (${r.killsMidRun} mid-run), ${r.done}/${r.tasks} done, ${r.rerunCutOff} cut-off steps re-run, ${r.repeatedAfterDone.length} done tasks repeated, ${(r.elapsedMs / 1000).toFixed(1)} s`);
+    assert.deepStrictEqual(r.repeatedAfterDone, []);
+    assert.strictEqual(r.done, r.tasks);
+    assert.ok(r.killsMidRun > 0, 'at least one kill hit the run while tasks were left');
+  });
+});
