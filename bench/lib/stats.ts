@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+export { seededRandom as rng } from '../../test/unit/fakes/random';
 
 export function percentile(values: readonly number[], p: number): number {
   if (!values.length) return NaN;
@@ -53,14 +54,3 @@ export function realDiskFolder(prefix: string): { folder: string; fsType: string
   return { folder, fsType: fsTypeOf(folder) };
 }
 
-/** mulberry32 */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

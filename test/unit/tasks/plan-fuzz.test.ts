@@ -1,17 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { parsePlan, type ParsedPlan } from '../../../src/core/tasks/plan';
+import { seededRandom as mulberry32 } from '../fakes/random';
 
-/** mulberry32: a tiny seeded PRNG, so a failing iteration can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tokens = [
   '- [ ] ', '- [x] ', '* [X] ', '+ [ ] ', '1. [ ] ', '2) [x] ', '- [] ', '-[ ] ', '- [?] ', '[ ] ', '- ', '* ', '1. ',

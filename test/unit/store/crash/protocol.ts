@@ -9,6 +9,9 @@
 // parent. Every change is deterministic given the state before it, which lets the parent replay
 // the acknowledged ones on its own model and compare it with what the reopened store holds.
 import type { Priority, TaskStatus } from '../../../../src/core/tasks/model';
+import { seededRandom as rng } from '../../fakes/random';
+
+export { rng };
 
 export type CrashOp =
   | { op: 'create'; id: string; title: string; status: 'pending' | 'done'; priority: Priority; deps: string[] }
@@ -50,17 +53,6 @@ export interface ChildConfig {
 
 export const defaultChildConfig: ChildConfig = { compactAfterRecords: 50, maxTasks: 600, maxEvents: 5000, maxCheckpoints: 30, lockStaleMs: 2000 };
 
-/** A small seeded PRNG (mulberry32), so a run can be repeated from its seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Derives the seed of iteration `i` from a run's seed. */
 export function childSeed(seed: number, i: number): number {
