@@ -8,7 +8,7 @@ import { outputLogger } from './logger';
 import { GraphTreeProvider, type GraphNode } from './graph/graphTree';
 import { GraphWatcher } from './graph/graphWatcher';
 import { vscodePrompter, type Prompter } from './prompts';
-import { SessionRuntime } from './sessionRuntime';
+import { ExecutionRuntime } from './execution/runtime';
 import { interruptedMessage } from './sessionText';
 import { StatusBar } from './statusBar';
 import { TaskTreeProvider } from './taskTree';
@@ -43,7 +43,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const host = new ContinuumHost(context, logger, output, { ...vscodePrompter, notify: (...a) => prompter.notify(...a) });
   const statusBar = new StatusBar();
   const tree = new TaskTreeProvider();
-  const runtime = new SessionRuntime();
+  const runtime = new ExecutionRuntime(() => prompter, logger);
   const ctx: CommandContext = { host, prompts: () => prompter, tree, runtime, output };
   const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(output, host, statusBar, tree, treeView, runtime, ...registerCommands(ctx));
@@ -81,7 +81,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
         prompter = p ?? vscodePrompter;
       },
       reopen: async () => {
-        runtime.dispose(); // the window "dies" with its sessions still marked running
+        runtime.abandon(); // the window "dies": its processes are killed, its sessions stay marked running
         await host.close();
         return host.open();
       },

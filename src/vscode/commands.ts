@@ -6,6 +6,7 @@ import type { CommandContext, Handler } from './commands/context';
 import { graphCommands } from './graph/graphCommands';
 import { graphStatusLine } from './graph/graphText';
 import { sessionCommands } from './commands/sessionCommands';
+import { executionCommands } from './execution/executionCommands';
 import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
 import { activeSession } from './sessionText';
@@ -31,6 +32,7 @@ export const commandTable: Record<string, Handler> = {
   ...sessionCommands,
   ...stateCommands,
   ...graphCommands,
+  ...executionCommands,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

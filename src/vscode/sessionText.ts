@@ -16,9 +16,10 @@ export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | 
   const p = core.sessions.progress(session.id);
   const icon = session.status === 'running' ? '$(sync~spin)' : session.status === 'paused' ? '$(debug-pause)' : '$(debug-disconnect)';
   const where = core.sessions.describeResume(session.id);
+  const eta = session.status === 'running' ? etaText(p.completed, p.total - p.completed - p.skipped, core.sessions.statistics(session.id).durationMs) : '';
   return {
-    text: `${icon} ${p.completed}/${p.total}${readOnly}`,
-    tooltip: `Continuum session '${inert(session.name)}' is ${session.status}: ${where}. Click to open the Tasks view.`,
+    text: `${icon} ${p.completed}/${p.total}${eta ? ` · ${eta}` : ''}${readOnly}`,
+    tooltip: `Continuum session '${inert(session.name)}' is ${session.status}: ${where}.${eta ? ` About ${eta.replace(/^ETA /, '')} left at the pace so far.` : ''} Click to open the Tasks view.`,
   };
 }
 
@@ -26,4 +27,12 @@ export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | 
 export function interruptedMessage(core: Pick<Continuum, 'sessions'>, session: Session): string {
   const p = core.sessions.progress(session.id);
   return `Continuum session '${inert(session.name, 60)}' was interrupted at ${p.completed}/${p.total} — Resume?`;
+}
+
+/** "ETA 4m" from the pace so far (done tasks over running time); empty before the first task is done or when nothing is left. */
+export function etaText(done: number, remaining: number, runningMs: number): string {
+  if (done <= 0 || remaining <= 0 || runningMs <= 0) return '';
+  const ms = (runningMs / done) * remaining;
+  const m = Math.round(ms / 60_000);
+  return ms < 60_000 ? `ETA ${Math.max(1, Math.round(ms / 1000))}s` : m < 60 ? `ETA ${m}m` : `ETA ${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }

@@ -25,6 +25,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   private grouping: Grouping = 'status';
   private subscriptions: vscode.Disposable[] = [];
   private snapshot: { tasks: Task[]; phases: Phase[]; byId: Map<string, Task> } | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
 
   /** Shows the tasks of an open store; until then the view is empty and shows its welcome. */
   attach(tasks: TaskManager): void {
@@ -44,6 +45,17 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   refresh(): void {
     this.snapshot = undefined;
     this.changed.fire();
+    this.tickWhileRunning();
+  }
+
+  /** While a task runs, its elapsed time moves: re-render every second. */
+  private tickWhileRunning(): void {
+    const running = this.load()?.tasks.some(t => t.status === 'running') ?? false;
+    if (running && !this.ticker) this.ticker = setInterval(() => this.changed.fire(), 1000);
+    if (!running && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -70,6 +82,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   }
 
   dispose(): void {
+    if (this.ticker) clearInterval(this.ticker);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
@@ -89,7 +102,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     const shown = task.status === 'pending' && waitingFor.length ? 'waiting' : task.status;
     const item = new vscode.TreeItem(task.title, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = task.id;
-    const bits = [task.priority !== 'normal' ? task.priority : '', task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '', task.number ?? ''];
+    const elapsed = task.status === 'running' && task.startedAt !== undefined ? elapsedText(Date.now() - task.startedAt) : '';
+    const bits = [elapsed, task.priority !== 'normal' ? task.priority : '', task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '', task.number ?? ''];
     item.description = bits.filter(Boolean).join(' · ');
     const [icon, colour] = icons[shown];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
@@ -103,4 +117,13 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     ].filter(Boolean).join('\n');
     return item;
   }
+}
+
+/** "12s", "3m 05s", "1h 02m": how long a running task has been running. */
+export function elapsedText(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }

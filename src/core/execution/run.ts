@@ -2,7 +2,8 @@
 //
 // The loop takes the session's ready tasks in the store's ready order (tasks a crash left running
 // first) and starts them while the bulkhead has room; manual tasks wait for a person without taking
-// a slot. Each task: marked running, its action's steps run through the step journal, its verify,
+// a slot; a task without any action is a person's to-do, never started here — the run waits for
+// it to be marked done. Each task: marked running, its action's steps run through the step journal, its verify,
 // then done or failed — through retry (transient failures only), its kind's circuit breaker and a
 // timeout. A task recorded done is never started again: only pending and running tasks are picked.
 import { BrokenCircuitError, type BulkheadPolicy, type CircuitBreakerPolicy } from 'cockatiel';
@@ -97,6 +98,7 @@ export class SessionRun {
   private problem: string | undefined;
   private doneThisRun = 0;
   private heartbeat: Disposable | undefined;
+  private watch: Disposable | undefined;
   private deferredTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly checkpoints: Array<Promise<void>> = [];
   /** Per task, writes issued but not yet awaited (see step()). */
@@ -112,6 +114,8 @@ export class SessionRun {
 
   begin(): void {
     this.heartbeat = this.h.sessions.startHeartbeat(this.sessionId);
+    // a person finishing a task (or anyone changing one) may make more tasks ready
+    this.watch = this.h.tasks.onDidChange(() => this.wakeup.wake());
     void this.loop().then(this.resolveFinished, (err: unknown) => {
       this.problem ??= err instanceof Error ? err.message : String(err);
       this.h.logger.error(`session ${this.sessionId}: the run stopped`, err);
@@ -150,6 +154,7 @@ export class SessionRun {
   abandon(): void {
     this.stopWith('abandon');
     this.heartbeat?.dispose();
+    this.watch?.dispose();
   }
 
   private stopWith(how: Stopping): void {
@@ -169,11 +174,17 @@ export class SessionRun {
     for (;;) {
       let deferredUntil: number | undefined;
       if (!this.stopping && !this.problem) deferredUntil = this.launchReady();
-      if (this.inFlight.size === 0 && (this.stopping || this.problem || deferredUntil === undefined)) break;
+      if (this.inFlight.size === 0 && (this.stopping || this.problem || (deferredUntil === undefined && !this.waitingForPeople()))) break;
       if (deferredUntil !== undefined) this.wakeAt(deferredUntil);
       await this.wakeup.wait();
     }
     return this.end();
+  }
+
+  /** Whether unfinished tasks without an action (a person's to-dos) can still become ready. */
+  private waitingForPeople(): boolean {
+    return !!this.h.store.get(`SELECT 1 FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+      WHERE st.session_id = ? AND t.action IS NULL AND t.status IN ('pending', 'running', 'blocked') LIMIT 1`, [this.sessionId]);
   }
 
   /** Starts what can start now; returns when an open circuit lets its waiting tasks try again, if any wait for one. */
@@ -184,7 +195,8 @@ export class SessionRun {
     const probing = new Set<string>();
     for (const row of rows) {
       if (this.inFlight.has(row.id)) continue;
-      const unattended = row.kind !== null && row.kind !== 'manual';
+      if (row.kind === null) continue; // a to-do for a person: the run waits until it is marked done
+      const unattended = row.kind !== 'manual';
       if (unattended) {
         const kind = row.kind as UnattendedKind;
         const breaker = this.h.breaker(kind);
@@ -461,6 +473,7 @@ export class SessionRun {
 
   private async end(): Promise<RunSummary> {
     this.heartbeat?.dispose();
+    this.watch?.dispose();
     await this.h.logs.flushAll();
     await Promise.all(this.checkpoints);
     if (this.deferredTimer) clearTimeout(this.deferredTimer);

@@ -3,7 +3,7 @@ import type { Continuum } from '../../core/continuum';
 import type { Task } from '../../core/tasks/model';
 import type { ContinuumHost } from '../host';
 import type { Prompter } from '../prompts';
-import type { SessionRuntime } from '../sessionRuntime';
+import type { ExecutionRuntime } from '../execution/runtime';
 import type { TaskTreeProvider } from '../taskTree';
 
 /** What command handlers get: built once in activate() and passed down. */
@@ -12,7 +12,8 @@ export interface CommandContext {
   /** The current prompter (integration tests swap it to answer questions). */
   prompts(): Prompter;
   tree: TaskTreeProvider;
-  runtime: SessionRuntime;
+  /** Runs sessions in this window (the executor). */
+  runtime: ExecutionRuntime;
   output: vscode.LogOutputChannel;
 }
 

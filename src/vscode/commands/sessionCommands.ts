@@ -22,21 +22,31 @@ const startSession: Handler = async (ctx, core, arg) => {
   ];
   const taskIds = Array.isArray(arg) ? (arg as string[]) : scopes.length === 1 ? scopes[0].value : await ctx.prompts().pick(scopes, { placeHolder: 'Which tasks should this session work on?' });
   if (!taskIds?.length) return undefined;
+  await ctx.runtime.for(core).prepare(taskIds); // trust and plan confirmations before anything is created
   const name = `Session ${new Date(core.clock.now()).toLocaleString()}`;
   const session = await core.sessions.create({ name, taskIds });
-  await core.sessions.start(session.id);
-  ctx.runtime.running(core, session.id);
+  await ctx.runtime.run(core, session.id);
   return core.sessions.get(session.id);
 };
 
-const pauseSession: Handler = async (ctx, core) => {
+/** Argument 'stop' stops at once, 'pause' lets running tasks finish; without one, asks when tasks are running. */
+const pauseSession: Handler = async (ctx, core, arg) => {
   const running = core.sessions.list().find(s => s.status === 'running');
   if (!running) {
     await ctx.prompts().notify('info', 'No session is running.');
     return undefined;
   }
-  ctx.runtime.stopped(running.id);
-  return core.sessions.pause(running.id, 'paused by the user');
+  const run = ctx.runtime.current(running.id);
+  if (!run) return core.sessions.pause(running.id, 'paused by the user');
+  const how = run.running.length && typeof arg !== 'string'
+    ? await ctx.prompts().pick([
+      { label: 'Pause after the running tasks finish', description: `${run.running.length} running`, value: 'pause' as const },
+      { label: 'Stop now', description: 'cancel them and kill their processes; they run again on resume', value: 'stop' as const },
+    ], { placeHolder: `Pause session ${quoted(running.name)}` })
+    : arg === 'stop' ? 'stop' : 'pause';
+  if (!how) return undefined;
+  await (how === 'stop' ? run.stopNow() : run.pause());
+  return core.sessions.get(running.id);
 };
 
 const resumeSession: Handler = async (ctx, core, arg) => {
@@ -54,9 +64,8 @@ const resumeSession: Handler = async (ctx, core, arg) => {
     value: s.id,
   })), { placeHolder: 'Which session should continue?' });
   if (!id) return undefined;
-  const session = await core.sessions.resume(id);
-  ctx.runtime.running(core, session.id);
-  return session;
+  await ctx.runtime.run(core, id); // resumes: completed tasks and steps are skipped
+  return core.sessions.get(id);
 };
 
 const createCheckpoint: Handler = async (ctx, core) => {

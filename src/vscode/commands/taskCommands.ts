@@ -5,6 +5,7 @@ import { priorities, type Priority, type TaskStatus } from '../../core/tasks/mod
 import type { NewTask } from '../../core/tasks/validation';
 import { inert, quoted } from '../../shared/text';
 import { taskFromArg, type Handler } from './context';
+import { askAction } from '../execution/askAction';
 
 const addTask: Handler = async (ctx, core, arg) => {
   if (typeof arg === 'object' && arg !== null && 'title' in arg) return core.tasks.create(arg as NewTask);
@@ -12,7 +13,9 @@ const addTask: Handler = async (ctx, core, arg) => {
   if (!title) return undefined;
   const priority = await ctx.prompts().pick<Priority>(priorities.map(p => ({ label: p, value: p, picked: p === 'normal' })), { placeHolder: 'Priority' });
   if (!priority) return undefined;
-  return core.tasks.create({ title, priority });
+  const action = await askAction(ctx.prompts());
+  if (action === undefined) return undefined;
+  return core.tasks.create({ title, priority, ...(action ? { action } : {}) });
 };
 
 const importPlan: Handler = async (ctx, core, arg) => {
@@ -61,6 +64,8 @@ async function pickPlanFile(
 function statusCommand(to: TaskStatus, from: readonly TaskStatus[], verb: string): Handler {
   return async (ctx, core, arg) => {
     const task = await taskFromArg(ctx, core, arg, `Which task should be ${verb}?`, t => from.includes(t.status));
+    // a manual task the executor waits for: done counts after its verify passes
+    if (task && to === 'done' && ctx.runtime.for(core).personDecided(task.id, 'done')) return core.tasks.get(task.id);
     return task && core.tasks.setStatus(task.id, to, 'user');
   };
 }

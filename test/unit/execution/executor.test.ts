@@ -60,6 +60,20 @@ describe('executor', () => {
       assert.strictEqual(summary.outcome, 'completed');
     });
 
+    it("leaves a task without an action to a person and waits until it is marked done", async () => {
+      const w = await makeExecWorld();
+      const todo = (await w.tasks.create({ title: 'Write the release notes' })).id;
+      const after = await w.shell('Publish', 'publish', { dependsOn: [todo] });
+      const run = await w.executor.run(await w.session([todo, after]));
+      await new Promise(r => setTimeout(r, 30));
+      assert.strictEqual(w.tasks.get(todo)!.status, 'pending', 'not started by the executor');
+      assert.strictEqual(run.running.length, 0);
+      await w.tasks.setStatus(todo, 'done');
+      const summary = await run.finished;
+      assert.deepStrictEqual(w.processes.lines(), ['publish']);
+      assert.strictEqual(summary.outcome, 'completed');
+    });
+
     it('a person marking a manual task failed fails it', async () => {
       const w = await makeExecWorld();
       const manual = (await w.tasks.create({ title: 'Sign off', action: { kind: 'manual' } })).id;
