@@ -1,12 +1,11 @@
 // Opens Continuum's core for this window, once, off the activation path, and tells the user what
 // opening found (a recovered store, a read-only view).
 import * as vscode from 'vscode';
-import { openContinuum, type Continuum } from '../core/continuum';
+import type { Continuum } from '../core/continuum';
 import type { Logger } from '../core/ports';
 import { chooseStoreFolder } from '../core/store/location';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
-import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import type { Prompter } from './prompts';
 
@@ -57,6 +56,9 @@ export class ContinuumHost implements vscode.Disposable {
       workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     });
     const started = Date.now();
+    // Loaded here, not at activation: the core and its libraries (sql.js, zod, markdown-it …) cost
+    // tens of milliseconds to evaluate, which activation must not pay.
+    const [{ openContinuum }, { nodeLock }] = await Promise.all([import('../core/continuum'), import('../node/lock')]);
     const core = await openContinuum({
       folder,
       fs: nodeFileSystem,

@@ -1,6 +1,5 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { exportState, importState, parseState } from '../../core/state/stateFile';
 import { nodeFileSystem } from '../../node/fileSystem';
 import { inert } from '../../shared/text';
 import { activeSession } from '../sessionText';
@@ -15,6 +14,7 @@ const exportStateCommand: Handler = async (ctx, core, arg) => {
     saveLabel: 'Export State',
   });
   if (!target) return undefined;
+  const { exportState } = await import('../../core/state/stateFile'); // loaded on first use, not at activation
   const state = exportState(core.store, core.clock.now());
   await vscode.workspace.fs.writeFile(target, encoder.encode(JSON.stringify(state, null, 1)));
   void ctx.prompts().notify('info', `Exported ${state.tables.tasks.length} tasks, ${state.tables.sessions.length} sessions and ${state.tables.checkpoints.length} checkpoints to ${inert(vscode.workspace.asRelativePath(target))}.`);
@@ -24,6 +24,7 @@ const exportStateCommand: Handler = async (ctx, core, arg) => {
 const importStateCommand: Handler = async (ctx, core, arg) => {
   const source = arg instanceof vscode.Uri ? arg : await ctx.prompts().openFile({ canSelectMany: false, filters: { JSON: ['json'] }, openLabel: 'Import State' });
   if (!source) return undefined;
+  const { exportState, importState, parseState } = await import('../../core/state/stateFile'); // loaded on first use
   const state = parseState(await vscode.workspace.fs.readFile(source)); // throws a clear error; nothing changed yet
   if (activeSession(core)?.status === 'running') throw new Error('A session is running. Pause it before importing a state.');
   const current = core.tasks.statistics().total;

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { parsePlan } from '../../core/tasks/plan';
 import { summarisePreview } from '../../core/tasks/planImport';
 import { priorities, type Priority, type TaskStatus } from '../../core/tasks/model';
 import type { NewTask } from '../../core/tasks/validation';
@@ -23,6 +22,7 @@ const importPlan: Handler = async (ctx, core, arg) => {
   if (!uri) return undefined;
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   const source = vscode.workspace.asRelativePath(uri, false);
+  const { parsePlan } = await import('../../core/tasks/plan'); // markdown-it loads on first use, not at activation
   const plan = parsePlan(text, source);
   for (const p of plan.problems) ctx.output.warn(`${source}:${p.line}: ${p.message}`);
   const preview = core.tasks.previewImport(plan);
