@@ -4,6 +4,8 @@
 //
 //   overhead_ms_per_task   1,000 no-op shell tasks (`true`, no shell) through the executor at
 //                          concurrency 1 with the default settings (a checkpoint every 5 tasks),
+//                          (and again with no every-N checkpoints: each one saves the state of
+//                          all 1,000 tasks, which is most of the cost at this size)
 //                          minus the same 1,000 spawns awaited one after another in a plain loop,
 //                          per task; both in this run
 //   speedup_cN             8 independent tasks of `sleep 1` at concurrency N: 8 s of work divided by
@@ -23,7 +25,7 @@ import { nodeProcesses } from '../src/node/processes';
 import { nodeTaskLogs } from '../src/node/taskLogs';
 import { realDiskFolder, round } from './lib/stats';
 
-function executorFor(core: Continuum, workspace: string, concurrency: number, processes: ProcessPort = nodeProcesses): Executor {
+function executorFor(core: Continuum, workspace: string, concurrency: number, processes: ProcessPort = nodeProcesses, checkpointEvery = 5): Executor {
   return new Executor({
     store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, workspace,
     ports: {
@@ -33,7 +35,7 @@ function executorFor(core: Continuum, workspace: string, concurrency: number, pr
       logs: nodeTaskLogs(path.join(core.store.folder, 'logs')),
       questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'rerun' },
     },
-    settings: () => ({ concurrency, checkpointEvery: 5 }),
+    settings: () => ({ concurrency, checkpointEvery }),
   });
 }
 
@@ -52,15 +54,15 @@ function plainSpawn(command: string, args: string[], cwd: string): Promise<void>
   });
 }
 
-async function overhead(root: string, workspace: string): Promise<{ executorMs: number; loopMs: number; perTask: number }> {
+async function overhead(root: string, workspace: string, checkpointEvery = 5): Promise<{ executorMs: number; loopMs: number; perTask: number }> {
   const n = 1000;
-  const core = await openContinuum({ folder: path.join(root, 'overhead'), fs: nodeFileSystem, idleCompactMs: 0 });
+  const core = await openContinuum({ folder: path.join(root, `overhead-${checkpointEvery}`), fs: nodeFileSystem, idleCompactMs: 0 });
   const sessionId = await sessionOf(core, n, 'true', 'no-op');
   const loopStarted = performance.now();
   for (let i = 0; i < n; i++) await plainSpawn('true', [], workspace);
   const loopMs = performance.now() - loopStarted;
   const started = performance.now();
-  const summary = await (await executorFor(core, workspace, 1).run(sessionId)).finished;
+  const summary = await (await executorFor(core, workspace, 1, nodeProcesses, checkpointEvery).run(sessionId)).finished;
   const executorMs = performance.now() - started;
   if (summary.done !== n) throw new Error(`only ${summary.done} of ${n} tasks done: ${JSON.stringify(summary.failures.slice(0, 3))}`);
   await core.close();
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
   console.log(`executor benchmark in ${root} (${fsType}); node ${process.version}`);
   try {
     const o = await overhead(root, workspace);
+    const bare = await overhead(root, workspace, 0);
     const s1 = await speedup(root, workspace, 1);
     const s2 = await speedup(root, workspace, 2);
     const s4 = await speedup(root, workspace, 4);
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
       ['1,000 spawns of `true`, plain loop', `${round(o.loopMs / 1000, 2)} s`, '', ''],
       ['1,000 no-op tasks through the executor', `${round(o.executorMs / 1000, 2)} s`, '', ''],
       ['overhead per task', `${round(o.perTask, 2)} ms`, '≤ 10 ms', o.perTask <= 10 ? 'met' : 'MISSED'],
+      ['  the same without every-5 checkpoints', `${round(bare.perTask, 2)} ms`, `(loop ${round(bare.loopMs / 1000, 2)} s)`, ''],
       ['8 × sleep 1, concurrency 1', `${round(s1.ms / 1000, 2)} s`, `${round(s1.speedup, 2)}×`, ''],
       ['8 × sleep 1, concurrency 2', `${round(s2.ms / 1000, 2)} s`, `${round(s2.speedup, 2)}×`, ''],
       ['8 × sleep 1, concurrency 4', `${round(s4.ms / 1000, 2)} s`, `${round(s4.speedup, 2)}× (≥ 3.5×)`, s4.speedup >= 3.5 ? 'met' : 'MISSED'],
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(JSON.stringify({
       overhead_ms_per_task: round(o.perTask, 2),
+      overhead_ms_per_task_without_checkpoints: round(bare.perTask, 2),
       speedup_c1: round(s1.speedup, 2),
       speedup_c2: round(s2.speedup, 2),
       speedup_c4: round(s4.speedup, 2),
