@@ -1,7 +1,7 @@
 // Extraction: one file's text in, its facts out (declarations, imports, calls, TODOs). Parse-only
-// with ts-morph — no program, no type checker — so each file costs one parse and is then released.
+// with ts-morph's TypeScript — no program, no type checker — so each file costs one parse and is then released.
 // Only the graph worker and tests load this module: ts-morph never enters the extension's main bundle.
-import { Node, Project, ts, type ClassDeclaration, type SourceFile } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { DeclarationFact, FileFacts, ImportFact, TodoFact } from './model';
 
 export interface Extraction {
@@ -13,26 +13,27 @@ export interface Extraction {
 const maxCallsPerDeclaration = 200;
 
 export class Extractor {
-  private readonly project = new Project({
-    useInMemoryFileSystem: true,
-    skipLoadingLibFiles: true,
-    compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve },
-  });
-
   /** The facts of one file. Never throws for bad input: a file that does not parse gets its imports from `preProcessFile`. */
   extract(path: string, text: string): Extraction {
-    const sf = this.project.createSourceFile(path.startsWith('/') ? path : `/${path}`, text, { overwrite: true });
+    // ts-morph's TypeScript, parse-only: one syntax tree, walked directly (ts-morph's wrapped nodes
+    // cost several times the parse on thousands of files), then dropped
+    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindOf(path));
     try {
-      const syntaxError = firstSyntaxError(sf.compilerNode);
+      const syntaxError = firstSyntaxError(sf);
       if (syntaxError) return { facts: fallbackFacts(text), error: syntaxError };
       return { facts: factsOf(sf, text) };
     } catch (err) {
-      // ts-morph refused something the parser accepted: keep the imports, say what went wrong
+      // the walk met a tree it did not expect: keep the imports, say what went wrong
       return { facts: fallbackFacts(text), error: `extraction failed: ${(err as Error).message}` };
-    } finally {
-      this.project.removeSourceFile(sf);
     }
   }
+}
+
+function scriptKindOf(path: string): ts.ScriptKind {
+  if (/\.tsx$/.test(path)) return ts.ScriptKind.TSX;
+  if (/\.[cm]?ts$/.test(path)) return ts.ScriptKind.TS;
+  if (/\.jsx$/.test(path)) return ts.ScriptKind.JSX;
+  return ts.ScriptKind.JS;
 }
 
 function firstSyntaxError(sf: ts.SourceFile): string | undefined {
@@ -51,100 +52,90 @@ export function fallbackFacts(text: string): FileFacts {
   return { lines: starts.length, declarations: [], imports, todos: findTodos(text) };
 }
 
-function factsOf(sf: SourceFile, text: string): FileFacts {
+function isExported(node: ts.Node): boolean {
+  return (ts.getCombinedModifierFlags(node as ts.Declaration) & ts.ModifierFlags.Export) !== 0;
+}
+
+function heritage(node: ts.ClassDeclaration | ts.InterfaceDeclaration, sf: ts.SourceFile, token: ts.SyntaxKind): string[] {
+  return (node.heritageClauses ?? []).filter(h => h.token === token).flatMap(h => h.types.map(t => t.expression.getText(sf)));
+}
+
+function factsOf(sf: ts.SourceFile, text: string): FileFacts {
   const declarations: DeclarationFact[] = [];
   const owners = new Map<ts.Node, DeclarationFact>();
-  const add = (node: Node, fact: DeclarationFact) => {
+  const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  const add = (node: ts.Node, fact: DeclarationFact) => {
     declarations.push(fact);
-    owners.set(node.compilerNode, fact);
+    owners.set(node, fact);
   };
-  for (const statement of sf.getStatements()) {
-    if (Node.isClassDeclaration(statement)) addClass(statement, add);
-    else if (Node.isInterfaceDeclaration(statement)) {
-      add(statement, { kind: 'interface', name: statement.getName(), line: statement.getStartLineNumber(), exported: statement.isExported(), extends: statement.getExtends().map(e => e.getExpression().getText()) });
-    } else if (Node.isTypeAliasDeclaration(statement)) {
-      add(statement, { kind: 'type', name: statement.getName(), line: statement.getStartLineNumber(), exported: statement.isExported() });
-    } else if (Node.isEnumDeclaration(statement)) {
-      add(statement, { kind: 'enum', name: statement.getName(), line: statement.getStartLineNumber(), exported: statement.isExported() });
-    } else if (Node.isFunctionDeclaration(statement)) {
-      const name = statement.getName() ?? 'default';
-      if (!statement.hasBody() && declarations.some(d => d.kind === 'function' && d.name === name)) continue; // overloads
-      add(statement, { kind: 'function', name, line: statement.getStartLineNumber(), exported: statement.isExported() });
-    } else if (Node.isVariableStatement(statement)) {
-      const exported = statement.isExported();
-      for (const decl of statement.getDeclarations()) {
-        const init = decl.getInitializer();
-        const isFunction = !!init && (Node.isArrowFunction(init) || Node.isFunctionExpression(init));
-        if (!exported && !isFunction) continue;
-        const nameNode = decl.getNameNode();
-        if (!Node.isIdentifier(nameNode)) continue; // destructuring: no single name to show
-        add(decl, { kind: isFunction ? 'function' : 'variable', name: nameNode.getText(), line: decl.getStartLineNumber(), exported });
-      }
-    }
-  }
-  const imports = importsOf(sf);
-  const exportAliases = exportAliasesOf(sf);
-  collectCallsAndRequires(sf.compilerNode, owners, imports);
-  return { lines: sf.getEndLineNumber(), declarations, imports, ...(exportAliases.length ? { exportAliases } : {}), todos: findTodos(text) };
-}
-
-function addClass(cls: ClassDeclaration, add: (node: Node, fact: DeclarationFact) => void): void {
-  const name = cls.getName() ?? 'default';
-  const base = cls.getExtends()?.getExpression().getText();
-  add(cls, {
-    kind: 'class', name, line: cls.getStartLineNumber(), exported: cls.isExported(),
-    ...(base ? { extends: [base] } : {}),
-    ...(cls.getImplements().length ? { implements: cls.getImplements().map(i => i.getExpression().getText()) } : {}),
-  });
-  for (const method of cls.getMethods()) {
-    if (!method.hasBody() && cls.getMethods().some(m => m !== method && m.getName() === method.getName() && m.hasBody())) continue;
-    add(method, { kind: 'method', name: method.getName(), parent: name, line: method.getStartLineNumber(), exported: cls.isExported() });
-  }
-}
-
-function importsOf(sf: SourceFile): ImportFact[] {
   const imports: ImportFact[] = [];
-  for (const decl of sf.getImportDeclarations()) {
-    const names: ImportFact['names'] = [];
-    const def = decl.getDefaultImport();
-    if (def) names.push({ imported: 'default', local: def.getText() });
-    const ns = decl.getNamespaceImport();
-    if (ns) names.push({ imported: '*', local: ns.getText() });
-    for (const n of decl.getNamedImports()) names.push({ imported: n.getName(), local: n.getAliasNode()?.getText() ?? n.getName() });
-    imports.push({ specifier: decl.getModuleSpecifierValue(), kind: 'import', line: decl.getStartLineNumber(), names, ...(decl.isTypeOnly() ? { typeOnly: true } : {}) });
-  }
-  for (const decl of sf.getExportDeclarations()) {
-    const specifier = decl.getModuleSpecifierValue();
-    if (specifier === undefined) continue;
-    const ns = decl.getNamespaceExport();
-    const named = decl.getNamedExports();
-    const names = named.length
-      ? named.map(n => ({ imported: n.getName(), local: n.getAliasNode()?.getText() ?? n.getName() }))
-      : [{ imported: '*', local: ns ? ns.getName() : '*' }];
-    imports.push({ specifier, kind: 'reexport', line: decl.getStartLineNumber(), names, ...(decl.isTypeOnly() ? { typeOnly: true } : {}) });
-  }
-  for (const decl of sf.getStatements()) {
-    if (!Node.isImportEqualsDeclaration(decl)) continue;
-    const ref = decl.getModuleReference();
-    if (Node.isExternalModuleReference(ref)) {
-      const expr = ref.getExpression();
-      if (expr && Node.isStringLiteral(expr)) imports.push({ specifier: expr.getLiteralValue(), kind: 'require', line: decl.getStartLineNumber(), names: [{ imported: '*', local: decl.getName() }] });
+  const exportAliases: Array<{ local: string; exported: string }> = [];
+  for (const statement of sf.statements) {
+    if (ts.isClassDeclaration(statement)) {
+      const name = statement.name?.text ?? 'default';
+      const exported = isExported(statement);
+      const base = heritage(statement, sf, ts.SyntaxKind.ExtendsKeyword);
+      const impl = heritage(statement, sf, ts.SyntaxKind.ImplementsKeyword);
+      add(statement, { kind: 'class', name, line: lineOf(statement), exported, ...(base.length ? { extends: base.slice(0, 1) } : {}), ...(impl.length ? { implements: impl } : {}) });
+      const methods = statement.members.filter(ts.isMethodDeclaration);
+      for (const method of methods) {
+        const methodName = method.name.getText(sf);
+        if (!method.body && methods.some(m => m !== method && m.body && m.name.getText(sf) === methodName)) continue;
+        add(method, { kind: 'method', name: methodName, parent: name, line: lineOf(method), exported });
+      }
+    } else if (ts.isInterfaceDeclaration(statement)) {
+      add(statement, { kind: 'interface', name: statement.name.text, line: lineOf(statement), exported: isExported(statement), extends: heritage(statement, sf, ts.SyntaxKind.ExtendsKeyword) });
+    } else if (ts.isTypeAliasDeclaration(statement)) {
+      add(statement, { kind: 'type', name: statement.name.text, line: lineOf(statement), exported: isExported(statement) });
+    } else if (ts.isEnumDeclaration(statement)) {
+      add(statement, { kind: 'enum', name: statement.name.text, line: lineOf(statement), exported: isExported(statement) });
+    } else if (ts.isFunctionDeclaration(statement)) {
+      const name = statement.name?.text ?? 'default';
+      if (!statement.body && declarations.some(d => d.kind === 'function' && d.name === name)) continue; // overloads
+      add(statement, { kind: 'function', name, line: lineOf(statement), exported: isExported(statement) });
+    } else if (ts.isVariableStatement(statement)) {
+      const exported = isExported(statement);
+      for (const decl of statement.declarationList.declarations) {
+        const init = decl.initializer;
+        const isFunction = !!init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init));
+        if ((!exported && !isFunction) || !ts.isIdentifier(decl.name)) continue; // destructuring: no single name to show
+        add(decl, { kind: isFunction ? 'function' : 'variable', name: decl.name.text, line: lineOf(decl), exported });
+      }
+    } else if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const names: ImportFact['names'] = [];
+      const clause = statement.importClause;
+      if (clause?.name) names.push({ imported: 'default', local: clause.name.text });
+      const bindings = clause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) names.push({ imported: '*', local: bindings.name.text });
+      else if (bindings) for (const e of bindings.elements) names.push({ imported: (e.propertyName ?? e.name).text, local: e.name.text });
+      imports.push({ specifier: statement.moduleSpecifier.text, kind: 'import', line: lineOf(statement), names, ...(clause?.isTypeOnly ? { typeOnly: true } : {}) });
+    } else if (ts.isExportDeclaration(statement)) {
+      const clause = statement.exportClause;
+      if (statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+        const names = !clause ? [{ imported: '*', local: '*' }]
+          : ts.isNamespaceExport(clause) ? [{ imported: '*', local: clause.name.text }]
+            : clause.elements.map(e => ({ imported: (e.propertyName ?? e.name).text, local: e.name.text }));
+        imports.push({ specifier: statement.moduleSpecifier.text, kind: 'reexport', line: lineOf(statement), names, ...(statement.isTypeOnly ? { typeOnly: true } : {}) });
+      } else if (clause && ts.isNamedExports(clause)) {
+        for (const e of clause.elements) exportAliases.push({ local: (e.propertyName ?? e.name).text, exported: e.name.text });
+      }
+    } else if (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression)) {
+      exportAliases.push({ local: statement.expression.text, exported: statement.isExportEquals ? '*' : 'default' });
+    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && ts.isStringLiteral(statement.moduleReference.expression)) {
+      imports.push({ specifier: statement.moduleReference.expression.text, kind: 'require', line: lineOf(statement), names: [{ imported: '*', local: statement.name.text }] });
     }
   }
-  return imports;
-}
-
-function exportAliasesOf(sf: SourceFile): Array<{ local: string; exported: string }> {
-  const aliases: Array<{ local: string; exported: string }> = [];
-  for (const decl of sf.getExportDeclarations()) {
-    if (decl.getModuleSpecifierValue() !== undefined) continue;
-    for (const n of decl.getNamedExports()) aliases.push({ local: n.getName(), exported: n.getAliasNode()?.getText() ?? n.getName() });
+  for (const ref of sf.referencedFiles) {
+    // `/// <reference path="x.ts" />` loads a file too; its path is relative even without ./
+    const specifier = ref.fileName.startsWith('.') || ref.fileName.startsWith('/') ? ref.fileName : `./${ref.fileName}`;
+    imports.push({ specifier, kind: 'import', line: sf.getLineAndCharacterOfPosition(ref.pos).line + 1, names: [] });
   }
-  for (const assignment of sf.getExportAssignments()) {
-    const expr = assignment.getExpression();
-    if (Node.isIdentifier(expr)) aliases.push({ local: expr.getText(), exported: assignment.isExportEquals() ? '*' : 'default' });
-  }
-  return aliases;
+  // the order ts-morph listed them in: imports, then re-exports, then import-equals
+  const order = { import: 0, reexport: 1, require: 2, dynamic: 3 };
+  imports.sort((a, b) => order[a.kind] - order[b.kind]);
+  collectCallsAndRequires(sf, owners, imports);
+  const lines = sf.getLineAndCharacterOfPosition(sf.end).line + 1;
+  return { lines, declarations, imports, ...(exportAliases.length ? { exportAliases } : {}), todos: findTodos(text) };
 }
 
 /**

@@ -50,7 +50,13 @@ export class GraphIndex {
     this.cycles = undefined;
     const setChanged = !!config || deleted.some(id => this.files.has(id)) || changed.some(r => !this.files.has(r.id));
     const importers = new Set<string>();
-    for (const id of [...deleted, ...changed.map(r => r.id)]) for (const f of this.importersOf(id)) importers.add(f);
+    for (const id of deleted) for (const f of this.importersOf(id, undefined)) importers.add(f);
+    for (const r of changed) {
+      // importers only need new relations when names they could import appeared or went away
+      const before = this.files.get(r.id);
+      const names = before ? changedSurface(before, r) : undefined;
+      if (names?.size !== 0) for (const f of this.importersOf(r.id, names)) importers.add(f);
+    }
     for (const id of deleted) this.removeFile(id);
     for (const r of changed) {
       this.removeFile(r.id);
@@ -220,14 +226,18 @@ export class GraphIndex {
     this.files.delete(id);
   }
 
-  /** Files with a relation into `fileId` (importers, callers): their relations may change with it. Re-exporting files pass it on. */
-  private importersOf(fileId: string): Set<string> {
+  /**
+   * Files with a relation into `fileId` (importers, callers): their relations may change with it.
+   * Re-exporting files pass it on. With `names`, only importers of one of those names (or of the whole module).
+   */
+  private importersOf(fileId: string, names: ReadonlySet<string> | undefined): Set<string> {
     const result = new Set<string>();
     const queue = [fileId];
     const seen = new Set(queue);
     while (queue.length) {
       const id = queue.pop()!;
       for (const r of this.incoming.get(id) ?? []) {
+        if (names && moduleKinds.has(r.kind) && !(r.names ?? []).some(n => n === '*' || n === 'default' || names.has(n))) continue;
         const from = moduleIdOf(r.from)!;
         result.add(from);
         if (r.kind === 'reexports' && !seen.has(from)) {
@@ -388,6 +398,23 @@ export class GraphIndex {
     }
     return out;
   }
+}
+
+/** Names a file offers to importers that differ between two versions of it; undefined when re-exports changed (anything may have). */
+function changedSurface(before: FileRecord, after: FileRecord): Set<string> | undefined {
+  const reexports = (r: FileRecord) => JSON.stringify(r.facts.imports.filter(i => i.kind === 'reexport').map(i => [i.specifier, i.names]));
+  if (reexports(before) !== reexports(after)) return undefined;
+  const surface = (r: FileRecord) => new Set([
+    ...r.facts.declarations.filter(d => !d.parent).map(d => `${d.name}${d.exported ? '' : ' local'}`),
+    ...r.facts.declarations.filter(d => d.parent).map(d => `${d.parent}.${d.name}`),
+    ...(r.facts.exportAliases ?? []).map(a => `${a.exported}=${a.local}`),
+  ]);
+  const a = surface(before);
+  const b = surface(after);
+  const changed = new Set<string>();
+  for (const x of a) if (!b.has(x)) changed.add(x.split(/[ .=]/)[0]);
+  for (const x of b) if (!a.has(x)) changed.add(x.split(/[ .=]/)[0]);
+  return changed;
 }
 
 export function symbolId(fileId: string, d: Pick<DeclarationFact, 'name' | 'parent'>): string {

@@ -78,6 +78,7 @@ export interface TsconfigPaths {
 }
 
 export interface WorkspacePackage {
+  /** '' for a package.json without a name (a folder's entry point only). */
   name: string;
   /** Workspace id of the package's folder. */
   dir: string;

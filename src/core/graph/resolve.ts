@@ -18,11 +18,15 @@ export class ModuleResolver {
   private readonly cache = new Map<string, Resolution>();
   private readonly tsconfigs: TsconfigPaths[];
   private readonly packages = new Map<string, WorkspacePackage>();
+  private readonly folders = new Map<string, WorkspacePackage>();
 
   constructor(private readonly files: ReadonlySet<string>, config: ProjectConfig) {
     // deepest folder first: the nearest tsconfig applies
     this.tsconfigs = [...config.tsconfigs].sort((a, b) => b.dir.length - a.dir.length);
-    for (const pkg of config.packages) if (!this.packages.has(pkg.name)) this.packages.set(pkg.name, pkg);
+    for (const pkg of config.packages) {
+      if (pkg.name && !this.packages.has(pkg.name)) this.packages.set(pkg.name, pkg);
+      this.folders.set(pkg.dir, pkg);
+    }
   }
 
   resolve(from: string, specifier: string): Resolution {
@@ -87,17 +91,15 @@ export class ModuleResolver {
     }
     const order = js ? jsFirst : tsFirst;
     for (const e of order) if (this.files.has(base + e)) return base + e;
-    for (const e of order) if (this.files.has(`${base}/index${e}`)) return `${base}/index${e}`;
-    const pkg = [...this.packages.values()].find(p => p.dir === base);
-    if (pkg && (pkg.main || pkg.types)) {
-      for (const entry of [pkg.main, pkg.types]) {
-        const target = entry === undefined ? undefined : joinId(pkg.dir, entry);
-        if (target !== undefined && target !== base) {
-          const id = this.file(target, js);
-          if (id !== undefined) return id;
-        }
-      }
+    // a folder: its package.json's entry (Node: "main"; TypeScript: "types", then "main"), then its index
+    const pkg = this.folders.get(base);
+    for (const entry of pkg ? (js ? [pkg.main] : [pkg.types, pkg.main]) : []) {
+      const target = entry === undefined ? undefined : joinId(pkg!.dir, entry);
+      if (target === undefined || target === base) continue;
+      const id = this.file(target, js);
+      if (id !== undefined) return id;
     }
+    for (const e of order) if (this.files.has(`${base}/index${e}`)) return `${base}/index${e}`;
     return undefined;
   }
 

@@ -125,8 +125,9 @@ export class WorkspaceScanner {
     }
     if (entries.some(e => e.name === 'package.json' && e.kind === 'file')) {
       const pkg = parseJson(this.tree.read(`${dir}/package.json`));
-      if (pkg && typeof pkg.name === 'string') {
-        packages.push({ name: pkg.name, dir: dirId, ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}), ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}), ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}) });
+      // nameless ones too: a folder's package.json "main" is where Node goes for `require('./folder')`
+      if (pkg) {
+        packages.push({ name: typeof pkg.name === 'string' ? pkg.name : '', dir: dirId, ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}), ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}), ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}) });
       }
     }
     for (const entry of entries) {

@@ -120,6 +120,16 @@ describe('knowledge graph', () => {
       assert.deepStrictEqual(sortJson(w.graph.exportJson()), sortJson(fresh.graph.exportJson()));
     });
 
+    it('an edit inside a body keeps the relations other files have into it, as a fresh build would', async () => {
+      const math = `export function add(a: number, b: number) { return b + a; }\nexport function twice(n: number) { return add(n, n); }\n`;
+      w.write({ 'src/lib/math.ts': math });
+      assert.deepStrictEqual(await w.graph.updateFiles([`${root}/src/lib/math.ts`]), ['src/lib/math.ts'], 'only the edited file is relinked');
+      assert.deepStrictEqual(ids(w.graph.getDependents('src/lib/math.ts#twice')), ['src/lib/index.ts', 'src/square.ts#Square.size']);
+      const fresh = await graphWorld({ ...app, 'src/lib/math.ts': math });
+      await fresh.build();
+      assert.deepStrictEqual(sortJson(w.graph.exportJson()), sortJson(fresh.graph.exportJson()));
+    });
+
     it('a deleted file takes its components and edges with it; its importers now have an unresolved import', async () => {
       w.remove('src/lib/shape.ts');
       await w.graph.updateFiles([`${root}/src/lib/shape.ts`]);

@@ -60,3 +60,17 @@ describe('import resolution', () => {
     assert.deepStrictEqual(exportTargets({ '.': './a.js' }, './b'), []);
   });
 });
+
+describe('import resolution of folders with a package.json', () => {
+  const folderFiles = new Set(['Collapse/index.js', 'Collapse/index.d.ts', 'node/Collapse/index.js', 'Button/Button.js', 'Button/Button.d.ts']);
+  const folderResolver = new ModuleResolver(folderFiles, { tsconfigs: [], packages: [{ name: '', dir: 'Collapse', main: '../node/Collapse/index.js', types: './index.d.ts' }] });
+  const rf = (from: string, spec: string) => {
+    const x = folderResolver.resolve(from, spec);
+    return x.kind === 'file' ? x.id : x.kind;
+  };
+
+  it('goes where Node goes for JavaScript ("main") and where TypeScript goes for declarations ("types")', () => {
+    assert.strictEqual(rf('Button/Button.js', '../Collapse'), 'node/Collapse/index.js');
+    assert.strictEqual(rf('Button/Button.d.ts', '../Collapse'), 'Collapse/index.d.ts');
+  });
+});
