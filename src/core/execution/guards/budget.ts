@@ -1,0 +1,124 @@
+// The error budget: how many errors an unattended run may make in a rolling hour before it stops
+// and asks a person to look. Errors age out of the window, so the budget refills by itself. The
+// same signature repeating is systemic: retrying it again will not help, so its class stops being
+// retried and the user is told. Pure state over an injected clock.
+import type { Clock } from '../../ports';
+
+export interface ErrorBudgetSettings {
+  /** Errors allowed in the window (default 10). */
+  limit: number;
+  /** The rolling window (default one hour). */
+  windowMs: number;
+  /** Optional tighter limits per error type ("transient", "deterministic", a rule's class …). */
+  perType: Readonly<Record<string, number>>;
+  /** The same signature this many times in the window is systemic (default 3). */
+  systemicAfter: number;
+}
+
+export const defaultBudgetSettings: ErrorBudgetSettings = { limit: 10, windowMs: 60 * 60_000, perType: {}, systemicAfter: 3 };
+
+export interface BudgetError {
+  signature: string;
+  /** The error class, e.g. transient / deterministic. */
+  type: string;
+  /** A real message with this signature, for the notification. */
+  message: string;
+  taskTitle?: string;
+}
+
+export interface BudgetVerdict {
+  /** The budget (overall, or this error's type) is spent: the run should pause. */
+  spent: boolean;
+  /** This signature has now repeated `systemicAfter` times: stop retrying it. */
+  systemic: boolean;
+  remaining: number;
+}
+
+export interface BudgetStatus {
+  limit: number;
+  remaining: number;
+  /** The errors in the window, most frequent first. */
+  spentBy: Array<{ signature: string; type: string; count: number; message: string; taskTitle?: string }>;
+  /** When the oldest error leaves the window (one more error allowed), if any. */
+  refillsAt?: number;
+}
+
+export class ErrorBudget {
+  private readonly settings: ErrorBudgetSettings;
+  private errors: Array<BudgetError & { at: number }> = [];
+
+  constructor(private readonly clock: Clock, settings: Partial<ErrorBudgetSettings> = {}) {
+    this.settings = { ...defaultBudgetSettings, ...settings };
+  }
+
+  get limit(): number {
+    return this.settings.limit;
+  }
+
+  record(error: BudgetError): BudgetVerdict {
+    this.expire();
+    this.errors.push({ ...error, at: this.clock.now() });
+    const sameType = this.errors.filter(e => e.type === error.type).length;
+    const typeLimit = this.settings.perType[error.type];
+    const remaining = this.remaining();
+    return {
+      spent: remaining === 0 || (typeLimit !== undefined && sameType >= typeLimit),
+      systemic: this.isSystemic(error.signature),
+      remaining,
+    };
+  }
+
+  /** Whether `signature` has repeated often enough in the window to count as systemic. */
+  isSystemic(signature: string): boolean {
+    this.expire();
+    let n = 0;
+    for (const e of this.errors) if (e.signature === signature && ++n >= this.settings.systemicAfter) return true;
+    return false;
+  }
+
+  remaining(): number {
+    this.expire();
+    return Math.max(0, this.settings.limit - this.errors.length);
+  }
+
+  /** Spent overall or for any type with its own limit. */
+  isSpent(): boolean {
+    if (this.remaining() === 0) return true;
+    return Object.entries(this.settings.perType).some(([type, limit]) => this.errors.filter(e => e.type === type).length >= limit);
+  }
+
+  status(): BudgetStatus {
+    const remaining = this.remaining();
+    const groups = new Map<string, BudgetStatus['spentBy'][number]>();
+    for (const e of this.errors) {
+      const g = groups.get(e.signature);
+      if (g) {
+        g.count++;
+        g.message = e.message;
+      } else {
+        groups.set(e.signature, { signature: e.signature, type: e.type, count: 1, message: e.message, ...(e.taskTitle ? { taskTitle: e.taskTitle } : {}) });
+      }
+    }
+    const oldest = this.errors[0];
+    return {
+      limit: this.settings.limit,
+      remaining,
+      spentBy: [...groups.values()].sort((a, b) => b.count - a.count),
+      ...(oldest ? { refillsAt: oldest.at + this.settings.windowMs } : {}),
+    };
+  }
+
+  private expire(): void {
+    const cutoff = this.clock.now() - this.settings.windowMs;
+    let i = 0;
+    while (i < this.errors.length && this.errors[i].at <= cutoff) i++;
+    if (i) this.errors = this.errors.slice(i);
+  }
+}
+
+/** "3 × npm ERR! … (task 'Build'); 2 × …": what spent the budget, for the pause notification. */
+export function describeSpentBudget(status: BudgetStatus, max = 3): string {
+  const parts = status.spentBy.slice(0, max).map(g => `${g.count} × ${g.message.slice(0, 120)}${g.taskTitle ? ` (task '${g.taskTitle}')` : ''}`);
+  const more = status.spentBy.length > max ? `; and ${status.spentBy.length - max} other error(s)` : '';
+  return parts.join('; ') + more;
+}
