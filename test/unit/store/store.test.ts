@@ -332,3 +332,20 @@ describe('store backups', () => {
     assert.ok(fs.files.has(`${victim}.bad`));
   });
 });
+
+describe('the real schema', () => {
+  it('upgrades a store written at every earlier schema version to the latest, keeping its tasks', async () => {
+    const { migrations: all, latestSchemaVersion } = await import('../../../src/core/store/schema');
+    for (let version = 1; version < latestSchemaVersion; version++) {
+      const fs = new MemoryFileSystem();
+      const old = await openStore({ folder, fs, idleCompactMs: 0, migrations: all.filter(m => m.version <= version) });
+      await old.write(w => w.run(`INSERT INTO tasks (id, seq, title, status, priority, created_at, updated_at) VALUES ('t1', 1, 'kept', 'pending', 2, 0, 0)`));
+      await old.close();
+      const upgraded = await openStore({ folder, fs, idleCompactMs: 0 });
+      assert.strictEqual(upgraded.get<{ user_version: number }>('PRAGMA user_version')?.user_version, latestSchemaVersion, `from version ${version}`);
+      assert.strictEqual(upgraded.get<{ title: string }>("SELECT title FROM tasks WHERE id = 't1'")?.title, 'kept');
+      assert.strictEqual(upgraded.get<{ integrity_check: string }>('PRAGMA integrity_check')?.integrity_check, 'ok');
+      await upgraded.close();
+    }
+  });
+});
