@@ -11,6 +11,7 @@ import type { TaskManager } from '../tasks/taskManager';
 import type { PersonDecision } from './actions/action';
 import { isConfirmed, planCommands, planOfTask, recordConfirmation } from './confirmations';
 import { recordTaskEvent } from './journal';
+import type { ExecutionHooks } from './hooks';
 import type { ExecutionQuestions, HostTaskPort, ProcessPort, TaskLogPort, TrustPort } from './ports';
 import { breakerPolicy, circuitStateName, defaultResilience, type CircuitState, type ResilienceSettings } from './resilience';
 import { SessionRun, type RunHost } from './run';
@@ -51,6 +52,8 @@ export interface ExecutorOptions {
   logCapBytes?: number;
   /** Jitter source (tests make it fixed). */
   random?: () => number;
+  /** The autonomy guards (src/core/execution/guards), told about every task's start, failed tries and end. */
+  hooks?: ExecutionHooks;
 }
 
 /** The executor will not run: the message says why and what to do. */
@@ -268,6 +271,7 @@ export class Executor {
       resilience: this.resilience,
       logs: this.logs,
       random: this.o.random,
+      ...(this.o.hooks ? { hooks: this.o.hooks } : {}),
       breaker: kind => this.breaker(kind),
       breakerSubject: (kind, taskId) => this.breakerSubjects.set(kind, taskId),
       saveBreaker: kind => this.recordBreaker(kind, this.breaker(kind)),

@@ -52,8 +52,9 @@ export function jitteredExponential(random: () => number = Math.random): Generat
   };
 }
 
-export function retryPolicy(s: ResilienceSettings, random?: () => number): RetryPolicy {
-  return retry(handleWhen(err => isClassifiedFailure(err) && err.failureClass === 'transient'), {
+/** `mayRetry`: a last word from the guards (a systemic error is not retried even when it looks transient). */
+export function retryPolicy(s: ResilienceSettings, random?: () => number, mayRetry: () => boolean = () => true): RetryPolicy {
+  return retry(handleWhen(err => isClassifiedFailure(err) && err.failureClass === 'transient' && mayRetry()), {
     maxAttempts: Math.max(0, s.attempts - 1),
     backoff: new ExponentialBackoff({ initialDelay: s.baseDelayMs, exponent: s.factor, maxDelay: s.maxDelayMs, generator: jitteredExponential(random) }),
   });

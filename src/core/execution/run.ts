@@ -18,6 +18,7 @@ import { actionFor } from './actions/index';
 import { signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
 import type { ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
+import type { ExecutionHooks, TryVerdict, WatchedTask } from './hooks';
 import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey } from './journal';
 import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
@@ -41,6 +42,8 @@ export interface RunHost {
   saveBreaker(kind: UnattendedKind): Promise<void>;
   waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision>;
   changed(sessionId: string, running: string[]): void;
+  /** The autonomy guards, when the host installed them. */
+  hooks?: ExecutionHooks;
 }
 
 /** Why a run stops: pause lets running tasks finish; the others abort them. */
@@ -96,6 +99,10 @@ export class SessionRun {
   private readonly began: number;
   private stopping: Stopping | undefined;
   private problem: string | undefined;
+  /** Why the guards paused the run, for the session and the summary. */
+  private pausedBecause: string | undefined;
+  /** Per task, the guards' verdict on its last failed try. */
+  private readonly verdicts = new Map<string, TryVerdict>();
   private doneThisRun = 0;
   private heartbeat: Disposable | undefined;
   private watch: Disposable | undefined;
@@ -251,6 +258,20 @@ export class SessionRun {
     const fresh = this.h.tasks.get(task.id);
     if (!fresh || (fresh.status !== 'pending' && fresh.status !== 'running')) return; // finished meanwhile: never again
     const resumed = fresh.status === 'running';
+    const watched: WatchedTask = { id: task.id, title: task.title, kind: action.kind, sessionId: this.sessionId, ...(fresh.error ? { previousError: fresh.error } : {}) };
+    const hooks = this.h.hooks;
+    if (hooks?.beforeTask && !resumed && action.kind !== 'manual') {
+      const verdict = await hooks.beforeTask(watched, signal);
+      if (verdict.note) this.h.logs.append(task.id, `[${verdict.note}]\n`);
+      if (!verdict.run) {
+        await this.h.tasks.setStatus(task.id, 'skipped', 'executor');
+        hooks.taskFinished(watched, 'skipped', 0);
+        return;
+      }
+      if (verdict.checkpointFirst) await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'before-risky-action', note: `before '${task.title}' (low confidence)` }, 'executor');
+    }
+    hooks?.taskStarted(watched);
+    const began = this.h.clock.now();
     const pending: Array<Promise<unknown>> = [];
     this.pendingWrites.set(task.id, pending);
     if (!resumed) {
@@ -264,10 +285,13 @@ export class SessionRun {
     try {
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.resilient(started, action, attempt, signal);
       await this.finishDone(started, result);
+      hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
     } catch (err) {
       await this.settle(task.id);
-      await this.finishFailed(started, err, signal);
+      const outcome = await this.finishFailed(started, err, signal);
+      if (outcome) hooks?.taskFinished(watched, outcome, this.h.clock.now() - began);
     } finally {
+      this.verdicts.delete(task.id);
       this.pendingWrites.delete(task.id);
       void this.h.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
     }
@@ -288,7 +312,7 @@ export class SessionRun {
   private async resilient(task: Task, action: Exclude<TaskAction, { kind: 'manual' }>, attempt: number, stop: AbortSignal): Promise<string> {
     const kind = action.kind;
     const breaker = this.h.breaker(kind);
-    const retry = retryPolicy(this.h.resilience, this.h.random);
+    const retry = retryPolicy(this.h.resilience, this.h.random, () => this.verdicts.get(task.id)?.retry !== false);
     const onRetry = retry.onRetry(e => {
       const error = 'error' in e ? e.error : undefined;
       const reason = error instanceof ActionFailure ? error.classification.reason : 'it failed';
@@ -307,6 +331,9 @@ export class SessionRun {
           const signal = linked(stop, timedOut);
           try {
             return await this.attempt(task, action, attempt, signal.signal);
+          } catch (err) {
+            if (!signal.signal.aborted || signalReason(signal.signal) === 'timeout') this.tryFailed(task, action.kind, err);
+            throw err;
           } finally {
             signal.dispose();
           }
@@ -315,6 +342,22 @@ export class SessionRun {
     } finally {
       onRetry.dispose();
       void this.h.saveBreaker(kind);
+    }
+  }
+
+  /** Tells the guards about a failed try; they may stop the retries or pause the run. */
+  private tryFailed(task: Task, kind: TaskAction['kind'], err: unknown): void {
+    const hooks = this.h.hooks;
+    if (!hooks || !(err instanceof ActionFailure)) return;
+    const verdict = hooks.tryFailed({ id: task.id, title: task.title, kind, sessionId: this.sessionId }, {
+      message: err.message, failureClass: err.failureClass, ...(err.facts.output ? { output: err.facts.output } : {}),
+    });
+    this.verdicts.set(task.id, verdict);
+    if (verdict.note) this.h.logs.append(task.id, `[${verdict.note}]\n`);
+    if (verdict.pause && !this.stopping) {
+      this.pausedBecause = verdict.pause;
+      this.h.logger.warn(`session ${this.sessionId}: pausing: ${verdict.pause}`);
+      this.stopWith('pause');
     }
   }
 
@@ -443,30 +486,38 @@ export class SessionRun {
     }
   }
 
-  private async finishFailed(task: Task, err: unknown, signal: AbortSignal): Promise<void> {
-    if (this.stopping === 'abandon') return;
+  /** Records the end of a task whose run threw; returns 'failed' or 'skipped' when that is how it ended. */
+  private async finishFailed(task: Task, err: unknown, signal: AbortSignal): Promise<'failed' | 'skipped' | undefined> {
+    if (this.stopping === 'abandon') return undefined;
     if (err instanceof JournalError) throw err;
     const now = this.h.tasks.get(task.id);
     if (!now || now.status !== 'running') {
       this.h.logs.append(task.id, `[its run ended with '${err instanceof Error ? err.message : String(err)}', but the task is already ${now?.status ?? 'deleted'}; left as it is]\n`);
-      return;
+      return undefined;
     }
     const why = signal.aborted ? signalReason(signal) : undefined;
     if (why === 'pause' || why === 'stop' || why === 'cancel') {
       this.h.logs.append(task.id, `[stopped (${why}); it runs again when the session resumes]\n`);
       await this.h.tasks.setStatus(task.id, 'pending', 'executor');
-      return;
+      return undefined;
     }
     if (err instanceof BrokenCircuitError) {
       this.h.logs.append(task.id, `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`);
       await this.h.tasks.setStatus(task.id, 'pending', 'executor');
-      return;
+      return undefined;
     }
     const message = err instanceof Error ? err.message : String(err);
     const classification = err instanceof ActionFailure ? err.classification : { kind: 'deterministic', reason: 'it could not be run' };
-    const retried = classification.kind === 'transient' ? `gave up after ${this.h.resilience.attempts} tries` : 'not retried';
+    const verdict = this.verdicts.get(task.id);
+    const retried = verdict?.retry === false ? 'not retried (the guards stopped it)' : classification.kind === 'transient' ? `gave up after ${this.h.resilience.attempts} tries` : 'not retried';
+    if (verdict?.finally === 'skip') {
+      this.h.logs.append(task.id, `[skipped: ${message} — ${verdict.note ?? 'a rule says to skip it'}]\n`);
+      await this.h.tasks.setStatus(task.id, 'skipped', 'executor');
+      return 'skipped';
+    }
     this.h.logs.append(task.id, `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`);
     await this.h.tasks.setStatus(task.id, 'failed', 'executor', { error: message });
+    return 'failed';
   }
 
   // ---- the end ----
@@ -490,7 +541,7 @@ export class SessionRun {
       if (session?.status === 'running') {
         if (outcome === 'completed') await this.h.sessions.complete(this.sessionId, 'executor');
         else if (outcome === 'cancelled') await this.h.sessions.fail(this.sessionId, 'Cancelled by the user', 'user');
-        else await this.h.sessions.pause(this.sessionId, outcome === 'paused' ? 'paused by the user' : outcome === 'stopped-on-error' ? this.problem : `${p.failed} task(s) failed`, outcome === 'paused' ? 'user' : 'executor');
+        else await this.h.sessions.pause(this.sessionId, outcome === 'paused' ? this.pausedBecause ?? 'paused by the user' : outcome === 'stopped-on-error' ? this.problem : `${p.failed} task(s) failed`, outcome === 'paused' ? 'user' : 'executor');
       }
     } catch (err) {
       this.h.logger.error(`session ${this.sessionId}: could not record the end of the run`, err);
@@ -525,6 +576,7 @@ export class SessionRun {
       durationMs: this.h.clock.now() - this.began,
       failures,
       ...(this.problem ? { problem: this.problem } : {}),
+      ...(this.pausedBecause ? { pausedBecause: this.pausedBecause } : {}),
     };
   }
 }

@@ -19,6 +19,8 @@ export interface RunSummary {
   failures: Array<{ taskId: string; title: string; error: string }>;
   /** Set when the run stopped because of a problem of its own (the store could not be written …). */
   problem?: string;
+  /** Set when the autonomy guards paused the run (the error budget was spent …): why, and what to do. */
+  pausedBecause?: string;
 }
 
 /** "1 h 2 min", "3 min 20 s", "12 s", "850 ms". */
@@ -43,7 +45,7 @@ export function describeSummary(s: RunSummary): string {
     case 'needs-attention':
       return `${name} paused with work left: ${counts}.${failed ? ` Failed: ${failed}.` : ''} Fix the cause, use Retry on the failed tasks, then Resume Session.`;
     case 'paused':
-      return `${name} paused: ${counts}. Resume Session continues where it stopped.`;
+      return s.pausedBecause ? `${name} paused: ${s.pausedBecause} ${counts}.` : `${name} paused: ${counts}. Resume Session continues where it stopped.`;
     case 'cancelled':
       return `${name} was cancelled: ${counts}.`;
     case 'stopped-on-error':

@@ -46,6 +46,9 @@ export interface BudgetStatus {
 export class ErrorBudget {
   private readonly settings: ErrorBudgetSettings;
   private errors: Array<BudgetError & { at: number }> = [];
+  /** Errors in the window by signature and by type, kept in step with `errors`. */
+  private readonly bySignature = new Map<string, number>();
+  private readonly byType = new Map<string, number>();
 
   constructor(private readonly clock: Clock, settings: Partial<ErrorBudgetSettings> = {}) {
     this.settings = { ...defaultBudgetSettings, ...settings };
@@ -58,7 +61,9 @@ export class ErrorBudget {
   record(error: BudgetError): BudgetVerdict {
     this.expire();
     this.errors.push({ ...error, at: this.clock.now() });
-    const sameType = this.errors.filter(e => e.type === error.type).length;
+    bump(this.bySignature, error.signature, 1);
+    bump(this.byType, error.type, 1);
+    const sameType = this.byType.get(error.type) ?? 0;
     const typeLimit = this.settings.perType[error.type];
     const remaining = this.remaining();
     return {
@@ -70,10 +75,13 @@ export class ErrorBudget {
 
   /** Whether `signature` has repeated often enough in the window to count as systemic. */
   isSystemic(signature: string): boolean {
+    return this.occurrences(signature) >= this.settings.systemicAfter;
+  }
+
+  /** How often `signature` occurred in the window. */
+  occurrences(signature: string): number {
     this.expire();
-    let n = 0;
-    for (const e of this.errors) if (e.signature === signature && ++n >= this.settings.systemicAfter) return true;
-    return false;
+    return this.bySignature.get(signature) ?? 0;
   }
 
   remaining(): number {
@@ -84,7 +92,7 @@ export class ErrorBudget {
   /** Spent overall or for any type with its own limit. */
   isSpent(): boolean {
     if (this.remaining() === 0) return true;
-    return Object.entries(this.settings.perType).some(([type, limit]) => this.errors.filter(e => e.type === type).length >= limit);
+    return Object.entries(this.settings.perType).some(([type, limit]) => (this.byType.get(type) ?? 0) >= limit);
   }
 
   status(): BudgetStatus {
@@ -111,9 +119,19 @@ export class ErrorBudget {
   private expire(): void {
     const cutoff = this.clock.now() - this.settings.windowMs;
     let i = 0;
-    while (i < this.errors.length && this.errors[i].at <= cutoff) i++;
+    while (i < this.errors.length && this.errors[i].at <= cutoff) {
+      bump(this.bySignature, this.errors[i].signature, -1);
+      bump(this.byType, this.errors[i].type, -1);
+      i++;
+    }
     if (i) this.errors = this.errors.slice(i);
   }
+}
+
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const n = (counts.get(key) ?? 0) + by;
+  if (n <= 0) counts.delete(key);
+  else counts.set(key, n);
 }
 
 /** "3 × npm ERR! … (task 'Build'); 2 × …": what spent the budget, for the pause notification. */

@@ -1,0 +1,278 @@
+// The autonomy guards around the executor, as one ExecutionHooks: every failed try is normalised
+// into a signature, remembered, charged to the error budget and put to the rulebook; every task
+// start goes through the confidence gate; the flow monitor and the profiler see every event. What
+// they decide is written to the task's event log with its reasons.
+import { Emitter, type Event } from '../../events';
+import { silentLogger, type Clock, type Logger } from '../../ports';
+import type { Store, StoreWriter } from '../../store/types';
+import type { ExecutionHooks, FailedTry, StartVerdict, TryVerdict, WatchedTask } from '../hooks';
+import { recordTaskEvent } from '../journal';
+import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
+import { adaptThresholds, defaultThresholds, gate, type GateDecision, type Thresholds } from './confidence';
+import { DegradationRegistry } from './degradation';
+import { FlowMonitor, type FlowSettings, type FlowStatus } from './flow';
+import { ErrorLearning } from './learning';
+import { Profiler } from './profiler';
+import { decide, describeDecision, errorClassOf, type Rule } from './rulebook';
+import { errorLine, errorSignature } from './signature';
+
+export type LowConfidenceAnswer = 'allow' | 'always' | 'skip';
+
+/** What only a person can answer. Must not throw; a dismissed question is 'skip'. */
+export interface GuardQuestions {
+  allowLowConfidenceTask(task: { title: string; kind: string }, score: number, reasons: string): Promise<LowConfidenceAnswer>;
+}
+
+export interface GuardNotice {
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  /** Critical notices are never held back while the user is in flow. */
+  critical: boolean;
+}
+
+export interface GuardOptions {
+  store: Store;
+  clock: Clock;
+  logger?: Logger;
+  questions: GuardQuestions;
+  budget?: Partial<ErrorBudgetSettings>;
+  flow?: Partial<FlowSettings>;
+  /** Components the task may affect (knowledge graph), when known. */
+  impact?: (task: WatchedTask) => number | undefined;
+  degradations?: DegradationRegistry;
+}
+
+interface KindHistory { done: number; failed: number }
+
+export class ExecutionGuards implements ExecutionHooks {
+  readonly budget: ErrorBudget;
+  readonly flow: FlowMonitor;
+  readonly learning: ErrorLearning;
+  readonly profiler = new Profiler();
+  readonly degradations: DegradationRegistry;
+  private rules: readonly Rule[] = [];
+  private thresholds: Thresholds = defaultThresholds;
+  private history: Map<string, KindHistory> | undefined;
+  private readonly gateDecisions = new Map<string, GateDecision>();
+  private readonly queued: Array<{ taskId: string; kind: string; detail: Record<string, unknown>; more: (w: StoreWriter) => void }> = [];
+  private flushing: Promise<void> | undefined;
+  private readonly logger: Logger;
+  private readonly changed = new Emitter<void>();
+  /** Fires when the budget or the flow may have changed (for the status bar). */
+  readonly onDidChange: Event<void> = this.changed.event;
+  private readonly notices = new Emitter<GuardNotice>();
+  readonly onNotice: Event<GuardNotice> = this.notices.event;
+
+  constructor(private readonly o: GuardOptions) {
+    this.budget = new ErrorBudget(o.clock, o.budget);
+    this.flow = new FlowMonitor(o.clock, o.flow);
+    this.learning = new ErrorLearning(o.store, o.clock);
+    this.degradations = o.degradations ?? new DegradationRegistry(undefined, () => o.clock.now());
+    this.logger = o.logger ?? silentLogger;
+  }
+
+  /** The user's rules (.continuum/rules.json); the built-in defaults always follow them. */
+  setRules(rules: readonly Rule[]): void {
+    this.rules = rules;
+  }
+
+  budgetStatus(): BudgetStatus {
+    return this.budget.status();
+  }
+
+  flowStatus(): FlowStatus {
+    return this.flow.status();
+  }
+
+  currentThresholds(): Thresholds {
+    return this.thresholds;
+  }
+
+  /** A file was saved: activity for the flow monitor. */
+  fileSaved(): void {
+    this.flow.record('save');
+    this.changed.fire();
+  }
+
+  async beforeTask(task: WatchedTask, signal: AbortSignal): Promise<StartVerdict> {
+    const start = performance.now();
+    const history = this.kindHistory(task.kind);
+    const approval = this.approvalOf(task.kind);
+    const runs = history.done + history.failed;
+    const knownErrors = task.previousError && this.learning.known(errorSignature(errorLine(task.previousError)))?.occurrences ? 1 : 0;
+    const affected = this.o.impact?.(task);
+    const factors = {
+      ...(runs ? { kindSuccessRate: history.done / runs } : {}),
+      kindRuns: runs,
+      knownErrors,
+      reversible: !this.degradations.degradations().some(d => d.capability === 'checkpoint'),
+      ...(affected !== undefined ? { affectedComponents: affected } : {}),
+      alwaysAllowed: approval.alwaysAllow,
+      approvals: approval.approvals,
+    };
+    const result = gate(factors, this.thresholds);
+    this.profiler.record('guards.gate', performance.now() - start);
+    let verdict: StartVerdict = { run: true, note: `confidence ${result.score.toFixed(2)}: ${result.decision}` };
+    let answer: LowConfidenceAnswer | undefined;
+    if (result.decision === 'checkpoint first') verdict = { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: a checkpoint first` };
+    if (result.decision === 'ask' && !signal.aborted) {
+      answer = await this.o.questions.allowLowConfidenceTask({ title: task.title, kind: task.kind }, result.score, describeFactors(result.contributions));
+      await this.recordAnswer(task.kind, answer);
+      verdict = answer === 'skip'
+        ? { run: false, note: `confidence ${result.score.toFixed(2)}: asked, and the person chose to skip it` }
+        : { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: asked, and the person allowed it${answer === 'always' ? ` (and every ${task.kind} task from now on)` : ''}` };
+    }
+    this.gateDecisions.set(task.id, result.decision);
+    await this.write(task.id, 'confidence', { score: result.score, decision: result.decision, factors: result.contributions, thresholds: this.thresholds, ...(answer ? { answer } : {}) });
+    return verdict;
+  }
+
+  taskStarted(_task: WatchedTask): void {
+    this.flow.record('action');
+    this.changed.fire();
+  }
+
+  tryFailed(task: WatchedTask, failure: FailedTry): TryVerdict {
+    const start = performance.now();
+    const text = (failure.output ? errorLine(failure.output) : '') || failure.message;
+    const signature = errorSignature(text);
+    const errorClass = errorClassOf(`${failure.message}\n${failure.output ?? ''}`, failure.failureClass);
+    this.flow.record('error');
+    const charged = this.budget.record({ signature, type: failure.failureClass, message: text.slice(0, 300), taskTitle: task.title });
+    const decision = decide(this.rules, { message: `${failure.message}\n${failure.output ?? ''}`, signature, errorClass, actionKind: task.kind });
+    const verdict: TryVerdict = { retry: true };
+    const notes: string[] = [];
+    if (decision) {
+      notes.push(`rulebook: ${describeDecision(decision)}`);
+      const a = decision.action;
+      if (a.do === 'skip') Object.assign(verdict, { retry: false, finally: 'skip' });
+      else if (a.do === 'fail') verdict.retry = false;
+      else if (a.do === 'pause') Object.assign(verdict, { retry: false, pause: `a rule (${decision.rule}) pauses the session on '${text.slice(0, 160)}'. Fix the cause, use Retry on the task, then Resume Session.` });
+      else if (a.do === 'ask' || a.do === 'fix') {
+        verdict.retry = false;
+        const cmd = decision.command ? [decision.command.command, ...decision.command.args].join(' ') : undefined;
+        notes.push(cmd ? `proposed fix: run '${cmd}' yourself, then Retry the task` : 'a person should look at it, then Retry the task');
+      }
+    }
+    if (charged.systemic && verdict.retry) {
+      verdict.retry = false;
+      notes.push(`the same error has happened ${this.budget.occurrences(signature)} times within the hour: it is systemic, so it is not retried again`);
+    }
+    if (charged.spent && !verdict.pause) {
+      verdict.retry = false;
+      verdict.pause = `the error budget is spent (${this.budget.limit} errors within an hour): ${describeSpentBudget(this.budget.status())}. Fix the cause, then Resume Session; the budget refills as errors age out of the hour.`;
+    }
+    if (notes.length) verdict.note = notes.join('; ');
+    this.queue(task.id, 'guard', { signature, errorClass, budgetRemaining: charged.remaining, systemic: charged.systemic, ...(decision ? { rule: decision.rule, decision: decision.action.do } : {}), retry: verdict.retry, ...(verdict.pause ? { pause: true } : {}) },
+      w => this.learning.recordOccurrence(w, { signature, message: text, errorClass, actionKind: task.kind }));
+    if (verdict.pause) this.notices.fire({ severity: 'error', message: `Continuum paused the session: ${verdict.pause}`, critical: true });
+    else if (this.gateDecisions.get(task.id) === 'run watched' && !verdict.retry) this.notices.fire({ severity: 'warning', message: `Task '${task.title}' (run watched) failed: ${text.slice(0, 200)}`, critical: false });
+    this.changed.fire();
+    this.profiler.record('guards.failure', performance.now() - start);
+    return verdict;
+  }
+
+  taskFinished(task: WatchedTask, outcome: 'done' | 'failed' | 'skipped', durationMs: number): void {
+    if (outcome !== 'skipped') {
+      this.profiler.record(`action.${task.kind}`, durationMs);
+      const h = this.kindHistory(task.kind);
+      if (outcome === 'done') h.done++;
+      else h.failed++;
+      const decision = this.gateDecisions.get(task.id);
+      if (decision) this.thresholds = adaptThresholds(this.thresholds, decision, outcome === 'done');
+    }
+    this.gateDecisions.delete(task.id);
+    this.flow.record('action');
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.notices.dispose();
+  }
+
+  private kindHistory(kind: string): KindHistory {
+    if (!this.history) {
+      this.history = new Map();
+      const rows = this.o.store.all<{ kind: string | null; status: string; n: number }>(
+        "SELECT json_extract(action, '$.kind') AS kind, status, count(*) AS n FROM tasks WHERE status IN ('done', 'failed') GROUP BY 1, 2");
+      for (const r of rows) {
+        if (!r.kind) continue;
+        const h = this.history.get(r.kind) ?? { done: 0, failed: 0 };
+        if (r.status === 'done') h.done += r.n;
+        else h.failed += r.n;
+        this.history.set(r.kind, h);
+      }
+    }
+    let h = this.history.get(kind);
+    if (!h) {
+      h = { done: 0, failed: 0 };
+      this.history.set(kind, h);
+    }
+    return h;
+  }
+
+  private approvalOf(kind: string): { alwaysAllow: boolean; approvals: number } {
+    const row = this.o.store.get<{ always_allow: number; approvals: number }>('SELECT always_allow, approvals FROM confidence_approvals WHERE action_kind = ?', [kind]);
+    return { alwaysAllow: row?.always_allow === 1, approvals: row?.approvals ?? 0 };
+  }
+
+  private async recordAnswer(kind: string, answer: LowConfidenceAnswer): Promise<void> {
+    try {
+      await this.o.store.write(w => w.run(`INSERT INTO confidence_approvals (action_kind, always_allow, approvals, skips, updated_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT(action_kind) DO UPDATE SET always_allow = max(always_allow, excluded.always_allow), approvals = approvals + excluded.approvals, skips = skips + excluded.skips, updated_at = excluded.updated_at`,
+      [kind, answer === 'always' ? 1 : 0, answer === 'skip' ? 0 : 1, answer === 'skip' ? 1 : 0, this.o.clock.now()]), 'user');
+    } catch (err) {
+      this.logger.error(`Continuum could not save your answer for ${kind} tasks; it will ask again next time`, err);
+    }
+  }
+
+  /**
+   * Failures' records are written together after the current turn of the event loop: the
+   * scheduler never waits for them, and a burst of failures costs one store write.
+   */
+  private queue(taskId: string, kind: string, detail: Record<string, unknown>, more: (w: StoreWriter) => void): void {
+    this.queued.push({ taskId, kind, detail, more });
+    if (this.queued.length > 1) return;
+    this.flushing = Promise.resolve().then(async () => {
+      const batch = this.queued.splice(0);
+      try {
+        await this.o.store.write(w => {
+          for (const q of batch) {
+            q.more(w);
+            if (w.get('SELECT 1 FROM tasks WHERE id = ?', [q.taskId])) recordTaskEvent(w, this.o.clock, q.taskId, q.kind, q.detail);
+          }
+        }, 'executor');
+      } catch (err) {
+        this.logger.warn(`Continuum could not record ${batch.length} of the guards' decisions and known errors: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }
+
+  /** Resolves once the queued records are written (tests, benchmarks, shutdown). */
+  async settled(): Promise<void> {
+    while (this.queued.length || this.flushing) {
+      const f = this.flushing;
+      await f;
+      if (f === this.flushing) this.flushing = undefined;
+    }
+  }
+
+  /** A decision into the task's event log (and anything else that belongs in the same write). */
+  private async write(taskId: string, kind: string, detail: Record<string, unknown>, more?: (w: StoreWriter) => void): Promise<void> {
+    try {
+      await this.o.store.write(w => {
+        more?.(w);
+        if (w.get('SELECT 1 FROM tasks WHERE id = ?', [taskId])) recordTaskEvent(w, this.o.clock, taskId, kind, detail);
+      }, 'executor');
+    } catch (err) {
+      this.logger.warn(`Continuum could not record the guards' ${kind} decision for a task: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+/** "history +0.60, reversibility +0.15, known errors -0.30" */
+export function describeFactors(contributions: Record<string, number>): string {
+  const names: Record<string, string> = { history: 'past runs of this kind', knownErrors: 'known errors', reversibility: 'can be undone', impact: 'impact', approvals: 'your approvals' };
+  return Object.entries(contributions).filter(([, v]) => v !== 0).map(([k, v]) => `${names[k] ?? k} ${v > 0 ? '+' : ''}${v.toFixed(2)}`).join(', ');
+}
