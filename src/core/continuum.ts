@@ -1,6 +1,7 @@
 // Opens the store and builds the managers on it: the one place the core is assembled, used by
 // the VS Code layer and the CLI alike.
 import { ContextManager } from './context/contextManager';
+import { CheckpointFiles } from './git/checkpointFiles';
 import { KnowledgeGraph } from './graph/knowledgeGraph';
 import { GraphError } from './graph/model';
 import type { GraphParser } from './graph/parser';
@@ -17,6 +18,8 @@ export interface Continuum {
   sessions: SessionManager;
   context: ContextManager;
   graph: KnowledgeGraph;
+  /** The files half of checkpoints; undefined without a workspace folder (or where git may not run). */
+  files?: CheckpointFiles;
   clock: Clock;
   close(): Promise<void>;
 }
@@ -27,6 +30,10 @@ export interface OpenContinuumOptions extends OpenStoreOptions {
   staleAfterMs?: number;
   /** Parses files for the knowledge graph (a worker thread in VS Code and the CLI). */
   graphParser?: () => GraphParser;
+  /** The folder whose files checkpoints snapshot (git runs in it: pass it only in a trusted workspace). */
+  workspaceFolder?: string;
+  /** Workspace snapshots kept per session besides labelled ones. */
+  checkpointsKeep?: number;
 }
 
 const noGraphParser = (): GraphParser => {
@@ -43,6 +50,15 @@ export async function openContinuum(options: OpenContinuumOptions): Promise<Cont
   const sessions = new SessionManager(store, clock, { heartbeatMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs ?? 0, ids, logger: options.logger });
   const context = new ContextManager(store, clock);
   const graph = new KnowledgeGraph(store, options.graphParser ?? noGraphParser, clock, options.logger);
+  const workspaceFolder = options.workspaceFolder;
+  // Opened on the first checkpoint, so git is not asked anything while the store opens.
+  const files = workspaceFolder === undefined ? undefined : new CheckpointFiles(store, sessions, async () => {
+    const { WorkspaceSnapshots } = await import('./git/workspaceSnapshots');
+    return WorkspaceSnapshots.open(workspaceFolder, store.folder);
+  }, clock, { keepPerSession: options.checkpointsKeep, logger: options.logger });
   if (!store.readOnly) await sessions.recoverInterrupted();
-  return { store, tasks, sessions, context, graph, clock, close: () => { graph.dispose(); return store.close(); } };
+  return {
+    store, tasks, sessions, context, graph, clock, ...(files ? { files } : {}),
+    close: () => { graph.dispose(); files?.dispose(); return store.close(); },
+  };
 }

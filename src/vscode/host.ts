@@ -49,6 +49,7 @@ export class ContinuumHost implements vscode.Disposable {
   }
 
   private async doOpen(): Promise<Continuum> {
+    const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const folder = chooseStoreFolder({
       setting: vscode.workspace.getConfiguration('continuum').get<string>('storagePath', ''),
       workspaceStorage: this.context.storageUri?.fsPath,
@@ -66,6 +67,9 @@ export class ContinuumHost implements vscode.Disposable {
       owner: currentOwner(`VS Code window '${vscode.workspace.name ?? 'no folder'}'`),
       logger: this.logger,
       graphParser: () => new WorkerGraphParser(this.context.asAbsolutePath('dist/graphWorker.js')),
+      // git runs only in a trusted workspace; in an untrusted one checkpoints hold the task state alone.
+      ...(workspaceFolder && vscode.workspace.isTrusted ? { workspaceFolder } : {}),
+      checkpointsKeep: vscode.workspace.getConfiguration('continuum').get<number>('checkpoints.keep', 50),
     });
     this.logger.info(`store opened in ${folder} (${Date.now() - started} ms)${core.store.readOnly ? ', read-only' : ''}`);
     this.opened = core;

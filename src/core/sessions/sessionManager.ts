@@ -91,6 +91,9 @@ export class SessionManager {
   private readonly changed = new Emitter<{ sessionId: string }>();
   /** Fires after a session's status, scope, current task or checkpoints changed (not on heartbeats). */
   readonly onDidChange = this.changed.event;
+  private readonly checkpointCreated = new Emitter<Checkpoint>();
+  /** Fires after a checkpoint was saved, whoever saved it (a command, the executor, a pause, a restore's backup). */
+  readonly onDidCreateCheckpoint = this.checkpointCreated.event;
   private readonly heartbeatMs: number;
   private readonly staleAfterMs: number;
   private readonly checkpointOnPause: boolean;
@@ -176,13 +179,16 @@ export class SessionManager {
   }
 
   /** Pauses a running (or interrupted) session and, unless turned off, saves a 'pause' checkpoint with it. */
-  pause(id: string, note?: string, actor: Actor = 'user'): Promise<Session> {
-    return this.move(id, 'paused', actor, {
+  async pause(id: string, note?: string, actor: Actor = 'user'): Promise<Session> {
+    let checkpoint: Checkpoint | undefined;
+    const session = await this.move(id, 'paused', actor, {
       fields: note === undefined ? {} : { note },
       after: w => {
-        if (this.checkpointOnPause) this.insertCheckpoint(w, { sessionId: id, trigger: 'pause', note: note ?? '' });
+        if (this.checkpointOnPause) checkpoint = this.insertCheckpoint(w, { sessionId: id, trigger: 'pause', note: note ?? '' });
       },
     });
+    if (checkpoint) this.checkpointCreated.fire(checkpoint);
+    return session;
   }
 
   /** Continues a paused or interrupted session. */
@@ -272,6 +278,7 @@ export class SessionManager {
   async createCheckpoint(spec: NewCheckpoint, actor: Actor = 'user'): Promise<Checkpoint> {
     const checkpoint = await this.store.write(w => this.insertCheckpoint(w, spec), actor);
     if (checkpoint.sessionId) this.changed.fire({ sessionId: checkpoint.sessionId });
+    this.checkpointCreated.fire(checkpoint);
     return checkpoint;
   }
 
@@ -308,7 +315,7 @@ export class SessionManager {
    * written back gets a 'restored' entry in its event log.
    */
   async restoreCheckpoint(id: string, actor: Actor): Promise<RestoreResult> {
-    const result = await this.store.write(w => {
+    const { backup, result } = await this.store.write(w => {
       const plan = planRestore(w, this.savedState(w, id));
       const sessionId = w.get<{ session_id: string | null }>('SELECT session_id FROM checkpoints WHERE id = ?', [id])?.session_id ?? undefined;
       const when = new Date(w.get<{ at: number }>('SELECT created_at AS at FROM checkpoints WHERE id = ?', [id])!.at).toISOString();
@@ -320,9 +327,10 @@ export class SessionManager {
         w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [task.id, now, actor, 'restored', JSON.stringify(detail)]);
       }
       if (plan.session) this.restoreSession(w, plan.session, now);
-      return { checkpointId: backup.id, changed: plan.tasks.length, createdSince: plan.createdSince, deletedSince: plan.deletedSince, ...sessionChange(plan) };
+      return { backup, result: { checkpointId: backup.id, changed: plan.tasks.length, createdSince: plan.createdSince, deletedSince: plan.deletedSince, ...sessionChange(plan) } };
     }, actor);
     if (result.session) this.changed.fire({ sessionId: result.session.id });
+    this.checkpointCreated.fire(backup);
     return result;
   }
 

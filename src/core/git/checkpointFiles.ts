@@ -1,0 +1,276 @@
+// The files half of checkpoints: links a workspace snapshot to each state checkpoint (table
+// checkpoint_files), keeps the last N per session plus labelled ones, and restores — state only,
+// files only, or both — after saving the current state and files as a 'before-restore' checkpoint.
+import { Emitter, type Disposable } from '../events';
+import { silentLogger, type Clock, type Logger } from '../ports';
+import type { NewCheckpoint, RestorePreview, SessionManager } from '../sessions/sessionManager';
+import type { Checkpoint } from '../sessions/model';
+import { SessionError } from '../sessions/model';
+import type { Actor, Store } from '../store/types';
+import type { FileRestoreItem, FileRestoreResult, WorkspaceSnapshots } from './workspaceSnapshots';
+
+export type RestoreMode = 'state' | 'files' | 'both';
+
+export interface FileSnapshotRecord {
+  checkpointId: string;
+  sessionKey: string;
+  seq: number;
+  commit: string;
+  tree: string;
+  ref: string;
+  filesChanged: number;
+  scoped: boolean;
+  createdAt: number;
+}
+
+export interface CheckpointRestorePreview {
+  state: RestorePreview;
+  /** Undefined when the checkpoint has no files half (taken without a workspace, or pruned). */
+  files?: FileRestoreItem[];
+}
+
+export interface CheckpointRestoreResult {
+  /** The 'before-restore' checkpoint holding what was there just before. */
+  backupCheckpointId: string;
+  tasksChanged: number;
+  files?: FileRestoreResult;
+}
+
+export interface CheckpointFilesOptions {
+  /** Snapshots kept per session besides labelled ones (continuum.checkpoints.keep, default 50). */
+  keepPerSession?: number;
+  logger?: Logger;
+}
+
+/** Above this many changed paths a snapshot examines the whole tree (faster than naming them all). */
+const scopedLimit = 5_000;
+/** Every this many scoped snapshots, one examines the whole tree, in case the watcher missed something. */
+const fullEvery = 20;
+
+interface FileRow {
+  checkpoint_id: string;
+  session_key: string;
+  seq: number;
+  commit_id: string;
+  tree_id: string;
+  ref: string;
+  files_changed: number;
+  scoped: number;
+  created_at: number;
+}
+
+const noSession = 'no-session';
+
+export class CheckpointFiles implements Disposable {
+  private readonly changed = new Emitter<{ checkpointId: string }>();
+  /** Fires after a files half was recorded. */
+  readonly onDidChange = this.changed.event;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly keepPerSession: number;
+  private readonly logger: Logger;
+  private readonly captures = new Map<string, Promise<FileSnapshotRecord>>();
+  private readonly subscription: Disposable;
+  private snapshotsOpening: Promise<WorkspaceSnapshots> | undefined;
+  /** Paths changed since the last snapshot, when a watcher reports them; 'unknown' means examine everything. */
+  private changedPaths: Set<string> | 'unknown' = 'unknown';
+  private tracking = false;
+  private scopedInARow = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly sessions: SessionManager,
+    private readonly openSnapshots: () => Promise<WorkspaceSnapshots>,
+    private readonly clock: Clock,
+    options: CheckpointFilesOptions = {},
+  ) {
+    this.keepPerSession = Math.max(1, options.keepPerSession ?? 50);
+    this.logger = options.logger ?? silentLogger;
+    // Every checkpoint gets its files half, whoever saved it; a restore's backup gets the snapshot the restore took.
+    this.subscription = sessions.onDidCreateCheckpoint(checkpoint => {
+      if (checkpoint.trigger === 'before-restore' || store.readOnly) return;
+      const capture = this.capture(checkpoint);
+      this.captures.set(checkpoint.id, capture);
+      capture.then(
+        () => this.captures.delete(checkpoint.id),
+        (err: unknown) => this.logger.error(`checkpoint ${checkpoint.id} was saved without its files: the workspace snapshot failed`, err),
+      );
+    });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  /** A state checkpoint and its files half. */
+  async createCheckpoint(spec: NewCheckpoint, actor: Actor = 'user'): Promise<{ checkpoint: Checkpoint; files: FileSnapshotRecord }> {
+    const checkpoint = await this.sessions.createCheckpoint(spec, actor);
+    const files = await this.filesFor(checkpoint.id);
+    if (!files) throw new SessionError(`The checkpoint's task state was saved, but its files were not (see the Continuum log).`);
+    return { checkpoint, files };
+  }
+
+  /** The files half of a checkpoint, waiting for it while it is being taken. */
+  async filesFor(checkpointId: string): Promise<FileSnapshotRecord | undefined> {
+    return (await this.captures.get(checkpointId)) ?? this.record(checkpointId);
+  }
+
+  /**
+   * From now on, snapshots examine only the paths reported through `noteChanged` (a file watcher),
+   * with a whole-tree snapshot every 20th time and whenever the list grows past 5,000.
+   */
+  trackChanges(): void {
+    this.tracking = true;
+  }
+
+  noteChanged(paths: Iterable<string>): void {
+    if (this.changedPaths === 'unknown') return;
+    for (const p of paths) this.changedPaths.add(p);
+    if (this.changedPaths.size > scopedLimit) this.changedPaths = 'unknown';
+  }
+
+  /** Snapshots the workspace files for an existing state checkpoint. */
+  capture(checkpoint: Pick<Checkpoint, 'id' | 'sessionId' | 'trigger' | 'note'>, paths?: readonly string[]): Promise<FileSnapshotRecord> {
+    return this.serial(async () => {
+      const record = await this.snapshotNow(checkpoint.sessionId, `${checkpoint.trigger} checkpoint ${checkpoint.id}${checkpoint.note ? `\n\n${checkpoint.note}` : ''}`, paths ?? this.takeChangedPaths());
+      await this.link(checkpoint.id, record);
+      await this.prune(record.sessionKey);
+      this.changed.fire({ checkpointId: checkpoint.id });
+      return { ...record, checkpointId: checkpoint.id };
+    });
+  }
+
+  /** The files half of a checkpoint, if it has one. */
+  record(checkpointId: string): FileSnapshotRecord | undefined {
+    const row = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE checkpoint_id = ?', [checkpointId]);
+    return row && toRecord(row);
+  }
+
+  /** A session's file snapshots, newest first. */
+  list(sessionId: string | undefined): FileSnapshotRecord[] {
+    return this.store.all<FileRow>('SELECT * FROM checkpoint_files WHERE session_key = ? ORDER BY seq DESC', [sessionId ?? noSession]).map(toRecord);
+  }
+
+  /** What a restore would change: the tasks and session, and each file with what would happen to it. */
+  async previewRestore(checkpointId: string): Promise<CheckpointRestorePreview> {
+    const state = this.sessions.previewRestore(checkpointId);
+    const record = this.record(checkpointId);
+    if (!record) return { state };
+    const current = await (await this.snapshots()).currentTree();
+    const files = await (await this.snapshots()).planFileRestore(record.commit, current, this.latestAfter(record)?.commit);
+    return { state, files };
+  }
+
+  /**
+   * Saves the current state (and files) as a 'before-restore' checkpoint, then writes back the
+   * checkpoint's state, files, or both. Never resets, moves or deletes a branch.
+   */
+  restore(checkpointId: string, mode: RestoreMode, actor: Actor = 'user'): Promise<CheckpointRestoreResult> {
+    return this.serial(async () => {
+      const record = this.record(checkpointId);
+      if (mode !== 'state' && !record) {
+        throw new SessionError('This checkpoint has no snapshot of the files (it was taken without a workspace folder, or its snapshot was pruned): restore its state only.');
+      }
+      const target = this.sessions.listCheckpoints().find(c => c.id === checkpointId);
+      if (!target) throw new SessionError(`No checkpoint has the id '${checkpointId}'. It may have been removed; pick one from the checkpoint timeline.`);
+      const latestBefore = record && this.latestAfter(record);
+      // The files as they are now, taken before anything is written back.
+      const current = await this.snapshotNow(target.sessionId, `before restoring checkpoint ${checkpointId}`);
+      let backupCheckpointId: string;
+      let tasksChanged = 0;
+      if (mode === 'files') {
+        const backup = await this.sessions.createCheckpoint({ sessionId: target.sessionId, trigger: 'before-restore', note: `Before restoring the files of the checkpoint of ${new Date(target.createdAt).toISOString()} (${checkpointId})` }, actor);
+        backupCheckpointId = backup.id;
+      } else {
+        const restored = await this.sessions.restoreCheckpoint(checkpointId, actor);
+        backupCheckpointId = restored.checkpointId;
+        tasksChanged = restored.changed;
+      }
+      await this.link(backupCheckpointId, current);
+      this.changed.fire({ checkpointId: backupCheckpointId });
+      if (mode === 'state' || !record) return { backupCheckpointId, tasksChanged };
+      const plan = await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit);
+      const files = await (await this.snapshots()).restoreFiles(record.commit, plan);
+      return { backupCheckpointId, tasksChanged, files };
+    });
+  }
+
+  /** Removes all but the last `keepPerSession` snapshots of a session, keeping labelled ones (manual checkpoints with a note). */
+  async prune(sessionKey: string): Promise<number> {
+    const rows = this.store.all<FileRow & { trigger: string; note: string }>(`
+      SELECT f.*, c.trigger, c.note FROM checkpoint_files f JOIN checkpoints c ON c.id = f.checkpoint_id
+      WHERE f.session_key = ? ORDER BY f.seq DESC`, [sessionKey]);
+    const doomed = rows.slice(this.keepPerSession).filter(r => !(r.trigger === 'manual' && r.note.trim()));
+    if (!doomed.length) return 0;
+    for (const row of doomed) await (await this.snapshots()).deleteRef(row.ref);
+    await this.store.write(w => {
+      for (const row of doomed) w.run('DELETE FROM checkpoint_files WHERE checkpoint_id = ?', [row.checkpoint_id]);
+    }, 'system');
+    return doomed.length;
+  }
+
+  // ---- helpers ----
+
+  private async snapshotNow(sessionId: string | undefined, message: string, paths?: readonly string[]): Promise<Omit<FileSnapshotRecord, 'checkpointId'>> {
+    const sessionKey = sessionId ?? noSession;
+    const previous = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE session_key = ? ORDER BY seq DESC LIMIT 1', [sessionKey]);
+    const seq = await this.nextSeq(sessionKey, previous?.seq ?? 0);
+    const ref = `refs/continuum/checkpoints/${refSafe(sessionKey)}/${seq}`;
+    const snap = await (await this.snapshots()).snapshot({
+      ref, message, ...(paths ? { paths } : {}),
+      ...(previous ? { parent: { commit: previous.commit_id, tree: previous.tree_id } } : {}),
+    });
+    return { sessionKey, seq, commit: snap.commit, tree: snap.tree, ref, filesChanged: snap.filesChanged, scoped: snap.scoped, createdAt: this.clock.now() };
+  }
+
+  /** The paths to examine for the next snapshot, or undefined for the whole tree; starts collecting anew. */
+  private takeChangedPaths(): string[] | undefined {
+    const known = this.tracking && this.changedPaths !== 'unknown' && this.scopedInARow < fullEvery ? [...this.changedPaths] : undefined;
+    this.scopedInARow = known ? this.scopedInARow + 1 : 0;
+    this.changedPaths = this.tracking ? new Set() : 'unknown';
+    return known;
+  }
+
+  private snapshots(): Promise<WorkspaceSnapshots> {
+    this.snapshotsOpening ??= this.openSnapshots();
+    return this.snapshotsOpening;
+  }
+
+  /** The next free <n>: past the last recorded one and past any ref left by a snapshot whose row was never written. */
+  private async nextSeq(sessionKey: string, last: number): Promise<number> {
+    const refs = await (await this.snapshots()).listRefs(`refs/continuum/checkpoints/${refSafe(sessionKey)}/`);
+    const highest = Math.max(last, ...refs.map(r => Number(r.slice(r.lastIndexOf('/') + 1))).filter(Number.isFinite));
+    return highest + 1;
+  }
+
+  private async link(checkpointId: string, r: Omit<FileSnapshotRecord, 'checkpointId'>): Promise<void> {
+    await this.store.write(w => {
+      w.run(`INSERT INTO checkpoint_files (checkpoint_id, session_key, seq, commit_id, tree_id, ref, files_changed, scoped, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [checkpointId, r.sessionKey, r.seq, r.commit, r.tree, r.ref, r.filesChanged, r.scoped ? 1 : 0, r.createdAt]);
+    }, 'system');
+  }
+
+  /** The newest snapshot of the workspace taken after `record` (any session): what Continuum last saw. */
+  private latestAfter(record: FileSnapshotRecord): FileSnapshotRecord | undefined {
+    const row = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE created_at >= ? AND checkpoint_id <> ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [record.createdAt, record.checkpointId]);
+    return row && toRecord(row);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.then(() => undefined, () => undefined);
+    return next;
+  }
+}
+
+function toRecord(row: FileRow): FileSnapshotRecord {
+  return {
+    checkpointId: row.checkpoint_id, sessionKey: row.session_key, seq: row.seq, commit: row.commit_id, tree: row.tree_id,
+    ref: row.ref, filesChanged: row.files_changed, scoped: row.scoped === 1, createdAt: row.created_at,
+  };
+}
+
+/** A session id as one ref path component. */
+export function refSafe(key: string): string {
+  return key.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+/, '') || noSession;
+}

@@ -1,0 +1,287 @@
+// Workspace snapshots as git trees, taken through a private index file so that the user's HEAD,
+// index, branches, stash and working tree are never touched: `git add` into our index (seeded once
+// from the repository's own, so only changed files are hashed), `write-tree`, `commit-tree`,
+// `update-ref refs/continuum/...`. Restoring writes files back through a second private index and
+// deletes only what the rules in `planFileRestore` allow.
+import { copyFile, lstat, mkdir, rm, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
+import { GitRunner, GitSnapshotError, splitNul } from './gitRunner';
+import { exists, locateRepository, type SnapshotRepository } from './repository';
+import { gitlinkMode, parseRawDiff, type TreeChange } from './treeDiff';
+
+export interface SnapshotRequest {
+  /** The private ref to create, e.g. refs/continuum/checkpoints/<session>/<n>. */
+  ref: string;
+  /** The previous snapshot of the same session, if any. */
+  parent?: { commit: string; tree: string };
+  /** Workspace-relative (or absolute) paths known to have changed; without it the whole tree is examined. */
+  paths?: readonly string[];
+  message: string;
+}
+
+export interface Snapshot {
+  commit: string;
+  tree: string;
+  ref: string;
+  /** Files that differ from the parent snapshot (all files for the first one). */
+  filesChanged: number;
+  /** Whether only the given paths were examined. */
+  scoped: boolean;
+}
+
+/** One file a restore would touch, in the user's words. */
+export interface FileRestoreItem {
+  path: string;
+  /**
+   * restore: the checkpoint's version is written back (changed or deleted since);
+   * remove: created after the checkpoint and seen being created by a snapshot — deleted;
+   * keep: created after the checkpoint but never seen by a snapshot, ignored, a folder, or inside a nested repository — left alone.
+   */
+  action: 'restore' | 'remove' | 'keep';
+  /** Why a file is kept, for the preview. */
+  reason?: string;
+}
+
+export interface FileRestoreResult {
+  written: string[];
+  removed: string[];
+  kept: FileRestoreItem[];
+}
+
+const nestedRepoReason = 'inside a nested repository';
+
+export class WorkspaceSnapshots {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly git: GitRunner;
+  private readonly indexFile: string;
+  private readonly excludeStore: string[];
+  /** The store folder relative to the work tree, when it lies inside it. */
+  private readonly storeRel: string | undefined;
+
+  private constructor(readonly repository: SnapshotRepository, private readonly folder: string) {
+    this.git = new GitRunner(repository);
+    this.indexFile = path.join(folder, 'index');
+    const storeRel = path.relative(repository.workTree, path.dirname(folder));
+    // The store folder must never end up in its own snapshots when it lives inside the workspace.
+    this.storeRel = storeRel && !storeRel.startsWith('..') && !path.isAbsolute(storeRel) ? toGitPath(storeRel) : undefined;
+    this.excludeStore = this.storeRel ? [`:(exclude,top)${this.storeRel}`] : [];
+  }
+
+  /** Snapshots of `workspace`, with Continuum's private files in `<storeFolder>/snapshots`. */
+  static async open(workspace: string, storeFolder: string): Promise<WorkspaceSnapshots> {
+    const repository = await locateRepository(workspace, storeFolder);
+    const folder = path.join(storeFolder, 'snapshots');
+    await mkdir(folder, { recursive: true });
+    return new WorkspaceSnapshots(repository, folder);
+  }
+
+  get workTree(): string {
+    return this.repository.workTree;
+  }
+
+  /** Records the working tree (tracked and untracked-but-not-ignored files) under `request.ref`. */
+  snapshot(request: SnapshotRequest): Promise<Snapshot> {
+    return this.serial(async () => {
+      const scoped = await this.stage(request.paths);
+      const tree = (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      let commit: string;
+      let filesChanged: number;
+      if (request.parent && request.parent.tree === tree) {
+        commit = request.parent.commit; // nothing changed: the new ref points at the same commit
+        filesChanged = 0;
+      } else {
+        const parentArgs = request.parent ? ['-p', request.parent.commit] : [];
+        commit = (await this.git.run(['commit-tree', tree, ...parentArgs, '-m', request.message], { bare: true })).trim();
+        filesChanged = request.parent
+          ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree], { bare: true })).length
+          : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
+      }
+      // The empty old value makes git refuse to overwrite an existing ref.
+      await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ''], { bare: true });
+      return { commit, tree, ref: request.ref, filesChanged, scoped };
+    });
+  }
+
+  /** The working tree as it is now, as a tree id (the snapshots' view: ignored files are not seen). No ref is made. */
+  currentTree(): Promise<string> {
+    return this.serial(async () => {
+      await this.stage(undefined);
+      return (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+    });
+  }
+
+  async diffTrees(from: string, to: string): Promise<TreeChange[]> {
+    return parseRawDiff(await this.git.run(['diff-tree', '-r', '-z', '--no-renames', from, to], { bare: true }));
+  }
+
+  /**
+   * What restoring `checkpoint` would do, given `current` (a snapshot of the working tree as it is
+   * now) and `latestBefore` (the newest snapshot taken before now, the evidence of what Continuum saw
+   * being created after the checkpoint). `current` may be a commit or a tree.
+   */
+  async planFileRestore(checkpoint: string, current: string, latestBefore: string | undefined): Promise<FileRestoreItem[]> {
+    const changes = await this.diffTrees(checkpoint, current);
+    const seen = new Set(latestBefore && latestBefore !== checkpoint
+      ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', checkpoint, latestBefore], { bare: true }))
+      : []);
+    const items: FileRestoreItem[] = [];
+    const removable: string[] = [];
+    for (const change of changes) {
+      if (change.oldMode === gitlinkMode || change.newMode === gitlinkMode) {
+        items.push({ path: change.path, action: 'keep', reason: 'a nested repository (never touched)' });
+      } else if (change.kind !== 'added') {
+        items.push({ path: change.path, action: 'restore' });
+      } else if (!seen.has(change.path)) {
+        items.push({ path: change.path, action: 'keep', reason: 'created after the checkpoint, but no snapshot saw it being created' });
+      } else {
+        removable.push(change.path);
+      }
+    }
+    const ignored = new Set(removable.length ? await this.ignoredPaths(removable) : []);
+    for (const p of removable) {
+      if (ignored.has(p)) items.push({ path: p, action: 'keep', reason: 'ignored by .gitignore' });
+      else if (await this.insideNestedRepository(p)) items.push({ path: p, action: 'keep', reason: nestedRepoReason });
+      else items.push({ path: p, action: 'remove' });
+    }
+    for (const item of items) {
+      if (item.action === 'restore' && await this.insideNestedRepository(item.path)) Object.assign(item, { action: 'keep', reason: nestedRepoReason });
+    }
+    return items.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** Carries out a plan from `planFileRestore`: writes back the checkpoint's files and removes the removable ones. */
+  restoreFiles(checkpoint: string, plan: readonly FileRestoreItem[]): Promise<FileRestoreResult> {
+    return this.serial(async () => {
+      const written: string[] = [];
+      const kept = plan.filter(i => i.action === 'keep');
+      const toWrite: string[] = [];
+      for (const item of plan.filter(i => i.action === 'restore')) {
+        const now = await lstatOrUndefined(path.join(this.workTree, item.path));
+        // checkout-index would have to remove a folder to put the file there: leave the folder alone.
+        if (now?.isDirectory()) kept.push({ path: item.path, action: 'keep', reason: 'a folder is there now' });
+        else toWrite.push(item.path);
+      }
+      const restoreIndex = path.join(this.folder, 'restore.index');
+      await rm(restoreIndex, { force: true });
+      try {
+        if (toWrite.length) {
+          await this.git.run(['read-tree', checkpoint], { indexFile: restoreIndex });
+          await this.git.runForPaths(['checkout-index', '-f', '-q'], toWrite, { indexFile: restoreIndex });
+          written.push(...toWrite);
+        }
+      } finally {
+        await rm(restoreIndex, { force: true });
+      }
+      const removed: string[] = [];
+      for (const item of plan.filter(i => i.action === 'remove')) {
+        const full = path.join(this.workTree, item.path);
+        const now = await lstatOrUndefined(full);
+        if (now && (now.isFile() || now.isSymbolicLink())) {
+          await unlink(full);
+          removed.push(item.path);
+        }
+      }
+      return { written, removed, kept };
+    });
+  }
+
+  /** A file's bytes in a snapshot, or `undefined` when the snapshot has no such file. */
+  async readFile(commit: string, filePath: string): Promise<Uint8Array | undefined> {
+    const gitPath = toGitPath(filePath);
+    const listed = await this.git.run(['ls-tree', '-z', commit, '--', gitPath], { bare: true });
+    if (!listed || listed.startsWith(gitlinkMode)) return undefined;
+    return this.git.showBytes(`${commit}:${gitPath}`);
+  }
+
+  /** Creates branch `name` at a snapshot commit without checking it out (never moves an existing branch). */
+  async createBranch(name: string, commit: string): Promise<void> {
+    if (this.repository.privateGitDir) {
+      throw new GitSnapshotError('This workspace is not a git repository, so there is no branch to create: run "git init" in it first (snapshots taken from then on can become branches).');
+    }
+    const valid = await this.git.run(['check-ref-format', '--branch', name], { bare: true }).then(() => true, () => false);
+    if (!valid) throw new GitSnapshotError(`'${name}' is not a valid branch name; use letters, digits, '-', '_' and '/'.`);
+    const taken = (await this.git.run(['for-each-ref', '--format=%(refname)', `refs/heads/${name}`], { bare: true })).trim();
+    if (taken) throw new GitSnapshotError(`A branch named '${name}' already exists; choose another name (Continuum never moves an existing branch).`);
+    await this.git.run(['branch', '--no-track', name, commit], { bare: true });
+  }
+
+  async deleteRef(ref: string): Promise<void> {
+    if (!ref.startsWith('refs/continuum/')) throw new GitSnapshotError(`Refusing to delete '${ref}': Continuum deletes only its own refs under refs/continuum/.`);
+    await this.git.run(['update-ref', '-d', ref], { bare: true });
+  }
+
+  /** Continuum's refs under `prefix` (default all of them). */
+  async listRefs(prefix = 'refs/continuum/'): Promise<string[]> {
+    return (await this.git.run(['for-each-ref', '--format=%(refname)', prefix], { bare: true })).split('\n').filter(Boolean);
+  }
+
+  // ---- helpers ----
+
+  /** Brings our index up to date with the working tree; returns whether it was scoped to `paths`. */
+  private async stage(paths: readonly string[] | undefined): Promise<boolean> {
+    const seeded = await exists(this.indexFile);
+    if (!seeded) {
+      // Seeding from the repository's own index lets git reuse its stat data: unchanged files are not hashed.
+      const own = path.join(this.repository.gitDir, 'index');
+      if (await exists(own)) await copyFile(own, this.indexFile);
+    }
+    if (paths && seeded) {
+      const storeRel = this.storeRel;
+      await this.stagePaths(paths
+        .map(p => toGitPath(path.isAbsolute(p) ? path.relative(this.workTree, p) : p))
+        // outside the work tree, git's own files, and the store folder are never part of a snapshot
+        .filter(p => p && !p.startsWith('../') && !p.split('/').includes('.git') && !(storeRel && (p === storeRel || p.startsWith(`${storeRel}/`)))));
+      return true;
+    }
+    await this.git.run(['add', '-A', '--', '.', ...this.excludeStore], { indexFile: this.indexFile });
+    return false;
+  }
+
+  private async stagePaths(paths: readonly string[]): Promise<void> {
+    const present: string[] = [];
+    const missing: string[] = [];
+    for (const p of new Set(paths)) ((await lstatOrUndefined(path.join(this.workTree, p))) ? present : missing).push(p);
+    if (missing.length) await this.git.runForPaths(['rm', '--cached', '-r', '-q', '--ignore-unmatch'], missing, { indexFile: this.indexFile });
+    if (!present.length) return;
+    // Naming an ignored, untracked file to `git add` is an error: leave those out, as a full snapshot would.
+    const ignored = new Set(await this.ignoredPaths(present));
+    const tracked = ignored.size
+      ? new Set(splitNul(await this.git.runForPaths(['ls-files', '-z'], [...ignored], { indexFile: this.indexFile })))
+      : new Set<string>();
+    const toAdd = present.filter(p => !ignored.has(p) || tracked.has(p));
+    if (toAdd.length) await this.git.runForPaths(['add', '-A'], toAdd, { indexFile: this.indexFile });
+  }
+
+  /** Which of `paths` the ignore rules in force now exclude (`-z` needs --stdin, so one path per line; quotepath is off). */
+  private async ignoredPaths(paths: readonly string[]): Promise<string[]> {
+    return (await this.git.runForPaths(['check-ignore', '--no-index'], paths)).split('\n').filter(Boolean);
+  }
+
+  private async insideNestedRepository(filePath: string): Promise<boolean> {
+    let dir = path.dirname(filePath);
+    while (dir && dir !== '.') {
+      if (await exists(path.join(this.workTree, dir, '.git'))) return true;
+      dir = path.dirname(dir);
+    }
+    return false;
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.then(() => undefined, () => undefined);
+    return next;
+  }
+}
+
+function toGitPath(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+async function lstatOrUndefined(p: string) {
+  try {
+    return await lstat(p);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,137 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { CheckpointFiles } from '../../../src/core/git/checkpointFiles';
+import { WorkspaceSnapshots } from '../../../src/core/git/workspaceSnapshots';
+import { SessionManager } from '../../../src/core/sessions/sessionManager';
+import type { Store } from '../../../src/core/store/types';
+import { counterIds, openTestStore } from '../context/openTestStore';
+import type { FakeClock } from '../fakes/fakeClock';
+import { insertTasks, setStatus, statusOf } from '../sessions/fixtures';
+import { cleanup, fingerprint, git, makeRepo, read, tempDir, write } from './realRepo';
+
+describe('checkpoints with both halves: task state and workspace files', () => {
+  let root: string;
+  let storeDir: string;
+  let store: Store;
+  let clock: FakeClock;
+  let sessions: SessionManager;
+  let files: CheckpointFiles;
+  let sessionId: string;
+
+  beforeEach(async () => {
+    root = makeRepo();
+    storeDir = tempDir('store');
+    ({ store, clock } = await openTestStore());
+    sessions = new SessionManager(store, clock, { ids: counterIds() });
+    files = new CheckpointFiles(store, sessions, () => WorkspaceSnapshots.open(root, storeDir), clock, { keepPerSession: 2 });
+    await insertTasks(store, clock, [{ id: 't1' }, { id: 't2' }]);
+    sessionId = (await sessions.create({ name: 'refactor', taskIds: ['t1', 't2'] })).id;
+  });
+  afterEach(async () => {
+    files.dispose();
+    await store.close();
+    cleanup(root, storeDir);
+  });
+
+  it('links a snapshot to each checkpoint under refs/continuum/checkpoints/<session>/<n>', async () => {
+    const { checkpoint, files: record } = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'start' });
+    assert.equal(record.ref, `refs/continuum/checkpoints/${sessionId}/1`);
+    assert.equal(files.record(checkpoint.id)?.commit, record.commit);
+    assert.equal(git(root, 'rev-parse', record.ref).trim(), record.commit);
+  });
+
+  it('keeps the last N snapshots per session plus labelled ones, pruning the refs of the rest', async () => {
+    const labelled = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'before the big change' });
+    for (let i = 0; i < 4; i++) {
+      clock.advance(1000);
+      write(root, 'src/a.ts', `edit ${i}\n`);
+      await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
+    }
+    const kept = files.list(sessionId).map(r => r.seq);
+    assert.deepEqual(kept, [5, 4, 1]);
+    assert.ok(files.record(labelled.checkpoint.id));
+    const refs = git(root, 'for-each-ref', '--format=%(refname)', 'refs/continuum/').trim().split('\n').map(r => r.slice(r.lastIndexOf('/') + 1)).sort();
+    assert.deepEqual(refs, ['1', '4', '5']);
+  });
+
+  it('previews a restore: tasks that change and each file with what would happen to it, changing nothing', async () => {
+    const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
+    await setStatus(store, 't1', 'done');
+    clock.advance(1000);
+    write(root, 'src/a.ts', 'agent edit\n');
+    write(root, 'made.ts', 'new\n');
+    await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
+    write(root, 'unseen.ts', 'new\n');
+    const before = fingerprint(root);
+    const preview = await files.previewRestore(checkpoint.id);
+    assert.deepEqual(preview.state.tasks.map(t => [t.id, t.from, t.to]), [['t1', 'done', 'pending']]);
+    assert.deepEqual(preview.files?.map(f => [f.path, f.action]), [['made.ts', 'remove'], ['src/a.ts', 'restore'], ['unseen.ts', 'keep']]);
+    assert.equal(read(root, 'src/a.ts'), 'agent edit\n');
+    assert.equal(statusOf(store, 't1'), 'done');
+    assert.deepEqual(fingerprint(root), before);
+  });
+
+  for (const mode of ['state', 'files', 'both'] as const) {
+    it(`restores ${mode === 'both' ? 'state and files' : `${mode} only`}, after saving the current state and files as a before-restore checkpoint`, async () => {
+      const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
+      await setStatus(store, 't1', 'done');
+      clock.advance(1000);
+      write(root, 'src/a.ts', 'agent edit\n');
+      const before = fingerprint(root);
+      const result = await files.restore(checkpoint.id, mode);
+      assert.deepEqual(fingerprint(root), before);
+      const backup = sessions.listCheckpoints(sessionId).find(c => c.id === result.backupCheckpointId);
+      assert.equal(backup?.trigger, 'before-restore');
+      const backupFiles = files.record(result.backupCheckpointId);
+      assert.ok(backupFiles, 'the backup has its files half');
+      assert.equal(git(root, 'show', `${backupFiles.commit}:src/a.ts`), 'agent edit\n');
+      assert.equal(statusOf(store, 't1'), mode === 'files' ? 'done' : 'pending');
+      assert.equal(read(root, 'src/a.ts'), mode === 'state' ? 'agent edit\n' : 'export const a = 1;\n');
+    });
+  }
+
+  it('restoring the before-restore checkpoint undoes the restore', async () => {
+    const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
+    clock.advance(1000);
+    write(root, 'src/a.ts', 'agent edit\n');
+    write(root, 'made.ts', 'new\n');
+    await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
+    const undo = await files.restore(checkpoint.id, 'both');
+    assert.ok(!existsSync(path.join(root, 'made.ts')));
+    clock.advance(1000);
+    await files.restore(undo.backupCheckpointId, 'files');
+    assert.equal(read(root, 'src/a.ts'), 'agent edit\n');
+    assert.equal(read(root, 'made.ts'), 'new\n');
+  });
+
+  it('gives every checkpoint its files half, whoever saved it: a pause, the executor', async () => {
+    await sessions.start(sessionId);
+    write(root, 'src/a.ts', 'paused here\n');
+    await sessions.pause(sessionId, 'lunch');
+    const pause = sessions.listCheckpoints(sessionId)[0];
+    assert.equal(pause.trigger, 'pause');
+    const record = await files.filesFor(pause.id);
+    assert.equal(git(root, 'show', `${record?.commit}:src/a.ts`), 'paused here\n');
+  });
+
+  it('with a watcher reporting changes, examines only the reported paths', async () => {
+    files.trackChanges();
+    await files.createCheckpoint({ sessionId, trigger: 'manual' });
+    write(root, 'src/a.ts', 'reported\n');
+    write(root, 'src/b.ts', 'not reported\n');
+    files.noteChanged([path.join(root, 'src/a.ts')]);
+    const { files: record } = await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
+    assert.equal(record.scoped, true);
+    assert.equal(record.filesChanged, 1);
+    assert.equal(git(root, 'show', `${record.commit}:src/a.ts`), 'reported\n');
+  });
+
+  it('says what to do when a checkpoint has no files half', async () => {
+    files.dispose(); // as in a host without a workspace folder: nothing takes snapshots
+    const bare = await sessions.createCheckpoint({ sessionId, trigger: 'manual' });
+    await assert.rejects(files.restore(bare.id, 'files'), /restore its state only/);
+    const result = await files.restore(bare.id, 'state');
+    assert.equal(result.files, undefined);
+  });
+});

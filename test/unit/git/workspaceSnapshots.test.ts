@@ -1,0 +1,148 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { WorkspaceSnapshots } from '../../../src/core/git/workspaceSnapshots';
+import { binary, cleanup, fingerprint, git, makeRepo, read, tempDir, write } from './realRepo';
+
+describe('workspace snapshots on a real git repository', () => {
+  let root: string;
+  let storeDir: string;
+  let snapshots: WorkspaceSnapshots;
+
+  beforeEach(async () => {
+    root = makeRepo();
+    storeDir = tempDir('store');
+    snapshots = await WorkspaceSnapshots.open(root, storeDir);
+  });
+  afterEach(() => cleanup(root, storeDir));
+
+  const files = (commit: string) => git(root, 'ls-tree', '-r', '--name-only', commit).trim().split('\n');
+
+  it('records tracked and untracked files as they are in the working tree, not ignored ones, and the nested repository as a gitlink', async () => {
+    const snap = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    const listed = files(snap.commit);
+    assert.deepEqual(listed.sort(), ['.gitignore', 'assets/logo.bin', 'notes.txt', 'src/a.ts', 'src/b.ts', 'vendor/lib'].sort());
+    assert.equal(git(root, 'show', `${snap.commit}:src/b.ts`), 'export const b = 3; // working tree\n');
+    assert.match(git(root, 'ls-tree', snap.commit, 'vendor/lib'), /^160000 commit /);
+    assert.deepEqual(Buffer.from(await snapshots.readFile(snap.commit, 'assets/logo.bin') ?? []), Buffer.from(binary));
+    assert.equal(git(root, 'rev-parse', 'refs/continuum/checkpoints/s/1').trim(), snap.commit);
+  });
+
+  it('leaves HEAD, the index file, branches, tags, the stash and the nested repository byte-identical', async () => {
+    const before = fingerprint(root);
+    const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    write(root, 'src/a.ts', 'changed\n');
+    await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'second', parent: { commit: first.commit, tree: first.tree }, paths: ['src/a.ts'] });
+    assert.deepEqual(fingerprint(root), before);
+  });
+
+  it('makes no new commit when nothing changed, and counts the files changed since the previous snapshot', async () => {
+    const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    const same = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'again', parent: first });
+    assert.equal(same.commit, first.commit);
+    assert.equal(same.filesChanged, 0);
+    write(root, 'src/a.ts', 'changed\n');
+    write(root, 'new.txt', 'new\n');
+    const next = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/3', message: 'edit', parent: first });
+    assert.equal(next.filesChanged, 2);
+    assert.equal(git(root, 'rev-parse', `${next.commit}^`).trim(), first.commit);
+  });
+
+  it('a scoped snapshot examines only the given paths, including deleted ones, and skips ignored ones', async () => {
+    const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    write(root, 'src/a.ts', 'scoped edit\n');
+    write(root, 'src/b.ts', 'not in scope\n');
+    rmSync(path.join(root, 'notes.txt'));
+    write(root, 'more.log', 'ignored\n');
+    const scoped = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'scoped', parent: first, paths: ['src/a.ts', path.join(root, 'notes.txt'), 'more.log'] });
+    assert.equal(scoped.scoped, true);
+    assert.equal(git(root, 'show', `${scoped.commit}:src/a.ts`), 'scoped edit\n');
+    assert.equal(git(root, 'show', `${scoped.commit}:src/b.ts`), 'export const b = 3; // working tree\n');
+    assert.ok(!files(scoped.commit).includes('notes.txt'));
+    assert.ok(!files(scoped.commit).includes('more.log'));
+  });
+
+  it('refuses to overwrite an existing snapshot ref', async () => {
+    await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    write(root, 'src/a.ts', 'x\n');
+    await assert.rejects(snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'again' }), /update-ref/);
+  });
+
+  it('restore writes back changed and deleted files, removes only files a snapshot saw created, and keeps ignored, unseen and nested-repository files', async () => {
+    const cp = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'checkpoint' });
+    write(root, 'src/a.ts', 'broken by the agent\n');
+    rmSync(path.join(root, 'src/b.ts'));
+    write(root, 'assets/logo.bin', Uint8Array.from([1, 2, 3]));
+    write(root, 'generated/seen.ts', 'made after the checkpoint\n');
+    const later = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'later', parent: cp });
+    write(root, 'unseen.txt', 'made after the last snapshot\n');
+    write(root, 'ignored/new-cache.txt', 'ignored\n');
+    write(root, 'vendor/lib/added.js', 'nested\n');
+    const before = fingerprint(root);
+    const current = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/3', message: 'before restore', parent: later });
+
+    const plan = await snapshots.planFileRestore(cp.commit, current.commit, later.commit);
+    const byPath = Object.fromEntries(plan.map(i => [i.path, i.action]));
+    assert.deepEqual(byPath, { 'assets/logo.bin': 'restore', 'generated/seen.ts': 'remove', 'src/a.ts': 'restore', 'src/b.ts': 'restore', 'unseen.txt': 'keep' });
+
+    const result = await snapshots.restoreFiles(cp.commit, plan);
+    assert.deepEqual(result.removed, ['generated/seen.ts']);
+    assert.equal(read(root, 'src/a.ts'), 'export const a = 1;\n');
+    assert.equal(read(root, 'src/b.ts'), 'export const b = 3; // working tree\n');
+    assert.deepEqual(readFileSync(path.join(root, 'assets/logo.bin')), Buffer.from(binary));
+    assert.equal(read(root, 'unseen.txt'), 'made after the last snapshot\n');
+    assert.equal(read(root, 'ignored/new-cache.txt'), 'ignored\n');
+    assert.equal(read(root, 'ignored/cache.txt'), 'ignored\n');
+    assert.equal(read(root, 'vendor/lib/added.js'), 'nested\n');
+    assert.ok(!existsSync(path.join(root, 'generated/seen.ts')));
+    assert.deepEqual(fingerprint(root), before);
+  });
+
+  it('never removes a file that is ignored now, even if a snapshot saw it created', async () => {
+    const cp = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'checkpoint' });
+    write(root, 'out.txt', 'output\n');
+    const later = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'later', parent: cp });
+    write(root, '.gitignore', 'ignored/\n*.log\nout.txt\n');
+    const current = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/3', message: 'now', parent: later });
+    const plan = await snapshots.planFileRestore(cp.commit, current.commit, later.commit);
+    assert.deepEqual(plan.find(i => i.path === 'out.txt'), { path: 'out.txt', action: 'keep', reason: 'ignored by .gitignore' });
+  });
+
+  it('creates a branch at a snapshot without checking it out, and never moves an existing one', async () => {
+    const snap = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    const head = read(root, '.git/HEAD');
+    await snapshots.createBranch('continuum/rescue', snap.commit);
+    assert.equal(git(root, 'rev-parse', 'continuum/rescue').trim(), snap.commit);
+    assert.equal(read(root, '.git/HEAD'), head);
+    await assert.rejects(snapshots.createBranch('feature', snap.commit), /already exists/);
+    await assert.rejects(snapshots.createBranch('bad..name', snap.commit), /not a valid branch name/);
+  });
+
+  it('deletes only its own refs', async () => {
+    const snap = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    await snapshots.deleteRef(snap.ref);
+    assert.deepEqual(await snapshots.listRefs(), []);
+    await assert.rejects(snapshots.deleteRef('refs/heads/main'), /only its own refs/);
+  });
+});
+
+describe('workspace snapshots in a folder without git', () => {
+  it('keeps a git directory in the store folder, leaves dependency and build folders out, and creates no .git in the workspace', async () => {
+    const ws = tempDir('plain');
+    const storeDir = tempDir('store');
+    try {
+      write(ws, 'index.js', 'console.log(1);\n');
+      write(ws, 'node_modules/dep/index.js', 'dep\n');
+      write(ws, 'dist/bundle.js', 'bundle\n');
+      const snapshots = await WorkspaceSnapshots.open(ws, storeDir);
+      assert.equal(snapshots.repository.privateGitDir, true);
+      const snap = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+      assert.ok(!existsSync(path.join(ws, '.git')));
+      const listed = git(storeDir, '--git-dir', path.join(storeDir, 'workspace.git'), 'ls-tree', '-r', '--name-only', snap.commit).trim().split('\n');
+      assert.deepEqual(listed, ['index.js']);
+      await assert.rejects(snapshots.createBranch('x', snap.commit), /git init/);
+    } finally {
+      cleanup(ws, storeDir);
+    }
+  });
+});
