@@ -220,6 +220,42 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'autonomy guards: known error signatures, fix outcomes, confidence approvals and thresholds',
+    sql: `
+      -- Error learning: each normalised error signature, how often and when it was seen.
+      CREATE TABLE error_signatures (
+        signature   TEXT PRIMARY KEY,
+        sample      TEXT NOT NULL,          -- a real message with this signature
+        error_class TEXT NOT NULL,
+        action_kind TEXT,
+        occurrences INTEGER NOT NULL,
+        first_seen  INTEGER NOT NULL,
+        last_seen   INTEGER NOT NULL
+      );
+
+      -- Every try of a fix for a signature (a command, or the task that resolved it); the success
+      -- rate is computed from these with older outcomes weighing less.
+      CREATE TABLE error_fix_outcomes (
+        signature TEXT NOT NULL,
+        fix_key   TEXT NOT NULL,
+        fix       TEXT NOT NULL,            -- JSON Fix
+        succeeded INTEGER NOT NULL,
+        at        INTEGER NOT NULL
+      );
+      CREATE INDEX error_fix_outcomes_by_signature ON error_fix_outcomes(signature, at);
+
+      -- The confidence gate: the user's answers per action kind, and the adapted thresholds.
+      CREATE TABLE confidence_approvals (
+        action_kind  TEXT PRIMARY KEY,
+        always_allow INTEGER NOT NULL DEFAULT 0,
+        approvals    INTEGER NOT NULL DEFAULT 0,
+        skips        INTEGER NOT NULL DEFAULT 0,
+        updated_at   INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;
