@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { performance } from 'perf_hooks';
 import type { Continuum } from '../core/continuum';
 import { registerCommands } from './commands';
+import { registerCheckpointUi } from './checkpoints/checkpointUi';
 import type { CommandContext } from './commands/context';
 import { ContinuumHost } from './host';
 import { outputLogger } from './logger';
@@ -46,7 +47,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const runtime = new ExecutionRuntime(() => prompter, logger);
   const ctx: CommandContext = { host, prompts: () => prompter, tree, runtime, output };
   const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(output, host, statusBar, tree, treeView, runtime, ...registerCommands(ctx));
+  context.subscriptions.push(output, host, statusBar, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host));
   const graphTree = new GraphTreeProvider();
   const graphWatcher = new GraphWatcher(logger);
   const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });

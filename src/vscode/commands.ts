@@ -6,6 +6,7 @@ import type { CommandContext, Handler } from './commands/context';
 import { graphCommands } from './graph/graphCommands';
 import { graphStatusLine } from './graph/graphText';
 import { sessionCommands } from './commands/sessionCommands';
+import { checkpointCommands } from './checkpoints/checkpointCommands';
 import { executionCommands } from './execution/executionCommands';
 import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
@@ -30,6 +31,7 @@ export const commandTable: Record<string, Handler> = {
   'continuum.showStatus': showStatus,
   ...taskCommands,
   ...sessionCommands,
+  ...checkpointCommands,
   ...stateCommands,
   ...graphCommands,
   ...executionCommands,

@@ -75,6 +75,7 @@ export class CheckpointFiles implements Disposable {
   private changedPaths: Set<string> | 'unknown' = 'unknown';
   private tracking = false;
   private scopedInARow = 0;
+  private settleMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -117,10 +118,12 @@ export class CheckpointFiles implements Disposable {
 
   /**
    * From now on, snapshots examine only the paths reported through `noteChanged` (a file watcher),
-   * with a whole-tree snapshot every 20th time and whenever the list grows past 5,000.
+   * with a whole-tree snapshot every 20th time and whenever the list grows past 5,000. Each
+   * snapshot first waits `settleMs` for the watcher's events about the latest writes to arrive.
    */
-  trackChanges(): void {
+  trackChanges(settleMs = 250): void {
     this.tracking = true;
+    this.settleMs = settleMs;
   }
 
   noteChanged(paths: Iterable<string>): void {
@@ -132,12 +135,31 @@ export class CheckpointFiles implements Disposable {
   /** Snapshots the workspace files for an existing state checkpoint. */
   capture(checkpoint: Pick<Checkpoint, 'id' | 'sessionId' | 'trigger' | 'note'>, paths?: readonly string[]): Promise<FileSnapshotRecord> {
     return this.serial(async () => {
+      if (this.tracking && this.settleMs > 0 && !paths) await new Promise<void>(resolve => this.clock.setTimeout(resolve, this.settleMs));
       const record = await this.snapshotNow(checkpoint.sessionId, `${checkpoint.trigger} checkpoint ${checkpoint.id}${checkpoint.note ? `\n\n${checkpoint.note}` : ''}`, paths ?? this.takeChangedPaths());
       await this.link(checkpoint.id, record);
       await this.prune(record.sessionKey);
       this.changed.fire({ checkpointId: checkpoint.id });
       return { ...record, checkpointId: checkpoint.id };
     });
+  }
+
+  /** A file's bytes in a snapshot commit; undefined when the snapshot has no such file. */
+  async readFile(commit: string, filePath: string): Promise<Uint8Array | undefined> {
+    return (await this.snapshots()).readFile(commit, filePath);
+  }
+
+  /** The folder the snapshots record. */
+  async workTree(): Promise<string> {
+    return (await this.snapshots()).workTree;
+  }
+
+  /** Creates branch `name` at a checkpoint's snapshot, without checking it out. */
+  async createBranch(checkpointId: string, name: string): Promise<string> {
+    const record = this.record(checkpointId);
+    if (!record) throw new SessionError('This checkpoint has no snapshot of the files (taken without a workspace folder, or pruned), so there is nothing to branch from.');
+    await (await this.snapshots()).createBranch(name, record.commit);
+    return record.commit;
   }
 
   /** The files half of a checkpoint, if it has one. */

@@ -73,7 +73,10 @@ const createCheckpoint: Handler = async (ctx, core) => {
   const note = await ctx.prompts().input({ prompt: 'A note for this checkpoint (optional)', placeHolder: 'e.g. before refactoring the parser' });
   if (note === undefined) return undefined;
   const checkpoint = await core.sessions.createCheckpoint({ sessionId: session?.id, trigger: 'manual', note });
-  void ctx.prompts().notify('info', `Checkpoint saved${session ? ` for session ${quoted(session.name)}` : ''}${note ? `: ${inert(note)}` : ''}.`);
+  // The files half is taken as the checkpoint is saved (core/git); wait for it to say what it holds.
+  const files = await core.files?.filesFor(checkpoint.id);
+  const what = files ? `tasks and files (${files.filesChanged} changed since the previous snapshot)` : 'task state';
+  void ctx.prompts().notify('info', `Checkpoint saved${session ? ` for session ${quoted(session.name)}` : ''} with its ${what}${note ? `: ${inert(note)}` : ''}.`);
   return checkpoint;
 };
 

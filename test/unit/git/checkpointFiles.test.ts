@@ -116,7 +116,7 @@ describe('checkpoints with both halves: task state and workspace files', () => {
   });
 
   it('with a watcher reporting changes, examines only the reported paths', async () => {
-    files.trackChanges();
+    files.trackChanges(0);
     await files.createCheckpoint({ sessionId, trigger: 'manual' });
     write(root, 'src/a.ts', 'reported\n');
     write(root, 'src/b.ts', 'not reported\n');

@@ -1,0 +1,90 @@
+// Checkpoints in a real extension host: Create Checkpoint saves the files too, and Restore
+// Checkpoint… previews every file (a picked one opens as a diff against the checkpoint's version)
+// before writing anything back.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ContinuumApi } from '../../../src/vscode/activate';
+import type { PickItem, Prompter } from '../../../src/vscode/prompts';
+
+/** Picks by label, one pattern per question, and records every question and notification. */
+class ScriptedPrompter implements Prompter {
+  notifications: string[] = [];
+  picks: RegExp[] = [];
+  seen: string[][] = [];
+  inputs: string[] = [];
+  async input(): Promise<string | undefined> {
+    return this.inputs.shift();
+  }
+  async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
+    this.seen.push(items.map(i => `${i.label} | ${i.description ?? ''}`));
+    const want = this.picks.shift();
+    return (want ? items.find(i => want.test(i.label)) : items[0])?.value;
+  }
+  async pickMany<T>(items: PickItem<T>[]): Promise<T[] | undefined> {
+    return items.map(i => i.value);
+  }
+  async notify(_kind: string, message: string): Promise<string | undefined> {
+    this.notifications.push(message);
+    return undefined;
+  }
+  async openFile(): Promise<vscode.Uri | undefined> {
+    return undefined;
+  }
+  async saveFile(): Promise<vscode.Uri | undefined> {
+    return undefined;
+  }
+}
+
+suite('Checkpoints', () => {
+  let api: ContinuumApi;
+  const prompter = new ScriptedPrompter();
+  const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+
+  suiteSetup(async () => {
+    api = await vscode.extensions.getExtension<ContinuumApi>('continuum.continuum')!.activate();
+    api.testing.setPrompter(prompter);
+    await api.ready();
+  });
+  suiteTeardown(() => {
+    // leave the sample workspace as the suites after this one expect it
+    for (const f of ['src/checkpointed.ts', 'src/made-later.ts', 'unseen.txt']) fs.rmSync(path.join(root(), f), { force: true });
+    api.testing.setPrompter(undefined);
+  });
+
+  test('Create Checkpoint saves the files; Restore Checkpoint… previews each file, opens a diff, and restores without touching unseen files', async () => {
+    const core = await api.ready();
+    assert.ok(core.files, 'a trusted workspace folder gives checkpoints their files half');
+    const file = path.join(root(), 'src', 'checkpointed.ts');
+    fs.writeFileSync(file, 'export const version = 1;\n');
+    prompter.inputs.push('before the edit');
+    await vscode.commands.executeCommand('continuum.createCheckpoint');
+    assert.match(prompter.notifications.at(-1) ?? '', /with its tasks and files/);
+    const first = core.sessions.listCheckpoints()[0];
+
+    fs.writeFileSync(file, 'export const version = 2; // edited\n');
+    fs.writeFileSync(path.join(root(), 'src', 'made-later.ts'), 'export {};\n');
+    prompter.inputs.push('');
+    await vscode.commands.executeCommand('continuum.createCheckpoint');
+    fs.writeFileSync(path.join(root(), 'unseen.txt'), 'written after the last checkpoint\n');
+
+    // preview: open the diff of the edited file, then continue, then choose tasks and files
+    prompter.picks.push(/checkpointed\.ts/, /Continue/, /Tasks and files/);
+    await vscode.commands.executeCommand('continuum.restoreCheckpoint', first.id);
+    const preview = prompter.seen.at(-3) ?? [];
+    assert.ok(preview.some(l => /src\/checkpointed\.ts \| written back/.test(l)), preview.join('\n'));
+    assert.ok(preview.some(l => /src\/made-later\.ts \| removed/.test(l)), preview.join('\n'));
+    assert.ok(preview.some(l => /unseen\.txt \| kept/.test(l)), preview.join('\n'));
+    const diffTab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputTextDiff);
+    assert.ok(diffTab, 'the picked file opened as a diff');
+    assert.equal((diffTab.input as vscode.TabInputTextDiff).original.scheme, 'continuum-checkpoint');
+
+    assert.equal(fs.readFileSync(file, 'utf8'), 'export const version = 1;\n');
+    assert.ok(!fs.existsSync(path.join(root(), 'src', 'made-later.ts')));
+    assert.equal(fs.readFileSync(path.join(root(), 'unseen.txt'), 'utf8'), 'written after the last checkpoint\n');
+    assert.match(prompter.notifications.at(-1) ?? '', /Restored .*1 file.* written back, 1 removed/);
+    assert.equal(core.sessions.listCheckpoints()[0].trigger, 'before-restore');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
