@@ -15,6 +15,11 @@ export class ContinuumHost implements vscode.Disposable {
   private readonly didOpen = new vscode.EventEmitter<Continuum>();
   readonly onDidOpen = this.didOpen.event;
 
+  /** The extension's folder (webview resources). */
+  get extensionUri(): vscode.Uri {
+    return this.context.extensionUri;
+  }
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly logger: Logger,

@@ -7,6 +7,7 @@ import type { Checkpoint } from '../../core/sessions/model';
 import { inert, quoted } from '../../shared/text';
 import type { CommandContext, Handler } from '../commands/context';
 import { activeSession } from '../sessionText';
+import { TimelinePanel } from '../timeline/timelinePanel';
 import { openCheckpointDiff } from './checkpointDocuments';
 import { checkpointLabel, fileActionWords, restoreModes, restoreSummary } from './checkpointText';
 
@@ -84,6 +85,24 @@ const restoreCheckpoint: Handler = async (ctx, core, arg, modeArg) => {
   return result;
 };
 
+const createBranchAtCheckpoint: Handler = async (ctx, core, arg) => {
+  if (!core.files) throw new Error('Checkpoints in this window hold the task state only (no trusted workspace folder), so there is no commit to branch from.');
+  const checkpoint = await pickCheckpoint(ctx, core, arg, 'Which checkpoint should the new branch start from?');
+  if (!checkpoint) return undefined;
+  const name = (await ctx.prompts().input({ prompt: 'Name of the new branch (created at the checkpoint, not checked out)', value: `continuum/checkpoint-${new Date(checkpoint.createdAt).toISOString().slice(0, 16).replace(/[T:]/g, '-')}` }))?.trim();
+  if (!name) return undefined;
+  const commit = await core.files.createBranch(checkpoint.id, name);
+  void ctx.prompts().notify('info', `Branch ${quoted(name)} created at ${commit.slice(0, 10)}. Your current branch and files are unchanged.`);
+  return { name, commit };
+};
+
+const showCheckpointTimeline: Handler = async ctx => {
+  TimelinePanel.show(ctx.host);
+  return Promise.resolve(undefined);
+};
+
 export const checkpointCommands: Record<string, Handler> = {
   'continuum.restoreCheckpoint': restoreCheckpoint,
+  'continuum.createBranchAtCheckpoint': createBranchAtCheckpoint,
+  'continuum.showCheckpointTimeline': showCheckpointTimeline,
 };

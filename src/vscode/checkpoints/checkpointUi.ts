@@ -1,8 +1,9 @@
 // What checkpoints need from the window for its whole lifetime: the read-only documents diffs
-// show, and a file watcher telling the snapshots which paths changed (so they examine only those).
+// show, the timeline panel's serializer (restored after a reload), and a file watcher telling the snapshots which paths changed (so they examine only those).
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import type { ContinuumHost } from '../host';
+import { timelineSerializer, timelineViewType } from '../timeline/timelinePanel';
 import { CheckpointDocuments, checkpointScheme } from './checkpointDocuments';
 
 export function registerCheckpointUi(host: ContinuumHost): vscode.Disposable[] {
@@ -19,6 +20,7 @@ export function registerCheckpointUi(host: ContinuumHost): vscode.Disposable[] {
   };
   return [
     vscode.workspace.registerTextDocumentContentProvider(checkpointScheme, new CheckpointDocuments(host)),
+    vscode.window.registerWebviewPanelSerializer(timelineViewType, timelineSerializer(host)),
     host.onDidOpen(attach),
     { dispose: () => watchers.splice(0).forEach(d => d.dispose()) },
   ];

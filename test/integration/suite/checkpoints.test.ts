@@ -7,6 +7,20 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ContinuumApi } from '../../../src/vscode/activate';
 import type { PickItem, Prompter } from '../../../src/vscode/prompts';
+import { queryDom, screenshot } from './screenshot';
+
+/** A selector inside the timeline webview (VS Code nests the page in two iframes). */
+const inTimeline = (selector: string) => `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
 
 /** Picks by label, one pattern per question, and records every question and notification. */
 class ScriptedPrompter implements Prompter {
@@ -86,5 +100,29 @@ suite('Checkpoints', () => {
     assert.match(prompter.notifications.at(-1) ?? '', /Restored .*1 file.* written back, 1 removed/);
     assert.equal(core.sessions.listCheckpoints()[0].trigger, 'before-restore');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the timeline shows checkpoints live, with markup in a note as plain text', async () => {
+    const core = await api.ready();
+    await vscode.commands.executeCommand('continuum.showCheckpointTimeline');
+    const before = core.sessions.listCheckpoints().length;
+    const first = await until('the timeline to list the checkpoints', async () => {
+      const facts = await queryDom(inTimeline('.entry'));
+      if (!facts) return { count: -1, items: [] };
+      return facts.count === before && facts;
+    });
+    if (first.count === -1) return; // not under the runner: no DOM to look at
+    const markup = '<img src=x onerror="document.title=1"><script>document.title=2</script> <b>bold</b>';
+    prompter.inputs.push(markup);
+    await vscode.commands.executeCommand('continuum.createCheckpoint');
+    const after = await until('the new checkpoint to appear', async () => {
+      const facts = await queryDom(inTimeline('.entry'));
+      return facts && facts.count === before + 1 && facts;
+    });
+    assert.ok(after.items[0].text.includes(markup), `the note is shown as typed: ${after.items[0].text}`);
+    const injected = await queryDom(inTimeline('.note img, .note script, .note b'));
+    assert.equal(injected?.count, 0, 'no element was made from the note');
+    await until('the selected checkpoint\'s files and tasks', async () => (await queryDom(inTimeline('.detail h2')))?.count === 2);
+    await screenshot('checkpoint-timeline');
   });
 });

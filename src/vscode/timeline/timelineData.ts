@@ -1,0 +1,48 @@
+// What the timeline shows, read from the core (no vscode).
+import type { Continuum } from '../../core/continuum';
+import type { TimelineDetail, TimelineEntry } from '../../shared/protocol';
+import { fileActionWords, triggerLabel } from '../checkpoints/checkpointText';
+import { activeSession } from '../sessionText';
+
+const kindWords: Record<string, string> = { added: 'added', modified: 'changed', deleted: 'deleted', 'type-changed': 'changed type' };
+
+/** The session the timeline follows: the running or resumable one, else the newest; undefined when there is none. */
+export function timelineSession(core: Continuum) {
+  return activeSession(core) ?? core.sessions.list()[0];
+}
+
+export function timelineEntries(core: Continuum): { title: string; entries: TimelineEntry[] } {
+  const session = timelineSession(core);
+  const checkpoints = core.sessions.listCheckpoints(session?.id);
+  return {
+    title: session ? `Checkpoints of session '${session.name}'` : 'Checkpoints',
+    entries: checkpoints.map(c => {
+      const state = core.sessions.checkpointState(c.id);
+      const files = core.files?.record(c.id);
+      return {
+        id: c.id, createdAt: c.createdAt, note: c.note, trigger: c.trigger, triggerLabel: triggerLabel(c.trigger),
+        tasksDone: state?.tasks.filter(t => t.status === 'done').length ?? 0, taskCount: c.taskCount,
+        ...(files ? { filesChanged: files.filesChanged } : {}),
+      };
+    }),
+  };
+}
+
+function tasksAt(core: Continuum, id: string): TimelineDetail['tasks'] {
+  const state = core.sessions.checkpointState(id);
+  return (state?.tasks ?? []).map(t => ({ title: core.tasks.get(t.id)?.title ?? `(deleted task ${t.id})`, status: t.status }));
+}
+
+export async function checkpointDetail(core: Continuum, id: string): Promise<TimelineDetail> {
+  const files = core.files ? await core.files.changedAt(id) : [];
+  return { id, filesAre: 'checkpoint', files: files.map(f => ({ path: f.path, what: kindWords[f.kind] ?? f.kind })), tasks: tasksAt(core, id) };
+}
+
+export async function compareWithCurrent(core: Continuum, id: string): Promise<TimelineDetail> {
+  const preview = core.files ? await core.files.previewRestore(id) : undefined;
+  return {
+    id, filesAre: 'current',
+    files: (preview?.files ?? []).map(f => ({ path: f.path, what: `a restore: ${fileActionWords[f.action]}` })),
+    tasks: tasksAt(core, id),
+  };
+}
