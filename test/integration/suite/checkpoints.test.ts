@@ -61,8 +61,9 @@ suite('Checkpoints', () => {
     api.testing.setPrompter(prompter);
     await api.ready();
   });
-  suiteTeardown(() => {
-    // leave the sample workspace as the suites after this one expect it
+  suiteTeardown(async () => {
+    // leave the workbench and the sample workspace as the suites after this one expect them
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const f of ['src/checkpointed.ts', 'src/made-later.ts', 'unseen.txt']) fs.rmSync(path.join(root(), f), { force: true });
     api.testing.setPrompter(undefined);
   });
