@@ -11,6 +11,8 @@ import { GraphWatcher } from './graph/graphWatcher';
 import { vscodePrompter, type Prompter } from './prompts';
 import { ExecutionRuntime } from './execution/runtime';
 import { interruptedMessage } from './sessionText';
+import { GuardStatusBar } from './guards/guardStatusBar';
+import { RulesWatcher } from './guards/rulesWatcher';
 import { StatusBar } from './statusBar';
 import { TaskTreeProvider } from './taskTree';
 
@@ -27,6 +29,8 @@ export interface ContinuumApi {
   /** For integration tests: what the user sees, and a way to answer questions. */
   readonly testing: {
     statusBar: StatusBar;
+    guardStatusBar: GuardStatusBar;
+    rulesWatcher: RulesWatcher;
     tree: TaskTreeProvider;
     graphTree: GraphTreeProvider;
     graphView: vscode.TreeView<GraphNode>;
@@ -44,10 +48,12 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const host = new ContinuumHost(context, logger, output, { ...vscodePrompter, notify: (...a) => prompter.notify(...a) });
   const statusBar = new StatusBar();
   const tree = new TaskTreeProvider();
-  const runtime = new ExecutionRuntime(() => prompter, logger);
+  const guardStatusBar = new GuardStatusBar();
+  const runtime = new ExecutionRuntime(() => prompter, logger, guards => guardStatusBar.attach(guards));
+  const rulesWatcher = new RulesWatcher(rules => runtime.setRules(rules), logger);
   const ctx: CommandContext = { host, prompts: () => prompter, tree, runtime, output };
   const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(output, host, statusBar, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host));
+  context.subscriptions.push(output, host, statusBar, guardStatusBar, rulesWatcher, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host));
   const graphTree = new GraphTreeProvider();
   const graphWatcher = new GraphWatcher(logger);
   const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });
@@ -56,6 +62,8 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const whenOpen = (core: Continuum) => {
     tree.attach(core.tasks);
     statusBar.attach(core);
+    runtime.for(core); // the guards (and their status-bar items) from the start, not from the first run
+    void rulesWatcher.start().catch(err => logger.error('reading .continuum/rules.json failed', err));
     graphTree.attach(core.graph);
     graphWatcher.attach(core.graph);
     void offerResume(core, () => prompter);
@@ -75,6 +83,8 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     close: () => host.close(),
     testing: {
       statusBar,
+      guardStatusBar,
+      rulesWatcher,
       tree,
       graphTree,
       graphView,

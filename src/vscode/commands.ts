@@ -8,6 +8,7 @@ import { graphStatusLine } from './graph/graphText';
 import { sessionCommands } from './commands/sessionCommands';
 import { checkpointCommands } from './checkpoints/checkpointCommands';
 import { executionCommands } from './execution/executionCommands';
+import { guardCommands } from './guards/guardCommands';
 import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
 import { activeSession } from './sessionText';
@@ -35,6 +36,7 @@ export const commandTable: Record<string, Handler> = {
   ...stateCommands,
   ...graphCommands,
   ...executionCommands,
+  ...guardCommands,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

@@ -3,6 +3,11 @@
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import { Executor, defaultExecutorSettings, type ExecutorSettings } from '../../core/execution/executor';
+import { NoticeBatcher } from '../../core/execution/guards/flowProtection';
+import { ExecutionGuards, type GuardNotice, type GuardQuestions } from '../../core/execution/guards/guards';
+import { ResourceMonitor, type ResourceStatus } from '../../core/execution/guards/resources';
+import type { Rule } from '../../core/execution/guards/rulebook';
+import { nodeResources } from '../../node/resources';
 import { describeSummary, type RunSummary } from '../../core/execution/summary';
 import type { SessionRun } from '../../core/execution/run';
 import type { Logger } from '../../core/ports';
@@ -22,10 +27,44 @@ export function executorSettings(): ExecutorSettings {
 
 export class ExecutionRuntime implements vscode.Disposable {
   private executor: Executor | undefined;
+  private guardsOfCore: ExecutionGuards | undefined;
+  private resources: ResourceMonitor | undefined;
+  private rules: readonly Rule[] = [];
   private core: Continuum | undefined;
   private subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly prompter: () => Prompter, private readonly logger: Logger) {}
+  constructor(private readonly prompter: () => Prompter, private readonly logger: Logger, private readonly guardsBuilt: (guards: ExecutionGuards) => void = () => undefined) {}
+
+  /** The autonomy guards of the current executor, if one was built. */
+  get guards(): ExecutionGuards | undefined {
+    return this.guardsOfCore;
+  }
+
+  /** The autonomy guards of the open store's executor (built on first use). */
+  guardsFor(core: Continuum): ExecutionGuards {
+    this.for(core);
+    return this.guardsOfCore!;
+  }
+
+  /** The rules of .continuum/rules.json, for this executor's guards and the next. */
+  setRules(rules: readonly Rule[]): void {
+    this.rules = rules;
+    this.guardsOfCore?.setRules(rules);
+  }
+
+  /** Samples memory and free disk now; warns of a coming exhaustion, and pauses every run when the disk is critically low. */
+  async sampleResources(): Promise<ResourceStatus | undefined> {
+    const monitor = this.resources;
+    if (!monitor) return undefined;
+    const status = await monitor.sample();
+    if (status.pause && this.executor?.activeRuns.length) {
+      for (const run of this.executor.activeRuns) void run.pause();
+      void this.prompter().notify('error', `Continuum paused the session: ${status.pause}`);
+    } else if (status.warning) {
+      void this.prompter().notify('warning', `Continuum: ${status.warning}`);
+    }
+    return status;
+  }
 
   /** The executor of the open store (built on first use). */
   for(core: Continuum): Executor {
@@ -33,11 +72,31 @@ export class ExecutionRuntime implements vscode.Disposable {
     this.abandon();
     this.core = core;
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    const guards = new ExecutionGuards({ store: core.store, clock: core.clock, logger: this.logger, questions: promptedGuardQuestions(this.prompter) });
+    this.guardsOfCore = guards;
+    guards.setRules(this.rules);
+    const folders = [core.store.folder, ...(workspace ? [workspace] : [])];
+    this.resources = new ResourceMonitor(nodeResources, folders, core.clock);
+    const sampling = setInterval(() => void this.sampleResources(), 60_000);
+    this.subscriptions.push({ dispose: () => clearInterval(sampling) });
+    // flow protection: notices that can wait are held while the user is in flow, then summed up
+    const batcher = new NoticeBatcher();
+    const show = (n: GuardNotice | undefined) => {
+      if (n) void this.prompter().notify(n.severity, inert(n.message, 600));
+    };
+    const notices = guards.onNotice(n => show(batcher.offer(n, guards.flowStatus().state)));
+    const flowChanges = guards.onDidChange(() => {
+      if (batcher.heldCount) show(batcher.release(guards.flowStatus().state));
+    });
+    const saves = vscode.workspace.onDidSaveTextDocument(() => guards.fileSaved());
+    this.subscriptions.push({ dispose: () => notices.dispose() }, { dispose: () => flowChanges.dispose() }, saves, guards);
+    this.guardsBuilt(guards);
     this.executor = new Executor({
       store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, logger: this.logger,
       workspace: workspace ?? core.store.folder,
       ports: { processes: nodeProcesses, hostTasks: vscodeTasks, trust: workspaceTrust, logs: nodeTaskLogs(taskLogFolder(core.store.folder)), questions: promptedQuestions(this.prompter) },
       settings: executorSettings,
+      hooks: guards,
     });
     const summaries = this.executor.onDidFinish(summary => void this.announce(summary));
     this.subscriptions.push({ dispose: () => summaries.dispose() });
@@ -58,6 +117,8 @@ export class ExecutionRuntime implements vscode.Disposable {
   abandon(): void {
     this.executor?.dispose();
     this.executor = undefined;
+    this.guardsOfCore = undefined;
+    this.resources = undefined;
     this.core = undefined;
     for (const s of this.subscriptions) s.dispose();
     this.subscriptions = [];
@@ -74,4 +135,16 @@ export class ExecutionRuntime implements vscode.Disposable {
     const choice = await this.prompter().notify(kind, `Continuum: ${inert(describeSummary(summary), 600)}`, ...actions);
     if (choice === 'Show Task Log') await vscode.commands.executeCommand('continuum.showTaskLog', summary.failures[0].taskId);
   }
+}
+
+/** The confidence gate's question: Allow / Always allow this kind / Skip. A dismissed question skips. */
+function promptedGuardQuestions(prompter: () => Prompter): GuardQuestions {
+  return {
+    async allowLowConfidenceTask(task, score, reasons) {
+      const allow = 'Allow';
+      const always = `Always Allow ${task.kind} Tasks`;
+      const choice = await prompter().notify('warning', `Continuum is not confident about running '${inert(task.title, 120)}' unattended (confidence ${score.toFixed(2)}: ${reasons}). Run it?`, allow, always, 'Skip');
+      return choice === allow ? 'allow' : choice === always ? 'always' : 'skip';
+    },
+  };
 }

@@ -52,9 +52,9 @@ export class ExecutionGuards implements ExecutionHooks {
   readonly degradations: DegradationRegistry;
   private rules: readonly Rule[] = [];
   private thresholds: Thresholds = defaultThresholds;
-  private history: Map<string, KindHistory> | undefined;
+  private readonly history = new Map<string, KindHistory>();
   private readonly gateDecisions = new Map<string, GateDecision>();
-  private readonly queued: Array<{ taskId: string; kind: string; detail: Record<string, unknown>; more: (w: StoreWriter) => void }> = [];
+  private readonly queued: Array<{ taskId: string; kind: string; detail: Record<string, unknown>; more?: (w: StoreWriter) => void }> = [];
   private flushing: Promise<void> | undefined;
   private readonly logger: Logger;
   private readonly changed = new Emitter<void>();
@@ -123,7 +123,8 @@ export class ExecutionGuards implements ExecutionHooks {
         : { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: asked, and the person allowed it${answer === 'always' ? ` (and every ${task.kind} task from now on)` : ''}` };
     }
     this.gateDecisions.set(task.id, result.decision);
-    await this.write(task.id, 'confidence', { score: result.score, decision: result.decision, factors: result.contributions, thresholds: this.thresholds, ...(answer ? { answer } : {}) });
+    // recorded without holding the task back: it starts at once, the record follows in the next write
+    this.queue(task.id, 'confidence', { score: result.score, decision: result.decision, factors: result.contributions, thresholds: this.thresholds, ...(answer ? { answer } : {}) });
     return verdict;
   }
 
@@ -191,19 +192,11 @@ export class ExecutionGuards implements ExecutionHooks {
     this.notices.dispose();
   }
 
+  /**
+   * How the executor's runs of a kind went in this window. Only the executor's own outcomes count:
+   * a task a person marked failed, or one restored from a checkpoint, says nothing about the kind.
+   */
   private kindHistory(kind: string): KindHistory {
-    if (!this.history) {
-      this.history = new Map();
-      const rows = this.o.store.all<{ kind: string | null; status: string; n: number }>(
-        "SELECT json_extract(action, '$.kind') AS kind, status, count(*) AS n FROM tasks WHERE status IN ('done', 'failed') GROUP BY 1, 2");
-      for (const r of rows) {
-        if (!r.kind) continue;
-        const h = this.history.get(r.kind) ?? { done: 0, failed: 0 };
-        if (r.status === 'done') h.done += r.n;
-        else h.failed += r.n;
-        this.history.set(r.kind, h);
-      }
-    }
     let h = this.history.get(kind);
     if (!h) {
       h = { done: 0, failed: 0 };
@@ -231,7 +224,7 @@ export class ExecutionGuards implements ExecutionHooks {
    * Failures' records are written together after the current turn of the event loop: the
    * scheduler never waits for them, and a burst of failures costs one store write.
    */
-  private queue(taskId: string, kind: string, detail: Record<string, unknown>, more: (w: StoreWriter) => void): void {
+  private queue(taskId: string, kind: string, detail: Record<string, unknown>, more?: (w: StoreWriter) => void): void {
     this.queued.push({ taskId, kind, detail, more });
     if (this.queued.length > 1) return;
     this.flushing = Promise.resolve().then(async () => {
@@ -239,7 +232,7 @@ export class ExecutionGuards implements ExecutionHooks {
       try {
         await this.o.store.write(w => {
           for (const q of batch) {
-            q.more(w);
+            q.more?.(w);
             if (w.get('SELECT 1 FROM tasks WHERE id = ?', [q.taskId])) recordTaskEvent(w, this.o.clock, q.taskId, q.kind, q.detail);
           }
         }, 'executor');
@@ -255,18 +248,6 @@ export class ExecutionGuards implements ExecutionHooks {
       const f = this.flushing;
       await f;
       if (f === this.flushing) this.flushing = undefined;
-    }
-  }
-
-  /** A decision into the task's event log (and anything else that belongs in the same write). */
-  private async write(taskId: string, kind: string, detail: Record<string, unknown>, more?: (w: StoreWriter) => void): Promise<void> {
-    try {
-      await this.o.store.write(w => {
-        more?.(w);
-        if (w.get('SELECT 1 FROM tasks WHERE id = ?', [taskId])) recordTaskEvent(w, this.o.clock, taskId, kind, detail);
-      }, 'executor');
-    } catch (err) {
-      this.logger.warn(`Continuum could not record the guards' ${kind} decision for a task: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 }

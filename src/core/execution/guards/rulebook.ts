@@ -1,36 +1,33 @@
 // The decision rulebook: what to do with a failure. Ordered rules match on the error's signature, a
 // regular expression over its message, its class, or the action kind, and say: retry (with a
 // policy), skip the task, fail it, pause the session, ask a person, or run a fix command and then
-// retry. The user's rules (.continuum/rules.json) come first, the built-in defaults last. Pure.
-import { z } from 'zod';
-
+// retry. The user's rules (.continuum/rules.json) come first, the built-in defaults last. Pure, and
+// free of zod so it can load with the executor at activation (the file's schema: rulesSchema.ts).
 export type ErrorClass = 'transient' | 'deterministic' | 'lock' | 'missing-module' | 'failing-test' | 'out-of-memory' | 'out-of-disk';
 
-export const ruleSchema = z.object({
-  name: z.string().min(1).max(200).optional(),
-  match: z.object({
-    signature: z.string().min(1).max(500).optional(),
-    regex: z.string().min(1).max(500).refine(isValidRegex, { message: 'not a valid regular expression' }).optional(),
-    errorClass: z.enum(['transient', 'deterministic', 'lock', 'missing-module', 'failing-test', 'out-of-memory', 'out-of-disk']).optional(),
-    actionKind: z.enum(['shell', 'vscodeTask', 'lm', 'manual']).optional(),
-  }).strict().refine(m => Object.keys(m).length > 0, { message: 'a rule must match on at least one of signature, regex, errorClass, actionKind' }),
-  then: z.discriminatedUnion('do', [
-    z.object({ do: z.literal('retry'), attempts: z.number().int().min(1).max(20).optional(), delayMs: z.number().int().min(0).max(3_600_000).optional() }).strict(),
-    z.object({ do: z.literal('skip') }).strict(),
-    z.object({ do: z.literal('fail') }).strict(),
-    z.object({ do: z.literal('pause') }).strict(),
-    z.object({ do: z.literal('ask') }).strict(),
-    z.object({ do: z.literal('fix'), command: z.string().min(1).max(500), args: z.array(z.string().max(500)).max(50).optional(), ask: z.boolean().optional() }).strict(),
-  ]),
-}).strict();
+export const errorClasses: readonly ErrorClass[] = ['transient', 'deterministic', 'lock', 'missing-module', 'failing-test', 'out-of-memory', 'out-of-disk'];
 
-export const rulesFileSchema = z.object({
-  $schema: z.string().optional(),
-  rules: z.array(ruleSchema).max(500),
-}).strict();
+/** What a rule matches; every field given must match. (The file's schema is in rulesSchema.ts.) */
+export interface RuleMatch {
+  signature?: string;
+  regex?: string;
+  errorClass?: ErrorClass;
+  actionKind?: 'shell' | 'vscodeTask' | 'lm' | 'manual';
+}
 
-export type Rule = z.infer<typeof ruleSchema>;
-export type RuleAction = Rule['then'];
+export type RuleAction =
+  | { do: 'retry'; attempts?: number; delayMs?: number }
+  | { do: 'skip' }
+  | { do: 'fail' }
+  | { do: 'pause' }
+  | { do: 'ask' }
+  | { do: 'fix'; command: string; args?: string[]; ask?: boolean };
+
+export interface Rule {
+  name?: string;
+  match: RuleMatch;
+  then: RuleAction;
+}
 
 export interface FailureToDecide {
   message: string;
@@ -122,39 +119,6 @@ function safeRegex(source: string): RegExp {
     regexCache.set(source, r);
   }
   return r;
-}
-
-function isValidRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export interface RulesProblem {
-  /** JSON path of the offending value: ['rules', 2, 'then', 'do']. */
-  path: Array<string | number>;
-  message: string;
-}
-
-/** Parses a rules file's text: the rules, or every problem found (the caller keeps the previous rules). */
-export function parseRulesFile(text: string): { rules: Rule[] } | { problems: RulesProblem[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { problems: [{ path: [], message: `rules.json is not valid JSON (${err instanceof Error ? err.message : String(err)}). Fix the syntax; the previous rules stay in force until then.` }] };
-  }
-  const parsed = rulesFileSchema.safeParse(json);
-  if (parsed.success) return { rules: parsed.data.rules };
-  return {
-    problems: parsed.error.issues.map(issue => ({
-      path: issue.path.filter((p): p is string | number => typeof p === 'string' || typeof p === 'number'),
-      message: issue.message,
-    })),
-  };
 }
 
 /** What a decision means, for the task's log: "retry up to 5 times (built-in: lock contention)". */

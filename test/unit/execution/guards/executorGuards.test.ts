@@ -37,18 +37,20 @@ describe('executor with the autonomy guards', () => {
     assert.strictEqual(w.sessions.get(summary.sessionId)!.status, 'paused');
     assert.strictEqual(w.processes.started.length, 3, 'nothing new starts once the budget is spent');
     assert.strictEqual(guards.budgetStatus().remaining, 0);
+    await guards.settled();
     assert.strictEqual(guards.learning.all().length, 3);
     w.clock.advance(60 * 60_000 + 1);
     assert.strictEqual(guards.budgetStatus().remaining, 3, 'it refills as the errors age out');
   });
 
   it('stops retrying an error that keeps repeating (systemic) and says so in the task log', async () => {
-    const { w } = await guardedWorld({ systemicAfter: 2 });
+    const { w, guards } = await guardedWorld({ systemicAfter: 2 });
     w.processes.script('fetch', { code: 1, output: 'npm ERR! network read ECONNRESET 10.0.0.1:443' });
     const id = await w.shell('Fetch', 'fetch');
     await (await w.executor.run(await w.session([id]))).finished;
     assert.strictEqual(w.processes.started.length, 2, 'the third try (allowed by the retry policy) is not made');
     assert.match(w.logs.logs.get(id) ?? '', /systemic, so it is not retried again/);
+    await guards.settled();
     assert.deepStrictEqual(events(w, id, 'guard').map(e => e.retry), [true, false]);
   });
 
@@ -63,10 +65,18 @@ describe('executor with the autonomy guards', () => {
 
   for (const [answer, status] of [['skip', 'skipped'], ['allow', 'done']] as const) {
     it(`asks before a low-confidence task and follows the answer (${answer})`, async () => {
-      const { w, questions } = await guardedWorld({}, answer);
-      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) await w.tasks.create({ title: `old ${n}`, action: { kind: 'shell', command: 'x' }, status: 'failed' });
+      const { w, questions, guards } = await guardedWorld({}, answer);
+      // shell tasks have gone badly in this window: every one of ten failed
+      const failing = [];
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
+        w.processes.script(`broken ${n}`, { code: 1, output: `error ${n}` });
+        failing.push(await w.shell(`Broken ${n}`, `broken ${n}`));
+      }
+      await (await w.executor.run(await w.session(failing))).finished;
+      questions.asked = [];
       const id = await w.shell('Risky', 'deploy');
       await (await w.executor.run(await w.session([id]))).finished;
+      await guards.settled();
       assert.deepStrictEqual(questions.asked.length, 1);
       assert.strictEqual(w.tasks.get(id)!.status, status);
       const [decision] = events(w, id, 'confidence');

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { decide, describeDecision, errorClassOf, missingModuleName, parseRulesFile, type FailureToDecide } from '../../../../src/core/execution/guards/rulebook';
+import { decide, describeDecision, errorClassOf, missingModuleName, type FailureToDecide } from '../../../../src/core/execution/guards/rulebook';
+import { parseRulesFile } from '../../../../src/core/execution/guards/rulesSchema';
 
 const failure = (message: string, base: 'transient' | 'deterministic' = 'deterministic', actionKind = 'shell'): FailureToDecide =>
   ({ message, signature: message, errorClass: errorClassOf(message, base), actionKind });

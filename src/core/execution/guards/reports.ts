@@ -1,0 +1,99 @@
+// The guards' reports as markdown: Known Errors, Performance Report and Health. Pure. Every string
+// that came from the store or from a command's output goes through `md()`, so it shows as text and
+// never as markup, a link or HTML.
+import type { BudgetStatus } from './budget';
+import type { Degradation } from './degradation';
+import type { FlowStatus } from './flow';
+import type { KnownError, KnownFix } from './learning';
+import type { Timing } from './profiler';
+import type { ResourceStatus } from './resources';
+
+/** Markdown- and HTML-inert text on one line. */
+export function md(text: string, max = 300): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const short = oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  return short.replace(/[\\`*_{}[\]()#+\-.!|~>]/g, c => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const when = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 1 ? x.toFixed(1) : x.toFixed(3));
+
+export function knownErrorsReport(errors: readonly KnownError[], fixesFor: (signature: string) => KnownFix[]): string {
+  if (!errors.length) return '# Known errors\n\nNo errors recorded yet. Each failure the executor sees is remembered here by its signature.\n';
+  const lines = ['# Known errors', '', `${errors.length} signature(s), most recent first. A signature is the message with paths, numbers, ids and times taken out.`, ''];
+  for (const e of errors) {
+    lines.push(`## ${md(e.signature, 160)}`, '', `- seen **${e.occurrences}** time(s), first ${when(e.firstSeen)}, last ${when(e.lastSeen)}`, `- class: ${md(e.errorClass)}${e.actionKind ? `, in ${md(e.actionKind)} tasks` : ''}`, `- example: ${md(e.sample, 400)}`);
+    const fixes = fixesFor(e.signature);
+    for (const f of fixes) {
+      const what = f.fix.kind === 'command' ? `run ${md([f.fix.command, ...f.fix.args].join(' '))}` : `task ${md(f.fix.title)}`;
+      lines.push(`- fix: ${what} — worked ${Math.round(f.successRate * 100)} % (recent tries count more), ${f.tries} tr${f.tries === 1 ? 'y' : 'ies'}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function performanceReport(timings: readonly Timing[]): string {
+  if (!timings.length) return '# Performance report\n\nNothing measured yet: run a session, and the time of each action kind and guard operation shows here.\n';
+  return [
+    '# Performance report', '', 'Hottest first (most time in all). Times in milliseconds.', '',
+    '| what | count | p50 | p95 | max | total |', '|---|---:|---:|---:|---:|---:|',
+    ...timings.map(t => `| ${md(t.name, 60)} | ${t.count} | ${ms(t.p50)} | ${ms(t.p95)} | ${ms(t.max)} | ${ms(t.totalMs)} |`),
+    '',
+  ].join('\n');
+}
+
+export interface HealthFacts {
+  store: { folder: string; sizeBytes?: number; journalRecords: number; journalBytes: number; lastSnapshotAt?: number; lastBackupAt?: number; readOnly: boolean; readOnlyReason?: string; recovery: readonly string[] };
+  executor: { running: number; circuits: ReadonlyArray<{ kind: string; state: string }> };
+  budget: BudgetStatus;
+  flow: FlowStatus;
+  graph: { built: boolean; line: string; updatedAt?: number };
+  resources?: ResourceStatus;
+  degradations: readonly Degradation[];
+  now: number;
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+const ok = (good: boolean) => (good ? '✅' : '⚠️');
+
+/** A bar of `width` cells for a 0–1 share: "█████░░░░░". */
+export function bar(share: number, width = 10): string {
+  const full = Math.max(0, Math.min(width, Math.round(share * width)));
+  return '█'.repeat(full) + '░'.repeat(width - full);
+}
+
+export function healthReport(h: HealthFacts): string {
+  const s = h.store;
+  const lines = ['# Continuum health', ''];
+  lines.push(`## ${ok(!s.readOnly && !s.recovery.length)} Store`, '',
+    `- folder: ${md(s.folder)}`,
+    `- size: ${s.sizeBytes !== undefined ? mb(s.sizeBytes) : 'unknown'}; journal: ${s.journalRecords} record(s), ${mb(s.journalBytes)}`,
+    `- last snapshot: ${s.lastSnapshotAt ? when(s.lastSnapshotAt) : 'none yet'}; last backup: ${s.lastBackupAt ? when(s.lastBackupAt) : 'none yet'}`,
+    ...(s.readOnly ? [`- read-only: ${md(s.readOnlyReason ?? 'unknown reason')}`] : []),
+    ...s.recovery.map(r => `- recovered: ${md(r)}`), '');
+  const open = h.executor.circuits.filter(c => c.state !== 'closed');
+  lines.push(`## ${ok(!open.length)} Executor`, '', `- tasks running: ${h.executor.running}`,
+    `- circuits: ${h.executor.circuits.map(c => `${md(c.kind)} ${md(c.state)}`).join(', ') || 'none used yet'}`, '');
+  const b = h.budget;
+  lines.push(`## ${ok(b.remaining > b.limit / 5)} Guards`, '',
+    `- error budget: ${bar(b.limit ? b.remaining / b.limit : 0)} ${b.remaining}/${b.limit} left this hour`,
+    ...b.spentBy.slice(0, 5).map(x => `  - ${x.count} × ${md(x.message, 160)}`),
+    `- flow: **${h.flow.state}** — ${h.flow.actionsPerMinute} actions/min, error rate ${Math.round(h.flow.errorRate * 100)} %`, '');
+  lines.push(`## ${ok(h.graph.built)} Knowledge graph`, '', `- ${md(h.graph.line)}`, ...(h.graph.updatedAt ? [`- last updated ${when(h.graph.updatedAt)} (${Math.round((h.now - h.graph.updatedAt) / 60_000)} min ago)`] : []), '');
+  const r = h.resources;
+  lines.push(`## ${ok(!r?.warning && !r?.pause)} Resources`, '');
+  if (!r?.latest) lines.push('- not sampled yet');
+  else {
+    const m = r.latest;
+    lines.push(`- memory: ${bar(m.memoryUsed / m.memoryLimit)} ${mb(m.memoryUsed)} of ${mb(m.memoryLimit)}`,
+      `- free disk: ${m.diskFree !== undefined ? mb(m.diskFree) : 'unknown'}`,
+      ...r.forecasts.map(f => `- ${f.resource} trend: ${f.trendPerMinute >= 0 ? '+' : ''}${mb(f.trendPerMinute)}/min${f.exhaustedAt ? `, runs out around ${when(f.exhaustedAt)}` : ''}`),
+      ...(r.warning ? [`- ⚠️ ${md(r.warning, 400)}`] : []), ...(r.pause ? [`- ⛔ ${md(r.pause, 400)}`] : []));
+  }
+  lines.push('', `## ${ok(!h.degradations.length)} Degradations`, '');
+  if (!h.degradations.length) lines.push('- everything runs at full service');
+  for (const d of h.degradations) lines.push(`- ${md(d.title)}: **${d.level}**, using ${md(d.using)} since ${when(d.at)} — ${md(d.reason)}${d.note ? ` (${md(d.note)})` : ''}`);
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,63 @@
+// Show Known Errors, Show Performance Report, Show Health: markdown previews built by the pure
+// report functions (src/core/execution/guards/reports.ts), which keep every stored string inert.
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import { ErrorLearning, knownErrors } from '../../core/execution/guards/learning';
+import { healthReport, knownErrorsReport, performanceReport, type HealthFacts } from '../../core/execution/guards/reports';
+import { loadSettings } from '../../core/graph/graphStore';
+import { backupsFolder, join, parseBackupNames, snapshotFile } from '../../core/store/layout';
+import type { Handler } from '../commands/context';
+import { graphStatusLine } from '../graph/graphText';
+
+async function showMarkdown(content: string): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
+  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+}
+
+const showKnownErrors: Handler = async (_ctx, core) => {
+  const learning = new ErrorLearning(core.store, core.clock);
+  const text = knownErrorsReport(knownErrors(core.store), s => learning.fixesFor(s));
+  await showMarkdown(text);
+  return text;
+};
+
+const showPerformanceReport: Handler = async (ctx, core) => {
+  const text = performanceReport(ctx.runtime.guardsFor(core).profiler.report());
+  await showMarkdown(text);
+  return text;
+};
+
+const showHealth: Handler = async (ctx, core) => {
+  const guards = ctx.runtime.guardsFor(core);
+  const h = core.store.health();
+  const folder = core.store.folder;
+  const size = await fs.promises.stat(join(folder, snapshotFile)).then(s => s.size, () => undefined);
+  const backups = parseBackupNames(await fs.promises.readdir(join(folder, backupsFolder)).catch(() => []));
+  const executor = ctx.runtime.for(core);
+  const builtAt = loadSettings(core.store).builtAt;
+  const facts: HealthFacts = {
+    store: {
+      folder, journalRecords: h.journalRecords, journalBytes: h.journalBytes, readOnly: h.readOnly, recovery: h.recovery,
+      ...(size !== undefined ? { sizeBytes: size } : {}),
+      ...(h.lastSnapshotAt ? { lastSnapshotAt: h.lastSnapshotAt } : {}),
+      ...(backups[0] ? { lastBackupAt: backups[0].at } : {}),
+      ...(h.readOnlyReason ? { readOnlyReason: h.readOnlyReason } : {}),
+    },
+    executor: { running: executor.activeRuns.reduce((n, r) => n + r.running.length, 0), circuits: executor.circuits() },
+    budget: guards.budgetStatus(),
+    flow: guards.flowStatus(),
+    graph: { built: core.graph.isBuilt, line: graphStatusLine(core.graph), ...(builtAt ? { updatedAt: builtAt } : {}) },
+    resources: await ctx.runtime.sampleResources(),
+    degradations: guards.degradations.degradations(),
+    now: core.clock.now(),
+  };
+  const text = healthReport(facts);
+  await showMarkdown(text);
+  return text;
+};
+
+export const guardCommands: Record<string, Handler> = {
+  'continuum.showKnownErrors': showKnownErrors,
+  'continuum.showPerformanceReport': showPerformanceReport,
+  'continuum.showHealth': showHealth,
+};

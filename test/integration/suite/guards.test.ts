@@ -1,0 +1,180 @@
+// The autonomy guards in a real extension host: tasks whose check always fails spend the error budget and the
+// session pauses with a notification naming the errors, the budget and flow items showing in the
+// status bar (screenshot guards-budget-spent); a task the confidence gate is unsure of asks first,
+// answered here through the Prompter; a bad .continuum/rules.json shows its problems in the
+// Problems view while the previous rules stay in force; Show Health reads at a glance.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { Continuum } from '../../../src/core/continuum';
+import type { ContinuumApi } from '../../../src/vscode/activate';
+import type { PickItem, Prompter } from '../../../src/vscode/prompts';
+import { screenshot, waitForVisible } from './screenshot';
+
+class AnsweringPrompter implements Prompter {
+  notifications: string[] = [];
+  answer: (message: string, actions: string[]) => string | undefined = () => undefined;
+  async input(): Promise<string | undefined> {
+    return undefined;
+  }
+  async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
+    return items[0]?.value;
+  }
+  async pickMany<T>(items: PickItem<T>[]): Promise<T[] | undefined> {
+    return items.map(i => i.value);
+  }
+  async notify(_kind: string, message: string, ...actions: string[]): Promise<string | undefined> {
+    this.notifications.push(message);
+    return this.answer(message, actions);
+  }
+  async openFile(): Promise<vscode.Uri | undefined> {
+    return undefined;
+  }
+  async saveFile(): Promise<vscode.Uri | undefined> {
+    return undefined;
+  }
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
+suite('Autonomy guards', () => {
+  let api: ContinuumApi;
+  const prompter = new AnsweringPrompter();
+  const mine = { tasks: [] as string[], sessions: [] as string[] };
+
+  const shell = async (core: Continuum, title: string, command: string) => {
+    const t = await core.tasks.create({ title, action: { kind: 'shell', command } });
+    mine.tasks.push(t.id);
+    return t.id;
+  };
+
+  suiteSetup(async () => {
+    api = await vscode.extensions.getExtension<ContinuumApi>('continuum.continuum')!.activate();
+    api.testing.setPrompter(prompter);
+    const core = await api.ready();
+    for (const s of core.sessions.list().filter(x => x.status === 'running')) await core.sessions.pause(s.id, 'paused by the guards suite');
+  });
+
+  suiteTeardown(async () => {
+    const core = await api.ready();
+    for (const s of core.sessions.list().filter(x => mine.sessions.includes(x.id) && x.status === 'running')) await core.sessions.pause(s.id, 'end of the guards suite');
+    for (const id of mine.tasks) if (core.tasks.get(id)) await core.tasks.delete(id);
+    await core.store.write(w => {
+      for (const id of mine.sessions) {
+        w.run('DELETE FROM checkpoints WHERE session_id = ?', [id]);
+        w.run('DELETE FROM sessions WHERE id = ?', [id]);
+      }
+      w.run('DELETE FROM execution_steps');
+    });
+    api.testing.setPrompter(undefined);
+    await api.testing.reopen(); // later suites get fresh guards: a full budget, no failure history of ours
+  });
+
+  test('failing tasks spend the error budget; the session pauses naming the errors, with the budget and flow in the status bar', async function () {
+    this.timeout(120000);
+    const core = await api.ready();
+    // as the failures pile up, the confidence gate grows unsure of shell tasks and asks: allow each
+    prompter.answer = (message, actions) => (/not confident/.test(message) ? actions.find(a => a === 'Allow') : undefined);
+    const ids: string[] = [];
+    // their checks always fail: failing checks count against the budget but not against the shell circuit breaker
+    for (let n = 1; n <= 12; n++) {
+      const t = await core.tasks.create({ title: `Guards: broken step ${n}`, action: { kind: 'shell', command: 'echo built', verify: `echo "error: step ${n} cannot find its input" >&2; exit 1` } });
+      mine.tasks.push(t.id);
+      ids.push(t.id);
+    }
+    prompter.notifications = [];
+    const session = await vscode.commands.executeCommand<{ id: string }>('continuum.startSession', ids);
+    assert.ok(session);
+    mine.sessions.push(session.id);
+    await until('paused', () => core.sessions.get(session.id)?.status === 'paused', 60000).catch((err: Error) => {
+      throw new Error(`${err.message}: session ${core.sessions.get(session.id)?.status}; tasks ${ids.map(i => core.tasks.get(i)?.status).join(',')}; notifications: ${prompter.notifications.join(' | ')}`);
+    });
+    const paused = await until('the pause notification', () => prompter.notifications.find(n => /error budget is spent/.test(n)));
+    assert.match(paused, /10 errors within an hour/);
+    assert.match(paused, /step \d+ cannot find its input/);
+    const texts = api.testing.guardStatusBar.texts;
+    assert.strictEqual(texts.budget, '$(shield) 0/10');
+    assert.strictEqual(texts.budgetBackground, 'statusBarItem.errorBackground');
+    assert.match(texts.flowTooltip, /actions\/min/);
+    const failedOrPending = ids.filter(id => core.tasks.get(id)!.status !== 'failed').length;
+    assert.ok(failedOrPending >= 1, 'the tasks after the budget ran out were not started');
+    const item = await waitForVisible('[id="continuum.continuum.continuum.errorBudget"]');
+    if (item) assert.ok(item.items.some(i => i.visible && /0\/10/.test(i.text)), `status bar shows the budget: ${JSON.stringify(item.items)}`);
+    await screenshot('guards-budget-spent');
+    prompter.answer = () => undefined;
+  });
+
+  test('a task the confidence gate is unsure of asks first; Allow runs it', async function () {
+    this.timeout(60000);
+    const core = await api.ready();
+    const id = await shell(core, 'Guards: risky but fine', 'echo fine');
+    let asked = '';
+    prompter.answer = (message, actions) => {
+      if (!/not confident/.test(message)) return undefined;
+      asked = message;
+      return actions.find(a => a === 'Allow');
+    };
+    const session = await vscode.commands.executeCommand<{ id: string }>('continuum.startSession', [id]);
+    assert.ok(session);
+    mine.sessions.push(session.id);
+    await until('done', () => core.tasks.get(id)?.status === 'done', 30000);
+    assert.match(asked, /Continuum is not confident about running 'Guards: risky but fine' unattended \(confidence 0\.\d+: /);
+    const decision = await until('the decision recorded', () => core.store.get<{ detail: string }>("SELECT detail FROM task_events WHERE task_id = ? AND kind = 'confidence'", [id]));
+    assert.ok(decision && JSON.parse(decision.detail).answer === 'allow', decision?.detail);
+    prompter.answer = () => undefined;
+  });
+  test('a bad .continuum/rules.json shows its problems in the Problems view, and the previous rules stay in force', async function () {
+    this.timeout(60000);
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(folder, '.continuum', 'rules.json');
+    const uri = vscode.Uri.file(file);
+    // edited and saved in the editor, as a person would
+    const write = async (text: string) => {
+      if (!fs.existsSync(file)) await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{}'));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+      await vscode.workspace.applyEdit(edit);
+      await doc.save();
+    };
+    try {
+      await write(JSON.stringify({ rules: [{ name: 'skip flaky lint', match: { regex: 'lint' }, then: { do: 'skip' } }] }, null, 2));
+      await until('the good rules read', () => api.testing.rulesWatcher.current.length === 1, 5000).catch(async (err: Error) => {
+        await api.testing.rulesWatcher.reload(vscode.workspace.workspaceFolders![0].uri).catch((e: Error) => { throw new Error(`${err.message}; reading it directly: ${e.message}`); });
+        throw new Error(`${err.message}; reading it directly gave ${api.testing.rulesWatcher.current.length} rule(s)`);
+      });
+      await write('{\n  "rules": [\n    { "match": { "errorClass": "lock" }, "then": { "do": "explode" } }\n  ]\n}\n');
+      const diagnostics = await until('diagnostics', () => {
+        const d = vscode.languages.getDiagnostics(uri).filter(x => x.source === 'Continuum rules');
+        return d.length ? d : undefined;
+      });
+      assert.match(diagnostics[0].message, /rules\.0\.then.*previous rules stay in force/);
+      assert.strictEqual(diagnostics[0].range.start.line, 2, 'the problem is underlined where it is');
+      assert.strictEqual(api.testing.rulesWatcher.current[0].name, 'skip flaky lint', 'the previous rules stay in force');
+      await write(JSON.stringify({ rules: [] }));
+      await until('diagnostics cleared', () => vscode.languages.getDiagnostics(uri).filter(x => x.source === 'Continuum rules').length === 0);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  test('Show Health, Show Known Errors and Show Performance Report read at a glance', async () => {
+    const health = await vscode.commands.executeCommand<string>('continuum.showHealth');
+    for (const section of ['Store', 'Executor', 'Guards', 'Knowledge graph', 'Resources', 'Degradations']) assert.match(health ?? '', new RegExp(`## .* ${section}`));
+    assert.match(health ?? '', /error budget: .* \d+\/10 left this hour/);
+    const known = await vscode.commands.executeCommand<string>('continuum.showKnownErrors');
+    assert.match(known ?? '', /cannot find its input/);
+    const perf = await vscode.commands.executeCommand<string>('continuum.showPerformanceReport');
+    assert.match(perf ?? '', /action\\.shell/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
