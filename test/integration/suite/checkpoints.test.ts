@@ -8,19 +8,12 @@ import * as vscode from 'vscode';
 import type { ContinuumApi } from '../../../src/vscode/activate';
 import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { queryDom, screenshot } from './screenshot';
+import { poller } from './wait';
 
 /** A selector inside the timeline webview (VS Code nests the page in two iframes). */
 const inTimeline = (selector: string) => `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
+const until = poller(15000);
 
 /** Picks by label, one pattern per question, and records every question and notification. */
 class ScriptedPrompter implements Prompter {

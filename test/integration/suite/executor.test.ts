@@ -16,6 +16,7 @@ import type { Continuum } from '../../../src/core/continuum';
 import type { ContinuumApi } from '../../../src/vscode/activate';
 import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { screenshot, waitForVisible } from './screenshot';
+import { poller } from './wait';
 
 class AnsweringPrompter implements Prompter {
   notifications: string[] = [];
@@ -45,15 +46,7 @@ class AnsweringPrompter implements Prompter {
   }
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+const until = poller(20000);
 
 function lines(file: string): string[] {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];

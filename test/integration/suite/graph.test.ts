@@ -10,6 +10,7 @@ import type { ContinuumApi } from '../../../src/vscode/activate';
 import type { GraphNode } from '../../../src/vscode/graph/graphTree';
 import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { screenshot, waitForVisible } from './screenshot';
+import { poller } from './wait';
 
 class GraphPrompter implements Prompter {
   notifications: string[] = [];
@@ -38,15 +39,7 @@ class GraphPrompter implements Prompter {
   }
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+const until = poller(10000);
 
 suite('Knowledge graph', () => {
   let api: ContinuumApi;

@@ -11,6 +11,7 @@ import { importState, parseState } from '../../../src/core/state/stateFile';
 import type { ContinuumApi } from '../../../src/vscode/activate';
 import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { queryDom, screenshot, waitForVisible } from './screenshot';
+import { poller } from './wait';
 
 /** Answers Continuum's questions the way the test says, and remembers every notification. */
 class ScriptedPrompter implements Prompter {
@@ -56,15 +57,7 @@ async function waitForText(selector: string, text: string) {
   return facts;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
+const until = poller(10000);
 
 interface TreeNode {
   kind: 'group' | 'task';
