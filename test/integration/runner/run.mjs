@@ -199,6 +199,8 @@ try {
       try { await page.mouse.move(700, 5); await page.screenshot({ path: file + '.tmp.png' }); fs.renameSync(file + '.tmp.png', file); log(`screenshot ${file}`); }
       catch (e) { log(`screenshot ${shot[1]} failed: ${e}`); }
     });
+    const second = /HARNESS_SECOND_WINDOW ([\w.-]+) (.+)/.exec(text);
+    if (second) setImmediate(() => void openSecondWindow(second[1], second[2]));
     const query = /HARNESS_QUERY ([\w.-]+) (.+)/.exec(text);
     if (query) setImmediate(async () => {
       const file = path.join(queryDir, `${query[1]}.json`);
@@ -232,6 +234,33 @@ try {
   // ---------- URL ----------
   const remote = p => `vscode-remote://${host}${p}`;
   const payload = [['skipWelcome', 'true'], ['extensionDevelopmentPath', remote(extDir)]];
+  // A second workbench window on the same folder (its own extension host, the development extension
+  // without tests): waits until `selector` is visible there, writes what it shows to the query folder
+  // and a screenshot, then closes it. Asked for by a test with HARNESS_SECOND_WINDOW <name> <selector>.
+  const secondUrl = `http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  async function openSecondWindow(name, selector) {
+    const file = path.join(queryDir, `${name}.json`);
+    let facts;
+    const second = await context.newPage();
+    try {
+      await second.exposeFunction('codeAutomationLog', () => undefined);
+      await second.exposeFunction('codeAutomationExit', () => undefined);
+      await second.goto(secondUrl);
+      await second.waitForSelector('.monaco-workbench', { timeout: 60000 });
+      const loc = second.locator(selector);
+      await loc.first().waitFor({ state: 'visible', timeout: 60000 });
+      const items = [];
+      for (let i = 0; i < await loc.count(); i++) items.push({ text: ((await loc.nth(i).textContent()) ?? '').trim(), visible: await loc.nth(i).isVisible(), ariaLabel: null });
+      facts = { selector, count: items.length, items };
+      await second.screenshot({ path: path.join(shotsDir, `${name}.png`) });
+    } catch (e) {
+      facts = { selector, error: String(e) };
+      await second.screenshot({ path: path.join(shotsDir, `${name}-failed.png`) }).catch(() => undefined);
+    }
+    await second.close().catch(() => undefined);
+    fs.writeFileSync(file + '.tmp', JSON.stringify(facts)); fs.renameSync(file + '.tmp', file);
+    log(`second window ${name}: ${facts.error ?? `${facts.count} match(es)`}`);
+  }
   if (mode === 'test') payload.push(['extensionTestsPath', remote(testsDir)]);
   const url = `http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   log(`opening ${url}`);

@@ -52,3 +52,19 @@ export async function waitForVisible(selector: string, timeoutMs = 15000): Promi
     await new Promise(r => setTimeout(r, 250));
   }
 }
+
+/**
+ * Opens a second workbench window on the same folder (a separate extension host), waits until
+ * `selector` is visible there and returns what it shows; the window is closed again afterwards.
+ */
+export async function inSecondWindow(name: string, selector: string, timeoutMs = 90000): Promise<DomFacts | undefined> {
+  const dir = process.env.HARNESS_QUERY_DIR;
+  if (!dir) { return undefined; }
+  const file = path.join(dir, `${name}.json`);
+  fs.rmSync(file, { force: true });
+  console.log(`HARNESS_SECOND_WINDOW ${name} ${selector}`);
+  await waitForFile(file, timeoutMs, 'second window');
+  const facts = JSON.parse(fs.readFileSync(file, 'utf8')) as DomFacts;
+  if (facts.error) { throw new Error(`second window: ${facts.error}`); }
+  return facts;
+}

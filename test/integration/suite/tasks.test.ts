@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { importState, parseState } from '../../../src/core/state/stateFile';
 import type { ContinuumApi } from '../../../src/vscode/activate';
 import type { PickItem, Prompter } from '../../../src/vscode/prompts';
-import { queryDom, screenshot, waitForVisible } from './screenshot';
+import { inSecondWindow, queryDom, screenshot, waitForVisible } from './screenshot';
 import { poller } from './wait';
 
 /** Answers Continuum's questions the way the test says, and remembers every notification. */
@@ -175,6 +175,23 @@ suite('Tasks, plan import and sessions', () => {
     const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [cli, 'status', '--store', core.store.folder], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))));
     assert.match(out, /read-only: VS Code window 'sample' \(pid \d+/);
     assert.match(out, /tasks: 5/);
+  });
+
+  test('a second window on the same store gets a read-only view', async function () {
+    this.timeout(120000);
+    // VS Code gives a second window on the same folder a storage folder of its own, so two windows
+    // share a store only through continuum.storagePath: point it (for this workspace) at our store.
+    const config = vscode.workspace.getConfiguration('continuum');
+    await config.update('storagePath', (await api.ready()).store.folder, vscode.ConfigurationTarget.Workspace);
+    let facts;
+    try {
+      facts = await inSecondWindow('second-window-read-only', '[id="continuum.continuum.continuum.session"]:has-text("read-only")');
+    } finally {
+      await config.update('storagePath', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    if (!facts) this.skip();
+    assert.ok(facts!.items.some(i => i.visible && i.text.includes('(read-only)')), `second window's status bar: ${JSON.stringify(facts!.items)}`);
+    assert.strictEqual((await api.ready()).store.readOnly, false, 'this window keeps writing');
   });
 
   test('Export State writes the whole state as JSON', async () => {
