@@ -6,43 +6,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ContinuumApi } from '../../../src/vscode/activate';
-import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { queryDom, screenshot } from './screenshot';
 import { poller } from './wait';
+import { ScriptedPrompter } from './prompter';
 
 /** A selector inside the timeline webview (VS Code nests the page in two iframes). */
 const inTimeline = (selector: string) => `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
 
 const until = poller(15000);
 
-/** Picks by label, one pattern per question, and records every question and notification. */
-class ScriptedPrompter implements Prompter {
-  notifications: string[] = [];
-  picks: RegExp[] = [];
-  seen: string[][] = [];
-  inputs: string[] = [];
-  async input(): Promise<string | undefined> {
-    return this.inputs.shift();
-  }
-  async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
-    this.seen.push(items.map(i => `${i.label} | ${i.description ?? ''}`));
-    const want = this.picks.shift();
-    return (want ? items.find(i => want.test(i.label)) : items[0])?.value;
-  }
-  async pickMany<T>(items: PickItem<T>[]): Promise<T[] | undefined> {
-    return items.map(i => i.value);
-  }
-  async notify(_kind: string, message: string): Promise<string | undefined> {
-    this.notifications.push(message);
-    return undefined;
-  }
-  async openFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-  async saveFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-}
 
 suite('Checkpoints', () => {
   let api: ContinuumApi;

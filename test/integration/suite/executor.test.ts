@@ -14,37 +14,10 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Continuum } from '../../../src/core/continuum';
 import type { ContinuumApi } from '../../../src/vscode/activate';
-import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { screenshot, waitForVisible } from './screenshot';
 import { poller } from './wait';
+import { ScriptedPrompter } from './prompter';
 
-class AnsweringPrompter implements Prompter {
-  notifications: string[] = [];
-  answers: Array<(message: string) => string | undefined> = [];
-  async input(): Promise<string | undefined> {
-    return undefined;
-  }
-  async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
-    return items[0]?.value;
-  }
-  async pickMany<T>(items: PickItem<T>[]): Promise<T[] | undefined> {
-    return items.map(i => i.value);
-  }
-  async notify(_kind: string, message: string): Promise<string | undefined> {
-    this.notifications.push(message);
-    for (const answer of this.answers) {
-      const a = answer(message);
-      if (a) return a;
-    }
-    return undefined;
-  }
-  async openFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-  async saveFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-}
 
 const until = poller(20000);
 
@@ -54,7 +27,7 @@ function lines(file: string): string[] {
 
 suite('Executor', () => {
   let api: ContinuumApi;
-  const prompter = new AnsweringPrompter();
+  const prompter = new ScriptedPrompter();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-executor-it-'));
   const mine = { tasks: [] as string[], sessions: [] as string[] };
 

@@ -8,43 +8,17 @@ import * as vscode from 'vscode';
 import type { Continuum } from '../../../src/core/continuum';
 import type { ContinuumApi } from '../../../src/vscode/activate';
 import type { GraphNode } from '../../../src/vscode/graph/graphTree';
-import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { screenshot, waitForVisible } from './screenshot';
 import { poller } from './wait';
+import { ScriptedPrompter } from './prompter';
 
-class GraphPrompter implements Prompter {
-  notifications: string[] = [];
-  picked: string[] = [];
-  offered: string[] = [];
-  async input(): Promise<string | undefined> {
-    return undefined;
-  }
-  async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
-    this.offered = items.map(i => i.label);
-    return items[0]?.value;
-  }
-  async pickMany<T>(items: PickItem<T>[]): Promise<T[] | undefined> {
-    this.offered = items.map(i => i.label);
-    return items.filter(i => i.picked).map(i => i.value);
-  }
-  async notify(_kind: string, message: string): Promise<string | undefined> {
-    this.notifications.push(message);
-    return undefined;
-  }
-  async openFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-  async saveFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-}
 
 const until = poller(10000);
 
 suite('Knowledge graph', () => {
   let api: ContinuumApi;
   let core: Continuum;
-  const prompter = new GraphPrompter();
+  const prompter = Object.assign(new ScriptedPrompter(), { keepInPickMany: (i: { picked?: boolean }) => !!i.picked });
   const folder = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
   const createdTasks: string[] = [];
 

@@ -9,39 +9,16 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Continuum } from '../../../src/core/continuum';
 import type { ContinuumApi } from '../../../src/vscode/activate';
-import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { screenshot, waitForVisible } from './screenshot';
 import { poller } from './wait';
+import { ScriptedPrompter } from './prompter';
 
-class AnsweringPrompter implements Prompter {
-  notifications: string[] = [];
-  answer: (message: string, actions: string[]) => string | undefined = () => undefined;
-  async input(): Promise<string | undefined> {
-    return undefined;
-  }
-  async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
-    return items[0]?.value;
-  }
-  async pickMany<T>(items: PickItem<T>[]): Promise<T[] | undefined> {
-    return items.map(i => i.value);
-  }
-  async notify(_kind: string, message: string, ...actions: string[]): Promise<string | undefined> {
-    this.notifications.push(message);
-    return this.answer(message, actions);
-  }
-  async openFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-  async saveFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-}
 
 const until = poller(30000);
 
 suite('Autonomy guards', () => {
   let api: ContinuumApi;
-  const prompter = new AnsweringPrompter();
+  const prompter = new ScriptedPrompter();
   const mine = { tasks: [] as string[], sessions: [] as string[] };
 
   const shell = async (core: Continuum, title: string, command: string) => {
@@ -76,7 +53,7 @@ suite('Autonomy guards', () => {
     this.timeout(120000);
     const core = await api.ready();
     // as the failures pile up, the confidence gate grows unsure of shell tasks and asks: allow each
-    prompter.answer = (message, actions) => (/not confident/.test(message) ? actions.find(a => a === 'Allow') : undefined);
+    prompter.answers = [(message, actions) => (/not confident/.test(message) ? actions.find(a => a === 'Allow') : undefined)];
     const ids: string[] = [];
     // their checks always fail: failing checks count against the budget but not against the shell circuit breaker
     for (let n = 1; n <= 12; n++) {
@@ -103,7 +80,7 @@ suite('Autonomy guards', () => {
     const item = await waitForVisible('[id="continuum.continuum.continuum.errorBudget"]');
     if (item) assert.ok(item.items.some(i => i.visible && /0\/10/.test(i.text)), `status bar shows the budget: ${JSON.stringify(item.items)}`);
     await screenshot('guards-budget-spent');
-    prompter.answer = () => undefined;
+    prompter.answers = [];
   });
 
   test('a task the confidence gate is unsure of asks first; Allow runs it', async function () {
@@ -111,11 +88,11 @@ suite('Autonomy guards', () => {
     const core = await api.ready();
     const id = await shell(core, 'Guards: risky but fine', 'echo fine');
     let asked = '';
-    prompter.answer = (message, actions) => {
+    prompter.answers = [(message, actions) => {
       if (!/not confident/.test(message)) return undefined;
       asked = message;
       return actions.find(a => a === 'Allow');
-    };
+    }];
     const session = await vscode.commands.executeCommand<{ id: string }>('continuum.startSession', [id]);
     assert.ok(session);
     mine.sessions.push(session.id);
@@ -123,7 +100,7 @@ suite('Autonomy guards', () => {
     assert.match(asked, /Continuum is not confident about running 'Guards: risky but fine' unattended \(confidence 0\.\d+: /);
     const decision = await until('the decision recorded', () => core.store.get<{ detail: string }>("SELECT detail FROM task_events WHERE task_id = ? AND kind = 'confidence'", [id]));
     assert.ok(decision && JSON.parse(decision.detail).answer === 'allow', decision?.detail);
-    prompter.answer = () => undefined;
+    prompter.answers = [];
   });
   test('a bad .continuum/rules.json shows its problems in the Problems view, and the previous rules stay in force', async function () {
     this.timeout(60000);

@@ -9,42 +9,10 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { importState, parseState } from '../../../src/core/state/stateFile';
 import type { ContinuumApi } from '../../../src/vscode/activate';
-import type { PickItem, Prompter } from '../../../src/vscode/prompts';
 import { inSecondWindow, queryDom, screenshot, waitForVisible } from './screenshot';
 import { poller } from './wait';
+import { ScriptedPrompter } from './prompter';
 
-/** Answers Continuum's questions the way the test says, and remembers every notification. */
-class ScriptedPrompter implements Prompter {
-  notifications: string[] = [];
-  answers: Array<(message: string) => string | undefined> = [];
-  pickLabel: RegExp | undefined;
-  inputs: string[] = [];
-
-  async input(): Promise<string | undefined> {
-    return this.inputs.shift();
-  }
-  async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
-    const item = this.pickLabel ? items.find(i => this.pickLabel!.test(i.label)) : items[0];
-    return item?.value;
-  }
-  async pickMany<T>(items: PickItem<T>[]): Promise<T[] | undefined> {
-    return items.filter(i => i.picked !== false).map(i => i.value);
-  }
-  async notify(_kind: string, message: string): Promise<string | undefined> {
-    this.notifications.push(message);
-    for (const answer of this.answers) {
-      const a = answer(message);
-      if (a) return a;
-    }
-    return undefined;
-  }
-  async openFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-  async saveFile(): Promise<vscode.Uri | undefined> {
-    return undefined;
-  }
-}
 
 /** Polls the workbench until a visible element matching `selector` contains `text` (or 10 s pass). */
 async function waitForText(selector: string, text: string) {

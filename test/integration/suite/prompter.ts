@@ -1,0 +1,60 @@
+// A Prompter that answers Continuum's questions the way a test scripts it, and remembers what it
+// was shown. Integration tests install it with api.testing.setPrompter (modal dialogs are refused
+// in the test VS Code, and a test must be able to answer).
+import type * as vscode from 'vscode';
+import type { PickItem, Prompter } from '../../../src/vscode/prompts';
+
+export class ScriptedPrompter implements Prompter {
+  /** Every notification message, in order. */
+  notifications: string[] = [];
+  /** Asked in order for each notification; the first button name returned is the answer. */
+  answers: Array<(message: string, actions: string[]) => string | undefined> = [];
+  /** Answers to input boxes, in order; none left means the box is dismissed. */
+  inputs: string[] = [];
+  /** Labels to pick, one per quick pick, in order; then `pickLabel`; then the first item. */
+  picks: RegExp[] = [];
+  pickLabel: RegExp | undefined;
+  /** Which items a multi-select keeps (default: all). */
+  keepInPickMany: (item: PickItem<unknown>) => boolean = () => true;
+  /** Every quick pick shown, as "label | description" lines. */
+  seen: string[][] = [];
+  /** The labels of the last quick pick shown. */
+  offered: string[] = [];
+
+  async input(): Promise<string | undefined> {
+    return this.inputs.shift();
+  }
+
+  async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
+    this.show(items);
+    const want = this.picks.shift() ?? this.pickLabel;
+    return (want ? items.find(i => want.test(i.label)) : items[0])?.value;
+  }
+
+  async pickMany<T>(items: PickItem<T>[]): Promise<T[] | undefined> {
+    this.show(items);
+    return items.filter(i => this.keepInPickMany(i)).map(i => i.value);
+  }
+
+  async notify(_kind: string, message: string, ...actions: string[]): Promise<string | undefined> {
+    this.notifications.push(message);
+    for (const answer of this.answers) {
+      const a = answer(message, actions);
+      if (a) return a;
+    }
+    return undefined;
+  }
+
+  async openFile(): Promise<vscode.Uri | undefined> {
+    return undefined;
+  }
+
+  async saveFile(): Promise<vscode.Uri | undefined> {
+    return undefined;
+  }
+
+  private show<T>(items: PickItem<T>[]): void {
+    this.seen.push(items.map(i => `${i.label} | ${i.description ?? ''}`));
+    this.offered = items.map(i => i.label);
+  }
+}
