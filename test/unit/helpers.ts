@@ -1,10 +1,10 @@
 // Builders shared by the unit tests: a real store on an in-memory file system, with a fake clock.
-import { openStore } from '../../src/core/store/store';
 import type { Store } from '../../src/core/store/types';
 import { sequentialIds } from '../../src/core/ids';
 import { TaskManager } from '../../src/core/tasks/taskManager';
 import { MemoryFileSystem } from './fakes/memoryFileSystem';
 import { FakeClock } from './fakes/fakeClock';
+import { openTestStore } from './context/openTestStore';
 
 export interface TestWorld {
   fs: MemoryFileSystem;
@@ -14,6 +14,6 @@ export interface TestWorld {
 }
 
 export async function makeWorld(fs = new MemoryFileSystem(), clock = new FakeClock()): Promise<TestWorld> {
-  const store = await openStore({ folder: '/store', fs, clock, idleCompactMs: 0 });
+  const { store } = await openTestStore(fs, clock);
   return { fs, clock, store, tasks: new TaskManager(store, clock, sequentialIds()) };
 }

@@ -17,6 +17,7 @@ import type { ContinuumApi } from '../../../src/vscode/activate';
 import { screenshot, waitForVisible } from './screenshot';
 import { poller } from './wait';
 import { ScriptedPrompter } from './prompter';
+import { removeSuiteWork } from './cleanup';
 
 
 const until = poller(20000);
@@ -51,15 +52,7 @@ suite('Executor', () => {
   suiteTeardown(async () => {
     // The suites after this one expect a store without our tasks and sessions.
     const core = await api.ready();
-    for (const s of core.sessions.list().filter(x => mine.sessions.includes(x.id) && x.status === 'running')) await core.sessions.pause(s.id, 'end of the executor suite');
-    for (const id of mine.tasks) if (core.tasks.get(id)) await core.tasks.delete(id);
-    await core.store.write(w => {
-      for (const id of mine.sessions) {
-        w.run('DELETE FROM checkpoints WHERE session_id = ?', [id]);
-        w.run('DELETE FROM sessions WHERE id = ?', [id]);
-      }
-      w.run('DELETE FROM execution_steps');
-    });
+    await removeSuiteWork(core, mine, 'executor');
     api.testing.setPrompter(undefined);
     fs.rmSync(out, { recursive: true, force: true });
   });

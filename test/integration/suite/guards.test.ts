@@ -12,6 +12,7 @@ import type { ContinuumApi } from '../../../src/vscode/activate';
 import { screenshot, waitForVisible } from './screenshot';
 import { poller } from './wait';
 import { ScriptedPrompter } from './prompter';
+import { removeSuiteWork } from './cleanup';
 
 
 const until = poller(30000);
@@ -36,15 +37,7 @@ suite('Autonomy guards', () => {
 
   suiteTeardown(async () => {
     const core = await api.ready();
-    for (const s of core.sessions.list().filter(x => mine.sessions.includes(x.id) && x.status === 'running')) await core.sessions.pause(s.id, 'end of the guards suite');
-    for (const id of mine.tasks) if (core.tasks.get(id)) await core.tasks.delete(id);
-    await core.store.write(w => {
-      for (const id of mine.sessions) {
-        w.run('DELETE FROM checkpoints WHERE session_id = ?', [id]);
-        w.run('DELETE FROM sessions WHERE id = ?', [id]);
-      }
-      w.run('DELETE FROM execution_steps');
-    });
+    await removeSuiteWork(core, mine, 'guards');
     api.testing.setPrompter(undefined);
     await api.testing.reopen(); // later suites get fresh guards: a full budget, no failure history of ours
   });
