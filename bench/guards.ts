@@ -18,7 +18,7 @@ import { nodeFileSystem } from '../src/node/fileSystem';
 async function main(): Promise<void> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-bench-guards-'));
   const store = await openStore({ folder, fs: nodeFileSystem, clock: systemClock });
-  const guards = new ExecutionGuards({ store, clock: systemClock, questions: { allowLowConfidenceTask: async () => 'allow' }, budget: { limit: 1_000_000 } });
+  const guards = new ExecutionGuards({ store, clock: systemClock, questions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' }, budget: { limit: 1_000_000 } });
   const events = 20_000;
   const perEvent: Record<string, number[]> = { taskStarted: [], tryFailed: [], taskFinished: [], beforeTask: [] };
   const controller = new AbortController();

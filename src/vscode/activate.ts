@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { performance } from 'perf_hooks';
 import type { Continuum } from '../core/continuum';
+import type { ExecutionGuards } from '../core/execution/guards/guards';
 import { registerCommands } from './commands';
 import { registerCheckpointUi } from './checkpoints/checkpointUi';
 import type { CommandContext } from './commands/context';
@@ -35,6 +36,8 @@ export interface ContinuumApi {
     graphTree: GraphTreeProvider;
     graphView: vscode.TreeView<GraphNode>;
     setPrompter(prompter: Prompter | undefined): void;
+    /** The autonomy guards of the current executor, once built. */
+    guards(): ExecutionGuards | undefined;
     /** Closes and reopens the store, as a reload of the window would. */
     reopen(): Promise<Continuum>;
   };
@@ -91,6 +94,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
       setPrompter: p => {
         prompter = p ?? vscodePrompter;
       },
+      guards: () => runtime.guards,
       reopen: async () => {
         runtime.abandon(); // the window "dies": its processes are killed, its sessions stay marked running
         await host.close();

@@ -26,7 +26,25 @@ export interface StartVerdict {
   checkpointFirst?: boolean;
   /** Why, for the task's log. */
   note?: string;
+  /** Tries in all for this run of the task (a watched task gets fewer); default: the executor's. */
+  attempts?: number;
 }
+
+/** What a rule proposes after a failure: a command to run before trying again, or only a question. */
+export interface ProposedFix {
+  /** The command (run without a shell, in the workspace); none for a plain "ask" rule. */
+  command?: { command: string; args: readonly string[] };
+  /** Ask a person first (Run fix and retry / Skip task / Fail task). */
+  ask: boolean;
+  /** The rule that proposed it, for the log and the question. */
+  rule: string;
+  /** The failure's signature, so the outcome is remembered against it. */
+  signature: string;
+  /** The failure, for the question. */
+  error: string;
+}
+
+export type FixAnswer = 'run' | 'skip' | 'fail';
 
 export interface TryVerdict {
   /** False: do not try again, even if the failure looks transient (systemic, or a rule says so). */
@@ -37,6 +55,8 @@ export interface TryVerdict {
   pause?: string;
   /** Why, for the task's log. */
   note?: string;
+  /** Once retries are over: run this fix (asking first when it says so), then try the task again. */
+  fix?: ProposedFix;
 }
 
 export interface ExecutionHooks {
@@ -44,5 +64,9 @@ export interface ExecutionHooks {
   beforeTask?(task: WatchedTask, signal: AbortSignal): Promise<StartVerdict>;
   taskStarted(task: WatchedTask): void;
   tryFailed(task: WatchedTask, failure: FailedTry): TryVerdict;
+  /** Before a proposed fix runs: whether to run it (asks a person when the fix says so). */
+  approveFix?(task: WatchedTask, fix: ProposedFix, signal: AbortSignal): Promise<FixAnswer>;
+  /** The fix command ran (or, for a plain ask, the person chose to retry); a failed command is a failed fix. */
+  fixRan?(task: WatchedTask, fix: ProposedFix, succeeded: boolean): void;
   taskFinished(task: WatchedTask, outcome: 'done' | 'failed' | 'skipped', durationMs: number): void;
 }

@@ -15,10 +15,11 @@ import type { Task, TaskAction } from '../tasks/model';
 import type { TaskManager } from '../tasks/taskManager';
 import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
 import { actionFor } from './actions/index';
-import { signalReason } from './actions/process';
+import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
 import type { ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
-import type { ExecutionHooks, TryVerdict, WatchedTask } from './hooks';
+import { describeCommand } from './commandLine';
+import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
 import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey } from './journal';
 import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
@@ -260,8 +261,10 @@ export class SessionRun {
     const resumed = fresh.status === 'running';
     const watched: WatchedTask = { id: task.id, title: task.title, kind: action.kind, sessionId: this.sessionId, ...(fresh.error ? { previousError: fresh.error } : {}) };
     const hooks = this.h.hooks;
+    let attempts: number | undefined;
     if (hooks?.beforeTask && !resumed && action.kind !== 'manual') {
       const verdict = await hooks.beforeTask(watched, signal);
+      attempts = verdict.attempts;
       if (verdict.note) this.h.logs.append(task.id, `[${verdict.note}]\n`);
       if (!verdict.run) {
         await this.h.tasks.setStatus(task.id, 'skipped', 'executor');
@@ -283,7 +286,7 @@ export class SessionRun {
     const attempt = Math.max(1, started.attempts);
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
     try {
-      const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.resilient(started, action, attempt, signal);
+      const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
       await this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
     } catch (err) {
@@ -308,19 +311,79 @@ export class SessionRun {
     }
   }
 
+  /**
+   * The task's tries; when they fail and a rule proposed a fix, the fix runs (after a person's yes
+   * when it asks first) and the task gets its tries again — each fix once per run of the task.
+   */
+  private async withFixes(task: Task, watched: WatchedTask, action: Exclude<TaskAction, { kind: 'manual' }>, attempt: number, stop: AbortSignal, attempts?: number): Promise<string> {
+    const tried = new Set<string>();
+    for (;;) {
+      try {
+        return await this.resilient(task, action, attempt, stop, attempts);
+      } catch (err) {
+        const verdict = this.verdicts.get(task.id);
+        const fix = verdict?.fix;
+        const hooks = this.h.hooks;
+        const key = fix && JSON.stringify([fix.rule, fix.command]);
+        if (!fix || !key || tried.has(key) || !hooks?.approveFix || stop.aborted || this.stopping || verdict.pause || !(err instanceof ActionFailure)) throw err;
+        tried.add(key);
+        if (!await this.applyFix(task, watched, fix, tried.size, stop)) throw err;
+        this.verdicts.delete(task.id);
+      }
+    }
+  }
+
+  /** Asks (when the fix says so) and runs the fix command; true when the task should be tried again. */
+  private async applyFix(task: Task, watched: WatchedTask, fix: ProposedFix, n: number, stop: AbortSignal): Promise<boolean> {
+    const hooks = this.h.hooks!;
+    const answer = await hooks.approveFix!(watched, fix, stop);
+    if (answer !== 'run') {
+      this.h.logs.append(task.id, `[${fix.ask ? `asked about the fix; the person chose to ${answer} the task` : `the fix was not run`}]\n`);
+      this.verdicts.set(task.id, { ...this.verdicts.get(task.id), retry: false, ...(answer === 'skip' ? { finally: 'skip' } : {}) });
+      return false;
+    }
+    if (!fix.command) {
+      this.h.logs.append(task.id, '[asked; the person chose to try it again]\n');
+      hooks.fixRan?.(watched, fix, true);
+      return true;
+    }
+    if (!this.h.ports.trust.isTrusted()) {
+      this.h.logs.append(task.id, '[the fix was not run: the workspace is not trusted]\n');
+      return false;
+    }
+    const spec = { command: fix.command.command, args: [...fix.command.args], shell: false, cwd: this.h.workspace };
+    const shown = describeCommand(spec);
+    this.h.logs.append(task.id, `[running the fix proposed by ${fix.rule}: '${shown}', then trying the task again]\n`);
+    const timeout = linked(stop, AbortSignal.timeout(this.h.resilience.defaultTimeoutMs));
+    const ctx = this.context(task, Math.max(1, task.attempts), timeout.signal);
+    try {
+      await ctx.step(`fix ${n}`, signal => runChecked(ctx, spec, shown, 'run', signal), { rerunnable: true });
+      hooks.fixRan?.(watched, fix, true);
+      return true;
+    } catch (err) {
+      if (err instanceof JournalError) throw err;
+      this.h.logs.append(task.id, `[the fix failed: ${err instanceof Error ? err.message : String(err)}]\n`);
+      hooks.fixRan?.(watched, fix, false);
+      return false;
+    } finally {
+      timeout.dispose();
+    }
+  }
+
   /** One try of an unattended task, through retry → circuit breaker → timeout. */
-  private async resilient(task: Task, action: Exclude<TaskAction, { kind: 'manual' }>, attempt: number, stop: AbortSignal): Promise<string> {
+  private async resilient(task: Task, action: Exclude<TaskAction, { kind: 'manual' }>, attempt: number, stop: AbortSignal, attempts?: number): Promise<string> {
     const kind = action.kind;
     const breaker = this.h.breaker(kind);
-    const retry = retryPolicy(this.h.resilience, this.h.random, () => this.verdicts.get(task.id)?.retry !== false);
+    const resilience = attempts ? { ...this.h.resilience, attempts } : this.h.resilience;
+    const retry = retryPolicy(resilience, this.h.random, () => this.verdicts.get(task.id)?.retry !== false);
     const onRetry = retry.onRetry(e => {
       const error = 'error' in e ? e.error : undefined;
       const reason = error instanceof ActionFailure ? error.classification.reason : 'it failed';
-      const line = `try ${e.attempt} of ${this.h.resilience.attempts} failed (${reason}); trying again in ${formatDuration(e.delay)}`;
+      const line = `try ${e.attempt} of ${resilience.attempts} failed (${reason}); trying again in ${formatDuration(e.delay)}`;
       this.h.logs.append(task.id, `[${line}]\n`);
       this.h.logger.info(`task '${task.title}': ${line}`);
       void this.h.store.write(w => recordTaskEvent(w, this.h.clock, task.id, 'retry', {
-        try: e.attempt, of: this.h.resilience.attempts, delayMs: Math.round(e.delay), reason, error: error instanceof Error ? error.message.slice(0, 500) : '',
+        try: e.attempt, of: resilience.attempts, delayMs: Math.round(e.delay), reason, error: error instanceof Error ? error.message.slice(0, 500) : '',
       }), 'executor').catch((err: unknown) => this.h.logger.warn(`could not record a retry of '${task.title}': ${String(err)}`));
     });
     const timeoutMs = action.timeoutMs ?? this.h.resilience.defaultTimeoutMs;
@@ -363,7 +426,15 @@ export class SessionRun {
 
   /** Runs the action and its verify once, with a context whose steps go through the journal. */
   private async attempt(task: Task, action: TaskAction, attempt: number, signal: AbortSignal): Promise<string> {
-    const ctx: ActionContext = {
+    const ctx = this.context(task, attempt, signal);
+    if (signal.aborted) throw new ActionFailure(`'${task.title}' was stopped before it began.`, { phase: 'run' });
+    const result = await actionFor(action).run(action, ctx);
+    await runVerify(action, ctx);
+    return result;
+  }
+
+  private context(task: Task, attempt: number, signal: AbortSignal): ActionContext {
+    return {
       task,
       attempt,
       signal,
@@ -374,10 +445,6 @@ export class SessionRun {
       hostTasks: this.h.ports.hostTasks,
       waitForPerson: () => this.waitForPerson(task.id, signal),
     };
-    if (signal.aborted) throw new ActionFailure(`'${task.title}' was stopped before it began.`, { phase: 'run' });
-    const result = await actionFor(action).run(action, ctx);
-    await runVerify(action, ctx);
-    return result;
   }
 
   private async step<T>(task: Task, attempt: number, name: string, fn: (signal: AbortSignal) => Promise<T>, options: StepOptions, signal: AbortSignal): Promise<T | undefined> {

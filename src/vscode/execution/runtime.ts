@@ -137,7 +137,7 @@ export class ExecutionRuntime implements vscode.Disposable {
   }
 }
 
-/** The confidence gate's question: Allow / Always allow this kind / Skip. A dismissed question skips. */
+/** The confidence gate's question (Allow / Always allow this kind / Skip) and a rule's fix (Run / Skip / Fail). A dismissed question takes the cautious answer. */
 function promptedGuardQuestions(prompter: () => Prompter): GuardQuestions {
   return {
     async allowLowConfidenceTask(task, score, reasons) {
@@ -145,6 +145,12 @@ function promptedGuardQuestions(prompter: () => Prompter): GuardQuestions {
       const always = `Always Allow ${task.kind} Tasks`;
       const choice = await prompter().notify('warning', `Continuum is not confident about running '${inert(task.title, 120)}' unattended (confidence ${score.toFixed(2)}: ${reasons}). Run it?`, allow, always, 'Skip');
       return choice === allow ? 'allow' : choice === always ? 'always' : 'skip';
+    },
+    async runFix(task, fix) {
+      const run = fix.command ? 'Run Fix and Retry' : 'Retry Task';
+      const proposal = fix.command ? `Run '${inert(fix.command, 200)}' in the workspace, then try it again?${fix.history ? ` (${inert(fix.history, 120)})` : ''}` : 'Try it again?';
+      const choice = await prompter().notify('warning', `Task '${inert(task.title, 120)}' failed: ${inert(fix.error, 200)}. ${inert(fix.rule, 120)} proposes: ${proposal}`, run, 'Skip Task', 'Fail Task');
+      return choice === run ? 'run' : choice === 'Skip Task' ? 'skip' : 'fail';
     },
   };
 }

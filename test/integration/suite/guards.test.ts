@@ -42,6 +42,46 @@ suite('Autonomy guards', () => {
     await api.testing.reopen(); // later suites get fresh guards: a full budget, no failure history of ours
   });
 
+  test('a rule that fixes asks first (answered here), runs the fix in the workspace, then the task passes', async function () {
+    this.timeout(60000);
+    const core = await api.ready();
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const rulesFile = path.join(folder, '.continuum', 'rules.json');
+    const marker = path.join(folder, '.guards-fixed');
+    fs.mkdirSync(path.dirname(rulesFile), { recursive: true });
+    fs.writeFileSync(rulesFile, JSON.stringify({ rules: [{ name: 'set up first', match: { regex: 'needs-setup' }, then: { do: 'fix', command: 'sh', args: ['-c', 'echo ready > .guards-fixed'], ask: true } }] }));
+    try {
+      await api.testing.rulesWatcher.reload(vscode.workspace.workspaceFolders![0].uri);
+      await until('the rule read', () => api.testing.rulesWatcher.current.length === 1);
+      const id = await shell(core, 'Guards: needs setup', 'test -f .guards-fixed || { echo "error: needs-setup has not run" >&2; exit 1; }');
+      let question = '';
+      prompter.answers = [(message, actions) => {
+        if (!/proposes/.test(message)) return undefined;
+        question = message;
+        return actions.find(a => a === 'Run Fix and Retry');
+      }];
+      const session = await vscode.commands.executeCommand<{ id: string }>('continuum.startSession', [id]);
+      assert.ok(session);
+      mine.sessions.push(session.id);
+      await until('done', () => core.tasks.get(id)?.status === 'done', 30000).catch((err: Error) => {
+        throw new Error(`${err.message}: task ${core.tasks.get(id)?.status} (${core.tasks.get(id)?.error ?? ''}); notifications: ${prompter.notifications.join(' | ')}`);
+      });
+      assert.match(question, /Task 'Guards: needs setup' failed: error: needs-setup has not run\. set up first proposes: Run 'sh -c 'echo ready > \.guards-fixed'' in the workspace, then try it again\?/);
+      assert.strictEqual(fs.readFileSync(marker, 'utf8').trim(), 'ready', 'the fix ran in the workspace folder');
+      // remembered once the task's end reaches the guards (just after its status turns done)
+      const fixes = await until('the fix outcome recorded', () => {
+        const rows = core.store.all<{ succeeded: number }>("SELECT succeeded FROM error_fix_outcomes WHERE fix LIKE '%guards-fixed%'");
+        return rows.length ? rows : undefined;
+      });
+      assert.deepStrictEqual(fixes.map(f => f.succeeded), [1], 'the fix is remembered as one that worked');
+    } finally {
+      prompter.answers = [];
+      fs.rmSync(path.dirname(rulesFile), { recursive: true, force: true });
+      fs.rmSync(marker, { force: true });
+      await api.testing.rulesWatcher.reload(vscode.workspace.workspaceFolders![0].uri);
+    }
+  });
+
   test('failing tasks spend the error budget; the session pauses naming the errors, with the budget and flow in the status bar', async function () {
     this.timeout(120000);
     const core = await api.ready();

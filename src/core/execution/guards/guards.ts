@@ -5,22 +5,35 @@
 import { Emitter, type Event } from '../../events';
 import { silentLogger, type Clock, type Logger } from '../../ports';
 import type { Store, StoreWriter } from '../../store/types';
-import type { ExecutionHooks, FailedTry, StartVerdict, TryVerdict, WatchedTask } from '../hooks';
+import type { ExecutionHooks, FailedTry, FixAnswer, ProposedFix, StartVerdict, TryVerdict, WatchedTask } from '../hooks';
+import { describeCommand } from '../commandLine';
 import { recordTaskEvent } from '../journal';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
 import { adaptThresholds, defaultThresholds, gate, type GateDecision, type Thresholds } from './confidence';
 import { DegradationRegistry } from './degradation';
 import { FlowMonitor, type FlowSettings, type FlowStatus } from './flow';
-import { ErrorLearning } from './learning';
+import { ErrorLearning, type Fix } from './learning';
 import { Profiler } from './profiler';
 import { decide, describeDecision, errorClassOf, type Rule } from './rulebook';
 import { errorLine, errorSignature } from './signature';
 
 export type LowConfidenceAnswer = 'allow' | 'always' | 'skip';
 
-/** What only a person can answer. Must not throw; a dismissed question is 'skip'. */
+/** A rule's fix, as a person is asked about it. */
+export interface FixQuestion {
+  /** The command line to run, or undefined when the rule only asks whether to try again. */
+  command?: string;
+  error: string;
+  rule: string;
+  /** How this fix went for this error before, when it was tried ("worked 3 of 4 times"). */
+  history?: string;
+}
+
+/** What only a person can answer. Must not throw; a dismissed question is the cautious answer ('skip', 'fail'). */
 export interface GuardQuestions {
   allowLowConfidenceTask(task: { title: string; kind: string }, score: number, reasons: string): Promise<LowConfidenceAnswer>;
+  /** Run fix and retry ('run') / Skip task / Fail task. */
+  runFix(task: { title: string; kind: string }, fix: FixQuestion): Promise<FixAnswer>;
 }
 
 export interface GuardNotice {
@@ -40,6 +53,8 @@ export interface GuardOptions {
   /** Components the task may affect (knowledge graph), when known. */
   impact?: (task: WatchedTask) => number | undefined;
   degradations?: DegradationRegistry;
+  /** Tries in all for a task the gate runs watched (default 2: one retry instead of the executor's usual). */
+  watchedAttempts?: number;
 }
 
 interface KindHistory { done: number; failed: number }
@@ -54,6 +69,10 @@ export class ExecutionGuards implements ExecutionHooks {
   private thresholds: Thresholds = defaultThresholds;
   private readonly history = new Map<string, KindHistory>();
   private readonly gateDecisions = new Map<string, GateDecision>();
+  /** Per task, its last failed try's error (for the notice when a watched task fails). */
+  private readonly lastErrors = new Map<string, string>();
+  /** Per task, the fix commands that ran and wait for the task's outcome to count as worked or not. */
+  private readonly fixesAwaitingOutcome = new Map<string, Array<{ signature: string; fix: Fix }>>();
   private readonly queued: Array<{ taskId: string; kind: string; detail: Record<string, unknown>; more?: (w: StoreWriter) => void }> = [];
   private flushing: Promise<void> | undefined;
   private readonly logger: Logger;
@@ -113,6 +132,10 @@ export class ExecutionGuards implements ExecutionHooks {
     const result = gate(factors, this.thresholds);
     this.profiler.record('guards.gate', performance.now() - start);
     let verdict: StartVerdict = { run: true, note: `confidence ${result.score.toFixed(2)}: ${result.decision}` };
+    if (result.decision === 'run watched') {
+      const attempts = this.o.watchedAttempts ?? 2;
+      verdict = { run: true, attempts, note: `confidence ${result.score.toFixed(2)}: run watched (at most ${attempts} ${attempts === 1 ? 'try' : 'tries'}, and a notice if it fails)` };
+    }
     let answer: LowConfidenceAnswer | undefined;
     if (result.decision === 'checkpoint first') verdict = { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: a checkpoint first` };
     if (result.decision === 'ask' && !signal.aborted) {
@@ -151,8 +174,13 @@ export class ExecutionGuards implements ExecutionHooks {
       else if (a.do === 'pause') Object.assign(verdict, { retry: false, pause: `a rule (${decision.rule}) pauses the session on '${text.slice(0, 160)}'. Fix the cause, use Retry on the task, then Resume Session.` });
       else if (a.do === 'ask' || a.do === 'fix') {
         verdict.retry = false;
-        const cmd = decision.command ? [decision.command.command, ...decision.command.args].join(' ') : undefined;
-        notes.push(cmd ? `proposed fix: run '${cmd}' yourself, then Retry the task` : 'a person should look at it, then Retry the task');
+        verdict.fix = {
+          ...(decision.command ? { command: decision.command } : {}),
+          ask: a.do === 'ask' || (a.do === 'fix' && a.ask === true),
+          rule: decision.rule,
+          signature,
+          error: text.slice(0, 300),
+        };
       }
     }
     if (charged.systemic && verdict.retry) {
@@ -161,19 +189,61 @@ export class ExecutionGuards implements ExecutionHooks {
     }
     if (charged.spent && !verdict.pause) {
       verdict.retry = false;
+      delete verdict.fix;
       verdict.pause = `the error budget is spent (${this.budget.limit} errors within an hour): ${describeSpentBudget(this.budget.status())}. Fix the cause, then Resume Session; the budget refills as errors age out of the hour.`;
     }
     if (notes.length) verdict.note = notes.join('; ');
+    // a fix that ran before this try did not make it pass
+    const fixesThatFailed = this.fixesAwaitingOutcome.get(task.id) ?? [];
+    this.fixesAwaitingOutcome.delete(task.id);
     this.queue(task.id, 'guard', { signature, errorClass, budgetRemaining: charged.remaining, systemic: charged.systemic, ...(decision ? { rule: decision.rule, decision: decision.action.do } : {}), retry: verdict.retry, ...(verdict.pause ? { pause: true } : {}) },
-      w => this.learning.recordOccurrence(w, { signature, message: text, errorClass, actionKind: task.kind }));
+      w => {
+        this.learning.recordOccurrence(w, { signature, message: text, errorClass, actionKind: task.kind });
+        for (const f of fixesThatFailed) this.learning.recordFixOutcome(w, f.signature, f.fix, false);
+      });
     if (verdict.pause) this.notices.fire({ severity: 'error', message: `Continuum paused the session: ${verdict.pause}`, critical: true });
-    else if (this.gateDecisions.get(task.id) === 'run watched' && !verdict.retry) this.notices.fire({ severity: 'warning', message: `Task '${task.title}' (run watched) failed: ${text.slice(0, 200)}`, critical: false });
+    this.lastErrors.set(task.id, text.slice(0, 200));
     this.changed.fire();
     this.profiler.record('guards.failure', performance.now() - start);
     return verdict;
   }
 
+  /** Whether to run a rule's fix: at once when the rule does not ask first, otherwise as the person answers. */
+  async approveFix(task: WatchedTask, fix: ProposedFix, signal: AbortSignal): Promise<FixAnswer> {
+    if (!fix.ask) return 'run';
+    if (signal.aborted) return 'fail';
+    const command = fix.command ? describeCommand({ command: fix.command.command, args: [...fix.command.args], shell: false }) : undefined;
+    const history = fix.command ? this.fixHistory(fix.signature, { kind: 'command', command: fix.command.command, args: fix.command.args }) : undefined;
+    const answer = await this.o.questions.runFix({ title: task.title, kind: task.kind }, { ...(command ? { command } : {}), error: fix.error, rule: fix.rule, ...(history ? { history } : {}) });
+    this.queue(task.id, 'fix-question', { rule: fix.rule, ...(command ? { command } : {}), answer });
+    return answer;
+  }
+
+  /** A fix command ran: a failed one is a failed fix now; one that ran counts as worked if the task then passes. */
+  fixRan(task: WatchedTask, fix: ProposedFix, succeeded: boolean): void {
+    if (!fix.command) return;
+    const learned: Fix = { kind: 'command', command: fix.command.command, args: [...fix.command.args] };
+    if (!succeeded) {
+      this.queue(task.id, 'fix', { rule: fix.rule, command: [learned.command, ...learned.args].join(' '), ran: false }, w => this.learning.recordFixOutcome(w, fix.signature, learned, false));
+      return;
+    }
+    const awaiting = this.fixesAwaitingOutcome.get(task.id) ?? [];
+    awaiting.push({ signature: fix.signature, fix: learned });
+    this.fixesAwaitingOutcome.set(task.id, awaiting);
+  }
+
   taskFinished(task: WatchedTask, outcome: 'done' | 'failed' | 'skipped', durationMs: number): void {
+    const fixes = this.fixesAwaitingOutcome.get(task.id);
+    this.fixesAwaitingOutcome.delete(task.id);
+    if (fixes?.length) {
+      this.queue(task.id, 'fix', { outcome, fixes: fixes.map(f => f.fix) }, w => {
+        for (const f of fixes) this.learning.recordFixOutcome(w, f.signature, f.fix, outcome === 'done');
+      });
+    }
+    if (outcome === 'failed' && this.gateDecisions.get(task.id) === 'run watched') {
+      this.notices.fire({ severity: 'warning', message: `Task '${task.title}' (run watched) failed: ${this.lastErrors.get(task.id) ?? 'see its log'}. Show Task Log says more.`, critical: false });
+    }
+    this.lastErrors.delete(task.id);
     if (outcome !== 'skipped') {
       this.profiler.record(`action.${task.kind}`, durationMs);
       const h = this.kindHistory(task.kind);
@@ -203,6 +273,13 @@ export class ExecutionGuards implements ExecutionHooks {
       this.history.set(kind, h);
     }
     return h;
+  }
+
+  /** "worked 3 of 4 times before" for a fix already tried on this error. */
+  private fixHistory(signature: string, fix: Fix): string | undefined {
+    const known = this.learning.fixesFor(signature).find(k => JSON.stringify(k.fix) === JSON.stringify(fix));
+    if (!known) return undefined;
+    return `tried ${known.tries} time${known.tries === 1 ? '' : 's'} before for this error, success rate ${Math.round(known.successRate * 100)}%`;
   }
 
   private approvalOf(kind: string): { alwaysAllow: boolean; approvals: number } {

@@ -10,12 +10,16 @@ class ScriptedGuardQuestions implements GuardQuestions {
     this.asked.push(`${task.title} @ ${score.toFixed(2)}`);
     return this.answer;
   }
+  async runFix(): Promise<'fail'> {
+    return 'fail';
+  }
 }
 
 async function guardedWorld(budget: ConstructorParameters<typeof ExecutionGuards>[0]['budget'] = {}, answer: LowConfidenceAnswer = 'allow') {
   const base = await makeWorld();
   const questions = new ScriptedGuardQuestions(answer);
-  const guards = new ExecutionGuards({ store: base.store, clock: base.clock, questions, budget });
+  // a new kind of task runs watched (fewer tries); these tests look at the executor's full retry policy
+  const guards = new ExecutionGuards({ store: base.store, clock: base.clock, questions, budget, watchedAttempts: 3 });
   const w = await makeExecWorld({ hooks: guards, settings: () => ({ concurrency: 1, checkpointEvery: 0 }) }, base);
   return { w, guards, questions };
 }
