@@ -1,6 +1,9 @@
 // Opens the store and builds the managers on it: the one place the core is assembled, used by
 // the VS Code layer and the CLI alike.
 import { ContextManager } from './context/contextManager';
+import type { Disposable } from './events';
+import { DegradationRegistry } from './execution/guards/degradation';
+import { reportStateOnlyCheckpoints, watchGraphParsing } from './execution/guards/fallbacks';
 import { CheckpointFiles } from './git/checkpointFiles';
 import { KnowledgeGraph } from './graph/knowledgeGraph';
 import { GraphError } from './graph/model';
@@ -20,6 +23,8 @@ export interface Continuum {
   graph: KnowledgeGraph;
   /** The files half of checkpoints; undefined without a workspace folder (or where git may not run). */
   files?: CheckpointFiles;
+  /** What runs in a reduced form now (graph parse → import scan, checkpoints without files …), for Health. */
+  degradations: DegradationRegistry;
   clock: Clock;
   close(): Promise<void>;
 }
@@ -51,14 +56,23 @@ export async function openContinuum(options: OpenContinuumOptions): Promise<Cont
   const context = new ContextManager(store, clock);
   const graph = new KnowledgeGraph(store, options.graphParser ?? noGraphParser, clock, options.logger);
   const workspaceFolder = options.workspaceFolder;
+  const degradations = new DegradationRegistry(undefined, () => clock.now());
+  const watches: Disposable[] = [watchGraphParsing(store, listener => graph.onDidChange(listener), degradations)];
+  if (workspaceFolder === undefined) reportStateOnlyCheckpoints(degradations, 'no trusted workspace folder is open, so checkpoints hold the task state only');
   // Opened on the first checkpoint, so git is not asked anything while the store opens.
   const files = workspaceFolder === undefined ? undefined : new CheckpointFiles(store, sessions, async () => {
     const { WorkspaceSnapshots } = await import('./git/workspaceSnapshots');
     return WorkspaceSnapshots.open(workspaceFolder, store.folder);
-  }, clock, { keepPerSession: options.checkpointsKeep, logger: options.logger });
+  }, clock, {
+    keepPerSession: options.checkpointsKeep, logger: options.logger,
+    snapshots: {
+      failed: reason => reportStateOnlyCheckpoints(degradations, `the last workspace snapshot failed (${reason}), so that checkpoint holds the task state only`),
+      taken: () => degradations.restore('checkpoint'),
+    },
+  });
   if (!store.readOnly) await sessions.recoverInterrupted();
   return {
-    store, tasks, sessions, context, graph, clock, ...(files ? { files } : {}),
-    close: () => { graph.dispose(); files?.dispose(); return store.close(); },
+    store, tasks, sessions, context, graph, clock, degradations, ...(files ? { files } : {}),
+    close: () => { for (const w of watches) w.dispose(); graph.dispose(); files?.dispose(); return store.close(); },
   };
 }

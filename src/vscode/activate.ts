@@ -53,7 +53,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const tree = new TaskTreeProvider();
   const guardStatusBar = new GuardStatusBar();
   const runtime = new ExecutionRuntime(() => prompter, logger, guards => guardStatusBar.attach(guards));
-  const rulesWatcher = new RulesWatcher(rules => runtime.setRules(rules), logger);
+  const rulesWatcher = new RulesWatcher(rules => runtime.setRules(rules), logger, message => void prompter.notify('warning', message));
   const ctx: CommandContext = { host, prompts: () => prompter, tree, runtime, output };
   const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(output, host, statusBar, guardStatusBar, rulesWatcher, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host));

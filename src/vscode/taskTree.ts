@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Phase, Task, TaskStatus } from '../core/tasks/model';
 import type { TaskManager } from '../core/tasks/taskManager';
+import { describeConfidenceDecision } from '../core/execution/guards/guards';
 import { groupTasks, type Grouping, type TaskGroup } from './taskGroups';
 
 type Node = { kind: 'group'; group: TaskGroup } | { kind: 'task'; task: Task; children: Task[] };
@@ -67,6 +68,14 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
       return item;
     }
     return this.taskItem(node.task, node.children.length > 0);
+  }
+
+  /** On hover: the details that cost a read of the task's event log (the confidence gate's decision). */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.kind !== 'task' || !this.tasks) return item;
+    const confidence = describeConfidenceDecision(this.tasks.events(node.task.id, 100));
+    if (confidence && typeof item.tooltip === 'string') item.tooltip = `${item.tooltip}\n${confidence}`;
+    return item;
   }
 
   getChildren(node?: Node): Node[] {

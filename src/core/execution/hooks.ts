@@ -68,5 +68,7 @@ export interface ExecutionHooks {
   approveFix?(task: WatchedTask, fix: ProposedFix, signal: AbortSignal): Promise<FixAnswer>;
   /** The fix command ran (or, for a plain ask, the person chose to retry); a failed command is a failed fix. */
   fixRan?(task: WatchedTask, fix: ProposedFix, succeeded: boolean): void;
+  /** A capability fell back to a lesser way while the task ran. */
+  degraded?(capability: string, way: string, reason: string): void;
   taskFinished(task: WatchedTask, outcome: 'done' | 'failed' | 'skipped', durationMs: number): void;
 }

@@ -444,6 +444,7 @@ export class SessionRun {
       processes: this.h.ports.processes,
       hostTasks: this.h.ports.hostTasks,
       waitForPerson: () => this.waitForPerson(task.id, signal),
+      degraded: (capability, way, reason) => this.h.hooks?.degraded?.(capability, way, reason),
     };
   }
 

@@ -40,6 +40,8 @@ export interface CheckpointFilesOptions {
   /** Snapshots kept per session besides labelled ones (continuum.checkpoints.keep, default 50). */
   keepPerSession?: number;
   logger?: Logger;
+  /** Told when a checkpoint's snapshot fails (it holds the task state only) and when one is taken again. */
+  snapshots?: { failed(reason: string): void; taken(): void };
 }
 
 /** Above this many changed paths a snapshot examines the whole tree (faster than naming them all). */
@@ -92,8 +94,14 @@ export class CheckpointFiles implements Disposable {
       const capture = this.capture(checkpoint);
       this.captures.set(checkpoint.id, capture);
       capture.then(
-        () => this.captures.delete(checkpoint.id),
-        (err: unknown) => this.logger.error(`checkpoint ${checkpoint.id} was saved without its files: the workspace snapshot failed`, err),
+        () => {
+          this.captures.delete(checkpoint.id);
+          options.snapshots?.taken();
+        },
+        (err: unknown) => {
+          this.logger.error(`checkpoint ${checkpoint.id} was saved without its files: the workspace snapshot failed`, err);
+          options.snapshots?.failed(err instanceof Error ? err.message : String(err));
+        },
       );
     });
   }

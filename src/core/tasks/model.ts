@@ -14,7 +14,7 @@ export type Priority = (typeof priorities)[number];
  */
 export type TaskAction =
   | { kind: 'shell'; command: string; args?: string[]; shell?: boolean; cwd?: string; env?: Record<string, string>; timeoutMs?: number; verify?: string; rerunnable?: boolean }
-  | { kind: 'vscodeTask'; label: string; timeoutMs?: number; verify?: string; rerunnable?: boolean }
+  | { kind: 'vscodeTask'; label: string; timeoutMs?: number; verify?: string; rerunnable?: boolean; /** Run instead when the host has no such task (a degradation, shown in Health). */ shellEquivalent?: string }
   | { kind: 'manual'; verify?: string };
 
 export interface Task {

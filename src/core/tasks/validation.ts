@@ -29,6 +29,7 @@ const action = z.discriminatedUnion('kind', [
     timeoutMs: z.number().int().positive().optional(),
     verify: z.string().max(limits.command).optional(),
     rerunnable: z.boolean().optional(),
+    shellEquivalent: z.string().min(1).max(limits.command).optional(),
   }).strict(),
   z.object({ kind: z.literal('manual'), verify: z.string().max(limits.command).optional() }).strict(),
 ]);

@@ -25,6 +25,17 @@ export function executorSettings(): ExecutorSettings {
   };
 }
 
+/** continuum.guards.errorBudget and errorBudgetPerType, clamped to what makes sense. */
+export function budgetSettings(): { limit: number; perType: Record<string, number> } {
+  const config = vscode.workspace.getConfiguration('continuum.guards');
+  const limit = Math.max(1, Math.min(1000, Math.floor(config.get<number>('errorBudget', 10)) || 10));
+  const perType: Record<string, number> = {};
+  for (const [type, n] of Object.entries(config.get<Record<string, unknown>>('errorBudgetPerType', {}) ?? {})) {
+    if ((type === 'transient' || type === 'deterministic') && typeof n === 'number' && n >= 1) perType[type] = Math.floor(n);
+  }
+  return { limit, perType };
+}
+
 export class ExecutionRuntime implements vscode.Disposable {
   private executor: Executor | undefined;
   private guardsOfCore: ExecutionGuards | undefined;
@@ -72,9 +83,14 @@ export class ExecutionRuntime implements vscode.Disposable {
     this.abandon();
     this.core = core;
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const guards = new ExecutionGuards({ store: core.store, clock: core.clock, logger: this.logger, questions: promptedGuardQuestions(this.prompter) });
+    const guards = new ExecutionGuards({ store: core.store, clock: core.clock, logger: this.logger, questions: promptedGuardQuestions(this.prompter), degradations: core.degradations });
     this.guardsOfCore = guards;
     guards.setRules(this.rules);
+    guards.configureBudget(budgetSettings());
+    const budgetChanges = vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration('continuum.guards.errorBudget') || e.affectsConfiguration('continuum.guards.errorBudgetPerType')) guards.configureBudget(budgetSettings());
+    });
+    this.subscriptions.push(budgetChanges);
     const folders = [core.store.folder, ...(workspace ? [workspace] : [])];
     this.resources = new ResourceMonitor(nodeResources, folders, core.clock);
     const sampling = setInterval(() => void this.sampleResources(), 60_000);
@@ -85,6 +101,12 @@ export class ExecutionRuntime implements vscode.Disposable {
       if (n) void this.prompter().notify(n.severity, inert(n.message, 600));
     };
     const notices = guards.onNotice(n => show(batcher.offer(n, guards.flowStatus().state)));
+    // a step down is said once, when it happens; Show Health lists what still runs in a reduced form
+    const degraded = core.degradations.onDidDegrade(d => show(batcher.offer({
+      severity: 'warning', critical: d.level === 'severe' || d.level === 'minimal',
+      message: `Continuum: ${d.title} now run in a reduced form (${d.level}: ${d.using}${d.note ? ` — ${d.note}` : ''}): ${d.reason}`,
+    }, guards.flowStatus().state)));
+    this.subscriptions.push(degraded);
     const flowChanges = guards.onDidChange(() => {
       if (batcher.heldCount) show(batcher.release(guards.flowStatus().state));
     });

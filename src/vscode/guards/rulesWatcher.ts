@@ -1,5 +1,7 @@
-// .continuum/rules.json: read on open and whenever it changes. Good rules go to the guards; a bad
-// file shows its problems in the Problems view and the previous rules stay in force.
+// .continuum/rules.json and the continuum.guards.rules setting: read on open and whenever they
+// change. Good rules go to the guards (the file's first, then the setting's); a bad file shows its
+// problems in the Problems view, bad rules in the setting are reported in a notice, and in both
+// cases the previous rules stay in force.
 import * as vscode from 'vscode';
 import type { Rule } from '../../core/execution/guards/rulebook';
 import type { Logger } from '../../core/ports';
@@ -8,15 +10,21 @@ export class RulesWatcher implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('continuum-rules');
   private readonly subscriptions: vscode.Disposable[] = [this.diagnostics];
   private rules: readonly Rule[] = [];
+  private settingsRules: readonly Rule[] = [];
 
-  constructor(private readonly apply: (rules: readonly Rule[]) => void, private readonly logger: Logger) {}
+  constructor(private readonly apply: (rules: readonly Rule[]) => void, private readonly logger: Logger, private readonly warn: (message: string) => void = () => undefined) {}
 
+  /** The rules in force: the file's, then the setting's. */
   get current(): readonly Rule[] {
-    return this.rules;
+    return [...this.rules, ...this.settingsRules];
   }
 
-  /** Watches the rules file of the first workspace folder; resolves once it was read. */
+  /** Watches the rules file of the first workspace folder and the setting; resolves once both were read. */
   async start(): Promise<void> {
+    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration('continuum.guards.rules')) void this.readSettings();
+    }));
+    await this.readSettings();
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return;
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.continuum/rules.json'));
@@ -59,9 +67,25 @@ export class RulesWatcher implements vscode.Disposable {
     this.set(result.rules);
   }
 
+  /** Reads continuum.guards.rules, checked like the file; with mistakes, the previous ones stay in force. */
+  async readSettings(): Promise<void> {
+    const { parseRulesFile } = await import('../../core/execution/guards/rulesSchema');
+    const raw = vscode.workspace.getConfiguration('continuum.guards').get<unknown>('rules', []);
+    const parsed = parseRulesFile(JSON.stringify({ rules: raw ?? [] }));
+    if ('problems' in parsed) {
+      const where = parsed.problems.slice(0, 3).map(p => `${p.message}${p.path.length > 1 ? ` (at ${p.path.slice(1).join('.')})` : ''}`).join('; ');
+      const message = `The continuum.guards.rules setting has ${parsed.problems.length} problem(s): ${where}. Fix it in your settings; the previous ${this.settingsRules.length} rule(s) from it stay in force.`;
+      this.logger.warn(message);
+      this.warn(message);
+      return;
+    }
+    this.settingsRules = parsed.rules.map((r, i) => ({ ...r, name: r.name ?? `rule ${i + 1} of the continuum.guards.rules setting` }));
+    this.apply(this.current);
+  }
+
   private set(rules: readonly Rule[]): void {
     this.rules = rules;
-    this.apply(rules);
+    this.apply(this.current);
   }
 
   dispose(): void {

@@ -28,6 +28,19 @@ suite('Autonomy guards', () => {
     return t.id;
   };
 
+  /** The tooltip the Tasks view shows on hover (resolved as VS Code resolves it). */
+  const taskTooltip = async (taskId: string): Promise<string> => {
+    const tree = api.testing.tree;
+    for (const group of tree.getChildren()) {
+      const node = tree.getChildren(group).find(n => n.kind === 'task' && n.task.id === taskId);
+      if (node) {
+        const item = tree.resolveTreeItem(tree.getTreeItem(node), node);
+        return typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
+      }
+    }
+    throw new Error(`task ${taskId} is not in the Tasks view`);
+  };
+
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<ContinuumApi>('continuum.continuum')!.activate();
     api.testing.setPrompter(prompter);
@@ -74,12 +87,52 @@ suite('Autonomy guards', () => {
         return rows.length ? rows : undefined;
       });
       assert.deepStrictEqual(fixes.map(f => f.succeeded), [1], 'the fix is remembered as one that worked');
+      // the task's details (its tooltip in the Tasks view) show the confidence gate's decision
+      const tooltip = await taskTooltip(id);
+      assert.match(tooltip, /Confidence 0\.\d+: (run|run watched|checkpoint first|ask) \(past runs of this kind [+-]\d\.\d\d/);
     } finally {
       prompter.answers = [];
       fs.rmSync(path.dirname(rulesFile), { recursive: true, force: true });
       fs.rmSync(marker, { force: true });
       await api.testing.rulesWatcher.reload(vscode.workspace.workspaceFolders![0].uri);
     }
+  });
+
+  test('the error budget and extra rules come from settings, read when they change', async function () {
+    this.timeout(30000);
+    const guards = vscode.workspace.getConfiguration('continuum.guards');
+    try {
+      await guards.update('errorBudget', 5, vscode.ConfigurationTarget.Global);
+      await until('the budget of 5', () => /\/5$/.test(api.testing.guardStatusBar.texts.budget));
+      prompter.notifications = [];
+      await guards.update('rules', [{ match: { regex: 'flaky' }, then: { do: 'explode' } }], vscode.ConfigurationTarget.Global);
+      const problem = await until('the problem reported', () => prompter.notifications.find(n => /continuum\.guards\.rules setting has 1 problem/.test(n)));
+      assert.match(problem, /previous 0 rule\(s\) from it stay in force/);
+      await guards.update('rules', [{ match: { regex: 'flaky' }, then: { do: 'skip' } }], vscode.ConfigurationTarget.Global);
+      await until('the rule from settings in force', () => api.testing.rulesWatcher.current.some(r => r.name === 'rule 1 of the continuum.guards.rules setting'));
+    } finally {
+      await guards.update('errorBudget', undefined, vscode.ConfigurationTarget.Global);
+      await guards.update('rules', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until('the budget of 10 again', () => /\/10$/.test(api.testing.guardStatusBar.texts.budget));
+    await until('no rules from settings', () => api.testing.rulesWatcher.current.length === 0);
+  });
+
+  test('a VS Code task that is not there runs its declared shell equivalent; Health shows the degradation', async function () {
+    this.timeout(60000);
+    const core = await api.ready();
+    const t = await core.tasks.create({ title: 'Guards: task with an equivalent', action: { kind: 'vscodeTask', label: 'continuum-no-such-task', shellEquivalent: 'echo ran the equivalent' } });
+    mine.tasks.push(t.id);
+    prompter.notifications = [];
+    const session = await vscode.commands.executeCommand<{ id: string }>('continuum.startSession', [t.id]);
+    assert.ok(session);
+    mine.sessions.push(session.id);
+    await until('done', () => core.tasks.get(t.id)?.status === 'done', 30000);
+    const notice = await until('the notice', () => prompter.notifications.find(n => /VS Code tasks now run in a reduced form/.test(n)));
+    assert.match(notice, /minor: shell equivalent/);
+    const health = await vscode.commands.executeCommand<string>('continuum.showHealth');
+    assert.match(health ?? '', /- VS Code tasks: \*\*minor\*\*, using shell equivalent since .*'continuum\\-no\\-such\\-task/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('failing tasks spend the error budget; the session pauses naming the errors, with the budget and flow in the status bar', async function () {

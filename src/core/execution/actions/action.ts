@@ -38,6 +38,8 @@ export interface ActionContext {
   readonly hostTasks: HostTaskPort;
   /** Waits until a person marks the task done or failed (manual tasks). */
   waitForPerson(): Promise<PersonDecision>;
+  /** A capability fell back to a lesser way (recorded in the degradation registry, shown in Health). */
+  degraded(capability: string, way: string, reason: string): void;
 }
 
 export interface Action<A extends TaskAction = TaskAction> {

@@ -1,8 +1,9 @@
 // `vscodeTask`: a task from tasks.json, run by its label through the host; its exit code comes from
 // the host's process-end event.
 import type { TaskAction } from '../../tasks/model';
+import { commandSpec, describeCommand } from '../commandLine';
 import type { Action } from './action';
-import { checkExit } from './process';
+import { checkExit, runChecked } from './process';
 
 type VscodeTaskAction = Extract<TaskAction, { kind: 'vscodeTask' }>;
 
@@ -15,6 +16,14 @@ export const vscodeTaskAction: Action<VscodeTaskAction> = {
       ctx.log(`▶ ${shown}\n`);
       let tail = '';
       const ended = await ctx.hostTasks.run(action.label, { signal, onOutput: text => { ctx.log(text); tail = (tail + text).slice(-4096); } });
+      if (ended.error?.code === 'ENOENT' && action.shellEquivalent) {
+        // the host has no such task (not in tasks.json, or no VS Code here): its declared shell equivalent runs instead
+        const command = commandSpec(action.shellEquivalent, undefined, undefined);
+        const reason = `${shown} is not available (${ended.error.message}), so its declared shell equivalent ran instead`;
+        ctx.log(`[${reason}]\n`);
+        ctx.degraded('vscodeTask', 'shell equivalent', reason);
+        return runChecked(ctx, { ...command, cwd: ctx.workspace }, describeCommand(command), 'run', signal);
+      }
       return checkExit(ended, shown, 'run', signal, tail, ctx);
     }, { rerunnable: action.rerunnable ?? true });
     return exit ? `${shown} exited with code ${exit.code}` : `${shown} counted as done by a person after an interruption`;

@@ -44,13 +44,18 @@ export interface BudgetStatus {
 }
 
 export class ErrorBudget {
-  private readonly settings: ErrorBudgetSettings;
+  private settings: ErrorBudgetSettings;
   private errors: Array<BudgetError & { at: number }> = [];
   /** Errors in the window by signature and by type, kept in step with `errors`. */
   private readonly bySignature = new Map<string, number>();
   private readonly byType = new Map<string, number>();
 
   constructor(private readonly clock: Clock, settings: Partial<ErrorBudgetSettings> = {}) {
+    this.settings = { ...defaultBudgetSettings, ...settings };
+  }
+
+  /** New limits (the settings changed); the errors in the window stay counted. */
+  configure(settings: Partial<ErrorBudgetSettings>): void {
     this.settings = { ...defaultBudgetSettings, ...settings };
   }
 

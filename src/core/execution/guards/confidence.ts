@@ -57,6 +57,21 @@ export function gate(f: ConfidenceFactors, t: Thresholds = defaultThresholds): G
   return { score, decision, contributions };
 }
 
+/** Thresholds read back from the store, when they are well-formed (numbers, ordered, within [0.3, 0.98]). */
+export function parseThresholds(text: string | undefined): Thresholds | undefined {
+  if (!text) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const t = v as Partial<Thresholds> | null;
+  const inRange = (x: unknown): x is number => typeof x === 'number' && x >= 0.3 && x <= 0.98;
+  if (!t || !inRange(t.run) || !inRange(t.watched) || !inRange(t.checkpoint) || !(t.checkpoint < t.watched && t.watched < t.run)) return undefined;
+  return { run: t.run, watched: t.watched, checkpoint: t.checkpoint };
+}
+
 /**
  * New thresholds after an outcome: a task the gate let run at once (or watched) that failed moves
  * the thresholds up by `step`; one that ran after a checkpoint or a person's approval and succeeded

@@ -2,6 +2,8 @@
 // one fails the next is used, and the step down is recorded with how much is lost, so Health can
 // say what runs in a reduced form and why.
 
+import { Emitter, type Event } from '../../events';
+
 export type DegradationLevel = 'full' | 'minor' | 'moderate' | 'severe' | 'minimal';
 
 export interface Capability {
@@ -26,12 +28,15 @@ export const builtInCapabilities: Capability[] = [
   { id: 'graph', title: 'knowledge graph', ways: [{ name: 'syntax-tree parse', level: 'full' }, { name: 'import scan', level: 'moderate', note: 'only import edges, no classes or calls' }] },
   { id: 'checkpoint', title: 'checkpoints', ways: [{ name: 'state and file snapshot', level: 'full' }, { name: 'state only', level: 'severe', note: 'files are not saved: a restore brings back tasks and sessions only' }] },
   { id: 'pullRequest', title: 'pull requests', ways: [{ name: 'pull request', level: 'full' }, { name: 'push only', level: 'minor', note: 'open the pull request yourself' }, { name: 'local branch', level: 'moderate', note: 'push the branch yourself' }] },
-  { id: 'vscodeTask', title: 'VS Code tasks', ways: [{ name: 'tasks.json task', level: 'full' }, { name: 'shell equivalent', level: 'minor', note: 'where the task declares one' }] },
+  { id: 'vscodeTask', title: 'VS Code tasks', ways: [{ name: 'tasks.json task', level: 'full' }, { name: 'shell equivalent', level: 'minor', note: 'its output is in the task log, not a terminal' }] },
 ];
 
 export class DegradationRegistry {
   private readonly capabilities = new Map<string, Capability>();
   private readonly current = new Map<string, Degradation>();
+  private readonly degraded = new Emitter<Degradation>();
+  /** Fires when a capability steps down to a way it was not using yet (not when the same step is reported again). */
+  readonly onDidDegrade: Event<Degradation> = this.degraded.event;
 
   constructor(capabilities: readonly Capability[] = builtInCapabilities, private readonly now: () => number = Date.now) {
     for (const c of capabilities) this.capabilities.set(c.id, c);
@@ -55,8 +60,11 @@ export class DegradationRegistry {
       this.current.delete(capabilityId);
       return { capability: c.id, title: c.title, using: way.name, level: 'full', reason, at: this.now() };
     }
-    const d: Degradation = { capability: c.id, title: c.title, using: way.name, level: way.level, reason, at: this.now(), ...(way.note ? { note: way.note } : {}) };
+    const before = this.current.get(capabilityId);
+    if (before?.using === way.name && before.reason === reason) return before;
+    const d: Degradation = { capability: c.id, title: c.title, using: way.name, level: way.level, reason, at: before?.using === way.name ? before.at : this.now(), ...(way.note ? { note: way.note } : {}) };
     this.current.set(capabilityId, d);
+    if (before?.using !== way.name) this.degraded.fire(d);
     return d;
   }
 

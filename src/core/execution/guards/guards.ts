@@ -9,7 +9,10 @@ import type { ExecutionHooks, FailedTry, FixAnswer, ProposedFix, StartVerdict, T
 import { describeCommand } from '../commandLine';
 import { recordTaskEvent } from '../journal';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
-import { adaptThresholds, defaultThresholds, gate, type GateDecision, type Thresholds } from './confidence';
+import { adaptThresholds, defaultThresholds, gate, parseThresholds, type GateDecision, type Thresholds } from './confidence';
+
+/** Where the adapted confidence thresholds are kept (the store's meta table), so they survive a reopen. */
+export const thresholdsKey = 'guards.confidenceThresholds';
 import { DegradationRegistry } from './degradation';
 import { FlowMonitor, type FlowSettings, type FlowStatus } from './flow';
 import { ErrorLearning, type Fix } from './learning';
@@ -88,11 +91,20 @@ export class ExecutionGuards implements ExecutionHooks {
     this.learning = new ErrorLearning(o.store, o.clock);
     this.degradations = o.degradations ?? new DegradationRegistry(undefined, () => o.clock.now());
     this.logger = o.logger ?? silentLogger;
+    const saved = o.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [thresholdsKey])?.value;
+    this.thresholds = parseThresholds(saved) ?? defaultThresholds;
+    if (saved && this.thresholds === defaultThresholds) this.logger.warn(`the saved confidence thresholds could not be read (${saved.slice(0, 100)}); the defaults apply`);
   }
 
   /** The user's rules (.continuum/rules.json); the built-in defaults always follow them. */
   setRules(rules: readonly Rule[]): void {
     this.rules = rules;
+  }
+
+  /** The budget's limits changed (settings); errors already counted stay counted. */
+  configureBudget(settings: Partial<ErrorBudgetSettings>): void {
+    this.budget.configure({ ...this.o.budget, ...settings });
+    this.changed.fire();
   }
 
   budgetStatus(): BudgetStatus {
@@ -232,6 +244,14 @@ export class ExecutionGuards implements ExecutionHooks {
     this.fixesAwaitingOutcome.set(task.id, awaiting);
   }
 
+  degraded(capability: string, way: string, reason: string): void {
+    try {
+      this.degradations.use(capability, way, reason);
+    } catch (err) {
+      this.logger.warn(`a step down of ${capability} could not be recorded: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   taskFinished(task: WatchedTask, outcome: 'done' | 'failed' | 'skipped', durationMs: number): void {
     const fixes = this.fixesAwaitingOutcome.get(task.id);
     this.fixesAwaitingOutcome.delete(task.id);
@@ -250,7 +270,14 @@ export class ExecutionGuards implements ExecutionHooks {
       if (outcome === 'done') h.done++;
       else h.failed++;
       const decision = this.gateDecisions.get(task.id);
-      if (decision) this.thresholds = adaptThresholds(this.thresholds, decision, outcome === 'done');
+      if (decision) {
+        const before = this.thresholds;
+        this.thresholds = adaptThresholds(before, decision, outcome === 'done');
+        if (this.thresholds !== before) {
+          const value = JSON.stringify(this.thresholds);
+          this.queue(task.id, 'thresholds', { from: before, to: this.thresholds }, w => w.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [thresholdsKey, value]));
+        }
+      }
     }
     this.gateDecisions.delete(task.id);
     this.flow.record('action');
@@ -329,8 +356,20 @@ export class ExecutionGuards implements ExecutionHooks {
   }
 }
 
+/**
+ * A task's latest confidence decision from its event log, for its details:
+ * "Confidence 0.75: run watched (past runs of this kind +0.60, can be undone +0.15)".
+ */
+export function describeConfidenceDecision(events: ReadonlyArray<{ kind: string; detail: Record<string, unknown> }>): string | undefined {
+  const latest = events.find(e => e.kind === 'confidence')?.detail; // newest first
+  if (!latest || typeof latest.score !== 'number' || typeof latest.decision !== 'string') return undefined;
+  const factors = latest.factors && typeof latest.factors === 'object' ? describeFactors(latest.factors as Record<string, number>) : '';
+  const answer = latest.answer === 'allow' ? '; you allowed it' : latest.answer === 'always' ? '; you allowed every task of its kind' : latest.answer === 'skip' ? '; you chose to skip it' : '';
+  return `Confidence ${latest.score.toFixed(2)}: ${latest.decision}${factors ? ` (${factors})` : ''}${answer}`;
+}
+
 /** "history +0.60, reversibility +0.15, known errors -0.30" */
 export function describeFactors(contributions: Record<string, number>): string {
   const names: Record<string, string> = { history: 'past runs of this kind', knownErrors: 'known errors', reversibility: 'can be undone', impact: 'impact', approvals: 'your approvals' };
-  return Object.entries(contributions).filter(([, v]) => v !== 0).map(([k, v]) => `${names[k] ?? k} ${v > 0 ? '+' : ''}${v.toFixed(2)}`).join(', ');
+  return Object.entries(contributions).filter(([, v]) => typeof v === 'number' && v !== 0).map(([k, v]) => `${names[k] ?? k} ${v > 0 ? '+' : ''}${v.toFixed(2)}`).join(', ');
 }

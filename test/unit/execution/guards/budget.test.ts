@@ -13,6 +13,18 @@ describe('error budget', () => {
     assert.ok(budget.isSpent());
   });
 
+  it('takes new limits from changed settings, keeping the errors already counted', () => {
+    const budget = new ErrorBudget(new FakeClock());
+    for (const s of ['a', 'b', 'c']) budget.record(err(s));
+    assert.strictEqual(budget.remaining(), 7);
+    budget.configure({ limit: 4 });
+    assert.strictEqual(budget.remaining(), 1);
+    assert.ok(!budget.isSpent());
+    budget.configure({ limit: 20, perType: { deterministic: 3 } });
+    assert.strictEqual(budget.remaining(), 17);
+    assert.ok(budget.isSpent(), 'three deterministic errors spend a per-type limit of three');
+  });
+
   it('refills as errors leave the window', () => {
     const clock = new FakeClock();
     const budget = new ErrorBudget(clock, { limit: 3 });
