@@ -5,7 +5,8 @@ import type { Continuum } from '../../core/continuum';
 import { Executor, defaultExecutorSettings, type ExecutorSettings } from '../../core/execution/executor';
 import { NoticeBatcher } from '../../core/execution/guards/flowProtection';
 import { ExecutionGuards, type GuardNotice, type GuardQuestions } from '../../core/execution/guards/guards';
-import { ResourceMonitor, type ResourceStatus } from '../../core/execution/guards/resources';
+import { graphImpact, taskImpact } from '../../core/execution/guards/impact';
+import { ResourceMonitor, type ResourceSample, type ResourceStatus } from '../../core/execution/guards/resources';
 import type { Rule } from '../../core/execution/guards/rulebook';
 import { nodeResources } from '../../node/resources';
 import { describeSummary, type RunSummary } from '../../core/execution/summary';
@@ -77,13 +78,23 @@ export class ExecutionRuntime implements vscode.Disposable {
     return status;
   }
 
+  /** The resource samples kept for the trend (Show Health draws them). */
+  resourceHistory(): readonly ResourceSample[] {
+    return this.resources?.history() ?? [];
+  }
+
   /** The executor of the open store (built on first use). */
   for(core: Continuum): Executor {
     if (this.executor && this.core === core) return this.executor;
     this.abandon();
     this.core = core;
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const guards = new ExecutionGuards({ store: core.store, clock: core.clock, logger: this.logger, questions: promptedGuardQuestions(this.prompter), degradations: core.degradations });
+    const guards = new ExecutionGuards({ store: core.store, clock: core.clock, logger: this.logger, questions: promptedGuardQuestions(this.prompter), degradations: core.degradations,
+      impact: watched => {
+        const task = core.tasks.get(watched.id);
+        return task ? taskImpact(task, graphImpact(core.graph)) : undefined;
+      },
+    });
     this.guardsOfCore = guards;
     guards.setRules(this.rules);
     guards.configureBudget(budgetSettings());
@@ -96,7 +107,7 @@ export class ExecutionRuntime implements vscode.Disposable {
     const sampling = setInterval(() => void this.sampleResources(), 60_000);
     this.subscriptions.push({ dispose: () => clearInterval(sampling) });
     // flow protection: notices that can wait are held while the user is in flow, then summed up
-    const batcher = new NoticeBatcher();
+    const batcher = new NoticeBatcher(() => core.clock.now());
     const show = (n: GuardNotice | undefined) => {
       if (n) void this.prompter().notify(n.severity, inert(n.message, 600));
     };
@@ -110,6 +121,11 @@ export class ExecutionRuntime implements vscode.Disposable {
     const flowChanges = guards.onDidChange(() => {
       if (batcher.heldCount) show(batcher.release(guards.flowStatus().state));
     });
+    // flow also ends by itself as activity stops, and nothing may be held for ever: look every 15 s
+    const releaseTimer = setInterval(() => {
+      if (batcher.heldCount) show(batcher.release(guards.flowStatus().state));
+    }, 15_000);
+    this.subscriptions.push({ dispose: () => clearInterval(releaseTimer) });
     const saves = vscode.workspace.onDidSaveTextDocument(() => guards.fileSaved());
     this.subscriptions.push({ dispose: () => notices.dispose() }, { dispose: () => flowChanges.dispose() }, saves, guards);
     this.guardsBuilt(guards);

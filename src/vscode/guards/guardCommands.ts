@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { ErrorLearning, knownErrors } from '../../core/execution/guards/learning';
 import { healthReport, knownErrorsReport, performanceReport, type HealthFacts } from '../../core/execution/guards/reports';
+import { defaultResourceSettings } from '../../core/execution/guards/resources';
 import { loadSettings } from '../../core/graph/graphStore';
 import { backupsFolder, join, parseBackupNames, snapshotFile } from '../../core/store/layout';
 import type { Handler } from '../commands/context';
@@ -50,6 +51,7 @@ const showHealth: Handler = async (ctx, core) => {
     resources: await ctx.runtime.sampleResources(),
     degradations: guards.degradations.degradations(),
     now: core.clock.now(),
+    history: { samples: ctx.runtime.resourceHistory(), budgetErrorTimes: guards.budget.errorTimes(), budgetWindowMs: guards.budget.windowMs, criticalDiskBytes: defaultResourceSettings.criticalDiskBytes },
   };
   const text = healthReport(facts);
   await showMarkdown(text);

@@ -135,6 +135,26 @@ suite('Autonomy guards', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  test('the confidence gate weighs the impact the knowledge graph gives for the file a task links to', async function () {
+    this.timeout(90000);
+    const core = await api.ready();
+    const built = await vscode.commands.executeCommand<{ files: number }>('continuum.buildKnowledgeGraph');
+    assert.ok(core.graph.isBuilt, `the graph is built: ${JSON.stringify(built)}`);
+    const t = await core.tasks.create({ title: 'Guards: touch format.ts', description: 'Location: src/format.ts:1', action: { kind: 'shell', command: 'echo touched' } });
+    mine.tasks.push(t.id);
+    prompter.answers = [(message, actions) => (/not confident/.test(message) ? actions.find(a => a === 'Allow') : undefined)];
+    const session = await vscode.commands.executeCommand<{ id: string }>('continuum.startSession', [t.id]);
+    assert.ok(session, 'a session started');
+    mine.sessions.push(session.id);
+    const decision = await until('the decision recorded', () => core.store.get<{ detail: string }>("SELECT detail FROM task_events WHERE task_id = ? AND kind = 'confidence'", [t.id]));
+    const factors = (JSON.parse(decision.detail) as { factors: Record<string, number> }).factors;
+    const affected = core.graph.findAffectedComponents('src/format.ts').length;
+    assert.ok(affected > 0, 'others depend on format.ts');
+    assert.ok(factors.impact < 0, `the impact counts against the score: ${decision.detail}`);
+    await until('done', () => core.tasks.get(t.id)?.status === 'done', 30000);
+    prompter.answers = [];
+  });
+
   test('failing tasks spend the error budget; the session pauses naming the errors, with the budget and flow in the status bar', async function () {
     this.timeout(120000);
     const core = await api.ready();
@@ -224,7 +244,18 @@ suite('Autonomy guards', () => {
   });
 
   test('Show Health, Show Known Errors and Show Performance Report read at a glance', async () => {
+    // each Show Health samples the resources: three samples make a trend to draw
+    for (let i = 0; i < 2; i++) {
+      await vscode.commands.executeCommand<string>('continuum.showHealth');
+      await new Promise(r => setTimeout(r, 1500));
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const health = await vscode.commands.executeCommand<string>('continuum.showHealth');
+    assert.strictEqual(health?.match(/<img alt="[^"]+" src="data:image\/svg\+xml;base64,/g)?.length, 3, 'the budget, memory and disk charts');
+    const chart = await waitForVisible('.markdown-preview, iframe.webview');
+    assert.ok(chart, 'the Health preview is shown');
+    await new Promise(r => setTimeout(r, 1500)); // the preview's images decode
+    await screenshot('guards-health-charts');
     for (const section of ['Store', 'Executor', 'Guards', 'Knowledge graph', 'Resources', 'Degradations']) assert.match(health ?? '', new RegExp(`## .* ${section}`));
     assert.match(health ?? '', /error budget: .* \d+\/10 left this hour/);
     const known = await vscode.commands.executeCommand<string>('continuum.showKnownErrors');

@@ -94,6 +94,16 @@ export class ErrorBudget {
     return Math.max(0, this.settings.limit - this.errors.length);
   }
 
+  /** When each error still in the window happened (for the chart in Health). */
+  errorTimes(): number[] {
+    this.expire();
+    return this.errors.map(e => e.at);
+  }
+
+  get windowMs(): number {
+    return this.settings.windowMs;
+  }
+
   /** Spent overall or for any type with its own limit. */
   isSpent(): boolean {
     if (this.remaining() === 0) return true;

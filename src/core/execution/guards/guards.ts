@@ -131,7 +131,7 @@ export class ExecutionGuards implements ExecutionHooks {
     const approval = this.approvalOf(task.kind);
     const runs = history.done + history.failed;
     const knownErrors = task.previousError && this.learning.known(errorSignature(errorLine(task.previousError)))?.occurrences ? 1 : 0;
-    const affected = this.o.impact?.(task);
+    const affected = this.impactOf(task);
     const factors = {
       ...(runs ? { kindSuccessRate: history.done / runs } : {}),
       kindRuns: runs,
@@ -307,6 +307,16 @@ export class ExecutionGuards implements ExecutionHooks {
     const known = this.learning.fixesFor(signature).find(k => JSON.stringify(k.fix) === JSON.stringify(fix));
     if (!known) return undefined;
     return `tried ${known.tries} time${known.tries === 1 ? '' : 's'} before for this error, success rate ${Math.round(known.successRate * 100)}%`;
+  }
+
+  /** The task's impact from the knowledge graph; a graph that cannot answer leaves impact out of the score. */
+  private impactOf(task: WatchedTask): number | undefined {
+    try {
+      return this.o.impact?.(task);
+    } catch (err) {
+      this.logger.warn(`the knowledge graph could not tell the impact of '${task.title}' (${err instanceof Error ? err.message : String(err)}); it is left out of the confidence score`);
+      return undefined;
+    }
   }
 
   private approvalOf(kind: string): { alwaysAllow: boolean; approvals: number } {

@@ -6,7 +6,8 @@ import type { Degradation } from './degradation';
 import type { FlowStatus } from './flow';
 import type { KnownError, KnownFix } from './learning';
 import type { Timing } from './profiler';
-import type { ResourceStatus } from './resources';
+import { budgetChart, chartImage, diskChart, memoryChart } from './charts';
+import type { ResourceSample, ResourceStatus } from './resources';
 
 /** Markdown- and HTML-inert text on one line. */
 export function md(text: string, max = 300): string {
@@ -52,6 +53,8 @@ export interface HealthFacts {
   resources?: ResourceStatus;
   degradations: readonly Degradation[];
   now: number;
+  /** For the charts: the resource samples, the budget's errors in its window, the disk level that pauses. */
+  history?: { samples: readonly ResourceSample[]; budgetErrorTimes: readonly number[]; budgetWindowMs: number; criticalDiskBytes: number };
 }
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
@@ -63,9 +66,20 @@ export function bar(share: number, width = 10): string {
   return '█'.repeat(full) + '░'.repeat(width - full);
 }
 
+/** The charts in a row at the top: the budget through the hour, memory and free disk with their forecasts. */
+function trends(history: NonNullable<HealthFacts['history']>, limit: number, now: number): string {
+  const charts: Array<[string | undefined, string]> = [
+    [budgetChart(history.budgetErrorTimes, limit, now, history.budgetWindowMs), 'error budget left through the last hour'],
+    [memoryChart(history.samples, now), 'memory used, with its forecast'],
+    [diskChart(history.samples, now, history.criticalDiskBytes), 'free disk, with its forecast'],
+  ];
+  return charts.flatMap(([svg, alt]) => (svg ? [chartImage(svg, alt)] : [])).join(' ');
+}
+
 export function healthReport(h: HealthFacts): string {
   const s = h.store;
   const lines = ['# Continuum health', ''];
+  if (h.history) lines.push(trends(h.history, h.budget.limit, h.now), '');
   lines.push(`## ${ok(!s.readOnly && !s.recovery.length)} Store`, '',
     `- folder: ${md(s.folder)}`,
     `- size: ${s.sizeBytes !== undefined ? mb(s.sizeBytes) : 'unknown'}; journal: ${s.journalRecords} record(s), ${mb(s.journalBytes)}`,
