@@ -7,9 +7,15 @@ import { dirOf, joinId } from './workspacePaths';
 
 export type Resolution = { kind: 'file'; id: string } | { kind: 'package'; name: string } | { kind: 'unresolved' };
 
-const tsFirst = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-// a JavaScript file loads JavaScript at run time, even when a .d.ts sits beside it
-const jsFirst = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.d.ts', '.mts', '.cts'];
+// Resolution is runtime-first for every importer, declaration files included: the graph answers "what
+// runs, and so what may break, when this changes". A declaration file (.d.ts) has no run time — it
+// describes its JavaScript twin — so `./x` is x.js when x.js and x.d.ts sit side by side, whoever
+// imports it (what Node loads, and what dependency-cruiser reports); a declaration file is the
+// target only when nothing that runs matches. TypeScript importers prefer TypeScript sources over
+// JavaScript (a .js beside a .ts is usually its compiled output), JavaScript importers the reverse.
+const declarations = ['.d.ts', '.d.mts', '.d.cts'];
+const tsFirst = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', ...declarations];
+const jsFirst = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', ...declarations];
 const jsToTs: Record<string, string[]> = { '.js': ['.ts', '.tsx', '.d.ts'], '.jsx': ['.tsx'], '.mjs': ['.mts', '.d.mts'], '.cjs': ['.cts', '.d.cts'] };
 const builtins = new Set(builtinModules);
 const conditions = new Set(['types', 'import', 'module', 'require', 'node', 'default', 'development', 'production', 'browser']);
@@ -91,9 +97,9 @@ export class ModuleResolver {
     }
     const order = js ? jsFirst : tsFirst;
     for (const e of order) if (this.files.has(base + e)) return base + e;
-    // a folder: its package.json's entry (Node: "main"; TypeScript: "types", then "main"), then its index
+    // a folder: its package.json's entry (what Node loads, "main"; "types" when nothing runs), then its index
     const pkg = this.folders.get(base);
-    for (const entry of pkg ? (js ? [pkg.main] : [pkg.types, pkg.main]) : []) {
+    for (const entry of pkg ? [pkg.main, pkg.types] : []) {
       const target = entry === undefined ? undefined : joinId(pkg!.dir, entry);
       if (target === undefined || target === base) continue;
       const id = this.file(target, js);
@@ -150,11 +156,21 @@ export function exportTargets(exports: unknown, subpath: string): string[] {
   return [];
 }
 
+/** The targets of the conditions we follow, runtime ones before "types" (see the resolution order above). */
 function conditionTargets(value: unknown): string[] {
+  const targets = conditionTargetsWritten(value);
+  return [...targets.filter(t => !isDeclaration(t)), ...targets.filter(isDeclaration)];
+}
+
+function isDeclaration(target: string): boolean {
+  return /\.d\.[cm]?ts$/.test(target);
+}
+
+function conditionTargetsWritten(value: unknown): string[] {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(conditionTargets);
+  if (Array.isArray(value)) return value.flatMap(conditionTargetsWritten);
   if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).filter(([k]) => conditions.has(k)).flatMap(([, v]) => conditionTargets(v));
+    return Object.entries(value).filter(([k]) => conditions.has(k)).flatMap(([, v]) => conditionTargetsWritten(v));
   }
   return [];
 }

@@ -3,7 +3,7 @@ import { ModuleResolver, exportTargets } from '../../../src/core/graph/resolve';
 import type { ProjectConfig } from '../../../src/core/graph/model';
 
 const files = new Set([
-  'src/a.ts', 'src/util/index.ts', 'src/esm.ts', 'src/view.tsx', 'src/legacy.js', 'src/legacy.d.ts',
+  'src/a.ts', 'src/util/index.ts', 'src/esm.ts', 'src/view.tsx', 'src/legacy.js', 'src/legacy.d.ts', 'src/types.d.ts', 'src/both.ts', 'src/both.js',
   'lib/core/thing.ts', 'packages/ui/src/index.ts', 'packages/ui/src/button.ts', 'packages/plain/main.js',
 ]);
 const config: ProjectConfig = {
@@ -28,9 +28,17 @@ describe('import resolution', () => {
     assert.strictEqual(r('src/a.ts', './missing'), 'unresolved');
   });
 
-  it('a JavaScript importer gets the .js file, a TypeScript one the .d.ts beside it', () => {
-    assert.strictEqual(r('src/view.tsx', './legacy'), 'src/legacy.d.ts');
+  it('is runtime-first for every importer: the .js file, not the .d.ts that describes it; a .d.ts only when nothing runs', () => {
+    assert.strictEqual(r('src/view.tsx', './legacy'), 'src/legacy.js');
     assert.strictEqual(r('packages/plain/main.js', '../../src/legacy'), 'src/legacy.js');
+    assert.strictEqual(r('src/legacy.d.ts', './legacy'), 'src/legacy.js');
+    assert.strictEqual(r('src/a.ts', './types'), 'src/types.d.ts');
+    assert.strictEqual(r('src/legacy.js', './types.js'), 'src/types.d.ts');
+  });
+
+  it('a TypeScript importer prefers the TypeScript source to a .js beside it; a JavaScript importer the reverse', () => {
+    assert.strictEqual(r('src/a.ts', './both'), 'src/both.ts');
+    assert.strictEqual(r('src/legacy.js', './both'), 'src/both.js');
   });
 
   it('resolves tsconfig paths and baseUrl', () => {
@@ -69,8 +77,14 @@ describe('import resolution of folders with a package.json', () => {
     return x.kind === 'file' ? x.id : x.kind;
   };
 
-  it('goes where Node goes for JavaScript ("main") and where TypeScript goes for declarations ("types")', () => {
+  it('goes where Node goes ("main"), from JavaScript and declaration files alike; "types" only when "main" is missing', () => {
     assert.strictEqual(rf('Button/Button.js', '../Collapse'), 'node/Collapse/index.js');
-    assert.strictEqual(rf('Button/Button.d.ts', '../Collapse'), 'Collapse/index.d.ts');
+    assert.strictEqual(rf('Button/Button.d.ts', '../Collapse'), 'node/Collapse/index.js');
+    const typesOnly = new ModuleResolver(new Set(['Types/index.d.ts', 'Types/all.d.ts', 'a.ts']), { tsconfigs: [], packages: [{ name: '', dir: 'Types', types: './all.d.ts' }] });
+    assert.deepStrictEqual(typesOnly.resolve('a.ts', './Types'), { kind: 'file', id: 'Types/all.d.ts' });
+  });
+
+  it('follows runtime conditions of exports before "types"', () => {
+    assert.deepStrictEqual(exportTargets({ types: './index.d.ts', default: './index.js' }, '.'), ['./index.js', './index.d.ts']);
   });
 });
