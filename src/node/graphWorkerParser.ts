@@ -47,7 +47,8 @@ export class WorkerGraphParser implements GraphParser {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerFile);
+    // a plain bundled script: none of the host's Node options (loaders such as tsx, inspector flags) apply to it
+    const worker = new Worker(this.workerFile, { execArgv: [] });
     worker.on('message', (reply: WorkerReply) => this.receive(reply));
     worker.on('error', err => this.stop(new Error(`The knowledge graph worker failed: ${err.message}. Run the build again; if it keeps failing, see the Continuum output.`)));
     worker.on('exit', code => {

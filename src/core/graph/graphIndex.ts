@@ -165,6 +165,13 @@ export class GraphIndex {
     return scored.sort((a, b) => a[0] - b[0] || a[1].name.length - b[1].name.length || a[1].id.localeCompare(b[1].id)).slice(0, limit).map(s => s[1]);
   }
 
+  /** How many files parsed, failed to parse, and were skipped. */
+  statusCounts(): Record<FileRecord['status'], number> {
+    const counts = { parsed: 0, failed: 0, skipped: 0 };
+    for (const r of this.files.values()) counts[r.status]++;
+    return counts;
+  }
+
   unresolvedImports(): UnresolvedImport[] {
     return [...this.unresolvedOf.values()].flat().sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   }

@@ -206,7 +206,12 @@ export class KnowledgeGraph {
     let config: ProjectConfig | undefined;
     let cancelled = false;
     try {
-      if (!sameSettings) await this.store.write(w => w.run('DELETE FROM graph_files'), 'system');
+      if (!sameSettings) {
+        await this.store.write(w => {
+          w.run('DELETE FROM graph_files');
+          w.run('DELETE FROM graph_edges');
+        }, 'system');
+      }
       const reply = await this.parserNow().build({ ...settings, known }, onBatch, options.signal);
       present = reply.present;
       config = reply.config;
@@ -229,12 +234,12 @@ export class KnowledgeGraph {
       saveSettings(w, { settings, ...(config ? { config } : {}), ...(cancelled ? {} : { builtAt: this.clock.now() }) });
     }, 'system');
     if (relinked.length) this.changed.fire({ files: relinked });
-    const stats = index.getStatistics();
+    const statuses = index.statusCounts();
     return {
       files: presentSet ? presentSet.size : total,
       parsed: received.length,
-      failed: stats.parseFailures,
-      skipped: stats.skipped,
+      failed: statuses.failed,
+      skipped: statuses.skipped,
       removed: removed.length,
       durationMs: this.clock.now() - started,
       cancelled,

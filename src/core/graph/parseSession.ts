@@ -1,5 +1,5 @@
 // What the graph worker does, as plain synchronous code: scan the workspace, hash every file, parse
-// the ones whose hash is new. The worker (src/node/graphWorker.ts) and the in-process parser used
+// the ones whose hash is new. The worker (src/node/graphWorkerMain.ts) and the in-process parser used
 // by tests both run this.
 import { createHash } from 'crypto';
 import { Extractor } from './extract';
