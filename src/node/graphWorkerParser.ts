@@ -47,8 +47,11 @@ export class WorkerGraphParser implements GraphParser {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    // a plain bundled script: none of the host's Node options (loaders such as tsx, inspector flags) apply to it
-    const worker = new Worker(this.workerFile, { execArgv: [] });
+    // A plain bundled script: none of the host's Node options (loaders such as tsx, inspector flags)
+    // apply to it. A small young generation: every syntax tree is garbage once its facts are out, and
+    // V8's default lets hundreds of MB of them pile up before collecting (measured on 2,770 files:
+    // worker heap 200 → 85 MB, the same CPU time).
+    const worker = new Worker(this.workerFile, { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     worker.on('message', (reply: WorkerReply) => this.receive(reply));
     worker.on('error', err => this.stop(new Error(`The knowledge graph worker failed: ${err.message}. Run the build again; if it keeps failing, see the Continuum output.`)));
     worker.on('exit', code => {

@@ -30,15 +30,15 @@ export function loadHashes(store: StoreReader): Array<[string, string]> {
   return store.all<{ id: string; hash: string }>('SELECT id, hash FROM graph_files').map(r => [r.id, r.hash]);
 }
 
-// Writes are set-based: one statement per write with its rows as a JSON parameter (SQLite's json_each),
-// not one statement per row — on a 3,000-file build that is a few dozen statements in the journal
-// instead of tens of thousands.
+// Deletions and edges are written set-based: one statement with the rows as a JSON parameter (SQLite's
+// json_each) instead of one per row. File rows stay one statement each: their facts are long JSON
+// text, which json_each would parse and write out again (measured: twice the time of plain inserts).
 
 export function saveFiles(w: StoreWriter, records: readonly FileRecord[]): void {
-  if (!records.length) return;
-  const rows = records.map(r => [r.id, r.hash, r.size, r.status, r.error ?? null, r.facts]);
-  w.run(`INSERT OR REPLACE INTO graph_files (id, hash, size, status, error, facts)
-    SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->5 FROM json_each(?)`, [JSON.stringify(rows)]);
+  for (const r of records) {
+    w.run('INSERT OR REPLACE INTO graph_files (id, hash, size, status, error, facts) VALUES (?, ?, ?, ?, ?, ?)',
+      [r.id, r.hash, r.size, r.status, r.error ?? null, JSON.stringify(r.facts)]);
+  }
 }
 
 export function deleteFiles(w: StoreWriter, ids: readonly string[]): void {
