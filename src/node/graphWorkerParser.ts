@@ -1,5 +1,8 @@
 // The knowledge graph's parser port over a worker thread. The worker starts on the first request
-// and stops after a quiet minute (ts-morph's memory is given back); cancelling a build stops it at once.
+// and stops after a quiet minute (ts-morph's memory is given back); cancelling a build stops it at
+// once, and so does the end of a build: a whole-workspace parse leaves the worker's heap full of
+// syntax-tree garbage (measured on 2,770 files: about 55 MB of the process's peak), which a fresh
+// worker for the next update (about 0.3 s to start, off the caller's thread) does not carry.
 import { Worker } from 'worker_threads';
 import { CancelledError, type BuildReply, type BuildRequest, type GraphParser, type ParseBatch, type UpdateReply, type UpdateRequest } from '../core/graph/parser';
 import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';
@@ -72,9 +75,11 @@ export class WorkerGraphParser implements GraphParser {
       return;
     }
     this.pending.delete(reply.id);
+    const idle = !this.pending.size;
+    if (reply.kind === 'built' && idle) this.stop(new Error('built')); // nothing is pending: nobody hears the reason
     if (reply.kind === 'error') pending.reject(new Error(`The knowledge graph worker could not finish: ${reply.message}`));
     else pending.resolve(reply.reply);
-    if (!this.pending.size) this.scheduleIdleStop();
+    if (idle && this.worker) this.scheduleIdleStop();
   }
 
   private scheduleIdleStop(): void {
