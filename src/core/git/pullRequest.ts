@@ -11,8 +11,8 @@ export interface TaskCommit {
   title: string;
   /** What it did and its verify result. */
   body: string;
-  /** The workspace tree after the task (a snapshot's tree). */
-  tree: string;
+  /** The workspace tree after the task (a snapshot's tree); undefined: no file changes of its own (keeps the parent's tree). */
+  tree?: string;
 }
 
 export interface GitHubRepo {
@@ -81,7 +81,8 @@ export async function createSessionBranch(git: GitRunner, sessionName: string, s
   if (taken) throw new GitSnapshotError(`The branch '${branch}' already exists; rename or delete it, or give the session another name (Continuum never moves an existing branch).`);
   let head = startCommit;
   for (const c of commits) {
-    head = (await git.run(['commit-tree', c.tree, '-p', head, '-m', c.title, ...(c.body ? ['-m', c.body] : [])], { bare: true })).trim();
+    const tree = c.tree ?? (await git.run(['rev-parse', `${head}^{tree}`], { bare: true })).trim();
+    head = (await git.run(['commit-tree', tree, '-p', head, '-m', c.title, ...(c.body ? ['-m', c.body] : [])], { bare: true })).trim();
   }
   await git.run(['branch', '--no-track', branch, head], { bare: true });
   return { branch, head };
@@ -104,6 +105,11 @@ export async function openPullRequest(o: { apiBase: string; token: string; gh: G
   return { url: data.html_url, number: data.number };
 }
 
+/** The remote's URL as configured: which repository it is (git remote get-url would apply url.*.insteadOf rewrites of the transport). */
+export async function configuredRemoteUrl(git: GitRunner, remote: string): Promise<string> {
+  return (await git.run(['config', '--get', `remote.${remote}.url`], { bare: true })).trim();
+}
+
 /** Branch, push, pull request — falling back step by step, and saying why. */
 export async function deliverPullRequest(o: DeliverOptions, enterpriseHost?: string): Promise<PullRequestOutcome> {
   const git = new GitRunner({ gitDir: o.gitDir, workTree: o.repoDir });
@@ -113,7 +119,7 @@ export async function deliverPullRequest(o: DeliverOptions, enterpriseHost?: str
   } catch (err) {
     return { kind: 'local-branch', branch, reason: `The push to '${o.remote}' was refused (${err instanceof Error ? err.message : String(err)}); the branch is kept locally — push it yourself when the remote accepts it.` };
   }
-  const url = (await git.run(['remote', 'get-url', o.remote], { bare: true })).trim();
+  const url = await configuredRemoteUrl(git, o.remote);
   const gh = parseGitHubRemote(url, enterpriseHost);
   if (!gh) return { kind: 'pushed', branch, reason: `'${o.remote}' is not a GitHub remote, so the branch was pushed without a pull request.` };
   const link = compareUrl(gh, o.baseBranch, branch);

@@ -22,7 +22,7 @@ export async function locateRepository(workspace: string, storeFolder: string): 
   return { gitDir, workTree: workspace, privateGitDir: true };
 }
 
-async function findRepository(workspace: string): Promise<GitLocation | undefined> {
+export async function findRepository(workspace: string): Promise<GitLocation | undefined> {
   const env = hostEnvironment();
   let out: string;
   try {
