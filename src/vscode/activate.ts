@@ -15,6 +15,8 @@ import { interruptedMessage } from './sessionText';
 import { GuardStatusBar } from './guards/guardStatusBar';
 import { RulesWatcher } from './guards/rulesWatcher';
 import { StatusBar } from './statusBar';
+import { registerAutoPullRequest } from './pullRequests/autoPullRequest';
+import { pullRequestDeps } from './pullRequests/pullRequestCommands';
 import { TaskTreeProvider } from './taskTree';
 
 /** What activate() returns; integration tests and other extensions read it. */
@@ -56,7 +58,8 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const rulesWatcher = new RulesWatcher(rules => runtime.setRules(rules), logger, message => void prompter.notify('warning', message));
   const ctx: CommandContext = { host, prompts: () => prompter, tree, runtime, output };
   const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(output, host, statusBar, guardStatusBar, rulesWatcher, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host));
+  context.subscriptions.push(output, host, statusBar, guardStatusBar, rulesWatcher, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host),
+    registerAutoPullRequest(runtime, pullRequestDeps(ctx)));
   const graphTree = new GraphTreeProvider();
   const graphWatcher = new GraphWatcher(logger);
   const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });

@@ -9,6 +9,7 @@ import { sessionCommands } from './commands/sessionCommands';
 import { checkpointCommands } from './checkpoints/checkpointCommands';
 import { executionCommands } from './execution/executionCommands';
 import { guardCommands } from './guards/guardCommands';
+import { pullRequestCommands } from './pullRequests/pullRequestCommands';
 import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
 import { activeSession } from './sessionText';
@@ -37,6 +38,7 @@ export const commandTable: Record<string, Handler> = {
   ...graphCommands,
   ...executionCommands,
   ...guardCommands,
+  ...pullRequestCommands,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

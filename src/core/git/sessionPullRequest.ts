@@ -4,7 +4,7 @@
 // Tasks that finished between the same two snapshots cannot be told apart on disk: the last of them
 // carries the files and the others are commits of their own without file changes, each saying so.
 import type { Continuum } from '../continuum';
-import type { FileSnapshotRecord } from './checkpointFiles';
+import type { CheckpointFiles, FileSnapshotRecord } from './checkpointFiles';
 import { refSafe } from './checkpointFiles';
 import { GitRunner, GitSnapshotError, type GitLocation } from './gitRunner';
 import { githubEndpoint, type GitHubSettings } from './githubEndpoint';
@@ -218,4 +218,10 @@ async function defaultBase(git: GitRunner, remote: string): Promise<string> {
   const remoteHead = await ask(['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`]);
   if (remoteHead.startsWith(`${remote}/`)) return remoteHead.slice(remote.length + 1);
   return await ask(['symbolic-ref', '--quiet', '--short', 'HEAD']) || 'main';
+}
+
+/** Records HEAD of the workspace's repository as the session's start; false without a repository or a commit. */
+export async function recordSessionStartIn(files: Pick<CheckpointFiles, 'workTree'>, sessionId: string): Promise<boolean> {
+  const repo = await findRepository(await files.workTree());
+  return repo ? recordSessionStart(repo, sessionId) : false;
 }

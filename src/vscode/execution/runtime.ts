@@ -11,6 +11,7 @@ import type { Rule } from '../../core/execution/guards/rulebook';
 import { nodeResources } from '../../node/resources';
 import { describeSummary, type RunSummary } from '../../core/execution/summary';
 import type { SessionRun } from '../../core/execution/run';
+import { recordSessionStartIn } from '../../core/git/sessionPullRequest';
 import type { Logger } from '../../core/ports';
 import { nodeProcesses } from '../../node/processes';
 import { nodeTaskLogs } from '../../node/taskLogs';
@@ -44,6 +45,9 @@ export class ExecutionRuntime implements vscode.Disposable {
   private rules: readonly Rule[] = [];
   private core: Continuum | undefined;
   private subscriptions: vscode.Disposable[] = [];
+  private readonly finishedRuns = new vscode.EventEmitter<{ core: Continuum; summary: RunSummary }>();
+  /** A run ended (completed, paused, stopped …), with the store it ran on. */
+  readonly onDidFinish = this.finishedRuns.event;
 
   constructor(private readonly prompter: () => Prompter, private readonly logger: Logger, private readonly guardsBuilt: (guards: ExecutionGuards) => void = () => undefined) {}
 
@@ -136,7 +140,10 @@ export class ExecutionRuntime implements vscode.Disposable {
       settings: executorSettings,
       hooks: guards,
     });
-    const summaries = this.executor.onDidFinish(summary => void this.announce(summary));
+    const summaries = this.executor.onDidFinish(summary => {
+      void this.announce(summary);
+      this.finishedRuns.fire({ core, summary });
+    });
     this.subscriptions.push({ dispose: () => summaries.dispose() });
     return this.executor;
   }
@@ -144,6 +151,11 @@ export class ExecutionRuntime implements vscode.Disposable {
   /** Runs (starts, resumes or continues) a session in this window. */
   async run(core: Continuum, sessionId: string): Promise<SessionRun> {
     if (!vscode.workspace.workspaceFolders?.length) throw new Error('Open a folder first: Continuum runs tasks inside a workspace folder.');
+    if (core.files && !core.store.readOnly) {
+      // The commit a pull request's branch starts from. Without it the branch starts from HEAD at that
+      // time (and says so), so a git problem here is logged rather than keeping the session from running.
+      await recordSessionStartIn(core.files, sessionId).catch((err: unknown) => this.logger.warn(`session ${sessionId}: its start commit was not recorded (${err instanceof Error ? err.message : String(err)})`));
+    }
     return this.for(core).run(sessionId);
   }
 
@@ -164,6 +176,7 @@ export class ExecutionRuntime implements vscode.Disposable {
 
   dispose(): void {
     this.abandon();
+    this.finishedRuns.dispose();
   }
 
   private async announce(summary: RunSummary): Promise<void> {
