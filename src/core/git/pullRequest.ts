@@ -121,9 +121,9 @@ export async function deliverPullRequest(o: DeliverOptions, enterpriseHost?: str
   }
   const url = await configuredRemoteUrl(git, o.remote);
   const gh = parseGitHubRemote(url, enterpriseHost);
-  if (!gh) return { kind: 'pushed', branch, reason: `'${o.remote}' is not a GitHub remote, so the branch was pushed without a pull request.` };
+  if (!gh) return { kind: 'pushed', branch, reason: `'${o.remote}' is not a GitHub remote, so no pull request was opened.` };
   const link = compareUrl(gh, o.baseBranch, branch);
-  if (!o.token) return { kind: 'pushed', branch, compareUrl: link, reason: 'You are not signed in to GitHub in VS Code, so the branch was pushed without a pull request: open the compare link to create one.' };
+  if (!o.token) return { kind: 'pushed', branch, compareUrl: link, reason: 'You are not signed in to GitHub in VS Code, so no pull request was opened: open the compare link to create one.' };
   const pr = await openPullRequest({ apiBase: o.apiBase, token: o.token, gh, head: branch, base: o.baseBranch, title: o.title, body: o.body, ...(o.fetch ? { fetch: o.fetch } : {}) });
   return { kind: 'pull-request', branch, ...pr };
 }

@@ -29,7 +29,7 @@ export function outcomeMessage(sessionName: string, remote: string, r: SessionPu
     case 'pushed':
       return {
         kind: 'warning',
-        message: `Continuum pushed ${o.branch} (${commits}) to '${remote}' without opening a pull request. ${o.reason}${o.compareUrl ? ` Compare link: ${o.compareUrl}` : ''}${notes}`,
+        message: `Continuum pushed ${o.branch} (${commits}) to '${remote}'. ${o.reason}${o.compareUrl ? ` Compare link: ${o.compareUrl}` : ''}${notes}`,
         actions: o.compareUrl ? [openCompareLink, copyCompareLink] : [copyBranchName],
       };
     case 'local-branch':

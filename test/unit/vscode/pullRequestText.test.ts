@@ -18,7 +18,7 @@ describe('what Create Pull Request tells the user', () => {
     const r = result({ kind: 'pushed', branch: 'continuum/x', reason: 'You are not signed in.', compareUrl: 'https://github.com/a/b/compare/main...continuum%2Fx?expand=1' }, ['A note.']);
     const m = outcomeMessage('S', 'origin', r);
     assert.equal(m.kind, 'warning');
-    assert.match(m.message, /pushed continuum\/x \(3 commits\) to 'origin' without opening a pull request\. You are not signed in\. Compare link: https:\/\/github\.com\/a\/b\/compare\/main\.\.\.continuum%2Fx\?expand=1 A note\.$/);
+    assert.match(m.message, /pushed continuum\/x \(3 commits\) to 'origin'\. You are not signed in\. Compare link: https:\/\/github\.com\/a\/b\/compare\/main\.\.\.continuum%2Fx\?expand=1 A note\.$/);
     assert.deepEqual(m.actions, ['Open Compare Link', 'Copy Compare Link']);
     assert.deepEqual(actionTarget('Copy Compare Link', r), { copy: 'https://github.com/a/b/compare/main...continuum%2Fx?expand=1' });
     assert.equal(degradationWay(r), 'push only');
