@@ -8,9 +8,9 @@ import { outputLogger } from '../logger';
 import { vscodeGitHubSignIn } from './githubSignIn';
 import { createPullRequest, PullRequestCancelled, type PullRequestDeps } from './pullRequestFlow';
 
-/** The flow's dependencies in this window: VS Code's GitHub sign-in, the log, the guards' degradations. */
-export function pullRequestDeps(ctx: Pick<CommandContext, 'prompts' | 'output' | 'runtime'>): PullRequestDeps {
-  return { prompts: ctx.prompts, signIn: vscodeGitHubSignIn, logger: outputLogger(ctx.output), degradations: core => ctx.runtime.guardsFor(core).degradations };
+/** The flow's dependencies in this window: VS Code's GitHub sign-in and the log. */
+export function pullRequestDeps(ctx: Pick<CommandContext, 'prompts' | 'output'>): PullRequestDeps {
+  return { prompts: ctx.prompts, signIn: vscodeGitHubSignIn, logger: outputLogger(ctx.output) };
 }
 
 async function pickSession(ctx: CommandContext, core: Continuum, arg: unknown): Promise<Session | undefined> {

@@ -3,21 +3,19 @@
 // progress notification while it branches, pushes and calls GitHub, then the outcome with buttons.
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
-import type { DegradationRegistry } from '../../core/execution/guards/degradation';
+import { reportDelivery } from '../../core/execution/guards/fallbacks';
 import { createSessionPullRequest, type SessionPullRequestOptions, type SessionPullRequestResult } from '../../core/git/sessionPullRequest';
 import type { Logger } from '../../core/ports';
 import type { Session } from '../../core/sessions/model';
 import { quoted } from '../../shared/text';
 import type { Prompter } from '../prompts';
 import type { GitHubSignIn } from './githubSignIn';
-import { actionTarget, degradationWay, outcomeMessage } from './pullRequestText';
+import { actionTarget, outcomeMessage } from './pullRequestText';
 
 export interface PullRequestDeps {
   prompts(): Prompter;
   signIn: GitHubSignIn;
   logger: Logger;
-  /** Where the step down to push-only or a local branch is recorded (Show Health lists it). */
-  degradations(core: Continuum): DegradationRegistry | undefined;
 }
 
 export function pullRequestSettings(): Omit<SessionPullRequestOptions, 'token' | 'progress'> {
@@ -60,7 +58,7 @@ export async function createPullRequest(deps: PullRequestDeps, core: Continuum, 
   );
   const full: SessionPullRequestResult = { ...result, notes: [...signInNotes, ...result.notes] };
   const reason = full.outcome.kind === 'pull-request' ? `pull request #${full.outcome.number} opened` : full.outcome.reason;
-  deps.degradations(core)?.use('pullRequest', degradationWay(full), reason);
+  reportDelivery(core.degradations, { kind: full.outcome.kind, reason }); // Show Health lists a step down to push-only or a local branch
   deps.logger.info(`session ${session.id}: ${full.outcome.kind} on ${full.outcome.branch} (${reason})`);
   void announce(deps, session, settings.remote, full);
   return full;

@@ -51,8 +51,3 @@ export function actionTarget(action: string, r: SessionPullRequestResult): { ope
   if (action === copyBranchName) return { copy: o.branch };
   return {};
 }
-
-/** The graceful-degradation way (see core/execution/guards/degradation.ts) an outcome stands for. */
-export function degradationWay(r: SessionPullRequestResult): string {
-  return r.outcome.kind === 'pull-request' ? 'pull request' : r.outcome.kind === 'pushed' ? 'push only' : 'local branch';
-}

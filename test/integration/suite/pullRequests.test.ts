@@ -234,7 +234,7 @@ suite('Pull requests', () => {
     assert.equal(git(root(), 'symbolic-ref', '--short', 'HEAD').trim(), 'main');
 
     // what the user sees
-    assert.match(prompter.notifications.at(-1) ?? '', new RegExp(`^Continuum opened pull request #42 for session '${session.name}': 2 commits on ${branch} into main\\.$`));
+    assert.match(prompter.notifications.find(n => /opened pull request/.test(n)) ?? prompter.notifications.join('\n'), new RegExp(`^Continuum opened pull request #42 for session '${session.name}': 2 commits on ${branch} into main\\.$`));
     const shown = await inNotificationCenter('opened pull request #42');
     await screenshot('pull-request-opened');
     if (shown) assert.ok(shown.items.some(i => i.visible && /Open Pull Request/.test(i.text) && /Copy Link/.test(i.text)), JSON.stringify(shown.items));
@@ -260,7 +260,7 @@ suite('Pull requests', () => {
     assert.equal(seen.length, 0, 'GitHub was not called without a token');
     assert.equal(git(bare, 'show', `${branch}:pr-three.txt`), 'three\n');
     assert.match(prompter.notifications[0], /^Sign in to GitHub so Continuum can open the pull request/);
-    const told = prompter.notifications.at(-1) ?? '';
+    const told = prompter.notifications.find(n => n.startsWith('Continuum pushed')) ?? prompter.notifications.join('\n');
     assert.ok(told.includes(`Continuum pushed ${branch} (1 commit) to 'origin'. You are not signed in to GitHub in VS Code, so no pull request was opened`), told);
     assert.ok(told.includes(`Compare link: ${compare}`), told);
     const shown = await inNotificationCenter('so no pull request was opened');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { SessionPullRequestResult } from '../../../src/core/git/sessionPullRequest';
-import { actionTarget, degradationWay, outcomeMessage } from '../../../src/vscode/pullRequests/pullRequestText';
+import { actionTarget, outcomeMessage } from '../../../src/vscode/pullRequests/pullRequestText';
 
 const result = (outcome: SessionPullRequestResult['outcome'], notes: string[] = []): SessionPullRequestResult => ({ outcome, base: 'main', commits: 3, notes });
 
@@ -11,7 +11,6 @@ describe('what Create Pull Request tells the user', () => {
     assert.equal(m.message, "Continuum opened pull request #4 for session 'Refactor [x]\u200B(command:evil)': 3 commits on continuum/x into main.");
     assert.deepEqual(m.actions, ['Open Pull Request', 'Copy Link']);
     assert.deepEqual(actionTarget('Open Pull Request', r), { open: 'https://github.com/a/b/pull/4' });
-    assert.equal(degradationWay(r), 'pull request');
   });
 
   it('push only: why, and the compare link in the text and behind the buttons', () => {
@@ -21,7 +20,6 @@ describe('what Create Pull Request tells the user', () => {
     assert.match(m.message, /pushed continuum\/x \(3 commits\) to 'origin'\. You are not signed in\. Compare link: https:\/\/github\.com\/a\/b\/compare\/main\.\.\.continuum%2Fx\?expand=1 A note\.$/);
     assert.deepEqual(m.actions, ['Open Compare Link', 'Copy Compare Link']);
     assert.deepEqual(actionTarget('Copy Compare Link', r), { copy: 'https://github.com/a/b/compare/main...continuum%2Fx?expand=1' });
-    assert.equal(degradationWay(r), 'push only');
   });
 
   it('a refused push: the branch is kept locally, with its name to copy', () => {
@@ -29,6 +27,5 @@ describe('what Create Pull Request tells the user', () => {
     const m = outcomeMessage('S', 'origin', r);
     assert.match(m.message, /created continuum\/x \(3 commits\) but could not push it\. The push was refused/);
     assert.deepEqual(actionTarget(m.actions[0], r), { copy: 'continuum/x' });
-    assert.equal(degradationWay(r), 'local branch');
   });
 });
