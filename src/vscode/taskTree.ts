@@ -70,11 +70,15 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     return this.taskItem(node.task, node.children.length > 0);
   }
 
-  /** On hover: the details that cost a read of the task's event log (the confidence gate's decision). */
+  /**
+   * On hover, the task's details: VS Code resolves only a tooltip left undefined, so the whole
+   * tooltip is made here — with what costs a read of its event log (the confidence gate's decision).
+   */
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
     if (node.kind !== 'task' || !this.tasks) return item;
-    const confidence = describeConfidenceDecision(this.tasks.events(node.task.id, 100));
-    if (confidence && typeof item.tooltip === 'string') item.tooltip = `${item.tooltip}\n${confidence}`;
+    const task = this.load()?.byId.get(node.task.id) ?? node.task;
+    const confidence = describeConfidenceDecision(this.tasks.events(task.id, 100));
+    item.tooltip = [this.tooltipOf(task), confidence ?? ''].filter(Boolean).join('\n');
     return item;
   }
 
@@ -105,9 +109,14 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     return this.snapshot;
   }
 
-  private taskItem(task: Task, hasChildren: boolean): vscode.TreeItem {
+  /** The unfinished tasks this one depends on. */
+  private waitingFor(task: Task): Task[] {
     const data = this.load()!;
-    const waitingFor = task.dependsOn.map(id => data.byId.get(id)).filter((t): t is Task => !!t && t.status !== 'done');
+    return task.dependsOn.map(id => data.byId.get(id)).filter((t): t is Task => !!t && t.status !== 'done');
+  }
+
+  private taskItem(task: Task, hasChildren: boolean): vscode.TreeItem {
+    const waitingFor = this.waitingFor(task);
     const shown = task.status === 'pending' && waitingFor.length ? 'waiting' : task.status;
     const item = new vscode.TreeItem(task.title, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = task.id;
@@ -117,14 +126,19 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     const [icon, colour] = icons[shown];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
     item.contextValue = `continuum.task.${task.status}`;
-    item.tooltip = [
+    return item;
+  }
+
+  /** Title, status, what it waits for, its last error and description: plain text, so markup stays text. */
+  private tooltipOf(task: Task): string {
+    const waitingFor = this.waitingFor(task);
+    return [
       task.title,
       `Status: ${task.status}${task.status === 'running' || task.progress ? ` (${task.progress}%)` : ''} · Priority: ${task.priority}`,
       waitingFor.length ? `Waiting for: ${waitingFor.map(t => `'${t.title}'`).join(', ')}` : task.status === 'pending' ? 'Ready to start' : '',
       task.error ? `Last error: ${task.error.slice(0, 300)}` : '',
       task.description ? `\n${task.description.slice(0, 500)}` : '',
     ].filter(Boolean).join('\n');
-    return item;
   }
 }
 
