@@ -87,12 +87,17 @@ export function taskCommitBody(task: Task): string {
 
 /**
  * One commit per done task. Each task gets the tree of the first snapshot saved at or after it
- * finished; of several tasks sharing one snapshot, the last carries the tree and the earlier ones keep
+ * finished (the last task: the newest); of several tasks sharing one snapshot, the last carries the tree and the earlier ones keep
  * their parent's tree (tree undefined) and say where their changes went.
  */
 export function taskCommits(tasks: readonly Task[], snapshots: readonly SessionSnapshot[]): TaskCommit[] {
   const done = doneInOrder(tasks);
-  const snapshotOf = (t: Task) => snapshots.find(s => s.checkpointCreatedAt >= (t.completedAt ?? t.updatedAt));
+  const last = done.at(-1);
+  // The last task gets the newest snapshot after it: the branch ends with the session's latest files,
+  // including any change a scoped snapshot learnt of late (a file watcher's event after the snapshot).
+  const snapshotOf = (t: Task) => t === last
+    ? [...snapshots].reverse().find(s => s.checkpointCreatedAt >= (t.completedAt ?? t.updatedAt))
+    : snapshots.find(s => s.checkpointCreatedAt >= (t.completedAt ?? t.updatedAt));
   return done.map((task, i) => {
     const snap = snapshotOf(task);
     const next = done[i + 1];

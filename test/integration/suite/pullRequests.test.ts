@@ -190,10 +190,11 @@ suite('Pull requests', () => {
   test('Create Pull Request pushes one commit per done task and opens the pull request with the VS Code sign-in', async () => {
     const core = await api.ready();
     const start = git(root(), 'rev-parse', 'HEAD').trim();
-    // The second task writes a second later: a checkpoint's snapshot is taken shortly after the task
-    // before it finished (see taskCommits), and must not catch the next task's file.
-    const one = await shellTask(core, 'PR: write the first file', `echo one > '${written('one')}'`);
-    const two = await shellTask(core, 'PR: write the <second> file', `sleep 1 && echo two > '${written('two')}'`, { dependsOn: [one], verify: `test -s '${written('two')}'` });
+    // Each task waits a second after writing, and the second one a second before: a checkpoint's
+    // snapshot examines the paths the file watcher reported (which takes a moment under load) and is
+    // taken a little after the task finished, so it must neither miss this task's file nor catch the next one's.
+    const one = await shellTask(core, 'PR: write the first file', `echo one > '${written('one')}' && sleep 1`);
+    const two = await shellTask(core, 'PR: write the <second> file', `sleep 1 && echo two > '${written('two')}' && sleep 1`, { dependsOn: [one], verify: `test -s '${written('two')}'` });
     const three = await shellTask(core, 'PR: a step that fails', 'exit 3', { dependsOn: [two] });
     const session = await runSession(core, [one, two, three]);
     assert.equal(core.tasks.get(three)?.status, 'failed');

@@ -28,6 +28,9 @@ describe('a session as a pull request: commits from the task graph and its check
       [{ checkpointCreatedAt: 15, tree: 'tree-A' }, { checkpointCreatedAt: 35, tree: 'tree-B' }],
     );
     assert.deepEqual(commits.map(c => [c.title, c.tree]), [['Task a', 'tree-A'], ['Task b', undefined], ['Task c', 'tree-B']]);
+    // the last task gets the newest snapshot, so the branch ends with the session's latest files
+    const later = taskCommits([task('a', 10), task('b', 20), task('c', 30)], [{ checkpointCreatedAt: 15, tree: 'tree-A' }, { checkpointCreatedAt: 35, tree: 'tree-B' }, { checkpointCreatedAt: 40, tree: 'tree-C' }]);
+    assert.deepEqual(later.map(c => c.tree), ['tree-A', 'tree-B', 'tree-C']);
     assert.match(commits[0].body, /^Ran: npm run gen\nResult: exit 0\nVerify: `npm test` passed\.$/);
     assert.match(commits[1].body, /Files: its file changes are in a later commit \('Task c'\): no checkpoint was saved between them/);
   });
