@@ -105,6 +105,13 @@ export async function openPullRequest(o: { apiBase: string; token: string; gh: G
   return { url: data.html_url, number: data.number };
 }
 
+/** What the remote said when it refused a push (its 'remote:' lines and the rejection's reason); git's whole message when it said nothing. */
+export function pushRefusal(message: string): string {
+  const said = [...message.matchAll(/^remote: ?(.*)$/gm)].map(m => m[1].trim()).filter(Boolean);
+  const why = [...message.matchAll(/\[(?:remote )?rejected\]\s*\(([^)]+)\)/g)].map(m => m[1].trim());
+  return said.length || why.length ? [...why, ...said].join('; ') : message.trim();
+}
+
 /** The remote's URL as configured: which repository it is (git remote get-url would apply url.*.insteadOf rewrites of the transport). */
 export async function configuredRemoteUrl(git: GitRunner, remote: string): Promise<string> {
   return (await git.run(['config', '--get', `remote.${remote}.url`], { bare: true })).trim();
@@ -117,7 +124,7 @@ export async function deliverPullRequest(o: DeliverOptions, enterpriseHost?: str
   try {
     await git.run(['push', '--porcelain', o.remote, `refs/heads/${branch}:refs/heads/${branch}`]);
   } catch (err) {
-    return { kind: 'local-branch', branch, reason: `The push to '${o.remote}' was refused (${err instanceof Error ? err.message : String(err)}); the branch is kept locally — push it yourself when the remote accepts it.` };
+    return { kind: 'local-branch', branch, reason: `The push to '${o.remote}' was refused (${pushRefusal(err instanceof Error ? err.message : String(err))}); the branch is kept locally — push it yourself when the remote accepts it.` };
   }
   const url = await configuredRemoteUrl(git, o.remote);
   const gh = parseGitHubRemote(url, enterpriseHost);

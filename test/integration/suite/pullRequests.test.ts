@@ -195,7 +195,7 @@ suite('Pull requests', () => {
     // taken a little after the task finished, so it must neither miss this task's file nor catch the next one's.
     const one = await shellTask(core, 'PR: write the first file', `echo one > '${written('one')}' && sleep 1`);
     const two = await shellTask(core, 'PR: write the <second> file', `sleep 1 && echo two > '${written('two')}' && sleep 1`, { dependsOn: [one], verify: `test -s '${written('two')}'` });
-    const three = await shellTask(core, 'PR: a step that fails', 'exit 3', { dependsOn: [two] });
+    const three = await shellTask(core, 'PR: a step that fails', 'false', { dependsOn: [two] });
     const session = await runSession(core, [one, two, three]);
     assert.equal(core.tasks.get(three)?.status, 'failed');
     signIn.signIn();
@@ -271,7 +271,36 @@ suite('Pull requests', () => {
     await vscode.commands.executeCommand('notifications.hideList');
     const health = await vscode.commands.executeCommand<string>('continuum.showHealth');
     assert.match(health ?? '', /pull requests[^\n]*push only/i, 'Show Health lists the step down to push-only');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor'); // the report is an untitled document
+  });
+
+  test('a push the remote refuses keeps the branch locally and says why', async () => {
+    const core = await api.ready();
+    const hook = path.join(bare, 'hooks', 'pre-receive');
+    fs.writeFileSync(hook, '#!/bin/sh\necho "pushes are closed for the release" >&2\nexit 1\n');
+    fs.chmodSync(hook, 0o755);
+    try {
+      const one = await shellTask(core, 'PR: write the refused file', `echo refused > '${written('refused')}' && sleep 1`);
+      await new Promise(r => setTimeout(r, 1100));
+      const session = await runSession(core, [one]);
+      prompter.notifications = [];
+      prompter.answers = [(message, actions) => /^Sign in to GitHub/.test(message) && actions.includes('Push Only') ? 'Push Only' : undefined];
+      const result = await vscode.commands.executeCommand<{ outcome: { kind: string; branch: string } }>('continuum.createPullRequest', session.id);
+      prompter.answers = [];
+      const branch = `continuum/${sessionSlug(session.name)}`;
+      assert.equal(result?.outcome.kind, 'local-branch', JSON.stringify(result));
+      assert.equal(git(root(), 'show', `${branch}:pr-refused.txt`), 'refused\n', 'the branch is there locally, with the task\'s file');
+      assert.equal(spawnSync('git', ['rev-parse', '--verify', '--quiet', branch], { cwd: bare }).status, 1, 'the remote has no such branch');
+      const told = prompter.notifications.find(n => n.startsWith(`Continuum created ${branch}`)) ?? prompter.notifications.join('\n');
+      assert.match(told, /but could not push it\. The push to 'origin' was refused \(pre-receive hook declined; pushes are closed for the release\); the branch is kept locally — push it yourself when the remote accepts it\.$/);
+      const shown = await inNotificationCenter('could not push it');
+      await screenshot('pull-request-push-refused');
+      if (shown) assert.ok(shown.items.some(i => i.visible && /Copy Branch Name/.test(i.text)), JSON.stringify(shown.items));
+    } finally {
+      fs.rmSync(hook, { force: true });
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('notifications.hideList');
+    }
   });
 
   test('with continuum.git.autoPullRequest, a completed session opens its pull request by itself, without asking', async () => {
