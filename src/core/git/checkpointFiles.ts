@@ -234,6 +234,24 @@ export class CheckpointFiles implements Disposable {
     });
   }
 
+  /**
+   * After a state import: keeps each checkpoint's link to its files whose snapshot exists in this
+   * workspace's repository (re-making its ref), and drops the others, returning which and why.
+   */
+  adoptImported(): Promise<Array<{ checkpointId: string; createdAt: number; reason: string }>> {
+    return this.serial(async () => {
+      const rows = this.store.all<FileRow>('SELECT * FROM checkpoint_files ORDER BY created_at, seq');
+      const unusable = await (await this.snapshots()).adopt(rows.map(r => ({ ref: r.ref, commit: r.commit_id })));
+      const dropped = rows.filter(r => unusable.has(r.ref));
+      if (dropped.length) {
+        await this.store.write(w => {
+          for (const row of dropped) w.run('DELETE FROM checkpoint_files WHERE checkpoint_id = ?', [row.checkpoint_id]);
+        }, 'system');
+      }
+      return dropped.map(r => ({ checkpointId: r.checkpoint_id, createdAt: r.created_at, reason: unusable.get(r.ref) ?? '' }));
+    });
+  }
+
   /** Removes all but the last `keepPerSession` snapshots of a session, keeping labelled ones (manual checkpoints with a note). */
   async prune(sessionKey: string): Promise<number> {
     const rows = this.store.all<FileRow & { trigger: string; note: string }>(`

@@ -1,7 +1,9 @@
 // Runs git for the snapshot code: always with an argument array (never a shell line), with an
 // explicit git directory and work tree, and optionally a private index file, so that nothing we
 // run can pick up, or write to, the user's own index.
-import { simpleGit } from 'simple-git';
+// Spawned directly (not through simple-git): a snapshot is a handful of short git processes, some
+// fed through standard input (`--stdin`, `--index-info`), and at 100,000 files every process counts.
+import { spawn } from 'node:child_process';
 
 export interface GitLocation {
   /** The git directory whose object store receives the snapshots. */
@@ -15,6 +17,10 @@ export interface GitCall {
   indexFile?: string;
   /** Lets the call run without the work tree (plumbing that only reads objects). */
   bare?: boolean;
+  /** Written to git's standard input. */
+  input?: string;
+  /** Exit codes besides 0 that are answers, not failures (e.g. 1 from check-ignore: nothing ignored). */
+  okCodes?: readonly number[];
 }
 
 export class GitSnapshotError extends Error {
@@ -48,29 +54,25 @@ export const pathChunk = 1000;
 export class GitRunner {
   constructor(readonly location: GitLocation) {}
 
-  private client(call: GitCall) {
+  private environment(call: GitCall): Record<string, string> {
     const env = hostEnvironment();
     Object.assign(env, identity, { GIT_DIR: this.location.gitDir, GIT_TERMINAL_PROMPT: '0' });
     if (!call.bare) env.GIT_WORK_TREE = this.location.workTree;
     if (call.indexFile) env.GIT_INDEX_FILE = call.indexFile;
-    return simpleGit({ baseDir: this.location.workTree, config: [], allowEnvironment: Object.keys(env).filter(k => k.startsWith('GIT_')) }).env(env);
+    return env;
   }
 
   /** Runs git with `args`; resolves to its standard output. */
   async run(args: readonly string[], call: GitCall = {}): Promise<string> {
-    try {
-      return await this.client(call).raw([...fixedConfig, ...args]);
-    } catch (err) {
-      throw new GitSnapshotError(`git ${args[0]} failed in ${this.location.workTree}: ${err instanceof Error ? err.message.trim() : String(err)}`);
-    }
+    return (await this.runBytes(args, call)).toString('utf8');
   }
 
   /** The bytes of `git show <spec>` (a blob), for binary-safe reads. */
   async showBytes(spec: string): Promise<Buffer> {
     try {
-      return await this.client({ bare: true }).showBuffer([spec]);
+      return await this.runBytes(['show', spec], { bare: true });
     } catch (err) {
-      throw new GitSnapshotError(`git could not read ${spec}: ${err instanceof Error ? err.message.trim() : String(err)}`);
+      throw new GitSnapshotError(`git could not read ${spec}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -79,6 +81,25 @@ export class GitRunner {
     let out = '';
     for (let i = 0; i < paths.length; i += pathChunk) out += await this.run([...args, '--', ...paths.slice(i, i + pathChunk)], call);
     return out;
+  }
+
+  private runBytes(args: readonly string[], call: GitCall): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const fail = (detail: string) => reject(new GitSnapshotError(`git ${args[0]} failed in ${this.location.workTree}: ${detail}`));
+      const child = spawn('git', [...fixedConfig, ...args], { cwd: this.location.workTree, env: this.environment(call), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      child.on('error', e => fail(`${e.message}. Check that git is installed and on the PATH.`));
+      child.on('close', code => {
+        if (code === 0 || (code !== null && call.okCodes?.includes(code))) resolve(Buffer.concat(out));
+        else fail(Buffer.concat(err).toString('utf8').trim() || `exit code ${code}`);
+      });
+      // git may exit before reading all of its input (an early error): that is reported by 'close'.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(call.input ?? '');
+    });
   }
 }
 

@@ -210,6 +210,26 @@ export class WorkspaceSnapshots {
     await this.git.run(['update-ref', '-d', ref], { bare: true });
   }
 
+  /**
+   * Links to snapshots that came from elsewhere (a state import): each one whose commit is in this
+   * repository gets its ref back; the rest are returned with the reason they cannot be used here.
+   */
+  async adopt(links: ReadonlyArray<{ ref: string; commit: string }>): Promise<Map<string, string>> {
+    const unusable = new Map<string, string>();
+    if (!links.length) return unusable;
+    const refs = new Map((await this.git.run(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/continuum/'], { bare: true }))
+      .split('\n').filter(Boolean).map(line => line.split(' ') as [string, string]));
+    const kinds = (await this.git.run(['cat-file', '--batch-check=%(objecttype)'], { bare: true, input: links.map(l => `${l.commit}\n`).join('') })).split('\n');
+    for (const [i, link] of links.entries()) {
+      const now = refs.get(link.ref);
+      if (now === link.commit) continue;
+      if (!kinds[i]?.endsWith('commit')) unusable.set(link.ref, 'its snapshot is not in this workspace\'s repository');
+      else if (now) unusable.set(link.ref, `${link.ref} already holds another snapshot here`);
+      else await this.git.run(['update-ref', '-m', 'continuum checkpoint (imported)', link.ref, link.commit, ''], { bare: true });
+    }
+    return unusable;
+  }
+
   /** Continuum's refs under `prefix` (default all of them). */
   async listRefs(prefix = 'refs/continuum/'): Promise<string[]> {
     return (await this.git.run(['for-each-ref', '--format=%(refname)', prefix], { bare: true })).split('\n').filter(Boolean);
@@ -254,7 +274,7 @@ export class WorkspaceSnapshots {
 
   /** Which of `paths` the ignore rules in force now exclude (`-z` needs --stdin, so one path per line; quotepath is off). */
   private async ignoredPaths(paths: readonly string[]): Promise<string[]> {
-    return (await this.git.runForPaths(['check-ignore', '--no-index'], paths)).split('\n').filter(Boolean);
+    return (await this.git.runForPaths(['check-ignore', '--no-index'], paths, { okCodes: [1] })).split('\n').filter(Boolean);
   }
 
   private async insideNestedRepository(filePath: string): Promise<boolean> {

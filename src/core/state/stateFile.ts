@@ -12,12 +12,13 @@ export const stateVersion = 1;
 export const maxStateBytes = 256 * 1024 * 1024;
 
 /** Tables in the state file, in an order that satisfies foreign keys on import. */
-const tables = ['context_versions', 'phases', 'tasks', 'task_deps', 'task_events', 'sessions', 'session_tasks', 'checkpoints'] as const;
+const tables = ['context_versions', 'phases', 'tasks', 'task_deps', 'task_events', 'sessions', 'session_tasks', 'checkpoints', 'checkpoint_files'] as const;
 type Table = (typeof tables)[number];
 
 const text = (max = 1_000_000) => z.string().max(max);
 const opt = <T extends z.ZodType>(t: T) => t.nullable().optional();
 const int = z.number().int();
+const objectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a git object id');
 const json = (max = 16 * 1024 * 1024) => text(max).refine(s => isJson(s), 'expected a JSON text');
 
 const rowSchemas = {
@@ -41,14 +42,24 @@ const rowSchemas = {
   checkpoints: z.object({
     id: text(200), session_id: opt(text(200)), created_at: int, trigger: text(50), note: text(10_000), context_version: opt(int), state: json(),
   }).strict(),
+  // The link from a checkpoint to its snapshot of the workspace files; the snapshot itself stays in git.
+  checkpoint_files: z.object({
+    checkpoint_id: text(200), session_key: text(200), seq: int.positive(), commit_id: objectId, tree_id: objectId,
+    ref: text(1000).startsWith('refs/continuum/'), files_changed: int.min(0), scoped: z.union([z.literal(0), z.literal(1)]), created_at: int,
+  }).strict(),
 } satisfies Record<Table, z.ZodType>;
 
 const stateSchema = z.object({
   format: z.literal(stateFormat),
   version: z.literal(stateVersion),
   exportedAt: z.string(),
-  tables: z.object(Object.fromEntries(tables.map(t => [t, z.array(rowSchemas[t]).max(5_000_000)])) as { [K in Table]: z.ZodArray<(typeof rowSchemas)[K]> }).strict(),
+  tables: z.object(Object.fromEntries(tables.map(t => [t, optionalFrom(t, z.array(rowSchemas[t]).max(5_000_000))])) as { [K in Table]: z.ZodArray<(typeof rowSchemas)[K]> }).strict(),
 }).strict();
+
+/** Tables added after version 1 of the format: a file written before them simply has none. */
+function optionalFrom<T extends z.ZodType>(table: Table, schema: T) {
+  return table === 'checkpoint_files' ? z.preprocess(v => v ?? [], schema) : schema;
+}
 
 export type StateFile = z.infer<typeof stateSchema>;
 
@@ -63,6 +74,8 @@ export interface ImportSummary {
   sessions: number;
   checkpoints: number;
   contextVersions: number;
+  /** Checkpoints whose link to a snapshot of the workspace files came with the state. */
+  fileSnapshots: number;
 }
 
 /** Parses and checks a state file; throws an Error that names the problem. Changes nothing. */
@@ -96,6 +109,7 @@ export async function importState(store: Store, state: StateFile, actor: Actor =
     sessions: state.tables.sessions.length,
     checkpoints: state.tables.checkpoints.length,
     contextVersions: state.tables.context_versions.length,
+    fileSnapshots: state.tables.checkpoint_files.length,
   };
 }
 
@@ -122,7 +136,7 @@ function checkReferences(state: StateFile): void {
   const taskIds = unique('tasks', t.tasks.map(x => x.id));
   const phaseIds = unique('phases', t.phases.map(x => x.id));
   const sessionIds = unique('sessions', t.sessions.map(x => x.id));
-  unique('checkpoints', t.checkpoints.map(x => x.id));
+  const checkpointIds = unique('checkpoints', t.checkpoints.map(x => x.id));
   unique('task keys', t.tasks.flatMap(x => (x.key ? [x.key] : [])));
   const need = (ok: boolean, message: string) => {
     if (!ok) throw new Error(`The state file is inconsistent: ${message}.`);
@@ -140,6 +154,9 @@ function checkReferences(state: StateFile): void {
   if (cycle) throw new Error(`The state file's task dependencies contain a cycle: ${cycle.join(' → ')}.`);
   for (const s of t.session_tasks) need(sessionIds.has(s.session_id) && taskIds.has(s.task_id), `session '${s.session_id}' lists unknown task or session`);
   for (const c of t.checkpoints) need(!c.session_id || sessionIds.has(c.session_id), `checkpoint '${c.id}' belongs to unknown session '${c.session_id}'`);
+  unique('file snapshots of a checkpoint', t.checkpoint_files.map(f => f.checkpoint_id));
+  unique('file snapshots numbered', t.checkpoint_files.map(f => `${f.session_key}/${f.seq}`));
+  for (const f of t.checkpoint_files) need(checkpointIds.has(f.checkpoint_id), `a file snapshot belongs to unknown checkpoint '${f.checkpoint_id}'`);
 }
 
 function isJson(s: string): boolean {

@@ -33,9 +33,13 @@ const importStateCommand: Handler = async (ctx, core, arg) => {
   const backup = path.join(core.store.folder, `before-import-${core.clock.now()}.json`);
   await nodeFileSystem.writeFileAtomic(backup, encoder.encode(JSON.stringify(exportState(core.store, core.clock.now()))));
   const summary = await importState(core.store, state);
+  // A checkpoint's files half is a git snapshot: usable here only if this workspace's repository has it.
+  const withoutFiles = core.files && summary.fileSnapshots ? await core.files.adoptImported() : [];
   ctx.tree.refresh();
-  void ctx.prompts().notify('info', `Imported ${summary.tasks} tasks and ${summary.sessions} sessions. The previous state was saved to ${backup}.`);
-  return summary;
+  const lost = withoutFiles.map(c => `the checkpoint of ${new Date(c.createdAt).toLocaleString()} (${c.checkpointId}): ${c.reason}`);
+  void ctx.prompts().notify(lost.length ? 'warning' : 'info', `Imported ${summary.tasks} tasks and ${summary.sessions} sessions. The previous state was saved to ${backup}.`
+    + (lost.length ? ` ${lost.length} checkpoint${lost.length === 1 ? '' : 's'} can restore task state only, not files — ${inert(lost.join('; '))}.` : ''));
+  return { ...summary, withoutFiles };
 };
 
 export const stateCommands: Record<string, Handler> = {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CheckpointFiles } from '../../../src/core/git/checkpointFiles';
 import { WorkspaceSnapshots } from '../../../src/core/git/workspaceSnapshots';
 import { SessionManager } from '../../../src/core/sessions/sessionManager';
+import { exportState, importState, parseState } from '../../../src/core/state/stateFile';
 import type { Store } from '../../../src/core/store/types';
 import { counterIds, openTestStore } from '../context/openTestStore';
 import type { FakeClock } from '../fakes/fakeClock';
@@ -133,5 +134,48 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     await assert.rejects(files.restore(bare.id, 'files'), /restore its state only/);
     const result = await files.restore(bare.id, 'state');
     assert.equal(result.files, undefined);
+  });
+
+  it('carries each checkpoint\'s link to its files through export and import, re-making a missing ref', async () => {
+    const one = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'one' });
+    write(root, 'src/a.ts', 'two\n');
+    clock.advance(1000);
+    const two = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'two' });
+    const exported = JSON.stringify(exportState(store, clock.now()));
+    assert.equal(parseState(exported).tables.checkpoint_files.length, 2);
+    git(root, 'update-ref', '-d', two.files.ref);
+    const summary = await importState(store, parseState(exported));
+    assert.equal(summary.fileSnapshots, 2);
+    assert.deepEqual(await files.adoptImported(), []);
+    assert.equal(git(root, 'rev-parse', two.files.ref).trim(), two.files.commit);
+    assert.deepEqual(files.record(one.checkpoint.id), one.files);
+  });
+
+  it('imports a state into a workspace without its snapshots, saying so per checkpoint and keeping their task state', async () => {
+    const one = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'one' });
+    clock.advance(1000);
+    const two = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'two' });
+    const exported = parseState(JSON.stringify(exportState(store, clock.now())));
+    const otherRoot = makeRepo();
+    const otherStoreDir = tempDir('store');
+    const other = await openTestStore();
+    const otherIds = counterIds();
+    const otherSessions = new SessionManager(other.store, other.clock, { ids: prefix => `other-${otherIds(prefix)}` });
+    const otherFiles = new CheckpointFiles(other.store, otherSessions, () => WorkspaceSnapshots.open(otherRoot, otherStoreDir), other.clock);
+    try {
+      await importState(other.store, exported);
+      const dropped = await otherFiles.adoptImported();
+      assert.deepEqual(dropped.map(d => [d.checkpointId, d.reason]), [
+        [one.checkpoint.id, "its snapshot is not in this workspace's repository"],
+        [two.checkpoint.id, "its snapshot is not in this workspace's repository"],
+      ]);
+      assert.equal(otherSessions.listCheckpoints(sessionId).length, 2);
+      await assert.rejects(otherFiles.restore(one.checkpoint.id, 'files'), /restore its state only/);
+      assert.equal((await otherFiles.restore(one.checkpoint.id, 'state')).files, undefined);
+    } finally {
+      otherFiles.dispose();
+      await other.store.close();
+      cleanup(otherRoot, otherStoreDir);
+    }
   });
 });

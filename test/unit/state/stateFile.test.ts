@@ -16,6 +16,11 @@ function dump(world: { store: { all(sql: string): Array<Record<string, unknown>>
     .map(t => world.store.all(`SELECT * FROM ${t} ORDER BY 1`).map(({ revision: _r, ...row }) => row)));
 }
 
+const fileLink = (checkpointId: string) => ({
+  checkpoint_id: checkpointId, session_key: 's', seq: 1, commit_id: 'a'.repeat(40), tree_id: 'b'.repeat(40),
+  ref: 'refs/continuum/checkpoints/s/1', files_changed: 1, scoped: 0 as const, created_at: 0,
+});
+
 describe('state export and import', () => {
   it('round-trips the whole state through JSON into another store', async () => {
     const source = await worldWithTasks();
@@ -47,6 +52,8 @@ describe('state export and import', () => {
     ['has a dependency cycle', s => ({ ...s, tables: { ...s.tables, task_deps: [...s.tables.task_deps, { task_id: s.tables.task_deps[0].depends_on, depends_on: s.tables.task_deps[0].task_id }] } }), /cycle/],
     ['links an unknown task', s => ({ ...s, tables: { ...s.tables, task_deps: [{ task_id: 'ghost', depends_on: s.tables.tasks[0].id }] } }), /unknown task 'ghost'/],
     ['repeats a task id', s => ({ ...s, tables: { ...s.tables, tasks: [s.tables.tasks[0], s.tables.tasks[0]] } }), /two tasks with id/],
+    ['links files to an unknown checkpoint', s => ({ ...s, tables: { ...s.tables, checkpoint_files: [fileLink('ghost')] } }), /unknown checkpoint 'ghost'/],
+    ['has a file snapshot ref outside refs/continuum/', s => ({ ...s, tables: { ...s.tables, checkpoint_files: [{ ...fileLink('ghost'), ref: 'refs/heads/main' }] } }), /checkpoint_files\.0\.ref/],
     ['is deeply nested', () => '['.repeat(100_000) + ']'.repeat(100_000), /not valid JSON|not a valid Continuum state/],
   ];
   for (const [name, make, expected] of bad) {
@@ -59,6 +66,12 @@ describe('state export and import', () => {
       assert.strictEqual(dump(world), before);
     });
   }
+
+  it('reads a state file written before checkpoint_files was exported (as none)', async () => {
+    const world = await worldWithTasks();
+    const { checkpoint_files: _omitted, ...older } = exportState(world.store, 0).tables;
+    assert.deepEqual(parseState(JSON.stringify({ ...exportState(world.store, 0), tables: older })).tables.checkpoint_files, []);
+  });
 
   it('exports markup as data, never changed or interpreted', async () => {
     const world = await worldWithTasks();
