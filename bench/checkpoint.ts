@@ -10,18 +10,22 @@
 //   scoped_ms      3 edits + 1 new file, the 4 paths given (as the file watcher gives them)
 //   unscoped_ms    3 other edits + 1 new file, the whole tree examined
 //   state_ms       a state-only checkpoint (200 tasks in the store)
-//   restore_ms     preview + restore of the files to the first snapshot (3 edited files written back, 2 new ones removed)
+//   restore_ms     preview + restore of the files to the first snapshot (3 edited files written back, the new ones removed)
 //   shadow_first_ms, shadow_incr_ms   the hidden repository: first add -A + commit, then after 3 edits + 1 new file
-//   disk_mb        growth of the repository's .git from all of Continuum's snapshots above
+//   disk_mb        growth of the repository's .git (none expected) plus Continuum's snapshot folder in its store
 //   shadow_disk_mb size of the hidden repository's git directory
+// scoped, unscoped and the hidden repository's incremental commit run in 5 interleaved rounds (so
+// both approaches meet the same load on a shared machine); each figure is the median, the rounds
+// are listed in *_all_ms, and `load` is the load average at the end.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { openContinuum } from '../src/core/continuum';
 import { WorkspaceSnapshots } from '../src/core/git/workspaceSnapshots';
 import { nodeFileSystem } from '../src/node/fileSystem';
-import { realDiskFolder, round } from './lib/stats';
+import { median, realDiskFolder, round } from './lib/stats';
 
 const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.invalid' };
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'gc.auto=0', ...args], { cwd, env, maxBuffer: 1 << 30 }).toString();
@@ -63,6 +67,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - started, result];
 }
 
+/** Rounds of edit-and-checkpoint; each figure is the median of its rounds (the machine may be shared). */
+const rounds = 5;
+
 async function measure(files: number) {
   const { folder } = realDiskFolder(`checkpoint-${files}`);
   const ws = path.join(folder, 'ws');
@@ -78,39 +85,58 @@ async function measure(files: number) {
     for (let i = 0; i < 200; i++) w.run('INSERT INTO tasks (id, seq, title, status, priority, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [`t${i}`, i, `Task ${i}`, i < 50 ? 'done' : 'pending', 2, 0, 0]);
   });
   const snapshots = await WorkspaceSnapshots.open(ws, storeDir);
-  const ref = (n: number) => `refs/continuum/checkpoints/bench/${n}`;
-  const [first_ms, first] = await timed(() => snapshots.snapshot({ ref: ref(1), message: 'first' }));
-  const [noop_ms] = await timed(() => snapshots.snapshot({ ref: ref(2), message: 'noop', parent: first }));
-  const scopedPaths = edit(ws, files, 'a');
-  const [scoped_ms, scoped] = await timed(() => snapshots.snapshot({ ref: ref(3), message: 'scoped', parent: first, paths: scopedPaths }));
-  edit(ws, files, 'b');
-  const [unscoped_ms, unscoped] = await timed(() => snapshots.snapshot({ ref: ref(4), message: 'unscoped', parent: scoped }));
-  const [state_ms] = await timed(() => core.sessions.createCheckpoint({ trigger: 'manual', note: 'state only' }));
-  const [restore_ms, restored] = await timed(async () => {
-    const current = await snapshots.snapshot({ ref: ref(5), message: 'before restore', parent: unscoped });
-    const plan = await snapshots.planFileRestore(first.commit, current.commit, unscoped.commit);
-    return snapshots.restoreFiles(first.commit, plan);
-  });
-  if (scoped.filesChanged !== 4 || restored.written.length !== 3 || restored.removed.length !== 2) {
-    throw new Error(`unexpected: scoped changed ${scoped.filesChanged}, restore wrote ${restored.written.length} and removed ${restored.removed.length}`);
-  }
-  const disk_mb = duMb(path.join(ws, '.git')) - gitBefore;
-  await core.close();
+  let n = 0;
+  const ref = () => `refs/continuum/checkpoints/bench/${++n}`;
+  const [first_ms, first] = await timed(() => snapshots.snapshot({ ref: ref(), message: 'first' }));
+  const noop: number[] = [];
+  for (let i = 0; i < 3; i++) noop.push((await timed(() => snapshots.snapshot({ ref: ref(), message: 'noop', parent: first })))[0]);
 
-  // The hidden repository, over the same tree (now restored to the first snapshot's files).
+  // The hidden repository, over the same tree.
   const shadow = path.join(folder, 'shadow.git');
   const sh = (...args: string[]) => git(ws, `--git-dir=${shadow}`, `--work-tree=${ws}`, ...args);
   git(folder, 'init', '-q', '--bare', shadow);
   fs.writeFileSync(path.join(shadow, 'info', 'exclude'), '.git\n');
   const [shadow_first_ms] = await timed(async () => { sh('add', '-A'); sh('commit', '-q', '-m', 'first'); });
-  edit(ws, files, 'c');
-  const [shadow_incr_ms] = await timed(async () => { sh('add', '-A'); sh('commit', '-q', '-m', 'incr'); });
+
+  // Interleaved rounds, so that both approaches meet the same load: scoped, unscoped, hidden repository.
+  const scoped: number[] = [];
+  const unscoped: number[] = [];
+  const shadowIncr: number[] = [];
+  let parent = first;
+  for (let r = 0; r < rounds; r++) {
+    const scopedPaths = edit(ws, files, `a${r}`);
+    const [ms, snap] = await timed(() => snapshots.snapshot({ ref: ref(), message: 'scoped', parent, paths: scopedPaths }));
+    if (snap.filesChanged !== 4) throw new Error(`unexpected: the scoped snapshot saw ${snap.filesChanged} files changed, not 4`);
+    scoped.push(ms);
+    edit(ws, files, `b${r}`);
+    const [ums, usnap] = await timed(() => snapshots.snapshot({ ref: ref(), message: 'unscoped', parent: snap }));
+    unscoped.push(ums);
+    parent = usnap;
+    edit(ws, files, `c${r}`);
+    shadowIncr.push((await timed(async () => { sh('add', '-A'); sh('commit', '-q', '-m', 'incr'); }))[0]);
+  }
+  const state: number[] = [];
+  for (let i = 0; i < rounds; i++) state.push((await timed(() => core.sessions.createCheckpoint({ trigger: 'manual', note: 'state only' })))[0]);
+  const [restore_ms, restored] = await timed(async () => {
+    const current = await snapshots.snapshot({ ref: ref(), message: 'before restore', parent });
+    const plan = await snapshots.planFileRestore(first.commit, current.commit, parent.commit);
+    return snapshots.restoreFiles(first.commit, plan);
+  });
+  // 3 edited files written back; the files created in the rounds removed, but the last one, made after our last snapshot before it
+  if (restored.written.length !== 3 || restored.removed.length !== 3 * rounds - 1) {
+    throw new Error(`unexpected: restore wrote ${restored.written.length} and removed ${restored.removed.length}`);
+  }
+  // Continuum's snapshots: whatever the user's .git grew by (nothing, expected) plus its own folder.
+  const disk_mb = duMb(path.join(ws, '.git')) - gitBefore + duMb(path.join(storeDir, 'snapshots'));
+  await core.close();
   const shadow_disk_mb = duMb(shadow);
   fs.rmSync(folder, { recursive: true, force: true });
-  const r = (n: number) => round(n, 1);
+  const r = (x: number) => round(x, 1);
   return {
-    files, first_ms: r(first_ms), noop_ms: r(noop_ms), scoped_ms: r(scoped_ms), unscoped_ms: r(unscoped_ms), state_ms: r(state_ms), restore_ms: r(restore_ms),
-    shadow_first_ms: r(shadow_first_ms), shadow_incr_ms: r(shadow_incr_ms), disk_mb: r(disk_mb), shadow_disk_mb: r(shadow_disk_mb),
+    files, first_ms: r(first_ms), noop_ms: r(median(noop)), scoped_ms: r(median(scoped)), unscoped_ms: r(median(unscoped)), state_ms: r(median(state)), restore_ms: r(restore_ms),
+    shadow_first_ms: r(shadow_first_ms), shadow_incr_ms: r(median(shadowIncr)), disk_mb: r(disk_mb), shadow_disk_mb: r(shadow_disk_mb),
+    scoped_all_ms: scoped.map(r), unscoped_all_ms: unscoped.map(r), shadow_incr_all_ms: shadowIncr.map(r),
+    load: os.loadavg().map(x => round(x, 2)),
   };
 }
 

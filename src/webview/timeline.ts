@@ -39,9 +39,10 @@ function select(id: string, focus: boolean): void {
   vscode.postMessage({ type: 'select', id });
 }
 
-function renderEntries(title: string): void {
+function renderEntries(title: string, space: string | undefined): void {
   app.replaceChildren();
   app.append(el('h1', 'title', title));
+  if (space) app.append(el('p', 'space', space));
   if (!entries.length) {
     app.append(el('p', 'empty', 'No checkpoints yet. Create one with "Continuum: Create Checkpoint"; running sessions save them every few tasks and when paused.'));
     return;
@@ -115,12 +116,14 @@ function renderDetail(detail: TimelineDetail): void {
 }
 
 let title = 'Checkpoints';
+let space: string | undefined;
 window.addEventListener('message', (event: MessageEvent<HostToPage>) => {
   const message = event.data;
   if (message.type === 'entries') {
     entries = message.entries;
     title = message.title;
-    renderEntries(title);
+    space = message.space;
+    renderEntries(title, space);
   } else if (message.type === 'detail') {
     renderDetail(message.detail);
   } else if (message.type === 'error') {

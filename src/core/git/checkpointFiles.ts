@@ -1,6 +1,7 @@
 // The files half of checkpoints: links a workspace snapshot to each state checkpoint (table
 // checkpoint_files), keeps the last N per session plus labelled ones, and restores — state only,
 // files only, or both — after saving the current state and files as a 'before-restore' checkpoint.
+import { formatBytes } from '../context/model';
 import { Emitter, type Disposable } from '../events';
 import { silentLogger, type Clock, type Logger } from '../ports';
 import type { NewCheckpoint, RestorePreview, SessionManager } from '../sessions/sessionManager';
@@ -48,6 +49,8 @@ export interface CheckpointFilesOptions {
 const scopedLimit = 5_000;
 /** Every this many scoped snapshots, one examines the whole tree, in case the watcher missed something. */
 const fullEvery = 20;
+/** Pruned snapshots whose space is freed together (freeing walks every kept snapshot). */
+const reclaimEvery = 10;
 
 interface FileRow {
   checkpoint_id: string;
@@ -78,6 +81,7 @@ export class CheckpointFiles implements Disposable {
   private tracking = false;
   private scopedInARow = 0;
   private settleMs = 0;
+  private prunedSinceReclaim = 0;
 
   constructor(
     private readonly store: Store,
@@ -175,7 +179,7 @@ export class CheckpointFiles implements Disposable {
   async createBranch(checkpointId: string, name: string): Promise<string> {
     const record = this.record(checkpointId);
     if (!record) throw new SessionError('This checkpoint has no snapshot of the files (taken without a workspace folder, or pruned), so there is nothing to branch from.');
-    await (await this.snapshots()).createBranch(name, record.commit);
+    await (await this.snapshots()).createBranch(name, record);
     return record.commit;
   }
 
@@ -259,11 +263,29 @@ export class CheckpointFiles implements Disposable {
       WHERE f.session_key = ? ORDER BY f.seq DESC`, [sessionKey]);
     const doomed = rows.slice(this.keepPerSession).filter(r => !(r.trigger === 'manual' && r.note.trim()));
     if (!doomed.length) return 0;
-    for (const row of doomed) await (await this.snapshots()).deleteRef(row.ref);
+    const snapshots = await this.snapshots();
+    await snapshots.deleteRefs(doomed.map(r => r.ref));
     await this.store.write(w => {
       for (const row of doomed) w.run('DELETE FROM checkpoint_files WHERE checkpoint_id = ?', [row.checkpoint_id]);
     }, 'system');
+    // Freeing the space walks every kept snapshot: done once per `reclaimEvery` pruned, not each time.
+    this.prunedSinceReclaim += doomed.length;
+    if (this.prunedSinceReclaim >= reclaimEvery) await this.reclaim();
     return doomed.length;
+  }
+
+  /** Frees the disk space of pruned snapshots now; returns the bytes freed. */
+  async reclaim(): Promise<number> {
+    this.prunedSinceReclaim = 0;
+    const freed = await (await this.snapshots()).reclaim();
+    this.logger.info(`checkpoint snapshots: freed ${formatBytes(freed)} of pruned snapshots`);
+    return freed;
+  }
+
+  /** How many file snapshots are kept (all sessions) and the disk space they use. */
+  async usage(): Promise<{ snapshots: number; bytes: number }> {
+    const snapshots = this.store.get<{ n: number }>('SELECT COUNT(*) AS n FROM checkpoint_files')?.n ?? 0;
+    return { snapshots, bytes: await (await this.snapshots()).diskUsage() };
   }
 
   // ---- helpers ----
@@ -330,4 +352,9 @@ function toRecord(row: FileRow): FileSnapshotRecord {
 /** A session id as one ref path component. */
 export function refSafe(key: string): string {
   return key.replace(/[^A-Za-z0-9_-]/g, '-').replace(/^-+/, '') || noSession;
+}
+
+/** The space line of the timeline and Show Health: "Checkpoints: 12 snapshots of the files, 8.4 MB". */
+export function usageLine(usage: { snapshots: number; bytes: number }): string {
+  return `Checkpoints: ${usage.snapshots} snapshot${usage.snapshots === 1 ? '' : 's'} of the files, ${formatBytes(usage.bytes)}`;
 }

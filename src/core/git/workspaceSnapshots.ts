@@ -1,18 +1,20 @@
 // Workspace snapshots as git trees, taken through a private index file so that the user's HEAD,
 // index, branches, stash and working tree are never touched: `git add` into our index (seeded once
 // from the repository's own, so only changed files are hashed), `write-tree`, `commit-tree`,
-// `update-ref refs/continuum/...`. Restoring writes files back through a second private index and
-// deletes only what the rules in `planFileRestore` allow.
-import { copyFile, lstat, mkdir, rm, unlink } from 'node:fs/promises';
+// `update-ref refs/continuum/...` — all in Continuum's own git directory in the store folder, which
+// borrows the user's objects (see repository.ts). Snapshot commits have no parents, so deleting a
+// snapshot's ref and pruning our object directory frees its space. Restoring writes files back
+// through a second private index and deletes only what the rules in `planFileRestore` allow.
+import { copyFile, lstat, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GitRunner, GitSnapshotError, splitNul } from './gitRunner';
-import { exists, locateRepository, type SnapshotRepository } from './repository';
+import { exists, locateRepository, syncExcludes, type SnapshotRepository } from './repository';
 import { gitlinkMode, parseRawDiff, type TreeChange } from './treeDiff';
 
 export interface SnapshotRequest {
   /** The private ref to create, e.g. refs/continuum/checkpoints/<session>/<n>. */
   ref: string;
-  /** The previous snapshot of the same session, if any. */
+  /** The previous snapshot of the same session, if any: unchanged files are counted against it (snapshot commits have no parents). */
   parent?: { commit: string; tree: string };
   /** Workspace-relative (or absolute) paths known to have changed; without it the whole tree is examined. */
   paths?: readonly string[];
@@ -90,8 +92,8 @@ export class WorkspaceSnapshots {
         commit = request.parent.commit; // nothing changed: the new ref points at the same commit
         filesChanged = 0;
       } else {
-        const parentArgs = request.parent ? ['-p', request.parent.commit] : [];
-        commit = (await this.git.run(['commit-tree', tree, ...parentArgs, '-m', request.message], { bare: true })).trim();
+        // No parent: a pruned snapshot must not stay reachable through the next one.
+        commit = (await this.git.run(['commit-tree', tree, '-m', request.message], { bare: true })).trim();
         filesChanged = request.parent
           ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree], { bare: true })).length
           : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
@@ -193,21 +195,49 @@ export class WorkspaceSnapshots {
     return this.git.showBytes(`${commit}:${gitPath}`);
   }
 
-  /** Creates branch `name` at a snapshot commit without checking it out (never moves an existing branch). */
-  async createBranch(name: string, commit: string): Promise<void> {
-    if (this.repository.privateGitDir) {
+  /** Creates branch `name` in the user's repository at a snapshot, without checking it out (never moves an existing branch). */
+  async createBranch(name: string, snapshot: { ref: string; commit: string }): Promise<void> {
+    const user = this.repository.user;
+    if (!user) {
       throw new GitSnapshotError('This workspace is not a git repository, so there is no branch to create: run "git init" in it first (snapshots taken from then on can become branches).');
     }
-    const valid = await this.git.run(['check-ref-format', '--branch', name], { bare: true }).then(() => true, () => false);
+    const theirs = new GitRunner({ gitDir: user.gitDir, workTree: this.workTree });
+    const valid = await theirs.run(['check-ref-format', '--branch', name], { bare: true }).then(() => true, () => false);
     if (!valid) throw new GitSnapshotError(`'${name}' is not a valid branch name; use letters, digits, '-', '_' and '/'.`);
-    const taken = (await this.git.run(['for-each-ref', '--format=%(refname)', `refs/heads/${name}`], { bare: true })).trim();
+    const taken = (await theirs.run(['for-each-ref', '--format=%(refname)', `refs/heads/${name}`], { bare: true })).trim();
     if (taken) throw new GitSnapshotError(`A branch named '${name}' already exists; choose another name (Continuum never moves an existing branch).`);
-    await this.git.run(['branch', '--no-track', name, commit], { bare: true });
+    // The snapshot's objects live in Continuum's repository: fetching the ref brings them over and
+    // creates the branch in one step (without '+', a fetch never moves an existing branch).
+    await theirs.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', this.repository.gitDir, `${snapshot.ref}:refs/heads/${name}`], { bare: true });
+    const made = (await theirs.run(['rev-parse', `refs/heads/${name}`], { bare: true })).trim();
+    if (made !== snapshot.commit) throw new GitSnapshotError(`Branch '${name}' was created at ${made}, not at the checkpoint's snapshot ${snapshot.commit}: the checkpoint's ref was changed meanwhile.`);
   }
 
-  async deleteRef(ref: string): Promise<void> {
-    if (!ref.startsWith('refs/continuum/')) throw new GitSnapshotError(`Refusing to delete '${ref}': Continuum deletes only its own refs under refs/continuum/.`);
-    await this.git.run(['update-ref', '-d', ref], { bare: true });
+  /** Deletes snapshots' refs (in Continuum's own repository); `reclaim` then frees their space. */
+  deleteRefs(refs: readonly string[]): Promise<void> {
+    return this.serial(async () => {
+      for (const ref of refs) if (!ref.startsWith('refs/continuum/')) throw new GitSnapshotError(`Refusing to delete '${ref}': Continuum deletes only its own refs under refs/continuum/.`);
+      if (refs.length) await this.git.run(['update-ref', '--stdin'], { bare: true, input: refs.map(r => `delete ${r}\n`).join('') });
+    });
+  }
+
+  /**
+   * Frees the space of deleted snapshots: removes the objects no snapshot (and not our index) still
+   * needs from Continuum's own object directory. Never runs in the user's repository, whose objects
+   * ours only borrows. Returns the bytes freed.
+   */
+  reclaim(): Promise<number> {
+    return this.serial(async () => {
+      const before = await this.diskUsage();
+      // Our index names blobs of untracked files it has hashed: it keeps them (GIT_INDEX_FILE).
+      await this.git.run(['prune', '--expire=now'], { bare: true, indexFile: this.indexFile });
+      return Math.max(0, before - await this.diskUsage());
+    });
+  }
+
+  /** Bytes used by Continuum's snapshots: its own object directory and index (borrowed objects are not counted). */
+  async diskUsage(): Promise<number> {
+    return (await folderBytes(path.join(this.repository.gitDir, 'objects'))) + ((await stat(this.indexFile).catch(() => undefined))?.size ?? 0);
   }
 
   /**
@@ -239,11 +269,19 @@ export class WorkspaceSnapshots {
 
   /** Brings our index up to date with the working tree; returns whether it was scoped to `paths`. */
   private async stage(paths: readonly string[] | undefined): Promise<boolean> {
+    const user = this.repository.user;
+    if (user) await syncExcludes(this.repository.gitDir, user.commonDir);
     const seeded = await exists(this.indexFile);
-    if (!seeded) {
+    if (!seeded && user) {
       // Seeding from the repository's own index lets git reuse its stat data: unchanged files are not hashed.
-      const own = path.join(this.repository.gitDir, 'index');
-      if (await exists(own)) await copyFile(own, this.indexFile);
+      const theirs = path.join(user.gitDir, 'index');
+      if (await exists(theirs)) {
+        // A split index keeps most entries in sharedindex.<id> next to it: bring those along.
+        for (const name of (await readdir(user.gitDir)).filter(n => n.startsWith('sharedindex.'))) {
+          await copyFile(path.join(user.gitDir, name), path.join(this.repository.gitDir, name));
+        }
+        await copyFile(theirs, this.indexFile);
+      }
     }
     if (paths && seeded) {
       const storeRel = this.storeRel;
@@ -304,4 +342,15 @@ async function lstatOrUndefined(p: string) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
     throw err;
   }
+}
+
+/** Total size of the files under `dir`. */
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += await folderBytes(full);
+    else if (entry.isFile()) total += (await stat(full)).size;
+  }
+  return total;
 }

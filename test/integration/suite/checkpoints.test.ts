@@ -89,6 +89,14 @@ suite('Checkpoints', () => {
     const injected = await queryDom(inTimeline('.note img, .note script, .note b'));
     assert.equal(injected?.count, 0, 'no element was made from the note');
     await until('the selected checkpoint\'s files and tasks', async () => (await queryDom(inTimeline('.detail h2')))?.count === 2);
+    const space = await until('the space the snapshots use', async () => {
+      const facts = await queryDom(inTimeline('.space'));
+      return facts?.count === 1 && facts.items[0].text;
+    });
+    assert.match(space, /^Checkpoints: \d+ snapshots? of the files, [\d.]+ (bytes|KB|MB)$/);
     await screenshot('checkpoint-timeline');
+    const health = await vscode.commands.executeCommand<string>('continuum.showHealth');
+    assert.match(health ?? '', /- Checkpoints: \d+ snapshots? of the files, [\d.]+ (bytes|KB|MB)/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { CheckpointFiles } from '../../../src/core/git/checkpointFiles';
@@ -9,7 +10,7 @@ import type { Store } from '../../../src/core/store/types';
 import { counterIds, openTestStore } from '../context/openTestStore';
 import type { FakeClock } from '../fakes/fakeClock';
 import { insertTasks, setStatus, statusOf } from '../sessions/fixtures';
-import { cleanup, fingerprint, git, makeRepo, read, tempDir, write } from './realRepo';
+import { cleanup, fingerprint, makeRepo, read, snapshotGit, tempDir, write } from './realRepo';
 
 describe('checkpoints with both halves: task state and workspace files', () => {
   let root: string;
@@ -39,7 +40,7 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     const { checkpoint, files: record } = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'start' });
     assert.equal(record.ref, `refs/continuum/checkpoints/${sessionId}/1`);
     assert.equal(files.record(checkpoint.id)?.commit, record.commit);
-    assert.equal(git(root, 'rev-parse', record.ref).trim(), record.commit);
+    assert.equal(snapshotGit(storeDir, 'rev-parse', record.ref).trim(), record.commit);
   });
 
   it('keeps the last N snapshots per session plus labelled ones, pruning the refs of the rest', async () => {
@@ -52,7 +53,7 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     const kept = files.list(sessionId).map(r => r.seq);
     assert.deepEqual(kept, [5, 4, 1]);
     assert.ok(files.record(labelled.checkpoint.id));
-    const refs = git(root, 'for-each-ref', '--format=%(refname)', 'refs/continuum/').trim().split('\n').map(r => r.slice(r.lastIndexOf('/') + 1)).sort();
+    const refs = snapshotGit(storeDir, 'for-each-ref', '--format=%(refname)', 'refs/continuum/').trim().split('\n').map(r => r.slice(r.lastIndexOf('/') + 1)).sort();
     assert.deepEqual(refs, ['1', '4', '5']);
   });
 
@@ -86,7 +87,7 @@ describe('checkpoints with both halves: task state and workspace files', () => {
       assert.equal(backup?.trigger, 'before-restore');
       const backupFiles = files.record(result.backupCheckpointId);
       assert.ok(backupFiles, 'the backup has its files half');
-      assert.equal(git(root, 'show', `${backupFiles.commit}:src/a.ts`), 'agent edit\n');
+      assert.equal(snapshotGit(storeDir, 'show', `${backupFiles.commit}:src/a.ts`), 'agent edit\n');
       assert.equal(statusOf(store, 't1'), mode === 'files' ? 'done' : 'pending');
       assert.equal(read(root, 'src/a.ts'), mode === 'state' ? 'agent edit\n' : 'export const a = 1;\n');
     });
@@ -113,7 +114,7 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     const pause = sessions.listCheckpoints(sessionId)[0];
     assert.equal(pause.trigger, 'pause');
     const record = await files.filesFor(pause.id);
-    assert.equal(git(root, 'show', `${record?.commit}:src/a.ts`), 'paused here\n');
+    assert.equal(snapshotGit(storeDir, 'show', `${record?.commit}:src/a.ts`), 'paused here\n');
   });
 
   it('with a watcher reporting changes, examines only the reported paths', async () => {
@@ -125,7 +126,7 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     const { files: record } = await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
     assert.equal(record.scoped, true);
     assert.equal(record.filesChanged, 1);
-    assert.equal(git(root, 'show', `${record.commit}:src/a.ts`), 'reported\n');
+    assert.equal(snapshotGit(storeDir, 'show', `${record.commit}:src/a.ts`), 'reported\n');
   });
 
   it('says what to do when a checkpoint has no files half', async () => {
@@ -143,12 +144,31 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     const two = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'two' });
     const exported = JSON.stringify(exportState(store, clock.now()));
     assert.equal(parseState(exported).tables.checkpoint_files.length, 2);
-    git(root, 'update-ref', '-d', two.files.ref);
+    snapshotGit(storeDir, 'update-ref', '-d', two.files.ref);
     const summary = await importState(store, parseState(exported));
     assert.equal(summary.fileSnapshots, 2);
     assert.deepEqual(await files.adoptImported(), []);
-    assert.equal(git(root, 'rev-parse', two.files.ref).trim(), two.files.commit);
+    assert.equal(snapshotGit(storeDir, 'rev-parse', two.files.ref).trim(), two.files.commit);
     assert.deepEqual(files.record(one.checkpoint.id), one.files);
+  });
+
+  it('frees the disk space of pruned snapshots, and says how much the kept ones use', async () => {
+    const usedAfter: number[] = [];
+    for (let i = 0; i < 13; i++) {
+      clock.advance(1000);
+      write(root, 'build/output.bin', randomBytes(256 * 1024)); // incompressible, as build output often is
+      await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
+      usedAfter.push((await files.usage()).bytes);
+    }
+    // keepPerSession 2: the 10th pruned snapshot (at the 12th checkpoint) frees the space of all 10
+    const usage = await files.usage();
+    assert.equal(usage.snapshots, 2);
+    assert.ok(usedAfter[10] > 10 * 256 * 1024, `before: ${usedAfter[10]} bytes`);
+    assert.ok(usedAfter[11] < 4 * 256 * 1024, `after: ${usedAfter[11]} bytes`);
+    assert.ok(usage.bytes < 5 * 256 * 1024, `now: ${usage.bytes} bytes`);
+    const freed = await files.reclaim();
+    assert.ok(freed >= 256 * 1024 * 0.9, `an explicit reclaim frees the one pruned since: ${freed}`);
+    assert.deepEqual(files.list(sessionId).map(r => r.seq), [13, 12]);
   });
 
   it('imports a state into a workspace without its snapshots, saying so per checkpoint and keeping their task state', async () => {

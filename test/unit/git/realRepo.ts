@@ -2,7 +2,7 @@
 // snapshot or restore must leave byte-identical: HEAD, the index file, branches, tags, the stash.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -72,11 +72,19 @@ export function fingerprint(root: string): Record<string, string> {
   return {
     HEAD: readFileSync(path.join(dotGit, 'HEAD'), 'utf8'),
     index: hash(path.join(dotGit, 'index')),
-    refs: git(root, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads', 'refs/tags', 'refs/stash', 'refs/remotes'),
+    // all refs: Continuum's live in its own repository, never here
+    refs: git(root, 'for-each-ref', '--format=%(refname) %(objectname)'),
+    // no object is added: snapshots write only to Continuum's own object directory
+    objects: readdirSync(path.join(dotGit, 'objects'), { recursive: true }).map(String).sort().join('\n'),
     stash: git(root, 'stash', 'list', '--format=%H %s'),
     stagedDiff: git(root, 'diff', '--cached', '--name-status'),
     nestedHead: git(path.join(root, 'vendor/lib'), 'rev-parse', 'HEAD'),
   };
+}
+
+/** git in Continuum's own snapshot repository of a store folder (where snapshot commits and refs live). */
+export function snapshotGit(storeDir: string, ...args: string[]): string {
+  return git(storeDir, '--git-dir', path.join(storeDir, 'snapshots', 'repo.git'), ...args);
 }
 
 export function cleanup(...dirs: string[]): void {

@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { WorkspaceSnapshots } from '../../../src/core/git/workspaceSnapshots';
-import { binary, cleanup, fingerprint, git, makeRepo, read, tempDir, write } from './realRepo';
+import { WorkspaceSnapshots, type Snapshot } from '../../../src/core/git/workspaceSnapshots';
+import { binary, cleanup, fingerprint, git, makeRepo, read, snapshotGit, tempDir, write } from './realRepo';
 
 describe('workspace snapshots on a real git repository', () => {
   let root: string;
@@ -16,16 +17,18 @@ describe('workspace snapshots on a real git repository', () => {
   });
   afterEach(() => cleanup(root, storeDir));
 
-  const files = (commit: string) => git(root, 'ls-tree', '-r', '--name-only', commit).trim().split('\n');
+  const snap = (...args: string[]) => snapshotGit(storeDir, ...args);
+  const files = (commit: string) => snap('ls-tree', '-r', '--name-only', commit).trim().split('\n');
 
   it('records tracked and untracked files as they are in the working tree, not ignored ones, and the nested repository as a gitlink', async () => {
-    const snap = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
-    const listed = files(snap.commit);
+    const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    const listed = files(first.commit);
     assert.deepEqual(listed.sort(), ['.gitignore', 'assets/logo.bin', 'notes.txt', 'src/a.ts', 'src/b.ts', 'vendor/lib'].sort());
-    assert.equal(git(root, 'show', `${snap.commit}:src/b.ts`), 'export const b = 3; // working tree\n');
-    assert.match(git(root, 'ls-tree', snap.commit, 'vendor/lib'), /^160000 commit /);
-    assert.deepEqual(Buffer.from(await snapshots.readFile(snap.commit, 'assets/logo.bin') ?? []), Buffer.from(binary));
-    assert.equal(git(root, 'rev-parse', 'refs/continuum/checkpoints/s/1').trim(), snap.commit);
+    assert.equal(snap('show', `${first.commit}:src/b.ts`), 'export const b = 3; // working tree\n');
+    assert.match(snap('ls-tree', first.commit, 'vendor/lib'), /^160000 commit /);
+    assert.deepEqual(Buffer.from(await snapshots.readFile(first.commit, 'assets/logo.bin') ?? []), Buffer.from(binary));
+    assert.equal(snap('rev-parse', 'refs/continuum/checkpoints/s/1').trim(), first.commit);
+    assert.equal(git(root, 'for-each-ref', 'refs/continuum/'), '', 'no ref in the user\'s repository');
   });
 
   it('leaves HEAD, the index file, branches, tags, the stash and the nested repository byte-identical', async () => {
@@ -45,7 +48,8 @@ describe('workspace snapshots on a real git repository', () => {
     write(root, 'new.txt', 'new\n');
     const next = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/3', message: 'edit', parent: first });
     assert.equal(next.filesChanged, 2);
-    assert.equal(git(root, 'rev-parse', `${next.commit}^`).trim(), first.commit);
+    // no parent: a pruned snapshot must not stay reachable through a later one
+    assert.equal(snap('rev-list', '--parents', '-n', '1', next.commit).trim(), next.commit);
   });
 
   it('a scoped snapshot examines only the given paths, including deleted ones, and skips ignored ones', async () => {
@@ -56,8 +60,8 @@ describe('workspace snapshots on a real git repository', () => {
     write(root, 'more.log', 'ignored\n');
     const scoped = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'scoped', parent: first, paths: ['src/a.ts', path.join(root, 'notes.txt'), 'more.log'] });
     assert.equal(scoped.scoped, true);
-    assert.equal(git(root, 'show', `${scoped.commit}:src/a.ts`), 'scoped edit\n');
-    assert.equal(git(root, 'show', `${scoped.commit}:src/b.ts`), 'export const b = 3; // working tree\n');
+    assert.equal(snap('show', `${scoped.commit}:src/a.ts`), 'scoped edit\n');
+    assert.equal(snap('show', `${scoped.commit}:src/b.ts`), 'export const b = 3; // working tree\n');
     assert.ok(!files(scoped.commit).includes('notes.txt'));
     assert.ok(!files(scoped.commit).includes('more.log'));
   });
@@ -109,20 +113,50 @@ describe('workspace snapshots on a real git repository', () => {
   });
 
   it('creates a branch at a snapshot without checking it out, and never moves an existing one', async () => {
-    const snap = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    write(root, 'only-in-the-snapshot.txt', 'untracked, so its blob is only in Continuum\'s objects\n');
+    const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
     const head = read(root, '.git/HEAD');
-    await snapshots.createBranch('continuum/rescue', snap.commit);
-    assert.equal(git(root, 'rev-parse', 'continuum/rescue').trim(), snap.commit);
+    const feature = git(root, 'rev-parse', 'feature');
+    await snapshots.createBranch('continuum/rescue', first);
+    assert.equal(git(root, 'rev-parse', 'continuum/rescue').trim(), first.commit);
+    assert.equal(git(root, 'show', 'continuum/rescue:only-in-the-snapshot.txt'), 'untracked, so its blob is only in Continuum\'s objects\n');
+    git(root, 'fsck', '--no-dangling');
     assert.equal(read(root, '.git/HEAD'), head);
-    await assert.rejects(snapshots.createBranch('feature', snap.commit), /already exists/);
-    await assert.rejects(snapshots.createBranch('bad..name', snap.commit), /not a valid branch name/);
+    await assert.rejects(snapshots.createBranch('feature', first), /already exists/);
+    assert.equal(git(root, 'rev-parse', 'feature'), feature);
+    await assert.rejects(snapshots.createBranch('bad..name', first), /not a valid branch name/);
   });
 
   it('deletes only its own refs', async () => {
-    const snap = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
-    await snapshots.deleteRef(snap.ref);
+    const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    await snapshots.deleteRefs([first.ref]);
     assert.deepEqual(await snapshots.listRefs(), []);
-    await assert.rejects(snapshots.deleteRef('refs/heads/main'), /only its own refs/);
+    await assert.rejects(snapshots.deleteRefs(['refs/heads/main']), /only its own refs/);
+  });
+
+  it('frees the space of deleted snapshots from its own object directory, never touching the user\'s objects', async () => {
+    const contents = [0, 1, 2, 3].map(() => randomBytes(512 * 1024)); // incompressible, as build output often is
+    const big = (i: number) => contents[i];
+    const snaps: Snapshot[] = [];
+    for (let i = 0; i < 4; i++) {
+      write(root, 'output.bin', big(i));
+      snaps.push(await snapshots.snapshot({ ref: `refs/continuum/checkpoints/s/${i + 1}`, message: `run ${i}`, ...(i ? { parent: snaps[i - 1] } : {}) }));
+    }
+    const before = fingerprint(root);
+    const used = await snapshots.diskUsage();
+    await snapshots.deleteRefs(snaps.slice(0, 3).map(s => s.ref));
+    const freed = await snapshots.reclaim();
+    const after = await snapshots.diskUsage();
+    assert.ok(freed >= 2 * 512 * 1024 * 0.9, `freed ${freed} of ${used} bytes`);
+    assert.equal(used - after, freed);
+    assert.deepEqual(fingerprint(root), before);
+    // the kept snapshot and what our index still names are whole
+    snap('fsck', '--no-dangling', '--connectivity-only');
+    assert.deepEqual(Buffer.from(await snapshots.readFile(snaps[3].commit, 'output.bin') ?? []), Buffer.from(big(3)));
+    write(root, 'src/a.ts', 'after the reclaim\n');
+    const next = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/5', message: 'after', parent: snaps[3] });
+    assert.equal(next.filesChanged, 1);
+    assert.equal(snap('show', `${next.commit}:output.bin`).length > 0, true);
   });
 });
 
@@ -140,7 +174,7 @@ describe('workspace snapshots in a folder without git', () => {
       assert.ok(!existsSync(path.join(ws, '.git')));
       const listed = git(storeDir, '--git-dir', path.join(storeDir, 'workspace.git'), 'ls-tree', '-r', '--name-only', snap.commit).trim().split('\n');
       assert.deepEqual(listed, ['index.js']);
-      await assert.rejects(snapshots.createBranch('x', snap.commit), /git init/);
+      await assert.rejects(snapshots.createBranch('x', snap), /git init/);
     } finally {
       cleanup(ws, storeDir);
     }

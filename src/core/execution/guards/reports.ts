@@ -50,6 +50,8 @@ export interface HealthFacts {
   budget: BudgetStatus;
   flow: FlowStatus;
   graph: { built: boolean; line: string; updatedAt?: number };
+  /** "Checkpoints: 12 snapshots of the files, 8.4 MB"; absent without a workspace folder. */
+  checkpoints?: string;
   resources?: ResourceStatus;
   degradations: readonly Degradation[];
   now: number;
@@ -85,7 +87,8 @@ export function healthReport(h: HealthFacts): string {
     `- size: ${s.sizeBytes !== undefined ? mb(s.sizeBytes) : 'unknown'}; journal: ${s.journalRecords} record(s), ${mb(s.journalBytes)}`,
     `- last snapshot: ${s.lastSnapshotAt ? when(s.lastSnapshotAt) : 'none yet'}; last backup: ${s.lastBackupAt ? when(s.lastBackupAt) : 'none yet'}`,
     ...(s.readOnly ? [`- read-only: ${md(s.readOnlyReason ?? 'unknown reason')}`] : []),
-    ...s.recovery.map(r => `- recovered: ${md(r)}`), '');
+    ...s.recovery.map(r => `- recovered: ${md(r)}`),
+    ...(h.checkpoints ? [`- ${md(h.checkpoints)}`] : []), '');
   const open = h.executor.circuits.filter(c => c.state !== 'closed');
   lines.push(`## ${ok(!open.length)} Executor`, '', `- tasks running: ${h.executor.running}`,
     `- circuits: ${h.executor.circuits.map(c => `${md(c.kind)} ${md(c.state)}`).join(', ') || 'none used yet'}`, '');
