@@ -170,6 +170,11 @@ export class CheckpointFiles implements Disposable {
     return (await this.snapshots()).readFile(commit, filePath);
   }
 
+  /** Continuum's git directory holding the snapshots (their trees and commits). */
+  async snapshotGitDir(): Promise<string> {
+    return (await this.snapshots()).repository.gitDir;
+  }
+
   /** The folder the snapshots record. */
   async workTree(): Promise<string> {
     return (await this.snapshots()).workTree;

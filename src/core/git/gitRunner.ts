@@ -64,13 +64,13 @@ export class GitRunner {
 
   /** Runs git with `args`; resolves to its standard output. */
   async run(args: readonly string[], call: GitCall = {}): Promise<string> {
-    return (await this.runBytes(args, call)).toString('utf8');
+    return (await this.runRaw(args, call)).toString('utf8');
   }
 
   /** The bytes of `git show <spec>` (a blob), for binary-safe reads. */
   async showBytes(spec: string): Promise<Buffer> {
     try {
-      return await this.runBytes(['show', spec], { bare: true });
+      return await this.runRaw(['show', spec], { bare: true });
     } catch (err) {
       throw new GitSnapshotError(`git could not read ${spec}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -83,7 +83,8 @@ export class GitRunner {
     return out;
   }
 
-  private runBytes(args: readonly string[], call: GitCall): Promise<Buffer> {
+  /** Runs git with `args`; resolves to its standard output as bytes. */
+  runRaw(args: readonly string[], call: GitCall = {}): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const fail = (detail: string) => reject(new GitSnapshotError(`git ${args[0]} failed in ${this.location.workTree}: ${detail}`));
       const child = spawn('git', [...fixedConfig, ...args], { cwd: this.location.workTree, env: this.environment(call), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });

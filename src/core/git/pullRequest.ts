@@ -29,6 +29,11 @@ export type PullRequestOutcome =
 export interface DeliverOptions {
   repoDir: string;
   gitDir: string;
+  /**
+   * Continuum's snapshot repository (WorkspaceSnapshots.repository.gitDir), which holds the task
+   * trees: the commits are made there and fetched into the user's repository as the branch.
+   */
+  snapshotGitDir?: string;
   sessionName: string;
   /** The commit the session started from. */
   startCommit: string;
@@ -75,16 +80,29 @@ export function pullRequestBody(sessionName: string, tasks: ReadonlyArray<{ titl
 }
 
 /** Creates continuum/<slug> with one commit per task; never moves an existing branch or checks anything out. */
-export async function createSessionBranch(git: GitRunner, sessionName: string, startCommit: string, commits: readonly TaskCommit[]): Promise<{ branch: string; head: string }> {
+export async function createSessionBranch(git: GitRunner, sessionName: string, startCommit: string, commits: readonly TaskCommit[], snapshots?: GitRunner): Promise<{ branch: string; head: string }> {
   const branch = `continuum/${sessionSlug(sessionName)}`;
   const taken = (await git.run(['for-each-ref', '--format=%(refname)', `refs/heads/${branch}`], { bare: true })).trim();
   if (taken) throw new GitSnapshotError(`The branch '${branch}' already exists; rename or delete it, or give the session another name (Continuum never moves an existing branch).`);
+  // The trees live where the snapshots are: the commits are made there (the start commit is visible
+  // through its alternates) and fetched into the user's repository, which creates the branch.
+  const maker = snapshots ?? git;
   let head = startCommit;
   for (const c of commits) {
-    const tree = c.tree ?? (await git.run(['rev-parse', `${head}^{tree}`], { bare: true })).trim();
-    head = (await git.run(['commit-tree', tree, '-p', head, '-m', c.title, ...(c.body ? ['-m', c.body] : [])], { bare: true })).trim();
+    const tree = c.tree ?? (await maker.run(['rev-parse', `${head}^{tree}`], { bare: true })).trim();
+    head = (await maker.run(['commit-tree', tree, '-p', head, '-m', c.title, ...(c.body ? ['-m', c.body] : [])], { bare: true })).trim();
   }
-  await git.run(['branch', '--no-track', branch, head], { bare: true });
+  if (!snapshots) {
+    await git.run(['branch', '--no-track', branch, head], { bare: true });
+    return { branch, head };
+  }
+  const carrier = `refs/continuum/pull-requests/${sessionSlug(sessionName)}`;
+  await snapshots.run(['update-ref', carrier, head], { bare: true });
+  try {
+    await git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', snapshots.location.gitDir, `${carrier}:refs/heads/${branch}`], { bare: true });
+  } finally {
+    await snapshots.run(['update-ref', '-d', carrier], { bare: true });
+  }
   return { branch, head };
 }
 
@@ -120,7 +138,8 @@ export async function configuredRemoteUrl(git: GitRunner, remote: string): Promi
 /** Branch, push, pull request — falling back step by step, and saying why. */
 export async function deliverPullRequest(o: DeliverOptions, enterpriseHost?: string): Promise<PullRequestOutcome> {
   const git = new GitRunner({ gitDir: o.gitDir, workTree: o.repoDir });
-  const { branch } = await createSessionBranch(git, o.sessionName, o.startCommit, o.commits);
+  const snapshots = o.snapshotGitDir ? new GitRunner({ gitDir: o.snapshotGitDir, workTree: o.repoDir }) : undefined;
+  const { branch } = await createSessionBranch(git, o.sessionName, o.startCommit, o.commits, snapshots);
   try {
     await git.run(['push', '--porcelain', o.remote, `refs/heads/${branch}:refs/heads/${branch}`]);
   } catch (err) {

@@ -189,7 +189,7 @@ export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | '
   const text = sessionPullRequestText(session, tasks, checkpoints().filter(c => c.trigger !== 'before-restore').length);
   options.progress?.(`Pushing ${commits.length} commit${commits.length === 1 ? '' : 's'} to '${options.remote}'…`);
   const outcome = await deliverPullRequest({
-    repoDir: repo.workTree, gitDir: repo.gitDir, sessionName: session.name, startCommit: start, commits, remote: options.remote,
+    repoDir: repo.workTree, gitDir: repo.gitDir, snapshotGitDir: await files.snapshotGitDir(), sessionName: session.name, startCommit: start, commits, remote: options.remote,
     baseBranch: base, title: text.title, body: text.body, apiBase: endpoint.apiBase,
     ...(token ? { token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}),
   }, endpoint.repo && endpoint.repo.host !== 'github.com' ? endpoint.repo.host : undefined);

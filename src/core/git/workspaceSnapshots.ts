@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { GitRunner, GitSnapshotError, splitNul } from './gitRunner';
 import { exists, locateRepository, syncExcludes, type SnapshotRepository } from './repository';
 import { gitlinkMode, parseRawDiff, type TreeChange } from './treeDiff';
+import { editTrees, foldersOf, parseTree, treeMode, type TreeEntry, type TreeListing } from './treeEdit';
 
 export interface SnapshotRequest {
   /** The private ref to create, e.g. refs/continuum/checkpoints/<session>/<n>. */
@@ -59,6 +60,11 @@ export class WorkspaceSnapshots {
   private readonly excludeStore: string[];
   /** The store folder relative to the work tree, when it lies inside it. */
   private readonly storeRel: string | undefined;
+  /** The tree of the newest snapshot made here from everything known: the base a scoped snapshot edits. */
+  private lastTree: string | undefined;
+  /** Paths a tree edit recorded since our index last saw them: a scoped index update restages them too. */
+  private readonly notInIndex = new Set<string>();
+  private fileModeTrusted: Promise<boolean> | undefined;
 
   private constructor(readonly repository: SnapshotRepository, private readonly folder: string) {
     this.git = new GitRunner(repository);
@@ -84,8 +90,13 @@ export class WorkspaceSnapshots {
   /** Records the working tree (tracked and untracked-but-not-ignored files) under `request.ref`. */
   snapshot(request: SnapshotRequest): Promise<Snapshot> {
     return this.serial(async () => {
-      const scoped = await this.stage(request.paths);
-      const tree = (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      const paths = request.paths && this.relevantPaths(request.paths);
+      const base = this.lastTree;
+      // A few known paths: edit the last tree directly (no index to load); anything unusual goes through the index.
+      const edited = paths && base ? await this.editTree(base, paths) : undefined;
+      const scoped = edited ? true : await this.stage(paths);
+      const tree = edited?.tree ?? (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      this.lastTree = tree;
       let commit: string;
       let filesChanged: number;
       if (request.parent && request.parent.tree === tree) {
@@ -94,7 +105,7 @@ export class WorkspaceSnapshots {
       } else {
         // No parent: a pruned snapshot must not stay reachable through the next one.
         commit = (await this.git.run(['commit-tree', tree, '-m', request.message], { bare: true })).trim();
-        filesChanged = request.parent
+        filesChanged = edited && request.parent?.tree === base ? edited.changed : request.parent
           ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree], { bare: true })).length
           : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
       }
@@ -108,7 +119,8 @@ export class WorkspaceSnapshots {
   currentTree(): Promise<string> {
     return this.serial(async () => {
       await this.stage(undefined);
-      return (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      this.lastTree = (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      return this.lastTree;
     });
   }
 
@@ -284,18 +296,95 @@ export class WorkspaceSnapshots {
       }
     }
     if (paths && seeded) {
-      const storeRel = this.storeRel;
-      await this.stagePaths(paths
-        .map(p => toGitPath(path.isAbsolute(p) ? path.relative(this.workTree, p) : p))
-        // outside the work tree, git's own files, and the store folder are never part of a snapshot
-        .filter(p => p && !p.startsWith('../') && !p.split('/').includes('.git') && !(storeRel && (p === storeRel || p.startsWith(`${storeRel}/`)))));
+      await this.stagePaths([...paths, ...this.notInIndex]);
+      this.notInIndex.clear();
       return true;
     }
     await this.git.run(['add', '-A', '--', '.', ...this.excludeStore], { indexFile: this.indexFile });
+    this.notInIndex.clear();
     return false;
   }
 
+  /** Workspace-relative git paths of `paths`, less those never part of a snapshot. */
+  private relevantPaths(paths: readonly string[]): string[] {
+    const storeRel = this.storeRel;
+    return [...new Set(paths
+      .map(p => toGitPath(path.isAbsolute(p) ? path.relative(this.workTree, p) : p))
+      // outside the work tree, git's own files, and the store folder are never part of a snapshot
+      .filter(p => p && !p.startsWith('../') && !p.split('/').includes('.git') && !(storeRel && (p === storeRel || p.startsWith(`${storeRel}/`)))))];
+  }
+
+  /**
+   * `base` with `paths` as they are now, made without the index: the folders on the way are read
+   * (one `cat-file --batch`), the files hashed (`hash-object --stdin-paths`, with the repository's
+   * filters) and the changed folders written (`mktree --batch`). Undefined when a path is anything
+   * but a plain file or missing — a symlink, a folder, a nested repository — or the repository is not
+   * SHA-1: the index handles those.
+   */
+  private async editTree(base: string, paths: readonly string[]): Promise<{ tree: string; changed: number } | undefined> {
+    if (base.length !== 40 || paths.some(p => /[\n\r"\\]/.test(p)) /* hash-object --stdin-paths unquotes "…" lines */) return undefined;
+    const stats = await Promise.all(paths.map(p => lstatOrUndefined(path.join(this.workTree, p))));
+    if (stats.some(s => s && !s.isFile())) return undefined;
+    const folders = foldersOf(paths);
+    const raw = await this.git.runRaw(['cat-file', '--batch'], { bare: true, input: folders.map(f => (f ? `${base}:${f}\n` : `${base}\n`)).join('') });
+    const listings = new Map<string, TreeListing>();
+    let at = 0;
+    for (const folder of folders) {
+      const eol = raw.indexOf(0x0a, at);
+      const header = raw.toString('utf8', at, eol);
+      at = eol + 1;
+      if (header.endsWith(' missing')) {
+        // a folder new since the base: a nested repository there is a gitlink, which only `git add` makes
+        if (await exists(path.join(this.workTree, folder, '.git'))) return undefined;
+        continue;
+      }
+      const [, type, size] = header.split(' ');
+      if (type !== 'tree') return undefined; // a file or a nested repository where a folder is now
+      listings.set(folder, parseTree(raw.subarray(at, at + Number(size))));
+      at += Number(size) + 1;
+    }
+    const entryOf = (p: string) => {
+      const slash = p.lastIndexOf('/');
+      return listings.get(slash < 0 ? '' : p.slice(0, slash))?.get(p.slice(slash + 1));
+    };
+    for (const folder of folders) if (folder && listings.has(folder) && entryOf(folder)?.mode !== treeMode) return undefined;
+    if (paths.some(p => entryOf(p)?.mode === treeMode || entryOf(p)?.mode === gitlinkMode)) return undefined;
+    // New files the ignore rules exclude are left out, as a whole-tree snapshot would.
+    const fresh = paths.filter((p, i) => stats[i] && !entryOf(p));
+    const ignored = new Set(fresh.length ? await this.ignoredPaths(fresh) : []);
+    const toHash = paths.filter((p, i) => stats[i] && !ignored.has(p));
+    const oids = toHash.length
+      ? (await this.git.run(['hash-object', '-w', '--stdin-paths'], { bare: false, input: toHash.map(p => `${p}\n`).join('') })).split('\n').filter(Boolean)
+      : [];
+    if (oids.length !== toHash.length) throw new GitSnapshotError(`git hash-object gave ${oids.length} ids for ${toHash.length} files.`);
+    const trustModes = await this.fileModeIsTrusted();
+    const statOf = new Map(paths.map((p, i) => [p, stats[i]]));
+    const changes = new Map<string, TreeEntry | null>();
+    for (const [i, p] of toHash.entries()) {
+      const before = entryOf(p);
+      const executable = trustModes ? (statOf.get(p)!.mode & 0o100) !== 0 : before?.mode === '100755';
+      const entry = { mode: executable ? '100755' : '100644', oid: oids[i] };
+      if (before?.mode !== entry.mode || before.oid !== entry.oid) changes.set(p, entry);
+    }
+    for (const [i, p] of paths.entries()) if (!stats[i] && entryOf(p)) changes.set(p, null);
+    if (!changes.size) return { tree: base, changed: 0 };
+    const edit = editTrees(listings, changes);
+    const written = (await this.git.run(['mktree', '-z', '--batch'], { bare: true, input: edit.input })).split('\n').filter(Boolean);
+    if (written.length !== edit.count || written.at(-1) !== edit.root) {
+      throw new GitSnapshotError(`git wrote tree ${written.at(-1) ?? 'none'} where Continuum computed ${edit.root}; please report this.`);
+    }
+    for (const p of changes.keys()) this.notInIndex.add(p);
+    return { tree: edit.root, changed: changes.size };
+  }
+
+  /** Whether git records executable bits from the file system here (core.fileMode, default true). */
+  private fileModeIsTrusted(): Promise<boolean> {
+    this.fileModeTrusted ??= this.git.run(['config', '--type=bool', '--get', 'core.filemode'], { bare: true, okCodes: [1] }).then(out => out.trim() !== 'false');
+    return this.fileModeTrusted;
+  }
+
   private async stagePaths(paths: readonly string[]): Promise<void> {
+    if (!paths.length) return;
     const present: string[] = [];
     const missing: string[] = [];
     for (const p of new Set(paths)) ((await lstatOrUndefined(path.join(this.workTree, p))) ? present : missing).push(p);

@@ -29,7 +29,7 @@ suite('Checkpoints', () => {
   suiteTeardown(async () => {
     // leave the workbench and the sample workspace as the suites after this one expect them
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const f of ['src/checkpointed.ts', 'src/made-later.ts', 'unseen.txt']) fs.rmSync(path.join(root(), f), { force: true });
+    for (const f of ['src/checkpointed.ts', 'src/made-later.ts', 'unseen.txt', 'src/task-output.ts']) fs.rmSync(path.join(root(), f), { force: true });
     api.testing.setPrompter(undefined);
   });
 
@@ -66,6 +66,26 @@ suite('Checkpoints', () => {
     assert.match(prompter.notifications.at(-1) ?? '', /Restored .*1 file.* written back, 1 removed/);
     assert.equal(core.sessions.listCheckpoints()[0].trigger, 'before-restore');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('an executor checkpoint examines only the paths the file watcher saw change', async () => {
+    const core = await api.ready();
+    const files = core.files!;
+    const before = await core.sessions.createCheckpoint({ trigger: 'manual', note: 'before the task' });
+    await files.filesFor(before.id);
+    const touched = path.join(root(), 'src', 'task-output.ts');
+    // wait for the file watcher's event (a watcher of our own hears it at the same time as Continuum's)
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.workspace.workspaceFolders![0], 'src/task-output.ts'));
+    const heard = new Promise<void>(resolve => watcher.onDidCreate(() => resolve()));
+    fs.writeFileSync(touched, 'export const written = "by the task";\n');
+    await heard;
+    watcher.dispose();
+    const checkpoint = await core.sessions.createCheckpoint({ trigger: 'every-n-tasks', note: 'after 1 task of this run' }, 'executor');
+    const record = await files.filesFor(checkpoint.id);
+    assert.ok(record, 'the executor\'s checkpoint has its files half');
+    assert.equal(record.scoped, true, 'only the paths the watcher reported were examined');
+    assert.equal(record.filesChanged, 1);
+    assert.equal(Buffer.from(await files.readFile(record.commit, 'src/task-output.ts') ?? []).toString(), 'export const written = "by the task";\n');
   });
 
   test('the timeline shows checkpoints live, with markup in a note as plain text', async () => {

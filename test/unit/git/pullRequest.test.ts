@@ -33,7 +33,7 @@ describe('pull requests from a session', () => {
   afterEach(() => cleanup(root, storeDir, path.dirname(remote)));
 
   const options = (extra: Partial<Parameters<typeof deliverPullRequest>[0]> = {}) => ({
-    repoDir: root, gitDir: path.join(root, '.git'), sessionName: 'Refactor the parser!', startCommit: start, commits, remote: 'origin',
+    repoDir: root, gitDir: path.join(root, '.git'), snapshotGitDir: path.join(storeDir, 'snapshots', 'repo.git'), sessionName: 'Refactor the parser!', startCommit: start, commits, remote: 'origin',
     baseBranch: 'main', title: 'Refactor the parser', body: 'the body', apiBase: 'http://127.0.0.1:1', ...extra,
   });
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { WorkspaceSnapshots, type Snapshot } from '../../../src/core/git/workspaceSnapshots';
@@ -64,6 +64,45 @@ describe('workspace snapshots on a real git repository', () => {
     assert.equal(snap('show', `${scoped.commit}:src/b.ts`), 'export const b = 3; // working tree\n');
     assert.ok(!files(scoped.commit).includes('notes.txt'));
     assert.ok(!files(scoped.commit).includes('more.log'));
+  });
+
+  it('a scoped snapshot records exactly what a whole-tree one would: edits, new folders, deletions that empty a folder, modes, odd names', async () => {
+    const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    write(root, 'gone/only.txt', 'will be deleted\n');
+    const second = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'second', parent: first, paths: ['gone/only.txt'] });
+    assert.equal(second.filesChanged, 1);
+    write(root, 'src/a.ts', 'edited\n');
+    write(root, 'deep/new/folder/file.ts', 'new\n');
+    write(root, 'name with spaces é.txt', 'odd name\n');
+    write(root, 'run.sh', '#!/bin/sh\n');
+    chmodSync(path.join(root, 'run.sh'), 0o755);
+    write(root, 'new.log', 'ignored\n');
+    rmSync(path.join(root, 'gone'), { recursive: true });
+    rmSync(path.join(root, 'notes.txt'));
+    const changed = ['src/a.ts', 'deep/new/folder/file.ts', 'name with spaces é.txt', 'run.sh', 'new.log', 'gone/only.txt', 'notes.txt', 'src/b.ts' /* reported, unchanged */];
+    const scoped = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/3', message: 'scoped', parent: second, paths: changed });
+    assert.equal(scoped.scoped, true);
+    assert.equal(scoped.filesChanged, 6);
+    assert.equal(scoped.tree, await snapshots.currentTree(), 'the same tree as a whole-tree snapshot');
+    assert.match(snap('ls-tree', scoped.commit, 'run.sh'), /^100755 /);
+    assert.ok(!files(scoped.commit).some(f => f.startsWith('gone/')));
+  });
+
+  it('a scoped snapshot of a symlink, a folder or a new nested repository goes through the index and keeps earlier scoped changes', async () => {
+    const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+    write(root, 'src/a.ts', 'recorded by a tree edit\n');
+    const edited = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'edit', parent: first, paths: ['src/a.ts'] });
+    symlinkSync('src/a.ts', path.join(root, 'link.ts'));
+    const nested = path.join(root, 'packages/inner');
+    write(nested, 'x.js', 'inner\n');
+    git(nested, 'init', '-q');
+    git(nested, 'add', '-A');
+    git(nested, 'commit', '-q', '-m', 'inner');
+    const viaIndex = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/3', message: 'link', parent: edited, paths: ['link.ts', 'packages/inner'] });
+    assert.equal(snap('show', `${viaIndex.commit}:src/a.ts`), 'recorded by a tree edit\n');
+    assert.match(snap('ls-tree', viaIndex.commit, 'link.ts'), /^120000 /);
+    assert.match(snap('ls-tree', viaIndex.commit, 'packages/inner'), /^160000 commit /);
+    assert.equal(viaIndex.tree, await snapshots.currentTree());
   });
 
   it('refuses to overwrite an existing snapshot ref', async () => {
