@@ -239,6 +239,8 @@ export class CheckpointFiles implements Disposable {
       if (mode === 'state' || !record) return { backupCheckpointId, tasksChanged };
       const plan = await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit);
       const files = await (await this.snapshots()).restoreFiles(record.commit, plan);
+      // The paths written and removed are known here: the next scoped snapshot must not wait for the watcher to report them.
+      this.noteChanged([...files.written, ...files.removed]);
       return { backupCheckpointId, tasksChanged, files };
     });
   }

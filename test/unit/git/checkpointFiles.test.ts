@@ -129,6 +129,23 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     assert.equal(snapshotGit(storeDir, 'show', `${record.commit}:src/a.ts`), 'reported\n');
   });
 
+  it('a scoped snapshot after a restore records the files the restore wrote and removed, without waiting for the watcher', async () => {
+    files.trackChanges(0);
+    const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
+    write(root, 'src/a.ts', 'agent edit\n');
+    write(root, 'made.ts', 'new\n');
+    files.noteChanged([path.join(root, 'src/a.ts'), path.join(root, 'made.ts')]);
+    clock.advance(1000);
+    await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
+    clock.advance(1000);
+    await files.restore(checkpoint.id, 'files');
+    clock.advance(1000);
+    const { files: after } = await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor'); // no watcher event came
+    assert.equal(after.scoped, true);
+    assert.equal(snapshotGit(storeDir, 'show', `${after.commit}:src/a.ts`), 'export const a = 1;\n');
+    assert.ok(!snapshotGit(storeDir, 'ls-tree', '-r', '--name-only', after.commit).includes('made.ts'));
+  });
+
   it('says what to do when a checkpoint has no files half', async () => {
     files.dispose(); // as in a host without a workspace folder: nothing takes snapshots
     const bare = await sessions.createCheckpoint({ sessionId, trigger: 'manual' });
