@@ -5,7 +5,7 @@
 // borrows the user's objects (see repository.ts). Snapshot commits have no parents, so deleting a
 // snapshot's ref and pruning our object directory frees its space. Restoring writes files back
 // through a second private index and deletes only what the rules in `planFileRestore` allow.
-import { copyFile, lstat, mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, rm, stat, unlink, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GitRunner, GitSnapshotError, splitNul } from './gitRunner';
 import { exists, locateRepository, syncExcludes, type SnapshotRepository } from './repository';
@@ -292,7 +292,11 @@ export class WorkspaceSnapshots {
         for (const name of (await readdir(user.gitDir)).filter(n => n.startsWith('sharedindex.'))) {
           await copyFile(path.join(user.gitDir, name), path.join(this.repository.gitDir, name));
         }
+        const seen = await stat(theirs);
         await copyFile(theirs, this.indexFile);
+        // git trusts an entry whose file is older than the index file itself ("racy git"): the copy
+        // keeps the original's time, or a file changed in the second before the copy would look unchanged.
+        await utimes(this.indexFile, seen.atime, seen.mtime);
       }
     }
     if (paths && seeded) {
