@@ -95,7 +95,11 @@ export class GitRunner {
       child.on('error', e => fail(`${e.message}. Check that git is installed and on the PATH.`));
       child.on('close', code => {
         if (code === 0 || (code !== null && call.okCodes?.includes(code))) resolve(Buffer.concat(out));
-        else fail(Buffer.concat(err).toString('utf8').trim() || `exit code ${code}`);
+        else {
+          // What git said, each line as git wrote it (a refused push: 'remote:' lines on stderr, the reason on stdout).
+          const said = [Buffer.concat(err).toString('utf8').trim(), Buffer.concat(out).toString('utf8').trim().slice(0, 4000)].filter(Boolean).join('\n');
+          fail(said ? `\n${said}` : `exit code ${code}`);
+        }
       });
       // git may exit before reading all of its input (an early error): that is reported by 'close'.
       child.stdin.on('error', () => undefined);
