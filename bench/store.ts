@@ -21,7 +21,7 @@ import { SqliteDatabase } from '../src/core/store/sqlite';
 import { decodeSnapshot } from '../src/core/store/records';
 import { TaskManager } from '../src/core/tasks/taskManager';
 import type { TaskStatus } from '../src/core/tasks/model';
-import { captureState } from '../src/core/sessions/checkpointState';
+import { SavedStates } from '../src/core/sessions/savedStates';
 import { systemClock } from '../src/core/ports';
 import { nodeFileSystem } from '../src/node/fileSystem';
 import { buildGraph } from './lib/graph';
@@ -40,7 +40,7 @@ interface SizeResult {
   naive_transition_p50_ms: number;
   ready_count: number;
   snapshot_mb: number;
-  /** Bytes one SessionManager checkpoint of the whole graph takes (captureState as JSON). */
+  /** Bytes one SessionManager checkpoint of the whole graph takes (a complete one, as SavedStates saves it). */
   full_checkpoint_state_kb: number;
   build_s: number;
 }
@@ -79,7 +79,7 @@ async function benchSize(folder: string, n: number): Promise<SizeResult> {
 
   let store = await openStore(options);
   const tasks = new TaskManager(store, systemClock, prefix => `${prefix}_bench_${Math.random().toString(36).slice(2)}`);
-  const fullCheckpointBytes = Buffer.byteLength(JSON.stringify(captureState(store)));
+  const fullCheckpointBytes = Buffer.byteLength(new SavedStates().capture(store, undefined).json);
 
   // ---- reads ----
   const readyCount = tasks.readyTasks().length; // also warms up

@@ -1,6 +1,6 @@
 // The store half of a checkpoint: every task's mutable fields, the session's state and the context
-// version, as JSON in checkpoints.state. Capturing and planning a restore only read; the session
-// manager applies the plan inside one write.
+// version (how it is saved: savedStates.ts). Planning a restore only reads; the session manager
+// applies the plan inside one write.
 import { z } from 'zod/v4';
 import { explainIssues } from '../context/validation';
 import type { StoreReader } from '../store/types';
@@ -17,7 +17,7 @@ const taskStateSchema = z.object({
   completedAt: z.number().nullable(),
 });
 
-const sessionStateSchema = z.object({
+export const sessionStateSchema = z.object({
   id: z.string(),
   status: z.enum(sessionStatuses),
   currentTaskId: z.string().nullable(),
@@ -26,7 +26,7 @@ const sessionStateSchema = z.object({
 });
 
 const checkpointStateSchema = z.object({
-  schema: z.literal(1, { message: 'is not 1: this checkpoint was made by a newer Continuum; update Continuum to restore it' }),
+  schema: z.literal(1, { message: 'is not 1 or 2: this checkpoint was made by a newer Continuum; update Continuum to restore it' }),
   session: sessionStateSchema.optional(),
   tasks: z.array(taskStateSchema),
   contextVersion: z.number().int().optional(),
@@ -34,7 +34,8 @@ const checkpointStateSchema = z.object({
 
 export type TaskState = z.infer<typeof taskStateSchema>;
 export type SessionState = z.infer<typeof sessionStateSchema>;
-export type CheckpointState = z.infer<typeof checkpointStateSchema>;
+/** A checkpoint's saved state, complete (however it is stored). */
+export type CheckpointState = Omit<z.infer<typeof checkpointStateSchema>, 'schema'>;
 
 /** The task columns a checkpoint saves and a restore writes back. */
 const taskFields = [
@@ -44,7 +45,7 @@ const taskFields = [
 
 export const taskStateColumns = taskFields.map(([, column]) => column);
 
-interface TaskStateRow {
+export interface TaskStateRow {
   id: string;
   status: string;
   progress: number;
@@ -55,29 +56,6 @@ interface TaskStateRow {
   completed_at: number | null;
 }
 
-interface SessionStateRow {
-  id: string;
-  status: SessionStatus;
-  current_task_id: string | null;
-  note: string | null;
-  error: string | null;
-}
-
-export function captureState(r: StoreReader, sessionId?: string): CheckpointState {
-  const tasks = r.all<TaskStateRow>('SELECT id, status, progress, attempts, result, error, started_at, completed_at FROM tasks ORDER BY seq')
-    .map(toTaskState);
-  const session = sessionId === undefined
-    ? undefined
-    : r.get<SessionStateRow>('SELECT id, status, current_task_id, note, error FROM sessions WHERE id = ?', [sessionId]);
-  const contextVersion = r.get<{ v: number | null }>('SELECT max(version) AS v FROM context_versions')?.v ?? undefined;
-  return {
-    schema: 1,
-    ...(session ? { session: { id: session.id, status: session.status, currentTaskId: session.current_task_id, note: session.note, error: session.error } } : {}),
-    tasks,
-    ...(contextVersion != null ? { contextVersion } : {}),
-  };
-}
-
 function toTaskState(row: TaskStateRow): TaskState {
   return {
     id: row.id, status: row.status, progress: row.progress, attempts: row.attempts, result: row.result, error: row.error,
@@ -85,17 +63,12 @@ function toTaskState(row: TaskStateRow): TaskState {
   };
 }
 
-/** Reads a saved state; throws a SessionError saying what is wrong with it. */
-export function parseState(json: string, checkpointId: string): CheckpointState {
-  let data: unknown;
-  try {
-    data = JSON.parse(json);
-  } catch (err) {
-    throw new SessionError(`Checkpoint ${checkpointId} is damaged (${(err as Error).message}) and cannot be restored; choose an earlier checkpoint.`);
-  }
+/** Reads a state saved in format 1 (every task, see savedStates.ts); throws a SessionError saying what is wrong with it. */
+export function parseState(data: unknown, checkpointId: string): CheckpointState {
   const parsed = checkpointStateSchema.safeParse(data);
   if (!parsed.success) throw new SessionError(`Checkpoint ${checkpointId} cannot be restored: ${explainIssues('state', parsed.error, data)}`);
-  return parsed.data;
+  const { schema: _, ...state } = parsed.data;
+  return state;
 }
 
 export interface TaskRestore {

@@ -68,6 +68,8 @@ export interface Checkpoint {
   contextVersion?: number;
   /** How many tasks the checkpoint saved. */
   taskCount: number;
+  /** How many of them were done. */
+  tasksDone: number;
 }
 
 export class SessionError extends Error {

@@ -5,9 +5,10 @@ import { Emitter, type Disposable } from '../events';
 import { silentLogger, type Clock, type IdFactory, type Logger } from '../ports';
 import type { Actor, SqlValue, Store, StoreReader, StoreWriter } from '../store/types';
 import {
-  captureState, parseState, planRestore, taskUpdateParams, taskUpdateSql,
+  planRestore, taskUpdateParams, taskUpdateSql,
   type CheckpointState, type RestorePlan, type SessionRestore, type TaskState,
 } from './checkpointState';
+import { SavedStates } from './savedStates';
 import {
   SessionError, checkpointTriggers, toSession,
   type Checkpoint, type CheckpointTrigger, type Session, type SessionRow, type SessionStatus,
@@ -22,6 +23,8 @@ export interface SessionManagerOptions {
   staleAfterMs?: number;
   /** Save a 'pause' checkpoint whenever a session is paused (default true). */
   checkpointOnPause?: boolean;
+  /** Along a chain of checkpoints that save only what changed, every this-many-th saves all tasks (default 20). */
+  fullCheckpointEvery?: number;
   ids?: IdFactory;
   logger?: Logger;
 }
@@ -73,6 +76,7 @@ interface CheckpointRow {
   note: string;
   context_version: number | null;
   task_count: number;
+  tasks_done: number;
 }
 
 interface MoveOptions {
@@ -84,7 +88,10 @@ interface MoveOptions {
   after?: (w: StoreWriter) => void;
 }
 
-const checkpointColumns = "id, session_id, created_at, trigger, note, context_version, json_array_length(state, '$.tasks') AS task_count";
+// Checkpoints saved before schema 6 have no counts in columns: their state (format 1) has them.
+const checkpointColumns = `id, session_id, created_at, trigger, note, context_version,
+  coalesce(task_count, json_array_length(state, '$.tasks')) AS task_count,
+  coalesce(tasks_done, (SELECT count(*) FROM json_each(state, '$.tasks') WHERE json_extract(value, '$.status') = 'done')) AS tasks_done`;
 const randomIds: IdFactory = prefix => `${prefix}-${randomUUID()}`;
 
 export class SessionManager {
@@ -99,6 +106,7 @@ export class SessionManager {
   private readonly checkpointOnPause: boolean;
   private readonly newId: IdFactory;
   private readonly logger: Logger;
+  private readonly savedStates: SavedStates;
 
   constructor(private readonly store: Store, private readonly clock: Clock, options: SessionManagerOptions = {}) {
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
@@ -106,6 +114,7 @@ export class SessionManager {
     this.checkpointOnPause = options.checkpointOnPause ?? true;
     this.newId = options.ids ?? randomIds;
     this.logger = options.logger ?? silentLogger;
+    this.savedStates = new SavedStates(options.fullCheckpointEvery);
   }
 
   // ---- reading ----
@@ -292,8 +301,7 @@ export class SessionManager {
 
   /** The state a checkpoint saved, or `undefined` when there is no such checkpoint. */
   checkpointState(id: string): CheckpointState | undefined {
-    const row = this.store.get<{ state: string }>('SELECT state FROM checkpoints WHERE id = ?', [id]);
-    return row && parseState(row.state, id);
+    return this.savedStates.read(this.store, id);
   }
 
   /** What `restoreCheckpoint(id)` would change now, without changing anything. */
@@ -375,7 +383,7 @@ export class SessionManager {
       throw new SessionError(`'${String(spec.trigger)}' is not a checkpoint trigger; use one of ${checkpointTriggers.join(', ')}.`);
     }
     if (spec.sessionId !== undefined) this.row(w, spec.sessionId);
-    const state = captureState(w, spec.sessionId);
+    const state = this.savedStates.capture(w, spec.sessionId);
     const checkpoint: Checkpoint = {
       id: this.newId('checkpoint'),
       ...(spec.sessionId !== undefined ? { sessionId: spec.sessionId } : {}),
@@ -383,18 +391,22 @@ export class SessionManager {
       trigger: spec.trigger,
       note: spec.note ?? '',
       ...(state.contextVersion !== undefined ? { contextVersion: state.contextVersion } : {}),
-      taskCount: state.tasks.length,
+      taskCount: state.taskCount,
+      tasksDone: state.tasksDone,
     };
-    w.run('INSERT INTO checkpoints (id, session_id, created_at, trigger, note, context_version, state) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      checkpoint.id, spec.sessionId ?? null, checkpoint.createdAt, checkpoint.trigger, checkpoint.note, state.contextVersion ?? null, JSON.stringify(state),
+    w.run(`INSERT INTO checkpoints (id, session_id, created_at, trigger, note, context_version, state, base_id, task_count, tasks_done)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      checkpoint.id, spec.sessionId ?? null, checkpoint.createdAt, checkpoint.trigger, checkpoint.note, state.contextVersion ?? null,
+      state.json, state.baseId, state.taskCount, state.tasksDone,
     ]);
+    this.savedStates.inserted(checkpoint.id, state);
     return checkpoint;
   }
 
   private savedState(r: StoreReader, id: string): CheckpointState {
-    const row = r.get<{ state: string }>('SELECT state FROM checkpoints WHERE id = ?', [id]);
-    if (!row) throw new SessionError(`No checkpoint has the id '${id}'. It may have been pruned; pick one from the checkpoint timeline.`);
-    return parseState(row.state, id);
+    const state = this.savedStates.read(r, id);
+    if (!state) throw new SessionError(`No checkpoint has the id '${id}'. It may have been pruned; pick one from the checkpoint timeline.`);
+    return state;
   }
 
   private restoreSession(w: StoreWriter, { id, to, currentTaskId, error }: SessionRestore, now: number): void {
@@ -416,6 +428,7 @@ function toCheckpoint(row: CheckpointRow): Checkpoint {
     note: row.note,
     ...(row.context_version != null ? { contextVersion: row.context_version } : {}),
     taskCount: row.task_count,
+    tasksDone: row.tasks_done,
   };
 }
 

@@ -7,7 +7,8 @@ import { findCycle } from '../tasks/graph';
 import { explainIssues } from '../tasks/validation';
 
 export const stateFormat = 'continuum-state';
-export const stateVersion = 1;
+/** 2: checkpoints carry base_id, task_count and tasks_done (checkpoints that save only what changed), and checkpoint_files. 1 is still read. */
+export const stateVersion = 2;
 /** Larger imports are refused before parsing: a state file is not a place for build artefacts. */
 export const maxStateBytes = 256 * 1024 * 1024;
 
@@ -41,6 +42,7 @@ const rowSchemas = {
   session_tasks: z.object({ session_id: text(200), task_id: text(200) }).strict(),
   checkpoints: z.object({
     id: text(200), session_id: opt(text(200)), created_at: int, trigger: text(50), note: text(10_000), context_version: opt(int), state: json(),
+    base_id: opt(text(200)), task_count: opt(int.min(0)), tasks_done: opt(int.min(0)),
   }).strict(),
   // The link from a checkpoint to its snapshot of the workspace files; the snapshot itself stays in git.
   checkpoint_files: z.object({
@@ -51,7 +53,7 @@ const rowSchemas = {
 
 const stateSchema = z.object({
   format: z.literal(stateFormat),
-  version: z.literal(stateVersion),
+  version: z.union([z.literal(1), z.literal(stateVersion)]),
   exportedAt: z.string(),
   tables: z.object(Object.fromEntries(tables.map(t => [t, optionalFrom(t, z.array(rowSchemas[t]).max(5_000_000))])) as { [K in Table]: z.ZodArray<(typeof rowSchemas)[K]> }).strict(),
 }).strict();
@@ -153,7 +155,10 @@ function checkReferences(state: StateFile): void {
   const cycle = findCycle(taskIds, id => deps.get(id) ?? []);
   if (cycle) throw new Error(`The state file's task dependencies contain a cycle: ${cycle.join(' → ')}.`);
   for (const s of t.session_tasks) need(sessionIds.has(s.session_id) && taskIds.has(s.task_id), `session '${s.session_id}' lists unknown task or session`);
-  for (const c of t.checkpoints) need(!c.session_id || sessionIds.has(c.session_id), `checkpoint '${c.id}' belongs to unknown session '${c.session_id}'`);
+  for (const c of t.checkpoints) {
+    need(!c.session_id || sessionIds.has(c.session_id), `checkpoint '${c.id}' belongs to unknown session '${c.session_id}'`);
+    need(!c.base_id || checkpointIds.has(c.base_id), `checkpoint '${c.id}' builds on unknown checkpoint '${c.base_id}'`);
+  }
   unique('file snapshots of a checkpoint', t.checkpoint_files.map(f => f.checkpoint_id));
   unique('file snapshots numbered', t.checkpoint_files.map(f => `${f.session_key}/${f.seq}`));
   for (const f of t.checkpoint_files) need(checkpointIds.has(f.checkpoint_id), `a file snapshot belongs to unknown checkpoint '${f.checkpoint_id}'`);

@@ -256,6 +256,25 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: 'checkpoints save only what changed since the previous one; counts in columns',
+    sql: `
+      -- A checkpoint with base_id saves the tasks whose state changed since checkpoint base_id
+      -- (state format 2, src/core/sessions/savedStates.ts); NULL = it saves every task.
+      ALTER TABLE checkpoints ADD COLUMN base_id TEXT;
+      ALTER TABLE checkpoints ADD COLUMN task_count INTEGER;  -- NULL before this version: counted from state
+      ALTER TABLE checkpoints ADD COLUMN tasks_done INTEGER;
+      CREATE INDEX checkpoints_by_base ON checkpoints(base_id);
+      -- Deleting a checkpoint folds its saved tasks into the checkpoints built on it (a later entry
+      -- wins; task entries are arrays or 0, which json_patch replaces whole), so they stay complete.
+      CREATE TRIGGER checkpoint_deleted BEFORE DELETE ON checkpoints BEGIN
+        UPDATE checkpoints SET base_id = OLD.base_id,
+          state = json_set(state, '$.tasks', json_patch(json_extract(OLD.state, '$.tasks'), json_extract(state, '$.tasks')))
+        WHERE base_id = OLD.id;
+      END;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

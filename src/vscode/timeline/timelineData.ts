@@ -17,11 +17,10 @@ export function timelineEntries(core: Continuum): { title: string; entries: Time
   return {
     title: session ? `Checkpoints of session '${session.name}'` : 'Checkpoints',
     entries: checkpoints.map(c => {
-      const state = core.sessions.checkpointState(c.id);
       const files = core.files?.record(c.id);
       return {
         id: c.id, createdAt: c.createdAt, note: c.note, trigger: c.trigger, triggerLabel: triggerLabel(c.trigger),
-        tasksDone: state?.tasks.filter(t => t.status === 'done').length ?? 0, taskCount: c.taskCount,
+        tasksDone: c.tasksDone, taskCount: c.taskCount,
         ...(files ? { filesChanged: files.filesChanged } : {}),
       };
     }),

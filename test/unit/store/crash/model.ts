@@ -11,6 +11,7 @@ import type { Store } from '../../../../src/core/store/types';
 import { TaskManager } from '../../../../src/core/tasks/taskManager';
 import { systemClock } from '../../../../src/core/ports';
 import type { CrashOp } from './protocol';
+import { SavedStates } from '../../../../src/core/sessions/savedStates';
 
 export interface ModelTask {
   title: string;
@@ -111,8 +112,9 @@ export function readState(store: Store): ModelState {
   for (const d of store.all<{ task_id: string; depends_on: string }>('SELECT task_id, depends_on FROM task_deps')) {
     s.tasks.get(d.task_id)?.deps.add(d.depends_on);
   }
-  for (const c of store.all<{ id: string; note: string; state: string }>('SELECT id, note, state FROM checkpoints ORDER BY rowid')) {
-    const saved = JSON.parse(c.state) as { tasks: Array<{ id: string; status: string; progress: number; attempts: number }>; contextVersion?: number };
+  // through a fresh reader each time: most checkpoints save only what changed, built on earlier ones
+  for (const c of store.all<{ id: string; note: string }>('SELECT id, note FROM checkpoints ORDER BY rowid')) {
+    const saved = new SavedStates().read(store, c.id)!;
     s.checkpoints.set(c.id, { note: c.note, state: stateDigest(saved.tasks, saved.contextVersion) });
   }
   for (const c of store.all<{ version: number; summary: string; inside: string | null }>(
