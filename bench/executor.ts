@@ -103,6 +103,7 @@ async function resume(root: string, workspace: string): Promise<number> {
       firstStart ||= performance.now();
       return nodeProcesses.run(spec, options);
     },
+    realPath: p => nodeProcesses.realPath(p),
   };
   const started = performance.now();
   const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });

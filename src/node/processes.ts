@@ -2,6 +2,7 @@
 // processes. No shell unless the spec asks for one; cancelling kills the whole process tree
 // (tree-kill), first politely (SIGTERM), then for good (SIGKILL) after a grace period.
 import { spawn, type ChildProcess } from 'child_process';
+import { promises as fsp } from 'fs';
 import treeKill from 'tree-kill';
 import type { ProcessExit, ProcessPort } from '../core/execution/ports';
 
@@ -59,5 +60,13 @@ export const nodeProcesses: ProcessPort = {
       if (signal.aborted) kill();
       else signal.addEventListener('abort', kill, { once: true });
     });
+  },
+  async realPath(p) {
+    try {
+      return await fsp.realpath(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      throw err;
+    }
   },
 };

@@ -71,7 +71,7 @@ export function describeCommand(spec: CommandSpec): string {
 
 /**
  * The folder to run in: `cwd` resolved against the workspace, refused when it lands outside it
- * ("..", an absolute path elsewhere). Symbolic links are the host's to resolve before calling.
+ * ("..", an absolute path elsewhere). Symbolic links are not followed here: see `realWorkspaceCwd`.
  */
 export function workspaceCwd(workspace: string, cwd: string | undefined, p: Pick<typeof path, 'resolve' | 'relative' | 'isAbsolute' | 'sep'> = path): string {
   const root = p.resolve(workspace);
@@ -79,4 +79,20 @@ export function workspaceCwd(workspace: string, cwd: string | undefined, p: Pick
   const rel = p.relative(root, target);
   if (rel === '' || (rel !== '..' && !rel.startsWith(`..${p.sep}`) && !p.isAbsolute(rel))) return target;
   throw new Error(`The task's folder '${cwd}' is outside the workspace (${root}). Continuum runs commands only inside the workspace; edit the task's cwd to a folder inside it.`);
+}
+
+/**
+ * `workspaceCwd`, then the same check on the real paths (symbolic links followed by the host's
+ * `realPath`): a link inside the workspace that leads outside it is refused, as is a missing folder.
+ */
+export async function realWorkspaceCwd(workspace: string, cwd: string | undefined, realPath: (p: string) => Promise<string | undefined>): Promise<string> {
+  const target = workspaceCwd(workspace, cwd);
+  const [realRoot, realTarget] = await Promise.all([realPath(path.resolve(workspace)), realPath(target)]);
+  if (realTarget === undefined) {
+    throw new Error(`The task's folder '${cwd ?? '.'}' does not exist (${target}). Create it, or edit the task's cwd to a folder that exists inside the workspace.`);
+  }
+  const rel = path.relative(realRoot ?? path.resolve(workspace), realTarget);
+  if (rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))) return target;
+  throw new Error(`The task's folder '${cwd}' leads outside the workspace through a symbolic link: it is really ${realTarget}. `
+    + `Continuum runs commands only inside the workspace; edit the task's cwd to a real folder inside it, or copy what the command needs into the workspace instead of linking to it.`);
 }

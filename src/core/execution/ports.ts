@@ -16,7 +16,7 @@ export interface ProcessSpec {
   args: readonly string[];
   /** Run through the platform's shell (only when the task asks for it, or its command needs one). */
   shell: boolean;
-  /** Absolute folder, already checked to lie inside the workspace. */
+  /** Absolute folder, already checked to lie inside the workspace (symbolic links followed). */
   cwd: string;
   env?: Readonly<Record<string, string>>;
 }
@@ -29,6 +29,8 @@ export interface RunOptions {
 
 export interface ProcessPort {
   run(spec: ProcessSpec, options: RunOptions): Promise<ProcessExit>;
+  /** The path with every symbolic link resolved; undefined when it does not exist. */
+  realPath(path: string): Promise<string | undefined>;
 }
 
 /** VS Code tasks from tasks.json, by label. */

@@ -47,6 +47,11 @@ export class FakeProcesses implements ProcessPort {
     return this.start(line, spec, options);
   }
 
+  /** The fake world has no links: every path is real and exists. */
+  realPath(p: string): Promise<string | undefined> {
+    return Promise.resolve(p);
+  }
+
   /** HostTaskPort: VS Code tasks are scripted as `task:<label>`. */
   runTask(label: string, options: RunOptions): Promise<ProcessExit> {
     return this.start(`task:${label}`, { command: label, args: [], shell: false, cwd: '' }, options);

@@ -1,7 +1,7 @@
 // `shell`: one command in the workspace, without a shell unless the task asks for one (or its
 // command line needs one), in a folder inside the workspace, with its own environment additions.
 import type { TaskAction } from '../../tasks/model';
-import { commandSpec, describeCommand, workspaceCwd } from '../commandLine';
+import { commandSpec, describeCommand, realWorkspaceCwd } from '../commandLine';
 import type { Action } from './action';
 import { runChecked } from './process';
 
@@ -12,7 +12,7 @@ export const shellAction: Action<ShellAction> = {
   unattended: true,
   async run(action, ctx) {
     const command = commandSpec(action.command, action.args, action.shell);
-    const cwd = workspaceCwd(ctx.workspace, action.cwd);
+    const cwd = await realWorkspaceCwd(ctx.workspace, action.cwd, p => ctx.processes.realPath(p));
     const shown = describeCommand(command);
     const exit = await ctx.step('run', signal => runChecked(ctx, { ...command, cwd, ...(action.env ? { env: action.env } : {}) }, shown, 'run', signal), {
       rerunnable: action.rerunnable ?? true,

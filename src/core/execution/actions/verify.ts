@@ -1,14 +1,14 @@
 // `verify`: a command any task may carry, run after its action; the task counts as done only when
 // it exits 0. A failing verify is deterministic: retrying would only fail the same way.
 import type { TaskAction } from '../../tasks/model';
-import { commandSpec, describeCommand, workspaceCwd } from '../commandLine';
+import { commandSpec, describeCommand, realWorkspaceCwd } from '../commandLine';
 import type { ActionContext } from './action';
 import { runChecked } from './process';
 
 export async function runVerify(action: TaskAction, ctx: ActionContext): Promise<void> {
   if (!action.verify?.trim()) return;
   const command = commandSpec(action.verify, undefined, undefined);
-  const cwd = workspaceCwd(ctx.workspace, action.kind === 'shell' ? action.cwd : undefined);
+  const cwd = await realWorkspaceCwd(ctx.workspace, action.kind === 'shell' ? action.cwd : undefined, p => ctx.processes.realPath(p));
   const shown = describeCommand(command);
   await ctx.step('verify', signal => runChecked(ctx, { ...command, cwd }, shown, 'verify', signal), { rerunnable: true });
 }
