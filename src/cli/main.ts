@@ -2,6 +2,8 @@
 //   continuum status --store DIR      tasks, sessions and the store's health
 //   continuum export --store DIR [--out FILE]
 //   continuum graph build [FOLDER...] | stats | affected FILE --store DIR
+//   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes]
+//   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes]
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
@@ -10,14 +12,26 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
+import { CliError, runSession } from './run';
 
-const usage = `usage: continuum <command> --store DIR
+const usage = `usage: continuum <command> --store DIR [options]
 commands:
   status            tasks, sessions and the store's health
   export [--out F]  the whole state as JSON (to F, or to standard output)
   graph build [FOLDER...]  builds the knowledge graph of the folders (default: the current one), or brings it up to date
   graph stats       files, symbols, relations, cycles, most depended-on and largest modules
-  graph affected F  what may break when file F (or a component id) changes, nearest first`;
+  graph affected F  what may break when file F (or a component id) changes, nearest first
+  run               run the unfinished tasks' shell commands in a new session
+      --workspace DIR   the folder commands run in (default: the current folder)
+      --concurrency N   tasks side by side (default 2)
+      --phase P         only one phase's tasks (its number, title or id)
+      --tasks a,b       only these tasks (ids, plan keys or numbers)
+      --yes             confirm an imported plan's commands without asking
+  resume            continue the paused or interrupted session (--session ID for another one)
+Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
+VS Code tasks are left for VS Code.`;
+
+const commands = ['status', 'export', 'graph', 'run', 'resume'];
 
 interface Args {
   command?: string;
@@ -25,27 +39,56 @@ interface Args {
   operands: string[];
   store?: string;
   out?: string;
+  workspace?: string;
+  concurrency?: number;
+  phase?: string;
+  tasks?: string[];
+  session?: string;
+  yes: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
   const words: string[] = [];
-  const args: Args = { operands: [] };
+  const args: Args = { operands: [], yes: false };
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--store') args.store = argv[++i];
-    else if (argv[i] === '--out') args.out = argv[++i];
-    else if (!argv[i].startsWith('-')) words.push(argv[i]);
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new CliError(`${a} needs a value.\n${usage}`);
+      return v;
+    };
+    if (a === '--store') args.store = value();
+    else if (a === '--out') args.out = value();
+    else if (a === '--workspace') args.workspace = value();
+    else if (a === '--phase') args.phase = value();
+    else if (a === '--session') args.session = value();
+    else if (a === '--tasks') args.tasks = value().split(',').map(t => t.trim()).filter(Boolean);
+    else if (a === '--concurrency') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliError('--concurrency takes a whole number from 1 to 64.');
+      args.concurrency = n;
+    } else if (a === '--yes' || a === '-y') args.yes = true;
+    else if (a === '--help' || a === '-h') continue;
+    else if (a.startsWith('-')) throw new CliError(`unknown option '${a}'.\n${usage}`);
+    else words.push(a);
   }
   [args.command, ...args.operands] = words;
   return args;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    console.error(`continuum: ${(err as Error).message}`);
+    return 2;
+  }
   if (!args.command || argv.includes('--help') || argv.includes('-h')) {
     console.log(usage);
     return args.command ? 0 : 2;
   }
-  if (!['status', 'export', 'graph'].includes(args.command)) {
+  if (!commands.includes(args.command)) {
     console.error(`continuum: unknown command '${args.command}'\n${usage}`);
     return 2;
   }
@@ -60,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js)
   const graphParser = () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
   const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser });
+  if (args.command === 'run' || args.command === 'resume') return runFromTerminal(core, args);
   const stop = async () => {
     await core.close();
     process.exit(130);
@@ -126,6 +170,33 @@ async function graphCommand(core: Continuum, [sub, ...operands]: string[]): Prom
   console.log(`${affected.length} component(s) may be affected by a change to ${id}`);
   for (const a of affected) console.log(`${'  '.repeat(a.depth)}${a.component.id} (${a.component.kind}, via ${a.via})`);
   return 0;
+}
+
+async function runFromTerminal(core: Continuum, args: Args): Promise<number> {
+  try {
+    return await runSession(core, {
+      workspace: args.workspace ?? process.cwd(),
+      ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+      ...(args.phase !== undefined ? { phase: args.phase } : {}),
+      ...(args.tasks ? { tasks: args.tasks } : {}),
+      yes: args.yes,
+      ...(args.command === 'resume' ? { resume: args.session ? { sessionId: args.session } : {} } : {}),
+      interactive: !!process.stdin.isTTY,
+      say: line => console.log(line),
+      onInterrupt(handler) {
+        // SIGTERM (a service manager, a closing terminal) stops at once; the session stays resumable
+        const stopNow = () => { handler(); handler(); };
+        process.on('SIGINT', handler);
+        process.on('SIGTERM', stopNow);
+        return () => {
+          process.off('SIGINT', handler);
+          process.off('SIGTERM', stopNow);
+        };
+      },
+    });
+  } finally {
+    await core.close();
+  }
 }
 
 function printStatus(core: Continuum): void {

@@ -1,6 +1,7 @@
 // ProcessPort over child_process, shared by the VS Code layer, the CLI and the tests that run real
-// processes. No shell unless the spec asks for one; cancelling kills the whole process tree
-// (tree-kill), first politely (SIGTERM), then for good (SIGKILL) after a grace period.
+// processes. No shell unless the spec asks for one; each command in its own process group;
+// cancelling kills the whole process tree (tree-kill), first politely (SIGTERM), then for good
+// (SIGKILL) after a grace period.
 import { spawn, type ChildProcess } from 'child_process';
 import { promises as fsp } from 'fs';
 import treeKill from 'tree-kill';
@@ -38,6 +39,9 @@ export const nodeProcesses: ProcessPort = {
           env: spec.env ? { ...process.env, ...spec.env } : process.env,
           shell: spec.shell,
           windowsHide: true,
+          // its own process group: a Ctrl+C meant for the CLI (which pauses the run) does not reach
+          // the tasks' processes; cancelling kills the tree explicitly (tree-kill)
+          detached: process.platform !== 'win32',
           stdio: ['ignore', 'pipe', 'pipe'],
         });
       } catch (err) {

@@ -54,6 +54,12 @@ export interface ExecutorOptions {
   random?: () => number;
   /** The autonomy guards (src/core/execution/guards), told about every task's start, failed tries and end. */
   hooks?: ExecutionHooks;
+  /**
+   * Action kinds this host cannot run (the CLI: manual and vscodeTask; a task without an action
+   * counts as manual). Their tasks are not started and stay as they are; the run goes on with the
+   * others, and its summary counts them.
+   */
+  cannotRun?: ReadonlyArray<TaskAction['kind']>;
 }
 
 /** The executor will not run: the message says why and what to do. */
@@ -271,6 +277,7 @@ export class Executor {
       resilience: this.resilience,
       logs: this.logs,
       random: this.o.random,
+      cannotRun: new Set(this.o.cannotRun ?? []),
       ...(this.o.hooks ? { hooks: this.o.hooks } : {}),
       breaker: kind => this.breaker(kind),
       breakerSubject: (kind, taskId) => this.breakerSubjects.set(kind, taskId),

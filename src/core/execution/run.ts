@@ -43,6 +43,8 @@ export interface RunHost {
   saveBreaker(kind: UnattendedKind): Promise<void>;
   waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision>;
   changed(sessionId: string, running: string[]): void;
+  /** Action kinds this host leaves alone (see ExecutorOptions.cannotRun). */
+  cannotRun: ReadonlySet<TaskAction['kind']>;
   /** The autonomy guards, when the host installed them. */
   hooks?: ExecutionHooks;
 }
@@ -191,6 +193,7 @@ export class SessionRun {
 
   /** Whether unfinished tasks without an action (a person's to-dos) can still become ready. */
   private waitingForPeople(): boolean {
+    if (this.h.cannotRun.has('manual')) return false; // no person can mark them here
     return !!this.h.store.get(`SELECT 1 FROM session_tasks st JOIN tasks t ON t.id = st.task_id
       WHERE st.session_id = ? AND t.action IS NULL AND t.status IN ('pending', 'running', 'blocked') LIMIT 1`, [this.sessionId]);
   }
@@ -204,6 +207,7 @@ export class SessionRun {
     for (const row of rows) {
       if (this.inFlight.has(row.id)) continue;
       if (row.kind === null) continue; // a to-do for a person: the run waits until it is marked done
+      if (this.h.cannotRun.has(row.kind)) continue; // left for a host that can run it
       const unattended = row.kind !== 'manual';
       if (unattended) {
         const kind = row.kind as UnattendedKind;
@@ -604,12 +608,14 @@ export class SessionRun {
     else if (this.stopping) outcome = 'paused';
     else if (p.completed + p.skipped === p.total) outcome = 'completed';
     else outcome = 'needs-attention';
+    const leftHere = this.cannotRunHere();
+    const why = p.failed || !leftHere ? `${p.failed} task(s) failed` : `${leftHere} task(s) need a person or VS Code`;
     try {
       const session = this.h.sessions.get(this.sessionId);
       if (session?.status === 'running') {
         if (outcome === 'completed') await this.h.sessions.complete(this.sessionId, 'executor');
         else if (outcome === 'cancelled') await this.h.sessions.fail(this.sessionId, 'Cancelled by the user', 'user');
-        else await this.h.sessions.pause(this.sessionId, outcome === 'paused' ? this.pausedBecause ?? 'paused by the user' : outcome === 'stopped-on-error' ? this.problem : `${p.failed} task(s) failed`, outcome === 'paused' ? 'user' : 'executor');
+        else await this.h.sessions.pause(this.sessionId, outcome === 'paused' ? this.pausedBecause ?? 'paused by the user' : outcome === 'stopped-on-error' ? this.problem : why, outcome === 'paused' ? 'user' : 'executor');
       }
     } catch (err) {
       this.h.logger.error(`session ${this.sessionId}: could not record the end of the run`, err);
@@ -619,12 +625,24 @@ export class SessionRun {
     return this.summary(outcome);
   }
 
+  /** Unfinished tasks of the session of a kind this host cannot run. */
+  private cannotRunHere(): number {
+    const kinds = [...this.h.cannotRun];
+    if (!kinds.length) return 0;
+    const kindOf = "coalesce(json_extract(t.action, '$.kind'), 'manual')";
+    return this.h.store.get<{ n: number }>(`SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+      WHERE st.session_id = ? AND t.status IN ('pending', 'running', 'blocked') AND ${kindOf} IN (${kinds.map(() => '?').join(', ')})`,
+    [this.sessionId, ...kinds])?.n ?? 0;
+  }
+
   private summary(outcome: RunOutcome): RunSummary {
     const session = this.h.sessions.get(this.sessionId);
     let p = { completed: 0, total: 0, failed: 0, skipped: 0, pending: 0, running: 0, blocked: 0 };
     let failures: RunSummary['failures'] = [];
+    let cannotRunHere = 0;
     try {
       p = this.h.sessions.progress(this.sessionId);
+      cannotRunHere = this.cannotRunHere();
       failures = this.h.store.all<{ id: string; title: string; error: string | null }>(
         "SELECT t.id, t.title, t.error FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'failed' ORDER BY t.seq", [this.sessionId],
       ).map(r => ({ taskId: r.id, title: r.title, error: r.error ?? '' }));
@@ -640,6 +658,7 @@ export class SessionRun {
       failed: p.failed,
       skipped: p.skipped,
       notStarted: p.pending + p.running + p.blocked,
+      ...(cannotRunHere ? { cannotRunHere } : {}),
       doneThisRun: this.doneThisRun,
       durationMs: this.h.clock.now() - this.began,
       failures,

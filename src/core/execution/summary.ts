@@ -13,6 +13,8 @@ export interface RunSummary {
   skipped: number;
   /** Tasks left pending, most of them waiting for a failed task. */
   notStarted: number;
+  /** Of those, tasks this host cannot run (manual or VS Code tasks, in the CLI). */
+  cannotRunHere?: number;
   /** Tasks this run finished (done). */
   doneThisRun: number;
   durationMs: number;
@@ -43,6 +45,9 @@ export function describeSummary(s: RunSummary): string {
     case 'completed':
       return `${name} completed: ${counts}.`;
     case 'needs-attention':
+      if (!s.failed && s.cannotRunHere) {
+        return `${name} paused with work left: ${counts}. ${s.cannotRunHere} of them need a person or VS Code (manual tasks, VS Code tasks): open the workspace in VS Code and Resume Session there.`;
+      }
       return `${name} paused with work left: ${counts}.${failed ? ` Failed: ${failed}.` : ''} Fix the cause, use Retry on the failed tasks, then Resume Session.`;
     case 'paused':
       return s.pausedBecause ? `${name} paused: ${s.pausedBecause} ${counts}.` : `${name} paused: ${counts}. Resume Session continues where it stopped.`;
