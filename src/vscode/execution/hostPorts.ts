@@ -3,10 +3,16 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ExecutionQuestions, HostTaskPort, ProcessExit, TrustPort } from '../../core/execution/ports';
+import { plainTerminalText } from '../../core/execution/terminalText';
 import { inert } from '../../shared/text';
 import type { Prompter } from '../prompts';
 
-/** Runs a tasks.json task by its label; its exit code comes from the task process's end event. */
+/**
+ * Runs a tasks.json task by its label; its exit code comes from the task process's end event. Its
+ * output reaches the task's log through terminal shell integration (VS Code reports the command a
+ * task terminal runs, and lets extensions read what it prints); where that is not active the log
+ * says so and where the output is.
+ */
 export const vscodeTasks: HostTaskPort = {
   async run(label, { signal, onOutput }) {
     const all = await vscode.tasks.fetchTasks();
@@ -16,31 +22,56 @@ export const vscodeTasks: HostTaskPort = {
     }
     return new Promise<ProcessExit>(resolve => {
       let execution: vscode.TaskExecution | undefined;
+      let terminal: vscode.Terminal | undefined;
+      const reading: Array<Promise<void>> = [];
       const subscriptions: vscode.Disposable[] = [];
-      const done = (exit: ProcessExit) => {
-        for (const s of subscriptions) s.dispose();
+      let settled = false;
+      const done = async (exit: ProcessExit) => {
+        if (settled) return;
+        settled = true;
         signal.removeEventListener('abort', stop);
+        // what the terminal printed last may still be on its way
+        await Promise.race([Promise.all(reading), new Promise(r => setTimeout(r, 2000))]);
+        for (const s of subscriptions) s.dispose();
+        if (!reading.length) {
+          onOutput(`[Continuum could not read this task's output: VS Code shares a task's output with extensions only through terminal shell integration, which was not active in its terminal${terminal ? ` '${terminal.name || label}'` : ''} (setting terminal.integrated.shellIntegration.enabled; a shell it supports). The output is in that terminal.]\n`);
+        }
         resolve(exit);
       };
       const stop = () => execution?.terminate();
       subscriptions.push(
+        vscode.window.onDidOpenTerminal(t => {
+          if (!terminal && isTaskTerminal(t, label)) terminal = t;
+        }),
+        vscode.window.onDidStartTerminalShellExecution(e => {
+          if (settled || !isTaskTerminal(e.terminal, label) || (terminal && e.terminal !== terminal)) return;
+          terminal ??= e.terminal;
+          reading.push((async () => {
+            for await (const data of e.execution.read()) onOutput(plainTerminalText(data));
+          })().catch((err: unknown) => onOutput(`[the output of the task could not be read further: ${err instanceof Error ? err.message : String(err)}]\n`)));
+        }),
         vscode.tasks.onDidEndTaskProcess(e => {
-          if (e.execution === execution) done({ code: e.exitCode ?? null, ...(e.exitCode === undefined ? { signal: 'SIGTERM' } : {}) });
+          if (e.execution === execution) void done({ code: e.exitCode ?? null, ...(e.exitCode === undefined ? { signal: 'SIGTERM' } : {}) });
         }),
         vscode.tasks.onDidEndTask(e => {
           // a task without a process (a failed start) ends without a process end event
-          if (e.execution === execution) setTimeout(() => done({ code: null, error: { message: `the task '${label}' ended without reporting an exit code` } }), 500);
+          if (e.execution === execution) setTimeout(() => void done({ code: null, error: { message: `the task '${label}' ended without reporting an exit code` } }), 500);
         }),
       );
       signal.addEventListener('abort', stop, { once: true });
-      onOutput(`(its output is in the terminal of the VS Code task '${label}')\n`);
       vscode.tasks.executeTask(task).then(e => {
         execution = e;
         if (signal.aborted) stop();
-      }, (err: unknown) => done({ code: null, error: { message: `VS Code could not start the task: ${err instanceof Error ? err.message : String(err)}` } }));
+      }, (err: unknown) => void done({ code: null, error: { message: `VS Code could not start the task: ${err instanceof Error ? err.message : String(err)}` } }));
     });
   },
 };
+
+/** A task's terminal is created with the task's label as its name (shown as "Task - lint" in older versions). */
+function isTaskTerminal(terminal: vscode.Terminal, label: string): boolean {
+  const created = (terminal.creationOptions as vscode.TerminalOptions).name;
+  return created === label || terminal.name === label || terminal.name === `Task - ${label}`;
+}
 
 export const workspaceTrust: TrustPort = {
   isTrusted: () => vscode.workspace.isTrusted,

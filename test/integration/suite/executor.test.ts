@@ -87,6 +87,14 @@ suite('Executor', () => {
     assert.match(api.testing.statusBar.text, /^\$\(history\) Continuum|4\/4/);
     const log = await vscode.commands.executeCommand<string>('continuum.showTaskLog', a);
     assert.ok(log && /exit code 0/.test(fs.readFileSync(log, 'utf8')));
+    // the VS Code task's output, read from its terminal through shell integration, is in its log
+    const taskLog = await vscode.commands.executeCommand<string>('continuum.showTaskLog', d);
+    const text = fs.readFileSync(taskLog, 'utf8');
+    console.log(`      VS Code ${vscode.version}, the VS Code task's log:\n${text.split('\n').map(l => `        | ${l}`).join('\n')}`);
+    assert.match(text, /^checked by a VS Code task$/m, 'the output of the tasks.json task, as plain text');
+    assert.ok(!text.includes('\u001b'), 'no terminal escape sequences');
+    assert.match(text, /\[done: VS Code task 'continuum-sample-check' exited with code 0\]/);
+    await screenshot('executor-vscode-task-log');
   });
 
   test('a run cut off mid-task resumes from the interrupted-session question, and no completed task runs again', async () => {

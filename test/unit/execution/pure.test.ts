@@ -5,6 +5,7 @@ import { commandSpec, describeCommand, splitCommandLine, workspaceCwd } from '..
 import { jitteredExponential, defaultResilience } from '../../../src/core/execution/resilience';
 import { describeSummary, formatDuration } from '../../../src/core/execution/summary';
 import { describeTracks, independentTracks } from '../../../src/core/execution/tracks';
+import { plainTerminalText } from '../../../src/core/execution/terminalText';
 
 describe('failure classification', () => {
   const cases: Array<[string, Parameters<typeof classifyFailure>[0], 'transient' | 'deterministic']> = [
@@ -102,5 +103,12 @@ describe('run summary', () => {
     assert.strictEqual(formatDuration(3_720_000), '1 h 2 min');
     const text = describeSummary({ sessionId: 's', sessionName: 'Night run', outcome: 'needs-attention', total: 5, done: 3, failed: 1, skipped: 0, notStarted: 1, doneThisRun: 3, durationMs: 65_000, failures: [{ taskId: 't', title: 'Build', error: 'exit 2' }] });
     assert.strictEqual(text, "Session 'Night run' paused with work left: 3 done, 1 failed, 0 skipped, 1 not started of 5, in 1 min 5 s. Failed: 'Build'. Fix the cause, use Retry on the failed tasks, then Resume Session.");
+  });
+});
+
+describe('terminal output as plain text', () => {
+  it('takes out colours, cursor moves and shell-integration marks, and ends lines with \\n', () => {
+    const raw = '\x1b]633;C\x07\x1b[32mchecked\x1b[0m by a task\r\n\x1b[2Kprogress 50%\rprogress 100%\r\n\x1b]633;D;0\x1b\\\x1b=done';
+    assert.strictEqual(plainTerminalText(raw), 'checked by a task\nprogress 50%\nprogress 100%\ndone');
   });
 });
