@@ -64,7 +64,7 @@ export interface Materialized {
 export const defaultFullEvery = 20;
 
 export class SavedStates {
-  /** The state of the checkpoint saved or read last: the usual base of the next delta. */
+  /** The state of the checkpoint this manager saved last: the usual base of the next delta. */
   private last: Materialized | undefined;
 
   constructor(private readonly fullEvery = defaultFullEvery) {}
@@ -140,9 +140,10 @@ export class SavedStates {
     if (this.last?.id === latest.id) return this.last;
     try {
       return this.materialize(r, latest.id);
-    } catch {
+    } catch (err) {
       // a damaged newest checkpoint is no base: the new one saves every task and stands alone
-      return undefined;
+      if (err instanceof SessionError) return undefined;
+      throw err;
     }
   }
 
