@@ -11,6 +11,8 @@ export class RulesWatcher implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [this.diagnostics];
   private rules: readonly Rule[] = [];
   private settingsRules: readonly Rule[] = [];
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
 
   constructor(private readonly apply: (rules: readonly Rule[]) => void, private readonly logger: Logger, private readonly warn: (message: string) => void = () => undefined) {}
 
@@ -28,7 +30,9 @@ export class RulesWatcher implements vscode.Disposable {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return;
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.continuum/rules.json'));
-    const reload = () => void this.reload(folder.uri);
+    const reload = () => {
+      this.reload(folder.uri).catch((err: unknown) => this.logger.error('Continuum could not read .continuum/rules.json; the previous rules stay in force', err));
+    };
     // a save in the editor is seen at once; the watcher catches changes made outside it
     const saved = vscode.workspace.onDidSaveTextDocument(doc => {
       if (doc.uri.toString() === vscode.Uri.joinPath(folder.uri, '.continuum', 'rules.json').toString()) reload();
@@ -37,7 +41,31 @@ export class RulesWatcher implements vscode.Disposable {
     await this.reload(folder.uri);
   }
 
-  async reload(folder: vscode.Uri): Promise<void> {
+  /**
+   * Reads the rules file. Reads never overlap: a change that arrives while one is under way (the
+   * watcher can fire while the file is still being written) gets one more read after it, so the
+   * last read sees the file as it was last written.
+   */
+  reload(folder: vscode.Uri): Promise<void> {
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    const reading = (async () => {
+      try {
+        do {
+          this.readAgain = false;
+          await this.readFile(folder);
+        } while (this.readAgain);
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    this.reading = reading;
+    return reading;
+  }
+
+  private async readFile(folder: vscode.Uri): Promise<void> {
     const { readRulesFile, rulesFilePath } = await import('../../core/execution/guards/rulesFile');
     const uri = vscode.Uri.joinPath(folder, rulesFilePath);
     let bytes: Uint8Array;

@@ -229,9 +229,12 @@ suite('Autonomy guards', () => {
         throw new Error(`${err.message}; reading it directly gave ${api.testing.rulesWatcher.current.length} rule(s)`);
       });
       await write('{\n  "rules": [\n    { "match": { "errorClass": "lock" }, "then": { "do": "explode" } }\n  ]\n}\n');
-      const diagnostics = await until('diagnostics', () => {
+      // the watcher may read the file while the editor is still writing it: wait for the saved text's problem
+      const diagnostics = await until('the problem with the saved rules', () => {
         const d = vscode.languages.getDiagnostics(uri).filter(x => x.source === 'Continuum rules');
-        return d.length ? d : undefined;
+        return d.length && /rules\.0\.then/.test(d[0].message) ? d : undefined;
+      }).catch((err: Error) => {
+        throw new Error(`${err.message}; shown: ${JSON.stringify(vscode.languages.getDiagnostics(uri).map(x => x.message))}`);
       });
       assert.match(diagnostics[0].message, /rules\.0\.then.*previous rules stay in force/);
       assert.strictEqual(diagnostics[0].range.start.line, 2, 'the problem is underlined where it is');
