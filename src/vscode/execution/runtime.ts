@@ -11,7 +11,6 @@ import type { Rule } from '../../core/execution/guards/rulebook';
 import { nodeResources } from '../../node/resources';
 import { describeSummary, type RunSummary } from '../../core/execution/summary';
 import type { SessionRun } from '../../core/execution/run';
-import { recordSessionStartIn } from '../../core/git/sessionPullRequest';
 import type { Logger } from '../../core/ports';
 import { nodeProcesses } from '../../node/processes';
 import { nodeTaskLogs } from '../../node/taskLogs';
@@ -154,6 +153,7 @@ export class ExecutionRuntime implements vscode.Disposable {
     if (core.files && !core.store.readOnly) {
       // The commit a pull request's branch starts from. Without it the branch starts from HEAD at that
       // time (and says so), so a git problem here is logged rather than keeping the session from running.
+      const { recordSessionStartIn } = await import('../../core/git/sessionPullRequest'); // not at activation
       await recordSessionStartIn(core.files, sessionId).catch((err: unknown) => this.logger.warn(`session ${sessionId}: its start commit was not recorded (${err instanceof Error ? err.message : String(err)})`));
     }
     return this.for(core).run(sessionId);

@@ -9,7 +9,6 @@ import { loadSettings } from '../../core/graph/graphStore';
 import { backupsFolder, join, parseBackupNames, snapshotFile } from '../../core/store/layout';
 import type { Handler } from '../commands/context';
 import { graphStatusLine } from '../graph/graphText';
-import { usageLine } from '../../core/git/checkpointFiles';
 
 async function showMarkdown(content: string): Promise<void> {
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
@@ -48,7 +47,7 @@ const showHealth: Handler = async (ctx, core) => {
     executor: { running: executor.activeRuns.reduce((n, r) => n + r.running.length, 0), circuits: executor.circuits() },
     budget: guards.budgetStatus(),
     flow: guards.flowStatus(),
-    ...(core.files ? { checkpoints: usageLine(await core.files.usage()) } : {}),
+    ...(core.files ? { checkpoints: (await import('../../core/git/checkpointFiles')).usageLine(await core.files.usage()) } : {}),
     graph: { built: core.graph.isBuilt, line: graphStatusLine(core.graph), ...(builtAt ? { updatedAt: builtAt } : {}) },
     resources: await ctx.runtime.sampleResources(),
     degradations: guards.degradations.degradations(),

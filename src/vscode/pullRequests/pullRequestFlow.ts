@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import { reportDelivery } from '../../core/execution/guards/fallbacks';
-import { createSessionPullRequest, type SessionPullRequestOptions, type SessionPullRequestResult } from '../../core/git/sessionPullRequest';
+import type { SessionPullRequestOptions, SessionPullRequestResult } from '../../core/git/sessionPullRequest';
 import type { Logger } from '../../core/ports';
 import type { Session } from '../../core/sessions/model';
 import { quoted } from '../../shared/text';
@@ -52,6 +52,7 @@ export async function createPullRequest(deps: PullRequestDeps, core: Continuum, 
     if (choice !== 'Sign In') return undefined;
     return askToken(deps, provider, 'ask', signInNotes);
   };
+  const { createSessionPullRequest } = await import('../../core/git/sessionPullRequest'); // simple-git and zod: on first use, not at activation
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Continuum: pull request for ${quoted(session.name)}` },
     progress => createSessionPullRequest(core, session.id, { ...settings, token, progress: message => progress.report({ message }) }),

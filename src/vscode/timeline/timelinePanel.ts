@@ -7,7 +7,6 @@ import type { Continuum } from '../../core/continuum';
 import type { HostToPage, PageToHost, TimelineState } from '../../shared/protocol';
 import { openCheckpointDiff } from '../checkpoints/checkpointDocuments';
 import type { ContinuumHost } from '../host';
-import { usageLine } from '../../core/git/checkpointFiles';
 import { checkpointDetail, compareWithCurrent, timelineEntries } from './timelineData';
 
 export const timelineViewType = 'continuum.timeline';
@@ -68,7 +67,8 @@ export class TimelinePanel implements vscode.Disposable {
     this.post({ type: 'entries', title, entries });
     // The space used needs a walk of the snapshot objects: sent after the list, not holding it up.
     if (core.files) {
-      void core.files.usage().then(usage => this.post({ type: 'entries', title, entries, space: usageLine(usage) }), err => this.fail(err));
+      void Promise.all([core.files.usage(), import('../../core/git/checkpointFiles')])
+        .then(([usage, { usageLine }]) => this.post({ type: 'entries', title, entries, space: usageLine(usage) }), err => this.fail(err));
     }
   }
 
