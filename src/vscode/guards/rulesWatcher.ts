@@ -13,6 +13,7 @@ export class RulesWatcher implements vscode.Disposable {
   private settingsRules: readonly Rule[] = [];
   private reading: Promise<void> | undefined;
   private readAgain = false;
+  private watching = false;
 
   constructor(private readonly apply: (rules: readonly Rule[]) => void, private readonly logger: Logger, private readonly warn: (message: string) => void = () => undefined) {}
 
@@ -21,8 +22,18 @@ export class RulesWatcher implements vscode.Disposable {
     return [...this.rules, ...this.settingsRules];
   }
 
-  /** Watches the rules file of the first workspace folder and the setting; resolves once both were read. */
+  /**
+   * Watches the rules file of the first workspace folder and the setting; resolves once both were read.
+   * Called on every opening of the store: the watchers are made once, later calls read both again.
+   */
   async start(): Promise<void> {
+    if (this.watching) {
+      await this.readSettings();
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (folder) await this.reload(folder.uri);
+      return;
+    }
+    this.watching = true;
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('continuum.guards.rules')) void this.readSettings();
     }));
