@@ -23,22 +23,23 @@ export class RulesWatcher implements vscode.Disposable {
   }
 
   /**
-   * Watches the rules file of the first workspace folder and the setting; resolves once both were read.
-   * Called on every opening of the store: the watchers are made once, later calls read both again.
+   * Reads the setting and the rules file of the first workspace folder; resolves once both were read.
+   * Called on every opening of the store: the watchers are made on the first call only.
    */
   async start(): Promise<void> {
-    if (this.watching) {
-      await this.readSettings();
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      if (folder) await this.reload(folder.uri);
-      return;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!this.watching) {
+      this.watching = true;
+      this.watch(folder);
     }
-    this.watching = true;
+    await this.readSettings();
+    if (folder) await this.reload(folder.uri);
+  }
+
+  private watch(folder: vscode.WorkspaceFolder | undefined): void {
     this.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => {
       if (e.affectsConfiguration('continuum.guards.rules')) void this.readSettings();
     }));
-    await this.readSettings();
-    const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) return;
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.continuum/rules.json'));
     const reload = () => {
@@ -49,7 +50,6 @@ export class RulesWatcher implements vscode.Disposable {
       if (doc.uri.toString() === vscode.Uri.joinPath(folder.uri, '.continuum', 'rules.json').toString()) reload();
     });
     this.subscriptions.push(watcher, saved, watcher.onDidChange(reload), watcher.onDidCreate(reload), watcher.onDidDelete(reload));
-    await this.reload(folder.uri);
   }
 
   /**
