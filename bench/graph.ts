@@ -35,10 +35,31 @@ import { median, percentile, round } from './lib/stats';
 
 const repo = path.resolve(__dirname, '..');
 const corporaDir = path.join(repo, 'bench', 'corpora');
-const codebases = [
-  { name: 'rxjs', pkg: 'rxjs', version: '7.8.1' },
-  { name: 'mui-material', pkg: '@mui/material', version: '5.16.7' },
+// A codebase is one package as published, or (`workspace`) several packages of one project laid out
+// as a monorepo (packages/<name>), fetched as tarballs with `npm pack` so none of their dependencies
+// land inside it. PatternFly's React packages are TypeScript sources (.ts/.tsx): the case the peers
+// are slowest on, where they parse TypeScript themselves.
+interface Codebase {
+  name: string;
+  packages: Record<string, string>;
+  workspace?: boolean;
+}
+const codebases: Codebase[] = [
+  { name: 'rxjs', packages: { rxjs: '7.8.1' } },
+  { name: 'mui-material', packages: { '@mui/material': '5.16.7' } },
+  {
+    name: 'patternfly-react',
+    workspace: true,
+    packages: {
+      '@patternfly/react-core': '6.6.1', '@patternfly/react-table': '6.6.1', '@patternfly/react-charts': '8.6.1',
+      '@patternfly/react-topology': '6.6.0', '@patternfly/chatbot': '6.5.0', '@patternfly/react-component-groups': '6.5.0',
+      '@patternfly/quickstarts': '6.6.0', '@patternfly/react-templates': '6.6.1', '@patternfly/react-code-editor': '6.6.1',
+      '@patternfly/react-drag-drop': '6.6.2',
+    },
+  },
 ];
+const onlyArg = process.argv.indexOf('--only');
+const selected = onlyArg > 0 ? codebases.filter(c => process.argv[onlyArg + 1].split(',').includes(c.name)) : codebases;
 const tools: Record<string, string> = {
   'dependency-cruiser': '18.7.2',
   madge: '8.0.0',
@@ -77,7 +98,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, ['esbuild.js'], { cwd: repo, stdio: 'inherit' });
   const results: Record<string, Record<string, unknown>> = {};
   const rows: string[][] = [];
-  for (const c of codebases) {
+  for (const c of selected) {
     const dir = path.join(corporaDir, 'src', c.name);
     const cruiseOut = path.join(os.tmpdir(), `bench-graph-${c.name}-depcruise.json`);
     const madgeOut = path.join(os.tmpdir(), `bench-graph-${c.name}-madge.json`);
@@ -137,9 +158,10 @@ async function main(): Promise<void> {
 const s = (ms: number) => (ms / 1000).toFixed(1);
 const log = (m: string) => console.error(`[bench:graph] ${m}`);
 
-/** Installs the codebases and the peers into bench/corpora once, and copies each codebase out of node_modules. */
+/** Installs the codebases and the peers into bench/corpora once, and copies each codebase out of node_modules (or its tarballs). */
 function install(): void {
-  const want = { name: 'continuum-bench-corpora', private: true, dependencies: { ...Object.fromEntries(codebases.map(c => [c.pkg, c.version])), ...tools } };
+  const installed = Object.fromEntries(codebases.filter(c => !c.workspace).flatMap(c => Object.entries(c.packages)));
+  const want = { name: 'continuum-bench-corpora', private: true, dependencies: { ...installed, ...tools } };
   const manifest = path.join(corporaDir, 'package.json');
   const current = fs.existsSync(manifest) ? fs.readFileSync(manifest, 'utf8') : '';
   const wanted = JSON.stringify(want, null, 2);
@@ -148,12 +170,32 @@ function install(): void {
     fs.writeFileSync(manifest, wanted);
     log('installing the codebases and the peers from the npm registry into bench/corpora …');
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--no-package-lock'], { cwd: corporaDir, stdio: 'inherit' });
-    fs.rmSync(path.join(corporaDir, 'src'), { recursive: true, force: true });
+    for (const c of codebases.filter(c => !c.workspace)) fs.rmSync(path.join(corporaDir, 'src', c.name), { recursive: true, force: true });
   }
   for (const c of codebases) {
     const target = path.join(corporaDir, 'src', c.name);
-    if (!fs.existsSync(target)) fs.cpSync(path.join(corporaDir, 'node_modules', c.pkg), target, { recursive: true });
+    if (c.workspace) installWorkspace(c, target);
+    else if (!fs.existsSync(target)) fs.cpSync(path.join(corporaDir, 'node_modules', Object.keys(c.packages)[0]), target, { recursive: true });
   }
+}
+
+/** packages/<name>/ per package, from the registry's tarballs, under a root package.json naming them as workspaces. */
+function installWorkspace(c: Codebase, target: string): void {
+  const stamp = path.join(target, '.bench-packages.json');
+  const wanted = JSON.stringify(c.packages);
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) return;
+  fs.rmSync(target, { recursive: true, force: true });
+  const tarballs = path.join(corporaDir, 'tarballs');
+  fs.mkdirSync(tarballs, { recursive: true });
+  for (const [pkg, version] of Object.entries(c.packages)) {
+    log(`fetching ${pkg}@${version} …`);
+    const out = JSON.parse(execFileSync('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', tarballs], { cwd: corporaDir }).toString()) as Array<{ filename: string }>;
+    const dir = path.join(target, 'packages', pkg.split('/').pop()!);
+    fs.mkdirSync(dir, { recursive: true });
+    execFileSync('tar', ['xzf', path.join(tarballs, out[0].filename), '-C', dir, '--strip-components=1']);
+  }
+  fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ name: c.name, private: true, workspaces: ['packages/*'] }, null, 2));
+  fs.writeFileSync(stamp, wanted);
 }
 
 function run(cmd: string, args: string[], cwd: string, stdoutFile?: string): Promise<number> {
@@ -229,9 +271,9 @@ async function measureOurs(dir: string): Promise<OursResult> {
   const resolver = new ModuleResolver(new Set(index.fileIds()), index.projectConfig);
   const imports = index.fileIds().flatMap(id => index.file(id)!.facts.imports.map((i): OurImport => {
     const r = resolver.resolve(id, i.specifier);
-    return { from: id, specifier: i.specifier, outcome: r.kind, ...(r.kind === 'file' ? { to: r.id } : {}) };
+    return { from: id, specifier: i.specifier, outcome: r.kind, ...(r.kind === 'file' || r.kind === 'asset' ? { to: r.id } : {}) };
   }));
-  const edges = new Set(index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith('pkg:')).map(r => `${id} -> ${r.to}`)));
+  const edges = new Set(index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith('pkg:')).map(r => `${id} -> ${r.to.replace(/^asset:/, '')}`)));
   const resolvedEdges = new Set(imports.filter(i => i.to !== undefined && i.to !== i.from).map(i => `${i.from} -> ${i.to}`));
   if (edges.size !== resolvedEdges.size || [...edges].some(e => !resolvedEdges.has(e))) throw new Error('the re-resolved imports do not match the graph\'s edges');
 

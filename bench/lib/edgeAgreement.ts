@@ -2,13 +2,13 @@
 // and every disagreement put in a class that says why (from the import as written on both sides).
 // Pure functions: the graph benchmark feeds them our imports and dependency-cruiser's JSON output.
 
-/** One import as our graph resolved it: `to` is a file id, or undefined for a package or an unresolved import. */
+/** One import as our graph resolved it: `to` is a file id (a module's or an asset's), or undefined for a package or an unresolved import. */
 export interface OurImport {
   from: string;
   specifier: string;
   to?: string;
   /** 'package' or 'unresolved' when `to` is undefined. */
-  outcome: 'file' | 'package' | 'unresolved';
+  outcome: 'file' | 'asset' | 'package' | 'unresolved';
 }
 
 export interface CruiseOutput {

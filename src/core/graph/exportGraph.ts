@@ -1,7 +1,7 @@
 // The graph as data for other tools: JSON (every component and relation), Mermaid and Graphviz DOT
 // (module level, optionally limited to the neighbourhood of one module).
 import type { GraphIndex } from './graphIndex';
-import type { Component, Relation } from './model';
+import { assetPrefix, type Component, type Relation } from './model';
 
 export interface GraphJson {
   format: 'continuum.graph';
@@ -23,7 +23,7 @@ export interface TextExportOptions {
 export function toJson(index: GraphIndex): GraphJson {
   const packages = new Map<string, Component>();
   const relations = index.allRelations();
-  for (const r of relations) if (r.to.startsWith('pkg:') && !packages.has(r.to)) packages.set(r.to, index.getComponent(r.to)!);
+  for (const r of relations) if ((r.to.startsWith('pkg:') || r.to.startsWith(assetPrefix)) && !packages.has(r.to)) packages.set(r.to, index.getComponent(r.to)!);
   return { format: 'continuum.graph', formatVersion: 1, components: [...index.allComponents(), ...packages.values()], relations };
 }
 

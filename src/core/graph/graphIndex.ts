@@ -2,6 +2,7 @@
 // up to date file by file, and the queries on it. Pure data structure: no store, no parsing.
 import { findCycles } from './cycles';
 import {
+  assetPrefix,
   moduleIdOf, type Component, type ComponentKind, type DeclarationFact, type FileRecord, type GraphStatistics,
   type ProjectConfig, type Relation, type RelationKind, type UnresolvedImport,
 } from './model';
@@ -100,7 +101,11 @@ export class GraphIndex {
   }
 
   getComponent(id: string): Component | undefined {
-    return this.components.get(id) ?? (id.startsWith('pkg:') && this.incoming.has(id) ? { id, kind: 'package', name: id.slice(4) } : undefined);
+    const known = this.components.get(id);
+    if (known || !this.incoming.has(id)) return known;
+    if (id.startsWith('pkg:')) return { id, kind: 'package', name: id.slice(4) };
+    if (id.startsWith(assetPrefix)) return { id, kind: 'asset', name: id.slice(assetPrefix.length), file: id.slice(assetPrefix.length) };
+    return undefined;
   }
 
   /** The symbols a module declares, and the methods of a class. */
@@ -123,7 +128,7 @@ export class GraphIndex {
    * closure over imports, re-exports, calls, extends and implements. Nearest first.
    */
   findAffectedComponents(target: string): Affected[] {
-    const start = this.components.get(target);
+    const start = this.getComponent(target);
     if (!start) return [];
     const seeds = [target, ...this.childrenOf(target).flatMap(c => [c.id, ...this.childrenOf(c.id).map(m => m.id)])];
     const seen = new Set(seeds);
@@ -194,9 +199,10 @@ export class GraphIndex {
   }
 
   getStatistics(): GraphStatistics {
-    const components = Object.fromEntries(['module', 'package', 'class', 'interface', 'type', 'enum', 'function', 'method', 'variable'].map(k => [k, 0])) as Record<ComponentKind, number>;
+    const components = Object.fromEntries(['module', 'package', 'asset', 'class', 'interface', 'type', 'enum', 'function', 'method', 'variable'].map(k => [k, 0])) as Record<ComponentKind, number>;
     for (const c of this.components.values()) components[c.kind]++;
     components.package = [...this.incoming.keys()].filter(id => id.startsWith('pkg:')).length;
+    components.asset = [...this.incoming.keys()].filter(id => id.startsWith(assetPrefix)).length;
     const relations = Object.fromEntries(['imports', 'reexports', 'contains', 'extends', 'implements', 'calls'].map(k => [k, 0])) as Record<RelationKind, number>;
     for (const list of this.relationsOf.values()) for (const r of list) relations[r.kind]++;
     const records = [...this.files.values()];
@@ -289,7 +295,7 @@ export class GraphIndex {
         unresolved.push({ file, specifier: imp.specifier, line: imp.line });
         continue;
       }
-      const to = resolved.kind === 'file' ? resolved.id : `pkg:${resolved.name}`;
+      const to = resolved.kind === 'file' ? resolved.id : resolved.kind === 'asset' ? `${assetPrefix}${resolved.id}` : `pkg:${resolved.name}`;
       if (to === file) continue;
       const kind: RelationKind = imp.kind === 'reexport' ? 'reexports' : 'imports';
       const key = `${kind}\0${to}`;

@@ -7,7 +7,7 @@ import type { Store } from '../store/types';
 import { toDot, toJson, toMermaid, type GraphJson, type TextExportOptions } from './exportGraph';
 import { GraphIndex, type Affected } from './graphIndex';
 import { deleteFiles, loadFiles, loadHashes, loadSettings, saveEdges, saveFiles, saveSettings } from './graphStore';
-import { GraphError, type BuildProgress, type Component, type FileRecord, type GraphStatistics, type ProjectConfig } from './model';
+import { assetPrefix, GraphError, type BuildProgress, type Component, type FileRecord, type GraphStatistics, type ProjectConfig } from './model';
 import { CancelledError, defaultMaxFileBytes, type GraphParser, type ScanSettings } from './parser';
 import { workspacePaths } from './workspacePaths';
 
@@ -136,8 +136,11 @@ export class KnowledgeGraph {
 
   /** What may break if a component or file (id, or absolute path) changes. */
   findAffectedComponents(idOrFile: string): Affected[] {
-    const id = this.index().getComponent(idOrFile) ? idOrFile : this.fileIdOf(idOrFile) ?? idOrFile;
-    return this.index().findAffectedComponents(this.require(id));
+    const index = this.index();
+    const fileId = index.getComponent(idOrFile) ? idOrFile : this.fileIdOf(idOrFile) ?? idOrFile;
+    // a stylesheet, image or JSON file that modules import: what imports it is affected
+    const id = !index.getComponent(fileId) && index.getComponent(`${assetPrefix}${fileId}`) ? `${assetPrefix}${fileId}` : fileId;
+    return index.findAffectedComponents(this.require(id));
   }
 
   findCycles(): string[][] {

@@ -4,13 +4,13 @@
 
 export const sourceExtensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
-export type ComponentKind = 'module' | 'package' | 'class' | 'interface' | 'type' | 'enum' | 'function' | 'method' | 'variable';
+export type ComponentKind = 'module' | 'package' | 'asset' | 'class' | 'interface' | 'type' | 'enum' | 'function' | 'method' | 'variable';
 
 export type RelationKind = 'imports' | 'reexports' | 'contains' | 'extends' | 'implements' | 'calls';
 
 /** A declaration found in a file. Methods name their class in `parent`. */
 export interface DeclarationFact {
-  kind: Exclude<ComponentKind, 'module' | 'package'>;
+  kind: Exclude<ComponentKind, 'module' | 'package' | 'asset'>;
   name: string;
   line: number;
   exported: boolean;
@@ -89,11 +89,14 @@ export interface WorkspacePackage {
 }
 
 export interface Component {
-  /** `src/a.ts` for a module, `src/a.ts#Name` / `src/a.ts#Class.method` for a symbol, `pkg:name` for a package. */
+  /**
+   * `src/a.ts` for a module, `src/a.ts#Name` / `src/a.ts#Class.method` for a symbol, `pkg:name` for a
+   * package, `asset:src/logo.svg` for a file of another kind that a module imports (style, image, JSON …).
+   */
   id: string;
   kind: ComponentKind;
   name: string;
-  /** The module's id (absent for packages). */
+  /** The module's id (absent for packages; an asset's own path). */
   file?: string;
   line?: number;
   exported?: boolean;
@@ -141,10 +144,23 @@ export class GraphError extends Error {
 }
 
 export function moduleIdOf(componentId: string): string | undefined {
-  if (componentId.startsWith('pkg:')) return undefined;
+  if (componentId.startsWith('pkg:') || componentId.startsWith(assetPrefix)) return undefined;
   const hash = componentId.indexOf('#');
   return hash < 0 ? componentId : componentId.slice(0, hash);
 }
+
+export const assetPrefix = 'asset:';
+
+/**
+ * Files that modules import but the graph does not parse: styles, images, fonts, media, data, markup
+ * and other frameworks' components. An import of one (relative, or through tsconfig paths) is an edge
+ * to an asset node, not an unresolved import; whether the file exists is left to the bundler.
+ */
+export const assetExtensions = new Set([
+  'css', 'scss', 'sass', 'less', 'styl', 'pcss', 'svg', 'png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'ico', 'bmp',
+  'woff', 'woff2', 'ttf', 'otf', 'eot', 'mp3', 'mp4', 'webm', 'wav', 'ogg', 'json', 'json5', 'yaml', 'yml', 'toml',
+  'txt', 'md', 'mdx', 'html', 'htm', 'xml', 'csv', 'graphql', 'gql', 'wasm', 'vue', 'svelte', 'astro',
+]);
 
 export function isSourceFile(path: string): boolean {
   return sourceExtensions.some(ext => path.endsWith(ext));

@@ -2,10 +2,10 @@
 // paths with extension and `index` probing, tsconfig `paths` and `baseUrl`, `exports`/`main` of the
 // workspace's own packages; anything else is an external package (Node built-ins included).
 import { builtinModules } from 'module';
-import type { ProjectConfig, TsconfigPaths, WorkspacePackage } from './model';
+import { assetExtensions, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
 import { dirOf, joinId } from './workspacePaths';
 
-export type Resolution = { kind: 'file'; id: string } | { kind: 'package'; name: string } | { kind: 'unresolved' };
+export type Resolution = { kind: 'file'; id: string } | { kind: 'asset'; id: string } | { kind: 'package'; name: string } | { kind: 'unresolved' };
 
 // Resolution is runtime-first for every importer, declaration files included: the graph answers "what
 // runs, and so what may break, when this changes". A declaration file (.d.ts) has no run time — it
@@ -53,7 +53,7 @@ export class ModuleResolver {
     if (relative) {
       const base = spec.startsWith('/') ? joinId('', spec) : joinId(dirOf(from), spec);
       const id = base === undefined ? undefined : this.file(base, js);
-      return id !== undefined ? { kind: 'file', id } : { kind: 'unresolved' };
+      return id !== undefined ? { kind: 'file', id } : base !== undefined && isAsset(base) ? { kind: 'asset', id: base } : { kind: 'unresolved' };
     }
     const tsconfig = this.tsconfigFor(from);
     if (tsconfig?.paths) {
@@ -64,6 +64,8 @@ export class ModuleResolver {
           const id = this.file(target.replace('*', star), js);
           if (id !== undefined) return { kind: 'file', id };
         }
+        const first = targets[0]?.replace('*', star);
+        if (first !== undefined && isAsset(first)) return { kind: 'asset', id: first };
       }
     }
     if (tsconfig?.baseUrl !== undefined) {
@@ -121,6 +123,13 @@ export class ModuleResolver {
     const base = subpath === '.' ? pkg.dir : joinId(pkg.dir, subpath);
     return base === undefined ? undefined : this.file(base, js);
   }
+}
+
+/** Whether a path names a file of a kind modules import but the graph does not parse (see `assetExtensions`). */
+function isAsset(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && assetExtensions.has(name.slice(dot + 1).toLowerCase());
 }
 
 function isJs(id: string): boolean {

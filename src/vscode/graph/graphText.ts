@@ -4,7 +4,7 @@ import type { KnowledgeGraph } from '../../core/graph/knowledgeGraph';
 import type { Component, ComponentKind } from '../../core/graph/model';
 
 const icons: Record<ComponentKind, string> = {
-  module: 'file-code', package: 'package', class: 'symbol-class', interface: 'symbol-interface', type: 'symbol-parameter',
+  module: 'file-code', package: 'package', asset: 'file-media', class: 'symbol-class', interface: 'symbol-interface', type: 'symbol-parameter',
   enum: 'symbol-enum', function: 'symbol-function', method: 'symbol-method', variable: 'symbol-variable',
 };
 

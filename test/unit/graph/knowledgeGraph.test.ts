@@ -192,3 +192,27 @@ function sortJson(json: { components: Array<{ id: string }>; relations: Array<{ 
     relations: json.relations.map(r => JSON.stringify(r)).sort(),
   };
 }
+
+describe('knowledge graph: assets', () => {
+  it('imports of styles, images and data are edges to asset components, not unresolved imports', async () => {
+    const w = await graphWorld({
+      'tsconfig.json': `{ "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["src/lib/*"] } } }`,
+      'src/lib/math.ts': `export function twice(n: number) { return n * 2; }\n`,
+      'src/logo.svg': `<svg xmlns="http://www.w3.org/2000/svg"/>`,
+      'src/view.tsx': `import logo from './logo.svg';\nimport './view.css';\nimport { twice } from '@lib/math';\nexport const View = () => <img src={logo} width={twice(2)} />;\n`,
+    });
+    try {
+      await w.build();
+      assert.deepStrictEqual(ids(w.graph.getDependencies('src/view.tsx')), ['asset:src/logo.svg', 'asset:src/view.css', 'src/lib/math.ts']);
+      assert.deepStrictEqual(w.graph.getComponent('asset:src/logo.svg'), { id: 'asset:src/logo.svg', kind: 'asset', name: 'src/logo.svg', file: 'src/logo.svg' });
+      assert.deepStrictEqual(w.graph.index().unresolvedImports(), []);
+      assert.strictEqual(w.graph.getStatistics().components.asset, 2);
+      // what a changed image affects, asked by its path as Show Affected Components does for an open file
+      assert.deepStrictEqual(w.graph.findAffectedComponents(`${root}/src/logo.svg`).map(a => a.component.id), ['src/view.tsx']);
+      assert.ok(w.graph.exportJson().components.some(c => c.id === 'asset:src/view.css'));
+    } finally {
+      w.graph.dispose();
+      await w.store.close();
+    }
+  });
+});

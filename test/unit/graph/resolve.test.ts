@@ -16,7 +16,7 @@ const config: ProjectConfig = {
 const resolver = new ModuleResolver(files, config);
 const r = (from: string, spec: string) => {
   const x = resolver.resolve(from, spec);
-  return x.kind === 'file' ? x.id : x.kind === 'package' ? `pkg:${x.name}` : 'unresolved';
+  return x.kind === 'file' ? x.id : x.kind === 'asset' ? `asset:${x.id}` : x.kind === 'package' ? `pkg:${x.name}` : 'unresolved';
 };
 
 describe('import resolution', () => {
@@ -52,6 +52,17 @@ describe('import resolution', () => {
     assert.strictEqual(r('src/a.ts', '@acme/ui/button'), 'packages/ui/src/button.ts');
     assert.strictEqual(r('src/a.ts', '@acme/ui/nothing'), 'unresolved');
     assert.strictEqual(r('src/a.ts', 'plain'), 'packages/plain/main.js');
+  });
+
+  it('a style, image or data file is an asset, relative or through tsconfig paths; other unknown files stay unresolved', () => {
+    assert.strictEqual(r('src/view.tsx', './view.module.css'), 'asset:src/view.module.css');
+    assert.strictEqual(r('src/util/index.ts', '../../assets/Logo.SVG'), 'asset:assets/Logo.SVG');
+    assert.strictEqual(r('src/a.ts', './data.json?raw'), 'asset:src/data.json');
+    assert.strictEqual(r('src/a.ts', '@core/table.scss'), 'asset:lib/core/table.scss');
+    assert.strictEqual(r('src/a.ts', './app.service'), 'unresolved');
+    assert.strictEqual(r('src/a.ts', './missing'), 'unresolved');
+    // a package's stylesheet is still the package
+    assert.strictEqual(r('src/a.ts', '@patternfly/react-styles/css/table.css'), 'pkg:@patternfly/react-styles');
   });
 
   it('anything else is an external package; Node built-ins are named node:*', () => {
