@@ -100,8 +100,11 @@ async function main(argv: string[]): Promise<number> {
     console.error(`continuum: graph needs build, stats or affected\n${usage}`);
     return 2;
   }
-  // the graph's worker is bundled beside the CLI (dist/graphWorker.js)
-  const graphParser = () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
+  // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build, its workers
+  // start loading TypeScript while the store opens
+  const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
+  if (args.command === 'graph' && args.operands[0] === 'build') parser.warm();
+  const graphParser = () => parser;
   const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser });
   if (args.command === 'run' || args.command === 'resume') return runFromTerminal(core, args);
   const stop = async () => {

@@ -22,6 +22,12 @@ export class WorkerGraphParser implements GraphParser {
   /** `workerFile`: the bundled worker (dist/graphWorker.js). */
   constructor(private readonly workerFile: string, private readonly idleMs = 60_000) {}
 
+  /** Starts the worker now, so that its loading of TypeScript overlaps whatever the caller does before the first request. */
+  warm(): void {
+    this.start();
+    if (!this.pending.size) this.scheduleIdleStop();
+  }
+
   build(request: BuildRequest, onBatch: (batch: ParseBatch) => void, signal?: AbortSignal): Promise<BuildReply> {
     if (signal?.aborted) return Promise.reject(new CancelledError());
     const reply = this.send({ id: this.nextId++, kind: 'build', request }, onBatch) as Promise<BuildReply>;

@@ -143,16 +143,24 @@ function factsOf(sf: ts.SourceFile, text: string): FileFacts {
 
 /**
  * One walk over the raw syntax tree (much cheaper than ts-morph wrappers for every node): calls and
- * `new` inside each declaration, and `require('x')` / `import('x')` anywhere.
+ * `new` inside each declaration, and `require('x')` / `import('x')` anywhere. Type annotations,
+ * interfaces and type aliases hold neither, so the walk does not enter them (on TypeScript sources
+ * they are a good part of the tree). The owner and parent are kept in two variables rather than
+ * passed down, so the walk allocates nothing per node.
  */
 function collectCallsAndRequires(root: ts.SourceFile, owners: Map<ts.Node, DeclarationFact>, imports: ImportFact[]): void {
   const calls = new Map<DeclarationFact, Set<string>>();
-  const visit = (node: ts.Node, parent: ts.Node, owner: DeclarationFact | undefined): void => {
+  let owner: DeclarationFact | undefined;
+  let parent: ts.Node = root;
+  const visit = (node: ts.Node): void => {
+    const kind = node.kind;
+    if ((kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) || kind === ts.SyntaxKind.InterfaceDeclaration || kind === ts.SyntaxKind.TypeAliasDeclaration) return;
     const own = owners.get(node) ?? owner;
-    if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      const callee = node.expression;
-      const arg = node.arguments?.[0];
-      if (ts.isCallExpression(node) && arg && ts.isStringLiteralLike(arg) && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))) {
+    if (kind === ts.SyntaxKind.CallExpression || kind === ts.SyntaxKind.NewExpression) {
+      const call = node as ts.CallExpression | ts.NewExpression;
+      const callee = call.expression;
+      const arg = call.arguments?.[0];
+      if (kind === ts.SyntaxKind.CallExpression && arg && ts.isStringLiteralLike(arg) && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))) {
         const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
         imports.push({ specifier: arg.text, kind: isImport ? 'dynamic' : 'require', line: root.getLineAndCharacterOfPosition(node.getStart(root)).line + 1, names: requiredNames(parent) });
       } else if (own) {
@@ -164,9 +172,15 @@ function collectCallsAndRequires(root: ts.SourceFile, owners: Map<ts.Node, Decla
         }
       }
     }
-    ts.forEachChild(node, child => visit(child, node, own));
+    const outerOwner = owner;
+    const outerParent = parent;
+    owner = own;
+    parent = node;
+    ts.forEachChild(node, visit);
+    owner = outerOwner;
+    parent = outerParent;
   };
-  visit(root, root, undefined);
+  ts.forEachChild(root, visit);
   for (const [fact, names] of calls) fact.calls = [...names];
 }
 
