@@ -31,7 +31,7 @@ suite('Knowledge graph', () => {
   suiteTeardown(async () => {
     // leave the task list as the other suites expect it
     for (const id of createdTasks) if (core.tasks.get(id)) await core.tasks.delete(id);
-    fs.rmSync(path.join(folder(), 'src', 'extra.ts'), { force: true });
+    for (const name of ['extra.ts', 'labels.ts', 'labels.json']) fs.rmSync(path.join(folder(), 'src', name), { force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // the view was collapsed before this suite expanded it; give the Tasks view its room back
     await vscode.commands.executeCommand('workbench.actions.treeView.continuum.graph.collapseAll');
@@ -111,6 +111,20 @@ suite('Knowledge graph', () => {
     assert.ok(core.graph.getDependents('src/store.ts').some(c => c.id === 'src/extra.ts'));
     fs.rmSync(extra);
     await until('src/extra.ts gone from the graph', () => !core.graph.getComponent('src/extra.ts'), 15000);
+  });
+
+  test('a JSON file a module imports is an asset: Show Affected Components on it lists its importer', async () => {
+    fs.writeFileSync(path.join(folder(), 'src', 'labels.json'), '{ "done": "Done" }\n');
+    fs.writeFileSync(path.join(folder(), 'src', 'labels.ts'), "import labels from './labels.json';\nexport const doneLabel = labels.done;\n");
+    await until('src/labels.ts in the graph', () => core.graph.getComponent('asset:src/labels.json'), 15000);
+    assert.ok(!core.graph.index().unresolvedImports().some(u => u.specifier === './labels.json'), 'an asset import is not unresolved');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(folder(), 'src', 'labels.json')));
+    const result = await vscode.commands.executeCommand<{ target: string; items: string[] }>('continuum.showAffectedComponents');
+    assert.strictEqual(result.target, 'asset:src/labels.json');
+    assert.deepStrictEqual(result.items, ['src/labels.ts']);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const name of ['labels.ts', 'labels.json']) fs.rmSync(path.join(folder(), 'src', name));
+    await until('src/labels.ts gone from the graph', () => !core.graph.getComponent('src/labels.ts'), 15000);
   });
 
   test('Generate Tasks from Codebase proposes the gaps once, with their locations', async () => {
