@@ -2,7 +2,7 @@
 // codebases installed from the npm registry into bench/corpora (git-ignored), with the peers installed
 // there too (not project dependencies) and everything run on Node 24 from npm (what dependency-cruiser
 // 18 requires).
-//   npm run bench:graph
+//   npm run bench:graph [-- --runs N] [--only rxjs,mui-material,patternfly-react] [--list]
 // Prints a table, then (last line) one JSON object: {"codebases":{"<name>":{...}}}.
 //
 // Per codebase (the package's files, minus node_modules/.git/out/dist/build, the same for all three),
