@@ -636,22 +636,26 @@ export class SessionRun {
   }
 
   private summary(outcome: RunOutcome): RunSummary {
-    const session = this.h.sessions.get(this.sessionId);
+    let sessionName = this.sessionId;
     let p = { completed: 0, total: 0, failed: 0, skipped: 0, pending: 0, running: 0, blocked: 0 };
     let failures: RunSummary['failures'] = [];
     let cannotRunHere = 0;
-    try {
-      p = this.h.sessions.progress(this.sessionId);
-      cannotRunHere = this.cannotRunHere();
-      failures = this.h.store.all<{ id: string; title: string; error: string | null }>(
-        "SELECT t.id, t.title, t.error FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'failed' ORDER BY t.seq", [this.sessionId],
-      ).map(r => ({ taskId: r.id, title: r.title, error: r.error ?? '' }));
-    } catch (err) {
-      this.h.logger.warn(`session ${this.sessionId}: its summary could not be read (${err instanceof Error ? err.message : String(err)})`);
+    // an abandoned run's window is going away and its store is being closed: it reads nothing more
+    if (outcome !== 'abandoned') {
+      try {
+        sessionName = this.h.sessions.get(this.sessionId)?.name ?? sessionName;
+        p = this.h.sessions.progress(this.sessionId);
+        cannotRunHere = this.cannotRunHere();
+        failures = this.h.store.all<{ id: string; title: string; error: string | null }>(
+          "SELECT t.id, t.title, t.error FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'failed' ORDER BY t.seq", [this.sessionId],
+        ).map(r => ({ taskId: r.id, title: r.title, error: r.error ?? '' }));
+      } catch (err) {
+        this.h.logger.warn(`session ${this.sessionId}: its summary could not be read (${err instanceof Error ? err.message : String(err)})`);
+      }
     }
     return {
       sessionId: this.sessionId,
-      sessionName: session?.name ?? this.sessionId,
+      sessionName,
       outcome,
       total: p.total,
       done: p.completed,

@@ -288,11 +288,18 @@ class DurableStore implements Store {
   }
 
   all<T>(sql: string, params?: readonly SqlValue[]): T[] {
+    this.assertOpen();
     return this.db.all<T>(sql, params);
   }
 
   get<T>(sql: string, params?: readonly SqlValue[]): T | undefined {
+    this.assertOpen();
     return this.db.get<T>(sql, params);
+  }
+
+  /** SQLite would answer a read of a closed database with "out of memory" (its message for a missing handle). */
+  private assertOpen(): void {
+    if (this.closed) throw new StoreError('The store is closed: this reader outlived it (it should have been disposed with the store).');
   }
 
   write<R>(fn: (w: StoreWriter) => R, actor: Actor = 'user'): Promise<R> {

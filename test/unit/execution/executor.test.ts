@@ -235,6 +235,22 @@ describe('executor', () => {
       assert.strictEqual(w.processes.started.length, 2);
     });
 
+    it('an abandoned run (the window going away, its store closed) kills its processes and ends without touching the store', async () => {
+      const w = await makeExecWorld();
+      w.processes.script('long', { block: true }, { code: 0 });
+      const t = await w.shell('Long', 'long');
+      const session = await w.session([t]);
+      const run = await w.executor.run(session);
+      await until('running', () => w.processes.running === 1);
+      w.executor.abandon();
+      const closing = w.store.close();
+      const summary = await run.finished; // before: rejected with SQLite's "out of memory" from reading the closed store
+      await closing;
+      assert.strictEqual(summary.outcome, 'abandoned');
+      assert.ok(w.processes.started[0].killed);
+      assert.throws(() => w.store.get('SELECT 1'), /The store is closed/);
+    });
+
     it('cancel kills running processes and ends the session as failed', async () => {
       const w = await makeExecWorld();
       w.processes.script('long', { block: true });
