@@ -197,6 +197,18 @@ describe('executor', () => {
   });
 
   describe('pause, stop and cancel', () => {
+    /** A session of one task whose process runs until killed (or, given `thenExit`, exits with it when run again). */
+    const runningLongTask = async (thenExit?: number) => {
+      const w = await makeExecWorld();
+      if (thenExit === undefined) w.processes.script('long', { block: true });
+      else w.processes.script('long', { block: true }, { code: thenExit });
+      const t = await w.shell('Long', 'long');
+      const session = await w.session([t]);
+      const run = await w.executor.run(session);
+      await until('running', () => w.processes.running === 1);
+      return { w, t, session, run };
+    };
+
     it('pause lets running tasks finish, starts nothing new, and pauses the session with a checkpoint; resume continues', async () => {
       const w = await makeExecWorld({ settings: () => ({ concurrency: 1, checkpointEvery: 0 }) });
       w.processes.script('one', { block: true });
@@ -220,12 +232,7 @@ describe('executor', () => {
     });
 
     it('Stop now kills running processes, puts their tasks back to pending, and a resume runs them again', async () => {
-      const w = await makeExecWorld();
-      w.processes.script('long', { block: true }, { code: 0 });
-      const t = await w.shell('Long', 'long');
-      const session = await w.session([t]);
-      const run = await w.executor.run(session);
-      await until('running', () => w.processes.running === 1);
+      const { w, t, session, run } = await runningLongTask(0);
       const summary = await run.stopNow();
       assert.ok(w.processes.started[0].killed);
       assert.strictEqual(summary.outcome, 'paused');
@@ -236,12 +243,7 @@ describe('executor', () => {
     });
 
     it('an abandoned run (the window going away, its store closed) kills its processes and ends without touching the store', async () => {
-      const w = await makeExecWorld();
-      w.processes.script('long', { block: true }, { code: 0 });
-      const t = await w.shell('Long', 'long');
-      const session = await w.session([t]);
-      const run = await w.executor.run(session);
-      await until('running', () => w.processes.running === 1);
+      const { w, run } = await runningLongTask(0);
       w.executor.abandon();
       const closing = w.store.close();
       const summary = await run.finished; // before: rejected with SQLite's "out of memory" from reading the closed store
@@ -252,12 +254,7 @@ describe('executor', () => {
     });
 
     it('cancel kills running processes and ends the session as failed', async () => {
-      const w = await makeExecWorld();
-      w.processes.script('long', { block: true });
-      const t = await w.shell('Long', 'long');
-      const session = await w.session([t]);
-      const run = await w.executor.run(session);
-      await until('running', () => w.processes.running === 1);
+      const { w, session, run } = await runningLongTask();
       const summary = await run.cancel();
       assert.strictEqual(summary.outcome, 'cancelled');
       assert.strictEqual(w.sessions.get(session)!.status, 'failed');
