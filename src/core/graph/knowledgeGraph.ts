@@ -136,11 +136,14 @@ export class KnowledgeGraph {
 
   /** What may break if a component or file (id, or absolute path) changes. */
   findAffectedComponents(idOrFile: string): Affected[] {
-    const index = this.index();
-    const fileId = index.getComponent(idOrFile) ? idOrFile : this.fileIdOf(idOrFile) ?? idOrFile;
-    // a stylesheet, image or JSON file that modules import: what imports it is affected
-    const id = !index.getComponent(fileId) && index.getComponent(`${assetPrefix}${fileId}`) ? `${assetPrefix}${fileId}` : fileId;
-    return index.findAffectedComponents(this.require(id));
+    const fileId = this.fileIdOf(idOrFile) ?? idOrFile;
+    const id = this.index().getComponent(idOrFile) ? idOrFile : this.fileComponent(fileId)?.id ?? fileId;
+    return this.index().findAffectedComponents(this.require(id));
+  }
+
+  /** A file's module, or the asset node of a file that modules import but the graph does not parse (a stylesheet, image, JSON …). */
+  fileComponent(fileId: string): Component | undefined {
+    return this.index().getComponent(fileId) ?? this.index().getComponent(`${assetPrefix}${fileId}`);
   }
 
   findCycles(): string[][] {

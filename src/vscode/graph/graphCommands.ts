@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import { analyzeGraph, proposeTasks } from '../../core/graph/analysis';
 import type { BuildSummary } from '../../core/graph/knowledgeGraph';
-import { assetPrefix, type Component } from '../../core/graph/model';
+import type { Component } from '../../core/graph/model';
 import { inert } from '../../shared/text';
 import type { Handler } from '../commands/context';
 import type { GraphNode } from './graphTree';
@@ -89,19 +89,17 @@ const generateTasks: Handler = async (ctx, core) => {
   return { created: created.length };
 };
 
-/** A file's module, or the asset node of a file that modules import but the graph does not parse. */
-function fileComponent(core: Continuum, fileId: string | undefined): Component | undefined {
-  return fileId === undefined ? undefined : core.graph.getComponent(fileId) ?? core.graph.getComponent(`${assetPrefix}${fileId}`);
-}
-
 /** The component an argument names (a view node or an id), else the symbol under the cursor, else the active file. */
 function componentFromArg(core: Continuum, arg: unknown): Component | undefined {
-  if (typeof arg === 'string') return core.graph.getComponent(arg) ?? fileComponent(core, core.graph.fileIdOf(arg));
+  if (typeof arg === 'string') {
+    const fileId = core.graph.fileIdOf(arg);
+    return core.graph.getComponent(arg) ?? (fileId === undefined ? undefined : core.graph.fileComponent(fileId));
+  }
   if (typeof arg === 'object' && arg !== null && 'component' in arg) return (arg as Extract<GraphNode, { kind: 'component' }>).component;
   const editor = vscode.window.activeTextEditor;
   if (!editor) return undefined;
   const fileId = core.graph.fileIdOf(editor.document.uri.fsPath);
-  if (!fileId || !core.graph.getComponent(fileId)) return fileComponent(core, fileId); // a stylesheet or JSON file: its asset node
+  if (!fileId || !core.graph.getComponent(fileId)) return fileId ? core.graph.fileComponent(fileId) : undefined; // a stylesheet or JSON file: its asset node
   const position = editor.selection.active;
   const wordRange = editor.document.getWordRangeAtPosition(position);
   const word = wordRange ? editor.document.getText(wordRange) : undefined;
