@@ -201,8 +201,11 @@ export class GraphIndex {
   getStatistics(): GraphStatistics {
     const components = Object.fromEntries(['module', 'package', 'asset', 'class', 'interface', 'type', 'enum', 'function', 'method', 'variable'].map(k => [k, 0])) as Record<ComponentKind, number>;
     for (const c of this.components.values()) components[c.kind]++;
-    components.package = [...this.incoming.keys()].filter(id => id.startsWith('pkg:')).length;
-    components.asset = [...this.incoming.keys()].filter(id => id.startsWith(assetPrefix)).length;
+    // packages and assets exist as long as something imports them
+    for (const id of this.incoming.keys()) {
+      if (id.startsWith('pkg:')) components.package++;
+      else if (id.startsWith(assetPrefix)) components.asset++;
+    }
     const relations = Object.fromEntries(['imports', 'reexports', 'contains', 'extends', 'implements', 'calls'].map(k => [k, 0])) as Record<RelationKind, number>;
     for (const list of this.relationsOf.values()) for (const r of list) relations[r.kind]++;
     const records = [...this.files.values()];
