@@ -16,6 +16,9 @@
 //                              incr_first_ms: the first of them alone, which also starts a new worker
 //                              (the build's worker is stopped when the build ends, to give its memory back)
 //   affected_ms                findAffectedComponents on that file
+//   token_files, token_mismatches   files whose facts the build read from tokens (src/core/graph/quickExtract.ts)
+//                              rather than the parser, and how many of those differ from the parser's facts
+//                              (every file is also parsed here to compare; must be 0)
 //   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM)
 //   precision/recall           our file→file import edges against dependency-cruiser's resolved local edges;
 //                              every disagreement is classified (bench/lib/edgeAgreement.ts) and the
@@ -25,8 +28,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
+import { isDeepStrictEqual } from 'util';
+import { Extractor, findTodos } from '../src/core/graph/extract';
 import { KnowledgeGraph } from '../src/core/graph/knowledgeGraph';
 import { assetPrefix } from '../src/core/graph/model';
+import { quickFacts } from '../src/core/graph/quickExtract';
 import { ModuleResolver } from '../src/core/graph/resolve';
 import { openStore } from '../src/core/store/store';
 import { nodeFileSystem } from '../src/node/fileSystem';
@@ -81,6 +87,8 @@ interface OursResult {
   affected_count: number;
   consistent: boolean;
   parse_failures: number;
+  token_files: number;
+  token_mismatches: number;
   imports: OurImport[];
 }
 
@@ -136,6 +144,7 @@ async function main(): Promise<void> {
     results[c.name] = {
       files: ours.files, build_ms: build.ms, peak_rss_mb: build.rssMb, build_in_process_ms: ours.build_ms,
       incr_p50_ms: ours.incr_p50_ms, incr_p95_ms: ours.incr_p95_ms, incr_first_ms: ours.incr_first_ms, incr_file: ours.incr_file, consistent: ours.consistent,
+      token_files: ours.token_files, token_mismatches: ours.token_mismatches,
       affected_ms: ours.affected_ms, affected_count: ours.affected_count, parse_failures: ours.parse_failures,
       depcruise_ms: cruise.ms, depcruise_rss_mb: cruise.rssMb, depcruise_files: cruiseFiles(cruiseOut),
       madge_ms: madge.ms, madge_rss_mb: madge.rssMb, madge_files: madgeFiles,
@@ -282,6 +291,7 @@ async function measureOurs(dir: string): Promise<OursResult> {
   const fresh = await open();
   await fresh.graph.build({ roots: [dir] });
   const consistent = canonical(graph) === canonical(fresh.graph);
+  const tokens = compareTokenFacts(dir, index.fileIds());
   graph.dispose();
   fresh.graph.dispose();
   await store.close();
@@ -289,8 +299,27 @@ async function measureOurs(dir: string): Promise<OursResult> {
   return {
     files: summary.files, build_ms: buildMs, peak_rss_mb: peak,
     incr_p50_ms: round(percentile(times, 50), 1), incr_p95_ms: round(percentile(times, 95), 1), incr_first_ms: round(times[0], 1), incr_file: target,
-    affected_ms: affectedMs, affected_count: affected.length, consistent, parse_failures: summary.failed, imports,
+    affected_ms: affectedMs, affected_count: affected.length, consistent, parse_failures: summary.failed, imports, ...tokens,
   };
+}
+
+/** Every file's facts read from tokens and by the parser: how many the tokens settled, and how many of those differ. */
+function compareTokenFacts(dir: string, fileIds: string[]): { token_files: number; token_mismatches: number } {
+  const extractor = new Extractor();
+  let files = 0;
+  let mismatches = 0;
+  for (const id of fileIds) {
+    const text = fs.readFileSync(path.join(dir, id), 'utf8');
+    const quick = quickFacts(id, text, findTodos(text));
+    if (!quick) continue;
+    files++;
+    const parsed = extractor.extract(id, text);
+    if (parsed.error || !isDeepStrictEqual(JSON.parse(JSON.stringify(quick)), JSON.parse(JSON.stringify(parsed.facts)))) {
+      mismatches++;
+      log(`facts from tokens differ from the parser's: ${id}`);
+    }
+  }
+  return { token_files: files, token_mismatches: mismatches };
 }
 
 function canonical(graph: KnowledgeGraph): string {

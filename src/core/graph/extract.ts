@@ -3,6 +3,7 @@
 // Only the graph worker and tests load this module: ts-morph never enters the extension's main bundle.
 import { ts } from 'ts-morph';
 import type { DeclarationFact, FileFacts, ImportFact, TodoFact } from './model';
+import { lineAt, quickFacts } from './quickExtract';
 
 export interface Extraction {
   facts: FileFacts;
@@ -13,8 +14,16 @@ export interface Extraction {
 const maxCallsPerDeclaration = 200;
 
 export class Extractor {
-  /** The facts of one file. Never throws for bad input: a file that does not parse gets its imports from `preProcessFile`. */
-  extract(path: string, text: string): Extraction {
+  /**
+   * The facts of one file. Never throws for bad input: a file that does not parse gets its imports from `preProcessFile`.
+   * `quick`: read them from tokens when the file allows (quickExtract.ts: the same facts in a third of the time, for
+   * whole-workspace builds); a syntax error the tokens do not show (`a +;`) is then found when the file is next parsed.
+   */
+  extract(path: string, text: string, { quick = false } = {}): Extraction {
+    if (quick) {
+      const facts = quickFacts(path, text, findTodos(text));
+      if (facts) return { facts };
+    }
     // ts-morph's TypeScript, parse-only: one syntax tree, walked directly (ts-morph's wrapped nodes
     // cost several times the parse on thousands of files), then dropped. JSDoc is not parsed (nothing
     // here reads it; it is a third of the parse of a documented JavaScript file) and no parent
@@ -221,15 +230,4 @@ function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
-}
-
-function lineAt(starts: number[], pos: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
 }

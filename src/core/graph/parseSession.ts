@@ -25,7 +25,7 @@ export class ParseSession {
     let records: FileRecord[] = [];
     for (let i = 0; i < files.length; i++) {
       if (stop()) return undefined;
-      const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id));
+      const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id), true);
       if (record) records.push(record);
       if (records.length >= batchSize || i === files.length - 1 || (i + 1) % 200 === 0) {
         onBatch({ records, done: i + 1, total: files.length });
@@ -48,15 +48,18 @@ export class ParseSession {
         deleted.push(id);
         continue;
       }
-      const record = this.read(path, id, request.maxFileBytes, undefined);
+      const record = this.read(path, id, request.maxFileBytes, undefined, false);
       if (record) records.push(record);
       else deleted.push(id);
     }
     return { records, deleted, ...(touchesConfig ? { config: scanner.projectConfig() } : {}) };
   }
 
-  /** The file's record, or undefined when it is unchanged (same hash as `knownHash`) or gone. */
-  private read(path: string, id: string, maxFileBytes: number, knownHash: string | undefined): FileRecord | undefined {
+  /**
+   * The file's record, or undefined when it is unchanged (same hash as `knownHash`) or gone. `quick`: facts from
+   * tokens where the file allows (builds); an update parses its files in full, which also checks their syntax.
+   */
+  private read(path: string, id: string, maxFileBytes: number, knownHash: string | undefined, quick: boolean): FileRecord | undefined {
     const size = this.tree.size(path);
     if (size === undefined) return undefined;
     if (size > maxFileBytes) {
@@ -68,7 +71,7 @@ export class ParseSession {
     if (text === undefined) return undefined;
     const hash = createHash('sha1').update(text).digest('base64');
     if (hash === knownHash) return undefined;
-    const { facts, error } = this.extractor.extract(id, text);
+    const { facts, error } = this.extractor.extract(id, text, { quick });
     return { id, hash, size, status: error ? 'failed' : 'parsed', ...(error ? { error } : {}), facts };
   }
 
