@@ -30,9 +30,11 @@ export function loadHashes(store: StoreReader): Array<[string, string]> {
   return store.all<{ id: string; hash: string }>('SELECT id, hash FROM graph_files').map(r => [r.id, r.hash]);
 }
 
-// Deletions and edges are written set-based: one statement with the rows as a JSON parameter (SQLite's
-// json_each) instead of one per row. File rows stay one statement each: their facts are long JSON
-// text, which json_each would parse and write out again (measured: twice the time of plain inserts).
+// Deletions are written set-based: one statement with the ids as a JSON parameter (SQLite's json_each)
+// instead of one per row. Edges go in as multi-row VALUES, up to 128 rows a statement (a third of the
+// time json_each takes to take apart an array of rows: 30 against 80–120 ms for 10,000 edges), in
+// statements of 128, 64 … 1 rows so that few distinct statements are prepared. File rows stay one
+// statement each: their facts are long JSON text, which json_each would parse and write out again.
 
 export function saveFiles(w: StoreWriter, records: readonly FileRecord[]): void {
   for (const r of records) {
@@ -72,10 +74,19 @@ export function saveEdges(w: StoreWriter, edgesOf: (fileId: string) => Relation[
   }
   if (!changed.length) return;
   w.run('DELETE FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))', [JSON.stringify(changed)]);
-  if (inserts.length) {
-    w.run(`INSERT OR REPLACE INTO graph_edges (from_id, to_id, kind, names)
-      SELECT value->>0, value->>1, value->>2, value->>3 FROM json_each(?)`, [JSON.stringify(inserts)]);
+  for (let i = 0, rows = maxRowsPerInsert; i < inserts.length; i += rows) {
+    while (rows > inserts.length - i) rows >>= 1;
+    w.run(insertEdges(rows), inserts.slice(i, i + rows).flat());
   }
+}
+
+const maxRowsPerInsert = 128;
+const insertStatements = new Map<number, string>();
+
+function insertEdges(rows: number): string {
+  let sql = insertStatements.get(rows);
+  if (!sql) insertStatements.set(rows, (sql = `INSERT OR REPLACE INTO graph_edges (from_id, to_id, kind, names) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}`));
+  return sql;
 }
 
 function edgeKey(to: string, kind: string, names: string): string {

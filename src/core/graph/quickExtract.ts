@@ -17,16 +17,60 @@ const maxCallsPerDeclaration = 200;
 /** A token standing for a whole JSX element (its tag, attributes and text are not kept; expressions inside it are). */
 const jsxElement = K.JsxElement;
 
-/** The tokens of one file, in parallel arrays. */
-interface Tokens {
-  kind: number[];
-  start: number[];
-  end: number[];
-  /** A line break before the token. */
-  newline: boolean[];
-  /** The value of string literals (escapes resolved). */
-  value: Array<string | undefined>;
+/**
+ * The tokens of one file, in parallel arrays kept from file to file (a build reads thousands of
+ * files; growing fresh arrays for each cost more than scanning). After the last token come a few
+ * end-of-file tokens, so that looking ahead past the end reads no other file's tokens.
+ */
+class Tokens {
+  kind = new Uint16Array(1 << 14);
+  start = new Int32Array(1 << 14);
+  end = new Int32Array(1 << 14);
+  /** 1: a line break before the token. */
+  newline = new Uint8Array(1 << 14);
+  /** The value of string literals (escapes resolved), by token index. */
+  value: Array<string | undefined> = [];
+  count = 0;
+
+  reset(): void {
+    this.count = 0;
+    this.value = [];
+  }
+
+  push(kind: number, start: number, end: number, newline: boolean, value: string | undefined): void {
+    if (this.count + lookAheadPadding >= this.kind.length) this.grow();
+    const i = this.count++;
+    this.kind[i] = kind;
+    this.start[i] = start;
+    this.end[i] = end;
+    this.newline[i] = newline ? 1 : 0;
+    if (value !== undefined) this.value[i] = value;
+  }
+
+  /** Ends the file: end-of-file tokens after the last one. */
+  finish(textLength: number): void {
+    for (let i = this.count; i < this.count + lookAheadPadding; i++) {
+      this.kind[i] = K.EndOfFileToken;
+      this.start[i] = this.end[i] = textLength;
+      this.newline[i] = 1;
+    }
+  }
+
+  private grow(): void {
+    const size = this.kind.length * 2;
+    const copy = <T extends Uint16Array | Int32Array | Uint8Array>(from: T, to: T) => {
+      to.set(from);
+      return to;
+    };
+    this.kind = copy(this.kind, new Uint16Array(size));
+    this.start = copy(this.start, new Int32Array(size));
+    this.end = copy(this.end, new Int32Array(size));
+    this.newline = copy(this.newline, new Uint8Array(size));
+  }
 }
+
+const lookAheadPadding = 8;
+const tokens = new Tokens();
 
 class GiveUp extends Error {}
 
@@ -94,7 +138,7 @@ function continues(kind: number): boolean {
 }
 
 function tokenize(text: string, jsx: boolean): Tokens {
-  const tokens: Tokens = { kind: [], start: [], end: [], newline: [], value: [] };
+  tokens.reset();
   scanner.setText(text);
   scanner.setLanguageVariant(jsx ? ts.LanguageVariant.JSX : ts.LanguageVariant.Standard);
   scanner.setOnError(() => {
@@ -102,11 +146,7 @@ function tokenize(text: string, jsx: boolean): Tokens {
   });
   let last = -1;
   const emit = (kind: number, start = scanner.getTokenStart(), newline = scanner.hasPrecedingLineBreak()) => {
-    tokens.kind.push(kind);
-    tokens.start.push(start);
-    tokens.end.push(scanner.getTokenEnd());
-    tokens.newline.push(newline);
-    tokens.value.push(kind === K.StringLiteral || kind === K.NoSubstitutionTemplateLiteral ? scanner.getTokenValue() : undefined);
+    tokens.push(kind, start, scanner.getTokenEnd(), newline, kind === K.StringLiteral || kind === K.NoSubstitutionTemplateLiteral ? scanner.getTokenValue() : undefined);
     // a `!` right after an operand is TypeScript's non-null assertion (`x! / 2`), and still ends the operand
     last = kind === K.ExclamationToken && endsOperand(last) && !newline ? K.Identifier : kind;
   };
@@ -238,6 +278,7 @@ function tokenize(text: string, jsx: boolean): Tokens {
   };
 
   run(scanner.scan(), false);
+  tokens.finish(text.length);
   return tokens;
 }
 
@@ -270,7 +311,7 @@ const modifiers = new Set<number>([K.PublicKeyword, K.PrivateKeyword, K.Protecte
   K.OverrideKeyword, K.DeclareKeyword, K.AccessorKeyword, K.AsyncKeyword]);
 
 class FileReader {
-  private readonly k: number[];
+  private readonly k: Uint16Array;
   private readonly n: number;
   /** For each bracket (and template piece), the index of its partner. */
   private readonly match: Int32Array;
@@ -283,9 +324,9 @@ class FileReader {
 
   constructor(private readonly t: Tokens, private readonly text: string, private readonly declarationFile: boolean) {
     this.k = t.kind;
-    this.n = t.kind.length;
-    this.match = pairBrackets(t.kind);
-    this.lineStarts = internal.computeLineStarts(text);
+    this.n = t.count;
+    this.match = pairBrackets(t.kind, t.count);
+    this.lineStarts = lineStartsOf(text);
   }
 
   facts(todos: FileFacts['todos']): FileFacts {
@@ -397,7 +438,7 @@ class FileReader {
 
   private boundaryBefore(p: number): boolean {
     const before = this.k[p - 1];
-    return before === K.SemicolonToken || before === K.CloseBraceToken || (this.t.newline[p] && endsStatement(before));
+    return before === K.SemicolonToken || before === K.CloseBraceToken || (this.lineBreak(p) && endsStatement(before));
   }
 
   private importDeclaration(i: number, p: number): number {
@@ -599,7 +640,7 @@ class FileReader {
       if (k[p] === K.ColonToken) p = this.typeEnd(p + 1, false);
       if (k[p] === K.EqualsToken) p = this.expressionEnd(p + 1, false);
       if (k[p] === K.SemicolonToken) p++;
-      else if (p < close && !this.t.newline[p]) throw new GiveUp();
+      else if (p < close && !this.lineBreak(p)) throw new GiveUp();
       members.push({ kind: 'other', start, end: p, nameStart, nameEnd, name, body: false });
     }
     if (p !== close) throw new GiveUp();
@@ -615,7 +656,7 @@ class FileReader {
     if (k[p] === K.ColonToken) p = this.returnType(p + 1);
     if (k[p] === K.OpenBraceToken) return { end: this.match[p] + 1, body: true };
     if (k[p] === K.SemicolonToken) return { end: p + 1, body: false };
-    if (p < end && !this.t.newline[p]) throw new GiveUp();
+    if (p < end && !this.lineBreak(p)) throw new GiveUp();
     return { end: p, body: false };
   }
 
@@ -713,7 +754,7 @@ class FileReader {
         continue;
       }
       if (k[p] === K.SemicolonToken) p++;
-      else if (p < this.n && !this.t.newline[p] && k[p] !== K.CloseBraceToken) throw new GiveUp();
+      else if (p < this.n && !this.lineBreak(p) && k[p] !== K.CloseBraceToken) throw new GiveUp();
       this.skim(from, p, undefined);
       return p;
     }
@@ -761,13 +802,17 @@ class FileReader {
     return p + 1;
   }
 
+  private lineBreak(p: number): boolean {
+    return this.t.newline[p] === 1;
+  }
+
   private newlineAt(p: number): boolean {
-    return p < this.n && this.t.newline[p];
+    return p < this.n && this.lineBreak(p);
   }
 
   /** Where an automatic semicolon ends a statement before p. */
   private asiBefore(p: number): boolean {
-    return this.t.newline[p] && endsStatement(this.k[p - 1]) && !continues(this.k[p]);
+    return this.lineBreak(p) && endsStatement(this.k[p - 1]) && !continues(this.k[p]);
   }
 
   /** The end of an expression from p: a `,` (when `stopAtComma`), `;`, the enclosing closer, or a line break that ends it. */
@@ -867,7 +912,7 @@ class FileReader {
     const k = this.k;
     if ((k[p] === K.WithKeyword || k[p] === K.AssertKeyword) && k[p + 1] === K.OpenBraceToken && !this.newlineAt(p)) p = this.match[p + 1] + 1;
     if (k[p] === K.SemicolonToken) return p + 1;
-    if (p < this.n && !this.t.newline[p]) throw new GiveUp();
+    if (p < this.n && !this.lineBreak(p)) throw new GiveUp();
     return p;
   }
 
@@ -929,7 +974,7 @@ class FileReader {
     }
     if (parts === 1 && k[p] === K.ThisKeyword) return;
     // `x of (…)`, `x as (…)`: these words right after an operand are operators, not callees
-    if (operatorKeywords.has(k[p]) && endsStatement(k[p - 1]) && !this.t.newline[p]) return;
+    if (operatorKeywords.has(k[p]) && endsStatement(k[p - 1]) && !this.lineBreak(p)) return;
     if (k[q] === K.LessThanToken) {
       const r = this.anglesEnd(q);
       if (r < 0) return;
@@ -944,7 +989,7 @@ class FileReader {
       if (k[p] === K.AsyncKeyword && (after === K.EqualsGreaterThanToken || after === K.ColonToken)) return; // async (…) => …
       if (before === K.FunctionKeyword || (before === K.AsteriskToken && k[p - 2] === K.FunctionKeyword)) return; // function name(…)
       if (after === K.OpenBraceToken) return; // a method: name(…) { … }
-      if (after === K.ColonToken && (memberNameBefore.has(before) || (this.t.newline[p] && endsStatement(before)))) return; // name(…): type
+      if (after === K.ColonToken && (memberNameBefore.has(before) || (this.lineBreak(p) && endsStatement(before)))) return; // name(…): type
       if (k[p] === K.RequireKeyword && this.isModuleName(q + 1)) {
         this.walkImports.push({ specifier: this.t.value[q + 1]!, kind: 'require', line: this.lineAt(p), names: this.requiredNames(p, close) });
         return;
@@ -974,7 +1019,7 @@ class FileReader {
   private requiredNames(p: number, close: number): ImportFact['names'] {
     const k = this.k;
     const after = close + 1;
-    const whole = after >= this.n || k[after] === K.CommaToken || k[after] === K.SemicolonToken || k[after] === K.CloseBraceToken || (this.t.newline[after] && !continues(k[after]));
+    const whole = after >= this.n || k[after] === K.CommaToken || k[after] === K.SemicolonToken || k[after] === K.CloseBraceToken || (this.lineBreak(after) && !continues(k[after]));
     if (!whole || k[p - 1] !== K.EqualsToken) return [];
     const b = p - 2;
     let start: number;
@@ -1023,6 +1068,14 @@ class FileReader {
   }
 }
 
+/** Where each line starts, as TypeScript counts lines (\n, \r\n, \r, U+2028, U+2029); by indexOf when \n is the only break. */
+function lineStartsOf(text: string): number[] {
+  if (/[\r\u2028\u2029]/.test(text)) return internal.computeLineStarts(text);
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
 /** The line (from 1) of a position, given where each line starts. */
 export function lineAt(starts: readonly number[], pos: number): number {
   let lo = 0;
@@ -1052,10 +1105,10 @@ function inTypeArguments(kind: number): boolean {
 }
 
 /** Pairs (), [], {} and the pieces of templates; gives up when they do not pair. */
-function pairBrackets(kind: number[]): Int32Array {
-  const match = new Int32Array(kind.length).fill(-1);
+function pairBrackets(kind: Uint16Array, count: number): Int32Array {
+  const match = new Int32Array(count + lookAheadPadding).fill(-1);
   const open: number[] = [];
-  for (let i = 0; i < kind.length; i++) {
+  for (let i = 0; i < count; i++) {
     const k = kind[i];
     if (k === K.OpenParenToken || k === K.OpenBracketToken || k === K.OpenBraceToken || k === K.TemplateHead) {
       open.push(i);

@@ -26,12 +26,27 @@ export interface ScannedFile {
   id: string;
 }
 
+/** The rules of a .gitignore, with the folder (absolute) that holds it. */
+interface FolderRules {
+  folder: string;
+  rules: Ignore;
+}
+
+/** A folder the walk went into that holds a tsconfig.json, jsconfig.json or package.json. */
+interface ConfigFolder {
+  dir: string;
+  tsconfig?: string;
+  packageJson: boolean;
+}
+
 export class WorkspaceScanner {
   readonly paths: WorkspacePaths;
   private readonly roots: string[];
   private readonly userExclude: Ignore;
   /** gitignore rules by the folder (absolute) that holds the .gitignore; null when it has none. */
   private readonly gitignores = new Map<string, Ignore | null>();
+  /** Set by a scan: the folders with configuration files, in the order the walk met them. */
+  private configFolders: ConfigFolder[] | undefined;
 
   constructor(private readonly tree: SourceTree, settings: ScanSettings) {
     this.roots = settings.roots.map(normalizePath);
@@ -42,7 +57,8 @@ export class WorkspaceScanner {
   /** Every source file, sorted by id. */
   scan(): ScannedFile[] {
     const files: ScannedFile[] = [];
-    for (const root of this.roots) this.walk(root, root, files);
+    this.configFolders = [];
+    for (const root of this.roots) this.walk(root, root, [], files, this.configFolders);
     return files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
@@ -63,25 +79,57 @@ export class WorkspaceScanner {
     return true;
   }
 
-  /** tsconfig/jsconfig paths and workspace packages found in the (not excluded) folders. */
+  /** tsconfig/jsconfig paths and workspace packages found in the (not excluded) folders, as the last scan met them (scans first if none has run). */
   projectConfig(): ProjectConfig {
+    if (!this.configFolders) this.scan();
     const tsconfigs: TsconfigPaths[] = [];
     const packages: WorkspacePackage[] = [];
-    for (const root of this.roots) this.walkConfigs(root, root, tsconfigs, packages);
+    for (const { dir, tsconfig, packageJson } of this.configFolders!) {
+      const dirId = dirOf(this.paths.toId(`${dir}/x`)!);
+      if (tsconfig) {
+        const settings = this.readTsconfig(`${dir}/${tsconfig}`, 0);
+        if (settings.baseUrl !== undefined || settings.paths) {
+          const baseDir = settings.baseUrl ?? dirOfPath(settings.pathsFrom ?? `${dir}/${tsconfig}`);
+          const baseUrl = this.paths.toId(`${baseDir}/x`);
+          tsconfigs.push({ dir: dirId, ...(settings.baseUrl !== undefined && baseUrl !== undefined ? { baseUrl: dirOf(baseUrl) } : {}), ...(settings.paths && baseUrl !== undefined ? { paths: mapPaths(settings.paths, dirOf(baseUrl)) } : {}) });
+        }
+      }
+      const pkg = packageJson ? parseJson(this.tree.read(`${dir}/package.json`)) : undefined;
+      // nameless ones too: a folder's package.json "main" is where Node goes for `require('./folder')`
+      if (pkg) {
+        packages.push({ name: typeof pkg.name === 'string' ? pkg.name : '', dir: dirId, ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}), ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}), ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}) });
+      }
+    }
     return { tsconfigs, packages };
   }
 
-  private walk(root: string, dir: string, out: ScannedFile[]): void {
-    for (const entry of this.tree.list(dir)) {
+  /**
+   * Lists each folder once: its source files, its sub-folders (unless excluded), its configuration
+   * files. `above`: the .gitignore rules of the folders above, so that an entry is checked against
+   * the few rule sets that exist rather than once per level.
+   */
+  private walk(root: string, dir: string, above: FolderRules[], out: ScannedFile[], configs: ConfigFolder[]): void {
+    const entries = this.tree.list(dir);
+    const rules = this.gitignoreOf(dir, entries.some(e => e.name === '.gitignore' && e.kind === 'file'));
+    const active = rules ? [...above, { folder: dir, rules }] : above;
+    const tsconfig = ['tsconfig.json', 'jsconfig.json'].find(name => entries.some(e => e.name === name && e.kind === 'file'));
+    const packageJson = entries.some(e => e.name === 'package.json' && e.kind === 'file');
+    if (tsconfig || packageJson) configs.push({ dir, ...(tsconfig ? { tsconfig } : {}), packageJson });
+    for (const entry of entries) {
       const path = `${dir}/${entry.name}`;
-      const rel = path.slice(root.length + 1);
       if (entry.kind === 'dir') {
-        if (alwaysExcluded.has(entry.name) || this.ignoredHere(root, dir, rel, true)) continue;
-        this.walk(root, path, out);
-      } else if (entry.kind === 'file' && isSourceFile(entry.name) && !this.ignoredHere(root, dir, rel, false)) {
+        if (alwaysExcluded.has(entry.name) || this.ignoredBy(root, path, active, true)) continue;
+        this.walk(root, path, active, out, configs);
+      } else if (entry.kind === 'file' && isSourceFile(entry.name) && !this.ignoredBy(root, path, active, false)) {
         out.push({ path, id: this.paths.toId(path)! });
       }
     }
+  }
+
+  private ignoredBy(root: string, path: string, rules: readonly FolderRules[], isDir: boolean): boolean {
+    const suffix = isDir ? '/' : '';
+    if (this.userExclude.ignores(path.slice(root.length + 1) + suffix)) return true;
+    return rules.some(r => r.rules.ignores(path.slice(r.folder.length + 1) + suffix));
   }
 
   /** The walk already left out ignored parent folders, so only the rules of the folders above need a look at the entry itself. */
@@ -99,43 +147,15 @@ export class WorkspaceScanner {
     return false;
   }
 
-  private gitignoreOf(dir: string): Ignore | null {
+  /** `exists`: false when the folder's listing shows no .gitignore (no read attempted). */
+  private gitignoreOf(dir: string, exists = true): Ignore | null {
     let rules = this.gitignores.get(dir);
     if (rules === undefined) {
-      const text = this.tree.read(`${dir}/.gitignore`);
+      const text = exists ? this.tree.read(`${dir}/.gitignore`) : undefined;
       rules = text === undefined ? null : ignore().add(text);
       this.gitignores.set(dir, rules);
     }
     return rules;
-  }
-
-  private walkConfigs(root: string, dir: string, tsconfigs: TsconfigPaths[], packages: WorkspacePackage[]): void {
-    const entries = this.tree.list(dir);
-    const id = this.paths.toId(`${dir}/x`)!;
-    const dirId = dirOf(id);
-    for (const name of ['tsconfig.json', 'jsconfig.json']) {
-      if (!entries.some(e => e.name === name && e.kind === 'file')) continue;
-      const settings = this.readTsconfig(`${dir}/${name}`, 0);
-      if (settings.baseUrl !== undefined || settings.paths) {
-        const baseDir = settings.baseUrl ?? dirOfPath(settings.pathsFrom ?? `${dir}/${name}`);
-        const baseUrl = this.paths.toId(`${baseDir}/x`);
-        tsconfigs.push({ dir: dirId, ...(settings.baseUrl !== undefined && baseUrl !== undefined ? { baseUrl: dirOf(baseUrl) } : {}), ...(settings.paths && baseUrl !== undefined ? { paths: mapPaths(settings.paths, dirOf(baseUrl)) } : {}) });
-      }
-      break;
-    }
-    if (entries.some(e => e.name === 'package.json' && e.kind === 'file')) {
-      const pkg = parseJson(this.tree.read(`${dir}/package.json`));
-      // nameless ones too: a folder's package.json "main" is where Node goes for `require('./folder')`
-      if (pkg) {
-        packages.push({ name: typeof pkg.name === 'string' ? pkg.name : '', dir: dirId, ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}), ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}), ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}) });
-      }
-    }
-    for (const entry of entries) {
-      if (entry.kind !== 'dir' || alwaysExcluded.has(entry.name)) continue;
-      const path = `${dir}/${entry.name}`;
-      if (this.ignoredHere(root, dir, path.slice(root.length + 1), true)) continue;
-      this.walkConfigs(root, path, tsconfigs, packages);
-    }
   }
 
   /** baseUrl (absolute) and paths of a tsconfig, following relative `extends` (a few levels). */
