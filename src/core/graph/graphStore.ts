@@ -66,14 +66,18 @@ export function saveEdges(w: StoreWriter, edgesOf: (fileId: string) => Relation[
   const inserts: Array<[string, string, string, string]> = [];
   for (const id of fileIds) {
     const next = edgesOf(id).map(r => [id, r.to, r.kind, JSON.stringify(r.names ?? [])] as [string, string, string, string]);
-    const before = stored.get(id) ?? [];
-    const keys = new Set(next.map(([, to, kind, names]) => edgeKey(to, kind, names)));
-    if (before.length === keys.size && before.every(k => keys.has(k))) continue;
+    const before = stored.get(id);
+    if (before) {
+      const keys = new Set(next.map(([, to, kind, names]) => edgeKey(to, kind, names)));
+      if (before.length === keys.size && before.every(k => keys.has(k))) continue;
+    } else if (!next.length) {
+      continue;
+    }
     changed.push(id);
     inserts.push(...next);
   }
   if (!changed.length) return;
-  w.run('DELETE FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))', [JSON.stringify(changed)]);
+  if (stored.size) w.run('DELETE FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))', [JSON.stringify(changed)]);
   for (let i = 0, rows = maxRowsPerInsert; i < inserts.length; i += rows) {
     while (rows > inserts.length - i) rows >>= 1;
     w.run(insertEdges(rows), inserts.slice(i, i + rows).flat());
