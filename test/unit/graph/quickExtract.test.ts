@@ -137,6 +137,18 @@ const cases: Array<[string, string, string]> = [
     declare module 'ambient' { const loaded: typeof require; }
     namespace Space { export const inner = compute(); }
   `],
+  ['Windows line endings, export default forms, a class expression, labels and new.target', 'crlf.ts', [
+    "import { a } from './a';",
+    'export default async function main() { await run(a); }',
+    'export const Widget = class extends Base { render() { return draw(this); } };',
+    'outer: for (const x of items()) { if (check(x)) continue outer; }',
+    'export function make() { return new.target ? build() : undefined; }',
+  ].join('\r\n')],
+  ['export = in a CommonJS-style TypeScript file', 'legacy.ts', `
+    import fs = require('fs');
+    function helper() { return fs.readFileSync('x'); }
+    export = helper;
+  `],
   ['a declaration file (no calls)', 'types.d.ts', `
     export declare class Api { call(): void; call(x: number): void; }
     export declare const value: number;
