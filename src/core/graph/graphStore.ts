@@ -3,7 +3,7 @@
 // configuration live in the `meta` table.
 import type { StoreReader, StoreWriter } from '../store/types';
 import type { FileFacts, FileRecord, FileStatus, ProjectConfig, Relation } from './model';
-import type { ScanSettings } from './parser';
+import type { ParsedFile, ScanSettings } from './parser';
 
 interface FileRow {
   id: string;
@@ -36,10 +36,10 @@ export function loadHashes(store: StoreReader): Array<[string, string]> {
 // statements of 128, 64 … 1 rows so that few distinct statements are prepared. File rows stay one
 // statement each: their facts are long JSON text, which json_each would parse and write out again.
 
-export function saveFiles(w: StoreWriter, records: readonly FileRecord[]): void {
-  for (const r of records) {
+export function saveFiles(w: StoreWriter, files: readonly ParsedFile[]): void {
+  for (const f of files) {
     w.run('INSERT OR REPLACE INTO graph_files (id, hash, size, status, error, facts) VALUES (?, ?, ?, ?, ?, ?)',
-      [r.id, r.hash, r.size, r.status, r.error ?? null, JSON.stringify(r.facts)]);
+      [f.id, f.hash, f.size, f.status, f.error ?? null, f.factsJson]);
   }
 }
 

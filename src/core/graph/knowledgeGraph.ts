@@ -8,7 +8,7 @@ import { toDot, toJson, toMermaid, type GraphJson, type TextExportOptions } from
 import { GraphIndex, type Affected } from './graphIndex';
 import { deleteFiles, loadFiles, loadHashes, loadSettings, saveEdges, saveFiles, saveSettings } from './graphStore';
 import { assetPrefix, GraphError, type BuildProgress, type Component, type FileRecord, type GraphStatistics, type ProjectConfig } from './model';
-import { CancelledError, defaultMaxFileBytes, type GraphParser, type ScanSettings } from './parser';
+import { CancelledError, defaultMaxFileBytes, fileRecordOf, type GraphParser, type ParseBatch, type ScanSettings } from './parser';
 import { workspacePaths } from './workspacePaths';
 
 export interface BuildOptions {
@@ -69,7 +69,7 @@ export class KnowledgeGraph {
       const index = this.index();
       const deleted = reply.deleted.filter(id => index.file(id));
       if (!reply.records.length && !deleted.length && !reply.config) return [];
-      const relinked = index.apply(reply.records, deleted, reply.config);
+      const relinked = index.apply(reply.records.map(fileRecordOf), deleted, reply.config);
       await this.store.write(w => {
         saveFiles(w, reply.records);
         deleteFiles(w, deleted);
@@ -199,10 +199,10 @@ export class KnowledgeGraph {
     const received: FileRecord[] = [];
     const writes: Array<Promise<void>> = [];
     let total = 0;
-    const onBatch = (batch: { records: FileRecord[]; done: number; total: number }) => {
+    const onBatch = (batch: ParseBatch) => {
       total = batch.total;
       if (batch.records.length) {
-        received.push(...batch.records);
+        for (const file of batch.records) received.push(fileRecordOf(file));
         // stored as they come: a cancelled build keeps its work, and the next one skips it by hash
         writes.push(this.store.write(w => saveFiles(w, batch.records), 'system'));
       }

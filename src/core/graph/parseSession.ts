@@ -3,8 +3,7 @@
 // by tests both run this.
 import { createHash } from 'crypto';
 import { Extractor } from './extract';
-import type { FileRecord } from './model';
-import type { BuildReply, BuildRequest, ParseBatch, ScanSettings, UpdateReply, UpdateRequest } from './parser';
+import type { BuildReply, BuildRequest, ParseBatch, ParsedFile, ScanSettings, UpdateReply, UpdateRequest } from './parser';
 import { WorkspaceScanner, type SourceTree } from './scan';
 import { normalizePath } from './workspacePaths';
 
@@ -22,7 +21,7 @@ export class ParseSession {
     const scanner = this.scannerFor(request, true);
     const files = scanner.scan();
     const known = new Map(request.known);
-    let records: FileRecord[] = [];
+    let records: ParsedFile[] = [];
     for (let i = 0; i < files.length; i++) {
       if (stop()) return undefined;
       const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id), true);
@@ -39,7 +38,7 @@ export class ParseSession {
   update(request: UpdateRequest): UpdateReply {
     const touchesConfig = request.paths.some(p => configNames.test(normalizePath(p)));
     const scanner = this.scannerFor(request, touchesConfig);
-    const records: FileRecord[] = [];
+    const records: ParsedFile[] = [];
     const deleted: string[] = [];
     for (const path of new Set(request.paths.map(normalizePath))) {
       const id = scanner.paths.toId(path);
@@ -59,20 +58,20 @@ export class ParseSession {
    * The file's record, or undefined when it is unchanged (same hash as `knownHash`) or gone. `quick`: facts from
    * tokens where the file allows (builds); an update parses its files in full, which also checks their syntax.
    */
-  private read(path: string, id: string, maxFileBytes: number, knownHash: string | undefined, quick: boolean): FileRecord | undefined {
+  private read(path: string, id: string, maxFileBytes: number, knownHash: string | undefined, quick: boolean): ParsedFile | undefined {
     const size = this.tree.size(path);
     if (size === undefined) return undefined;
     if (size > maxFileBytes) {
       const hash = `size:${size}`;
       if (hash === knownHash) return undefined;
-      return { id, hash, size, status: 'skipped', error: `larger than ${Math.round(maxFileBytes / 1024)} KB (${Math.round(size / 1024)} KB); not parsed`, facts: { lines: 0, declarations: [], imports: [], todos: [] } };
+      return { id, hash, size, status: 'skipped', error: `larger than ${Math.round(maxFileBytes / 1024)} KB (${Math.round(size / 1024)} KB); not parsed`, factsJson: JSON.stringify({ lines: 0, declarations: [], imports: [], todos: [] }) };
     }
     const text = this.tree.read(path);
     if (text === undefined) return undefined;
     const hash = createHash('sha1').update(text).digest('base64');
     if (hash === knownHash) return undefined;
     const { facts, error } = this.extractor.extract(id, text, { quick });
-    return { id, hash, size, status: error ? 'failed' : 'parsed', ...(error ? { error } : {}), facts };
+    return { id, hash, size, status: error ? 'failed' : 'parsed', ...(error ? { error } : {}), factsJson: JSON.stringify(facts) };
   }
 
   /** Scanners cache .gitignore rules: kept between updates, made afresh for a build or a changed ignore file. */

@@ -1,7 +1,7 @@
 // The port between the knowledge graph (on the extension host's thread) and whatever parses files:
 // a worker thread in VS Code and the CLI (src/node/graphWorkerParser.ts), the same code in-process
 // in unit tests (inProcessParser.ts). Messages are plain data.
-import type { FileRecord, ProjectConfig } from './model';
+import type { FileFacts, FileRecord, ProjectConfig } from './model';
 
 export interface ScanSettings {
   /** Absolute folders of the workspace, with `/` separators. */
@@ -19,9 +19,23 @@ export interface BuildRequest extends ScanSettings {
   known: Array<[string, string]>;
 }
 
+/**
+ * A file the parser read: its record with the facts as the JSON text the store keeps, made once in
+ * the parser's thread (rather than the facts cloned across threads and stringified again on the
+ * caller's, which is the extension host's).
+ */
+export interface ParsedFile extends Omit<FileRecord, 'facts'> {
+  factsJson: string;
+}
+
+/** The record of a parsed file, with its facts read back from their JSON (as a reload reads them from the store). */
+export function fileRecordOf({ factsJson, ...file }: ParsedFile): FileRecord {
+  return { ...file, facts: JSON.parse(factsJson) as FileFacts };
+}
+
 export interface ParseBatch {
   /** New or changed files, parsed. */
-  records: FileRecord[];
+  records: ParsedFile[];
   done: number;
   total: number;
 }
@@ -38,7 +52,7 @@ export interface UpdateRequest extends ScanSettings {
 }
 
 export interface UpdateReply {
-  records: FileRecord[];
+  records: ParsedFile[];
   /** Ids of files that no longer exist or are now excluded. */
   deleted: string[];
   /** Present when one of the paths was a tsconfig.json or package.json: resolution must start again. */
