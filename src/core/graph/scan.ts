@@ -110,7 +110,7 @@ export class WorkspaceScanner {
    */
   private walk(root: string, dir: string, above: FolderRules[], out: ScannedFile[], configs: ConfigFolder[]): void {
     const entries = this.tree.list(dir);
-    const rules = this.gitignoreOf(dir, entries.some(e => e.name === '.gitignore' && e.kind === 'file'));
+    const rules = this.gitignoreOf(dir, entries.some(e => e.name === '.gitignore')); // a file or a link to one
     const active = rules ? [...above, { folder: dir, rules }] : above;
     const tsconfig = ['tsconfig.json', 'jsconfig.json'].find(name => entries.some(e => e.name === name && e.kind === 'file'));
     const packageJson = entries.some(e => e.name === 'package.json' && e.kind === 'file');

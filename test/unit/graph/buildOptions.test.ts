@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { WorkspaceScanner, type SourceTree } from '../../../src/core/graph/scan';
 import { graphWorld } from './world';
 
 describe('knowledge graph build: what is read, what degrades, cancelling', () => {
@@ -19,6 +20,17 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
     });
     await w.build({ exclude: ['fixtures/'] });
     assert.deepStrictEqual(w.graph.index().fileIds(), ['pkg/shared.mjs', 'src/a.ts', 'src/keep.gen.ts']);
+  });
+
+  it('a .gitignore that is a link (listed as neither file nor folder) still applies', () => {
+    const files: Record<string, string> = { '/ws/.gitignore': 'skip.ts\n', '/ws/keep.ts': '', '/ws/skip.ts': '' };
+    const tree: SourceTree = {
+      list: dir => (dir === '/ws' ? [{ name: '.gitignore', kind: 'other' }, { name: 'keep.ts', kind: 'file' }, { name: 'skip.ts', kind: 'file' }] : []),
+      read: path => files[path],
+      size: path => files[path]?.length,
+    };
+    const scanner = new WorkspaceScanner(tree, { roots: ['/ws'], exclude: [], maxFileBytes: 1 << 20 });
+    assert.deepStrictEqual(scanner.scan().map(f => f.id), ['keep.ts']);
   });
 
   it('a file that does not parse is listed with its error, and its import edges survive', async () => {
