@@ -70,11 +70,14 @@ export class WorkspaceScanner {
     if (!root) return false;
     const parts = p.slice(root.length + 1).split('/');
     let dir = root;
+    let rules: FolderRules[] = [];
     for (let i = 0; i < parts.length; i++) {
       const isDir = i < parts.length - 1;
+      const entry = `${dir}/${parts[i]}`;
+      rules = this.rulesDown(dir, rules);
       if (isDir && alwaysExcluded.has(parts[i])) return false;
-      if (this.ignoredHere(root, dir, parts.slice(0, i + 1).join('/'), isDir)) return false;
-      dir = `${dir}/${parts[i]}`;
+      if (this.ignoredBy(root, entry, rules, isDir)) return false;
+      dir = entry;
     }
     return true;
   }
@@ -110,8 +113,7 @@ export class WorkspaceScanner {
    */
   private walk(root: string, dir: string, above: FolderRules[], out: ScannedFile[], configs: ConfigFolder[]): void {
     const entries = this.tree.list(dir);
-    const rules = this.gitignoreOf(dir, entries.some(e => e.name === '.gitignore')); // a file or a link to one
-    const active = rules ? [...above, { folder: dir, rules }] : above;
+    const active = this.rulesDown(dir, above, entries.some(e => e.name === '.gitignore')); // a file or a link to one
     const tsconfig = ['tsconfig.json', 'jsconfig.json'].find(name => entries.some(e => e.name === name && e.kind === 'file'));
     const packageJson = entries.some(e => e.name === 'package.json' && e.kind === 'file');
     if (tsconfig || packageJson) configs.push({ dir, ...(tsconfig ? { tsconfig } : {}), packageJson });
@@ -132,19 +134,10 @@ export class WorkspaceScanner {
     return rules.some(r => r.rules.ignores(path.slice(r.folder.length + 1) + suffix));
   }
 
-  /** The walk already left out ignored parent folders, so only the rules of the folders above need a look at the entry itself. */
-  private ignoredHere(root: string, dir: string, rel: string, isDir: boolean): boolean {
-    const suffix = isDir ? '/' : '';
-    if (this.userExclude.ignores(rel + suffix)) return true;
-    let folder = root;
-    const parts = rel.split('/');
-    for (let i = 0; i < parts.length; i++) {
-      const rules = this.gitignoreOf(folder);
-      if (rules?.ignores(parts.slice(i).join('/') + suffix)) return true;
-      if (folder === dir) break;
-      folder = `${folder}/${parts[i]}`;
-    }
-    return false;
+  /** The rule sets that apply inside `dir`: those of the folders above, and its own .gitignore if it has one. */
+  private rulesDown(dir: string, above: FolderRules[], hasGitignore = true): FolderRules[] {
+    const rules = this.gitignoreOf(dir, hasGitignore);
+    return rules ? [...above, { folder: dir, rules }] : above;
   }
 
   /** `exists`: false when the folder's listing shows no .gitignore (no read attempted). */

@@ -33,6 +33,25 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
     assert.deepStrictEqual(scanner.scan().map(f => f.id), ['keep.ts']);
   });
 
+  it('includes(path), asked about one file (as updates do), answers as the scan does', () => {
+    const files: Record<string, string> = {
+      '/ws/.gitignore': 'generated/\n*.gen.ts\n!keep.gen.ts\n', '/ws/src/a.ts': '', '/ws/src/keep.gen.ts': '', '/ws/src/drop.gen.ts': '',
+      '/ws/generated/x.ts': '', '/ws/pkg/.gitignore': 'local.ts\n', '/ws/pkg/local.ts': '', '/ws/pkg/deep/local.ts': '', '/ws/pkg/shared.mjs': '',
+      '/ws/node_modules/dep/index.js': '', '/ws/fixtures/big.ts': '', '/ws/README.md': '',
+    };
+    const tree: SourceTree = {
+      list: dir => [...new Set(Object.keys(files).filter(f => f.startsWith(`${dir}/`)).map(f => f.slice(dir.length + 1).split('/')[0]))]
+        .map(name => ({ name, kind: files[`${dir}/${name}`] === undefined ? 'dir' : 'file' })),
+      read: path => files[path],
+      size: path => files[path]?.length,
+    };
+    const settings = { roots: ['/ws'], exclude: ['fixtures/'], maxFileBytes: 1 << 20 };
+    const scanned = new WorkspaceScanner(tree, settings).scan().map(f => f.path);
+    assert.deepStrictEqual(scanned, ['/ws/pkg/shared.mjs', '/ws/src/a.ts', '/ws/src/keep.gen.ts']);
+    const asked = new WorkspaceScanner(tree, settings);
+    assert.deepStrictEqual(Object.keys(files).filter(f => asked.includes(f)).sort(), scanned);
+  });
+
   it('a file that does not parse is listed with its error, and its import edges survive', async () => {
     const w = await graphWorld({
       'src/ok.ts': 'export function ok() { return 1; }',
