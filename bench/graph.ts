@@ -32,7 +32,7 @@ import { performance } from 'perf_hooks';
 import { isDeepStrictEqual } from 'util';
 import { Extractor, findTodos } from '../src/core/graph/extract';
 import { KnowledgeGraph } from '../src/core/graph/knowledgeGraph';
-import { assetPrefix } from '../src/core/graph/model';
+import { assetPrefix, packagePrefix } from '../src/core/graph/model';
 import { quickFacts } from '../src/core/graph/quickExtract';
 import { ModuleResolver } from '../src/core/graph/resolve';
 import { openStore } from '../src/core/store/store';
@@ -306,7 +306,7 @@ async function measureOurs(dir: string): Promise<OursResult> {
     const r = resolver.resolve(id, i.specifier);
     return { from: id, specifier: i.specifier, outcome: r.kind, ...(r.kind === 'file' || r.kind === 'asset' ? { to: r.id } : {}) };
   }));
-  const edges = new Set(index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith('pkg:')).map(r => `${id} -> ${(r.to.startsWith(assetPrefix) ? r.to.slice(assetPrefix.length) : r.to)}`)));
+  const edges = new Set(index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith(packagePrefix)).map(r => `${id} -> ${(r.to.startsWith(assetPrefix) ? r.to.slice(assetPrefix.length) : r.to)}`)));
   const resolvedEdges = new Set(imports.filter(i => i.to !== undefined && i.to !== i.from).map(i => `${i.from} -> ${i.to}`));
   if (edges.size !== resolvedEdges.size || [...edges].some(e => !resolvedEdges.has(e))) throw new Error('the re-resolved imports do not match the graph\'s edges');
 

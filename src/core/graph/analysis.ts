@@ -5,6 +5,7 @@ import { createHash } from 'crypto';
 import type { Analysis, Feature, Gap } from '../context/model';
 import type { NewTask } from '../tasks/validation';
 import type { GraphIndex } from './graphIndex';
+import { packagePrefix } from './model';
 import type { Priority } from '../tasks/model';
 
 /** At most this many gaps of one kind go into the context (the rest are counted in the structure). */
@@ -35,7 +36,13 @@ export function analyzeGraph(index: GraphIndex): Analysis {
   // modules nothing imports that offer something: what the outside world (or a runtime) loads
   const entryPoints = sources.filter(f => !imported.has(f.id) && (f.facts.declarations.some(d => d.exported) || f.facts.imports.some(i => i.kind === 'reexport'))).map(f => f.id).slice(0, 50);
   const externalUse = new Map<string, number>();
-  for (const f of files) for (const r of index.moduleRelationsOf(f.id)) if (r.to.startsWith('pkg:')) externalUse.set(r.to.slice(4), (externalUse.get(r.to.slice(4)) ?? 0) + 1);
+  for (const f of files) {
+    for (const r of index.moduleRelationsOf(f.id)) {
+      if (!r.to.startsWith(packagePrefix)) continue;
+      const name = r.to.slice(packagePrefix.length);
+      externalUse.set(name, (externalUse.get(name) ?? 0) + 1);
+    }
+  }
 
   const gaps = [...todoGaps(index), ...failureGaps(index), ...cycleGaps(index), ...unresolvedGaps(index), ...untestedGaps(index, sources.map(f => f.id), tests.length)];
   const byKind = new Map<string, number>();

@@ -1,7 +1,7 @@
 // The graph as data for other tools: JSON (every component and relation), Mermaid and Graphviz DOT
 // (module level, optionally limited to the neighbourhood of one module).
 import type { GraphIndex } from './graphIndex';
-import { assetPrefix, type Component, type Relation } from './model';
+import { assetPrefix, packagePrefix, type Component, type Relation } from './model';
 
 export interface GraphJson {
   format: 'continuum.graph';
@@ -23,7 +23,7 @@ export interface TextExportOptions {
 export function toJson(index: GraphIndex): GraphJson {
   const packages = new Map<string, Component>();
   const relations = index.allRelations();
-  for (const r of relations) if ((r.to.startsWith('pkg:') || r.to.startsWith(assetPrefix)) && !packages.has(r.to)) packages.set(r.to, index.getComponent(r.to)!);
+  for (const r of relations) if ((r.to.startsWith(packagePrefix) || r.to.startsWith(assetPrefix)) && !packages.has(r.to)) packages.set(r.to, index.getComponent(r.to)!);
   return { format: 'continuum.graph', formatVersion: 1, components: [...index.allComponents(), ...packages.values()], relations };
 }
 
@@ -51,7 +51,7 @@ function moduleEdges(index: GraphIndex, options: TextExportOptions): Array<[stri
   const edges: Array<[string, string]> = [];
   for (const f of files) {
     for (const r of index.moduleRelationsOf(f)) {
-      if (wanted.has(r.to) || (options.packages && r.to.startsWith('pkg:'))) edges.push([f, r.to]);
+      if (wanted.has(r.to) || (options.packages && r.to.startsWith(packagePrefix))) edges.push([f, r.to]);
     }
   }
   return edges.slice(0, options.maxEdges ?? 2000);

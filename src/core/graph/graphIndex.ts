@@ -3,7 +3,7 @@
 import { findCycles } from './cycles';
 import {
   assetPrefix,
-  moduleIdOf, type Component, type ComponentKind, type DeclarationFact, type FileRecord, type GraphStatistics,
+  moduleIdOf, packagePrefix, type Component, type ComponentKind, type DeclarationFact, type FileRecord, type GraphStatistics,
   type ProjectConfig, type Relation, type RelationKind, type UnresolvedImport,
 } from './model';
 import { ModuleResolver } from './resolve';
@@ -103,7 +103,7 @@ export class GraphIndex {
   getComponent(id: string): Component | undefined {
     const known = this.components.get(id);
     if (known || !this.incoming.has(id)) return known;
-    if (id.startsWith('pkg:')) return { id, kind: 'package', name: id.slice(4) };
+    if (id.startsWith(packagePrefix)) return { id, kind: 'package', name: id.slice(packagePrefix.length) };
     if (id.startsWith(assetPrefix)) return { id, kind: 'asset', name: id.slice(assetPrefix.length), file: id.slice(assetPrefix.length) };
     return undefined;
   }
@@ -203,7 +203,7 @@ export class GraphIndex {
     for (const c of this.components.values()) components[c.kind]++;
     // packages and assets exist as long as something imports them
     for (const id of this.incoming.keys()) {
-      if (id.startsWith('pkg:')) components.package++;
+      if (id.startsWith(packagePrefix)) components.package++;
       else if (id.startsWith(assetPrefix)) components.asset++;
     }
     const relations = Object.fromEntries(['imports', 'reexports', 'contains', 'extends', 'implements', 'calls'].map(k => [k, 0])) as Record<RelationKind, number>;
@@ -298,7 +298,7 @@ export class GraphIndex {
         unresolved.push({ file, specifier: imp.specifier, line: imp.line });
         continue;
       }
-      const to = resolved.kind === 'file' ? resolved.id : resolved.kind === 'asset' ? `${assetPrefix}${resolved.id}` : `pkg:${resolved.name}`;
+      const to = resolved.kind === 'file' ? resolved.id : resolved.kind === 'asset' ? `${assetPrefix}${resolved.id}` : `${packagePrefix}${resolved.name}`;
       if (to === file) continue;
       const kind: RelationKind = imp.kind === 'reexport' ? 'reexports' : 'imports';
       const key = `${kind}\0${to}`;

@@ -144,11 +144,13 @@ export class GraphError extends Error {
 }
 
 export function moduleIdOf(componentId: string): string | undefined {
-  if (componentId.startsWith('pkg:') || componentId.startsWith(assetPrefix)) return undefined;
+  if (componentId.startsWith(packagePrefix) || componentId.startsWith(assetPrefix)) return undefined;
   const hash = componentId.indexOf('#');
   return hash < 0 ? componentId : componentId.slice(0, hash);
 }
 
+/** The id of an external package's component is `pkg:` and its name; an asset's is `asset:` and its path. */
+export const packagePrefix = 'pkg:';
 export const assetPrefix = 'asset:';
 
 /**
