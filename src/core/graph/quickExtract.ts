@@ -694,29 +694,35 @@ class FileReader {
     }
   }
 
-  /** `a`, `a.b` or `this.b` from p, when nothing longer follows: the name a call through it is known by. */
+  /** From a name (or `this`) at p: the index after `a`, or after `a.b` / `a?.b` (two names at most are a callee with a name). */
+  private nameChainEnd(p: number): number {
+    const k = this.k;
+    return (k[p + 1] === K.DotToken || k[p + 1] === K.QuestionDotToken) && isIdentifierName(k[p + 2]) ? p + 3 : p + 1;
+  }
+
+  /** The name a call through the chain from p to `end` is known by: `a`, `a.b`, `this.b` (`this` alone has none). */
+  private chainName(p: number, end: number): string | undefined {
+    if (end === p + 3) return `${this.textOf(p)}.${this.textOf(p + 2)}`;
+    return this.k[p] === K.ThisKeyword ? undefined : this.textOf(p);
+  }
+
+  /** After `new`: the name of what is constructed, when it is a name chain and nothing longer follows. */
   private calleeAt(p: number): string | undefined {
     const k = this.k;
-    const kind = k[p];
-    if (!isName(kind) && kind !== K.ThisKeyword) return undefined;
-    const dot = k[p + 1];
-    const parts = (dot === K.DotToken || dot === K.QuestionDotToken) && isIdentifierName(k[p + 2]) ? 2 : 1;
-    const after = k[p + 2 * parts - 1];
+    if (!isName(k[p]) && k[p] !== K.ThisKeyword) return undefined;
+    const end = this.nameChainEnd(p);
+    const after = k[end];
     // `new a.b.c`, `new a!()`, `new a[0]()`, new a`…`: the expression is more than a name
     if (after === K.DotToken || after === K.QuestionDotToken || after === K.ExclamationToken || after === K.OpenBracketToken || after === K.NoSubstitutionTemplateLiteral || after === K.TemplateHead) return undefined;
-    if (parts === 2) return `${this.textOf(p)}.${this.textOf(p + 2)}`;
-    return kind === K.ThisKeyword ? undefined : this.textOf(p);
+    return this.chainName(p, end);
   }
 
   private call(p: number, owner: DeclarationFact | undefined): void {
     const k = this.k;
-    let q = p + 1;
-    let parts = 1;
-    if ((k[q] === K.DotToken || k[q] === K.QuestionDotToken) && isIdentifierName(k[q + 1])) {
-      parts = 2;
-      q += 2;
-      if (k[q] === K.DotToken || (k[q] === K.QuestionDotToken && k[q + 1] !== K.OpenParenToken)) return;
-    }
+    const end = this.nameChainEnd(p);
+    const parts = end === p + 3 ? 2 : 1;
+    let q = end;
+    if (parts === 2 && (k[q] === K.DotToken || (k[q] === K.QuestionDotToken && k[q + 1] !== K.OpenParenToken))) return; // a.b.c(…), a.b?.c(…)
     if (parts === 1 && k[p] === K.ThisKeyword) return;
     // `x of (…)`, `x as (…)`: these words right after an operand are operators, not callees
     if (operatorKeywords.has(k[p]) && endsStatement(k[p - 1]) && !this.lineBreak(p)) return;
@@ -740,14 +746,14 @@ class FileReader {
         return;
       }
     }
-    if (owner) this.addCall(owner, parts === 1 ? this.textOf(p) : `${this.textOf(p)}.${this.textOf(p + 2)}`);
+    if (owner) this.addCall(owner, this.chainName(p, end)!);
   }
 
   private dynamicImport(p: number): void {
     const before = this.k[p - 1];
     // `typeof import('x')`, `: import('x').T`, `<import('x').T>` … are types, not calls: the parser tells them apart
     if (before === K.TypeOfKeyword || before === K.ColonToken || before === K.LessThanToken || before === K.BarToken || before === K.AmpersandToken
-      || before === K.ExtendsKeyword || before === K.KeyOfKeyword || before === K.QuestionToken || before === K.CommaToken && this.k[p - 2] !== K.OpenBracketToken && this.k[p - 2] !== K.CloseParenToken) {
+      || before === K.ExtendsKeyword || before === K.KeyOfKeyword || before === K.QuestionToken || (before === K.CommaToken && this.k[p - 2] !== K.OpenBracketToken && this.k[p - 2] !== K.CloseParenToken)) {
       throw new GiveUp();
     }
     if (!this.isModuleName(p + 2)) return;
