@@ -26,7 +26,8 @@ commands:
       --concurrency N   tasks side by side (default 2)
       --phase P         only one phase's tasks (its number, title or id)
       --tasks a,b       only these tasks (ids, plan keys or numbers)
-      --yes             confirm an imported plan's commands without asking
+      --yes             confirm an imported plan's commands, and allow tasks the confidence
+                        gate is unsure of, without asking
   resume            continue the paused or interrupted session (--session ID for another one)
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
 VS Code tasks are left for VS Code.`;

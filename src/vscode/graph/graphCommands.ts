@@ -9,12 +9,13 @@ import { inert } from '../../shared/text';
 import type { Handler } from '../commands/context';
 import type { GraphNode } from './graphTree';
 import { componentIcon, componentLabel, componentLocation } from './graphText';
+import { setting } from '../settings';
 
 /** Builds (or brings up to date) the graph of the open folders, with progress and Cancel. */
 export async function buildGraph(core: Continuum): Promise<BuildSummary & { progressReports: number }> {
   const folders = vscode.workspace.workspaceFolders?.filter(f => f.uri.scheme === 'file') ?? [];
   if (!folders.length) throw new Error('Open a folder first: the knowledge graph is built from the workspace’s files.');
-  const exclude = vscode.workspace.getConfiguration('continuum').get<string[]>('graph.exclude', []);
+  const exclude = setting('graph.exclude');
   let progressReports = 0;
   const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Continuum: building the knowledge graph', cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
