@@ -103,6 +103,10 @@ export function parseState(raw: string | Uint8Array): StateFile {
 /** Replaces the whole state with `state` in one durable write. */
 export async function importState(store: Store, state: StateFile, actor: Actor = 'user'): Promise<ImportSummary> {
   await store.write(w => {
+    // Rows come in any order (a task's parent may follow it, parents may even form a loop through
+    // later edits): foreign keys are checked once, at the end of this write, not row by row. The
+    // pragma is part of the record, so replaying the journal defers them the same way.
+    w.run('PRAGMA defer_foreign_keys = ON');
     for (const t of [...tables].reverse()) w.run(`DELETE FROM ${t}`);
     for (const t of tables) insertRows(w, t, state.tables[t] as Array<Record<string, unknown>>);
   }, actor);
