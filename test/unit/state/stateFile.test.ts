@@ -25,6 +25,18 @@ const fileLink = (checkpointId: string) => ({
   ref: 'refs/continuum/checkpoints/s/1', files_changed: 1, scoped: 0 as const, created_at: 0,
 });
 
+function withTask(s: StateFile, fields: Record<string, unknown>): unknown {
+  return { ...s, tables: { ...s.tables, tasks: [{ ...s.tables.tasks[0], ...fields }, ...s.tables.tasks.slice(1)] } };
+}
+
+function withSession(s: StateFile, twice: boolean): unknown {
+  const session = { id: 's1', name: 'one', status: 'created', created_at: 0, updated_at: 0, running_ms: 0 };
+  const link = { session_id: 's1', task_id: s.tables.tasks[0].id };
+  return { ...s, tables: { ...s.tables, sessions: [session], session_tasks: twice ? [link, link] : [link] } };
+}
+
+const phase = (id: string, key: string) => ({ id, key, title: id, position: 0 });
+
 describe('state export and import', () => {
   it('round-trips the whole state through JSON into another store', async () => {
     const source = await worldWithTasks();
@@ -58,6 +70,16 @@ describe('state export and import', () => {
     ['repeats a task id', s => ({ ...s, tables: { ...s.tables, tasks: [s.tables.tasks[0], s.tables.tasks[0]] } }), /two tasks with id/],
     ['links files to an unknown checkpoint', s => ({ ...s, tables: { ...s.tables, checkpoint_files: [fileLink('ghost')] } }), /unknown checkpoint 'ghost'/],
     ['has a file snapshot ref outside refs/continuum/', s => ({ ...s, tables: { ...s.tables, checkpoint_files: [{ ...fileLink('ghost'), ref: 'refs/heads/main' }] } }), /checkpoint_files\.0\.ref/],
+    ['has a shell action without a command', s => withTask(s, { action: '{"kind":"shell"}' }), /tables\.tasks\.0\.action\.command/],
+    ['has an action of an unknown kind', s => withTask(s, { action: '{"kind":"nope"}' }), /tables\.tasks\.0\.action\.kind/],
+    ['has an action that is a number', s => withTask(s, { action: '42' }), /tables\.tasks\.0\.action/],
+    ['has an action that is a bare command line', s => withTask(s, { action: JSON.stringify('rm -rf /') }), /tables\.tasks\.0\.action/],
+    ['has an action that is not JSON', s => withTask(s, { action: 'rm -rf /' }), /tables\.tasks\.0\.action/],
+    ['has capabilities that are not a list of names', s => withTask(s, { capabilities: '{"a":1}' }), /tables\.tasks\.0\.capabilities/],
+    ['repeats a dependency', s => ({ ...s, tables: { ...s.tables, task_deps: [s.tables.task_deps[0], s.tables.task_deps[0]] } }), /two dependencies .*tables\.task_deps\.1\.depends_on/],
+    ['repeats a task event id', s => ({ ...s, tables: { ...s.tables, task_events: [s.tables.task_events[0], s.tables.task_events[0]] } }), /tables\.task_events\.1\.id/],
+    ['repeats a task of a session', s => withSession(s, true), /tables\.session_tasks\.1/],
+    ['repeats a phase key', s => ({ ...s, tables: { ...s.tables, phases: [phase('p1', 'k'), phase('p2', 'k')] } }), /tables\.phases\.1\.key/],
     ['is deeply nested', () => '['.repeat(100_000) + ']'.repeat(100_000), /not valid JSON|not a valid Continuum state/],
   ];
   for (const [name, make, expected] of bad) {
