@@ -116,15 +116,20 @@ export function parseState(raw: string | Uint8Array): StateFile {
   return parsed.data;
 }
 
-/** Replaces the whole state with `state` in one durable write. */
-export async function importState(store: Store, state: StateFile, actor: Actor = 'user'): Promise<ImportSummary> {
+/**
+ * Replaces the whole state with `state` in one durable write. `now` is this machine's time: a
+ * heartbeat later than it (a file from a machine whose clock ran ahead) is brought back to it, or
+ * the session would never look quiet and never be marked interrupted.
+ */
+export async function importState(store: Store, state: StateFile, actor: Actor = 'user', now = Date.now()): Promise<ImportSummary> {
+  const sessions = state.tables.sessions.map(s => (s.heartbeat_at != null && s.heartbeat_at > now ? { ...s, heartbeat_at: now } : s));
   await store.write(w => {
     // Rows come in any order (a task's parent may follow it, parents may even form a loop through
     // later edits): foreign keys are checked once, at the end of this write, not row by row. The
     // pragma is part of the record, so replaying the journal defers them the same way.
     w.run('PRAGMA defer_foreign_keys = ON');
     for (const t of [...tables].reverse()) w.run(`DELETE FROM ${t}`);
-    for (const t of tables) insertRows(w, t, state.tables[t] as Array<Record<string, unknown>>);
+    for (const t of tables) insertRows(w, t, (t === 'sessions' ? sessions : state.tables[t]) as Array<Record<string, unknown>>);
   }, actor);
   return {
     tasks: state.tables.tasks.length,

@@ -179,3 +179,20 @@ describe('state export and import of any state the product can produce', () => {
     });
   }
 });
+
+describe('state import of sessions', () => {
+  it('marks an imported running session with a heartbeat in the future as interrupted once it goes quiet', async () => {
+    const source = await makeWorld();
+    const sessions = new SessionManager(source.store, source.clock, { ids: counterIds() });
+    const session = await sessions.create({ name: 'elsewhere', taskIds: [] });
+    await sessions.start(session.id);
+    const state = exportState(source.store, 0);
+    const future = source.clock.now() + 10 * 365 * 24 * 3600_000; // written on a machine whose clock ran ahead
+    const skewed = { ...state, tables: { ...state.tables, sessions: state.tables.sessions.map(s => ({ ...s, heartbeat_at: future })) } };
+    const target = await makeWorld();
+    await importState(target.store, parseState(JSON.stringify(skewed)), 'user', target.clock.now());
+    target.clock.advance(60_000);
+    const recovered = await new SessionManager(target.store, target.clock, { staleAfterMs: 30_000 }).recoverInterrupted();
+    assert.deepStrictEqual(recovered.map(s => [s.id, s.status]), [[session.id, 'interrupted']]);
+  });
+});
