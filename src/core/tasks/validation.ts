@@ -11,7 +11,8 @@ export const limits = {
   result: 1_000_000,
 } as const;
 
-const action = z.discriminatedUnion('kind', [
+/** What a task does; state import checks the stored action JSON against this same schema. */
+export const taskActionSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('shell'),
     command: z.string().min(1).max(limits.command),
@@ -46,7 +47,7 @@ export const newTaskSchema = z.object({
   maxAttempts: z.number().int().min(1).max(100).optional(),
   deadline: z.number().int().nonnegative().optional(),
   capabilities: z.array(z.string().min(1).max(limits.capability)).max(limits.capabilities).optional(),
-  action: action.optional(),
+  action: taskActionSchema.optional(),
   phaseId: z.string().optional(),
   parentId: z.string().optional(),
   number: z.string().max(50).optional(),
