@@ -89,9 +89,26 @@ interface InFlight {
   kind: TaskAction['kind'];
 }
 
-const readyInScope = `SELECT t.id, json_extract(t.action, '$.kind') AS kind FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-  WHERE st.session_id = ? AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
+/**
+ * The ready tasks of one action kind, in the store's ready order (tasks a crash left running
+ * first). Read per kind that can start now, so that tasks the run cannot start — a person's
+ * to-dos, kinds left for another host, kinds whose circuit is open — never fill the window and
+ * hide a runnable task behind them.
+ */
+const readyOfKind = `SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.status = 'running' AS resumed, t.priority, coalesce(t.deadline, 9007199254740991) AS due, t.seq
+  FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+  WHERE st.session_id = ? AND t.action IS NOT NULL AND json_extract(t.action, '$.kind') = ?
+    AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
   ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
+
+interface ReadyRow { id: string; kind: TaskAction['kind']; resumed: number; priority: number; due: number; seq: number }
+
+/** The store's ready order, for rows read kind by kind. */
+function readyOrder(a: ReadyRow, b: ReadyRow): number {
+  return b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
+}
+
+const actionKinds: ReadonlyArray<TaskAction['kind']> = ['shell', 'vscodeTask', 'manual'];
 
 export class SessionRun {
   readonly finished: Promise<RunSummary>;
@@ -201,16 +218,14 @@ export class SessionRun {
   /** Starts what can start now; returns when an open circuit lets its waiting tasks try again, if any wait for one. */
   private launchReady(): number | undefined {
     let slots = this.bulkhead.executionSlots;
-    const rows = this.h.store.all<{ id: string; kind: TaskAction['kind'] | null }>(readyInScope, [this.sessionId, this.inFlight.size + Math.max(0, slots) + 50]);
     let deferredUntil: number | undefined;
-    const probing = new Set<string>();
-    for (const row of rows) {
-      if (this.inFlight.has(row.id)) continue;
-      if (row.kind === null) continue; // a to-do for a person: the run waits until it is marked done
-      if (this.h.cannotRun.has(row.kind)) continue; // left for a host that can run it
-      const unattended = row.kind !== 'manual';
-      if (unattended) {
-        const kind = row.kind as UnattendedKind;
+    const rows: ReadyRow[] = [];
+    for (const kind of actionKinds) {
+      if (this.h.cannotRun.has(kind)) continue; // left for a host that can run it
+      let limit = this.inFlight.size + Math.max(0, slots); // in-flight tasks come first and are passed over
+      if (kind === 'manual') {
+        limit = -1; // manual tasks take no slot: every ready one waits for its person
+      } else {
         const breaker = this.h.breaker(kind);
         const opensAt = halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs);
         if (opensAt !== undefined && opensAt > Date.now()) { // cockatiel's breaker keeps wall-clock time
@@ -219,8 +234,21 @@ export class SessionRun {
         }
         if (opensAt !== undefined || breaker.state === CircuitState.HalfOpen) {
           // one test call at a time decides whether the circuit closes again
-          if (probing.has(kind) || [...this.inFlight.values()].some(f => f.kind === kind)) continue;
-          probing.add(kind);
+          if ([...this.inFlight.values()].some(f => f.kind === kind)) continue;
+          limit = this.inFlight.size + 1;
+        }
+      }
+      rows.push(...this.h.store.all<ReadyRow>(readyOfKind, [this.sessionId, kind, limit]));
+    }
+    const probing = new Set<string>();
+    for (const row of rows.sort(readyOrder)) {
+      if (this.inFlight.has(row.id)) continue;
+      const unattended = row.kind !== 'manual';
+      if (unattended) {
+        const breaker = this.h.breaker(row.kind as UnattendedKind);
+        if (halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs) !== undefined || breaker.state === CircuitState.HalfOpen) {
+          if (probing.has(row.kind)) continue;
+          probing.add(row.kind);
         }
         if (slots <= 0) continue;
         slots--;
