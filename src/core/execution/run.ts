@@ -314,7 +314,8 @@ export class SessionRun {
       pending.push(this.h.tasks.setStatus(task.id, 'running', 'executor'), this.h.sessions.setCurrentTask(this.sessionId, task.id, 'executor'));
       for (const p of pending) p.catch(() => undefined); // awaited (and reported) before the task ends
     }
-    const started = resumed ? fresh : { ...fresh, status: 'running' as const, attempts: fresh.attempts + 1 };
+    // a new run's attempt number as the store gave it (past every attempt in the step journal)
+    const started = resumed ? fresh : { ...fresh, status: 'running' as const, attempts: Math.max(fresh.attempts + 1, this.h.tasks.get(task.id)?.attempts ?? 0) };
     const attempt = Math.max(1, started.attempts);
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
     try {
