@@ -20,7 +20,7 @@ import { runVerify } from './actions/verify';
 import type { ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
-import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey } from './journal';
+import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey, type StepRecord } from './journal';
 import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
 import type { TaskLogs } from './taskLogs';
@@ -57,6 +57,27 @@ class JournalError extends Error {
   constructor(cause: unknown) {
     super(`the step journal could not be written (${cause instanceof Error ? cause.message : String(cause)})`);
     this.name = 'JournalError';
+  }
+}
+
+/** A person counted a cut-off step as done: it is not run, and its result is unknown. */
+class StepSettled extends Error {}
+
+/** A cut-off step that must not run twice ends its task: a person chose so, or nobody could be asked. */
+class StepDecision extends ActionFailure {
+  /** The task's failure is on disk, written with the step's end. */
+  recorded = false;
+
+  constructor(task: Task, step: string, choice: 'fail' | 'fail-unasked') {
+    super(choice === 'fail'
+      ? `Step '${step}' of '${task.title}' was cut off by an interruption and must not run twice; a person chose to fail the task rather than run it again.`
+      : `Step '${step}' of '${task.title}' was cut off by an interruption and must not run twice; nobody could be asked (no terminal), so the task was failed without running it again. Check what the step did, then Retry the task or mark it done.`,
+    { phase: 'run' });
+  }
+
+  /** A decision about an interruption says nothing about the action kind's health. */
+  override get countsForBreaker(): boolean {
+    return false;
   }
 }
 
@@ -130,6 +151,8 @@ export class SessionRun {
   private readonly checkpoints: Array<Promise<void>> = [];
   /** Per task, writes issued but not yet awaited (see step()). */
   private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
+  /** Step keys this run has started: a record with one of these keys is this run's own, not a crash's. */
+  private readonly startedHere = new Set<string>();
 
   constructor(private readonly h: RunHost, readonly sessionId: string, private readonly settings: ExecutorSettings) {
     this.bulkhead = concurrencyLimit(settings.concurrency);
@@ -354,6 +377,7 @@ export class SessionRun {
       try {
         return await this.resilient(task, action, attempt, stop, attempts);
       } catch (err) {
+        if (err instanceof StepDecision) throw err; // decided about; no fix or retry changes that
         const verdict = this.verdicts.get(task.id);
         const fix = verdict?.fix;
         const hooks = this.h.hooks;
@@ -428,7 +452,7 @@ export class SessionRun {
           try {
             return await this.attempt(task, action, attempt, signal.signal);
           } catch (err) {
-            if (!signal.signal.aborted || signalReason(signal.signal) === 'timeout') this.tryFailed(task, action.kind, err);
+            if (!(err instanceof StepDecision) && (!signal.signal.aborted || signalReason(signal.signal) === 'timeout')) this.tryFailed(task, action.kind, err);
             throw err;
           } finally {
             signal.dispose();
@@ -489,23 +513,17 @@ export class SessionRun {
       this.h.logs.append(task.id, `[step '${name}' completed before; not run again]\n`);
       return prior.result as T | undefined;
     }
-    if (prior?.status === 'started') {
-      if (prior.rerunnable) {
-        this.h.logs.append(task.id, `[step '${name}' was cut off before its result was recorded; it may run again, so it does]\n`);
-      } else {
-        const choice = await this.h.ports.questions.interruptedStep(task.title, name, prior.startedAt);
-        await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'interrupted-step', { step: name, choice }));
-        this.h.logs.append(task.id, `[step '${name}' was cut off before its result was recorded and must not run twice; asked: ${choice}]\n`);
-        if (choice === 'skip') {
-          await this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', { countedDoneByPerson: true }));
-          return undefined;
-        }
-        if (choice === 'fail') {
-          await this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { failedByPerson: true }));
-          throw new ActionFailure(`Step '${name}' was cut off by an interruption and a person chose to fail the task rather than run it again.`, { phase: 'run' });
-        }
+    // A record this run did not write was left by an earlier process: a crash, a kill, a closed
+    // window. Each state it can be in is handled by the contract (DESIGN.md, "No repeated work").
+    if (prior && !this.startedHere.has(key)) {
+      try {
+        await this.resumeStep(task, key, name, prior);
+      } catch (err) {
+        if (err instanceof StepSettled) return undefined;
+        throw err;
       }
     }
+    this.startedHere.add(key);
     // The start record is written before the step runs. A re-runnable step does not wait for it to
     // reach the disk: if a crash lost it, a resume finds no record and runs the step — exactly what it
     // does with a started-without-result re-runnable step — so waiting would buy nothing but a
@@ -528,6 +546,52 @@ export class SessionRun {
     if (rerunnable) this.defer(task.id, end);
     else await this.settleWith(task.id, end);
     return result;
+  }
+
+  /**
+   * A step found in the journal from an earlier process, neither succeeded nor run by this run.
+   * Returns when it may run now; throws when the task must end instead, or with `StepSettled`
+   * when a person counted it as done.
+   */
+  private async resumeStep(task: Task, key: string, name: string, prior: StepRecord): Promise<void> {
+    const result = prior.result as { failedByPerson?: boolean; failedUnasked?: boolean; error?: string } | undefined;
+    if (prior.status === 'failed' && (result?.failedByPerson || result?.failedUnasked)) {
+      // the decision was recorded, the task's failure was not (the write that held both was lost): finish it
+      throw new StepDecision(task, name, result.failedByPerson ? 'fail' : 'fail-unasked');
+    }
+    if (prior.rerunnable) {
+      const why = prior.status === 'started' ? 'was cut off before its result was recorded' : 'failed, and the task\'s end was never recorded';
+      this.h.logs.append(task.id, `[step '${name}' ${why}; it may run again, so it does]\n`);
+      return;
+    }
+    // Started and never finished, or failed without the task's end being recorded: it must not run
+    // again unasked.
+    const choice = await this.h.ports.questions.interruptedStep(task.title, name, prior.startedAt);
+    await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'interrupted-step', { step: name, choice, found: prior.status }));
+    const asked = choice === 'fail-unasked' ? 'nobody could be asked, so the task fails' : `asked: ${choice}`;
+    this.h.logs.append(task.id, `[step '${name}' ${prior.status === 'started' ? 'was cut off before its result was recorded' : 'failed before the task\'s end was recorded'} and must not run twice; ${asked}]\n`);
+    if (choice === 'skip') {
+      await this.journal(w => {
+        if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
+        recordStepEnded(w, this.h.clock, key, 'succeeded', { countedDoneByPerson: true });
+      });
+      throw new StepSettled();
+    }
+    if (choice === 'fail' || choice === 'fail-unasked') {
+      const decision = new StepDecision(task, name, choice);
+      // the step's end and the task's failure in one durable write: a kill between two writes would
+      // leave a running task with a failed step, which the next resume must not run again
+      try {
+        await this.h.tasks.setStatus(task.id, 'failed', 'executor', { error: decision.message }, w => {
+          if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
+          recordStepEnded(w, this.h.clock, key, 'failed', choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true });
+        });
+      } catch (err) {
+        throw new JournalError(err);
+      }
+      decision.recorded = true;
+      throw decision;
+    }
   }
 
   private defer(taskId: string, write: Promise<void>): void {
@@ -591,6 +655,10 @@ export class SessionRun {
   private async finishFailed(task: Task, err: unknown, signal: AbortSignal): Promise<'failed' | 'skipped' | undefined> {
     if (this.stopping === 'abandon') return undefined;
     if (err instanceof JournalError) throw err;
+    if (err instanceof StepDecision && err.recorded) {
+      this.h.logs.append(task.id, `[failed: ${err.message}]\n`);
+      return 'failed';
+    }
     const now = this.h.tasks.get(task.id);
     if (!now || now.status !== 'running') {
       this.h.logs.append(task.id, `[its run ended with '${err instanceof Error ? err.message : String(err)}', but the task is already ${now?.status ?? 'deleted'}; left as it is]\n`);

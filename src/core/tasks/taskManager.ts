@@ -222,8 +222,12 @@ export class TaskManager {
   }
 
   /** Moves a task to `status`, refusing changes that make no sense (see transitions.ts). */
-  async setStatus(id: string, status: TaskStatus, actor: Actor = 'user', change: StatusChange = {}): Promise<Task> {
-    await this.store.write(w => this.setStatusIn(w, id, status, actor, change), actor);
+  async setStatus(id: string, status: TaskStatus, actor: Actor = 'user', change: StatusChange = {}, alsoIn?: (w: StoreWriter) => void): Promise<Task> {
+    // `alsoIn`: records that must reach the disk in the same durable write (the executor's step journal)
+    await this.store.write(w => {
+      alsoIn?.(w);
+      this.setStatusIn(w, id, status, actor, change);
+    }, actor);
     this.changed.fire({ taskIds: [id] });
     return this.get(id)!;
   }
