@@ -85,8 +85,9 @@ export function terminalQuestions(yes: boolean, interactive: boolean, say: (line
     async interruptedStep(title, step, startedAt): Promise<InterruptedStepChoice> {
       const when = new Date(startedAt).toLocaleTimeString();
       if (!interactive) {
-        say(`Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice: the task is failed. Look at it, then Retry it in VS Code or reopen it.`);
-        return 'fail';
+        say(`Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice. There is no terminal to ask you, so the task is failed without running it again. `
+          + "Check what the step did, then Retry the task in VS Code, or run 'continuum resume' in a terminal to be asked.");
+        return 'fail-unasked';
       }
       const answer = await ask(`Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice. [r]un it again, [c]ount it as done, or [f]ail the task? [f] `);
       return answer === 'r' ? 'rerun' : answer === 'c' ? 'skip' : 'fail';

@@ -52,7 +52,11 @@ export interface TaskLogPort {
   location(taskId: string): string;
 }
 
-export type InterruptedStepChoice = 'rerun' | 'skip' | 'fail';
+/**
+ * 'fail-unasked': nobody could be asked (a CLI without a terminal), so the cautious answer was
+ * taken — the task fails, and what it says must not claim that a person chose it.
+ */
+export type InterruptedStepChoice = 'rerun' | 'skip' | 'fail' | 'fail-unasked';
 
 /** Questions only a person can answer. Must not throw; a dismissed question is the cautious answer. */
 export interface ExecutionQuestions {

@@ -20,7 +20,7 @@ import { runVerify } from './actions/verify';
 import type { ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
-import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey } from './journal';
+import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey, type StepRecord } from './journal';
 import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
 import type { TaskLogs } from './taskLogs';
@@ -60,6 +60,27 @@ class JournalError extends Error {
   }
 }
 
+/** A person counted a cut-off step as done: it is not run, and its result is unknown. */
+class StepSettled extends Error {}
+
+/** A cut-off step that must not run twice ends its task: a person chose so, or nobody could be asked. */
+class StepDecision extends ActionFailure {
+  /** The task's failure is on disk, written with the step's end. */
+  recorded = false;
+
+  constructor(task: Task, step: string, choice: 'fail' | 'fail-unasked') {
+    super(choice === 'fail'
+      ? `Step '${step}' of '${task.title}' was cut off by an interruption and must not run twice; a person chose to fail the task rather than run it again.`
+      : `Step '${step}' of '${task.title}' was cut off by an interruption and must not run twice; nobody could be asked (no terminal), so the task was failed without running it again. Check what the step did, then Retry the task or mark it done.`,
+    { phase: 'run' });
+  }
+
+  /** A decision about an interruption says nothing about the action kind's health. */
+  override get countsForBreaker(): boolean {
+    return false;
+  }
+}
+
 class Wakeup {
   private resolve: (() => void) | undefined;
   private pending = false;
@@ -89,9 +110,26 @@ interface InFlight {
   kind: TaskAction['kind'];
 }
 
-const readyInScope = `SELECT t.id, json_extract(t.action, '$.kind') AS kind FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-  WHERE st.session_id = ? AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
+/**
+ * The ready tasks of one action kind, in the store's ready order (tasks a crash left running
+ * first). Read per kind that can start now, so that tasks the run cannot start — a person's
+ * to-dos, kinds left for another host, kinds whose circuit is open — never fill the window and
+ * hide a runnable task behind them.
+ */
+const readyOfKind = `SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.status = 'running' AS resumed, t.priority, coalesce(t.deadline, 9007199254740991) AS due, t.seq
+  FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+  WHERE st.session_id = ? AND t.action IS NOT NULL AND json_extract(t.action, '$.kind') = ?
+    AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
   ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
+
+interface ReadyRow { id: string; kind: TaskAction['kind']; resumed: number; priority: number; due: number; seq: number }
+
+/** The store's ready order, for rows read kind by kind. */
+function readyOrder(a: ReadyRow, b: ReadyRow): number {
+  return b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
+}
+
+const actionKinds: ReadonlyArray<TaskAction['kind']> = ['shell', 'vscodeTask', 'manual'];
 
 export class SessionRun {
   readonly finished: Promise<RunSummary>;
@@ -113,6 +151,8 @@ export class SessionRun {
   private readonly checkpoints: Array<Promise<void>> = [];
   /** Per task, writes issued but not yet awaited (see step()). */
   private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
+  /** Step keys this run has started: a record with one of these keys is this run's own, not a crash's. */
+  private readonly startedHere = new Set<string>();
 
   constructor(private readonly h: RunHost, readonly sessionId: string, private readonly settings: ExecutorSettings) {
     this.bulkhead = concurrencyLimit(settings.concurrency);
@@ -201,16 +241,14 @@ export class SessionRun {
   /** Starts what can start now; returns when an open circuit lets its waiting tasks try again, if any wait for one. */
   private launchReady(): number | undefined {
     let slots = this.bulkhead.executionSlots;
-    const rows = this.h.store.all<{ id: string; kind: TaskAction['kind'] | null }>(readyInScope, [this.sessionId, this.inFlight.size + Math.max(0, slots) + 50]);
     let deferredUntil: number | undefined;
-    const probing = new Set<string>();
-    for (const row of rows) {
-      if (this.inFlight.has(row.id)) continue;
-      if (row.kind === null) continue; // a to-do for a person: the run waits until it is marked done
-      if (this.h.cannotRun.has(row.kind)) continue; // left for a host that can run it
-      const unattended = row.kind !== 'manual';
-      if (unattended) {
-        const kind = row.kind as UnattendedKind;
+    const rows: ReadyRow[] = [];
+    for (const kind of actionKinds) {
+      if (this.h.cannotRun.has(kind)) continue; // left for a host that can run it
+      let limit = this.inFlight.size + Math.max(0, slots); // in-flight tasks come first and are passed over
+      if (kind === 'manual') {
+        limit = -1; // manual tasks take no slot: every ready one waits for its person
+      } else {
         const breaker = this.h.breaker(kind);
         const opensAt = halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs);
         if (opensAt !== undefined && opensAt > Date.now()) { // cockatiel's breaker keeps wall-clock time
@@ -219,8 +257,21 @@ export class SessionRun {
         }
         if (opensAt !== undefined || breaker.state === CircuitState.HalfOpen) {
           // one test call at a time decides whether the circuit closes again
-          if (probing.has(kind) || [...this.inFlight.values()].some(f => f.kind === kind)) continue;
-          probing.add(kind);
+          if ([...this.inFlight.values()].some(f => f.kind === kind)) continue;
+          limit = this.inFlight.size + 1;
+        }
+      }
+      rows.push(...this.h.store.all<ReadyRow>(readyOfKind, [this.sessionId, kind, limit]));
+    }
+    const probing = new Set<string>();
+    for (const row of rows.sort(readyOrder)) {
+      if (this.inFlight.has(row.id)) continue;
+      const unattended = row.kind !== 'manual';
+      if (unattended) {
+        const breaker = this.h.breaker(row.kind as UnattendedKind);
+        if (halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs) !== undefined || breaker.state === CircuitState.HalfOpen) {
+          if (probing.has(row.kind)) continue;
+          probing.add(row.kind);
         }
         if (slots <= 0) continue;
         slots--;
@@ -286,7 +337,8 @@ export class SessionRun {
       pending.push(this.h.tasks.setStatus(task.id, 'running', 'executor'), this.h.sessions.setCurrentTask(this.sessionId, task.id, 'executor'));
       for (const p of pending) p.catch(() => undefined); // awaited (and reported) before the task ends
     }
-    const started = resumed ? fresh : { ...fresh, status: 'running' as const, attempts: fresh.attempts + 1 };
+    // a new run's attempt number as the store gave it (past every attempt in the step journal)
+    const started = resumed ? fresh : { ...fresh, status: 'running' as const, attempts: Math.max(fresh.attempts + 1, this.h.tasks.get(task.id)?.attempts ?? 0) };
     const attempt = Math.max(1, started.attempts);
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
     try {
@@ -325,6 +377,7 @@ export class SessionRun {
       try {
         return await this.resilient(task, action, attempt, stop, attempts);
       } catch (err) {
+        if (err instanceof StepDecision) throw err; // decided about; no fix or retry changes that
         const verdict = this.verdicts.get(task.id);
         const fix = verdict?.fix;
         const hooks = this.h.hooks;
@@ -399,7 +452,7 @@ export class SessionRun {
           try {
             return await this.attempt(task, action, attempt, signal.signal);
           } catch (err) {
-            if (!signal.signal.aborted || signalReason(signal.signal) === 'timeout') this.tryFailed(task, action.kind, err);
+            if (!(err instanceof StepDecision) && (!signal.signal.aborted || signalReason(signal.signal) === 'timeout')) this.tryFailed(task, action.kind, err);
             throw err;
           } finally {
             signal.dispose();
@@ -460,23 +513,17 @@ export class SessionRun {
       this.h.logs.append(task.id, `[step '${name}' completed before; not run again]\n`);
       return prior.result as T | undefined;
     }
-    if (prior?.status === 'started') {
-      if (prior.rerunnable) {
-        this.h.logs.append(task.id, `[step '${name}' was cut off before its result was recorded; it may run again, so it does]\n`);
-      } else {
-        const choice = await this.h.ports.questions.interruptedStep(task.title, name, prior.startedAt);
-        await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'interrupted-step', { step: name, choice }));
-        this.h.logs.append(task.id, `[step '${name}' was cut off before its result was recorded and must not run twice; asked: ${choice}]\n`);
-        if (choice === 'skip') {
-          await this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', { countedDoneByPerson: true }));
-          return undefined;
-        }
-        if (choice === 'fail') {
-          await this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { failedByPerson: true }));
-          throw new ActionFailure(`Step '${name}' was cut off by an interruption and a person chose to fail the task rather than run it again.`, { phase: 'run' });
-        }
+    // A record this run did not write was left by an earlier process: a crash, a kill, a closed
+    // window. Each state it can be in is handled by the contract (DESIGN.md, "No repeated work").
+    if (prior && !this.startedHere.has(key)) {
+      try {
+        await this.resumeStep(task, key, name, prior);
+      } catch (err) {
+        if (err instanceof StepSettled) return undefined;
+        throw err;
       }
     }
+    this.startedHere.add(key);
     // The start record is written before the step runs. A re-runnable step does not wait for it to
     // reach the disk: if a crash lost it, a resume finds no record and runs the step — exactly what it
     // does with a started-without-result re-runnable step — so waiting would buy nothing but a
@@ -499,6 +546,52 @@ export class SessionRun {
     if (rerunnable) this.defer(task.id, end);
     else await this.settleWith(task.id, end);
     return result;
+  }
+
+  /**
+   * A step found in the journal from an earlier process, neither succeeded nor run by this run.
+   * Returns when it may run now; throws when the task must end instead, or with `StepSettled`
+   * when a person counted it as done.
+   */
+  private async resumeStep(task: Task, key: string, name: string, prior: StepRecord): Promise<void> {
+    const result = prior.result as { failedByPerson?: boolean; failedUnasked?: boolean; error?: string } | undefined;
+    if (prior.status === 'failed' && (result?.failedByPerson || result?.failedUnasked)) {
+      // the decision was recorded, the task's failure was not (the write that held both was lost): finish it
+      throw new StepDecision(task, name, result.failedByPerson ? 'fail' : 'fail-unasked');
+    }
+    if (prior.rerunnable) {
+      const why = prior.status === 'started' ? 'was cut off before its result was recorded' : 'failed, and the task\'s end was never recorded';
+      this.h.logs.append(task.id, `[step '${name}' ${why}; it may run again, so it does]\n`);
+      return;
+    }
+    // Started and never finished, or failed without the task's end being recorded: it must not run
+    // again unasked.
+    const choice = await this.h.ports.questions.interruptedStep(task.title, name, prior.startedAt);
+    await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'interrupted-step', { step: name, choice, found: prior.status }));
+    const asked = choice === 'fail-unasked' ? 'nobody could be asked, so the task fails' : `asked: ${choice}`;
+    this.h.logs.append(task.id, `[step '${name}' ${prior.status === 'started' ? 'was cut off before its result was recorded' : 'failed before the task\'s end was recorded'} and must not run twice; ${asked}]\n`);
+    if (choice === 'skip') {
+      await this.journal(w => {
+        if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
+        recordStepEnded(w, this.h.clock, key, 'succeeded', { countedDoneByPerson: true });
+      });
+      throw new StepSettled();
+    }
+    if (choice === 'fail' || choice === 'fail-unasked') {
+      const decision = new StepDecision(task, name, choice);
+      // the step's end and the task's failure in one durable write: a kill between two writes would
+      // leave a running task with a failed step, which the next resume must not run again
+      try {
+        await this.h.tasks.setStatus(task.id, 'failed', 'executor', { error: decision.message }, w => {
+          if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
+          recordStepEnded(w, this.h.clock, key, 'failed', choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true });
+        });
+      } catch (err) {
+        throw new JournalError(err);
+      }
+      decision.recorded = true;
+      throw decision;
+    }
   }
 
   private defer(taskId: string, write: Promise<void>): void {
@@ -562,6 +655,10 @@ export class SessionRun {
   private async finishFailed(task: Task, err: unknown, signal: AbortSignal): Promise<'failed' | 'skipped' | undefined> {
     if (this.stopping === 'abandon') return undefined;
     if (err instanceof JournalError) throw err;
+    if (err instanceof StepDecision && err.recorded) {
+      this.h.logs.append(task.id, `[failed: ${err.message}]\n`);
+      return 'failed';
+    }
     const now = this.h.tasks.get(task.id);
     if (!now || now.status !== 'running') {
       this.h.logs.append(task.id, `[its run ended with '${err instanceof Error ? err.message : String(err)}', but the task is already ${now?.status ?? 'deleted'}; left as it is]\n`);

@@ -106,7 +106,9 @@ export function planRestore(r: StoreReader, state: CheckpointState): RestorePlan
   const saved = new Set(state.tasks.map(t => t.id));
   const tasks: TaskRestore[] = [];
   let deletedSince = 0;
-  for (const to of state.tasks) {
+  for (const saved of state.tasks) {
+    // a task saved while it ran comes back pending: its run is over, and running it again is a new attempt
+    const to: TaskState = saved.status === 'running' ? { ...saved, status: 'pending' } : saved;
     const row = now.get(to.id);
     if (!row) {
       deletedSince++;

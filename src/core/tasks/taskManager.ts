@@ -222,8 +222,12 @@ export class TaskManager {
   }
 
   /** Moves a task to `status`, refusing changes that make no sense (see transitions.ts). */
-  async setStatus(id: string, status: TaskStatus, actor: Actor = 'user', change: StatusChange = {}): Promise<Task> {
-    await this.store.write(w => this.setStatusIn(w, id, status, actor, change), actor);
+  async setStatus(id: string, status: TaskStatus, actor: Actor = 'user', change: StatusChange = {}, alsoIn?: (w: StoreWriter) => void): Promise<Task> {
+    // `alsoIn`: records that must reach the disk in the same durable write (the executor's step journal)
+    await this.store.write(w => {
+      alsoIn?.(w);
+      this.setStatusIn(w, id, status, actor, change);
+    }, actor);
     this.changed.fire({ taskIds: [id] });
     return this.get(id)!;
   }
@@ -239,13 +243,18 @@ export class TaskManager {
       if (waiting.length) throw new Error(`Task '${row.title}' cannot start yet: it waits for ${waiting.map(x => `'${x.title}'`).join(', ')}.`);
     }
     const now = this.clock.now();
+    // A new run of the task is a new attempt, numbered past every attempt in the step journal: a
+    // restore or an import may have set `attempts` back, and the earlier attempts' steps (their
+    // idempotency keys hold the attempt) must not pass for this one's.
+    const lastAttempt = status === 'running' && from !== 'running'
+      ? w.get<{ n: number | null }>('SELECT max(attempt) AS n FROM execution_steps WHERE task_id = ?', [id])?.n ?? 0 : 0;
     w.run(`UPDATE tasks SET status = ?, updated_at = ?,
-        attempts = attempts + ?, started_at = CASE WHEN ? THEN ? ELSE started_at END,
+        attempts = max(attempts, ?) + ?, started_at = CASE WHEN ? THEN ? ELSE started_at END,
         completed_at = CASE WHEN ? THEN ? ELSE NULL END, progress = CASE WHEN ? THEN 100 ELSE progress END,
         result = coalesce(?, result), error = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE error END
       WHERE id = ?`, [
       status, now,
-      status === 'running' && from !== 'running' ? 1 : 0, status === 'running' ? 1 : 0, now,
+      lastAttempt, status === 'running' && from !== 'running' ? 1 : 0, status === 'running' ? 1 : 0, now,
       status === 'done' || status === 'skipped' ? 1 : 0, now, status === 'done' ? 1 : 0,
       orNull(change.result), change.error !== undefined ? 1 : 0, orNull(change.error), status === 'done' || status === 'pending' ? 1 : 0,
       id,
