@@ -161,8 +161,8 @@ export class CheckpointFiles implements Disposable {
     const record = this.record(checkpointId);
     if (!record) return [];
     const previous = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE session_key = ? AND seq < ? ORDER BY seq DESC LIMIT 1', [record.sessionKey, record.seq]);
-    const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fee4904'; // git's well-known empty tree
-    return (await (await this.snapshots()).diffTrees(previous?.tree_id ?? emptyTree, record.tree)).map(c => ({ path: c.path, kind: c.kind }));
+    const snapshots = await this.snapshots();
+    return (await snapshots.diffTrees(previous?.tree_id ?? await snapshots.emptyTree(), record.tree)).map(c => ({ path: c.path, kind: c.kind }));
   }
 
   /** A file's bytes in a snapshot commit; undefined when the snapshot has no such file. */

@@ -65,6 +65,7 @@ export class WorkspaceSnapshots {
   /** Paths a tree edit recorded since our index last saw them: a scoped index update restages them too. */
   private readonly notInIndex = new Set<string>();
   private fileModeTrusted: Promise<boolean> | undefined;
+  private emptyTreeId: Promise<string> | undefined;
 
   private constructor(readonly repository: SnapshotRepository, private readonly folder: string) {
     this.git = new GitRunner(repository);
@@ -122,6 +123,12 @@ export class WorkspaceSnapshots {
       this.lastTree = (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
       return this.lastTree;
     });
+  }
+
+  /** The id of the empty tree in this repository's object format (sha1 or sha256), asked of git once. */
+  emptyTree(): Promise<string> {
+    this.emptyTreeId ??= this.git.run(['hash-object', '-t', 'tree', '--stdin'], { bare: true }).then(out => out.trim());
+    return this.emptyTreeId;
   }
 
   async diffTrees(from: string, to: string): Promise<TreeChange[]> {
