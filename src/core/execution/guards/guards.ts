@@ -84,6 +84,8 @@ export class ExecutionGuards implements ExecutionHooks {
   private lastChangeAt: number;
   /** Tasks running now that can change files (their changes are under way). */
   private readonly changingFiles = new Set<string>();
+  /** Tasks started and not yet finished (for the flow item: nothing running is idle). */
+  private readonly runningTasks = new Set<string>();
   private readonly changed = new Emitter<void>();
   /** Fires when the budget or the flow may have changed (for the status bar). */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -118,7 +120,7 @@ export class ExecutionGuards implements ExecutionHooks {
   }
 
   flowStatus(): FlowStatus {
-    return this.flow.status();
+    return { ...this.flow.status(), running: this.runningTasks.size };
   }
 
   currentThresholds(): Thresholds {
@@ -178,6 +180,7 @@ export class ExecutionGuards implements ExecutionHooks {
 
   taskStarted(task: WatchedTask): void {
     if (canChangeFiles(task.kind, this.commandWords(task))) this.changingFiles.add(task.id);
+    this.runningTasks.add(task.id);
     this.flow.record('action');
     this.changed.fire();
   }
@@ -279,6 +282,7 @@ export class ExecutionGuards implements ExecutionHooks {
     }
     this.lastErrors.delete(task.id);
     if (this.changingFiles.delete(task.id)) this.lastChangeAt = this.o.clock.now();
+    this.runningTasks.delete(task.id);
     if (outcome !== 'skipped') {
       this.profiler.record(`action.${task.kind}`, durationMs);
       const h = this.kindHistory(task.kind);
@@ -295,7 +299,7 @@ export class ExecutionGuards implements ExecutionHooks {
       }
     }
     this.gateDecisions.delete(task.id);
-    this.flow.record('action');
+    this.flow.record('done');
     this.changed.fire();
   }
 
