@@ -22,7 +22,7 @@ export async function pickCheckpoint(ctx: CommandContext, core: Continuum, arg: 
     return found;
   }
   if (!all.length) {
-    await ctx.prompts().notify('info', 'There are no checkpoints yet. Create one with "Continuum: Create Checkpoint"; running sessions also save them.');
+    void ctx.prompts().notify('info', 'There are no checkpoints yet. Create one with "Continuum: Create Checkpoint"; running sessions also save them.');
     return undefined;
   }
   const session = activeSession(core);
@@ -65,7 +65,7 @@ const restoreCheckpoint: Handler = async (ctx, core, arg, modeArg) => {
   const checkpoint = await pickCheckpoint(ctx, core, arg, 'Which checkpoint should be restored?');
   if (!checkpoint) return undefined;
   if (!core.files) {
-    await ctx.prompts().notify('info', 'This window has no trusted workspace folder, so checkpoints hold the task state only; the restore writes back tasks and the session.');
+    void ctx.prompts().notify('info', 'This window has no trusted workspace folder, so checkpoints hold the task state only; the restore writes back tasks and the session.');
   }
   const preview: CheckpointRestorePreview = core.files ? await explainGitFailure(core.files.previewRestore(checkpoint.id), 'preview the restore') : { state: core.sessions.previewRestore(checkpoint.id) };
   if (!(await reviewPreview(ctx, core, checkpoint, preview))) return undefined;

@@ -74,7 +74,7 @@ const generateTasks: Handler = async (ctx, core) => {
   const existing = new Set(core.tasks.list().flatMap(t => (t.key ? [t.key] : [])));
   const proposals = proposeTasks(result.analysis.gaps, existing);
   if (!proposals.length) {
-    await ctx.prompts().notify('info', 'Continuum: every gap the analysis found already has a task; nothing new to propose.');
+    void ctx.prompts().notify('info', 'Continuum: every gap the analysis found already has a task; nothing new to propose.');
     return { created: 0 };
   }
   const chosen = await ctx.prompts().pickMany(proposals.map(p => ({
@@ -130,12 +130,12 @@ function pickerCommand(what: string, list: Lister): Handler {
     if (!(await ensureBuilt(core))) return undefined;
     const target = componentFromArg(core, arg);
     if (!target) {
-      await ctx.prompts().notify('info', `Continuum: open a file of the workspace (or select a component in the Knowledge Graph view) to see its ${what}.`);
+      void ctx.prompts().notify('info', `Continuum: open a file of the workspace (or select a component in the Knowledge Graph view) to see its ${what}.`);
       return undefined;
     }
     const found = list(core, target);
     if (!found.length) {
-      await ctx.prompts().notify('info', `Continuum: ${inert(componentLabel(target))} has no ${what} in the knowledge graph.`);
+      void ctx.prompts().notify('info', `Continuum: ${inert(componentLabel(target))} has no ${what} in the knowledge graph.`);
       return { target: target.id, items: [] };
     }
     const picked = await ctx.prompts().pick(found.map(f => ({
