@@ -6,6 +6,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createInterface } from 'node:readline/promises';
 import type { Continuum } from '../core/continuum';
+import type { ActionNeeds } from '../core/execution/actions/action';
+import { actions, kindsNeeding } from '../core/execution/actions/index';
 import { assembleExecutor } from '../core/execution/assemble';
 import { ExecutionRefused, type Executor } from '../core/execution/executor';
 import type { GuardQuestions } from '../core/execution/guards/guards';
@@ -54,6 +56,9 @@ export function selectTasks(all: readonly Task[], phases: readonly Phase[], sele
   }
   return chosen.map(t => t.id);
 }
+
+/** What a terminal has not: no person marks tasks done here, and there is no VS Code to run its tasks. */
+const cliLacks: readonly ActionNeeds[] = ['person', 'vscode'];
 
 /** VS Code tasks need VS Code: the run leaves them (see `cannotRun`); this answers if one is ever asked for. */
 const noVsCodeTasks: HostTaskPort = {
@@ -174,7 +179,7 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
     },
     guardQuestions: terminalGuardQuestions(o.yes, o.interactive, o.say),
     rules: workspaceRules(workspace, settings, o.say),
-    cannotRun: ['manual', 'vscodeTask'],
+    cannotRun: kindsNeeding(cliLacks),
   });
   const executor = assembled.executor;
   const concurrency = readSetting(settings, 'executor.concurrency');
@@ -261,8 +266,9 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
   o.say(describeSummary(summary).replace(/Resume Session continues where it stopped/, "'continuum resume' continues where it stopped"));
   for (const f of summary.failures) o.say(`  failed: ${f.title}: ${f.error}`);
   if (summary.cannotRunHere) {
-    const left = core.sessions.get(sessionId)!.taskIds.map(id => core.tasks.get(id)!).filter(t => !finished.has(t.status) && t.status !== 'failed' && (!t.action || t.action.kind !== 'shell'));
-    for (const t of left) o.say(`  needs ${t.action?.kind === 'vscodeTask' ? 'VS Code' : 'a person'}: ${t.title}`);
+    const needsOf = (t: Task) => (t.action ? actions[t.action.kind].needs : 'person');
+    const left = core.sessions.get(sessionId)!.taskIds.map(id => core.tasks.get(id)!).filter(t => !finished.has(t.status) && t.status !== 'failed' && cliLacks.includes(needsOf(t)));
+    for (const t of left) o.say(`  needs ${needsOf(t) === 'vscode' ? 'VS Code' : 'a person'}: ${t.title}`);
   }
   if (summary.outcome === 'paused' || summary.outcome === 'needs-attention' || summary.outcome === 'stopped-on-error') {
     o.say(`Continue with: continuum resume --store ${core.store.folder} (or Resume Session in VS Code).`);

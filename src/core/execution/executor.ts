@@ -19,6 +19,7 @@ import type { RunSummary } from './summary';
 import { TaskLogs } from './taskLogs';
 import { independentTracks, type Track } from './tracks';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import { unattendedKinds } from './actions/index';
 
 export interface ExecutorPorts {
   processes: ProcessPort;
@@ -198,7 +199,7 @@ export class Executor {
 
   /** Each action kind's circuit: closed, open or half-open. */
   circuits(): Array<{ kind: string; state: string }> {
-    return (['shell', 'vscodeTask'] as const).map(kind => ({ kind, state: circuitStateName(this.breaker(kind).state) }));
+    return unattendedKinds.map(kind => ({ kind, state: circuitStateName(this.breaker(kind).state) }));
   }
 
   taskLog(taskId: string): { location: string; read(): Promise<string> } {

@@ -14,7 +14,7 @@ import type { Store, StoreWriter } from '../store/types';
 import type { Task, TaskAction } from '../tasks/model';
 import type { TaskManager } from '../tasks/taskManager';
 import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
-import { actionFor } from './actions/index';
+import { actionFor, actions } from './actions/index';
 import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
 import type { ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
@@ -24,6 +24,7 @@ import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey,
 import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
 import type { TaskLogs } from './taskLogs';
+import { actionKinds } from '../tasks/model';
 
 /** What a run needs from the executor that started it. */
 export interface RunHost {
@@ -129,7 +130,6 @@ function readyOrder(a: ReadyRow, b: ReadyRow): number {
   return b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
 }
 
-const actionKinds: ReadonlyArray<TaskAction['kind']> = ['shell', 'vscodeTask', 'manual'];
 
 export class SessionRun {
   readonly finished: Promise<RunSummary>;
@@ -266,7 +266,7 @@ export class SessionRun {
     const probing = new Set<string>();
     for (const row of rows.sort(readyOrder)) {
       if (this.inFlight.has(row.id)) continue;
-      const unattended = row.kind !== 'manual';
+      const unattended = actions[row.kind].unattended;
       if (unattended) {
         const breaker = this.h.breaker(row.kind as UnattendedKind);
         if (halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs) !== undefined || breaker.state === CircuitState.HalfOpen) {

@@ -12,6 +12,7 @@ import { configuredRemoteUrl, deliverPullRequest, pullRequestBody, type PullRequ
 import { findRepository } from './repository';
 import { SessionError, type Checkpoint, type Session } from '../sessions/model';
 import type { Task } from '../tasks/model';
+import { actionFor } from '../execution/actions/index';
 
 /** The private ref holding the commit a session started from. */
 export function sessionStartRef(sessionId: string): string {
@@ -72,10 +73,7 @@ export function needsFreshSnapshot(tasks: readonly Task[], snapshots: readonly S
 /** What a task did and its verify result: the commit's body. */
 export function taskCommitBody(task: Task): string {
   const a = task.action;
-  const did = !a ? 'Done by a person (a to-do without an action).'
-    : a.kind === 'shell' ? `Ran: ${[a.command, ...(a.args ?? [])].join(' ')}`
-      : a.kind === 'vscodeTask' ? `Ran the VS Code task '${a.label}'.`
-        : 'Done by a person (a manual task).';
+  const did = a ? actionFor(a).describeDone(a) : 'Done by a person (a to-do without an action).';
   const verify = a?.verify ? `Verify: \`${a.verify}\` passed.` : 'Verify: none.';
   return [
     task.description.trim(),

@@ -7,6 +7,10 @@ export type TaskStatus = (typeof taskStatuses)[number];
 export const priorities = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof priorities)[number];
 
+/** Every kind of action, once: the schema (validation.ts), the executor's registry (execution/actions) and the rules follow it. */
+export const actionKinds = ['shell', 'vscodeTask', 'manual'] as const;
+export type ActionKind = (typeof actionKinds)[number];
+
 /**
  * What a task does when the executor runs it (src/core/execution/actions). `verify` is a command
  * that must exit 0 before the task counts as done; `rerunnable: false` makes a resume ask before
@@ -16,6 +20,10 @@ export type TaskAction =
   | { kind: 'shell'; command: string; args?: string[]; shell?: boolean; cwd?: string; env?: Record<string, string>; timeoutMs?: number; verify?: string; rerunnable?: boolean }
   | { kind: 'vscodeTask'; label: string; timeoutMs?: number; verify?: string; rerunnable?: boolean; /** Run instead when the host has no such task (a degradation, shown in Health). */ shellEquivalent?: string }
   | { kind: 'manual'; verify?: string };
+
+// every kind in the list has its action shape and every shape's kind is in the list: adding one without the other fails to compile
+const _kindsMatch: [ActionKind, TaskAction['kind']] = ['' as TaskAction['kind'], '' as ActionKind];
+void _kindsMatch;
 
 export interface Task {
   id: string;
