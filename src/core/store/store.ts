@@ -86,6 +86,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   } else if (needsUpgrade) {
     await store.upgrade(all);
   }
+  if (!readOnlyReason && replay.unapplied.length) {
+    // Before the compaction below removes the segments.
+    await setAsideUnapplied(options, replay.unapplied, recovery, (options.clock ?? systemClock).now());
+  }
   if (!readOnlyReason && (replay.applied > 0 || recovery.length > 0 || needsUpgrade || replay.damaged)) {
     await store.compact();
   }
@@ -171,12 +175,24 @@ interface ReplayResult {
   lastSeq: number;
   applied: number;
   damaged: boolean;
+  /** Segments holding intact changes that could not be applied (after a gap, a change that failed, or damage): kept, never deleted. */
+  unapplied: number[];
 }
 
 async function replayJournal(options: OpenStoreOptions, base: Base, segments: number[], recovery: string[], logger: Logger): Promise<ReplayResult> {
   let lastSeq = base.seq;
   let applied = 0;
   let damaged = false;
+  const unapplied: number[] = [];
+  /** From segment `index` on, nothing more can be applied: keep every segment that still holds changes after `lastSeq`. */
+  const stopAt = async (index: number): Promise<ReplayResult> => {
+    for (const n of segments.slice(index)) {
+      const data = (await options.fs.readFile(join(options.folder, segmentName(n)))) ?? new Uint8Array();
+      const decoded = decodeJournal(data);
+      if (decoded.records.some(r => r.seq > lastSeq) || hasValidRecordAfter(data, data.length - decoded.badTailBytes)) unapplied.push(n);
+    }
+    return { lastSeq, applied, damaged: true, unapplied };
+  };
   for (const [index, n] of segments.entries()) {
     const data = (await options.fs.readFile(join(options.folder, segmentName(n)))) ?? new Uint8Array();
     const decoded = decodeJournal(data);
@@ -184,30 +200,46 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
       if (record.seq <= lastSeq) continue;
       if (record.seq !== lastSeq + 1) {
         recovery.push(`Changes #${lastSeq + 1} to #${record.seq - 1} could not be recovered, so the ${countAfter(decoded.records, lastSeq)}+ changes after them were not applied either.`);
-        return { lastSeq, applied, damaged: true };
+        return stopAt(index);
       }
       try {
         applyRecord(base.db, record);
       } catch (err) {
         recovery.push(`Change #${record.seq} could not be replayed (${(err as Error).message}); it and any later changes were not applied.`);
-        return { lastSeq, applied, damaged: true };
+        return stopAt(index);
       }
       lastSeq = record.seq;
       applied++;
     }
     if (decoded.badTailBytes > 0) {
       damaged = true;
-      const last = index === segments.length - 1;
-      const tornTail = last && decoded.stopReason !== undefined && !hasValidRecordAfter(data, data.length - decoded.badTailBytes);
-      if (tornTail) {
-        // An append cut short by a crash: that change was never acknowledged, so nothing is lost.
+      const damageAt = data.length - decoded.badTailBytes;
+      if (!hasValidRecordAfter(data, damageAt)) {
+        // An append cut short by a crash: that change was never acknowledged (had it been, the
+        // next writer would have numbered its changes after it, and the gap would be reported).
         logger.info(`store: ignored an unfinished last change in ${segmentName(n)} (${decoded.badTailBytes} bytes, ${decoded.stopReason}).`);
       } else {
         recovery.push(`Part of the journal (${segmentName(n)}, ${decoded.badTailBytes} bytes after change #${lastSeq}) was damaged (${decoded.stopReason}) and could not be replayed.`);
+        unapplied.push(n);
       }
     }
   }
-  return { lastSeq, applied, damaged };
+  return { lastSeq, applied, damaged, unapplied };
+}
+
+/**
+ * Copies each segment whose intact changes could not be applied to `<segment>.<time>.unapplied`,
+ * which no replay reads and no compaction removes, and says where it is.
+ */
+async function setAsideUnapplied(options: OpenStoreOptions, segments: readonly number[], recovery: string[], now: number): Promise<void> {
+  for (const n of segments) {
+    const from = join(options.folder, segmentName(n));
+    const data = await options.fs.readFile(from);
+    if (!data) continue;
+    const name = `${segmentName(n)}.${now}.unapplied`;
+    await options.fs.writeFileAtomic(join(options.folder, name), data);
+    recovery.push(`The changes in ${segmentName(n)} that could not be applied were kept in ${name} (nothing in it was deleted); keep that file if you may need them.`);
+  }
 }
 
 function countAfter(records: JournalRecord[], seq: number): number {
@@ -483,26 +515,24 @@ class DurableStore implements Store {
     this.journalRecords = 0;
     this.journalBytes = 0;
 
+    // The order keeps every acknowledged change recoverable from the disk at every instant, even
+    // if state.db is damaged afterwards: (1) the backup of the new snapshot, (2) the snapshot,
+    // and only then (3) the journal it makes redundant and (4) backups past the K to keep. Were
+    // the journal removed before the backup existed, a crash between the two would leave the
+    // newest backup older than state.db with nothing to bridge the gap.
     await (await oldAppender)?.close();
+    const keep = this.options.backups ?? 5;
+    const dir = join(this.folder, backupsFolder);
+    const existing = keep > 0 ? parseBackupNames(await this.options.fs.list(dir)) : [];
+    if (keep > 0) {
+      await this.options.fs.mkdirp(dir);
+      await this.options.fs.writeFileAtomic(join(dir, backupName(seq, this.clock.now())), new Uint8Array(await gzipAsync(snapshot)));
+    }
     await this.options.fs.writeFileAtomic(join(this.folder, snapshotFile), snapshot);
     this.lastSnapshotAt = this.clock.now();
     this.oldSegments = [];
     for (const n of retired) await this.options.fs.remove(join(this.folder, segmentName(n)));
-    await this.rotateBackups(snapshot, seq);
-  }
-
-  /**
-   * Keeps compressed copies of the last K snapshots. The newest equals the snapshot, so a damaged
-   * snapshot file is recovered from it plus the journal with nothing lost.
-   */
-  private async rotateBackups(snapshot: Uint8Array, seq: number): Promise<void> {
-    const keep = this.options.backups ?? 5;
-    if (keep <= 0) return;
-    const dir = join(this.folder, backupsFolder);
-    const existing = parseBackupNames(await this.options.fs.list(dir));
-    await this.options.fs.mkdirp(dir);
-    await this.options.fs.writeFileAtomic(join(dir, backupName(seq, this.clock.now())), new Uint8Array(await gzipAsync(snapshot)));
-    for (const old of existing.slice(keep - 1)) await this.options.fs.remove(join(dir, old.name));
+    for (const old of existing.slice(Math.max(0, keep - 1))) await this.options.fs.remove(join(dir, old.name));
   }
 }
 
