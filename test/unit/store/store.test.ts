@@ -291,7 +291,7 @@ describe('store', () => {
         if (held) return { heldBy: holder };
         held = true;
         void owner;
-        const h: HeldLock = { onLost() {}, release: async () => { held = false; } };
+        const h: HeldLock = { onLost() {}, verify: async () => undefined, release: async () => { held = false; } };
         return h;
       },
     };
