@@ -30,8 +30,12 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
         update,
         retries: 0,
         onCompromised: err => {
-          compromised ??= err.message;
-          for (const l of lostListeners) l(err.message);
+          // proper-lockfile's words are an errno or its own; say what happened instead.
+          const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).syscall === 'stat'
+            ? `its lock was taken over or removed while this process was stalled (suspended, stopped or busy) for longer than ${stale / 1000} s`
+            : `the lock could not be kept fresh within ${stale / 1000} s (${err.message})`;
+          compromised ??= reason;
+          for (const l of lostListeners) l(reason);
         },
       });
       let release: () => Promise<void>;
