@@ -8,6 +8,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
 import { exportState } from '../core/state/stateFile';
+import { LockLostError } from '../core/store/types';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
@@ -107,9 +108,10 @@ async function main(argv: string[]): Promise<number> {
   if (args.command === 'graph' && args.operands[0] === 'build') parser.warm();
   const graphParser = () => parser;
   const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser });
+  const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
     try {
-      return await runFromTerminal(core, args);
+      return await runFromTerminal(core, args, lockLost);
     } finally {
       await core.close();
     }
@@ -182,28 +184,64 @@ async function graphCommand(core: Continuum, [sub, ...operands]: string[]): Prom
   return 0;
 }
 
-async function runFromTerminal(core: Continuum, args: Args): Promise<number> {
-  try {
-    return await runSession(core, {
-      workspace: args.workspace ?? process.cwd(),
-      ...(args.concurrency ? { concurrency: args.concurrency } : {}),
-      ...(args.phase !== undefined ? { phase: args.phase } : {}),
-      ...(args.tasks ? { tasks: args.tasks } : {}),
-      yes: args.yes,
-      ...(args.command === 'resume' ? { resume: args.session ? { sessionId: args.session } : {} } : {}),
-      interactive: !!process.stdin.isTTY,
-      say: line => console.log(line),
-      onInterrupt(handler) {
-        // SIGTERM (a service manager, a closing terminal) stops at once; the session stays resumable
-        const stopNow = () => { handler(); handler(); };
-        process.on('SIGINT', handler);
-        process.on('SIGTERM', stopNow);
-        return () => {
-          process.off('SIGINT', handler);
-          process.off('SIGTERM', stopNow);
-        };
-      },
+/** Exit status when this process lost the store's lock to another one (EX_TEMPFAIL): it stopped, and saved nothing after that. */
+const lockLostExitCode = 75;
+
+/**
+ * Resolves with the store's message once this process lost the store's lock (it was stalled past
+ * the lock's limit and another process took the store over). A run handles that itself (it must
+ * kill its tasks first); any other command says so and exits at once.
+ */
+function whenLockLost(core: Continuum, running: boolean): Promise<string> {
+  return new Promise(resolve => {
+    core.store.onDidLoseLock(reason => {
+      // From here every write fails with LockLostError, also those the executor makes in the
+      // background; they are expected now and must not end the process before its tasks are killed.
+      process.on('unhandledRejection', err => {
+        if (err instanceof LockLostError) return;
+        console.error('continuum: unexpected error after losing the store', err);
+        process.exit(1);
+      });
+      if (running) return resolve(reason);
+      console.error(`continuum: ${reason}`);
+      exit(lockLostExitCode);
     });
+  });
+}
+
+async function runFromTerminal(core: Continuum, args: Args, lockLost: Promise<string>): Promise<number> {
+  let interrupt: (() => void) | undefined;
+  const running = runSession(core, {
+    workspace: args.workspace ?? process.cwd(),
+    ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+    ...(args.phase !== undefined ? { phase: args.phase } : {}),
+    ...(args.tasks ? { tasks: args.tasks } : {}),
+    yes: args.yes,
+    ...(args.command === 'resume' ? { resume: args.session ? { sessionId: args.session } : {} } : {}),
+    interactive: !!process.stdin.isTTY,
+    say: line => console.log(line),
+    onInterrupt(handler) {
+      interrupt = handler;
+      // SIGTERM (a service manager, a closing terminal) stops at once; the session stays resumable
+      const stopNow = () => { handler(); handler(); };
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', stopNow);
+      return () => {
+        interrupt = undefined;
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', stopNow);
+      };
+    },
+  });
+  try {
+    const ended = await Promise.race([running.then(code => ({ code })), lockLost.then(reason => ({ reason }))]);
+    if ('code' in ended) return ended.code;
+    console.error(`continuum: ${ended.reason}`);
+    console.error('continuum: stopping this run now: its running tasks are killed. The process that holds the store now (or a later `continuum resume`) continues the session.');
+    interrupt?.();
+    interrupt?.(); // a second Ctrl+C: stop now, killing the tasks' process trees
+    await Promise.race([running.catch(() => undefined), new Promise(r => setTimeout(r, 5_000).unref())]);
+    return lockLostExitCode;
   } finally {
     await core.close();
   }

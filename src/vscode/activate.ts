@@ -77,6 +77,10 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     graphTree.attach(core.graph);
     graphWatcher.attach(core.graph);
     void offerResume(core, () => prompter);
+    core.store.onDidLoseLock(reason => {
+      runtime.abandon(); // its results could not be saved; the process that took the store over resumes them
+      void prompter.notify('warning', `${reason} This window's running tasks were stopped and it now shows the store read-only; reload the window to write here again.`);
+    });
   };
   context.subscriptions.push(host.onDidOpen(whenOpen));
   // Opening loads WebAssembly and reads the store: after activation, never during it.
