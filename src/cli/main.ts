@@ -12,7 +12,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
-import { CliError, runSession } from './run';
+import { CliError, forTerminal, runSession } from './run';
 
 const usage = `usage: continuum <command> --store DIR [options]
 commands:
@@ -220,7 +220,7 @@ function printStatus(core: Continuum): void {
 }
 
 main(process.argv.slice(2)).then(exit, err => {
-  console.error(`continuum: ${(err as Error).message}`);
+  console.error(`continuum: ${forTerminal((err as Error).message)}`);
   exit(1);
 });
 

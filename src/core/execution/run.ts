@@ -12,12 +12,12 @@ import type { Clock, Logger } from '../ports';
 import type { SessionManager } from '../sessions/sessionManager';
 import type { Store, StoreWriter } from '../store/types';
 import type { Task, TaskAction } from '../tasks/model';
-import type { TaskManager } from '../tasks/taskManager';
+import type { StatusChange, TaskManager } from '../tasks/taskManager';
 import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
 import { actionFor } from './actions/index';
 import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
-import type { ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
+import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
 import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey, type StepRecord } from './journal';
@@ -42,7 +42,8 @@ export interface RunHost {
   breakerSubject(kind: UnattendedKind, taskId: string): void;
   saveBreaker(kind: UnattendedKind): Promise<void>;
   waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision>;
-  changed(sessionId: string, running: string[]): void;
+  /** Tasks started or ended here; `ended` is a task whose run is over, with its end as saved on disk. */
+  changed(sessionId: string, running: string[], ended?: EndedTask): void;
   /** Action kinds this host leaves alone (see ExecutorOptions.cannotRun). */
   cannotRun: ReadonlySet<TaskAction['kind']>;
   /** The autonomy guards, when the host installed them. */
@@ -153,6 +154,8 @@ export class SessionRun {
   private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
   /** Step keys this run has started: a record with one of these keys is this run's own, not a crash's. */
   private readonly startedHere = new Set<string>();
+  /** Per task, its end once it is on disk (told to the host when the task leaves the run). */
+  private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
   constructor(private readonly h: RunHost, readonly sessionId: string, private readonly settings: ExecutorSettings) {
     this.bulkhead = concurrencyLimit(settings.concurrency);
@@ -295,7 +298,9 @@ export class SessionRun {
       for (const f of this.inFlight.values()) f.controller.abort('stop');
     }).finally(() => {
       this.inFlight.delete(task.id);
-      this.h.changed(this.sessionId, this.running);
+      const recorded = this.endsRecorded.get(task.id);
+      this.endsRecorded.delete(task.id);
+      this.h.changed(this.sessionId, this.running, { taskId: task.id, ...(recorded ? { status: recorded } : {}) });
       this.wakeup.wake();
     });
   }
@@ -322,7 +327,7 @@ export class SessionRun {
       attempts = verdict.attempts;
       if (verdict.note) this.h.logs.append(task.id, `[${verdict.note}]\n`);
       if (!verdict.run) {
-        await this.h.tasks.setStatus(task.id, 'skipped', 'executor');
+        await this.recordEnd(task.id, 'skipped');
         hooks.taskFinished(watched, 'skipped', 0);
         return;
       }
@@ -581,14 +586,10 @@ export class SessionRun {
       const decision = new StepDecision(task, name, choice);
       // the step's end and the task's failure in one durable write: a kill between two writes would
       // leave a running task with a failed step, which the next resume must not run again
-      try {
-        await this.h.tasks.setStatus(task.id, 'failed', 'executor', { error: decision.message }, w => {
-          if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
-          recordStepEnded(w, this.h.clock, key, 'failed', choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true });
-        });
-      } catch (err) {
-        throw new JournalError(err);
-      }
+      await this.recordEnd(task.id, 'failed', { error: decision.message }, w => {
+        if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
+        recordStepEnded(w, this.h.clock, key, 'failed', choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true });
+      });
       decision.recorded = true;
       throw decision;
     }
@@ -615,6 +616,20 @@ export class SessionRun {
     }
   }
 
+  /**
+   * Records how a task's run ended. A failure is the store's (JournalError: the run stops); only
+   * once the write is durable does the host hear of the end (see `launch`), so nothing is shown as
+   * done that is not saved as done.
+   */
+  private async recordEnd(taskId: string, status: 'done' | 'failed' | 'skipped' | 'pending', change: StatusChange = {}, alsoIn?: (w: StoreWriter) => void): Promise<void> {
+    try {
+      await this.h.tasks.setStatus(taskId, status, 'executor', change, alsoIn);
+    } catch (err) {
+      throw new JournalError(err);
+    }
+    this.endsRecorded.set(taskId, status);
+  }
+
   /** Waits for a person's decision, given through the executor or by changing the task's status directly. */
   private waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision> {
     let watch: Disposable | undefined;
@@ -633,7 +648,8 @@ export class SessionRun {
     const now = this.h.tasks.get(task.id);
     const pending = this.pendingWrites.get(task.id) ?? [];
     this.pendingWrites.set(task.id, []);
-    const done = now && now.status !== 'done' ? this.h.tasks.setStatus(task.id, 'done', 'executor', { result }) : undefined;
+    const done = now && now.status !== 'done' ? this.recordEnd(task.id, 'done', { result }) : undefined;
+    done?.catch(() => undefined); // awaited below, after the steps' records
     try {
       await Promise.all(pending); // the steps' records, flushed together with the done record
     } catch (err) {
@@ -667,12 +683,12 @@ export class SessionRun {
     const why = signal.aborted ? signalReason(signal) : undefined;
     if (why === 'pause' || why === 'stop' || why === 'cancel') {
       this.h.logs.append(task.id, `[stopped (${why}); it runs again when the session resumes]\n`);
-      await this.h.tasks.setStatus(task.id, 'pending', 'executor');
+      await this.recordEnd(task.id, 'pending');
       return undefined;
     }
     if (err instanceof BrokenCircuitError) {
       this.h.logs.append(task.id, `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`);
-      await this.h.tasks.setStatus(task.id, 'pending', 'executor');
+      await this.recordEnd(task.id, 'pending');
       return undefined;
     }
     const message = err instanceof Error ? err.message : String(err);
@@ -681,11 +697,11 @@ export class SessionRun {
     const retried = verdict?.retry === false ? 'not retried (the guards stopped it)' : classification.kind === 'transient' ? `gave up after ${this.h.resilience.attempts} tries` : 'not retried';
     if (verdict?.finally === 'skip') {
       this.h.logs.append(task.id, `[skipped: ${message} — ${verdict.note ?? 'a rule says to skip it'}]\n`);
-      await this.h.tasks.setStatus(task.id, 'skipped', 'executor');
+      await this.recordEnd(task.id, 'skipped');
       return 'skipped';
     }
     this.h.logs.append(task.id, `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`);
-    await this.h.tasks.setStatus(task.id, 'failed', 'executor', { error: message });
+    await this.recordEnd(task.id, 'failed', { error: message });
     return 'failed';
   }
 
