@@ -7,7 +7,7 @@ import * as path from 'path';
 import { createInterface } from 'node:readline/promises';
 import type { Continuum } from '../core/continuum';
 import { ExecutionRefused, Executor, defaultExecutorSettings } from '../core/execution/executor';
-import type { ExecutionQuestions, HostTaskPort, InterruptedStepChoice } from '../core/execution/ports';
+import type { ExecutionQuestions, HostTaskPort, InterruptedStepChoice, OrphanChoice } from '../core/execution/ports';
 import { describeSummary, formatDuration, type RunSummary } from '../core/execution/summary';
 import type { Phase, Task } from '../core/tasks/model';
 import { nodeProcesses } from '../node/processes';
@@ -53,8 +53,8 @@ const noVsCodeTasks: HostTaskPort = {
   run: async label => ({ code: null, error: { message: `VS Code task '${label}' can only run inside VS Code` } }),
 };
 
-/** Questions asked on the terminal when it is one; otherwise the cautious answers (or --yes for plan commands). */
-export function terminalQuestions(yes: boolean, interactive: boolean, say: (line: string) => void): ExecutionQuestions {
+/** Questions asked on the terminal when it is one; otherwise the cautious answers (or --yes for plan commands, --orphans for orphans). */
+export function terminalQuestions(yes: boolean, interactive: boolean, say: (line: string) => void, orphans?: OrphanChoice): ExecutionQuestions {
   const ask = async (question: string): Promise<string> => {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     try {
@@ -84,6 +84,16 @@ export function terminalQuestions(yes: boolean, interactive: boolean, say: (line
       const answer = await ask(`Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice. [r]un it again, [c]ount it as done, or [f]ail the task? [f] `);
       return answer === 'r' ? 'rerun' : answer === 'c' ? 'skip' : 'fail';
     },
+    async orphanedStep(title, step, pid, startedAt) {
+      const what = `Step '${step}' of '${title}', started by an earlier run (${new Date(startedAt).toLocaleTimeString()}), is still running as process ${pid}; it never runs twice at once.`;
+      if (orphans || !interactive) {
+        const choice = orphans ?? 'wait';
+        say(`${what} ${choice === 'stop' ? 'Stopping it (--orphans stop).' : `Waiting for it to end${orphans ? '' : " (no terminal to ask; --orphans stop stops it instead)"}.`}`);
+        return choice;
+      }
+      const answer = await ask(`${what} [w]ait for it to finish, or [s]top it? [w] `);
+      return answer === 's' ? 'stop' : 'wait';
+    },
   };
 }
 
@@ -97,6 +107,8 @@ export interface RunOptions extends Selection {
   say(line: string): void;
   /** Whether questions can be asked on the terminal. */
   interactive: boolean;
+  /** What to do with a step's process left running by an earlier run (asked on a terminal when not given; waited for without one). */
+  orphans?: OrphanChoice;
   /** Installs the Ctrl+C handler: called with what a Ctrl+C should do; returns its removal. */
   onInterrupt(handler: () => void): () => void;
 }
@@ -114,7 +126,7 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
       hostTasks: noVsCodeTasks,
       trust: { isTrusted: () => true }, // whoever runs the CLI in a folder trusts it
       logs: nodeTaskLogs(path.join(core.store.folder, 'logs')), // the same logs VS Code's Show Task Log opens
-      questions: terminalQuestions(o.yes, o.interactive, o.say),
+      questions: terminalQuestions(o.yes, o.interactive, o.say, o.orphans),
     },
     settings: () => ({ concurrency: o.concurrency ?? defaultExecutorSettings.concurrency }),
     cannotRun: ['manual', 'vscodeTask'],

@@ -20,7 +20,8 @@ import { runVerify } from './actions/verify';
 import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
-import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey, type StepRecord } from './journal';
+import { readStep, recordStepEnded, recordStepProcess, recordStepStarted, recordTaskEvent, stepKey, stepsOfTask, type StepRecord } from './journal';
+import type { ProcessPort } from './ports';
 import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
 import type { TaskLogs } from './taskLogs';
@@ -347,6 +348,9 @@ export class SessionRun {
     const attempt = Math.max(1, started.attempts);
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
     try {
+      // an earlier run of this task (a killed CLI, a closed window, a stalled process that lost its
+      // lock) may have left a step's process running: it ends before anything of the task runs here
+      if (resumed) await this.settleOrphans(fresh, signal);
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
       await this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
@@ -358,6 +362,30 @@ export class SessionRun {
       this.verdicts.delete(task.id);
       this.pendingWrites.delete(task.id);
       void this.h.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
+    }
+  }
+
+  /**
+   * The steps of the task that an earlier process started and never finished, whose process (or
+   * its process group) still runs: each is waited for or stopped, as a person chooses, so no step
+   * ever runs beside itself. What happens to the step afterwards is the resume's usual rule.
+   */
+  private async settleOrphans(task: Task, signal: AbortSignal): Promise<void> {
+    const port = this.h.ports.processes;
+    for (const step of stepsOfTask(this.h.store, task.id)) {
+      if (step.status !== 'started' || !step.process || this.startedHere.has(step.key)) continue;
+      const orphan = step.process;
+      if (!await port.isRunning(orphan)) continue;
+      const choice = await this.h.ports.questions.orphanedStep(task.title, step.step, orphan.pid, step.startedAt);
+      await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'orphaned-step', { step: step.step, pid: orphan.pid, choice }));
+      this.h.logs.append(task.id, `[step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'} before going on]\n`);
+      this.h.logger.info(`task '${task.title}': step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'}`);
+      if (choice === 'stop') await port.stop(orphan);
+      while (await port.isRunning(orphan)) {
+        if (signal.aborted) throw new ActionFailure(`'${task.title}' was stopped while waiting for process ${orphan.pid} of an earlier run to end.`, { phase: 'run' });
+        await pause(500, signal);
+      }
+      this.h.logs.append(task.id, `[process ${orphan.pid} of the earlier run has ended]\n`);
     }
   }
 
@@ -496,21 +524,37 @@ export class SessionRun {
   }
 
   private context(task: Task, attempt: number, signal: AbortSignal): ActionContext {
+    // every process a step starts is recorded with the step, so a later run finds it if it outlives us
+    const current: { step?: string } = {};
+    const port = this.h.ports.processes;
+    const processes: ProcessPort = {
+      run: (spec, options) => port.run(spec, {
+        ...options,
+        onStarted: started => {
+          options.onStarted?.(started);
+          const key = current.step;
+          if (key) this.defer(task.id, this.journal(w => recordStepProcess(w, key, started)));
+        },
+      }),
+      isRunning: p => port.isRunning(p),
+      stop: p => port.stop(p),
+      realPath: p => port.realPath(p),
+    };
     return {
       task,
       attempt,
       signal,
       workspace: this.h.workspace,
       log: text => this.h.logs.append(task.id, text),
-      step: (name, fn, options) => this.step(task, attempt, name, fn, options ?? {}, signal),
-      processes: this.h.ports.processes,
+      step: (name, fn, options) => this.step(task, attempt, name, fn, options ?? {}, signal, current),
+      processes,
       hostTasks: this.h.ports.hostTasks,
       waitForPerson: () => this.waitForPerson(task.id, signal),
       degraded: (capability, way, reason) => this.h.hooks?.degraded?.(capability, way, reason),
     };
   }
 
-  private async step<T>(task: Task, attempt: number, name: string, fn: (signal: AbortSignal) => Promise<T>, options: StepOptions, signal: AbortSignal): Promise<T | undefined> {
+  private async step<T>(task: Task, attempt: number, name: string, fn: (signal: AbortSignal) => Promise<T>, options: StepOptions, signal: AbortSignal, current: { step?: string } = {}): Promise<T | undefined> {
     const key = stepKey(task.id, attempt, name);
     const rerunnable = options.rerunnable ?? true;
     const prior = readStep(this.h.store, key);
@@ -538,12 +582,15 @@ export class SessionRun {
     else await this.settleWith(task.id, start);
     let result: T;
     try {
+      current.step = key;
       result = await fn(signal);
     } catch (err) {
       if (this.stopping !== 'abandon') {
         await this.settleWith(task.id, this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { error: err instanceof Error ? err.message.slice(0, 2000) : String(err) })));
       }
       throw err;
+    } finally {
+      current.step = undefined;
     }
     const end = this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', result));
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
@@ -801,4 +848,17 @@ function linked(stop: AbortSignal, timedOut: AbortSignal): { signal: AbortSignal
       timedOut.removeEventListener('abort', onTimeout);
     },
   };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

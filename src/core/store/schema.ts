@@ -275,6 +275,14 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    description: "each step records the process it started, so a resume finds a killed run's orphans",
+    sql: `
+      -- JSON {pid, startTime, group} of the process a step started (src/core/execution/journal.ts); NULL when none
+      ALTER TABLE execution_steps ADD COLUMN process TEXT;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;
