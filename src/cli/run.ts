@@ -65,11 +65,11 @@ export function terminalQuestions(yes: boolean, interactive: boolean, say: (line
   };
   return {
     async confirmPlanCommands(plan, commands) {
-      say(`The plan ${plan} runs these commands in the workspace:`);
+      say(`${/^(the |an? )/i.test(plan) ? plan[0].toUpperCase() + plan.slice(1) : `The plan ${plan}`} (not written by you here) runs these commands in the workspace:`);
       for (const c of commands) say(`  ${c}`);
       if (yes) return true;
       if (!interactive) {
-        say('They were not confirmed: run again with --yes to confirm them (asked once per plan, again if its commands change).');
+        say('They were not confirmed, so none of its tasks run: check the commands, then run again with --yes to confirm them, or in a terminal to be asked (asked once per source, again if its commands change).');
         return false;
       }
       return (await ask('Run them? [y/N] ')) === 'y';

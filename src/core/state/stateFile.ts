@@ -105,6 +105,8 @@ export async function importState(store: Store, state: StateFile, actor: Actor =
   await store.write(w => {
     for (const t of [...tables].reverse()) w.run(`DELETE FROM ${t}`);
     for (const t of tables) insertRows(w, t, state.tables[t] as Array<Record<string, unknown>>);
+    // the imported commands were not written by this person here: they run only once confirmed
+    w.run('UPDATE tasks SET origin = ? WHERE action IS NOT NULL', [`the state file exported ${state.exportedAt.slice(0, 40)}`]);
   }, actor);
   return {
     tasks: state.tables.tasks.length,
