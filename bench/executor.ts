@@ -38,7 +38,7 @@ function executorFor(core: Continuum, workspace: string, concurrency: number, pr
       hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code here' } }) },
       trust: { isTrusted: () => true },
       logs: nodeTaskLogs(path.join(core.store.folder, 'logs')),
-      questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'rerun' },
+      questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'rerun', orphanedStep: async () => 'stop' },
     },
     guardQuestions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' },
   }).executor;
@@ -122,6 +122,8 @@ async function resume(root: string, workspace: string): Promise<number> {
       return nodeProcesses.run(spec, options);
     },
     realPath: p => nodeProcesses.realPath(p),
+    isRunning: p => nodeProcesses.isRunning(p),
+    stop: p => nodeProcesses.stop(p),
   };
   const started = performance.now();
   const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });

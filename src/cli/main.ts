@@ -13,7 +13,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
-import { CliError, runSession } from './run';
+import { CliError, forTerminal, runSession } from './run';
 
 const usage = `usage: continuum <command> --store DIR [options]
 commands:
@@ -29,6 +29,8 @@ commands:
       --tasks a,b       only these tasks (ids, plan keys or numbers)
       --yes             confirm an imported plan's commands, and allow tasks the confidence
                         gate is unsure of, without asking
+      --orphans wait|stop  a step's process left running by a killed run: wait for it, or stop it
+                        (asked on a terminal; without one, waited for)
   resume            continue the paused or interrupted session (--session ID for another one)
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
 VS Code tasks are left for VS Code.`;
@@ -47,6 +49,7 @@ interface Args {
   tasks?: string[];
   session?: string;
   yes: boolean;
+  orphans?: 'wait' | 'stop';
 }
 
 function parseArgs(argv: string[]): Args {
@@ -69,6 +72,10 @@ function parseArgs(argv: string[]): Args {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliError('--concurrency takes a whole number from 1 to 64.');
       args.concurrency = n;
+    } else if (a === '--orphans') {
+      const v = value();
+      if (v !== 'wait' && v !== 'stop') throw new CliError("--orphans takes 'wait' or 'stop'.");
+      args.orphans = v;
     } else if (a === '--yes' || a === '-y') args.yes = true;
     else if (a === '--help' || a === '-h') continue;
     else if (a.startsWith('-')) throw new CliError(`unknown option '${a}'.\n${usage}`);
@@ -217,6 +224,7 @@ async function runFromTerminal(core: Continuum, args: Args, lockLost: Promise<st
     ...(args.phase !== undefined ? { phase: args.phase } : {}),
     ...(args.tasks ? { tasks: args.tasks } : {}),
     yes: args.yes,
+    ...(args.orphans ? { orphans: args.orphans } : {}),
     ...(args.command === 'resume' ? { resume: args.session ? { sessionId: args.session } : {} } : {}),
     interactive: !!process.stdin.isTTY,
     say: line => console.log(line),
@@ -259,7 +267,7 @@ function printStatus(core: Continuum): void {
 }
 
 main(process.argv.slice(2)).then(exit, err => {
-  console.error(`continuum: ${(err as Error).message}`);
+  console.error(`continuum: ${forTerminal((err as Error).message)}`);
   exit(1);
 });
 

@@ -3,6 +3,7 @@
 // no VS Code to run them) and are left for VS Code. Ctrl+C pauses (running tasks finish), a second
 // Ctrl+C stops them now (they run again on resume); either way the session is left resumable.
 import * as fs from 'fs';
+import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { createInterface } from 'node:readline/promises';
 import type { Continuum } from '../core/continuum';
@@ -14,7 +15,7 @@ import type { GuardQuestions } from '../core/execution/guards/guards';
 import type { Rule } from '../core/execution/guards/rulebook';
 import { readRulesFile, rulesFilePath } from '../core/execution/guards/rulesFile';
 import { parseRulesFile } from '../core/execution/guards/rulesSchema';
-import type { ExecutionQuestions, HostTaskPort, InterruptedStepChoice } from '../core/execution/ports';
+import type { ExecutionQuestions, HostTaskPort, InterruptedStepChoice, OrphanChoice } from '../core/execution/ports';
 import { readSetting, type SettingsSource } from '../core/settings';
 import { describeSummary, formatDuration, type RunSummary } from '../core/execution/summary';
 import type { Phase, Task } from '../core/tasks/model';
@@ -74,15 +75,15 @@ async function ask(question: string): Promise<string> {
   }
 }
 
-/** Questions asked on the terminal when it is one; otherwise the cautious answers (or --yes for plan commands). */
-export function terminalQuestions(yes: boolean, interactive: boolean, say: (line: string) => void): ExecutionQuestions {
+/** Questions asked on the terminal when it is one; otherwise the cautious answers (or --yes for plan commands, --orphans for orphans). */
+export function terminalQuestions(yes: boolean, interactive: boolean, say: (line: string) => void, orphans?: OrphanChoice): ExecutionQuestions {
   return {
     async confirmPlanCommands(plan, commands) {
-      say(`The plan ${plan} runs these commands in the workspace:`);
+      say(`${/^(the |an? )/i.test(plan) ? plan[0].toUpperCase() + plan.slice(1) : `The plan ${plan}`} (not written by you here) runs these commands in the workspace:`);
       for (const c of commands) say(`  ${c}`);
       if (yes) return true;
       if (!interactive) {
-        say('They were not confirmed: run again with --yes to confirm them (asked once per plan, again if its commands change).');
+        say('They were not confirmed, so none of its tasks run: check the commands, then run again with --yes to confirm them, or in a terminal to be asked (asked once per source, again if its commands change).');
         return false;
       }
       return (await ask('Run them? [y/N] ')) === 'y';
@@ -96,6 +97,16 @@ export function terminalQuestions(yes: boolean, interactive: boolean, say: (line
       }
       const answer = await ask(`Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice. [r]un it again, [c]ount it as done, or [f]ail the task? [f] `);
       return answer === 'r' ? 'rerun' : answer === 'c' ? 'skip' : 'fail';
+    },
+    async orphanedStep(title, step, pid, startedAt) {
+      const what = `Step '${step}' of '${title}', started by an earlier run (${new Date(startedAt).toLocaleTimeString()}), is still running as process ${pid}; it never runs twice at once.`;
+      if (orphans || !interactive) {
+        const choice = orphans ?? 'wait';
+        say(`${what} ${choice === 'stop' ? 'Stopping it (--orphans stop).' : `Waiting for it to end${orphans ? '' : " (no terminal to ask; --orphans stop stops it instead)"}.`}`);
+        return choice;
+      }
+      const answer = await ask(`${what} [w]ait for it to finish, or [s]top it? [w] `);
+      return answer === 's' ? 'stop' : 'wait';
     },
   };
 }
@@ -153,6 +164,8 @@ export interface RunOptions extends Selection {
   say(line: string): void;
   /** Whether questions can be asked on the terminal. */
   interactive: boolean;
+  /** What to do with a step's process left running by an earlier run (asked on a terminal when not given; waited for without one). */
+  orphans?: OrphanChoice;
   /** Installs the Ctrl+C handler: called with what a Ctrl+C should do; returns its removal. */
   onInterrupt(handler: () => void): () => void;
 }
@@ -161,7 +174,7 @@ export interface RunOptions extends Selection {
 export async function runSession(core: Continuum, o: RunOptions): Promise<number> {
   const health = core.store.health();
   if (health.readOnly) {
-    throw new CliError(`Cannot run here: ${health.readOnlyReason ?? 'the store is read-only.'} (A running VS Code window holds the store: pause the session there and close the window, or run it from there.)`);
+    throw new CliError(`Cannot run here: ${forTerminal(health.readOnlyReason ?? 'the store is read-only.')} (Another process holds the store — a VS Code window or another 'continuum run': pause the session there or let it finish, then run this again.)`);
   }
   const workspace = path.resolve(o.workspace);
   const fromFile = workspaceSettings(workspace);
@@ -175,7 +188,7 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
       hostTasks: noVsCodeTasks,
       trust: { isTrusted: () => true }, // whoever runs the CLI in a folder trusts it
       logs: nodeTaskLogs(path.join(core.store.folder, 'logs')), // the same logs VS Code's Show Task Log opens
-      questions: terminalQuestions(o.yes, o.interactive, o.say),
+      questions: terminalQuestions(o.yes, o.interactive, o.say, o.orphans),
     },
     guardQuestions: terminalGuardQuestions(o.yes, o.interactive, o.say),
     rules: workspaceRules(workspace, settings, o.say),
@@ -189,7 +202,9 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
     const intro = o.resume ? core.sessions.describeResume(sessionId) : `${core.sessions.get(sessionId)!.taskIds.length} tasks`;
     return await follow(core, executor, sessionId, intro, { ...o, concurrency });
   } catch (err) {
-    if (err instanceof ExecutionRefused) throw new CliError(err.message);
+    if (err instanceof ExecutionRefused) throw new CliError(forTerminal(err.message));
+    const message = err instanceof Error ? err.message : String(err);
+    if (isStoreFailure(message)) throw new CliError(await describeStoreFailure(core.store.folder, message));
     throw err;
   } finally {
     assembled.dispose();
@@ -231,16 +246,18 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
       const p = total();
       o.say(`[${p.completed}/${p.total}] started  ${title(id)}`);
     }
-    for (const [id, at] of started) {
-      if (change.running.includes(id)) continue;
-      started.delete(id);
-      const task = core.tasks.get(id);
-      const p = total();
-      const took = formatDuration(Date.now() - at);
-      if (task?.status === 'done') o.say(`[${p.completed}/${p.total}] done     ${title(id)} (${took})`);
-      else if (task?.status === 'failed') o.say(`[${p.completed}/${p.total}] failed   ${title(id)} (${took}): ${task.error ?? ''}`);
-      else o.say(`[${p.completed}/${p.total}] ${(task?.status ?? 'gone').padEnd(8)} ${title(id)} (${took})`);
-    }
+    const ended = change.ended;
+    const at = ended && started.get(ended.taskId);
+    if (!ended || at === undefined) return;
+    started.delete(ended.taskId);
+    // what the run saved on disk, never what memory says: a task is "done" here only once that is saved
+    const p = total();
+    const took = formatDuration(Date.now() - at);
+    const name = title(ended.taskId);
+    if (ended.status === 'done') o.say(`[${p.completed}/${p.total}] done     ${name} (${took})`);
+    else if (ended.status === 'failed') o.say(`[${p.completed}/${p.total}] failed   ${name} (${took}): ${core.tasks.get(ended.taskId)?.error ?? ''}`);
+    else if (ended.status) o.say(`[${p.completed}/${p.total}] ${ended.status.padEnd(8)} ${name} (${took})`);
+    else o.say(`[not saved] ${name} (${took}): its end could not be recorded; it runs again on resume`);
   });
   let interrupts = 0;
   const session = core.sessions.get(sessionId)!;
@@ -263,7 +280,11 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
     removeHandler();
     changes.dispose();
   }
-  o.say(describeSummary(summary).replace(/Resume Session continues where it stopped/, "'continuum resume' continues where it stopped"));
+  if (summary.problem && isStoreFailure(summary.problem)) {
+    o.say(await describeStoreFailure(core.store.folder, summary.problem));
+    return 1;
+  }
+  o.say(forTerminal(describeSummary(summary).replace(/Resume Session continues where it stopped/, "'continuum resume' continues where it stopped")));
   for (const f of summary.failures) o.say(`  failed: ${f.title}: ${f.error}`);
   if (summary.cannotRunHere) {
     const needsOf = (t: Task) => (t.action ? actions[t.action.kind].needs : 'person');
@@ -274,4 +295,68 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
     o.say(`Continue with: continuum resume --store ${core.store.folder} (or Resume Session in VS Code).`);
   }
   return summary.outcome === 'completed' ? 0 : summary.outcome === 'paused' && interrupts ? 130 : 1;
+}
+
+/**
+ * A text of the core or the store for a terminal: clauses that speak of reloading a window (VS
+ * Code's remedies) are left out; the CLI says what to do instead. Pure.
+ */
+export function forTerminal(text: string): string {
+  return text.split(/(?<=[.!?])\s+/).map(sentence => {
+    const clauses = sentence.split(/;\s+/);
+    if (/\bthis window\b/i.test(clauses[0])) return ''; // a sentence about the window itself
+    const kept = clauses.map(c => c.replace(/,?\s+(?:and |then )*reload (?:this|the) window\b[^;]*$/i, '')).filter(c => !/\breload\b|\bthis window\b/i.test(c));
+    if (!kept.length) return '';
+    const joined = kept.join('; ');
+    return /[.!?]$/.test(joined) ? joined : `${joined.replace(/[,;:]$/, '')}.`;
+  }).filter(Boolean).join(' ');
+}
+
+const storeErrno = /\b(ENOSPC|EDQUOT|EROFS|EIO|EACCES|EPERM|EBADF)\b/;
+
+/** Whether a run's problem is its store failing to save (the journal could not be written). */
+export function isStoreFailure(problem: string): boolean {
+  return /could not write to its store/.test(problem) || (/step journal could not be written/.test(problem) && storeErrno.test(problem));
+}
+
+/** What failed, how much room there is and what to do, when the store could not save a run's changes. */
+export async function describeStoreFailure(folder: string, problem: string): Promise<string> {
+  const cause = /\(([A-Z]{2,}[^()]*)\)/.exec(problem)?.[1] ?? problem;
+  const resume = `then run: continuum resume --store ${folder}`;
+  const unsaved = "Tasks not printed as done were not saved as done; they run again on resume (steps saved as completed are not run again).";
+  if (!/\b(ENOSPC|EDQUOT)\b/.test(problem)) {
+    return `The run stopped: Continuum could not save its changes to the store in ${folder} (${cause}). ${unsaved} Fix the cause (the folder's permissions, the disk), ${resume}`;
+  }
+  const [free, size] = await Promise.all([freeBytes(folder), folderBytes(folder)]);
+  const needed = Math.max(size, 1024 * 1024);
+  const room = free === undefined ? '' : ` ${formatBytes(free)} is free there;`;
+  return `The run stopped: the disk holding the store (${folder}) is full (${cause}).${room} the store needs at least ${formatBytes(needed)} free to save its changes and rewrite its snapshot. ${unsaved} Free some space, ${resume}`;
+}
+
+async function freeBytes(folder: string): Promise<number | undefined> {
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    try {
+      const s = await fsp.statfs(dir);
+      return s.bavail * s.bsize;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || dir === path.dirname(dir)) return undefined;
+    }
+  }
+}
+
+async function folderBytes(folder: string): Promise<number> {
+  let total = 0;
+  try {
+    for (const entry of await fsp.readdir(folder, { withFileTypes: true })) {
+      if (entry.isFile()) total += (await fsp.stat(path.join(folder, entry.name))).size;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return total;
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
 }

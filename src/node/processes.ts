@@ -3,16 +3,16 @@
 // cancelling kills the whole process tree (tree-kill), first politely (SIGTERM), then for good
 // (SIGKILL) after a grace period.
 import { spawn, type ChildProcess } from 'child_process';
-import { promises as fsp } from 'fs';
+import { promises as fsp, readFileSync } from 'fs';
 import treeKill from 'tree-kill';
-import type { ProcessExit, ProcessPort } from '../core/execution/ports';
+import type { ProcessExit, ProcessPort, StartedProcess } from '../core/execution/ports';
 
 const graceMs = 2_000;
 /** After the process exits, how long to wait for its output pipes to close (a daemon it started may hold them). */
 const drainMs = 1_000;
 
 export const nodeProcesses: ProcessPort = {
-  run(spec, { signal, onOutput }) {
+  run(spec, { signal, onOutput, onStarted }) {
     return new Promise<ProcessExit>(resolve => {
       let settled = false;
       let failure: NodeJS.ErrnoException | undefined;
@@ -49,6 +49,11 @@ export const nodeProcesses: ProcessPort = {
         finish({ code: null });
         return;
       }
+      if (child.pid !== undefined) {
+        // read at once: the process exists (at worst as a zombie, not yet reaped) until its exit event
+        const detached = process.platform !== 'win32';
+        onStarted?.({ pid: child.pid, ...startTimeField(child.pid), ...(detached ? { group: child.pid } : {}) });
+      }
       child.stdout?.setEncoding('utf8').on('data', (text: string) => onOutput(text));
       child.stderr?.setEncoding('utf8').on('data', (text: string) => onOutput(text));
       child.on('error', err => {
@@ -65,6 +70,19 @@ export const nodeProcesses: ProcessPort = {
       else signal.addEventListener('abort', kill, { once: true });
     });
   },
+  async isRunning(p) {
+    return isRunning(p);
+  },
+  async stop(p) {
+    if (!isRunning(p)) return;
+    signalProcess(p, 'SIGTERM');
+    const hardAt = Date.now() + graceMs;
+    while (isRunning(p)) {
+      if (Date.now() >= hardAt) signalProcess(p, 'SIGKILL');
+      if (Date.now() >= hardAt + graceMs) throw new Error(`process ${p.pid} (group ${p.group ?? 'none'}) did not end after SIGKILL`);
+      await new Promise(r => setTimeout(r, 50));
+    }
+  },
   async realPath(p) {
     try {
       return await fsp.realpath(p);
@@ -74,3 +92,70 @@ export const nodeProcesses: ProcessPort = {
     }
   },
 };
+
+/**
+ * A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat, Linux), and its
+ * state letter. Undefined where there is no /proc or the process is gone.
+ */
+function procStat(pid: number): { startTime: string; state: string } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // no such process (or no /proc on this platform)
+  }
+  // "pid (comm) state ppid …": comm may hold blanks and parentheses, so fields count from the last ')'
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0], startTime: fields[19] };
+}
+
+function startTimeField(pid: number): { startTime?: string } {
+  const stat = procStat(pid);
+  return stat ? { startTime: stat.startTime } : {};
+}
+
+/** Whether signal 0 reaches `target` (a pid, or a process group as -pgid). */
+function reachable(target: number): boolean {
+  try {
+    process.kill(target, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // it exists, under another user
+  }
+}
+
+/**
+ * The recorded process still runs — the same one, not a new process that got its pid — or its
+ * process group still has members (what it started). A pid reused by another process means the
+ * recorded one ended; its group id cannot be taken by a new group while members of it live.
+ */
+function isRunning(p: StartedProcess): boolean {
+  const stat = procStat(p.pid);
+  const reused = stat !== undefined && p.startTime !== undefined && stat.startTime !== p.startTime;
+  const leader = stat !== undefined ? !reused && stat.state !== 'Z' : p.startTime === undefined && reachable(p.pid);
+  if (leader) return true;
+  if (p.group === undefined || process.platform === 'win32') return false;
+  if (reused && stat!.state !== 'Z') {
+    // the pid now names another process; the group lives on only if that process is not its leader
+    return reachable(-p.group) && procGroupOf(p.pid) !== p.group;
+  }
+  return reachable(-p.group);
+}
+
+function procGroupOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  } catch {
+    return undefined;
+  }
+}
+
+function signalProcess(p: StartedProcess, signal: NodeJS.Signals): void {
+  try {
+    if (p.group !== undefined && process.platform !== 'win32') process.kill(-p.group, signal);
+    else treeKill(p.pid, signal, () => undefined);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}

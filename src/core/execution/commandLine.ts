@@ -3,7 +3,8 @@
 // A command is run without a shell where possible: a plain command line ("npm run build",
 // "node 'my script.js'") is split into a program and its arguments here, so no string is ever
 // re-parsed by a shell. Only a task that asks for a shell (`shell: true`), or whose command line
-// uses what only a shell understands (pipes, &&, redirections, variables, globs), goes through one —
+// uses what only a shell understands (pipes, &&, redirections, variables, globs) and that did not
+// say `shell: false`, goes through one —
 // the command as the person wrote it, never built by concatenating values.
 import * as path from 'path';
 
@@ -15,8 +16,12 @@ export interface CommandSpec {
 
 const shellOnly = /[|&;<>()$`*?[\]{}~!#\n]/;
 
-/** Splits a command line on blanks, honouring '…' and "…" quotes and backslash escapes. Undefined when it needs a shell. */
-export function splitCommandLine(line: string): string[] | undefined {
+/**
+ * Splits a command line on blanks, honouring '…' and "…" quotes and backslash escapes. Undefined
+ * when it needs a shell — unless `literal`, where what a shell would interpret is kept as plain
+ * text (the task said `shell: false`); then undefined only for an unclosed quote.
+ */
+export function splitCommandLine(line: string, literal = false): string[] | undefined {
   const words: string[] = [];
   let word = '';
   let inWord = false;
@@ -26,7 +31,7 @@ export function splitCommandLine(line: string): string[] | undefined {
     if (quote) {
       if (c === quote) quote = undefined;
       else if (c === '\\' && quote === '"' && i + 1 < line.length && '"\\$`'.includes(line[i + 1])) word += line[++i];
-      else if (quote === '"' && (c === '$' || c === '`')) return undefined;
+      else if (quote === '"' && (c === '$' || c === '`') && !literal) return undefined;
       else word += c;
       continue;
     }
@@ -40,7 +45,7 @@ export function splitCommandLine(line: string): string[] | undefined {
       if (inWord) words.push(word);
       word = '';
       inWord = false;
-    } else if (shellOnly.test(c)) {
+    } else if (shellOnly.test(c) && !literal) {
       return undefined;
     } else {
       word += c;
@@ -58,6 +63,12 @@ export function commandSpec(command: string, args: readonly string[] | undefined
   if (!trimmed) throw new Error('The task has an empty command. Edit the task and give it a command to run.');
   if (shell) return { command: trimmed, args: [...(args ?? [])], shell: true };
   if (args) return { command: trimmed, args: [...args], shell: false };
+  if (shell === false) {
+    // an explicit choice wins: no shell, whatever the line holds
+    const literal = splitCommandLine(trimmed, true);
+    if (!literal?.length) throw new Error(`The task's command has an unclosed quote: ${trimmed}. It says shell: false, so it is split into words by Continuum; close the quote, or give the program and its arguments separately (args).`);
+    return { command: literal[0], args: literal.slice(1), shell: false };
+  }
   const words = splitCommandLine(trimmed);
   if (!words || !words.length) return { command: trimmed, args: [], shell: true };
   return { command: words[0], args: words.slice(1), shell: false };

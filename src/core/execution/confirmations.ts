@@ -1,6 +1,8 @@
-// Commands from an imported plan run only after the person confirmed them, once per plan: the
+// Commands that did not come from this person in this workspace — an imported plan's, an imported
+// state file's, an agent's — run only after the person confirmed them, once per source: the
 // confirmation is kept in the store with a hash of the commands, so a re-import that changes the
-// commands asks again.
+// commands asks again. A plan's tasks are known by their key; other sources mark the task's
+// `origin` when they write it (state import, an agent's createMany).
 import { createHash } from 'crypto';
 import type { Task } from '../tasks/model';
 import { actionFor } from './actions/index';
@@ -37,8 +39,14 @@ function commandsOf(t: Task): string[] {
   return a.verify ? [...run, `verify: ${a.verify}`] : run;
 }
 
-/** The plan a task was imported from: its phase's source, else the part of its key before '#'. */
+/**
+ * Where a task's commands came from when not from this person here: its recorded origin (a state
+ * file, an agent), else the plan it was imported from (its phase's source, else the part of its key
+ * before '#'). Undefined for a task made here by hand.
+ */
 export function planOfTask(r: StoreReader, t: Task): string | undefined {
+  const origin = r.get<{ origin: string | null }>('SELECT origin FROM tasks WHERE id = ?', [t.id])?.origin;
+  if (origin) return origin;
   if (!t.key) return undefined;
   if (t.phaseId) {
     const source = r.get<{ source: string | null }>('SELECT source FROM phases WHERE id = ?', [t.phaseId])?.source;

@@ -78,6 +78,17 @@ export interface ExecutionChange {
   sessionId: string;
   /** Tasks running in this process now. */
   running: string[];
+  /** A task whose run just ended here. */
+  ended?: EndedTask;
+}
+
+/**
+ * A task whose run ended, with its status as saved on disk; no status when its end could not be
+ * saved (the store failed, or the process is going away): it runs again on resume.
+ */
+export interface EndedTask {
+  taskId: string;
+  status?: 'done' | 'failed' | 'skipped' | 'pending';
 }
 
 export interface BreakerChange {
@@ -136,7 +147,7 @@ export class Executor {
   async run(sessionId: string): Promise<SessionRun> {
     const existing = this.runs.get(sessionId);
     if (existing) return existing;
-    if (this.abandoned) throw new ExecutionRefused('This window has stopped running sessions; reload it to run them again.');
+    if (this.abandoned) throw new ExecutionRefused('Continuum is shutting down here and starts no more runs (the window or process is closing); open it again to run sessions.');
     const session = this.o.sessions.get(sessionId);
     if (!session) throw new ExecutionRefused(`There is no session with id '${sessionId}'.`);
     await this.prepare(session.taskIds);
@@ -295,7 +306,7 @@ export class Executor {
           resolve(decision);
         });
       }),
-      changed: (sessionId, running) => this.changed.fire({ sessionId, running }),
+      changed: (sessionId, running, ended) => this.changed.fire({ sessionId, running, ...(ended ? { ended } : {}) }),
     };
   }
 }

@@ -3,6 +3,7 @@
 // the steps a crash cut off (started, no result). See DESIGN.md, "No repeated work".
 import type { Clock } from '../ports';
 import type { StoreReader, StoreWriter } from '../store/types';
+import type { StartedProcess } from './ports';
 
 export type StepStatus = 'started' | 'succeeded' | 'failed';
 
@@ -17,6 +18,8 @@ export interface StepRecord {
   startedAt: number;
   endedAt?: number;
   result?: unknown;
+  /** The process the step started, when it started one. */
+  process?: StartedProcess;
 }
 
 interface StepRow {
@@ -30,6 +33,7 @@ interface StepRow {
   started_at: number;
   ended_at: number | null;
   result: string | null;
+  process: string | null;
 }
 
 /** `<task id>#<attempt>/<step>`: the same step of the same run of a task always has the same key. */
@@ -59,7 +63,7 @@ export interface StepStart {
 export function recordStepStarted(w: StoreWriter, clock: Clock, s: StepStart): void {
   w.run(`INSERT INTO execution_steps (key, session_id, task_id, attempt, step, status, rerunnable, started_at, ended_at, result)
     VALUES (?, ?, ?, ?, ?, 'started', ?, ?, NULL, NULL)
-    ON CONFLICT(key) DO UPDATE SET status = 'started', rerunnable = excluded.rerunnable, started_at = excluded.started_at, ended_at = NULL, result = NULL`,
+    ON CONFLICT(key) DO UPDATE SET status = 'started', rerunnable = excluded.rerunnable, started_at = excluded.started_at, ended_at = NULL, result = NULL, process = NULL`,
   [s.key, s.sessionId ?? null, s.taskId, s.attempt, s.step, s.rerunnable ? 1 : 0, clock.now()]);
 }
 
@@ -67,6 +71,11 @@ export function recordStepStarted(w: StoreWriter, clock: Clock, s: StepStart): v
 export function recordStepEnded(w: StoreWriter, clock: Clock, key: string, status: 'succeeded' | 'failed', result: unknown): void {
   w.run(`UPDATE execution_steps SET status = ?, ended_at = ?, result = ? WHERE key = ? AND status = 'started'`,
     [status, clock.now(), JSON.stringify(result ?? null), key]);
+}
+
+/** Records the process a running step started (its last one, when it starts several). */
+export function recordStepProcess(w: StoreWriter, key: string, process: StartedProcess): void {
+  w.run(`UPDATE execution_steps SET process = ? WHERE key = ? AND status = 'started'`, [JSON.stringify(process), key]);
 }
 
 function toStep(row: StepRow): StepRecord {
@@ -81,6 +90,7 @@ function toStep(row: StepRow): StepRecord {
     startedAt: row.started_at,
     ...(row.ended_at != null ? { endedAt: row.ended_at } : {}),
     ...(row.result != null ? { result: JSON.parse(row.result) as unknown } : {}),
+    ...(row.process != null ? { process: JSON.parse(row.process) as StartedProcess } : {}),
   };
 }
 

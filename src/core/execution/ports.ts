@@ -25,10 +25,28 @@ export interface RunOptions {
   /** Aborting kills the process and every process it started (the whole tree). */
   signal: AbortSignal;
   onOutput(text: string): void;
+  /** Called once the process exists, with what identifies it after this process is gone. */
+  onStarted?(process: StartedProcess): void;
+}
+
+/**
+ * A started process as the step journal records it, so that a later process can tell whether it
+ * still runs (an orphan of a killed run) and stop it.
+ */
+export interface StartedProcess {
+  pid: number;
+  /** When the OS started it (Linux: /proc/<pid>/stat starttime), so a reused pid is not mistaken for it. */
+  startTime?: string;
+  /** Its process group (each command runs in its own), which holds what it started. */
+  group?: number;
 }
 
 export interface ProcessPort {
   run(spec: ProcessSpec, options: RunOptions): Promise<ProcessExit>;
+  /** Whether a process recorded by an earlier run, or anything in its process group, still runs. */
+  isRunning(process: StartedProcess): Promise<boolean>;
+  /** Stops a process recorded by an earlier run and its process group (politely, then for good); resolves once they are gone. */
+  stop(process: StartedProcess): Promise<void>;
   /** The path with every symbolic link resolved; undefined when it does not exist. */
   realPath(path: string): Promise<string | undefined>;
 }
@@ -58,6 +76,9 @@ export interface TaskLogPort {
  */
 export type InterruptedStepChoice = 'rerun' | 'skip' | 'fail' | 'fail-unasked';
 
+/** A step's process from an earlier run still runs: wait until it ends, or stop it. */
+export type OrphanChoice = 'wait' | 'stop';
+
 /** Questions only a person can answer. Must not throw; a dismissed question is the cautious answer. */
 export interface ExecutionQuestions {
   /** Before the first run of an imported plan's commands: true to run them. */
@@ -67,4 +88,10 @@ export interface ExecutionQuestions {
    * finished: run it again, count it as done ('skip'), or fail the task.
    */
   interruptedStep(taskTitle: string, step: string, startedAt: number): Promise<InterruptedStepChoice>;
+  /**
+   * A step of an earlier run (a killed CLI, a closed window, a stalled process whose lock was taken
+   * over) left its process running: wait until it ends, or stop it. Either way it never runs beside
+   * itself. A dismissed question waits.
+   */
+  orphanedStep(taskTitle: string, step: string, pid: number, startedAt: number): Promise<OrphanChoice>;
 }

@@ -12,15 +12,16 @@ import type { Clock, Logger } from '../ports';
 import type { SessionManager } from '../sessions/sessionManager';
 import type { Store, StoreWriter } from '../store/types';
 import type { Task, TaskAction } from '../tasks/model';
-import type { TaskManager } from '../tasks/taskManager';
+import type { StatusChange, TaskManager } from '../tasks/taskManager';
 import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
 import { actionFor, actions } from './actions/index';
 import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
-import type { ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
+import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
-import { readStep, recordStepEnded, recordStepStarted, recordTaskEvent, stepKey, type StepRecord } from './journal';
+import { readStep, recordStepEnded, recordStepProcess, recordStepStarted, recordTaskEvent, stepKey, stepsOfTask, type StepRecord } from './journal';
+import type { ProcessPort } from './ports';
 import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
 import type { TaskLogs } from './taskLogs';
@@ -43,7 +44,8 @@ export interface RunHost {
   breakerSubject(kind: UnattendedKind, taskId: string): void;
   saveBreaker(kind: UnattendedKind): Promise<void>;
   waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision>;
-  changed(sessionId: string, running: string[]): void;
+  /** Tasks started or ended here; `ended` is a task whose run is over, with its end as saved on disk. */
+  changed(sessionId: string, running: string[], ended?: EndedTask): void;
   /** Action kinds this host leaves alone (see ExecutorOptions.cannotRun). */
   cannotRun: ReadonlySet<TaskAction['kind']>;
   /** The autonomy guards, when the host installed them. */
@@ -153,6 +155,8 @@ export class SessionRun {
   private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
   /** Step keys this run has started: a record with one of these keys is this run's own, not a crash's. */
   private readonly startedHere = new Set<string>();
+  /** Per task, its end once it is on disk (told to the host when the task leaves the run). */
+  private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
   constructor(private readonly h: RunHost, readonly sessionId: string, private readonly settings: ExecutorSettings) {
     this.bulkhead = concurrencyLimit(settings.concurrency);
@@ -295,7 +299,9 @@ export class SessionRun {
       for (const f of this.inFlight.values()) f.controller.abort('stop');
     }).finally(() => {
       this.inFlight.delete(task.id);
-      this.h.changed(this.sessionId, this.running);
+      const recorded = this.endsRecorded.get(task.id);
+      this.endsRecorded.delete(task.id);
+      this.h.changed(this.sessionId, this.running, { taskId: task.id, ...(recorded ? { status: recorded } : {}) });
       this.wakeup.wake();
     });
   }
@@ -322,7 +328,7 @@ export class SessionRun {
       attempts = verdict.attempts;
       if (verdict.note) this.h.logs.append(task.id, `[${verdict.note}]\n`);
       if (!verdict.run) {
-        await this.h.tasks.setStatus(task.id, 'skipped', 'executor');
+        await this.recordEnd(task.id, 'skipped');
         hooks.taskFinished(watched, 'skipped', 0);
         return;
       }
@@ -342,6 +348,9 @@ export class SessionRun {
     const attempt = Math.max(1, started.attempts);
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
     try {
+      // an earlier run of this task (a killed CLI, a closed window, a stalled process that lost its
+      // lock) may have left a step's process running: it ends before anything of the task runs here
+      if (resumed) await this.settleOrphans(fresh, signal);
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
       await this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
@@ -353,6 +362,30 @@ export class SessionRun {
       this.verdicts.delete(task.id);
       this.pendingWrites.delete(task.id);
       void this.h.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
+    }
+  }
+
+  /**
+   * The steps of the task that an earlier process started and never finished, whose process (or
+   * its process group) still runs: each is waited for or stopped, as a person chooses, so no step
+   * ever runs beside itself. What happens to the step afterwards is the resume's usual rule.
+   */
+  private async settleOrphans(task: Task, signal: AbortSignal): Promise<void> {
+    const port = this.h.ports.processes;
+    for (const step of stepsOfTask(this.h.store, task.id)) {
+      if (step.status !== 'started' || !step.process || this.startedHere.has(step.key)) continue;
+      const orphan = step.process;
+      if (!await port.isRunning(orphan)) continue;
+      const choice = await this.h.ports.questions.orphanedStep(task.title, step.step, orphan.pid, step.startedAt);
+      await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'orphaned-step', { step: step.step, pid: orphan.pid, choice }));
+      this.h.logs.append(task.id, `[step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'} before going on]\n`);
+      this.h.logger.info(`task '${task.title}': step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'}`);
+      if (choice === 'stop') await port.stop(orphan);
+      while (await port.isRunning(orphan)) {
+        if (signal.aborted) throw new ActionFailure(`'${task.title}' was stopped while waiting for process ${orphan.pid} of an earlier run to end.`, { phase: 'run' });
+        await pause(500, signal);
+      }
+      this.h.logs.append(task.id, `[process ${orphan.pid} of the earlier run has ended]\n`);
     }
   }
 
@@ -491,21 +524,37 @@ export class SessionRun {
   }
 
   private context(task: Task, attempt: number, signal: AbortSignal): ActionContext {
+    // every process a step starts is recorded with the step, so a later run finds it if it outlives us
+    const current: { step?: string } = {};
+    const port = this.h.ports.processes;
+    const processes: ProcessPort = {
+      run: (spec, options) => port.run(spec, {
+        ...options,
+        onStarted: started => {
+          options.onStarted?.(started);
+          const key = current.step;
+          if (key) this.defer(task.id, this.journal(w => recordStepProcess(w, key, started)));
+        },
+      }),
+      isRunning: p => port.isRunning(p),
+      stop: p => port.stop(p),
+      realPath: p => port.realPath(p),
+    };
     return {
       task,
       attempt,
       signal,
       workspace: this.h.workspace,
       log: text => this.h.logs.append(task.id, text),
-      step: (name, fn, options) => this.step(task, attempt, name, fn, options ?? {}, signal),
-      processes: this.h.ports.processes,
+      step: (name, fn, options) => this.step(task, attempt, name, fn, options ?? {}, signal, current),
+      processes,
       hostTasks: this.h.ports.hostTasks,
       waitForPerson: () => this.waitForPerson(task.id, signal),
       degraded: (capability, way, reason) => this.h.hooks?.degraded?.(capability, way, reason),
     };
   }
 
-  private async step<T>(task: Task, attempt: number, name: string, fn: (signal: AbortSignal) => Promise<T>, options: StepOptions, signal: AbortSignal): Promise<T | undefined> {
+  private async step<T>(task: Task, attempt: number, name: string, fn: (signal: AbortSignal) => Promise<T>, options: StepOptions, signal: AbortSignal, current: { step?: string } = {}): Promise<T | undefined> {
     const key = stepKey(task.id, attempt, name);
     const rerunnable = options.rerunnable ?? true;
     const prior = readStep(this.h.store, key);
@@ -533,12 +582,15 @@ export class SessionRun {
     else await this.settleWith(task.id, start);
     let result: T;
     try {
+      current.step = key;
       result = await fn(signal);
     } catch (err) {
       if (this.stopping !== 'abandon') {
         await this.settleWith(task.id, this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { error: err instanceof Error ? err.message.slice(0, 2000) : String(err) })));
       }
       throw err;
+    } finally {
+      current.step = undefined;
     }
     const end = this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', result));
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
@@ -581,14 +633,10 @@ export class SessionRun {
       const decision = new StepDecision(task, name, choice);
       // the step's end and the task's failure in one durable write: a kill between two writes would
       // leave a running task with a failed step, which the next resume must not run again
-      try {
-        await this.h.tasks.setStatus(task.id, 'failed', 'executor', { error: decision.message }, w => {
-          if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
-          recordStepEnded(w, this.h.clock, key, 'failed', choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true });
-        });
-      } catch (err) {
-        throw new JournalError(err);
-      }
+      await this.recordEnd(task.id, 'failed', { error: decision.message }, w => {
+        if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
+        recordStepEnded(w, this.h.clock, key, 'failed', choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true });
+      });
       decision.recorded = true;
       throw decision;
     }
@@ -615,6 +663,20 @@ export class SessionRun {
     }
   }
 
+  /**
+   * Records how a task's run ended. A failure is the store's (JournalError: the run stops); only
+   * once the write is durable does the host hear of the end (see `launch`), so nothing is shown as
+   * done that is not saved as done.
+   */
+  private async recordEnd(taskId: string, status: 'done' | 'failed' | 'skipped' | 'pending', change: StatusChange = {}, alsoIn?: (w: StoreWriter) => void): Promise<void> {
+    try {
+      await this.h.tasks.setStatus(taskId, status, 'executor', change, alsoIn);
+    } catch (err) {
+      throw new JournalError(err);
+    }
+    this.endsRecorded.set(taskId, status);
+  }
+
   /** Waits for a person's decision, given through the executor or by changing the task's status directly. */
   private waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision> {
     let watch: Disposable | undefined;
@@ -633,7 +695,8 @@ export class SessionRun {
     const now = this.h.tasks.get(task.id);
     const pending = this.pendingWrites.get(task.id) ?? [];
     this.pendingWrites.set(task.id, []);
-    const done = now && now.status !== 'done' ? this.h.tasks.setStatus(task.id, 'done', 'executor', { result }) : undefined;
+    const done = now && now.status !== 'done' ? this.recordEnd(task.id, 'done', { result }) : undefined;
+    done?.catch(() => undefined); // awaited below, after the steps' records
     try {
       await Promise.all(pending); // the steps' records, flushed together with the done record
     } catch (err) {
@@ -667,12 +730,12 @@ export class SessionRun {
     const why = signal.aborted ? signalReason(signal) : undefined;
     if (why === 'pause' || why === 'stop' || why === 'cancel') {
       this.h.logs.append(task.id, `[stopped (${why}); it runs again when the session resumes]\n`);
-      await this.h.tasks.setStatus(task.id, 'pending', 'executor');
+      await this.recordEnd(task.id, 'pending');
       return undefined;
     }
     if (err instanceof BrokenCircuitError) {
       this.h.logs.append(task.id, `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`);
-      await this.h.tasks.setStatus(task.id, 'pending', 'executor');
+      await this.recordEnd(task.id, 'pending');
       return undefined;
     }
     const message = err instanceof Error ? err.message : String(err);
@@ -681,11 +744,11 @@ export class SessionRun {
     const retried = verdict?.retry === false ? 'not retried (the guards stopped it)' : classification.kind === 'transient' ? `gave up after ${this.h.resilience.attempts} tries` : 'not retried';
     if (verdict?.finally === 'skip') {
       this.h.logs.append(task.id, `[skipped: ${message} — ${verdict.note ?? 'a rule says to skip it'}]\n`);
-      await this.h.tasks.setStatus(task.id, 'skipped', 'executor');
+      await this.recordEnd(task.id, 'skipped');
       return 'skipped';
     }
     this.h.logs.append(task.id, `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`);
-    await this.h.tasks.setStatus(task.id, 'failed', 'executor', { error: message });
+    await this.recordEnd(task.id, 'failed', { error: message });
     return 'failed';
   }
 
@@ -785,4 +848,17 @@ function linked(stop: AbortSignal, timedOut: AbortSignal): { signal: AbortSignal
       timedOut.removeEventListener('abort', onTimeout);
     },
   };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -130,6 +130,8 @@ export async function importState(store: Store, state: StateFile, actor: Actor =
     w.run('PRAGMA defer_foreign_keys = ON');
     for (const t of [...tables].reverse()) w.run(`DELETE FROM ${t}`);
     for (const t of tables) insertRows(w, t, (t === 'sessions' ? sessions : state.tables[t]) as Array<Record<string, unknown>>);
+    // the imported commands were not written by this person here: they run only once confirmed
+    w.run('UPDATE tasks SET origin = ? WHERE action IS NOT NULL', [`the state file exported ${state.exportedAt.slice(0, 40)}`]);
   }, actor);
   return {
     tasks: state.tables.tasks.length,

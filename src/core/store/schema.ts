@@ -275,6 +275,18 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    description: "steps record the process they started (a killed run's orphans); tasks record where their commands came from",
+    sql: `
+      -- JSON {pid, startTime, group} of the process a step started (src/core/execution/journal.ts); NULL when none
+      ALTER TABLE execution_steps ADD COLUMN process TEXT;
+      -- Where a task's action came from when not from this person here ('an agent', 'the state file
+      -- exported …'): its commands run only once confirmed (src/core/execution/confirmations.ts).
+      -- NULL: made here, or from a plan (known by its key).
+      ALTER TABLE tasks ADD COLUMN origin TEXT;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

@@ -169,11 +169,12 @@ export class TaskManager {
       for (const t of parsed) {
         const id = this.newId('task');
         const status = t.status ?? 'pending';
-        w.run(`INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, max_attempts, deadline, capabilities, action, phase_id, parent_id, number, created_at, updated_at, completed_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+        w.run(`INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, max_attempts, deadline, capabilities, action, phase_id, parent_id, number, created_at, updated_at, completed_at, origin)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
           id, orNull(t.key), ++seq, t.title, t.description ?? '', status, priorityRank(t.priority ?? 'normal'), t.progress ?? (status === 'done' ? 100 : 0),
           t.maxAttempts ?? 3, orNull(t.deadline), JSON.stringify(t.capabilities ?? []), t.action ? JSON.stringify(t.action) : null,
           orNull(t.phaseId), orNull(t.parentId), orNull(t.number), now, now, status === 'done' || status === 'skipped' ? now : null,
+          actor === 'agent' && t.action ? 'an agent' : null, // an agent's commands are confirmed before they run
         ]);
         this.logEvent(w, id, actor, 'created', { title: t.title, status });
         created.push(id);

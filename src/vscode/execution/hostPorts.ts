@@ -97,5 +97,12 @@ export function promptedQuestions(prompter: () => Prompter): ExecutionQuestions 
       ], { placeHolder: `Step '${step}' of '${inert(title, 80)}' was running when Continuum stopped (${new Date(startedAt).toLocaleTimeString()}) and must not run twice. What now?`, ignoreFocusOut: true });
       return choice ?? 'fail';
     },
+    async orphanedStep(title, step, pid, startedAt) {
+      const choice = await prompter().pick([
+        { label: 'Wait for it to finish', description: 'then the task goes on', value: 'wait' as const },
+        { label: 'Stop it', description: 'its process and what it started', value: 'stop' as const },
+      ], { placeHolder: `Step '${step}' of '${inert(title, 80)}', started by an earlier run (${new Date(startedAt).toLocaleTimeString()}), is still running as process ${pid}. It will not run twice at once. What now?`, ignoreFocusOut: true });
+      return choice ?? 'wait';
+    },
   };
 }

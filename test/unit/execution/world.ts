@@ -1,6 +1,6 @@
 // An executor on a real store (in-memory file system, fake clock) with fake processes, for tests.
 import { Executor, type ExecutorOptions } from '../../../src/core/execution/executor';
-import type { ExecutionQuestions, InterruptedStepChoice } from '../../../src/core/execution/ports';
+import type { ExecutionQuestions, InterruptedStepChoice, OrphanChoice } from '../../../src/core/execution/ports';
 import type { ResilienceSettings } from '../../../src/core/execution/resilience';
 import { sequentialIds } from '../../../src/core/ids';
 import { SessionManager } from '../../../src/core/sessions/sessionManager';
@@ -22,6 +22,12 @@ export class ScriptedQuestions implements ExecutionQuestions {
   async interruptedStep(title: string, step: string): Promise<InterruptedStepChoice> {
     this.interrupted.push(`${title}/${step}`);
     return this.interruptedAnswer;
+  }
+  orphans: string[] = [];
+  orphanAnswer: OrphanChoice = 'stop';
+  async orphanedStep(title: string, step: string, pid: number): Promise<OrphanChoice> {
+    this.orphans.push(`${title}/${step}/${pid}`);
+    return this.orphanAnswer;
   }
 }
 

@@ -1,6 +1,6 @@
 // A ProcessPort whose processes do what the test scripts: exit with a code after printing some
 // output, or block until released or killed. It records every start, and how many ran at once.
-import type { HostTaskPort, ProcessExit, ProcessPort, ProcessSpec, RunOptions, TaskLogPort } from '../../../src/core/execution/ports';
+import type { HostTaskPort, ProcessExit, ProcessPort, ProcessSpec, RunOptions, StartedProcess, TaskLogPort } from '../../../src/core/execution/ports';
 
 export interface ScriptedRun {
   code?: number | null;
@@ -23,6 +23,11 @@ export class FakeProcesses implements ProcessPort {
   maxRunning = 0;
   private readonly scripts = new Map<string, ScriptedRun[]>();
   private readonly blocked = new Map<string, Array<(exit: ProcessExit) => void>>();
+  /** Pids of processes an earlier run left running (orphans); tests add them. */
+  readonly orphans = new Set<number>();
+  /** Pids stopped through `stop`. */
+  readonly stopped: number[] = [];
+  private nextPid = 1000;
 
   /** What runs of `line` do, in turn; the last one repeats. Unscripted commands exit 0. */
   script(line: string, ...runs: ScriptedRun[]): this {
@@ -47,6 +52,15 @@ export class FakeProcesses implements ProcessPort {
     return this.start(line, spec, options);
   }
 
+  async isRunning(p: StartedProcess): Promise<boolean> {
+    return this.orphans.has(p.pid);
+  }
+
+  async stop(p: StartedProcess): Promise<void> {
+    this.stopped.push(p.pid);
+    this.orphans.delete(p.pid);
+  }
+
   /** The fake world has no links: every path is real and exists. */
   realPath(p: string): Promise<string | undefined> {
     return Promise.resolve(p);
@@ -57,8 +71,9 @@ export class FakeProcesses implements ProcessPort {
     return this.start(`task:${label}`, { command: label, args: [], shell: false, cwd: '' }, options);
   }
 
-  private async start(line: string, spec: ProcessSpec, { signal, onOutput }: RunOptions): Promise<ProcessExit> {
+  private async start(line: string, spec: ProcessSpec, { signal, onOutput, onStarted }: RunOptions): Promise<ProcessExit> {
     const record: Started = { spec, line, killed: false };
+    onStarted?.({ pid: this.nextPid++, startTime: '1', group: this.nextPid - 1 });
     this.started.push(record);
     const runs = this.scripts.get(line) ?? [{ code: 0 }];
     const run = runs.length > 1 ? runs.shift()! : runs[0];

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
       hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code here' } }) },
       trust: { isTrusted: () => true },
       logs: nodeTaskLogs(path.join(folder, 'logs')),
-      questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'rerun' },
+      questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'rerun', orphanedStep: async () => (process.env.ORPHANS === 'wait' ? 'wait' : 'stop') },
     },
     settings: () => ({ concurrency: Number(concurrency), checkpointEvery: 5 }),
   });
