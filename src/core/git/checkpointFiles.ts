@@ -35,6 +35,8 @@ export interface CheckpointRestoreResult {
   backupCheckpointId: string;
   tasksChanged: number;
   files?: FileRestoreResult;
+  /** What the person should know besides the counts (e.g. the files could not be saved first). */
+  notes?: string[];
 }
 
 export interface CheckpointFilesOptions {
@@ -222,8 +224,17 @@ export class CheckpointFiles implements Disposable {
       const target = this.sessions.listCheckpoints().find(c => c.id === checkpointId);
       if (!target) throw new SessionError(`No checkpoint has the id '${checkpointId}'. It may have been removed; pick one from the checkpoint timeline.`);
       const latestBefore = record && this.latestAfter(record);
-      // The files as they are now, taken before anything is written back.
-      const current = await this.snapshotNow(target.sessionId, `before restoring checkpoint ${checkpointId}`);
+      // The files as they are now, taken before anything is written back. A restore of the tasks
+      // only goes on without it (the files half never blocks the tasks half); one that writes files does not.
+      const notes: string[] = [];
+      let current: Omit<FileSnapshotRecord, 'checkpointId'> | undefined;
+      try {
+        current = await this.snapshotNow(target.sessionId, `before restoring checkpoint ${checkpointId}`);
+      } catch (err) {
+        if (mode !== 'state') throw err;
+        this.logger.error(`restoring the tasks of checkpoint ${checkpointId} without a snapshot of the files: it failed`, err);
+        notes.push(`The files were not saved before the restore (the workspace snapshot failed: ${err instanceof Error ? err.message : String(err)}); they were not touched.`);
+      }
       let backupCheckpointId: string;
       let tasksChanged = 0;
       if (mode === 'files') {
@@ -234,9 +245,9 @@ export class CheckpointFiles implements Disposable {
         backupCheckpointId = restored.checkpointId;
         tasksChanged = restored.changed;
       }
-      await this.link(backupCheckpointId, current);
+      if (current) await this.link(backupCheckpointId, current);
       this.changed.fire({ checkpointId: backupCheckpointId });
-      if (mode === 'state' || !record) return { backupCheckpointId, tasksChanged };
+      if (mode === 'state' || !record || !current) return { backupCheckpointId, tasksChanged, ...(notes.length ? { notes } : {}) };
       const plan = await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit);
       const files = await (await this.snapshots()).restoreFiles(record.commit, plan);
       // The paths written and removed are known here: the next scoped snapshot must not wait for the watcher to report them.
@@ -336,9 +347,15 @@ export class CheckpointFiles implements Disposable {
     }, 'system');
   }
 
-  /** The newest snapshot of the workspace taken after `record` (any session): what Continuum last saw. */
+  /**
+   * The newest snapshot of the workspace taken after `record` (any session): what Continuum last saw.
+   * Snapshots taken by a restore (its 'before-restore' backup) do not count: a restore keeps what no
+   * snapshot saw, and its own backup seeing those files must not let the next restore delete them.
+   */
   private latestAfter(record: FileSnapshotRecord): FileSnapshotRecord | undefined {
-    const row = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE created_at >= ? AND checkpoint_id <> ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [record.createdAt, record.checkpointId]);
+    const row = this.store.get<FileRow>(`SELECT f.* FROM checkpoint_files f JOIN checkpoints c ON c.id = f.checkpoint_id
+      WHERE f.created_at >= ? AND f.checkpoint_id <> ? AND c.trigger <> 'before-restore'
+      ORDER BY f.created_at DESC, f.rowid DESC LIMIT 1`, [record.createdAt, record.checkpointId]);
     return row && toRecord(row);
   }
 

@@ -5,10 +5,12 @@
 // borrows the user's objects (see repository.ts). Snapshot commits have no parents, so deleting a
 // snapshot's ref and pruning our object directory frees its space. Restoring writes files back
 // through a second private index and deletes only what the rules in `planFileRestore` allow.
+import type { Stats } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, rm, stat, unlink, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
 import { GitRunner, GitSnapshotError, splitNul } from './gitRunner';
 import { exists, locateRepository, syncExcludes, type SnapshotRepository } from './repository';
+import { foldersAbove, restorePlan, type FileRestoreItem, type OnDisk, type RestoreFacts } from './restorePlan';
 import { gitlinkMode, parseRawDiff, type TreeChange } from './treeDiff';
 import { editTrees, foldersOf, parseTree, treeMode, type TreeEntry, type TreeListing } from './treeEdit';
 
@@ -30,28 +32,17 @@ export interface Snapshot {
   filesChanged: number;
   /** Whether only the given paths were examined. */
   scoped: boolean;
+  /** Folders left out, each with why (a nested repository with no commit yet); also in the commit's message. */
+  leftAlone: string[];
 }
 
-/** One file a restore would touch, in the user's words. */
-export interface FileRestoreItem {
-  path: string;
-  /**
-   * restore: the checkpoint's version is written back (changed or deleted since);
-   * remove: created after the checkpoint and seen being created by a snapshot — deleted;
-   * keep: created after the checkpoint but never seen by a snapshot, ignored, a folder, or inside a nested repository — left alone.
-   */
-  action: 'restore' | 'remove' | 'keep';
-  /** Why a file is kept, for the preview. */
-  reason?: string;
-}
+export type { FileRestoreItem } from './restorePlan';
 
 export interface FileRestoreResult {
   written: string[];
   removed: string[];
   kept: FileRestoreItem[];
 }
-
-const nestedRepoReason = 'inside a nested repository';
 
 export class WorkspaceSnapshots {
   private queue: Promise<unknown> = Promise.resolve();
@@ -66,6 +57,8 @@ export class WorkspaceSnapshots {
   private readonly notInIndex = new Set<string>();
   private fileModeTrusted: Promise<boolean> | undefined;
   private emptyTreeId: Promise<string> | undefined;
+  /** Nested repositories with no commit yet, left out of the snapshots (git has nothing to record for them). */
+  private uncommittedRepositories: string[] = [];
 
   private constructor(readonly repository: SnapshotRepository, private readonly folder: string) {
     this.git = new GitRunner(repository);
@@ -98,6 +91,7 @@ export class WorkspaceSnapshots {
       const scoped = edited ? true : await this.stage(paths);
       const tree = edited?.tree ?? (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
       this.lastTree = tree;
+      const leftAlone = this.uncommittedRepositories.map(p => `${p}: a nested git repository with no commit yet`);
       let commit: string;
       let filesChanged: number;
       if (request.parent && request.parent.tree === tree) {
@@ -105,14 +99,15 @@ export class WorkspaceSnapshots {
         filesChanged = 0;
       } else {
         // No parent: a pruned snapshot must not stay reachable through the next one.
-        commit = (await this.git.run(['commit-tree', tree, '-m', request.message], { bare: true })).trim();
+        const notes = leftAlone.length ? `\n\nLeft alone (not in this snapshot, never touched by a restore):\n${leftAlone.map(p => `- ${p}`).join('\n')}` : '';
+        commit = (await this.git.run(['commit-tree', tree, '-m', request.message + notes], { bare: true })).trim();
         filesChanged = edited && request.parent?.tree === base ? edited.changed : request.parent
           ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree], { bare: true })).length
           : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
       }
       // The empty old value makes git refuse to overwrite an existing ref.
       await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ''], { bare: true });
-      return { commit, tree, ref: request.ref, filesChanged, scoped };
+      return { commit, tree, ref: request.ref, filesChanged, scoped, leftAlone };
     });
   }
 
@@ -137,62 +132,47 @@ export class WorkspaceSnapshots {
 
   /**
    * What restoring `checkpoint` would do, given `current` (a snapshot of the working tree as it is
-   * now) and `latestBefore` (the newest snapshot taken before now, the evidence of what Continuum saw
-   * being created after the checkpoint). `current` may be a commit or a tree.
+   * now) and `latestBefore` (the newest snapshot taken before now by anything but a restore, the
+   * evidence of what Continuum saw being created after the checkpoint). `current` may be a commit or
+   * a tree. The facts are read here; the plan itself is the pure `restorePlan`.
    */
   async planFileRestore(checkpoint: string, current: string, latestBefore: string | undefined): Promise<FileRestoreItem[]> {
-    const changes = await this.diffTrees(checkpoint, current);
-    const seen = new Set(latestBefore && latestBefore !== checkpoint
-      ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', checkpoint, latestBefore], { bare: true }))
-      : []);
-    const items: FileRestoreItem[] = [];
-    const removable: string[] = [];
-    for (const change of changes) {
-      if (change.oldMode === gitlinkMode || change.newMode === gitlinkMode) {
-        items.push({ path: change.path, action: 'keep', reason: 'a nested repository (never touched)' });
-      } else if (change.kind !== 'added') {
-        items.push({ path: change.path, action: 'restore' });
-      } else if (!seen.has(change.path)) {
-        items.push({ path: change.path, action: 'keep', reason: 'created after the checkpoint, but no snapshot saw it being created' });
-      } else {
-        removable.push(change.path);
-      }
-    }
-    const ignored = new Set(removable.length ? await this.ignoredPaths(removable) : []);
-    for (const p of removable) {
-      if (ignored.has(p)) items.push({ path: p, action: 'keep', reason: 'ignored by .gitignore' });
-      else if (await this.insideNestedRepository(p)) items.push({ path: p, action: 'keep', reason: nestedRepoReason });
-      else items.push({ path: p, action: 'remove' });
-    }
-    for (const item of items) {
-      if (item.action === 'restore' && await this.insideNestedRepository(item.path)) Object.assign(item, { action: 'keep', reason: nestedRepoReason });
-    }
-    return items.sort((a, b) => a.path.localeCompare(b.path));
+    return restorePlan(await this.restoreFacts(checkpoint, current, latestBefore));
   }
 
-  /** Carries out a plan from `planFileRestore`: writes back the checkpoint's files and removes the removable ones. */
+  private async restoreFacts(checkpoint: string, current: string, latestBefore: string | undefined): Promise<RestoreFacts> {
+    const changes = await this.diffTrees(checkpoint, current);
+    const seenCreated = new Set(latestBefore && latestBefore !== checkpoint
+      ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', checkpoint, latestBefore], { bare: true }))
+      : []);
+    const added = changes.filter(c => c.kind === 'added' && seenCreated.has(c.path)).map(c => c.path);
+    const ignored = new Set(added.length ? await this.ignoredPaths(added) : []);
+    const onDisk = new Map<string, OnDisk>();
+    const look = async (p: string) => {
+      if (!onDisk.has(p)) onDisk.set(p, onDiskKind(await lstatOrUndefined(path.join(this.workTree, p))));
+    };
+    const insideNestedRepository = new Set<string>();
+    const isRepository = new Map<string, boolean>();
+    for (const change of changes) {
+      await look(change.path);
+      for (const folder of foldersAbove(change.path)) {
+        await look(folder);
+        if (!isRepository.has(folder)) isRepository.set(folder, onDisk.get(folder) === 'folder' && await exists(path.join(this.workTree, folder, '.git')));
+        if (isRepository.get(folder)) insideNestedRepository.add(change.path);
+      }
+    }
+    return { changes, seenCreated, ignored, insideNestedRepository, onDisk };
+  }
+
+  /**
+   * Carries out a plan from `planFileRestore`, exactly: removes the paths it removes (first, so a
+   * file a snapshot saw where the checkpoint had a folder makes way), then writes back the
+   * checkpoint's files. A path whose state changed since the plan was made is left alone and
+   * reported as kept, with why.
+   */
   restoreFiles(checkpoint: string, plan: readonly FileRestoreItem[]): Promise<FileRestoreResult> {
     return this.serial(async () => {
-      const written: string[] = [];
       const kept = plan.filter(i => i.action === 'keep');
-      const toWrite: string[] = [];
-      for (const item of plan.filter(i => i.action === 'restore')) {
-        const now = await lstatOrUndefined(path.join(this.workTree, item.path));
-        // checkout-index would have to remove a folder to put the file there: leave the folder alone.
-        if (now?.isDirectory()) kept.push({ path: item.path, action: 'keep', reason: 'a folder is there now' });
-        else toWrite.push(item.path);
-      }
-      const restoreIndex = path.join(this.folder, 'restore.index');
-      await rm(restoreIndex, { force: true });
-      try {
-        if (toWrite.length) {
-          await this.git.run(['read-tree', checkpoint], { indexFile: restoreIndex });
-          await this.git.runForPaths(['checkout-index', '-f', '-q'], toWrite, { indexFile: restoreIndex });
-          written.push(...toWrite);
-        }
-      } finally {
-        await rm(restoreIndex, { force: true });
-      }
       const removed: string[] = [];
       for (const item of plan.filter(i => i.action === 'remove')) {
         const full = path.join(this.workTree, item.path);
@@ -200,10 +180,40 @@ export class WorkspaceSnapshots {
         if (now && (now.isFile() || now.isSymbolicLink())) {
           await unlink(full);
           removed.push(item.path);
+        } else kept.push({ path: item.path, action: 'keep', reason: `changed during the restore (${now ? 'a folder is there now' : 'already gone'})` });
+      }
+      const toWrite: string[] = [];
+      for (const item of plan.filter(i => i.action === 'restore')) {
+        // checkout-index -f replaces whatever is in the way: check again that nothing unplanned is.
+        const blocker = await this.blockerOf(item.path);
+        if (blocker) kept.push({ path: item.path, action: 'keep', reason: `changed during the restore (${blocker})` });
+        else toWrite.push(item.path);
+      }
+      const written: string[] = [];
+      const restoreIndex = path.join(this.folder, 'restore.index');
+      await rm(restoreIndex, { force: true });
+      try {
+        if (toWrite.length) {
+          await this.git.run(['read-tree', checkpoint], { indexFile: restoreIndex });
+          await this.git.run(['checkout-index', '-f', '-q', '-z', '--stdin'], { indexFile: restoreIndex, input: toWrite.map(p => `${p}\0`).join('') });
+          written.push(...toWrite);
         }
+      } finally {
+        await rm(restoreIndex, { force: true });
       }
       return { written, removed, kept };
     });
+  }
+
+  /** What would stop the checkpoint's file at `gitPath` being written now without replacing anything: a folder there, a file or link above it. */
+  private async blockerOf(gitPath: string): Promise<string | undefined> {
+    if ((await lstatOrUndefined(path.join(this.workTree, gitPath)))?.isDirectory()) return `a folder is at '${gitPath}' now`;
+    for (const folder of foldersAbove(gitPath)) {
+      const kind = onDiskKind(await lstatOrUndefined(path.join(this.workTree, folder)));
+      if (kind === 'file' || kind === 'symlink') return `'${folder}' is ${kind === 'file' ? 'a file' : 'a link'} now`;
+      if (kind === 'none') return undefined;
+    }
+    return undefined;
   }
 
   /** A file's bytes in a snapshot, or `undefined` when the snapshot has no such file. */
@@ -311,9 +321,42 @@ export class WorkspaceSnapshots {
       this.notInIndex.clear();
       return true;
     }
-    await this.git.run(['add', '-A', '--', '.', ...this.excludeStore], { indexFile: this.indexFile });
+    await this.addAll();
     this.notInIndex.clear();
     return false;
+  }
+
+  /**
+   * `git add -A` of the whole tree. git refuses a nested repository with no commit yet (it has
+   * nothing to record as a gitlink) and then adds nothing at all: such folders are found, left out
+   * of the snapshot (and named in its message, as left alone), and the rest is recorded.
+   */
+  private async addAll(): Promise<void> {
+    const add = (leftOut: readonly string[]) => this.git.run(['add', '-A', '--', '.', ...this.excludeStore, ...leftOut.map(p => `:(exclude,top,literal)${p}`)], { indexFile: this.indexFile });
+    this.uncommittedRepositories = await this.stillUncommitted(this.uncommittedRepositories);
+    try {
+      await add(this.uncommittedRepositories);
+    } catch (err) {
+      if (!(err instanceof GitSnapshotError)) throw err;
+      const found = await this.stillUncommitted(splitNul(await this.git.run(['ls-files', '-z', '-o', '--exclude-standard'], { indexFile: this.indexFile }))
+        .filter(p => p.endsWith('/')).map(p => p.slice(0, -1)));
+      if (!found.some(p => !this.uncommittedRepositories.includes(p))) throw err;
+      this.uncommittedRepositories = found;
+      await add(found);
+    }
+  }
+
+  /** Those of `folders` that are nested repositories with no commit yet. */
+  private async stillUncommitted(folders: readonly string[]): Promise<string[]> {
+    const result: string[] = [];
+    for (const folder of folders) {
+      const dotGit = path.join(this.workTree, folder, '.git');
+      if (!(await lstatOrUndefined(dotGit))?.isDirectory()) continue; // a gitfile (submodule, worktree) has its commits elsewhere
+      const head = await new GitRunner({ gitDir: dotGit, workTree: path.join(this.workTree, folder) })
+        .run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { bare: true, okCodes: [1, 128] });
+      if (!head.trim()) result.push(folder);
+    }
+    return result;
   }
 
   /** Workspace-relative git paths of `paths`, less those never part of a snapshot. */
@@ -410,18 +453,9 @@ export class WorkspaceSnapshots {
     if (toAdd.length) await this.git.runForPaths(['add', '-A'], toAdd, { indexFile: this.indexFile });
   }
 
-  /** Which of `paths` the ignore rules in force now exclude (`-z` needs --stdin, so one path per line; quotepath is off). */
+  /** Which of `paths` the ignore rules in force now exclude (NUL-separated both ways: any name survives). */
   private async ignoredPaths(paths: readonly string[]): Promise<string[]> {
-    return (await this.git.runForPaths(['check-ignore', '--no-index'], paths, { okCodes: [1] })).split('\n').filter(Boolean);
-  }
-
-  private async insideNestedRepository(filePath: string): Promise<boolean> {
-    let dir = path.dirname(filePath);
-    while (dir && dir !== '.') {
-      if (await exists(path.join(this.workTree, dir, '.git'))) return true;
-      dir = path.dirname(dir);
-    }
-    return false;
+    return splitNul(await this.git.run(['check-ignore', '--no-index', '-z', '--stdin'], { okCodes: [1], input: paths.map(p => `${p}\0`).join('') }));
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -433,6 +467,10 @@ export class WorkspaceSnapshots {
 
 function toGitPath(p: string): string {
   return p.split(path.sep).join('/');
+}
+
+function onDiskKind(s: Stats | undefined): OnDisk {
+  return !s ? 'none' : s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'folder' : 'file';
 }
 
 async function lstatOrUndefined(p: string) {
