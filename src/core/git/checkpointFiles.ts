@@ -12,6 +12,9 @@ import type { FileRestoreItem, FileRestoreResult, WorkspaceSnapshots } from './w
 
 export type RestoreMode = 'state' | 'files' | 'both';
 
+/** The boundaries of a restore, in order, for progress (and for the tests that kill a restore at each). */
+export type RestoreStep = 'files saved' | 'state saved' | 'backup linked' | 'files removed' | 'files written';
+
 export interface FileSnapshotRecord {
   checkpointId: string;
   sessionKey: string;
@@ -215,7 +218,8 @@ export class CheckpointFiles implements Disposable {
    * Saves the current state (and files) as a 'before-restore' checkpoint, then writes back the
    * checkpoint's state, files, or both. Never resets, moves or deletes a branch.
    */
-  restore(checkpointId: string, mode: RestoreMode, actor: Actor = 'user'): Promise<CheckpointRestoreResult> {
+  restore(checkpointId: string, mode: RestoreMode, actor: Actor = 'user', options: { onStep?(step: RestoreStep): void } = {}): Promise<CheckpointRestoreResult> {
+    const step = (s: RestoreStep) => options.onStep?.(s);
     return this.serial(async () => {
       const record = this.record(checkpointId);
       if (mode !== 'state' && !record) {
@@ -235,6 +239,7 @@ export class CheckpointFiles implements Disposable {
         this.logger.error(`restoring the tasks of checkpoint ${checkpointId} without a snapshot of the files: it failed`, err);
         notes.push(`The files were not saved before the restore (the workspace snapshot failed: ${err instanceof Error ? err.message : String(err)}); they were not touched.`);
       }
+      step('files saved');
       let backupCheckpointId: string;
       let tasksChanged = 0;
       if (mode === 'files') {
@@ -245,11 +250,13 @@ export class CheckpointFiles implements Disposable {
         backupCheckpointId = restored.checkpointId;
         tasksChanged = restored.changed;
       }
+      step('state saved');
       if (current) await this.link(backupCheckpointId, current);
       this.changed.fire({ checkpointId: backupCheckpointId });
+      step('backup linked');
       if (mode === 'state' || !record || !current) return { backupCheckpointId, tasksChanged, ...(notes.length ? { notes } : {}) };
       const plan = await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit);
-      const files = await (await this.snapshots()).restoreFiles(record.commit, plan);
+      const files = await (await this.snapshots()).restoreFiles(record.commit, plan, step);
       // The paths written and removed are known here: the next scoped snapshot must not wait for the watcher to report them.
       this.noteChanged([...files.written, ...files.removed]);
       return { backupCheckpointId, tasksChanged, files };
@@ -317,6 +324,7 @@ export class CheckpointFiles implements Disposable {
       ref, message, ...(paths ? { paths } : {}),
       ...(previous ? { parent: { commit: previous.commit_id, tree: previous.tree_id } } : {}),
     });
+    if (snap.unsettled.length) this.logger.warn(`snapshot ${ref}: ${snap.unsettled.length} file(s) kept changing while they were read and may be partial in it: ${snap.unsettled.slice(0, 10).map(p => JSON.stringify(p)).join(', ')}`);
     return { sessionKey, seq, commit: snap.commit, tree: snap.tree, ref, filesChanged: snap.filesChanged, scoped: snap.scoped, createdAt: this.clock.now() };
   }
 

@@ -8,6 +8,7 @@
 import type { Stats } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, rm, stat, unlink, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GitRunner, GitSnapshotError, splitNul } from './gitRunner';
 import { exists, locateRepository, syncExcludes, type SnapshotRepository } from './repository';
 import { foldersAbove, restorePlan, type FileRestoreItem, type OnDisk, type RestoreFacts } from './restorePlan';
@@ -34,7 +35,13 @@ export interface Snapshot {
   scoped: boolean;
   /** Folders left out, each with why (a nested repository with no commit yet); also in the commit's message. */
   leftAlone: string[];
+  /** Files that kept changing while the snapshot read them (after retries): recorded as read, possibly partial; also in the commit's message. */
+  unsettled: string[];
 }
+
+/** How often a snapshot reads again the files that changed while it read them, pausing 50 ms, 100 ms, 150 ms. */
+const settleTries = 3;
+const settlePauseMs = 50;
 
 export type { FileRestoreItem } from './restorePlan';
 
@@ -89,17 +96,29 @@ export class WorkspaceSnapshots {
       // A few known paths: edit the last tree directly (no index to load); anything unusual goes through the index.
       const edited = paths && base ? await this.editTree(base, paths) : undefined;
       const scoped = edited ? true : await this.stage(paths);
-      const tree = edited?.tree ?? (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      const writeTree = async () => (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      let tree = edited?.tree ?? await writeTree();
+      // A file written while git read it is recorded as it was half-way: find those (their size or
+      // time no longer match what the index noted when hashing them), read them again, and name any
+      // still changing after the last try.
+      let unsettled = edited ? [] : await this.changedSinceStaged(paths ?? (base ? await this.pathsBetween(base, tree) : undefined));
+      for (let round = 1; unsettled.length && round <= settleTries; round++) {
+        await sleep(settlePauseMs * round);
+        await this.stagePaths(unsettled);
+        tree = await writeTree();
+        unsettled = await this.changedSinceStaged(unsettled);
+      }
       this.lastTree = tree;
       const leftAlone = this.uncommittedRepositories.map(p => `${p}: a nested git repository with no commit yet`);
       let commit: string;
       let filesChanged: number;
-      if (request.parent && request.parent.tree === tree) {
+      if (request.parent && request.parent.tree === tree && !unsettled.length) {
         commit = request.parent.commit; // nothing changed: the new ref points at the same commit
         filesChanged = 0;
       } else {
         // No parent: a pruned snapshot must not stay reachable through the next one.
-        const notes = leftAlone.length ? `\n\nLeft alone (not in this snapshot, never touched by a restore):\n${leftAlone.map(p => `- ${p}`).join('\n')}` : '';
+        const notes = (leftAlone.length ? `\n\nLeft alone (not in this snapshot, never touched by a restore):\n${leftAlone.map(p => `- ${p}`).join('\n')}` : '')
+          + (unsettled.length ? `\n\nStill being written while this snapshot was taken (may be partial):\n${unsettled.map(p => `- ${JSON.stringify(p)}`).join('\n')}` : '');
         commit = (await this.git.run(['commit-tree', tree, '-m', request.message + notes], { bare: true })).trim();
         filesChanged = edited && request.parent?.tree === base ? edited.changed : request.parent
           ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree], { bare: true })).length
@@ -107,7 +126,7 @@ export class WorkspaceSnapshots {
       }
       // The empty old value makes git refuse to overwrite an existing ref.
       await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ''], { bare: true });
-      return { commit, tree, ref: request.ref, filesChanged, scoped, leftAlone };
+      return { commit, tree, ref: request.ref, filesChanged, scoped, leftAlone, unsettled };
     });
   }
 
@@ -170,7 +189,7 @@ export class WorkspaceSnapshots {
    * checkpoint's files. A path whose state changed since the plan was made is left alone and
    * reported as kept, with why.
    */
-  restoreFiles(checkpoint: string, plan: readonly FileRestoreItem[]): Promise<FileRestoreResult> {
+  restoreFiles(checkpoint: string, plan: readonly FileRestoreItem[], onStep?: (step: 'files removed' | 'files written') => void): Promise<FileRestoreResult> {
     return this.serial(async () => {
       const kept = plan.filter(i => i.action === 'keep');
       const removed: string[] = [];
@@ -182,6 +201,7 @@ export class WorkspaceSnapshots {
           removed.push(item.path);
         } else kept.push({ path: item.path, action: 'keep', reason: `changed during the restore (${now ? 'a folder is there now' : 'already gone'})` });
       }
+      onStep?.('files removed');
       const toWrite: string[] = [];
       for (const item of plan.filter(i => i.action === 'restore')) {
         // checkout-index -f replaces whatever is in the way: check again that nothing unplanned is.
@@ -201,6 +221,7 @@ export class WorkspaceSnapshots {
       } finally {
         await rm(restoreIndex, { force: true });
       }
+      onStep?.('files written');
       return { written, removed, kept };
     });
   }
@@ -359,6 +380,18 @@ export class WorkspaceSnapshots {
     return result;
   }
 
+  /** Of `paths` (undefined: all), those whose file no longer matches what our index noted when it hashed it. */
+  private async changedSinceStaged(paths: readonly string[] | undefined): Promise<string[]> {
+    if (paths && !paths.length) return [];
+    const args = ['diff-files', '-z', '--name-only', '--ignore-submodules'];
+    const out = paths ? await this.git.runForPaths(args, paths, { indexFile: this.indexFile }) : await this.git.run(args, { indexFile: this.indexFile });
+    return [...new Set(splitNul(out))];
+  }
+
+  private async pathsBetween(from: string, to: string): Promise<string[]> {
+    return splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to], { bare: true }));
+  }
+
   /** Workspace-relative git paths of `paths`, less those never part of a snapshot. */
   private relevantPaths(paths: readonly string[]): string[] {
     const storeRel = this.storeRel;
@@ -411,8 +444,14 @@ export class WorkspaceSnapshots {
       ? (await this.git.run(['hash-object', '-w', '--stdin-paths'], { bare: false, input: toHash.map(p => `${p}\n`).join('') })).split('\n').filter(Boolean)
       : [];
     if (oids.length !== toHash.length) throw new GitSnapshotError(`git hash-object gave ${oids.length} ids for ${toHash.length} files.`);
-    const trustModes = await this.fileModeIsTrusted();
+    // A file that changed while it was hashed: the index path reads it again until it settles.
     const statOf = new Map(paths.map((p, i) => [p, stats[i]]));
+    for (const p of toHash) {
+      const before = statOf.get(p)!;
+      const after = await lstatOrUndefined(path.join(this.workTree, p));
+      if (!after || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
+    }
+    const trustModes = await this.fileModeIsTrusted();
     const changes = new Map<string, TreeEntry | null>();
     for (const [i, p] of toHash.entries()) {
       const before = entryOf(p);
