@@ -116,6 +116,7 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
     },
     settings: () => ({ concurrency: o.concurrency ?? defaultExecutorSettings.concurrency }),
     cannotRun: ['manual', 'vscodeTask'],
+    ...(core.files ? { taskFiles: core.files } : {}),
   });
   try {
     const sessionId = o.resume ? resumable(core, o.resume.sessionId) : await newSession(core, executor, o);

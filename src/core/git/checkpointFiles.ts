@@ -161,6 +161,54 @@ export class CheckpointFiles implements Disposable {
     });
   }
 
+  /**
+   * Records the workspace files as a task starts or ends (refs/continuum/tasks/<session>/<task>/start
+   * and /end, re-taken on each new attempt; a resumed task keeps its first start), so a pull request
+   * commits what changed while each task ran. Never throws: a failure is logged, and that task's
+   * changes are then not told apart from the others.
+   */
+  async taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting = false): Promise<void> {
+    if (this.store.readOnly) return;
+    try {
+      await this.serial(async () => {
+        const ref = taskRef(sessionId, taskId, at);
+        const snapshots = await this.snapshots();
+        if (keepExisting && (await snapshots.listRefs(ref)).includes(ref)) return;
+        // The watcher's events about the task's last writes arrive first.
+        if (at === 'end' && this.tracking && this.settleMs > 0) await new Promise<void>(resolve => this.clock.setTimeout(resolve, this.settleMs));
+        const paths = this.takeChangedPaths();
+        await snapshots.snapshot({ ref, message: `the files as task ${taskId} ${at === 'start' ? 'started' : 'ended'}`, replace: true, ...(paths ? { paths } : {}) });
+      });
+    } catch (err) {
+      this.logger.error(`task ${taskId}: the files at its ${at} were not recorded, so its pull-request commit cannot be told apart from other changes`, err);
+    }
+  }
+
+  /** The trees recorded at each task's start and end in a session (tasks with both only). */
+  async taskTrees(sessionId: string): Promise<Map<string, { start: string; end: string }>> {
+    const prefix = `refs/continuum/tasks/${refSafe(sessionId)}/`;
+    const out = await (await this.snapshots()).listRefTrees(prefix);
+    const found = new Map<string, { start?: string; end?: string }>();
+    for (const { ref, tree } of out) {
+      const [task, at] = ref.slice(prefix.length).split('/');
+      if (at !== 'start' && at !== 'end') continue;
+      found.set(task, { ...found.get(task), [at]: tree });
+    }
+    const result = new Map<string, { start: string; end: string }>();
+    for (const [task, t] of found) if (t.start && t.end) result.set(task, { start: t.start, end: t.end });
+    return result;
+  }
+
+  /** `base` with the changes from tree `from` to tree `to` applied (see WorkspaceSnapshots.applyChanges). */
+  async applyChanges(base: string, from: string, to: string): Promise<{ tree: string; changed: string[] }> {
+    return (await this.snapshots()).applyChanges(base, from, to);
+  }
+
+  /** The paths that differ between two trees. */
+  async pathsBetween(from: string, to: string): Promise<string[]> {
+    return (await (await this.snapshots()).diffTrees(from, to)).map(c => c.path);
+  }
+
   /** Files changed at a checkpoint: from the session's previous snapshot to this one (all files for the first). */
   async changedAt(checkpointId: string): Promise<Array<{ path: string; kind: string }>> {
     const record = this.record(checkpointId);
@@ -379,6 +427,11 @@ function toRecord(row: FileRow): FileSnapshotRecord {
     checkpointId: row.checkpoint_id, sessionKey: row.session_key, seq: row.seq, commit: row.commit_id, tree: row.tree_id,
     ref: row.ref, filesChanged: row.files_changed, scoped: row.scoped === 1, createdAt: row.created_at,
   };
+}
+
+/** The ref of a task's start or end snapshot (ids as one ref component each). */
+export function taskRef(sessionId: string, taskId: string, at: 'start' | 'end'): string {
+  return `refs/continuum/tasks/${refSafe(sessionId)}/${refSafe(taskId)}/${at}`;
 }
 
 /** A session id as one ref path component. */

@@ -23,6 +23,8 @@ export interface SnapshotRequest {
   /** Workspace-relative (or absolute) paths known to have changed; without it the whole tree is examined. */
   paths?: readonly string[];
   message: string;
+  /** Moves `ref` if it exists (a task's start and end snapshots are re-taken on each attempt); default: refuse. */
+  replace?: boolean;
 }
 
 export interface Snapshot {
@@ -122,10 +124,10 @@ export class WorkspaceSnapshots {
         commit = (await this.git.run(['commit-tree', tree, '-m', request.message + notes], { bare: true })).trim();
         filesChanged = edited && request.parent?.tree === base ? edited.changed : request.parent
           ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree], { bare: true })).length
-          : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
+          : request.replace ? 0 : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
       }
       // The empty old value makes git refuse to overwrite an existing ref.
-      await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ''], { bare: true });
+      await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ...(request.replace ? [] : [''])], { bare: true });
       return { commit, tree, ref: request.ref, filesChanged, scoped, leftAlone, unsettled };
     });
   }
@@ -308,6 +310,41 @@ export class WorkspaceSnapshots {
       else await this.git.run(['update-ref', '-m', 'continuum checkpoint (imported)', link.ref, link.commit, ''], { bare: true });
     }
     return unusable;
+  }
+
+  /** Continuum's refs under `prefix` with the tree of the commit each names. */
+  async listRefTrees(prefix: string): Promise<Array<{ ref: string; tree: string }>> {
+    return (await this.git.run(['for-each-ref', '--format=%(refname) %(tree)', prefix], { bare: true })).split('\n').filter(Boolean)
+      .map(line => ({ ref: line.slice(0, line.lastIndexOf(' ')), tree: line.slice(line.lastIndexOf(' ') + 1) }));
+  }
+
+  /**
+   * A tree: `base` with each path changed from `from` to `to` as it is in `to` (added, changed or
+   * deleted), made in a throwaway index. Paths whose entry in `base` already equals `to`'s are
+   * unchanged. Returns the new tree and the paths it changed.
+   */
+  async applyChanges(base: string, from: string, to: string): Promise<{ tree: string; changed: string[] }> {
+    const raw = await this.git.run(['diff-tree', '-r', '-z', '--no-renames', from, to], { bare: true });
+    const parts = raw.split('\0');
+    const lines: string[] = [];
+    const paths: string[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      if (!parts[i].startsWith(':')) continue;
+      const [, newMode, , newOid] = parts[i].slice(1).split(' ');
+      lines.push(`${newMode} ${newOid}\t${parts[i + 1]}\0`);
+      paths.push(parts[i + 1]);
+    }
+    if (!lines.length) return { tree: base, changed: [] };
+    const index = path.join(this.folder, `apply-${process.pid}-${Date.now()}.index`);
+    try {
+      await this.git.run(['read-tree', base], { indexFile: index, bare: true });
+      await this.git.run(['update-index', '-z', '--index-info'], { indexFile: index, bare: true, input: lines.join('') });
+      const tree = (await this.git.run(['write-tree', '--missing-ok'], { indexFile: index, bare: true })).trim();
+      const changed = tree === base ? [] : splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', base, tree], { bare: true }));
+      return { tree, changed };
+    } finally {
+      await rm(index, { force: true });
+    }
   }
 
   /** Continuum's refs under `prefix` (default all of them). */
