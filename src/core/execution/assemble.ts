@@ -68,6 +68,8 @@ export function assembleExecutor(core: Continuum, host: ExecutorHost): Assembled
   const executor = new Executor({
     store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, logger: host.logger,
     workspace: host.workspace, ports: host.ports, hooks: guards,
+    // each task's own file changes, for its pull-request commit (only where checkpoints hold files)
+    ...(core.files ? { taskFiles: core.files } : {}),
     settings: () => executorSettingsFrom(host.settings),
     ...(host.cannotRun ? { cannotRun: host.cannotRun } : {}),
     ...(host.resilience ? { resilience: host.resilience } : {}),

@@ -50,6 +50,13 @@ export interface RunHost {
   cannotRun: ReadonlySet<TaskAction['kind']>;
   /** The autonomy guards, when the host installed them. */
   hooks?: ExecutionHooks;
+  /** Records the workspace files as each task starts and ends (CheckpointFiles), so a pull request commits each task's own changes. */
+  taskFiles?: TaskFiles;
+}
+
+export interface TaskFiles {
+  /** Must not throw; `keepExisting`: a resumed task keeps the files recorded at its first start. */
+  taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting?: boolean): Promise<void>;
 }
 
 /** Why a run stops: pause lets running tasks finish; the others abort them. */
@@ -334,6 +341,7 @@ export class SessionRun {
       }
       if (verdict.checkpointFirst) await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'before-risky-action', note: `before '${task.title}' (low confidence)` }, 'executor');
     }
+    await this.h.taskFiles?.taskBoundary(this.sessionId, task.id, 'start', resumed);
     hooks?.taskStarted(watched);
     const began = this.h.clock.now();
     const pending: Array<Promise<unknown>> = [];
@@ -352,6 +360,7 @@ export class SessionRun {
       // lock) may have left a step's process running: it ends before anything of the task runs here
       if (resumed) await this.settleOrphans(fresh, signal);
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
+      await this.h.taskFiles?.taskBoundary(this.sessionId, task.id, 'end');
       await this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
     } catch (err) {
