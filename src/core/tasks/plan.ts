@@ -116,6 +116,8 @@ interface Section {
   key: string;
   depKeys: string[];
   depLines: Map<string, number>;
+  /** Lines used for this heading's metadata and notes: given back when it turns out not to be a phase. */
+  lines: number[];
 }
 
 interface RawTask {
@@ -285,6 +287,11 @@ class PlanParser {
     task?.lines.push(line);
   }
 
+  private claimFor(section: Section, line: number): void {
+    this.claim(line);
+    section.lines.push(line);
+  }
+
   private unuse(line: number, why: string): void {
     if (line < 1 || line > this.lines.length || this.used[line]) return;
     if (!this.why.has(line)) this.why.set(line, why);
@@ -338,6 +345,14 @@ class PlanParser {
     const meta = metaInTitle(plain);
     const numbered = parseNumber(meta.title, node.content);
     const keyword = numbered?.keyword?.toLowerCase();
+    // "#### Priority: Critical" right under a heading is that heading's metadata, not a section
+    const asMeta = labelOf(meta.title);
+    const above = this.sectionStack[this.sectionStack.length - 1];
+    if (asMeta && asMeta.value && above && above.level < level && ['priority', 'dependencies', 'estimate', 'status'].includes(asMeta.kind)) {
+      if (above.task) this.taskMeta(above.task, asMeta, null, node.content, node.line);
+      else this.sectionMeta(above, asMeta, node.line);
+      return;
+    }
     while (this.sectionStack.length > 0 && this.sectionStack[this.sectionStack.length - 1].level >= level) this.sectionStack.pop();
     const parent = this.sectionStack[this.sectionStack.length - 1];
     const titleText = numbered && numbered.rest ? numbered.rest : meta.title;
@@ -345,8 +360,8 @@ class PlanParser {
       title: this.truncate(titleText, node.line) || 'Untitled', heading: plain, number: numbered?.number, line: node.line, level, parent,
       children: [], tasks: [], refs: [], notes: [], mode: { kind: 'tasks', label: '' },
       listing: listingHeading.test(meta.title) || !!parent?.listing,
-      prose: !numbered && proseHeading.test(meta.title),
-      part: '', key: '', depKeys: [], depLines: new Map(),
+      prose: proseHeading.test(titleText),
+      part: '', key: '', depKeys: [], depLines: new Map(), lines: [],
     };
     if (meta.status) section.status = meta.status;
     if (meta.estimate) section.estimate = meta.estimate;
@@ -377,7 +392,7 @@ class PlanParser {
       // "#### Testing" under a phase: its bullets are the phase's acceptance notes
       section.notesOf = owner;
       section.mode = { kind: 'acceptance', label: label.label };
-      this.claim(node.line);
+      this.claimFor(owner, node.line);
     }
     this.here = { section, ...(section.task ? { task: section.task } : {}) };
   }
@@ -415,6 +430,7 @@ class PlanParser {
       }
       const mark = box[1];
       const task = this.newTask(titleRaw, mark === 'x' || mark === 'X', first.line, ctx, 'item');
+      if (task && ordered && !outer.inItem && !outer.task && outer.section?.number) this.numberFromList(task, item, outer.section);
       if (task) {
         this.explicitTasks++;
         if (mark === '-' || mark === '~' || mark === '/') task.status = 'in progress';
@@ -463,6 +479,7 @@ class PlanParser {
       return;
     }
     if (useLead) task.description.push(collapse(toPlain(lead[3])));
+    if (ordered && !outer.inItem) this.numberFromList(task, item, outer.task ? undefined : outer.section, outer.task);
     const inner: Ctx = { section: ctx.section, task, inItem: true };
     this.itemLines(item, lines, first.line, inner);
     this.walk(rest, inner);
@@ -485,6 +502,18 @@ class PlanParser {
     }
   }
 
+  /**
+   * "2." of an ordered list is the step's number when its text has none: "2.2" under a heading
+   * numbered 2 (or under step 2), else "2" — so "Depends on: 1" can name step 1.
+   */
+  private numberFromList(task: RawTask, item: BlockNode, section: Section | undefined, parent?: RawTask): void {
+    if (task.number) return;
+    const ordinal = /^[ \t>]*(\d{1,9})[.)]/.exec(this.lines[item.line - 1] ?? '')?.[1];
+    if (!ordinal) return;
+    const base = parent ? parent.number : section?.number;
+    task.number = normaliseNumber(base ? `${base}.${ordinal}` : ordinal);
+  }
+
   /** A list item under a "Testing:", "Dependencies:" or other label of a phase: true when it was taken. */
   private sectionListItem(item: BlockNode, outer: Ctx, mode: { kind: LabelKind; label: string }): boolean {
     const section = outer.section!;
@@ -493,12 +522,12 @@ class PlanParser {
     if (mode.kind === 'acceptance') {
       const target = section.notesOf ?? section;
       if (text) target.notes.push(text);
-      for (const l of lines) this.claim(l);
+      for (const l of lines) this.claimFor(target, l);
       return true;
     }
     if (mode.kind === 'dependencies') {
       section.refs.push({ text, line: item.line });
-      for (const l of lines) this.claim(l);
+      for (const l of lines) this.claimFor(section, l);
       return true;
     }
     const first = item.children[0];
@@ -653,12 +682,12 @@ class PlanParser {
     }
     if (section.notesOf) {
       section.notesOf.notes.push(plain);
-      this.claim(line);
+      this.claimFor(section.notesOf, line);
       return;
     }
     if (bare) {
       section.refs.push({ text: bare[1], line });
-      this.claim(line);
+      this.claimFor(section, line);
       return;
     }
     if (!label) {
@@ -754,7 +783,7 @@ class PlanParser {
         this.unuse(line, `"${clip(label.label)}:" under a heading is not imported (phases keep priority, dependencies, estimate, status and testing notes)`);
         return;
     }
-    this.claim(line);
+    this.claimFor(section, line);
   }
 
   private priority(value: string, line: number): Priority | undefined {
@@ -857,7 +886,8 @@ class PlanParser {
       }
     }
     for (const s of this.sections) {
-      s.isPhase = hasTasks.has(s) && !s.task && !s.isTitle && !s.notesOf && !s.prose;
+      // a prose heading ("Overview") that merely contains phases is not one itself
+      s.isPhase = hasTasks.has(s) && !s.task && !s.isTitle && !s.notesOf && (!s.prose || s.tasks.length > 0);
       if (s.isPhase) this.claim(s.line);
       if (s.task) {
         if (s.task.dropped) continue;
@@ -865,10 +895,8 @@ class PlanParser {
       }
       if (!s.isPhase && !s.task && !s.notesOf && !s.isTitle) {
         this.unuse(s.line, s.listing ? 'heading of a section that re-lists work defined elsewhere' : 'heading with no tasks under it');
-        if (s.refs.length || s.priority || s.estimate || s.status || s.notes.length) {
-          for (const r of s.refs) this.unclaim(r.line, 'dependency of a heading with no tasks under it');
-        }
       }
+      if (!s.isPhase && !s.task) for (const l of s.lines) this.unclaim(l, 'under a heading with no tasks under it: not imported');
     }
     // A phase marked done: its tasks are done.
     for (const t of this.tasks) {
@@ -1214,6 +1242,12 @@ class PlanParser {
     const number = normaliseNumber(m[2]);
     const index = this.index!;
     const phaseFirst = m[1] !== undefined && phaseKeywords.has(m[1].toLowerCase());
+    // "Depends on: 1" inside phase 3 whose steps are numbered 3.1, 3.2 …: step 3.1 first
+    const phase = this.phaseOf(from);
+    if (!m[1] && !number.includes('.') && phase?.number) {
+      const local = (index.tasksByNumber.get(`${phase.number}.${number}`) ?? []).filter(t => this.phaseOf(t.home) === phase);
+      if (local.length === 1) return { kind: 'tasks', tasks: local };
+    }
     const tasks = (): Lookup => {
       const found = narrow(index.tasksByNumber.get(number) ?? [], from);
       if (found.length === 1) return { kind: 'tasks', tasks: found };

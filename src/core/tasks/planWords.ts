@@ -105,7 +105,7 @@ export function labelOf(plain: string): { kind: LabelKind; label: string; value:
 }
 
 /** Headings whose items re-list work defined elsewhere: an order, a schedule, sprints, a summary. */
-export const listingHeading = /\b(?:implementation order|order of (?:implementation|work|execution|tasks)|execution order|build order|recommended order|suggested order|work order|sequence|sprints?(?:\s+\d+)?|weeks?\s+\d+|iteration\s+\d+|timeline|schedule|critical path|summary|quick reference|progress tracking|task summary|overview of tasks)\b/i;
+export const listingHeading = /\b(?:implementation order|order of (?:implementation|work|execution|tasks)|execution order|build order|recommended order|suggested order|work order|sequence|sprints?(?:\s+\d+)?|weeks?\s+\d+|iteration\s+\d+|timeline|schedule|critical path|quick reference|progress tracking|task summary|overview of tasks)\b/i;
 
 /** Headings of sections that hold no work, in plans written without checkboxes. */
 export const proseHeading = /^(?:overview|introduction|intro|background|context|summary|goals?|non-goals?|objectives?|motivation|problem(?: statement)?|scope|out of scope|assumptions|constraints|risks?(?: and mitigations?)?|mitigations?|open questions|questions|references|resources|links|notes?|glossary|appendix|architecture|design|technical design|success (?:criteria|metrics)|acceptance criteria|metrics|kpis|requirements|functional requirements|non-functional requirements|testing strategy|test strategy|rollback(?: plan)?|rollout(?: plan)?|decisions?|alternatives(?: considered)?|conclusion|tl;?dr|status|current state|files?(?: to (?:create|modify|change))?|dependencies|tech stack|stack|deliverables)\b/i;
