@@ -4,6 +4,7 @@
 //   continuum graph build [FOLDER...] | stats | affected FILE --store DIR
 //   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes]
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes]
+//   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
@@ -13,6 +14,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
+import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
 
 const usage = `usage: continuum <command> --store DIR [options]
@@ -32,6 +34,8 @@ commands:
       --orphans wait|stop  a step's process left running by a killed run: wait for it, or stop it
                         (asked on a terminal; without one, waited for)
   resume            continue the paused or interrupted session (--session ID for another one)
+  plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
+                    import it; --dry-run only shows, --json prints one JSON object
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
 VS Code tasks are left for VS Code.`;
 
@@ -86,6 +90,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'plan') return planFromTerminal(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -140,6 +145,19 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await core.close();
+  }
+}
+
+async function planFromTerminal(argv: string[]): Promise<number> {
+  try {
+    const args = parsePlanArgs(argv);
+    if (!args.store && !args.dryRun) throw new CliError('say which store with --store DIR (or use --dry-run to only see the preview).');
+    const open = () => openContinuum({ folder: args.store!, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')) });
+    return await planCommand(args, open, line => console.log(line));
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    console.error(`continuum: ${err.message}`);
+    return 2;
   }
 }
 

@@ -44,6 +44,8 @@ export interface Task {
   phaseId?: string;
   parentId?: string;
   number?: string;
+  /** As written in its plan ("1.5 hours"). */
+  estimate?: string;
   dependsOn: string[];
   createdAt: number;
   updatedAt: number;
@@ -58,4 +60,14 @@ export interface Phase {
   number?: string;
   position: number;
   source?: string;
+  /** The phase it sits in ("2 Health Monitoring" for "2.1 Health Check System"). */
+  parentId?: string;
+  /** Written under its heading; its tasks without a priority of their own have it. */
+  priority?: Priority;
+  estimate?: string;
+  status?: 'done' | 'in progress' | 'pending';
+  /** Testing / acceptance bullets under its heading. */
+  notes?: string[];
+  /** Plan keys of the tasks and phases it waits for, as written under its heading. */
+  dependsOnKeys?: string[];
 }
