@@ -5,6 +5,7 @@ import type { NewTask } from '../../core/tasks/validation';
 import { inert, quoted } from '../../shared/text';
 import { taskFromArg, type Handler } from './context';
 import { askAction } from '../execution/askAction';
+import type { Grouping } from '../taskGroups';
 
 const addTask: Handler = async (ctx, core, arg) => {
   if (typeof arg === 'object' && arg !== null && 'title' in arg) return core.tasks.create(arg as NewTask);
@@ -119,6 +120,14 @@ const showDependencies: Handler = async (ctx, core, arg) => {
   return ctx.prompts().pick(items, { title: `Dependencies of ${task.title}`, placeHolder: 'Tasks it needs first, and tasks that wait for it' });
 };
 
+/** Groups the Tasks view and shows it (from the Command Palette it may be closed). */
+function groupBy(grouping: Grouping): Handler {
+  return async ctx => {
+    ctx.tree.setGrouping(grouping);
+    await vscode.commands.executeCommand('continuum.tasks.focus');
+  };
+}
+
 export const taskCommands: Record<string, Handler> = {
   'continuum.addTask': addTask,
   'continuum.importPlan': importPlan,
@@ -129,6 +138,6 @@ export const taskCommands: Record<string, Handler> = {
   'continuum.task.edit': editTask,
   'continuum.task.delete': deleteTask,
   'continuum.task.showDependencies': showDependencies,
-  'continuum.tasks.groupByPhase': async ctx => ctx.tree.setGrouping('phase'),
-  'continuum.tasks.groupByStatus': async ctx => ctx.tree.setGrouping('status'),
+  'continuum.tasks.groupByPhase': groupBy('phase'),
+  'continuum.tasks.groupByStatus': groupBy('status'),
 };
