@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 
 export interface PickItem<T> extends vscode.QuickPickItem {
   value: T;
+  /** The item highlighted when the pick opens: what Enter takes (in a single pick, `picked` does not do this). */
+  active?: boolean;
 }
 
 export interface Prompter {
@@ -18,7 +20,7 @@ export interface Prompter {
 
 export const vscodePrompter: Prompter = {
   input: options => Promise.resolve(vscode.window.showInputBox(options)),
-  pick: async (items, options) => (await vscode.window.showQuickPick(items, options))?.value,
+  pick: async (items, options) => (items.some(i => i.active) ? await pickWithActive(items, options) : await vscode.window.showQuickPick(items, options))?.value,
   pickMany: async (items, options) => (await vscode.window.showQuickPick(items, { ...options, canPickMany: true }))?.map(i => i.value),
   notify: (kind, message, ...actions) => Promise.resolve(
     kind === 'error' ? vscode.window.showErrorMessage(message, ...actions)
@@ -27,3 +29,26 @@ export const vscodePrompter: Prompter = {
   openFile: async options => (await vscode.window.showOpenDialog(options))?.[0],
   saveFile: options => Promise.resolve(vscode.window.showSaveDialog(options)),
 };
+
+/** showQuickPick cannot say which item Enter takes; a QuickPick with `activeItems` can. */
+function pickWithActive<I extends vscode.QuickPickItem & { active?: boolean }>(items: I[], options: vscode.QuickPickOptions): Promise<I | undefined> {
+  return new Promise(resolve => {
+    const pick = vscode.window.createQuickPick<I>();
+    Object.assign(pick, {
+      title: options.title, placeholder: options.placeHolder, ignoreFocusOut: options.ignoreFocusOut ?? false,
+      matchOnDescription: options.matchOnDescription ?? false, matchOnDetail: options.matchOnDetail ?? false,
+    });
+    pick.items = items;
+    pick.activeItems = items.filter(i => i.active).slice(0, 1);
+    let chosen: I | undefined;
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
+  });
+}

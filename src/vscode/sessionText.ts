@@ -14,12 +14,17 @@ export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | 
   const readOnly = core.store.readOnly ? ' (read-only)' : '';
   if (!session) return { text: `$(history) Continuum${readOnly}`, tooltip: 'Continuum: no session. Click to open the Tasks view.' };
   const p = core.sessions.progress(session.id);
-  const icon = session.status === 'running' ? '$(sync~spin)' : session.status === 'paused' ? '$(debug-pause)' : '$(debug-disconnect)';
+  // a running session that can do nothing until a person does a to-do says so: it does not spin
+  const waitsForPerson = session.status === 'running' && p.runnableNow === 0 && p.waitingForYou > 0;
+  const icon = waitsForPerson ? '$(person)' : session.status === 'running' ? '$(sync~spin)' : session.status === 'paused' ? '$(debug-pause)' : '$(debug-disconnect)';
   const where = core.sessions.describeResume(session.id);
-  const eta = session.status === 'running' ? etaText(p.completed, p.total - p.completed - p.skipped, core.sessions.statistics(session.id).durationMs) : '';
+  // the pace of the work the run does, over what is left of it: to-dos wait for a person, whatever the pace
+  const eta = session.status === 'running' && !waitsForPerson ? etaText(p.completed, p.runnableLeft, core.sessions.statistics(session.id).durationMs) : '';
+  const forYou = p.waitingForYou ? ` · ${waitsForPerson ? '' : '$(person) '}${p.waitingForYou} wait${p.waitingForYou === 1 ? 's' : ''} for you` : '';
+  const forYouTip = p.waitingForYou ? ` ${p.waitingForYou} to-do${p.waitingForYou === 1 ? ' waits' : 's wait'} for you: do ${p.waitingForYou === 1 ? 'it' : 'them'} and Mark Done in the Tasks view.` : '';
   return {
-    text: `${icon} ${p.completed}/${p.total}${eta ? ` · ${eta}` : ''}${readOnly}`,
-    tooltip: `Continuum session '${inert(session.name)}' is ${session.status}: ${where}.${eta ? ` About ${eta.replace(/^ETA /, '')} left at the pace so far.` : ''} Click to open the Tasks view.`,
+    text: `${icon} ${p.completed}/${p.total}${forYou}${eta ? ` · ${eta}` : ''}${readOnly}`,
+    tooltip: `Continuum session '${inert(session.name)}' is ${session.status}: ${where}.${forYouTip}${eta ? ` About ${eta.replace(/^ETA /, '')} left at the pace so far.` : ''} Click to open the Tasks view.`,
   };
 }
 

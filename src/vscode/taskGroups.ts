@@ -1,5 +1,6 @@
 // How the Tasks view groups tasks. Pure: no vscode, so it has plain unit tests.
 import type { Phase, Task, TaskStatus } from '../core/tasks/model';
+import { isToDo } from './taskLook';
 
 export type Grouping = 'status' | 'phase';
 
@@ -12,7 +13,8 @@ export interface TaskGroup {
 
 const statusGroups: Array<{ id: string; label: string; expanded: boolean; matches(t: Task, waiting: boolean): boolean }> = [
   { id: 'running', label: 'Running', expanded: true, matches: t => t.status === 'running' },
-  { id: 'ready', label: 'Ready', expanded: true, matches: (t, waiting) => t.status === 'pending' && !waiting },
+  { id: 'for-you', label: 'Waiting for you', expanded: true, matches: (t, waiting) => t.status === 'pending' && !waiting && isToDo(t) },
+  { id: 'ready', label: 'Ready', expanded: true, matches: (t, waiting) => t.status === 'pending' && !waiting && !isToDo(t) },
   { id: 'waiting', label: 'Waiting for dependencies', expanded: false, matches: (t, waiting) => t.status === 'pending' && waiting },
   { id: 'failed', label: 'Failed', expanded: true, matches: t => t.status === 'failed' },
   { id: 'blocked', label: 'Blocked', expanded: true, matches: t => t.status === 'blocked' },

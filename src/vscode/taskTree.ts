@@ -1,23 +1,13 @@
 // The Tasks view: tasks grouped by status, or by phase for imported plans. Labels and tooltips
 // are plain strings, so markup in a title is shown as text and never interpreted.
 import * as vscode from 'vscode';
-import type { Phase, Task, TaskStatus } from '../core/tasks/model';
+import type { Phase, Task } from '../core/tasks/model';
 import type { TaskManager } from '../core/tasks/taskManager';
 import { describeConfidenceDecision } from '../core/execution/guards/guards';
 import { groupTasks, type Grouping, type TaskGroup } from './taskGroups';
+import { isToDo, taskContextValue, taskIcon } from './taskLook';
 
 type Node = { kind: 'group'; group: TaskGroup } | { kind: 'task'; task: Task; children: Task[] };
-
-const icons: Record<TaskStatus | 'waiting', [string, string?]> = {
-  pending: ['circle-large-outline'],
-  waiting: ['watch', 'disabledForeground'],
-  running: ['sync~spin', 'progressBar.background'],
-  done: ['pass-filled', 'testing.iconPassed'],
-  failed: ['error', 'testing.iconFailed'],
-  blocked: ['lock', 'list.warningForeground'],
-  skipped: ['debug-step-over', 'disabledForeground'],
-  cancelled: ['circle-slash', 'disabledForeground'],
-};
 
 export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -117,15 +107,16 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   private taskItem(task: Task, hasChildren: boolean): vscode.TreeItem {
     const waitingFor = this.waitingFor(task);
-    const shown = task.status === 'pending' && waitingFor.length ? 'waiting' : task.status;
     const item = new vscode.TreeItem(task.title, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = task.id;
     const elapsed = task.status === 'running' && task.startedAt !== undefined ? elapsedText(Date.now() - task.startedAt) : '';
-    const bits = [elapsed, task.priority !== 'normal' ? task.priority : '', task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '', task.number ?? ''];
+    // grouped by status, the "Waiting for you" group says it already
+    const forYou = this.grouping === 'phase' && task.status === 'pending' && !waitingFor.length && isToDo(task) ? 'waiting for you' : '';
+    const bits = [elapsed, forYou, task.priority !== 'normal' ? task.priority : '', task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '', task.number ?? ''];
     item.description = bits.filter(Boolean).join(' · ');
-    const [icon, colour] = icons[shown];
+    const { icon, colour } = taskIcon(task, task.status === 'pending' && waitingFor.length > 0);
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
-    item.contextValue = `continuum.task.${task.status}`;
+    item.contextValue = taskContextValue(task);
     return item;
   }
 
@@ -135,11 +126,18 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     return [
       task.title,
       `Status: ${task.status}${task.status === 'running' || task.progress ? ` (${task.progress}%)` : ''} · Priority: ${task.priority}`,
+      kindLine(task),
       waitingFor.length ? `Waiting for: ${waitingFor.map(t => `'${t.title}'`).join(', ')}` : task.status === 'pending' ? 'Ready to start' : '',
       task.error ? `Last error: ${task.error.slice(0, 300)}` : '',
       task.description ? `\n${task.description.slice(0, 500)}` : '',
     ].filter(Boolean).join('\n');
   }
+}
+
+/** What the task is: a to-do for a person, or what the run executes. Plain text. */
+function kindLine(task: Task): string {
+  if (isToDo(task)) return 'To-do: you do it, then Mark Done (a session waits for it)';
+  return task.action?.kind === 'shell' ? `Runs: ${task.action.command.slice(0, 200)}` : task.action?.kind === 'vscodeTask' ? `Runs the VS Code task '${task.action.label}'` : '';
 }
 
 /** "12s", "3m 05s", "1h 02m": how long a running task has been running. */

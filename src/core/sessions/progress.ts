@@ -10,6 +10,8 @@ export interface ProgressTask {
   seq: number;
   /** How many of its dependencies are not done (they may lie outside the session). */
   unfinishedDeps: number;
+  /** 1 (or true) for a to-do: a task without an action, or a manual one, which a person does and marks done. */
+  forPerson?: number | boolean;
 }
 
 export interface TaskRef {
@@ -29,8 +31,14 @@ export interface SessionProgress {
   blocked: number;
   /** The task the session is working on. */
   currentTask?: TaskRef;
-  /** The first ready task: pending with every dependency done, in the ready order. */
+  /** The first ready task: pending with every dependency done, in the ready order; one the run can do before a to-do. */
   nextTask?: TaskRef;
+  /** To-dos a person can do now (pending, every dependency done): the run waits for them. */
+  waitingForYou: number;
+  /** Unfinished tasks the run can do itself (not to-dos): what an ETA counts. */
+  runnableLeft: number;
+  /** Of those, the ones it can work on now: running, or pending with every dependency done. */
+  runnableNow: number;
 }
 
 const finished = new Set(['done', 'skipped', 'cancelled']);
@@ -46,7 +54,8 @@ export function computeProgress(tasks: readonly ProgressTask[], currentTaskId?: 
   const count = (...statuses: string[]) => tasks.filter(t => statuses.includes(t.status)).length;
   const ordered = [...tasks].sort(compareReadyOrder);
   const current = tasks.find(t => t.id === currentTaskId && !finished.has(t.status)) ?? ordered.find(t => t.status === 'running');
-  const next = ordered.find(t => t.status === 'pending' && t.unfinishedDeps === 0);
+  const ready = ordered.filter(t => t.status === 'pending' && t.unfinishedDeps === 0);
+  const next = ready.find(t => !t.forPerson) ?? ready[0];
   return {
     completed: count('done'),
     total: tasks.length,
@@ -55,6 +64,9 @@ export function computeProgress(tasks: readonly ProgressTask[], currentTaskId?: 
     running: count('running'),
     pending: count('pending'),
     blocked: count('blocked'),
+    waitingForYou: ready.filter(t => t.forPerson).length,
+    runnableLeft: tasks.filter(t => !t.forPerson && !finished.has(t.status)).length,
+    runnableNow: tasks.filter(t => !t.forPerson && (t.status === 'running' || (t.status === 'pending' && t.unfinishedDeps === 0))).length,
     ...(current ? { currentTask: ref(current) } : {}),
     ...(next ? { nextTask: ref(next) } : {}),
   };

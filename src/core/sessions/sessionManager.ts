@@ -142,7 +142,8 @@ export class SessionManager {
     const tasks = this.store.all<ProgressTask>(`
       SELECT t.id, t.title, t.status, t.priority, t.deadline, t.seq,
         (SELECT count(*) FROM task_deps d JOIN tasks u ON u.id = d.depends_on
-          WHERE d.task_id = t.id AND u.status <> 'done') AS unfinishedDeps
+          WHERE d.task_id = t.id AND u.status <> 'done') AS unfinishedDeps,
+        coalesce(json_extract(t.action, '$.kind'), 'manual') = 'manual' AS forPerson
       FROM session_tasks st JOIN tasks t ON t.id = st.task_id
       WHERE st.session_id = ?`, [id]);
     return computeProgress(tasks, session.current_task_id ?? undefined);

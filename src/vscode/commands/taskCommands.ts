@@ -5,17 +5,33 @@ import type { NewTask } from '../../core/tasks/validation';
 import { inert, quoted } from '../../shared/text';
 import { taskFromArg, type Handler } from './context';
 import { askAction } from '../execution/askAction';
+import type { Grouping } from '../taskGroups';
 
 const addTask: Handler = async (ctx, core, arg) => {
   if (typeof arg === 'object' && arg !== null && 'title' in arg) return core.tasks.create(arg as NewTask);
-  const title = await ctx.prompts().input({ prompt: 'Title of the new task', placeHolder: 'e.g. Add input validation to the signup form', validateInput: v => (v.trim() ? undefined : 'A task needs a title.') });
+  const title = await ctx.prompts().input({ prompt: 'Title of the new task', placeHolder: 'e.g. Add input validation to the signup form', validateInput: await titleCheck() });
   if (!title) return undefined;
-  const priority = await ctx.prompts().pick<Priority>(priorities.map(p => ({ label: p, value: p, picked: p === 'normal' })), { placeHolder: 'Priority' });
+  const priority = await ctx.prompts().pick<Priority>(priorityItems('normal'), { placeHolder: 'Priority (Enter: normal)' });
   if (!priority) return undefined;
   const action = await askAction(ctx.prompts());
   if (action === undefined) return undefined;
   return core.tasks.create({ title, priority, ...(action ? { action } : {}) });
 };
+
+/** The priorities, with `current` highlighted so that Enter keeps it. */
+function priorityItems(current: Priority, note?: string) {
+  return priorities.map(p => ({ label: p, value: p, active: p === current, ...(note && p === current ? { description: note } : {}) }));
+}
+
+/** Checks a title as it is typed, with the store's own limit, so a long one is refused before any other question. */
+async function titleCheck(): Promise<(value: string) => string | undefined> {
+  const { limits } = await import('../../core/tasks/validation'); // loaded with the core already: no cost
+  return value => {
+    const length = value.trim().length;
+    if (!length) return 'A task needs a title.';
+    return length > limits.title ? `A title has at most ${limits.title} characters; this one has ${length}.` : undefined;
+  };
+}
 
 const importPlan: Handler = async (ctx, core, arg) => {
   const uri = arg instanceof vscode.Uri ? arg : await pickPlanFile(ctx.prompts().pick.bind(ctx.prompts()), ctx.prompts().openFile.bind(ctx.prompts()));
@@ -73,9 +89,9 @@ function statusCommand(to: TaskStatus, from: readonly TaskStatus[], verb: string
 const editTask: Handler = async (ctx, core, arg) => {
   const task = await taskFromArg(ctx, core, arg, 'Which task do you want to edit?');
   if (!task) return undefined;
-  const title = await ctx.prompts().input({ prompt: 'Title', value: task.title, validateInput: v => (v.trim() ? undefined : 'A task needs a title.') });
+  const title = await ctx.prompts().input({ prompt: 'Title', value: task.title, validateInput: await titleCheck() });
   if (title === undefined) return undefined;
-  const priority = await ctx.prompts().pick<Priority>(priorities.map(p => ({ label: p, value: p, picked: p === task.priority, description: p === task.priority ? 'current' : undefined })), { placeHolder: 'Priority' });
+  const priority = await ctx.prompts().pick<Priority>(priorityItems(task.priority, 'current'), { placeHolder: `Priority (Enter: ${task.priority})` });
   if (!priority) return undefined;
   return core.tasks.update(task.id, { title, priority });
 };
@@ -104,6 +120,14 @@ const showDependencies: Handler = async (ctx, core, arg) => {
   return ctx.prompts().pick(items, { title: `Dependencies of ${task.title}`, placeHolder: 'Tasks it needs first, and tasks that wait for it' });
 };
 
+/** Groups the Tasks view and shows it (from the Command Palette it may be closed). */
+function groupBy(grouping: Grouping): Handler {
+  return async ctx => {
+    ctx.tree.setGrouping(grouping);
+    await vscode.commands.executeCommand('continuum.tasks.focus');
+  };
+}
+
 export const taskCommands: Record<string, Handler> = {
   'continuum.addTask': addTask,
   'continuum.importPlan': importPlan,
@@ -114,6 +138,6 @@ export const taskCommands: Record<string, Handler> = {
   'continuum.task.edit': editTask,
   'continuum.task.delete': deleteTask,
   'continuum.task.showDependencies': showDependencies,
-  'continuum.tasks.groupByPhase': async ctx => ctx.tree.setGrouping('phase'),
-  'continuum.tasks.groupByStatus': async ctx => ctx.tree.setGrouping('status'),
+  'continuum.tasks.groupByPhase': groupBy('phase'),
+  'continuum.tasks.groupByStatus': groupBy('status'),
 };

@@ -8,7 +8,8 @@ import type { Component } from '../../core/graph/model';
 import { inert } from '../../shared/text';
 import type { Handler } from '../commands/context';
 import type { GraphNode } from './graphTree';
-import { componentIcon, componentLabel, componentLocation } from './graphText';
+import { componentIcon, componentLabel } from './graphText';
+import { componentPickText } from './graphPickText';
 import { setting } from '../settings';
 
 /** Builds (or brings up to date) the graph of the open folders, with progress and Cancel. */
@@ -139,8 +140,8 @@ function pickerCommand(what: string, list: Lister): Handler {
       return { target: target.id, items: [] };
     }
     const picked = await ctx.prompts().pick(found.map(f => ({
-      label: `$(${componentIcon(f.component.kind).id}) ${componentLabel(f.component)}`,
-      description: componentLocation(f.component),
+      label: `$(${componentIcon(f.component.kind).id}) ${componentPickText(f.component).label}`,
+      description: componentPickText(f.component).description,
       detail: f.detail,
       value: f.component,
     })), { title: `${what[0].toUpperCase()}${what.slice(1)} of ${componentLabel(target)} (${found.length})`, placeHolder: 'Pick one to open it', matchOnDescription: true });

@@ -19,10 +19,6 @@ export function componentLabel(c: Component): string {
   return hash < 0 ? c.name : c.id.slice(hash + 1);
 }
 
-export function componentLocation(c: Component): string {
-  return c.file ? `${c.file}${c.line && c.kind !== 'module' ? `:${c.line}` : ''}` : c.kind;
-}
-
 /** For Show Status: "graph 412 files, 3 cycles, 2 parse failures", or why there is none. */
 export function graphStatusLine(graph: KnowledgeGraph): string {
   if (!graph.isBuilt) return 'no knowledge graph yet (Continuum: Build Knowledge Graph)';

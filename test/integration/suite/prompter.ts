@@ -9,10 +9,18 @@ export class ScriptedPrompter implements Prompter {
   notifications: string[] = [];
   /** Asked in order for each notification; the first button name returned is the answer. */
   answers: Array<(message: string, actions: string[]) => string | undefined> = [];
-  /** Answers to input boxes, in order; none left means the box is dismissed. */
+  /**
+   * Answers to input boxes, in order; none left means the box is dismissed. An answer the box's
+   * validateInput refuses cannot be accepted (as in VS Code): it is kept in `refused` with the
+   * message shown, and the box is dismissed.
+   */
   inputs: string[] = [];
-  /** Labels to pick, one per quick pick, in order; then `pickLabel`; then the first item. */
-  picks: RegExp[] = [];
+  refused: Array<{ value: string; message: string }> = [];
+  /**
+   * Labels to pick, one per quick pick, in order; then `pickLabel`; then the first item.
+   * 'Enter' accepts what the pick opens with: the item marked `active`, else the first.
+   */
+  picks: Array<RegExp | 'Enter'> = [];
   pickLabel: RegExp | undefined;
   /** Which items a multi-select keeps (default: all). */
   keepInPickMany: (item: PickItem<unknown>) => boolean = () => true;
@@ -26,13 +34,21 @@ export class ScriptedPrompter implements Prompter {
    */
   noticesStay = false;
 
-  async input(): Promise<string | undefined> {
-    return this.inputs.shift();
+  async input(options?: vscode.InputBoxOptions): Promise<string | undefined> {
+    const value = this.inputs.shift();
+    const problem = value === undefined ? undefined : await options?.validateInput?.(value);
+    const message = typeof problem === 'string' ? problem : problem?.message;
+    if (value !== undefined && message) {
+      this.refused.push({ value, message });
+      return undefined;
+    }
+    return value;
   }
 
   async pick<T>(items: PickItem<T>[]): Promise<T | undefined> {
     this.show(items);
     const want = this.picks.shift() ?? this.pickLabel;
+    if (want === 'Enter') return (items.find(i => i.active) ?? items[0])?.value;
     return (want ? items.find(i => want.test(i.label)) : items[0])?.value;
   }
 

@@ -68,7 +68,7 @@ suite('Tasks, plan import and sessions', () => {
       'In-memory TodoStore with add, complete and list', 'Text formatting of a todo list', 'README for the library',
     ]);
     const first = tree.getTreeItem((tree.getChildren(groups[0] as never) as TreeNode[])[0] as never);
-    assert.strictEqual(first.description, 'high · 1.1');
+    assert.strictEqual(first.description, 'waiting for you · high · 1.1'); // a to-do whose dependencies are done
     const secondNode = (tree.getChildren(groups[0] as never) as TreeNode[])[1] as never;
     const second = tree.resolveTreeItem(tree.getTreeItem(secondNode), secondNode); // as VS Code does on hover
     assert.match(String(second.tooltip), /Waiting for: 'Define the Todo type and createTodo'/);
@@ -111,21 +111,22 @@ suite('Tasks, plan import and sessions', () => {
     const core = await api.ready();
     prompter.pickLabel = /^All unfinished tasks/;
     await vscode.commands.executeCommand('continuum.startSession');
-    await until('running status', () => api.testing.statusBar.text.startsWith('$(sync~spin) 0/4'));
+    // the plan's tasks are to-dos: the session waits for a person, and says so instead of spinning
+    await until('running status', () => api.testing.statusBar.text === '$(person) 0/4 · 1 waits for you');
     const first = core.tasks.nextTask()!;
     await vscode.commands.executeCommand('continuum.task.markDone', first.id);
-    await until('1/4', () => /^\$\(sync~spin\) 1\/4( · ETA \S+)?$/.test(api.testing.statusBar.text));
+    await until('1/4', () => api.testing.statusBar.text === '$(person) 1/4 · 1 waits for you');
     const status = await waitForVisible('[id="continuum.continuum.continuum.session"]');
     if (status) assert.ok(status.items.some(i => i.visible && i.text.includes('1/4')), `status bar shows 1/4: ${JSON.stringify(status.items)}`);
     await screenshot('session-running');
 
     await vscode.commands.executeCommand('continuum.pauseSession');
-    await until('paused status', () => api.testing.statusBar.text === '$(debug-pause) 1/4');
+    await until('paused status', () => api.testing.statusBar.text === '$(debug-pause) 1/4 · $(person) 1 waits for you');
     assert.match(api.testing.statusBar.tooltip, /is paused: 1 of 4 done — continues at '/);
 
     prompter.pickLabel = undefined; // the resume point comes first
     await vscode.commands.executeCommand('continuum.resumeSession');
-    await until('running again', () => /^\$\(sync~spin\) 1\/4( · ETA \S+)?$/.test(api.testing.statusBar.text));
+    await until('running again', () => api.testing.statusBar.text === '$(person) 1/4 · 1 waits for you');
   });
 
   test('after the window goes away mid-session, reopening offers to resume it', async () => {
@@ -134,7 +135,7 @@ suite('Tasks, plan import and sessions', () => {
     const core = await api.testing.reopen();
     await until('the resume question', () => prompter.notifications.find(n => /was interrupted at 1\/4 — Resume\?/.test(n)));
     await until('the session running again', () => core.sessions.list().find(s => s.status === 'running'));
-    await until('status bar running', () => /^\$\(sync~spin\) 1\/4( · ETA \S+)?$/.test(api.testing.statusBar.text));
+    await until('status bar running', () => api.testing.statusBar.text === '$(person) 1/4 · 1 waits for you');
     prompter.answers = [];
   });
 

@@ -7,7 +7,7 @@ function task(id: string, extra: Partial<ProgressTask> = {}): ProgressTask {
 }
 
 function progress(extra: Partial<SessionProgress>): SessionProgress {
-  return { completed: 0, total: 0, failed: 0, skipped: 0, running: 0, pending: 0, blocked: 0, ...extra };
+  return { completed: 0, total: 0, failed: 0, skipped: 0, running: 0, pending: 0, blocked: 0, waitingForYou: 0, runnableLeft: 0, runnableNow: 0, ...extra };
 }
 
 describe('session progress', () => {

@@ -8,7 +8,8 @@ function task(id: string, patch: Partial<Task> = {}): Task {
 
 describe('task groups in the Tasks view', () => {
   it('groups by status with ready and waiting apart, leaving empty groups out', () => {
-    const tasks = [task('a', { status: 'done' }), task('b', { dependsOn: ['a'] }), task('c', { dependsOn: ['b'] }), task('d', { status: 'failed' })];
+    const shell = { kind: 'shell', command: 'npm test' } as const;
+    const tasks = [task('a', { status: 'done' }), task('b', { dependsOn: ['a'], action: shell }), task('c', { dependsOn: ['b'] }), task('d', { status: 'failed' })];
     const groups = groupTasks(tasks, [], 'status');
     assert.deepStrictEqual(groups.map(g => [g.label, g.tasks.map(t => t.id)]), [
       ['Ready', ['b']], ['Waiting for dependencies', ['c']], ['Failed', ['d']], ['Done', ['a']],
