@@ -195,10 +195,11 @@ class FileReader {
     return before === K.SemicolonToken || before === K.CloseBraceToken || (this.lineBreak(p) && this.endsAt(p - 1));
   }
 
-  /** Whether a statement may end after the token at p: `endsStatement`, and the `const` of `as const`. */
+  /** Whether a statement may end after the token at p: `endsStatement`, the `const` of `as const`, and any word after a dot (`self.await`, `Either.try`). */
   private endsAt(p: number): boolean {
     const kind = this.k[p];
-    return endsStatement(kind) || (kind === K.ConstKeyword && this.k[p - 1] === K.AsKeyword);
+    const before = this.k[p - 1];
+    return endsStatement(kind) || (kind === K.ConstKeyword && before === K.AsKeyword) || (isIdentifierName(kind) && (before === K.DotToken || before === K.QuestionDotToken));
   }
 
   private importDeclaration(i: number, p: number): number {
@@ -583,7 +584,7 @@ class FileReader {
       const kind = k[p];
       if (kind === K.SemicolonToken || (kind === K.CommaToken && stopAtComma) || kind === K.CloseBraceToken || kind === K.CloseParenToken || kind === K.CloseBracketToken) break;
       if (p > first && this.asiBefore(p)) break;
-      if ((kind === K.AsKeyword || kind === K.SatisfiesKeyword) && p > first && endsStatement(k[p - 1])) {
+      if ((kind === K.AsKeyword || kind === K.SatisfiesKeyword) && p > first && this.endsAt(p - 1)) {
         p = this.typeEnd(p + 1, false); // `x as const`, `y satisfies T<A, B>`: a type, whose commas are its own
         continue;
       }
@@ -610,18 +611,36 @@ class FileReader {
 
   /** From after `(…):`, the index of the `=>` of an arrow function's return type, or -1 when it is not one (`c ? (a) : b`). */
   private arrowAfterReturnType(p: number): number {
-    const end = this.typeFrom(p, (kind, q) => kind === K.EqualsGreaterThanToken || closesType(kind) || kind === K.CommaToken || kind === K.EqualsToken || (q > p && this.asiBefore(q)));
-    return this.k[end] === K.EqualsGreaterThanToken ? end : -1;
+    const end = this.typeFrom(p, (kind, q) => kind === K.EqualsGreaterThanToken || closesType(kind) || kind === K.CommaToken || kind === K.EqualsToken || (q > p && this.typeBreakBefore(q)));
+    if (this.k[end] !== K.EqualsGreaterThanToken) return -1;
+    // a function type as the return type (`(a): <R>() => T => body`, `(a): (b: B) => T => body`): its `=>` is the type's
+    return this.startsFunctionType(p, end) ? this.arrowAfterReturnType(end + 1) : end;
+  }
+
+  /** Whether the tokens from p up to the `=>` at `arrow` are a function type's parameters: `(…)` or `<…>(…)`. */
+  private startsFunctionType(p: number, arrow: number): boolean {
+    const k = this.k;
+    let q = p;
+    if (k[q] === K.LessThanToken) {
+      q = this.anglesEnd(q, true);
+      if (q < 0) return false;
+    }
+    return k[q] === K.OpenParenToken && this.match[q] + 1 === arrow;
+  }
+
+  /** Where a type ends at a line break: an automatic semicolon, or a `[` on a new line (TypeScript reads no `T[]` across lines). */
+  private typeBreakBefore(q: number): boolean {
+    return this.asiBefore(q) || (this.lineBreak(q) && this.k[q] === K.OpenBracketToken && this.endsAt(q - 1));
   }
 
   /** The end of a type annotation from p; `alias`: the type of a type alias, which a `,` or `=` does not end. */
   private typeEnd(p: number, alias: boolean): number {
-    return this.typeFrom(p, (kind, q) => closesType(kind) || (!alias && (kind === K.CommaToken || kind === K.EqualsToken)) || (q > p && this.asiBefore(q)));
+    return this.typeFrom(p, (kind, q) => closesType(kind) || (!alias && (kind === K.CommaToken || kind === K.EqualsToken)) || (q > p && this.typeBreakBefore(q)));
   }
 
   /** After a `:` return type, the index of the body's `{`, or of what follows a signature without one. */
   private returnType(p: number): number {
-    return this.typeFrom(p, (kind, q) => (kind === K.OpenBraceToken && q > p && !typeOperandBefore.has(this.k[q - 1])) || closesType(kind) || kind === K.CommaToken || (q > p && this.asiBefore(q)));
+    return this.typeFrom(p, (kind, q) => (kind === K.OpenBraceToken && q > p && !typeOperandBefore.has(this.k[q - 1])) || closesType(kind) || kind === K.CommaToken || (q > p && this.typeBreakBefore(q)));
   }
 
   /** Walks a type from p (bracket groups skipped, angle brackets counted) to the first token, outside angle brackets, where `ends` says it stops. */
@@ -740,7 +759,7 @@ class FileReader {
     if (parts === 2 && (k[q] === K.DotToken || (k[q] === K.QuestionDotToken && k[q + 1] !== K.OpenParenToken))) return; // a.b.c(…), a.b?.c(…)
     if (parts === 1 && k[p] === K.ThisKeyword) return;
     // `x of (…)`, `x as (…)`: these words right after an operand are operators, not callees
-    if (operatorKeywords.has(k[p]) && endsStatement(k[p - 1]) && !this.lineBreak(p)) return;
+    if (operatorKeywords.has(k[p]) && this.endsAt(p - 1) && !this.lineBreak(p)) return;
     if (k[q] === K.LessThanToken) {
       const r = this.anglesEnd(q);
       if (r < 0) return;
@@ -768,6 +787,9 @@ class FileReader {
         return;
       }
     }
+    // `a\n(…)` is a call in an expression but a new call signature in a type literal written without semicolons
+    // (`{ (a: A): B\n (c: C): D }`): the parser tells them apart
+    if (this.lineBreak(end) || this.lineBreak(q)) throw new GiveUp();
     if (owner) this.addCall(owner, this.chainName(p, end)!);
   }
 
@@ -781,7 +803,7 @@ class FileReader {
       throw new GiveUp();
     }
     // a call is where an expression starts, and is used as a value (`import('x').then(…)`); `import('x').T` anywhere is for the parser
-    if (!expressionBefore.has(before) && !(this.lineBreak(p) && endsStatement(before))) throw new GiveUp();
+    if (!expressionBefore.has(before) && !(this.lineBreak(p) && this.endsAt(p - 1))) throw new GiveUp();
     const close = this.match[p + 1];
     if (k[close + 1] === K.DotToken && !(isIdentifierName(k[close + 2]) && k[close + 3] === K.OpenParenToken)) throw new GiveUp();
     if (!this.isModuleName(p + 2)) return;

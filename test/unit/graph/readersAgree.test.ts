@@ -94,6 +94,20 @@ describe('the token reader and the parser', () => {
       });
     }
 
+    // what Effect's sources (no semicolons, dual APIs typed with call signatures) showed
+    const effectStyle: Array<[string, string]> = [
+      ['call signatures of a type literal on lines of their own are not calls', 'export const env: {\n  (a: string): (self: Command) => Command.Command\n  (self: Command, a: string): Command.Command\n} = dual(2, (self: Command, a: string) => make(self, a))\n'],
+      ['generic call signatures after a type with type arguments are not calls', 'export const atLeast: {\n  (times: 0): <A>(self: Args<A>) => Args<Array<A>>\n  /** more */\n  (times: number): <A>(self: Args<A>) => Args<NonEmptyArray<A>>\n  <A>(self: Args<A>, times: number): Args<A>\n} = Internal.atLeast\n'],
+      ['a `[` on a new line after a return type starts the next member', 'export abstract class C {\n  abstract toJSON(): unknown\n  [Symbol.iterator]() {\n    return this.toJSON()\n  }\n}\n'],
+      ['a function type as an arrow function’s return type', 'export const runtimePromise = <A>(self: H<A>): <R = never>() => Effect<\n  (x: A) => Promise<A>,\n  R\n> => Effect.map(runtime(self)(), run => (x: A) => run(x))\nexport const after = () => other()\n'],
+      ['a keyword after a dot ends a statement like a name', 'export const _await = (self: F) => self.await\n\nexport const children = (self: F) => self.children\nconst _try = Either.try\n\nexport {\n  _try as try\n}\n'],
+    ];
+    for (const [name, text] of effectStyle) {
+      it(`without semicolons: ${name}`, () => {
+        agree('e.ts', text);
+      });
+    }
+
     it('`readonly (` in a parameter type is not a call', () => {
       const facts = agree('r.ts', 'export function f(xs: readonly (string | number)[]) { return g(xs) }\n', true);
       assert.deepStrictEqual(facts.declarations[0].calls, ['g']);

@@ -75,6 +75,10 @@ const pieces: Piece[] = [
   n => `export const enum Flags${n} {\n  A = 1 << 0,\n  B = 1 << 1,\n}`,
   n => `export const generic${n} = make${n}<string, Map<string, number[]>>(\n  'x',\n);`,
   n => `let mutable${n} = 0\nmutable${n}++\nexport function bump${n}() { return ++mutable${n} }`,
+  n => `export const dual${n}: {\n  /** data-last */\n  (that: number): (self: Chunk${n}) => Chunk${n}.Chunk\n  <A>(self: Chunk${n}, that: number): Args<Array<A>>\n} = dual(2, (self: Chunk${n}, that: number) => make${n}(self, that));`,
+  n => `export abstract class Inspect${n} {\n  abstract toJSON(): unknown\n  [Symbol.iterator]() {\n    return this.toJSON()\n  }\n}`,
+  n => `export const runtime${n} = <A,>(self: H<A>): <R = never>() => Effect<\n  (x: A) => Promise<A>,\n  R\n> => map${n}(self, run => (x: A) => run(x));`,
+  n => `export const await${n} = (self: F) => self.await\nconst try${n} = Either.try;\nexport { try${n} as try${n}Alias };`,
 ];
 
 /** Statements only a .tsx file holds. */
@@ -90,12 +94,12 @@ interface Style {
   joinLines: boolean;
 }
 
-/** Biome's and standard's "as needed": no `;` at line ends, a `;` before a line that starts with `(`, `[` or a template. */
+/** Biome's and standard's "as needed": no `;` at line ends, a `;` before a statement that starts with `(`, `[` or a template. */
 function withoutSemicolons(text: string): string {
   return text
     .split('\n')
     .map(line => line.replace(/;(\s*)$/, '$1'))
-    .map(line => (/^\s*[([`]/.test(line) && !/^\s*;/.test(line) ? line.replace(/^(\s*)/, '$1;') : line))
+    .map(line => (/^[([`]/.test(line) ? `;${line}` : line)) // statements start at the margin here; inner lines are indented
     .join('\n');
 }
 
