@@ -20,10 +20,15 @@
 //   token_files, token_mismatches   files whose facts the build read from tokens (src/core/graph/quickExtract.ts)
 //                              rather than the parser, and how many of those differ from the parser's facts
 //                              (every file is also parsed here to compare; must be 0)
-//   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM)
-//   precision/recall           our file→file import edges against dependency-cruiser's resolved local edges;
-//                              every disagreement is classified (bench/lib/edgeAgreement.ts) and the
-//                              classes are counted in `disagreements` (--list prints every edge to stderr)
+//   cli_update_ms              `continuum graph build` again on the store of a build, after a one-line edit of
+//                              one file (cli_update_vs_build: its share of the build's time)
+//   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM); both are given the
+//                              codebase's tsconfig (--ts-config) when it has one, so aliases count for no one
+//   precision/recall           our file→file import edges against TypeScript's resolver (ts.resolveModuleName with the
+//                              options of the tsconfig that owns the importing file: bench/lib/tsReference.ts);
+//                              every disagreement classified in `disagreements_typescript`
+//   precision_depcruise/recall_depcruise   the same against dependency-cruiser's resolved local edges, classified
+//                              (bench/lib/edgeAgreement.ts) in `disagreements_depcruise`; --list prints every edge to stderr
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -274,7 +279,7 @@ function install(): void {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--no-package-lock'], { cwd: corporaDir, stdio: 'inherit' });
     for (const c of codebases.filter(c => !c.workspace)) fs.rmSync(path.join(corporaDir, 'src', c.name), { recursive: true, force: true });
   }
-  for (const c of codebases) {
+  for (const c of selected) {
     const target = path.join(corporaDir, 'src', c.name);
     if (c.workspace) installWorkspace(c, target);
     else if (!fs.existsSync(target)) fs.cpSync(path.join(corporaDir, 'node_modules', Object.keys(c.packages)[0]), target, { recursive: true });

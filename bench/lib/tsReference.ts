@@ -1,6 +1,7 @@
 // The graph benchmark's reference edges: TypeScript's own module resolver (`ts.resolveModuleName`)
-// run with the options of the tsconfig that owns each importing file, on the imports TypeScript's own
-// `preProcessFile` finds. Ownership is decided with TypeScript's parsed configs: up from the file's
+// run with the options of the tsconfig that owns each importing file, on every module specifier of
+// TypeScript's syntax tree (imports, re-exports, import-equals, `import()`, `require()`, import types,
+// `/// <reference path>`), found with a walk of its own (not the graph's extract.ts). Ownership is decided with TypeScript's parsed configs: up from the file's
 // folder, the first tsconfig.json whose project (or a project it references) lists the file; else the
 // nearest tsconfig.json; else default options (Bundler resolution, JavaScript allowed).
 // One normalisation, the graph's stated policy (src/core/graph/resolve.ts): a .d.ts that describes a
@@ -69,9 +70,8 @@ export function referenceImports(dir: string, fileIds: readonly string[]): Refer
   for (const id of fileIds) {
     const file = path.join(dir, id);
     const text = fs.readFileSync(file, 'utf8');
-    const info = ts.preProcessFile(text, true, true);
     const options = optionsFor(file);
-    const specifiers = [...info.importedFiles.map(f => f.fileName), ...info.referencedFiles.map(f => (f.fileName.startsWith('.') ? f.fileName : `./${f.fileName}`))];
+    const specifiers = moduleSpecifiers(file, text);
     for (const specifier of specifiers) {
       const resolved = ts.resolveModuleName(specifier, file, options, ts.sys, cache).resolvedModule?.resolvedFileName;
       const target = resolved === undefined ? undefined : runtimeTwin(path.relative(dir, fs.realpathSync(resolved)).replace(/\\/g, '/'), files);
@@ -79,6 +79,21 @@ export function referenceImports(dir: string, fileIds: readonly string[]): Refer
       else out.push({ from: id, specifier, ...(target !== undefined ? { outside: target } : {}) });
     }
   }
+  return out;
+}
+
+function moduleSpecifiers(file: string, text: string): string[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, /\.tsx$/.test(file) ? ts.ScriptKind.TSX : /\.[cm]?ts$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JSX);
+  const out = sf.referencedFiles.map(f => (f.fileName.startsWith('.') ? f.fileName : `./${f.fileName}`));
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) out.push(node.moduleSpecifier.text);
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) out.push(node.moduleReference.expression.text);
+    else if (ts.isCallExpression(node) && node.arguments.length && ts.isStringLiteralLike(node.arguments[0])
+      && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) out.push(node.arguments[0].text);
+    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) out.push(node.argument.literal.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
   return out;
 }
 
