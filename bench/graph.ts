@@ -20,10 +20,15 @@
 //   token_files, token_mismatches   files whose facts the build read from tokens (src/core/graph/quickExtract.ts)
 //                              rather than the parser, and how many of those differ from the parser's facts
 //                              (every file is also parsed here to compare; must be 0)
-//   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM)
-//   precision/recall           our file→file import edges against dependency-cruiser's resolved local edges;
-//                              every disagreement is classified (bench/lib/edgeAgreement.ts) and the
-//                              classes are counted in `disagreements` (--list prints every edge to stderr)
+//   cli_update_ms              `continuum graph build` again on the store of a build, after a one-line edit of
+//                              one file (cli_update_vs_build: its share of the build's time)
+//   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM); both are given the
+//                              codebase's tsconfig (--ts-config) when it has one, so aliases count for no one
+//   precision/recall           our file→file import edges against TypeScript's resolver (ts.resolveModuleName with the
+//                              options of the tsconfig that owns the importing file: bench/lib/tsReference.ts);
+//                              every disagreement classified in `disagreements_typescript`
+//   precision_depcruise/recall_depcruise   the same against dependency-cruiser's resolved local edges, classified
+//                              (bench/lib/edgeAgreement.ts) in `disagreements_depcruise`; --list prints every edge to stderr
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -40,6 +45,7 @@ import { openStore } from '../src/core/store/store';
 import { nodeFileSystem } from '../src/node/fileSystem';
 import { WorkerGraphParser } from '../src/node/graphWorkerParser';
 import { compareEdges, type CruiseOutput, type OurImport } from './lib/edgeAgreement';
+import { compareWithReference, referenceImports } from './lib/tsReference';
 import { median, percentile, round } from './lib/stats';
 
 const repo = path.resolve(__dirname, '..');
@@ -52,6 +58,14 @@ interface Codebase {
   name: string;
   packages: Record<string, string>;
   workspace?: boolean;
+  /**
+   * `solution`: the monorepo gets the tsconfigs a TypeScript monorepo keeps (the tarballs hold none): a
+   * solution-style tsconfig.json that only references each package's tsconfig.json, which only references
+   * its tsconfig.src.json (include src, outDir/rootDir), which extends tsconfig.base.json with the path
+   * aliases of every package (`name` → src/index, `name/*` → src/*.js, as Effect's own repository writes them).
+   * The peers get tsconfig.base.json (`--ts-config`).
+   */
+  tsconfigs?: 'solution';
 }
 const codebases: Codebase[] = [
   { name: 'rxjs', packages: { rxjs: '7.8.1' } },
@@ -64,6 +78,16 @@ const codebases: Codebase[] = [
       '@patternfly/react-topology': '6.6.0', '@patternfly/chatbot': '6.5.0', '@patternfly/react-component-groups': '6.5.0',
       '@patternfly/quickstarts': '6.6.0', '@patternfly/react-templates': '6.6.1', '@patternfly/react-code-editor': '6.6.1',
       '@patternfly/react-drag-drop': '6.6.2',
+    },
+  },
+  {
+    // no semicolons (Effect's style), `.js` written for `.ts`, solution-style tsconfigs and path aliases
+    name: 'effect-monorepo',
+    workspace: true,
+    tsconfigs: 'solution',
+    packages: {
+      effect: '3.22.2', '@effect/platform': '0.97.2', '@effect/printer': '0.51.0', '@effect/typeclass': '0.41.0',
+      '@effect/cli': '0.77.2', '@effect/rpc': '0.76.2',
     },
   },
 ];
@@ -93,6 +117,8 @@ interface OursResult {
   token_files: number;
   token_mismatches: number;
   imports: OurImport[];
+  /** Against TypeScript's resolver with each file's owning tsconfig (bench/lib/tsReference.ts); classes with every edge. */
+  reference: { precision: number; recall: number; ours: number; reference: number; both: number; classes: Record<string, string[]> };
 }
 
 const runsArg = process.argv.indexOf('--runs');
@@ -125,11 +151,11 @@ async function main(): Promise<void> {
       }],
       ['dependency-cruiser', async () => {
         cruises.push(await peer(node24, [path.join(corporaDir, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs'),
-          '--no-config', '--ts-pre-compilation-deps', '--exclude', excluded, '--do-not-follow', 'node_modules', '--output-type', 'json', '--output-to', cruiseOut, '.'], dir));
+          '--no-config', '--ts-pre-compilation-deps', ...peerTsconfig(c), '--exclude', excluded, '--do-not-follow', 'node_modules', '--output-type', 'json', '--output-to', cruiseOut, '.'], dir));
       }],
       ['madge', async () => {
         madges.push(await peer(node24, [path.join(corporaDir, 'node_modules', 'madge', 'bin', 'cli.js'),
-          '--json', '--extensions', 'ts,tsx,mts,cts,js,jsx,mjs,cjs', '--exclude', excluded, '.'], dir, madgeOut));
+          ...peerTsconfig(c), '--json', '--extensions', 'ts,tsx,mts,cts,js,jsx,mjs,cjs', '--exclude', excluded, '.'], dir, madgeOut));
       }],
     ];
     readAll(dir); // this machine pages out files unread for 30 s: the first tool of the first round would find them on disk
@@ -141,6 +167,21 @@ async function main(): Promise<void> {
         await step();
       }
     }
+    // `continuum graph build` again on the store of a build, after a one-line edit of one file
+    const cliUpdate = await (async () => {
+      const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-graph-cli-'));
+      const cli = [path.join(repo, 'dist', 'cli.js'), 'graph', 'build', '.', '--store', storeDir];
+      await peer(node24, cli, dir, '/dev/null');
+      const edited = firstSourceFile(dir);
+      const original = fs.readFileSync(edited, 'utf8');
+      fs.writeFileSync(edited, `${original}\nexport const benchCliEdit = 1\n`);
+      try {
+        return await peer(node24, cli, dir, '/dev/null');
+      } finally {
+        fs.writeFileSync(edited, original);
+        fs.rmSync(storeDir, { recursive: true, force: true });
+      }
+    })();
     log(`${c.name}: ours in-process (incremental edits, affected, consistency, edges)`);
     const oursFile = path.join(os.tmpdir(), `bench-graph-${c.name}.json`);
     await run(node24, ['--import', 'tsx', __filename, '--ours', dir, oursFile], repo);
@@ -154,8 +195,12 @@ async function main(): Promise<void> {
       if (listDisagreements) for (const e of edges) log(`  ${e}`);
     }
     const madgeFiles = Object.keys(JSON.parse(fs.readFileSync(madgeOut, 'utf8')) as Record<string, unknown>).length;
-    const precision = round(agreement.precision, 4);
-    const recall = round(agreement.recall, 4);
+    for (const [label, edges] of Object.entries(ours.reference.classes).sort((a, b) => b[1].length - a[1].length)) {
+      log(`${c.name}: against TypeScript: ${edges.length} edge(s): ${label}; e.g. ${edges.slice(0, 3).join('; ')}`);
+      if (listDisagreements) for (const e of edges) log(`  ${e}`);
+    }
+    const precision = round(ours.reference.precision, 4);
+    const recall = round(ours.reference.recall, 4);
     results[c.name] = {
       files: ours.files, build_ms: build.ms, peak_rss_mb: build.rssMb, build_in_process_ms: ours.build_ms,
       incr_p50_ms: ours.incr_p50_ms, incr_p95_ms: ours.incr_p95_ms, incr_first_ms: ours.incr_first_ms, incr_file: ours.incr_file, consistent: ours.consistent,
@@ -165,15 +210,20 @@ async function main(): Promise<void> {
       madge_ms: madge.ms, madge_rss_mb: madge.rssMb, madge_files: madgeFiles,
       speedup_vs_depcruise: round(cruise.ms / build.ms, 2), speedup_vs_madge: round(madge.ms / build.ms, 2),
       rss_vs_depcruise: round(build.rssMb / cruise.rssMb, 2), rss_vs_madge: round(build.rssMb / madge.rssMb, 2),
-      edges_ours: agreement.ours, edges_depcruise: agreement.theirs, edges_both: agreement.both,
-      precision, recall,
-      disagreements: Object.fromEntries([...agreement.classes].map(([k, v]) => [k, v.length])),
+      cli_update_ms: cliUpdate.ms, cli_update_vs_build: round(cliUpdate.ms / build.ms, 2),
+      precision, recall, edges_ours: ours.reference.ours, edges_typescript: ours.reference.reference, edges_both_typescript: ours.reference.both,
+      disagreements_typescript: Object.fromEntries(Object.entries(ours.reference.classes).map(([k, v]) => [k, v.length])),
+      precision_depcruise: round(agreement.precision, 4), recall_depcruise: round(agreement.recall, 4),
+      edges_depcruise: agreement.theirs, edges_both_depcruise: agreement.both,
+      disagreements_depcruise: Object.fromEntries([...agreement.classes].map(([k, v]) => [k, v.length])),
       runs, loadavg_1m: round(os.loadavg()[0], 2),
     };
     rows.push([c.name, String(ours.files), s(build.ms), s(cruise.ms), s(madge.ms), `${round(cruise.ms / build.ms, 1)}× / ${round(madge.ms / build.ms, 1)}×`,
-      String(build.rssMb), String(cruise.rssMb), String(madge.rssMb), `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`, String(ours.affected_ms), `${precision} / ${recall}`]);
+      String(build.rssMb), String(cruise.rssMb), String(madge.rssMb), `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`, s(cliUpdate.ms), String(ours.affected_ms),
+      `${precision} / ${recall}`, `${round(agreement.precision, 4)} / ${round(agreement.recall, 4)}`, String(ours.token_mismatches)]);
   }
-  const header = ['codebase', 'files', 'ours s', 'depcruise s', 'madge s', 'speed-up vs dc/madge', 'ours MB', 'depcruise MB', 'madge MB', 'incr p50/p95 ms', 'affected ms', 'precision/recall'];
+  const header = ['codebase', 'files', 'ours s', 'depcruise s', 'madge s', 'speed-up vs dc/madge', 'ours MB', 'depcruise MB', 'madge MB', 'incr p50/p95 ms', 'cli update s', 'affected ms',
+    'precision/recall vs TypeScript', 'vs depcruise', 'token mismatches'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
   console.log(`\nNode ${execFileSync(node24, ['--version']).toString().trim()}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}; medians of ${runs} interleaved run(s); load average now ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
   for (const r of [header, ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  '));
@@ -181,6 +231,28 @@ async function main(): Promise<void> {
 }
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
+
+/** The first TypeScript or JavaScript source of a codebase, in the order the folders list (the one `cli_update_ms` edits). */
+function firstSourceFile(dir: string): string {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (alwaysExcluded.has(entry.name) || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isFile() && /\.[cm]?[jt]sx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) return full;
+    if (entry.isDirectory()) {
+      const found = firstSourceFileOrUndefined(full);
+      if (found) return found;
+    }
+  }
+  throw new Error(`no source file in ${dir}`);
+}
+
+function firstSourceFileOrUndefined(dir: string): string | undefined {
+  try {
+    return firstSourceFile(dir);
+  } catch {
+    return undefined; // a folder without sources: the caller looks in the next one
+  }
+}
 
 /** Reads every file of a codebase once (the same exclusions as the tools), so that each starts with them in memory. */
 function readAll(dir: string): void {
@@ -207,7 +279,7 @@ function install(): void {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--no-package-lock'], { cwd: corporaDir, stdio: 'inherit' });
     for (const c of codebases.filter(c => !c.workspace)) fs.rmSync(path.join(corporaDir, 'src', c.name), { recursive: true, force: true });
   }
-  for (const c of codebases) {
+  for (const c of selected) {
     const target = path.join(corporaDir, 'src', c.name);
     if (c.workspace) installWorkspace(c, target);
     else if (!fs.existsSync(target)) fs.cpSync(path.join(corporaDir, 'node_modules', Object.keys(c.packages)[0]), target, { recursive: true });
@@ -230,7 +302,29 @@ function installWorkspace(c: Codebase, target: string): void {
     execFileSync('tar', ['xzf', path.join(tarballs, out[0].filename), '-C', dir, '--strip-components=1']);
   }
   fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ name: c.name, private: true, workspaces: ['packages/*'] }, null, 2));
+  if (c.tsconfigs === 'solution') writeSolutionTsconfigs(target, Object.keys(c.packages));
   fs.writeFileSync(stamp, wanted);
+}
+
+function writeSolutionTsconfigs(target: string, packages: string[]): void {
+  const write = (file: string, json: unknown) => fs.writeFileSync(path.join(target, file), `${JSON.stringify(json, null, 2)}\n`);
+  const dirOf = (pkg: string) => `packages/${pkg.split('/').pop()!}`;
+  const paths: Record<string, string[]> = {};
+  for (const pkg of packages) {
+    paths[pkg] = [`${dirOf(pkg)}/src/index.js`];
+    paths[`${pkg}/*`] = [`${dirOf(pkg)}/src/*.js`];
+  }
+  write('tsconfig.base.json', { compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', baseUrl: '.', paths } });
+  write('tsconfig.json', { files: [], references: packages.map(pkg => ({ path: dirOf(pkg) })) });
+  for (const pkg of packages) {
+    write(`${dirOf(pkg)}/tsconfig.json`, { files: [], references: [{ path: 'tsconfig.src.json' }] });
+    write(`${dirOf(pkg)}/tsconfig.src.json`, { extends: '../../tsconfig.base.json', include: ['src'], compilerOptions: { outDir: 'build/esm', rootDir: 'src', composite: true } });
+  }
+}
+
+/** The tsconfig the peers are given, when the codebase has one. */
+function peerTsconfig(c: Codebase): string[] {
+  return c.tsconfigs === 'solution' ? ['--ts-config', 'tsconfig.base.json'] : [];
 }
 
 function run(cmd: string, args: string[], cwd: string, stdoutFile?: string): Promise<number> {
@@ -312,6 +406,11 @@ async function measureOurs(dir: string): Promise<OursResult> {
   const resolvedEdges = new Set(imports.filter(i => i.to !== undefined && i.to !== i.from).map(i => `${i.from} -> ${i.to}`));
   if (edges.size !== resolvedEdges.size || [...edges].some(e => !resolvedEdges.has(e))) throw new Error('the re-resolved imports do not match the graph\'s edges');
 
+  // the reference: TypeScript's resolver with the options of each file's owning tsconfig
+  const fileSet = new Set(index.fileIds());
+  const agreement = compareWithReference(imports, referenceImports(dir, index.fileIds()), id => fileSet.has(id));
+  const reference = { precision: agreement.precision, recall: agreement.recall, ours: agreement.ours, reference: agreement.reference, both: agreement.both, classes: Object.fromEntries(agreement.classes) };
+
   // consistency: the edited-and-restored graph equals a fresh build
   const fresh = await open();
   await fresh.graph.build({ roots: [dir] });
@@ -324,7 +423,7 @@ async function measureOurs(dir: string): Promise<OursResult> {
   return {
     files: summary.files, build_ms: buildMs, peak_rss_mb: peak,
     incr_p50_ms: round(percentile(times, 50), 1), incr_p95_ms: round(percentile(times, 95), 1), incr_first_ms: round(times[0], 1), incr_file: target,
-    affected_ms: affectedMs, affected_count: affected.length, consistent, parse_failures: summary.failed, imports, ...tokens,
+    affected_ms: affectedMs, affected_count: affected.length, consistent, parse_failures: summary.failed, imports, reference, ...tokens,
   };
 }
 

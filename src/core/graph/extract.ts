@@ -146,6 +146,7 @@ function factsOf(sf: ts.SourceFile, text: string): FileFacts {
   imports.sort((a, b) => order[a.kind] - order[b.kind]);
   // a declaration file has no calls, requires or dynamic imports to find
   if (!sf.isDeclarationFile) collectCallsAndRequires(sf, owners, imports);
+  if (/\bimport\s*\(/.test(text)) collectImportTypes(sf, imports);
   const lines = sf.getLineAndCharacterOfPosition(sf.end).line + 1;
   return { lines, declarations, imports, ...(exportAliases.length ? { exportAliases } : {}), todos: findTodos(text) };
 }
@@ -191,6 +192,27 @@ function collectCallsAndRequires(root: ts.SourceFile, owners: Map<ts.Node, Decla
   };
   ts.forEachChild(root, visit);
   for (const [fact, names] of calls) fact.calls = [...names];
+}
+
+/**
+ * `import('./x').T` and `typeof import('./x')`: types that name a module, so type-only imports of it (after the
+ * others, in the order written). A walk of its own: the one above does not enter types, where these live.
+ */
+function collectImportTypes(root: ts.SourceFile, imports: ImportFact[]): void {
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      imports.push({ specifier: node.argument.literal.text, kind: 'import', line: root.getLineAndCharacterOfPosition(node.argument.literal.getStart(root)).line + 1, names: [{ imported: importTypeName(node.qualifier), local: '' }], typeOnly: true });
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(root, visit);
+}
+
+/** The name an import type takes from its module: the first of `import('x').A.B`, `*` for the whole module. */
+function importTypeName(qualifier: ts.EntityName | undefined): string {
+  let name = qualifier;
+  while (name && ts.isQualifiedName(name)) name = name.left;
+  return name ? name.text : '*';
 }
 
 function calleeName(callee: ts.Expression): string | undefined {

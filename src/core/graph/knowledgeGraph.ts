@@ -233,7 +233,9 @@ export class KnowledgeGraph {
     const index = this.index();
     const presentSet = present && new Set(present);
     const removed = presentSet ? index.fileIds().filter(id => !presentSet.has(id)) : [];
-    const relinked = index.apply(received, removed, config ?? (!sameSettings ? { tsconfigs: [], packages: [] } : undefined));
+    // the same configuration as before needs no new resolution of every import: only the changed files and their importers are relinked
+    const newConfig = !sameSettings ? config ?? { tsconfigs: [], packages: [] } : config && JSON.stringify(config) !== JSON.stringify(index.projectConfig) ? config : undefined;
+    const relinked = index.apply(received, removed, newConfig);
     await this.store.write(w => {
       deleteFiles(w, removed);
       saveEdges(w, id => index.moduleRelationsOf(id), relinked);

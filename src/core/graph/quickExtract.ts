@@ -50,6 +50,11 @@ const memberNameBefore = new Set<number>([K.OpenBraceToken, K.CommaToken, K.Semi
   K.ProtectedKeyword, K.StaticKeyword, K.ReadonlyKeyword, K.AbstractKeyword, K.OverrideKeyword, K.DeclareKeyword, K.AccessorKeyword, K.AsyncKeyword,
   K.GetKeyword, K.SetKeyword]);
 
+/** Tokens after which an `import(` starts an expression (and so is a call, not a type). */
+const expressionBefore = new Set<number>([K.EqualsToken, K.OpenParenToken, K.CommaToken, K.AwaitKeyword, K.ReturnKeyword, K.EqualsGreaterThanToken,
+  K.VoidKeyword, K.YieldKeyword, K.QuestionQuestionToken, K.BarBarToken, K.AmpersandAmpersandToken, K.ExclamationToken, K.OpenBracketToken,
+  K.SemicolonToken, K.OpenBraceToken, K.CloseBraceToken, K.DotDotDotToken]);
+
 const operatorKeywords = new Set<number>([K.AsKeyword, K.SatisfiesKeyword, K.OfKeyword, K.IsKeyword]);
 
 const modifiers = new Set<number>([K.PublicKeyword, K.PrivateKeyword, K.ProtectedKeyword, K.StaticKeyword, K.ReadonlyKeyword, K.AbstractKeyword,
@@ -64,6 +69,9 @@ class FileReader {
   private readonly declarations: DeclarationFact[] = [];
   private readonly imports: ImportFact[] = [];
   private readonly walkImports: ImportFact[] = [];
+  private readonly typeImports: ImportFact[] = [];
+  /** The `import(` tokens the skim has judged (as calls); one it never met sits in a type it did not read. */
+  private readonly importCallsSeen = new Set<number>();
   private readonly exportAliases: Array<{ local: string; exported: string }> = [];
   private readonly calls = new Map<DeclarationFact, Set<string>>();
 
@@ -76,8 +84,9 @@ class FileReader {
 
   facts(todos: FileFacts['todos']): FileFacts {
     for (let i = 0; i < this.n;) i = this.statement(i);
+    this.importTypes();
     const order = { import: 0, reexport: 1, require: 2, dynamic: 3 };
-    const imports = [...this.imports].sort((a, b) => order[a.kind] - order[b.kind]).concat(this.walkImports);
+    const imports = [...this.imports].sort((a, b) => order[a.kind] - order[b.kind]).concat(this.walkImports, this.typeImports);
     for (const [fact, names] of this.calls) fact.calls = [...names];
     return { lines: this.lineStarts.length, declarations: this.declarations, imports, ...(this.exportAliases.length ? { exportAliases: this.exportAliases } : {}), todos };
   }
@@ -183,7 +192,14 @@ class FileReader {
 
   private boundaryBefore(p: number): boolean {
     const before = this.k[p - 1];
-    return before === K.SemicolonToken || before === K.CloseBraceToken || (this.lineBreak(p) && endsStatement(before));
+    return before === K.SemicolonToken || before === K.CloseBraceToken || (this.lineBreak(p) && this.endsAt(p - 1));
+  }
+
+  /** Whether a statement may end after the token at p: `endsStatement`, the `const` of `as const`, and any word after a dot (`self.await`, `Either.try`). */
+  private endsAt(p: number): boolean {
+    const kind = this.k[p];
+    const before = this.k[p - 1];
+    return endsStatement(kind) || (kind === K.ConstKeyword && before === K.AsKeyword) || (isIdentifierName(kind) && (before === K.DotToken || before === K.QuestionDotToken));
   }
 
   private importDeclaration(i: number, p: number): number {
@@ -257,7 +273,7 @@ class FileReader {
     }
     if (names.some(n => n.imported === '*')) throw new GiveUp();
     for (const n of names) this.exportAliases.push({ local: n.imported, exported: n.local });
-    return this.endOfStatement(p);
+    return this.endOfModuleStatement(p); // `export { X }` ends at its `}`: `;`, or a line break before the next statement
   }
 
   /** `{ a, b as c, type d }` from p (at `{`) into names; returns the index after `}`. */
@@ -557,7 +573,7 @@ class FileReader {
 
   /** Where an automatic semicolon ends a statement before p. */
   private asiBefore(p: number): boolean {
-    return this.lineBreak(p) && endsStatement(this.k[p - 1]) && !continues(this.k[p]);
+    return this.lineBreak(p) && this.endsAt(p - 1) && !continues(this.k[p]);
   }
 
   /** The end of an expression from p: a `,` (when `stopAtComma`), `;`, the enclosing closer, or a line break that ends it. */
@@ -568,7 +584,7 @@ class FileReader {
       const kind = k[p];
       if (kind === K.SemicolonToken || (kind === K.CommaToken && stopAtComma) || kind === K.CloseBraceToken || kind === K.CloseParenToken || kind === K.CloseBracketToken) break;
       if (p > first && this.asiBefore(p)) break;
-      if ((kind === K.AsKeyword || kind === K.SatisfiesKeyword) && p > first && endsStatement(k[p - 1])) {
+      if ((kind === K.AsKeyword || kind === K.SatisfiesKeyword) && p > first && this.endsAt(p - 1)) {
         p = this.typeEnd(p + 1, false); // `x as const`, `y satisfies T<A, B>`: a type, whose commas are its own
         continue;
       }
@@ -595,18 +611,36 @@ class FileReader {
 
   /** From after `(…):`, the index of the `=>` of an arrow function's return type, or -1 when it is not one (`c ? (a) : b`). */
   private arrowAfterReturnType(p: number): number {
-    const end = this.typeFrom(p, (kind, q) => kind === K.EqualsGreaterThanToken || closesType(kind) || kind === K.CommaToken || kind === K.EqualsToken || (q > p && this.asiBefore(q)));
-    return this.k[end] === K.EqualsGreaterThanToken ? end : -1;
+    const end = this.typeFrom(p, (kind, q) => kind === K.EqualsGreaterThanToken || closesType(kind) || kind === K.CommaToken || kind === K.EqualsToken || (q > p && this.typeBreakBefore(q)));
+    if (this.k[end] !== K.EqualsGreaterThanToken) return -1;
+    // a function type as the return type (`(a): <R>() => T => body`, `(a): (b: B) => T => body`): its `=>` is the type's
+    return this.startsFunctionType(p, end) ? this.arrowAfterReturnType(end + 1) : end;
+  }
+
+  /** Whether the tokens from p up to the `=>` at `arrow` are a function type's parameters: `(…)` or `<…>(…)`. */
+  private startsFunctionType(p: number, arrow: number): boolean {
+    const k = this.k;
+    let q = p;
+    if (k[q] === K.LessThanToken) {
+      q = this.anglesEnd(q, true);
+      if (q < 0) return false;
+    }
+    return k[q] === K.OpenParenToken && this.match[q] + 1 === arrow;
+  }
+
+  /** Where a type ends at a line break: an automatic semicolon, or a `[` on a new line (TypeScript reads no `T[]` across lines). */
+  private typeBreakBefore(q: number): boolean {
+    return this.asiBefore(q) || (this.lineBreak(q) && this.k[q] === K.OpenBracketToken && this.endsAt(q - 1));
   }
 
   /** The end of a type annotation from p; `alias`: the type of a type alias, which a `,` or `=` does not end. */
   private typeEnd(p: number, alias: boolean): number {
-    return this.typeFrom(p, (kind, q) => closesType(kind) || (!alias && (kind === K.CommaToken || kind === K.EqualsToken)) || (q > p && this.asiBefore(q)));
+    return this.typeFrom(p, (kind, q) => closesType(kind) || (!alias && (kind === K.CommaToken || kind === K.EqualsToken)) || (q > p && this.typeBreakBefore(q)));
   }
 
   /** After a `:` return type, the index of the body's `{`, or of what follows a signature without one. */
   private returnType(p: number): number {
-    return this.typeFrom(p, (kind, q) => (kind === K.OpenBraceToken && q > p && !typeOperandBefore.has(this.k[q - 1])) || closesType(kind) || kind === K.CommaToken || (q > p && this.asiBefore(q)));
+    return this.typeFrom(p, (kind, q) => (kind === K.OpenBraceToken && q > p && !typeOperandBefore.has(this.k[q - 1])) || closesType(kind) || kind === K.CommaToken || (q > p && this.typeBreakBefore(q)));
   }
 
   /** Walks a type from p (bracket groups skipped, angle brackets counted) to the first token, outside angle brackets, where `ends` says it stops. */
@@ -725,7 +759,7 @@ class FileReader {
     if (parts === 2 && (k[q] === K.DotToken || (k[q] === K.QuestionDotToken && k[q + 1] !== K.OpenParenToken))) return; // a.b.c(…), a.b?.c(…)
     if (parts === 1 && k[p] === K.ThisKeyword) return;
     // `x of (…)`, `x as (…)`: these words right after an operand are operators, not callees
-    if (operatorKeywords.has(k[p]) && endsStatement(k[p - 1]) && !this.lineBreak(p)) return;
+    if (operatorKeywords.has(k[p]) && this.endsAt(p - 1) && !this.lineBreak(p)) return;
     if (k[q] === K.LessThanToken) {
       const r = this.anglesEnd(q);
       if (r < 0) return;
@@ -740,24 +774,58 @@ class FileReader {
       if (k[p] === K.AsyncKeyword && (after === K.EqualsGreaterThanToken || after === K.ColonToken)) return; // async (…) => …
       if (before === K.FunctionKeyword || (before === K.AsteriskToken && k[p - 2] === K.FunctionKeyword)) return; // function name(…)
       if (after === K.OpenBraceToken) return; // a method: name(…) { … }
-      if (after === K.ColonToken && (memberNameBefore.has(before) || (this.lineBreak(p) && endsStatement(before)))) return; // name(…): type
+      // name(…): type, *name(…): type, async *name(…): type
+      const generator = before === K.AsteriskToken && memberNameBefore.has(k[p - 2]);
+      if (after === K.ColonToken && (memberNameBefore.has(before) || generator || (this.lineBreak(p) && this.endsAt(p - 1)))) return;
+      // `readonly (A | B)[]` in a type; after other tokens it may be a call of a function named readonly, which the parser settles
+      if (k[p] === K.ReadonlyKeyword && after === K.OpenBracketToken) {
+        if (typeOperandBefore.has(before) && before !== K.CommaToken && before !== K.EqualsToken && before !== K.OpenParenToken && before !== K.OpenBracketToken) return;
+        throw new GiveUp();
+      }
       if (k[p] === K.RequireKeyword && this.isModuleName(q + 1)) {
         this.walkImports.push({ specifier: this.t.value[q + 1]!, kind: 'require', line: this.lineAt(p), names: this.requiredNames(p, close) });
         return;
       }
     }
+    // `a\n(…)` is a call in an expression but a new call signature in a type literal written without semicolons
+    // (`{ (a: A): B\n (c: C): D }`): the parser tells them apart
+    if (this.lineBreak(end) || this.lineBreak(q)) throw new GiveUp();
     if (owner) this.addCall(owner, this.chainName(p, end)!);
   }
 
   private dynamicImport(p: number): void {
-    const before = this.k[p - 1];
+    const k = this.k;
+    this.importCallsSeen.add(p);
+    const before = k[p - 1];
     // `typeof import('x')`, `: import('x').T`, `<import('x').T>` … are types, not calls: the parser tells them apart
     if (before === K.TypeOfKeyword || before === K.ColonToken || before === K.LessThanToken || before === K.BarToken || before === K.AmpersandToken
-      || before === K.ExtendsKeyword || before === K.KeyOfKeyword || before === K.QuestionToken || (before === K.CommaToken && this.k[p - 2] !== K.OpenBracketToken && this.k[p - 2] !== K.CloseParenToken)) {
+      || before === K.ExtendsKeyword || before === K.KeyOfKeyword || before === K.QuestionToken || (before === K.CommaToken && k[p - 2] !== K.OpenBracketToken && k[p - 2] !== K.CloseParenToken)) {
       throw new GiveUp();
     }
+    // a call is where an expression starts, and is used as a value (`import('x').then(…)`); `import('x').T` anywhere is for the parser
+    if (!expressionBefore.has(before) && !(this.lineBreak(p) && this.endsAt(p - 1))) throw new GiveUp();
+    const close = this.match[p + 1];
+    if (k[close + 1] === K.DotToken && !(isIdentifierName(k[close + 2]) && k[close + 3] === K.OpenParenToken)) throw new GiveUp();
     if (!this.isModuleName(p + 2)) return;
     this.walkImports.push({ specifier: this.t.value[p + 2]!, kind: 'dynamic', line: this.lineAt(p), names: this.requiredNames(p, this.match[p + 1]) });
+  }
+
+  /**
+   * Import types. A declaration file holds no calls, so each `import('x')` in it is one (`.A.B` after it: the
+   * name `A`); elsewhere an `import(` the skim did not meet lies in a type (an interface, a type alias): the parser reads those.
+   */
+  private importTypes(): void {
+    const k = this.k;
+    for (let p = 0; p < this.n; p++) {
+      if (k[p] !== K.ImportKeyword || k[p + 1] !== K.OpenParenToken || k[p - 1] === K.DotToken || k[p - 1] === K.QuestionDotToken) continue;
+      if (!this.declarationFile) {
+        if (!this.importCallsSeen.has(p)) throw new GiveUp();
+        continue;
+      }
+      if (k[p + 2] !== K.StringLiteral || k[p + 3] !== K.CloseParenToken) throw new GiveUp();
+      const qualified = k[p + 4] === K.DotToken && isIdentifierName(k[p + 5]);
+      this.typeImports.push({ specifier: this.t.value[p + 2]!, kind: 'import', line: this.lineAt(p + 2), names: [{ imported: qualified ? this.textOf(p + 5) : '*', local: '' }], typeOnly: true });
+    }
   }
 
   /** A string literal as the first argument. */

@@ -176,6 +176,16 @@ describe('knowledge graph', () => {
       assert.deepStrictEqual(ids(w.graph.getDependencies('src/lib/math.ts#twice')), []);
     });
 
+    it('a rebuild after a one-file edit relinks that file and its importers only, not the whole graph, when the configuration is the same', async () => {
+      w = await w.reopen();
+      const relinked: string[][] = [];
+      w.graph.onDidChange(change => relinked.push(change.files));
+      w.write({ 'src/b.ts': `import { a } from './a';\nexport function b() { return a; }\nexport function c() { return 1; }\n` });
+      await w.build();
+      // a.ts imports only b from b.ts, which is still there: b.ts alone is relinked
+      assert.deepStrictEqual(relinked.map(files => [...files].sort()), [['src/b.ts']]);
+    });
+
     it('a file deleted while the window was closed is gone after the next build', async () => {
       w = await w.reopen();
       w.remove('src/a.ts');

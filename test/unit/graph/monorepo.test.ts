@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { isMember, pnpmPackages } from '../../../src/core/graph/workspaceMembers';
 import { graphWorld, type GraphWorld } from './world';
 
 // Minimal reproductions of how real monorepos declare their projects: solution-style tsconfigs,
@@ -104,6 +105,14 @@ describe('knowledge graph on monorepos', () => {
         'app.ts': `import { core } from 'core';\nimport { fixture } from 'core-fixture';\nexport const a = [core, fixture];\n`,
       });
       assert.deepStrictEqual(deps(w, 'app.ts'), ['packages/core/index.ts', 'pkg:core-fixture']);
+    });
+
+    it('reads pnpm-workspace.yaml lists in flow style too, and a later negation wins over an earlier match', () => {
+      assert.deepStrictEqual(pnpmPackages(`packages: ['apps/*', "libs/**", tools] # all\nonlyBuiltDependencies:\n  - esbuild\n`), ['apps/*', 'libs/**', 'tools']);
+      assert.deepStrictEqual(pnpmPackages('catalog:\n  packages: 1\n'), []);
+      assert.strictEqual(isMember('libs/a/b', ['libs/**', '!libs/a/*']), false);
+      assert.strictEqual(isMember('libs/a', ['libs/**', '!libs/a/*']), true);
+      assert.strictEqual(isMember('apps', ['apps/*']), false);
     });
 
     it('reads lerna.json packages', async () => {
