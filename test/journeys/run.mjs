@@ -184,10 +184,17 @@ class Journey {
 class StepAborted extends Error {}
 
 const report = [];
+let current;
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => {
+  log(`${sig}: stopping`);
+  await current?.close().catch(() => undefined);
+  process.exit(130);
+});
 for (const file of files) {
   const mod = await import(pathToFileURL(path.join(HERE, file)).href);
   const name = file.replace(/\.journey\.mjs$/, '');
   const j = new Journey(name, mod.options ?? {});
+  current = j;
   log(`journey ${name}: ${mod.title ?? ''}`);
   const started = Date.now();
   try {
