@@ -83,14 +83,14 @@ export default async function checkpointRestorePr(j) {
   });
 
   await j.step(steps[4], async () => {
-    await p.dismissToasts();
+    // the toasts of the session stay where they are, as a person leaves them
     await p.runCommand('Continuum: Restore Checkpoint');
     await p.quickInput(/Which checkpoint should be restored/i);
     await p.pick(/greeting written/i, 'greeting written');
     await p.quickInput(/Restoring .*Continue/i, 30000);
     await p.pick(/Continue/);
     await p.quickInput(/What should be restored/i);
-    await p.pick(/tasks and files/i, 'files');
+    await p.pick(/tasks and files/i, 'Tasks and files');
     await p.notification(/Restored/i);
     await j.eventually('NOTES.md is back as the checkpoint saved it (no farewell)', () => !j.read('NOTES.md').includes('farewell'), 15000);
     const states = Object.fromEntries(j.exportState().tables.tasks.map(t => [t.title, t.status]));
@@ -108,12 +108,12 @@ export default async function checkpointRestorePr(j) {
   }, { timeout: 150000 });
 
   await j.step(steps[6], async () => {
-    await p.dismissToasts();
+    const from = p.seen.length;
     await p.runCommand('Continuum: Create Pull Request');
     await p.until('the pull request flow to finish or ask', async () => {
       if (await p.quickVisible() && /Which session/i.test((await p.quickText()).header)) await p.enter();
       if ((await p.toastTexts()).some(t => /Sign in to GitHub/i.test(t))) await p.clickNotificationButton(/Sign in to GitHub/i, 'Push Only');
-      return p.seen.some(t => /pushed|branch|pull request/i.test(t) && !/Sign in/i.test(t));
+      return p.seen.slice(from).some(t => /pushed|branch|pull request/i.test(t) && !/Sign in/i.test(t));
     }, 90000);
     const branches = j.git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], j.remote).split('\n').filter(b => b && b !== 'main');
     j.check('a session branch was pushed to the bare remote', branches.length === 1, branches);

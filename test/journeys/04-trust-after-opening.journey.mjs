@@ -43,16 +43,21 @@ export default async function trustAfterOpening(j) {
   });
 
   await j.step(steps[2], async () => {
+    // a mark on this page: a reload would drop it (the page's own state, nothing in the extension)
+    await p.page.evaluate(() => { window.journeyMark = 'before trust'; });
     await p.runCommand('Workspaces: Manage Workspace Trust');
     const trust = p.page.locator('.workspace-trust-editor').getByRole('button', { name: /^Trust$/ }).first();
     await p.until('the Trust button of the Workspace Trust editor', () => trust.isVisible(), 20000);
     await trust.click();
     await p.until('Restricted Mode to go from the status bar', async () => !(await p.statusBarTexts()).some(t => /Restricted Mode/i.test(t)), 20000);
-    j.check('the window was not reloaded (the person\'s notifications are still there)', p.seen.some(t => /before trust/.test(t)));
+    j.check('the window was not reloaded', await p.page.evaluate(() => window.journeyMark === 'before trust'));
+    await j.shot(`${j.shots}/03b-trusted.png`);
+    await p.page.keyboard.press('Escape'); // closes the Workspace Trust editor, as its X would
   });
 
   await j.step(steps[3], async () => {
     const n = await checkpoint(j, 'after trust');
+    j.check('still no reload', await p.page.evaluate(() => window.journeyMark === 'before trust'));
     j.check('the checkpoint holds tasks and files', /tasks and files/i.test(n), n);
     const store = j.exportState();
     const after = store.tables.checkpoints.find(c => c.note === 'after trust');
