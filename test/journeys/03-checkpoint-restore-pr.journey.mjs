@@ -95,12 +95,26 @@ export default async function checkpointRestorePr(j) {
     await j.eventually('NOTES.md is back as the checkpoint saved it (no farewell)', () => !j.read('NOTES.md').includes('farewell'), 15000);
     const states = Object.fromEntries(j.exportState().tables.tasks.map(t => [t.title, t.status]));
     j.check('the to-do and the farewell task are pending again', states['Read the greeting and approve it'] === 'pending' && states['Add a farewell to the notes'] === 'pending', states);
+    await j.eventually('the tree shows them as not done any more', async () => {
+      const rows = await p.treeRows();
+      return ['Read the greeting and approve it', 'Add a farewell to the notes'].every(t => rows.some(r => r.text.includes(t) && !/pass-filled/.test(r.icon)));
+    }, 10000);
   }, { timeout: 120000 });
 
   await j.step(steps[5], async () => {
     await p.runCommand('Continuum: Resume Session');
     await p.quickInput(/Which session should continue/i);
     await p.pick(/Session/);
+    // the plan's commands were confirmed when the session started; a resume should not ask again
+    const asked = await p.until('the resume to ask about the commands, or not', async () => {
+      if ((await p.toastTexts()).some(t => /runs these commands/i.test(t))) return 'asked';
+      return j.exportState().tables.sessions.some(x => x.status === 'running') ? 'running' : false;
+    }, 30000).catch(() => 'unknown');
+    if (asked === 'asked') {
+      j.check('Resume does not ask again about commands confirmed when the session started', false, 'it asked again');
+      await p.clickNotificationButton(/runs these commands/i, 'Run Them');
+    }
+    j.log(`tasks after resume: ${JSON.stringify(Object.fromEntries(j.exportState().tables.tasks.map(t => [t.title, t.status])))}`);
     await approve();
     await j.eventually('the farewell task ran again: NOTES.md has the farewell', () => j.read('NOTES.md').includes('farewell'), 60000);
     const farewell = j.exportState().tables.tasks.find(t => t.title === 'Add a farewell to the notes');

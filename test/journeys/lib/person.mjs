@@ -176,8 +176,8 @@ export class Person {
   // ---------- the Continuum side bar ----------
 
   async openContinuum() {
-    const tree = this.page.locator(`${TASKS_TREE}`);
-    if (await tree.isVisible().catch(() => false)) return;
+    // the activity-bar icon toggles: clicking it while the side bar shows Continuum would hide it
+    if (await this.page.locator('.pane-header[aria-label="Tasks Section"]').isVisible().catch(() => false)) return;
     await this.page.locator('.activitybar [aria-label^="Continuum"]').first().click();
     await this.until('the Continuum side bar', () => this.page.locator('.pane-header[aria-label="Tasks Section"]').isVisible(), 15000);
   }
