@@ -115,7 +115,8 @@ export default async function checkpointRestorePr(j) {
       await p.clickNotificationButton(/runs these commands/i, 'Run Them');
     }
     j.log(`tasks after resume: ${JSON.stringify(Object.fromEntries(j.exportState().tables.tasks.map(t => [t.title, t.status])))}`);
-    await approve();
+    // soft, so that the pull request is still tried when the tree does not offer Mark Done (a stale tree)
+    try { await approve(); } catch (e) { j.check('the restored to-do offers Mark Done in the tree', false, e.message); return; }
     await j.eventually('the farewell task ran again: NOTES.md has the farewell', () => j.read('NOTES.md').includes('farewell'), 60000);
     const farewell = j.exportState().tables.tasks.find(t => t.title === 'Add a farewell to the notes');
     j.check('its log does not say it was skipped as completed before', !/completed before; not run again/.test(JSON.stringify(j.exportState().tables.task_events.filter(e => e.task_id === farewell?.id))));

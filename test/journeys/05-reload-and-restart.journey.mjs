@@ -1,6 +1,7 @@
 // Journey 5: after work (tasks, a session, checkpoints, the timeline open), the person reloads the window
 // (Developer: Reload Window), and separately stops code-server and starts it again on the same folder with the
 // same user-data folder: everything is still there, and Show Checkpoint Timeline reveals the one panel.
+import * as path from 'node:path';
 import { importPlan, startSession } from './lib/flows.mjs';
 
 export const title = 'Reload the window, and stop and start code-server again: tasks, sessions, checkpoints stay; one timeline panel';
@@ -37,7 +38,11 @@ const timelineTabs = async j => (await j.person.editorTabs()).filter(t => /Check
 async function stillThere(j, before) {
   const p = j.person;
   await p.openContinuum();
-  await p.until('the tasks in the tree', async () => (await p.treeRows()).some(r => /Read both files/.test(r.text)), 60000);
+  await p.until('Continuum to be ready', async () => (await p.statusBarTexts()).some(t => /Continuum/.test(t)), 60000);
+  const stores = j.storeDirs();
+  j.check('the window uses the same store folder as before (no second store under workspaceStorage)', stores.length === 1,
+    `${stores.length} stores: ${stores.map(s => path.relative(j.home, s)).join(', ')} — code-server's port is part of the workspace's storage id`);
+  await j.eventually('the tasks are in the tree', async () => (await p.treeRows()).some(r => /Read both files/.test(r.text)), 60000);
   const after = j.exportState().tables;
   const states = t => t.map(x => `${x.title}: ${x.status === 'running' ? 'pending' : x.status}`).sort().join(', ');
   j.check('the same tasks, in the same states, are in the store', states(after.tasks) === states(before.tasks), `${states(after.tasks)} / before: ${states(before.tasks)}`);
@@ -86,7 +91,7 @@ export default async function reloadAndRestart(j) {
     await p.until('the restored timeline panel', async () => (await timelineTabs(j)).length >= 1, 20000).catch(() => undefined);
     await p.runCommand('Continuum: Show Checkpoint Timeline');
     await p.webviewFrame('[role="listbox"][aria-label^="Checkpoints"]');
-    await p.page.waitForTimeout(1000); // a second panel, if any, opens within this time: the absence of an event cannot be awaited
+    await p.page.waitForTimeout(3000); // a second panel, if any, opens within this time: the absence of an event cannot be awaited
     const tabs = await timelineTabs(j);
     j.check('exactly one timeline panel is open', tabs.length === 1, await p.editorTabs());
   });
@@ -101,7 +106,7 @@ export default async function reloadAndRestart(j) {
     await p.runCommand('Continuum: Show Checkpoint Timeline');
     const frame = await p.webviewFrame('[role="listbox"][aria-label^="Checkpoints"]');
     await j.eventually('the checkpoint is in the timeline', async () => (await frame.locator('[role="option"]', { hasText: 'before the reload' }).count()) > 0, 15000);
-    await p.page.waitForTimeout(1000); // as above: give a second panel the time to appear
+    await p.page.waitForTimeout(3000); // as above: give a second panel the time to appear
     j.check('exactly one timeline panel is open', (await timelineTabs(j)).length === 1, await p.editorTabs());
   });
 }
