@@ -162,14 +162,18 @@ class Journey {
     this.git(['commit', '-qm', 'The project as it was before Continuum']);
   }
 
-  /** The store folder VS Code gave the extension (under the user-data folder's workspaceStorage). */
-  storeDir() {
+  /** Every Continuum store under the user-data folder's workspaceStorage, newest first. */
+  storeDirs() {
     const root = path.join(this.home, 'user-data/User/workspaceStorage');
-    for (const d of fs.existsSync(root) ? fs.readdirSync(root) : []) {
-      const s = path.join(root, d, 'continuum.continuum');
-      if (fs.existsSync(path.join(s, 'state.db'))) return s;
-    }
-    return undefined;
+    return (fs.existsSync(root) ? fs.readdirSync(root) : [])
+      .map(d => path.join(root, d, 'continuum.continuum'))
+      .filter(s => fs.existsSync(path.join(s, 'state.db')))
+      .sort((a, b) => fs.statSync(path.join(b, 'state.db')).mtimeMs - fs.statSync(path.join(a, 'state.db')).mtimeMs);
+  }
+
+  /** The store folder VS Code gave the extension in this window (the newest one). */
+  storeDir() {
+    return this.storeDirs()[0];
   }
 
   /** `continuum export` of the window's store, read from the terminal as a person could. */
@@ -184,10 +188,17 @@ class Journey {
 class StepAborted extends Error {}
 
 const report = [];
+let current;
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => {
+  log(`${sig}: stopping`);
+  await current?.close().catch(() => undefined);
+  process.exit(130);
+});
 for (const file of files) {
   const mod = await import(pathToFileURL(path.join(HERE, file)).href);
   const name = file.replace(/\.journey\.mjs$/, '');
   const j = new Journey(name, mod.options ?? {});
+  current = j;
   log(`journey ${name}: ${mod.title ?? ''}`);
   const started = Date.now();
   try {

@@ -95,8 +95,15 @@ export class Person {
     const input = this.page.locator(`${QUICK} input.input`);
     await this.until('the Command Palette', () => input.isVisible(), 10000);
     await input.fill(`>${title}`);
-    const first = this.page.locator(`${QUICK_ROWS}[data-index="0"]`);
-    await this.until(`'${title}' as the first command in the palette`, async () => (await first.getAttribute('aria-label'))?.trim().startsWith(title), 15000);
+    // the palette's fuzzy order may put a longer command first ('Create Branch at Checkpoint…' before
+    // 'Create Checkpoint'): the person presses Enter on the command whose name is what they typed
+    const index = await this.until(`'${title}' in the Command Palette`, async () => {
+      const rows = await this.page.locator(QUICK_ROWS).evaluateAll(els => els.map(e => ({ i: e.getAttribute('data-index'), label: (e.getAttribute('aria-label') ?? '').trim() })));
+      const exact = rows.find(r => new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}…?(,|$)`).test(r.label));
+      return exact ? Number(exact.i) + 1 : false;
+    }, 20000) - 1;
+    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
+    await this.until(`'${title}' to be the focused command`, async () => (await this.page.locator(`${QUICK_ROWS}.focused`).getAttribute('aria-label'))?.trim().startsWith(title), 5000);
     await this.page.keyboard.press('Enter');
   }
 
@@ -169,8 +176,8 @@ export class Person {
   // ---------- the Continuum side bar ----------
 
   async openContinuum() {
-    const tree = this.page.locator(`${TASKS_TREE}`);
-    if (await tree.isVisible().catch(() => false)) return;
+    // the activity-bar icon toggles: clicking it while the side bar shows Continuum would hide it
+    if (await this.page.locator('.pane-header[aria-label="Tasks Section"]').isVisible().catch(() => false)) return;
     await this.page.locator('.activitybar [aria-label^="Continuum"]').first().click();
     await this.until('the Continuum side bar', () => this.page.locator('.pane-header[aria-label="Tasks Section"]').isVisible(), 15000);
   }

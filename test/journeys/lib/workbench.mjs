@@ -122,8 +122,10 @@ export class Workbench {
     this.page = await context.newPage();
     this.page.on('pageerror', e => { if (process.env.JOURNEY_VERBOSE) log(`[page error] ${e.message}`); });
     this.url = `http://${this.host}/?folder=${encodeURIComponent(folder)}`;
-    await this.page.goto(this.url);
-    await this.page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    this.page.setDefaultTimeout(60000);
+    // generous: on a loaded 2-core CI machine the first workbench load can take a minute
+    await this.page.goto(this.url, { timeout: 180000, waitUntil: 'domcontentloaded' });
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 180000 });
     log('workbench DOM present');
   }
 
