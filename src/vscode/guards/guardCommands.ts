@@ -1,30 +1,32 @@
-// Show Known Errors, Show Performance Report, Show Health: markdown previews built by the pure
-// report functions (src/core/execution/guards/reports.ts), which keep every stored string inert.
+// Show Known Errors, Show Performance Report, Show Health: read-only report panels (reportPanel.ts)
+// built by the pure report functions (src/core/execution/guards/reports.ts), which keep every
+// stored string inert. Each command returns the report's markdown (for tests and other extensions).
 import * as fs from 'fs';
-import * as vscode from 'vscode';
 import { ErrorLearning, knownErrors } from '../../core/execution/guards/learning';
-import { healthReport, knownErrorsReport, performanceReport, type HealthFacts } from '../../core/execution/guards/reports';
+import { healthCharts, healthReport, healthSections, healthTitle, knownErrorsReport, performanceReport, type HealthFacts } from '../../core/execution/guards/reports';
 import { defaultResourceSettings } from '../../core/execution/guards/resources';
 import { loadSettings } from '../../core/graph/graphStore';
 import { backupsFolder, join, parseBackupNames, snapshotFile } from '../../core/store/layout';
 import type { Handler } from '../commands/context';
 import { graphStatusLine } from '../graph/graphText';
+import { showReport, type ReportKind } from './reportPanel';
 
-async function showMarkdown(content: string): Promise<void> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+/** Shows a report whose markdown starts with its `# Title` line: the title goes to the tab and the page heading. */
+function showTitled(ctx: Parameters<Handler>[0], kind: ReportKind, text: string): void {
+  const m = /^# (.*)\n+/.exec(text);
+  showReport(ctx.host.extensionUri, kind, m ? m[1] : 'Continuum', m ? text.slice(m[0].length) : text);
 }
 
-const showKnownErrors: Handler = async (_ctx, core) => {
+const showKnownErrors: Handler = async (ctx, core) => {
   const learning = new ErrorLearning(core.store, core.clock);
   const text = knownErrorsReport(knownErrors(core.store), s => learning.fixesFor(s));
-  await showMarkdown(text);
+  showTitled(ctx, 'knownErrors', text);
   return text;
 };
 
 const showPerformanceReport: Handler = async (ctx, core) => {
   const text = performanceReport(ctx.runtime.guardsFor(core).profiler.report());
-  await showMarkdown(text);
+  showTitled(ctx, 'performance', text);
   return text;
 };
 
@@ -54,9 +56,8 @@ const showHealth: Handler = async (ctx, core) => {
     now: core.clock.now(),
     history: { samples: ctx.runtime.resourceHistory(), budgetErrorTimes: guards.budget.errorTimes(), budgetWindowMs: guards.budget.windowMs, criticalDiskBytes: defaultResourceSettings.criticalDiskBytes },
   };
-  const text = healthReport(facts);
-  await showMarkdown(text);
-  return text;
+  showReport(ctx.host.extensionUri, 'health', healthTitle, healthSections(facts), healthCharts(facts));
+  return healthReport(facts);
 };
 
 export const guardCommands: Record<string, Handler> = {

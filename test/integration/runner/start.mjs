@@ -7,7 +7,8 @@
 // folder's real path, so a second start finds everything where the first left it. --fresh starts
 // from a clean one. It listens on 127.0.0.1 only; --host binds elsewhere, and then code-server
 // asks for a password (PASSWORD from the environment, or a random one printed here).
-// Env: PORT (default: a free port), PASSWORD (with --host), CONTINUUM_VSCODE_CACHE (default ~/.cache/continuum-vscode).
+// The port is kept with the state too: VS Code files a workspace's storage under the URL it was opened at.
+// Env: PORT (default: the port of the previous start of this folder, else a free one), PASSWORD (with --host), CONTINUUM_VSCODE_CACHE (default ~/.cache/continuum-vscode).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -111,7 +112,21 @@ run(NODE24, [ENTRY, ...common, '--install-extension', vsix, '--force'], { env })
 
 // anywhere but this machine, code-server asks for a password
 const password = loopback ? undefined : (process.env.PASSWORD || randomBytes(18).toString('base64url'));
-const port = Number(process.env.PORT ?? await freePort());
+// VS Code keys a workspace's storage (and so Continuum's store) by the folder's URI, whose authority
+// is the host and port the browser opens: the same port every time, or the next start finds nothing.
+const portFile = path.join(state, 'port');
+const savedPort = Number(fs.existsSync(portFile) ? fs.readFileSync(portFile, 'utf8').trim() : NaN);
+const portFree = p => new Promise(resolve => {
+  const s = net.createServer();
+  s.once('error', () => resolve(false));
+  s.listen(p, loopback ? '127.0.0.1' : host, () => s.close(() => resolve(true)));
+});
+const port = Number(process.env.PORT ?? (Number.isInteger(savedPort) && savedPort > 0 ? savedPort : await freePort()));
+if (!process.env.PORT && port === savedPort && !(await portFree(port))) {
+  console.error(`[start] port ${port}, where this folder's Continuum state was kept, is in use (another \`npm start\` of it?). Stop that one, or give PORT=<port> to start elsewhere: VS Code then opens the folder with a separate, empty state.`);
+  process.exit(1);
+}
+if (!process.env.PORT || !Number.isInteger(savedPort)) fs.writeFileSync(portFile, String(port));
 const server = spawn(NODE24, [ENTRY, ...common, '--auth', loopback ? 'none' : 'password', '--bind-addr', `${host.includes(':') ? `[${host}]` : host}:${port}`,
   '--disable-getting-started-override', '--ignore-last-opened', folder], { env: { ...env, ...(password ? { PASSWORD: password } : {}) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 const serverLog = [];

@@ -1,7 +1,9 @@
 // Small charts for Show Health, where a trend reads better as a picture: memory and free disk over
 // the recent samples with the forecast drawn on, and the error budget through the last hour. Each
 // is an SVG built only from numbers and fixed labels (nothing from the store or a command's
-// output), handed to the markdown preview as a base64 data URI image, so it cannot carry markup. Pure.
+// output). Its parts carry classes (frame, title, axis, label, limit, series-*) that the Health
+// page's stylesheet colours with VS Code's theme variables; the fixed colours beside them are
+// the fallback where the SVG is shown as an image (the markdown text). Pure.
 import { enoughForForecast, linearFit, type ResourceSample } from './resources';
 
 export interface Series {
@@ -10,6 +12,8 @@ export interface Series {
   /** Drawn dashed (a forecast). */
   dashed?: boolean;
   colour: string;
+  /** Its class (series-memory, series-disk, series-budget, series-budget-low): the theme colours it. */
+  kind?: string;
 }
 
 export interface ChartSpec {
@@ -29,7 +33,14 @@ export interface ChartSpec {
 
 const width = 300;
 const height = 110;
-const pad = { left: 46, right: 8, top: 18, bottom: 18 };
+const fontSize = 10;
+/** A generous width per character of the 10 px sans-serif labels, so a label never runs past the frame. */
+export const charWidth = 6.2;
+
+/** The left margin that fits the longest y-axis label (right-aligned 4 px left of the axis). */
+export function leftPadFor(labels: readonly string[]): number {
+  return Math.ceil(Math.max(24, ...labels.map(l => l.length * charWidth)) + 8);
+}
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const num = (n: number) => (Number.isFinite(n) ? Math.round(n * 10) / 10 : 0);
@@ -46,34 +57,37 @@ export function lineChartSvg(c: ChartSpec): string {
   const xMin = Math.min(c.xMin ?? Math.min(...xs), c.now);
   const xMax = Math.max(c.xMax ?? Math.max(...xs), xMin + 1);
   const yMax = Math.max(c.yMax ?? Math.max(...all.map(p => p.y), c.limit?.y ?? 0), 1e-9);
+  const yLabels = [c.format(yMax), c.format(0)];
+  const pad = { left: leftPadFor(yLabels), right: 8, top: 18, bottom: 18 };
   const px = (x: number) => pad.left + ((x - xMin) / (xMax - xMin)) * (width - pad.left - pad.right);
   const py = (y: number) => pad.top + (1 - Math.max(0, Math.min(y, yMax)) / yMax) * (height - pad.top - pad.bottom);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="10">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff" stroke="#c8c8c8"/>`,
-    `<text x="${pad.left}" y="12" fill="#333333" font-weight="bold">${xml(c.title)}</text>`,
-    `<line x1="${pad.left}" y1="${py(0)}" x2="${width - pad.right}" y2="${py(0)}" stroke="#999999"/>`,
-    `<line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${py(0)}" stroke="#999999"/>`,
-    `<text x="${pad.left - 4}" y="${pad.top + 4}" text-anchor="end" fill="#555555">${xml(c.format(yMax))}</text>`,
-    `<text x="${pad.left - 4}" y="${py(0)}" text-anchor="end" fill="#555555">${xml(c.format(0))}</text>`,
-    `<text x="${pad.left}" y="${height - 4}" fill="#555555">${xml(relative(xMin, c.now))}</text>`,
-    `<text x="${width - pad.right}" y="${height - 4}" text-anchor="end" fill="#555555">${xml(relative(xMax, c.now))}</text>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="${fontSize}">`,
+    `<rect class="frame" width="${width}" height="${height}" fill="#ffffff" stroke="#c8c8c8"/>`,
+    `<text class="title" x="${pad.left}" y="12" fill="#333333" font-weight="bold">${xml(c.title)}</text>`,
+    `<line class="axis" x1="${pad.left}" y1="${py(0)}" x2="${width - pad.right}" y2="${py(0)}" stroke="#999999"/>`,
+    `<line class="axis" x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${py(0)}" stroke="#999999"/>`,
+    `<text class="label" x="${pad.left - 4}" y="${pad.top + 4}" text-anchor="end" fill="#555555">${xml(yLabels[0])}</text>`,
+    `<text class="label" x="${pad.left - 4}" y="${py(0)}" text-anchor="end" fill="#555555">${xml(yLabels[1])}</text>`,
+    `<text class="label" x="${pad.left}" y="${height - 4}" fill="#555555">${xml(relative(xMin, c.now))}</text>`,
+    `<text class="label" x="${width - pad.right}" y="${height - 4}" text-anchor="end" fill="#555555">${xml(relative(xMax, c.now))}</text>`,
   ];
   if (c.now > xMin && c.now < xMax) {
-    parts.push(`<line x1="${num(px(c.now))}" y1="${pad.top}" x2="${num(px(c.now))}" y2="${py(0)}" stroke="#bbbbbb" stroke-dasharray="2 2"/>`);
+    parts.push(`<line class="now" x1="${num(px(c.now))}" y1="${pad.top}" x2="${num(px(c.now))}" y2="${py(0)}" stroke="#bbbbbb" stroke-dasharray="2 2"/>`);
     // labelled only where it does not run into the labels at the ends
-    if (px(c.now) - pad.left > 40 && width - pad.right - px(c.now) > 40) parts.push(`<text x="${num(px(c.now))}" y="${height - 4}" text-anchor="middle" fill="#555555">now</text>`);
+    if (px(c.now) - pad.left > 40 && width - pad.right - px(c.now) > 40) parts.push(`<text class="label" x="${num(px(c.now))}" y="${height - 4}" text-anchor="middle" fill="#555555">now</text>`);
   }
   if (c.limit) {
-    parts.push(`<line x1="${pad.left}" y1="${num(py(c.limit.y))}" x2="${width - pad.right}" y2="${num(py(c.limit.y))}" stroke="#c72e0f" stroke-dasharray="4 3"/>`,
-      `<text x="${width - pad.right - 2}" y="${num(py(c.limit.y)) - 3}" text-anchor="end" fill="#c72e0f">${xml(c.limit.label)}</text>`);
+    parts.push(`<line class="limit" x1="${pad.left}" y1="${num(py(c.limit.y))}" x2="${width - pad.right}" y2="${num(py(c.limit.y))}" stroke="#c72e0f" stroke-dasharray="4 3"/>`,
+      `<text class="limit-label" x="${width - pad.right - 2}" y="${num(py(c.limit.y)) - 3}" text-anchor="end" fill="#c72e0f">${xml(c.limit.label)}</text>`);
   }
   for (const s of c.series) {
     if (!s.points.length) continue;
     const d = s.points.map(p => `${num(px(p.x))},${num(py(p.y))}`).join(' ');
+    const cls = s.kind ? ` class="${xml(s.kind)}"` : '';
     parts.push(s.points.length === 1
-      ? `<circle cx="${num(px(s.points[0].x))}" cy="${num(py(s.points[0].y))}" r="2.5" fill="${xml(s.colour)}"/>`
-      : `<polyline points="${d}" fill="none" stroke="${xml(s.colour)}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+      ? `<circle${cls} cx="${num(px(s.points[0].x))}" cy="${num(py(s.points[0].y))}" r="2.5" fill="${xml(s.colour)}"/>`
+      : `<polyline${cls} points="${d}" fill="none" stroke="${xml(s.colour)}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
   }
   parts.push('</svg>');
   return parts.join('');
@@ -84,7 +98,13 @@ export function chartImage(svg: string, alt: string): string {
   return `<img alt="${xml(alt)}" src="data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}">`;
 }
 
-const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
+/** "812 MB", "4.9 GB", "12 GB": short enough for the axis. */
+export function bytesLabel(b: number): string {
+  const mbs = b / 1024 / 1024;
+  if (mbs < 1000) return `${Math.round(mbs)} MB`;
+  const gbs = mbs / 1024;
+  return `${gbs < 10 ? gbs.toFixed(1) : Math.round(gbs)} GB`;
+}
 
 /** Memory used over the samples, with the fitted trend carried forward `aheadMs`, against the limit. */
 export function memoryChart(samples: readonly ResourceSample[], now: number, aheadMs = 15 * 60_000): string | undefined {
@@ -92,8 +112,8 @@ export function memoryChart(samples: readonly ResourceSample[], now: number, ahe
   const points = samples.map(s => ({ x: s.at, y: s.memoryUsed }));
   const limit = samples[samples.length - 1].memoryLimit;
   return lineChartSvg({
-    title: 'Memory used (dashed: forecast)', now, format: mb, yMax: limit, limit: { y: limit, label: 'limit' }, xMin: now - aheadMs, xMax: now + aheadMs,
-    series: [{ points, colour: '#1a7f37' }, { points: forecast(points, now, aheadMs), colour: '#1a7f37', dashed: true }],
+    title: 'Memory used (dashed: forecast)', now, format: bytesLabel, yMax: limit, limit: { y: limit, label: 'limit' }, xMin: now - aheadMs, xMax: now + aheadMs,
+    series: [{ points, colour: '#1a7f37', kind: 'series-memory' }, { points: forecast(points, now, aheadMs), colour: '#1a7f37', dashed: true, kind: 'series-memory' }],
   });
 }
 
@@ -103,8 +123,8 @@ export function diskChart(samples: readonly ResourceSample[], now: number, criti
   if (withDisk.length < 2) return undefined;
   const points = withDisk.map(s => ({ x: s.at, y: s.diskFree! }));
   return lineChartSvg({
-    title: 'Free disk (dashed: forecast)', now, format: mb, limit: { y: criticalBytes, label: 'pauses below' }, xMin: now - aheadMs, xMax: now + aheadMs,
-    series: [{ points, colour: '#0969da' }, { points: forecast(points, now, aheadMs), colour: '#0969da', dashed: true }],
+    title: 'Free disk (dashed: forecast)', now, format: bytesLabel, limit: { y: criticalBytes, label: 'pauses below' }, xMin: now - aheadMs, xMax: now + aheadMs,
+    series: [{ points, colour: '#0969da', kind: 'series-disk' }, { points: forecast(points, now, aheadMs), colour: '#0969da', dashed: true, kind: 'series-disk' }],
   });
 }
 
@@ -120,7 +140,7 @@ export function budgetChart(errorTimes: readonly number[], limit: number, now: n
     points.push({ x: t, y: left });
   }
   points.push({ x: now, y: left });
-  return lineChartSvg({ title: 'Error budget left, last hour', now, format: y => String(Math.round(y)), yMax: limit, series: [{ points, colour: left <= limit / 5 ? '#c72e0f' : '#9a6700' }] });
+  return lineChartSvg({ title: 'Error budget left, last hour', now, format: y => String(Math.round(y)), yMax: limit, series: [{ points, colour: left <= limit / 5 ? '#c72e0f' : '#9a6700', kind: left <= limit / 5 ? 'series-budget-low' : 'series-budget' }] });
 }
 
 /** The fitted trend (resources.ts), from the last point to `now + aheadMs`; x is shifted to keep the sums exact. */

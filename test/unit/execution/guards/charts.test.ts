@@ -1,6 +1,6 @@
 // Health's charts: SVG from numbers only, as base64 data-URI images that stay inert in the preview.
 import * as assert from 'assert';
-import { budgetChart, chartImage, diskChart, lineChartSvg, memoryChart } from '../../../../src/core/execution/guards/charts';
+import { budgetChart, bytesLabel, charWidth, chartImage, diskChart, leftPadFor, lineChartSvg, memoryChart } from '../../../../src/core/execution/guards/charts';
 import { healthReport, type HealthFacts } from '../../../../src/core/execution/guards/reports';
 
 const mb = 1024 * 1024;
@@ -22,14 +22,32 @@ describe('health charts', () => {
   it('draws free disk falling towards the level that pauses', () => {
     const svg = diskChart(samples, now, 200 * mb)!;
     assert.match(svg, />pauses below</);
-    const forecastLine = [...svg.matchAll(/<polyline points="([^"]+)"[^>]*stroke-dasharray/g)][0][1].split(' ').map(p => Number(p.split(',')[1]));
+    const forecastLine = [...svg.matchAll(/<polyline[^>]* points="([^"]+)"[^>]*stroke-dasharray/g)][0][1].split(' ').map(p => Number(p.split(',')[1]));
     assert.ok(forecastLine[1] > forecastLine[0], `the forecast goes down the chart: ${forecastLine.join(' → ')}`);
   });
 
   it('steps the error budget down at each error in the last hour', () => {
     const svg = budgetChart([now - 50 * 60_000, now - 10 * 60_000, now - 2 * 60 * 60_000], 10, now);
-    const ys = [...svg.matchAll(/<polyline points="([^"]+)"/g)][0][1].split(' ').map(p => Number(p.split(',')[1]));
+    const ys = [...svg.matchAll(/<polyline[^>]* points="([^"]+)"/g)][0][1].split(' ').map(p => Number(p.split(',')[1]));
     assert.strictEqual(new Set(ys).size, 3, 'full, one spent, two spent (the error two hours ago is out of the window)');
+  });
+
+  it('marks its parts with classes the Health page colours from the theme', () => {
+    const svg = memoryChart(samples, now)!;
+    for (const cls of ['chart', 'frame', 'title', 'axis', 'label', 'limit', 'series-memory']) assert.match(svg, new RegExp(`class="${cls}"`), cls);
+    assert.match(budgetChart([], 10, now), /class="series-budget"/);
+  });
+
+  it('fits its y-axis labels inside the chart, in MB or GB', () => {
+    assert.deepStrictEqual([bytesLabel(812 * mb), bytesLabel(4.94 * 1024 * mb), bytesLabel(64 * 1024 * mb)], ['812 MB', '4.9 GB', '64 GB']);
+    const big = samples.map(s => ({ ...s, memoryLimit: 16 * 1024 * mb, memoryUsed: s.memoryUsed * 20 }));
+    const svg = memoryChart(big, now)!;
+    for (const m of svg.matchAll(/<text class="label" x="([\d.]+)" y="[\d.]+" text-anchor="end"[^>]*>([^<]+)</g)) {
+      const [x, text] = [Number(m[1]), m[2]];
+      if (x > 150) continue; // the right-hand x label
+      assert.ok(x - text.length * charWidth >= 0, `'${text}' ends at ${x} and starts at ${x - text.length * charWidth}: cut off`);
+    }
+    assert.ok(leftPadFor(['1000000 MB']) > leftPadFor(['0 MB']));
   });
 
   it('keeps any text it is given inert: escaped in the SVG, and the SVG itself base64 inside the image', () => {

@@ -16,7 +16,7 @@ describe('guard reports', () => {
   });
 
   it('tabulates timings', () => {
-    assert.match(performanceReport([{ name: 'action.shell', count: 3, p50: 12, p95: 40, max: 41, totalMs: 90 }]), /\| action\\.shell \| 3 \| 12\.0 \| 40\.0 \| 41\.0 \| 90\.0 \|/);
+    assert.match(performanceReport([{ name: 'action.shell', count: 3, p50: 12, p95: 40, max: 41, totalMs: 90 }]), /\| Shell tasks \| 3× \| 12\.0 ms \| 40\.0 ms \| 41\.0 ms \| 90\.0 ms \| action\\.shell \|/);
   });
 
   it('draws bars and a health page with every section', () => {
@@ -32,6 +32,7 @@ describe('guard reports', () => {
     });
     for (const section of ['Store', 'Executor', 'Guards', 'Knowledge graph', 'Resources', 'Degradations']) assert.match(page, new RegExp(`## .* ${section}`));
     assert.match(page, /███████░░░ 7\/10/);
-    assert.match(page, /## ⚠️ Executor/);
+    assert.match(page, /## \$\(warning\) Executor/);
+    assert.match(page, /## \$\(pass\) Store/);
   });
 });

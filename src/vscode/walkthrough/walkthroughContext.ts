@@ -1,0 +1,53 @@
+// Keeps the getting-started walkthrough's context keys (walkthroughProgress.ts) in step with the
+// store: set once the store opens, and again after each change to it (at most every 300 ms).
+import * as vscode from 'vscode';
+import type { Continuum } from '../../core/continuum';
+import type { ContinuumHost } from '../host';
+import { walkthroughProgress, walkthroughQueries, type WalkthroughFacts } from './walkthroughProgress';
+
+/** The walkthrough's id as VS Code knows it (publisher.name#id), for workbench.action.openWalkthrough. */
+export const walkthroughId = 'continuum.continuum#continuum.gettingStarted';
+
+function facts(core: Continuum): WalkthroughFacts {
+  const count = (sql: string) => core.store.get<{ n: number }>(sql)?.n ?? 0;
+  return {
+    tasks: count(walkthroughQueries.tasks),
+    sessions: count(walkthroughQueries.sessions),
+    manualCheckpoints: count(walkthroughQueries.manualCheckpoints),
+    restores: count(walkthroughQueries.restores),
+  };
+}
+
+export function registerWalkthrough(host: ContinuumHost): vscode.Disposable {
+  let storeChanges: vscode.Disposable | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Continuum | undefined;
+  const shown = new Map<string, boolean>();
+  const update = (core: Continuum) => {
+    for (const [key, value] of Object.entries(walkthroughProgress(facts(core)))) {
+      if (shown.get(key) === value) continue;
+      shown.set(key, value);
+      void vscode.commands.executeCommand('setContext', key, value);
+    }
+  };
+  const opened = host.onDidOpen(core => {
+    storeChanges?.dispose();
+    current = core;
+    update(core);
+    const sub = core.store.onDidChange(() => {
+      if (timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (current === core) update(core); // not a store a reopen has closed since
+      }, 300);
+    });
+    storeChanges = { dispose: () => sub.dispose() };
+  });
+  return {
+    dispose: () => {
+      opened.dispose();
+      storeChanges?.dispose();
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
