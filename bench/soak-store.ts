@@ -2,11 +2,15 @@
 //   npm run soak:store                      10,000 kills
 //   CRASH_KILLS=1000 npm run soak:store     fewer
 //   CRASH_SEED=1234 npm run soak:store      repeat a run's choices (not its timing)
+//   COMPACTION_ROUNDS=50 FULL_DISK_ROUNDS=5  then: compactions killed at every step boundary (each
+//                                           also checked with state.db damaged after the kill), and
+//                                           a small disk filled by the writer (needs the right to mount)
 // Exits 1 at the first violation, printing the seed.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildChild, CrashViolation, folderFigures, runCrashLoop, summarize } from '../test/unit/store/crash/harness';
+import { buildCompactionChild, fillDisk, killCompactions } from '../test/unit/store/crash/compactionKills';
 
 async function main(): Promise<void> {
   const kills = Number(process.env.CRASH_KILLS ?? 10_000);
@@ -21,7 +25,7 @@ async function main(): Promise<void> {
     const reopen = summarize(stats.reopenMs);
     const open = summarize(stats.childOpenMs);
     const ready = summarize(stats.spawnToReadyMs);
-    const figures = {
+    const figures: Record<string, unknown> = {
       kills: stats.kills,
       killsDuringOpen: stats.killsDuringOpen,
       killsAfterDelay: stats.killsAfterDelay,
@@ -38,14 +42,23 @@ async function main(): Promise<void> {
       ...files,
       seconds: round(stats.elapsedMs / 1000),
     };
+    const compactionChild = buildCompactionChild(path.join(work, 'bin'));
+    const compactionRounds = Number(process.env.COMPACTION_ROUNDS ?? 50);
+    console.log(`compactions killed at every step boundary: ${compactionRounds}`);
+    const compactions = await killCompactions(compactionChild, work, compactionRounds, line => console.log(`  ${line}`));
+    const fullDiskRounds = Number(process.env.FULL_DISK_ROUNDS ?? 5);
+    console.log(`full disk: ${fullDiskRounds} rounds`);
+    const fullDisk = await fillDisk(compactionChild, work, fullDiskRounds);
+    if (!fullDisk) console.log('  skipped: this process may not mount a small disk');
+    Object.assign(figures, { compactionKills: compactions, fullDisk: fullDisk ?? 'skipped' });
     console.log('soak passed');
     for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(22)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     console.log(JSON.stringify(figures));
     fs.rmSync(work, { recursive: true, force: true });
   } catch (err) {
-    if (err instanceof CrashViolation) {
-      console.error(`soak FAILED: ${err.message}`);
-      console.error(`the store folder is kept for inspection: ${folder}`);
+    if (err instanceof CrashViolation || /acknowledged changes are missing|needed recovery|full disk|read-only after/.test((err as Error).message)) {
+      console.error(`soak FAILED: ${(err as Error).message}`);
+      console.error(`the store folders are kept for inspection under ${work}`);
       process.exit(1);
     }
     throw err;

@@ -19,14 +19,15 @@ export const nodeFileSystem: FileSystemPort = {
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     const handle = await fsp.open(tmp, 'w');
     try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
+      try {
+        await handle.writeFile(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await fsp.rename(tmp, file);
     } catch (err) {
+      // A part-written copy (a full disk) would hold on to the space the next try needs.
       await fsp.rm(tmp, { force: true });
       throw err;
     }

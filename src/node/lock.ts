@@ -55,8 +55,17 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           return { heldBy: await readOwner(ownerFile) };
         }
       }
-      const ino = (await fsp.stat(lockDir)).ino;
-      await fsp.writeFile(ownerFile, JSON.stringify(owner));
+      let ino: number;
+      try {
+        ino = (await fsp.stat(lockDir)).ino;
+        await fsp.writeFile(ownerFile, JSON.stringify(owner));
+      } catch (err) {
+        // A full disk can take the lock folder and refuse the owner file: give the lock back, so
+        // that no folder naming nobody is left behind, and let the store say what is wrong.
+        await release().catch(() => undefined); // the error above is the one to report
+        await fsp.rm(ownerFile, { force: true }).catch(() => undefined);
+        throw err;
+      }
       const held: HeldLock = {
         onLost: listener => {
           lostListeners.push(listener);

@@ -10,7 +10,7 @@ import { gunzip, gzip } from 'zlib';
 import { promisify } from 'util';
 import { Emitter } from '../events';
 import { silentLogger, systemClock, type Clock, type FileSystemPort, type HeldLock, type LockOwner, type LockPort, type Logger } from '../ports';
-import { backupName, backupsFolder, join, lockFile, parseBackupNames, segmentName, segmentNumbers, snapshotFile } from './layout';
+import { backupName, backupsFolder, join, lockFile, parseBackupNames, segmentName, segmentNumbers, snapshotFile, type BackupName } from './layout';
 import { migrate } from './migrate';
 import { decodeJournal, decodeSnapshot, encodeRecord, encodeSnapshot, type JournalRecord, type Mutation } from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
@@ -57,44 +57,118 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const fs = options.fs;
   const logger = options.logger ?? silentLogger;
   const all = options.migrations ?? defaultMigrations;
-  await fs.mkdirp(options.folder);
+  await fs.mkdirp(options.folder).catch(err => {
+    // A folder that exists but cannot be written (read-only, full) can still be read.
+    if (!diskProblem(err, options.folder)) throw err;
+  });
 
   let lock: HeldLock | undefined;
   let readOnlyReason: string | undefined = options.readOnly ? 'it was opened read-only' : undefined;
+  /** Opening can go on, read-only, after `problem`; the lock (if taken) goes back at once. */
+  const cannotWrite = async (problem: string) => {
+    readOnlyReason ??= readOnlyBecause(problem);
+    await lock?.release().catch(err => logger.error('store: releasing the lock failed', err));
+    lock = undefined;
+  };
   if (!options.readOnly && options.lock) {
     const owner = options.owner ?? { description: 'Continuum', pid: process.pid, host: 'localhost', since: Date.now() };
-    const acquired = await options.lock.acquire(join(options.folder, lockFile), owner);
-    if ('heldBy' in acquired) {
-      const who = acquired.heldBy ? `${acquired.heldBy.description} (pid ${acquired.heldBy.pid} on ${acquired.heldBy.host})` : 'another process';
-      readOnlyReason = `${who} is already writing to this store, so this one opened it read-only; to make changes here, close the other one (or let it finish), then open the store again.`;
-    } else {
-      lock = acquired;
+    try {
+      const acquired = await options.lock.acquire(join(options.folder, lockFile), owner);
+      if ('heldBy' in acquired) {
+        const who = acquired.heldBy ? `${acquired.heldBy.description} (pid ${acquired.heldBy.pid} on ${acquired.heldBy.host})` : 'another process';
+        readOnlyReason = `${who} is already writing to this store, so this one opened it read-only; to make changes here, close the other one (or let it finish), then open the store again.`;
+      } else {
+        lock = acquired;
+      }
+    } catch (err) {
+      const problem = diskProblem(err, options.folder);
+      if (!problem) throw err;
+      await cannotWrite(problem);
     }
   }
 
   const recovery: string[] = [];
-  if (!readOnlyReason) await removeLeftovers(fs, options.folder);
+  /** What in the folder stops this process from writing safely (a folder where a file belongs …). */
+  const blockers: string[] = [];
+  if (!readOnlyReason) {
+    await removeLeftovers(fs, options.folder).catch(async err => {
+      const problem = diskProblem(err, options.folder);
+      if (!problem) throw err;
+      await cannotWrite(problem);
+    });
+  }
   const names = await fs.list(options.folder);
   const segments = segmentNumbers(names);
-  const base = await loadBase(options, recovery, all, segments.length > 0);
-  const replay = await replayJournal(options, base, segments, recovery, logger);
+  const base = await loadBase(options, recovery, all, segments.length > 0, blockers);
+  const replay = await replayJournal(options, base, segments, recovery, logger, blockers);
+  if (blockers.length) await cannotWrite(blockers.join('; '));
 
   const store = new DurableStore(options, base.db, replay.lastSeq, segments, lock, readOnlyReason, recovery, logger);
   const needsUpgrade = base.db.userVersion < latestVersion(all);
-  if (needsUpgrade && readOnlyReason) {
+  try {
+    if (needsUpgrade && !readOnlyReason) await store.upgrade(all);
+    if (!readOnlyReason && replay.unapplied.length) {
+      // Before the compaction below removes the segments.
+      await setAsideUnapplied(options, replay.unapplied, recovery, (options.clock ?? systemClock).now());
+    }
+    if (!readOnlyReason && (replay.applied > 0 || recovery.length > 0 || needsUpgrade || replay.damaged)) {
+      await store.compact();
+    }
+  } catch (err) {
+    // The disk refused the open's own writes (full, read-only): what was read is still shown.
+    const problem = diskProblem(err, options.folder) ?? (err instanceof StoreError && /could not write/.test(err.message) ? err.message : undefined);
+    if (!problem) throw err;
+    await store.stopWriting(readOnlyBecause(problem));
+  }
+  if (store.readOnly && base.db.userVersion < latestVersion(all)) {
     migrate(base.db, all); // in memory only: a read-only view must still be able to read
-  } else if (needsUpgrade) {
-    await store.upgrade(all);
-  }
-  if (!readOnlyReason && replay.unapplied.length) {
-    // Before the compaction below removes the segments.
-    await setAsideUnapplied(options, replay.unapplied, recovery, (options.clock ?? systemClock).now());
-  }
-  if (!readOnlyReason && (replay.applied > 0 || recovery.length > 0 || needsUpgrade || replay.damaged)) {
-    await store.compact();
   }
   for (const line of recovery) logger.warn(`store: ${line}`);
   return store;
+}
+
+function readOnlyBecause(problem: string): string {
+  return `${problem}. Until then Continuum shows this store read-only: it can be read and exported, and nothing can be changed; open it again once that is fixed.`;
+}
+
+/**
+ * An error of the disk, or of something in the store folder that Continuum did not put there, in
+ * words: what is wrong and what to do. undefined for any other error (a bug: thrown as it is).
+ */
+export function diskProblem(err: unknown, path: string): string | undefined {
+  const e = err as { code?: unknown; path?: unknown } | undefined;
+  const where = typeof e?.path === 'string' ? e.path : path;
+  switch (e?.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `Continuum may not write to ${where} (${e.code}, permission denied): give your user write access to the store folder`;
+    case 'EROFS':
+      return `${where} is on a read-only file system (EROFS): move the store to a writable folder (the continuum.storagePath setting, or --store)`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return `the disk holding ${where} is full (${e.code}): free some space there`;
+    case 'EISDIR':
+      return `${where} is a folder where the store keeps a file: move that folder out of the store folder (Continuum did not make it)`;
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return `${where} is a file where the store keeps a folder: move that file out of the store folder (Continuum did not make it)`;
+    case 'ERR_FS_FILE_TOO_LARGE':
+      return `${where} is over 2 GB, more than Continuum reads at once and more than the store ever writes (it compacts its journal at 8 MB): move it out of the store folder`;
+    default:
+      return undefined;
+  }
+}
+
+/** The file, undefined when missing, or (in `blockers`) why it cannot be read. */
+async function readOrBlock(fs: FileSystemPort, file: string, blockers: string[]): Promise<Uint8Array | undefined | { problem: string }> {
+  try {
+    return await fs.readFile(file);
+  } catch (err) {
+    const problem = diskProblem(err, file);
+    if (!problem) throw err;
+    blockers.push(problem);
+    return { problem };
+  }
 }
 
 /** Temporary files of snapshot writes cut short by a crash; only the lock holder may remove them. */
@@ -111,11 +185,20 @@ function latestVersion(all: readonly Migration[]): number {
 }
 
 /** The snapshot, else the newest valid backup, else an empty database. */
-async function loadBase(options: OpenStoreOptions, recovery: string[], all: readonly Migration[], hasJournal: boolean): Promise<Base> {
+async function loadBase(options: OpenStoreOptions, recovery: string[], all: readonly Migration[], hasJournal: boolean, blockers: string[]): Promise<Base> {
   const fs = options.fs;
-  const bytes = await fs.readFile(join(options.folder, snapshotFile));
-  const backups = parseBackupNames(await fs.list(join(options.folder, backupsFolder)));
-  if (!bytes && !hasJournal && !backups.length) {
+  const read = await readOrBlock(fs, join(options.folder, snapshotFile), blockers);
+  let backups: BackupName[] = [];
+  try {
+    backups = parseBackupNames(await fs.list(join(options.folder, backupsFolder)));
+  } catch (err) {
+    const problem = diskProblem(err, join(options.folder, backupsFolder));
+    if (!problem) throw err;
+    blockers.push(problem);
+  }
+  if (read && 'problem' in read) recovery.push(`The store's snapshot could not be read: ${read.problem}.`);
+  const bytes = read && !('problem' in read) ? read : undefined;
+  if (!read && !hasJournal && !backups.length) {
     return { db: await SqliteDatabase.open(), seq: 0 };
   }
   if (bytes) {
@@ -179,7 +262,7 @@ interface ReplayResult {
   unapplied: number[];
 }
 
-async function replayJournal(options: OpenStoreOptions, base: Base, segments: number[], recovery: string[], logger: Logger): Promise<ReplayResult> {
+async function replayJournal(options: OpenStoreOptions, base: Base, segments: number[], recovery: string[], logger: Logger, blockers: string[]): Promise<ReplayResult> {
   let lastSeq = base.seq;
   let applied = 0;
   let damaged = false;
@@ -187,14 +270,22 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
   /** From segment `index` on, nothing more can be applied: keep every segment that still holds changes after `lastSeq`. */
   const stopAt = async (index: number): Promise<ReplayResult> => {
     for (const n of segments.slice(index)) {
-      const data = (await options.fs.readFile(join(options.folder, segmentName(n)))) ?? new Uint8Array();
+      const read = await readOrBlock(options.fs, join(options.folder, segmentName(n)), blockers);
+      if (read && 'problem' in read) continue;
+      const data = read ?? new Uint8Array();
       const decoded = decodeJournal(data);
       if (decoded.records.some(r => r.seq > lastSeq) || hasValidRecordAfter(data, data.length - decoded.badTailBytes)) unapplied.push(n);
     }
     return { lastSeq, applied, damaged: true, unapplied };
   };
   for (const [index, n] of segments.entries()) {
-    const data = (await options.fs.readFile(join(options.folder, segmentName(n)))) ?? new Uint8Array();
+    const read = await readOrBlock(options.fs, join(options.folder, segmentName(n)), blockers);
+    if (read && 'problem' in read) {
+      // Left where it is (the store opens read-only); a gap it leaves is reported below.
+      recovery.push(`The journal segment ${segmentName(n)} could not be read: ${read.problem}.`);
+      continue;
+    }
+    const data = read ?? new Uint8Array();
     const decoded = decodeJournal(data);
     for (const record of decoded.records) {
       if (record.seq <= lastSeq) continue;
@@ -374,6 +465,14 @@ class DurableStore implements Store {
     for (const t of tables) this.changedTables.add(t);
     this.changedActor = actor;
     return this.enqueue(bytes).then(() => result);
+  }
+
+  /** Opening could not write (a full or read-only disk): the store stays readable, refuses writes with `reason`, and gives the lock back. */
+  async stopWriting(reason: string): Promise<void> {
+    this.readOnlyReason = reason;
+    this.failed = undefined;
+    this.idleTimer?.cancel();
+    await this.lock?.release().catch(err => this.logger.error('store: releasing the lock failed', err));
   }
 
   /** Applies pending migrations as one journal record, so replay after a crash sees them in order. */
@@ -556,6 +655,15 @@ class DurableStore implements Store {
     // newest backup older than state.db with nothing to bridge the gap.
     // Each step first makes sure the lock is still ours: a process that stalled mid-compaction
     // must not replace the snapshot or delete the journal of the process that took over.
+    try {
+      await this.writeCompaction(oldAppender, snapshot, seq, retired);
+    } catch (err) {
+      this.oldSegments = retired; // still on disk: the next compaction removes them
+      throw err;
+    }
+  }
+
+  private async writeCompaction(oldAppender: DurableStore['appender'], snapshot: Uint8Array, seq: number, retired: number[]): Promise<void> {
     await (await oldAppender)?.close();
     const keep = this.options.backups ?? 5;
     const dir = join(this.folder, backupsFolder);

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildChild, folderFigures, runCrashLoop, summarize } from './crash/harness';
+import { buildCompactionChild, fillDisk, killCompactions } from './crash/compactionKills';
 
 describe('store under SIGKILL', function () {
   const kills = Number(process.env.CRASH_KILLS ?? 200);
@@ -44,5 +45,29 @@ describe('store under SIGKILL', function () {
     if (kills < 50) return; // too few for the figures below to be meaningful
     assert.ok(stats.acknowledged > kills, `only ${stats.acknowledged} acknowledged changes over ${kills} kills: the children barely ran`);
     assert.ok(stats.killsDuringOpen > 0 && stats.killsAfterDelay > 0 && stats.killsAfterAcks > 0, 'every kill mode was used');
+  });
+});
+
+describe('store compaction under SIGKILL at each of its steps', function () {
+  this.timeout(300_000);
+  let work: string;
+  let child: string;
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-compaction-kills-'));
+    child = buildCompactionChild(path.join(work, 'bin'));
+  });
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('loses no acknowledged change when killed before any disk change of a compaction, even if state.db is damaged afterwards', async () => {
+    const stats = await killCompactions(child, work, Number(process.env.COMPACTION_ROUNDS ?? 2));
+    console.log(`      ${stats.rounds} compactions, ${stats.kills} kills at step boundaries (up to ${stats.boundaries}), ${stats.acknowledged} acknowledged changes verified, ${stats.damagedSnapshotRecoveries} recoveries from a damaged state.db`);
+    assert.ok(stats.kills >= 3 * stats.rounds, `only ${stats.kills} kills`);
+  });
+
+  it('refuses writes cleanly on a full disk, keeps what it acknowledged, and writes again once space is freed', async function () {
+    const stats = await fillDisk(child, work, 1);
+    if (!stats) this.skip(); // may not mount a small disk here
+    assert.strictEqual(stats!.refusedCleanly, 1);
+    assert.ok(stats!.acknowledged > 0);
   });
 });
