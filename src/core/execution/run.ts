@@ -284,7 +284,7 @@ export class SessionRun {
       }
       if (verdict.checkpointFirst) await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'before-risky-action', note: `before '${task.title}' (low confidence)` }, 'executor');
     }
-    await this.h.taskFiles?.taskBoundary(this.sessionId, task.id, 'start', resumed);
+    if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'start', resumed);
     hooks?.taskStarted(watched);
     const began = this.h.clock.now();
     const pending: Array<Promise<unknown>> = [];
@@ -299,7 +299,7 @@ export class SessionRun {
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
     try {
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
-      await this.h.taskFiles?.taskBoundary(this.sessionId, task.id, 'end');
+      if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
       await this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
     } catch (err) {
