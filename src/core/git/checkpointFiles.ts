@@ -3,6 +3,7 @@
 // files only, or both — after saving the current state and files as a 'before-restore' checkpoint.
 import { formatBytes } from '../context/model';
 import { Emitter, type Disposable } from '../events';
+import { gitErrorMessage } from './gitError';
 import { silentLogger, type Clock, type Logger } from '../ports';
 import type { NewCheckpoint, RestorePreview, SessionManager } from '../sessions/sessionManager';
 import type { Checkpoint } from '../sessions/model';
@@ -109,7 +110,7 @@ export class CheckpointFiles implements Disposable {
         },
         (err: unknown) => {
           this.logger.error(`checkpoint ${checkpoint.id} was saved without its files: the workspace snapshot failed`, err);
-          options.snapshots?.failed(err instanceof Error ? err.message : String(err));
+          options.snapshots?.failed(gitErrorMessage(err, 'save the files of a checkpoint'));
         },
       );
     });
@@ -285,7 +286,7 @@ export class CheckpointFiles implements Disposable {
       } catch (err) {
         if (mode !== 'state') throw err;
         this.logger.error(`restoring the tasks of checkpoint ${checkpointId} without a snapshot of the files: it failed`, err);
-        notes.push(`The files were not saved before the restore (the workspace snapshot failed: ${err instanceof Error ? err.message : String(err)}); they were not touched.`);
+        notes.push(`The files were not saved before the restore, so they were not touched (${gitErrorMessage(err, 'take a snapshot of the files')})`);
       }
       step('files saved');
       let backupCheckpointId: string;
