@@ -341,7 +341,7 @@ export class SessionRun {
       }
       if (verdict.checkpointFirst) await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'before-risky-action', note: `before '${task.title}' (low confidence)` }, 'executor');
     }
-    await this.h.taskFiles?.taskBoundary(this.sessionId, task.id, 'start', resumed);
+    if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'start', resumed);
     hooks?.taskStarted(watched);
     const began = this.h.clock.now();
     const pending: Array<Promise<unknown>> = [];
@@ -360,7 +360,7 @@ export class SessionRun {
       // lock) may have left a step's process running: it ends before anything of the task runs here
       if (resumed) await this.settleOrphans(fresh, signal);
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
-      await this.h.taskFiles?.taskBoundary(this.sessionId, task.id, 'end');
+      if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
       await this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
     } catch (err) {

@@ -3,6 +3,7 @@
 // files only, or both — after saving the current state and files as a 'before-restore' checkpoint.
 import { formatBytes } from '../context/model';
 import { Emitter, type Disposable } from '../events';
+import { gitErrorMessage } from './gitError';
 import { silentLogger, type Clock, type Logger } from '../ports';
 import type { NewCheckpoint, RestorePreview, SessionManager } from '../sessions/sessionManager';
 import type { Checkpoint } from '../sessions/model';
@@ -40,6 +41,13 @@ export interface CheckpointRestoreResult {
   files?: FileRestoreResult;
   /** What the person should know besides the counts (e.g. the files could not be saved first). */
   notes?: string[];
+}
+
+export interface RestoreOptions {
+  /** Told at each step boundary. */
+  onStep?(step: RestoreStep): void;
+  /** The files part of the preview the person saw: the restore refuses (changing nothing) if its plan is not exactly this. */
+  previewed?: readonly FileRestoreItem[];
 }
 
 export interface CheckpointFilesOptions {
@@ -109,7 +117,7 @@ export class CheckpointFiles implements Disposable {
         },
         (err: unknown) => {
           this.logger.error(`checkpoint ${checkpoint.id} was saved without its files: the workspace snapshot failed`, err);
-          options.snapshots?.failed(err instanceof Error ? err.message : String(err));
+          options.snapshots?.failed(gitErrorMessage(err, 'save the files of a checkpoint'));
         },
       );
     });
@@ -266,7 +274,7 @@ export class CheckpointFiles implements Disposable {
    * Saves the current state (and files) as a 'before-restore' checkpoint, then writes back the
    * checkpoint's state, files, or both. Never resets, moves or deletes a branch.
    */
-  restore(checkpointId: string, mode: RestoreMode, actor: Actor = 'user', options: { onStep?(step: RestoreStep): void } = {}): Promise<CheckpointRestoreResult> {
+  restore(checkpointId: string, mode: RestoreMode, actor: Actor = 'user', options: RestoreOptions = {}): Promise<CheckpointRestoreResult> {
     const step = (s: RestoreStep) => options.onStep?.(s);
     return this.serial(async () => {
       const record = this.record(checkpointId);
@@ -285,9 +293,15 @@ export class CheckpointFiles implements Disposable {
       } catch (err) {
         if (mode !== 'state') throw err;
         this.logger.error(`restoring the tasks of checkpoint ${checkpointId} without a snapshot of the files: it failed`, err);
-        notes.push(`The files were not saved before the restore (the workspace snapshot failed: ${err instanceof Error ? err.message : String(err)}); they were not touched.`);
+        notes.push(`The files were not saved before the restore, so they were not touched (${gitErrorMessage(err, 'take a snapshot of the files')})`);
       }
       step('files saved');
+      // The plan is made before anything is written; when the person saw a preview, it must be that one.
+      const plan = mode !== 'state' && record && current ? await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit) : undefined;
+      if (plan && options.previewed) {
+        const differs = planDifference(options.previewed, plan);
+        if (differs) throw new SessionError(`The files changed since the preview (${differs}), so nothing was restored: preview the restore again to see what it would do now.`);
+      }
       let backupCheckpointId: string;
       let tasksChanged = 0;
       if (mode === 'files') {
@@ -302,8 +316,7 @@ export class CheckpointFiles implements Disposable {
       if (current) await this.link(backupCheckpointId, current);
       this.changed.fire({ checkpointId: backupCheckpointId });
       step('backup linked');
-      if (mode === 'state' || !record || !current) return { backupCheckpointId, tasksChanged, ...(notes.length ? { notes } : {}) };
-      const plan = await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit);
+      if (!plan || !record) return { backupCheckpointId, tasksChanged, ...(notes.length ? { notes } : {}) };
       const files = await (await this.snapshots()).restoreFiles(record.commit, plan, step);
       // The paths written and removed are known here: the next scoped snapshot must not wait for the watcher to report them.
       this.noteChanged([...files.written, ...files.removed]);
@@ -420,6 +433,19 @@ export class CheckpointFiles implements Disposable {
     this.chain = next.then(() => undefined, () => undefined);
     return next;
   }
+}
+
+/** Undefined when two plans are the same; else a few words on the first difference. */
+export function planDifference(previewed: readonly FileRestoreItem[], now: readonly FileRestoreItem[]): string | undefined {
+  const said = new Map(previewed.map(i => [i.path, i]));
+  for (const item of now) {
+    const before = said.get(item.path);
+    if (!before) return `${JSON.stringify(item.path)} was not in the preview`;
+    if (before.action !== item.action || before.reason !== item.reason) return `${JSON.stringify(item.path)}: the preview said ${before.action}, now ${item.action}`;
+    said.delete(item.path);
+  }
+  const gone = said.keys().next();
+  return gone.done ? undefined : `${JSON.stringify(gone.value)} is no longer changed`;
 }
 
 function toRecord(row: FileRow): FileSnapshotRecord {

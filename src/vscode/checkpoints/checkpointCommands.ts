@@ -81,7 +81,7 @@ const restoreCheckpoint: Handler = async (ctx, core, arg, modeArg) => {
     void ctx.prompts().notify('info', `Restored ${checkpointLabel(checkpoint)}: ${restoreSummary({ tasksChanged: result.changed })}. The state before is saved as a checkpoint.`);
     return result;
   }
-  const result = await explainGitFailure(core.files.restore(checkpoint.id, mode, 'user'), 'restore the checkpoint');
+  const result = await explainGitFailure(core.files.restore(checkpoint.id, mode, 'user', preview.files ? { previewed: preview.files } : {}), 'restore the checkpoint');
   void ctx.prompts().notify('info', `Restored ${checkpointLabel(checkpoint)}${checkpoint.note ? ` (${quoted(checkpoint.note)})` : ''}: ${restoreSummary(result)}. What was there before is saved as a checkpoint — restore it to undo.`);
   return result;
 };

@@ -64,7 +64,7 @@ describe('restores never destroy what no snapshot saw, and do exactly what the p
   async function restoreAsPreviewed(checkpointId: string) {
     const preview = await files.previewRestore(checkpointId);
     clock.advance(1000);
-    const result = await files.restore(checkpointId, 'files');
+    const result = await files.restore(checkpointId, 'files', 'user', { previewed: preview.files! });
     assert.deepEqual(happened(result), expected(preview.files), 'the restore did exactly what the preview said');
     return { preview, result };
   }
@@ -149,6 +149,20 @@ describe('restores never destroy what no snapshot saw, and do exactly what the p
     await restoreAsPreviewed(checkpoint.id);
     assert.equal(read(root, 'mine.txt'), 'a person\'s file, never in a snapshot\n');
     assert.equal(read(root, 'drafts/idea.md'), 'also mine\n');
+  });
+
+  it('refuses, changing nothing, when the files changed since the preview the person saw', async () => {
+    const checkpoint = await checkpointWithFolderOut();
+    write(root, 'out', 'seen by a snapshot\n');
+    await files.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
+    const preview = await files.previewRestore(checkpoint.id);
+    assert.equal(preview.files?.find(i => i.path === 'out')?.action, 'remove');
+    write(root, '.git/info/exclude', 'out\n'); // now 'out' is ignored: the restore would keep it
+    const checkpointsBefore = sessions.listCheckpoints(sessionId).length;
+    clock.advance(1000);
+    await assert.rejects(files.restore(checkpoint.id, 'both', 'user', { previewed: preview.files! }), /changed since the preview.*"out".*nothing was restored: preview the restore again/);
+    assert.equal(read(root, 'out'), 'seen by a snapshot\n');
+    assert.equal(sessions.listCheckpoints(sessionId).length, checkpointsBefore, 'no before-restore checkpoint: nothing happened');
   });
 
   it('never moves a branch, and leaves the index, stash and nested repository as they were', async () => {
