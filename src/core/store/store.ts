@@ -577,22 +577,24 @@ class DurableStore implements Store {
   private async flushLoop(): Promise<void> {
     try {
       while (this.pending.length) {
-        // Asked before the append (never write into a journal another process may own now) and
-        // after it (a process stalled between the two must not acknowledge what it wrote).
-        if (!(await this.holdsLock())) return;
         const batch = this.pending.splice(0);
         try {
-          this.appender ??= this.openSegment(this.segment);
-          const file = await this.appender;
-          await file.append(concat(batch.map(b => b.bytes)));
+          // Asked before the append (never write into a journal another process may own now) and
+          // after it (a process stalled between the two must not acknowledge what it wrote).
+          if (await this.holdsLock()) {
+            this.appender ??= this.openSegment(this.segment);
+            const file = await this.appender;
+            await file.append(concat(batch.map(b => b.bytes)));
+          }
+          if (!(await this.holdsLock())) {
+            for (const b of batch) b.reject(this.lostLock!);
+            return;
+          }
         } catch (err) {
-          this.failed = new StoreError(`Continuum could not write to its store in ${this.folder} (${(err as Error).message}). Recent changes are not saved; free disk space or fix permissions, then reload the window.`);
+          const problem = diskProblem(err, this.folder) ?? (err as Error).message;
+          this.failed = new StoreError(`Continuum could not write to its store in ${this.folder}: ${problem}. Recent changes are not saved; fix that, then open the store again (in VS Code: reload the window).`);
           this.logger.error('store: journal write failed', err);
           for (const b of [...batch, ...this.pending.splice(0)]) b.reject(this.failed);
-          return;
-        }
-        if (!(await this.holdsLock())) {
-          for (const b of batch) b.reject(this.lostLock!);
           return;
         }
         this.journalRecords += batch.length;

@@ -275,7 +275,7 @@ describe('store', () => {
     const store = await openStore(options(fs));
     await put(store, 'a', '1');
     fs.failWrites = 'ENOSPC: no space left on device';
-    await assert.rejects(put(store, 'b', '2'), /could not write to its store.*free disk space/);
+    await assert.rejects(put(store, 'b', '2'), /could not write to its store.*full \(ENOSPC\): free some space/);
     await assert.rejects(put(store, 'c', '3'), /could not write/);
     fs.failWrites = undefined;
     const reopened = await openStore(options(fs));
