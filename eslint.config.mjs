@@ -22,6 +22,23 @@ export default tseslint.config(
     },
   },
   {
+    // A notice without buttons asks nothing: awaiting it stops the flow until the person clears it
+    // from the Notification Center, which they may never do. Write `void …notify(…)` instead.
+    files: ['src/vscode/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        {
+          selector: "AwaitExpression > CallExpression[callee.property.name='notify'][arguments.length<=2]",
+          message: 'A notification without buttons is not a question: do not await it (the flow would wait until the person clears it). Write `void …notify(…)`.',
+        },
+        {
+          selector: "AwaitExpression > CallExpression[callee.property.name=/^show(Information|Warning|Error)Message$/][arguments.length<=1]",
+          message: 'A notification without buttons is not a question: do not await it (the flow would wait until the person clears it). Write `void vscode.window.show…Message(…)`.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {

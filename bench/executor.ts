@@ -18,7 +18,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { openContinuum, type Continuum } from '../src/core/continuum';
-import { Executor } from '../src/core/execution/executor';
+import { assembleExecutor } from '../src/core/execution/assemble';
+import type { Executor } from '../src/core/execution/executor';
 import type { ProcessPort } from '../src/core/execution/ports';
 import { stepKey } from '../src/core/execution/journal';
 import { nodeFileSystem } from '../src/node/fileSystem';
@@ -26,9 +27,12 @@ import { nodeProcesses } from '../src/node/processes';
 import { nodeTaskLogs } from '../src/node/taskLogs';
 import { realDiskFolder, round } from './lib/stats';
 
+/** The executor as every host assembles it, autonomy guards included. */
 function executorFor(core: Continuum, workspace: string, concurrency: number, processes: ProcessPort = nodeProcesses, checkpointEvery = 5): Executor {
-  return new Executor({
-    store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, workspace,
+  const settings: Record<string, unknown> = { 'executor.concurrency': concurrency, 'executor.checkpointEvery': checkpointEvery };
+  return assembleExecutor(core, {
+    workspace,
+    settings: key => settings[key],
     ports: {
       processes,
       hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code here' } }) },
@@ -36,8 +40,8 @@ function executorFor(core: Continuum, workspace: string, concurrency: number, pr
       logs: nodeTaskLogs(path.join(core.store.folder, 'logs')),
       questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'rerun', orphanedStep: async () => 'stop' },
     },
-    settings: () => ({ concurrency, checkpointEvery }),
-  });
+    guardQuestions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' },
+  }).executor;
 }
 
 async function sessionOf(core: Continuum, n: number, command: string, name: string): Promise<string> {

@@ -3,14 +3,14 @@
 import { loadStartedAt } from './loadStart'; // first: marks when the bundle began to load
 import { performance } from 'perf_hooks';
 import type * as vscode from 'vscode';
-import { activateContinuum, type ContinuumApi } from './vscode/activate';
+import { activateContinuum, type ContinuumPublicApi } from './vscode/activate';
 
 // Every import above has been evaluated by now: this is the cost of loading the bundle.
 const loadMs = performance.now() - loadStartedAt;
 
-let api: ContinuumApi | undefined;
+let api: ContinuumPublicApi | undefined;
 
-export function activate(context: vscode.ExtensionContext): ContinuumApi {
+export function activate(context: vscode.ExtensionContext): ContinuumPublicApi {
   api = activateContinuum(context, loadMs);
   return api;
 }

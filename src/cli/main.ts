@@ -4,14 +4,17 @@
 //   continuum graph build [FOLDER...] | stats | affected FILE --store DIR
 //   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes]
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
+//   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
 import { exportState } from '../core/state/stateFile';
+import { LockLostError } from '../core/store/types';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
+import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
 
 const usage = `usage: continuum <command> --store DIR [options]
@@ -26,10 +29,13 @@ commands:
       --concurrency N   tasks side by side (default 2)
       --phase P         only one phase's tasks (its number, title or id)
       --tasks a,b       only these tasks (ids, plan keys or numbers)
-      --yes             confirm an imported plan's commands without asking
+      --yes             confirm an imported plan's commands, and allow tasks the confidence
+                        gate is unsure of, without asking
       --orphans wait|stop  a step's process left running by a killed run: wait for it, or stop it
                         (asked on a terminal; without one, waited for)
   resume            continue the paused or interrupted session (--session ID for another one)
+  plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
+                    import it; --dry-run only shows, --json prints one JSON object
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
 VS Code tasks are left for VS Code.`;
 
@@ -84,6 +90,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'plan') return planFromTerminal(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -113,9 +120,10 @@ async function main(argv: string[]): Promise<number> {
   if (args.command === 'graph' && args.operands[0] === 'build') parser.warm();
   const graphParser = () => parser;
   const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser });
+  const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
     try {
-      return await runFromTerminal(core, args);
+      return await runFromTerminal(core, args, lockLost);
     } finally {
       await core.close();
     }
@@ -137,6 +145,19 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await core.close();
+  }
+}
+
+async function planFromTerminal(argv: string[]): Promise<number> {
+  try {
+    const args = parsePlanArgs(argv);
+    if (!args.store && !args.dryRun) throw new CliError('say which store with --store DIR (or use --dry-run to only see the preview).');
+    const open = () => openContinuum({ folder: args.store!, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')) });
+    return await planCommand(args, open, line => console.log(line));
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    console.error(`continuum: ${err.message}`);
+    return 2;
   }
 }
 
@@ -188,29 +209,65 @@ async function graphCommand(core: Continuum, [sub, ...operands]: string[]): Prom
   return 0;
 }
 
-async function runFromTerminal(core: Continuum, args: Args): Promise<number> {
-  try {
-    return await runSession(core, {
-      workspace: args.workspace ?? process.cwd(),
-      ...(args.concurrency ? { concurrency: args.concurrency } : {}),
-      ...(args.phase !== undefined ? { phase: args.phase } : {}),
-      ...(args.tasks ? { tasks: args.tasks } : {}),
-      yes: args.yes,
-      ...(args.orphans ? { orphans: args.orphans } : {}),
-      ...(args.command === 'resume' ? { resume: args.session ? { sessionId: args.session } : {} } : {}),
-      interactive: !!process.stdin.isTTY,
-      say: line => console.log(line),
-      onInterrupt(handler) {
-        // SIGTERM (a service manager, a closing terminal) stops at once; the session stays resumable
-        const stopNow = () => { handler(); handler(); };
-        process.on('SIGINT', handler);
-        process.on('SIGTERM', stopNow);
-        return () => {
-          process.off('SIGINT', handler);
-          process.off('SIGTERM', stopNow);
-        };
-      },
+/** Exit status when this process lost the store's lock to another one (EX_TEMPFAIL): it stopped, and saved nothing after that. */
+const lockLostExitCode = 75;
+
+/**
+ * Resolves with the store's message once this process lost the store's lock (it was stalled past
+ * the lock's limit and another process took the store over). A run handles that itself (it must
+ * kill its tasks first); any other command says so and exits at once.
+ */
+function whenLockLost(core: Continuum, running: boolean): Promise<string> {
+  return new Promise(resolve => {
+    core.store.onDidLoseLock(reason => {
+      // From here every write fails with LockLostError, also those the executor makes in the
+      // background; they are expected now and must not end the process before its tasks are killed.
+      process.on('unhandledRejection', err => {
+        if (err instanceof LockLostError) return;
+        console.error('continuum: unexpected error after losing the store', err);
+        process.exit(1);
+      });
+      if (running) return resolve(reason);
+      console.error(`continuum: ${reason}`);
+      exit(lockLostExitCode);
     });
+  });
+}
+
+async function runFromTerminal(core: Continuum, args: Args, lockLost: Promise<string>): Promise<number> {
+  let interrupt: (() => void) | undefined;
+  const running = runSession(core, {
+    workspace: args.workspace ?? process.cwd(),
+    ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+    ...(args.phase !== undefined ? { phase: args.phase } : {}),
+    ...(args.tasks ? { tasks: args.tasks } : {}),
+    yes: args.yes,
+    ...(args.orphans ? { orphans: args.orphans } : {}),
+    ...(args.command === 'resume' ? { resume: args.session ? { sessionId: args.session } : {} } : {}),
+    interactive: !!process.stdin.isTTY,
+    say: line => console.log(line),
+    onInterrupt(handler) {
+      interrupt = handler;
+      // SIGTERM (a service manager, a closing terminal) stops at once; the session stays resumable
+      const stopNow = () => { handler(); handler(); };
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', stopNow);
+      return () => {
+        interrupt = undefined;
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', stopNow);
+      };
+    },
+  });
+  try {
+    const ended = await Promise.race([running.then(code => ({ code })), lockLost.then(reason => ({ reason }))]);
+    if ('code' in ended) return ended.code;
+    console.error(`continuum: ${ended.reason}`);
+    console.error('continuum: stopping this run now: its running tasks are killed. The process that holds the store now (or a later `continuum resume`) continues the session.');
+    interrupt?.();
+    interrupt?.(); // a second Ctrl+C: stop now, killing the tasks' process trees
+    await Promise.race([running.catch(() => undefined), new Promise(r => setTimeout(r, 5_000).unref())]);
+    return lockLostExitCode;
   } finally {
     await core.close();
   }

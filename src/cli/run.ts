@@ -2,16 +2,26 @@
 // processes. Shell tasks run here; manual tasks and VS Code tasks cannot (no person to mark them,
 // no VS Code to run them) and are left for VS Code. Ctrl+C pauses (running tasks finish), a second
 // Ctrl+C stops them now (they run again on resume); either way the session is left resumable.
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { createInterface } from 'node:readline/promises';
 import type { Continuum } from '../core/continuum';
-import { ExecutionRefused, Executor, defaultExecutorSettings } from '../core/execution/executor';
+import type { ActionNeeds } from '../core/execution/actions/action';
+import { actions, kindsNeeding } from '../core/execution/actions/index';
+import { assembleExecutor } from '../core/execution/assemble';
+import { ExecutionRefused, type Executor } from '../core/execution/executor';
+import type { GuardQuestions } from '../core/execution/guards/guards';
+import type { Rule } from '../core/execution/guards/rulebook';
+import { readRulesFile, rulesFilePath } from '../core/execution/guards/rulesFile';
+import { parseRulesFile } from '../core/execution/guards/rulesSchema';
 import type { ExecutionQuestions, HostTaskPort, InterruptedStepChoice, OrphanChoice } from '../core/execution/ports';
+import { readSetting, type SettingsSource } from '../core/settings';
 import { describeSummary, formatDuration, type RunSummary } from '../core/execution/summary';
 import type { Phase, Task } from '../core/tasks/model';
 import { nodeProcesses } from '../node/processes';
 import { nodeTaskLogs } from '../node/taskLogs';
+import { workspaceSettings } from '../node/workspaceSettings';
 
 /** A problem with what the person asked for: the message says what to do. */
 export class CliError extends Error {}
@@ -48,21 +58,25 @@ export function selectTasks(all: readonly Task[], phases: readonly Phase[], sele
   return chosen.map(t => t.id);
 }
 
+/** What a terminal has not: no person marks tasks done here, and there is no VS Code to run its tasks. */
+const cliLacks: readonly ActionNeeds[] = ['person', 'vscode'];
+
 /** VS Code tasks need VS Code: the run leaves them (see `cannotRun`); this answers if one is ever asked for. */
 const noVsCodeTasks: HostTaskPort = {
   run: async label => ({ code: null, error: { message: `VS Code task '${label}' can only run inside VS Code` } }),
 };
 
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(question)).trim().toLowerCase();
+  } finally {
+    rl.close();
+  }
+}
+
 /** Questions asked on the terminal when it is one; otherwise the cautious answers (or --yes for plan commands, --orphans for orphans). */
 export function terminalQuestions(yes: boolean, interactive: boolean, say: (line: string) => void, orphans?: OrphanChoice): ExecutionQuestions {
-  const ask = async (question: string): Promise<string> => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    try {
-      return (await rl.question(question)).trim().toLowerCase();
-    } finally {
-      rl.close();
-    }
-  };
   return {
     async confirmPlanCommands(plan, commands) {
       say(`${/^(the |an? )/i.test(plan) ? plan[0].toUpperCase() + plan.slice(1) : `The plan ${plan}`} (not written by you here) runs these commands in the workspace:`);
@@ -97,6 +111,49 @@ export function terminalQuestions(yes: boolean, interactive: boolean, say: (line
   };
 }
 
+/**
+ * The confidence gate's and the rulebook's questions on the terminal. Without a terminal nobody can
+ * answer: a task the gate is unsure of is skipped unless --yes, and a rule's fix command is not run.
+ */
+export function terminalGuardQuestions(yes: boolean, interactive: boolean, say: (line: string) => void): GuardQuestions {
+  return {
+    async allowLowConfidenceTask(task, score, reasons) {
+      const what = `Continuum is not confident about running '${task.title}' unattended (confidence ${score.toFixed(2)}: ${reasons}).`;
+      if (!interactive) {
+        say(yes ? `${what} Running it (--yes).` : `${what} Skipped: nobody is at a terminal to allow it; run again with --yes to allow such tasks.`);
+        return yes ? 'allow' : 'skip';
+      }
+      const answer = await ask(`${what} [r]un it, [a]lways run ${task.kind} tasks, or [s]kip it? [s] `);
+      return answer === 'r' ? 'allow' : answer === 'a' ? 'always' : 'skip';
+    },
+    async runFix(task, fix) {
+      const proposal = fix.command ? `run '${fix.command}' in the workspace, then try the task again` : 'try the task again';
+      const what = `Task '${task.title}' failed: ${fix.error}. ${fix.rule} proposes to ${proposal}.`;
+      if (!interactive) {
+        say(`${what} Not done: nobody is at a terminal to confirm it; the task fails.`);
+        return 'fail';
+      }
+      const answer = await ask(`${what} [r]un it, [s]kip the task, or [f]ail it? [f] `);
+      return answer === 'r' ? 'run' : answer === 's' ? 'skip' : 'fail';
+    },
+  };
+}
+
+/** The rules of the workspace's .continuum/rules.json and its rules setting, as VS Code reads them; mistakes are said and leave those rules out. */
+export function workspaceRules(workspace: string, settings: SettingsSource, say: (line: string) => void): Rule[] {
+  const rules: Rule[] = [];
+  const file = path.join(workspace, rulesFilePath);
+  if (fs.existsSync(file)) {
+    const result = readRulesFile(fs.readFileSync(file, 'utf8'));
+    if ('rules' in result) rules.push(...result.rules);
+    else say(`${rulesFilePath} has ${result.problems.length} problem(s), so its rules are not used in this run: ${result.problems[0].message}`);
+  }
+  const fromSettings = parseRulesFile(JSON.stringify({ rules: readSetting(settings, 'guards.rules') }));
+  if ('rules' in fromSettings) rules.push(...fromSettings.rules.map((r, i) => ({ ...r, name: r.name ?? `rule ${i + 1} of the continuum.guards.rules setting` })));
+  else say(`The continuum.guards.rules setting has ${fromSettings.problems.length} problem(s), so its rules are not used in this run: ${fromSettings.problems[0].message}`);
+  return rules;
+}
+
 export interface RunOptions extends Selection {
   workspace: string;
   concurrency?: number;
@@ -119,8 +176,13 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
   if (health.readOnly) {
     throw new CliError(`Cannot run here: ${forTerminal(health.readOnlyReason ?? 'the store is read-only.')} (Another process holds the store — a VS Code window or another 'continuum run': pause the session there or let it finish, then run this again.)`);
   }
-  const executor = new Executor({
-    store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, workspace: path.resolve(o.workspace),
+  const workspace = path.resolve(o.workspace);
+  const fromFile = workspaceSettings(workspace);
+  if (fromFile.problem) o.say(fromFile.problem);
+  // --concurrency wins over the workspace's setting
+  const settings: SettingsSource = key => (key === 'executor.concurrency' && o.concurrency !== undefined ? o.concurrency : fromFile.source(key));
+  const assembled = assembleExecutor(core, {
+    workspace, settings,
     ports: {
       processes: nodeProcesses,
       hostTasks: noVsCodeTasks,
@@ -128,21 +190,24 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
       logs: nodeTaskLogs(path.join(core.store.folder, 'logs')), // the same logs VS Code's Show Task Log opens
       questions: terminalQuestions(o.yes, o.interactive, o.say, o.orphans),
     },
-    settings: () => ({ concurrency: o.concurrency ?? defaultExecutorSettings.concurrency }),
-    cannotRun: ['manual', 'vscodeTask'],
+    guardQuestions: terminalGuardQuestions(o.yes, o.interactive, o.say),
+    rules: workspaceRules(workspace, settings, o.say),
+    cannotRun: kindsNeeding(cliLacks),
   });
+  const executor = assembled.executor;
+  const concurrency = readSetting(settings, 'executor.concurrency');
   try {
     const sessionId = o.resume ? resumable(core, o.resume.sessionId) : await newSession(core, executor, o);
     if (!sessionId) return 0;
     const intro = o.resume ? core.sessions.describeResume(sessionId) : `${core.sessions.get(sessionId)!.taskIds.length} tasks`;
-    return await follow(core, executor, sessionId, intro, o);
+    return await follow(core, executor, sessionId, intro, { ...o, concurrency });
   } catch (err) {
     if (err instanceof ExecutionRefused) throw new CliError(forTerminal(err.message));
     const message = err instanceof Error ? err.message : String(err);
     if (isStoreFailure(message)) throw new CliError(await describeStoreFailure(core.store.folder, message));
     throw err;
   } finally {
-    executor.dispose();
+    assembled.dispose();
   }
 }
 
@@ -175,15 +240,16 @@ const countOf = (n: number) => (n === 1 ? '1 task' : `${n} tasks`);
 
 /** The session's unfinished tasks this run leaves alone: a person's (to-dos, manual tasks), and VS Code tasks. */
 function leftForOthers(core: Continuum, sessionId: string): { people: Task[]; vscode: Task[] } {
+  const needsOf = (t: Task) => (t.action ? actions[t.action.kind].needs : 'person');
   const left = core.sessions.get(sessionId)!.taskIds.map(id => core.tasks.get(id)!).filter(t => t && !finished.has(t.status) && t.status !== 'failed');
   return {
-    people: left.filter(t => !t.action || t.action.kind === 'manual'),
-    vscode: left.filter(t => t.action?.kind === 'vscodeTask'),
+    people: left.filter(t => needsOf(t) === 'person' && cliLacks.includes('person')),
+    vscode: left.filter(t => needsOf(t) === 'vscode' && cliLacks.includes('vscode')),
   };
 }
 
 /** Runs the session, printing a line per task start and end, until it ends or a Ctrl+C pauses it. */
-async function follow(core: Continuum, executor: Executor, sessionId: string, intro: string, o: RunOptions): Promise<number> {
+async function follow(core: Continuum, executor: Executor, sessionId: string, intro: string, o: RunOptions & { concurrency: number }): Promise<number> {
   const started = new Map<string, number>();
   const total = () => core.sessions.progress(sessionId);
   const title = (id: string) => core.tasks.get(id)?.title ?? id;
@@ -210,7 +276,7 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
   });
   let interrupts = 0;
   const session = core.sessions.get(sessionId)!;
-  o.say(`Session '${session.name}': ${intro}; up to ${o.concurrency ?? defaultExecutorSettings.concurrency} at a time. Ctrl+C pauses (running tasks finish); twice stops them now.`);
+  o.say(`Session '${session.name}': ${intro}; up to ${o.concurrency} at a time. Ctrl+C pauses (running tasks finish); twice stops them now.`);
   const left = leftForOthers(core, sessionId);
   if (left.people.length) o.say(`${countOf(left.people.length)} ${left.people.length === 1 ? 'waits' : 'wait'} for a person (to-dos and manual tasks): mark them done in VS Code (or with Resume Session there); this run goes on with the others.`);
   if (left.vscode.length) o.say(`${countOf(left.vscode.length)} ${left.vscode.length === 1 ? 'runs' : 'run'} only in VS Code (VS Code tasks); this run goes on with the others.`);

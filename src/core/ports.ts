@@ -46,6 +46,13 @@ export interface LockOwner {
 export interface HeldLock {
   /** Fires when the lock was lost (its folder removed, or taken over after a long stall). */
   onLost(listener: (reason: string) => void): void;
+  /**
+   * Looks at the lock on disk: undefined while this process still holds it, else why it does not
+   * (taken over, removed, or not refreshed within its stale limit because this process stalled).
+   * Asked before every journal write is acknowledged, so a process that wakes without its lock
+   * acknowledges nothing more.
+   */
+  verify(): Promise<string | undefined>;
   release(): Promise<void>;
 }
 

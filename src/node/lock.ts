@@ -1,6 +1,7 @@
 // LockPort over proper-lockfile: a lock folder whose mtime is the heartbeat (refreshed every
 // few seconds) and is taken over once stale. Who holds it is written beside it, so a second
-// window can tell the user which process is writing.
+// window can tell the user which process is writing, and so the holder can tell, after a stall,
+// whether the lock on disk is still its own.
 import { promises as fsp } from 'fs';
 import * as lockfile from 'proper-lockfile';
 import type { HeldLock, LockOwner, LockPort } from '../core/ports';
@@ -19,15 +20,22 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
   return {
     async acquire(path, owner) {
       const ownerFile = `${path}.owner.json`;
+      const lockDir = `${path}.lock`;
       const lostListeners: Array<(reason: string) => void> = [];
+      let compromised: string | undefined;
       const take = () => lockfile.lock(path, {
         realpath: false,
-        lockfilePath: `${path}.lock`,
+        lockfilePath: lockDir,
         stale,
         update,
         retries: 0,
         onCompromised: err => {
-          for (const l of lostListeners) l(err.message);
+          // proper-lockfile's words are an errno or its own; say what happened instead.
+          const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).syscall === 'stat'
+            ? `its lock was taken over or removed while this process was stalled (suspended, stopped or busy) for longer than ${stale / 1000} s`
+            : `the lock could not be kept fresh within ${stale / 1000} s (${err.message})`;
+          compromised ??= reason;
+          for (const l of lostListeners) l(reason);
         },
       });
       let release: () => Promise<void>;
@@ -35,10 +43,11 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
         release = await take();
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-        const heldBy = await readOwner(ownerFile);
-        if (!heldBy || !ownerIsGone(heldBy)) return { heldBy };
-        // The holder died without releasing (a reloaded or killed window): no need to wait until it is stale.
-        await fsp.rm(`${path}.lock`, { recursive: true, force: true });
+        const heldBy = await readOwnerSoon(ownerFile);
+        if (heldBy ? !ownerIsGone(heldBy) : !(await abandoned(lockDir, update))) return { heldBy };
+        // The holder died without releasing (a reloaded or killed window, or one killed while it
+        // took the lock, before it wrote who it is): no need to wait until the lock is stale.
+        await fsp.rm(lockDir, { recursive: true, force: true });
         try {
           release = await take();
         } catch (again) {
@@ -46,16 +55,36 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           return { heldBy: await readOwner(ownerFile) };
         }
       }
+      const ino = (await fsp.stat(lockDir)).ino;
       await fsp.writeFile(ownerFile, JSON.stringify(owner));
       const held: HeldLock = {
         onLost: listener => {
           lostListeners.push(listener);
         },
+        async verify() {
+          if (compromised) return compromised;
+          let dir;
+          try {
+            dir = await fsp.stat(lockDir);
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'its lock folder was removed';
+            throw err;
+          }
+          const now = await readOwner(ownerFile);
+          if (dir.ino !== ino || (now && !sameOwner(now, owner))) {
+            return `${now && !sameOwner(now, owner) ? `${now.description} (pid ${now.pid} on ${now.host})` : 'another process'} took it over while this process was stalled (suspended, stopped or busy) for longer than ${stale / 1000} s`;
+          }
+          return undefined;
+        },
         release: async () => {
-          await fsp.rm(ownerFile, { force: true });
+          // The lock first, then who held it, and that only if it is still this process (after a
+          // takeover the file names the new holder): a crash between the two leaves no lock folder
+          // that names nobody.
           await release().catch((err: NodeJS.ErrnoException) => {
-            if (err.code !== 'ERELEASED') throw err;
+            if (err.code !== 'ERELEASED' && err.code !== 'ECOMPROMISED') throw err;
           });
+          const now = await readOwner(ownerFile);
+          if (!compromised && now && sameOwner(now, owner)) await fsp.rm(ownerFile, { force: true });
         },
       };
       return held;
@@ -63,10 +92,37 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
   };
 }
 
+function sameOwner(a: LockOwner, b: LockOwner): boolean {
+  return a.pid === b.pid && a.host === b.host && a.since === b.since;
+}
+
 async function readOwner(file: string): Promise<LockOwner | undefined> {
   try {
     return JSON.parse(await fsp.readFile(file, 'utf8')) as LockOwner;
   } catch {
     return undefined; // written a moment after the lock itself; the caller says "another process"
+  }
+}
+
+/** The owner file, waiting briefly for it: a holder writes it just after taking the lock. */
+async function readOwnerSoon(file: string): Promise<LockOwner | undefined> {
+  for (let i = 0; i < 5; i++) {
+    const owner = await readOwner(file);
+    if (owner) return owner;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
+/**
+ * Whether a lock folder that names no holder was left behind: a live holder refreshes its mtime
+ * every `update` ms, so one older than that (with a margin) is not being refreshed by anyone.
+ */
+async function abandoned(lockDir: string, update: number): Promise<boolean> {
+  try {
+    return Date.now() - (await fsp.stat(lockDir)).mtimeMs > update + 1_000;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
   }
 }

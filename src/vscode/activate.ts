@@ -18,9 +18,10 @@ import { StatusBar } from './statusBar';
 import { registerAutoPullRequest } from './pullRequests/autoPullRequest';
 import { pullRequestDeps } from './pullRequests/pullRequestCommands';
 import { TaskTreeProvider } from './taskTree';
+import { exportedApi, type ExtensionRunMode } from './testingApi';
 
-/** What activate() returns; integration tests and other extensions read it. */
-export interface ContinuumApi {
+/** What activate() returns to every extension. */
+export interface ContinuumPublicApi {
   /** How long activate() took, in milliseconds. */
   readonly activationMs: number;
   /** Evaluating the bundle's modules plus activate(): what activation costs the extension host. */
@@ -29,7 +30,10 @@ export interface ContinuumApi {
   ready(): Promise<Continuum>;
   /** Closes the store (deactivate). */
   close(): Promise<void>;
-  /** For integration tests: what the user sees, and a way to answer questions. */
+}
+
+/** What the integration tests get (ExtensionMode.Test only): also what the user sees, and a way to answer questions. */
+export interface ContinuumApi extends ContinuumPublicApi {
   readonly testing: {
     statusBar: StatusBar;
     guardStatusBar: GuardStatusBar;
@@ -45,7 +49,7 @@ export interface ContinuumApi {
   };
 }
 
-export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0): ContinuumApi {
+export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0): ContinuumPublicApi | ContinuumApi {
   const started = performance.now();
   const output = vscode.window.createOutputChannel('Continuum', { log: true });
   let prompter: Prompter = vscodePrompter;
@@ -73,6 +77,10 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     graphTree.attach(core.graph);
     graphWatcher.attach(core.graph);
     void offerResume(core, () => prompter);
+    core.store.onDidLoseLock(reason => {
+      runtime.abandon(); // its results could not be saved; the process that took the store over resumes them
+      void prompter.notify('warning', `${reason} This window's running tasks were stopped and it now shows the store read-only; reload the window to write here again.`);
+    });
   };
   context.subscriptions.push(host.onDidOpen(whenOpen));
   // Opening loads WebAssembly and reads the store: after activation, never during it.
@@ -82,29 +90,34 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   }));
 
   const ended = performance.now();
-  return {
+  const api: ContinuumPublicApi = {
     activationMs: ended - started,
     loadAndActivateMs: loadMs + ended - started,
     ready: () => host.open(),
     close: () => host.close(),
-    testing: {
-      statusBar,
-      guardStatusBar,
-      rulesWatcher,
-      tree,
-      graphTree,
-      graphView,
-      setPrompter: p => {
-        prompter = p ?? vscodePrompter;
-      },
-      guards: () => runtime.guards,
-      reopen: async () => {
-        runtime.abandon(); // the window "dies": its processes are killed, its sessions stay marked running
-        await host.close();
-        return host.open();
-      },
+  };
+  const testing: ContinuumApi['testing'] = {
+    statusBar,
+    guardStatusBar,
+    rulesWatcher,
+    tree,
+    graphTree,
+    graphView,
+    setPrompter: p => {
+      prompter = p ?? vscodePrompter;
+    },
+    guards: () => runtime.guards,
+    reopen: async () => {
+      runtime.abandon(); // the window "dies": its processes are killed, its sessions stay marked running
+      await host.close();
+      return host.open();
     },
   };
+  return exportedApi(runMode(context.extensionMode), api, testing);
+}
+
+function runMode(mode: vscode.ExtensionMode): ExtensionRunMode {
+  return mode === vscode.ExtensionMode.Test ? 'test' : mode === vscode.ExtensionMode.Development ? 'development' : 'production';
 }
 
 /** On opening with an interrupted session: "Session 'X' was interrupted at 12/50 — Resume?" */

@@ -8,6 +8,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { currentOwner } from '../node/lockOwner';
 import type { Prompter } from './prompts';
+import { setting } from './settings';
 
 export class ContinuumHost implements vscode.Disposable {
   private opening: Promise<Continuum> | undefined;
@@ -56,7 +57,7 @@ export class ContinuumHost implements vscode.Disposable {
   private async doOpen(): Promise<Continuum> {
     const workspaceFolder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const folder = chooseStoreFolder({
-      setting: vscode.workspace.getConfiguration('continuum').get<string>('storagePath', ''),
+      setting: setting('storagePath'),
       workspaceStorage: this.context.storageUri?.fsPath,
       globalStorage: this.context.globalStorageUri.fsPath,
       workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
@@ -74,7 +75,7 @@ export class ContinuumHost implements vscode.Disposable {
       graphParser: () => new WorkerGraphParser(this.context.asAbsolutePath('dist/graphWorker.js')),
       // git runs only in a trusted workspace; in an untrusted one checkpoints hold the task state alone.
       ...(workspaceFolder && vscode.workspace.isTrusted ? { workspaceFolder } : {}),
-      checkpointsKeep: vscode.workspace.getConfiguration('continuum').get<number>('checkpoints.keep', 50),
+      checkpointsKeep: setting('checkpoints.keep'),
     });
     this.logger.info(`store opened in ${folder} (${Date.now() - started} ms)${core.store.readOnly ? ', read-only' : ''}`);
     this.opened = core;

@@ -5,6 +5,7 @@
 // `origin` when they write it (state import, an agent's createMany).
 import { createHash } from 'crypto';
 import type { Task } from '../tasks/model';
+import { actionFor } from './actions/index';
 import type { StoreReader, StoreWriter } from '../store/types';
 
 export interface PlanCommands {
@@ -34,7 +35,7 @@ export function planCommands(tasks: readonly Task[], planOf: (t: Task) => string
 
 function commandsOf(t: Task): string[] {
   const a = t.action!;
-  const run = a.kind === 'shell' ? [[a.command, ...(a.args ?? [])].join(' ')] : a.kind === 'vscodeTask' ? [`VS Code task: ${a.label}`] : [];
+  const run = actionFor(a).commands(a);
   return a.verify ? [...run, `verify: ${a.verify}`] : run;
 }
 

@@ -14,11 +14,12 @@ import { recordTaskEvent } from './journal';
 import type { ExecutionHooks } from './hooks';
 import type { ExecutionQuestions, HostTaskPort, ProcessPort, TaskLogPort, TrustPort } from './ports';
 import { breakerPolicy, circuitStateName, defaultResilience, type CircuitState, type ResilienceSettings } from './resilience';
-import { SessionRun, type RunHost } from './run';
+import { SessionRun, type RunHost, type TaskFiles } from './run';
 import type { RunSummary } from './summary';
 import { TaskLogs } from './taskLogs';
 import { independentTracks, type Track } from './tracks';
 import type { CircuitBreakerPolicy } from 'cockatiel';
+import { unattendedKinds } from './actions/index';
 
 export interface ExecutorPorts {
   processes: ProcessPort;
@@ -54,6 +55,8 @@ export interface ExecutorOptions {
   random?: () => number;
   /** The autonomy guards (src/core/execution/guards), told about every task's start, failed tries and end. */
   hooks?: ExecutionHooks;
+  /** Records the workspace files at each task's start and end (pass `core.files`): pull-request commits hold each task's own changes. */
+  taskFiles?: TaskFiles;
   /**
    * Action kinds this host cannot run (the CLI: manual and vscodeTask; a task without an action
    * counts as manual). Their tasks are not started and stay as they are; the run goes on with the
@@ -209,7 +212,7 @@ export class Executor {
 
   /** Each action kind's circuit: closed, open or half-open. */
   circuits(): Array<{ kind: string; state: string }> {
-    return (['shell', 'vscodeTask'] as const).map(kind => ({ kind, state: circuitStateName(this.breaker(kind).state) }));
+    return unattendedKinds.map(kind => ({ kind, state: circuitStateName(this.breaker(kind).state) }));
   }
 
   taskLog(taskId: string): { location: string; read(): Promise<string> } {
@@ -290,6 +293,7 @@ export class Executor {
       random: this.o.random,
       cannotRun: new Set(this.o.cannotRun ?? []),
       ...(this.o.hooks ? { hooks: this.o.hooks } : {}),
+      ...(this.o.taskFiles ? { taskFiles: this.o.taskFiles } : {}),
       breaker: kind => this.breaker(kind),
       breakerSubject: (kind, taskId) => this.breakerSubjects.set(kind, taskId),
       saveBreaker: kind => this.recordBreaker(kind, this.breaker(kind)),

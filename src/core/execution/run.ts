@@ -14,7 +14,7 @@ import type { Store, StoreWriter } from '../store/types';
 import type { Task, TaskAction } from '../tasks/model';
 import type { StatusChange, TaskManager } from '../tasks/taskManager';
 import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
-import { actionFor } from './actions/index';
+import { actionFor, actions } from './actions/index';
 import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
 import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
@@ -25,6 +25,7 @@ import type { ProcessPort } from './ports';
 import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
 import type { TaskLogs } from './taskLogs';
+import { actionKinds } from '../tasks/model';
 
 /** What a run needs from the executor that started it. */
 export interface RunHost {
@@ -49,6 +50,13 @@ export interface RunHost {
   cannotRun: ReadonlySet<TaskAction['kind']>;
   /** The autonomy guards, when the host installed them. */
   hooks?: ExecutionHooks;
+  /** Records the workspace files as each task starts and ends (CheckpointFiles), so a pull request commits each task's own changes. */
+  taskFiles?: TaskFiles;
+}
+
+export interface TaskFiles {
+  /** Must not throw; `keepExisting`: a resumed task keeps the files recorded at its first start. */
+  taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting?: boolean): Promise<void>;
 }
 
 /** Why a run stops: pause lets running tasks finish; the others abort them. */
@@ -131,7 +139,6 @@ function readyOrder(a: ReadyRow, b: ReadyRow): number {
   return b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
 }
 
-const actionKinds: ReadonlyArray<TaskAction['kind']> = ['shell', 'vscodeTask', 'manual'];
 
 export class SessionRun {
   readonly finished: Promise<RunSummary>;
@@ -270,7 +277,7 @@ export class SessionRun {
     const probing = new Set<string>();
     for (const row of rows.sort(readyOrder)) {
       if (this.inFlight.has(row.id)) continue;
-      const unattended = row.kind !== 'manual';
+      const unattended = actions[row.kind].unattended;
       if (unattended) {
         const breaker = this.h.breaker(row.kind as UnattendedKind);
         if (halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs) !== undefined || breaker.state === CircuitState.HalfOpen) {
@@ -334,6 +341,7 @@ export class SessionRun {
       }
       if (verdict.checkpointFirst) await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'before-risky-action', note: `before '${task.title}' (low confidence)` }, 'executor');
     }
+    await this.h.taskFiles?.taskBoundary(this.sessionId, task.id, 'start', resumed);
     hooks?.taskStarted(watched);
     const began = this.h.clock.now();
     const pending: Array<Promise<unknown>> = [];
@@ -352,6 +360,7 @@ export class SessionRun {
       // lock) may have left a step's process running: it ends before anything of the task runs here
       if (resumed) await this.settleOrphans(fresh, signal);
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
+      await this.h.taskFiles?.taskBoundary(this.sessionId, task.id, 'end');
       await this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
     } catch (err) {

@@ -12,6 +12,9 @@ import type { FileRestoreItem, FileRestoreResult, WorkspaceSnapshots } from './w
 
 export type RestoreMode = 'state' | 'files' | 'both';
 
+/** The boundaries of a restore, in order, for progress (and for the tests that kill a restore at each). */
+export type RestoreStep = 'files saved' | 'state saved' | 'backup linked' | 'files removed' | 'files written';
+
 export interface FileSnapshotRecord {
   checkpointId: string;
   sessionKey: string;
@@ -35,6 +38,8 @@ export interface CheckpointRestoreResult {
   backupCheckpointId: string;
   tasksChanged: number;
   files?: FileRestoreResult;
+  /** What the person should know besides the counts (e.g. the files could not be saved first). */
+  notes?: string[];
 }
 
 export interface CheckpointFilesOptions {
@@ -156,13 +161,61 @@ export class CheckpointFiles implements Disposable {
     });
   }
 
+  /**
+   * Records the workspace files as a task starts or ends (refs/continuum/tasks/<session>/<task>/start
+   * and /end, re-taken on each new attempt; a resumed task keeps its first start), so a pull request
+   * commits what changed while each task ran. Never throws: a failure is logged, and that task's
+   * changes are then not told apart from the others.
+   */
+  async taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting = false): Promise<void> {
+    if (this.store.readOnly) return;
+    try {
+      await this.serial(async () => {
+        const ref = taskRef(sessionId, taskId, at);
+        const snapshots = await this.snapshots();
+        if (keepExisting && (await snapshots.listRefs(ref)).includes(ref)) return;
+        // The watcher's events about the task's last writes arrive first.
+        if (at === 'end' && this.tracking && this.settleMs > 0) await new Promise<void>(resolve => this.clock.setTimeout(resolve, this.settleMs));
+        const paths = this.takeChangedPaths();
+        await snapshots.snapshot({ ref, message: `the files as task ${taskId} ${at === 'start' ? 'started' : 'ended'}`, replace: true, ...(paths ? { paths } : {}) });
+      });
+    } catch (err) {
+      this.logger.error(`task ${taskId}: the files at its ${at} were not recorded, so its pull-request commit cannot be told apart from other changes`, err);
+    }
+  }
+
+  /** The trees recorded at each task's start and end in a session (tasks with both only). */
+  async taskTrees(sessionId: string): Promise<Map<string, { start: string; end: string }>> {
+    const prefix = `refs/continuum/tasks/${refSafe(sessionId)}/`;
+    const out = await (await this.snapshots()).listRefTrees(prefix);
+    const found = new Map<string, { start?: string; end?: string }>();
+    for (const { ref, tree } of out) {
+      const [task, at] = ref.slice(prefix.length).split('/');
+      if (at !== 'start' && at !== 'end') continue;
+      found.set(task, { ...found.get(task), [at]: tree });
+    }
+    const result = new Map<string, { start: string; end: string }>();
+    for (const [task, t] of found) if (t.start && t.end) result.set(task, { start: t.start, end: t.end });
+    return result;
+  }
+
+  /** `base` with the changes from tree `from` to tree `to` applied (see WorkspaceSnapshots.applyChanges). */
+  async applyChanges(base: string, from: string, to: string): Promise<{ tree: string; changed: string[] }> {
+    return (await this.snapshots()).applyChanges(base, from, to);
+  }
+
+  /** The paths that differ between two trees. */
+  async pathsBetween(from: string, to: string): Promise<string[]> {
+    return (await (await this.snapshots()).diffTrees(from, to)).map(c => c.path);
+  }
+
   /** Files changed at a checkpoint: from the session's previous snapshot to this one (all files for the first). */
   async changedAt(checkpointId: string): Promise<Array<{ path: string; kind: string }>> {
     const record = this.record(checkpointId);
     if (!record) return [];
     const previous = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE session_key = ? AND seq < ? ORDER BY seq DESC LIMIT 1', [record.sessionKey, record.seq]);
-    const emptyTree = '4b825dc642cb6eb9a060e54bf8d69288fee4904'; // git's well-known empty tree
-    return (await (await this.snapshots()).diffTrees(previous?.tree_id ?? emptyTree, record.tree)).map(c => ({ path: c.path, kind: c.kind }));
+    const snapshots = await this.snapshots();
+    return (await snapshots.diffTrees(previous?.tree_id ?? await snapshots.emptyTree(), record.tree)).map(c => ({ path: c.path, kind: c.kind }));
   }
 
   /** A file's bytes in a snapshot commit; undefined when the snapshot has no such file. */
@@ -213,7 +266,8 @@ export class CheckpointFiles implements Disposable {
    * Saves the current state (and files) as a 'before-restore' checkpoint, then writes back the
    * checkpoint's state, files, or both. Never resets, moves or deletes a branch.
    */
-  restore(checkpointId: string, mode: RestoreMode, actor: Actor = 'user'): Promise<CheckpointRestoreResult> {
+  restore(checkpointId: string, mode: RestoreMode, actor: Actor = 'user', options: { onStep?(step: RestoreStep): void } = {}): Promise<CheckpointRestoreResult> {
+    const step = (s: RestoreStep) => options.onStep?.(s);
     return this.serial(async () => {
       const record = this.record(checkpointId);
       if (mode !== 'state' && !record) {
@@ -222,8 +276,18 @@ export class CheckpointFiles implements Disposable {
       const target = this.sessions.listCheckpoints().find(c => c.id === checkpointId);
       if (!target) throw new SessionError(`No checkpoint has the id '${checkpointId}'. It may have been removed; pick one from the checkpoint timeline.`);
       const latestBefore = record && this.latestAfter(record);
-      // The files as they are now, taken before anything is written back.
-      const current = await this.snapshotNow(target.sessionId, `before restoring checkpoint ${checkpointId}`);
+      // The files as they are now, taken before anything is written back. A restore of the tasks
+      // only goes on without it (the files half never blocks the tasks half); one that writes files does not.
+      const notes: string[] = [];
+      let current: Omit<FileSnapshotRecord, 'checkpointId'> | undefined;
+      try {
+        current = await this.snapshotNow(target.sessionId, `before restoring checkpoint ${checkpointId}`);
+      } catch (err) {
+        if (mode !== 'state') throw err;
+        this.logger.error(`restoring the tasks of checkpoint ${checkpointId} without a snapshot of the files: it failed`, err);
+        notes.push(`The files were not saved before the restore (the workspace snapshot failed: ${err instanceof Error ? err.message : String(err)}); they were not touched.`);
+      }
+      step('files saved');
       let backupCheckpointId: string;
       let tasksChanged = 0;
       if (mode === 'files') {
@@ -234,11 +298,13 @@ export class CheckpointFiles implements Disposable {
         backupCheckpointId = restored.checkpointId;
         tasksChanged = restored.changed;
       }
-      await this.link(backupCheckpointId, current);
+      step('state saved');
+      if (current) await this.link(backupCheckpointId, current);
       this.changed.fire({ checkpointId: backupCheckpointId });
-      if (mode === 'state' || !record) return { backupCheckpointId, tasksChanged };
+      step('backup linked');
+      if (mode === 'state' || !record || !current) return { backupCheckpointId, tasksChanged, ...(notes.length ? { notes } : {}) };
       const plan = await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit);
-      const files = await (await this.snapshots()).restoreFiles(record.commit, plan);
+      const files = await (await this.snapshots()).restoreFiles(record.commit, plan, step);
       // The paths written and removed are known here: the next scoped snapshot must not wait for the watcher to report them.
       this.noteChanged([...files.written, ...files.removed]);
       return { backupCheckpointId, tasksChanged, files };
@@ -306,6 +372,7 @@ export class CheckpointFiles implements Disposable {
       ref, message, ...(paths ? { paths } : {}),
       ...(previous ? { parent: { commit: previous.commit_id, tree: previous.tree_id } } : {}),
     });
+    if (snap.unsettled.length) this.logger.warn(`snapshot ${ref}: ${snap.unsettled.length} file(s) kept changing while they were read and may be partial in it: ${snap.unsettled.slice(0, 10).map(p => JSON.stringify(p)).join(', ')}`);
     return { sessionKey, seq, commit: snap.commit, tree: snap.tree, ref, filesChanged: snap.filesChanged, scoped: snap.scoped, createdAt: this.clock.now() };
   }
 
@@ -336,9 +403,15 @@ export class CheckpointFiles implements Disposable {
     }, 'system');
   }
 
-  /** The newest snapshot of the workspace taken after `record` (any session): what Continuum last saw. */
+  /**
+   * The newest snapshot of the workspace taken after `record` (any session): what Continuum last saw.
+   * Snapshots taken by a restore (its 'before-restore' backup) do not count: a restore keeps what no
+   * snapshot saw, and its own backup seeing those files must not let the next restore delete them.
+   */
   private latestAfter(record: FileSnapshotRecord): FileSnapshotRecord | undefined {
-    const row = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE created_at >= ? AND checkpoint_id <> ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [record.createdAt, record.checkpointId]);
+    const row = this.store.get<FileRow>(`SELECT f.* FROM checkpoint_files f JOIN checkpoints c ON c.id = f.checkpoint_id
+      WHERE f.created_at >= ? AND f.checkpoint_id <> ? AND c.trigger <> 'before-restore'
+      ORDER BY f.created_at DESC, f.rowid DESC LIMIT 1`, [record.createdAt, record.checkpointId]);
     return row && toRecord(row);
   }
 
@@ -354,6 +427,11 @@ function toRecord(row: FileRow): FileSnapshotRecord {
     checkpointId: row.checkpoint_id, sessionKey: row.session_key, seq: row.seq, commit: row.commit_id, tree: row.tree_id,
     ref: row.ref, filesChanged: row.files_changed, scoped: row.scoped === 1, createdAt: row.created_at,
   };
+}
+
+/** The ref of a task's start or end snapshot (ids as one ref component each). */
+export function taskRef(sessionId: string, taskId: string, at: 'start' | 'end'): string {
+  return `refs/continuum/tasks/${refSafe(sessionId)}/${refSafe(taskId)}/${at}`;
 }
 
 /** A session id as one ref path component. */

@@ -24,7 +24,11 @@ export interface GitCall {
 }
 
 export class GitSnapshotError extends Error {
-  constructor(message: string) {
+  /**
+   * @param git the failed call, when git itself failed (its subcommand and what it said);
+   *   `gitErrorMessage` turns it into a sentence for the person.
+   */
+  constructor(message: string, readonly git?: { command: string; said: string }) {
     super(message);
     this.name = 'GitSnapshotError';
   }
@@ -72,7 +76,7 @@ export class GitRunner {
     try {
       return await this.runRaw(['show', spec], { bare: true });
     } catch (err) {
-      throw new GitSnapshotError(`git could not read ${spec}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new GitSnapshotError(`git could not read ${spec}: ${err instanceof Error ? err.message : String(err)}`, err instanceof GitSnapshotError ? err.git : undefined);
     }
   }
 
@@ -86,7 +90,7 @@ export class GitRunner {
   /** Runs git with `args`; resolves to its standard output as bytes. */
   runRaw(args: readonly string[], call: GitCall = {}): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const fail = (detail: string) => reject(new GitSnapshotError(`git ${args[0]} failed in ${this.location.workTree}: ${detail}`));
+      const fail = (detail: string) => reject(new GitSnapshotError(`git ${args[0]} failed in ${this.location.workTree}: ${detail}`, { command: args[0], said: detail }));
       const child = spawn('git', [...fixedConfig, ...args], { cwd: this.location.workTree, env: this.environment(call), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
       const out: Buffer[] = [];
       const err: Buffer[] = [];

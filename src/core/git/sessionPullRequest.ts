@@ -3,6 +3,14 @@
 // the tree of the first checkpoint snapshot taken after it, and a title and body from the task graph.
 // Tasks that finished between the same two snapshots cannot be told apart on disk: the last of them
 // carries the files and the others are commits of their own without file changes, each saying so.
+//
+// When the executor recorded the files as each task started and ended (CheckpointFiles.taskBoundary),
+// each task's commit holds exactly what changed while it ran, applied in the order tasks finished,
+// on the session's start commit. Tasks that ran at the same time: a change made while both ran is in
+// both windows, so it lands in the commit of the one that finished first (the later one's commit has
+// it only if it changed it again). Changes no task made — a person's edits between tasks, files that
+// were there before the session (an untracked plan) — stay out of the branch, and the pull request's
+// body lists them.
 import type { Continuum } from '../continuum';
 import type { CheckpointFiles, FileSnapshotRecord } from './checkpointFiles';
 import { refSafe } from './checkpointFiles';
@@ -12,6 +20,7 @@ import { configuredRemoteUrl, deliverPullRequest, pullRequestBody, type PullRequ
 import { findRepository } from './repository';
 import { SessionError, type Checkpoint, type Session } from '../sessions/model';
 import type { Task } from '../tasks/model';
+import { actionFor } from '../execution/actions/index';
 
 /** The private ref holding the commit a session started from. */
 export function sessionStartRef(sessionId: string): string {
@@ -72,10 +81,7 @@ export function needsFreshSnapshot(tasks: readonly Task[], snapshots: readonly S
 /** What a task did and its verify result: the commit's body. */
 export function taskCommitBody(task: Task): string {
   const a = task.action;
-  const did = !a ? 'Done by a person (a to-do without an action).'
-    : a.kind === 'shell' ? `Ran: ${[a.command, ...(a.args ?? [])].join(' ')}`
-      : a.kind === 'vscodeTask' ? `Ran the VS Code task '${a.label}'.`
-        : 'Done by a person (a manual task).';
+  const did = a ? actionFor(a).describeDone(a) : 'Done by a person (a to-do without an action).';
   const verify = a?.verify ? `Verify: \`${a.verify}\` passed.` : 'Verify: none.';
   return [
     task.description.trim(),
@@ -150,6 +156,8 @@ export interface SessionPullRequestResult {
   commits: number;
   /** Things the user should know besides the outcome (e.g. the start commit was not recorded). */
   notes: string[];
+  /** Changed files no task made, kept out of the branch (when the tasks' own files were recorded). */
+  leftOut?: string[];
 }
 
 /** Branch, commits, push and pull request for a session; throws (with what to do) when it cannot even start. */
@@ -185,15 +193,61 @@ export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | '
     options.progress?.('Asking VS Code for your GitHub sign-in…');
     token = await options.token(endpoint.authenticationProvider);
   }
-  const commits = taskCommits(tasks, snapshots);
+  const attributed = await taskCommitsFromTaskFiles(files, sessionId, tasks, start, await files.snapshotGitDir(), snapshots.at(-1)?.tree);
+  const commits = attributed?.commits ?? taskCommits(tasks, snapshots);
   const text = sessionPullRequestText(session, tasks, checkpoints().filter(c => c.trigger !== 'before-restore').length);
+  if (attributed) {
+    text.body += `\n\n${leftOutSection(attributed.leftOut)}`;
+    if (attributed.leftOut.length) notes.push(`${attributed.leftOut.length} changed file${attributed.leftOut.length === 1 ? ' was' : 's were'} not made by any task (your own edits, or files there before the session) and stay out of the pull request.`);
+  }
   options.progress?.(`Pushing ${commits.length} commit${commits.length === 1 ? '' : 's'} to '${options.remote}'…`);
   const outcome = await deliverPullRequest({
     repoDir: repo.workTree, gitDir: repo.gitDir, snapshotGitDir: await files.snapshotGitDir(), sessionName: session.name, startCommit: start, commits, remote: options.remote,
     baseBranch: base, title: text.title, body: text.body, apiBase: endpoint.apiBase,
     ...(token ? { token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}),
   }, endpoint.repo && endpoint.repo.host !== 'github.com' ? endpoint.repo.host : undefined);
-  return { outcome, base, commits: commits.length, notes };
+  return { outcome, base, commits: commits.length, notes, leftOut: attributed?.leftOut ?? [] };
+}
+
+/**
+ * One commit per done task holding what changed while it ran (from the files recorded at its start
+ * and end), in the order tasks finished, on the tree of `start`; undefined when no done task has
+ * both records (a session run before they were kept: the checkpoint-based commits apply). `leftOut`:
+ * the paths that differ between the session's latest snapshot and the branch's last tree.
+ */
+export async function taskCommitsFromTaskFiles(
+  files: Pick<CheckpointFiles, 'taskTrees' | 'applyChanges' | 'pathsBetween'>, sessionId: string, tasks: readonly Task[], start: string, snapshotGitDir: string, latestTree: string | undefined,
+): Promise<{ commits: TaskCommit[]; leftOut: string[] } | undefined> {
+  const recorded = await files.taskTrees(sessionId);
+  const done = doneInOrder(tasks);
+  if (!done.some(t => recorded.has(t.id))) return undefined;
+  let tree = (await new GitRunner({ gitDir: snapshotGitDir, workTree: snapshotGitDir }).run(['rev-parse', `${start}^{tree}`], { bare: true })).trim();
+  const commits: TaskCommit[] = [];
+  for (const task of done) {
+    const body = taskCommitBody(task);
+    const trees = recorded.get(task.id);
+    if (!trees) {
+      commits.push({ title: oneLine(task.title), body: `${body}\n\nFiles: none recorded (Continuum's executor did not run it, e.g. a to-do marked done); changes made for it are listed in the pull request as made outside the tasks.` });
+      continue;
+    }
+    const applied = await files.applyChanges(tree, trees.start, trees.end);
+    tree = applied.tree;
+    commits.push({ title: oneLine(task.title), body: applied.changed.length ? body : `${body}\n\nFiles: none changed while it ran.`, tree });
+  }
+  const leftOut = latestTree ? await files.pathsBetween(tree, latestTree) : [];
+  return { commits, leftOut };
+}
+
+/** The pull request body's word on changes no task made. */
+export function leftOutSection(leftOut: readonly string[]): string {
+  if (!leftOut.length) return 'Each commit holds the files changed while its task ran; no other change was found.';
+  const shown = leftOut.slice(0, 20).map(p => `- \`${p.replace(/[\r\n`]/g, ' ')}\``);
+  return [
+    `### Not in this pull request (${leftOut.length})`,
+    'Each commit holds the files changed while its task ran. These changed files were not made by any task '
+      + '(your own edits between tasks, or files that were there before the session), so they stay out:',
+    ...shown, ...(leftOut.length > shown.length ? [`- … and ${leftOut.length - shown.length} more`] : []),
+  ].join('\n');
 }
 
 async function remoteUrlOf(git: GitRunner, remote: string): Promise<string> {

@@ -5,10 +5,13 @@
 // borrows the user's objects (see repository.ts). Snapshot commits have no parents, so deleting a
 // snapshot's ref and pruning our object directory frees its space. Restoring writes files back
 // through a second private index and deletes only what the rules in `planFileRestore` allow.
+import type { Stats } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir, rm, stat, unlink, utimes } from 'node:fs/promises';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GitRunner, GitSnapshotError, splitNul } from './gitRunner';
 import { exists, locateRepository, syncExcludes, type SnapshotRepository } from './repository';
+import { foldersAbove, restorePlan, type FileRestoreItem, type OnDisk, type RestoreFacts } from './restorePlan';
 import { gitlinkMode, parseRawDiff, type TreeChange } from './treeDiff';
 import { editTrees, foldersOf, parseTree, treeMode, type TreeEntry, type TreeListing } from './treeEdit';
 
@@ -20,6 +23,8 @@ export interface SnapshotRequest {
   /** Workspace-relative (or absolute) paths known to have changed; without it the whole tree is examined. */
   paths?: readonly string[];
   message: string;
+  /** Moves `ref` if it exists (a task's start and end snapshots are re-taken on each attempt); default: refuse. */
+  replace?: boolean;
 }
 
 export interface Snapshot {
@@ -30,28 +35,23 @@ export interface Snapshot {
   filesChanged: number;
   /** Whether only the given paths were examined. */
   scoped: boolean;
+  /** Folders left out, each with why (a nested repository with no commit yet); also in the commit's message. */
+  leftAlone: string[];
+  /** Files that kept changing while the snapshot read them (after retries): recorded as read, possibly partial; also in the commit's message. */
+  unsettled: string[];
 }
 
-/** One file a restore would touch, in the user's words. */
-export interface FileRestoreItem {
-  path: string;
-  /**
-   * restore: the checkpoint's version is written back (changed or deleted since);
-   * remove: created after the checkpoint and seen being created by a snapshot — deleted;
-   * keep: created after the checkpoint but never seen by a snapshot, ignored, a folder, or inside a nested repository — left alone.
-   */
-  action: 'restore' | 'remove' | 'keep';
-  /** Why a file is kept, for the preview. */
-  reason?: string;
-}
+/** How often a snapshot reads again the files that changed while it read them, pausing 50 ms, 100 ms, 150 ms. */
+const settleTries = 3;
+const settlePauseMs = 50;
+
+export type { FileRestoreItem } from './restorePlan';
 
 export interface FileRestoreResult {
   written: string[];
   removed: string[];
   kept: FileRestoreItem[];
 }
-
-const nestedRepoReason = 'inside a nested repository';
 
 export class WorkspaceSnapshots {
   private queue: Promise<unknown> = Promise.resolve();
@@ -65,6 +65,9 @@ export class WorkspaceSnapshots {
   /** Paths a tree edit recorded since our index last saw them: a scoped index update restages them too. */
   private readonly notInIndex = new Set<string>();
   private fileModeTrusted: Promise<boolean> | undefined;
+  private emptyTreeId: Promise<string> | undefined;
+  /** Nested repositories with no commit yet, left out of the snapshots (git has nothing to record for them). */
+  private uncommittedRepositories: string[] = [];
 
   private constructor(readonly repository: SnapshotRepository, private readonly folder: string) {
     this.git = new GitRunner(repository);
@@ -95,23 +98,37 @@ export class WorkspaceSnapshots {
       // A few known paths: edit the last tree directly (no index to load); anything unusual goes through the index.
       const edited = paths && base ? await this.editTree(base, paths) : undefined;
       const scoped = edited ? true : await this.stage(paths);
-      const tree = edited?.tree ?? (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      const writeTree = async () => (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+      let tree = edited?.tree ?? await writeTree();
+      // A file written while git read it is recorded as it was half-way: find those (their size or
+      // time no longer match what the index noted when hashing them), read them again, and name any
+      // still changing after the last try.
+      let unsettled = edited ? [] : await this.changedSinceStaged(paths ?? (base ? await this.pathsBetween(base, tree) : undefined));
+      for (let round = 1; unsettled.length && round <= settleTries; round++) {
+        await sleep(settlePauseMs * round);
+        await this.stagePaths(unsettled);
+        tree = await writeTree();
+        unsettled = await this.changedSinceStaged(unsettled);
+      }
       this.lastTree = tree;
+      const leftAlone = this.uncommittedRepositories.map(p => `${p}: a nested git repository with no commit yet`);
       let commit: string;
       let filesChanged: number;
-      if (request.parent && request.parent.tree === tree) {
+      if (request.parent && request.parent.tree === tree && !unsettled.length) {
         commit = request.parent.commit; // nothing changed: the new ref points at the same commit
         filesChanged = 0;
       } else {
         // No parent: a pruned snapshot must not stay reachable through the next one.
-        commit = (await this.git.run(['commit-tree', tree, '-m', request.message], { bare: true })).trim();
+        const notes = (leftAlone.length ? `\n\nLeft alone (not in this snapshot, never touched by a restore):\n${leftAlone.map(p => `- ${p}`).join('\n')}` : '')
+          + (unsettled.length ? `\n\nStill being written while this snapshot was taken (may be partial):\n${unsettled.map(p => `- ${JSON.stringify(p)}`).join('\n')}` : '');
+        commit = (await this.git.run(['commit-tree', tree, '-m', request.message + notes], { bare: true })).trim();
         filesChanged = edited && request.parent?.tree === base ? edited.changed : request.parent
           ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree], { bare: true })).length
-          : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
+          : request.replace ? 0 : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
       }
       // The empty old value makes git refuse to overwrite an existing ref.
-      await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ''], { bare: true });
-      return { commit, tree, ref: request.ref, filesChanged, scoped };
+      await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ...(request.replace ? [] : [''])], { bare: true });
+      return { commit, tree, ref: request.ref, filesChanged, scoped, leftAlone, unsettled };
     });
   }
 
@@ -124,68 +141,59 @@ export class WorkspaceSnapshots {
     });
   }
 
+  /** The id of the empty tree in this repository's object format (sha1 or sha256), asked of git once. */
+  emptyTree(): Promise<string> {
+    this.emptyTreeId ??= this.git.run(['hash-object', '-t', 'tree', '--stdin'], { bare: true }).then(out => out.trim());
+    return this.emptyTreeId;
+  }
+
   async diffTrees(from: string, to: string): Promise<TreeChange[]> {
     return parseRawDiff(await this.git.run(['diff-tree', '-r', '-z', '--no-renames', from, to], { bare: true }));
   }
 
   /**
    * What restoring `checkpoint` would do, given `current` (a snapshot of the working tree as it is
-   * now) and `latestBefore` (the newest snapshot taken before now, the evidence of what Continuum saw
-   * being created after the checkpoint). `current` may be a commit or a tree.
+   * now) and `latestBefore` (the newest snapshot taken before now by anything but a restore, the
+   * evidence of what Continuum saw being created after the checkpoint). `current` may be a commit or
+   * a tree. The facts are read here; the plan itself is the pure `restorePlan`.
    */
   async planFileRestore(checkpoint: string, current: string, latestBefore: string | undefined): Promise<FileRestoreItem[]> {
-    const changes = await this.diffTrees(checkpoint, current);
-    const seen = new Set(latestBefore && latestBefore !== checkpoint
-      ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', checkpoint, latestBefore], { bare: true }))
-      : []);
-    const items: FileRestoreItem[] = [];
-    const removable: string[] = [];
-    for (const change of changes) {
-      if (change.oldMode === gitlinkMode || change.newMode === gitlinkMode) {
-        items.push({ path: change.path, action: 'keep', reason: 'a nested repository (never touched)' });
-      } else if (change.kind !== 'added') {
-        items.push({ path: change.path, action: 'restore' });
-      } else if (!seen.has(change.path)) {
-        items.push({ path: change.path, action: 'keep', reason: 'created after the checkpoint, but no snapshot saw it being created' });
-      } else {
-        removable.push(change.path);
-      }
-    }
-    const ignored = new Set(removable.length ? await this.ignoredPaths(removable) : []);
-    for (const p of removable) {
-      if (ignored.has(p)) items.push({ path: p, action: 'keep', reason: 'ignored by .gitignore' });
-      else if (await this.insideNestedRepository(p)) items.push({ path: p, action: 'keep', reason: nestedRepoReason });
-      else items.push({ path: p, action: 'remove' });
-    }
-    for (const item of items) {
-      if (item.action === 'restore' && await this.insideNestedRepository(item.path)) Object.assign(item, { action: 'keep', reason: nestedRepoReason });
-    }
-    return items.sort((a, b) => a.path.localeCompare(b.path));
+    return restorePlan(await this.restoreFacts(checkpoint, current, latestBefore));
   }
 
-  /** Carries out a plan from `planFileRestore`: writes back the checkpoint's files and removes the removable ones. */
-  restoreFiles(checkpoint: string, plan: readonly FileRestoreItem[]): Promise<FileRestoreResult> {
+  private async restoreFacts(checkpoint: string, current: string, latestBefore: string | undefined): Promise<RestoreFacts> {
+    const changes = await this.diffTrees(checkpoint, current);
+    const seenCreated = new Set(latestBefore && latestBefore !== checkpoint
+      ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', checkpoint, latestBefore], { bare: true }))
+      : []);
+    const added = changes.filter(c => c.kind === 'added' && seenCreated.has(c.path)).map(c => c.path);
+    const ignored = new Set(added.length ? await this.ignoredPaths(added) : []);
+    const onDisk = new Map<string, OnDisk>();
+    const look = async (p: string) => {
+      if (!onDisk.has(p)) onDisk.set(p, onDiskKind(await lstatOrUndefined(path.join(this.workTree, p))));
+    };
+    const insideNestedRepository = new Set<string>();
+    const isRepository = new Map<string, boolean>();
+    for (const change of changes) {
+      await look(change.path);
+      for (const folder of foldersAbove(change.path)) {
+        await look(folder);
+        if (!isRepository.has(folder)) isRepository.set(folder, onDisk.get(folder) === 'folder' && await exists(path.join(this.workTree, folder, '.git')));
+        if (isRepository.get(folder)) insideNestedRepository.add(change.path);
+      }
+    }
+    return { changes, seenCreated, ignored, insideNestedRepository, onDisk };
+  }
+
+  /**
+   * Carries out a plan from `planFileRestore`, exactly: removes the paths it removes (first, so a
+   * file a snapshot saw where the checkpoint had a folder makes way), then writes back the
+   * checkpoint's files. A path whose state changed since the plan was made is left alone and
+   * reported as kept, with why.
+   */
+  restoreFiles(checkpoint: string, plan: readonly FileRestoreItem[], onStep?: (step: 'files removed' | 'files written') => void): Promise<FileRestoreResult> {
     return this.serial(async () => {
-      const written: string[] = [];
       const kept = plan.filter(i => i.action === 'keep');
-      const toWrite: string[] = [];
-      for (const item of plan.filter(i => i.action === 'restore')) {
-        const now = await lstatOrUndefined(path.join(this.workTree, item.path));
-        // checkout-index would have to remove a folder to put the file there: leave the folder alone.
-        if (now?.isDirectory()) kept.push({ path: item.path, action: 'keep', reason: 'a folder is there now' });
-        else toWrite.push(item.path);
-      }
-      const restoreIndex = path.join(this.folder, 'restore.index');
-      await rm(restoreIndex, { force: true });
-      try {
-        if (toWrite.length) {
-          await this.git.run(['read-tree', checkpoint], { indexFile: restoreIndex });
-          await this.git.runForPaths(['checkout-index', '-f', '-q'], toWrite, { indexFile: restoreIndex });
-          written.push(...toWrite);
-        }
-      } finally {
-        await rm(restoreIndex, { force: true });
-      }
       const removed: string[] = [];
       for (const item of plan.filter(i => i.action === 'remove')) {
         const full = path.join(this.workTree, item.path);
@@ -193,10 +201,42 @@ export class WorkspaceSnapshots {
         if (now && (now.isFile() || now.isSymbolicLink())) {
           await unlink(full);
           removed.push(item.path);
-        }
+        } else kept.push({ path: item.path, action: 'keep', reason: `changed during the restore (${now ? 'a folder is there now' : 'already gone'})` });
       }
+      onStep?.('files removed');
+      const toWrite: string[] = [];
+      for (const item of plan.filter(i => i.action === 'restore')) {
+        // checkout-index -f replaces whatever is in the way: check again that nothing unplanned is.
+        const blocker = await this.blockerOf(item.path);
+        if (blocker) kept.push({ path: item.path, action: 'keep', reason: `changed during the restore (${blocker})` });
+        else toWrite.push(item.path);
+      }
+      const written: string[] = [];
+      const restoreIndex = path.join(this.folder, 'restore.index');
+      await rm(restoreIndex, { force: true });
+      try {
+        if (toWrite.length) {
+          await this.git.run(['read-tree', checkpoint], { indexFile: restoreIndex });
+          await this.git.run(['checkout-index', '-f', '-q', '-z', '--stdin'], { indexFile: restoreIndex, input: toWrite.map(p => `${p}\0`).join('') });
+          written.push(...toWrite);
+        }
+      } finally {
+        await rm(restoreIndex, { force: true });
+      }
+      onStep?.('files written');
       return { written, removed, kept };
     });
+  }
+
+  /** What would stop the checkpoint's file at `gitPath` being written now without replacing anything: a folder there, a file or link above it. */
+  private async blockerOf(gitPath: string): Promise<string | undefined> {
+    if ((await lstatOrUndefined(path.join(this.workTree, gitPath)))?.isDirectory()) return `a folder is at '${gitPath}' now`;
+    for (const folder of foldersAbove(gitPath)) {
+      const kind = onDiskKind(await lstatOrUndefined(path.join(this.workTree, folder)));
+      if (kind === 'file' || kind === 'symlink') return `'${folder}' is ${kind === 'file' ? 'a file' : 'a link'} now`;
+      if (kind === 'none') return undefined;
+    }
+    return undefined;
   }
 
   /** A file's bytes in a snapshot, or `undefined` when the snapshot has no such file. */
@@ -272,6 +312,41 @@ export class WorkspaceSnapshots {
     return unusable;
   }
 
+  /** Continuum's refs under `prefix` with the tree of the commit each names. */
+  async listRefTrees(prefix: string): Promise<Array<{ ref: string; tree: string }>> {
+    return (await this.git.run(['for-each-ref', '--format=%(refname) %(tree)', prefix], { bare: true })).split('\n').filter(Boolean)
+      .map(line => ({ ref: line.slice(0, line.lastIndexOf(' ')), tree: line.slice(line.lastIndexOf(' ') + 1) }));
+  }
+
+  /**
+   * A tree: `base` with each path changed from `from` to `to` as it is in `to` (added, changed or
+   * deleted), made in a throwaway index. Paths whose entry in `base` already equals `to`'s are
+   * unchanged. Returns the new tree and the paths it changed.
+   */
+  async applyChanges(base: string, from: string, to: string): Promise<{ tree: string; changed: string[] }> {
+    const raw = await this.git.run(['diff-tree', '-r', '-z', '--no-renames', from, to], { bare: true });
+    const parts = raw.split('\0');
+    const lines: string[] = [];
+    const paths: string[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      if (!parts[i].startsWith(':')) continue;
+      const [, newMode, , newOid] = parts[i].slice(1).split(' ');
+      lines.push(`${newMode} ${newOid}\t${parts[i + 1]}\0`);
+      paths.push(parts[i + 1]);
+    }
+    if (!lines.length) return { tree: base, changed: [] };
+    const index = path.join(this.folder, `apply-${process.pid}-${Date.now()}.index`);
+    try {
+      await this.git.run(['read-tree', base], { indexFile: index, bare: true });
+      await this.git.run(['update-index', '-z', '--index-info'], { indexFile: index, bare: true, input: lines.join('') });
+      const tree = (await this.git.run(['write-tree', '--missing-ok'], { indexFile: index, bare: true })).trim();
+      const changed = tree === base ? [] : splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', base, tree], { bare: true }));
+      return { tree, changed };
+    } finally {
+      await rm(index, { force: true });
+    }
+  }
+
   /** Continuum's refs under `prefix` (default all of them). */
   async listRefs(prefix = 'refs/continuum/'): Promise<string[]> {
     return (await this.git.run(['for-each-ref', '--format=%(refname)', prefix], { bare: true })).split('\n').filter(Boolean);
@@ -304,9 +379,54 @@ export class WorkspaceSnapshots {
       this.notInIndex.clear();
       return true;
     }
-    await this.git.run(['add', '-A', '--', '.', ...this.excludeStore], { indexFile: this.indexFile });
+    await this.addAll();
     this.notInIndex.clear();
     return false;
+  }
+
+  /**
+   * `git add -A` of the whole tree. git refuses a nested repository with no commit yet (it has
+   * nothing to record as a gitlink) and then adds nothing at all: such folders are found, left out
+   * of the snapshot (and named in its message, as left alone), and the rest is recorded.
+   */
+  private async addAll(): Promise<void> {
+    const add = (leftOut: readonly string[]) => this.git.run(['add', '-A', '--', '.', ...this.excludeStore, ...leftOut.map(p => `:(exclude,top,literal)${p}`)], { indexFile: this.indexFile });
+    this.uncommittedRepositories = await this.stillUncommitted(this.uncommittedRepositories);
+    try {
+      await add(this.uncommittedRepositories);
+    } catch (err) {
+      if (!(err instanceof GitSnapshotError)) throw err;
+      const found = await this.stillUncommitted(splitNul(await this.git.run(['ls-files', '-z', '-o', '--exclude-standard'], { indexFile: this.indexFile }))
+        .filter(p => p.endsWith('/')).map(p => p.slice(0, -1)));
+      if (!found.some(p => !this.uncommittedRepositories.includes(p))) throw err;
+      this.uncommittedRepositories = found;
+      await add(found);
+    }
+  }
+
+  /** Those of `folders` that are nested repositories with no commit yet. */
+  private async stillUncommitted(folders: readonly string[]): Promise<string[]> {
+    const result: string[] = [];
+    for (const folder of folders) {
+      const dotGit = path.join(this.workTree, folder, '.git');
+      if (!(await lstatOrUndefined(dotGit))?.isDirectory()) continue; // a gitfile (submodule, worktree) has its commits elsewhere
+      const head = await new GitRunner({ gitDir: dotGit, workTree: path.join(this.workTree, folder) })
+        .run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { bare: true, okCodes: [1, 128] });
+      if (!head.trim()) result.push(folder);
+    }
+    return result;
+  }
+
+  /** Of `paths` (undefined: all), those whose file no longer matches what our index noted when it hashed it. */
+  private async changedSinceStaged(paths: readonly string[] | undefined): Promise<string[]> {
+    if (paths && !paths.length) return [];
+    const args = ['diff-files', '-z', '--name-only', '--ignore-submodules'];
+    const out = paths ? await this.git.runForPaths(args, paths, { indexFile: this.indexFile }) : await this.git.run(args, { indexFile: this.indexFile });
+    return [...new Set(splitNul(out))];
+  }
+
+  private async pathsBetween(from: string, to: string): Promise<string[]> {
+    return splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to], { bare: true }));
   }
 
   /** Workspace-relative git paths of `paths`, less those never part of a snapshot. */
@@ -361,8 +481,14 @@ export class WorkspaceSnapshots {
       ? (await this.git.run(['hash-object', '-w', '--stdin-paths'], { bare: false, input: toHash.map(p => `${p}\n`).join('') })).split('\n').filter(Boolean)
       : [];
     if (oids.length !== toHash.length) throw new GitSnapshotError(`git hash-object gave ${oids.length} ids for ${toHash.length} files.`);
-    const trustModes = await this.fileModeIsTrusted();
+    // A file that changed while it was hashed: the index path reads it again until it settles.
     const statOf = new Map(paths.map((p, i) => [p, stats[i]]));
+    for (const p of toHash) {
+      const before = statOf.get(p)!;
+      const after = await lstatOrUndefined(path.join(this.workTree, p));
+      if (!after || after.size !== before.size || after.mtimeMs !== before.mtimeMs) return undefined;
+    }
+    const trustModes = await this.fileModeIsTrusted();
     const changes = new Map<string, TreeEntry | null>();
     for (const [i, p] of toHash.entries()) {
       const before = entryOf(p);
@@ -403,18 +529,9 @@ export class WorkspaceSnapshots {
     if (toAdd.length) await this.git.runForPaths(['add', '-A'], toAdd, { indexFile: this.indexFile });
   }
 
-  /** Which of `paths` the ignore rules in force now exclude (`-z` needs --stdin, so one path per line; quotepath is off). */
+  /** Which of `paths` the ignore rules in force now exclude (NUL-separated both ways: any name survives). */
   private async ignoredPaths(paths: readonly string[]): Promise<string[]> {
-    return (await this.git.runForPaths(['check-ignore', '--no-index'], paths, { okCodes: [1] })).split('\n').filter(Boolean);
-  }
-
-  private async insideNestedRepository(filePath: string): Promise<boolean> {
-    let dir = path.dirname(filePath);
-    while (dir && dir !== '.') {
-      if (await exists(path.join(this.workTree, dir, '.git'))) return true;
-      dir = path.dirname(dir);
-    }
-    return false;
+    return splitNul(await this.git.run(['check-ignore', '--no-index', '-z', '--stdin'], { okCodes: [1], input: paths.map(p => `${p}\0`).join('') }));
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -426,6 +543,10 @@ export class WorkspaceSnapshots {
 
 function toGitPath(p: string): string {
   return p.split(path.sep).join('/');
+}
+
+function onDiskKind(s: Stats | undefined): OnDisk {
+  return !s ? 'none' : s.isSymbolicLink() ? 'symlink' : s.isDirectory() ? 'folder' : 'file';
 }
 
 async function lstatOrUndefined(p: string) {

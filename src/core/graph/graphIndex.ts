@@ -295,7 +295,7 @@ export class GraphIndex {
     for (const imp of record.facts.imports) {
       const resolved = this.resolver.resolve(file, imp.specifier);
       if (resolved.kind === 'unresolved') {
-        unresolved.push({ file, specifier: imp.specifier, line: imp.line });
+        unresolved.push({ file, specifier: imp.specifier, line: imp.line, ...(resolved.reason ? { reason: resolved.reason } : {}) });
         continue;
       }
       const to = resolved.kind === 'file' ? resolved.id : resolved.kind === 'asset' ? `${assetPrefix}${resolved.id}` : `${packagePrefix}${resolved.name}`;

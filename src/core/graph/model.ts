@@ -69,12 +69,24 @@ export interface ProjectConfig {
 }
 
 export interface TsconfigPaths {
-  /** Folder (a workspace id, '' for the root) the settings apply to: files in it and below. */
+  /** Folder (a workspace id, '' for the root) of the config; without `config` (graphs stored before ownership), files in it and below. */
   dir: string;
+  /** Workspace id of the config file. With it, the config owns the files its `files`/`include`/`exclude` name, as TypeScript decides. */
+  config?: string;
+  /** A folder's tsconfig.json (or jsconfig.json): where TypeScript starts looking for a file's project. */
+  entry?: boolean;
   /** Workspace id of the baseUrl folder, when set. */
   baseUrl?: string;
-  /** Pattern → workspace ids of the targets (with `*`). */
+  /** Pattern → workspace ids of the targets (with `*`); an empty list when they all lie outside the workspace. */
   paths?: Record<string, string[]>;
+  /** TypeScript's `files`, `include` and `exclude` as workspace ids (with wildcards); undefined as in TypeScript (defaults apply). */
+  files?: string[];
+  include?: string[];
+  exclude?: string[];
+  /** `outDir` as a workspace id: excluded by default, as TypeScript does. */
+  outDir?: string;
+  /** Config ids of its `references`. */
+  references?: string[];
 }
 
 export interface WorkspacePackage {
@@ -86,6 +98,9 @@ export interface WorkspacePackage {
   exports?: unknown;
   main?: string;
   types?: string;
+  /** Where its tsconfig writes the build (`outDir`) and from which source folder (`rootDir`, or the folder `include` names): workspace ids. */
+  outDir?: string;
+  rootDir?: string;
 }
 
 export interface Component {
@@ -116,6 +131,8 @@ export interface UnresolvedImport {
   file: string;
   specifier: string;
   line: number;
+  /** Why it does not resolve, when more is known than "no such file". */
+  reason?: string;
 }
 
 export interface GraphStatistics {

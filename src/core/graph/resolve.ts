@@ -1,11 +1,15 @@
 // Import resolution, as a pure function of the file list and the project's configuration: relative
-// paths with extension and `index` probing, tsconfig `paths` and `baseUrl`, `exports`/`main` of the
-// workspace's own packages; anything else is an external package (Node built-ins included).
+// paths with extension and `index` probing, `paths` and `baseUrl` of the tsconfig that owns the
+// importing file (decided as TypeScript does: the nearest folder's tsconfig.json, or the config it
+// references whose files/include/exclude name the file), `exports`/`main` of the workspace's own
+// packages — mapped back to their sources when they name a build output that is not there; anything
+// else is an external package (Node built-ins included).
 import { builtinModules } from 'module';
+import { excludeRegExp, includeRegExp } from './globs';
 import { assetExtensions, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
 import { dirOf, joinId } from './workspacePaths';
 
-export type Resolution = { kind: 'file'; id: string } | { kind: 'asset'; id: string } | { kind: 'package'; name: string } | { kind: 'unresolved' };
+export type Resolution = { kind: 'file'; id: string } | { kind: 'asset'; id: string } | { kind: 'package'; name: string } | { kind: 'unresolved'; reason?: string };
 
 // Resolution is runtime-first for every importer, declaration files included: the graph answers "what
 // runs, and so what may break, when this changes". A declaration file (.d.ts) has no run time — it
@@ -18,17 +22,34 @@ const tsFirst = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', .
 const jsFirst = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', ...declarations];
 const jsToTs: Record<string, string[]> = { '.js': ['.ts', '.tsx', '.d.ts'], '.jsx': ['.tsx'], '.mjs': ['.mts', '.d.mts'], '.cjs': ['.cts', '.d.cts'] };
 const builtins = new Set(builtinModules);
-const conditions = new Set(['types', 'import', 'module', 'require', 'node', 'default', 'development', 'production', 'browser']);
+const conditions = new Set(['source', 'types', 'import', 'module', 'require', 'node', 'default', 'development', 'production', 'browser']);
+/** Folders a package's build usually goes to, for the last-resort guess of where its sources are (`dist/esm/x.js` → `src/x`). */
+const buildFolders = new Set(['dist', 'lib', 'build', 'out', 'esm', 'cjs', 'es', 'mjs', 'types', 'typings', 'umd', 'module', 'commonjs']);
+
+interface Ownership {
+  files: Set<string>;
+  include: RegExp[];
+  exclude: RegExp[];
+}
 
 export class ModuleResolver {
   private readonly cache = new Map<string, Resolution>();
-  private readonly tsconfigs: TsconfigPaths[];
+  /** The tsconfig where TypeScript starts looking for a file's project, by folder. */
+  private readonly entries = new Map<string, TsconfigPaths>();
+  private readonly byConfig = new Map<string, TsconfigPaths>();
+  private readonly owners = new Map<string, TsconfigPaths | undefined>();
+  private readonly groups = new Map<TsconfigPaths, TsconfigPaths[]>();
+  private readonly ownership = new Map<TsconfigPaths, Ownership>();
+  private readonly patterns = new Map<TsconfigPaths, Array<[string, string[]]>>();
   private readonly packages = new Map<string, WorkspacePackage>();
   private readonly folders = new Map<string, WorkspacePackage>();
 
   constructor(private readonly files: ReadonlySet<string>, config: ProjectConfig) {
-    // deepest folder first: the nearest tsconfig applies
-    this.tsconfigs = [...config.tsconfigs].sort((a, b) => b.dir.length - a.dir.length);
+    for (const t of config.tsconfigs) {
+      if (t.config !== undefined) this.byConfig.set(t.config, t);
+      // a graph stored before ownership knows each folder's config only, and it owns the folder
+      if (t.entry || t.config === undefined) this.entries.set(t.dir, t);
+    }
     for (const pkg of config.packages) {
       if (pkg.name && !this.packages.has(pkg.name)) this.packages.set(pkg.name, pkg);
       this.folders.set(pkg.dir, pkg);
@@ -37,7 +58,8 @@ export class ModuleResolver {
 
   resolve(from: string, specifier: string): Resolution {
     const relative = specifier.startsWith('.') || specifier.startsWith('/');
-    const scope = relative ? dirOf(from) : this.tsconfigFor(from)?.dir ?? '';
+    const owner = relative ? undefined : this.ownerOf(from);
+    const scope = relative ? dirOf(from) : owner?.config ?? owner?.dir ?? '';
     const js = isJs(from);
     const key = `${js ? 'j' : 't'}\0${scope}\0${specifier}`;
     let found = this.cache.get(key);
@@ -55,18 +77,19 @@ export class ModuleResolver {
       const id = base === undefined ? undefined : this.file(base, js);
       return id !== undefined ? { kind: 'file', id } : base !== undefined && isAsset(base) ? { kind: 'asset', id: base } : { kind: 'unresolved' };
     }
-    const tsconfig = this.tsconfigFor(from);
-    if (tsconfig?.paths) {
-      for (const [pattern, targets] of Object.entries(tsconfig.paths)) {
-        const star = matchPattern(pattern, spec);
-        if (star === undefined) continue;
-        for (const target of targets) {
-          const id = this.file(target.replace('*', star), js);
-          if (id !== undefined) return { kind: 'file', id };
-        }
-        const first = targets[0]?.replace('*', star);
-        if (first !== undefined && isAsset(first)) return { kind: 'asset', id: first };
+    const tsconfig = this.ownerOf(from);
+    // as TypeScript: only the pattern that matches best (exact, else the longest prefix) is tried
+    for (const [pattern, targets] of tsconfig ? this.pathPatterns(tsconfig) : []) {
+      const star = matchPattern(pattern, spec);
+      if (star === undefined) continue;
+      if (!targets.length) return { kind: 'unresolved', reason: `the tsconfig paths for "${pattern}" point outside the workspace` };
+      for (const target of targets) {
+        const id = this.file(target.replace('*', star), js);
+        if (id !== undefined) return { kind: 'file', id };
       }
+      const first = targets[0].replace('*', star);
+      if (isAsset(first)) return { kind: 'asset', id: first };
+      break;
     }
     if (tsconfig?.baseUrl !== undefined) {
       const base = joinId(tsconfig.baseUrl, spec);
@@ -76,16 +99,74 @@ export class ModuleResolver {
     const name = packageName(spec);
     const pkg = this.packages.get(name);
     if (pkg) {
-      const id = this.packageFile(pkg, `.${spec.slice(name.length)}`, js);
-      if (id !== undefined) return { kind: 'file', id };
-      return { kind: 'unresolved' };
+      const found = this.packageFile(pkg, `.${spec.slice(name.length)}`, js);
+      return typeof found === 'string' ? { kind: 'file', id: found } : { kind: 'unresolved', reason: found.reason };
     }
     if (spec.startsWith('node:') || builtins.has(name)) return { kind: 'package', name: spec.startsWith('node:') ? spec : `node:${name}` };
     return { kind: 'package', name };
   }
 
-  private tsconfigFor(from: string): TsconfigPaths | undefined {
-    return this.tsconfigs.find(t => t.dir === '' || from.startsWith(`${t.dir}/`));
+  /** The config that owns a file: up from its folder, the first tsconfig.json that (or a config it references that) includes it; else the nearest. */
+  ownerOf(file: string): TsconfigPaths | undefined {
+    if (!this.owners.has(file)) this.owners.set(file, this.findOwner(file));
+    return this.owners.get(file);
+  }
+
+  private findOwner(file: string): TsconfigPaths | undefined {
+    let nearest: TsconfigPaths | undefined;
+    for (let dir = dirOf(file); ; dir = dirOf(dir)) {
+      const entry = this.entries.get(dir);
+      if (entry) {
+        if (entry.config === undefined) return entry;
+        nearest ??= entry;
+        const owner = this.group(entry).find(c => this.owns(c, file));
+        if (owner) return owner;
+      }
+      if (dir === '') return nearest;
+    }
+  }
+
+  /** A config and the configs it references, depth first, each once. */
+  private group(entry: TsconfigPaths): TsconfigPaths[] {
+    let group = this.groups.get(entry);
+    if (!group) {
+      const out: TsconfigPaths[] = [];
+      const visit = (c: TsconfigPaths) => {
+        if (out.includes(c)) return;
+        out.push(c);
+        for (const ref of c.references ?? []) {
+          const referenced = this.byConfig.get(ref);
+          if (referenced) visit(referenced);
+        }
+      };
+      visit(entry);
+      this.groups.set(entry, (group = out));
+    }
+    return group;
+  }
+
+  /** TypeScript's rule: listed in `files`, or matched by `include` (default: everything below, unless `files` is given) and not by `exclude` (default: outDir). */
+  private owns(config: TsconfigPaths, file: string): boolean {
+    let rules = this.ownership.get(config);
+    if (!rules) {
+      const include = config.include ?? (config.files ? [] : [config.dir]);
+      const exclude = config.exclude ?? (config.outDir !== undefined ? [config.outDir] : []);
+      rules = { files: new Set(config.files), include: include.map(includeRegExp), exclude: exclude.map(excludeRegExp) };
+      this.ownership.set(config, rules);
+    }
+    if (rules.files.has(file)) return true;
+    return rules.include.some(r => r.test(file)) && !rules.exclude.some(r => r.test(file));
+  }
+
+  /** A config's `paths`, the best match first: exact patterns, then by the length of the part before `*`. */
+  private pathPatterns(config: TsconfigPaths): Array<[string, string[]]> {
+    let sorted = this.patterns.get(config);
+    if (!sorted) {
+      const rank = (p: string) => (p.includes('*') ? p.indexOf('*') : Number.MAX_SAFE_INTEGER);
+      sorted = Object.entries(config.paths ?? {}).sort((a, b) => rank(b[0]) - rank(a[0]));
+      this.patterns.set(config, sorted);
+    }
+    return sorted;
   }
 
   /** `base` as written, with a JavaScript extension swapped for TypeScript's, with an extension added, or as a folder's index. */
@@ -111,17 +192,49 @@ export class ModuleResolver {
     return undefined;
   }
 
-  private packageFile(pkg: WorkspacePackage, subpath: string, js: boolean): string | undefined {
+  /** A file of a workspace package: what its exports (or main/types, or the subpath) name, else that target's source; or why there is none. */
+  private packageFile(pkg: WorkspacePackage, subpath: string, js: boolean): string | { reason: string } {
+    let targets: string[];
     if (pkg.exports !== undefined) {
-      for (const target of exportTargets(pkg.exports, subpath === './' ? '.' : subpath)) {
-        const id = joinId(pkg.dir, target);
-        const found = id === undefined ? undefined : this.file(id, js);
+      const written = exportTargets(pkg.exports, subpath === './' ? '.' : subpath);
+      if (!written.length) return { reason: `workspace package ${pkg.name} does not export "${subpath}"` };
+      targets = written.flatMap(t => joinId(pkg.dir, t) ?? []);
+    } else {
+      const base = subpath === '.' ? pkg.dir : joinId(pkg.dir, subpath);
+      const found = base === undefined ? undefined : this.file(base, js);
+      if (found !== undefined) return found;
+      targets = (subpath === '.' ? [pkg.main, pkg.types] : [subpath]).flatMap(t => (t === undefined ? [] : joinId(pkg.dir, t) ?? []));
+    }
+    for (const target of targets) {
+      const found = this.file(target, js);
+      if (found !== undefined) return found;
+    }
+    // an unbuilt checkout: the entry names the build output; its source is what the graph wants
+    for (const target of targets) {
+      for (const source of this.sourcesOf(pkg, target)) {
+        const found = this.file(source, js);
         if (found !== undefined) return found;
       }
-      return undefined;
     }
-    const base = subpath === '.' ? pkg.dir : joinId(pkg.dir, subpath);
-    return base === undefined ? undefined : this.file(base, js);
+    const named = targets.length ? `points at ${targets.join(', ')}` : 'names no entry point';
+    return { reason: `workspace package ${pkg.name} ${named}, which is not in the workspace (not built?), and no source file was found for it` };
+  }
+
+  /** Where the source of a build output may be: through the package's tsconfig outDir → rootDir, then `src/` in place of the build folders. */
+  private sourcesOf(pkg: WorkspacePackage, target: string): string[] {
+    const bare = target.replace(/\.d\.[cm]?ts$/, '');
+    const out: Array<string | undefined> = [];
+    if (pkg.outDir !== undefined && pkg.rootDir !== undefined && (bare === pkg.outDir || bare.startsWith(`${pkg.outDir}/`))) {
+      out.push(joinId(pkg.rootDir, `.${bare.slice(pkg.outDir.length)}`));
+    }
+    const inside = pkg.dir ? bare.slice(pkg.dir.length + 1) : bare;
+    if (!pkg.dir || bare.startsWith(`${pkg.dir}/`)) {
+      const parts = inside.split('/');
+      let i = 0;
+      while (i < parts.length - 1 && buildFolders.has(parts[i])) i++;
+      if (i > 0) out.push(joinId(pkg.dir, ['src', ...parts.slice(i)].join('/')));
+    }
+    return out.filter((p): p is string => p !== undefined);
   }
 }
 

@@ -1,12 +1,14 @@
 // Finding the workspace's source files: walks each folder, honouring .gitignore files at every level
 // (with the `ignore` package, which implements gitignore's rules exactly), the folders that are never
-// sources, and the user's `continuum.graph.exclude` patterns. Also reads what resolution needs from
-// tsconfig.json/jsconfig.json (baseUrl, paths) and package.json (workspace packages).
+// sources, and the user's `continuum.graph.exclude` patterns. Also reads what resolution needs: each
+// folder's tsconfig.json/jsconfig.json and the configs they reference (tsconfigReader.ts), and the
+// package.json files, named only where the package manager declares them (workspaceMembers.ts).
 import ignore, { type Ignore } from 'ignore';
-import { ts } from 'ts-morph';
 import { isSourceFile, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
 import type { ScanSettings } from './parser';
-import { dirOf, joinId, normalizePath, workspacePaths, type WorkspacePaths } from './workspacePaths';
+import { dirOfPath, parseJson, TsconfigReader, type Tsconfig } from './tsconfigReader';
+import { declaredMembers, isMember } from './workspaceMembers';
+import { dirOf, normalizePath, workspacePaths, type WorkspacePaths } from './workspacePaths';
 
 /** The files the graph reads, synchronously (it runs in a worker, or in tests on ts-morph's in-memory file system). */
 export interface SourceTree {
@@ -37,6 +39,8 @@ interface ConfigFolder {
   dir: string;
   tsconfig?: string;
   packageJson: boolean;
+  /** Holds a pnpm-workspace.yaml or lerna.json. */
+  declaresWorkspace: boolean;
 }
 
 export class WorkspaceScanner {
@@ -82,28 +86,93 @@ export class WorkspaceScanner {
     return true;
   }
 
-  /** tsconfig/jsconfig paths and workspace packages found in the (not excluded) folders, as the last scan met them (scans first if none has run). */
+  /**
+   * The tsconfig/jsconfig projects (each folder's, and the configs they reference) and the workspace's
+   * packages found in the (not excluded) folders, as the last scan met them (scans first if none has run).
+   */
   projectConfig(): ProjectConfig {
     if (!this.configFolders) this.scan();
-    const tsconfigs: TsconfigPaths[] = [];
-    const packages: WorkspacePackage[] = [];
-    for (const { dir, tsconfig, packageJson } of this.configFolders!) {
-      const dirId = dirOf(this.paths.toId(`${dir}/x`)!);
-      if (tsconfig) {
-        const settings = this.readTsconfig(`${dir}/${tsconfig}`, 0);
-        if (settings.baseUrl !== undefined || settings.paths) {
-          const baseDir = settings.baseUrl ?? dirOfPath(settings.pathsFrom ?? `${dir}/${tsconfig}`);
-          const baseUrl = this.paths.toId(`${baseDir}/x`);
-          tsconfigs.push({ dir: dirId, ...(settings.baseUrl !== undefined && baseUrl !== undefined ? { baseUrl: dirOf(baseUrl) } : {}), ...(settings.paths && baseUrl !== undefined ? { paths: mapPaths(settings.paths, dirOf(baseUrl)) } : {}) });
-        }
-      }
-      const pkg = packageJson ? parseJson(this.tree.read(`${dir}/package.json`)) : undefined;
-      // nameless ones too: a folder's package.json "main" is where Node goes for `require('./folder')`
-      if (pkg) {
-        packages.push({ name: typeof pkg.name === 'string' ? pkg.name : '', dir: dirId, ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}), ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}), ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}) });
+    const reader = new TsconfigReader(this.tree);
+    const tsconfigs = new Map<string, TsconfigPaths>();
+    const groups = new Map<string, Tsconfig[]>();
+    for (const { dir, tsconfig } of this.configFolders!) {
+      if (!tsconfig) continue;
+      const group = reader.withReferences(`${dir}/${tsconfig}`);
+      groups.set(dir, group);
+      group.forEach((config, i) => {
+        const record = this.tsconfigRecord(config, i === 0);
+        if (!record) return;
+        const known = tsconfigs.get(record.config!);
+        if (!known) tsconfigs.set(record.config!, record);
+        else if (record.entry) known.entry = true;
+      });
+    }
+    return { tsconfigs: [...tsconfigs.values()], packages: this.workspacePackages(groups) };
+  }
+
+  /** Every package.json found: named when the package manager declares it a member (or it is a root or a workspace's root); a folder's entry point otherwise. */
+  private workspacePackages(groups: Map<string, Tsconfig[]>): WorkspacePackage[] {
+    const folders = this.configFolders!.filter(f => f.packageJson || f.declaresWorkspace);
+    const members: string[] = [];
+    const workspaceRoots = new Set(this.roots);
+    for (const { dir } of folders) {
+      const patterns = declaredMembers(this.idOfFolder(dir) ?? '', name => this.tree.read(`${dir}/${name}`));
+      if (patterns) {
+        members.push(...patterns);
+        workspaceRoots.add(dir);
       }
     }
-    return { tsconfigs, packages };
+    const packages: WorkspacePackage[] = [];
+    for (const { dir, packageJson } of folders) {
+      const pkg = packageJson ? parseJson(this.tree.read(`${dir}/package.json`)) : undefined;
+      if (!pkg) continue;
+      const dirId = this.idOfFolder(dir) ?? '';
+      const named = typeof pkg.name === 'string' && (workspaceRoots.has(dir) || isMember(dirId, members));
+      const build = this.buildFolders(groups.get(dir) ?? []);
+      packages.push({
+        name: named ? (pkg.name as string) : '',
+        dir: dirId,
+        ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}),
+        ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}),
+        ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}),
+        ...build,
+      });
+    }
+    return packages;
+  }
+
+  /** Where a package's tsconfig (or the first config it references that says) builds to, and from where. */
+  private buildFolders(group: Tsconfig[]): { outDir?: string; rootDir?: string } {
+    const config = group.find(c => c.outDir !== undefined);
+    if (!config) return {};
+    const outDir = this.idOfFolder(config.outDir!);
+    const rootPath = config.rootDir ?? commonFolder((config.include ?? []).map(literalFolder)) ?? dirOfPath(config.path);
+    const rootDir = this.idOfFolder(rootPath);
+    return outDir === undefined || rootDir === undefined ? {} : { outDir, rootDir };
+  }
+
+  /** A config as the resolver keeps it: every path a workspace id; undefined when the config lies outside the workspace. */
+  private tsconfigRecord(config: Tsconfig, entry: boolean): TsconfigPaths | undefined {
+    const configId = this.paths.toId(config.path);
+    if (configId === undefined) return undefined;
+    const record: TsconfigPaths = { dir: dirOf(configId), config: configId, ...(entry ? { entry } : {}) };
+    const ids = (list: string[] | undefined) => list?.flatMap(p => this.idOfFolder(p) ?? []);
+    const baseUrl = config.baseUrl === undefined ? undefined : this.idOfFolder(config.baseUrl);
+    if (baseUrl !== undefined) record.baseUrl = baseUrl;
+    // targets outside the workspace are left out; a pattern left with none resolves to nothing the graph holds
+    if (config.paths) record.paths = Object.fromEntries(Object.entries(config.paths).map(([k, targets]) => [k, targets.flatMap(t => this.idOfFolder(t) ?? [])]));
+    const files = ids(config.files);
+    const include = ids(config.include);
+    const exclude = ids(config.exclude);
+    const outDir = config.outDir === undefined ? undefined : this.idOfFolder(config.outDir);
+    const references = config.references.flatMap(r => this.paths.toId(r) ?? []);
+    return { ...record, ...(files ? { files } : {}), ...(include ? { include } : {}), ...(exclude ? { exclude } : {}), ...(outDir !== undefined ? { outDir } : {}), ...(references.length ? { references } : {}) };
+  }
+
+  /** The workspace id of a folder (or a pattern) given as an absolute path ('' for a root of a single-folder workspace). */
+  private idOfFolder(path: string): string | undefined {
+    const id = this.paths.toId(`${path}/x`);
+    return id === undefined ? undefined : dirOf(id);
   }
 
   /**
@@ -116,7 +185,8 @@ export class WorkspaceScanner {
     const active = this.rulesDown(dir, above, entries.some(e => e.name === '.gitignore')); // a file or a link to one
     const tsconfig = ['tsconfig.json', 'jsconfig.json'].find(name => entries.some(e => e.name === name && e.kind === 'file'));
     const packageJson = entries.some(e => e.name === 'package.json' && e.kind === 'file');
-    if (tsconfig || packageJson) configs.push({ dir, ...(tsconfig ? { tsconfig } : {}), packageJson });
+    const declaresWorkspace = entries.some(e => (e.name === 'pnpm-workspace.yaml' || e.name === 'lerna.json') && e.kind === 'file');
+    if (tsconfig || packageJson || declaresWorkspace) configs.push({ dir, ...(tsconfig ? { tsconfig } : {}), packageJson, declaresWorkspace });
     for (const entry of entries) {
       const path = `${dir}/${entry.name}`;
       if (entry.kind === 'dir') {
@@ -150,67 +220,23 @@ export class WorkspaceScanner {
     }
     return rules;
   }
+}
 
-  /** baseUrl (absolute) and paths of a tsconfig, following relative `extends` (a few levels). */
-  private readTsconfig(path: string, depth: number): { baseUrl?: string; paths?: Record<string, string[]>; pathsFrom?: string } {
-    const json = parseJsonc(this.tree.read(path));
-    if (!json) return {};
-    const options = (typeof json.compilerOptions === 'object' && json.compilerOptions !== null ? json.compilerOptions : {}) as Record<string, unknown>;
-    let inherited: { baseUrl?: string; paths?: Record<string, string[]>; pathsFrom?: string } = {};
-    const ext = typeof json.extends === 'string' ? json.extends : undefined;
-    if (ext && ext.startsWith('.') && depth < 5) {
-      const target = joinPath(dirOfPath(path), ext.endsWith('.json') ? ext : `${ext}.json`);
-      if (target !== undefined) inherited = this.readTsconfig(target, depth + 1);
-    }
-    const baseUrl = typeof options.baseUrl === 'string' ? joinPath(dirOfPath(path), options.baseUrl) : inherited.baseUrl;
-    const paths = isStringArrayRecord(options.paths) ? options.paths : inherited.paths;
-    const pathsFrom = isStringArrayRecord(options.paths) ? path : inherited.pathsFrom;
-    return { ...(baseUrl ? { baseUrl } : {}), ...(paths ? { paths } : {}), ...(pathsFrom ? { pathsFrom } : {}) };
+/** The folder part of a pattern before its first wildcard (the whole of it when it names a folder). */
+function literalFolder(pattern: string): string {
+  const parts = pattern.split('/');
+  const wild = parts.findIndex(p => /[*?]/.test(p));
+  const literal = wild < 0 ? parts : parts.slice(0, wild);
+  if (wild < 0 && /\.[^/]*$/.test(literal[literal.length - 1] ?? '')) literal.pop(); // a file
+  return literal.join('/') || '/';
+}
+
+/** The deepest folder holding all of `folders`, or undefined for none. */
+function commonFolder(folders: string[]): string | undefined {
+  if (!folders.length) return undefined;
+  let common = folders[0];
+  for (const f of folders.slice(1)) {
+    while (common !== '/' && f !== common && !f.startsWith(`${common}/`)) common = dirOfPath(common);
   }
-}
-
-function mapPaths(paths: Record<string, string[]>, baseId: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [pattern, targets] of Object.entries(paths)) {
-    out[pattern] = targets.flatMap(t => {
-      const id = joinId(baseId, t);
-      return id === undefined ? [] : [id];
-    });
-  }
-  return out;
-}
-
-/** Joins an absolute folder and a relative path ("/a/b" + "../c" → "/a/c"; "C:/a" + "b" → "C:/a/b"). */
-function joinPath(dir: string, relative: string): string | undefined {
-  if (dir.startsWith('/')) {
-    const joined = joinId(dir.slice(1), relative);
-    return joined === undefined ? undefined : `/${joined}`;
-  }
-  return joinId(dir, relative);
-}
-
-function dirOfPath(path: string): string {
-  return path.slice(0, path.lastIndexOf('/')) || '/';
-}
-
-function isStringArrayRecord(value: unknown): value is Record<string, string[]> {
-  return typeof value === 'object' && value !== null && Object.values(value).every(v => Array.isArray(v) && v.every(s => typeof s === 'string'));
-}
-
-function parseJson(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined; // a broken package.json is not a workspace package; the rest of the scan goes on
-  }
-}
-
-/** tsconfig allows comments and trailing commas: TypeScript's own reader. */
-function parseJsonc(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined;
-  const parsed = ts.parseConfigFileTextToJson('tsconfig.json', text);
-  const value: unknown = parsed.config;
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  return common;
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Actor, Store, StoreWriter } from '../store/types';
 import { findCycle } from '../tasks/graph';
-import { explainIssues } from '../tasks/validation';
+import { explainIssues, limits, taskActionSchema } from '../tasks/validation';
 
 export const stateFormat = 'continuum-state';
 /** 2: checkpoints carry base_id, task_count and tasks_done (checkpoints that save only what changed), and checkpoint_files. 1 is still read. */
@@ -21,6 +21,22 @@ const opt = <T extends z.ZodType>(t: T) => t.nullable().optional();
 const int = z.number().int();
 const objectId = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a git object id');
 const json = (max = 16 * 1024 * 1024) => text(max).refine(s => isJson(s), 'expected a JSON text');
+/** A JSON text whose value must also pass `schema`; its problems are named by their path inside the value. */
+const jsonOf = (schema: z.ZodType, max: number) => text(max).superRefine((s, ctx) => {
+  let value: unknown;
+  try {
+    value = JSON.parse(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON text' });
+    return;
+  }
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.map(p => (typeof p === 'symbol' ? String(p) : p)) });
+});
+// The action kinds and their fields come from the tasks' own validation: one list, not two.
+const actionJson = jsonOf(taskActionSchema, 100_000);
+const capabilitiesJson = jsonOf(z.array(z.string().min(1).max(limits.capability)).max(limits.capabilities), 100_000);
 
 const rowSchemas = {
   context_versions: z.object({ version: int.positive(), created_at: int, actor: text(20), summary: text(10_000), data: json() }).strict(),
@@ -28,8 +44,8 @@ const rowSchemas = {
   tasks: z.object({
     id: text(200), key: opt(text(1000)), seq: int, title: text(500).min(1), description: text(100_000),
     status: z.enum(['pending', 'running', 'done', 'failed', 'blocked', 'skipped', 'cancelled']), priority: int.min(0).max(3),
-    progress: int.min(0).max(100), attempts: int.min(0), max_attempts: int.min(1), deadline: opt(int), capabilities: json(100_000),
-    action: opt(json(100_000)), result: opt(text()), error: opt(text()), phase_id: opt(text(200)), parent_id: opt(text(200)),
+    progress: int.min(0).max(100), attempts: int.min(0), max_attempts: int.min(1), deadline: opt(int), capabilities: capabilitiesJson,
+    action: opt(actionJson), result: opt(text()), error: opt(text()), phase_id: opt(text(200)), parent_id: opt(text(200)),
     number: opt(text(50)), created_at: int, updated_at: int, started_at: opt(int), completed_at: opt(int),
   }).strict(),
   task_deps: z.object({ task_id: text(200), depends_on: text(200) }).strict(),
@@ -100,11 +116,20 @@ export function parseState(raw: string | Uint8Array): StateFile {
   return parsed.data;
 }
 
-/** Replaces the whole state with `state` in one durable write. */
-export async function importState(store: Store, state: StateFile, actor: Actor = 'user'): Promise<ImportSummary> {
+/**
+ * Replaces the whole state with `state` in one durable write. `now` is this machine's time: a
+ * heartbeat later than it (a file from a machine whose clock ran ahead) is brought back to it, or
+ * the session would never look quiet and never be marked interrupted.
+ */
+export async function importState(store: Store, state: StateFile, actor: Actor = 'user', now = Date.now()): Promise<ImportSummary> {
+  const sessions = state.tables.sessions.map(s => (s.heartbeat_at != null && s.heartbeat_at > now ? { ...s, heartbeat_at: now } : s));
   await store.write(w => {
+    // Rows come in any order (a task's parent may follow it, parents may even form a loop through
+    // later edits): foreign keys are checked once, at the end of this write, not row by row. The
+    // pragma is part of the record, so replaying the journal defers them the same way.
+    w.run('PRAGMA defer_foreign_keys = ON');
     for (const t of [...tables].reverse()) w.run(`DELETE FROM ${t}`);
-    for (const t of tables) insertRows(w, t, state.tables[t] as Array<Record<string, unknown>>);
+    for (const t of tables) insertRows(w, t, (t === 'sessions' ? sessions : state.tables[t]) as Array<Record<string, unknown>>);
     // the imported commands were not written by this person here: they run only once confirmed
     w.run('UPDATE tasks SET origin = ? WHERE action IS NOT NULL', [`the state file exported ${state.exportedAt.slice(0, 40)}`]);
   }, actor);
@@ -129,19 +154,30 @@ function insertRows(w: StoreWriter, table: Table, rows: Array<Record<string, unk
 /** Checks what the schema cannot: unique ids, references that resolve, and no dependency cycle. */
 function checkReferences(state: StateFile): void {
   const t = state.tables;
-  const unique = (what: string, ids: string[]) => {
-    const seen = new Set<string>();
-    for (const id of ids) {
-      if (seen.has(id)) throw new Error(`The state file has two ${what} with id '${id}'.`);
-      seen.add(id);
-    }
-    return seen;
+  /** The keys of `table`'s rows, refusing a repeated one with both rows named (SQLite would only say "UNIQUE constraint failed"). */
+  const unique = <R>(what: string, table: Table, field: string, rows: readonly R[], keyOf: (row: R) => string | null | undefined) => {
+    const seen = new Map<string, number>();
+    rows.forEach((row, i) => {
+      const key = keyOf(row);
+      if (key === null || key === undefined) return;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        throw new Error(`The state file has two ${what} '${key}' (tables.${table}.${first}.${field} and tables.${table}.${i}.${field}); remove one of them.`);
+      }
+      seen.set(key, i);
+    });
+    return new Set(seen.keys());
   };
-  const taskIds = unique('tasks', t.tasks.map(x => x.id));
-  const phaseIds = unique('phases', t.phases.map(x => x.id));
-  const sessionIds = unique('sessions', t.sessions.map(x => x.id));
-  const checkpointIds = unique('checkpoints', t.checkpoints.map(x => x.id));
-  unique('task keys', t.tasks.flatMap(x => (x.key ? [x.key] : [])));
+  const taskIds = unique('tasks with id', 'tasks', 'id', t.tasks, x => x.id);
+  const phaseIds = unique('phases with id', 'phases', 'id', t.phases, x => x.id);
+  const sessionIds = unique('sessions with id', 'sessions', 'id', t.sessions, x => x.id);
+  const checkpointIds = unique('checkpoints with id', 'checkpoints', 'id', t.checkpoints, x => x.id);
+  unique('task keys', 'tasks', 'key', t.tasks, x => x.key);
+  unique('phase keys', 'phases', 'key', t.phases, x => x.key);
+  unique('context versions', 'context_versions', 'version', t.context_versions, x => String(x.version));
+  unique('task events with id', 'task_events', 'id', t.task_events, x => String(x.id));
+  unique('dependencies', 'task_deps', 'depends_on', t.task_deps, x => `${x.task_id} → ${x.depends_on}`);
+  unique('links of a session to a task', 'session_tasks', 'task_id', t.session_tasks, x => `${x.session_id} → ${x.task_id}`);
   const need = (ok: boolean, message: string) => {
     if (!ok) throw new Error(`The state file is inconsistent: ${message}.`);
   };
@@ -161,8 +197,8 @@ function checkReferences(state: StateFile): void {
     need(!c.session_id || sessionIds.has(c.session_id), `checkpoint '${c.id}' belongs to unknown session '${c.session_id}'`);
     need(!c.base_id || checkpointIds.has(c.base_id), `checkpoint '${c.id}' builds on unknown checkpoint '${c.base_id}'`);
   }
-  unique('file snapshots of a checkpoint', t.checkpoint_files.map(f => f.checkpoint_id));
-  unique('file snapshots numbered', t.checkpoint_files.map(f => `${f.session_key}/${f.seq}`));
+  unique('file snapshots of checkpoint', 'checkpoint_files', 'checkpoint_id', t.checkpoint_files, f => f.checkpoint_id);
+  unique('file snapshots numbered', 'checkpoint_files', 'seq', t.checkpoint_files, f => `${f.session_key}/${f.seq}`);
   for (const f of t.checkpoint_files) need(checkpointIds.has(f.checkpoint_id), `a file snapshot belongs to unknown checkpoint '${f.checkpoint_id}'`);
 }
 

@@ -287,6 +287,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN origin TEXT;
     `,
   },
+  {
+    version: 8,
+    description: 'plan structure: phases nest and keep priority, dependencies, estimate, status and acceptance notes; tasks keep an estimate',
+    sql: `
+      ALTER TABLE phases ADD COLUMN parent_id TEXT REFERENCES phases(id) ON DELETE SET NULL; -- the phase it sits in ("2" for "2.1")
+      ALTER TABLE phases ADD COLUMN priority INTEGER;   -- written under its heading; 0 critical … 3 low; NULL none
+      ALTER TABLE phases ADD COLUMN details TEXT;       -- JSON PhaseDetails: estimate, status, notes, dependsOn (plan keys)
+      ALTER TABLE tasks ADD COLUMN estimate TEXT;       -- as written in the plan ("1.5 hours")
+      CREATE INDEX phases_by_parent ON phases(parent_id);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

@@ -15,7 +15,7 @@ import { migrate } from './migrate';
 import { decodeJournal, decodeSnapshot, encodeRecord, encodeSnapshot, type JournalRecord, type Mutation } from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
 import { SqliteDatabase } from './sqlite';
-import { ReadOnlyStoreError, StoreError, type Actor, type BackupCheck, type SqlValue, type Store, type StoreChange, type StoreHealth, type StoreWriter } from './types';
+import { LockLostError, ReadOnlyStoreError, StoreError, type Actor, type BackupCheck, type SqlValue, type Store, type StoreChange, type StoreHealth, type StoreWriter } from './types';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -66,7 +66,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     const acquired = await options.lock.acquire(join(options.folder, lockFile), owner);
     if ('heldBy' in acquired) {
       const who = acquired.heldBy ? `${acquired.heldBy.description} (pid ${acquired.heldBy.pid} on ${acquired.heldBy.host})` : 'another process';
-      readOnlyReason = `${who} is already writing to this store. This window shows a read-only view; close the other one and reload this window to make changes here.`;
+      readOnlyReason = `${who} is already writing to this store, so this one opened it read-only; to make changes here, close the other one (or let it finish), then open the store again.`;
     } else {
       lock = acquired;
     }
@@ -85,6 +85,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     migrate(base.db, all); // in memory only: a read-only view must still be able to read
   } else if (needsUpgrade) {
     await store.upgrade(all);
+  }
+  if (!readOnlyReason && replay.unapplied.length) {
+    // Before the compaction below removes the segments.
+    await setAsideUnapplied(options, replay.unapplied, recovery, (options.clock ?? systemClock).now());
   }
   if (!readOnlyReason && (replay.applied > 0 || recovery.length > 0 || needsUpgrade || replay.damaged)) {
     await store.compact();
@@ -171,12 +175,24 @@ interface ReplayResult {
   lastSeq: number;
   applied: number;
   damaged: boolean;
+  /** Segments holding intact changes that could not be applied (after a gap, a change that failed, or damage): kept, never deleted. */
+  unapplied: number[];
 }
 
 async function replayJournal(options: OpenStoreOptions, base: Base, segments: number[], recovery: string[], logger: Logger): Promise<ReplayResult> {
   let lastSeq = base.seq;
   let applied = 0;
   let damaged = false;
+  const unapplied: number[] = [];
+  /** From segment `index` on, nothing more can be applied: keep every segment that still holds changes after `lastSeq`. */
+  const stopAt = async (index: number): Promise<ReplayResult> => {
+    for (const n of segments.slice(index)) {
+      const data = (await options.fs.readFile(join(options.folder, segmentName(n)))) ?? new Uint8Array();
+      const decoded = decodeJournal(data);
+      if (decoded.records.some(r => r.seq > lastSeq) || hasValidRecordAfter(data, data.length - decoded.badTailBytes)) unapplied.push(n);
+    }
+    return { lastSeq, applied, damaged: true, unapplied };
+  };
   for (const [index, n] of segments.entries()) {
     const data = (await options.fs.readFile(join(options.folder, segmentName(n)))) ?? new Uint8Array();
     const decoded = decodeJournal(data);
@@ -184,30 +200,46 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
       if (record.seq <= lastSeq) continue;
       if (record.seq !== lastSeq + 1) {
         recovery.push(`Changes #${lastSeq + 1} to #${record.seq - 1} could not be recovered, so the ${countAfter(decoded.records, lastSeq)}+ changes after them were not applied either.`);
-        return { lastSeq, applied, damaged: true };
+        return stopAt(index);
       }
       try {
         applyRecord(base.db, record);
       } catch (err) {
         recovery.push(`Change #${record.seq} could not be replayed (${(err as Error).message}); it and any later changes were not applied.`);
-        return { lastSeq, applied, damaged: true };
+        return stopAt(index);
       }
       lastSeq = record.seq;
       applied++;
     }
     if (decoded.badTailBytes > 0) {
       damaged = true;
-      const last = index === segments.length - 1;
-      const tornTail = last && decoded.stopReason !== undefined && !hasValidRecordAfter(data, data.length - decoded.badTailBytes);
-      if (tornTail) {
-        // An append cut short by a crash: that change was never acknowledged, so nothing is lost.
+      const damageAt = data.length - decoded.badTailBytes;
+      if (!hasValidRecordAfter(data, damageAt)) {
+        // An append cut short by a crash: that change was never acknowledged (had it been, the
+        // next writer would have numbered its changes after it, and the gap would be reported).
         logger.info(`store: ignored an unfinished last change in ${segmentName(n)} (${decoded.badTailBytes} bytes, ${decoded.stopReason}).`);
       } else {
         recovery.push(`Part of the journal (${segmentName(n)}, ${decoded.badTailBytes} bytes after change #${lastSeq}) was damaged (${decoded.stopReason}) and could not be replayed.`);
+        unapplied.push(n);
       }
     }
   }
-  return { lastSeq, applied, damaged };
+  return { lastSeq, applied, damaged, unapplied };
+}
+
+/**
+ * Copies each segment whose intact changes could not be applied to `<segment>.<time>.unapplied`,
+ * which no replay reads and no compaction removes, and says where it is.
+ */
+async function setAsideUnapplied(options: OpenStoreOptions, segments: readonly number[], recovery: string[], now: number): Promise<void> {
+  for (const n of segments) {
+    const from = join(options.folder, segmentName(n));
+    const data = await options.fs.readFile(from);
+    if (!data) continue;
+    const name = `${segmentName(n)}.${now}.unapplied`;
+    await options.fs.writeFileAtomic(join(options.folder, name), data);
+    recovery.push(`The changes in ${segmentName(n)} that could not be applied were kept in ${name} (nothing in it was deleted); keep that file if you may need them.`);
+  }
 }
 
 function countAfter(records: JournalRecord[], seq: number): number {
@@ -243,6 +275,10 @@ const tablePattern = /^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE
 class DurableStore implements Store {
   private readonly changes = new Emitter<StoreChange>();
   readonly onDidChange = this.changes.event;
+  private readonly lockLost = new Emitter<string>();
+  readonly onDidLoseLock = this.lockLost.event;
+  /** Set once the lock is found lost: every write from then on is refused with it. */
+  private lostLock: LockLostError | undefined;
 
   private pending: PendingRecord[] = [];
   private flushing: Promise<void> | undefined;
@@ -273,10 +309,7 @@ class DurableStore implements Store {
     this.clock = options.clock ?? systemClock;
     // A fresh segment per open: whatever torn tail the last one has stays behind it.
     this.segment = (oldSegments[oldSegments.length - 1] ?? 0) + 1;
-    lock?.onLost(reason => {
-      this.readOnlyReason = `the store's lock was lost (${reason}); reload the window to write again.`;
-      this.logger.error(`store: ${this.readOnlyReason}`);
-    });
+    lock?.onLost(reason => this.loseLock(reason));
   }
 
   get folder(): string {
@@ -304,6 +337,7 @@ class DurableStore implements Store {
 
   write<R>(fn: (w: StoreWriter) => R, actor: Actor = 'user'): Promise<R> {
     if (this.closed) return Promise.reject(new StoreError('The store is closed.'));
+    if (this.lostLock) return Promise.reject(this.lostLock);
     if (this.failed) return Promise.reject(this.failed);
     if (this.readOnlyReason) return Promise.reject(new ReadOnlyStoreError(this.readOnlyReason));
     if (this.inWrite) return Promise.reject(new Error('store.write() was called inside another write(); pass the writer down instead.'));
@@ -404,6 +438,7 @@ class DurableStore implements Store {
     await (await this.appender)?.close();
     this.appender = undefined;
     this.changes.dispose();
+    this.lockLost.dispose();
     this.db.close();
     await this.lock?.release();
   }
@@ -415,10 +450,37 @@ class DurableStore implements Store {
     });
   }
 
+  /**
+   * The lock is lost: refuse every write from now on, reject those waiting, and tell the host once.
+   * Writes already applied in memory stay there (the reader sees them) but none is acknowledged.
+   */
+  private loseLock(reason: string): void {
+    if (this.lostLock || this.closed) return;
+    const message = `Continuum lost the lock on its store in ${this.folder} (${reason}). Another process may be writing to it now, so this one stopped writing: changes made from this moment on were not saved.`;
+    this.lostLock = new LockLostError(message);
+    this.readOnlyReason = message;
+    this.idleTimer?.cancel();
+    this.logger.error(`store: ${message}`);
+    for (const b of this.pending.splice(0)) b.reject(this.lostLock);
+    this.lockLost.fire(message);
+  }
+
+  /** Whether this process still holds the lock, as the disk says; loses it (see loseLock) when not. */
+  private async holdsLock(): Promise<boolean> {
+    if (this.lostLock) return false;
+    if (!this.lock) return true;
+    const lost = await this.lock.verify();
+    if (lost !== undefined) this.loseLock(lost);
+    return !this.lostLock;
+  }
+
   /** Writes every pending record, a batch per fdatasync, until none is left. */
   private async flushLoop(): Promise<void> {
     try {
       while (this.pending.length) {
+        // Asked before the append (never write into a journal another process may own now) and
+        // after it (a process stalled between the two must not acknowledge what it wrote).
+        if (!(await this.holdsLock())) return;
         const batch = this.pending.splice(0);
         try {
           this.appender ??= this.openSegment(this.segment);
@@ -428,6 +490,10 @@ class DurableStore implements Store {
           this.failed = new StoreError(`Continuum could not write to its store in ${this.folder} (${(err as Error).message}). Recent changes are not saved; free disk space or fix permissions, then reload the window.`);
           this.logger.error('store: journal write failed', err);
           for (const b of [...batch, ...this.pending.splice(0)]) b.reject(this.failed);
+          return;
+        }
+        if (!(await this.holdsLock())) {
+          for (const b of batch) b.reject(this.lostLock!);
           return;
         }
         this.journalRecords += batch.length;
@@ -483,26 +549,30 @@ class DurableStore implements Store {
     this.journalRecords = 0;
     this.journalBytes = 0;
 
+    // The order keeps every acknowledged change recoverable from the disk at every instant, even
+    // if state.db is damaged afterwards: (1) the backup of the new snapshot, (2) the snapshot,
+    // and only then (3) the journal it makes redundant and (4) backups past the K to keep. Were
+    // the journal removed before the backup existed, a crash between the two would leave the
+    // newest backup older than state.db with nothing to bridge the gap.
+    // Each step first makes sure the lock is still ours: a process that stalled mid-compaction
+    // must not replace the snapshot or delete the journal of the process that took over.
     await (await oldAppender)?.close();
+    const keep = this.options.backups ?? 5;
+    const dir = join(this.folder, backupsFolder);
+    const existing = keep > 0 ? parseBackupNames(await this.options.fs.list(dir)) : [];
+    if (keep > 0) {
+      await this.options.fs.mkdirp(dir);
+      const compressed = new Uint8Array(await gzipAsync(snapshot));
+      if (!(await this.holdsLock())) return;
+      await this.options.fs.writeFileAtomic(join(dir, backupName(seq, this.clock.now())), compressed);
+    }
+    if (!(await this.holdsLock())) return;
     await this.options.fs.writeFileAtomic(join(this.folder, snapshotFile), snapshot);
     this.lastSnapshotAt = this.clock.now();
     this.oldSegments = [];
+    if (!(await this.holdsLock())) return;
     for (const n of retired) await this.options.fs.remove(join(this.folder, segmentName(n)));
-    await this.rotateBackups(snapshot, seq);
-  }
-
-  /**
-   * Keeps compressed copies of the last K snapshots. The newest equals the snapshot, so a damaged
-   * snapshot file is recovered from it plus the journal with nothing lost.
-   */
-  private async rotateBackups(snapshot: Uint8Array, seq: number): Promise<void> {
-    const keep = this.options.backups ?? 5;
-    if (keep <= 0) return;
-    const dir = join(this.folder, backupsFolder);
-    const existing = parseBackupNames(await this.options.fs.list(dir));
-    await this.options.fs.mkdirp(dir);
-    await this.options.fs.writeFileAtomic(join(dir, backupName(seq, this.clock.now())), new Uint8Array(await gzipAsync(snapshot)));
-    for (const old of existing.slice(keep - 1)) await this.options.fs.remove(join(dir, old.name));
+    for (const old of existing.slice(Math.max(0, keep - 1))) await this.options.fs.remove(join(dir, old.name));
   }
 }
 

@@ -52,6 +52,13 @@ export interface Store extends StoreReader {
    */
   write<R>(fn: (w: StoreWriter) => R, actor?: Actor): Promise<R>;
   readonly onDidChange: Event<StoreChange>;
+  /**
+   * Fires once when this process finds it no longer holds the store's lock (it stalled past the
+   * lock's stale limit and another process may have taken over). From then on the store is
+   * read-only and no write is acknowledged; the message says so in the user's words. Hosts stop
+   * their work here: the CLI kills its tasks and exits, VS Code says so and stays read-only.
+   */
+  readonly onDidLoseLock: Event<string>;
   health(): StoreHealth;
   /**
    * Checks every backup (checksum, SQLite integrity check, schema version), one at a time so
@@ -67,6 +74,14 @@ export class ReadOnlyStoreError extends Error {
   constructor(reason: string) {
     super(`Continuum's store is read-only: ${reason}`);
     this.name = 'ReadOnlyStoreError';
+  }
+}
+
+/** A write refused because this process lost the store's lock; nothing of it was saved. */
+export class LockLostError extends ReadOnlyStoreError {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'LockLostError';
   }
 }
 

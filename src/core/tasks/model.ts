@@ -7,6 +7,10 @@ export type TaskStatus = (typeof taskStatuses)[number];
 export const priorities = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof priorities)[number];
 
+/** Every kind of action, once: the schema (validation.ts), the executor's registry (execution/actions) and the rules follow it. */
+export const actionKinds = ['shell', 'vscodeTask', 'manual'] as const;
+export type ActionKind = (typeof actionKinds)[number];
+
 /**
  * What a task does when the executor runs it (src/core/execution/actions). `verify` is a command
  * that must exit 0 before the task counts as done; `rerunnable: false` makes a resume ask before
@@ -16,6 +20,10 @@ export type TaskAction =
   | { kind: 'shell'; command: string; args?: string[]; shell?: boolean; cwd?: string; env?: Record<string, string>; timeoutMs?: number; verify?: string; rerunnable?: boolean }
   | { kind: 'vscodeTask'; label: string; timeoutMs?: number; verify?: string; rerunnable?: boolean; /** Run instead when the host has no such task (a degradation, shown in Health). */ shellEquivalent?: string }
   | { kind: 'manual'; verify?: string };
+
+// every kind in the list has its action shape and every shape's kind is in the list: adding one without the other fails to compile
+const _kindsMatch: [ActionKind, TaskAction['kind']] = ['' as TaskAction['kind'], '' as ActionKind];
+void _kindsMatch;
 
 export interface Task {
   id: string;
@@ -36,6 +44,8 @@ export interface Task {
   phaseId?: string;
   parentId?: string;
   number?: string;
+  /** As written in its plan ("1.5 hours"). */
+  estimate?: string;
   dependsOn: string[];
   createdAt: number;
   updatedAt: number;
@@ -50,4 +60,14 @@ export interface Phase {
   number?: string;
   position: number;
   source?: string;
+  /** The phase it sits in ("2 Health Monitoring" for "2.1 Health Check System"). */
+  parentId?: string;
+  /** Written under its heading; its tasks without a priority of their own have it. */
+  priority?: Priority;
+  estimate?: string;
+  status?: 'done' | 'in progress' | 'pending';
+  /** Testing / acceptance bullets under its heading. */
+  notes?: string[];
+  /** Plan keys of the tasks and phases it waits for, as written under its heading. */
+  dependsOnKeys?: string[];
 }

@@ -5,9 +5,9 @@ import type { Clock, IdFactory } from '../ports';
 import type { Actor, Store, StoreWriter } from '../store/types';
 import { cycleThrough, describeCycle } from './graph';
 import type { Phase, Task, TaskStatus } from './model';
-import { orNull, priorityRank, taskColumns, toPhase, toTask, type PhaseRow, type TaskRow } from './rows';
+import { orNull, phaseColumns, priorityRank, taskColumns, toPhase, toTask, type PhaseRow, type TaskRow } from './rows';
 import type { ParsedPlan } from './plan';
-import { previewPlanImport, type PlanImportPreview } from './planImport';
+import { importPlanInSlices, previewPlanImport, type ImportOptions, type PlanImportPreview } from './planImport';
 import { transitionProblem } from './transitions';
 import { newTaskSchema, parseOrExplain, taskPatchSchema, type NewTask, type TaskPatch } from './validation';
 
@@ -73,7 +73,7 @@ export class TaskManager {
   }
 
   phases(): Phase[] {
-    return this.store.all<PhaseRow>('SELECT id, key, title, number, position, source FROM phases ORDER BY position').map(toPhase);
+    return this.store.all<PhaseRow>(`SELECT ${phaseColumns} FROM phases ORDER BY position`).map(toPhase);
   }
 
   /**
@@ -313,68 +313,23 @@ export class TaskManager {
   }
 
   /**
-   * Imports a plan in one durable write: phases and tasks are matched by their stable keys, so a
-   * re-import updates what changed and duplicates nothing. A checked item marks its task done; an
-   * unchecked one leaves the task's status alone (work in progress is never reset by an import).
-   * `only` limits the import to some task keys (the ones the user kept in the preview).
+   * Imports a plan: phases and tasks are matched by their stable keys, so a re-import updates what
+   * changed and duplicates nothing. A checked item marks its task done; an unchecked one leaves the
+   * task's status alone (work in progress is never reset by an import). `only` limits the import to
+   * some task keys (the ones the user kept in the preview). A plan with a dependency cycle is refused
+   * with the cycle named. Written in short slices, dependencies first (see planImport.ts).
    */
-  async importPlan(plan: ParsedPlan, options: { only?: ReadonlySet<string>; actor?: Actor } = {}): Promise<{ created: number; updated: number }> {
+  async importPlan(plan: ParsedPlan, options: ImportOptions = {}): Promise<{ created: number; updated: number }> {
     const actor = options.actor ?? 'user';
-    const specs = plan.tasks.filter(t => !options.only || options.only.has(t.key));
-    const touched: string[] = [];
-    const counts = await this.store.write(w => {
-      const now = this.clock.now();
-      const phaseIds = new Map<string, string>();
-      for (const p of plan.phases) {
-        const existing = w.get<{ id: string }>('SELECT id FROM phases WHERE key = ?', [p.key]);
-        const id = existing?.id ?? this.newId('phase');
-        if (existing) w.run('UPDATE phases SET title = ?, number = ?, position = ?, source = ? WHERE id = ?', [p.title, orNull(p.number), p.position, plan.source, id]);
-        else w.run('INSERT INTO phases (id, key, title, number, position, source) VALUES (?, ?, ?, ?, ?, ?)', [id, p.key, p.title, orNull(p.number), p.position, plan.source]);
-        phaseIds.set(p.key, id);
-      }
-      const taskIds = new Map<string, string>();
-      const idOfKey = (key: string) => taskIds.get(key) ?? w.get<{ id: string }>('SELECT id FROM tasks WHERE key = ?', [key])?.id;
-      let seq = w.get<{ s: number | null }>('SELECT max(seq) AS s FROM tasks')?.s ?? 0;
-      let created = 0;
-      let updated = 0;
-      for (const spec of specs) {
-        const phaseId = spec.phaseKey ? phaseIds.get(spec.phaseKey) ?? null : null;
-        const parentId = spec.parentKey ? idOfKey(spec.parentKey) ?? null : null;
-        const action = spec.action ? JSON.stringify(spec.action) : null;
-        const existing = w.get<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE key = ?`, [spec.key]);
-        if (!existing) {
-          const id = this.newId('task');
-          const status = spec.done ? 'done' : 'pending';
-          w.run(`INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, capabilities, action, phase_id, parent_id, number, created_at, updated_at, completed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?)`, [
-            id, spec.key, ++seq, spec.title, spec.description, status, priorityRank(spec.priority ?? 'normal'), spec.done ? 100 : 0,
-            action, phaseId, parentId, orNull(spec.number), now, now, spec.done ? now : null,
-          ]);
-          this.logEvent(w, id, actor, 'created', { title: spec.title, status, plan: plan.source, line: spec.line });
-          taskIds.set(spec.key, id);
-          created++;
-          continue;
-        }
-        taskIds.set(spec.key, existing.id);
-        w.run(`UPDATE tasks SET title = ?, description = ?, priority = ?, action = ?, phase_id = ?, parent_id = ?, number = ?, updated_at = ? WHERE id = ?`, [
-          spec.title, spec.description, spec.priority ? priorityRank(spec.priority) : existing.priority, action, phaseId, parentId, orNull(spec.number), now, existing.id,
-        ]);
-        if (spec.done && existing.status !== 'done') this.setStatusIn(w, existing.id, 'done', actor);
-        this.logEvent(w, existing.id, actor, 'updated', { fields: ['plan'], plan: plan.source, line: spec.line });
-        updated++;
-      }
-      for (const spec of specs) {
-        const id = taskIds.get(spec.key)!;
-        for (const depKey of spec.dependsOnKeys) {
-          const dep = idOfKey(depKey);
-          if (dep) this.addEdge(w, id, dep);
-        }
-        touched.push(id);
-      }
-      return { created, updated };
-    }, actor);
-    this.changed.fire({ taskIds: touched });
-    return counts;
+    const result = await importPlanInSlices({
+      store: this.store,
+      now: () => this.clock.now(),
+      newId: kind => this.newId(kind),
+      setStatusIn: (w, id, status, by) => this.setStatusIn(w, id, status, by),
+      logEvent: (w, id, by, kind, detail) => this.logEvent(w, id, by, kind, detail),
+    }, plan, { ...options, actor });
+    if (result.taskIds.length) this.changed.fire({ taskIds: result.taskIds });
+    return { created: result.created, updated: result.updated };
   }
 
   // ---- helpers ----

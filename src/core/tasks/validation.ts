@@ -1,6 +1,6 @@
 // Input checks for tasks, shared by commands, plan import, state import and agents.
 import { z } from 'zod';
-import { priorities, taskStatuses } from './model';
+import { priorities, taskStatuses, type ActionKind, type TaskAction } from './model';
 
 export const limits = {
   title: 500,
@@ -11,8 +11,9 @@ export const limits = {
   result: 1_000_000,
 } as const;
 
-const action = z.discriminatedUnion('kind', [
-  z.object({
+/** Each kind's action shape (model.ts lists the kinds); a kind missing here fails to compile. */
+const actionShapes = {
+  shell: z.object({
     kind: z.literal('shell'),
     command: z.string().min(1).max(limits.command),
     args: z.array(z.string().max(limits.command)).max(1000).optional(),
@@ -23,7 +24,7 @@ const action = z.discriminatedUnion('kind', [
     verify: z.string().max(limits.command).optional(),
     rerunnable: z.boolean().optional(),
   }).strict(),
-  z.object({
+  vscodeTask: z.object({
     kind: z.literal('vscodeTask'),
     label: z.string().min(1).max(1000),
     timeoutMs: z.number().int().positive().optional(),
@@ -31,8 +32,15 @@ const action = z.discriminatedUnion('kind', [
     rerunnable: z.boolean().optional(),
     shellEquivalent: z.string().min(1).max(limits.command).optional(),
   }).strict(),
-  z.object({ kind: z.literal('manual'), verify: z.string().max(limits.command).optional() }).strict(),
-]);
+  manual: z.object({ kind: z.literal('manual'), verify: z.string().max(limits.command).optional() }).strict(),
+} satisfies { [K in ActionKind]: z.ZodType<Extract<TaskAction, { kind: K }>> };
+
+/** What a task does; state import checks the stored action JSON against this same schema. */
+export const taskActionSchema = z.discriminatedUnion('kind', [actionShapes.shell, actionShapes.vscodeTask, actionShapes.manual]);
+
+// the schema's output is a TaskAction and every TaskAction passes it: a change to one without the other fails to compile
+const _sameActions: [(a: z.infer<typeof taskActionSchema>) => TaskAction, (a: TaskAction) => z.infer<typeof taskActionSchema>] = [a => a, a => a];
+void _sameActions;
 
 const title = z.string().trim().min(1, 'a task needs a title').max(limits.title, `a title has at most ${limits.title} characters`);
 
@@ -46,7 +54,7 @@ export const newTaskSchema = z.object({
   maxAttempts: z.number().int().min(1).max(100).optional(),
   deadline: z.number().int().nonnegative().optional(),
   capabilities: z.array(z.string().min(1).max(limits.capability)).max(limits.capabilities).optional(),
-  action: action.optional(),
+  action: taskActionSchema.optional(),
   phaseId: z.string().optional(),
   parentId: z.string().optional(),
   number: z.string().max(50).optional(),

@@ -3,6 +3,7 @@
 // checkpoint first, so every restore can itself be undone.
 import type { Continuum } from '../../core/continuum';
 import type { CheckpointRestorePreview } from '../../core/git/checkpointFiles';
+import { explainGitFailure } from '../../core/git/gitError';
 import type { Checkpoint } from '../../core/sessions/model';
 import { inert, quoted } from '../../shared/text';
 import type { CommandContext, Handler } from '../commands/context';
@@ -21,7 +22,7 @@ export async function pickCheckpoint(ctx: CommandContext, core: Continuum, arg: 
     return found;
   }
   if (!all.length) {
-    await ctx.prompts().notify('info', 'There are no checkpoints yet. Create one with "Continuum: Create Checkpoint"; running sessions also save them.');
+    void ctx.prompts().notify('info', 'There are no checkpoints yet. Create one with "Continuum: Create Checkpoint"; running sessions also save them.');
     return undefined;
   }
   const session = activeSession(core);
@@ -64,9 +65,9 @@ const restoreCheckpoint: Handler = async (ctx, core, arg, modeArg) => {
   const checkpoint = await pickCheckpoint(ctx, core, arg, 'Which checkpoint should be restored?');
   if (!checkpoint) return undefined;
   if (!core.files) {
-    await ctx.prompts().notify('info', 'This window has no trusted workspace folder, so checkpoints hold the task state only; the restore writes back tasks and the session.');
+    void ctx.prompts().notify('info', 'This window has no trusted workspace folder, so checkpoints hold the task state only; the restore writes back tasks and the session.');
   }
-  const preview: CheckpointRestorePreview = core.files ? await core.files.previewRestore(checkpoint.id) : { state: core.sessions.previewRestore(checkpoint.id) };
+  const preview: CheckpointRestorePreview = core.files ? await explainGitFailure(core.files.previewRestore(checkpoint.id), 'preview the restore') : { state: core.sessions.previewRestore(checkpoint.id) };
   if (!(await reviewPreview(ctx, core, checkpoint, preview))) return undefined;
   const modes = preview.files ? restoreModes : restoreModes.filter(m => m.mode === 'state');
   const mode = typeof modeArg === 'string' && modes.some(m => m.mode === modeArg)
@@ -80,7 +81,7 @@ const restoreCheckpoint: Handler = async (ctx, core, arg, modeArg) => {
     void ctx.prompts().notify('info', `Restored ${checkpointLabel(checkpoint)}: ${restoreSummary({ tasksChanged: result.changed })}. The state before is saved as a checkpoint.`);
     return result;
   }
-  const result = await core.files.restore(checkpoint.id, mode, 'user');
+  const result = await explainGitFailure(core.files.restore(checkpoint.id, mode, 'user'), 'restore the checkpoint');
   void ctx.prompts().notify('info', `Restored ${checkpointLabel(checkpoint)}${checkpoint.note ? ` (${quoted(checkpoint.note)})` : ''}: ${restoreSummary(result)}. What was there before is saved as a checkpoint — restore it to undo.`);
   return result;
 };

@@ -31,7 +31,7 @@ export async function taskFromArg(ctx: CommandContext, core: Continuum, arg: unk
   }
   const candidates = core.tasks.list().filter(filter);
   if (!candidates.length) {
-    await ctx.prompts().notify('info', 'Continuum: there is no task this applies to.');
+    void ctx.prompts().notify('info', 'Continuum: there is no task this applies to.');
     return undefined;
   }
   return ctx.prompts().pick(candidates.map(t => ({ label: t.title, description: `${t.status} · ${t.priority}`, value: t })), { placeHolder });

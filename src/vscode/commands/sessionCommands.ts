@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { inert, quoted } from '../../shared/text';
 import { activeSession } from '../sessionText';
 import type { Handler } from './context';
@@ -5,12 +6,14 @@ import type { Handler } from './context';
 const startSession: Handler = async (ctx, core, arg) => {
   const running = core.sessions.list().find(s => s.status === 'running');
   if (running) {
-    await ctx.prompts().notify('info', `Session ${quoted(running.name)} is already running. Pause it before starting another.`);
+    void ctx.prompts().notify('info', `Session ${quoted(running.name)} is already running. Pause it before starting another.`);
     return running;
   }
   const unfinished = core.tasks.list().filter(t => !['done', 'skipped', 'cancelled'].includes(t.status));
   if (!unfinished.length) {
-    await ctx.prompts().notify('info', 'There are no unfinished tasks to work on. Add a task or import a plan first.', 'Import Plan…');
+    // the flow ends here; the button, when pressed, opens the import
+    void ctx.prompts().notify('info', 'There are no unfinished tasks to work on. Add a task or import a plan first.', 'Import Plan…')
+      .then(choice => choice && vscode.commands.executeCommand('continuum.importPlan'));
     return undefined;
   }
   const scopes = [
@@ -33,7 +36,7 @@ const startSession: Handler = async (ctx, core, arg) => {
 const pauseSession: Handler = async (ctx, core, arg) => {
   const running = core.sessions.list().find(s => s.status === 'running');
   if (!running) {
-    await ctx.prompts().notify('info', 'No session is running.');
+    void ctx.prompts().notify('info', 'No session is running.');
     return undefined;
   }
   const run = ctx.runtime.current(running.id);
@@ -52,7 +55,7 @@ const pauseSession: Handler = async (ctx, core, arg) => {
 const resumeSession: Handler = async (ctx, core, arg) => {
   const resumable = core.sessions.list().filter(s => s.status === 'paused' || s.status === 'interrupted');
   if (!resumable.length) {
-    await ctx.prompts().notify('info', 'There is no paused or interrupted session to resume.');
+    void ctx.prompts().notify('info', 'There is no paused or interrupted session to resume.');
     return undefined;
   }
   const point = core.sessions.resumePoint();

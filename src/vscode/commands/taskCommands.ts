@@ -31,7 +31,7 @@ const importPlan: Handler = async (ctx, core, arg) => {
     ...preview.update.map(u => ({ label: `$(edit) ${u.spec.title}`, description: `changes: ${u.changes.join(', ')}`, picked: true, value: u.spec.key })),
   ];
   if (!offered.length) {
-    await ctx.prompts().notify('info', `Nothing to import: ${summarisePreview(preview)} in ${inert(source)}.`);
+    void ctx.prompts().notify('info', `Nothing to import: ${summarisePreview(preview)} in ${inert(source)}.`);
     return { created: 0, updated: 0 };
   }
   const chosen = await ctx.prompts().pickMany(offered, {
@@ -98,7 +98,7 @@ const showDependencies: Handler = async (ctx, core, arg) => {
     ...core.tasks.dependentsOf(task.id).map(id => core.tasks.get(id)).filter(t => !!t).map(t => ({ label: `$(arrow-right) ${t.title}`, description: `waits for it · ${t.status}`, value: t.id })),
   ];
   if (!items.length) {
-    await ctx.prompts().notify('info', `${quoted(task.title)} has no dependencies and nothing depends on it.`);
+    void ctx.prompts().notify('info', `${quoted(task.title)} has no dependencies and nothing depends on it.`);
     return undefined;
   }
   return ctx.prompts().pick(items, { title: `Dependencies of ${task.title}`, placeHolder: 'Tasks it needs first, and tasks that wait for it' });

@@ -14,7 +14,7 @@ const showTaskLog: Handler = async (ctx, core, arg) => {
   try {
     await vscode.workspace.fs.stat(uri);
   } catch {
-    await ctx.prompts().notify('info', `${quoted(task.title)} has no log yet: it has not run.`);
+    void ctx.prompts().notify('info', `${quoted(task.title)} has no log yet: it has not run.`);
     return undefined;
   }
   await vscode.window.showTextDocument(uri, { preview: true });
@@ -31,7 +31,7 @@ const markFailed: Handler = async (ctx, core, arg) => {
 const cancelSession: Handler = async (ctx, core) => {
   const session = core.sessions.list().find(s => s.status === 'running' || s.status === 'paused' || s.status === 'interrupted');
   if (!session) {
-    await ctx.prompts().notify('info', 'There is no session to cancel.');
+    void ctx.prompts().notify('info', 'There is no session to cancel.');
     return undefined;
   }
   const choice = await ctx.prompts().notify('warning', `Cancel session ${quoted(session.name)}? Running tasks are stopped and the session ends; its tasks stay as they are.`, 'Cancel Session');
@@ -44,7 +44,7 @@ const cancelSession: Handler = async (ctx, core) => {
 const showSessionDetails: Handler = async (ctx, core) => {
   const session = activeSession(core) ?? core.sessions.list()[0];
   if (!session) {
-    await ctx.prompts().notify('info', 'There is no session yet. Start one with Continuum: Start Session.');
+    void ctx.prompts().notify('info', 'There is no session yet. Start one with Continuum: Start Session.');
     return undefined;
   }
   const executor = ctx.runtime.for(core);

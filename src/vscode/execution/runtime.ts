@@ -2,11 +2,11 @@
 // notifications, and everything it runs killed when the window goes away.
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
-import { Executor, defaultExecutorSettings, type ExecutorSettings } from '../../core/execution/executor';
+import { assembleExecutor, type AssembledExecutor } from '../../core/execution/assemble';
+import type { Executor } from '../../core/execution/executor';
 import { NoticeBatcher } from '../../core/execution/guards/flowProtection';
 import { ExecutionGuards, type GuardNotice, type GuardQuestions } from '../../core/execution/guards/guards';
-import { graphImpact, taskImpact } from '../../core/execution/guards/impact';
-import { ResourceMonitor, type ResourceSample, type ResourceStatus } from '../../core/execution/guards/resources';
+import type { ResourceMonitor, ResourceSample, ResourceStatus } from '../../core/execution/guards/resources';
 import type { Rule } from '../../core/execution/guards/rulebook';
 import { nodeResources } from '../../node/resources';
 import { describeSummary, type RunSummary } from '../../core/execution/summary';
@@ -16,26 +16,8 @@ import { nodeProcesses } from '../../node/processes';
 import { nodeTaskLogs } from '../../node/taskLogs';
 import { inert } from '../../shared/text';
 import type { Prompter } from '../prompts';
+import { vscodeSettings } from '../settings';
 import { promptedQuestions, taskLogFolder, vscodeTasks, workspaceTrust } from './hostPorts';
-
-export function executorSettings(): ExecutorSettings {
-  const config = vscode.workspace.getConfiguration('continuum.executor');
-  return {
-    concurrency: Math.max(1, Math.min(64, Math.floor(config.get<number>('concurrency', defaultExecutorSettings.concurrency)))),
-    checkpointEvery: Math.max(0, Math.floor(config.get<number>('checkpointEvery', defaultExecutorSettings.checkpointEvery))),
-  };
-}
-
-/** continuum.guards.errorBudget and errorBudgetPerType, clamped to what makes sense. */
-export function budgetSettings(): { limit: number; perType: Record<string, number> } {
-  const config = vscode.workspace.getConfiguration('continuum.guards');
-  const limit = Math.max(1, Math.min(1000, Math.floor(config.get<number>('errorBudget', 10)) || 10));
-  const perType: Record<string, number> = {};
-  for (const [type, n] of Object.entries(config.get<Record<string, unknown>>('errorBudgetPerType', {}) ?? {})) {
-    if ((type === 'transient' || type === 'deterministic') && typeof n === 'number' && n >= 1) perType[type] = Math.floor(n);
-  }
-  return { limit, perType };
-}
 
 export class ExecutionRuntime implements vscode.Disposable {
   private executor: Executor | undefined;
@@ -92,21 +74,22 @@ export class ExecutionRuntime implements vscode.Disposable {
     this.abandon();
     this.core = core;
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-    const guards = new ExecutionGuards({ store: core.store, clock: core.clock, logger: this.logger, questions: promptedGuardQuestions(this.prompter), degradations: core.degradations,
-      impact: watched => {
-        const task = core.tasks.get(watched.id);
-        return task ? taskImpact(task, graphImpact(core.graph)) : undefined;
-      },
+    const assembled: AssembledExecutor = assembleExecutor(core, {
+      workspace: workspace ?? core.store.folder,
+      ports: { processes: nodeProcesses, hostTasks: vscodeTasks, trust: workspaceTrust, logs: nodeTaskLogs(taskLogFolder(core.store.folder)), questions: promptedQuestions(this.prompter) },
+      guardQuestions: promptedGuardQuestions(this.prompter),
+      settings: vscodeSettings(),
+      rules: this.rules,
+      logger: this.logger,
+      resources: nodeResources,
     });
+    const guards = assembled.guards;
     this.guardsOfCore = guards;
-    guards.setRules(this.rules);
-    guards.configureBudget(budgetSettings());
     const budgetChanges = vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('continuum.guards.errorBudget') || e.affectsConfiguration('continuum.guards.errorBudgetPerType')) guards.configureBudget(budgetSettings());
+      if (e.affectsConfiguration('continuum.guards.errorBudget') || e.affectsConfiguration('continuum.guards.errorBudgetPerType')) assembled.configureGuards();
     });
     this.subscriptions.push(budgetChanges);
-    const folders = [core.store.folder, ...(workspace ? [workspace] : [])];
-    this.resources = new ResourceMonitor(nodeResources, folders, core.clock);
+    this.resources = assembled.resources;
     const sampling = setInterval(() => void this.sampleResources(), 60_000);
     this.subscriptions.push({ dispose: () => clearInterval(sampling) });
     // flow protection: notices that can wait are held while the user is in flow, then summed up
@@ -130,15 +113,9 @@ export class ExecutionRuntime implements vscode.Disposable {
     }, 15_000);
     this.subscriptions.push({ dispose: () => clearInterval(releaseTimer) });
     const saves = vscode.workspace.onDidSaveTextDocument(() => guards.fileSaved());
-    this.subscriptions.push({ dispose: () => notices.dispose() }, { dispose: () => flowChanges.dispose() }, saves, guards);
+    this.subscriptions.push({ dispose: () => notices.dispose() }, { dispose: () => flowChanges.dispose() }, saves, { dispose: () => guards.dispose() });
     this.guardsBuilt(guards);
-    this.executor = new Executor({
-      store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, logger: this.logger,
-      workspace: workspace ?? core.store.folder,
-      ports: { processes: nodeProcesses, hostTasks: vscodeTasks, trust: workspaceTrust, logs: nodeTaskLogs(taskLogFolder(core.store.folder)), questions: promptedQuestions(this.prompter) },
-      settings: executorSettings,
-      hooks: guards,
-    });
+    this.executor = assembled.executor;
     const summaries = this.executor.onDidFinish(summary => {
       void this.announce(summary);
       this.finishedRuns.fire({ core, summary });

@@ -9,12 +9,13 @@ import { inert } from '../../shared/text';
 import type { Handler } from '../commands/context';
 import type { GraphNode } from './graphTree';
 import { componentIcon, componentLabel, componentLocation } from './graphText';
+import { setting } from '../settings';
 
 /** Builds (or brings up to date) the graph of the open folders, with progress and Cancel. */
 export async function buildGraph(core: Continuum): Promise<BuildSummary & { progressReports: number }> {
   const folders = vscode.workspace.workspaceFolders?.filter(f => f.uri.scheme === 'file') ?? [];
   if (!folders.length) throw new Error('Open a folder first: the knowledge graph is built from the workspace’s files.');
-  const exclude = vscode.workspace.getConfiguration('continuum').get<string[]>('graph.exclude', []);
+  const exclude = setting('graph.exclude');
   let progressReports = 0;
   const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Continuum: building the knowledge graph', cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
@@ -73,7 +74,7 @@ const generateTasks: Handler = async (ctx, core) => {
   const existing = new Set(core.tasks.list().flatMap(t => (t.key ? [t.key] : [])));
   const proposals = proposeTasks(result.analysis.gaps, existing);
   if (!proposals.length) {
-    await ctx.prompts().notify('info', 'Continuum: every gap the analysis found already has a task; nothing new to propose.');
+    void ctx.prompts().notify('info', 'Continuum: every gap the analysis found already has a task; nothing new to propose.');
     return { created: 0 };
   }
   const chosen = await ctx.prompts().pickMany(proposals.map(p => ({
@@ -129,12 +130,12 @@ function pickerCommand(what: string, list: Lister): Handler {
     if (!(await ensureBuilt(core))) return undefined;
     const target = componentFromArg(core, arg);
     if (!target) {
-      await ctx.prompts().notify('info', `Continuum: open a file of the workspace (or select a component in the Knowledge Graph view) to see its ${what}.`);
+      void ctx.prompts().notify('info', `Continuum: open a file of the workspace (or select a component in the Knowledge Graph view) to see its ${what}.`);
       return undefined;
     }
     const found = list(core, target);
     if (!found.length) {
-      await ctx.prompts().notify('info', `Continuum: ${inert(componentLabel(target))} has no ${what} in the knowledge graph.`);
+      void ctx.prompts().notify('info', `Continuum: ${inert(componentLabel(target))} has no ${what} in the knowledge graph.`);
       return { target: target.id, items: [] };
     }
     const picked = await ctx.prompts().pick(found.map(f => ({

@@ -16,11 +16,20 @@ export function budgetText(b: BudgetStatus): { text: string; tooltip: string; ur
   return { text: `$(shield) ${b.remaining}/${b.limit}`, tooltip, urgency };
 }
 
-const flowIcons: Record<FlowStatus['state'], string> = { idle: '$(circle-outline)', 'warming up': '$(loading)', 'in flow': '$(zap)', struggling: '$(warning)' };
+// no spinning icon: the item shows how work goes, it is not a progress indicator
+const flowIcons: Record<FlowStatus['state'], string> = { idle: '$(circle-outline)', 'warming up': '$(pulse)', 'in flow': '$(zap)', struggling: '$(warning)' };
 
+/**
+ * The flow of the work Continuum runs: idle whenever no task runs (file saves alone are the
+ * person's own flow, which holds back notices that can wait, but no run is in flow), otherwise
+ * warming up, in flow or struggling as the monitor sees the last minutes.
+ */
 export function flowText(f: FlowStatus): { text: string; tooltip: string } {
-  return {
-    text: `${flowIcons[f.state]} ${f.state}`,
-    tooltip: `Flow: ${f.state}\n${f.actionsPerMinute} actions/min over the last 5 min (${f.actions} actions)\nerror rate ${Math.round(f.errorRate * 100)} % (${f.errors} errors)`,
-  };
+  const running = f.running ?? 0;
+  const state = running > 0 ? f.state : 'idle';
+  const lines = [running > 0 ? `Flow: ${state}, ${running} task${running === 1 ? '' : 's'} running` : 'Flow: idle, no task is running'];
+  if (f.tasks || f.errors) lines.push(`Last 5 min: ${f.tasks} task${f.tasks === 1 ? '' : 's'} started, ${f.errors} error${f.errors === 1 ? '' : 's'} (error rate ${Math.round(f.errorRate * 100)} %)`);
+  else lines.push('No task started in the last 5 min.');
+  if (f.saves) lines.push(`${f.saves} file save${f.saves === 1 ? '' : 's'} in the last 5 min${f.state === 'in flow' ? ': you are in flow, so notices that can wait are held' : ''}.`);
+  return { text: `${flowIcons[state]} ${state}`, tooltip: lines.join('\n') };
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Rule } from '../../core/execution/guards/rulebook';
 import type { Logger } from '../../core/ports';
+import { setting } from '../settings';
 
 export class RulesWatcher implements vscode.Disposable {
   readonly diagnostics = vscode.languages.createDiagnosticCollection('continuum-rules');
@@ -109,7 +110,7 @@ export class RulesWatcher implements vscode.Disposable {
   /** Reads continuum.guards.rules, checked like the file; with mistakes, the previous ones stay in force. */
   async readSettings(): Promise<void> {
     const { parseRulesFile } = await import('../../core/execution/guards/rulesSchema');
-    const raw = vscode.workspace.getConfiguration('continuum.guards').get<unknown>('rules', []);
+    const raw = setting('guards.rules');
     const parsed = parseRulesFile(JSON.stringify({ rules: raw ?? [] }));
     if ('problems' in parsed) {
       const where = parsed.problems.slice(0, 3).map(p => `${p.message}${p.path.length > 1 ? ` (at ${p.path.slice(1).join('.')})` : ''}`).join('; ');

@@ -4,10 +4,11 @@ import * as vscode from 'vscode';
 import { quoted } from '../../shared/text';
 import type { ExecutionRuntime } from '../execution/runtime';
 import { createPullRequest, type PullRequestDeps } from './pullRequestFlow';
+import { setting } from '../settings';
 
 export function registerAutoPullRequest(runtime: ExecutionRuntime, deps: PullRequestDeps): vscode.Disposable {
   return runtime.onDidFinish(({ core, summary }) => {
-    if (summary.outcome !== 'completed' || !vscode.workspace.getConfiguration('continuum.git').get<boolean>('autoPullRequest', false)) return;
+    if (summary.outcome !== 'completed' || !setting('git.autoPullRequest')) return;
     const session = core.sessions.get(summary.sessionId);
     if (!session || !summary.done) return;
     void createPullRequest(deps, core, session, false).catch((err: unknown) => {

@@ -21,7 +21,7 @@ async function pickSession(ctx: CommandContext, core: Continuum, arg: unknown): 
   }
   const withWork = core.sessions.list().filter(s => s.taskIds.some(id => core.tasks.get(id)?.status === 'done'));
   if (!withWork.length) {
-    await ctx.prompts().notify('info', 'No session has completed tasks yet, so there is nothing for a pull request. Run a session first ("Continuum: Start Session").');
+    void ctx.prompts().notify('info', 'No session has completed tasks yet, so there is nothing for a pull request. Run a session first ("Continuum: Start Session").');
     return undefined;
   }
   const ordered = [...withWork.filter(s => s.status === 'running'), ...withWork.filter(s => s.status !== 'running')];

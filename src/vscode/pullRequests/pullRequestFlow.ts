@@ -11,6 +11,7 @@ import { quoted } from '../../shared/text';
 import type { Prompter } from '../prompts';
 import type { GitHubSignIn } from './githubSignIn';
 import { actionTarget, outcomeMessage } from './pullRequestText';
+import { setting } from '../settings';
 
 export interface PullRequestDeps {
   prompts(): Prompter;
@@ -19,13 +20,12 @@ export interface PullRequestDeps {
 }
 
 export function pullRequestSettings(): Omit<SessionPullRequestOptions, 'token' | 'progress'> {
-  const config = vscode.workspace.getConfiguration('continuum');
   return {
-    remote: config.get<string>('git.remote', 'origin').trim() || 'origin',
-    baseBranch: config.get<string>('git.baseBranch', ''),
+    remote: setting('git.remote').trim() || 'origin',
+    baseBranch: setting('git.baseBranch'),
     github: {
-      apiBaseUrl: config.get<string>('github.apiBaseUrl', ''),
-      authenticationProvider: config.get<string>('github.authenticationProvider', ''),
+      apiBaseUrl: setting('github.apiBaseUrl'),
+      authenticationProvider: setting('github.authenticationProvider'),
       enterpriseUri: vscode.workspace.getConfiguration('github-enterprise').get<string>('uri', ''),
     },
   };

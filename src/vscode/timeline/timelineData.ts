@@ -1,5 +1,6 @@
 // What the timeline shows, read from the core (no vscode).
 import type { Continuum } from '../../core/continuum';
+import { explainGitFailure } from '../../core/git/gitError';
 import type { TimelineDetail, TimelineEntry } from '../../shared/protocol';
 import { fileActionWords, triggerLabel } from '../checkpoints/checkpointText';
 import { activeSession } from '../sessionText';
@@ -33,12 +34,12 @@ function tasksAt(core: Continuum, id: string): TimelineDetail['tasks'] {
 }
 
 export async function checkpointDetail(core: Continuum, id: string): Promise<TimelineDetail> {
-  const files = core.files ? await core.files.changedAt(id) : [];
+  const files = core.files ? await explainGitFailure(core.files.changedAt(id), 'show the files of this checkpoint') : [];
   return { id, filesAre: 'checkpoint', files: files.map(f => ({ path: f.path, what: kindWords[f.kind] ?? f.kind })), tasks: tasksAt(core, id) };
 }
 
 export async function compareWithCurrent(core: Continuum, id: string): Promise<TimelineDetail> {
-  const preview = core.files ? await core.files.previewRestore(id) : undefined;
+  const preview = core.files ? await explainGitFailure(core.files.previewRestore(id), 'compare this checkpoint with the files now') : undefined;
   return {
     id, filesAre: 'current',
     files: (preview?.files ?? []).map(f => ({ path: f.path, what: `a restore: ${fileActionWords[f.action]}` })),

@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// `npm start [folder]`: builds and packages Continuum, installs the .vsix into the cached VS Code
-// (code-server) with a fresh user-data folder, opens the folder (default: a copy of the sample
-// project), listens on 127.0.0.1 only, prints the URL, and stops cleanly on Ctrl+C.
-// Env: PORT (default: a free port), CONTINUUM_VSCODE_CACHE (default ~/.cache/continuum-vscode).
+// `npm start [-- [--fresh] [--host ADDR] [folder]]`: builds and packages Continuum, installs the
+// .vsix into the cached VS Code (code-server), opens the folder (default: a copy of the sample
+// project), prints the URL, and stops cleanly on Ctrl+C.
+// Continuum's state (tasks, sessions, checkpoints: the workspace storage), VS Code's settings and
+// the folder's trust live in a user-data folder kept per workspace in the cache, keyed by the
+// folder's real path, so a second start finds everything where the first left it. --fresh starts
+// from a clean one. It listens on 127.0.0.1 only; --host binds elsewhere, and then code-server
+// asks for a password (PASSWORD from the environment, or a random one printed here).
+// Env: PORT (default: a free port), PASSWORD (with --host), CONTINUUM_VSCODE_CACHE (default ~/.cache/continuum-vscode).
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -31,55 +37,83 @@ const freePort = () => new Promise((resolve, reject) => {
   s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
 });
 
+const usage = 'Usage: npm start [-- [--fresh] [--host ADDR] [/path/to/project]]';
+let given;
+let fresh = false;
+let host = '127.0.0.1';
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--fresh') fresh = true;
+  else if (a === '--host') host = process.argv[++i] ?? '';
+  else if (a === '--help' || a === '-h') { console.log(usage); process.exit(0); }
+  else if (a.startsWith('-') || given !== undefined) { console.error(`[start] unknown argument '${a}'. ${usage}`); process.exit(2); }
+  else given = a;
+}
+if (!host) { console.error(`[start] --host needs an address. ${usage}`); process.exit(2); }
+const loopback = host === '127.0.0.1' || host === 'localhost' || host === '::1';
+
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
 const vsix = path.join(REPO, `continuum-${pkg.version}.vsix`);
 log('building and packaging the extension');
 run('npm', ['run', '--silent', 'package'], { cwd: REPO });
 run('bash', [path.join(RUNNER_DIR, 'install.sh')], { env: { ...process.env, CONTINUUM_VSCODE_CACHE: CACHE } });
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-start-'));
-const userData = path.join(tmp, 'user-data');
-const extensions = path.join(tmp, 'extensions');
-fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-const given = process.argv[2];
-fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({
-  'workbench.startupEditor': 'none',
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoUpdate': false,
-  'workbench.colorTheme': 'Default Dark Modern',
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  // the sample is ours, so it opens trusted; a folder you name opens under VS Code's usual trust prompt
-  ...(given ? {} : { 'security.workspace.trust.enabled': false }),
-}, null, 2));
-
 let folder;
 if (given) {
-  folder = path.resolve(given);
-  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
-    console.error(`[start] ${folder} is not a folder. Usage: npm start [-- /path/to/project]`);
+  const resolved = path.resolve(given);
+  if (!fs.statSync(resolved, { throwIfNoEntry: false })?.isDirectory()) {
+    console.error(`[start] ${resolved} is not a folder. ${usage}`);
     process.exit(2);
   }
-} else {
-  folder = path.join(tmp, 'sample');
-  fs.cpSync(path.join(REPO, 'test/fixtures/sample'), folder, { recursive: true });
+  folder = fs.realpathSync(resolved);
+}
+// one state folder per workspace, named by its real path (a symlink or a relative path finds the same one)
+const key = given ? `${path.basename(folder).replace(/[^\w.-]/g, '_')}-${createHash('sha256').update(folder).digest('hex').slice(0, 12)}` : 'sample';
+const state = path.join(CACHE, 'start', key);
+if (fresh && fs.existsSync(state)) {
+  log(`--fresh: removing the previous state in ${state}`);
+  fs.rmSync(state, { recursive: true, force: true });
+}
+const userData = path.join(state, 'user-data');
+const extensions = path.join(state, 'extensions');
+fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+const settingsFile = path.join(userData, 'User', 'settings.json');
+// written once: what the person changes in Settings stays
+if (!fs.existsSync(settingsFile)) {
+  fs.writeFileSync(settingsFile, JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoUpdate': false,
+    'workbench.colorTheme': 'Default Dark Modern',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    // the sample is ours, so it opens trusted; a folder you name opens under VS Code's usual trust prompt
+    ...(given ? {} : { 'security.workspace.trust.enabled': false }),
+  }, null, 2));
+}
+if (!given) {
+  folder = path.join(state, 'sample');
+  if (!fs.existsSync(folder)) fs.cpSync(path.join(REPO, 'test/fixtures/sample'), folder, { recursive: true });
 }
 
 const env = {
   ...process.env,
-  XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
-  XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
-  XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
+  XDG_CONFIG_HOME: path.join(state, 'xdg-config'),
+  XDG_DATA_HOME: path.join(state, 'xdg-data'),
+  XDG_CACHE_HOME: path.join(state, 'xdg-cache'),
   EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY ?? '{}',
   GIT_TERMINAL_PROMPT: '0',
 };
 const common = ['--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check'];
 log(`installing ${path.basename(vsix)}`);
-run(NODE24, [ENTRY, ...common, '--install-extension', vsix], { env });
+// --force: the same version number is rebuilt between starts
+run(NODE24, [ENTRY, ...common, '--install-extension', vsix, '--force'], { env });
 
+// anywhere but this machine, code-server asks for a password
+const password = loopback ? undefined : (process.env.PASSWORD || randomBytes(18).toString('base64url'));
 const port = Number(process.env.PORT ?? await freePort());
-const server = spawn(NODE24, [ENTRY, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-  '--disable-getting-started-override', '--ignore-last-opened', folder], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(NODE24, [ENTRY, ...common, '--auth', loopback ? 'none' : 'password', '--bind-addr', `${host.includes(':') ? `[${host}]` : host}:${port}`,
+  '--disable-getting-started-override', '--ignore-last-opened', folder], { env: { ...env, ...(password ? { PASSWORD: password } : {}) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 const serverLog = [];
 for (const s of [server.stdout, server.stderr]) s.on('data', d => serverLog.push(String(d)));
 
@@ -91,7 +125,6 @@ async function stop(code) {
   try { process.kill(-server.pid, 'SIGTERM'); } catch { /* already gone */ }
   await new Promise(r => setTimeout(r, 1000));
   try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
-  fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
@@ -109,4 +142,12 @@ for (;;) {
   if (Date.now() > deadline) { console.error(`[start] code-server did not come up:\n${serverLog.join('')}`); await stop(1); }
   await new Promise(r => setTimeout(r, 200));
 }
-console.log(`\nContinuum is running in VS Code at  http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}\n(open it in a browser on this machine; Ctrl+C stops it)\n`);
+const where = loopback ? '127.0.0.1' : host;
+console.log([
+  '',
+  `Continuum is running in VS Code at  http://${where.includes(':') ? `[${where}]` : where}:${port}/?folder=${encodeURIComponent(folder)}`,
+  loopback ? '(open it in a browser on this machine; Ctrl+C stops it)'
+    : `(listening on ${host}: code-server asks for the password ${process.env.PASSWORD ? 'in PASSWORD' : password}; use HTTPS or an SSH tunnel beyond a trusted network; Ctrl+C stops it)`,
+  `Continuum's tasks, sessions and checkpoints for this folder are kept in ${state} between starts; \`npm start -- --fresh${given ? ' <folder>' : ''}\` starts clean.`,
+  '',
+].join('\n'));

@@ -20,6 +20,11 @@ export class ScriptedPrompter implements Prompter {
   seen: string[][] = [];
   /** The labels of the last quick pick shown. */
   offered: string[] = [];
+  /**
+   * Like a person who never opens the Notification Center: a notice without buttons never
+   * resolves (VS Code resolves it only when it is closed). Off by default.
+   */
+  noticesStay = false;
 
   async input(): Promise<string | undefined> {
     return this.inputs.shift();
@@ -38,6 +43,7 @@ export class ScriptedPrompter implements Prompter {
 
   async notify(_kind: string, message: string, ...actions: string[]): Promise<string | undefined> {
     this.notifications.push(message);
+    if (this.noticesStay && !actions.length) return new Promise<undefined>(() => undefined);
     for (const answer of this.answers) {
       const a = answer(message, actions);
       if (a) return a;

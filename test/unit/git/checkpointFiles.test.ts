@@ -10,7 +10,7 @@ import type { Store } from '../../../src/core/store/types';
 import { counterIds, openTestStore } from '../context/openTestStore';
 import type { FakeClock } from '../fakes/fakeClock';
 import { insertTasks, setStatus, statusOf } from '../sessions/fixtures';
-import { cleanup, fingerprint, makeRepo, read, snapshotGit, tempDir, write } from './realRepo';
+import { cleanup, fingerprint, git, makeRepo, read, snapshotGit, tempDir, write } from './realRepo';
 
 describe('checkpoints with both halves: task state and workspace files', () => {
   let root: string;
@@ -215,4 +215,31 @@ describe('checkpoints with both halves: task state and workspace files', () => {
       cleanup(otherRoot, otherStoreDir);
     }
   });
+});
+
+describe('a session\'s first file snapshot, in both object formats', () => {
+  for (const format of ['sha1', 'sha256'] as const) {
+    it(`shows the files of the first snapshot of a session in a ${format} repository`, async () => {
+      const root = tempDir('first');
+      const storeDir = tempDir('store');
+      const { store, clock } = await openTestStore();
+      const sessions = new SessionManager(store, clock, { ids: counterIds() });
+      const files = new CheckpointFiles(store, sessions, () => WorkspaceSnapshots.open(root, storeDir), clock);
+      try {
+        git(root, 'init', '-q', `--object-format=${format}`);
+        write(root, 'a.txt', 'a\n');
+        git(root, 'add', '-A');
+        git(root, 'commit', '-q', '-m', 'first');
+        write(root, 'b.txt', 'b\n');
+        await insertTasks(store, clock, [{ id: 't1' }]);
+        const sessionId = (await sessions.create({ name: 'first', taskIds: ['t1'] })).id;
+        const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
+        assert.deepEqual(await files.changedAt(checkpoint.id), [{ path: 'a.txt', kind: 'added' }, { path: 'b.txt', kind: 'added' }]);
+      } finally {
+        files.dispose();
+        await store.close();
+        cleanup(root, storeDir);
+      }
+    });
+  }
 });

@@ -166,6 +166,60 @@ describe('a session as a pull request: commits from the task graph and its check
       assert.equal(git(remote, 'show', 'continuum/plain-remote:src/a.ts'), 'export const a = "two";\n');
     }).timeout(30000);
 
+    it('gives each task\'s commit only the files changed while it ran; a person\'s edits and files from before the session stay out, and the body says so', async () => {
+      write(root, 'PLAN.md', Array.from({ length: 491 }, (_, i) => `- [ ] step ${i}`).join('\n')); // untracked, there before the session
+      const [echo, gen, sleep, docs] = await tasks.createMany([
+        { title: 'echo hi', action: { kind: 'shell', command: 'echo', args: ['hi'] } },
+        { title: 'Generate c', action: { kind: 'shell', command: 'node', args: ['gen.js'] } },
+        { title: 'sleep 3', action: { kind: 'shell', command: 'sleep', args: ['3'] } },
+        { title: 'Write the docs', action: { kind: 'shell', command: 'node', args: ['docs.js'] } },
+      ]);
+      const session = await sessions.create({ name: 'Attributed', taskIds: [echo.id, gen.id, sleep.id, docs.id] });
+      assert.ok(await recordSessionStart({ gitDir: path.join(root, '.git'), workTree: root }, session.id));
+      const done = async (id: string) => {
+        clock.advance(1000);
+        await tasks.setStatus(id, 'done', 'executor');
+      };
+      // as the executor does: the files recorded at each task's start and end
+      await files.taskBoundary(session.id, echo.id, 'start');
+      await files.taskBoundary(session.id, echo.id, 'end');
+      await done(echo.id);
+      write(root, 'src/b.ts', 'export const b = "a person\'s own edit";\n'); // between tasks: nobody's task
+      await files.taskBoundary(session.id, gen.id, 'start');
+      write(root, 'src/c.ts', 'export const c = 3;\n');
+      // 'sleep 3' starts while 'Generate c' runs, and ends after it: they overlap
+      await files.taskBoundary(session.id, sleep.id, 'start');
+      write(root, 'src/d.ts', 'export const d = 4; // made while both ran\n');
+      await files.taskBoundary(session.id, gen.id, 'end');
+      await done(gen.id);
+      await files.taskBoundary(session.id, sleep.id, 'end');
+      await done(sleep.id);
+      await files.taskBoundary(session.id, docs.id, 'start');
+      write(root, 'docs/guide.md', '# Guide\n');
+      write(root, 'src/a.ts', 'export const a = "docs task";\n');
+      await files.taskBoundary(session.id, docs.id, 'end');
+      await done(docs.id);
+      write(root, 'src/a.ts', 'export const a = "the person again";\n'); // after the last task
+      const result = await createSessionPullRequest({ tasks, sessions, files }, session.id, {
+        remote: 'origin', github: { apiBaseUrl: apiBase }, token: async () => 'gho_token',
+      });
+      assert.equal(result.outcome.kind, 'pull-request');
+      const branch = 'continuum/attributed';
+      const changedIn = (rev: string) => git(remote, 'diff-tree', '-r', '--no-commit-id', '--name-only', '--root', rev).trim().split('\n').filter(Boolean);
+      assert.deepEqual(git(remote, 'log', '--format=%s', branch, '-4').trim().split('\n'), ['Write the docs', 'sleep 3', 'Generate c', 'echo hi']);
+      assert.deepEqual(changedIn(`${branch}~3`), [], '\'echo hi\' carries no file');
+      assert.deepEqual(changedIn(`${branch}~2`), ['src/c.ts', 'src/d.ts'], 'the overlapping change goes to the task that finished first');
+      assert.deepEqual(changedIn(`${branch}~1`), [], '\'sleep 3\' carries neither the person\'s edit nor the other task\'s files');
+      assert.deepEqual(changedIn(branch), ['docs/guide.md', 'src/a.ts']);
+      assert.equal(git(remote, 'show', `${branch}:src/a.ts`), 'export const a = "docs task";\n');
+      assert.equal(git(remote, 'show', `${branch}:src/b.ts`), 'export const b = 1;\n', 'the person\'s edit stays out');
+      assert.equal(spawnSync('git', ['cat-file', '-e', `${branch}:PLAN.md`], { cwd: remote }).status, 128, 'the plan from before the session stays out');
+      assert.deepEqual(result.leftOut, ['PLAN.md', 'notes.txt', 'src/a.ts', 'src/b.ts', 'vendor/lib'], 'there before the session, or a person\'s edits');
+      const body = (JSON.parse(seen[0].body) as Record<string, string>).body;
+      assert.match(body, /### Not in this pull request \(5\)[^]*- `PLAN\.md`[^]*- `src\/b\.ts`/);
+      assert.match(result.notes.join(' '), /5 changed files were not made by any task/);
+    }).timeout(60000);
+
     it('refuses with what to do: no such remote, no done task', async () => {
       const [one] = await tasks.createMany([{ title: 'Not yet' }]);
       const session = await sessions.create({ name: 'idle', taskIds: [one.id] });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { WorkspaceSnapshots, type Snapshot } from '../../../src/core/git/workspaceSnapshots';
 import { binary, cleanup, fingerprint, git, makeRepo, read, snapshotGit, tempDir, write } from './realRepo';
@@ -216,6 +217,35 @@ describe('workspace snapshots in a folder without git', () => {
       await assert.rejects(snapshots.createBranch('x', snap), /git init/);
     } finally {
       cleanup(ws, storeDir);
+    }
+  });
+});
+
+describe('a snapshot taken while a file is being written', () => {
+  it('reads again a file that changes while it is read, and names it in the snapshot when it never settles', async function () {
+    this.timeout(60_000);
+    const root = makeRepo();
+    const storeDir = tempDir('store');
+    const target = path.join(root, 'growing.log.txt');
+    write(root, 'growing.log.txt', '');
+    // A real writer in another process, appending without pause until it is killed.
+    const writer = spawn(process.execPath, ['-e', `const fs = require('fs'); let i = 0; for (;;) fs.appendFileSync(${JSON.stringify(target)}, 'line ' + (i++) + '\\n'.repeat(1));`], { stdio: 'ignore' });
+    try {
+      while (!existsSync(target) || readFileSync(target).length < 10_000) await new Promise(r => setTimeout(r, 20));
+      const snapshots = await WorkspaceSnapshots.open(root, storeDir);
+      const first = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/1', message: 'first' });
+      assert.deepEqual(first.unsettled, ['growing.log.txt']);
+      assert.match(snapshotGit(storeDir, 'log', '-1', '--format=%B', first.commit), /Still being written[^]*growing\.log\.txt/);
+      const scoped = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/2', message: 'scoped', parent: first, paths: ['growing.log.txt'] });
+      assert.deepEqual(scoped.unsettled, ['growing.log.txt']);
+      writer.kill('SIGKILL');
+      await new Promise(r => writer.once('exit', r));
+      const settled = await snapshots.snapshot({ ref: 'refs/continuum/checkpoints/s/3', message: 'settled', parent: scoped, paths: ['growing.log.txt'] });
+      assert.deepEqual(settled.unsettled, []);
+      assert.equal(snapshotGit(storeDir, 'rev-parse', `${settled.commit}:growing.log.txt`), git(root, 'hash-object', target), 'the whole file, as it is now');
+    } finally {
+      writer.kill('SIGKILL');
+      cleanup(root, storeDir);
     }
   });
 });

@@ -1,6 +1,10 @@
 import * as assert from 'assert';
 import { exportState, importState, parseState, type StateFile } from '../../../src/core/state/stateFile';
 import { makeWorld } from '../helpers';
+import { SessionManager } from '../../../src/core/sessions/sessionManager';
+import { counterIds } from '../context/openTestStore';
+import { seededRandom } from '../fakes/random';
+import type { TaskAction } from '../../../src/core/tasks/model';
 
 async function worldWithTasks() {
   const world = await makeWorld();
@@ -12,7 +16,7 @@ async function worldWithTasks() {
 
 /** Every row of every table, less the columns the store derives (rebuilt on import). */
 function dump(world: { store: { all(sql: string): Array<Record<string, unknown>> } }): string {
-  return JSON.stringify(['tasks', 'task_deps', 'task_events', 'phases', 'sessions', 'checkpoints', 'context_versions']
+  return JSON.stringify(['tasks', 'task_deps', 'task_events', 'phases', 'sessions', 'session_tasks', 'checkpoints', 'checkpoint_files', 'context_versions']
     .map(t => world.store.all(`SELECT * FROM ${t} ORDER BY 1`).map(({ revision: _r, ...row }) => row)));
 }
 
@@ -20,6 +24,18 @@ const fileLink = (checkpointId: string) => ({
   checkpoint_id: checkpointId, session_key: 's', seq: 1, commit_id: 'a'.repeat(40), tree_id: 'b'.repeat(40),
   ref: 'refs/continuum/checkpoints/s/1', files_changed: 1, scoped: 0 as const, created_at: 0,
 });
+
+function withTask(s: StateFile, fields: Record<string, unknown>): unknown {
+  return { ...s, tables: { ...s.tables, tasks: [{ ...s.tables.tasks[0], ...fields }, ...s.tables.tasks.slice(1)] } };
+}
+
+function withSession(s: StateFile, twice: boolean): unknown {
+  const session = { id: 's1', name: 'one', status: 'created', created_at: 0, updated_at: 0, running_ms: 0 };
+  const link = { session_id: 's1', task_id: s.tables.tasks[0].id };
+  return { ...s, tables: { ...s.tables, sessions: [session], session_tasks: twice ? [link, link] : [link] } };
+}
+
+const phase = (id: string, key: string) => ({ id, key, title: id, position: 0 });
 
 describe('state export and import', () => {
   it('round-trips the whole state through JSON into another store', async () => {
@@ -54,6 +70,16 @@ describe('state export and import', () => {
     ['repeats a task id', s => ({ ...s, tables: { ...s.tables, tasks: [s.tables.tasks[0], s.tables.tasks[0]] } }), /two tasks with id/],
     ['links files to an unknown checkpoint', s => ({ ...s, tables: { ...s.tables, checkpoint_files: [fileLink('ghost')] } }), /unknown checkpoint 'ghost'/],
     ['has a file snapshot ref outside refs/continuum/', s => ({ ...s, tables: { ...s.tables, checkpoint_files: [{ ...fileLink('ghost'), ref: 'refs/heads/main' }] } }), /checkpoint_files\.0\.ref/],
+    ['has a shell action without a command', s => withTask(s, { action: '{"kind":"shell"}' }), /tables\.tasks\.0\.action\.command/],
+    ['has an action of an unknown kind', s => withTask(s, { action: '{"kind":"nope"}' }), /tables\.tasks\.0\.action\.kind/],
+    ['has an action that is a number', s => withTask(s, { action: '42' }), /tables\.tasks\.0\.action/],
+    ['has an action that is a bare command line', s => withTask(s, { action: JSON.stringify('rm -rf /') }), /tables\.tasks\.0\.action/],
+    ['has an action that is not JSON', s => withTask(s, { action: 'rm -rf /' }), /tables\.tasks\.0\.action/],
+    ['has capabilities that are not a list of names', s => withTask(s, { capabilities: '{"a":1}' }), /tables\.tasks\.0\.capabilities/],
+    ['repeats a dependency', s => ({ ...s, tables: { ...s.tables, task_deps: [s.tables.task_deps[0], s.tables.task_deps[0]] } }), /two dependencies .*tables\.task_deps\.1\.depends_on/],
+    ['repeats a task event id', s => ({ ...s, tables: { ...s.tables, task_events: [s.tables.task_events[0], s.tables.task_events[0]] } }), /tables\.task_events\.1\.id/],
+    ['repeats a task of a session', s => withSession(s, true), /tables\.session_tasks\.1/],
+    ['repeats a phase key', s => ({ ...s, tables: { ...s.tables, phases: [phase('p1', 'k'), phase('p2', 'k')] } }), /tables\.phases\.1\.key/],
     ['is deeply nested', () => '['.repeat(100_000) + ']'.repeat(100_000), /not valid JSON|not a valid Continuum state/],
   ];
   for (const [name, make, expected] of bad) {
@@ -77,5 +103,96 @@ describe('state export and import', () => {
     const world = await worldWithTasks();
     const state = exportState(world.store, 0);
     assert.ok(state.tables.tasks.some(t => t.title === 'Design <b>schema</b>'));
+  });
+});
+
+describe('state export and import of any state the product can produce', () => {
+  /** Shuffles a copy of `rows` with `random`. */
+  function shuffled<T>(rows: readonly T[], random: () => number): T[] {
+    const out = [...rows];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
+  const actions: ReadonlyArray<TaskAction | undefined> = [
+    undefined,
+    { kind: 'shell', command: 'npm test', rerunnable: true },
+    { kind: 'shell', command: 'node', args: ['-e', '1'], shell: false, env: { A: 'b' } },
+    { kind: 'vscodeTask', label: 'build', shellEquivalent: 'npm run build' },
+    { kind: 'manual', verify: 'true' },
+  ];
+
+  /** Tasks with parents (also parents created after their children), dependencies, statuses, sessions, events and checkpoints, made through the product's own managers. */
+  async function randomWorld(seed: number) {
+    const random = seededRandom(seed);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
+    const world = await makeWorld();
+    const sessions = new SessionManager(world.store, world.clock, { ids: counterIds() });
+    const ids: string[] = [];
+    for (let step = 0; step < 60; step++) {
+      world.clock.advance(1000);
+      const roll = random();
+      try {
+        if (roll < 0.35 || ids.length < 3) {
+          const parentId = ids.length && random() < 0.4 ? pick(ids) : undefined;
+          const action = pick(actions);
+          const task = await world.tasks.create({ title: `task ${step} <i>x</i>`, parentId, action: action && { ...action }, priority: pick(['critical', 'high', 'normal', 'low'] as const) });
+          ids.push(task.id);
+        } else if (roll < 0.45) {
+          await world.tasks.update(pick(ids), { parentId: pick(ids) }); // a parent made after its child: the order that broke import
+        } else if (roll < 0.6) {
+          await world.tasks.addDependency(pick(ids), pick(ids));
+        } else if (roll < 0.7) {
+          await world.tasks.setStatus(pick(ids), pick(['running', 'done', 'failed', 'skipped', 'pending'] as const));
+        } else if (roll < 0.75) {
+          const id = pick(ids);
+          await world.tasks.delete(id);
+          ids.splice(ids.indexOf(id), 1);
+        } else if (roll < 0.85) {
+          const session = await sessions.create({ name: `session ${step}`, taskIds: ids.filter(() => random() < 0.5) });
+          await sessions.start(session.id);
+          if (random() < 0.5) await sessions.pause(session.id, 'for a while');
+        } else {
+          await sessions.createCheckpoint({ trigger: 'manual', note: `note ${step}` });
+        }
+      } catch {
+        // a refused change (a cycle, a transition that makes no sense) is part of what users do too
+      }
+    }
+    return world;
+  }
+
+  for (let seed = 1; seed <= 25; seed++) {
+    it(`round-trips random state ${seed} with every table's rows in a random order`, async () => {
+      const source = await randomWorld(seed);
+      const state = exportState(source.store, 0);
+      const random = seededRandom(seed * 7919);
+      const tables = Object.fromEntries(Object.entries(state.tables).map(([name, rows]) => [name, shuffled(rows as unknown[], random)]));
+      const target = await makeWorld();
+      await importState(target.store, parseState(JSON.stringify({ ...state, tables })));
+      assert.strictEqual(dump(target), dump(source));
+      const reopened = await makeWorld(target.fs, target.clock);
+      assert.strictEqual(dump(reopened), dump(source));
+    });
+  }
+});
+
+describe('state import of sessions', () => {
+  it('marks an imported running session with a heartbeat in the future as interrupted once it goes quiet', async () => {
+    const source = await makeWorld();
+    const sessions = new SessionManager(source.store, source.clock, { ids: counterIds() });
+    const session = await sessions.create({ name: 'elsewhere', taskIds: [] });
+    await sessions.start(session.id);
+    const state = exportState(source.store, 0);
+    const future = source.clock.now() + 10 * 365 * 24 * 3600_000; // written on a machine whose clock ran ahead
+    const skewed = { ...state, tables: { ...state.tables, sessions: state.tables.sessions.map(s => ({ ...s, heartbeat_at: future })) } };
+    const target = await makeWorld();
+    await importState(target.store, parseState(JSON.stringify(skewed)), 'user', target.clock.now());
+    target.clock.advance(60_000);
+    const recovered = await new SessionManager(target.store, target.clock, { staleAfterMs: 30_000 }).recoverInterrupted();
+    assert.deepStrictEqual(recovered.map(s => [s.id, s.status]), [[session.id, 'interrupted']]);
   });
 });

@@ -6,6 +6,8 @@ import { ReadOnlyStoreError, StoreError, type Store } from '../../../src/core/st
 import type { HeldLock, LockOwner, LockPort } from '../../../src/core/ports';
 import { MemoryFileSystem } from '../fakes/memoryFileSystem';
 import { FakeClock } from '../fakes/fakeClock';
+import { CrashPointFileSystem, restarted } from './crashPoint';
+import * as path from 'path';
 
 const folder = '/store';
 const kv: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
@@ -289,7 +291,7 @@ describe('store', () => {
         if (held) return { heldBy: holder };
         held = true;
         void owner;
-        const h: HeldLock = { onLost() {}, release: async () => { held = false; } };
+        const h: HeldLock = { onLost() {}, verify: async () => undefined, release: async () => { held = false; } };
         return h;
       },
     };
@@ -347,5 +349,86 @@ describe('the real schema', () => {
       assert.strictEqual(upgraded.get<{ integrity_check: string }>('PRAGMA integrity_check')?.integrity_check, 'ok');
       await upgraded.close();
     }
+  });
+});
+
+describe('store compaction cut short', () => {
+  /** A store with a backup and three changes only in the journal, about to compact; `crashAt` counts disk changes from here. */
+  async function compactionCutShortAt(crashAt: number, backups: number) {
+    const fs = new CrashPointFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock, backups }));
+    await put(store, 'a', '1');
+    clock.advance(1000);
+    await store.compact(); // state.db and the first backup
+    for (const k of ['b', 'c', 'd']) await put(store, k, k); // acknowledged, only in the journal
+    clock.advance(1000);
+    fs.crashAt = fs.changes + crashAt;
+    await store.compact().catch(() => undefined);
+    return { fs, clock, crashed: fs.crashed };
+  }
+
+  for (const backups of [1, 5]) it(`loses no acknowledged change when the process dies at any step of a compaction, even if state.db is then damaged (${backups} backups kept)`, async () => {
+    let boundaries = 0;
+    for (let step = 0; ; step++) {
+      const { fs, clock, crashed } = await compactionCutShortAt(step, backups);
+      for (const damage of ['none', 'state.db garbage'] as const) {
+        const disk = restarted(fs.onDisk);
+        if (damage !== 'none') disk.files.set(`${folder}/state.db`, new Uint8Array(512).map((_, i) => (i * 7919) % 251));
+        const reopened = await openStore(options(disk, { clock }));
+        for (const k of ['a', 'b', 'c', 'd']) {
+          assert.strictEqual(value(reopened, k), k === 'a' ? '1' : k, `'${k}' lost after a crash before disk change ${step} of the compaction, state.db ${damage}: ${reopened.health().recovery.join(' ')}`);
+        }
+        await reopened.close();
+      }
+      if (!crashed) break; // the compaction finished: every boundary was tried
+      boundaries++;
+    }
+    assert.ok(boundaries >= (backups === 1 ? 4 : 3), `only ${boundaries} step boundaries were tried`);
+  });
+
+  it('keeps intact changes it could not apply, set aside beside the journal, instead of deleting them', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    await put(store, 'a', '1'); // #2
+    clock.advance(1000);
+    await store.compact(); // backup at #2
+    await put(store, 'b', '2'); // #3
+    clock.advance(1000);
+    await store.compact(); // backup at #3
+    await put(store, 'c', '3'); // #4, journal only
+    await put(store, 'd', '4'); // #5
+    const [journal] = journalFiles(fs);
+    const records = fs.files.get(journal)!;
+    fs.files.set(`${folder}/state.db`, new Uint8Array(10));
+    const [newest] = fs.find(`${folder}/backups`, /^state-3-/);
+    fs.files.set(newest, new Uint8Array(100)); // recovery must start from #2: #3 is missing, #4 and #5 cannot follow
+    const reopened = await openStore(options(fs, { clock }));
+    assert.strictEqual(value(reopened, 'a'), '1');
+    const kept = fs.find(folder, /\.unapplied$/);
+    assert.strictEqual(kept.length, 1, `set aside: ${kept.join(', ')}`);
+    assert.deepStrictEqual(fs.files.get(kept[0]), records);
+    assert.match(reopened.health().recovery.join('\n'), new RegExp(`kept in ${path.basename(kept[0]).replace(/\./g, '\\.')}`));
+    await put(reopened, 'e', '5');
+    await reopened.compact();
+    assert.deepStrictEqual(fs.files.get(kept[0]), records, 'a later compaction leaves the set-aside changes alone');
+  });
+
+  it('keeps the intact changes after damage in the middle of a segment, set aside, instead of deleting them', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    for (const k of ['a', 'b', 'c']) await put(store, k, k);
+    const [journal] = journalFiles(fs);
+    const data = new Uint8Array(fs.files.get(journal)!);
+    const second = 20 + new DataView(data.buffer).getUint32(12, true);
+    data[second + 25] ^= 0xff; // damage inside 'b'; 'c' after it is intact
+    fs.files.set(journal, data);
+    const reopened = await openStore(options(fs));
+    assert.strictEqual(value(reopened, 'a'), 'a');
+    const kept = fs.find(folder, /\.unapplied$/);
+    assert.strictEqual(kept.length, 1);
+    assert.deepStrictEqual(fs.files.get(kept[0]), data);
+    assert.match(reopened.health().recovery.join('\n'), /damaged/);
   });
 });

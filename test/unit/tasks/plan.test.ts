@@ -162,8 +162,8 @@ describe('parsePlan', () => {
     });
 
     it('reports a priority with an unknown value and keeps the item', () => {
-      const plan = parse(['- [ ] a', '  Priority: urgent', '- [ ] b (priority: whenever)']);
-      problemAt(plan, 2, /unknown priority "urgent"/);
+      const plan = parse(['- [ ] a', '  Priority: someday', '- [ ] b (priority: whenever)']);
+      problemAt(plan, 2, /unknown priority "someday"/);
       problemAt(plan, 3, /unknown priority "whenever"/);
       assert.equal(task(plan, 'a').priority, undefined);
       assert.equal(task(plan, 'b').priority, undefined);
@@ -227,9 +227,9 @@ describe('parsePlan', () => {
       assert.deepEqual(plan.problems, []);
     });
 
-    it('resolves "Phase 2" to every task of phase 2', () => {
+    it('resolves "Phase 2" to phase 2, which stands for all of its tasks', () => {
       const plan = parse([...numbered, '## Phase 3', '- [ ] 3.1 Ship', '  Depends on: Phase 2']);
-      assert.deepEqual(task(plan, 'Ship').dependsOnKeys, ['Login page', 'Login form', 'Signup page'].map(t => task(plan, t).key));
+      assert.deepEqual(task(plan, 'Ship').dependsOnKeys, ['docs/plan.md#p2']);
     });
 
     it('makes numbered headings referable by their number, sub-headings included', () => {
@@ -245,8 +245,9 @@ describe('parsePlan', () => {
         '- [ ] publish',
         '  Depends on: Phase 1',
       ]);
-      assert.deepEqual(task(plan, 'tag').dependsOnKeys, [task(plan, 'form').key]);
-      assert.deepEqual(task(plan, 'publish').dependsOnKeys, [task(plan, 'form').key, task(plan, 'page').key]);
+      assert.deepEqual(task(plan, 'tag').dependsOnKeys, ['docs/plan.md#p1.1']);
+      assert.deepEqual(task(plan, 'publish').dependsOnKeys, ['docs/plan.md#p1']);
+      assert.deepEqual(plan.phases.map(p => [p.number, p.parentKey]), [['1', undefined], ['1.1', 'docs/plan.md#p1'], ['1.2', 'docs/plan.md#p1'], ['2', undefined]]);
     });
 
     it('resolves "Phase 1" to the items numbered 1.x when no heading carries the number', () => {
@@ -307,7 +308,7 @@ describe('parsePlan', () => {
       assert.equal(task(plan, 'b').description, 'some note');
     });
 
-    it("gives dependencies under a heading to the phase and to each of the phase's top-level items", () => {
+    it("gives dependencies under a heading to the phase and to every task under it, sub-phases and subtasks included", () => {
       const plan = parse([
         '## Phase 1',
         '- [ ] a',
@@ -321,34 +322,50 @@ describe('parsePlan', () => {
         '### 2.1 Sub',
         '- [ ] d',
       ]);
-      const a = task(plan, 'a').key;
+      const p1 = 'docs/plan.md#p1';
       const phase2 = plan.phases.find(p => p.number === '2')!;
-      assert.deepEqual(phase2.dependsOnKeys, [a]);
-      assert.deepEqual(task(plan, 'b').dependsOnKeys, [a]);
-      assert.deepEqual(task(plan, 'b1').dependsOnKeys, []);
-      assert.deepEqual(task(plan, 'c').dependsOnKeys, [task(plan, 'b').key, a]);
-      assert.deepEqual(plan.phases.find(p => p.number === '2.1')!.dependsOnKeys, [a]);
-      assert.deepEqual(task(plan, 'd').dependsOnKeys, [a]);
+      assert.deepEqual(phase2.dependsOnKeys, [p1]);
+      assert.deepEqual(task(plan, 'b').dependsOnKeys, [p1]);
+      assert.deepEqual(task(plan, 'b1').dependsOnKeys, [p1]);
+      assert.deepEqual(task(plan, 'c').dependsOnKeys, [task(plan, 'b').key, p1]);
+      assert.deepEqual(plan.phases.find(p => p.number === '2.1')!.dependsOnKeys, []);
+      assert.equal(plan.phases.find(p => p.number === '2.1')!.parentKey, phase2.key);
+      assert.deepEqual(task(plan, 'd').dependsOnKeys, [p1]);
     });
 
     it('reports a phase that depends on itself', () => {
       const plan = parse(['## Phase 1', 'Depends on: Phase 1', '- [ ] a']);
-      problemAt(plan, 2, /cannot depend on its own item/);
+      problemAt(plan, 2, /cannot depend on its own phase/);
       assert.deepEqual(plan.phases[0].dependsOnKeys, []);
       assert.deepEqual(task(plan, 'a').dependsOnKeys, []);
     });
 
-    it('reports metadata lines that belong to no item', () => {
+    it('gives metadata lines after the items of a heading to the heading', () => {
       const plan = parse(['## Phase 1', '- [ ] a', '', 'Depends on: a', '', 'Priority: high']);
-      problemAt(plan, 4, /dependency line .* ignored/);
-      problemAt(plan, 6, /Priority line .* ignored/);
+      problemAt(plan, 4, /cannot depend on its own item "a"/);
+      assert.equal(plan.phases[0].priority, 'high');
+      assert.equal(task(plan, 'a').priority, 'high');
+      assert.equal(task(plan, 'a').ownPriority, undefined);
     });
 
-    it('leaves cycles to the task graph', () => {
+    it('reports metadata lines outside any phase or item', () => {
+      const plan = parse(['- [ ] a', '', 'Depends on: a', '', 'Priority: high']);
+      problemAt(plan, 3, /dependency line .* ignored/);
+      problemAt(plan, 5, /Priority line .* ignored/);
+    });
+
+    it('names a dependency cycle as a problem on the line that closes it, and keeps the edges for the preview', () => {
       const plan = parse(['- [ ] a', '  Depends on: b', '- [ ] b', '  Depends on: a']);
       assert.deepEqual(task(plan, 'a').dependsOnKeys, [task(plan, 'b').key]);
       assert.deepEqual(task(plan, 'b').dependsOnKeys, [task(plan, 'a').key]);
-      assert.deepEqual(plan.problems, []);
+      assert.deepEqual(plan.cycle, [task(plan, 'a').key, task(plan, 'b').key, task(plan, 'a').key]);
+      problemAt(plan, 2, /dependency cycle: 'a' \(line 1\) → 'b' \(line 3\) → 'a' \(line 1\)/);
+    });
+
+    it('finds a cycle that runs through phases: a phase waits for a task that waits for the phase', () => {
+      const plan = parse(['## Phase 1: Build', '**Dependencies:** 2.1', '- [ ] 1.1 compile', '## Phase 2: Ship', '- [ ] 2.1 upload', '  Depends on: Phase 1']);
+      assert.ok(plan.cycle, JSON.stringify(plan.problems));
+      problemAt(plan, 2, /dependency cycle: .*'2\.1 upload'.*'Phase 1 Build'/);
     });
   });
 
@@ -409,11 +426,17 @@ describe('parsePlan', () => {
       problemAt(plan, 10, /deeper than 8/);
     });
 
-    it('imports at most 10,000 tasks and reports the rest', () => {
-      const plan = parsePlan('- [ ] item\n  Priority: low\n'.repeat(10_005), src);
-      assert.equal(plan.tasks.length, 10_000);
+    it('imports at most the limit of tasks and reports the rest', () => {
+      const plan = parsePlan('- [ ] item\n  Priority: low\n'.repeat(105), src, { limits: { maxTasks: 100 } });
+      assert.equal(plan.tasks.length, 100);
       assert.equal(plan.problems.length, 1);
-      problemAt(plan, 20_001, /more than 10000 checklist items/);
+      problemAt(plan, 201, /more than 100 tasks/);
+    });
+
+    it('refuses a Run: command over the command limit, like an oversized command elsewhere', () => {
+      const plan = parse(['- [ ] build', `  Run: ${'x'.repeat(1024 * 1024)}`]);
+      assert.equal(task(plan, 'build').action, undefined);
+      problemAt(plan, 2, /command is 1048576 characters long; the limit is 10000/);
     });
 
     it('handles CRLF and lone CR line endings, a BOM and NULs', () => {

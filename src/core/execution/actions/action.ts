@@ -42,6 +42,9 @@ export interface ActionContext {
   degraded(capability: string, way: string, reason: string): void;
 }
 
+/** What a host must have to run a kind: nothing more than processes, a person to mark it, or VS Code. */
+export type ActionNeeds = 'processes' | 'person' | 'vscode';
+
 export interface Action<A extends TaskAction = TaskAction> {
   readonly kind: A['kind'];
   /**
@@ -49,6 +52,14 @@ export interface Action<A extends TaskAction = TaskAction> {
    * timeout. A manual task waits for a person and takes none of these.
    */
   readonly unattended: boolean;
+  /** What a host needs to run it; a host without it leaves such tasks for one that has it. */
+  readonly needs: ActionNeeds;
+  /** The kind in a person's words, plural ("shell tasks"), for summaries and questions. */
+  readonly title: string;
+  /** What it would run, one line each, as the person confirms it (the verify command is added by the caller). */
+  commands(action: A): string[];
+  /** What was done, for the task's commit message. */
+  describeDone(action: A): string;
   /** Does the work; resolves to a one-line result, or throws an ActionFailure. */
   run(action: A, ctx: ActionContext): Promise<string>;
 }

@@ -7,6 +7,10 @@ type ManualAction = Extract<TaskAction, { kind: 'manual' }>;
 export const manualAction: Action<ManualAction> = {
   kind: 'manual',
   unattended: false,
+  needs: 'person',
+  title: 'manual tasks',
+  commands: () => [],
+  describeDone: () => 'Done by a person (a manual task).',
   async run(_action, ctx) {
     ctx.log(`Waiting for a person to mark '${ctx.task.title}' done or failed.\n`);
     const decision = await ctx.waitForPerson();

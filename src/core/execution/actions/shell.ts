@@ -10,6 +10,10 @@ type ShellAction = Extract<TaskAction, { kind: 'shell' }>;
 export const shellAction: Action<ShellAction> = {
   kind: 'shell',
   unattended: true,
+  needs: 'processes',
+  title: 'shell tasks',
+  commands: action => [[action.command, ...(action.args ?? [])].join(' ')],
+  describeDone: action => `Ran: ${[action.command, ...(action.args ?? [])].join(' ')}`,
   async run(action, ctx) {
     const command = commandSpec(action.command, action.args, action.shell);
     const cwd = await realWorkspaceCwd(ctx.workspace, action.cwd, p => ctx.processes.realPath(p));

@@ -10,6 +10,10 @@ type VscodeTaskAction = Extract<TaskAction, { kind: 'vscodeTask' }>;
 export const vscodeTaskAction: Action<VscodeTaskAction> = {
   kind: 'vscodeTask',
   unattended: true,
+  needs: 'vscode',
+  title: 'VS Code tasks',
+  commands: action => [`VS Code task: ${action.label}`, ...(action.shellEquivalent ? [`(or, without VS Code: ${action.shellEquivalent})`] : [])],
+  describeDone: action => `Ran the VS Code task '${action.label}'.`,
   async run(action, ctx) {
     const shown = `VS Code task '${action.label}'`;
     const exit = await ctx.step('run', async signal => {

@@ -2,7 +2,7 @@
 // the recent samples with the forecast drawn on, and the error budget through the last hour. Each
 // is an SVG built only from numbers and fixed labels (nothing from the store or a command's
 // output), handed to the markdown preview as a base64 data URI image, so it cannot carry markup. Pure.
-import { linearFit, type ResourceSample } from './resources';
+import { enoughForForecast, linearFit, type ResourceSample } from './resources';
 
 export interface Series {
   /** Epoch ms and value. */
@@ -125,6 +125,7 @@ export function budgetChart(errorTimes: readonly number[], limit: number, now: n
 
 /** The fitted trend (resources.ts), from the last point to `now + aheadMs`; x is shifted to keep the sums exact. */
 function forecast(points: ReadonlyArray<{ x: number; y: number }>, now: number, aheadMs: number): Array<{ x: number; y: number }> {
+  if (!enoughForForecast(points)) return [];
   const x0 = points[0].x;
   const fit = linearFit(points.map(p => ({ x: p.x - x0, y: p.y })));
   if (!fit) return [];

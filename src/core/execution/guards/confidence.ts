@@ -88,3 +88,46 @@ export function adaptThresholds(t: Thresholds, decision: GateDecision, succeeded
   const checkpoint = Math.min(clamp(t.checkpoint + delta), watched - 0.05);
   return { run, watched: Math.round(watched * 1000) / 1000, checkpoint: Math.round(checkpoint * 1000) / 1000 };
 }
+
+/** What decides whether a checkpoint is worth taking before a task starts. */
+export interface CheckpointFacts {
+  /** Whether running the task can change the workspace's files (canChangeFiles). */
+  canChangeFiles: boolean;
+  /** When the newest checkpoint was taken; undefined when there is none. */
+  lastCheckpointAt?: number;
+  /** When the files last changed as far as is known (a save, a task that may change files finished or is still running). */
+  lastChangeAt: number;
+}
+
+/**
+ * Take a checkpoint before this task? Only when the gate is not confident enough to run it at once
+ * ('checkpoint first', or 'ask' and the person allowed it), the task can change files, and the
+ * newest checkpoint is older than the last change: a checkpoint that already holds the current
+ * files is the one a restore would go back to, so another would only repeat it.
+ */
+export function checkpointBeforeTask(decision: GateDecision, f: CheckpointFacts): boolean {
+  if (decision !== 'checkpoint first' && decision !== 'ask') return false;
+  if (!f.canChangeFiles) return false;
+  return f.lastCheckpointAt === undefined || f.lastCheckpointAt < f.lastChangeAt;
+}
+
+/** Programs that only read or print: they change no file whatever their arguments (without a shell's redirections). */
+const readOnlyPrograms = new Set(['echo', 'printf', 'true', 'false', 'sleep', 'pwd', 'ls', 'cat', 'head', 'tail', 'wc', 'date', 'whoami', 'uname', 'env', 'printenv', 'which', 'grep', 'rg', 'test']);
+/** git subcommands that only read. */
+const readOnlyGit = new Set(['status', 'log', 'diff', 'show', 'rev-parse', 'describe', 'ls-files', 'blame', 'grep', 'shortlog']);
+
+/**
+ * Can an action change the workspace's files? A shell command can, unless it is a plain command
+ * line (no pipes or redirections: `words` is its split form, undefined when it needs a shell) of a
+ * program that only reads or prints, or asks only for a version or help. VS Code tasks and models
+ * with tools can; a person's to-do is not run.
+ */
+export function canChangeFiles(kind: string, words: readonly string[] | undefined): boolean {
+  if (kind === 'manual') return false;
+  if (kind !== 'shell') return true;
+  if (!words?.length) return true;
+  const program = words[0].split('/').pop() ?? words[0];
+  if (readOnlyPrograms.has(program)) return false;
+  if (program === 'git') return !readOnlyGit.has(words[1] ?? '');
+  return !(words.length === 2 && ['--version', '-v', '--help', '-h'].includes(words[1]));
+}

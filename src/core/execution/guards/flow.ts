@@ -4,7 +4,8 @@
 import type { Clock } from '../../ports';
 
 export type FlowState = 'idle' | 'warming up' | 'in flow' | 'struggling';
-export type FlowEvent = 'action' | 'error' | 'save';
+/** A task started ('action') or ended ('done'), a try failed ('error'), a file was saved ('save'). */
+export type FlowEvent = 'action' | 'done' | 'error' | 'save';
 
 export interface FlowSettings {
   /** The sliding window (default 5 min). */
@@ -24,8 +25,15 @@ export interface FlowStatus {
   actionsPerMinute: number;
   /** 0–1: errors per action in the window. */
   errorRate: number;
+  /** Actions in the window: tasks started and ended, files saved. */
   actions: number;
   errors: number;
+  /** Of the actions, tasks started in the window. */
+  tasks: number;
+  /** Of the actions, files saved in the window. */
+  saves: number;
+  /** Tasks running now, when whoever asks knows (the guards do). */
+  running?: number;
 }
 
 export class FlowMonitor {
@@ -59,6 +67,8 @@ export function flowOf(events: ReadonlyArray<{ at: number; kind: FlowEvent }>, n
   const inWindow = events.filter(e => e.at > now - s.windowMs && e.at <= now);
   const actions = inWindow.filter(e => e.kind !== 'error').length;
   const errors = inWindow.filter(e => e.kind === 'error').length;
+  const tasks = inWindow.filter(e => e.kind === 'action').length;
+  const saves = inWindow.filter(e => e.kind === 'save').length;
   const minutes = s.windowMs / 60_000;
   const actionsPerMinute = actions / minutes;
   const errorRate = actions + errors === 0 ? 0 : errors / Math.max(actions, errors);
@@ -67,5 +77,5 @@ export function flowOf(events: ReadonlyArray<{ at: number; kind: FlowEvent }>, n
   else if (errors >= 3 && errorRate >= s.strugglingErrorRate) state = 'struggling';
   else if (now - inWindow[0].at >= s.sustainedMs && actions / Math.max(1, (now - inWindow[0].at) / 60_000) >= s.flowingRate && errorRate < s.strugglingErrorRate / 2) state = 'in flow';
   else state = 'warming up';
-  return { state, actionsPerMinute: Math.round(actionsPerMinute * 10) / 10, errorRate: Math.round(errorRate * 100) / 100, actions, errors };
+  return { state, actionsPerMinute: Math.round(actionsPerMinute * 10) / 10, errorRate: Math.round(errorRate * 100) / 100, actions, errors, tasks, saves };
 }

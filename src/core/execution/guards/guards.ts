@@ -6,10 +6,11 @@ import { Emitter, type Event } from '../../events';
 import { silentLogger, type Clock, type Logger } from '../../ports';
 import type { Store, StoreWriter } from '../../store/types';
 import type { ExecutionHooks, FailedTry, FixAnswer, ProposedFix, StartVerdict, TryVerdict, WatchedTask } from '../hooks';
-import { describeCommand } from '../commandLine';
+import { commandSpec, describeCommand } from '../commandLine';
+import type { TaskAction } from '../../tasks/model';
 import { recordTaskEvent } from '../journal';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
-import { adaptThresholds, defaultThresholds, gate, parseThresholds, type GateDecision, type Thresholds } from './confidence';
+import { adaptThresholds, canChangeFiles, checkpointBeforeTask, defaultThresholds, gate, parseThresholds, type CheckpointFacts, type GateDecision, type Thresholds } from './confidence';
 
 /** Where the adapted confidence thresholds are kept (the store's meta table), so they survive a reopen. */
 export const thresholdsKey = 'guards.confidenceThresholds';
@@ -79,6 +80,12 @@ export class ExecutionGuards implements ExecutionHooks {
   private readonly queued: Array<{ taskId: string; kind: string; detail: Record<string, unknown>; more?: (w: StoreWriter) => void }> = [];
   private flushing: Promise<void> | undefined;
   private readonly logger: Logger;
+  /** When the files last changed as far as these guards know; before they started, nothing is known: their start. */
+  private lastChangeAt: number;
+  /** Tasks running now that can change files (their changes are under way). */
+  private readonly changingFiles = new Set<string>();
+  /** Tasks started and not yet finished (for the flow item: nothing running is idle). */
+  private readonly runningTasks = new Set<string>();
   private readonly changed = new Emitter<void>();
   /** Fires when the budget or the flow may have changed (for the status bar). */
   readonly onDidChange: Event<void> = this.changed.event;
@@ -91,6 +98,7 @@ export class ExecutionGuards implements ExecutionHooks {
     this.learning = new ErrorLearning(o.store, o.clock);
     this.degradations = o.degradations ?? new DegradationRegistry(undefined, () => o.clock.now());
     this.logger = o.logger ?? silentLogger;
+    this.lastChangeAt = o.clock.now();
     const saved = o.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [thresholdsKey])?.value;
     this.thresholds = parseThresholds(saved) ?? defaultThresholds;
     if (saved && this.thresholds === defaultThresholds) this.logger.warn(`the saved confidence thresholds could not be read (${saved.slice(0, 100)}); the defaults apply`);
@@ -112,7 +120,7 @@ export class ExecutionGuards implements ExecutionHooks {
   }
 
   flowStatus(): FlowStatus {
-    return this.flow.status();
+    return { ...this.flow.status(), running: this.runningTasks.size };
   }
 
   currentThresholds(): Thresholds {
@@ -121,6 +129,7 @@ export class ExecutionGuards implements ExecutionHooks {
 
   /** A file was saved: activity for the flow monitor. */
   fileSaved(): void {
+    this.lastChangeAt = this.o.clock.now();
     this.flow.record('save');
     this.changed.fire();
   }
@@ -149,13 +158,19 @@ export class ExecutionGuards implements ExecutionHooks {
       verdict = { run: true, attempts, note: `confidence ${result.score.toFixed(2)}: run watched (at most ${attempts} ${attempts === 1 ? 'try' : 'tries'}, and a notice if it fails)` };
     }
     let answer: LowConfidenceAnswer | undefined;
-    if (result.decision === 'checkpoint first') verdict = { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: a checkpoint first` };
+    const files = this.checkpointFacts(task);
+    const checkpointFirst = checkpointBeforeTask(result.decision, files);
+    const why = !files.canChangeFiles ? 'it changes no files, so no checkpoint' : 'the newest checkpoint already holds the files as they are, so no new one';
+    if (result.decision === 'checkpoint first') {
+      verdict = checkpointFirst ? { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: a checkpoint first` }
+        : { run: true, note: `confidence ${result.score.toFixed(2)}: checkpoint first, but ${why}` };
+    }
     if (result.decision === 'ask' && !signal.aborted) {
       answer = await this.o.questions.allowLowConfidenceTask({ title: task.title, kind: task.kind }, result.score, describeFactors(result.contributions));
       await this.recordAnswer(task.kind, answer);
       verdict = answer === 'skip'
         ? { run: false, note: `confidence ${result.score.toFixed(2)}: asked, and the person chose to skip it` }
-        : { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: asked, and the person allowed it${answer === 'always' ? ` (and every ${task.kind} task from now on)` : ''}` };
+        : { run: true, ...(checkpointFirst ? { checkpointFirst: true } : {}), note: `confidence ${result.score.toFixed(2)}: asked, and the person allowed it${answer === 'always' ? ` (and every ${task.kind} task from now on)` : ''}${checkpointFirst ? '' : `; ${why}`}` };
     }
     this.gateDecisions.set(task.id, result.decision);
     // recorded without holding the task back: it starts at once, the record follows in the next write
@@ -163,7 +178,9 @@ export class ExecutionGuards implements ExecutionHooks {
     return verdict;
   }
 
-  taskStarted(_task: WatchedTask): void {
+  taskStarted(task: WatchedTask): void {
+    if (canChangeFiles(task.kind, this.commandWords(task))) this.changingFiles.add(task.id);
+    this.runningTasks.add(task.id);
     this.flow.record('action');
     this.changed.fire();
   }
@@ -264,6 +281,8 @@ export class ExecutionGuards implements ExecutionHooks {
       this.notices.fire({ severity: 'warning', message: `Task '${task.title}' (run watched) failed: ${this.lastErrors.get(task.id) ?? 'see its log'}. Show Task Log says more.`, critical: false });
     }
     this.lastErrors.delete(task.id);
+    if (this.changingFiles.delete(task.id)) this.lastChangeAt = this.o.clock.now();
+    this.runningTasks.delete(task.id);
     if (outcome !== 'skipped') {
       this.profiler.record(`action.${task.kind}`, durationMs);
       const h = this.kindHistory(task.kind);
@@ -280,7 +299,7 @@ export class ExecutionGuards implements ExecutionHooks {
       }
     }
     this.gateDecisions.delete(task.id);
-    this.flow.record('action');
+    this.flow.record('done');
     this.changed.fire();
   }
 
@@ -293,6 +312,28 @@ export class ExecutionGuards implements ExecutionHooks {
    * How the executor's runs of a kind went in this window. Only the executor's own outcomes count:
    * a task a person marked failed, or one restored from a checkpoint, says nothing about the kind.
    */
+  /** A shell task's command line as words (undefined when it needs a shell or is not a shell task). */
+  private commandWords(task: WatchedTask): string[] | undefined {
+    if (task.kind !== 'shell') return undefined;
+    const text = this.o.store.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [task.id])?.action;
+    const action = text ? (JSON.parse(text) as TaskAction) : undefined;
+    if (action?.kind !== 'shell' || !action.command.trim()) return undefined;
+    const spec = commandSpec(action.command, action.args, action.shell);
+    return spec.shell ? undefined : [spec.command, ...spec.args];
+  }
+
+  /** What decides whether a checkpoint before this task is worth it (confidence.ts, checkpointBeforeTask). */
+  private checkpointFacts(task: WatchedTask): CheckpointFacts {
+    const last = this.o.store.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM checkpoints')?.at;
+    const now = this.o.clock.now();
+    return {
+      canChangeFiles: canChangeFiles(task.kind, this.commandWords(task)),
+      ...(last !== null && last !== undefined ? { lastCheckpointAt: last } : {}),
+      // a task that may change files and is still running changes them now
+      lastChangeAt: this.changingFiles.size ? now : this.lastChangeAt,
+    };
+  }
+
   private kindHistory(kind: string): KindHistory {
     let h = this.history.get(kind);
     if (!h) {

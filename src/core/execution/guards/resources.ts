@@ -64,8 +64,20 @@ export function linearFit(points: ReadonlyArray<{ x: number; y: number }>): { sl
   return { slope, intercept: (sy - slope * sx) / n };
 }
 
-/** When headroom (y) reaches zero if the fitted trend goes on; undefined when it is not shrinking. */
+/**
+ * How many samples, over how long, a forecast needs to mean something: a line through three
+ * samples seconds apart (three clicks on Show Health) projects noise minutes ahead.
+ */
+export const forecastMinimum = { samples: 5, spanMs: 3 * 60_000 };
+
+/** Whether these points are enough for a forecast (forecastMinimum). */
+export function enoughForForecast(points: ReadonlyArray<{ x: number }>): boolean {
+  return points.length >= forecastMinimum.samples && points[points.length - 1].x - points[0].x >= forecastMinimum.spanMs;
+}
+
+/** When headroom (y) reaches zero if the fitted trend goes on; undefined when it is not shrinking, or with too few samples to tell. */
 export function projectExhaustion(points: ReadonlyArray<{ x: number; y: number }>): { slope: number; at?: number } | undefined {
+  if (!enoughForForecast(points)) return undefined;
   const fit = linearFit(points);
   if (!fit) return undefined;
   if (fit.slope >= 0) return { slope: fit.slope };

@@ -3,6 +3,8 @@
 // policy), skip the task, fail it, pause the session, ask a person, or run a fix command and then
 // retry. The user's rules (.continuum/rules.json) come first, the built-in defaults last. Pure, and
 // free of zod so it can load with the executor at activation (the file's schema: rulesSchema.ts).
+import type { ActionKind } from '../../tasks/model';
+
 export type ErrorClass = 'transient' | 'deterministic' | 'lock' | 'missing-module' | 'failing-test' | 'out-of-memory' | 'out-of-disk';
 
 export const errorClasses: readonly ErrorClass[] = ['transient', 'deterministic', 'lock', 'missing-module', 'failing-test', 'out-of-memory', 'out-of-disk'];
@@ -12,7 +14,7 @@ export interface RuleMatch {
   signature?: string;
   regex?: string;
   errorClass?: ErrorClass;
-  actionKind?: 'shell' | 'vscodeTask' | 'lm' | 'manual';
+  actionKind?: ActionKind;
 }
 
 export type RuleAction =

@@ -50,3 +50,16 @@ describe('flow monitor', () => {
     assert.strictEqual(flow.status().state, 'in flow');
   });
 });
+
+describe('flow monitor counts', () => {
+  it('tells tasks started apart from their ends and from file saves', () => {
+    const clock = new FakeClock();
+    const flow = new FlowMonitor(clock);
+    flow.record('action');
+    flow.record('done');
+    flow.record('save');
+    flow.record('save');
+    const s = flow.status();
+    assert.deepStrictEqual([s.actions, s.tasks, s.saves], [4, 1, 2]);
+  });
+});

@@ -25,7 +25,7 @@ describe('guard reports', () => {
       store: { folder: '/s', sizeBytes: 2 * 1024 * 1024, journalRecords: 3, journalBytes: 100, readOnly: false, recovery: [] },
       executor: { running: 0, circuits: [{ kind: 'shell', state: 'open' }] },
       budget: { limit: 10, remaining: 7, spentBy: [] },
-      flow: { state: 'in flow', actionsPerMinute: 2, errorRate: 0, actions: 10, errors: 0 },
+      flow: { state: 'in flow', actionsPerMinute: 2, errorRate: 0, actions: 10, errors: 0, tasks: 10, saves: 0 },
       graph: { built: false, line: 'no knowledge graph yet' },
       degradations: [],
       now: 0,

@@ -57,3 +57,25 @@ describe('resource monitor', () => {
     assert.match(s?.warning ?? '', /memory is filling up/);
   });
 });
+
+describe('resource forecasts', () => {
+  it('are made only from enough samples over enough time to mean something', async () => {
+    const clock = new FakeClock();
+    const state = { used: 100 * MB, free: 2000 * MB };
+    const monitor = new ResourceMonitor(probe(state), ['/store'], clock, { criticalDiskBytes: 200 * MB });
+    // three clicks on Show Health seconds apart while a build writes 100 MB: no forecast, no warning
+    for (let i = 0; i < 4; i++) {
+      const s = await monitor.sample();
+      assert.deepStrictEqual(s.forecasts, [], `sample ${i + 1}`);
+      assert.strictEqual(s.warning, undefined);
+      clock.advance(2_000);
+      state.free -= 100 * MB;
+    }
+    // samples a minute apart for a few minutes: now there is a trend to project
+    for (let i = 0; i < 4; i++) {
+      clock.advance(60_000);
+      await monitor.sample();
+    }
+    assert.ok(monitor.status().forecasts.some(f => f.resource === 'disk'));
+  });
+});

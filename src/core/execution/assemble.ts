@@ -1,0 +1,87 @@
+// The executor with its autonomy guards, assembled once for every host: VS Code's window, the CLI,
+// the benchmarks and the tests. A host brings its ports (processes, VS Code tasks, trust, logs, the
+// questions for a person) and its settings; it gets back the executor, wired to the guards (error
+// budget, flow monitor, error learning, rulebook, confidence gate) and a resource monitor.
+import type { Continuum } from '../continuum';
+import type { Logger } from '../ports';
+import { readSetting, type SettingsSource } from '../settings';
+import type { TaskAction } from '../tasks/model';
+import { Executor, type ExecutorPorts, type ExecutorSettings } from './executor';
+import type { ErrorBudgetSettings } from './guards/budget';
+import { ExecutionGuards, type GuardQuestions } from './guards/guards';
+import { graphImpact, taskImpact } from './guards/impact';
+import { ResourceMonitor, type ResourceProbe } from './guards/resources';
+import type { Rule } from './guards/rulebook';
+import type { ResilienceSettings } from './resilience';
+
+export interface ExecutorHost {
+  ports: ExecutorPorts;
+  /** The confidence gate's and the rulebook's questions for a person. */
+  guardQuestions: GuardQuestions;
+  /** The workspace folder: every command runs inside it. */
+  workspace: string;
+  /** The `continuum.*` settings; read again at each run's start and by `configureGuards`. */
+  settings: SettingsSource;
+  logger?: Logger;
+  /** The rules of .continuum/rules.json and the rules setting, checked (the built-in defaults follow them). */
+  rules?: readonly Rule[];
+  /** Memory and disk, for the resource monitor; without it there is none. */
+  resources?: ResourceProbe;
+  /** Action kinds this host cannot run (see ExecutorOptions.cannotRun). */
+  cannotRun?: ReadonlyArray<TaskAction['kind']>;
+  /** For tests and benchmarks: retry and breaker timings, jitter, the log cap. */
+  resilience?: Partial<ResilienceSettings>;
+  random?: () => number;
+  logCapBytes?: number;
+}
+
+export interface AssembledExecutor {
+  executor: Executor;
+  guards: ExecutionGuards;
+  resources?: ResourceMonitor;
+  /** Reads the guards' settings again (after the person changed them). */
+  configureGuards(): void;
+  /** Kills what runs and records nothing more (see Executor.abandon), then lets go of the guards. */
+  dispose(): void;
+}
+
+export function executorSettingsFrom(settings: SettingsSource): ExecutorSettings {
+  return { concurrency: readSetting(settings, 'executor.concurrency'), checkpointEvery: readSetting(settings, 'executor.checkpointEvery') };
+}
+
+export function budgetSettingsFrom(settings: SettingsSource): Pick<ErrorBudgetSettings, 'limit' | 'perType'> {
+  return { limit: readSetting(settings, 'guards.errorBudget'), perType: readSetting(settings, 'guards.errorBudgetPerType') };
+}
+
+export function assembleExecutor(core: Continuum, host: ExecutorHost): AssembledExecutor {
+  const guards = new ExecutionGuards({
+    store: core.store, clock: core.clock, logger: host.logger, questions: host.guardQuestions, degradations: core.degradations,
+    budget: budgetSettingsFrom(host.settings),
+    impact: watched => {
+      const task = core.tasks.get(watched.id);
+      return task ? taskImpact(task, graphImpact(core.graph)) : undefined;
+    },
+  });
+  if (host.rules) guards.setRules(host.rules);
+  const folders = [core.store.folder, host.workspace];
+  const resources = host.resources ? new ResourceMonitor(host.resources, [...new Set(folders)], core.clock) : undefined;
+  const executor = new Executor({
+    store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, logger: host.logger,
+    workspace: host.workspace, ports: host.ports, hooks: guards,
+    // each task's own file changes, for its pull-request commit (only where checkpoints hold files)
+    ...(core.files ? { taskFiles: core.files } : {}),
+    settings: () => executorSettingsFrom(host.settings),
+    ...(host.cannotRun ? { cannotRun: host.cannotRun } : {}),
+    ...(host.resilience ? { resilience: host.resilience } : {}),
+    ...(host.random ? { random: host.random } : {}),
+    ...(host.logCapBytes !== undefined ? { logCapBytes: host.logCapBytes } : {}),
+  });
+  return {
+    executor, guards, ...(resources ? { resources } : {}),
+    configureGuards: () => guards.configureBudget(budgetSettingsFrom(host.settings)),
+    dispose() {
+      executor.dispose();
+      guards.dispose();
+    },
+  };
+}

@@ -1,0 +1,293 @@
+// What a person does in the workbench, and what they see: the Command Palette by keyboard, quick picks (type,
+// Enter), the Tasks tree (click, right-click, inline buttons), notifications (read, click a button), the status
+// bar, webview panels. Selectors are by role, aria-label and text; every wait is for a condition, never a sleep.
+
+export class JourneyFailure extends Error {}
+
+const QUICK = '.quick-input-widget';
+const QUICK_ROWS = `${QUICK} .monaco-list-row`;
+const TOASTS = '.notifications-toasts .notification-toast';
+const TASKS_TREE = '.monaco-list[role="tree"][aria-label="Tasks"]';
+
+export class Person {
+  /** @param {import('playwright-core').Page} page */
+  constructor(page, log) {
+    this.page = page;
+    this.log = log;
+    /** every notification text seen while the journey ran, oldest first */
+    this.seen = [];
+    this.watching = undefined;
+  }
+
+  setPage(page) {
+    this.page = page;
+  }
+
+  /** Polls `probe` until it returns something truthy; the failure says what was awaited. */
+  async until(what, probe, timeout = 30000) {
+    const end = Date.now() + timeout;
+    let last;
+    for (; ;) {
+      try {
+        const v = await probe();
+        if (v) return v;
+        last = v;
+      } catch (e) { last = e; }
+      if (Date.now() > end) throw new JourneyFailure(`waited ${timeout / 1000}s for ${what}${last instanceof Error ? ` (${last.message.split('\n')[0]})` : ''}`);
+      await this.page.waitForTimeout(150);
+    }
+  }
+
+  // ---------- notifications ----------
+
+  /** Keeps a record of every toast's text, so a notice that hid itself is still known to have been shown. */
+  watchNotifications() {
+    const tick = async () => {
+      try {
+        for (const t of await this.toastTexts()) if (!this.seen.includes(t)) { this.seen.push(t); this.log(`notification: ${t}`); }
+      } catch { /* page navigating */ }
+      this.watching = setTimeout(() => void tick(), 300);
+    };
+    void tick();
+  }
+
+  stopWatching() {
+    clearTimeout(this.watching);
+  }
+
+  async toastTexts() {
+    return this.page.locator(`${TOASTS} .notification-list-item-message`).allInnerTexts();
+  }
+
+  /** Waits for a notification whose text matches; returns its text. Looks at toasts and at those seen before. */
+  async notification(re, timeout = 30000) {
+    return this.until(`a notification matching ${re}`, async () => {
+      const now = await this.toastTexts();
+      for (const t of now) if (!this.seen.includes(t)) this.seen.push(t);
+      return this.seen.find(t => re.test(t));
+    }, timeout);
+  }
+
+  /** Clicks the button of the (visible) notification whose text matches, as a person does. */
+  async clickNotificationButton(re, button, timeout = 30000) {
+    const toast = this.page.locator(TOASTS).filter({ has: this.page.locator('.notification-list-item-message', { hasText: re }) });
+    await this.until(`a notification matching ${re} with a '${button}' button`, async () => (await toast.locator('.monaco-button', { hasText: button }).count()) > 0, timeout);
+    await toast.locator('.monaco-button', { hasText: button }).first().click();
+  }
+
+  /** Closes every toast (Escape in the notification toasts hides them), like a person who has read them. */
+  async dismissToasts() {
+    const n = await this.page.locator(TOASTS).count();
+    if (!n) return;
+    await this.runCommand('Notifications: Clear All Notifications');
+  }
+
+  // ---------- Command Palette and quick input ----------
+
+  async quickVisible() {
+    return this.page.locator(QUICK).isVisible();
+  }
+
+  /** F1, type the command's name, wait for it to be the first row, Enter. */
+  async runCommand(title, { key = 'F1' } = {}) {
+    await this.closeQuickInput();
+    await this.page.keyboard.press(key);
+    const input = this.page.locator(`${QUICK} input.input`);
+    await this.until('the Command Palette', () => input.isVisible(), 10000);
+    await input.fill(`>${title}`);
+    const first = this.page.locator(`${QUICK_ROWS}[data-index="0"]`);
+    await this.until(`'${title}' as the first command in the palette`, async () => (await first.getAttribute('aria-label'))?.trim().startsWith(title), 15000);
+    await this.page.keyboard.press('Enter');
+  }
+
+  async closeQuickInput() {
+    if (await this.quickVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.until('the quick input to close', async () => !(await this.quickVisible()), 5000);
+    }
+  }
+
+  /** Waits for a quick pick or input box whose placeholder, prompt or title matches. */
+  async quickInput(re, timeout = 30000) {
+    return this.until(`a quick input matching ${re}`, async () => {
+      if (!(await this.quickVisible())) return false;
+      const t = await this.quickText();
+      return re.test(t.header) ? t : false;
+    }, timeout);
+  }
+
+  /** What the quick input shows: its title/placeholder/message (header) and its visible rows' labels. */
+  async quickText() {
+    const header = [
+      await this.page.locator(`${QUICK} input.input`).getAttribute('placeholder').catch(() => ''),
+      await this.page.locator(`${QUICK} input.input`).getAttribute('aria-label').catch(() => ''),
+      ...(await this.page.locator(`${QUICK} .quick-input-title, ${QUICK} .quick-input-message, ${QUICK} .quick-input-description`).allInnerTexts()),
+    ].filter(Boolean).join(' | ');
+    const rows = await this.page.locator(QUICK_ROWS).evaluateAll(els => els.map(e => ({ label: e.getAttribute('aria-label') ?? '', text: e.innerText, checked: e.querySelector('[role="checkbox"]')?.getAttribute('aria-checked') ?? null })));
+    return { header, rows };
+  }
+
+  /** Every row of a (virtualised) quick pick: scrolls through it with the keyboard and collects the labels. */
+  async allQuickRows(max = 400) {
+    const seen = new Map();
+    const list = this.page.locator(`${QUICK} .monaco-list[role="listbox"], ${QUICK} .monaco-list[role="tree"]`).filter({ has: this.page.locator('.monaco-list-row') }).first();
+    for (let i = 0; i < max / 10; i++) {
+      const before = seen.size;
+      for (const r of await this.page.locator(QUICK_ROWS).evaluateAll(els => els.map(e => ({ i: e.getAttribute('data-index'), label: e.getAttribute('aria-label') ?? '', text: e.innerText })))) seen.set(`${r.i}`, r);
+      if (i > 0 && seen.size === before) break;
+      await list.evaluate(el => { const s = el.querySelector('.monaco-scrollable-element'); if (s) s.dispatchEvent(new WheelEvent('wheel', { deltaY: 300, bubbles: true })); });
+      await this.page.waitForTimeout(60);
+    }
+    return [...seen.values()].sort((a, b) => Number(a.i) - Number(b.i));
+  }
+
+  /** Types into the quick input (filters a pick, or fills an input box). */
+  async type(text) {
+    const input = this.page.locator(`${QUICK} input.input`);
+    await input.fill(text);
+  }
+
+  /** Types `filter`, waits until the first row's label matches `re`, Enter. */
+  async pick(re, filter) {
+    if (filter !== undefined) await this.type(filter);
+    const first = this.page.locator(`${QUICK_ROWS}[data-index="0"], ${QUICK_ROWS}.focused`).first();
+    await this.until(`a quick-pick row matching ${re} to be first`, async () => re.test((await first.getAttribute('aria-label')) ?? ''), 15000);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Clicks the row matching `re` (when typing would not filter, e.g. a multi-select preview). */
+  async clickRow(re) {
+    const row = this.page.locator(QUICK_ROWS).filter({ hasText: re }).first();
+    await this.until(`a quick-pick row matching ${re}`, () => row.isVisible(), 15000);
+    await row.click();
+  }
+
+  async enter() {
+    await this.page.keyboard.press('Enter');
+  }
+
+  // ---------- the Continuum side bar ----------
+
+  async openContinuum() {
+    const tree = this.page.locator(`${TASKS_TREE}`);
+    if (await tree.isVisible().catch(() => false)) return;
+    await this.page.locator('.activitybar [aria-label^="Continuum"]').first().click();
+    await this.until('the Continuum side bar', () => this.page.locator('.pane-header[aria-label="Tasks Section"]').isVisible(), 15000);
+  }
+
+  welcome() {
+    return this.page.locator('.pane-header[aria-label="Tasks Section"] ~ .pane-body .welcome-view-content').first();
+  }
+
+  /** The Tasks view's visible rows: { label (aria-label), text (what is drawn), level, expanded, icon }. */
+  async treeRows() {
+    return this.page.locator(`${TASKS_TREE} .monaco-list-row`).evaluateAll(els => els.map(e => ({
+      label: e.getAttribute('aria-label') ?? '',
+      name: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+      description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+      text: [e.querySelector('.label-name')?.textContent, e.querySelector('.label-description')?.textContent].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim() || e.innerText.replace(/\s+/g, ' ').trim(),
+      level: Number(e.getAttribute('aria-level')),
+      expanded: e.getAttribute('aria-expanded'),
+      icon: [...e.querySelectorAll('.custom-view-tree-node-item-icon, .codicon')].map(i => i.className).join(' '),
+      top: Number.parseFloat(e.style.top),
+    })).sort((a, b) => a.top - b.top));
+  }
+
+  treeRow(re) {
+    return this.page.locator(`${TASKS_TREE} .monaco-list-row`).filter({ hasText: re }).first();
+  }
+
+  /** Scrolls the Tasks tree (by keyboard, as a person with the tree focused) until a row matching re is drawn. */
+  async findTreeRow(re, timeout = 30000) {
+    const row = this.treeRow(re);
+    return this.until(`a Tasks row matching ${re}`, async () => {
+      if (await row.isVisible()) return row;
+      const tree = this.page.locator(TASKS_TREE);
+      await tree.evaluate(el => { const s = el.querySelector('.monaco-scrollable-element'); if (s) s.dispatchEvent(new WheelEvent('wheel', { deltaY: 400, bubbles: true })); });
+      return false;
+    }, timeout);
+  }
+
+  async scrollTreeTop() {
+    await this.page.locator(TASKS_TREE).evaluate(el => { const s = el.querySelector('.monaco-scrollable-element'); if (s) s.dispatchEvent(new WheelEvent('wheel', { deltaY: -100000, bubbles: true })); });
+  }
+
+  /** Clicks the view's title-bar button with this aria-label (e.g. 'Group by Status'). */
+  async viewButton(label) {
+    const header = this.page.locator('.pane-header[aria-label="Tasks Section"]');
+    await header.hover();
+    const b = header.locator(`.action-label[aria-label="${label}"]`);
+    await this.until(`the '${label}' button on the Tasks view`, () => b.isVisible(), 10000);
+    await b.click();
+  }
+
+  /** Hovers the row and clicks its inline button (e.g. 'Mark Done'). */
+  async inlineButton(row, label) {
+    await row.hover();
+    const b = row.locator(`.actions .action-label[aria-label="${label}"]`);
+    await this.until(`the inline '${label}' button on ${await row.getAttribute('aria-label')}`, () => b.isVisible(), 10000);
+    await b.click();
+  }
+
+  /** Right-clicks the row and chooses a context-menu item. */
+  async contextMenu(row, item) {
+    await row.click({ button: 'right' });
+    const entry = this.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: item }).first();
+    await this.until(`the context menu item '${item}'`, () => entry.isVisible(), 10000);
+    await entry.click();
+  }
+
+  async contextMenuItems(row) {
+    await row.click({ button: 'right' });
+    const items = this.page.locator('.context-view .monaco-menu .action-item .action-label');
+    await this.until('a context menu', async () => (await items.count()) > 0, 10000);
+    const texts = (await items.allInnerTexts()).map(t => t.trim()).filter(Boolean);
+    await this.page.keyboard.press('Escape');
+    return texts;
+  }
+
+  // ---------- status bar, editors, webviews ----------
+
+  async statusBarTexts() {
+    return this.page.locator('.statusbar-item').evaluateAll(els => els.map(e => `${e.innerText.trim()}${e.getAttribute('aria-label') ? ` [${e.getAttribute('aria-label')}]` : ''}`).filter(Boolean));
+  }
+
+  async editorTabs() {
+    return this.page.locator('.tabs-container .tab').evaluateAll(els => els.map(e => e.getAttribute('aria-label') ?? e.innerText));
+  }
+
+  /** The webview frame whose document has `selector` (webviews are nested iframes). */
+  async webviewFrame(selector, timeout = 30000) {
+    return this.until(`a webview showing ${selector}`, async () => {
+      for (const f of this.page.frames()) {
+        try { if (await f.locator(selector).count()) return f; } catch { /* frame detached */ }
+      }
+      return false;
+    }, timeout);
+  }
+
+  async webviewTexts() {
+    const out = [];
+    for (const f of this.page.frames()) {
+      if (f === this.page.mainFrame() || /webWorkerExtensionHost/i.test(f.url())) continue;
+      try { const t = await f.locator('body').innerText({ timeout: 500 }); if (t.trim()) out.push(t.trim()); } catch { /* detached or empty */ }
+    }
+    return out;
+  }
+
+  /** Everything on screen a failure report should show. */
+  async screen() {
+    const safe = async (f, d) => { try { return await f(); } catch { return d; } };
+    return {
+      quickInput: await safe(async () => (await this.quickVisible()) ? await this.quickText() : null, null),
+      notifications: await safe(() => this.toastTexts(), []),
+      seenNotifications: this.seen,
+      tasksTree: await safe(async () => (await this.treeRows()).map(r => `${'  '.repeat(Math.max(0, r.level - 1))}${r.text}`), []),
+      welcome: await safe(async () => (await this.welcome().isVisible()) ? await this.welcome().innerText() : null, null),
+      statusBar: await safe(() => this.statusBarTexts(), []),
+      editorTabs: await safe(() => this.editorTabs(), []),
+      dialogs: await safe(() => this.page.locator('.monaco-dialog-box').allInnerTexts(), []),
+      webviews: await safe(async () => (await this.webviewTexts()).map(t => t.slice(0, 1500)), []),
+    };
+  }
+}

@@ -1,0 +1,120 @@
+// The real lock (proper-lockfile) between real processes: a writer stopped with SIGSTOP past the
+// lock's stale limit loses the store to another process, and on SIGCONT stops cleanly.
+import * as assert from 'assert';
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { openStore } from '../../../src/core/store/store';
+import type { Migration } from '../../../src/core/store/schema';
+import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { nodeLock } from '../../../src/node/lock';
+import { currentOwner } from '../../../src/node/lockOwner';
+
+const kv: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
+const staleMs = 1500;
+
+interface Line { t: string; n?: number; reason?: string; name?: string; readOnly?: boolean }
+
+function startWriter(folder: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lockChild.ts'), folder, String(staleMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Line[] = [];
+  let stderr = '';
+  let buffer = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    let i: number;
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buffer.slice(0, i)) as Line);
+      buffer = buffer.slice(i + 1);
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+  return { child, lines, stderr: () => stderr, exited };
+}
+
+async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
+
+describe('the store lock between processes', function () {
+  this.timeout(90_000);
+  let work: string;
+  let child: ChildProcess | undefined;
+  beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-lock-')); });
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('stops a writer that wakes from SIGSTOP without its lock: it says so, acknowledges nothing more, and exits without an unhandled error', async () => {
+    const folder = path.join(work, 'store');
+    const writer = startWriter(folder);
+    child = writer.child;
+    await until('the writer to acknowledge writes', () => writer.lines.filter(l => l.t === 'ack').length >= 20);
+    writer.child.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    const ackedBeforeStop = writer.lines.filter(l => l.t === 'ack').length;
+    await new Promise(r => setTimeout(r, staleMs + 1_000)); // past the stale limit
+
+    const second = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock({ staleMs }), owner: currentOwner('second writer'), migrations: kv, idleCompactMs: 0 });
+    assert.ok(!second.readOnly, `the second process could not take over: ${second.health().readOnlyReason}`);
+    await second.write(w => w.run("INSERT OR REPLACE INTO kv (k, v) VALUES ('second', 'yes')"));
+    await second.compact(); // as a new holder does: snapshot, and the old journal gone
+
+    writer.child.kill('SIGCONT');
+    const code = await writer.exited;
+    assert.strictEqual(code, 3, `the writer should stop with its lock-lost exit code; stderr:\n${writer.stderr()}`);
+    assert.doesNotMatch(writer.stderr(), /Unhandled|ReadOnlyStoreError|LockLostError/);
+    const lost = writer.lines.find(l => l.t === 'lost');
+    assert.ok(lost, 'the store told the writer that its lock was lost');
+    assert.match(lost.reason!, /lost the lock.*changes made from this moment on were not saved/s);
+    assert.ok(Date.now() - stoppedAt > staleMs);
+
+    // Every write the first process acknowledged, before or after its stall, is in the store the second one holds.
+    const acked = writer.lines.filter(l => l.t === 'ack').map(l => l.n!);
+    assert.ok(acked.length >= ackedBeforeStop);
+    await second.close();
+    const check = await openStore({ folder, fs: nodeFileSystem, readOnly: true, migrations: kv, idleCompactMs: 0 });
+    const stored = new Set(check.all<{ k: string }>('SELECT k FROM kv').map(r => r.k));
+    const missing = acked.filter(n => !stored.has(`k${n}`));
+    assert.deepStrictEqual(missing, [], `acknowledged by the first writer but not in the store: ${missing.join(', ')}`);
+    assert.ok(stored.has('second'));
+    await check.close();
+  });
+
+  it('takes over at once a lock folder that names no holder and that nobody refreshes', async () => {
+    const folder = path.join(work, 'store');
+    fs.mkdirSync(path.join(folder, 'lock.lock'), { recursive: true }); // a holder killed before it wrote who it is
+    const past = new Date(Date.now() - 10_000);
+    fs.utimesSync(path.join(folder, 'lock.lock'), past, past);
+    const store = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('test'), migrations: kv, idleCompactMs: 0 });
+    assert.ok(!store.readOnly, store.health().readOnlyReason);
+    await store.close();
+  });
+
+  it('leaves alone a lock folder that names no holder yet but was just taken', async () => {
+    const folder = path.join(work, 'store');
+    fs.mkdirSync(path.join(folder, 'lock.lock'), { recursive: true });
+    const store = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('test'), migrations: kv, idleCompactMs: 0 });
+    assert.ok(store.readOnly);
+    await store.close();
+  });
+
+  it('leaves the new holder its owner file when a writer that lost the lock closes', async () => {
+    const folder = path.join(work, 'store');
+    const first = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock({ staleMs: 60_000 }), owner: currentOwner('first'), migrations: kv, idleCompactMs: 0 });
+    fs.rmSync(path.join(folder, 'lock.lock'), { recursive: true }); // as a takeover does, then:
+    const second = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock({ staleMs: 60_000 }), owner: { ...currentOwner('second'), since: 1 }, migrations: kv, idleCompactMs: 0 });
+    assert.ok(!second.readOnly);
+    await assert.rejects(first.write(w => w.run("INSERT INTO kv (k, v) VALUES ('late', '1')")), /lost the lock/);
+    await first.close();
+    assert.match(fs.readFileSync(path.join(folder, 'lock.owner.json'), 'utf8'), /"second"/);
+    await second.close();
+  });
+});
