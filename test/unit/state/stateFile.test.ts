@@ -14,10 +14,13 @@ async function worldWithTasks() {
   return { ...world, a, b };
 }
 
-/** Every row of every table, less the columns the store derives (rebuilt on import). */
+/**
+ * Every row of every table, less the columns the store derives (rebuilt on import) and a task's
+ * origin, which an import sets (imported commands are confirmed before they run).
+ */
 function dump(world: { store: { all(sql: string): Array<Record<string, unknown>> } }): string {
   return JSON.stringify(['tasks', 'task_deps', 'task_events', 'phases', 'sessions', 'session_tasks', 'checkpoints', 'checkpoint_files', 'context_versions']
-    .map(t => world.store.all(`SELECT * FROM ${t} ORDER BY 1`).map(({ revision: _r, ...row }) => row)));
+    .map(t => world.store.all(`SELECT * FROM ${t} ORDER BY 1`).map(({ revision: _r, origin: _o, ...row }) => row)));
 }
 
 const fileLink = (checkpointId: string) => ({
