@@ -124,6 +124,7 @@ async function resume(root: string, workspace: string): Promise<number> {
     realPath: p => nodeProcesses.realPath(p),
     isRunning: p => nodeProcesses.isRunning(p),
     stop: p => nodeProcesses.stop(p),
+    findByMarker: m => nodeProcesses.findByMarker(m),
   };
   const started = performance.now();
   const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });

@@ -3,7 +3,7 @@
 //   continuum export --store DIR [--out FILE]
 //   continuum graph build [FOLDER...] | stats | affected FILE --store DIR
 //   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes]
-//   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes]
+//   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
 //   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';

@@ -233,6 +233,21 @@ function resumable(core: Continuum, sessionId: string | undefined): string {
   return session.id;
 }
 
+/** Tasks left for others listed by name at the end of a run; the rest are counted. */
+const shownLeft = 10;
+
+const countOf = (n: number) => (n === 1 ? '1 task' : `${n} tasks`);
+
+/** The session's unfinished tasks this run leaves alone: a person's (to-dos, manual tasks), and VS Code tasks. */
+function leftForOthers(core: Continuum, sessionId: string): { people: Task[]; vscode: Task[] } {
+  const needsOf = (t: Task) => (t.action ? actions[t.action.kind].needs : 'person');
+  const left = core.sessions.get(sessionId)!.taskIds.map(id => core.tasks.get(id)!).filter(t => t && !finished.has(t.status) && t.status !== 'failed');
+  return {
+    people: left.filter(t => needsOf(t) === 'person' && cliLacks.includes('person')),
+    vscode: left.filter(t => needsOf(t) === 'vscode' && cliLacks.includes('vscode')),
+  };
+}
+
 /** Runs the session, printing a line per task start and end, until it ends or a Ctrl+C pauses it. */
 async function follow(core: Continuum, executor: Executor, sessionId: string, intro: string, o: RunOptions & { concurrency: number }): Promise<number> {
   const started = new Map<string, number>();
@@ -262,6 +277,9 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
   let interrupts = 0;
   const session = core.sessions.get(sessionId)!;
   o.say(`Session '${session.name}': ${intro}; up to ${o.concurrency} at a time. Ctrl+C pauses (running tasks finish); twice stops them now.`);
+  const left = leftForOthers(core, sessionId);
+  if (left.people.length) o.say(`${countOf(left.people.length)} ${left.people.length === 1 ? 'waits' : 'wait'} for a person (to-dos and manual tasks): mark them done in VS Code (or with Resume Session there); this run goes on with the others.`);
+  if (left.vscode.length) o.say(`${countOf(left.vscode.length)} ${left.vscode.length === 1 ? 'runs' : 'run'} only in VS Code (VS Code tasks); this run goes on with the others.`);
   const run = await executor.run(sessionId);
   const removeHandler = o.onInterrupt(() => {
     interrupts++;
@@ -287,9 +305,12 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
   o.say(forTerminal(describeSummary(summary).replace(/Resume Session continues where it stopped/, "'continuum resume' continues where it stopped")));
   for (const f of summary.failures) o.say(`  failed: ${f.title}: ${f.error}`);
   if (summary.cannotRunHere) {
-    const needsOf = (t: Task) => (t.action ? actions[t.action.kind].needs : 'person');
-    const left = core.sessions.get(sessionId)!.taskIds.map(id => core.tasks.get(id)!).filter(t => !finished.has(t.status) && t.status !== 'failed' && cliLacks.includes(needsOf(t)));
-    for (const t of left) o.say(`  needs ${needsOf(t) === 'vscode' ? 'VS Code' : 'a person'}: ${t.title}`);
+    const after = leftForOthers(core, sessionId);
+    for (const [tasks, who] of [[after.people, 'a person'], [after.vscode, 'VS Code']] as const) {
+      if (!tasks.length) continue;
+      o.say(`  ${countOf(tasks.length)} ${tasks.length === 1 ? 'needs' : 'need'} ${who}${tasks.length > shownLeft ? `, the first ${shownLeft}:` : ':'}`);
+      for (const t of tasks.slice(0, shownLeft)) o.say(`    ${t.title}`);
+    }
   }
   if (summary.outcome === 'paused' || summary.outcome === 'needs-attention' || summary.outcome === 'stopped-on-error') {
     o.say(`Continue with: continuum resume --store ${core.store.folder} (or Resume Session in VS Code).`);

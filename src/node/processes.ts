@@ -8,6 +8,8 @@ import treeKill from 'tree-kill';
 import type { ProcessExit, ProcessPort, StartedProcess } from '../core/execution/ports';
 
 const graceMs = 2_000;
+/** Carries a step's key into its processes' environment (ProcessSpec.marker). */
+const markerVariable = 'CONTINUUM_STEP';
 /** After the process exits, how long to wait for its output pipes to close (a daemon it started may hold them). */
 const drainMs = 1_000;
 
@@ -36,7 +38,7 @@ export const nodeProcesses: ProcessPort = {
       try {
         child = spawn(spec.command, [...spec.args], {
           cwd: spec.cwd,
-          env: spec.env ? { ...process.env, ...spec.env } : process.env,
+          env: { ...process.env, ...spec.env, ...(spec.marker ? { [markerVariable]: spec.marker } : {}) },
           shell: spec.shell,
           windowsHide: true,
           // its own process group: a Ctrl+C meant for the CLI (which pauses the run) does not reach
@@ -82,6 +84,31 @@ export const nodeProcesses: ProcessPort = {
       if (Date.now() >= hardAt + graceMs) throw new Error(`process ${p.pid} (group ${p.group ?? 'none'}) did not end after SIGKILL`);
       await new Promise(r => setTimeout(r, 50));
     }
+  },
+  async findByMarker(marker) {
+    let pids: string[];
+    try {
+      pids = (await fsp.readdir('/proc')).filter(n => /^\d+$/.test(n));
+    } catch {
+      return []; // no /proc: only recorded processes can be found
+    }
+    const wanted = `${markerVariable}=${marker}\0`;
+    const found: StartedProcess[] = [];
+    for (const name of pids) {
+      const pid = Number(name);
+      if (pid === process.pid) continue;
+      let environ: string;
+      try {
+        environ = await fsp.readFile(`/proc/${pid}/environ`, 'utf8');
+      } catch {
+        continue; // gone, or another user's
+      }
+      if (!`\0${environ}`.includes(`\0${wanted}`)) continue;
+      const stat = procStat(pid);
+      if (!stat || stat.state === 'Z') continue;
+      found.push({ pid, startTime: stat.startTime, ...(procGroupOf(pid) !== undefined ? { group: procGroupOf(pid) } : {}) });
+    }
+    return found;
   },
   async realPath(p) {
     try {

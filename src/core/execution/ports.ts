@@ -19,6 +19,12 @@ export interface ProcessSpec {
   /** Absolute folder, already checked to lie inside the workspace (symbolic links followed). */
   cwd: string;
   env?: Readonly<Record<string, string>>;
+  /**
+   * The step's idempotency key, put in the process's environment (CONTINUUM_STEP) where its
+   * children inherit it: a later run finds the step's processes by it even when a kill came before
+   * their pid was recorded.
+   */
+  marker?: string;
 }
 
 export interface RunOptions {
@@ -47,6 +53,8 @@ export interface ProcessPort {
   isRunning(process: StartedProcess): Promise<boolean>;
   /** Stops a process recorded by an earlier run and its process group (politely, then for good); resolves once they are gone. */
   stop(process: StartedProcess): Promise<void>;
+  /** Processes still running whose environment carries `marker` (see ProcessSpec.marker); [] where the OS cannot tell. */
+  findByMarker(marker: string): Promise<StartedProcess[]>;
   /** The path with every symbolic link resolved; undefined when it does not exist. */
   realPath(path: string): Promise<string | undefined>;
 }

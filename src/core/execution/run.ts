@@ -382,15 +382,20 @@ export class SessionRun {
   private async settleOrphans(task: Task, signal: AbortSignal): Promise<void> {
     const port = this.h.ports.processes;
     for (const step of stepsOfTask(this.h.store, task.id)) {
-      if (step.status !== 'started' || !step.process || this.startedHere.has(step.key)) continue;
-      const orphan = step.process;
-      if (!await port.isRunning(orphan)) continue;
+      if (step.status !== 'started' || this.startedHere.has(step.key)) continue;
+      // its recorded process, else one found by the step's marker (a kill may have come before the record)
+      const orphan = step.process && await port.isRunning(step.process) ? step.process : (await port.findByMarker(step.key))[0];
+      if (!orphan) continue;
       const choice = await this.h.ports.questions.orphanedStep(task.title, step.step, orphan.pid, step.startedAt);
       await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'orphaned-step', { step: step.step, pid: orphan.pid, choice }));
       this.h.logs.append(task.id, `[step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'} before going on]\n`);
       this.h.logger.info(`task '${task.title}': step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'}`);
-      if (choice === 'stop') await port.stop(orphan);
-      while (await port.isRunning(orphan)) {
+      const others = async () => (await port.findByMarker(step.key)).filter(p => p.pid !== orphan.pid);
+      if (choice === 'stop') {
+        await port.stop(orphan);
+        for (const p of await others()) await port.stop(p);
+      }
+      while (await port.isRunning(orphan) || (await others()).length) {
         if (signal.aborted) throw new ActionFailure(`'${task.title}' was stopped while waiting for process ${orphan.pid} of an earlier run to end.`, { phase: 'run' });
         await pause(500, signal);
       }
@@ -537,7 +542,7 @@ export class SessionRun {
     const current: { step?: string } = {};
     const port = this.h.ports.processes;
     const processes: ProcessPort = {
-      run: (spec, options) => port.run(spec, {
+      run: (spec, options) => port.run(current.step ? { ...spec, marker: current.step } : spec, {
         ...options,
         onStarted: started => {
           options.onStarted?.(started);
@@ -547,6 +552,7 @@ export class SessionRun {
       }),
       isRunning: p => port.isRunning(p),
       stop: p => port.stop(p),
+      findByMarker: m => port.findByMarker(m),
       realPath: p => port.realPath(p),
     };
     return {

@@ -93,8 +93,8 @@ describe('the CLI runs sessions from a terminal', function () {
     const resumed = await second.exited;
     assert.strictEqual(resumed, 1, second.out()); // work is left: the manual task and the VS Code task
     assert.match(second.out(), new RegExp(`${doneBefore.length} of 10 done`));
-    assert.match(second.out(), /needs a person: review the result/);
-    assert.match(second.out(), /needs VS Code: lint in VS Code/);
+    assert.match(second.out(), /1 task needs a person:\n\s+review the result/);
+    assert.match(second.out(), /1 task needs VS Code:\n\s+lint in VS Code/);
     assert.match(second.out(), /2 of them need a person or VS Code/);
     const all = ranLines(workspace);
     assert.deepStrictEqual([...all].sort(), Array.from({ length: 8 }, (_, i) => `s${i + 1}`).sort(), `each shell task ran exactly once: ${all.join(' ')}`);

@@ -5,6 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runContractSoak } from './kill/contracts';
 import { buildKillChild, runKillLoop } from './kill/harness';
 
 describe('executor under SIGKILL', function () {
@@ -28,5 +29,16 @@ describe('executor under SIGKILL', function () {
     assert.deepStrictEqual(r.repeatedAfterDone, []);
     assert.strictEqual(r.done, r.tasks);
     assert.ok(r.killsMidRun > 0, 'at least one kill hit the run while tasks were left');
+  });
+
+  it(`never runs a step that must not run twice again, nor beside its orphan, across ${kills} kills at step boundaries, in writes and at random`, async () => {
+    const dir = path.join(work, 'contracts');
+    fs.mkdirSync(dir);
+    const r = await runContractSoak({ work: dir, child, tasks: 20, kills, concurrency: 2 });
+    console.log(`      ${r.kills} kills (${JSON.stringify(r.byKind)}), ${r.done} done + ${r.failed} failed of ${r.tasks}, ${r.repeatedNonRerunnable.length} non-re-runnable repeated, ${r.overlaps.nonRerunnable}/${r.overlaps.rerunnable} overlaps, ${(r.elapsedMs / 1000).toFixed(1)} s`);
+    assert.deepStrictEqual(r.repeatedNonRerunnable, []);
+    assert.deepStrictEqual(r.overlaps, { nonRerunnable: 0, rerunnable: 0 }, 'no step ran beside its own orphan');
+    assert.deepStrictEqual(r.repeatedAfterDone, []);
+    assert.strictEqual(r.done + r.failed, r.tasks);
   });
 });

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { stepKey, stepsOfTask } from '../../../src/core/execution/journal';
 import { openContinuum } from '../../../src/core/continuum';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { nodeProcesses } from '../../../src/node/processes';
 import { buildKillChild } from './kill/harness';
 import { makeExecWorld, until, type ExecWorld } from './world';
 
@@ -60,6 +61,30 @@ describe("a resume and an earlier run's processes", () => {
     assert.strictEqual(w.tasks.get(task)!.status, 'done');
   });
 
+  it("finds a step's process by the step's marker when a kill came before its pid was recorded", async () => {
+    const w = await makeExecWorld();
+    const task = await w.shell('Migrate', 'migrate');
+    const session = await w.session([task]);
+    await w.sessions.start(session);
+    await w.tasks.setStatus(task, 'running', 'executor');
+    await w.store.write(wr => wr.run("INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at) VALUES (?, ?, 1, 'run', 'started', 1, 1)", [stepKey(task, 1, 'run'), task]));
+    w.clock.advance(60_000);
+    await w.sessions.recoverInterrupted();
+    w.processes.orphans.add(5151);
+    w.processes.marked.set(stepKey(task, 1, 'run'), [{ pid: 5151, startTime: '9', group: 5151 }]);
+    await (await w.executor.run(session)).finished;
+    assert.deepStrictEqual(w.questions.orphans, ['Migrate/run/5151']);
+    assert.deepStrictEqual(w.processes.stopped, [5151]);
+    assert.deepStrictEqual(w.processes.lines(), ['migrate']);
+  });
+
+  it("gives each step's processes the step's key as a marker", async () => {
+    const w = await makeExecWorld();
+    const t = await w.shell('Build', 'make');
+    await (await w.executor.run(await w.session([t]))).finished;
+    assert.strictEqual(w.processes.started[0].spec.marker, stepKey(t, 1, 'run'));
+  });
+
   it('asks nothing when the recorded process has ended', async () => {
     const w = await makeExecWorld();
     const { session } = await leftRunning(w, 4444);
@@ -67,6 +92,30 @@ describe("a resume and an earlier run's processes", () => {
     await (await w.executor.run(session)).finished;
     assert.deepStrictEqual(w.questions.orphans, []);
     assert.deepStrictEqual(w.processes.lines(), ['migrate']);
+  });
+});
+
+describe("a real process of a step whose pid was never recorded", function () {
+  this.timeout(30_000);
+
+  it('is found by its marker and stopped, with what it started, before the step runs again', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-marker-'));
+    try {
+      const key = 'task-x#1/run';
+      // what a runner killed between spawn and record leaves: a process group carrying the step's marker
+      const orphan = spawn('sh', ['-c', 'sleep 30 & sleep 30; wait'], { detached: true, stdio: 'ignore', env: { ...process.env, CONTINUUM_STEP: key } });
+      orphan.unref();
+      await new Promise(r => setTimeout(r, 200));
+      const found = await nodeProcesses.findByMarker(key);
+      assert.ok(found.some(p => p.pid === orphan.pid), `found ${JSON.stringify(found)}`);
+      assert.ok(found.length >= 2, 'its children carry the marker too');
+      assert.deepStrictEqual(await nodeProcesses.findByMarker('task-y#1/run'), []);
+      for (const p of found) await nodeProcesses.stop(p);
+      assert.deepStrictEqual(await nodeProcesses.findByMarker(key), []);
+      assert.strictEqual(await nodeProcesses.isRunning(found[0]), false);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   });
 });
 

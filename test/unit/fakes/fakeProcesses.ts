@@ -56,6 +56,13 @@ export class FakeProcesses implements ProcessPort {
     return this.orphans.has(p.pid);
   }
 
+  /** Orphans found by their step's marker (tests add them), by marker. */
+  readonly marked = new Map<string, StartedProcess[]>();
+
+  async findByMarker(marker: string): Promise<StartedProcess[]> {
+    return (this.marked.get(marker) ?? []).filter(p => this.orphans.has(p.pid));
+  }
+
   async stop(p: StartedProcess): Promise<void> {
     this.stopped.push(p.pid);
     this.orphans.delete(p.pid);

@@ -3,8 +3,15 @@
 // when the session has finished. Its parent SIGKILLs it at random moments.
 //
 //   node child.js <store folder> <workspace> <session id> <concurrency>
+//
+// Environment, for the contract soak (kill/contracts.ts):
+//   ORPHANS=wait|stop|random     the answer about a step's process left running by a killed run
+//   INTERRUPTED=rerun|skip|fail|random  the answer about a cut-off step that must not run twice (default rerun; random: skip or fail)
+//   KILL_AFTER_WRITE=N           SIGKILL itself once its Nth store write is on disk (a step boundary)
+//   KILL_IN_WRITE=N              SIGKILL itself right after issuing its Nth write, before it is on disk
 import { openContinuum } from '../../../../src/core/continuum';
 import { Executor } from '../../../../src/core/execution/executor';
+import type { InterruptedStepChoice, OrphanChoice } from '../../../../src/core/execution/ports';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
 import { nodeProcesses } from '../../../../src/node/processes';
 import { nodeTaskLogs } from '../../../../src/node/taskLogs';
@@ -14,6 +21,8 @@ async function main(): Promise<void> {
   const [folder, workspace, sessionId, concurrency] = process.argv.slice(2);
   const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
   process.stdout.write('open\n');
+  killAtWrite(core.store, Number(process.env.KILL_AFTER_WRITE ?? 0), Number(process.env.KILL_IN_WRITE ?? 0));
+  const orphans = process.env.ORPHANS ?? 'stop';
   const executor = new Executor({
     store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, workspace,
     ports: {
@@ -21,7 +30,14 @@ async function main(): Promise<void> {
       hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code here' } }) },
       trust: { isTrusted: () => true },
       logs: nodeTaskLogs(path.join(folder, 'logs')),
-      questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'rerun', orphanedStep: async () => (process.env.ORPHANS === 'wait' ? 'wait' : 'stop') },
+      questions: {
+        confirmPlanCommands: async () => true,
+        interruptedStep: async () => {
+          const answer = process.env.INTERRUPTED ?? 'rerun';
+          return (answer === 'random' ? (Math.random() < 0.5 ? 'skip' : 'fail') : answer) as InterruptedStepChoice;
+        },
+        orphanedStep: async () => (orphans === 'random' ? (Math.random() < 0.5 ? 'wait' : 'stop') : orphans) as OrphanChoice,
+      },
     },
     settings: () => ({ concurrency: Number(concurrency), checkpointEvery: 5 }),
   });
@@ -33,6 +49,20 @@ async function main(): Promise<void> {
   const summary = await (await executor.run(sessionId)).finished;
   await core.close();
   process.stdout.write(`${summary.outcome === 'completed' ? 'done' : `ended ${summary.outcome}`}\n`);
+}
+
+/** Dies by SIGKILL at a chosen store write: once it is durable, or while it is still in flight. */
+function killAtWrite(store: { write: (...args: never[]) => Promise<unknown> }, after: number, during: number): void {
+  if (!after && !during) return;
+  const write = store.write.bind(store) as (...args: unknown[]) => Promise<unknown>;
+  let n = 0;
+  store.write = ((...args: unknown[]) => {
+    n++;
+    const promise = write(...args);
+    if (n === during) process.kill(process.pid, 'SIGKILL');
+    if (n === after) void promise.finally(() => process.kill(process.pid, 'SIGKILL'));
+    return promise;
+  }) as typeof store.write;
 }
 
 main().catch(err => {
