@@ -9,6 +9,9 @@ export interface TaskGroup {
   label: string;
   tasks: Task[];
   expanded: boolean;
+  /** Phase groups of a nested plan: the group of the phase it sits in, and how deep (0 at the top). */
+  parentGroupId?: string;
+  depth?: number;
 }
 
 const statusGroups: Array<{ id: string; label: string; expanded: boolean; matches(t: Task, waiting: boolean): boolean }> = [
@@ -33,15 +36,29 @@ export function groupTasks(tasks: readonly Task[], phases: readonly Phase[], gro
     .filter(g => g.tasks.length > 0);
 }
 
+// ---- phases nested as in their plan (plan-import helper; see groupByPhase below) ----
+// Groups come flat, in plan order, parents before children: "2 Health Monitoring" (depth 0, maybe
+// with no tasks of its own), then "2.1 Health Check System" (depth 1, parentGroupId "2"'s id). A
+// view that nests groups by parentGroupId shows the plan's tree; one that does not still shows
+// every phase, labelled with its number.
 function groupByPhase(tasks: readonly Task[], phases: readonly Phase[]): TaskGroup[] {
   const topLevel = tasks.filter(t => !t.parentId || !tasks.some(p => p.id === t.parentId));
-  const groups = phases.map(p => ({
-    id: p.id,
-    label: p.title,
-    expanded: true,
-    tasks: topLevel.filter(t => t.phaseId === p.id),
-  }));
-  const loose = topLevel.filter(t => !t.phaseId || !phases.some(p => p.id === t.phaseId));
+  const known = new Set(phases.map(p => p.id));
+  const parentOf = new Map(phases.map(p => [p.id, p.parentId && known.has(p.parentId) ? p.parentId : undefined]));
+  const withTasks = new Set<string>();
+  for (const t of tasks) for (let p = t.phaseId && known.has(t.phaseId) ? t.phaseId : undefined; p && !withTasks.has(p); p = parentOf.get(p)) withTasks.add(p);
+  const depthOf = (id: string) => {
+    let d = 0;
+    for (let p = parentOf.get(id); p && d < 64; p = parentOf.get(p)) d++;
+    return d;
+  };
+  const groups: TaskGroup[] = phases.filter(p => withTasks.has(p.id)).map(p => {
+    const group: TaskGroup = { id: p.id, label: p.number ? `${p.number} ${p.title}` : p.title, expanded: true, tasks: topLevel.filter(t => t.phaseId === p.id), depth: depthOf(p.id) };
+    const parent = parentOf.get(p.id);
+    if (parent) group.parentGroupId = parent;
+    return group;
+  });
+  const loose = topLevel.filter(t => !t.phaseId || !known.has(t.phaseId));
   if (loose.length) groups.push({ id: 'no-phase', label: 'Other tasks', expanded: true, tasks: loose });
-  return groups.filter(g => g.tasks.length > 0);
+  return groups;
 }

@@ -97,8 +97,7 @@ export function parseBlocks(text: string, firstLine = 1): BlockTree {
  * at column 0 (a list item interrupts a paragraph and ends any container), never inside a fenced
  * code block. `lines` are the document's lines; pieces are about `size` lines or more.
  */
-export function splitBlocks(lines: readonly string[], size: number): Array<{ firstLine: number; text: string }> {
-  const pieces: Array<{ firstLine: number; text: string }> = [];
+export function* splitBlocks(lines: readonly string[], size: number): Generator<{ firstLine: number; text: string }> {
   let start = 0;
   let fence: { char: string; length: number } | undefined;
   for (let i = 0; i < lines.length; i++) {
@@ -114,12 +113,11 @@ export function splitBlocks(lines: readonly string[], size: number): Array<{ fir
     }
     if (i - start < size) continue;
     if (/^#{1,6}(?:[ \t]|$)/.test(line) || /^[-*+][ \t]+\S/.test(line)) {
-      pieces.push({ firstLine: start + 1, text: lines.slice(start, i).join('\n') });
+      yield { firstLine: start + 1, text: lines.slice(start, i).join('\n') };
       start = i;
     }
   }
-  pieces.push({ firstLine: start + 1, text: lines.slice(start).join('\n') });
-  return pieces;
+  yield { firstLine: start + 1, text: lines.slice(start).join('\n') };
 }
 
 /** Inline markdown to plain text: emphasis, links and code spans lose their markup; HTML stays literal. */

@@ -239,28 +239,34 @@ class PlanParser {
     this.used = new Uint8Array(this.lines.length + 2);
   }
 
+  /** True every `n` calls: where a loop over the whole plan lets the event loop in. */
+  private tick = 0;
+  private due(n = 2000): boolean {
+    return ++this.tick % n === 0;
+  }
+
   *parse(): Generator<void, ParsedPlan> {
+    yield;
     for (const piece of splitBlocks(this.lines, 400)) {
       const tree = parseBlocks(piece.text, piece.firstLine);
       for (const line of tree.tooDeep) this.problem(line, 'markdown is nested too deeply here; the rest of this block is ignored');
       this.walk(tree.children, undefined);
       yield;
     }
-    this.settleStructure();
-    yield;
-    this.assignKeys();
+    yield* this.settleStructure();
+    yield* this.assignKeys();
     yield* this.resolveAll();
     const phases = this.phaseSpecs();
     const tasks: PlanTaskSpec[] = [];
     for (const t of this.tasks) {
       if (t.dropped) continue;
       tasks.push(this.taskSpec(t));
-      if (tasks.length % 5000 === 0) yield;
+      if (tasks.length % 1000 === 0) yield;
     }
-    const cycle = findPlanCycle(phases, tasks, (key) => this.phaseTaskKeys.get(key) ?? []);
+    const cycle = yield* findPlanCycle(phases, tasks, (key) => this.phaseTaskKeys.get(key) ?? []);
     if (cycle) this.problem(this.cycleLine(cycle), `dependency cycle: ${this.describeCycle(cycle)}; nothing can be imported until one of these dependencies is removed`, true);
     yield;
-    const unused = this.unusedLines();
+    const unused = yield* this.unusedLines();
     if (this.droppedProblems > 0) {
       this.problems.push({ line: this.firstDroppedLine, message: `${this.droppedProblems} more problems not shown` });
     }
@@ -826,7 +832,7 @@ class PlanParser {
 
   // ---- structure: titles, plain items, re-listed work, numbered parents ----
 
-  private settleStructure(): void {
+  private *settleStructure(): Generator<void> {
     // A single un-numbered level-1 heading at the top is the document's title, not a phase.
     const top = this.sections.filter(s => s.level === 1);
     if (top.length === 1 && top[0] === this.sections[0] && !top[0].number && !top[0].task) {
@@ -838,17 +844,20 @@ class PlanParser {
     const definedTitles = new Map<string, RawTask>();
     const definedSections = new Map<string, Section>();
     for (const t of this.tasks) {
+      if (this.due()) yield;
       if (t.dropped || t.home?.listing) continue;
       if (t.number && !definedTasks.has(t.number)) definedTasks.set(t.number, t);
       definedTitles.set(t.title.toLowerCase(), t);
     }
     const sectionTitles = new Map<string, Section>();
     for (const s of this.sections) {
+      if (this.due()) yield;
       if (s.listing) continue;
       if (s.number && !definedSections.has(s.number)) definedSections.set(s.number, s);
       if (!sectionTitles.has(s.title.toLowerCase())) sectionTitles.set(s.title.toLowerCase(), s);
     }
     for (const t of this.tasks) {
+      if (this.due()) yield;
       if (t.dropped) continue;
       const listing = t.home?.listing;
       const phaseRef = !listing && t.plain ? /^(?:phase|stage|milestone|sprint)\s+#?(\d{1,9}(?:\.\d{1,9})*)/i.exec(this.rawTitle(t)) : null;
@@ -864,6 +873,7 @@ class PlanParser {
     // "- [ ] 2.1 …" after "- [ ] 2. …" at the same level: 2.1 is a subtask of 2 (Kiro's tasks.md)
     const topByNumber = new Map<Section | undefined, Map<string, RawTask>>();
     for (const t of this.tasks) {
+      if (this.due()) yield;
       if (t.dropped || !t.number || t.parent) continue;
       let here = topByNumber.get(t.home);
       if (!here) topByNumber.set(t.home, here = new Map());
@@ -879,6 +889,7 @@ class PlanParser {
     // Phases: headings with tasks under them (sub-headings included).
     const hasTasks = new Set<Section>();
     for (const t of this.tasks) {
+      if (this.due()) yield;
       if (t.dropped) continue;
       for (let s = t.home; s; s = s.parent) {
         if (hasTasks.has(s)) break;
@@ -886,6 +897,7 @@ class PlanParser {
       }
     }
     for (const s of this.sections) {
+      if (this.due()) yield;
       // a prose heading ("Overview") that merely contains phases is not one itself
       s.isPhase = hasTasks.has(s) && !s.task && !s.isTitle && !s.notesOf && (!s.prose || s.tasks.length > 0);
       if (s.isPhase) this.claim(s.line);
@@ -900,6 +912,7 @@ class PlanParser {
     }
     // A phase marked done: its tasks are done.
     for (const t of this.tasks) {
+      if (this.due()) yield;
       if (t.dropped || t.done) continue;
       for (let s = t.home; s; s = s.parent) {
         if (s.isPhase && s.status === 'done') {
@@ -960,7 +973,7 @@ class PlanParser {
 
   // ---- keys ----
 
-  private assignKeys(): void {
+  private *assignKeys(): Generator<void> {
     // Parts never contain "~", so "part~N" cannot collide with another written part.
     const seen = new Map<string, number>();
     const unique = (prefix: string, part: string): string => {
@@ -970,12 +983,14 @@ class PlanParser {
     };
     const root = `${this.source}#`;
     for (const s of this.sections) {
+      if (this.due()) yield;
       if (!s.isPhase) continue;
       s.part = unique(root, s.number ? `p${s.number}` : slug(s.title));
       s.key = root + s.part;
     }
     const numbered = new Map<string, RawTask>();
     for (const t of this.tasks) {
+      if (this.due()) yield;
       if (t.dropped) continue;
       const phase = this.phaseOf(t.home);
       const prefix = `${root}${phase ? phase.part : '-'}/`;
@@ -997,9 +1012,10 @@ class PlanParser {
   private readonly titleOfKey = new Map<string, string>();
   private readonly lineOfKey = new Map<string, number>();
 
-  private buildIndex(): Index {
+  private *buildIndex(): Generator<void, Index> {
     const index: Index = { tasksByTitle: new Map(), tasksByNumber: new Map(), sectionsByTitle: new Map(), sectionsByNumber: new Map(), groups: new Map() };
     for (const t of this.tasks) {
+      if (this.due()) yield;
       if (t.dropped) continue;
       push(index.tasksByTitle, t.title.toLowerCase(), t);
       if (t.number) push(index.tasksByNumber, t.number, t);
@@ -1037,9 +1053,10 @@ class PlanParser {
   }
 
   private *resolveAll(): Generator<void> {
-    this.index = this.buildIndex();
+    this.index = yield* this.buildIndex();
     // task keys per phase, sub-phases included, in document order: one pass up each task's chain
     for (const t of this.tasks) {
+      if (this.due()) yield;
       if (t.dropped) continue;
       this.titleOfKey.set(t.key, t.number ? `${t.number} ${t.title}` : t.title);
       this.lineOfKey.set(t.key, t.line);
@@ -1089,7 +1106,7 @@ class PlanParser {
           this.addTaskDep(t, target.key, ref.line);
         }
       }
-      if (++n % 2000 === 0) yield;
+      if (++n % 500 === 0) yield;
     }
   }
 
@@ -1271,11 +1288,12 @@ class PlanParser {
 
   // ---- lines not used ----
 
-  private unusedLines(): PlanUnusedLine[] {
+  private *unusedLines(): Generator<void, PlanUnusedLine[]> {
     for (const p of this.problems) if (!this.used[p.line] && !this.why.has(p.line)) this.why.set(p.line, p.message);
     const out: PlanUnusedLine[] = [];
     let fence: string | undefined;
     for (let line = 1; line <= this.lines.length; line++) {
+      if (line % 5000 === 0) yield;
       const raw = this.lines[line - 1];
       const f = /^\s*(`{3,}|~{3,})/.exec(raw);
       if (f) fence = fence ? (raw.trim().startsWith(fence) ? undefined : fence) : f[1];

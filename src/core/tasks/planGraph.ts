@@ -1,20 +1,49 @@
 // The dependency graph of a parsed plan, before anything is stored: phases as nodes of their own
 // (a dependency on a phase is one on all of its tasks), a cycle check and the expansion into
 // task-to-task edges. Linear in tasks + written dependencies + phase memberships.
-import { findCycle } from './graph';
 import type { PlanPhaseSpec, PlanTaskSpec } from './plan';
 
 /**
  * The first dependency cycle among the plan's tasks and phases, as keys ending where they start
  * ("task → phase → one of its tasks → … → task"), or undefined. `tasksOf` gives a phase's task
- * keys, its sub-phases' included.
+ * keys, its sub-phases' included. A generator: it yields every few thousand steps so a caller in
+ * the extension host can let the event loop in; one pass, linear in nodes + edges.
  */
-export function findPlanCycle(phases: readonly PlanPhaseSpec[], tasks: readonly PlanTaskSpec[], tasksOf: (phaseKey: string) => readonly string[]): string[] | undefined {
+export function* findPlanCycle(phases: readonly PlanPhaseSpec[], tasks: readonly PlanTaskSpec[], tasksOf: (phaseKey: string) => readonly string[]): Generator<void, string[] | undefined> {
+  if (!tasks.some(t => t.dependsOnKeys.length > 0)) return undefined;
   const phaseKeys = new Set(phases.map(p => p.key));
   const depsOf = new Map<string, readonly string[]>();
   for (const t of tasks) depsOf.set(t.key, t.dependsOnKeys);
   const next = (key: string): readonly string[] => (phaseKeys.has(key) ? tasksOf(key) : depsOf.get(key) ?? []);
-  return findCycle(tasks.map(t => t.key), next);
+  const state = new Map<string, 1 | 2>(); // 1 on the path, 2 finished
+  let steps = 0;
+  for (const root of tasks) {
+    if (state.has(root.key)) continue;
+    const path: string[] = [root.key];
+    const edges: Array<readonly string[]> = [next(root.key)];
+    const at: number[] = [0];
+    state.set(root.key, 1);
+    while (path.length) {
+      if (++steps % 5000 === 0) yield;
+      const top = path.length - 1;
+      if (at[top] >= edges[top].length) {
+        state.set(path.pop()!, 2);
+        edges.pop();
+        at.pop();
+        continue;
+      }
+      const to = edges[top][at[top]++];
+      const s = state.get(to);
+      if (s === 1) return [...path.slice(path.lastIndexOf(to)), to];
+      if (s === undefined) {
+        state.set(to, 1);
+        path.push(to);
+        edges.push(next(to));
+        at.push(0);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Every task key under each phase (its sub-phases included), in plan order. */

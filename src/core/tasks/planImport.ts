@@ -127,13 +127,20 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
   const members = tasksByPhase(plan.phases, plan.tasks);
   const parents = parentChains(plan.tasks);
   const deps = new Map<string, string[]>();
-  for (const spec of specs) deps.set(spec.key, expandDependencies(spec, members, k => parents.get(k) ?? []));
+  let started = performance.now();
+  for (const spec of specs) {
+    deps.set(spec.key, expandDependencies(spec, members, k => parents.get(k) ?? []));
+    if (performance.now() - started > sliceMs) {
+      await pause();
+      started = performance.now();
+    }
+  }
   await pause();
 
   // The ids of the plan's tasks already in the store (chosen or not: dependencies may name them).
   const idOfKey = new Map<string, string>();
   const allKeys = plan.tasks.map(t => t.key);
-  let started = performance.now();
+  started = performance.now();
   for (let i = 0; i < allKeys.length; i += idsPerQuery) {
     const batch = allKeys.slice(i, i + idsPerQuery);
     for (const r of store.all<{ id: string; key: string }>(`SELECT id, key FROM tasks WHERE key IN (${batch.map(() => '?').join(', ')})`, batch)) idOfKey.set(r.key, r.id);

@@ -38,29 +38,42 @@ const importPlan: Handler = async (ctx, core, arg) => {
   if (!uri) return undefined;
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   const source = vscode.workspace.asRelativePath(uri, false);
-  const { parsePlan } = await import('../../core/tasks/plan'); // markdown-it loads on first use, not at activation
-  const plan = parsePlan(text, source);
+  // markdown-it and the preview load on first use, not at activation
+  const { parsePlanInSlices } = await import('../../core/tasks/plan');
+  const { describePlanCycle } = await import('../../core/tasks/planImport');
+  const { previewDocumentText, previewItems, separatorValue, showPreviewDocument } = await import('../plans/planPreview');
+  const plan = await parsePlanInSlices(text, source, () => new Promise(resolve => setImmediate(resolve)));
   for (const p of plan.problems) ctx.output.warn(`${source}:${p.line}: ${p.message}`);
   const preview = core.tasks.previewImport(plan);
-  const offered = [
-    ...preview.create.map(spec => ({ label: `$(add) ${spec.title}`, description: 'new', detail: spec.action?.kind === 'shell' ? `runs: ${spec.action.command}` : undefined, picked: true, value: spec.key })),
-    ...preview.update.map(u => ({ label: `$(edit) ${u.spec.title}`, description: `changes: ${u.changes.join(', ')}`, picked: true, value: u.spec.key })),
-  ];
-  if (!offered.length) {
-    void ctx.prompts().notify('info', `Nothing to import: ${summarisePreview(preview)} in ${inert(source)}.`);
-    return { created: 0, updated: 0 };
+  const shown = await showPreviewDocument(source, previewDocumentText(plan, preview));
+  try {
+    if (plan.cycle) {
+      // named before anything is written; the preview beside shows where each dependency is
+      void ctx.prompts().notify('error', `${inert(source)} is not imported: its dependencies form a cycle: ${inert(describePlanCycle(plan, plan.cycle), 400)}. Remove one of these dependencies and import again.`);
+      return undefined;
+    }
+    const offered = previewItems(plan, preview);
+    if (!offered.some(i => i.value !== separatorValue)) {
+      void ctx.prompts().notify('info', `Nothing to import: ${summarisePreview(preview)} in ${inert(source)}.`);
+      return { created: 0, updated: 0 };
+    }
+    const unused = plan.unused.length ? ` · ${plan.unused.length} line(s) not used, listed in the preview beside` : '';
+    const chosen = (await ctx.prompts().pickMany(offered, {
+      title: `Import ${source}: ${summarisePreview(preview)}${unused}`,
+      placeHolder: preview.commands.length ? `This plan has ${preview.commands.length} command(s) to run; they will be shown again before they first run.` : 'Untick what you do not want to import, then press Enter',
+      ignoreFocusOut: true,
+      matchOnDescription: true,
+    }))?.filter(k => k !== separatorValue);
+    if (!chosen?.length) return undefined;
+    const result = await core.tasks.importPlan(plan, { only: new Set(chosen) });
+    const problems = plan.problems.length ? ` ${plan.problems.length} part(s) of the plan could not be used (see the Continuum output).` : '';
+    void ctx.prompts().notify(plan.problems.length ? 'warning' : 'info', `Imported ${inert(source)}: ${result.created} new, ${result.updated} updated.${problems}`, ...(problems ? ['Show Problems'] : []))
+      .then(choice => choice && ctx.output.show(true));
+    ctx.tree.setGrouping('phase');
+    return result;
+  } finally {
+    shown.dispose();
   }
-  const chosen = await ctx.prompts().pickMany(offered, {
-    title: `Import ${source}: ${summarisePreview(preview)}`,
-    placeHolder: preview.commands.length ? `This plan has ${preview.commands.length} command(s) to run; they will be shown again before they first run.` : 'Untick what you do not want to import',
-  });
-  if (!chosen?.length) return undefined;
-  const result = await core.tasks.importPlan(plan, { only: new Set(chosen) });
-  const problems = plan.problems.length ? ` ${plan.problems.length} part(s) of the plan could not be used (see the Continuum output).` : '';
-  void ctx.prompts().notify(plan.problems.length ? 'warning' : 'info', `Imported ${inert(source)}: ${result.created} new, ${result.updated} updated.${problems}`, ...(problems ? ['Show Problems'] : []))
-    .then(choice => choice && ctx.output.show(true));
-  ctx.tree.setGrouping('phase');
-  return result;
 };
 
 async function pickPlanFile(
