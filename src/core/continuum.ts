@@ -23,6 +23,11 @@ export interface Continuum {
   graph: KnowledgeGraph;
   /** The files half of checkpoints; undefined without a workspace folder (or where git may not run). */
   files?: CheckpointFiles;
+  /**
+   * Gives checkpoints their files half from now on (once): for a folder that became usable after
+   * the store opened, as when the person trusts the workspace. Clears the state-only report.
+   */
+  useWorkspaceFolder(folder: string): CheckpointFiles;
   /** What runs in a reduced form now (graph parse → import scan, checkpoints without files …), for Health. */
   degradations: DegradationRegistry;
   clock: Clock;
@@ -55,12 +60,11 @@ export async function openContinuum(options: OpenContinuumOptions): Promise<Cont
   const sessions = new SessionManager(store, clock, { heartbeatMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs ?? 0, ids, logger: options.logger });
   const context = new ContextManager(store, clock);
   const graph = new KnowledgeGraph(store, options.graphParser ?? noGraphParser, clock, options.logger);
-  const workspaceFolder = options.workspaceFolder;
   const degradations = new DegradationRegistry(undefined, () => clock.now());
   const watches: Disposable[] = [watchGraphParsing(store, listener => graph.onDidChange(listener), degradations)];
-  if (workspaceFolder === undefined) reportStateOnlyCheckpoints(degradations, 'no trusted workspace folder is open, so checkpoints hold the task state only');
+  if (options.workspaceFolder === undefined) reportStateOnlyCheckpoints(degradations, 'no trusted workspace folder is open, so checkpoints hold the task state only');
   // Opened on the first checkpoint, so git is not asked anything while the store opens.
-  const files = workspaceFolder === undefined ? undefined : new CheckpointFiles(store, sessions, async () => {
+  const filesOf = (workspaceFolder: string) => new CheckpointFiles(store, sessions, async () => {
     const { WorkspaceSnapshots } = await import('./git/workspaceSnapshots');
     return WorkspaceSnapshots.open(workspaceFolder, store.folder);
   }, clock, {
@@ -70,9 +74,17 @@ export async function openContinuum(options: OpenContinuumOptions): Promise<Cont
       taken: () => degradations.restore('checkpoint'),
     },
   });
+  const files = options.workspaceFolder === undefined ? undefined : filesOf(options.workspaceFolder);
   if (!store.readOnly) await sessions.recoverInterrupted();
-  return {
+  const core: Continuum = {
     store, tasks, sessions, context, graph, clock, degradations, ...(files ? { files } : {}),
-    close: () => { for (const w of watches) w.dispose(); graph.dispose(); files?.dispose(); return store.close(); },
+    useWorkspaceFolder: folder => {
+      if (core.files) return core.files;
+      core.files = filesOf(folder);
+      degradations.restore('checkpoint');
+      return core.files;
+    },
+    close: () => { for (const w of watches) w.dispose(); graph.dispose(); core.files?.dispose(); return store.close(); },
   };
+  return core;
 }

@@ -15,6 +15,10 @@ export class ContinuumHost implements vscode.Disposable {
   private opened: Continuum | undefined;
   private readonly didOpen = new vscode.EventEmitter<Continuum>();
   readonly onDidOpen = this.didOpen.event;
+  private readonly didGainFiles = new vscode.EventEmitter<Continuum>();
+  /** Checkpoints gained their files half after opening (the person trusted the workspace). */
+  readonly onDidGainFiles = this.didGainFiles.event;
+  private readonly trustListener = vscode.workspace.onDidGrantWorkspaceTrust(() => void this.open().then(core => this.useTrustedFolder(core), err => this.logger.error('opening the store after trust was granted failed', err)));
 
   /** The extension's folder (webview resources). */
   get extensionUri(): vscode.Uri {
@@ -51,7 +55,18 @@ export class ContinuumHost implements vscode.Disposable {
 
   dispose(): void {
     void this.close().catch(err => this.logger.error('closing the store failed', err));
+    this.trustListener.dispose();
     this.didOpen.dispose();
+    this.didGainFiles.dispose();
+  }
+
+  /** What trust enables, without a reload: checkpoints with the workspace files (the executor asks for trust each time). */
+  private useTrustedFolder(core: Continuum): void {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (!folder || !vscode.workspace.isTrusted || core.files) return;
+    core.useWorkspaceFolder(folder);
+    this.logger.info(`workspace trusted: checkpoints now hold the files of ${folder}`);
+    this.didGainFiles.fire(core);
   }
 
   private async doOpen(): Promise<Continuum> {

@@ -98,8 +98,8 @@ const createBranchAtCheckpoint: Handler = async (ctx, core, arg) => {
 };
 
 const showCheckpointTimeline: Handler = async ctx => {
-  TimelinePanel.show(ctx.host);
-  return Promise.resolve(undefined);
+  await TimelinePanel.show(ctx.host);
+  return undefined;
 };
 
 export const checkpointCommands: Record<string, Handler> = {

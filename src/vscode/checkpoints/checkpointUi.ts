@@ -22,6 +22,7 @@ export function registerCheckpointUi(host: ContinuumHost): vscode.Disposable[] {
     vscode.workspace.registerTextDocumentContentProvider(checkpointScheme, new CheckpointDocuments(host)),
     vscode.window.registerWebviewPanelSerializer(timelineViewType, timelineSerializer(host)),
     host.onDidOpen(attach),
+    host.onDidGainFiles(attach),
     { dispose: () => watchers.splice(0).forEach(d => d.dispose()) },
   ];
 }

@@ -19,12 +19,20 @@ export class TimelinePanel implements vscode.Disposable {
   private space: string | undefined;
 
   /** Shows the one timeline panel, creating it when needed. */
-  static show(host: ContinuumHost): TimelinePanel {
+  static async show(host: ContinuumHost): Promise<TimelinePanel> {
     if (TimelinePanel.current) {
       TimelinePanel.current.panel.reveal();
       return TimelinePanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(timelineViewType, 'Checkpoint Timeline', vscode.ViewColumn.Beside, TimelinePanel.options(host.extensionUri));
+    // After a reload VS Code restores the timeline's tab but revives its page (through the
+    // serializer) only once the tab is shown, and the API cannot show a tab: the new panel takes
+    // the restored tab's place instead of opening beside it.
+    const restored = vscode.window.tabGroups.all.flatMap(g => g.tabs)
+      .filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(timelineViewType));
+    const column = restored[0]?.group.viewColumn ?? vscode.ViewColumn.Beside;
+    if (restored.length) await vscode.window.tabGroups.close(restored, true);
+    if (TimelinePanel.current) return TimelinePanel.current; // revived meanwhile
+    const panel = vscode.window.createWebviewPanel(timelineViewType, 'Checkpoint Timeline', column, TimelinePanel.options(host.extensionUri));
     return new TimelinePanel(panel, host);
   }
 
