@@ -28,7 +28,7 @@ export function flowText(f: FlowStatus): { text: string; tooltip: string } {
   const running = f.running ?? 0;
   const state = running > 0 ? f.state : 'idle';
   const lines = [running > 0 ? `Flow: ${state}, ${running} task${running === 1 ? '' : 's'} running` : 'Flow: idle, no task is running'];
-  if (f.tasks || f.errors) lines.push(`Last 5 min: ${f.tasks} task${f.tasks === 1 ? '' : 's'} started, ${f.errors} error${f.errors === 1 ? '' : 's'} (error rate ${Math.round(f.errorRate * 100)} %)`);
+  if (f.tasks || f.errors) lines.push(`Last 5 min: ${f.tasks} task${f.tasks === 1 ? '' : 's'} started, ${f.errors} error${f.errors === 1 ? '' : 's'} (error rate ${Math.round(f.errorRate * 100)} %), ${f.actionsPerMinute} actions/min`);
   else lines.push('No task started in the last 5 min.');
   if (f.saves) lines.push(`${f.saves} file save${f.saves === 1 ? '' : 's'} in the last 5 min${f.state === 'in flow' ? ': you are in flow, so notices that can wait are held' : ''}.`);
   return { text: `${flowIcons[state]} ${state}`, tooltip: lines.join('\n') };

@@ -21,7 +21,6 @@ function facts(core: Continuum): WalkthroughFacts {
 export function registerWalkthrough(host: ContinuumHost): vscode.Disposable {
   let storeChanges: vscode.Disposable | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let current: Continuum | undefined;
   const shown = new Map<string, boolean>();
   const update = (core: Continuum) => {
     for (const [key, value] of Object.entries(walkthroughProgress(facts(core)))) {
@@ -32,13 +31,13 @@ export function registerWalkthrough(host: ContinuumHost): vscode.Disposable {
   };
   const opened = host.onDidOpen(core => {
     storeChanges?.dispose();
-    current = core;
     update(core);
     const sub = core.store.onDidChange(() => {
       if (timer) return;
       timer = setTimeout(() => {
         timer = undefined;
-        if (current === core) update(core); // not a store a reopen has closed since
+        // not a store closed since (a reload, a reopen): the host lets go of it before closing it
+        if (host.current === core) update(core);
       }, 300);
     });
     storeChanges = { dispose: () => sub.dispose() };

@@ -48,6 +48,7 @@ suite('Reports', () => {
       await vscode.commands.executeCommand('continuum.showHealth');
       await new Promise(r => setTimeout(r, 700));
     }
+    await until('the Health panel in front', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Continuum health');
     await waitForVisible('iframe.webview');
     await new Promise(r => setTimeout(r, 2000)); // the page lays out and the codicon font loads
     await screenshot('reports-health');
