@@ -125,11 +125,13 @@ export default async function checkpointRestorePr(j) {
   await j.step(steps[6], async () => {
     const from = p.seen.length;
     await p.runCommand('Continuum: Create Pull Request');
-    await p.until('the pull request flow to finish or ask', async () => {
+    const outcome = await p.until('the pull request flow to finish or ask', async () => {
       if (await p.quickVisible() && /Which session/i.test((await p.quickText()).header)) await p.enter();
       if ((await p.toastTexts()).some(t => /Sign in to GitHub/i.test(t))) await p.clickNotificationButton(/Sign in to GitHub/i, 'Push Only');
-      return p.seen.slice(from).some(t => /pushed|branch|pull request/i.test(t) && !/Sign in/i.test(t));
+      // the outcome (not the progress notification 'Continuum: pull request for …: Pushing …')
+      return p.seen.slice(from).find(t => /^Continuum (opened pull request|pushed|created)/.test(t) || /could not/i.test(t));
     }, 90000);
+    j.check('the outcome says the branch was pushed or the pull request opened', /^Continuum (opened pull request|pushed)/.test(outcome), outcome);
     const branches = j.git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], j.remote).split('\n').filter(b => b && b !== 'main');
     j.check('a session branch was pushed to the bare remote', branches.length === 1, branches);
     if (!branches.length) return;

@@ -6,6 +6,7 @@ export const options = { trust: false };
 export const steps = [
   'The folder opens in Restricted Mode after the person declines trust',
   'A checkpoint in Restricted Mode holds the task state only',
+  'Restore Checkpoint… in Restricted Mode goes on to its preview without waiting for a notice',
   'The person trusts the folder from Manage Workspace Trust',
   'The next checkpoint holds the files, without a reload',
 ];
@@ -43,6 +44,16 @@ export default async function trustAfterOpening(j) {
   });
 
   await j.step(steps[2], async () => {
+    await p.runCommand('Continuum: Restore Checkpoint');
+    await p.quickInput(/Which checkpoint should be restored/i);
+    await p.pick(/before trust/i, 'before trust');
+    // the window says its checkpoints hold the task state only; that notice is not a question, so the flow
+    // must go on to the preview whether or not the person closes it
+    await j.eventually('the restore preview opens while the notice is still there', async () => p.quickVisible() && /Restoring .*Continue/i.test((await p.quickText()).header), 20000);
+    await p.closeQuickInput(); // the person changes their mind: nothing is restored
+  });
+
+  await j.step(steps[3], async () => {
     // a mark on this page: a reload would drop it (the page's own state, nothing in the extension)
     await p.page.evaluate(() => { window.journeyMark = 'before trust'; });
     await p.runCommand('Workspaces: Manage Workspace Trust');
@@ -52,10 +63,9 @@ export default async function trustAfterOpening(j) {
     await p.until('Restricted Mode to go from the status bar', async () => !(await p.statusBarTexts()).some(t => /Restricted Mode/i.test(t)), 20000);
     j.check('the window was not reloaded', await p.page.evaluate(() => window.journeyMark === 'before trust'));
     await j.shot(`${j.shots}/03b-trusted.png`);
-    await p.page.keyboard.press('Escape'); // closes the Workspace Trust editor, as its X would
   });
 
-  await j.step(steps[3], async () => {
+  await j.step(steps[4], async () => {
     const n = await checkpoint(j, 'after trust');
     j.check('still no reload', await p.page.evaluate(() => window.journeyMark === 'before trust'));
     j.check('the checkpoint holds tasks and files', /tasks and files/i.test(n), n);

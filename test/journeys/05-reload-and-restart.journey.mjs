@@ -39,15 +39,17 @@ async function stillThere(j, before) {
   const p = j.person;
   await p.openContinuum();
   await p.until('Continuum to be ready', async () => (await p.statusBarTexts()).some(t => /Continuum/.test(t)), 60000);
-  const stores = j.storeDirs();
-  j.check('the window uses the same store folder as before (no second store under workspaceStorage)', stores.length === 1,
-    `${stores.length} stores: ${stores.map(s => path.relative(j.home, s)).join(', ')} — code-server's port is part of the workspace's storage id`);
+
   await j.eventually('the tasks are in the tree', async () => (await p.treeRows()).some(r => /Read both files/.test(r.text)), 60000);
   const after = j.exportState().tables;
   const states = t => t.map(x => `${x.title}: ${x.status === 'running' ? 'pending' : x.status}`).sort().join(', ');
   j.check('the same tasks, in the same states, are in the store', states(after.tasks) === states(before.tasks), `${states(after.tasks)} / before: ${states(before.tasks)}`);
   j.check('the same session is in the store', after.sessions.map(s => s.id).join() === before.sessions.map(s => s.id).join(), after.sessions.map(s => `${s.name}: ${s.status}`));
   j.check('every checkpoint is still there', after.checkpoints.length >= before.checkpoints.length, `${after.checkpoints.length} < ${before.checkpoints.length}`);
+  // checked last: the window's store folder is created when Continuum activates
+  const stores = j.storeDirs();
+  j.check('the window uses the same store folder as before (no second store under workspaceStorage)', stores.length === 1,
+    `${stores.length} stores: ${stores.map(s => path.relative(j.home, s)).join(', ')} — is code-server's port part of the workspace's storage id?`);
   const welcome = await p.welcome().isVisible().catch(() => false);
   j.check('the Tasks view does not say "No tasks yet"', !welcome);
 }
