@@ -287,33 +287,7 @@ export class GraphIndex {
 
   private computeRelations(record: FileRecord): Relation[] {
     const file = record.id;
-    const relations: Relation[] = [];
-    const unresolved: UnresolvedImport[] = [];
-    const byTarget = new Map<string, Relation>();
-    /** local name → where it comes from */
-    const importedNames = new Map<string, { module: string; imported: string }>();
-    for (const imp of record.facts.imports) {
-      const resolved = this.resolver.resolve(file, imp.specifier);
-      if (resolved.kind === 'unresolved') {
-        unresolved.push({ file, specifier: imp.specifier, line: imp.line, ...(resolved.reason ? { reason: resolved.reason } : {}) });
-        continue;
-      }
-      const to = resolved.kind === 'file' ? resolved.id : resolved.kind === 'asset' ? `${assetPrefix}${resolved.id}` : `${packagePrefix}${resolved.name}`;
-      if (to === file) continue;
-      const kind: RelationKind = imp.kind === 'reexport' ? 'reexports' : 'imports';
-      const key = `${kind}\0${to}`;
-      const names = imp.names.map(n => n.imported);
-      const existing = byTarget.get(key);
-      if (existing) {
-        existing.names = [...new Set([...(existing.names ?? []), ...names])];
-        if (!imp.typeOnly) delete existing.typeOnly;
-      } else {
-        const relation: Relation = { from: file, to, kind, names, line: imp.line, ...(imp.typeOnly ? { typeOnly: true } : {}) };
-        byTarget.set(key, relation);
-        relations.push(relation);
-      }
-      if (resolved.kind === 'file' && imp.kind !== 'reexport') for (const n of imp.names) importedNames.set(n.local, { module: resolved.id, imported: n.imported });
-    }
+    const { relations, unresolved, importedNames } = linkImports(record, this.resolver);
     if (unresolved.length) this.unresolvedOf.set(file, unresolved);
 
     const local = new Map<string, string>();
@@ -416,8 +390,49 @@ export class GraphIndex {
   }
 }
 
+/**
+ * A file's module relations (imports and re-exports, one per target and kind), the imports that did
+ * not resolve, and where each imported local name comes from. Depends only on the file's own facts,
+ * the set of files and the project configuration (the resolver's inputs).
+ */
+export function linkImports(record: FileRecord, resolver: ModuleResolver): {
+  relations: Relation[];
+  unresolved: UnresolvedImport[];
+  importedNames: Map<string, { module: string; imported: string }>;
+} {
+  const file = record.id;
+  const relations: Relation[] = [];
+  const unresolved: UnresolvedImport[] = [];
+  const byTarget = new Map<string, Relation>();
+  /** local name → where it comes from */
+  const importedNames = new Map<string, { module: string; imported: string }>();
+  for (const imp of record.facts.imports) {
+    const resolved = resolver.resolve(file, imp.specifier);
+    if (resolved.kind === 'unresolved') {
+      unresolved.push({ file, specifier: imp.specifier, line: imp.line, ...(resolved.reason ? { reason: resolved.reason } : {}) });
+      continue;
+    }
+    const to = resolved.kind === 'file' ? resolved.id : resolved.kind === 'asset' ? `${assetPrefix}${resolved.id}` : `${packagePrefix}${resolved.name}`;
+    if (to === file) continue;
+    const kind: RelationKind = imp.kind === 'reexport' ? 'reexports' : 'imports';
+    const key = `${kind}\0${to}`;
+    const names = imp.names.map(n => n.imported);
+    const existing = byTarget.get(key);
+    if (existing) {
+      existing.names = [...new Set([...(existing.names ?? []), ...names])];
+      if (!imp.typeOnly) delete existing.typeOnly;
+    } else {
+      const relation: Relation = { from: file, to, kind, names, line: imp.line, ...(imp.typeOnly ? { typeOnly: true } : {}) };
+      byTarget.set(key, relation);
+      relations.push(relation);
+    }
+    if (resolved.kind === 'file' && imp.kind !== 'reexport') for (const n of imp.names) importedNames.set(n.local, { module: resolved.id, imported: n.imported });
+  }
+  return { relations, unresolved, importedNames };
+}
+
 /** Names a file offers to importers that differ between two versions of it; undefined when re-exports changed (anything may have). */
-function changedSurface(before: FileRecord, after: FileRecord): Set<string> | undefined {
+export function changedSurface(before: FileRecord, after: FileRecord): Set<string> | undefined {
   const reexports = (r: FileRecord) => JSON.stringify(r.facts.imports.filter(i => i.kind === 'reexport').map(i => [i.specifier, i.names]));
   if (reexports(before) !== reexports(after)) return undefined;
   const surface = (r: FileRecord) => new Set([

@@ -26,6 +26,31 @@ export function loadFiles(store: StoreReader): FileRecord[] {
   }));
 }
 
+/** The stored records of the given files (those the store has). */
+export function loadFilesById(store: StoreReader, ids: readonly string[]): FileRecord[] {
+  if (!ids.length) return [];
+  return store.all<FileRow>('SELECT id, hash, size, status, error, facts FROM graph_files WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]).map(row => ({
+    id: row.id, hash: row.hash, size: row.size, status: row.status as FileStatus,
+    ...(row.error ? { error: row.error } : {}),
+    facts: JSON.parse(row.facts) as FileFacts,
+  }));
+}
+
+/** The stored module edges into the given files: who imports or re-exports them, and which names. */
+export function loadEdgesInto(store: StoreReader, ids: readonly string[]): Array<{ from: string; to: string; kind: string; names: string[] }> {
+  if (!ids.length) return [];
+  return store.all<{ from_id: string; to_id: string; kind: string; names: string }>(
+    'SELECT from_id, to_id, kind, names FROM graph_edges WHERE to_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)])
+    .map(r => ({ from: r.from_id, to: r.to_id, kind: r.kind, names: JSON.parse(r.names) as string[] }));
+}
+
+/** How many stored files parsed, failed to parse, and were skipped. */
+export function loadStatusCounts(store: StoreReader): Record<FileStatus, number> {
+  const counts: Record<FileStatus, number> = { parsed: 0, failed: 0, skipped: 0 };
+  for (const row of store.all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM graph_files GROUP BY status')) counts[row.status as FileStatus] = row.n;
+  return counts;
+}
+
 export function loadHashes(store: StoreReader): Array<[string, string]> {
   return store.all<{ id: string; hash: string }>('SELECT id, hash FROM graph_files').map(r => [r.id, r.hash]);
 }

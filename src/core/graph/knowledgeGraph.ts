@@ -5,9 +5,10 @@ import { Emitter } from '../events';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import type { Store } from '../store/types';
 import { toDot, toJson, toMermaid, type GraphJson, type TextExportOptions } from './exportGraph';
-import { GraphIndex, type Affected } from './graphIndex';
-import { deleteFiles, loadFiles, loadHashes, loadSettings, saveEdges, saveFiles, saveSettings } from './graphStore';
+import { changedSurface, GraphIndex, linkImports, type Affected } from './graphIndex';
+import { deleteFiles, loadEdgesInto, loadFiles, loadFilesById, loadHashes, loadSettings, loadStatusCounts, saveEdges, saveFiles, saveSettings } from './graphStore';
 import { assetPrefix, GraphError, type BuildProgress, type Component, type FileRecord, type GraphStatistics, type ProjectConfig } from './model';
+import { ModuleResolver } from './resolve';
 import { CancelledError, defaultMaxFileBytes, fileRecordOf, type GraphParser, type ParseBatch, type ScanSettings } from './parser';
 import { workspacePaths } from './workspacePaths';
 
@@ -30,6 +31,13 @@ export interface BuildSummary {
   durationMs: number;
   cancelled: boolean;
 }
+
+/**
+ * A build that stored at least this many files compacts the store afterwards: the next open (the
+ * next `continuum graph build`, a window reload) then loads one snapshot instead of replaying a
+ * journal record per batch of files.
+ */
+const compactAfterFiles = 64;
 
 export interface GraphChange {
   /** Files whose components or relations changed. */
@@ -193,9 +201,13 @@ export class KnowledgeGraph {
     const started = this.clock.now();
     const settings: ScanSettings = { roots: options.roots, exclude: options.exclude ?? [], maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes };
     if (!settings.roots.length) throw new GraphError('There is no folder to build a knowledge graph of: open a folder first.');
-    const previous = loadSettings(this.store).settings;
-    const sameSettings = previous && JSON.stringify(previous) === JSON.stringify(settings);
+    const previous = loadSettings(this.store);
+    const sameSettings = !!previous.settings && JSON.stringify(previous.settings) === JSON.stringify(settings);
     const known = sameSettings ? loadHashes(this.store) : [];
+    // a rebuild with the graph not yet in memory (the CLI, a build right after a reload) works from the
+    // store: it keeps what the changed files were, for finding whose relations they change
+    const fromStore = sameSettings && !this.loaded;
+    const replaced: FileRecord[] = [];
     const received: FileRecord[] = [];
     const writes: Array<Promise<void>> = [];
     let total = 0;
@@ -203,6 +215,7 @@ export class KnowledgeGraph {
       total = batch.total;
       if (batch.records.length) {
         for (const file of batch.records) received.push(fileRecordOf(file));
+        if (fromStore) replaced.push(...loadFilesById(this.store, batch.records.map(f => f.id)));
         // stored as they come: a cancelled build keeps its work, and the next one skips it by hash
         writes.push(this.store.write(w => saveFiles(w, batch.records), 'system'));
       }
@@ -229,9 +242,46 @@ export class KnowledgeGraph {
     } finally {
       await Promise.all(writes);
     }
+    const presentSet = present && new Set(present);
+    const finish = async (removed: string[], relinked: string[], statuses: Record<FileRecord['status'], number>): Promise<BuildSummary> => {
+      if (relinked.length) this.changed.fire({ files: relinked });
+      if (received.length + removed.length >= compactAfterFiles) await this.store.compact();
+      return {
+        files: presentSet ? presentSet.size : total,
+        parsed: received.length,
+        failed: statuses.failed,
+        skipped: statuses.skipped,
+        removed: removed.length,
+        durationMs: this.clock.now() - started,
+        cancelled,
+      };
+    };
+    if (fromStore) {
+      const knownIds = new Set(known.map(([id]) => id));
+      const removed = presentSet ? [...knownIds].filter(id => !presentSet.has(id)) : [];
+      const storedConfig = previous.config ?? { tsconfigs: [], packages: [] };
+      const sameConfig = !config || JSON.stringify(config) === JSON.stringify(storedConfig);
+      if (sameConfig && !removed.length && received.every(r => knownIds.has(r.id))) {
+        // the same files and configuration resolve every other file's imports as before: only the
+        // changed files get new module edges, and no file outside them needs loading
+        const resolver = new ModuleResolver(knownIds, storedConfig);
+        const byId = new Map(received.map(r => [r.id, r]));
+        await this.store.write(w => {
+          saveEdges(w, id => linkImports(byId.get(id)!, resolver).relations, [...byId.keys()]);
+          saveSettings(w, { settings, ...(cancelled ? {} : { builtAt: this.clock.now() }) });
+        }, 'system');
+        const before = new Map(replaced.map(r => [r.id, r]));
+        const relinked = new Set(received.map(r => r.id));
+        for (const r of received) {
+          const old = before.get(r.id);
+          const names = old ? changedSurface(old, r) : undefined;
+          if (names?.size !== 0) for (const f of this.storedImportersOf(r.id, names)) relinked.add(f);
+        }
+        return finish(removed, [...relinked], loadStatusCounts(this.store));
+      }
+    }
     if (!sameSettings) this.loaded = new GraphIndex([], config);
     const index = this.index();
-    const presentSet = present && new Set(present);
     const removed = presentSet ? index.fileIds().filter(id => !presentSet.has(id)) : [];
     // the same configuration as before needs no new resolution of every import: only the changed files and their importers are relinked
     const newConfig = !sameSettings ? config ?? { tsconfigs: [], packages: [] } : config && JSON.stringify(config) !== JSON.stringify(index.projectConfig) ? config : undefined;
@@ -241,16 +291,30 @@ export class KnowledgeGraph {
       saveEdges(w, id => index.moduleRelationsOf(id), relinked);
       saveSettings(w, { settings, ...(config ? { config } : {}), ...(cancelled ? {} : { builtAt: this.clock.now() }) });
     }, 'system');
-    if (relinked.length) this.changed.fire({ files: relinked });
-    const statuses = index.statusCounts();
-    return {
-      files: presentSet ? presentSet.size : total,
-      parsed: received.length,
-      failed: statuses.failed,
-      skipped: statuses.skipped,
-      removed: removed.length,
-      durationMs: this.clock.now() - started,
-      cancelled,
-    };
+    return finish(removed, relinked, index.statusCounts());
+  }
+
+  /**
+   * Files whose stored module edges lead into `fileId` (importers; re-exporting files pass it on), as
+   * GraphIndex finds them in memory. With `names`, only importers of one of those names (or of the whole module).
+   */
+  private storedImportersOf(fileId: string, names: ReadonlySet<string> | undefined): Set<string> {
+    const result = new Set<string>();
+    const seen = new Set([fileId]);
+    let frontier = [fileId];
+    while (frontier.length) {
+      const next: string[] = [];
+      for (const e of loadEdgesInto(this.store, frontier)) {
+        if (names && !e.names.some(n => n === '*' || n === 'default' || names.has(n))) continue;
+        result.add(e.from);
+        if (e.kind === 'reexports' && !seen.has(e.from)) {
+          seen.add(e.from);
+          next.push(e.from);
+        }
+      }
+      frontier = next;
+    }
+    result.delete(fileId);
+    return result;
   }
 }

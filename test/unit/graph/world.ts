@@ -32,6 +32,8 @@ export interface GraphWorld {
   reopen(): Promise<GraphWorld>;
   /** How many files the parser has been asked to parse so far. */
   parsedCount(): number;
+  /** What the graph logged (info, warnings, errors), in order. */
+  logs: string[];
 }
 
 export async function graphWorld(files: Record<string, string>, shared?: { host: InMemoryFileSystemHost; storeFs: MemoryFileSystem; clock: FakeClock }): Promise<GraphWorld> {
@@ -50,7 +52,9 @@ export async function graphWorld(files: Record<string, string>, shared?: { host:
         onBatch(batch);
       }, signal),
   };
-  const graph = new KnowledgeGraph(store, () => counting, clock);
+  const logs: string[] = [];
+  const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+  const graph = new KnowledgeGraph(store, () => counting, clock, logger);
   const world: GraphWorld = {
     host, store, graph, storeFs, clock,
     write(more) {
@@ -66,6 +70,7 @@ export async function graphWorld(files: Record<string, string>, shared?: { host:
       return graphWorld({}, { host, storeFs, clock });
     },
     parsedCount: () => parsed,
+    logs,
   };
   return world;
 }
