@@ -9,24 +9,27 @@ import { loadSettings } from '../../core/graph/graphStore';
 import { backupsFolder, join, parseBackupNames, snapshotFile } from '../../core/store/layout';
 import type { Handler } from '../commands/context';
 import { graphStatusLine } from '../graph/graphText';
-import { showReport, type ReportKind } from './reportPanel';
+import type { ReportKind } from './reportPanel';
+
+// the report panels render markdown with markdown-it: loaded on first use, not at activation
+const reportPanel = () => import('./reportPanel');
 
 /** Shows a report whose markdown starts with its `# Title` line: the title goes to the tab and the page heading. */
-function showTitled(ctx: Parameters<Handler>[0], kind: ReportKind, text: string): void {
+async function showTitled(ctx: Parameters<Handler>[0], kind: ReportKind, text: string): Promise<void> {
   const m = /^# (.*)\n+/.exec(text);
-  showReport(ctx.host.extensionUri, kind, m ? m[1] : 'Continuum', m ? text.slice(m[0].length) : text);
+  (await reportPanel()).showReport(ctx.host.extensionUri, kind, m ? m[1] : 'Continuum', m ? text.slice(m[0].length) : text);
 }
 
 const showKnownErrors: Handler = async (ctx, core) => {
   const learning = new ErrorLearning(core.store, core.clock);
   const text = knownErrorsReport(knownErrors(core.store), s => learning.fixesFor(s));
-  showTitled(ctx, 'knownErrors', text);
+  await showTitled(ctx, 'knownErrors', text);
   return text;
 };
 
 const showPerformanceReport: Handler = async (ctx, core) => {
   const text = performanceReport(ctx.runtime.guardsFor(core).profiler.report());
-  showTitled(ctx, 'performance', text);
+  await showTitled(ctx, 'performance', text);
   return text;
 };
 
@@ -56,7 +59,7 @@ const showHealth: Handler = async (ctx, core) => {
     now: core.clock.now(),
     history: { samples: ctx.runtime.resourceHistory(), budgetErrorTimes: guards.budget.errorTimes(), budgetWindowMs: guards.budget.windowMs, criticalDiskBytes: defaultResourceSettings.criticalDiskBytes },
   };
-  showReport(ctx.host.extensionUri, 'health', healthTitle, healthSections(facts), healthCharts(facts));
+  (await reportPanel()).showReport(ctx.host.extensionUri, 'health', healthTitle, healthSections(facts), healthCharts(facts));
   return healthReport(facts);
 };
 
