@@ -40,13 +40,17 @@ const capabilitiesJson = jsonOf(z.array(z.string().min(1).max(limits.capability)
 
 const rowSchemas = {
   context_versions: z.object({ version: int.positive(), created_at: int, actor: text(20), summary: text(10_000), data: json() }).strict(),
-  phases: z.object({ id: text(200), key: opt(text(1000)), title: text(500), number: opt(text(50)), position: int, source: opt(text(4096)) }).strict(),
+  phases: z.object({
+    id: text(200), key: opt(text(1000)), title: text(500), number: opt(text(50)), position: int, source: opt(text(4096)),
+    // a plan's structure (optional: state files written before phases nested do not have them)
+    parent_id: opt(text(200)), priority: opt(int.min(0).max(3)), details: opt(json(1_000_000)),
+  }).strict(),
   tasks: z.object({
     id: text(200), key: opt(text(1000)), seq: int, title: text(500).min(1), description: text(100_000),
     status: z.enum(['pending', 'running', 'done', 'failed', 'blocked', 'skipped', 'cancelled']), priority: int.min(0).max(3),
     progress: int.min(0).max(100), attempts: int.min(0), max_attempts: int.min(1), deadline: opt(int), capabilities: capabilitiesJson,
     action: opt(actionJson), result: opt(text()), error: opt(text()), phase_id: opt(text(200)), parent_id: opt(text(200)),
-    number: opt(text(50)), created_at: int, updated_at: int, started_at: opt(int), completed_at: opt(int),
+    number: opt(text(50)), created_at: int, updated_at: int, started_at: opt(int), completed_at: opt(int), estimate: opt(text(200)),
   }).strict(),
   task_deps: z.object({ task_id: text(200), depends_on: text(200) }).strict(),
   task_events: z.object({ id: int, task_id: text(200), at: int, actor: text(20), kind: text(50), detail: json(1_000_000) }).strict(),
@@ -181,6 +185,7 @@ function checkReferences(state: StateFile): void {
   const need = (ok: boolean, message: string) => {
     if (!ok) throw new Error(`The state file is inconsistent: ${message}.`);
   };
+  for (const phase of t.phases) need(!phase.parent_id || phaseIds.has(phase.parent_id), `phase '${phase.id}' sits in unknown phase '${phase.parent_id}'`);
   for (const task of t.tasks) {
     need(!task.phase_id || phaseIds.has(task.phase_id), `task '${task.id}' is in unknown phase '${task.phase_id}'`);
     need(!task.parent_id || taskIds.has(task.parent_id), `task '${task.id}' has unknown parent '${task.parent_id}'`);

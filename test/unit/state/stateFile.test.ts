@@ -5,6 +5,7 @@ import { SessionManager } from '../../../src/core/sessions/sessionManager';
 import { counterIds } from '../context/openTestStore';
 import { seededRandom } from '../fakes/random';
 import type { TaskAction } from '../../../src/core/tasks/model';
+import { parsePlan } from '../../../src/core/tasks/plan';
 
 async function worldWithTasks() {
   const world = await makeWorld();
@@ -200,5 +201,33 @@ describe('state import of sessions', () => {
     target.clock.advance(60_000);
     const recovered = await new SessionManager(target.store, target.clock, { staleAfterMs: 30_000 }).recoverInterrupted();
     assert.deepStrictEqual(recovered.map(s => [s.id, s.status]), [[session.id, 'interrupted']]);
+  });
+});
+
+describe('state export and import of an imported plan', () => {
+  it("keeps the plan's structure: nested phases with their priority and details, and task estimates", async () => {
+    const source = await makeWorld();
+    const plan = [
+      '### Phase 1: Setup (Priority: HIGH)',
+      '#### 1.1 Database',
+      '**Estimated Time:** 2 hours',
+      '- [ ] Create the schema',
+      '### Phase 2: Health',
+      '#### 2.1 Checks',
+      '**Dependencies:** Phase 1.1',
+      '- [ ] Ping the pool',
+      '**Testing:**',
+      '- the pool answers',
+    ].join('\n');
+    await source.tasks.importPlan(parsePlan(plan, 'PLAN.md'));
+    const state = exportState(source.store, 0);
+    // children before their parents: the order a file may come in
+    const tables = { ...state.tables, phases: [...state.tables.phases].reverse() };
+    const target = await makeWorld();
+    await importState(target.store, parseState(JSON.stringify({ ...state, tables })));
+    const phases = (w: typeof source) => w.store.all('SELECT id, parent_id, priority, details, number, title FROM phases ORDER BY position');
+    assert.ok(phases(source).some(p => p.parent_id !== null), 'the plan has nested phases');
+    assert.deepStrictEqual(phases(target), phases(source));
+    assert.deepStrictEqual(target.store.all('SELECT id, estimate FROM tasks ORDER BY id'), source.store.all('SELECT id, estimate FROM tasks ORDER BY id'));
   });
 });
