@@ -65,7 +65,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(output, host, statusBar, guardStatusBar, rulesWatcher, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host),
     registerAutoPullRequest(runtime, pullRequestDeps(ctx)));
-  context.subscriptions.push(registerWalkthrough(host)); // the getting-started walkthrough's progress
+  context.subscriptions.push(registerWalkthrough(host, logger)); // the getting-started walkthrough's progress
   const graphTree = new GraphTreeProvider();
   const graphWatcher = new GraphWatcher(logger);
   const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });

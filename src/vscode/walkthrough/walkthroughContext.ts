@@ -2,6 +2,7 @@
 // store: set once the store opens, and again after each change to it (at most every 300 ms).
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
+import type { Logger } from '../../core/ports';
 import type { ContinuumHost } from '../host';
 import { walkthroughProgress, walkthroughQueries, type WalkthroughFacts } from './walkthroughProgress';
 
@@ -18,12 +19,19 @@ function facts(core: Continuum): WalkthroughFacts {
   };
 }
 
-export function registerWalkthrough(host: ContinuumHost): vscode.Disposable {
+export function registerWalkthrough(host: ContinuumHost, logger: Logger): vscode.Disposable {
   let storeChanges: vscode.Disposable | undefined;
   let timer: NodeJS.Timeout | undefined;
   const shown = new Map<string, boolean>();
   const update = (core: Continuum) => {
-    for (const [key, value] of Object.entries(walkthroughProgress(facts(core)))) {
+    let progress;
+    try {
+      progress = walkthroughProgress(facts(core));
+    } catch (err) {
+      logger.error('reading the getting-started progress from the store failed; the walkthrough\'s steps may not tick until the next change', err);
+      return;
+    }
+    for (const [key, value] of Object.entries(progress)) {
       if (shown.get(key) === value) continue;
       shown.set(key, value);
       void vscode.commands.executeCommand('setContext', key, value);
@@ -31,7 +39,6 @@ export function registerWalkthrough(host: ContinuumHost): vscode.Disposable {
   };
   const opened = host.onDidOpen(core => {
     storeChanges?.dispose();
-    update(core);
     const sub = core.store.onDidChange(() => {
       if (timer) return;
       timer = setTimeout(() => {
@@ -41,6 +48,7 @@ export function registerWalkthrough(host: ContinuumHost): vscode.Disposable {
       }, 300);
     });
     storeChanges = { dispose: () => sub.dispose() };
+    update(core);
   });
   return {
     dispose: () => {

@@ -151,16 +151,17 @@ server.on('exit', c => {
   }
 });
 
+const where = loopback ? '127.0.0.1' : host;
+const origin = `http://${where.includes(':') ? `[${where}]` : where}:${port}`;
 const deadline = Date.now() + 60_000;
 for (;;) {
-  try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch { /* not up yet */ }
+  try { if ((await fetch(`${origin}/healthz`)).ok) break; } catch { /* not up yet */ }
   if (Date.now() > deadline) { console.error(`[start] code-server did not come up:\n${serverLog.join('')}`); await stop(1); }
   await new Promise(r => setTimeout(r, 200));
 }
-const where = loopback ? '127.0.0.1' : host;
 console.log([
   '',
-  `Continuum is running in VS Code at  http://${where.includes(':') ? `[${where}]` : where}:${port}/?folder=${encodeURIComponent(folder)}`,
+  `Continuum is running in VS Code at  ${origin}/?folder=${encodeURIComponent(folder)}`,
   loopback ? '(open it in a browser on this machine; Ctrl+C stops it)'
     : `(listening on ${host}: code-server asks for the password ${process.env.PASSWORD ? 'in PASSWORD' : password}; use HTTPS or an SSH tunnel beyond a trusted network; Ctrl+C stops it)`,
   `Continuum's tasks, sessions and checkpoints for this folder are kept in ${state} between starts; \`npm start -- --fresh${given ? ' <folder>' : ''}\` starts clean.`,
