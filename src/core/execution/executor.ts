@@ -12,7 +12,7 @@ import type { PersonDecision } from './actions/action';
 import { isConfirmed, planCommands, planOfTask, recordConfirmation } from './confirmations';
 import { recordTaskEvent } from './journal';
 import type { ExecutionHooks } from './hooks';
-import type { ExecutionQuestions, HostTaskPort, ProcessPort, TaskLogPort, TrustPort } from './ports';
+import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
 import { breakerPolicy, circuitStateName, defaultResilience, type CircuitState, type ResilienceSettings } from './resilience';
 import { SessionRun, type RunHost, type TaskFiles } from './run';
 import type { RunSummary } from './summary';
@@ -20,21 +20,6 @@ import { TaskLogs } from './taskLogs';
 import { independentTracks, type Track } from './tracks';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { unattendedKinds } from './actions/index';
-
-export interface ExecutorPorts {
-  processes: ProcessPort;
-  hostTasks: HostTaskPort;
-  trust: TrustPort;
-  logs: TaskLogPort;
-  questions: ExecutionQuestions;
-}
-
-export interface ExecutorSettings {
-  /** Tasks run side by side (continuum.executor.concurrency, default 2). */
-  concurrency: number;
-  /** A checkpoint after every N completed tasks (continuum.executor.checkpointEvery, default 5; 0 = never). */
-  checkpointEvery: number;
-}
 
 export const defaultExecutorSettings: ExecutorSettings = { concurrency: 2, checkpointEvery: 5 };
 
@@ -84,23 +69,12 @@ export interface ExecutionChange {
   ended?: EndedTask;
 }
 
-/**
- * A task whose run ended, with its status as saved on disk; no status when its end could not be
- * saved (the store failed, or the process is going away): it runs again on resume.
- */
-export interface EndedTask {
-  taskId: string;
-  status?: 'done' | 'failed' | 'skipped' | 'pending';
-}
-
 export interface BreakerChange {
   kind: string;
   from: string;
   to: string;
   taskId?: string;
 }
-
-type UnattendedKind = Exclude<TaskAction['kind'], 'manual'>;
 
 export class Executor {
   private readonly changed = new Emitter<ExecutionChange>();
@@ -314,4 +288,6 @@ export class Executor {
   }
 }
 
-export type { CircuitState, UnattendedKind };
+export type { CircuitState };
+// the executor's own types live in ports.ts (run.ts needs them too); here for its callers
+export type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';

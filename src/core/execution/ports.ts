@@ -1,6 +1,7 @@
 // What the executor needs from its host: processes, VS Code tasks, workspace trust, task logs and
 // the few questions it must ask a person. The VS Code layer and the Node helpers implement these;
 // unit tests use fakes. Nothing here may import `vscode`.
+import type { TaskAction } from '../tasks/model';
 
 /** How a process ended. `code` is null when it was ended by a signal or could not start. */
 export interface ProcessExit {
@@ -103,3 +104,31 @@ export interface ExecutionQuestions {
    */
   orphanedStep(taskTitle: string, step: string, pid: number, startedAt: number): Promise<OrphanChoice>;
 }
+
+/** Everything an executor needs from its host. */
+export interface ExecutorPorts {
+  processes: ProcessPort;
+  hostTasks: HostTaskPort;
+  trust: TrustPort;
+  logs: TaskLogPort;
+  questions: ExecutionQuestions;
+}
+
+export interface ExecutorSettings {
+  /** Tasks run side by side (continuum.executor.concurrency, default 2). */
+  concurrency: number;
+  /** A checkpoint after every N completed tasks (continuum.executor.checkpointEvery, default 5; 0 = never). */
+  checkpointEvery: number;
+}
+
+/**
+ * A task whose run ended, with its status as saved on disk; no status when its end could not be
+ * saved (the store failed, or the process is going away): it runs again on resume.
+ */
+export interface EndedTask {
+  taskId: string;
+  status?: 'done' | 'failed' | 'skipped' | 'pending';
+}
+
+/** Action kinds that run unattended (each with a circuit breaker). */
+export type UnattendedKind = Exclude<TaskAction['kind'], 'manual'>;

@@ -17,7 +17,7 @@ import { ActionFailure, type ActionContext, type PersonDecision, type StepOption
 import { actionFor, actions } from './actions/index';
 import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
-import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './executor';
+import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
 import { readStep, recordStepEnded, recordStepProcess, recordStepStarted, recordTaskEvent, stepKey, stepsOfTask, type StepRecord } from './journal';

@@ -6,19 +6,13 @@
 import ignore, { type Ignore } from 'ignore';
 import { isSourceFile, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
 import type { ScanSettings } from './parser';
+import type { SourceTree } from './sourceTree';
 import { dirOfPath, parseJson, TsconfigReader, type Tsconfig } from './tsconfigReader';
 import { declaredMembers, isMember } from './workspaceMembers';
 import { dirOf, normalizePath, workspacePaths, type WorkspacePaths } from './workspacePaths';
 
 /** The files the graph reads, synchronously (it runs in a worker, or in tests on ts-morph's in-memory file system). */
-export interface SourceTree {
-  /** A folder's entries; `[]` when it does not exist. */
-  list(dir: string): Array<{ name: string; kind: 'file' | 'dir' | 'other' }>;
-  /** A file's text, or undefined when missing. */
-  read(path: string): string | undefined;
-  /** A file's size in bytes, or undefined when missing. */
-  size(path: string): number | undefined;
-}
+export type { SourceTree } from './sourceTree';
 
 /** Never sources, whatever .gitignore says. */
 export const alwaysExcluded = new Set(['node_modules', '.git', 'out', 'dist', 'build']);

@@ -3,7 +3,7 @@
 // one wins), `references`, `files`/`include`/`exclude`, `baseUrl`/`paths`, `outDir`/`rootDir`.
 // Every path comes out absolute, relative to the config that wrote it.
 import { ts } from 'ts-morph';
-import type { SourceTree } from './scan';
+import type { SourceTree } from './sourceTree';
 import { joinId } from './workspacePaths';
 
 export interface Tsconfig {

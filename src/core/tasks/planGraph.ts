@@ -1,7 +1,19 @@
 // The dependency graph of a parsed plan, before anything is stored: phases as nodes of their own
 // (a dependency on a phase is one on all of its tasks), a cycle check and the expansion into
 // task-to-task edges. Linear in tasks + written dependencies + phase memberships.
-import type { PlanPhaseSpec, PlanTaskSpec } from './plan';
+
+/** What the graph reads of a parsed plan's phases and tasks (plan.ts's PlanPhaseSpec and PlanTaskSpec). */
+interface PlanPhaseSpec {
+  key: string;
+  parentKey?: string;
+}
+
+interface PlanTaskSpec {
+  key: string;
+  phaseKey?: string;
+  /** Task or phase keys it waits for. */
+  dependsOnKeys: string[];
+}
 
 /**
  * The first dependency cycle among the plan's tasks and phases, as keys ending where they start

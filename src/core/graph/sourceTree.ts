@@ -1,0 +1,10 @@
+// The files a knowledge graph build reads, as the scan, the tsconfig reader and the parsers see them.
+
+export interface SourceTree {
+  /** A folder's entries; `[]` when it does not exist. */
+  list(dir: string): Array<{ name: string; kind: 'file' | 'dir' | 'other' }>;
+  /** A file's text, or undefined when missing. */
+  read(path: string): string | undefined;
+  /** A file's size in bytes, or undefined when missing. */
+  size(path: string): number | undefined;
+}
