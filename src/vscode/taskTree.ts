@@ -21,7 +21,8 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   /** Shows the tasks of an open store; until then the view is empty and shows its welcome. */
   attach(tasks: TaskManager): void {
     this.tasks = tasks;
-    this.subscriptions.push(tasks.onDidChange(() => this.refresh()));
+    // every saved change, not only the task manager's own: a restore or a state import writes tasks too
+    this.subscriptions.push(tasks.onDidChangeStored(() => this.refresh()));
     this.grouping = tasks.phases().length ? 'phase' : 'status';
     void vscode.commands.executeCommand('setContext', 'continuum.tasks.grouping', this.grouping);
     this.refresh();

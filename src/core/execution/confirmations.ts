@@ -15,6 +15,19 @@ export interface PlanCommands {
   hash: string;
 }
 
+/**
+ * The plans whose commands must be confirmed before `tasks` (a session's scope) run: those with a
+ * task still to run. Each plan's commands are those of all its tasks in the scope, finished or not,
+ * so a task finishing, or a checkpoint restore bringing one back, does not change what was
+ * confirmed; only a command that is new or changed does (issue: asked again after a restore).
+ */
+export function plansToConfirm(tasks: readonly Task[], planOf: (t: Task) => string | undefined): PlanCommands[] {
+  const toRun = new Set(tasks.filter(t => !finished.has(t.status)).map(planOf).filter(p => p !== undefined));
+  return planCommands(tasks.filter(t => toRun.has(planOf(t) ?? '')), planOf).filter(p => toRun.has(p.plan));
+}
+
+const finished = new Set<string>(['done', 'skipped', 'cancelled']);
+
 /** What each plan in `tasks` would run, in words a person reads. Tasks made by hand need no confirmation. */
 export function planCommands(tasks: readonly Task[], planOf: (t: Task) => string | undefined): PlanCommands[] {
   const byPlan = new Map<string, Set<string>>();

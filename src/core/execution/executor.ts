@@ -6,10 +6,10 @@ import { Emitter, type Event } from '../events';
 import { silentLogger, type Clock, type Logger } from '../ports';
 import type { SessionManager } from '../sessions/sessionManager';
 import type { Store } from '../store/types';
-import type { TaskAction } from '../tasks/model';
+import type { Task, TaskAction } from '../tasks/model';
 import type { TaskManager } from '../tasks/taskManager';
 import type { PersonDecision } from './actions/action';
-import { isConfirmed, planCommands, planOfTask, recordConfirmation } from './confirmations';
+import { isConfirmed, planOfTask, plansToConfirm, recordConfirmation } from './confirmations';
 import { recordTaskEvent } from './journal';
 import type { ExecutionHooks } from './hooks';
 import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
@@ -104,8 +104,10 @@ export class Executor {
   /** Throws ExecutionRefused unless `taskIds` may run: a trusted workspace, their plans' commands confirmed (asking once per plan). */
   async prepare(taskIds: readonly string[]): Promise<void> {
     if (!this.o.ports.trust.isTrusted()) throw new ExecutionRefused(untrustedMessage);
-    const tasks = taskIds.map(id => this.o.tasks.get(id)).filter(t => t !== undefined).filter(t => t.status !== 'done' && t.status !== 'skipped' && t.status !== 'cancelled');
-    for (const plan of planCommands(tasks, t => planOfTask(this.o.store, t))) {
+    const tasks = taskIds.map(id => this.o.tasks.get(id)).filter(t => t !== undefined);
+    const plans = new Map<string, string | undefined>(); // planOfTask reads the store: once per task
+    const planOf = (t: Task) => plans.has(t.id) ? plans.get(t.id) : plans.set(t.id, planOfTask(this.o.store, t)).get(t.id);
+    for (const plan of plansToConfirm(tasks, planOf)) {
       if (isConfirmed(this.o.store, plan)) continue;
       const yes = await this.o.ports.questions.confirmPlanCommands(plan.plan, plan.commands);
       if (!yes) {

@@ -1,6 +1,6 @@
 // Tasks and their dependency graph, on the store. Every change is one durable write that also
 // appends to the task event log (what changed, when, and by whom).
-import { Emitter } from '../events';
+import { Emitter, type Event } from '../events';
 import type { Clock, IdFactory } from '../ports';
 import type { Actor, Store, StoreWriter } from '../store/types';
 import { cycleThrough, describeCycle } from './graph';
@@ -40,6 +40,9 @@ export interface TaskStatistics {
   etaMs?: number;
 }
 
+/** The tables whose rows the Tasks view shows. */
+const taskTables = ['tasks', 'task_deps', 'phases'];
+
 export interface TaskChange {
   taskIds: string[];
 }
@@ -52,6 +55,14 @@ export interface StatusChange {
 export class TaskManager {
   private readonly changed = new Emitter<TaskChange>();
   readonly onDidChange = this.changed.event;
+  /**
+   * Fires after saved writes changed tasks, phases or dependencies, whoever wrote them: this
+   * manager, a checkpoint restore, a state import (writes saved together are told of once). What shows the tasks follows this event;
+   * `onDidChange` tells only of this manager's own changes (with their task ids).
+   */
+  readonly onDidChangeStored: Event<void> = listener => this.store.onDidChange(change => {
+    if (taskTables.some(t => change.tables.has(t))) listener();
+  });
   private readonly readyCache = new Map<string, { stamp: string; task: Task }>();
 
   constructor(

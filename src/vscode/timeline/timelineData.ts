@@ -7,13 +7,13 @@ import { activeSession } from '../sessionText';
 
 const kindWords: Record<string, string> = { added: 'added', modified: 'changed', deleted: 'deleted', 'type-changed': 'changed type' };
 
-/** The session the timeline follows: the running or resumable one, else the newest; undefined when there is none. */
-export function timelineSession(core: Continuum) {
-  return activeSession(core) ?? core.sessions.list()[0];
-}
-
+/**
+ * The timeline follows the running or resumable session's checkpoints. With none, it shows every
+ * checkpoint: one created after its session completed belongs to no session (Create Checkpoint
+ * names only a running or resumable one), and following the newest session left it out.
+ */
 export function timelineEntries(core: Continuum): { title: string; entries: TimelineEntry[] } {
-  const session = timelineSession(core);
+  const session = activeSession(core);
   const checkpoints = core.sessions.listCheckpoints(session?.id);
   return {
     title: session ? `Checkpoints of session '${session.name}'` : 'Checkpoints',

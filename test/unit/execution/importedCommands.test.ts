@@ -49,6 +49,34 @@ describe('commands that did not come from this person here', () => {
     assert.match(w.questions.confirmations[0], /an agent: rm -rf build/);
   });
 
+  it('does not ask again after a checkpoint restore about the same, unchanged commands', async () => {
+    const w = await makeExecWorld();
+    const [a, b] = await w.tasks.createMany([
+      { title: 'Build', action: { kind: 'shell', command: 'make build' } },
+      { title: 'Test', action: { kind: 'shell', command: 'make test' } },
+    ], 'agent');
+    await w.executor.prepare([a.id, b.id]);
+    assert.strictEqual(w.questions.confirmations.length, 1);
+    const before = await w.sessions.createCheckpoint({ trigger: 'manual' });
+    await w.tasks.setStatus(a.id, 'running');
+    await w.tasks.setStatus(a.id, 'done');
+    await w.sessions.createCheckpoint({ trigger: 'manual' });
+    await w.executor.prepare([a.id, b.id]);
+    await w.sessions.restoreCheckpoint(before.id, 'user');
+    await w.executor.prepare([a.id, b.id]);
+    assert.strictEqual(w.questions.confirmations.length, 1, 'asked again about confirmed, unchanged commands');
+  });
+
+  it('asks again when a source brings a command not confirmed before', async () => {
+    const w = await makeExecWorld();
+    const [a] = await w.tasks.createMany([{ title: 'Build', action: { kind: 'shell', command: 'make build' } }], 'agent');
+    await w.executor.prepare([a.id]);
+    const [b] = await w.tasks.createMany([{ title: 'Deploy', action: { kind: 'shell', command: 'make deploy' } }], 'agent');
+    await w.executor.prepare([a.id, b.id]);
+    assert.strictEqual(w.questions.confirmations.length, 2);
+    assert.match(w.questions.confirmations[1], /make deploy/);
+  });
+
   it("asks nothing about a task the person made here", async () => {
     const w = await makeExecWorld();
     const task = await w.shell('Mine', 'make');

@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import { makeWorld } from '../helpers';
 import { TaskManager } from '../../../src/core/tasks/taskManager';
 import { sequentialIds } from '../../../src/core/ids';
+import { SessionManager } from '../../../src/core/sessions/sessionManager';
+import { exportState, importState, parseState } from '../../../src/core/state/stateFile';
 
 describe('TaskManager', () => {
   it('creates a pending task with normal priority by default', async () => {
@@ -166,6 +168,32 @@ describe('TaskManager', () => {
     const a = await tasks.create({ title: 'a' });
     await tasks.setStatus(a.id, 'done');
     assert.deepStrictEqual(seen, [[a.id], [a.id]]);
+  });
+
+  it('tells its views of every saved change to the tasks, whoever made it: a checkpoint restore, a state import', async () => {
+    const world = await makeWorld();
+    const sessions = new SessionManager(world.store, world.clock, { ids: sequentialIds() });
+    const a = await world.tasks.create({ title: 'a' });
+    const checkpoint = await sessions.createCheckpoint({ trigger: 'manual' });
+    await world.tasks.setStatus(a.id, 'done');
+    let changes = 0;
+    world.tasks.onDidChangeStored(() => changes++);
+    await sessions.restoreCheckpoint(checkpoint.id, 'user');
+    assert.strictEqual(world.tasks.get(a.id)?.status, 'pending');
+    assert.strictEqual(changes, 1, 'the restore was announced');
+    const other = await makeWorld();
+    await other.tasks.create({ title: 'imported' });
+    await importState(world.store, parseState(JSON.stringify(exportState(other.store, 0))));
+    assert.strictEqual(changes, 2, 'the import was announced');
+  });
+
+  it('announces its own changes to its views once each', async () => {
+    const world = await makeWorld();
+    let changes = 0;
+    world.tasks.onDidChangeStored(() => changes++);
+    const a = await world.tasks.create({ title: 'a' });
+    await world.tasks.setStatus(a.id, 'done');
+    assert.strictEqual(changes, 2);
   });
 
   it('shows nothing of a rejected change to other readers', async () => {
