@@ -26,7 +26,10 @@ export interface TimelineDetail {
   /** 'checkpoint': files changed at this checkpoint; 'current': files that differ from now. */
   filesAre: 'checkpoint' | 'current';
   files: TimelineFile[];
-  tasks: Array<{ title: string; status: string }>;
+  /** False for a checkpoint of the task state only: no file list, no file actions. */
+  hasFiles: boolean;
+  /** Every task of the checkpoint; `now` is its status today when that differs (or 'deleted'). */
+  tasks: Array<{ title: string; status: string; now?: string }>;
 }
 
 export type HostToPage =
@@ -45,4 +48,6 @@ export type PageToHost =
 /** What the page keeps across reloads (getState/setState; also handed to the panel serializer). */
 export interface TimelineState {
   selectedId?: string;
+  /** Every task of a checkpoint, not only those that differ from now. */
+  allTasks?: boolean;
 }

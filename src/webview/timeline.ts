@@ -86,12 +86,16 @@ function renderDetail(detail: TimelineDetail): void {
   if (!pane || detail.id !== state.selectedId) return;
   pane.replaceChildren();
   const actions = el('div', 'actions');
-  actions.append(
-    button('Restore…', { type: 'restore', id: detail.id }),
-    button('Compare with Current', { type: 'compare', id: detail.id }),
-    button('Create Branch Here', { type: 'createBranch', id: detail.id }),
-  );
+  actions.append(button('Restore…', { type: 'restore', id: detail.id }));
+  // a checkpoint of the task state only has no files to compare or branch from
+  if (detail.hasFiles) actions.append(button('Compare with Current', { type: 'compare', id: detail.id }), button('Create Branch Here', { type: 'createBranch', id: detail.id }));
   pane.append(actions);
+  if (detail.hasFiles) renderFiles(pane, detail);
+  else pane.append(el('p', 'empty', 'This checkpoint holds the task state only (no snapshot of the files).'));
+  renderTasks(pane, detail);
+}
+
+function renderFiles(pane: Element, detail: TimelineDetail): void {
   pane.append(el('h2', undefined, detail.filesAre === 'current' ? 'Files that differ from now' : 'Files changed at this checkpoint'));
   if (!detail.files.length) pane.append(el('p', 'empty', detail.filesAre === 'current' ? 'The files are as the checkpoint saved them.' : 'No files changed.'));
   const files = el('ul', 'files');
@@ -105,14 +109,31 @@ function renderDetail(detail: TimelineDetail): void {
   }
   pane.append(files);
   if (detail.files.length > 500) pane.append(el('p', 'empty', `… and ${detail.files.length - 500} more`));
-  pane.append(el('h2', undefined, 'Tasks at this checkpoint'));
+}
+
+/** The tasks whose status differs from now (what a restore changes); all of them on demand. */
+function renderTasks(pane: Element, detail: TimelineDetail): void {
+  const differing = detail.tasks.filter(t => t.now !== undefined);
+  const showAll = state.allTasks === true;
+  const shown = showAll ? detail.tasks : differing;
+  pane.append(el('h2', undefined, showAll ? `Tasks at this checkpoint (${detail.tasks.length})` : 'Tasks that differ from now'));
+  if (!shown.length) pane.append(el('p', 'empty', 'Every task is as it was at this checkpoint.'));
   const tasks = el('ul', 'tasks');
-  for (const t of detail.tasks) {
+  for (const t of shown) {
     const li = el('li', `status-${t.status}`);
-    li.append(el('span', 'status', t.status), el('span', 'task', t.title));
+    li.append(el('span', 'status', t.now !== undefined ? `${t.status} → ${t.now}` : t.status), el('span', 'task', t.title));
     tasks.append(li);
   }
   pane.append(tasks);
+  if (detail.tasks.length > differing.length || showAll) {
+    const toggle = el('button', 'link', showAll ? 'Show only the tasks that differ from now' : `Show all ${detail.tasks.length} tasks`);
+    toggle.addEventListener('click', () => {
+      state = { ...state, allTasks: !showAll };
+      vscode.setState(state);
+      renderDetail(detail);
+    });
+    pane.append(toggle);
+  }
 }
 
 let title = 'Checkpoints';

@@ -28,20 +28,27 @@ export function timelineEntries(core: Continuum): { title: string; entries: Time
   };
 }
 
+/** The checkpoint's tasks, each with its status now where that differs: what a restore would change. */
 function tasksAt(core: Continuum, id: string): TimelineDetail['tasks'] {
   const state = core.sessions.checkpointState(id);
-  return (state?.tasks ?? []).map(t => ({ title: core.tasks.get(t.id)?.title ?? `(deleted task ${t.id})`, status: t.status }));
+  return (state?.tasks ?? []).map(t => {
+    const current = core.tasks.get(t.id);
+    const now = current ? current.status : 'deleted';
+    return { title: current?.title ?? `(deleted task ${t.id})`, status: t.status, ...(now !== t.status ? { now } : {}) };
+  });
 }
 
 export async function checkpointDetail(core: Continuum, id: string): Promise<TimelineDetail> {
-  const files = core.files ? await explainGitFailure(core.files.changedAt(id), 'show the files of this checkpoint') : [];
-  return { id, filesAre: 'checkpoint', files: files.map(f => ({ path: f.path, what: kindWords[f.kind] ?? f.kind })), tasks: tasksAt(core, id) };
+  const hasFiles = !!core.files?.record(id);
+  const files = hasFiles && core.files ? await explainGitFailure(core.files.changedAt(id), 'show the files of this checkpoint') : [];
+  return { id, filesAre: 'checkpoint', hasFiles, files: files.map(f => ({ path: f.path, what: kindWords[f.kind] ?? f.kind })), tasks: tasksAt(core, id) };
 }
 
 export async function compareWithCurrent(core: Continuum, id: string): Promise<TimelineDetail> {
-  const preview = core.files ? await explainGitFailure(core.files.previewRestore(id), 'compare this checkpoint with the files now') : undefined;
+  const hasFiles = !!core.files?.record(id);
+  const preview = hasFiles && core.files ? await explainGitFailure(core.files.previewRestore(id), 'compare this checkpoint with the files now') : undefined;
   return {
-    id, filesAre: 'current',
+    id, filesAre: 'current', hasFiles,
     files: (preview?.files ?? []).map(f => ({ path: f.path, what: `a restore: ${fileActionWords[f.action]}` })),
     tasks: tasksAt(core, id),
   };
