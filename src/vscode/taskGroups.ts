@@ -62,3 +62,24 @@ function groupByPhase(tasks: readonly Task[], phases: readonly Phase[]): TaskGro
   if (loose.length) groups.push({ id: 'no-phase', label: 'Other tasks', expanded: true, tasks: loose });
   return groups;
 }
+
+/** The groups as a tree: top-level groups, and each group's sub-groups (a plan's sub-phases), in order. Pure. */
+export function nestGroups(groups: readonly TaskGroup[]): { roots: TaskGroup[]; childrenOf(id: string): TaskGroup[]; totalOf(id: string): number } {
+  const ids = new Set(groups.map(g => g.id));
+  const children = new Map<string, TaskGroup[]>();
+  const roots: TaskGroup[] = [];
+  for (const g of groups) {
+    if (g.parentGroupId && ids.has(g.parentGroupId)) children.set(g.parentGroupId, [...(children.get(g.parentGroupId) ?? []), g]);
+    else roots.push(g);
+  }
+  const totals = new Map<string, number>();
+  const totalOf = (id: string, depth = 0): number => {
+    const known = totals.get(id);
+    if (known !== undefined) return known;
+    const own = groups.find(g => g.id === id)?.tasks.length ?? 0;
+    const total = own + (depth > 64 ? 0 : (children.get(id) ?? []).reduce((n, c) => n + totalOf(c.id, depth + 1), 0));
+    totals.set(id, total);
+    return total;
+  };
+  return { roots, childrenOf: id => children.get(id) ?? [], totalOf: id => totalOf(id) };
+}

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Phase, Task } from '../core/tasks/model';
 import type { TaskManager } from '../core/tasks/taskManager';
 import { describeConfidenceDecision } from '../core/execution/guards/guards';
-import { groupTasks, type Grouping, type TaskGroup } from './taskGroups';
+import { groupTasks, nestGroups, type Grouping, type TaskGroup } from './taskGroups';
 import { isToDo, taskContextValue, taskIcon } from './taskLook';
 
 type Node = { kind: 'group'; group: TaskGroup } | { kind: 'task'; task: Task; children: Task[] };
@@ -16,6 +16,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   private grouping: Grouping = 'status';
   private subscriptions: vscode.Disposable[] = [];
   private snapshot: { tasks: Task[]; phases: Phase[]; byId: Map<string, Task> } | undefined;
+  private nested: { of: NonNullable<TaskTreeProvider["snapshot"]>; grouping: Grouping; groups: ReturnType<typeof nestGroups> } | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   /** Shows the tasks of an open store; until then the view is empty and shows its welcome. */
@@ -54,7 +55,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.group.label, node.group.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `group:${node.group.id}`;
-      item.description = String(node.group.tasks.length);
+      item.description = String(this.groups().totalOf(node.group.id));
       item.contextValue = 'continuum.group';
       return item;
     }
@@ -76,9 +77,21 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   getChildren(node?: Node): Node[] {
     const data = this.load();
     if (!data) return [];
-    if (!node) return groupTasks(data.tasks, data.phases, this.grouping).map(group => ({ kind: 'group', group }));
+    const groups = this.groups();
+    if (!node) return groups.roots.map(group => ({ kind: 'group', group }));
     const list = node.kind === 'group' ? node.group.tasks : node.children;
-    return list.map(task => ({ kind: 'task', task, children: this.grouping === 'phase' ? data.tasks.filter(t => t.parentId === task.id) : [] }));
+    // a phase's own tasks, then its sub-phases ("2.1 …" under "2 …")
+    const subGroups: Node[] = node.kind === 'group' ? groups.childrenOf(node.group.id).map(group => ({ kind: 'group', group })) : [];
+    return [...list.map((task): Node => ({ kind: 'task', task, children: this.grouping === 'phase' ? data.tasks.filter(t => t.parentId === task.id) : [] })), ...subGroups];
+  }
+
+  /** The groups of the current grouping, nested (kept with the snapshot of the tasks). */
+  private groups(): ReturnType<typeof nestGroups> {
+    const data = this.load()!;
+    if (!this.nested || this.nested.of !== data || this.nested.grouping !== this.grouping) {
+      this.nested = { of: data, grouping: this.grouping, groups: nestGroups(groupTasks(data.tasks, data.phases, this.grouping)) };
+    }
+    return this.nested.groups;
   }
 
   getParent(): undefined {
