@@ -70,7 +70,10 @@ export class Workbench {
     const { home, folder, log } = this.o;
     for (const d of ['t', 'xdg-config', 'xdg-data', 'xdg-cache']) fs.mkdirSync(path.join(home, d), { recursive: true });
     this.writeSettings();
-    const port = await freePort();
+    // a restart keeps the address, as `npm start` does: VS Code files a folder's storage (and so
+    // Continuum's store) under the address the workbench was opened at
+    const port = this.port ?? await freePort();
+    this.port = port;
     this.host = `127.0.0.1:${port}`;
     const args = [
       path.join(CODE_SERVER_DIR, 'out/node/entry.js'),
