@@ -7,6 +7,8 @@
 // The assembled corpora are unpacked tarballs, not installs: no node_modules links the workspace's members,
 // so TypeScript would resolve no bare import of a sibling package. The reference sees the install a
 // package manager would make: <root>/node_modules/<name> is the member's folder (a symlink, realpath'd).
+// A published member's entry is its built copy (dist/, not scanned); the graph's stated policy maps it to the
+// source it was built from, and so does the reference: dist/[esm|cjs|js|…/]x(.d).js → src/x.ts(x) when that is scanned.
 // One normalisation, the graph's stated policy (src/core/graph/resolve.ts): a .d.ts that describes a
 // JavaScript twin beside it stands for the twin (what runs).
 import * as fs from 'fs';
@@ -78,7 +80,7 @@ export function referenceImports(dir: string, fileIds: readonly string[]): Refer
     const specifiers = moduleSpecifiers(file, text);
     for (const specifier of specifiers) {
       const resolved = ts.resolveModuleName(specifier, file, options, resolutionHost, cache).resolvedModule?.resolvedFileName;
-      const target = resolved === undefined ? undefined : runtimeTwin(path.relative(dir, fs.realpathSync(resolved)).replace(/\\/g, '/'), files);
+      const target = resolved === undefined ? undefined : builtToSource(runtimeTwin(path.relative(dir, fs.realpathSync(resolved)).replace(/\\/g, '/'), files), files);
       if (target !== undefined && files.has(target)) out.push({ from: id, specifier, to: target });
       else out.push({ from: id, specifier, ...(target !== undefined ? { outside: target } : {}) });
     }
@@ -99,6 +101,16 @@ function moduleSpecifiers(file: string, text: string): string[] {
   };
   visit(sf);
   return out;
+}
+
+function builtToSource(id: string, files: ReadonlySet<string>): string {
+  if (files.has(id)) return id;
+  const m = /^(.*?)\/dist\/(?:(?:esm|cjs|js|es|lib|types|module|commonjs)\/)?(.+?)(?:\.d)?\.[cm]?[jt]sx?$/.exec(id);
+  if (!m) return id;
+  for (const candidate of [`${m[1]}/src/${m[2]}`, `${m[1]}/src/${m[2]}/index`]) {
+    for (const ext of ['.ts', '.tsx', '.js', '.jsx']) if (files.has(candidate + ext)) return candidate + ext;
+  }
+  return id;
 }
 
 function runtimeTwin(id: string, files: ReadonlySet<string>): string {
