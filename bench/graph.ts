@@ -399,7 +399,7 @@ async function measureOurs(dir: string): Promise<OursResult> {
   // every import with the file it resolves to, as the graph resolves it (for the disagreement classes)
   const resolver = new ModuleResolver(new Set(index.fileIds()), index.projectConfig);
   const imports = index.fileIds().flatMap(id => index.file(id)!.facts.imports.map((i): OurImport => {
-    const r = resolver.resolve(id, i.specifier);
+    const r = resolver.resolve(id, i.specifier, i.kind);
     return { from: id, specifier: i.specifier, outcome: r.kind, ...(r.kind === 'file' || r.kind === 'asset' ? { to: r.id } : {}) };
   }));
   const edges = new Set(index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith(packagePrefix)).map(r => `${id} -> ${(r.to.startsWith(assetPrefix) ? r.to.slice(assetPrefix.length) : r.to)}`)));

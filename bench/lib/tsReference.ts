@@ -4,6 +4,11 @@
 // `/// <reference path>`), found with a walk of its own (not the graph's extract.ts). Ownership is decided with TypeScript's parsed configs: up from the file's
 // folder, the first tsconfig.json whose project (or a project it references) lists the file; else the
 // nearest tsconfig.json; else default options (Bundler resolution, JavaScript allowed).
+// The assembled corpora are unpacked tarballs, not installs: no node_modules links the workspace's members,
+// so TypeScript would resolve no bare import of a sibling package. The reference sees the install a
+// package manager would make: <root>/node_modules/<name> is the member's folder (a symlink, realpath'd).
+// A published member's entry is its built copy (dist/, not scanned); the graph's stated policy maps it to the
+// source it was built from, and so does the reference: dist/[esm|cjs|js|…/]x(.d).js → src/x.ts(x) when that is scanned.
 // One normalisation, the graph's stated policy (src/core/graph/resolve.ts): a .d.ts that describes a
 // JavaScript twin beside it stands for the twin (what runs).
 import * as fs from 'fs';
@@ -65,6 +70,7 @@ export function referenceImports(dir: string, fileIds: readonly string[]): Refer
     }
     return nearest?.options ?? defaultOptions;
   };
+  const resolutionHost = linkedInstallHost(dir);
   const cache = ts.createModuleResolutionCache(dir, s => s);
   const out: ReferenceImport[] = [];
   for (const id of fileIds) {
@@ -73,8 +79,8 @@ export function referenceImports(dir: string, fileIds: readonly string[]): Refer
     const options = optionsFor(file);
     const specifiers = moduleSpecifiers(file, text);
     for (const specifier of specifiers) {
-      const resolved = ts.resolveModuleName(specifier, file, options, ts.sys, cache).resolvedModule?.resolvedFileName;
-      const target = resolved === undefined ? undefined : runtimeTwin(path.relative(dir, fs.realpathSync(resolved)).replace(/\\/g, '/'), files);
+      const resolved = ts.resolveModuleName(specifier, file, options, resolutionHost, cache).resolvedModule?.resolvedFileName;
+      const target = resolved === undefined ? undefined : builtToSource(runtimeTwin(path.relative(dir, fs.realpathSync(resolved)).replace(/\\/g, '/'), files), files);
       if (target !== undefined && files.has(target)) out.push({ from: id, specifier, to: target });
       else out.push({ from: id, specifier, ...(target !== undefined ? { outside: target } : {}) });
     }
@@ -95,6 +101,16 @@ function moduleSpecifiers(file: string, text: string): string[] {
   };
   visit(sf);
   return out;
+}
+
+function builtToSource(id: string, files: ReadonlySet<string>): string {
+  if (files.has(id)) return id;
+  const m = /^(.*?)\/dist\/(?:(?:esm|cjs|js|es|lib|types|module|commonjs)\/)?(.+?)(?:\.d)?\.[cm]?[jt]sx?$/.exec(id);
+  if (!m) return id;
+  for (const candidate of [`${m[1]}/src/${m[2]}`, `${m[1]}/src/${m[2]}/index`]) {
+    for (const ext of ['.ts', '.tsx', '.js', '.jsx']) if (files.has(candidate + ext)) return candidate + ext;
+  }
+  return id;
 }
 
 function runtimeTwin(id: string, files: ReadonlySet<string>): string {
@@ -143,4 +159,41 @@ export function compareWithReference(ours: ReadonlyArray<{ from: string; specifi
     }
   }
   return { precision: mine.size ? both / mine.size : 1, recall: theirs.size ? both / theirs.size : 1, ours: mine.size, reference: theirs.size, both, classes };
+}
+
+/** ts.sys as if the workspace's declared members (root package.json `workspaces`: folders and `dir/*`) were linked into <root>/node_modules. */
+function linkedInstallHost(dir: string): ts.ModuleResolutionHost {
+  const members = new Map<string, string>();
+  const rootManifest = path.join(dir, 'package.json');
+  if (!fs.existsSync(rootManifest)) return ts.sys; // no root package.json: nothing is linked
+  const root = JSON.parse(fs.readFileSync(rootManifest, 'utf8')) as { workspaces?: unknown };
+  const workspaces = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces as { packages?: unknown } | undefined)?.packages;
+  for (const pattern of Array.isArray(workspaces) ? workspaces.filter((w): w is string => typeof w === 'string') : []) {
+    const folders = pattern.endsWith('/*')
+      ? (fs.existsSync(path.join(dir, pattern.slice(0, -2))) ? fs.readdirSync(path.join(dir, pattern.slice(0, -2))).map(n => path.join(dir, pattern.slice(0, -2), n)) : [])
+      : [path.join(dir, pattern)];
+    for (const folder of folders) {
+      const manifest = path.join(folder, 'package.json');
+      if (!fs.existsSync(manifest)) continue;
+      const name = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
+      if (typeof name === 'string') members.set(name, folder);
+    }
+  }
+  const modules = path.join(dir, 'node_modules');
+  const scopes = new Set([...members.keys()].filter(n => n.startsWith('@')).map(n => path.join(modules, n.split('/')[0])));
+  const real = (p: string): string => {
+    if (!p.startsWith(modules + path.sep)) return p;
+    const parts = p.slice(modules.length + 1).split(path.sep);
+    const width = parts[0].startsWith('@') ? 2 : 1;
+    const folder = members.get(parts.slice(0, width).join('/'));
+    return folder ? path.join(folder, ...parts.slice(width)) : p;
+  };
+  return {
+    fileExists: p => ts.sys.fileExists(real(p)),
+    readFile: p => ts.sys.readFile(real(p)),
+    directoryExists: p => p === modules || scopes.has(p) || ts.sys.directoryExists(real(p)),
+    realpath: p => real(ts.sys.realpath ? ts.sys.realpath(p) : p),
+    getCurrentDirectory: () => dir,
+    getDirectories: p => ts.sys.getDirectories(real(p)),
+  };
 }

@@ -407,7 +407,7 @@ export function linkImports(record: FileRecord, resolver: ModuleResolver): {
   /** local name → where it comes from */
   const importedNames = new Map<string, { module: string; imported: string }>();
   for (const imp of record.facts.imports) {
-    const resolved = resolver.resolve(file, imp.specifier);
+    const resolved = resolver.resolve(file, imp.specifier, imp.kind);
     if (resolved.kind === 'unresolved') {
       unresolved.push({ file, specifier: imp.specifier, line: imp.line, ...(resolved.reason ? { reason: resolved.reason } : {}) });
       continue;

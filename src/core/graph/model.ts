@@ -97,6 +97,8 @@ export interface WorkspacePackage {
   /** The `exports` field as written (string, conditions, or subpath map). */
   exports?: unknown;
   main?: string;
+  /** The ES module entry bundlers load for an `import` (the `module` field). */
+  module?: string;
   types?: string;
   /** Where its tsconfig writes the build (`outDir`) and from which source folder (`rootDir`, or the folder `include` names): workspace ids. */
   outDir?: string;

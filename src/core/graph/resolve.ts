@@ -6,7 +6,7 @@
 // else is an external package (Node built-ins included).
 import { builtinModules } from 'module';
 import { excludeRegExp, includeRegExp } from './globs';
-import { assetExtensions, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
+import { assetExtensions, type ImportFact, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
 import { dirOf, joinId } from './workspacePaths';
 
 export type Resolution = { kind: 'file'; id: string } | { kind: 'asset'; id: string } | { kind: 'package'; name: string } | { kind: 'unresolved'; reason?: string };
@@ -56,25 +56,27 @@ export class ModuleResolver {
     }
   }
 
-  resolve(from: string, specifier: string): Resolution {
+  /** Where `specifier`, imported by `from`, leads; `kind` 'require' loads a folder's CommonJS "main" rather than its ES "module". */
+  resolve(from: string, specifier: string, kind?: ImportFact['kind']): Resolution {
     const relative = specifier.startsWith('.') || specifier.startsWith('/');
     const owner = relative ? undefined : this.ownerOf(from);
     const scope = relative ? dirOf(from) : owner?.config ?? owner?.dir ?? '';
     const js = isJs(from);
-    const key = `${js ? 'j' : 't'}\0${scope}\0${specifier}`;
+    const cjs = kind === 'require';
+    const key = `${js ? 'j' : 't'}${cjs ? 'r' : ''}\0${scope}\0${specifier}`;
     let found = this.cache.get(key);
     if (!found) {
-      found = this.compute(from, specifier, relative, js);
+      found = this.compute(from, specifier, relative, js, cjs);
       this.cache.set(key, found);
     }
     return found;
   }
 
-  private compute(from: string, specifier: string, relative: boolean, js: boolean): Resolution {
+  private compute(from: string, specifier: string, relative: boolean, js: boolean, cjs: boolean): Resolution {
     const spec = specifier.split('?')[0];
     if (relative) {
       const base = spec.startsWith('/') ? joinId('', spec) : joinId(dirOf(from), spec);
-      const id = base === undefined ? undefined : this.file(base, js);
+      const id = base === undefined ? undefined : this.file(base, js, cjs);
       return id !== undefined ? { kind: 'file', id } : base !== undefined && isAsset(base) ? { kind: 'asset', id: base } : { kind: 'unresolved' };
     }
     const tsconfig = this.ownerOf(from);
@@ -84,7 +86,7 @@ export class ModuleResolver {
       if (star === undefined) continue;
       if (!targets.length) return { kind: 'unresolved', reason: `the tsconfig paths for "${pattern}" point outside the workspace` };
       for (const target of targets) {
-        const id = this.file(target.replace('*', star), js);
+        const id = this.file(target.replace('*', star), js, cjs);
         if (id !== undefined) return { kind: 'file', id };
       }
       const first = targets[0].replace('*', star);
@@ -93,13 +95,13 @@ export class ModuleResolver {
     }
     if (tsconfig?.baseUrl !== undefined) {
       const base = joinId(tsconfig.baseUrl, spec);
-      const id = base === undefined ? undefined : this.file(base, js);
+      const id = base === undefined ? undefined : this.file(base, js, cjs);
       if (id !== undefined) return { kind: 'file', id };
     }
     const name = packageName(spec);
     const pkg = this.packages.get(name);
     if (pkg) {
-      const found = this.packageFile(pkg, `.${spec.slice(name.length)}`, js);
+      const found = this.packageFile(pkg, `.${spec.slice(name.length)}`, js, cjs);
       return typeof found === 'string' ? { kind: 'file', id: found } : { kind: 'unresolved', reason: found.reason };
     }
     if (spec.startsWith('node:') || builtins.has(name)) return { kind: 'package', name: spec.startsWith('node:') ? spec : `node:${name}` };
@@ -170,7 +172,7 @@ export class ModuleResolver {
   }
 
   /** `base` as written, with a JavaScript extension swapped for TypeScript's, with an extension added, or as a folder's index. */
-  private file(base: string, js: boolean): string | undefined {
+  private file(base: string, js: boolean, cjs = false): string | undefined {
     if (this.files.has(base)) return base;
     const dot = base.lastIndexOf('.');
     const ext = dot > base.lastIndexOf('/') ? base.slice(dot) : '';
@@ -180,12 +182,13 @@ export class ModuleResolver {
     }
     const order = js ? jsFirst : tsFirst;
     for (const e of order) if (this.files.has(base + e)) return base + e;
-    // a folder: its package.json's entry (what Node loads, "main"; "types" when nothing runs), then its index
+    // a folder: its package.json's entry (what runs: for an import the ES "module" bundlers load, as Node
+    // cannot import a folder; for require() and without "module", "main"; "types" when nothing runs), then its index
     const pkg = this.folders.get(base);
-    for (const entry of pkg ? [pkg.main, pkg.types] : []) {
+    for (const entry of pkg ? [cjs ? undefined : pkg.module, pkg.main, pkg.types] : []) {
       const target = entry === undefined ? undefined : joinId(pkg!.dir, entry);
       if (target === undefined || target === base) continue;
-      const id = this.file(target, js);
+      const id = this.file(target, js, cjs);
       if (id !== undefined) return id;
     }
     for (const e of order) if (this.files.has(`${base}/index${e}`)) return `${base}/index${e}`;
@@ -193,7 +196,7 @@ export class ModuleResolver {
   }
 
   /** A file of a workspace package: what its exports (or main/types, or the subpath) name, else that target's source; or why there is none. */
-  private packageFile(pkg: WorkspacePackage, subpath: string, js: boolean): string | { reason: string } {
+  private packageFile(pkg: WorkspacePackage, subpath: string, js: boolean, cjs: boolean): string | { reason: string } {
     let targets: string[];
     if (pkg.exports !== undefined) {
       const written = exportTargets(pkg.exports, subpath === './' ? '.' : subpath);
@@ -201,18 +204,18 @@ export class ModuleResolver {
       targets = written.flatMap(t => joinId(pkg.dir, t) ?? []);
     } else {
       const base = subpath === '.' ? pkg.dir : joinId(pkg.dir, subpath);
-      const found = base === undefined ? undefined : this.file(base, js);
+      const found = base === undefined ? undefined : this.file(base, js, cjs);
       if (found !== undefined) return found;
       targets = (subpath === '.' ? [pkg.main, pkg.types] : [subpath]).flatMap(t => (t === undefined ? [] : joinId(pkg.dir, t) ?? []));
     }
     for (const target of targets) {
-      const found = this.file(target, js);
+      const found = this.file(target, js, cjs);
       if (found !== undefined) return found;
     }
     // an unbuilt checkout: the entry names the build output; its source is what the graph wants
     for (const target of targets) {
       for (const source of this.sourcesOf(pkg, target)) {
-        const found = this.file(source, js);
+        const found = this.file(source, js, cjs);
         if (found !== undefined) return found;
       }
     }

@@ -128,6 +128,7 @@ export class WorkspaceScanner {
         dir: dirId,
         ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}),
         ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}),
+        ...(typeof pkg.module === 'string' ? { module: pkg.module } : {}),
         ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}),
         ...build,
       });

@@ -105,4 +105,21 @@ describe('knowledge graph: rebuilding an existing store', () => {
       await fresh.store.close();
     }
   });
+
+  it('a rebuild on a reopened store after a tsconfig edit resolves every import with the new options, as a fresh build', async () => {
+    w = await w.reopen();
+    const edited = { ...workspace(), 'tsconfig.json': '{ "compilerOptions": {} }' };
+    w.write(edited);
+    await w.build();
+    const fresh = await graphWorld(edited);
+    try {
+      await fresh.build();
+      assert.ok(edges(w).some(e => (e as { to_id: string }).to_id === 'pkg:@lib/m2'), 'without paths, @lib/m2 is an external package');
+      assert.deepStrictEqual(edges(w), edges(fresh));
+      assert.deepStrictEqual(sorted(w), sorted(fresh));
+    } finally {
+      fresh.graph.dispose();
+      await fresh.store.close();
+    }
+  });
 });

@@ -95,6 +95,14 @@ describe('import resolution of folders with a package.json', () => {
     assert.deepStrictEqual(typesOnly.resolve('a.ts', './Types'), { kind: 'file', id: 'Types/all.d.ts' });
   });
 
+  it('an import of a folder whose package.json names an ES "module" loads it, as bundlers do (Node cannot import a folder); require() still loads "main"', () => {
+    const files = new Set(['zero-styled/index.js', 'zero-styled/index.d.ts', 'node/zero-styled/index.js', 'Button/Button.js', 'Button/Button.d.ts']);
+    const resolver = new ModuleResolver(files, { tsconfigs: [], packages: [{ name: '', dir: 'zero-styled', module: './index.js', main: '../node/zero-styled/index.js', types: './index.d.ts' }] });
+    assert.deepStrictEqual(resolver.resolve('Button/Button.js', '../zero-styled'), { kind: 'file', id: 'zero-styled/index.js' });
+    assert.deepStrictEqual(resolver.resolve('Button/Button.d.ts', '../zero-styled'), { kind: 'file', id: 'zero-styled/index.js' });
+    assert.deepStrictEqual(resolver.resolve('Button/Button.js', '../zero-styled', 'require'), { kind: 'file', id: 'node/zero-styled/index.js' });
+  });
+
   it('follows runtime conditions of exports before "types"', () => {
     assert.deepStrictEqual(exportTargets({ types: './index.d.ts', default: './index.js' }, '.'), ['./index.js', './index.d.ts']);
   });
