@@ -37,7 +37,7 @@ export function registerWalkthrough(host: ContinuumHost, logger: Logger): vscode
       void vscode.commands.executeCommand('setContext', key, value);
     }
   };
-  const opened = host.onDidOpen(core => {
+  const attach = (core: Continuum) => {
     storeChanges?.dispose();
     const sub = core.store.onDidChange(() => {
       if (timer) return;
@@ -49,7 +49,10 @@ export function registerWalkthrough(host: ContinuumHost, logger: Logger): vscode
     });
     storeChanges = { dispose: () => sub.dispose() };
     update(core);
-  });
+  };
+  const opened = host.onDidOpen(attach);
+  // registered after the store opened (or while it reopens): follow the one there is now
+  if (host.current) attach(host.current);
   return {
     dispose: () => {
       opened.dispose();

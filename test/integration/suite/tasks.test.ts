@@ -63,7 +63,7 @@ suite('Tasks, plan import and sessions', () => {
     assert.deepStrictEqual(result, { created: 5, updated: 0 });
     const tree = api.testing.tree;
     const groups = tree.getChildren() as TreeNode[];
-    assert.deepStrictEqual(labels(api, groups), ['Core model', 'Store and output']);
+    assert.deepStrictEqual(labels(api, groups), ['1 Core model', '2 Store and output']); // phases keep their numbers
     assert.deepStrictEqual(labels(api, tree.getChildren(groups[1] as never) as TreeNode[]), [
       'In-memory TodoStore with add, complete and list', 'Text formatting of a todo list', 'README for the library',
     ]);

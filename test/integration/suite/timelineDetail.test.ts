@@ -3,6 +3,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ContinuumApi } from '../../../src/vscode/activate';
+import { activeSession } from '../../../src/vscode/sessionText';
 import { queryDom, screenshot } from './screenshot';
 import { poller } from './wait';
 
@@ -29,8 +30,10 @@ suite('Checkpoint timeline detail', () => {
     const same = await core.tasks.create({ title: 'Detail: unchanged task' });
     created.push(long.id, same.id);
     // (not the session's first snapshot: the timeline of a first snapshot is issue 13 item 3, fixed elsewhere)
-    await core.sessions.createCheckpoint({ trigger: 'manual', note: 'an earlier one' });
-    const checkpoint = await core.sessions.createCheckpoint({ trigger: 'manual', note: 'before marking one done' });
+    // as Create Checkpoint makes them: in the running or resumable session an earlier suite may have left
+    const sessionId = activeSession(core)?.id;
+    await core.sessions.createCheckpoint({ sessionId, trigger: 'manual', note: 'an earlier one' });
+    const checkpoint = await core.sessions.createCheckpoint({ sessionId, trigger: 'manual', note: 'before marking one done' });
     await core.tasks.setStatus(long.id, 'done', 'user');
 
     // a half-width editor: something on the left, the timeline beside it
