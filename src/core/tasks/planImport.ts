@@ -203,6 +203,8 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
 
   // Tasks in dependency order, each with its dependencies; a parent written later is linked after.
   const laterParents: Array<[string, string]> = [];
+  // written in dependency order, but numbered in plan order: seq is the tree's and the ready order's tie-breaker
+  const planPosition = new Map(specs.map((s, n) => [s.key, n]));
   let seq: number | undefined;
   for (let i = 0; i < order.length;) {
     await write(w => {
@@ -224,7 +226,7 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
           const status = spec.done ? 'done' : 'pending';
           w.run(`INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, capabilities, action, phase_id, parent_id, number, estimate, created_at, updated_at, completed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?)`, [
-            id, spec.key, ++seq, spec.title, spec.description, status, priorityRank(spec.priority ?? 'normal'), spec.done ? 100 : 0,
+            id, spec.key, seq + 1 + (planPosition.get(spec.key) ?? 0), spec.title, spec.description, status, priorityRank(spec.priority ?? 'normal'), spec.done ? 100 : 0,
             action, phaseId, parentId, orNull(spec.number), orNull(spec.estimate), now, now, spec.done ? now : null,
           ]);
           host.logEvent(w, id, actor, 'created', { title: spec.title, status, plan: plan.source, line: spec.line });

@@ -201,3 +201,18 @@ describe('plan import', () => {
     assert.deepStrictEqual(tasks.get(b.id)?.dependsOn, []);
   });
 });
+
+describe('plan import order', () => {
+  it('numbers tasks in plan order even though it writes them in dependency order', async () => {
+    const { tasks } = await makeWorld();
+    const text = [
+      '## Phase 2: Store and output',
+      '- [ ] 2.1 In-memory store',
+      '  Dependencies: 2.2',
+      '- [ ] 2.2 Text formatting',
+      '- [x] 2.3 README for the library',
+    ].join('\n');
+    await tasks.importPlan(parsePlan(text, 'PLAN.md'));
+    assert.deepStrictEqual(tasks.list().map(t => t.title), ['In-memory store', 'Text formatting', 'README for the library']);
+  });
+});
