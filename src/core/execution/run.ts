@@ -357,8 +357,9 @@ export class SessionRun {
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
     try {
       // an earlier run of this task (a killed CLI, a closed window, a stalled process that lost its
-      // lock) may have left a step's process running: it ends before anything of the task runs here
-      if (resumed) await this.settleOrphans(fresh, signal);
+      // lock) may have left a step's process running: it ends before anything of the task runs here.
+      // Checked at every start, not only a resume's: recovery may have put the task back to pending.
+      await this.settleOrphans(fresh, signal);
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
       if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
       await this.finishDone(started, result);
