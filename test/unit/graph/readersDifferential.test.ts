@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { Extractor, findTodos } from '../../../src/core/graph/extract';
 import { quickFacts } from '../../../src/core/graph/quickExtract';
+import { seededRandom } from '../fakes/random';
 
 // A differential test of the two readers on code they were not written against: files generated from
 // statements in many styles (no semicolons as Biome and standard write them, decorators, JSX, overloads,
@@ -8,17 +9,8 @@ import { quickFacts } from '../../../src/core/graph/quickExtract';
 // or split over lines, quotes swapped, order shuffled). For every file the parser accepts, the token
 // reader must give the same facts or hand the file to the parser.
 
-/** A small seeded generator (mulberry32), so that a failure names a file that can be generated again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// a seeded generator (seededRandom, mulberry32), so that a failure names a file that can be generated again
+const random = seededRandom;
 
 type Piece = (n: string) => string;
 
