@@ -14,7 +14,7 @@ import { ExecutionRefused, type Executor } from '../core/execution/executor';
 import type { GuardQuestions } from '../core/execution/guards/guards';
 import type { Rule } from '../core/execution/guards/rulebook';
 import { readRulesFile, rulesFilePath } from '../core/execution/guards/rulesFile';
-import { parseRulesFile } from '../core/execution/guards/rulesSchema';
+import { parseRulesSetting } from '../core/execution/guards/rulesSchema';
 import type { ExecutionQuestions, HostTaskPort, InterruptedStepChoice, OrphanChoice } from '../core/execution/ports';
 import { readSetting, type SettingsSource } from '../core/settings';
 import { describeSummary, formatDuration, type RunSummary } from '../core/execution/summary';
@@ -148,8 +148,8 @@ export function workspaceRules(workspace: string, settings: SettingsSource, say:
     if ('rules' in result) rules.push(...result.rules);
     else say(`${rulesFilePath} has ${result.problems.length} problem(s), so its rules are not used in this run: ${result.problems[0].message}`);
   }
-  const fromSettings = parseRulesFile(JSON.stringify({ rules: readSetting(settings, 'guards.rules') }));
-  if ('rules' in fromSettings) rules.push(...fromSettings.rules.map((r, i) => ({ ...r, name: r.name ?? `rule ${i + 1} of the continuum.guards.rules setting` })));
+  const fromSettings = parseRulesSetting(readSetting(settings, 'guards.rules'));
+  if ('rules' in fromSettings) rules.push(...fromSettings.rules);
   else say(`The continuum.guards.rules setting has ${fromSettings.problems.length} problem(s), so its rules are not used in this run: ${fromSettings.problems[0].message}`);
   return rules;
 }

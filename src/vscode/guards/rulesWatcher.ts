@@ -109,9 +109,9 @@ export class RulesWatcher implements vscode.Disposable {
 
   /** Reads continuum.guards.rules, checked like the file; with mistakes, the previous ones stay in force. */
   async readSettings(): Promise<void> {
-    const { parseRulesFile } = await import('../../core/execution/guards/rulesSchema');
+    const { parseRulesSetting } = await import('../../core/execution/guards/rulesSchema');
     const raw = setting('guards.rules');
-    const parsed = parseRulesFile(JSON.stringify({ rules: raw ?? [] }));
+    const parsed = parseRulesSetting(raw);
     if ('problems' in parsed) {
       const where = parsed.problems.slice(0, 3).map(p => `${p.message}${p.path.length > 1 ? ` (at ${p.path.slice(1).join('.')})` : ''}`).join('; ');
       const message = `The continuum.guards.rules setting has ${parsed.problems.length} problem(s): ${where}. Fix it in your settings; the previous ${this.settingsRules.length} rule(s) from it stay in force.`;
@@ -119,7 +119,7 @@ export class RulesWatcher implements vscode.Disposable {
       this.warn(message);
       return;
     }
-    this.settingsRules = parsed.rules.map((r, i) => ({ ...r, name: r.name ?? `rule ${i + 1} of the continuum.guards.rules setting` }));
+    this.settingsRules = parsed.rules;
     this.apply(this.current);
   }
 

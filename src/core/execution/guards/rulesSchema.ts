@@ -71,6 +71,13 @@ export function parseRulesFile(text: string): { rules: Rule[] } | { problems: Ru
   };
 }
 
+/** The continuum.guards.rules setting, checked like the file; a rule without a name is named by its place in the setting. */
+export function parseRulesSetting(raw: unknown): { rules: Rule[] } | { problems: RulesProblem[] } {
+  const parsed = parseRulesFile(JSON.stringify({ rules: raw ?? [] }));
+  if ('problems' in parsed) return parsed;
+  return { rules: parsed.rules.map((r, i) => ({ ...r, name: r.name ?? `rule ${i + 1} of the continuum.guards.rules setting` })) };
+}
+
 function isValidRegex(source: string): boolean {
   try {
     new RegExp(source);
