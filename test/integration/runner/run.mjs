@@ -206,14 +206,14 @@ try {
       const file = path.join(queryDir, `${query[1]}.json`);
       let facts;
       try {
-        const loc = page.locator(query[2]);
-        const n = await loc.count();
-        const items = [];
-        for (let i = 0; i < n; i++) {
-          const el = loc.nth(i);
-          items.push({ text: ((await el.textContent()) ?? '').trim(), visible: await el.isVisible(), ariaLabel: await el.getAttribute('aria-label') });
-        }
-        facts = { selector: query[2], count: n, items };
+        // one snapshot in the page: element by element, a list that re-renders meanwhile (a running
+        // session updates the tree) would leave nth(i) waiting for a row that is gone
+        const items = await page.locator(query[2]).evaluateAll(els => els.map(el => {
+          const box = el.getBoundingClientRect();
+          const style = getComputedStyle(el);
+          return { text: (el.textContent ?? '').trim(), visible: box.width > 0 && box.height > 0 && style.visibility !== 'hidden', ariaLabel: el.getAttribute('aria-label') };
+        }));
+        facts = { selector: query[2], count: items.length, items };
       } catch (e) { facts = { selector: query[2], error: String(e) }; }
       fs.writeFileSync(file + '.tmp', JSON.stringify(facts)); fs.renameSync(file + '.tmp', file);
     });
