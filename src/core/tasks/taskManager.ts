@@ -302,8 +302,11 @@ export class TaskManager {
     return task;
   }
 
-  /** Creates several tasks in one durable write; dependencies may point at tasks created in the same call (by id given in `dependsOn`). */
-  async createMany(inputs: readonly NewTask[], actor: Actor = 'user'): Promise<Task[]> {
+  /**
+   * Creates several tasks in one durable write. `dependsOn` holds ids of existing tasks, or, with
+   * `refs` (each input's local name, by position), the ref of a task created in the same call.
+   */
+  async createMany(inputs: readonly NewTask[], actor: Actor = 'user', refs?: ReadonlyArray<string | undefined>): Promise<Task[]> {
     const parsed = inputs.map((input, i) => parseOrExplain(newTaskSchema, input, inputs.length > 1 ? `Task ${i + 1}` : 'The task'));
     const ids = await this.store.write(w => {
       const now = this.clock.now();
@@ -322,8 +325,10 @@ export class TaskManager {
         this.logEvent(w, id, actor, 'created', { title: t.title, status });
         created.push(id);
       }
+      const byRef = new Map<string, string>();
+      refs?.forEach((ref, i) => { if (ref !== undefined && i < created.length) byRef.set(ref, created[i]); });
       parsed.forEach((t, i) => {
-        for (const dep of t.dependsOn ?? []) this.addEdge(w, created[i], dep);
+        for (const dep of t.dependsOn ?? []) this.addEdge(w, created[i], byRef.get(dep) ?? dep);
       });
       return created;
     }, actor);
