@@ -16,7 +16,7 @@ import { AgentToolError, type AgentTool, type ToolContext, type ToolResult } fro
 
 export { briefingMarkdown, briefingOf, type Briefing, type BriefingDetail } from './briefing';
 export { AgentToolError, type AgentIdentity, type AgentTool, type ToolContext, type ToolResult, type VerifyPort } from './tool';
-export { defaultLeaseMs } from './common';
+export { defaultLeaseMs, leaseMsFromSettings } from './common';
 
 /** Every tool, lean ones first. Names are stable: hosts and agents' configurations refer to them. */
 export const agentTools: readonly AgentTool[] = [

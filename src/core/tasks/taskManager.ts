@@ -185,10 +185,10 @@ export class TaskManager {
     return row ? liveClaim(row, this.clock.now()) : undefined;
   }
 
-  /** The tasks an agent holds (lease not ended), in the ready order. */
-  claimedBy(agentId: string): Array<Task & { claim: Claim }> {
+  /** The tasks an agent holds (lease not ended), in the ready order; every agent's without `agentId`. */
+  claimedBy(agentId?: string): Array<Task & { claim: Claim }> {
     return this.store.all<TaskRow & ClaimRow>(`SELECT ${taskColumns}, claimed_by, claimed_by_name, lease_until FROM tasks
-      WHERE claimed_by = ? AND lease_until >= ? ORDER BY ${readyOrder}`, [agentId, this.clock.now()])
+      WHERE ${agentId === undefined ? 'claimed_by IS NOT NULL' : 'claimed_by = ?'} AND lease_until >= ? ORDER BY ${readyOrder}`, [...(agentId === undefined ? [] : [agentId]), this.clock.now()])
       .map(r => ({ ...toTask(r, this.dependenciesOf(r.id)), claim: liveClaim(r, 0)! }));
   }
 
