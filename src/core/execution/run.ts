@@ -130,7 +130,7 @@ const readyOfKind = `SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.st
   FROM session_tasks st JOIN tasks t ON t.id = st.task_id
   WHERE st.session_id = ? AND t.action IS NOT NULL AND json_extract(t.action, '$.kind') = ?
     AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
-    AND (t.claimed_by IS NULL OR t.lease_until < ?) -- an agent works on it (src/core/agents): not the run's to start
+    AND NOT (t.status = 'running' AND t.claimed_by IS NOT NULL AND t.lease_until >= ?) -- an agent works on it (src/core/agents): not the run's to start
   ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
 
 interface ReadyRow { id: string; kind: TaskAction['kind']; resumed: number; priority: number; due: number; seq: number }

@@ -77,6 +77,18 @@ describe('claiming the next task', () => {
     assert.ok(w.core.tasks.events(task.id).some(e => e.kind === 'lease ended'));
   });
 
+  it('frees a claim when a checkpoint restore puts the task back to pending', async () => {
+    const [task] = await w.core.tasks.createMany([{ title: 'Undone by a restore' }]);
+    const before = await w.core.sessions.createCheckpoint({ trigger: 'manual' });
+    await w.call(w.as('Claude Code'), 'continuum_next_task');
+    await w.core.sessions.restoreCheckpoint(before.id, 'user');
+    assert.strictEqual(w.core.tasks.get(task.id)!.status, 'pending');
+    assert.strictEqual(w.core.tasks.claimOf(task.id), undefined);
+    const next = await w.call<NextTaskAnswer>(w.as('Cursor'), 'continuum_next_task');
+    assert.strictEqual(next.structured.task?.id, task.id);
+    assert.strictEqual(w.core.tasks.claimOf(task.id)?.agentName, 'Cursor');
+  });
+
   it("renews an agent's leases when it calls any tool", async () => {
     const [task] = await w.core.tasks.createMany([{ title: 'Long job' }]);
     const agent = w.as('Claude Code');
