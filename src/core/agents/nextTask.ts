@@ -3,7 +3,7 @@
 import { z } from 'zod/v4';
 import type { WorkKind } from '../tasks/taskManager';
 import { claimingAgent, isoTime, leaseMsOf, requireTrusted } from './common';
-import { taskWork, type TaskWork } from './taskWork';
+import { taskWork, taskWorkText, type TaskWork } from './taskWork';
 import type { AgentTool } from './tool';
 
 export const workKinds = ['todo', 'manual', 'lm', 'shell', 'vscodeTask'] as const satisfies readonly WorkKind[];
@@ -44,6 +44,6 @@ export const nextTaskTool: AgentTool<typeof nextTaskInput, NextTaskAnswer> = {
     const work = taskWork(ctx.core, task);
     const leaseUntil = work.claim?.leaseUntil ?? ctx.core.clock.now() + leaseMsOf(ctx);
     const message = `Claimed '${task.title}' (id ${task.id}) until ${isoTime(leaseUntil)}; your calls renew the lease.${work.verify ? ` Done runs its verify: ${work.verify}` : ''}`;
-    return { structured: { task: work, leaseUntil, message }, summary: message };
+    return { structured: { task: work, leaseUntil, message }, summary: `${message}\n\n${taskWorkText(work)}` };
   },
 };

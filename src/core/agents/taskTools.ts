@@ -3,7 +3,7 @@
 import { z } from 'zod/v4';
 import { taskStatuses } from '../tasks/model';
 import { requireTask, taskLine, type TaskLine } from './common';
-import { taskWork, type TaskWork } from './taskWork';
+import { taskWork, taskWorkText, type TaskWork } from './taskWork';
 import type { AgentTool } from './tool';
 
 const listTasksInput = z.object({
@@ -43,6 +43,6 @@ export const getTaskTool: AgentTool<typeof getTaskInput, TaskWork> = {
   lean: false,
   run(ctx, input) {
     const work = taskWork(ctx.core, requireTask(ctx, input.taskId));
-    return Promise.resolve({ structured: work, summary: `${work.title} (${work.status}, ${work.progress}%)${work.verify ? `; verify: ${work.verify}` : ''}` });
+    return Promise.resolve({ structured: work, summary: taskWorkText(work) });
   },
 };

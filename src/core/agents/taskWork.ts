@@ -106,3 +106,29 @@ export function taskWork(core: Continuum, task: Task): TaskWork {
     ...(claim ? { claim: { agentName: claim.agentName, leaseUntil: claim.leaseUntil } } : {}),
   };
 }
+
+/** The task as plain text for a model that reads only a tool's text (stored strings stay as they are: text, not markup). */
+export function taskWorkText(work: TaskWork): string {
+  const lines = [`Task ${work.id}: ${work.title} (${work.status}, ${work.priority}, ${work.kind}${work.progress ? `, ${work.progress}%` : ''})`];
+  if (work.phase) lines.push(`Phase: ${work.phase}`);
+  if (work.description) lines.push('', clip(work.description, 4000));
+  if (work.acceptance.length) lines.push('', 'Acceptance:', ...work.acceptance.slice(0, 20).map(a => `- ${clip(a, 300, true)}`));
+  if (work.verify) lines.push('', `Verify (must pass before done): ${work.verify}`);
+  if (work.command) lines.push(`Command: ${work.command}`);
+  if (work.dependencies.length) {
+    lines.push('', 'Dependencies:');
+    for (const d of work.dependencies) {
+      lines.push(`- ${d.title} (${d.status})${d.result ? `: ${clip(d.result, 500, true)}` : ''}`);
+      for (const n of d.notes) lines.push(`  - note ${clip(n, 300, true)}`);
+    }
+  }
+  if (work.files.length) lines.push('', `Files: ${work.files.join(', ')}`);
+  if ('unavailable' in work.affected) lines.push(`Affected components: ${work.affected.unavailable}`);
+  else for (const a of work.affected.components) lines.push(`Affected by ${a.file}: ${a.affected.length ? a.affected.join(', ') : 'nothing else'}`);
+  for (const e of work.knownErrors) {
+    lines.push('', `Failed before: ${clip(e.error, 500, true)}`);
+    for (const f of e.fixes) lines.push(`- known fix: ${f.fix} (worked ${Math.round(f.successRate * 100)}% over ${f.tries} tries)`);
+  }
+  if (work.notes.length) lines.push('', 'Notes:', ...work.notes.map(n => `- ${clip(n, 300, true)}`));
+  return lines.join('\n');
+}

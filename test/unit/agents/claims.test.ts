@@ -50,6 +50,7 @@ describe('claiming the next task', () => {
     const next = await w.call<NextTaskAnswer>(a, 'continuum_next_task');
     assert.strictEqual(next.structured.task?.id, api.id);
     assert.deepStrictEqual(next.structured.task?.dependencies.map(d => [d.title, d.result, d.notes]), [['Schema', 'migrations in db/001.sql', ['Cline: tables users and sessions']]]);
+    assert.match(next.summary, /Dependencies:\n- Schema \(done\): migrations in db\/001\.sql\n {2}- note Cline: tables users and sessions/);
   });
 
   it('takes only the kinds of work the agent says it can do: commands only when asked', async () => {

@@ -240,6 +240,18 @@ describe('the agent tools', () => {
     });
   });
 
+  describe('list and get tasks (the full set)', () => {
+    it('lists tasks with the agent holding each, and gives one task with what it needs', async () => {
+      const [a] = await w.core.tasks.createMany([{ title: 'Held', description: 'Edit src/app.ts.', action: { kind: 'manual', verify: 'npm test' } }, { title: 'Free' }]);
+      await w.call(w.as('Claude Code'), 'continuum_next_task');
+      const list = await w.call<{ tasks: Array<{ title: string; heldBy?: string }> }>(w.as('Cline'), 'continuum_list_tasks', { status: ['running', 'pending'] });
+      assert.deepStrictEqual(list.structured.tasks.map(t => [t.title, t.heldBy]), [['Held', 'Claude Code'], ['Free', undefined]]);
+      const one = await w.call(w.as('Cline'), 'continuum_get_task', { taskId: a.id });
+      assert.match(one.summary, /^Task task_1: Held \(running, normal, manual\)\n\nEdit src\/app\.ts\.\n\nVerify \(must pass before done\): npm test/);
+      assert.match(one.summary, /Files: src\/app\.ts\nAffected components: No knowledge graph is built/);
+    });
+  });
+
   describe('in an untrusted workspace', () => {
     it('refuses every change and still reads', async () => {
       const [task] = await w.core.tasks.createMany([{ title: 'A' }]);
