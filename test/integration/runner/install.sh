@@ -23,9 +23,11 @@ t() { echo "[install $(date +%T)] $*"; }
 mkdir -p "$CACHE"
 
 # 1. Debian packages: chromium (the browser), libkrb5-dev (gssapi headers for code-server's 'kerberos' native module),
-#    build tools for node-gyp (python3 make g++ pkg-config), git (VS Code's git extension).
+#    build tools for node-gyp (python3 make g++ pkg-config), git (VS Code's git extension), ripgrep (the rg an
+#    older code-server, for test:integration:oldest, would download from GitHub).
+#    ripgrep: the rg an older code-server (test:integration:oldest) would download from GitHub.
 if [ "${SKIP_APT:-}" != 1 ]; then
-  pkgs=(chromium libkrb5-dev python3 make g++ pkg-config git)
+  pkgs=(chromium libkrb5-dev python3 make g++ pkg-config git ripgrep)
   if ! dpkg -s "${pkgs[@]}" >/dev/null 2>&1; then
     need=(); for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
     s=$(now); t "apt-get install ${need[*]}"
@@ -84,6 +86,7 @@ if [ ! -f "$STAMP" ]; then
     (cd "$CS/node_modules/code-server/lib/vscode" && npm install --no-audit --no-fund --loglevel=error --omit=dev --ignore-scripts \
        && mkdir -p node_modules/@vscode/ripgrep/bin && ln -sf "$rg_path" node_modules/@vscode/ripgrep/bin/rg \
        && npm rebuild --loglevel=error)
+    (cd "$CS" && npm rebuild argon2 --loglevel=error) # code-server's own native dependency
     (cd "$CS/node_modules/code-server" && npm_config_user_agent="npm/$(npm -v) node/$("$SERVER_NODE_HOME/bin/node" -v) linux x64" sh ./postinstall.sh)
   fi
   echo "$SERVER_NODE_HOME/bin/node" > "$CS/.node"

@@ -141,8 +141,9 @@ try {
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
     '--log', 'info',
-    // required: lets the built workbench honour ?payload= extensionDevelopmentPath/extensionTestsPath
-    '--vscode-option', 'enable-smoke-test-driver',
+    // lets the built workbench honour ?payload= extensionDevelopmentPath/extensionTestsPath (an older
+    // code-server, e.g. 4.104, has no --vscode-option and honours the payload without it)
+    ...(fs.readFileSync(path.join(CODE_SERVER_DIR, 'out/node/cli.js'), 'utf8').includes('vscode-option') ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     '--config', path.join(tmp, 'code-server-config.yaml'),
   ];
   const serverLog = [];
@@ -212,11 +213,17 @@ try {
       try {
         // one snapshot in the page: element by element, a list that re-renders meanwhile (a running
         // session updates the tree) would leave nth(i) waiting for a row that is gone
-        const items = await page.locator(query[2]).evaluateAll(els => els.map(el => {
+        const snapshot = () => page.locator(query[2]).evaluateAll(els => els.map(el => {
           const box = el.getBoundingClientRect();
           const style = getComputedStyle(el);
           return { text: (el.textContent ?? '').trim(), visible: box.width > 0 && box.height > 0 && style.visibility !== 'hidden', ariaLabel: el.getAttribute('aria-label') };
         }));
+        let items;
+        // a webview that (re)loads its page meanwhile destroys the frame's context: read it again once it has loaded
+        for (let attempt = 1; ; attempt++) {
+          try { items = await snapshot(); break; }
+          catch (e) { if (attempt >= 10 || !/context was destroyed|frame was detached/i.test(String(e))) throw e; await new Promise(r => setTimeout(r, 300)); }
+        }
         facts = { selector: query[2], count: items.length, items };
       } catch (e) { facts = { selector: query[2], error: String(e) }; }
       fs.writeFileSync(file + '.tmp', JSON.stringify(facts)); fs.renameSync(file + '.tmp', file);
