@@ -25,7 +25,6 @@ mkdir -p "$CACHE"
 # 1. Debian packages: chromium (the browser), libkrb5-dev (gssapi headers for code-server's 'kerberos' native module),
 #    build tools for node-gyp (python3 make g++ pkg-config), git (VS Code's git extension), ripgrep (the rg an
 #    older code-server, for test:integration:oldest, would download from GitHub).
-#    ripgrep: the rg an older code-server (test:integration:oldest) would download from GitHub.
 if [ "${SKIP_APT:-}" != 1 ]; then
   pkgs=(chromium libkrb5-dev python3 make g++ pkg-config git ripgrep)
   if ! dpkg -s "${pkgs[@]}" >/dev/null 2>&1; then
