@@ -3,7 +3,8 @@
 // resumed with `continuum resume` until the session ends. Each task's model, turn by turn, edits
 // its own file (a line per turn) and now and then runs a command that appends an id to cmds.log.
 // After each kill the store is read: a model request the next run sends for a turn recorded by
-// then is a repeated model call; a non-re-runnable command's id twice in cmds.log a repeated tool
+// then, or for one the killed run had moved past (it had asked for a later turn), is a repeated
+// model call; a non-re-runnable command's id twice in cmds.log a repeated tool
 // call. The final files are compared with a run without kills.
 import { spawn } from 'child_process';
 import { buildSync } from 'esbuild';
@@ -35,7 +36,7 @@ export interface LmKillResult {
   kills: number;
   killsMidRun: number;
   modelRequests: number;
-  /** Requests for a turn whose answer was recorded before the kill: must be 0. */
+  /** Requests for a turn whose answer was recorded before the kill, or that the client had moved past: must be 0. */
   repeatedModelCalls: number;
   /** Non-re-runnable commands run more than once: must be 0. */
   repeatedToolCalls: number;
@@ -59,6 +60,8 @@ export function killScript(turns: number): (conversation: string, turn: number) 
     const file = `out/task-${j}.txt`;
     if (turn === 1) return { text: 'Creating the file.', calls: [{ name: 'edit_file', input: { path: file, newText: 'END\n' } }] };
     if (turn >= turns) return { text: 'Done.' };
+    // every third turn only reads: nothing flushes the journal after its answer but the answer's own record
+    if (turn % 3 === 0) return { text: `Turn ${turn}: reading.`, calls: [{ name: 'read_file', input: { path: file } }] };
     const calls = [{ name: 'edit_file', input: { path: file, oldText: 'END', newText: `line ${turn}\nEND` } }];
     if (turn % 4 === 0) calls.push({ name: 'run_command', input: { command: `node tools/append.js task-${j}-turn-${turn}` } } as never);
     return { text: `Turn ${turn}.`, calls };
@@ -153,12 +156,17 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
     let first = true;
     for (let round = 0; round < o.kills + 4; round++) {
       const recorded = await recordedTurns(folder);
+      // a turn the client had moved past (it asked for a later one) was answered and acted on
+      const passed = new Map<string, number>();
+      for (const req of provider.requests.slice(referenceRequests)) passed.set(req.conversation, Math.max(passed.get(req.conversation) ?? 0, req.turn));
       const from = provider.requests.length;
       const killing = kills < o.kills;
       const args = [first ? 'run' : 'resume', '--store', folder, '--workspace', workspace, '--yes'];
       first = false;
       const r = await runCli(o.cli, args, env, killing ? Math.random() * o.maxDelayMs : Infinity);
-      for (const req of provider.requests.slice(from)) if (recorded.has(`${req.conversation}#${req.turn}`)) repeatedModelCalls++;
+      for (const req of provider.requests.slice(from)) {
+        if (recorded.has(`${req.conversation}#${req.turn}`) || req.turn < (passed.get(req.conversation) ?? 0)) repeatedModelCalls++;
+      }
       if (r.killed) {
         kills++;
         const left = Object.values(await outcomes(folder)).filter(s => s !== 'done' && !s.startsWith('failed')).length;
