@@ -4,6 +4,7 @@ import * as assert from 'assert';
 import { stepsOfTask } from '../../../src/core/execution/journal';
 import { ModelError } from '../../../src/core/lm/model';
 import type { LmHost } from '../../../src/core/lm/host';
+import type { StoreWriter } from '../../../src/core/store/types';
 import type { TaskAction } from '../../../src/core/tasks/model';
 import { makeExecWorld, type ExecWorld } from '../execution/world';
 import { fakeHostTasks } from '../fakes/fakeProcesses';
@@ -92,6 +93,37 @@ describe('the lm action', () => {
     assert.deepStrictEqual(steps, ['began:succeeded', 'model 1:succeeded', 't1 call 1 list_files:succeeded', 't1 call 2 read_file:succeeded', 'model 2:succeeded']);
     const recorded = stepsOfTask(l.w.store, l.task).find(s => s.step === 'model 1')!.result as { toolCalls: unknown[] };
     assert.strictEqual(recorded.toolCalls.length, 2, "the model's answer is kept in its step");
+  });
+
+  it('has each model answer on disk before any tool acts on it', async () => {
+    const l = await lmWorld([says('', call('read_file', { path: 'a.txt' })), says('Done.')], { 'a.txt': 'x' });
+    const events: string[] = [];
+    const write = l.w.store.write.bind(l.w.store);
+    l.w.store.write = (fn, actor) => {
+      let endsModel1 = false;
+      const written = write((wr: StoreWriter) => fn({
+        ...wr,
+        run: (sql, params) => {
+          if (/^UPDATE execution_steps SET status = \?/.test(sql.trim()) && params?.some(p => typeof p === 'string' && p.endsWith('/model 1'))) endsModel1 = true;
+          return wr.run(sql, params);
+        },
+      }), actor);
+      // the disk is slow for this one write: whoever does not wait for it acts before it is saved
+      return written.then(async v => {
+        if (endsModel1) {
+          await new Promise(r => setTimeout(r, 30));
+          events.push('answer 1 on disk');
+        }
+        return v;
+      });
+    };
+    const read = l.files.readText.bind(l.files);
+    l.files.readText = async p => {
+      events.push('tool reads');
+      return read(p);
+    };
+    await l.run();
+    assert.deepStrictEqual(events.slice(0, 2), ['answer 1 on disk', 'tool reads']);
   });
 
   it('replays recorded model answers on resume instead of asking the model again, and skips completed tool calls', async () => {
