@@ -69,9 +69,14 @@ export function breakerPolicy(s: ResilienceSettings, saved?: unknown): CircuitBr
   });
 }
 
-/** Cooperative: the action sees the abort, kills its process tree and reports the timeout itself. */
+/**
+ * Cooperative: the action sees the abort, kills its process tree and reports the timeout itself.
+ * Its timer never keeps a process alive by itself (the work it bounds does, while it runs): a run
+ * abandoned mid-task (a window closing, a lost lock) would otherwise hold the process for the
+ * task's whole timeout, up to hours.
+ */
 export function timeoutPolicy(ms: number): TimeoutPolicy {
-  return timeout(ms, TimeoutStrategy.Cooperative);
+  return timeout(ms, TimeoutStrategy.Cooperative).dangerouslyUnref();
 }
 
 export function concurrencyLimit(concurrency: number): BulkheadPolicy {
