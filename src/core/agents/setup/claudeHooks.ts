@@ -2,7 +2,7 @@
 // after compaction) prints the briefing, which Claude Code adds to the conversation; PreCompact saves
 // a checkpoint before the conversation is summarised. This is how the work's state survives
 // summarisation.
-import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type Node } from 'jsonc-parser/lib/esm/main.js';
 import { commandLine } from './launch';
 import { parseSettingsObject, sameJson, setJsonValue } from './jsonConfig';
 import { SetupError, type MergeOutcome } from './outcome';

@@ -1,6 +1,7 @@
 // Merging into an agent's JSON (or JSON with comments) settings file with jsonc-parser's edits, so
 // comments, other servers, other settings and the file's layout outside the edited part stay.
-import { applyEdits, modify, parseTree, findNodeAtLocation, getNodeValue, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser';
+// the ESM build: the UMD one requires its parts at run time, which a bundle cannot follow
+import { applyEdits, modify, parseTree, findNodeAtLocation, getNodeValue, printParseErrorCode, type JSONPath, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { eolOf, lineAndColumn, SetupError, type MergeOutcome } from './outcome';
 
 /** The parsed root object of a settings file; a malformed file or one whose root is not an object is a SetupError. */
