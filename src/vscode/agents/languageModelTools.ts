@@ -7,24 +7,12 @@
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import { AgentToolError, type AgentIdentity, type ToolContext, type ToolResult } from '../../core/agents/tool';
+import type { DeclaredTool } from './declaredTools';
 import { codeBlock } from './markdown';
 
 /** How a call runs: the shared implementation, loaded on first use. */
 export interface ToolCaller {
   call(ctx: ToolContext, name: string, input: unknown): Promise<ToolResult>;
-}
-
-/** What package.json declares of a tool that matters here (see toolManifest.ts). */
-export interface DeclaredTool {
-  name: string;
-  displayName: string;
-  tags: string[];
-}
-
-/** The tools package.json contributes. */
-export function declaredTools(packageJSON: unknown): DeclaredTool[] {
-  const tools = (packageJSON as { contributes?: { languageModelTools?: DeclaredTool[] } }).contributes?.languageModelTools ?? [];
-  return tools.filter(t => t.name.startsWith('continuum_'));
 }
 
 /** Who calls through VS Code's chat: one identity per window (the tool API does not say which conversation). */

@@ -5,15 +5,22 @@
 import * as vscode from 'vscode';
 import type { ContinuumHost } from '../host';
 import { registerChatParticipant } from './chatParticipant';
-import { statusMarkdown } from './chatText';
-import { declaredTools, registerLanguageModelTools, type ToolCaller } from './languageModelTools';
+import { declaredTools } from './declaredTools';
+import { registerLanguageModelTools } from './languageModelTools';
 
 export function registerAgents(context: vscode.ExtensionContext, host: ContinuumHost): vscode.Disposable[] {
   const open = () => host.open();
-  const load = (): Promise<ToolCaller> => Promise.reject(new Error('Continuum\'s agent tools are not built yet.'));
+  // the tools' code (and zod) loads on the first call, not while the extension activates
+  const tools = () => import('../../core/agents');
   void vscode.commands.executeCommand('setContext', 'continuum.agentsAvailable', true);
   return [
-    ...registerLanguageModelTools(open, declaredTools(context.extension.packageJSON), load),
-    registerChatParticipant({ open, briefing: ctx => Promise.resolve(statusMarkdown(ctx.core)) }, host.extensionUri),
+    ...registerLanguageModelTools(open, declaredTools(context.extension.packageJSON), async () => ({ call: (await tools()).callAgentTool })),
+    registerChatParticipant({
+      open,
+      briefing: async ctx => {
+        const { briefingMarkdown, briefingOf } = await tools();
+        return briefingMarkdown(briefingOf(ctx.core, ctx.agent, 'concise'));
+      },
+    }, host.extensionUri),
   ];
 }

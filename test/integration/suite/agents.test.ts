@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ContinuumApi } from '../../../src/vscode/activate';
 import type { SetupReport } from '../../../src/vscode/agents/setUpAgents';
 import { ScriptedPrompter } from './prompter';
+import { queryDom, screenshot } from './screenshot';
 import { poller } from './wait';
 
 const until = poller(20000);
@@ -59,5 +60,54 @@ suite('Agents', () => {
     assert.deepStrictEqual(again.written, []);
     assert.strictEqual(again.unchanged.length, 4);
     prompter.keepInPickMany = () => true;
+  });
+  test('vscode.lm.tools lists the Continuum tools, and invoking the briefing answers from the store', async () => {
+    const core = await api.ready();
+    await core.tasks.create({ title: 'Write the agents guide', priority: 'high' });
+    const ours = vscode.lm.tools.filter(t => t.name.startsWith('continuum_'));
+    assert.ok(ours.some(t => t.name === 'continuum_briefing' && t.tags.includes('read')), ours.map(t => t.name).join(', '));
+    const result = await vscode.lm.invokeTool('continuum_briefing', { input: { detail: 'concise' }, toolInvocationToken: undefined });
+    const text = result.content.map(p => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('\n');
+    assert.match(text, /Write the agents guide/);
+    await assert.rejects(Promise.resolve(vscode.lm.invokeTool('continuum_briefing', { input: { detail: 'everything' }, toolInvocationToken: undefined })), /detail/);
+  });
+
+  suite('@continuum in the chat view', () => {
+    const response = (pattern: RegExp) => until(`a chat response matching ${pattern}`, async () => {
+      const facts = await queryDom('.interactive-response .value');
+      return facts?.items.map(i => i.text).find(t => pattern.test(t));
+    }, 60000);
+    suiteSetup(async () => {
+      // the runner turns chat off for the other suites; a person using @continuum has it on
+      await vscode.workspace.getConfiguration('chat').update('disableAIFeatures', false, vscode.ConfigurationTarget.Global);
+      await until('the scripted model (test/integration/model-provider)', async () => (await vscode.lm.selectChatModels({ vendor: 'continuum-test' })).length > 0);
+    });
+    suiteTeardown(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+      await vscode.workspace.getConfiguration('chat').update('disableAIFeatures', undefined, vscode.ConfigurationTarget.Global);
+    });
+
+    test('/status shows the tasks with stored titles escaped, and a button to open them', async function () {
+      this.timeout(120000);
+      const core = await api.ready();
+      await core.tasks.create({ title: '[click me](command:continuum.importState) <b>bold</b>', priority: 'normal' });
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@continuum /status', isPartialQuery: false });
+      const text = await response(/tasks done/);
+      assert.match(text, /\[click me\]\(command:continuum\.importState\) <b>bold<\/b>/, 'the title shows as its own characters');
+      const links = await queryDom('.interactive-response .value a[href*="importState"]');
+      assert.strictEqual(links?.count ?? 0, 0, 'no link made of a stored title');
+      const button = await queryDom('.interactive-response .chat-command-button, .interactive-response .monaco-button');
+      assert.ok(button?.items.some(b => /Open Tasks/.test(b.text)), JSON.stringify(button));
+      await screenshot('agents-chat-status');
+    });
+
+    test('a question without a command goes to the chat\'s model with the briefing as context', async function () {
+      this.timeout(120000);
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@continuum what should I do next?', isPartialQuery: false });
+      const text = await response(/Scripted answer/);
+      assert.match(text, /Briefing received, starting: # Continuum briefing/);
+      assert.match(text, /Question: what should I do next\?/);
+      await screenshot('agents-chat-model');
+    });
   });
 });

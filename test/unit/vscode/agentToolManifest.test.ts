@@ -1,0 +1,41 @@
+// package.json's contributes.languageModelTools is what VS Code shows and validates against; the
+// agent tools' code is what runs. They are the same list with the same schemas, or this fails.
+// After changing a tool: UPDATE_MANIFEST=1 npx mocha --no-config -n import=tsx --extension ts test/unit/vscode/agentToolManifest.test.ts
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { leanAgentTools } from '../../../src/core/agents';
+import { languageModelToolContribution, toolReferenceName } from '../../../src/vscode/agents/toolManifest';
+import { declaredTools } from '../../../src/vscode/agents/declaredTools';
+
+const file = path.resolve(__dirname, '../../../package.json');
+const text = fs.readFileSync(file, 'utf8');
+const manifest = JSON.parse(text) as { contributes: { languageModelTools?: unknown[] } };
+const expected = leanAgentTools.map(languageModelToolContribution);
+
+describe('the language-model tools in package.json', () => {
+  before(() => {
+    if (process.env.UPDATE_MANIFEST !== '1') return;
+    manifest.contributes.languageModelTools = expected;
+    fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  });
+
+  it('are the lean agent tools, each with the name, descriptions and input schema of its code', () => {
+    assert.ok(expected.length > 0);
+    assert.deepStrictEqual(manifest.contributes.languageModelTools, expected,
+      'package.json differs from the tools: run this test with UPDATE_MANIFEST=1 and review the diff');
+  });
+
+  it('can each be referenced in chat as #continuum…, and say whether they write', () => {
+    for (const tool of expected) {
+      assert.match(tool.toolReferenceName, /^continuum[A-Z][A-Za-z]+$/);
+      assert.ok(tool.tags.includes('read') !== tool.tags.includes('write'), tool.name);
+      assert.strictEqual(tool.inputSchema.type, 'object', `${tool.name}'s input is an object`);
+    }
+    assert.strictEqual(toolReferenceName('continuum_next_task'), 'continuumNextTask');
+  });
+
+  it('are what the extension registers at activation (read from package.json)', () => {
+    assert.deepStrictEqual(declaredTools(manifest).map(t => t.name), leanAgentTools.map(t => t.name));
+  });
+});
