@@ -5,6 +5,7 @@
 //   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes]
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
 //   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
+//   continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
@@ -14,6 +15,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
+import { briefingCommand, parseBriefingArgs } from './briefing';
 import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
 
@@ -34,6 +36,7 @@ commands:
       --orphans wait|stop  a step's process left running by a killed run: wait for it, or stop it
                         (asked on a terminal; without one, waited for)
   resume            continue the paused or interrupted session (--session ID for another one)
+  briefing          where the work stands, for an agent starting or resuming: [--format markdown|json] [--detail concise|detailed]
   plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
                     import it; --dry-run only shows, --json prints one JSON object
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
@@ -91,6 +94,7 @@ function parseArgs(argv: string[]): Args {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'plan') return planFromTerminal(argv.slice(1));
+  if (argv[0] === 'briefing') return briefingFromTerminal(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -154,6 +158,17 @@ async function planFromTerminal(argv: string[]): Promise<number> {
     if (!args.store && !args.dryRun) throw new CliError('say which store with --store DIR (or use --dry-run to only see the preview).');
     const open = () => openContinuum({ folder: args.store!, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')) });
     return await planCommand(args, open, line => console.log(line));
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    console.error(`continuum: ${err.message}`);
+    return 2;
+  }
+}
+
+async function briefingFromTerminal(argv: string[]): Promise<number> {
+  try {
+    const open = (store: string) => openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI (briefing)') });
+    return await briefingCommand(parseBriefingArgs(argv), open, text => process.stdout.write(text));
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
     console.error(`continuum: ${err.message}`);
