@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import { AgentToolError, type AgentIdentity, type ToolContext, type ToolResult } from '../../core/agents/tool';
-import type { DeclaredTool } from './declaredTools';
+import { callWrites, type DeclaredTool } from './declaredTools';
 import { codeBlock } from './markdown';
 
 /** How a call runs: the shared implementation, loaded on first use. */
@@ -35,7 +35,7 @@ export function confirmationFor(tool: DeclaredTool, input: unknown): vscode.Prep
 
 export function registerLanguageModelTools(open: () => Promise<Continuum>, tools: DeclaredTool[], load: () => Promise<ToolCaller>): vscode.Disposable[] {
   return tools.map(tool => vscode.lm.registerTool<object>(tool.name, {
-    prepareInvocation: options => (tool.tags.includes('read') ? { invocationMessage: `${tool.displayName}…` } : confirmationFor(tool, options.input)),
+    prepareInvocation: options => (callWrites(tool, options.input) ? confirmationFor(tool, options.input) : { invocationMessage: `${tool.displayName}…` }),
     invoke: async (options, token) => {
       const [core, caller] = await Promise.all([open(), load()]);
       const abort = new AbortController();

@@ -72,6 +72,26 @@ suite('Agents', () => {
     await assert.rejects(Promise.resolve(vscode.lm.invokeTool('continuum_briefing', { input: { detail: 'everything' }, toolInvocationToken: undefined })), /detail/);
   });
 
+  test('a task Copilot claims through the tools shows live in the Tasks view as claimed by it, and done through update_task', async () => {
+    const core = await api.ready();
+    const task = await core.tasks.create({ title: 'Claimed through the tools', priority: 'critical' });
+    const text = (r: vscode.LanguageModelToolResult) => r.content.map(p => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('\n');
+    const claimed = await vscode.lm.invokeTool('continuum_next_task', { input: { taskId: task.id }, toolInvocationToken: undefined });
+    assert.match(text(claimed), /Claimed through the tools/);
+    assert.strictEqual(core.tasks.claimOf(task.id)?.agentName, 'Copilot');
+    await vscode.commands.executeCommand('continuum.tasks.focus');
+    const row = await until('the claimed row in the Tasks view', async () => {
+      const facts = await queryDom('.pane-body .monaco-list-row');
+      return facts?.items.find(r => r.visible && r.text.includes('Claimed through the tools') && /claimed by Copilot/.test(r.text));
+    });
+    assert.ok(row);
+    await screenshot('agents-claimed-in-tree');
+    const done = await vscode.lm.invokeTool('continuum_update_task', { input: { taskId: task.id, status: 'done', result: 'written' }, toolInvocationToken: undefined });
+    assert.match(text(done), /done/i);
+    assert.strictEqual(core.tasks.get(task.id)?.status, 'done');
+    assert.strictEqual(core.tasks.claimOf(task.id), undefined, 'the claim ends with the task');
+  });
+
   suite('@continuum in the chat view', () => {
     const response = (pattern: RegExp) => until(`a chat response matching ${pattern}`, async () => {
       const facts = await queryDom('.interactive-response .value');

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { leanAgentTools } from '../../../src/core/agents';
 import { languageModelToolContribution, toolReferenceName } from '../../../src/vscode/agents/toolManifest';
-import { declaredTools } from '../../../src/vscode/agents/declaredTools';
+import { callWrites, declaredTools } from '../../../src/vscode/agents/declaredTools';
 
 const file = path.resolve(__dirname, '../../../package.json');
 const text = fs.readFileSync(file, 'utf8');
@@ -37,5 +37,17 @@ describe('the language-model tools in package.json', () => {
 
   it('are what the extension registers at activation (read from package.json)', () => {
     assert.deepStrictEqual(declaredTools(manifest).map(t => t.name), leanAgentTools.map(t => t.name));
+  });
+
+  it('ask a person first only for calls that write: reading actions of a mixed tool need no confirmation', () => {
+    const byName = new Map(declaredTools(manifest).map(t => [t.name, t]));
+    const writes = (name: string, input: unknown) => callWrites(byName.get(name)!, input);
+    assert.strictEqual(writes('continuum_briefing', {}), false);
+    assert.strictEqual(writes('continuum_graph', { file: 'a.ts' }), false);
+    assert.strictEqual(writes('continuum_update_task', { taskId: 't', status: 'done' }), true);
+    assert.strictEqual(writes('continuum_context', {}), false, 'read is its default action');
+    assert.strictEqual(writes('continuum_context', { action: 'add', title: 'x', body: 'y' }), true);
+    assert.strictEqual(writes('continuum_known_errors', { error: 'boom' }), false);
+    assert.strictEqual(writes('continuum_known_errors', { action: 'record', error: 'boom', worked: true }), true);
   });
 });
