@@ -86,7 +86,7 @@ function summary(report: SetupReport, picked: string[]): string {
   return `Continuum set up ${picked.join(', ')}: ${parts.join('; ')}. Each agent starts Continuum's MCP server with the \`node\` on its PATH.`;
 }
 
-export const setUpAgents: Handler = async ctx => {
+export const setUpAgents: Handler = async (ctx, core) => {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) throw new Error('Set Up Agents writes the agents\' settings into the workspace: open a folder first.');
   const picked = await ctx.prompts().pickMany(agents.map(a => ({ label: a.label, description: a.where, value: a.id })), {
@@ -105,6 +105,7 @@ export const setUpAgents: Handler = async ctx => {
     workspace: folder,
     home: os.homedir(),
     cliPath: vscode.Uri.joinPath(ctx.host.extensionUri, 'dist', 'cli.js').fsPath,
+    store: core.store.folder,
     platform: process.platform,
     ...(await folderExists(clineFolder) ? { clineSettings: path.join(clineFolder, 'settings') } : {}),
   }, { claudeHooks });

@@ -20,6 +20,8 @@ export interface Places {
   home: string;
   /** The absolute path of the extension's dist/cli.js. */
   cliPath: string;
+  /** The store's folder (hooks run the CLI on it). */
+  store: string;
   /** Cline's settings folder (…/globalStorage/saoudrizwan.claude-dev/settings) when Cline is installed, else undefined. */
   clineSettings?: string;
   platform: NodeJS.Platform;
@@ -110,7 +112,7 @@ export function planSetup(picked: readonly AgentId[], places: Places, options: {
     const file = inWorkspace('.claude', 'settings.json');
     files.push({
       file, purpose: "Claude Code's session hooks (the briefing at start, resume, /clear and compaction; a checkpoint before compaction)",
-      merge: text => mergeClaudeHooks(text, file, { cliPath: places.cliPath, workspace: places.workspace, platform: places.platform }),
+      merge: text => mergeClaudeHooks(text, file, { cliPath: places.cliPath, store: places.store, workspace: places.workspace, platform: places.platform }),
     });
   }
   return { files, manual };

@@ -9,6 +9,8 @@ import { SetupError, type MergeOutcome } from './outcome';
 
 export interface HookInputs {
   cliPath: string;
+  /** The store's folder (the CLI's briefing and checkpoint take --store). */
+  store: string;
   workspace: string;
   platform: NodeJS.Platform;
 }
@@ -20,16 +22,16 @@ interface HookGroup {
 
 /** The hooks Continuum adds, by event, and how to recognise one it added before (whatever its paths). */
 export function continuumHooks(inputs: HookInputs): Array<{ event: string; group: HookGroup; ours: RegExp }> {
-  const run = (...words: string[]) => commandLine(['node', inputs.cliPath, ...words, '--workspace', inputs.workspace], inputs.platform);
+  const run = (...words: string[]) => commandLine(['node', inputs.cliPath, ...words], inputs.platform);
   return [
     {
       event: 'SessionStart',
-      group: { matcher: 'startup|resume|clear|compact', hooks: [{ type: 'command', command: run('briefing', '--format', 'markdown'), timeout: 30 }] },
+      group: { matcher: 'startup|resume|clear|compact', hooks: [{ type: 'command', command: run('briefing', '--format', 'markdown', '--store', inputs.store), timeout: 30 }] },
       ours: /cli\.js['"]? briefing --format markdown/,
     },
     {
       event: 'PreCompact',
-      group: { matcher: 'manual|auto', hooks: [{ type: 'command', command: run('checkpoint', '--note', 'before the conversation was compacted'), timeout: 60 }] },
+      group: { matcher: 'manual|auto', hooks: [{ type: 'command', command: run('checkpoint', '--store', inputs.store, '--workspace', inputs.workspace, '--agent', 'Claude Code', '--note', 'before the conversation was compacted'), timeout: 60 }] },
       ours: /cli\.js['"]? checkpoint /,
     },
   ];

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { parse } from 'jsonc-parser';
 import { continuumHooks, mergeClaudeHooks } from '../../../../src/core/agents/setup';
 
-const inputs = { cliPath: '/ext/dist/cli.js', workspace: '/work/my app', platform: 'linux' as const };
+const inputs = { cliPath: '/ext/dist/cli.js', store: '/storage/ws 1', workspace: '/work/my app', platform: 'linux' as const };
 
 const settings = `{
   // the team's settings
@@ -22,9 +22,9 @@ describe("Claude Code's session hooks", () => {
     const [start, compact] = continuumHooks(inputs);
     assert.strictEqual(start.event, 'SessionStart');
     assert.strictEqual(start.group.matcher, 'startup|resume|clear|compact');
-    assert.strictEqual(start.group.hooks[0].command, "node /ext/dist/cli.js briefing --format markdown --workspace '/work/my app'");
+    assert.strictEqual(start.group.hooks[0].command, "node /ext/dist/cli.js briefing --format markdown --store '/storage/ws 1'");
     assert.strictEqual(compact.event, 'PreCompact');
-    assert.match(compact.group.hooks[0].command, /^node \/ext\/dist\/cli\.js checkpoint --note 'before the conversation was compacted' --workspace '\/work\/my app'$/);
+    assert.strictEqual(compact.group.hooks[0].command, "node /ext/dist/cli.js checkpoint --store '/storage/ws 1' --workspace '/work/my app' --agent 'Claude Code' --note 'before the conversation was compacted'");
   });
 
   it('are added beside the person\'s own hooks, keeping comments and other settings', () => {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parse } from 'jsonc-parser';
 import { planSetup, type Places } from '../../../../src/core/agents/setup';
 
-const places: Places = { workspace: '/work/app', home: '/home/me', cliPath: '/ext/dist/cli.js', platform: 'linux' };
+const places: Places = { workspace: '/work/app', home: '/home/me', cliPath: '/ext/dist/cli.js', store: '/storage/ws1', platform: 'linux' };
 const rel = (f: string) => path.relative('/', f);
 
 describe('planning Set Up Agents', () => {
