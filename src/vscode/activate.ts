@@ -67,7 +67,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   context.subscriptions.push(output, host, statusBar, guardStatusBar, rulesWatcher, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host),
     registerAutoPullRequest(runtime, pullRequestDeps(ctx)));
   context.subscriptions.push(registerWalkthrough(host, logger)); // the getting-started walkthrough's progress
-  context.subscriptions.push(...registerAgents(context, host)); // language-model tools and @continuum in chat
+  context.subscriptions.push(...registerAgents(context, host, logger)); // language-model tools and @continuum in chat
   const graphTree = new GraphTreeProvider();
   const graphWatcher = new GraphWatcher(logger);
   const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });

@@ -11,6 +11,8 @@ export interface LanguageModelToolContribution {
   userDescription: string;
   modelDescription: string;
   canBeReferencedInPrompt: boolean;
+  /** Off while the workspace's .vscode/mcp.json starts Continuum's MCP server: Copilot then uses the server's tools, not both. */
+  when: string;
   icon: string;
   tags: string[];
   inputSchema: Record<string, unknown>;
@@ -35,6 +37,7 @@ export function languageModelToolContribution(tool: AgentTool): LanguageModelToo
     userDescription: tool.description.split(/(?<=\.)\s/)[0],
     modelDescription: tool.description,
     canBeReferencedInPrompt: true,
+    when: '!continuum.mcpServerInVSCode',
     icon: '$(history)',
     tags: ['continuum', tool.readOnly ? 'read' : 'write', ...(tool.destructive ? ['destructive'] : [])],
     inputSchema: inputJsonSchema(tool),

@@ -61,6 +61,19 @@ suite('Agents', () => {
     assert.strictEqual(again.unchanged.length, 4);
     prompter.keepInPickMany = () => true;
   });
+  test('Set Up Agents for VS Code writes .vscode/mcp.json with a stdio server', async () => {
+    written.push(path.join('.vscode', 'mcp.json'));
+    prompter.keepInPickMany = item => item.value === 'vscode';
+    const report = await vscode.commands.executeCommand<SetupReport>('continuum.setUpAgents');
+    prompter.keepInPickMany = () => true;
+    assert.ok(report.written.includes(path.join('.vscode', 'mcp.json')), JSON.stringify(report));
+    assert.match(fs.readFileSync(path.join(root(), '.vscode', 'mcp.json'), 'utf8'), /"servers"[\s\S]*"continuum"[\s\S]*"type": "stdio"/);
+    // The tools' `when` (!continuum.mcpServerInVSCode) is what VS Code offers Copilot by; vscode.lm.tools
+    // lists every registered tool whatever its `when`, so here the file is checked, and the manifest's
+    // `when` in test/unit/vscode/agentToolManifest.test.ts.
+    fs.rmSync(path.join(root(), '.vscode', 'mcp.json'));
+  });
+
   test('vscode.lm.tools lists the Continuum tools, and invoking the briefing answers from the store', async () => {
     const core = await api.ready();
     await core.tasks.create({ title: 'Write the agents guide', priority: 'high' });

@@ -31,6 +31,7 @@ describe('the language-model tools in package.json', () => {
       assert.match(tool.toolReferenceName, /^continuum[A-Z][A-Za-z]+$/);
       assert.ok(tool.tags.includes('read') !== tool.tags.includes('write'), tool.name);
       assert.strictEqual(tool.inputSchema.type, 'object', `${tool.name}'s input is an object`);
+      assert.strictEqual(tool.when, '!continuum.mcpServerInVSCode', 'off while .vscode/mcp.json starts the MCP server, so Copilot never sees a tool twice');
     }
     assert.strictEqual(toolReferenceName('continuum_next_task'), 'continuumNextTask');
   });

@@ -38,7 +38,7 @@ export interface Agent {
 
 export const agents: readonly Agent[] = [
   { id: 'claude-code', label: 'Claude Code', where: '.mcp.json', instructions: 'CLAUDE.md' },
-  { id: 'vscode', label: 'VS Code (MCP)', where: '.vscode/mcp.json', instructions: 'AGENTS.md' },
+  { id: 'vscode', label: 'VS Code (MCP)', where: '.vscode/mcp.json — Copilot has Continuum\'s tools without it; with it, it uses the server\'s instead', instructions: 'AGENTS.md' },
   { id: 'cursor', label: 'Cursor', where: '.cursor/mcp.json', instructions: 'AGENTS.md' },
   { id: 'cline', label: 'Cline', where: "Cline's cline_mcp_settings.json", instructions: 'AGENTS.md' },
   { id: 'gemini', label: 'Gemini CLI', where: '.gemini/settings.json', instructions: 'AGENTS.md' },

@@ -63,3 +63,10 @@ export function mergeJsonServer(text: string | undefined, file: string, serversK
   if (sameJson(value, entry)) return { kind: 'unchanged' };
   return { kind: 'conflict', text: merged, existing: JSON.stringify(value) };
 }
+
+/** Whether a settings text (possibly malformed: then as far as it reads) names server `name` under `serversKey`. */
+export function hasJsonServer(text: string, serversKey: string, name: string): boolean {
+  const root = parseTree(text, [], { allowTrailingComma: true });
+  const entry = root && findNodeAtLocation(root, [serversKey, name]);
+  return entry?.type === 'object';
+}

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { parse } from 'jsonc-parser';
-import { mergeJsonServer, SetupError } from '../../../../src/core/agents/setup';
+import { hasJsonServer, mergeJsonServer, SetupError } from '../../../../src/core/agents/setup';
 
 const entry = { command: 'node', args: ['/ext/dist/cli.js', 'mcp', '--workspace', '/work/app'] };
 
@@ -68,5 +68,14 @@ describe('merging the MCP server into a JSON settings file', () => {
   it('refuses a file whose top or servers key is not an object', () => {
     assert.throws(() => mergeJsonServer('[1, 2]', 'f.json', 'mcpServers', 'continuum', entry), /does not hold a JSON object/);
     assert.throws(() => mergeJsonServer('{ "mcpServers": [] }', 'f.json', 'mcpServers', 'continuum', entry), /"mcpServers" in f\.json is not an object/);
+  });
+});
+
+describe('finding the server in a settings file', () => {
+  it('finds it under the servers key, with comments, and not elsewhere', () => {
+    assert.strictEqual(hasJsonServer('{ // c\n "servers": { "continuum": { "type": "stdio" } } }', 'servers', 'continuum'), true);
+    assert.strictEqual(hasJsonServer('{ "servers": { "other": {} }, "continuum": {} }', 'servers', 'continuum'), false);
+    assert.strictEqual(hasJsonServer('', 'servers', 'continuum'), false);
+    assert.strictEqual(hasJsonServer('{ "servers": { "continuum": { "type": "stdio" } ', 'servers', 'continuum'), true, 'as far as a half-written file reads');
   });
 });
