@@ -117,6 +117,8 @@ export const setUpAgents: Handler = async (ctx, core) => {
     const content = plan.manual.map(m => `// ${m.purpose}: ${m.reason}\n${m.snippet}\n`).join('\n');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content, language: 'jsonc' }), { preview: false });
   }
+  // the getting-started walkthrough's "Connect an agent" step (package.json) ticks once an agent is set up
+  if (report.written.length || report.unchanged.length) void vscode.commands.executeCommand('setContext', 'continuum.walkthrough.agentConnected', true);
   const labels = agents.filter(a => picked.includes(a.id as AgentId)).map(a => a.label);
   const openable = report.written.slice(0, 3);
   // nothing to answer: not awaited, so the command ends while the notification stays
