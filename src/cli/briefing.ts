@@ -20,7 +20,8 @@ export function parseBriefingArgs(argv: readonly string[]): BriefingArgs {
       if (v === undefined || v.startsWith('--')) throw new CliError(`${a} needs a value.\n${briefingUsage}`);
       return v;
     };
-    if (a === '--store') store = value();
+    if (a === '--help' || a === '-h') throw new CliError(briefingUsage);
+    else if (a === '--store') store = value();
     else if (a === '--format') {
       const v = value();
       if (v !== 'markdown' && v !== 'json') throw new CliError(`--format takes markdown or json, not '${v}'.`);

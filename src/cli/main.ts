@@ -2,7 +2,7 @@
 //   continuum status --store DIR      tasks, sessions and the store's health
 //   continuum export --store DIR [--out FILE]
 //   continuum graph build [FOLDER...] | stats | affected FILE --store DIR
-//   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes]
+//   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes] [--lm-provider P --lm-model M --lm-base-url U --lm-key-env NAME]
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
 //   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
 //   continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
@@ -15,6 +15,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
+import type { LmChoice } from '../node/lm/config';
 import { briefingCommand, parseBriefingArgs } from './briefing';
 import { checkpointFromTerminal } from './checkpoint';
 import { parsePlanArgs, planCommand } from './plan';
@@ -36,6 +37,11 @@ commands:
                         gate is unsure of, without asking
       --orphans wait|stop  a step's process left running by a killed run: wait for it, or stop it
                         (asked on a terminal; without one, waited for)
+      --lm-provider openai|anthropic, --lm-model M, --lm-base-url U, --lm-key-env NAME
+                        the language model lm tasks use (default: CONTINUUM_LM_PROVIDER,
+                        CONTINUUM_LM_MODEL, CONTINUUM_LM_BASE_URL; the key is read from the
+                        environment variable NAME, default CONTINUUM_LM_API_KEY). Without one,
+                        lm tasks wait. With --yes the model may run any command in the workspace.
   resume            continue the paused or interrupted session (--session ID for another one)
   briefing          where the work stands, for an agent starting or resuming: [--format markdown|json] [--detail concise|detailed]
   checkpoint        save a checkpoint (for an agent's hook before its conversation is compacted): [--note TEXT] [--agent NAME] [--workspace DIR]
@@ -59,11 +65,12 @@ interface Args {
   session?: string;
   yes: boolean;
   orphans?: 'wait' | 'stop';
+  lm: LmChoice;
 }
 
 function parseArgs(argv: string[]): Args {
   const words: string[] = [];
-  const args: Args = { operands: [], yes: false };
+  const args: Args = { operands: [], yes: false, lm: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -76,6 +83,10 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--workspace') args.workspace = value();
     else if (a === '--phase') args.phase = value();
     else if (a === '--session') args.session = value();
+    else if (a === '--lm-provider') args.lm.provider = value();
+    else if (a === '--lm-model') args.lm.model = value();
+    else if (a === '--lm-base-url') args.lm.baseUrl = value();
+    else if (a === '--lm-key-env') args.lm.keyEnv = value();
     else if (a === '--tasks') args.tasks = value().split(',').map(t => t.trim()).filter(Boolean);
     else if (a === '--concurrency') {
       const n = Number(value());
@@ -261,6 +272,7 @@ async function runFromTerminal(core: Continuum, args: Args, lockLost: Promise<st
     ...(args.tasks ? { tasks: args.tasks } : {}),
     yes: args.yes,
     ...(args.orphans ? { orphans: args.orphans } : {}),
+    lm: args.lm,
     ...(args.command === 'resume' ? { resume: args.session ? { sessionId: args.session } : {} } : {}),
     interactive: !!process.stdin.isTTY,
     say: line => console.log(line),

@@ -19,6 +19,10 @@ import type { ExecutionQuestions, HostTaskPort, InterruptedStepChoice, OrphanCho
 import { readSetting, type SettingsSource } from '../core/settings';
 import { describeSummary, formatDuration, type RunSummary } from '../core/execution/summary';
 import type { Phase, Task } from '../core/tasks/model';
+import type { CommandApproval, LmHost } from '../core/lm/host';
+import { lmLimitsFrom } from '../core/lm/host';
+import { modelFromEnvironment, type LmChoice } from '../node/lm/config';
+import { nodeWorkspaceFiles } from '../node/lm/workspaceFiles';
 import { nodeProcesses } from '../node/processes';
 import { nodeTaskLogs } from '../node/taskLogs';
 import { workspaceSettings } from '../node/workspaceSettings';
@@ -139,6 +143,24 @@ export function terminalGuardQuestions(yes: boolean, interactive: boolean, say: 
   };
 }
 
+/**
+ * Whether a command the model wants to run (one its task does not allow by name) runs: --yes
+ * allows it, a terminal asks, and without either it is refused with what to do — the model is told
+ * and goes on.
+ */
+export function terminalCommandApproval(yes: boolean, interactive: boolean, say: (line: string) => void): (taskTitle: string, command: string) => Promise<CommandApproval> {
+  return async (title, command) => {
+    if (yes) return { run: true };
+    const what = `The model working on '${title}' wants to run: ${command}`;
+    if (!interactive) {
+      say(`${what} — not run: nobody is at a terminal to confirm it.`);
+      return { run: false, why: "it needs a person's confirmation and nobody is at a terminal to give it. Do without it, or say in your answer which command should run; the person can run 'continuum run --yes' to let commands run, or list the command in the task's allowCommands." };
+    }
+    const answer = await ask(`${what}\nRun it? [y/N] `);
+    return answer === 'y' ? { run: true } : { run: false, why: 'the person at the terminal said no.' };
+  };
+}
+
 /** The rules of the workspace's .continuum/rules.json and its rules setting, as VS Code reads them; mistakes are said and leave those rules out. */
 export function workspaceRules(workspace: string, settings: SettingsSource, say: (line: string) => void): Rule[] {
   const rules: Rule[] = [];
@@ -168,6 +190,10 @@ export interface RunOptions extends Selection {
   orphans?: OrphanChoice;
   /** Installs the Ctrl+C handler: called with what a Ctrl+C should do; returns its removal. */
   onInterrupt(handler: () => void): () => void;
+  /** The model for lm tasks, as flags name it (the environment fills in the rest). */
+  lm?: LmChoice;
+  /** Where CONTINUUM_LM_* are read (default: this process's environment). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Runs a new session over the selection, or resumes one. Resolves to the process's exit code. */
@@ -181,6 +207,11 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
   if (fromFile.problem) o.say(fromFile.problem);
   // --concurrency wins over the workspace's setting
   const settings: SettingsSource = key => (key === 'executor.concurrency' && o.concurrency !== undefined ? o.concurrency : fromFile.source(key));
+  const lmConfig = modelFromEnvironment(o.env ?? process.env, o.lm ?? {});
+  const lm: LmHost | undefined = 'model' in lmConfig
+    ? { model: lmConfig.model, files: nodeWorkspaceFiles, limits: lmLimitsFrom(settings), approveCommand: terminalCommandApproval(o.yes, o.interactive, o.say) }
+    : undefined;
+  const noModel = 'missing' in lmConfig ? lmConfig.missing : 'problem' in lmConfig ? `lm tasks cannot run: ${lmConfig.problem}` : undefined;
   const assembled = assembleExecutor(core, {
     workspace, settings,
     ports: {
@@ -189,6 +220,7 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
       trust: { isTrusted: () => true }, // whoever runs the CLI in a folder trusts it
       logs: nodeTaskLogs(path.join(core.store.folder, 'logs')), // the same logs VS Code's Show Task Log opens
       questions: terminalQuestions(o.yes, o.interactive, o.say, o.orphans),
+      ...(lm ? { lm } : {}), // without it, assembleExecutor leaves lm tasks alone: they wait
     },
     guardQuestions: terminalGuardQuestions(o.yes, o.interactive, o.say),
     rules: workspaceRules(workspace, settings, o.say),
@@ -200,7 +232,7 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
     const sessionId = o.resume ? resumable(core, o.resume.sessionId) : await newSession(core, executor, o);
     if (!sessionId) return 0;
     const intro = o.resume ? core.sessions.describeResume(sessionId) : `${core.sessions.get(sessionId)!.taskIds.length} tasks`;
-    return await follow(core, executor, sessionId, intro, { ...o, concurrency });
+    return await follow(core, executor, sessionId, intro, { ...o, concurrency, ...(noModel ? { noModel } : {}) });
   } catch (err) {
     if (err instanceof ExecutionRefused) throw new CliError(forTerminal(err.message));
     const message = err instanceof Error ? err.message : String(err);
@@ -238,18 +270,19 @@ const shownLeft = 10;
 
 const countOf = (n: number) => (n === 1 ? '1 task' : `${n} tasks`);
 
-/** The session's unfinished tasks this run leaves alone: a person's (to-dos, manual tasks), and VS Code tasks. */
-function leftForOthers(core: Continuum, sessionId: string): { people: Task[]; vscode: Task[] } {
+/** The session's unfinished tasks this run leaves alone: a person's (to-dos, manual tasks), VS Code tasks, and lm tasks without a model. */
+function leftForOthers(core: Continuum, sessionId: string, noModel: boolean): { people: Task[]; vscode: Task[]; model: Task[] } {
   const needsOf = (t: Task) => (t.action ? actions[t.action.kind].needs : 'person');
   const left = core.sessions.get(sessionId)!.taskIds.map(id => core.tasks.get(id)!).filter(t => t && !finished.has(t.status) && t.status !== 'failed');
   return {
     people: left.filter(t => needsOf(t) === 'person' && cliLacks.includes('person')),
     vscode: left.filter(t => needsOf(t) === 'vscode' && cliLacks.includes('vscode')),
+    model: left.filter(t => needsOf(t) === 'model' && noModel),
   };
 }
 
 /** Runs the session, printing a line per task start and end, until it ends or a Ctrl+C pauses it. */
-async function follow(core: Continuum, executor: Executor, sessionId: string, intro: string, o: RunOptions & { concurrency: number }): Promise<number> {
+async function follow(core: Continuum, executor: Executor, sessionId: string, intro: string, o: RunOptions & { concurrency: number; noModel?: string }): Promise<number> {
   const started = new Map<string, number>();
   const total = () => core.sessions.progress(sessionId);
   const title = (id: string) => core.tasks.get(id)?.title ?? id;
@@ -277,7 +310,8 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
   let interrupts = 0;
   const session = core.sessions.get(sessionId)!;
   o.say(`Session '${session.name}': ${intro}; up to ${o.concurrency} at a time. Ctrl+C pauses (running tasks finish); twice stops them now.`);
-  const left = leftForOthers(core, sessionId);
+  const left = leftForOthers(core, sessionId, !!o.noModel);
+  if (left.model.length) o.say(`${countOf(left.model.length)} ${left.model.length === 1 ? 'waits' : 'wait'} for a language model (lm tasks): ${o.noModel}`);
   if (left.people.length) o.say(`${countOf(left.people.length)} ${left.people.length === 1 ? 'waits' : 'wait'} for a person (to-dos and manual tasks): mark them done in VS Code (or with Resume Session there); this run goes on with the others.`);
   if (left.vscode.length) o.say(`${countOf(left.vscode.length)} ${left.vscode.length === 1 ? 'runs' : 'run'} only in VS Code (VS Code tasks); this run goes on with the others.`);
   const run = await executor.run(sessionId);
@@ -305,8 +339,8 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
   o.say(forTerminal(describeSummary(summary).replace(/Resume Session continues where it stopped/, "'continuum resume' continues where it stopped")));
   for (const f of summary.failures) o.say(`  failed: ${f.title}: ${f.error}`);
   if (summary.cannotRunHere) {
-    const after = leftForOthers(core, sessionId);
-    for (const [tasks, who] of [[after.people, 'a person'], [after.vscode, 'VS Code']] as const) {
+    const after = leftForOthers(core, sessionId, !!o.noModel);
+    for (const [tasks, who] of [[after.people, 'a person'], [after.vscode, 'VS Code'], [after.model, 'a language model']] as const) {
       if (!tasks.length) continue;
       o.say(`  ${countOf(tasks.length)} ${tasks.length === 1 ? 'needs' : 'need'} ${who}${tasks.length > shownLeft ? `, the first ${shownLeft}:` : ':'}`);
       for (const t of tasks.slice(0, shownLeft)) o.say(`    ${t.title}`);

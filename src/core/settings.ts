@@ -72,6 +72,9 @@ export const settingDefinitions = {
   'git.baseBranch': text(''),
   'github.apiBaseUrl': text(''),
   'github.authenticationProvider': text(''),
+  'lm.maxTurns': integer(50, 1, 10_000),
+  'lm.maxTokens': integer(1_000_000, 1_000),
+  'lm.maxMinutes': integer(30, 1, 24 * 60),
 } satisfies Record<string, Definition<unknown>>;
 
 export type SettingKey = keyof typeof settingDefinitions;

@@ -69,7 +69,7 @@ export const addTasksTool: AgentTool<typeof addTasksInput, AddTasksAnswer> = {
       const refs = input.tasks.map(t => t.ref);
       const dup = refs.find((r, i) => r !== undefined && refs.indexOf(r) !== i);
       if (dup) throw new AgentToolError(`Two tasks have the ref '${dup}': give each its own.`);
-      const created = await ctx.core.tasks.createMany(input.tasks.map(toNewTask), 'agent', refs);
+      const created = await ctx.core.tasks.createMany(input.tasks.map(toNewTask), 'agent', { refs, agent: ctx.agent.name });
       const commands = created.filter(t => t.action && t.action.kind !== 'manual').length;
       const message = `Added ${created.length} task(s)${commands ? `; ${commands} with a command, which a person confirms before it first runs` : ''}.`;
       return { structured: { created: created.map(taskLine), message }, summary: `${message} Ids: ${created.map(t => t.id).join(', ')}.` };

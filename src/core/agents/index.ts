@@ -16,7 +16,15 @@ import { AgentToolError, type AgentTool, type ToolContext, type ToolResult } fro
 
 export { briefingMarkdown, briefingOf, type Briefing, type BriefingDetail } from './briefing';
 export { AgentToolError, type AgentIdentity, type AgentTool, type ToolContext, type ToolResult, type VerifyPort } from './tool';
-export { defaultLeaseMs, leaseMsFromSettings } from './common';
+export { defaultLeaseMs, leaseMsFromSettings, type TaskLine } from './common';
+export type { AddTasksAnswer } from './addTasks';
+export type { CheckpointAnswer } from './checkpoint';
+export type { ContextAnswer } from './context';
+export type { GraphAnswer } from './graph';
+export type { KnownErrorsAnswer } from './knownErrors';
+export type { NextTaskAnswer } from './nextTask';
+export type { TaskWork } from './taskWork';
+export type { UpdateAnswer } from './updateTask';
 
 /** Every tool, lean ones first. Names are stable: hosts and agents' configurations refer to them. */
 export const agentTools: readonly AgentTool[] = [

@@ -53,6 +53,10 @@ export const updateTaskTool: AgentTool<typeof updateTaskInput, UpdateAnswer> = {
       const claimed = await ctx.core.tasks.claimNext(claimingAgent(ctx), { kinds: workKinds, leaseMs: leaseMsOf(ctx), taskId: task.id });
       if (!claimed) throw new AgentToolError(`Task '${task.title}' cannot start yet: it waits for ${ctx.core.tasks.blockers(task.id).map(b => `'${b.title}'`).join(', ') || 'something'}. Take a ready task with continuum_next_task.`);
     }
+    if (input.status === 'done') {
+      const waiting = ctx.core.tasks.blockers(task.id);
+      if (waiting.length) throw new AgentToolError(`Task '${task.title}' cannot be done yet: it depends on ${waiting.slice(0, 5).map(b => `'${b.title}' (${b.status})`).join(', ')}${waiting.length > 5 ? ' and more' : ''}. Finish those first.`);
+    }
     let verify: UpdateAnswer['verify'];
     if (input.status === 'done' && task.action?.verify) {
       if (!ctx.verify) {
@@ -82,7 +86,11 @@ async function apply(ctx: ToolContext, input: UpdateInput, verify: UpdateAnswer[
     if (input.note) log('note', { note: input.note });
     if (input.status === 'in_progress' && row.status !== 'running') tasks.setStatusIn(w, row.id, 'running', 'agent', {}, agent.name);
     if (verifyFailed) log('verify failed', { command: verify.command, output: verify.output.slice(-2000) });
-    else if (input.status === 'done') tasks.setStatusIn(w, row.id, 'done', 'agent', input.result ? { result: input.result } : {}, agent.name);
+    else if (input.status === 'done') {
+      tasks.setStatusIn(w, row.id, 'done', 'agent', input.result ? { result: input.result } : {}, agent.name);
+      // the task failed before and is done now: its work is a fix that worked for that error
+      if (row.error) learning.recordFixOutcome(w, signatureOf(row.error), { kind: 'task', taskId: row.id, title: row.title }, true);
+    }
     else if (input.status === 'blocked') {
       log('note', { note: `blocked: ${input.reason}` });
       tasks.setStatusIn(w, row.id, 'blocked', 'agent', {}, agent.name);

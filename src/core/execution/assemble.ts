@@ -6,6 +6,7 @@ import type { Continuum } from '../continuum';
 import type { Logger } from '../ports';
 import { readSetting, type SettingsSource } from '../settings';
 import type { TaskAction } from '../tasks/model';
+import { kindsNeeding } from './actions/index';
 import { Executor, type ExecutorPorts, type ExecutorSettings } from './executor';
 import type { ErrorBudgetSettings } from './guards/budget';
 import { ExecutionGuards, type GuardQuestions } from './guards/guards';
@@ -29,7 +30,7 @@ export interface ExecutorHost {
   resources?: ResourceProbe;
   /** Record the workspace files at each task's start and end (CheckpointFiles.taskBoundary), for per-task pull-request commits. */
   recordTaskFiles?: boolean;
-  /** Action kinds this host cannot run (see ExecutorOptions.cannotRun). */
+  /** Action kinds this host cannot run (see ExecutorOptions.cannotRun); `lm` is added when `ports.lm` gives no model. */
   cannotRun?: ReadonlyArray<TaskAction['kind']>;
   /** For tests and benchmarks: retry and breaker timings, jitter, the log cap. */
   resilience?: Partial<ResilienceSettings>;
@@ -75,7 +76,8 @@ export function assembleExecutor(core: Continuum, host: ExecutorHost): Assembled
     // integration suite's resume test timed out), so no host turns it on until that is understood.
     ...(host.recordTaskFiles && core.files ? { taskFiles: core.files } : {}),
     settings: () => executorSettingsFrom(host.settings),
-    ...(host.cannotRun ? { cannotRun: host.cannotRun } : {}),
+    // a host without a model leaves `lm` tasks for one that has it (they wait, like a person's to-dos)
+    cannotRun: [...new Set([...(host.cannotRun ?? []), ...(host.ports.lm ? [] : kindsNeeding(['model']))])],
     ...(host.resilience ? { resilience: host.resilience } : {}),
     ...(host.random ? { random: host.random } : {}),
     ...(host.logCapBytes !== undefined ? { logCapBytes: host.logCapBytes } : {}),

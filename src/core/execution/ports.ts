@@ -1,6 +1,7 @@
 // What the executor needs from its host: processes, VS Code tasks, workspace trust, task logs and
 // the few questions it must ask a person. The VS Code layer and the Node helpers implement these;
 // unit tests use fakes. Nothing here may import `vscode`.
+import type { LmHost } from '../lm/host';
 import type { TaskAction } from '../tasks/model';
 
 /** How a process ended. `code` is null when it was ended by a signal or could not start. */
@@ -112,6 +113,8 @@ export interface ExecutorPorts {
   trust: TrustPort;
   logs: TaskLogPort;
   questions: ExecutionQuestions;
+  /** A language model and what `lm` tasks need with it; a host without one leaves `lm` tasks alone (cannotRun). */
+  lm?: LmHost;
 }
 
 export interface ExecutorSettings {

@@ -535,8 +535,9 @@ export class SessionRun {
   private async attempt(task: Task, action: TaskAction, attempt: number, signal: AbortSignal): Promise<string> {
     const ctx = this.context(task, attempt, signal);
     if (signal.aborted) throw new ActionFailure(`'${task.title}' was stopped before it began.`, { phase: 'run' });
-    const result = await actionFor(action).run(action, ctx);
-    await runVerify(action, ctx);
+    const kind = actionFor(action);
+    const result = await kind.run(action, ctx);
+    if (!kind.verifiesItself) await runVerify(action, ctx);
     return result;
   }
 
@@ -569,6 +570,7 @@ export class SessionRun {
       hostTasks: this.h.ports.hostTasks,
       waitForPerson: () => this.waitForPerson(task.id, signal),
       degraded: (capability, way, reason) => this.h.hooks?.degraded?.(capability, way, reason),
+      ...(this.h.ports.lm ? { lm: this.h.ports.lm } : {}),
     };
   }
 
@@ -613,7 +615,7 @@ export class SessionRun {
     const end = this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', result));
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
     // one that must not run twice is on disk before anything else happens.
-    if (rerunnable) this.defer(task.id, end);
+    if (rerunnable && !options.durable) this.defer(task.id, end);
     else await this.settleWith(task.id, end);
     return result;
   }

@@ -8,18 +8,23 @@ export const priorities = ['critical', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof priorities)[number];
 
 /** Every kind of action, once: the schema (validation.ts), the executor's registry (execution/actions) and the rules follow it. */
-export const actionKinds = ['shell', 'vscodeTask', 'manual'] as const;
+export const actionKinds = ['shell', 'vscodeTask', 'manual', 'lm'] as const;
 export type ActionKind = (typeof actionKinds)[number];
 
 /**
  * What a task does when the executor runs it (src/core/execution/actions). `verify` is a command
  * that must exit 0 before the task counts as done; `rerunnable: false` makes a resume ask before
- * running again a step that was cut off. The `lm` kind comes later.
+ * running again a step that was cut off. An `lm` task is done by a language model with tools: its
+ * instructions are the task's title and description plus `acceptance`; its limits default to the
+ * `continuum.lm.*` settings; `rerunnable` says whether a command the model ran may run again after
+ * an interruption (default: no, a resume asks).
  */
 export type TaskAction =
   | { kind: 'shell'; command: string; args?: string[]; shell?: boolean; cwd?: string; env?: Record<string, string>; timeoutMs?: number; verify?: string; rerunnable?: boolean }
   | { kind: 'vscodeTask'; label: string; timeoutMs?: number; verify?: string; rerunnable?: boolean; /** Run instead when the host has no such task (a degradation, shown in Health). */ shellEquivalent?: string }
-  | { kind: 'manual'; verify?: string };
+  | { kind: 'manual'; verify?: string }
+  | { kind: 'lm'; acceptance?: string; verify?: string; maxTurns?: number; maxTokens?: number; maxWallMs?: number; timeoutMs?: number; rerunnable?: boolean;
+    /** Command lines the model may run without asking (the person wrote them here); others are confirmed. */ allowCommands?: string[] };
 
 // every kind in the list has its action shape and every shape's kind is in the list: adding one without the other fails to compile
 const _kindsMatch: [ActionKind, TaskAction['kind']] = ['' as TaskAction['kind'], '' as ActionKind];

@@ -310,8 +310,10 @@ export class TaskManager {
   /**
    * Creates several tasks in one durable write. `dependsOn` holds ids of existing tasks, or, with
    * `refs` (each input's local name, by position), the ref of a task created in the same call.
+   * `agent`: the name of the agent creating them, for the task log.
    */
-  async createMany(inputs: readonly NewTask[], actor: Actor = 'user', refs?: ReadonlyArray<string | undefined>): Promise<Task[]> {
+  async createMany(inputs: readonly NewTask[], actor: Actor = 'user', options: { refs?: ReadonlyArray<string | undefined>; agent?: string } = {}): Promise<Task[]> {
+    const { refs, agent } = options;
     const parsed = inputs.map((input, i) => parseOrExplain(newTaskSchema, input, inputs.length > 1 ? `Task ${i + 1}` : 'The task'));
     const ids = await this.store.write(w => {
       const now = this.clock.now();
@@ -327,7 +329,7 @@ export class TaskManager {
           orNull(t.phaseId), orNull(t.parentId), orNull(t.number), now, now, status === 'done' || status === 'skipped' ? now : null,
           actor === 'agent' && t.action ? 'an agent' : null, // an agent's commands are confirmed before they run
         ]);
-        this.logEvent(w, id, actor, 'created', { title: t.title, status });
+        this.logEvent(w, id, actor, 'created', { title: t.title, status }, agent);
         created.push(id);
       }
       const byRef = new Map<string, string>();

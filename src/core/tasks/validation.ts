@@ -33,10 +33,21 @@ const actionShapes = {
     shellEquivalent: z.string().min(1).max(limits.command).optional(),
   }).strict(),
   manual: z.object({ kind: z.literal('manual'), verify: z.string().max(limits.command).optional() }).strict(),
+  lm: z.object({
+    kind: z.literal('lm'),
+    acceptance: z.string().max(limits.description).optional(),
+    verify: z.string().max(limits.command).optional(),
+    maxTurns: z.number().int().min(1).max(10_000).optional(),
+    maxTokens: z.number().int().min(1).optional(),
+    maxWallMs: z.number().int().positive().optional(),
+    timeoutMs: z.number().int().positive().optional(),
+    rerunnable: z.boolean().optional(),
+    allowCommands: z.array(z.string().min(1).max(limits.command)).max(100).optional(),
+  }).strict(),
 } satisfies { [K in ActionKind]: z.ZodType<Extract<TaskAction, { kind: K }>> };
 
 /** What a task does; state import checks the stored action JSON against this same schema. */
-export const taskActionSchema = z.discriminatedUnion('kind', [actionShapes.shell, actionShapes.vscodeTask, actionShapes.manual]);
+export const taskActionSchema = z.discriminatedUnion('kind', [actionShapes.shell, actionShapes.vscodeTask, actionShapes.manual, actionShapes.lm]);
 
 // the schema's output is a TaskAction and every TaskAction passes it: a change to one without the other fails to compile
 const _sameActions: [(a: z.infer<typeof taskActionSchema>) => TaskAction, (a: TaskAction) => z.infer<typeof taskActionSchema>] = [a => a, a => a];

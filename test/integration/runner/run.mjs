@@ -17,7 +17,7 @@
 //                     console.log('HARNESS_QUERY <name> <selector>') -> $HARNESS_QUERY_DIR/<name>.json (DOM facts)
 //   (helpers in test/integration/suite/screenshot.ts)
 // Env: HARNESS_GREP (mocha grep, same as --grep), HARNESS_INCLUDE_FAILING=1 (same as --include-failing),
-//      CONTINUUM_VSCODE_CACHE, CONTINUUM_SKIP_INSTALL=1 (don't run install.sh), CHROMIUM (default /usr/bin/chromium),
+//      CONTINUUM_VSCODE_CACHE, CODE_SERVER_VERSION (another VS Code, e.g. the oldest supported), CONTINUUM_SKIP_INSTALL=1 (don't run install.sh), CHROMIUM (default /usr/bin/chromium),
 //      HARNESS_VERBOSE=1 (server + browser console), HARNESS_KEEP_TMP=1, HARNESS_LOG_DIR (workbench logs), HARNESS_PORT.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -71,8 +71,12 @@ if (process.env.CONTINUUM_SKIP_INSTALL !== '1') {
   const r = spawnSync('bash', [path.join(RUNNER_DIR, 'install.sh')], { stdio: 'inherit', env: { ...process.env, CONTINUUM_VSCODE_CACHE: CACHE } });
   if (r.status !== 0) { console.error(`ERROR: install.sh failed (exit ${r.status ?? r.signal})`); process.exit(1); }
 }
-const CODE_SERVER_DIR = path.join(CACHE, 'cs/node_modules/code-server');
-const NODE24 = path.join(CACHE, 'node24/node/bin/node');
+// CODE_SERVER_VERSION other than install.sh's default is installed beside it, in cs-<version>
+const otherVersion = process.env.CODE_SERVER_VERSION && path.join(CACHE, `cs-${process.env.CODE_SERVER_VERSION}`);
+const CODE_SERVER_DIR = path.join(otherVersion && fs.existsSync(otherVersion) ? otherVersion : path.join(CACHE, 'cs'), 'node_modules/code-server');
+// the node that runs this code-server (install.sh writes it: an older code-server needs an older Node)
+const nodeFile = path.join(CODE_SERVER_DIR, '../../.node');
+const NODE24 = fs.existsSync(nodeFile) ? fs.readFileSync(nodeFile, 'utf8').trim() : path.join(CACHE, 'node24/node/bin/node');
 const { chromium } = createRequire(path.join(CACHE, 'runner/'))('playwright-core');
 
 // ---------- temp dirs ----------
@@ -144,8 +148,9 @@ try {
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
     '--log', 'info',
-    // required: lets the built workbench honour ?payload= extensionDevelopmentPath/extensionTestsPath
-    '--vscode-option', 'enable-smoke-test-driver',
+    // lets the built workbench honour ?payload= extensionDevelopmentPath/extensionTestsPath (an older
+    // code-server, e.g. 4.104, has no --vscode-option and honours the payload without it)
+    ...(fs.readFileSync(path.join(CODE_SERVER_DIR, 'out/node/cli.js'), 'utf8').includes('vscode-option') ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     '--config', path.join(tmp, 'code-server-config.yaml'),
   ];
   const serverLog = [];
@@ -215,11 +220,17 @@ try {
       try {
         // one snapshot in the page: element by element, a list that re-renders meanwhile (a running
         // session updates the tree) would leave nth(i) waiting for a row that is gone
-        const items = await page.locator(query[2]).evaluateAll(els => els.map(el => {
+        const snapshot = () => page.locator(query[2]).evaluateAll(els => els.map(el => {
           const box = el.getBoundingClientRect();
           const style = getComputedStyle(el);
           return { text: (el.textContent ?? '').trim(), visible: box.width > 0 && box.height > 0 && style.visibility !== 'hidden', ariaLabel: el.getAttribute('aria-label') };
         }));
+        let items;
+        // a webview that (re)loads its page meanwhile destroys the frame's context: read it again once it has loaded
+        for (let attempt = 1; ; attempt++) {
+          try { items = await snapshot(); break; }
+          catch (e) { if (attempt >= 10 || !/context was destroyed|frame was detached/i.test(String(e))) throw e; await new Promise(r => setTimeout(r, 300)); }
+        }
         facts = { selector: query[2], count: items.length, items };
       } catch (e) { facts = { selector: query[2], error: String(e) }; }
       fs.writeFileSync(file + '.tmp', JSON.stringify(facts)); fs.renameSync(file + '.tmp', file);

@@ -91,7 +91,9 @@ suite('Executor', () => {
     const taskLog = await vscode.commands.executeCommand<string>('continuum.showTaskLog', d);
     const text = fs.readFileSync(taskLog, 'utf8');
     console.log(`      VS Code ${vscode.version}, the VS Code task's log:\n${text.split('\n').map(l => `        | ${l}`).join('\n')}`);
-    assert.match(text, /^checked by a VS Code task$/m, 'the output of the tasks.json task, as plain text');
+    if (Number(vscode.version.split('.')[1]) >= 139) assert.match(text, /^checked by a VS Code task$/m, 'the output of the tasks.json task, as plain text');
+    // an older VS Code (1.104, the oldest supported) may not start shell integration in a task's terminal: the log says so
+    else assert.match(text, /^checked by a VS Code task$|could not read this task's output: VS Code shares a task's output with extensions only through terminal shell integration/m, 'the output, or why it could not be read');
     assert.ok(!text.includes('\u001b'), 'no terminal escape sequences');
     assert.match(text, /\[done: VS Code task 'continuum-sample-check' exited with code 0\]/);
     await screenshot('executor-vscode-task-log');

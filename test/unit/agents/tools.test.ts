@@ -88,6 +88,23 @@ describe('the agent tools', () => {
       assert.strictEqual(lookup.structured.occurrences, 1, 'the same mistake elsewhere has the same signature');
     });
 
+    it('refuses done while a dependency is unfinished', async () => {
+      const [first, second] = await w.core.tasks.createMany([{ title: 'First' }, { title: 'Second' }]);
+      await w.core.tasks.addDependency(second.id, first.id);
+      await assert.rejects(w.call(w.as('Cline'), 'continuum_update_task', { taskId: second.id, status: 'done' }), isToolError(/cannot be done yet: it depends on 'First' \(pending\)/));
+      assert.strictEqual(w.core.tasks.get(second.id)!.status, 'pending');
+    });
+
+    it('counts a failed task done again as a fix that worked for its error', async () => {
+      const [task] = await w.core.tasks.createMany([{ title: 'Install deps' }]);
+      const a = w.as('Cursor');
+      await w.call(a, 'continuum_update_task', { taskId: task.id, status: 'failed', error: "Cannot find module 'pg'" });
+      await w.call(a, 'continuum_update_task', { taskId: task.id, status: 'in_progress' });
+      await w.call(a, 'continuum_update_task', { taskId: task.id, status: 'done' });
+      const lookup = await w.call<KnownErrorsAnswer>(a, 'continuum_known_errors', { error: "Cannot find module 'pg'" });
+      assert.deepStrictEqual(lookup.structured.fixes.map(f => [f.fix, f.tries, f.successRate]), [["task 'Install deps'", 1, 1]]);
+    });
+
     it('needs a reason to block a task, and an error to fail it', async () => {
       const [task] = await w.core.tasks.createMany([{ title: 'Deploy' }]);
       await assert.rejects(w.call(w.as('Cline'), 'continuum_update_task', { taskId: task.id, status: 'blocked' }), isToolError(/field 'reason'/));
@@ -121,7 +138,8 @@ describe('the agent tools', () => {
       assert.deepStrictEqual(w.core.tasks.get(api.id)!.dependsOn, [existing.id]);
       assert.strictEqual(w.core.tasks.get(api.id)!.priority, 'high');
       assert.match(w.core.tasks.get(ui.id)!.description, /Files: src\/ui\.tsx/);
-      assert.strictEqual(w.core.tasks.events(api.id).find(e => e.kind === 'created')?.actor, 'agent');
+      const created = w.core.tasks.events(api.id).find(e => e.kind === 'created');
+      assert.deepStrictEqual([created?.actor, created?.agent], ['agent', 'Claude Code']);
     });
 
     it("marks an agent's commands as coming from an agent, so a person confirms them before they run", async () => {

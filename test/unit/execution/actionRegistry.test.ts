@@ -13,7 +13,7 @@ describe('the action registry', () => {
 
   it('accepts in the task schema exactly the kinds the registry runs', () => {
     for (const kind of actionKinds) {
-      const minimal = { shell: { kind, command: 'true' }, vscodeTask: { kind, label: 'build' }, manual: { kind } }[kind];
+      const minimal = { shell: { kind, command: 'true' }, vscodeTask: { kind, label: 'build' }, manual: { kind }, lm: { kind } }[kind];
       assert.ok(taskActionSchema.safeParse(minimal).success, kind);
     }
     assert.ok(!taskActionSchema.safeParse({ kind: 'nope' }).success);
@@ -26,6 +26,7 @@ describe('the action registry', () => {
   it('tells a host without a person or VS Code which kinds it must leave', () => {
     assert.deepStrictEqual(kindsNeeding(['person', 'vscode']).sort(), ['manual', 'vscodeTask']);
     assert.deepStrictEqual(kindsNeeding([]), []);
+    assert.deepStrictEqual(kindsNeeding(['model']), ['lm'], 'a host without a model leaves lm tasks');
   });
 
   it('describes what each kind runs for a confirmation and what it did for a commit', () => {

@@ -3,6 +3,7 @@
 // so a resume skips the steps that completed. A language-model action fits the same shape: each
 // model turn and each tool call becomes a step with its own key, the tool calls that must not run
 // twice marked `rerunnable: false`.
+import type { LmHost } from '../../lm/host';
 import type { Task, TaskAction } from '../../tasks/model';
 import { classifyFailure, type Classification, type FailureFacts } from '../classify';
 import type { HostTaskPort, ProcessPort } from '../ports';
@@ -14,6 +15,11 @@ export interface StepOptions {
    * (default true). When false, a resume asks the person first.
    */
   rerunnable?: boolean;
+  /**
+   * Its result is on disk before the step returns, even when it is re-runnable (default false): a
+   * model's answer that tools will act on is never asked for again after a kill.
+   */
+  durable?: boolean;
 }
 
 export type PersonDecision = 'done' | 'failed';
@@ -40,10 +46,12 @@ export interface ActionContext {
   waitForPerson(): Promise<PersonDecision>;
   /** A capability fell back to a lesser way (recorded in the degradation registry, shown in Health). */
   degraded(capability: string, way: string, reason: string): void;
+  /** The model, files and limits for `lm` tasks; undefined on a host without a model. */
+  readonly lm?: LmHost;
 }
 
-/** What a host must have to run a kind: nothing more than processes, a person to mark it, or VS Code. */
-export type ActionNeeds = 'processes' | 'person' | 'vscode';
+/** What a host must have to run a kind: nothing more than processes, a person to mark it, VS Code, or a language model. */
+export type ActionNeeds = 'processes' | 'person' | 'vscode' | 'model';
 
 export interface Action<A extends TaskAction = TaskAction> {
   readonly kind: A['kind'];
@@ -60,6 +68,8 @@ export interface Action<A extends TaskAction = TaskAction> {
   commands(action: A): string[];
   /** What was done, for the task's commit message. */
   describeDone(action: A): string;
+  /** It runs the task's verify command itself (and acts on its output); the executor does not run it after. */
+  readonly verifiesItself?: boolean;
   /** Does the work; resolves to a one-line result, or throws an ActionFailure. */
   run(action: A, ctx: ActionContext): Promise<string>;
 }

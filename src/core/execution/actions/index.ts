@@ -2,6 +2,7 @@
 // runs unattended, what a host needs for it, and how it describes itself to a person.
 import { actionKinds, type ActionKind, type TaskAction } from '../../tasks/model';
 import type { Action, ActionNeeds } from './action';
+import { lmAction } from './lm';
 import { manualAction } from './manual';
 import { shellAction } from './shell';
 import { vscodeTaskAction } from './vscodeTask';
@@ -10,6 +11,7 @@ export const actions: { [K in TaskAction['kind']]: Action<Extract<TaskAction, { 
   shell: shellAction,
   vscodeTask: vscodeTaskAction,
   manual: manualAction,
+  lm: lmAction,
 };
 
 export function actionFor<A extends TaskAction>(action: A): Action<A> {
