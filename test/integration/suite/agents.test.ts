@@ -110,14 +110,16 @@ suite('Agents', () => {
       const facts = await queryDom('.interactive-response .value');
       return facts?.items.map(i => i.text).find(t => pattern.test(t));
     }, 60000);
+    let aiFeaturesOff: boolean | undefined;
     suiteSetup(async () => {
       // the runner turns chat off for the other suites; a person using @continuum has it on
+      aiFeaturesOff = vscode.workspace.getConfiguration('chat').inspect<boolean>('disableAIFeatures')?.globalValue;
       await vscode.workspace.getConfiguration('chat').update('disableAIFeatures', false, vscode.ConfigurationTarget.Global);
       await until('the scripted model (test/integration/model-provider)', async () => (await vscode.lm.selectChatModels({ vendor: 'continuum-test' })).length > 0);
     });
     suiteTeardown(async () => {
       await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
-      await vscode.workspace.getConfiguration('chat').update('disableAIFeatures', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('chat').update('disableAIFeatures', aiFeaturesOff, vscode.ConfigurationTarget.Global);
     });
 
     test('/status shows the tasks with stored titles escaped, and a button to open them', async function () {
@@ -132,6 +134,21 @@ suite('Agents', () => {
       const button = await queryDom('.interactive-response .chat-command-button, .interactive-response .monaco-button');
       assert.ok(button?.items.some(b => /Open Tasks/.test(b.text)), JSON.stringify(button));
       await screenshot('agents-chat-status');
+    });
+
+    test('/resume gives the briefing with buttons to the tasks and the checkpoint timeline; /checkpoint saves one with the message as its note', async function () {
+      this.timeout(120000);
+      const core = await api.ready();
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@continuum /resume', isPartialQuery: false });
+      const text = await response(/Continuum briefing[\s\S]*Ready next/);
+      assert.match(text, /Write the agents guide/);
+      const buttons = await queryDom('.interactive-response .chat-command-button, .interactive-response .monaco-button');
+      const labels = buttons?.items.map(b => b.text) ?? [];
+      assert.ok(labels.some(l => /Show Checkpoint Timeline/.test(l)) && labels.some(l => /Open Tasks/.test(l)), labels.join(' | '));
+      await screenshot('agents-chat-resume');
+      await vscode.commands.executeCommand('workbench.action.chat.open', { query: '@continuum /checkpoint before the agents guide', isPartialQuery: false });
+      await response(/Checkpoint saved with its .*: before the agents guide/);
+      assert.strictEqual(core.sessions.listCheckpoints()[0].note, 'before the agents guide');
     });
 
     test('a question without a command goes to the chat\'s model with the briefing as context', async function () {
