@@ -98,11 +98,14 @@ suite('Agents', () => {
       return facts?.items.find(r => r.visible && r.text.includes('Claimed through the tools') && /claimed by Copilot/.test(r.text));
     });
     assert.ok(row);
+    await until('the status bar to count the agent', () => api.testing.statusBar.text.includes('$(hubot) 1'));
+    assert.match(api.testing.statusBar.tooltip, /Copilot on 'Claimed through the tools'/);
     await screenshot('agents-claimed-in-tree');
     const done = await vscode.lm.invokeTool('continuum_update_task', { input: { taskId: task.id, status: 'done', result: 'written' }, toolInvocationToken: undefined });
     assert.match(text(done), /done/i);
     assert.strictEqual(core.tasks.get(task.id)?.status, 'done');
     assert.strictEqual(core.tasks.claimOf(task.id), undefined, 'the claim ends with the task');
+    await until('the status bar to drop the agent', () => !api.testing.statusBar.text.includes('$(hubot)'));
   });
 
   suite('@continuum in the chat view', () => {

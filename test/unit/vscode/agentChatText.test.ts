@@ -46,3 +46,17 @@ describe('@continuum markdown', () => {
     assert.match(nextTaskMarkdown(undefined), /No task is ready/);
   });
 });
+
+describe('agents in the status bar', () => {
+  it('counts the agents at work and names who holds what, as inert text', async () => {
+    const { agentsStatusText } = await import('../../../src/vscode/agents/agentsStatus');
+    assert.deepStrictEqual(agentsStatusText([]), { text: '', tooltip: '' });
+    const s = agentsStatusText([
+      { title: 'Parser', claim: { agentName: 'Claude Code' } },
+      { title: '[x](command:evil)', claim: { agentName: 'Copilot' } },
+      { title: 'Lexer', claim: { agentName: 'Claude Code' } },
+    ]);
+    assert.strictEqual(s.text, ' · $(hubot) 2');
+    assert.strictEqual(s.tooltip, " Agents at work: Claude Code on 'Parser', Copilot on '[x]\u200B(command:evil)', Claude Code on 'Lexer'.");
+  });
+});
