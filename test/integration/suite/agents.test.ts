@@ -18,14 +18,21 @@ suite('Agents', () => {
   const prompter = new ScriptedPrompter();
   const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
   const written: string[] = [];
+  let before: { tasks: Set<string>; checkpoints: Set<string> };
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<ContinuumApi>('continuum.continuum')!.activate();
     api.testing.setPrompter(prompter);
-    await api.ready();
+    const core = await api.ready();
+    before = { tasks: new Set(core.tasks.list().map(t => t.id)), checkpoints: new Set(core.sessions.listCheckpoints().map(c => c.id)) };
   });
   suiteTeardown(async () => {
     api.testing.setPrompter(undefined);
+    // the suites after this one start from the store they expect
+    const core = await api.ready();
+    for (const t of core.tasks.list().filter(x => !before.tasks.has(x.id))) await core.tasks.delete(t.id);
+    const made = core.sessions.listCheckpoints().filter(c => !before.checkpoints.has(c.id)).map(c => c.id);
+    await core.store.write(w => { for (const id of made) w.run('DELETE FROM checkpoints WHERE id = ?', [id]); });
     for (const f of written) fs.rmSync(path.join(root(), f), { recursive: true, force: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
