@@ -17,6 +17,7 @@ import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import type { LmChoice } from '../node/lm/config';
 import { briefingCommand, parseBriefingArgs } from './briefing';
+import { checkpointFromTerminal } from './checkpoint';
 import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
 
@@ -43,6 +44,7 @@ commands:
                         lm tasks wait. With --yes the model may run any command in the workspace.
   resume            continue the paused or interrupted session (--session ID for another one)
   briefing          where the work stands, for an agent starting or resuming: [--format markdown|json] [--detail concise|detailed]
+  checkpoint        save a checkpoint (for an agent's hook before its conversation is compacted): [--note TEXT] [--agent NAME] [--workspace DIR]
   plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
                     import it; --dry-run only shows, --json prints one JSON object
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
@@ -106,6 +108,7 @@ function parseArgs(argv: string[]): Args {
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'plan') return planFromTerminal(argv.slice(1));
   if (argv[0] === 'briefing') return briefingFromTerminal(argv.slice(1));
+  if (argv[0] === 'checkpoint') return checkpointFromTerminal(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);

@@ -3,6 +3,7 @@ import { performance } from 'perf_hooks';
 import type { Continuum } from '../core/continuum';
 import type { ExecutionGuards } from '../core/execution/guards/guards';
 import { registerCommands } from './commands';
+import { registerAgents } from './agents/registerAgents';
 import { registerCheckpointUi } from './checkpoints/checkpointUi';
 import type { CommandContext } from './commands/context';
 import { ContinuumHost } from './host';
@@ -66,6 +67,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   context.subscriptions.push(output, host, statusBar, guardStatusBar, rulesWatcher, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host),
     registerAutoPullRequest(runtime, pullRequestDeps(ctx)));
   context.subscriptions.push(registerWalkthrough(host, logger)); // the getting-started walkthrough's progress
+  context.subscriptions.push(...registerAgents(context, host, logger)); // language-model tools and @continuum in chat
   const graphTree = new GraphTreeProvider();
   const graphWatcher = new GraphWatcher(logger);
   const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });

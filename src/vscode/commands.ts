@@ -13,6 +13,7 @@ import { pullRequestCommands } from './pullRequests/pullRequestCommands';
 import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
 import { activeSession } from './sessionText';
+import { setUpAgents } from './agents/setUpAgents';
 
 const showStatus: Handler = async (ctx, core) => {
   const stats = core.tasks.statistics();
@@ -39,6 +40,7 @@ export const commandTable: Record<string, Handler> = {
   ...executionCommands,
   ...guardCommands,
   ...pullRequestCommands,
+  'continuum.setUpAgents': setUpAgents,
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {

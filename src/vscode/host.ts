@@ -25,6 +25,11 @@ export class ContinuumHost implements vscode.Disposable {
     return this.context.extensionUri;
   }
 
+  /** This extension's global storage folder; its parent holds other extensions' (Set Up Agents finds Cline's there). */
+  get globalStorageUri(): vscode.Uri {
+    return this.context.globalStorageUri;
+  }
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly logger: Logger,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Continuum } from '../core/continuum';
 import { sessionStatusText } from './sessionText';
+import { agentsStatusText } from './agents/agentsStatus';
 
 /** Session progress: `12/50` spinning while running, a pause icon when paused; click opens the Tasks view. */
 export class StatusBar implements vscode.Disposable {
@@ -17,7 +18,8 @@ export class StatusBar implements vscode.Disposable {
 
   attach(core: Continuum): void {
     this.core = core;
-    this.subscriptions.push(core.tasks.onDidChange(() => this.render()), core.sessions.onDidChange(() => this.render()));
+    this.subscriptions.push(core.tasks.onDidChange(() => this.render()), core.sessions.onDidChange(() => this.render()),
+      core.tasks.onDidChangeStored(() => this.render())); // agents' claims, also those other processes write
     this.render();
   }
 
@@ -31,8 +33,9 @@ export class StatusBar implements vscode.Disposable {
 
   render(): void {
     const { text, tooltip } = sessionStatusText(this.core);
-    this.item.text = text;
-    this.item.tooltip = tooltip;
+    const agents = agentsStatusText(this.core?.tasks.claimedBy() ?? []);
+    this.item.text = text + agents.text;
+    this.item.tooltip = tooltip + agents.tooltip;
   }
 
   dispose(): void {

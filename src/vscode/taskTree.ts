@@ -2,7 +2,7 @@
 // are plain strings, so markup in a title is shown as text and never interpreted.
 import * as vscode from 'vscode';
 import type { Phase, Task } from '../core/tasks/model';
-import type { TaskManager } from '../core/tasks/taskManager';
+import type { Claim, TaskManager } from '../core/tasks/taskManager';
 import { describeConfidenceDecision } from '../core/execution/guards/guards';
 import { groupTasks, nestGroups, type Grouping, type TaskGroup } from './taskGroups';
 import { isToDo, taskContextValue, taskIcon } from './taskLook';
@@ -15,7 +15,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   private tasks: TaskManager | undefined;
   private grouping: Grouping = 'status';
   private subscriptions: vscode.Disposable[] = [];
-  private snapshot: { tasks: Task[]; phases: Phase[]; byId: Map<string, Task> } | undefined;
+  private snapshot: { tasks: Task[]; phases: Phase[]; byId: Map<string, Task>; claims: Map<string, Claim> } | undefined;
   private nested: { of: NonNullable<TaskTreeProvider["snapshot"]>; grouping: Grouping; groups: ReturnType<typeof nestGroups> } | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -108,7 +108,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     if (!this.tasks) return undefined;
     if (!this.snapshot) {
       const tasks = this.tasks.list();
-      this.snapshot = { tasks, phases: this.tasks.phases(), byId: new Map(tasks.map(t => [t.id, t])) };
+      // agents' claims (lease not ended): "claimed by Claude Code · 2m 05s ago"
+      const claims = new Map(this.tasks.claimedBy().map(t => [t.id, t.claim]));
+      this.snapshot = { tasks, phases: this.tasks.phases(), byId: new Map(tasks.map(t => [t.id, t])), claims };
     }
     return this.snapshot;
   }
@@ -123,7 +125,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     const waitingFor = this.waitingFor(task);
     const item = new vscode.TreeItem(task.title, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = task.id;
-    const elapsed = task.status === 'running' && task.startedAt !== undefined ? elapsedText(Date.now() - task.startedAt) : '';
+    const claim = this.load()!.claims.get(task.id);
+    const running = task.status === 'running' && task.startedAt !== undefined ? elapsedText(Date.now() - task.startedAt) : '';
+    const elapsed = claim ? `claimed by ${claim.agentName}${running ? ` · ${running} ago` : ''}` : running;
     // grouped by status, the "Waiting for you" group says it already
     const forYou = this.grouping === 'phase' && task.status === 'pending' && !waitingFor.length && isToDo(task) ? 'waiting for you' : '';
     const bits = [elapsed, forYou, task.priority !== 'normal' ? task.priority : '', task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '', task.number ?? ''];
@@ -137,10 +141,12 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   /** Title, status, what it waits for, its last error and description: plain text, so markup stays text. */
   private tooltipOf(task: Task): string {
     const waitingFor = this.waitingFor(task);
+    const claim = this.load()!.claims.get(task.id);
     return [
       task.title,
       `Status: ${task.status}${task.status === 'running' || task.progress ? ` (${task.progress}%)` : ''} · Priority: ${task.priority}`,
       kindLine(task),
+      claim ? `Claimed by ${claim.agentName}: its lease runs until ${new Date(claim.leaseUntil).toLocaleTimeString()} and renews with each of its calls` : '',
       waitingFor.length ? `Waiting for: ${waitingFor.map(t => `'${t.title}'`).join(', ')}` : task.status === 'pending' ? 'Ready to start' : '',
       task.error ? `Last error: ${task.error.slice(0, 300)}` : '',
       task.description ? `\n${task.description.slice(0, 500)}` : '',

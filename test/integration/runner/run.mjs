@@ -89,6 +89,13 @@ const queryDir = path.join(tmp, 'queries');
 const workspace = opt['no-copy'] ? workspaceSrc : path.join(tmp, path.basename(workspaceSrc));
 if (!opt['no-copy']) fs.cpSync(workspaceSrc, workspace, { recursive: true });
 for (const d of [shotsDir, queryDir, userDataDir, extensionsDir, path.join(userDataDir, 'User'), path.join(tmp, 't')]) fs.mkdirSync(d, { recursive: true });
+// test-only extensions, installed as a user would (the web workbench takes one extensionDevelopmentPath):
+// a scripted chat model for @continuum's tests
+if (opt.ext === undefined) {
+  const testExtension = path.join(REPO, 'test/integration/model-provider');
+  const { publisher, name, version } = JSON.parse(fs.readFileSync(path.join(testExtension, 'package.json'), 'utf8'));
+  fs.cpSync(testExtension, path.join(extensionsDir, `${publisher}.${name}-${version}`), { recursive: true });
+}
 // quiet, deterministic workbench
 const extraSettings = opt.settings ? JSON.parse(fs.readFileSync(path.resolve(opt.settings), 'utf8')) : {};
 fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({

@@ -1,0 +1,30 @@
+// Everything agents reach in a VS Code window, registered once from activate(): the language-model
+// tools and the @continuum chat participant, both on the window's core. (Set Up Agents is in the
+// command table.) The MCP server is not offered through mcpServerDefinitionProviders: Copilot gets
+// the tools from here, and would otherwise see each of them twice; and when the person sets the MCP
+// server up for VS Code (.vscode/mcp.json), these tools step aside (mcpInVSCode.ts).
+import * as vscode from 'vscode';
+import type { ContinuumHost } from '../host';
+import { registerChatParticipant } from './chatParticipant';
+import { declaredTools } from './declaredTools';
+import { registerLanguageModelTools } from './languageModelTools';
+import { watchMcpServerInVSCode } from './mcpInVSCode';
+import type { Logger } from '../../core/ports';
+
+export function registerAgents(context: vscode.ExtensionContext, host: ContinuumHost, logger: Logger): vscode.Disposable[] {
+  const open = () => host.open();
+  // the tools' code (and zod) loads on the first call, not while the extension activates
+  const tools = () => import('../../core/agents');
+  void vscode.commands.executeCommand('setContext', 'continuum.agentsAvailable', true);
+  return [
+    watchMcpServerInVSCode(logger),
+    ...registerLanguageModelTools(open, declaredTools(context.extension.packageJSON), async () => ({ call: (await tools()).callAgentTool })),
+    registerChatParticipant({
+      open,
+      briefing: async ctx => {
+        const { briefingMarkdown, briefingOf } = await tools();
+        return briefingMarkdown(briefingOf(ctx.core, ctx.agent, 'concise'));
+      },
+    }, host.extensionUri),
+  ];
+}

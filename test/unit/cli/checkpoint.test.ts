@@ -1,0 +1,63 @@
+// `continuum checkpoint` as Claude Code's PreCompact hook runs it (Set Up Agents writes that hook):
+// the bundled CLI, a real child process on a real store.
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import { buildSync } from 'esbuild';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { openContinuum } from '../../../src/core/continuum';
+import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { nodeLock } from '../../../src/node/lock';
+
+describe('continuum checkpoint', function () {
+  this.timeout(120_000);
+  let work: string;
+  let cli: string;
+  let store: string;
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-cli-checkpoint-'));
+    const bin = path.join(work, 'bin');
+    cli = path.join(bin, 'cli.js');
+    buildSync({ entryPoints: [path.join(__dirname, '../../../src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cli, logLevel: 'error' });
+    fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(bin, 'sql-wasm.wasm'));
+    store = path.join(work, 'store');
+    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+    await core.tasks.create({ title: 'Half done' });
+    await core.close();
+  });
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'checkpoint', '--store', store, ...args], { cwd: work, encoding: 'utf8' });
+
+  it('saves a checkpoint with the note, named after the agent whose hook asked, and says so', async () => {
+    const r = run('--note', 'before the conversation was compacted', '--agent', 'Claude Code');
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /checkpoint/i);
+    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+    try {
+      assert.deepStrictEqual(core.sessions.listCheckpoints().map(c => c.note), ['Claude Code: before the conversation was compacted']);
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('exits 1 (which does not stop a compaction) and saves nothing while another process holds the store read-only here', async () => {
+    const holder = await openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock() });
+    try {
+      const r = run('--note', 'refused');
+      assert.strictEqual(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /read-only here .*no checkpoint was saved/);
+      assert.ok(!holder.sessions.listCheckpoints().some(c => c.note === 'refused'));
+    } finally {
+      await holder.close();
+    }
+  });
+
+  it('says what is wrong with its options', () => {
+    const r = spawnSync(process.execPath, [cli, 'checkpoint', '--note'], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 1);
+    assert.match(r.stderr, /--note needs a value/);
+  });
+});
