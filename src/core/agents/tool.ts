@@ -24,6 +24,8 @@ export interface ToolContext {
   /** Runs a task's verify command under the executor's rules; absent where no executor runs (then "done" cannot verify and says so). */
   verify?: VerifyPort;
   signal?: AbortSignal;
+  /** How long a claimed task stays the agent's without a call from it (continuum.agents.leaseMinutes); default 10 minutes. */
+  leaseMs?: number;
 }
 
 export interface VerifyPort {

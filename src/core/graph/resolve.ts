@@ -24,7 +24,7 @@ const jsToTs: Record<string, string[]> = { '.js': ['.ts', '.tsx', '.d.ts'], '.js
 const builtins = new Set(builtinModules);
 const conditions = new Set(['source', 'types', 'import', 'module', 'require', 'node', 'default', 'development', 'production', 'browser']);
 /** Folders a package's build usually goes to, for the last-resort guess of where its sources are (`dist/esm/x.js` → `src/x`). */
-const buildFolders = new Set(['dist', 'lib', 'build', 'out', 'esm', 'cjs', 'es', 'mjs', 'types', 'typings', 'umd', 'module', 'commonjs']);
+const buildFolders = new Set(['dist', 'lib', 'build', 'out', 'esm', 'cjs', 'js', 'es', 'mjs', 'types', 'typings', 'umd', 'module', 'commonjs']);
 
 interface Ownership {
   files: Set<string>;
@@ -76,7 +76,7 @@ export class ModuleResolver {
     const spec = specifier.split('?')[0];
     if (relative) {
       const base = spec.startsWith('/') ? joinId('', spec) : joinId(dirOf(from), spec);
-      const id = base === undefined ? undefined : this.file(base, js, cjs);
+      const id = base === undefined ? undefined : this.file(base, js, cjs) ?? this.builtFolderSource(base, js, cjs);
       return id !== undefined ? { kind: 'file', id } : base !== undefined && isAsset(base) ? { kind: 'asset', id: base } : { kind: 'unresolved' };
     }
     const tsconfig = this.ownerOf(from);
@@ -212,8 +212,9 @@ export class ModuleResolver {
       const found = this.file(target, js, cjs);
       if (found !== undefined) return found;
     }
-    // an unbuilt checkout: the entry names the build output; its source is what the graph wants
-    for (const target of targets) {
+    // an unbuilt checkout: the entry names the build output; its source is what the graph wants (for a
+    // folder inside the build that publishes its own entry points, those entries' sources)
+    for (const target of targets.flatMap(t => [...this.folderEntries(t, cjs), t])) {
       for (const source of this.sourcesOf(pkg, target)) {
         const found = this.file(source, js, cjs);
         if (found !== undefined) return found;
@@ -221,6 +222,35 @@ export class ModuleResolver {
     }
     const named = targets.length ? `points at ${targets.join(', ')}` : 'names no entry point';
     return { reason: `workspace package ${pkg.name} ${named}, which is not in the workspace (not built?), and no source file was found for it` };
+  }
+
+  /**
+   * A folder whose package.json names only build output (`helpers/package.json` → `../dist/esm/helpers/index.js`,
+   * as packages publish deep entry points): the source of that output, through the package the folder lies in.
+   */
+  private builtFolderSource(folder: string, js: boolean, cjs: boolean): string | undefined {
+    const entries = this.folderEntries(folder, cjs);
+    if (!entries.length) return undefined;
+    let dir = folder;
+    let owner: WorkspacePackage | undefined;
+    while (dir && !owner) {
+      dir = dirOf(dir);
+      owner = this.folders.get(dir);
+    }
+    for (const entry of owner ? entries : []) {
+      for (const source of this.sourcesOf(owner!, entry)) {
+        const found = this.file(source, js, cjs);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** The files a folder's own package.json names, in the order `file` tries them; none for a folder without one. */
+  private folderEntries(folder: string, cjs: boolean): string[] {
+    const pkg = this.folders.get(folder);
+    if (!pkg) return [];
+    return [cjs ? undefined : pkg.module, pkg.main, pkg.types].flatMap(entry => (entry === undefined ? [] : joinId(pkg.dir, entry) ?? []));
   }
 
   /** Where the source of a build output may be: through the package's tsconfig outDir → rootDir, then `src/` in place of the build folders. */

@@ -185,12 +185,29 @@ export class WorkspaceScanner {
     for (const entry of entries) {
       const path = `${dir}/${entry.name}`;
       if (entry.kind === 'dir') {
+        if (packageJson && entry.name !== 'node_modules' && alwaysExcluded.has(entry.name)) this.entryStubs(path, configs, 3);
         if (alwaysExcluded.has(entry.name) || this.ignoredBy(root, path, active, true)) continue;
         this.walk(root, path, active, out, configs);
       } else if (entry.kind === 'file' && isSourceFile(entry.name) && !this.ignoredBy(root, path, active, false)) {
         out.push({ path, id: this.paths.toId(path)! });
       }
     }
+  }
+
+  /**
+   * A package's build folder is not read, but the entry points some packages publish inside it are:
+   * folders holding only a package.json that names the build's files (`dist/dynamic/Button/package.json`
+   * → `../../esm/Button/index.js`), which an import of `pkg/dist/dynamic/Button` loads. Looks only
+   * through folders that hold no modules themselves (`dist/dynamic/`, not `dist/esm/`), `depth` levels down.
+   */
+  private entryStubs(dir: string, configs: ConfigFolder[], depth: number): void {
+    const entries = this.tree.list(dir);
+    if (entries.some(e => e.kind === 'file' && isSourceFile(e.name))) return;
+    if (entries.some(e => e.name === 'package.json' && e.kind === 'file')) {
+      configs.push({ dir, packageJson: true, declaresWorkspace: false });
+      return;
+    }
+    if (depth > 0) for (const e of entries) if (e.kind === 'dir') this.entryStubs(`${dir}/${e.name}`, configs, depth - 1);
   }
 
   private ignoredBy(root: string, path: string, rules: readonly FolderRules[], isDir: boolean): boolean {

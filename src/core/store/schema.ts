@@ -298,6 +298,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX phases_by_parent ON phases(parent_id);
     `,
   },
+  {
+    version: 9,
+    description: "agents' claims on tasks: who holds a task and until when; events say which agent made them",
+    sql: `
+      -- An agent working on a task holds a claim with a lease (src/core/tasks/taskManager.ts, claimNext):
+      -- its calls renew the lease; once lease_until has passed the task is free again (checked when
+      -- read or claimed: no timer). NULL: nobody holds it.
+      ALTER TABLE tasks ADD COLUMN claimed_by TEXT;        -- the agent's id (client name + session)
+      ALTER TABLE tasks ADD COLUMN claimed_by_name TEXT;   -- what a person reads ("Claude Code")
+      ALTER TABLE tasks ADD COLUMN lease_until INTEGER;    -- epoch ms
+      CREATE INDEX tasks_by_claim ON tasks(claimed_by);
+      -- The agent behind an event (actor 'agent'), by name, so the tree and the log can say "claimed by Claude Code".
+      ALTER TABLE task_events ADD COLUMN agent TEXT;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

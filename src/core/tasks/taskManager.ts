@@ -27,6 +27,35 @@ export interface TaskEvent {
   actor: Actor;
   kind: string;
   detail: Record<string, unknown>;
+  /** The agent that made the change, by name, when an agent did ("Claude Code"). */
+  agent?: string;
+}
+
+/** An agent working on a task: who, and until when the task stays theirs without a sign of life. */
+export interface Claim {
+  agentId: string;
+  agentName: string;
+  leaseUntil: number;
+}
+
+/** The agent that claims or changes a task (see src/core/agents/tool.ts, AgentIdentity). */
+export interface ClaimingAgent {
+  id: string;
+  name: string;
+}
+
+/**
+ * Which tasks an agent can take, by what they do: 'todo' (no action), or an action kind
+ * ('manual', 'shell', 'vscodeTask', and 'lm' once it exists).
+ */
+export type WorkKind = 'todo' | 'manual' | 'lm' | 'shell' | 'vscodeTask';
+
+/** A claim refused because another agent holds the task; the message says who and until when. */
+export class ClaimHeldError extends Error {
+  override readonly name = 'ClaimHeldError';
+  constructor(readonly title: string, readonly claim: Claim) {
+    super(`Task '${title}' is being worked on by ${claim.agentName} until ${new Date(claim.leaseUntil).toISOString()} (their lease; it ends sooner if they finish or let it go). Take another task (continuum_next_task), or wait for the lease to run out.`);
+  }
 }
 
 export interface TaskStatistics {
@@ -139,7 +168,110 @@ export class TaskManager {
     const rows = taskId
       ? this.store.all<EventRow>('SELECT * FROM task_events WHERE task_id = ? ORDER BY id DESC LIMIT ?', [taskId, limit])
       : this.store.all<EventRow>('SELECT * FROM task_events ORDER BY id DESC LIMIT ?', [limit]);
-    return rows.map(r => ({ id: r.id, taskId: r.task_id, at: r.at, actor: r.actor as Actor, kind: r.kind, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+    return rows.map(r => ({
+      id: r.id, taskId: r.task_id, at: r.at, actor: r.actor as Actor, kind: r.kind, detail: JSON.parse(r.detail) as Record<string, unknown>,
+      ...(r.agent ? { agent: r.agent } : {}),
+    }));
+  }
+
+  // ---- agents' claims ----
+  // A claimed task is running and its row names the agent and the lease's end. A lease that has
+  // ended frees the task: reads treat it as free at once, and the next claim (any agent's) puts it
+  // back to pending in the same write that takes a task, so no timer is needed.
+
+  /** Who holds a task now; undefined when nobody does or the lease has ended. */
+  claimOf(id: string): Claim | undefined {
+    const row = this.store.get<ClaimRow>('SELECT claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [id]);
+    return row ? liveClaim(row, this.clock.now()) : undefined;
+  }
+
+  /** The tasks an agent holds (lease not ended), in the ready order. */
+  claimedBy(agentId: string): Array<Task & { claim: Claim }> {
+    return this.store.all<TaskRow & ClaimRow>(`SELECT ${taskColumns}, claimed_by, claimed_by_name, lease_until FROM tasks
+      WHERE claimed_by = ? AND lease_until >= ? ORDER BY ${readyOrder}`, [agentId, this.clock.now()])
+      .map(r => ({ ...toTask(r, this.dependenciesOf(r.id)), claim: liveClaim(r, 0)! }));
+  }
+
+  /** Running tasks whose agent's lease has ended: free to be claimed again. */
+  expiredClaims(): Task[] {
+    return this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE claimed_by IS NOT NULL AND lease_until < ? ORDER BY ${readyOrder}`, [this.clock.now()])
+      .map(r => toTask(r, this.dependenciesOf(r.id)));
+  }
+
+  /**
+   * Claims the next ready task of one of `kinds` for `agent` (or the task `taskId`, when it is
+   * ready), in one durable write that frees ended leases, reads and marks: two agents asking at the
+   * same instant never get the same task. The task becomes running. Undefined when nothing fits.
+   */
+  async claimNext(agent: ClaimingAgent, options: { kinds: readonly WorkKind[]; leaseMs: number; taskId?: string }): Promise<Task | undefined> {
+    if (!options.kinds.length) throw new Error('Say which kinds of task the agent can do (at least one).');
+    const claimed = await this.store.write(w => {
+      const now = this.clock.now();
+      const freed = this.freeEndedLeasesIn(w, now);
+      const kindOf = `CASE WHEN action IS NULL THEN 'todo' ELSE json_extract(action, '$.kind') END`;
+      const row = w.get<{ id: string }>(`SELECT id FROM tasks WHERE ${readyWhere} AND claimed_by IS NULL
+        AND ${kindOf} IN (${options.kinds.map(() => '?').join(', ')})${options.taskId !== undefined ? ' AND id = ?' : ''}
+        ORDER BY ${readyOrder} LIMIT 1`, [...options.kinds, ...(options.taskId !== undefined ? [options.taskId] : [])]);
+      if (!row) return { id: undefined, freed };
+      this.setStatusIn(w, row.id, 'running', 'agent', {}, agent.name);
+      const leaseUntil = now + options.leaseMs;
+      w.run('UPDATE tasks SET claimed_by = ?, claimed_by_name = ?, lease_until = ? WHERE id = ?', [agent.id, agent.name, leaseUntil, row.id]);
+      this.logEvent(w, row.id, 'agent', 'claimed', { leaseUntil }, agent.name);
+      return { id: row.id, freed };
+    }, 'agent');
+    const changed = [...claimed.freed, ...(claimed.id ? [claimed.id] : [])];
+    if (changed.length) this.changed.fire({ taskIds: changed });
+    return claimed.id ? this.get(claimed.id) : undefined;
+  }
+
+  /**
+   * Moves the lease of every task `agentId` holds (lease not ended) to `leaseUntil`: a sign of life.
+   * Writes only when one of them ends before `renewBefore` (default: `leaseUntil`), so frequent calls
+   * cost a read. Resolves to how many leases moved.
+   */
+  async renewClaims(agentId: string, leaseUntil: number, renewBefore = leaseUntil): Promise<number> {
+    const now = this.clock.now();
+    if (!this.store.get('SELECT 1 FROM tasks WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ? LIMIT 1', [agentId, now, renewBefore])) return 0;
+    return this.store.write(w => w.run('UPDATE tasks SET lease_until = ? WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ?',
+      [leaseUntil, agentId, now, leaseUntil]).changes, 'agent');
+  }
+
+  /**
+   * Changes a task on behalf of an agent: refused (ClaimHeldError) when another agent holds it.
+   * `change` runs inside the same write; with `release` the agent's claim ends with it.
+   */
+  async changeAsAgent<R>(id: string, agent: ClaimingAgent, change: (w: StoreWriter, task: TaskRow, log: (kind: string, detail: Record<string, unknown>) => void) => R, options: { release?: boolean } = {}): Promise<R> {
+    const result = await this.store.write(w => {
+      const row = this.requireRow(w, id);
+      const held = w.get<ClaimRow>('SELECT claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [id])!;
+      const claim = liveClaim(held, this.clock.now());
+      if (claim && claim.agentId !== agent.id) throw new ClaimHeldError(row.title, claim);
+      const out = change(w, row, (kind, detail) => this.logEvent(w, id, 'agent', kind, detail, agent.name));
+      if (options.release && held.claimed_by !== null) {
+        w.run('UPDATE tasks SET claimed_by = NULL, claimed_by_name = NULL, lease_until = NULL WHERE id = ?', [id]);
+        this.logEvent(w, id, 'agent', 'released', {}, agent.name);
+      }
+      return out;
+    }, 'agent');
+    this.changed.fire({ taskIds: [id] });
+    return result;
+  }
+
+
+  /** Records a progress value (0–100) inside a write that changeAsAgent holds. */
+  setProgressIn(w: StoreWriter, id: string, progress: number): void {
+    w.run('UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ?', [Math.round(Math.min(100, Math.max(0, progress))), this.clock.now(), id]);
+  }
+
+  /** Running tasks whose lease ended go back to pending, their claim cleared; returns their ids. */
+  private freeEndedLeasesIn(w: StoreWriter, now: number): string[] {
+    const ended = w.all<{ id: string; claimed_by_name: string | null; status: string }>('SELECT id, claimed_by_name, status FROM tasks WHERE claimed_by IS NOT NULL AND lease_until < ?', [now]);
+    for (const t of ended) {
+      if (t.status === 'running') this.setStatusIn(w, t.id, 'pending', 'system');
+      w.run('UPDATE tasks SET claimed_by = NULL, claimed_by_name = NULL, lease_until = NULL WHERE id = ?', [t.id]);
+      this.logEvent(w, t.id, 'system', 'lease ended', { agentName: t.claimed_by_name });
+    }
+    return ended.map(t => t.id);
   }
 
   statistics(): TaskStatistics {
@@ -245,7 +377,7 @@ export class TaskManager {
   }
 
   /** The same as setStatus, inside a write that the caller (the executor, a session) already holds. */
-  setStatusIn(w: StoreWriter, id: string, status: TaskStatus, actor: Actor, change: StatusChange = {}): void {
+  setStatusIn(w: StoreWriter, id: string, status: TaskStatus, actor: Actor, change: StatusChange = {}, agent?: string): void {
     const row = this.requireRow(w, id);
     const from = row.status as TaskStatus;
     const problem = transitionProblem(row.title, from, status);
@@ -271,7 +403,9 @@ export class TaskManager {
       orNull(change.result), change.error !== undefined ? 1 : 0, orNull(change.error), status === 'done' || status === 'pending' ? 1 : 0,
       id,
     ]);
-    this.logEvent(w, id, actor, 'status', { from, to: status, ...(change.error ? { error: change.error.slice(0, 2000) } : {}) });
+    // an agent's claim lasts only while the task runs: done, failed, blocked or put back frees it
+    if (status !== 'running') w.run('UPDATE tasks SET claimed_by = NULL, claimed_by_name = NULL, lease_until = NULL WHERE id = ? AND claimed_by IS NOT NULL', [id]);
+    this.logEvent(w, id, actor, 'status', { from, to: status, ...(change.error ? { error: change.error.slice(0, 2000) } : {}) }, agent);
   }
 
   async setProgress(id: string, progress: number, actor: Actor = 'user'): Promise<Task> {
@@ -364,8 +498,8 @@ export class TaskManager {
     w.run('INSERT OR IGNORE INTO task_deps (task_id, depends_on) VALUES (?, ?)', [id, dep]);
   }
 
-  private logEvent(w: StoreWriter, taskId: string, actor: Actor, kind: string, detail: Record<string, unknown>): void {
-    w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [taskId, this.clock.now(), actor, kind, JSON.stringify(detail)]);
+  private logEvent(w: StoreWriter, taskId: string, actor: Actor, kind: string, detail: Record<string, unknown>, agent?: string): void {
+    w.run('INSERT INTO task_events (task_id, at, actor, kind, detail, agent) VALUES (?, ?, ?, ?, ?, ?)', [taskId, this.clock.now(), actor, kind, JSON.stringify(detail), agent ?? null]);
   }
 }
 
@@ -384,4 +518,16 @@ interface EventRow {
   actor: string;
   kind: string;
   detail: string;
+  agent: string | null;
+}
+
+interface ClaimRow {
+  claimed_by: string | null;
+  claimed_by_name: string | null;
+  lease_until: number | null;
+}
+
+function liveClaim(row: ClaimRow, now: number): Claim | undefined {
+  if (row.claimed_by === null || row.lease_until === null || row.lease_until < now) return undefined;
+  return { agentId: row.claimed_by, agentName: row.claimed_by_name ?? row.claimed_by, leaseUntil: row.lease_until };
 }

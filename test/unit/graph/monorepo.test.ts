@@ -146,5 +146,29 @@ describe('knowledge graph on monorepos', () => {
       assert.deepStrictEqual(unresolved.map(u => u.specifier), ['@acme/gone']);
       assert.match(unresolved[0].reason ?? '', /workspace package @acme\/gone.*dist\/index\.js.*no source/);
     });
+
+    it('follows an entry point a package publishes inside its build (dist/dynamic/X/package.json) to the source of what it names', async () => {
+      const w = await world({
+        'package.json': `{ "name": "root", "private": true, "workspaces": ["packages/*"] }`,
+        'packages/chat/package.json': `{ "name": "@acme/chat", "main": "dist/cjs/index.js", "module": "dist/esm/index.js" }`,
+        'packages/chat/tsconfig.json': `{ "compilerOptions": { "outDir": "./dist/esm", "rootDir": "./src" } }`,
+        'packages/chat/src/index.ts': `export * from './Menu';\n`,
+        'packages/chat/src/Menu/index.ts': `export const Menu = 1;\n`,
+        // what the build writes: the published entry folder, and build output that is never read
+        'packages/chat/dist/dynamic/Menu/package.json': `{ "main": "../../cjs/Menu/index.js", "module": "../../esm/Menu/index.js", "typings": "../../esm/Menu/index.d.ts" }`,
+        'packages/chat/dist/esm/Menu/index.js': `export const Menu = 1;\n`,
+        // a deep entry point published at the package's root, imported relatively from inside the package
+        'packages/chat/helpers/package.json': `{ "main": "../dist/js/helpers/index.js", "module": "../dist/esm/helpers/index.js" }`,
+        'packages/chat/src/helpers/index.ts': `export const help = 1;\n`,
+        'packages/chat/src/Menu/Menu.test.tsx': `import { help } from '../../helpers';\nexport const t = help;\n`,
+        'packages/docs/package.json': `{ "name": "@acme/docs" }`,
+        'packages/docs/example.tsx': `import { Menu } from '@acme/chat/dist/dynamic/Menu';\nexport const m = Menu;\n`,
+        'packages/docs/old.js': `const { Menu } = require('@acme/chat/dist/dynamic/Menu');\nmodule.exports = Menu;\n`,
+      });
+      assert.deepStrictEqual(deps(w, 'packages/docs/example.tsx'), ['packages/chat/src/Menu/index.ts']);
+      assert.deepStrictEqual(deps(w, 'packages/docs/old.js'), ['packages/chat/src/Menu/index.ts']);
+      assert.deepStrictEqual(deps(w, 'packages/chat/src/Menu/Menu.test.tsx'), ['packages/chat/src/helpers/index.ts']);
+      assert.ok(!w.graph.index().projectConfig.packages.some(p => p.dir.includes('dist/esm')), 'the build output itself is not read');
+    });
   });
 });

@@ -1,0 +1,58 @@
+// The agent tools, as one list every host serves (the MCP server, VS Code's language-model tools,
+// the @continuum chat participant), and the one way to call them: input checked against the
+// tool's schema, the caller's leases renewed, the core's errors turned into the tool's error.
+import type { z } from 'zod/v4';
+import { briefingTool } from './briefing';
+import { asToolError, leaseMsOf } from './common';
+import { AgentToolError, type AgentTool, type ToolContext, type ToolResult } from './tool';
+
+export { briefingMarkdown, briefingOf, type Briefing, type BriefingDetail } from './briefing';
+export { AgentToolError, type AgentIdentity, type AgentTool, type ToolContext, type ToolResult, type VerifyPort } from './tool';
+export { defaultLeaseMs } from './common';
+
+/** Every tool, lean ones first. Names are stable: hosts and agents' configurations refer to them. */
+export const agentTools: readonly AgentTool[] = [
+  briefingTool,
+] as readonly AgentTool[];
+
+/** The default set: what every prompt carries (at most 10 tools; their tools/list stays under 3,000 tokens). */
+export const leanAgentTools: readonly AgentTool[] = agentTools.filter(t => t.lean);
+
+export function findAgentTool(name: string): AgentTool | undefined {
+  return agentTools.find(t => t.name === name);
+}
+
+/**
+ * Runs the tool `name` for `ctx.agent` with `rawInput` (anything: it is checked here). Resolves with
+ * its result, or rejects with an AgentToolError whose message names the field or the problem and
+ * says what to do; an error that is not the caller's to fix (a defect) rejects as it is.
+ */
+export async function callAgentTool(ctx: ToolContext, name: string, rawInput: unknown): Promise<ToolResult> {
+  const tool = findAgentTool(name);
+  if (!tool) throw new AgentToolError(`There is no Continuum tool '${String(name).slice(0, 100)}'. The tools are: ${agentTools.map(t => t.name).join(', ')}.`);
+  const parsed = tool.input.safeParse(rawInput ?? {});
+  if (!parsed.success) throw new AgentToolError(`${tool.name} was called with input it cannot use: ${describeIssues(parsed.error)}. Fix that and call again.`);
+  try {
+    await renewLeases(ctx);
+    return await tool.run(ctx, parsed.data);
+  } catch (err) {
+    throw asToolError(err);
+  }
+}
+
+/** Every call from an agent is a sign of life: its leases move on (once they are half used, so most calls only read). */
+async function renewLeases(ctx: ToolContext): Promise<void> {
+  if (!ctx.trusted || ctx.core.store.readOnly) return;
+  const leaseMs = leaseMsOf(ctx);
+  const now = ctx.core.clock.now();
+  await ctx.core.tasks.renewClaims(ctx.agent.id, now + leaseMs, now + leaseMs / 2);
+}
+
+function describeIssues(error: z.ZodError): string {
+  const shown = error.issues.slice(0, 5).map(issue => {
+    const field = issue.path.length ? issue.path.map(String).join('.') : undefined;
+    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map(k => `'${k.slice(0, 50)}'`).join(', ')}: leave them out` : issue.message;
+    return field ? `field '${field}': ${message}` : message;
+  });
+  return shown.join('; ') + (error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '');
+}
