@@ -5,6 +5,7 @@
 //   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes]
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
 //   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
+//   continuum mcp [--workspace DIR | --store DIR] [--tools lean|full]   (src/cli/mcp.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
@@ -36,6 +37,8 @@ commands:
   resume            continue the paused or interrupted session (--session ID for another one)
   plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
                     import it; --dry-run only shows, --json prints one JSON object
+  mcp               serve Continuum's tools to an agent over MCP on standard input/output
+                    (--workspace DIR: the store VS Code uses for DIR; --tools lean|full)
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
 VS Code tasks are left for VS Code.`;
 
@@ -91,6 +94,7 @@ function parseArgs(argv: string[]): Args {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'plan') return planFromTerminal(argv.slice(1));
+  if (argv[0] === 'mcp') return (await import('./mcp')).mcpFromTerminal(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);

@@ -5,6 +5,7 @@
 // store to a VS Code window that asks, and takes it over when its holder goes.
 import * as path from 'path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { agentTools, callAgentTool, leanAgentTools } from '../core/agents';
 import type { AgentTool } from '../core/agents/tool';
 import { openContinuum } from '../core/continuum';
 import type { Logger } from '../core/ports';
@@ -123,4 +124,9 @@ export async function mcpCommand(argv: readonly string[], toolSet: McpToolSet): 
   await server.close().catch(err => stderrLogger.error('closing the MCP connection failed', err));
   await connection.close();
   return code;
+}
+
+/** `continuum mcp` with Continuum's own tools. */
+export function mcpFromTerminal(argv: readonly string[]): Promise<number> {
+  return mcpCommand(argv, { all: agentTools, lean: leanAgentTools, call: callAgentTool });
 }

@@ -151,11 +151,14 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       accepting = false;
       server.close();
       if (inFlight.size && graceMs > 0) {
-        await Promise.race([Promise.allSettled([...inFlight]), new Promise(r => setTimeout(r, graceMs).unref())]);
+        // not unref'd: a process shutting down must stay alive until its endpoint has closed
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise(r => { timer = setTimeout(r, graceMs); })]);
+        clearTimeout(timer);
       }
       for (const s of sockets) s.end();
       // a client that does not close its end within a moment is cut off
-      await new Promise(r => setTimeout(r, 20).unref());
+      await new Promise(r => setTimeout(r, 20));
       for (const s of sockets) s.destroy();
       if (process.platform !== 'win32') await fsp.rm(address.path, { force: true }).catch(() => undefined);
       await removeAnnouncementIfOurs(announcement);
