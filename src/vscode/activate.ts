@@ -71,7 +71,13 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });
   context.subscriptions.push(graphTree, graphWatcher, graphView);
 
+  // While this window holds the store it serves agents' MCP servers and other processes (src/node/endpoint).
+  let agentsEndpoint: Promise<{ dispose(): void }> | undefined;
+  const stopServingAgents = () => void agentsEndpoint?.then(e => e.dispose());
+  context.subscriptions.push({ dispose: stopServingAgents });
   const whenOpen = (core: Continuum) => {
+    stopServingAgents();
+    agentsEndpoint = import('../node/endpoint/window').then(m => m.serveAgentsFromWindow(core, { logger, trusted: () => vscode.workspace.isTrusted }));
     tree.attach(core.tasks);
     statusBar.attach(core);
     runtime.for(core); // the guards (and their status-bar items) from the start, not from the first run
