@@ -25,9 +25,19 @@ export function endpointAddress(storeFolder: string, platform: NodeJS.Platform =
   if (platform === 'win32') return { path: `\\\\.\\pipe\\continuum-${userTag()}-${hash}` };
   const inStore = path.join(resolved, 'endpoint');
   const socket = path.join(inStore, 'holder.sock');
-  if (Buffer.byteLength(socket) <= maxSocketPathBytes) return { path: socket, folder: inStore };
+  // the holder binds a temporary name beside it first (see bindName), which must fit too
+  if (Buffer.byteLength(path.join(inStore, bindName(4_194_304))) <= maxSocketPathBytes) return { path: socket, folder: inStore };
   const perUser = path.join(tmpdir, `continuum-${userTag()}`);
   return { path: path.join(perUser, `${hash}.sock`), folder: perUser };
+}
+
+/**
+ * The name a holder binds before renaming its socket into place: the rename replaces a dead
+ * holder's socket at once, and when this holder's server closes, the name it unlinks is this one
+ * (gone since the rename), never the socket a newer holder put in place.
+ */
+export function bindName(pid: number, nonce = '00000000'): string {
+  return `.${pid}-${nonce}.sock`;
 }
 
 function userTag(): string {

@@ -173,12 +173,24 @@ class Link implements StoreConnection {
 
   /** Opens the store with its lock; false when another live process holds it. */
   private async tryToHold(): Promise<boolean> {
-    // Another holder: stop the open at the lock, before it reads the whole store read-only.
+    // Another holder: stop the open at the lock, before it reads the whole store read-only. And
+    // note a lock lost while the store opens (another process broke it as it was being taken):
+    // the store says so only through an event fired before this process could listen to it.
+    let lost = false;
     const observed: LockPort = {
       acquire: async (path, owner) => {
         const got = await this.lock.acquire(path, owner);
         if ('heldBy' in got) throw new HeldElsewhere();
-        return got;
+        got.onLost(() => { lost = true; });
+        return {
+          onLost: listener => got.onLost(listener),
+          release: () => got.release(),
+          verify: async () => {
+            const why = await got.verify();
+            if (why !== undefined) lost = true;
+            return why;
+          },
+        };
       },
     };
     let core: Continuum;
@@ -188,7 +200,8 @@ class Link implements StoreConnection {
       if (err instanceof HeldElsewhere) return false;
       throw err;
     }
-    if (this.role !== 'connecting') {
+    if (lost || this.role !== 'connecting') {
+      if (lost) this.options.logger.warn('endpoint: another process took the store\'s lock while this one was opening it; connecting to that one instead');
       await core.close();
       return false;
     }
@@ -201,11 +214,12 @@ class Link implements StoreConnection {
     core.store.onDidLoseLock(reason => void this.stepDown(core, reason));
     if (!core.store.readOnly) {
       // A store that opened read-only for another reason (a read-only disk) is used here alone.
-      this.endpoint = await serveHolder(core, {
+      const endpoint = await serveHolder(core, {
         ...this.options,
         ...(this.options.handsOver ? { handOver: () => this.release(core), localCalls: () => Promise.allSettled([...this.local]) } : {}),
       });
-      const endpoint = this.endpoint;
+      if (this.core !== core) return void endpoint.close(0); // lost the lock (or closed) meanwhile
+      this.endpoint = endpoint;
       void endpoint.handedOver.then(() => {
         if (this.endpoint === endpoint) this.endpoint = undefined;
         if (this.role === 'connecting') this.establish(Date.now() + (this.options.handoverGraceMs ?? 15_000));

@@ -4,7 +4,8 @@
 import type { AgentIdentity, ToolContext, ToolResult } from '../../core/agents/tool';
 import type { Continuum } from '../../core/continuum';
 import type { Logger } from '../../core/ports';
-import type { ResourceReadResult } from './protocol';
+import { LockLostError } from '../../core/store/types';
+import { HolderGoneError, type ResourceReadResult } from './protocol';
 import { serveEndpoint, type HolderEndpoint } from './server';
 import type { HolderKind } from './protocol';
 
@@ -28,9 +29,16 @@ export const briefingTool = 'continuum_briefing';
 
 const resourceAgent: AgentIdentity = { id: 'continuum-resources', name: 'Continuum resources' };
 
-export function runToolOn(core: Continuum, services: HolderServices, agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult> {
+export async function runToolOn(core: Continuum, services: HolderServices, agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult> {
   const lent = services.toolContext?.(core) ?? { trusted: true };
-  return services.callTool({ core, agent, ...lent, ...(signal ? { signal } : {}) }, tool, input);
+  try {
+    return await services.callTool({ core, agent, ...lent, ...(signal ? { signal } : {}) }, tool, input);
+  } catch (err) {
+    // This process lost the store's lock mid-call: its journal record may have reached the disk
+    // before the loss was noticed, so the call may or may not have happened.
+    if (err instanceof LockLostError || (err instanceof Error && err.cause instanceof LockLostError)) throw new HolderGoneError(`the call to ${tool}`, { cause: err });
+    throw err;
+  }
 }
 
 /** The resources every holder serves: the briefing, the ready tasks, the project's context. */

@@ -94,8 +94,8 @@ export class EndpointError extends Error {
 export class HolderGoneError extends Error {
   override readonly name = 'HolderGoneError';
   readonly retryable = true;
-  constructor(what: string) {
-    super(`The process holding Continuum's store stopped before answering ${what}; the call may or may not have happened — read the current state (for example the briefing) before retrying.`);
+  constructor(what: string, options?: ErrorOptions) {
+    super(`The process holding Continuum's store stopped before answering ${what}; the call may or may not have happened — read the current state (for example the briefing) before retrying.`, options);
   }
 }
 

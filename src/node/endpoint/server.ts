@@ -2,13 +2,14 @@
 // on the holder's core, reads resources, and hands the store over when asked (if this holder does).
 // An answer to a call that wrote is sent only after its store.write resolved, which is after the
 // journal record was fdatasync'ed: an acknowledged write is on disk.
+import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { AgentToolError, type ToolResult } from '../../core/agents/tool';
 import type { Logger } from '../../core/ports';
 import { ReadOnlyStoreError } from '../../core/store/types';
-import { announcementFile, endpointAddress, prepareEndpointFolder, type EndpointAddress } from './address';
+import { announcementFile, bindName, endpointAddress, prepareEndpointFolder, type EndpointAddress } from './address';
 import {
   encode, lineSplitter, maxAnswerBytes, maxRequestBytes, protocolVersion,
   type Answer, type ErrorCode, type HelloResult, type HolderKind, type MethodName, type ResourceReadResult, type ToolCallParams,
@@ -45,8 +46,8 @@ export interface HolderEndpoint {
 export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoint> {
   const address = endpointAddress(options.storeFolder);
   await prepareEndpointFolder(address);
-  // Only the lock's holder gets here, so a socket file left behind is a dead holder's.
-  if (process.platform !== 'win32') await fsp.rm(address.path, { force: true });
+  // Bound under a name of its own, then renamed into place (see bindName).
+  const bindPath = address.folder ? path.join(address.folder, bindName(process.pid, randomBytes(4).toString('hex'))) : address.path;
   const sockets = new Set<net.Socket>();
   const inFlight = new Set<Promise<unknown>>();
   let accepting = true;
@@ -134,13 +135,19 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(address.path, () => {
+    server.listen(bindPath, () => {
       server.off('error', reject);
       resolve();
     });
   });
   server.on('error', err => options.logger.error('endpoint: the server failed', err));
-  if (process.platform !== 'win32') await fsp.chmod(address.path, 0o600);
+  let socketIno: number | undefined;
+  if (address.folder) {
+    await fsp.chmod(bindPath, 0o600);
+    // Only the lock's holder gets here, so a socket already in place is a dead holder's.
+    await fsp.rename(bindPath, address.path);
+    socketIno = (await fsp.stat(address.path)).ino;
+  }
   const announcement = path.join(options.storeFolder, announcementFile);
   await fsp.writeFile(announcement, JSON.stringify({ path: address.path, pid: process.pid, kind: options.kind, protocol: protocolVersion }, null, 1), { mode: 0o600 })
     .catch(err => options.logger.warn(`endpoint: could not write ${announcement}: ${(err as Error).message}`));
@@ -160,7 +167,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       // a client that does not close its end within a moment is cut off
       await new Promise(r => setTimeout(r, 20));
       for (const s of sockets) s.destroy();
-      if (process.platform !== 'win32') await fsp.rm(address.path, { force: true }).catch(() => undefined);
+      await removeSocketIfOurs(address.path, socketIno);
       await removeAnnouncementIfOurs(announcement);
     })();
     return closing;
@@ -185,6 +192,16 @@ function describeError(err: unknown, logger: Logger): { code: ErrorCode; message
   if (err instanceof ReadOnlyStoreError) return { code: 'not-saved', message: `${err.message} Nothing of this call was saved.` };
   logger.error('endpoint: a call failed', err);
   return { code: 'internal', message: (err as Error)?.message ?? String(err) };
+}
+
+/** Removes the socket unless a newer holder has put its own in place since. */
+async function removeSocketIfOurs(socket: string, ino: number | undefined): Promise<void> {
+  if (ino === undefined) return;
+  try {
+    if ((await fsp.stat(socket)).ino === ino) await fsp.rm(socket, { force: true });
+  } catch {
+    // already gone
+  }
 }
 
 async function removeAnnouncementIfOurs(file: string): Promise<void> {
