@@ -5,6 +5,7 @@
 //   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes]
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
 //   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
+//   continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
 //   continuum mcp [--workspace DIR | --store DIR] [--tools lean|full]   (src/cli/mcp.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';
@@ -15,6 +16,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
+import { briefingCommand, parseBriefingArgs } from './briefing';
 import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
 
@@ -35,6 +37,7 @@ commands:
       --orphans wait|stop  a step's process left running by a killed run: wait for it, or stop it
                         (asked on a terminal; without one, waited for)
   resume            continue the paused or interrupted session (--session ID for another one)
+  briefing          where the work stands, for an agent starting or resuming: [--format markdown|json] [--detail concise|detailed]
   plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
                     import it; --dry-run only shows, --json prints one JSON object
   mcp               serve Continuum's tools to an agent over MCP on standard input/output
@@ -94,6 +97,7 @@ function parseArgs(argv: string[]): Args {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'plan') return planFromTerminal(argv.slice(1));
+  if (argv[0] === 'briefing') return briefingFromTerminal(argv.slice(1));
   if (argv[0] === 'mcp') return (await import('./mcp')).mcpFromTerminal(argv.slice(1));
   let args: Args;
   try {
@@ -158,6 +162,17 @@ async function planFromTerminal(argv: string[]): Promise<number> {
     if (!args.store && !args.dryRun) throw new CliError('say which store with --store DIR (or use --dry-run to only see the preview).');
     const open = () => openContinuum({ folder: args.store!, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')) });
     return await planCommand(args, open, line => console.log(line));
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    console.error(`continuum: ${err.message}`);
+    return 2;
+  }
+}
+
+async function briefingFromTerminal(argv: string[]): Promise<number> {
+  try {
+    const open = (store: string) => openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI (briefing)') });
+    return await briefingCommand(parseBriefingArgs(argv), open, text => process.stdout.write(text));
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
     console.error(`continuum: ${err.message}`);

@@ -63,6 +63,7 @@ export const settingDefinitions = {
   'executor.concurrency': integer(2, 1, 64),
   'executor.checkpointEvery': integer(5, 0),
   'checkpoints.keep': integer(50, 1),
+  'agents.leaseMinutes': integer(10, 1, 1440),
   'guards.errorBudget': integer(10, 1, 1000),
   'guards.errorBudgetPerType': perTypeBudget(),
   'guards.rules': rawRules(),

@@ -36,8 +36,8 @@ export interface Briefing {
   tasks: { total: number; counts: Record<TaskStatus, number>; completionPercent: number };
   /** The running session, else the one to resume (paused or interrupted). */
   session?: { id: string; name: string; status: string; continues: string };
-  /** Tasks this agent holds, with their lease. */
-  held: Array<TaskLine & { leaseUntil: number }>;
+  /** Tasks this agent holds, with their lease (without an agent: the tasks every agent holds, and who). */
+  held: Array<TaskLine & { leaseUntil: number; heldBy: string }>;
   /** The next ready tasks, in the order they are taken. */
   ready: TaskLine[];
   /** Tasks whose agent's lease ended: free to be claimed again. */
@@ -75,7 +75,7 @@ export function briefingOf(core: Continuum, agent: AgentIdentity | undefined, de
   const sessionOf = running ?? core.sessions.resumePoint();
   const session = sessionOf && { id: sessionOf.id, name: sessionOf.name, status: sessionOf.status, continues: core.sessions.describeResume(sessionOf.id) };
 
-  const held = agent ? core.tasks.claimedBy(agent.id).map(t => ({ ...taskLine(t), leaseUntil: t.claim.leaseUntil })) : [];
+  const held = core.tasks.claimedBy(agent?.id).map(t => ({ ...taskLine(t), leaseUntil: t.claim.leaseUntil, heldBy: t.claim.agentName }));
   const ready = core.tasks.readyTasks(n.ready).map(taskLine);
   const leaseEnded = core.tasks.expiredClaims().slice(0, n.ready).map(taskLine);
 
@@ -107,7 +107,7 @@ export function briefingOf(core: Continuum, agent: AgentIdentity | undefined, de
     ...(session ? { session } : {}),
     held, ready, leaseEnded, failures,
     ...(lastCheckpoint ? { lastCheckpoint } : {}),
-    advice: adviceFor(held.length, ready.length + leaseEnded.length, stats.total),
+    advice: adviceFor(agent ? held.length : 0, ready.length + leaseEnded.length, stats.total),
   };
 }
 
@@ -138,9 +138,9 @@ export function briefingMarkdown(b: Briefing): string {
   }
   out.push('', '## Session');
   out.push(b.session ? `${mdText(b.session.name)} (${b.session.status}): ${mdText(b.session.continues)}` : 'No session is running or waiting to be resumed.');
-  out.push('', '## Your tasks');
-  if (b.held.length) for (const t of b.held) out.push(`- ${taskText(t)} · ${t.status} · lease until ${isoTime(t.leaseUntil)}`);
-  else out.push('You hold no task.');
+  out.push('', b.agent ? '## Your tasks' : '## Tasks agents hold');
+  if (b.held.length) for (const t of b.held) out.push(`- ${taskText(t)} · ${t.status}${b.agent ? '' : ` · held by ${mdText(t.heldBy)}`} · lease until ${isoTime(t.leaseUntil)}`);
+  else out.push(b.agent ? 'You hold no task.' : 'No agent holds a task.');
   out.push('', '## Ready next');
   if (b.ready.length) b.ready.forEach((t, i) => out.push(`${i + 1}. ${taskText(t)}`));
   else out.push('Nothing is ready.');

@@ -3,6 +3,7 @@
 import { ContextError } from '../context/model';
 import { GraphError } from '../graph/model';
 import { SessionError } from '../sessions/model';
+import { readSetting, type SettingsSource } from '../settings';
 import { ClaimHeldError, type ClaimingAgent } from '../tasks/taskManager';
 import type { Task } from '../tasks/model';
 import { ReadOnlyStoreError, StoreError } from '../store/types';
@@ -10,6 +11,11 @@ import { AgentToolError, type ToolContext } from './tool';
 
 /** How long a claimed task stays an agent's without a sign of life (its calls renew it), unless the host says otherwise. */
 export const defaultLeaseMs = 10 * 60_000;
+
+/** The lease length the person set (continuum.agents.leaseMinutes), for a host building a ToolContext. */
+export function leaseMsFromSettings(settings: SettingsSource): number {
+  return readSetting(settings, 'agents.leaseMinutes') * 60_000;
+}
 
 export function leaseMsOf(ctx: ToolContext): number {
   return ctx.leaseMs ?? defaultLeaseMs;

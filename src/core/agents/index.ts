@@ -2,17 +2,34 @@
 // the @continuum chat participant), and the one way to call them: input checked against the
 // tool's schema, the caller's leases renewed, the core's errors turned into the tool's error.
 import type { z } from 'zod/v4';
+import { addTasksTool } from './addTasks';
 import { briefingTool } from './briefing';
+import { checkpointTool } from './checkpoint';
+import { contextTool } from './context';
+import { graphTool } from './graph';
+import { knownErrorsTool } from './knownErrors';
+import { nextTaskTool } from './nextTask';
+import { getTaskTool, listTasksTool } from './taskTools';
+import { updateTaskTool } from './updateTask';
 import { asToolError, leaseMsOf } from './common';
 import { AgentToolError, type AgentTool, type ToolContext, type ToolResult } from './tool';
 
 export { briefingMarkdown, briefingOf, type Briefing, type BriefingDetail } from './briefing';
 export { AgentToolError, type AgentIdentity, type AgentTool, type ToolContext, type ToolResult, type VerifyPort } from './tool';
-export { defaultLeaseMs } from './common';
+export { defaultLeaseMs, leaseMsFromSettings, type TaskLine } from './common';
+export type { AddTasksAnswer } from './addTasks';
+export type { CheckpointAnswer } from './checkpoint';
+export type { ContextAnswer } from './context';
+export type { GraphAnswer } from './graph';
+export type { KnownErrorsAnswer } from './knownErrors';
+export type { NextTaskAnswer } from './nextTask';
+export type { TaskWork } from './taskWork';
+export type { UpdateAnswer } from './updateTask';
 
 /** Every tool, lean ones first. Names are stable: hosts and agents' configurations refer to them. */
 export const agentTools: readonly AgentTool[] = [
-  briefingTool,
+  briefingTool, nextTaskTool, updateTaskTool, addTasksTool, checkpointTool, contextTool, knownErrorsTool, graphTool,
+  listTasksTool, getTaskTool,
 ] as readonly AgentTool[];
 
 /** The default set: what every prompt carries (at most 10 tools; their tools/list stays under 3,000 tokens). */

@@ -130,6 +130,7 @@ const readyOfKind = `SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.st
   FROM session_tasks st JOIN tasks t ON t.id = st.task_id
   WHERE st.session_id = ? AND t.action IS NOT NULL AND json_extract(t.action, '$.kind') = ?
     AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
+    AND NOT (t.status = 'running' AND t.claimed_by IS NOT NULL AND t.lease_until >= ?) -- an agent works on it (src/core/agents): not the run's to start
   ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
 
 interface ReadyRow { id: string; kind: TaskAction['kind']; resumed: number; priority: number; due: number; seq: number }
@@ -272,7 +273,7 @@ export class SessionRun {
           limit = this.inFlight.size + 1;
         }
       }
-      rows.push(...this.h.store.all<ReadyRow>(readyOfKind, [this.sessionId, kind, limit]));
+      rows.push(...this.h.store.all<ReadyRow>(readyOfKind, [this.sessionId, kind, this.h.clock.now(), limit]));
     }
     const probing = new Set<string>();
     for (const row of rows.sort(readyOrder)) {
@@ -326,6 +327,7 @@ export class SessionRun {
   private async runTask(task: Task, action: TaskAction, signal: AbortSignal): Promise<void> {
     const fresh = this.h.tasks.get(task.id);
     if (!fresh || (fresh.status !== 'pending' && fresh.status !== 'running')) return; // finished meanwhile: never again
+    if (this.h.tasks.claimOf(task.id)) return; // an agent claimed it since it was picked
     const resumed = fresh.status === 'running';
     const watched: WatchedTask = { id: task.id, title: task.title, kind: action.kind, sessionId: this.sessionId, ...(fresh.error ? { previousError: fresh.error } : {}) };
     const hooks = this.h.hooks;

@@ -181,20 +181,20 @@ export class TaskManager {
 
   /** Who holds a task now; undefined when nobody does or the lease has ended. */
   claimOf(id: string): Claim | undefined {
-    const row = this.store.get<ClaimRow>('SELECT claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [id]);
+    const row = this.store.get<ClaimRow>('SELECT status, claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [id]);
     return row ? liveClaim(row, this.clock.now()) : undefined;
   }
 
-  /** The tasks an agent holds (lease not ended), in the ready order. */
-  claimedBy(agentId: string): Array<Task & { claim: Claim }> {
+  /** The tasks an agent holds (lease not ended), in the ready order; every agent's without `agentId`. */
+  claimedBy(agentId?: string): Array<Task & { claim: Claim }> {
     return this.store.all<TaskRow & ClaimRow>(`SELECT ${taskColumns}, claimed_by, claimed_by_name, lease_until FROM tasks
-      WHERE claimed_by = ? AND lease_until >= ? ORDER BY ${readyOrder}`, [agentId, this.clock.now()])
+      WHERE ${agentId === undefined ? 'claimed_by IS NOT NULL' : 'claimed_by = ?'} AND status = 'running' AND lease_until >= ? ORDER BY ${readyOrder}`, [...(agentId === undefined ? [] : [agentId]), this.clock.now()])
       .map(r => ({ ...toTask(r, this.dependenciesOf(r.id)), claim: liveClaim(r, 0)! }));
   }
 
   /** Running tasks whose agent's lease has ended: free to be claimed again. */
   expiredClaims(): Task[] {
-    return this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE claimed_by IS NOT NULL AND lease_until < ? ORDER BY ${readyOrder}`, [this.clock.now()])
+    return this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE claimed_by IS NOT NULL AND status = 'running' AND lease_until < ? ORDER BY ${readyOrder}`, [this.clock.now()])
       .map(r => toTask(r, this.dependenciesOf(r.id)));
   }
 
@@ -243,7 +243,7 @@ export class TaskManager {
   async changeAsAgent<R>(id: string, agent: ClaimingAgent, change: (w: StoreWriter, task: TaskRow, log: (kind: string, detail: Record<string, unknown>) => void) => R, options: { release?: boolean } = {}): Promise<R> {
     const result = await this.store.write(w => {
       const row = this.requireRow(w, id);
-      const held = w.get<ClaimRow>('SELECT claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [id])!;
+      const held = w.get<ClaimRow>('SELECT status, claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [id])!;
       const claim = liveClaim(held, this.clock.now());
       if (claim && claim.agentId !== agent.id) throw new ClaimHeldError(row.title, claim);
       const out = change(w, row, (kind, detail) => this.logEvent(w, id, 'agent', kind, detail, agent.name));
@@ -263,12 +263,17 @@ export class TaskManager {
     w.run('UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ?', [Math.round(Math.min(100, Math.max(0, progress))), this.clock.now(), id]);
   }
 
-  /** Running tasks whose lease ended go back to pending, their claim cleared; returns their ids. */
+  /**
+   * Running tasks whose lease ended go back to pending, their claim cleared; so is a claim left on a
+   * task that no longer runs (a checkpoint restore writes statuses back without it). Returns their ids.
+   */
   private freeEndedLeasesIn(w: StoreWriter, now: number): string[] {
-    const ended = w.all<{ id: string; claimed_by_name: string | null; status: string }>('SELECT id, claimed_by_name, status FROM tasks WHERE claimed_by IS NOT NULL AND lease_until < ?', [now]);
+    const ended = w.all<{ id: string; claimed_by_name: string | null; status: string }>(`SELECT id, claimed_by_name, status FROM tasks
+      WHERE claimed_by IS NOT NULL AND (lease_until < ? OR status <> 'running')`, [now]);
     for (const t of ended) {
-      if (t.status === 'running') this.setStatusIn(w, t.id, 'pending', 'system');
       w.run('UPDATE tasks SET claimed_by = NULL, claimed_by_name = NULL, lease_until = NULL WHERE id = ?', [t.id]);
+      if (t.status !== 'running') continue;
+      this.setStatusIn(w, t.id, 'pending', 'system');
       this.logEvent(w, t.id, 'system', 'lease ended', { agentName: t.claimed_by_name });
     }
     return ended.map(t => t.id);
@@ -302,8 +307,13 @@ export class TaskManager {
     return task;
   }
 
-  /** Creates several tasks in one durable write; dependencies may point at tasks created in the same call (by id given in `dependsOn`). */
-  async createMany(inputs: readonly NewTask[], actor: Actor = 'user'): Promise<Task[]> {
+  /**
+   * Creates several tasks in one durable write. `dependsOn` holds ids of existing tasks, or, with
+   * `refs` (each input's local name, by position), the ref of a task created in the same call.
+   * `agent`: the name of the agent creating them, for the task log.
+   */
+  async createMany(inputs: readonly NewTask[], actor: Actor = 'user', options: { refs?: ReadonlyArray<string | undefined>; agent?: string } = {}): Promise<Task[]> {
+    const { refs, agent } = options;
     const parsed = inputs.map((input, i) => parseOrExplain(newTaskSchema, input, inputs.length > 1 ? `Task ${i + 1}` : 'The task'));
     const ids = await this.store.write(w => {
       const now = this.clock.now();
@@ -319,11 +329,13 @@ export class TaskManager {
           orNull(t.phaseId), orNull(t.parentId), orNull(t.number), now, now, status === 'done' || status === 'skipped' ? now : null,
           actor === 'agent' && t.action ? 'an agent' : null, // an agent's commands are confirmed before they run
         ]);
-        this.logEvent(w, id, actor, 'created', { title: t.title, status });
+        this.logEvent(w, id, actor, 'created', { title: t.title, status }, agent);
         created.push(id);
       }
+      const byRef = new Map<string, string>();
+      refs?.forEach((ref, i) => { if (ref !== undefined && i < created.length) byRef.set(ref, created[i]); });
       parsed.forEach((t, i) => {
-        for (const dep of t.dependsOn ?? []) this.addEdge(w, created[i], dep);
+        for (const dep of t.dependsOn ?? []) this.addEdge(w, created[i], byRef.get(dep) ?? dep);
       });
       return created;
     }, actor);
@@ -522,12 +534,14 @@ interface EventRow {
 }
 
 interface ClaimRow {
+  status: string;
   claimed_by: string | null;
   claimed_by_name: string | null;
   lease_until: number | null;
 }
 
+/** A claim counts while its task runs and its lease has not ended. */
 function liveClaim(row: ClaimRow, now: number): Claim | undefined {
-  if (row.claimed_by === null || row.lease_until === null || row.lease_until < now) return undefined;
+  if (row.status !== 'running' || row.claimed_by === null || row.lease_until === null || row.lease_until < now) return undefined;
   return { agentId: row.claimed_by, agentName: row.claimed_by_name ?? row.claimed_by, leaseUntil: row.lease_until };
 }

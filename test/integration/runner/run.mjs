@@ -17,7 +17,7 @@
 //                     console.log('HARNESS_QUERY <name> <selector>') -> $HARNESS_QUERY_DIR/<name>.json (DOM facts)
 //   (helpers in test/integration/suite/screenshot.ts)
 // Env: HARNESS_GREP (mocha grep, same as --grep), HARNESS_INCLUDE_FAILING=1 (same as --include-failing),
-//      CONTINUUM_VSCODE_CACHE, CONTINUUM_SKIP_INSTALL=1 (don't run install.sh), CHROMIUM (default /usr/bin/chromium),
+//      CONTINUUM_VSCODE_CACHE, CODE_SERVER_VERSION (another VS Code, e.g. the oldest supported), CONTINUUM_SKIP_INSTALL=1 (don't run install.sh), CHROMIUM (default /usr/bin/chromium),
 //      HARNESS_VERBOSE=1 (server + browser console), HARNESS_KEEP_TMP=1, HARNESS_LOG_DIR (workbench logs), HARNESS_PORT.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -71,8 +71,12 @@ if (process.env.CONTINUUM_SKIP_INSTALL !== '1') {
   const r = spawnSync('bash', [path.join(RUNNER_DIR, 'install.sh')], { stdio: 'inherit', env: { ...process.env, CONTINUUM_VSCODE_CACHE: CACHE } });
   if (r.status !== 0) { console.error(`ERROR: install.sh failed (exit ${r.status ?? r.signal})`); process.exit(1); }
 }
-const CODE_SERVER_DIR = path.join(CACHE, 'cs/node_modules/code-server');
-const NODE24 = path.join(CACHE, 'node24/node/bin/node');
+// CODE_SERVER_VERSION other than install.sh's default is installed beside it, in cs-<version>
+const otherVersion = process.env.CODE_SERVER_VERSION && path.join(CACHE, `cs-${process.env.CODE_SERVER_VERSION}`);
+const CODE_SERVER_DIR = path.join(otherVersion && fs.existsSync(otherVersion) ? otherVersion : path.join(CACHE, 'cs'), 'node_modules/code-server');
+// the node that runs this code-server (install.sh writes it: an older code-server needs an older Node)
+const nodeFile = path.join(CODE_SERVER_DIR, '../../.node');
+const NODE24 = fs.existsSync(nodeFile) ? fs.readFileSync(nodeFile, 'utf8').trim() : path.join(CACHE, 'node24/node/bin/node');
 const { chromium } = createRequire(path.join(CACHE, 'runner/'))('playwright-core');
 
 // ---------- temp dirs ----------

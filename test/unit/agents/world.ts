@@ -3,6 +3,9 @@
 import { callAgentTool, type ToolContext, type ToolResult, type VerifyPort } from '../../../src/core/agents/index';
 import { openContinuum, type Continuum } from '../../../src/core/continuum';
 import { sequentialIds } from '../../../src/core/ids';
+import { inProcessParser } from '../../../src/core/graph/inProcessParser';
+import { InMemoryFileSystemHost } from 'ts-morph';
+import { memoryTree } from '../graph/world';
 import { FakeClock } from '../fakes/fakeClock';
 import { MemoryFileSystem } from '../fakes/memoryFileSystem';
 
@@ -16,9 +19,12 @@ export interface AgentWorld {
   close(): Promise<void>;
 }
 
-export async function makeAgentWorld(): Promise<AgentWorld> {
+/** `sources`: files of a workspace at /ws whose knowledge graph the core can build (in-process). */
+export async function makeAgentWorld(sources: Record<string, string> = {}): Promise<AgentWorld> {
   const clock = new FakeClock();
-  const core = await openContinuum({ folder: '/store', fs: new MemoryFileSystem(), clock, ids: sequentialIds(), idleCompactMs: 0 });
+  const host = new InMemoryFileSystemHost();
+  for (const [path, text] of Object.entries(sources)) host.writeFileSync(`/ws/${path}`, text);
+  const core = await openContinuum({ folder: '/store', fs: new MemoryFileSystem(), clock, ids: sequentialIds(), idleCompactMs: 0, graphParser: () => inProcessParser(memoryTree(host)) });
   return {
     core, clock,
     as: (name, options = {}) => {

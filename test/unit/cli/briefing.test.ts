@@ -1,0 +1,60 @@
+// `continuum briefing` as an agent's session hook runs it: the CLI bundled as it ships, a real child
+// process on a real store, markdown by default and JSON on request (issue 16).
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import { buildSync } from 'esbuild';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { callAgentTool } from '../../../src/core/agents/index';
+import type { Briefing } from '../../../src/core/agents/briefing';
+import { openContinuum } from '../../../src/core/continuum';
+import { nodeFileSystem } from '../../../src/node/fileSystem';
+
+describe('continuum briefing', function () {
+  this.timeout(120_000);
+  let work: string;
+  let cli: string;
+  let store: string;
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-cli-briefing-'));
+    const bin = path.join(work, 'bin');
+    cli = path.join(bin, 'cli.js');
+    buildSync({ entryPoints: [path.join(__dirname, '../../../src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cli, logLevel: 'error' });
+    fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(bin, 'sql-wasm.wasm'));
+    store = path.join(work, 'store');
+    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+    await core.context.addNote({ title: 'Use pnpm', body: 'Decided: pnpm workspaces.', tags: ['decision'] }, 'user');
+    await core.tasks.createMany([{ title: 'Set up the database', priority: 'high' }, { title: 'Write the <b>login</b> page' }]);
+    await callAgentTool({ core, agent: { id: 'claude#1', name: 'Claude Code' }, trusted: true }, 'continuum_next_task', {});
+    await core.close();
+  });
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'briefing', '--store', store, ...args], { cwd: work, encoding: 'utf8' });
+
+  it('prints the briefing as markdown: notes, the task an agent holds and who, what is ready next', () => {
+    const r = run();
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^# Continuum briefing/);
+    assert.match(r.stdout, /\*\*Use pnpm\*\* \[decision\]: Decided: pnpm workspaces\./);
+    assert.match(r.stdout, /## Tasks agents hold\n- Set up the database .* held by Claude Code · lease until /);
+    assert.match(r.stdout, /## Ready next\n1\. Write the \\<b\\>login\\<\/b\\> page/);
+  });
+
+  it('prints one JSON object with --format json, detailed with --detail detailed', () => {
+    const r = run('--format', 'json', '--detail', 'detailed');
+    assert.strictEqual(r.status, 0, r.stderr);
+    const b = JSON.parse(r.stdout) as Briefing;
+    assert.strictEqual(b.detail, 'detailed');
+    assert.deepStrictEqual(b.held.map(t => [t.title, t.heldBy]), [['Set up the database', 'Claude Code']]);
+    assert.deepStrictEqual(b.ready.map(t => t.title), ['Write the <b>login</b> page']);
+  });
+
+  it('says what is wrong with its options', () => {
+    const r = run('--format', 'html');
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /--format takes markdown or json, not 'html'/);
+  });
+});
