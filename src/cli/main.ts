@@ -130,9 +130,11 @@ async function main(argv: string[]): Promise<number> {
   const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser });
   const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
+    const agents = await (await import('../node/endpoint/cliRun')).serveRunToAgents(core); // agents' MCP servers reach the store through the run
     try {
       return await runFromTerminal(core, args, lockLost);
     } finally {
+      await agents?.close();
       await core.close();
     }
   }

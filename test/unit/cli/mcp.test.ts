@@ -2,12 +2,13 @@
 // one client no one here wrote (@modelcontextprotocol/inspector-cli). Two servers on one store:
 // one holds it and the other is its client; SIGKILL the holder and the client takes over.
 import * as assert from 'assert';
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { openContinuum } from '../../../src/core/continuum';
+import { askToHandOver } from '../../../src/node/endpoint/window';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { alive, buildCli, startMcp, until, type McpProcess } from './mcpProcess';
 
@@ -140,6 +141,25 @@ describe('continuum mcp', function () {
     process.kill(b.pid, 'SIGTERM');
     assert.strictEqual(await exitedB, 0);
     assert.ok(!fs.existsSync(path.join(store, 'endpoint.json')), 'the endpoint is gone with the holder');
+  });
+
+  it('works as the client of a continuum run that holds the store, which keeps the store when a window asks for it', async () => {
+    const seed = await openContinuum({ folder: store, fs: nodeFileSystem });
+    await seed.tasks.create({ title: 'a long command', action: { kind: 'shell', command: 'sleep 30' } });
+    await seed.close();
+    const run = spawn(process.execPath, [cli, 'run', '--store', store, '--workspace', path.dirname(store), '--yes'], { stdio: 'ignore' });
+    try {
+      await until('the run to serve the store', () => holderPid(store) === run.pid);
+      const agent = await start();
+      assert.match(agent.stderr(), new RegExp(`held by pid ${run.pid} \\(cli\\)`));
+      const r = await agent.client.callTool({ name: 'continuum_briefing', arguments: {} }) as CallToolResult;
+      assert.ok(!r.isError, text(r));
+      const asked = await askToHandOver(store);
+      assert.strictEqual(asked.handedOver, false);
+      assert.match((asked as { why: string }).why, /a continuum CLI run \(pid \d+\), which keeps it/);
+    } finally {
+      run.kill('SIGKILL');
+    }
   });
 
   it('works with a client no one here wrote: the MCP inspector lists and calls its tools', async () => {
