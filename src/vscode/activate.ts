@@ -72,11 +72,15 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   context.subscriptions.push(graphTree, graphWatcher, graphView);
 
   // While this window holds the store it serves agents' MCP servers and other processes (src/node/endpoint).
-  let agentsEndpoint: Promise<{ dispose(): void }> | undefined;
-  const stopServingAgents = () => void agentsEndpoint?.then(e => e.dispose());
-  context.subscriptions.push({ dispose: stopServingAgents });
+  let agentsEndpoint: Promise<{ dispose(): Promise<void> }> | undefined;
+  const stopServingAgents = async () => {
+    const serving = agentsEndpoint;
+    agentsEndpoint = undefined;
+    await (await serving)?.dispose();
+  };
+  context.subscriptions.push({ dispose: () => void stopServingAgents() });
   const whenOpen = (core: Continuum) => {
-    stopServingAgents();
+    void stopServingAgents();
     agentsEndpoint = import('../node/endpoint/window').then(m => m.serveAgentsFromWindow(core, { logger, trusted: () => vscode.workspace.isTrusted }));
     tree.attach(core.tasks);
     statusBar.attach(core);
@@ -102,7 +106,10 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     activationMs: ended - started,
     loadAndActivateMs: loadMs + ended - started,
     ready: () => host.open(),
-    close: () => host.close(),
+    close: async () => {
+      await stopServingAgents(); // before the store closes: agents' servers then take it over
+      await host.close();
+    },
   };
   const testing: ContinuumApi['testing'] = {
     statusBar,
@@ -117,6 +124,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     guards: () => runtime.guards,
     reopen: async () => {
       runtime.abandon(); // the window "dies": its processes are killed, its sessions stay marked running
+      await stopServingAgents();
       await host.close();
       return host.open();
     },

@@ -53,8 +53,8 @@ export interface WindowEndpointOptions extends HolderServices {
  * (not when it opened read-only), and stops when the window loses the store's lock or the
  * returned disposable is disposed (before the store closes).
  */
-export function attachWindowEndpoint(core: Continuum, options: WindowEndpointOptions): { dispose(): void } {
-  if (core.store.readOnly) return { dispose: () => undefined };
+export function attachWindowEndpoint(core: Continuum, options: WindowEndpointOptions): { dispose(): Promise<void> } {
+  if (core.store.readOnly) return { dispose: async () => undefined };
   let disposed = false;
   const serving = serveWindow(core, options).then(endpoint => {
     options.logger.info(`agents: serving this window's store to other processes at ${endpoint.address.path}`);
@@ -64,16 +64,17 @@ export function attachWindowEndpoint(core: Continuum, options: WindowEndpointOpt
     options.logger.error('agents: serving the store to other processes failed; agents cannot reach it through this window', err);
     return undefined;
   });
-  const stop = () => {
+  /** Lets the calls in flight finish, then closes every connection: the clients take the store over once the window lets it go. */
+  const stop = async () => {
     if (disposed) return;
     disposed = true;
-    void serving.then(endpoint => endpoint?.close());
+    await (await serving)?.close();
   };
-  core.store.onDidLoseLock(stop);
+  core.store.onDidLoseLock(() => void stop());
   return { dispose: stop };
 }
 
 /** The window's endpoint with Continuum's own tools, run with the window's workspace trust. */
-export function serveAgentsFromWindow(core: Continuum, options: { logger: Logger; trusted(): boolean }): { dispose(): void } {
+export function serveAgentsFromWindow(core: Continuum, options: { logger: Logger; trusted(): boolean }): { dispose(): Promise<void> } {
   return attachWindowEndpoint(core, { logger: options.logger, callTool: callAgentTool, toolContext: () => ({ trusted: options.trusted() }) });
 }

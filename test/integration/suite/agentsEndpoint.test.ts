@@ -25,11 +25,16 @@ suite("Agents' MCP servers and the window", () => {
     const core = await api.ready();
     assert.strictEqual(core.store.readOnly, false);
     const cli = path.join(vscode.extensions.getExtension('continuum.continuum')!.extensionPath, 'dist', 'cli.js');
-    const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--store', core.store.folder], stderr: 'pipe' });
+    // the extension host's environment as it is (in desktop VS Code, ELECTRON_RUN_AS_NODE makes its executable a Node)
+    const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--store', core.store.folder], stderr: 'pipe', env: { ...process.env } as Record<string, string> });
     let stderr = '';
     transport.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
     const client = new Client({ name: 'Integration Agent', version: '1.0.0' });
-    await client.connect(transport);
+    try {
+      await client.connect(transport);
+    } catch (err) {
+      throw new Error(`continuum mcp did not start: ${(err as Error).message}\n${stderr}`, { cause: err });
+    }
     const add = async (title: string) => {
       const r = await client.callTool({ name: 'continuum_add_tasks', arguments: { tasks: [{ title }] } }) as CallToolResult;
       assert.ok(!r.isError, `${(r.content[0] as { text: string }).text}\n${stderr}`);
@@ -49,6 +54,8 @@ suite("Agents' MCP servers and the window", () => {
       assert.ok(again.tasks.list().some(t => t.title === 'added while the agent held the store'));
       await add('added through the window again');
       assert.ok(again.tasks.list().some(t => t.title === 'added through the window again'));
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nthe server said:\n${stderr}`, { cause: err });
     } finally {
       await client.close();
     }
