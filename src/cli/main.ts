@@ -6,6 +6,7 @@
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
 //   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
 //   continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
+//   continuum mcp [--workspace DIR | --store DIR] [--tools lean|full]   (src/cli/mcp.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
@@ -47,6 +48,8 @@ commands:
   checkpoint        save a checkpoint (for an agent's hook before its conversation is compacted): [--note TEXT] [--agent NAME] [--workspace DIR]
   plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
                     import it; --dry-run only shows, --json prints one JSON object
+  mcp               serve Continuum's tools to an agent over MCP on standard input/output
+                    (--workspace DIR: the store VS Code uses for DIR; --tools lean|full)
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
 VS Code tasks are left for VS Code.`;
 
@@ -109,6 +112,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'plan') return planFromTerminal(argv.slice(1));
   if (argv[0] === 'briefing') return briefingFromTerminal(argv.slice(1));
   if (argv[0] === 'checkpoint') return checkpointFromTerminal(argv.slice(1));
+  if (argv[0] === 'mcp') return (await import('./mcp')).mcpFromTerminal(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -140,9 +144,11 @@ async function main(argv: string[]): Promise<number> {
   const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser });
   const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
+    const agents = await (await import('../node/endpoint/cliRun')).serveRunToAgents(core); // agents' MCP servers reach the store through the run
     try {
       return await runFromTerminal(core, args, lockLost);
     } finally {
+      await agents?.close();
       await core.close();
     }
   }

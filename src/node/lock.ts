@@ -38,33 +38,57 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           for (const l of lostListeners) l(reason);
         },
       });
-      let release: () => Promise<void>;
+      let release!: () => Promise<void>;
+      let ino!: number;
+      /** Says who holds the lock now that this process took it; gives it back if it cannot. */
+      const claim = async (taken: () => Promise<void>) => {
+        try {
+          ino = (await fsp.stat(lockDir)).ino;
+          await fsp.writeFile(ownerFile, JSON.stringify(owner));
+        } catch (err) {
+          // A full disk can take the lock folder and refuse the owner file: give the lock back, so
+          // that no folder naming nobody is left behind, and let the store say what is wrong.
+          await taken().catch(() => undefined); // the error above is the one to report
+          await fsp.rm(ownerFile, { force: true }).catch(() => undefined);
+          throw err;
+        }
+        release = taken;
+      };
+      let first: (() => Promise<void>) | undefined;
       try {
-        release = await take();
+        first = await take();
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+        first = undefined;
+      }
+      if (first) await claim(first);
+      else {
+        const seenIno = await inodeOf(lockDir);
         const heldBy = await readOwnerSoon(ownerFile);
         if (heldBy ? !ownerIsGone(heldBy) : !(await abandoned(lockDir, update))) return { heldBy };
         // The holder died without releasing (a reloaded or killed window, or one killed while it
-        // took the lock, before it wrote who it is): no need to wait until the lock is stale.
-        await fsp.rm(lockDir, { recursive: true, force: true });
+        // took the lock, before it wrote who it is): no need to wait until the lock is stale. Others
+        // may be taking it over at this instant too (the clients of a killed holder all do): one at
+        // a time, and each says who it is before the next one looks.
+        const breaking = await enterBreaking(`${lockDir}.breaking`);
+        if (!breaking) return { heldBy: undefined };
         try {
-          release = await take();
-        } catch (again) {
-          if ((again as NodeJS.ErrnoException).code !== 'ELOCKED') throw again;
-          return { heldBy: await readOwner(ownerFile) };
+          const now = await readOwner(ownerFile);
+          if (now && (!heldBy || !sameOwner(now, heldBy))) return { heldBy: now }; // taken over by another, who said so
+          const nowIno = await inodeOf(lockDir);
+          if (nowIno !== undefined && nowIno !== seenIno) return { heldBy: undefined }; // made anew a moment ago by one that has not said who it is yet
+          await fsp.rm(lockDir, { recursive: true, force: true });
+          let again: () => Promise<void>;
+          try {
+            again = await take();
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+            return { heldBy: await readOwner(ownerFile) };
+          }
+          await claim(again);
+        } finally {
+          await fsp.rmdir(breaking).catch(() => undefined);
         }
-      }
-      let ino: number;
-      try {
-        ino = (await fsp.stat(lockDir)).ino;
-        await fsp.writeFile(ownerFile, JSON.stringify(owner));
-      } catch (err) {
-        // A full disk can take the lock folder and refuse the owner file: give the lock back, so
-        // that no folder naming nobody is left behind, and let the store say what is wrong.
-        await release().catch(() => undefined); // the error above is the one to report
-        await fsp.rm(ownerFile, { force: true }).catch(() => undefined);
-        throw err;
       }
       const held: HeldLock = {
         onLost: listener => {
@@ -99,6 +123,34 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
       return held;
     },
   };
+}
+
+async function inodeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await fsp.stat(file)).ino;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Takes the right to break a dead holder's lock (a folder of its own, made atomically); undefined
+ * while another process is breaking it. One left by a process killed while breaking is stale after 10 s.
+ */
+async function enterBreaking(folder: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fsp.mkdir(folder);
+      return folder;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = await fsp.stat(folder).then(st => Date.now() - st.mtimeMs, () => 0);
+      if (age < 10_000) return undefined;
+      await fsp.rmdir(folder).catch(() => undefined);
+    }
+  }
+  return undefined;
 }
 
 function sameOwner(a: LockOwner, b: LockOwner): boolean {

@@ -73,7 +73,17 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });
   context.subscriptions.push(graphTree, graphWatcher, graphView);
 
+  // While this window holds the store it serves agents' MCP servers and other processes (src/node/endpoint).
+  let agentsEndpoint: Promise<{ dispose(): Promise<void> }> | undefined;
+  const stopServingAgents = async () => {
+    const serving = agentsEndpoint;
+    agentsEndpoint = undefined;
+    await (await serving)?.dispose();
+  };
+  context.subscriptions.push({ dispose: () => void stopServingAgents() });
   const whenOpen = (core: Continuum) => {
+    void stopServingAgents();
+    agentsEndpoint = import('../node/endpoint/window').then(m => m.serveAgentsFromWindow(core, { logger, trusted: () => vscode.workspace.isTrusted }));
     tree.attach(core.tasks);
     statusBar.attach(core);
     runtime.for(core); // the guards (and their status-bar items) from the start, not from the first run
@@ -98,7 +108,10 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     activationMs: ended - started,
     loadAndActivateMs: loadMs + ended - started,
     ready: () => host.open(),
-    close: () => host.close(),
+    close: async () => {
+      await stopServingAgents(); // before the store closes: agents' servers then take it over
+      await host.close();
+    },
   };
   const testing: ContinuumApi['testing'] = {
     statusBar,
@@ -113,6 +126,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     guards: () => runtime.guards,
     reopen: async () => {
       runtime.abandon(); // the window "dies": its processes are killed, its sessions stay marked running
+      await stopServingAgents();
       await host.close();
       return host.open();
     },

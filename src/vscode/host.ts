@@ -85,7 +85,10 @@ export class ContinuumHost implements vscode.Disposable {
     const started = Date.now();
     // Loaded here, not at activation: the core and its libraries (sql.js, zod, markdown-it …) cost
     // tens of milliseconds to evaluate, which activation must not pay.
-    const [{ openContinuum }, { nodeLock }] = await Promise.all([import('../core/continuum'), import('../node/lock')]);
+    const [{ openContinuum }, { nodeLock }, { askToHandOver }] = await Promise.all([import('../core/continuum'), import('../node/lock'), import('../node/endpoint/window')]);
+    // An agent's MCP server holding the store hands it to this window (it runs no tasks) and goes on as its client.
+    const handover = await askToHandOver(folder);
+    if (handover.handedOver) this.logger.info("an agent's MCP server (continuum mcp) handed the store over to this window");
     const core = await openContinuum({
       folder,
       fs: nodeFileSystem,

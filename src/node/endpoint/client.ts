@@ -1,0 +1,120 @@
+// A client's side of the endpoint: one connection to the holder, requests matched to answers by id.
+// When the connection closes, every call still waiting fails with HolderGoneError: it may or may
+// not have happened, and only the caller can tell whether it is safe to try again.
+import * as net from 'net';
+import type { EndpointAddress } from './address';
+import {
+  EndpointError, HolderGoneError, encode, lineSplitter, maxAnswerBytes, maxRequestBytes, protocolVersion,
+  type Answer, type Notice, type HelloResult, type HolderKind, type MethodName, type Methods,
+} from './protocol';
+
+export interface EndpointClient {
+  /** Who holds the store, as it said in answer to hello. */
+  readonly holder: HelloResult;
+  call<M extends MethodName>(method: M, params: Methods[M]['params']): Promise<Methods[M]['result']>;
+  /** Fires once, when the connection closed (the holder exited, died or handed over, or close() was called). */
+  onClose(listener: () => void): void;
+  readonly closed: boolean;
+  /** The holder said, before closing, that it handed the store over to a VS Code window. */
+  readonly handedOver: boolean;
+  close(): void;
+}
+
+/**
+ * Connects to the holder and says hello. Resolves undefined when nobody listens there (no socket,
+ * or a socket left by a holder that died): the caller may try to take the store itself.
+ */
+export async function connectEndpoint(address: EndpointAddress, kind: HolderKind, timeoutMs = 2_000): Promise<EndpointClient | undefined> {
+  const socket = await new Promise<net.Socket | undefined>((resolve, reject) => {
+    const s = net.createConnection(address.path);
+    const timer = setTimeout(() => { s.destroy(); resolve(undefined); }, timeoutMs);
+    s.once('connect', () => { clearTimeout(timer); resolve(s); });
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET' || err.code === 'EPIPE') resolve(undefined);
+      else reject(new Error(`Connecting to the store's holder at ${address.path} failed: ${err.message}`));
+    });
+  });
+  if (!socket) return undefined;
+  const client = new SocketClient(socket);
+  try {
+    const holder = await withTimeout(client.call('hello', { protocol: protocolVersion, pid: process.pid, kind }), timeoutMs);
+    client.holder = holder;
+    return client;
+  } catch (err) {
+    client.close();
+    if (err instanceof HolderGoneError || err instanceof TimeoutError) return undefined; // it went away while greeting: as if nobody listened
+    throw err;
+  }
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError()), ms);
+    promise.then(v => { clearTimeout(timer); resolve(v); }, err => { clearTimeout(timer); reject(err as Error); });
+  });
+}
+
+class SocketClient implements EndpointClient {
+  holder!: HelloResult;
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; what: string }>();
+  private readonly closeListeners: Array<() => void> = [];
+  closed = false;
+  handedOver = false;
+
+  constructor(private readonly socket: net.Socket) {
+    socket.on('data', lineSplitter(maxAnswerBytes, line => this.receive(line), () => socket.destroy()));
+    socket.on('error', () => undefined); // 'close' follows and says what matters: the holder is gone
+    socket.on('close', () => this.gone());
+  }
+
+  call<M extends MethodName>(method: M, params: Methods[M]['params']): Promise<Methods[M]['result']> {
+    const what = method === 'tool.call' ? `the call to ${(params as Methods['tool.call']['params']).tool}` : `'${method}'`;
+    if (this.closed) return Promise.reject(new HolderGoneError(what));
+    const id = this.nextId++;
+    const line = encode({ id, method, params });
+    if (Buffer.byteLength(line) > maxRequestBytes) return Promise.reject(new EndpointError(`${what} is larger than ${maxRequestBytes} bytes; send less.`, 'too-large'));
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, what });
+      this.socket.write(line);
+    });
+  }
+
+  onClose(listener: () => void): void {
+    if (this.closed) listener();
+    else this.closeListeners.push(listener);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private receive(line: string): void {
+    let answer: Answer | Notice;
+    try {
+      answer = JSON.parse(line) as Answer | Notice;
+    } catch {
+      return void this.socket.destroy(); // a holder that answers garbage is treated as gone
+    }
+    if ('notice' in answer) {
+      if (answer.notice === 'handed-over') this.handedOver = true;
+      return;
+    }
+    const waiter = this.waiting.get(answer.id);
+    if (!waiter) return;
+    this.waiting.delete(answer.id);
+    if ('error' in answer) waiter.reject(new EndpointError(answer.error.message, answer.error.code));
+    else waiter.resolve(answer.result);
+  }
+
+  private gone(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [, w] of this.waiting) w.reject(new HolderGoneError(w.what));
+    this.waiting.clear();
+    for (const l of this.closeListeners) l();
+  }
+}

@@ -1,0 +1,296 @@
+// One process's way to the store when several want it: it holds the store (and serves the others
+// through the endpoint) or it is a client of the process that does. When the holder goes, the
+// clients race for the store's lock — the lock decides — and the winner opens the store and serves;
+// the others connect to it, retrying with backoff and jitter. A call in flight when the holder went
+// fails with HolderGoneError (it may or may not have happened) and is never resent by itself;
+// a call the holder refused before starting it (it was handing over) is sent to the next holder.
+import { AgentToolError, type AgentIdentity, type ToolResult } from '../../core/agents/tool';
+import type { Continuum } from '../../core/continuum';
+import type { LockPort, Logger } from '../../core/ports';
+import { nodeLock } from '../lock';
+import { endpointAddress } from './address';
+import { connectEndpoint, type EndpointClient } from './client';
+import { readResourceOn, runToolOn, serveHolder, type HolderServices } from './holder';
+import { EndpointError, type HelloResult, type HolderKind, type ResourceReadResult } from './protocol';
+import type { HolderEndpoint } from './server';
+
+export type StoreRole = 'holder' | 'client' | 'connecting' | 'closed';
+
+export interface ConnectOrHoldOptions extends HolderServices {
+  storeFolder: string;
+  kind: HolderKind;
+  /** Whether this process gives the store to a VS Code window that asks for it (an MCP server does: it runs no tasks). */
+  handsOver: boolean;
+  /** Opens the store taking `lock`; the core comes back read-only when another live process holds it. */
+  open(lock: LockPort): Promise<Continuum>;
+  lock?: LockPort;
+  logger: Logger;
+  /** How long a call waits for some process to hold the store before it fails (default 30 s). */
+  waitForHolderMs?: number;
+  /** After handing the store over, how long to only connect (not race for the lock), so the window that asked gets it (default 15 s). */
+  handoverGraceMs?: number;
+}
+
+export interface StoreConnection {
+  readonly role: StoreRole;
+  /** The core, while this process holds the store. */
+  readonly core: Continuum | undefined;
+  /** Who holds the store, while this process is its client. */
+  readonly holder: HelloResult | undefined;
+  callTool(agent: AgentIdentity, tool: string, input: unknown): Promise<ToolResult>;
+  readResource(uri: string): Promise<ResourceReadResult>;
+  onDidChangeRole(listener: (role: StoreRole) => void): void;
+  /** Resolves once this process holds the store or is connected to its holder. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Holds the store or connects to its holder; resolves once one of the two is done. */
+export async function connectOrHold(options: ConnectOrHoldOptions): Promise<StoreConnection> {
+  const link = new Link(options);
+  link.establish(0);
+  await link.ready();
+  return link;
+}
+
+/** Full jitter on an exponential backoff: 25 ms, 50 ms, … up to 1 s. */
+function backoffMs(attempt: number): number {
+  return Math.random() * Math.min(1_000, 25 * 2 ** attempt);
+}
+
+class Link implements StoreConnection {
+  role: StoreRole = 'connecting';
+  core: Continuum | undefined;
+  holder: HelloResult | undefined;
+  private client: EndpointClient | undefined;
+  private endpoint: HolderEndpoint | undefined;
+  private establishing: Promise<void> | undefined;
+  private readonly listeners: Array<(role: StoreRole) => void> = [];
+  private waiters: Array<{ resolve(): void; reject(err: Error): void }> = [];
+  private readonly local = new Set<Promise<unknown>>();
+  private readonly address;
+  private readonly lock: LockPort;
+
+  constructor(private readonly options: ConnectOrHoldOptions) {
+    this.address = endpointAddress(options.storeFolder);
+    this.lock = options.lock ?? nodeLock();
+  }
+
+  onDidChangeRole(listener: (role: StoreRole) => void): void {
+    this.listeners.push(listener);
+  }
+
+  ready(): Promise<void> {
+    if (this.role === 'holder' || this.role === 'client') return Promise.resolve();
+    if (this.role === 'closed') return Promise.reject(new Error('The connection to the store was closed.'));
+    const ms = this.options.waitForHolderMs ?? 30_000;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter(w => w !== waiter);
+        reject(new Error(`No process has served Continuum's store in ${this.options.storeFolder} for ${Math.round(ms / 1000)} s, and this one could not take it (another process holds its lock without serving agents, e.g. an older Continuum or a CLI command). Try again once it has finished.`));
+      }, ms);
+      timer.unref();
+      const waiter = { resolve: () => { clearTimeout(timer); resolve(); }, reject: (err: Error) => { clearTimeout(timer); reject(err); } };
+      this.waiters.push(waiter);
+    });
+  }
+
+  async callTool(agent: AgentIdentity, tool: string, input: unknown): Promise<ToolResult> {
+    for (;;) {
+      await this.ready();
+      const core = this.core;
+      if (this.role === 'holder' && core) return this.trackLocal(runToolOn(core, this.options, agent, tool, input));
+      const client = this.client;
+      if (!client) continue;
+      try {
+        return await client.call('tool.call', { tool, agent, input });
+      } catch (err) {
+        if (err instanceof EndpointError && err.code === 'closing') {
+          await this.holderChanged(client);
+          continue; // not started there: the next holder runs it
+        }
+        throw asLocalError(err);
+      }
+    }
+  }
+
+  async readResource(uri: string): Promise<ResourceReadResult> {
+    for (;;) {
+      await this.ready();
+      const core = this.core;
+      if (this.role === 'holder' && core) return this.trackLocal(readResourceOn(core, this.options, uri));
+      const client = this.client;
+      if (!client) continue;
+      try {
+        return await client.call('resource.read', { uri });
+      } catch (err) {
+        if (err instanceof EndpointError && err.code === 'closing') {
+          await this.holderChanged(client);
+          continue;
+        }
+        throw asLocalError(err);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.role === 'closed') return;
+    this.setRole('closed');
+    for (const w of this.waiters) w.reject(new Error('The connection to the store was closed.'));
+    this.waiters = [];
+    this.client?.close();
+    this.client = undefined;
+    await this.endpoint?.close();
+    await Promise.allSettled([...this.local]);
+    const core = this.core;
+    this.core = undefined;
+    await core?.close();
+  }
+
+  /** Starts looking for a holder (or taking the store) unless that is already under way. */
+  establish(graceUntil: number): void {
+    this.establishing ??= this.search(graceUntil)
+      .catch(err => {
+        this.options.logger.error('endpoint: finding or taking the store failed', err);
+        for (const w of this.waiters) w.reject(err as Error);
+        this.waiters = [];
+      })
+      .finally(() => { this.establishing = undefined; });
+  }
+
+  private async search(graceUntil: number): Promise<void> {
+    for (let attempt = 0; this.role === 'connecting'; attempt++) {
+      const client = await connectEndpoint(this.address, this.options.kind).catch(err => {
+        this.options.logger.warn(`endpoint: ${(err as Error).message}`);
+        return undefined;
+      });
+      if (this.role !== 'connecting') return client?.close();
+      if (client) return this.becomeClient(client);
+      if (Date.now() >= graceUntil && await this.tryToHold()) return;
+      await new Promise(r => setTimeout(r, backoffMs(Math.min(attempt, 6))));
+    }
+  }
+
+  /** Opens the store with its lock; false when another live process holds it. */
+  private async tryToHold(): Promise<boolean> {
+    // Another holder: stop the open at the lock, before it reads the whole store read-only. And
+    // note a lock lost while the store opens (another process broke it as it was being taken):
+    // the store says so only through an event fired before this process could listen to it.
+    let lost = false;
+    const observed: LockPort = {
+      acquire: async (path, owner) => {
+        const got = await this.lock.acquire(path, owner);
+        if ('heldBy' in got) throw new HeldElsewhere();
+        got.onLost(() => { lost = true; });
+        return {
+          onLost: listener => got.onLost(listener),
+          release: () => got.release(),
+          verify: async () => {
+            const why = await got.verify();
+            if (why !== undefined) lost = true;
+            return why;
+          },
+        };
+      },
+    };
+    let core: Continuum;
+    try {
+      core = await this.options.open(observed);
+    } catch (err) {
+      if (err instanceof HeldElsewhere) return false;
+      throw err;
+    }
+    if (lost || this.role !== 'connecting') {
+      if (lost) this.options.logger.warn('endpoint: another process took the store\'s lock while this one was opening it; connecting to that one instead');
+      await core.close();
+      return false;
+    }
+    await this.becomeHolder(core);
+    return true;
+  }
+
+  private async becomeHolder(core: Continuum): Promise<void> {
+    this.core = core;
+    core.store.onDidLoseLock(reason => void this.stepDown(core, reason));
+    if (!core.store.readOnly) {
+      // A store that opened read-only for another reason (a read-only disk) is used here alone.
+      const endpoint = await serveHolder(core, {
+        ...this.options,
+        ...(this.options.handsOver ? { handOver: () => this.release(core), localCalls: () => Promise.allSettled([...this.local]) } : {}),
+      });
+      if (this.core !== core) return void endpoint.close(0); // lost the lock (or closed) meanwhile
+      this.endpoint = endpoint;
+      void endpoint.handedOver.then(() => {
+        if (this.endpoint === endpoint) this.endpoint = undefined;
+        if (this.role === 'connecting') this.establish(Date.now() + (this.options.handoverGraceMs ?? 15_000));
+      });
+    }
+    this.options.logger.info(`endpoint: this process holds the store in ${this.options.storeFolder}${core.store.readOnly ? ' (read-only)' : ''}`);
+    this.setRole('holder');
+  }
+
+  /** A VS Code window asked for the store: stop using it here and let go of it (the endpoint has finished its calls). */
+  private async release(core: Continuum): Promise<void> {
+    this.setRole('connecting');
+    await Promise.allSettled([...this.local]);
+    if (this.core === core) this.core = undefined;
+    await core.close();
+    this.options.logger.info('endpoint: handed the store over to a VS Code window; this process is now its client');
+  }
+
+  private async stepDown(core: Continuum, reason: string): Promise<void> {
+    if (this.core !== core) return;
+    this.options.logger.warn(`endpoint: ${reason}; this process stops holding the store and connects to the one that does`);
+    this.core = undefined;
+    this.setRole('connecting');
+    await this.endpoint?.close(0);
+    this.endpoint = undefined;
+    await core.close().catch(err => this.options.logger.error('endpoint: closing the store after losing its lock failed', err));
+    this.establish(0);
+  }
+
+  private becomeClient(client: EndpointClient): void {
+    this.client = client;
+    this.holder = client.holder;
+    client.onClose(() => {
+      if (this.client !== client) return;
+      this.client = undefined;
+      this.holder = undefined;
+      if (this.role === 'closed') return;
+      this.setRole('connecting');
+      // the holder gave the store to a VS Code window: leave the lock to that window for a moment
+      this.establish(client.handedOver ? Date.now() + (this.options.handoverGraceMs ?? 15_000) : 0);
+    });
+    this.options.logger.info(`endpoint: the store is held by pid ${client.holder.pid} (${client.holder.kind}); this process is its client`);
+    this.setRole('client');
+  }
+
+  /** Waits until `client` is no longer the one in use (it closed and the search began). */
+  private async holderChanged(client: EndpointClient): Promise<void> {
+    if (this.client === client) await new Promise<void>(r => client.onClose(r));
+  }
+
+  private trackLocal<T>(run: Promise<T>): Promise<T> {
+    this.local.add(run);
+    void run.finally(() => this.local.delete(run)).catch(() => undefined);
+    return run;
+  }
+
+  private setRole(role: StoreRole): void {
+    if (this.role === role) return;
+    this.role = role;
+    if (role === 'holder' || role === 'client') {
+      for (const w of this.waiters) w.resolve();
+      this.waiters = [];
+    }
+    for (const l of this.listeners) l(role);
+  }
+}
+
+class HeldElsewhere extends Error {}
+
+/** An answer's error as this process would have thrown it, had it run the call itself. */
+function asLocalError(err: unknown): unknown {
+  if (err instanceof EndpointError && err.code === 'tool') return new AgentToolError(err.message);
+  return err;
+}

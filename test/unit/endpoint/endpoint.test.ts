@@ -1,0 +1,234 @@
+// The holder's endpoint in one process: real sockets, real stores on disk, real locks. Process
+// deaths (SIGKILL) are in test/unit/cli/mcp*.test.ts (system tier).
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { AgentToolError } from '../../../src/core/agents/tool';
+import { openContinuum, type Continuum } from '../../../src/core/continuum';
+import { silentLogger, type LockPort } from '../../../src/core/ports';
+import { endpointAddress } from '../../../src/node/endpoint/address';
+import { connectEndpoint } from '../../../src/node/endpoint/client';
+import { connectOrHold, type StoreConnection } from '../../../src/node/endpoint/connection';
+import { HolderGoneError, EndpointError, lineSplitter, maxRequestBytes } from '../../../src/node/endpoint/protocol';
+import { askToHandOver, serveWindow } from '../../../src/node/endpoint/window';
+import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { nodeLock } from '../../../src/node/lock';
+import { currentOwner } from '../../../src/node/lockOwner';
+import { callTestTool } from './testTools';
+
+const agent = { id: 'test-agent#1', name: 'Test Agent' };
+
+async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 10));
+  }
+}
+
+describe('the holder endpoint', function () {
+  this.timeout(30_000);
+  let work: string;
+  let store: string;
+  const open: Array<StoreConnection | Continuum> = [];
+
+  const opener = (description: string) => (lock: LockPort) => openContinuum({ folder: store, fs: nodeFileSystem, lock, owner: currentOwner(description) });
+  const link = async (kind: 'mcp' | 'cli' = 'mcp', extra: { handoverGraceMs?: number } = {}) => {
+    const c = await connectOrHold({ storeFolder: store, kind, handsOver: kind === 'mcp', open: opener(`test ${kind}`), callTool: callTestTool, logger: silentLogger, ...extra });
+    open.push(c);
+    return c;
+  };
+
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-ep-'));
+    store = path.join(work, 'store');
+  });
+  afterEach(async () => {
+    for (const c of open.splice(0).reverse()) await c.close().catch(() => undefined);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  describe('its lines', () => {
+    it('splits a stream into lines however it is chunked, and refuses a line over the limit', () => {
+      const lines: string[] = [];
+      let tooLong = 0;
+      const feed = lineSplitter(10, l => lines.push(l), () => tooLong++);
+      feed(Buffer.from('ab'));
+      feed(Buffer.from('c\nde\n\nf'));
+      feed(Buffer.from('g\n'));
+      assert.deepStrictEqual(lines, ['abc', 'de', 'fg']);
+      feed(Buffer.from('0123456789ABC'));
+      assert.strictEqual(tooLong, 1);
+      feed(Buffer.from('x\n'));
+      assert.deepStrictEqual(lines, ['abc', 'de', 'fg'], 'nothing more is read after a line too long');
+    });
+  });
+
+  describe('its address', () => {
+    it('is a socket in an endpoint folder of the store when the path is short enough', () => {
+      const a = endpointAddress('/home/me/store', 'linux', '/tmp');
+      assert.strictEqual(a.path, '/home/me/store/endpoint/holder.sock');
+      assert.strictEqual(a.folder, '/home/me/store/endpoint');
+    });
+
+    it('moves to a per-user folder under the temporary folder, named by a hash of the store, when the store path is too long for a socket', () => {
+      const deep = `/home/me/${'very-long-folder-name/'.repeat(6)}store`;
+      const a = endpointAddress(deep, 'linux', '/tmp');
+      assert.ok(Buffer.byteLength(a.path) <= 100, a.path);
+      assert.match(a.path, /^\/tmp\/continuum-[^/]+\/[0-9a-f]{24}\.sock$/);
+      assert.strictEqual(endpointAddress(deep, 'linux', '/tmp').path, a.path, 'every process computes the same address');
+      assert.notStrictEqual(endpointAddress(`${deep}2`, 'linux', '/tmp').path, a.path);
+    });
+
+    it('is a named pipe on Windows', () => {
+      assert.match(endpointAddress('C:\\Users\\me\\store', 'win32').path, /^\\\\\.\\pipe\\continuum-/);
+    });
+  });
+
+  describe('holding and connecting', () => {
+    it('lets the first process hold the store and makes the second its client, whose calls run on the holder', async () => {
+      const holder = await link();
+      const client = await link();
+      assert.strictEqual(holder.role, 'holder');
+      assert.strictEqual(client.role, 'client');
+      assert.strictEqual(client.holder?.kind, 'mcp');
+      assert.strictEqual(client.holder?.pid, process.pid);
+
+      const added = await client.callTool(agent, 'test_add_task', { title: 'from the client' });
+      assert.deepStrictEqual(added.structured, { id: (added.structured as { id: string }).id, by: 'Test Agent' });
+      // acknowledged: it is in the holder's store already
+      assert.ok(holder.core!.tasks.list().some(t => t.title === 'from the client'));
+      const counted = await client.callTool(agent, 'test_count', {});
+      assert.strictEqual((counted.structured as { count: number }).count, 1);
+    });
+
+    it('serves an owner-only socket in an owner-only folder, and says in the store folder where it is', async function () {
+      if (process.platform === 'win32') this.skip();
+      await link();
+      const address = endpointAddress(store);
+      assert.strictEqual(fs.statSync(address.path).mode & 0o777, 0o600);
+      assert.strictEqual(fs.statSync(address.folder!).mode & 0o777, 0o700);
+      const announced = JSON.parse(fs.readFileSync(path.join(store, 'endpoint.json'), 'utf8')) as { path: string; pid: number; kind: string };
+      assert.deepStrictEqual([announced.path, announced.pid, announced.kind], [address.path, process.pid, 'mcp']);
+    });
+
+    it("gives a tool's refusal back to the client as the tool's own error, naming the field", async () => {
+      await link();
+      const client = await link();
+      await assert.rejects(client.callTool(agent, 'test_add_task', { title: '' }), (err: Error) => err instanceof AgentToolError && /title/.test(err.message));
+      await assert.rejects(client.callTool(agent, 'no_such_tool', {}), (err: Error) => err instanceof AgentToolError && /no tool 'no_such_tool'/.test(err.message));
+    });
+
+    it('refuses a client that speaks another protocol version, saying which versions differ', async () => {
+      await link();
+      const socket = net.createConnection(endpointAddress(store).path);
+      const answer = await new Promise<string>(resolve => {
+        let text = '';
+        socket.on('data', d => { text += String(d); if (text.includes('\n')) resolve(text); });
+        socket.write(`${JSON.stringify({ id: 1, method: 'hello', params: { protocol: 999, pid: 1, kind: 'mcp' } })}\n`);
+      });
+      socket.destroy();
+      assert.match(answer, /"code":"protocol"/);
+      assert.match(answer, /protocol 1 and the client 999/);
+    });
+
+    it('refuses any method before hello, and a request line over the size limit', async () => {
+      await link();
+      const talk = (payload: string) => new Promise<string>(resolve => {
+        const socket = net.createConnection(endpointAddress(store).path);
+        let text = '';
+        socket.on('data', d => { text += String(d); });
+        socket.on('close', () => resolve(text));
+        socket.on('error', () => undefined);
+        socket.write(payload, () => setTimeout(() => socket.end(), 200));
+      });
+      assert.match(await talk(`${JSON.stringify({ id: 1, method: 'tool.call', params: { tool: 'test_count', agent, input: {} } })}\n`), /Say hello first/);
+      assert.match(await talk('x'.repeat(maxRequestBytes + 10)), /"code":"too-large"/);
+    });
+
+    it('refuses, at the client, a request over the size limit without sending it', async () => {
+      await link();
+      const client = await link();
+      await assert.rejects(client.callTool(agent, 'test_add_task', { title: 'x'.repeat(maxRequestBytes) }), (err: Error) => err instanceof EndpointError && err.code === 'too-large');
+      assert.strictEqual(client.role, 'client', 'the connection stays');
+    });
+  });
+
+  describe('when the holder goes', () => {
+    it('a client takes the store over and its next call works, with every acknowledged write kept', async () => {
+      const holder = await link();
+      const client = await link();
+      await client.callTool(agent, 'test_add_task', { title: 'before' });
+      await holder.close();
+      await until('the client to hold the store', () => client.role === 'holder');
+      await client.callTool(agent, 'test_add_task', { title: 'after' });
+      assert.deepStrictEqual(client.core!.tasks.list().map(t => t.title).sort(), ['after', 'before']);
+    });
+
+    it('fails a call in flight with a retryable error that says it may or may not have happened', async () => {
+      const holder = await link();
+      const client = await link();
+      const inFlight = client.callTool(agent, 'test_slow', { ms: 2_000, title: 'slow' });
+      await new Promise(r => setTimeout(r, 100));
+      // the holder's process "dies": its endpoint closes without waiting for the call
+      const endpointClose = (holder as unknown as { endpoint: { close(ms: number): Promise<void> } }).endpoint.close(0);
+      await assert.rejects(inFlight, (err: Error) => err instanceof HolderGoneError && err.retryable && /may or may not have happened — read the current state/.test(err.message));
+      await endpointClose;
+    });
+
+    it('a call the holder refused before starting it (it was handing over) is sent to the next holder', async () => {
+      const holder = await link('mcp', { handoverGraceMs: 0 });
+      const client = await link();
+      const slow = client.callTool(agent, 'test_slow', { ms: 300, title: 'in flight' });
+      await new Promise(r => setTimeout(r, 50));
+      const handover = askToHandOver(store);
+      await new Promise(r => setTimeout(r, 50));
+      const refusedThenResent = client.callTool(agent, 'test_add_task', { title: 'sent during the handover' });
+      assert.ok((await slow).structured, 'the call in flight finished before the handover');
+      assert.deepStrictEqual(await handover, { handedOver: true });
+      await refusedThenResent;
+      await until('someone to hold the store again', () => holder.role === 'holder' || client.role === 'holder');
+      const now = holder.role === 'holder' ? holder : client;
+      assert.deepStrictEqual(now.core!.tasks.list().map(t => t.title).sort(), ['in flight', 'sent during the handover']);
+    });
+  });
+
+  describe('handing over to a VS Code window', () => {
+    it('an MCP holder finishes, releases the store to the window that asked, and goes on as its client', async () => {
+      const mcp = await link();
+      await mcp.callTool(agent, 'test_add_task', { title: 'by the agent' });
+      // the window opens the store: read-only, since the MCP server holds it
+      const readOnly = await openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('VS Code window') });
+      assert.ok(readOnly.store.readOnly);
+      await readOnly.close();
+      assert.deepStrictEqual(await askToHandOver(store), { handedOver: true });
+      const window = await openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('VS Code window') });
+      open.push(window);
+      assert.ok(!window.store.readOnly, 'the window holds the store now');
+      const served = await serveWindow(window, { callTool: callTestTool, logger: silentLogger });
+      try {
+        await until('the MCP server to become the window\'s client', () => mcp.role === 'client');
+        assert.strictEqual(mcp.holder?.kind, 'vscode');
+        await mcp.callTool(agent, 'test_add_task', { title: 'through the window' });
+        assert.deepStrictEqual(window.tasks.list().map(t => t.title).sort(), ['by the agent', 'through the window']);
+      } finally {
+        await served.close();
+      }
+    });
+
+    it('a CLI holder and a window holder refuse, saying who holds the store', async () => {
+      await link('cli');
+      const outcome = await askToHandOver(store);
+      assert.strictEqual(outcome.handedOver, false);
+      assert.match((outcome as { why: string }).why, /a continuum CLI run \(pid \d+\), which keeps it/);
+    });
+
+    it('says so when nobody serves the store', async () => {
+      const outcome = await askToHandOver(store);
+      assert.strictEqual(outcome.handedOver, false);
+      assert.strictEqual(await connectEndpoint(endpointAddress(store), 'vscode'), undefined);
+    });
+  });
+});
