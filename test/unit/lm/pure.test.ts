@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { absent, applyDecision, lineDiff, planEdit, textHash } from '../../../src/core/lm/edits';
 import { ToolRefused, workspacePath } from '../../../src/core/lm/files';
 import { modelErrorKind, parseRetryAfter } from '../../../src/core/lm/model';
-import { instructions } from '../../../src/core/execution/actions/lm';
+import { instructions } from '../../../src/core/execution/actions/lmRun';
 import { serverEvents } from '../../../src/node/lm/http';
 import { MemoryWorkspace } from './fakes';
 
