@@ -39,8 +39,9 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     this.worker.on('error', err => this.fail(new Error(`The store's snapshot worker failed: ${err.message}`)));
     this.worker.on('exit', code => this.fail(new Error(`The store's snapshot worker stopped (exit code ${code}).`)));
     const database = base.database;
-    // The bytes are the store's to give (it read them for this): moved, not copied, when they fill their buffer.
-    const transfer = database && database.byteOffset === 0 && database.byteLength === database.buffer.byteLength && database.buffer instanceof ArrayBuffer ? [database.buffer] : [];
+    // The bytes are the store's to give (it read them for this): their buffer is moved, not copied
+    // (tens of megabytes on a large store), with the snapshot file's header before them.
+    const transfer = database && database.buffer instanceof ArrayBuffer ? [database.buffer] : [];
     this.post({ kind: 'load', database, seq: base.seq, check: base.check }, transfer);
   }
 

@@ -291,7 +291,11 @@ interface ReplayResult {
   unapplied: number[];
 }
 
+/** How long replaying the journal may hold the thread at a time. */
+const replaySliceMs = 20;
+
 async function replayJournal(options: OpenStoreOptions, base: Base, segments: number[], recovery: string[], logger: Logger, blockers: string[], copy: SnapshotCopy | undefined): Promise<ReplayResult> {
+  let sliceStarted = Date.now();
   let lastSeq = base.seq;
   let applied = 0;
   let damaged = false;
@@ -327,6 +331,12 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
         recovery.push(`Changes #${lastSeq + 1} to #${record.seq - 1} could not be recovered, so the ${countAfter(decoded.records, lastSeq)}+ changes after them were not applied either.`);
         feed();
         return stopAt(index);
+      }
+      if (Date.now() - sliceStarted > replaySliceMs) {
+        // Nothing else uses the database yet, but the host's other work should not wait for all
+        // of a long journal: a turn of the event loop now and then.
+        await new Promise<void>(resolve => setTimeout(resolve, 0));
+        sliceStarted = Date.now();
       }
       try {
         applyRecord(base.db, record);
