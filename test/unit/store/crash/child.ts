@@ -45,8 +45,8 @@ async function main(): Promise<void> {
     compactAfterRecords: config.compactAfterRecords,
     idleCompactMs: 0,
     backups: 3,
-    // the snapshot copy in its worker thread, as VS Code and the CLI open the store
-    snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')),
+    // the snapshot copy in its worker thread, as VS Code and the CLI open the store (STORE_SNAPSHOT_COPY=none: without)
+    ...(process.env.STORE_SNAPSHOT_COPY === 'none' ? {} : { snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')) }),
   });
   const openMs = performance.now() - started;
   let ids = 0;
