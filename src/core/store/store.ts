@@ -117,6 +117,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   // Only a process that will write needs the copy; a reader checks the snapshot itself.
   const withCopy = options.snapshots !== undefined && !readOnlyReason;
   const base = await loadBase(options, recovery, all, segments.length > 0, blockers, withCopy);
+  await nextTurn();
   const copy = withCopy ? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true }) : undefined;
   base.database = undefined; // the copy's now
   const replay = await replayJournal(options, base, segments, recovery, logger, blockers, copy);
@@ -264,6 +265,7 @@ async function loadBackup(options: OpenStoreOptions, name: string, all: readonly
 async function verifySnapshot(bytes: Uint8Array, all: readonly Migration[], check: 'full' | 'quick' | 'checksum'): Promise<Base | string> {
   const snapshot = decodeSnapshot(bytes);
   if (typeof snapshot === 'string') return snapshot;
+  await nextTurn(); // the checksum and the load are each tens of milliseconds on a large store: not in one slice
   let db: SqliteDatabase;
   try {
     db = await SqliteDatabase.open(snapshot.database);
@@ -289,6 +291,11 @@ interface ReplayResult {
   damaged: boolean;
   /** Segments holding intact changes that could not be applied (after a gap, a change that failed, or damage): kept, never deleted. */
   unapplied: number[];
+}
+
+/** A turn of the event loop for the host's other work (opening holds the thread in long slices otherwise). */
+function nextTurn(): Promise<void> {
+  return new Promise<void>(resolve => setTimeout(resolve, 0));
 }
 
 /** How long replaying the journal may hold the thread at a time. */
@@ -335,7 +342,7 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
       if (Date.now() - sliceStarted > replaySliceMs) {
         // Nothing else uses the database yet, but the host's other work should not wait for all
         // of a long journal: a turn of the event loop now and then.
-        await new Promise<void>(resolve => setTimeout(resolve, 0));
+        await nextTurn();
         sliceStarted = Date.now();
       }
       try {
