@@ -13,6 +13,8 @@
 //                              worker behind the open), median of 3
 //   open_stall_ms              the largest event-loop delay from the start of those opens until their
 //                              compactions have finished and the store is closed, max of 3
+//   open_cpu_ms                the main thread's own CPU time for that open (Linux, /proc; 10 ms ticks):
+//                              about what open_ms is on an idle machine with a warm disk cache, median of 3
 //   open_readonly_ms           a read-only open (no worker: it checks the snapshot itself), median of 3
 //   compaction_ms / compaction_stall_ms   one compaction of the store, and the event-loop delay it causes
 //   stall_ms                   the largest of max_stall_ms, open_stall_ms and compaction_stall_ms
@@ -49,6 +51,7 @@ interface SizeResult {
   next_ms: number;
   open_ms: number;
   open_stall_ms: number;
+  open_cpu_ms: number;
   open_readonly_ms: number;
   compaction_ms: number;
   compaction_stall_ms: number;
@@ -71,7 +74,7 @@ const transitions = 1000;
 /** What the issue asks of the store (issue 18), per size; checked in the table and carried in the JSON. */
 const targets: Record<string, Partial<Record<keyof SizeResult, number>>> = {
   10000: { transition_p50_ms: 5, transition_p99_ms: 25, ready_ms: 10, next_ms: 10, open_ms: 500, max_stall_ms: 50, stall_ms: 50, stall_cpu_ms: 50 },
-  100000: { open_ms: 1000, stall_ms: 100, stall_cpu_ms: 100 },
+  100000: { open_ms: 1000, open_cpu_ms: 1000, stall_ms: 100, stall_cpu_ms: 100 },
 };
 
 /** The store's worker, bundled into `folder` (as esbuild.js bundles dist/storeWorker.js). */
@@ -145,6 +148,7 @@ async function benchSize(folder: string, n: number, snapshots: SnapshotCopyFacto
   // ---- open: snapshot + journal, three copies so each open replays the same journal ----
   const openTimes: number[] = [];
   const openStalls: Array<{ wallMs: number; cpuMs: number }> = [];
+  const openCpu: number[] = [];
   const openReadOnlyTimes: number[] = [];
   for (let i = 0; i < 3; i++) {
     const copy = `${folder}-copy${i}`;
@@ -154,7 +158,9 @@ async function benchSize(folder: string, n: number, snapshots: SnapshotCopyFacto
     openReadOnlyTimes.push(ro);
     const openDelay = stallMonitor();
     await sleep(20);
+    const cpuBefore = mainThreadCpuMs();
     const [ms, opened] = await time(() => openStore({ ...options, folder: copy }));
+    openCpu.push(mainThreadCpuMs() - cpuBefore);
     openTimes.push(ms);
     if (opened.health().recovery.length) throw new Error(`open needed recovery: ${opened.health().recovery.join('; ')}`);
     await opened.close(); // waits for the compaction the open started
@@ -186,6 +192,7 @@ async function benchSize(folder: string, n: number, snapshots: SnapshotCopyFacto
     next_ms: round(median(nextTimes), 3),
     open_ms: round(median(openTimes), 1),
     open_stall_ms: round(Math.max(...openStalls.map(o => o.wallMs)), 1),
+    open_cpu_ms: median(openCpu),
     open_readonly_ms: round(median(openReadOnlyTimes), 1),
     compaction_ms: round(compactionMs, 1),
     compaction_stall_ms: round(compactionStall.wallMs, 1),
@@ -203,22 +210,24 @@ async function benchSize(folder: string, n: number, snapshots: SnapshotCopyFacto
   };
 }
 
+/** The main thread's CPU time so far (utime + stime of /proc/self/task/<pid>/stat, 10 ms ticks); NaN without /proc. */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 /**
  * The longest gap between two turns of the event loop (a 1 ms timer), in wall time and in this
  * thread's own CPU time during that gap (utime + stime of /proc/self/task/<pid>/stat, in 10 ms
  * ticks; NaN where there is no /proc).
  */
 function stallMonitor(): { stop(): { wallMs: number; cpuMs: number } } {
-  const statFile = `/proc/self/task/${process.pid}/stat`;
-  const cpu = (): number => {
-    try {
-      const stat = fs.readFileSync(statFile, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10;
-    } catch {
-      return NaN;
-    }
-  };
+  const cpu = mainThreadCpuMs;
   let lastWall = performance.now();
   let lastCpu = cpu();
   let wallMs = 0;
