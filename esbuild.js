@@ -66,6 +66,8 @@ const targets = [
   // TypeScript itself, beside the worker (minified for the package, still a plain CommonJS file)
   { ...base, platform: 'node', format: 'cjs', bundle: false, sourcemap: false, entryPoints: { typescript: typescriptFile }, outdir: 'dist' },
   { ...node, entryPoints: { graphWorker: 'src/node/graphWorker.ts' }, outdir: 'dist', external: ['./graphWorkerMain.js'] },
+  // the store's snapshot copy (sql.js) in a worker thread: compactions export there, not in the extension host
+  { ...node, entryPoints: { storeWorker: 'src/node/storeWorkerMain.ts' }, outdir: 'dist' },
   { ...base, platform: 'browser', format: 'iife', entryPoints: fs.readdirSync('src/webview').filter(f => /\.ts$/.test(f) && !f.endsWith('.d.ts')).map(f => path.join('src/webview', f)), outdir: 'dist/webview' },
 ];
 if (tests) {

@@ -14,6 +14,7 @@ import { exportState } from '../core/state/stateFile';
 import { LockLostError } from '../core/store/types';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
+import { workerSnapshotCopies } from '../node/storeWorker';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import type { LmChoice } from '../node/lm/config';
@@ -141,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
   if (args.command === 'graph' && args.operands[0] === 'build') parser.warm();
   const graphParser = () => parser;
-  const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser });
+  const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser, snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')) });
   const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
     const agents = await (await import('../node/endpoint/cliRun')).serveRunToAgents(core); // agents' MCP servers reach the store through the run
@@ -176,7 +177,7 @@ async function planFromTerminal(argv: string[]): Promise<number> {
   try {
     const args = parsePlanArgs(argv);
     if (!args.store && !args.dryRun) throw new CliError('say which store with --store DIR (or use --dry-run to only see the preview).');
-    const open = () => openContinuum({ folder: args.store!, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')) });
+    const open = () => openContinuum({ folder: args.store!, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')), snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')) });
     return await planCommand(args, open, line => console.log(line));
   } catch (err) {
     if (!(err instanceof CliError)) throw err;

@@ -6,6 +6,7 @@ import type { Logger } from '../core/ports';
 import { chooseStoreFolder } from '../core/store/location';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
+import { workerSnapshotCopies } from '../node/storeWorker';
 import { currentOwner } from '../node/lockOwner';
 import type { Prompter } from './prompts';
 import { setting } from './settings';
@@ -96,6 +97,7 @@ export class ContinuumHost implements vscode.Disposable {
       owner: currentOwner(`VS Code window '${vscode.workspace.name ?? 'no folder'}'`),
       logger: this.logger,
       graphParser: () => new WorkerGraphParser(this.context.asAbsolutePath('dist/graphWorker.js')),
+      snapshots: workerSnapshotCopies(this.context.asAbsolutePath('dist/storeWorker.js')),
       // git runs only in a trusted workspace; in an untrusted one checkpoints hold the task state alone.
       ...(workspaceFolder && vscode.workspace.isTrusted ? { workspaceFolder } : {}),
       checkpointsKeep: setting('checkpoints.keep'),

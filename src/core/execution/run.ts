@@ -593,13 +593,12 @@ export class SessionRun {
       }
     }
     this.startedHere.add(key);
-    // The start record is written before the step runs. A re-runnable step does not wait for it to
-    // reach the disk: if a crash lost it, a resume finds no record and runs the step — exactly what it
-    // does with a started-without-result re-runnable step — so waiting would buy nothing but a
-    // flush per step. A step that must not run twice waits, so a resume can ask about it.
-    const start = this.journal(w => recordStepStarted(w, this.h.clock, { key, sessionId: this.sessionId, taskId: task.id, attempt, step: name, rerunnable }));
-    if (rerunnable) this.defer(task.id, start);
-    else await this.settleWith(task.id, start);
+    // The start record is on disk before the step runs, re-runnable or not: it is what a resume
+    // looks for a step's left-over processes by (recorded, or by the step's marker). Were a crash to
+    // lose it after the step had started a process, the resume would find no record, look for no
+    // process and run the step again beside it. A step that must not run twice also needs it so
+    // that a resume can ask about it.
+    await this.settleWith(task.id, this.journal(w => recordStepStarted(w, this.h.clock, { key, sessionId: this.sessionId, taskId: task.id, attempt, step: name, rerunnable })));
     let result: T;
     try {
       current.step = key;

@@ -6,6 +6,10 @@
 // share one flush (group commit). Compaction exports the database to a snapshot written atomically
 // (temporary file, fsync, rename), after which the old journal segments are deleted. Opening loads
 // the snapshot and replays the journal, stopping at a torn or damaged record.
+//
+// With a snapshot copy (options.snapshots: a worker thread in VS Code and the CLI) the export and
+// SQLite's check of the snapshot run off this thread: opening checks only the snapshot's checksum,
+// the copy checks the rest in the background, and no compaction is written before that check passed.
 import { gunzip, gzip } from 'zlib';
 import { promisify } from 'util';
 import { Emitter } from '../events';
@@ -14,6 +18,7 @@ import { backupName, backupsFolder, join, lockFile, parseBackupNames, segmentNam
 import { migrate } from './migrate';
 import { decodeJournal, decodeSnapshot, encodeRecord, encodeSnapshot, type JournalRecord, type Mutation } from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
+import { applyRecord, type SnapshotCopy, type SnapshotCopyFactory } from './snapshotCopy';
 import { SqliteDatabase } from './sqlite';
 import { LockLostError, ReadOnlyStoreError, StoreError, type Actor, type BackupCheck, type SqlValue, type Store, type StoreChange, type StoreHealth, type StoreWriter } from './types';
 
@@ -39,6 +44,12 @@ export interface OpenStoreOptions {
   /** … or when no write came for this long (default 30 s). 0 turns idle compaction off. */
   idleCompactMs?: number;
   migrations?: readonly Migration[];
+  /**
+   * Keeps a second copy of the database off this thread (a worker thread in VS Code and the CLI)
+   * that checks the snapshot and writes every compaction, so that neither blocks this thread.
+   * Without it, both run here.
+   */
+  snapshots?: SnapshotCopyFactory;
 }
 
 interface PendingRecord {
@@ -50,6 +61,10 @@ interface PendingRecord {
 interface Base {
   db: SqliteDatabase;
   seq: number;
+  /** The SQLite bytes `db` was loaded from (undefined: an empty database), for the snapshot copy. */
+  database?: Uint8Array;
+  /** Only the checksum was checked: SQLite's own check is the snapshot copy's to run. */
+  unchecked?: boolean;
 }
 
 /** Opens (creating when needed) the store in `options.folder`. Never throws on damaged files: it recovers and says so in `health().recovery`. */
@@ -99,11 +114,16 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   }
   const names = await fs.list(options.folder);
   const segments = segmentNumbers(names);
-  const base = await loadBase(options, recovery, all, segments.length > 0, blockers);
-  const replay = await replayJournal(options, base, segments, recovery, logger, blockers);
+  // Only a process that will write needs the copy; a reader checks the snapshot itself.
+  const withCopy = options.snapshots !== undefined && !readOnlyReason;
+  const base = await loadBase(options, recovery, all, segments.length > 0, blockers, withCopy);
+  await nextTurn();
+  const copy = withCopy ? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true }) : undefined;
+  base.database = undefined; // the copy's now
+  const replay = await replayJournal(options, base, segments, recovery, logger, blockers, copy);
   if (blockers.length) await cannotWrite(blockers.join('; '));
 
-  const store = new DurableStore(options, base.db, replay.lastSeq, segments, lock, readOnlyReason, recovery, logger);
+  const store = new DurableStore(options, base.db, replay.lastSeq, segments, lock, readOnlyReason, recovery, logger, copy, base.unchecked === true);
   const needsUpgrade = base.db.userVersion < latestVersion(all);
   try {
     if (needsUpgrade && !readOnlyReason) await store.upgrade(all);
@@ -111,8 +131,14 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       // Before the compaction below removes the segments.
       await setAsideUnapplied(options, replay.unapplied, recovery, (options.clock ?? systemClock).now());
     }
-    if (!readOnlyReason && (replay.applied > 0 || recovery.length > 0 || needsUpgrade || replay.damaged)) {
+    if (!readOnlyReason && (recovery.length > 0 || needsUpgrade)) {
       await store.compact();
+    } else if (!readOnlyReason && (replay.applied > 0 || replay.damaged)) {
+      // Only folds the journal (intact, or with a torn tail that was never acknowledged) into the
+      // snapshot: with a copy it costs this thread nothing, so the store is handed over at once and
+      // the compaction finishes behind it.
+      if (copy) store.compactInBackground();
+      else await store.compact();
     }
   } catch (err) {
     // The disk refused the open's own writes (full, read-only): what was read is still shown.
@@ -185,7 +211,7 @@ function latestVersion(all: readonly Migration[]): number {
 }
 
 /** The snapshot, else the newest valid backup, else an empty database. */
-async function loadBase(options: OpenStoreOptions, recovery: string[], all: readonly Migration[], hasJournal: boolean, blockers: string[]): Promise<Base> {
+async function loadBase(options: OpenStoreOptions, recovery: string[], all: readonly Migration[], hasJournal: boolean, blockers: string[], deferCheck: boolean): Promise<Base> {
   const fs = options.fs;
   const read = await readOrBlock(fs, join(options.folder, snapshotFile), blockers);
   let backups: BackupName[] = [];
@@ -202,7 +228,7 @@ async function loadBase(options: OpenStoreOptions, recovery: string[], all: read
     return { db: await SqliteDatabase.open(), seq: 0 };
   }
   if (bytes) {
-    const loaded = await verifySnapshot(bytes, all, true);
+    const loaded = await verifySnapshot(bytes, all, deferCheck ? 'checksum' : 'quick');
     if (typeof loaded !== 'string') return loaded;
     recovery.push(`The store's snapshot could not be used: ${loaded}.`);
   } else if (backups.length) {
@@ -224,21 +250,26 @@ async function loadBase(options: OpenStoreOptions, recovery: string[], all: read
 async function loadBackup(options: OpenStoreOptions, name: string, all: readonly Migration[]): Promise<Base | string> {
   try {
     const raw = await options.fs.readFile(join(options.folder, backupsFolder, name));
-    return raw ? await verifySnapshot(new Uint8Array(await gunzipAsync(raw)), all) : 'it is missing';
+    return raw ? await verifySnapshot(new Uint8Array(await gunzipAsync(raw)), all, 'full') : 'it is missing';
   } catch (err) {
     if (err instanceof StoreError) throw err;
     return `it could not be decompressed (${(err as Error).message})`;
   }
 }
 
-/** Loads and checks one snapshot. Refuses (throws) a database from a newer Continuum. */
-async function verifySnapshot(bytes: Uint8Array, all: readonly Migration[], quick = false): Promise<Base | string> {
+/**
+ * Loads and checks one snapshot: its checksum, then SQLite's check — 'quick' skips the index
+ * contents (the checksum already vouches for the bytes), 'checksum' leaves SQLite's check to the
+ * snapshot copy. Refuses (throws) a database from a newer Continuum.
+ */
+async function verifySnapshot(bytes: Uint8Array, all: readonly Migration[], check: 'full' | 'quick' | 'checksum'): Promise<Base | string> {
   const snapshot = decodeSnapshot(bytes);
   if (typeof snapshot === 'string') return snapshot;
+  await nextTurn(); // the checksum and the load are each tens of milliseconds on a large store: not in one slice
   let db: SqliteDatabase;
   try {
     db = await SqliteDatabase.open(snapshot.database);
-    const integrity = db.integrityCheck(quick);
+    const integrity = check === 'checksum' ? 'ok' : db.integrityCheck(check === 'quick');
     if (integrity !== 'ok') {
       db.close();
       return `SQLite's integrity check failed (${integrity.slice(0, 200)})`;
@@ -251,7 +282,7 @@ async function verifySnapshot(bytes: Uint8Array, all: readonly Migration[], quic
     db.close();
     throw new StoreError(`This store was written by a newer version of Continuum (schema ${version}; this version knows up to ${latestVersion(all)}). Update the Continuum extension to open it; nothing was changed.`);
   }
-  return { db, seq: snapshot.seq };
+  return { db, seq: snapshot.seq, database: snapshot.database, ...(check === 'checksum' ? { unchecked: true } : {}) };
 }
 
 interface ReplayResult {
@@ -262,7 +293,16 @@ interface ReplayResult {
   unapplied: number[];
 }
 
-async function replayJournal(options: OpenStoreOptions, base: Base, segments: number[], recovery: string[], logger: Logger, blockers: string[]): Promise<ReplayResult> {
+/** A turn of the event loop for the host's other work (opening holds the thread in long slices otherwise). */
+function nextTurn(): Promise<void> {
+  return new Promise<void>(resolve => setTimeout(resolve, 0));
+}
+
+/** How long replaying the journal may hold the thread at a time. */
+const replaySliceMs = 20;
+
+async function replayJournal(options: OpenStoreOptions, base: Base, segments: number[], recovery: string[], logger: Logger, blockers: string[], copy: SnapshotCopy | undefined): Promise<ReplayResult> {
+  let sliceStarted = Date.now();
   let lastSeq = base.seq;
   let applied = 0;
   let damaged = false;
@@ -287,21 +327,35 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
     }
     const data = read ?? new Uint8Array();
     const decoded = decodeJournal(data);
+    const before = lastSeq;
+    /** The snapshot copy replays what this segment gave the store, no more. */
+    const feed = () => {
+      if (lastSeq > before) copy?.apply(data, lastSeq);
+    };
     for (const record of decoded.records) {
       if (record.seq <= lastSeq) continue;
       if (record.seq !== lastSeq + 1) {
         recovery.push(`Changes #${lastSeq + 1} to #${record.seq - 1} could not be recovered, so the ${countAfter(decoded.records, lastSeq)}+ changes after them were not applied either.`);
+        feed();
         return stopAt(index);
+      }
+      if (Date.now() - sliceStarted > replaySliceMs) {
+        // Nothing else uses the database yet, but the host's other work should not wait for all
+        // of a long journal: a turn of the event loop now and then.
+        await nextTurn();
+        sliceStarted = Date.now();
       }
       try {
         applyRecord(base.db, record);
       } catch (err) {
         recovery.push(`Change #${record.seq} could not be replayed (${(err as Error).message}); it and any later changes were not applied.`);
+        feed();
         return stopAt(index);
       }
       lastSeq = record.seq;
       applied++;
     }
+    feed();
     if (decoded.badTailBytes > 0) {
       damaged = true;
       const damageAt = data.length - decoded.badTailBytes;
@@ -347,20 +401,6 @@ function hasValidRecordAfter(data: Uint8Array, offset: number): boolean {
   return false;
 }
 
-function applyRecord(db: SqliteDatabase, record: JournalRecord): void {
-  db.run('BEGIN');
-  try {
-    for (const [sql, params] of record.mutation.statements) {
-      if (params.length) db.run(sql, params);
-      else db.exec(sql);
-    }
-    db.run('COMMIT');
-  } catch (err) {
-    db.run('ROLLBACK');
-    throw err;
-  }
-}
-
 const tablePattern = /^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`[]?(\w+)/i;
 
 class DurableStore implements Store {
@@ -396,11 +436,27 @@ class DurableStore implements Store {
     private readOnlyReason: string | undefined,
     private readonly recovery: string[],
     private readonly logger: Logger,
+    /** The snapshot copy; undefined without one, or once it failed (compactions then export here). */
+    private copy: SnapshotCopy | undefined,
+    /** Only the snapshot's checksum was checked: SQLite's check is the copy's. */
+    unchecked = false,
   ) {
     this.clock = options.clock ?? systemClock;
     // A fresh segment per open: whatever torn tail the last one has stays behind it.
     this.segment = (oldSegments[oldSegments.length - 1] ?? 0) + 1;
     lock?.onLost(reason => this.loseLock(reason));
+    copy?.checked.then(
+      result => {
+        if (result !== 'ok') void this.snapshotDamaged(result);
+      },
+      (err: Error) => {
+        this.dropCopy(`it could not check the snapshot (${err.message})`);
+        if (!unchecked || this.closed) return;
+        // Nobody else will check it: here, then, blocking as an open without a copy does.
+        const result = this.db.integrityCheck(true);
+        if (result !== 'ok') void this.snapshotDamaged(result);
+      },
+    );
   }
 
   get folder(): string {
@@ -462,6 +518,7 @@ class DurableStore implements Store {
     }
     if (!bytes) return Promise.resolve(result);
     this.lastSeq++;
+    this.copy?.apply(bytes, this.lastSeq);
     for (const t of tables) this.changedTables.add(t);
     this.changedActor = actor;
     return this.enqueue(bytes).then(() => result);
@@ -482,6 +539,7 @@ class DurableStore implements Store {
     if (!statements.length) return;
     const bytes = encodeRecord(this.lastSeq + 1, { actor: 'system', statements });
     this.lastSeq++;
+    this.copy?.apply(bytes, this.lastSeq);
     await this.enqueue(bytes);
   }
 
@@ -520,6 +578,15 @@ class DurableStore implements Store {
     return checks;
   }
 
+  /** A compaction nobody waits for; a disk that refuses it makes the store read-only, as at open. */
+  compactInBackground(): void {
+    void this.compact().catch(async err => {
+      const problem = diskProblem(err, this.folder);
+      if (problem) await this.stopWriting(readOnlyBecause(problem));
+      else this.logger.error('store: compaction after opening failed', err);
+    });
+  }
+
   compact(): Promise<void> {
     if (this.readOnlyReason || this.failed || this.closed) return Promise.resolve();
     this.compaction ??= this.doCompact().finally(() => {
@@ -532,8 +599,10 @@ class DurableStore implements Store {
     if (this.closed) return;
     this.idleTimer?.cancel();
     await this.drain();
-    await this.compaction;
+    await this.compaction?.catch(() => undefined); // its failure was reported where it was started
     this.closed = true;
+    await this.copy?.close();
+    this.copy = undefined;
     await (await this.appender)?.close();
     this.appender = undefined;
     this.changes.dispose();
@@ -640,9 +709,12 @@ class DurableStore implements Store {
   private async doCompact(): Promise<void> {
     await this.drain();
     if (this.failed || this.closed) return;
-    // From here to the rotation nothing awaits, so no write can slip between export and rotation.
+    // From here to the rotation nothing awaits, so no write can slip between export and rotation:
+    // the copy is asked for change #seq before it is given the next change, and the next change
+    // goes to the next segment.
     const seq = this.lastSeq;
-    const snapshot = encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() });
+    const copy = this.copy;
+    const snapshot = copy ? copy.snapshot(seq) : encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() });
     const retired = [...this.oldSegments, this.segment];
     const oldAppender = this.appender;
     this.segment++;
@@ -657,12 +729,66 @@ class DurableStore implements Store {
     // newest backup older than state.db with nothing to bridge the gap.
     // Each step first makes sure the lock is still ours: a process that stalled mid-compaction
     // must not replace the snapshot or delete the journal of the process that took over.
+    let bytes: Uint8Array;
     try {
-      await this.writeCompaction(oldAppender, snapshot, seq, retired);
+      bytes = await snapshot;
+    } catch (err) {
+      // The copy failed (its process, or a check that found the snapshot damaged: then the store
+      // has stopped writing). Nothing was written: the segments stay, and the compaction runs again
+      // here, unless the store may no longer write.
+      this.oldSegments = retired;
+      await (await oldAppender)?.close();
+      if (this.copy === copy) this.dropCopy((err as Error).message);
+      if (this.readOnlyReason) return;
+      return this.doCompact();
+    }
+    try {
+      await this.writeCompaction(oldAppender, bytes, seq, retired);
     } catch (err) {
       this.oldSegments = retired; // still on disk: the next compaction removes them
       throw err;
     }
+  }
+
+  /** The copy cannot write snapshots: compactions export on this thread from now on. */
+  private dropCopy(why: string): void {
+    const copy = this.copy;
+    if (!copy) return;
+    this.copy = undefined;
+    this.logger.warn(`store: the snapshot copy stopped (${why}); compactions run on this thread from now on`);
+    void copy.close().catch(err => this.logger.error('store: closing the snapshot copy failed', err));
+  }
+
+  /**
+   * SQLite's check of the snapshot this store opened from failed after it opened (only its checksum
+   * was checked then). The database in memory came from it, so nothing more is built on it: writes
+   * stop (those in flight still reach the journal), state.db is set aside so that the next open
+   * recovers from the newest backup and the journal, and the host hears it as a lost lock.
+   */
+  private async snapshotDamaged(result: string): Promise<void> {
+    if (this.closed) return;
+    const aside = `${snapshotFile}.${this.clock.now()}.bad`;
+    const message = `SQLite's check of the store's snapshot (${snapshotFile}) found it damaged (${result.slice(0, 200)}), so this process stopped writing to the store; changes from now on are not saved. Open the store again (in VS Code: reload the window) to recover it from the newest backup and the journal; the damaged file is kept as ${aside}.`;
+    this.recovery.push(message);
+    this.logger.error(`store: ${message}`);
+    this.dropCopy('the snapshot it was loaded from is damaged');
+    if (this.readOnlyReason || this.lostLock) return; // nothing written here to protect
+    this.readOnlyReason = message;
+    this.idleTimer?.cancel();
+    try {
+      await this.drain();
+      await this.compaction?.catch(() => undefined);
+      const file = join(this.folder, snapshotFile);
+      const data = await this.options.fs.readFile(file);
+      if (data && await this.holdsLock()) {
+        await this.options.fs.writeFileAtomic(join(this.folder, aside), data);
+        await this.options.fs.remove(file);
+      }
+    } catch (err) {
+      this.logger.error('store: setting the damaged snapshot aside failed', err);
+    }
+    await this.lock?.release().catch(err => this.logger.error('store: releasing the lock failed', err));
+    this.lockLost.fire(message);
   }
 
   private async writeCompaction(oldAppender: DurableStore['appender'], snapshot: Uint8Array, seq: number, retired: number[]): Promise<void> {

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runContractSoak } from './kill/contracts';
+import { runContractSoak, runKilledAtSpawn } from './kill/contracts';
 import { buildKillChild, runKillLoop } from './kill/harness';
 
 describe('executor under SIGKILL', function () {
@@ -31,11 +31,16 @@ describe('executor under SIGKILL', function () {
     assert.ok(r.killsMidRun > 0, 'at least one kill hit the run while tasks were left');
   });
 
-  // KNOWN FAILING, so skipped until fixed (issue 18 item 2 is not closed): a kill sequence can make a
-  // re-runnable step run beside its own orphan ({ rerunnable: 1 }); non-rerunnable steps hold (0).
-  // Checking for orphans at every task start (not only a resumed one) made it pass 2 runs of 3,
-  // down from failing every run. Remove the skip with the rest of the fix.
-  it.skip(`never runs a step that must not run twice again, nor beside its orphan, across ${kills} kills at step boundaries, in writes and at random`, async () => {
+  it('waits for the process of a re-runnable step whose runner was killed the instant it started, instead of running the step beside it', async () => {
+    const dir = path.join(work, 'spawn');
+    fs.mkdirSync(dir);
+    const r = await runKilledAtSpawn({ work: dir, child, runMs: 3000 });
+    assert.strictEqual(r.outcome, 'done');
+    assert.strictEqual(r.overlaps, 0, 'the resumed step started while its earlier process still ran');
+    assert.strictEqual(r.starts, 2, 'cut off before its result was recorded, the re-runnable step ran again once the earlier process ended');
+  });
+
+  it(`never runs a step that must not run twice again, nor beside its orphan, across ${kills} kills at step boundaries, in writes and at random`, async () => {
     const dir = path.join(work, 'contracts');
     fs.mkdirSync(dir);
     const r = await runContractSoak({ work: dir, child, tasks: 20, kills, concurrency: 2 });

@@ -4,6 +4,7 @@
 //
 //   CRASH_KILLS=1000 npx mocha test/unit/store/crash.test.ts   more kills
 //   CRASH_SEED=1234 …                                          repeat a run's choices (not its timing)
+//   CRASH_MS_PER_KILL=10000 …                                  a longer timeout (a busy machine)
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,7 +15,8 @@ import { buildCompactionChild, fillDisk, killCompactions } from './crash/compact
 describe('store under SIGKILL', function () {
   const kills = Number(process.env.CRASH_KILLS ?? 200);
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
-  this.timeout(Math.max(60_000, kills * 2_000));
+  // CRASH_MS_PER_KILL: more time per kill on a machine busy with other work
+  this.timeout(Math.max(60_000, kills * Number(process.env.CRASH_MS_PER_KILL ?? 2_000)));
   let work: string;
   let child: string;
 

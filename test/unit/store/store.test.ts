@@ -8,12 +8,13 @@ import { MemoryFileSystem } from '../fakes/memoryFileSystem';
 import { FakeClock } from '../fakes/fakeClock';
 import { CrashPointFileSystem, restarted } from './crashPoint';
 import * as path from 'path';
+import { snapshotCopiesFromEnvironment } from './workerCopies';
 
 const folder = '/store';
 const kv: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
 
 function options(fs: MemoryFileSystem, extra: Partial<OpenStoreOptions> = {}): OpenStoreOptions {
-  return { folder, fs, migrations: kv, idleCompactMs: 0, clock: new FakeClock(), ...extra };
+  return { folder, fs, migrations: kv, idleCompactMs: 0, clock: new FakeClock(), ...snapshotCopiesFromEnvironment, ...extra };
 }
 
 function put(store: Store, k: string, v: string): Promise<void> {

@@ -9,9 +9,10 @@
 //   INTERRUPTED=rerun|skip|fail|random  the answer about a cut-off step that must not run twice (default rerun; random: skip or fail)
 //   KILL_AFTER_WRITE=N           SIGKILL itself once its Nth store write is on disk (a step boundary)
 //   KILL_IN_WRITE=N              SIGKILL itself right after issuing its Nth write, before it is on disk
+//   KILL_ON_SPAWN=N              SIGKILL itself the instant its Nth task process has started
 import { openContinuum } from '../../../../src/core/continuum';
 import { Executor } from '../../../../src/core/execution/executor';
-import type { InterruptedStepChoice, OrphanChoice } from '../../../../src/core/execution/ports';
+import type { InterruptedStepChoice, OrphanChoice, ProcessPort } from '../../../../src/core/execution/ports';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
 import { nodeProcesses } from '../../../../src/node/processes';
 import { nodeTaskLogs } from '../../../../src/node/taskLogs';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const executor = new Executor({
     store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, workspace,
     ports: {
-      processes: nodeProcesses,
+      processes: killOnSpawn(Number(process.env.KILL_ON_SPAWN ?? 0)),
       hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code here' } }) },
       trust: { isTrusted: () => true },
       logs: nodeTaskLogs(path.join(folder, 'logs')),
@@ -49,6 +50,22 @@ async function main(): Promise<void> {
   const summary = await (await executor.run(sessionId)).finished;
   await core.close();
   process.stdout.write(`${summary.outcome === 'completed' ? 'done' : `ended ${summary.outcome}`}\n`);
+}
+
+/** The real process port; with `nth`, it dies by SIGKILL as soon as its nth process has started, in the same turn. */
+function killOnSpawn(nth: number): ProcessPort {
+  if (!nth) return nodeProcesses;
+  let n = 0;
+  return {
+    ...nodeProcesses,
+    run: (spec, options) => nodeProcesses.run(spec, {
+      ...options,
+      onStarted: started => {
+        options.onStarted?.(started);
+        if (++n === nth) process.kill(process.pid, 'SIGKILL');
+      },
+    }),
+  };
 }
 
 /** Dies by SIGKILL at a chosen store write: once it is durable, or while it is still in flight. */

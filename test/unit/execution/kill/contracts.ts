@@ -51,7 +51,9 @@ const name = (i: number) => `c${String(i).padStart(3, '0')}`;
 const workScript = `
 const fs = require('fs');
 const [, , name, ms] = process.argv;
-const alive = pid => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+// A zombie (ended, not yet reaped: an orphan's reaper may take seconds, as in containers whose pid 1
+// reaps on a timer) runs nothing: it is not an earlier copy still running.
+const alive = pid => { try { return fs.readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ').pop().split(' ')[0] !== 'Z'; } catch (e) { if (e.code !== 'ENOENT') throw e; return false; } };
 const pidFile = 'pids/' + name;
 const earlier = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : 0;
 if (earlier && alive(earlier)) fs.appendFileSync('log', 'OVERLAP ' + name + '\\n');
@@ -139,8 +141,41 @@ export async function runContractSoak(o: ContractSoakOptions): Promise<ContractS
   };
 }
 
+export interface KilledAtSpawnResult {
+  /** How often the task's command started. */
+  starts: number;
+  /** Starts while an earlier copy still ran: must be 0. */
+  overlaps: number;
+  /** What the finishing run printed last. */
+  outcome: string;
+}
+
+/**
+ * One re-runnable task whose process runs for `runMs`; the runner is SIGKILLed the instant that
+ * process has started (before anything else of its run happens), then a second runner resumes,
+ * waiting for orphans. The step's process must be found, and waited for, not run beside.
+ */
+export async function runKilledAtSpawn(o: { work: string; child: string; runMs: number }): Promise<KilledAtSpawnResult> {
+  const folder = path.join(o.work, 'store');
+  const workspace = path.join(o.work, 'ws');
+  fs.mkdirSync(path.join(workspace, 'pids'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'work.js'), workScript);
+  fs.writeFileSync(path.join(workspace, 'log'), '');
+  const setup = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
+  const [task] = await setup.tasks.createMany([{ title: name(0), action: { kind: 'shell' as const, command: `"${process.execPath}" work.js ${name(0)} ${o.runMs}` } }]);
+  const sessionId = (await setup.sessions.create({ name: 'killed at spawn', taskIds: [task.id] })).id;
+  await setup.close();
+  const options = { work: o.work, child: o.child, tasks: 1, kills: 1, concurrency: 1 };
+  const first = await runChild(options, folder, workspace, sessionId, { KILL_ON_SPAWN: '1' }, Infinity);
+  if (first !== 'killed') throw new Error(`the first runner was to be killed as its step's process started; it ended '${first}'`);
+  const outcome = await runChild(options, folder, workspace, sessionId, { ORPHANS: 'wait' }, Infinity);
+  await new Promise(r => setTimeout(r, o.runMs + 600)); // every copy has written its end line
+  const lines = fs.readFileSync(path.join(workspace, 'log'), 'utf8').split('\n');
+  return { starts: lines.filter(l => l.startsWith('start ')).length, overlaps: lines.filter(l => l.startsWith('OVERLAP ')).length, outcome };
+}
+
 /** Runs the child until it ends or `delayMs` after it opened the store, then SIGKILLs it (the runner only). */
-function runChild(o: ContractSoakOptions, folder: string, workspace: string, sessionId: string, env: Record<string, string>, delayMs: number): Promise<string> {
+function runChild(o: Pick<ContractSoakOptions, 'child' | 'concurrency'>, folder: string, workspace: string, sessionId: string, env: Record<string, string>, delayMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--liftoff-only', o.child, folder, workspace, sessionId, String(o.concurrency)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';

@@ -3,6 +3,7 @@
 // until its parent kills it with SIGKILL. See protocol.ts for the lines it writes.
 //
 //   node child.js <folder> <seed> <tag> [config JSON]
+import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { openStore } from '../../../../src/core/store/store';
 import { migrations } from '../../../../src/core/store/schema';
@@ -15,6 +16,7 @@ import { systemClock } from '../../../../src/core/ports';
 import { SessionManager } from '../../../../src/core/sessions/sessionManager';
 import { ContextManager } from '../../../../src/core/context/contextManager';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
+import { workerSnapshotCopies } from '../../../../src/node/storeWorker';
 import { nodeLock } from '../../../../src/node/lock';
 import { defaultChildConfig, rng, type ChildConfig, type ChildLine, type CrashOp } from './protocol';
 
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
     compactAfterRecords: config.compactAfterRecords,
     idleCompactMs: 0,
     backups: 3,
+    // the snapshot copy in its worker thread, as VS Code and the CLI open the store (STORE_SNAPSHOT_COPY=none: without)
+    ...(process.env.STORE_SNAPSHOT_COPY === 'none' ? {} : { snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')) }),
   });
   const openMs = performance.now() - started;
   let ids = 0;

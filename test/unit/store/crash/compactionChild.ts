@@ -3,9 +3,11 @@
 // itself just before the compaction's argv[3]-th change to the disk. Exits 0 when the compaction
 // had fewer changes than that (every boundary was tried). In mode 'fill' (argv[3] = 'fill') it
 // writes 16 KB values until the disk refuses one, then exits 0.
+import * as path from 'path';
 import type { FileSystemPort } from '../../../../src/core/ports';
 import { openStore } from '../../../../src/core/store/store';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
+import { workerSnapshotCopies } from '../../../../src/node/storeWorker';
 import { nodeLock } from '../../../../src/node/lock';
 import { currentOwner } from '../../../../src/node/lockOwner';
 import { kvMigrations } from './compactionKills';
@@ -35,7 +37,7 @@ const killingFs: FileSystemPort = {
 
 async function main(): Promise<void> {
   const [folder, killAt, count, prefix] = process.argv.slice(2);
-  const store = await openStore({ folder, fs: killingFs, lock: nodeLock(), owner: currentOwner('compaction kill child'), migrations: kvMigrations, idleCompactMs: 0, compactAfterRecords: 1e9, compactAfterBytes: 1e12 });
+  const store = await openStore({ folder, fs: killingFs, lock: nodeLock(), owner: currentOwner('compaction kill child'), migrations: kvMigrations, idleCompactMs: 0, compactAfterRecords: 1e9, compactAfterBytes: 1e12, snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')) });
   if (store.readOnly) throw new Error(`opened read-only: ${store.health().readOnlyReason}`);
   if (store.health().recovery.length) throw new Error(`needed recovery: ${store.health().recovery.join(' | ')}`);
   if (killAt === 'fill') {

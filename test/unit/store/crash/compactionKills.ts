@@ -12,12 +12,14 @@ import { buildSync } from 'esbuild';
 import type { Migration } from '../../../../src/core/store/schema';
 import { openStore } from '../../../../src/core/store/store';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
+import { buildStoreWorker } from './storeWorkerBuild';
 
 export const kvMigrations: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
 
 export function buildCompactionChild(outDir: string): string {
   const outfile = path.join(outDir, 'compaction-child.js');
   buildSync({ entryPoints: [path.join(__dirname, 'compactionChild.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  buildStoreWorker(outDir);
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
   return outfile;
 }

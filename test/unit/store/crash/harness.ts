@@ -10,12 +10,14 @@ import { buildSync } from 'esbuild';
 import { openStore } from '../../../../src/core/store/store';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
 import { checkInvariants, emptyState, matchStore, readState, type ModelState } from './model';
+import { buildStoreWorker } from './storeWorkerBuild';
 import { childSeed, defaultChildConfig, rng, type ChildConfig, type ChildLine, type CrashOp } from './protocol';
 
-/** Bundles child.ts (with sql.js) into one .js file beside a copy of sql-wasm.wasm; returns its path. */
+/** Bundles child.ts (with sql.js) into one .js file beside a copy of sql-wasm.wasm and the store's worker; returns its path. */
 export function buildChild(outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-crash-child-'))): string {
   const outfile = path.join(outDir, 'crash-child.js');
   buildSync({ entryPoints: [path.join(__dirname, 'child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  buildStoreWorker(outDir);
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
   return outfile;
 }

@@ -1,0 +1,103 @@
+// A second copy of the store's database that writes its snapshots, so that the thread the store
+// serves (VS Code's extension host) never runs sql.js's export(), which is synchronous and takes
+// hundreds of milliseconds on a large store. The copy is fed the same journal records the store
+// writes, in the same order, and replays them exactly as an open after a crash would (records are
+// deterministic: see StoreWriter.run); a snapshot of it at change #n is therefore the snapshot of
+// the store at change #n. The copy also runs SQLite's check of the snapshot the store opened from,
+// so that opening needs only the checksum. In VS Code and the CLI it lives in a worker thread
+// (src/node/storeWorker.ts); without one the store exports and checks on its own thread.
+import { decodeJournal, encodeSnapshot, type JournalRecord } from './records';
+import { SqliteDatabase } from './sqlite';
+
+/** The store's side of the copy. Calls are applied in the order they are made. */
+export interface SnapshotCopy {
+  /**
+   * SQLite's check of the database the copy was loaded from: 'ok', or the problems found. Settles
+   * before any snapshot: a copy whose check failed refuses to write one. Rejects when the copy
+   * failed before it could check (the check did not run).
+   */
+  readonly checked: Promise<string>;
+  /** Applies the records of `journal` (whole records, as encodeRecord made them) that follow the copy's last change, up to change #upTo. */
+  apply(journal: Uint8Array, upTo: number): void;
+  /** The snapshot file (encodeSnapshot) of the copy at change #seq, which must be the last change applied. */
+  snapshot(seq: number): Promise<Uint8Array>;
+  /** Ends the copy (its memory goes back); what it was still asked fails. */
+  close(): Promise<void>;
+}
+
+export interface SnapshotCopyBase {
+  /** The SQLite bytes the store opened from, undefined for a new, empty database. The copy takes them over: the caller must not use them afterwards. */
+  database: Uint8Array | undefined;
+  /** The change the base holds. */
+  seq: number;
+  /** Whether the copy runs SQLite's check of the base (the store checked only its checksum). */
+  check: boolean;
+}
+
+/** Starts a copy (in VS Code and the CLI: a worker thread). */
+export type SnapshotCopyFactory = (base: SnapshotCopyBase) => SnapshotCopy;
+
+/** The copy itself, wherever it runs: synchronous, one call at a time. */
+export class DatabaseCopy {
+  /** Why the copy can no longer write a true snapshot (a failed check, a change it could not apply). */
+  private broken: string | undefined;
+
+  private constructor(private readonly db: SqliteDatabase, private seq: number) {}
+
+  static async load(base: Omit<SnapshotCopyBase, 'check'>): Promise<DatabaseCopy> {
+    return new DatabaseCopy(await SqliteDatabase.open(base.database), base.seq);
+  }
+
+  /** SQLite's quick check: 'ok' or the problems. A failure breaks the copy. */
+  check(): string {
+    let result: string;
+    try {
+      result = this.db.integrityCheck(true);
+    } catch (err) {
+      result = `SQLite could not read it (${(err as Error).message})`;
+    }
+    if (result !== 'ok') this.broken ??= `SQLite's check of the snapshot it was loaded from failed (${result.slice(0, 200)})`;
+    return result;
+  }
+
+  apply(journal: Uint8Array, upTo: number): void {
+    if (this.broken) return;
+    for (const record of decodeJournal(journal).records) {
+      if (record.seq <= this.seq || record.seq > upTo) continue;
+      if (record.seq !== this.seq + 1) break;
+      try {
+        applyRecord(this.db, record);
+      } catch (err) {
+        this.broken = `change #${record.seq} could not be applied to it (${(err as Error).message})`;
+        return;
+      }
+      this.seq = record.seq;
+    }
+    if (this.seq < upTo) this.broken = `it was not given changes #${this.seq + 1} to #${upTo}`;
+  }
+
+  snapshot(seq: number): Uint8Array {
+    if (this.broken) throw new Error(`The store's snapshot copy cannot write a snapshot: ${this.broken}.`);
+    if (seq !== this.seq) throw new Error(`The store's snapshot copy holds change #${this.seq}, not #${seq}.`);
+    return encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+/** Applies one journal record in one transaction (an open's replay, and the snapshot copy). */
+export function applyRecord(db: SqliteDatabase, record: JournalRecord): void {
+  db.run('BEGIN');
+  try {
+    for (const [sql, params] of record.mutation.statements) {
+      if (params.length) db.run(sql, params);
+      else db.exec(sql);
+    }
+    db.run('COMMIT');
+  } catch (err) {
+    db.run('ROLLBACK');
+    throw err;
+  }
+}

@@ -1,0 +1,93 @@
+// The store's snapshot copy (src/core/store/snapshotCopy.ts) in a worker thread: one worker per
+// store this process writes, started when the store opens and ended when it closes. It holds a
+// second copy of the database (its memory is about the size of state.db).
+import { Worker } from 'worker_threads';
+import type { SnapshotCopy, SnapshotCopyBase, SnapshotCopyFactory } from '../core/store/snapshotCopy';
+import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
+
+/**
+ * `workerFile`: the bundled worker (dist/storeWorker.js), or its TypeScript source for tests and
+ * benchmarks (loaded through tsx, a development dependency).
+ */
+export function workerSnapshotCopies(workerFile: string): SnapshotCopyFactory {
+  return base => new WorkerSnapshotCopy(workerFile, base);
+}
+
+class WorkerSnapshotCopy implements SnapshotCopy {
+  readonly checked: Promise<string>;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve(snapshot: Uint8Array): void; reject(err: Error): void }>();
+  private nextId = 1;
+  /** Why the worker can no longer answer; every later request fails with it. */
+  private failure: Error | undefined;
+  private settleChecked!: (result: string) => void;
+  private checkFailed!: (err: Error) => void;
+
+  constructor(workerFile: string, base: SnapshotCopyBase) {
+    this.checked = new Promise((resolve, reject) => {
+      this.settleChecked = resolve;
+      this.checkFailed = reject;
+    });
+    this.checked.catch(() => undefined); // the store hears of it; nobody else need
+    // A plain bundled script: none of the host's Node options (loaders, inspector flags) apply to
+    // it. The TypeScript source (tests and benchmarks only) is loaded through tsx's require hook.
+    this.worker = workerFile.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(workerFile)});`, { eval: true, execArgv: [] })
+      : new Worker(workerFile, { execArgv: [] });
+    this.worker.unref(); // a store left open does not keep the process alive for its copy
+    this.worker.on('message', (reply: StoreWorkerReply) => this.receive(reply));
+    this.worker.on('error', err => this.fail(new Error(`The store's snapshot worker failed: ${err.message}`)));
+    this.worker.on('exit', code => this.fail(new Error(`The store's snapshot worker stopped (exit code ${code}).`)));
+    const database = base.database;
+    // The bytes are the store's to give (it read them for this): their buffer is moved, not copied
+    // (tens of megabytes on a large store), with the snapshot file's header before them.
+    const transfer = database && database.buffer instanceof ArrayBuffer ? [database.buffer] : [];
+    this.post({ kind: 'load', database, seq: base.seq, check: base.check }, transfer);
+  }
+
+  apply(journal: Uint8Array, upTo: number): void {
+    this.post({ kind: 'apply', journal, upTo });
+  }
+
+  snapshot(seq: number): Promise<Uint8Array> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ kind: 'snapshot', id, seq });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.fail(new Error("The store's snapshot copy was closed."));
+    await this.worker.terminate();
+  }
+
+  private post(request: StoreWorkerRequest, transfer: ArrayBuffer[] = []): void {
+    if (!this.failure) this.worker.postMessage(request, transfer);
+  }
+
+  private receive(reply: StoreWorkerReply): void {
+    if (reply.kind === 'checked') {
+      this.settleChecked(reply.result);
+      return;
+    }
+    if (reply.kind === 'error' && reply.id === undefined) {
+      this.fail(new Error(`The store's snapshot copy failed: ${reply.message}`));
+      return;
+    }
+    const pending = this.pending.get(reply.id!);
+    if (!pending) return;
+    this.pending.delete(reply.id!);
+    if (reply.kind === 'snapshot') pending.resolve(reply.snapshot);
+    else pending.reject(new Error(reply.message));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.checkFailed(this.failure); // when the check has not answered yet: it never will
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(this.failure);
+  }
+}

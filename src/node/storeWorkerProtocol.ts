@@ -1,0 +1,10 @@
+// Messages between the store (extension host thread) and its snapshot copy's worker.
+export type StoreWorkerRequest =
+  | { kind: 'load'; database: Uint8Array | undefined; seq: number; check: boolean }
+  | { kind: 'apply'; journal: Uint8Array; upTo: number }
+  | { kind: 'snapshot'; id: number; seq: number };
+
+export type StoreWorkerReply =
+  | { kind: 'checked'; result: string }
+  | { kind: 'snapshot'; id: number; snapshot: Uint8Array }
+  | { kind: 'error'; id?: number; message: string };

@@ -1,0 +1,185 @@
+// The store with its snapshot copy in a real worker thread (src/node/storeWorker.ts), as VS Code
+// and the CLI open it: compactions export in the worker, and opening leaves SQLite's check of the
+// snapshot to it.
+import * as assert from 'assert';
+import { openStore, type OpenStoreOptions } from '../../../src/core/store/store';
+import { decodeSnapshot, encodeSnapshot } from '../../../src/core/store/records';
+import type { Migration } from '../../../src/core/store/schema';
+import { SqliteDatabase } from '../../../src/core/store/sqlite';
+import type { Store } from '../../../src/core/store/types';
+import { MemoryFileSystem } from '../fakes/memoryFileSystem';
+import { FakeClock } from '../fakes/fakeClock';
+import { seededRandom } from '../fakes/random';
+import { testSnapshotCopies } from './workerCopies';
+import { workerSnapshotCopies } from '../../../src/node/storeWorker';
+import * as path from 'path';
+
+const folder = '/store';
+const kv: Migration[] = [
+  { version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' },
+  { version: 2, description: 'blobs', sql: 'CREATE TABLE blobs (id INTEGER PRIMARY KEY AUTOINCREMENT, k TEXT NOT NULL REFERENCES kv(k) ON DELETE CASCADE, data BLOB);' },
+];
+
+function options(fs: MemoryFileSystem, extra: Partial<OpenStoreOptions> = {}): OpenStoreOptions {
+  return { folder, fs, migrations: kv, idleCompactMs: 0, clock: new FakeClock(), snapshots: testSnapshotCopies, ...extra };
+}
+
+function put(store: Store, k: string, v: string): Promise<void> {
+  return store.write(w => {
+    w.run('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)', [k, v]);
+  });
+}
+
+/** Everything the store holds, table by table, in a stable order. */
+function contents(store: Pick<Store, 'all'>): string {
+  return JSON.stringify({
+    kv: store.all('SELECT * FROM kv ORDER BY k'),
+    blobs: store.all<{ id: number; k: string; data: Uint8Array | null }>('SELECT * FROM blobs ORDER BY id').map(b => ({ ...b, data: b.data && Buffer.from(b.data).toString('hex') })),
+    seq: store.all('SELECT * FROM sqlite_sequence ORDER BY name'),
+  });
+}
+
+describe('store with its snapshot copy in a worker thread', function () {
+  this.timeout(30_000);
+
+  it('writes snapshots that hold exactly what the store holds, through random writes, deletes and compactions', async () => {
+    const fs = new MemoryFileSystem();
+    const random = seededRandom(7);
+    let store = await openStore(options(fs));
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 40; i++) {
+        const k = `k${Math.floor(random() * 30)}`;
+        const r = random();
+        await store.write(w => {
+          if (r < 0.5) w.run('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)', [k, `v${random()}`]);
+          else if (r < 0.7) w.run('DELETE FROM kv WHERE k = ?', [k]);
+          else if (w.get('SELECT 1 FROM kv WHERE k = ?', [k])) w.run('INSERT INTO blobs (k, data) VALUES (?, ?)', [k, new Uint8Array([Math.floor(random() * 256), 0, 255])]);
+        });
+      }
+      await store.compact();
+      if (round % 2) {
+        // a restart replays the journal into both copies
+        const before = contents(store);
+        await store.close();
+        store = await openStore(options(fs));
+        assert.strictEqual(contents(store), before);
+      }
+    }
+    const expected = contents(store);
+    await store.close();
+    // the snapshot alone, read back without the journal
+    for (const f of fs.find(folder, /^journal-/)) fs.files.delete(f);
+    const reopened = await openStore(options(fs, { snapshots: undefined }));
+    assert.strictEqual(contents(reopened), expected);
+    assert.deepStrictEqual(reopened.health().recovery, []);
+    await reopened.close();
+  });
+
+  it("never runs sql.js's export on the store's own thread, neither compacting nor opening", async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    for (let i = 0; i < 20; i++) await put(store, `k${i}`, 'v');
+    const exports = countExports();
+    try {
+      await store.compact();
+      await put(store, 'late', 'v');
+      await store.close();
+      const reopened = await openStore(options(fs)); // replays 'late', then compacts behind the open
+      await reopened.close();
+      assert.strictEqual(exports.count, 0);
+    } finally {
+      exports.restore();
+    }
+    assert.strictEqual(fs.find(folder, /^journal-/).length, 0, 'the compaction after the open has folded the journal in');
+  });
+
+  it('keeps writing while a compaction is under way, and loses none of those writes', async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    await put(store, 'a', '1');
+    const compaction = store.compact();
+    const during = [put(store, 'b', '2'), put(store, 'c', '3')];
+    await Promise.all([compaction, ...during]);
+    await store.close();
+    const reopened = await openStore(options(fs, { snapshots: undefined }));
+    assert.deepStrictEqual(reopened.all('SELECT k, v FROM kv ORDER BY k'), [{ k: 'a', v: '1' }, { k: 'b', v: '2' }, { k: 'c', v: '3' }]);
+    await reopened.close();
+  });
+
+  it("stops writing, sets state.db aside and says so when SQLite's background check finds the snapshot damaged; the next open recovers every change", async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    for (let i = 0; i < 300; i++) await put(store, `key ${i}`, `value ${i} ${'x'.repeat(40)}`);
+    await store.compact(); // state.db and a good backup of it
+    await put(store, 'after', 'the snapshot'); // only in the journal
+    await store.close();
+    fs.files.set(`${folder}/state.db`, await damagedWithValidChecksum(fs.files.get(`${folder}/state.db`)!));
+
+    const reopened = await openStore(options(fs, { clock }));
+    // the check answers in the background: by now, or soon after
+    const lost = await new Promise<string>(resolve => {
+      if (reopened.readOnly) resolve(reopened.health().recovery.join('\n'));
+      else reopened.onDidLoseLock(resolve);
+    });
+    assert.match(lost, /found it damaged/);
+    assert.strictEqual(reopened.readOnly, true);
+    await assert.rejects(put(reopened, 'more', 'x'), /found it damaged/);
+    await reopened.close();
+    assert.strictEqual(fs.files.has(`${folder}/state.db`), false);
+    assert.strictEqual(fs.find(folder, /^state\.db\.\d+\.bad$/).length, 1);
+
+    const recovered = await openStore(options(fs, { clock }));
+    assert.strictEqual(recovered.all('SELECT k FROM kv').length, 301);
+    assert.match(recovered.health().recovery.join('\n'), /Recovered from the backup/);
+    await recovered.close();
+  });
+
+  it("compacts and checks the snapshot on the store's own thread when its worker cannot start", async () => {
+    const missing = workerSnapshotCopies(path.join(__dirname, 'no-such-worker.js'));
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs, { snapshots: missing }));
+    for (let i = 0; i < 300; i++) await put(store, `key ${i}`, `value ${i} ${'x'.repeat(40)}`);
+    await store.compact();
+    await store.close();
+    assert.ok(fs.files.has(`${folder}/state.db`) && !fs.find(folder, /^journal-/).length, 'compacted without the worker');
+    fs.files.set(`${folder}/state.db`, await damagedWithValidChecksum(fs.files.get(`${folder}/state.db`)!));
+    const reopened = await openStore(options(fs, { snapshots: missing }));
+    const lost = await new Promise<string>(resolve => {
+      if (reopened.readOnly) resolve(reopened.health().recovery.join('\n'));
+      else reopened.onDidLoseLock(resolve);
+    });
+    assert.match(lost, /found it damaged/);
+    await reopened.close();
+  });
+});
+
+/** The snapshot with one of its table pages overwritten, under a checksum that matches again. */
+async function damagedWithValidChecksum(file: Uint8Array): Promise<Uint8Array> {
+  const snapshot = decodeSnapshot(file);
+  if (typeof snapshot === 'string') throw new Error(snapshot);
+  const database = new Uint8Array(snapshot.database);
+  const pageSize = new DataView(database.buffer).getUint16(16);
+  const pages = database.length / pageSize;
+  assert.ok(pages > 4, `only ${pages} pages`);
+  database.fill(0x5a, (pages - 2) * pageSize + 8, (pages - 1) * pageSize);
+  const check = await SqliteDatabase.open(database);
+  assert.notStrictEqual(check.integrityCheck(true), 'ok', 'the damage is one SQLite notices');
+  check.close();
+  return encodeSnapshot({ ...snapshot, database });
+}
+
+function countExports(): { count: number; restore(): void } {
+  const original = SqliteDatabase.prototype.export;
+  const counter = {
+    count: 0,
+    restore: () => {
+      SqliteDatabase.prototype.export = original;
+    },
+  };
+  SqliteDatabase.prototype.export = function (this: SqliteDatabase) {
+    counter.count++;
+    return original.call(this);
+  };
+  return counter;
+}
