@@ -219,6 +219,13 @@ export class Person {
     await this.page.locator(TASKS_TREE).evaluate(el => { const s = el.querySelector('.monaco-scrollable-element'); if (s) s.dispatchEvent(new WheelEvent('wheel', { deltaY: -100000, bubbles: true })); });
   }
 
+  /** Folds or unfolds a row with children (a group, a task with subtasks) by clicking its twistie. */
+  async toggleTreeRow(row) {
+    const was = await row.getAttribute('aria-expanded');
+    await row.locator('.monaco-tl-twistie').click();
+    await this.until(`the row to ${was === 'true' ? 'fold' : 'unfold'}`, async () => (await row.getAttribute('aria-expanded')) !== was, 5000);
+  }
+
   /** Clicks the view's title-bar button with this aria-label (e.g. 'Group by Status'). */
   async viewButton(label) {
     const header = this.page.locator('.pane-header[aria-label="Tasks Section"]');
@@ -271,6 +278,62 @@ export class Person {
       }
       return false;
     }, timeout);
+  }
+
+  /**
+   * The whole text of each open text editor, read as a person reads a document longer than the screen: the
+   * mouse over it, the wheel turned page by page (the focus stays where it is, so an open quick pick stays
+   * open) until its scrollbar is at the end. Lines are put back together across word wraps by their line
+   * numbers: returns, per editor, [{ n, text }] in order.
+   */
+  async readEditors() {
+    const out = [];
+    const editors = this.page.locator('.editor-instance .monaco-editor').filter({ has: this.page.locator('.view-lines') });
+    for (let e = 0; e < await editors.count(); e++) {
+      const ed = editors.nth(e);
+      const box = await ed.boundingBox();
+      if (!box) continue;
+      await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const view = () => ed.evaluate(el => {
+        const topOf = d => Number.parseFloat(d.style.top);
+        const numbers = [...el.querySelectorAll('.margin-view-overlays > div')].map(d => ({ top: topOf(d), n: Number((d.querySelector('.line-numbers')?.textContent ?? '').trim()) || 0 }));
+        const rows = [...el.querySelectorAll('.view-lines > .view-line')].map(d => ({ top: topOf(d), text: (d.textContent ?? '').replace(/\u00a0/g, ' ') })).sort((a, b) => a.top - b.top);
+        const slider = el.querySelector('.scrollbar.vertical .slider');
+        const track = el.querySelector('.scrollbar.vertical');
+        const atEnd = !slider || !track || topOf(slider) + slider.getBoundingClientRect().height >= track.getBoundingClientRect().height - 1;
+        const atStart = !slider || topOf(slider) <= 0;
+        const scroll = Number.parseFloat(el.querySelector('.lines-content')?.style.top ?? '0');
+        return { numbers, rows, atEnd, atStart, scroll };
+      });
+      const lines = new Map();
+      const merge = v => {
+        const byTop = new Map(v.numbers.filter(x => x.n).map(x => [x.top, x.n]));
+        let current;
+        let start = 0;
+        for (const r of v.rows) {
+          if (byTop.has(r.top)) { current = byTop.get(r.top); start = r.top; }
+          if (current === undefined) continue; // a wrapped part whose line began above the screen: read when scrolled up
+          const pieces = lines.get(current) ?? new Map();
+          pieces.set(r.top - start, r.text);
+          lines.set(current, pieces);
+        }
+      };
+      // to the top, then a page at a time to the end
+      for (let v = await view(); !v.atStart;) {
+        await this.page.mouse.wheel(0, -100000);
+        const before = v.scroll;
+        v = await this.until('the document to scroll up', async () => { const now = await view(); return now.scroll !== before ? now : false; }, 5000);
+      }
+      for (let i = 0; i < 500; i++) {
+        const v = await view();
+        merge(v);
+        if (v.atEnd) break;
+        await this.page.mouse.wheel(0, Math.max(100, box.height * 0.6));
+        await this.until('the document to scroll down', async () => (await view()).scroll !== v.scroll, 5000);
+      }
+      out.push([...lines.entries()].sort((a, b) => a[0] - b[0]).map(([n, pieces]) => ({ n, text: [...pieces.entries()].sort((a, b) => a[0] - b[0]).map(([, t], i) => (i ? t.trimStart() : t)).join('') })));
+    }
+    return out;
   }
 
   async webviewTexts() {
