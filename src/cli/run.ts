@@ -181,6 +181,9 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
   if (fromFile.problem) o.say(fromFile.problem);
   // --concurrency wins over the workspace's setting
   const settings: SettingsSource = key => (key === 'executor.concurrency' && o.concurrency !== undefined ? o.concurrency : fromFile.source(key));
+  // Checkpoints hold the files and each task's own changes are recorded (for its pull-request commit), as in
+  // a trusted VS Code window: whoever runs the CLI in a folder trusts it.
+  core.useWorkspaceFolder(workspace);
   const assembled = assembleExecutor(core, {
     workspace, settings,
     ports: {

@@ -158,6 +158,9 @@ export interface SessionPullRequestResult {
   notes: string[];
   /** Changed files no task made, kept out of the branch (when the tasks' own files were recorded). */
   leftOut?: string[];
+  /** The pull request's title and body (for a branch only pushed: what to paste when opening it by hand). */
+  title?: string;
+  body?: string;
 }
 
 /** Branch, commits, push and pull request for a session; throws (with what to do) when it cannot even start. */
@@ -206,7 +209,7 @@ export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | '
     baseBranch: base, title: text.title, body: text.body, apiBase: endpoint.apiBase,
     ...(token ? { token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}),
   }, endpoint.repo && endpoint.repo.host !== 'github.com' ? endpoint.repo.host : undefined);
-  return { outcome, base, commits: commits.length, notes, leftOut: attributed?.leftOut ?? [] };
+  return { outcome, base, commits: commits.length, notes, leftOut: attributed?.leftOut ?? [], title: text.title, body: text.body };
 }
 
 /**
