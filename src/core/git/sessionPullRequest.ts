@@ -201,7 +201,9 @@ export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | '
   const text = sessionPullRequestText(session, tasks, checkpoints().filter(c => c.trigger !== 'before-restore').length);
   if (attributed) {
     text.body += `\n\n${leftOutSection(attributed.leftOut)}`;
-    if (attributed.leftOut.length) notes.push(`${attributed.leftOut.length} changed file${attributed.leftOut.length === 1 ? ' was' : 's were'} not made by any task (your own edits, or files there before the session) and stay out of the pull request.`);
+    const n = attributed.leftOut.length;
+    const named = attributed.leftOut.slice(0, 3).map(p => `'${p.replace(/[\r\n]/g, ' ')}'`).join(', ') + (n > 3 ? ` and ${n - 3} more` : '');
+    if (n) notes.push(`${n} changed file${n === 1 ? ' was' : 's were'} not made by any task (your own edits, or files there before the session): ${named}. Such files stay out of the pull request; its description lists them.`);
   }
   options.progress?.(`Pushing ${commits.length} commit${commits.length === 1 ? '' : 's'} to '${options.remote}'…`);
   const outcome = await deliverPullRequest({
