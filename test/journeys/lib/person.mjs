@@ -204,19 +204,30 @@ export class Person {
     return this.page.locator(`${TASKS_TREE} .monaco-list-row`).filter({ hasText: re }).first();
   }
 
-  /** Scrolls the Tasks tree (by keyboard, as a person with the tree focused) until a row matching re is drawn. */
+  /** Turns the mouse wheel over the Tasks tree, as a person scrolls it (a real wheel event where the pointer is). */
+  async wheelTree(deltaY) {
+    const box = await this.page.locator(TASKS_TREE).first().boundingBox();
+    if (!box) throw new JourneyFailure('the Tasks tree is not on screen');
+    await this.page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+    await this.page.mouse.wheel(0, deltaY);
+  }
+
+  /** Scrolls the Tasks tree down with the mouse wheel until a row matching re is drawn. */
   async findTreeRow(re, timeout = 30000) {
     const row = this.treeRow(re);
     return this.until(`a Tasks row matching ${re}`, async () => {
       if (await row.isVisible()) return row;
-      const tree = this.page.locator(TASKS_TREE);
-      await tree.evaluate(el => { const s = el.querySelector('.monaco-scrollable-element'); if (s) s.dispatchEvent(new WheelEvent('wheel', { deltaY: 400, bubbles: true })); });
+      const at = () => this.page.locator(`${TASKS_TREE} .monaco-list-rows`).first().evaluate(e => e.style.top).catch(() => '');
+      const before = await at();
+      await this.wheelTree(300);
+      // at the end without finding it: from the top again (the row may be above, or drawn meanwhile)
+      if (await this.until('the tree to scroll', async () => (await at()) !== before, 1000).catch(() => false) === false) await this.scrollTreeTop();
       return false;
     }, timeout);
   }
 
   async scrollTreeTop() {
-    await this.page.locator(TASKS_TREE).evaluate(el => { const s = el.querySelector('.monaco-scrollable-element'); if (s) s.dispatchEvent(new WheelEvent('wheel', { deltaY: -100000, bubbles: true })); });
+    await this.wheelTree(-100000);
   }
 
   /** Folds or unfolds a row with children (a group, a task with subtasks) by clicking its twistie. */
@@ -318,12 +329,15 @@ export class Person {
           lines.set(current, pieces);
         }
       };
-      // to the top, then a page at a time to the end
-      for (let v = await view(); !v.atStart;) {
-        await this.page.mouse.wheel(0, -100000);
-        const before = v.scroll;
-        v = await this.until('the document to scroll up', async () => { const now = await view(); return now.scroll !== before ? now : false; }, 5000);
-      }
+      const toTop = async () => {
+        for (let v = await view(); !v.atStart;) {
+          await this.page.mouse.wheel(0, -100000);
+          const before = v.scroll;
+          v = await this.until('the document to scroll up', async () => { const now = await view(); return now.scroll !== before ? now : false; }, 5000);
+        }
+      };
+      // to the top, then a page at a time to the end, and back to the top (where a person starts reading again)
+      await toTop();
       for (let i = 0; i < 500; i++) {
         const v = await view();
         merge(v);
@@ -331,6 +345,7 @@ export class Person {
         await this.page.mouse.wheel(0, Math.max(100, box.height * 0.6));
         await this.until('the document to scroll down', async () => (await view()).scroll !== v.scroll, 5000);
       }
+      await toTop();
       out.push([...lines.entries()].sort((a, b) => a[0] - b[0]).map(([n, pieces]) => ({ n, text: [...pieces.entries()].sort((a, b) => a[0] - b[0]).map(([, t], i) => (i ? t.trimStart() : t)).join('') })));
     }
     return out;
