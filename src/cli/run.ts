@@ -212,6 +212,9 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
     ? { model: lmConfig.model, files: nodeWorkspaceFiles, limits: lmLimitsFrom(settings), approveCommand: terminalCommandApproval(o.yes, o.interactive, o.say) }
     : undefined;
   const noModel = 'missing' in lmConfig ? lmConfig.missing : 'problem' in lmConfig ? `lm tasks cannot run: ${lmConfig.problem}` : undefined;
+  // Checkpoints hold the files and each task's own changes are recorded (for its pull-request commit), as in
+  // a trusted VS Code window: whoever runs the CLI in a folder trusts it.
+  core.useWorkspaceFolder(workspace);
   const assembled = assembleExecutor(core, {
     workspace, settings,
     ports: {

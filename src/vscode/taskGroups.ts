@@ -26,13 +26,23 @@ const statusGroups: Array<{ id: string; label: string; expanded: boolean; matche
   { id: 'cancelled', label: 'Cancelled', expanded: false, matches: t => t.status === 'cancelled' },
 ];
 
+/**
+ * Above this many tasks, a list of work not started yet (Waiting for you, Ready) starts collapsed: its count is
+ * in the group's row, and the groups after it (Failed, Done) stay in sight instead of below 60 to-dos.
+ */
+export const collapsedAbove = 25;
+const longListsCollapse = new Set(['for-you', 'ready']);
+
 /** Groups in display order; empty groups are left out. Within a group, tasks keep creation order. */
 export function groupTasks(tasks: readonly Task[], phases: readonly Phase[], grouping: Grouping): TaskGroup[] {
   if (grouping === 'phase') return groupByPhase(tasks, phases);
   const status = new Map(tasks.map(t => [t.id, t.status] as [string, TaskStatus]));
   const isWaiting = (t: Task) => t.dependsOn.some(d => status.has(d) && status.get(d) !== 'done');
   return statusGroups
-    .map(g => ({ id: g.id, label: g.label, expanded: g.expanded, tasks: tasks.filter(t => g.matches(t, isWaiting(t))) }))
+    .map(g => {
+      const members = tasks.filter(t => g.matches(t, isWaiting(t)));
+      return { id: g.id, label: g.label, expanded: g.expanded && !(longListsCollapse.has(g.id) && members.length > collapsedAbove), tasks: members };
+    })
     .filter(g => g.tasks.length > 0);
 }
 

@@ -71,6 +71,9 @@ export default async function sessionWithTodos(j) {
     const row = await p.findTreeRow(/Review the release notes/);
     await p.inlineButton(row, 'Mark Done');
     await j.eventually('the dependent shell task ran: published.txt is on disk', () => j.exists('published.txt'), 60000);
+    // 60 reviews stand between the person and the build phase: they fold the reviews away
+    await p.scrollTreeTop();
+    await p.toggleTreeRow(await p.findTreeRow(/\bReviews/));
     await j.eventually('the tree shows "Publish the release notes" as done', async () => {
       const r = await p.findTreeRow(/Publish the release notes/, 5000);
       return /codicon-pass-filled/.test(await r.evaluate(e => e.innerHTML));

@@ -132,6 +132,7 @@ export default async function checkpointRestorePr(j) {
       return p.seen.slice(from).find(t => /^Continuum (opened pull request|pushed|created)/.test(t) || /could not/i.test(t));
     }, 90000);
     j.check('the outcome says the branch was pushed or the pull request opened', /^Continuum (opened pull request|pushed)/.test(outcome), outcome);
+    j.check('the outcome says the person\'s README edit was made by no task and stays out', /not made by any task[^]*README\.md[^]*stay out of the pull request/.test(outcome), outcome);
     const branches = j.git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], j.remote).split('\n').filter(b => b && b !== 'main');
     j.check('a session branch was pushed to the bare remote', branches.length === 1, branches);
     if (!branches.length) return;

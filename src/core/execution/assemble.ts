@@ -28,7 +28,7 @@ export interface ExecutorHost {
   rules?: readonly Rule[];
   /** Memory and disk, for the resource monitor; without it there is none. */
   resources?: ResourceProbe;
-  /** Record the workspace files at each task's start and end (CheckpointFiles.taskBoundary), for per-task pull-request commits. */
+  /** Record the workspace files at each task's start and end (CheckpointFiles.taskBoundary), for per-task pull-request commits; default on. */
   recordTaskFiles?: boolean;
   /** Action kinds this host cannot run (see ExecutorOptions.cannotRun); `lm` is added when `ports.lm` gives no model. */
   cannotRun?: ReadonlyArray<TaskAction['kind']>;
@@ -71,10 +71,9 @@ export function assembleExecutor(core: Continuum, host: ExecutorHost): Assembled
   const executor = new Executor({
     store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, logger: host.logger,
     workspace: host.workspace, ports: host.ports, hooks: guards,
-    // Each task's own file changes, for its pull-request commit: only when the host asks for it. In a VS
-    // Code window a task's start then waited behind the files half's queue for 20 s and more (the
-    // integration suite's resume test timed out), so no host turns it on until that is understood.
-    ...(host.recordTaskFiles && core.files ? { taskFiles: core.files } : {}),
+    // Each task's own file changes, for its pull-request commit. A task waits only for the files to be
+    // read (git add and write-tree on a private index); the record is written in the background.
+    ...(host.recordTaskFiles !== false && core.files ? { taskFiles: core.files } : {}),
     settings: () => executorSettingsFrom(host.settings),
     // a host without a model leaves `lm` tasks for one that has it (they wait, like a person's to-dos)
     cannotRun: [...new Set([...(host.cannotRun ?? []), ...(host.ports.lm ? [] : kindsNeeding(['model']))])],

@@ -55,7 +55,10 @@ export interface RunHost {
 }
 
 export interface TaskFiles {
-  /** Must not throw; `keepExisting`: a resumed task keeps the files recorded at its first start. */
+  /**
+   * Resolves once the workspace files are read (what is recorded is the files as they were then; the record
+   * itself may be written later); never rejects. `keepExisting`: a resumed task keeps the files recorded at its first start.
+   */
   taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting?: boolean): Promise<void>;
 }
 
@@ -343,7 +346,6 @@ export class SessionRun {
       }
       if (verdict.checkpointFirst) await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'before-risky-action', note: `before '${task.title}' (low confidence)` }, 'executor');
     }
-    if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'start', resumed);
     hooks?.taskStarted(watched);
     const began = this.h.clock.now();
     const pending: Array<Promise<unknown>> = [];
@@ -357,12 +359,17 @@ export class SessionRun {
     const started = resumed ? fresh : { ...fresh, status: 'running' as const, attempts: Math.max(fresh.attempts + 1, this.h.tasks.get(task.id)?.attempts ?? 0) };
     const attempt = Math.max(1, started.attempts);
     this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
+    // The files as the task finds them, read before any of its steps can change one (it shows as running
+    // meanwhile; the commit and ref are written later).
+    if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'start', resumed);
     try {
       // an earlier run of this task (a killed CLI, a closed window, a stalled process that lost its
       // lock) may have left a step's process running: it ends before anything of the task runs here.
       // Checked at every start, not only a resume's: recovery may have put the task back to pending.
       await this.settleOrphans(fresh, signal);
       const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
+      // The files as the task left them, read before it shows as done: an edit the person makes on seeing
+      // it done is theirs, not the task's (the commit and ref are written later).
       if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
       await this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);

@@ -95,6 +95,10 @@ export class CheckpointFiles implements Disposable {
   private scopedInARow = 0;
   private settleMs = 0;
   private prunedSinceReclaim = 0;
+  /** The task boundaries' refs being written, in the background, after their trees were taken. */
+  private refWrites: Promise<void> = Promise.resolve();
+  private readonly taskRefsWritten = new Set<string>();
+  private readonly boundariesAsked: Array<{ ref: string; taskId: string; at: 'start' | 'end'; keepExisting: boolean; resolve(): void }> = [];
 
   constructor(
     private readonly store: Store,
@@ -171,29 +175,59 @@ export class CheckpointFiles implements Disposable {
 
   /**
    * Records the workspace files as a task starts or ends (refs/continuum/tasks/<session>/<task>/start
-   * and /end, re-taken on each new attempt; a resumed task keeps its first start), so a pull request
-   * commits what changed while each task ran. Never throws: a failure is logged, and that task's
-   * changes are then not told apart from the others.
+   * and /end, pointing at the tree; re-taken on each new attempt; a resumed task keeps its first start),
+   * so a pull request commits what changed while each task ran. Looks at the whole tree (git's index
+   * makes unchanged files cheap), and resolves as soon as the files are read: a task may change files
+   * from then on. Boundaries asked for while a read is under way share the next read (tasks starting
+   * together cost one); the refs are written afterwards, in the background, together (taskTrees and
+   * reclaim wait for them). Never rejects: a failure is logged, and that task's changes are then not
+   * told apart from the others.
    */
-  async taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting = false): Promise<void> {
-    if (this.store.readOnly) return;
+  taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting = false): Promise<void> {
+    if (this.store.readOnly) return Promise.resolve();
+    return new Promise<void>(resolve => {
+      this.boundariesAsked.push({ ref: taskRef(sessionId, taskId, at), taskId, at, keepExisting, resolve });
+      // queued now, synchronously: a boundary asked for after another is never read before it
+      if (this.boundariesAsked.length === 1) void this.serial(() => this.readBoundaries());
+    });
+  }
+
+  /** Reads the files once for every boundary asked for until now, then writes their refs in the background. */
+  private async readBoundaries(): Promise<void> {
+    const batch = this.boundariesAsked.splice(0);
+    if (!batch.length) return;
+    const failed = (err: unknown, which: typeof batch) => {
+      for (const b of which) this.logger.error(`task ${b.taskId}: the files at its ${b.at} were not recorded, so its pull-request commit cannot be told apart from other changes`, err);
+    };
     try {
-      await this.serial(async () => {
-        const ref = taskRef(sessionId, taskId, at);
-        const snapshots = await this.snapshots();
-        if (keepExisting && (await snapshots.listRefs(ref)).includes(ref)) return;
-        // The watcher's events about the task's last writes arrive first.
-        if (at === 'end' && this.tracking && this.settleMs > 0) await new Promise<void>(resolve => this.clock.setTimeout(resolve, this.settleMs));
-        const paths = this.takeChangedPaths();
-        await snapshots.snapshot({ ref, message: `the files as task ${taskId} ${at === 'start' ? 'started' : 'ended'}`, replace: true, ...(paths ? { paths } : {}) });
-      });
+      const snapshots = await this.snapshots();
+      const kept = batch.some(b => b.keepExisting) ? new Set(await snapshots.listRefs('refs/continuum/tasks/')) : new Set<string>();
+      const todo = batch.filter(b => !(b.keepExisting && (kept.has(b.ref) || this.taskRefsWritten.has(b.ref))));
+      if (!todo.length) return;
+      // The whole tree, not the paths a file watcher reported: under load its events come late (seconds),
+      // and a task's file missing from its end (or a person's edit from its start) would put it in the wrong commit.
+      const { tree } = await snapshots.captureTree();
+      this.sawWholeTree();
+      for (const b of todo) this.taskRefsWritten.add(b.ref);
+      this.refWrites = this.refWrites
+        .then(() => snapshots.pointRefs(todo.map(b => ({ ref: b.ref, object: tree }))))
+        .then(() => undefined, (err: unknown) => failed(err, todo));
     } catch (err) {
-      this.logger.error(`task ${taskId}: the files at its ${at} were not recorded, so its pull-request commit cannot be told apart from other changes`, err);
+      failed(err, batch);
+    } finally {
+      for (const b of batch) b.resolve();
     }
+  }
+
+  /** Waits until every task boundary asked for so far is recorded under its ref. */
+  private async taskRefsSettled(): Promise<void> {
+    await this.serial(() => Promise.resolve());
+    await this.refWrites;
   }
 
   /** The trees recorded at each task's start and end in a session (tasks with both only). */
   async taskTrees(sessionId: string): Promise<Map<string, { start: string; end: string }>> {
+    await this.taskRefsSettled();
     const prefix = `refs/continuum/tasks/${refSafe(sessionId)}/`;
     const out = await (await this.snapshots()).listRefTrees(prefix);
     const found = new Map<string, { start?: string; end?: string }>();
@@ -363,6 +397,7 @@ export class CheckpointFiles implements Disposable {
   /** Frees the disk space of pruned snapshots now; returns the bytes freed. */
   async reclaim(): Promise<number> {
     this.prunedSinceReclaim = 0;
+    await this.refWrites; // a task's tree is unreachable until its ref is written: pruning must not take it
     const freed = await (await this.snapshots()).reclaim();
     this.logger.info(`checkpoint snapshots: freed ${formatBytes(freed)} of pruned snapshots`);
     return freed;
@@ -387,6 +422,12 @@ export class CheckpointFiles implements Disposable {
     });
     if (snap.unsettled.length) this.logger.warn(`snapshot ${ref}: ${snap.unsettled.length} file(s) kept changing while they were read and may be partial in it: ${snap.unsettled.slice(0, 10).map(p => JSON.stringify(p)).join(', ')}`);
     return { sessionKey, seq, commit: snap.commit, tree: snap.tree, ref, filesChanged: snap.filesChanged, scoped: snap.scoped, createdAt: this.clock.now() };
+  }
+
+  /** After a look at the whole tree: the paths reported until then are in it; collect anew. */
+  private sawWholeTree(): void {
+    this.scopedInARow = 0;
+    this.changedPaths = this.tracking ? new Set() : 'unknown';
   }
 
   /** The paths to examine for the next snapshot, or undefined for the whole tree; starts collecting anew. */

@@ -158,6 +158,9 @@ export interface SessionPullRequestResult {
   notes: string[];
   /** Changed files no task made, kept out of the branch (when the tasks' own files were recorded). */
   leftOut?: string[];
+  /** The pull request's title and body (for a branch only pushed: what to paste when opening it by hand). */
+  title?: string;
+  body?: string;
 }
 
 /** Branch, commits, push and pull request for a session; throws (with what to do) when it cannot even start. */
@@ -198,7 +201,9 @@ export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | '
   const text = sessionPullRequestText(session, tasks, checkpoints().filter(c => c.trigger !== 'before-restore').length);
   if (attributed) {
     text.body += `\n\n${leftOutSection(attributed.leftOut)}`;
-    if (attributed.leftOut.length) notes.push(`${attributed.leftOut.length} changed file${attributed.leftOut.length === 1 ? ' was' : 's were'} not made by any task (your own edits, or files there before the session) and stay out of the pull request.`);
+    const n = attributed.leftOut.length;
+    const named = attributed.leftOut.slice(0, 3).map(p => `'${p.replace(/[\r\n]/g, ' ')}'`).join(', ') + (n > 3 ? ` and ${n - 3} more` : '');
+    if (n) notes.push(`${n} changed file${n === 1 ? ' was' : 's were'} not made by any task (your own edits, or files there before the session): ${named}. Such files stay out of the pull request; its description lists them.`);
   }
   options.progress?.(`Pushing ${commits.length} commit${commits.length === 1 ? '' : 's'} to '${options.remote}'…`);
   const outcome = await deliverPullRequest({
@@ -206,7 +211,7 @@ export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | '
     baseBranch: base, title: text.title, body: text.body, apiBase: endpoint.apiBase,
     ...(token ? { token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}),
   }, endpoint.repo && endpoint.repo.host !== 'github.com' ? endpoint.repo.host : undefined);
-  return { outcome, base, commits: commits.length, notes, leftOut: attributed?.leftOut ?? [] };
+  return { outcome, base, commits: commits.length, notes, leftOut: attributed?.leftOut ?? [], title: text.title, body: text.body };
 }
 
 /**

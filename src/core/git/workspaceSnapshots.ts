@@ -93,24 +93,8 @@ export class WorkspaceSnapshots {
   /** Records the working tree (tracked and untracked-but-not-ignored files) under `request.ref`. */
   snapshot(request: SnapshotRequest): Promise<Snapshot> {
     return this.serial(async () => {
-      const paths = request.paths && this.relevantPaths(request.paths);
       const base = this.lastTree;
-      // A few known paths: edit the last tree directly (no index to load); anything unusual goes through the index.
-      const edited = paths && base ? await this.editTree(base, paths) : undefined;
-      const scoped = edited ? true : await this.stage(paths);
-      const writeTree = async () => (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
-      let tree = edited?.tree ?? await writeTree();
-      // A file written while git read it is recorded as it was half-way: find those (their size or
-      // time no longer match what the index noted when hashing them), read them again, and name any
-      // still changing after the last try.
-      let unsettled = edited ? [] : await this.changedSinceStaged(paths ?? (base ? await this.pathsBetween(base, tree) : undefined));
-      for (let round = 1; unsettled.length && round <= settleTries; round++) {
-        await sleep(settlePauseMs * round);
-        await this.stagePaths(unsettled);
-        tree = await writeTree();
-        unsettled = await this.changedSinceStaged(unsettled);
-      }
-      this.lastTree = tree;
+      const { tree, scoped, unsettled, edited } = await this.treeNow(request.paths);
       const leftAlone = this.uncommittedRepositories.map(p => `${p}: a nested git repository with no commit yet`);
       let commit: string;
       let filesChanged: number;
@@ -130,6 +114,50 @@ export class WorkspaceSnapshots {
       await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ...(request.replace ? [] : [''])], { bare: true });
       return { commit, tree, ref: request.ref, filesChanged, scoped, leftAlone, unsettled };
     });
+  }
+
+  /**
+   * The working tree as a tree id, like `snapshot` but with no commit and no ref: the part that must
+   * happen before the files change again. `paths` as in SnapshotRequest. Record it with `pointRefs`.
+   */
+  captureTree(paths?: readonly string[]): Promise<{ tree: string; scoped: boolean }> {
+    return this.serial(async () => {
+      const { tree, scoped } = await this.treeNow(paths);
+      return { tree, scoped };
+    });
+  }
+
+  /**
+   * Points each ref (made or replaced) straight at an object, e.g. a tree `captureTree` gave, in one
+   * git call. Touches no index, so it need not wait for a snapshot being taken.
+   */
+  async pointRefs(refs: ReadonlyArray<{ ref: string; object: string }>): Promise<void> {
+    if (!refs.length) return;
+    await this.git.run(['update-ref', '--stdin', '-z'], { bare: true, input: refs.map(r => `update ${r.ref}\0${r.object}\0\0`).join('') });
+  }
+
+  /** The tree of the working tree now (scoped to `paths` when given), read again while files were still being written. */
+  private async treeNow(requested: readonly string[] | undefined): Promise<{ tree: string; scoped: boolean; unsettled: string[]; edited?: { changed: number } }> {
+    const paths = requested && this.relevantPaths(requested);
+    const base = this.lastTree;
+    // A few known paths: edit the last tree directly (no index to load); anything unusual goes through the index.
+    const edited = paths && base ? await this.editTree(base, paths) : undefined;
+    const scoped = edited ? true : await this.stage(paths);
+    const writeTree = async () => (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
+    let tree = edited?.tree ?? await writeTree();
+    // A file written while git read it is recorded as it was half-way: find those (their size or
+    // time no longer match what the index noted when hashing them), read them again, and name any
+    // still changing after the last try.
+    // (the same tree as the last one: no path differs from it, so none is asked about)
+    let unsettled = edited || (base && tree === base) ? [] : await this.changedSinceStaged(paths ?? (base ? await this.pathsBetween(base, tree) : undefined));
+    for (let round = 1; unsettled.length && round <= settleTries; round++) {
+      await sleep(settlePauseMs * round);
+      await this.stagePaths(unsettled);
+      tree = await writeTree();
+      unsettled = await this.changedSinceStaged(unsettled);
+    }
+    this.lastTree = tree;
+    return { tree, scoped, unsettled, ...(edited ? { edited: { changed: edited.changed } } : {}) };
   }
 
   /** The working tree as it is now, as a tree id (the snapshots' view: ignored files are not seen). No ref is made. */
@@ -314,8 +342,12 @@ export class WorkspaceSnapshots {
 
   /** Continuum's refs under `prefix` with the tree of the commit each names. */
   async listRefTrees(prefix: string): Promise<Array<{ ref: string; tree: string }>> {
-    return (await this.git.run(['for-each-ref', '--format=%(refname) %(tree)', prefix], { bare: true })).split('\n').filter(Boolean)
-      .map(line => ({ ref: line.slice(0, line.lastIndexOf(' ')), tree: line.slice(line.lastIndexOf(' ') + 1) }));
+    // a ref names a commit (its tree) or, for a task's boundary, the tree itself
+    return (await this.git.run(['for-each-ref', '--format=%(objecttype) %(objectname) %(tree) %(refname)', prefix], { bare: true })).split('\n').filter(Boolean)
+      .map(line => {
+        const [type, object, tree, ...ref] = line.split(' ');
+        return { ref: ref.join(' '), tree: type === 'tree' ? object : tree };
+      });
   }
 
   /**
@@ -446,6 +478,7 @@ export class WorkspaceSnapshots {
    * SHA-1: the index handles those.
    */
   private async editTree(base: string, paths: readonly string[]): Promise<{ tree: string; changed: number } | undefined> {
+    if (!paths.length) return { tree: base, changed: 0 }; // nothing changed since the last tree
     if (base.length !== 40 || paths.some(p => /[\n\r"\\]/.test(p)) /* hash-object --stdin-paths unquotes "…" lines */) return undefined;
     const stats = await Promise.all(paths.map(p => lstatOrUndefined(path.join(this.workTree, p))));
     if (stats.some(s => s && !s.isFile())) return undefined;

@@ -7,6 +7,7 @@ import type { ParsedPlan } from '../../core/tasks/plan';
 import type { PlanImportPreview } from '../../core/tasks/planImport';
 import { planPreviewText, planRows } from '../../core/tasks/planView';
 import type { PickItem } from '../prompts';
+import { phaseSeparatorLabel } from './previewLabels';
 import { inert } from '../../shared/text';
 
 export const previewScheme = 'continuum-plan-preview';
@@ -15,7 +16,8 @@ export const previewScheme = 'continuum-plan-preview';
 export const separatorValue = '';
 
 /**
- * The quick pick's items: a separator per phase ("2.1 Health Check System · high · after Phase 1.1"),
+ * The quick pick's items: a separator per phase ("2.1 Health Check System · high · after 1.1", short enough
+ * not to squeeze the row it is drawn in),
  * then its new and changed tasks, indented by depth, with priority and dependencies beside them.
  */
 export function previewItems(plan: ParsedPlan, preview: PlanImportPreview): Array<PickItem<string>> {
@@ -23,11 +25,13 @@ export function previewItems(plan: ParsedPlan, preview: PlanImportPreview): Arra
   for (const s of preview.create) changes.set(s.key, 'new');
   for (const u of preview.update) changes.set(u.spec.key, `changes: ${u.changes.join(', ')}`);
   const specs = new Map(plan.tasks.map(t => [t.key, t]));
+  const phases = new Map(plan.phases.map(p => [p.key, p]));
   const items: Array<PickItem<string>> = [];
   let separator: PickItem<string> | undefined;
   for (const row of planRows(plan)) {
     if (row.kind === 'phase') {
-      separator = { label: inert(`${'· '.repeat(row.depth)}${row.label}${row.detail ? ` — ${row.detail}` : ''}`, 120), kind: vscode.QuickPickItemKind.Separator, value: separatorValue };
+      const phase = phases.get(row.key);
+      separator = { label: inert(phase ? phaseSeparatorLabel(plan, phase, row.depth) : row.label, 80), kind: vscode.QuickPickItemKind.Separator, value: separatorValue };
       continue;
     }
     const change = changes.get(row.key);

@@ -1,6 +1,9 @@
 // Small sequences a person repeats across journeys, built only from Person's actions.
 
-/** Everything the import preview shows, wherever it shows it (quick pick, a webview, or a read-only document). */
+/**
+ * Everything the import preview shows, wherever it shows it (quick pick, a webview, or a read-only document,
+ * read to its end by scrolling it as a person does).
+ */
 export async function previewText(j) {
   const p = j.person;
   const parts = [];
@@ -10,7 +13,7 @@ export async function previewText(j) {
     for (const r of await p.allQuickRows()) parts.push(`${r.label} ${r.text}`);
   }
   parts.push(...await p.webviewTexts());
-  parts.push(...await p.page.locator('.editor-instance .view-lines').allInnerTexts().catch(() => []));
+  for (const lines of await p.readEditors()) parts.push(lines.map(l => l.text).join('\n'));
   return parts.join('\n');
 }
 

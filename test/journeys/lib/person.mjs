@@ -204,19 +204,37 @@ export class Person {
     return this.page.locator(`${TASKS_TREE} .monaco-list-row`).filter({ hasText: re }).first();
   }
 
-  /** Scrolls the Tasks tree (by keyboard, as a person with the tree focused) until a row matching re is drawn. */
+  /** Turns the mouse wheel over the Tasks tree, as a person scrolls it (a real wheel event where the pointer is). */
+  async wheelTree(deltaY) {
+    const box = await this.page.locator(TASKS_TREE).first().boundingBox();
+    if (!box) throw new JourneyFailure('the Tasks tree is not on screen');
+    await this.page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 200));
+    await this.page.mouse.wheel(0, deltaY);
+  }
+
+  /** Scrolls the Tasks tree down with the mouse wheel until a row matching re is drawn. */
   async findTreeRow(re, timeout = 30000) {
     const row = this.treeRow(re);
     return this.until(`a Tasks row matching ${re}`, async () => {
       if (await row.isVisible()) return row;
-      const tree = this.page.locator(TASKS_TREE);
-      await tree.evaluate(el => { const s = el.querySelector('.monaco-scrollable-element'); if (s) s.dispatchEvent(new WheelEvent('wheel', { deltaY: 400, bubbles: true })); });
+      const at = () => this.page.locator(`${TASKS_TREE} .monaco-list-rows`).first().evaluate(e => e.style.top).catch(() => '');
+      const before = await at();
+      await this.wheelTree(300);
+      // at the end without finding it: from the top again (the row may be above, or drawn meanwhile)
+      if (await this.until('the tree to scroll', async () => (await at()) !== before, 1000).catch(() => false) === false) await this.scrollTreeTop();
       return false;
     }, timeout);
   }
 
   async scrollTreeTop() {
-    await this.page.locator(TASKS_TREE).evaluate(el => { const s = el.querySelector('.monaco-scrollable-element'); if (s) s.dispatchEvent(new WheelEvent('wheel', { deltaY: -100000, bubbles: true })); });
+    await this.wheelTree(-100000);
+  }
+
+  /** Folds or unfolds a row with children (a group, a task with subtasks) by clicking its twistie. */
+  async toggleTreeRow(row) {
+    const was = await row.getAttribute('aria-expanded');
+    await row.locator('.monaco-tl-twistie').click();
+    await this.until(`the row to ${was === 'true' ? 'fold' : 'unfold'}`, async () => (await row.getAttribute('aria-expanded')) !== was, 5000);
   }
 
   /** Clicks the view's title-bar button with this aria-label (e.g. 'Group by Status'). */
@@ -271,6 +289,66 @@ export class Person {
       }
       return false;
     }, timeout);
+  }
+
+  /**
+   * The whole text of each open text editor, read as a person reads a document longer than the screen: the
+   * mouse over it, the wheel turned page by page (the focus stays where it is, so an open quick pick stays
+   * open) until its scrollbar is at the end. Lines are put back together across word wraps by their line
+   * numbers: returns, per editor, [{ n, text }] in order.
+   */
+  async readEditors() {
+    const out = [];
+    const editors = this.page.locator('.editor-instance .monaco-editor').filter({ has: this.page.locator('.view-lines') });
+    for (let e = 0; e < await editors.count(); e++) {
+      const ed = editors.nth(e);
+      const box = await ed.boundingBox();
+      if (!box) continue;
+      await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const view = () => ed.evaluate(el => {
+        const topOf = d => Number.parseFloat(d.style.top);
+        const numbers = [...el.querySelectorAll('.margin-view-overlays > div')].map(d => ({ top: topOf(d), n: Number((d.querySelector('.line-numbers')?.textContent ?? '').trim()) || 0 }));
+        const rows = [...el.querySelectorAll('.view-lines > .view-line')].map(d => ({ top: topOf(d), text: (d.textContent ?? '').replace(/\u00a0/g, ' ') })).sort((a, b) => a.top - b.top);
+        const slider = el.querySelector('.scrollbar.vertical .slider');
+        const track = el.querySelector('.scrollbar.vertical');
+        const atEnd = !slider || !track || topOf(slider) + slider.getBoundingClientRect().height >= track.getBoundingClientRect().height - 1;
+        const atStart = !slider || topOf(slider) <= 0;
+        const scroll = Number.parseFloat(el.querySelector('.lines-content')?.style.top ?? '0');
+        return { numbers, rows, atEnd, atStart, scroll };
+      });
+      const lines = new Map();
+      const merge = v => {
+        const byTop = new Map(v.numbers.filter(x => x.n).map(x => [x.top, x.n]));
+        let current;
+        let start = 0;
+        for (const r of v.rows) {
+          if (byTop.has(r.top)) { current = byTop.get(r.top); start = r.top; }
+          if (current === undefined) continue; // a wrapped part whose line began above the screen: read when scrolled up
+          const pieces = lines.get(current) ?? new Map();
+          pieces.set(r.top - start, r.text);
+          lines.set(current, pieces);
+        }
+      };
+      const toTop = async () => {
+        for (let v = await view(); !v.atStart;) {
+          await this.page.mouse.wheel(0, -100000);
+          const before = v.scroll;
+          v = await this.until('the document to scroll up', async () => { const now = await view(); return now.scroll !== before ? now : false; }, 5000);
+        }
+      };
+      // to the top, then a page at a time to the end, and back to the top (where a person starts reading again)
+      await toTop();
+      for (let i = 0; i < 500; i++) {
+        const v = await view();
+        merge(v);
+        if (v.atEnd) break;
+        await this.page.mouse.wheel(0, Math.max(100, box.height * 0.6));
+        await this.until('the document to scroll down', async () => (await view()).scroll !== v.scroll, 5000);
+      }
+      await toTop();
+      out.push([...lines.entries()].sort((a, b) => a[0] - b[0]).map(([n, pieces]) => ({ n, text: [...pieces.entries()].sort((a, b) => a[0] - b[0]).map(([, t], i) => (i ? t.trimStart() : t)).join('') })));
+    }
+    return out;
   }
 
   async webviewTexts() {

@@ -1,7 +1,7 @@
 // `continuum run` / `continuum resume` as a person uses them: the CLI bundled as it ships, run as a
 // real child process on a temporary workspace and store, interrupted with SIGINT and resumed.
 import * as assert from 'assert';
-import { spawn, type ChildProcess } from 'child_process';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { buildSync } from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -136,6 +136,37 @@ describe('the CLI runs sessions from a terminal', function () {
       assert.deepStrictEqual(ranLines(workspace), []);
     } finally {
       await holder.close();
+    }
+  });
+
+  it('records the files as each task starts and ends, so a pull request can give each task its own commit', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], { cwd: workspace, encoding: 'utf8' });
+    git('init', '-q');
+    fs.writeFileSync(path.join(workspace, 'README.md'), '# project\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'first');
+    const ids = await (async () => {
+      const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+      const made = await core.tasks.createMany([
+        { title: 'write a', action: { kind: 'shell', command: 'echo a > a.txt' } },
+        { title: 'write b', action: { kind: 'shell', command: 'echo b > b.txt' } },
+      ]);
+      await core.close();
+      return made.map(t => t.id);
+    })();
+    const run = startCli(cli, ['run', '--store', store, '--tasks', ids.join(','), '--concurrency', '1', '--yes'], workspace);
+    assert.strictEqual(await run.exited, 0, run.out());
+    const core = await openContinuum({ folder: store, fs: nodeFileSystem, workspaceFolder: workspace });
+    try {
+      const session = core.sessions.list()[0];
+      const trees = await core.files!.taskTrees(session.id);
+      assert.deepStrictEqual([...trees.keys()].sort(), [...ids].sort(), 'each task has the files at its start and its end');
+      for (const [id, t] of trees) {
+        const changed = await core.files!.pathsBetween(t.start, t.end);
+        assert.deepStrictEqual(changed, [core.tasks.get(id)!.title === 'write a' ? 'a.txt' : 'b.txt']);
+      }
+    } finally {
+      await core.close();
     }
   });
 

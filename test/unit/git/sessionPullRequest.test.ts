@@ -217,7 +217,7 @@ describe('a session as a pull request: commits from the task graph and its check
       assert.deepEqual(result.leftOut, ['PLAN.md', 'notes.txt', 'src/a.ts', 'src/b.ts', 'vendor/lib'], 'there before the session, or a person\'s edits');
       const body = (JSON.parse(seen[0].body) as Record<string, string>).body;
       assert.match(body, /### Not in this pull request \(5\)[^]*- `PLAN\.md`[^]*- `src\/b\.ts`/);
-      assert.match(result.notes.join(' '), /5 changed files were not made by any task/);
+      assert.match(result.notes.join(' '), /5 changed files were not made by any task \(your own edits, or files there before the session\): 'PLAN\.md', 'notes\.txt', 'src\/a\.ts' and 2 more\. Such files stay out of the pull request/);
     }).timeout(60000);
 
     it('refuses with what to do: no such remote, no done task', async () => {
