@@ -2,7 +2,6 @@
 // process on a real store, markdown by default and JSON on request (issue 16).
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { buildSync } from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,6 +9,7 @@ import { callAgentTool } from '../../../src/core/agents/index';
 import type { Briefing } from '../../../src/core/agents/briefing';
 import { openContinuum } from '../../../src/core/continuum';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { bundleForNode } from '../fakes/bundledCli';
 
 describe('continuum briefing', function () {
   this.timeout(120_000);
@@ -20,9 +20,7 @@ describe('continuum briefing', function () {
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-cli-briefing-'));
     const bin = path.join(work, 'bin');
-    cli = path.join(bin, 'cli.js');
-    buildSync({ entryPoints: [path.join(__dirname, '../../../src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cli, logLevel: 'error' });
-    fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(bin, 'sql-wasm.wasm'));
+    cli = bundleForNode(bin);
     store = path.join(work, 'store');
     const core = await openContinuum({ folder: store, fs: nodeFileSystem });
     await core.context.addNote({ title: 'Use pnpm', body: 'Decided: pnpm workspaces.', tags: ['decision'] }, 'user');

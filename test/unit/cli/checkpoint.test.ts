@@ -2,13 +2,13 @@
 // the bundled CLI, a real child process on a real store.
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { buildSync } from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { openContinuum } from '../../../src/core/continuum';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
+import { bundleForNode } from '../fakes/bundledCli';
 
 describe('continuum checkpoint', function () {
   this.timeout(120_000);
@@ -19,9 +19,7 @@ describe('continuum checkpoint', function () {
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-cli-checkpoint-'));
     const bin = path.join(work, 'bin');
-    cli = path.join(bin, 'cli.js');
-    buildSync({ entryPoints: [path.join(__dirname, '../../../src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cli, logLevel: 'error' });
-    fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(bin, 'sql-wasm.wasm'));
+    cli = bundleForNode(bin);
     store = path.join(work, 'store');
     const core = await openContinuum({ folder: store, fs: nodeFileSystem });
     await core.tasks.create({ title: 'Half done' });

@@ -3,12 +3,12 @@
 // when the workspace's error budget (.vscode/settings.json) is spent instead of failing every task.
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { buildSync } from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { openContinuum } from '../../../src/core/continuum';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { bundleForNode } from '../fakes/bundledCli';
 
 describe('the CLI runs with the autonomy guards', function () {
   this.timeout(120_000);
@@ -18,9 +18,7 @@ describe('the CLI runs with the autonomy guards', function () {
   before(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-cli-guards-'));
     const bin = path.join(work, 'bin');
-    cli = path.join(bin, 'cli.js');
-    buildSync({ entryPoints: [path.join(__dirname, '../../../src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cli, logLevel: 'error' });
-    fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(bin, 'sql-wasm.wasm'));
+    cli = bundleForNode(bin);
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 

@@ -1,17 +1,10 @@
 // Builds the CLI for the MCP tests and starts `continuum mcp` processes with SDK clients on them.
-import * as fs from 'fs';
-import * as path from 'path';
-import { buildSync } from 'esbuild';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { bundleForNode } from '../fakes/bundledCli';
 
 /** Bundles the CLI into `bin` (with sql.js's WebAssembly beside it); returns the script to run. */
-export function buildCli(bin: string): string {
-  const cli = path.join(bin, 'cli.js');
-  buildSync({ entryPoints: [path.join(__dirname, '../../../src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cli, logLevel: 'error' });
-  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(bin, 'sql-wasm.wasm'));
-  return cli;
-}
+export const buildCli = (bin: string): string => bundleForNode(bin);
 
 export interface McpProcess {
   client: Client;

@@ -2,7 +2,6 @@
 // real child process on a temporary workspace and store, interrupted with SIGINT and resumed.
 import * as assert from 'assert';
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
-import { buildSync } from 'esbuild';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,6 +11,7 @@ import type { Phase, Task } from '../../../src/core/tasks/model';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
 import { currentOwner } from '../../../src/node/lockOwner';
+import { bundleForNode } from '../fakes/bundledCli';
 
 interface Cli {
   child: ChildProcess;
@@ -48,9 +48,7 @@ describe('the CLI runs sessions from a terminal', function () {
   before(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-cli-'));
     const bin = path.join(work, 'bin');
-    cli = path.join(bin, 'cli.js');
-    buildSync({ entryPoints: [path.join(__dirname, '../../../src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: cli, logLevel: 'error' });
-    fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(bin, 'sql-wasm.wasm'));
+    cli = bundleForNode(bin);
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 

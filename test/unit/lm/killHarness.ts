@@ -7,19 +7,14 @@
 // model call; a non-re-runnable command's id twice in cmds.log a repeated tool
 // call. The final files are compared with a run without kills.
 import { spawn } from 'child_process';
-import { buildSync } from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
 import { openContinuum } from '../../../src/core/continuum';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { bundleForNode } from '../fakes/bundledCli';
 import { startFakeProvider, type FakeProvider, type Reply } from './fakeProvider';
 
-export function buildCli(outDir: string): string {
-  const outfile = path.join(outDir, 'cli.js');
-  buildSync({ entryPoints: [path.join(__dirname, '../../../src/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
-  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
-  return outfile;
-}
+export const buildCli = (outDir: string): string => bundleForNode(outDir);
 
 export interface LmKillOptions {
   work: string;

@@ -6,15 +6,12 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildSync } from 'esbuild';
 import { openContinuum } from '../../../../src/core/continuum';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
+import { bundleForNode } from '../../fakes/bundledCli';
 
 export function buildKillChild(outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-kill-child-'))): string {
-  const outfile = path.join(outDir, 'kill-child.js');
-  buildSync({ entryPoints: [path.join(__dirname, 'child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
-  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
-  return outfile;
+  return bundleForNode(outDir, path.join(__dirname, 'child.ts'), 'kill-child.js');
 }
 
 export interface KillRunOptions {
