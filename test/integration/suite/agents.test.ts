@@ -121,6 +121,7 @@ suite('Agents', () => {
       return facts?.items.map(i => i.text).find(t => pattern.test(t));
     }, 60000);
     let aiFeaturesOff: boolean | undefined;
+    let changed = false;
     suiteSetup(async function () {
       // VS Code 1.104's web workbench (test:integration:oldest) shows no response in its chat view to
       // any participant in this runner, ours or a model's; the newest one answers, and the
@@ -129,9 +130,11 @@ suite('Agents', () => {
       // the runner turns chat off for the other suites; a person using @continuum has it on
       aiFeaturesOff = vscode.workspace.getConfiguration('chat').inspect<boolean>('disableAIFeatures')?.globalValue;
       await vscode.workspace.getConfiguration('chat').update('disableAIFeatures', false, vscode.ConfigurationTarget.Global);
+      changed = true;
       await until('the scripted model (test/integration/model-provider)', async () => (await vscode.lm.selectChatModels({ vendor: 'continuum-test' })).length > 0);
     });
     suiteTeardown(async () => {
+      if (!changed) return;
       await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
       await vscode.workspace.getConfiguration('chat').update('disableAIFeatures', aiFeaturesOff, vscode.ConfigurationTarget.Global);
     });
