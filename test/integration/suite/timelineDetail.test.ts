@@ -49,8 +49,9 @@ suite('Checkpoint timeline detail', () => {
     const texts = rows?.items.map(i => i.text) ?? [];
     assert.ok(texts.some(t => t.startsWith('pending → done') && t.includes('a-very-long-title')), JSON.stringify(texts));
     assert.ok(!texts.some(t => t.includes('unchanged task')), 'a task as it was is left out until asked for');
-    const toggle = await queryDom(inTimeline('.detail button.link'));
-    assert.match(toggle?.items[0]?.text ?? '', /^Show all \d+ tasks$/);
+    // the detail is drawn again when the store changes (its data comes by message): wait for the toggle as a person would
+    const toggle = await until('the Show all toggle', async () => (await queryDom(inTimeline('.detail button.link')))?.items[0]);
+    assert.match(toggle.text, /^Show all \d+ tasks$/);
     await screenshot('timeline-detail-half-width');
   });
 });
