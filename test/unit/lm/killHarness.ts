@@ -169,7 +169,15 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
         o.log?.(`kill ${kills}/${o.kills}: ${left} task(s) left`);
         continue;
       }
-      if (/There is no paused or interrupted session/.test(r.out)) break;
+      if (/There is no paused or interrupted session/.test(r.out)) {
+        // the first run was killed before its session existed (start-up now also reads the workspace's
+        // files): start it again rather than stop with every task left
+        if (Object.values(await outcomes(folder)).some(s => s !== 'done' && !s.startsWith('failed'))) {
+          first = true;
+          continue;
+        }
+        break;
+      }
       const left = Object.values(await outcomes(folder)).filter(s => s !== 'done' && !s.startsWith('failed')).length;
       if (!left) break;
       if (!killing) throw new Error(`the run after the kills ended with ${left} task(s) left:\n${r.out}`);
