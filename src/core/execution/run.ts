@@ -26,6 +26,7 @@ import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
 import type { TaskLogs } from './taskLogs';
 import { actionKinds } from '../tasks/model';
+import { pause } from './pause';
 
 /** What a run needs from the executor that started it. */
 export interface RunHost {
@@ -874,17 +875,4 @@ function linked(stop: AbortSignal, timedOut: AbortSignal): { signal: AbortSignal
       timedOut.removeEventListener('abort', onTimeout);
     },
   };
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

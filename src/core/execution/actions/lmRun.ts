@@ -15,6 +15,7 @@ import { lmTools } from '../../lm/tools';
 import type { Task, TaskAction } from '../../tasks/model';
 import type { Classification } from '../classify';
 import { commandSpec, describeCommand, realWorkspaceCwd } from '../commandLine';
+import { pause } from '../pause';
 import { ActionFailure, type ActionContext } from './action';
 import { signalReason } from './process';
 
@@ -145,7 +146,7 @@ export class LmRun {
         const wait = err.retryAfterMs ?? 1000 * 2 ** waited;
         if (err.kind === 'rate-limited' && waited < rateLimitWaits && wait <= longestWaitMs) {
           ctx.log(`[${lm.model.name} is rate-limited; waiting ${Math.ceil(wait / 1000)} s${err.retryAfterMs !== undefined ? ' as it asked' : ''}, then asking again]\n`);
-          await sleep(wait, signal);
+          await pause(wait, signal);
           continue;
         }
         ctx.log(`[model request ${turn} failed: ${err.message}]\n`);
@@ -283,16 +284,4 @@ async function told<T>(fn: () => Promise<T>, ctx: ActionContext): Promise<T | To
 export function transcriptOfTurn(turn: number, model: string, r: ModelResponse): string {
   const calls = r.toolCalls.map(c => `  wants ${c.name} ${JSON.stringify(c.input).slice(0, 200)}\n`).join('');
   return `--- turn ${turn} (${model}; ${r.usage.inputTokens} tokens in, ${r.usage.outputTokens} out) ---\n${r.text.trim() ? `${r.text.trim()}\n` : ''}${calls}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
