@@ -45,11 +45,15 @@ suite('Checkpoint timeline detail', () => {
     });
     if (!headings.items.length) return; // not under the runner
     assert.equal(core.sessions.listCheckpoints()[0].id, checkpoint.id);
-    const rows = await queryDom(inTimeline('.detail .tasks li'));
-    const texts = rows?.items.map(i => i.text) ?? [];
+    // the detail is drawn again when the store changes (its data comes by message): read its rows once drawn
+    let texts: string[] = [];
+    await until('the changed task in the detail', async () => {
+      texts = (await queryDom(inTimeline('.detail .tasks li')))?.items.map(i => i.text) ?? [];
+      return texts.some(t => t.startsWith('pending → done') && t.includes('a-very-long-title'));
+    }).catch(() => undefined);
     assert.ok(texts.some(t => t.startsWith('pending → done') && t.includes('a-very-long-title')), JSON.stringify(texts));
     assert.ok(!texts.some(t => t.includes('unchanged task')), 'a task as it was is left out until asked for');
-    // the detail is drawn again when the store changes (its data comes by message): wait for the toggle as a person would
+    // wait for the toggle as a person would
     const toggle = await until('the Show all toggle', async () => (await queryDom(inTimeline('.detail button.link')))?.items[0]);
     assert.match(toggle.text, /^Show all \d+ tasks$/);
     await screenshot('timeline-detail-half-width');
