@@ -27,8 +27,19 @@ import { WorkspaceSnapshots } from '../src/core/git/workspaceSnapshots';
 import { nodeFileSystem } from '../src/node/fileSystem';
 import { median, realDiskFolder, round } from './lib/stats';
 
-const env = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@example.invalid', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@example.invalid' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'gc.auto=0', ...args], { cwd, env, maxBuffer: 1 << 30 }).toString();
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'b@example.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'b@example.invalid',
+};
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'gc.auto=0', ...args], {
+    cwd,
+    env,
+    maxBuffer: 1 << 30,
+  }).toString();
 
 function duMb(dir: string): number {
   return Number(execFileSync('du', ['-sk', dir]).toString().split('\t')[0]) / 1024;
@@ -82,21 +93,29 @@ async function measure(files: number) {
   const storeDir = path.join(folder, 'store');
   const core = await openContinuum({ folder: storeDir, fs: nodeFileSystem, idleCompactMs: 0 });
   await core.store.write(w => {
-    for (let i = 0; i < 200; i++) w.run('INSERT INTO tasks (id, seq, title, status, priority, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [`t${i}`, i, `Task ${i}`, i < 50 ? 'done' : 'pending', 2, 0, 0]);
+    for (let i = 0; i < 200; i++)
+      w.run(
+        'INSERT INTO tasks (id, seq, title, status, priority, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [`t${i}`, i, `Task ${i}`, i < 50 ? 'done' : 'pending', 2, 0, 0],
+      );
   });
   const snapshots = await WorkspaceSnapshots.open(ws, storeDir);
   let n = 0;
   const ref = () => `refs/continuum/checkpoints/bench/${++n}`;
   const [first_ms, first] = await timed(() => snapshots.snapshot({ ref: ref(), message: 'first' }));
   const noop: number[] = [];
-  for (let i = 0; i < 3; i++) noop.push((await timed(() => snapshots.snapshot({ ref: ref(), message: 'noop', parent: first })))[0]);
+  for (let i = 0; i < 3; i++)
+    noop.push((await timed(() => snapshots.snapshot({ ref: ref(), message: 'noop', parent: first })))[0]);
 
   // The hidden repository, over the same tree.
   const shadow = path.join(folder, 'shadow.git');
   const sh = (...args: string[]) => git(ws, `--git-dir=${shadow}`, `--work-tree=${ws}`, ...args);
   git(folder, 'init', '-q', '--bare', shadow);
   fs.writeFileSync(path.join(shadow, 'info', 'exclude'), '.git\n');
-  const [shadow_first_ms] = await timed(async () => { sh('add', '-A'); sh('commit', '-q', '-m', 'first'); });
+  const [shadow_first_ms] = await timed(async () => {
+    sh('add', '-A');
+    sh('commit', '-q', '-m', 'first');
+  });
 
   // Interleaved rounds, so that both approaches meet the same load: scoped, unscoped, hidden repository.
   const scoped: number[] = [];
@@ -105,18 +124,29 @@ async function measure(files: number) {
   let parent = first;
   for (let r = 0; r < rounds; r++) {
     const scopedPaths = edit(ws, files, `a${r}`);
-    const [ms, snap] = await timed(() => snapshots.snapshot({ ref: ref(), message: 'scoped', parent, paths: scopedPaths }));
-    if (snap.filesChanged !== 4) throw new Error(`unexpected: the scoped snapshot saw ${snap.filesChanged} files changed, not 4`);
+    const [ms, snap] = await timed(() =>
+      snapshots.snapshot({ ref: ref(), message: 'scoped', parent, paths: scopedPaths }),
+    );
+    if (snap.filesChanged !== 4)
+      throw new Error(`unexpected: the scoped snapshot saw ${snap.filesChanged} files changed, not 4`);
     scoped.push(ms);
     edit(ws, files, `b${r}`);
     const [ums, usnap] = await timed(() => snapshots.snapshot({ ref: ref(), message: 'unscoped', parent: snap }));
     unscoped.push(ums);
     parent = usnap;
     edit(ws, files, `c${r}`);
-    shadowIncr.push((await timed(async () => { sh('add', '-A'); sh('commit', '-q', '-m', 'incr'); }))[0]);
+    shadowIncr.push(
+      (
+        await timed(async () => {
+          sh('add', '-A');
+          sh('commit', '-q', '-m', 'incr');
+        })
+      )[0],
+    );
   }
   const state: number[] = [];
-  for (let i = 0; i < rounds; i++) state.push((await timed(() => core.sessions.createCheckpoint({ trigger: 'manual', note: 'state only' })))[0]);
+  for (let i = 0; i < rounds; i++)
+    state.push((await timed(() => core.sessions.createCheckpoint({ trigger: 'manual', note: 'state only' })))[0]);
   const [restore_ms, restored] = await timed(async () => {
     const current = await snapshots.snapshot({ ref: ref(), message: 'before restore', parent });
     const plan = await snapshots.planFileRestore(first.commit, current.commit, parent.commit);
@@ -133,15 +163,29 @@ async function measure(files: number) {
   fs.rmSync(folder, { recursive: true, force: true });
   const r = (x: number) => round(x, 1);
   return {
-    files, first_ms: r(first_ms), noop_ms: r(median(noop)), scoped_ms: r(median(scoped)), unscoped_ms: r(median(unscoped)), state_ms: r(median(state)), restore_ms: r(restore_ms),
-    shadow_first_ms: r(shadow_first_ms), shadow_incr_ms: r(median(shadowIncr)), disk_mb: r(disk_mb), shadow_disk_mb: r(shadow_disk_mb),
-    scoped_all_ms: scoped.map(r), unscoped_all_ms: unscoped.map(r), shadow_incr_all_ms: shadowIncr.map(r),
+    files,
+    first_ms: r(first_ms),
+    noop_ms: r(median(noop)),
+    scoped_ms: r(median(scoped)),
+    unscoped_ms: r(median(unscoped)),
+    state_ms: r(median(state)),
+    restore_ms: r(restore_ms),
+    shadow_first_ms: r(shadow_first_ms),
+    shadow_incr_ms: r(median(shadowIncr)),
+    disk_mb: r(disk_mb),
+    shadow_disk_mb: r(shadow_disk_mb),
+    scoped_all_ms: scoped.map(r),
+    unscoped_all_ms: unscoped.map(r),
+    shadow_incr_all_ms: shadowIncr.map(r),
     load: os.loadavg().map(x => round(x, 2)),
   };
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter(n => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter(n => n > 0);
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const files of sizes.length ? sizes : [10_000, 100_000]) {
     console.log(`workspace of ${files} files`);

@@ -28,8 +28,17 @@ import { nodeTaskLogs } from '../src/node/taskLogs';
 import { realDiskFolder, round } from './lib/stats';
 
 /** The executor as every host assembles it, autonomy guards included. */
-function executorFor(core: Continuum, workspace: string, concurrency: number, processes: ProcessPort = nodeProcesses, checkpointEvery = 5): Executor {
-  const settings: Record<string, unknown> = { 'executor.concurrency': concurrency, 'executor.checkpointEvery': checkpointEvery };
+function executorFor(
+  core: Continuum,
+  workspace: string,
+  concurrency: number,
+  processes: ProcessPort = nodeProcesses,
+  checkpointEvery = 5,
+): Executor {
+  const settings: Record<string, unknown> = {
+    'executor.concurrency': concurrency,
+    'executor.checkpointEvery': checkpointEvery,
+  };
   return assembleExecutor(core, {
     workspace,
     settings: key => settings[key],
@@ -38,14 +47,20 @@ function executorFor(core: Continuum, workspace: string, concurrency: number, pr
       hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code here' } }) },
       trust: { isTrusted: () => true },
       logs: nodeTaskLogs(path.join(core.store.folder, 'logs')),
-      questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'rerun', orphanedStep: async () => 'stop' },
+      questions: {
+        confirmPlanCommands: async () => true,
+        interruptedStep: async () => 'rerun',
+        orphanedStep: async () => 'stop',
+      },
     },
     guardQuestions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' },
   }).executor;
 }
 
 async function sessionOf(core: Continuum, n: number, command: string, name: string): Promise<string> {
-  const tasks = await core.tasks.createMany(Array.from({ length: n }, (_, i) => ({ title: `${name} ${i + 1}`, action: { kind: 'shell' as const, command } })));
+  const tasks = await core.tasks.createMany(
+    Array.from({ length: n }, (_, i) => ({ title: `${name} ${i + 1}`, action: { kind: 'shell' as const, command } })),
+  );
   return (await core.sessions.create({ name, taskIds: tasks.map(t => t.id) })).id;
 }
 
@@ -59,11 +74,24 @@ function plainSpawn(command: string, args: string[], cwd: string): Promise<void>
   });
 }
 
-async function overhead(root: string, workspace: string, checkpointEvery = 5): Promise<{ executorMs: number; loopMs: number; perTask: number }> {
+async function overhead(
+  root: string,
+  workspace: string,
+  checkpointEvery = 5,
+): Promise<{ executorMs: number; loopMs: number; perTask: number }> {
   const n = 1000;
   const blocks = 10;
-  const core = await openContinuum({ folder: path.join(root, `overhead-${checkpointEvery}`), fs: nodeFileSystem, idleCompactMs: 0 });
-  const tasks = await core.tasks.createMany(Array.from({ length: n }, (_, i) => ({ title: `no-op ${i + 1}`, action: { kind: 'shell' as const, command: 'true' } })));
+  const core = await openContinuum({
+    folder: path.join(root, `overhead-${checkpointEvery}`),
+    fs: nodeFileSystem,
+    idleCompactMs: 0,
+  });
+  const tasks = await core.tasks.createMany(
+    Array.from({ length: n }, (_, i) => ({
+      title: `no-op ${i + 1}`,
+      action: { kind: 'shell' as const, command: 'true' },
+    })),
+  );
   const executor = executorFor(core, workspace, 1, nodeProcesses, checkpointEvery);
   // Loop and executor take turns, a tenth of the work at a time, so that a change in the load of a
   // shared machine falls on both alike; all 1,000 tasks are in the store throughout.
@@ -79,7 +107,10 @@ async function overhead(root: string, workspace: string, checkpointEvery = 5): P
     const started = performance.now();
     const summary = await (await executor.run(sessionId)).finished;
     executorMs += performance.now() - started;
-    if (summary.done !== slice.length) throw new Error(`only ${summary.done} of ${slice.length} tasks done: ${JSON.stringify(summary.failures.slice(0, 3))}`);
+    if (summary.done !== slice.length)
+      throw new Error(
+        `only ${summary.done} of ${slice.length} tasks done: ${JSON.stringify(summary.failures.slice(0, 3))}`,
+      );
     done += summary.done;
   }
   if (done !== n) throw new Error(`only ${done} of ${n} tasks done`);
@@ -88,7 +119,11 @@ async function overhead(root: string, workspace: string, checkpointEvery = 5): P
 }
 
 async function speedup(root: string, workspace: string, concurrency: number): Promise<{ ms: number; speedup: number }> {
-  const core = await openContinuum({ folder: path.join(root, `speedup-c${concurrency}`), fs: nodeFileSystem, idleCompactMs: 0 });
+  const core = await openContinuum({
+    folder: path.join(root, `speedup-c${concurrency}`),
+    fs: nodeFileSystem,
+    idleCompactMs: 0,
+  });
   const sessionId = await sessionOf(core, 8, 'sleep 1', `sleep c${concurrency}`);
   const started = performance.now();
   const summary = await (await executorFor(core, workspace, concurrency).run(sessionId)).finished;
@@ -110,7 +145,10 @@ async function resume(root: string, workspace: string): Promise<number> {
     for (const id of ids.slice(0, 400)) setup.tasks.setStatusIn(w, id, 'done', 'executor');
     for (const id of ids.slice(400, 402)) {
       setup.tasks.setStatusIn(w, id, 'running', 'executor');
-      w.run("INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at) VALUES (?, ?, 1, 'run', 'started', 1, ?)", [stepKey(id, 1, 'run'), id, Date.now()]);
+      w.run(
+        "INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at) VALUES (?, ?, 1, 'run', 'started', 1, ?)",
+        [stepKey(id, 1, 'run'), id, Date.now()],
+      );
     }
   }, 'executor');
   await setup.close(); // a clean close compacts; the session is still marked running, as after a crash
@@ -153,23 +191,35 @@ async function main(): Promise<void> {
       ['1,000 spawns of `true`, plain loop', `${round(o.loopMs / 1000, 2)} s`, '', ''],
       ['1,000 no-op tasks through the executor', `${round(o.executorMs / 1000, 2)} s`, '', ''],
       ['overhead per task', `${round(o.perTask, 2)} ms`, '≤ 10 ms', o.perTask <= 10 ? 'met' : 'MISSED'],
-      ['  the same without every-5 checkpoints', `${round(bare.perTask, 2)} ms`, `(loop ${round(bare.loopMs / 1000, 2)} s)`, ''],
+      [
+        '  the same without every-5 checkpoints',
+        `${round(bare.perTask, 2)} ms`,
+        `(loop ${round(bare.loopMs / 1000, 2)} s)`,
+        '',
+      ],
       ['8 × sleep 1, concurrency 1', `${round(s1.ms / 1000, 2)} s`, `${round(s1.speedup, 2)}×`, ''],
       ['8 × sleep 1, concurrency 2', `${round(s2.ms / 1000, 2)} s`, `${round(s2.speedup, 2)}×`, ''],
-      ['8 × sleep 1, concurrency 4', `${round(s4.ms / 1000, 2)} s`, `${round(s4.speedup, 2)}× (≥ 3.5×)`, s4.speedup >= 3.5 ? 'met' : 'MISSED'],
+      [
+        '8 × sleep 1, concurrency 4',
+        `${round(s4.ms / 1000, 2)} s`,
+        `${round(s4.speedup, 2)}× (≥ 3.5×)`,
+        s4.speedup >= 3.5 ? 'met' : 'MISSED',
+      ],
       ['resume of a 1,000-task session', `${round(r, 1)} ms`, '≤ 1,000 ms', r <= 1000 ? 'met' : 'MISSED'],
     ];
     console.log('');
     for (const [a, b, c, d] of rows) console.log(`${a.padEnd(42)}${b.padStart(10)}  ${c.padEnd(18)}${d}`);
     console.log('');
-    console.log(JSON.stringify({
-      overhead_ms_per_task: round(o.perTask, 2),
-      overhead_ms_per_task_without_checkpoints: round(bare.perTask, 2),
-      speedup_c1: round(s1.speedup, 2),
-      speedup_c2: round(s2.speedup, 2),
-      speedup_c4: round(s4.speedup, 2),
-      resume_ms: round(r, 1),
-    }));
+    console.log(
+      JSON.stringify({
+        overhead_ms_per_task: round(o.perTask, 2),
+        overhead_ms_per_task_without_checkpoints: round(bare.perTask, 2),
+        speedup_c1: round(s1.speedup, 2),
+        speedup_c2: round(s2.speedup, 2),
+        speedup_c4: round(s4.speedup, 2),
+        resume_ms: round(r, 1),
+      }),
+    );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

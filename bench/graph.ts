@@ -76,9 +76,15 @@ const codebases: Codebase[] = [
     name: 'patternfly-react',
     workspace: true,
     packages: {
-      '@patternfly/react-core': '6.6.1', '@patternfly/react-table': '6.6.1', '@patternfly/react-charts': '8.6.1',
-      '@patternfly/react-topology': '6.6.0', '@patternfly/chatbot': '6.5.0', '@patternfly/react-component-groups': '6.5.0',
-      '@patternfly/quickstarts': '6.6.0', '@patternfly/react-templates': '6.6.1', '@patternfly/react-code-editor': '6.6.1',
+      '@patternfly/react-core': '6.6.1',
+      '@patternfly/react-table': '6.6.1',
+      '@patternfly/react-charts': '8.6.1',
+      '@patternfly/react-topology': '6.6.0',
+      '@patternfly/chatbot': '6.5.0',
+      '@patternfly/react-component-groups': '6.5.0',
+      '@patternfly/quickstarts': '6.6.0',
+      '@patternfly/react-templates': '6.6.1',
+      '@patternfly/react-code-editor': '6.6.1',
       '@patternfly/react-drag-drop': '6.6.2',
     },
   },
@@ -88,8 +94,12 @@ const codebases: Codebase[] = [
     workspace: true,
     tsconfigs: 'solution',
     packages: {
-      effect: '3.22.2', '@effect/platform': '0.97.2', '@effect/printer': '0.51.0', '@effect/typeclass': '0.41.0',
-      '@effect/cli': '0.77.2', '@effect/rpc': '0.76.2',
+      effect: '3.22.2',
+      '@effect/platform': '0.97.2',
+      '@effect/printer': '0.51.0',
+      '@effect/typeclass': '0.41.0',
+      '@effect/cli': '0.77.2',
+      '@effect/rpc': '0.76.2',
     },
   },
 ];
@@ -120,7 +130,14 @@ interface OursResult {
   token_mismatches: number;
   imports: OurImport[];
   /** Against TypeScript's resolver with each file's owning tsconfig (bench/lib/tsReference.ts); classes with every edge. */
-  reference: { precision: number; recall: number; ours: number; reference: number; both: number; classes: Record<string, string[]> };
+  reference: {
+    precision: number;
+    recall: number;
+    ours: number;
+    reference: number;
+    both: number;
+    classes: Record<string, string[]>;
+  };
 }
 
 const runsArg = process.argv.indexOf('--runs');
@@ -147,26 +164,81 @@ async function main(): Promise<void> {
     const cruises: Array<{ ms: number; rssMb: number }> = [];
     const madges: Array<{ ms: number; rssMb: number }> = [];
     const steps: Array<[string, () => Promise<void>]> = [
-      ['ours (continuum graph build)', async () => {
-        const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-graph-cli-'));
-        builds.push(await peer(node24, [path.join(repo, 'dist', 'cli.js'), 'graph', 'build', '.', '--store', storeDir], dir, '/dev/null'));
-        fs.rmSync(storeDir, { recursive: true, force: true });
-      }],
-      ['dependency-cruiser', async () => {
-        cruises.push(await peer(node24, [path.join(corporaDir, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs'),
-          '--no-config', '--ts-pre-compilation-deps', ...peerTsconfig(c), '--exclude', excluded, '--do-not-follow', 'node_modules', '--output-type', 'json', '--output-to', cruiseOut, '.'], dir));
-      }],
-      ['madge', async () => {
-        madges.push(await peer(node24, [path.join(corporaDir, 'node_modules', 'madge', 'bin', 'cli.js'),
-          ...peerTsconfig(c), '--json', '--extensions', 'ts,tsx,mts,cts,js,jsx,mjs,cjs', '--exclude', excluded, '.'], dir, madgeOut));
-      }],
+      [
+        'ours (continuum graph build)',
+        async () => {
+          const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-graph-cli-'));
+          builds.push(
+            await peer(
+              node24,
+              [path.join(repo, 'dist', 'cli.js'), 'graph', 'build', '.', '--store', storeDir],
+              dir,
+              '/dev/null',
+            ),
+          );
+          fs.rmSync(storeDir, { recursive: true, force: true });
+        },
+      ],
+      [
+        'dependency-cruiser',
+        async () => {
+          cruises.push(
+            await peer(
+              node24,
+              [
+                path.join(corporaDir, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruiser.mjs'),
+                '--no-config',
+                '--ts-pre-compilation-deps',
+                ...peerTsconfig(c),
+                '--exclude',
+                excluded,
+                '--do-not-follow',
+                'node_modules',
+                '--output-type',
+                'json',
+                '--output-to',
+                cruiseOut,
+                '.',
+              ],
+              dir,
+            ),
+          );
+        },
+      ],
+      [
+        'madge',
+        async () => {
+          madges.push(
+            await peer(
+              node24,
+              [
+                path.join(corporaDir, 'node_modules', 'madge', 'bin', 'cli.js'),
+                ...peerTsconfig(c),
+                '--json',
+                '--extensions',
+                'ts,tsx,mts,cts,js,jsx,mjs,cjs',
+                '--exclude',
+                excluded,
+                '.',
+              ],
+              dir,
+              madgeOut,
+            ),
+          );
+        },
+      ],
     ];
     readAll(dir); // this machine pages out files unread for 30 s: the first tool of the first round would find them on disk
     for (let run = 1; run <= runs; run++) {
       // each round starts with the next tool, so that none always goes first or always follows the same one
       for (let i = 0; i < steps.length; i++) {
         const [label, step] = steps[(run - 1 + i) % steps.length];
-        log(`${c.name}: run ${run}/${runs}: ${label}, load ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
+        log(
+          `${c.name}: run ${run}/${runs}: ${label}, load ${os
+            .loadavg()
+            .map(l => l.toFixed(2))
+            .join(' ')}`,
+        );
         await step();
       }
     }
@@ -205,30 +277,90 @@ async function main(): Promise<void> {
     const precision = round(ours.reference.precision, 4);
     const recall = round(ours.reference.recall, 4);
     results[c.name] = {
-      files: ours.files, build_ms: build.ms, peak_rss_mb: build.rssMb, build_in_process_ms: ours.build_ms,
-      incr_p50_ms: ours.incr_p50_ms, incr_p95_ms: ours.incr_p95_ms, incr_first_ms: ours.incr_first_ms, incr_file: ours.incr_file, consistent: ours.consistent,
-      token_files: ours.token_files, token_mismatches: ours.token_mismatches,
-      affected_ms: ours.affected_ms, affected_count: ours.affected_count, parse_failures: ours.parse_failures,
-      depcruise_ms: cruise.ms, depcruise_rss_mb: cruise.rssMb, depcruise_files: cruiseFiles(cruiseOut),
-      madge_ms: madge.ms, madge_rss_mb: madge.rssMb, madge_files: madgeFiles,
-      speedup_vs_depcruise: round(cruise.ms / build.ms, 2), speedup_vs_madge: round(madge.ms / build.ms, 2),
-      rss_vs_depcruise: round(build.rssMb / cruise.rssMb, 2), rss_vs_madge: round(build.rssMb / madge.rssMb, 2),
-      cli_update_ms: cliUpdate.ms, cli_update_vs_build: round(cliUpdate.ms / build.ms, 2),
-      precision, recall, edges_ours: ours.reference.ours, edges_typescript: ours.reference.reference, edges_both_typescript: ours.reference.both,
-      disagreements_typescript: Object.fromEntries(Object.entries(ours.reference.classes).map(([k, v]) => [k, v.length])),
-      precision_depcruise: round(agreement.precision, 4), recall_depcruise: round(agreement.recall, 4),
-      edges_depcruise: agreement.theirs, edges_both_depcruise: agreement.both,
+      files: ours.files,
+      build_ms: build.ms,
+      peak_rss_mb: build.rssMb,
+      build_in_process_ms: ours.build_ms,
+      incr_p50_ms: ours.incr_p50_ms,
+      incr_p95_ms: ours.incr_p95_ms,
+      incr_first_ms: ours.incr_first_ms,
+      incr_file: ours.incr_file,
+      consistent: ours.consistent,
+      token_files: ours.token_files,
+      token_mismatches: ours.token_mismatches,
+      affected_ms: ours.affected_ms,
+      affected_count: ours.affected_count,
+      parse_failures: ours.parse_failures,
+      depcruise_ms: cruise.ms,
+      depcruise_rss_mb: cruise.rssMb,
+      depcruise_files: cruiseFiles(cruiseOut),
+      madge_ms: madge.ms,
+      madge_rss_mb: madge.rssMb,
+      madge_files: madgeFiles,
+      speedup_vs_depcruise: round(cruise.ms / build.ms, 2),
+      speedup_vs_madge: round(madge.ms / build.ms, 2),
+      rss_vs_depcruise: round(build.rssMb / cruise.rssMb, 2),
+      rss_vs_madge: round(build.rssMb / madge.rssMb, 2),
+      cli_update_ms: cliUpdate.ms,
+      cli_update_vs_build: round(cliUpdate.ms / build.ms, 2),
+      precision,
+      recall,
+      edges_ours: ours.reference.ours,
+      edges_typescript: ours.reference.reference,
+      edges_both_typescript: ours.reference.both,
+      disagreements_typescript: Object.fromEntries(
+        Object.entries(ours.reference.classes).map(([k, v]) => [k, v.length]),
+      ),
+      precision_depcruise: round(agreement.precision, 4),
+      recall_depcruise: round(agreement.recall, 4),
+      edges_depcruise: agreement.theirs,
+      edges_both_depcruise: agreement.both,
       disagreements_depcruise: Object.fromEntries([...agreement.classes].map(([k, v]) => [k, v.length])),
-      runs, loadavg_1m: round(os.loadavg()[0], 2),
+      runs,
+      loadavg_1m: round(os.loadavg()[0], 2),
     };
-    rows.push([c.name, String(ours.files), s(build.ms), s(cruise.ms), s(madge.ms), `${round(cruise.ms / build.ms, 1)}× / ${round(madge.ms / build.ms, 1)}×`,
-      String(build.rssMb), String(cruise.rssMb), String(madge.rssMb), `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`, s(cliUpdate.ms), String(ours.affected_ms),
-      `${precision} / ${recall}`, `${round(agreement.precision, 4)} / ${round(agreement.recall, 4)}`, String(ours.token_mismatches)]);
+    rows.push([
+      c.name,
+      String(ours.files),
+      s(build.ms),
+      s(cruise.ms),
+      s(madge.ms),
+      `${round(cruise.ms / build.ms, 1)}× / ${round(madge.ms / build.ms, 1)}×`,
+      String(build.rssMb),
+      String(cruise.rssMb),
+      String(madge.rssMb),
+      `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`,
+      s(cliUpdate.ms),
+      String(ours.affected_ms),
+      `${precision} / ${recall}`,
+      `${round(agreement.precision, 4)} / ${round(agreement.recall, 4)}`,
+      String(ours.token_mismatches),
+    ]);
   }
-  const header = ['codebase', 'files', 'ours s', 'depcruise s', 'madge s', 'speed-up vs dc/madge', 'ours MB', 'depcruise MB', 'madge MB', 'incr p50/p95 ms', 'cli update s', 'affected ms',
-    'precision/recall vs TypeScript', 'vs depcruise', 'token mismatches'];
+  const header = [
+    'codebase',
+    'files',
+    'ours s',
+    'depcruise s',
+    'madge s',
+    'speed-up vs dc/madge',
+    'ours MB',
+    'depcruise MB',
+    'madge MB',
+    'incr p50/p95 ms',
+    'cli update s',
+    'affected ms',
+    'precision/recall vs TypeScript',
+    'vs depcruise',
+    'token mismatches',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-  console.log(`\nNode ${execFileSync(node24, ['--version']).toString().trim()}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}; medians of ${runs} interleaved run(s); load average now ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nNode ${execFileSync(node24, ['--version']).toString().trim()}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}; medians of ${runs} interleaved run(s); load average now ${os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const r of [header, ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  '));
   console.log(JSON.stringify({ codebases: results }));
 }
@@ -247,11 +379,16 @@ async function edgesOnly(node24: string): Promise<void> {
       if (listDisagreements) for (const e of edges) log(`  ${e}`);
     }
     results[c.name] = {
-      files: ours.files, precision: round(ours.reference.precision, 4), recall: round(ours.reference.recall, 4),
-      token_mismatches: ours.token_mismatches, edges_ours: ours.reference.ours, edges_typescript: ours.reference.reference,
+      files: ours.files,
+      precision: round(ours.reference.precision, 4),
+      recall: round(ours.reference.recall, 4),
+      token_mismatches: ours.token_mismatches,
+      edges_ours: ours.reference.ours,
+      edges_typescript: ours.reference.reference,
     };
   }
-  for (const [name, r] of Object.entries(results)) console.log(`${name}: precision ${r.precision}, recall ${r.recall}, token mismatches ${r.token_mismatches}`);
+  for (const [name, r] of Object.entries(results))
+    console.log(`${name}: precision ${r.precision}, recall ${r.recall}, token mismatches ${r.token_mismatches}`);
   console.log(JSON.stringify({ codebases: results }));
 }
 
@@ -299,13 +436,19 @@ function install(): void {
     fs.mkdirSync(corporaDir, { recursive: true });
     fs.writeFileSync(manifest, wanted);
     log('installing the codebases and the peers from the npm registry into bench/corpora …');
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--no-package-lock'], { cwd: corporaDir, stdio: 'inherit' });
-    for (const c of codebases.filter(c => !c.workspace)) fs.rmSync(path.join(corporaDir, 'src', c.name), { recursive: true, force: true });
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--no-package-lock'],
+      { cwd: corporaDir, stdio: 'inherit' },
+    );
+    for (const c of codebases.filter(c => !c.workspace))
+      fs.rmSync(path.join(corporaDir, 'src', c.name), { recursive: true, force: true });
   }
   for (const c of selected) {
     const target = path.join(corporaDir, 'src', c.name);
     if (c.workspace) installWorkspace(c, target);
-    else if (!fs.existsSync(target)) fs.cpSync(path.join(corporaDir, 'node_modules', Object.keys(c.packages)[0]), target, { recursive: true });
+    else if (!fs.existsSync(target))
+      fs.cpSync(path.join(corporaDir, 'node_modules', Object.keys(c.packages)[0]), target, { recursive: true });
   }
 }
 
@@ -319,29 +462,50 @@ function installWorkspace(c: Codebase, target: string): void {
   fs.mkdirSync(tarballs, { recursive: true });
   for (const [pkg, version] of Object.entries(c.packages)) {
     log(`fetching ${pkg}@${version} …`);
-    const out = JSON.parse(execFileSync('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', tarballs], { cwd: corporaDir }).toString()) as Array<{ filename: string }>;
+    const out = JSON.parse(
+      execFileSync('npm', ['pack', `${pkg}@${version}`, '--json', '--pack-destination', tarballs], {
+        cwd: corporaDir,
+      }).toString(),
+    ) as Array<{ filename: string }>;
     const dir = path.join(target, 'packages', pkg.split('/').pop()!);
     fs.mkdirSync(dir, { recursive: true });
     execFileSync('tar', ['xzf', path.join(tarballs, out[0].filename), '-C', dir, '--strip-components=1']);
   }
-  fs.writeFileSync(path.join(target, 'package.json'), JSON.stringify({ name: c.name, private: true, workspaces: ['packages/*'] }, null, 2));
+  fs.writeFileSync(
+    path.join(target, 'package.json'),
+    JSON.stringify({ name: c.name, private: true, workspaces: ['packages/*'] }, null, 2),
+  );
   if (c.tsconfigs === 'solution') writeSolutionTsconfigs(target, Object.keys(c.packages));
   fs.writeFileSync(stamp, wanted);
 }
 
 function writeSolutionTsconfigs(target: string, packages: string[]): void {
-  const write = (file: string, json: unknown) => fs.writeFileSync(path.join(target, file), `${JSON.stringify(json, null, 2)}\n`);
+  const write = (file: string, json: unknown) =>
+    fs.writeFileSync(path.join(target, file), `${JSON.stringify(json, null, 2)}\n`);
   const dirOf = (pkg: string) => `packages/${pkg.split('/').pop()!}`;
   const paths: Record<string, string[]> = {};
   for (const pkg of packages) {
     paths[pkg] = [`${dirOf(pkg)}/src/index.js`];
     paths[`${pkg}/*`] = [`${dirOf(pkg)}/src/*.js`];
   }
-  write('tsconfig.base.json', { compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', baseUrl: '.', paths } });
+  write('tsconfig.base.json', {
+    compilerOptions: {
+      strict: true,
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      target: 'ES2022',
+      baseUrl: '.',
+      paths,
+    },
+  });
   write('tsconfig.json', { files: [], references: packages.map(pkg => ({ path: dirOf(pkg) })) });
   for (const pkg of packages) {
     write(`${dirOf(pkg)}/tsconfig.json`, { files: [], references: [{ path: 'tsconfig.src.json' }] });
-    write(`${dirOf(pkg)}/tsconfig.src.json`, { extends: '../../tsconfig.base.json', include: ['src'], compilerOptions: { outDir: 'build/esm', rootDir: 'src', composite: true } });
+    write(`${dirOf(pkg)}/tsconfig.src.json`, {
+      extends: '../../tsconfig.base.json',
+      include: ['src'],
+      compilerOptions: { outDir: 'build/esm', rootDir: 'src', composite: true },
+    });
   }
 }
 
@@ -353,7 +517,11 @@ function peerTsconfig(c: Codebase): string[] {
 function run(cmd: string, args: string[], cwd: string, stdoutFile?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'inherit';
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', out, 'inherit'], env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' } });
+    const child = spawn(cmd, args, {
+      cwd,
+      stdio: ['ignore', out, 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' },
+    });
     child.on('error', reject);
     child.on('exit', code => {
       if (typeof out === 'number') fs.closeSync(out);
@@ -363,7 +531,12 @@ function run(cmd: string, args: string[], cwd: string, stdoutFile?: string): Pro
   });
 }
 
-async function peer(node: string, args: string[], cwd: string, stdoutFile?: string): Promise<{ ms: number; rssMb: number }> {
+async function peer(
+  node: string,
+  args: string[],
+  cwd: string,
+  stdoutFile?: string,
+): Promise<{ ms: number; rssMb: number }> {
   const peakFile = path.join(os.tmpdir(), `bench-graph-peak-${process.pid}`);
   fs.rmSync(peakFile, { force: true });
   const started = performance.now();
@@ -399,14 +572,28 @@ async function measureOurs(dir: string): Promise<OursResult> {
 
   // the most imported file, edited 20 times
   const target = index.getStatistics().mostDependedOn[0].id;
-  const other = index.fileIds().find(id => id !== target && !index.moduleRelationsOf(id).some(r => r.to === target) && /\.[cm]?[jt]sx?$/.test(id) && !id.endsWith('.d.ts'))!;
+  const other = index
+    .fileIds()
+    .find(
+      id =>
+        id !== target &&
+        !index.moduleRelationsOf(id).some(r => r.to === target) &&
+        /\.[cm]?[jt]sx?$/.test(id) &&
+        !id.endsWith('.d.ts'),
+    )!;
   const abs = path.join(dir, target);
   const original = fs.readFileSync(abs, 'utf8');
-  const relative = path.relative(path.dirname(abs), path.join(dir, other)).replace(/\\/g, '/').replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
+  const relative = path
+    .relative(path.dirname(abs), path.join(dir, other))
+    .replace(/\\/g, '/')
+    .replace(/\.(d\.)?[cm]?[jt]sx?$/, '');
   const spec = relative.startsWith('.') ? relative : `./${relative}`;
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
-    const edit = i % 2 === 0 ? `${original}\nimport '${spec}';\nexport const benchEdit${i} = ${i};\n` : `${original}\nexport const benchEdit${i} = ${i};\n`;
+    const edit =
+      i % 2 === 0
+        ? `${original}\nimport '${spec}';\nexport const benchEdit${i} = ${i};\n`
+        : `${original}\nexport const benchEdit${i} = ${i};\n`;
     fs.writeFileSync(abs, edit);
     const t = performance.now();
     await graph.updateFiles([abs]);
@@ -421,18 +608,42 @@ async function measureOurs(dir: string): Promise<OursResult> {
   const peak = Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))![1]) / 1024);
   // every import with the file it resolves to, as the graph resolves it (for the disagreement classes)
   const resolver = new ModuleResolver(new Set(index.fileIds()), index.projectConfig);
-  const imports = index.fileIds().flatMap(id => index.file(id)!.facts.imports.map((i): OurImport => {
-    const r = resolver.resolve(id, i.specifier, i.kind);
-    return { from: id, specifier: i.specifier, outcome: r.kind, ...(r.kind === 'file' || r.kind === 'asset' ? { to: r.id } : {}) };
-  }));
-  const edges = new Set(index.fileIds().flatMap(id => index.moduleRelationsOf(id).filter(r => !r.to.startsWith(packagePrefix)).map(r => `${id} -> ${(r.to.startsWith(assetPrefix) ? r.to.slice(assetPrefix.length) : r.to)}`)));
-  const resolvedEdges = new Set(imports.filter(i => i.to !== undefined && i.to !== i.from).map(i => `${i.from} -> ${i.to}`));
-  if (edges.size !== resolvedEdges.size || [...edges].some(e => !resolvedEdges.has(e))) throw new Error('the re-resolved imports do not match the graph\'s edges');
+  const imports = index.fileIds().flatMap(id =>
+    index.file(id)!.facts.imports.map((i): OurImport => {
+      const r = resolver.resolve(id, i.specifier, i.kind);
+      return {
+        from: id,
+        specifier: i.specifier,
+        outcome: r.kind,
+        ...(r.kind === 'file' || r.kind === 'asset' ? { to: r.id } : {}),
+      };
+    }),
+  );
+  const edges = new Set(
+    index.fileIds().flatMap(id =>
+      index
+        .moduleRelationsOf(id)
+        .filter(r => !r.to.startsWith(packagePrefix))
+        .map(r => `${id} -> ${r.to.startsWith(assetPrefix) ? r.to.slice(assetPrefix.length) : r.to}`),
+    ),
+  );
+  const resolvedEdges = new Set(
+    imports.filter(i => i.to !== undefined && i.to !== i.from).map(i => `${i.from} -> ${i.to}`),
+  );
+  if (edges.size !== resolvedEdges.size || [...edges].some(e => !resolvedEdges.has(e)))
+    throw new Error("the re-resolved imports do not match the graph's edges");
 
   // the reference: TypeScript's resolver with the options of each file's owning tsconfig
   const fileSet = new Set(index.fileIds());
   const agreement = compareWithReference(imports, referenceImports(dir, index.fileIds()), id => fileSet.has(id));
-  const reference = { precision: agreement.precision, recall: agreement.recall, ours: agreement.ours, reference: agreement.reference, both: agreement.both, classes: Object.fromEntries(agreement.classes) };
+  const reference = {
+    precision: agreement.precision,
+    recall: agreement.recall,
+    ours: agreement.ours,
+    reference: agreement.reference,
+    both: agreement.both,
+    classes: Object.fromEntries(agreement.classes),
+  };
 
   // consistency: the edited-and-restored graph equals a fresh build
   const fresh = await open();
@@ -444,9 +655,20 @@ async function measureOurs(dir: string): Promise<OursResult> {
   await store.close();
   await fresh.store.close();
   return {
-    files: summary.files, build_ms: buildMs, peak_rss_mb: peak,
-    incr_p50_ms: round(percentile(times, 50), 1), incr_p95_ms: round(percentile(times, 95), 1), incr_first_ms: round(times[0], 1), incr_file: target,
-    affected_ms: affectedMs, affected_count: affected.length, consistent, parse_failures: summary.failed, imports, reference, ...tokens,
+    files: summary.files,
+    build_ms: buildMs,
+    peak_rss_mb: peak,
+    incr_p50_ms: round(percentile(times, 50), 1),
+    incr_p95_ms: round(percentile(times, 95), 1),
+    incr_first_ms: round(times[0], 1),
+    incr_file: target,
+    affected_ms: affectedMs,
+    affected_count: affected.length,
+    consistent,
+    parse_failures: summary.failed,
+    imports,
+    reference,
+    ...tokens,
   };
 }
 
@@ -461,7 +683,10 @@ function compareTokenFacts(dir: string, fileIds: string[]): { token_files: numbe
     if (!quick) continue;
     files++;
     const parsed = extractor.extract(id, text);
-    if (parsed.error || !isDeepStrictEqual(JSON.parse(JSON.stringify(quick)), JSON.parse(JSON.stringify(parsed.facts)))) {
+    if (
+      parsed.error ||
+      !isDeepStrictEqual(JSON.parse(JSON.stringify(quick)), JSON.parse(JSON.stringify(parsed.facts)))
+    ) {
       mismatches++;
       log(`facts from tokens differ from the parser's: ${id}`);
     }
@@ -471,7 +696,10 @@ function compareTokenFacts(dir: string, fileIds: string[]): { token_files: numbe
 
 function canonical(graph: KnowledgeGraph): string {
   const json = graph.exportJson();
-  return JSON.stringify([json.components.map(c => JSON.stringify(c)).sort(), json.relations.map(r => JSON.stringify(r)).sort()]);
+  return JSON.stringify([
+    json.components.map(c => JSON.stringify(c)).sort(),
+    json.relations.map(r => JSON.stringify(r)).sort(),
+  ]);
 }
 
 main().catch(err => {

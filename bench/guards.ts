@@ -18,7 +18,12 @@ import { nodeFileSystem } from '../src/node/fileSystem';
 async function main(): Promise<void> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-bench-guards-'));
   const store = await openStore({ folder, fs: nodeFileSystem, clock: systemClock });
-  const guards = new ExecutionGuards({ store, clock: systemClock, questions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' }, budget: { limit: 1_000_000 } });
+  const guards = new ExecutionGuards({
+    store,
+    clock: systemClock,
+    questions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' },
+    budget: { limit: 1_000_000 },
+  });
   const events = 20_000;
   const perEvent: Record<string, number[]> = { taskStarted: [], tryFailed: [], taskFinished: [], beforeTask: [] };
   const controller = new AbortController();
@@ -35,7 +40,11 @@ async function main(): Promise<void> {
     perEvent.taskStarted.push(performance.now() - t);
     if (i % 4 === 0) {
       t = performance.now();
-      guards.tryFailed(task, { message: `'Task ${i}' exited with code 2`, failureClass: 'deterministic', output: `src/file${i % 50}.ts:${i}:7 - error TS2304: Cannot find name 'n${i % 7}'.\n` });
+      guards.tryFailed(task, {
+        message: `'Task ${i}' exited with code 2`,
+        failureClass: 'deterministic',
+        output: `src/file${i % 50}.ts:${i}:7 - error TS2304: Cannot find name 'n${i % 7}'.\n`,
+      });
       perEvent.tryFailed.push(performance.now() - t);
     }
     t = performance.now();
@@ -61,15 +70,32 @@ async function main(): Promise<void> {
     const sum = xs.reduce((a, b) => a + b, 0);
     total += sum;
     count += xs.length;
-    rows[name] = { p50: round(percentile(sorted, 0.5)), p95: round(percentile(sorted, 0.95)), mean: round(sum / xs.length) };
-    console.log(`${name.padEnd(13)} p50 ${rows[name].p50} ms  p95 ${rows[name].p95} ms  mean ${rows[name].mean} ms  (${xs.length} events)`);
+    rows[name] = {
+      p50: round(percentile(sorted, 0.5)),
+      p95: round(percentile(sorted, 0.95)),
+      mean: round(sum / xs.length),
+    };
+    console.log(
+      `${name.padEnd(13)} p50 ${rows[name].p50} ms  p95 ${rows[name].p95} ms  mean ${rows[name].mean} ms  (${xs.length} events)`,
+    );
   }
   const meanSync = round(total / count);
   const meanPerEvent = round((total + writeMs + drain) / count);
-  console.log(`mean per executor event: ${meanPerEvent} ms with the store writes (${round(writeMs + drain)} ms in all), ${meanSync} ms on the scheduler's synchronous path (target ≤ 0.1 ms)`);
+  console.log(
+    `mean per executor event: ${meanPerEvent} ms with the store writes (${round(writeMs + drain)} ms in all), ${meanSync} ms on the scheduler's synchronous path (target ≤ 0.1 ms)`,
+  );
   await store.close();
   fs.rmSync(folder, { recursive: true, force: true });
-  console.log(JSON.stringify({ bench: 'guards', events: count, meanPerEventMs: meanPerEvent, meanSyncPerEventMs: meanSync, targetMs: 0.1, perEvent: rows }));
+  console.log(
+    JSON.stringify({
+      bench: 'guards',
+      events: count,
+      meanPerEventMs: meanPerEvent,
+      meanSyncPerEventMs: meanSync,
+      targetMs: 0.1,
+      perEvent: rows,
+    }),
+  );
 }
 
 function round(x: number): number {

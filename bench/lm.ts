@@ -32,10 +32,18 @@ class InstantModel implements ModelPort {
     this.requests++;
     const turn = request.messages.filter(m => m.role === 'assistant').length + 1;
     const usage = { inputTokens: 10, outputTokens: 5 };
-    if (turn <= turns) return { text: `turn ${turn}`, toolCalls: [{ id: `c${turn}`, name: 'read_file', input: { path: 'a.txt' } }], usage, stop: 'tool_use' };
+    if (turn <= turns)
+      return {
+        text: `turn ${turn}`,
+        toolCalls: [{ id: `c${turn}`, name: 'read_file', input: { path: 'a.txt' } }],
+        usage,
+        stop: 'tool_use',
+      };
     if (!this.holdLast) return { text: 'Done.', toolCalls: [], usage, stop: 'end' };
     this.reached?.();
-    return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+    return new Promise((_, reject) =>
+      signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+    );
   }
 }
 
@@ -45,10 +53,27 @@ function executorFor(core: Continuum, workspace: string, logs: string, model: Mo
     hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code' } }) },
     trust: { isTrusted: () => true },
     logs: nodeTaskLogs(logs),
-    questions: { confirmPlanCommands: async () => true, interruptedStep: async () => 'fail-unasked', orphanedStep: async () => 'stop' },
-    lm: { model, files: nodeWorkspaceFiles, limits: { turns: turns + 10, tokens: 1e9, wallMs: 3_600_000 }, approveCommand: async () => ({ run: false, why: 'bench' }) },
+    questions: {
+      confirmPlanCommands: async () => true,
+      interruptedStep: async () => 'fail-unasked',
+      orphanedStep: async () => 'stop',
+    },
+    lm: {
+      model,
+      files: nodeWorkspaceFiles,
+      limits: { turns: turns + 10, tokens: 1e9, wallMs: 3_600_000 },
+      approveCommand: async () => ({ run: false, why: 'bench' }),
+    },
   };
-  return new Executor({ store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, workspace, ports, settings: () => ({ concurrency: 1, checkpointEvery: 0 }) });
+  return new Executor({
+    store: core.store,
+    tasks: core.tasks,
+    sessions: core.sessions,
+    clock: core.clock,
+    workspace,
+    ports,
+    settings: () => ({ concurrency: 1, checkpointEvery: 0 }),
+  });
 }
 
 async function newTask(folder: string): Promise<{ core: Continuum; session: string }> {
@@ -68,19 +93,25 @@ async function main(): Promise<void> {
   const a = await newTask(path.join(work, 'store-a'));
   const model = new InstantModel(false);
   let t = performance.now();
-  await (await executorFor(a.core, workspace, path.join(work, 'logs-a'), model).run(a.session)).finished;
+  await (
+    await executorFor(a.core, workspace, path.join(work, 'logs-a'), model).run(a.session)
+  ).finished;
   const runMs = performance.now() - t;
   const done = a.core.tasks.list()[0];
   if (done.status !== 'done') throw new Error(`the task did not finish: ${done.error}`);
   await a.core.close();
   const journalMsPerTurn = runMs / (turns + 1);
-  console.log(`journal per turn      ${journalMsPerTurn.toFixed(3)} ms  (a ${turns}-turn task, a model request and a tool call recorded per turn, ${runMs.toFixed(0)} ms in all; target ≤ 2 ms)`);
+  console.log(
+    `journal per turn      ${journalMsPerTurn.toFixed(3)} ms  (a ${turns}-turn task, a model request and a tool call recorded per turn, ${runMs.toFixed(0)} ms in all; target ≤ 2 ms)`,
+  );
 
   // 2. resume: 200 turns recorded, the process gone while the next request waits; a new process replays them
   const folder = path.join(work, 'store-b');
   const b = await newTask(folder);
   const held = new InstantModel(true);
-  const reached = new Promise<void>(r => { held.reached = r; });
+  const reached = new Promise<void>(r => {
+    held.reached = r;
+  });
   const first = executorFor(b.core, workspace, path.join(work, 'logs-b'), held);
   void (await first.run(b.session)).finished;
   await reached;
@@ -88,7 +119,9 @@ async function main(): Promise<void> {
   await b.core.close();
   const again = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
   const resumed = new InstantModel(true);
-  const replayed = new Promise<void>(r => { resumed.reached = r; });
+  const replayed = new Promise<void>(r => {
+    resumed.reached = r;
+  });
   const executor = executorFor(again, workspace, path.join(work, 'logs-b'), resumed);
   t = performance.now();
   const run = await executor.run(b.session);
@@ -97,7 +130,9 @@ async function main(): Promise<void> {
   void run.finished;
   executor.abandon();
   await again.close();
-  console.log(`resume of ${turns} turns  ${resumeMs.toFixed(1)} ms  (to the next model request; ${resumed.requests - 1} of the recorded turns asked again; target ≤ 200 ms)`);
+  console.log(
+    `resume of ${turns} turns  ${resumeMs.toFixed(1)} ms  (to the next model request; ${resumed.requests - 1} of the recorded turns asked again; target ≤ 200 ms)`,
+  );
   if (resumed.requests !== 1) throw new Error(`the resume asked the model ${resumed.requests} times`);
 
   // 3. the kill loop
@@ -105,16 +140,36 @@ async function main(): Promise<void> {
   const kw = path.join(work, 'kill');
   fs.mkdirSync(kw);
   const cli = buildCli(path.join(kw, 'bin'));
-  const k = await runLmKillLoop({ work: kw, cli, tasks: 3, turns: 12, kills, maxDelayMs: 1500, log: line => console.log(`  ${line}`) });
-  console.log(`kills                 ${k.kills} (${k.killsMidRun} mid-run), ${k.modelRequests} model requests, ${(k.elapsedMs / 1000).toFixed(1)} s`);
+  const k = await runLmKillLoop({
+    work: kw,
+    cli,
+    tasks: 3,
+    turns: 12,
+    kills,
+    maxDelayMs: 1500,
+    log: line => console.log(`  ${line}`),
+  });
+  console.log(
+    `kills                 ${k.kills} (${k.killsMidRun} mid-run), ${k.modelRequests} model requests, ${(k.elapsedMs / 1000).toFixed(1)} s`,
+  );
   console.log(`repeated model calls  ${k.repeatedModelCalls}  (requests for turns recorded before a kill; target 0)`);
-  console.log(`repeated tool calls   ${k.repeatedToolCalls}  (non-re-runnable commands run twice; target 0); edits applied twice: ${k.editsTwice.length}; outcomes ${JSON.stringify(k.outcomes)}`);
+  console.log(
+    `repeated tool calls   ${k.repeatedToolCalls}  (non-re-runnable commands run twice; target 0); edits applied twice: ${k.editsTwice.length}; outcomes ${JSON.stringify(k.outcomes)}`,
+  );
   fs.rmSync(work, { recursive: true, force: true });
-  console.log(JSON.stringify({
-    bench: 'lm', turns, journal_ms_per_turn: round(journalMsPerTurn), resume_ms: round(resumeMs), kills: k.kills,
-    repeated_model_calls: k.repeatedModelCalls, repeated_tool_calls: k.repeatedToolCalls, edits_applied_twice: k.editsTwice.length,
-    targets: { journal_ms_per_turn: 2, resume_ms: 200, repeated_model_calls: 0, repeated_tool_calls: 0 },
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'lm',
+      turns,
+      journal_ms_per_turn: round(journalMsPerTurn),
+      resume_ms: round(resumeMs),
+      kills: k.kills,
+      repeated_model_calls: k.repeatedModelCalls,
+      repeated_tool_calls: k.repeatedToolCalls,
+      edits_applied_twice: k.editsTwice.length,
+      targets: { journal_ms_per_turn: 2, resume_ms: 200, repeated_model_calls: 0, repeated_tool_calls: 0 },
+    }),
+  );
 }
 
 function round(x: number): number {

@@ -21,7 +21,14 @@ import { TaskManager } from '../src/core/tasks/taskManager';
 import { nodeFileSystem } from '../src/node/fileSystem';
 import { realDiskFolder, rng, round } from './lib/stats';
 
-interface Result { items: number; edges: number; parse_ms: number; import_ms: number; longest_stall_ms: number; problems: number }
+interface Result {
+  items: number;
+  edges: number;
+  parse_ms: number;
+  import_ms: number;
+  longest_stall_ms: number;
+  problems: number;
+}
 
 /**
  * 60 phases of 100 items. Phases 2–11 each depend on the phase before (10 × 100 × 100 = 100,000
@@ -82,7 +89,14 @@ async function bench(root: string, name: string, text: string): Promise<Result> 
   if (stored !== edges) throw new Error(`${name}: ${stored} edges stored, ${edges} expected`);
   if (tasks.statistics().total !== plan.tasks.length) throw new Error(`${name}: not every task was stored`);
   await store.close();
-  return { items: plan.tasks.length, edges, parse_ms: round(parseMs, 0), import_ms: round(importMs, 0), longest_stall_ms: round(stalls.max / 1e6, 1), problems: plan.problems.length };
+  return {
+    items: plan.tasks.length,
+    edges,
+    parse_ms: round(parseMs, 0),
+    import_ms: round(importMs, 0),
+    longest_stall_ms: round(stalls.max / 1e6, 1),
+    problems: plan.problems.length,
+  };
 }
 
 async function main(): Promise<void> {
@@ -97,7 +111,8 @@ async function main(): Promise<void> {
   }
   const columns = ['items', 'edges', 'parse_ms', 'import_ms', 'longest_stall_ms', 'problems'] as const;
   console.log(['plan'.padEnd(22), ...columns.map(c => c.padStart(17))].join(''));
-  for (const [name, r] of Object.entries(results)) console.log([name.padEnd(22), ...columns.map(c => String(r[c]).padStart(17))].join(''));
+  for (const [name, r] of Object.entries(results))
+    console.log([name.padEnd(22), ...columns.map(c => String(r[c]).padStart(17))].join(''));
   console.log(JSON.stringify({ plans: results }));
 }
 

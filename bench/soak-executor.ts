@@ -26,13 +26,25 @@ async function main(): Promise<void> {
       console.log(`soak:executor: 200 tasks, ${kills} kills, folder ${work}`);
       // Short delays, so that the kills spread over the whole run instead of all landing after it.
       fs.mkdirSync(path.join(work, 'plain'));
-      const r = await runKillLoop({ work: path.join(work, 'plain'), child, tasks: 200, kills, concurrency: 2, maxDelayMs: 120, log: line => console.log(`  ${line}`) });
+      const r = await runKillLoop({
+        work: path.join(work, 'plain'),
+        child,
+        tasks: 200,
+        kills,
+        concurrency: 2,
+        maxDelayMs: 120,
+        log: line => console.log(`  ${line}`),
+      });
       console.log(JSON.stringify(r));
       if (r.repeatedAfterDone.length || r.done !== r.tasks) {
-        console.error(`FAILED: ${r.repeatedAfterDone.length} done task(s) ran again (${r.repeatedAfterDone.slice(0, 10).join(', ')}); ${r.done}/${r.tasks} done`);
+        console.error(
+          `FAILED: ${r.repeatedAfterDone.length} done task(s) ran again (${r.repeatedAfterDone.slice(0, 10).join(', ')}); ${r.done}/${r.tasks} done`,
+        );
         process.exitCode = 1;
       } else {
-        console.log(`OK: ${r.kills} kills (${r.killsMidRun} mid-run), every task done, none recorded done ran again; ${r.rerunCutOff} cut-off steps re-ran (allowed: re-runnable); ${(r.elapsedMs / 1000).toFixed(1)} s`);
+        console.log(
+          `OK: ${r.kills} kills (${r.killsMidRun} mid-run), every task done, none recorded done ran again; ${r.rerunCutOff} cut-off steps re-ran (allowed: re-runnable); ${(r.elapsedMs / 1000).toFixed(1)} s`,
+        );
       }
     }
     let round = 0;
@@ -42,21 +54,45 @@ async function main(): Promise<void> {
       round++;
       const dir = path.join(work, `contracts-${round}`);
       fs.mkdirSync(dir);
-      console.log(`soak:executor contracts, session ${round}: 60 tasks (30 must not run twice), up to ${contractKills - totalKills} kills`);
-      const r = await runContractSoak({ work: dir, child, tasks: 60, kills: contractKills - totalKills, concurrency: 3, budgetMs: budgetMs - (Date.now() - started), log: line => console.log(`  ${line}`) });
+      console.log(
+        `soak:executor contracts, session ${round}: 60 tasks (30 must not run twice), up to ${contractKills - totalKills} kills`,
+      );
+      const r = await runContractSoak({
+        work: dir,
+        child,
+        tasks: 60,
+        kills: contractKills - totalKills,
+        concurrency: 3,
+        budgetMs: budgetMs - (Date.now() - started),
+        log: line => console.log(`  ${line}`),
+      });
       totalKills += r.kills;
       console.log(JSON.stringify(r));
-      const broken = r.repeatedNonRerunnable.length || r.overlaps.nonRerunnable || r.overlaps.rerunnable || r.repeatedAfterDone.length || r.done + r.failed !== r.tasks;
+      const broken =
+        r.repeatedNonRerunnable.length ||
+        r.overlaps.nonRerunnable ||
+        r.overlaps.rerunnable ||
+        r.repeatedAfterDone.length ||
+        r.done + r.failed !== r.tasks;
       if (broken) {
-        console.error(`FAILED: ${r.repeatedNonRerunnable.length} step(s) that must not run twice ran twice (${r.repeatedNonRerunnable.slice(0, 10).join(', ')}); ${r.overlaps.nonRerunnable + r.overlaps.rerunnable} step(s) ran beside their orphan; `
-          + `${r.repeatedAfterDone.length} finished task(s) ran again; ${r.done + r.failed}/${r.tasks} finished`);
+        console.error(
+          `FAILED: ${r.repeatedNonRerunnable.length} step(s) that must not run twice ran twice (${r.repeatedNonRerunnable.slice(0, 10).join(', ')}); ${r.overlaps.nonRerunnable + r.overlaps.rerunnable} step(s) ran beside their orphan; ` +
+            `${r.repeatedAfterDone.length} finished task(s) ran again; ${r.done + r.failed}/${r.tasks} finished`,
+        );
         process.exitCode = 1;
       } else {
-        console.log(`OK: ${r.kills} kills (${r.byKind.random} random, ${r.byKind['after-write']} after a write, ${r.byKind['in-write']} during a write); 0 repeated non-re-runnable steps; `
-          + `0 steps beside their orphan; ${r.rerunCutOff} cut-off re-runnable steps re-ran (allowed); ${r.failed} failed by a 'fail' answer; load ${r.loadAverage.join(' ')}; ${(r.elapsedMs / 1000).toFixed(1)} s`);
+        console.log(
+          `OK: ${r.kills} kills (${r.byKind.random} random, ${r.byKind['after-write']} after a write, ${r.byKind['in-write']} during a write); 0 repeated non-re-runnable steps; ` +
+            `0 steps beside their orphan; ${r.rerunCutOff} cut-off re-runnable steps re-ran (allowed); ${r.failed} failed by a 'fail' answer; load ${r.loadAverage.join(' ')}; ${(r.elapsedMs / 1000).toFixed(1)} s`,
+        );
       }
     }
-    console.log(`contracts: ${totalKills} kills over ${round} session(s) in ${((Date.now() - started) / 60_000).toFixed(1)} min; load average ${os.loadavg().map(n => n.toFixed(2)).join(' ')}`);
+    console.log(
+      `contracts: ${totalKills} kills over ${round} session(s) in ${((Date.now() - started) / 60_000).toFixed(1)} min; load average ${os
+        .loadavg()
+        .map(n => n.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

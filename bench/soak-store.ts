@@ -20,7 +20,15 @@ async function main(): Promise<void> {
   console.log(`soak: ${kills} kills, seed ${seed}, folder ${folder}`);
   const child = buildChild(path.join(work, 'bin'));
   try {
-    const stats = await runCrashLoop({ folder, kills, seed, child, nodeFlags: ['--liftoff-only'], progressEvery: 500, log: line => console.log(`  ${line}`) });
+    const stats = await runCrashLoop({
+      folder,
+      kills,
+      seed,
+      child,
+      nodeFlags: ['--liftoff-only'],
+      progressEvery: 500,
+      log: line => console.log(`  ${line}`),
+    });
     const files = folderFigures(folder);
     const reopen = summarize(stats.reopenMs);
     const open = summarize(stats.childOpenMs);
@@ -45,18 +53,24 @@ async function main(): Promise<void> {
     const compactionChild = buildCompactionChild(path.join(work, 'bin'));
     const compactionRounds = Number(process.env.COMPACTION_ROUNDS ?? 50);
     console.log(`compactions killed at every step boundary: ${compactionRounds}`);
-    const compactions = await killCompactions(compactionChild, work, compactionRounds, line => console.log(`  ${line}`));
+    const compactions = await killCompactions(compactionChild, work, compactionRounds, line =>
+      console.log(`  ${line}`),
+    );
     const fullDiskRounds = Number(process.env.FULL_DISK_ROUNDS ?? 5);
     console.log(`full disk: ${fullDiskRounds} rounds`);
     const fullDisk = await fillDisk(compactionChild, work, fullDiskRounds);
     if (!fullDisk) console.log('  skipped: this process may not mount a small disk');
     Object.assign(figures, { compactionKills: compactions, fullDisk: fullDisk ?? 'skipped' });
     console.log('soak passed');
-    for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(22)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+    for (const [k, v] of Object.entries(figures))
+      console.log(`  ${k.padEnd(22)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     console.log(JSON.stringify(figures));
     fs.rmSync(work, { recursive: true, force: true });
   } catch (err) {
-    if (err instanceof CrashViolation || /acknowledged changes are missing|needed recovery|full disk|read-only after/.test((err as Error).message)) {
+    if (
+      err instanceof CrashViolation ||
+      /acknowledged changes are missing|needed recovery|full disk|read-only after/.test((err as Error).message)
+    ) {
       console.error(`soak FAILED: ${(err as Error).message}`);
       console.error(`the store folders are kept for inspection under ${work}`);
       process.exit(1);

@@ -73,23 +73,48 @@ const transitions = 1000;
 
 /** What the issue asks of the store (issue 18), per size; checked in the table and carried in the JSON. */
 const targets: Record<string, Partial<Record<keyof SizeResult, number>>> = {
-  10000: { transition_p50_ms: 5, transition_p99_ms: 25, ready_ms: 10, next_ms: 10, open_ms: 500, max_stall_ms: 50, stall_ms: 50, stall_cpu_ms: 50 },
+  10000: {
+    transition_p50_ms: 5,
+    transition_p99_ms: 25,
+    ready_ms: 10,
+    next_ms: 10,
+    open_ms: 500,
+    max_stall_ms: 50,
+    stall_ms: 50,
+    stall_cpu_ms: 50,
+  },
   100000: { open_ms: 1000, open_cpu_ms: 1000, stall_ms: 100, stall_cpu_ms: 100 },
 };
 
 /** The store's worker, bundled into `folder` (as esbuild.js bundles dist/storeWorker.js). */
 function bundledSnapshotCopies(folder: string): SnapshotCopyFactory | undefined {
   if (process.env.STORE_SNAPSHOT_COPY === 'none') return undefined;
-  buildSync({ entryPoints: { storeWorker: path.join(__dirname, '../src/node/storeWorkerMain.ts') }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', outdir: folder, logLevel: 'error' });
+  buildSync({
+    entryPoints: { storeWorker: path.join(__dirname, '../src/node/storeWorkerMain.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: folder,
+    logLevel: 'error',
+  });
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(folder, 'sql-wasm.wasm'));
   return workerSnapshotCopies(path.join(folder, 'storeWorker.js'));
 }
 
 async function main(): Promise<void> {
-  const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000').split(',').map(s => Number(s.trim())).filter(n => n > 0);
+  const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000')
+    .split(',')
+    .map(s => Number(s.trim()))
+    .filter(n => n > 0);
   const { folder: root, fsType } = realDiskFolder('continuum-bench-');
   const snapshots = bundledSnapshotCopies(path.join(root, 'bin'));
-  console.log(`store benchmark in ${root} (${fsType}); node ${process.version}; snapshot copy ${snapshots ? 'in a worker thread' : 'none (compactions export on the main thread)'}; load average ${os.loadavg().map(l => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `store benchmark in ${root} (${fsType}); node ${process.version}; snapshot copy ${snapshots ? 'in a worker thread' : 'none (compactions export on the main thread)'}; load average ${os
+      .loadavg()
+      .map(l => l.toFixed(2))
+      .join(' ')}`,
+  );
   const results: Record<string, SizeResult> = {};
   try {
     for (const n of sizes) {
@@ -102,7 +127,15 @@ async function main(): Promise<void> {
   }
   printTable(results);
   const loadAverage = os.loadavg().map(l => Math.round(l * 100) / 100);
-  console.log(JSON.stringify({ tasks: results, targets, met: verdicts(results), snapshotCopy: snapshots ? 'worker' : 'none', loadAverage }));
+  console.log(
+    JSON.stringify({
+      tasks: results,
+      targets,
+      met: verdicts(results),
+      snapshotCopy: snapshots ? 'worker' : 'none',
+      loadAverage,
+    }),
+  );
 }
 
 async function benchSize(folder: string, n: number, snapshots: SnapshotCopyFactory | undefined): Promise<SizeResult> {
@@ -162,7 +195,8 @@ async function benchSize(folder: string, n: number, snapshots: SnapshotCopyFacto
     const [ms, opened] = await time(() => openStore({ ...options, folder: copy }));
     openCpu.push(mainThreadCpuMs() - cpuBefore);
     openTimes.push(ms);
-    if (opened.health().recovery.length) throw new Error(`open needed recovery: ${opened.health().recovery.join('; ')}`);
+    if (opened.health().recovery.length)
+      throw new Error(`open needed recovery: ${opened.health().recovery.join('; ')}`);
     await opened.close(); // waits for the compaction the open started
     await sleep(20);
     openStalls.push(openDelay.stop());
@@ -257,17 +291,30 @@ function sleep(ms: number): Promise<void> {
 /** A status every status may move to (no dependency check needed: never 'running'). */
 function nextStatus(from: TaskStatus): TaskStatus {
   switch (from) {
-    case 'pending': return 'blocked';
-    case 'blocked': return 'pending';
-    case 'running': return 'done';
-    case 'failed': return 'pending';
-    case 'skipped': return 'pending';
-    case 'cancelled': return 'pending';
-    case 'done': return 'pending';
+    case 'pending':
+      return 'blocked';
+    case 'blocked':
+      return 'pending';
+    case 'running':
+      return 'done';
+    case 'failed':
+      return 'pending';
+    case 'skipped':
+      return 'pending';
+    case 'cancelled':
+      return 'pending';
+    case 'done':
+      return 'pending';
   }
 }
 
-async function naiveTransitions(snapshotFile: Uint8Array, ids: string[], folder: string, count: number, random: () => number): Promise<number[]> {
+async function naiveTransitions(
+  snapshotFile: Uint8Array,
+  ids: string[],
+  folder: string,
+  count: number,
+  random: () => number,
+): Promise<number[]> {
   const decoded = decodeSnapshot(snapshotFile);
   if (typeof decoded === 'string') throw new Error(decoded);
   const db = await SqliteDatabase.open(decoded.database);
@@ -276,7 +323,10 @@ async function naiveTransitions(snapshotFile: Uint8Array, ids: string[], folder:
   for (let i = 0; i < count; i++) {
     const id = ids[Math.floor(random() * ids.length)];
     const t = performance.now();
-    db.run("UPDATE tasks SET status = CASE status WHEN 'blocked' THEN 'pending' ELSE 'blocked' END, updated_at = ? WHERE id = ?", [Date.now(), id]);
+    db.run(
+      "UPDATE tasks SET status = CASE status WHEN 'blocked' THEN 'pending' ELSE 'blocked' END, updated_at = ? WHERE id = ?",
+      [Date.now(), id],
+    );
     const bytes = db.export();
     const handle = await fs.promises.open(file, 'w');
     await handle.writeFile(bytes);
@@ -294,7 +344,9 @@ function verdicts(results: Record<string, SizeResult>): Record<string, Record<st
   for (const [size, wanted] of Object.entries(targets)) {
     const got = results[size];
     if (!got) continue;
-    out[size] = Object.fromEntries(Object.entries(wanted).map(([k, limit]) => [k, got[k as keyof SizeResult] <= limit!]));
+    out[size] = Object.fromEntries(
+      Object.entries(wanted).map(([k, limit]) => [k, got[k as keyof SizeResult] <= limit!]),
+    );
   }
   return out;
 }
@@ -310,9 +362,13 @@ function printTable(results: Record<string, SizeResult>): void {
     return got === undefined ? `≤ ${target}` : `≤ ${target} ${got <= target ? 'met' : 'MISSED'}`;
   };
   console.log('');
-  console.log(`${'metric'.padEnd(width)}${sizes.map(s => `${Number(s).toLocaleString('en-US')} tasks`.padStart(16)).join('')}   ${'target at 10,000'.padEnd(20)}target at 100,000`);
+  console.log(
+    `${'metric'.padEnd(width)}${sizes.map(s => `${Number(s).toLocaleString('en-US')} tasks`.padStart(16)).join('')}   ${'target at 10,000'.padEnd(20)}target at 100,000`,
+  );
   for (const k of keys) {
-    console.log(`${k.padEnd(width)}${sizes.map(s => String(results[s][k]).padStart(16)).join('')}   ${verdict('10000', k).padEnd(20)}${verdict('100000', k)}`);
+    console.log(
+      `${k.padEnd(width)}${sizes.map(s => String(results[s][k]).padStart(16)).join('')}   ${verdict('10000', k).padEnd(20)}${verdict('100000', k)}`,
+    );
   }
   console.log('');
 }

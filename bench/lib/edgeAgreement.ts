@@ -14,7 +14,13 @@ export interface OurImport {
 export interface CruiseOutput {
   modules: Array<{
     source: string;
-    dependencies: Array<{ module: string; resolved: string; coreModule: boolean; couldNotResolve: boolean; dependencyTypes: string[] }>;
+    dependencies: Array<{
+      module: string;
+      resolved: string;
+      coreModule: boolean;
+      couldNotResolve: boolean;
+      dependencyTypes: string[];
+    }>;
   }>;
 }
 
@@ -30,7 +36,9 @@ export interface Agreement {
 
 /** dependency-cruiser's local files (not under node_modules, not outside the folder) and its resolved edges between them. */
 export function cruiserEdges(data: CruiseOutput): { files: Set<string>; edges: Set<string> } {
-  const files = new Set(data.modules.filter(m => !/node_modules/.test(m.source) && !m.source.startsWith('..')).map(m => m.source));
+  const files = new Set(
+    data.modules.filter(m => !/node_modules/.test(m.source) && !m.source.startsWith('..')).map(m => m.source),
+  );
   const edges = new Set<string>();
   for (const m of data.modules) {
     if (!files.has(m.source)) continue;
@@ -44,7 +52,11 @@ export function cruiserEdges(data: CruiseOutput): { files: Set<string>; edges: S
 
 export function compareEdges(ours: readonly OurImport[], data: CruiseOutput): Agreement {
   const theirs = cruiserEdges(data);
-  const mine = new Set(ours.filter(i => i.to !== undefined && i.to !== i.from && theirs.files.has(i.from) && theirs.files.has(i.to)).map(i => `${i.from} -> ${i.to}`));
+  const mine = new Set(
+    ours
+      .filter(i => i.to !== undefined && i.to !== i.from && theirs.files.has(i.from) && theirs.files.has(i.to))
+      .map(i => `${i.from} -> ${i.to}`),
+  );
   const both = [...mine].filter(e => theirs.edges.has(e)).length;
   const ourImportsOf = groupBy(ours, i => i.from);
   const theirDepsOf = new Map(data.modules.map(m => [m.source, m.dependencies]));
@@ -56,13 +68,19 @@ export function compareEdges(ours: readonly OurImport[], data: CruiseOutput): Ag
     const [from, to] = edge.split(' -> ');
     const specifiers = (ourImportsOf.get(from) ?? []).filter(i => i.to === to).map(i => i.specifier);
     const deps = theirDepsOf.get(from) ?? [];
-    const reasons = new Set(specifiers.map(spec => {
-      const dep = deps.find(d => d.module === spec);
-      if (!dep) return isBare(spec) ? 'a bare specifier naming the workspace\'s own package: we resolve it to the local file; dependency-cruiser goes through node_modules (outside the scanned folder, so excluded)' : 'dependency-cruiser does not list this import';
-      if (dep.couldNotResolve) return 'dependency-cruiser could not resolve it';
-      if (!theirs.files.has(dep.resolved)) return `dependency-cruiser resolves it outside the scanned files (${dep.resolved.includes('node_modules') ? 'node_modules' : dep.resolved})`;
-      return `resolved differently: ours ${kindOf(to)}, dependency-cruiser's ${kindOf(dep.resolved)}${twins(to, dep.resolved) ? ' (the same module\'s twin)' : ''}`;
-    }));
+    const reasons = new Set(
+      specifiers.map(spec => {
+        const dep = deps.find(d => d.module === spec);
+        if (!dep)
+          return isBare(spec)
+            ? "a bare specifier naming the workspace's own package: we resolve it to the local file; dependency-cruiser goes through node_modules (outside the scanned folder, so excluded)"
+            : 'dependency-cruiser does not list this import';
+        if (dep.couldNotResolve) return 'dependency-cruiser could not resolve it';
+        if (!theirs.files.has(dep.resolved))
+          return `dependency-cruiser resolves it outside the scanned files (${dep.resolved.includes('node_modules') ? 'node_modules' : dep.resolved})`;
+        return `resolved differently: ours ${kindOf(to)}, dependency-cruiser's ${kindOf(dep.resolved)}${twins(to, dep.resolved) ? " (the same module's twin)" : ''}`;
+      }),
+    );
     add(`only ours: ${[...reasons].sort().join(' + ') || 'no import found'}`, edge);
   }
 
@@ -71,14 +89,16 @@ export function compareEdges(ours: readonly OurImport[], data: CruiseOutput): Ag
     const [from, to] = edge.split(' -> ');
     const deps = (theirDepsOf.get(from) ?? []).filter(d => d.resolved === to);
     const imports = ourImportsOf.get(from) ?? [];
-    const reasons = new Set(deps.map(dep => {
-      const own = imports.filter(i => i.specifier === dep.module);
-      if (!own.length) return `we do not extract this import (${dep.dependencyTypes.join(', ')})`;
-      const i = own[0];
-      if (i.outcome === 'unresolved') return 'we leave it unresolved';
-      if (i.outcome === 'package') return 'we take it for an external package';
-      return `resolved differently: ours ${kindOf(i.to!)}, dependency-cruiser's ${kindOf(to)}${twins(i.to!, to) ? ' (the same module\'s twin)' : ''}`;
-    }));
+    const reasons = new Set(
+      deps.map(dep => {
+        const own = imports.filter(i => i.specifier === dep.module);
+        if (!own.length) return `we do not extract this import (${dep.dependencyTypes.join(', ')})`;
+        const i = own[0];
+        if (i.outcome === 'unresolved') return 'we leave it unresolved';
+        if (i.outcome === 'package') return 'we take it for an external package';
+        return `resolved differently: ours ${kindOf(i.to!)}, dependency-cruiser's ${kindOf(to)}${twins(i.to!, to) ? " (the same module's twin)" : ''}`;
+      }),
+    );
     add(`only dependency-cruiser: ${[...reasons].sort().join(' + ') || 'no dependency found'}`, edge);
   }
 

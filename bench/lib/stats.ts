@@ -31,7 +31,12 @@ export function fsTypeOf(dir: string): string {
     let best = { mount: '', type: 'unknown' };
     for (const line of fs.readFileSync('/proc/mounts', 'utf8').split('\n')) {
       const [, mount, type] = line.split(' ');
-      if (mount && (real === mount || real.startsWith(mount.endsWith('/') ? mount : `${mount}/`)) && mount.length > best.mount.length) best = { mount, type };
+      if (
+        mount &&
+        (real === mount || real.startsWith(mount.endsWith('/') ? mount : `${mount}/`)) &&
+        mount.length > best.mount.length
+      )
+        best = { mount, type };
     }
     return best.type;
   } catch {
@@ -53,4 +58,3 @@ export function realDiskFolder(prefix: string): { folder: string; fsType: string
   const folder = fs.mkdtempSync(path.join(base, prefix));
   return { folder, fsType: fsTypeOf(folder) };
 }
-

@@ -24,7 +24,13 @@ export interface ReferenceImport {
   outside?: string;
 }
 
-const defaultOptions: ts.CompilerOptions = { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, allowJs: true, resolveJsonModule: true, jsx: ts.JsxEmit.ReactJSX };
+const defaultOptions: ts.CompilerOptions = {
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  allowJs: true,
+  resolveJsonModule: true,
+  jsx: ts.JsxEmit.ReactJSX,
+};
 const runtimeTwins = ['.js', '.mjs', '.cjs', '.jsx'];
 
 /** Every import of the files (ids relative to `dir`) as TypeScript resolves it. */
@@ -33,7 +39,11 @@ export function referenceImports(dir: string, fileIds: readonly string[]): Refer
   const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined };
   const parsed = new Map<string, ts.ParsedCommandLine | undefined>();
   const parse = (configPath: string) => {
-    if (!parsed.has(configPath)) parsed.set(configPath, fs.existsSync(configPath) ? ts.getParsedCommandLineOfConfigFile(configPath, {}, host) : undefined);
+    if (!parsed.has(configPath))
+      parsed.set(
+        configPath,
+        fs.existsSync(configPath) ? ts.getParsedCommandLineOfConfigFile(configPath, {}, host) : undefined,
+      );
     return parsed.get(configPath);
   };
   const group = (entry: string): ts.ParsedCommandLine[] => {
@@ -79,8 +89,12 @@ export function referenceImports(dir: string, fileIds: readonly string[]): Refer
     const options = optionsFor(file);
     const specifiers = moduleSpecifiers(file, text);
     for (const specifier of specifiers) {
-      const resolved = ts.resolveModuleName(specifier, file, options, resolutionHost, cache).resolvedModule?.resolvedFileName;
-      const target = resolved === undefined ? undefined : builtToSource(runtimeTwin(path.relative(dir, fs.realpathSync(resolved)).replace(/\\/g, '/'), files), files);
+      const resolved = ts.resolveModuleName(specifier, file, options, resolutionHost, cache).resolvedModule
+        ?.resolvedFileName;
+      const target =
+        resolved === undefined
+          ? undefined
+          : builtToSource(runtimeTwin(path.relative(dir, fs.realpathSync(resolved)).replace(/\\/g, '/'), files), files);
       if (target !== undefined && files.has(target)) out.push({ from: id, specifier, to: target });
       else out.push({ from: id, specifier, ...(target !== undefined ? { outside: target } : {}) });
     }
@@ -89,14 +103,41 @@ export function referenceImports(dir: string, fileIds: readonly string[]): Refer
 }
 
 function moduleSpecifiers(file: string, text: string): string[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, /\.tsx$/.test(file) ? ts.ScriptKind.TSX : /\.[cm]?ts$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JSX);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    false,
+    /\.tsx$/.test(file) ? ts.ScriptKind.TSX : /\.[cm]?ts$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JSX,
+  );
   const out = sf.referencedFiles.map(f => (f.fileName.startsWith('.') ? f.fileName : `./${f.fileName}`));
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) out.push(node.moduleSpecifier.text);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) out.push(node.moduleReference.expression.text);
-    else if (ts.isCallExpression(node) && node.arguments.length && ts.isStringLiteralLike(node.arguments[0])
-      && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) out.push(node.arguments[0].text);
-    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) out.push(node.argument.literal.text);
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    )
+      out.push(node.moduleSpecifier.text);
+    else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    )
+      out.push(node.moduleReference.expression.text);
+    else if (
+      ts.isCallExpression(node) &&
+      node.arguments.length &&
+      ts.isStringLiteralLike(node.arguments[0]) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    )
+      out.push(node.arguments[0].text);
+    else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    )
+      out.push(node.argument.literal.text);
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -116,7 +157,8 @@ function builtToSource(id: string, files: ReadonlySet<string>): string {
 function runtimeTwin(id: string, files: ReadonlySet<string>): string {
   const m = /^(.*)\.d\.([cm]?)ts$/.exec(id);
   if (!m) return id;
-  for (const ext of runtimeTwins) if (files.has(`${m[1]}${ext}`) && (m[2] === '' || ext === `.${m[2]}js`)) return `${m[1]}${ext}`;
+  for (const ext of runtimeTwins)
+    if (files.has(`${m[1]}${ext}`) && (m[2] === '' || ext === `.${m[2]}js`)) return `${m[1]}${ext}`;
   return id;
 }
 
@@ -130,22 +172,34 @@ export interface ReferenceAgreement {
 }
 
 /** Our file→file edges against TypeScript's, every disagreement in a class that says why. */
-export function compareWithReference(ours: ReadonlyArray<{ from: string; specifier: string; to?: string; outcome: string }>, reference: readonly ReferenceImport[], isSource: (id: string) => boolean): ReferenceAgreement {
-  const mine = new Set(ours.filter(i => i.to !== undefined && i.to !== i.from && isSource(i.to)).map(i => `${i.from} -> ${i.to}`));
+export function compareWithReference(
+  ours: ReadonlyArray<{ from: string; specifier: string; to?: string; outcome: string }>,
+  reference: readonly ReferenceImport[],
+  isSource: (id: string) => boolean,
+): ReferenceAgreement {
+  const mine = new Set(
+    ours.filter(i => i.to !== undefined && i.to !== i.from && isSource(i.to)).map(i => `${i.from} -> ${i.to}`),
+  );
   const theirs = new Set(reference.filter(i => i.to !== undefined && i.to !== i.from).map(i => `${i.from} -> ${i.to}`));
   const both = [...mine].filter(e => theirs.has(e)).length;
   const classes = new Map<string, string[]>();
   const add = (label: string, example: string) => classes.set(label, [...(classes.get(label) ?? []), example]);
   const refBy = new Map<string, ReferenceImport[]>();
   for (const r of reference) refBy.set(r.from, [...(refBy.get(r.from) ?? []), r]);
-  const oursBy = new Map<string, typeof ours[number][]>();
+  const oursBy = new Map<string, (typeof ours)[number][]>();
   for (const o of ours) oursBy.set(o.from, [...(oursBy.get(o.from) ?? []), o]);
   for (const edge of mine) {
     if (theirs.has(edge)) continue;
     const [from, to] = edge.split(' -> ');
     for (const o of (oursBy.get(from) ?? []).filter(i => i.to === to)) {
       const r = (refBy.get(from) ?? []).find(x => x.specifier === o.specifier);
-      const why = !r ? 'TypeScript does not find this import' : r.to ? 'TypeScript resolves it to another file' : r.outside ? `TypeScript resolves it outside the scanned files (${/node_modules/.test(r.outside) ? 'node_modules' : r.outside.split('/').slice(0, 3).join('/')})` : 'TypeScript cannot resolve it';
+      const why = !r
+        ? 'TypeScript does not find this import'
+        : r.to
+          ? 'TypeScript resolves it to another file'
+          : r.outside
+            ? `TypeScript resolves it outside the scanned files (${/node_modules/.test(r.outside) ? 'node_modules' : r.outside.split('/').slice(0, 3).join('/')})`
+            : 'TypeScript cannot resolve it';
       add(`only ours: ${why}`, `${edge} ('${o.specifier}'${r?.to ? ` → TypeScript: ${r.to}` : ''})`);
     }
   }
@@ -154,11 +208,24 @@ export function compareWithReference(ours: ReadonlyArray<{ from: string; specifi
     const [from, to] = edge.split(' -> ');
     for (const r of (refBy.get(from) ?? []).filter(i => i.to === to)) {
       const o = (oursBy.get(from) ?? []).find(x => x.specifier === r.specifier);
-      const why = !o ? 'we do not extract this import' : o.outcome === 'package' ? 'we take it for an external package' : o.outcome === 'unresolved' ? 'we leave it unresolved' : 'we resolve it to another file';
+      const why = !o
+        ? 'we do not extract this import'
+        : o.outcome === 'package'
+          ? 'we take it for an external package'
+          : o.outcome === 'unresolved'
+            ? 'we leave it unresolved'
+            : 'we resolve it to another file';
       add(`only TypeScript: ${why}`, `${edge} ('${r.specifier}'${o?.to ? ` → ours: ${o.to}` : ''})`);
     }
   }
-  return { precision: mine.size ? both / mine.size : 1, recall: theirs.size ? both / theirs.size : 1, ours: mine.size, reference: theirs.size, both, classes };
+  return {
+    precision: mine.size ? both / mine.size : 1,
+    recall: theirs.size ? both / theirs.size : 1,
+    ours: mine.size,
+    reference: theirs.size,
+    both,
+    classes,
+  };
 }
 
 /** ts.sys as if the workspace's declared members (root package.json `workspaces`: folders and `dir/*`) were linked into <root>/node_modules. */
@@ -167,10 +234,14 @@ function linkedInstallHost(dir: string): ts.ModuleResolutionHost {
   const rootManifest = path.join(dir, 'package.json');
   if (!fs.existsSync(rootManifest)) return ts.sys; // no root package.json: nothing is linked
   const root = JSON.parse(fs.readFileSync(rootManifest, 'utf8')) as { workspaces?: unknown };
-  const workspaces = Array.isArray(root.workspaces) ? root.workspaces : (root.workspaces as { packages?: unknown } | undefined)?.packages;
+  const workspaces = Array.isArray(root.workspaces)
+    ? root.workspaces
+    : (root.workspaces as { packages?: unknown } | undefined)?.packages;
   for (const pattern of Array.isArray(workspaces) ? workspaces.filter((w): w is string => typeof w === 'string') : []) {
     const folders = pattern.endsWith('/*')
-      ? (fs.existsSync(path.join(dir, pattern.slice(0, -2))) ? fs.readdirSync(path.join(dir, pattern.slice(0, -2))).map(n => path.join(dir, pattern.slice(0, -2), n)) : [])
+      ? fs.existsSync(path.join(dir, pattern.slice(0, -2)))
+        ? fs.readdirSync(path.join(dir, pattern.slice(0, -2))).map(n => path.join(dir, pattern.slice(0, -2), n))
+        : []
       : [path.join(dir, pattern)];
     for (const folder of folders) {
       const manifest = path.join(folder, 'package.json');
@@ -180,7 +251,9 @@ function linkedInstallHost(dir: string): ts.ModuleResolutionHost {
     }
   }
   const modules = path.join(dir, 'node_modules');
-  const scopes = new Set([...members.keys()].filter(n => n.startsWith('@')).map(n => path.join(modules, n.split('/')[0])));
+  const scopes = new Set(
+    [...members.keys()].filter(n => n.startsWith('@')).map(n => path.join(modules, n.split('/')[0])),
+  );
   const real = (p: string): string => {
     if (!p.startsWith(modules + path.sep)) return p;
     const parts = p.slice(modules.length + 1).split(path.sep);

@@ -5,9 +5,14 @@ import { briefingMarkdown, briefingOf, type BriefingDetail } from '../core/agent
 import type { Continuum } from '../core/continuum';
 import { CliError } from './run';
 
-export const briefingUsage = 'usage: continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]';
+export const briefingUsage =
+  'usage: continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]';
 
-export interface BriefingArgs { store: string; format: 'markdown' | 'json'; detail: BriefingDetail }
+export interface BriefingArgs {
+  store: string;
+  format: 'markdown' | 'json';
+  detail: BriefingDetail;
+}
 
 export function parseBriefingArgs(argv: readonly string[]): BriefingArgs {
   let store: string | undefined;
@@ -37,7 +42,11 @@ export function parseBriefingArgs(argv: readonly string[]): BriefingArgs {
 }
 
 /** Prints the briefing; resolves to the exit code. */
-export async function briefingCommand(args: BriefingArgs, open: (store: string) => Promise<Continuum>, out: (text: string) => void): Promise<number> {
+export async function briefingCommand(
+  args: BriefingArgs,
+  open: (store: string) => Promise<Continuum>,
+  out: (text: string) => void,
+): Promise<number> {
   const core = await open(args.store);
   try {
     const briefing = briefingOf(core, undefined, args.detail);

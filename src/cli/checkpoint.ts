@@ -8,7 +8,12 @@ import { CliError } from './run';
 export const checkpointUsage = 'usage: continuum checkpoint --store DIR [--workspace DIR] [--note TEXT] [--agent NAME]';
 
 /** `agent`: who asks (the note is prefixed with it), e.g. "Claude Code" from its hook. */
-export interface CheckpointArgs { store: string; workspace?: string; note: string; agent: string }
+export interface CheckpointArgs {
+  store: string;
+  workspace?: string;
+  note: string;
+  agent: string;
+}
 
 export function parseCheckpointArgs(argv: readonly string[]): CheckpointArgs {
   let store: string | undefined;
@@ -33,11 +38,22 @@ export function parseCheckpointArgs(argv: readonly string[]): CheckpointArgs {
 }
 
 /** Saves the checkpoint; resolves to the exit code. A store another process holds read-only here is an error that says so. */
-export async function checkpointCommand(args: CheckpointArgs, open: (args: CheckpointArgs) => Promise<Continuum>, out: (text: string) => void): Promise<number> {
+export async function checkpointCommand(
+  args: CheckpointArgs,
+  open: (args: CheckpointArgs) => Promise<Continuum>,
+  out: (text: string) => void,
+): Promise<number> {
   const core = await open(args);
   try {
-    if (core.store.readOnly) throw new CliError(`the store is read-only here (${core.store.health().readOnlyReason ?? 'another process holds it'}); no checkpoint was saved.`);
-    const result = await callAgentTool({ core, agent: { id: `cli:${args.agent}`, name: args.agent }, trusted: true }, 'continuum_checkpoint', { action: 'create', note: args.note });
+    if (core.store.readOnly)
+      throw new CliError(
+        `the store is read-only here (${core.store.health().readOnlyReason ?? 'another process holds it'}); no checkpoint was saved.`,
+      );
+    const result = await callAgentTool(
+      { core, agent: { id: `cli:${args.agent}`, name: args.agent }, trusted: true },
+      'continuum_checkpoint',
+      { action: 'create', note: args.note },
+    );
     out(`${result.summary}\n`);
     return 0;
   } finally {
@@ -51,12 +67,20 @@ export async function checkpointCommand(args: CheckpointArgs, open: (args: Check
  */
 export async function checkpointFromTerminal(argv: string[]): Promise<number> {
   const [{ openContinuum }, { nodeFileSystem }, { nodeLock }, { currentOwner }] = await Promise.all([
-    import('../core/continuum'), import('../node/fileSystem'), import('../node/lock'), import('../node/lockOwner')]);
+    import('../core/continuum'),
+    import('../node/fileSystem'),
+    import('../node/lock'),
+    import('../node/lockOwner'),
+  ]);
   try {
-    const open = (args: CheckpointArgs) => openContinuum({
-      folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI (checkpoint)'),
-      ...(args.workspace ? { workspaceFolder: args.workspace } : {}),
-    });
+    const open = (args: CheckpointArgs) =>
+      openContinuum({
+        folder: args.store,
+        fs: nodeFileSystem,
+        lock: nodeLock(),
+        owner: currentOwner('continuum CLI (checkpoint)'),
+        ...(args.workspace ? { workspaceFolder: args.workspace } : {}),
+      });
     return await checkpointCommand(parseCheckpointArgs(argv), open, text => process.stdout.write(text));
   } catch (err) {
     if (!(err instanceof CliError)) throw err;

@@ -91,10 +91,15 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--lm-model') args.lm.model = value();
     else if (a === '--lm-base-url') args.lm.baseUrl = value();
     else if (a === '--lm-key-env') args.lm.keyEnv = value();
-    else if (a === '--tasks') args.tasks = value().split(',').map(t => t.trim()).filter(Boolean);
+    else if (a === '--tasks')
+      args.tasks = value()
+        .split(',')
+        .map(t => t.trim())
+        .filter(Boolean);
     else if (a === '--concurrency') {
       const n = Number(value());
-      if (!Number.isInteger(n) || n < 1 || n > 64) throw new CliError('--concurrency takes a whole number from 1 to 64.');
+      if (!Number.isInteger(n) || n < 1 || n > 64)
+        throw new CliError('--concurrency takes a whole number from 1 to 64.');
       args.concurrency = n;
     } else if (a === '--orphans') {
       const v = value();
@@ -130,7 +135,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (!args.store) {
-    console.error('continuum: say which store with --store DIR (in VS Code: the folder named in the Continuum output channel).');
+    console.error(
+      'continuum: say which store with --store DIR (in VS Code: the folder named in the Continuum output channel).',
+    );
     return 2;
   }
   if (args.command === 'graph' && !['build', 'stats', 'affected'].includes(args.operands[0] ?? '')) {
@@ -142,7 +149,14 @@ async function main(argv: string[]): Promise<number> {
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
   if (args.command === 'graph' && args.operands[0] === 'build') parser.warm();
   const graphParser = () => parser;
-  const core = await openContinuum({ folder: args.store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser, snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')) });
+  const core = await openContinuum({
+    folder: args.store,
+    fs: nodeFileSystem,
+    lock: nodeLock(),
+    owner: currentOwner('continuum CLI'),
+    graphParser,
+    snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')),
+  });
   const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
     const agents = await (await import('../node/endpoint/cliRun')).serveRunToAgents(core); // agents' MCP servers reach the store through the run
@@ -176,8 +190,17 @@ async function main(argv: string[]): Promise<number> {
 async function planFromTerminal(argv: string[]): Promise<number> {
   try {
     const args = parsePlanArgs(argv);
-    if (!args.store && !args.dryRun) throw new CliError('say which store with --store DIR (or use --dry-run to only see the preview).');
-    const open = () => openContinuum({ folder: args.store!, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI'), graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')), snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')) });
+    if (!args.store && !args.dryRun)
+      throw new CliError('say which store with --store DIR (or use --dry-run to only see the preview).');
+    const open = () =>
+      openContinuum({
+        folder: args.store!,
+        fs: nodeFileSystem,
+        lock: nodeLock(),
+        owner: currentOwner('continuum CLI'),
+        graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')),
+        snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')),
+      });
     return await planCommand(args, open, line => console.log(line));
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
@@ -188,7 +211,13 @@ async function planFromTerminal(argv: string[]): Promise<number> {
 
 async function briefingFromTerminal(argv: string[]): Promise<number> {
   try {
-    const open = (store: string) => openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('continuum CLI (briefing)') });
+    const open = (store: string) =>
+      openContinuum({
+        folder: store,
+        fs: nodeFileSystem,
+        lock: nodeLock(),
+        owner: currentOwner('continuum CLI (briefing)'),
+      });
     return await briefingCommand(parseBriefingArgs(argv), open, text => process.stdout.write(text));
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
@@ -216,18 +245,30 @@ async function graphCommand(core: Continuum, [sub, ...operands]: string[]): Prom
       },
     });
     if (tty) process.stderr.write('\n');
-    console.log(`${summary.files} files (${summary.parsed} parsed, ${summary.failed} failed to parse, ${summary.skipped} skipped as too large, ${summary.removed} removed) in ${summary.durationMs} ms`);
+    console.log(
+      `${summary.files} files (${summary.parsed} parsed, ${summary.failed} failed to parse, ${summary.skipped} skipped as too large, ${summary.removed} removed) in ${summary.durationMs} ms`,
+    );
     return 0;
   }
   if (!graph.isBuilt) {
-    console.error('continuum: this store has no knowledge graph yet; run `continuum graph build FOLDER --store DIR` first.');
+    console.error(
+      'continuum: this store has no knowledge graph yet; run `continuum graph build FOLDER --store DIR` first.',
+    );
     return 1;
   }
   if (sub === 'stats') {
     const s = graph.getStatistics();
     console.log(`files: ${s.files} (${s.parseFailures} failed to parse, ${s.skipped} skipped)`);
-    console.log(`components: ${Object.entries(s.components).map(([k, n]) => `${n} ${k}`).join(', ')}`);
-    console.log(`relations: ${Object.entries(s.relations).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+    console.log(
+      `components: ${Object.entries(s.components)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `relations: ${Object.entries(s.relations)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ')}`,
+    );
     console.log(`import cycles: ${s.cycles}; unresolved imports: ${s.unresolvedImports}`);
     console.log(`most depended on: ${s.mostDependedOn.map(m => `${m.id} (${m.dependents})`).join(', ') || 'none'}`);
     console.log(`largest modules: ${s.largestModules.map(m => `${m.id} (${m.lines} lines)`).join(', ') || 'none'}`);
@@ -238,7 +279,7 @@ async function graphCommand(core: Continuum, [sub, ...operands]: string[]): Prom
     console.error('continuum: say which file: continuum graph affected FILE --store DIR');
     return 2;
   }
-  const id = graph.getComponent(target) ? target : graph.fileIdOf(path.resolve(target).replace(/\\/g, '/')) ?? target;
+  const id = graph.getComponent(target) ? target : (graph.fileIdOf(path.resolve(target).replace(/\\/g, '/')) ?? target);
   const affected = graph.findAffectedComponents(id);
   console.log(`${affected.length} component(s) may be affected by a change to ${id}`);
   for (const a of affected) console.log(`${'  '.repeat(a.depth)}${a.component.id} (${a.component.kind}, via ${a.via})`);
@@ -286,7 +327,10 @@ async function runFromTerminal(core: Continuum, args: Args, lockLost: Promise<st
     onInterrupt(handler) {
       interrupt = handler;
       // SIGTERM (a service manager, a closing terminal) stops at once; the session stays resumable
-      const stopNow = () => { handler(); handler(); };
+      const stopNow = () => {
+        handler();
+        handler();
+      };
       process.on('SIGINT', handler);
       process.on('SIGTERM', stopNow);
       return () => {
@@ -300,7 +344,9 @@ async function runFromTerminal(core: Continuum, args: Args, lockLost: Promise<st
     const ended = await Promise.race([running.then(code => ({ code })), lockLost.then(reason => ({ reason }))]);
     if ('code' in ended) return ended.code;
     console.error(`continuum: ${ended.reason}`);
-    console.error('continuum: stopping this run now: its running tasks are killed. The process that holds the store now (or a later `continuum resume`) continues the session.');
+    console.error(
+      'continuum: stopping this run now: its running tasks are killed. The process that holds the store now (or a later `continuum resume`) continues the session.',
+    );
     interrupt?.();
     interrupt?.(); // a second Ctrl+C: stop now, killing the tasks' process trees
     await Promise.race([running.catch(() => undefined), new Promise(r => setTimeout(r, 5_000).unref())]);
@@ -315,10 +361,18 @@ function printStatus(core: Continuum): void {
   const stats = core.tasks.statistics();
   console.log(`store: ${core.store.folder}${health.readOnly ? ` (read-only: ${health.readOnlyReason})` : ''}`);
   for (const line of health.recovery) console.log(`recovered: ${line}`);
-  console.log(`tasks: ${stats.total} (${Object.entries(stats.counts).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}), ${stats.completionPercent}% complete`);
+  console.log(
+    `tasks: ${stats.total} (${
+      Object.entries(stats.counts)
+        .filter(([, n]) => n)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ') || 'none'
+    }), ${stats.completionPercent}% complete`,
+  );
   const next = core.tasks.nextTask();
   if (next) console.log(`next: ${next.title}`);
-  for (const s of core.sessions.list()) console.log(`session ${s.name}: ${s.status} — ${core.sessions.describeResume(s.id)}`);
+  for (const s of core.sessions.list())
+    console.log(`session ${s.name}: ${s.status} — ${core.sessions.describeResume(s.id)}`);
 }
 
 main(process.argv.slice(2)).then(exit, err => {

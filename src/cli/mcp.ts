@@ -68,7 +68,8 @@ export function parseMcpArgs(argv: readonly string[]): McpArgs {
 const stderrLogger: Logger = {
   info: message => process.stderr.write(`continuum mcp: ${message}\n`),
   warn: message => process.stderr.write(`continuum mcp: warning: ${message}\n`),
-  error: (message, err) => process.stderr.write(`continuum mcp: error: ${message}${err ? `: ${(err as Error)?.stack ?? String(err)}` : ''}\n`),
+  error: (message, err) =>
+    process.stderr.write(`continuum mcp: error: ${message}${err ? `: ${(err as Error)?.stack ?? String(err)}` : ''}\n`),
 };
 
 /** Runs the server until standard input closes or SIGTERM/SIGINT; resolves with the exit code. */
@@ -102,24 +103,33 @@ export async function mcpCommand(argv: readonly string[], toolSet: McpToolSet): 
     handsOver: true,
     logger: stderrLogger,
     callTool: toolSet.call,
-    open: lock => openContinuum({
-      folder, fs: nodeFileSystem, lock, owner: currentOwner("an agent's MCP server (continuum mcp)"), logger: stderrLogger,
-      graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')),
-      workspaceFolder: workspace,
-    }),
+    open: lock =>
+      openContinuum({
+        folder,
+        fs: nodeFileSystem,
+        lock,
+        owner: currentOwner("an agent's MCP server (continuum mcp)"),
+        logger: stderrLogger,
+        graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')),
+        workspaceFolder: workspace,
+      }),
     lock: nodeLock(),
   });
   const tools = args.tools === 'full' ? toolSet.all : toolSet.lean;
   const server = createContinuumMcpServer(connection, { tools, version });
   const transport = new StdioServerTransport();
   let stop!: (code: number) => void;
-  const stopped = new Promise<number>(resolve => { stop = resolve; });
+  const stopped = new Promise<number>(resolve => {
+    stop = resolve;
+  });
   process.stdin.once('end', () => stop(0));
   process.stdin.once('close', () => stop(0));
   process.once('SIGTERM', () => stop(0));
   process.once('SIGINT', () => stop(130));
   await server.connect(transport);
-  stderrLogger.info(`serving ${tools.length} tools for the store in ${folder} (${connection.role === 'holder' ? 'this process holds it' : `held by pid ${connection.holder?.pid}`})`);
+  stderrLogger.info(
+    `serving ${tools.length} tools for the store in ${folder} (${connection.role === 'holder' ? 'this process holds it' : `held by pid ${connection.holder?.pid}`})`,
+  );
   const code = await stopped;
   await server.close().catch(err => stderrLogger.error('closing the MCP connection failed', err));
   await connection.close();

@@ -17,7 +17,12 @@ export const planUsage = `usage: continuum plan import FILE --store DIR [--dry-r
       --dry-run   show only; change nothing (the store is not opened)
       --json      one JSON object: { phases, tasks, unused, problems }`;
 
-export interface PlanArgs { file: string; dryRun: boolean; json: boolean; store?: string }
+export interface PlanArgs {
+  file: string;
+  dryRun: boolean;
+  json: boolean;
+  store?: string;
+}
 
 /** Reads `plan import FILE [--store DIR] [--dry-run] [--json]`; throws CliError on anything else. */
 export function parsePlanArgs(argv: readonly string[]): PlanArgs {
@@ -43,7 +48,9 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs {
 /** The source name keys derive from: the path relative to the current folder, with forward slashes. */
 export function planSource(file: string, cwd: string): string {
   const relative = path.relative(cwd, path.resolve(cwd, file));
-  return (relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(cwd, file)).split(path.sep).join('/');
+  return (relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(cwd, file))
+    .split(path.sep)
+    .join('/');
 }
 
 export async function readPlan(file: string, cwd: string): Promise<ParsedPlan> {
@@ -51,7 +58,9 @@ export async function readPlan(file: string, cwd: string): Promise<ParsedPlan> {
   try {
     text = await fsp.readFile(path.resolve(cwd, file), 'utf8');
   } catch (err) {
-    throw new CliError(`cannot read the plan ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CliError(
+      `cannot read the plan ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parsePlanInSlices(text, planSource(file, cwd), () => new Promise(resolve => setImmediate(resolve)));
 }
@@ -60,12 +69,20 @@ export async function readPlan(file: string, cwd: string): Promise<ParsedPlan> {
  * Prints the preview and imports unless `dryRun`. `open` opens the store (only when importing).
  * Exit codes: 0 imported (or shown), 1 refused (a cycle, or the store refused the import).
  */
-export async function planCommand(args: PlanArgs, open: () => Promise<Continuum>, out: (line: string) => void, cwd = process.cwd()): Promise<number> {
+export async function planCommand(
+  args: PlanArgs,
+  open: () => Promise<Continuum>,
+  out: (line: string) => void,
+  cwd = process.cwd(),
+): Promise<number> {
   const plan = await readPlan(args.file, cwd);
   if (args.json) out(JSON.stringify(planToJson(plan)));
   else for (const line of planPreviewText(plan)) out(line);
   if (plan.cycle) {
-    if (!args.json) out(`\nNot imported: the dependencies form a cycle (${describePlanCycle(plan, plan.cycle)}). Remove one of them and run this again.`);
+    if (!args.json)
+      out(
+        `\nNot imported: the dependencies form a cycle (${describePlanCycle(plan, plan.cycle)}). Remove one of them and run this again.`,
+      );
     return 1;
   }
   if (args.dryRun) return 0;

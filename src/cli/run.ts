@@ -47,7 +47,9 @@ export function selectTasks(all: readonly Task[], phases: readonly Phase[], sele
     const phase = phases.find(p => p.id === selection.phase || p.number === wanted || p.title.toLowerCase() === wanted);
     if (!phase) {
       const known = phases.map(p => (p.number ? `${p.number} (${p.title})` : `'${p.title}'`)).join(', ');
-      throw new CliError(`No phase is called '${selection.phase}'. ${known ? `The phases are: ${known}.` : 'This store has no phases; leave out --phase.'}`);
+      throw new CliError(
+        `No phase is called '${selection.phase}'. ${known ? `The phases are: ${known}.` : 'This store has no phases; leave out --phase.'}`,
+      );
     }
     chosen = chosen.filter(t => t.phaseId === phase.id);
   }
@@ -80,14 +82,23 @@ async function ask(question: string): Promise<string> {
 }
 
 /** Questions asked on the terminal when it is one; otherwise the cautious answers (or --yes for plan commands, --orphans for orphans). */
-export function terminalQuestions(yes: boolean, interactive: boolean, say: (line: string) => void, orphans?: OrphanChoice): ExecutionQuestions {
+export function terminalQuestions(
+  yes: boolean,
+  interactive: boolean,
+  say: (line: string) => void,
+  orphans?: OrphanChoice,
+): ExecutionQuestions {
   return {
     async confirmPlanCommands(plan, commands) {
-      say(`${/^(the |an? )/i.test(plan) ? plan[0].toUpperCase() + plan.slice(1) : `The plan ${plan}`} (not written by you here) runs these commands in the workspace:`);
+      say(
+        `${/^(the |an? )/i.test(plan) ? plan[0].toUpperCase() + plan.slice(1) : `The plan ${plan}`} (not written by you here) runs these commands in the workspace:`,
+      );
       for (const c of commands) say(`  ${c}`);
       if (yes) return true;
       if (!interactive) {
-        say('They were not confirmed, so none of its tasks run: check the commands, then run again with --yes to confirm them, or in a terminal to be asked (asked once per source, again if its commands change).');
+        say(
+          'They were not confirmed, so none of its tasks run: check the commands, then run again with --yes to confirm them, or in a terminal to be asked (asked once per source, again if its commands change).',
+        );
         return false;
       }
       return (await ask('Run them? [y/N] ')) === 'y';
@@ -95,18 +106,24 @@ export function terminalQuestions(yes: boolean, interactive: boolean, say: (line
     async interruptedStep(title, step, startedAt): Promise<InterruptedStepChoice> {
       const when = new Date(startedAt).toLocaleTimeString();
       if (!interactive) {
-        say(`Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice. There is no terminal to ask you, so the task is failed without running it again. `
-          + "Check what the step did, then Retry the task in VS Code, or run 'continuum resume' in a terminal to be asked.");
+        say(
+          `Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice. There is no terminal to ask you, so the task is failed without running it again. ` +
+            "Check what the step did, then Retry the task in VS Code, or run 'continuum resume' in a terminal to be asked.",
+        );
         return 'fail-unasked';
       }
-      const answer = await ask(`Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice. [r]un it again, [c]ount it as done, or [f]ail the task? [f] `);
+      const answer = await ask(
+        `Step '${step}' of '${title}' was running when Continuum stopped (${when}) and must not run twice. [r]un it again, [c]ount it as done, or [f]ail the task? [f] `,
+      );
       return answer === 'r' ? 'rerun' : answer === 'c' ? 'skip' : 'fail';
     },
     async orphanedStep(title, step, pid, startedAt) {
       const what = `Step '${step}' of '${title}', started by an earlier run (${new Date(startedAt).toLocaleTimeString()}), is still running as process ${pid}; it never runs twice at once.`;
       if (orphans || !interactive) {
         const choice = orphans ?? 'wait';
-        say(`${what} ${choice === 'stop' ? 'Stopping it (--orphans stop).' : `Waiting for it to end${orphans ? '' : " (no terminal to ask; --orphans stop stops it instead)"}.`}`);
+        say(
+          `${what} ${choice === 'stop' ? 'Stopping it (--orphans stop).' : `Waiting for it to end${orphans ? '' : ' (no terminal to ask; --orphans stop stops it instead)'}.`}`,
+        );
         return choice;
       }
       const answer = await ask(`${what} [w]ait for it to finish, or [s]top it? [w] `);
@@ -119,19 +136,29 @@ export function terminalQuestions(yes: boolean, interactive: boolean, say: (line
  * The confidence gate's and the rulebook's questions on the terminal. Without a terminal nobody can
  * answer: a task the gate is unsure of is skipped unless --yes, and a rule's fix command is not run.
  */
-export function terminalGuardQuestions(yes: boolean, interactive: boolean, say: (line: string) => void): GuardQuestions {
+export function terminalGuardQuestions(
+  yes: boolean,
+  interactive: boolean,
+  say: (line: string) => void,
+): GuardQuestions {
   return {
     async allowLowConfidenceTask(task, score, reasons) {
       const what = `Continuum is not confident about running '${task.title}' unattended (confidence ${score.toFixed(2)}: ${reasons}).`;
       if (!interactive) {
-        say(yes ? `${what} Running it (--yes).` : `${what} Skipped: nobody is at a terminal to allow it; run again with --yes to allow such tasks.`);
+        say(
+          yes
+            ? `${what} Running it (--yes).`
+            : `${what} Skipped: nobody is at a terminal to allow it; run again with --yes to allow such tasks.`,
+        );
         return yes ? 'allow' : 'skip';
       }
       const answer = await ask(`${what} [r]un it, [a]lways run ${task.kind} tasks, or [s]kip it? [s] `);
       return answer === 'r' ? 'allow' : answer === 'a' ? 'always' : 'skip';
     },
     async runFix(task, fix) {
-      const proposal = fix.command ? `run '${fix.command}' in the workspace, then try the task again` : 'try the task again';
+      const proposal = fix.command
+        ? `run '${fix.command}' in the workspace, then try the task again`
+        : 'try the task again';
       const what = `Task '${task.title}' failed: ${fix.error}. ${fix.rule} proposes to ${proposal}.`;
       if (!interactive) {
         say(`${what} Not done: nobody is at a terminal to confirm it; the task fails.`);
@@ -148,13 +175,20 @@ export function terminalGuardQuestions(yes: boolean, interactive: boolean, say: 
  * allows it, a terminal asks, and without either it is refused with what to do — the model is told
  * and goes on.
  */
-export function terminalCommandApproval(yes: boolean, interactive: boolean, say: (line: string) => void): (taskTitle: string, command: string) => Promise<CommandApproval> {
+export function terminalCommandApproval(
+  yes: boolean,
+  interactive: boolean,
+  say: (line: string) => void,
+): (taskTitle: string, command: string) => Promise<CommandApproval> {
   return async (title, command) => {
     if (yes) return { run: true };
     const what = `The model working on '${title}' wants to run: ${command}`;
     if (!interactive) {
       say(`${what} — not run: nobody is at a terminal to confirm it.`);
-      return { run: false, why: "it needs a person's confirmation and nobody is at a terminal to give it. Do without it, or say in your answer which command should run; the person can run 'continuum run --yes' to let commands run, or list the command in the task's allowCommands." };
+      return {
+        run: false,
+        why: "it needs a person's confirmation and nobody is at a terminal to give it. Do without it, or say in your answer which command should run; the person can run 'continuum run --yes' to let commands run, or list the command in the task's allowCommands.",
+      };
     }
     const answer = await ask(`${what}\nRun it? [y/N] `);
     return answer === 'y' ? { run: true } : { run: false, why: 'the person at the terminal said no.' };
@@ -168,11 +202,17 @@ export function workspaceRules(workspace: string, settings: SettingsSource, say:
   if (fs.existsSync(file)) {
     const result = readRulesFile(fs.readFileSync(file, 'utf8'));
     if ('rules' in result) rules.push(...result.rules);
-    else say(`${rulesFilePath} has ${result.problems.length} problem(s), so its rules are not used in this run: ${result.problems[0].message}`);
+    else
+      say(
+        `${rulesFilePath} has ${result.problems.length} problem(s), so its rules are not used in this run: ${result.problems[0].message}`,
+      );
   }
   const fromSettings = parseRulesSetting(readSetting(settings, 'guards.rules'));
   if ('rules' in fromSettings) rules.push(...fromSettings.rules);
-  else say(`The continuum.guards.rules setting has ${fromSettings.problems.length} problem(s), so its rules are not used in this run: ${fromSettings.problems[0].message}`);
+  else
+    say(
+      `The continuum.guards.rules setting has ${fromSettings.problems.length} problem(s), so its rules are not used in this run: ${fromSettings.problems[0].message}`,
+    );
   return rules;
 }
 
@@ -200,23 +240,38 @@ export interface RunOptions extends Selection {
 export async function runSession(core: Continuum, o: RunOptions): Promise<number> {
   const health = core.store.health();
   if (health.readOnly) {
-    throw new CliError(`Cannot run here: ${forTerminal(health.readOnlyReason ?? 'the store is read-only.')} (Another process holds the store — a VS Code window or another 'continuum run': pause the session there or let it finish, then run this again.)`);
+    throw new CliError(
+      `Cannot run here: ${forTerminal(health.readOnlyReason ?? 'the store is read-only.')} (Another process holds the store — a VS Code window or another 'continuum run': pause the session there or let it finish, then run this again.)`,
+    );
   }
   const workspace = path.resolve(o.workspace);
   const fromFile = workspaceSettings(workspace);
   if (fromFile.problem) o.say(fromFile.problem);
   // --concurrency wins over the workspace's setting
-  const settings: SettingsSource = key => (key === 'executor.concurrency' && o.concurrency !== undefined ? o.concurrency : fromFile.source(key));
+  const settings: SettingsSource = key =>
+    key === 'executor.concurrency' && o.concurrency !== undefined ? o.concurrency : fromFile.source(key);
   const lmConfig = modelFromEnvironment(o.env ?? process.env, o.lm ?? {});
-  const lm: LmHost | undefined = 'model' in lmConfig
-    ? { model: lmConfig.model, files: nodeWorkspaceFiles, limits: lmLimitsFrom(settings), approveCommand: terminalCommandApproval(o.yes, o.interactive, o.say) }
-    : undefined;
-  const noModel = 'missing' in lmConfig ? lmConfig.missing : 'problem' in lmConfig ? `lm tasks cannot run: ${lmConfig.problem}` : undefined;
+  const lm: LmHost | undefined =
+    'model' in lmConfig
+      ? {
+          model: lmConfig.model,
+          files: nodeWorkspaceFiles,
+          limits: lmLimitsFrom(settings),
+          approveCommand: terminalCommandApproval(o.yes, o.interactive, o.say),
+        }
+      : undefined;
+  const noModel =
+    'missing' in lmConfig
+      ? lmConfig.missing
+      : 'problem' in lmConfig
+        ? `lm tasks cannot run: ${lmConfig.problem}`
+        : undefined;
   // Checkpoints hold the files and each task's own changes are recorded (for its pull-request commit), as in
   // a trusted VS Code window: whoever runs the CLI in a folder trusts it.
   core.useWorkspaceFolder(workspace);
   const assembled = assembleExecutor(core, {
-    workspace, settings,
+    workspace,
+    settings,
     ports: {
       processes: nodeProcesses,
       hostTasks: noVsCodeTasks,
@@ -234,7 +289,9 @@ export async function runSession(core: Continuum, o: RunOptions): Promise<number
   try {
     const sessionId = o.resume ? resumable(core, o.resume.sessionId) : await newSession(core, executor, o);
     if (!sessionId) return 0;
-    const intro = o.resume ? core.sessions.describeResume(sessionId) : `${core.sessions.get(sessionId)!.taskIds.length} tasks`;
+    const intro = o.resume
+      ? core.sessions.describeResume(sessionId)
+      : `${core.sessions.get(sessionId)!.taskIds.length} tasks`;
     return await follow(core, executor, sessionId, intro, { ...o, concurrency, ...(noModel ? { noModel } : {}) });
   } catch (err) {
     if (err instanceof ExecutionRefused) throw new CliError(forTerminal(err.message));
@@ -253,15 +310,24 @@ async function newSession(core: Continuum, executor: Executor, o: RunOptions): P
     return undefined;
   }
   const waiting = core.sessions.resumePoint();
-  if (waiting) o.say(`(Session '${waiting.name}' is ${waiting.status}: 'continuum resume' continues it. Starting a new session.)`);
+  if (waiting)
+    o.say(`(Session '${waiting.name}' is ${waiting.status}: 'continuum resume' continues it. Starting a new session.)`);
   await executor.prepare(taskIds);
-  const session = await core.sessions.create({ name: `Terminal session ${new Date(core.clock.now()).toLocaleString()}`, taskIds });
+  const session = await core.sessions.create({
+    name: `Terminal session ${new Date(core.clock.now()).toLocaleString()}`,
+    taskIds,
+  });
   return session.id;
 }
 
 function resumable(core: Continuum, sessionId: string | undefined): string {
   const session = sessionId ? core.sessions.get(sessionId) : core.sessions.resumePoint();
-  if (!session) throw new CliError(sessionId ? `No session has the id '${sessionId}'. 'continuum status' lists the sessions.` : "There is no paused or interrupted session to resume. Start one with 'continuum run'.");
+  if (!session)
+    throw new CliError(
+      sessionId
+        ? `No session has the id '${sessionId}'. 'continuum status' lists the sessions.`
+        : "There is no paused or interrupted session to resume. Start one with 'continuum run'.",
+    );
   if (session.status !== 'paused' && session.status !== 'interrupted' && session.status !== 'running') {
     throw new CliError(`Session '${session.name}' has ${session.status}; start a new one with 'continuum run'.`);
   }
@@ -274,9 +340,16 @@ const shownLeft = 10;
 const countOf = (n: number) => (n === 1 ? '1 task' : `${n} tasks`);
 
 /** The session's unfinished tasks this run leaves alone: a person's (to-dos, manual tasks), VS Code tasks, and lm tasks without a model. */
-function leftForOthers(core: Continuum, sessionId: string, noModel: boolean): { people: Task[]; vscode: Task[]; model: Task[] } {
+function leftForOthers(
+  core: Continuum,
+  sessionId: string,
+  noModel: boolean,
+): { people: Task[]; vscode: Task[]; model: Task[] } {
   const needsOf = (t: Task) => (t.action ? actions[t.action.kind].needs : 'person');
-  const left = core.sessions.get(sessionId)!.taskIds.map(id => core.tasks.get(id)!).filter(t => t && !finished.has(t.status) && t.status !== 'failed');
+  const left = core.sessions
+    .get(sessionId)!
+    .taskIds.map(id => core.tasks.get(id)!)
+    .filter(t => t && !finished.has(t.status) && t.status !== 'failed');
   return {
     people: left.filter(t => needsOf(t) === 'person' && cliLacks.includes('person')),
     vscode: left.filter(t => needsOf(t) === 'vscode' && cliLacks.includes('vscode')),
@@ -285,7 +358,13 @@ function leftForOthers(core: Continuum, sessionId: string, noModel: boolean): { 
 }
 
 /** Runs the session, printing a line per task start and end, until it ends or a Ctrl+C pauses it. */
-async function follow(core: Continuum, executor: Executor, sessionId: string, intro: string, o: RunOptions & { concurrency: number; noModel?: string }): Promise<number> {
+async function follow(
+  core: Continuum,
+  executor: Executor,
+  sessionId: string,
+  intro: string,
+  o: RunOptions & { concurrency: number; noModel?: string },
+): Promise<number> {
   const started = new Map<string, number>();
   const total = () => core.sessions.progress(sessionId);
   const title = (id: string) => core.tasks.get(id)?.title ?? id;
@@ -306,22 +385,36 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
     const took = formatDuration(Date.now() - at);
     const name = title(ended.taskId);
     if (ended.status === 'done') o.say(`[${p.completed}/${p.total}] done     ${name} (${took})`);
-    else if (ended.status === 'failed') o.say(`[${p.completed}/${p.total}] failed   ${name} (${took}): ${core.tasks.get(ended.taskId)?.error ?? ''}`);
+    else if (ended.status === 'failed')
+      o.say(`[${p.completed}/${p.total}] failed   ${name} (${took}): ${core.tasks.get(ended.taskId)?.error ?? ''}`);
     else if (ended.status) o.say(`[${p.completed}/${p.total}] ${ended.status.padEnd(8)} ${name} (${took})`);
     else o.say(`[not saved] ${name} (${took}): its end could not be recorded; it runs again on resume`);
   });
   let interrupts = 0;
   const session = core.sessions.get(sessionId)!;
-  o.say(`Session '${session.name}': ${intro}; up to ${o.concurrency} at a time. Ctrl+C pauses (running tasks finish); twice stops them now.`);
+  o.say(
+    `Session '${session.name}': ${intro}; up to ${o.concurrency} at a time. Ctrl+C pauses (running tasks finish); twice stops them now.`,
+  );
   const left = leftForOthers(core, sessionId, !!o.noModel);
-  if (left.model.length) o.say(`${countOf(left.model.length)} ${left.model.length === 1 ? 'waits' : 'wait'} for a language model (lm tasks): ${o.noModel}`);
-  if (left.people.length) o.say(`${countOf(left.people.length)} ${left.people.length === 1 ? 'waits' : 'wait'} for a person (to-dos and manual tasks): mark them done in VS Code (or with Resume Session there); this run goes on with the others.`);
-  if (left.vscode.length) o.say(`${countOf(left.vscode.length)} ${left.vscode.length === 1 ? 'runs' : 'run'} only in VS Code (VS Code tasks); this run goes on with the others.`);
+  if (left.model.length)
+    o.say(
+      `${countOf(left.model.length)} ${left.model.length === 1 ? 'waits' : 'wait'} for a language model (lm tasks): ${o.noModel}`,
+    );
+  if (left.people.length)
+    o.say(
+      `${countOf(left.people.length)} ${left.people.length === 1 ? 'waits' : 'wait'} for a person (to-dos and manual tasks): mark them done in VS Code (or with Resume Session there); this run goes on with the others.`,
+    );
+  if (left.vscode.length)
+    o.say(
+      `${countOf(left.vscode.length)} ${left.vscode.length === 1 ? 'runs' : 'run'} only in VS Code (VS Code tasks); this run goes on with the others.`,
+    );
   const run = await executor.run(sessionId);
   const removeHandler = o.onInterrupt(() => {
     interrupts++;
     if (interrupts === 1) {
-      o.say(`Pausing: ${run.running.length} running task(s) finish first. Ctrl+C again stops them now (they run again on resume).`);
+      o.say(
+        `Pausing: ${run.running.length} running task(s) finish first. Ctrl+C again stops them now (they run again on resume).`,
+      );
       void run.pause();
     } else {
       o.say('Stopping now: the running tasks are killed and run again on resume.');
@@ -339,13 +432,26 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
     o.say(await describeStoreFailure(core.store.folder, summary.problem));
     return 1;
   }
-  o.say(forTerminal(describeSummary(summary).replace(/Resume Session continues where it stopped/, "'continuum resume' continues where it stopped")));
+  o.say(
+    forTerminal(
+      describeSummary(summary).replace(
+        /Resume Session continues where it stopped/,
+        "'continuum resume' continues where it stopped",
+      ),
+    ),
+  );
   for (const f of summary.failures) o.say(`  failed: ${f.title}: ${f.error}`);
   if (summary.cannotRunHere) {
     const after = leftForOthers(core, sessionId, !!o.noModel);
-    for (const [tasks, who] of [[after.people, 'a person'], [after.vscode, 'VS Code'], [after.model, 'a language model']] as const) {
+    for (const [tasks, who] of [
+      [after.people, 'a person'],
+      [after.vscode, 'VS Code'],
+      [after.model, 'a language model'],
+    ] as const) {
       if (!tasks.length) continue;
-      o.say(`  ${countOf(tasks.length)} ${tasks.length === 1 ? 'needs' : 'need'} ${who}${tasks.length > shownLeft ? `, the first ${shownLeft}:` : ':'}`);
+      o.say(
+        `  ${countOf(tasks.length)} ${tasks.length === 1 ? 'needs' : 'need'} ${who}${tasks.length > shownLeft ? `, the first ${shownLeft}:` : ':'}`,
+      );
       for (const t of tasks.slice(0, shownLeft)) o.say(`    ${t.title}`);
     }
   }
@@ -360,28 +466,38 @@ async function follow(core: Continuum, executor: Executor, sessionId: string, in
  * Code's remedies) are left out; the CLI says what to do instead. Pure.
  */
 export function forTerminal(text: string): string {
-  return text.split(/(?<=[.!?])\s+/).map(sentence => {
-    const clauses = sentence.split(/;\s+/);
-    if (/\bthis window\b/i.test(clauses[0])) return ''; // a sentence about the window itself
-    const kept = clauses.map(c => c.replace(/,?\s+(?:and |then )*reload (?:this|the) window\b[^;]*$/i, '')).filter(c => !/\breload\b|\bthis window\b/i.test(c));
-    if (!kept.length) return '';
-    const joined = kept.join('; ');
-    return /[.!?]$/.test(joined) ? joined : `${joined.replace(/[,;:]$/, '')}.`;
-  }).filter(Boolean).join(' ');
+  return text
+    .split(/(?<=[.!?])\s+/)
+    .map(sentence => {
+      const clauses = sentence.split(/;\s+/);
+      if (/\bthis window\b/i.test(clauses[0])) return ''; // a sentence about the window itself
+      const kept = clauses
+        .map(c => c.replace(/,?\s+(?:and |then )*reload (?:this|the) window\b[^;]*$/i, ''))
+        .filter(c => !/\breload\b|\bthis window\b/i.test(c));
+      if (!kept.length) return '';
+      const joined = kept.join('; ');
+      return /[.!?]$/.test(joined) ? joined : `${joined.replace(/[,;:]$/, '')}.`;
+    })
+    .filter(Boolean)
+    .join(' ');
 }
 
 const storeErrno = /\b(ENOSPC|EDQUOT|EROFS|EIO|EACCES|EPERM|EBADF)\b/;
 
 /** Whether a run's problem is its store failing to save (the journal could not be written). */
 export function isStoreFailure(problem: string): boolean {
-  return /could not write to its store/.test(problem) || (/step journal could not be written/.test(problem) && storeErrno.test(problem));
+  return (
+    /could not write to its store/.test(problem) ||
+    (/step journal could not be written/.test(problem) && storeErrno.test(problem))
+  );
 }
 
 /** What failed, how much room there is and what to do, when the store could not save a run's changes. */
 export async function describeStoreFailure(folder: string, problem: string): Promise<string> {
   const cause = /\(([A-Z]{2,}[^()]*)\)/.exec(problem)?.[1] ?? problem;
   const resume = `then run: continuum resume --store ${folder}`;
-  const unsaved = "Tasks not printed as done were not saved as done; they run again on resume (steps saved as completed are not run again).";
+  const unsaved =
+    'Tasks not printed as done were not saved as done; they run again on resume (steps saved as completed are not run again).';
   if (!/\b(ENOSPC|EDQUOT)\b/.test(problem)) {
     return `The run stopped: Continuum could not save its changes to the store in ${folder} (${cause}). ${unsaved} Fix the cause (the folder's permissions, the disk), ${resume}`;
   }
@@ -416,5 +532,9 @@ async function folderBytes(folder: string): Promise<number> {
 }
 
 function formatBytes(n: number): string {
-  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MiB` : `${Math.ceil(n / 1024)} KiB`;
+  return n >= 1024 ** 3
+    ? `${(n / 1024 ** 3).toFixed(1)} GiB`
+    : n >= 1024 ** 2
+      ? `${(n / 1024 ** 2).toFixed(1)} MiB`
+      : `${Math.ceil(n / 1024)} KiB`;
 }

@@ -57,34 +57,67 @@ export async function openContinuum(options: OpenContinuumOptions): Promise<Cont
   const tasks = new TaskManager(store, clock, ids);
   // Holding the store's lock means no other process can be running a session on it, so any
   // session still marked running was left behind by a process that died: interrupted, at once.
-  const sessions = new SessionManager(store, clock, { heartbeatMs: options.heartbeatMs, staleAfterMs: options.staleAfterMs ?? 0, ids, logger: options.logger });
+  const sessions = new SessionManager(store, clock, {
+    heartbeatMs: options.heartbeatMs,
+    staleAfterMs: options.staleAfterMs ?? 0,
+    ids,
+    logger: options.logger,
+  });
   const context = new ContextManager(store, clock);
   const graph = new KnowledgeGraph(store, options.graphParser ?? noGraphParser, clock, options.logger);
   const degradations = new DegradationRegistry(undefined, () => clock.now());
   const watches: Disposable[] = [watchGraphParsing(store, listener => graph.onDidChange(listener), degradations)];
-  if (options.workspaceFolder === undefined) reportStateOnlyCheckpoints(degradations, 'no trusted workspace folder is open, so checkpoints hold the task state only');
+  if (options.workspaceFolder === undefined)
+    reportStateOnlyCheckpoints(
+      degradations,
+      'no trusted workspace folder is open, so checkpoints hold the task state only',
+    );
   // Opened on the first checkpoint, so git is not asked anything while the store opens.
-  const filesOf = (workspaceFolder: string) => new CheckpointFiles(store, sessions, async () => {
-    const { WorkspaceSnapshots } = await import('./git/workspaceSnapshots');
-    return WorkspaceSnapshots.open(workspaceFolder, store.folder);
-  }, clock, {
-    keepPerSession: options.checkpointsKeep, logger: options.logger,
-    snapshots: {
-      failed: reason => reportStateOnlyCheckpoints(degradations, `the last workspace snapshot failed (${reason}), so that checkpoint holds the task state only`),
-      taken: () => degradations.restore('checkpoint'),
-    },
-  });
+  const filesOf = (workspaceFolder: string) =>
+    new CheckpointFiles(
+      store,
+      sessions,
+      async () => {
+        const { WorkspaceSnapshots } = await import('./git/workspaceSnapshots');
+        return WorkspaceSnapshots.open(workspaceFolder, store.folder);
+      },
+      clock,
+      {
+        keepPerSession: options.checkpointsKeep,
+        logger: options.logger,
+        snapshots: {
+          failed: reason =>
+            reportStateOnlyCheckpoints(
+              degradations,
+              `the last workspace snapshot failed (${reason}), so that checkpoint holds the task state only`,
+            ),
+          taken: () => degradations.restore('checkpoint'),
+        },
+      },
+    );
   const files = options.workspaceFolder === undefined ? undefined : filesOf(options.workspaceFolder);
   if (!store.readOnly) await sessions.recoverInterrupted();
   const core: Continuum = {
-    store, tasks, sessions, context, graph, clock, degradations, ...(files ? { files } : {}),
+    store,
+    tasks,
+    sessions,
+    context,
+    graph,
+    clock,
+    degradations,
+    ...(files ? { files } : {}),
     useWorkspaceFolder: folder => {
       if (core.files) return core.files;
       core.files = filesOf(folder);
       degradations.restore('checkpoint');
       return core.files;
     },
-    close: () => { for (const w of watches) w.dispose(); graph.dispose(); core.files?.dispose(); return store.close(); },
+    close: () => {
+      for (const w of watches) w.dispose();
+      graph.dispose();
+      core.files?.dispose();
+      return store.close();
+    },
   };
   return core;
 }

@@ -25,7 +25,10 @@ function flag(def: boolean): Definition<boolean> {
 
 function integer(def: number, minimum: number, maximum?: number): Definition<number> {
   return {
-    type: 'integer', default: def, minimum, ...(maximum === undefined ? {} : { maximum }),
+    type: 'integer',
+    default: def,
+    minimum,
+    ...(maximum === undefined ? {} : { maximum }),
     read(raw) {
       if (typeof raw !== 'number' || !Number.isFinite(raw)) return def;
       return Math.min(maximum ?? Number.MAX_SAFE_INTEGER, Math.max(minimum, Math.floor(raw)));
@@ -34,18 +37,24 @@ function integer(def: number, minimum: number, maximum?: number): Definition<num
 }
 
 function textList(): Definition<string[]> {
-  return { type: 'array', default: [], read: raw => (Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : []) };
+  return {
+    type: 'array',
+    default: [],
+    read: raw => (Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : []),
+  };
 }
 
 /** continuum.guards.errorBudgetPerType: only the two known types, each at least 1. */
 function perTypeBudget(): Definition<{ transient?: number; deterministic?: number }> {
   return {
-    type: 'object', default: {},
+    type: 'object',
+    default: {},
     read(raw) {
       const out: { transient?: number; deterministic?: number } = {};
       if (!raw || typeof raw !== 'object') return out;
       for (const [type, n] of Object.entries(raw as Record<string, unknown>)) {
-        if ((type === 'transient' || type === 'deterministic') && typeof n === 'number' && n >= 1) out[type] = Math.floor(n);
+        if ((type === 'transient' || type === 'deterministic') && typeof n === 'number' && n >= 1)
+          out[type] = Math.floor(n);
       }
       return out;
     },

@@ -9,7 +9,9 @@ import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';
 const nodeTree: SourceTree = {
   list(dir) {
     try {
-      return fs.readdirSync(dir, { withFileTypes: true }).map(e => ({ name: e.name, kind: e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' }));
+      return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .map(e => ({ name: e.name, kind: e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' }));
     } catch (err) {
       if (isMissing(err)) return [];
       throw err;
@@ -53,6 +55,6 @@ port.on('message', (request: WorkerRequest) => {
       post({ id: request.id, kind: 'updated', reply: session.update(request.request) });
     }
   } catch (err) {
-    post({ id: request.id, kind: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+    post({ id: request.id, kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
 });

@@ -4,7 +4,15 @@
 // garbage (with syntax trees, measured on 2,770 files: about 55 MB of the process's peak), which a
 // fresh worker for the next update (about 0.1–0.3 s to start, off the caller's thread) does not carry.
 import { Worker } from 'worker_threads';
-import { CancelledError, type BuildReply, type BuildRequest, type GraphParser, type ParseBatch, type UpdateReply, type UpdateRequest } from '../core/graph/parser';
+import {
+  CancelledError,
+  type BuildReply,
+  type BuildRequest,
+  type GraphParser,
+  type ParseBatch,
+  type UpdateReply,
+  type UpdateRequest,
+} from '../core/graph/parser';
 import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';
 
 interface Pending {
@@ -20,7 +28,10 @@ export class WorkerGraphParser implements GraphParser {
   private idleTimer: NodeJS.Timeout | undefined;
 
   /** `workerFile`: the bundled worker (dist/graphWorker.js). */
-  constructor(private readonly workerFile: string, private readonly idleMs = 60_000) {}
+  constructor(
+    private readonly workerFile: string,
+    private readonly idleMs = 60_000,
+  ) {}
 
   /** Starts the worker now, so that its loading of TypeScript overlaps whatever the caller does before the first request. */
   warm(): void {
@@ -62,11 +73,19 @@ export class WorkerGraphParser implements GraphParser {
     // PatternFly's 3,176 files: the worker 8 % faster, the process's peak the same, 220–237 MB).
     const worker = new Worker(this.workerFile, { execArgv: [] });
     worker.on('message', (reply: WorkerReply) => this.receive(reply));
-    worker.on('error', err => this.stop(new Error(`The knowledge graph worker failed: ${err.message}. Run the build again; if it keeps failing, see the Continuum output.`)));
+    worker.on('error', err =>
+      this.stop(
+        new Error(
+          `The knowledge graph worker failed: ${err.message}. Run the build again; if it keeps failing, see the Continuum output.`,
+        ),
+      ),
+    );
     worker.on('exit', code => {
       if (this.worker === worker) {
         this.worker = undefined;
-        this.failAll(new Error(`The knowledge graph worker stopped unexpectedly (exit code ${code}). Run the build again.`));
+        this.failAll(
+          new Error(`The knowledge graph worker stopped unexpectedly (exit code ${code}). Run the build again.`),
+        );
       }
     });
     this.worker = worker;
@@ -83,7 +102,8 @@ export class WorkerGraphParser implements GraphParser {
     this.pending.delete(reply.id);
     const idle = !this.pending.size;
     if (reply.kind === 'built' && idle) this.stop(new Error('built')); // nothing is pending: nobody hears the reason
-    if (reply.kind === 'error') pending.reject(new Error(`The knowledge graph worker could not finish: ${reply.message}`));
+    if (reply.kind === 'error')
+      pending.reject(new Error(`The knowledge graph worker could not finish: ${reply.message}`));
     else pending.resolve(reply.reply);
     if (idle && this.worker) this.scheduleIdleStop();
   }

@@ -2,8 +2,7 @@
 import type { BuildReply, BuildRequest, ParseBatch, UpdateReply, UpdateRequest } from '../core/graph/parser';
 
 export type WorkerRequest =
-  | { id: number; kind: 'build'; request: BuildRequest }
-  | { id: number; kind: 'update'; request: UpdateRequest };
+  { id: number; kind: 'build'; request: BuildRequest } | { id: number; kind: 'update'; request: UpdateRequest };
 
 export type WorkerReply =
   | { id: number; kind: 'batch'; batch: ParseBatch }

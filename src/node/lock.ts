@@ -23,21 +23,23 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
       const lockDir = `${path}.lock`;
       const lostListeners: Array<(reason: string) => void> = [];
       let compromised: string | undefined;
-      const take = () => lockfile.lock(path, {
-        realpath: false,
-        lockfilePath: lockDir,
-        stale,
-        update,
-        retries: 0,
-        onCompromised: err => {
-          // proper-lockfile's words are an errno or its own; say what happened instead.
-          const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).syscall === 'stat'
-            ? `its lock was taken over or removed while this process was stalled (suspended, stopped or busy) for longer than ${stale / 1000} s`
-            : `the lock could not be kept fresh within ${stale / 1000} s (${err.message})`;
-          compromised ??= reason;
-          for (const l of lostListeners) l(reason);
-        },
-      });
+      const take = () =>
+        lockfile.lock(path, {
+          realpath: false,
+          lockfilePath: lockDir,
+          stale,
+          update,
+          retries: 0,
+          onCompromised: err => {
+            // proper-lockfile's words are an errno or its own; say what happened instead.
+            const reason =
+              (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).syscall === 'stat'
+                ? `its lock was taken over or removed while this process was stalled (suspended, stopped or busy) for longer than ${stale / 1000} s`
+                : `the lock could not be kept fresh within ${stale / 1000} s (${err.message})`;
+            compromised ??= reason;
+            for (const l of lostListeners) l(reason);
+          },
+        });
       let release!: () => Promise<void>;
       let ino!: number;
       /** Says who holds the lock now that this process took it; gives it back if it cannot. */
@@ -145,7 +147,10 @@ async function enterBreaking(folder: string): Promise<string | undefined> {
       return folder;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await fsp.stat(folder).then(st => Date.now() - st.mtimeMs, () => 0);
+      const age = await fsp.stat(folder).then(
+        st => Date.now() - st.mtimeMs,
+        () => 0,
+      );
       if (age < 10_000) return undefined;
       await fsp.rmdir(folder).catch(() => undefined);
     }

@@ -25,7 +25,11 @@ export const nodeProcesses: ProcessPort = {
         settled = true;
         for (const t of timers) clearTimeout(t);
         signal.removeEventListener('abort', kill);
-        resolve(failure ? { ...exit, error: { ...(failure.code ? { code: failure.code } : {}), message: failure.message } } : exit);
+        resolve(
+          failure
+            ? { ...exit, error: { ...(failure.code ? { code: failure.code } : {}), message: failure.message } }
+            : exit,
+        );
       };
       function kill() {
         const pid = child?.pid;
@@ -81,7 +85,8 @@ export const nodeProcesses: ProcessPort = {
     const hardAt = Date.now() + graceMs;
     while (isRunning(p)) {
       if (Date.now() >= hardAt) signalProcess(p, 'SIGKILL');
-      if (Date.now() >= hardAt + graceMs) throw new Error(`process ${p.pid} (group ${p.group ?? 'none'}) did not end after SIGKILL`);
+      if (Date.now() >= hardAt + graceMs)
+        throw new Error(`process ${p.pid} (group ${p.group ?? 'none'}) did not end after SIGKILL`);
       await new Promise(r => setTimeout(r, 50));
     }
   },
@@ -106,7 +111,11 @@ export const nodeProcesses: ProcessPort = {
       if (!`\0${environ}`.includes(`\0${wanted}`)) continue;
       const stat = procStat(pid);
       if (!stat || stat.state === 'Z') continue;
-      found.push({ pid, startTime: stat.startTime, ...(procGroupOf(pid) !== undefined ? { group: procGroupOf(pid) } : {}) });
+      found.push({
+        pid,
+        startTime: stat.startTime,
+        ...(procGroupOf(pid) !== undefined ? { group: procGroupOf(pid) } : {}),
+      });
     }
     return found;
   },
@@ -114,7 +123,8 @@ export const nodeProcesses: ProcessPort = {
     try {
       return await fsp.realpath(p);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+        return undefined;
       throw err;
     }
   },

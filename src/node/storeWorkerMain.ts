@@ -15,10 +15,12 @@ let failed: string | undefined;
 let queue: Promise<void> = Promise.resolve();
 
 port.on('message', (request: StoreWorkerRequest) => {
-  queue = queue.then(() => handle(request)).catch((err: unknown) => {
-    failed ??= err instanceof Error ? err.message : String(err);
-    post({ kind: 'error', ...(request.kind === 'snapshot' ? { id: request.id } : {}), message: failed });
-  });
+  queue = queue
+    .then(() => handle(request))
+    .catch((err: unknown) => {
+      failed ??= err instanceof Error ? err.message : String(err);
+      post({ kind: 'error', ...(request.kind === 'snapshot' ? { id: request.id } : {}), message: failed });
+    });
 });
 
 async function handle(request: StoreWorkerRequest): Promise<void> {

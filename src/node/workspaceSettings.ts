@@ -20,13 +20,21 @@ export function workspaceSettings(workspace: string): WorkspaceSettings {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { source: () => undefined };
-    return { source: () => undefined, problem: `${file} could not be read (${(err as Error).message}); the default settings apply` };
+    return {
+      source: () => undefined,
+      problem: `${file} could not be read (${(err as Error).message}); the default settings apply`,
+    };
   }
   const errors: ParseError[] = [];
   const values = parse(text, errors, { allowTrailingComma: true }) as unknown;
   if (errors.length || !values || typeof values !== 'object' || Array.isArray(values)) {
-    const why = errors.length ? `${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}` : 'it is not a JSON object';
-    return { source: () => undefined, problem: `${file} is not valid settings JSON (${why}); the default settings apply` };
+    const why = errors.length
+      ? `${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}`
+      : 'it is not a JSON object';
+    return {
+      source: () => undefined,
+      problem: `${file} is not valid settings JSON (${why}); the default settings apply`,
+    };
   }
   const settings = values as Record<string, unknown>;
   return { source: key => settings[`continuum.${key}`] }; // VS Code's own form: dotted keys

@@ -33,7 +33,12 @@ export interface TimelineDetail {
 }
 
 export type HostToPage =
-  | { type: 'entries'; title: string; entries: TimelineEntry[]; /** "Checkpoints: 12 snapshots of the files, 8.4 MB" */ space?: string }
+  | {
+      type: 'entries';
+      title: string;
+      entries: TimelineEntry[];
+      /** "Checkpoints: 12 snapshots of the files, 8.4 MB" */ space?: string;
+    }
   | { type: 'detail'; detail: TimelineDetail }
   | { type: 'error'; message: string };
 

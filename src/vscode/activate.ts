@@ -56,21 +56,46 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   const output = vscode.window.createOutputChannel('Continuum', { log: true });
   let prompter: Prompter = vscodePrompter;
   const logger = outputLogger(output);
-  const host = new ContinuumHost(context, logger, output, { ...vscodePrompter, notify: (...a) => prompter.notify(...a) });
+  const host = new ContinuumHost(context, logger, output, {
+    ...vscodePrompter,
+    notify: (...a) => prompter.notify(...a),
+  });
   const statusBar = new StatusBar();
   const tree = new TaskTreeProvider();
   const guardStatusBar = new GuardStatusBar();
-  const runtime = new ExecutionRuntime(() => prompter, logger, guards => guardStatusBar.attach(guards));
-  const rulesWatcher = new RulesWatcher(rules => runtime.setRules(rules), logger, message => void prompter.notify('warning', message));
+  const runtime = new ExecutionRuntime(
+    () => prompter,
+    logger,
+    guards => guardStatusBar.attach(guards),
+  );
+  const rulesWatcher = new RulesWatcher(
+    rules => runtime.setRules(rules),
+    logger,
+    message => void prompter.notify('warning', message),
+  );
   const ctx: CommandContext = { host, prompts: () => prompter, tree, runtime, output };
   const treeView = vscode.window.createTreeView('continuum.tasks', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(output, host, statusBar, guardStatusBar, rulesWatcher, tree, treeView, runtime, ...registerCommands(ctx), ...registerCheckpointUi(host),
-    registerAutoPullRequest(runtime, pullRequestDeps(ctx)));
+  context.subscriptions.push(
+    output,
+    host,
+    statusBar,
+    guardStatusBar,
+    rulesWatcher,
+    tree,
+    treeView,
+    runtime,
+    ...registerCommands(ctx),
+    ...registerCheckpointUi(host),
+    registerAutoPullRequest(runtime, pullRequestDeps(ctx)),
+  );
   context.subscriptions.push(registerWalkthrough(host, logger)); // the getting-started walkthrough's progress
   context.subscriptions.push(...registerAgents(context, host, logger)); // language-model tools and @continuum in chat
   const graphTree = new GraphTreeProvider();
   const graphWatcher = new GraphWatcher(logger);
-  const graphView = vscode.window.createTreeView('continuum.graph', { treeDataProvider: graphTree, showCollapseAll: true });
+  const graphView = vscode.window.createTreeView('continuum.graph', {
+    treeDataProvider: graphTree,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(graphTree, graphWatcher, graphView);
 
   // While this window holds the store it serves agents' MCP servers and other processes (src/node/endpoint).
@@ -83,7 +108,9 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   context.subscriptions.push({ dispose: () => void stopServingAgents() });
   const whenOpen = (core: Continuum) => {
     void stopServingAgents();
-    agentsEndpoint = import('../node/endpoint/window').then(m => m.serveAgentsFromWindow(core, { logger, trusted: () => vscode.workspace.isTrusted }));
+    agentsEndpoint = import('../node/endpoint/window').then(m =>
+      m.serveAgentsFromWindow(core, { logger, trusted: () => vscode.workspace.isTrusted }),
+    );
     tree.attach(core.tasks);
     statusBar.attach(core);
     runtime.for(core); // the guards (and their status-bar items) from the start, not from the first run
@@ -93,15 +120,21 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     void offerResume(core, () => prompter);
     core.store.onDidLoseLock(reason => {
       runtime.abandon(); // its results could not be saved; the process that took the store over resumes them
-      void prompter.notify('warning', `${reason} This window's running tasks were stopped and it now shows the store read-only; reload the window to write here again.`);
+      void prompter.notify(
+        'warning',
+        `${reason} This window's running tasks were stopped and it now shows the store read-only; reload the window to write here again.`,
+      );
     });
   };
   context.subscriptions.push(host.onDidOpen(whenOpen));
   // Opening loads WebAssembly and reads the store: after activation, never during it.
-  setImmediate(() => void host.open().catch(err => {
-    logger.error('opening the store failed', err);
-    void prompter.notify('error', `Continuum could not open its store: ${(err as Error).message}`);
-  }));
+  setImmediate(
+    () =>
+      void host.open().catch(err => {
+        logger.error('opening the store failed', err);
+        void prompter.notify('error', `Continuum could not open its store: ${(err as Error).message}`);
+      }),
+  );
 
   const ended = performance.now();
   const api: ContinuumPublicApi = {
@@ -135,7 +168,11 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
 }
 
 function runMode(mode: vscode.ExtensionMode): ExtensionRunMode {
-  return mode === vscode.ExtensionMode.Test ? 'test' : mode === vscode.ExtensionMode.Development ? 'development' : 'production';
+  return mode === vscode.ExtensionMode.Test
+    ? 'test'
+    : mode === vscode.ExtensionMode.Development
+      ? 'development'
+      : 'production';
 }
 
 /** On opening with an interrupted session: "Session 'X' was interrupted at 12/50 — Resume?" */

@@ -21,7 +21,9 @@ const showStatus: Handler = async (ctx, core) => {
   const health = core.store.health();
   const lines = [
     `${stats.counts.done}/${stats.total} tasks done (${stats.completionPercent}%)`,
-    session ? `session '${inert(session.name, 60)}' ${session.status}: ${core.sessions.describeResume(session.id)}` : 'no session',
+    session
+      ? `session '${inert(session.name, 60)}' ${session.status}: ${core.sessions.describeResume(session.id)}`
+      : 'no session',
     health.readOnly ? `read-only: ${health.readOnlyReason}` : '',
     graphStatusLine(core.graph),
   ].filter(Boolean);
@@ -44,15 +46,17 @@ export const commandTable: Record<string, Handler> = {
 };
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
-  return Object.entries(commandTable).map(([id, handler]) => vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-    try {
-      const core = await ctx.host.open();
-      return await handler(ctx, core, ...args);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      ctx.output.error(`${id}: ${err instanceof Error ? err.stack ?? message : message}`);
-      void ctx.prompts().notify('error', `Continuum: ${inert(message, 500)}`);
-      return undefined;
-    }
-  }));
+  return Object.entries(commandTable).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        const core = await ctx.host.open();
+        return await handler(ctx, core, ...args);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        ctx.output.error(`${id}: ${err instanceof Error ? (err.stack ?? message) : message}`);
+        void ctx.prompts().notify('error', `Continuum: ${inert(message, 500)}`);
+        return undefined;
+      }
+    }),
+  );
 }

@@ -19,7 +19,13 @@ export class ContinuumHost implements vscode.Disposable {
   private readonly didGainFiles = new vscode.EventEmitter<Continuum>();
   /** Checkpoints gained their files half after opening (the person trusted the workspace). */
   readonly onDidGainFiles = this.didGainFiles.event;
-  private readonly trustListener = vscode.workspace.onDidGrantWorkspaceTrust(() => void this.open().then(core => this.useTrustedFolder(core), err => this.logger.error('opening the store after trust was granted failed', err)));
+  private readonly trustListener = vscode.workspace.onDidGrantWorkspaceTrust(
+    () =>
+      void this.open().then(
+        core => this.useTrustedFolder(core),
+        err => this.logger.error('opening the store after trust was granted failed', err),
+      ),
+  );
 
   /** The extension's folder (webview resources). */
   get extensionUri(): vscode.Uri {
@@ -86,10 +92,15 @@ export class ContinuumHost implements vscode.Disposable {
     const started = Date.now();
     // Loaded here, not at activation: the core and its libraries (sql.js, zod, markdown-it …) cost
     // tens of milliseconds to evaluate, which activation must not pay.
-    const [{ openContinuum }, { nodeLock }, { askToHandOver }] = await Promise.all([import('../core/continuum'), import('../node/lock'), import('../node/endpoint/window')]);
+    const [{ openContinuum }, { nodeLock }, { askToHandOver }] = await Promise.all([
+      import('../core/continuum'),
+      import('../node/lock'),
+      import('../node/endpoint/window'),
+    ]);
     // An agent's MCP server holding the store hands it to this window (it runs no tasks) and goes on as its client.
     const handover = await askToHandOver(folder);
-    if (handover.handedOver) this.logger.info("an agent's MCP server (continuum mcp) handed the store over to this window");
+    if (handover.handedOver)
+      this.logger.info("an agent's MCP server (continuum mcp) handed the store over to this window");
     const core = await openContinuum({
       folder,
       fs: nodeFileSystem,
@@ -102,7 +113,9 @@ export class ContinuumHost implements vscode.Disposable {
       ...(workspaceFolder && vscode.workspace.isTrusted ? { workspaceFolder } : {}),
       checkpointsKeep: setting('checkpoints.keep'),
     });
-    this.logger.info(`store opened in ${folder} (${Date.now() - started} ms)${core.store.readOnly ? ', read-only' : ''}`);
+    this.logger.info(
+      `store opened in ${folder} (${Date.now() - started} ms)${core.store.readOnly ? ', read-only' : ''}`,
+    );
     this.opened = core;
     this.didOpen.fire(core);
     this.reportOpen(core);
@@ -113,18 +126,24 @@ export class ContinuumHost implements vscode.Disposable {
     const health = core.store.health();
     if (health.recovery.length) {
       for (const line of health.recovery) this.output.warn(line);
-      void this.prompter.notify('warning', `Continuum repaired its store when opening it: ${health.recovery[0]}`, 'Show Details').then(choice => {
-        if (choice) this.output.show(true);
-      });
+      void this.prompter
+        .notify('warning', `Continuum repaired its store when opening it: ${health.recovery[0]}`, 'Show Details')
+        .then(choice => {
+          if (choice) this.output.show(true);
+        });
     }
     if (health.readOnly) {
       void this.prompter.notify('warning', `Continuum is read-only in this window: ${health.readOnlyReason}`);
     }
     // Backups are checked after opening, off the path the user waits on.
-    void core.store.verifyBackups().then(checks => {
-      const bad = checks.filter(c => c.problem);
-      for (const c of bad) this.output.warn(`backup ${c.name} is unusable: ${c.problem}; it was set aside as ${c.name}.bad`);
-      this.logger.info(`store: ${checks.length - bad.length} of ${checks.length} backups verified`);
-    }, err => this.logger.error('verifying backups failed', err));
+    void core.store.verifyBackups().then(
+      checks => {
+        const bad = checks.filter(c => c.problem);
+        for (const c of bad)
+          this.output.warn(`backup ${c.name} is unusable: ${c.problem}; it was set aside as ${c.name}.bad`);
+        this.logger.info(`store: ${checks.length - bad.length} of ${checks.length} backups verified`);
+      },
+      err => this.logger.error('verifying backups failed', err),
+    );
   }
 }

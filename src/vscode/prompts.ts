@@ -20,23 +20,38 @@ export interface Prompter {
 
 export const vscodePrompter: Prompter = {
   input: options => Promise.resolve(vscode.window.showInputBox(options)),
-  pick: async (items, options) => (items.some(i => i.active) ? await pickWithActive(items, options) : await vscode.window.showQuickPick(items, options))?.value,
-  pickMany: async (items, options) => (await vscode.window.showQuickPick(items, { ...options, canPickMany: true }))?.map(i => i.value),
-  notify: (kind, message, ...actions) => Promise.resolve(
-    kind === 'error' ? vscode.window.showErrorMessage(message, ...actions)
-      : kind === 'warning' ? vscode.window.showWarningMessage(message, ...actions)
-        : vscode.window.showInformationMessage(message, ...actions)),
+  pick: async (items, options) =>
+    (items.some(i => i.active)
+      ? await pickWithActive(items, options)
+      : await vscode.window.showQuickPick(items, options)
+    )?.value,
+  pickMany: async (items, options) =>
+    (await vscode.window.showQuickPick(items, { ...options, canPickMany: true }))?.map(i => i.value),
+  notify: (kind, message, ...actions) =>
+    Promise.resolve(
+      kind === 'error'
+        ? vscode.window.showErrorMessage(message, ...actions)
+        : kind === 'warning'
+          ? vscode.window.showWarningMessage(message, ...actions)
+          : vscode.window.showInformationMessage(message, ...actions),
+    ),
   openFile: async options => (await vscode.window.showOpenDialog(options))?.[0],
   saveFile: options => Promise.resolve(vscode.window.showSaveDialog(options)),
 };
 
 /** showQuickPick cannot say which item Enter takes; a QuickPick with `activeItems` can. */
-function pickWithActive<I extends vscode.QuickPickItem & { active?: boolean }>(items: I[], options: vscode.QuickPickOptions): Promise<I | undefined> {
+function pickWithActive<I extends vscode.QuickPickItem & { active?: boolean }>(
+  items: I[],
+  options: vscode.QuickPickOptions,
+): Promise<I | undefined> {
   return new Promise(resolve => {
     const pick = vscode.window.createQuickPick<I>();
     Object.assign(pick, {
-      title: options.title, placeholder: options.placeHolder, ignoreFocusOut: options.ignoreFocusOut ?? false,
-      matchOnDescription: options.matchOnDescription ?? false, matchOnDetail: options.matchOnDetail ?? false,
+      title: options.title,
+      placeholder: options.placeHolder,
+      ignoreFocusOut: options.ignoreFocusOut ?? false,
+      matchOnDescription: options.matchOnDescription ?? false,
+      matchOnDetail: options.matchOnDetail ?? false,
     });
     pick.items = items;
     pick.activeItems = items.filter(i => i.active).slice(0, 1);

@@ -8,20 +8,37 @@ export function activeSession(core: Pick<Continuum, 'sessions'>): Session | unde
   return core.sessions.list().find(s => s.status === 'running') ?? core.sessions.resumePoint();
 }
 
-export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | undefined): { text: string; tooltip: string } {
+export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | undefined): {
+  text: string;
+  tooltip: string;
+} {
   if (!core) return { text: '$(history) Continuum', tooltip: 'Continuum is opening its store…' };
   const session = activeSession(core);
   const readOnly = core.store.readOnly ? ' (read-only)' : '';
-  if (!session) return { text: `$(history) Continuum${readOnly}`, tooltip: 'Continuum: no session. Click to open the Tasks view.' };
+  if (!session)
+    return { text: `$(history) Continuum${readOnly}`, tooltip: 'Continuum: no session. Click to open the Tasks view.' };
   const p = core.sessions.progress(session.id);
   // a running session that can do nothing until a person does a to-do says so: it does not spin
   const waitsForPerson = session.status === 'running' && p.runnableNow === 0 && p.waitingForYou > 0;
-  const icon = waitsForPerson ? '$(person)' : session.status === 'running' ? '$(sync~spin)' : session.status === 'paused' ? '$(debug-pause)' : '$(debug-disconnect)';
+  const icon = waitsForPerson
+    ? '$(person)'
+    : session.status === 'running'
+      ? '$(sync~spin)'
+      : session.status === 'paused'
+        ? '$(debug-pause)'
+        : '$(debug-disconnect)';
   const where = core.sessions.describeResume(session.id);
   // the pace of the work the run does, over what is left of it: to-dos wait for a person, whatever the pace
-  const eta = session.status === 'running' && !waitsForPerson ? etaText(p.completed, p.runnableLeft, core.sessions.statistics(session.id).durationMs) : '';
-  const forYou = p.waitingForYou ? ` · ${waitsForPerson ? '' : '$(person) '}${p.waitingForYou} wait${p.waitingForYou === 1 ? 's' : ''} for you` : '';
-  const forYouTip = p.waitingForYou ? ` ${p.waitingForYou} to-do${p.waitingForYou === 1 ? ' waits' : 's wait'} for you: do ${p.waitingForYou === 1 ? 'it' : 'them'} and Mark Done in the Tasks view.` : '';
+  const eta =
+    session.status === 'running' && !waitsForPerson
+      ? etaText(p.completed, p.runnableLeft, core.sessions.statistics(session.id).durationMs)
+      : '';
+  const forYou = p.waitingForYou
+    ? ` · ${waitsForPerson ? '' : '$(person) '}${p.waitingForYou} wait${p.waitingForYou === 1 ? 's' : ''} for you`
+    : '';
+  const forYouTip = p.waitingForYou
+    ? ` ${p.waitingForYou} to-do${p.waitingForYou === 1 ? ' waits' : 's wait'} for you: do ${p.waitingForYou === 1 ? 'it' : 'them'} and Mark Done in the Tasks view.`
+    : '';
   return {
     text: `${icon} ${p.completed}/${p.total}${forYou}${eta ? ` · ${eta}` : ''}${readOnly}`,
     tooltip: `Continuum session '${inert(session.name)}' is ${session.status}: ${where}.${forYouTip}${eta ? ` About ${eta.replace(/^ETA /, '')} left at the pace so far.` : ''} Click to open the Tasks view.`,
@@ -39,5 +56,9 @@ export function etaText(done: number, remaining: number, runningMs: number): str
   if (done <= 0 || remaining <= 0 || runningMs <= 0) return '';
   const ms = (runningMs / done) * remaining;
   const m = Math.round(ms / 60_000);
-  return ms < 60_000 ? `ETA ${Math.max(1, Math.round(ms / 1000))}s` : m < 60 ? `ETA ${m}m` : `ETA ${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  return ms < 60_000
+    ? `ETA ${Math.max(1, Math.round(ms / 1000))}s`
+    : m < 60
+      ? `ETA ${m}m`
+      : `ETA ${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }

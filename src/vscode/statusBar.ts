@@ -18,8 +18,11 @@ export class StatusBar implements vscode.Disposable {
 
   attach(core: Continuum): void {
     this.core = core;
-    this.subscriptions.push(core.tasks.onDidChange(() => this.render()), core.sessions.onDidChange(() => this.render()),
-      core.tasks.onDidChangeStored(() => this.render())); // agents' claims, also those other processes write
+    this.subscriptions.push(
+      core.tasks.onDidChange(() => this.render()),
+      core.sessions.onDidChange(() => this.render()),
+      core.tasks.onDidChangeStored(() => this.render()),
+    ); // agents' claims, also those other processes write
     this.render();
   }
 

@@ -14,11 +14,31 @@ export interface TaskGroup {
   depth?: number;
 }
 
-const statusGroups: Array<{ id: string; label: string; expanded: boolean; matches(t: Task, waiting: boolean): boolean }> = [
+const statusGroups: Array<{
+  id: string;
+  label: string;
+  expanded: boolean;
+  matches(t: Task, waiting: boolean): boolean;
+}> = [
   { id: 'running', label: 'Running', expanded: true, matches: t => t.status === 'running' },
-  { id: 'for-you', label: 'Waiting for you', expanded: true, matches: (t, waiting) => t.status === 'pending' && !waiting && isToDo(t) },
-  { id: 'ready', label: 'Ready', expanded: true, matches: (t, waiting) => t.status === 'pending' && !waiting && !isToDo(t) },
-  { id: 'waiting', label: 'Waiting for dependencies', expanded: false, matches: (t, waiting) => t.status === 'pending' && waiting },
+  {
+    id: 'for-you',
+    label: 'Waiting for you',
+    expanded: true,
+    matches: (t, waiting) => t.status === 'pending' && !waiting && isToDo(t),
+  },
+  {
+    id: 'ready',
+    label: 'Ready',
+    expanded: true,
+    matches: (t, waiting) => t.status === 'pending' && !waiting && !isToDo(t),
+  },
+  {
+    id: 'waiting',
+    label: 'Waiting for dependencies',
+    expanded: false,
+    matches: (t, waiting) => t.status === 'pending' && waiting,
+  },
   { id: 'failed', label: 'Failed', expanded: true, matches: t => t.status === 'failed' },
   { id: 'blocked', label: 'Blocked', expanded: true, matches: t => t.status === 'blocked' },
   { id: 'done', label: 'Done', expanded: false, matches: t => t.status === 'done' },
@@ -41,7 +61,12 @@ export function groupTasks(tasks: readonly Task[], phases: readonly Phase[], gro
   return statusGroups
     .map(g => {
       const members = tasks.filter(t => g.matches(t, isWaiting(t)));
-      return { id: g.id, label: g.label, expanded: g.expanded && !(longListsCollapse.has(g.id) && members.length > collapsedAbove), tasks: members };
+      return {
+        id: g.id,
+        label: g.label,
+        expanded: g.expanded && !(longListsCollapse.has(g.id) && members.length > collapsedAbove),
+        tasks: members,
+      };
     })
     .filter(g => g.tasks.length > 0);
 }
@@ -56,30 +81,45 @@ function groupByPhase(tasks: readonly Task[], phases: readonly Phase[]): TaskGro
   const known = new Set(phases.map(p => p.id));
   const parentOf = new Map(phases.map(p => [p.id, p.parentId && known.has(p.parentId) ? p.parentId : undefined]));
   const withTasks = new Set<string>();
-  for (const t of tasks) for (let p = t.phaseId && known.has(t.phaseId) ? t.phaseId : undefined; p && !withTasks.has(p); p = parentOf.get(p)) withTasks.add(p);
+  for (const t of tasks)
+    for (let p = t.phaseId && known.has(t.phaseId) ? t.phaseId : undefined; p && !withTasks.has(p); p = parentOf.get(p))
+      withTasks.add(p);
   const depthOf = (id: string) => {
     let d = 0;
     for (let p = parentOf.get(id); p && d < 64; p = parentOf.get(p)) d++;
     return d;
   };
-  const groups: TaskGroup[] = phases.filter(p => withTasks.has(p.id)).map(p => {
-    const group: TaskGroup = { id: p.id, label: p.number ? `${p.number} ${p.title}` : p.title, expanded: true, tasks: topLevel.filter(t => t.phaseId === p.id), depth: depthOf(p.id) };
-    const parent = parentOf.get(p.id);
-    if (parent) group.parentGroupId = parent;
-    return group;
-  });
+  const groups: TaskGroup[] = phases
+    .filter(p => withTasks.has(p.id))
+    .map(p => {
+      const group: TaskGroup = {
+        id: p.id,
+        label: p.number ? `${p.number} ${p.title}` : p.title,
+        expanded: true,
+        tasks: topLevel.filter(t => t.phaseId === p.id),
+        depth: depthOf(p.id),
+      };
+      const parent = parentOf.get(p.id);
+      if (parent) group.parentGroupId = parent;
+      return group;
+    });
   const loose = topLevel.filter(t => !t.phaseId || !known.has(t.phaseId));
   if (loose.length) groups.push({ id: 'no-phase', label: 'Other tasks', expanded: true, tasks: loose });
   return groups;
 }
 
 /** The groups as a tree: top-level groups, and each group's sub-groups (a plan's sub-phases), in order. Pure. */
-export function nestGroups(groups: readonly TaskGroup[]): { roots: TaskGroup[]; childrenOf(id: string): TaskGroup[]; totalOf(id: string): number } {
+export function nestGroups(groups: readonly TaskGroup[]): {
+  roots: TaskGroup[];
+  childrenOf(id: string): TaskGroup[];
+  totalOf(id: string): number;
+} {
   const ids = new Set(groups.map(g => g.id));
   const children = new Map<string, TaskGroup[]>();
   const roots: TaskGroup[] = [];
   for (const g of groups) {
-    if (g.parentGroupId && ids.has(g.parentGroupId)) children.set(g.parentGroupId, [...(children.get(g.parentGroupId) ?? []), g]);
+    if (g.parentGroupId && ids.has(g.parentGroupId))
+      children.set(g.parentGroupId, [...(children.get(g.parentGroupId) ?? []), g]);
     else roots.push(g);
   }
   const totals = new Map<string, number>();

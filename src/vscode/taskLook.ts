@@ -33,7 +33,7 @@ const pendingByKind: Record<'todo' | 'shell' | 'vscodeTask', TaskIcon> = {
 export function taskIcon(task: Pick<Task, 'status' | 'action'>, waitingForDeps: boolean): TaskIcon {
   if (task.status !== 'pending') return byStatus[task.status];
   if (waitingForDeps) return { icon: 'watch', colour: 'disabledForeground' };
-  return pendingByKind[isToDo(task) ? 'todo' : task.action!.kind as 'shell' | 'vscodeTask'] ?? pendingByKind.shell;
+  return pendingByKind[isToDo(task) ? 'todo' : (task.action!.kind as 'shell' | 'vscodeTask')] ?? pendingByKind.shell;
 }
 
 /** `continuum.task.<status>`, with `.todo` for to-dos (package.json's menus match on it). */

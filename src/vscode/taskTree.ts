@@ -16,7 +16,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   private grouping: Grouping = 'status';
   private subscriptions: vscode.Disposable[] = [];
   private snapshot: { tasks: Task[]; phases: Phase[]; byId: Map<string, Task>; claims: Map<string, Claim> } | undefined;
-  private nested: { of: NonNullable<TaskTreeProvider["snapshot"]>; grouping: Grouping; groups: ReturnType<typeof nestGroups> } | undefined;
+  private nested:
+    | { of: NonNullable<TaskTreeProvider['snapshot']>; grouping: Grouping; groups: ReturnType<typeof nestGroups> }
+    | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   /** Shows the tasks of an open store; until then the view is empty and shows its welcome. */
@@ -53,7 +55,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'group') {
-      const item = new vscode.TreeItem(node.group.label, node.group.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        node.group.label,
+        node.group.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = `group:${node.group.id}`;
       item.description = String(this.groups().totalOf(node.group.id));
       item.contextValue = 'continuum.group';
@@ -81,15 +86,27 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     if (!node) return groups.roots.map(group => ({ kind: 'group', group }));
     const list = node.kind === 'group' ? node.group.tasks : node.children;
     // a phase's own tasks, then its sub-phases ("2.1 …" under "2 …")
-    const subGroups: Node[] = node.kind === 'group' ? groups.childrenOf(node.group.id).map(group => ({ kind: 'group', group })) : [];
-    return [...list.map((task): Node => ({ kind: 'task', task, children: this.grouping === 'phase' ? data.tasks.filter(t => t.parentId === task.id) : [] })), ...subGroups];
+    const subGroups: Node[] =
+      node.kind === 'group' ? groups.childrenOf(node.group.id).map(group => ({ kind: 'group', group })) : [];
+    return [
+      ...list.map((task): Node => ({
+        kind: 'task',
+        task,
+        children: this.grouping === 'phase' ? data.tasks.filter(t => t.parentId === task.id) : [],
+      })),
+      ...subGroups,
+    ];
   }
 
   /** The groups of the current grouping, nested (kept with the snapshot of the tasks). */
   private groups(): ReturnType<typeof nestGroups> {
     const data = this.load()!;
     if (!this.nested || this.nested.of !== data || this.nested.grouping !== this.grouping) {
-      this.nested = { of: data, grouping: this.grouping, groups: nestGroups(groupTasks(data.tasks, data.phases, this.grouping)) };
+      this.nested = {
+        of: data,
+        grouping: this.grouping,
+        groups: nestGroups(groupTasks(data.tasks, data.phases, this.grouping)),
+      };
     }
     return this.nested.groups;
   }
@@ -123,14 +140,27 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
 
   private taskItem(task: Task, hasChildren: boolean): vscode.TreeItem {
     const waitingFor = this.waitingFor(task);
-    const item = new vscode.TreeItem(task.title, hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      task.title,
+      hasChildren ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = task.id;
     const claim = this.load()!.claims.get(task.id);
-    const running = task.status === 'running' && task.startedAt !== undefined ? elapsedText(Date.now() - task.startedAt) : '';
+    const running =
+      task.status === 'running' && task.startedAt !== undefined ? elapsedText(Date.now() - task.startedAt) : '';
     const elapsed = claim ? `claimed by ${claim.agentName}${running ? ` · ${running} ago` : ''}` : running;
     // grouped by status, the "Waiting for you" group says it already
-    const forYou = this.grouping === 'phase' && task.status === 'pending' && !waitingFor.length && isToDo(task) ? 'waiting for you' : '';
-    const bits = [elapsed, forYou, task.priority !== 'normal' ? task.priority : '', task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '', task.number ?? ''];
+    const forYou =
+      this.grouping === 'phase' && task.status === 'pending' && !waitingFor.length && isToDo(task)
+        ? 'waiting for you'
+        : '';
+    const bits = [
+      elapsed,
+      forYou,
+      task.priority !== 'normal' ? task.priority : '',
+      task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '',
+      task.number ?? '',
+    ];
     item.description = bits.filter(Boolean).join(' · ');
     const { icon, colour } = taskIcon(task, task.status === 'pending' && waitingFor.length > 0);
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
@@ -146,18 +176,30 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
       task.title,
       `Status: ${task.status}${task.status === 'running' || task.progress ? ` (${task.progress}%)` : ''} · Priority: ${task.priority}`,
       kindLine(task),
-      claim ? `Claimed by ${claim.agentName}: its lease runs until ${new Date(claim.leaseUntil).toLocaleTimeString()} and renews with each of its calls` : '',
-      waitingFor.length ? `Waiting for: ${waitingFor.map(t => `'${t.title}'`).join(', ')}` : task.status === 'pending' ? 'Ready to start' : '',
+      claim
+        ? `Claimed by ${claim.agentName}: its lease runs until ${new Date(claim.leaseUntil).toLocaleTimeString()} and renews with each of its calls`
+        : '',
+      waitingFor.length
+        ? `Waiting for: ${waitingFor.map(t => `'${t.title}'`).join(', ')}`
+        : task.status === 'pending'
+          ? 'Ready to start'
+          : '',
       task.error ? `Last error: ${task.error.slice(0, 300)}` : '',
       task.description ? `\n${task.description.slice(0, 500)}` : '',
-    ].filter(Boolean).join('\n');
+    ]
+      .filter(Boolean)
+      .join('\n');
   }
 }
 
 /** What the task is: a to-do for a person, or what the run executes. Plain text. */
 function kindLine(task: Task): string {
   if (isToDo(task)) return 'To-do: you do it, then Mark Done (a session waits for it)';
-  return task.action?.kind === 'shell' ? `Runs: ${task.action.command.slice(0, 200)}` : task.action?.kind === 'vscodeTask' ? `Runs the VS Code task '${task.action.label}'` : '';
+  return task.action?.kind === 'shell'
+    ? `Runs: ${task.action.command.slice(0, 200)}`
+    : task.action?.kind === 'vscodeTask'
+      ? `Runs the VS Code task '${task.action.label}'`
+      : '';
 }
 
 /** "12s", "3m 05s", "1h 02m": how long a running task has been running. */

@@ -6,6 +6,10 @@
 export type ExtensionRunMode = 'production' | 'development' | 'test';
 
 /** The public API, plus `testing` only when the extension runs under its integration tests. */
-export function exportedApi<P extends object, T>(mode: ExtensionRunMode, api: P, testing: T): P | (P & { readonly testing: T }) {
+export function exportedApi<P extends object, T>(
+  mode: ExtensionRunMode,
+  api: P,
+  testing: T,
+): P | (P & { readonly testing: T }) {
   return mode === 'test' ? { ...api, testing } : api;
 }

@@ -10,23 +10,41 @@ import type { NewTask } from '../tasks/validation';
 import { clip, requireTrusted, taskLine, type TaskLine } from './common';
 import { AgentToolError, type AgentTool } from './tool';
 
-const newTask = z.object({
-  ref: z.string().min(1).max(100).optional().describe('local name other tasks here can depend on'),
-  title: z.string().min(1).max(500),
-  description: z.string().max(20_000).optional(),
-  priority: z.enum(priorities).optional(),
-  dependsOn: z.array(z.string().min(1).max(200)).max(50).optional().describe('task ids, or refs of tasks in this call'),
-  command: z.string().min(1).max(2_000).optional().describe('a shell command that does the task (a person confirms it first)'),
-  verify: z.string().min(1).max(2_000).optional().describe('a command that must pass before done'),
-  files: z.array(z.string().min(1).max(500)).max(20).optional(),
-}).strict();
+const newTask = z
+  .object({
+    ref: z.string().min(1).max(100).optional().describe('local name other tasks here can depend on'),
+    title: z.string().min(1).max(500),
+    description: z.string().max(20_000).optional(),
+    priority: z.enum(priorities).optional(),
+    dependsOn: z
+      .array(z.string().min(1).max(200))
+      .max(50)
+      .optional()
+      .describe('task ids, or refs of tasks in this call'),
+    command: z
+      .string()
+      .min(1)
+      .max(2_000)
+      .optional()
+      .describe('a shell command that does the task (a person confirms it first)'),
+    verify: z.string().min(1).max(2_000).optional().describe('a command that must pass before done'),
+    files: z.array(z.string().min(1).max(500)).max(20).optional(),
+  })
+  .strict();
 
-const addTasksInput = z.object({
-  tasks: z.array(newTask).min(1).max(200).optional(),
-  plan: z.string().min(1).max(200_000).optional().describe('a markdown plan: checklists, phases, Dependencies: lines'),
-  name: z.string().min(1).max(100).optional().describe("the plan's name; importing the same name again updates it"),
-  dryRun: z.boolean().optional().describe('only preview'),
-}).strict();
+const addTasksInput = z
+  .object({
+    tasks: z.array(newTask).min(1).max(200).optional(),
+    plan: z
+      .string()
+      .min(1)
+      .max(200_000)
+      .optional()
+      .describe('a markdown plan: checklists, phases, Dependencies: lines'),
+    name: z.string().min(1).max(100).optional().describe("the plan's name; importing the same name again updates it"),
+    dryRun: z.boolean().optional().describe('only preview'),
+  })
+  .strict();
 
 export interface AddTasksAnswer {
   created: TaskLine[];
@@ -38,8 +56,11 @@ export interface AddTasksAnswer {
 
 /** An agent's task as the task manager takes it; files are named in the description, where briefings and the graph find them. */
 function toNewTask(t: z.infer<typeof newTask>): NewTask {
-  const action: TaskAction | undefined = t.command ? { kind: 'shell', command: t.command, ...(t.verify ? { verify: t.verify } : {}) }
-    : t.verify ? { kind: 'manual', verify: t.verify } : undefined;
+  const action: TaskAction | undefined = t.command
+    ? { kind: 'shell', command: t.command, ...(t.verify ? { verify: t.verify } : {}) }
+    : t.verify
+      ? { kind: 'manual', verify: t.verify }
+      : undefined;
   const files = t.files?.length ? `Files: ${t.files.join(', ')}` : '';
   const description = [t.description ?? '', files].filter(Boolean).join('\n\n');
   return {
@@ -54,29 +75,43 @@ function toNewTask(t: z.infer<typeof newTask>): NewTask {
 export const addTasksTool: AgentTool<typeof addTasksInput, AddTasksAnswer> = {
   name: 'continuum_add_tasks',
   title: 'Add tasks',
-  description: 'Adds tasks (dependsOn: ids, or refs of tasks in the same call; priority; optional command and verify) or imports a markdown plan (dryRun previews). Commands run only after a person confirms them.',
+  description:
+    'Adds tasks (dependsOn: ids, or refs of tasks in the same call; priority; optional command and verify) or imports a markdown plan (dryRun previews). Commands run only after a person confirms them.',
   input: addTasksInput,
   readOnly: false,
   destructive: false,
   lean: true,
   async run(ctx, input) {
-    if ((input.tasks === undefined) === (input.plan === undefined)) throw new AgentToolError("Give either 'tasks' (a list) or 'plan' (markdown text), not both and not neither.");
+    if ((input.tasks === undefined) === (input.plan === undefined))
+      throw new AgentToolError("Give either 'tasks' (a list) or 'plan' (markdown text), not both and not neither.");
     if (input.tasks) {
       if (input.dryRun) {
-        return { structured: { created: [], message: `Would add ${input.tasks.length} task(s); nothing was changed.` }, summary: `Would add ${input.tasks.length} task(s); nothing was changed.` };
+        return {
+          structured: { created: [], message: `Would add ${input.tasks.length} task(s); nothing was changed.` },
+          summary: `Would add ${input.tasks.length} task(s); nothing was changed.`,
+        };
       }
       requireTrusted(ctx, 'add tasks');
       const refs = input.tasks.map(t => t.ref);
       const dup = refs.find((r, i) => r !== undefined && refs.indexOf(r) !== i);
       if (dup) throw new AgentToolError(`Two tasks have the ref '${dup}': give each its own.`);
-      const created = await ctx.core.tasks.createMany(input.tasks.map(toNewTask), 'agent', { refs, agent: ctx.agent.name });
+      const created = await ctx.core.tasks.createMany(input.tasks.map(toNewTask), 'agent', {
+        refs,
+        agent: ctx.agent.name,
+      });
       const commands = created.filter(t => t.action && t.action.kind !== 'manual').length;
       const message = `Added ${created.length} task(s)${commands ? `; ${commands} with a command, which a person confirms before it first runs` : ''}.`;
-      return { structured: { created: created.map(taskLine), message }, summary: `${message} Ids: ${created.map(t => t.id).join(', ')}.` };
+      return {
+        structured: { created: created.map(taskLine), message },
+        summary: `${message} Ids: ${created.map(t => t.id).join(', ')}.`,
+      };
     }
     const source = `agent plan: ${clip(input.name ?? ctx.agent.name, 100, true)}`;
     const plan = parsePlan(input.plan!, source);
-    if (plan.cycle) throw new AgentToolError(`The plan's dependencies form a cycle (${describePlanCycle(plan, plan.cycle)}): remove one of them and call again.`);
+    if (plan.cycle)
+      throw new AgentToolError(
+        `The plan's dependencies form a cycle (${describePlanCycle(plan, plan.cycle)}): remove one of them and call again.`,
+      );
     const preview = ctx.core.tasks.previewImport(plan);
     const summary = summarisePreview(preview);
     const previewOut = { source, summary, plan: planToJson(plan), commands: preview.commands };

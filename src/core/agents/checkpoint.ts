@@ -4,11 +4,13 @@ import { z } from 'zod/v4';
 import { clip, isoTime, requireTrusted } from './common';
 import type { AgentTool } from './tool';
 
-const checkpointInput = z.object({
-  action: z.enum(['create', 'list']).default('create'),
-  note: z.string().max(2_000).optional().describe('what this checkpoint marks'),
-  limit: z.number().int().min(1).max(50).optional().describe('how many to list (default 10)'),
-}).strict();
+const checkpointInput = z
+  .object({
+    action: z.enum(['create', 'list']).default('create'),
+    note: z.string().max(2_000).optional().describe('what this checkpoint marks'),
+    limit: z.number().int().min(1).max(50).optional().describe('how many to list (default 10)'),
+  })
+  .strict();
 
 export interface CheckpointLine {
   id: string;
@@ -29,7 +31,8 @@ export interface CheckpointAnswer {
 export const checkpointTool: AgentTool<typeof checkpointInput, CheckpointAnswer> = {
   name: 'continuum_checkpoint',
   title: 'Checkpoint',
-  description: 'Saves a checkpoint of the task state and workspace files with a note (before risky changes, at milestones), or lists recent ones (action list). Only a person restores.',
+  description:
+    'Saves a checkpoint of the task state and workspace files with a note (before risky changes, at milestones), or lists recent ones (action list). Only a person restores.',
   input: checkpointInput,
   readOnly: false,
   destructive: false,
@@ -37,11 +40,21 @@ export const checkpointTool: AgentTool<typeof checkpointInput, CheckpointAnswer>
   async run(ctx, input) {
     const { core } = ctx;
     if (input.action === 'list') {
-      const list = core.sessions.listCheckpoints().slice(0, input.limit ?? 10).map(c => ({
-        id: c.id, createdAt: c.createdAt, trigger: c.trigger, note: clip(c.note, 300), tasksDone: c.tasksDone, taskCount: c.taskCount,
-        files: core.files?.record(c.id) !== undefined,
-      }));
-      const message = list.length ? `${list.length} most recent checkpoint(s); the newest is from ${isoTime(list[0].createdAt)}.` : 'No checkpoints yet.';
+      const list = core.sessions
+        .listCheckpoints()
+        .slice(0, input.limit ?? 10)
+        .map(c => ({
+          id: c.id,
+          createdAt: c.createdAt,
+          trigger: c.trigger,
+          note: clip(c.note, 300),
+          tasksDone: c.tasksDone,
+          taskCount: c.taskCount,
+          files: core.files?.record(c.id) !== undefined,
+        }));
+      const message = list.length
+        ? `${list.length} most recent checkpoint(s); the newest is from ${isoTime(list[0].createdAt)}.`
+        : 'No checkpoints yet.';
       return { structured: { checkpoints: list, message }, summary: message };
     }
     requireTrusted(ctx, 'save a checkpoint');
@@ -59,6 +72,20 @@ export const checkpointTool: AgentTool<typeof checkpointInput, CheckpointAnswer>
   },
 };
 
-function line(c: { id: string; createdAt: number; trigger: string; note: string; tasksDone: number; taskCount: number }): CheckpointLine {
-  return { id: c.id, createdAt: c.createdAt, trigger: c.trigger, note: c.note, tasksDone: c.tasksDone, taskCount: c.taskCount };
+function line(c: {
+  id: string;
+  createdAt: number;
+  trigger: string;
+  note: string;
+  tasksDone: number;
+  taskCount: number;
+}): CheckpointLine {
+  return {
+    id: c.id,
+    createdAt: c.createdAt,
+    trigger: c.trigger,
+    note: c.note,
+    tasksDone: c.tasksDone,
+    taskCount: c.taskCount,
+  };
 }

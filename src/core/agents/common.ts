@@ -28,27 +28,39 @@ export function claimingAgent(ctx: ToolContext): ClaimingAgent {
 /** Refuses a change in an untrusted workspace (reading stays allowed). */
 export function requireTrusted(ctx: ToolContext, doing: string): void {
   if (!ctx.trusted) {
-    throw new AgentToolError(`Cannot ${doing}: this workspace is not trusted, so Continuum's agent tools only read here. Ask the person to trust the workspace (VS Code: Manage Workspace Trust), then call again.`);
+    throw new AgentToolError(
+      `Cannot ${doing}: this workspace is not trusted, so Continuum's agent tools only read here. Ask the person to trust the workspace (VS Code: Manage Workspace Trust), then call again.`,
+    );
   }
   if (ctx.core.store.readOnly) {
-    throw new AgentToolError(`Cannot ${doing}: Continuum's store is read-only in this process (${ctx.core.store.health().readOnlyReason ?? 'another process holds it'}). Call again through the process that holds the store.`);
+    throw new AgentToolError(
+      `Cannot ${doing}: Continuum's store is read-only in this process (${ctx.core.store.health().readOnlyReason ?? 'another process holds it'}). Call again through the process that holds the store.`,
+    );
   }
 }
 
 /** Errors the core raises for a person to act on, which become the tool's error; anything else is a defect and passes through. */
 export function asToolError(err: unknown): unknown {
   if (err instanceof AgentToolError) return err;
-  const domain = err instanceof ClaimHeldError || err instanceof SessionError || err instanceof ContextError || err instanceof GraphError
-    || err instanceof StoreError || err instanceof ReadOnlyStoreError
+  const domain =
+    err instanceof ClaimHeldError ||
+    err instanceof SessionError ||
+    err instanceof ContextError ||
+    err instanceof GraphError ||
+    err instanceof StoreError ||
+    err instanceof ReadOnlyStoreError ||
     // the task manager says what was wrong in a plain Error ("Task 'x' is done and cannot become running …")
-    || (err instanceof Error && err.constructor === Error);
+    (err instanceof Error && err.constructor === Error);
   return domain ? new AgentToolError((err as Error).message, { cause: err }) : err;
 }
 
 /** The task, or an error saying there is none and what to do. */
 export function requireTask(ctx: ToolContext, id: string): Task {
   const task = ctx.core.tasks.get(id);
-  if (!task) throw new AgentToolError(`There is no task with the id '${id}'. Call continuum_briefing (or continuum_list_tasks) for the current tasks' ids.`);
+  if (!task)
+    throw new AgentToolError(
+      `There is no task with the id '${id}'. Call continuum_briefing (or continuum_list_tasks) for the current tasks' ids.`,
+    );
   return task;
 }
 
@@ -69,7 +81,15 @@ export interface TaskLine {
 }
 
 export function taskLine(t: Task): TaskLine {
-  return { id: t.id, title: t.title, status: t.status, priority: t.priority, progress: t.progress, kind: workKindOf(t), ...(t.number ? { number: t.number } : {}) };
+  return {
+    id: t.id,
+    title: t.title,
+    status: t.status,
+    priority: t.priority,
+    progress: t.progress,
+    kind: workKindOf(t),
+    ...(t.number ? { number: t.number } : {}),
+  };
 }
 
 /** At most `max` characters, on one line when `oneLine`; a cut is marked with "…". */

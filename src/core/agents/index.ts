@@ -15,7 +15,14 @@ import { asToolError, leaseMsOf } from './common';
 import { AgentToolError, type AgentTool, type ToolContext, type ToolResult } from './tool';
 
 export { briefingMarkdown, briefingOf, type Briefing, type BriefingDetail } from './briefing';
-export { AgentToolError, type AgentIdentity, type AgentTool, type ToolContext, type ToolResult, type VerifyPort } from './tool';
+export {
+  AgentToolError,
+  type AgentIdentity,
+  type AgentTool,
+  type ToolContext,
+  type ToolResult,
+  type VerifyPort,
+} from './tool';
 export { defaultLeaseMs, leaseMsFromSettings, type TaskLine } from './common';
 export type { AddTasksAnswer } from './addTasks';
 export type { CheckpointAnswer } from './checkpoint';
@@ -28,8 +35,16 @@ export type { UpdateAnswer } from './updateTask';
 
 /** Every tool, lean ones first. Names are stable: hosts and agents' configurations refer to them. */
 export const agentTools: readonly AgentTool[] = [
-  briefingTool, nextTaskTool, updateTaskTool, addTasksTool, checkpointTool, contextTool, knownErrorsTool, graphTool,
-  listTasksTool, getTaskTool,
+  briefingTool,
+  nextTaskTool,
+  updateTaskTool,
+  addTasksTool,
+  checkpointTool,
+  contextTool,
+  knownErrorsTool,
+  graphTool,
+  listTasksTool,
+  getTaskTool,
 ] as readonly AgentTool[];
 
 /** The default set: what every prompt carries (at most 10 tools; their tools/list stays under 3,000 tokens). */
@@ -46,9 +61,15 @@ export function findAgentTool(name: string): AgentTool | undefined {
  */
 export async function callAgentTool(ctx: ToolContext, name: string, rawInput: unknown): Promise<ToolResult> {
   const tool = findAgentTool(name);
-  if (!tool) throw new AgentToolError(`There is no Continuum tool '${String(name).slice(0, 100)}'. The tools are: ${agentTools.map(t => t.name).join(', ')}.`);
+  if (!tool)
+    throw new AgentToolError(
+      `There is no Continuum tool '${String(name).slice(0, 100)}'. The tools are: ${agentTools.map(t => t.name).join(', ')}.`,
+    );
   const parsed = tool.input.safeParse(rawInput ?? {});
-  if (!parsed.success) throw new AgentToolError(`${tool.name} was called with input it cannot use: ${describeIssues(parsed.error)}. Fix that and call again.`);
+  if (!parsed.success)
+    throw new AgentToolError(
+      `${tool.name} was called with input it cannot use: ${describeIssues(parsed.error)}. Fix that and call again.`,
+    );
   try {
     await renewLeases(ctx);
     return await tool.run(ctx, parsed.data);
@@ -68,7 +89,10 @@ async function renewLeases(ctx: ToolContext): Promise<void> {
 function describeIssues(error: z.ZodError): string {
   const shown = error.issues.slice(0, 5).map(issue => {
     const field = issue.path.length ? issue.path.map(String).join('.') : undefined;
-    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map(k => `'${k.slice(0, 50)}'`).join(', ')}: leave them out` : issue.message;
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.map(k => `'${k.slice(0, 50)}'`).join(', ')}: leave them out`
+        : issue.message;
     return field ? `field '${field}': ${message}` : message;
   });
   return shown.join('; ') + (error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '');

@@ -5,7 +5,10 @@ const special = /[\\`*_{}[\]()#!|<>~&$]/g;
 
 /** `text` on one line, every markdown character escaped. */
 export function mdText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(special, ch => `\\${ch}`);
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(special, ch => `\\${ch}`);
 }
 
 /** A multi-line `text` as a fenced block, the fence longer than any run of backticks inside. */

@@ -7,8 +7,18 @@ import type { Clock, IdFactory } from '../ports';
 import type { Actor, Store } from '../store/types';
 import { deepEqual, diffValues, type ContextDiff } from './diff';
 import {
-  ContextError, contextExportFormat, emptyContext, parseContextExport, validateContext,
-  type Analysis, type Completion, type ContextExport, type ContextVersion, type ContextVersionInfo, type Note, type ProjectContext,
+  ContextError,
+  contextExportFormat,
+  emptyContext,
+  parseContextExport,
+  validateContext,
+  type Analysis,
+  type Completion,
+  type ContextExport,
+  type ContextVersion,
+  type ContextVersionInfo,
+  type Note,
+  type ProjectContext,
 } from './model';
 
 /** Changes `draft` in place, or returns the top-level parts to replace (or both). Must be synchronous. */
@@ -53,9 +63,12 @@ export class ContextManager {
 
   /** The versions, newest first, without their contents. */
   history(limit = 50): ContextVersionInfo[] {
-    return this.store.all<Omit<VersionRow, 'data'>>(
-      'SELECT version, created_at, actor, summary FROM context_versions ORDER BY version DESC LIMIT ?', [limit],
-    ).map(row => ({ version: row.version, createdAt: row.created_at, actor: row.actor, summary: row.summary }));
+    return this.store
+      .all<Omit<VersionRow, 'data'>>(
+        'SELECT version, created_at, actor, summary FROM context_versions ORDER BY version DESC LIMIT ?',
+        [limit],
+      )
+      .map(row => ({ version: row.version, createdAt: row.created_at, actor: row.actor, summary: row.summary }));
   }
 
   /** What changed from version `a` to version `b`. Version 0 is the empty context before the first update. */
@@ -82,51 +95,81 @@ export class ContextManager {
    * was, nothing is saved and the current version number is returned.
    */
   update(change: ContextChange, summary: string, actor: Actor): Promise<number> {
-    return this.save(base => {
-      const draft = structuredClone(base());
-      const returned: unknown = change(draft);
-      if (isThenable(returned)) throw new ContextError('update() needs a synchronous change function: do the awaiting first, then change the draft.');
-      return returned ? { ...draft, ...(returned as Partial<ProjectContext>) } : draft;
-    }, summary, actor);
+    return this.save(
+      base => {
+        const draft = structuredClone(base());
+        const returned: unknown = change(draft);
+        if (isThenable(returned))
+          throw new ContextError(
+            'update() needs a synchronous change function: do the awaiting first, then change the draft.',
+          );
+        return returned ? { ...draft, ...(returned as Partial<ProjectContext>) } : draft;
+      },
+      summary,
+      actor,
+    );
   }
 
   updateAnalysis(partial: Partial<Analysis>, actor: Actor = 'system'): Promise<number> {
     const parts = Object.keys(partial).join(', ') || 'nothing';
-    return this.update(draft => {
-      draft.analysis = { ...draft.analysis, ...partial };
-    }, `Updated the analysis (${parts})`, actor);
+    return this.update(
+      draft => {
+        draft.analysis = { ...draft.analysis, ...partial };
+      },
+      `Updated the analysis (${parts})`,
+      actor,
+    );
   }
 
   /** Adds a note (an id is made when none is given) and resolves to the new version and the note's id. */
   async addNote(note: NewNote, actor: Actor = 'user'): Promise<{ version: number; id: string }> {
     const id = note.id ?? this.newId('note');
-    const version = await this.update(draft => {
-      if (draft.notes.some(n => n.id === id)) throw new ContextError(`A note with the id "${id}" already exists; use updateNote() to change it, or choose another id.`);
-      draft.notes.push({ ...note, id });
-    }, `Added note "${note.title}"`, actor);
+    const version = await this.update(
+      draft => {
+        if (draft.notes.some(n => n.id === id))
+          throw new ContextError(
+            `A note with the id "${id}" already exists; use updateNote() to change it, or choose another id.`,
+          );
+        draft.notes.push({ ...note, id });
+      },
+      `Added note "${note.title}"`,
+      actor,
+    );
     return { version, id };
   }
 
   updateNote(id: string, patch: NotePatch, actor: Actor = 'user'): Promise<number> {
-    return this.update(draft => {
-      const note = findNote(draft, id);
-      Object.assign(note, patch, { id });
-    }, `Updated note "${patch.title ?? this.noteTitle(id)}"`, actor);
+    return this.update(
+      draft => {
+        const note = findNote(draft, id);
+        Object.assign(note, patch, { id });
+      },
+      `Updated note "${patch.title ?? this.noteTitle(id)}"`,
+      actor,
+    );
   }
 
   removeNote(id: string, actor: Actor = 'user'): Promise<number> {
-    return this.update(draft => {
-      const note = findNote(draft, id);
-      draft.notes = draft.notes.filter(n => n !== note);
-    }, `Removed note "${this.noteTitle(id)}"`, actor);
+    return this.update(
+      draft => {
+        const note = findNote(draft, id);
+        draft.notes = draft.notes.filter(n => n !== note);
+      },
+      `Removed note "${this.noteTitle(id)}"`,
+      actor,
+    );
   }
 
   /** Replaces the completion fields given; the others keep their values. */
   setCompletion(completion: Partial<Completion>, actor: Actor = 'system'): Promise<number> {
     const percent = completion.percent === undefined ? '' : ` (${completion.percent}%)`;
-    return this.update(draft => {
-      draft.completion = { ...draft.completion, ...completion };
-    }, `Updated the completion state${percent}`, actor);
+    return this.update(
+      draft => {
+        draft.completion = { ...draft.completion, ...completion };
+      },
+      `Updated the completion state${percent}`,
+      actor,
+    );
   }
 
   /**
@@ -152,8 +195,13 @@ export class ContextManager {
       const context = validateContext(next(readBase), doing);
       if (row && base && deepEqual(base, context)) return { version: row.version, saved: false };
       const version = (row?.version ?? 0) + 1;
-      w.run('INSERT INTO context_versions (version, created_at, actor, summary, data) VALUES (?, ?, ?, ?, ?)',
-        [version, this.clock.now(), actor, summary, JSON.stringify(context)]);
+      w.run('INSERT INTO context_versions (version, created_at, actor, summary, data) VALUES (?, ?, ?, ?, ?)', [
+        version,
+        this.clock.now(),
+        actor,
+        summary,
+        JSON.stringify(context),
+      ]);
       return { version, saved: true };
     }, actor);
     if (result.saved) this.changed.fire({ version: result.version });
@@ -165,7 +213,9 @@ export class ContextManager {
     const found = this.version(n);
     if (!found) {
       const newest = this.current()?.version;
-      throw new ContextError(`There is no context version ${n}; ${newest ? `the versions are 1 to ${newest}` : 'the context has not been saved yet'}.`);
+      throw new ContextError(
+        `There is no context version ${n}; ${newest ? `the versions are 1 to ${newest}` : 'the context has not been saved yet'}.`,
+      );
     }
     return found.context;
   }
@@ -178,21 +228,34 @@ export class ContextManager {
 function findNote(context: ProjectContext, id: string): Note {
   const note = context.notes.find(n => n.id === id);
   if (!note) {
-    const ids = context.notes.slice(0, 10).map(n => `"${n.id}"`).join(', ');
-    throw new ContextError(`No note has the id "${id}"; ${ids ? `the notes' ids are ${ids}${context.notes.length > 10 ? ', …' : ''}` : 'there are no notes yet'}.`);
+    const ids = context.notes
+      .slice(0, 10)
+      .map(n => `"${n.id}"`)
+      .join(', ');
+    throw new ContextError(
+      `No note has the id "${id}"; ${ids ? `the notes' ids are ${ids}${context.notes.length > 10 ? ', …' : ''}` : 'there are no notes yet'}.`,
+    );
   }
   return note;
 }
 
 function toVersion(row: VersionRow): ContextVersion {
-  return { version: row.version, createdAt: row.created_at, actor: row.actor, summary: row.summary, context: parseData(row) };
+  return {
+    version: row.version,
+    createdAt: row.created_at,
+    actor: row.actor,
+    summary: row.summary,
+    context: parseData(row),
+  };
 }
 
 function parseData(row: Pick<VersionRow, 'version' | 'data'>): ProjectContext {
   try {
     return JSON.parse(row.data) as ProjectContext;
   } catch (err) {
-    throw new ContextError(`Context version ${row.version} is damaged and cannot be read (${(err as Error).message}). Import a context export to save a good version over it.`);
+    throw new ContextError(
+      `Context version ${row.version} is damaged and cannot be read (${(err as Error).message}). Import a context export to save a good version over it.`,
+    );
   }
 }
 

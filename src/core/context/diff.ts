@@ -46,7 +46,8 @@ function walk(before: unknown, after: unknown, path: string, diff: ContextDiff):
       else walk(before[key], after[key], child(path, key), diff);
     }
     for (const key of Object.keys(after)) {
-      if (after[key] !== undefined && before[key] === undefined) diff.added.push({ path: child(path, key), after: after[key] });
+      if (after[key] !== undefined && before[key] === undefined)
+        diff.added.push({ path: child(path, key), after: after[key] });
     }
     return;
   }
@@ -62,10 +63,13 @@ function walk(before: unknown, after: unknown, path: string, diff: ContextDiff):
 /** `id` or `name`, when every element on both sides is an object with a unique string value for it. */
 function identityKey(before: unknown[], after: unknown[]): string | undefined {
   for (const key of ['id', 'name']) {
-    if ([before, after].every(list => {
-      const values = list.map(item => (isObject(item) ? item[key] : undefined));
-      return values.every(v => typeof v === 'string') && new Set(values).size === values.length;
-    })) return key;
+    if (
+      [before, after].every(list => {
+        const values = list.map(item => (isObject(item) ? item[key] : undefined));
+        return values.every(v => typeof v === 'string') && new Set(values).size === values.length;
+      })
+    )
+      return key;
   }
   return undefined;
 }

@@ -62,7 +62,12 @@ export const projectContextSchema = z.strictObject({
   notes: z.array(noteSchema).superRefine((notes, ctx) => {
     const seen = new Set<string>();
     notes.forEach((note, i) => {
-      if (seen.has(note.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate note id "${note.id}"; every note needs its own id` });
+      if (seen.has(note.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'id'],
+          message: `duplicate note id "${note.id}"; every note needs its own id`,
+        });
       seen.add(note.id);
     });
   }),
@@ -104,8 +109,12 @@ export interface ContextExport {
 }
 
 const contextExportSchema = z.object({
-  format: z.literal(contextExportFormat, { message: `is not "${contextExportFormat}": this is not a Continuum context export` }),
-  formatVersion: z.literal(1, { message: 'is not 1: this export was made by a newer Continuum; update Continuum and import it again' }),
+  format: z.literal(contextExportFormat, {
+    message: `is not "${contextExportFormat}": this is not a Continuum context export`,
+  }),
+  formatVersion: z.literal(1, {
+    message: 'is not 1: this export was made by a newer Continuum; update Continuum and import it again',
+  }),
   exportedAt: z.number().optional(),
   version: z.number().int().optional(),
   context: projectContextSchema,
@@ -136,7 +145,9 @@ function checkSize(context: ProjectContext, doing: string): ProjectContext {
   const json = JSON.stringify(context);
   const bytes = byteLength(json);
   if (bytes > maxContextBytes) {
-    throw new ContextError(`${doing}: the context would be ${formatBytes(bytes)}, more than the ${formatBytes(maxContextBytes)} it may hold. Keep large analysis results (such as analysis.structure) in files and store a summary here.`);
+    throw new ContextError(
+      `${doing}: the context would be ${formatBytes(bytes)}, more than the ${formatBytes(maxContextBytes)} it may hold. Keep large analysis results (such as analysis.structure) in files and store a summary here.`,
+    );
   }
   return JSON.parse(json) as ProjectContext;
 }

@@ -46,7 +46,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
 
 /** The first problems of a failed parse, separated by "; ", each naming its path under `root`. */
 export function explainIssues(root: string, error: z.ZodError, input: unknown, max = 5): string {
-  const lines = error.issues.slice(0, max).map(issue => `${formatPath(root, issue.path)}: ${describeIssue(issue, input)}`);
+  const lines = error.issues
+    .slice(0, max)
+    .map(issue => `${formatPath(root, issue.path)}: ${describeIssue(issue, input)}`);
   const more = error.issues.length - lines.length;
   if (more > 0) lines.push(`… and ${more} more ${more === 1 ? 'problem' : 'problems'}`);
   return lines.join('; ');

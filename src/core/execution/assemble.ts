@@ -49,16 +49,26 @@ export interface AssembledExecutor {
 }
 
 export function executorSettingsFrom(settings: SettingsSource): ExecutorSettings {
-  return { concurrency: readSetting(settings, 'executor.concurrency'), checkpointEvery: readSetting(settings, 'executor.checkpointEvery') };
+  return {
+    concurrency: readSetting(settings, 'executor.concurrency'),
+    checkpointEvery: readSetting(settings, 'executor.checkpointEvery'),
+  };
 }
 
 export function budgetSettingsFrom(settings: SettingsSource): Pick<ErrorBudgetSettings, 'limit' | 'perType'> {
-  return { limit: readSetting(settings, 'guards.errorBudget'), perType: readSetting(settings, 'guards.errorBudgetPerType') };
+  return {
+    limit: readSetting(settings, 'guards.errorBudget'),
+    perType: readSetting(settings, 'guards.errorBudgetPerType'),
+  };
 }
 
 export function assembleExecutor(core: Continuum, host: ExecutorHost): AssembledExecutor {
   const guards = new ExecutionGuards({
-    store: core.store, clock: core.clock, logger: host.logger, questions: host.guardQuestions, degradations: core.degradations,
+    store: core.store,
+    clock: core.clock,
+    logger: host.logger,
+    questions: host.guardQuestions,
+    degradations: core.degradations,
     budget: budgetSettingsFrom(host.settings),
     impact: watched => {
       const task = core.tasks.get(watched.id);
@@ -69,8 +79,14 @@ export function assembleExecutor(core: Continuum, host: ExecutorHost): Assembled
   const folders = [core.store.folder, host.workspace];
   const resources = host.resources ? new ResourceMonitor(host.resources, [...new Set(folders)], core.clock) : undefined;
   const executor = new Executor({
-    store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, logger: host.logger,
-    workspace: host.workspace, ports: host.ports, hooks: guards,
+    store: core.store,
+    tasks: core.tasks,
+    sessions: core.sessions,
+    clock: core.clock,
+    logger: host.logger,
+    workspace: host.workspace,
+    ports: host.ports,
+    hooks: guards,
     // Each task's own file changes, for its pull-request commit. A task waits only for the files to be
     // read (git add and write-tree on a private index); the record is written in the background.
     ...(host.recordTaskFiles !== false && core.files ? { taskFiles: core.files } : {}),
@@ -82,7 +98,9 @@ export function assembleExecutor(core: Continuum, host: ExecutorHost): Assembled
     ...(host.logCapBytes !== undefined ? { logCapBytes: host.logCapBytes } : {}),
   });
   return {
-    executor, guards, ...(resources ? { resources } : {}),
+    executor,
+    guards,
+    ...(resources ? { resources } : {}),
     configureGuards: () => guards.configureBudget(budgetSettingsFrom(host.settings)),
     dispose() {
       executor.dispose();

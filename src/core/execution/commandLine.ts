@@ -58,7 +58,11 @@ export function splitCommandLine(line: string, literal = false): string[] | unde
 }
 
 /** The process for a command (plus explicit arguments when given). Throws when there is nothing to run. */
-export function commandSpec(command: string, args: readonly string[] | undefined, shell: boolean | undefined): CommandSpec {
+export function commandSpec(
+  command: string,
+  args: readonly string[] | undefined,
+  shell: boolean | undefined,
+): CommandSpec {
   const trimmed = command.trim();
   if (!trimmed) throw new Error('The task has an empty command. Edit the task and give it a command to run.');
   if (shell) return { command: trimmed, args: [...(args ?? [])], shell: true };
@@ -66,7 +70,10 @@ export function commandSpec(command: string, args: readonly string[] | undefined
   if (shell === false) {
     // an explicit choice wins: no shell, whatever the line holds
     const literal = splitCommandLine(trimmed, true);
-    if (!literal?.length) throw new Error(`The task's command has an unclosed quote: ${trimmed}. It says shell: false, so it is split into words by Continuum; close the quote, or give the program and its arguments separately (args).`);
+    if (!literal?.length)
+      throw new Error(
+        `The task's command has an unclosed quote: ${trimmed}. It says shell: false, so it is split into words by Continuum; close the quote, or give the program and its arguments separately (args).`,
+      );
     return { command: literal[0], args: literal.slice(1), shell: false };
   }
   const words = splitCommandLine(trimmed);
@@ -77,33 +84,49 @@ export function commandSpec(command: string, args: readonly string[] | undefined
 /** The command as a person reads it, for logs and confirmations. */
 export function describeCommand(spec: CommandSpec): string {
   if (spec.shell) return spec.args.length ? `${spec.command} ${spec.args.join(' ')}` : spec.command;
-  return [spec.command, ...spec.args].map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return [spec.command, ...spec.args]
+    .map(w => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }
 
 /**
  * The folder to run in: `cwd` resolved against the workspace, refused when it lands outside it
  * ("..", an absolute path elsewhere). Symbolic links are not followed here: see `realWorkspaceCwd`.
  */
-export function workspaceCwd(workspace: string, cwd: string | undefined, p: Pick<typeof path, 'resolve' | 'relative' | 'isAbsolute' | 'sep'> = path): string {
+export function workspaceCwd(
+  workspace: string,
+  cwd: string | undefined,
+  p: Pick<typeof path, 'resolve' | 'relative' | 'isAbsolute' | 'sep'> = path,
+): string {
   const root = p.resolve(workspace);
   const target = p.resolve(root, cwd ?? '.');
   const rel = p.relative(root, target);
   if (rel === '' || (rel !== '..' && !rel.startsWith(`..${p.sep}`) && !p.isAbsolute(rel))) return target;
-  throw new Error(`The task's folder '${cwd}' is outside the workspace (${root}). Continuum runs commands only inside the workspace; edit the task's cwd to a folder inside it.`);
+  throw new Error(
+    `The task's folder '${cwd}' is outside the workspace (${root}). Continuum runs commands only inside the workspace; edit the task's cwd to a folder inside it.`,
+  );
 }
 
 /**
  * `workspaceCwd`, then the same check on the real paths (symbolic links followed by the host's
  * `realPath`): a link inside the workspace that leads outside it is refused, as is a missing folder.
  */
-export async function realWorkspaceCwd(workspace: string, cwd: string | undefined, realPath: (p: string) => Promise<string | undefined>): Promise<string> {
+export async function realWorkspaceCwd(
+  workspace: string,
+  cwd: string | undefined,
+  realPath: (p: string) => Promise<string | undefined>,
+): Promise<string> {
   const target = workspaceCwd(workspace, cwd);
   const [realRoot, realTarget] = await Promise.all([realPath(path.resolve(workspace)), realPath(target)]);
   if (realTarget === undefined) {
-    throw new Error(`The task's folder '${cwd ?? '.'}' does not exist (${target}). Create it, or edit the task's cwd to a folder that exists inside the workspace.`);
+    throw new Error(
+      `The task's folder '${cwd ?? '.'}' does not exist (${target}). Create it, or edit the task's cwd to a folder that exists inside the workspace.`,
+    );
   }
   const rel = path.relative(realRoot ?? path.resolve(workspace), realTarget);
   if (rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))) return target;
-  throw new Error(`The task's folder '${cwd}' leads outside the workspace through a symbolic link: it is really ${realTarget}. `
-    + `Continuum runs commands only inside the workspace; edit the task's cwd to a real folder inside it, or copy what the command needs into the workspace instead of linking to it.`);
+  throw new Error(
+    `The task's folder '${cwd}' leads outside the workspace through a symbolic link: it is really ${realTarget}. ` +
+      `Continuum runs commands only inside the workspace; edit the task's cwd to a real folder inside it, or copy what the command needs into the workspace instead of linking to it.`,
+  );
 }

@@ -22,8 +22,16 @@ export interface PlanCommands {
  * confirmed; only a command that is new or changed does (issue: asked again after a restore).
  */
 export function plansToConfirm(tasks: readonly Task[], planOf: (t: Task) => string | undefined): PlanCommands[] {
-  const toRun = new Set(tasks.filter(t => !finished.has(t.status)).map(planOf).filter(p => p !== undefined));
-  return planCommands(tasks.filter(t => toRun.has(planOf(t) ?? '')), planOf).filter(p => toRun.has(p.plan));
+  const toRun = new Set(
+    tasks
+      .filter(t => !finished.has(t.status))
+      .map(planOf)
+      .filter(p => p !== undefined),
+  );
+  return planCommands(
+    tasks.filter(t => toRun.has(planOf(t) ?? '')),
+    planOf,
+  ).filter(p => toRun.has(p.plan));
 }
 
 const finished = new Set<string>(['done', 'skipped', 'cancelled']);
@@ -70,10 +78,15 @@ export function planOfTask(r: StoreReader, t: Task): string | undefined {
 }
 
 export function isConfirmed(r: StoreReader, p: PlanCommands): boolean {
-  return r.get<{ h: string }>('SELECT commands_hash AS h FROM plan_confirmations WHERE source = ?', [p.plan])?.h === p.hash;
+  return (
+    r.get<{ h: string }>('SELECT commands_hash AS h FROM plan_confirmations WHERE source = ?', [p.plan])?.h === p.hash
+  );
 }
 
 export function recordConfirmation(w: StoreWriter, p: PlanCommands, at: number): void {
-  w.run(`INSERT INTO plan_confirmations (source, commands_hash, confirmed_at, actor) VALUES (?, ?, ?, 'user')
-    ON CONFLICT(source) DO UPDATE SET commands_hash = excluded.commands_hash, confirmed_at = excluded.confirmed_at`, [p.plan, p.hash, at]);
+  w.run(
+    `INSERT INTO plan_confirmations (source, commands_hash, confirmed_at, actor) VALUES (?, ?, ?, 'user')
+    ON CONFLICT(source) DO UPDATE SET commands_hash = excluded.commands_hash, confirmed_at = excluded.confirmed_at`,
+    [p.plan, p.hash, at],
+  );
 }

@@ -13,7 +13,13 @@ import { isConfirmed, planOfTask, plansToConfirm, recordConfirmation } from './c
 import { recordTaskEvent } from './journal';
 import type { ExecutionHooks } from './hooks';
 import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
-import { breakerPolicy, circuitStateName, defaultResilience, type CircuitState, type ResilienceSettings } from './resilience';
+import {
+  breakerPolicy,
+  circuitStateName,
+  defaultResilience,
+  type CircuitState,
+  type ResilienceSettings,
+} from './resilience';
 import { SessionRun, type RunHost, type TaskFiles } from './run';
 import type { RunSummary } from './summary';
 import { TaskLogs } from './taskLogs';
@@ -58,8 +64,9 @@ export class ExecutionRefused extends Error {
   }
 }
 
-export const untrustedMessage = "Continuum runs no commands in a workspace you have not trusted: a task's commands can do anything your account can. "
-  + "To run this session, trust the workspace (Command Palette → 'Workspaces: Manage Workspace Trust' → Trust), then start it again.";
+export const untrustedMessage =
+  "Continuum runs no commands in a workspace you have not trusted: a task's commands can do anything your account can. " +
+  "To run this session, trust the workspace (Command Palette → 'Workspaces: Manage Workspace Trust' → Trust), then start it again.";
 
 export interface ExecutionChange {
   sessionId: string;
@@ -106,12 +113,15 @@ export class Executor {
     if (!this.o.ports.trust.isTrusted()) throw new ExecutionRefused(untrustedMessage);
     const tasks = taskIds.map(id => this.o.tasks.get(id)).filter(t => t !== undefined);
     const plans = new Map<string, string | undefined>(); // planOfTask reads the store: once per task
-    const planOf = (t: Task) => plans.has(t.id) ? plans.get(t.id) : plans.set(t.id, planOfTask(this.o.store, t)).get(t.id);
+    const planOf = (t: Task) =>
+      plans.has(t.id) ? plans.get(t.id) : plans.set(t.id, planOfTask(this.o.store, t)).get(t.id);
     for (const plan of plansToConfirm(tasks, planOf)) {
       if (isConfirmed(this.o.store, plan)) continue;
       const yes = await this.o.ports.questions.confirmPlanCommands(plan.plan, plan.commands);
       if (!yes) {
-        throw new ExecutionRefused(`The commands of ${plan.plan} were not confirmed, so nothing was run. Start the session again to review them, or edit the plan's Run:/Verify: lines.`);
+        throw new ExecutionRefused(
+          `The commands of ${plan.plan} were not confirmed, so nothing was run. Start the session again to review them, or edit the plan's Run:/Verify: lines.`,
+        );
       }
       await this.o.store.write(w => recordConfirmation(w, plan, this.o.clock.now()), 'user');
     }
@@ -125,14 +135,21 @@ export class Executor {
   async run(sessionId: string): Promise<SessionRun> {
     const existing = this.runs.get(sessionId);
     if (existing) return existing;
-    if (this.abandoned) throw new ExecutionRefused('Continuum is shutting down here and starts no more runs (the window or process is closing); open it again to run sessions.');
+    if (this.abandoned)
+      throw new ExecutionRefused(
+        'Continuum is shutting down here and starts no more runs (the window or process is closing); open it again to run sessions.',
+      );
     const session = this.o.sessions.get(sessionId);
     if (!session) throw new ExecutionRefused(`There is no session with id '${sessionId}'.`);
     await this.prepare(session.taskIds);
     if (this.runs.has(sessionId)) return this.runs.get(sessionId)!;
     if (session.status === 'created') await this.o.sessions.start(sessionId, 'executor');
-    else if (session.status === 'paused' || session.status === 'interrupted') await this.o.sessions.resume(sessionId, 'executor');
-    else if (session.status !== 'running') throw new ExecutionRefused(`Session '${session.name}' has ${session.status}; start a new session for the remaining tasks.`);
+    else if (session.status === 'paused' || session.status === 'interrupted')
+      await this.o.sessions.resume(sessionId, 'executor');
+    else if (session.status !== 'running')
+      throw new ExecutionRefused(
+        `Session '${session.name}' has ${session.status}; start a new session for the remaining tasks.`,
+      );
     const settings = { ...defaultExecutorSettings, ...this.o.settings?.() };
     const run = new SessionRun(this.runHost(), sessionId, settings);
     this.runs.set(sessionId, run);
@@ -220,11 +237,18 @@ export class Executor {
   private breaker(kind: UnattendedKind): CircuitBreakerPolicy {
     let policy = this.breakers.get(kind);
     if (policy) return policy;
-    const saved = this.o.store.get<{ state: string }>('SELECT state FROM circuit_breakers WHERE kind = ?', [kind])?.state;
+    const saved = this.o.store.get<{ state: string }>('SELECT state FROM circuit_breakers WHERE kind = ?', [
+      kind,
+    ])?.state;
     policy = breakerPolicy(this.resilience, saved ? (JSON.parse(saved) as unknown) : undefined);
     let last = policy.state;
     policy.onStateChange(state => {
-      const change: BreakerChange = { kind, from: circuitStateName(last), to: circuitStateName(state), taskId: this.breakerSubjects.get(kind) };
+      const change: BreakerChange = {
+        kind,
+        from: circuitStateName(last),
+        to: circuitStateName(state),
+        taskId: this.breakerSubjects.get(kind),
+      };
       last = state;
       void this.recordBreaker(kind, policy!, change);
     });
@@ -233,19 +257,31 @@ export class Executor {
   }
 
   /** Saves a breaker's state (so it survives a restart), and records a change in the output and the task's event log. */
-  private async recordBreaker(kind: UnattendedKind, policy: CircuitBreakerPolicy, change?: BreakerChange): Promise<void> {
+  private async recordBreaker(
+    kind: UnattendedKind,
+    policy: CircuitBreakerPolicy,
+    change?: BreakerChange,
+  ): Promise<void> {
     if (this.abandoned) return;
     const state = JSON.stringify(policy.toJSON());
     if (change) {
-      const why = change.to === 'open' ? ` after ${this.resilience.breakerThreshold} failures in a row; ${kind} tasks wait ${Math.round(this.resilience.halfOpenAfterMs / 1000)} s before one is tried again`
-        : change.to === 'half-open' ? '; one task is tried to see whether the cause has gone' : '';
+      const why =
+        change.to === 'open'
+          ? ` after ${this.resilience.breakerThreshold} failures in a row; ${kind} tasks wait ${Math.round(this.resilience.halfOpenAfterMs / 1000)} s before one is tried again`
+          : change.to === 'half-open'
+            ? '; one task is tried to see whether the cause has gone'
+            : '';
       this.logger.warn(`Circuit for ${kind} actions is now ${change.to} (was ${change.from})${why}.`);
-      if (change.taskId) this.logs.append(change.taskId, `[circuit for ${kind} actions: ${change.from} → ${change.to}${why}]\n`);
+      if (change.taskId)
+        this.logs.append(change.taskId, `[circuit for ${kind} actions: ${change.from} → ${change.to}${why}]\n`);
     }
     try {
       await this.o.store.write(w => {
-        w.run(`INSERT INTO circuit_breakers (kind, state, updated_at) VALUES (?, ?, ?)
-          ON CONFLICT(kind) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`, [kind, state, this.o.clock.now()]);
+        w.run(
+          `INSERT INTO circuit_breakers (kind, state, updated_at) VALUES (?, ?, ?)
+          ON CONFLICT(kind) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+          [kind, state, this.o.clock.now()],
+        );
         if (change?.taskId && w.get('SELECT 1 FROM tasks WHERE id = ?', [change.taskId])) {
           recordTaskEvent(w, this.o.clock, change.taskId, 'circuit', { kind, from: change.from, to: change.to });
         }
@@ -273,18 +309,19 @@ export class Executor {
       breaker: kind => this.breaker(kind),
       breakerSubject: (kind, taskId) => this.breakerSubjects.set(kind, taskId),
       saveBreaker: kind => this.recordBreaker(kind, this.breaker(kind)),
-      waitForPerson: (taskId, signal) => new Promise<PersonDecision>((resolve, reject) => {
-        const onAbort = () => {
-          this.waitingForPerson.delete(taskId);
-          reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'stopped')));
-        };
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        this.waitingForPerson.set(taskId, decision => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(decision);
-        });
-      }),
+      waitForPerson: (taskId, signal) =>
+        new Promise<PersonDecision>((resolve, reject) => {
+          const onAbort = () => {
+            this.waitingForPerson.delete(taskId);
+            reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'stopped')));
+          };
+          if (signal.aborted) return onAbort();
+          signal.addEventListener('abort', onAbort, { once: true });
+          this.waitingForPerson.set(taskId, decision => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(decision);
+          });
+        }),
       changed: (sessionId, running, ended) => this.changed.fire({ sessionId, running, ...(ended ? { ended } : {}) }),
     };
   }

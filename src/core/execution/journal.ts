@@ -47,7 +47,9 @@ export function readStep(r: StoreReader, key: string): StepRecord | undefined {
 }
 
 export function stepsOfTask(r: StoreReader, taskId: string): StepRecord[] {
-  return r.all<StepRow>('SELECT * FROM execution_steps WHERE task_id = ? ORDER BY attempt, started_at, rowid', [taskId]).map(toStep);
+  return r
+    .all<StepRow>('SELECT * FROM execution_steps WHERE task_id = ? ORDER BY attempt, started_at, rowid', [taskId])
+    .map(toStep);
 }
 
 export interface StepStart {
@@ -61,16 +63,28 @@ export interface StepStart {
 
 /** Records a step as started (again, when an earlier try failed or was cut off). */
 export function recordStepStarted(w: StoreWriter, clock: Clock, s: StepStart): void {
-  w.run(`INSERT INTO execution_steps (key, session_id, task_id, attempt, step, status, rerunnable, started_at, ended_at, result)
+  w.run(
+    `INSERT INTO execution_steps (key, session_id, task_id, attempt, step, status, rerunnable, started_at, ended_at, result)
     VALUES (?, ?, ?, ?, ?, 'started', ?, ?, NULL, NULL)
     ON CONFLICT(key) DO UPDATE SET status = 'started', rerunnable = excluded.rerunnable, started_at = excluded.started_at, ended_at = NULL, result = NULL, process = NULL`,
-  [s.key, s.sessionId ?? null, s.taskId, s.attempt, s.step, s.rerunnable ? 1 : 0, clock.now()]);
+    [s.key, s.sessionId ?? null, s.taskId, s.attempt, s.step, s.rerunnable ? 1 : 0, clock.now()],
+  );
 }
 
 /** Records a step's outcome; `result` must be JSON-serialisable. A finished step is never changed again. */
-export function recordStepEnded(w: StoreWriter, clock: Clock, key: string, status: 'succeeded' | 'failed', result: unknown): void {
-  w.run(`UPDATE execution_steps SET status = ?, ended_at = ?, result = ? WHERE key = ? AND status = 'started'`,
-    [status, clock.now(), JSON.stringify(result ?? null), key]);
+export function recordStepEnded(
+  w: StoreWriter,
+  clock: Clock,
+  key: string,
+  status: 'succeeded' | 'failed',
+  result: unknown,
+): void {
+  w.run(`UPDATE execution_steps SET status = ?, ended_at = ?, result = ? WHERE key = ? AND status = 'started'`, [
+    status,
+    clock.now(),
+    JSON.stringify(result ?? null),
+    key,
+  ]);
 }
 
 /** Records the process a running step started (its last one, when it starts several). */
@@ -95,6 +109,18 @@ function toStep(row: StepRow): StepRecord {
 }
 
 /** Adds an entry to a task's event log (retries, circuit changes, steps asked about). */
-export function recordTaskEvent(w: StoreWriter, clock: Clock, taskId: string, kind: string, detail: Record<string, unknown>): void {
-  w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [taskId, clock.now(), 'executor', kind, JSON.stringify(detail)]);
+export function recordTaskEvent(
+  w: StoreWriter,
+  clock: Clock,
+  taskId: string,
+  kind: string,
+  detail: Record<string, unknown>,
+): void {
+  w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [
+    taskId,
+    clock.now(),
+    'executor',
+    kind,
+    JSON.stringify(detail),
+  ]);
 }

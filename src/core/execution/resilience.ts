@@ -2,9 +2,20 @@
 // a circuit breaker per action kind, a timeout per task and a bulkhead for concurrency. Which
 // failures are retried is decided by the classifier (classify.ts).
 import {
-  BulkheadPolicy, CircuitState, ConsecutiveBreaker, ExponentialBackoff, TimeoutStrategy,
-  bulkhead, circuitBreaker, handleWhen, retry, timeout,
-  type CircuitBreakerPolicy, type GeneratorFn, type RetryPolicy, type TimeoutPolicy,
+  BulkheadPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  type CircuitBreakerPolicy,
+  type GeneratorFn,
+  type RetryPolicy,
+  type TimeoutPolicy,
 } from 'cockatiel';
 import type { FailureClass } from './classify';
 
@@ -53,20 +64,35 @@ export function jitteredExponential(random: () => number = Math.random): Generat
 }
 
 /** `mayRetry`: a last word from the guards (a systemic error is not retried even when it looks transient). */
-export function retryPolicy(s: ResilienceSettings, random?: () => number, mayRetry: () => boolean = () => true): RetryPolicy {
-  return retry(handleWhen(err => isClassifiedFailure(err) && err.failureClass === 'transient' && mayRetry()), {
-    maxAttempts: Math.max(0, s.attempts - 1),
-    backoff: new ExponentialBackoff({ initialDelay: s.baseDelayMs, exponent: s.factor, maxDelay: s.maxDelayMs, generator: jitteredExponential(random) }),
-  });
+export function retryPolicy(
+  s: ResilienceSettings,
+  random?: () => number,
+  mayRetry: () => boolean = () => true,
+): RetryPolicy {
+  return retry(
+    handleWhen(err => isClassifiedFailure(err) && err.failureClass === 'transient' && mayRetry()),
+    {
+      maxAttempts: Math.max(0, s.attempts - 1),
+      backoff: new ExponentialBackoff({
+        initialDelay: s.baseDelayMs,
+        exponent: s.factor,
+        maxDelay: s.maxDelayMs,
+        generator: jitteredExponential(random),
+      }),
+    },
+  );
 }
 
 /** `saved` is what `toJSON()` gave before a restart: an open circuit stays open across it. */
 export function breakerPolicy(s: ResilienceSettings, saved?: unknown): CircuitBreakerPolicy {
-  return circuitBreaker(handleWhen(err => isClassifiedFailure(err) && err.countsForBreaker), {
-    halfOpenAfter: s.halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(s.breakerThreshold),
-    ...(saved !== undefined ? { initialState: saved } : {}),
-  });
+  return circuitBreaker(
+    handleWhen(err => isClassifiedFailure(err) && err.countsForBreaker),
+    {
+      halfOpenAfter: s.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(s.breakerThreshold),
+      ...(saved !== undefined ? { initialState: saved } : {}),
+    },
+  );
 }
 
 /**
@@ -84,7 +110,13 @@ export function concurrencyLimit(concurrency: number): BulkheadPolicy {
 }
 
 export function circuitStateName(state: CircuitState): string {
-  return state === CircuitState.Closed ? 'closed' : state === CircuitState.Open ? 'open' : state === CircuitState.HalfOpen ? 'half-open' : 'isolated';
+  return state === CircuitState.Closed
+    ? 'closed'
+    : state === CircuitState.Open
+      ? 'open'
+      : state === CircuitState.HalfOpen
+        ? 'half-open'
+        : 'isolated';
 }
 
 /** When an open circuit lets the next test through (epoch ms), from its saved state; undefined when not open. */

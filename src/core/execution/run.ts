@@ -20,9 +20,25 @@ import { runVerify } from './actions/verify';
 import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
-import { readStep, recordStepEnded, recordStepProcess, recordStepStarted, recordTaskEvent, stepKey, stepsOfTask, type StepRecord } from './journal';
+import {
+  readStep,
+  recordStepEnded,
+  recordStepProcess,
+  recordStepStarted,
+  recordTaskEvent,
+  stepKey,
+  stepsOfTask,
+  type StepRecord,
+} from './journal';
 import type { ProcessPort } from './ports';
-import { CircuitState, concurrencyLimit, halfOpensAt, retryPolicy, timeoutPolicy, type ResilienceSettings } from './resilience';
+import {
+  CircuitState,
+  concurrencyLimit,
+  halfOpensAt,
+  retryPolicy,
+  timeoutPolicy,
+  type ResilienceSettings,
+} from './resilience';
 import { formatDuration, type RunOutcome, type RunSummary } from './summary';
 import type { TaskLogs } from './taskLogs';
 import { actionKinds } from '../tasks/model';
@@ -83,10 +99,12 @@ class StepDecision extends ActionFailure {
   recorded = false;
 
   constructor(task: Task, step: string, choice: 'fail' | 'fail-unasked') {
-    super(choice === 'fail'
-      ? `Step '${step}' of '${task.title}' was cut off by an interruption and must not run twice; a person chose to fail the task rather than run it again.`
-      : `Step '${step}' of '${task.title}' was cut off by an interruption and must not run twice; nobody could be asked (no terminal), so the task was failed without running it again. Check what the step did, then Retry the task or mark it done.`,
-    { phase: 'run' });
+    super(
+      choice === 'fail'
+        ? `Step '${step}' of '${task.title}' was cut off by an interruption and must not run twice; a person chose to fail the task rather than run it again.`
+        : `Step '${step}' of '${task.title}' was cut off by an interruption and must not run twice; nobody could be asked (no terminal), so the task was failed without running it again. Check what the step did, then Retry the task or mark it done.`,
+      { phase: 'run' },
+    );
   }
 
   /** A decision about an interruption says nothing about the action kind's health. */
@@ -137,13 +155,19 @@ const readyOfKind = `SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.st
     AND NOT (t.status = 'running' AND t.claimed_by IS NOT NULL AND t.lease_until >= ?) -- an agent works on it (src/core/agents): not the run's to start
   ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
 
-interface ReadyRow { id: string; kind: TaskAction['kind']; resumed: number; priority: number; due: number; seq: number }
+interface ReadyRow {
+  id: string;
+  kind: TaskAction['kind'];
+  resumed: number;
+  priority: number;
+  due: number;
+  seq: number;
+}
 
 /** The store's ready order, for rows read kind by kind. */
 function readyOrder(a: ReadyRow, b: ReadyRow): number {
   return b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
 }
-
 
 export class SessionRun {
   readonly finished: Promise<RunSummary>;
@@ -170,7 +194,11 @@ export class SessionRun {
   /** Per task, its end once it is on disk (told to the host when the task leaves the run). */
   private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
-  constructor(private readonly h: RunHost, readonly sessionId: string, private readonly settings: ExecutorSettings) {
+  constructor(
+    private readonly h: RunHost,
+    readonly sessionId: string,
+    private readonly settings: ExecutorSettings,
+  ) {
     this.bulkhead = concurrencyLimit(settings.concurrency);
     this.began = h.clock.now();
     this.finished = new Promise(resolve => {
@@ -240,7 +268,11 @@ export class SessionRun {
     for (;;) {
       let deferredUntil: number | undefined;
       if (!this.stopping && !this.problem) deferredUntil = this.launchReady();
-      if (this.inFlight.size === 0 && (this.stopping || this.problem || (deferredUntil === undefined && !this.waitingForPeople()))) break;
+      if (
+        this.inFlight.size === 0 &&
+        (this.stopping || this.problem || (deferredUntil === undefined && !this.waitingForPeople()))
+      )
+        break;
       if (deferredUntil !== undefined) this.wakeAt(deferredUntil);
       await this.wakeup.wait();
     }
@@ -250,8 +282,11 @@ export class SessionRun {
   /** Whether unfinished tasks without an action (a person's to-dos) can still become ready. */
   private waitingForPeople(): boolean {
     if (this.h.cannotRun.has('manual')) return false; // no person can mark them here
-    return !!this.h.store.get(`SELECT 1 FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-      WHERE st.session_id = ? AND t.action IS NULL AND t.status IN ('pending', 'running', 'blocked') LIMIT 1`, [this.sessionId]);
+    return !!this.h.store.get(
+      `SELECT 1 FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+      WHERE st.session_id = ? AND t.action IS NULL AND t.status IN ('pending', 'running', 'blocked') LIMIT 1`,
+      [this.sessionId],
+    );
   }
 
   /** Starts what can start now; returns when an open circuit lets its waiting tasks try again, if any wait for one. */
@@ -267,7 +302,8 @@ export class SessionRun {
       } else {
         const breaker = this.h.breaker(kind);
         const opensAt = halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs);
-        if (opensAt !== undefined && opensAt > Date.now()) { // cockatiel's breaker keeps wall-clock time
+        if (opensAt !== undefined && opensAt > Date.now()) {
+          // cockatiel's breaker keeps wall-clock time
           deferredUntil = Math.min(deferredUntil ?? Infinity, opensAt);
           continue;
         }
@@ -285,7 +321,10 @@ export class SessionRun {
       const unattended = actions[row.kind].unattended;
       if (unattended) {
         const breaker = this.h.breaker(row.kind as UnattendedKind);
-        if (halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs) !== undefined || breaker.state === CircuitState.HalfOpen) {
+        if (
+          halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs) !== undefined ||
+          breaker.state === CircuitState.HalfOpen
+        ) {
           if (probing.has(row.kind)) continue;
           probing.add(row.kind);
         }
@@ -303,27 +342,37 @@ export class SessionRun {
     const controller = new AbortController();
     this.inFlight.set(task.id, { startedAt: this.h.clock.now(), controller, unattended, kind: action.kind });
     this.h.changed(this.sessionId, this.running);
-    const work = unattended ? this.bulkhead.execute(() => this.runTask(task, action, controller.signal)) : this.runTask(task, action, controller.signal);
-    void work.catch((err: unknown) => {
-      if (this.stopping === 'abandon') return;
-      this.problem ??= err instanceof Error ? err.message : String(err);
-      this.h.logger.error(`session ${this.sessionId}: task '${task.title}' could not be recorded; the run stops`, err);
-      for (const f of this.inFlight.values()) f.controller.abort('stop');
-    }).finally(() => {
-      this.inFlight.delete(task.id);
-      const recorded = this.endsRecorded.get(task.id);
-      this.endsRecorded.delete(task.id);
-      this.h.changed(this.sessionId, this.running, { taskId: task.id, ...(recorded ? { status: recorded } : {}) });
-      this.wakeup.wake();
-    });
+    const work = unattended
+      ? this.bulkhead.execute(() => this.runTask(task, action, controller.signal))
+      : this.runTask(task, action, controller.signal);
+    void work
+      .catch((err: unknown) => {
+        if (this.stopping === 'abandon') return;
+        this.problem ??= err instanceof Error ? err.message : String(err);
+        this.h.logger.error(
+          `session ${this.sessionId}: task '${task.title}' could not be recorded; the run stops`,
+          err,
+        );
+        for (const f of this.inFlight.values()) f.controller.abort('stop');
+      })
+      .finally(() => {
+        this.inFlight.delete(task.id);
+        const recorded = this.endsRecorded.get(task.id);
+        this.endsRecorded.delete(task.id);
+        this.h.changed(this.sessionId, this.running, { taskId: task.id, ...(recorded ? { status: recorded } : {}) });
+        this.wakeup.wake();
+      });
   }
 
   private wakeAt(at: number): void {
     if (this.deferredTimer) clearTimeout(this.deferredTimer);
-    this.deferredTimer = setTimeout(() => {
-      this.deferredTimer = undefined;
-      this.wakeup.wake();
-    }, Math.max(0, at - Date.now()) + 10);
+    this.deferredTimer = setTimeout(
+      () => {
+        this.deferredTimer = undefined;
+        this.wakeup.wake();
+      },
+      Math.max(0, at - Date.now()) + 10,
+    );
   }
 
   // ---- one task ----
@@ -333,7 +382,13 @@ export class SessionRun {
     if (!fresh || (fresh.status !== 'pending' && fresh.status !== 'running')) return; // finished meanwhile: never again
     if (this.h.tasks.claimOf(task.id)) return; // an agent claimed it since it was picked
     const resumed = fresh.status === 'running';
-    const watched: WatchedTask = { id: task.id, title: task.title, kind: action.kind, sessionId: this.sessionId, ...(fresh.error ? { previousError: fresh.error } : {}) };
+    const watched: WatchedTask = {
+      id: task.id,
+      title: task.title,
+      kind: action.kind,
+      sessionId: this.sessionId,
+      ...(fresh.error ? { previousError: fresh.error } : {}),
+    };
     const hooks = this.h.hooks;
     let attempts: number | undefined;
     if (hooks?.beforeTask && !resumed && action.kind !== 'manual') {
@@ -345,7 +400,15 @@ export class SessionRun {
         hooks.taskFinished(watched, 'skipped', 0);
         return;
       }
-      if (verdict.checkpointFirst) await this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'before-risky-action', note: `before '${task.title}' (low confidence)` }, 'executor');
+      if (verdict.checkpointFirst)
+        await this.h.sessions.createCheckpoint(
+          {
+            sessionId: this.sessionId,
+            trigger: 'before-risky-action',
+            note: `before '${task.title}' (low confidence)`,
+          },
+          'executor',
+        );
     }
     hooks?.taskStarted(watched);
     const began = this.h.clock.now();
@@ -353,13 +416,25 @@ export class SessionRun {
     this.pendingWrites.set(task.id, pending);
     if (!resumed) {
       // Applied in memory at once, on disk with the step's first record (see step()).
-      pending.push(this.h.tasks.setStatus(task.id, 'running', 'executor'), this.h.sessions.setCurrentTask(this.sessionId, task.id, 'executor'));
+      pending.push(
+        this.h.tasks.setStatus(task.id, 'running', 'executor'),
+        this.h.sessions.setCurrentTask(this.sessionId, task.id, 'executor'),
+      );
       for (const p of pending) p.catch(() => undefined); // awaited (and reported) before the task ends
     }
     // a new run's attempt number as the store gave it (past every attempt in the step journal)
-    const started = resumed ? fresh : { ...fresh, status: 'running' as const, attempts: Math.max(fresh.attempts + 1, this.h.tasks.get(task.id)?.attempts ?? 0) };
+    const started = resumed
+      ? fresh
+      : {
+          ...fresh,
+          status: 'running' as const,
+          attempts: Math.max(fresh.attempts + 1, this.h.tasks.get(task.id)?.attempts ?? 0),
+        };
     const attempt = Math.max(1, started.attempts);
-    this.h.logs.append(task.id, `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`);
+    this.h.logs.append(
+      task.id,
+      `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`,
+    );
     // The files as the task finds them, read before any of its steps can change one (it shows as running
     // meanwhile; the commit and ref are written later).
     if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'start', resumed);
@@ -368,7 +443,10 @@ export class SessionRun {
       // lock) may have left a step's process running: it ends before anything of the task runs here.
       // Checked at every start, not only a resume's: recovery may have put the task back to pending.
       await this.settleOrphans(fresh, signal);
-      const result = action.kind === 'manual' ? await this.attempt(started, action, attempt, signal) : await this.withFixes(started, watched, action, attempt, signal, attempts);
+      const result =
+        action.kind === 'manual'
+          ? await this.attempt(started, action, attempt, signal)
+          : await this.withFixes(started, watched, action, attempt, signal, attempts);
       // The files as the task left them, read before it shows as done: an edit the person makes on seeing
       // it done is theirs, not the task's (the commit and ref are written later).
       if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
@@ -395,19 +473,31 @@ export class SessionRun {
     for (const step of stepsOfTask(this.h.store, task.id)) {
       if (step.status !== 'started' || this.startedHere.has(step.key)) continue;
       // its recorded process, else one found by the step's marker (a kill may have come before the record)
-      const orphan = step.process && await port.isRunning(step.process) ? step.process : (await port.findByMarker(step.key))[0];
+      const orphan =
+        step.process && (await port.isRunning(step.process)) ? step.process : (await port.findByMarker(step.key))[0];
       if (!orphan) continue;
       const choice = await this.h.ports.questions.orphanedStep(task.title, step.step, orphan.pid, step.startedAt);
-      await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'orphaned-step', { step: step.step, pid: orphan.pid, choice }));
-      this.h.logs.append(task.id, `[step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'} before going on]\n`);
-      this.h.logger.info(`task '${task.title}': step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'}`);
+      await this.journal(w =>
+        recordTaskEvent(w, this.h.clock, task.id, 'orphaned-step', { step: step.step, pid: orphan.pid, choice }),
+      );
+      this.h.logs.append(
+        task.id,
+        `[step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'} before going on]\n`,
+      );
+      this.h.logger.info(
+        `task '${task.title}': step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'}`,
+      );
       const others = async () => (await port.findByMarker(step.key)).filter(p => p.pid !== orphan.pid);
       if (choice === 'stop') {
         await port.stop(orphan);
         for (const p of await others()) await port.stop(p);
       }
-      while (await port.isRunning(orphan) || (await others()).length) {
-        if (signal.aborted) throw new ActionFailure(`'${task.title}' was stopped while waiting for process ${orphan.pid} of an earlier run to end.`, { phase: 'run' });
+      while ((await port.isRunning(orphan)) || (await others()).length) {
+        if (signal.aborted)
+          throw new ActionFailure(
+            `'${task.title}' was stopped while waiting for process ${orphan.pid} of an earlier run to end.`,
+            { phase: 'run' },
+          );
         await pause(500, signal);
       }
       this.h.logs.append(task.id, `[process ${orphan.pid} of the earlier run has ended]\n`);
@@ -429,7 +519,14 @@ export class SessionRun {
    * The task's tries; when they fail and a rule proposed a fix, the fix runs (after a person's yes
    * when it asks first) and the task gets its tries again — each fix once per run of the task.
    */
-  private async withFixes(task: Task, watched: WatchedTask, action: Exclude<TaskAction, { kind: 'manual' }>, attempt: number, stop: AbortSignal, attempts?: number): Promise<string> {
+  private async withFixes(
+    task: Task,
+    watched: WatchedTask,
+    action: Exclude<TaskAction, { kind: 'manual' }>,
+    attempt: number,
+    stop: AbortSignal,
+    attempts?: number,
+  ): Promise<string> {
     const tried = new Set<string>();
     for (;;) {
       try {
@@ -440,21 +537,44 @@ export class SessionRun {
         const fix = verdict?.fix;
         const hooks = this.h.hooks;
         const key = fix && JSON.stringify([fix.rule, fix.command]);
-        if (!fix || !key || tried.has(key) || !hooks?.approveFix || stop.aborted || this.stopping || verdict.pause || !(err instanceof ActionFailure)) throw err;
+        if (
+          !fix ||
+          !key ||
+          tried.has(key) ||
+          !hooks?.approveFix ||
+          stop.aborted ||
+          this.stopping ||
+          verdict.pause ||
+          !(err instanceof ActionFailure)
+        )
+          throw err;
         tried.add(key);
-        if (!await this.applyFix(task, watched, fix, tried.size, stop)) throw err;
+        if (!(await this.applyFix(task, watched, fix, tried.size, stop))) throw err;
         this.verdicts.delete(task.id);
       }
     }
   }
 
   /** Asks (when the fix says so) and runs the fix command; true when the task should be tried again. */
-  private async applyFix(task: Task, watched: WatchedTask, fix: ProposedFix, n: number, stop: AbortSignal): Promise<boolean> {
+  private async applyFix(
+    task: Task,
+    watched: WatchedTask,
+    fix: ProposedFix,
+    n: number,
+    stop: AbortSignal,
+  ): Promise<boolean> {
     const hooks = this.h.hooks!;
     const answer = await hooks.approveFix!(watched, fix, stop);
     if (answer !== 'run') {
-      this.h.logs.append(task.id, `[${fix.ask ? `asked about the fix; the person chose to ${answer} the task` : `the fix was not run`}]\n`);
-      this.verdicts.set(task.id, { ...this.verdicts.get(task.id), retry: false, ...(answer === 'skip' ? { finally: 'skip' } : {}) });
+      this.h.logs.append(
+        task.id,
+        `[${fix.ask ? `asked about the fix; the person chose to ${answer} the task` : `the fix was not run`}]\n`,
+      );
+      this.verdicts.set(task.id, {
+        ...this.verdicts.get(task.id),
+        retry: false,
+        ...(answer === 'skip' ? { finally: 'skip' } : {}),
+      });
       return false;
     }
     if (!fix.command) {
@@ -486,7 +606,13 @@ export class SessionRun {
   }
 
   /** One try of an unattended task, through retry → circuit breaker → timeout. */
-  private async resilient(task: Task, action: Exclude<TaskAction, { kind: 'manual' }>, attempt: number, stop: AbortSignal, attempts?: number): Promise<string> {
+  private async resilient(
+    task: Task,
+    action: Exclude<TaskAction, { kind: 'manual' }>,
+    attempt: number,
+    stop: AbortSignal,
+    attempts?: number,
+  ): Promise<string> {
     const kind = action.kind;
     const breaker = this.h.breaker(kind);
     const resilience = attempts ? { ...this.h.resilience, attempts } : this.h.resilience;
@@ -497,26 +623,44 @@ export class SessionRun {
       const line = `try ${e.attempt} of ${resilience.attempts} failed (${reason}); trying again in ${formatDuration(e.delay)}`;
       this.h.logs.append(task.id, `[${line}]\n`);
       this.h.logger.info(`task '${task.title}': ${line}`);
-      void this.h.store.write(w => recordTaskEvent(w, this.h.clock, task.id, 'retry', {
-        try: e.attempt, of: resilience.attempts, delayMs: Math.round(e.delay), reason, error: error instanceof Error ? error.message.slice(0, 500) : '',
-      }), 'executor').catch((err: unknown) => this.h.logger.warn(`could not record a retry of '${task.title}': ${String(err)}`));
+      void this.h.store
+        .write(
+          w =>
+            recordTaskEvent(w, this.h.clock, task.id, 'retry', {
+              try: e.attempt,
+              of: resilience.attempts,
+              delayMs: Math.round(e.delay),
+              reason,
+              error: error instanceof Error ? error.message.slice(0, 500) : '',
+            }),
+          'executor',
+        )
+        .catch((err: unknown) => this.h.logger.warn(`could not record a retry of '${task.title}': ${String(err)}`));
     });
     const timeoutMs = action.timeoutMs ?? this.h.resilience.defaultTimeoutMs;
     try {
-      return await retry.execute(() => breaker.execute(() => {
-        this.h.breakerSubject(kind, task.id);
-        return timeoutPolicy(timeoutMs).execute(async (_ctx, timedOut) => {
-          const signal = linked(stop, timedOut);
-          try {
-            return await this.attempt(task, action, attempt, signal.signal);
-          } catch (err) {
-            if (!(err instanceof StepDecision) && (!signal.signal.aborted || signalReason(signal.signal) === 'timeout')) this.tryFailed(task, action.kind, err);
-            throw err;
-          } finally {
-            signal.dispose();
-          }
-        });
-      }), stop);
+      return await retry.execute(
+        () =>
+          breaker.execute(() => {
+            this.h.breakerSubject(kind, task.id);
+            return timeoutPolicy(timeoutMs).execute(async (_ctx, timedOut) => {
+              const signal = linked(stop, timedOut);
+              try {
+                return await this.attempt(task, action, attempt, signal.signal);
+              } catch (err) {
+                if (
+                  !(err instanceof StepDecision) &&
+                  (!signal.signal.aborted || signalReason(signal.signal) === 'timeout')
+                )
+                  this.tryFailed(task, action.kind, err);
+                throw err;
+              } finally {
+                signal.dispose();
+              }
+            });
+          }),
+        stop,
+      );
     } finally {
       onRetry.dispose();
       void this.h.saveBreaker(kind);
@@ -527,9 +671,14 @@ export class SessionRun {
   private tryFailed(task: Task, kind: TaskAction['kind'], err: unknown): void {
     const hooks = this.h.hooks;
     if (!hooks || !(err instanceof ActionFailure)) return;
-    const verdict = hooks.tryFailed({ id: task.id, title: task.title, kind, sessionId: this.sessionId }, {
-      message: err.message, failureClass: err.failureClass, ...(err.facts.output ? { output: err.facts.output } : {}),
-    });
+    const verdict = hooks.tryFailed(
+      { id: task.id, title: task.title, kind, sessionId: this.sessionId },
+      {
+        message: err.message,
+        failureClass: err.failureClass,
+        ...(err.facts.output ? { output: err.facts.output } : {}),
+      },
+    );
     this.verdicts.set(task.id, verdict);
     if (verdict.note) this.h.logs.append(task.id, `[${verdict.note}]\n`);
     if (verdict.pause && !this.stopping) {
@@ -554,14 +703,19 @@ export class SessionRun {
     const current: { step?: string } = {};
     const port = this.h.ports.processes;
     const processes: ProcessPort = {
-      run: (spec, options) => port.run(current.step ? { ...spec, marker: current.step } : spec, {
-        ...options,
-        onStarted: started => {
-          options.onStarted?.(started);
-          const key = current.step;
-          if (key) this.defer(task.id, this.journal(w => recordStepProcess(w, key, started)));
-        },
-      }),
+      run: (spec, options) =>
+        port.run(current.step ? { ...spec, marker: current.step } : spec, {
+          ...options,
+          onStarted: started => {
+            options.onStarted?.(started);
+            const key = current.step;
+            if (key)
+              this.defer(
+                task.id,
+                this.journal(w => recordStepProcess(w, key, started)),
+              );
+          },
+        }),
       isRunning: p => port.isRunning(p),
       stop: p => port.stop(p),
       findByMarker: m => port.findByMarker(m),
@@ -582,7 +736,15 @@ export class SessionRun {
     };
   }
 
-  private async step<T>(task: Task, attempt: number, name: string, fn: (signal: AbortSignal) => Promise<T>, options: StepOptions, signal: AbortSignal, current: { step?: string } = {}): Promise<T | undefined> {
+  private async step<T>(
+    task: Task,
+    attempt: number,
+    name: string,
+    fn: (signal: AbortSignal) => Promise<T>,
+    options: StepOptions,
+    signal: AbortSignal,
+    current: { step?: string } = {},
+  ): Promise<T | undefined> {
     const key = stepKey(task.id, attempt, name);
     const rerunnable = options.rerunnable ?? true;
     const prior = readStep(this.h.store, key);
@@ -606,14 +768,33 @@ export class SessionRun {
     // lose it after the step had started a process, the resume would find no record, look for no
     // process and run the step again beside it. A step that must not run twice also needs it so
     // that a resume can ask about it.
-    await this.settleWith(task.id, this.journal(w => recordStepStarted(w, this.h.clock, { key, sessionId: this.sessionId, taskId: task.id, attempt, step: name, rerunnable })));
+    await this.settleWith(
+      task.id,
+      this.journal(w =>
+        recordStepStarted(w, this.h.clock, {
+          key,
+          sessionId: this.sessionId,
+          taskId: task.id,
+          attempt,
+          step: name,
+          rerunnable,
+        }),
+      ),
+    );
     let result: T;
     try {
       current.step = key;
       result = await fn(signal);
     } catch (err) {
       if (this.stopping !== 'abandon') {
-        await this.settleWith(task.id, this.journal(w => recordStepEnded(w, this.h.clock, key, 'failed', { error: err instanceof Error ? err.message.slice(0, 2000) : String(err) })));
+        await this.settleWith(
+          task.id,
+          this.journal(w =>
+            recordStepEnded(w, this.h.clock, key, 'failed', {
+              error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
+            }),
+          ),
+        );
       }
       throw err;
     } finally {
@@ -639,16 +820,24 @@ export class SessionRun {
       throw new StepDecision(task, name, result.failedByPerson ? 'fail' : 'fail-unasked');
     }
     if (prior.rerunnable) {
-      const why = prior.status === 'started' ? 'was cut off before its result was recorded' : 'failed, and the task\'s end was never recorded';
+      const why =
+        prior.status === 'started'
+          ? 'was cut off before its result was recorded'
+          : "failed, and the task's end was never recorded";
       this.h.logs.append(task.id, `[step '${name}' ${why}; it may run again, so it does]\n`);
       return;
     }
     // Started and never finished, or failed without the task's end being recorded: it must not run
     // again unasked.
     const choice = await this.h.ports.questions.interruptedStep(task.title, name, prior.startedAt);
-    await this.journal(w => recordTaskEvent(w, this.h.clock, task.id, 'interrupted-step', { step: name, choice, found: prior.status }));
+    await this.journal(w =>
+      recordTaskEvent(w, this.h.clock, task.id, 'interrupted-step', { step: name, choice, found: prior.status }),
+    );
     const asked = choice === 'fail-unasked' ? 'nobody could be asked, so the task fails' : `asked: ${choice}`;
-    this.h.logs.append(task.id, `[step '${name}' ${prior.status === 'started' ? 'was cut off before its result was recorded' : 'failed before the task\'s end was recorded'} and must not run twice; ${asked}]\n`);
+    this.h.logs.append(
+      task.id,
+      `[step '${name}' ${prior.status === 'started' ? 'was cut off before its result was recorded' : "failed before the task's end was recorded"} and must not run twice; ${asked}]\n`,
+    );
     if (choice === 'skip') {
       await this.journal(w => {
         if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
@@ -662,7 +851,13 @@ export class SessionRun {
       // leave a running task with a failed step, which the next resume must not run again
       await this.recordEnd(task.id, 'failed', { error: decision.message }, w => {
         if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
-        recordStepEnded(w, this.h.clock, key, 'failed', choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true });
+        recordStepEnded(
+          w,
+          this.h.clock,
+          key,
+          'failed',
+          choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true },
+        );
       });
       decision.recorded = true;
       throw decision;
@@ -695,7 +890,12 @@ export class SessionRun {
    * once the write is durable does the host hear of the end (see `launch`), so nothing is shown as
    * done that is not saved as done.
    */
-  private async recordEnd(taskId: string, status: 'done' | 'failed' | 'skipped' | 'pending', change: StatusChange = {}, alsoIn?: (w: StoreWriter) => void): Promise<void> {
+  private async recordEnd(
+    taskId: string,
+    status: 'done' | 'failed' | 'skipped' | 'pending',
+    change: StatusChange = {},
+    alsoIn?: (w: StoreWriter) => void,
+  ): Promise<void> {
     try {
       await this.h.tasks.setStatus(taskId, status, 'executor', change, alsoIn);
     } catch (err) {
@@ -735,8 +935,15 @@ export class SessionRun {
     const every = this.settings.checkpointEvery;
     if (every > 0 && this.doneThisRun % every === 0) {
       // The slot is not held for it: the next task starts while the checkpoint is written.
-      const checkpoint = this.h.sessions.createCheckpoint({ sessionId: this.sessionId, trigger: 'every-n-tasks', note: `after ${this.doneThisRun} tasks of this run` }, 'executor')
-        .then(() => undefined, (err: unknown) => this.h.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err));
+      const checkpoint = this.h.sessions
+        .createCheckpoint(
+          { sessionId: this.sessionId, trigger: 'every-n-tasks', note: `after ${this.doneThisRun} tasks of this run` },
+          'executor',
+        )
+        .then(
+          () => undefined,
+          (err: unknown) => this.h.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err),
+        );
       this.checkpoints.push(checkpoint);
     }
   }
@@ -751,7 +958,10 @@ export class SessionRun {
     }
     const now = this.h.tasks.get(task.id);
     if (!now || now.status !== 'running') {
-      this.h.logs.append(task.id, `[its run ended with '${err instanceof Error ? err.message : String(err)}', but the task is already ${now?.status ?? 'deleted'}; left as it is]\n`);
+      this.h.logs.append(
+        task.id,
+        `[its run ended with '${err instanceof Error ? err.message : String(err)}', but the task is already ${now?.status ?? 'deleted'}; left as it is]\n`,
+      );
       return undefined;
     }
     const why = signal.aborted ? signalReason(signal) : undefined;
@@ -761,20 +971,32 @@ export class SessionRun {
       return undefined;
     }
     if (err instanceof BrokenCircuitError) {
-      this.h.logs.append(task.id, `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`);
+      this.h.logs.append(
+        task.id,
+        `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`,
+      );
       await this.recordEnd(task.id, 'pending');
       return undefined;
     }
     const message = err instanceof Error ? err.message : String(err);
-    const classification = err instanceof ActionFailure ? err.classification : { kind: 'deterministic', reason: 'it could not be run' };
+    const classification =
+      err instanceof ActionFailure ? err.classification : { kind: 'deterministic', reason: 'it could not be run' };
     const verdict = this.verdicts.get(task.id);
-    const retried = verdict?.retry === false ? 'not retried (the guards stopped it)' : classification.kind === 'transient' ? `gave up after ${this.h.resilience.attempts} tries` : 'not retried';
+    const retried =
+      verdict?.retry === false
+        ? 'not retried (the guards stopped it)'
+        : classification.kind === 'transient'
+          ? `gave up after ${this.h.resilience.attempts} tries`
+          : 'not retried';
     if (verdict?.finally === 'skip') {
       this.h.logs.append(task.id, `[skipped: ${message} — ${verdict.note ?? 'a rule says to skip it'}]\n`);
       await this.recordEnd(task.id, 'skipped');
       return 'skipped';
     }
-    this.h.logs.append(task.id, `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`);
+    this.h.logs.append(
+      task.id,
+      `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`,
+    );
     await this.recordEnd(task.id, 'failed', { error: message });
     return 'failed';
   }
@@ -802,7 +1024,16 @@ export class SessionRun {
       if (session?.status === 'running') {
         if (outcome === 'completed') await this.h.sessions.complete(this.sessionId, 'executor');
         else if (outcome === 'cancelled') await this.h.sessions.fail(this.sessionId, 'Cancelled by the user', 'user');
-        else await this.h.sessions.pause(this.sessionId, outcome === 'paused' ? this.pausedBecause ?? 'paused by the user' : outcome === 'stopped-on-error' ? this.problem : why, outcome === 'paused' ? 'user' : 'executor');
+        else
+          await this.h.sessions.pause(
+            this.sessionId,
+            outcome === 'paused'
+              ? (this.pausedBecause ?? 'paused by the user')
+              : outcome === 'stopped-on-error'
+                ? this.problem
+                : why,
+            outcome === 'paused' ? 'user' : 'executor',
+          );
       }
     } catch (err) {
       this.h.logger.error(`session ${this.sessionId}: could not record the end of the run`, err);
@@ -817,9 +1048,13 @@ export class SessionRun {
     const kinds = [...this.h.cannotRun];
     if (!kinds.length) return 0;
     const kindOf = "coalesce(json_extract(t.action, '$.kind'), 'manual')";
-    return this.h.store.get<{ n: number }>(`SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+    return (
+      this.h.store.get<{ n: number }>(
+        `SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id
       WHERE st.session_id = ? AND t.status IN ('pending', 'running', 'blocked') AND ${kindOf} IN (${kinds.map(() => '?').join(', ')})`,
-    [this.sessionId, ...kinds])?.n ?? 0;
+        [this.sessionId, ...kinds],
+      )?.n ?? 0
+    );
   }
 
   private summary(outcome: RunOutcome): RunSummary {
@@ -833,11 +1068,16 @@ export class SessionRun {
         sessionName = this.h.sessions.get(this.sessionId)?.name ?? sessionName;
         p = this.h.sessions.progress(this.sessionId);
         cannotRunHere = this.cannotRunHere();
-        failures = this.h.store.all<{ id: string; title: string; error: string | null }>(
-          "SELECT t.id, t.title, t.error FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'failed' ORDER BY t.seq", [this.sessionId],
-        ).map(r => ({ taskId: r.id, title: r.title, error: r.error ?? '' }));
+        failures = this.h.store
+          .all<{ id: string; title: string; error: string | null }>(
+            "SELECT t.id, t.title, t.error FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'failed' ORDER BY t.seq",
+            [this.sessionId],
+          )
+          .map(r => ({ taskId: r.id, title: r.title, error: r.error ?? '' }));
       } catch (err) {
-        this.h.logger.warn(`session ${this.sessionId}: its summary could not be read (${err instanceof Error ? err.message : String(err)})`);
+        this.h.logger.warn(
+          `session ${this.sessionId}: its summary could not be read (${err instanceof Error ? err.message : String(err)})`,
+        );
       }
     }
     return {

@@ -40,7 +40,11 @@ export function formatDuration(ms: number): string {
 export function describeSummary(s: RunSummary): string {
   const counts = `${s.done} done, ${s.failed} failed, ${s.skipped} skipped${s.notStarted ? `, ${s.notStarted} not started` : ''} of ${s.total}, in ${formatDuration(s.durationMs)}`;
   const name = `Session '${s.sessionName}'`;
-  const failed = s.failures.slice(0, 3).map(f => `'${f.title}'`).join(', ') + (s.failures.length > 3 ? ` and ${s.failures.length - 3} more` : '');
+  const failed =
+    s.failures
+      .slice(0, 3)
+      .map(f => `'${f.title}'`)
+      .join(', ') + (s.failures.length > 3 ? ` and ${s.failures.length - 3} more` : '');
   switch (s.outcome) {
     case 'completed':
       return `${name} completed: ${counts}.`;
@@ -50,7 +54,9 @@ export function describeSummary(s: RunSummary): string {
       }
       return `${name} paused with work left: ${counts}.${failed ? ` Failed: ${failed}.` : ''} Fix the cause, use Retry on the failed tasks, then Resume Session.`;
     case 'paused':
-      return s.pausedBecause ? `${name} paused: ${s.pausedBecause} ${counts}.` : `${name} paused: ${counts}. Resume Session continues where it stopped.`;
+      return s.pausedBecause
+        ? `${name} paused: ${s.pausedBecause} ${counts}.`
+        : `${name} paused: ${counts}. Resume Session continues where it stopped.`;
     case 'cancelled':
       return `${name} was cancelled: ${counts}.`;
     case 'stopped-on-error':

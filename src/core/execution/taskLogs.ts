@@ -10,13 +10,21 @@ export class TaskLogs {
   private readonly written = new Map<string, number>();
   private readonly truncated = new Set<string>();
 
-  constructor(private readonly port: TaskLogPort, private readonly logger: Logger, private readonly capBytes = defaultLogCapBytes) {}
+  constructor(
+    private readonly port: TaskLogPort,
+    private readonly logger: Logger,
+    private readonly capBytes = defaultLogCapBytes,
+  ) {}
 
   append(taskId: string, text: string): void {
     const previous = this.chains.get(taskId) ?? Promise.resolve();
-    const next = previous.then(() => this.write(taskId, text)).catch((err: unknown) => {
-      this.logger.warn(`Continuum could not write the log of task ${taskId} (${err instanceof Error ? err.message : String(err)}); its output is not kept.`);
-    });
+    const next = previous
+      .then(() => this.write(taskId, text))
+      .catch((err: unknown) => {
+        this.logger.warn(
+          `Continuum could not write the log of task ${taskId} (${err instanceof Error ? err.message : String(err)}); its output is not kept.`,
+        );
+      });
     this.chains.set(taskId, next);
   }
 
@@ -46,7 +54,10 @@ export class TaskLogs {
     if (size >= this.capBytes) {
       if (!this.truncated.has(taskId)) {
         this.truncated.add(taskId);
-        await this.port.append(taskId, `\n[Continuum: this log reached its limit of ${Math.round(this.capBytes / 1024)} KB; later output is not kept]\n`);
+        await this.port.append(
+          taskId,
+          `\n[Continuum: this log reached its limit of ${Math.round(this.capBytes / 1024)} KB; later output is not kept]\n`,
+        );
       }
       this.written.set(taskId, size);
       return;

@@ -47,7 +47,8 @@ function topological(group: TrackTask[]): TrackTask[] {
   const out: TrackTask[] = [];
   while (out.length < group.length) {
     const next = group.find(t => !placed.has(t.id) && t.dependsOn.every(d => !ids.has(d) || placed.has(d)));
-    if (!next) { // only reachable with a cycle: keep the rest in the given order rather than loop
+    if (!next) {
+      // only reachable with a cycle: keep the rest in the given order rather than loop
       out.push(...group.filter(t => !placed.has(t.id)));
       break;
     }
@@ -60,6 +61,10 @@ function topological(group: TrackTask[]): TrackTask[] {
 /** "3 independent tracks: 'A' → 'B'; 'C'; 'D' → 'E'", at most `max` tasks named per track. */
 export function describeTracks(tracks: readonly Track[], max = 4): string {
   if (!tracks.length) return 'no tasks';
-  const one = (t: Track) => t.tasks.slice(0, max).map(x => `'${x.title}'`).join(' → ') + (t.tasks.length > max ? ` → … (${t.tasks.length} tasks)` : '');
+  const one = (t: Track) =>
+    t.tasks
+      .slice(0, max)
+      .map(x => `'${x.title}'`)
+      .join(' → ') + (t.tasks.length > max ? ` → … (${t.tasks.length} tasks)` : '');
   return `${tracks.length} independent track${tracks.length === 1 ? '' : 's'}: ${tracks.map(one).join('; ')}`;
 }

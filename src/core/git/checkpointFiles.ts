@@ -98,7 +98,13 @@ export class CheckpointFiles implements Disposable {
   /** The task boundaries' refs being written, in the background, after their trees were taken. */
   private refWrites: Promise<void> = Promise.resolve();
   private readonly taskRefsWritten = new Set<string>();
-  private readonly boundariesAsked: Array<{ ref: string; taskId: string; at: 'start' | 'end'; keepExisting: boolean; resolve(): void }> = [];
+  private readonly boundariesAsked: Array<{
+    ref: string;
+    taskId: string;
+    at: 'start' | 'end';
+    keepExisting: boolean;
+    resolve(): void;
+  }> = [];
 
   constructor(
     private readonly store: Store,
@@ -120,7 +126,10 @@ export class CheckpointFiles implements Disposable {
           options.snapshots?.taken();
         },
         (err: unknown) => {
-          this.logger.error(`checkpoint ${checkpoint.id} was saved without its files: the workspace snapshot failed`, err);
+          this.logger.error(
+            `checkpoint ${checkpoint.id} was saved without its files: the workspace snapshot failed`,
+            err,
+          );
           options.snapshots?.failed(gitErrorMessage(err, 'save the files of a checkpoint'));
         },
       );
@@ -133,10 +142,14 @@ export class CheckpointFiles implements Disposable {
   }
 
   /** A state checkpoint and its files half. */
-  async createCheckpoint(spec: NewCheckpoint, actor: Actor = 'user'): Promise<{ checkpoint: Checkpoint; files: FileSnapshotRecord }> {
+  async createCheckpoint(
+    spec: NewCheckpoint,
+    actor: Actor = 'user',
+  ): Promise<{ checkpoint: Checkpoint; files: FileSnapshotRecord }> {
     const checkpoint = await this.sessions.createCheckpoint(spec, actor);
     const files = await this.filesFor(checkpoint.id);
-    if (!files) throw new SessionError(`The checkpoint's task state was saved, but its files were not (see the Continuum log).`);
+    if (!files)
+      throw new SessionError(`The checkpoint's task state was saved, but its files were not (see the Continuum log).`);
     return { checkpoint, files };
   }
 
@@ -162,10 +175,18 @@ export class CheckpointFiles implements Disposable {
   }
 
   /** Snapshots the workspace files for an existing state checkpoint. */
-  capture(checkpoint: Pick<Checkpoint, 'id' | 'sessionId' | 'trigger' | 'note'>, paths?: readonly string[]): Promise<FileSnapshotRecord> {
+  capture(
+    checkpoint: Pick<Checkpoint, 'id' | 'sessionId' | 'trigger' | 'note'>,
+    paths?: readonly string[],
+  ): Promise<FileSnapshotRecord> {
     return this.serial(async () => {
-      if (this.tracking && this.settleMs > 0 && !paths) await new Promise<void>(resolve => this.clock.setTimeout(resolve, this.settleMs));
-      const record = await this.snapshotNow(checkpoint.sessionId, `${checkpoint.trigger} checkpoint ${checkpoint.id}${checkpoint.note ? `\n\n${checkpoint.note}` : ''}`, paths ?? this.takeChangedPaths());
+      if (this.tracking && this.settleMs > 0 && !paths)
+        await new Promise<void>(resolve => this.clock.setTimeout(resolve, this.settleMs));
+      const record = await this.snapshotNow(
+        checkpoint.sessionId,
+        `${checkpoint.trigger} checkpoint ${checkpoint.id}${checkpoint.note ? `\n\n${checkpoint.note}` : ''}`,
+        paths ?? this.takeChangedPaths(),
+      );
       await this.link(checkpoint.id, record);
       await this.prune(record.sessionKey);
       this.changed.fire({ checkpointId: checkpoint.id });
@@ -197,11 +218,17 @@ export class CheckpointFiles implements Disposable {
     const batch = this.boundariesAsked.splice(0);
     if (!batch.length) return;
     const failed = (err: unknown, which: typeof batch) => {
-      for (const b of which) this.logger.error(`task ${b.taskId}: the files at its ${b.at} were not recorded, so its pull-request commit cannot be told apart from other changes`, err);
+      for (const b of which)
+        this.logger.error(
+          `task ${b.taskId}: the files at its ${b.at} were not recorded, so its pull-request commit cannot be told apart from other changes`,
+          err,
+        );
     };
     try {
       const snapshots = await this.snapshots();
-      const kept = batch.some(b => b.keepExisting) ? new Set(await snapshots.listRefs('refs/continuum/tasks/')) : new Set<string>();
+      const kept = batch.some(b => b.keepExisting)
+        ? new Set(await snapshots.listRefs('refs/continuum/tasks/'))
+        : new Set<string>();
       const todo = batch.filter(b => !(b.keepExisting && (kept.has(b.ref) || this.taskRefsWritten.has(b.ref))));
       if (!todo.length) return;
       // The whole tree, not the paths a file watcher reported: under load its events come late (seconds),
@@ -211,7 +238,10 @@ export class CheckpointFiles implements Disposable {
       for (const b of todo) this.taskRefsWritten.add(b.ref);
       this.refWrites = this.refWrites
         .then(() => snapshots.pointRefs(todo.map(b => ({ ref: b.ref, object: tree }))))
-        .then(() => undefined, (err: unknown) => failed(err, todo));
+        .then(
+          () => undefined,
+          (err: unknown) => failed(err, todo),
+        );
     } catch (err) {
       failed(err, batch);
     } finally {
@@ -255,9 +285,15 @@ export class CheckpointFiles implements Disposable {
   async changedAt(checkpointId: string): Promise<Array<{ path: string; kind: string }>> {
     const record = this.record(checkpointId);
     if (!record) return [];
-    const previous = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE session_key = ? AND seq < ? ORDER BY seq DESC LIMIT 1', [record.sessionKey, record.seq]);
+    const previous = this.store.get<FileRow>(
+      'SELECT * FROM checkpoint_files WHERE session_key = ? AND seq < ? ORDER BY seq DESC LIMIT 1',
+      [record.sessionKey, record.seq],
+    );
     const snapshots = await this.snapshots();
-    return (await snapshots.diffTrees(previous?.tree_id ?? await snapshots.emptyTree(), record.tree)).map(c => ({ path: c.path, kind: c.kind }));
+    return (await snapshots.diffTrees(previous?.tree_id ?? (await snapshots.emptyTree()), record.tree)).map(c => ({
+      path: c.path,
+      kind: c.kind,
+    }));
   }
 
   /** A file's bytes in a snapshot commit; undefined when the snapshot has no such file. */
@@ -278,7 +314,10 @@ export class CheckpointFiles implements Disposable {
   /** Creates branch `name` at a checkpoint's snapshot, without checking it out. */
   async createBranch(checkpointId: string, name: string): Promise<string> {
     const record = this.record(checkpointId);
-    if (!record) throw new SessionError('This checkpoint has no snapshot of the files (taken without a workspace folder, or pruned), so there is nothing to branch from.');
+    if (!record)
+      throw new SessionError(
+        'This checkpoint has no snapshot of the files (taken without a workspace folder, or pruned), so there is nothing to branch from.',
+      );
     await (await this.snapshots()).createBranch(name, record);
     return record.commit;
   }
@@ -291,7 +330,9 @@ export class CheckpointFiles implements Disposable {
 
   /** A session's file snapshots, newest first. */
   list(sessionId: string | undefined): FileSnapshotRecord[] {
-    return this.store.all<FileRow>('SELECT * FROM checkpoint_files WHERE session_key = ? ORDER BY seq DESC', [sessionId ?? noSession]).map(toRecord);
+    return this.store
+      .all<FileRow>('SELECT * FROM checkpoint_files WHERE session_key = ? ORDER BY seq DESC', [sessionId ?? noSession])
+      .map(toRecord);
   }
 
   /** What a restore would change: the tasks and session, and each file with what would happen to it. */
@@ -300,7 +341,9 @@ export class CheckpointFiles implements Disposable {
     const record = this.record(checkpointId);
     if (!record) return { state };
     const current = await (await this.snapshots()).currentTree();
-    const files = await (await this.snapshots()).planFileRestore(record.commit, current, this.latestAfter(record)?.commit);
+    const files = await (
+      await this.snapshots()
+    ).planFileRestore(record.commit, current, this.latestAfter(record)?.commit);
     return { state, files };
   }
 
@@ -308,15 +351,25 @@ export class CheckpointFiles implements Disposable {
    * Saves the current state (and files) as a 'before-restore' checkpoint, then writes back the
    * checkpoint's state, files, or both. Never resets, moves or deletes a branch.
    */
-  restore(checkpointId: string, mode: RestoreMode, actor: Actor = 'user', options: RestoreOptions = {}): Promise<CheckpointRestoreResult> {
+  restore(
+    checkpointId: string,
+    mode: RestoreMode,
+    actor: Actor = 'user',
+    options: RestoreOptions = {},
+  ): Promise<CheckpointRestoreResult> {
     const step = (s: RestoreStep) => options.onStep?.(s);
     return this.serial(async () => {
       const record = this.record(checkpointId);
       if (mode !== 'state' && !record) {
-        throw new SessionError('This checkpoint has no snapshot of the files (it was taken without a workspace folder, or its snapshot was pruned): restore its state only.');
+        throw new SessionError(
+          'This checkpoint has no snapshot of the files (it was taken without a workspace folder, or its snapshot was pruned): restore its state only.',
+        );
       }
       const target = this.sessions.listCheckpoints().find(c => c.id === checkpointId);
-      if (!target) throw new SessionError(`No checkpoint has the id '${checkpointId}'. It may have been removed; pick one from the checkpoint timeline.`);
+      if (!target)
+        throw new SessionError(
+          `No checkpoint has the id '${checkpointId}'. It may have been removed; pick one from the checkpoint timeline.`,
+        );
       const latestBefore = record && this.latestAfter(record);
       // The files as they are now, taken before anything is written back. A restore of the tasks
       // only goes on without it (the files half never blocks the tasks half); one that writes files does not.
@@ -326,20 +379,38 @@ export class CheckpointFiles implements Disposable {
         current = await this.snapshotNow(target.sessionId, `before restoring checkpoint ${checkpointId}`);
       } catch (err) {
         if (mode !== 'state') throw err;
-        this.logger.error(`restoring the tasks of checkpoint ${checkpointId} without a snapshot of the files: it failed`, err);
-        notes.push(`The files were not saved before the restore, so they were not touched (${gitErrorMessage(err, 'take a snapshot of the files')})`);
+        this.logger.error(
+          `restoring the tasks of checkpoint ${checkpointId} without a snapshot of the files: it failed`,
+          err,
+        );
+        notes.push(
+          `The files were not saved before the restore, so they were not touched (${gitErrorMessage(err, 'take a snapshot of the files')})`,
+        );
       }
       step('files saved');
       // The plan is made before anything is written; when the person saw a preview, it must be that one.
-      const plan = mode !== 'state' && record && current ? await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit) : undefined;
+      const plan =
+        mode !== 'state' && record && current
+          ? await (await this.snapshots()).planFileRestore(record.commit, current.commit, latestBefore?.commit)
+          : undefined;
       if (plan && options.previewed) {
         const differs = planDifference(options.previewed, plan);
-        if (differs) throw new SessionError(`The files changed since the preview (${differs}), so nothing was restored: preview the restore again to see what it would do now.`);
+        if (differs)
+          throw new SessionError(
+            `The files changed since the preview (${differs}), so nothing was restored: preview the restore again to see what it would do now.`,
+          );
       }
       let backupCheckpointId: string;
       let tasksChanged = 0;
       if (mode === 'files') {
-        const backup = await this.sessions.createCheckpoint({ sessionId: target.sessionId, trigger: 'before-restore', note: `Before restoring the files of the checkpoint of ${new Date(target.createdAt).toISOString()} (${checkpointId})` }, actor);
+        const backup = await this.sessions.createCheckpoint(
+          {
+            sessionId: target.sessionId,
+            trigger: 'before-restore',
+            note: `Before restoring the files of the checkpoint of ${new Date(target.createdAt).toISOString()} (${checkpointId})`,
+          },
+          actor,
+        );
         backupCheckpointId = backup.id;
       } else {
         const restored = await this.sessions.restoreCheckpoint(checkpointId, actor);
@@ -372,15 +443,22 @@ export class CheckpointFiles implements Disposable {
           for (const row of dropped) w.run('DELETE FROM checkpoint_files WHERE checkpoint_id = ?', [row.checkpoint_id]);
         }, 'system');
       }
-      return dropped.map(r => ({ checkpointId: r.checkpoint_id, createdAt: r.created_at, reason: unusable.get(r.ref) ?? '' }));
+      return dropped.map(r => ({
+        checkpointId: r.checkpoint_id,
+        createdAt: r.created_at,
+        reason: unusable.get(r.ref) ?? '',
+      }));
     });
   }
 
   /** Removes all but the last `keepPerSession` snapshots of a session, keeping labelled ones (manual checkpoints with a note). */
   async prune(sessionKey: string): Promise<number> {
-    const rows = this.store.all<FileRow & { trigger: string; note: string }>(`
+    const rows = this.store.all<FileRow & { trigger: string; note: string }>(
+      `
       SELECT f.*, c.trigger, c.note FROM checkpoint_files f JOIN checkpoints c ON c.id = f.checkpoint_id
-      WHERE f.session_key = ? ORDER BY f.seq DESC`, [sessionKey]);
+      WHERE f.session_key = ? ORDER BY f.seq DESC`,
+      [sessionKey],
+    );
     const doomed = rows.slice(this.keepPerSession).filter(r => !(r.trigger === 'manual' && r.note.trim()));
     if (!doomed.length) return 0;
     const snapshots = await this.snapshots();
@@ -411,17 +489,43 @@ export class CheckpointFiles implements Disposable {
 
   // ---- helpers ----
 
-  private async snapshotNow(sessionId: string | undefined, message: string, paths?: readonly string[]): Promise<Omit<FileSnapshotRecord, 'checkpointId'>> {
+  private async snapshotNow(
+    sessionId: string | undefined,
+    message: string,
+    paths?: readonly string[],
+  ): Promise<Omit<FileSnapshotRecord, 'checkpointId'>> {
     const sessionKey = sessionId ?? noSession;
-    const previous = this.store.get<FileRow>('SELECT * FROM checkpoint_files WHERE session_key = ? ORDER BY seq DESC LIMIT 1', [sessionKey]);
+    const previous = this.store.get<FileRow>(
+      'SELECT * FROM checkpoint_files WHERE session_key = ? ORDER BY seq DESC LIMIT 1',
+      [sessionKey],
+    );
     const seq = await this.nextSeq(sessionKey, previous?.seq ?? 0);
     const ref = `refs/continuum/checkpoints/${refSafe(sessionKey)}/${seq}`;
-    const snap = await (await this.snapshots()).snapshot({
-      ref, message, ...(paths ? { paths } : {}),
+    const snap = await (
+      await this.snapshots()
+    ).snapshot({
+      ref,
+      message,
+      ...(paths ? { paths } : {}),
       ...(previous ? { parent: { commit: previous.commit_id, tree: previous.tree_id } } : {}),
     });
-    if (snap.unsettled.length) this.logger.warn(`snapshot ${ref}: ${snap.unsettled.length} file(s) kept changing while they were read and may be partial in it: ${snap.unsettled.slice(0, 10).map(p => JSON.stringify(p)).join(', ')}`);
-    return { sessionKey, seq, commit: snap.commit, tree: snap.tree, ref, filesChanged: snap.filesChanged, scoped: snap.scoped, createdAt: this.clock.now() };
+    if (snap.unsettled.length)
+      this.logger.warn(
+        `snapshot ${ref}: ${snap.unsettled.length} file(s) kept changing while they were read and may be partial in it: ${snap.unsettled
+          .slice(0, 10)
+          .map(p => JSON.stringify(p))
+          .join(', ')}`,
+      );
+    return {
+      sessionKey,
+      seq,
+      commit: snap.commit,
+      tree: snap.tree,
+      ref,
+      filesChanged: snap.filesChanged,
+      scoped: snap.scoped,
+      createdAt: this.clock.now(),
+    };
   }
 
   /** After a look at the whole tree: the paths reported until then are in it; collect anew. */
@@ -432,7 +536,10 @@ export class CheckpointFiles implements Disposable {
 
   /** The paths to examine for the next snapshot, or undefined for the whole tree; starts collecting anew. */
   private takeChangedPaths(): string[] | undefined {
-    const known = this.tracking && this.changedPaths !== 'unknown' && this.scopedInARow < fullEvery ? [...this.changedPaths] : undefined;
+    const known =
+      this.tracking && this.changedPaths !== 'unknown' && this.scopedInARow < fullEvery
+        ? [...this.changedPaths]
+        : undefined;
     this.scopedInARow = known ? this.scopedInARow + 1 : 0;
     this.changedPaths = this.tracking ? new Set() : 'unknown';
     return known;
@@ -452,8 +559,11 @@ export class CheckpointFiles implements Disposable {
 
   private async link(checkpointId: string, r: Omit<FileSnapshotRecord, 'checkpointId'>): Promise<void> {
     await this.store.write(w => {
-      w.run(`INSERT INTO checkpoint_files (checkpoint_id, session_key, seq, commit_id, tree_id, ref, files_changed, scoped, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [checkpointId, r.sessionKey, r.seq, r.commit, r.tree, r.ref, r.filesChanged, r.scoped ? 1 : 0, r.createdAt]);
+      w.run(
+        `INSERT INTO checkpoint_files (checkpoint_id, session_key, seq, commit_id, tree_id, ref, files_changed, scoped, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [checkpointId, r.sessionKey, r.seq, r.commit, r.tree, r.ref, r.filesChanged, r.scoped ? 1 : 0, r.createdAt],
+      );
     }, 'system');
   }
 
@@ -463,26 +573,36 @@ export class CheckpointFiles implements Disposable {
    * snapshot saw, and its own backup seeing those files must not let the next restore delete them.
    */
   private latestAfter(record: FileSnapshotRecord): FileSnapshotRecord | undefined {
-    const row = this.store.get<FileRow>(`SELECT f.* FROM checkpoint_files f JOIN checkpoints c ON c.id = f.checkpoint_id
+    const row = this.store.get<FileRow>(
+      `SELECT f.* FROM checkpoint_files f JOIN checkpoints c ON c.id = f.checkpoint_id
       WHERE f.created_at >= ? AND f.checkpoint_id <> ? AND c.trigger <> 'before-restore'
-      ORDER BY f.created_at DESC, f.rowid DESC LIMIT 1`, [record.createdAt, record.checkpointId]);
+      ORDER BY f.created_at DESC, f.rowid DESC LIMIT 1`,
+      [record.createdAt, record.checkpointId],
+    );
     return row && toRecord(row);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.chain.then(fn, fn);
-    this.chain = next.then(() => undefined, () => undefined);
+    this.chain = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 }
 
 /** Undefined when two plans are the same; else a few words on the first difference. */
-export function planDifference(previewed: readonly FileRestoreItem[], now: readonly FileRestoreItem[]): string | undefined {
+export function planDifference(
+  previewed: readonly FileRestoreItem[],
+  now: readonly FileRestoreItem[],
+): string | undefined {
   const said = new Map(previewed.map(i => [i.path, i]));
   for (const item of now) {
     const before = said.get(item.path);
     if (!before) return `${JSON.stringify(item.path)} was not in the preview`;
-    if (before.action !== item.action || before.reason !== item.reason) return `${JSON.stringify(item.path)}: the preview said ${before.action}, now ${item.action}`;
+    if (before.action !== item.action || before.reason !== item.reason)
+      return `${JSON.stringify(item.path)}: the preview said ${before.action}, now ${item.action}`;
     said.delete(item.path);
   }
   const gone = said.keys().next();
@@ -491,8 +611,15 @@ export function planDifference(previewed: readonly FileRestoreItem[], now: reado
 
 function toRecord(row: FileRow): FileSnapshotRecord {
   return {
-    checkpointId: row.checkpoint_id, sessionKey: row.session_key, seq: row.seq, commit: row.commit_id, tree: row.tree_id,
-    ref: row.ref, filesChanged: row.files_changed, scoped: row.scoped === 1, createdAt: row.created_at,
+    checkpointId: row.checkpoint_id,
+    sessionKey: row.session_key,
+    seq: row.seq,
+    commit: row.commit_id,
+    tree: row.tree_id,
+    ref: row.ref,
+    filesChanged: row.files_changed,
+    scoped: row.scoped === 1,
+    createdAt: row.created_at,
   };
 }
 

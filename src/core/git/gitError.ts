@@ -4,13 +4,37 @@ import { GitSnapshotError } from './gitRunner';
 
 /** Known git complaints, in order: what they mean and what to do. */
 const known: ReadonlyArray<{ pattern: RegExp; meaning: string; todo: string }> = [
-  { pattern: /index\.lock|another git process/i, meaning: 'another git process holds the repository\'s lock', todo: 'wait for it to finish (or remove a stale .git/index.lock), then try again' },
+  {
+    pattern: /index\.lock|another git process/i,
+    meaning: "another git process holds the repository's lock",
+    todo: 'wait for it to finish (or remove a stale .git/index.lock), then try again',
+  },
   { pattern: /no space left on device|ENOSPC/i, meaning: 'the disk is full', todo: 'free some space, then try again' },
-  { pattern: /permission denied|EACCES|EPERM/i, meaning: 'a file or folder could not be read or written (permission denied)', todo: 'check the permissions of the workspace and of Continuum\'s store folder, then try again' },
-  { pattern: /does not have a commit checked out/i, meaning: 'a nested git repository has no commit yet', todo: 'commit once in that repository, or delete its .git folder, then try again' },
-  { pattern: /not a valid object name|bad object|missing (blob|tree|commit)|unable to read|Not a valid object/i, meaning: 'a snapshot\'s objects are missing from the repository (pruned, or the repository was replaced)', todo: 'pick another checkpoint; this one can only restore its task state' },
-  { pattern: /not a git repository/i, meaning: 'the folder is not (or no longer) a git repository', todo: 'reopen the workspace folder, or run "git init" in it' },
-  { pattern: /spawn git ENOENT|Check that git is installed/i, meaning: 'git could not be started', todo: 'install git and make sure it is on the PATH, then reload the window' },
+  {
+    pattern: /permission denied|EACCES|EPERM/i,
+    meaning: 'a file or folder could not be read or written (permission denied)',
+    todo: "check the permissions of the workspace and of Continuum's store folder, then try again",
+  },
+  {
+    pattern: /does not have a commit checked out/i,
+    meaning: 'a nested git repository has no commit yet',
+    todo: 'commit once in that repository, or delete its .git folder, then try again',
+  },
+  {
+    pattern: /not a valid object name|bad object|missing (blob|tree|commit)|unable to read|Not a valid object/i,
+    meaning: "a snapshot's objects are missing from the repository (pruned, or the repository was replaced)",
+    todo: 'pick another checkpoint; this one can only restore its task state',
+  },
+  {
+    pattern: /not a git repository/i,
+    meaning: 'the folder is not (or no longer) a git repository',
+    todo: 'reopen the workspace folder, or run "git init" in it',
+  },
+  {
+    pattern: /spawn git ENOENT|Check that git is installed/i,
+    meaning: 'git could not be started',
+    todo: 'install git and make sure it is on the PATH, then reload the window',
+  },
 ];
 
 /**

@@ -28,7 +28,10 @@ export class GitSnapshotError extends Error {
    * @param git the failed call, when git itself failed (its subcommand and what it said);
    *   `gitErrorMessage` turns it into a sentence for the person.
    */
-  constructor(message: string, readonly git?: { command: string; said: string }) {
+  constructor(
+    message: string,
+    readonly git?: { command: string; said: string },
+  ) {
     super(message);
     this.name = 'GitSnapshotError';
   }
@@ -36,19 +39,32 @@ export class GitSnapshotError extends Error {
 
 // Snapshot commits carry a fixed identity, so they never depend on (or fail for lack of) the
 // user's git configuration; auto-gc is off so a snapshot never repacks the user's repository.
-const fixedConfig = ['-c', 'gc.auto=0', '-c', 'advice.addEmbeddedRepo=false', '-c', 'core.quotepath=false', '-c', 'maintenance.auto=false'];
+const fixedConfig = [
+  '-c',
+  'gc.auto=0',
+  '-c',
+  'advice.addEmbeddedRepo=false',
+  '-c',
+  'core.quotepath=false',
+  '-c',
+  'maintenance.auto=false',
+];
 const identity = {
-  GIT_AUTHOR_NAME: 'Continuum', GIT_AUTHOR_EMAIL: 'continuum@localhost',
-  GIT_COMMITTER_NAME: 'Continuum', GIT_COMMITTER_EMAIL: 'continuum@localhost',
+  GIT_AUTHOR_NAME: 'Continuum',
+  GIT_AUTHOR_EMAIL: 'continuum@localhost',
+  GIT_COMMITTER_NAME: 'Continuum',
+  GIT_COMMITTER_EMAIL: 'continuum@localhost',
 };
 
 // Only what git needs from the host's environment: no GIT_* variable of the user's shell (ours must
 // win), no editor or pager (simple-git refuses those, and nothing here is interactive).
-const passedThrough = /^(PATH|Path|HOME|USERPROFILE|SYSTEMROOT|SystemRoot|COMSPEC|ComSpec|TMPDIR|TEMP|TMP|LANG|LC_ALL|LC_CTYPE|XDG_CONFIG_HOME|APPDATA|LOCALAPPDATA|SSH_AUTH_SOCK|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)$/;
+const passedThrough =
+  /^(PATH|Path|HOME|USERPROFILE|SYSTEMROOT|SystemRoot|COMSPEC|ComSpec|TMPDIR|TEMP|TMP|LANG|LC_ALL|LC_CTYPE|XDG_CONFIG_HOME|APPDATA|LOCALAPPDATA|SSH_AUTH_SOCK|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)$/;
 
 export function hostEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && passedThrough.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && passedThrough.test(key)) env[key] = value;
   return env;
 }
 
@@ -76,22 +92,37 @@ export class GitRunner {
     try {
       return await this.runRaw(['show', spec], { bare: true });
     } catch (err) {
-      throw new GitSnapshotError(`git could not read ${spec}: ${err instanceof Error ? err.message : String(err)}`, err instanceof GitSnapshotError ? err.git : undefined);
+      throw new GitSnapshotError(
+        `git could not read ${spec}: ${err instanceof Error ? err.message : String(err)}`,
+        err instanceof GitSnapshotError ? err.git : undefined,
+      );
     }
   }
 
   /** Runs `args` followed by `paths`, `pathChunk` at a time, after `--`. */
   async runForPaths(args: readonly string[], paths: readonly string[], call: GitCall = {}): Promise<string> {
     let out = '';
-    for (let i = 0; i < paths.length; i += pathChunk) out += await this.run([...args, '--', ...paths.slice(i, i + pathChunk)], call);
+    for (let i = 0; i < paths.length; i += pathChunk)
+      out += await this.run([...args, '--', ...paths.slice(i, i + pathChunk)], call);
     return out;
   }
 
   /** Runs git with `args`; resolves to its standard output as bytes. */
   runRaw(args: readonly string[], call: GitCall = {}): Promise<Buffer> {
     return new Promise((resolve, reject) => {
-      const fail = (detail: string) => reject(new GitSnapshotError(`git ${args[0]} failed in ${this.location.workTree}: ${detail}`, { command: args[0], said: detail }));
-      const child = spawn('git', [...fixedConfig, ...args], { cwd: this.location.workTree, env: this.environment(call), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      const fail = (detail: string) =>
+        reject(
+          new GitSnapshotError(`git ${args[0]} failed in ${this.location.workTree}: ${detail}`, {
+            command: args[0],
+            said: detail,
+          }),
+        );
+      const child = spawn('git', [...fixedConfig, ...args], {
+        cwd: this.location.workTree,
+        env: this.environment(call),
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -101,7 +132,12 @@ export class GitRunner {
         if (code === 0 || (code !== null && call.okCodes?.includes(code))) resolve(Buffer.concat(out));
         else {
           // What git said, each line as git wrote it (a refused push: 'remote:' lines on stderr, the reason on stdout).
-          const said = [Buffer.concat(err).toString('utf8').trim(), Buffer.concat(out).toString('utf8').trim().slice(0, 4000)].filter(Boolean).join('\n');
+          const said = [
+            Buffer.concat(err).toString('utf8').trim(),
+            Buffer.concat(out).toString('utf8').trim().slice(0, 4000),
+          ]
+            .filter(Boolean)
+            .join('\n');
           fail(said ? `\n${said}` : `exit code ${code}`);
         }
       });

@@ -36,10 +36,15 @@ function hostOf(url: string | undefined): string | undefined {
 export function githubEndpoint(remoteUrl: string, settings: GitHubSettings): GitHubEndpoint {
   const configured = settings.apiBaseUrl?.trim().replace(/\/+$/, '');
   const configuredHost = hostOf(configured);
-  const enterpriseHost = (configuredHost && configuredHost !== 'api.github.com' ? configuredHost : undefined) ?? hostOf(settings.enterpriseUri);
-  const repo = parseGitHubRemote(remoteUrl, enterpriseHost) ?? (hostOf(settings.enterpriseUri) ? parseGitHubRemote(remoteUrl, hostOf(settings.enterpriseUri)) : undefined);
+  const enterpriseHost =
+    (configuredHost && configuredHost !== 'api.github.com' ? configuredHost : undefined) ??
+    hostOf(settings.enterpriseUri);
+  const repo =
+    parseGitHubRemote(remoteUrl, enterpriseHost) ??
+    (hostOf(settings.enterpriseUri) ? parseGitHubRemote(remoteUrl, hostOf(settings.enterpriseUri)) : undefined);
   const onEnterprise = repo !== undefined && repo.host !== 'github.com';
   const apiBase = configured || (onEnterprise ? `https://${repo.host}/api/v3` : githubApi);
-  const authenticationProvider = settings.authenticationProvider?.trim() || (onEnterprise ? 'github-enterprise' : 'github');
+  const authenticationProvider =
+    settings.authenticationProvider?.trim() || (onEnterprise ? 'github-enterprise' : 'github');
   return { ...(repo ? { repo } : {}), ...(enterpriseHost ? { enterpriseHost } : {}), apiBase, authenticationProvider };
 }

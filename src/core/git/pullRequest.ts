@@ -51,12 +51,21 @@ export interface DeliverOptions {
 }
 
 export function sessionSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'session';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'session'
+  );
 }
 
 /** owner/repo of a GitHub (or GitHub Enterprise) remote URL: https, ssh or scp-like. */
 export function parseGitHubRemote(url: string, enterpriseHost?: string): GitHubRepo | undefined {
-  const m = /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[^@/]+@)([^/:]+)(?::\d+)?[:/]([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(url.trim());
+  const m =
+    /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[^@/]+@)([^/:]+)(?::\d+)?[:/]([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(
+      url.trim(),
+    );
   if (!m) return undefined;
   const [, host, owner, repo] = m;
   return host === 'github.com' || host === enterpriseHost ? { host, owner, repo } : undefined;
@@ -67,30 +76,52 @@ export function compareUrl(gh: GitHubRepo, base: string, branch: string): string
 }
 
 /** The pull request's body, from the session's task graph. */
-export function pullRequestBody(sessionName: string, tasks: ReadonlyArray<{ title: string; status: string }>, checkpoints: number): string {
+export function pullRequestBody(
+  sessionName: string,
+  tasks: ReadonlyArray<{ title: string; status: string }>,
+  checkpoints: number,
+): string {
   const section = (heading: string, status: string) => {
     const list = tasks.filter(t => t.status === status);
-    return list.length ? [`### ${heading} (${list.length})`, ...list.map(t => `- ${t.title.replace(/[\r\n]+/g, ' ')}`), ''] : [];
+    return list.length
+      ? [`### ${heading} (${list.length})`, ...list.map(t => `- ${t.title.replace(/[\r\n]+/g, ' ')}`), '']
+      : [];
   };
   return [
-    `Work of the Continuum session **${sessionName.replace(/[*_`]/g, '')}**: one commit per completed task.`, '',
-    ...section('Done', 'done'), ...section('Failed', 'failed'), ...section('Skipped', 'skipped'),
+    `Work of the Continuum session **${sessionName.replace(/[*_`]/g, '')}**: one commit per completed task.`,
+    '',
+    ...section('Done', 'done'),
+    ...section('Failed', 'failed'),
+    ...section('Skipped', 'skipped'),
     `${checkpoints} checkpoint${checkpoints === 1 ? '' : 's'} saved during the session.`,
   ].join('\n');
 }
 
 /** Creates continuum/<slug> with one commit per task; never moves an existing branch or checks anything out. */
-export async function createSessionBranch(git: GitRunner, sessionName: string, startCommit: string, commits: readonly TaskCommit[], snapshots?: GitRunner): Promise<{ branch: string; head: string }> {
+export async function createSessionBranch(
+  git: GitRunner,
+  sessionName: string,
+  startCommit: string,
+  commits: readonly TaskCommit[],
+  snapshots?: GitRunner,
+): Promise<{ branch: string; head: string }> {
   const branch = `continuum/${sessionSlug(sessionName)}`;
   const taken = (await git.run(['for-each-ref', '--format=%(refname)', `refs/heads/${branch}`], { bare: true })).trim();
-  if (taken) throw new GitSnapshotError(`The branch '${branch}' already exists; rename or delete it, or give the session another name (Continuum never moves an existing branch).`);
+  if (taken)
+    throw new GitSnapshotError(
+      `The branch '${branch}' already exists; rename or delete it, or give the session another name (Continuum never moves an existing branch).`,
+    );
   // The trees live where the snapshots are: the commits are made there (the start commit is visible
   // through its alternates) and fetched into the user's repository, which creates the branch.
   const maker = snapshots ?? git;
   let head = startCommit;
   for (const c of commits) {
     const tree = c.tree ?? (await maker.run(['rev-parse', `${head}^{tree}`], { bare: true })).trim();
-    head = (await maker.run(['commit-tree', tree, '-p', head, '-m', c.title, ...(c.body ? ['-m', c.body] : [])], { bare: true })).trim();
+    head = (
+      await maker.run(['commit-tree', tree, '-p', head, '-m', c.title, ...(c.body ? ['-m', c.body] : [])], {
+        bare: true,
+      })
+    ).trim();
   }
   if (!snapshots) {
     await git.run(['branch', '--no-track', branch, head], { bare: true });
@@ -99,7 +130,17 @@ export async function createSessionBranch(git: GitRunner, sessionName: string, s
   const carrier = `refs/continuum/pull-requests/${sessionSlug(sessionName)}`;
   await snapshots.run(['update-ref', carrier, head], { bare: true });
   try {
-    await git.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', snapshots.location.gitDir, `${carrier}:refs/heads/${branch}`], { bare: true });
+    await git.run(
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        snapshots.location.gitDir,
+        `${carrier}:refs/heads/${branch}`,
+      ],
+      { bare: true },
+    );
   } finally {
     await snapshots.run(['update-ref', '-d', carrier], { bare: true });
   }
@@ -107,18 +148,43 @@ export async function createSessionBranch(git: GitRunner, sessionName: string, s
 }
 
 /** POST /repos/{owner}/{repo}/pulls. Throws with GitHub's own explanation on failure. */
-export async function openPullRequest(o: { apiBase: string; token: string; gh: GitHubRepo; head: string; base: string; title: string; body: string; fetch?: typeof fetch }): Promise<{ url: string; number: number }> {
+export async function openPullRequest(o: {
+  apiBase: string;
+  token: string;
+  gh: GitHubRepo;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  fetch?: typeof fetch;
+}): Promise<{ url: string; number: number }> {
   const doFetch = o.fetch ?? fetch;
-  const response = await doFetch(`${o.apiBase.replace(/\/+$/, '')}/repos/${encodeURIComponent(o.gh.owner)}/${encodeURIComponent(o.gh.repo)}/pulls`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${o.token}`, Accept: 'application/vnd.github+json', 'X-GitHub-Api-Version': '2022-11-28', 'Content-Type': 'application/json', 'User-Agent': 'continuum-vscode' },
-    body: JSON.stringify({ title: o.title, head: o.head, base: o.base, body: o.body }),
-  });
+  const response = await doFetch(
+    `${o.apiBase.replace(/\/+$/, '')}/repos/${encodeURIComponent(o.gh.owner)}/${encodeURIComponent(o.gh.repo)}/pulls`,
+    {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${o.token}`,
+        Accept: 'application/vnd.github+json',
+        'X-GitHub-Api-Version': '2022-11-28',
+        'Content-Type': 'application/json',
+        'User-Agent': 'continuum-vscode',
+      },
+      body: JSON.stringify({ title: o.title, head: o.head, base: o.base, body: o.body }),
+    },
+  );
   // A body that is not JSON (a proxy's error page) leaves only the HTTP status to report, which the error below does.
-  const data = await response.json().catch(() => ({})) as { html_url?: string; number?: number; message?: string; errors?: Array<{ message?: string }> };
+  const data = (await response.json().catch(() => ({}))) as {
+    html_url?: string;
+    number?: number;
+    message?: string;
+    errors?: Array<{ message?: string }>;
+  };
   if (response.status !== 201 || !data.html_url || data.number === undefined) {
     const why = [data.message, ...(data.errors ?? []).map(e => e.message)].filter(Boolean).join('; ');
-    throw new GitSnapshotError(`GitHub did not open the pull request (HTTP ${response.status}${why ? `: ${why}` : ''}).`);
+    throw new GitSnapshotError(
+      `GitHub did not open the pull request (HTTP ${response.status}${why ? `: ${why}` : ''}).`,
+    );
   }
   return { url: data.html_url, number: data.number };
 }
@@ -143,13 +209,34 @@ export async function deliverPullRequest(o: DeliverOptions, enterpriseHost?: str
   try {
     await git.run(['push', '--porcelain', o.remote, `refs/heads/${branch}:refs/heads/${branch}`]);
   } catch (err) {
-    return { kind: 'local-branch', branch, reason: `The push to '${o.remote}' was refused (${pushRefusal(err instanceof Error ? err.message : String(err))}); the branch is kept locally — push it yourself when the remote accepts it.` };
+    return {
+      kind: 'local-branch',
+      branch,
+      reason: `The push to '${o.remote}' was refused (${pushRefusal(err instanceof Error ? err.message : String(err))}); the branch is kept locally — push it yourself when the remote accepts it.`,
+    };
   }
   const url = await configuredRemoteUrl(git, o.remote);
   const gh = parseGitHubRemote(url, enterpriseHost);
-  if (!gh) return { kind: 'pushed', branch, reason: `'${o.remote}' is not a GitHub remote, so no pull request was opened.` };
+  if (!gh)
+    return { kind: 'pushed', branch, reason: `'${o.remote}' is not a GitHub remote, so no pull request was opened.` };
   const link = compareUrl(gh, o.baseBranch, branch);
-  if (!o.token) return { kind: 'pushed', branch, compareUrl: link, reason: 'You are not signed in to GitHub in VS Code, so no pull request was opened: open the compare link to create one.' };
-  const pr = await openPullRequest({ apiBase: o.apiBase, token: o.token, gh, head: branch, base: o.baseBranch, title: o.title, body: o.body, ...(o.fetch ? { fetch: o.fetch } : {}) });
+  if (!o.token)
+    return {
+      kind: 'pushed',
+      branch,
+      compareUrl: link,
+      reason:
+        'You are not signed in to GitHub in VS Code, so no pull request was opened: open the compare link to create one.',
+    };
+  const pr = await openPullRequest({
+    apiBase: o.apiBase,
+    token: o.token,
+    gh,
+    head: branch,
+    base: o.baseBranch,
+    title: o.title,
+    body: o.body,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
   return { kind: 'pull-request', branch, ...pr };
 }

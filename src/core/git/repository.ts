@@ -35,17 +35,35 @@ export async function locateRepository(workspace: string, storeFolder: string): 
   }
   const gitDir = path.join(storeFolder, 'snapshots', 'repo.git');
   await initBorrowing(gitDir, found);
-  return { gitDir, workTree: found.workTree, privateGitDir: false, user: { gitDir: found.gitDir, commonDir: found.commonDir } };
+  return {
+    gitDir,
+    workTree: found.workTree,
+    privateGitDir: false,
+    user: { gitDir: found.gitDir, commonDir: found.commonDir },
+  };
 }
 
-export async function findRepository(workspace: string): Promise<(GitLocation & { commonDir: string; objectFormat: string }) | undefined> {
+export async function findRepository(
+  workspace: string,
+): Promise<(GitLocation & { commonDir: string; objectFormat: string }) | undefined> {
   const env = hostEnvironment();
   let out: string;
   try {
-    out = await simpleGit({ baseDir: workspace }).env(env).raw(['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--git-common-dir', '--show-object-format', '--show-toplevel']);
+    out = await simpleGit({ baseDir: workspace })
+      .env(env)
+      .raw([
+        'rev-parse',
+        '--is-bare-repository',
+        '--absolute-git-dir',
+        '--git-common-dir',
+        '--show-object-format',
+        '--show-toplevel',
+      ]);
   } catch (err) {
     if (err instanceof Error && /not a git repository/i.test(err.message)) return undefined;
-    throw new GitSnapshotError(`Continuum could not ask git about ${workspace}: ${err instanceof Error ? err.message.trim() : String(err)}. Check that git is installed and on the PATH.`);
+    throw new GitSnapshotError(
+      `Continuum could not ask git about ${workspace}: ${err instanceof Error ? err.message.trim() : String(err)}. Check that git is installed and on the PATH.`,
+    );
   }
   const [bare, gitDir, commonDir, objectFormat, workTree] = out.trim().split('\n');
   if (bare === 'true' || !workTree) return undefined;
@@ -58,19 +76,30 @@ async function initPrivate(gitDir: string, workspace: string): Promise<void> {
   await git.run(['init', '--quiet', '--bare', gitDir], { bare: true });
   await git.run(['config', 'core.bare', 'false'], { bare: true });
   await mkdir(path.join(gitDir, 'info'), { recursive: true });
-  await writeFile(path.join(gitDir, 'info', 'exclude'), `# Continuum: folders left out of workspace snapshots\n${privateExcludes.join('\n')}\n`);
+  await writeFile(
+    path.join(gitDir, 'info', 'exclude'),
+    `# Continuum: folders left out of workspace snapshots\n${privateExcludes.join('\n')}\n`,
+  );
 }
 
 /** Makes (or brings up to date) our repository that borrows the user's objects, config and excludes. */
-async function initBorrowing(gitDir: string, user: GitLocation & { commonDir: string; objectFormat: string }): Promise<void> {
+async function initBorrowing(
+  gitDir: string,
+  user: GitLocation & { commonDir: string; objectFormat: string },
+): Promise<void> {
   if (!(await exists(path.join(gitDir, 'HEAD')))) {
     await mkdir(gitDir, { recursive: true });
     const git = new GitRunner({ gitDir, workTree: user.workTree });
-    await git.run(['init', '--quiet', '--bare', `--object-format=${user.objectFormat || 'sha1'}`, gitDir], { bare: true });
+    await git.run(['init', '--quiet', '--bare', `--object-format=${user.objectFormat || 'sha1'}`, gitDir], {
+      bare: true,
+    });
     // The user's config first (line endings, file modes, filters, ignore rules), then ours, which wins.
     const config = await readFile(path.join(gitDir, 'config'), 'utf8');
-    await writeFile(path.join(gitDir, 'config'), `${config}[include]\n\tpath = ${configString(path.join(user.commonDir, 'config'))}\n`
-      + '[core]\n\tbare = false\n\tlogAllRefUpdates = false\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n');
+    await writeFile(
+      path.join(gitDir, 'config'),
+      `${config}[include]\n\tpath = ${configString(path.join(user.commonDir, 'config'))}\n` +
+        '[core]\n\tbare = false\n\tlogAllRefUpdates = false\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n',
+    );
   }
   await mkdir(path.join(gitDir, 'objects', 'info'), { recursive: true });
   await writeIfChanged(path.join(gitDir, 'objects', 'info', 'alternates'), `${path.join(user.commonDir, 'objects')}\n`);
@@ -79,10 +108,12 @@ async function initBorrowing(gitDir: string, user: GitLocation & { commonDir: st
 
 /** Our info/exclude follows the user's (the snapshots see what `git status` sees). */
 export async function syncExcludes(gitDir: string, userCommonDir: string): Promise<void> {
-  const theirs = await readFile(path.join(userCommonDir, 'info', 'exclude'), 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return '';
-    throw err;
-  });
+  const theirs = await readFile(path.join(userCommonDir, 'info', 'exclude'), 'utf8').catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '';
+      throw err;
+    },
+  );
   await mkdir(path.join(gitDir, 'info'), { recursive: true });
   await writeIfChanged(path.join(gitDir, 'info', 'exclude'), theirs);
 }
@@ -102,7 +133,8 @@ export async function exists(p: string): Promise<boolean> {
     await stat(p);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return false;
     throw err;
   }
 }

@@ -49,7 +49,8 @@ export function restorePlan(facts: RestoreFacts): FileRestoreItem[] {
   // First what is there now and not in the checkpoint: removed only when a snapshot saw it created.
   for (const change of facts.changes) {
     const p = change.path;
-    if (change.oldMode === gitlinkMode || change.newMode === gitlinkMode) keep(p, 'a nested repository (never touched)');
+    if (change.oldMode === gitlinkMode || change.newMode === gitlinkMode)
+      keep(p, 'a nested repository (never touched)');
     else if (facts.insideNestedRepository.has(p)) keep(p, 'inside a nested repository');
     else if (change.kind !== 'added') continue;
     else if (!facts.seenCreated.has(p)) keep(p, 'created after the checkpoint, but no snapshot saw it being created');
@@ -67,13 +68,19 @@ export function restorePlan(facts: RestoreFacts): FileRestoreItem[] {
       continue;
     }
     if (change.kind === 'deleted' && now !== 'none') {
-      keep(p, `${what[now]} is there now that no snapshot saw (ignored, or made after the last snapshot); the checkpoint's file is not written over it`);
+      keep(
+        p,
+        `${what[now]} is there now that no snapshot saw (ignored, or made after the last snapshot); the checkpoint's file is not written over it`,
+      );
       continue;
     }
     // A file or link where the checkpoint had a folder: writing the folder back would replace it.
     const blocker = foldersAbove(p).find(f => at(f) === 'file' || at(f) === 'symlink');
     if (blocker && items.get(blocker)?.action !== 'remove') {
-      keep(p, `'${blocker}' is now ${what[at(blocker)]} where the checkpoint had a folder, and ${items.get(blocker)?.reason ?? 'no snapshot saw it'}; writing the folder back would replace it`);
+      keep(
+        p,
+        `'${blocker}' is now ${what[at(blocker)]} where the checkpoint had a folder, and ${items.get(blocker)?.reason ?? 'no snapshot saw it'}; writing the folder back would replace it`,
+      );
       continue;
     }
     items.set(p, { path: p, action: 'restore' });

@@ -16,7 +16,13 @@ import type { CheckpointFiles, FileSnapshotRecord } from './checkpointFiles';
 import { refSafe } from './checkpointFiles';
 import { GitRunner, GitSnapshotError, type GitLocation } from './gitRunner';
 import { githubEndpoint, type GitHubSettings } from './githubEndpoint';
-import { configuredRemoteUrl, deliverPullRequest, pullRequestBody, type PullRequestOutcome, type TaskCommit } from './pullRequest';
+import {
+  configuredRemoteUrl,
+  deliverPullRequest,
+  pullRequestBody,
+  type PullRequestOutcome,
+  type TaskCommit,
+} from './pullRequest';
 import { findRepository } from './repository';
 import { SessionError, type Checkpoint, type Session } from '../sessions/model';
 import type { Task } from '../tasks/model';
@@ -40,7 +46,11 @@ export async function recordSessionStart(repo: GitLocation, sessionId: string): 
 
 /** The recorded start commit of a session, or undefined. */
 export async function sessionStart(repo: GitLocation, sessionId: string): Promise<string | undefined> {
-  const out = (await new GitRunner(repo).run(['for-each-ref', '--format=%(objectname)', sessionStartRef(sessionId)], { bare: true })).trim();
+  const out = (
+    await new GitRunner(repo).run(['for-each-ref', '--format=%(objectname)', sessionStartRef(sessionId)], {
+      bare: true,
+    })
+  ).trim();
   return out || undefined;
 }
 
@@ -59,17 +69,24 @@ export interface SessionSnapshot {
   tree: string;
 }
 
-export function sessionSnapshots(checkpoints: readonly Checkpoint[], record: (checkpointId: string) => FileSnapshotRecord | undefined): SessionSnapshot[] {
-  return checkpoints.flatMap(c => {
-    if (c.trigger === 'before-restore') return []; // holds what a restore replaced, not the session's progress
-    const r = record(c.id);
-    return r ? [{ checkpointCreatedAt: c.createdAt, tree: r.tree }] : [];
-  }).sort((a, b) => a.checkpointCreatedAt - b.checkpointCreatedAt);
+export function sessionSnapshots(
+  checkpoints: readonly Checkpoint[],
+  record: (checkpointId: string) => FileSnapshotRecord | undefined,
+): SessionSnapshot[] {
+  return checkpoints
+    .flatMap(c => {
+      if (c.trigger === 'before-restore') return []; // holds what a restore replaced, not the session's progress
+      const r = record(c.id);
+      return r ? [{ checkpointCreatedAt: c.createdAt, tree: r.tree }] : [];
+    })
+    .sort((a, b) => a.checkpointCreatedAt - b.checkpointCreatedAt);
 }
 
 /** The session's done tasks, in the order they finished. */
 export function doneInOrder(tasks: readonly Task[]): Task[] {
-  return tasks.filter(t => t.status === 'done').sort((a, b) => (a.completedAt ?? a.updatedAt) - (b.completedAt ?? b.updatedAt));
+  return tasks
+    .filter(t => t.status === 'done')
+    .sort((a, b) => (a.completedAt ?? a.updatedAt) - (b.completedAt ?? b.updatedAt));
 }
 
 /** Whether some done task finished after the last snapshot (so a fresh one is needed for its files). */
@@ -88,7 +105,9 @@ export function taskCommitBody(task: Task): string {
     did,
     task.result?.trim() ? `Result: ${task.result.trim().slice(0, 2000)}` : '',
     verify,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /**
@@ -101,16 +120,19 @@ export function taskCommits(tasks: readonly Task[], snapshots: readonly SessionS
   const last = done.at(-1);
   // The last task gets the newest snapshot after it: the branch ends with the session's latest files,
   // including any change a scoped snapshot learnt of late (a file watcher's event after the snapshot).
-  const snapshotOf = (t: Task) => t === last
-    ? [...snapshots].reverse().find(s => s.checkpointCreatedAt >= (t.completedAt ?? t.updatedAt))
-    : snapshots.find(s => s.checkpointCreatedAt >= (t.completedAt ?? t.updatedAt));
+  const snapshotOf = (t: Task) =>
+    t === last
+      ? [...snapshots].reverse().find(s => s.checkpointCreatedAt >= (t.completedAt ?? t.updatedAt))
+      : snapshots.find(s => s.checkpointCreatedAt >= (t.completedAt ?? t.updatedAt));
   return done.map((task, i) => {
     const snap = snapshotOf(task);
     const next = done[i + 1];
     const sharedWithNext = snap !== undefined && next !== undefined && snapshotOf(next) === snap;
     const body = taskCommitBody(task);
     if (!snap || sharedWithNext) {
-      const where = sharedWithNext ? `its file changes are in a later commit ('${oneLine(lastSharing(done, i, snapshotOf).title)}'): no checkpoint was saved between them` : 'no snapshot of the files was saved after it';
+      const where = sharedWithNext
+        ? `its file changes are in a later commit ('${oneLine(lastSharing(done, i, snapshotOf).title)}'): no checkpoint was saved between them`
+        : 'no snapshot of the files was saved after it';
       return { title: oneLine(task.title), body: `${body}\n\nFiles: ${where}.` };
     }
     return { title: oneLine(task.title), body, tree: snap.tree };
@@ -125,11 +147,20 @@ function lastSharing(done: readonly Task[], i: number, snapshotOf: (t: Task) => 
 }
 
 function oneLine(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ').trim().slice(0, 200) || 'Untitled task';
+  return (
+    s
+      .replace(/[\r\n]+/g, ' ')
+      .trim()
+      .slice(0, 200) || 'Untitled task'
+  );
 }
 
 /** The pull request's title and body for a session. */
-export function sessionPullRequestText(session: Pick<Session, 'name'>, tasks: readonly Task[], checkpoints: number): { title: string; body: string } {
+export function sessionPullRequestText(
+  session: Pick<Session, 'name'>,
+  tasks: readonly Task[],
+  checkpoints: number,
+): { title: string; body: string } {
   const done = tasks.filter(t => t.status === 'done').length;
   return {
     title: `${oneLine(session.name)} (Continuum: ${done}/${tasks.length} task${tasks.length === 1 ? '' : 's'} done)`,
@@ -164,17 +195,28 @@ export interface SessionPullRequestResult {
 }
 
 /** Branch, commits, push and pull request for a session; throws (with what to do) when it cannot even start. */
-export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | 'sessions' | 'files'>, sessionId: string, options: SessionPullRequestOptions): Promise<SessionPullRequestResult> {
+export async function createSessionPullRequest(
+  core: Pick<Continuum, 'tasks' | 'sessions' | 'files'>,
+  sessionId: string,
+  options: SessionPullRequestOptions,
+): Promise<SessionPullRequestResult> {
   const session = core.sessions.get(sessionId);
   if (!session) throw new SessionError(`No session has the id '${sessionId}'.`);
   const files = core.files;
-  if (!files) throw new SessionError('A pull request needs the files of the session: open the workspace folder in a trusted window (Continuum records files only there).');
+  if (!files)
+    throw new SessionError(
+      'A pull request needs the files of the session: open the workspace folder in a trusted window (Continuum records files only there).',
+    );
   const repo = await findRepository(await files.workTree());
-  if (!repo) throw new SessionError('The workspace folder is not a git repository, so there is nothing to push: run `git init`, commit, and add a remote, then try again.');
+  if (!repo)
+    throw new SessionError(
+      'The workspace folder is not a git repository, so there is nothing to push: run `git init`, commit, and add a remote, then try again.',
+    );
   const git = new GitRunner(repo);
   const remoteUrl = await remoteUrlOf(git, options.remote);
   const tasks = session.taskIds.map(id => core.tasks.get(id)).filter((t): t is Task => t !== undefined);
-  if (!tasks.some(t => t.status === 'done')) throw new SessionError(`Session '${session.name}' has no completed task yet, so there is nothing to propose.`);
+  if (!tasks.some(t => t.status === 'done'))
+    throw new SessionError(`Session '${session.name}' has no completed task yet, so there is nothing to propose.`);
   const checkpoints = () => core.sessions.listCheckpoints(sessionId);
   let snapshots = sessionSnapshots(checkpoints(), id => files.record(id));
   if (needsFreshSnapshot(tasks, snapshots)) {
@@ -186,32 +228,72 @@ export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | '
   let start = await sessionStart(repo, sessionId);
   if (!start) {
     start = await headCommit(git);
-    if (!start) throw new SessionError('The repository has no commit yet: commit once, so the session\'s branch has something to start from.');
-    notes.push('The commit this session started from was not recorded (it ran before Continuum recorded it), so the branch starts from your current HEAD.');
+    if (!start)
+      throw new SessionError(
+        "The repository has no commit yet: commit once, so the session's branch has something to start from.",
+      );
+    notes.push(
+      'The commit this session started from was not recorded (it ran before Continuum recorded it), so the branch starts from your current HEAD.',
+    );
   }
-  const base = options.baseBranch?.trim() || await defaultBase(git, options.remote);
+  const base = options.baseBranch?.trim() || (await defaultBase(git, options.remote));
   const endpoint = githubEndpoint(remoteUrl, options.github);
   let token: string | undefined;
   if (endpoint.repo) {
     options.progress?.('Asking VS Code for your GitHub sign-in…');
     token = await options.token(endpoint.authenticationProvider);
   }
-  const attributed = await taskCommitsFromTaskFiles(files, sessionId, tasks, start, await files.snapshotGitDir(), snapshots.at(-1)?.tree);
+  const attributed = await taskCommitsFromTaskFiles(
+    files,
+    sessionId,
+    tasks,
+    start,
+    await files.snapshotGitDir(),
+    snapshots.at(-1)?.tree,
+  );
   const commits = attributed?.commits ?? taskCommits(tasks, snapshots);
   const text = sessionPullRequestText(session, tasks, checkpoints().filter(c => c.trigger !== 'before-restore').length);
   if (attributed) {
     text.body += `\n\n${leftOutSection(attributed.leftOut)}`;
     const n = attributed.leftOut.length;
-    const named = attributed.leftOut.slice(0, 3).map(p => `'${p.replace(/[\r\n]/g, ' ')}'`).join(', ') + (n > 3 ? ` and ${n - 3} more` : '');
-    if (n) notes.push(`${n} changed file${n === 1 ? ' was' : 's were'} not made by any task (your own edits, or files there before the session): ${named}. Such files stay out of the pull request; its description lists them.`);
+    const named =
+      attributed.leftOut
+        .slice(0, 3)
+        .map(p => `'${p.replace(/[\r\n]/g, ' ')}'`)
+        .join(', ') + (n > 3 ? ` and ${n - 3} more` : '');
+    if (n)
+      notes.push(
+        `${n} changed file${n === 1 ? ' was' : 's were'} not made by any task (your own edits, or files there before the session): ${named}. Such files stay out of the pull request; its description lists them.`,
+      );
   }
   options.progress?.(`Pushing ${commits.length} commit${commits.length === 1 ? '' : 's'} to '${options.remote}'…`);
-  const outcome = await deliverPullRequest({
-    repoDir: repo.workTree, gitDir: repo.gitDir, snapshotGitDir: await files.snapshotGitDir(), sessionName: session.name, startCommit: start, commits, remote: options.remote,
-    baseBranch: base, title: text.title, body: text.body, apiBase: endpoint.apiBase,
-    ...(token ? { token } : {}), ...(options.fetch ? { fetch: options.fetch } : {}),
-  }, endpoint.repo && endpoint.repo.host !== 'github.com' ? endpoint.repo.host : undefined);
-  return { outcome, base, commits: commits.length, notes, leftOut: attributed?.leftOut ?? [], title: text.title, body: text.body };
+  const outcome = await deliverPullRequest(
+    {
+      repoDir: repo.workTree,
+      gitDir: repo.gitDir,
+      snapshotGitDir: await files.snapshotGitDir(),
+      sessionName: session.name,
+      startCommit: start,
+      commits,
+      remote: options.remote,
+      baseBranch: base,
+      title: text.title,
+      body: text.body,
+      apiBase: endpoint.apiBase,
+      ...(token ? { token } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
+    endpoint.repo && endpoint.repo.host !== 'github.com' ? endpoint.repo.host : undefined,
+  );
+  return {
+    outcome,
+    base,
+    commits: commits.length,
+    notes,
+    leftOut: attributed?.leftOut ?? [],
+    title: text.title,
+    body: text.body,
+  };
 }
 
 /**
@@ -221,23 +303,39 @@ export async function createSessionPullRequest(core: Pick<Continuum, 'tasks' | '
  * the paths that differ between the session's latest snapshot and the branch's last tree.
  */
 export async function taskCommitsFromTaskFiles(
-  files: Pick<CheckpointFiles, 'taskTrees' | 'applyChanges' | 'pathsBetween'>, sessionId: string, tasks: readonly Task[], start: string, snapshotGitDir: string, latestTree: string | undefined,
+  files: Pick<CheckpointFiles, 'taskTrees' | 'applyChanges' | 'pathsBetween'>,
+  sessionId: string,
+  tasks: readonly Task[],
+  start: string,
+  snapshotGitDir: string,
+  latestTree: string | undefined,
 ): Promise<{ commits: TaskCommit[]; leftOut: string[] } | undefined> {
   const recorded = await files.taskTrees(sessionId);
   const done = doneInOrder(tasks);
   if (!done.some(t => recorded.has(t.id))) return undefined;
-  let tree = (await new GitRunner({ gitDir: snapshotGitDir, workTree: snapshotGitDir }).run(['rev-parse', `${start}^{tree}`], { bare: true })).trim();
+  let tree = (
+    await new GitRunner({ gitDir: snapshotGitDir, workTree: snapshotGitDir }).run(['rev-parse', `${start}^{tree}`], {
+      bare: true,
+    })
+  ).trim();
   const commits: TaskCommit[] = [];
   for (const task of done) {
     const body = taskCommitBody(task);
     const trees = recorded.get(task.id);
     if (!trees) {
-      commits.push({ title: oneLine(task.title), body: `${body}\n\nFiles: none recorded (Continuum's executor did not run it, e.g. a to-do marked done); changes made for it are listed in the pull request as made outside the tasks.` });
+      commits.push({
+        title: oneLine(task.title),
+        body: `${body}\n\nFiles: none recorded (Continuum's executor did not run it, e.g. a to-do marked done); changes made for it are listed in the pull request as made outside the tasks.`,
+      });
       continue;
     }
     const applied = await files.applyChanges(tree, trees.start, trees.end);
     tree = applied.tree;
-    commits.push({ title: oneLine(task.title), body: applied.changed.length ? body : `${body}\n\nFiles: none changed while it ran.`, tree });
+    commits.push({
+      title: oneLine(task.title),
+      body: applied.changed.length ? body : `${body}\n\nFiles: none changed while it ran.`,
+      tree,
+    });
   }
   const leftOut = latestTree ? await files.pathsBetween(tree, latestTree) : [];
   return { commits, leftOut };
@@ -249,9 +347,10 @@ export function leftOutSection(leftOut: readonly string[]): string {
   const shown = leftOut.slice(0, 20).map(p => `- \`${p.replace(/[\r\n`]/g, ' ')}\``);
   return [
     `### Not in this pull request (${leftOut.length})`,
-    'Each commit holds the files changed while its task ran. These changed files were not made by any task '
-      + '(your own edits between tasks, or files that were there before the session), so they stay out:',
-    ...shown, ...(leftOut.length > shown.length ? [`- … and ${leftOut.length - shown.length} more`] : []),
+    'Each commit holds the files changed while its task ran. These changed files were not made by any task ' +
+      '(your own edits between tasks, or files that were there before the session), so they stay out:',
+    ...shown,
+    ...(leftOut.length > shown.length ? [`- … and ${leftOut.length - shown.length} more`] : []),
   ].join('\n');
 }
 
@@ -262,7 +361,10 @@ async function remoteUrlOf(git: GitRunner, remote: string): Promise<string> {
   } catch (err) {
     if (!(err instanceof GitSnapshotError)) throw err; // git config exits 1 for a missing key: the same as an empty answer
   }
-  if (!url) throw new SessionError(`The repository has no remote named '${remote}': add it (git remote add ${remote} <url>) or set continuum.git.remote to the remote to push to.`);
+  if (!url)
+    throw new SessionError(
+      `The repository has no remote named '${remote}': add it (git remote add ${remote} <url>) or set continuum.git.remote to the remote to push to.`,
+    );
   return url;
 }
 
@@ -281,11 +383,14 @@ async function defaultBase(git: GitRunner, remote: string): Promise<string> {
   if (upstream.startsWith(`${remote}/`)) return upstream.slice(remote.length + 1);
   const remoteHead = await ask(['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`]);
   if (remoteHead.startsWith(`${remote}/`)) return remoteHead.slice(remote.length + 1);
-  return await ask(['symbolic-ref', '--quiet', '--short', 'HEAD']) || 'main';
+  return (await ask(['symbolic-ref', '--quiet', '--short', 'HEAD'])) || 'main';
 }
 
 /** Records HEAD of the workspace's repository as the session's start; false without a repository or a commit. */
-export async function recordSessionStartIn(files: Pick<CheckpointFiles, 'workTree'>, sessionId: string): Promise<boolean> {
+export async function recordSessionStartIn(
+  files: Pick<CheckpointFiles, 'workTree'>,
+  sessionId: string,
+): Promise<boolean> {
   const repo = await findRepository(await files.workTree());
   return repo ? recordSessionStart(repo, sessionId) : false;
 }

@@ -22,8 +22,12 @@ export function parseTree(raw: Buffer, oidBytes = 20): TreeListing {
   while (at < raw.length) {
     const space = raw.indexOf(0x20, at);
     const nul = raw.indexOf(0, space);
-    if (space < 0 || nul < 0 || nul + 1 + oidBytes > raw.length) throw new Error('a tree object git gave back is malformed');
-    entries.set(raw.toString('utf8', space + 1, nul), { mode: raw.toString('latin1', at, space), oid: raw.toString('hex', nul + 1, nul + 1 + oidBytes) });
+    if (space < 0 || nul < 0 || nul + 1 + oidBytes > raw.length)
+      throw new Error('a tree object git gave back is malformed');
+    entries.set(raw.toString('utf8', space + 1, nul), {
+      mode: raw.toString('latin1', at, space),
+      oid: raw.toString('hex', nul + 1, nul + 1 + oidBytes),
+    });
     at = nul + 1 + oidBytes;
   }
   return entries;
@@ -36,8 +40,12 @@ function sortKey(name: string, entry: TreeEntry): Buffer {
 
 /** The raw bytes of a tree object holding `entries`. */
 export function treeBytes(entries: TreeListing): Buffer {
-  const sorted = [...entries].map(([name, e]) => ({ name, e, key: sortKey(name, e) })).sort((a, b) => Buffer.compare(a.key, b.key));
-  return Buffer.concat(sorted.flatMap(({ name, e }) => [Buffer.from(`${e.mode} ${name}\0`, 'utf8'), Buffer.from(e.oid, 'hex')]));
+  const sorted = [...entries]
+    .map(([name, e]) => ({ name, e, key: sortKey(name, e) }))
+    .sort((a, b) => Buffer.compare(a.key, b.key));
+  return Buffer.concat(
+    sorted.flatMap(({ name, e }) => [Buffer.from(`${e.mode} ${name}\0`, 'utf8'), Buffer.from(e.oid, 'hex')]),
+  );
 }
 
 /** A tree object's id (SHA-1 repositories). */
@@ -48,7 +56,14 @@ export function treeId(entries: TreeListing): string {
 
 /** `git mktree -z --batch` input for one tree. */
 export function mktreeInput(entries: TreeListing): string {
-  return [...entries].map(([name, e]) => `${e.mode} ${e.mode === treeMode ? 'tree' : e.mode === gitlinkMode ? 'commit' : 'blob'} ${e.oid}\t${name}\0`).join('') + '\0';
+  return (
+    [...entries]
+      .map(
+        ([name, e]) =>
+          `${e.mode} ${e.mode === treeMode ? 'tree' : e.mode === gitlinkMode ? 'commit' : 'blob'} ${e.oid}\t${name}\0`,
+      )
+      .join('') + '\0'
+  );
 }
 
 /** The folders that hold `paths` ('' is the root), deepest first. */
@@ -79,7 +94,10 @@ export interface EditedTrees {
  * (`listings`: folder → its entries; a folder missing there is new). Folders left empty disappear,
  * as git never records an empty tree.
  */
-export function editTrees(listings: ReadonlyMap<string, TreeListing>, changes: ReadonlyMap<string, TreeEntry | null>): EditedTrees {
+export function editTrees(
+  listings: ReadonlyMap<string, TreeListing>,
+  changes: ReadonlyMap<string, TreeEntry | null>,
+): EditedTrees {
   const folders = foldersOf([...changes.keys()]);
   const edited = new Map<string, TreeListing>(folders.map(f => [f, new Map(listings.get(f) ?? [])]));
   for (const [p, entry] of changes) {
@@ -92,7 +110,8 @@ export function editTrees(listings: ReadonlyMap<string, TreeListing>, changes: R
   let input = '';
   let count = 0;
   let root = '';
-  for (const folder of folders) { // deepest first: each child's id is known before its parent is hashed
+  for (const folder of folders) {
+    // deepest first: each child's id is known before its parent is hashed
     const listing = edited.get(folder)!;
     const slash = folder.lastIndexOf('/');
     const parent = folder ? edited.get(slash < 0 ? '' : folder.slice(0, slash))! : undefined;

@@ -69,12 +69,16 @@ export class WorkspaceSnapshots {
   /** Nested repositories with no commit yet, left out of the snapshots (git has nothing to record for them). */
   private uncommittedRepositories: string[] = [];
 
-  private constructor(readonly repository: SnapshotRepository, private readonly folder: string) {
+  private constructor(
+    readonly repository: SnapshotRepository,
+    private readonly folder: string,
+  ) {
     this.git = new GitRunner(repository);
     this.indexFile = path.join(folder, 'index');
     const storeRel = path.relative(repository.workTree, path.dirname(folder));
     // The store folder must never end up in its own snapshots when it lives inside the workspace.
-    this.storeRel = storeRel && !storeRel.startsWith('..') && !path.isAbsolute(storeRel) ? toGitPath(storeRel) : undefined;
+    this.storeRel =
+      storeRel && !storeRel.startsWith('..') && !path.isAbsolute(storeRel) ? toGitPath(storeRel) : undefined;
     this.excludeStore = this.storeRel ? [`:(exclude,top)${this.storeRel}`] : [];
   }
 
@@ -103,15 +107,33 @@ export class WorkspaceSnapshots {
         filesChanged = 0;
       } else {
         // No parent: a pruned snapshot must not stay reachable through the next one.
-        const notes = (leftAlone.length ? `\n\nLeft alone (not in this snapshot, never touched by a restore):\n${leftAlone.map(p => `- ${p}`).join('\n')}` : '')
-          + (unsettled.length ? `\n\nStill being written while this snapshot was taken (may be partial):\n${unsettled.map(p => `- ${JSON.stringify(p)}`).join('\n')}` : '');
+        const notes =
+          (leftAlone.length
+            ? `\n\nLeft alone (not in this snapshot, never touched by a restore):\n${leftAlone.map(p => `- ${p}`).join('\n')}`
+            : '') +
+          (unsettled.length
+            ? `\n\nStill being written while this snapshot was taken (may be partial):\n${unsettled.map(p => `- ${JSON.stringify(p)}`).join('\n')}`
+            : '');
         commit = (await this.git.run(['commit-tree', tree, '-m', request.message + notes], { bare: true })).trim();
-        filesChanged = edited && request.parent?.tree === base ? edited.changed : request.parent
-          ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree], { bare: true })).length
-          : request.replace ? 0 : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
+        filesChanged =
+          edited && request.parent?.tree === base
+            ? edited.changed
+            : request.parent
+              ? splitNul(
+                  await this.git.run(
+                    ['diff-tree', '-r', '-z', '--name-only', '--no-renames', request.parent.tree, tree],
+                    { bare: true },
+                  ),
+                ).length
+              : request.replace
+                ? 0
+                : splitNul(await this.git.run(['ls-tree', '-r', '-z', '--name-only', tree], { bare: true })).length;
       }
       // The empty old value makes git refuse to overwrite an existing ref.
-      await this.git.run(['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ...(request.replace ? [] : [''])], { bare: true });
+      await this.git.run(
+        ['update-ref', '-m', 'continuum checkpoint', request.ref, commit, ...(request.replace ? [] : [''])],
+        { bare: true },
+      );
       return { commit, tree, ref: request.ref, filesChanged, scoped, leftAlone, unsettled };
     });
   }
@@ -133,23 +155,31 @@ export class WorkspaceSnapshots {
    */
   async pointRefs(refs: ReadonlyArray<{ ref: string; object: string }>): Promise<void> {
     if (!refs.length) return;
-    await this.git.run(['update-ref', '--stdin', '-z'], { bare: true, input: refs.map(r => `update ${r.ref}\0${r.object}\0\0`).join('') });
+    await this.git.run(['update-ref', '--stdin', '-z'], {
+      bare: true,
+      input: refs.map(r => `update ${r.ref}\0${r.object}\0\0`).join(''),
+    });
   }
 
   /** The tree of the working tree now (scoped to `paths` when given), read again while files were still being written. */
-  private async treeNow(requested: readonly string[] | undefined): Promise<{ tree: string; scoped: boolean; unsettled: string[]; edited?: { changed: number } }> {
+  private async treeNow(
+    requested: readonly string[] | undefined,
+  ): Promise<{ tree: string; scoped: boolean; unsettled: string[]; edited?: { changed: number } }> {
     const paths = requested && this.relevantPaths(requested);
     const base = this.lastTree;
     // A few known paths: edit the last tree directly (no index to load); anything unusual goes through the index.
     const edited = paths && base ? await this.editTree(base, paths) : undefined;
     const scoped = edited ? true : await this.stage(paths);
     const writeTree = async () => (await this.git.run(['write-tree'], { indexFile: this.indexFile })).trim();
-    let tree = edited?.tree ?? await writeTree();
+    let tree = edited?.tree ?? (await writeTree());
     // A file written while git read it is recorded as it was half-way: find those (their size or
     // time no longer match what the index noted when hashing them), read them again, and name any
     // still changing after the last try.
     // (the same tree as the last one: no path differs from it, so none is asked about)
-    let unsettled = edited || (base && tree === base) ? [] : await this.changedSinceStaged(paths ?? (base ? await this.pathsBetween(base, tree) : undefined));
+    let unsettled =
+      edited || (base && tree === base)
+        ? []
+        : await this.changedSinceStaged(paths ?? (base ? await this.pathsBetween(base, tree) : undefined));
     for (let round = 1; unsettled.length && round <= settleTries; round++) {
       await sleep(settlePauseMs * round);
       await this.stagePaths(unsettled);
@@ -185,15 +215,30 @@ export class WorkspaceSnapshots {
    * evidence of what Continuum saw being created after the checkpoint). `current` may be a commit or
    * a tree. The facts are read here; the plan itself is the pure `restorePlan`.
    */
-  async planFileRestore(checkpoint: string, current: string, latestBefore: string | undefined): Promise<FileRestoreItem[]> {
+  async planFileRestore(
+    checkpoint: string,
+    current: string,
+    latestBefore: string | undefined,
+  ): Promise<FileRestoreItem[]> {
     return restorePlan(await this.restoreFacts(checkpoint, current, latestBefore));
   }
 
-  private async restoreFacts(checkpoint: string, current: string, latestBefore: string | undefined): Promise<RestoreFacts> {
+  private async restoreFacts(
+    checkpoint: string,
+    current: string,
+    latestBefore: string | undefined,
+  ): Promise<RestoreFacts> {
     const changes = await this.diffTrees(checkpoint, current);
-    const seenCreated = new Set(latestBefore && latestBefore !== checkpoint
-      ? splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', checkpoint, latestBefore], { bare: true }))
-      : []);
+    const seenCreated = new Set(
+      latestBefore && latestBefore !== checkpoint
+        ? splitNul(
+            await this.git.run(
+              ['diff-tree', '-r', '-z', '--name-only', '--no-renames', '--diff-filter=A', checkpoint, latestBefore],
+              { bare: true },
+            ),
+          )
+        : [],
+    );
     const added = changes.filter(c => c.kind === 'added' && seenCreated.has(c.path)).map(c => c.path);
     const ignored = new Set(added.length ? await this.ignoredPaths(added) : []);
     const onDisk = new Map<string, OnDisk>();
@@ -206,7 +251,11 @@ export class WorkspaceSnapshots {
       await look(change.path);
       for (const folder of foldersAbove(change.path)) {
         await look(folder);
-        if (!isRepository.has(folder)) isRepository.set(folder, onDisk.get(folder) === 'folder' && await exists(path.join(this.workTree, folder, '.git')));
+        if (!isRepository.has(folder))
+          isRepository.set(
+            folder,
+            onDisk.get(folder) === 'folder' && (await exists(path.join(this.workTree, folder, '.git'))),
+          );
         if (isRepository.get(folder)) insideNestedRepository.add(change.path);
       }
     }
@@ -219,7 +268,11 @@ export class WorkspaceSnapshots {
    * checkpoint's files. A path whose state changed since the plan was made is left alone and
    * reported as kept, with why.
    */
-  restoreFiles(checkpoint: string, plan: readonly FileRestoreItem[], onStep?: (step: 'files removed' | 'files written') => void): Promise<FileRestoreResult> {
+  restoreFiles(
+    checkpoint: string,
+    plan: readonly FileRestoreItem[],
+    onStep?: (step: 'files removed' | 'files written') => void,
+  ): Promise<FileRestoreResult> {
     return this.serial(async () => {
       const kept = plan.filter(i => i.action === 'keep');
       const removed: string[] = [];
@@ -229,7 +282,12 @@ export class WorkspaceSnapshots {
         if (now && (now.isFile() || now.isSymbolicLink())) {
           await unlink(full);
           removed.push(item.path);
-        } else kept.push({ path: item.path, action: 'keep', reason: `changed during the restore (${now ? 'a folder is there now' : 'already gone'})` });
+        } else
+          kept.push({
+            path: item.path,
+            action: 'keep',
+            reason: `changed during the restore (${now ? 'a folder is there now' : 'already gone'})`,
+          });
       }
       onStep?.('files removed');
       const toWrite: string[] = [];
@@ -245,7 +303,10 @@ export class WorkspaceSnapshots {
       try {
         if (toWrite.length) {
           await this.git.run(['read-tree', checkpoint], { indexFile: restoreIndex });
-          await this.git.run(['checkout-index', '-f', '-q', '-z', '--stdin'], { indexFile: restoreIndex, input: toWrite.map(p => `${p}\0`).join('') });
+          await this.git.run(['checkout-index', '-f', '-q', '-z', '--stdin'], {
+            indexFile: restoreIndex,
+            input: toWrite.map(p => `${p}\0`).join(''),
+          });
           written.push(...toWrite);
         }
       } finally {
@@ -258,7 +319,8 @@ export class WorkspaceSnapshots {
 
   /** What would stop the checkpoint's file at `gitPath` being written now without replacing anything: a folder there, a file or link above it. */
   private async blockerOf(gitPath: string): Promise<string | undefined> {
-    if ((await lstatOrUndefined(path.join(this.workTree, gitPath)))?.isDirectory()) return `a folder is at '${gitPath}' now`;
+    if ((await lstatOrUndefined(path.join(this.workTree, gitPath)))?.isDirectory())
+      return `a folder is at '${gitPath}' now`;
     for (const folder of foldersAbove(gitPath)) {
       const kind = onDiskKind(await lstatOrUndefined(path.join(this.workTree, folder)));
       if (kind === 'file' || kind === 'symlink') return `'${folder}' is ${kind === 'file' ? 'a file' : 'a link'} now`;
@@ -279,25 +341,54 @@ export class WorkspaceSnapshots {
   async createBranch(name: string, snapshot: { ref: string; commit: string }): Promise<void> {
     const user = this.repository.user;
     if (!user) {
-      throw new GitSnapshotError('This workspace is not a git repository, so there is no branch to create: run "git init" in it first (snapshots taken from then on can become branches).');
+      throw new GitSnapshotError(
+        'This workspace is not a git repository, so there is no branch to create: run "git init" in it first (snapshots taken from then on can become branches).',
+      );
     }
     const theirs = new GitRunner({ gitDir: user.gitDir, workTree: this.workTree });
-    const valid = await theirs.run(['check-ref-format', '--branch', name], { bare: true }).then(() => true, () => false);
-    if (!valid) throw new GitSnapshotError(`'${name}' is not a valid branch name; use letters, digits, '-', '_' and '/'.`);
-    const taken = (await theirs.run(['for-each-ref', '--format=%(refname)', `refs/heads/${name}`], { bare: true })).trim();
-    if (taken) throw new GitSnapshotError(`A branch named '${name}' already exists; choose another name (Continuum never moves an existing branch).`);
+    const valid = await theirs.run(['check-ref-format', '--branch', name], { bare: true }).then(
+      () => true,
+      () => false,
+    );
+    if (!valid)
+      throw new GitSnapshotError(`'${name}' is not a valid branch name; use letters, digits, '-', '_' and '/'.`);
+    const taken = (
+      await theirs.run(['for-each-ref', '--format=%(refname)', `refs/heads/${name}`], { bare: true })
+    ).trim();
+    if (taken)
+      throw new GitSnapshotError(
+        `A branch named '${name}' already exists; choose another name (Continuum never moves an existing branch).`,
+      );
     // The snapshot's objects live in Continuum's repository: fetching the ref brings them over and
     // creates the branch in one step (without '+', a fetch never moves an existing branch).
-    await theirs.run(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', this.repository.gitDir, `${snapshot.ref}:refs/heads/${name}`], { bare: true });
+    await theirs.run(
+      [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        this.repository.gitDir,
+        `${snapshot.ref}:refs/heads/${name}`,
+      ],
+      { bare: true },
+    );
     const made = (await theirs.run(['rev-parse', `refs/heads/${name}`], { bare: true })).trim();
-    if (made !== snapshot.commit) throw new GitSnapshotError(`Branch '${name}' was created at ${made}, not at the checkpoint's snapshot ${snapshot.commit}: the checkpoint's ref was changed meanwhile.`);
+    if (made !== snapshot.commit)
+      throw new GitSnapshotError(
+        `Branch '${name}' was created at ${made}, not at the checkpoint's snapshot ${snapshot.commit}: the checkpoint's ref was changed meanwhile.`,
+      );
   }
 
   /** Deletes snapshots' refs (in Continuum's own repository); `reclaim` then frees their space. */
   deleteRefs(refs: readonly string[]): Promise<void> {
     return this.serial(async () => {
-      for (const ref of refs) if (!ref.startsWith('refs/continuum/')) throw new GitSnapshotError(`Refusing to delete '${ref}': Continuum deletes only its own refs under refs/continuum/.`);
-      if (refs.length) await this.git.run(['update-ref', '--stdin'], { bare: true, input: refs.map(r => `delete ${r}\n`).join('') });
+      for (const ref of refs)
+        if (!ref.startsWith('refs/continuum/'))
+          throw new GitSnapshotError(
+            `Refusing to delete '${ref}': Continuum deletes only its own refs under refs/continuum/.`,
+          );
+      if (refs.length)
+        await this.git.run(['update-ref', '--stdin'], { bare: true, input: refs.map(r => `delete ${r}\n`).join('') });
     });
   }
 
@@ -311,13 +402,16 @@ export class WorkspaceSnapshots {
       const before = await this.diskUsage();
       // Our index names blobs of untracked files it has hashed: it keeps them (GIT_INDEX_FILE).
       await this.git.run(['prune', '--expire=now'], { bare: true, indexFile: this.indexFile });
-      return Math.max(0, before - await this.diskUsage());
+      return Math.max(0, before - (await this.diskUsage()));
     });
   }
 
   /** Bytes used by Continuum's snapshots: its own object directory and index (borrowed objects are not counted). */
   async diskUsage(): Promise<number> {
-    return (await folderBytes(path.join(this.repository.gitDir, 'objects'))) + ((await stat(this.indexFile).catch(() => undefined))?.size ?? 0);
+    return (
+      (await folderBytes(path.join(this.repository.gitDir, 'objects'))) +
+      ((await stat(this.indexFile).catch(() => undefined))?.size ?? 0)
+    );
   }
 
   /**
@@ -327,15 +421,27 @@ export class WorkspaceSnapshots {
   async adopt(links: ReadonlyArray<{ ref: string; commit: string }>): Promise<Map<string, string>> {
     const unusable = new Map<string, string>();
     if (!links.length) return unusable;
-    const refs = new Map((await this.git.run(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/continuum/'], { bare: true }))
-      .split('\n').filter(Boolean).map(line => line.split(' ') as [string, string]));
-    const kinds = (await this.git.run(['cat-file', '--batch-check=%(objecttype)'], { bare: true, input: links.map(l => `${l.commit}\n`).join('') })).split('\n');
+    const refs = new Map(
+      (await this.git.run(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/continuum/'], { bare: true }))
+        .split('\n')
+        .filter(Boolean)
+        .map(line => line.split(' ') as [string, string]),
+    );
+    const kinds = (
+      await this.git.run(['cat-file', '--batch-check=%(objecttype)'], {
+        bare: true,
+        input: links.map(l => `${l.commit}\n`).join(''),
+      })
+    ).split('\n');
     for (const [i, link] of links.entries()) {
       const now = refs.get(link.ref);
       if (now === link.commit) continue;
-      if (!kinds[i]?.endsWith('commit')) unusable.set(link.ref, 'its snapshot is not in this workspace\'s repository');
+      if (!kinds[i]?.endsWith('commit')) unusable.set(link.ref, "its snapshot is not in this workspace's repository");
       else if (now) unusable.set(link.ref, `${link.ref} already holds another snapshot here`);
-      else await this.git.run(['update-ref', '-m', 'continuum checkpoint (imported)', link.ref, link.commit, ''], { bare: true });
+      else
+        await this.git.run(['update-ref', '-m', 'continuum checkpoint (imported)', link.ref, link.commit, ''], {
+          bare: true,
+        });
     }
     return unusable;
   }
@@ -343,7 +449,13 @@ export class WorkspaceSnapshots {
   /** Continuum's refs under `prefix` with the tree of the commit each names. */
   async listRefTrees(prefix: string): Promise<Array<{ ref: string; tree: string }>> {
     // a ref names a commit (its tree) or, for a task's boundary, the tree itself
-    return (await this.git.run(['for-each-ref', '--format=%(objecttype) %(objectname) %(tree) %(refname)', prefix], { bare: true })).split('\n').filter(Boolean)
+    return (
+      await this.git.run(['for-each-ref', '--format=%(objecttype) %(objectname) %(tree) %(refname)', prefix], {
+        bare: true,
+      })
+    )
+      .split('\n')
+      .filter(Boolean)
       .map(line => {
         const [type, object, tree, ...ref] = line.split(' ');
         return { ref: ref.join(' '), tree: type === 'tree' ? object : tree };
@@ -370,9 +482,18 @@ export class WorkspaceSnapshots {
     const index = path.join(this.folder, `apply-${process.pid}-${Date.now()}.index`);
     try {
       await this.git.run(['read-tree', base], { indexFile: index, bare: true });
-      await this.git.run(['update-index', '-z', '--index-info'], { indexFile: index, bare: true, input: lines.join('') });
+      await this.git.run(['update-index', '-z', '--index-info'], {
+        indexFile: index,
+        bare: true,
+        input: lines.join(''),
+      });
       const tree = (await this.git.run(['write-tree', '--missing-ok'], { indexFile: index, bare: true })).trim();
-      const changed = tree === base ? [] : splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', base, tree], { bare: true }));
+      const changed =
+        tree === base
+          ? []
+          : splitNul(
+              await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', base, tree], { bare: true }),
+            );
       return { tree, changed };
     } finally {
       await rm(index, { force: true });
@@ -381,7 +502,9 @@ export class WorkspaceSnapshots {
 
   /** Continuum's refs under `prefix` (default all of them). */
   async listRefs(prefix = 'refs/continuum/'): Promise<string[]> {
-    return (await this.git.run(['for-each-ref', '--format=%(refname)', prefix], { bare: true })).split('\n').filter(Boolean);
+    return (await this.git.run(['for-each-ref', '--format=%(refname)', prefix], { bare: true }))
+      .split('\n')
+      .filter(Boolean);
   }
 
   // ---- helpers ----
@@ -422,14 +545,20 @@ export class WorkspaceSnapshots {
    * of the snapshot (and named in its message, as left alone), and the rest is recorded.
    */
   private async addAll(): Promise<void> {
-    const add = (leftOut: readonly string[]) => this.git.run(['add', '-A', '--', '.', ...this.excludeStore, ...leftOut.map(p => `:(exclude,top,literal)${p}`)], { indexFile: this.indexFile });
+    const add = (leftOut: readonly string[]) =>
+      this.git.run(['add', '-A', '--', '.', ...this.excludeStore, ...leftOut.map(p => `:(exclude,top,literal)${p}`)], {
+        indexFile: this.indexFile,
+      });
     this.uncommittedRepositories = await this.stillUncommitted(this.uncommittedRepositories);
     try {
       await add(this.uncommittedRepositories);
     } catch (err) {
       if (!(err instanceof GitSnapshotError)) throw err;
-      const found = await this.stillUncommitted(splitNul(await this.git.run(['ls-files', '-z', '-o', '--exclude-standard'], { indexFile: this.indexFile }))
-        .filter(p => p.endsWith('/')).map(p => p.slice(0, -1)));
+      const found = await this.stillUncommitted(
+        splitNul(await this.git.run(['ls-files', '-z', '-o', '--exclude-standard'], { indexFile: this.indexFile }))
+          .filter(p => p.endsWith('/'))
+          .map(p => p.slice(0, -1)),
+      );
       if (!found.some(p => !this.uncommittedRepositories.includes(p))) throw err;
       this.uncommittedRepositories = found;
       await add(found);
@@ -442,8 +571,10 @@ export class WorkspaceSnapshots {
     for (const folder of folders) {
       const dotGit = path.join(this.workTree, folder, '.git');
       if (!(await lstatOrUndefined(dotGit))?.isDirectory()) continue; // a gitfile (submodule, worktree) has its commits elsewhere
-      const head = await new GitRunner({ gitDir: dotGit, workTree: path.join(this.workTree, folder) })
-        .run(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { bare: true, okCodes: [1, 128] });
+      const head = await new GitRunner({ gitDir: dotGit, workTree: path.join(this.workTree, folder) }).run(
+        ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'],
+        { bare: true, okCodes: [1, 128] },
+      );
       if (!head.trim()) result.push(folder);
     }
     return result;
@@ -453,21 +584,35 @@ export class WorkspaceSnapshots {
   private async changedSinceStaged(paths: readonly string[] | undefined): Promise<string[]> {
     if (paths && !paths.length) return [];
     const args = ['diff-files', '-z', '--name-only', '--ignore-submodules'];
-    const out = paths ? await this.git.runForPaths(args, paths, { indexFile: this.indexFile }) : await this.git.run(args, { indexFile: this.indexFile });
+    const out = paths
+      ? await this.git.runForPaths(args, paths, { indexFile: this.indexFile })
+      : await this.git.run(args, { indexFile: this.indexFile });
     return [...new Set(splitNul(out))];
   }
 
   private async pathsBetween(from: string, to: string): Promise<string[]> {
-    return splitNul(await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to], { bare: true }));
+    return splitNul(
+      await this.git.run(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to], { bare: true }),
+    );
   }
 
   /** Workspace-relative git paths of `paths`, less those never part of a snapshot. */
   private relevantPaths(paths: readonly string[]): string[] {
     const storeRel = this.storeRel;
-    return [...new Set(paths
-      .map(p => toGitPath(path.isAbsolute(p) ? path.relative(this.workTree, p) : p))
-      // outside the work tree, git's own files, and the store folder are never part of a snapshot
-      .filter(p => p && !p.startsWith('../') && !p.split('/').includes('.git') && !(storeRel && (p === storeRel || p.startsWith(`${storeRel}/`)))))];
+    return [
+      ...new Set(
+        paths
+          .map(p => toGitPath(path.isAbsolute(p) ? path.relative(this.workTree, p) : p))
+          // outside the work tree, git's own files, and the store folder are never part of a snapshot
+          .filter(
+            p =>
+              p &&
+              !p.startsWith('../') &&
+              !p.split('/').includes('.git') &&
+              !(storeRel && (p === storeRel || p.startsWith(`${storeRel}/`))),
+          ),
+      ),
+    ];
   }
 
   /**
@@ -477,13 +622,20 @@ export class WorkspaceSnapshots {
    * but a plain file or missing — a symlink, a folder, a nested repository — or the repository is not
    * SHA-1: the index handles those.
    */
-  private async editTree(base: string, paths: readonly string[]): Promise<{ tree: string; changed: number } | undefined> {
+  private async editTree(
+    base: string,
+    paths: readonly string[],
+  ): Promise<{ tree: string; changed: number } | undefined> {
     if (!paths.length) return { tree: base, changed: 0 }; // nothing changed since the last tree
-    if (base.length !== 40 || paths.some(p => /[\n\r"\\]/.test(p)) /* hash-object --stdin-paths unquotes "…" lines */) return undefined;
+    if (base.length !== 40 || paths.some(p => /[\n\r"\\]/.test(p)) /* hash-object --stdin-paths unquotes "…" lines */)
+      return undefined;
     const stats = await Promise.all(paths.map(p => lstatOrUndefined(path.join(this.workTree, p))));
     if (stats.some(s => s && !s.isFile())) return undefined;
     const folders = foldersOf(paths);
-    const raw = await this.git.runRaw(['cat-file', '--batch'], { bare: true, input: folders.map(f => (f ? `${base}:${f}\n` : `${base}\n`)).join('') });
+    const raw = await this.git.runRaw(['cat-file', '--batch'], {
+      bare: true,
+      input: folders.map(f => (f ? `${base}:${f}\n` : `${base}\n`)).join(''),
+    });
     const listings = new Map<string, TreeListing>();
     let at = 0;
     for (const folder of folders) {
@@ -504,16 +656,25 @@ export class WorkspaceSnapshots {
       const slash = p.lastIndexOf('/');
       return listings.get(slash < 0 ? '' : p.slice(0, slash))?.get(p.slice(slash + 1));
     };
-    for (const folder of folders) if (folder && listings.has(folder) && entryOf(folder)?.mode !== treeMode) return undefined;
+    for (const folder of folders)
+      if (folder && listings.has(folder) && entryOf(folder)?.mode !== treeMode) return undefined;
     if (paths.some(p => entryOf(p)?.mode === treeMode || entryOf(p)?.mode === gitlinkMode)) return undefined;
     // New files the ignore rules exclude are left out, as a whole-tree snapshot would.
     const fresh = paths.filter((p, i) => stats[i] && !entryOf(p));
     const ignored = new Set(fresh.length ? await this.ignoredPaths(fresh) : []);
     const toHash = paths.filter((p, i) => stats[i] && !ignored.has(p));
     const oids = toHash.length
-      ? (await this.git.run(['hash-object', '-w', '--stdin-paths'], { bare: false, input: toHash.map(p => `${p}\n`).join('') })).split('\n').filter(Boolean)
+      ? (
+          await this.git.run(['hash-object', '-w', '--stdin-paths'], {
+            bare: false,
+            input: toHash.map(p => `${p}\n`).join(''),
+          })
+        )
+          .split('\n')
+          .filter(Boolean)
       : [];
-    if (oids.length !== toHash.length) throw new GitSnapshotError(`git hash-object gave ${oids.length} ids for ${toHash.length} files.`);
+    if (oids.length !== toHash.length)
+      throw new GitSnapshotError(`git hash-object gave ${oids.length} ids for ${toHash.length} files.`);
     // A file that changed while it was hashed: the index path reads it again until it settles.
     const statOf = new Map(paths.map((p, i) => [p, stats[i]]));
     for (const p of toHash) {
@@ -532,9 +693,13 @@ export class WorkspaceSnapshots {
     for (const [i, p] of paths.entries()) if (!stats[i] && entryOf(p)) changes.set(p, null);
     if (!changes.size) return { tree: base, changed: 0 };
     const edit = editTrees(listings, changes);
-    const written = (await this.git.run(['mktree', '-z', '--batch'], { bare: true, input: edit.input })).split('\n').filter(Boolean);
+    const written = (await this.git.run(['mktree', '-z', '--batch'], { bare: true, input: edit.input }))
+      .split('\n')
+      .filter(Boolean);
     if (written.length !== edit.count || written.at(-1) !== edit.root) {
-      throw new GitSnapshotError(`git wrote tree ${written.at(-1) ?? 'none'} where Continuum computed ${edit.root}; please report this.`);
+      throw new GitSnapshotError(
+        `git wrote tree ${written.at(-1) ?? 'none'} where Continuum computed ${edit.root}; please report this.`,
+      );
     }
     for (const p of changes.keys()) this.notInIndex.add(p);
     return { tree: edit.root, changed: changes.size };
@@ -542,7 +707,9 @@ export class WorkspaceSnapshots {
 
   /** Whether git records executable bits from the file system here (core.fileMode, default true). */
   private fileModeIsTrusted(): Promise<boolean> {
-    this.fileModeTrusted ??= this.git.run(['config', '--type=bool', '--get', 'core.filemode'], { bare: true, okCodes: [1] }).then(out => out.trim() !== 'false');
+    this.fileModeTrusted ??= this.git
+      .run(['config', '--type=bool', '--get', 'core.filemode'], { bare: true, okCodes: [1] })
+      .then(out => out.trim() !== 'false');
     return this.fileModeTrusted;
   }
 
@@ -551,7 +718,10 @@ export class WorkspaceSnapshots {
     const present: string[] = [];
     const missing: string[] = [];
     for (const p of new Set(paths)) ((await lstatOrUndefined(path.join(this.workTree, p))) ? present : missing).push(p);
-    if (missing.length) await this.git.runForPaths(['rm', '--cached', '-r', '-q', '--ignore-unmatch'], missing, { indexFile: this.indexFile });
+    if (missing.length)
+      await this.git.runForPaths(['rm', '--cached', '-r', '-q', '--ignore-unmatch'], missing, {
+        indexFile: this.indexFile,
+      });
     if (!present.length) return;
     // Naming an ignored, untracked file to `git add` is an error: leave those out, as a full snapshot would.
     const ignored = new Set(await this.ignoredPaths(present));
@@ -564,12 +734,20 @@ export class WorkspaceSnapshots {
 
   /** Which of `paths` the ignore rules in force now exclude (NUL-separated both ways: any name survives). */
   private async ignoredPaths(paths: readonly string[]): Promise<string[]> {
-    return splitNul(await this.git.run(['check-ignore', '--no-index', '-z', '--stdin'], { okCodes: [1], input: paths.map(p => `${p}\0`).join('') }));
+    return splitNul(
+      await this.git.run(['check-ignore', '--no-index', '-z', '--stdin'], {
+        okCodes: [1],
+        input: paths.map(p => `${p}\0`).join(''),
+      }),
+    );
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);
-    this.queue = next.then(() => undefined, () => undefined);
+    this.queue = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   }
 }
@@ -586,7 +764,8 @@ async function lstatOrUndefined(p: string) {
   try {
     return await lstat(p);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw err;
   }
 }

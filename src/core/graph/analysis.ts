@@ -34,7 +34,14 @@ export function analyzeGraph(index: GraphIndex): Analysis {
   }
   const imported = new Set(files.flatMap(f => index.moduleRelationsOf(f.id).map(r => r.to)));
   // modules nothing imports that offer something: what the outside world (or a runtime) loads
-  const entryPoints = sources.filter(f => !imported.has(f.id) && (f.facts.declarations.some(d => d.exported) || f.facts.imports.some(i => i.kind === 'reexport'))).map(f => f.id).slice(0, 50);
+  const entryPoints = sources
+    .filter(
+      f =>
+        !imported.has(f.id) &&
+        (f.facts.declarations.some(d => d.exported) || f.facts.imports.some(i => i.kind === 'reexport')),
+    )
+    .map(f => f.id)
+    .slice(0, 50);
   const externalUse = new Map<string, number>();
   for (const f of files) {
     for (const r of index.moduleRelationsOf(f.id)) {
@@ -44,7 +51,17 @@ export function analyzeGraph(index: GraphIndex): Analysis {
     }
   }
 
-  const gaps = [...todoGaps(index), ...failureGaps(index), ...cycleGaps(index), ...unresolvedGaps(index), ...untestedGaps(index, sources.map(f => f.id), tests.length)];
+  const gaps = [
+    ...todoGaps(index),
+    ...failureGaps(index),
+    ...cycleGaps(index),
+    ...unresolvedGaps(index),
+    ...untestedGaps(
+      index,
+      sources.map(f => f.id),
+      tests.length,
+    ),
+  ];
   const byKind = new Map<string, number>();
   for (const g of gaps) byKind.set(g.kind, (byKind.get(g.kind) ?? 0) + 1);
   const taken = new Map<string, number>();
@@ -61,36 +78,73 @@ export function analyzeGraph(index: GraphIndex): Analysis {
     folders: Object.fromEntries([...folders].sort((a, b) => b[1].files - a[1].files)),
     packages: index.projectConfig.packages.map(p => ({ name: p.name, folder: p.dir || '.' })),
     entryPoints,
-    externalPackages: [...externalUse].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, importers]) => ({ name, importers })),
+    externalPackages: [...externalUse]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 30)
+      .map(([name, importers]) => ({ name, importers })),
     components: stats.components,
     mostDependedOn: stats.mostDependedOn,
     largestModules: stats.largestModules,
     gapCounts: Object.fromEntries(byKind),
   };
-  return { structure, features: features(index, sources.map(f => f.id)), gaps: kept };
+  return {
+    structure,
+    features: features(
+      index,
+      sources.map(f => f.id),
+    ),
+    gaps: kept,
+  };
 }
 
 function features(index: GraphIndex, sources: string[]): Feature[] {
-  const ranked = sources.map(id => ({ id, exports: index.file(id)!.facts.declarations.filter(d => d.exported && !d.parent), dependents: index.getDependents(id).length }))
+  const ranked = sources
+    .map(id => ({
+      id,
+      exports: index.file(id)!.facts.declarations.filter(d => d.exported && !d.parent),
+      dependents: index.getDependents(id).length,
+    }))
     .filter(m => m.exports.length)
     .sort((a, b) => b.dependents - a.dependents || a.id.localeCompare(b.id))
     .slice(0, maxFeatures);
   return ranked.map(m => ({
     name: m.id,
-    description: `exports ${m.exports.slice(0, 12).map(d => `${d.kind} ${d.name}`).join(', ')}${m.exports.length > 12 ? `, and ${m.exports.length - 12} more` : ''}; used by ${m.dependents} module(s)`,
+    description: `exports ${m.exports
+      .slice(0, 12)
+      .map(d => `${d.kind} ${d.name}`)
+      .join(
+        ', ',
+      )}${m.exports.length > 12 ? `, and ${m.exports.length - 12} more` : ''}; used by ${m.dependents} module(s)`,
     files: [m.id],
   }));
 }
 
 function todoGaps(index: GraphIndex): Gap[] {
-  return index.fileIds().flatMap(id => index.file(id)!.facts.todos.map(t => ({ kind: t.tag.toLowerCase(), description: `${t.tag}: ${t.text || '(no text)'}`, file: id, line: t.line })));
+  return index.fileIds().flatMap(id =>
+    index.file(id)!.facts.todos.map(t => ({
+      kind: t.tag.toLowerCase(),
+      description: `${t.tag}: ${t.text || '(no text)'}`,
+      file: id,
+      line: t.line,
+    })),
+  );
 }
 
 function failureGaps(index: GraphIndex): Gap[] {
-  return index.fileIds().map(id => index.file(id)!).filter(f => f.status !== 'parsed').map(f => (
-    f.status === 'failed'
-      ? { kind: 'parse-failure', description: `Does not parse (${f.error ?? 'syntax error'}); only its imports are known`, file: f.id, ...lineOf(f.error) }
-      : { kind: 'skipped-file', description: `Not analysed: ${f.error ?? 'too large'}`, file: f.id }));
+  return index
+    .fileIds()
+    .map(id => index.file(id)!)
+    .filter(f => f.status !== 'parsed')
+    .map(f =>
+      f.status === 'failed'
+        ? {
+            kind: 'parse-failure',
+            description: `Does not parse (${f.error ?? 'syntax error'}); only its imports are known`,
+            file: f.id,
+            ...lineOf(f.error),
+          }
+        : { kind: 'skipped-file', description: `Not analysed: ${f.error ?? 'too large'}`, file: f.id },
+    );
 }
 
 function lineOf(error: string | undefined): { line?: number } {
@@ -99,11 +153,20 @@ function lineOf(error: string | undefined): { line?: number } {
 }
 
 function cycleGaps(index: GraphIndex): Gap[] {
-  return index.findCycles().map(cycle => ({ kind: 'import-cycle', description: `Import cycle: ${[...cycle, cycle[0]].join(' → ')}`, file: cycle[0] }));
+  return index.findCycles().map(cycle => ({
+    kind: 'import-cycle',
+    description: `Import cycle: ${[...cycle, cycle[0]].join(' → ')}`,
+    file: cycle[0],
+  }));
 }
 
 function unresolvedGaps(index: GraphIndex): Gap[] {
-  return index.unresolvedImports().map(u => ({ kind: 'unresolved-import', description: `Import '${u.specifier}' does not resolve to a file`, file: u.file, line: u.line }));
+  return index.unresolvedImports().map(u => ({
+    kind: 'unresolved-import',
+    description: `Import '${u.specifier}' does not resolve to a file`,
+    file: u.file,
+    line: u.line,
+  }));
 }
 
 function untestedGaps(index: GraphIndex, sources: string[], testCount: number): Gap[] {
@@ -112,7 +175,8 @@ function untestedGaps(index: GraphIndex, sources: string[], testCount: number): 
   for (const id of index.fileIds().filter(isTestFile)) {
     for (const c of index.getDependencies(id, { recursive: false })) reached.add(c.id);
   }
-  return sources.filter(id => !reached.has(id) && index.file(id)!.facts.declarations.some(d => d.exported))
+  return sources
+    .filter(id => !reached.has(id) && index.file(id)!.facts.declarations.some(d => d.exported))
     .map(id => ({ kind: 'untested-module', description: `No test imports ${id}`, file: id }));
 }
 
@@ -123,7 +187,16 @@ export interface TaskProposal {
   gap: Gap;
 }
 
-const priorityOf: Record<string, Priority> = { fixme: 'high', 'parse-failure': 'high', 'import-cycle': 'normal', 'unresolved-import': 'normal', todo: 'normal', hack: 'normal', 'untested-module': 'low', 'skipped-file': 'low' };
+const priorityOf: Record<string, Priority> = {
+  fixme: 'high',
+  'parse-failure': 'high',
+  'import-cycle': 'normal',
+  'unresolved-import': 'normal',
+  todo: 'normal',
+  hack: 'normal',
+  'untested-module': 'low',
+  'skipped-file': 'low',
+};
 
 /** A task per gap, leaving out the gaps whose task already exists (by key). */
 export function proposeTasks(gaps: readonly Gap[], existingKeys: ReadonlySet<string> = new Set()): TaskProposal[] {
@@ -153,11 +226,19 @@ export function proposeTasks(gaps: readonly Gap[], existingKeys: ReadonlySet<str
 function titleOf(gap: Gap): string {
   const where = gap.file ? `${gap.file}${gap.line ? `:${gap.line}` : ''}` : '';
   switch (gap.kind) {
-    case 'todo': case 'fixme': case 'hack': return `${gap.description} (${where})`;
-    case 'parse-failure': return `Fix the syntax error in ${where}`;
-    case 'import-cycle': return `Break the ${gap.description.charAt(0).toLowerCase()}${gap.description.slice(1)}`;
-    case 'unresolved-import': return `${gap.description} (${where})`;
-    case 'untested-module': return `Add tests for ${gap.file}`;
-    default: return `${gap.description}${where ? ` (${where})` : ''}`;
+    case 'todo':
+    case 'fixme':
+    case 'hack':
+      return `${gap.description} (${where})`;
+    case 'parse-failure':
+      return `Fix the syntax error in ${where}`;
+    case 'import-cycle':
+      return `Break the ${gap.description.charAt(0).toLowerCase()}${gap.description.slice(1)}`;
+    case 'unresolved-import':
+      return `${gap.description} (${where})`;
+    case 'untested-module':
+      return `Add tests for ${gap.file}`;
+    default:
+      return `${gap.description}${where ? ` (${where})` : ''}`;
   }
 }

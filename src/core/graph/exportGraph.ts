@@ -23,8 +23,15 @@ export interface TextExportOptions {
 export function toJson(index: GraphIndex): GraphJson {
   const packages = new Map<string, Component>();
   const relations = index.allRelations();
-  for (const r of relations) if ((r.to.startsWith(packagePrefix) || r.to.startsWith(assetPrefix)) && !packages.has(r.to)) packages.set(r.to, index.getComponent(r.to)!);
-  return { format: 'continuum.graph', formatVersion: 1, components: [...index.allComponents(), ...packages.values()], relations };
+  for (const r of relations)
+    if ((r.to.startsWith(packagePrefix) || r.to.startsWith(assetPrefix)) && !packages.has(r.to))
+      packages.set(r.to, index.getComponent(r.to)!);
+  return {
+    format: 'continuum.graph',
+    formatVersion: 1,
+    components: [...index.allComponents(), ...packages.values()],
+    relations,
+  };
 }
 
 function moduleEdges(index: GraphIndex, options: TextExportOptions): Array<[string, string]> {
@@ -36,7 +43,13 @@ function moduleEdges(index: GraphIndex, options: TextExportOptions): Array<[stri
     for (let d = 0; d < depth; d++) {
       const next: string[] = [];
       for (const id of frontier) {
-        for (const n of [...index.moduleRelationsOf(id).map(r => r.to), ...index.getDependents(id).filter(c => c.kind === 'module').map(c => c.id)]) {
+        for (const n of [
+          ...index.moduleRelationsOf(id).map(r => r.to),
+          ...index
+            .getDependents(id)
+            .filter(c => c.kind === 'module')
+            .map(c => c.id),
+        ]) {
           if (!near.has(n)) {
             near.add(n);
             next.push(n);

@@ -28,7 +28,13 @@ export class Extractor {
     // cost several times the parse on thousands of files), then dropped. JSDoc is not parsed (nothing
     // here reads it; it is a third of the parse of a documented JavaScript file) and no parent
     // pointers are set (the walk passes parents down itself).
-    const sf = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindOf(path));
+    const sf = ts.createSourceFile(
+      path,
+      text,
+      { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+      false,
+      scriptKindOf(path),
+    );
     try {
       const syntaxError = firstSyntaxError(sf);
       if (syntaxError) return { facts: fallbackFacts(text), error: syntaxError };
@@ -48,7 +54,8 @@ function scriptKindOf(path: string): ts.ScriptKind {
 }
 
 function firstSyntaxError(sf: ts.SourceFile): string | undefined {
-  const diagnostics = (sf as ts.SourceFile & { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics;
+  const diagnostics = (sf as ts.SourceFile & { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] })
+    .parseDiagnostics;
   const first = diagnostics?.[0];
   if (!first) return undefined;
   const { line } = sf.getLineAndCharacterOfPosition(first.start);
@@ -59,16 +66,29 @@ function firstSyntaxError(sf: ts.SourceFile): string | undefined {
 export function fallbackFacts(text: string): FileFacts {
   const info = ts.preProcessFile(text, true, true);
   const starts = lineStarts(text);
-  const imports: ImportFact[] = info.importedFiles.map(f => ({ specifier: f.fileName, kind: 'import', line: lineAt(starts, f.pos), names: [] }));
+  const imports: ImportFact[] = info.importedFiles.map(f => ({
+    specifier: f.fileName,
+    kind: 'import',
+    line: lineAt(starts, f.pos),
+    names: [],
+  }));
   return { lines: starts.length, declarations: [], imports, todos: findTodos(text) };
 }
 
 function isExported(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some(m => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+  return (
+    ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some(m => m.kind === ts.SyntaxKind.ExportKeyword) ?? false)
+  );
 }
 
-function heritage(node: ts.ClassDeclaration | ts.InterfaceDeclaration, sf: ts.SourceFile, token: ts.SyntaxKind): string[] {
-  return (node.heritageClauses ?? []).filter(h => h.token === token).flatMap(h => h.types.map(t => t.expression.getText(sf)));
+function heritage(
+  node: ts.ClassDeclaration | ts.InterfaceDeclaration,
+  sf: ts.SourceFile,
+  token: ts.SyntaxKind,
+): string[] {
+  return (node.heritageClauses ?? [])
+    .filter(h => h.token === token)
+    .flatMap(h => h.types.map(t => t.expression.getText(sf)));
 }
 
 function factsOf(sf: ts.SourceFile, text: string): FileFacts {
@@ -87,7 +107,14 @@ function factsOf(sf: ts.SourceFile, text: string): FileFacts {
       const exported = isExported(statement);
       const base = heritage(statement, sf, ts.SyntaxKind.ExtendsKeyword);
       const impl = heritage(statement, sf, ts.SyntaxKind.ImplementsKeyword);
-      add(statement, { kind: 'class', name, line: lineOf(statement), exported, ...(base.length ? { extends: base.slice(0, 1) } : {}), ...(impl.length ? { implements: impl } : {}) });
+      add(statement, {
+        kind: 'class',
+        name,
+        line: lineOf(statement),
+        exported,
+        ...(base.length ? { extends: base.slice(0, 1) } : {}),
+        ...(impl.length ? { implements: impl } : {}),
+      });
       const methods = statement.members.filter(ts.isMethodDeclaration);
       for (const method of methods) {
         const methodName = method.name.getText(sf);
@@ -95,11 +122,27 @@ function factsOf(sf: ts.SourceFile, text: string): FileFacts {
         add(method, { kind: 'method', name: methodName, parent: name, line: lineOf(method), exported });
       }
     } else if (ts.isInterfaceDeclaration(statement)) {
-      add(statement, { kind: 'interface', name: statement.name.text, line: lineOf(statement), exported: isExported(statement), extends: heritage(statement, sf, ts.SyntaxKind.ExtendsKeyword) });
+      add(statement, {
+        kind: 'interface',
+        name: statement.name.text,
+        line: lineOf(statement),
+        exported: isExported(statement),
+        extends: heritage(statement, sf, ts.SyntaxKind.ExtendsKeyword),
+      });
     } else if (ts.isTypeAliasDeclaration(statement)) {
-      add(statement, { kind: 'type', name: statement.name.text, line: lineOf(statement), exported: isExported(statement) });
+      add(statement, {
+        kind: 'type',
+        name: statement.name.text,
+        line: lineOf(statement),
+        exported: isExported(statement),
+      });
     } else if (ts.isEnumDeclaration(statement)) {
-      add(statement, { kind: 'enum', name: statement.name.text, line: lineOf(statement), exported: isExported(statement) });
+      add(statement, {
+        kind: 'enum',
+        name: statement.name.text,
+        line: lineOf(statement),
+        exported: isExported(statement),
+      });
     } else if (ts.isFunctionDeclaration(statement)) {
       const name = statement.name?.text ?? 'default';
       if (!statement.body && declarations.some(d => d.kind === 'function' && d.name === name)) continue; // overloads
@@ -118,22 +161,48 @@ function factsOf(sf: ts.SourceFile, text: string): FileFacts {
       if (clause?.name) names.push({ imported: 'default', local: clause.name.text });
       const bindings = clause?.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) names.push({ imported: '*', local: bindings.name.text });
-      else if (bindings) for (const e of bindings.elements) names.push({ imported: (e.propertyName ?? e.name).text, local: e.name.text });
-      imports.push({ specifier: statement.moduleSpecifier.text, kind: 'import', line: lineOf(statement), names, ...(clause?.isTypeOnly ? { typeOnly: true } : {}) });
+      else if (bindings)
+        for (const e of bindings.elements)
+          names.push({ imported: (e.propertyName ?? e.name).text, local: e.name.text });
+      imports.push({
+        specifier: statement.moduleSpecifier.text,
+        kind: 'import',
+        line: lineOf(statement),
+        names,
+        ...(clause?.isTypeOnly ? { typeOnly: true } : {}),
+      });
     } else if (ts.isExportDeclaration(statement)) {
       const clause = statement.exportClause;
       if (statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
-        const names = !clause ? [{ imported: '*', local: '*' }]
-          : ts.isNamespaceExport(clause) ? [{ imported: '*', local: clause.name.text }]
+        const names = !clause
+          ? [{ imported: '*', local: '*' }]
+          : ts.isNamespaceExport(clause)
+            ? [{ imported: '*', local: clause.name.text }]
             : clause.elements.map(e => ({ imported: (e.propertyName ?? e.name).text, local: e.name.text }));
-        imports.push({ specifier: statement.moduleSpecifier.text, kind: 'reexport', line: lineOf(statement), names, ...(statement.isTypeOnly ? { typeOnly: true } : {}) });
+        imports.push({
+          specifier: statement.moduleSpecifier.text,
+          kind: 'reexport',
+          line: lineOf(statement),
+          names,
+          ...(statement.isTypeOnly ? { typeOnly: true } : {}),
+        });
       } else if (clause && ts.isNamedExports(clause)) {
-        for (const e of clause.elements) exportAliases.push({ local: (e.propertyName ?? e.name).text, exported: e.name.text });
+        for (const e of clause.elements)
+          exportAliases.push({ local: (e.propertyName ?? e.name).text, exported: e.name.text });
       }
     } else if (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression)) {
       exportAliases.push({ local: statement.expression.text, exported: statement.isExportEquals ? '*' : 'default' });
-    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && ts.isStringLiteral(statement.moduleReference.expression)) {
-      imports.push({ specifier: statement.moduleReference.expression.text, kind: 'require', line: lineOf(statement), names: [{ imported: '*', local: statement.name.text }] });
+    } else if (
+      ts.isImportEqualsDeclaration(statement) &&
+      ts.isExternalModuleReference(statement.moduleReference) &&
+      ts.isStringLiteral(statement.moduleReference.expression)
+    ) {
+      imports.push({
+        specifier: statement.moduleReference.expression.text,
+        kind: 'require',
+        line: lineOf(statement),
+        names: [{ imported: '*', local: statement.name.text }],
+      });
     }
   }
   for (const ref of sf.referencedFiles) {
@@ -158,21 +227,40 @@ function factsOf(sf: ts.SourceFile, text: string): FileFacts {
  * they are a good part of the tree). The owner and parent are kept in two variables rather than
  * passed down, so the walk allocates nothing per node.
  */
-function collectCallsAndRequires(root: ts.SourceFile, owners: Map<ts.Node, DeclarationFact>, imports: ImportFact[]): void {
+function collectCallsAndRequires(
+  root: ts.SourceFile,
+  owners: Map<ts.Node, DeclarationFact>,
+  imports: ImportFact[],
+): void {
   const calls = new Map<DeclarationFact, Set<string>>();
   let owner: DeclarationFact | undefined;
   let parent: ts.Node = root;
   const visit = (node: ts.Node): void => {
     const kind = node.kind;
-    if ((kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) || kind === ts.SyntaxKind.InterfaceDeclaration || kind === ts.SyntaxKind.TypeAliasDeclaration) return;
+    if (
+      (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) ||
+      kind === ts.SyntaxKind.InterfaceDeclaration ||
+      kind === ts.SyntaxKind.TypeAliasDeclaration
+    )
+      return;
     const own = owners.get(node) ?? owner;
     if (kind === ts.SyntaxKind.CallExpression || kind === ts.SyntaxKind.NewExpression) {
       const call = node as ts.CallExpression | ts.NewExpression;
       const callee = call.expression;
       const arg = call.arguments?.[0];
-      if (kind === ts.SyntaxKind.CallExpression && arg && ts.isStringLiteralLike(arg) && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))) {
+      if (
+        kind === ts.SyntaxKind.CallExpression &&
+        arg &&
+        ts.isStringLiteralLike(arg) &&
+        (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))
+      ) {
         const isImport = callee.kind === ts.SyntaxKind.ImportKeyword;
-        imports.push({ specifier: arg.text, kind: isImport ? 'dynamic' : 'require', line: root.getLineAndCharacterOfPosition(node.getStart(root)).line + 1, names: requiredNames(parent) });
+        imports.push({
+          specifier: arg.text,
+          kind: isImport ? 'dynamic' : 'require',
+          line: root.getLineAndCharacterOfPosition(node.getStart(root)).line + 1,
+          names: requiredNames(parent),
+        });
       } else if (own) {
         const name = calleeName(callee);
         if (name) {
@@ -201,7 +289,13 @@ function collectCallsAndRequires(root: ts.SourceFile, owners: Map<ts.Node, Decla
 function collectImportTypes(root: ts.SourceFile, imports: ImportFact[]): void {
   const visit = (node: ts.Node): void => {
     if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
-      imports.push({ specifier: node.argument.literal.text, kind: 'import', line: root.getLineAndCharacterOfPosition(node.argument.literal.getStart(root)).line + 1, names: [{ imported: importTypeName(node.qualifier), local: '' }], typeOnly: true });
+      imports.push({
+        specifier: node.argument.literal.text,
+        kind: 'import',
+        line: root.getLineAndCharacterOfPosition(node.argument.literal.getStart(root)).line + 1,
+        names: [{ imported: importTypeName(node.qualifier), local: '' }],
+        typeOnly: true,
+      });
     }
     ts.forEachChild(node, visit);
   };
@@ -229,7 +323,16 @@ function requiredNames(parent: ts.Node): ImportFact['names'] {
   if (!ts.isVariableDeclaration(parent)) return [];
   if (ts.isIdentifier(parent.name)) return [{ imported: '*', local: parent.name.text }];
   if (ts.isObjectBindingPattern(parent.name)) {
-    return parent.name.elements.flatMap(e => (ts.isIdentifier(e.name) ? [{ imported: e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName.text : e.name.text, local: e.name.text }] : []));
+    return parent.name.elements.flatMap(e =>
+      ts.isIdentifier(e.name)
+        ? [
+            {
+              imported: e.propertyName && ts.isIdentifier(e.propertyName) ? e.propertyName.text : e.name.text,
+              local: e.name.text,
+            },
+          ]
+        : [],
+    );
   }
   return [];
 }
@@ -243,7 +346,15 @@ export function findTodos(text: string): TodoFact[] {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const m = todoPattern.exec(lines[i]);
-    if (m) todos.push({ tag: m[1] as TodoFact['tag'], text: m[2].replace(/\*\/\s*$/, '').trim().slice(0, 300), line: i + 1 });
+    if (m)
+      todos.push({
+        tag: m[1] as TodoFact['tag'],
+        text: m[2]
+          .replace(/\*\/\s*$/, '')
+          .trim()
+          .slice(0, 300),
+        line: i + 1,
+      });
   }
   return todos;
 }

@@ -28,7 +28,10 @@ function wildcardSource(pattern: string): string {
       source += last ? '.*' : '(?:[^/]+/)*';
       return;
     }
-    source += part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+    source += part
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '[^/]*')
+      .replace(/\?/g, '[^/]');
     if (!last) source += '/';
   });
   return source;

@@ -3,8 +3,17 @@
 import { findCycles } from './cycles';
 import {
   assetPrefix,
-  moduleIdOf, packagePrefix, type Component, type ComponentKind, type DeclarationFact, type FileRecord, type GraphStatistics,
-  type ProjectConfig, type Relation, type RelationKind, type UnresolvedImport,
+  moduleIdOf,
+  packagePrefix,
+  type Component,
+  type ComponentKind,
+  type DeclarationFact,
+  type FileRecord,
+  type GraphStatistics,
+  type ProjectConfig,
+  type Relation,
+  type RelationKind,
+  type UnresolvedImport,
 } from './model';
 import { ModuleResolver } from './resolve';
 
@@ -104,18 +113,24 @@ export class GraphIndex {
     const known = this.components.get(id);
     if (known || !this.incoming.has(id)) return known;
     if (id.startsWith(packagePrefix)) return { id, kind: 'package', name: id.slice(packagePrefix.length) };
-    if (id.startsWith(assetPrefix)) return { id, kind: 'asset', name: id.slice(assetPrefix.length), file: id.slice(assetPrefix.length) };
+    if (id.startsWith(assetPrefix))
+      return { id, kind: 'asset', name: id.slice(assetPrefix.length), file: id.slice(assetPrefix.length) };
     return undefined;
   }
 
   /** The symbols a module declares, and the methods of a class. */
   childrenOf(id: string): Component[] {
-    return (this.outgoing.get(id) ?? []).filter(r => r.kind === 'contains').map(r => this.components.get(r.to)!).filter(Boolean);
+    return (this.outgoing.get(id) ?? [])
+      .filter(r => r.kind === 'contains')
+      .map(r => this.components.get(r.to)!)
+      .filter(Boolean);
   }
 
   /** What `id` uses: for a module, the modules and packages it imports; for a symbol, what it calls, extends or implements. */
   getDependencies(id: string, options: { recursive?: boolean } = {}): Component[] {
-    return this.walk(id, options.recursive ?? false, next => (this.outgoing.get(next) ?? []).filter(r => r.kind !== 'contains').map(r => r.to));
+    return this.walk(id, options.recursive ?? false, next =>
+      (this.outgoing.get(next) ?? []).filter(r => r.kind !== 'contains').map(r => r.to),
+    );
   }
 
   /** What uses `id`: importers of a module; callers, subclasses and importers (by name) of a symbol. */
@@ -153,7 +168,11 @@ export class GraphIndex {
 
   /** Import cycles between modules, each as its modules in a cycle order. */
   findCycles(): string[][] {
-    this.cycles ??= findCycles([...this.files.keys()], id => this.moduleRelationsOf(id).filter(r => this.files.has(r.to)).map(r => r.to));
+    this.cycles ??= findCycles([...this.files.keys()], id =>
+      this.moduleRelationsOf(id)
+        .filter(r => this.files.has(r.to))
+        .map(r => r.to),
+    );
     return this.cycles;
   }
 
@@ -164,10 +183,22 @@ export class GraphIndex {
     const scored: Array<[number, Component]> = [];
     for (const c of this.components.values()) {
       const name = c.name.toLowerCase();
-      const rank = name === q ? 0 : name.startsWith(q) ? 1 : name.includes(q) ? 2 : c.kind === 'module' && c.id.toLowerCase().includes(q) ? 3 : -1;
+      const rank =
+        name === q
+          ? 0
+          : name.startsWith(q)
+            ? 1
+            : name.includes(q)
+              ? 2
+              : c.kind === 'module' && c.id.toLowerCase().includes(q)
+                ? 3
+                : -1;
       if (rank >= 0) scored.push([rank, c]);
     }
-    return scored.sort((a, b) => a[0] - b[0] || a[1].name.length - b[1].name.length || a[1].id.localeCompare(b[1].id)).slice(0, limit).map(s => s[1]);
+    return scored
+      .sort((a, b) => a[0] - b[0] || a[1].name.length - b[1].name.length || a[1].id.localeCompare(b[1].id))
+      .slice(0, limit)
+      .map(s => s[1]);
   }
 
   /** How many files parsed, failed to parse, and were skipped. */
@@ -199,34 +230,59 @@ export class GraphIndex {
   }
 
   getStatistics(): GraphStatistics {
-    const components = Object.fromEntries(['module', 'package', 'asset', 'class', 'interface', 'type', 'enum', 'function', 'method', 'variable'].map(k => [k, 0])) as Record<ComponentKind, number>;
+    const components = Object.fromEntries(
+      ['module', 'package', 'asset', 'class', 'interface', 'type', 'enum', 'function', 'method', 'variable'].map(k => [
+        k,
+        0,
+      ]),
+    ) as Record<ComponentKind, number>;
     for (const c of this.components.values()) components[c.kind]++;
     // packages and assets exist as long as something imports them
     for (const id of this.incoming.keys()) {
       if (id.startsWith(packagePrefix)) components.package++;
       else if (id.startsWith(assetPrefix)) components.asset++;
     }
-    const relations = Object.fromEntries(['imports', 'reexports', 'contains', 'extends', 'implements', 'calls'].map(k => [k, 0])) as Record<RelationKind, number>;
+    const relations = Object.fromEntries(
+      ['imports', 'reexports', 'contains', 'extends', 'implements', 'calls'].map(k => [k, 0]),
+    ) as Record<RelationKind, number>;
     for (const list of this.relationsOf.values()) for (const r of list) relations[r.kind]++;
     const records = [...this.files.values()];
     const mostDependedOn = [...this.files.keys()]
-      .map(id => ({ id, dependents: new Set((this.incoming.get(id) ?? []).filter(r => moduleKinds.has(r.kind)).map(r => r.from)).size }))
-      .filter(x => x.dependents > 0).sort((a, b) => b.dependents - a.dependents || a.id.localeCompare(b.id)).slice(0, 10);
-    const largestModules = records.map(r => ({ id: r.id, lines: r.facts.lines })).sort((a, b) => b.lines - a.lines || a.id.localeCompare(b.id)).slice(0, 10);
+      .map(id => ({
+        id,
+        dependents: new Set((this.incoming.get(id) ?? []).filter(r => moduleKinds.has(r.kind)).map(r => r.from)).size,
+      }))
+      .filter(x => x.dependents > 0)
+      .sort((a, b) => b.dependents - a.dependents || a.id.localeCompare(b.id))
+      .slice(0, 10);
+    const largestModules = records
+      .map(r => ({ id: r.id, lines: r.facts.lines }))
+      .sort((a, b) => b.lines - a.lines || a.id.localeCompare(b.id))
+      .slice(0, 10);
     return {
-      files: this.files.size, components, relations,
+      files: this.files.size,
+      components,
+      relations,
       parseFailures: records.filter(r => r.status === 'failed').length,
       skipped: records.filter(r => r.status === 'skipped').length,
       unresolvedImports: this.unresolvedImports().length,
       cycles: this.findCycles().length,
-      mostDependedOn, largestModules,
+      mostDependedOn,
+      largestModules,
     };
   }
 
   // ---- building ----
 
   private addComponents(r: FileRecord): void {
-    this.components.set(r.id, { id: r.id, kind: 'module', name: r.id.slice(r.id.lastIndexOf('/') + 1), file: r.id, line: 1, exported: true });
+    this.components.set(r.id, {
+      id: r.id,
+      kind: 'module',
+      name: r.id.slice(r.id.lastIndexOf('/') + 1),
+      file: r.id,
+      line: 1,
+      exported: true,
+    });
     for (const d of r.facts.declarations) {
       const id = symbolId(r.id, d);
       this.components.set(id, { id, kind: d.kind, name: d.name, file: r.id, line: d.line, exported: d.exported });
@@ -253,7 +309,12 @@ export class GraphIndex {
     while (queue.length) {
       const id = queue.pop()!;
       for (const r of this.incoming.get(id) ?? []) {
-        if (names && moduleKinds.has(r.kind) && !(r.names ?? []).some(n => n === '*' || n === 'default' || names.has(n))) continue;
+        if (
+          names &&
+          moduleKinds.has(r.kind) &&
+          !(r.names ?? []).some(n => n === '*' || n === 'default' || names.has(n))
+        )
+          continue;
         const from = moduleIdOf(r.from)!;
         result.add(from);
         if (r.kind === 'reexports' && !seen.has(from)) {
@@ -309,12 +370,18 @@ export class GraphIndex {
       const here = local.get(name);
       if (here) return here;
       const imported = importedNames.get(name);
-      return imported && imported.imported !== '*' ? this.exportedSymbol(imported.module, imported.imported, 0) : undefined;
+      return imported && imported.imported !== '*'
+        ? this.exportedSymbol(imported.module, imported.imported, 0)
+        : undefined;
     };
     for (const d of record.facts.declarations) {
       const id = symbolId(file, d);
       relations.push({ from: d.parent ? `${file}#${d.parent}` : file, to: id, kind: 'contains' });
-      for (const [kind, names] of [['extends', d.extends], ['implements', d.implements], ['calls', d.calls]] as const) {
+      for (const [kind, names] of [
+        ['extends', d.extends],
+        ['implements', d.implements],
+        ['calls', d.calls],
+      ] as const) {
         const seen = new Set<string>();
         for (const name of names ?? []) {
           const to = target(name, d);
@@ -395,7 +462,10 @@ export class GraphIndex {
  * not resolve, and where each imported local name comes from. Depends only on the file's own facts,
  * the set of files and the project configuration (the resolver's inputs).
  */
-export function linkImports(record: FileRecord, resolver: ModuleResolver): {
+export function linkImports(
+  record: FileRecord,
+  resolver: ModuleResolver,
+): {
   relations: Relation[];
   unresolved: UnresolvedImport[];
   importedNames: Map<string, { module: string; imported: string }>;
@@ -409,10 +479,20 @@ export function linkImports(record: FileRecord, resolver: ModuleResolver): {
   for (const imp of record.facts.imports) {
     const resolved = resolver.resolve(file, imp.specifier, imp.kind);
     if (resolved.kind === 'unresolved') {
-      unresolved.push({ file, specifier: imp.specifier, line: imp.line, ...(resolved.reason ? { reason: resolved.reason } : {}) });
+      unresolved.push({
+        file,
+        specifier: imp.specifier,
+        line: imp.line,
+        ...(resolved.reason ? { reason: resolved.reason } : {}),
+      });
       continue;
     }
-    const to = resolved.kind === 'file' ? resolved.id : resolved.kind === 'asset' ? `${assetPrefix}${resolved.id}` : `${packagePrefix}${resolved.name}`;
+    const to =
+      resolved.kind === 'file'
+        ? resolved.id
+        : resolved.kind === 'asset'
+          ? `${assetPrefix}${resolved.id}`
+          : `${packagePrefix}${resolved.name}`;
     if (to === file) continue;
     const kind: RelationKind = imp.kind === 'reexport' ? 'reexports' : 'imports';
     const key = `${kind}\0${to}`;
@@ -422,24 +502,34 @@ export function linkImports(record: FileRecord, resolver: ModuleResolver): {
       existing.names = [...new Set([...(existing.names ?? []), ...names])];
       if (!imp.typeOnly) delete existing.typeOnly;
     } else {
-      const relation: Relation = { from: file, to, kind, names, line: imp.line, ...(imp.typeOnly ? { typeOnly: true } : {}) };
+      const relation: Relation = {
+        from: file,
+        to,
+        kind,
+        names,
+        line: imp.line,
+        ...(imp.typeOnly ? { typeOnly: true } : {}),
+      };
       byTarget.set(key, relation);
       relations.push(relation);
     }
-    if (resolved.kind === 'file' && imp.kind !== 'reexport') for (const n of imp.names) importedNames.set(n.local, { module: resolved.id, imported: n.imported });
+    if (resolved.kind === 'file' && imp.kind !== 'reexport')
+      for (const n of imp.names) importedNames.set(n.local, { module: resolved.id, imported: n.imported });
   }
   return { relations, unresolved, importedNames };
 }
 
 /** Names a file offers to importers that differ between two versions of it; undefined when re-exports changed (anything may have). */
 export function changedSurface(before: FileRecord, after: FileRecord): Set<string> | undefined {
-  const reexports = (r: FileRecord) => JSON.stringify(r.facts.imports.filter(i => i.kind === 'reexport').map(i => [i.specifier, i.names]));
+  const reexports = (r: FileRecord) =>
+    JSON.stringify(r.facts.imports.filter(i => i.kind === 'reexport').map(i => [i.specifier, i.names]));
   if (reexports(before) !== reexports(after)) return undefined;
-  const surface = (r: FileRecord) => new Set([
-    ...r.facts.declarations.filter(d => !d.parent).map(d => `${d.name}${d.exported ? '' : ' local'}`),
-    ...r.facts.declarations.filter(d => d.parent).map(d => `${d.parent}.${d.name}`),
-    ...(r.facts.exportAliases ?? []).map(a => `${a.exported}=${a.local}`),
-  ]);
+  const surface = (r: FileRecord) =>
+    new Set([
+      ...r.facts.declarations.filter(d => !d.parent).map(d => `${d.name}${d.exported ? '' : ' local'}`),
+      ...r.facts.declarations.filter(d => d.parent).map(d => `${d.parent}.${d.name}`),
+      ...(r.facts.exportAliases ?? []).map(a => `${a.exported}=${a.local}`),
+    ]);
   const a = surface(before);
   const b = surface(after);
   const changed = new Set<string>();

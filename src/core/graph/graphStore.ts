@@ -20,7 +20,10 @@ const builtKey = 'graph.builtAt';
 
 export function loadFiles(store: StoreReader): FileRecord[] {
   return store.all<FileRow>('SELECT id, hash, size, status, error, facts FROM graph_files').map(row => ({
-    id: row.id, hash: row.hash, size: row.size, status: row.status as FileStatus,
+    id: row.id,
+    hash: row.hash,
+    size: row.size,
+    status: row.status as FileStatus,
     ...(row.error ? { error: row.error } : {}),
     facts: JSON.parse(row.facts) as FileFacts,
   }));
@@ -29,25 +32,42 @@ export function loadFiles(store: StoreReader): FileRecord[] {
 /** The stored records of the given files (those the store has). */
 export function loadFilesById(store: StoreReader, ids: readonly string[]): FileRecord[] {
   if (!ids.length) return [];
-  return store.all<FileRow>('SELECT id, hash, size, status, error, facts FROM graph_files WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]).map(row => ({
-    id: row.id, hash: row.hash, size: row.size, status: row.status as FileStatus,
-    ...(row.error ? { error: row.error } : {}),
-    facts: JSON.parse(row.facts) as FileFacts,
-  }));
+  return store
+    .all<FileRow>(
+      'SELECT id, hash, size, status, error, facts FROM graph_files WHERE id IN (SELECT value FROM json_each(?))',
+      [JSON.stringify(ids)],
+    )
+    .map(row => ({
+      id: row.id,
+      hash: row.hash,
+      size: row.size,
+      status: row.status as FileStatus,
+      ...(row.error ? { error: row.error } : {}),
+      facts: JSON.parse(row.facts) as FileFacts,
+    }));
 }
 
 /** The stored module edges into the given files: who imports or re-exports them, and which names. */
-export function loadEdgesInto(store: StoreReader, ids: readonly string[]): Array<{ from: string; to: string; kind: string; names: string[] }> {
+export function loadEdgesInto(
+  store: StoreReader,
+  ids: readonly string[],
+): Array<{ from: string; to: string; kind: string; names: string[] }> {
   if (!ids.length) return [];
-  return store.all<{ from_id: string; to_id: string; kind: string; names: string }>(
-    'SELECT from_id, to_id, kind, names FROM graph_edges WHERE to_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)])
+  return store
+    .all<{ from_id: string; to_id: string; kind: string; names: string }>(
+      'SELECT from_id, to_id, kind, names FROM graph_edges WHERE to_id IN (SELECT value FROM json_each(?))',
+      [JSON.stringify(ids)],
+    )
     .map(r => ({ from: r.from_id, to: r.to_id, kind: r.kind, names: JSON.parse(r.names) as string[] }));
 }
 
 /** How many stored files parsed, failed to parse, and were skipped. */
 export function loadStatusCounts(store: StoreReader): Record<FileStatus, number> {
   const counts: Record<FileStatus, number> = { parsed: 0, failed: 0, skipped: 0 };
-  for (const row of store.all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM graph_files GROUP BY status')) counts[row.status as FileStatus] = row.n;
+  for (const row of store.all<{ status: string; n: number }>(
+    'SELECT status, COUNT(*) AS n FROM graph_files GROUP BY status',
+  ))
+    counts[row.status as FileStatus] = row.n;
   return counts;
 }
 
@@ -63,8 +83,14 @@ export function loadHashes(store: StoreReader): Array<[string, string]> {
 
 export function saveFiles(w: StoreWriter, files: readonly ParsedFile[]): void {
   for (const f of files) {
-    w.run('INSERT OR REPLACE INTO graph_files (id, hash, size, status, error, facts) VALUES (?, ?, ?, ?, ?, ?)',
-      [f.id, f.hash, f.size, f.status, f.error ?? null, f.factsJson]);
+    w.run('INSERT OR REPLACE INTO graph_files (id, hash, size, status, error, facts) VALUES (?, ?, ?, ?, ?, ?)', [
+      f.id,
+      f.hash,
+      f.size,
+      f.status,
+      f.error ?? null,
+      f.factsJson,
+    ]);
   }
 }
 
@@ -80,7 +106,9 @@ export function saveEdges(w: StoreWriter, edgesOf: (fileId: string) => Relation[
   if (!fileIds.length) return;
   const stored = new Map<string, string[]>();
   const rows = w.all<{ from_id: string; to_id: string; kind: string; names: string }>(
-    'SELECT from_id, to_id, kind, names FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))', [JSON.stringify(fileIds)]);
+    'SELECT from_id, to_id, kind, names FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(fileIds)],
+  );
   for (const row of rows) {
     const list = stored.get(row.from_id);
     const key = edgeKey(row.to_id, row.kind, row.names);
@@ -90,7 +118,9 @@ export function saveEdges(w: StoreWriter, edgesOf: (fileId: string) => Relation[
   const changed: string[] = [];
   const inserts: Array<[string, string, string, string]> = [];
   for (const id of fileIds) {
-    const next = edgesOf(id).map(r => [id, r.to, r.kind, JSON.stringify(r.names ?? [])] as [string, string, string, string]);
+    const next = edgesOf(id).map(
+      r => [id, r.to, r.kind, JSON.stringify(r.names ?? [])] as [string, string, string, string],
+    );
     const before = stored.get(id);
     if (before) {
       const keys = new Set(next.map(([, to, kind, names]) => edgeKey(to, kind, names)));
@@ -102,7 +132,8 @@ export function saveEdges(w: StoreWriter, edgesOf: (fileId: string) => Relation[
     inserts.push(...next);
   }
   if (!changed.length) return;
-  if (stored.size) w.run('DELETE FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))', [JSON.stringify(changed)]);
+  if (stored.size)
+    w.run('DELETE FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))', [JSON.stringify(changed)]);
   for (let i = 0, rows = maxRowsPerInsert; i < inserts.length; i += rows) {
     while (rows > inserts.length - i) rows >>= 1;
     w.run(insertEdges(rows), inserts.slice(i, i + rows).flat());
@@ -114,7 +145,11 @@ const insertStatements = new Map<number, string>();
 
 function insertEdges(rows: number): string {
   let sql = insertStatements.get(rows);
-  if (!sql) insertStatements.set(rows, (sql = `INSERT OR REPLACE INTO graph_edges (from_id, to_id, kind, names) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}`));
+  if (!sql)
+    insertStatements.set(
+      rows,
+      (sql = `INSERT OR REPLACE INTO graph_edges (from_id, to_id, kind, names) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}`),
+    );
   return sql;
 }
 
@@ -122,7 +157,11 @@ function edgeKey(to: string, kind: string, names: string): string {
   return `${to}\0${kind}\0${names}`;
 }
 
-export function loadSettings(store: StoreReader): { settings?: ScanSettings; config?: ProjectConfig; builtAt?: number } {
+export function loadSettings(store: StoreReader): {
+  settings?: ScanSettings;
+  config?: ProjectConfig;
+  builtAt?: number;
+} {
   const read = (key: string) => store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value;
   const settings = read(settingsKey);
   const config = read(configKey);
@@ -134,8 +173,12 @@ export function loadSettings(store: StoreReader): { settings?: ScanSettings; con
   };
 }
 
-export function saveSettings(w: StoreWriter, values: { settings?: ScanSettings; config?: ProjectConfig; builtAt?: number }): void {
-  const put = (key: string, value: string) => w.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [key, value]);
+export function saveSettings(
+  w: StoreWriter,
+  values: { settings?: ScanSettings; config?: ProjectConfig; builtAt?: number },
+): void {
+  const put = (key: string, value: string) =>
+    w.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [key, value]);
   if (values.settings) put(settingsKey, JSON.stringify(values.settings));
   if (values.config) put(configKey, JSON.stringify(values.config));
   if (values.builtAt !== undefined) put(builtKey, String(values.builtAt));

@@ -6,10 +6,36 @@ import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import type { Store } from '../store/types';
 import { toDot, toJson, toMermaid, type GraphJson, type TextExportOptions } from './exportGraph';
 import { changedSurface, GraphIndex, linkImports, type Affected } from './graphIndex';
-import { deleteFiles, loadEdgesInto, loadFiles, loadFilesById, loadHashes, loadSettings, loadStatusCounts, saveEdges, saveFiles, saveSettings } from './graphStore';
-import { assetPrefix, GraphError, type BuildProgress, type Component, type FileRecord, type GraphStatistics, type ProjectConfig } from './model';
+import {
+  deleteFiles,
+  loadEdgesInto,
+  loadFiles,
+  loadFilesById,
+  loadHashes,
+  loadSettings,
+  loadStatusCounts,
+  saveEdges,
+  saveFiles,
+  saveSettings,
+} from './graphStore';
+import {
+  assetPrefix,
+  GraphError,
+  type BuildProgress,
+  type Component,
+  type FileRecord,
+  type GraphStatistics,
+  type ProjectConfig,
+} from './model';
 import { ModuleResolver } from './resolve';
-import { CancelledError, defaultMaxFileBytes, fileRecordOf, type GraphParser, type ParseBatch, type ScanSettings } from './parser';
+import {
+  CancelledError,
+  defaultMaxFileBytes,
+  fileRecordOf,
+  type GraphParser,
+  type ParseBatch,
+  type ScanSettings,
+} from './parser';
 import { workspacePaths } from './workspacePaths';
 
 export interface BuildOptions {
@@ -125,7 +151,10 @@ export class KnowledgeGraph {
       const started = this.clock.now();
       const { config } = loadSettings(this.store);
       this.loaded = new GraphIndex(loadFiles(this.store), config);
-      if (this.loaded.fileCount) this.logger.info(`knowledge graph: loaded ${this.loaded.fileCount} files from the store in ${this.clock.now() - started} ms`);
+      if (this.loaded.fileCount)
+        this.logger.info(
+          `knowledge graph: loaded ${this.loaded.fileCount} files from the store in ${this.clock.now() - started} ms`,
+        );
     }
     return this.loaded;
   }
@@ -145,7 +174,7 @@ export class KnowledgeGraph {
   /** What may break if a component or file (id, or absolute path) changes. */
   findAffectedComponents(idOrFile: string): Affected[] {
     const fileId = this.fileIdOf(idOrFile) ?? idOrFile;
-    const id = this.index().getComponent(idOrFile) ? idOrFile : this.fileComponent(fileId)?.id ?? fileId;
+    const id = this.index().getComponent(idOrFile) ? idOrFile : (this.fileComponent(fileId)?.id ?? fileId);
     return this.index().findAffectedComponents(this.require(id));
   }
 
@@ -182,7 +211,9 @@ export class KnowledgeGraph {
 
   private require(id: string): string {
     if (this.index().getComponent(id)) return id;
-    const hint = this.index().fileCount ? `search for it by name, or rebuild the graph if the file is new` : 'build the knowledge graph first (Continuum: Build Knowledge Graph)';
+    const hint = this.index().fileCount
+      ? `search for it by name, or rebuild the graph if the file is new`
+      : 'build the knowledge graph first (Continuum: Build Knowledge Graph)';
     throw new GraphError(`The knowledge graph has no component "${id}": ${hint}.`);
   }
 
@@ -199,8 +230,13 @@ export class KnowledgeGraph {
 
   private async doBuild(options: BuildOptions): Promise<BuildSummary> {
     const started = this.clock.now();
-    const settings: ScanSettings = { roots: options.roots, exclude: options.exclude ?? [], maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes };
-    if (!settings.roots.length) throw new GraphError('There is no folder to build a knowledge graph of: open a folder first.');
+    const settings: ScanSettings = {
+      roots: options.roots,
+      exclude: options.exclude ?? [],
+      maxFileBytes: options.maxFileBytes ?? defaultMaxFileBytes,
+    };
+    if (!settings.roots.length)
+      throw new GraphError('There is no folder to build a knowledge graph of: open a folder first.');
     const previous = loadSettings(this.store);
     const sameSettings = !!previous.settings && JSON.stringify(previous.settings) === JSON.stringify(settings);
     const known = sameSettings ? loadHashes(this.store) : [];
@@ -215,7 +251,13 @@ export class KnowledgeGraph {
       total = batch.total;
       if (batch.records.length) {
         for (const file of batch.records) received.push(fileRecordOf(file));
-        if (fromStore) replaced.push(...loadFilesById(this.store, batch.records.map(f => f.id)));
+        if (fromStore)
+          replaced.push(
+            ...loadFilesById(
+              this.store,
+              batch.records.map(f => f.id),
+            ),
+          );
         // stored as they come: a cancelled build keeps its work, and the next one skips it by hash
         writes.push(this.store.write(w => saveFiles(w, batch.records), 'system'));
       }
@@ -243,7 +285,11 @@ export class KnowledgeGraph {
       await Promise.all(writes);
     }
     const presentSet = present && new Set(present);
-    const finish = async (removed: string[], relinked: string[], statuses: Record<FileRecord['status'], number>): Promise<BuildSummary> => {
+    const finish = async (
+      removed: string[],
+      relinked: string[],
+      statuses: Record<FileRecord['status'], number>,
+    ): Promise<BuildSummary> => {
       if (relinked.length) this.changed.fire({ files: relinked });
       if (received.length + removed.length >= compactAfterFiles) await this.store.compact();
       return {
@@ -284,7 +330,11 @@ export class KnowledgeGraph {
     const index = this.index();
     const removed = presentSet ? index.fileIds().filter(id => !presentSet.has(id)) : [];
     // the same configuration as before needs no new resolution of every import: only the changed files and their importers are relinked
-    const newConfig = !sameSettings ? config ?? { tsconfigs: [], packages: [] } : config && JSON.stringify(config) !== JSON.stringify(index.projectConfig) ? config : undefined;
+    const newConfig = !sameSettings
+      ? (config ?? { tsconfigs: [], packages: [] })
+      : config && JSON.stringify(config) !== JSON.stringify(index.projectConfig)
+        ? config
+        : undefined;
     const relinked = index.apply(received, removed, newConfig);
     await this.store.write(w => {
       deleteFiles(w, removed);

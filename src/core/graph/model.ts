@@ -4,7 +4,8 @@
 
 export const sourceExtensions = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
-export type ComponentKind = 'module' | 'package' | 'asset' | 'class' | 'interface' | 'type' | 'enum' | 'function' | 'method' | 'variable';
+export type ComponentKind =
+  'module' | 'package' | 'asset' | 'class' | 'interface' | 'type' | 'enum' | 'function' | 'method' | 'variable';
 
 export type RelationKind = 'imports' | 'reexports' | 'contains' | 'extends' | 'implements' | 'calls';
 
@@ -178,9 +179,49 @@ export const assetPrefix = 'asset:';
  * to an asset node, not an unresolved import; whether the file exists is left to the bundler.
  */
 export const assetExtensions = new Set([
-  'css', 'scss', 'sass', 'less', 'styl', 'pcss', 'svg', 'png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'ico', 'bmp',
-  'woff', 'woff2', 'ttf', 'otf', 'eot', 'mp3', 'mp4', 'webm', 'wav', 'ogg', 'json', 'json5', 'yaml', 'yml', 'toml',
-  'txt', 'md', 'mdx', 'html', 'htm', 'xml', 'csv', 'graphql', 'gql', 'wasm', 'vue', 'svelte', 'astro',
+  'css',
+  'scss',
+  'sass',
+  'less',
+  'styl',
+  'pcss',
+  'svg',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'webp',
+  'avif',
+  'ico',
+  'bmp',
+  'woff',
+  'woff2',
+  'ttf',
+  'otf',
+  'eot',
+  'mp3',
+  'mp4',
+  'webm',
+  'wav',
+  'ogg',
+  'json',
+  'json5',
+  'yaml',
+  'yml',
+  'toml',
+  'txt',
+  'md',
+  'mdx',
+  'html',
+  'htm',
+  'xml',
+  'csv',
+  'graphql',
+  'gql',
+  'wasm',
+  'vue',
+  'svelte',
+  'astro',
 ]);
 
 export function isSourceFile(path: string): boolean {

@@ -3,7 +3,15 @@
 // by tests both run this.
 import { createHash } from 'crypto';
 import { Extractor } from './extract';
-import type { BuildReply, BuildRequest, ParseBatch, ParsedFile, ScanSettings, UpdateReply, UpdateRequest } from './parser';
+import type {
+  BuildReply,
+  BuildRequest,
+  ParseBatch,
+  ParsedFile,
+  ScanSettings,
+  UpdateReply,
+  UpdateRequest,
+} from './parser';
 import { WorkspaceScanner, type SourceTree } from './scan';
 import { normalizePath } from './workspacePaths';
 
@@ -17,7 +25,11 @@ export class ParseSession {
   constructor(private readonly tree: SourceTree) {}
 
   /** Scans and parses. `stop()` is asked between files; when it says yes the build ends early (cancelled). */
-  build(request: BuildRequest, onBatch: (batch: ParseBatch) => void, stop: () => boolean = () => false): BuildReply | undefined {
+  build(
+    request: BuildRequest,
+    onBatch: (batch: ParseBatch) => void,
+    stop: () => boolean = () => false,
+  ): BuildReply | undefined {
     const scanner = this.scannerFor(request, true);
     const files = scanner.scan();
     const known = new Map(request.known);
@@ -58,20 +70,40 @@ export class ParseSession {
    * The file's record, or undefined when it is unchanged (same hash as `knownHash`) or gone. `quick`: facts from
    * tokens where the file allows (builds); an update parses its files in full, which also checks their syntax.
    */
-  private read(path: string, id: string, maxFileBytes: number, knownHash: string | undefined, quick: boolean): ParsedFile | undefined {
+  private read(
+    path: string,
+    id: string,
+    maxFileBytes: number,
+    knownHash: string | undefined,
+    quick: boolean,
+  ): ParsedFile | undefined {
     const size = this.tree.size(path);
     if (size === undefined) return undefined;
     if (size > maxFileBytes) {
       const hash = `size:${size}`;
       if (hash === knownHash) return undefined;
-      return { id, hash, size, status: 'skipped', error: `larger than ${Math.round(maxFileBytes / 1024)} KB (${Math.round(size / 1024)} KB); not parsed`, factsJson: JSON.stringify({ lines: 0, declarations: [], imports: [], todos: [] }) };
+      return {
+        id,
+        hash,
+        size,
+        status: 'skipped',
+        error: `larger than ${Math.round(maxFileBytes / 1024)} KB (${Math.round(size / 1024)} KB); not parsed`,
+        factsJson: JSON.stringify({ lines: 0, declarations: [], imports: [], todos: [] }),
+      };
     }
     const text = this.tree.read(path);
     if (text === undefined) return undefined;
     const hash = createHash('sha1').update(text).digest('base64');
     if (hash === knownHash) return undefined;
     const { facts, error } = this.extractor.extract(id, text, { quick });
-    return { id, hash, size, status: error ? 'failed' : 'parsed', ...(error ? { error } : {}), factsJson: JSON.stringify(facts) };
+    return {
+      id,
+      hash,
+      size,
+      status: error ? 'failed' : 'parsed',
+      ...(error ? { error } : {}),
+      factsJson: JSON.stringify(facts),
+    };
   }
 
   /** Scanners cache .gitignore rules: kept between updates, made afresh for a build or a changed ignore file. */

@@ -68,7 +68,9 @@ export interface GraphParser {
 
 export class CancelledError extends Error {
   constructor() {
-    super('The knowledge graph build was cancelled; what was parsed so far is kept, and the next build continues from there.');
+    super(
+      'The knowledge graph build was cancelled; what was parsed so far is kept, and the next build continues from there.',
+    );
     this.name = 'CancelledError';
   }
 }

@@ -7,11 +7,25 @@
 // an `import(…)` that may be a type) it gives up and returns undefined: the caller parses that file.
 import { ts } from 'ts-morph';
 import type { DeclarationFact, FileFacts, ImportFact } from './model';
-import { continues, endsOperand, endsStatement, GiveUp, isIdentifierName, isName, pairBrackets, releaseScanner, tokenize, type Tokens } from './tokens';
+import {
+  continues,
+  endsOperand,
+  endsStatement,
+  GiveUp,
+  isIdentifierName,
+  isName,
+  pairBrackets,
+  releaseScanner,
+  tokenize,
+  type Tokens,
+} from './tokens';
 
 const K = ts.SyntaxKind;
 // what typescript.d.ts leaves out but the scanner's callers need
-const internal = ts as unknown as { isDeclarationFileName(fileName: string): boolean; computeLineStarts(text: string): number[] };
+const internal = ts as unknown as {
+  isDeclarationFileName(fileName: string): boolean;
+  computeLineStarts(text: string): number[];
+};
 const maxCallsPerDeclaration = 200;
 
 /** The facts of a file read from its tokens, or undefined when the file needs the parser. */
@@ -41,24 +55,81 @@ interface Member {
 }
 
 /** Tokens after which a `{` begins a type literal rather than a body. */
-const typeOperandBefore = new Set<number>([K.ColonToken, K.BarToken, K.AmpersandToken, K.LessThanToken, K.CommaToken, K.EqualsGreaterThanToken,
-  K.EqualsToken, K.QuestionToken, K.ExtendsKeyword, K.KeyOfKeyword, K.TypeOfKeyword, K.ReadonlyKeyword, K.IsKeyword, K.InferKeyword,
-  K.OpenParenToken, K.OpenBracketToken, K.UniqueKeyword]);
+const typeOperandBefore = new Set<number>([
+  K.ColonToken,
+  K.BarToken,
+  K.AmpersandToken,
+  K.LessThanToken,
+  K.CommaToken,
+  K.EqualsGreaterThanToken,
+  K.EqualsToken,
+  K.QuestionToken,
+  K.ExtendsKeyword,
+  K.KeyOfKeyword,
+  K.TypeOfKeyword,
+  K.ReadonlyKeyword,
+  K.IsKeyword,
+  K.InferKeyword,
+  K.OpenParenToken,
+  K.OpenBracketToken,
+  K.UniqueKeyword,
+]);
 
 /** Tokens before a method's name in a class body or object literal. */
-const memberNameBefore = new Set<number>([K.OpenBraceToken, K.CommaToken, K.SemicolonToken, K.CloseBraceToken, K.PublicKeyword, K.PrivateKeyword,
-  K.ProtectedKeyword, K.StaticKeyword, K.ReadonlyKeyword, K.AbstractKeyword, K.OverrideKeyword, K.DeclareKeyword, K.AccessorKeyword, K.AsyncKeyword,
-  K.GetKeyword, K.SetKeyword]);
+const memberNameBefore = new Set<number>([
+  K.OpenBraceToken,
+  K.CommaToken,
+  K.SemicolonToken,
+  K.CloseBraceToken,
+  K.PublicKeyword,
+  K.PrivateKeyword,
+  K.ProtectedKeyword,
+  K.StaticKeyword,
+  K.ReadonlyKeyword,
+  K.AbstractKeyword,
+  K.OverrideKeyword,
+  K.DeclareKeyword,
+  K.AccessorKeyword,
+  K.AsyncKeyword,
+  K.GetKeyword,
+  K.SetKeyword,
+]);
 
 /** Tokens after which an `import(` starts an expression (and so is a call, not a type). */
-const expressionBefore = new Set<number>([K.EqualsToken, K.OpenParenToken, K.CommaToken, K.AwaitKeyword, K.ReturnKeyword, K.EqualsGreaterThanToken,
-  K.VoidKeyword, K.YieldKeyword, K.QuestionQuestionToken, K.BarBarToken, K.AmpersandAmpersandToken, K.ExclamationToken, K.OpenBracketToken,
-  K.SemicolonToken, K.OpenBraceToken, K.CloseBraceToken, K.DotDotDotToken]);
+const expressionBefore = new Set<number>([
+  K.EqualsToken,
+  K.OpenParenToken,
+  K.CommaToken,
+  K.AwaitKeyword,
+  K.ReturnKeyword,
+  K.EqualsGreaterThanToken,
+  K.VoidKeyword,
+  K.YieldKeyword,
+  K.QuestionQuestionToken,
+  K.BarBarToken,
+  K.AmpersandAmpersandToken,
+  K.ExclamationToken,
+  K.OpenBracketToken,
+  K.SemicolonToken,
+  K.OpenBraceToken,
+  K.CloseBraceToken,
+  K.DotDotDotToken,
+]);
 
 const operatorKeywords = new Set<number>([K.AsKeyword, K.SatisfiesKeyword, K.OfKeyword, K.IsKeyword]);
 
-const modifiers = new Set<number>([K.PublicKeyword, K.PrivateKeyword, K.ProtectedKeyword, K.StaticKeyword, K.ReadonlyKeyword, K.AbstractKeyword,
-  K.OverrideKeyword, K.DeclareKeyword, K.AccessorKeyword, K.AsyncKeyword]);
+const modifiers = new Set<number>([
+  K.PublicKeyword,
+  K.PrivateKeyword,
+  K.ProtectedKeyword,
+  K.StaticKeyword,
+  K.ReadonlyKeyword,
+  K.AbstractKeyword,
+  K.OverrideKeyword,
+  K.DeclareKeyword,
+  K.AccessorKeyword,
+  K.AsyncKeyword,
+]);
 
 class FileReader {
   private readonly k: Uint16Array;
@@ -75,7 +146,11 @@ class FileReader {
   private readonly exportAliases: Array<{ local: string; exported: string }> = [];
   private readonly calls = new Map<DeclarationFact, Set<string>>();
 
-  constructor(private readonly t: Tokens, private readonly text: string, private readonly declarationFile: boolean) {
+  constructor(
+    private readonly t: Tokens,
+    private readonly text: string,
+    private readonly declarationFile: boolean,
+  ) {
     this.k = t.kind;
     this.n = t.count;
     this.match = pairBrackets(t.kind, t.count);
@@ -86,9 +161,17 @@ class FileReader {
     for (let i = 0; i < this.n;) i = this.statement(i);
     this.importTypes();
     const order = { import: 0, reexport: 1, require: 2, dynamic: 3 };
-    const imports = [...this.imports].sort((a, b) => order[a.kind] - order[b.kind]).concat(this.walkImports, this.typeImports);
+    const imports = [...this.imports]
+      .sort((a, b) => order[a.kind] - order[b.kind])
+      .concat(this.walkImports, this.typeImports);
     for (const [fact, names] of this.calls) fact.calls = [...names];
-    return { lines: this.lineStarts.length, declarations: this.declarations, imports, ...(this.exportAliases.length ? { exportAliases: this.exportAliases } : {}), todos };
+    return {
+      lines: this.lineStarts.length,
+      declarations: this.declarations,
+      imports,
+      ...(this.exportAliases.length ? { exportAliases: this.exportAliases } : {}),
+      todos,
+    };
   }
 
   // ---- statements at the top of the file ----
@@ -101,7 +184,12 @@ class FileReader {
     if (k[p] === K.ExportKeyword) {
       const next = k[p + 1];
       if (next === K.EqualsToken) return this.exportAssignment(i, p + 2, '*');
-      if (next === K.AsteriskToken || next === K.OpenBraceToken || (next === K.TypeKeyword && (k[p + 2] === K.OpenBraceToken || k[p + 2] === K.AsteriskToken))) return this.exportDeclaration(i, p + 1);
+      if (
+        next === K.AsteriskToken ||
+        next === K.OpenBraceToken ||
+        (next === K.TypeKeyword && (k[p + 2] === K.OpenBraceToken || k[p + 2] === K.AsteriskToken))
+      )
+        return this.exportDeclaration(i, p + 1);
       if (next === K.ImportKeyword) return this.importDeclaration(i, p + 1);
       if (next === K.AsKeyword) return this.other(i); // export as namespace X
       exported = true;
@@ -126,7 +214,8 @@ class FileReader {
       case K.FunctionKeyword:
         return this.functionDeclaration(i, p, exported);
       case K.AsyncKeyword:
-        if (k[p + 1] === K.FunctionKeyword && !this.newlineAt(p + 1)) return this.functionDeclaration(i, p + 1, exported);
+        if (k[p + 1] === K.FunctionKeyword && !this.newlineAt(p + 1))
+          return this.functionDeclaration(i, p + 1, exported);
         break;
       case K.InterfaceKeyword:
         if (isName(k[p + 1])) return this.interfaceDeclaration(i, p, exported);
@@ -139,10 +228,17 @@ class FileReader {
       case K.ConstKeyword:
         if (k[p + 1] === K.EnumKeyword) return this.enumDeclaration(i, p + 1, exported);
         return this.variableStatement(i, p, exported);
-      case K.LetKeyword: case K.VarKeyword:
+      case K.LetKeyword:
+      case K.VarKeyword:
         return this.variableStatement(i, p, exported);
-      case K.NamespaceKeyword: case K.ModuleKeyword: case K.GlobalKeyword:
-        if ((isName(k[p + 1]) || k[p + 1] === K.StringLiteral || k[p + 1] === K.OpenBraceToken) && !this.newlineAt(p + 1)) return this.other(i, true);
+      case K.NamespaceKeyword:
+      case K.ModuleKeyword:
+      case K.GlobalKeyword:
+        if (
+          (isName(k[p + 1]) || k[p + 1] === K.StringLiteral || k[p + 1] === K.OpenBraceToken) &&
+          !this.newlineAt(p + 1)
+        )
+          return this.other(i, true);
         break;
       case K.UsingKeyword:
         if (isName(k[p + 1])) throw new GiveUp();
@@ -156,8 +252,14 @@ class FileReader {
   private startsDeclaration(p: number): boolean {
     const k = this.k;
     switch (k[p]) {
-      case K.ExportKeyword: case K.ClassKeyword: case K.FunctionKeyword: case K.EnumKeyword: case K.ConstKeyword:
-      case K.LetKeyword: case K.VarKeyword: case K.AtToken:
+      case K.ExportKeyword:
+      case K.ClassKeyword:
+      case K.FunctionKeyword:
+      case K.EnumKeyword:
+      case K.ConstKeyword:
+      case K.LetKeyword:
+      case K.VarKeyword:
+      case K.AtToken:
         return true;
       case K.ImportKeyword:
         return k[p + 1] !== K.OpenParenToken && k[p + 1] !== K.DotToken;
@@ -165,8 +267,14 @@ class FileReader {
         return k[p + 1] === K.ClassKeyword;
       case K.AsyncKeyword:
         return k[p + 1] === K.FunctionKeyword && !this.newlineAt(p + 1);
-      case K.InterfaceKeyword: case K.TypeKeyword: case K.DeclareKeyword: case K.NamespaceKeyword: case K.ModuleKeyword:
-        return (isName(k[p + 1]) || k[p + 1] === K.StringLiteral || k[p + 1] === K.ConstKeyword) && !this.newlineAt(p + 1);
+      case K.InterfaceKeyword:
+      case K.TypeKeyword:
+      case K.DeclareKeyword:
+      case K.NamespaceKeyword:
+      case K.ModuleKeyword:
+        return (
+          (isName(k[p + 1]) || k[p + 1] === K.StringLiteral || k[p + 1] === K.ConstKeyword) && !this.newlineAt(p + 1)
+        );
     }
     return false;
   }
@@ -199,7 +307,11 @@ class FileReader {
   private endsAt(p: number): boolean {
     const kind = this.k[p];
     const before = this.k[p - 1];
-    return endsStatement(kind) || (kind === K.ConstKeyword && before === K.AsKeyword) || (isIdentifierName(kind) && (before === K.DotToken || before === K.QuestionDotToken));
+    return (
+      endsStatement(kind) ||
+      (kind === K.ConstKeyword && before === K.AsKeyword) ||
+      (isIdentifierName(kind) && (before === K.DotToken || before === K.QuestionDotToken))
+    );
   }
 
   private importDeclaration(i: number, p: number): number {
@@ -210,21 +322,32 @@ class FileReader {
     if (k[p] === K.TypeKeyword) {
       const next = k[p + 1];
       if (next === K.OpenBraceToken || next === K.AsteriskToken) typeOnly = true;
-      else if (isName(next) && !(next === K.FromKeyword && k[p + 2] === K.StringLiteral) && k[p + 2] !== K.EqualsToken) typeOnly = true;
+      else if (isName(next) && !(next === K.FromKeyword && k[p + 2] === K.StringLiteral) && k[p + 2] !== K.EqualsToken)
+        typeOnly = true;
       else if (isName(next) && k[p + 2] === K.EqualsToken) throw new GiveUp();
       if (typeOnly) p++;
     }
     if (isName(k[p]) && k[p + 1] === K.EqualsToken) {
       const local = this.textOf(p);
       const q = p + 2;
-      if (k[q] === K.RequireKeyword && k[q + 1] === K.OpenParenToken && k[q + 2] === K.StringLiteral && k[q + 3] === K.CloseParenToken) {
-        this.imports.push({ specifier: this.t.value[q + 2]!, kind: 'require', line, names: [{ imported: '*', local }] });
+      if (
+        k[q] === K.RequireKeyword &&
+        k[q + 1] === K.OpenParenToken &&
+        k[q + 2] === K.StringLiteral &&
+        k[q + 3] === K.CloseParenToken
+      ) {
+        this.imports.push({
+          specifier: this.t.value[q + 2]!,
+          kind: 'require',
+          line,
+          names: [{ imported: '*', local }],
+        });
       }
       return this.endOfStatement(q);
     }
     const names: ImportFact['names'] = [];
     if (k[p] !== K.StringLiteral) {
-      if (isName(k[p]) && k[p] !== K.FromKeyword || (k[p] === K.FromKeyword && k[p + 1] !== K.StringLiteral)) {
+      if ((isName(k[p]) && k[p] !== K.FromKeyword) || (k[p] === K.FromKeyword && k[p + 1] !== K.StringLiteral)) {
         names.push({ imported: 'default', local: this.textOf(p) });
         p++;
         if (k[p] === K.CommaToken) p++;
@@ -240,7 +363,13 @@ class FileReader {
       p++;
     }
     if (k[p] !== K.StringLiteral) throw new GiveUp();
-    this.imports.push({ specifier: this.t.value[p]!, kind: 'import', line, names, ...(typeOnly ? { typeOnly: true } : {}) });
+    this.imports.push({
+      specifier: this.t.value[p]!,
+      kind: 'import',
+      line,
+      names,
+      ...(typeOnly ? { typeOnly: true } : {}),
+    });
     return this.endOfModuleStatement(p + 1);
   }
 
@@ -268,7 +397,13 @@ class FileReader {
     }
     if (k[p] === K.FromKeyword) {
       if (k[p + 1] !== K.StringLiteral) throw new GiveUp();
-      this.imports.push({ specifier: this.t.value[p + 1]!, kind: 'reexport', line, names, ...(typeOnly ? { typeOnly: true } : {}) });
+      this.imports.push({
+        specifier: this.t.value[p + 1]!,
+        kind: 'reexport',
+        line,
+        names,
+        ...(typeOnly ? { typeOnly: true } : {}),
+      });
       return this.endOfModuleStatement(p + 2);
     }
     if (names.some(n => n.imported === '*')) throw new GiveUp();
@@ -291,7 +426,8 @@ class FileReader {
         parts--;
       }
       if (parts === 1) names.push({ imported: this.textOf(first), local: this.textOf(first) });
-      else if (parts === 3 && k[first + 1] === K.AsKeyword) names.push({ imported: this.textOf(first), local: this.textOf(first + 2) });
+      else if (parts === 3 && k[first + 1] === K.AsKeyword)
+        names.push({ imported: this.textOf(first), local: this.textOf(first + 2) });
       else throw new GiveUp();
       q = end + 1;
     }
@@ -323,14 +459,24 @@ class FileReader {
       p = this.heritage(p + 1, list);
     }
     if (k[p] !== K.OpenBraceToken) throw new GiveUp();
-    const fact: DeclarationFact = { kind: 'class', name, line: this.lineAt(i), exported, ...(base.length ? { extends: base.slice(0, 1) } : {}), ...(impl.length ? { implements: impl } : {}) };
+    const fact: DeclarationFact = {
+      kind: 'class',
+      name,
+      line: this.lineAt(i),
+      exported,
+      ...(base.length ? { extends: base.slice(0, 1) } : {}),
+      ...(impl.length ? { implements: impl } : {}),
+    };
     this.declarations.push(fact);
     const close = this.match[p];
     const members = this.members(p + 1, close);
     this.skim(i, p + 1, fact);
     for (const m of members) {
       let owner = fact;
-      if (m.kind === 'method' && (m.body || !members.some(o => o !== m && o.kind === 'method' && o.body && o.name === m.name))) {
+      if (
+        m.kind === 'method' &&
+        (m.body || !members.some(o => o !== m && o.kind === 'method' && o.body && o.name === m.name))
+      ) {
         owner = { kind: 'method', name: m.name, parent: name, line: this.lineAt(m.start), exported };
         this.declarations.push(owner);
       }
@@ -345,7 +491,15 @@ class FileReader {
     const k = this.k;
     for (;;) {
       const first = p;
-      while (p < this.n && k[p] !== K.CommaToken && k[p] !== K.OpenBraceToken && k[p] !== K.LessThanToken && k[p] !== K.ImplementsKeyword && k[p] !== K.ExtendsKeyword) p = this.skip(p);
+      while (
+        p < this.n &&
+        k[p] !== K.CommaToken &&
+        k[p] !== K.OpenBraceToken &&
+        k[p] !== K.LessThanToken &&
+        k[p] !== K.ImplementsKeyword &&
+        k[p] !== K.ExtendsKeyword
+      )
+        p = this.skip(p);
       if (p === first) throw new GiveUp();
       list.push(this.text.slice(this.t.start[first], this.t.end[p - 1]));
       if (k[p] === K.LessThanToken) {
@@ -372,13 +526,19 @@ class FileReader {
       for (;;) {
         const kind = k[p];
         if (kind === K.StaticKeyword && k[p + 1] === K.OpenBraceToken) break;
-        if (modifiers.has(kind) && this.canFollowModifier(p + 1) && (kind === K.StaticKeyword || !this.newlineAt(p + 1))) p++;
+        if (
+          modifiers.has(kind) &&
+          this.canFollowModifier(p + 1) &&
+          (kind === K.StaticKeyword || !this.newlineAt(p + 1))
+        )
+          p++;
         else if ((kind === K.GetKeyword || kind === K.SetKeyword) && this.isPropertyName(k[p + 1])) {
           accessor = true;
           p++;
         } else break;
       }
-      if (k[p] === K.StaticKeyword && k[p + 1] === K.OpenBraceToken) { // static { … }
+      if (k[p] === K.StaticKeyword && k[p + 1] === K.OpenBraceToken) {
+        // static { … }
         p = this.match[p + 1] + 1;
         members.push({ kind: 'other', start, end: p, nameStart: p, nameEnd: p, name: '', body: true });
         continue;
@@ -395,7 +555,15 @@ class FileReader {
       if (k[p] === K.LessThanToken || k[p] === K.OpenParenToken) {
         const signature = this.signature(p, close);
         p = signature.end;
-        members.push({ kind: accessor || constructor ? 'other' : 'method', start, end: p, nameStart, nameEnd, name, body: signature.body });
+        members.push({
+          kind: accessor || constructor ? 'other' : 'method',
+          start,
+          end: p,
+          nameStart,
+          nameEnd,
+          name,
+          body: signature.body,
+        });
         continue;
       }
       if (k[p] === K.ColonToken) p = this.typeEnd(p + 1, false);
@@ -422,12 +590,21 @@ class FileReader {
   }
 
   private isPropertyName(kind: number): boolean {
-    return isIdentifierName(kind) || kind === K.StringLiteral || kind === K.NumericLiteral || kind === K.BigIntLiteral || kind === K.PrivateIdentifier || kind === K.OpenBracketToken;
+    return (
+      isIdentifierName(kind) ||
+      kind === K.StringLiteral ||
+      kind === K.NumericLiteral ||
+      kind === K.BigIntLiteral ||
+      kind === K.PrivateIdentifier ||
+      kind === K.OpenBracketToken
+    );
   }
 
   private canFollowModifier(p: number): boolean {
     const kind = this.k[p];
-    return kind === K.OpenBraceToken || kind === K.AsteriskToken || kind === K.DotDotDotToken || this.isPropertyName(kind);
+    return (
+      kind === K.OpenBraceToken || kind === K.AsteriskToken || kind === K.DotDotDotToken || this.isPropertyName(kind)
+    );
   }
 
   private functionDeclaration(i: number, p: number, exported: boolean): number {
@@ -504,7 +681,12 @@ class FileReader {
       const isFunction = init >= 0 && this.isFunctionAt(init, p);
       let fact: DeclarationFact | undefined;
       if (identifier && (exported || isFunction)) {
-        fact = { kind: isFunction ? 'function' : 'variable', name: this.textOf(start), line: this.lineAt(start), exported };
+        fact = {
+          kind: isFunction ? 'function' : 'variable',
+          name: this.textOf(start),
+          line: this.lineAt(start),
+          exported,
+        };
         this.declarations.push(fact);
       }
       this.skim(from, start, undefined);
@@ -525,7 +707,14 @@ class FileReader {
   private isFunctionAt(a: number, b: number): boolean {
     const k = this.k;
     let p = a;
-    if (k[p] === K.AsyncKeyword && (k[p + 1] === K.FunctionKeyword || k[p + 1] === K.OpenParenToken || k[p + 1] === K.LessThanToken || isName(k[p + 1]))) p++;
+    if (
+      k[p] === K.AsyncKeyword &&
+      (k[p + 1] === K.FunctionKeyword ||
+        k[p + 1] === K.OpenParenToken ||
+        k[p + 1] === K.LessThanToken ||
+        isName(k[p + 1]))
+    )
+      p++;
     if (k[p] === K.FunctionKeyword) {
       p++;
       if (k[p] === K.AsteriskToken) p++;
@@ -582,7 +771,14 @@ class FileReader {
     const first = p;
     while (p < this.n) {
       const kind = k[p];
-      if (kind === K.SemicolonToken || (kind === K.CommaToken && stopAtComma) || kind === K.CloseBraceToken || kind === K.CloseParenToken || kind === K.CloseBracketToken) break;
+      if (
+        kind === K.SemicolonToken ||
+        (kind === K.CommaToken && stopAtComma) ||
+        kind === K.CloseBraceToken ||
+        kind === K.CloseParenToken ||
+        kind === K.CloseBracketToken
+      )
+        break;
       if (p > first && this.asiBefore(p)) break;
       if ((kind === K.AsKeyword || kind === K.SatisfiesKeyword) && p > first && this.endsAt(p - 1)) {
         p = this.typeEnd(p + 1, false); // `x as const`, `y satisfies T<A, B>`: a type, whose commas are its own
@@ -611,7 +807,15 @@ class FileReader {
 
   /** From after `(…):`, the index of the `=>` of an arrow function's return type, or -1 when it is not one (`c ? (a) : b`). */
   private arrowAfterReturnType(p: number): number {
-    const end = this.typeFrom(p, (kind, q) => kind === K.EqualsGreaterThanToken || closesType(kind) || kind === K.CommaToken || kind === K.EqualsToken || (q > p && this.typeBreakBefore(q)));
+    const end = this.typeFrom(
+      p,
+      (kind, q) =>
+        kind === K.EqualsGreaterThanToken ||
+        closesType(kind) ||
+        kind === K.CommaToken ||
+        kind === K.EqualsToken ||
+        (q > p && this.typeBreakBefore(q)),
+    );
     if (this.k[end] !== K.EqualsGreaterThanToken) return -1;
     // a function type as the return type (`(a): <R>() => T => body`, `(a): (b: B) => T => body`): its `=>` is the type's
     return this.startsFunctionType(p, end) ? this.arrowAfterReturnType(end + 1) : end;
@@ -635,12 +839,25 @@ class FileReader {
 
   /** The end of a type annotation from p; `alias`: the type of a type alias, which a `,` or `=` does not end. */
   private typeEnd(p: number, alias: boolean): number {
-    return this.typeFrom(p, (kind, q) => closesType(kind) || (!alias && (kind === K.CommaToken || kind === K.EqualsToken)) || (q > p && this.typeBreakBefore(q)));
+    return this.typeFrom(
+      p,
+      (kind, q) =>
+        closesType(kind) ||
+        (!alias && (kind === K.CommaToken || kind === K.EqualsToken)) ||
+        (q > p && this.typeBreakBefore(q)),
+    );
   }
 
   /** After a `:` return type, the index of the body's `{`, or of what follows a signature without one. */
   private returnType(p: number): number {
-    return this.typeFrom(p, (kind, q) => (kind === K.OpenBraceToken && q > p && !typeOperandBefore.has(this.k[q - 1])) || closesType(kind) || kind === K.CommaToken || (q > p && this.typeBreakBefore(q)));
+    return this.typeFrom(
+      p,
+      (kind, q) =>
+        (kind === K.OpenBraceToken && q > p && !typeOperandBefore.has(this.k[q - 1])) ||
+        closesType(kind) ||
+        kind === K.CommaToken ||
+        (q > p && this.typeBreakBefore(q)),
+    );
   }
 
   /** Walks a type from p (bracket groups skipped, angle brackets counted) to the first token, outside angle brackets, where `ends` says it stops. */
@@ -689,7 +906,8 @@ class FileReader {
   /** After an import's or export's module name: its attributes (`with { type: 'json' }`) and `;`. */
   private endOfModuleStatement(p: number): number {
     const k = this.k;
-    if ((k[p] === K.WithKeyword || k[p] === K.AssertKeyword) && k[p + 1] === K.OpenBraceToken && !this.newlineAt(p)) p = this.match[p + 1] + 1;
+    if ((k[p] === K.WithKeyword || k[p] === K.AssertKeyword) && k[p + 1] === K.OpenBraceToken && !this.newlineAt(p))
+      p = this.match[p + 1] + 1;
     if (k[p] === K.SemicolonToken) return p + 1;
     if (p < this.n && !this.lineBreak(p)) throw new GiveUp();
     return p;
@@ -721,8 +939,13 @@ class FileReader {
           if (name) this.addCall(owner, name);
         }
       } else if (kind === K.ImportKeyword) {
-        if (k[p + 1] === K.OpenParenToken && k[p - 1] !== K.DotToken && k[p - 1] !== K.QuestionDotToken) this.dynamicImport(p);
-      } else if ((isName(kind) || kind === K.ThisKeyword) && k[p - 1] !== K.DotToken && k[p - 1] !== K.QuestionDotToken) {
+        if (k[p + 1] === K.OpenParenToken && k[p - 1] !== K.DotToken && k[p - 1] !== K.QuestionDotToken)
+          this.dynamicImport(p);
+      } else if (
+        (isName(kind) || kind === K.ThisKeyword) &&
+        k[p - 1] !== K.DotToken &&
+        k[p - 1] !== K.QuestionDotToken
+      ) {
         this.call(p, owner);
       }
     }
@@ -747,7 +970,15 @@ class FileReader {
     const end = this.nameChainEnd(p);
     const after = k[end];
     // `new a.b.c`, `new a!()`, `new a[0]()`, new a`…`: the expression is more than a name
-    if (after === K.DotToken || after === K.QuestionDotToken || after === K.ExclamationToken || after === K.OpenBracketToken || after === K.NoSubstitutionTemplateLiteral || after === K.TemplateHead) return undefined;
+    if (
+      after === K.DotToken ||
+      after === K.QuestionDotToken ||
+      after === K.ExclamationToken ||
+      after === K.OpenBracketToken ||
+      after === K.NoSubstitutionTemplateLiteral ||
+      after === K.TemplateHead
+    )
+      return undefined;
     return this.chainName(p, end);
   }
 
@@ -776,14 +1007,30 @@ class FileReader {
       if (after === K.OpenBraceToken) return; // a method: name(…) { … }
       // name(…): type, *name(…): type, async *name(…): type
       const generator = before === K.AsteriskToken && memberNameBefore.has(k[p - 2]);
-      if (after === K.ColonToken && (memberNameBefore.has(before) || generator || (this.lineBreak(p) && this.endsAt(p - 1)))) return;
+      if (
+        after === K.ColonToken &&
+        (memberNameBefore.has(before) || generator || (this.lineBreak(p) && this.endsAt(p - 1)))
+      )
+        return;
       // `readonly (A | B)[]` in a type; after other tokens it may be a call of a function named readonly, which the parser settles
       if (k[p] === K.ReadonlyKeyword && after === K.OpenBracketToken) {
-        if (typeOperandBefore.has(before) && before !== K.CommaToken && before !== K.EqualsToken && before !== K.OpenParenToken && before !== K.OpenBracketToken) return;
+        if (
+          typeOperandBefore.has(before) &&
+          before !== K.CommaToken &&
+          before !== K.EqualsToken &&
+          before !== K.OpenParenToken &&
+          before !== K.OpenBracketToken
+        )
+          return;
         throw new GiveUp();
       }
       if (k[p] === K.RequireKeyword && this.isModuleName(q + 1)) {
-        this.walkImports.push({ specifier: this.t.value[q + 1]!, kind: 'require', line: this.lineAt(p), names: this.requiredNames(p, close) });
+        this.walkImports.push({
+          specifier: this.t.value[q + 1]!,
+          kind: 'require',
+          line: this.lineAt(p),
+          names: this.requiredNames(p, close),
+        });
         return;
       }
     }
@@ -798,16 +1045,31 @@ class FileReader {
     this.importCallsSeen.add(p);
     const before = k[p - 1];
     // `typeof import('x')`, `: import('x').T`, `<import('x').T>` … are types, not calls: the parser tells them apart
-    if (before === K.TypeOfKeyword || before === K.ColonToken || before === K.LessThanToken || before === K.BarToken || before === K.AmpersandToken
-      || before === K.ExtendsKeyword || before === K.KeyOfKeyword || before === K.QuestionToken || (before === K.CommaToken && k[p - 2] !== K.OpenBracketToken && k[p - 2] !== K.CloseParenToken)) {
+    if (
+      before === K.TypeOfKeyword ||
+      before === K.ColonToken ||
+      before === K.LessThanToken ||
+      before === K.BarToken ||
+      before === K.AmpersandToken ||
+      before === K.ExtendsKeyword ||
+      before === K.KeyOfKeyword ||
+      before === K.QuestionToken ||
+      (before === K.CommaToken && k[p - 2] !== K.OpenBracketToken && k[p - 2] !== K.CloseParenToken)
+    ) {
       throw new GiveUp();
     }
     // a call is where an expression starts, and is used as a value (`import('x').then(…)`); `import('x').T` anywhere is for the parser
     if (!expressionBefore.has(before) && !(this.lineBreak(p) && this.endsAt(p - 1))) throw new GiveUp();
     const close = this.match[p + 1];
-    if (k[close + 1] === K.DotToken && !(isIdentifierName(k[close + 2]) && k[close + 3] === K.OpenParenToken)) throw new GiveUp();
+    if (k[close + 1] === K.DotToken && !(isIdentifierName(k[close + 2]) && k[close + 3] === K.OpenParenToken))
+      throw new GiveUp();
     if (!this.isModuleName(p + 2)) return;
-    this.walkImports.push({ specifier: this.t.value[p + 2]!, kind: 'dynamic', line: this.lineAt(p), names: this.requiredNames(p, this.match[p + 1]) });
+    this.walkImports.push({
+      specifier: this.t.value[p + 2]!,
+      kind: 'dynamic',
+      line: this.lineAt(p),
+      names: this.requiredNames(p, this.match[p + 1]),
+    });
   }
 
   /**
@@ -817,34 +1079,55 @@ class FileReader {
   private importTypes(): void {
     const k = this.k;
     for (let p = 0; p < this.n; p++) {
-      if (k[p] !== K.ImportKeyword || k[p + 1] !== K.OpenParenToken || k[p - 1] === K.DotToken || k[p - 1] === K.QuestionDotToken) continue;
+      if (
+        k[p] !== K.ImportKeyword ||
+        k[p + 1] !== K.OpenParenToken ||
+        k[p - 1] === K.DotToken ||
+        k[p - 1] === K.QuestionDotToken
+      )
+        continue;
       if (!this.declarationFile) {
         if (!this.importCallsSeen.has(p)) throw new GiveUp();
         continue;
       }
       if (k[p + 2] !== K.StringLiteral || k[p + 3] !== K.CloseParenToken) throw new GiveUp();
       const qualified = k[p + 4] === K.DotToken && isIdentifierName(k[p + 5]);
-      this.typeImports.push({ specifier: this.t.value[p + 2]!, kind: 'import', line: this.lineAt(p + 2), names: [{ imported: qualified ? this.textOf(p + 5) : '*', local: '' }], typeOnly: true });
+      this.typeImports.push({
+        specifier: this.t.value[p + 2]!,
+        kind: 'import',
+        line: this.lineAt(p + 2),
+        names: [{ imported: qualified ? this.textOf(p + 5) : '*', local: '' }],
+        typeOnly: true,
+      });
     }
   }
 
   /** A string literal as the first argument. */
   private isModuleName(p: number): boolean {
     const kind = this.k[p];
-    return (kind === K.StringLiteral || kind === K.NoSubstitutionTemplateLiteral) && (this.k[p + 1] === K.CloseParenToken || this.k[p + 1] === K.CommaToken);
+    return (
+      (kind === K.StringLiteral || kind === K.NoSubstitutionTemplateLiteral) &&
+      (this.k[p + 1] === K.CloseParenToken || this.k[p + 1] === K.CommaToken)
+    );
   }
 
   /** `const x = require('y')` → `*` as x; `const { a, b: c } = require('y')` → a, c; otherwise none. p: the callee, close: the call's `)`. */
   private requiredNames(p: number, close: number): ImportFact['names'] {
     const k = this.k;
     const after = close + 1;
-    const whole = after >= this.n || k[after] === K.CommaToken || k[after] === K.SemicolonToken || k[after] === K.CloseBraceToken || (this.lineBreak(after) && !continues(k[after]));
+    const whole =
+      after >= this.n ||
+      k[after] === K.CommaToken ||
+      k[after] === K.SemicolonToken ||
+      k[after] === K.CloseBraceToken ||
+      (this.lineBreak(after) && !continues(k[after]));
     if (!whole || k[p - 1] !== K.EqualsToken) return [];
     const b = p - 2;
     let start: number;
     if (isName(k[b])) start = b;
     else if (k[b] === K.CloseBraceToken || k[b] === K.CloseBracketToken) start = this.match[b];
-    else if (isIdentifierName(k[b]) || k[b] === K.StringLiteral) return []; // exports.default = require(…)
+    else if (isIdentifierName(k[b]) || k[b] === K.StringLiteral)
+      return []; // exports.default = require(…)
     else throw new GiveUp();
     const before = k[start - 1];
     if (before === K.CommaToken || before === K.ColonToken) throw new GiveUp();
@@ -855,12 +1138,21 @@ class FileReader {
     for (let q = start + 1; q < b;) {
       let end = q;
       while (end < b && k[end] !== K.CommaToken) end = this.skip(end);
-      if (k[q] === K.DotDotDotToken && isName(k[q + 1])) names.push({ imported: this.textOf(q + 1), local: this.textOf(q + 1) });
-      else if (isName(k[q]) && (end === q + 1 || k[q + 1] === K.EqualsToken)) names.push({ imported: this.textOf(q), local: this.textOf(q) });
+      if (k[q] === K.DotDotDotToken && isName(k[q + 1]))
+        names.push({ imported: this.textOf(q + 1), local: this.textOf(q + 1) });
+      else if (isName(k[q]) && (end === q + 1 || k[q + 1] === K.EqualsToken))
+        names.push({ imported: this.textOf(q), local: this.textOf(q) });
       else {
         const colon = k[q] === K.OpenBracketToken ? this.match[q] + 1 : q + 1;
-        if (k[colon] === K.ColonToken && isName(k[colon + 1]) && (colon + 2 === end || k[colon + 2] === K.EqualsToken)) {
-          names.push({ imported: isIdentifierName(k[q]) ? this.textOf(q) : this.textOf(colon + 1), local: this.textOf(colon + 1) });
+        if (
+          k[colon] === K.ColonToken &&
+          isName(k[colon + 1]) &&
+          (colon + 2 === end || k[colon + 2] === K.EqualsToken)
+        ) {
+          names.push({
+            imported: isIdentifierName(k[q]) ? this.textOf(q) : this.textOf(colon + 1),
+            local: this.textOf(colon + 1),
+          });
         } else if (k[colon] !== K.ColonToken) {
           throw new GiveUp();
         }
@@ -908,16 +1200,35 @@ export function lineAt(starts: readonly number[], pos: number): number {
 }
 
 function closesType(kind: number): boolean {
-  return kind === K.SemicolonToken || kind === K.CloseBraceToken || kind === K.CloseParenToken || kind === K.CloseBracketToken;
+  return (
+    kind === K.SemicolonToken ||
+    kind === K.CloseBraceToken ||
+    kind === K.CloseParenToken ||
+    kind === K.CloseBracketToken
+  );
 }
 
 /** Tokens allowed inside `<…>` type arguments of a call (TypeScript tries them as types, and falls back to a comparison). */
 function inTypeArguments(kind: number): boolean {
   if (isIdentifierName(kind)) return kind !== K.InstanceOfKeyword && kind !== K.InKeyword;
   switch (kind) {
-    case K.DotToken: case K.CommaToken: case K.BarToken: case K.AmpersandToken: case K.QuestionToken: case K.ColonToken:
-    case K.EqualsGreaterThanToken: case K.OpenParenToken: case K.OpenBracketToken: case K.OpenBraceToken: case K.StringLiteral:
-    case K.NumericLiteral: case K.BigIntLiteral: case K.NoSubstitutionTemplateLiteral: case K.TemplateHead: case K.MinusToken: case K.DotDotDotToken:
+    case K.DotToken:
+    case K.CommaToken:
+    case K.BarToken:
+    case K.AmpersandToken:
+    case K.QuestionToken:
+    case K.ColonToken:
+    case K.EqualsGreaterThanToken:
+    case K.OpenParenToken:
+    case K.OpenBracketToken:
+    case K.OpenBraceToken:
+    case K.StringLiteral:
+    case K.NumericLiteral:
+    case K.BigIntLiteral:
+    case K.NoSubstitutionTemplateLiteral:
+    case K.TemplateHead:
+    case K.MinusToken:
+    case K.DotDotDotToken:
       return true;
   }
   return false;

@@ -6,10 +6,20 @@
 // else is an external package (Node built-ins included).
 import { builtinModules } from 'module';
 import { excludeRegExp, includeRegExp } from './globs';
-import { assetExtensions, type ImportFact, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
+import {
+  assetExtensions,
+  type ImportFact,
+  type ProjectConfig,
+  type TsconfigPaths,
+  type WorkspacePackage,
+} from './model';
 import { dirOf, joinId } from './workspacePaths';
 
-export type Resolution = { kind: 'file'; id: string } | { kind: 'asset'; id: string } | { kind: 'package'; name: string } | { kind: 'unresolved'; reason?: string };
+export type Resolution =
+  | { kind: 'file'; id: string }
+  | { kind: 'asset'; id: string }
+  | { kind: 'package'; name: string }
+  | { kind: 'unresolved'; reason?: string };
 
 // Resolution is runtime-first for every importer, declaration files included: the graph answers "what
 // runs, and so what may break, when this changes". A declaration file (.d.ts) has no run time — it
@@ -20,11 +30,42 @@ export type Resolution = { kind: 'file'; id: string } | { kind: 'asset'; id: str
 const declarations = ['.d.ts', '.d.mts', '.d.cts'];
 const tsFirst = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', ...declarations];
 const jsFirst = ['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', ...declarations];
-const jsToTs: Record<string, string[]> = { '.js': ['.ts', '.tsx', '.d.ts'], '.jsx': ['.tsx'], '.mjs': ['.mts', '.d.mts'], '.cjs': ['.cts', '.d.cts'] };
+const jsToTs: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx', '.d.ts'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts', '.d.mts'],
+  '.cjs': ['.cts', '.d.cts'],
+};
 const builtins = new Set(builtinModules);
-const conditions = new Set(['source', 'types', 'import', 'module', 'require', 'node', 'default', 'development', 'production', 'browser']);
+const conditions = new Set([
+  'source',
+  'types',
+  'import',
+  'module',
+  'require',
+  'node',
+  'default',
+  'development',
+  'production',
+  'browser',
+]);
 /** Folders a package's build usually goes to, for the last-resort guess of where its sources are (`dist/esm/x.js` → `src/x`). */
-const buildFolders = new Set(['dist', 'lib', 'build', 'out', 'esm', 'cjs', 'js', 'es', 'mjs', 'types', 'typings', 'umd', 'module', 'commonjs']);
+const buildFolders = new Set([
+  'dist',
+  'lib',
+  'build',
+  'out',
+  'esm',
+  'cjs',
+  'js',
+  'es',
+  'mjs',
+  'types',
+  'typings',
+  'umd',
+  'module',
+  'commonjs',
+]);
 
 interface Ownership {
   files: Set<string>;
@@ -44,7 +85,10 @@ export class ModuleResolver {
   private readonly packages = new Map<string, WorkspacePackage>();
   private readonly folders = new Map<string, WorkspacePackage>();
 
-  constructor(private readonly files: ReadonlySet<string>, config: ProjectConfig) {
+  constructor(
+    private readonly files: ReadonlySet<string>,
+    config: ProjectConfig,
+  ) {
     for (const t of config.tsconfigs) {
       if (t.config !== undefined) this.byConfig.set(t.config, t);
       // a graph stored before ownership knows each folder's config only, and it owns the folder
@@ -60,7 +104,7 @@ export class ModuleResolver {
   resolve(from: string, specifier: string, kind?: ImportFact['kind']): Resolution {
     const relative = specifier.startsWith('.') || specifier.startsWith('/');
     const owner = relative ? undefined : this.ownerOf(from);
-    const scope = relative ? dirOf(from) : owner?.config ?? owner?.dir ?? '';
+    const scope = relative ? dirOf(from) : (owner?.config ?? owner?.dir ?? '');
     const js = isJs(from);
     const cjs = kind === 'require';
     const key = `${js ? 'j' : 't'}${cjs ? 'r' : ''}\0${scope}\0${specifier}`;
@@ -76,15 +120,20 @@ export class ModuleResolver {
     const spec = specifier.split('?')[0];
     if (relative) {
       const base = spec.startsWith('/') ? joinId('', spec) : joinId(dirOf(from), spec);
-      const id = base === undefined ? undefined : this.file(base, js, cjs) ?? this.builtFolderSource(base, js, cjs);
-      return id !== undefined ? { kind: 'file', id } : base !== undefined && isAsset(base) ? { kind: 'asset', id: base } : { kind: 'unresolved' };
+      const id = base === undefined ? undefined : (this.file(base, js, cjs) ?? this.builtFolderSource(base, js, cjs));
+      return id !== undefined
+        ? { kind: 'file', id }
+        : base !== undefined && isAsset(base)
+          ? { kind: 'asset', id: base }
+          : { kind: 'unresolved' };
     }
     const tsconfig = this.ownerOf(from);
     // as TypeScript: only the pattern that matches best (exact, else the longest prefix) is tried
     for (const [pattern, targets] of tsconfig ? this.pathPatterns(tsconfig) : []) {
       const star = matchPattern(pattern, spec);
       if (star === undefined) continue;
-      if (!targets.length) return { kind: 'unresolved', reason: `the tsconfig paths for "${pattern}" point outside the workspace` };
+      if (!targets.length)
+        return { kind: 'unresolved', reason: `the tsconfig paths for "${pattern}" point outside the workspace` };
       for (const target of targets) {
         const id = this.file(target.replace('*', star), js, cjs);
         if (id !== undefined) return { kind: 'file', id };
@@ -104,7 +153,8 @@ export class ModuleResolver {
       const found = this.packageFile(pkg, `.${spec.slice(name.length)}`, js, cjs);
       return typeof found === 'string' ? { kind: 'file', id: found } : { kind: 'unresolved', reason: found.reason };
     }
-    if (spec.startsWith('node:') || builtins.has(name)) return { kind: 'package', name: spec.startsWith('node:') ? spec : `node:${name}` };
+    if (spec.startsWith('node:') || builtins.has(name))
+      return { kind: 'package', name: spec.startsWith('node:') ? spec : `node:${name}` };
     return { kind: 'package', name };
   }
 
@@ -153,7 +203,11 @@ export class ModuleResolver {
     if (!rules) {
       const include = config.include ?? (config.files ? [] : [config.dir]);
       const exclude = config.exclude ?? (config.outDir !== undefined ? [config.outDir] : []);
-      rules = { files: new Set(config.files), include: include.map(includeRegExp), exclude: exclude.map(excludeRegExp) };
+      rules = {
+        files: new Set(config.files),
+        include: include.map(includeRegExp),
+        exclude: exclude.map(excludeRegExp),
+      };
       this.ownership.set(config, rules);
     }
     if (rules.files.has(file)) return true;
@@ -206,7 +260,9 @@ export class ModuleResolver {
       const base = subpath === '.' ? pkg.dir : joinId(pkg.dir, subpath);
       const found = base === undefined ? undefined : this.file(base, js, cjs);
       if (found !== undefined) return found;
-      targets = (subpath === '.' ? [pkg.main, pkg.types] : [subpath]).flatMap(t => (t === undefined ? [] : joinId(pkg.dir, t) ?? []));
+      targets = (subpath === '.' ? [pkg.main, pkg.types] : [subpath]).flatMap(t =>
+        t === undefined ? [] : (joinId(pkg.dir, t) ?? []),
+      );
     }
     for (const target of targets) {
       const found = this.file(target, js, cjs);
@@ -221,7 +277,9 @@ export class ModuleResolver {
       }
     }
     const named = targets.length ? `points at ${targets.join(', ')}` : 'names no entry point';
-    return { reason: `workspace package ${pkg.name} ${named}, which is not in the workspace (not built?), and no source file was found for it` };
+    return {
+      reason: `workspace package ${pkg.name} ${named}, which is not in the workspace (not built?), and no source file was found for it`,
+    };
   }
 
   /**
@@ -250,14 +308,20 @@ export class ModuleResolver {
   private folderEntries(folder: string, cjs: boolean): string[] {
     const pkg = this.folders.get(folder);
     if (!pkg) return [];
-    return [cjs ? undefined : pkg.module, pkg.main, pkg.types].flatMap(entry => (entry === undefined ? [] : joinId(pkg.dir, entry) ?? []));
+    return [cjs ? undefined : pkg.module, pkg.main, pkg.types].flatMap(entry =>
+      entry === undefined ? [] : (joinId(pkg.dir, entry) ?? []),
+    );
   }
 
   /** Where the source of a build output may be: through the package's tsconfig outDir → rootDir, then `src/` in place of the build folders. */
   private sourcesOf(pkg: WorkspacePackage, target: string): string[] {
     const bare = target.replace(/\.d\.[cm]?ts$/, '');
     const out: Array<string | undefined> = [];
-    if (pkg.outDir !== undefined && pkg.rootDir !== undefined && (bare === pkg.outDir || bare.startsWith(`${pkg.outDir}/`))) {
+    if (
+      pkg.outDir !== undefined &&
+      pkg.rootDir !== undefined &&
+      (bare === pkg.outDir || bare.startsWith(`${pkg.outDir}/`))
+    ) {
       out.push(joinId(pkg.rootDir, `.${bare.slice(pkg.outDir.length)}`));
     }
     const inside = pkg.dir ? bare.slice(pkg.dir.length + 1) : bare;
@@ -294,13 +358,18 @@ function matchPattern(pattern: string, specifier: string): string | undefined {
   if (star < 0) return pattern === specifier ? '' : undefined;
   const prefix = pattern.slice(0, star);
   const suffix = pattern.slice(star + 1);
-  if (specifier.length < prefix.length + suffix.length || !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) return undefined;
+  if (specifier.length < prefix.length + suffix.length || !specifier.startsWith(prefix) || !specifier.endsWith(suffix))
+    return undefined;
   return specifier.slice(prefix.length, specifier.length - suffix.length);
 }
 
 /** The file paths a package's `exports` maps `subpath` (".", "./x") to, in the order to try them. */
 export function exportTargets(exports: unknown, subpath: string): string[] {
-  const isSubpathMap = typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).some(k => k.startsWith('.'));
+  const isSubpathMap =
+    typeof exports === 'object' &&
+    exports !== null &&
+    !Array.isArray(exports) &&
+    Object.keys(exports).some(k => k.startsWith('.'));
   if (!isSubpathMap) return subpath === '.' ? conditionTargets(exports) : [];
   const map = exports as Record<string, unknown>;
   if (map[subpath] !== undefined) return conditionTargets(map[subpath]);
@@ -325,7 +394,9 @@ function conditionTargetsWritten(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(conditionTargetsWritten);
   if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).filter(([k]) => conditions.has(k)).flatMap(([, v]) => conditionTargetsWritten(v));
+    return Object.entries(value)
+      .filter(([k]) => conditions.has(k))
+      .flatMap(([, v]) => conditionTargetsWritten(v));
   }
   return [];
 }

@@ -46,7 +46,10 @@ export class WorkspaceScanner {
   /** Set by a scan: the folders with configuration files, in the order the walk met them. */
   private configFolders: ConfigFolder[] | undefined;
 
-  constructor(private readonly tree: SourceTree, settings: ScanSettings) {
+  constructor(
+    private readonly tree: SourceTree,
+    settings: ScanSettings,
+  ) {
     this.roots = settings.roots.map(normalizePath);
     this.paths = workspacePaths(this.roots);
     this.userExclude = ignore().add(settings.exclude);
@@ -129,7 +132,11 @@ export class WorkspaceScanner {
         ...(pkg.exports !== undefined ? { exports: pkg.exports } : {}),
         ...(typeof pkg.main === 'string' ? { main: pkg.main } : {}),
         ...(typeof pkg.module === 'string' ? { module: pkg.module } : {}),
-        ...(typeof pkg.types === 'string' ? { types: pkg.types } : typeof pkg.typings === 'string' ? { types: pkg.typings } : {}),
+        ...(typeof pkg.types === 'string'
+          ? { types: pkg.types }
+          : typeof pkg.typings === 'string'
+            ? { types: pkg.typings }
+            : {}),
         ...build,
       });
     }
@@ -141,7 +148,8 @@ export class WorkspaceScanner {
     const config = group.find(c => c.outDir !== undefined);
     if (!config) return {};
     const outDir = this.idOfFolder(config.outDir!);
-    const rootPath = config.rootDir ?? commonFolder((config.include ?? []).map(literalFolder)) ?? dirOfPath(config.path);
+    const rootPath =
+      config.rootDir ?? commonFolder((config.include ?? []).map(literalFolder)) ?? dirOfPath(config.path);
     const rootDir = this.idOfFolder(rootPath);
     return outDir === undefined || rootDir === undefined ? {} : { outDir, rootDir };
   }
@@ -155,13 +163,23 @@ export class WorkspaceScanner {
     const baseUrl = config.baseUrl === undefined ? undefined : this.idOfFolder(config.baseUrl);
     if (baseUrl !== undefined) record.baseUrl = baseUrl;
     // targets outside the workspace are left out; a pattern left with none resolves to nothing the graph holds
-    if (config.paths) record.paths = Object.fromEntries(Object.entries(config.paths).map(([k, targets]) => [k, targets.flatMap(t => this.idOfFolder(t) ?? [])]));
+    if (config.paths)
+      record.paths = Object.fromEntries(
+        Object.entries(config.paths).map(([k, targets]) => [k, targets.flatMap(t => this.idOfFolder(t) ?? [])]),
+      );
     const files = ids(config.files);
     const include = ids(config.include);
     const exclude = ids(config.exclude);
     const outDir = config.outDir === undefined ? undefined : this.idOfFolder(config.outDir);
     const references = config.references.flatMap(r => this.paths.toId(r) ?? []);
-    return { ...record, ...(files ? { files } : {}), ...(include ? { include } : {}), ...(exclude ? { exclude } : {}), ...(outDir !== undefined ? { outDir } : {}), ...(references.length ? { references } : {}) };
+    return {
+      ...record,
+      ...(files ? { files } : {}),
+      ...(include ? { include } : {}),
+      ...(exclude ? { exclude } : {}),
+      ...(outDir !== undefined ? { outDir } : {}),
+      ...(references.length ? { references } : {}),
+    };
   }
 
   /** The workspace id of a folder (or a pattern) given as an absolute path ('' for a root of a single-folder workspace). */
@@ -177,15 +195,25 @@ export class WorkspaceScanner {
    */
   private walk(root: string, dir: string, above: FolderRules[], out: ScannedFile[], configs: ConfigFolder[]): void {
     const entries = this.tree.list(dir);
-    const active = this.rulesDown(dir, above, entries.some(e => e.name === '.gitignore')); // a file or a link to one
-    const tsconfig = ['tsconfig.json', 'jsconfig.json'].find(name => entries.some(e => e.name === name && e.kind === 'file'));
+    const active = this.rulesDown(
+      dir,
+      above,
+      entries.some(e => e.name === '.gitignore'),
+    ); // a file or a link to one
+    const tsconfig = ['tsconfig.json', 'jsconfig.json'].find(name =>
+      entries.some(e => e.name === name && e.kind === 'file'),
+    );
     const packageJson = entries.some(e => e.name === 'package.json' && e.kind === 'file');
-    const declaresWorkspace = entries.some(e => (e.name === 'pnpm-workspace.yaml' || e.name === 'lerna.json') && e.kind === 'file');
-    if (tsconfig || packageJson || declaresWorkspace) configs.push({ dir, ...(tsconfig ? { tsconfig } : {}), packageJson, declaresWorkspace });
+    const declaresWorkspace = entries.some(
+      e => (e.name === 'pnpm-workspace.yaml' || e.name === 'lerna.json') && e.kind === 'file',
+    );
+    if (tsconfig || packageJson || declaresWorkspace)
+      configs.push({ dir, ...(tsconfig ? { tsconfig } : {}), packageJson, declaresWorkspace });
     for (const entry of entries) {
       const path = `${dir}/${entry.name}`;
       if (entry.kind === 'dir') {
-        if (packageJson && entry.name !== 'node_modules' && alwaysExcluded.has(entry.name)) this.entryStubs(path, configs, 3);
+        if (packageJson && entry.name !== 'node_modules' && alwaysExcluded.has(entry.name))
+          this.entryStubs(path, configs, 3);
         if (alwaysExcluded.has(entry.name) || this.ignoredBy(root, path, active, true)) continue;
         this.walk(root, path, active, out, configs);
       } else if (entry.kind === 'file' && isSourceFile(entry.name) && !this.ignoredBy(root, path, active, false)) {
@@ -207,7 +235,8 @@ export class WorkspaceScanner {
       configs.push({ dir, packageJson: true, declaresWorkspace: false });
       return;
     }
-    if (depth > 0) for (const e of entries) if (e.kind === 'dir') this.entryStubs(`${dir}/${e.name}`, configs, depth - 1);
+    if (depth > 0)
+      for (const e of entries) if (e.kind === 'dir') this.entryStubs(`${dir}/${e.name}`, configs, depth - 1);
   }
 
   private ignoredBy(root: string, path: string, rules: readonly FolderRules[], isDir: boolean): boolean {

@@ -77,10 +77,12 @@ export function releaseScanner(): void {
   scanner.setOnError(undefined);
 }
 
-
 export function isName(kind: number): boolean {
   // identifiers and the contextual keywords a program may use as names (`of`, `type`, `get` …), not `await`
-  return kind === K.Identifier || (kind >= firstContextualKeyword && kind <= lastContextualKeyword && kind !== K.AwaitKeyword);
+  return (
+    kind === K.Identifier ||
+    (kind >= firstContextualKeyword && kind <= lastContextualKeyword && kind !== K.AwaitKeyword)
+  );
 }
 
 export function isIdentifierName(kind: number): boolean {
@@ -91,10 +93,23 @@ export function isIdentifierName(kind: number): boolean {
 export function endsOperand(kind: number): boolean {
   if (isName(kind)) return true;
   switch (kind) {
-    case K.PrivateIdentifier: case K.NumericLiteral: case K.BigIntLiteral: case K.StringLiteral:
-    case K.RegularExpressionLiteral: case K.NoSubstitutionTemplateLiteral: case K.TemplateTail:
-    case K.ThisKeyword: case K.SuperKeyword: case K.NullKeyword: case K.TrueKeyword: case K.FalseKeyword:
-    case K.CloseParenToken: case K.CloseBracketToken: case K.PlusPlusToken: case K.MinusMinusToken: case jsxElement:
+    case K.PrivateIdentifier:
+    case K.NumericLiteral:
+    case K.BigIntLiteral:
+    case K.StringLiteral:
+    case K.RegularExpressionLiteral:
+    case K.NoSubstitutionTemplateLiteral:
+    case K.TemplateTail:
+    case K.ThisKeyword:
+    case K.SuperKeyword:
+    case K.NullKeyword:
+    case K.TrueKeyword:
+    case K.FalseKeyword:
+    case K.CloseParenToken:
+    case K.CloseBracketToken:
+    case K.PlusPlusToken:
+    case K.MinusMinusToken:
+    case jsxElement:
       return true;
   }
   return false;
@@ -108,14 +123,43 @@ export function endsStatement(kind: number): boolean {
 /** Whether a token at the start of a line carries on the expression or type of the line before. */
 export function continues(kind: number): boolean {
   switch (kind) {
-    case K.DotToken: case K.QuestionDotToken: case K.OpenParenToken: case K.OpenBracketToken: case K.CommaToken:
-    case K.EqualsToken: case K.EqualsGreaterThanToken: case K.QuestionToken: case K.ColonToken:
-    case K.PlusToken: case K.MinusToken: case K.AsteriskToken: case K.AsteriskAsteriskToken: case K.SlashToken: case K.PercentToken:
-    case K.AmpersandToken: case K.BarToken: case K.CaretToken: case K.AmpersandAmpersandToken: case K.BarBarToken:
-    case K.QuestionQuestionToken: case K.LessThanToken: case K.GreaterThanToken: case K.LessThanEqualsToken:
-    case K.EqualsEqualsToken: case K.EqualsEqualsEqualsToken: case K.ExclamationEqualsToken: case K.ExclamationEqualsEqualsToken:
-    case K.LessThanLessThanToken: case K.InKeyword: case K.InstanceOfKeyword: case K.ExtendsKeyword:
-    case K.NoSubstitutionTemplateLiteral: case K.TemplateHead: case K.ElseKeyword: case K.CatchKeyword: case K.FinallyKeyword:
+    case K.DotToken:
+    case K.QuestionDotToken:
+    case K.OpenParenToken:
+    case K.OpenBracketToken:
+    case K.CommaToken:
+    case K.EqualsToken:
+    case K.EqualsGreaterThanToken:
+    case K.QuestionToken:
+    case K.ColonToken:
+    case K.PlusToken:
+    case K.MinusToken:
+    case K.AsteriskToken:
+    case K.AsteriskAsteriskToken:
+    case K.SlashToken:
+    case K.PercentToken:
+    case K.AmpersandToken:
+    case K.BarToken:
+    case K.CaretToken:
+    case K.AmpersandAmpersandToken:
+    case K.BarBarToken:
+    case K.QuestionQuestionToken:
+    case K.LessThanToken:
+    case K.GreaterThanToken:
+    case K.LessThanEqualsToken:
+    case K.EqualsEqualsToken:
+    case K.EqualsEqualsEqualsToken:
+    case K.ExclamationEqualsToken:
+    case K.ExclamationEqualsEqualsToken:
+    case K.LessThanLessThanToken:
+    case K.InKeyword:
+    case K.InstanceOfKeyword:
+    case K.ExtendsKeyword:
+    case K.NoSubstitutionTemplateLiteral:
+    case K.TemplateHead:
+    case K.ElseKeyword:
+    case K.CatchKeyword:
+    case K.FinallyKeyword:
       return true;
   }
   return kind >= K.FirstCompoundAssignment && kind <= K.LastCompoundAssignment;
@@ -130,7 +174,13 @@ export function tokenize(text: string, jsx: boolean): Tokens {
   });
   let last = -1;
   const emit = (kind: number, start = scanner.getTokenStart(), newline = scanner.hasPrecedingLineBreak()) => {
-    tokens.push(kind, start, scanner.getTokenEnd(), newline, kind === K.StringLiteral || kind === K.NoSubstitutionTemplateLiteral ? scanner.getTokenValue() : undefined);
+    tokens.push(
+      kind,
+      start,
+      scanner.getTokenEnd(),
+      newline,
+      kind === K.StringLiteral || kind === K.NoSubstitutionTemplateLiteral ? scanner.getTokenValue() : undefined,
+    );
     // a `!` right after an operand is TypeScript's non-null assertion (`x! / 2`), and still ends the operand
     last = kind === K.ExclamationToken && endsOperand(last) && !newline ? K.Identifier : kind;
   };
@@ -167,17 +217,18 @@ export function tokenize(text: string, jsx: boolean): Tokens {
   };
 
   // `<T,>(x) => …` and `<T extends U>(…) => …` in a JSX file are type parameters, not an element (as TypeScript decides)
-  const typeParametersAhead = (): boolean => scanner.lookAhead(() => {
-    let t = scanner.scan();
-    if (t === K.ConstKeyword) t = scanner.scan();
-    if (!isName(t)) return false;
-    t = scanner.scan();
-    if (t === K.ExtendsKeyword) {
+  const typeParametersAhead = (): boolean =>
+    scanner.lookAhead(() => {
+      let t = scanner.scan();
+      if (t === K.ConstKeyword) t = scanner.scan();
+      if (!isName(t)) return false;
       t = scanner.scan();
-      return t !== K.EqualsToken && t !== K.GreaterThanToken && t !== K.SlashToken;
-    }
-    return t === K.CommaToken || t === K.EqualsToken;
-  });
+      if (t === K.ExtendsKeyword) {
+        t = scanner.scan();
+        return t !== K.EqualsToken && t !== K.GreaterThanToken && t !== K.SlashToken;
+      }
+      return t === K.CommaToken || t === K.EqualsToken;
+    });
 
   /** A JSX element or fragment from its `<`; leaves the scanner after its last `>` and emits one token for it. */
   const element = (start: number, newline: boolean): void => {
@@ -192,7 +243,8 @@ export function tokenize(text: string, jsx: boolean): Tokens {
           emit(jsxElement, start, newline);
           return;
         }
-        if (t === K.OpenBraceToken) { // {...spread}
+        if (t === K.OpenBraceToken) {
+          // {...spread}
           emit(t);
           run(scanner.scan(), true);
           t = scanner.scan();
@@ -274,7 +326,13 @@ export function pairBrackets(kind: Uint16Array, count: number): Int32Array {
     const k = kind[i];
     if (k === K.OpenParenToken || k === K.OpenBracketToken || k === K.OpenBraceToken || k === K.TemplateHead) {
       open.push(i);
-    } else if (k === K.CloseParenToken || k === K.CloseBracketToken || k === K.CloseBraceToken || k === K.TemplateMiddle || k === K.TemplateTail) {
+    } else if (
+      k === K.CloseParenToken ||
+      k === K.CloseBracketToken ||
+      k === K.CloseBraceToken ||
+      k === K.TemplateMiddle ||
+      k === K.TemplateTail
+    ) {
       const o = open.pop();
       if (o === undefined || !opens(kind[o], k)) throw new GiveUp();
       match[o] = i;

@@ -39,7 +39,12 @@ export class TsconfigReader {
       const config = this.load(path, 0, dirOfPath(path));
       if (config?.paths) {
         const base = config.baseUrl ?? dirOfPath(config.pathsFrom ?? path);
-        config.paths = Object.fromEntries(Object.entries(config.paths).map(([k, targets]) => [k, targets.flatMap(t => (isAbsolute(t) ? t : joinPath(base, t)) ?? [])]));
+        config.paths = Object.fromEntries(
+          Object.entries(config.paths).map(([k, targets]) => [
+            k,
+            targets.flatMap(t => (isAbsolute(t) ? t : joinPath(base, t)) ?? []),
+          ]),
+        );
       }
       this.cache.set(path, config);
     }
@@ -68,7 +73,12 @@ export class TsconfigReader {
     if (!json) return undefined;
     const dir = dirOfPath(path);
     let inherited: Inherited = {};
-    const bases = typeof json.extends === 'string' ? [json.extends] : Array.isArray(json.extends) ? json.extends.filter((e): e is string => typeof e === 'string') : [];
+    const bases =
+      typeof json.extends === 'string'
+        ? [json.extends]
+        : Array.isArray(json.extends)
+          ? json.extends.filter((e): e is string => typeof e === 'string')
+          : [];
     if (depth < maxDepth) {
       for (const spec of bases) {
         const basePath = this.extendsPath(dir, spec);
@@ -78,7 +88,8 @@ export class TsconfigReader {
     }
     const options = (isObject(json.compilerOptions) ? json.compilerOptions : {}) as Record<string, unknown>;
     const own: Inherited = {};
-    const template = (value: string) => (value.startsWith('${configDir}') ? `${leafDir}${value.slice('${configDir}'.length)}` : value);
+    const template = (value: string) =>
+      value.startsWith('${configDir}') ? `${leafDir}${value.slice('${configDir}'.length)}` : value;
     const at = (value: string) => {
       const v = template(value);
       return isAbsolute(v) ? v : joinPath(dir, v);
@@ -92,10 +103,13 @@ export class TsconfigReader {
     if (typeof options.rootDir === 'string') own.rootDir = at(options.rootDir);
     for (const key of ['files', 'include', 'exclude'] as const) {
       const list = json[key];
-      if (Array.isArray(list)) own[key] = list.filter((s): s is string => typeof s === 'string').flatMap(s => at(s) ?? []);
+      if (Array.isArray(list))
+        own[key] = list.filter((s): s is string => typeof s === 'string').flatMap(s => at(s) ?? []);
     }
     const references = Array.isArray(json.references)
-      ? json.references.flatMap(r => (isObject(r) && typeof r.path === 'string' ? this.referencePath(dir, r.path) ?? [] : []))
+      ? json.references.flatMap(r =>
+          isObject(r) && typeof r.path === 'string' ? (this.referencePath(dir, r.path) ?? []) : [],
+        )
       : [];
     return { path, ...inherited, ...definedOnly(own), references };
   }
@@ -109,7 +123,9 @@ export class TsconfigReader {
     }
     for (let d = dir; ; d = dirOfPath(d)) {
       const base = `${d === '/' ? '' : d}/node_modules/${spec}`;
-      const candidates = spec.endsWith('.json') ? [base] : [`${base}.json`, ...this.packageConfig(base), `${base}/tsconfig.json`];
+      const candidates = spec.endsWith('.json')
+        ? [base]
+        : [`${base}.json`, ...this.packageConfig(base), `${base}/tsconfig.json`];
       const found = candidates.find(c => this.exists(c));
       if (found) return found;
       if (d === '/' || dirOfPath(d) === d) return undefined;
@@ -139,7 +155,9 @@ function isAbsolute(path: string): boolean {
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([k, v]) => v !== undefined && k !== 'path' && k !== 'references')) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([k, v]) => v !== undefined && k !== 'path' && k !== 'references'),
+  ) as Partial<T>;
 }
 
 /** Joins an absolute folder and a relative path ("/a/b" + "../c" → "/a/c"; "C:/a" + "b" → "C:/a/b"). */

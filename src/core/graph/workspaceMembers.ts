@@ -11,7 +11,11 @@ export function declaredMembers(dirId: string, read: (name: string) => string | 
   const patterns: string[] = [];
   let declared = false;
   const pkg = parseJson(read('package.json'));
-  const workspaces = Array.isArray(pkg?.workspaces) ? pkg.workspaces : isObject(pkg?.workspaces) ? pkg.workspaces.packages : undefined;
+  const workspaces = Array.isArray(pkg?.workspaces)
+    ? pkg.workspaces
+    : isObject(pkg?.workspaces)
+      ? pkg.workspaces.packages
+      : undefined;
   if (Array.isArray(workspaces)) {
     declared = true;
     patterns.push(...workspaces.filter((p): p is string => typeof p === 'string'));
@@ -24,7 +28,11 @@ export function declaredMembers(dirId: string, read: (name: string) => string | 
   const lerna = parseJson(read('lerna.json'));
   if (lerna) {
     declared = true;
-    patterns.push(...(Array.isArray(lerna.packages) ? lerna.packages.filter((p): p is string => typeof p === 'string') : ['packages/*']));
+    patterns.push(
+      ...(Array.isArray(lerna.packages)
+        ? lerna.packages.filter((p): p is string => typeof p === 'string')
+        : ['packages/*']),
+    );
   }
   if (!declared) return undefined;
   return patterns.flatMap(p => {
@@ -53,7 +61,12 @@ export function pnpmPackages(yaml: string): string[] {
   const start = lines.findIndex(l => /^packages\s*:/.test(l));
   if (start < 0) return [];
   const inline = stripComment(lines[start].replace(/^packages\s*:/, '')).trim();
-  if (inline.startsWith('[')) return inline.replace(/^\[|\]$/g, '').split(',').map(unquote).filter(Boolean);
+  if (inline.startsWith('['))
+    return inline
+      .replace(/^\[|\]$/g, '')
+      .split(',')
+      .map(unquote)
+      .filter(Boolean);
   const out: string[] = [];
   for (const line of lines.slice(start + 1)) {
     const text = stripComment(line);

@@ -34,19 +34,37 @@ export function planEdit(input: EditInput, before: string | undefined): EditPlan
   if (input.oldText === undefined || input.oldText === '') {
     after = input.newText;
   } else {
-    if (before === undefined) throw new ToolRefused(`'${input.path}' does not exist, so there is no text to replace; give only newText to create it.`);
+    if (before === undefined)
+      throw new ToolRefused(
+        `'${input.path}' does not exist, so there is no text to replace; give only newText to create it.`,
+      );
     const at = before.indexOf(input.oldText);
-    if (at < 0) throw new ToolRefused(`The text to replace was not found in '${input.path}'; read the file again and copy the text exactly.`);
-    if (before.indexOf(input.oldText, at + 1) >= 0) throw new ToolRefused(`The text to replace occurs more than once in '${input.path}'; include more lines around it so it is found once.`);
+    if (at < 0)
+      throw new ToolRefused(
+        `The text to replace was not found in '${input.path}'; read the file again and copy the text exactly.`,
+      );
+    if (before.indexOf(input.oldText, at + 1) >= 0)
+      throw new ToolRefused(
+        `The text to replace occurs more than once in '${input.path}'; include more lines around it so it is found once.`,
+      );
     after = before.slice(0, at) + input.newText + before.slice(at + input.oldText.length);
   }
-  return { path: input.path, beforeHash: textHash(before), afterHash: textHash(after), after, diff: lineDiff(input.path, before ?? '', after, before === undefined) };
+  return {
+    path: input.path,
+    beforeHash: textHash(before),
+    afterHash: textHash(after),
+    after,
+    diff: lineDiff(input.path, before ?? '', after, before === undefined),
+  };
 }
 
 export type ApplyDecision = 'write' | 'already-applied' | 'changed-underneath';
 
 /** What the apply step does with the file as it is now. */
-export function applyDecision(plan: Pick<EditPlan, 'beforeHash' | 'afterHash'>, now: string | undefined): ApplyDecision {
+export function applyDecision(
+  plan: Pick<EditPlan, 'beforeHash' | 'afterHash'>,
+  now: string | undefined,
+): ApplyDecision {
   const hash = textHash(now);
   if (hash === plan.afterHash) return 'already-applied';
   if (hash === plan.beforeHash) return 'write';
@@ -81,6 +99,7 @@ export function lineDiff(name: string, before: string, after: string, created = 
     ...b.slice(start, endB).map(l => `+${l}`),
     ...a.slice(endA, toA).map(l => ` ${l}`),
   ];
-  const shown = lines.length > shownLines ? [...lines.slice(0, shownLines), `[… ${lines.length - shownLines} more lines]`] : lines;
+  const shown =
+    lines.length > shownLines ? [...lines.slice(0, shownLines), `[… ${lines.length - shownLines} more lines]`] : lines;
   return `--- ${created ? '/dev/null' : name}\n+++ ${name}\n@@ -${from + 1},${toA - from} +${from + 1},${toB - from} @@\n${shown.join('\n')}\n`;
 }

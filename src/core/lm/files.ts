@@ -31,10 +31,18 @@ const hiddenFolders = new Set(['.git', 'node_modules']);
  * The absolute path of `relative` in the workspace, after checking that it and its real path (links
  * followed) lie inside. `forWrite`: also refused inside .git.
  */
-export async function workspacePath(workspace: string, relative: string, files: Pick<WorkspaceFilesPort, 'realPath'>, forWrite = false): Promise<string> {
+export async function workspacePath(
+  workspace: string,
+  relative: string,
+  files: Pick<WorkspaceFilesPort, 'realPath'>,
+  forWrite = false,
+): Promise<string> {
   const root = path.resolve(workspace);
   const target = path.resolve(root, relative || '.');
-  if (!inside(root, target)) throw new ToolRefused(`'${relative}' is outside the workspace; use a path relative to the workspace folder, inside it.`);
+  if (!inside(root, target))
+    throw new ToolRefused(
+      `'${relative}' is outside the workspace; use a path relative to the workspace folder, inside it.`,
+    );
   const realRoot = (await files.realPath(root)) ?? root;
   // the nearest part that exists decides where a link leads; what is below it does not exist yet
   let existing = target;
@@ -45,8 +53,17 @@ export async function workspacePath(workspace: string, relative: string, files: 
     existing = path.dirname(existing);
   }
   const realTarget = path.join(real ?? realRoot, path.relative(existing, target));
-  if (!inside(realRoot, realTarget)) throw new ToolRefused(`'${relative}' leads outside the workspace through a symbolic link (it is really ${realTarget}); only files inside the workspace can be read or changed.`);
-  if (forWrite && path.relative(realRoot, realTarget).split(path.sep).some(part => part === '.git')) {
+  if (!inside(realRoot, realTarget))
+    throw new ToolRefused(
+      `'${relative}' leads outside the workspace through a symbolic link (it is really ${realTarget}); only files inside the workspace can be read or changed.`,
+    );
+  if (
+    forWrite &&
+    path
+      .relative(realRoot, realTarget)
+      .split(path.sep)
+      .some(part => part === '.git')
+  ) {
     throw new ToolRefused(`'${relative}' is inside the repository's .git folder, which the model does not change.`);
   }
   return target;
@@ -55,7 +72,11 @@ export async function workspacePath(workspace: string, relative: string, files: 
 export const readLimitChars = 200_000;
 
 /** The text of a file, its lines numbered from 1, optionally a range of them. */
-export async function readFileTool(workspace: string, files: WorkspaceFilesPort, input: { path: string; startLine?: number; endLine?: number }): Promise<string> {
+export async function readFileTool(
+  workspace: string,
+  files: WorkspaceFilesPort,
+  input: { path: string; startLine?: number; endLine?: number },
+): Promise<string> {
   const abs = await workspacePath(workspace, input.path, files);
   const text = await files.readText(abs);
   if (text === undefined) throw new ToolRefused(`'${input.path}' does not exist; list_files shows what does.`);
@@ -63,14 +84,19 @@ export async function readFileTool(workspace: string, files: WorkspaceFilesPort,
   const from = Math.max(1, input.startLine ?? 1);
   const to = Math.min(lines.length, input.endLine ?? lines.length);
   let out = lines.slice(from - 1, to).join('\n');
-  if (out.length > readLimitChars) out = `${out.slice(0, readLimitChars)}\n[… cut at ${readLimitChars} characters; read a range of lines with startLine and endLine]`;
+  if (out.length > readLimitChars)
+    out = `${out.slice(0, readLimitChars)}\n[… cut at ${readLimitChars} characters; read a range of lines with startLine and endLine]`;
   return out;
 }
 
 const listLimit = 1000;
 
 /** The files under a folder (recursive unless told not), relative to the workspace, folders ending in '/'. */
-export async function listFilesTool(workspace: string, files: WorkspaceFilesPort, input: { path?: string; recursive?: boolean }): Promise<string> {
+export async function listFilesTool(
+  workspace: string,
+  files: WorkspaceFilesPort,
+  input: { path?: string; recursive?: boolean },
+): Promise<string> {
   const abs = await workspacePath(workspace, input.path ?? '.', files);
   const root = path.resolve(workspace);
   const out: string[] = [];
@@ -86,13 +112,20 @@ export async function listFilesTool(workspace: string, files: WorkspaceFilesPort
   };
   await walk(abs);
   if (!out.length) return '(no files)';
-  return out.join('\n') + (out.length >= listLimit ? `\n[… the first ${listLimit} entries; list a folder below this one for more]` : '');
+  return (
+    out.join('\n') +
+    (out.length >= listLimit ? `\n[… the first ${listLimit} entries; list a folder below this one for more]` : '')
+  );
 }
 
 const searchLimit = 200;
 
 /** Lines matching a regular expression (or, when it is not one, the text), as "file:line: text". */
-export async function searchFilesTool(workspace: string, files: WorkspaceFilesPort, input: { pattern: string; path?: string }): Promise<string> {
+export async function searchFilesTool(
+  workspace: string,
+  files: WorkspaceFilesPort,
+  input: { pattern: string; path?: string },
+): Promise<string> {
   let re: RegExp;
   try {
     re = new RegExp(input.pattern);
@@ -112,5 +145,8 @@ export async function searchFilesTool(workspace: string, files: WorkspaceFilesPo
     if (out.length >= searchLimit) break;
   }
   if (!out.length) return 'No matches.';
-  return out.join('\n') + (out.length >= searchLimit ? `\n[… the first ${searchLimit} matches; narrow the pattern or the path]` : '');
+  return (
+    out.join('\n') +
+    (out.length >= searchLimit ? `\n[… the first ${searchLimit} matches; narrow the pattern or the path]` : '')
+  );
 }

@@ -57,7 +57,12 @@ export interface ModelPort {
 export type ModelErrorKind = 'rate-limited' | 'unavailable' | 'network' | 'auth' | 'bad-request' | 'too-long';
 
 export class ModelError extends Error {
-  constructor(message: string, readonly kind: ModelErrorKind, readonly retryAfterMs?: number, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly kind: ModelErrorKind,
+    readonly retryAfterMs?: number,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'ModelError';
   }

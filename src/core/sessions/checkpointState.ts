@@ -26,7 +26,9 @@ export const sessionStateSchema = z.object({
 });
 
 const checkpointStateSchema = z.object({
-  schema: z.literal(1, { message: 'is not 1 or 2: this checkpoint was made by a newer Continuum; update Continuum to restore it' }),
+  schema: z.literal(1, {
+    message: 'is not 1 or 2: this checkpoint was made by a newer Continuum; update Continuum to restore it',
+  }),
   session: sessionStateSchema.optional(),
   tasks: z.array(taskStateSchema),
   contextVersion: z.number().int().optional(),
@@ -39,8 +41,13 @@ export type CheckpointState = Omit<z.infer<typeof checkpointStateSchema>, 'schem
 
 /** The task columns a checkpoint saves and a restore writes back. */
 const taskFields = [
-  ['status', 'status'], ['progress', 'progress'], ['attempts', 'attempts'], ['result', 'result'],
-  ['error', 'error'], ['startedAt', 'started_at'], ['completedAt', 'completed_at'],
+  ['status', 'status'],
+  ['progress', 'progress'],
+  ['attempts', 'attempts'],
+  ['result', 'result'],
+  ['error', 'error'],
+  ['startedAt', 'started_at'],
+  ['completedAt', 'completed_at'],
 ] as const satisfies ReadonlyArray<readonly [keyof TaskState, string]>;
 
 export const taskStateColumns = taskFields.map(([, column]) => column);
@@ -58,15 +65,24 @@ export interface TaskStateRow {
 
 function toTaskState(row: TaskStateRow): TaskState {
   return {
-    id: row.id, status: row.status, progress: row.progress, attempts: row.attempts, result: row.result, error: row.error,
-    startedAt: row.started_at, completedAt: row.completed_at,
+    id: row.id,
+    status: row.status,
+    progress: row.progress,
+    attempts: row.attempts,
+    result: row.result,
+    error: row.error,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
   };
 }
 
 /** Reads a state saved in format 1 (every task, see savedStates.ts); throws a SessionError saying what is wrong with it. */
 export function parseState(data: unknown, checkpointId: string): CheckpointState {
   const parsed = checkpointStateSchema.safeParse(data);
-  if (!parsed.success) throw new SessionError(`Checkpoint ${checkpointId} cannot be restored: ${explainIssues('state', parsed.error, data)}`);
+  if (!parsed.success)
+    throw new SessionError(
+      `Checkpoint ${checkpointId} cannot be restored: ${explainIssues('state', parsed.error, data)}`,
+    );
   const { schema: _, ...state } = parsed.data;
   return state;
 }
@@ -100,9 +116,13 @@ export interface RestorePlan {
 
 /** What restoring `state` would change now. Reads only. */
 export function planRestore(r: StoreReader, state: CheckpointState): RestorePlan {
-  const now = new Map(r.all<TaskStateRow & { title: string }>(
-    'SELECT id, title, status, progress, attempts, result, error, started_at, completed_at FROM tasks',
-  ).map(row => [row.id, row]));
+  const now = new Map(
+    r
+      .all<TaskStateRow & { title: string }>(
+        'SELECT id, title, status, progress, attempts, result, error, started_at, completed_at FROM tasks',
+      )
+      .map(row => [row.id, row]),
+  );
   const saved = new Set(state.tasks.map(t => t.id));
   const tasks: TaskRestore[] = [];
   let deletedSince = 0;
@@ -127,7 +147,15 @@ function sessionPlan(r: StoreReader, state: CheckpointState): { session?: Sessio
   const current = r.get<{ status: SessionStatus }>('SELECT status FROM sessions WHERE id = ?', [state.session.id]);
   if (!current) return {};
   const to = state.session.status === 'running' ? 'paused' : state.session.status;
-  return { session: { id: state.session.id, from: current.status, to, currentTaskId: state.session.currentTaskId, error: state.session.error } };
+  return {
+    session: {
+      id: state.session.id,
+      from: current.status,
+      to,
+      currentTaskId: state.session.currentTaskId,
+      error: state.session.error,
+    },
+  };
 }
 
 /** `UPDATE tasks SET status = ?, … WHERE id = ?` parameters for one task. */

@@ -55,7 +55,13 @@ export function toSession(row: SessionRow, taskIds: string[]): Session {
   };
 }
 
-export const checkpointTriggers = ['manual', 'every-n-tasks', 'pause', 'before-risky-action', 'before-restore'] as const;
+export const checkpointTriggers = [
+  'manual',
+  'every-n-tasks',
+  'pause',
+  'before-risky-action',
+  'before-restore',
+] as const;
 export type CheckpointTrigger = (typeof checkpointTriggers)[number];
 
 /** One checkpoint, without its saved state (see `CheckpointState`). */

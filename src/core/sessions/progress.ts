@@ -45,15 +45,18 @@ const finished = new Set(['done', 'skipped', 'cancelled']);
 
 /** The ready order: priority (0 critical first), then deadline (none last), then creation. */
 export function compareReadyOrder(a: ProgressTask, b: ProgressTask): number {
-  return a.priority - b.priority
-    || (a.deadline ?? Number.MAX_SAFE_INTEGER) - (b.deadline ?? Number.MAX_SAFE_INTEGER)
-    || a.seq - b.seq;
+  return (
+    a.priority - b.priority ||
+    (a.deadline ?? Number.MAX_SAFE_INTEGER) - (b.deadline ?? Number.MAX_SAFE_INTEGER) ||
+    a.seq - b.seq
+  );
 }
 
 export function computeProgress(tasks: readonly ProgressTask[], currentTaskId?: string): SessionProgress {
   const count = (...statuses: string[]) => tasks.filter(t => statuses.includes(t.status)).length;
   const ordered = [...tasks].sort(compareReadyOrder);
-  const current = tasks.find(t => t.id === currentTaskId && !finished.has(t.status)) ?? ordered.find(t => t.status === 'running');
+  const current =
+    tasks.find(t => t.id === currentTaskId && !finished.has(t.status)) ?? ordered.find(t => t.status === 'running');
   const ready = ordered.filter(t => t.status === 'pending' && t.unfinishedDeps === 0);
   const next = ready.find(t => !t.forPerson) ?? ready[0];
   return {
@@ -66,7 +69,9 @@ export function computeProgress(tasks: readonly ProgressTask[], currentTaskId?: 
     blocked: count('blocked'),
     waitingForYou: ready.filter(t => t.forPerson).length,
     runnableLeft: tasks.filter(t => !t.forPerson && !finished.has(t.status)).length,
-    runnableNow: tasks.filter(t => !t.forPerson && (t.status === 'running' || (t.status === 'pending' && t.unfinishedDeps === 0))).length,
+    runnableNow: tasks.filter(
+      t => !t.forPerson && (t.status === 'running' || (t.status === 'pending' && t.unfinishedDeps === 0)),
+    ).length,
     ...(current ? { currentTask: ref(current) } : {}),
     ...(next ? { nextTask: ref(next) } : {}),
   };
@@ -81,7 +86,9 @@ export function describeResume(progress: SessionProgress): string {
   const { completed, total, failed, skipped } = progress;
   if (total === 0) return 'This session has no tasks.';
   if (completed + skipped === total) {
-    return skipped ? `All ${total} tasks finished (${completed} done, ${skipped} skipped).` : `All ${total} tasks done.`;
+    return skipped
+      ? `All ${total} tasks finished (${completed} done, ${skipped} skipped).`
+      : `All ${total} tasks done.`;
   }
   const done = `${completed} of ${total} done`;
   const at = progress.currentTask ?? progress.nextTask;

@@ -14,12 +14,35 @@
 import { z } from 'zod/v4';
 import { explainIssues } from '../context/validation';
 import type { StoreReader } from '../store/types';
-import { parseState, sessionStateSchema, type CheckpointState, type SessionState, type TaskState, type TaskStateRow } from './checkpointState';
+import {
+  parseState,
+  sessionStateSchema,
+  type CheckpointState,
+  type SessionState,
+  type TaskState,
+  type TaskStateRow,
+} from './checkpointState';
 import { SessionError } from './model';
 
-type TaskTuple = [status: string, progress: number, attempts: number, result: string | null, error: string | null, startedAt: number | null, completedAt: number | null];
+type TaskTuple = [
+  status: string,
+  progress: number,
+  attempts: number,
+  result: string | null,
+  error: string | null,
+  startedAt: number | null,
+  completedAt: number | null,
+];
 
-const tupleSchema = z.tuple([z.string(), z.number(), z.number(), z.string().nullable(), z.string().nullable(), z.number().nullable(), z.number().nullable()]);
+const tupleSchema = z.tuple([
+  z.string(),
+  z.number(),
+  z.number(),
+  z.string().nullable(),
+  z.string().nullable(),
+  z.number().nullable(),
+  z.number().nullable(),
+]);
 
 const savedSchema = z.object({
   schema: z.literal(2),
@@ -73,13 +96,27 @@ export class SavedStates {
   capture(r: StoreReader, sessionId: string | undefined): CapturedState {
     const tasks = new Map<string, TaskTuple>();
     let tasksDone = 0;
-    for (const row of r.all<TaskStateRow>('SELECT id, status, progress, attempts, result, error, started_at, completed_at FROM tasks ORDER BY seq')) {
-      tasks.set(row.id, [row.status, row.progress, row.attempts, row.result, row.error, row.started_at, row.completed_at]);
+    for (const row of r.all<TaskStateRow>(
+      'SELECT id, status, progress, attempts, result, error, started_at, completed_at FROM tasks ORDER BY seq',
+    )) {
+      tasks.set(row.id, [
+        row.status,
+        row.progress,
+        row.attempts,
+        row.result,
+        row.error,
+        row.started_at,
+        row.completed_at,
+      ]);
       if (row.status === 'done') tasksDone++;
     }
-    const s = sessionId === undefined ? undefined : r.get<SessionRow>('SELECT id, status, current_task_id, note, error FROM sessions WHERE id = ?', [sessionId]);
+    const s =
+      sessionId === undefined
+        ? undefined
+        : r.get<SessionRow>('SELECT id, status, current_task_id, note, error FROM sessions WHERE id = ?', [sessionId]);
     const session = s && { id: s.id, status: s.status, currentTaskId: s.current_task_id, note: s.note, error: s.error };
-    const contextVersion = r.get<{ v: number | null }>('SELECT max(version) AS v FROM context_versions')?.v ?? undefined;
+    const contextVersion =
+      r.get<{ v: number | null }>('SELECT max(version) AS v FROM context_versions')?.v ?? undefined;
 
     const base = this.previous(r);
     const delta: Record<string, TaskTuple | 0> = {};
@@ -113,7 +150,12 @@ export class SavedStates {
       taskCount: tasks.size,
       tasksDone,
       ...(contextVersion != null ? { contextVersion } : {}),
-      materialized: { depth: complete ? 1 : base.depth + 1, tasks, ...(session ? { session } : {}), ...(contextVersion != null ? { contextVersion } : {}) },
+      materialized: {
+        depth: complete ? 1 : base.depth + 1,
+        tasks,
+        ...(session ? { session } : {}),
+        ...(contextVersion != null ? { contextVersion } : {}),
+      },
     };
   }
 
@@ -152,12 +194,20 @@ export class SavedStates {
     const seen = new Set<string>();
     let next: string | null = id;
     while (next !== null) {
-      if (seen.has(next)) throw new SessionError(`Checkpoint ${id} cannot be restored: its saved state refers to itself in a loop (at ${next}); choose another checkpoint.`);
+      if (seen.has(next))
+        throw new SessionError(
+          `Checkpoint ${id} cannot be restored: its saved state refers to itself in a loop (at ${next}); choose another checkpoint.`,
+        );
       seen.add(next);
-      const row: { state: string; base_id: string | null } | undefined = r.get('SELECT state, base_id FROM checkpoints WHERE id = ?', [next]);
+      const row: { state: string; base_id: string | null } | undefined = r.get(
+        'SELECT state, base_id FROM checkpoints WHERE id = ?',
+        [next],
+      );
       if (!row) {
         if (next === id) return undefined;
-        throw new SessionError(`Checkpoint ${id} cannot be restored: the earlier checkpoint ${next} its state builds on is missing; choose another checkpoint.`);
+        throw new SessionError(
+          `Checkpoint ${id} cannot be restored: the earlier checkpoint ${next} its state builds on is missing; choose another checkpoint.`,
+        );
       }
       const saved = parseSaved(row.state, next);
       if (saved.kind === 'complete') {
@@ -192,13 +242,19 @@ function applyDelta(m: Materialized, saved: Saved): Materialized {
 }
 
 function header(saved: Saved): { session?: SessionState; contextVersion?: number } {
-  return { ...(saved.session ? { session: saved.session } : {}), ...(saved.contextVersion != null ? { contextVersion: saved.contextVersion } : {}) };
+  return {
+    ...(saved.session ? { session: saved.session } : {}),
+    ...(saved.contextVersion != null ? { contextVersion: saved.contextVersion } : {}),
+  };
 }
 
 function fromComplete(id: string, state: CheckpointState, depth: number): Materialized {
   return {
-    id, depth,
-    tasks: new Map(state.tasks.map(t => [t.id, [t.status, t.progress, t.attempts, t.result, t.error, t.startedAt, t.completedAt]])),
+    id,
+    depth,
+    tasks: new Map(
+      state.tasks.map(t => [t.id, [t.status, t.progress, t.attempts, t.result, t.error, t.startedAt, t.completedAt]]),
+    ),
     ...(state.session ? { session: state.session } : {}),
     ...(state.contextVersion !== undefined ? { contextVersion: state.contextVersion } : {}),
   };
@@ -211,16 +267,31 @@ function parseSaved(json: string, checkpointId: string): ParsedSaved {
   try {
     data = JSON.parse(json);
   } catch (err) {
-    throw new SessionError(`Checkpoint ${checkpointId} is damaged (${(err as Error).message}) and cannot be restored; choose an earlier checkpoint.`);
+    throw new SessionError(
+      `Checkpoint ${checkpointId} is damaged (${(err as Error).message}) and cannot be restored; choose an earlier checkpoint.`,
+    );
   }
-  if ((data as { schema?: unknown } | null)?.schema !== 2) return { kind: 'complete', state: parseState(data, checkpointId) };
+  if ((data as { schema?: unknown } | null)?.schema !== 2)
+    return { kind: 'complete', state: parseState(data, checkpointId) };
   const parsed = savedSchema.safeParse(data);
-  if (!parsed.success) throw new SessionError(`Checkpoint ${checkpointId} cannot be restored: ${explainIssues('state', parsed.error, data)}`);
+  if (!parsed.success)
+    throw new SessionError(
+      `Checkpoint ${checkpointId} cannot be restored: ${explainIssues('state', parsed.error, data)}`,
+    );
   return { kind: 'delta', saved: parsed.data };
 }
 
 function toTaskState(id: string, t: TaskTuple): TaskState {
-  return { id, status: t[0], progress: t[1], attempts: t[2], result: t[3], error: t[4], startedAt: t[5], completedAt: t[6] };
+  return {
+    id,
+    status: t[0],
+    progress: t[1],
+    attempts: t[2],
+    result: t[3],
+    error: t[4],
+    startedAt: t[5],
+    completedAt: t[6],
+  };
 }
 
 function sameTuple(a: TaskTuple, b: TaskTuple): boolean {

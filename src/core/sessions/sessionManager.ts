@@ -5,13 +5,24 @@ import { Emitter, type Disposable } from '../events';
 import { silentLogger, type Clock, type IdFactory, type Logger } from '../ports';
 import type { Actor, SqlValue, Store, StoreReader, StoreWriter } from '../store/types';
 import {
-  planRestore, taskUpdateParams, taskUpdateSql,
-  type CheckpointState, type RestorePlan, type SessionRestore, type TaskState,
+  planRestore,
+  taskUpdateParams,
+  taskUpdateSql,
+  type CheckpointState,
+  type RestorePlan,
+  type SessionRestore,
+  type TaskState,
 } from './checkpointState';
 import { SavedStates } from './savedStates';
 import {
-  SessionError, checkpointTriggers, toSession,
-  type Checkpoint, type CheckpointTrigger, type Session, type SessionRow, type SessionStatus,
+  SessionError,
+  checkpointTriggers,
+  toSession,
+  type Checkpoint,
+  type CheckpointTrigger,
+  type Session,
+  type SessionRow,
+  type SessionStatus,
 } from './model';
 import { computeProgress, describeResume, type ProgressTask, type SessionProgress } from './progress';
 import { assertCommand, assertTransition, type SessionCommand } from './transitions';
@@ -108,7 +119,11 @@ export class SessionManager {
   private readonly logger: Logger;
   private readonly savedStates: SavedStates;
 
-  constructor(private readonly store: Store, private readonly clock: Clock, options: SessionManagerOptions = {}) {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    options: SessionManagerOptions = {},
+  ) {
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
     this.checkpointOnPause = options.checkpointOnPause ?? true;
@@ -126,7 +141,9 @@ export class SessionManager {
 
   /** All sessions, newest first. */
   list(): Session[] {
-    return this.store.all<SessionRow>('SELECT * FROM sessions ORDER BY created_at DESC, rowid DESC').map(row => this.toSession(row));
+    return this.store
+      .all<SessionRow>('SELECT * FROM sessions ORDER BY created_at DESC, rowid DESC')
+      .map(row => this.toSession(row));
   }
 
   /** The session to offer for resuming: the one most recently interrupted or paused. */
@@ -139,13 +156,16 @@ export class SessionManager {
 
   progress(id: string): SessionProgress {
     const session = this.row(this.store, id);
-    const tasks = this.store.all<ProgressTask>(`
+    const tasks = this.store.all<ProgressTask>(
+      `
       SELECT t.id, t.title, t.status, t.priority, t.deadline, t.seq,
         (SELECT count(*) FROM task_deps d JOIN tasks u ON u.id = d.depends_on
           WHERE d.task_id = t.id AND u.status <> 'done') AS unfinishedDeps,
         coalesce(json_extract(t.action, '$.kind'), 'manual') = 'manual' AS forPerson
       FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-      WHERE st.session_id = ?`, [id]);
+      WHERE st.session_id = ?`,
+      [id],
+    );
     return computeProgress(tasks, session.current_task_id ?? undefined);
   }
 
@@ -156,10 +176,16 @@ export class SessionManager {
 
   statistics(id: string): SessionStatistics {
     const session = this.row(this.store, id);
-    const durationMs = session.running_ms + (session.status === 'running' && session.started_at != null ? Math.max(0, this.clock.now() - session.started_at) : 0);
-    const done = this.store.get<{ n: number }>(
-      "SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'done'", [id],
-    )?.n ?? 0;
+    const durationMs =
+      session.running_ms +
+      (session.status === 'running' && session.started_at != null
+        ? Math.max(0, this.clock.now() - session.started_at)
+        : 0);
+    const done =
+      this.store.get<{ n: number }>(
+        "SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'done'",
+        [id],
+      )?.n ?? 0;
     return { durationMs, tasksPerHour: durationMs > 0 ? done / (durationMs / 3_600_000) : 0 };
   }
 
@@ -174,11 +200,25 @@ export class SessionManager {
       const known = new Set(w.all<{ id: string }>('SELECT id FROM tasks').map(r => r.id));
       const missing = taskIds.filter(t => !known.has(t));
       if (missing.length) {
-        throw new SessionError(`Cannot create the session: no task has the id ${missing.slice(0, 5).map(t => `'${t}'`).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}. Create the tasks first or leave them out of the session.`);
+        throw new SessionError(
+          `Cannot create the session: no task has the id ${missing
+            .slice(0, 5)
+            .map(t => `'${t}'`)
+            .join(
+              ', ',
+            )}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''}. Create the tasks first or leave them out of the session.`,
+        );
       }
       const now = this.clock.now();
-      w.run('INSERT INTO sessions (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [id, name, 'created', now, now]);
-      for (const taskId of taskIds) w.run('INSERT INTO session_tasks (session_id, task_id) VALUES (?, ?)', [id, taskId]);
+      w.run('INSERT INTO sessions (id, name, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [
+        id,
+        name,
+        'created',
+        now,
+        now,
+      ]);
+      for (const taskId of taskIds)
+        w.run('INSERT INTO session_tasks (session_id, task_id) VALUES (?, ?)', [id, taskId]);
     }, actor);
     this.changed.fire({ sessionId: id });
     return this.get(id)!;
@@ -194,7 +234,8 @@ export class SessionManager {
     const session = await this.move(id, 'paused', actor, {
       fields: note === undefined ? {} : { note },
       after: w => {
-        if (this.checkpointOnPause) checkpoint = this.insertCheckpoint(w, { sessionId: id, trigger: 'pause', note: note ?? '' });
+        if (this.checkpointOnPause)
+          checkpoint = this.insertCheckpoint(w, { sessionId: id, trigger: 'pause', note: note ?? '' });
       },
     });
     if (checkpoint) this.checkpointCreated.fire(checkpoint);
@@ -218,10 +259,19 @@ export class SessionManager {
   async setCurrentTask(id: string, taskId: string | undefined, actor: Actor = 'executor'): Promise<void> {
     await this.store.write(w => {
       const session = this.row(w, id);
-      if (taskId !== undefined && !w.get('SELECT 1 FROM session_tasks WHERE session_id = ? AND task_id = ?', [id, taskId])) {
-        throw new SessionError(`Task '${taskId}' is not part of session '${session.name}'; pick one of the session's tasks.`);
+      if (
+        taskId !== undefined &&
+        !w.get('SELECT 1 FROM session_tasks WHERE session_id = ? AND task_id = ?', [id, taskId])
+      ) {
+        throw new SessionError(
+          `Task '${taskId}' is not part of session '${session.name}'; pick one of the session's tasks.`,
+        );
       }
-      w.run('UPDATE sessions SET current_task_id = ?, updated_at = ? WHERE id = ?', [taskId ?? null, this.clock.now(), id]);
+      w.run('UPDATE sessions SET current_task_id = ?, updated_at = ? WHERE id = ?', [
+        taskId ?? null,
+        this.clock.now(),
+        id,
+      ]);
     }, actor);
     this.changed.fire({ sessionId: id });
   }
@@ -253,7 +303,9 @@ export class SessionManager {
           if (!alive) stop();
         },
         (err: unknown) => {
-          this.logger.warn(`Continuum could not record the heartbeat of session ${id} (${err instanceof Error ? err.message : String(err)}); it tries again in ${this.heartbeatMs / 1000} s.`);
+          this.logger.warn(
+            `Continuum could not record the heartbeat of session ${id} (${err instanceof Error ? err.message : String(err)}); it tries again in ${this.heartbeatMs / 1000} s.`,
+          );
         },
       );
     };
@@ -269,13 +321,18 @@ export class SessionManager {
     const ids = await this.store.write(w => {
       const now = this.clock.now();
       const stale = w.all<SessionRow>(
-        "SELECT * FROM sessions WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)", [now - this.staleAfterMs],
+        "SELECT * FROM sessions WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
+        [now - this.staleAfterMs],
       );
       for (const row of stale) {
         // Count running time only up to the last sign of life.
         const lastAlive = row.heartbeat_at ?? row.started_at ?? now;
         const ran = row.started_at == null ? 0 : Math.max(0, lastAlive - row.started_at);
-        w.run("UPDATE sessions SET status = 'interrupted', running_ms = ?, updated_at = ? WHERE id = ?", [row.running_ms + ran, now, row.id]);
+        w.run("UPDATE sessions SET status = 'interrupted', running_ms = ?, updated_at = ? WHERE id = ?", [
+          row.running_ms + ran,
+          now,
+          row.id,
+        ]);
       }
       return stale.map(row => row.id);
     }, actor);
@@ -294,9 +351,15 @@ export class SessionManager {
 
   /** Checkpoints, newest first; only those of one session when `sessionId` is given. */
   listCheckpoints(sessionId?: string): Checkpoint[] {
-    const rows = sessionId === undefined
-      ? this.store.all<CheckpointRow>(`SELECT ${checkpointColumns} FROM checkpoints ORDER BY created_at DESC, rowid DESC`)
-      : this.store.all<CheckpointRow>(`SELECT ${checkpointColumns} FROM checkpoints WHERE session_id = ? ORDER BY created_at DESC, rowid DESC`, [sessionId]);
+    const rows =
+      sessionId === undefined
+        ? this.store.all<CheckpointRow>(
+            `SELECT ${checkpointColumns} FROM checkpoints ORDER BY created_at DESC, rowid DESC`,
+          )
+        : this.store.all<CheckpointRow>(
+            `SELECT ${checkpointColumns} FROM checkpoints WHERE session_id = ? ORDER BY created_at DESC, rowid DESC`,
+            [sessionId],
+          );
     return rows.map(toCheckpoint);
   }
 
@@ -310,7 +373,13 @@ export class SessionManager {
     const plan = planRestore(this.store, this.savedState(this.store, id));
     return {
       checkpointId: id,
-      tasks: plan.tasks.map(t => ({ id: t.id, title: t.title, from: t.from.status, to: t.to.status, fields: t.fields })),
+      tasks: plan.tasks.map(t => ({
+        id: t.id,
+        title: t.title,
+        from: t.from.status,
+        to: t.to.status,
+        fields: t.fields,
+      })),
       createdSince: plan.createdSince,
       deletedSince: plan.deletedSince,
       ...sessionChange(plan),
@@ -326,17 +395,45 @@ export class SessionManager {
   async restoreCheckpoint(id: string, actor: Actor): Promise<RestoreResult> {
     const { backup, result } = await this.store.write(w => {
       const plan = planRestore(w, this.savedState(w, id));
-      const sessionId = w.get<{ session_id: string | null }>('SELECT session_id FROM checkpoints WHERE id = ?', [id])?.session_id ?? undefined;
-      const when = new Date(w.get<{ at: number }>('SELECT created_at AS at FROM checkpoints WHERE id = ?', [id])!.at).toISOString();
-      const backup = this.insertCheckpoint(w, { sessionId, trigger: 'before-restore', note: `Before restoring the checkpoint of ${when} (${id})` });
+      const sessionId =
+        w.get<{ session_id: string | null }>('SELECT session_id FROM checkpoints WHERE id = ?', [id])?.session_id ??
+        undefined;
+      const when = new Date(
+        w.get<{ at: number }>('SELECT created_at AS at FROM checkpoints WHERE id = ?', [id])!.at,
+      ).toISOString();
+      const backup = this.insertCheckpoint(w, {
+        sessionId,
+        trigger: 'before-restore',
+        note: `Before restoring the checkpoint of ${when} (${id})`,
+      });
       const now = this.clock.now();
       for (const task of plan.tasks) {
         w.run(taskUpdateSql, taskUpdateParams(task.to, now));
-        const detail = { checkpointId: id, backupCheckpointId: backup.id, from: pick(task.from, task.fields), to: pick(task.to, task.fields) };
-        w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [task.id, now, actor, 'restored', JSON.stringify(detail)]);
+        const detail = {
+          checkpointId: id,
+          backupCheckpointId: backup.id,
+          from: pick(task.from, task.fields),
+          to: pick(task.to, task.fields),
+        };
+        w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [
+          task.id,
+          now,
+          actor,
+          'restored',
+          JSON.stringify(detail),
+        ]);
       }
       if (plan.session) this.restoreSession(w, plan.session, now);
-      return { backup, result: { checkpointId: backup.id, changed: plan.tasks.length, createdSince: plan.createdSince, deletedSince: plan.deletedSince, ...sessionChange(plan) } };
+      return {
+        backup,
+        result: {
+          checkpointId: backup.id,
+          changed: plan.tasks.length,
+          createdSince: plan.createdSince,
+          deletedSince: plan.deletedSince,
+          ...sessionChange(plan),
+        },
+      };
     }, actor);
     if (result.session) this.changed.fire({ sessionId: result.session.id });
     this.checkpointCreated.fire(backup);
@@ -347,14 +444,20 @@ export class SessionManager {
 
   private row(r: StoreReader, id: string): SessionRow {
     const row = r.get<SessionRow>('SELECT * FROM sessions WHERE id = ?', [id]);
-    if (!row) throw new SessionError(`No session has the id '${id}'. It may have been deleted; pick one from the list of sessions.`);
+    if (!row)
+      throw new SessionError(
+        `No session has the id '${id}'. It may have been deleted; pick one from the list of sessions.`,
+      );
     return row;
   }
 
   private toSession(row: SessionRow): Session {
-    const taskIds = this.store.all<{ task_id: string }>(
-      'SELECT st.task_id FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? ORDER BY t.seq', [row.id],
-    ).map(r => r.task_id);
+    const taskIds = this.store
+      .all<{ task_id: string }>(
+        'SELECT st.task_id FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? ORDER BY t.seq',
+        [row.id],
+      )
+      .map(r => r.task_id);
     return toSession(row, taskIds);
   }
 
@@ -368,11 +471,15 @@ export class SessionManager {
       assertTransition(row.status as SessionStatus, to, name);
       const now = this.clock.now();
       const set: Record<string, SqlValue> = { status: to, updated_at: now, ...fields };
-      if (row.status === 'running' && row.started_at != null) set.running_ms = row.running_ms + Math.max(0, now - row.started_at);
+      if (row.status === 'running' && row.started_at != null)
+        set.running_ms = row.running_ms + Math.max(0, now - row.started_at);
       if (to === 'running') Object.assign(set, { started_at: now, heartbeat_at: now, ended_at: null });
       if (to === 'completed' || to === 'failed') set.ended_at = now;
       const columns = Object.keys(set);
-      w.run(`UPDATE sessions SET ${columns.map(c => `${c} = ?`).join(', ')} WHERE id = ?`, [...columns.map(c => set[c]), id]);
+      w.run(`UPDATE sessions SET ${columns.map(c => `${c} = ?`).join(', ')} WHERE id = ?`, [
+        ...columns.map(c => set[c]),
+        id,
+      ]);
       after?.(w);
     }, actor);
     this.changed.fire({ sessionId: id });
@@ -381,7 +488,9 @@ export class SessionManager {
 
   private insertCheckpoint(w: StoreWriter, spec: NewCheckpoint): Checkpoint {
     if (!checkpointTriggers.includes(spec.trigger)) {
-      throw new SessionError(`'${String(spec.trigger)}' is not a checkpoint trigger; use one of ${checkpointTriggers.join(', ')}.`);
+      throw new SessionError(
+        `'${String(spec.trigger)}' is not a checkpoint trigger; use one of ${checkpointTriggers.join(', ')}.`,
+      );
     }
     if (spec.sessionId !== undefined) this.row(w, spec.sessionId);
     const state = this.savedStates.capture(w, spec.sessionId);
@@ -395,28 +504,48 @@ export class SessionManager {
       taskCount: state.taskCount,
       tasksDone: state.tasksDone,
     };
-    w.run(`INSERT INTO checkpoints (id, session_id, created_at, trigger, note, context_version, state, base_id, task_count, tasks_done)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      checkpoint.id, spec.sessionId ?? null, checkpoint.createdAt, checkpoint.trigger, checkpoint.note, state.contextVersion ?? null,
-      state.json, state.baseId, state.taskCount, state.tasksDone,
-    ]);
+    w.run(
+      `INSERT INTO checkpoints (id, session_id, created_at, trigger, note, context_version, state, base_id, task_count, tasks_done)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        checkpoint.id,
+        spec.sessionId ?? null,
+        checkpoint.createdAt,
+        checkpoint.trigger,
+        checkpoint.note,
+        state.contextVersion ?? null,
+        state.json,
+        state.baseId,
+        state.taskCount,
+        state.tasksDone,
+      ],
+    );
     this.savedStates.inserted(checkpoint.id, state);
     return checkpoint;
   }
 
   private savedState(r: StoreReader, id: string): CheckpointState {
     const state = this.savedStates.read(r, id);
-    if (!state) throw new SessionError(`No checkpoint has the id '${id}'. It may have been pruned; pick one from the checkpoint timeline.`);
+    if (!state)
+      throw new SessionError(
+        `No checkpoint has the id '${id}'. It may have been pruned; pick one from the checkpoint timeline.`,
+      );
     return state;
   }
 
   private restoreSession(w: StoreWriter, { id, to, currentTaskId, error }: SessionRestore, now: number): void {
     const row = this.row(w, id);
     const ran = row.status === 'running' && row.started_at != null ? Math.max(0, now - row.started_at) : 0;
-    const ended = to === 'completed' || to === 'failed' ? row.ended_at ?? now : null;
-    const current = currentTaskId !== null && w.get('SELECT 1 FROM session_tasks WHERE session_id = ? AND task_id = ?', [id, currentTaskId]) ? currentTaskId : null;
-    w.run('UPDATE sessions SET status = ?, current_task_id = ?, error = ?, running_ms = ?, ended_at = ?, updated_at = ? WHERE id = ?',
-      [to, current, to === 'failed' ? error : null, row.running_ms + ran, ended, now, id]);
+    const ended = to === 'completed' || to === 'failed' ? (row.ended_at ?? now) : null;
+    const current =
+      currentTaskId !== null &&
+      w.get('SELECT 1 FROM session_tasks WHERE session_id = ? AND task_id = ?', [id, currentTaskId])
+        ? currentTaskId
+        : null;
+    w.run(
+      'UPDATE sessions SET status = ?, current_task_id = ?, error = ?, running_ms = ?, ended_at = ?, updated_at = ? WHERE id = ?',
+      [to, current, to === 'failed' ? error : null, row.running_ms + ran, ended, now, id],
+    );
   }
 }
 

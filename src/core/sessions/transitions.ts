@@ -15,7 +15,11 @@ export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
 }
 
 export class SessionTransitionError extends SessionError {
-  constructor(readonly from: SessionStatus, readonly to: SessionStatus, message: string) {
+  constructor(
+    readonly from: SessionStatus,
+    readonly to: SessionStatus,
+    message: string,
+  ) {
     super(message);
     this.name = 'SessionTransitionError';
   }
@@ -36,7 +40,9 @@ function instead(from: SessionStatus, to: SessionStatus): string {
     case 'running':
       return 'only a created session can be started, and only a paused or interrupted one resumed.';
     case 'paused':
-      return from === 'created' ? 'it has not started yet; start it first.' : 'only a running or interrupted session can be paused.';
+      return from === 'created'
+        ? 'it has not started yet; start it first.'
+        : 'only a running or interrupted session can be paused.';
     case 'interrupted':
       return 'only a running session can be interrupted.';
     case 'completed':
@@ -59,11 +65,23 @@ export function assertCommand(command: SessionCommand, from: SessionStatus, sess
   const sources: readonly SessionStatus[] = commandSources[command];
   if (sources.includes(from)) return;
   if (command === 'resume' && from === 'created') {
-    throw new SessionTransitionError(from, 'running', `${session} cannot be resumed from created: it has never run; start it instead.`);
+    throw new SessionTransitionError(
+      from,
+      'running',
+      `${session} cannot be resumed from created: it has never run; start it instead.`,
+    );
   }
   if (command === 'start' && (from === 'paused' || from === 'interrupted')) {
-    throw new SessionTransitionError(from, 'running', `${session} cannot be started again from ${from}: resume it instead.`);
+    throw new SessionTransitionError(
+      from,
+      'running',
+      `${session} cannot be started again from ${from}: resume it instead.`,
+    );
   }
   assertTransition(from, 'running', session);
-  throw new SessionTransitionError(from, 'running', `${session} cannot be ${command === 'start' ? 'started' : 'resumed'} from ${from}.`);
+  throw new SessionTransitionError(
+    from,
+    'running',
+    `${session} cannot be ${command === 'start' ? 'started' : 'resumed'} from ${from}.`,
+  );
 }

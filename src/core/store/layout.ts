@@ -14,10 +14,12 @@ export function segmentName(n: number): string {
 
 /** Journal segment numbers found among `names`, oldest first. */
 export function segmentNumbers(names: readonly string[]): number[] {
-  return names.flatMap(n => {
-    const m = segmentPattern.exec(n);
-    return m ? [Number(m[1])] : [];
-  }).sort((a, b) => a - b);
+  return names
+    .flatMap(n => {
+      const m = segmentPattern.exec(n);
+      return m ? [Number(m[1])] : [];
+    })
+    .sort((a, b) => a - b);
 }
 
 export interface BackupName {
@@ -32,10 +34,12 @@ export function backupName(seq: number, at: number): string {
 
 /** Backups found among `names`, newest first. */
 export function parseBackupNames(names: readonly string[]): BackupName[] {
-  return names.flatMap(name => {
-    const m = backupPattern.exec(name);
-    return m ? [{ name, seq: Number(m[1]), at: Number(m[2]) }] : [];
-  }).sort((a, b) => b.seq - a.seq || b.at - a.at);
+  return names
+    .flatMap(name => {
+      const m = backupPattern.exec(name);
+      return m ? [{ name, seq: Number(m[1]), at: Number(m[2]) }] : [];
+    })
+    .sort((a, b) => b.seq - a.seq || b.at - a.at);
 }
 
 export const join = path.join;

@@ -30,7 +30,9 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 export function encodeRecord(seq: number, mutation: Mutation): Uint8Array {
   const payload = encoder.encode(JSON.stringify(mutation, bytesReplacer));
   if (payload.length > maxRecordBytes) {
-    throw new RangeError(`A single change of ${(payload.length / 1048576).toFixed(1)} MB is over the store's limit of ${maxRecordBytes / 1048576} MB.`);
+    throw new RangeError(
+      `A single change of ${(payload.length / 1048576).toFixed(1)} MB is over the store's limit of ${maxRecordBytes / 1048576} MB.`,
+    );
   }
   const out = new Uint8Array(RECORD_HEADER + payload.length);
   const view = new DataView(out.buffer);
@@ -56,7 +58,11 @@ export function decodeJournal(data: Uint8Array): DecodedJournal {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let offset = 0;
   while (offset < data.length) {
-    const stop = (reason: string): DecodedJournal => ({ records, badTailBytes: data.length - offset, stopReason: reason });
+    const stop = (reason: string): DecodedJournal => ({
+      records,
+      badTailBytes: data.length - offset,
+      stopReason: reason,
+    });
     if (data.length - offset < RECORD_HEADER) return stop('incomplete record header');
     if (view.getUint32(offset, true) !== RECORD_MAGIC) return stop('bad record marker');
     const seq = view.getFloat64(offset + 4, true);
@@ -106,7 +112,8 @@ export function decodeSnapshot(data: Uint8Array): Snapshot | string {
   const schemaVersion = view.getUint32(12, true);
   const length = view.getUint32(16, true);
   if (!Number.isSafeInteger(seq) || seq < 0) return 'its header is damaged';
-  if (data.length - SNAPSHOT_HEADER !== length) return `it is truncated (${data.length - SNAPSHOT_HEADER} of ${length} bytes)`;
+  if (data.length - SNAPSHOT_HEADER !== length)
+    return `it is truncated (${data.length - SNAPSHOT_HEADER} of ${length} bytes)`;
   const database = data.subarray(SNAPSHOT_HEADER);
   if (crc32(database) !== view.getUint32(20, true)) return 'its checksum does not match (the file is damaged)';
   return { seq, schemaVersion, database };
@@ -115,8 +122,11 @@ export function decodeSnapshot(data: Uint8Array): Snapshot | string {
 function isMutation(value: unknown): value is Mutation {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Mutation;
-  return typeof m.actor === 'string' && Array.isArray(m.statements)
-    && m.statements.every(s => Array.isArray(s) && typeof s[0] === 'string' && Array.isArray(s[1]));
+  return (
+    typeof m.actor === 'string' &&
+    Array.isArray(m.statements) &&
+    m.statements.every(s => Array.isArray(s) && typeof s[0] === 'string' && Array.isArray(s[1]))
+  );
 }
 
 function bytesReplacer(_key: string, value: unknown): unknown {

@@ -277,7 +277,8 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 7,
-    description: "steps record the process they started (a killed run's orphans); tasks record where their commands came from",
+    description:
+      "steps record the process they started (a killed run's orphans); tasks record where their commands came from",
     sql: `
       -- JSON {pid, startTime, group} of the process a step started (src/core/execution/journal.ts); NULL when none
       ALTER TABLE execution_steps ADD COLUMN process TEXT;
@@ -289,7 +290,8 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 8,
-    description: 'plan structure: phases nest and keep priority, dependencies, estimate, status and acceptance notes; tasks keep an estimate',
+    description:
+      'plan structure: phases nest and keep priority, dependencies, estimate, status and acceptance notes; tasks keep an estimate',
     sql: `
       ALTER TABLE phases ADD COLUMN parent_id TEXT REFERENCES phases(id) ON DELETE SET NULL; -- the phase it sits in ("2" for "2.1")
       ALTER TABLE phases ADD COLUMN priority INTEGER;   -- written under its heading; 0 critical … 3 low; NULL none

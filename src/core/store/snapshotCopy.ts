@@ -42,7 +42,10 @@ export class DatabaseCopy {
   /** Why the copy can no longer write a true snapshot (a failed check, a change it could not apply). */
   private broken: string | undefined;
 
-  private constructor(private readonly db: SqliteDatabase, private seq: number) {}
+  private constructor(
+    private readonly db: SqliteDatabase,
+    private seq: number,
+  ) {}
 
   static async load(base: Omit<SnapshotCopyBase, 'check'>): Promise<DatabaseCopy> {
     return new DatabaseCopy(await SqliteDatabase.open(base.database), base.seq);
@@ -56,7 +59,8 @@ export class DatabaseCopy {
     } catch (err) {
       result = `SQLite could not read it (${(err as Error).message})`;
     }
-    if (result !== 'ok') this.broken ??= `SQLite's check of the snapshot it was loaded from failed (${result.slice(0, 200)})`;
+    if (result !== 'ok')
+      this.broken ??= `SQLite's check of the snapshot it was loaded from failed (${result.slice(0, 200)})`;
     return result;
   }
 

@@ -76,7 +76,6 @@ export class SqliteDatabase {
     return Number(this.db.exec('PRAGMA user_version')[0]?.values[0]?.[0] ?? 0);
   }
 
-
   /**
    * 'ok', or the problems SQLite found. `quick` skips the index-content checks: enough for a
    * snapshot whose bytes already passed a checksum; backups get the full check.

@@ -13,14 +13,51 @@
 import { gunzip, gzip } from 'zlib';
 import { promisify } from 'util';
 import { Emitter } from '../events';
-import { silentLogger, systemClock, type Clock, type FileSystemPort, type HeldLock, type LockOwner, type LockPort, type Logger } from '../ports';
-import { backupName, backupsFolder, join, lockFile, parseBackupNames, segmentName, segmentNumbers, snapshotFile, type BackupName } from './layout';
+import {
+  silentLogger,
+  systemClock,
+  type Clock,
+  type FileSystemPort,
+  type HeldLock,
+  type LockOwner,
+  type LockPort,
+  type Logger,
+} from '../ports';
+import {
+  backupName,
+  backupsFolder,
+  join,
+  lockFile,
+  parseBackupNames,
+  segmentName,
+  segmentNumbers,
+  snapshotFile,
+  type BackupName,
+} from './layout';
 import { migrate } from './migrate';
-import { decodeJournal, decodeSnapshot, encodeRecord, encodeSnapshot, type JournalRecord, type Mutation } from './records';
+import {
+  decodeJournal,
+  decodeSnapshot,
+  encodeRecord,
+  encodeSnapshot,
+  type JournalRecord,
+  type Mutation,
+} from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
 import { applyRecord, type SnapshotCopy, type SnapshotCopyFactory } from './snapshotCopy';
 import { SqliteDatabase } from './sqlite';
-import { LockLostError, ReadOnlyStoreError, StoreError, type Actor, type BackupCheck, type SqlValue, type Store, type StoreChange, type StoreHealth, type StoreWriter } from './types';
+import {
+  LockLostError,
+  ReadOnlyStoreError,
+  StoreError,
+  type Actor,
+  type BackupCheck,
+  type SqlValue,
+  type Store,
+  type StoreChange,
+  type StoreHealth,
+  type StoreWriter,
+} from './types';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -90,7 +127,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     try {
       const acquired = await options.lock.acquire(join(options.folder, lockFile), owner);
       if ('heldBy' in acquired) {
-        const who = acquired.heldBy ? `${acquired.heldBy.description} (pid ${acquired.heldBy.pid} on ${acquired.heldBy.host})` : 'another process';
+        const who = acquired.heldBy
+          ? `${acquired.heldBy.description} (pid ${acquired.heldBy.pid} on ${acquired.heldBy.host})`
+          : 'another process';
         readOnlyReason = `${who} is already writing to this store, so this one opened it read-only; to make changes here, close the other one (or let it finish), then open the store again.`;
       } else {
         lock = acquired;
@@ -118,12 +157,25 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const withCopy = options.snapshots !== undefined && !readOnlyReason;
   const base = await loadBase(options, recovery, all, segments.length > 0, blockers, withCopy);
   await nextTurn();
-  const copy = withCopy ? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true }) : undefined;
+  const copy = withCopy
+    ? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true })
+    : undefined;
   base.database = undefined; // the copy's now
   const replay = await replayJournal(options, base, segments, recovery, logger, blockers, copy);
   if (blockers.length) await cannotWrite(blockers.join('; '));
 
-  const store = new DurableStore(options, base.db, replay.lastSeq, segments, lock, readOnlyReason, recovery, logger, copy, base.unchecked === true);
+  const store = new DurableStore(
+    options,
+    base.db,
+    replay.lastSeq,
+    segments,
+    lock,
+    readOnlyReason,
+    recovery,
+    logger,
+    copy,
+    base.unchecked === true,
+  );
   const needsUpgrade = base.db.userVersion < latestVersion(all);
   try {
     if (needsUpgrade && !readOnlyReason) await store.upgrade(all);
@@ -142,7 +194,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     }
   } catch (err) {
     // The disk refused the open's own writes (full, read-only): what was read is still shown.
-    const problem = diskProblem(err, options.folder) ?? (err instanceof StoreError && /could not write/.test(err.message) ? err.message : undefined);
+    const problem =
+      diskProblem(err, options.folder) ??
+      (err instanceof StoreError && /could not write/.test(err.message) ? err.message : undefined);
     if (!problem) throw err;
     await store.stopWriting(readOnlyBecause(problem));
   }
@@ -186,7 +240,11 @@ export function diskProblem(err: unknown, path: string): string | undefined {
 }
 
 /** The file, undefined when missing, or (in `blockers`) why it cannot be read. */
-async function readOrBlock(fs: FileSystemPort, file: string, blockers: string[]): Promise<Uint8Array | undefined | { problem: string }> {
+async function readOrBlock(
+  fs: FileSystemPort,
+  file: string,
+  blockers: string[],
+): Promise<Uint8Array | undefined | { problem: string }> {
   try {
     return await fs.readFile(file);
   } catch (err) {
@@ -211,7 +269,14 @@ function latestVersion(all: readonly Migration[]): number {
 }
 
 /** The snapshot, else the newest valid backup, else an empty database. */
-async function loadBase(options: OpenStoreOptions, recovery: string[], all: readonly Migration[], hasJournal: boolean, blockers: string[], deferCheck: boolean): Promise<Base> {
+async function loadBase(
+  options: OpenStoreOptions,
+  recovery: string[],
+  all: readonly Migration[],
+  hasJournal: boolean,
+  blockers: string[],
+  deferCheck: boolean,
+): Promise<Base> {
   const fs = options.fs;
   const read = await readOrBlock(fs, join(options.folder, snapshotFile), blockers);
   let backups: BackupName[] = [];
@@ -237,12 +302,15 @@ async function loadBase(options: OpenStoreOptions, recovery: string[], all: read
   for (const backup of backups) {
     const loaded = await loadBackup(options, backup.name, all);
     if (typeof loaded !== 'string') {
-      recovery.push(`Recovered from the backup taken ${new Date(backup.at).toISOString()} (change #${loaded.seq}), then replayed the journal.`);
+      recovery.push(
+        `Recovered from the backup taken ${new Date(backup.at).toISOString()} (change #${loaded.seq}), then replayed the journal.`,
+      );
       return loaded;
     }
     recovery.push(`The backup ${backup.name} could not be used: ${loaded}.`);
   }
-  if (bytes || backups.length) recovery.push('No usable snapshot or backup was found; the store was rebuilt from the journal alone.');
+  if (bytes || backups.length)
+    recovery.push('No usable snapshot or backup was found; the store was rebuilt from the journal alone.');
   return { db: await SqliteDatabase.open(), seq: 0 };
 }
 
@@ -262,7 +330,11 @@ async function loadBackup(options: OpenStoreOptions, name: string, all: readonly
  * contents (the checksum already vouches for the bytes), 'checksum' leaves SQLite's check to the
  * snapshot copy. Refuses (throws) a database from a newer Continuum.
  */
-async function verifySnapshot(bytes: Uint8Array, all: readonly Migration[], check: 'full' | 'quick' | 'checksum'): Promise<Base | string> {
+async function verifySnapshot(
+  bytes: Uint8Array,
+  all: readonly Migration[],
+  check: 'full' | 'quick' | 'checksum',
+): Promise<Base | string> {
   const snapshot = decodeSnapshot(bytes);
   if (typeof snapshot === 'string') return snapshot;
   await nextTurn(); // the checksum and the load are each tens of milliseconds on a large store: not in one slice
@@ -280,7 +352,9 @@ async function verifySnapshot(bytes: Uint8Array, all: readonly Migration[], chec
   const version = db.userVersion;
   if (version > latestVersion(all)) {
     db.close();
-    throw new StoreError(`This store was written by a newer version of Continuum (schema ${version}; this version knows up to ${latestVersion(all)}). Update the Continuum extension to open it; nothing was changed.`);
+    throw new StoreError(
+      `This store was written by a newer version of Continuum (schema ${version}; this version knows up to ${latestVersion(all)}). Update the Continuum extension to open it; nothing was changed.`,
+    );
   }
   return { db, seq: snapshot.seq, database: snapshot.database, ...(check === 'checksum' ? { unchecked: true } : {}) };
 }
@@ -301,7 +375,15 @@ function nextTurn(): Promise<void> {
 /** How long replaying the journal may hold the thread at a time. */
 const replaySliceMs = 20;
 
-async function replayJournal(options: OpenStoreOptions, base: Base, segments: number[], recovery: string[], logger: Logger, blockers: string[], copy: SnapshotCopy | undefined): Promise<ReplayResult> {
+async function replayJournal(
+  options: OpenStoreOptions,
+  base: Base,
+  segments: number[],
+  recovery: string[],
+  logger: Logger,
+  blockers: string[],
+  copy: SnapshotCopy | undefined,
+): Promise<ReplayResult> {
   let sliceStarted = Date.now();
   let lastSeq = base.seq;
   let applied = 0;
@@ -314,7 +396,8 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
       if (read && 'problem' in read) continue;
       const data = read ?? new Uint8Array();
       const decoded = decodeJournal(data);
-      if (decoded.records.some(r => r.seq > lastSeq) || hasValidRecordAfter(data, data.length - decoded.badTailBytes)) unapplied.push(n);
+      if (decoded.records.some(r => r.seq > lastSeq) || hasValidRecordAfter(data, data.length - decoded.badTailBytes))
+        unapplied.push(n);
     }
     return { lastSeq, applied, damaged: true, unapplied };
   };
@@ -335,7 +418,9 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
     for (const record of decoded.records) {
       if (record.seq <= lastSeq) continue;
       if (record.seq !== lastSeq + 1) {
-        recovery.push(`Changes #${lastSeq + 1} to #${record.seq - 1} could not be recovered, so the ${countAfter(decoded.records, lastSeq)}+ changes after them were not applied either.`);
+        recovery.push(
+          `Changes #${lastSeq + 1} to #${record.seq - 1} could not be recovered, so the ${countAfter(decoded.records, lastSeq)}+ changes after them were not applied either.`,
+        );
         feed();
         return stopAt(index);
       }
@@ -348,7 +433,9 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
       try {
         applyRecord(base.db, record);
       } catch (err) {
-        recovery.push(`Change #${record.seq} could not be replayed (${(err as Error).message}); it and any later changes were not applied.`);
+        recovery.push(
+          `Change #${record.seq} could not be replayed (${(err as Error).message}); it and any later changes were not applied.`,
+        );
         feed();
         return stopAt(index);
       }
@@ -362,9 +449,13 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
       if (!hasValidRecordAfter(data, damageAt)) {
         // An append cut short by a crash: that change was never acknowledged (had it been, the
         // next writer would have numbered its changes after it, and the gap would be reported).
-        logger.info(`store: ignored an unfinished last change in ${segmentName(n)} (${decoded.badTailBytes} bytes, ${decoded.stopReason}).`);
+        logger.info(
+          `store: ignored an unfinished last change in ${segmentName(n)} (${decoded.badTailBytes} bytes, ${decoded.stopReason}).`,
+        );
       } else {
-        recovery.push(`Part of the journal (${segmentName(n)}, ${decoded.badTailBytes} bytes after change #${lastSeq}) was damaged (${decoded.stopReason}) and could not be replayed.`);
+        recovery.push(
+          `Part of the journal (${segmentName(n)}, ${decoded.badTailBytes} bytes after change #${lastSeq}) was damaged (${decoded.stopReason}) and could not be replayed.`,
+        );
         unapplied.push(n);
       }
     }
@@ -376,14 +467,21 @@ async function replayJournal(options: OpenStoreOptions, base: Base, segments: nu
  * Copies each segment whose intact changes could not be applied to `<segment>.<time>.unapplied`,
  * which no replay reads and no compaction removes, and says where it is.
  */
-async function setAsideUnapplied(options: OpenStoreOptions, segments: readonly number[], recovery: string[], now: number): Promise<void> {
+async function setAsideUnapplied(
+  options: OpenStoreOptions,
+  segments: readonly number[],
+  recovery: string[],
+  now: number,
+): Promise<void> {
   for (const n of segments) {
     const from = join(options.folder, segmentName(n));
     const data = await options.fs.readFile(from);
     if (!data) continue;
     const name = `${segmentName(n)}.${now}.unapplied`;
     await options.fs.writeFileAtomic(join(options.folder, name), data);
-    recovery.push(`The changes in ${segmentName(n)} that could not be applied were kept in ${name} (nothing in it was deleted); keep that file if you may need them.`);
+    recovery.push(
+      `The changes in ${segmentName(n)} that could not be applied were kept in ${name} (nothing in it was deleted); keep that file if you may need them.`,
+    );
   }
 }
 
@@ -394,14 +492,21 @@ function countAfter(records: JournalRecord[], seq: number): number {
 /** Whether a whole, valid record starts somewhere after `offset` (damage in the middle, not a torn tail). */
 function hasValidRecordAfter(data: Uint8Array, offset: number): boolean {
   for (let i = offset + 1; i + 4 <= data.length; i++) {
-    if (data[i] === 0x43 && data[i + 1] === 0x52 && data[i + 2] === 0x4a && data[i + 3] === 0x31 && decodeJournal(data.subarray(i)).records.length > 0) {
+    if (
+      data[i] === 0x43 &&
+      data[i + 1] === 0x52 &&
+      data[i + 2] === 0x4a &&
+      data[i + 3] === 0x31 &&
+      decodeJournal(data.subarray(i)).records.length > 0
+    ) {
       return true;
     }
   }
   return false;
 }
 
-const tablePattern = /^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`[]?(\w+)/i;
+const tablePattern =
+  /^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`[]?(\w+)/i;
 
 class DurableStore implements Store {
   private readonly changes = new Emitter<StoreChange>();
@@ -479,7 +584,10 @@ class DurableStore implements Store {
 
   /** SQLite would answer a read of a closed database with "out of memory" (its message for a missing handle). */
   private assertOpen(): void {
-    if (this.closed) throw new StoreError('The store is closed: this reader outlived it (it should have been disposed with the store).');
+    if (this.closed)
+      throw new StoreError(
+        'The store is closed: this reader outlived it (it should have been disposed with the store).',
+      );
   }
 
   write<R>(fn: (w: StoreWriter) => R, actor: Actor = 'user'): Promise<R> {
@@ -487,7 +595,10 @@ class DurableStore implements Store {
     if (this.lostLock) return Promise.reject(this.lostLock);
     if (this.failed) return Promise.reject(this.failed);
     if (this.readOnlyReason) return Promise.reject(new ReadOnlyStoreError(this.readOnlyReason));
-    if (this.inWrite) return Promise.reject(new Error('store.write() was called inside another write(); pass the writer down instead.'));
+    if (this.inWrite)
+      return Promise.reject(
+        new Error('store.write() was called inside another write(); pass the writer down instead.'),
+      );
     const statements: Mutation['statements'] = [];
     const tables = new Set<string>();
     const writer: StoreWriter = {
@@ -507,7 +618,8 @@ class DurableStore implements Store {
     this.db.run('BEGIN');
     try {
       result = fn(writer);
-      if (isThenable(result)) throw new Error('store.write() needs a synchronous function: do the awaiting before or after the write.');
+      if (isThenable(result))
+        throw new Error('store.write() needs a synchronous function: do the awaiting before or after the write.');
       if (statements.length) bytes = encodeRecord(this.lastSeq + 1, { actor, statements });
       this.db.run('COMMIT');
     } catch (err) {
@@ -661,7 +773,9 @@ class DurableStore implements Store {
           }
         } catch (err) {
           const problem = diskProblem(err, this.folder) ?? (err as Error).message;
-          this.failed = new StoreError(`Continuum could not write to its store in ${this.folder}: ${problem}. Recent changes are not saved; fix that, then open the store again (in VS Code: reload the window).`);
+          this.failed = new StoreError(
+            `Continuum could not write to its store in ${this.folder}: ${problem}. Recent changes are not saved; fix that, then open the store again (in VS Code: reload the window).`,
+          );
           this.logger.error('store: journal write failed', err);
           for (const b of [...batch, ...this.pending.splice(0)]) b.reject(this.failed);
           return;
@@ -690,7 +804,10 @@ class DurableStore implements Store {
 
   private scheduleCompaction(): void {
     const o = this.options;
-    if (this.journalBytes >= (o.compactAfterBytes ?? 8 * 1024 * 1024) || this.journalRecords >= (o.compactAfterRecords ?? 20_000)) {
+    if (
+      this.journalBytes >= (o.compactAfterBytes ?? 8 * 1024 * 1024) ||
+      this.journalRecords >= (o.compactAfterRecords ?? 20_000)
+    ) {
       void this.compact().catch(err => this.logger.error('store: compaction failed', err));
       return;
     }
@@ -698,7 +815,8 @@ class DurableStore implements Store {
     if (idle <= 0) return;
     this.idleTimer?.cancel();
     this.idleTimer = this.clock.setTimeout(() => {
-      if (this.journalRecords > 0) void this.compact().catch(err => this.logger.error('store: idle compaction failed', err));
+      if (this.journalRecords > 0)
+        void this.compact().catch(err => this.logger.error('store: idle compaction failed', err));
     }, idle);
   }
 
@@ -714,7 +832,9 @@ class DurableStore implements Store {
     // goes to the next segment.
     const seq = this.lastSeq;
     const copy = this.copy;
-    const snapshot = copy ? copy.snapshot(seq) : encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() });
+    const snapshot = copy
+      ? copy.snapshot(seq)
+      : encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() });
     const retired = [...this.oldSegments, this.segment];
     const oldAppender = this.appender;
     this.segment++;
@@ -780,7 +900,7 @@ class DurableStore implements Store {
       await this.compaction?.catch(() => undefined);
       const file = join(this.folder, snapshotFile);
       const data = await this.options.fs.readFile(file);
-      if (data && await this.holdsLock()) {
+      if (data && (await this.holdsLock())) {
         await this.options.fs.writeFileAtomic(join(this.folder, aside), data);
         await this.options.fs.remove(file);
       }
@@ -791,7 +911,12 @@ class DurableStore implements Store {
     this.lockLost.fire(message);
   }
 
-  private async writeCompaction(oldAppender: DurableStore['appender'], snapshot: Uint8Array, seq: number, retired: number[]): Promise<void> {
+  private async writeCompaction(
+    oldAppender: DurableStore['appender'],
+    snapshot: Uint8Array,
+    seq: number,
+    retired: number[],
+  ): Promise<void> {
     await (await oldAppender)?.close();
     const keep = this.options.backups ?? 5;
     const dir = join(this.folder, backupsFolder);

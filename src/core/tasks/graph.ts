@@ -4,7 +4,11 @@
  * A cycle that the edge from → to would close, as the list of ids from `from` back to `from`,
  * or undefined. `dependenciesOf` gives a task's current dependencies.
  */
-export function cycleThrough(from: string, to: string, dependenciesOf: (id: string) => readonly string[]): string[] | undefined {
+export function cycleThrough(
+  from: string,
+  to: string,
+  dependenciesOf: (id: string) => readonly string[],
+): string[] | undefined {
   if (from === to) return [from, from];
   // Depth-first search from `to` along dependencies; reaching `from` closes a cycle.
   const parent = new Map<string, string>([[to, '']]);
@@ -26,7 +30,10 @@ export function cycleThrough(from: string, to: string, dependenciesOf: (id: stri
 }
 
 /** The first cycle in a whole graph (for batch imports), as ids ending where they start. */
-export function findCycle(ids: Iterable<string>, dependenciesOf: (id: string) => readonly string[]): string[] | undefined {
+export function findCycle(
+  ids: Iterable<string>,
+  dependenciesOf: (id: string) => readonly string[],
+): string[] | undefined {
   const state = new Map<string, 1 | 2>(); // 1 on the stack, 2 finished
   for (const root of ids) {
     if (state.has(root)) continue;

@@ -20,11 +20,37 @@ export type ActionKind = (typeof actionKinds)[number];
  * an interruption (default: no, a resume asks).
  */
 export type TaskAction =
-  | { kind: 'shell'; command: string; args?: string[]; shell?: boolean; cwd?: string; env?: Record<string, string>; timeoutMs?: number; verify?: string; rerunnable?: boolean }
-  | { kind: 'vscodeTask'; label: string; timeoutMs?: number; verify?: string; rerunnable?: boolean; /** Run instead when the host has no such task (a degradation, shown in Health). */ shellEquivalent?: string }
+  | {
+      kind: 'shell';
+      command: string;
+      args?: string[];
+      shell?: boolean;
+      cwd?: string;
+      env?: Record<string, string>;
+      timeoutMs?: number;
+      verify?: string;
+      rerunnable?: boolean;
+    }
+  | {
+      kind: 'vscodeTask';
+      label: string;
+      timeoutMs?: number;
+      verify?: string;
+      rerunnable?: boolean;
+      /** Run instead when the host has no such task (a degradation, shown in Health). */ shellEquivalent?: string;
+    }
   | { kind: 'manual'; verify?: string }
-  | { kind: 'lm'; acceptance?: string; verify?: string; maxTurns?: number; maxTokens?: number; maxWallMs?: number; timeoutMs?: number; rerunnable?: boolean;
-    /** Command lines the model may run without asking (the person wrote them here); others are confirmed. */ allowCommands?: string[] };
+  | {
+      kind: 'lm';
+      acceptance?: string;
+      verify?: string;
+      maxTurns?: number;
+      maxTokens?: number;
+      maxWallMs?: number;
+      timeoutMs?: number;
+      rerunnable?: boolean;
+      /** Command lines the model may run without asking (the person wrote them here); others are confirmed. */ allowCommands?: string[];
+    };
 
 // every kind in the list has its action shape and every shape's kind is in the list: adding one without the other fails to compile
 const _kindsMatch: [ActionKind, TaskAction['kind']] = ['' as TaskAction['kind'], '' as ActionKind];

@@ -31,7 +31,9 @@ export interface BlockTree {
   tooDeep: number[];
 }
 
-interface DepthEnv extends MarkdownIt.Env { tooDeep: number[] }
+interface DepthEnv extends MarkdownIt.Env {
+  tooDeep: number[];
+}
 
 let instance: MarkdownIt.MarkdownIt | undefined;
 

@@ -9,15 +9,32 @@
 import type { Priority, TaskAction } from './model';
 import { parseBlocks, splitBlocks, toPlain, type BlockNode } from './plan-markdown';
 import { findPlanCycle } from './planGraph';
-import { collapse, labelOf, listingHeading, metaInTitle, priorityOf, proseHeading, statusOf, type LabelKind, type PlanStatus } from './planWords';
+import {
+  collapse,
+  labelOf,
+  listingHeading,
+  metaInTitle,
+  priorityOf,
+  proseHeading,
+  statusOf,
+  type LabelKind,
+  type PlanStatus,
+} from './planWords';
 import { limits as taskLimits } from './validation';
 
 export type { PlanStatus } from './planWords';
 
-export interface PlanProblem { line: number; message: string }
+export interface PlanProblem {
+  line: number;
+  message: string;
+}
 
 /** A line of the plan that became nothing, and why. */
-export interface PlanUnusedLine { line: number; text: string; why: string }
+export interface PlanUnusedLine {
+  line: number;
+  text: string;
+  why: string;
+}
 
 export interface PlanTaskSpec {
   /** Stable across re-imports: source + phase number/title + item number or title path; unique in the plan. */
@@ -83,9 +100,14 @@ export const planLimits = {
 
 export type PlanLimits = { -readonly [K in keyof typeof planLimits]: number };
 
-export interface PlanOptions { limits?: Partial<PlanLimits> }
+export interface PlanOptions {
+  limits?: Partial<PlanLimits>;
+}
 
-interface Ref { text: string; line: number }
+interface Ref {
+  text: string;
+  line: number;
+}
 
 interface Section {
   title: string;
@@ -150,13 +172,21 @@ interface RawTask {
 }
 
 /** Where a block sits. `task` is the item (or "Task N" heading) it belongs to. */
-interface Ctx { section?: Section; task?: RawTask; inItem?: boolean; dropped?: string }
+interface Ctx {
+  section?: Section;
+  task?: RawTask;
+  inItem?: boolean;
+  dropped?: string;
+}
 
 const numberKeywords = 'phase|stage|milestone|section|part|sprint|step|task|item|story|ticket|epic|issue';
 const phaseKeywords = new Set(['phase', 'stage', 'milestone', 'section', 'part', 'sprint', 'epic']);
 const taskHeadingKeywords = new Set(['task', 'item', 'story', 'ticket', 'issue', 'step']);
 /** "Phase 1: Setup", "1. Setup", "1.2 Login", "Task 1.1 - Title", "1) Title". */
-const numberedText = new RegExp(`^(?:(${numberKeywords})\\s+)?#?(\\d{1,9}(?:\\.\\d{1,9})*)(\\.(?!\\d)|:|\\))?(?=\\s|$|\\s*[-–—:])\\s*(?:[-–—:]\\s*)?`, 'i');
+const numberedText = new RegExp(
+  `^(?:(${numberKeywords})\\s+)?#?(\\d{1,9}(?:\\.\\d{1,9})*)(\\.(?!\\d)|:|\\))?(?=\\s|$|\\s*[-–—:])\\s*(?:[-–—:]\\s*)?`,
+  'i',
+);
 const boldNumber = /^(\*\*|__)\s*\d{1,9}(?:\.\d{1,9})*[.:)]?\s*\1/;
 const checkbox = /^\[([ xX~/-])\](\*)?(?=[ \t]|$)[ \t]*/;
 const checkboxLike = /^\[(\s{0,3}|\s?[^\s\d\]]\s?)\](?![([:])/;
@@ -164,7 +194,10 @@ const bulletWithoutSpace = /^\s*(?:[-*+]|\d{1,9}[.)])\[[ xX]?\]/;
 const checkboxWithoutBullet = /^\s*\[[ xX]\](?:\s|$)/;
 const dependsWithoutColon = /^depends on\s+((?:(?:phase|task|step|item)\s+)?#?\d.*)$/i;
 const noDeps = /^(?:none|n\/a|na|no|nothing|-|–|—|\(none\)|none yet|nil)\.?$/i;
-const numberRef = new RegExp(`^(?:(${numberKeywords})\\s*)?#?(\\d{1,9}(?:\\.\\d{1,9})*)\\.?(?:(?:\\s*[-–—:)(]|\\s)\\s*.*)?$`, 'i');
+const numberRef = new RegExp(
+  `^(?:(${numberKeywords})\\s*)?#?(\\d{1,9}(?:\\.\\d{1,9})*)\\.?(?:(?:\\s*[-–—:)(]|\\s)\\s*.*)?$`,
+  'i',
+);
 const boldLabel = /^\s*(?:\*\*|__)[^*_\n]{1,40}?:?\s*(?:\*\*|__)\s*:?/;
 const thematicBreak = /^([-*_])(?:[ \t]*\1){2,}$/;
 
@@ -181,12 +214,21 @@ export function parsePlan(markdown: string, source: string, options: PlanOptions
  * Parses a markdown plan a slice at a time: after about `sliceMs` of work it awaits `pause()`
  * (in the extension host: a macrotask), so no single slice holds the event loop long.
  */
-export async function parsePlanInSlices(markdown: string, source: string, pause: () => Promise<void>, options: PlanOptions & { sliceMs?: number } = {}): Promise<ParsedPlan> {
+export async function parsePlanInSlices(
+  markdown: string,
+  source: string,
+  pause: () => Promise<void>,
+  options: PlanOptions & { sliceMs?: number } = {},
+): Promise<ParsedPlan> {
   return runInSlices(planSteps(markdown, source, options), pause, options.sliceMs ?? 15);
 }
 
 /** Drives a generator, pausing whenever a slice has run `sliceMs`. */
-export async function runInSlices<T>(steps: Generator<void, T>, pause: () => Promise<void>, sliceMs: number): Promise<T> {
+export async function runInSlices<T>(
+  steps: Generator<void, T>,
+  pause: () => Promise<void>,
+  sliceMs: number,
+): Promise<T> {
   let started = performance.now();
   for (;;) {
     const step = steps.next();
@@ -205,14 +247,28 @@ export function* planSteps(markdown: string, source: string, options: PlanOption
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxBytes) {
     const mb = (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
-    return { source, phases: [], tasks: [], unused: [], problems: [{ line: 1, message: `plan is too large (${mb} MB; the limit is ${limits.maxBytes / (1024 * 1024)} MB)` }] };
+    return {
+      source,
+      phases: [],
+      tasks: [],
+      unused: [],
+      problems: [
+        { line: 1, message: `plan is too large (${mb} MB; the limit is ${limits.maxBytes / (1024 * 1024)} MB)` },
+      ],
+    };
   }
   try {
     return yield* new PlanParser(text, String(source), limits).parse();
   } catch (err) {
     // A bug here must not take the import down with it: say so and import nothing.
     const message = err instanceof Error ? err.message : String(err);
-    return { source, phases: [], tasks: [], unused: [], problems: [{ line: 1, message: `internal error while reading the plan: ${message}` }] };
+    return {
+      source,
+      phases: [],
+      tasks: [],
+      unused: [],
+      problems: [{ line: 1, message: `internal error while reading the plan: ${message}` }],
+    };
   }
 }
 
@@ -231,10 +287,17 @@ class PlanParser {
   private readonly why = new Map<number, string>();
   private explicitTasks = 0;
 
-  constructor(markdown: string, private readonly source: string, private readonly limits: PlanLimits) {
+  constructor(
+    markdown: string,
+    private readonly source: string,
+    private readonly limits: PlanLimits,
+  ) {
     // BOM off, one kind of line ending, no NULs (markdown-it's own normalisation, done up front
     // because only its block parser is used).
-    const text = markdown.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD');
+    const text = markdown
+      .replace(/^\uFEFF/, '')
+      .replace(/\r\n?/g, '\n')
+      .replace(/\0/g, '\uFFFD');
     this.lines = text.split('\n');
     this.used = new Uint8Array(this.lines.length + 2);
   }
@@ -249,7 +312,8 @@ class PlanParser {
     yield;
     for (const piece of splitBlocks(this.lines, 400)) {
       const tree = parseBlocks(piece.text, piece.firstLine);
-      for (const line of tree.tooDeep) this.problem(line, 'markdown is nested too deeply here; the rest of this block is ignored');
+      for (const line of tree.tooDeep)
+        this.problem(line, 'markdown is nested too deeply here; the rest of this block is ignored');
       this.walk(tree.children, undefined);
       yield;
     }
@@ -263,8 +327,13 @@ class PlanParser {
       tasks.push(this.taskSpec(t));
       if (tasks.length % 1000 === 0) yield;
     }
-    const cycle = yield* findPlanCycle(phases, tasks, (key) => this.phaseTaskKeys.get(key) ?? []);
-    if (cycle) this.problem(this.cycleLine(cycle), `dependency cycle: ${this.describeCycle(cycle)}; nothing can be imported until one of these dependencies is removed`, true);
+    const cycle = yield* findPlanCycle(phases, tasks, key => this.phaseTaskKeys.get(key) ?? []);
+    if (cycle)
+      this.problem(
+        this.cycleLine(cycle),
+        `dependency cycle: ${this.describeCycle(cycle)}; nothing can be imported until one of these dependencies is removed`,
+        true,
+      );
     yield;
     const unused = yield* this.unusedLines();
     if (this.droppedProblems > 0) {
@@ -354,20 +423,40 @@ class PlanParser {
     // "#### Priority: Critical" right under a heading is that heading's metadata, not a section
     const asMeta = labelOf(meta.title);
     const above = this.sectionStack[this.sectionStack.length - 1];
-    if (asMeta && asMeta.value && above && above.level < level && ['priority', 'dependencies', 'estimate', 'status'].includes(asMeta.kind)) {
+    if (
+      asMeta &&
+      asMeta.value &&
+      above &&
+      above.level < level &&
+      ['priority', 'dependencies', 'estimate', 'status'].includes(asMeta.kind)
+    ) {
       if (above.task) this.taskMeta(above.task, asMeta, null, node.content, node.line);
       else this.sectionMeta(above, asMeta, node.line);
       return;
     }
-    while (this.sectionStack.length > 0 && this.sectionStack[this.sectionStack.length - 1].level >= level) this.sectionStack.pop();
+    while (this.sectionStack.length > 0 && this.sectionStack[this.sectionStack.length - 1].level >= level)
+      this.sectionStack.pop();
     const parent = this.sectionStack[this.sectionStack.length - 1];
     const titleText = numbered && numbered.rest ? numbered.rest : meta.title;
     const section: Section = {
-      title: this.truncate(titleText, node.line) || 'Untitled', heading: plain, number: numbered?.number, line: node.line, level, parent,
-      children: [], tasks: [], refs: [], notes: [], mode: { kind: 'tasks', label: '' },
+      title: this.truncate(titleText, node.line) || 'Untitled',
+      heading: plain,
+      number: numbered?.number,
+      line: node.line,
+      level,
+      parent,
+      children: [],
+      tasks: [],
+      refs: [],
+      notes: [],
+      mode: { kind: 'tasks', label: '' },
       listing: listingHeading.test(meta.title) || !!parent?.listing,
       prose: proseHeading.test(titleText),
-      part: '', key: '', depKeys: [], depLines: new Map(), lines: [],
+      part: '',
+      key: '',
+      depKeys: [],
+      depLines: new Map(),
+      lines: [],
     };
     if (meta.status) section.status = meta.status;
     if (meta.estimate) section.estimate = meta.estimate;
@@ -380,10 +469,19 @@ class PlanParser {
     if (parent?.task) {
       // a sub-heading of a "Task N" heading is part of that task
       section.task = parent.task;
-      section.mode = label && label.kind !== 'other' ? { kind: label.kind, label: label.label } : { kind: 'description', label: meta.title };
+      section.mode =
+        label && label.kind !== 'other'
+          ? { kind: label.kind, label: label.label }
+          : { kind: 'description', label: meta.title };
       this.claim(node.line, parent.task);
     } else if (keyword && taskHeadingKeywords.has(keyword) && numbered?.rest !== undefined && !section.listing) {
-      const task = this.newTask(numbered.rest || meta.title, meta.status === 'done', node.line, { section: parent }, 'heading');
+      const task = this.newTask(
+        numbered.rest || meta.title,
+        meta.status === 'done',
+        node.line,
+        { section: parent },
+        'heading',
+      );
       if (task) {
         task.number = numbered.number;
         if (meta.status) task.status = meta.status;
@@ -411,10 +509,22 @@ class PlanParser {
       this.unuseNode(item, outer.dropped);
       return;
     }
-    if (mode && !outer.task && (mode.kind === 'acceptance' || mode.kind === 'dependencies' || mode.kind === 'description' || mode.kind === 'other')) {
+    if (
+      mode &&
+      !outer.task &&
+      (mode.kind === 'acceptance' ||
+        mode.kind === 'dependencies' ||
+        mode.kind === 'description' ||
+        mode.kind === 'other')
+    ) {
       if (this.sectionListItem(item, outer, mode)) return;
     }
-    if (mode && outer.task && !outer.inItem && (mode.kind === 'acceptance' || mode.kind === 'description' || mode.kind === 'other')) {
+    if (
+      mode &&
+      outer.task &&
+      !outer.inItem &&
+      (mode.kind === 'acceptance' || mode.kind === 'description' || mode.kind === 'other')
+    ) {
       // bullets under "Acceptance criteria:" of a "Task N" heading: its description
       this.textLines(this.itemText(item), item.line, { ...outer, inItem: true });
       return;
@@ -436,12 +546,15 @@ class PlanParser {
       }
       const mark = box[1];
       const task = this.newTask(titleRaw, mark === 'x' || mark === 'X', first.line, ctx, 'item');
-      if (task && ordered && !outer.inItem && !outer.task && outer.section?.number) this.numberFromList(task, item, outer.section);
+      if (task && ordered && !outer.inItem && !outer.task && outer.section?.number)
+        this.numberFromList(task, item, outer.section);
       if (task) {
         this.explicitTasks++;
         if (mark === '-' || mark === '~' || mark === '/') task.status = 'in progress';
       }
-      const inner: Ctx = task ? { section: ctx.section, task, inItem: true } : { ...ctx, dropped: 'part of a checklist item over the limit' };
+      const inner: Ctx = task
+        ? { section: ctx.section, task, inItem: true }
+        : { ...ctx, dropped: 'part of a checklist item over the limit' };
       this.itemLines(item, lines, first.line, inner);
       this.walk(rest, inner);
       return;
@@ -451,7 +564,10 @@ class PlanParser {
       this.unuse(first.line, 'checklist item needs a space between the checkbox and its title');
     } else if (checkboxLike.test(head)) {
       const shown = /^\[[^\]]*\]/.exec(head)?.[0] ?? head;
-      this.problem(first.line, `malformed checkbox "${shown}": write "[ ]" or "[x]" followed by a space and the title; not imported`);
+      this.problem(
+        first.line,
+        `malformed checkbox "${shown}": write "[ ]" or "[x]" followed by a space and the title; not imported`,
+      );
       this.unuse(first.line, `malformed checkbox "${shown}"`);
     } else {
       this.plainItem(item, first, lines, rest, ctx, outer, ordered);
@@ -463,12 +579,26 @@ class PlanParser {
   }
 
   /** A list item without a checkbox: a step of a plan written without checkboxes, or text. */
-  private plainItem(item: BlockNode, first: BlockNode, lines: string[], rest: BlockNode[], ctx: Ctx, outer: Ctx, ordered: boolean): void {
+  private plainItem(
+    item: BlockNode,
+    first: BlockNode,
+    lines: string[],
+    rest: BlockNode[],
+    ctx: Ctx,
+    outer: Ctx,
+    ordered: boolean,
+  ): void {
     const section = outer.section;
     const label = labelOf(collapse(toPlain(lines[0]).replace(/^[\s*_]+/, '')));
-    const isMeta = !!label && label.kind !== 'other' && label.kind !== 'description' && label.kind !== 'tasks' && label.kind !== 'acceptance';
+    const isMeta =
+      !!label &&
+      label.kind !== 'other' &&
+      label.kind !== 'description' &&
+      label.kind !== 'tasks' &&
+      label.kind !== 'acceptance';
     const workHere = !outer.task || (outer.task.plain && ordered);
-    const candidate = !isMeta && workHere && !(section && (section.prose || section.notesOf)) && !(outer.task && !outer.inItem);
+    const candidate =
+      !isMeta && workHere && !(section && (section.prose || section.notesOf)) && !(outer.task && !outer.inItem);
     if (!candidate) {
       // text of the item it sits in, or metadata written as a bullet
       this.textLines(first.content, first.line, ctx);
@@ -564,28 +694,31 @@ class PlanParser {
     const deps = col(/^(?:depends on|dependencies|dependency|deps|depends|blocked by|prerequisites?|requires|after)$/i);
     const status = col(/^(?:status|state|done|progress)$/i);
     const estimate = col(/^(?:estimate|estimated|est\.?|effort|time|hours|duration|size|points|story points)$/i);
-    if (title === -1 || ctx.task && !ctx.inItem && ctx.section?.mode.kind !== 'tasks') {
-      for (let l = node.line; l < node.end; l++) this.unuse(l, 'table without a Task or Title column: not a table of tasks');
+    if (title === -1 || (ctx.task && !ctx.inItem && ctx.section?.mode.kind !== 'tasks')) {
+      for (let l = node.line; l < node.end; l++)
+        this.unuse(l, 'table without a Task or Title column: not a table of tasks');
       return;
     }
     this.claim(header.line);
     this.claim(header.line + 1); // the |---| rule
     for (const row of body) {
-      const cell = (i: number) => (i >= 0 ? row.cells[i] ?? '' : '');
+      const cell = (i: number) => (i >= 0 ? (row.cells[i] ?? '') : '');
       const name = cell(title);
       if (!name) {
         this.unuse(row.line, 'table row with an empty Task cell');
         continue;
       }
       const numberText = cell(number).replace(/^#/, '');
-      const titled = numberText && /^\d{1,9}(?:\.\d{1,9})*\.?$/.test(numberText) ? `${numberText.replace(/\.$/, '')} ${name}` : name;
+      const titled =
+        numberText && /^\d{1,9}(?:\.\d{1,9})*\.?$/.test(numberText) ? `${numberText.replace(/\.$/, '')} ${name}` : name;
       const stat = status >= 0 ? statusOf(cell(status)) : undefined;
       const task = this.newTask(titled, stat === 'done', row.line, ctx, 'table');
       if (!task) {
         this.unuse(row.line, 'row over the limit of tasks');
         continue;
       }
-      if (numberText && /^\d{1,9}(?:\.\d{1,9})*\.?$/.test(numberText)) task.number = normaliseNumber(numberText.replace(/\.$/, ''));
+      if (numberText && /^\d{1,9}(?:\.\d{1,9})*\.?$/.test(numberText))
+        task.number = normaliseNumber(numberText.replace(/\.$/, ''));
       this.explicitTasks++;
       if (stat) task.status = stat;
       if (priority >= 0 && cell(priority)) task.priority = this.priority(cell(priority), row.line) ?? task.priority;
@@ -595,11 +728,22 @@ class PlanParser {
     }
   }
 
-  private newTask(titleRaw: string, done: boolean, line: number, ctx: Ctx, from: RawTask['from'], plain = false): RawTask | undefined {
+  private newTask(
+    titleRaw: string,
+    done: boolean,
+    line: number,
+    ctx: Ctx,
+    from: RawTask['from'],
+    plain = false,
+  ): RawTask | undefined {
     if (this.tasks.length >= this.limits.maxTasks) {
       if (!this.tooManyTasks) {
         this.tooManyTasks = true;
-        this.problem(line, `the plan has more than ${this.limits.maxTasks} tasks; tasks from this line on are not imported`, true);
+        this.problem(
+          line,
+          `the plan has more than ${this.limits.maxTasks} tasks; tasks from this line on are not imported`,
+          true,
+        );
       }
       return undefined;
     }
@@ -616,13 +760,30 @@ class PlanParser {
     let parent = ctx.task;
     let depth = parent ? parent.depth + 1 : 1;
     if (depth > this.limits.maxDepth) {
-      this.problem(line, `checklist is nested deeper than ${this.limits.maxDepth} levels; this item is imported at level ${this.limits.maxDepth}`);
+      this.problem(
+        line,
+        `checklist is nested deeper than ${this.limits.maxDepth} levels; this item is imported at level ${this.limits.maxDepth}`,
+      );
       while (parent && parent.depth >= this.limits.maxDepth) parent = parent.parent;
       depth = this.limits.maxDepth;
     }
     const task: RawTask = {
-      title, done: done || meta.status === 'done', line, number, home: ctx.section, parent, depth,
-      refs: [], description: [], plain, lines: [], from, part: '', key: '', depKeys: [], depLines: new Map(),
+      title,
+      done: done || meta.status === 'done',
+      line,
+      number,
+      home: ctx.section,
+      parent,
+      depth,
+      refs: [],
+      description: [],
+      plain,
+      lines: [],
+      from,
+      part: '',
+      key: '',
+      depKeys: [],
+      depLines: new Map(),
     };
     if (meta.status) task.status = meta.status;
     if (meta.estimate) task.estimate = meta.estimate;
@@ -650,12 +811,18 @@ class PlanParser {
 
   private textLine(raw: string, line: number, ctx: Ctx): void {
     if (bulletWithoutSpace.test(raw)) {
-      this.problem(line, 'looks like a checklist item but has no space after the bullet (write "- [ ] title"); not imported');
+      this.problem(
+        line,
+        'looks like a checklist item but has no space after the bullet (write "- [ ] title"); not imported',
+      );
       this.unuse(line, 'checklist item without a space after the bullet');
       return;
     }
     if (checkboxWithoutBullet.test(raw)) {
-      this.problem(line, 'looks like a checklist item but is not a list item (write "- [ ] title" on its own line); not imported');
+      this.problem(
+        line,
+        'looks like a checklist item but is not a list item (write "- [ ] title" on its own line); not imported',
+      );
       this.unuse(line, 'checkbox that is not a list item');
       return;
     }
@@ -677,9 +844,16 @@ class PlanParser {
     }
     const section = ctx.section;
     if (!section) {
-      if (label && (label.kind === 'priority' || label.kind === 'dependencies' || label.kind === 'run' || label.kind === 'verify')) {
-        const what = label.kind === 'priority' ? 'Priority' : label.kind === 'dependencies' ? 'dependency' : label.label;
-        this.problem(line, `${what} line outside any phase or checklist item is ignored (indent it under the item it belongs to)`);
+      if (
+        label &&
+        (label.kind === 'priority' || label.kind === 'dependencies' || label.kind === 'run' || label.kind === 'verify')
+      ) {
+        const what =
+          label.kind === 'priority' ? 'Priority' : label.kind === 'dependencies' ? 'dependency' : label.label;
+        this.problem(
+          line,
+          `${what} line outside any phase or checklist item is ignored (indent it under the item it belongs to)`,
+        );
         this.unuse(line, `${what} line outside any phase or task`);
       } else {
         this.unuse(line, 'text outside any task');
@@ -704,7 +878,13 @@ class PlanParser {
   }
 
   /** Metadata written under a task; false when the line is description. */
-  private taskMeta(task: RawTask, label: ReturnType<typeof labelOf>, bare: RegExpExecArray | null, raw: string, line: number): boolean {
+  private taskMeta(
+    task: RawTask,
+    label: ReturnType<typeof labelOf>,
+    bare: RegExpExecArray | null,
+    raw: string,
+    line: number,
+  ): boolean {
     if (bare) {
       task.refs.push({ text: bare[1], line });
       this.claim(line, task);
@@ -786,7 +966,10 @@ class PlanParser {
         return;
       default:
         section.mode = { kind: label.kind, label: label.label };
-        this.unuse(line, `"${clip(label.label)}:" under a heading is not imported (phases keep priority, dependencies, estimate, status and testing notes)`);
+        this.unuse(
+          line,
+          `"${clip(label.label)}:" under a heading is not imported (phases keep priority, dependencies, estimate, status and testing notes)`,
+        );
         return;
     }
     this.claimFor(section, line);
@@ -794,7 +977,8 @@ class PlanParser {
 
   private priority(value: string, line: number): Priority | undefined {
     const found = priorityOf(value);
-    if (!found) this.problem(line, `unknown priority "${clip(value.trim())}" (use critical, high, normal, medium, low or P0–P3)`);
+    if (!found)
+      this.problem(line, `unknown priority "${clip(value.trim())}" (use critical, high, normal, medium, low or P0–P3)`);
     return found;
   }
 
@@ -805,7 +989,10 @@ class PlanParser {
       return;
     }
     if (command.length > taskLimits.command) {
-      this.problem(line, `${label}: command is ${command.length} characters long; the limit is ${taskLimits.command}, so it is refused`);
+      this.problem(
+        line,
+        `${label}: command is ${command.length} characters long; the limit is ${taskLimits.command}, so it is refused`,
+      );
       return;
     }
     if (task[kind] !== undefined) {
@@ -837,7 +1024,7 @@ class PlanParser {
     const top = this.sections.filter(s => s.level === 1);
     if (top.length === 1 && top[0] === this.sections[0] && !top[0].number && !top[0].task) {
       top[0].isTitle = true;
-      this.why.set(top[0].line, 'the document\'s title');
+      this.why.set(top[0].line, "the document's title");
     }
     // Items of a section that re-lists work (an implementation order, sprints) create nothing.
     const definedTasks = new Map<string, RawTask>();
@@ -860,14 +1047,19 @@ class PlanParser {
       if (this.due()) yield;
       if (t.dropped) continue;
       const listing = t.home?.listing;
-      const phaseRef = !listing && t.plain ? /^(?:phase|stage|milestone|sprint)\s+#?(\d{1,9}(?:\.\d{1,9})*)/i.exec(this.rawTitle(t)) : null;
+      const phaseRef =
+        !listing && t.plain
+          ? /^(?:phase|stage|milestone|sprint)\s+#?(\d{1,9}(?:\.\d{1,9})*)/i.exec(this.rawTitle(t))
+          : null;
       if (!listing && !phaseRef) continue;
       const again = this.relisted(t, definedTasks, definedTitles, definedSections, sectionTitles);
       if (again) this.drop(t, `re-lists ${again}; nothing created`);
     }
     // In a plan with checklists (or task headings or task tables), plain list items are text.
     if (this.explicitTasks > 0) {
-      for (const t of this.tasks) if (t.plain && !t.dropped) this.drop(t, 'plain list item: in a plan with checklists only checklist items become tasks');
+      for (const t of this.tasks)
+        if (t.plain && !t.dropped)
+          this.drop(t, 'plain list item: in a plan with checklists only checklist items become tasks');
     }
     this.forgetDropped();
     // "- [ ] 2.1 …" after "- [ ] 2. …" at the same level: 2.1 is a subtask of 2 (Kiro's tasks.md)
@@ -876,7 +1068,7 @@ class PlanParser {
       if (this.due()) yield;
       if (t.dropped || !t.number || t.parent) continue;
       let here = topByNumber.get(t.home);
-      if (!here) topByNumber.set(t.home, here = new Map());
+      if (!here) topByNumber.set(t.home, (here = new Map()));
       if (t.number.includes('.')) {
         const up = here.get(t.number.slice(0, t.number.lastIndexOf('.')));
         if (up && up.depth < this.limits.maxDepth) {
@@ -906,9 +1098,13 @@ class PlanParser {
         // a "Task N" heading: its priority/estimate/status lines were read as the task's
       }
       if (!s.isPhase && !s.task && !s.notesOf && !s.isTitle) {
-        this.unuse(s.line, s.listing ? 'heading of a section that re-lists work defined elsewhere' : 'heading with no tasks under it');
+        this.unuse(
+          s.line,
+          s.listing ? 'heading of a section that re-lists work defined elsewhere' : 'heading with no tasks under it',
+        );
       }
-      if (!s.isPhase && !s.task) for (const l of s.lines) this.unclaim(l, 'under a heading with no tasks under it: not imported');
+      if (!s.isPhase && !s.task)
+        for (const l of s.lines) this.unclaim(l, 'under a heading with no tasks under it: not imported');
     }
     // A phase marked done: its tasks are done.
     for (const t of this.tasks) {
@@ -924,11 +1120,19 @@ class PlanParser {
   }
 
   private rawTitle(t: RawTask): string {
-    return collapse(toPlain(this.lines[t.line - 1] ?? '').replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX~/-]\]\s*)?/, ''));
+    return collapse(
+      toPlain(this.lines[t.line - 1] ?? '').replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX~/-]\]\s*)?/, ''),
+    );
   }
 
   /** What a re-listing item names ("2.1 Health Check System (line 40)"), or undefined. */
-  private relisted(t: RawTask, tasks: Map<string, RawTask>, titles: Map<string, RawTask>, sections: Map<string, Section>, sectionTitles: Map<string, Section>): string | undefined {
+  private relisted(
+    t: RawTask,
+    tasks: Map<string, RawTask>,
+    titles: Map<string, RawTask>,
+    sections: Map<string, Section>,
+    sectionTitles: Map<string, Section>,
+  ): string | undefined {
     const raw = this.rawTitle(t);
     const m = numberRef.exec(raw);
     if (m) {
@@ -998,7 +1202,11 @@ class PlanParser {
       t.key = prefix + t.part;
       if (t.number) {
         const earlier = numbered.get(prefix + t.number);
-        if (earlier) this.problem(t.line, `item number ${t.number} is used twice here (also on line ${earlier.line}); references to it are ambiguous`);
+        if (earlier)
+          this.problem(
+            t.line,
+            `item number ${t.number} is used twice here (also on line ${earlier.line}); references to it are ambiguous`,
+          );
         else numbered.set(prefix + t.number, t);
       }
     }
@@ -1013,7 +1221,13 @@ class PlanParser {
   private readonly lineOfKey = new Map<string, number>();
 
   private *buildIndex(): Generator<void, Index> {
-    const index: Index = { tasksByTitle: new Map(), tasksByNumber: new Map(), sectionsByTitle: new Map(), sectionsByNumber: new Map(), groups: new Map() };
+    const index: Index = {
+      tasksByTitle: new Map(),
+      tasksByNumber: new Map(),
+      sectionsByTitle: new Map(),
+      sectionsByNumber: new Map(),
+      groups: new Map(),
+    };
     for (const t of this.tasks) {
       if (this.due()) yield;
       if (t.dropped) continue;
@@ -1047,7 +1261,11 @@ class PlanParser {
     }
     if (!this.edgeLimitHit) {
       this.edgeLimitHit = true;
-      this.problem(line, `the plan has more than ${this.limits.maxDependencies} dependencies once phases are expanded; those from this line on are not imported`, true);
+      this.problem(
+        line,
+        `the plan has more than ${this.limits.maxDependencies} dependencies once phases are expanded; those from this line on are not imported`,
+        true,
+      );
     }
     return false;
   }
@@ -1074,7 +1292,10 @@ class PlanParser {
       for (const ref of s.refs) {
         for (const target of this.resolve(ref, s) ?? []) {
           if (target.key === s.key || own.has(target.key) || (target.section && this.contains(target.section, s))) {
-            this.problem(ref.line, `phase "${clip(s.title)}" cannot depend on ${target.section ? 'its own phase' : `its own item "${clip(target.title)}"`}`);
+            this.problem(
+              ref.line,
+              `phase "${clip(s.title)}" cannot depend on ${target.section ? 'its own phase' : `its own item "${clip(target.title)}"`}`,
+            );
             continue;
           }
           s.depKeys.push(target.key);
@@ -1090,17 +1311,24 @@ class PlanParser {
       for (const ref of t.refs) {
         const targets = this.resolve(ref, t.home);
         if (!targets) continue;
-        const self = targets.some(x => x.key === t.key || (x.section && this.phaseOf(t.home) && this.contains(x.section, this.phaseOf(t.home)!)));
+        const self = targets.some(
+          x =>
+            x.key === t.key || (x.section && this.phaseOf(t.home) && this.contains(x.section, this.phaseOf(t.home)!)),
+        );
         if (self) {
-          this.problem(ref.line, targets.length === 1 && !targets[0].section
-            ? `"${clip(t.title)}" depends on itself`
-            : `"${clip(t.title)}" depends on a group that contains itself ("${clip(collapse(ref.text))}"); the rest of the group is kept`);
+          this.problem(
+            ref.line,
+            targets.length === 1 && !targets[0].section
+              ? `"${clip(t.title)}" depends on itself`
+              : `"${clip(t.title)}" depends on a group that contains itself ("${clip(collapse(ref.text))}"); the rest of the group is kept`,
+          );
         }
         for (const target of targets) {
           if (target.key === t.key) continue;
           if (target.section && this.phaseOf(t.home) && this.contains(target.section, this.phaseOf(t.home)!)) {
             // "Depends on: Phase 1" from inside phase 1: the rest of the phase
-            for (const k of this.phaseTaskKeys.get(target.key) ?? []) if (k !== t.key && !this.isAncestorKey(t, k)) this.addTaskDep(t, k, ref.line);
+            for (const k of this.phaseTaskKeys.get(target.key) ?? [])
+              if (k !== t.key && !this.isAncestorKey(t, k)) this.addTaskDep(t, k, ref.line);
             continue;
           }
           this.addTaskDep(t, target.key, ref.line);
@@ -1132,7 +1360,14 @@ class PlanParser {
     for (const s of this.sections) {
       if (!s.isPhase) continue;
       const parent = this.phaseOf(s.parent);
-      const phase: PlanPhaseSpec = { key: s.key, title: s.title, line: s.line, position: phases.length, dependsOnKeys: s.depKeys, notes: s.notes };
+      const phase: PlanPhaseSpec = {
+        key: s.key,
+        title: s.title,
+        line: s.line,
+        position: phases.length,
+        dependsOnKeys: s.depKeys,
+        notes: s.notes,
+      };
       if (s.number) phase.number = s.number;
       if (parent) phase.parentKey = parent.key;
       if (s.priority) phase.ownPriority = s.priority;
@@ -1168,8 +1403,12 @@ class PlanParser {
     this.depLinesOf.set(t.key, lines);
     const phase = this.phaseOf(t.home);
     const spec: PlanTaskSpec = {
-      key: t.key, title: t.title, done: t.done, line: t.line,
-      dependsOnKeys: allowed ? keys : [], description: t.description.join('\n'),
+      key: t.key,
+      title: t.title,
+      done: t.done,
+      line: t.line,
+      dependsOnKeys: allowed ? keys : [],
+      description: t.description.join('\n'),
     };
     if (t.number) spec.number = t.number;
     if (phase) spec.phaseKey = phase.key;
@@ -1180,7 +1419,11 @@ class PlanParser {
     if (t.estimate) spec.estimate = t.estimate;
     if (t.status) spec.status = t.status;
     else if (t.done) spec.status = 'done';
-    if (t.run !== undefined) spec.action = t.verify !== undefined ? { kind: 'shell', command: t.run, verify: t.verify } : { kind: 'shell', command: t.run };
+    if (t.run !== undefined)
+      spec.action =
+        t.verify !== undefined
+          ? { kind: 'shell', command: t.run, verify: t.verify }
+          : { kind: 'shell', command: t.run };
     else if (t.verify !== undefined) spec.action = { kind: 'manual', verify: t.verify };
     return spec;
   }
@@ -1207,12 +1450,17 @@ class PlanParser {
     // A title may itself contain commas: try the whole value first.
     const whole = this.byTitle(value, from);
     if (whole.kind !== 'none') return this.settle(whole, value, ref.line);
-    const pieces = value.split(/\s*(?:[,;]|\band\b|&)\s*/i).flatMap(p =>
-      /^(?:#?\d{1,9}(?:\.\d{1,9})*\s+)+#?\d{1,9}(?:\.\d{1,9})*$/.test(p) ? p.split(/\s+/) : [p]).filter(p => p && !noDeps.test(p));
+    const pieces = value
+      .split(/\s*(?:[,;]|\band\b|&)\s*/i)
+      .flatMap(p => (/^(?:#?\d{1,9}(?:\.\d{1,9})*\s+)+#?\d{1,9}(?:\.\d{1,9})*$/.test(p) ? p.split(/\s+/) : [p]))
+      .filter(p => p && !noDeps.test(p));
     const out: Target[] = [];
     let failed = false;
     for (const piece of pieces) {
-      const name = piece.replace(/^["'`“‘](.*)["'`”’]$/, '$1').replace(/\.$/, '').trim();
+      const name = piece
+        .replace(/^["'`“‘](.*)["'`”’]$/, '$1')
+        .replace(/\.$/, '')
+        .trim();
       let found = this.byTitle(name, from);
       if (found.kind === 'none') found = this.byNumber(name, from);
       if (found.kind === 'none') {
@@ -1234,7 +1482,10 @@ class PlanParser {
       case 'section':
         return [{ key: found.section.key, title: found.section.title, section: found.section }];
       case 'ambiguous':
-        this.problem(line, `dependency "${clip(name)}" is ambiguous: it could be ${found.candidates.slice(0, 5).join(', ')}${found.candidates.length > 5 ? ', …' : ''}`);
+        this.problem(
+          line,
+          `dependency "${clip(name)}" is ambiguous: it could be ${found.candidates.slice(0, 5).join(', ')}${found.candidates.length > 5 ? ', …' : ''}`,
+        );
         return undefined;
       case 'none':
         this.problem(line, `dependency "${clip(name)}" matches no item or phase in this plan`);
@@ -1262,7 +1513,9 @@ class PlanParser {
     // "Depends on: 1" inside phase 3 whose steps are numbered 3.1, 3.2 …: step 3.1 first
     const phase = this.phaseOf(from);
     if (!m[1] && !number.includes('.') && phase?.number) {
-      const local = (index.tasksByNumber.get(`${phase.number}.${number}`) ?? []).filter(t => this.phaseOf(t.home) === phase);
+      const local = (index.tasksByNumber.get(`${phase.number}.${number}`) ?? []).filter(
+        t => this.phaseOf(t.home) === phase,
+      );
       if (local.length === 1) return { kind: 'tasks', tasks: local };
     }
     const tasks = (): Lookup => {
@@ -1299,14 +1552,24 @@ class PlanParser {
       if (f) fence = fence ? (raw.trim().startsWith(fence) ? undefined : fence) : f[1];
       if (this.used[line] || !raw.trim()) continue;
       // rules (---, |---|---|) are layout, not content; the cheap test first keeps the regexes linear
-      if (!fence && !f && /^[\s|:*_-]+$/.test(raw) && (thematicBreak.test(raw.trim()) || raw.includes('|') && raw.includes('-'))) continue;
+      if (
+        !fence &&
+        !f &&
+        /^[\s|:*_-]+$/.test(raw) &&
+        (thematicBreak.test(raw.trim()) || (raw.includes('|') && raw.includes('-')))
+      )
+        continue;
       out.push({ line, text: clip(raw.trim(), 200), why: this.why.get(line) ?? 'not part of any task or phase' });
     }
     return out;
   }
 }
 
-interface Target { key: string; title: string; section?: Section }
+interface Target {
+  key: string;
+  title: string;
+  section?: Section;
+}
 
 interface Index {
   tasksByTitle: Map<string, RawTask[]>;
@@ -1354,7 +1617,10 @@ function parseNumber(plain: string, raw: string): { number: string; rest: string
 }
 
 function normaliseNumber(number: string): string {
-  return number.split('.').map(part => part.replace(/^0+(?=\d)/, '')).join('.');
+  return number
+    .split('.')
+    .map(part => part.replace(/^0+(?=\d)/, ''))
+    .join('.');
 }
 
 /** The value of a Run:/Verify: line as written: markdown emphasis around it removed, a code span unwrapped. */
@@ -1375,7 +1641,11 @@ function describeSection(s: Section): string {
 }
 
 function slug(title: string): string {
-  const s = title.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-+|-+$/g, '');
+  const s = title
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
   return Array.from(s).slice(0, 60).join('').replace(/-+$/, '') || 'untitled';
 }
 

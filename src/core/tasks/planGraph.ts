@@ -21,12 +21,16 @@ interface PlanTaskSpec {
  * keys, its sub-phases' included. A generator: it yields every few thousand steps so a caller in
  * the extension host can let the event loop in; one pass, linear in nodes + edges.
  */
-export function* findPlanCycle(phases: readonly PlanPhaseSpec[], tasks: readonly PlanTaskSpec[], tasksOf: (phaseKey: string) => readonly string[]): Generator<void, string[] | undefined> {
+export function* findPlanCycle(
+  phases: readonly PlanPhaseSpec[],
+  tasks: readonly PlanTaskSpec[],
+  tasksOf: (phaseKey: string) => readonly string[],
+): Generator<void, string[] | undefined> {
   if (!tasks.some(t => t.dependsOnKeys.length > 0)) return undefined;
   const phaseKeys = new Set(phases.map(p => p.key));
   const depsOf = new Map<string, readonly string[]>();
   for (const t of tasks) depsOf.set(t.key, t.dependsOnKeys);
-  const next = (key: string): readonly string[] => (phaseKeys.has(key) ? tasksOf(key) : depsOf.get(key) ?? []);
+  const next = (key: string): readonly string[] => (phaseKeys.has(key) ? tasksOf(key) : (depsOf.get(key) ?? []));
   const state = new Map<string, 1 | 2>(); // 1 on the path, 2 finished
   let steps = 0;
   for (const root of tasks) {
@@ -65,7 +69,7 @@ export function tasksByPhase(phases: readonly PlanPhaseSpec[], tasks: readonly P
   for (const t of tasks) {
     for (let p = t.phaseKey; p !== undefined; p = parentOf.get(p)) {
       let list = out.get(p);
-      if (!list) out.set(p, list = []);
+      if (!list) out.set(p, (list = []));
       list.push(t.key);
     }
   }
@@ -76,7 +80,11 @@ export function tasksByPhase(phases: readonly PlanPhaseSpec[], tasks: readonly P
  * A task's dependencies as task keys: phase keys expanded to the phase's tasks (never the task
  * itself, nor its own parents), duplicates removed.
  */
-export function expandDependencies(task: PlanTaskSpec, members: ReadonlyMap<string, readonly string[]>, parentsOf: (key: string) => readonly string[] = () => []): string[] {
+export function expandDependencies(
+  task: PlanTaskSpec,
+  members: ReadonlyMap<string, readonly string[]>,
+  parentsOf: (key: string) => readonly string[] = () => [],
+): string[] {
   const out = new Set<string>();
   const skip = new Set([task.key, ...parentsOf(task.key)]);
   for (const key of task.dependsOnKeys) {

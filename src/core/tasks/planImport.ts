@@ -33,7 +33,14 @@ export interface PlanImportPreview {
 }
 
 export function previewPlanImport(plan: ParsedPlan, existingByKey: ReadonlyMap<string, Task>): PlanImportPreview {
-  const preview: PlanImportPreview = { source: plan.source, create: [], update: [], unchanged: [], problems: plan.problems, commands: [] };
+  const preview: PlanImportPreview = {
+    source: plan.source,
+    create: [],
+    update: [],
+    unchanged: [],
+    problems: plan.problems,
+    commands: [],
+  };
   if (plan.cycle) preview.cycle = describePlanCycle(plan, plan.cycle);
   const keyOf = new Map<string, string>(); // task id -> key, to compare dependencies by key
   for (const t of existingByKey.values()) keyOf.set(t.id, t.key ?? t.id);
@@ -55,7 +62,8 @@ export function previewPlanImport(plan: ParsedPlan, existingByKey: ReadonlyMap<s
     if (!sameAction(task.action, spec.action)) changes.push('command');
     if ((spec.estimate ?? undefined) !== task.estimate && spec.estimate) changes.push('estimate');
     const deps = new Set(task.dependsOn.map(id => keyOf.get(id)));
-    if (expandDependencies(spec, members, k => parents.get(k) ?? []).some(k => !deps.has(k))) changes.push('dependencies');
+    if (expandDependencies(spec, members, k => parents.get(k) ?? []).some(k => !deps.has(k)))
+      changes.push('dependencies');
     if (changes.length) preview.update.push({ spec, task, changes });
     else preview.unchanged.push(spec);
   }
@@ -109,19 +117,29 @@ export interface ImportOptions {
   sliceMs?: number;
 }
 
-export interface ImportResult { created: number; updated: number; taskIds: string[] }
+export interface ImportResult {
+  created: number;
+  updated: number;
+  taskIds: string[];
+}
 
 const idsPerQuery = 500;
 const edgesPerStatement = 400;
 
 /** Imports a parsed plan into the store in slices; see the comment at the top of this file. */
-export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, options: ImportOptions = {}): Promise<ImportResult> {
+export async function importPlanInSlices(
+  host: ImportHost,
+  plan: ParsedPlan,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   const { store } = host;
   const actor = options.actor ?? 'user';
   const pause = options.pause ?? (() => new Promise<void>(resolve => setImmediate(resolve)));
   const sliceMs = options.sliceMs ?? 15;
   if (plan.cycle) {
-    throw new Error(`The plan's dependencies form a cycle: ${describePlanCycle(plan, plan.cycle)}. Nothing was imported; remove one of these dependencies and import again.`);
+    throw new Error(
+      `The plan's dependencies form a cycle: ${describePlanCycle(plan, plan.cycle)}. Nothing was imported; remove one of these dependencies and import again.`,
+    );
   }
   const specs = plan.tasks.filter(t => !options.only || options.only.has(t.key));
   const members = tasksByPhase(plan.phases, plan.tasks);
@@ -129,7 +147,10 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
   const deps = new Map<string, string[]>();
   let started = performance.now();
   for (const spec of specs) {
-    deps.set(spec.key, expandDependencies(spec, members, k => parents.get(k) ?? []));
+    deps.set(
+      spec.key,
+      expandDependencies(spec, members, k => parents.get(k) ?? []),
+    );
     if (performance.now() - started > sliceMs) {
       await pause();
       started = performance.now();
@@ -143,7 +164,11 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
   started = performance.now();
   for (let i = 0; i < allKeys.length; i += idsPerQuery) {
     const batch = allKeys.slice(i, i + idsPerQuery);
-    for (const r of store.all<{ id: string; key: string }>(`SELECT id, key FROM tasks WHERE key IN (${batch.map(() => '?').join(', ')})`, batch)) idOfKey.set(r.key, r.id);
+    for (const r of store.all<{ id: string; key: string }>(
+      `SELECT id, key FROM tasks WHERE key IN (${batch.map(() => '?').join(', ')})`,
+      batch,
+    ))
+      idOfKey.set(r.key, r.id);
     if (performance.now() - started > sliceMs) {
       await pause();
       started = performance.now();
@@ -159,20 +184,22 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
   const writes: Array<Promise<unknown>> = [];
   let changesAfterOurs: number | undefined;
   const write = async (fn: (w: StoreWriter) => number) => {
-    writes.push(store.write(w => {
-      // Someone else wrote between two slices: if they changed dependencies, check the whole
-      // graph again inside this write (rare; otherwise no per-edge search is needed).
-      if (totalChanges(w) !== changesAfterOurs) {
-        const edges = countEdges(w);
-        if (edges !== knownEdges) {
-          const cycle = cycleInStore(w, plan, specs, deps, idOfKey);
-          if (cycle) throw new Error(cycle);
-          knownEdges = edges;
+    writes.push(
+      store.write(w => {
+        // Someone else wrote between two slices: if they changed dependencies, check the whole
+        // graph again inside this write (rare; otherwise no per-edge search is needed).
+        if (totalChanges(w) !== changesAfterOurs) {
+          const edges = countEdges(w);
+          if (edges !== knownEdges) {
+            const cycle = cycleInStore(w, plan, specs, deps, idOfKey);
+            if (cycle) throw new Error(cycle);
+            knownEdges = edges;
+          }
         }
-      }
-      knownEdges += fn(w);
-      changesAfterOurs = totalChanges(w);
-    }, actor));
+        knownEdges += fn(w);
+        changesAfterOurs = totalChanges(w);
+      }, actor),
+    );
     await pause();
   };
 
@@ -186,15 +213,31 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
         const p = plan.phases[i++];
         const existing = w.get<{ id: string }>('SELECT id FROM phases WHERE key = ?', [p.key]);
         const id = existing?.id ?? host.newId('phase');
-        const parentId = p.parentKey ? phaseIds.get(p.parentKey) ?? null : null;
+        const parentId = p.parentKey ? (phaseIds.get(p.parentKey) ?? null) : null;
         const details: PhaseDetails = {};
         if (p.estimate) details.estimate = p.estimate;
         if (p.status) details.status = p.status;
         if (p.notes.length) details.notes = p.notes;
         if (p.dependsOnKeys.length) details.dependsOn = p.dependsOnKeys;
-        const values = [p.title, orNull(p.number), p.position, plan.source, parentId, p.priority ? priorityRank(p.priority) : null, Object.keys(details).length ? JSON.stringify(details) : null];
-        if (existing) w.run('UPDATE phases SET title = ?, number = ?, position = ?, source = ?, parent_id = ?, priority = ?, details = ? WHERE id = ?', [...values, id]);
-        else w.run('INSERT INTO phases (title, number, position, source, parent_id, priority, details, id, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [...values, id, p.key]);
+        const values = [
+          p.title,
+          orNull(p.number),
+          p.position,
+          plan.source,
+          parentId,
+          p.priority ? priorityRank(p.priority) : null,
+          Object.keys(details).length ? JSON.stringify(details) : null,
+        ];
+        if (existing)
+          w.run(
+            'UPDATE phases SET title = ?, number = ?, position = ?, source = ?, parent_id = ?, priority = ?, details = ? WHERE id = ?',
+            [...values, id],
+          );
+        else
+          w.run(
+            'INSERT INTO phases (title, number, position, source, parent_id, priority, details, id, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [...values, id, p.key],
+          );
         phaseIds.set(p.key, id);
       }
       return 0;
@@ -215,27 +258,60 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
       const from = i;
       while (i < order.length && (i === from || performance.now() - sliceStart < sliceMs)) {
         const spec = order[i++];
-        const phaseId = spec.phaseKey ? phaseIds.get(spec.phaseKey) ?? null : null;
-        const parentId = spec.parentKey ? idOfKey.get(spec.parentKey) ?? null : null;
-        if (spec.parentKey && !parentId && (!options.only || options.only.has(spec.parentKey))) laterParents.push([spec.key, spec.parentKey]);
+        const phaseId = spec.phaseKey ? (phaseIds.get(spec.phaseKey) ?? null) : null;
+        const parentId = spec.parentKey ? (idOfKey.get(spec.parentKey) ?? null) : null;
+        if (spec.parentKey && !parentId && (!options.only || options.only.has(spec.parentKey)))
+          laterParents.push([spec.key, spec.parentKey]);
         const action = spec.action ? JSON.stringify(spec.action) : null;
-        const existing = w.get<{ id: string; status: string; priority: number }>('SELECT id, status, priority FROM tasks WHERE key = ?', [spec.key]);
+        const existing = w.get<{ id: string; status: string; priority: number }>(
+          'SELECT id, status, priority FROM tasks WHERE key = ?',
+          [spec.key],
+        );
         let id: string;
         if (!existing) {
           id = host.newId('task');
           const status = spec.done ? 'done' : 'pending';
-          w.run(`INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, capabilities, action, phase_id, parent_id, number, estimate, created_at, updated_at, completed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?)`, [
-            id, spec.key, seq + 1 + (planPosition.get(spec.key) ?? 0), spec.title, spec.description, status, priorityRank(spec.priority ?? 'normal'), spec.done ? 100 : 0,
-            action, phaseId, parentId, orNull(spec.number), orNull(spec.estimate), now, now, spec.done ? now : null,
-          ]);
+          w.run(
+            `INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, capabilities, action, phase_id, parent_id, number, estimate, created_at, updated_at, completed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              id,
+              spec.key,
+              seq + 1 + (planPosition.get(spec.key) ?? 0),
+              spec.title,
+              spec.description,
+              status,
+              priorityRank(spec.priority ?? 'normal'),
+              spec.done ? 100 : 0,
+              action,
+              phaseId,
+              parentId,
+              orNull(spec.number),
+              orNull(spec.estimate),
+              now,
+              now,
+              spec.done ? now : null,
+            ],
+          );
           host.logEvent(w, id, actor, 'created', { title: spec.title, status, plan: plan.source, line: spec.line });
           result.created++;
         } else {
           id = existing.id;
-          w.run('UPDATE tasks SET title = ?, description = ?, priority = ?, action = ?, phase_id = ?, parent_id = ?, number = ?, estimate = ?, updated_at = ? WHERE id = ?', [
-            spec.title, spec.description, spec.priority ? priorityRank(spec.priority) : existing.priority, action, phaseId, parentId, orNull(spec.number), orNull(spec.estimate), now, id,
-          ]);
+          w.run(
+            'UPDATE tasks SET title = ?, description = ?, priority = ?, action = ?, phase_id = ?, parent_id = ?, number = ?, estimate = ?, updated_at = ? WHERE id = ?',
+            [
+              spec.title,
+              spec.description,
+              spec.priority ? priorityRank(spec.priority) : existing.priority,
+              action,
+              phaseId,
+              parentId,
+              orNull(spec.number),
+              orNull(spec.estimate),
+              now,
+              id,
+            ],
+          );
           if (spec.done && existing.status !== 'done') host.setStatusIn(w, id, 'done', actor);
           host.logEvent(w, id, actor, 'updated', { fields: ['plan'], plan: plan.source, line: spec.line });
           result.updated++;
@@ -249,7 +325,10 @@ export async function importPlanInSlices(host: ImportHost, plan: ParsedPlan, opt
         }
         for (let j = 0; j < targets.length; j += edgesPerStatement) {
           const part = targets.slice(j, j + edgesPerStatement);
-          added += w.run(`INSERT OR IGNORE INTO task_deps (task_id, depends_on) VALUES ${part.map(() => '(?, ?)').join(', ')}`, part.flatMap(d => [id, d])).changes;
+          added += w.run(
+            `INSERT OR IGNORE INTO task_deps (task_id, depends_on) VALUES ${part.map(() => '(?, ?)').join(', ')}`,
+            part.flatMap(d => [id, d]),
+          ).changes;
         }
       }
       return added;
@@ -317,13 +396,24 @@ function dependencyOrder(specs: readonly PlanTaskSpec[], deps: ReadonlyMap<strin
 }
 
 /** Refuses, naming the cycle, when the plan's new edges would close one through edges already stored. */
-async function checkNoCycle(store: Store, plan: ParsedPlan, specs: readonly PlanTaskSpec[], deps: ReadonlyMap<string, readonly string[]>, idOfKey: ReadonlyMap<string, string>, pause: () => Promise<void>, sliceMs: number): Promise<void> {
+async function checkNoCycle(
+  store: Store,
+  plan: ParsedPlan,
+  specs: readonly PlanTaskSpec[],
+  deps: ReadonlyMap<string, readonly string[]>,
+  idOfKey: ReadonlyMap<string, string>,
+  pause: () => Promise<void>,
+  sliceMs: number,
+): Promise<void> {
   const stored = new Map<string, string[]>();
   let after: [string, string] = ['', ''];
   let started = performance.now();
   for (;;) {
     // keyset pages over the primary key: each query starts where the last one stopped
-    const page = store.all<{ task_id: string; depends_on: string }>('SELECT task_id, depends_on FROM task_deps WHERE (task_id, depends_on) > (?, ?) ORDER BY task_id, depends_on LIMIT 5000', after);
+    const page = store.all<{ task_id: string; depends_on: string }>(
+      'SELECT task_id, depends_on FROM task_deps WHERE (task_id, depends_on) > (?, ?) ORDER BY task_id, depends_on LIMIT 5000',
+      after,
+    );
     for (const e of page) push(stored, e.task_id, e.depends_on);
     if (page.length < 5000) break;
     after = [page[page.length - 1].task_id, page[page.length - 1].depends_on];
@@ -333,18 +423,46 @@ async function checkNoCycle(store: Store, plan: ParsedPlan, specs: readonly Plan
     }
   }
   await pause();
-  const cycle = cycleWith(stored, plan, specs, deps, idOfKey, id => store.get<{ title: string }>('SELECT title FROM tasks WHERE id = ?', [id])?.title);
+  const cycle = cycleWith(
+    stored,
+    plan,
+    specs,
+    deps,
+    idOfKey,
+    id => store.get<{ title: string }>('SELECT title FROM tasks WHERE id = ?', [id])?.title,
+  );
   if (cycle) throw new Error(cycle);
 }
 
-function cycleInStore(w: StoreWriter, plan: ParsedPlan, specs: readonly PlanTaskSpec[], deps: ReadonlyMap<string, readonly string[]>, idOfKey: ReadonlyMap<string, string>): string | undefined {
+function cycleInStore(
+  w: StoreWriter,
+  plan: ParsedPlan,
+  specs: readonly PlanTaskSpec[],
+  deps: ReadonlyMap<string, readonly string[]>,
+  idOfKey: ReadonlyMap<string, string>,
+): string | undefined {
   const stored = new Map<string, string[]>();
-  for (const e of w.all<{ task_id: string; depends_on: string }>('SELECT task_id, depends_on FROM task_deps')) push(stored, e.task_id, e.depends_on);
-  return cycleWith(stored, plan, specs, deps, idOfKey, id => w.get<{ title: string }>('SELECT title FROM tasks WHERE id = ?', [id])?.title);
+  for (const e of w.all<{ task_id: string; depends_on: string }>('SELECT task_id, depends_on FROM task_deps'))
+    push(stored, e.task_id, e.depends_on);
+  return cycleWith(
+    stored,
+    plan,
+    specs,
+    deps,
+    idOfKey,
+    id => w.get<{ title: string }>('SELECT title FROM tasks WHERE id = ?', [id])?.title,
+  );
 }
 
 /** One linear pass (graph.ts findCycle) over stored edges plus the plan's; a message naming the cycle, or undefined. */
-function cycleWith(stored: Map<string, string[]>, plan: ParsedPlan, specs: readonly PlanTaskSpec[], deps: ReadonlyMap<string, readonly string[]>, idOfKey: ReadonlyMap<string, string>, titleOf: (id: string) => string | undefined): string | undefined {
+function cycleWith(
+  stored: Map<string, string[]>,
+  plan: ParsedPlan,
+  specs: readonly PlanTaskSpec[],
+  deps: ReadonlyMap<string, readonly string[]>,
+  idOfKey: ReadonlyMap<string, string>,
+  titleOf: (id: string) => string | undefined,
+): string | undefined {
   const node = (key: string) => idOfKey.get(key) ?? `new:${key}`;
   const graph = new Map<string, string[]>(stored);
   for (const s of specs) {
@@ -353,14 +471,17 @@ function cycleWith(stored: Map<string, string[]>, plan: ParsedPlan, specs: reado
     for (const d of deps.get(s.key) ?? []) list.push(node(d));
     graph.set(from, list);
   }
-  const cycle = findCycle(specs.map(s => node(s.key)), id => graph.get(id) ?? []);
+  const cycle = findCycle(
+    specs.map(s => node(s.key)),
+    id => graph.get(id) ?? [],
+  );
   if (!cycle) return undefined;
   const names = planNames(plan);
   const keyOfNode = new Map<string, string>();
   for (const t of plan.tasks) keyOfNode.set(node(t.key), t.key);
   const title = (id: string) => {
     const key = keyOfNode.get(id);
-    return key ? names.get(key) ?? key : titleOf(id) ?? id;
+    return key ? (names.get(key) ?? key) : (titleOf(id) ?? id);
   };
   return `Importing this plan would make a dependency cycle with tasks already there: ${describeCycle(cycle, title)}. Nothing more was imported; remove one of these dependencies and import again.`;
 }

@@ -4,8 +4,22 @@
 import type { ParsedPlan, PlanPhaseSpec, PlanTaskSpec } from './plan';
 
 export interface PlanJson {
-  phases: Array<{ key: string; number: string | null; title: string; parent: string | null; priority: string | null; dependsOn: string[] }>;
-  tasks: Array<{ key: string; number: string | null; title: string; phase: string | null; priority: string | null; dependsOn: string[] }>;
+  phases: Array<{
+    key: string;
+    number: string | null;
+    title: string;
+    parent: string | null;
+    priority: string | null;
+    dependsOn: string[];
+  }>;
+  tasks: Array<{
+    key: string;
+    number: string | null;
+    title: string;
+    phase: string | null;
+    priority: string | null;
+    dependsOn: string[];
+  }>;
   unused: Array<{ line: number; text: string; why: string }>;
   problems: Array<{ line: number; message: string }>;
 }
@@ -13,8 +27,22 @@ export interface PlanJson {
 /** The plan in the CLI's JSON form: effective priorities, dependencies as task or phase keys. */
 export function planToJson(plan: ParsedPlan): PlanJson {
   return {
-    phases: plan.phases.map(p => ({ key: p.key, number: p.number ?? null, title: p.title, parent: p.parentKey ?? null, priority: p.priority ?? null, dependsOn: [...p.dependsOnKeys] })),
-    tasks: plan.tasks.map(t => ({ key: t.key, number: t.number ?? null, title: t.title, phase: t.phaseKey ?? null, priority: t.priority ?? null, dependsOn: [...t.dependsOnKeys] })),
+    phases: plan.phases.map(p => ({
+      key: p.key,
+      number: p.number ?? null,
+      title: p.title,
+      parent: p.parentKey ?? null,
+      priority: p.priority ?? null,
+      dependsOn: [...p.dependsOnKeys],
+    })),
+    tasks: plan.tasks.map(t => ({
+      key: t.key,
+      number: t.number ?? null,
+      title: t.title,
+      phase: t.phaseKey ?? null,
+      priority: t.priority ?? null,
+      dependsOn: [...t.dependsOnKeys],
+    })),
     unused: plan.unused.map(u => ({ line: u.line, text: u.text, why: u.why })),
     problems: plan.problems.map(p => ({ line: p.line, message: p.message })),
   };
@@ -58,18 +86,50 @@ export function planRows(plan: ParsedPlan): PlanRow[] {
   };
   const inheritedOf = (phaseKey: string | undefined): Set<string> => {
     const out = new Set<string>();
-    for (let p = phaseKey ? phaseByKey.get(phaseKey) : undefined; p; p = p.parentKey ? phaseByKey.get(p.parentKey) : undefined) for (const d of p.dependsOnKeys) out.add(d);
+    for (
+      let p = phaseKey ? phaseByKey.get(phaseKey) : undefined;
+      p;
+      p = p.parentKey ? phaseByKey.get(p.parentKey) : undefined
+    )
+      for (const d of p.dependsOnKeys) out.add(d);
     return out;
   };
   const addTask = (t: PlanTaskSpec, depth: number, inherited: ReadonlySet<string>) => {
-    const bits = [t.priority ?? '', after(t.dependsOnKeys, inherited), t.estimate ? `est. ${t.estimate}` : '', t.done ? 'done' : t.status === 'in progress' ? 'in progress' : '', t.action?.kind === 'shell' ? `runs: ${t.action.command}` : ''];
-    rows.push({ kind: 'task', key: t.key, depth, label: numbered(t.number, t.title), detail: bits.filter(Boolean).join(' · '), line: t.line, notes: t.description ? t.description.split('\n') : [] });
+    const bits = [
+      t.priority ?? '',
+      after(t.dependsOnKeys, inherited),
+      t.estimate ? `est. ${t.estimate}` : '',
+      t.done ? 'done' : t.status === 'in progress' ? 'in progress' : '',
+      t.action?.kind === 'shell' ? `runs: ${t.action.command}` : '',
+    ];
+    rows.push({
+      kind: 'task',
+      key: t.key,
+      depth,
+      label: numbered(t.number, t.title),
+      detail: bits.filter(Boolean).join(' · '),
+      line: t.line,
+      notes: t.description ? t.description.split('\n') : [],
+    });
     for (const c of subtasks.get(t.key) ?? []) addTask(c, depth + 1, inherited);
   };
   const addPhase = (p: PlanPhaseSpec, depth: number) => {
     const above = inheritedOf(p.parentKey);
-    const bits = [p.priority ?? '', after(p.dependsOnKeys, above), p.estimate ? `est. ${p.estimate}` : '', p.status ?? ''];
-    rows.push({ kind: 'phase', key: p.key, depth, label: numbered(p.number, p.title), detail: bits.filter(Boolean).join(' · '), line: p.line, notes: p.notes });
+    const bits = [
+      p.priority ?? '',
+      after(p.dependsOnKeys, above),
+      p.estimate ? `est. ${p.estimate}` : '',
+      p.status ?? '',
+    ];
+    rows.push({
+      kind: 'phase',
+      key: p.key,
+      depth,
+      label: numbered(p.number, p.title),
+      detail: bits.filter(Boolean).join(' · '),
+      line: p.line,
+      notes: p.notes,
+    });
     const inherited = inheritedOf(p.key);
     for (const t of tasksOf.get(p.key) ?? []) addTask(t, depth + 1, inherited);
     for (const c of phaseChildren.get(p.key) ?? []) addPhase(c, depth + 1);
@@ -82,7 +142,11 @@ export function planRows(plan: ParsedPlan): PlanRow[] {
 /** "2 phases, 7 tasks, 3 dependencies; 4 lines not used; 1 problem" */
 export function summarisePlan(plan: ParsedPlan): string {
   const deps = plan.tasks.reduce((n, t) => n + t.dependsOnKeys.length, 0);
-  const parts = [`${plan.phases.length} phase${plural(plan.phases.length)}`, `${plan.tasks.length} task${plural(plan.tasks.length)}`, `${deps} dependenc${deps === 1 ? 'y' : 'ies'}`];
+  const parts = [
+    `${plan.phases.length} phase${plural(plan.phases.length)}`,
+    `${plan.tasks.length} task${plural(plan.tasks.length)}`,
+    `${deps} dependenc${deps === 1 ? 'y' : 'ies'}`,
+  ];
   const tail = [`${plan.unused.length} line${plural(plan.unused.length)} not used`];
   if (plan.problems.length) tail.push(`${plan.problems.length} problem${plural(plan.problems.length)}`);
   return `${parts.join(', ')}; ${tail.join('; ')}`;
@@ -101,12 +165,17 @@ export function planPreviewText(plan: ParsedPlan): string[] {
   const out = [`${plan.source}: ${summarisePlan(plan)}`];
   if (plan.cycle) {
     const names = planNames(plan);
-    out.push('', `CYCLE — nothing will be imported until it is broken: ${plan.cycle.map(k => names.get(k) ?? k).join(' → ')}`);
+    out.push(
+      '',
+      `CYCLE — nothing will be imported until it is broken: ${plan.cycle.map(k => names.get(k) ?? k).join(' → ')}`,
+    );
   }
   out.push('');
   for (const row of planRows(plan)) {
     const mark = row.kind === 'phase' ? '▸ ' : '- ';
-    out.push(`${'  '.repeat(row.depth)}${mark}${row.kind === 'phase' ? 'Phase ' : ''}${row.label}${row.detail ? `  [${row.detail}]` : ''}  (line ${row.line})`);
+    out.push(
+      `${'  '.repeat(row.depth)}${mark}${row.kind === 'phase' ? 'Phase ' : ''}${row.label}${row.detail ? `  [${row.detail}]` : ''}  (line ${row.line})`,
+    );
     if (row.kind === 'phase') for (const n of row.notes) out.push(`${'  '.repeat(row.depth + 1)}✓ ${n}`);
   }
   if (plan.problems.length) {

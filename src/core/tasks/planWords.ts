@@ -3,15 +3,33 @@
 import type { Priority } from './model';
 
 const priorityWords: Record<string, Priority> = {
-  critical: 'critical', p0: 'critical', urgent: 'critical', blocker: 'critical', highest: 'critical',
-  high: 'high', p1: 'high',
-  normal: 'normal', medium: 'normal', p2: 'normal', med: 'normal', moderate: 'normal',
-  low: 'low', p3: 'low', lowest: 'low', p4: 'low',
+  critical: 'critical',
+  p0: 'critical',
+  urgent: 'critical',
+  blocker: 'critical',
+  highest: 'critical',
+  high: 'high',
+  p1: 'high',
+  normal: 'normal',
+  medium: 'normal',
+  p2: 'normal',
+  med: 'normal',
+  moderate: 'normal',
+  low: 'low',
+  p3: 'low',
+  lowest: 'low',
+  p4: 'low',
 };
 
 /** "HIGH", "P1", "🔴 High", "high priority" → a priority; undefined when it is none of them. */
 export function priorityOf(value: string): Priority | undefined {
-  const word = value.trim().replace(/^[^\p{L}\p{N}]+/u, '').replace(/\s*priority$/i, '').replace(/[.!]+$/, '').trim().toLowerCase();
+  const word = value
+    .trim()
+    .replace(/^[^\p{L}\p{N}]+/u, '')
+    .replace(/\s*priority$/i, '')
+    .replace(/[.!]+$/, '')
+    .trim()
+    .toLowerCase();
   const first = word.split(/[\s(/,–—-]+/)[0];
   for (const w of [word, first]) if (Object.prototype.hasOwnProperty.call(priorityWords, w)) return priorityWords[w];
   return undefined;
@@ -26,9 +44,21 @@ const pendingMarks = /(?:⏳|⏸️?|🔲|⬜|🕐|📋|🔴|❌)/u;
 /** A status written in words or with a marker: "✅ Complete", "Done", "⏳ Pending", "In progress". */
 export function statusOf(value: string): PlanStatus | undefined {
   const v = value.trim();
-  if (doneMarks.test(v) || /^(?:done|complete|completed|finished|shipped|merged|closed|resolved)\b/i.test(v.replace(/^[^\p{L}]+/u, ''))) return 'done';
-  if (progressMarks.test(v) || /^(?:in[ -]progress|wip|started|ongoing|doing|active|partial(?:ly)?)\b/i.test(v.replace(/^[^\p{L}]+/u, ''))) return 'in progress';
-  if (pendingMarks.test(v) || /^(?:pending|todo|to do|not started|open|planned|blocked|waiting|backlog|new)\b/i.test(v.replace(/^[^\p{L}]+/u, ''))) return 'pending';
+  if (
+    doneMarks.test(v) ||
+    /^(?:done|complete|completed|finished|shipped|merged|closed|resolved)\b/i.test(v.replace(/^[^\p{L}]+/u, ''))
+  )
+    return 'done';
+  if (
+    progressMarks.test(v) ||
+    /^(?:in[ -]progress|wip|started|ongoing|doing|active|partial(?:ly)?)\b/i.test(v.replace(/^[^\p{L}]+/u, ''))
+  )
+    return 'in progress';
+  if (
+    pendingMarks.test(v) ||
+    /^(?:pending|todo|to do|not started|open|planned|blocked|waiting|backlog|new)\b/i.test(v.replace(/^[^\p{L}]+/u, ''))
+  )
+    return 'pending';
   return undefined;
 }
 
@@ -50,11 +80,18 @@ export function statusInTitle(title: string): { status?: PlanStatus; title: stri
 }
 
 /** "(Priority: HIGH)", "[P1]", "(high priority)", "— Priority: Low" inside a title. */
-const inlinePriority = /\s*(?:[([]\s*(?:priority\s*[:=]\s*([^)\]]*?)|(p[0-4])|(critical|high|medium|normal|low)(?:\s+priority)?)\s*[)\]]|[-–—|]\s*priority\s*[:=]\s*(\w+)\s*$)/i;
+const inlinePriority =
+  /\s*(?:[([]\s*(?:priority\s*[:=]\s*([^)\]]*?)|(p[0-4])|(critical|high|medium|normal|low)(?:\s+priority)?)\s*[)\]]|[-–—|]\s*priority\s*[:=]\s*(\w+)\s*$)/i;
 /** "(2h)", "(~3 days)", "(Estimate: 1.5 hours)", "[5 pts]" inside a title. */
-const inlineEstimate = /\s*[([]\s*(?:est(?:imated?)?(?:\s+time)?\s*[:=.]?\s*)?(~?\s*\d+(?:[.,]\d+)?\s*(?:-\s*\d+(?:[.,]\d+)?\s*)?(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|m|mins?|minutes?|pts?|points?|sp))\s*[)\]]/i;
+const inlineEstimate =
+  /\s*[([]\s*(?:est(?:imated?)?(?:\s+time)?\s*[:=.]?\s*)?(~?\s*\d+(?:[.,]\d+)?\s*(?:-\s*\d+(?:[.,]\d+)?\s*)?(?:h|hrs?|hours?|d|days?|w|wks?|weeks?|m|mins?|minutes?|pts?|points?|sp))\s*[)\]]/i;
 
-export interface TitleMeta { title: string; priorityText?: string; estimate?: string; status?: PlanStatus }
+export interface TitleMeta {
+  title: string;
+  priorityText?: string;
+  estimate?: string;
+  status?: PlanStatus;
+}
 
 /** Takes priority, estimate and status markers out of a heading's or an item's title. */
 export function metaInTitle(raw: string): TitleMeta {
@@ -81,18 +118,43 @@ export function metaInTitle(raw: string): TitleMeta {
   return out;
 }
 
-export type LabelKind = 'priority' | 'dependencies' | 'run' | 'verify' | 'estimate' | 'status' | 'tasks' | 'acceptance' | 'description' | 'other';
+export type LabelKind =
+  | 'priority'
+  | 'dependencies'
+  | 'run'
+  | 'verify'
+  | 'estimate'
+  | 'status'
+  | 'tasks'
+  | 'acceptance'
+  | 'description'
+  | 'other';
 
 const labels: Array<[RegExp, LabelKind]> = [
   [/^(?:priority|prio|importance)$/i, 'priority'],
-  [/^(?:dependencies|dependency|depends on|depends upon|depends|requires|required|prerequisites?|pre-requisites?|blocked by|deps|after)$/i, 'dependencies'],
+  [
+    /^(?:dependencies|dependency|depends on|depends upon|depends|requires|required|prerequisites?|pre-requisites?|blocked by|deps|after)$/i,
+    'dependencies',
+  ],
   [/^run$/i, 'run'],
   [/^verify$/i, 'verify'],
-  [/^(?:estimate|estimated|estimated time|estimated effort|estimated hours|estimated duration|time estimate|effort|est|duration|time|size|story points|points)$/i, 'estimate'],
+  [
+    /^(?:estimate|estimated|estimated time|estimated effort|estimated hours|estimated duration|time estimate|effort|est|duration|time|size|story points|points)$/i,
+    'estimate',
+  ],
   [/^(?:status|state|progress)$/i, 'status'],
-  [/^(?:tasks|task list|subtasks|sub-tasks|steps|implementation steps|implementation|todo|to do|to-do|todos|action items|work items|checklist|work)$/i, 'tasks'],
-  [/^(?:testing|tests|test plan|test cases|acceptance criteria|acceptance|success criteria|definition of done|done when|verification|validation|exit criteria|how to test|testing strategy)$/i, 'acceptance'],
-  [/^(?:description|details|summary|goal|goals|objective|objectives|what|why|context|requirements|requirement|notes|note)$/i, 'description'],
+  [
+    /^(?:tasks|task list|subtasks|sub-tasks|steps|implementation steps|implementation|todo|to do|to-do|todos|action items|work items|checklist|work)$/i,
+    'tasks',
+  ],
+  [
+    /^(?:testing|tests|test plan|test cases|acceptance criteria|acceptance|success criteria|definition of done|done when|verification|validation|exit criteria|how to test|testing strategy)$/i,
+    'acceptance',
+  ],
+  [
+    /^(?:description|details|summary|goal|goals|objective|objectives|what|why|context|requirements|requirement|notes|note)$/i,
+    'description',
+  ],
 ];
 
 /** "Priority: high" → { kind, label, value }; a label is a few words before a colon. */
@@ -105,10 +167,12 @@ export function labelOf(plain: string): { kind: LabelKind; label: string; value:
 }
 
 /** Headings whose items re-list work defined elsewhere: an order, a schedule, sprints, a summary. */
-export const listingHeading = /\b(?:implementation order|order of (?:implementation|work|execution|tasks)|execution order|build order|recommended order|suggested order|work order|sequence|sprints?(?:\s+\d+)?|weeks?\s+\d+|iteration\s+\d+|timeline|schedule|critical path|quick reference|progress tracking|task summary|overview of tasks)\b/i;
+export const listingHeading =
+  /\b(?:implementation order|order of (?:implementation|work|execution|tasks)|execution order|build order|recommended order|suggested order|work order|sequence|sprints?(?:\s+\d+)?|weeks?\s+\d+|iteration\s+\d+|timeline|schedule|critical path|quick reference|progress tracking|task summary|overview of tasks)\b/i;
 
 /** Headings of sections that hold no work, in plans written without checkboxes. */
-export const proseHeading = /^(?:overview|introduction|intro|background|context|summary|goals?|non-goals?|objectives?|motivation|problem(?: statement)?|scope|out of scope|assumptions|constraints|risks?(?: and mitigations?)?|mitigations?|open questions|questions|references|resources|links|notes?|glossary|appendix|architecture|design|technical design|success (?:criteria|metrics)|acceptance criteria|metrics|kpis|requirements|functional requirements|non-functional requirements|testing strategy|test strategy|rollback(?: plan)?|rollout(?: plan)?|decisions?|alternatives(?: considered)?|conclusion|tl;?dr|status|current state|files?(?: to (?:create|modify|change))?|dependencies|tech stack|stack|deliverables)\b/i;
+export const proseHeading =
+  /^(?:overview|introduction|intro|background|context|summary|goals?|non-goals?|objectives?|motivation|problem(?: statement)?|scope|out of scope|assumptions|constraints|risks?(?: and mitigations?)?|mitigations?|open questions|questions|references|resources|links|notes?|glossary|appendix|architecture|design|technical design|success (?:criteria|metrics)|acceptance criteria|metrics|kpis|requirements|functional requirements|non-functional requirements|testing strategy|test strategy|rollback(?: plan)?|rollout(?: plan)?|decisions?|alternatives(?: considered)?|conclusion|tl;?dr|status|current state|files?(?: to (?:create|modify|change))?|dependencies|tech stack|stack|deliverables)\b/i;
 
 export function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

@@ -28,7 +28,8 @@ export interface TaskRow {
   completed_at: number | null;
 }
 
-export const taskColumns = 'id, key, seq, title, description, status, priority, progress, attempts, max_attempts, deadline, capabilities, action, result, error, phase_id, parent_id, number, estimate, created_at, updated_at, started_at, completed_at';
+export const taskColumns =
+  'id, key, seq, title, description, status, priority, progress, attempts, max_attempts, deadline, capabilities, action, result, error, phase_id, parent_id, number, estimate, created_at, updated_at, started_at, completed_at';
 
 export function priorityRank(p: Priority): number {
   return priorities.indexOf(p);
@@ -77,13 +78,24 @@ export interface PhaseRow {
 export const phaseColumns = 'id, key, title, number, position, source, parent_id, priority, details';
 
 /** What a phase keeps from its heading besides its title, stored as JSON in phases.details. */
-export interface PhaseDetails { estimate?: string; status?: Phase['status']; notes?: string[]; dependsOn?: string[] }
+export interface PhaseDetails {
+  estimate?: string;
+  status?: Phase['status'];
+  notes?: string[];
+  dependsOn?: string[];
+}
 
 export function toPhase(row: PhaseRow): Phase {
   const details = parseDetails(row.details);
   const phase: Phase = {
-    id: row.id, key: row.key ?? undefined, title: row.title, number: row.number ?? undefined, position: row.position, source: row.source ?? undefined,
-    notes: details.notes ?? [], dependsOnKeys: details.dependsOn ?? [],
+    id: row.id,
+    key: row.key ?? undefined,
+    title: row.title,
+    number: row.number ?? undefined,
+    position: row.position,
+    source: row.source ?? undefined,
+    notes: details.notes ?? [],
+    dependsOnKeys: details.dependsOn ?? [],
   };
   if (row.parent_id) phase.parentId = row.parent_id;
   if (row.priority !== null && priorities[row.priority]) phase.priority = priorities[row.priority];
@@ -96,7 +108,7 @@ function parseDetails(text: string | null): PhaseDetails {
   if (!text) return {};
   try {
     const value = JSON.parse(text) as unknown;
-    return typeof value === 'object' && value !== null ? value as PhaseDetails : {};
+    return typeof value === 'object' && value !== null ? (value as PhaseDetails) : {};
   } catch {
     return {}; // a hand-edited row: the phase still shows, without its details
   }

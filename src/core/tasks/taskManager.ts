@@ -53,8 +53,13 @@ export type WorkKind = 'todo' | 'manual' | 'lm' | 'shell' | 'vscodeTask';
 /** A claim refused because another agent holds the task; the message says who and until when. */
 export class ClaimHeldError extends Error {
   override readonly name = 'ClaimHeldError';
-  constructor(readonly title: string, readonly claim: Claim) {
-    super(`Task '${title}' is being worked on by ${claim.agentName} until ${new Date(claim.leaseUntil).toISOString()} (their lease; it ends sooner if they finish or let it go). Take another task (continuum_next_task), or wait for the lease to run out.`);
+  constructor(
+    readonly title: string,
+    readonly claim: Claim,
+  ) {
+    super(
+      `Task '${title}' is being worked on by ${claim.agentName} until ${new Date(claim.leaseUntil).toISOString()} (their lease; it ends sooner if they finish or let it go). Take another task (continuum_next_task), or wait for the lease to run out.`,
+    );
   }
 }
 
@@ -89,9 +94,10 @@ export class TaskManager {
    * manager, a checkpoint restore, a state import (writes saved together are told of once). What shows the tasks follows this event;
    * `onDidChange` tells only of this manager's own changes (with their task ids).
    */
-  readonly onDidChangeStored: Event<void> = listener => this.store.onDidChange(change => {
-    if (taskTables.some(t => change.tables.has(t))) listener();
-  });
+  readonly onDidChangeStored: Event<void> = listener =>
+    this.store.onDidChange(change => {
+      if (taskTables.some(t => change.tables.has(t))) listener();
+    });
   private readonly readyCache = new Map<string, { stamp: string; task: Task }>();
 
   constructor(
@@ -109,7 +115,9 @@ export class TaskManager {
 
   /** Every task, in creation order. */
   list(): Task[] {
-    return this.store.all<TaskRow & { deps: string | null }>(`SELECT ${taskColumns}, ${depsColumn} FROM tasks ORDER BY seq`).map(r => toTask(r, splitDeps(r.deps)));
+    return this.store
+      .all<TaskRow & { deps: string | null }>(`SELECT ${taskColumns}, ${depsColumn} FROM tasks ORDER BY seq`)
+      .map(r => toTask(r, splitDeps(r.deps)));
   }
 
   phases(): Phase[] {
@@ -123,13 +131,18 @@ export class TaskManager {
    */
   readyTasks(limit?: number): Task[] {
     const keys = this.store.all<{ id: string; revision: number; updated_at: number; deps: string | null }>(
-      `SELECT id, revision, updated_at, ${depsColumn} FROM tasks WHERE ${readyWhere} ORDER BY ${readyOrder}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`);
+      `SELECT id, revision, updated_at, ${depsColumn} FROM tasks WHERE ${readyWhere} ORDER BY ${readyOrder}${limit ? ` LIMIT ${Math.trunc(limit)}` : ''}`,
+    );
     // updated_at too: an imported state starts its rows at revision 0 again
-    const stamp = (k: { revision: number; updated_at: number; deps: string | null }) => `${k.revision}|${k.updated_at}|${k.deps ?? ''}`;
+    const stamp = (k: { revision: number; updated_at: number; deps: string | null }) =>
+      `${k.revision}|${k.updated_at}|${k.deps ?? ''}`;
     const missing = keys.filter(k => this.readyCache.get(k.id)?.stamp !== stamp(k));
     for (let i = 0; i < missing.length; i += 500) {
       const batch = missing.slice(i, i + 500);
-      const rows = this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE id IN (${batch.map(() => '?').join(', ')})`, batch.map(k => k.id));
+      const rows = this.store.all<TaskRow>(
+        `SELECT ${taskColumns} FROM tasks WHERE id IN (${batch.map(() => '?').join(', ')})`,
+        batch.map(k => k.id),
+      );
       const byId = new Map(batch.map(k => [k.id, k]));
       for (const row of rows) {
         const key = byId.get(row.id)!;
@@ -151,25 +164,45 @@ export class TaskManager {
   }
 
   dependenciesOf(id: string): string[] {
-    return this.store.all<{ depends_on: string }>('SELECT depends_on FROM task_deps WHERE task_id = ?', [id]).map(r => r.depends_on);
+    return this.store
+      .all<{ depends_on: string }>('SELECT depends_on FROM task_deps WHERE task_id = ?', [id])
+      .map(r => r.depends_on);
   }
 
   dependentsOf(id: string): string[] {
-    return this.store.all<{ task_id: string }>('SELECT task_id FROM task_deps WHERE depends_on = ?', [id]).map(r => r.task_id);
+    return this.store
+      .all<{ task_id: string }>('SELECT task_id FROM task_deps WHERE depends_on = ?', [id])
+      .map(r => r.task_id);
   }
 
   /** The unfinished tasks this one waits for. */
   blockers(id: string): Task[] {
-    return this.store.all<TaskRow>(`SELECT ${taskColumns.split(', ').map(c => `t.${c}`).join(', ')} FROM task_deps d JOIN tasks t ON t.id = d.depends_on
-      WHERE d.task_id = ? AND t.status <> 'done' ORDER BY t.seq`, [id]).map(r => toTask(r, []));
+    return this.store
+      .all<TaskRow>(
+        `SELECT ${taskColumns
+          .split(', ')
+          .map(c => `t.${c}`)
+          .join(', ')} FROM task_deps d JOIN tasks t ON t.id = d.depends_on
+      WHERE d.task_id = ? AND t.status <> 'done' ORDER BY t.seq`,
+        [id],
+      )
+      .map(r => toTask(r, []));
   }
 
   events(taskId?: string, limit = 200): TaskEvent[] {
     const rows = taskId
-      ? this.store.all<EventRow>('SELECT * FROM task_events WHERE task_id = ? ORDER BY id DESC LIMIT ?', [taskId, limit])
+      ? this.store.all<EventRow>('SELECT * FROM task_events WHERE task_id = ? ORDER BY id DESC LIMIT ?', [
+          taskId,
+          limit,
+        ])
       : this.store.all<EventRow>('SELECT * FROM task_events ORDER BY id DESC LIMIT ?', [limit]);
     return rows.map(r => ({
-      id: r.id, taskId: r.task_id, at: r.at, actor: r.actor as Actor, kind: r.kind, detail: JSON.parse(r.detail) as Record<string, unknown>,
+      id: r.id,
+      taskId: r.task_id,
+      at: r.at,
+      actor: r.actor as Actor,
+      kind: r.kind,
+      detail: JSON.parse(r.detail) as Record<string, unknown>,
       ...(r.agent ? { agent: r.agent } : {}),
     }));
   }
@@ -181,20 +214,31 @@ export class TaskManager {
 
   /** Who holds a task now; undefined when nobody does or the lease has ended. */
   claimOf(id: string): Claim | undefined {
-    const row = this.store.get<ClaimRow>('SELECT status, claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [id]);
+    const row = this.store.get<ClaimRow>(
+      'SELECT status, claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?',
+      [id],
+    );
     return row ? liveClaim(row, this.clock.now()) : undefined;
   }
 
   /** The tasks an agent holds (lease not ended), in the ready order; every agent's without `agentId`. */
   claimedBy(agentId?: string): Array<Task & { claim: Claim }> {
-    return this.store.all<TaskRow & ClaimRow>(`SELECT ${taskColumns}, claimed_by, claimed_by_name, lease_until FROM tasks
-      WHERE ${agentId === undefined ? 'claimed_by IS NOT NULL' : 'claimed_by = ?'} AND status = 'running' AND lease_until >= ? ORDER BY ${readyOrder}`, [...(agentId === undefined ? [] : [agentId]), this.clock.now()])
+    return this.store
+      .all<TaskRow & ClaimRow>(
+        `SELECT ${taskColumns}, claimed_by, claimed_by_name, lease_until FROM tasks
+      WHERE ${agentId === undefined ? 'claimed_by IS NOT NULL' : 'claimed_by = ?'} AND status = 'running' AND lease_until >= ? ORDER BY ${readyOrder}`,
+        [...(agentId === undefined ? [] : [agentId]), this.clock.now()],
+      )
       .map(r => ({ ...toTask(r, this.dependenciesOf(r.id)), claim: liveClaim(r, 0)! }));
   }
 
   /** Running tasks whose agent's lease has ended: free to be claimed again. */
   expiredClaims(): Task[] {
-    return this.store.all<TaskRow>(`SELECT ${taskColumns} FROM tasks WHERE claimed_by IS NOT NULL AND status = 'running' AND lease_until < ? ORDER BY ${readyOrder}`, [this.clock.now()])
+    return this.store
+      .all<TaskRow>(
+        `SELECT ${taskColumns} FROM tasks WHERE claimed_by IS NOT NULL AND status = 'running' AND lease_until < ? ORDER BY ${readyOrder}`,
+        [this.clock.now()],
+      )
       .map(r => toTask(r, this.dependenciesOf(r.id)));
   }
 
@@ -203,19 +247,30 @@ export class TaskManager {
    * ready), in one durable write that frees ended leases, reads and marks: two agents asking at the
    * same instant never get the same task. The task becomes running. Undefined when nothing fits.
    */
-  async claimNext(agent: ClaimingAgent, options: { kinds: readonly WorkKind[]; leaseMs: number; taskId?: string }): Promise<Task | undefined> {
+  async claimNext(
+    agent: ClaimingAgent,
+    options: { kinds: readonly WorkKind[]; leaseMs: number; taskId?: string },
+  ): Promise<Task | undefined> {
     if (!options.kinds.length) throw new Error('Say which kinds of task the agent can do (at least one).');
     const claimed = await this.store.write(w => {
       const now = this.clock.now();
       const freed = this.freeEndedLeasesIn(w, now);
       const kindOf = `CASE WHEN action IS NULL THEN 'todo' ELSE json_extract(action, '$.kind') END`;
-      const row = w.get<{ id: string }>(`SELECT id FROM tasks WHERE ${readyWhere} AND claimed_by IS NULL
+      const row = w.get<{ id: string }>(
+        `SELECT id FROM tasks WHERE ${readyWhere} AND claimed_by IS NULL
         AND ${kindOf} IN (${options.kinds.map(() => '?').join(', ')})${options.taskId !== undefined ? ' AND id = ?' : ''}
-        ORDER BY ${readyOrder} LIMIT 1`, [...options.kinds, ...(options.taskId !== undefined ? [options.taskId] : [])]);
+        ORDER BY ${readyOrder} LIMIT 1`,
+        [...options.kinds, ...(options.taskId !== undefined ? [options.taskId] : [])],
+      );
       if (!row) return { id: undefined, freed };
       this.setStatusIn(w, row.id, 'running', 'agent', {}, agent.name);
       const leaseUntil = now + options.leaseMs;
-      w.run('UPDATE tasks SET claimed_by = ?, claimed_by_name = ?, lease_until = ? WHERE id = ?', [agent.id, agent.name, leaseUntil, row.id]);
+      w.run('UPDATE tasks SET claimed_by = ?, claimed_by_name = ?, lease_until = ? WHERE id = ?', [
+        agent.id,
+        agent.name,
+        leaseUntil,
+        row.id,
+      ]);
       this.logEvent(w, row.id, 'agent', 'claimed', { leaseUntil }, agent.name);
       return { id: row.id, freed };
     }, 'agent');
@@ -231,19 +286,41 @@ export class TaskManager {
    */
   async renewClaims(agentId: string, leaseUntil: number, renewBefore = leaseUntil): Promise<number> {
     const now = this.clock.now();
-    if (!this.store.get('SELECT 1 FROM tasks WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ? LIMIT 1', [agentId, now, renewBefore])) return 0;
-    return this.store.write(w => w.run('UPDATE tasks SET lease_until = ? WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ?',
-      [leaseUntil, agentId, now, leaseUntil]).changes, 'agent');
+    if (
+      !this.store.get('SELECT 1 FROM tasks WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ? LIMIT 1', [
+        agentId,
+        now,
+        renewBefore,
+      ])
+    )
+      return 0;
+    return this.store.write(
+      w =>
+        w.run('UPDATE tasks SET lease_until = ? WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ?', [
+          leaseUntil,
+          agentId,
+          now,
+          leaseUntil,
+        ]).changes,
+      'agent',
+    );
   }
 
   /**
    * Changes a task on behalf of an agent: refused (ClaimHeldError) when another agent holds it.
    * `change` runs inside the same write; with `release` the agent's claim ends with it.
    */
-  async changeAsAgent<R>(id: string, agent: ClaimingAgent, change: (w: StoreWriter, task: TaskRow, log: (kind: string, detail: Record<string, unknown>) => void) => R, options: { release?: boolean } = {}): Promise<R> {
+  async changeAsAgent<R>(
+    id: string,
+    agent: ClaimingAgent,
+    change: (w: StoreWriter, task: TaskRow, log: (kind: string, detail: Record<string, unknown>) => void) => R,
+    options: { release?: boolean } = {},
+  ): Promise<R> {
     const result = await this.store.write(w => {
       const row = this.requireRow(w, id);
-      const held = w.get<ClaimRow>('SELECT status, claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [id])!;
+      const held = w.get<ClaimRow>('SELECT status, claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?', [
+        id,
+      ])!;
       const claim = liveClaim(held, this.clock.now());
       if (claim && claim.agentId !== agent.id) throw new ClaimHeldError(row.title, claim);
       const out = change(w, row, (kind, detail) => this.logEvent(w, id, 'agent', kind, detail, agent.name));
@@ -257,10 +334,13 @@ export class TaskManager {
     return result;
   }
 
-
   /** Records a progress value (0–100) inside a write that changeAsAgent holds. */
   setProgressIn(w: StoreWriter, id: string, progress: number): void {
-    w.run('UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ?', [Math.round(Math.min(100, Math.max(0, progress))), this.clock.now(), id]);
+    w.run('UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ?', [
+      Math.round(Math.min(100, Math.max(0, progress))),
+      this.clock.now(),
+      id,
+    ]);
   }
 
   /**
@@ -268,8 +348,11 @@ export class TaskManager {
    * task that no longer runs (a checkpoint restore writes statuses back without it). Returns their ids.
    */
   private freeEndedLeasesIn(w: StoreWriter, now: number): string[] {
-    const ended = w.all<{ id: string; claimed_by_name: string | null; status: string }>(`SELECT id, claimed_by_name, status FROM tasks
-      WHERE claimed_by IS NOT NULL AND (lease_until < ? OR status <> 'running')`, [now]);
+    const ended = w.all<{ id: string; claimed_by_name: string | null; status: string }>(
+      `SELECT id, claimed_by_name, status FROM tasks
+      WHERE claimed_by IS NOT NULL AND (lease_until < ? OR status <> 'running')`,
+      [now],
+    );
     for (const t of ended) {
       w.run('UPDATE tasks SET claimed_by = NULL, claimed_by_name = NULL, lease_until = NULL WHERE id = ?', [t.id]);
       if (t.status !== 'running') continue;
@@ -280,14 +363,23 @@ export class TaskManager {
   }
 
   statistics(): TaskStatistics {
-    const counts = { pending: 0, running: 0, done: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 0 } as Record<TaskStatus, number>;
-    for (const r of this.store.all<{ status: TaskStatus; n: number }>('SELECT status, count(*) AS n FROM tasks GROUP BY status')) counts[r.status] = r.n;
+    const counts = { pending: 0, running: 0, done: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 0 } as Record<
+      TaskStatus,
+      number
+    >;
+    for (const r of this.store.all<{ status: TaskStatus; n: number }>(
+      'SELECT status, count(*) AS n FROM tasks GROUP BY status',
+    ))
+      counts[r.status] = r.n;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const countable = total - counts.cancelled;
     const finished = counts.done + counts.skipped;
     const now = this.clock.now();
     const day = 24 * 3600_000;
-    const recent = this.store.get<{ n: number; first: number | null }>('SELECT count(*) AS n, min(completed_at) AS first FROM tasks WHERE status = \'done\' AND completed_at >= ?', [now - day])!;
+    const recent = this.store.get<{ n: number; first: number | null }>(
+      "SELECT count(*) AS n, min(completed_at) AS first FROM tasks WHERE status = 'done' AND completed_at >= ?",
+      [now - day],
+    )!;
     const windowMs = recent.first === null ? 0 : Math.max(now - recent.first, 60_000);
     const throughputPerHour = windowMs ? (recent.n / windowMs) * 3600_000 : 0;
     const remaining = countable - finished;
@@ -312,28 +404,54 @@ export class TaskManager {
    * `refs` (each input's local name, by position), the ref of a task created in the same call.
    * `agent`: the name of the agent creating them, for the task log.
    */
-  async createMany(inputs: readonly NewTask[], actor: Actor = 'user', options: { refs?: ReadonlyArray<string | undefined>; agent?: string } = {}): Promise<Task[]> {
+  async createMany(
+    inputs: readonly NewTask[],
+    actor: Actor = 'user',
+    options: { refs?: ReadonlyArray<string | undefined>; agent?: string } = {},
+  ): Promise<Task[]> {
     const { refs, agent } = options;
-    const parsed = inputs.map((input, i) => parseOrExplain(newTaskSchema, input, inputs.length > 1 ? `Task ${i + 1}` : 'The task'));
+    const parsed = inputs.map((input, i) =>
+      parseOrExplain(newTaskSchema, input, inputs.length > 1 ? `Task ${i + 1}` : 'The task'),
+    );
     const ids = await this.store.write(w => {
       const now = this.clock.now();
-      let seq = (w.get<{ s: number | null }>('SELECT max(seq) AS s FROM tasks')?.s ?? 0);
+      let seq = w.get<{ s: number | null }>('SELECT max(seq) AS s FROM tasks')?.s ?? 0;
       const created: string[] = [];
       for (const t of parsed) {
         const id = this.newId('task');
         const status = t.status ?? 'pending';
-        w.run(`INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, max_attempts, deadline, capabilities, action, phase_id, parent_id, number, created_at, updated_at, completed_at, origin)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-          id, orNull(t.key), ++seq, t.title, t.description ?? '', status, priorityRank(t.priority ?? 'normal'), t.progress ?? (status === 'done' ? 100 : 0),
-          t.maxAttempts ?? 3, orNull(t.deadline), JSON.stringify(t.capabilities ?? []), t.action ? JSON.stringify(t.action) : null,
-          orNull(t.phaseId), orNull(t.parentId), orNull(t.number), now, now, status === 'done' || status === 'skipped' ? now : null,
-          actor === 'agent' && t.action ? 'an agent' : null, // an agent's commands are confirmed before they run
-        ]);
+        w.run(
+          `INSERT INTO tasks (id, key, seq, title, description, status, priority, progress, max_attempts, deadline, capabilities, action, phase_id, parent_id, number, created_at, updated_at, completed_at, origin)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            orNull(t.key),
+            ++seq,
+            t.title,
+            t.description ?? '',
+            status,
+            priorityRank(t.priority ?? 'normal'),
+            t.progress ?? (status === 'done' ? 100 : 0),
+            t.maxAttempts ?? 3,
+            orNull(t.deadline),
+            JSON.stringify(t.capabilities ?? []),
+            t.action ? JSON.stringify(t.action) : null,
+            orNull(t.phaseId),
+            orNull(t.parentId),
+            orNull(t.number),
+            now,
+            now,
+            status === 'done' || status === 'skipped' ? now : null,
+            actor === 'agent' && t.action ? 'an agent' : null, // an agent's commands are confirmed before they run
+          ],
+        );
         this.logEvent(w, id, actor, 'created', { title: t.title, status }, agent);
         created.push(id);
       }
       const byRef = new Map<string, string>();
-      refs?.forEach((ref, i) => { if (ref !== undefined && i < created.length) byRef.set(ref, created[i]); });
+      refs?.forEach((ref, i) => {
+        if (ref !== undefined && i < created.length) byRef.set(ref, created[i]);
+      });
       parsed.forEach((t, i) => {
         for (const dep of t.dependsOn ?? []) this.addEdge(w, created[i], byRef.get(dep) ?? dep);
       });
@@ -378,7 +496,13 @@ export class TaskManager {
   }
 
   /** Moves a task to `status`, refusing changes that make no sense (see transitions.ts). */
-  async setStatus(id: string, status: TaskStatus, actor: Actor = 'user', change: StatusChange = {}, alsoIn?: (w: StoreWriter) => void): Promise<Task> {
+  async setStatus(
+    id: string,
+    status: TaskStatus,
+    actor: Actor = 'user',
+    change: StatusChange = {},
+    alsoIn?: (w: StoreWriter) => void,
+  ): Promise<Task> {
     // `alsoIn`: records that must reach the disk in the same durable write (the executor's step journal)
     await this.store.write(w => {
       alsoIn?.(w);
@@ -389,43 +513,83 @@ export class TaskManager {
   }
 
   /** The same as setStatus, inside a write that the caller (the executor, a session) already holds. */
-  setStatusIn(w: StoreWriter, id: string, status: TaskStatus, actor: Actor, change: StatusChange = {}, agent?: string): void {
+  setStatusIn(
+    w: StoreWriter,
+    id: string,
+    status: TaskStatus,
+    actor: Actor,
+    change: StatusChange = {},
+    agent?: string,
+  ): void {
     const row = this.requireRow(w, id);
     const from = row.status as TaskStatus;
     const problem = transitionProblem(row.title, from, status);
     if (problem) throw new Error(problem);
     if (status === 'running') {
-      const waiting = w.all<{ title: string }>(`SELECT u.title FROM task_deps d JOIN tasks u ON u.id = d.depends_on WHERE d.task_id = ? AND u.status <> 'done'`, [id]);
-      if (waiting.length) throw new Error(`Task '${row.title}' cannot start yet: it waits for ${waiting.map(x => `'${x.title}'`).join(', ')}.`);
+      const waiting = w.all<{ title: string }>(
+        `SELECT u.title FROM task_deps d JOIN tasks u ON u.id = d.depends_on WHERE d.task_id = ? AND u.status <> 'done'`,
+        [id],
+      );
+      if (waiting.length)
+        throw new Error(
+          `Task '${row.title}' cannot start yet: it waits for ${waiting.map(x => `'${x.title}'`).join(', ')}.`,
+        );
     }
     const now = this.clock.now();
     // A new run of the task is a new attempt, numbered past every attempt in the step journal: a
     // restore or an import may have set `attempts` back, and the earlier attempts' steps (their
     // idempotency keys hold the attempt) must not pass for this one's.
-    const lastAttempt = status === 'running' && from !== 'running'
-      ? w.get<{ n: number | null }>('SELECT max(attempt) AS n FROM execution_steps WHERE task_id = ?', [id])?.n ?? 0 : 0;
-    w.run(`UPDATE tasks SET status = ?, updated_at = ?,
+    const lastAttempt =
+      status === 'running' && from !== 'running'
+        ? (w.get<{ n: number | null }>('SELECT max(attempt) AS n FROM execution_steps WHERE task_id = ?', [id])?.n ?? 0)
+        : 0;
+    w.run(
+      `UPDATE tasks SET status = ?, updated_at = ?,
         attempts = max(attempts, ?) + ?, started_at = CASE WHEN ? THEN ? ELSE started_at END,
         completed_at = CASE WHEN ? THEN ? ELSE NULL END, progress = CASE WHEN ? THEN 100 ELSE progress END,
         result = coalesce(?, result), error = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE error END
-      WHERE id = ?`, [
-      status, now,
-      lastAttempt, status === 'running' && from !== 'running' ? 1 : 0, status === 'running' ? 1 : 0, now,
-      status === 'done' || status === 'skipped' ? 1 : 0, now, status === 'done' ? 1 : 0,
-      orNull(change.result), change.error !== undefined ? 1 : 0, orNull(change.error), status === 'done' || status === 'pending' ? 1 : 0,
-      id,
-    ]);
+      WHERE id = ?`,
+      [
+        status,
+        now,
+        lastAttempt,
+        status === 'running' && from !== 'running' ? 1 : 0,
+        status === 'running' ? 1 : 0,
+        now,
+        status === 'done' || status === 'skipped' ? 1 : 0,
+        now,
+        status === 'done' ? 1 : 0,
+        orNull(change.result),
+        change.error !== undefined ? 1 : 0,
+        orNull(change.error),
+        status === 'done' || status === 'pending' ? 1 : 0,
+        id,
+      ],
+    );
     // an agent's claim lasts only while the task runs: done, failed, blocked or put back frees it
-    if (status !== 'running') w.run('UPDATE tasks SET claimed_by = NULL, claimed_by_name = NULL, lease_until = NULL WHERE id = ? AND claimed_by IS NOT NULL', [id]);
-    this.logEvent(w, id, actor, 'status', { from, to: status, ...(change.error ? { error: change.error.slice(0, 2000) } : {}) }, agent);
+    if (status !== 'running')
+      w.run(
+        'UPDATE tasks SET claimed_by = NULL, claimed_by_name = NULL, lease_until = NULL WHERE id = ? AND claimed_by IS NOT NULL',
+        [id],
+      );
+    this.logEvent(
+      w,
+      id,
+      actor,
+      'status',
+      { from, to: status, ...(change.error ? { error: change.error.slice(0, 2000) } : {}) },
+      agent,
+    );
   }
 
   async setProgress(id: string, progress: number, actor: Actor = 'user'): Promise<Task> {
-    if (!Number.isFinite(progress) || progress < 0 || progress > 100) throw new Error(`Progress must be a number from 0 to 100, not ${progress}.`);
+    if (!Number.isFinite(progress) || progress < 0 || progress > 100)
+      throw new Error(`Progress must be a number from 0 to 100, not ${progress}.`);
     const value = Math.round(progress);
     await this.store.write(w => {
       const row = this.requireRow(w, id);
-      if (['done', 'skipped', 'cancelled'].includes(row.status)) throw new Error(`Task '${row.title}' is ${row.status}; its progress can no longer change. Reopen it first.`);
+      if (['done', 'skipped', 'cancelled'].includes(row.status))
+        throw new Error(`Task '${row.title}' is ${row.status}; its progress can no longer change. Reopen it first.`);
       w.run('UPDATE tasks SET progress = ?, updated_at = ? WHERE id = ?', [value, this.clock.now(), id]);
       this.logEvent(w, id, actor, 'progress', { progress: value });
     }, actor);
@@ -454,7 +618,12 @@ export class TaskManager {
     const dependents = this.dependentsOf(id);
     await this.store.write(w => {
       const row = this.requireRow(w, id);
-      for (const d of dependents) this.logEvent(w, d, actor, 'updated', { fields: ['dependsOn'], removed: id, reason: `'${row.title}' was deleted` });
+      for (const d of dependents)
+        this.logEvent(w, d, actor, 'updated', {
+          fields: ['dependsOn'],
+          removed: id,
+          reason: `'${row.title}' was deleted`,
+        });
       w.run('DELETE FROM tasks WHERE id = ?', [id]);
       this.logEvent(w, id, actor, 'deleted', { title: row.title });
     }, actor);
@@ -478,13 +647,17 @@ export class TaskManager {
    */
   async importPlan(plan: ParsedPlan, options: ImportOptions = {}): Promise<{ created: number; updated: number }> {
     const actor = options.actor ?? 'user';
-    const result = await importPlanInSlices({
-      store: this.store,
-      now: () => this.clock.now(),
-      newId: kind => this.newId(kind),
-      setStatusIn: (w, id, status, by) => this.setStatusIn(w, id, status, by),
-      logEvent: (w, id, by, kind, detail) => this.logEvent(w, id, by, kind, detail),
-    }, plan, { ...options, actor });
+    const result = await importPlanInSlices(
+      {
+        store: this.store,
+        now: () => this.clock.now(),
+        newId: kind => this.newId(kind),
+        setStatusIn: (w, id, status, by) => this.setStatusIn(w, id, status, by),
+        logEvent: (w, id, by, kind, detail) => this.logEvent(w, id, by, kind, detail),
+      },
+      plan,
+      { ...options, actor },
+    );
     if (result.taskIds.length) this.changed.fire({ taskIds: result.taskIds });
     return { created: result.created, updated: result.updated };
   }
@@ -498,20 +671,40 @@ export class TaskManager {
   }
 
   private dependenciesOfIn(w: StoreWriter, id: string): string[] {
-    return w.all<{ depends_on: string }>('SELECT depends_on FROM task_deps WHERE task_id = ?', [id]).map(r => r.depends_on);
+    return w
+      .all<{ depends_on: string }>('SELECT depends_on FROM task_deps WHERE task_id = ?', [id])
+      .map(r => r.depends_on);
   }
 
   /** Adds "id depends on dep", refusing an unknown task or an edge that would close a cycle. */
   private addEdge(w: StoreWriter, id: string, dep: string): void {
     const title = (taskId: string) => w.get<{ title: string }>('SELECT title FROM tasks WHERE id = ?', [taskId])?.title;
-    if (title(dep) === undefined) throw new Error(`Task '${title(id) ?? id}' depends on '${dep}', which is not a known task.`);
+    if (title(dep) === undefined)
+      throw new Error(`Task '${title(id) ?? id}' depends on '${dep}', which is not a known task.`);
     const cycle = cycleThrough(id, dep, t => this.dependenciesOfIn(w, t));
-    if (cycle) throw new Error(`That dependency would make a cycle: ${describeCycle(cycle, t => title(t) ?? t)}. Remove one of these dependencies first.`);
+    if (cycle)
+      throw new Error(
+        `That dependency would make a cycle: ${describeCycle(cycle, t => title(t) ?? t)}. Remove one of these dependencies first.`,
+      );
     w.run('INSERT OR IGNORE INTO task_deps (task_id, depends_on) VALUES (?, ?)', [id, dep]);
   }
 
-  private logEvent(w: StoreWriter, taskId: string, actor: Actor, kind: string, detail: Record<string, unknown>, agent?: string): void {
-    w.run('INSERT INTO task_events (task_id, at, actor, kind, detail, agent) VALUES (?, ?, ?, ?, ?, ?)', [taskId, this.clock.now(), actor, kind, JSON.stringify(detail), agent ?? null]);
+  private logEvent(
+    w: StoreWriter,
+    taskId: string,
+    actor: Actor,
+    kind: string,
+    detail: Record<string, unknown>,
+    agent?: string,
+  ): void {
+    w.run('INSERT INTO task_events (task_id, at, actor, kind, detail, agent) VALUES (?, ?, ?, ?, ?, ?)', [
+      taskId,
+      this.clock.now(),
+      actor,
+      kind,
+      JSON.stringify(detail),
+      agent ?? null,
+    ]);
   }
 }
 
@@ -542,6 +735,7 @@ interface ClaimRow {
 
 /** A claim counts while its task runs and its lease has not ended. */
 function liveClaim(row: ClaimRow, now: number): Claim | undefined {
-  if (row.status !== 'running' || row.claimed_by === null || row.lease_until === null || row.lease_until < now) return undefined;
+  if (row.status !== 'running' || row.claimed_by === null || row.lease_until === null || row.lease_until < now)
+    return undefined;
   return { agentId: row.claimed_by, agentName: row.claimed_by_name ?? row.claimed_by, leaseUntil: row.lease_until };
 }

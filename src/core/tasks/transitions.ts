@@ -21,8 +21,11 @@ export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
 /** Why a change is refused, in words that say what to do instead; undefined when allowed. */
 export function transitionProblem(title: string, from: TaskStatus, to: TaskStatus): string | undefined {
   if (canTransition(from, to)) return undefined;
-  const hint = from === 'done' ? 'Reopen it first (set it back to pending) if it really must run again.'
-    : from === 'cancelled' ? 'Reopen it first (set it back to pending).'
-    : `From ${from} it can go to: ${allowed[from].join(', ')}.`;
+  const hint =
+    from === 'done'
+      ? 'Reopen it first (set it back to pending) if it really must run again.'
+      : from === 'cancelled'
+        ? 'Reopen it first (set it back to pending).'
+        : `From ${from} it can go to: ${allowed[from].join(', ')}.`;
   return `Task '${title}' is ${from} and cannot become ${to}. ${hint}`;
 }

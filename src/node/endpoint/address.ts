@@ -19,14 +19,19 @@ export interface EndpointAddress {
   folder?: string;
 }
 
-export function endpointAddress(storeFolder: string, platform: NodeJS.Platform = process.platform, tmpdir: string = os.tmpdir()): EndpointAddress {
+export function endpointAddress(
+  storeFolder: string,
+  platform: NodeJS.Platform = process.platform,
+  tmpdir: string = os.tmpdir(),
+): EndpointAddress {
   const resolved = path.resolve(storeFolder);
   const hash = createHash('sha256').update(resolved).digest('hex').slice(0, 24);
   if (platform === 'win32') return { path: `\\\\.\\pipe\\continuum-${userTag()}-${hash}` };
   const inStore = path.join(resolved, 'endpoint');
   const socket = path.join(inStore, 'holder.sock');
   // the holder binds a temporary name beside it first (see bindName), which must fit too
-  if (Buffer.byteLength(path.join(inStore, bindName(4_194_304))) <= maxSocketPathBytes) return { path: socket, folder: inStore };
+  if (Buffer.byteLength(path.join(inStore, bindName(4_194_304))) <= maxSocketPathBytes)
+    return { path: socket, folder: inStore };
   const perUser = path.join(tmpdir, `continuum-${userTag()}`);
   return { path: path.join(perUser, `${hash}.sock`), folder: perUser };
 }
@@ -42,7 +47,9 @@ export function bindName(pid: number, nonce = '00000000'): string {
 
 function userTag(): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  return uid !== undefined ? String(uid) : createHash('sha256').update(os.userInfo().username).digest('hex').slice(0, 8);
+  return uid !== undefined
+    ? String(uid)
+    : createHash('sha256').update(os.userInfo().username).digest('hex').slice(0, 8);
 }
 
 /**
@@ -53,10 +60,15 @@ export async function prepareEndpointFolder(address: EndpointAddress): Promise<v
   if (!address.folder) return;
   await fsp.mkdir(address.folder, { recursive: true, mode: 0o700 });
   const stat = await fsp.lstat(address.folder);
-  if (!stat.isDirectory()) throw new Error(`${address.folder} is not a folder, so Continuum cannot put its endpoint there; remove it and try again.`);
+  if (!stat.isDirectory())
+    throw new Error(
+      `${address.folder} is not a folder, so Continuum cannot put its endpoint there; remove it and try again.`,
+    );
   const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
   if (uid !== undefined && stat.uid !== uid) {
-    throw new Error(`${address.folder} belongs to another user (uid ${stat.uid}), so Continuum will not put its endpoint there; remove it, or move the store to a shorter path.`);
+    throw new Error(
+      `${address.folder} belongs to another user (uid ${stat.uid}), so Continuum will not put its endpoint there; remove it, or move the store to a shorter path.`,
+    );
   }
   if ((stat.mode & 0o077) !== 0) await fsp.chmod(address.folder, 0o700);
 }

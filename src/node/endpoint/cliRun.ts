@@ -9,7 +9,8 @@ import type { HolderEndpoint } from './server';
 const terminalLogger: Logger = {
   info: () => undefined,
   warn: message => console.error(`continuum: ${message}`),
-  error: (message, err) => console.error(`continuum: ${message}${err ? `: ${(err as Error)?.message ?? String(err)}` : ''}`),
+  error: (message, err) =>
+    console.error(`continuum: ${message}${err ? `: ${(err as Error)?.message ?? String(err)}` : ''}`),
 };
 
 /** Serves the run's store to other processes; undefined (after saying why) when it cannot. */

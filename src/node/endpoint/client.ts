@@ -4,8 +4,19 @@
 import * as net from 'net';
 import type { EndpointAddress } from './address';
 import {
-  EndpointError, HolderGoneError, encode, lineSplitter, maxAnswerBytes, maxRequestBytes, protocolVersion,
-  type Answer, type Notice, type HelloResult, type HolderKind, type MethodName, type Methods,
+  EndpointError,
+  HolderGoneError,
+  encode,
+  lineSplitter,
+  maxAnswerBytes,
+  maxRequestBytes,
+  protocolVersion,
+  type Answer,
+  type Notice,
+  type HelloResult,
+  type HolderKind,
+  type MethodName,
+  type Methods,
 } from './protocol';
 
 export interface EndpointClient {
@@ -24,21 +35,35 @@ export interface EndpointClient {
  * Connects to the holder and says hello. Resolves undefined when nobody listens there (no socket,
  * or a socket left by a holder that died): the caller may try to take the store itself.
  */
-export async function connectEndpoint(address: EndpointAddress, kind: HolderKind, timeoutMs = 2_000): Promise<EndpointClient | undefined> {
+export async function connectEndpoint(
+  address: EndpointAddress,
+  kind: HolderKind,
+  timeoutMs = 2_000,
+): Promise<EndpointClient | undefined> {
   const socket = await new Promise<net.Socket | undefined>((resolve, reject) => {
     const s = net.createConnection(address.path);
-    const timer = setTimeout(() => { s.destroy(); resolve(undefined); }, timeoutMs);
-    s.once('connect', () => { clearTimeout(timer); resolve(s); });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve(undefined);
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
     s.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET' || err.code === 'EPIPE') resolve(undefined);
+      if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET' || err.code === 'EPIPE')
+        resolve(undefined);
       else reject(new Error(`Connecting to the store's holder at ${address.path} failed: ${err.message}`));
     });
   });
   if (!socket) return undefined;
   const client = new SocketClient(socket);
   try {
-    const holder = await withTimeout(client.call('hello', { protocol: protocolVersion, pid: process.pid, kind }), timeoutMs);
+    const holder = await withTimeout(
+      client.call('hello', { protocol: protocolVersion, pid: process.pid, kind }),
+      timeoutMs,
+    );
     client.holder = holder;
     return client;
   } catch (err) {
@@ -53,7 +78,16 @@ class TimeoutError extends Error {}
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new TimeoutError()), ms);
-    promise.then(v => { clearTimeout(timer); resolve(v); }, err => { clearTimeout(timer); reject(err as Error); });
+    promise.then(
+      v => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      err => {
+        clearTimeout(timer);
+        reject(err as Error);
+      },
+    );
   });
 }
 
@@ -66,17 +100,28 @@ class SocketClient implements EndpointClient {
   handedOver = false;
 
   constructor(private readonly socket: net.Socket) {
-    socket.on('data', lineSplitter(maxAnswerBytes, line => this.receive(line), () => socket.destroy()));
+    socket.on(
+      'data',
+      lineSplitter(
+        maxAnswerBytes,
+        line => this.receive(line),
+        () => socket.destroy(),
+      ),
+    );
     socket.on('error', () => undefined); // 'close' follows and says what matters: the holder is gone
     socket.on('close', () => this.gone());
   }
 
   call<M extends MethodName>(method: M, params: Methods[M]['params']): Promise<Methods[M]['result']> {
-    const what = method === 'tool.call' ? `the call to ${(params as Methods['tool.call']['params']).tool}` : `'${method}'`;
+    const what =
+      method === 'tool.call' ? `the call to ${(params as Methods['tool.call']['params']).tool}` : `'${method}'`;
     if (this.closed) return Promise.reject(new HolderGoneError(what));
     const id = this.nextId++;
     const line = encode({ id, method, params });
-    if (Buffer.byteLength(line) > maxRequestBytes) return Promise.reject(new EndpointError(`${what} is larger than ${maxRequestBytes} bytes; send less.`, 'too-large'));
+    if (Buffer.byteLength(line) > maxRequestBytes)
+      return Promise.reject(
+        new EndpointError(`${what} is larger than ${maxRequestBytes} bytes; send less.`, 'too-large'),
+      );
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject, what });
       this.socket.write(line);

@@ -87,10 +87,23 @@ class Link implements StoreConnection {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter(w => w !== waiter);
-        reject(new Error(`No process has served Continuum's store in ${this.options.storeFolder} for ${Math.round(ms / 1000)} s, and this one could not take it (another process holds its lock without serving agents, e.g. an older Continuum or a CLI command). Try again once it has finished.`));
+        reject(
+          new Error(
+            `No process has served Continuum's store in ${this.options.storeFolder} for ${Math.round(ms / 1000)} s, and this one could not take it (another process holds its lock without serving agents, e.g. an older Continuum or a CLI command). Try again once it has finished.`,
+          ),
+        );
       }, ms);
       timer.unref();
-      const waiter = { resolve: () => { clearTimeout(timer); resolve(); }, reject: (err: Error) => { clearTimeout(timer); reject(err); } };
+      const waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (err: Error) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
       this.waiters.push(waiter);
     });
   }
@@ -155,7 +168,9 @@ class Link implements StoreConnection {
         for (const w of this.waiters) w.reject(err as Error);
         this.waiters = [];
       })
-      .finally(() => { this.establishing = undefined; });
+      .finally(() => {
+        this.establishing = undefined;
+      });
   }
 
   private async search(graceUntil: number): Promise<void> {
@@ -166,7 +181,7 @@ class Link implements StoreConnection {
       });
       if (this.role !== 'connecting') return client?.close();
       if (client) return this.becomeClient(client);
-      if (Date.now() >= graceUntil && await this.tryToHold()) return;
+      if (Date.now() >= graceUntil && (await this.tryToHold())) return;
       await new Promise(r => setTimeout(r, backoffMs(Math.min(attempt, 6))));
     }
   }
@@ -181,7 +196,9 @@ class Link implements StoreConnection {
       acquire: async (path, owner) => {
         const got = await this.lock.acquire(path, owner);
         if ('heldBy' in got) throw new HeldElsewhere();
-        got.onLost(() => { lost = true; });
+        got.onLost(() => {
+          lost = true;
+        });
         return {
           onLost: listener => got.onLost(listener),
           release: () => got.release(),
@@ -201,7 +218,10 @@ class Link implements StoreConnection {
       throw err;
     }
     if (lost || this.role !== 'connecting') {
-      if (lost) this.options.logger.warn('endpoint: another process took the store\'s lock while this one was opening it; connecting to that one instead');
+      if (lost)
+        this.options.logger.warn(
+          "endpoint: another process took the store's lock while this one was opening it; connecting to that one instead",
+        );
       await core.close();
       return false;
     }
@@ -216,7 +236,9 @@ class Link implements StoreConnection {
       // A store that opened read-only for another reason (a read-only disk) is used here alone.
       const endpoint = await serveHolder(core, {
         ...this.options,
-        ...(this.options.handsOver ? { handOver: () => this.release(core), localCalls: () => Promise.allSettled([...this.local]) } : {}),
+        ...(this.options.handsOver
+          ? { handOver: () => this.release(core), localCalls: () => Promise.allSettled([...this.local]) }
+          : {}),
       });
       if (this.core !== core) return void endpoint.close(0); // lost the lock (or closed) meanwhile
       this.endpoint = endpoint;
@@ -225,7 +247,9 @@ class Link implements StoreConnection {
         if (this.role === 'connecting') this.establish(Date.now() + (this.options.handoverGraceMs ?? 15_000));
       });
     }
-    this.options.logger.info(`endpoint: this process holds the store in ${this.options.storeFolder}${core.store.readOnly ? ' (read-only)' : ''}`);
+    this.options.logger.info(
+      `endpoint: this process holds the store in ${this.options.storeFolder}${core.store.readOnly ? ' (read-only)' : ''}`,
+    );
     this.setRole('holder');
   }
 
@@ -240,12 +264,16 @@ class Link implements StoreConnection {
 
   private async stepDown(core: Continuum, reason: string): Promise<void> {
     if (this.core !== core) return;
-    this.options.logger.warn(`endpoint: ${reason}; this process stops holding the store and connects to the one that does`);
+    this.options.logger.warn(
+      `endpoint: ${reason}; this process stops holding the store and connects to the one that does`,
+    );
     this.core = undefined;
     this.setRole('connecting');
     await this.endpoint?.close(0);
     this.endpoint = undefined;
-    await core.close().catch(err => this.options.logger.error('endpoint: closing the store after losing its lock failed', err));
+    await core
+      .close()
+      .catch(err => this.options.logger.error('endpoint: closing the store after losing its lock failed', err));
     this.establish(0);
   }
 
@@ -261,7 +289,9 @@ class Link implements StoreConnection {
       // the holder gave the store to a VS Code window: leave the lock to that window for a moment
       this.establish(client.handedOver ? Date.now() + (this.options.handoverGraceMs ?? 15_000) : 0);
     });
-    this.options.logger.info(`endpoint: the store is held by pid ${client.holder.pid} (${client.holder.kind}); this process is its client`);
+    this.options.logger.info(
+      `endpoint: the store is held by pid ${client.holder.pid} (${client.holder.kind}); this process is its client`,
+    );
     this.setRole('client');
   }
 

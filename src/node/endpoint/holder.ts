@@ -29,26 +29,44 @@ export const briefingTool = 'continuum_briefing';
 
 const resourceAgent: AgentIdentity = { id: 'continuum-resources', name: 'Continuum resources' };
 
-export async function runToolOn(core: Continuum, services: HolderServices, agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult> {
+export async function runToolOn(
+  core: Continuum,
+  services: HolderServices,
+  agent: AgentIdentity,
+  tool: string,
+  input: unknown,
+  signal?: AbortSignal,
+): Promise<ToolResult> {
   const lent = services.toolContext?.(core) ?? { trusted: true };
   try {
     return await services.callTool({ core, agent, ...lent, ...(signal ? { signal } : {}) }, tool, input);
   } catch (err) {
     // This process lost the store's lock mid-call: its journal record may have reached the disk
     // before the loss was noticed, so the call may or may not have happened.
-    if (err instanceof LockLostError || (err instanceof Error && err.cause instanceof LockLostError)) throw new HolderGoneError(`the call to ${tool}`, { cause: err });
+    if (err instanceof LockLostError || (err instanceof Error && err.cause instanceof LockLostError))
+      throw new HolderGoneError(`the call to ${tool}`, { cause: err });
     throw err;
   }
 }
 
 /** The resources every holder serves: the briefing, the ready tasks, the project's context. */
-export async function readResourceOn(core: Continuum, services: HolderServices, uri: string): Promise<ResourceReadResult> {
+export async function readResourceOn(
+  core: Continuum,
+  services: HolderServices,
+  uri: string,
+): Promise<ResourceReadResult> {
   if (uri === resourceUris.briefing) {
     const result = await runToolOn(core, services, resourceAgent, briefingTool, {});
     return { mimeType: 'application/json', text: JSON.stringify(result.structured) };
   }
   if (uri === resourceUris.readyTasks) {
-    const ready = core.tasks.readyTasks(50).map(t => ({ id: t.id, title: t.title, priority: t.priority, capabilities: t.capabilities, dependsOn: t.dependsOn }));
+    const ready = core.tasks.readyTasks(50).map(t => ({
+      id: t.id,
+      title: t.title,
+      priority: t.priority,
+      capabilities: t.capabilities,
+      dependsOn: t.dependsOn,
+    }));
     return { mimeType: 'application/json', text: JSON.stringify({ ready }) };
   }
   if (uri === resourceUris.context) {
@@ -77,7 +95,14 @@ export function serveHolder(core: Continuum, options: ServeHolderOptions): Promi
     handlers: {
       callTool: p => runToolOn(core, options, p.agent, p.tool, p.input),
       readResource: uri => readResourceOn(core, options, uri),
-      ...(handOver ? { handOver: async () => { await options.localCalls?.(); await handOver(); } } : {}),
+      ...(handOver
+        ? {
+            handOver: async () => {
+              await options.localCalls?.();
+              await handOver();
+            },
+          }
+        : {}),
     },
   });
 }

@@ -68,11 +68,10 @@ export interface Request<M extends MethodName = MethodName> {
  * - `bad-request`, `too-large`, `protocol`: the request itself was wrong.
  * - `internal`: anything else; the message says what.
  */
-export type ErrorCode = 'tool' | 'not-saved' | 'closing' | 'refused' | 'bad-request' | 'too-large' | 'protocol' | 'internal';
+export type ErrorCode =
+  'tool' | 'not-saved' | 'closing' | 'refused' | 'bad-request' | 'too-large' | 'protocol' | 'internal';
 
-export type Answer =
-  | { id: number; result: unknown }
-  | { id: number; error: { message: string; code: ErrorCode } };
+export type Answer = { id: number; result: unknown } | { id: number; error: { message: string; code: ErrorCode } };
 
 /** A line the holder sends unasked: `handed-over` just before it closes every connection after a handover. */
 export interface Notice {
@@ -82,7 +81,10 @@ export interface Notice {
 /** An error answer, as the client raises it. */
 export class EndpointError extends Error {
   override readonly name = 'EndpointError';
-  constructor(message: string, readonly code: ErrorCode) {
+  constructor(
+    message: string,
+    readonly code: ErrorCode,
+  ) {
     super(message);
   }
 }
@@ -95,7 +97,10 @@ export class HolderGoneError extends Error {
   override readonly name = 'HolderGoneError';
   readonly retryable = true;
   constructor(what: string, options?: ErrorOptions) {
-    super(`The process holding Continuum's store stopped before answering ${what}; the call may or may not have happened — read the current state (for example the briefing) before retrying.`, options);
+    super(
+      `The process holding Continuum's store stopped before answering ${what}; the call may or may not have happened — read the current state (for example the briefing) before retrying.`,
+      options,
+    );
   }
 }
 
@@ -103,7 +108,11 @@ export class HolderGoneError extends Error {
  * Splits a stream into lines, refusing any line longer than `limit` bytes: `onLine` gets each
  * complete line, `onTooLong` is called once (and nothing more is read) when the limit is passed.
  */
-export function lineSplitter(limit: number, onLine: (line: string) => void, onTooLong: () => void): (chunk: Buffer) => void {
+export function lineSplitter(
+  limit: number,
+  onLine: (line: string) => void,
+  onTooLong: () => void,
+): (chunk: Buffer) => void {
   let parts: Buffer[] = [];
   let size = 0;
   let stopped = false;

@@ -11,8 +11,18 @@ import type { Logger } from '../../core/ports';
 import { ReadOnlyStoreError } from '../../core/store/types';
 import { announcementFile, bindName, endpointAddress, prepareEndpointFolder, type EndpointAddress } from './address';
 import {
-  encode, lineSplitter, maxAnswerBytes, maxRequestBytes, protocolVersion,
-  type Answer, type ErrorCode, type HelloResult, type HolderKind, type MethodName, type ResourceReadResult, type ToolCallParams,
+  encode,
+  lineSplitter,
+  maxAnswerBytes,
+  maxRequestBytes,
+  protocolVersion,
+  type Answer,
+  type ErrorCode,
+  type HelloResult,
+  type HolderKind,
+  type MethodName,
+  type ResourceReadResult,
+  type ToolCallParams,
 } from './protocol';
 
 export interface HolderHandlers {
@@ -47,14 +57,23 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
   const address = endpointAddress(options.storeFolder);
   await prepareEndpointFolder(address);
   // Bound under a name of its own, then renamed into place (see bindName).
-  const bindPath = address.folder ? path.join(address.folder, bindName(process.pid, randomBytes(4).toString('hex'))) : address.path;
+  const bindPath = address.folder
+    ? path.join(address.folder, bindName(process.pid, randomBytes(4).toString('hex')))
+    : address.path;
   const sockets = new Set<net.Socket>();
   const inFlight = new Set<Promise<unknown>>();
   let accepting = true;
   let handingOver = false;
   let handedOverResolve!: () => void;
-  const handedOver = new Promise<void>(r => { handedOverResolve = r; });
-  const hello: HelloResult = { protocol: protocolVersion, pid: process.pid, kind: options.kind, handsOver: !!options.handlers.handOver };
+  const handedOver = new Promise<void>(r => {
+    handedOverResolve = r;
+  });
+  const hello: HelloResult = {
+    protocol: protocolVersion,
+    pid: process.pid,
+    kind: options.kind,
+    handsOver: !!options.handlers.handOver,
+  };
 
   const server = net.createServer(socket => {
     if (!accepting) return void socket.destroy();
@@ -66,49 +85,88 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       if (socket.destroyed) return;
       let line = encode(message);
       if (Buffer.byteLength(line) > maxAnswerBytes) {
-        line = encode({ id: message.id, error: { code: 'too-large', message: `The answer is larger than ${maxAnswerBytes} bytes; ask for less (a concise briefing, fewer tasks).` } });
+        line = encode({
+          id: message.id,
+          error: {
+            code: 'too-large',
+            message: `The answer is larger than ${maxAnswerBytes} bytes; ask for less (a concise briefing, fewer tasks).`,
+          },
+        });
       }
       socket.write(line);
     };
     const fail = (id: number, code: ErrorCode, message: string) => answer({ id, error: { code, message } });
-    socket.on('data', lineSplitter(maxRequestBytes, line => {
-      let request: { id?: unknown; method?: unknown; params?: unknown };
-      try {
-        request = JSON.parse(line) as typeof request;
-      } catch {
-        fail(0, 'bad-request', 'A request line is not JSON.');
-        return void socket.end();
-      }
-      const id = typeof request?.id === 'number' ? request.id : 0;
-      const method = request?.method;
-      const params = request?.params;
-      if (!id || typeof method !== 'string' || typeof params !== 'object' || params === null || Array.isArray(params)) {
-        return fail(id, 'bad-request', 'A request needs a numeric id, a method and an object of params.');
-      }
-      if (method === 'hello') {
-        const theirs = (params as { protocol?: unknown }).protocol;
-        if (theirs !== protocolVersion) {
-          fail(id, 'protocol', `This store's holder (pid ${process.pid}) speaks endpoint protocol ${protocolVersion} and the client ${String(theirs)}: update Continuum so both are the same version.`);
-          return void socket.end();
-        }
-        greeted = true;
-        return answer({ id, result: hello });
-      }
-      if (!greeted) return fail(id, 'protocol', 'Say hello first (with the protocol version).');
-      if (!isMethod(method)) return fail(id, 'bad-request', `Unknown method '${method}'.`);
-      if (method === 'handover') return void handover(id);
-      if (!accepting || handingOver) return fail(id, 'closing', 'This holder is handing the store over or closing; the call was not started: send it to the next holder.');
-      const run = method === 'tool.call' ? runTool(params) : options.handlers.readResource(String((params as { uri?: unknown }).uri));
-      const settled = run.then(result => answer({ id, result }), err => answer({ id, error: describeError(err, options.logger) }));
-      inFlight.add(settled);
-      void settled.finally(() => inFlight.delete(settled));
-    }, () => {
-      fail(0, 'too-large', `A request line is longer than ${maxRequestBytes} bytes; the connection is closed.`);
-      socket.end();
-    }));
+    socket.on(
+      'data',
+      lineSplitter(
+        maxRequestBytes,
+        line => {
+          let request: { id?: unknown; method?: unknown; params?: unknown };
+          try {
+            request = JSON.parse(line) as typeof request;
+          } catch {
+            fail(0, 'bad-request', 'A request line is not JSON.');
+            return void socket.end();
+          }
+          const id = typeof request?.id === 'number' ? request.id : 0;
+          const method = request?.method;
+          const params = request?.params;
+          if (
+            !id ||
+            typeof method !== 'string' ||
+            typeof params !== 'object' ||
+            params === null ||
+            Array.isArray(params)
+          ) {
+            return fail(id, 'bad-request', 'A request needs a numeric id, a method and an object of params.');
+          }
+          if (method === 'hello') {
+            const theirs = (params as { protocol?: unknown }).protocol;
+            if (theirs !== protocolVersion) {
+              fail(
+                id,
+                'protocol',
+                `This store's holder (pid ${process.pid}) speaks endpoint protocol ${protocolVersion} and the client ${String(theirs)}: update Continuum so both are the same version.`,
+              );
+              return void socket.end();
+            }
+            greeted = true;
+            return answer({ id, result: hello });
+          }
+          if (!greeted) return fail(id, 'protocol', 'Say hello first (with the protocol version).');
+          if (!isMethod(method)) return fail(id, 'bad-request', `Unknown method '${method}'.`);
+          if (method === 'handover') return void handover(id);
+          if (!accepting || handingOver)
+            return fail(
+              id,
+              'closing',
+              'This holder is handing the store over or closing; the call was not started: send it to the next holder.',
+            );
+          const run =
+            method === 'tool.call'
+              ? runTool(params)
+              : options.handlers.readResource(String((params as { uri?: unknown }).uri));
+          const settled = run.then(
+            result => answer({ id, result }),
+            err => answer({ id, error: describeError(err, options.logger) }),
+          );
+          inFlight.add(settled);
+          void settled.finally(() => inFlight.delete(settled));
+        },
+        () => {
+          fail(0, 'too-large', `A request line is longer than ${maxRequestBytes} bytes; the connection is closed.`);
+          socket.end();
+        },
+      ),
+    );
 
     async function handover(id: number): Promise<void> {
-      if (!options.handlers.handOver) return fail(id, 'refused', `This store is held by ${describeKind(options.kind)} (pid ${process.pid}), which does not hand it over.`);
+      if (!options.handlers.handOver)
+        return fail(
+          id,
+          'refused',
+          `This store is held by ${describeKind(options.kind)} (pid ${process.pid}), which does not hand it over.`,
+        );
       if (handingOver) return fail(id, 'closing', 'This holder is already handing the store over.');
       handingOver = true;
       try {
@@ -149,7 +207,12 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
     socketIno = (await fsp.stat(address.path)).ino;
   }
   const announcement = path.join(options.storeFolder, announcementFile);
-  await fsp.writeFile(announcement, JSON.stringify({ path: address.path, pid: process.pid, kind: options.kind, protocol: protocolVersion }, null, 1), { mode: 0o600 })
+  await fsp
+    .writeFile(
+      announcement,
+      JSON.stringify({ path: address.path, pid: process.pid, kind: options.kind, protocol: protocolVersion }, null, 1),
+      { mode: 0o600 },
+    )
     .catch(err => options.logger.warn(`endpoint: could not write ${announcement}: ${(err as Error).message}`));
 
   let closing: Promise<void> | undefined;
@@ -160,7 +223,12 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       if (inFlight.size && graceMs > 0) {
         // not unref'd: a process shutting down must stay alive until its endpoint has closed
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([Promise.allSettled([...inFlight]), new Promise(r => { timer = setTimeout(r, graceMs); })]);
+        await Promise.race([
+          Promise.allSettled([...inFlight]),
+          new Promise(r => {
+            timer = setTimeout(r, graceMs);
+          }),
+        ]);
         clearTimeout(timer);
       }
       for (const s of sockets) s.end();
@@ -183,13 +251,18 @@ function isMethod(method: string): method is MethodName {
 }
 
 export function describeKind(kind: HolderKind): string {
-  return kind === 'vscode' ? 'a VS Code window' : kind === 'cli' ? 'a continuum CLI run' : "an agent's MCP server (continuum mcp)";
+  return kind === 'vscode'
+    ? 'a VS Code window'
+    : kind === 'cli'
+      ? 'a continuum CLI run'
+      : "an agent's MCP server (continuum mcp)";
 }
 
 function describeError(err: unknown, logger: Logger): { code: ErrorCode; message: string } {
   if (err instanceof AgentToolError) return { code: 'tool', message: err.message };
   if (err instanceof BadRequest) return { code: 'bad-request', message: err.message };
-  if (err instanceof ReadOnlyStoreError) return { code: 'not-saved', message: `${err.message} Nothing of this call was saved.` };
+  if (err instanceof ReadOnlyStoreError)
+    return { code: 'not-saved', message: `${err.message} Nothing of this call was saved.` };
   logger.error('endpoint: a call failed', err);
   return { code: 'internal', message: (err as Error)?.message ?? String(err) };
 }

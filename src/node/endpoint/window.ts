@@ -11,9 +11,7 @@ import { connectEndpoint } from './client';
 import { serveHolder, type HolderServices } from './holder';
 import { describeKind, type HolderEndpoint } from './server';
 
-export type HandoverOutcome =
-  | { handedOver: true }
-  | { handedOver: false; why: string };
+export type HandoverOutcome = { handedOver: true } | { handedOver: false; why: string };
 
 /** Asks the store's holder to hand the store over to this process; never rejects. */
 export async function askToHandOver(storeFolder: string): Promise<HandoverOutcome> {
@@ -23,9 +21,17 @@ export async function askToHandOver(storeFolder: string): Promise<HandoverOutcom
   } catch (err) {
     return { handedOver: false, why: (err as Error).message };
   }
-  if (!client) return { handedOver: false, why: 'the process holding the store does not serve other processes (an older Continuum, or a CLI command)' };
+  if (!client)
+    return {
+      handedOver: false,
+      why: 'the process holding the store does not serve other processes (an older Continuum, or a CLI command)',
+    };
   try {
-    if (!client.holder.handsOver) return { handedOver: false, why: `it is held by ${describeKind(client.holder.kind)} (pid ${client.holder.pid}), which keeps it` };
+    if (!client.holder.handsOver)
+      return {
+        handedOver: false,
+        why: `it is held by ${describeKind(client.holder.kind)} (pid ${client.holder.pid}), which keeps it`,
+      };
     await client.call('handover', {});
     return { handedOver: true };
   } catch (err) {
@@ -56,14 +62,20 @@ export interface WindowEndpointOptions extends HolderServices {
 export function attachWindowEndpoint(core: Continuum, options: WindowEndpointOptions): { dispose(): Promise<void> } {
   if (core.store.readOnly) return { dispose: async () => undefined };
   let disposed = false;
-  const serving = serveWindow(core, options).then(endpoint => {
-    options.logger.info(`agents: serving this window's store to other processes at ${endpoint.address.path}`);
-    if (disposed) void endpoint.close(0);
-    return endpoint;
-  }, err => {
-    options.logger.error('agents: serving the store to other processes failed; agents cannot reach it through this window', err);
-    return undefined;
-  });
+  const serving = serveWindow(core, options).then(
+    endpoint => {
+      options.logger.info(`agents: serving this window's store to other processes at ${endpoint.address.path}`);
+      if (disposed) void endpoint.close(0);
+      return endpoint;
+    },
+    err => {
+      options.logger.error(
+        'agents: serving the store to other processes failed; agents cannot reach it through this window',
+        err,
+      );
+      return undefined;
+    },
+  );
   /** Lets the calls in flight finish, then closes every connection: the clients take the store over once the window lets it go. */
   const stop = async () => {
     if (disposed) return;
@@ -75,6 +87,13 @@ export function attachWindowEndpoint(core: Continuum, options: WindowEndpointOpt
 }
 
 /** The window's endpoint with Continuum's own tools, run with the window's workspace trust. */
-export function serveAgentsFromWindow(core: Continuum, options: { logger: Logger; trusted(): boolean }): { dispose(): Promise<void> } {
-  return attachWindowEndpoint(core, { logger: options.logger, callTool: callAgentTool, toolContext: () => ({ trusted: options.trusted() }) });
+export function serveAgentsFromWindow(
+  core: Continuum,
+  options: { logger: Logger; trusted(): boolean },
+): { dispose(): Promise<void> } {
+  return attachWindowEndpoint(core, {
+    logger: options.logger,
+    callTool: callAgentTool,
+    toolContext: () => ({ trusted: options.trusted() }),
+  });
 }

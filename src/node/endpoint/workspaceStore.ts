@@ -13,13 +13,21 @@ import { workspaceSettings } from '../workspaceSettings';
 export const extensionId = 'continuum.continuum';
 
 /** Where VS Code and its relatives keep their user data, on this platform. */
-export function editorDataFolders(platform: NodeJS.Platform = process.platform, home = os.homedir(), env: NodeJS.ProcessEnv = process.env): string[] {
+export function editorDataFolders(
+  platform: NodeJS.Platform = process.platform,
+  home = os.homedir(),
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const names = ['Code', 'Code - Insiders', 'VSCodium', 'Cursor', 'Windsurf'];
-  const base = platform === 'darwin' ? path.join(home, 'Library', 'Application Support')
-    : platform === 'win32' ? env.APPDATA ?? path.join(home, 'AppData', 'Roaming')
-      : env.XDG_CONFIG_HOME ?? path.join(home, '.config');
+  const base =
+    platform === 'darwin'
+      ? path.join(home, 'Library', 'Application Support')
+      : platform === 'win32'
+        ? (env.APPDATA ?? path.join(home, 'AppData', 'Roaming'))
+        : (env.XDG_CONFIG_HOME ?? path.join(home, '.config'));
   const folders = names.map(n => path.join(base, n));
-  if (platform !== 'win32') folders.push(path.join(home, '.vscode-server', 'data'), path.join(home, '.local', 'share', 'code-server'));
+  if (platform !== 'win32')
+    folders.push(path.join(home, '.vscode-server', 'data'), path.join(home, '.local', 'share', 'code-server'));
   return folders;
 }
 
@@ -29,7 +37,10 @@ export interface WorkspaceStore {
   problem?: string;
 }
 
-export function storeOfWorkspace(workspace: string, dataFolders: readonly string[] = editorDataFolders()): WorkspaceStore {
+export function storeOfWorkspace(
+  workspace: string,
+  dataFolders: readonly string[] = editorDataFolders(),
+): WorkspaceStore {
   const root = path.resolve(workspace);
   const settings = workspaceSettings(root);
   const configured = settings.source('storagePath');
@@ -58,7 +69,9 @@ export function storeOfWorkspace(workspace: string, dataFolders: readonly string
   }
   found.sort((a, b) => b.mtime - a.mtime);
   if (found.length) return { folder: found[0].folder };
-  return { problem: `no Continuum store was found for ${root}: open the folder in VS Code with Continuum once (it makes the store), or say which store with --store DIR` };
+  return {
+    problem: `no Continuum store was found for ${root}: open the folder in VS Code with Continuum once (it makes the store), or say which store with --store DIR`,
+  };
 }
 
 function readWorkspaceFolder(file: string): string | undefined {

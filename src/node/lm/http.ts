@@ -8,14 +8,28 @@ export interface ServerEvent {
 }
 
 /** POSTs `body` as JSON; resolves to a 2xx response, or throws a ModelError saying what the provider said. */
-export async function postJson(url: string, headers: Record<string, string>, body: unknown, signal: AbortSignal, who: string): Promise<Response> {
+export async function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal,
+  who: string,
+): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal,
+    });
   } catch (err) {
     if (signal.aborted) throw err;
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new ModelError(`${who} could not be reached (${cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))}). Check that it runs and the base URL is right.`, 'network');
+    throw new ModelError(
+      `${who} could not be reached (${cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))}). Check that it runs and the base URL is right.`,
+      'network',
+    );
   }
   if (response.ok) return response;
   const text = await response.text().catch(() => '');
@@ -27,8 +41,18 @@ export async function postJson(url: string, headers: Record<string, string>, bod
     // not JSON: its text is what the provider said
   }
   const kind = modelErrorKind(response.status);
-  const advice = kind === 'auth' ? ' Check the API key (CONTINUUM_LM_API_KEY) and that it may use this model.' : kind === 'bad-request' && response.status === 404 ? ' Check the base URL and the model name.' : '';
-  throw new ModelError(`${who} answered ${response.status}${said ? `: ${said}` : ''}.${advice}`, kind, parseRetryAfter(response.headers.get('retry-after'), Date.now()), response.status);
+  const advice =
+    kind === 'auth'
+      ? ' Check the API key (CONTINUUM_LM_API_KEY) and that it may use this model.'
+      : kind === 'bad-request' && response.status === 404
+        ? ' Check the base URL and the model name.'
+        : '';
+  throw new ModelError(
+    `${who} answered ${response.status}${said ? `: ${said}` : ''}.${advice}`,
+    kind,
+    parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+    response.status,
+  );
 }
 
 /** The events of a text/event-stream body, as they arrive. */
@@ -70,7 +94,10 @@ export async function* serverEvents(body: ReadableStream<Uint8Array>): AsyncGene
 
 /** A streamed body that ended in the middle: the connection dropped, which passes on its own. */
 export function cutOff(who: string, err: unknown): ModelError {
-  return new ModelError(`${who}'s answer was cut off (${err instanceof Error ? err.message : String(err)}).`, 'network');
+  return new ModelError(
+    `${who}'s answer was cut off (${err instanceof Error ? err.message : String(err)}).`,
+    'network',
+  );
 }
 
 /** Tool-call arguments as the model wrote them: JSON, or the raw text when it is not (the tool then says its input is not valid). */

@@ -13,7 +13,13 @@ export interface OpenAiOptions {
 }
 
 interface Chunk {
-  choices?: Array<{ delta?: { content?: string | null; tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }> }; finish_reason?: string | null }>;
+  choices?: Array<{
+    delta?: {
+      content?: string | null;
+      tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }>;
+    };
+    finish_reason?: string | null;
+  }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   error?: { message?: string };
 }
@@ -30,7 +36,15 @@ function openAiMessage(m: ChatMessage): unknown {
   return {
     role: 'assistant',
     content: m.content || null,
-    ...(m.toolCalls?.length ? { tool_calls: m.toolCalls.map(c => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.input ?? {}) } })) } : {}),
+    ...(m.toolCalls?.length
+      ? {
+          tool_calls: m.toolCalls.map(c => ({
+            id: c.id,
+            type: 'function',
+            function: { name: c.name, arguments: JSON.stringify(c.input ?? {}) },
+          })),
+        }
+      : {}),
   };
 }
 
@@ -40,14 +54,27 @@ export function openAiModel(o: OpenAiOptions): ModelPort {
   return {
     name: `${o.model} at ${new URL(url).host}`,
     async send(request, signal): Promise<ModelResponse> {
-      const response = await postJson(url, o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}, {
-        model: o.model,
-        messages: openAiMessages(request),
-        ...(request.tools.length ? { tools: request.tools.map(t => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.inputSchema } })) } : {}),
-        ...(request.maxOutputTokens ? { max_tokens: request.maxOutputTokens } : {}),
-        stream: true,
-        stream_options: { include_usage: true },
-      }, signal, who);
+      const response = await postJson(
+        url,
+        o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {},
+        {
+          model: o.model,
+          messages: openAiMessages(request),
+          ...(request.tools.length
+            ? {
+                tools: request.tools.map(t => ({
+                  type: 'function',
+                  function: { name: t.name, description: t.description, parameters: t.inputSchema },
+                })),
+              }
+            : {}),
+          ...(request.maxOutputTokens ? { max_tokens: request.maxOutputTokens } : {}),
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        signal,
+        who,
+      );
       if (!response.body) throw new ModelError(`${who} sent an empty answer.`, 'unavailable');
       let text = '';
       const calls: Array<{ id: string; name: string; args: string }> = [];
@@ -57,8 +84,10 @@ export function openAiModel(o: OpenAiOptions): ModelPort {
         for await (const e of serverEvents(response.body)) {
           if (e.data === '[DONE]') break;
           const chunk = JSON.parse(e.data) as Chunk;
-          if (chunk.error) throw new ModelError(`${who} reported an error: ${chunk.error.message ?? 'unknown'}`, 'unavailable');
-          if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
+          if (chunk.error)
+            throw new ModelError(`${who} reported an error: ${chunk.error.message ?? 'unknown'}`, 'unavailable');
+          if (chunk.usage)
+            usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
           for (const choice of chunk.choices ?? []) {
             if (choice.delta?.content) text += choice.delta.content;
             for (const d of choice.delta?.tool_calls ?? []) {
@@ -74,8 +103,15 @@ export function openAiModel(o: OpenAiOptions): ModelPort {
         if (err instanceof ModelError || signal.aborted) throw err;
         throw cutOff(who, err);
       }
-      const toolCalls: ToolCall[] = calls.filter(Boolean).map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, input: parseArguments(c.args) }));
-      return { text, toolCalls, usage, stop: toolCalls.length ? 'tool_use' : finish === 'length' ? 'max_tokens' : 'end' };
+      const toolCalls: ToolCall[] = calls
+        .filter(Boolean)
+        .map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, input: parseArguments(c.args) }));
+      return {
+        text,
+        toolCalls,
+        usage,
+        stop: toolCalls.length ? 'tool_use' : finish === 'length' ? 'max_tokens' : 'end',
+      };
     },
   };
 }

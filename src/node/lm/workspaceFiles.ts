@@ -28,7 +28,10 @@ export const nodeWorkspaceFiles: WorkspaceFilesPort = {
   async writeText(p, text) {
     const dir = path.dirname(p);
     await fsp.mkdir(dir, { recursive: true });
-    const mode = await fsp.stat(p).then(s => s.mode & 0o7777, () => 0o666);
+    const mode = await fsp.stat(p).then(
+      s => s.mode & 0o7777,
+      () => 0o666,
+    );
     const tmp = path.join(dir, `.${path.basename(p)}.${process.pid}.${Date.now()}.continuum-tmp`);
     try {
       const handle = await fsp.open(tmp, 'w', mode);

@@ -2,7 +2,10 @@
 // text (a status bar tooltip string is not markdown), stored names trimmed. No vscode import.
 import { inert } from '../../shared/text';
 
-export function agentsStatusText(claimed: ReadonlyArray<{ title: string; claim: { agentName: string } }>): { text: string; tooltip: string } {
+export function agentsStatusText(claimed: ReadonlyArray<{ title: string; claim: { agentName: string } }>): {
+  text: string;
+  tooltip: string;
+} {
   if (!claimed.length) return { text: '', tooltip: '' };
   const agents = new Set(claimed.map(t => t.claim.agentName));
   const lines = claimed.slice(0, 5).map(t => `${inert(t.claim.agentName, 40)} on '${inert(t.title, 60)}'`);

@@ -8,14 +8,20 @@ import { escapeMarkdown } from './markdown';
 export function statusMarkdown(core: Pick<Continuum, 'tasks' | 'sessions' | 'store'>): string {
   const stats = core.tasks.statistics();
   const session = activeSession(core);
-  const counts = Object.entries(stats.counts).filter(([, n]) => n).map(([s, n]) => `${n} ${s}`).join(', ') || 'none';
+  const counts =
+    Object.entries(stats.counts)
+      .filter(([, n]) => n)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ') || 'none';
   const running = core.tasks.list().filter(t => t.status === 'running');
   const next = core.tasks.readyTasks(3);
   const health = core.store.health();
   return [
     `**${stats.counts.done}/${stats.total} tasks done** (${stats.completionPercent}%): ${counts}.`,
     '',
-    session ? `Session **${escapeMarkdown(session.name, 80)}** is ${session.status}: ${escapeMarkdown(core.sessions.describeResume(session.id))}.` : 'No session is running.',
+    session
+      ? `Session **${escapeMarkdown(session.name, 80)}** is ${session.status}: ${escapeMarkdown(core.sessions.describeResume(session.id))}.`
+      : 'No session is running.',
     ...(running.length ? ['', '**In progress:**', ...running.slice(0, 5).map(taskLine)] : []),
     ...(next.length ? ['', '**Ready next:**', ...next.map(taskLine)] : ['', 'No task is ready.']),
     ...(health.readOnly ? ['', `Read-only here: ${escapeMarkdown(health.readOnlyReason ?? '')}`] : []),

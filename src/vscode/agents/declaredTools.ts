@@ -11,7 +11,8 @@ export interface DeclaredTool {
 }
 
 export function declaredTools(packageJSON: unknown): DeclaredTool[] {
-  const tools = (packageJSON as { contributes?: { languageModelTools?: DeclaredTool[] } }).contributes?.languageModelTools ?? [];
+  const tools =
+    (packageJSON as { contributes?: { languageModelTools?: DeclaredTool[] } }).contributes?.languageModelTools ?? [];
   return tools.filter(t => t.name.startsWith('continuum_'));
 }
 

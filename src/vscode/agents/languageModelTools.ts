@@ -16,7 +16,11 @@ export interface ToolCaller {
 }
 
 /** Who calls through VS Code's chat: one identity per window (the tool API does not say which conversation). */
-export const copilotIdentity = (): AgentIdentity => ({ id: `vscode-chat:${vscode.env.sessionId}`, name: 'Copilot', version: vscode.version });
+export const copilotIdentity = (): AgentIdentity => ({
+  id: `vscode-chat:${vscode.env.sessionId}`,
+  name: 'Copilot',
+  version: vscode.version,
+});
 
 /** Tool results as the model reads them: the short summary, then the structured data as JSON. */
 export function toolResultFor(result: ToolResult): vscode.LanguageModelToolResult {
@@ -28,27 +32,49 @@ export function toolResultFor(result: ToolResult): vscode.LanguageModelToolResul
 
 /** The confirmation a person sees before a tool that writes runs: what it does, and its input verbatim. */
 export function confirmationFor(tool: DeclaredTool, input: unknown): vscode.PreparedToolInvocation {
-  const warning = tool.tags.includes('destructive') ? '**This can overwrite or remove something a person made.**\n\n' : '';
-  const message = new vscode.MarkdownString(`${warning}An agent asks to run **${tool.displayName}** with:\n\n${codeBlock(JSON.stringify(input, null, 2), 'json')}`);
-  return { invocationMessage: `${tool.displayName}…`, confirmationMessages: { title: `${tool.displayName}?`, message } };
+  const warning = tool.tags.includes('destructive')
+    ? '**This can overwrite or remove something a person made.**\n\n'
+    : '';
+  const message = new vscode.MarkdownString(
+    `${warning}An agent asks to run **${tool.displayName}** with:\n\n${codeBlock(JSON.stringify(input, null, 2), 'json')}`,
+  );
+  return {
+    invocationMessage: `${tool.displayName}…`,
+    confirmationMessages: { title: `${tool.displayName}?`, message },
+  };
 }
 
-export function registerLanguageModelTools(open: () => Promise<Continuum>, tools: DeclaredTool[], load: () => Promise<ToolCaller>): vscode.Disposable[] {
-  return tools.map(tool => vscode.lm.registerTool<object>(tool.name, {
-    prepareInvocation: options => (callWrites(tool, options.input) ? confirmationFor(tool, options.input) : { invocationMessage: `${tool.displayName}…` }),
-    invoke: async (options, token) => {
-      const [core, caller] = await Promise.all([open(), load()]);
-      const abort = new AbortController();
-      const cancelled = token.onCancellationRequested(() => abort.abort());
-      try {
-        return toolResultFor(await caller.call({ core, agent: copilotIdentity(), trusted: vscode.workspace.isTrusted, signal: abort.signal }, tool.name, options.input));
-      } catch (err) {
-        // VS Code gives a thrown error's message to the model: the tool's own words say what to do next
-        if (err instanceof AgentToolError) throw new Error(err.message, { cause: err });
-        throw err;
-      } finally {
-        cancelled.dispose();
-      }
-    },
-  }));
+export function registerLanguageModelTools(
+  open: () => Promise<Continuum>,
+  tools: DeclaredTool[],
+  load: () => Promise<ToolCaller>,
+): vscode.Disposable[] {
+  return tools.map(tool =>
+    vscode.lm.registerTool<object>(tool.name, {
+      prepareInvocation: options =>
+        callWrites(tool, options.input)
+          ? confirmationFor(tool, options.input)
+          : { invocationMessage: `${tool.displayName}…` },
+      invoke: async (options, token) => {
+        const [core, caller] = await Promise.all([open(), load()]);
+        const abort = new AbortController();
+        const cancelled = token.onCancellationRequested(() => abort.abort());
+        try {
+          return toolResultFor(
+            await caller.call(
+              { core, agent: copilotIdentity(), trusted: vscode.workspace.isTrusted, signal: abort.signal },
+              tool.name,
+              options.input,
+            ),
+          );
+        } catch (err) {
+          // VS Code gives a thrown error's message to the model: the tool's own words say what to do next
+          if (err instanceof AgentToolError) throw new Error(err.message, { cause: err });
+          throw err;
+        } finally {
+          cancelled.dispose();
+        }
+      },
+    }),
+  );
 }

@@ -16,9 +16,14 @@ export function watchMcpServerInVSCode(logger: Logger): vscode.Disposable {
   const update = async () => {
     let configured = false;
     try {
-      configured = hasJsonServer(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)), 'servers', serverName);
+      configured = hasJsonServer(
+        new TextDecoder().decode(await vscode.workspace.fs.readFile(file)),
+        'servers',
+        serverName,
+      );
     } catch (err) {
-      if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound')) logger.error('reading .vscode/mcp.json failed; Continuum\'s language-model tools stay on', err);
+      if (!(err instanceof vscode.FileSystemError && err.code === 'FileNotFound'))
+        logger.error("reading .vscode/mcp.json failed; Continuum's language-model tools stay on", err);
     }
     if (configured === shown) return;
     shown = configured;

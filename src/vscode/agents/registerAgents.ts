@@ -11,20 +11,29 @@ import { registerLanguageModelTools } from './languageModelTools';
 import { watchMcpServerInVSCode } from './mcpInVSCode';
 import type { Logger } from '../../core/ports';
 
-export function registerAgents(context: vscode.ExtensionContext, host: ContinuumHost, logger: Logger): vscode.Disposable[] {
+export function registerAgents(
+  context: vscode.ExtensionContext,
+  host: ContinuumHost,
+  logger: Logger,
+): vscode.Disposable[] {
   const open = () => host.open();
   // the tools' code (and zod) loads on the first call, not while the extension activates
   const tools = () => import('../../core/agents');
   void vscode.commands.executeCommand('setContext', 'continuum.agentsAvailable', true);
   return [
     watchMcpServerInVSCode(logger),
-    ...registerLanguageModelTools(open, declaredTools(context.extension.packageJSON), async () => ({ call: (await tools()).callAgentTool })),
-    registerChatParticipant({
-      open,
-      briefing: async ctx => {
-        const { briefingMarkdown, briefingOf } = await tools();
-        return briefingMarkdown(briefingOf(ctx.core, ctx.agent, 'concise'));
+    ...registerLanguageModelTools(open, declaredTools(context.extension.packageJSON), async () => ({
+      call: (await tools()).callAgentTool,
+    })),
+    registerChatParticipant(
+      {
+        open,
+        briefing: async ctx => {
+          const { briefingMarkdown, briefingOf } = await tools();
+          return briefingMarkdown(briefingOf(ctx.core, ctx.agent, 'concise'));
+        },
       },
-    }, host.extensionUri),
+      host.extensionUri,
+    ),
   ];
 }

@@ -25,7 +25,10 @@ export function toolReferenceName(name: string): string {
 
 /** The tool's input as a JSON schema (the draft VS Code validates against, without the $schema key). */
 export function inputJsonSchema(tool: AgentTool): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { target: 'draft-7', io: 'input' }) as Record<
+    string,
+    unknown
+  >;
   return schema;
 }
 

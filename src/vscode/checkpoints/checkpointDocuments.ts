@@ -16,7 +16,10 @@ export class CheckpointDocuments implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     if (uri.query === 'absent') return '';
     const core = await this.host.open();
-    if (!core.files) throw new Error('Checkpoints in this window hold the task state only (no trusted workspace folder), so there is no file to show.');
+    if (!core.files)
+      throw new Error(
+        'Checkpoints in this window hold the task state only (no trusted workspace folder), so there is no file to show.',
+      );
     const bytes = await core.files.readFile(uri.query, uri.path.slice(1));
     if (!bytes) return '';
     return bytes.includes(0) ? `(binary file, ${bytes.length} bytes — not shown)` : new TextDecoder().decode(bytes);
@@ -24,7 +27,12 @@ export class CheckpointDocuments implements vscode.TextDocumentContentProvider {
 }
 
 /** Opens checkpoint ↔ current for one file. */
-export async function openCheckpointDiff(workTree: string, commit: string, filePath: string, label: string): Promise<void> {
+export async function openCheckpointDiff(
+  workTree: string,
+  commit: string,
+  filePath: string,
+  label: string,
+): Promise<void> {
   const current = vscode.Uri.file(`${workTree}/${filePath}`);
   let exists = true;
   try {
@@ -33,5 +41,10 @@ export async function openCheckpointDiff(workTree: string, commit: string, fileP
     if (!(err instanceof vscode.FileSystemError)) throw err;
     exists = false;
   }
-  await vscode.commands.executeCommand('vscode.diff', checkpointFileUri(commit, filePath), exists ? current : checkpointFileUri('absent', filePath), `${filePath} (${label} ↔ now)`);
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    checkpointFileUri(commit, filePath),
+    exists ? current : checkpointFileUri('absent', filePath),
+    `${filePath} (${label} ↔ now)`,
+  );
 }

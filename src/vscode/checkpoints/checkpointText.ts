@@ -31,7 +31,11 @@ export const restoreModes: ReadonlyArray<{ mode: RestoreMode; label: string; det
   { mode: 'state', label: 'Tasks only', detail: 'Write back the task and session state; files stay as they are.' },
 ];
 
-export function restoreSummary(result: { tasksChanged: number; files?: { written: string[]; removed: string[]; kept: FileRestoreItem[] }; notes?: string[] }): string {
+export function restoreSummary(result: {
+  tasksChanged: number;
+  files?: { written: string[]; removed: string[]; kept: FileRestoreItem[] };
+  notes?: string[];
+}): string {
   const parts = [`${result.tasksChanged} task${result.tasksChanged === 1 ? '' : 's'} written back`];
   if (result.files) {
     parts.push(`${result.files.written.length} file${result.files.written.length === 1 ? '' : 's'} written back`);

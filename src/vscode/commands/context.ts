@@ -20,10 +20,19 @@ export interface CommandContext {
 export type Handler = (ctx: CommandContext, core: Continuum, ...args: unknown[]) => Promise<unknown>;
 
 /** A task from a command's argument: a tree node, a task id, or nothing (then the user picks one). */
-export async function taskFromArg(ctx: CommandContext, core: Continuum, arg: unknown, placeHolder: string, filter: (t: Task) => boolean = () => true): Promise<Task | undefined> {
-  const id = typeof arg === 'string' ? arg
-    : typeof arg === 'object' && arg !== null && 'task' in arg ? (arg as { task: Task }).task.id
-      : undefined;
+export async function taskFromArg(
+  ctx: CommandContext,
+  core: Continuum,
+  arg: unknown,
+  placeHolder: string,
+  filter: (t: Task) => boolean = () => true,
+): Promise<Task | undefined> {
+  const id =
+    typeof arg === 'string'
+      ? arg
+      : typeof arg === 'object' && arg !== null && 'task' in arg
+        ? (arg as { task: Task }).task.id
+        : undefined;
   if (id) {
     const task = core.tasks.get(id);
     if (!task) throw new Error(`That task no longer exists (id ${id}).`);
@@ -34,5 +43,8 @@ export async function taskFromArg(ctx: CommandContext, core: Continuum, arg: unk
     void ctx.prompts().notify('info', 'Continuum: there is no task this applies to.');
     return undefined;
   }
-  return ctx.prompts().pick(candidates.map(t => ({ label: t.title, description: `${t.status} · ${t.priority}`, value: t })), { placeHolder });
+  return ctx.prompts().pick(
+    candidates.map(t => ({ label: t.title, description: `${t.status} · ${t.priority}`, value: t })),
+    { placeHolder },
+  );
 }

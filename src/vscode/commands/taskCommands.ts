@@ -9,9 +9,15 @@ import type { Grouping } from '../taskGroups';
 
 const addTask: Handler = async (ctx, core, arg) => {
   if (typeof arg === 'object' && arg !== null && 'title' in arg) return core.tasks.create(arg as NewTask);
-  const title = await ctx.prompts().input({ prompt: 'Title of the new task', placeHolder: 'e.g. Add input validation to the signup form', validateInput: await titleCheck() });
+  const title = await ctx.prompts().input({
+    prompt: 'Title of the new task',
+    placeHolder: 'e.g. Add input validation to the signup form',
+    validateInput: await titleCheck(),
+  });
   if (!title) return undefined;
-  const priority = await ctx.prompts().pick<Priority>(priorityItems('normal'), { placeHolder: 'Priority (Enter: normal)' });
+  const priority = await ctx
+    .prompts()
+    .pick<Priority>(priorityItems('normal'), { placeHolder: 'Priority (Enter: normal)' });
   if (!priority) return undefined;
   const action = await askAction(ctx.prompts());
   if (action === undefined) return undefined;
@@ -20,7 +26,12 @@ const addTask: Handler = async (ctx, core, arg) => {
 
 /** The priorities, with `current` highlighted so that Enter keeps it. */
 function priorityItems(current: Priority, note?: string) {
-  return priorities.map(p => ({ label: p, value: p, active: p === current, ...(note && p === current ? { description: note } : {}) }));
+  return priorities.map(p => ({
+    label: p,
+    value: p,
+    active: p === current,
+    ...(note && p === current ? { description: note } : {}),
+  }));
 }
 
 /** Checks a title as it is typed, with the store's own limit, so a long one is refused before any other question. */
@@ -29,19 +40,25 @@ async function titleCheck(): Promise<(value: string) => string | undefined> {
   return value => {
     const length = value.trim().length;
     if (!length) return 'A task needs a title.';
-    return length > limits.title ? `A title has at most ${limits.title} characters; this one has ${length}.` : undefined;
+    return length > limits.title
+      ? `A title has at most ${limits.title} characters; this one has ${length}.`
+      : undefined;
   };
 }
 
 const importPlan: Handler = async (ctx, core, arg) => {
-  const uri = arg instanceof vscode.Uri ? arg : await pickPlanFile(ctx.prompts().pick.bind(ctx.prompts()), ctx.prompts().openFile.bind(ctx.prompts()));
+  const uri =
+    arg instanceof vscode.Uri
+      ? arg
+      : await pickPlanFile(ctx.prompts().pick.bind(ctx.prompts()), ctx.prompts().openFile.bind(ctx.prompts()));
   if (!uri) return undefined;
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   const source = vscode.workspace.asRelativePath(uri, false);
   // markdown-it and the preview load on first use, not at activation
   const { parsePlanInSlices } = await import('../../core/tasks/plan');
   const { describePlanCycle } = await import('../../core/tasks/planImport');
-  const { previewDocumentText, previewItems, separatorValue, showPreviewDocument } = await import('../plans/planPreview');
+  const { previewDocumentText, previewItems, separatorValue, showPreviewDocument } =
+    await import('../plans/planPreview');
   const plan = await parsePlanInSlices(text, source, () => new Promise(resolve => setImmediate(resolve)));
   for (const p of plan.problems) ctx.output.warn(`${source}:${p.line}: ${p.message}`);
   const preview = core.tasks.previewImport(plan);
@@ -49,7 +66,12 @@ const importPlan: Handler = async (ctx, core, arg) => {
   try {
     if (plan.cycle) {
       // named before anything is written; the preview beside shows where each dependency is
-      void ctx.prompts().notify('error', `${inert(source)} is not imported: its dependencies form a cycle: ${inert(describePlanCycle(plan, plan.cycle), 400)}. Remove one of these dependencies and import again.`);
+      void ctx
+        .prompts()
+        .notify(
+          'error',
+          `${inert(source)} is not imported: its dependencies form a cycle: ${inert(describePlanCycle(plan, plan.cycle), 400)}. Remove one of these dependencies and import again.`,
+        );
       return undefined;
     }
     const offered = previewItems(plan, preview);
@@ -58,16 +80,28 @@ const importPlan: Handler = async (ctx, core, arg) => {
       return { created: 0, updated: 0 };
     }
     const unused = plan.unused.length ? ` · ${plan.unused.length} line(s) not used, listed in the preview beside` : '';
-    const chosen = (await ctx.prompts().pickMany(offered, {
-      title: `Import ${source}: ${summarisePreview(preview)}${unused}`,
-      placeHolder: preview.commands.length ? `This plan has ${preview.commands.length} command(s) to run; they will be shown again before they first run.` : 'Untick what you do not want to import, then press Enter',
-      ignoreFocusOut: true,
-      matchOnDescription: true,
-    }))?.filter(k => k !== separatorValue);
+    const chosen = (
+      await ctx.prompts().pickMany(offered, {
+        title: `Import ${source}: ${summarisePreview(preview)}${unused}`,
+        placeHolder: preview.commands.length
+          ? `This plan has ${preview.commands.length} command(s) to run; they will be shown again before they first run.`
+          : 'Untick what you do not want to import, then press Enter',
+        ignoreFocusOut: true,
+        matchOnDescription: true,
+      })
+    )?.filter(k => k !== separatorValue);
     if (!chosen?.length) return undefined;
     const result = await core.tasks.importPlan(plan, { only: new Set(chosen) });
-    const problems = plan.problems.length ? ` ${plan.problems.length} part(s) of the plan could not be used (see the Continuum output).` : '';
-    void ctx.prompts().notify(plan.problems.length ? 'warning' : 'info', `Imported ${inert(source)}: ${result.created} new, ${result.updated} updated.${problems}`, ...(problems ? ['Show Problems'] : []))
+    const problems = plan.problems.length
+      ? ` ${plan.problems.length} part(s) of the plan could not be used (see the Continuum output).`
+      : '';
+    void ctx
+      .prompts()
+      .notify(
+        plan.problems.length ? 'warning' : 'info',
+        `Imported ${inert(source)}: ${result.created} new, ${result.updated} updated.${problems}`,
+        ...(problems ? ['Show Problems'] : []),
+      )
       .then(choice => choice && ctx.output.show(true));
     ctx.tree.setGrouping('phase');
     return result;
@@ -77,17 +111,28 @@ const importPlan: Handler = async (ctx, core, arg) => {
 };
 
 async function pickPlanFile(
-  pick: <T>(items: Array<{ label: string; description?: string; value: T }>, o: vscode.QuickPickOptions) => Promise<T | undefined>,
+  pick: <T>(
+    items: Array<{ label: string; description?: string; value: T }>,
+    o: vscode.QuickPickOptions,
+  ) => Promise<T | undefined>,
   openFile: (o: vscode.OpenDialogOptions) => Promise<vscode.Uri | undefined>,
 ): Promise<vscode.Uri | undefined> {
   const files = await vscode.workspace.findFiles('**/*.md', '**/node_modules/**', 200);
-  if (!files.length) return openFile({ canSelectMany: false, filters: { Markdown: ['md', 'markdown'] }, openLabel: 'Import Plan' });
+  if (!files.length)
+    return openFile({ canSelectMany: false, filters: { Markdown: ['md', 'markdown'] }, openLabel: 'Import Plan' });
   const browse = vscode.Uri.parse('continuum:browse');
-  const choice = await pick([
-    ...files.sort((a, b) => a.path.localeCompare(b.path)).map(uri => ({ label: vscode.workspace.asRelativePath(uri, false), value: uri })),
-    { label: '$(folder-opened) Browse…', value: browse },
-  ], { placeHolder: 'Which markdown plan should become tasks?' });
-  return choice?.toString() === browse.toString() ? openFile({ canSelectMany: false, filters: { Markdown: ['md', 'markdown'] }, openLabel: 'Import Plan' }) : choice;
+  const choice = await pick(
+    [
+      ...files
+        .sort((a, b) => a.path.localeCompare(b.path))
+        .map(uri => ({ label: vscode.workspace.asRelativePath(uri, false), value: uri })),
+      { label: '$(folder-opened) Browse…', value: browse },
+    ],
+    { placeHolder: 'Which markdown plan should become tasks?' },
+  );
+  return choice?.toString() === browse.toString()
+    ? openFile({ canSelectMany: false, filters: { Markdown: ['md', 'markdown'] }, openLabel: 'Import Plan' })
+    : choice;
 }
 
 function statusCommand(to: TaskStatus, from: readonly TaskStatus[], verb: string): Handler {
@@ -104,7 +149,9 @@ const editTask: Handler = async (ctx, core, arg) => {
   if (!task) return undefined;
   const title = await ctx.prompts().input({ prompt: 'Title', value: task.title, validateInput: await titleCheck() });
   if (title === undefined) return undefined;
-  const priority = await ctx.prompts().pick<Priority>(priorityItems(task.priority, 'current'), { placeHolder: `Priority (Enter: ${task.priority})` });
+  const priority = await ctx
+    .prompts()
+    .pick<Priority>(priorityItems(task.priority, 'current'), { placeHolder: `Priority (Enter: ${task.priority})` });
   if (!priority) return undefined;
   return core.tasks.update(task.id, { title, priority });
 };
@@ -113,7 +160,13 @@ const deleteTask: Handler = async (ctx, core, arg) => {
   const task = await taskFromArg(ctx, core, arg, 'Which task do you want to delete?');
   if (!task) return undefined;
   const dependents = core.tasks.dependentsOf(task.id).length;
-  const choice = await ctx.prompts().notify('warning', `Delete task ${quoted(task.title)}?${dependents ? ` ${dependents} task(s) depend on it and will lose that dependency.` : ''}`, 'Delete');
+  const choice = await ctx
+    .prompts()
+    .notify(
+      'warning',
+      `Delete task ${quoted(task.title)}?${dependents ? ` ${dependents} task(s) depend on it and will lose that dependency.` : ''}`,
+      'Delete',
+    );
   if (choice !== 'Delete') return undefined;
   await core.tasks.delete(task.id);
   return task.id;
@@ -123,14 +176,24 @@ const showDependencies: Handler = async (ctx, core, arg) => {
   const task = await taskFromArg(ctx, core, arg, 'Dependencies of which task?');
   if (!task) return undefined;
   const items = [
-    ...task.dependsOn.map(id => core.tasks.get(id)).filter(t => !!t).map(t => ({ label: `$(arrow-left) ${t.title}`, description: `needed first · ${t.status}`, value: t.id })),
-    ...core.tasks.dependentsOf(task.id).map(id => core.tasks.get(id)).filter(t => !!t).map(t => ({ label: `$(arrow-right) ${t.title}`, description: `waits for it · ${t.status}`, value: t.id })),
+    ...task.dependsOn
+      .map(id => core.tasks.get(id))
+      .filter(t => !!t)
+      .map(t => ({ label: `$(arrow-left) ${t.title}`, description: `needed first · ${t.status}`, value: t.id })),
+    ...core.tasks
+      .dependentsOf(task.id)
+      .map(id => core.tasks.get(id))
+      .filter(t => !!t)
+      .map(t => ({ label: `$(arrow-right) ${t.title}`, description: `waits for it · ${t.status}`, value: t.id })),
   ];
   if (!items.length) {
     void ctx.prompts().notify('info', `${quoted(task.title)} has no dependencies and nothing depends on it.`);
     return undefined;
   }
-  return ctx.prompts().pick(items, { title: `Dependencies of ${task.title}`, placeHolder: 'Tasks it needs first, and tasks that wait for it' });
+  return ctx.prompts().pick(items, {
+    title: `Dependencies of ${task.title}`,
+    placeHolder: 'Tasks it needs first, and tasks that wait for it',
+  });
 };
 
 /** Groups the Tasks view and shows it (from the Command Palette it may be closed). */
@@ -145,7 +208,11 @@ export const taskCommands: Record<string, Handler> = {
   'continuum.addTask': addTask,
   'continuum.importPlan': importPlan,
   'continuum.task.start': statusCommand('running', ['pending', 'failed', 'blocked'], 'started'),
-  'continuum.task.markDone': statusCommand('done', ['pending', 'running', 'failed', 'blocked', 'skipped'], 'marked done'),
+  'continuum.task.markDone': statusCommand(
+    'done',
+    ['pending', 'running', 'failed', 'blocked', 'skipped'],
+    'marked done',
+  ),
   'continuum.task.skip': statusCommand('skipped', ['pending', 'running', 'failed', 'blocked'], 'skipped'),
   'continuum.task.retry': statusCommand('pending', ['failed', 'skipped', 'cancelled', 'blocked'], 'retried'),
   'continuum.task.edit': editTask,

@@ -22,19 +22,29 @@ const showTaskLog: Handler = async (ctx, core, arg) => {
 };
 
 const markFailed: Handler = async (ctx, core, arg) => {
-  const task = await taskFromArg(ctx, core, arg, 'Which task failed?', t => ['pending', 'running', 'blocked'].includes(t.status));
+  const task = await taskFromArg(ctx, core, arg, 'Which task failed?', t =>
+    ['pending', 'running', 'blocked'].includes(t.status),
+  );
   if (!task) return undefined;
   if (ctx.runtime.for(core).personDecided(task.id, 'failed')) return core.tasks.get(task.id);
   return core.tasks.setStatus(task.id, 'failed', 'user', { error: 'Marked failed by a person' });
 };
 
 const cancelSession: Handler = async (ctx, core) => {
-  const session = core.sessions.list().find(s => s.status === 'running' || s.status === 'paused' || s.status === 'interrupted');
+  const session = core.sessions
+    .list()
+    .find(s => s.status === 'running' || s.status === 'paused' || s.status === 'interrupted');
   if (!session) {
     void ctx.prompts().notify('info', 'There is no session to cancel.');
     return undefined;
   }
-  const choice = await ctx.prompts().notify('warning', `Cancel session ${quoted(session.name)}? Running tasks are stopped and the session ends; its tasks stay as they are.`, 'Cancel Session');
+  const choice = await ctx
+    .prompts()
+    .notify(
+      'warning',
+      `Cancel session ${quoted(session.name)}? Running tasks are stopped and the session ends; its tasks stay as they are.`,
+      'Cancel Session',
+    );
   if (choice !== 'Cancel Session') return undefined;
   const run = ctx.runtime.current(session.id);
   if (run) return run.cancel();
@@ -56,8 +66,13 @@ const showSessionDetails: Handler = async (ctx, core) => {
     `${p.completed} of ${p.total} done, ${p.failed} failed, ${p.skipped} skipped, ${p.running} running; running time ${formatDuration(stats.durationMs)}`,
     core.sessions.describeResume(session.id),
     `Tracks: ${describeTracks(executor.tracks(session.id))}`,
-    `Circuits: ${executor.circuits().map(c => `${c.kind} ${c.state}`).join(', ')}`,
-    run ? `Running here now: ${run.running.map(id => `'${inert(core.tasks.get(id)?.title ?? id, 60)}'`).join(', ') || 'nothing (waiting)'}` : 'Not running in this window.',
+    `Circuits: ${executor
+      .circuits()
+      .map(c => `${c.kind} ${c.state}`)
+      .join(', ')}`,
+    run
+      ? `Running here now: ${run.running.map(id => `'${inert(core.tasks.get(id)?.title ?? id, 60)}'`).join(', ') || 'nothing (waiting)'}`
+      : 'Not running in this window.',
   ];
   for (const line of lines) ctx.output.info(line);
   ctx.output.show(true);

@@ -30,7 +30,11 @@ export class ExecutionRuntime implements vscode.Disposable {
   /** A run ended (completed, paused, stopped …), with the store it ran on. */
   readonly onDidFinish = this.finishedRuns.event;
 
-  constructor(private readonly prompter: () => Prompter, private readonly logger: Logger, private readonly guardsBuilt: (guards: ExecutionGuards) => void = () => undefined) {}
+  constructor(
+    private readonly prompter: () => Prompter,
+    private readonly logger: Logger,
+    private readonly guardsBuilt: (guards: ExecutionGuards) => void = () => undefined,
+  ) {}
 
   /** The autonomy guards of the current executor, if one was built. */
   get guards(): ExecutionGuards | undefined {
@@ -76,7 +80,13 @@ export class ExecutionRuntime implements vscode.Disposable {
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const assembled: AssembledExecutor = assembleExecutor(core, {
       workspace: workspace ?? core.store.folder,
-      ports: { processes: nodeProcesses, hostTasks: vscodeTasks, trust: workspaceTrust, logs: nodeTaskLogs(taskLogFolder(core.store.folder)), questions: promptedQuestions(this.prompter) },
+      ports: {
+        processes: nodeProcesses,
+        hostTasks: vscodeTasks,
+        trust: workspaceTrust,
+        logs: nodeTaskLogs(taskLogFolder(core.store.folder)),
+        questions: promptedQuestions(this.prompter),
+      },
       guardQuestions: promptedGuardQuestions(this.prompter),
       settings: vscodeSettings(),
       rules: this.rules,
@@ -86,7 +96,11 @@ export class ExecutionRuntime implements vscode.Disposable {
     const guards = assembled.guards;
     this.guardsOfCore = guards;
     const budgetChanges = vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('continuum.guards.errorBudget') || e.affectsConfiguration('continuum.guards.errorBudgetPerType')) assembled.configureGuards();
+      if (
+        e.affectsConfiguration('continuum.guards.errorBudget') ||
+        e.affectsConfiguration('continuum.guards.errorBudgetPerType')
+      )
+        assembled.configureGuards();
     });
     this.subscriptions.push(budgetChanges);
     this.resources = assembled.resources;
@@ -99,10 +113,18 @@ export class ExecutionRuntime implements vscode.Disposable {
     };
     const notices = guards.onNotice(n => show(batcher.offer(n, guards.flowStatus().state)));
     // a step down is said once, when it happens; Show Health lists what still runs in a reduced form
-    const degraded = core.degradations.onDidDegrade(d => show(batcher.offer({
-      severity: 'warning', critical: d.level === 'severe' || d.level === 'minimal',
-      message: `Continuum: ${d.title} now run in a reduced form (${d.level}: ${d.using}${d.note ? ` — ${d.note}` : ''}): ${d.reason}`,
-    }, guards.flowStatus().state)));
+    const degraded = core.degradations.onDidDegrade(d =>
+      show(
+        batcher.offer(
+          {
+            severity: 'warning',
+            critical: d.level === 'severe' || d.level === 'minimal',
+            message: `Continuum: ${d.title} now run in a reduced form (${d.level}: ${d.using}${d.note ? ` — ${d.note}` : ''}): ${d.reason}`,
+          },
+          guards.flowStatus().state,
+        ),
+      ),
+    );
     this.subscriptions.push(degraded);
     const flowChanges = guards.onDidChange(() => {
       if (batcher.heldCount) show(batcher.release(guards.flowStatus().state));
@@ -113,7 +135,9 @@ export class ExecutionRuntime implements vscode.Disposable {
     }, 15_000);
     this.subscriptions.push({ dispose: () => clearInterval(releaseTimer) });
     const saves = vscode.workspace.onDidSaveTextDocument(() => guards.fileSaved());
-    this.subscriptions.push({ dispose: () => notices.dispose() }, { dispose: () => flowChanges.dispose() }, saves, { dispose: () => guards.dispose() });
+    this.subscriptions.push({ dispose: () => notices.dispose() }, { dispose: () => flowChanges.dispose() }, saves, {
+      dispose: () => guards.dispose(),
+    });
     this.guardsBuilt(guards);
     this.executor = assembled.executor;
     const summaries = this.executor.onDidFinish(summary => {
@@ -126,12 +150,17 @@ export class ExecutionRuntime implements vscode.Disposable {
 
   /** Runs (starts, resumes or continues) a session in this window. */
   async run(core: Continuum, sessionId: string): Promise<SessionRun> {
-    if (!vscode.workspace.workspaceFolders?.length) throw new Error('Open a folder first: Continuum runs tasks inside a workspace folder.');
+    if (!vscode.workspace.workspaceFolders?.length)
+      throw new Error('Open a folder first: Continuum runs tasks inside a workspace folder.');
     if (core.files && !core.store.readOnly) {
       // The commit a pull request's branch starts from. Without it the branch starts from HEAD at that
       // time (and says so), so a git problem here is logged rather than keeping the session from running.
       const { recordSessionStartIn } = await import('../../core/git/sessionPullRequest'); // not at activation
-      await recordSessionStartIn(core.files, sessionId).catch((err: unknown) => this.logger.warn(`session ${sessionId}: its start commit was not recorded (${err instanceof Error ? err.message : String(err)})`));
+      await recordSessionStartIn(core.files, sessionId).catch((err: unknown) =>
+        this.logger.warn(
+          `session ${sessionId}: its start commit was not recorded (${err instanceof Error ? err.message : String(err)})`,
+        ),
+      );
     }
     return this.for(core).run(sessionId);
   }
@@ -158,10 +187,16 @@ export class ExecutionRuntime implements vscode.Disposable {
 
   private async announce(summary: RunSummary): Promise<void> {
     if (summary.outcome === 'abandoned') return;
-    const kind = summary.outcome === 'completed' ? 'info' : summary.failed || summary.outcome === 'stopped-on-error' ? 'warning' : 'info';
+    const kind =
+      summary.outcome === 'completed'
+        ? 'info'
+        : summary.failed || summary.outcome === 'stopped-on-error'
+          ? 'warning'
+          : 'info';
     const actions = summary.failures.length ? ['Show Task Log'] : [];
     const choice = await this.prompter().notify(kind, `Continuum: ${inert(describeSummary(summary), 600)}`, ...actions);
-    if (choice === 'Show Task Log') await vscode.commands.executeCommand('continuum.showTaskLog', summary.failures[0].taskId);
+    if (choice === 'Show Task Log')
+      await vscode.commands.executeCommand('continuum.showTaskLog', summary.failures[0].taskId);
   }
 }
 
@@ -171,13 +206,27 @@ function promptedGuardQuestions(prompter: () => Prompter): GuardQuestions {
     async allowLowConfidenceTask(task, score, reasons) {
       const allow = 'Allow';
       const always = `Always Allow ${task.kind} Tasks`;
-      const choice = await prompter().notify('warning', `Continuum is not confident about running '${inert(task.title, 120)}' unattended (confidence ${score.toFixed(2)}: ${reasons}). Run it?`, allow, always, 'Skip');
+      const choice = await prompter().notify(
+        'warning',
+        `Continuum is not confident about running '${inert(task.title, 120)}' unattended (confidence ${score.toFixed(2)}: ${reasons}). Run it?`,
+        allow,
+        always,
+        'Skip',
+      );
       return choice === allow ? 'allow' : choice === always ? 'always' : 'skip';
     },
     async runFix(task, fix) {
       const run = fix.command ? 'Run Fix and Retry' : 'Retry Task';
-      const proposal = fix.command ? `Run '${inert(fix.command, 200)}' in the workspace, then try it again?${fix.history ? ` (${inert(fix.history, 120)})` : ''}` : 'Try it again?';
-      const choice = await prompter().notify('warning', `Task '${inert(task.title, 120)}' failed: ${inert(fix.error, 200)}. ${inert(fix.rule, 120)} proposes: ${proposal}`, run, 'Skip Task', 'Fail Task');
+      const proposal = fix.command
+        ? `Run '${inert(fix.command, 200)}' in the workspace, then try it again?${fix.history ? ` (${inert(fix.history, 120)})` : ''}`
+        : 'Try it again?';
+      const choice = await prompter().notify(
+        'warning',
+        `Task '${inert(task.title, 120)}' failed: ${inert(fix.error, 200)}. ${inert(fix.rule, 120)} proposes: ${proposal}`,
+        run,
+        'Skip Task',
+        'Fail Task',
+      );
       return choice === run ? 'run' : choice === 'Skip Task' ? 'skip' : 'fail';
     },
   };

@@ -8,5 +8,8 @@ export function componentPickText(c: Component): { label: string; description: s
     return { label: c.id.slice(slash + 1), description: slash < 0 ? '' : c.id.slice(0, slash) };
   }
   const hash = c.id.indexOf('#');
-  return { label: hash < 0 ? c.name : c.id.slice(hash + 1), description: c.file ? `${c.file}${c.line ? `:${c.line}` : ''}` : c.kind };
+  return {
+    label: hash < 0 ? c.name : c.id.slice(hash + 1),
+    description: c.file ? `${c.file}${c.line ? `:${c.line}` : ''}` : c.kind,
+  };
 }

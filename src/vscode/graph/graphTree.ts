@@ -29,16 +29,23 @@ export class GraphTreeProvider implements vscode.TreeDataProvider<GraphNode>, vs
 
   getTreeItem(node: GraphNode): vscode.TreeItem {
     if (node.kind === 'folder') {
-      const item = new vscode.TreeItem(node.path.slice(node.path.lastIndexOf('/') + 1), vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        node.path.slice(node.path.lastIndexOf('/') + 1),
+        vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = `folder:${node.path}`;
       item.iconPath = vscode.ThemeIcon.Folder;
       item.contextValue = 'continuum.graph.folder';
       return item;
     }
     const c = node.component;
-    const hasChildren = c.kind === 'module' || (c.kind === 'class' && (this.graph?.index().childrenOf(c.id).length ?? 0) > 0);
+    const hasChildren =
+      c.kind === 'module' || (c.kind === 'class' && (this.graph?.index().childrenOf(c.id).length ?? 0) > 0);
     const label = c.kind === 'module' ? c.name : componentLabel(c).split('.').pop()!;
-    const item = new vscode.TreeItem(label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      label,
+      hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = c.id;
     item.iconPath = componentIcon(c.kind);
     item.contextValue = 'continuum.graph.component';
@@ -49,12 +56,18 @@ export class GraphTreeProvider implements vscode.TreeDataProvider<GraphNode>, vs
     } else {
       item.description = c.kind === 'module' ? usedBy(this.graph, c.id) : `${c.kind}${c.exported ? '' : ' (local)'}`;
     }
-    item.tooltip = [c.id, record?.error ?? '', `${c.kind}${c.line && c.kind !== 'module' ? `, line ${c.line}` : ''}`].filter(Boolean).join('\n');
+    item.tooltip = [c.id, record?.error ?? '', `${c.kind}${c.line && c.kind !== 'module' ? `, line ${c.line}` : ''}`]
+      .filter(Boolean)
+      .join('\n');
     const path = c.file ? this.graph?.pathOf(c.file) : undefined;
     if (path) {
       const line = Math.max(0, (c.line ?? 1) - 1);
       item.resourceUri = c.kind === 'module' ? vscode.Uri.file(path) : undefined;
-      item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(path), { selection: new vscode.Range(line, 0, line, 0), preview: true }] };
+      item.command = {
+        command: 'vscode.open',
+        title: 'Open',
+        arguments: [vscode.Uri.file(path), { selection: new vscode.Range(line, 0, line, 0), preview: true }],
+      };
     }
     return item;
   }
@@ -71,7 +84,10 @@ export class GraphTreeProvider implements vscode.TreeDataProvider<GraphNode>, vs
         ...listing.files.map(id => ({ kind: 'component', component: index.getComponent(id)! }) as const),
       ];
     }
-    return index.childrenOf(node.component.id).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).map(component => ({ kind: 'component', component }));
+    return index
+      .childrenOf(node.component.id)
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+      .map(component => ({ kind: 'component', component }));
   }
 
   /** Lets the view reveal a component: a symbol's parent is its class or module, a module's is its folder. */

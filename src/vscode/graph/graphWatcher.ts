@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { KnowledgeGraph } from '../../core/graph/knowledgeGraph';
 import type { Logger } from '../../core/ports';
 
-const pattern = '**/{*.ts,*.tsx,*.mts,*.cts,*.js,*.jsx,*.mjs,*.cjs,tsconfig*.json,jsconfig.json,package.json,.gitignore}';
+const pattern =
+  '**/{*.ts,*.tsx,*.mts,*.cts,*.js,*.jsx,*.mjs,*.cjs,tsconfig*.json,jsconfig.json,package.json,.gitignore}';
 
 export class GraphWatcher implements vscode.Disposable {
   private readonly watcher = vscode.workspace.createFileSystemWatcher(pattern);
@@ -13,9 +14,17 @@ export class GraphWatcher implements vscode.Disposable {
   private graph: KnowledgeGraph | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly logger: Logger, private readonly debounceMs = 300) {
+  constructor(
+    private readonly logger: Logger,
+    private readonly debounceMs = 300,
+  ) {
     const queue = (uri: vscode.Uri) => this.queue(uri);
-    this.subscriptions = [this.watcher.onDidCreate(queue), this.watcher.onDidChange(queue), this.watcher.onDidDelete(queue), this.watcher];
+    this.subscriptions = [
+      this.watcher.onDidCreate(queue),
+      this.watcher.onDidChange(queue),
+      this.watcher.onDidDelete(queue),
+      this.watcher,
+    ];
   }
 
   attach(graph: KnowledgeGraph): void {
@@ -41,9 +50,14 @@ export class GraphWatcher implements vscode.Disposable {
     if (!graph || !paths.length) return;
     void graph.updateFiles(paths).then(
       files => {
-        if (files.length) this.logger.info(`knowledge graph: updated ${files.length} file(s) after ${paths.length} change(s)`);
+        if (files.length)
+          this.logger.info(`knowledge graph: updated ${files.length} file(s) after ${paths.length} change(s)`);
       },
-      err => this.logger.error(`knowledge graph: could not update after changes to ${paths.length} file(s); run Continuum: Build Knowledge Graph`, err),
+      err =>
+        this.logger.error(
+          `knowledge graph: could not update after changes to ${paths.length} file(s); run Continuum: Build Knowledge Graph`,
+          err,
+        ),
     );
   }
 }

@@ -3,7 +3,15 @@
 // stored string inert. Each command returns the report's markdown (for tests and other extensions).
 import * as fs from 'fs';
 import { ErrorLearning, knownErrors } from '../../core/execution/guards/learning';
-import { healthCharts, healthReport, healthSections, healthTitle, knownErrorsReport, performanceReport, type HealthFacts } from '../../core/execution/guards/reports';
+import {
+  healthCharts,
+  healthReport,
+  healthSections,
+  healthTitle,
+  knownErrorsReport,
+  performanceReport,
+  type HealthFacts,
+} from '../../core/execution/guards/reports';
 import { defaultResourceSettings } from '../../core/execution/guards/resources';
 import { loadSettings } from '../../core/graph/graphStore';
 import { backupsFolder, join, parseBackupNames, snapshotFile } from '../../core/store/layout';
@@ -17,7 +25,12 @@ const reportPanel = () => import('./reportPanel');
 /** Shows a report whose markdown starts with its `# Title` line: the title goes to the tab and the page heading. */
 async function showTitled(ctx: Parameters<Handler>[0], kind: ReportKind, text: string): Promise<void> {
   const m = /^# (.*)\n+/.exec(text);
-  (await reportPanel()).showReport(ctx.host.extensionUri, kind, m ? m[1] : 'Continuum', m ? text.slice(m[0].length) : text);
+  (await reportPanel()).showReport(
+    ctx.host.extensionUri,
+    kind,
+    m ? m[1] : 'Continuum',
+    m ? text.slice(m[0].length) : text,
+  );
 }
 
 const showKnownErrors: Handler = async (ctx, core) => {
@@ -37,13 +50,20 @@ const showHealth: Handler = async (ctx, core) => {
   const guards = ctx.runtime.guardsFor(core);
   const h = core.store.health();
   const folder = core.store.folder;
-  const size = await fs.promises.stat(join(folder, snapshotFile)).then(s => s.size, () => undefined);
+  const size = await fs.promises.stat(join(folder, snapshotFile)).then(
+    s => s.size,
+    () => undefined,
+  );
   const backups = parseBackupNames(await fs.promises.readdir(join(folder, backupsFolder)).catch(() => []));
   const executor = ctx.runtime.for(core);
   const builtAt = loadSettings(core.store).builtAt;
   const facts: HealthFacts = {
     store: {
-      folder, journalRecords: h.journalRecords, journalBytes: h.journalBytes, readOnly: h.readOnly, recovery: h.recovery,
+      folder,
+      journalRecords: h.journalRecords,
+      journalBytes: h.journalBytes,
+      readOnly: h.readOnly,
+      recovery: h.recovery,
       ...(size !== undefined ? { sizeBytes: size } : {}),
       ...(h.lastSnapshotAt ? { lastSnapshotAt: h.lastSnapshotAt } : {}),
       ...(backups[0] ? { lastBackupAt: backups[0].at } : {}),
@@ -52,14 +72,27 @@ const showHealth: Handler = async (ctx, core) => {
     executor: { running: executor.activeRuns.reduce((n, r) => n + r.running.length, 0), circuits: executor.circuits() },
     budget: guards.budgetStatus(),
     flow: guards.flowStatus(),
-    ...(core.files ? { checkpoints: (await import('../../core/git/checkpointFiles')).usageLine(await core.files.usage()) } : {}),
+    ...(core.files
+      ? { checkpoints: (await import('../../core/git/checkpointFiles')).usageLine(await core.files.usage()) }
+      : {}),
     graph: { built: core.graph.isBuilt, line: graphStatusLine(core.graph), ...(builtAt ? { updatedAt: builtAt } : {}) },
     resources: await ctx.runtime.sampleResources(),
     degradations: guards.degradations.degradations(),
     now: core.clock.now(),
-    history: { samples: ctx.runtime.resourceHistory(), budgetErrorTimes: guards.budget.errorTimes(), budgetWindowMs: guards.budget.windowMs, criticalDiskBytes: defaultResourceSettings.criticalDiskBytes },
+    history: {
+      samples: ctx.runtime.resourceHistory(),
+      budgetErrorTimes: guards.budget.errorTimes(),
+      budgetWindowMs: guards.budget.windowMs,
+      criticalDiskBytes: defaultResourceSettings.criticalDiskBytes,
+    },
   };
-  (await reportPanel()).showReport(ctx.host.extensionUri, 'health', healthTitle, healthSections(facts), healthCharts(facts));
+  (await reportPanel()).showReport(
+    ctx.host.extensionUri,
+    'health',
+    healthTitle,
+    healthSections(facts),
+    healthCharts(facts),
+  );
   return healthReport(facts);
 };
 

@@ -4,7 +4,11 @@ import type { ExecutionGuards } from '../../core/execution/guards/guards';
 import { budgetText, flowText } from './guardText';
 
 export class GuardStatusBar implements vscode.Disposable {
-  private readonly budget = vscode.window.createStatusBarItem('continuum.errorBudget', vscode.StatusBarAlignment.Left, 49);
+  private readonly budget = vscode.window.createStatusBarItem(
+    'continuum.errorBudget',
+    vscode.StatusBarAlignment.Left,
+    49,
+  );
   private readonly flow = vscode.window.createStatusBarItem('continuum.flow', vscode.StatusBarAlignment.Left, 48);
   private subscription: vscode.Disposable | undefined;
   // the budget refills with time, and flow decays with it: re-read every 30 s
@@ -29,7 +33,9 @@ export class GuardStatusBar implements vscode.Disposable {
     return {
       budget: this.budget.text,
       flow: this.flow.text,
-      ...(this.budget.backgroundColor instanceof vscode.ThemeColor ? { budgetBackground: (this.budget.backgroundColor as unknown as { id: string }).id } : {}),
+      ...(this.budget.backgroundColor instanceof vscode.ThemeColor
+        ? { budgetBackground: (this.budget.backgroundColor as unknown as { id: string }).id }
+        : {}),
       flowTooltip: typeof this.flow.tooltip === 'string' ? this.flow.tooltip : '',
     };
   }
@@ -39,8 +45,12 @@ export class GuardStatusBar implements vscode.Disposable {
     const b = budgetText(this.guards.budgetStatus());
     this.budget.text = b.text;
     this.budget.tooltip = b.tooltip;
-    this.budget.backgroundColor = b.urgency === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground')
-      : b.urgency === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.budget.backgroundColor =
+      b.urgency === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : b.urgency === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     const f = flowText(this.guards.flowStatus());
     this.flow.text = f.text;
     this.flow.tooltip = f.tooltip;

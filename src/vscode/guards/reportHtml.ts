@@ -48,11 +48,14 @@ export interface ReportPageParts {
   codiconFontUri?: string;
 }
 
-const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const attr = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function reportPageHtml(p: ReportPageParts): string {
   const csp = `default-src 'none'; style-src ${p.cspSource} 'nonce-${p.nonce}'; font-src ${p.cspSource}; img-src ${p.cspSource}`;
-  const font = p.codiconFontUri ? `@font-face { font-family: "codicon"; font-display: block; src: url("${attr(p.codiconFontUri)}") format("truetype"); }` : '';
+  const font = p.codiconFontUri
+    ? `@font-face { font-family: "codicon"; font-display: block; src: url("${attr(p.codiconFontUri)}") format("truetype"); }`
+    : '';
   const charts = p.charts?.length
     ? `<section class="charts" aria-label="Trends">${p.charts.map(c => `<figure class="chart-box" role="img" aria-label="${attr(c.alt)}">${c.svg}</figure>`).join('')}</section>`
     : '';

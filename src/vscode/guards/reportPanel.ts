@@ -19,7 +19,13 @@ function codiconFolder(): vscode.Uri | undefined {
   return fs.existsSync(path.join(folder, 'codicon.ttf')) ? vscode.Uri.file(folder) : undefined;
 }
 
-export function showReport(extensionUri: vscode.Uri, kind: ReportKind, title: string, markdown: string, charts: readonly Chart[] = []): void {
+export function showReport(
+  extensionUri: vscode.Uri,
+  kind: ReportKind,
+  title: string,
+  markdown: string,
+  charts: readonly Chart[] = [],
+): void {
   const media = vscode.Uri.joinPath(extensionUri, 'media');
   const icons = codiconFolder();
   let panel = open.get(kind);
@@ -39,7 +45,9 @@ export function showReport(extensionUri: vscode.Uri, kind: ReportKind, title: st
   }
   const webview = panel.webview;
   webview.html = reportPageHtml({
-    title, markdown, charts,
+    title,
+    markdown,
+    charts,
     cspSource: webview.cspSource,
     nonce: randomBytes(16).toString('base64'),
     styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'reports.css')).toString(),

@@ -16,7 +16,11 @@ export class RulesWatcher implements vscode.Disposable {
   private readAgain = false;
   private watching = false;
 
-  constructor(private readonly apply: (rules: readonly Rule[]) => void, private readonly logger: Logger, private readonly warn: (message: string) => void = () => undefined) {}
+  constructor(
+    private readonly apply: (rules: readonly Rule[]) => void,
+    private readonly logger: Logger,
+    private readonly warn: (message: string) => void = () => undefined,
+  ) {}
 
   /** The rules in force: the file's, then the setting's. */
   get current(): readonly Rule[] {
@@ -38,19 +42,31 @@ export class RulesWatcher implements vscode.Disposable {
   }
 
   private watch(folder: vscode.WorkspaceFolder | undefined): void {
-    this.subscriptions.push(vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration('continuum.guards.rules')) void this.readSettings();
-    }));
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (e.affectsConfiguration('continuum.guards.rules')) void this.readSettings();
+      }),
+    );
     if (!folder) return;
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.continuum/rules.json'));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(folder, '.continuum/rules.json'),
+    );
     const reload = () => {
-      this.reload(folder.uri).catch((err: unknown) => this.logger.error('Continuum could not read .continuum/rules.json; the previous rules stay in force', err));
+      this.reload(folder.uri).catch((err: unknown) =>
+        this.logger.error('Continuum could not read .continuum/rules.json; the previous rules stay in force', err),
+      );
     };
     // a save in the editor is seen at once; the watcher catches changes made outside it
     const saved = vscode.workspace.onDidSaveTextDocument(doc => {
       if (doc.uri.toString() === vscode.Uri.joinPath(folder.uri, '.continuum', 'rules.json').toString()) reload();
     });
-    this.subscriptions.push(watcher, saved, watcher.onDidChange(reload), watcher.onDidCreate(reload), watcher.onDidDelete(reload));
+    this.subscriptions.push(
+      watcher,
+      saved,
+      watcher.onDidChange(reload),
+      watcher.onDidCreate(reload),
+      watcher.onDidDelete(reload),
+    );
   }
 
   /**
@@ -95,12 +111,21 @@ export class RulesWatcher implements vscode.Disposable {
     const result = readRulesFile(text);
     if ('problems' in result) {
       const doc = await vscode.workspace.openTextDocument(uri);
-      this.diagnostics.set(uri, result.problems.map(p => {
-        const d = new vscode.Diagnostic(new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)), p.message, vscode.DiagnosticSeverity.Error);
-        d.source = 'Continuum rules';
-        return d;
-      }));
-      this.logger.warn(`.continuum/rules.json has ${result.problems.length} problem(s) (see the Problems view); the previous ${this.rules.length} rule(s) stay in force`);
+      this.diagnostics.set(
+        uri,
+        result.problems.map(p => {
+          const d = new vscode.Diagnostic(
+            new vscode.Range(doc.positionAt(p.offset), doc.positionAt(p.offset + p.length)),
+            p.message,
+            vscode.DiagnosticSeverity.Error,
+          );
+          d.source = 'Continuum rules';
+          return d;
+        }),
+      );
+      this.logger.warn(
+        `.continuum/rules.json has ${result.problems.length} problem(s) (see the Problems view); the previous ${this.rules.length} rule(s) stay in force`,
+      );
       return;
     }
     this.diagnostics.delete(uri);
@@ -113,7 +138,10 @@ export class RulesWatcher implements vscode.Disposable {
     const raw = setting('guards.rules');
     const parsed = parseRulesSetting(raw);
     if ('problems' in parsed) {
-      const where = parsed.problems.slice(0, 3).map(p => `${p.message}${p.path.length > 1 ? ` (at ${p.path.slice(1).join('.')})` : ''}`).join('; ');
+      const where = parsed.problems
+        .slice(0, 3)
+        .map(p => `${p.message}${p.path.length > 1 ? ` (at ${p.path.slice(1).join('.')})` : ''}`)
+        .join('; ');
       const message = `The continuum.guards.rules setting has ${parsed.problems.length} problem(s): ${where}. Fix it in your settings; the previous ${this.settingsRules.length} rule(s) from it stay in force.`;
       this.logger.warn(message);
       this.warn(message);

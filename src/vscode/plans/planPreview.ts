@@ -31,7 +31,11 @@ export function previewItems(plan: ParsedPlan, preview: PlanImportPreview): Arra
   for (const row of planRows(plan)) {
     if (row.kind === 'phase') {
       const phase = phases.get(row.key);
-      separator = { label: inert(phase ? phaseSeparatorLabel(plan, phase, row.depth) : row.label, 80), kind: vscode.QuickPickItemKind.Separator, value: separatorValue };
+      separator = {
+        label: inert(phase ? phaseSeparatorLabel(plan, phase, row.depth) : row.label, 80),
+        kind: vscode.QuickPickItemKind.Separator,
+        value: separatorValue,
+      };
       continue;
     }
     const change = changes.get(row.key);
@@ -55,20 +59,41 @@ export function previewItems(plan: ParsedPlan, preview: PlanImportPreview): Arra
 /** The read-only preview document's text: the plan's tree, its problems and unused lines, and what the import would do. */
 export function previewDocumentText(plan: ParsedPlan, preview: PlanImportPreview): string {
   const lines = planPreviewText(plan);
-  lines.splice(1, 0, `Import would make ${preview.create.length} new task(s), update ${preview.update.length} and leave ${preview.unchanged.length} unchanged.`);
-  if (preview.commands.length) lines.splice(2, 0, `The plan has ${preview.commands.length} command(s) to run; they are shown again before they first run.`);
+  lines.splice(
+    1,
+    0,
+    `Import would make ${preview.create.length} new task(s), update ${preview.update.length} and leave ${preview.unchanged.length} unchanged.`,
+  );
+  if (preview.commands.length)
+    lines.splice(
+      2,
+      0,
+      `The plan has ${preview.commands.length} command(s) to run; they are shown again before they first run.`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
 /** Shows `text` as a read-only document beside the active editor; dispose to close it. */
 export async function showPreviewDocument(source: string, text: string): Promise<vscode.Disposable> {
-  const uri = vscode.Uri.from({ scheme: previewScheme, path: `/Import preview of ${source.replace(/[\\/]/g, '∕')}`, query: String(Date.now()) });
-  const provider = vscode.workspace.registerTextDocumentContentProvider(previewScheme, { provideTextDocumentContent: () => text });
+  const uri = vscode.Uri.from({
+    scheme: previewScheme,
+    path: `/Import preview of ${source.replace(/[\\/]/g, '∕')}`,
+    query: String(Date.now()),
+  });
+  const provider = vscode.workspace.registerTextDocumentContentProvider(previewScheme, {
+    provideTextDocumentContent: () => text,
+  });
   const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
+  await vscode.window.showTextDocument(doc, {
+    viewColumn: vscode.ViewColumn.Beside,
+    preserveFocus: true,
+    preview: true,
+  });
   return {
     dispose: () => {
-      const tabs = vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(t => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
+      const tabs = vscode.window.tabGroups.all
+        .flatMap(g => g.tabs)
+        .filter(t => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString());
       void Promise.resolve(vscode.window.tabGroups.close(tabs)).finally(() => provider.dispose());
     },
   };

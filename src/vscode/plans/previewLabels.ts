@@ -19,7 +19,10 @@ export function phaseSeparatorLabel(plan: ParsedPlan, phase: PlanPhaseSpec, dept
   const parent = phase.parentKey ? plan.phases.find(p => p.key === phase.parentKey) : undefined;
   const own = phase.dependsOnKeys.filter(d => !parent?.dependsOnKeys.includes(d)).map(d => short.get(d) ?? d);
   const after = own.length ? `after ${own.slice(0, 2).join(', ')}${own.length > 2 ? ` +${own.length - 2}` : ''}` : '';
-  const tail = [phase.priority ?? '', after].filter(Boolean).map(b => ` · ${b}`).join('');
+  const tail = [phase.priority ?? '', after]
+    .filter(Boolean)
+    .map(b => ` · ${b}`)
+    .join('');
   const head = `${'· '.repeat(depth)}${phase.number ? `${phase.number} ` : ''}${phase.title}`;
   const room = Math.max(12, separatorRoom - tail.length);
   return `${head.length > room ? `${head.slice(0, room - 1)}…` : head}${tail}`.slice(0, separatorRoom + 24);

@@ -13,7 +13,12 @@ export function registerAutoPullRequest(runtime: ExecutionRuntime, deps: PullReq
     if (!session || !summary.done) return;
     void createPullRequest(deps, core, session, false).catch((err: unknown) => {
       deps.logger.error(`session ${session.id}: the automatic pull request failed`, err);
-      void deps.prompts().notify('error', `Continuum could not create the pull request of session ${quoted(session.name)}: ${err instanceof Error ? err.message : String(err)} Run "Continuum: Create Pull Request" to try again.`);
+      void deps
+        .prompts()
+        .notify(
+          'error',
+          `Continuum could not create the pull request of session ${quoted(session.name)}: ${err instanceof Error ? err.message : String(err)} Run "Continuum: Create Pull Request" to try again.`,
+        );
     });
   });
 }

@@ -9,7 +9,11 @@ export interface GitHubSignIn {
 
 export const vscodeGitHubSignIn: GitHubSignIn = {
   async token(provider, mode) {
-    const session = await vscode.authentication.getSession(provider, ['repo'], mode === 'ask' ? { createIfNone: true } : { silent: true });
+    const session = await vscode.authentication.getSession(
+      provider,
+      ['repo'],
+      mode === 'ask' ? { createIfNone: true } : { silent: true },
+    );
     return session?.accessToken;
   },
 };

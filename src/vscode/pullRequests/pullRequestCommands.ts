@@ -21,15 +21,23 @@ async function pickSession(ctx: CommandContext, core: Continuum, arg: unknown): 
   }
   const withWork = core.sessions.list().filter(s => s.taskIds.some(id => core.tasks.get(id)?.status === 'done'));
   if (!withWork.length) {
-    void ctx.prompts().notify('info', 'No session has completed tasks yet, so there is nothing for a pull request. Run a session first ("Continuum: Start Session").');
+    void ctx
+      .prompts()
+      .notify(
+        'info',
+        'No session has completed tasks yet, so there is nothing for a pull request. Run a session first ("Continuum: Start Session").',
+      );
     return undefined;
   }
   const ordered = [...withWork.filter(s => s.status === 'running'), ...withWork.filter(s => s.status !== 'running')];
   if (ordered.length === 1) return ordered[0];
-  return ctx.prompts().pick(ordered.map(s => {
-    const p = core.sessions.progress(s.id);
-    return { label: inert(s.name, 80), description: `${s.status} · ${p.completed}/${p.total} done`, value: s };
-  }), { placeHolder: 'Which session should become a pull request?' });
+  return ctx.prompts().pick(
+    ordered.map(s => {
+      const p = core.sessions.progress(s.id);
+      return { label: inert(s.name, 80), description: `${s.status} · ${p.completed}/${p.total} done`, value: s };
+    }),
+    { placeHolder: 'Which session should become a pull request?' },
+  );
 }
 
 const createPullRequestCommand: Handler = async (ctx, core, arg) => {

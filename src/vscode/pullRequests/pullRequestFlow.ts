@@ -39,15 +39,25 @@ export class PullRequestCancelled extends Error {
 }
 
 /** Creates the session's pull request (or its fallback) and tells the user; `interactive` may ask to sign in. */
-export async function createPullRequest(deps: PullRequestDeps, core: Continuum, session: Session, interactive: boolean): Promise<SessionPullRequestResult> {
+export async function createPullRequest(
+  deps: PullRequestDeps,
+  core: Continuum,
+  session: Session,
+  interactive: boolean,
+): Promise<SessionPullRequestResult> {
   const settings = pullRequestSettings();
   const signInNotes: string[] = [];
   const token = async (provider: string): Promise<string | undefined> => {
     const silent = await askToken(deps, provider, 'silent', signInNotes);
     if (silent || !interactive) return silent;
-    const choice = await deps.prompts().notify('info',
-      `Sign in to GitHub so Continuum can open the pull request of session ${quoted(session.name)}? Without signing in, the branch is pushed and you get a link to open the pull request yourself.`,
-      'Sign In', 'Push Only');
+    const choice = await deps
+      .prompts()
+      .notify(
+        'info',
+        `Sign in to GitHub so Continuum can open the pull request of session ${quoted(session.name)}? Without signing in, the branch is pushed and you get a link to open the pull request yourself.`,
+        'Sign In',
+        'Push Only',
+      );
     if (choice === undefined) throw new PullRequestCancelled();
     if (choice !== 'Sign In') return undefined;
     return askToken(deps, provider, 'ask', signInNotes);
@@ -55,17 +65,28 @@ export async function createPullRequest(deps: PullRequestDeps, core: Continuum, 
   const { createSessionPullRequest } = await import('../../core/git/sessionPullRequest'); // simple-git and zod: on first use, not at activation
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Continuum: pull request for ${quoted(session.name)}` },
-    progress => createSessionPullRequest(core, session.id, { ...settings, token, progress: message => progress.report({ message }) }),
+    progress =>
+      createSessionPullRequest(core, session.id, {
+        ...settings,
+        token,
+        progress: message => progress.report({ message }),
+      }),
   );
   const full: SessionPullRequestResult = { ...result, notes: [...signInNotes, ...result.notes] };
-  const reason = full.outcome.kind === 'pull-request' ? `pull request #${full.outcome.number} opened` : full.outcome.reason;
+  const reason =
+    full.outcome.kind === 'pull-request' ? `pull request #${full.outcome.number} opened` : full.outcome.reason;
   reportDelivery(core.degradations, { kind: full.outcome.kind, reason }); // Show Health lists a step down to push-only or a local branch
   deps.logger.info(`session ${session.id}: ${full.outcome.kind} on ${full.outcome.branch} (${reason})`);
   void announce(deps, session, settings.remote, full);
   return full;
 }
 
-async function askToken(deps: PullRequestDeps, provider: string, mode: 'silent' | 'ask', notes: string[]): Promise<string | undefined> {
+async function askToken(
+  deps: PullRequestDeps,
+  provider: string,
+  mode: 'silent' | 'ask',
+  notes: string[],
+): Promise<string | undefined> {
   try {
     return await deps.signIn.token(provider, mode);
   } catch (err) {
@@ -77,7 +98,12 @@ async function askToken(deps: PullRequestDeps, provider: string, mode: 'silent' 
   }
 }
 
-async function announce(deps: PullRequestDeps, session: Session, remote: string, result: SessionPullRequestResult): Promise<void> {
+async function announce(
+  deps: PullRequestDeps,
+  session: Session,
+  remote: string,
+  result: SessionPullRequestResult,
+): Promise<void> {
   const m = outcomeMessage(session.name, remote, result);
   const choice = await deps.prompts().notify(m.kind, m.message, ...m.actions);
   if (!choice) return;

@@ -5,7 +5,12 @@ import type { TimelineDetail, TimelineEntry } from '../../shared/protocol';
 import { fileActionWords, triggerLabel } from '../checkpoints/checkpointText';
 import { activeSession } from '../sessionText';
 
-const kindWords: Record<string, string> = { added: 'added', modified: 'changed', deleted: 'deleted', 'type-changed': 'changed type' };
+const kindWords: Record<string, string> = {
+  added: 'added',
+  modified: 'changed',
+  deleted: 'deleted',
+  'type-changed': 'changed type',
+};
 
 /**
  * The timeline follows the running or resumable session's checkpoints. With none, it shows every
@@ -20,8 +25,13 @@ export function timelineEntries(core: Continuum): { title: string; entries: Time
     entries: checkpoints.map(c => {
       const files = core.files?.record(c.id);
       return {
-        id: c.id, createdAt: c.createdAt, note: c.note, trigger: c.trigger, triggerLabel: triggerLabel(c.trigger),
-        tasksDone: c.tasksDone, taskCount: c.taskCount,
+        id: c.id,
+        createdAt: c.createdAt,
+        note: c.note,
+        trigger: c.trigger,
+        triggerLabel: triggerLabel(c.trigger),
+        tasksDone: c.tasksDone,
+        taskCount: c.taskCount,
         ...(files ? { filesChanged: files.filesChanged } : {}),
       };
     }),
@@ -34,21 +44,39 @@ function tasksAt(core: Continuum, id: string): TimelineDetail['tasks'] {
   return (state?.tasks ?? []).map(t => {
     const current = core.tasks.get(t.id);
     const now = current ? current.status : 'deleted';
-    return { title: current?.title ?? `(deleted task ${t.id})`, status: t.status, ...(now !== t.status ? { now } : {}) };
+    return {
+      title: current?.title ?? `(deleted task ${t.id})`,
+      status: t.status,
+      ...(now !== t.status ? { now } : {}),
+    };
   });
 }
 
 export async function checkpointDetail(core: Continuum, id: string): Promise<TimelineDetail> {
   const hasFiles = !!core.files?.record(id);
-  const files = hasFiles && core.files ? await explainGitFailure(core.files.changedAt(id), 'show the files of this checkpoint') : [];
-  return { id, filesAre: 'checkpoint', hasFiles, files: files.map(f => ({ path: f.path, what: kindWords[f.kind] ?? f.kind })), tasks: tasksAt(core, id) };
+  const files =
+    hasFiles && core.files
+      ? await explainGitFailure(core.files.changedAt(id), 'show the files of this checkpoint')
+      : [];
+  return {
+    id,
+    filesAre: 'checkpoint',
+    hasFiles,
+    files: files.map(f => ({ path: f.path, what: kindWords[f.kind] ?? f.kind })),
+    tasks: tasksAt(core, id),
+  };
 }
 
 export async function compareWithCurrent(core: Continuum, id: string): Promise<TimelineDetail> {
   const hasFiles = !!core.files?.record(id);
-  const preview = hasFiles && core.files ? await explainGitFailure(core.files.previewRestore(id), 'compare this checkpoint with the files now') : undefined;
+  const preview =
+    hasFiles && core.files
+      ? await explainGitFailure(core.files.previewRestore(id), 'compare this checkpoint with the files now')
+      : undefined;
   return {
-    id, filesAre: 'current', hasFiles,
+    id,
+    filesAre: 'current',
+    hasFiles,
     files: (preview?.files ?? []).map(f => ({ path: f.path, what: `a restore: ${fileActionWords[f.action]}` })),
     tasks: tasksAt(core, id),
   };

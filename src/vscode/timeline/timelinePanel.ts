@@ -27,19 +27,28 @@ export class TimelinePanel implements vscode.Disposable {
     // After a reload VS Code restores the timeline's tab but revives its page (through the
     // serializer) only once the tab is shown, and the API cannot show a tab: the new panel takes
     // the restored tab's place instead of opening beside it.
-    const restored = vscode.window.tabGroups.all.flatMap(g => g.tabs)
+    const restored = vscode.window.tabGroups.all
+      .flatMap(g => g.tabs)
       .filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(timelineViewType));
     const column = restored[0]?.group.viewColumn ?? vscode.ViewColumn.Beside;
     if (restored.length) await vscode.window.tabGroups.close(restored, true);
     if (TimelinePanel.current) return TimelinePanel.current; // revived meanwhile
-    const panel = vscode.window.createWebviewPanel(timelineViewType, 'Checkpoint Timeline', column, TimelinePanel.options(host.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      timelineViewType,
+      'Checkpoint Timeline',
+      column,
+      TimelinePanel.options(host.extensionUri),
+    );
     return new TimelinePanel(panel, host);
   }
 
   static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
     return {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+      localResourceRoots: [
+        vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+        vscode.Uri.joinPath(extensionUri, 'media'),
+      ],
     };
   }
 
@@ -47,7 +56,10 @@ export class TimelinePanel implements vscode.Disposable {
     return TimelinePanel.current;
   }
 
-  constructor(readonly panel: vscode.WebviewPanel, private readonly host: ContinuumHost) {
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly host: ContinuumHost,
+  ) {
     TimelinePanel.current = this;
     panel.webview.options = TimelinePanel.options(host.extensionUri);
     panel.webview.html = this.html(panel.webview);
@@ -55,11 +67,14 @@ export class TimelinePanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m: PageToHost) => void this.receive(m).catch(err => this.fail(err))),
     );
-    void host.open().then(core => {
-      const refresh = () => this.sendEntries(core);
-      this.disposables.push(core.sessions.onDidCreateCheckpoint(refresh), core.sessions.onDidChange(refresh));
-      if (core.files) this.disposables.push(core.files.onDidChange(() => this.measureSpace(core)));
-    }, err => this.fail(err));
+    void host.open().then(
+      core => {
+        const refresh = () => this.sendEntries(core);
+        this.disposables.push(core.sessions.onDidCreateCheckpoint(refresh), core.sessions.onDidChange(refresh));
+        if (core.files) this.disposables.push(core.files.onDidChange(() => this.measureSpace(core)));
+      },
+      err => this.fail(err),
+    );
   }
 
   dispose(): void {
@@ -83,10 +98,13 @@ export class TimelinePanel implements vscode.Disposable {
    */
   private measureSpace(core: Continuum): void {
     if (!core.files) return;
-    void Promise.all([core.files.usage(), import('../../core/git/checkpointFiles')]).then(([usage, { usageLine }]) => {
-      this.space = usageLine(usage);
-      this.sendEntries(core);
-    }, err => this.fail(err));
+    void Promise.all([core.files.usage(), import('../../core/git/checkpointFiles')]).then(
+      ([usage, { usageLine }]) => {
+        this.space = usageLine(usage);
+        this.sendEntries(core);
+      },
+      err => this.fail(err),
+    );
   }
 
   private fail(err: unknown): void {
@@ -109,7 +127,8 @@ export class TimelinePanel implements vscode.Disposable {
         return;
       case 'openDiff': {
         const record = core.files?.record(message.id);
-        if (!record || !core.files) throw new Error('This checkpoint has no snapshot of the files, so there is no diff to show.');
+        if (!record || !core.files)
+          throw new Error('This checkpoint has no snapshot of the files, so there is no diff to show.');
         await openCheckpointDiff(await core.files.workTree(), record.commit, message.path, 'checkpoint');
         return;
       }

@@ -28,7 +28,10 @@ export function registerWalkthrough(host: ContinuumHost, logger: Logger): vscode
     try {
       progress = walkthroughProgress(facts(core));
     } catch (err) {
-      logger.error('reading the getting-started progress from the store failed; the walkthrough\'s steps may not tick until the next change', err);
+      logger.error(
+        "reading the getting-started progress from the store failed; the walkthrough's steps may not tick until the next change",
+        err,
+      );
       return;
     }
     for (const [key, value] of Object.entries(progress)) {

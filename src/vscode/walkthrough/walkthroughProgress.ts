@@ -21,7 +21,9 @@ export const walkthroughKeys = {
   restored: 'continuum.walkthrough.restored',
 } as const;
 
-export function walkthroughProgress(f: WalkthroughFacts): Record<(typeof walkthroughKeys)[keyof typeof walkthroughKeys], boolean> {
+export function walkthroughProgress(
+  f: WalkthroughFacts,
+): Record<(typeof walkthroughKeys)[keyof typeof walkthroughKeys], boolean> {
   return {
     [walkthroughKeys.hasTasks]: f.tasks > 0,
     [walkthroughKeys.sessionStarted]: f.sessions > 0,

@@ -26,9 +26,16 @@ suite("Agents' MCP servers and the window", () => {
     assert.strictEqual(core.store.readOnly, false);
     const cli = path.join(vscode.extensions.getExtension('continuum.continuum')!.extensionPath, 'dist', 'cli.js');
     // the extension host's environment as it is (in desktop VS Code, ELECTRON_RUN_AS_NODE makes its executable a Node)
-    const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', '--store', core.store.folder], stderr: 'pipe', env: { ...process.env } as Record<string, string> });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [cli, 'mcp', '--store', core.store.folder],
+      stderr: 'pipe',
+      env: { ...process.env } as Record<string, string>,
+    });
     let stderr = '';
-    transport.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+    transport.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const client = new Client({ name: 'Integration Agent', version: '1.0.0' });
     try {
       await client.connect(transport);
@@ -36,20 +43,30 @@ suite("Agents' MCP servers and the window", () => {
       throw new Error(`continuum mcp did not start: ${(err as Error).message}\n${stderr}`, { cause: err });
     }
     const add = async (title: string) => {
-      const r = await client.callTool({ name: 'continuum_add_tasks', arguments: { tasks: [{ title }] } }) as CallToolResult;
+      const r = (await client.callTool({
+        name: 'continuum_add_tasks',
+        arguments: { tasks: [{ title }] },
+      })) as CallToolResult;
       assert.ok(!r.isError, `${(r.content[0] as { text: string }).text}\n${stderr}`);
     };
     try {
-      await until('the server to be the window\'s client', () => /held by pid \d+ \(vscode\)/.test(stderr));
+      await until("the server to be the window's client", () => /held by pid \d+ \(vscode\)/.test(stderr));
       await add('added by the agent through the window');
-      assert.ok(core.tasks.list().some(t => t.title === 'added by the agent through the window'), 'acknowledged: in the window\'s store already');
+      assert.ok(
+        core.tasks.list().some(t => t.title === 'added by the agent through the window'),
+        "acknowledged: in the window's store already",
+      );
 
       await api.close(); // the window lets the store go (as when it closes)
-      await until('the agent\'s server to hold the store', () => /this process holds the store/.test(stderr));
+      await until("the agent's server to hold the store", () => /this process holds the store/.test(stderr));
       await add('added while the agent held the store');
 
       const again = await api.ready(); // the window opens the store again: the agent's server hands it over
-      assert.strictEqual(again.store.readOnly, false, `the window holds the store again (${again.store.health().readOnlyReason ?? ''})\n${stderr}`);
+      assert.strictEqual(
+        again.store.readOnly,
+        false,
+        `the window holds the store again (${again.store.health().readOnlyReason ?? ''})\n${stderr}`,
+      );
       assert.match(stderr, /handed the store over to a VS Code window/);
       assert.ok(again.tasks.list().some(t => t.title === 'added while the agent held the store'));
       await add('added through the window again');

@@ -11,10 +11,10 @@ import { poller } from './wait';
 import { ScriptedPrompter } from './prompter';
 
 /** A selector inside the timeline webview (VS Code nests the page in two iframes). */
-const inTimeline = (selector: string) => `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
+const inTimeline = (selector: string) =>
+  `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
 
 const until = poller(15000);
-
 
 suite('Checkpoints', () => {
   let api: ContinuumApi;
@@ -29,7 +29,8 @@ suite('Checkpoints', () => {
   suiteTeardown(async () => {
     // leave the workbench and the sample workspace as the suites after this one expect them
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    for (const f of ['src/checkpointed.ts', 'src/made-later.ts', 'unseen.txt', 'src/task-output.ts']) fs.rmSync(path.join(root(), f), { force: true });
+    for (const f of ['src/checkpointed.ts', 'src/made-later.ts', 'unseen.txt', 'src/task-output.ts'])
+      fs.rmSync(path.join(root(), f), { force: true });
     api.testing.setPrompter(undefined);
   });
 
@@ -53,10 +54,21 @@ suite('Checkpoints', () => {
     prompter.picks.push(/checkpointed\.ts/, /Continue/, /Tasks and files/);
     await vscode.commands.executeCommand('continuum.restoreCheckpoint', first.id);
     const preview = prompter.seen.at(-3) ?? [];
-    assert.ok(preview.some(l => /src\/checkpointed\.ts \| written back/.test(l)), preview.join('\n'));
-    assert.ok(preview.some(l => /src\/made-later\.ts \| removed/.test(l)), preview.join('\n'));
-    assert.ok(preview.some(l => /unseen\.txt \| kept/.test(l)), preview.join('\n'));
-    const diffTab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputTextDiff);
+    assert.ok(
+      preview.some(l => /src\/checkpointed\.ts \| written back/.test(l)),
+      preview.join('\n'),
+    );
+    assert.ok(
+      preview.some(l => /src\/made-later\.ts \| removed/.test(l)),
+      preview.join('\n'),
+    );
+    assert.ok(
+      preview.some(l => /unseen\.txt \| kept/.test(l)),
+      preview.join('\n'),
+    );
+    const diffTab = vscode.window.tabGroups.all
+      .flatMap(g => g.tabs)
+      .find(t => t.input instanceof vscode.TabInputTextDiff);
     assert.ok(diffTab, 'the picked file opened as a diff');
     assert.equal((diffTab.input as vscode.TabInputTextDiff).original.scheme, 'continuum-checkpoint');
 
@@ -75,18 +87,26 @@ suite('Checkpoints', () => {
     await files.filesFor(before.id);
     const touched = path.join(root(), 'src', 'task-output.ts');
     // wait for the file watcher's event (a watcher of our own hears it at the same time as Continuum's)
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.workspace.workspaceFolders![0], 'src/task-output.ts'));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.workspace.workspaceFolders![0], 'src/task-output.ts'),
+    );
     const heard = new Promise<void>(resolve => watcher.onDidCreate(() => resolve()));
     fs.writeFileSync(touched, 'export const written = "by the task";\n');
     await heard;
     watcher.dispose();
-    const checkpoint = await core.sessions.createCheckpoint({ trigger: 'every-n-tasks', note: 'after 1 task of this run' }, 'executor');
+    const checkpoint = await core.sessions.createCheckpoint(
+      { trigger: 'every-n-tasks', note: 'after 1 task of this run' },
+      'executor',
+    );
     const record = await files.filesFor(checkpoint.id);
-    assert.ok(record, 'the executor\'s checkpoint has its files half');
+    assert.ok(record, "the executor's checkpoint has its files half");
     assert.equal(record.scoped, true, 'only the paths the watcher reported were examined');
     const changed = (await files.changedAt(checkpoint.id)).map(c => c.path);
     assert.ok(changed.includes('src/task-output.ts'), `changed at the checkpoint: ${changed.join(', ')}`);
-    assert.equal(Buffer.from(await files.readFile(record.commit, 'src/task-output.ts') ?? []).toString(), 'export const written = "by the task";\n');
+    assert.equal(
+      Buffer.from((await files.readFile(record.commit, 'src/task-output.ts')) ?? []).toString(),
+      'export const written = "by the task";\n',
+    );
   });
 
   test('the timeline shows checkpoints live, with markup in a note as plain text', async () => {
@@ -109,7 +129,10 @@ suite('Checkpoints', () => {
     assert.ok(after.items[0].text.includes(markup), `the note is shown as typed: ${after.items[0].text}`);
     const injected = await queryDom(inTimeline('.note img, .note script, .note b'));
     assert.equal(injected?.count, 0, 'no element was made from the note');
-    await until('the selected checkpoint\'s files and tasks', async () => (await queryDom(inTimeline('.detail h2')))?.count === 2);
+    await until(
+      "the selected checkpoint's files and tasks",
+      async () => (await queryDom(inTimeline('.detail h2')))?.count === 2,
+    );
     const space = await until('the space the snapshots use', async () => {
       const facts = await queryDom(inTimeline('.space'));
       return facts?.count === 1 && facts.items[0].text;

@@ -9,7 +9,8 @@ export interface SuiteWork {
 
 /** Pauses the suite's running sessions, deletes its tasks, sessions, their checkpoints and the step journal. */
 export async function removeSuiteWork(core: Continuum, mine: SuiteWork, suite: string): Promise<void> {
-  for (const s of core.sessions.list().filter(x => mine.sessions.includes(x.id) && x.status === 'running')) await core.sessions.pause(s.id, `end of the ${suite} suite`);
+  for (const s of core.sessions.list().filter(x => mine.sessions.includes(x.id) && x.status === 'running'))
+    await core.sessions.pause(s.id, `end of the ${suite} suite`);
   for (const id of mine.tasks) if (core.tasks.get(id)) await core.tasks.delete(id);
   await core.store.write(w => {
     for (const id of mine.sessions) {

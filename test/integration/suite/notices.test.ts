@@ -9,7 +9,12 @@ import { ScriptedPrompter } from './prompter';
 /** Resolves with the command's result, or fails after `ms` naming the command. */
 async function within<T>(ms: number, what: string, work: Thenable<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} still waits after ${ms} ms: it awaits a notice nobody cleared`)), ms); });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} still waits after ${ms} ms: it awaits a notice nobody cleared`)),
+      ms,
+    );
+  });
   try {
     return await Promise.race([Promise.resolve(work), late]);
   } finally {

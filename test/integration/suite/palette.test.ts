@@ -29,14 +29,18 @@ suite('Command Palette', () => {
     await vscode.commands.executeCommand('workbench.action.quickOpen', '>Continuum: Show Dependencies');
     const rows = await until('the palette to list the command', async () => {
       const facts = await queryDom('.quick-input-list .monaco-list-row');
-      return !facts ? { items: [] as Array<{ text: string }> } : facts.items.some(i => i.text.includes('Show Dependencies')) && facts;
+      return !facts
+        ? { items: [] as Array<{ text: string }> }
+        : facts.items.some(i => i.text.includes('Show Dependencies')) && facts;
     });
     if (rows.items.length) await screenshot('palette-show-dependencies');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await vscode.commands.executeCommand('workbench.action.quickOpen', '>Continuum: Group by');
     const groups = await until('the palette to list a grouping', async () => {
       const facts = await queryDom('.quick-input-list .monaco-list-row');
-      return !facts ? { items: [] as Array<{ text: string }> } : facts.items.some(i => /Group by (Status|Phase)/.test(i.text)) && facts;
+      return !facts
+        ? { items: [] as Array<{ text: string }> }
+        : facts.items.some(i => /Group by (Status|Phase)/.test(i.text)) && facts;
     });
     if (groups.items.length) await screenshot('palette-group-by');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
@@ -49,11 +53,20 @@ suite('Command Palette', () => {
     created.push(second.id, first.id);
     prompter.picks.push(/^Palette: write the migration$/, /design the schema/);
     await vscode.commands.executeCommand('continuum.task.showDependencies');
-    assert.ok(prompter.seen.at(-2)?.some(l => l.startsWith('Palette: write the migration')), 'the tasks were offered to pick from');
-    assert.ok(prompter.seen.at(-1)?.some(l => /design the schema \| needed first/.test(l)), JSON.stringify(prompter.seen.at(-1)));
+    assert.ok(
+      prompter.seen.at(-2)?.some(l => l.startsWith('Palette: write the migration')),
+      'the tasks were offered to pick from',
+    );
+    assert.ok(
+      prompter.seen.at(-1)?.some(l => /design the schema \| needed first/.test(l)),
+      JSON.stringify(prompter.seen.at(-1)),
+    );
 
     await vscode.commands.executeCommand('continuum.tasks.groupByStatus');
     const groups = api.testing.tree.getChildren() as Array<{ kind: string; group?: { label: string } }>;
-    assert.ok(groups.every(g => g.kind === 'group' && !g.group!.label.startsWith('Phase')), 'grouped by status');
+    assert.ok(
+      groups.every(g => g.kind === 'group' && !g.group!.label.startsWith('Phase')),
+      'grouped by status',
+    );
   });
 });

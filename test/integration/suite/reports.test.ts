@@ -10,8 +10,10 @@ import { poller } from './wait';
 
 const until = poller(20000);
 
-const reportTabs = () => vscode.window.tabGroups.all.flatMap(g => g.tabs)
-  .filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('continuum.report.'));
+const reportTabs = () =>
+  vscode.window.tabGroups.all
+    .flatMap(g => g.tabs)
+    .filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('continuum.report.'));
 
 suite('Reports', () => {
   suiteSetup(async () => {
@@ -35,9 +37,16 @@ suite('Reports', () => {
     const tabs = await until('three report panels', () => (reportTabs().length >= 3 ? reportTabs() : undefined));
     assert.deepStrictEqual(tabs.map(t => t.label).sort(), ['Continuum health', 'Known errors', 'Performance report']);
     assert.strictEqual(tabs.filter(t => t.isDirty).length, 0, 'nothing to save');
-    assert.strictEqual(vscode.workspace.textDocuments.filter(d => d.isUntitled).length, untitledBefore, 'no Untitled-N document');
+    assert.strictEqual(
+      vscode.workspace.textDocuments.filter(d => d.isUntitled).length,
+      untitledBefore,
+      'no Untitled-N document',
+    );
     assert.ok(!vscode.workspace.textDocuments.some(d => d.isDirty), 'no unsaved document');
-    await until('showing Health again revealed its panel', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Continuum health');
+    await until(
+      'showing Health again revealed its panel',
+      () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Continuum health',
+    );
   });
 
   test('Health draws its charts in the theme and its sections with codicons (screenshot)', async function () {
@@ -48,7 +57,10 @@ suite('Reports', () => {
       await vscode.commands.executeCommand('continuum.showHealth');
       await new Promise(r => setTimeout(r, 700));
     }
-    await until('the Health panel in front', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Continuum health');
+    await until(
+      'the Health panel in front',
+      () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === 'Continuum health',
+    );
     await waitForVisible('iframe.webview');
     await new Promise(r => setTimeout(r, 2000)); // the page lays out and the codicon font loads
     await screenshot('reports-health');

@@ -6,7 +6,9 @@ import * as path from 'path';
 async function waitForFile(file: string, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!fs.existsSync(file)) {
-    if (Date.now() > end) { throw new Error(`runner did not write ${what} ${file}`); }
+    if (Date.now() > end) {
+      throw new Error(`runner did not write ${what} ${file}`);
+    }
     await new Promise(r => setTimeout(r, 100));
   }
 }
@@ -14,7 +16,9 @@ async function waitForFile(file: string, timeoutMs: number, what: string): Promi
 /** Screenshot the whole workbench now; resolves to the PNG path (under test-results/ by default). */
 export async function screenshot(name: string, timeoutMs = 20000): Promise<string | undefined> {
   const dir = process.env.HARNESS_SHOT_DIR;
-  if (!dir) { return undefined; }
+  if (!dir) {
+    return undefined;
+  }
   const file = path.join(dir, `${name}.png`);
   fs.rmSync(file, { force: true });
   console.log(`HARNESS_SCREENSHOT ${name}`);
@@ -33,13 +37,17 @@ let queries = 0;
 /** What the user sees: every element matching a Playwright selector in the workbench page, with text and visibility. */
 export async function queryDom(selector: string, timeoutMs = 20000): Promise<DomFacts | undefined> {
   const dir = process.env.HARNESS_QUERY_DIR;
-  if (!dir) { return undefined; }
+  if (!dir) {
+    return undefined;
+  }
   const name = `q${++queries}-${Date.now()}`;
   const file = path.join(dir, `${name}.json`);
   console.log(`HARNESS_QUERY ${name} ${selector}`);
   await waitForFile(file, timeoutMs, 'DOM query');
   const facts = JSON.parse(fs.readFileSync(file, 'utf8')) as DomFacts;
-  if (facts.error) { throw new Error(`DOM query ${selector} failed: ${facts.error}`); }
+  if (facts.error) {
+    throw new Error(`DOM query ${selector} failed: ${facts.error}`);
+  }
   return facts;
 }
 
@@ -48,7 +56,9 @@ export async function waitForVisible(selector: string, timeoutMs = 15000): Promi
   const end = Date.now() + timeoutMs;
   for (;;) {
     const facts = await queryDom(selector);
-    if (!facts || facts.items.some(i => i.visible) || Date.now() > end) { return facts; }
+    if (!facts || facts.items.some(i => i.visible) || Date.now() > end) {
+      return facts;
+    }
     await new Promise(r => setTimeout(r, 250));
   }
 }
@@ -59,12 +69,16 @@ export async function waitForVisible(selector: string, timeoutMs = 15000): Promi
  */
 export async function inSecondWindow(name: string, selector: string, timeoutMs = 90000): Promise<DomFacts | undefined> {
   const dir = process.env.HARNESS_QUERY_DIR;
-  if (!dir) { return undefined; }
+  if (!dir) {
+    return undefined;
+  }
   const file = path.join(dir, `${name}.json`);
   fs.rmSync(file, { force: true });
   console.log(`HARNESS_SECOND_WINDOW ${name} ${selector}`);
   await waitForFile(file, timeoutMs, 'second window');
   const facts = JSON.parse(fs.readFileSync(file, 'utf8')) as DomFacts;
-  if (facts.error) { throw new Error(`second window: ${facts.error}`); }
+  if (facts.error) {
+    throw new Error(`second window: ${facts.error}`);
+  }
   return facts;
 }

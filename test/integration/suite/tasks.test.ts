@@ -13,7 +13,6 @@ import { inSecondWindow, queryDom, screenshot, waitForVisible } from './screensh
 import { poller } from './wait';
 import { ScriptedPrompter } from './prompter';
 
-
 /** Polls the workbench until a visible element matching `selector` contains `text` (or 10 s pass). */
 async function waitForText(selector: string, text: string) {
   const end = Date.now() + 10000;
@@ -45,8 +44,23 @@ suite('Tasks, plan import and sessions', () => {
     api.testing.setPrompter(prompter);
     // start from an empty store, whatever the suites before this one left behind
     const core = await api.ready();
-    const empty = { format: 'continuum-state', version: 1, exportedAt: new Date().toISOString(), tables: Object.fromEntries(
-      ['context_versions', 'phases', 'tasks', 'task_deps', 'task_events', 'sessions', 'session_tasks', 'checkpoints'].map(t => [t, []])) };
+    const empty = {
+      format: 'continuum-state',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      tables: Object.fromEntries(
+        [
+          'context_versions',
+          'phases',
+          'tasks',
+          'task_deps',
+          'task_events',
+          'sessions',
+          'session_tasks',
+          'checkpoints',
+        ].map(t => [t, []]),
+      ),
+    };
     await importState(core.store, parseState(JSON.stringify(empty)));
     api.testing.tree.refresh();
   });
@@ -54,18 +68,24 @@ suite('Tasks, plan import and sessions', () => {
   suiteTeardown(async () => {
     // leave no session running for the suites that follow
     const core = await api.ready();
-    for (const s of core.sessions.list().filter(x => x.status === 'running')) await core.sessions.pause(s.id, 'end of the tasks suite');
+    for (const s of core.sessions.list().filter(x => x.status === 'running'))
+      await core.sessions.pause(s.id, 'end of the tasks suite');
     api.testing.setPrompter(undefined);
   });
 
   test('Import Plan turns PLAN.md into phases and tasks shown in the tree', async () => {
-    const result = await vscode.commands.executeCommand<{ created: number; updated: number }>('continuum.importPlan', vscode.Uri.joinPath(workspace(), 'PLAN.md'));
+    const result = await vscode.commands.executeCommand<{ created: number; updated: number }>(
+      'continuum.importPlan',
+      vscode.Uri.joinPath(workspace(), 'PLAN.md'),
+    );
     assert.deepStrictEqual(result, { created: 5, updated: 0 });
     const tree = api.testing.tree;
     const groups = tree.getChildren() as TreeNode[];
     assert.deepStrictEqual(labels(api, groups), ['1 Core model', '2 Store and output']); // phases keep their numbers
     assert.deepStrictEqual(labels(api, tree.getChildren(groups[1] as never) as TreeNode[]), [
-      'In-memory TodoStore with add, complete and list', 'Text formatting of a todo list', 'README for the library',
+      'In-memory TodoStore with add, complete and list',
+      'Text formatting of a todo list',
+      'README for the library',
     ]);
     const first = tree.getTreeItem((tree.getChildren(groups[0] as never) as TreeNode[])[0] as never);
     assert.strictEqual(first.description, 'waiting for you · high · 1.1'); // a to-do whose dependencies are done
@@ -78,8 +98,14 @@ suite('Tasks, plan import and sessions', () => {
     const rows = await waitForText('.pane-body .monaco-list-row', 'Store and output');
     if (rows) {
       const texts = rows.items.filter(r => r.visible).map(r => r.text);
-      assert.ok(texts.some(t => t.includes('Define the Todo type and createTodo')), `tree rows: ${JSON.stringify(texts)}`);
-      assert.ok(texts.some(t => t.includes('Store and output')), `phase group row visible: ${JSON.stringify(texts)}`);
+      assert.ok(
+        texts.some(t => t.includes('Define the Todo type and createTodo')),
+        `tree rows: ${JSON.stringify(texts)}`,
+      );
+      assert.ok(
+        texts.some(t => t.includes('Store and output')),
+        `phase group row visible: ${JSON.stringify(texts)}`,
+      );
       await screenshot('task-tree-imported-plan');
     }
   });
@@ -98,7 +124,11 @@ suite('Tasks, plan import and sessions', () => {
     await vscode.commands.executeCommand('continuum.addTask', { title });
     try {
       const rows = await waitForText('.pane-body .monaco-list-row', '<img src=x');
-      if (rows) assert.ok(rows.items.some(r => r.visible && r.text.includes('<img src=x')), `the title appears literally in the tree: ${JSON.stringify(rows.items.map(r => r.text))}`);
+      if (rows)
+        assert.ok(
+          rows.items.some(r => r.visible && r.text.includes('<img src=x')),
+          `the title appears literally in the tree: ${JSON.stringify(rows.items.map(r => r.text))}`,
+        );
       const img = await queryDom('.pane-body .monaco-list-row img');
       if (img) assert.strictEqual(img.count, 0, 'no <img> element was created from the title');
       await screenshot('markup-as-text');
@@ -117,7 +147,11 @@ suite('Tasks, plan import and sessions', () => {
     await vscode.commands.executeCommand('continuum.task.markDone', first.id);
     await until('1/4', () => api.testing.statusBar.text === '$(person) 1/4 · 1 waits for you');
     const status = await waitForVisible('[id="continuum.continuum.continuum.session"]');
-    if (status) assert.ok(status.items.some(i => i.visible && i.text.includes('1/4')), `status bar shows 1/4: ${JSON.stringify(status.items)}`);
+    if (status)
+      assert.ok(
+        status.items.some(i => i.visible && i.text.includes('1/4')),
+        `status bar shows 1/4: ${JSON.stringify(status.items)}`,
+      );
     await screenshot('session-running');
 
     await vscode.commands.executeCommand('continuum.pauseSession');
@@ -133,7 +167,9 @@ suite('Tasks, plan import and sessions', () => {
     prompter.notifications = [];
     prompter.answers = [m => (/was interrupted at 1\/4 — Resume\?/.test(m) ? 'Resume' : undefined)];
     const core = await api.testing.reopen();
-    await until('the resume question', () => prompter.notifications.find(n => /was interrupted at 1\/4 — Resume\?/.test(n)));
+    await until('the resume question', () =>
+      prompter.notifications.find(n => /was interrupted at 1\/4 — Resume\?/.test(n)),
+    );
     await until('the session running again', () => core.sessions.list().find(s => s.status === 'running'));
     await until('status bar running', () => api.testing.statusBar.text === '$(person) 1/4 · 1 waits for you');
     prompter.answers = [];
@@ -142,7 +178,11 @@ suite('Tasks, plan import and sessions', () => {
   test('a second process opening the same store gets a read-only view that says who holds it', async () => {
     const core = await api.ready();
     const cli = path.join(vscode.extensions.getExtension('continuum.continuum')!.extensionPath, 'dist', 'cli.js');
-    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, [cli, 'status', '--store', core.store.folder], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))));
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [cli, 'status', '--store', core.store.folder], (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
     assert.match(out, /read-only: VS Code window 'sample' \(pid \d+/);
     assert.match(out, /tasks: 5/);
   });
@@ -155,19 +195,28 @@ suite('Tasks, plan import and sessions', () => {
     await config.update('storagePath', (await api.ready()).store.folder, vscode.ConfigurationTarget.Workspace);
     let facts;
     try {
-      facts = await inSecondWindow('second-window-read-only', '[id="continuum.continuum.continuum.session"]:has-text("read-only")');
+      facts = await inSecondWindow(
+        'second-window-read-only',
+        '[id="continuum.continuum.continuum.session"]:has-text("read-only")',
+      );
     } finally {
       await config.update('storagePath', undefined, vscode.ConfigurationTarget.Workspace);
     }
     if (!facts) this.skip();
-    assert.ok(facts!.items.some(i => i.visible && i.text.includes('(read-only)')), `second window's status bar: ${JSON.stringify(facts!.items)}`);
+    assert.ok(
+      facts!.items.some(i => i.visible && i.text.includes('(read-only)')),
+      `second window's status bar: ${JSON.stringify(facts!.items)}`,
+    );
     assert.strictEqual((await api.ready()).store.readOnly, false, 'this window keeps writing');
   });
 
   test('Export State writes the whole state as JSON', async () => {
     const file = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-export-')), 'state.json'));
     await vscode.commands.executeCommand('continuum.exportState', file);
-    const state = JSON.parse(fs.readFileSync(file.fsPath, 'utf8')) as { format: string; tables: { tasks: unknown[]; sessions: unknown[] } };
+    const state = JSON.parse(fs.readFileSync(file.fsPath, 'utf8')) as {
+      format: string;
+      tables: { tasks: unknown[]; sessions: unknown[] };
+    };
     assert.strictEqual(state.format, 'continuum-state');
     assert.strictEqual(state.tables.tasks.length, 5);
     assert.strictEqual(state.tables.sessions.length, 1);

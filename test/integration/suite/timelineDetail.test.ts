@@ -7,7 +7,8 @@ import { activeSession } from '../../../src/vscode/sessionText';
 import { queryDom, screenshot } from './screenshot';
 import { poller } from './wait';
 
-const inTimeline = (selector: string) => `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
+const inTimeline = (selector: string) =>
+  `iframe.webview >> internal:control=enter-frame >> iframe#active-frame >> internal:control=enter-frame >> ${selector}`;
 const until = poller(20000);
 
 suite('Checkpoint timeline detail', () => {
@@ -33,7 +34,11 @@ suite('Checkpoint timeline detail', () => {
     // as Create Checkpoint makes them: in the running or resumable session an earlier suite may have left
     const sessionId = activeSession(core)?.id;
     await core.sessions.createCheckpoint({ sessionId, trigger: 'manual', note: 'an earlier one' });
-    const checkpoint = await core.sessions.createCheckpoint({ sessionId, trigger: 'manual', note: 'before marking one done' });
+    const checkpoint = await core.sessions.createCheckpoint({
+      sessionId,
+      trigger: 'manual',
+      note: 'before marking one done',
+    });
     await core.tasks.setStatus(long.id, 'done', 'user');
 
     // a half-width editor: something on the left, the timeline beside it
@@ -41,7 +46,9 @@ suite('Checkpoint timeline detail', () => {
     await vscode.commands.executeCommand('continuum.showCheckpointTimeline');
     const headings = await until('the detail of the newest checkpoint', async () => {
       const facts = await queryDom(inTimeline('.detail h2'));
-      return !facts ? { items: [] as Array<{ text: string }> } : facts.items.some(i => i.text === 'Tasks that differ from now') && facts;
+      return !facts
+        ? { items: [] as Array<{ text: string }> }
+        : facts.items.some(i => i.text === 'Tasks that differ from now') && facts;
     });
     if (!headings.items.length) return; // not under the runner
     assert.equal(core.sessions.listCheckpoints()[0].id, checkpoint.id);
@@ -51,10 +58,16 @@ suite('Checkpoint timeline detail', () => {
       texts = (await queryDom(inTimeline('.detail .tasks li')))?.items.map(i => i.text) ?? [];
       return texts.some(t => t.startsWith('pending → done') && t.includes('a-very-long-title'));
     }).catch(() => undefined);
-    assert.ok(texts.some(t => t.startsWith('pending → done') && t.includes('a-very-long-title')), JSON.stringify(texts));
+    assert.ok(
+      texts.some(t => t.startsWith('pending → done') && t.includes('a-very-long-title')),
+      JSON.stringify(texts),
+    );
     assert.ok(!texts.some(t => t.includes('unchanged task')), 'a task as it was is left out until asked for');
     // wait for the toggle as a person would
-    const toggle = await until('the Show all toggle', async () => (await queryDom(inTimeline('.detail button.link')))?.items[0]);
+    const toggle = await until(
+      'the Show all toggle',
+      async () => (await queryDom(inTimeline('.detail button.link')))?.items[0],
+    );
     assert.match(toggle.text, /^Show all \d+ tasks$/);
     await screenshot('timeline-detail-half-width');
   });

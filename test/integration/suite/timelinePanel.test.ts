@@ -9,8 +9,10 @@ import { poller } from './wait';
 
 const until = poller(10000);
 
-const timelineTabs = () => vscode.window.tabGroups.all.flatMap(g => g.tabs)
-  .filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('continuum.timeline'));
+const timelineTabs = () =>
+  vscode.window.tabGroups.all
+    .flatMap(g => g.tabs)
+    .filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('continuum.timeline'));
 
 /** The timeline tabs once the workbench has told the extension host about its tabs (they come asynchronously). */
 async function settledTimelineTabs(): Promise<vscode.Tab[]> {
@@ -40,7 +42,12 @@ suite('Checkpoint timeline panel', () => {
 
   test('a timeline tab restored after a reload, not yet revived, is the one panel: none opens beside it', async () => {
     // what a reload leaves: a tab of the timeline's view type that no TimelinePanel holds yet
-    const restored = vscode.window.createWebviewPanel('continuum.timeline', 'Checkpoint Timeline', vscode.ViewColumn.One, {});
+    const restored = vscode.window.createWebviewPanel(
+      'continuum.timeline',
+      'Checkpoint Timeline',
+      vscode.ViewColumn.One,
+      {},
+    );
     assert.equal((await settledTimelineTabs()).length, 1);
     await vscode.commands.executeCommand('continuum.showCheckpointTimeline');
     const tabs = await settledTimelineTabs();

@@ -1,6 +1,10 @@
 // Polling for what the extension shows asynchronously (status bar text, a notification, a file).
 
-export type Until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number) => Promise<T>;
+export type Until = <T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs?: number,
+) => Promise<T>;
 
 /** `until(what, probe)`: resolves with the first truthy value of `probe`, or fails naming `what` after the timeout. */
 export function poller(defaultTimeoutMs: number): Until {

@@ -11,7 +11,11 @@ import { ScriptedPrompter } from './prompter';
 
 const until = poller(15000);
 
-interface Node { kind: 'group' | 'task'; group?: { label: string }; task?: { id: string } }
+interface Node {
+  kind: 'group' | 'task';
+  group?: { label: string };
+  task?: { id: string };
+}
 
 suite('Waiting for you', () => {
   let api: ContinuumApi;
@@ -32,8 +36,16 @@ suite('Waiting for you', () => {
     const core = await api.ready();
     const review = await core.tasks.create({ title: 'Review the API names with the team' });
     const sign = await core.tasks.create({ title: 'Sign the release', action: { kind: 'manual' } });
-    const build = await core.tasks.create({ title: 'Build after the review', action: { kind: 'shell', command: 'node --version' }, dependsOn: [review.id] });
-    const lint = await core.tasks.create({ title: 'Lint (a VS Code task)', action: { kind: 'vscodeTask', label: 'lint' }, dependsOn: [sign.id] });
+    const build = await core.tasks.create({
+      title: 'Build after the review',
+      action: { kind: 'shell', command: 'node --version' },
+      dependsOn: [review.id],
+    });
+    const lint = await core.tasks.create({
+      title: 'Lint (a VS Code task)',
+      action: { kind: 'vscodeTask', label: 'lint' },
+      dependsOn: [sign.id],
+    });
     mine.tasks.push(review.id, sign.id, build.id, lint.id);
     const tree = api.testing.tree;
     tree.setGrouping('status');
@@ -57,7 +69,10 @@ suite('Waiting for you', () => {
     const session = await core.sessions.create({ name: 'Release', taskIds: [review.id, sign.id, build.id, lint.id] });
     mine.sessions.push(session.id);
     await core.sessions.start(session.id);
-    await until('the status bar to count the to-dos', () => api.testing.statusBar.text === '$(person) 0/4 · 2 wait for you');
+    await until(
+      'the status bar to count the to-dos',
+      () => api.testing.statusBar.text === '$(person) 0/4 · 2 wait for you',
+    );
     assert.match(api.testing.statusBar.tooltip, /2 to-dos wait for you/);
 
     await vscode.commands.executeCommand('workbench.view.extension.continuum');

@@ -36,7 +36,11 @@ suite('Getting-started walkthrough', () => {
     const steps = await waitForVisible('button.getting-started-step', 30000);
     if (!steps) return; // outside the code-server runner there is no DOM to ask
     const titles = steps.items.filter(i => i.visible).map(i => i.text.split('\n')[0].trim());
-    for (const t of ['Import or write a plan', 'Start a session', 'Make a checkpoint', 'Restore a checkpoint']) assert.ok(titles.some(x => x.startsWith(t)), `${t} in ${JSON.stringify(titles)}`);
+    for (const t of ['Import or write a plan', 'Start a session', 'Make a checkpoint', 'Restore a checkpoint'])
+      assert.ok(
+        titles.some(x => x.startsWith(t)),
+        `${t} in ${JSON.stringify(titles)}`,
+      );
     assert.ok(!titles.some(x => x.startsWith('Connect an agent')), 'the agent step is hidden until agents exist');
     await until('the plan step marked done', async () => {
       const done = await queryDom('button.getting-started-step[aria-checked="true"]');

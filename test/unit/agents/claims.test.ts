@@ -7,12 +7,16 @@ import { makeAgentWorld, type AgentWorld } from './world';
 
 describe('claiming the next task', () => {
   let w: AgentWorld;
-  beforeEach(async () => { w = await makeAgentWorld(); });
+  beforeEach(async () => {
+    w = await makeAgentWorld();
+  });
   afterEach(() => w.close());
 
   it('gives 20 agents asking at the same instant 5 distinct tasks, and the other 15 "nothing ready"', async () => {
     await w.core.tasks.createMany(Array.from({ length: 5 }, (_, i) => ({ title: `Task ${i + 1}` })));
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => w.call<NextTaskAnswer>(w.as(`Agent ${i}`), 'continuum_next_task')));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => w.call<NextTaskAnswer>(w.as(`Agent ${i}`), 'continuum_next_task')),
+    );
     const claimed = answers.map(a => a.structured.task?.id).filter((id): id is string => id !== undefined);
     assert.strictEqual(claimed.length, 5);
     assert.strictEqual(new Set(claimed).size, 5, `a task was claimed twice: ${claimed.join(', ')}`);
@@ -23,7 +27,12 @@ describe('claiming the next task', () => {
   it('takes tasks in the ready order, names the agent in the task log, and returns what the task needs', async () => {
     const [db, login] = await w.core.tasks.createMany([
       { title: 'Set up the database in src/db.ts', priority: 'low' },
-      { title: 'Write the login page', priority: 'high', description: 'Touches src/login.ts and README.md.', action: { kind: 'manual', verify: 'npm test' } },
+      {
+        title: 'Write the login page',
+        priority: 'high',
+        description: 'Touches src/login.ts and README.md.',
+        action: { kind: 'manual', verify: 'npm test' },
+      },
     ]);
     await w.core.tasks.update(login.id, { result: 'irrelevant' });
     const claude = w.as('Claude Code');
@@ -49,8 +58,14 @@ describe('claiming the next task', () => {
     await w.call(a, 'continuum_update_task', { taskId: schema.id, status: 'done', result: 'migrations in db/001.sql' });
     const next = await w.call<NextTaskAnswer>(a, 'continuum_next_task');
     assert.strictEqual(next.structured.task?.id, api.id);
-    assert.deepStrictEqual(next.structured.task?.dependencies.map(d => [d.title, d.result, d.notes]), [['Schema', 'migrations in db/001.sql', ['Cline: tables users and sessions']]]);
-    assert.match(next.summary, /Dependencies:\n- Schema \(done\): migrations in db\/001\.sql\n {2}- note Cline: tables users and sessions/);
+    assert.deepStrictEqual(
+      next.structured.task?.dependencies.map(d => [d.title, d.result, d.notes]),
+      [['Schema', 'migrations in db/001.sql', ['Cline: tables users and sessions']]],
+    );
+    assert.match(
+      next.summary,
+      /Dependencies:\n- Schema \(done\): migrations in db\/001\.sql\n {2}- note Cline: tables users and sessions/,
+    );
   });
 
   it('takes only the kinds of work the agent says it can do: commands only when asked', async () => {
@@ -68,10 +83,17 @@ describe('claiming the next task', () => {
     const first = w.as('Claude Code');
     await w.call(first, 'continuum_next_task');
     w.clock.advance(9 * 60_000);
-    assert.strictEqual((await w.call<NextTaskAnswer>(w.as('Cursor'), 'continuum_next_task')).structured.task, undefined, 'still held');
+    assert.strictEqual(
+      (await w.call<NextTaskAnswer>(w.as('Cursor'), 'continuum_next_task')).structured.task,
+      undefined,
+      'still held',
+    );
     w.clock.advance(2 * 60_000);
     assert.strictEqual(w.core.tasks.claimOf(task.id), undefined, 'reads see the lease has ended');
-    assert.deepStrictEqual(w.core.tasks.expiredClaims().map(t => t.id), [task.id]);
+    assert.deepStrictEqual(
+      w.core.tasks.expiredClaims().map(t => t.id),
+      [task.id],
+    );
     const second = await w.call<NextTaskAnswer>(w.as('Cursor'), 'continuum_next_task');
     assert.strictEqual(second.structured.task?.id, task.id);
     assert.strictEqual(w.core.tasks.claimOf(task.id)?.agentName, 'Cursor');
@@ -99,7 +121,10 @@ describe('claiming the next task', () => {
       await w.call(agent, 'continuum_briefing');
     }
     assert.strictEqual(w.core.tasks.claimOf(task.id)?.agentName, 'Claude Code', '30 minutes later, still held');
-    assert.strictEqual((await w.call<NextTaskAnswer>(w.as('Cursor'), 'continuum_next_task')).structured.task, undefined);
+    assert.strictEqual(
+      (await w.call<NextTaskAnswer>(w.as('Cursor'), 'continuum_next_task')).structured.task,
+      undefined,
+    );
   });
 
   it('uses the lease length the host gives', async () => {
@@ -109,6 +134,9 @@ describe('claiming the next task', () => {
   });
 
   it('refuses an unknown kind, naming the field', async () => {
-    await assert.rejects(callAgentTool(w.as('Cline'), 'continuum_next_task', { kinds: ['python'] }), (err: Error) => err.name === 'AgentToolError' && /field 'kinds\.0'/.test(err.message));
+    await assert.rejects(
+      callAgentTool(w.as('Cline'), 'continuum_next_task', { kinds: ['python'] }),
+      (err: Error) => err.name === 'AgentToolError' && /field 'kinds\.0'/.test(err.message),
+    );
   });
 });

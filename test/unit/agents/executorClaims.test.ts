@@ -8,7 +8,10 @@ describe("the executor and agents' claims", () => {
     const w = await makeExecWorld();
     const held = await w.shell('Held by an agent', 'echo agent');
     const free = await w.shell('Free', 'echo free');
-    const claimed = await w.tasks.claimNext({ id: 'claude#1', name: 'Claude Code' }, { kinds: ['shell'], leaseMs: 600_000, taskId: held });
+    const claimed = await w.tasks.claimNext(
+      { id: 'claude#1', name: 'Claude Code' },
+      { kinds: ['shell'], leaseMs: 600_000, taskId: held },
+    );
     assert.strictEqual(claimed?.id, held);
     const run = await w.executor.run(await w.session([held, free]));
     const summary = await run.finished;

@@ -24,20 +24,38 @@ export async function makeAgentWorld(sources: Record<string, string> = {}): Prom
   const clock = new FakeClock();
   const host = new InMemoryFileSystemHost();
   for (const [path, text] of Object.entries(sources)) host.writeFileSync(`/ws/${path}`, text);
-  const core = await openContinuum({ folder: '/store', fs: new MemoryFileSystem(), clock, ids: sequentialIds(), idleCompactMs: 0, graphParser: () => inProcessParser(memoryTree(host)) });
+  const core = await openContinuum({
+    folder: '/store',
+    fs: new MemoryFileSystem(),
+    clock,
+    ids: sequentialIds(),
+    idleCompactMs: 0,
+    graphParser: () => inProcessParser(memoryTree(host)),
+  });
   return {
-    core, clock,
+    core,
+    clock,
     as: (name, options = {}) => {
       const { id, ...rest } = options;
       return { core, agent: { id: id ?? `${name}#1`, name }, trusted: true, ...rest };
     },
-    call: async <S>(ctx: ToolContext, tool: string, input: unknown = {}) => (await callAgentTool(ctx, tool, input)) as ToolResult<S>,
+    call: async <S>(ctx: ToolContext, tool: string, input: unknown = {}) =>
+      (await callAgentTool(ctx, tool, input)) as ToolResult<S>,
     close: () => core.close(),
   };
 }
 
 /** A verify port that answers as told and remembers what it ran. */
-export function fakeVerify(passed: boolean, output = passed ? 'ok' : '1 failing\nAssertionError: expected 2 to equal 3'): VerifyPort & { ran: string[] } {
+export function fakeVerify(
+  passed: boolean,
+  output = passed ? 'ok' : '1 failing\nAssertionError: expected 2 to equal 3',
+): VerifyPort & { ran: string[] } {
   const ran: string[] = [];
-  return { ran, run: taskId => { ran.push(taskId); return Promise.resolve({ passed, output }); } };
+  return {
+    ran,
+    run: taskId => {
+      ran.push(taskId);
+      return Promise.resolve({ passed, output });
+    },
+  };
 }

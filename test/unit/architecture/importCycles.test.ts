@@ -27,7 +27,10 @@ function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of sourceFiles(src)) {
     const info = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, false);
-    graph.set(file, info.importedFiles.map(i => resolveImport(file, i.fileName)).filter((f): f is string => f !== undefined));
+    graph.set(
+      file,
+      info.importedFiles.map(i => resolveImport(file, i.fileName)).filter((f): f is string => f !== undefined),
+    );
   }
   return graph;
 }
@@ -72,7 +75,14 @@ describe('the modules of src/', () => {
   });
 
   it('finds a circle when there is one (the check itself)', () => {
-    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]].map(([k, v]) => [path.join(src, k as string), (v as string[]).map(x => path.join(src, x))]));
+    const graph = new Map(
+      [
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ].map(([k, v]) => [path.join(src, k as string), (v as string[]).map(x => path.join(src, x))]),
+    );
     assert.deepStrictEqual(cycles(graph), [['a', 'b', 'c']]);
   });
 });

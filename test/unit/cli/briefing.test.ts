@@ -24,13 +24,21 @@ describe('continuum briefing', function () {
     store = path.join(work, 'store');
     const core = await openContinuum({ folder: store, fs: nodeFileSystem });
     await core.context.addNote({ title: 'Use pnpm', body: 'Decided: pnpm workspaces.', tags: ['decision'] }, 'user');
-    await core.tasks.createMany([{ title: 'Set up the database', priority: 'high' }, { title: 'Write the <b>login</b> page' }]);
-    await callAgentTool({ core, agent: { id: 'claude#1', name: 'Claude Code' }, trusted: true }, 'continuum_next_task', {});
+    await core.tasks.createMany([
+      { title: 'Set up the database', priority: 'high' },
+      { title: 'Write the <b>login</b> page' },
+    ]);
+    await callAgentTool(
+      { core, agent: { id: 'claude#1', name: 'Claude Code' }, trusted: true },
+      'continuum_next_task',
+      {},
+    );
     await core.close();
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'briefing', '--store', store, ...args], { cwd: work, encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, 'briefing', '--store', store, ...args], { cwd: work, encoding: 'utf8' });
 
   it('prints the briefing as markdown: notes, the task an agent holds and who, what is ready next', () => {
     const r = run();
@@ -46,8 +54,14 @@ describe('continuum briefing', function () {
     assert.strictEqual(r.status, 0, r.stderr);
     const b = JSON.parse(r.stdout) as Briefing;
     assert.strictEqual(b.detail, 'detailed');
-    assert.deepStrictEqual(b.held.map(t => [t.title, t.heldBy]), [['Set up the database', 'Claude Code']]);
-    assert.deepStrictEqual(b.ready.map(t => t.title), ['Write the <b>login</b> page']);
+    assert.deepStrictEqual(
+      b.held.map(t => [t.title, t.heldBy]),
+      [['Set up the database', 'Claude Code']],
+    );
+    assert.deepStrictEqual(
+      b.ready.map(t => t.title),
+      ['Write the <b>login</b> page'],
+    );
   });
 
   it('says what is wrong with its options', () => {

@@ -27,7 +27,8 @@ describe('continuum checkpoint', function () {
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'checkpoint', '--store', store, ...args], { cwd: work, encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, 'checkpoint', '--store', store, ...args], { cwd: work, encoding: 'utf8' });
 
   it('saves a checkpoint with the note, named after the agent whose hook asked, and says so', async () => {
     const r = run('--note', 'before the conversation was compacted', '--agent', 'Claude Code');
@@ -35,7 +36,10 @@ describe('continuum checkpoint', function () {
     assert.match(r.stdout, /checkpoint/i);
     const core = await openContinuum({ folder: store, fs: nodeFileSystem });
     try {
-      assert.deepStrictEqual(core.sessions.listCheckpoints().map(c => c.note), ['Claude Code: before the conversation was compacted']);
+      assert.deepStrictEqual(
+        core.sessions.listCheckpoints().map(c => c.note),
+        ['Claude Code: before the conversation was compacted'],
+      );
     } finally {
       await core.close();
     }

@@ -50,10 +50,18 @@ describe('continuum run on a disk that fills up', function () {
       const workspace = path.join(work, 'ws');
       fs.mkdirSync(workspace);
       const core = await openContinuum({ folder, fs: disk, idleCompactMs: 0 });
-      await core.tasks.createMany(Array.from({ length: 30 }, (_, i) => ({ title: `t${i}`, action: { kind: 'shell' as const, command: 'true' } })));
+      await core.tasks.createMany(
+        Array.from({ length: 30 }, (_, i) => ({ title: `t${i}`, action: { kind: 'shell' as const, command: 'true' } })),
+      );
       disk.room = room;
       const lines: string[] = [];
-      const code = await runSession(core, { workspace, yes: true, interactive: false, say: l => lines.push(l), onInterrupt: () => () => undefined });
+      const code = await runSession(core, {
+        workspace,
+        yes: true,
+        interactive: false,
+        say: l => lines.push(l),
+        onInterrupt: () => () => undefined,
+      });
       await core.close().catch(() => undefined);
       await new Promise(r => setTimeout(r, 50));
 
@@ -67,7 +75,12 @@ describe('continuum run on a disk that fills up', function () {
 
       disk.failWrites = undefined;
       const reopened = await openContinuum({ folder, fs: disk, readOnly: true });
-      const saved = new Set(reopened.tasks.list().filter(t => t.status === 'done').map(t => t.title));
+      const saved = new Set(
+        reopened.tasks
+          .list()
+          .filter(t => t.status === 'done')
+          .map(t => t.title),
+      );
       await reopened.close();
       const printed = lines.filter(l => / done {5}/.test(l)).map(l => l.replace(/^.* done {5}(\S+).*$/, '$1'));
       for (const t of printed) assert.ok(saved.has(t), `'${t}' was printed done but is not saved as done\n${text}`);
@@ -77,10 +90,20 @@ describe('continuum run on a disk that fills up', function () {
 
 describe('texts of the core for a terminal', () => {
   it('leave out the remedies that speak of reloading a window', () => {
-    assert.strictEqual(forTerminal('continuum CLI (pid 4) is already writing to this store. This window shows a read-only view; close the other one and reload this window to make changes here.'),
-      'continuum CLI (pid 4) is already writing to this store.');
-    assert.strictEqual(forTerminal("the store's lock was lost (stale); reload the window to write again."), "the store's lock was lost (stale).");
-    assert.strictEqual(forTerminal('Recent changes are not saved; free disk space or fix permissions, then reload the window.'), 'Recent changes are not saved; free disk space or fix permissions.');
+    assert.strictEqual(
+      forTerminal(
+        'continuum CLI (pid 4) is already writing to this store. This window shows a read-only view; close the other one and reload this window to make changes here.',
+      ),
+      'continuum CLI (pid 4) is already writing to this store.',
+    );
+    assert.strictEqual(
+      forTerminal("the store's lock was lost (stale); reload the window to write again."),
+      "the store's lock was lost (stale).",
+    );
+    assert.strictEqual(
+      forTerminal('Recent changes are not saved; free disk space or fix permissions, then reload the window.'),
+      'Recent changes are not saved; free disk space or fix permissions.',
+    );
     assert.strictEqual(forTerminal('Nothing to change here.'), 'Nothing to change here.');
   });
 });

@@ -29,10 +29,16 @@ describe('the CLI runs with the autonomy guards', function () {
     fs.mkdirSync(workspace);
     const core = await openContinuum({ folder: store, fs: nodeFileSystem });
     // each fails in its own way (no signature repeats, so no rule stops the run early) and leaves a trace
-    await core.tasks.createMany(Array.from({ length: n }, (_, i) => ({
-      title: `broken ${i + 1}`, maxAttempts: 1,
-      action: { kind: 'shell' as const, command: `echo b${i + 1} >> ran.txt; echo "module m${i + 1} is broken" >&2; exit ${10 + i}` },
-    })));
+    await core.tasks.createMany(
+      Array.from({ length: n }, (_, i) => ({
+        title: `broken ${i + 1}`,
+        maxAttempts: 1,
+        action: {
+          kind: 'shell' as const,
+          command: `echo b${i + 1} >> ran.txt; echo "module m${i + 1} is broken" >&2; exit ${10 + i}`,
+        },
+      })),
+    );
     await core.close();
     return { store, workspace };
   }
@@ -40,9 +46,15 @@ describe('the CLI runs with the autonomy guards', function () {
   it('pauses the session when the error budget of the workspace settings is spent', async () => {
     const { store, workspace } = await storeWithFailingTasks(6);
     fs.mkdirSync(path.join(workspace, '.vscode'));
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), '{\n  // as VS Code writes it\n  "continuum.guards.errorBudget": 2,\n}\n');
+    fs.writeFileSync(
+      path.join(workspace, '.vscode', 'settings.json'),
+      '{\n  // as VS Code writes it\n  "continuum.guards.errorBudget": 2,\n}\n',
+    );
     // --yes: nobody is at this terminal, and the person allows what the confidence gate would ask about
-    const run = spawnSync(process.execPath, [cli, 'run', '--store', store, '--concurrency', '1', '--yes'], { cwd: workspace, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [cli, 'run', '--store', store, '--concurrency', '1', '--yes'], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
     const said = run.stdout + run.stderr;
     assert.strictEqual(run.status, 1, said);
     assert.match(said, /error budget is spent \(2 errors within an hour\)/);
@@ -60,7 +72,10 @@ describe('the CLI runs with the autonomy guards', function () {
 
   it('runs every task when the budget allows it (the default of 10)', async () => {
     const { store, workspace } = await storeWithFailingTasks(3);
-    const run = spawnSync(process.execPath, [cli, 'run', '--store', store, '--concurrency', '1', '--yes'], { cwd: workspace, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [cli, 'run', '--store', store, '--concurrency', '1', '--yes'], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
     const said = run.stdout + run.stderr;
     assert.strictEqual(run.status, 1, said);
     assert.doesNotMatch(said, /error budget/);
@@ -71,10 +86,21 @@ describe('the CLI runs with the autonomy guards', function () {
     // The CLI checkpoints the files, so the gate trusts a shell task more (a checkpoint can undo it): it
     // takes a checkpoint first after up to three failed shell tasks, and asks from the fifth.
     const { store, workspace } = await storeWithFailingTasks(7);
-    const run = spawnSync(process.execPath, [cli, 'run', '--store', store, '--concurrency', '1'], { cwd: workspace, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [cli, 'run', '--store', store, '--concurrency', '1'], {
+      cwd: workspace,
+      encoding: 'utf8',
+    });
     const said = run.stdout + run.stderr;
     assert.strictEqual(run.status, 1, said);
-    assert.match(said, /Continuum is not confident about running 'broken 5' unattended \(confidence [0-9.]+: .*\)\. Skipped: nobody is at a terminal to allow it; run again with --yes/);
-    assert.deepStrictEqual(fs.readFileSync(path.join(workspace, 'ran.txt'), 'utf8').split('\n').filter(Boolean), ['b1', 'b2', 'b3', 'b4']);
+    assert.match(
+      said,
+      /Continuum is not confident about running 'broken 5' unattended \(confidence [0-9.]+: .*\)\. Skipped: nobody is at a terminal to allow it; run again with --yes/,
+    );
+    assert.deepStrictEqual(fs.readFileSync(path.join(workspace, 'ran.txt'), 'utf8').split('\n').filter(Boolean), [
+      'b1',
+      'b2',
+      'b3',
+      'b4',
+    ]);
   });
 });

@@ -77,15 +77,21 @@ describe('continuum mcp', function () {
 
   it('answers a read tool with structured content and a text summary', async () => {
     const { client } = await start();
-    const result = await client.callTool({ name: 'continuum_briefing', arguments: { detail: 'concise' } }) as CallToolResult;
+    const result = (await client.callTool({
+      name: 'continuum_briefing',
+      arguments: { detail: 'concise' },
+    })) as CallToolResult;
     assert.ok(!result.isError, text(result));
     assert.ok(result.structuredContent && typeof result.structuredContent === 'object');
     assert.match(text(result), /write the parser/);
   });
 
-  it('saves a write tool\'s change in the store before answering', async () => {
+  it("saves a write tool's change in the store before answering", async () => {
     const p = await start();
-    const result = await p.client.callTool({ name: 'continuum_add_tasks', arguments: { tasks: [{ title: 'added by the agent' }] } }) as CallToolResult;
+    const result = (await p.client.callTool({
+      name: 'continuum_add_tasks',
+      arguments: { tasks: [{ title: 'added by the agent' }] },
+    })) as CallToolResult;
     assert.ok(!result.isError, text(result));
     process.kill(p.pid, 'SIGKILL'); // no chance to save anything more after the answer
     await until('the server to die', () => !alive(p.pid));
@@ -99,7 +105,10 @@ describe('continuum mcp', function () {
 
   it('gives an invalid input back as an isError result that names the field', async () => {
     const { client } = await start();
-    const result = await client.callTool({ name: 'continuum_briefing', arguments: { detail: 'everything' } }) as CallToolResult;
+    const result = (await client.callTool({
+      name: 'continuum_briefing',
+      arguments: { detail: 'everything' },
+    })) as CallToolResult;
     assert.strictEqual(result.isError, true);
     assert.match(text(result), /detail/);
   });
@@ -110,12 +119,18 @@ describe('continuum mcp', function () {
     const b = await start([], 'Agent B');
     assert.match(b.stderr(), new RegExp(`held by pid ${a.pid}`));
     for (const p of [a, b]) {
-      const r = await p.client.callTool({ name: 'continuum_briefing', arguments: {} }) as CallToolResult;
+      const r = (await p.client.callTool({ name: 'continuum_briefing', arguments: {} })) as CallToolResult;
       assert.ok(!r.isError, text(r));
     }
-    const r = await b.client.callTool({ name: 'continuum_add_tasks', arguments: { tasks: [{ title: 'through the holder' }] } }) as CallToolResult;
+    const r = (await b.client.callTool({
+      name: 'continuum_add_tasks',
+      arguments: { tasks: [{ title: 'through the holder' }] },
+    })) as CallToolResult;
     assert.ok(!r.isError, text(r));
-    const seen = await a.client.callTool({ name: 'continuum_briefing', arguments: { detail: 'detailed' } }) as CallToolResult;
+    const seen = (await a.client.callTool({
+      name: 'continuum_briefing',
+      arguments: { detail: 'detailed' },
+    })) as CallToolResult;
     assert.match(JSON.stringify(seen.structuredContent), /through the holder/);
   });
 
@@ -125,19 +140,26 @@ describe('continuum mcp', function () {
     const b = await start([], 'Agent B');
     process.kill(a.pid, 'SIGKILL');
     await until('B to hold the store', () => holderPid(store) === b.pid);
-    const r = await b.client.callTool({ name: 'continuum_add_tasks', arguments: { tasks: [{ title: 'after the takeover' }] } }) as CallToolResult;
+    const r = (await b.client.callTool({
+      name: 'continuum_add_tasks',
+      arguments: { tasks: [{ title: 'after the takeover' }] },
+    })) as CallToolResult;
     assert.ok(!r.isError, text(r));
-    const briefing = await b.client.callTool({ name: 'continuum_briefing', arguments: {} }) as CallToolResult;
+    const briefing = (await b.client.callTool({ name: 'continuum_briefing', arguments: {} })) as CallToolResult;
     assert.ok(!briefing.isError, text(briefing));
   });
 
   it('exits cleanly when its standard input closes, and on SIGTERM', async () => {
     const a = await start();
-    const exitedA = new Promise<number | null>(resolve => a.transport['_process']?.once('exit', (code: number | null) => resolve(code)));
+    const exitedA = new Promise<number | null>(resolve =>
+      a.transport['_process']?.once('exit', (code: number | null) => resolve(code)),
+    );
     a.transport['_process']?.stdin?.end();
     assert.strictEqual(await exitedA, 0);
     const b = await start();
-    const exitedB = new Promise<number | null>(resolve => b.transport['_process']?.once('exit', (code: number | null) => resolve(code)));
+    const exitedB = new Promise<number | null>(resolve =>
+      b.transport['_process']?.once('exit', (code: number | null) => resolve(code)),
+    );
     process.kill(b.pid, 'SIGTERM');
     assert.strictEqual(await exitedB, 0);
     assert.ok(!fs.existsSync(path.join(store, 'endpoint.json')), 'the endpoint is gone with the holder');
@@ -147,12 +169,14 @@ describe('continuum mcp', function () {
     const seed = await openContinuum({ folder: store, fs: nodeFileSystem });
     await seed.tasks.create({ title: 'a long command', action: { kind: 'shell', command: 'sleep 30' } });
     await seed.close();
-    const run = spawn(process.execPath, [cli, 'run', '--store', store, '--workspace', path.dirname(store), '--yes'], { stdio: 'ignore' });
+    const run = spawn(process.execPath, [cli, 'run', '--store', store, '--workspace', path.dirname(store), '--yes'], {
+      stdio: 'ignore',
+    });
     try {
       await until('the run to serve the store', () => holderPid(store) === run.pid);
       const agent = await start();
       assert.match(agent.stderr(), new RegExp(`held by pid ${run.pid} \\(cli\\)`));
-      const r = await agent.client.callTool({ name: 'continuum_briefing', arguments: {} }) as CallToolResult;
+      const r = (await agent.client.callTool({ name: 'continuum_briefing', arguments: {} })) as CallToolResult;
       assert.ok(!r.isError, text(r));
       const asked = await askToHandOver(store);
       assert.strictEqual(asked.handedOver, false);
@@ -164,18 +188,30 @@ describe('continuum mcp', function () {
 
   it('works with a client no one here wrote: the MCP inspector lists and calls its tools', async () => {
     // its bin (mcp-inspector-cli) in --cli mode: the launcher, which starts its CLI client
-    const inspector = path.join(path.dirname(require.resolve('@modelcontextprotocol/inspector-cli/package.json')), 'build', 'cli.js');
-    const run = (...args: string[]) => new Promise<string>((resolve, reject) => {
-      // It looks for its own package.json as '../package.json' from the current folder (a bug of
-      // inspector-cli 1.0.3), so it runs from its build folder; the server is given its store.
-      execFile(process.execPath, [inspector, '--cli', process.execPath, cli, 'mcp', '--store', store, ...args], { cwd: path.dirname(inspector), timeout: 60_000 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`${err.message}\n${stderr}`, { cause: err }));
-        else resolve(stdout);
+    const inspector = path.join(
+      path.dirname(require.resolve('@modelcontextprotocol/inspector-cli/package.json')),
+      'build',
+      'cli.js',
+    );
+    const run = (...args: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        // It looks for its own package.json as '../package.json' from the current folder (a bug of
+        // inspector-cli 1.0.3), so it runs from its build folder; the server is given its store.
+        execFile(
+          process.execPath,
+          [inspector, '--cli', process.execPath, cli, 'mcp', '--store', store, ...args],
+          { cwd: path.dirname(inspector), timeout: 60_000 },
+          (err, stdout, stderr) => {
+            if (err) reject(new Error(`${err.message}\n${stderr}`, { cause: err }));
+            else resolve(stdout);
+          },
+        );
       });
-    });
     const listed = JSON.parse(await run('--method', 'tools/list')) as { tools: Array<{ name: string }> };
     assert.ok(listed.tools.some(t => t.name === 'continuum_briefing'));
-    const called = JSON.parse(await run('--method', 'tools/call', '--tool-name', 'continuum_briefing', '--tool-arg', 'detail=concise')) as CallToolResult;
+    const called = JSON.parse(
+      await run('--method', 'tools/call', '--tool-name', 'continuum_briefing', '--tool-arg', 'detail=concise'),
+    ) as CallToolResult;
     assert.ok(!called.isError, JSON.stringify(called));
     assert.match(text(called), /write the parser/);
   });

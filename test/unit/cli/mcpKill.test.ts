@@ -62,7 +62,10 @@ describe('continuum mcp while its holder is killed', function () {
           const title = `${name} write ${n++}`;
           let result: CallToolResult;
           try {
-            result = await mcp.client.callTool({ name: 'continuum_add_tasks', arguments: { tasks: [{ title }] } }) as CallToolResult;
+            result = (await mcp.client.callTool({
+              name: 'continuum_add_tasks',
+              arguments: { tasks: [{ title }] },
+            })) as CallToolResult;
           } catch {
             if (!writer.stopped && alive(mcp.pid)) maybe.push(title); // its own process was killed mid-call
             return;
@@ -73,7 +76,7 @@ describe('continuum mcp while its holder is killed', function () {
           else unexpected.push(`${title}: ${said}`);
           let claim: CallToolResult;
           try {
-            claim = await mcp.client.callTool({ name: 'continuum_next_task', arguments: {} }) as CallToolResult;
+            claim = (await mcp.client.callTool({ name: 'continuum_next_task', arguments: {} })) as CallToolResult;
           } catch {
             return;
           }
@@ -99,10 +102,14 @@ describe('continuum mcp while its holder is killed', function () {
       const killed = holder.pid;
       process.kill(killed, 'SIGKILL');
       const before = acknowledged.length;
-      await until(`round ${round}: a surviving process to hold the store`, () => {
-        const pid = holderPid();
-        return pid !== undefined && pid !== killed && alive(pid);
-      }, 30_000);
+      await until(
+        `round ${round}: a surviving process to hold the store`,
+        () => {
+          const pid = holderPid();
+          return pid !== undefined && pid !== killed && alive(pid);
+        },
+        30_000,
+      );
       const nowPid = holderPid()!;
       const next = writers.find(w => w.mcp.pid === nowPid);
       assert.ok(next, `round ${round}: the new holder (pid ${nowPid}) is one of the clients`);
@@ -132,7 +139,9 @@ describe('continuum mcp while its holder is killed', function () {
       assert.deepStrictEqual(unexpected, [], 'every failed call said it may or may not have happened');
       assert.strictEqual(new Set(holders).size, rounds + 1, 'a different process held the store after each kill');
       assert.ok(acknowledged.length > rounds * 3, `${acknowledged.length} acknowledged writes`);
-      console.log(`      ${rounds} rounds: ${acknowledged.length} acknowledged writes, all kept; ${maybe.length} unanswered (may or may not have happened); ${claims.size} claims, none doubled`);
+      console.log(
+        `      ${rounds} rounds: ${acknowledged.length} acknowledged writes, all kept; ${maybe.length} unanswered (may or may not have happened); ${claims.size} claims, none doubled`,
+      );
     } finally {
       await core.close();
     }

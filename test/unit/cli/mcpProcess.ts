@@ -15,10 +15,22 @@ export interface McpProcess {
 }
 
 /** Starts `continuum mcp ARGS` and connects an SDK client to it as `clientName`. */
-export async function startMcp(cli: string, args: readonly string[], clientName = 'Test Agent', cwd?: string): Promise<McpProcess> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [cli, 'mcp', ...args], stderr: 'pipe', ...(cwd ? { cwd } : {}) });
+export async function startMcp(
+  cli: string,
+  args: readonly string[],
+  clientName = 'Test Agent',
+  cwd?: string,
+): Promise<McpProcess> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [cli, 'mcp', ...args],
+    stderr: 'pipe',
+    ...(cwd ? { cwd } : {}),
+  });
   let err = '';
-  transport.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  transport.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const client = new Client({ name: clientName, version: '1.0.0' });
   try {
     await client.connect(transport);
@@ -26,7 +38,9 @@ export async function startMcp(cli: string, args: readonly string[], clientName 
     throw new Error(`continuum mcp did not start: ${(e as Error).message}\n${err}`, { cause: e });
   }
   return {
-    client, transport, pid: transport.pid!,
+    client,
+    transport,
+    pid: transport.pid!,
     stderr: () => err,
     close: () => client.close().catch(() => undefined),
   };

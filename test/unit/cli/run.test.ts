@@ -22,8 +22,12 @@ interface Cli {
 function startCli(cli: string, args: string[], cwd: string): Cli {
   const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (t: string) => { out += t; });
-  child.stderr!.setEncoding('utf8').on('data', (t: string) => { out += t; });
+  child.stdout!.setEncoding('utf8').on('data', (t: string) => {
+    out += t;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (t: string) => {
+    out += t;
+  });
   const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
   return { child, out: () => out, exited };
 }
@@ -36,7 +40,10 @@ async function until(what: string, probe: () => boolean, out: () => string, time
   }
 }
 
-const ranLines = (workspace: string) => (fs.existsSync(path.join(workspace, 'ran.txt')) ? fs.readFileSync(path.join(workspace, 'ran.txt'), 'utf8').split('\n').filter(Boolean) : []);
+const ranLines = (workspace: string) =>
+  fs.existsSync(path.join(workspace, 'ran.txt'))
+    ? fs.readFileSync(path.join(workspace, 'ran.txt'), 'utf8').split('\n').filter(Boolean)
+    : [];
 
 describe('the CLI runs sessions from a terminal', function () {
   this.timeout(120_000);
@@ -58,7 +65,10 @@ describe('the CLI runs sessions from a terminal', function () {
     workspace = path.join(here, 'workspace');
     fs.mkdirSync(workspace);
     const core = await openContinuum({ folder: store, fs: nodeFileSystem });
-    const steps = Array.from({ length: 8 }, (_, i) => ({ title: `step ${i + 1}`, action: { kind: 'shell' as const, command: `echo s${i + 1} >> ran.txt && sleep 0.3` } }));
+    const steps = Array.from({ length: 8 }, (_, i) => ({
+      title: `step ${i + 1}`,
+      action: { kind: 'shell' as const, command: `echo s${i + 1} >> ran.txt && sleep 0.3` },
+    }));
     await core.tasks.createMany([
       ...steps,
       { title: 'review the result', action: { kind: 'manual' as const } },
@@ -83,8 +93,15 @@ describe('the CLI runs sessions from a terminal', function () {
     const core = await openContinuum({ folder: store, fs: nodeFileSystem });
     const paused = core.sessions.list()[0];
     assert.strictEqual(paused.status, 'paused');
-    const doneIds = core.tasks.list().filter(t => t.status === 'done').map(t => t.title);
-    assert.strictEqual(doneIds.length, doneBefore.length, 'every task that ran is recorded done: a pause lets running tasks finish');
+    const doneIds = core.tasks
+      .list()
+      .filter(t => t.status === 'done')
+      .map(t => t.title);
+    assert.strictEqual(
+      doneIds.length,
+      doneBefore.length,
+      'every task that ran is recorded done: a pause lets running tasks finish',
+    );
     await core.close();
 
     const second = startCli(cli, ['resume', '--store', store], workspace);
@@ -95,19 +112,37 @@ describe('the CLI runs sessions from a terminal', function () {
     assert.match(second.out(), /1 task needs VS Code:\n\s+lint in VS Code/);
     assert.match(second.out(), /2 of them need a person or VS Code/);
     const all = ranLines(workspace);
-    assert.deepStrictEqual([...all].sort(), Array.from({ length: 8 }, (_, i) => `s${i + 1}`).sort(), `each shell task ran exactly once: ${all.join(' ')}`);
-    for (const d of doneBefore) assert.ok(!second.out().includes(`started  step ${d.slice(1)}\n`), `step ${d.slice(1)} was done before the pause and did not start again`);
+    assert.deepStrictEqual(
+      [...all].sort(),
+      Array.from({ length: 8 }, (_, i) => `s${i + 1}`).sort(),
+      `each shell task ran exactly once: ${all.join(' ')}`,
+    );
+    for (const d of doneBefore)
+      assert.ok(
+        !second.out().includes(`started  step ${d.slice(1)}\n`),
+        `step ${d.slice(1)} was done before the pause and did not start again`,
+      );
 
     const after = await openContinuum({ folder: store, fs: nodeFileSystem });
     const session = after.sessions.get(paused.id)!;
     assert.strictEqual(session.status, 'paused');
-    assert.deepStrictEqual(after.tasks.list().filter(t => t.status !== 'done').map(t => t.title).sort(), ['lint in VS Code', 'review the result']);
+    assert.deepStrictEqual(
+      after.tasks
+        .list()
+        .filter(t => t.status !== 'done')
+        .map(t => t.title)
+        .sort(),
+      ['lint in VS Code', 'review the result'],
+    );
     await after.close();
   });
 
   it('stops running tasks on a second Ctrl+C; they run again on resume', async () => {
     const core = await openContinuum({ folder: store, fs: nodeFileSystem });
-    const long = await core.tasks.create({ title: 'long one', action: { kind: 'shell', command: 'echo long >> ran.txt && sleep 2 && echo long-finished >> ran.txt' } });
+    const long = await core.tasks.create({
+      title: 'long one',
+      action: { kind: 'shell', command: 'echo long >> ran.txt && sleep 2 && echo long-finished >> ran.txt' },
+    });
     await core.close();
     const first = startCli(cli, ['run', '--store', store, '--tasks', long.id], workspace);
     await until('the long task started', () => ranLines(workspace).includes('long'), first.out);
@@ -126,7 +161,12 @@ describe('the CLI runs sessions from a terminal', function () {
   });
 
   it('refuses to run while another process holds the store, saying what to do', async () => {
-    const holder = await openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('VS Code window (test)') });
+    const holder = await openContinuum({
+      folder: store,
+      fs: nodeFileSystem,
+      lock: nodeLock(),
+      owner: currentOwner('VS Code window (test)'),
+    });
     try {
       const run = startCli(cli, ['run', '--store', store], workspace);
       assert.strictEqual(await run.exited, 1);
@@ -138,7 +178,11 @@ describe('the CLI runs sessions from a terminal', function () {
   });
 
   it('records the files as each task starts and ends, so a pull request can give each task its own commit', async () => {
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], { cwd: workspace, encoding: 'utf8' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.invalid', ...args], {
+        cwd: workspace,
+        encoding: 'utf8',
+      });
     git('init', '-q');
     fs.writeFileSync(path.join(workspace, 'README.md'), '# project\n');
     git('add', '-A');
@@ -152,13 +196,21 @@ describe('the CLI runs sessions from a terminal', function () {
       await core.close();
       return made.map(t => t.id);
     })();
-    const run = startCli(cli, ['run', '--store', store, '--tasks', ids.join(','), '--concurrency', '1', '--yes'], workspace);
+    const run = startCli(
+      cli,
+      ['run', '--store', store, '--tasks', ids.join(','), '--concurrency', '1', '--yes'],
+      workspace,
+    );
     assert.strictEqual(await run.exited, 0, run.out());
     const core = await openContinuum({ folder: store, fs: nodeFileSystem, workspaceFolder: workspace });
     try {
       const session = core.sessions.list()[0];
       const trees = await core.files!.taskTrees(session.id);
-      assert.deepStrictEqual([...trees.keys()].sort(), [...ids].sort(), 'each task has the files at its start and its end');
+      assert.deepStrictEqual(
+        [...trees.keys()].sort(),
+        [...ids].sort(),
+        'each task has the files at its start and its end',
+      );
       for (const [id, t] of trees) {
         const changed = await core.files!.pathsBetween(t.start, t.end);
         assert.deepStrictEqual(changed, [core.tasks.get(id)!.title === 'write a' ? 'a.txt' : 'b.txt']);
@@ -169,17 +221,41 @@ describe('the CLI runs sessions from a terminal', function () {
   });
 
   it('runs one phase or the tasks named, and says what is wrong with a selection', () => {
-    const phases: Phase[] = [{ id: 'p1', title: 'Setup', number: '1', position: 0 }, { id: 'p2', title: 'Build', number: '2', position: 1 }];
+    const phases: Phase[] = [
+      { id: 'p1', title: 'Setup', number: '1', position: 0 },
+      { id: 'p2', title: 'Build', number: '2', position: 1 },
+    ];
     const task = (id: string, phaseId: string, status: Task['status'] = 'pending', more: Partial<Task> = {}): Task => ({
-      id, title: id, description: '', status, priority: 'normal', progress: 0, attempts: 0, maxAttempts: 3, capabilities: [], phaseId, dependsOn: [], createdAt: 0, updatedAt: 0, ...more,
+      id,
+      title: id,
+      description: '',
+      status,
+      priority: 'normal',
+      progress: 0,
+      attempts: 0,
+      maxAttempts: 3,
+      capabilities: [],
+      phaseId,
+      dependsOn: [],
+      createdAt: 0,
+      updatedAt: 0,
+      ...more,
     });
-    const tasks = [task('a', 'p1', 'done'), task('b', 'p1'), task('c', 'p2', 'pending', { key: 'plan.md#3', number: '2.1' }), task('d', 'p2', 'failed')];
+    const tasks = [
+      task('a', 'p1', 'done'),
+      task('b', 'p1'),
+      task('c', 'p2', 'pending', { key: 'plan.md#3', number: '2.1' }),
+      task('d', 'p2', 'failed'),
+    ];
     assert.deepStrictEqual(selectTasks(tasks, phases, {}), ['b', 'c', 'd']);
     assert.deepStrictEqual(selectTasks(tasks, phases, { phase: '2' }), ['c', 'd']);
     assert.deepStrictEqual(selectTasks(tasks, phases, { phase: 'setup' }), ['b']);
     assert.deepStrictEqual(selectTasks(tasks, phases, { tasks: ['plan.md#3', 'a'] }), ['c']);
     assert.deepStrictEqual(selectTasks(tasks, phases, { tasks: ['2.1'] }), ['c']);
-    assert.throws(() => selectTasks(tasks, phases, { phase: 'Deploy' }), /No phase is called 'Deploy'. The phases are: 1 \(Setup\), 2 \(Build\)/);
+    assert.throws(
+      () => selectTasks(tasks, phases, { phase: 'Deploy' }),
+      /No phase is called 'Deploy'. The phases are: 1 \(Setup\), 2 \(Build\)/,
+    );
     assert.throws(() => selectTasks(tasks, phases, { tasks: ['zzz'] }), /No task has the id, key or number 'zzz'/);
   });
 });

@@ -15,11 +15,23 @@ describe('continuum run with many to-dos', function () {
   it('runs a low-priority shell task behind 1,000 higher-priority to-dos at once, and says how many wait for a person', async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-todos-'));
     try {
-      const core = await openContinuum({ folder: path.join(work, 'store'), fs: new MemoryFileSystem(), idleCompactMs: 0 });
-      await core.tasks.createMany(Array.from({ length: 1000 }, (_, i) => ({ title: `to-do ${i}`, priority: 'critical' as const })));
+      const core = await openContinuum({
+        folder: path.join(work, 'store'),
+        fs: new MemoryFileSystem(),
+        idleCompactMs: 0,
+      });
+      await core.tasks.createMany(
+        Array.from({ length: 1000 }, (_, i) => ({ title: `to-do ${i}`, priority: 'critical' as const })),
+      );
       await core.tasks.create({ title: 'Build', priority: 'low', action: { kind: 'shell', command: 'touch built' } });
       const lines: string[] = [];
-      const code = await runSession(core, { workspace: work, yes: true, interactive: false, say: l => lines.push(l), onInterrupt: () => () => undefined });
+      const code = await runSession(core, {
+        workspace: work,
+        yes: true,
+        interactive: false,
+        say: l => lines.push(l),
+        onInterrupt: () => () => undefined,
+      });
       await core.close();
       const text = lines.join('\n');
       assert.ok(fs.existsSync(path.join(work, 'built')), text);

@@ -22,9 +22,21 @@ describe('context manager', () => {
 
   it('saves every update as a new version and keeps the earlier ones unchanged', async () => {
     const { context, clock } = await setup();
-    const v1 = await context.update(draft => { draft.completion.percent = 10; }, 'first', 'agent');
+    const v1 = await context.update(
+      draft => {
+        draft.completion.percent = 10;
+      },
+      'first',
+      'agent',
+    );
     clock.advance(1000);
-    const v2 = await context.update(draft => { draft.completion.percent = 20; }, 'second', 'user');
+    const v2 = await context.update(
+      draft => {
+        draft.completion.percent = 20;
+      },
+      'second',
+      'user',
+    );
     assert.deepStrictEqual([v1, v2], [1, 2]);
     assert.strictEqual(context.version(1)!.context.completion.percent, 10);
     const current = context.current()!;
@@ -54,10 +66,14 @@ describe('context manager', () => {
     await context.addNote({ title: 'Auth', body: 'JWT in cookies' });
     await context.updateAnalysis({ features: [{ name: 'login' }] });
     await context.setCompletion({ percent: 30 });
-    assert.deepStrictEqual(context.history().map(h => h.summary), [
-      'Updated the completion state (30%)', 'Updated the analysis (features)', 'Added note "Auth"',
-    ]);
-    assert.deepStrictEqual(context.history(1).map(h => h.version), [3]);
+    assert.deepStrictEqual(
+      context.history().map(h => h.summary),
+      ['Updated the completion state (30%)', 'Updated the analysis (features)', 'Added note "Auth"'],
+    );
+    assert.deepStrictEqual(
+      context.history(1).map(h => h.version),
+      [3],
+    );
   });
 
   it('adds, updates and removes notes by id', async () => {
@@ -65,7 +81,9 @@ describe('context manager', () => {
     const { id } = await context.addNote({ title: 'Domain', body: 'An order has lines', tags: ['orders'] });
     assert.strictEqual(id, 'note-1');
     await context.updateNote(id, { body: 'An order has one or more lines' });
-    assert.deepStrictEqual(context.current()!.context.notes, [{ id, title: 'Domain', body: 'An order has one or more lines', tags: ['orders'] }]);
+    assert.deepStrictEqual(context.current()!.context.notes, [
+      { id, title: 'Domain', body: 'An order has one or more lines', tags: ['orders'] },
+    ]);
     await context.removeNote(id);
     assert.deepStrictEqual(context.current()!.context.notes, []);
   });
@@ -83,7 +101,10 @@ describe('context manager', () => {
 
   it('refuses a note body larger than 1 MB with an error saying what to do', async () => {
     const { context, store } = await setup();
-    await assert.rejects(context.addNote({ title: 'Huge', body: 'x'.repeat(maxNoteBytes + 1) }), /context\.notes\[0\]\.body: is larger than 1\.0 MB.*split it/);
+    await assert.rejects(
+      context.addNote({ title: 'Huge', body: 'x'.repeat(maxNoteBytes + 1) }),
+      /context\.notes\[0\]\.body: is larger than 1\.0 MB.*split it/,
+    );
     assert.strictEqual(versionCount(store), 0);
   });
 
@@ -98,14 +119,22 @@ describe('context manager', () => {
   it('refuses an update whose result does not fit the schema, naming the path', async () => {
     const { context } = await setup();
     await assert.rejects(
-      context.update(draft => { (draft.completion as { percent: unknown }).percent = 'lots'; }, 'bad', 'agent'),
+      context.update(
+        draft => {
+          (draft.completion as { percent: unknown }).percent = 'lots';
+        },
+        'bad',
+        'agent',
+      ),
       /context\.completion\.percent: expected a number, received a string/,
     );
   });
 
   it('refuses an asynchronous change function', async () => {
     const { context, store } = await setup();
-    const change = (async (draft: ProjectContext) => { draft.notes = []; }) as unknown as ContextChange;
+    const change = (async (draft: ProjectContext) => {
+      draft.notes = [];
+    }) as unknown as ContextChange;
     await assert.rejects(context.update(change, 'async', 'agent'), /synchronous/);
     assert.strictEqual(versionCount(store), 0);
   });
@@ -115,7 +144,10 @@ describe('context manager', () => {
     await context.addNote({ id: 'n1', title: 'Auth', body: 'old' });
     await context.updateNote('n1', { body: 'new' });
     assert.deepStrictEqual(context.diff(1, 2).changed, [{ path: 'notes[id=n1].body', before: 'old', after: 'new' }]);
-    assert.deepStrictEqual(context.diff(0, 1).added.map(e => e.path), ['notes[id=n1]']);
+    assert.deepStrictEqual(
+      context.diff(0, 1).added.map(e => e.path),
+      ['notes[id=n1]'],
+    );
   });
 
   it('refuses to compare a version that does not exist', async () => {
@@ -137,7 +169,10 @@ describe('context manager', () => {
   it('imports its own export as a new version', async () => {
     const source = await setup();
     await source.context.addNote({ id: 'n1', title: 'Auth', body: 'JWT' });
-    await source.context.updateAnalysis({ structure: { packages: ['core'] }, gaps: [{ kind: 'todo', description: 'tests', file: 'a.ts', line: 3 }] });
+    await source.context.updateAnalysis({
+      structure: { packages: ['core'] },
+      gaps: [{ kind: 'todo', description: 'tests', file: 'a.ts', line: 3 }],
+    });
     const exported = JSON.parse(JSON.stringify(source.context.export())) as unknown;
 
     const target = await setup();
@@ -154,14 +189,21 @@ describe('context manager', () => {
     await context.addNote({ id: 'keep', title: 'Keep me', body: '' });
     const exported = context.export();
     const bad = structuredClone(exported) as unknown as { context: { notes: unknown[] } };
-    bad.context.notes.push({ id: 'a', title: 'a', body: '' }, { id: 'b', title: 'b', body: '' }, { id: 'c', title: 42, body: '' });
+    bad.context.notes.push(
+      { id: 'a', title: 'a', body: '' },
+      { id: 'b', title: 'b', body: '' },
+      { id: 'c', title: 42, body: '' },
+    );
     await assert.rejects(context.import(bad, 'user'), (err: Error) => {
       assert.match(err.message, /context\.notes\[3\]\.title: expected a string, received a number/);
       assert.match(err.message, /nothing was changed/);
       return true;
     });
     assert.strictEqual(versionCount(store), 1);
-    assert.deepStrictEqual(context.current()!.context.notes.map(n => n.id), ['keep']);
+    assert.deepStrictEqual(
+      context.current()!.context.notes.map(n => n.id),
+      ['keep'],
+    );
   });
 
   it('refuses an import that is not a context export', async () => {
@@ -172,13 +214,19 @@ describe('context manager', () => {
 
   it('refuses unknown fields in an import instead of dropping them', async () => {
     const { context } = await setup();
-    const data = { ...context.export(), context: { analysis: { features: [], gaps: [] }, notes: [], completion: {}, extra: 1 } };
+    const data = {
+      ...context.export(),
+      context: { analysis: { features: [], gaps: [] }, notes: [], completion: {}, extra: 1 },
+    };
     await assert.rejects(context.import(data, 'user'), /context: unknown field "extra"/);
   });
 
   it('refuses duplicate note ids in an import', async () => {
     const { context } = await setup();
-    const notes = [{ id: 'x', title: 'a', body: '' }, { id: 'x', title: 'b', body: '' }];
+    const notes = [
+      { id: 'x', title: 'a', body: '' },
+      { id: 'x', title: 'b', body: '' },
+    ];
     const data = { ...context.export(), context: { analysis: { features: [], gaps: [] }, notes, completion: {} } };
     await assert.rejects(context.import(data, 'user'), /context\.notes\[1\]\.id: duplicate note id "x"/);
   });

@@ -17,8 +17,19 @@ describe('context diff', () => {
   });
 
   it('matches array elements on their id, so an insertion does not shift the others', () => {
-    const before = { notes: [{ id: 'n1', title: 'One' }, { id: 'n2', title: 'Two' }] };
-    const after = { notes: [{ id: 'n0', title: 'Zero' }, { id: 'n1', title: 'One' }, { id: 'n2', title: 'Two!' }] };
+    const before = {
+      notes: [
+        { id: 'n1', title: 'One' },
+        { id: 'n2', title: 'Two' },
+      ],
+    };
+    const after = {
+      notes: [
+        { id: 'n0', title: 'Zero' },
+        { id: 'n1', title: 'One' },
+        { id: 'n2', title: 'Two!' },
+      ],
+    };
     const diff = diffValues(before, after);
     assert.deepStrictEqual(diff.added, [{ path: 'notes[id=n0]', after: { id: 'n0', title: 'Zero' } }]);
     assert.deepStrictEqual(diff.changed, [{ path: 'notes[id=n2].title', before: 'Two', after: 'Two!' }]);

@@ -18,7 +18,10 @@ describe('trusting the workspace folder after the store opened', () => {
     const core = await openContinuum({ folder: path.join(root, 'store'), fs: nodeFileSystem, idleCompactMs: 0 });
     try {
       assert.equal(core.files, undefined, 'untrusted: task state only');
-      assert.deepStrictEqual(core.degradations.degradations().map(d => d.capability), ['checkpoint']);
+      assert.deepStrictEqual(
+        core.degradations.degradations().map(d => d.capability),
+        ['checkpoint'],
+      );
 
       core.useWorkspaceFolder(folder);
 

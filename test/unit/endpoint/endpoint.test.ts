@@ -34,9 +34,18 @@ describe('the holder endpoint', function () {
   let store: string;
   const open: Array<StoreConnection | Continuum> = [];
 
-  const opener = (description: string) => (lock: LockPort) => openContinuum({ folder: store, fs: nodeFileSystem, lock, owner: currentOwner(description) });
+  const opener = (description: string) => (lock: LockPort) =>
+    openContinuum({ folder: store, fs: nodeFileSystem, lock, owner: currentOwner(description) });
   const link = async (kind: 'mcp' | 'cli' = 'mcp', extra: { handoverGraceMs?: number } = {}) => {
-    const c = await connectOrHold({ storeFolder: store, kind, handsOver: kind === 'mcp', open: opener(`test ${kind}`), callTool: callTestTool, logger: silentLogger, ...extra });
+    const c = await connectOrHold({
+      storeFolder: store,
+      kind,
+      handsOver: kind === 'mcp',
+      open: opener(`test ${kind}`),
+      callTool: callTestTool,
+      logger: silentLogger,
+      ...extra,
+    });
     open.push(c);
     return c;
   };
@@ -54,7 +63,11 @@ describe('the holder endpoint', function () {
     it('splits a stream into lines however it is chunked, and refuses a line over the limit', () => {
       const lines: string[] = [];
       let tooLong = 0;
-      const feed = lineSplitter(10, l => lines.push(l), () => tooLong++);
+      const feed = lineSplitter(
+        10,
+        l => lines.push(l),
+        () => tooLong++,
+      );
       feed(Buffer.from('ab'));
       feed(Buffer.from('c\nde\n\nf'));
       feed(Buffer.from('g\n'));
@@ -78,7 +91,11 @@ describe('the holder endpoint', function () {
       const a = endpointAddress(deep, 'linux', '/tmp');
       assert.ok(Buffer.byteLength(a.path) <= 100, a.path);
       assert.match(a.path, /^\/tmp\/continuum-[^/]+\/[0-9a-f]{24}\.sock$/);
-      assert.strictEqual(endpointAddress(deep, 'linux', '/tmp').path, a.path, 'every process computes the same address');
+      assert.strictEqual(
+        endpointAddress(deep, 'linux', '/tmp').path,
+        a.path,
+        'every process computes the same address',
+      );
       assert.notStrictEqual(endpointAddress(`${deep}2`, 'linux', '/tmp').path, a.path);
     });
 
@@ -110,15 +127,25 @@ describe('the holder endpoint', function () {
       const address = endpointAddress(store);
       assert.strictEqual(fs.statSync(address.path).mode & 0o777, 0o600);
       assert.strictEqual(fs.statSync(address.folder!).mode & 0o777, 0o700);
-      const announced = JSON.parse(fs.readFileSync(path.join(store, 'endpoint.json'), 'utf8')) as { path: string; pid: number; kind: string };
+      const announced = JSON.parse(fs.readFileSync(path.join(store, 'endpoint.json'), 'utf8')) as {
+        path: string;
+        pid: number;
+        kind: string;
+      };
       assert.deepStrictEqual([announced.path, announced.pid, announced.kind], [address.path, process.pid, 'mcp']);
     });
 
     it("gives a tool's refusal back to the client as the tool's own error, naming the field", async () => {
       await link();
       const client = await link();
-      await assert.rejects(client.callTool(agent, 'test_add_task', { title: '' }), (err: Error) => err instanceof AgentToolError && /title/.test(err.message));
-      await assert.rejects(client.callTool(agent, 'no_such_tool', {}), (err: Error) => err instanceof AgentToolError && /no tool 'no_such_tool'/.test(err.message));
+      await assert.rejects(
+        client.callTool(agent, 'test_add_task', { title: '' }),
+        (err: Error) => err instanceof AgentToolError && /title/.test(err.message),
+      );
+      await assert.rejects(
+        client.callTool(agent, 'no_such_tool', {}),
+        (err: Error) => err instanceof AgentToolError && /no tool 'no_such_tool'/.test(err.message),
+      );
     });
 
     it('refuses a client that speaks another protocol version, saying which versions differ', async () => {
@@ -126,7 +153,10 @@ describe('the holder endpoint', function () {
       const socket = net.createConnection(endpointAddress(store).path);
       const answer = await new Promise<string>(resolve => {
         let text = '';
-        socket.on('data', d => { text += String(d); if (text.includes('\n')) resolve(text); });
+        socket.on('data', d => {
+          text += String(d);
+          if (text.includes('\n')) resolve(text);
+        });
         socket.write(`${JSON.stringify({ id: 1, method: 'hello', params: { protocol: 999, pid: 1, kind: 'mcp' } })}\n`);
       });
       socket.destroy();
@@ -136,22 +166,33 @@ describe('the holder endpoint', function () {
 
     it('refuses any method before hello, and a request line over the size limit', async () => {
       await link();
-      const talk = (payload: string) => new Promise<string>(resolve => {
-        const socket = net.createConnection(endpointAddress(store).path);
-        let text = '';
-        socket.on('data', d => { text += String(d); });
-        socket.on('close', () => resolve(text));
-        socket.on('error', () => undefined);
-        socket.write(payload, () => setTimeout(() => socket.end(), 200));
-      });
-      assert.match(await talk(`${JSON.stringify({ id: 1, method: 'tool.call', params: { tool: 'test_count', agent, input: {} } })}\n`), /Say hello first/);
+      const talk = (payload: string) =>
+        new Promise<string>(resolve => {
+          const socket = net.createConnection(endpointAddress(store).path);
+          let text = '';
+          socket.on('data', d => {
+            text += String(d);
+          });
+          socket.on('close', () => resolve(text));
+          socket.on('error', () => undefined);
+          socket.write(payload, () => setTimeout(() => socket.end(), 200));
+        });
+      assert.match(
+        await talk(
+          `${JSON.stringify({ id: 1, method: 'tool.call', params: { tool: 'test_count', agent, input: {} } })}\n`,
+        ),
+        /Say hello first/,
+      );
       assert.match(await talk('x'.repeat(maxRequestBytes + 10)), /"code":"too-large"/);
     });
 
     it('refuses, at the client, a request over the size limit without sending it', async () => {
       await link();
       const client = await link();
-      await assert.rejects(client.callTool(agent, 'test_add_task', { title: 'x'.repeat(maxRequestBytes) }), (err: Error) => err instanceof EndpointError && err.code === 'too-large');
+      await assert.rejects(
+        client.callTool(agent, 'test_add_task', { title: 'x'.repeat(maxRequestBytes) }),
+        (err: Error) => err instanceof EndpointError && err.code === 'too-large',
+      );
       assert.strictEqual(client.role, 'client', 'the connection stays');
     });
   });
@@ -164,7 +205,13 @@ describe('the holder endpoint', function () {
       await holder.close();
       await until('the client to hold the store', () => client.role === 'holder');
       await client.callTool(agent, 'test_add_task', { title: 'after' });
-      assert.deepStrictEqual(client.core!.tasks.list().map(t => t.title).sort(), ['after', 'before']);
+      assert.deepStrictEqual(
+        client
+          .core!.tasks.list()
+          .map(t => t.title)
+          .sort(),
+        ['after', 'before'],
+      );
     });
 
     it('fails a call in flight with a retryable error that says it may or may not have happened', async () => {
@@ -174,7 +221,13 @@ describe('the holder endpoint', function () {
       await new Promise(r => setTimeout(r, 100));
       // the holder's process "dies": its endpoint closes without waiting for the call
       const endpointClose = (holder as unknown as { endpoint: { close(ms: number): Promise<void> } }).endpoint.close(0);
-      await assert.rejects(inFlight, (err: Error) => err instanceof HolderGoneError && err.retryable && /may or may not have happened — read the current state/.test(err.message));
+      await assert.rejects(
+        inFlight,
+        (err: Error) =>
+          err instanceof HolderGoneError &&
+          err.retryable &&
+          /may or may not have happened — read the current state/.test(err.message),
+      );
       await endpointClose;
     });
 
@@ -191,7 +244,13 @@ describe('the holder endpoint', function () {
       await refusedThenResent;
       await until('someone to hold the store again', () => holder.role === 'holder' || client.role === 'holder');
       const now = holder.role === 'holder' ? holder : client;
-      assert.deepStrictEqual(now.core!.tasks.list().map(t => t.title).sort(), ['in flight', 'sent during the handover']);
+      assert.deepStrictEqual(
+        now
+          .core!.tasks.list()
+          .map(t => t.title)
+          .sort(),
+        ['in flight', 'sent during the handover'],
+      );
     });
   });
 
@@ -200,19 +259,35 @@ describe('the holder endpoint', function () {
       const mcp = await link();
       await mcp.callTool(agent, 'test_add_task', { title: 'by the agent' });
       // the window opens the store: read-only, since the MCP server holds it
-      const readOnly = await openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('VS Code window') });
+      const readOnly = await openContinuum({
+        folder: store,
+        fs: nodeFileSystem,
+        lock: nodeLock(),
+        owner: currentOwner('VS Code window'),
+      });
       assert.ok(readOnly.store.readOnly);
       await readOnly.close();
       assert.deepStrictEqual(await askToHandOver(store), { handedOver: true });
-      const window = await openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('VS Code window') });
+      const window = await openContinuum({
+        folder: store,
+        fs: nodeFileSystem,
+        lock: nodeLock(),
+        owner: currentOwner('VS Code window'),
+      });
       open.push(window);
       assert.ok(!window.store.readOnly, 'the window holds the store now');
       const served = await serveWindow(window, { callTool: callTestTool, logger: silentLogger });
       try {
-        await until('the MCP server to become the window\'s client', () => mcp.role === 'client');
+        await until("the MCP server to become the window's client", () => mcp.role === 'client');
         assert.strictEqual(mcp.holder?.kind, 'vscode');
         await mcp.callTool(agent, 'test_add_task', { title: 'through the window' });
-        assert.deepStrictEqual(window.tasks.list().map(t => t.title).sort(), ['by the agent', 'through the window']);
+        assert.deepStrictEqual(
+          window.tasks
+            .list()
+            .map(t => t.title)
+            .sort(),
+          ['by the agent', 'through the window'],
+        );
       } finally {
         await served.close();
       }

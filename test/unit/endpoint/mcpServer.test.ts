@@ -26,7 +26,11 @@ describe('the MCP server over the agent tools', function () {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-mcps-'));
     const store = path.join(work, 'store');
     connection = await connectOrHold({
-      storeFolder: store, kind: 'mcp', handsOver: true, callTool: callTestTool, logger: silentLogger,
+      storeFolder: store,
+      kind: 'mcp',
+      handsOver: true,
+      callTool: callTestTool,
+      logger: silentLogger,
       open: lock => openContinuum({ folder: store, fs: nodeFileSystem, lock, owner: currentOwner('test') }),
     });
     const server = createContinuumMcpServer(connection, { tools: testTools, version: '0.0.0' });
@@ -43,22 +47,33 @@ describe('the MCP server over the agent tools', function () {
 
   it('lists every tool with its title, input schema and read-only/destructive hints', async () => {
     const { tools } = await client.listTools();
-    assert.deepStrictEqual(tools.map(t => t.name), testTools.map(t => t.name));
+    assert.deepStrictEqual(
+      tools.map(t => t.name),
+      testTools.map(t => t.name),
+    );
     const add = tools.find(t => t.name === 'test_add_task')!;
-    assert.deepStrictEqual(add.annotations, { title: 'Add a task', readOnlyHint: false, destructiveHint: false, openWorldHint: false });
+    assert.deepStrictEqual(add.annotations, {
+      title: 'Add a task',
+      readOnlyHint: false,
+      destructiveHint: false,
+      openWorldHint: false,
+    });
     assert.deepStrictEqual(Object.keys(add.inputSchema.properties ?? {}), ['title']);
     assert.strictEqual(tools.find(t => t.name === 'test_count')!.annotations?.readOnlyHint, true);
   });
 
   it('answers a call with structured content and a short summary, as the agent named by its clientInfo', async () => {
-    const result = await client.callTool({ name: 'test_add_task', arguments: { title: 'write the docs' } }) as CallToolResult;
+    const result = (await client.callTool({
+      name: 'test_add_task',
+      arguments: { title: 'write the docs' },
+    })) as CallToolResult;
     assert.ok(!result.isError);
     assert.deepStrictEqual(result.content, [{ type: 'text', text: 'added write the docs' }]);
     assert.strictEqual((result.structuredContent as { by: string }).by, 'Claude Code');
   });
 
   it('gives an invalid input back as an isError result naming the field', async () => {
-    const result = await client.callTool({ name: 'test_add_task', arguments: { title: 42 } }) as CallToolResult;
+    const result = (await client.callTool({ name: 'test_add_task', arguments: { title: 42 } })) as CallToolResult;
     assert.strictEqual(result.isError, true);
     assert.match((result.content[0] as { text: string }).text, /title/);
   });
@@ -68,7 +83,7 @@ describe('the MCP server over the agent tools', function () {
     const original = refusing.run;
     refusing.run = () => Promise.reject(new AgentToolError('Nothing to count here: add a task first.'));
     try {
-      const result = await client.callTool({ name: 'test_count', arguments: {} }) as CallToolResult;
+      const result = (await client.callTool({ name: 'test_count', arguments: {} })) as CallToolResult;
       assert.strictEqual(result.isError, true);
       assert.deepStrictEqual(result.content, [{ type: 'text', text: 'Nothing to count here: add a task first.' }]);
     } finally {
@@ -79,9 +94,18 @@ describe('the MCP server over the agent tools', function () {
   it('offers the briefing, the ready tasks and the context as resources, and a resume prompt', async () => {
     await client.callTool({ name: 'test_add_task', arguments: { title: 'ready one' } });
     const { resources } = await client.listResources();
-    assert.deepStrictEqual(resources.map(r => r.uri).sort(), ['continuum://briefing', 'continuum://context', 'continuum://tasks/ready']);
+    assert.deepStrictEqual(resources.map(r => r.uri).sort(), [
+      'continuum://briefing',
+      'continuum://context',
+      'continuum://tasks/ready',
+    ]);
     const ready = await client.readResource({ uri: 'continuum://tasks/ready' });
-    assert.deepStrictEqual((JSON.parse((ready.contents[0] as { text: string }).text) as { ready: Array<{ title: string }> }).ready.map(t => t.title), ['ready one']);
+    assert.deepStrictEqual(
+      (JSON.parse((ready.contents[0] as { text: string }).text) as { ready: Array<{ title: string }> }).ready.map(
+        t => t.title,
+      ),
+      ['ready one'],
+    );
     const briefing = await client.readResource({ uri: 'continuum://briefing' });
     assert.deepStrictEqual(JSON.parse((briefing.contents[0] as { text: string }).text), { tasks: 1 });
     const prompt = await client.getPrompt({ name: 'resume' });
@@ -89,7 +113,11 @@ describe('the MCP server over the agent tools', function () {
   });
 
   it('names an agent by its client and session, trimmed, with a fallback name', () => {
-    assert.deepStrictEqual(agentIdentity({ name: 'Cursor', version: '1.2' }, 'ab12'), { id: 'Cursor#ab12', name: 'Cursor', version: '1.2' });
+    assert.deepStrictEqual(agentIdentity({ name: 'Cursor', version: '1.2' }, 'ab12'), {
+      id: 'Cursor#ab12',
+      name: 'Cursor',
+      version: '1.2',
+    });
     assert.deepStrictEqual(agentIdentity(undefined, 'ab12'), { id: 'an MCP client#ab12', name: 'an MCP client' });
   });
 });

@@ -5,7 +5,12 @@ import { AgentToolError, type AgentTool, type ToolContext, type ToolResult } fro
 import type { AgentToolCaller } from '../../../src/node/endpoint/holder';
 
 const addTask: AgentTool = {
-  name: 'test_add_task', title: 'Add a task', description: 'Adds one task.', readOnly: false, destructive: false, lean: true,
+  name: 'test_add_task',
+  title: 'Add a task',
+  description: 'Adds one task.',
+  readOnly: false,
+  destructive: false,
+  lean: true,
   input: z.object({ title: z.string().min(1).max(200) }),
   async run(ctx, input) {
     const { title } = input as { title: string };
@@ -15,15 +20,28 @@ const addTask: AgentTool = {
 };
 
 const countTasks: AgentTool = {
-  name: 'test_count', title: 'Count tasks', description: 'How many tasks there are.', readOnly: true, destructive: false, lean: true,
+  name: 'test_count',
+  title: 'Count tasks',
+  description: 'How many tasks there are.',
+  readOnly: true,
+  destructive: false,
+  lean: true,
   input: z.object({}),
   async run(ctx) {
-    return { structured: { count: ctx.core.tasks.list().length, pid: process.pid, trusted: ctx.trusted }, summary: 'counted' };
+    return {
+      structured: { count: ctx.core.tasks.list().length, pid: process.pid, trusted: ctx.trusted },
+      summary: 'counted',
+    };
   },
 };
 
 const slow: AgentTool = {
-  name: 'test_slow', title: 'Slow', description: 'Waits, then adds a task.', readOnly: false, destructive: false, lean: false,
+  name: 'test_slow',
+  title: 'Slow',
+  description: 'Waits, then adds a task.',
+  readOnly: false,
+  destructive: false,
+  lean: false,
   input: z.object({ ms: z.number().int().min(0).max(60_000), title: z.string().max(200) }),
   async run(ctx, input) {
     const { ms, title } = input as { ms: number; title: string };
@@ -34,7 +52,12 @@ const slow: AgentTool = {
 };
 
 const briefing: AgentTool = {
-  name: 'continuum_briefing', title: 'Briefing', description: 'Where the work stands.', readOnly: true, destructive: false, lean: true,
+  name: 'continuum_briefing',
+  title: 'Briefing',
+  description: 'Where the work stands.',
+  readOnly: true,
+  destructive: false,
+  lean: true,
   input: z.object({ detail: z.enum(['concise', 'detailed']).default('concise') }),
   async run(ctx) {
     return { structured: { tasks: ctx.core.tasks.list().length }, summary: 'briefed' };
@@ -43,10 +66,17 @@ const briefing: AgentTool = {
 
 export const testTools: readonly AgentTool[] = [addTask, countTasks, slow, briefing];
 
-export const callTestTool: AgentToolCaller = async (ctx: ToolContext, name: string, raw: unknown): Promise<ToolResult> => {
+export const callTestTool: AgentToolCaller = async (
+  ctx: ToolContext,
+  name: string,
+  raw: unknown,
+): Promise<ToolResult> => {
   const tool = testTools.find(t => t.name === name);
   if (!tool) throw new AgentToolError(`There is no tool '${name}'.`);
   const parsed = tool.input.safeParse(raw);
-  if (!parsed.success) throw new AgentToolError(`Invalid input: ${parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AgentToolError(
+      `Invalid input: ${parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return tool.run(ctx, parsed.data);
 };

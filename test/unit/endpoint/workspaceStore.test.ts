@@ -33,13 +33,20 @@ describe('the store of a workspace folder, found from a terminal', () => {
     vscodeStorage('aaa', path.join(work, 'another'), true);
     const expected = vscodeStorage('bbb', project, true);
     assert.deepStrictEqual(storeOfWorkspace(project, [data]), { folder: expected });
-    assert.deepStrictEqual(storeOfWorkspace(`${project}/`, [data]), { folder: expected }, 'a trailing slash is the same folder');
+    assert.deepStrictEqual(
+      storeOfWorkspace(`${project}/`, [data]),
+      { folder: expected },
+      'a trailing slash is the same folder',
+    );
   });
 
   it('is the folder the continuum.storagePath setting names, resolved against the workspace', () => {
     vscodeStorage('bbb', project, true);
     fs.mkdirSync(path.join(project, '.vscode'));
-    fs.writeFileSync(path.join(project, '.vscode', 'settings.json'), '{ // mine\n "continuum.storagePath": ".continuum/store",\n}');
+    fs.writeFileSync(
+      path.join(project, '.vscode', 'settings.json'),
+      '{ // mine\n "continuum.storagePath": ".continuum/store",\n}',
+    );
     assert.deepStrictEqual(storeOfWorkspace(project, [data]), { folder: path.join(project, '.continuum', 'store') });
   });
 
@@ -47,13 +54,20 @@ describe('the store of a workspace folder, found from a terminal', () => {
     vscodeStorage('bbb', project, false);
     const found = storeOfWorkspace(project, [data, path.join(work, 'not installed')]);
     assert.strictEqual(found.folder, undefined);
-    assert.match(found.problem!, /open the folder in VS Code with Continuum once .* or say which store with --store DIR/);
+    assert.match(
+      found.problem!,
+      /open the folder in VS Code with Continuum once .* or say which store with --store DIR/,
+    );
   });
 
-  it("knows where VS Code keeps its data on each platform", () => {
+  it('knows where VS Code keeps its data on each platform', () => {
     assert.ok(editorDataFolders('linux', '/home/me', {}).includes('/home/me/.config/Code'));
     assert.ok(editorDataFolders('linux', '/home/me', {}).includes('/home/me/.vscode-server/data'));
     assert.ok(editorDataFolders('darwin', '/Users/me', {}).includes('/Users/me/Library/Application Support/Code'));
-    assert.ok(editorDataFolders('win32', 'C:\\Users\\me', { APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }).some(f => f.endsWith('Code')));
+    assert.ok(
+      editorDataFolders('win32', 'C:\\Users\\me', { APPDATA: 'C:\\Users\\me\\AppData\\Roaming' }).some(f =>
+        f.endsWith('Code'),
+      ),
+    );
   });
 });

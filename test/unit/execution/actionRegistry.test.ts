@@ -13,14 +13,22 @@ describe('the action registry', () => {
 
   it('accepts in the task schema exactly the kinds the registry runs', () => {
     for (const kind of actionKinds) {
-      const minimal = { shell: { kind, command: 'true' }, vscodeTask: { kind, label: 'build' }, manual: { kind }, lm: { kind } }[kind];
+      const minimal = {
+        shell: { kind, command: 'true' },
+        vscodeTask: { kind, label: 'build' },
+        manual: { kind },
+        lm: { kind },
+      }[kind];
       assert.ok(taskActionSchema.safeParse(minimal).success, kind);
     }
     assert.ok(!taskActionSchema.safeParse({ kind: 'nope' }).success);
   });
 
   it('gives a circuit breaker to every unattended kind and to no manual one', () => {
-    assert.deepStrictEqual(unattendedKinds, actionKinds.filter(k => k !== 'manual'));
+    assert.deepStrictEqual(
+      unattendedKinds,
+      actionKinds.filter(k => k !== 'manual'),
+    );
   });
 
   it('tells a host without a person or VS Code which kinds it must leave', () => {
@@ -34,7 +42,10 @@ describe('the action registry', () => {
     assert.deepStrictEqual(actionFor(shell).commands(shell), ['npm test -- -x']);
     assert.strictEqual(actionFor(shell).describeDone(shell), 'Ran: npm test -- -x');
     const task: TaskAction = { kind: 'vscodeTask', label: 'lint', shellEquivalent: 'npm run lint' };
-    assert.deepStrictEqual(actionFor(task).commands(task), ['VS Code task: lint', '(or, without VS Code: npm run lint)']);
+    assert.deepStrictEqual(actionFor(task).commands(task), [
+      'VS Code task: lint',
+      '(or, without VS Code: npm run lint)',
+    ]);
     const manual: TaskAction = { kind: 'manual' };
     assert.deepStrictEqual(actionFor(manual).commands(manual), []);
   });

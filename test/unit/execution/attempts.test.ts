@@ -10,7 +10,9 @@ describe('a task put back to pending is a new attempt', () => {
     const t = await w.shell('Build', 'make', { action: { kind: 'shell', command: 'make', verify: 'make check' } });
     const session = await w.session([t]);
     const before = await w.sessions.createCheckpoint({ sessionId: session, trigger: 'manual', note: 'before the run' });
-    await (await w.executor.run(session)).finished;
+    await (
+      await w.executor.run(session)
+    ).finished;
     assert.strictEqual(w.tasks.get(t)!.status, 'done');
 
     await w.sessions.restoreCheckpoint(before.id, 'user');
@@ -20,7 +22,15 @@ describe('a task put back to pending is a new attempt', () => {
     assert.strictEqual(summary.outcome, 'completed');
     assert.doesNotMatch(await w.logs.read(t), /completed before; not run again/);
     const steps = stepsOfTask(w.store, t);
-    assert.deepStrictEqual(steps.map(s => [s.attempt, s.step, s.status]), [[1, 'run', 'succeeded'], [1, 'verify', 'succeeded'], [2, 'run', 'succeeded'], [2, 'verify', 'succeeded']]);
+    assert.deepStrictEqual(
+      steps.map(s => [s.attempt, s.step, s.status]),
+      [
+        [1, 'run', 'succeeded'],
+        [1, 'verify', 'succeeded'],
+        [2, 'run', 'succeeded'],
+        [2, 'verify', 'succeeded'],
+      ],
+    );
   });
 
   it('runs a task again that a restore brings back from a checkpoint taken while it was running', async () => {
@@ -37,7 +47,9 @@ describe('a task put back to pending is a new attempt', () => {
 
     await w.sessions.restoreCheckpoint(during.id, 'user');
     w.processes.script('make', { code: 0 });
-    await (await w.executor.run(session)).finished;
+    await (
+      await w.executor.run(session)
+    ).finished;
     assert.deepStrictEqual(w.processes.lines(), ['make', 'make']);
     assert.strictEqual(w.tasks.get(t)!.status, 'done');
   });
@@ -48,15 +60,25 @@ describe('a task put back to pending is a new attempt', () => {
     const t = await w.shell('Deploy', 'deploy', { action: { kind: 'shell', command: 'deploy', rerunnable: false } });
     const session = await w.session([t]);
     const before = await w.sessions.createCheckpoint({ sessionId: session, trigger: 'manual', note: 'before the run' });
-    await (await w.executor.run(session)).finished;
+    await (
+      await w.executor.run(session)
+    ).finished;
     assert.strictEqual(w.tasks.get(t)!.status, 'failed');
     await w.sessions.restoreCheckpoint(before.id, 'user');
     await w.tasks.setStatus(t, 'failed', 'user', { error: 'marked failed again' });
     await w.tasks.setStatus(t, 'pending', 'user'); // Retry
-    await (await w.executor.run(session)).finished;
+    await (
+      await w.executor.run(session)
+    ).finished;
     assert.deepStrictEqual(w.processes.lines(), ['deploy', 'deploy']);
     assert.deepStrictEqual(w.questions.interrupted, [], 'a new attempt asks nothing about the earlier one');
     assert.strictEqual(w.tasks.get(t)!.status, 'done');
-    assert.deepStrictEqual(stepsOfTask(w.store, t).map(s => [s.attempt, s.status]), [[1, 'failed'], [2, 'succeeded']]);
+    assert.deepStrictEqual(
+      stepsOfTask(w.store, t).map(s => [s.attempt, s.status]),
+      [
+        [1, 'failed'],
+        [2, 'succeeded'],
+      ],
+    );
   });
 });

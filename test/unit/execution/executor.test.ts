@@ -60,7 +60,7 @@ describe('executor', () => {
       assert.strictEqual(summary.outcome, 'completed');
     });
 
-    it("leaves a task without an action to a person and waits until it is marked done", async () => {
+    it('leaves a task without an action to a person and waits until it is marked done', async () => {
       const w = await makeExecWorld();
       const todo = (await w.tasks.create({ title: 'Write the release notes' })).id;
       const after = await w.shell('Publish', 'publish', { dependsOn: [todo] });
@@ -91,7 +91,9 @@ describe('executor', () => {
       w.processes.script('task:build', { code: 0 }).script('task:lint', { code: 2 });
       const ok = (await w.tasks.create({ title: 'Build task', action: { kind: 'vscodeTask', label: 'build' } })).id;
       const bad = (await w.tasks.create({ title: 'Lint task', action: { kind: 'vscodeTask', label: 'lint' } })).id;
-      await (await w.executor.run(await w.session([ok, bad]))).finished;
+      await (
+        await w.executor.run(await w.session([ok, bad]))
+      ).finished;
       assert.strictEqual(w.tasks.get(ok)!.status, 'done');
       assert.strictEqual(w.tasks.get(bad)!.status, 'failed');
       assert.match(w.tasks.get(bad)!.error!, /VS Code task 'lint'.*exited with code 2/);
@@ -100,7 +102,9 @@ describe('executor', () => {
     it('refuses a folder outside the workspace and starts nothing', async () => {
       const w = await makeExecWorld();
       const t = await w.shell('Escape', 'ls', { action: { kind: 'shell', command: 'ls', cwd: '../../etc' } });
-      await (await w.executor.run(await w.session([t]))).finished;
+      await (
+        await w.executor.run(await w.session([t]))
+      ).finished;
       assert.strictEqual(w.processes.started.length, 0);
       assert.match(w.tasks.get(t)!.error!, /outside the workspace/);
     });
@@ -109,9 +113,16 @@ describe('executor', () => {
   describe('resilience', () => {
     it('retries a transient failure with backoff and records every retry in the event log and the task log', async () => {
       const w = await makeExecWorld();
-      w.processes.script('npm install', { code: 1, output: 'npm ERR! code ECONNRESET\n' }, { code: 1, output: 'socket hang up' }, { code: 0 });
+      w.processes.script(
+        'npm install',
+        { code: 1, output: 'npm ERR! code ECONNRESET\n' },
+        { code: 1, output: 'socket hang up' },
+        { code: 0 },
+      );
       const t = await w.shell('Install', 'npm install');
-      await (await w.executor.run(await w.session([t]))).finished;
+      await (
+        await w.executor.run(await w.session([t]))
+      ).finished;
       assert.strictEqual(w.processes.lines().length, 3);
       assert.strictEqual(w.tasks.get(t)!.status, 'done');
       const retries = w.tasks.events(t).filter(e => e.kind === 'retry');
@@ -123,7 +134,10 @@ describe('executor', () => {
 
     it('does not retry a deterministic failure', async () => {
       const w = await makeExecWorld();
-      w.processes.script('tsc', { code: 2, output: "src/a.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'.\n" });
+      w.processes.script('tsc', {
+        code: 2,
+        output: "src/a.ts(1,7): error TS2322: Type 'string' is not assignable to type 'number'.\n",
+      });
       const t = await w.shell('Compile', 'tsc');
       const summary = await (await w.executor.run(await w.session([t]))).finished;
       assert.strictEqual(w.processes.lines().length, 1);
@@ -137,7 +151,9 @@ describe('executor', () => {
       const w = await makeExecWorld();
       w.processes.script('flaky', { code: 1, output: 'EBUSY: resource busy or locked' });
       const t = await w.shell('Flaky', 'flaky');
-      await (await w.executor.run(await w.session([t]))).finished;
+      await (
+        await w.executor.run(await w.session([t]))
+      ).finished;
       assert.strictEqual(w.processes.lines().length, 3);
       assert.match(await w.logs.read(t), /gave up after 3 tries/);
     });
@@ -146,14 +162,19 @@ describe('executor', () => {
       const w = await makeExecWorld();
       w.processes.script('slow', { block: true });
       const t = await w.shell('Slow', 'slow', { action: { kind: 'shell', command: 'slow', timeoutMs: 20 } });
-      await (await w.executor.run(await w.session([t]))).finished;
+      await (
+        await w.executor.run(await w.session([t]))
+      ).finished;
       assert.strictEqual(w.processes.started.length, 3);
       assert.ok(w.processes.started.every(s => s.killed));
       assert.match(w.tasks.get(t)!.error!, /timed out/);
     });
 
     it('opens the circuit of an action kind after 5 failures in a row, keeps it open across a restart, and half-opens later', async () => {
-      const w = await makeExecWorld({ settings: () => ({ concurrency: 1, checkpointEvery: 0 }), resilience: { baseDelayMs: 1, maxDelayMs: 5, halfOpenAfterMs: 300 } });
+      const w = await makeExecWorld({
+        settings: () => ({ concurrency: 1, checkpointEvery: 0 }),
+        resilience: { baseDelayMs: 1, maxDelayMs: 5, halfOpenAfterMs: 300 },
+      });
       const ids = [];
       for (let i = 1; i <= 7; i++) {
         w.processes.script(`fail ${i}`, { code: 1 });
@@ -164,12 +185,23 @@ describe('executor', () => {
       await until('circuit open', () => w.executor.circuits().find(c => c.kind === 'shell')!.state === 'open');
       await new Promise(r => setTimeout(r, 30));
       assert.strictEqual(w.processes.started.length, 5, 'nothing more runs while the circuit is open');
-      await until('saved', () => (w.store.get<{ state: string }>("SELECT state FROM circuit_breakers WHERE kind = 'shell'")?.state ?? '').includes('openedAt'));
+      await until('saved', () =>
+        (
+          w.store.get<{ state: string }>("SELECT state FROM circuit_breakers WHERE kind = 'shell'")?.state ?? ''
+        ).includes('openedAt'),
+      );
       const events = w.tasks.events(ids[4]).filter(e => e.kind === 'circuit');
-      assert.deepStrictEqual(events.map(e => e.detail.to), ['open']);
+      assert.deepStrictEqual(
+        events.map(e => e.detail.to),
+        ['open'],
+      );
 
       const restarted = w.newExecutor();
-      assert.strictEqual(restarted.circuits().find(c => c.kind === 'shell')!.state, 'open', 'the state survives a restart');
+      assert.strictEqual(
+        restarted.circuits().find(c => c.kind === 'shell')!.state,
+        'open',
+        'the state survives a restart',
+      );
 
       w.processes.script('fail 6', { code: 0 });
       w.processes.script('fail 7', { code: 0 });
@@ -185,9 +217,15 @@ describe('executor', () => {
     it('counts a task done only after its verify command passes, and a failing verify is not retried', async () => {
       const w = await makeExecWorld();
       w.processes.script('npm test', { code: 1, output: '1 failing' });
-      const good = await w.shell('Good', 'make', { action: { kind: 'shell', command: 'make', verify: 'test -f out.txt' } });
-      const bad = await w.shell('Bad', 'make other', { action: { kind: 'shell', command: 'make other', verify: 'npm test' } });
-      await (await w.executor.run(await w.session([good, bad]))).finished;
+      const good = await w.shell('Good', 'make', {
+        action: { kind: 'shell', command: 'make', verify: 'test -f out.txt' },
+      });
+      const bad = await w.shell('Bad', 'make other', {
+        action: { kind: 'shell', command: 'make other', verify: 'npm test' },
+      });
+      await (
+        await w.executor.run(await w.session([good, bad]))
+      ).finished;
       assert.strictEqual(w.tasks.get(good)!.status, 'done');
       assert.strictEqual(w.tasks.get(bad)!.status, 'failed');
       assert.strictEqual(w.processes.lines().filter(l => l === 'npm test').length, 1);
@@ -224,7 +262,10 @@ describe('executor', () => {
       assert.strictEqual(w.tasks.get(a)!.status, 'done');
       assert.strictEqual(w.tasks.get(b)!.status, 'pending');
       assert.strictEqual(w.sessions.get(session)!.status, 'paused');
-      assert.deepStrictEqual(w.sessions.listCheckpoints(session).map(c => c.trigger), ['pause']);
+      assert.deepStrictEqual(
+        w.sessions.listCheckpoints(session).map(c => c.trigger),
+        ['pause'],
+      );
 
       const resumed = await (await w.executor.run(session)).finished;
       assert.strictEqual(resumed.outcome, 'completed');
@@ -237,7 +278,9 @@ describe('executor', () => {
       assert.ok(w.processes.started[0].killed);
       assert.strictEqual(summary.outcome, 'paused');
       assert.strictEqual(w.tasks.get(t)!.status, 'pending');
-      await (await w.executor.run(session)).finished;
+      await (
+        await w.executor.run(session)
+      ).finished;
       assert.strictEqual(w.tasks.get(t)!.status, 'done');
       assert.strictEqual(w.processes.started.length, 2);
     });
@@ -266,8 +309,13 @@ describe('executor', () => {
       const ids = [];
       for (let i = 0; i < 5; i++) ids.push(await w.shell(`T${i}`, `t ${i}`));
       const session = await w.session(ids);
-      await (await w.executor.run(session)).finished;
-      assert.deepStrictEqual(w.sessions.listCheckpoints(session).map(c => c.trigger), ['every-n-tasks', 'every-n-tasks']);
+      await (
+        await w.executor.run(session)
+      ).finished;
+      assert.deepStrictEqual(
+        w.sessions.listCheckpoints(session).map(c => c.trigger),
+        ['every-n-tasks', 'every-n-tasks'],
+      );
     });
   });
 
@@ -275,16 +323,26 @@ describe('executor', () => {
     it('records each step as started and then with its result, under an idempotency key', async () => {
       const w = await makeExecWorld();
       const t = await w.shell('Build', 'make', { action: { kind: 'shell', command: 'make', verify: 'make check' } });
-      await (await w.executor.run(await w.session([t]))).finished;
+      await (
+        await w.executor.run(await w.session([t]))
+      ).finished;
       const steps = stepsOfTask(w.store, t);
-      assert.deepStrictEqual(steps.map(s => [s.key, s.status]), [[stepKey(t, 1, 'run'), 'succeeded'], [stepKey(t, 1, 'verify'), 'succeeded']]);
+      assert.deepStrictEqual(
+        steps.map(s => [s.key, s.status]),
+        [
+          [stepKey(t, 1, 'run'), 'succeeded'],
+          [stepKey(t, 1, 'verify'), 'succeeded'],
+        ],
+      );
       assert.deepStrictEqual(steps[0].result, { code: 0 });
     });
 
     it('after a crash, skips completed steps and completed tasks, and re-runs a cut-off re-runnable step', async () => {
       const w = await makeExecWorld();
       const done = await w.shell('Done before', 'done-cmd');
-      const half = await w.shell('Half way', 'make', { action: { kind: 'shell', command: 'make', verify: 'make check' } });
+      const half = await w.shell('Half way', 'make', {
+        action: { kind: 'shell', command: 'make', verify: 'make check' },
+      });
       const cut = await w.shell('Cut off', 'cut');
       const session = await w.session([done, half, cut]);
       // What a crash leaves behind: the session running, one task done, two running with steps in the journal.
@@ -292,8 +350,14 @@ describe('executor', () => {
       await w.tasks.setStatus(done, 'done', 'executor');
       for (const id of [half, cut]) await w.tasks.setStatus(id, 'running', 'executor');
       await w.store.write(wr => {
-        wr.run("INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at, ended_at, result) VALUES (?, ?, 1, 'run', 'succeeded', 1, 1, 2, '{\"code\":0}')", [stepKey(half, 1, 'run'), half]);
-        wr.run("INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at) VALUES (?, ?, 1, 'run', 'started', 1, 1)", [stepKey(cut, 1, 'run'), cut]);
+        wr.run(
+          "INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at, ended_at, result) VALUES (?, ?, 1, 'run', 'succeeded', 1, 1, 2, '{\"code\":0}')",
+          [stepKey(half, 1, 'run'), half],
+        );
+        wr.run(
+          "INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at) VALUES (?, ?, 1, 'run', 'started', 1, 1)",
+          [stepKey(cut, 1, 'run'), cut],
+        );
       });
       w.clock.advance(60_000);
       await w.sessions.recoverInterrupted();
@@ -306,18 +370,31 @@ describe('executor', () => {
       assert.match(await w.logs.read(half), /step 'run' completed before; not run again/);
     });
 
-    for (const [answer, status, ran] of [['rerun', 'done', true], ['skip', 'done', false], ['fail', 'failed', false]] as const) {
+    for (const [answer, status, ran] of [
+      ['rerun', 'done', true],
+      ['skip', 'done', false],
+      ['fail', 'failed', false],
+    ] as const) {
       it(`asks before re-running a cut-off step that must not run twice (answer: ${answer})`, async () => {
         const w = await makeExecWorld();
         w.questions.interruptedAnswer = answer;
-        const t = await w.shell('Deploy', 'deploy', { action: { kind: 'shell', command: 'deploy', rerunnable: false } });
+        const t = await w.shell('Deploy', 'deploy', {
+          action: { kind: 'shell', command: 'deploy', rerunnable: false },
+        });
         const session = await w.session([t]);
         await w.sessions.start(session);
         await w.tasks.setStatus(t, 'running', 'executor');
-        await w.store.write(wr => wr.run("INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at) VALUES (?, ?, 1, 'run', 'started', 0, 1)", [stepKey(t, 1, 'run'), t]));
+        await w.store.write(wr =>
+          wr.run(
+            "INSERT INTO execution_steps (key, task_id, attempt, step, status, rerunnable, started_at) VALUES (?, ?, 1, 'run', 'started', 0, 1)",
+            [stepKey(t, 1, 'run'), t],
+          ),
+        );
         w.clock.advance(60_000);
         await w.sessions.recoverInterrupted();
-        await (await w.executor.run(session)).finished;
+        await (
+          await w.executor.run(session)
+        ).finished;
         assert.deepStrictEqual(w.questions.interrupted, ['Deploy/run']);
         assert.strictEqual(w.tasks.get(t)!.status, status);
         assert.strictEqual(w.processes.lines().includes('deploy'), ran);
@@ -331,15 +408,19 @@ describe('executor', () => {
       w.trusted.value = false;
       const t = await w.shell('Anything', 'rm -rf build');
       const session = await w.session([t]);
-      await assert.rejects(w.executor.run(session), (err: Error) => err instanceof ExecutionRefused && /Manage Workspace Trust/.test(err.message));
+      await assert.rejects(
+        w.executor.run(session),
+        (err: Error) => err instanceof ExecutionRefused && /Manage Workspace Trust/.test(err.message),
+      );
       assert.strictEqual(w.processes.started.length, 0);
       assert.strictEqual(w.sessions.get(session)!.status, 'created');
     });
 
-    it("asks once per plan before its commands first run, remembers the answer, and asks again when the commands change", async () => {
+    it('asks once per plan before its commands first run, remembers the answer, and asks again when the commands change', async () => {
       const w = await makeExecWorld();
       const { parsePlan } = await import('../../../src/core/tasks/plan');
-      const plan = (run: string) => parsePlan(`# Plan\n\n## Phase 1: Build\n\n- [ ] 1.1 Build it\n  Run: ${run}\n`, 'PLAN.md');
+      const plan = (run: string) =>
+        parsePlan(`# Plan\n\n## Phase 1: Build\n\n- [ ] 1.1 Build it\n  Run: ${run}\n`, 'PLAN.md');
       await w.tasks.importPlan(plan('npm run build'));
       const id = w.tasks.list()[0].id;
       w.questions.confirm = false;
@@ -361,7 +442,9 @@ describe('executor', () => {
       const w = await makeExecWorld({ logCapBytes: 200 });
       w.processes.script('chatty', { code: 0, output: 'x'.repeat(500) });
       const t = await w.shell('Chatty', 'chatty');
-      await (await w.executor.run(await w.session([t]))).finished;
+      await (
+        await w.executor.run(await w.session([t]))
+      ).finished;
       const log = await w.logs.read(t);
       assert.ok(log.startsWith('\n=== '));
       assert.match(log, /\$ chatty/);

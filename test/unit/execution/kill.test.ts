@@ -25,7 +25,9 @@ describe('executor under SIGKILL', function () {
 
   it(`never re-runs a task recorded done, across ${kills} kills of a 200-task run, and finishes every task`, async () => {
     const r = await runKillLoop({ work, child, tasks: 200, kills, concurrency: 2, maxDelayMs: 250 });
-    console.log(`      ${r.kills} kills (${r.killsMidRun} mid-run), ${r.done}/${r.tasks} done, ${r.rerunCutOff} cut-off steps re-run, ${r.repeatedAfterDone.length} done tasks repeated, ${(r.elapsedMs / 1000).toFixed(1)} s`);
+    console.log(
+      `      ${r.kills} kills (${r.killsMidRun} mid-run), ${r.done}/${r.tasks} done, ${r.rerunCutOff} cut-off steps re-run, ${r.repeatedAfterDone.length} done tasks repeated, ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    );
     assert.deepStrictEqual(r.repeatedAfterDone, []);
     assert.strictEqual(r.done, r.tasks);
     assert.ok(r.killsMidRun > 0, 'at least one kill hit the run while tasks were left');
@@ -37,14 +39,20 @@ describe('executor under SIGKILL', function () {
     const r = await runKilledAtSpawn({ work: dir, child, runMs: 3000 });
     assert.strictEqual(r.outcome, 'done');
     assert.strictEqual(r.overlaps, 0, 'the resumed step started while its earlier process still ran');
-    assert.strictEqual(r.starts, 2, 'cut off before its result was recorded, the re-runnable step ran again once the earlier process ended');
+    assert.strictEqual(
+      r.starts,
+      2,
+      'cut off before its result was recorded, the re-runnable step ran again once the earlier process ended',
+    );
   });
 
   it(`never runs a step that must not run twice again, nor beside its orphan, across ${kills} kills at step boundaries, in writes and at random`, async () => {
     const dir = path.join(work, 'contracts');
     fs.mkdirSync(dir);
     const r = await runContractSoak({ work: dir, child, tasks: 20, kills, concurrency: 2 });
-    console.log(`      ${r.kills} kills (${JSON.stringify(r.byKind)}), ${r.done} done + ${r.failed} failed of ${r.tasks}, ${r.repeatedNonRerunnable.length} non-re-runnable repeated, ${r.overlaps.nonRerunnable}/${r.overlaps.rerunnable} overlaps, ${(r.elapsedMs / 1000).toFixed(1)} s`);
+    console.log(
+      `      ${r.kills} kills (${JSON.stringify(r.byKind)}), ${r.done} done + ${r.failed} failed of ${r.tasks}, ${r.repeatedNonRerunnable.length} non-re-runnable repeated, ${r.overlaps.nonRerunnable}/${r.overlaps.rerunnable} overlaps, ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    );
     assert.deepStrictEqual(r.repeatedNonRerunnable, []);
     assert.deepStrictEqual(r.overlaps, { nonRerunnable: 0, rerunnable: 0 }, 'no step ran beside its own orphan');
     assert.deepStrictEqual(r.repeatedAfterDone, []);

@@ -44,7 +44,10 @@ describe('a task folder behind a symbolic link', () => {
   });
 
   it('is refused when the folder does not exist', async () => {
-    await assert.rejects(realWorkspaceCwd(ws, 'missing', real), /folder 'missing' does not exist .* Create it, or edit the task's cwd/);
+    await assert.rejects(
+      realWorkspaceCwd(ws, 'missing', real),
+      /folder 'missing' does not exist .* Create it, or edit the task's cwd/,
+    );
   });
 
   it('holds for the whole workspace opened through a link', async () => {
@@ -58,10 +61,20 @@ describe('a task folder behind a symbolic link', () => {
     const w = await makeExecWorld();
     const executor = w.newExecutor({
       workspace: ws,
-      ports: { processes: nodeProcesses, hostTasks: { run: async () => ({ code: null }) }, trust: { isTrusted: () => true }, logs: new MemoryTaskLogs(), questions: new ScriptedQuestions() },
+      ports: {
+        processes: nodeProcesses,
+        hostTasks: { run: async () => ({ code: null }) },
+        trust: { isTrusted: () => true },
+        logs: new MemoryTaskLogs(),
+        questions: new ScriptedQuestions(),
+      },
     });
-    const escaping = await w.shell('write outside', 'touch made-here', { action: { kind: 'shell', command: 'touch made-here', cwd: 'link-out' } });
-    const staying = await w.shell('write inside', 'touch made-here', { action: { kind: 'shell', command: 'touch made-here', cwd: 'link-in' } });
+    const escaping = await w.shell('write outside', 'touch made-here', {
+      action: { kind: 'shell', command: 'touch made-here', cwd: 'link-out' },
+    });
+    const staying = await w.shell('write inside', 'touch made-here', {
+      action: { kind: 'shell', command: 'touch made-here', cwd: 'link-in' },
+    });
     const summary = await (await executor.run(await w.session([escaping, staying]))).finished;
     assert.strictEqual(summary.done, 1);
     assert.strictEqual(w.tasks.get(escaping)!.status, 'failed');

@@ -45,21 +45,42 @@ export interface ExecWorld extends TestWorld {
 }
 
 export async function makeExecWorld(options: Partial<ExecutorOptions> = {}, base?: TestWorld): Promise<ExecWorld> {
-  const world = base ?? await makeWorld();
+  const world = base ?? (await makeWorld());
   const sessions = new SessionManager(world.store, world.clock, { ids: sequentialIds() });
   const processes = new FakeProcesses();
   const logs = new MemoryTaskLogs();
   const questions = new ScriptedQuestions();
   const trusted = { value: true };
-  const newExecutor = (more: Partial<ExecutorOptions> = {}) => new Executor({
-    store: world.store, tasks: world.tasks, sessions, clock: world.clock, workspace: '/work/ws',
-    ports: { processes, hostTasks: fakeHostTasks(processes), trust: { isTrusted: () => trusted.value }, logs, questions },
-    resilience: fastResilience, random: () => 0.5, settings: () => ({ concurrency: 2, checkpointEvery: 0 }),
-    ...options, ...more,
-  });
+  const newExecutor = (more: Partial<ExecutorOptions> = {}) =>
+    new Executor({
+      store: world.store,
+      tasks: world.tasks,
+      sessions,
+      clock: world.clock,
+      workspace: '/work/ws',
+      ports: {
+        processes,
+        hostTasks: fakeHostTasks(processes),
+        trust: { isTrusted: () => trusted.value },
+        logs,
+        questions,
+      },
+      resilience: fastResilience,
+      random: () => 0.5,
+      settings: () => ({ concurrency: 2, checkpointEvery: 0 }),
+      ...options,
+      ...more,
+    });
   const executor = newExecutor();
   return {
-    ...world, sessions, processes, logs, questions, trusted, executor, newExecutor,
+    ...world,
+    sessions,
+    processes,
+    logs,
+    questions,
+    trusted,
+    executor,
+    newExecutor,
     async session(taskIds) {
       const s = await sessions.create({ name: 'test session', taskIds });
       return s.id;

@@ -9,7 +9,15 @@ const cliMain = path.join(__dirname, '../../../src/cli/main.ts');
 /** Bundles `entry` (default: the CLI) into `outDir` as `name`; returns the script to run. */
 export function bundleForNode(outDir: string, entry = cliMain, name = 'cli.js'): string {
   const outfile = path.join(outDir, name);
-  buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+  });
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
   return outfile;
 }

@@ -13,7 +13,11 @@ export class FakeClock implements Clock {
   setTimeout(fn: () => void, ms: number): { cancel(): void } {
     const timer = { at: this.time + ms, fn, cancelled: false };
     this.timers.push(timer);
-    return { cancel: () => { timer.cancelled = true; } };
+    return {
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
   }
 
   /** Moves time forward, running the timers that fall due in order. */

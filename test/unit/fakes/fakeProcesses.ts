@@ -1,6 +1,14 @@
 // A ProcessPort whose processes do what the test scripts: exit with a code after printing some
 // output, or block until released or killed. It records every start, and how many ran at once.
-import type { HostTaskPort, ProcessExit, ProcessPort, ProcessSpec, RunOptions, StartedProcess, TaskLogPort } from '../../../src/core/execution/ports';
+import type {
+  HostTaskPort,
+  ProcessExit,
+  ProcessPort,
+  ProcessSpec,
+  RunOptions,
+  StartedProcess,
+  TaskLogPort,
+} from '../../../src/core/execution/ports';
 
 export interface ScriptedRun {
   code?: number | null;
@@ -78,7 +86,11 @@ export class FakeProcesses implements ProcessPort {
     return this.start(`task:${label}`, { command: label, args: [], shell: false, cwd: '' }, options);
   }
 
-  private async start(line: string, spec: ProcessSpec, { signal, onOutput, onStarted }: RunOptions): Promise<ProcessExit> {
+  private async start(
+    line: string,
+    spec: ProcessSpec,
+    { signal, onOutput, onStarted }: RunOptions,
+  ): Promise<ProcessExit> {
     const record: Started = { spec, line, killed: false };
     onStarted?.({ pid: this.nextPid++, startTime: '1', group: this.nextPid - 1 });
     this.started.push(record);

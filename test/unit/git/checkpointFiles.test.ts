@@ -26,7 +26,9 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     storeDir = tempDir('store');
     ({ store, clock } = await openTestStore());
     sessions = new SessionManager(store, clock, { ids: counterIds() });
-    files = new CheckpointFiles(store, sessions, () => WorkspaceSnapshots.open(root, storeDir), clock, { keepPerSession: 2 });
+    files = new CheckpointFiles(store, sessions, () => WorkspaceSnapshots.open(root, storeDir), clock, {
+      keepPerSession: 2,
+    });
     await insertTasks(store, clock, [{ id: 't1' }, { id: 't2' }]);
     sessionId = (await sessions.create({ name: 'refactor', taskIds: ['t1', 't2'] })).id;
   });
@@ -53,7 +55,11 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     const kept = files.list(sessionId).map(r => r.seq);
     assert.deepEqual(kept, [5, 4, 1]);
     assert.ok(files.record(labelled.checkpoint.id));
-    const refs = snapshotGit(storeDir, 'for-each-ref', '--format=%(refname)', 'refs/continuum/').trim().split('\n').map(r => r.slice(r.lastIndexOf('/') + 1)).sort();
+    const refs = snapshotGit(storeDir, 'for-each-ref', '--format=%(refname)', 'refs/continuum/')
+      .trim()
+      .split('\n')
+      .map(r => r.slice(r.lastIndexOf('/') + 1))
+      .sort();
     assert.deepEqual(refs, ['1', '4', '5']);
   });
 
@@ -67,8 +73,18 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     write(root, 'unseen.ts', 'new\n');
     const before = fingerprint(root);
     const preview = await files.previewRestore(checkpoint.id);
-    assert.deepEqual(preview.state.tasks.map(t => [t.id, t.from, t.to]), [['t1', 'done', 'pending']]);
-    assert.deepEqual(preview.files?.map(f => [f.path, f.action]), [['made.ts', 'remove'], ['src/a.ts', 'restore'], ['unseen.ts', 'keep']]);
+    assert.deepEqual(
+      preview.state.tasks.map(t => [t.id, t.from, t.to]),
+      [['t1', 'done', 'pending']],
+    );
+    assert.deepEqual(
+      preview.files?.map(f => [f.path, f.action]),
+      [
+        ['made.ts', 'remove'],
+        ['src/a.ts', 'restore'],
+        ['unseen.ts', 'keep'],
+      ],
+    );
     assert.equal(read(root, 'src/a.ts'), 'agent edit\n');
     assert.equal(statusOf(store, 't1'), 'done');
     assert.deepEqual(fingerprint(root), before);
@@ -154,7 +170,7 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     assert.equal(result.files, undefined);
   });
 
-  it('carries each checkpoint\'s link to its files through export and import, re-making a missing ref', async () => {
+  it("carries each checkpoint's link to its files through export and import, re-making a missing ref", async () => {
     const one = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'one' });
     write(root, 'src/a.ts', 'two\n');
     clock.advance(1000);
@@ -185,7 +201,10 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     assert.ok(usage.bytes < 5 * 256 * 1024, `now: ${usage.bytes} bytes`);
     const freed = await files.reclaim();
     assert.ok(freed >= 256 * 1024 * 0.9, `an explicit reclaim frees the one pruned since: ${freed}`);
-    assert.deepEqual(files.list(sessionId).map(r => r.seq), [13, 12]);
+    assert.deepEqual(
+      files.list(sessionId).map(r => r.seq),
+      [13, 12],
+    );
   });
 
   it('imports a state into a workspace without its snapshots, saying so per checkpoint and keeping their task state', async () => {
@@ -198,14 +217,22 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     const other = await openTestStore();
     const otherIds = counterIds();
     const otherSessions = new SessionManager(other.store, other.clock, { ids: prefix => `other-${otherIds(prefix)}` });
-    const otherFiles = new CheckpointFiles(other.store, otherSessions, () => WorkspaceSnapshots.open(otherRoot, otherStoreDir), other.clock);
+    const otherFiles = new CheckpointFiles(
+      other.store,
+      otherSessions,
+      () => WorkspaceSnapshots.open(otherRoot, otherStoreDir),
+      other.clock,
+    );
     try {
       await importState(other.store, exported);
       const dropped = await otherFiles.adoptImported();
-      assert.deepEqual(dropped.map(d => [d.checkpointId, d.reason]), [
-        [one.checkpoint.id, "its snapshot is not in this workspace's repository"],
-        [two.checkpoint.id, "its snapshot is not in this workspace's repository"],
-      ]);
+      assert.deepEqual(
+        dropped.map(d => [d.checkpointId, d.reason]),
+        [
+          [one.checkpoint.id, "its snapshot is not in this workspace's repository"],
+          [two.checkpoint.id, "its snapshot is not in this workspace's repository"],
+        ],
+      );
       assert.equal(otherSessions.listCheckpoints(sessionId).length, 2);
       await assert.rejects(otherFiles.restore(one.checkpoint.id, 'files'), /restore its state only/);
       assert.equal((await otherFiles.restore(one.checkpoint.id, 'state')).files, undefined);
@@ -217,7 +244,7 @@ describe('checkpoints with both halves: task state and workspace files', () => {
   });
 });
 
-describe('a session\'s first file snapshot, in both object formats', () => {
+describe("a session's first file snapshot, in both object formats", () => {
   for (const format of ['sha1', 'sha256'] as const) {
     it(`shows the files of the first snapshot of a session in a ${format} repository`, async () => {
       const root = tempDir('first');
@@ -234,7 +261,10 @@ describe('a session\'s first file snapshot, in both object formats', () => {
         await insertTasks(store, clock, [{ id: 't1' }]);
         const sessionId = (await sessions.create({ name: 'first', taskIds: ['t1'] })).id;
         const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
-        assert.deepEqual(await files.changedAt(checkpoint.id), [{ path: 'a.txt', kind: 'added' }, { path: 'b.txt', kind: 'added' }]);
+        assert.deepEqual(await files.changedAt(checkpoint.id), [
+          { path: 'a.txt', kind: 'added' },
+          { path: 'b.txt', kind: 'added' },
+        ]);
       } finally {
         files.dispose();
         await store.close();

@@ -17,9 +17,18 @@ import { cleanup, fingerprint, git, makeRepo, read, tempDir, write } from './rea
 function expected(plan: readonly FileRestoreItem[] | undefined) {
   const items = plan ?? [];
   return {
-    written: items.filter(i => i.action === 'restore').map(i => i.path).sort(),
-    removed: items.filter(i => i.action === 'remove').map(i => i.path).sort(),
-    kept: items.filter(i => i.action === 'keep').map(i => i.path).sort(),
+    written: items
+      .filter(i => i.action === 'restore')
+      .map(i => i.path)
+      .sort(),
+    removed: items
+      .filter(i => i.action === 'remove')
+      .map(i => i.path)
+      .sort(),
+    kept: items
+      .filter(i => i.action === 'keep')
+      .map(i => i.path)
+      .sort(),
   };
 }
 
@@ -134,20 +143,23 @@ describe('restores never destroy what no snapshot saw, and do exactly what the p
     const { preview } = await restoreAsPreviewed(checkpoint.id);
     assert.equal(read(root, 'new\nline.txt'), 'odd name\n');
     assert.equal(read(root, 'tab\tand "quote".txt'), 'odd name\n');
-    assert.deepEqual(preview.files?.find(i => i.path === 'new\nline.txt'), { path: 'new\nline.txt', action: 'keep', reason: 'ignored by .gitignore' });
+    assert.deepEqual(
+      preview.files?.find(i => i.path === 'new\nline.txt'),
+      { path: 'new\nline.txt', action: 'keep', reason: 'ignored by .gitignore' },
+    );
   });
 
   it('a second restore of the same checkpoint keeps the untracked files the first one kept', async () => {
     const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
     clock.advance(1000);
-    write(root, 'mine.txt', 'a person\'s file, never in a snapshot\n');
+    write(root, 'mine.txt', "a person's file, never in a snapshot\n");
     mkdirSync(path.join(root, 'drafts'));
     write(root, 'drafts/idea.md', 'also mine\n');
     await restoreAsPreviewed(checkpoint.id);
-    assert.equal(read(root, 'mine.txt'), 'a person\'s file, never in a snapshot\n');
+    assert.equal(read(root, 'mine.txt'), "a person's file, never in a snapshot\n");
     clock.advance(1000);
     await restoreAsPreviewed(checkpoint.id);
-    assert.equal(read(root, 'mine.txt'), 'a person\'s file, never in a snapshot\n');
+    assert.equal(read(root, 'mine.txt'), "a person's file, never in a snapshot\n");
     assert.equal(read(root, 'drafts/idea.md'), 'also mine\n');
   });
 
@@ -160,9 +172,16 @@ describe('restores never destroy what no snapshot saw, and do exactly what the p
     write(root, '.git/info/exclude', 'out\n'); // now 'out' is ignored: the restore would keep it
     const checkpointsBefore = sessions.listCheckpoints(sessionId).length;
     clock.advance(1000);
-    await assert.rejects(files.restore(checkpoint.id, 'both', 'user', { previewed: preview.files! }), /changed since the preview.*"out".*nothing was restored: preview the restore again/);
+    await assert.rejects(
+      files.restore(checkpoint.id, 'both', 'user', { previewed: preview.files! }),
+      /changed since the preview.*"out".*nothing was restored: preview the restore again/,
+    );
     assert.equal(read(root, 'out'), 'seen by a snapshot\n');
-    assert.equal(sessions.listCheckpoints(sessionId).length, checkpointsBefore, 'no before-restore checkpoint: nothing happened');
+    assert.equal(
+      sessions.listCheckpoints(sessionId).length,
+      checkpointsBefore,
+      'no before-restore checkpoint: nothing happened',
+    );
   });
 
   it('never moves a branch, and leaves the index, stash and nested repository as they were', async () => {
@@ -204,10 +223,29 @@ describe('a nested repository with no commit yet, and a files half that fails', 
     const files = new CheckpointFiles(store, sessions, () => WorkspaceSnapshots.open(root, storeDir), clock);
     try {
       const { checkpoint, files: record } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
-      const listed = git(storeDir, '--git-dir', path.join(storeDir, 'snapshots', 'repo.git'), 'ls-tree', '-r', '--name-only', record.commit);
+      const listed = git(
+        storeDir,
+        '--git-dir',
+        path.join(storeDir, 'snapshots', 'repo.git'),
+        'ls-tree',
+        '-r',
+        '--name-only',
+        record.commit,
+      );
       assert.ok(listed.includes('src/a.ts'));
       assert.ok(!listed.includes('packages/fresh'));
-      assert.match(git(storeDir, '--git-dir', path.join(storeDir, 'snapshots', 'repo.git'), 'log', '-1', '--format=%B', record.commit), /packages\/fresh.*no commit/);
+      assert.match(
+        git(
+          storeDir,
+          '--git-dir',
+          path.join(storeDir, 'snapshots', 'repo.git'),
+          'log',
+          '-1',
+          '--format=%B',
+          record.commit,
+        ),
+        /packages\/fresh.*no commit/,
+      );
       write(root, 'src/a.ts', 'edited\n');
       write(fresh, 'draft.ts', 'edited in the fresh repository\n');
       write(fresh, 'more.ts', 'new in the fresh repository\n');

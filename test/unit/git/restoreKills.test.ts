@@ -15,7 +15,7 @@ const child = path.join(__dirname, 'restoreChild.ts');
 
 /** What no snapshot saw, or git ignores: a restore must leave each byte of it. */
 const personal: Record<string, string> = {
-  'mine.txt': 'a person\'s file, made after the last snapshot\n',
+  'mine.txt': "a person's file, made after the last snapshot\n",
   'ignored/new.txt': 'ignored, made after the checkpoint\n',
   'ignored/cache.txt': 'ignored\n',
   'debug.log': 'ignored log\n',
@@ -23,13 +23,24 @@ const personal: Record<string, string> = {
   'vendor/lib/lib.js': 'module.exports = 1;\n',
 };
 
-function runChild(storeDir: string, root: string, checkpointId: string, killAt: RestoreStep): Promise<NodeJS.Signals | number | null> {
+function runChild(
+  storeDir: string,
+  root: string,
+  checkpointId: string,
+  killAt: RestoreStep,
+): Promise<NodeJS.Signals | number | null> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, storeDir, root, checkpointId, killAt], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, storeDir, root, checkpointId, killAt], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    proc.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    proc.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     proc.on('error', reject);
-    proc.on('exit', (code, signal) => (code ? reject(new Error(`the restoring child failed: ${stderr}`)) : resolve(signal ?? code)));
+    proc.on('exit', (code, signal) =>
+      code ? reject(new Error(`the restoring child failed: ${stderr}`)) : resolve(signal ?? code),
+    );
   });
 }
 

@@ -5,7 +5,12 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { CheckpointFiles } from '../../../src/core/git/checkpointFiles';
 import { githubEndpoint } from '../../../src/core/git/githubEndpoint';
-import { createSessionPullRequest, recordSessionStart, sessionStart, taskCommits } from '../../../src/core/git/sessionPullRequest';
+import {
+  createSessionPullRequest,
+  recordSessionStart,
+  sessionStart,
+  taskCommits,
+} from '../../../src/core/git/sessionPullRequest';
 import { WorkspaceSnapshots } from '../../../src/core/git/workspaceSnapshots';
 import { sequentialIds } from '../../../src/core/ids';
 import { SessionManager } from '../../../src/core/sessions/sessionManager';
@@ -17,30 +22,83 @@ import type { FakeClock } from '../fakes/fakeClock';
 import { cleanup, git, makeRepo, tempDir, write } from './realRepo';
 
 const task = (id: string, completedAt: number, extra: Partial<Task> = {}): Task => ({
-  id, title: `Task ${id}`, description: '', status: 'done', priority: 'normal', progress: 100, attempts: 1, maxAttempts: 3,
-  capabilities: [], dependsOn: [], createdAt: 0, updatedAt: completedAt, completedAt, ...extra,
+  id,
+  title: `Task ${id}`,
+  description: '',
+  status: 'done',
+  priority: 'normal',
+  progress: 100,
+  attempts: 1,
+  maxAttempts: 3,
+  capabilities: [],
+  dependsOn: [],
+  createdAt: 0,
+  updatedAt: completedAt,
+  completedAt,
+  ...extra,
 });
 
 describe('a session as a pull request: commits from the task graph and its checkpoints', () => {
   it('gives each done task the first snapshot after it; tasks sharing one snapshot say where their files went', () => {
     const commits = taskCommits(
-      [task('c', 30), task('a', 10, { action: { kind: 'shell', command: 'npm', args: ['run', 'gen'], verify: 'npm test' }, result: 'exit 0' }), task('b', 20), task('x', 5, { status: 'failed' })],
-      [{ checkpointCreatedAt: 15, tree: 'tree-A' }, { checkpointCreatedAt: 35, tree: 'tree-B' }],
+      [
+        task('c', 30),
+        task('a', 10, {
+          action: { kind: 'shell', command: 'npm', args: ['run', 'gen'], verify: 'npm test' },
+          result: 'exit 0',
+        }),
+        task('b', 20),
+        task('x', 5, { status: 'failed' }),
+      ],
+      [
+        { checkpointCreatedAt: 15, tree: 'tree-A' },
+        { checkpointCreatedAt: 35, tree: 'tree-B' },
+      ],
     );
-    assert.deepEqual(commits.map(c => [c.title, c.tree]), [['Task a', 'tree-A'], ['Task b', undefined], ['Task c', 'tree-B']]);
+    assert.deepEqual(
+      commits.map(c => [c.title, c.tree]),
+      [
+        ['Task a', 'tree-A'],
+        ['Task b', undefined],
+        ['Task c', 'tree-B'],
+      ],
+    );
     // the last task gets the newest snapshot, so the branch ends with the session's latest files
-    const later = taskCommits([task('a', 10), task('b', 20), task('c', 30)], [{ checkpointCreatedAt: 15, tree: 'tree-A' }, { checkpointCreatedAt: 35, tree: 'tree-B' }, { checkpointCreatedAt: 40, tree: 'tree-C' }]);
-    assert.deepEqual(later.map(c => c.tree), ['tree-A', 'tree-B', 'tree-C']);
+    const later = taskCommits(
+      [task('a', 10), task('b', 20), task('c', 30)],
+      [
+        { checkpointCreatedAt: 15, tree: 'tree-A' },
+        { checkpointCreatedAt: 35, tree: 'tree-B' },
+        { checkpointCreatedAt: 40, tree: 'tree-C' },
+      ],
+    );
+    assert.deepEqual(
+      later.map(c => c.tree),
+      ['tree-A', 'tree-B', 'tree-C'],
+    );
     assert.match(commits[0].body, /^Ran: npm run gen\nResult: exit 0\nVerify: `npm test` passed\.$/);
-    assert.match(commits[1].body, /Files: its file changes are in a later commit \('Task c'\): no checkpoint was saved between them/);
+    assert.match(
+      commits[1].body,
+      /Files: its file changes are in a later commit \('Task c'\): no checkpoint was saved between them/,
+    );
   });
 
   it('finds the GitHub API and sign-in for github.com and GitHub Enterprise remotes', () => {
-    assert.deepEqual(githubEndpoint('git@github.com:acme/widgets.git', {}), { repo: { host: 'github.com', owner: 'acme', repo: 'widgets' }, apiBase: 'https://api.github.com', authenticationProvider: 'github' });
-    assert.deepEqual(githubEndpoint('https://ghe.acme.io/team/app.git', { enterpriseUri: 'https://ghe.acme.io' }), {
-      repo: { host: 'ghe.acme.io', owner: 'team', repo: 'app' }, enterpriseHost: 'ghe.acme.io', apiBase: 'https://ghe.acme.io/api/v3', authenticationProvider: 'github-enterprise',
+    assert.deepEqual(githubEndpoint('git@github.com:acme/widgets.git', {}), {
+      repo: { host: 'github.com', owner: 'acme', repo: 'widgets' },
+      apiBase: 'https://api.github.com',
+      authenticationProvider: 'github',
     });
-    const configured = githubEndpoint('https://ghe.acme.io/team/app.git', { apiBaseUrl: 'https://ghe.acme.io/api/v3/', authenticationProvider: 'my-provider' });
+    assert.deepEqual(githubEndpoint('https://ghe.acme.io/team/app.git', { enterpriseUri: 'https://ghe.acme.io' }), {
+      repo: { host: 'ghe.acme.io', owner: 'team', repo: 'app' },
+      enterpriseHost: 'ghe.acme.io',
+      apiBase: 'https://ghe.acme.io/api/v3',
+      authenticationProvider: 'github-enterprise',
+    });
+    const configured = githubEndpoint('https://ghe.acme.io/team/app.git', {
+      apiBaseUrl: 'https://ghe.acme.io/api/v3/',
+      authenticationProvider: 'my-provider',
+    });
     assert.equal(configured.apiBase, 'https://ghe.acme.io/api/v3');
     assert.equal(configured.authenticationProvider, 'my-provider');
     assert.equal(githubEndpoint('https://gitlab.com/acme/widgets.git', {}).repo, undefined);
@@ -73,7 +131,9 @@ describe('a session as a pull request: commits from the task graph and its check
       seen = [];
       server = createServer((req, res) => {
         let body = '';
-        req.on('data', (c: Buffer) => { body += c.toString(); });
+        req.on('data', (c: Buffer) => {
+          body += c.toString();
+        });
         req.on('end', () => {
           seen.push({ url: req.url, headers: req.headers, body });
           res.writeHead(201, { 'Content-Type': 'application/json' });
@@ -92,7 +152,11 @@ describe('a session as a pull request: commits from the task graph and its check
 
     /** Two tasks done with a checkpoint after the first only; a third failed. */
     async function runSession(name: string): Promise<string> {
-      const [one, two, three] = await tasks.createMany([{ title: 'Add the a constant' }, { title: 'Add the c file', action: { kind: 'shell', command: 'node', args: ['gen.js'], verify: 'npm test' } }, { title: 'Flaky thing' }]);
+      const [one, two, three] = await tasks.createMany([
+        { title: 'Add the a constant' },
+        { title: 'Add the c file', action: { kind: 'shell', command: 'node', args: ['gen.js'], verify: 'npm test' } },
+        { title: 'Flaky thing' },
+      ]);
       const session = await sessions.create({ name, taskIds: [one.id, two.id, three.id] });
       assert.ok(await recordSessionStart({ gitDir: path.join(root, '.git'), workTree: root }, session.id));
       write(root, 'src/a.ts', 'export const a = "changed by task 1";\n');
@@ -113,20 +177,43 @@ describe('a session as a pull request: commits from the task graph and its check
       git(root, 'commit', '-q', '--allow-empty', '-m', 'the user moves on'); // HEAD moves; the branch still starts at the session's start
       const asked: string[] = [];
       const result = await createSessionPullRequest({ tasks, sessions, files }, sessionId, {
-        remote: 'origin', github: { apiBaseUrl: apiBase }, token: async provider => { asked.push(provider); return 'gho_token'; },
+        remote: 'origin',
+        github: { apiBaseUrl: apiBase },
+        token: async provider => {
+          asked.push(provider);
+          return 'gho_token';
+        },
       });
-      assert.deepEqual(result.outcome, { kind: 'pull-request', branch: 'continuum/widgets-refactor', url: 'https://github.com/acme/widgets/pull/12', number: 12 });
+      assert.deepEqual(result.outcome, {
+        kind: 'pull-request',
+        branch: 'continuum/widgets-refactor',
+        url: 'https://github.com/acme/widgets/pull/12',
+        number: 12,
+      });
       assert.deepEqual(asked, ['github']);
       assert.equal(result.commits, 2);
       assert.deepEqual(result.notes, []);
       assert.equal(await sessionStart({ gitDir: path.join(root, '.git'), workTree: root }, sessionId), start);
       // on the remote: two commits on top of the start commit, the second with the task's files and body
       assert.equal(git(remote, 'rev-parse', 'continuum/widgets-refactor~2').trim(), start);
-      assert.deepEqual(git(remote, 'log', '--format=%s', 'continuum/widgets-refactor', '-2').trim().split('\n'), ['Add the c file', 'Add the a constant']);
-      assert.equal(git(remote, 'show', 'continuum/widgets-refactor~1:src/a.ts'), 'export const a = "changed by task 1";\n');
-      assert.equal(spawnSync('git', ['cat-file', '-e', 'continuum/widgets-refactor~1:src/c.ts'], { cwd: remote }).status, 128, 'task 1\'s commit does not hold task 2\'s file');
+      assert.deepEqual(git(remote, 'log', '--format=%s', 'continuum/widgets-refactor', '-2').trim().split('\n'), [
+        'Add the c file',
+        'Add the a constant',
+      ]);
+      assert.equal(
+        git(remote, 'show', 'continuum/widgets-refactor~1:src/a.ts'),
+        'export const a = "changed by task 1";\n',
+      );
+      assert.equal(
+        spawnSync('git', ['cat-file', '-e', 'continuum/widgets-refactor~1:src/c.ts'], { cwd: remote }).status,
+        128,
+        "task 1's commit does not hold task 2's file",
+      );
       assert.equal(git(remote, 'show', 'continuum/widgets-refactor:src/c.ts'), 'export const c = 3;\n');
-      assert.match(git(remote, 'log', '-1', '--format=%b', 'continuum/widgets-refactor'), /Ran: node gen\.js\nResult: generated src\/c\.ts\nVerify: `npm test` passed\./);
+      assert.match(
+        git(remote, 'log', '-1', '--format=%b', 'continuum/widgets-refactor'),
+        /Ran: node gen\.js\nResult: generated src\/c\.ts\nVerify: `npm test` passed\./,
+      );
       // a checkpoint was saved for the files of the task done after the last one
       assert.equal(sessions.listCheckpoints(sessionId)[0].note, 'The files of the pull request');
       // the request GitHub got
@@ -142,12 +229,19 @@ describe('a session as a pull request: commits from the task graph and its check
       assert.match(body.body, /2 checkpoints saved/);
     }).timeout(30000);
 
-    it('without a sign-in, pushes and gives the compare link; the user\'s branch and HEAD stay where they were', async () => {
+    it("without a sign-in, pushes and gives the compare link; the user's branch and HEAD stay where they were", async () => {
       const sessionId = await runSession('No token');
       const head = git(root, 'rev-parse', 'HEAD').trim();
-      const result = await createSessionPullRequest({ tasks, sessions, files }, sessionId, { remote: 'origin', github: { apiBaseUrl: apiBase }, token: async () => undefined });
+      const result = await createSessionPullRequest({ tasks, sessions, files }, sessionId, {
+        remote: 'origin',
+        github: { apiBaseUrl: apiBase },
+        token: async () => undefined,
+      });
       assert.equal(result.outcome.kind, 'pushed');
-      assert.equal(result.outcome.kind === 'pushed' && result.outcome.compareUrl, 'https://github.com/acme/widgets/compare/main...continuum%2Fno-token?expand=1');
+      assert.equal(
+        result.outcome.kind === 'pushed' && result.outcome.compareUrl,
+        'https://github.com/acme/widgets/compare/main...continuum%2Fno-token?expand=1',
+      );
       assert.equal(seen.length, 0);
       assert.equal(git(root, 'rev-parse', 'HEAD').trim(), head);
       assert.equal(git(root, 'symbolic-ref', '--short', 'HEAD').trim(), 'main');
@@ -160,13 +254,17 @@ describe('a session as a pull request: commits from the task graph and its check
       write(root, 'src/a.ts', 'export const a = "two";\n'); // a different size: a same-size edit within the second the index was written is racy for git's stat check (see the report)
       clock.advance(1000);
       await tasks.setStatus(one.id, 'done', 'executor');
-      const result = await createSessionPullRequest({ tasks, sessions, files }, session.id, { remote: 'origin', github: {}, token: () => assert.fail('no sign-in is needed for a plain git remote') });
+      const result = await createSessionPullRequest({ tasks, sessions, files }, session.id, {
+        remote: 'origin',
+        github: {},
+        token: () => assert.fail('no sign-in is needed for a plain git remote'),
+      });
       assert.equal(result.outcome.kind, 'pushed');
       assert.match(result.notes.join(), /not recorded.*current HEAD/);
       assert.equal(git(remote, 'show', 'continuum/plain-remote:src/a.ts'), 'export const a = "two";\n');
     }).timeout(30000);
 
-    it('gives each task\'s commit only the files changed while it ran; a person\'s edits and files from before the session stay out, and the body says so', async () => {
+    it("gives each task's commit only the files changed while it ran; a person's edits and files from before the session stay out, and the body says so", async () => {
       write(root, 'PLAN.md', Array.from({ length: 491 }, (_, i) => `- [ ] step ${i}`).join('\n')); // untracked, there before the session
       const [echo, gen, sleep, docs] = await tasks.createMany([
         { title: 'echo hi', action: { kind: 'shell', command: 'echo', args: ['hi'] } },
@@ -201,30 +299,74 @@ describe('a session as a pull request: commits from the task graph and its check
       await done(docs.id);
       write(root, 'src/a.ts', 'export const a = "the person again";\n'); // after the last task
       const result = await createSessionPullRequest({ tasks, sessions, files }, session.id, {
-        remote: 'origin', github: { apiBaseUrl: apiBase }, token: async () => 'gho_token',
+        remote: 'origin',
+        github: { apiBaseUrl: apiBase },
+        token: async () => 'gho_token',
       });
       assert.equal(result.outcome.kind, 'pull-request');
       const branch = 'continuum/attributed';
-      const changedIn = (rev: string) => git(remote, 'diff-tree', '-r', '--no-commit-id', '--name-only', '--root', rev).trim().split('\n').filter(Boolean);
-      assert.deepEqual(git(remote, 'log', '--format=%s', branch, '-4').trim().split('\n'), ['Write the docs', 'sleep 3', 'Generate c', 'echo hi']);
-      assert.deepEqual(changedIn(`${branch}~3`), [], '\'echo hi\' carries no file');
-      assert.deepEqual(changedIn(`${branch}~2`), ['src/c.ts', 'src/d.ts'], 'the overlapping change goes to the task that finished first');
-      assert.deepEqual(changedIn(`${branch}~1`), [], '\'sleep 3\' carries neither the person\'s edit nor the other task\'s files');
+      const changedIn = (rev: string) =>
+        git(remote, 'diff-tree', '-r', '--no-commit-id', '--name-only', '--root', rev)
+          .trim()
+          .split('\n')
+          .filter(Boolean);
+      assert.deepEqual(git(remote, 'log', '--format=%s', branch, '-4').trim().split('\n'), [
+        'Write the docs',
+        'sleep 3',
+        'Generate c',
+        'echo hi',
+      ]);
+      assert.deepEqual(changedIn(`${branch}~3`), [], "'echo hi' carries no file");
+      assert.deepEqual(
+        changedIn(`${branch}~2`),
+        ['src/c.ts', 'src/d.ts'],
+        'the overlapping change goes to the task that finished first',
+      );
+      assert.deepEqual(
+        changedIn(`${branch}~1`),
+        [],
+        "'sleep 3' carries neither the person's edit nor the other task's files",
+      );
       assert.deepEqual(changedIn(branch), ['docs/guide.md', 'src/a.ts']);
       assert.equal(git(remote, 'show', `${branch}:src/a.ts`), 'export const a = "docs task";\n');
-      assert.equal(git(remote, 'show', `${branch}:src/b.ts`), 'export const b = 1;\n', 'the person\'s edit stays out');
-      assert.equal(spawnSync('git', ['cat-file', '-e', `${branch}:PLAN.md`], { cwd: remote }).status, 128, 'the plan from before the session stays out');
-      assert.deepEqual(result.leftOut, ['PLAN.md', 'notes.txt', 'src/a.ts', 'src/b.ts', 'vendor/lib'], 'there before the session, or a person\'s edits');
+      assert.equal(git(remote, 'show', `${branch}:src/b.ts`), 'export const b = 1;\n', "the person's edit stays out");
+      assert.equal(
+        spawnSync('git', ['cat-file', '-e', `${branch}:PLAN.md`], { cwd: remote }).status,
+        128,
+        'the plan from before the session stays out',
+      );
+      assert.deepEqual(
+        result.leftOut,
+        ['PLAN.md', 'notes.txt', 'src/a.ts', 'src/b.ts', 'vendor/lib'],
+        "there before the session, or a person's edits",
+      );
       const body = (JSON.parse(seen[0].body) as Record<string, string>).body;
       assert.match(body, /### Not in this pull request \(5\)[^]*- `PLAN\.md`[^]*- `src\/b\.ts`/);
-      assert.match(result.notes.join(' '), /5 changed files were not made by any task \(your own edits, or files there before the session\): 'PLAN\.md', 'notes\.txt', 'src\/a\.ts' and 2 more\. Such files stay out of the pull request/);
+      assert.match(
+        result.notes.join(' '),
+        /5 changed files were not made by any task \(your own edits, or files there before the session\): 'PLAN\.md', 'notes\.txt', 'src\/a\.ts' and 2 more\. Such files stay out of the pull request/,
+      );
     }).timeout(60000);
 
     it('refuses with what to do: no such remote, no done task', async () => {
       const [one] = await tasks.createMany([{ title: 'Not yet' }]);
       const session = await sessions.create({ name: 'idle', taskIds: [one.id] });
-      await assert.rejects(createSessionPullRequest({ tasks, sessions, files }, session.id, { remote: 'upstream', github: {}, token: async () => undefined }), /no remote named 'upstream'.*continuum\.git\.remote/);
-      await assert.rejects(createSessionPullRequest({ tasks, sessions, files }, session.id, { remote: 'origin', github: {}, token: async () => undefined }), /no completed task yet/);
+      await assert.rejects(
+        createSessionPullRequest({ tasks, sessions, files }, session.id, {
+          remote: 'upstream',
+          github: {},
+          token: async () => undefined,
+        }),
+        /no remote named 'upstream'.*continuum\.git\.remote/,
+      );
+      await assert.rejects(
+        createSessionPullRequest({ tasks, sessions, files }, session.id, {
+          remote: 'origin',
+          github: {},
+          token: async () => undefined,
+        }),
+        /no completed task yet/,
+      );
     });
   });
 });

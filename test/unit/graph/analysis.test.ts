@@ -8,8 +8,10 @@ import { graphWorld } from './world';
 const project = {
   'package.json': '{ "name": "shop", "main": "src/index.ts" }',
   'src/index.ts': "export { cart } from './cart';\nimport './missing';\n",
-  'src/cart.ts': "import { price } from './price';\n// TODO: support coupons\nexport function cart() { return price(); }\n",
-  'src/price.ts': "import { cart } from './cart';\n/* FIXME rounding is wrong */\nexport function price() { return 1; }\n",
+  'src/cart.ts':
+    "import { price } from './price';\n// TODO: support coupons\nexport function cart() { return price(); }\n",
+  'src/price.ts':
+    "import { cart } from './cart';\n/* FIXME rounding is wrong */\nexport function price() { return 1; }\n",
   'src/broken.ts': 'export const = ;',
   'test/cart.test.ts': "import { cart } from '../src/cart';\ncart();\n",
 };
@@ -28,9 +30,20 @@ describe('analysis of the workspace', () => {
       "unresolved-import src/index.ts:2 Import './missing' does not resolve to a file",
       'untested-module src/price.ts No test imports src/price.ts',
     ]);
-    const structure = analysis.structure as { files: number; testFiles: number; packages: unknown[]; entryPoints: string[] };
-    assert.deepStrictEqual([structure.files, structure.testFiles, structure.packages, structure.entryPoints], [5, 1, [{ name: 'shop', folder: '.' }], ['src/index.ts']]);
-    assert.deepStrictEqual(analysis.features.map(f => f.name), ['src/cart.ts', 'src/price.ts']);
+    const structure = analysis.structure as {
+      files: number;
+      testFiles: number;
+      packages: unknown[];
+      entryPoints: string[];
+    };
+    assert.deepStrictEqual(
+      [structure.files, structure.testFiles, structure.packages, structure.entryPoints],
+      [5, 1, [{ name: 'shop', folder: '.' }], ['src/index.ts']],
+    );
+    assert.deepStrictEqual(
+      analysis.features.map(f => f.name),
+      ['src/cart.ts', 'src/price.ts'],
+    );
     assert.match(analysis.features[0].description!, /exports function cart; used by 3 module\(s\)/);
 
     // a new context version holds it
@@ -55,10 +68,18 @@ describe('analysis of the workspace', () => {
     await tasks.createMany(proposals.slice(0, 4).map(p => p.task));
     const existing = new Set(tasks.list().flatMap(t => (t.key ? [t.key] : [])));
     const again = proposeTasks(analyzeGraph(w.graph.index()).gaps, existing);
-    assert.deepStrictEqual(again.map(p => p.key), proposals.slice(4).map(p => p.key));
+    assert.deepStrictEqual(
+      again.map(p => p.key),
+      proposals.slice(4).map(p => p.key),
+    );
   });
 
   it('knows test files by folder and name', () => {
-    assert.deepStrictEqual(['test/a.ts', 'src/__tests__/b.ts', 'src/c.spec.tsx', 'src/d.test.mjs', 'src/testing.ts', 'src/latest.ts'].map(isTestFile), [true, true, true, true, false, false]);
+    assert.deepStrictEqual(
+      ['test/a.ts', 'src/__tests__/b.ts', 'src/c.spec.tsx', 'src/d.test.mjs', 'src/testing.ts', 'src/latest.ts'].map(
+        isTestFile,
+      ),
+      [true, true, true, true, false, false],
+    );
   });
 });

@@ -14,7 +14,10 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
       'pkg/local.ts': 'export const l = 1;',
       'pkg/shared.mjs': 'export const s = 1;',
       'node_modules/dep/index.js': 'module.exports = 1;',
-      'dist/a.js': '', 'out/a.js': '', 'build/a.js': '', 'src/build/b.js': '',
+      'dist/a.js': '',
+      'out/a.js': '',
+      'build/a.js': '',
+      'src/build/b.js': '',
       'fixtures/big.ts': 'export const f = 1;',
       'README.md': '# readme',
     });
@@ -25,23 +28,48 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
   it('a .gitignore that is a link (listed as neither file nor folder) still applies', () => {
     const files: Record<string, string> = { '/ws/.gitignore': 'skip.ts\n', '/ws/keep.ts': '', '/ws/skip.ts': '' };
     const tree: SourceTree = {
-      list: dir => (dir === '/ws' ? [{ name: '.gitignore', kind: 'other' }, { name: 'keep.ts', kind: 'file' }, { name: 'skip.ts', kind: 'file' }] : []),
+      list: dir =>
+        dir === '/ws'
+          ? [
+              { name: '.gitignore', kind: 'other' },
+              { name: 'keep.ts', kind: 'file' },
+              { name: 'skip.ts', kind: 'file' },
+            ]
+          : [],
       read: path => files[path],
       size: path => files[path]?.length,
     };
     const scanner = new WorkspaceScanner(tree, { roots: ['/ws'], exclude: [], maxFileBytes: 1 << 20 });
-    assert.deepStrictEqual(scanner.scan().map(f => f.id), ['keep.ts']);
+    assert.deepStrictEqual(
+      scanner.scan().map(f => f.id),
+      ['keep.ts'],
+    );
   });
 
   it('includes(path), asked about one file (as updates do), answers as the scan does', () => {
     const files: Record<string, string> = {
-      '/ws/.gitignore': 'generated/\n*.gen.ts\n!keep.gen.ts\n', '/ws/src/a.ts': '', '/ws/src/keep.gen.ts': '', '/ws/src/drop.gen.ts': '',
-      '/ws/generated/x.ts': '', '/ws/pkg/.gitignore': 'local.ts\n', '/ws/pkg/local.ts': '', '/ws/pkg/deep/local.ts': '', '/ws/pkg/shared.mjs': '',
-      '/ws/node_modules/dep/index.js': '', '/ws/fixtures/big.ts': '', '/ws/README.md': '',
+      '/ws/.gitignore': 'generated/\n*.gen.ts\n!keep.gen.ts\n',
+      '/ws/src/a.ts': '',
+      '/ws/src/keep.gen.ts': '',
+      '/ws/src/drop.gen.ts': '',
+      '/ws/generated/x.ts': '',
+      '/ws/pkg/.gitignore': 'local.ts\n',
+      '/ws/pkg/local.ts': '',
+      '/ws/pkg/deep/local.ts': '',
+      '/ws/pkg/shared.mjs': '',
+      '/ws/node_modules/dep/index.js': '',
+      '/ws/fixtures/big.ts': '',
+      '/ws/README.md': '',
     };
     const tree: SourceTree = {
-      list: dir => [...new Set(Object.keys(files).filter(f => f.startsWith(`${dir}/`)).map(f => f.slice(dir.length + 1).split('/')[0]))]
-        .map(name => ({ name, kind: files[`${dir}/${name}`] === undefined ? 'dir' : 'file' })),
+      list: dir =>
+        [
+          ...new Set(
+            Object.keys(files)
+              .filter(f => f.startsWith(`${dir}/`))
+              .map(f => f.slice(dir.length + 1).split('/')[0]),
+          ),
+        ].map(name => ({ name, kind: files[`${dir}/${name}`] === undefined ? 'dir' : 'file' })),
       read: path => files[path],
       size: path => files[path]?.length,
     };
@@ -49,7 +77,12 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
     const scanned = new WorkspaceScanner(tree, settings).scan().map(f => f.path);
     assert.deepStrictEqual(scanned, ['/ws/pkg/shared.mjs', '/ws/src/a.ts', '/ws/src/keep.gen.ts']);
     const asked = new WorkspaceScanner(tree, settings);
-    assert.deepStrictEqual(Object.keys(files).filter(f => asked.includes(f)).sort(), scanned);
+    assert.deepStrictEqual(
+      Object.keys(files)
+        .filter(f => asked.includes(f))
+        .sort(),
+      scanned,
+    );
   });
 
   it('a file that does not parse is listed with its error, and its import edges survive', async () => {
@@ -62,11 +95,17 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
     const record = w.graph.index().file('src/broken.ts')!;
     assert.strictEqual(record.status, 'failed');
     assert.match(record.error!, /^line \d+: /);
-    assert.deepStrictEqual(w.graph.getDependencies('src/broken.ts').map(c => c.id), ['src/ok.ts']);
+    assert.deepStrictEqual(
+      w.graph.getDependencies('src/broken.ts').map(c => c.id),
+      ['src/ok.ts'],
+    );
   });
 
   it('files over the size limit are skipped and listed, not parsed', async () => {
-    const w = await graphWorld({ 'src/small.ts': 'export const s = 1;', 'src/huge.js': `export const data = "${'x'.repeat(5000)}";` });
+    const w = await graphWorld({
+      'src/small.ts': 'export const s = 1;',
+      'src/huge.js': `export const data = "${'x'.repeat(5000)}";`,
+    });
     const summary = await w.build({ maxFileBytes: 1000 });
     assert.strictEqual(summary.skipped, 1);
     const record = w.graph.index().file('src/huge.js')!;
@@ -88,7 +127,13 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
     for (let i = 0; i < 200; i++) files[`src/m${i}.ts`] = `export const v${i} = ${i};`;
     const w = await graphWorld(files);
     const controller = new AbortController();
-    const first = await w.graph.build({ roots: ['/ws'], signal: controller.signal, onProgress: p => { if (p.done >= 100) controller.abort(); } });
+    const first = await w.graph.build({
+      roots: ['/ws'],
+      signal: controller.signal,
+      onProgress: p => {
+        if (p.done >= 100) controller.abort();
+      },
+    });
     assert.strictEqual(first.cancelled, true);
     assert.strictEqual(first.parsed, 100);
     assert.strictEqual(w.graph.isBuilt, false, 'a cancelled build does not count as built');

@@ -5,7 +5,9 @@ describe('graph extraction', () => {
   const extractor = new Extractor();
 
   it('finds classes, interfaces, type aliases, enums, functions, methods and exported variables', () => {
-    const { facts, error } = extractor.extract('a.ts', `
+    const { facts, error } = extractor.extract(
+      'a.ts',
+      `
       export class Shape extends Base implements Drawable, Sized {
         area(): number { return helper(this.side()); }
         side() { return 1; }
@@ -17,11 +19,22 @@ describe('graph extraction', () => {
       export const version = '1';
       const local = () => helper(1);
       let notExported = 3;
-    `);
+    `,
+    );
     assert.strictEqual(error, undefined);
-    const summary = facts.declarations.map(d => `${d.kind} ${d.parent ? `${d.parent}.` : ''}${d.name}${d.exported ? '' : ' (local)'}`);
+    const summary = facts.declarations.map(
+      d => `${d.kind} ${d.parent ? `${d.parent}.` : ''}${d.name}${d.exported ? '' : ' (local)'}`,
+    );
     assert.deepStrictEqual(summary, [
-      'class Shape', 'method Shape.area', 'method Shape.side', 'interface Drawable', 'type Id', 'enum Color', 'function helper', 'variable version', 'function local (local)',
+      'class Shape',
+      'method Shape.area',
+      'method Shape.side',
+      'interface Drawable',
+      'type Id',
+      'enum Color',
+      'function helper',
+      'variable version',
+      'function local (local)',
     ]);
     const shape = facts.declarations[0];
     assert.deepStrictEqual([shape.extends, shape.implements], [['Base'], ['Drawable', 'Sized']]);
@@ -31,7 +44,9 @@ describe('graph extraction', () => {
   });
 
   it('records imports with their names, re-exports, require() and import()', () => {
-    const { facts } = extractor.extract('a.ts', `
+    const { facts } = extractor.extract(
+      'a.ts',
+      `
       import def, { a, b as c } from './x';
       import * as ns from './y';
       import type { T } from './types';
@@ -42,24 +57,43 @@ describe('graph extraction', () => {
       const fs = require('fs');
       const { join } = require('path');
       async function later() { return import('./lazy'); }
-    `);
-    const short = facts.imports.map(i => `${i.kind} ${i.specifier} [${i.names.map(n => (n.imported === n.local ? n.imported : `${n.imported}→${n.local}`)).join(',')}]${i.typeOnly ? ' type' : ''}`);
+    `,
+    );
+    const short = facts.imports.map(
+      i =>
+        `${i.kind} ${i.specifier} [${i.names.map(n => (n.imported === n.local ? n.imported : `${n.imported}→${n.local}`)).join(',')}]${i.typeOnly ? ' type' : ''}`,
+    );
     assert.deepStrictEqual(short, [
-      'import ./x [default→def,a,b→c]', 'import ./y [*→ns]', 'import ./types [T] type', 'import ./side-effect []',
-      'reexport ./z [d,e→f]', 'reexport ./all [*]', 'reexport ./grouped [*→grouped]',
-      'require fs [*→fs]', 'require path [join]', 'dynamic ./lazy []',
+      'import ./x [default→def,a,b→c]',
+      'import ./y [*→ns]',
+      'import ./types [T] type',
+      'import ./side-effect []',
+      'reexport ./z [d,e→f]',
+      'reexport ./all [*]',
+      'reexport ./grouped [*→grouped]',
+      'require fs [*→fs]',
+      'require path [join]',
+      'dynamic ./lazy []',
     ]);
   });
 
   it('a file that does not parse keeps its imports (by preProcessFile) and says where the error is', () => {
-    const { facts, error } = extractor.extract('broken.ts', `import { a } from './a';\nimport b from "./b";\nexport function f( {\n  return a +;\n`);
+    const { facts, error } = extractor.extract(
+      'broken.ts',
+      `import { a } from './a';\nimport b from "./b";\nexport function f( {\n  return a +;\n`,
+    );
     assert.match(error ?? '', /^line \d+: /);
-    assert.deepStrictEqual(facts.imports.map(i => i.specifier), ['./a', './b']);
+    assert.deepStrictEqual(
+      facts.imports.map(i => i.specifier),
+      ['./a', './b'],
+    );
     assert.deepStrictEqual(facts.declarations, []);
   });
 
   it('TODO, FIXME and HACK in comments are found with their lines; the words elsewhere are not', () => {
-    const todos = findTodos(`const TODO = 1;\n// TODO: write the docs\n/* FIXME handle null */\n * HACK(joe): temporary\nconst s = "TODO later";\n`);
+    const todos = findTodos(
+      `const TODO = 1;\n// TODO: write the docs\n/* FIXME handle null */\n * HACK(joe): temporary\nconst s = "TODO later";\n`,
+    );
     assert.deepStrictEqual(todos, [
       { tag: 'TODO', text: 'write the docs', line: 2 },
       { tag: 'FIXME', text: 'handle null', line: 3 },

@@ -10,18 +10,24 @@ function workspace(edit = ''): Record<string, string> {
   };
   for (let i = 0; i < 70; i++) {
     const next = `./m${(i + 1) % 70}`;
-    files[`src/lib/m${i}.ts`] = `import { m${(i + 1) % 70} } from '${next}';\nexport function m${i}(): number { return ${i === 5 ? edit || '5' : `m${(i + 1) % 70}()`}; }\n`;
+    files[`src/lib/m${i}.ts`] =
+      `import { m${(i + 1) % 70} } from '${next}';\nexport function m${i}(): number { return ${i === 5 ? edit || '5' : `m${(i + 1) % 70}()`}; }\n`;
   }
   return files;
 }
 
-const edges = (w: GraphWorld) => w.store.all('SELECT from_id, to_id, kind, names FROM graph_edges ORDER BY from_id, to_id, kind');
+const edges = (w: GraphWorld) =>
+  w.store.all('SELECT from_id, to_id, kind, names FROM graph_edges ORDER BY from_id, to_id, kind');
 /** The graph as JSON, in an order that does not depend on the order files were loaded in. */
 const sorted = (w: GraphWorld) => {
   const json = w.graph.exportJson();
-  return { components: json.components.map(c => JSON.stringify(c)).sort(), relations: json.relations.map(r => JSON.stringify(r)).sort() };
+  return {
+    components: json.components.map(c => JSON.stringify(c)).sort(),
+    relations: json.relations.map(r => JSON.stringify(r)).sort(),
+  };
 };
-const journalBytes = (w: GraphWorld) => w.storeFs.find('/store', /journal-\d+\.log$/).reduce((n, f) => n + (w.storeFs.files.get(f)?.length ?? 0), 0);
+const journalBytes = (w: GraphWorld) =>
+  w.storeFs.find('/store', /journal-\d+\.log$/).reduce((n, f) => n + (w.storeFs.files.get(f)?.length ?? 0), 0);
 
 describe('knowledge graph: rebuilding an existing store', () => {
   let w: GraphWorld;
@@ -45,7 +51,8 @@ describe('knowledge graph: rebuilding an existing store', () => {
     const changes: string[][] = [];
     w.graph.onDidChange(change => changes.push([...change.files].sort()));
     const edited = workspace(`m6() + 1`);
-    edited['src/lib/m5.ts'] = `import { m6 } from './m6';\nimport { join } from 'node:path';\nexport function m5(): number { return m6() + join.length; }\nexport const extra = 1;\n`;
+    edited['src/lib/m5.ts'] =
+      `import { m6 } from './m6';\nimport { join } from 'node:path';\nexport function m5(): number { return m6() + join.length; }\nexport const extra = 1;\n`;
     w.write(edited);
     const summary = await w.build();
     assert.deepStrictEqual([summary.files, summary.parsed, summary.removed], [72, 1, 0]);
@@ -114,7 +121,10 @@ describe('knowledge graph: rebuilding an existing store', () => {
     const fresh = await graphWorld(edited);
     try {
       await fresh.build();
-      assert.ok(edges(w).some(e => (e as { to_id: string }).to_id === 'pkg:@lib/m2'), 'without paths, @lib/m2 is an external package');
+      assert.ok(
+        edges(w).some(e => (e as { to_id: string }).to_id === 'pkg:@lib/m2'),
+        'without paths, @lib/m2 is an external package',
+      );
       assert.deepStrictEqual(edges(w), edges(fresh));
       assert.deepStrictEqual(sorted(w), sorted(fresh));
     } finally {

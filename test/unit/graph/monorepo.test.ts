@@ -6,7 +6,11 @@ import { graphWorld, type GraphWorld } from './world';
 // extends chains (from packages too), workspace membership from the package manager, and
 // workspace packages whose entry points name only their build output.
 
-const deps = (w: GraphWorld, id: string) => w.graph.getDependencies(id).map(c => c.id).sort();
+const deps = (w: GraphWorld, id: string) =>
+  w.graph
+    .getDependencies(id)
+    .map(c => c.id)
+    .sort();
 
 async function built(files: Record<string, string>): Promise<GraphWorld> {
   const w = await graphWorld(files);
@@ -41,7 +45,10 @@ describe('knowledge graph on monorepos', () => {
         'webview/vite.config.ts': `import { format } from '@shared/format';\nexport default format;\n`,
         'shared/format.ts': `export function format(x: unknown) { return String(x); }\n`,
       });
-      assert.deepStrictEqual(deps(w, 'webview/src/main.tsx'), ['shared/format.ts', 'webview/src/components/Button.tsx']);
+      assert.deepStrictEqual(deps(w, 'webview/src/main.tsx'), [
+        'shared/format.ts',
+        'webview/src/components/Button.tsx',
+      ]);
       // vite.config.ts is owned by tsconfig.node.json, whose @shared/* points elsewhere
       assert.deepStrictEqual(deps(w, 'webview/vite.config.ts'), ['webview/node-shared/format.ts']);
     });
@@ -108,7 +115,10 @@ describe('knowledge graph on monorepos', () => {
     });
 
     it('reads pnpm-workspace.yaml lists in flow style too, and a later negation wins over an earlier match', () => {
-      assert.deepStrictEqual(pnpmPackages(`packages: ['apps/*', "libs/**", tools] # all\nonlyBuiltDependencies:\n  - esbuild\n`), ['apps/*', 'libs/**', 'tools']);
+      assert.deepStrictEqual(
+        pnpmPackages(`packages: ['apps/*', "libs/**", tools] # all\nonlyBuiltDependencies:\n  - esbuild\n`),
+        ['apps/*', 'libs/**', 'tools'],
+      );
       assert.deepStrictEqual(pnpmPackages('catalog:\n  packages: 1\n'), []);
       assert.strictEqual(isMember('libs/a/b', ['libs/**', '!libs/a/*']), false);
       assert.strictEqual(isMember('libs/a', ['libs/**', '!libs/a/*']), true);
@@ -141,9 +151,16 @@ describe('knowledge graph on monorepos', () => {
         'packages/gone/package.json': `{ "name": "@acme/gone", "main": "./dist/index.js" }`,
         'app.ts': `import { Button } from '@acme/ui/button';\nimport * as ui from '@acme/ui';\nimport { util } from '@acme/util';\nimport { gone } from '@acme/gone';\nexport const a = [Button, ui, util, gone];\n`,
       });
-      assert.deepStrictEqual(deps(w, 'app.ts'), ['packages/ui/lib/button.ts', 'packages/ui/lib/index.ts', 'packages/util/src/index.ts']);
+      assert.deepStrictEqual(deps(w, 'app.ts'), [
+        'packages/ui/lib/button.ts',
+        'packages/ui/lib/index.ts',
+        'packages/util/src/index.ts',
+      ]);
       const unresolved = w.graph.index().unresolvedImports();
-      assert.deepStrictEqual(unresolved.map(u => u.specifier), ['@acme/gone']);
+      assert.deepStrictEqual(
+        unresolved.map(u => u.specifier),
+        ['@acme/gone'],
+      );
       assert.match(unresolved[0].reason ?? '', /workspace package @acme\/gone.*dist\/index\.js.*no source/);
     });
 
@@ -168,7 +185,10 @@ describe('knowledge graph on monorepos', () => {
       assert.deepStrictEqual(deps(w, 'packages/docs/example.tsx'), ['packages/chat/src/Menu/index.ts']);
       assert.deepStrictEqual(deps(w, 'packages/docs/old.js'), ['packages/chat/src/Menu/index.ts']);
       assert.deepStrictEqual(deps(w, 'packages/chat/src/Menu/Menu.test.tsx'), ['packages/chat/src/helpers/index.ts']);
-      assert.ok(!w.graph.index().projectConfig.packages.some(p => p.dir.includes('dist/esm')), 'the build output itself is not read');
+      assert.ok(
+        !w.graph.index().projectConfig.packages.some(p => p.dir.includes('dist/esm')),
+        'the build output itself is not read',
+      );
     });
   });
 });

@@ -33,7 +33,10 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 
 // Constructs that need care when reading tokens without a syntax tree; each must be read, and read as the parser does.
 const cases: Array<[string, string, string]> = [
-  ['JSX: text with quotes and braces in expressions, attributes, fragments, spreads, nested elements', 'View.tsx', `
+  [
+    'JSX: text with quotes and braces in expressions, attributes, fragments, spreads, nested elements',
+    'View.tsx',
+    `
     import * as React from 'react';
     export const View = ({ items, onPick }: Props) => {
       const label = useLabel(items);
@@ -47,22 +50,34 @@ const cases: Array<[string, string, string]> = [
       );
     };
     export function Plain() { return <div>{/* a comment */}</div>; }
-  `],
-  ['regular expressions and division, non-null assertions, templates inside templates', 'math.ts', `
+  `,
+  ],
+  [
+    'regular expressions and division, non-null assertions, templates inside templates',
+    'math.ts',
+    `
     export function ratio(a: number, b?: number) {
       const r = /ab+c\\/d/gi.test(String(a)) ? a / b! / 2 : total(a) / 3;
       if (r) {} /x/.exec(name());
       return \`\${label(\`inner \${inner(r)}\`)} / \${r}\`;
     }
-  `],
-  ['generic arrow functions in TSX, type parameters with defaults, type arguments in calls and return types', 'hooks.tsx', `
+  `,
+  ],
+  [
+    'generic arrow functions in TSX, type parameters with defaults, type arguments in calls and return types',
+    'hooks.tsx',
+    `
     export const identity = <T,>(x: T) => wrap(x);
     export const bounded = <T extends object>(x: T): Record<string, T> => build<T, string>(x, key(x));
     export const useThing = <A, B = {}>(a: A, b?: B) => useMemo(() => make(a), [a]);
     export const notAFunction = compose<A, B>(first, second);
     export interface Box<T = string> extends Base<T>, Other { value: T }
-  `],
-  ['overloads, constructors, decorators, accessors, static blocks, index signatures, private names', 'service.ts', `
+  `,
+  ],
+  [
+    'overloads, constructors, decorators, accessors, static blocks, index signatures, private names',
+    'service.ts',
+    `
     @Injectable({ scope: scope() })
     export class Service<T> extends Base<T> implements Api, mixins.Logger {
       [key: string]: unknown;
@@ -85,8 +100,12 @@ const cases: Array<[string, string, string]> = [
     export declare function overload(a: number): void;
     export function twice(a: string): string;
     export function twice(a: any) { return repeat(a); }
-  `],
-  ['object-literal methods and type-literal signatures are not calls; calls after keywords and operators are', 'objects.ts', `
+  `,
+  ],
+  [
+    'object-literal methods and type-literal signatures are not calls; calls after keywords and operators are',
+    'objects.ts',
+    `
     export function make(options: { onChange(v: string): void; check(): boolean }) {
       const api = {
         start() { return begin(); },
@@ -104,8 +123,12 @@ const cases: Array<[string, string, string]> = [
     export const g = async (x: number) => later(x);
     export const h = async function () { await now(); };
     const sorts = { a: 1 } as const satisfies Record<string, number>;
-  `],
-  ['require and import() with and without bindings', 'loader.js', `
+  `,
+  ],
+  [
+    'require and import() with and without bindings',
+    'loader.js',
+    `
     const fs = require('fs');
     const { join, resolve: res, ...rest } = require('path');
     const [first] = require('list');
@@ -117,8 +140,12 @@ const cases: Array<[string, string, string]> = [
       const awaited = await import('./awaited');
       return Promise.all([import('./a'), import('./b')]);
     }
-  `],
-  ['export forms and import-equals', 'exports.ts', `
+  `,
+  ],
+  [
+    'export forms and import-equals',
+    'exports.ts',
+    `
     import def, { a, b as c, type T, default as d } from './x';
     import type Only from './types';
     import * as ns from './ns';
@@ -137,24 +164,37 @@ const cases: Array<[string, string, string]> = [
     export type Pair<A, B = A> = [A, B];
     declare module 'ambient' { const loaded: typeof require; }
     namespace Space { export const inner = compute(); }
-  `],
-  ['Windows line endings, export default forms, a class expression, labels and new.target', 'crlf.ts', [
-    "import { a } from './a';",
-    'export default async function main() { await run(a); }',
-    'export const Widget = class extends Base { render() { return draw(this); } };',
-    'outer: for (const x of items()) { if (check(x)) continue outer; }',
-    'export function make() { return new.target ? build() : undefined; }',
-  ].join('\r\n')],
-  ['export = in a CommonJS-style TypeScript file', 'legacy.ts', `
+  `,
+  ],
+  [
+    'Windows line endings, export default forms, a class expression, labels and new.target',
+    'crlf.ts',
+    [
+      "import { a } from './a';",
+      'export default async function main() { await run(a); }',
+      'export const Widget = class extends Base { render() { return draw(this); } };',
+      'outer: for (const x of items()) { if (check(x)) continue outer; }',
+      'export function make() { return new.target ? build() : undefined; }',
+    ].join('\r\n'),
+  ],
+  [
+    'export = in a CommonJS-style TypeScript file',
+    'legacy.ts',
+    `
     import fs = require('fs');
     function helper() { return fs.readFileSync('x'); }
     export = helper;
-  `],
-  ['a declaration file (no calls)', 'types.d.ts', `
+  `,
+  ],
+  [
+    'a declaration file (no calls)',
+    'types.d.ts',
+    `
     export declare class Api { call(): void; call(x: number): void; }
     export declare const value: number;
     export interface Options { name?: string }
-  `],
+  `,
+  ],
 ];
 
 describe('graph extraction from tokens', () => {
@@ -192,8 +232,13 @@ describe('graph extraction from tokens', () => {
     ];
     for (const [file, text] of unsure) assert.strictEqual(quick(file, text), undefined, file);
     // the extractor then parses: the reference and the type are read the parser's way, the broken file keeps its error
-    assert.deepStrictEqual(extractor.extract('ref.ts', unsure[0][1], { quick: true }).facts.imports.map(i => i.specifier), ['./globals.d.ts']);
-    assert.deepStrictEqual(extractor.extract('type.ts', unsure[1][1], { quick: true }).facts.imports, [{ specifier: './lazy', kind: 'import', line: 1, names: [{ imported: '*', local: '' }], typeOnly: true }]);
+    assert.deepStrictEqual(
+      extractor.extract('ref.ts', unsure[0][1], { quick: true }).facts.imports.map(i => i.specifier),
+      ['./globals.d.ts'],
+    );
+    assert.deepStrictEqual(extractor.extract('type.ts', unsure[1][1], { quick: true }).facts.imports, [
+      { specifier: './lazy', kind: 'import', line: 1, names: [{ imported: '*', local: '' }], typeOnly: true },
+    ]);
     assert.match(extractor.extract('broken.ts', unsure[2][1], { quick: true }).error ?? '', /^line \d+: /);
   });
 
@@ -205,8 +250,17 @@ describe('graph extraction from tokens', () => {
     const settings = { roots: ['/ws'], exclude: [], maxFileBytes: 1 << 20 };
     const built = new Map<string, string>();
     session.build({ ...settings, known: [] }, batch => batch.records.forEach(r => built.set(r.id, r.status)));
-    assert.deepStrictEqual([...built], [['a.ts', 'parsed'], ['b.ts', 'parsed']]);
+    assert.deepStrictEqual(
+      [...built],
+      [
+        ['a.ts', 'parsed'],
+        ['b.ts', 'parsed'],
+      ],
+    );
     const updated = session.update({ ...settings, paths: ['/ws/a.ts'] });
-    assert.deepStrictEqual(updated.records.map(fileRecordOf).map(r => [r.id, r.status, r.facts.imports.map(i => i.specifier)]), [['a.ts', 'failed', ['./b']]]);
+    assert.deepStrictEqual(
+      updated.records.map(fileRecordOf).map(r => [r.id, r.status, r.facts.imports.map(i => i.specifier)]),
+      [['a.ts', 'failed', ['./b']]],
+    );
   });
 });

@@ -41,28 +41,44 @@ describe('the token reader and the parser', () => {
 
     it('the parser records import types as type-only imports, and import() calls as dynamic imports', () => {
       const facts = parsed('a.ts', source);
-      assert.deepStrictEqual(facts.imports.map(i => [i.specifier, i.kind, i.typeOnly ?? false, i.names.map(n => n.imported).join()]), [
-        ['./base', 'import', true, 'Base'],
-        ['./data', 'dynamic', false, ''],
-        ['./page', 'dynamic', false, ''],
-        ['./lazy', 'import', true, '*'],
-        ['./row', 'import', true, 'Row'],
-        ['./item', 'import', true, 'Item'],
-        ['./list', 'import', true, 'List'],
-        ['./data', 'import', true, 'Data'],
-      ]);
+      assert.deepStrictEqual(
+        facts.imports.map(i => [i.specifier, i.kind, i.typeOnly ?? false, i.names.map(n => n.imported).join()]),
+        [
+          ['./base', 'import', true, 'Base'],
+          ['./data', 'dynamic', false, ''],
+          ['./page', 'dynamic', false, ''],
+          ['./lazy', 'import', true, '*'],
+          ['./row', 'import', true, 'Row'],
+          ['./item', 'import', true, 'Item'],
+          ['./list', 'import', true, 'List'],
+          ['./data', 'import', true, 'Data'],
+        ],
+      );
     });
 
     it('the token reader never reads an import type as a run-time import: it agrees with the parser or gives the file to it', () => {
       agree('a.ts', source);
       for (const line of source.split('\n').slice(1)) agree('b.ts', line);
-      for (const line of ["let a: Array<[import('./x').T]>", "const b = c as import('./x').T", "function f(x: readonly import('./x').T[]) {}"]) agree('c.ts', line);
+      for (const line of [
+        "let a: Array<[import('./x').T]>",
+        "const b = c as import('./x').T",
+        "function f(x: readonly import('./x').T[]) {}",
+      ])
+        agree('c.ts', line);
     });
 
     it('in a declaration file the token reader reads them itself, as the parser does', () => {
-      const dts = "export declare const a: import('./a').A;\nexport declare function f(): typeof import('./b');\nexport interface I { x: import('./c').C.D }\n";
+      const dts =
+        "export declare const a: import('./a').A;\nexport declare function f(): typeof import('./b');\nexport interface I { x: import('./c').C.D }\n";
       const facts = agree('types.d.ts', dts, true);
-      assert.deepStrictEqual(facts.imports.map(i => [i.specifier, i.typeOnly]), [['./a', true], ['./b', true], ['./c', true]]);
+      assert.deepStrictEqual(
+        facts.imports.map(i => [i.specifier, i.typeOnly]),
+        [
+          ['./a', true],
+          ['./b', true],
+          ['./c', true],
+        ],
+      );
     });
 
     it('an import type is a type-only edge in the graph', async () => {
@@ -70,7 +86,13 @@ describe('the token reader and the parser', () => {
       const w = await graphWorld({ 'a.ts': "export let x: import('./b').B\n", 'b.ts': 'export type B = number\n' });
       try {
         await w.build();
-        assert.deepStrictEqual(w.graph.index().moduleRelationsOf('a.ts').map(r => [r.to, r.typeOnly]), [['b.ts', true]]);
+        assert.deepStrictEqual(
+          w.graph
+            .index()
+            .moduleRelationsOf('a.ts')
+            .map(r => [r.to, r.typeOnly]),
+          [['b.ts', true]],
+        );
       } finally {
         w.graph.dispose();
         await w.store.close();
@@ -80,27 +102,57 @@ describe('the token reader and the parser', () => {
 
   describe('code the token reader was not tuned on', () => {
     const noSemicolons: Array<[string, string]> = [
-      ['a declaration after `} as const`', "export const Providers = { a: 'a' } as const\nexport function toProviderId(x: string) { return norm(x) }\n"],
-      ['a declaration after `] as const`', "export const kinds = ['a', 'b'] as const\nexport function isKind(x: string) { return kinds.includes(x) }\n"],
+      [
+        'a declaration after `} as const`',
+        "export const Providers = { a: 'a' } as const\nexport function toProviderId(x: string) { return norm(x) }\n",
+      ],
+      [
+        'a declaration after `] as const`',
+        "export const kinds = ['a', 'b'] as const\nexport function isKind(x: string) { return kinds.includes(x) }\n",
+      ],
       ['a declaration after `export { X }`', 'const X = 1\nexport { X }\nexport function after() { return make() }\n'],
-      ['a declaration after `export { X as Y }` and `export type { T }`', 'const X = 1\ntype T = 1\nexport { X as Y }\nexport type { T }\nexport class After { run() { go() } }\n'],
-      ['a declaration after `satisfies`', "export const config = { a: 1 } satisfies Config\nexport const later = () => call()\n"],
+      [
+        'a declaration after `export { X as Y }` and `export type { T }`',
+        'const X = 1\ntype T = 1\nexport { X as Y }\nexport type { T }\nexport class After { run() { go() } }\n',
+      ],
+      [
+        'a declaration after `satisfies`',
+        'export const config = { a: 1 } satisfies Config\nexport const later = () => call()\n',
+      ],
     ];
     for (const [name, text] of noSemicolons) {
       it(`without semicolons, keeps ${name}`, () => {
         const facts = agree('x.ts', text, true);
         const last = /(?:function|class|const) (\w+)[^\n]*\n$/.exec(text)![1];
-        assert.ok(facts.declarations.some(d => d.name === last), `${last} in ${JSON.stringify(facts.declarations)}`);
+        assert.ok(
+          facts.declarations.some(d => d.name === last),
+          `${last} in ${JSON.stringify(facts.declarations)}`,
+        );
       });
     }
 
     // what Effect's sources (no semicolons, dual APIs typed with call signatures) showed
     const effectStyle: Array<[string, string]> = [
-      ['call signatures of a type literal on lines of their own are not calls', 'export const env: {\n  (a: string): (self: Command) => Command.Command\n  (self: Command, a: string): Command.Command\n} = dual(2, (self: Command, a: string) => make(self, a))\n'],
-      ['generic call signatures after a type with type arguments are not calls', 'export const atLeast: {\n  (times: 0): <A>(self: Args<A>) => Args<Array<A>>\n  /** more */\n  (times: number): <A>(self: Args<A>) => Args<NonEmptyArray<A>>\n  <A>(self: Args<A>, times: number): Args<A>\n} = Internal.atLeast\n'],
-      ['a `[` on a new line after a return type starts the next member', 'export abstract class C {\n  abstract toJSON(): unknown\n  [Symbol.iterator]() {\n    return this.toJSON()\n  }\n}\n'],
-      ['a function type as an arrow function’s return type', 'export const runtimePromise = <A>(self: H<A>): <R = never>() => Effect<\n  (x: A) => Promise<A>,\n  R\n> => Effect.map(runtime(self)(), run => (x: A) => run(x))\nexport const after = () => other()\n'],
-      ['a keyword after a dot ends a statement like a name', 'export const _await = (self: F) => self.await\n\nexport const children = (self: F) => self.children\nconst _try = Either.try\n\nexport {\n  _try as try\n}\n'],
+      [
+        'call signatures of a type literal on lines of their own are not calls',
+        'export const env: {\n  (a: string): (self: Command) => Command.Command\n  (self: Command, a: string): Command.Command\n} = dual(2, (self: Command, a: string) => make(self, a))\n',
+      ],
+      [
+        'generic call signatures after a type with type arguments are not calls',
+        'export const atLeast: {\n  (times: 0): <A>(self: Args<A>) => Args<Array<A>>\n  /** more */\n  (times: number): <A>(self: Args<A>) => Args<NonEmptyArray<A>>\n  <A>(self: Args<A>, times: number): Args<A>\n} = Internal.atLeast\n',
+      ],
+      [
+        'a `[` on a new line after a return type starts the next member',
+        'export abstract class C {\n  abstract toJSON(): unknown\n  [Symbol.iterator]() {\n    return this.toJSON()\n  }\n}\n',
+      ],
+      [
+        'a function type as an arrow function’s return type',
+        'export const runtimePromise = <A>(self: H<A>): <R = never>() => Effect<\n  (x: A) => Promise<A>,\n  R\n> => Effect.map(runtime(self)(), run => (x: A) => run(x))\nexport const after = () => other()\n',
+      ],
+      [
+        'a keyword after a dot ends a statement like a name',
+        'export const _await = (self: F) => self.await\n\nexport const children = (self: F) => self.children\nconst _try = Either.try\n\nexport {\n  _try as try\n}\n',
+      ],
     ];
     for (const [name, text] of effectStyle) {
       it(`without semicolons: ${name}`, () => {
@@ -114,7 +166,11 @@ describe('the token reader and the parser', () => {
     });
 
     it('`async *name()` generator methods in object literals are not calls', () => {
-      const facts = agree('g.ts', 'export const api = {\n  async *pages(): AsyncGenerator<Page> { yield await fetchPage() },\n  *ids(): Generator<number> { yield 1 },\n}\n', true);
+      const facts = agree(
+        'g.ts',
+        'export const api = {\n  async *pages(): AsyncGenerator<Page> { yield await fetchPage() },\n  *ids(): Generator<number> { yield 1 },\n}\n',
+        true,
+      );
       assert.deepStrictEqual(facts.declarations[0].calls, ['fetchPage']);
     });
   });

@@ -30,14 +30,20 @@ const pieces: Piece[] = [
   n => `export const kinds${n} = ['one', 'two'] as const;`,
   n => `export const config${n} = { port: parse${n}(env.PORT), host: 'h' } satisfies Config;`,
   n => `export function toProviderId${n}(x: string): string {\n  return normalize${n}(x).trim();\n}`,
-  n => `export function list${n}(xs: readonly (string | number)[], ys: readonly string[]): number {\n  return count${n}(xs) + ys.length;\n}`,
-  n => `export function over${n}(a: string): string;\nexport function over${n}(a: number): number;\nexport function over${n}(a: any): any {\n  return convert${n}(a);\n}`,
+  n =>
+    `export function list${n}(xs: readonly (string | number)[], ys: readonly string[]): number {\n  return count${n}(xs) + ys.length;\n}`,
+  n =>
+    `export function over${n}(a: string): string;\nexport function over${n}(a: number): number;\nexport function over${n}(a: any): any {\n  return convert${n}(a);\n}`,
   n => `export async function* stream${n}(): AsyncGenerator<number> {\n  yield await next${n}();\n}`,
-  n => `export const api${n} = {\n  async *pages(): AsyncGenerator<Page> { yield await fetchPage${n}() },\n  *ids(): Generator<number> { yield 1 },\n  async get(id: string) { return load${n}(id) },\n  plain() { return helper${n}() },\n};`,
-  n => `@Component({ selector: 'x-${n}' })\nexport class Widget${n} extends Base${n} implements OnInit {\n  @Input() name = '';\n  accessor count = 0;\n  static #secret = make${n}();\n  constructor(private readonly svc: Service${n}) {\n    super();\n  }\n  ngOnInit(): void {\n    this.svc.start();\n    this.render${n}();\n  }\n  private render${n}(): void { draw${n}(this.name) }\n}`,
-  n => `export abstract class Repo${n}<T extends object> {\n  abstract find(id: string): Promise<T>;\n  save(x: T): void;\n  save(x: T[]): void;\n  save(x: T | T[]): void { persist${n}(x) }\n  override toString() { return super.toString() }\n}`,
+  n =>
+    `export const api${n} = {\n  async *pages(): AsyncGenerator<Page> { yield await fetchPage${n}() },\n  *ids(): Generator<number> { yield 1 },\n  async get(id: string) { return load${n}(id) },\n  plain() { return helper${n}() },\n};`,
+  n =>
+    `@Component({ selector: 'x-${n}' })\nexport class Widget${n} extends Base${n} implements OnInit {\n  @Input() name = '';\n  accessor count = 0;\n  static #secret = make${n}();\n  constructor(private readonly svc: Service${n}) {\n    super();\n  }\n  ngOnInit(): void {\n    this.svc.start();\n    this.render${n}();\n  }\n  private render${n}(): void { draw${n}(this.name) }\n}`,
+  n =>
+    `export abstract class Repo${n}<T extends object> {\n  abstract find(id: string): Promise<T>;\n  save(x: T): void;\n  save(x: T[]): void;\n  save(x: T | T[]): void { persist${n}(x) }\n  override toString() { return super.toString() }\n}`,
   n => `export function withResource${n}() {\n  using res = open${n}();\n  return res.read();\n}`,
-  n => `export async function withAsyncResource${n}() {\n  await using conn = await connect${n}();\n  return conn.query('x');\n}`,
+  n =>
+    `export async function withAsyncResource${n}() {\n  await using conn = await connect${n}();\n  return conn.query('x');\n}`,
   n => `export let lazy${n}: typeof import('./lazy${n}');`,
   n => `export type Row${n} = import('./row${n}').Row<string>;`,
   n => `export interface Store${n} {\n  get(): import('./item${n}').Item.Id;\n  name: string;\n}`,
@@ -55,11 +61,14 @@ const pieces: Piece[] = [
   n => `const re${n} = /a+b\\/c/g.test(text${n}) ? a / b / 2 : total${n}(a) / 3;`,
   n => `export const tuple${n}: readonly [string, number] = ['a', 1] as const;`,
   n => `export function guard${n}(x: unknown): x is string {\n  return typeof x === 'string' && check${n}(x);\n}`,
-  n => `export class Service${n} {\n  private cache = new Map<string, number>();\n  get size(): number { return this.cache.size }\n  set size(v: number) { resize${n}(v) }\n  handle = (e: Event) => { this.emit${n}(e) };\n  emit${n}(e: Event) { dispatch${n}(e) }\n}`,
-  n => `export default {\n  name: 'x${n}',\n  async *gen() { yield run${n}() },\n  get value() { return read${n}() },\n}`,
+  n =>
+    `export class Service${n} {\n  private cache = new Map<string, number>();\n  get size(): number { return this.cache.size }\n  set size(v: number) { resize${n}(v) }\n  handle = (e: Event) => { this.emit${n}(e) };\n  emit${n}(e: Event) { dispatch${n}(e) }\n}`,
+  n =>
+    `export default {\n  name: 'x${n}',\n  async *gen() { yield run${n}() },\n  get value() { return read${n}() },\n}`,
   n => `export const pick${n} = cond${n}()\n  ? left${n}()\n  : right${n}();`,
   n => `export const chain${n} = () => fetch${n}('u')\n  .then(r => r.json())\n  .catch(fail${n});`,
-  n => `export class Holder${n} {\n  declare field: string;\n  [key: string]: unknown;\n  static {\n    init${n}();\n  }\n  protected abstractLike?: number;\n}`,
+  n =>
+    `export class Holder${n} {\n  declare field: string;\n  [key: string]: unknown;\n  static {\n    init${n}();\n  }\n  protected abstractLike?: number;\n}`,
   n => `outer${n}: for (const x of list${n}()) {\n  if (x) continue outer${n};\n  else stop${n}();\n}`,
   n => `export function assertOk${n}(this: Ctx, v: unknown): asserts v is string {\n  if (!v) throw fail${n}(v);\n}`,
   n => `export declare const declared${n}: number;`,
@@ -67,16 +76,22 @@ const pieces: Piece[] = [
   n => `export const enum Flags${n} {\n  A = 1 << 0,\n  B = 1 << 1,\n}`,
   n => `export const generic${n} = make${n}<string, Map<string, number[]>>(\n  'x',\n);`,
   n => `let mutable${n} = 0\nmutable${n}++\nexport function bump${n}() { return ++mutable${n} }`,
-  n => `export const dual${n}: {\n  /** data-last */\n  (that: number): (self: Chunk${n}) => Chunk${n}.Chunk\n  <A>(self: Chunk${n}, that: number): Args<Array<A>>\n} = dual(2, (self: Chunk${n}, that: number) => make${n}(self, that));`,
-  n => `export abstract class Inspect${n} {\n  abstract toJSON(): unknown\n  [Symbol.iterator]() {\n    return this.toJSON()\n  }\n}`,
-  n => `export const runtime${n} = <A,>(self: H<A>): <R = never>() => Effect<\n  (x: A) => Promise<A>,\n  R\n> => map${n}(self, run => (x: A) => run(x));`,
-  n => `export const await${n} = (self: F) => self.await\nconst try${n} = Either.try;\nexport { try${n} as try${n}Alias };`,
+  n =>
+    `export const dual${n}: {\n  /** data-last */\n  (that: number): (self: Chunk${n}) => Chunk${n}.Chunk\n  <A>(self: Chunk${n}, that: number): Args<Array<A>>\n} = dual(2, (self: Chunk${n}, that: number) => make${n}(self, that));`,
+  n =>
+    `export abstract class Inspect${n} {\n  abstract toJSON(): unknown\n  [Symbol.iterator]() {\n    return this.toJSON()\n  }\n}`,
+  n =>
+    `export const runtime${n} = <A,>(self: H<A>): <R = never>() => Effect<\n  (x: A) => Promise<A>,\n  R\n> => map${n}(self, run => (x: A) => run(x));`,
+  n =>
+    `export const await${n} = (self: F) => self.await\nconst try${n} = Either.try;\nexport { try${n} as try${n}Alias };`,
 ];
 
 /** Statements only a .tsx file holds. */
 const jsxPieces: Piece[] = [
-  n => `export const View${n} = ({ items }: Props) => (\n  <div className={cls${n}('x')} onClick={() => act${n}()}>\n    {items.map(i => <Item key={i.id} {...spread${n}(i)} />)}\n    <>text with 'quotes' and {'{'}braces{'}'}</>\n  </div>\n);`,
-  n => `export function Panel${n}() {\n  const [s, set] = useState${n}(0);\n  return <section data-x="a/b">{s > 1 && <Row${n} onPick={v => set(v)} />}</section>;\n}`,
+  n =>
+    `export const View${n} = ({ items }: Props) => (\n  <div className={cls${n}('x')} onClick={() => act${n}()}>\n    {items.map(i => <Item key={i.id} {...spread${n}(i)} />)}\n    <>text with 'quotes' and {'{'}braces{'}'}</>\n  </div>\n);`,
+  n =>
+    `export function Panel${n}() {\n  const [s, set] = useState${n}(0);\n  return <section data-x="a/b">{s > 1 && <Row${n} onPick={v => set(v)} />}</section>;\n}`,
   n => `export const identity${n} = <T,>(x: T) => wrap${n}(x);`,
 ];
 
@@ -97,7 +112,7 @@ function withoutSemicolons(text: string): string {
 
 function generate(seed: number, tsx: boolean): { text: string; style: Style } {
   const next = random(seed);
-  const pick = <T,>(list: T[]) => list[Math.floor(next() * list.length)];
+  const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)];
   const style: Style = { semicolons: next() < 0.4, doubleQuotes: next() < 0.3, joinLines: next() < 0.3 };
   const available = tsx ? [...pieces, ...jsxPieces] : pieces;
   const count = 3 + Math.floor(next() * 9);
@@ -127,7 +142,11 @@ describe('the token reader against the parser on generated code', () => {
         const quick = quickFacts(file, text, findTodos(text));
         if (!quick) continue;
         readByTokens++;
-        assert.deepStrictEqual(JSON.parse(JSON.stringify(quick)), JSON.parse(JSON.stringify(facts)), `seed ${seed} (${file}):\n${text}`);
+        assert.deepStrictEqual(
+          JSON.parse(JSON.stringify(quick)),
+          JSON.parse(JSON.stringify(facts)),
+          `seed ${seed} (${file}):\n${text}`,
+        );
       }
       if (process.env.GRAPH_DIFF_STATS) console.log(`${file}: parsed ${parsedOk}, read by tokens ${readByTokens}`);
       // the generator must write code the parser accepts, and the token reader must read a good part of it

@@ -3,20 +3,41 @@ import { ModuleResolver, exportTargets } from '../../../src/core/graph/resolve';
 import type { ProjectConfig } from '../../../src/core/graph/model';
 
 const files = new Set([
-  'src/a.ts', 'src/util/index.ts', 'src/esm.ts', 'src/view.tsx', 'src/legacy.js', 'src/legacy.d.ts', 'src/types.d.ts', 'src/both.ts', 'src/both.js',
-  'lib/core/thing.ts', 'packages/ui/src/index.ts', 'packages/ui/src/button.ts', 'packages/plain/main.js',
+  'src/a.ts',
+  'src/util/index.ts',
+  'src/esm.ts',
+  'src/view.tsx',
+  'src/legacy.js',
+  'src/legacy.d.ts',
+  'src/types.d.ts',
+  'src/both.ts',
+  'src/both.js',
+  'lib/core/thing.ts',
+  'packages/ui/src/index.ts',
+  'packages/ui/src/button.ts',
+  'packages/plain/main.js',
 ]);
 const config: ProjectConfig = {
   tsconfigs: [{ dir: '', baseUrl: '', paths: { '@core/*': ['lib/core/*'], '~': ['src/a.ts'] } }],
   packages: [
-    { name: '@acme/ui', dir: 'packages/ui', exports: { '.': { types: './src/index.ts', default: './dist/index.js' }, './*': './src/*.ts' } },
+    {
+      name: '@acme/ui',
+      dir: 'packages/ui',
+      exports: { '.': { types: './src/index.ts', default: './dist/index.js' }, './*': './src/*.ts' },
+    },
     { name: 'plain', dir: 'packages/plain', main: 'main.js' },
   ],
 };
 const resolver = new ModuleResolver(files, config);
 const r = (from: string, spec: string) => {
   const x = resolver.resolve(from, spec);
-  return x.kind === 'file' ? x.id : x.kind === 'asset' ? `asset:${x.id}` : x.kind === 'package' ? `pkg:${x.name}` : 'unresolved';
+  return x.kind === 'file'
+    ? x.id
+    : x.kind === 'asset'
+      ? `asset:${x.id}`
+      : x.kind === 'package'
+        ? `pkg:${x.name}`
+        : 'unresolved';
 };
 
 describe('import resolution', () => {
@@ -75,14 +96,25 @@ describe('import resolution', () => {
   it('reads exports maps: conditions in order, subpath patterns, plain strings', () => {
     assert.deepStrictEqual(exportTargets('./index.js', '.'), ['./index.js']);
     assert.deepStrictEqual(exportTargets({ import: './m.mjs', require: './c.cjs' }, '.'), ['./m.mjs', './c.cjs']);
-    assert.deepStrictEqual(exportTargets({ './feature/*': { default: './src/feature/*.js' } }, './feature/x'), ['./src/feature/x.js']);
+    assert.deepStrictEqual(exportTargets({ './feature/*': { default: './src/feature/*.js' } }, './feature/x'), [
+      './src/feature/x.js',
+    ]);
     assert.deepStrictEqual(exportTargets({ '.': './a.js' }, './b'), []);
   });
 });
 
 describe('import resolution of folders with a package.json', () => {
-  const folderFiles = new Set(['Collapse/index.js', 'Collapse/index.d.ts', 'node/Collapse/index.js', 'Button/Button.js', 'Button/Button.d.ts']);
-  const folderResolver = new ModuleResolver(folderFiles, { tsconfigs: [], packages: [{ name: '', dir: 'Collapse', main: '../node/Collapse/index.js', types: './index.d.ts' }] });
+  const folderFiles = new Set([
+    'Collapse/index.js',
+    'Collapse/index.d.ts',
+    'node/Collapse/index.js',
+    'Button/Button.js',
+    'Button/Button.d.ts',
+  ]);
+  const folderResolver = new ModuleResolver(folderFiles, {
+    tsconfigs: [],
+    packages: [{ name: '', dir: 'Collapse', main: '../node/Collapse/index.js', types: './index.d.ts' }],
+  });
   const rf = (from: string, spec: string) => {
     const x = folderResolver.resolve(from, spec);
     return x.kind === 'file' ? x.id : x.kind;
@@ -91,19 +123,51 @@ describe('import resolution of folders with a package.json', () => {
   it('goes where Node goes ("main"), from JavaScript and declaration files alike; "types" only when "main" is missing', () => {
     assert.strictEqual(rf('Button/Button.js', '../Collapse'), 'node/Collapse/index.js');
     assert.strictEqual(rf('Button/Button.d.ts', '../Collapse'), 'node/Collapse/index.js');
-    const typesOnly = new ModuleResolver(new Set(['Types/index.d.ts', 'Types/all.d.ts', 'a.ts']), { tsconfigs: [], packages: [{ name: '', dir: 'Types', types: './all.d.ts' }] });
+    const typesOnly = new ModuleResolver(new Set(['Types/index.d.ts', 'Types/all.d.ts', 'a.ts']), {
+      tsconfigs: [],
+      packages: [{ name: '', dir: 'Types', types: './all.d.ts' }],
+    });
     assert.deepStrictEqual(typesOnly.resolve('a.ts', './Types'), { kind: 'file', id: 'Types/all.d.ts' });
   });
 
   it('an import of a folder whose package.json names an ES "module" loads it, as bundlers do (Node cannot import a folder); require() still loads "main"', () => {
-    const files = new Set(['zero-styled/index.js', 'zero-styled/index.d.ts', 'node/zero-styled/index.js', 'Button/Button.js', 'Button/Button.d.ts']);
-    const resolver = new ModuleResolver(files, { tsconfigs: [], packages: [{ name: '', dir: 'zero-styled', module: './index.js', main: '../node/zero-styled/index.js', types: './index.d.ts' }] });
-    assert.deepStrictEqual(resolver.resolve('Button/Button.js', '../zero-styled'), { kind: 'file', id: 'zero-styled/index.js' });
-    assert.deepStrictEqual(resolver.resolve('Button/Button.d.ts', '../zero-styled'), { kind: 'file', id: 'zero-styled/index.js' });
-    assert.deepStrictEqual(resolver.resolve('Button/Button.js', '../zero-styled', 'require'), { kind: 'file', id: 'node/zero-styled/index.js' });
+    const files = new Set([
+      'zero-styled/index.js',
+      'zero-styled/index.d.ts',
+      'node/zero-styled/index.js',
+      'Button/Button.js',
+      'Button/Button.d.ts',
+    ]);
+    const resolver = new ModuleResolver(files, {
+      tsconfigs: [],
+      packages: [
+        {
+          name: '',
+          dir: 'zero-styled',
+          module: './index.js',
+          main: '../node/zero-styled/index.js',
+          types: './index.d.ts',
+        },
+      ],
+    });
+    assert.deepStrictEqual(resolver.resolve('Button/Button.js', '../zero-styled'), {
+      kind: 'file',
+      id: 'zero-styled/index.js',
+    });
+    assert.deepStrictEqual(resolver.resolve('Button/Button.d.ts', '../zero-styled'), {
+      kind: 'file',
+      id: 'zero-styled/index.js',
+    });
+    assert.deepStrictEqual(resolver.resolve('Button/Button.js', '../zero-styled', 'require'), {
+      kind: 'file',
+      id: 'node/zero-styled/index.js',
+    });
   });
 
   it('follows runtime conditions of exports before "types"', () => {
-    assert.deepStrictEqual(exportTargets({ types: './index.d.ts', default: './index.js' }, '.'), ['./index.js', './index.d.ts']);
+    assert.deepStrictEqual(exportTargets({ types: './index.d.ts', default: './index.js' }, '.'), [
+      './index.js',
+      './index.d.ts',
+    ]);
   });
 });

@@ -13,7 +13,13 @@ export const root = '/ws';
 
 export function memoryTree(host: InMemoryFileSystemHost): SourceTree {
   return {
-    list: dir => (host.directoryExistsSync(dir) ? host.readDirSync(dir).map(e => ({ name: e.name.slice(e.name.lastIndexOf('/') + 1), kind: e.isDirectory ? 'dir' : e.isFile ? 'file' : 'other' })) : []),
+    list: dir =>
+      host.directoryExistsSync(dir)
+        ? host.readDirSync(dir).map(e => ({
+            name: e.name.slice(e.name.lastIndexOf('/') + 1),
+            kind: e.isDirectory ? 'dir' : e.isFile ? 'file' : 'other',
+          }))
+        : [],
     read: path => (host.fileExistsSync(path) ? host.readFileSync(path) : undefined),
     size: path => (host.fileExistsSync(path) ? Buffer.byteLength(host.readFileSync(path)) : undefined),
   };
@@ -27,7 +33,11 @@ export interface GraphWorld {
   clock: FakeClock;
   write(files: Record<string, string>): void;
   remove(...paths: string[]): void;
-  build(options?: { exclude?: string[]; maxFileBytes?: number; signal?: AbortSignal }): ReturnType<KnowledgeGraph['build']>;
+  build(options?: {
+    exclude?: string[];
+    maxFileBytes?: number;
+    signal?: AbortSignal;
+  }): ReturnType<KnowledgeGraph['build']>;
   /** Closes the store and opens it again with a new graph (a window reload). */
   reopen(): Promise<GraphWorld>;
   /** How many files the parser has been asked to parse so far. */
@@ -36,7 +46,10 @@ export interface GraphWorld {
   logs: string[];
 }
 
-export async function graphWorld(files: Record<string, string>, shared?: { host: InMemoryFileSystemHost; storeFs: MemoryFileSystem; clock: FakeClock }): Promise<GraphWorld> {
+export async function graphWorld(
+  files: Record<string, string>,
+  shared?: { host: InMemoryFileSystemHost; storeFs: MemoryFileSystem; clock: FakeClock },
+): Promise<GraphWorld> {
   const host = shared?.host ?? new InMemoryFileSystemHost();
   const storeFs = shared?.storeFs ?? new MemoryFileSystem();
   const clock = shared?.clock ?? new FakeClock();
@@ -46,17 +59,33 @@ export async function graphWorld(files: Record<string, string>, shared?: { host:
   let parsed = 0;
   const counting = {
     ...parser,
-    build: (request: Parameters<typeof parser.build>[0], onBatch: Parameters<typeof parser.build>[1], signal?: AbortSignal) =>
-      parser.build(request, batch => {
-        parsed += batch.records.length;
-        onBatch(batch);
-      }, signal),
+    build: (
+      request: Parameters<typeof parser.build>[0],
+      onBatch: Parameters<typeof parser.build>[1],
+      signal?: AbortSignal,
+    ) =>
+      parser.build(
+        request,
+        batch => {
+          parsed += batch.records.length;
+          onBatch(batch);
+        },
+        signal,
+      ),
   };
   const logs: string[] = [];
-  const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+  const logger = {
+    info: (m: string) => logs.push(m),
+    warn: (m: string) => logs.push(m),
+    error: (m: string) => logs.push(m),
+  };
   const graph = new KnowledgeGraph(store, () => counting, clock, logger);
   const world: GraphWorld = {
-    host, store, graph, storeFs, clock,
+    host,
+    store,
+    graph,
+    storeFs,
+    clock,
     write(more) {
       for (const [path, text] of Object.entries(more)) host.writeFileSync(`${root}/${path}`, text);
     },

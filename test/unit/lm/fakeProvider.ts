@@ -46,11 +46,19 @@ export async function startFakeProvider(script: Script): Promise<FakeProvider> {
   const server = http.createServer((req, res) => {
     let raw = '';
     req.setEncoding('utf8');
-    req.on('data', (c: string) => { raw += c; });
+    req.on('data', (c: string) => {
+      raw += c;
+    });
     req.on('end', () => {
-      const api = req.url?.endsWith('/chat/completions') ? 'openai' : req.url?.endsWith('/v1/messages') ? 'anthropic' : undefined;
+      const api = req.url?.endsWith('/chat/completions')
+        ? 'openai'
+        : req.url?.endsWith('/v1/messages')
+          ? 'anthropic'
+          : undefined;
       if (!api || req.method !== 'POST') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
         return;
       }
       const body = JSON.parse(raw) as Record<string, unknown>;
@@ -60,8 +68,17 @@ export async function startFakeProvider(script: Script): Promise<FakeProvider> {
       requests.push({ api, conversation, turn, headers: req.headers, body });
       const reply = script(conversation, turn, body);
       if ('status' in reply) {
-        res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.retryAfter ? { 'retry-after': reply.retryAfter } : {}) });
-        res.end(JSON.stringify(api === 'openai' ? { error: { message: reply.message ?? 'refused' } } : { type: 'error', error: { type: 'rate_limit_error', message: reply.message ?? 'refused' } }));
+        res.writeHead(reply.status, {
+          'content-type': 'application/json',
+          ...(reply.retryAfter ? { 'retry-after': reply.retryAfter } : {}),
+        });
+        res.end(
+          JSON.stringify(
+            api === 'openai'
+              ? { error: { message: reply.message ?? 'refused' } }
+              : { type: 'error', error: { type: 'rate_limit_error', message: reply.message ?? 'refused' } },
+          ),
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -80,10 +97,11 @@ export async function startFakeProvider(script: Script): Promise<FakeProvider> {
       for (const r of requests) m.set(`${r.conversation}#${r.turn}`, (m.get(`${r.conversation}#${r.turn}`) ?? 0) + 1);
       return m;
     },
-    close: () => new Promise(resolve => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -92,37 +110,84 @@ const halves = (s: string): [string, string] => [s.slice(0, Math.ceil(s.length /
 
 function openAiEvents(reply: Extract<Reply, { text?: string }>, body: Record<string, unknown>): string[] {
   const id = `chatcmpl-${++ids}`;
-  const chunk = (choice: unknown, usage?: unknown) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model: body.model, choices: choice ? [choice] : [], ...(usage ? { usage } : {}) })}\n\n`;
+  const chunk = (choice: unknown, usage?: unknown) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model: body.model, choices: choice ? [choice] : [], ...(usage ? { usage } : {}) })}\n\n`;
   const out = [chunk({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null })];
-  if (reply.text) for (const part of halves(reply.text)) out.push(chunk({ index: 0, delta: { content: part }, finish_reason: null }));
+  if (reply.text)
+    for (const part of halves(reply.text)) out.push(chunk({ index: 0, delta: { content: part }, finish_reason: null }));
   (reply.calls ?? []).forEach((c, index) => {
     const [a, b] = halves(JSON.stringify(c.input));
-    out.push(chunk({ index: 0, delta: { tool_calls: [{ index, id: `call_${ids}_${index}`, type: 'function', function: { name: c.name, arguments: a } }] }, finish_reason: null }));
+    out.push(
+      chunk({
+        index: 0,
+        delta: {
+          tool_calls: [
+            { index, id: `call_${ids}_${index}`, type: 'function', function: { name: c.name, arguments: a } },
+          ],
+        },
+        finish_reason: null,
+      }),
+    );
     out.push(chunk({ index: 0, delta: { tool_calls: [{ index, function: { arguments: b } }] }, finish_reason: null }));
   });
-  out.push(chunk({ index: 0, delta: {}, finish_reason: reply.calls?.length ? 'tool_calls' : reply.stop ?? 'stop' }));
-  out.push(chunk(undefined, { prompt_tokens: reply.usage?.input ?? 100, completion_tokens: reply.usage?.output ?? 20, total_tokens: (reply.usage?.input ?? 100) + (reply.usage?.output ?? 20) }));
+  out.push(chunk({ index: 0, delta: {}, finish_reason: reply.calls?.length ? 'tool_calls' : (reply.stop ?? 'stop') }));
+  out.push(
+    chunk(undefined, {
+      prompt_tokens: reply.usage?.input ?? 100,
+      completion_tokens: reply.usage?.output ?? 20,
+      total_tokens: (reply.usage?.input ?? 100) + (reply.usage?.output ?? 20),
+    }),
+  );
   out.push('data: [DONE]\n\n');
   return out;
 }
 
 function anthropicEvents(reply: Extract<Reply, { text?: string }>, body: Record<string, unknown>): string[] {
-  const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  const out = [event('message_start', { message: { id: `msg_${++ids}`, type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, usage: { input_tokens: reply.usage?.input ?? 100, output_tokens: 1 } } }), ': ping\n\n'];
+  const event = (type: string, data: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const out = [
+    event('message_start', {
+      message: {
+        id: `msg_${++ids}`,
+        type: 'message',
+        role: 'assistant',
+        model: body.model,
+        content: [],
+        stop_reason: null,
+        usage: { input_tokens: reply.usage?.input ?? 100, output_tokens: 1 },
+      },
+    }),
+    ': ping\n\n',
+  ];
   let index = 0;
   if (reply.text) {
     out.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
-    for (const part of halves(reply.text)) out.push(event('content_block_delta', { index, delta: { type: 'text_delta', text: part } }));
+    for (const part of halves(reply.text))
+      out.push(event('content_block_delta', { index, delta: { type: 'text_delta', text: part } }));
     out.push(event('content_block_stop', { index }));
     index++;
   }
   for (const c of reply.calls ?? []) {
-    out.push(event('content_block_start', { index, content_block: { type: 'tool_use', id: `toolu_${ids}_${index}`, name: c.name, input: {} } }));
-    for (const part of halves(JSON.stringify(c.input))) out.push(event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: part } }));
+    out.push(
+      event('content_block_start', {
+        index,
+        content_block: { type: 'tool_use', id: `toolu_${ids}_${index}`, name: c.name, input: {} },
+      }),
+    );
+    for (const part of halves(JSON.stringify(c.input)))
+      out.push(event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: part } }));
     out.push(event('content_block_stop', { index }));
     index++;
   }
-  out.push(event('message_delta', { delta: { stop_reason: reply.calls?.length ? 'tool_use' : reply.stop === 'length' ? 'max_tokens' : 'end_turn', stop_sequence: null }, usage: { output_tokens: reply.usage?.output ?? 20 } }));
+  out.push(
+    event('message_delta', {
+      delta: {
+        stop_reason: reply.calls?.length ? 'tool_use' : reply.stop === 'length' ? 'max_tokens' : 'end_turn',
+        stop_sequence: null,
+      },
+      usage: { output_tokens: reply.usage?.output ?? 20 },
+    }),
+  );
   out.push(event('message_stop', {}));
   return out;
 }

@@ -5,7 +5,8 @@ import type { LmHost } from '../../../src/core/lm/host';
 import type { ModelPort, ModelRequest, ModelResponse, ToolCall } from '../../../src/core/lm/model';
 
 /** One scripted answer: a response, an error to throw once, or 'block' (once: waits until aborted). */
-export type Turn = Partial<ModelResponse> | Error | 'block' | ((request: ModelRequest) => Partial<ModelResponse> | Error);
+export type Turn =
+  Partial<ModelResponse> | Error | 'block' | ((request: ModelRequest) => Partial<ModelResponse> | Error);
 
 let nextId = 1;
 
@@ -28,7 +29,10 @@ export class ScriptedModel implements ModelPort {
   /** Turns answered more than once (a kill's re-ask shows here). */
   readonly perTurn = new Map<number, number>();
 
-  constructor(private readonly turns: Turn[], private readonly tokensPerTurn = 10) {}
+  constructor(
+    private readonly turns: Turn[],
+    private readonly tokensPerTurn = 10,
+  ) {}
 
   async send(request: ModelRequest, signal: AbortSignal): Promise<ModelResponse> {
     this.requests.push(request);
@@ -50,7 +54,13 @@ export class ScriptedModel implements ModelPort {
       this.turns.splice(n - 1, 1);
       throw turn;
     }
-    return { text: '', toolCalls: [], stop: 'end', usage: { inputTokens: this.tokensPerTurn / 2, outputTokens: this.tokensPerTurn / 2 }, ...turn };
+    return {
+      text: '',
+      toolCalls: [],
+      stop: 'end',
+      usage: { inputTokens: this.tokensPerTurn / 2, outputTokens: this.tokensPerTurn / 2 },
+      ...turn,
+    };
   }
 }
 
@@ -62,7 +72,10 @@ export class MemoryWorkspace implements WorkspaceFilesPort {
   /** Called with each write before it resolves; may block (to stand for a kill after the write). */
   onWrite: ((p: string) => Promise<void>) | undefined;
 
-  constructor(readonly root: string, files: Record<string, string> = {}) {
+  constructor(
+    readonly root: string,
+    files: Record<string, string> = {},
+  ) {
     for (const [rel, text] of Object.entries(files)) this.files.set(path.join(root, rel), text);
   }
 
@@ -101,7 +114,8 @@ export class MemoryWorkspace implements WorkspaceFilesPort {
 
 export function lmHost(model: ModelPort, files: WorkspaceFilesPort, more: Partial<LmHost> = {}): LmHost {
   return {
-    model, files,
+    model,
+    files,
     limits: { turns: 20, tokens: 1_000_000, wallMs: 600_000 },
     approveCommand: async () => ({ run: false, why: 'nobody is here to confirm it (test)' }),
     ...more,

@@ -22,7 +22,9 @@ describe('lm tasks under SIGKILL', function () {
 
   it(`asks the model nothing twice that was recorded, runs no command twice that must not run twice, and applies every edit once, across ${kills} kills`, async () => {
     const r = await runLmKillLoop({ work, cli, tasks: 3, turns: 12, kills, maxDelayMs: 1500 });
-    console.log(`      ${r.kills} kills (${r.killsMidRun} mid-run), ${r.modelRequests} model requests, ${r.repeatedModelCalls} repeated for recorded turns, ${r.repeatedToolCalls} non-re-runnable commands repeated, ${(r.elapsedMs / 1000).toFixed(1)} s; ${JSON.stringify(r.outcomes)}`);
+    console.log(
+      `      ${r.kills} kills (${r.killsMidRun} mid-run), ${r.modelRequests} model requests, ${r.repeatedModelCalls} repeated for recorded turns, ${r.repeatedToolCalls} non-re-runnable commands repeated, ${(r.elapsedMs / 1000).toFixed(1)} s; ${JSON.stringify(r.outcomes)}`,
+    );
     assert.strictEqual(r.repeatedModelCalls, 0, 'no recorded turn asked again');
     assert.strictEqual(r.repeatedToolCalls, 0, 'no non-re-runnable command run twice');
     assert.deepStrictEqual(r.editsTwice, [], 'no edit applied twice');
@@ -30,8 +32,14 @@ describe('lm tasks under SIGKILL', function () {
       // a kill during a command that must not run twice leaves nobody to ask (no terminal): that task fails, by the contract
       if (outcome !== 'done') assert.match(outcome, /must not run twice; nobody could be asked/, `${task}: ${outcome}`);
     }
-    const failed = Object.entries(r.outcomes).filter(([, o]) => o !== 'done').map(([t]) => t);
-    assert.deepStrictEqual(r.differingFiles.filter(t => !failed.includes(t)), [], 'the files of every finished task are as without kills');
+    const failed = Object.entries(r.outcomes)
+      .filter(([, o]) => o !== 'done')
+      .map(([t]) => t);
+    assert.deepStrictEqual(
+      r.differingFiles.filter(t => !failed.includes(t)),
+      [],
+      'the files of every finished task are as without kills',
+    );
     assert.ok(r.killsMidRun > 0, 'some kill hit the run while tasks were left');
   });
 });

@@ -53,41 +53,61 @@ export function killScript(turns: number): (conversation: string, turn: number) 
   return (conversation, turn) => {
     const j = Number(/^Task (\d+)$/.exec(conversation)?.[1] ?? -1);
     const file = `out/task-${j}.txt`;
-    if (turn === 1) return { text: 'Creating the file.', calls: [{ name: 'edit_file', input: { path: file, newText: 'END\n' } }] };
+    if (turn === 1)
+      return { text: 'Creating the file.', calls: [{ name: 'edit_file', input: { path: file, newText: 'END\n' } }] };
     if (turn >= turns) return { text: 'Done.' };
     // every third turn only reads: nothing flushes the journal after its answer but the answer's own record
-    if (turn % 3 === 0) return { text: `Turn ${turn}: reading.`, calls: [{ name: 'read_file', input: { path: file } }] };
+    if (turn % 3 === 0)
+      return { text: `Turn ${turn}: reading.`, calls: [{ name: 'read_file', input: { path: file } }] };
     const calls = [{ name: 'edit_file', input: { path: file, oldText: 'END', newText: `line ${turn}\nEND` } }];
-    if (turn % 4 === 0) calls.push({ name: 'run_command', input: { command: `node tools/append.js task-${j}-turn-${turn}` } } as never);
+    if (turn % 4 === 0)
+      calls.push({ name: 'run_command', input: { command: `node tools/append.js task-${j}-turn-${turn}` } } as never);
     return { text: `Turn ${turn}.`, calls };
   };
 }
 
 async function setUp(folder: string, workspace: string, tasks: number, turns: number): Promise<void> {
   fs.mkdirSync(path.join(workspace, 'tools'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, 'tools', 'append.js'), "require('fs').appendFileSync(require('path').join(__dirname, '..', 'cmds.log'), process.argv[2] + '\\n');\n");
+  fs.writeFileSync(
+    path.join(workspace, 'tools', 'append.js'),
+    "require('fs').appendFileSync(require('path').join(__dirname, '..', 'cmds.log'), process.argv[2] + '\\n');\n",
+  );
   const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
-  await core.tasks.createMany(Array.from({ length: tasks }, (_, j) => ({
-    title: title(j),
-    description: `Write out/task-${j}.txt, a line per turn.`,
-    action: { kind: 'lm' as const, maxTurns: turns + 5, rerunnable: rerunnable(j) },
-  })));
+  await core.tasks.createMany(
+    Array.from({ length: tasks }, (_, j) => ({
+      title: title(j),
+      description: `Write out/task-${j}.txt, a line per turn.`,
+      action: { kind: 'lm' as const, maxTurns: turns + 5, rerunnable: rerunnable(j) },
+    })),
+  );
   await core.close();
 }
 
 function cliEnv(url: string): NodeJS.ProcessEnv {
-  return { ...process.env, CONTINUUM_LM_PROVIDER: 'openai', CONTINUUM_LM_MODEL: 'fake-model', CONTINUUM_LM_BASE_URL: `${url}/v1`, CONTINUUM_LM_API_KEY: 'sk-kill-test' };
+  return {
+    ...process.env,
+    CONTINUUM_LM_PROVIDER: 'openai',
+    CONTINUUM_LM_MODEL: 'fake-model',
+    CONTINUUM_LM_BASE_URL: `${url}/v1`,
+    CONTINUUM_LM_API_KEY: 'sk-kill-test',
+  };
 }
 
 /** Runs the CLI until it ends, or SIGKILLs it `delayMs` after its session started. */
-function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv, delayMs: number): Promise<{ killed: boolean; code: number | null; out: string }> {
+function runCli(
+  cli: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  delayMs: number,
+): Promise<{ killed: boolean; code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onText = (text: string) => {
       out += text;
-      if (!timer && Number.isFinite(delayMs) && /Session '/.test(out)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (!timer && Number.isFinite(delayMs) && /Session '/.test(out))
+        timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     };
     child.stdout.setEncoding('utf8').on('data', onText);
     child.stderr.setEncoding('utf8').on('data', onText);
@@ -103,7 +123,10 @@ function runCli(cli: string, args: string[], env: NodeJS.ProcessEnv, delayMs: nu
 async function recordedTurns(folder: string): Promise<Set<string>> {
   const core = await openContinuum({ folder, fs: nodeFileSystem, readOnly: true });
   try {
-    const rows = core.store.all<{ title: string; step: string }>(`SELECT t.title, s.step FROM execution_steps s JOIN tasks t ON t.id = s.task_id
+    const rows = core.store.all<{
+      title: string;
+      step: string;
+    }>(`SELECT t.title, s.step FROM execution_steps s JOIN tasks t ON t.id = s.task_id
       WHERE s.status = 'succeeded' AND s.step LIKE 'model %'`);
     return new Set(rows.map(r => `${r.title}#${r.step.slice('model '.length)}`));
   } finally {
@@ -114,7 +137,11 @@ async function recordedTurns(folder: string): Promise<Set<string>> {
 async function outcomes(folder: string): Promise<Record<string, string>> {
   const core = await openContinuum({ folder, fs: nodeFileSystem, readOnly: true });
   try {
-    return Object.fromEntries(core.tasks.list().map(t => [t.title, t.status === 'done' ? 'done' : `${t.status}${t.error ? `: ${t.error}` : ''}`]));
+    return Object.fromEntries(
+      core.tasks
+        .list()
+        .map(t => [t.title, t.status === 'done' ? 'done' : `${t.status}${t.error ? `: ${t.error}` : ''}`]),
+    );
   } finally {
     await core.close();
   }
@@ -126,11 +153,22 @@ const fileOf = (workspace: string, j: number) => {
 };
 
 /** The same tasks run once without kills: each task's file as it should end. */
-export async function referenceRun(work: string, cli: string, provider: FakeProvider, tasks: number, turns: number): Promise<string[]> {
+export async function referenceRun(
+  work: string,
+  cli: string,
+  provider: FakeProvider,
+  tasks: number,
+  turns: number,
+): Promise<string[]> {
   const folder = path.join(work, 'reference-store');
   const workspace = path.join(work, 'reference-ws');
   await setUp(folder, workspace, tasks, turns);
-  const r = await runCli(cli, ['run', '--store', folder, '--workspace', workspace, '--yes'], cliEnv(provider.url), Infinity);
+  const r = await runCli(
+    cli,
+    ['run', '--store', folder, '--workspace', workspace, '--yes'],
+    cliEnv(provider.url),
+    Infinity,
+  );
   if (r.code !== 0) throw new Error(`the run without kills did not complete (exit ${r.code}):\n${r.out}`);
   return Array.from({ length: tasks }, (_, j) => fileOf(workspace, j));
 }
@@ -153,14 +191,16 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
       const recorded = await recordedTurns(folder);
       // a turn the client had moved past (it asked for a later one) was answered and acted on
       const passed = new Map<string, number>();
-      for (const req of provider.requests.slice(referenceRequests)) passed.set(req.conversation, Math.max(passed.get(req.conversation) ?? 0, req.turn));
+      for (const req of provider.requests.slice(referenceRequests))
+        passed.set(req.conversation, Math.max(passed.get(req.conversation) ?? 0, req.turn));
       const from = provider.requests.length;
       const killing = kills < o.kills;
       const args = [first ? 'run' : 'resume', '--store', folder, '--workspace', workspace, '--yes'];
       first = false;
       const r = await runCli(o.cli, args, env, killing ? Math.random() * o.maxDelayMs : Infinity);
       for (const req of provider.requests.slice(from)) {
-        if (recorded.has(`${req.conversation}#${req.turn}`) || req.turn < (passed.get(req.conversation) ?? 0)) repeatedModelCalls++;
+        if (recorded.has(`${req.conversation}#${req.turn}`) || req.turn < (passed.get(req.conversation) ?? 0))
+          repeatedModelCalls++;
       }
       if (r.killed) {
         kills++;
@@ -182,10 +222,14 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
       if (!left) break;
       if (!killing) throw new Error(`the run after the kills ended with ${left} task(s) left:\n${r.out}`);
     }
-    const ids = fs.existsSync(path.join(workspace, 'cmds.log')) ? fs.readFileSync(path.join(workspace, 'cmds.log'), 'utf8').split('\n').filter(Boolean) : [];
+    const ids = fs.existsSync(path.join(workspace, 'cmds.log'))
+      ? fs.readFileSync(path.join(workspace, 'cmds.log'), 'utf8').split('\n').filter(Boolean)
+      : [];
     const seen = new Map<string, number>();
     for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
-    const repeatedToolCalls = [...seen].filter(([id, n]) => n > 1 && !rerunnable(Number(/^task-(\d+)-/.exec(id)?.[1]))).length;
+    const repeatedToolCalls = [...seen].filter(
+      ([id, n]) => n > 1 && !rerunnable(Number(/^task-(\d+)-/.exec(id)?.[1])),
+    ).length;
     const final = await outcomes(folder);
     const differingFiles: string[] = [];
     const editsTwice: string[] = [];
@@ -196,8 +240,15 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
       for (const l of new Set(lines)) if (lines.filter(x => x === l).length > 1) editsTwice.push(`${title(j)}: ${l}`);
     }
     return {
-      kills, killsMidRun, modelRequests: provider.requests.length - referenceRequests, repeatedModelCalls, repeatedToolCalls,
-      outcomes: final, differingFiles, editsTwice, elapsedMs: Date.now() - began,
+      kills,
+      killsMidRun,
+      modelRequests: provider.requests.length - referenceRequests,
+      repeatedModelCalls,
+      repeatedToolCalls,
+      outcomes: final,
+      differingFiles,
+      editsTwice,
+      elapsedMs: Date.now() - began,
     };
   } finally {
     await provider.close();

@@ -23,25 +23,62 @@ interface LmWorld {
   run(): Promise<void>;
 }
 
-async function lmWorld(turns: Turn[], files: Record<string, string>, action: Partial<Extract<TaskAction, { kind: 'lm' }>> = {}, more: Partial<LmHost> = {}): Promise<LmWorld> {
+async function lmWorld(
+  turns: Turn[],
+  files: Record<string, string>,
+  action: Partial<Extract<TaskAction, { kind: 'lm' }>> = {},
+  more: Partial<LmHost> = {},
+): Promise<LmWorld> {
   const w = await makeExecWorld();
   const model = new ScriptedModel(turns);
   const workspace = new MemoryWorkspace(root, files);
   const host = lmHost(model, workspace, more);
-  const task = (await w.tasks.create({ title: 'Add a greeting', description: 'Make greet() say hello.', action: { kind: 'lm', ...action } })).id;
+  const task = (
+    await w.tasks.create({
+      title: 'Add a greeting',
+      description: 'Make greet() say hello.',
+      action: { kind: 'lm', ...action },
+    })
+  ).id;
   const session = await w.session([task]);
-  const executor = () => w.newExecutor({ ports: { processes: w.processes, hostTasks: fakeHostTasks(w.processes), trust: { isTrusted: () => true }, logs: w.logs, questions: w.questions, lm: host } });
+  const executor = () =>
+    w.newExecutor({
+      ports: {
+        processes: w.processes,
+        hostTasks: fakeHostTasks(w.processes),
+        trust: { isTrusted: () => true },
+        logs: w.logs,
+        questions: w.questions,
+        lm: host,
+      },
+    });
   return {
-    w, model, files: workspace, host, task, session,
+    w,
+    model,
+    files: workspace,
+    host,
+    task,
+    session,
     async run() {
-      await (await executor().run(session)).finished;
+      await (
+        await executor().run(session)
+      ).finished;
     },
   };
 }
 
 /** Starts the session and abandons it (as a SIGKILL would leave it) once `probe` holds. */
 async function killedWhen(l: LmWorld, probe: () => boolean): Promise<void> {
-  const executor = l.w.newExecutor({ ports: { processes: l.w.processes, hostTasks: fakeHostTasks(l.w.processes), trust: { isTrusted: () => true }, logs: l.w.logs, questions: l.w.questions, lm: l.host } });
+  const executor = l.w.newExecutor({
+    ports: {
+      processes: l.w.processes,
+      hostTasks: fakeHostTasks(l.w.processes),
+      trust: { isTrusted: () => true },
+      logs: l.w.logs,
+      questions: l.w.questions,
+      lm: l.host,
+    },
+  });
   const run = await executor.run(l.session);
   const end = Date.now() + 3000;
   while (!probe()) {
@@ -58,24 +95,36 @@ async function killedWhen(l: LmWorld, probe: () => boolean): Promise<void> {
 
 describe('the lm action', () => {
   it('lets the model read and edit a file, and is done when the model says so', async () => {
-    const l = await lmWorld([
-      says('Reading it.', call('read_file', { path: 'src/greet.ts' })),
-      says('Changing it.', call('edit_file', { path: 'src/greet.ts', oldText: "return '';", newText: "return 'hello';" })),
-      says('greet() now says hello.'),
-    ], { 'src/greet.ts': "export function greet() {\n  return '';\n}\n" });
+    const l = await lmWorld(
+      [
+        says('Reading it.', call('read_file', { path: 'src/greet.ts' })),
+        says(
+          'Changing it.',
+          call('edit_file', { path: 'src/greet.ts', oldText: "return '';", newText: "return 'hello';" }),
+        ),
+        says('greet() now says hello.'),
+      ],
+      { 'src/greet.ts': "export function greet() {\n  return '';\n}\n" },
+    );
     await l.run();
     const task = l.w.tasks.get(l.task)!;
     assert.strictEqual(task.status, 'done', task.error);
     assert.strictEqual(l.files.text('src/greet.ts'), "export function greet() {\n  return 'hello';\n}\n");
     assert.match(task.result!, /finished in 3 turns .*greet\(\) now says hello/);
-    assert.match(l.model.requests[1].messages.at(-1)!.role === 'tool' ? (l.model.requests[1].messages.at(-1) as { content: string }).content : '', /return ''/, 'the file was given back to the model');
+    assert.match(
+      l.model.requests[1].messages.at(-1)!.role === 'tool'
+        ? (l.model.requests[1].messages.at(-1) as { content: string }).content
+        : '',
+      /return ''/,
+      'the file was given back to the model',
+    );
   });
 
   it('writes the transcript to the task log: each turn, each tool call, and each edit as a diff', async () => {
-    const l = await lmWorld([
-      says('Changing it.', call('edit_file', { path: 'a.txt', oldText: 'two', newText: 'TWO' })),
-      says('Done.'),
-    ], { 'a.txt': 'one\ntwo\nthree\n' });
+    const l = await lmWorld(
+      [says('Changing it.', call('edit_file', { path: 'a.txt', oldText: 'two', newText: 'TWO' })), says('Done.')],
+      { 'a.txt': 'one\ntwo\nthree\n' },
+    );
     await l.run();
     const log = l.w.logs.logs.get(l.task)!;
     assert.match(log, /--- turn 1 \(scripted model; 5 tokens in, 5 out\) ---\nChanging it\.\n {2}wants edit_file/);
@@ -84,13 +133,18 @@ describe('the lm action', () => {
   });
 
   it('records every model request and every tool call as a step of its own', async () => {
-    const l = await lmWorld([
-      says('', call('list_files', {}), call('read_file', { path: 'a.txt' })),
-      says('Done.'),
-    ], { 'a.txt': 'x' });
+    const l = await lmWorld([says('', call('list_files', {}), call('read_file', { path: 'a.txt' })), says('Done.')], {
+      'a.txt': 'x',
+    });
     await l.run();
     const steps = stepsOfTask(l.w.store, l.task).map(s => `${s.step}:${s.status}`);
-    assert.deepStrictEqual(steps, ['began:succeeded', 'model 1:succeeded', 't1 call 1 list_files:succeeded', 't1 call 2 read_file:succeeded', 'model 2:succeeded']);
+    assert.deepStrictEqual(steps, [
+      'began:succeeded',
+      'model 1:succeeded',
+      't1 call 1 list_files:succeeded',
+      't1 call 2 read_file:succeeded',
+      'model 2:succeeded',
+    ]);
     const recorded = stepsOfTask(l.w.store, l.task).find(s => s.step === 'model 1')!.result as { toolCalls: unknown[] };
     assert.strictEqual(recorded.toolCalls.length, 2, "the model's answer is kept in its step");
   });
@@ -101,13 +155,21 @@ describe('the lm action', () => {
     const write = l.w.store.write.bind(l.w.store);
     l.w.store.write = (fn, actor) => {
       let endsModel1 = false;
-      const written = write((wr: StoreWriter) => fn({
-        ...wr,
-        run: (sql, params) => {
-          if (/^UPDATE execution_steps SET status = \?/.test(sql.trim()) && params?.some(p => typeof p === 'string' && p.endsWith('/model 1'))) endsModel1 = true;
-          return wr.run(sql, params);
-        },
-      }), actor);
+      const written = write(
+        (wr: StoreWriter) =>
+          fn({
+            ...wr,
+            run: (sql, params) => {
+              if (
+                /^UPDATE execution_steps SET status = \?/.test(sql.trim()) &&
+                params?.some(p => typeof p === 'string' && p.endsWith('/model 1'))
+              )
+                endsModel1 = true;
+              return wr.run(sql, params);
+            },
+          }),
+        actor,
+      );
       // the disk is slow for this one write: whoever does not wait for it acts before it is saved
       return written.then(async v => {
         if (endsModel1) {
@@ -127,26 +189,37 @@ describe('the lm action', () => {
   });
 
   it('replays recorded model answers on resume instead of asking the model again, and skips completed tool calls', async () => {
-    const l = await lmWorld([
-      says('', call('edit_file', { path: 'a.txt', oldText: 'a', newText: 'b' })),
-      says('', call('read_file', { path: 'a.txt' })),
-      'block',
-      says('Done.'),
-    ], { 'a.txt': 'a' });
+    const l = await lmWorld(
+      [
+        says('', call('edit_file', { path: 'a.txt', oldText: 'a', newText: 'b' })),
+        says('', call('read_file', { path: 'a.txt' })),
+        'block',
+        says('Done.'),
+      ],
+      { 'a.txt': 'a' },
+    );
     // killed while the third request waits for its answer
     await killedWhen(l, () => l.model.requests.length === 3);
     await l.run();
     assert.strictEqual(l.w.tasks.get(l.task)!.status, 'done', l.w.tasks.get(l.task)!.error);
-    assert.deepStrictEqual([...l.model.perTurn], [[1, 1], [2, 1], [3, 2]], 'only the turn cut off is asked again');
+    assert.deepStrictEqual(
+      [...l.model.perTurn],
+      [
+        [1, 1],
+        [2, 1],
+        [3, 2],
+      ],
+      'only the turn cut off is asked again',
+    );
     assert.deepStrictEqual(l.files.writes, ['a.txt'], 'the edit was applied once');
     assert.strictEqual(l.files.text('a.txt'), 'b');
   });
 
   it('counts an edit whose write landed before a kill as applied, without writing it again', async () => {
-    const l = await lmWorld([
-      says('', call('edit_file', { path: 'a.txt', oldText: 'one', newText: 'two' })),
-      says('Done.'),
-    ], { 'a.txt': 'one' });
+    const l = await lmWorld(
+      [says('', call('edit_file', { path: 'a.txt', oldText: 'one', newText: 'two' })), says('Done.')],
+      { 'a.txt': 'one' },
+    );
     l.files.onWrite = () => new Promise(() => undefined); // the write is on disk; the process dies before its step is recorded
     await killedWhen(l, () => l.files.writes.length === 1);
     l.files.onWrite = undefined;
@@ -158,10 +231,10 @@ describe('the lm action', () => {
   });
 
   it('stops, saying the file changed underneath, when a resumed edit finds the file neither as planned nor as edited', async () => {
-    const l = await lmWorld([
-      says('', call('edit_file', { path: 'a.txt', oldText: 'one', newText: 'two' })),
-      says('Done.'),
-    ], { 'a.txt': 'one' });
+    const l = await lmWorld(
+      [says('', call('edit_file', { path: 'a.txt', oldText: 'one', newText: 'two' })), says('Done.')],
+      { 'a.txt': 'one' },
+    );
     l.files.onWrite = () => new Promise(() => undefined);
     await killedWhen(l, () => l.files.writes.length === 1);
     l.files.onWrite = undefined;
@@ -175,10 +248,11 @@ describe('the lm action', () => {
   });
 
   it('never runs again a command cut off by a kill without asking, and fails the task when the person says so', async () => {
-    const l = await lmWorld([
-      says('', call('run_command', { command: 'deploy --now' })),
-      says('Done.'),
-    ], {}, { allowCommands: ['deploy --now'] });
+    const l = await lmWorld(
+      [says('', call('run_command', { command: 'deploy --now' })), says('Done.')],
+      {},
+      { allowCommands: ['deploy --now'] },
+    );
     l.w.processes.script('deploy --now', { block: true });
     await killedWhen(l, () => l.w.processes.started.length === 1);
     l.w.questions.interruptedAnswer = 'fail';
@@ -188,11 +262,12 @@ describe('the lm action', () => {
     assert.strictEqual(l.w.tasks.get(l.task)!.status, 'failed');
   });
 
-  it("runs a cut-off command again without asking when the task says its commands are re-runnable", async () => {
-    const l = await lmWorld([
-      says('', call('run_command', { command: 'npm test' })),
-      says('Done.'),
-    ], {}, { allowCommands: ['npm test'], rerunnable: true });
+  it('runs a cut-off command again without asking when the task says its commands are re-runnable', async () => {
+    const l = await lmWorld(
+      [says('', call('run_command', { command: 'npm test' })), says('Done.')],
+      {},
+      { allowCommands: ['npm test'], rerunnable: true },
+    );
     l.w.processes.script('npm test', { block: true }, { code: 0, output: 'ok' });
     await killedWhen(l, () => l.w.processes.started.length === 1);
     await l.run();
@@ -202,10 +277,11 @@ describe('the lm action', () => {
   });
 
   it('runs a command without a shell in the workspace, and gives its exit code and output back to the model', async () => {
-    const l = await lmWorld([
-      says('', call('run_command', { command: "node 'my script.js'" })),
-      says('Done.'),
-    ], {}, { allowCommands: ["node 'my script.js'"] });
+    const l = await lmWorld(
+      [says('', call('run_command', { command: "node 'my script.js'" })), says('Done.')],
+      {},
+      { allowCommands: ["node 'my script.js'"] },
+    );
     l.w.processes.script('node my script.js', { code: 3, output: 'it broke\n' });
     await l.run();
     const spec = l.w.processes.started[0].spec;
@@ -217,25 +293,46 @@ describe('the lm action', () => {
 
   it('asks before running a command the task does not allow, and tells the model when it was refused', async () => {
     const asked: string[] = [];
-    const l = await lmWorld([
-      says('', call('run_command', { command: 'rm -rf build' })),
-      says('Done.'),
-    ], {}, {}, { approveCommand: async (_t, c) => { asked.push(c); return { run: false, why: 'it needs a confirmation: run with --yes' }; } });
+    const l = await lmWorld(
+      [says('', call('run_command', { command: 'rm -rf build' })), says('Done.')],
+      {},
+      {},
+      {
+        approveCommand: async (_t, c) => {
+          asked.push(c);
+          return { run: false, why: 'it needs a confirmation: run with --yes' };
+        },
+      },
+    );
     await l.run();
     assert.deepStrictEqual(asked, ['rm -rf build']);
     assert.deepStrictEqual(l.w.processes.lines(), []);
-    assert.match((l.model.requests[1].messages.at(-1) as { content: string }).content, /^Not run: it needs a confirmation: run with --yes/);
+    assert.match(
+      (l.model.requests[1].messages.at(-1) as { content: string }).content,
+      /^Not run: it needs a confirmation: run with --yes/,
+    );
   });
 
   it('refuses paths outside the workspace, also through a symbolic link, and tells the model', async () => {
-    const l = await lmWorld([
-      says('', call('edit_file', { path: '../outside.txt', newText: 'x' }), call('edit_file', { path: 'link/evil.txt', newText: 'x' }), call('read_file', { path: 'link/secret' })),
-      says('Done.'),
-    ], { 'a.txt': 'a' });
+    const l = await lmWorld(
+      [
+        says(
+          '',
+          call('edit_file', { path: '../outside.txt', newText: 'x' }),
+          call('edit_file', { path: 'link/evil.txt', newText: 'x' }),
+          call('read_file', { path: 'link/secret' }),
+        ),
+        says('Done.'),
+      ],
+      { 'a.txt': 'a' },
+    );
     l.files.links.set(`${root}/link`, '/etc');
     await l.run();
     assert.deepStrictEqual(l.files.writes, []);
-    const told = l.model.requests[1].messages.filter(m => m.role === 'tool') as Array<{ content: string; isError?: boolean }>;
+    const told = l.model.requests[1].messages.filter(m => m.role === 'tool') as Array<{
+      content: string;
+      isError?: boolean;
+    }>;
     assert.match(told[0].content, /outside the workspace/);
     assert.match(told[1].content, /leads outside the workspace through a symbolic link/);
     assert.match(told[2].content, /leads outside the workspace through a symbolic link/);
@@ -244,16 +341,27 @@ describe('the lm action', () => {
   });
 
   it('is done only when its verify command passes: a failing verify goes back to the model with its output', async () => {
-    const l = await lmWorld([
-      says('Done, I think.'),
-      r => (JSON.stringify(r.messages.at(-1)).includes('2 failing') ? says('', call('edit_file', { path: 'a.txt', newText: 'fixed' })) : new Error('the verify output never came back')),
-      says('Fixed now.'),
-    ], { 'a.txt': 'broken' }, { verify: 'npm test' });
+    const l = await lmWorld(
+      [
+        says('Done, I think.'),
+        r =>
+          JSON.stringify(r.messages.at(-1)).includes('2 failing')
+            ? says('', call('edit_file', { path: 'a.txt', newText: 'fixed' }))
+            : new Error('the verify output never came back'),
+        says('Fixed now.'),
+      ],
+      { 'a.txt': 'broken' },
+      { verify: 'npm test' },
+    );
     l.w.processes.script('npm test', { code: 1, output: '2 failing\n' }, { code: 0, output: 'all pass\n' });
     await l.run();
     const task = l.w.tasks.get(l.task)!;
     assert.strictEqual(task.status, 'done', task.error);
-    assert.deepStrictEqual(l.w.processes.lines(), ['npm test', 'npm test'], 'verify ran after each "done", and not once more by the executor');
+    assert.deepStrictEqual(
+      l.w.processes.lines(),
+      ['npm test', 'npm test'],
+      'verify ran after each "done", and not once more by the executor',
+    );
     assert.strictEqual(l.files.text('a.txt'), 'fixed');
   });
 
@@ -268,7 +376,11 @@ describe('the lm action', () => {
   });
 
   it('fails when the model uses more tokens than its limit', async () => {
-    const l = await lmWorld([says('', call('list_files', {})), says('', call('list_files', {})), says('Done.')], {}, { maxTokens: 15 });
+    const l = await lmWorld(
+      [says('', call('list_files', {})), says('', call('list_files', {})), says('Done.')],
+      {},
+      { maxTokens: 15 },
+    );
     await l.run();
     const task = l.w.tasks.get(l.task)!;
     assert.strictEqual(task.status, 'failed');
@@ -294,18 +406,30 @@ describe('the lm action', () => {
   });
 
   it('retries a task whose model is unavailable, without asking again for the answers it already has', async () => {
-    const l = await lmWorld([
-      says('', call('list_files', {})),
-      new ModelError('503 overloaded', 'unavailable', undefined, 503),
-      says('Done.'),
-    ], { 'a.txt': 'a' });
+    const l = await lmWorld(
+      [
+        says('', call('list_files', {})),
+        new ModelError('503 overloaded', 'unavailable', undefined, 503),
+        says('Done.'),
+      ],
+      { 'a.txt': 'a' },
+    );
     await l.run();
     assert.strictEqual(l.w.tasks.get(l.task)!.status, 'done', l.w.tasks.get(l.task)!.error);
-    assert.deepStrictEqual([...l.model.perTurn], [[1, 1], [2, 2]]);
+    assert.deepStrictEqual(
+      [...l.model.perTurn],
+      [
+        [1, 1],
+        [2, 2],
+      ],
+    );
   });
 
   it('tells the model about a tool call with a bad input instead of failing the task', async () => {
-    const l = await lmWorld([says('', call('read_file', { file: 'a.txt' }), call('frobnicate', {})), says('Done.')], {});
+    const l = await lmWorld(
+      [says('', call('read_file', { file: 'a.txt' }), call('frobnicate', {})), says('Done.')],
+      {},
+    );
     await l.run();
     const told = l.model.requests[1].messages.filter(m => m.role === 'tool') as Array<{ content: string }>;
     assert.match(told[0].content, /The input of read_file is not valid: path/);

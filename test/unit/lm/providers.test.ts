@@ -15,7 +15,14 @@ const conversation: ModelRequest = {
   tools: lmTools,
   messages: [
     { role: 'user', content: 'Task: Fix the build\n\nMake it compile.' },
-    { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'read_file', input: { path: 'a.ts' } }, { id: 'c2', name: 'list_files', input: {} }] },
+    {
+      role: 'assistant',
+      content: '',
+      toolCalls: [
+        { id: 'c1', name: 'read_file', input: { path: 'a.ts' } },
+        { id: 'c2', name: 'list_files', input: {} },
+      ],
+    },
     { role: 'tool', toolCallId: 'c1', name: 'read_file', content: 'const x = 1' },
     { role: 'tool', toolCallId: 'c2', name: 'list_files', content: 'a.ts', isError: false },
   ],
@@ -38,10 +45,17 @@ describe('the model providers', function () {
     const model = () => openAiModel({ baseUrl: `${server.url}/v1`, model: 'small-model', apiKey: 'sk-test-secret' });
 
     it('streams an answer with text and tool calls whose arguments arrive in pieces, and the usage', async () => {
-      next = { text: 'Let me look.', calls: [{ name: 'edit_file', input: { path: 'a.ts', oldText: 'x', newText: 'y' } }], usage: { input: 321, output: 45 } };
+      next = {
+        text: 'Let me look.',
+        calls: [{ name: 'edit_file', input: { path: 'a.ts', oldText: 'x', newText: 'y' } }],
+        usage: { input: 321, output: 45 },
+      };
       const r = await model().send(conversation, signal());
       assert.strictEqual(r.text, 'Let me look.');
-      assert.deepStrictEqual(r.toolCalls.map(c => [c.name, c.input]), [['edit_file', { path: 'a.ts', oldText: 'x', newText: 'y' }]]);
+      assert.deepStrictEqual(
+        r.toolCalls.map(c => [c.name, c.input]),
+        [['edit_file', { path: 'a.ts', oldText: 'x', newText: 'y' }]],
+      );
       assert.match(r.toolCalls[0].id, /^call_/);
       assert.deepStrictEqual(r.usage, { inputTokens: 321, outputTokens: 45 });
       assert.strictEqual(r.stop, 'tool_use');
@@ -52,14 +66,20 @@ describe('the model providers', function () {
       const sent = server.requests[0];
       assert.strictEqual(sent.headers.authorization, 'Bearer sk-test-secret');
       const messages = sent.body.messages as Array<Record<string, unknown>>;
-      assert.deepStrictEqual(messages.map(m => m.role), ['system', 'user', 'assistant', 'tool', 'tool']);
+      assert.deepStrictEqual(
+        messages.map(m => m.role),
+        ['system', 'user', 'assistant', 'tool', 'tool'],
+      );
       assert.deepStrictEqual(messages[2].tool_calls, [
         { id: 'c1', type: 'function', function: { name: 'read_file', arguments: '{"path":"a.ts"}' } },
         { id: 'c2', type: 'function', function: { name: 'list_files', arguments: '{}' } },
       ]);
       assert.deepStrictEqual(messages[3], { role: 'tool', tool_call_id: 'c1', content: 'const x = 1' });
       assert.strictEqual(sent.body.stream, true);
-      assert.deepStrictEqual((sent.body.tools as Array<{ function: { name: string } }>).map(t => t.function.name), lmTools.map(t => t.name));
+      assert.deepStrictEqual(
+        (sent.body.tools as Array<{ function: { name: string } }>).map(t => t.function.name),
+        lmTools.map(t => t.name),
+      );
     });
 
     it('says a finished answer ended, and one cut at the length limit ran out of tokens', async () => {
@@ -70,7 +90,12 @@ describe('the model providers', function () {
 
     it('turns a 429 into a rate limit with the Retry-After it gave', async () => {
       next = { status: 429, retryAfter: '2', message: 'Rate limit reached' };
-      const err = await model().send(conversation, signal()).then(() => undefined, (e: unknown) => e);
+      const err = await model()
+        .send(conversation, signal())
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof ModelError);
       assert.strictEqual(err.kind, 'rate-limited');
       assert.strictEqual(err.retryAfterMs, 2000);
@@ -80,7 +105,12 @@ describe('the model providers', function () {
 
     it('turns a 401 into an error that is not retried and never shows the key', async () => {
       next = { status: 401, message: 'Incorrect API key provided' };
-      const err = await model().send(conversation, signal()).then(() => undefined, (e: unknown) => e);
+      const err = await model()
+        .send(conversation, signal())
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof ModelError);
       assert.strictEqual(err.kind, 'auth');
       assert.ok(!err.transient);
@@ -93,10 +123,23 @@ describe('the model providers', function () {
     const model = () => anthropicModel({ baseUrl: server.url, model: 'claude-test', apiKey: 'ant-secret' });
 
     it('streams text and tool_use blocks whose input arrives as partial JSON, and the usage', async () => {
-      next = { text: 'Reading.', calls: [{ name: 'read_file', input: { path: 'src/a.ts' } }, { name: 'list_files', input: { path: 'src' } }], usage: { input: 50, output: 7 } };
+      next = {
+        text: 'Reading.',
+        calls: [
+          { name: 'read_file', input: { path: 'src/a.ts' } },
+          { name: 'list_files', input: { path: 'src' } },
+        ],
+        usage: { input: 50, output: 7 },
+      };
       const r = await model().send(conversation, signal());
       assert.strictEqual(r.text, 'Reading.');
-      assert.deepStrictEqual(r.toolCalls.map(c => [c.name, c.input]), [['read_file', { path: 'src/a.ts' }], ['list_files', { path: 'src' }]]);
+      assert.deepStrictEqual(
+        r.toolCalls.map(c => [c.name, c.input]),
+        [
+          ['read_file', { path: 'src/a.ts' }],
+          ['list_files', { path: 'src' }],
+        ],
+      );
       assert.match(r.toolCalls[0].id, /^toolu_/);
       assert.deepStrictEqual(r.usage, { inputTokens: 50, outputTokens: 7 });
       assert.strictEqual(r.stop, 'tool_use');
@@ -110,7 +153,10 @@ describe('the model providers', function () {
       assert.strictEqual(sent.body.system, 'Be brief.');
       assert.ok(typeof sent.body.max_tokens === 'number');
       const messages = sent.body.messages as Array<{ role: string; content: unknown }>;
-      assert.deepStrictEqual(messages.map(m => m.role), ['user', 'assistant', 'user']);
+      assert.deepStrictEqual(
+        messages.map(m => m.role),
+        ['user', 'assistant', 'user'],
+      );
       assert.deepStrictEqual(messages[1].content, [
         { type: 'tool_use', id: 'c1', name: 'read_file', input: { path: 'a.ts' } },
         { type: 'tool_use', id: 'c2', name: 'list_files', input: {} },
@@ -119,12 +165,20 @@ describe('the model providers', function () {
         { type: 'tool_result', tool_use_id: 'c1', content: 'const x = 1' },
         { type: 'tool_result', tool_use_id: 'c2', content: 'a.ts' },
       ]);
-      assert.deepStrictEqual((sent.body.tools as Array<{ name: string; input_schema: unknown }>).map(t => t.name), lmTools.map(t => t.name));
+      assert.deepStrictEqual(
+        (sent.body.tools as Array<{ name: string; input_schema: unknown }>).map(t => t.name),
+        lmTools.map(t => t.name),
+      );
     });
 
     it('turns a 429 into a rate limit with the Retry-After it gave', async () => {
       next = { status: 429, retryAfter: '7' };
-      const err = await model().send(conversation, signal()).then(() => undefined, (e: unknown) => e);
+      const err = await model()
+        .send(conversation, signal())
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof ModelError);
       assert.strictEqual(err.kind, 'rate-limited');
       assert.strictEqual(err.retryAfterMs, 7000);
@@ -136,7 +190,12 @@ describe('the model providers', function () {
     await new Promise<void>(r => closed.listen(0, '127.0.0.1', r));
     const { port } = closed.address() as AddressInfo;
     await new Promise(r => closed.close(r));
-    const err = await openAiModel({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm' }).send(conversation, signal()).then(() => undefined, (e: unknown) => e);
+    const err = await openAiModel({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm' })
+      .send(conversation, signal())
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof ModelError);
     assert.strictEqual(err.kind, 'network');
     assert.match(err.message, /could not be reached \(ECONNREFUSED\)/);
@@ -150,7 +209,15 @@ describe('the model providers', function () {
     });
     await new Promise<void>(r => cut.listen(0, '127.0.0.1', r));
     try {
-      const err = await openAiModel({ baseUrl: `http://127.0.0.1:${(cut.address() as AddressInfo).port}/v1`, model: 'm' }).send(conversation, signal()).then(() => undefined, (e: unknown) => e);
+      const err = await openAiModel({
+        baseUrl: `http://127.0.0.1:${(cut.address() as AddressInfo).port}/v1`,
+        model: 'm',
+      })
+        .send(conversation, signal())
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof ModelError, String(err));
       assert.strictEqual(err.kind, 'network');
     } finally {
@@ -167,16 +234,42 @@ describe('choosing the CLI model from the environment', () => {
   });
 
   it('names what is wrong with a half-made choice', () => {
-    assert.match((modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'gemini' }) as { problem: string }).problem, /'openai' .* or 'anthropic'/);
-    assert.match((modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'openai' }) as { problem: string }).problem, /CONTINUUM_LM_MODEL/);
-    assert.match((modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'openai', CONTINUUM_LM_MODEL: 'gpt' }) as { problem: string }).problem, /needs an API key/);
-    assert.match((modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'anthropic', CONTINUUM_LM_MODEL: 'c', CONTINUUM_LM_BASE_URL: 'ftp://x' }) as { problem: string }).problem, /not an http/);
+    assert.match(
+      (modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'gemini' }) as { problem: string }).problem,
+      /'openai' .* or 'anthropic'/,
+    );
+    assert.match(
+      (modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'openai' }) as { problem: string }).problem,
+      /CONTINUUM_LM_MODEL/,
+    );
+    assert.match(
+      (modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'openai', CONTINUUM_LM_MODEL: 'gpt' }) as { problem: string })
+        .problem,
+      /needs an API key/,
+    );
+    assert.match(
+      (
+        modelFromEnvironment({
+          CONTINUUM_LM_PROVIDER: 'anthropic',
+          CONTINUUM_LM_MODEL: 'c',
+          CONTINUUM_LM_BASE_URL: 'ftp://x',
+        }) as { problem: string }
+      ).problem,
+      /not an http/,
+    );
   });
 
   it('needs no key for a local OpenAI-compatible server, and lets flags win over the environment', () => {
-    const local = modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'openai', CONTINUUM_LM_MODEL: 'llama3', CONTINUUM_LM_BASE_URL: 'http://localhost:11434/v1' });
+    const local = modelFromEnvironment({
+      CONTINUUM_LM_PROVIDER: 'openai',
+      CONTINUUM_LM_MODEL: 'llama3',
+      CONTINUUM_LM_BASE_URL: 'http://localhost:11434/v1',
+    });
     assert.strictEqual('model' in local && local.model.name, 'llama3 at localhost:11434');
-    const flagged = modelFromEnvironment({ CONTINUUM_LM_PROVIDER: 'openai', CONTINUUM_LM_MODEL: 'llama3', MY_KEY: 'k' }, { provider: 'anthropic', model: 'claude', keyEnv: 'MY_KEY' });
+    const flagged = modelFromEnvironment(
+      { CONTINUUM_LM_PROVIDER: 'openai', CONTINUUM_LM_MODEL: 'llama3', MY_KEY: 'k' },
+      { provider: 'anthropic', model: 'claude', keyEnv: 'MY_KEY' },
+    );
     assert.strictEqual('model' in flagged && flagged.model.name, 'claude at api.anthropic.com');
   });
 });

@@ -19,12 +19,25 @@ describe('lm tasks, pure parts', () => {
     it('resolves a path inside the workspace, also a file that does not exist yet', async () => {
       assert.strictEqual(await workspacePath(root, 'src/a.ts', ws), `${root}/src/a.ts`);
       assert.strictEqual(await workspacePath(root, 'src/new/b.ts', ws, true), `${root}/src/new/b.ts`);
-      assert.strictEqual(await workspacePath(root, 'inner/a.ts', ws), `${root}/inner/a.ts`, 'a link that stays inside is fine');
+      assert.strictEqual(
+        await workspacePath(root, 'inner/a.ts', ws),
+        `${root}/inner/a.ts`,
+        'a link that stays inside is fine',
+      );
     });
 
     it('refuses "..", absolute paths elsewhere, links leading out, and writes into .git', async () => {
-      for (const [p, why] of [['../x', /outside the workspace/], ['/etc/passwd', /outside the workspace/], ['up/other/x', /through a symbolic link/], ['.git/config', /\.git folder/]] as const) {
-        await assert.rejects(workspacePath(root, p, ws, true), (err: unknown) => err instanceof ToolRefused && why.test(err.message), p);
+      for (const [p, why] of [
+        ['../x', /outside the workspace/],
+        ['/etc/passwd', /outside the workspace/],
+        ['up/other/x', /through a symbolic link/],
+        ['.git/config', /\.git folder/],
+      ] as const) {
+        await assert.rejects(
+          workspacePath(root, p, ws, true),
+          (err: unknown) => err instanceof ToolRefused && why.test(err.message),
+          p,
+        );
       }
     });
   });
@@ -54,7 +67,10 @@ describe('lm tasks, pure parts', () => {
     it('shows the changed lines with three lines of context', () => {
       const before = ['1', '2', '3', '4', '5', '6', '7', '8', '9'].join('\n');
       const after = before.replace('5', 'five');
-      assert.strictEqual(lineDiff('f', before, after), '--- f\n+++ f\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n');
+      assert.strictEqual(
+        lineDiff('f', before, after),
+        '--- f\n+++ f\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n',
+      );
       assert.match(lineDiff('n', '', 'x\n', true), /^--- \/dev\/null\n\+\+\+ n\n@@ -1,0 \+1,2 @@\n\+x\n\+\n$/);
     });
   });
@@ -69,7 +85,17 @@ describe('lm tasks, pure parts', () => {
     });
 
     it('classifies HTTP statuses: 429 a rate limit, 401/403 refused credentials, 5xx unavailable, other 4xx a bad request', () => {
-      assert.deepStrictEqual([429, 401, 403, 500, 503, 529, 400, 404, 413].map(modelErrorKind), ['rate-limited', 'auth', 'auth', 'unavailable', 'unavailable', 'unavailable', 'bad-request', 'bad-request', 'too-long']);
+      assert.deepStrictEqual([429, 401, 403, 500, 503, 529, 400, 404, 413].map(modelErrorKind), [
+        'rate-limited',
+        'auth',
+        'auth',
+        'unavailable',
+        'unavailable',
+        'unavailable',
+        'bad-request',
+        'bad-request',
+        'too-long',
+      ]);
     });
 
     it('reads server-sent events split anywhere, with CRLF line ends, comments and multi-line data', async () => {
@@ -83,12 +109,21 @@ describe('lm tasks, pure parts', () => {
       });
       const events = [];
       for await (const e of serverEvents(body)) events.push(e);
-      assert.deepStrictEqual(events, [{ event: 'a', data: '{"x":\n1}' }, { event: 'message', data: 'last' }]);
+      assert.deepStrictEqual(events, [
+        { event: 'a', data: '{"x":\n1}' },
+        { event: 'message', data: 'last' },
+      ]);
     });
   });
 
   it("tells the model the task's title, description, acceptance notes and verify command", () => {
-    const text = instructions({ title: 'Add login', description: 'A form.' }, { kind: 'lm', acceptance: '- tests pass', verify: 'npm test' });
-    assert.strictEqual(text, 'Task: Add login\n\nA form.\n\nDone when:\n- tests pass\n\nWhen you say you are done, this command must pass: npm test');
+    const text = instructions(
+      { title: 'Add login', description: 'A form.' },
+      { kind: 'lm', acceptance: '- tests pass', verify: 'npm test' },
+    );
+    assert.strictEqual(
+      text,
+      'Task: Add login\n\nA form.\n\nDone when:\n- tests pass\n\nWhen you say you are done, this command must pass: npm test',
+    );
   });
 });

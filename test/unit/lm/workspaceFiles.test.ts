@@ -34,9 +34,19 @@ describe("the CLI's workspace files for lm tasks", () => {
     fs.symlinkSync(path.join(dir, 'outside'), path.join(ws, 'out'));
     fs.mkdirSync(path.join(ws, 'src'));
     fs.symlinkSync(path.join(ws, 'src'), path.join(ws, 'alias'));
-    await assert.rejects(workspacePath(ws, 'out/new.txt', nodeWorkspaceFiles, true), /leads outside the workspace through a symbolic link/);
-    assert.strictEqual(await workspacePath(ws, 'alias/new.txt', nodeWorkspaceFiles, true), path.join(ws, 'alias', 'new.txt'));
+    await assert.rejects(
+      workspacePath(ws, 'out/new.txt', nodeWorkspaceFiles, true),
+      /leads outside the workspace through a symbolic link/,
+    );
+    assert.strictEqual(
+      await workspacePath(ws, 'alias/new.txt', nodeWorkspaceFiles, true),
+      path.join(ws, 'alias', 'new.txt'),
+    );
     assert.strictEqual(await nodeWorkspaceFiles.readText(path.join(ws, 'missing.txt')), undefined);
-    assert.deepStrictEqual((await nodeWorkspaceFiles.entries(ws)).map(e => `${e.name}${e.folder ? '/' : ''}`).sort(), ['alias', 'out', 'src/']);
+    assert.deepStrictEqual((await nodeWorkspaceFiles.entries(ws)).map(e => `${e.name}${e.folder ? '/' : ''}`).sort(), [
+      'alias',
+      'out',
+      'src/',
+    ]);
   });
 });

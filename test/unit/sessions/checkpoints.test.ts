@@ -18,9 +18,18 @@ describe('checkpoints', () => {
     await sessions.start(id);
     await sessions.setCurrentTask(id, 'a');
     const checkpoint = await sessions.createCheckpoint({ sessionId: id, trigger: 'manual', note: 'before refactor' });
-    assert.deepStrictEqual([checkpoint.trigger, checkpoint.note, checkpoint.taskCount, checkpoint.contextVersion], ['manual', 'before refactor', 2, 1]);
+    assert.deepStrictEqual(
+      [checkpoint.trigger, checkpoint.note, checkpoint.taskCount, checkpoint.contextVersion],
+      ['manual', 'before refactor', 2, 1],
+    );
     const state = sessions.checkpointState(checkpoint.id)!;
-    assert.deepStrictEqual(state.tasks.map(t => [t.id, t.status]), [['a', 'done'], ['b', 'pending']]);
+    assert.deepStrictEqual(
+      state.tasks.map(t => [t.id, t.status]),
+      [
+        ['a', 'done'],
+        ['b', 'pending'],
+      ],
+    );
     assert.deepStrictEqual(state.session, { id, status: 'running', currentTaskId: 'a', note: null, error: null });
     assert.strictEqual(state.contextVersion, 1);
   });
@@ -31,14 +40,23 @@ describe('checkpoints', () => {
     const first = await sessions.createCheckpoint({ trigger: 'manual' });
     clock.advance(1000);
     const second = await sessions.createCheckpoint({ sessionId: id, trigger: 'before-risky-action' });
-    assert.deepStrictEqual(sessions.listCheckpoints().map(c => c.id), [second.id, first.id]);
-    assert.deepStrictEqual(sessions.listCheckpoints(id).map(c => c.id), [second.id]);
+    assert.deepStrictEqual(
+      sessions.listCheckpoints().map(c => c.id),
+      [second.id, first.id],
+    );
+    assert.deepStrictEqual(
+      sessions.listCheckpoints(id).map(c => c.id),
+      [second.id],
+    );
   });
 
   it('refuses an unknown trigger, listing the valid ones', async () => {
     const { sessions } = await setup();
     const trigger = 'whenever' as unknown as 'manual';
-    await assert.rejects(sessions.createCheckpoint({ trigger }), /'whenever' is not a checkpoint trigger; use one of manual, every-n-tasks/);
+    await assert.rejects(
+      sessions.createCheckpoint({ trigger }),
+      /'whenever' is not a checkpoint trigger; use one of manual, every-n-tasks/,
+    );
   });
 
   it('previews a restore without changing anything', async () => {
@@ -47,7 +65,9 @@ describe('checkpoints', () => {
     const checkpoint = await sessions.createCheckpoint({ trigger: 'manual' });
     await setStatus(store, 'a', 'done', { progress: 100 });
     const preview = sessions.previewRestore(checkpoint.id);
-    assert.deepStrictEqual(preview.tasks, [{ id: 'a', title: 'Build API', from: 'done', to: 'pending', fields: ['status', 'progress'] }]);
+    assert.deepStrictEqual(preview.tasks, [
+      { id: 'a', title: 'Build API', from: 'done', to: 'pending', fields: ['status', 'progress'] },
+    ]);
     assert.strictEqual(statusOf(store, 'a'), 'done');
     assert.strictEqual(sessions.listCheckpoints().length, 1);
   });
@@ -60,8 +80,13 @@ describe('checkpoints', () => {
     await setStatus(store, 'b', 'done', { progress: 100 });
     const result = await sessions.restoreCheckpoint(checkpoint.id, 'user');
     assert.strictEqual(result.changed, 2);
-    const rows = store.all<{ id: string; status: string; progress: number; attempts: number }>('SELECT id, status, progress, attempts FROM tasks ORDER BY seq');
-    assert.deepStrictEqual(rows, [{ id: 'a', status: 'pending', progress: 0, attempts: 0 }, { id: 'b', status: 'pending', progress: 0, attempts: 0 }]);
+    const rows = store.all<{ id: string; status: string; progress: number; attempts: number }>(
+      'SELECT id, status, progress, attempts FROM tasks ORDER BY seq',
+    );
+    assert.deepStrictEqual(rows, [
+      { id: 'a', status: 'pending', progress: 0, attempts: 0 },
+      { id: 'b', status: 'pending', progress: 0, attempts: 0 },
+    ]);
   });
 
   it('first saves the current state as a before-restore checkpoint', async () => {
@@ -73,7 +98,10 @@ describe('checkpoints', () => {
     const result = await sessions.restoreCheckpoint(checkpoint.id, 'user');
     const backup = sessions.listCheckpoints()[0];
     assert.deepStrictEqual([backup.id, backup.trigger], [result.checkpointId, 'before-restore']);
-    assert.deepStrictEqual(sessions.checkpointState(backup.id)!.tasks.map(t => t.status), ['done']);
+    assert.deepStrictEqual(
+      sessions.checkpointState(backup.id)!.tasks.map(t => t.status),
+      ['done'],
+    );
     // and the backup can undo the restore
     await sessions.restoreCheckpoint(backup.id, 'user');
     assert.strictEqual(statusOf(store, 'a'), 'done');
@@ -83,7 +111,9 @@ describe('checkpoints', () => {
     const { store, clock, sessions } = await setup();
     await insertTasks(store, clock, [{ id: 'kept' }, { id: 'deleted' }]);
     const checkpoint = await sessions.createCheckpoint({ trigger: 'manual' });
-    await store.write(w => { w.run("DELETE FROM tasks WHERE id = 'deleted'"); });
+    await store.write(w => {
+      w.run("DELETE FROM tasks WHERE id = 'deleted'");
+    });
     await insertTasks(store, clock, [{ id: 'later', status: 'done' }]);
     await setStatus(store, 'kept', 'done');
     const preview = sessions.previewRestore(checkpoint.id);
@@ -119,8 +149,10 @@ describe('checkpoints', () => {
     assert.strictEqual(events.length, 1);
     assert.deepStrictEqual([events[0].task_id, events[0].actor], ['a', 'agent']);
     assert.deepStrictEqual(JSON.parse(events[0].detail), {
-      checkpointId: checkpoint.id, backupCheckpointId: result.checkpointId,
-      from: { status: 'done', progress: 100 }, to: { status: 'pending', progress: 0 },
+      checkpointId: checkpoint.id,
+      backupCheckpointId: result.checkpointId,
+      from: { status: 'done', progress: 100 },
+      to: { status: 'pending', progress: 0 },
     });
   });
 
@@ -133,8 +165,13 @@ describe('checkpoints', () => {
   it('refuses a checkpoint from a newer Continuum and changes nothing', async () => {
     const { store, sessions } = await setup();
     const checkpoint = await sessions.createCheckpoint({ trigger: 'manual' });
-    await store.write(w => { w.run('UPDATE checkpoints SET state = ? WHERE id = ?', [JSON.stringify({ schema: 3, tasks: [] }), checkpoint.id]); });
-    await assert.rejects(sessions.restoreCheckpoint(checkpoint.id, 'user'), /state\.schema: is not 1 or 2: this checkpoint was made by a newer Continuum/);
+    await store.write(w => {
+      w.run('UPDATE checkpoints SET state = ? WHERE id = ?', [JSON.stringify({ schema: 3, tasks: [] }), checkpoint.id]);
+    });
+    await assert.rejects(
+      sessions.restoreCheckpoint(checkpoint.id, 'user'),
+      /state\.schema: is not 1 or 2: this checkpoint was made by a newer Continuum/,
+    );
     assert.strictEqual(sessions.listCheckpoints().length, 1);
   });
 });

@@ -3,14 +3,26 @@ import { computeProgress, type ProgressTask } from '../../../src/core/sessions/p
 
 let seq = 0;
 function task(id: string, extra: Partial<ProgressTask> = {}): ProgressTask {
-  return { id, title: `Task ${id}`, status: 'pending', priority: 2, deadline: null, seq: ++seq, unfinishedDeps: 0, forPerson: 0, ...extra };
+  return {
+    id,
+    title: `Task ${id}`,
+    status: 'pending',
+    priority: 2,
+    deadline: null,
+    seq: ++seq,
+    unfinishedDeps: 0,
+    forPerson: 0,
+    ...extra,
+  };
 }
 
 describe('session progress: what waits for a person', () => {
   it('counts the to-dos a person can do now as waiting for you', () => {
     const p = computeProgress([
-      task('todo', { forPerson: 1 }), task('manual', { forPerson: 1, priority: 0 }),
-      task('todo later', { forPerson: 1, unfinishedDeps: 1 }), task('todo done', { forPerson: 1, status: 'done' }),
+      task('todo', { forPerson: 1 }),
+      task('manual', { forPerson: 1, priority: 0 }),
+      task('todo later', { forPerson: 1, unfinishedDeps: 1 }),
+      task('todo done', { forPerson: 1, status: 'done' }),
       task('shell'),
     ]);
     assert.strictEqual(p.waitingForYou, 2);
@@ -18,14 +30,22 @@ describe('session progress: what waits for a person', () => {
 
   it('leaves to-dos out of the work the run can do', () => {
     const p = computeProgress([
-      task('todo', { forPerson: 1 }), task('todo later', { forPerson: 1, unfinishedDeps: 1 }),
-      task('shell'), task('shell done', { status: 'done' }), task('shell skipped', { status: 'skipped' }), task('shell failed', { status: 'failed' }),
+      task('todo', { forPerson: 1 }),
+      task('todo later', { forPerson: 1, unfinishedDeps: 1 }),
+      task('shell'),
+      task('shell done', { status: 'done' }),
+      task('shell skipped', { status: 'skipped' }),
+      task('shell failed', { status: 'failed' }),
     ]);
     assert.strictEqual(p.runnableLeft, 2, 'the pending and the failed shell task');
   });
 
   it('counts what the run can work on now: not a shell task that waits for a to-do', () => {
-    const p = computeProgress([task('todo', { forPerson: 1 }), task('after the todo', { unfinishedDeps: 1 }), task('running', { status: 'running' })]);
+    const p = computeProgress([
+      task('todo', { forPerson: 1 }),
+      task('after the todo', { unfinishedDeps: 1 }),
+      task('running', { status: 'running' }),
+    ]);
     assert.deepStrictEqual([p.runnableLeft, p.runnableNow], [2, 1]);
   });
 
@@ -42,7 +62,10 @@ describe('session progress read from the store', () => {
     await insertTasks(store, clock, [{ id: 'todo' }, { id: 'manual' }, { id: 'shell' }]);
     await store.write(w => {
       w.run('UPDATE tasks SET action = ? WHERE id = ?', [JSON.stringify({ kind: 'manual' }), 'manual']);
-      w.run('UPDATE tasks SET action = ? WHERE id = ?', [JSON.stringify({ kind: 'shell', command: 'echo hi' }), 'shell']);
+      w.run('UPDATE tasks SET action = ? WHERE id = ?', [
+        JSON.stringify({ kind: 'shell', command: 'echo hi' }),
+        'shell',
+      ]);
     });
     const { id } = await sessions.create({ name: 'S', taskIds: ['todo', 'manual', 'shell'] });
     const p = sessions.progress(id);

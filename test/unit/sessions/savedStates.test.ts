@@ -15,30 +15,68 @@ interface SavedRow {
 
 /** The tasks' state as a checkpoint must give it back, read straight from the table. */
 function stateNow(store: Store): CheckpointState['tasks'] {
-  return store.all<{ id: string; status: string; progress: number; attempts: number; result: string | null; error: string | null; started_at: number | null; completed_at: number | null }>(
-    'SELECT id, status, progress, attempts, result, error, started_at, completed_at FROM tasks ORDER BY seq',
-  ).map(r => ({ id: r.id, status: r.status, progress: r.progress, attempts: r.attempts, result: r.result, error: r.error, startedAt: r.started_at, completedAt: r.completed_at }));
+  return store
+    .all<{
+      id: string;
+      status: string;
+      progress: number;
+      attempts: number;
+      result: string | null;
+      error: string | null;
+      started_at: number | null;
+      completed_at: number | null;
+    }>('SELECT id, status, progress, attempts, result, error, started_at, completed_at FROM tasks ORDER BY seq')
+    .map(r => ({
+      id: r.id,
+      status: r.status,
+      progress: r.progress,
+      attempts: r.attempts,
+      result: r.result,
+      error: r.error,
+      startedAt: r.started_at,
+      completedAt: r.completed_at,
+    }));
 }
 
 const byId = (tasks: CheckpointState['tasks']) => [...tasks].sort((a, b) => a.id.localeCompare(b.id));
 
 /** A seeded run of task changes, creations and deletions with a checkpoint after each; returns what each checkpoint must hold. */
-async function history(store: Store, sessions: SessionManager, clock: Awaited<ReturnType<typeof setup>>['clock'], seed: number, steps = 60): Promise<Map<string, CheckpointState['tasks']>> {
+async function history(
+  store: Store,
+  sessions: SessionManager,
+  clock: Awaited<ReturnType<typeof setup>>['clock'],
+  seed: number,
+  steps = 60,
+): Promise<Map<string, CheckpointState['tasks']>> {
   const random = seededRandom(seed);
   const expected = new Map<string, CheckpointState['tasks']>();
   let next = 0;
-  await insertTasks(store, clock, Array.from({ length: 30 }, () => ({ id: `t${++next}` })));
+  await insertTasks(
+    store,
+    clock,
+    Array.from({ length: 30 }, () => ({ id: `t${++next}` })),
+  );
   for (let step = 0; step < steps; step++) {
     const ids = stateNow(store).map(t => t.id);
     const pick = () => ids[Math.floor(random() * ids.length)];
     const changes = 1 + Math.floor(random() * 4);
     for (let c = 0; c < changes; c++) {
       const r = random();
-      if (r < 0.6 && ids.length) await setStatus(store, pick(), ['running', 'done', 'failed', 'pending'][Math.floor(random() * 4)], { progress: Math.floor(random() * 100), attempts: Math.floor(random() * 3) });
+      if (r < 0.6 && ids.length)
+        await setStatus(store, pick(), ['running', 'done', 'failed', 'pending'][Math.floor(random() * 4)], {
+          progress: Math.floor(random() * 100),
+          attempts: Math.floor(random() * 3),
+        });
       else if (r < 0.8) await insertTasks(store, clock, [{ id: `t${++next}` }]);
-      else if (ids.length) await store.write(w => { w.run('DELETE FROM tasks WHERE id = ?', [pick()]); });
+      else if (ids.length)
+        await store.write(w => {
+          w.run('DELETE FROM tasks WHERE id = ?', [pick()]);
+        });
     }
-    if (random() < 0.1) await store.write(w => { w.run("UPDATE tasks SET result = 'ok', error = NULL, completed_at = ? WHERE id = ?", [clock.now(), pick()]); });
+    if (random() < 0.1)
+      await store.write(w => {
+        w.run("UPDATE tasks SET result = 'ok', error = NULL, completed_at = ? WHERE id = ?", [clock.now(), pick()]);
+      });
     clock.advance(1000);
     const checkpoint = await sessions.createCheckpoint({ trigger: 'every-n-tasks' });
     expected.set(checkpoint.id, stateNow(store));
@@ -46,7 +84,11 @@ async function history(store: Store, sessions: SessionManager, clock: Awaited<Re
   return expected;
 }
 
-function assertRestorable(sessions: SessionManager, expected: Map<string, CheckpointState['tasks']>, when: string): void {
+function assertRestorable(
+  sessions: SessionManager,
+  expected: Map<string, CheckpointState['tasks']>,
+  when: string,
+): void {
   for (const [id, tasks] of expected) {
     assert.deepStrictEqual(byId(sessions.checkpointState(id)!.tasks), byId(tasks), `checkpoint ${id} ${when}`);
   }
@@ -55,15 +97,29 @@ function assertRestorable(sessions: SessionManager, expected: Map<string, Checkp
 describe('saved checkpoint states', () => {
   it('save only the tasks that changed, with a complete checkpoint every N', async () => {
     const { store, clock, sessions } = await setup({ fullCheckpointEvery: 4 });
-    await insertTasks(store, clock, Array.from({ length: 100 }, (_, i) => ({ id: `t${i}` })));
+    await insertTasks(
+      store,
+      clock,
+      Array.from({ length: 100 }, (_, i) => ({ id: `t${i}` })),
+    );
     for (let i = 0; i < 9; i++) {
       await setStatus(store, `t${i}`, 'done');
       await sessions.createCheckpoint({ trigger: 'every-n-tasks' });
     }
     const rows = store.all<SavedRow>('SELECT id, base_id, state FROM checkpoints ORDER BY rowid');
-    assert.deepStrictEqual(rows.map(r => r.base_id === null), [true, false, false, false, true, false, false, false, true]);
-    assert.deepStrictEqual(rows.map(r => Object.keys(JSON.parse(r.state).tasks).length), [100, 1, 1, 1, 100, 1, 1, 1, 100]);
-    assert.deepStrictEqual(rows.slice(1).map((r, i) => r.base_id ?? rows[i].id), rows.slice(0, -1).map(r => r.id), 'each builds on the one before');
+    assert.deepStrictEqual(
+      rows.map(r => r.base_id === null),
+      [true, false, false, false, true, false, false, false, true],
+    );
+    assert.deepStrictEqual(
+      rows.map(r => Object.keys(JSON.parse(r.state).tasks).length),
+      [100, 1, 1, 1, 100, 1, 1, 1, 100],
+    );
+    assert.deepStrictEqual(
+      rows.slice(1).map((r, i) => r.base_id ?? rows[i].id),
+      rows.slice(0, -1).map(r => r.id),
+      'each builds on the one before',
+    );
     assert.deepStrictEqual(JSON.parse(rows[2].state).tasks, { t2: ['done', 0, 0, null, null, null, null] });
   });
 
@@ -72,7 +128,10 @@ describe('saved checkpoint states', () => {
       const { store, clock, sessions } = await setup({ fullCheckpointEvery: 5 });
       const expected = await history(store, sessions, clock, seed);
       assertRestorable(sessions, expected, `(seed ${seed})`);
-      assert.ok(store.get<{ n: number }>('SELECT count(*) AS n FROM checkpoints WHERE base_id IS NOT NULL')!.n > 30, 'most are deltas');
+      assert.ok(
+        store.get<{ n: number }>('SELECT count(*) AS n FROM checkpoints WHERE base_id IS NOT NULL')!.n > 30,
+        'most are deltas',
+      );
       // a manager without the cache of the last save reads the same
       assertRestorable(new SessionManager(store, clock), expected, `read afresh (seed ${seed})`);
     }
@@ -86,7 +145,9 @@ describe('saved checkpoint states', () => {
     // delete complete ones, deltas in the middle of chains, and runs of neighbours
     const doomed = ids.filter((_, i) => i === 0 || i === 6 || i === 7 || i === 8 || random() < 0.3);
     for (const id of doomed) {
-      await store.write(w => { w.run('DELETE FROM checkpoints WHERE id = ?', [id]); });
+      await store.write(w => {
+        w.run('DELETE FROM checkpoints WHERE id = ?', [id]);
+      });
       expected.delete(id);
     }
     assert.ok(expected.size > 10);
@@ -110,7 +171,14 @@ describe('saved checkpoint states', () => {
     const at = stateNow(store);
     const result = await sessions.restoreCheckpoint(middle.id, 'user');
     assert.strictEqual(result.changed, 2);
-    assert.deepStrictEqual(stateNow(store).map(t => [t.id, t.status, t.progress, t.attempts]), [['a', 'done', 100, 0], ['b', 'pending', 0, 0], ['c', 'pending', 0, 0]]);
+    assert.deepStrictEqual(
+      stateNow(store).map(t => [t.id, t.status, t.progress, t.attempts]),
+      [
+        ['a', 'done', 100, 0],
+        ['b', 'pending', 0, 0],
+        ['c', 'pending', 0, 0],
+      ],
+    );
     // the before-restore backup is itself a delta that gives back the state from before the restore
     assert.deepStrictEqual(sessions.checkpointState(result.checkpointId)!.tasks, at);
   });
@@ -126,13 +194,29 @@ describe('saved checkpoint states', () => {
     // a checkpoint saved before schema 6: every task in an array, no counts in columns
     const older = JSON.stringify({ schema: 1, tasks: stateNow(store).map(t => ({ ...t, status: 'done' })) });
     await store.write(w => {
-      w.run("INSERT INTO checkpoints (id, created_at, trigger, note, state) VALUES ('older', ?, 'manual', '', ?)", [clock.now() + 1000, older]);
+      w.run("INSERT INTO checkpoints (id, created_at, trigger, note, state) VALUES ('older', ?, 'manual', '', ?)", [
+        clock.now() + 1000,
+        older,
+      ]);
     });
-    assert.deepStrictEqual(sessions.listCheckpoints().map(c => [c.id, c.taskCount, c.tasksDone]), [['older', 3, 3], [second.id, 3, 2], [first.id, 3, 1]]);
-    assert.deepStrictEqual(sessions.checkpointState('older')!.tasks.map(t => t.status), ['done', 'done', 'done']);
+    assert.deepStrictEqual(
+      sessions.listCheckpoints().map(c => [c.id, c.taskCount, c.tasksDone]),
+      [
+        ['older', 3, 3],
+        [second.id, 3, 2],
+        [first.id, 3, 1],
+      ],
+    );
+    assert.deepStrictEqual(
+      sessions.checkpointState('older')!.tasks.map(t => t.status),
+      ['done', 'done', 'done'],
+    );
     // an older save is no base for a delta: the next checkpoint saves every task
     const next = await sessions.createCheckpoint({ trigger: 'manual' });
-    assert.strictEqual(store.get<{ base_id: string | null }>('SELECT base_id FROM checkpoints WHERE id = ?', [next.id])!.base_id, null);
+    assert.strictEqual(
+      store.get<{ base_id: string | null }>('SELECT base_id FROM checkpoints WHERE id = ?', [next.id])!.base_id,
+      null,
+    );
   });
 
   it('survive export and import: every checkpoint gives back the same state in the other store', async () => {
@@ -143,7 +227,10 @@ describe('saved checkpoint states', () => {
     await importState(target.store, parseState(file));
     const imported = new SessionManager(target.store, target.clock, { ids: counterIds() });
     assertRestorable(imported, expected, 'after import');
-    assert.deepStrictEqual(imported.listCheckpoints().map(c => [c.id, c.taskCount, c.tasksDone]), sessions.listCheckpoints().map(c => [c.id, c.taskCount, c.tasksDone]));
+    assert.deepStrictEqual(
+      imported.listCheckpoints().map(c => [c.id, c.taskCount, c.tasksDone]),
+      sessions.listCheckpoints().map(c => [c.id, c.taskCount, c.tasksDone]),
+    );
   });
 
   it('refuse an import whose checkpoint builds on one that is not in the file', async () => {
@@ -154,6 +241,9 @@ describe('saved checkpoint states', () => {
     await sessions.createCheckpoint({ trigger: 'manual' });
     const state = exportState(store, 0);
     state.tables.checkpoints = state.tables.checkpoints.filter(c => c.base_id);
-    assert.throws(() => parseState(JSON.stringify(state)), /checkpoint 'checkpoint-2' builds on unknown checkpoint 'checkpoint-1'/);
+    assert.throws(
+      () => parseState(JSON.stringify(state)),
+      /checkpoint 'checkpoint-2' builds on unknown checkpoint 'checkpoint-1'/,
+    );
   });
 });

@@ -8,13 +8,19 @@ describe('session manager', () => {
     const session = await sessions.create({ name: 'Sprint', taskIds: ['b', 'a', 'b'] });
     assert.strictEqual(session.status, 'created');
     assert.deepStrictEqual(session.taskIds, ['a', 'b']);
-    assert.deepStrictEqual(sessions.list().map(s => s.id), [session.id]);
+    assert.deepStrictEqual(
+      sessions.list().map(s => s.id),
+      [session.id],
+    );
   });
 
   it('refuses to create a session with unknown tasks, naming them, and saves nothing', async () => {
     const { store, clock, sessions } = await setup();
     await insertTasks(store, clock, [{ id: 'a' }]);
-    await assert.rejects(sessions.create({ name: 'Sprint', taskIds: ['a', 'ghost'] }), /no task has the id 'ghost'. Create the tasks first/);
+    await assert.rejects(
+      sessions.create({ name: 'Sprint', taskIds: ['a', 'ghost'] }),
+      /no task has the id 'ghost'. Create the tasks first/,
+    );
     assert.deepStrictEqual(sessions.list(), []);
   });
 
@@ -46,7 +52,10 @@ describe('session manager', () => {
   it('refuses an illegal change with the transition error and leaves the session as it was', async () => {
     const { sessions } = await setup();
     const { id } = await sessions.create({ name: 'S', taskIds: [] });
-    await assert.rejects(sessions.resume(id), /Session 'S' cannot be resumed from created: it has never run; start it instead/);
+    await assert.rejects(
+      sessions.resume(id),
+      /Session 'S' cannot be resumed from created: it has never run; start it instead/,
+    );
     assert.strictEqual(sessions.get(id)!.status, 'created');
   });
 
@@ -120,7 +129,10 @@ describe('session manager', () => {
       await sessions.start(id);
       clock.advance(31_000);
       const recovered = await sessions.recoverInterrupted();
-      assert.deepStrictEqual(recovered.map(s => [s.id, s.status]), [[id, 'interrupted']]);
+      assert.deepStrictEqual(
+        recovered.map(s => [s.id, s.status]),
+        [[id, 'interrupted']],
+      );
     });
 
     it('leaves a running session with a fresh heartbeat alone', async () => {
@@ -138,8 +150,13 @@ describe('session manager', () => {
       const { store, sessions } = await setup();
       const { id } = await sessions.create({ name: 'S', taskIds: [] });
       await sessions.start(id);
-      await store.write(w => { w.run('UPDATE sessions SET heartbeat_at = NULL WHERE id = ?', [id]); });
-      assert.deepStrictEqual((await sessions.recoverInterrupted()).map(s => s.status), ['interrupted']);
+      await store.write(w => {
+        w.run('UPDATE sessions SET heartbeat_at = NULL WHERE id = ?', [id]);
+      });
+      assert.deepStrictEqual(
+        (await sessions.recoverInterrupted()).map(s => s.status),
+        ['interrupted'],
+      );
     });
 
     it('counts the running time of an interrupted session only up to its last heartbeat', async () => {
@@ -200,7 +217,10 @@ describe('session manager', () => {
         { id: 'high-soon', priority: 1, deadline: 1000, title: 'Create login page' },
         { id: 'outside', priority: 0 },
       ]);
-      const { id } = await sessions.create({ name: 'S', taskIds: ['done', 'failed', 'blocked-by-dep', 'normal', 'high-late', 'high-soon'] });
+      const { id } = await sessions.create({
+        name: 'S',
+        taskIds: ['done', 'failed', 'blocked-by-dep', 'normal', 'high-late', 'high-soon'],
+      });
       const p = sessions.progress(id);
       assert.deepStrictEqual([p.completed, p.total, p.failed], [1, 6, 1]);
       assert.deepStrictEqual(p.nextTask, { id: 'high-soon', title: 'Create login page' });

@@ -1,6 +1,11 @@
 import * as assert from 'assert';
 import { sessionStatuses } from '../../../src/core/sessions/model';
-import { assertCommand, assertTransition, canTransition, SessionTransitionError } from '../../../src/core/sessions/transitions';
+import {
+  assertCommand,
+  assertTransition,
+  canTransition,
+  SessionTransitionError,
+} from '../../../src/core/sessions/transitions';
 
 describe('session transitions', () => {
   it('lets a created session start', () => {
@@ -8,7 +13,8 @@ describe('session transitions', () => {
   });
 
   it('lets a running session pause, be interrupted, fail or complete', () => {
-    for (const to of ['paused', 'interrupted', 'failed', 'completed'] as const) assert.ok(canTransition('running', to), to);
+    for (const to of ['paused', 'interrupted', 'failed', 'completed'] as const)
+      assert.ok(canTransition('running', to), to);
   });
 
   it('lets paused and interrupted sessions resume', () => {
@@ -23,17 +29,23 @@ describe('session transitions', () => {
   });
 
   it('names both statuses and what to do instead in the error', () => {
-    assert.throws(() => assertTransition('completed', 'running', "Session 'Sprint'"), (err: unknown) => {
-      assert.ok(err instanceof SessionTransitionError);
-      assert.strictEqual(err.from, 'completed');
-      assert.strictEqual(err.to, 'running');
-      assert.match(err.message, /^Session 'Sprint' cannot go from completed to running: .*Start a new session/);
-      return true;
-    });
+    assert.throws(
+      () => assertTransition('completed', 'running', "Session 'Sprint'"),
+      (err: unknown) => {
+        assert.ok(err instanceof SessionTransitionError);
+        assert.strictEqual(err.from, 'completed');
+        assert.strictEqual(err.to, 'running');
+        assert.match(err.message, /^Session 'Sprint' cannot go from completed to running: .*Start a new session/);
+        return true;
+      },
+    );
   });
 
   it('tells the user to start a session before pausing it', () => {
-    assert.throws(() => assertTransition('created', 'paused'), /cannot go from created to paused: it has not started yet; start it first/);
+    assert.throws(
+      () => assertTransition('created', 'paused'),
+      /cannot go from created to paused: it has not started yet; start it first/,
+    );
   });
 
   it('says so when the session already has the status', () => {
@@ -45,7 +57,10 @@ describe('session transitions', () => {
   });
 
   it('refuses to resume a session that never started, saying to start it', () => {
-    assert.throws(() => assertCommand('resume', 'created'), /cannot be resumed from created: it has never run; start it instead/);
+    assert.throws(
+      () => assertCommand('resume', 'created'),
+      /cannot be resumed from created: it has never run; start it instead/,
+    );
   });
 
   it('refuses to start a paused session again, saying to resume it', () => {

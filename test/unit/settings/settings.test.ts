@@ -16,9 +16,11 @@ interface Declared {
 const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as {
   contributes: { configuration: { properties: Record<string, Declared> } };
 };
-const declared = Object.fromEntries(Object.entries(manifest.contributes.configuration.properties)
-  .filter(([key]) => key.startsWith('continuum.'))
-  .map(([key, value]) => [key.slice('continuum.'.length), value]));
+const declared = Object.fromEntries(
+  Object.entries(manifest.contributes.configuration.properties)
+    .filter(([key]) => key.startsWith('continuum.'))
+    .map(([key, value]) => [key.slice('continuum.'.length), value]),
+);
 
 describe('settings', () => {
   it('declares in package.json exactly the settings the table reads', () => {
@@ -31,8 +33,16 @@ describe('settings', () => {
       assert.ok(d, `continuum.${key} is not in package.json`);
       assert.strictEqual(definition.type, d.type, `type of continuum.${key}`);
       assert.deepStrictEqual(definition.default, d.default, `default of continuum.${key}`);
-      assert.strictEqual('minimum' in definition ? definition.minimum : undefined, d.minimum, `minimum of continuum.${key}`);
-      assert.strictEqual('maximum' in definition ? definition.maximum : undefined, d.maximum, `maximum of continuum.${key}`);
+      assert.strictEqual(
+        'minimum' in definition ? definition.minimum : undefined,
+        d.minimum,
+        `minimum of continuum.${key}`,
+      );
+      assert.strictEqual(
+        'maximum' in definition ? definition.maximum : undefined,
+        d.maximum,
+        `maximum of continuum.${key}`,
+      );
     }
   });
 
@@ -53,7 +63,8 @@ describe('settings', () => {
   });
 
   it('keeps only the known error types, each at least one, in the per-type budget', () => {
-    const read = (value: unknown) => readSetting(k => (k === 'guards.errorBudgetPerType' ? value : undefined), 'guards.errorBudgetPerType');
+    const read = (value: unknown) =>
+      readSetting(k => (k === 'guards.errorBudgetPerType' ? value : undefined), 'guards.errorBudgetPerType');
     assert.deepStrictEqual(read({ transient: 4.5, deterministic: 0, network: 3 }), { transient: 4 });
     assert.deepStrictEqual(read('lots'), {});
   });

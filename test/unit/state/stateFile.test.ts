@@ -16,17 +16,40 @@ async function worldWithTasks() {
 }
 
 /** Every row of every table, less the columns the store derives (rebuilt on import). */
-function dump(world: { store: { all(sql: string): Array<Record<string, unknown>> } }, options: { origin?: boolean } = {}): string {
-  return JSON.stringify(['tasks', 'task_deps', 'task_events', 'phases', 'sessions', 'session_tasks', 'checkpoints', 'checkpoint_files', 'context_versions']
-    .map(t => world.store.all(`SELECT * FROM ${t} ORDER BY 1`).map(({ revision: _r, ...row }) => {
-      if (options.origin === false) delete row.origin; // an import marks its commands as not this person's (checked apart)
-      return row;
-    })));
+function dump(
+  world: { store: { all(sql: string): Array<Record<string, unknown>> } },
+  options: { origin?: boolean } = {},
+): string {
+  return JSON.stringify(
+    [
+      'tasks',
+      'task_deps',
+      'task_events',
+      'phases',
+      'sessions',
+      'session_tasks',
+      'checkpoints',
+      'checkpoint_files',
+      'context_versions',
+    ].map(t =>
+      world.store.all(`SELECT * FROM ${t} ORDER BY 1`).map(({ revision: _r, ...row }) => {
+        if (options.origin === false) delete row.origin; // an import marks its commands as not this person's (checked apart)
+        return row;
+      }),
+    ),
+  );
 }
 
 const fileLink = (checkpointId: string) => ({
-  checkpoint_id: checkpointId, session_key: 's', seq: 1, commit_id: 'a'.repeat(40), tree_id: 'b'.repeat(40),
-  ref: 'refs/continuum/checkpoints/s/1', files_changed: 1, scoped: 0 as const, created_at: 0,
+  checkpoint_id: checkpointId,
+  session_key: 's',
+  seq: 1,
+  commit_id: 'a'.repeat(40),
+  tree_id: 'b'.repeat(40),
+  ref: 'refs/continuum/checkpoints/s/1',
+  files_changed: 1,
+  scoped: 0 as const,
+  created_at: 0,
 });
 
 function withTask(s: StateFile, fields: Record<string, unknown>): unknown {
@@ -67,23 +90,88 @@ describe('state export and import', () => {
     ['has the wrong format marker', s => ({ ...s, format: 'other' }), /format/],
     ['comes from a newer Continuum', s => ({ ...s, version: 99 }), /newer Continuum/],
     ['has an unknown field', s => ({ ...s, extra: 1 }), /extra|Unrecognized/i],
-    ['has a wrong type', s => ({ ...s, tables: { ...s.tables, tasks: [{ ...s.tables.tasks[0], priority: 'high' }] } }), /tables\.tasks\.0\.priority/],
-    ['has a 10 MB title', s => ({ ...s, tables: { ...s.tables, tasks: [{ ...s.tables.tasks[0], title: 'x'.repeat(10 * 1024 * 1024) }] } }), /tables\.tasks\.0\.title/],
-    ['has a dependency cycle', s => ({ ...s, tables: { ...s.tables, task_deps: [...s.tables.task_deps, { task_id: s.tables.task_deps[0].depends_on, depends_on: s.tables.task_deps[0].task_id }] } }), /cycle/],
-    ['links an unknown task', s => ({ ...s, tables: { ...s.tables, task_deps: [{ task_id: 'ghost', depends_on: s.tables.tasks[0].id }] } }), /unknown task 'ghost'/],
-    ['repeats a task id', s => ({ ...s, tables: { ...s.tables, tasks: [s.tables.tasks[0], s.tables.tasks[0]] } }), /two tasks with id/],
-    ['links files to an unknown checkpoint', s => ({ ...s, tables: { ...s.tables, checkpoint_files: [fileLink('ghost')] } }), /unknown checkpoint 'ghost'/],
-    ['has a file snapshot ref outside refs/continuum/', s => ({ ...s, tables: { ...s.tables, checkpoint_files: [{ ...fileLink('ghost'), ref: 'refs/heads/main' }] } }), /checkpoint_files\.0\.ref/],
-    ['has a shell action without a command', s => withTask(s, { action: '{"kind":"shell"}' }), /tables\.tasks\.0\.action\.command/],
-    ['has an action of an unknown kind', s => withTask(s, { action: '{"kind":"nope"}' }), /tables\.tasks\.0\.action\.kind/],
+    [
+      'has a wrong type',
+      s => ({ ...s, tables: { ...s.tables, tasks: [{ ...s.tables.tasks[0], priority: 'high' }] } }),
+      /tables\.tasks\.0\.priority/,
+    ],
+    [
+      'has a 10 MB title',
+      s => ({ ...s, tables: { ...s.tables, tasks: [{ ...s.tables.tasks[0], title: 'x'.repeat(10 * 1024 * 1024) }] } }),
+      /tables\.tasks\.0\.title/,
+    ],
+    [
+      'has a dependency cycle',
+      s => ({
+        ...s,
+        tables: {
+          ...s.tables,
+          task_deps: [
+            ...s.tables.task_deps,
+            { task_id: s.tables.task_deps[0].depends_on, depends_on: s.tables.task_deps[0].task_id },
+          ],
+        },
+      }),
+      /cycle/,
+    ],
+    [
+      'links an unknown task',
+      s => ({ ...s, tables: { ...s.tables, task_deps: [{ task_id: 'ghost', depends_on: s.tables.tasks[0].id }] } }),
+      /unknown task 'ghost'/,
+    ],
+    [
+      'repeats a task id',
+      s => ({ ...s, tables: { ...s.tables, tasks: [s.tables.tasks[0], s.tables.tasks[0]] } }),
+      /two tasks with id/,
+    ],
+    [
+      'links files to an unknown checkpoint',
+      s => ({ ...s, tables: { ...s.tables, checkpoint_files: [fileLink('ghost')] } }),
+      /unknown checkpoint 'ghost'/,
+    ],
+    [
+      'has a file snapshot ref outside refs/continuum/',
+      s => ({ ...s, tables: { ...s.tables, checkpoint_files: [{ ...fileLink('ghost'), ref: 'refs/heads/main' }] } }),
+      /checkpoint_files\.0\.ref/,
+    ],
+    [
+      'has a shell action without a command',
+      s => withTask(s, { action: '{"kind":"shell"}' }),
+      /tables\.tasks\.0\.action\.command/,
+    ],
+    [
+      'has an action of an unknown kind',
+      s => withTask(s, { action: '{"kind":"nope"}' }),
+      /tables\.tasks\.0\.action\.kind/,
+    ],
     ['has an action that is a number', s => withTask(s, { action: '42' }), /tables\.tasks\.0\.action/],
-    ['has an action that is a bare command line', s => withTask(s, { action: JSON.stringify('rm -rf /') }), /tables\.tasks\.0\.action/],
+    [
+      'has an action that is a bare command line',
+      s => withTask(s, { action: JSON.stringify('rm -rf /') }),
+      /tables\.tasks\.0\.action/,
+    ],
     ['has an action that is not JSON', s => withTask(s, { action: 'rm -rf /' }), /tables\.tasks\.0\.action/],
-    ['has capabilities that are not a list of names', s => withTask(s, { capabilities: '{"a":1}' }), /tables\.tasks\.0\.capabilities/],
-    ['repeats a dependency', s => ({ ...s, tables: { ...s.tables, task_deps: [s.tables.task_deps[0], s.tables.task_deps[0]] } }), /two dependencies .*tables\.task_deps\.1\.depends_on/],
-    ['repeats a task event id', s => ({ ...s, tables: { ...s.tables, task_events: [s.tables.task_events[0], s.tables.task_events[0]] } }), /tables\.task_events\.1\.id/],
+    [
+      'has capabilities that are not a list of names',
+      s => withTask(s, { capabilities: '{"a":1}' }),
+      /tables\.tasks\.0\.capabilities/,
+    ],
+    [
+      'repeats a dependency',
+      s => ({ ...s, tables: { ...s.tables, task_deps: [s.tables.task_deps[0], s.tables.task_deps[0]] } }),
+      /two dependencies .*tables\.task_deps\.1\.depends_on/,
+    ],
+    [
+      'repeats a task event id',
+      s => ({ ...s, tables: { ...s.tables, task_events: [s.tables.task_events[0], s.tables.task_events[0]] } }),
+      /tables\.task_events\.1\.id/,
+    ],
     ['repeats a task of a session', s => withSession(s, true), /tables\.session_tasks\.1/],
-    ['repeats a phase key', s => ({ ...s, tables: { ...s.tables, phases: [phase('p1', 'k'), phase('p2', 'k')] } }), /tables\.phases\.1\.key/],
+    [
+      'repeats a phase key',
+      s => ({ ...s, tables: { ...s.tables, phases: [phase('p1', 'k'), phase('p2', 'k')] } }),
+      /tables\.phases\.1\.key/,
+    ],
     ['is deeply nested', () => '['.repeat(100_000) + ']'.repeat(100_000), /not valid JSON|not a valid Continuum state/],
   ];
   for (const [name, make, expected] of bad) {
@@ -100,7 +188,10 @@ describe('state export and import', () => {
   it('reads a state file written before checkpoint_files was exported (as none)', async () => {
     const world = await worldWithTasks();
     const { checkpoint_files: _omitted, ...older } = exportState(world.store, 0).tables;
-    assert.deepEqual(parseState(JSON.stringify({ ...exportState(world.store, 0), tables: older })).tables.checkpoint_files, []);
+    assert.deepEqual(
+      parseState(JSON.stringify({ ...exportState(world.store, 0), tables: older })).tables.checkpoint_files,
+      [],
+    );
   });
 
   it('exports markup as data, never changed or interpreted', async () => {
@@ -143,7 +234,12 @@ describe('state export and import of any state the product can produce', () => {
         if (roll < 0.35 || ids.length < 3) {
           const parentId = ids.length && random() < 0.4 ? pick(ids) : undefined;
           const action = pick(actions);
-          const task = await world.tasks.create({ title: `task ${step} <i>x</i>`, parentId, action: action && { ...action }, priority: pick(['critical', 'high', 'normal', 'low'] as const) });
+          const task = await world.tasks.create({
+            title: `task ${step} <i>x</i>`,
+            parentId,
+            action: action && { ...action },
+            priority: pick(['critical', 'high', 'normal', 'low'] as const),
+          });
           ids.push(task.id);
         } else if (roll < 0.45) {
           await world.tasks.update(pick(ids), { parentId: pick(ids) }); // a parent made after its child: the order that broke import
@@ -174,7 +270,9 @@ describe('state export and import of any state the product can produce', () => {
       const source = await randomWorld(seed);
       const state = exportState(source.store, 0);
       const random = seededRandom(seed * 7919);
-      const tables = Object.fromEntries(Object.entries(state.tables).map(([name, rows]) => [name, shuffled(rows as unknown[], random)]));
+      const tables = Object.fromEntries(
+        Object.entries(state.tables).map(([name, rows]) => [name, shuffled(rows as unknown[], random)]),
+      );
       const target = await makeWorld();
       await importState(target.store, parseState(JSON.stringify({ ...state, tables })));
       assert.strictEqual(dump(target, { origin: false }), dump(source, { origin: false }));
@@ -195,12 +293,20 @@ describe('state import of sessions', () => {
     await sessions.start(session.id);
     const state = exportState(source.store, 0);
     const future = source.clock.now() + 10 * 365 * 24 * 3600_000; // written on a machine whose clock ran ahead
-    const skewed = { ...state, tables: { ...state.tables, sessions: state.tables.sessions.map(s => ({ ...s, heartbeat_at: future })) } };
+    const skewed = {
+      ...state,
+      tables: { ...state.tables, sessions: state.tables.sessions.map(s => ({ ...s, heartbeat_at: future })) },
+    };
     const target = await makeWorld();
     await importState(target.store, parseState(JSON.stringify(skewed)), 'user', target.clock.now());
     target.clock.advance(60_000);
-    const recovered = await new SessionManager(target.store, target.clock, { staleAfterMs: 30_000 }).recoverInterrupted();
-    assert.deepStrictEqual(recovered.map(s => [s.id, s.status]), [[session.id, 'interrupted']]);
+    const recovered = await new SessionManager(target.store, target.clock, {
+      staleAfterMs: 30_000,
+    }).recoverInterrupted();
+    assert.deepStrictEqual(
+      recovered.map(s => [s.id, s.status]),
+      [[session.id, 'interrupted']],
+    );
   });
 });
 
@@ -225,9 +331,16 @@ describe('state export and import of an imported plan', () => {
     const tables = { ...state.tables, phases: [...state.tables.phases].reverse() };
     const target = await makeWorld();
     await importState(target.store, parseState(JSON.stringify({ ...state, tables })));
-    const phases = (w: typeof source) => w.store.all('SELECT id, parent_id, priority, details, number, title FROM phases ORDER BY position');
-    assert.ok(phases(source).some(p => p.parent_id !== null), 'the plan has nested phases');
+    const phases = (w: typeof source) =>
+      w.store.all('SELECT id, parent_id, priority, details, number, title FROM phases ORDER BY position');
+    assert.ok(
+      phases(source).some(p => p.parent_id !== null),
+      'the plan has nested phases',
+    );
     assert.deepStrictEqual(phases(target), phases(source));
-    assert.deepStrictEqual(target.store.all('SELECT id, estimate FROM tasks ORDER BY id'), source.store.all('SELECT id, estimate FROM tasks ORDER BY id'));
+    assert.deepStrictEqual(
+      target.store.all('SELECT id, estimate FROM tasks ORDER BY id'),
+      source.store.all('SELECT id, estimate FROM tasks ORDER BY id'),
+    );
   });
 });

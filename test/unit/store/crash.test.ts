@@ -32,21 +32,32 @@ describe('store under SIGKILL', function () {
   it(`loses no acknowledged change across ${kills} kills, and never needs recovery`, async () => {
     const folder = path.join(work, 'store');
     const stats = await runCrashLoop({
-      folder, kills, seed, child,
+      folder,
+      kills,
+      seed,
+      child,
       // Without tiering up, a cold sql.js opens about 3× faster (no background compiles on 2 cores).
       nodeFlags: ['--liftoff-only'],
     });
     const files = folderFigures(folder);
     const reopen = summarize(stats.reopenMs);
     const open = summarize(stats.childOpenMs);
-    console.log(`      seed ${seed}: ${stats.kills} kills (${stats.killsDuringOpen} during open, ${stats.killsAfterDelay} after a delay, ${stats.killsAfterAcks} after n acks), `
-      + `${stats.acknowledged} acknowledged changes verified, ${stats.inFlight} in flight (${stats.inFlightOnDisk} of them on disk), ${stats.tornTails} torn tails; `
-      + `reopen avg ${reopen.avg.toFixed(1)} / max ${reopen.max.toFixed(1)} ms, child open avg ${open.avg.toFixed(1)} ms; `
-      + `${stats.finalTasks} tasks, snapshot ${files.snapshotBytes} B, journal ${files.journalBytes} B; ${(stats.elapsedMs / 1000).toFixed(1)} s`);
+    console.log(
+      `      seed ${seed}: ${stats.kills} kills (${stats.killsDuringOpen} during open, ${stats.killsAfterDelay} after a delay, ${stats.killsAfterAcks} after n acks), ` +
+        `${stats.acknowledged} acknowledged changes verified, ${stats.inFlight} in flight (${stats.inFlightOnDisk} of them on disk), ${stats.tornTails} torn tails; ` +
+        `reopen avg ${reopen.avg.toFixed(1)} / max ${reopen.max.toFixed(1)} ms, child open avg ${open.avg.toFixed(1)} ms; ` +
+        `${stats.finalTasks} tasks, snapshot ${files.snapshotBytes} B, journal ${files.journalBytes} B; ${(stats.elapsedMs / 1000).toFixed(1)} s`,
+    );
     assert.strictEqual(stats.kills, kills);
     if (kills < 50) return; // too few for the figures below to be meaningful
-    assert.ok(stats.acknowledged > kills, `only ${stats.acknowledged} acknowledged changes over ${kills} kills: the children barely ran`);
-    assert.ok(stats.killsDuringOpen > 0 && stats.killsAfterDelay > 0 && stats.killsAfterAcks > 0, 'every kill mode was used');
+    assert.ok(
+      stats.acknowledged > kills,
+      `only ${stats.acknowledged} acknowledged changes over ${kills} kills: the children barely ran`,
+    );
+    assert.ok(
+      stats.killsDuringOpen > 0 && stats.killsAfterDelay > 0 && stats.killsAfterAcks > 0,
+      'every kill mode was used',
+    );
   });
 });
 
@@ -62,7 +73,9 @@ describe('store compaction under SIGKILL at each of its steps', function () {
 
   it('loses no acknowledged change when killed before any disk change of a compaction, even if state.db is damaged afterwards', async () => {
     const stats = await killCompactions(child, work, Number(process.env.COMPACTION_ROUNDS ?? 2));
-    console.log(`      ${stats.rounds} compactions, ${stats.kills} kills at step boundaries (up to ${stats.boundaries}), ${stats.acknowledged} acknowledged changes verified, ${stats.damagedSnapshotRecoveries} recoveries from a damaged state.db`);
+    console.log(
+      `      ${stats.rounds} compactions, ${stats.kills} kills at step boundaries (up to ${stats.boundaries}), ${stats.acknowledged} acknowledged changes verified, ${stats.damagedSnapshotRecoveries} recoveries from a damaged state.db`,
+    );
     assert.ok(stats.kills >= 3 * stats.rounds, `only ${stats.kills} kills`);
   });
 

@@ -11,13 +11,25 @@ import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
 import { currentOwner } from '../../../src/node/lockOwner';
 
-const kv: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
+const kv: Migration[] = [
+  { version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' },
+];
 const staleMs = 1500;
 
-interface Line { t: string; n?: number; reason?: string; name?: string; readOnly?: boolean }
+interface Line {
+  t: string;
+  n?: number;
+  reason?: string;
+  name?: string;
+  readOnly?: boolean;
+}
 
 function startWriter(folder: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lockChild.ts'), folder, String(staleMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'lockChild.ts'), folder, String(staleMs)],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const lines: Line[] = [];
   let stderr = '';
   let buffer = '';
@@ -29,7 +41,9 @@ function startWriter(folder: string) {
       buffer = buffer.slice(i + 1);
     }
   });
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
   return { child, lines, stderr: () => stderr, exited };
 }
@@ -46,7 +60,9 @@ describe('the store lock between processes', function () {
   this.timeout(90_000);
   let work: string;
   let child: ChildProcess | undefined;
-  beforeEach(() => { work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-lock-')); });
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-lock-'));
+  });
   afterEach(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
     fs.rmSync(work, { recursive: true, force: true });
@@ -62,7 +78,14 @@ describe('the store lock between processes', function () {
     const ackedBeforeStop = writer.lines.filter(l => l.t === 'ack').length;
     await new Promise(r => setTimeout(r, staleMs + 1_000)); // past the stale limit
 
-    const second = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock({ staleMs }), owner: currentOwner('second writer'), migrations: kv, idleCompactMs: 0 });
+    const second = await openStore({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock({ staleMs }),
+      owner: currentOwner('second writer'),
+      migrations: kv,
+      idleCompactMs: 0,
+    });
     assert.ok(!second.readOnly, `the second process could not take over: ${second.health().readOnlyReason}`);
     await second.write(w => w.run("INSERT OR REPLACE INTO kv (k, v) VALUES ('second', 'yes')"));
     await second.compact(); // as a new holder does: snapshot, and the old journal gone
@@ -93,7 +116,14 @@ describe('the store lock between processes', function () {
     fs.mkdirSync(path.join(folder, 'lock.lock'), { recursive: true }); // a holder killed before it wrote who it is
     const past = new Date(Date.now() - 10_000);
     fs.utimesSync(path.join(folder, 'lock.lock'), past, past);
-    const store = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('test'), migrations: kv, idleCompactMs: 0 });
+    const store = await openStore({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock(),
+      owner: currentOwner('test'),
+      migrations: kv,
+      idleCompactMs: 0,
+    });
     assert.ok(!store.readOnly, store.health().readOnlyReason);
     await store.close();
   });
@@ -101,18 +131,42 @@ describe('the store lock between processes', function () {
   it('leaves alone a lock folder that names no holder yet but was just taken', async () => {
     const folder = path.join(work, 'store');
     fs.mkdirSync(path.join(folder, 'lock.lock'), { recursive: true });
-    const store = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('test'), migrations: kv, idleCompactMs: 0 });
+    const store = await openStore({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock(),
+      owner: currentOwner('test'),
+      migrations: kv,
+      idleCompactMs: 0,
+    });
     assert.ok(store.readOnly);
     await store.close();
   });
 
   it('leaves the new holder its owner file when a writer that lost the lock closes', async () => {
     const folder = path.join(work, 'store');
-    const first = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock({ staleMs: 60_000 }), owner: currentOwner('first'), migrations: kv, idleCompactMs: 0 });
+    const first = await openStore({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock({ staleMs: 60_000 }),
+      owner: currentOwner('first'),
+      migrations: kv,
+      idleCompactMs: 0,
+    });
     fs.rmSync(path.join(folder, 'lock.lock'), { recursive: true }); // as a takeover does, then:
-    const second = await openStore({ folder, fs: nodeFileSystem, lock: nodeLock({ staleMs: 60_000 }), owner: { ...currentOwner('second'), since: 1 }, migrations: kv, idleCompactMs: 0 });
+    const second = await openStore({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock({ staleMs: 60_000 }),
+      owner: { ...currentOwner('second'), since: 1 },
+      migrations: kv,
+      idleCompactMs: 0,
+    });
     assert.ok(!second.readOnly);
-    await assert.rejects(first.write(w => w.run("INSERT INTO kv (k, v) VALUES ('late', '1')")), /lost the lock/);
+    await assert.rejects(
+      first.write(w => w.run("INSERT INTO kv (k, v) VALUES ('late', '1')")),
+      /lost the lock/,
+    );
     await first.close();
     assert.match(fs.readFileSync(path.join(folder, 'lock.owner.json'), 'utf8'), /"second"/);
     await second.close();

@@ -7,12 +7,22 @@ import { nodeLock } from '../../../src/node/lock';
 import { currentOwner } from '../../../src/node/lockOwner';
 import type { Migration } from '../../../src/core/store/schema';
 
-const kv: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
+const kv: Migration[] = [
+  { version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' },
+];
 const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 async function main(): Promise<void> {
   const staleMs = Number(process.argv[3]);
-  const store = await openStore({ folder: process.argv[2], fs: nodeFileSystem, lock: nodeLock({ staleMs, updateMs: staleMs / 3 }), owner: currentOwner('lock test writer'), migrations: kv, idleCompactMs: 0, compactAfterRecords: 50 });
+  const store = await openStore({
+    folder: process.argv[2],
+    fs: nodeFileSystem,
+    lock: nodeLock({ staleMs, updateMs: staleMs / 3 }),
+    owner: currentOwner('lock test writer'),
+    migrations: kv,
+    idleCompactMs: 0,
+    compactAfterRecords: 50,
+  });
   store.onDidLoseLock(reason => {
     say({ t: 'lost', reason });
     process.exitCode = 3;

@@ -17,11 +17,23 @@ import * as path from 'path';
 const folder = '/store';
 const kv: Migration[] = [
   { version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' },
-  { version: 2, description: 'blobs', sql: 'CREATE TABLE blobs (id INTEGER PRIMARY KEY AUTOINCREMENT, k TEXT NOT NULL REFERENCES kv(k) ON DELETE CASCADE, data BLOB);' },
+  {
+    version: 2,
+    description: 'blobs',
+    sql: 'CREATE TABLE blobs (id INTEGER PRIMARY KEY AUTOINCREMENT, k TEXT NOT NULL REFERENCES kv(k) ON DELETE CASCADE, data BLOB);',
+  },
 ];
 
 function options(fs: MemoryFileSystem, extra: Partial<OpenStoreOptions> = {}): OpenStoreOptions {
-  return { folder, fs, migrations: kv, idleCompactMs: 0, clock: new FakeClock(), snapshots: testSnapshotCopies, ...extra };
+  return {
+    folder,
+    fs,
+    migrations: kv,
+    idleCompactMs: 0,
+    clock: new FakeClock(),
+    snapshots: testSnapshotCopies,
+    ...extra,
+  };
 }
 
 function put(store: Store, k: string, v: string): Promise<void> {
@@ -34,7 +46,9 @@ function put(store: Store, k: string, v: string): Promise<void> {
 function contents(store: Pick<Store, 'all'>): string {
   return JSON.stringify({
     kv: store.all('SELECT * FROM kv ORDER BY k'),
-    blobs: store.all<{ id: number; k: string; data: Uint8Array | null }>('SELECT * FROM blobs ORDER BY id').map(b => ({ ...b, data: b.data && Buffer.from(b.data).toString('hex') })),
+    blobs: store
+      .all<{ id: number; k: string; data: Uint8Array | null }>('SELECT * FROM blobs ORDER BY id')
+      .map(b => ({ ...b, data: b.data && Buffer.from(b.data).toString('hex') })),
     seq: store.all('SELECT * FROM sqlite_sequence ORDER BY name'),
   });
 }
@@ -53,7 +67,11 @@ describe('store with its snapshot copy in a worker thread', function () {
         await store.write(w => {
           if (r < 0.5) w.run('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)', [k, `v${random()}`]);
           else if (r < 0.7) w.run('DELETE FROM kv WHERE k = ?', [k]);
-          else if (w.get('SELECT 1 FROM kv WHERE k = ?', [k])) w.run('INSERT INTO blobs (k, data) VALUES (?, ?)', [k, new Uint8Array([Math.floor(random() * 256), 0, 255])]);
+          else if (w.get('SELECT 1 FROM kv WHERE k = ?', [k]))
+            w.run('INSERT INTO blobs (k, data) VALUES (?, ?)', [
+              k,
+              new Uint8Array([Math.floor(random() * 256), 0, 255]),
+            ]);
         });
       }
       await store.compact();
@@ -90,7 +108,11 @@ describe('store with its snapshot copy in a worker thread', function () {
     } finally {
       exports.restore();
     }
-    assert.strictEqual(fs.find(folder, /^journal-/).length, 0, 'the compaction after the open has folded the journal in');
+    assert.strictEqual(
+      fs.find(folder, /^journal-/).length,
+      0,
+      'the compaction after the open has folded the journal in',
+    );
   });
 
   it('keeps writing while a compaction is under way, and loses none of those writes', async () => {
@@ -102,7 +124,11 @@ describe('store with its snapshot copy in a worker thread', function () {
     await Promise.all([compaction, ...during]);
     await store.close();
     const reopened = await openStore(options(fs, { snapshots: undefined }));
-    assert.deepStrictEqual(reopened.all('SELECT k, v FROM kv ORDER BY k'), [{ k: 'a', v: '1' }, { k: 'b', v: '2' }, { k: 'c', v: '3' }]);
+    assert.deepStrictEqual(reopened.all('SELECT k, v FROM kv ORDER BY k'), [
+      { k: 'a', v: '1' },
+      { k: 'b', v: '2' },
+      { k: 'c', v: '3' },
+    ]);
     await reopened.close();
   });
 
@@ -142,7 +168,10 @@ describe('store with its snapshot copy in a worker thread', function () {
     for (let i = 0; i < 300; i++) await put(store, `key ${i}`, `value ${i} ${'x'.repeat(40)}`);
     await store.compact();
     await store.close();
-    assert.ok(fs.files.has(`${folder}/state.db`) && !fs.find(folder, /^journal-/).length, 'compacted without the worker');
+    assert.ok(
+      fs.files.has(`${folder}/state.db`) && !fs.find(folder, /^journal-/).length,
+      'compacted without the worker',
+    );
     fs.files.set(`${folder}/state.db`, await damagedWithValidChecksum(fs.files.get(`${folder}/state.db`)!));
     const reopened = await openStore(options(fs, { snapshots: missing }));
     const lost = await new Promise<string>(resolve => {

@@ -11,10 +11,20 @@ import * as path from 'path';
 import { snapshotCopiesFromEnvironment } from './workerCopies';
 
 const folder = '/store';
-const kv: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
+const kv: Migration[] = [
+  { version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' },
+];
 
 function options(fs: MemoryFileSystem, extra: Partial<OpenStoreOptions> = {}): OpenStoreOptions {
-  return { folder, fs, migrations: kv, idleCompactMs: 0, clock: new FakeClock(), ...snapshotCopiesFromEnvironment, ...extra };
+  return {
+    folder,
+    fs,
+    migrations: kv,
+    idleCompactMs: 0,
+    clock: new FakeClock(),
+    ...snapshotCopiesFromEnvironment,
+    ...extra,
+  };
 }
 
 function put(store: Store, k: string, v: string): Promise<void> {
@@ -53,10 +63,13 @@ describe('store', () => {
   it('rolls back a write whose function throws and records nothing', async () => {
     const fs = new MemoryFileSystem();
     const store = await openStore(options(fs));
-    await assert.rejects(store.write(w => {
-      w.run('INSERT INTO kv (k, v) VALUES (?, ?)', ['x', '1']);
-      throw new Error('changed my mind');
-    }), /changed my mind/);
+    await assert.rejects(
+      store.write(w => {
+        w.run('INSERT INTO kv (k, v) VALUES (?, ?)', ['x', '1']);
+        throw new Error('changed my mind');
+      }),
+      /changed my mind/,
+    );
     assert.strictEqual(value(store, 'x'), undefined);
     const reopened = await openStore(options(fs));
     assert.strictEqual(value(reopened, 'x'), undefined);
@@ -64,9 +77,12 @@ describe('store', () => {
 
   it('refuses an asynchronous write function', async () => {
     const store = await openStore(options(new MemoryFileSystem()));
-    await assert.rejects(store.write(async w => {
-      w.run('INSERT INTO kv (k, v) VALUES (?, ?)', ['x', '1']);
-    }), /synchronous/);
+    await assert.rejects(
+      store.write(async w => {
+        w.run('INSERT INTO kv (k, v) VALUES (?, ?)', ['x', '1']);
+      }),
+      /synchronous/,
+    );
     assert.strictEqual(value(store, 'x'), undefined);
   });
 
@@ -76,7 +92,10 @@ describe('store', () => {
     for (let i = 0; i < 10; i++) await put(store, `k${i}`, String(i));
     await store.compact();
     assert.ok(fs.files.has(`${folder}/state.db`));
-    assert.deepStrictEqual(journalFiles(fs).map(f => fs.files.get(f)!.length), []);
+    assert.deepStrictEqual(
+      journalFiles(fs).map(f => fs.files.get(f)!.length),
+      [],
+    );
     await put(store, 'after', 'yes');
     const reopened = await openStore(options(fs));
     assert.strictEqual(value(reopened, 'k9'), '9');
@@ -158,7 +177,10 @@ describe('store', () => {
     await put(store, 'a', '1');
     await store.compact(); // snapshot + first backup
     await put(store, 'b', '2'); // journal only
-    fs.files.set(`${folder}/state.db`, new Uint8Array(4096).map((_, i) => (i * 7919) % 251));
+    fs.files.set(
+      `${folder}/state.db`,
+      new Uint8Array(4096).map((_, i) => (i * 7919) % 251),
+    );
     const reopened = await openStore(options(fs, { clock }));
     assert.strictEqual(value(reopened, 'a'), '1');
     assert.strictEqual(value(reopened, 'b'), '2');
@@ -215,7 +237,8 @@ describe('store', () => {
     const store = await openStore(options(fs));
     await put(store, 'a', '1');
     await store.compact();
-    for (const f of [`${folder}/state.db`, ...fs.find(`${folder}/backups`, /gz$/)]) fs.files.set(f, new Uint8Array([1, 2, 3]));
+    for (const f of [`${folder}/state.db`, ...fs.find(`${folder}/backups`, /gz$/)])
+      fs.files.set(f, new Uint8Array([1, 2, 3]));
     const reopened = await openStore(options(fs));
     assert.strictEqual(value(reopened, 'a'), undefined);
     assert.match(reopened.health().recovery.join('\n'), /No usable snapshot or backup/);
@@ -227,7 +250,10 @@ describe('store', () => {
     const store = await openStore(options(fs));
     await put(store, 'a', '1');
     await store.compact();
-    fs.files.set(`${folder}/journal-000009.log`, new Uint8Array(5000).map((_, i) => (i * 31 + 7) % 256));
+    fs.files.set(
+      `${folder}/journal-000009.log`,
+      new Uint8Array(5000).map((_, i) => (i * 31 + 7) % 256),
+    );
     const reopened = await openStore(options(fs));
     assert.strictEqual(value(reopened, 'a'), '1');
   });
@@ -239,13 +265,24 @@ describe('store', () => {
     await put(store, 'a', '1');
     await store.compact();
     const before = new Map(fs.files);
-    await assert.rejects(openStore(options(fs)), (err: Error) => err instanceof StoreError && /newer version of Continuum/.test(err.message));
+    await assert.rejects(
+      openStore(options(fs)),
+      (err: Error) => err instanceof StoreError && /newer version of Continuum/.test(err.message),
+    );
     assert.deepStrictEqual(fs.files, before);
   });
 
   it('applies migrations in order, from every earlier version', async () => {
-    const v2: Migration = { version: 2, description: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);' };
-    const v3: Migration = { version: 3, description: 'kv.updated', sql: "ALTER TABLE kv ADD COLUMN updated INTEGER NOT NULL DEFAULT 0;" };
+    const v2: Migration = {
+      version: 2,
+      description: 'notes',
+      sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);',
+    };
+    const v3: Migration = {
+      version: 3,
+      description: 'kv.updated',
+      sql: 'ALTER TABLE kv ADD COLUMN updated INTEGER NOT NULL DEFAULT 0;',
+    };
     for (const start of [[], kv, [...kv, v2]]) {
       const fs = new MemoryFileSystem();
       const old = await openStore(options(fs, { migrations: start }));
@@ -292,7 +329,13 @@ describe('store', () => {
         if (held) return { heldBy: holder };
         held = true;
         void owner;
-        const h: HeldLock = { onLost() {}, verify: async () => undefined, release: async () => { held = false; } };
+        const h: HeldLock = {
+          onLost() {},
+          verify: async () => undefined,
+          release: async () => {
+            held = false;
+          },
+        };
         return h;
       },
     };
@@ -301,7 +344,10 @@ describe('store', () => {
     const second = await openStore(options(fs, { lock }));
     assert.ok(second.readOnly);
     assert.strictEqual(value(second, 'a'), '1');
-    await assert.rejects(put(second, 'b', '2'), (err: Error) => err instanceof ReadOnlyStoreError && /pid 4242 on devbox/.test(err.message));
+    await assert.rejects(
+      put(second, 'b', '2'),
+      (err: Error) => err instanceof ReadOnlyStoreError && /pid 4242 on devbox/.test(err.message),
+    );
     await first.close();
     const third = await openStore(options(fs, { lock }));
     assert.ok(!third.readOnly);
@@ -342,10 +388,18 @@ describe('the real schema', () => {
     for (let version = 1; version < latestSchemaVersion; version++) {
       const fs = new MemoryFileSystem();
       const old = await openStore({ folder, fs, idleCompactMs: 0, migrations: all.filter(m => m.version <= version) });
-      await old.write(w => w.run(`INSERT INTO tasks (id, seq, title, status, priority, created_at, updated_at) VALUES ('t1', 1, 'kept', 'pending', 2, 0, 0)`));
+      await old.write(w =>
+        w.run(
+          `INSERT INTO tasks (id, seq, title, status, priority, created_at, updated_at) VALUES ('t1', 1, 'kept', 'pending', 2, 0, 0)`,
+        ),
+      );
       await old.close();
       const upgraded = await openStore({ folder, fs, idleCompactMs: 0 });
-      assert.strictEqual(upgraded.get<{ user_version: number }>('PRAGMA user_version')?.user_version, latestSchemaVersion, `from version ${version}`);
+      assert.strictEqual(
+        upgraded.get<{ user_version: number }>('PRAGMA user_version')?.user_version,
+        latestSchemaVersion,
+        `from version ${version}`,
+      );
       assert.strictEqual(upgraded.get<{ title: string }>("SELECT title FROM tasks WHERE id = 't1'")?.title, 'kept');
       assert.strictEqual(upgraded.get<{ integrity_check: string }>('PRAGMA integrity_check')?.integrity_check, 'ok');
       await upgraded.close();
@@ -369,24 +423,33 @@ describe('store compaction cut short', () => {
     return { fs, clock, crashed: fs.crashed };
   }
 
-  for (const backups of [1, 5]) it(`loses no acknowledged change when the process dies at any step of a compaction, even if state.db is then damaged (${backups} backups kept)`, async () => {
-    let boundaries = 0;
-    for (let step = 0; ; step++) {
-      const { fs, clock, crashed } = await compactionCutShortAt(step, backups);
-      for (const damage of ['none', 'state.db garbage'] as const) {
-        const disk = restarted(fs.onDisk);
-        if (damage !== 'none') disk.files.set(`${folder}/state.db`, new Uint8Array(512).map((_, i) => (i * 7919) % 251));
-        const reopened = await openStore(options(disk, { clock }));
-        for (const k of ['a', 'b', 'c', 'd']) {
-          assert.strictEqual(value(reopened, k), k === 'a' ? '1' : k, `'${k}' lost after a crash before disk change ${step} of the compaction, state.db ${damage}: ${reopened.health().recovery.join(' ')}`);
+  for (const backups of [1, 5])
+    it(`loses no acknowledged change when the process dies at any step of a compaction, even if state.db is then damaged (${backups} backups kept)`, async () => {
+      let boundaries = 0;
+      for (let step = 0; ; step++) {
+        const { fs, clock, crashed } = await compactionCutShortAt(step, backups);
+        for (const damage of ['none', 'state.db garbage'] as const) {
+          const disk = restarted(fs.onDisk);
+          if (damage !== 'none')
+            disk.files.set(
+              `${folder}/state.db`,
+              new Uint8Array(512).map((_, i) => (i * 7919) % 251),
+            );
+          const reopened = await openStore(options(disk, { clock }));
+          for (const k of ['a', 'b', 'c', 'd']) {
+            assert.strictEqual(
+              value(reopened, k),
+              k === 'a' ? '1' : k,
+              `'${k}' lost after a crash before disk change ${step} of the compaction, state.db ${damage}: ${reopened.health().recovery.join(' ')}`,
+            );
+          }
+          await reopened.close();
         }
-        await reopened.close();
+        if (!crashed) break; // the compaction finished: every boundary was tried
+        boundaries++;
       }
-      if (!crashed) break; // the compaction finished: every boundary was tried
-      boundaries++;
-    }
-    assert.ok(boundaries >= (backups === 1 ? 4 : 3), `only ${boundaries} step boundaries were tried`);
-  });
+      assert.ok(boundaries >= (backups === 1 ? 4 : 3), `only ${boundaries} step boundaries were tried`);
+    });
 
   it('keeps intact changes it could not apply, set aside beside the journal, instead of deleting them', async () => {
     const fs = new MemoryFileSystem();
@@ -410,7 +473,10 @@ describe('store compaction cut short', () => {
     const kept = fs.find(folder, /\.unapplied$/);
     assert.strictEqual(kept.length, 1, `set aside: ${kept.join(', ')}`);
     assert.deepStrictEqual(fs.files.get(kept[0]), records);
-    assert.match(reopened.health().recovery.join('\n'), new RegExp(`kept in ${path.basename(kept[0]).replace(/\./g, '\\.')}`));
+    assert.match(
+      reopened.health().recovery.join('\n'),
+      new RegExp(`kept in ${path.basename(kept[0]).replace(/\./g, '\\.')}`),
+    );
     await put(reopened, 'e', '5');
     await reopened.compact();
     assert.deepStrictEqual(fs.files.get(kept[0]), records, 'a later compaction leaves the set-aside changes alone');

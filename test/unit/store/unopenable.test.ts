@@ -13,13 +13,24 @@ import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
 import { currentOwner } from '../../../src/node/lockOwner';
 
-const kv: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
+const kv: Migration[] = [
+  { version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' },
+];
 
 function open(folder: string, extra: Partial<OpenStoreOptions> = {}): Promise<Store> {
-  return openStore({ folder, fs: nodeFileSystem, lock: nodeLock(), owner: currentOwner('test'), migrations: kv, idleCompactMs: 0, ...extra });
+  return openStore({
+    folder,
+    fs: nodeFileSystem,
+    lock: nodeLock(),
+    owner: currentOwner('test'),
+    migrations: kv,
+    idleCompactMs: 0,
+    ...extra,
+  });
 }
 
-const put = (store: Store, k: string) => store.write(w => w.run('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)', [k, k]));
+const put = (store: Store, k: string) =>
+  store.write(w => w.run('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)', [k, k]));
 const keys = (store: Store) => store.all<{ k: string }>('SELECT k FROM kv ORDER BY k').map(r => r.k);
 
 /** A store with 'a' in its snapshot and backup, and 'b' only in its journal. */
@@ -36,7 +47,15 @@ function refusingWrites(code: string): FileSystemPort {
   const refuse = async (file: string): Promise<never> => {
     throw Object.assign(new Error(`${code}: refused, open '${file}'`), { code, path: file });
   };
-  return { ...nodeFileSystem, writeFileAtomic: refuse, openAppendOnly: refuse, remove: refuse, mkdirp: async dir => { if (!fs.existsSync(dir)) await refuse(dir); } };
+  return {
+    ...nodeFileSystem,
+    writeFileAtomic: refuse,
+    openAppendOnly: refuse,
+    remove: refuse,
+    mkdirp: async dir => {
+      if (!fs.existsSync(dir)) await refuse(dir);
+    },
+  };
 }
 
 /** A lock that fails as proper-lockfile does when it may not make its folder. */
@@ -60,7 +79,10 @@ describe('stores that cannot be opened as they are', function () {
     assert.ok(store.readOnly, 'opened read-only');
     assert.deepStrictEqual(keys(store), expected);
     assert.match(store.health().readOnlyReason ?? '', reason);
-    await assert.rejects(put(store, 'c'), (err: Error) => err instanceof ReadOnlyStoreError && reason.test(err.message));
+    await assert.rejects(
+      put(store, 'c'),
+      (err: Error) => err instanceof ReadOnlyStoreError && reason.test(err.message),
+    );
     await store.close();
     assert.ok(!fs.existsSync(path.join(folder, 'lock.lock')), 'the lock was given back');
   }
@@ -69,7 +91,10 @@ describe('stores that cannot be opened as they are', function () {
     await makeStore(folder);
     fs.rmSync(path.join(folder, 'backups'), { recursive: true });
     fs.writeFileSync(path.join(folder, 'backups'), 'not ours');
-    await assertReadableReadOnly(await open(folder), /backups is a file where the store keeps a folder: move that file/);
+    await assertReadableReadOnly(
+      await open(folder),
+      /backups is a file where the store keeps a folder: move that file/,
+    );
     assert.strictEqual(fs.readFileSync(path.join(folder, 'backups'), 'utf8'), 'not ours');
   });
 
@@ -96,7 +121,11 @@ describe('stores that cannot be opened as they are', function () {
     await assertReadableReadOnly(await open(folder), /journal-000009\.log is over 2 GB/);
   });
 
-  for (const [code, reason] of [['EACCES', /may not write to .*permission denied.*give your user write access/], ['ENOSPC', /is full \(ENOSPC\): free some space/], ['EROFS', /read-only file system/]] as const) {
+  for (const [code, reason] of [
+    ['EACCES', /may not write to .*permission denied.*give your user write access/],
+    ['ENOSPC', /is full \(ENOSPC\): free some space/],
+    ['EROFS', /read-only file system/],
+  ] as const) {
     it(`reads a store in a folder that refuses writes with ${code} (replay pending), and says what to do`, async () => {
       await makeStore(folder); // 'b' is in the journal: opening would compact
       await assertReadableReadOnly(await open(folder, { fs: refusingWrites(code) }), reason);

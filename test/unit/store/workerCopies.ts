@@ -6,4 +6,5 @@ import { workerSnapshotCopies } from '../../../src/node/storeWorker';
 export const testSnapshotCopies = workerSnapshotCopies(path.join(__dirname, '../../../src/node/storeWorkerMain.ts'));
 
 /** The copy when STORE_SNAPSHOT_COPY=worker asks for it, else none (the store exports on its own thread). */
-export const snapshotCopiesFromEnvironment = process.env.STORE_SNAPSHOT_COPY === 'worker' ? { snapshots: testSnapshotCopies } : {};
+export const snapshotCopiesFromEnvironment =
+  process.env.STORE_SNAPSHOT_COPY === 'worker' ? { snapshots: testSnapshotCopies } : {};

@@ -26,6 +26,9 @@ describe('task graph helpers', () => {
   });
 
   it('describes a cycle with titles', () => {
-    assert.strictEqual(describeCycle(['a', 'b', 'a'], id => id.toUpperCase()), "'A' → 'B' → 'A'");
+    assert.strictEqual(
+      describeCycle(['a', 'b', 'a'], id => id.toUpperCase()),
+      "'A' → 'B' → 'A'",
+    );
   });
 });

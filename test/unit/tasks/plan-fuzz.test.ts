@@ -2,14 +2,84 @@ import { strict as assert } from 'node:assert';
 import { parsePlan, type ParsedPlan } from '../../../src/core/tasks/plan';
 import { seededRandom as mulberry32 } from '../fakes/random';
 
-
 const tokens = [
-  '- [ ] ', '- [x] ', '* [X] ', '+ [ ] ', '1. [ ] ', '2) [x] ', '- [] ', '-[ ] ', '- [?] ', '[ ] ', '- ', '* ', '1. ',
-  '# ', '## Phase 1: ', '### 1.2 ', '#### ', 'Phase 2', '> ', '>>>> ', '  ', '    ', '\t', '\n', '\n', '\n', '\r\n', '\r',
-  'Priority: high', 'Priority: P0', 'Priority: bogus', '(priority: low)', 'Depends on: ', 'Dependencies: Phase 1, 2.3',
-  'Depends: #1.2', 'Requires: ', 'none', 'n/a', 'Run: `npm test`', 'Verify: ', 'Run:', '1.1 ', '**1.1** ', 'Task 2.1: ',
-  'Login', 'login', 'Setup', 'title', ', ', '; ', '`', '```', '```\n', '~~~', '**', '_', '*', '[', ']', '(', ')', '![', '](x)',
-  '<script>alert(1)</script>', '<div>', '&amp;', '&#0;', '\\', '\0', '\uFEFF', '\u2028', '😀', 'ä', '---', '===', '|', ':',
+  '- [ ] ',
+  '- [x] ',
+  '* [X] ',
+  '+ [ ] ',
+  '1. [ ] ',
+  '2) [x] ',
+  '- [] ',
+  '-[ ] ',
+  '- [?] ',
+  '[ ] ',
+  '- ',
+  '* ',
+  '1. ',
+  '# ',
+  '## Phase 1: ',
+  '### 1.2 ',
+  '#### ',
+  'Phase 2',
+  '> ',
+  '>>>> ',
+  '  ',
+  '    ',
+  '\t',
+  '\n',
+  '\n',
+  '\n',
+  '\r\n',
+  '\r',
+  'Priority: high',
+  'Priority: P0',
+  'Priority: bogus',
+  '(priority: low)',
+  'Depends on: ',
+  'Dependencies: Phase 1, 2.3',
+  'Depends: #1.2',
+  'Requires: ',
+  'none',
+  'n/a',
+  'Run: `npm test`',
+  'Verify: ',
+  'Run:',
+  '1.1 ',
+  '**1.1** ',
+  'Task 2.1: ',
+  'Login',
+  'login',
+  'Setup',
+  'title',
+  ', ',
+  '; ',
+  '`',
+  '```',
+  '```\n',
+  '~~~',
+  '**',
+  '_',
+  '*',
+  '[',
+  ']',
+  '(',
+  ')',
+  '![',
+  '](x)',
+  '<script>alert(1)</script>',
+  '<div>',
+  '&amp;',
+  '&#0;',
+  '\\',
+  '\0',
+  '\uFEFF',
+  '\u2028',
+  '😀',
+  'ä',
+  '---',
+  '===',
+  '|',
+  ':',
 ];
 
 function soup(rand: () => number): string {
@@ -20,7 +90,22 @@ function soup(rand: () => number): string {
 }
 
 const titles = ['Login', 'Setup', 'Build', 'Ship it', 'login', 'Tests'];
-const refs = ['1', '1.1', '1.2', '2.1', 'Phase 1', 'Phase 2', 'Task 1.1', '#2.1', 'Login', 'Setup', 'Tests', 'none', 'nothing here', '-'];
+const refs = [
+  '1',
+  '1.1',
+  '1.2',
+  '2.1',
+  'Phase 1',
+  'Phase 2',
+  'Task 1.1',
+  '#2.1',
+  'Login',
+  'Setup',
+  'Tests',
+  'none',
+  'nothing here',
+  '-',
+];
 
 /** Line-shaped random plans: headings, items at random depths, metadata and prose, so references resolve. */
 function planLike(rand: () => number): string {
@@ -31,10 +116,17 @@ function planLike(rand: () => number): string {
     const indent = '  '.repeat(Math.floor(rand() * 4));
     const r = rand();
     const num = rand() < 0.5 ? `${1 + Math.floor(rand() * 2)}.${1 + Math.floor(rand() * 2)} ` : '';
-    if (r < 0.15) lines.push(`${'#'.repeat(1 + Math.floor(rand() * 3))} ${rand() < 0.6 ? `Phase ${1 + Math.floor(rand() * 3)}: ` : ''}${pick(titles)}`);
+    if (r < 0.15)
+      lines.push(
+        `${'#'.repeat(1 + Math.floor(rand() * 3))} ${rand() < 0.6 ? `Phase ${1 + Math.floor(rand() * 3)}: ` : ''}${pick(titles)}`,
+      );
     else if (r < 0.55) lines.push(`${indent}${pick(['- [ ] ', '- [x] ', '* [ ] ', '1. [ ] '])}${num}${pick(titles)}`);
-    else if (r < 0.8) lines.push(`${indent}  ${pick(['Depends on: ', 'Dependencies: ', 'Requires: ', '- Depends: '])}${Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(refs)).join(', ')}`);
-    else if (r < 0.9) lines.push(`${indent}  ${pick(['Priority: high', 'Priority: P2', 'Priority: soon', 'Run: make', 'Verify: ok'])}`);
+    else if (r < 0.8)
+      lines.push(
+        `${indent}  ${pick(['Depends on: ', 'Dependencies: ', 'Requires: ', '- Depends: '])}${Array.from({ length: 1 + Math.floor(rand() * 3) }, () => pick(refs)).join(', ')}`,
+      );
+    else if (r < 0.9)
+      lines.push(`${indent}  ${pick(['Priority: high', 'Priority: P2', 'Priority: soon', 'Run: make', 'Verify: ok'])}`);
     else lines.push(rand() < 0.5 ? '' : 'Some prose.');
   }
   return lines.join('\n');
@@ -55,16 +147,25 @@ function check(input: string, plan: ParsedPlan, seed: number): void {
   const lineCount = input.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).length;
   const where = `seed ${seed}: ${JSON.stringify(input.slice(0, 200))}`;
   for (const p of plan.problems) {
-    assert.ok(Number.isInteger(p.line) && p.line >= 1 && p.line <= lineCount, `problem line ${p.line} outside 1..${lineCount} (${p.message}); ${where}`);
+    assert.ok(
+      Number.isInteger(p.line) && p.line >= 1 && p.line <= lineCount,
+      `problem line ${p.line} outside 1..${lineCount} (${p.message}); ${where}`,
+    );
     assert.ok(!/internal error/.test(p.message), `${p.message}; ${where}`);
   }
   const keys = new Set(plan.tasks.map(t => t.key));
   assert.equal(keys.size, plan.tasks.length, `duplicate task keys; ${where}`);
   const phaseKeys = new Set(plan.phases.map(p => p.key));
   assert.equal(phaseKeys.size, plan.phases.length, `duplicate phase keys; ${where}`);
-  for (const p of plan.phases) if (p.parentKey !== undefined) assert.ok(phaseKeys.has(p.parentKey), `unknown parent phase; ${where}`);
-  for (const u of plan.unused) assert.ok(u.line >= 1 && u.line <= lineCount && u.why, `unused line ${u.line}; ${where}`);
-  if (plan.cycle) assert.ok(plan.problems.some(p => /dependency cycle/.test(p.message)), `cycle not named; ${where}`);
+  for (const p of plan.phases)
+    if (p.parentKey !== undefined) assert.ok(phaseKeys.has(p.parentKey), `unknown parent phase; ${where}`);
+  for (const u of plan.unused)
+    assert.ok(u.line >= 1 && u.line <= lineCount && u.why, `unused line ${u.line}; ${where}`);
+  if (plan.cycle)
+    assert.ok(
+      plan.problems.some(p => /dependency cycle/.test(p.message)),
+      `cycle not named; ${where}`,
+    );
   for (const t of plan.tasks) {
     assert.ok(t.line >= 1 && t.line <= lineCount, `task line ${t.line}; ${where}`);
     assert.ok(t.title.length > 0 && t.title.length <= 500, `title length ${t.title.length}; ${where}`);
@@ -73,7 +174,9 @@ function check(input: string, plan: ParsedPlan, seed: number): void {
     if (t.parentKey !== undefined) assert.ok(keys.has(t.parentKey), `unknown parent; ${where}`);
     if (t.phaseKey !== undefined) assert.ok(phaseKeys.has(t.phaseKey), `unknown phase; ${where}`);
   }
-  for (const p of plan.phases) for (const d of p.dependsOnKeys) assert.ok(keys.has(d) || phaseKeys.has(d), `unknown phase dependency ${d}; ${where}`);
+  for (const p of plan.phases)
+    for (const d of p.dependsOnKeys)
+      assert.ok(keys.has(d) || phaseKeys.has(d), `unknown phase dependency ${d}; ${where}`);
 }
 
 describe('parsePlan under fuzzing', () => {

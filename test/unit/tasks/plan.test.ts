@@ -9,7 +9,11 @@ function parse(lines: string[]): ParsedPlan {
 
 function task(plan: ParsedPlan, title: string): PlanTaskSpec {
   const found = plan.tasks.filter(t => t.title === title);
-  assert.equal(found.length, 1, `expected one task titled ${JSON.stringify(title)}, got ${found.length}: ${JSON.stringify(plan.tasks.map(t => t.title))}`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one task titled ${JSON.stringify(title)}, got ${found.length}: ${JSON.stringify(plan.tasks.map(t => t.title))}`,
+  );
   return found[0];
 }
 
@@ -31,12 +35,15 @@ describe('parsePlan', () => {
         '#### Polish',
         '- [ ] d',
       ]);
-      assert.deepEqual(plan.phases.map(p => [p.title, p.number, p.line, p.position]), [
-        ['Setup', '1', 1, 0],
-        ['Build', '2', 3, 1],
-        ['Login', '2.2', 5, 2],
-        ['Polish', undefined, 7, 3],
-      ]);
+      assert.deepEqual(
+        plan.phases.map(p => [p.title, p.number, p.line, p.position]),
+        [
+          ['Setup', '1', 1, 0],
+          ['Build', '2', 3, 1],
+          ['Login', '2.2', 5, 2],
+          ['Polish', undefined, 7, 3],
+        ],
+      );
       assert.equal(task(plan, 'a').phaseKey, plan.phases[0].key);
       assert.equal(task(plan, 'c').phaseKey, plan.phases[2].key);
       assert.equal(task(plan, 'd').phaseKey, plan.phases[3].key);
@@ -45,21 +52,34 @@ describe('parsePlan', () => {
 
     it('keeps a heading that is only a number as its title', () => {
       const plan = parse(['## Phase 3', '- [ ] a']);
-      assert.deepEqual(plan.phases.map(p => [p.title, p.number]), [['Phase 3', '3']]);
+      assert.deepEqual(
+        plan.phases.map(p => [p.title, p.number]),
+        [['Phase 3', '3']],
+      );
     });
 
     it('puts items before any heading in no phase, and makes no phase of a heading without items', () => {
       const plan = parse(['- [ ] early', '', '# Project plan', '', 'Intro.', '', '## Work', '- [ ] later']);
       assert.equal(task(plan, 'early').phaseKey, undefined);
-      assert.deepEqual(plan.phases.map(p => p.title), ['Work']);
+      assert.deepEqual(
+        plan.phases.map(p => p.title),
+        ['Work'],
+      );
       assert.equal(task(plan, 'later').phaseKey, plan.phases[0].key);
     });
 
     it('turns -, *, + and ordered checklist items into tasks and [x] or [X] into done tasks', () => {
       const plan = parse(['- [ ] dash', '* [x] star', '+ [X] plus', '1. [ ] one', '2) [x] two']);
-      assert.deepEqual(plan.tasks.map(t => [t.title, t.done, t.line]), [
-        ['dash', false, 1], ['star', true, 2], ['plus', true, 3], ['one', false, 4], ['two', true, 5],
-      ]);
+      assert.deepEqual(
+        plan.tasks.map(t => [t.title, t.done, t.line]),
+        [
+          ['dash', false, 1],
+          ['star', true, 2],
+          ['plus', true, 3],
+          ['one', false, 4],
+          ['two', true, 5],
+        ],
+      );
       assert.deepEqual(plan.problems, []);
     });
 
@@ -83,12 +103,21 @@ describe('parsePlan', () => {
 
     it('treats checklists under a plain bullet as top-level items', () => {
       const plan = parse(['- Backend', '  - [ ] api', '  - [ ] db']);
-      assert.deepEqual(plan.tasks.map(t => [t.title, t.parentKey]), [['api', undefined], ['db', undefined]]);
+      assert.deepEqual(
+        plan.tasks.map(t => [t.title, t.parentKey]),
+        [
+          ['api', undefined],
+          ['db', undefined],
+        ],
+      );
     });
 
     it('finds checklist items inside block quotes but not inside code', () => {
       const plan = parse(['> - [ ] quoted', '', '```', '- [ ] fenced', '```', '', '    - [ ] indented code']);
-      assert.deepEqual(plan.tasks.map(t => t.title), ['quoted']);
+      assert.deepEqual(
+        plan.tasks.map(t => t.title),
+        ['quoted'],
+      );
       assert.deepEqual(plan.problems, []);
     });
   });
@@ -103,21 +132,29 @@ describe('parsePlan', () => {
         '- [ ] **5** Bold single number',
         '- [ ] 6. Dotted single number',
       ]);
-      assert.deepEqual(plan.tasks.map(t => [t.number, t.title]), [
-        ['1.1', 'Create login page'],
-        ['1.2', 'Add validation'],
-        ['1.3', 'Style it'],
-        ['1.4', 'Test it'],
-        ['5', 'Bold single number'],
-        ['6', 'Dotted single number'],
-      ]);
+      assert.deepEqual(
+        plan.tasks.map(t => [t.number, t.title]),
+        [
+          ['1.1', 'Create login page'],
+          ['1.2', 'Add validation'],
+          ['1.3', 'Style it'],
+          ['1.4', 'Test it'],
+          ['5', 'Bold single number'],
+          ['6', 'Dotted single number'],
+        ],
+      );
     });
 
     it('invents no numbers, and reads none from titles that merely start with a figure', () => {
       const plan = parse(['## Setup', '- [ ] first', '- [ ] 3 tests fail on CI', '1. [ ] ordered']);
-      assert.deepEqual(plan.tasks.map(t => [t.number, t.title]), [
-        [undefined, 'first'], [undefined, '3 tests fail on CI'], [undefined, 'ordered'],
-      ]);
+      assert.deepEqual(
+        plan.tasks.map(t => [t.number, t.title]),
+        [
+          [undefined, 'first'],
+          [undefined, '3 tests fail on CI'],
+          [undefined, 'ordered'],
+        ],
+      );
       assert.equal(plan.phases[0].number, undefined);
     });
 
@@ -155,9 +192,19 @@ describe('parsePlan', () => {
         '  Priority: normal',
         '- [ ] h',
       ]);
-      assert.deepEqual(plan.tasks.map(t => [t.title, t.priority]), [
-        ['a', 'high'], ['b', 'critical'], ['c', 'low'], ['d', 'normal'], ['e', 'critical'], ['f', 'low'], ['g', 'normal'], ['h', undefined],
-      ]);
+      assert.deepEqual(
+        plan.tasks.map(t => [t.title, t.priority]),
+        [
+          ['a', 'high'],
+          ['b', 'critical'],
+          ['c', 'low'],
+          ['d', 'normal'],
+          ['e', 'critical'],
+          ['f', 'low'],
+          ['g', 'normal'],
+          ['h', undefined],
+        ],
+      );
       assert.deepEqual(plan.problems, []);
     });
 
@@ -180,7 +227,11 @@ describe('parsePlan', () => {
         '  Verify: the page renders',
         '- [ ] nothing to run',
       ]);
-      assert.deepEqual(task(plan, 'build').action, { kind: 'shell', command: 'npm run build -- --prod', verify: 'test -f dist/extension.js' });
+      assert.deepEqual(task(plan, 'build').action, {
+        kind: 'shell',
+        command: 'npm run build -- --prod',
+        verify: 'test -f dist/extension.js',
+      });
       assert.deepEqual(task(plan, 'lint').action, { kind: 'shell', command: 'npx eslint src/*.ts' });
       assert.deepEqual(task(plan, 'look at it').action, { kind: 'manual', verify: 'the page renders' });
       assert.equal(task(plan, 'nothing to run').action, undefined);
@@ -221,9 +272,21 @@ describe('parsePlan', () => {
     ];
 
     it('resolves references by number, with or without "Phase", "Task" or "#"', () => {
-      const plan = parse([...numbered, '## Phase 3', '- [ ] 3.1 Ship', '  Dependencies: Phase 1.1, 2.1', '  Depends: #1.2', '  Requires: Task 2.2']);
+      const plan = parse([
+        ...numbered,
+        '## Phase 3',
+        '- [ ] 3.1 Ship',
+        '  Dependencies: Phase 1.1, 2.1',
+        '  Depends: #1.2',
+        '  Requires: Task 2.2',
+      ]);
       const keys = (title: string) => plan.tasks.find(t => t.title === title)!.key;
-      assert.deepEqual(task(plan, 'Ship').dependsOnKeys, [keys('Create repo'), keys('Login page'), keys('Install tools'), keys('Signup page')]);
+      assert.deepEqual(task(plan, 'Ship').dependsOnKeys, [
+        keys('Create repo'),
+        keys('Login page'),
+        keys('Install tools'),
+        keys('Signup page'),
+      ]);
       assert.deepEqual(plan.problems, []);
     });
 
@@ -247,7 +310,15 @@ describe('parsePlan', () => {
       ]);
       assert.deepEqual(task(plan, 'tag').dependsOnKeys, ['docs/plan.md#p1.1']);
       assert.deepEqual(task(plan, 'publish').dependsOnKeys, ['docs/plan.md#p1']);
-      assert.deepEqual(plan.phases.map(p => [p.number, p.parentKey]), [['1', undefined], ['1.1', 'docs/plan.md#p1'], ['1.2', 'docs/plan.md#p1'], ['2', undefined]]);
+      assert.deepEqual(
+        plan.phases.map(p => [p.number, p.parentKey]),
+        [
+          ['1', undefined],
+          ['1.1', 'docs/plan.md#p1'],
+          ['1.2', 'docs/plan.md#p1'],
+          ['2', undefined],
+        ],
+      );
     });
 
     it('resolves "Phase 1" to the items numbered 1.x when no heading carries the number', () => {
@@ -256,14 +327,31 @@ describe('parsePlan', () => {
     });
 
     it('resolves references by title, case-insensitively, and to later items too', () => {
-      const plan = parse(['- [ ] Deploy', '  Depends on:  run the TESTS ', '- [ ] Run the tests', '- [ ] Write docs, examples', '- [ ] Review', '  Depends on: Write docs, examples']);
+      const plan = parse([
+        '- [ ] Deploy',
+        '  Depends on:  run the TESTS ',
+        '- [ ] Run the tests',
+        '- [ ] Write docs, examples',
+        '- [ ] Review',
+        '  Depends on: Write docs, examples',
+      ]);
       assert.deepEqual(task(plan, 'Deploy').dependsOnKeys, [task(plan, 'Run the tests').key]);
       assert.deepEqual(task(plan, 'Review').dependsOnKeys, [task(plan, 'Write docs, examples').key]);
       assert.deepEqual(plan.problems, []);
     });
 
     it('reports an ambiguous title, naming the candidates, and prefers a match in the same phase', () => {
-      const plan = parse(['## A', '- [ ] Tests', '## B', '- [ ] Tests', '- [ ] Local', '  Depends on: tests', '## C', '- [ ] Far', '  Depends on: Tests']);
+      const plan = parse([
+        '## A',
+        '- [ ] Tests',
+        '## B',
+        '- [ ] Tests',
+        '- [ ] Local',
+        '  Depends on: tests',
+        '## C',
+        '- [ ] Far',
+        '  Depends on: Tests',
+      ]);
       assert.deepEqual(task(plan, 'Local').dependsOnKeys, [plan.tasks[1].key]);
       problemAt(plan, 9, /"Tests" is ambiguous.*line 2.*line 4/);
       assert.deepEqual(task(plan, 'Far').dependsOnKeys, []);
@@ -277,7 +365,14 @@ describe('parsePlan', () => {
     });
 
     it('reads "none", "-" and "n/a" as no dependencies', () => {
-      const plan = parse(['- [ ] a', '  Depends on: none', '- [ ] b', '  Dependencies: -', '- [ ] c', '  Requires: N/A']);
+      const plan = parse([
+        '- [ ] a',
+        '  Depends on: none',
+        '- [ ] b',
+        '  Dependencies: -',
+        '- [ ] c',
+        '  Requires: N/A',
+      ]);
       assert.ok(plan.tasks.every(t => t.dependsOnKeys.length === 0));
       assert.deepEqual(plan.problems, []);
     });
@@ -308,7 +403,7 @@ describe('parsePlan', () => {
       assert.equal(task(plan, 'b').description, 'some note');
     });
 
-    it("gives dependencies under a heading to the phase and to every task under it, sub-phases and subtasks included", () => {
+    it('gives dependencies under a heading to the phase and to every task under it, sub-phases and subtasks included', () => {
       const plan = parse([
         '## Phase 1',
         '- [ ] a',
@@ -363,7 +458,14 @@ describe('parsePlan', () => {
     });
 
     it('finds a cycle that runs through phases: a phase waits for a task that waits for the phase', () => {
-      const plan = parse(['## Phase 1: Build', '**Dependencies:** 2.1', '- [ ] 1.1 compile', '## Phase 2: Ship', '- [ ] 2.1 upload', '  Depends on: Phase 1']);
+      const plan = parse([
+        '## Phase 1: Build',
+        '**Dependencies:** 2.1',
+        '- [ ] 1.1 compile',
+        '## Phase 2: Ship',
+        '- [ ] 2.1 upload',
+        '  Depends on: Phase 1',
+      ]);
       assert.ok(plan.cycle, JSON.stringify(plan.problems));
       problemAt(plan, 2, /dependency cycle: .*'2\.1 upload'.*'Phase 1 Build'/);
     });
@@ -371,8 +473,19 @@ describe('parsePlan', () => {
 
   describe('problems', () => {
     it('reports malformed checklist items with their line numbers', () => {
-      const plan = parse(['- [ ] good', '- []', '-[ ] no space', '- [ ]', '- [?] odd', '- [ ]tight', '  [ ] no bullet']);
-      assert.deepEqual(plan.tasks.map(t => t.title), ['good']);
+      const plan = parse([
+        '- [ ] good',
+        '- []',
+        '-[ ] no space',
+        '- [ ]',
+        '- [?] odd',
+        '- [ ]tight',
+        '  [ ] no bullet',
+      ]);
+      assert.deepEqual(
+        plan.tasks.map(t => t.title),
+        ['good'],
+      );
       problemAt(plan, 2, /malformed checkbox "\[\]"/);
       problemAt(plan, 3, /no space after the bullet/);
       problemAt(plan, 4, /no title/);
@@ -419,7 +532,8 @@ describe('parsePlan', () => {
       const lines = Array.from({ length: 10 }, (_, i) => '  '.repeat(i) + `- [ ] level ${i + 1}`);
       const plan = parse(lines);
       assert.equal(plan.tasks.length, 10);
-      const depth = (t: PlanTaskSpec): number => (t.parentKey ? depth(plan.tasks.find(p => p.key === t.parentKey)!) + 1 : 1);
+      const depth = (t: PlanTaskSpec): number =>
+        t.parentKey ? depth(plan.tasks.find(p => p.key === t.parentKey)!) + 1 : 1;
       assert.deepEqual(plan.tasks.map(depth), [1, 2, 3, 4, 5, 6, 7, 8, 8, 8]);
       assert.equal(task(plan, 'level 9').parentKey, task(plan, 'level 7').key);
       problemAt(plan, 9, /deeper than 8/);
@@ -441,7 +555,13 @@ describe('parsePlan', () => {
 
     it('handles CRLF and lone CR line endings, a BOM and NULs', () => {
       const plan = parsePlan('\uFEFF## Phase 1\r\n- [ ] a\0b\r\n  Priority: high\r- [x] c\r\n', src);
-      assert.deepEqual(plan.tasks.map(t => [t.title, t.line, t.priority ?? null, t.done]), [['a\uFFFDb', 2, 'high', false], ['c', 4, null, true]]);
+      assert.deepEqual(
+        plan.tasks.map(t => [t.title, t.line, t.priority ?? null, t.done]),
+        [
+          ['a\uFFFDb', 2, 'high', false],
+          ['c', 4, null, true],
+        ],
+      );
       assert.equal(plan.phases[0].line, 1);
     });
 
@@ -452,13 +572,16 @@ describe('parsePlan', () => {
         Array.from({ length: 2_000 }, (_, i) => ' '.repeat(2 * i) + '- [ ] n' + i).join('\n'),
         'x'.repeat(10 * 1024 * 1024),
         '- [ ] ' + '`'.repeat(50_000) + ' a ``` b',
-        '- [ ] ' + '*'.repeat(50_000) + '[' .repeat(50_000),
+        '- [ ] ' + '*'.repeat(50_000) + '['.repeat(50_000),
       ];
       for (const input of inputs) {
         const started = Date.now();
         const plan = parsePlan(input, src);
         assert.ok(Date.now() - started < 5_000, 'took too long');
-        assert.ok(plan.problems.every(p => !/internal error/.test(p.message)), JSON.stringify(plan.problems.slice(0, 3)));
+        assert.ok(
+          plan.problems.every(p => !/internal error/.test(p.message)),
+          JSON.stringify(plan.problems.slice(0, 3)),
+        );
       }
       problemAt(parsePlan(inputs[0], src), 1, /nested too deeply/);
     });
@@ -476,13 +599,19 @@ describe('parsePlan', () => {
 
     it('derives keys from the source, the phase and the item number or title path', () => {
       const plan = parse(plan1);
-      assert.deepEqual(plan.phases.map(p => p.key), ['docs/plan.md#p1', 'docs/plan.md#polish']);
-      assert.deepEqual(plan.tasks.map(t => t.key), [
-        'docs/plan.md#p1/1.1',
-        'docs/plan.md#p1/install-tools',
-        'docs/plan.md#p1/install-tools/node',
-        'docs/plan.md#polish/docs',
-      ]);
+      assert.deepEqual(
+        plan.phases.map(p => p.key),
+        ['docs/plan.md#p1', 'docs/plan.md#polish'],
+      );
+      assert.deepEqual(
+        plan.tasks.map(t => t.key),
+        [
+          'docs/plan.md#p1/1.1',
+          'docs/plan.md#p1/install-tools',
+          'docs/plan.md#p1/install-tools/node',
+          'docs/plan.md#polish/docs',
+        ],
+      );
       assert.ok(parsePlan(plan1.join('\n'), 'other.md').tasks.every(t => t.key.startsWith('other.md#')));
     });
 
@@ -492,8 +621,16 @@ describe('parsePlan', () => {
 
     it('keeps keys when an unrelated item is inserted elsewhere', () => {
       const before = parse(plan1).tasks.map(t => t.key);
-      const after = parse(['- [ ] New first item', ...plan1.slice(0, 4), '- [ ] Inserted', ...plan1.slice(4)]).tasks.map(t => t.key);
-      assert.ok(before.every(k => after.includes(k)), `${JSON.stringify(before)} vs ${JSON.stringify(after)}`);
+      const after = parse([
+        '- [ ] New first item',
+        ...plan1.slice(0, 4),
+        '- [ ] Inserted',
+        ...plan1.slice(4),
+      ]).tasks.map(t => t.key);
+      assert.ok(
+        before.every(k => after.includes(k)),
+        `${JSON.stringify(before)} vs ${JSON.stringify(after)}`,
+      );
     });
 
     it('keeps the key of a numbered item whose title is edited', () => {
@@ -505,7 +642,10 @@ describe('parsePlan', () => {
       const plan = parse(['- [ ] Same', '- [ ] Same', '## Same', '- [ ] x', '## Same', '- [ ] x']);
       const keys = [...plan.tasks.map(t => t.key), ...plan.phases.map(p => p.key)];
       assert.equal(new Set(keys).size, keys.length);
-      assert.deepEqual(plan.tasks.map(t => t.key), ['docs/plan.md#-/same', 'docs/plan.md#-/same~2', 'docs/plan.md#same/x', 'docs/plan.md#same~2/x']);
+      assert.deepEqual(
+        plan.tasks.map(t => t.key),
+        ['docs/plan.md#-/same', 'docs/plan.md#-/same~2', 'docs/plan.md#same/x', 'docs/plan.md#same~2/x'],
+      );
     });
   });
 });

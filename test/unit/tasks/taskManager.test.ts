@@ -40,7 +40,10 @@ describe('TaskManager', () => {
     const normalLate = await tasks.create({ title: 'normal, late deadline', deadline: 2000 });
     const normalSoon = await tasks.create({ title: 'normal, soon', deadline: 1000 });
     const critical = await tasks.create({ title: 'critical', priority: 'critical' });
-    assert.deepStrictEqual(tasks.readyTasks().map(t => t.id), [critical.id, normalSoon.id, normalLate.id, normalNoDeadline.id, lowOld.id]);
+    assert.deepStrictEqual(
+      tasks.readyTasks().map(t => t.id),
+      [critical.id, normalSoon.id, normalLate.id, normalNoDeadline.id, lowOld.id],
+    );
     assert.strictEqual(tasks.nextTask()?.id, critical.id);
   });
 
@@ -51,9 +54,15 @@ describe('TaskManager', () => {
     const c = await tasks.create({ title: 'c', dependsOn: [a.id, b.id] });
     assert.ok(!tasks.readyTasks().some(t => t.id === c.id));
     await tasks.setStatus(a.id, 'done');
-    assert.deepStrictEqual(tasks.blockers(c.id).map(t => t.title), ['b']);
+    assert.deepStrictEqual(
+      tasks.blockers(c.id).map(t => t.title),
+      ['b'],
+    );
     await tasks.setStatus(b.id, 'done');
-    assert.deepStrictEqual(tasks.readyTasks().map(t => t.id), [c.id]);
+    assert.deepStrictEqual(
+      tasks.readyTasks().map(t => t.id),
+      [c.id],
+    );
   });
 
   it('shows an edited task as edited in the ready list, not a stale copy', async () => {
@@ -61,7 +70,10 @@ describe('TaskManager', () => {
     const a = await tasks.create({ title: 'before' });
     assert.strictEqual(tasks.readyTasks()[0].title, 'before');
     await tasks.update(a.id, { title: 'after', priority: 'high' });
-    assert.deepStrictEqual(tasks.readyTasks().map(t => [t.title, t.priority]), [['after', 'high']]);
+    assert.deepStrictEqual(
+      tasks.readyTasks().map(t => [t.title, t.priority]),
+      [['after', 'high']],
+    );
     assert.ok(Object.isFrozen(tasks.readyTasks()[0]));
   });
 
@@ -82,7 +94,10 @@ describe('TaskManager', () => {
 
   it('refuses an unknown dependency, naming it', async () => {
     const { tasks } = await makeWorld();
-    await assert.rejects(tasks.create({ title: 'x', dependsOn: ['task_nope'] }), /depends on 'task_nope', which is not a known task/);
+    await assert.rejects(
+      tasks.create({ title: 'x', dependsOn: ['task_nope'] }),
+      /depends on 'task_nope', which is not a known task/,
+    );
     assert.strictEqual(tasks.list().length, 0);
   });
 
@@ -124,7 +139,14 @@ describe('TaskManager', () => {
     await tasks.setProgress(a.id, 40, 'executor');
     await tasks.setStatus(a.id, 'done', 'user');
     const log = tasks.events(a.id).reverse();
-    assert.deepStrictEqual(log.map(e => [e.kind, e.actor]), [['created', 'agent'], ['progress', 'executor'], ['status', 'user']]);
+    assert.deepStrictEqual(
+      log.map(e => [e.kind, e.actor]),
+      [
+        ['created', 'agent'],
+        ['progress', 'executor'],
+        ['status', 'user'],
+      ],
+    );
     assert.deepStrictEqual(log[2].detail, { from: 'pending', to: 'done' });
   });
 
@@ -157,7 +179,7 @@ describe('TaskManager', () => {
     assert.strictEqual(s.total, 10);
     assert.strictEqual(s.counts.done, 3);
     assert.strictEqual(s.completionPercent, 33.3);
-    assert.strictEqual(s.throughputPerHour, 3 / 60 * 60);
+    assert.strictEqual(s.throughputPerHour, (3 / 60) * 60);
     assert.strictEqual(Math.round(s.etaMs! / 60_000), 6 * 20);
   });
 
@@ -201,7 +223,10 @@ describe('TaskManager', () => {
     const a = await world.tasks.create({ title: 'a' });
     await assert.rejects(world.tasks.createMany([{ title: 'fine' }, { title: 'bad', dependsOn: ['missing'] }]));
     const reader = new TaskManager(world.store, world.clock, sequentialIds());
-    assert.deepStrictEqual(reader.list().map(t => t.id), [a.id]);
+    assert.deepStrictEqual(
+      reader.list().map(t => t.id),
+      [a.id],
+    );
   });
 });
 
@@ -237,6 +262,9 @@ describe('the ready count kept by the store', () => {
     }
     const reopened = await makeWorld(world.fs, world.clock);
     assert.strictEqual(reopened.store.get<{ n: number }>(mismatches)?.n, 0);
-    assert.deepStrictEqual(reopened.tasks.readyTasks().map(t => t.id), tasks.readyTasks().map(t => t.id));
+    assert.deepStrictEqual(
+      reopened.tasks.readyTasks().map(t => t.id),
+      tasks.readyTasks().map(t => t.id),
+    );
   });
 });

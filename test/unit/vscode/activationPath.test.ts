@@ -13,8 +13,16 @@ const heavy = ['zod', 'simple-git', 'sql.js', 'markdown-it', 'ts-morph', 'typesc
 /** Each file the entry reaches through static imports, with the file that first imported it. */
 async function eagerFiles(entry: string): Promise<Map<string, string | undefined>> {
   const result = await esbuild.build({
-    entryPoints: [path.join(root, entry)], absWorkingDir: root, bundle: true, platform: 'node', format: 'cjs',
-    external: ['vscode'], write: false, metafile: true, outfile: path.join(root, 'out', 'activation-path.js'), logLevel: 'silent',
+    entryPoints: [path.join(root, entry)],
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    write: false,
+    metafile: true,
+    outfile: path.join(root, 'out', 'activation-path.js'),
+    logLevel: 'silent',
   });
   const inputs = result.metafile.inputs;
   const via = new Map<string, string | undefined>([[entry, undefined]]);
@@ -44,7 +52,11 @@ describe('activation path', function () {
     const packageOf = (file: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1];
     const offenders = [...via.keys()].filter(f => heavy.includes(packageOf(f) ?? ''));
     const firstPerPackage = new Map(offenders.map(f => [packageOf(f)!, f]));
-    assert.deepStrictEqual([...firstPerPackage.values()].map(f => chain(via, f)), [], 'heavy libraries reached by static imports from src/extension.ts');
+    assert.deepStrictEqual(
+      [...firstPerPackage.values()].map(f => chain(via, f)),
+      [],
+      'heavy libraries reached by static imports from src/extension.ts',
+    );
     assert.ok(via.size > 20, `the walk followed the imports (${via.size} files)`);
   });
 });

@@ -8,8 +8,19 @@ import type { Task } from '../../../src/core/tasks/model';
 const render = (md: string) => new MarkdownIt({ html: true, linkify: true }).render(md);
 
 const task = (over: Partial<Task>): Task => ({
-  id: 't1', title: 'T', description: '', status: 'pending', priority: 'normal', progress: 0, attempts: 0, maxAttempts: 3,
-  capabilities: [], dependsOn: [], createdAt: 0, updatedAt: 0, ...over,
+  id: 't1',
+  title: 'T',
+  description: '',
+  status: 'pending',
+  priority: 'normal',
+  progress: 0,
+  attempts: 0,
+  maxAttempts: 3,
+  capabilities: [],
+  dependsOn: [],
+  createdAt: 0,
+  updatedAt: 0,
+  ...over,
 });
 
 describe('@continuum markdown', () => {
@@ -25,7 +36,16 @@ describe('@continuum markdown', () => {
     for (const text of hostile) {
       const html = render(escapeMarkdown(text, 500));
       assert.doesNotMatch(html, /<(a|img|strong|em|code|h1|ul|blockquote)\b/, `${text} → ${html}`);
-      assert.strictEqual(html.replace(/<\/?p>\n?/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&'), text.replace(/\s+/g, ' '), html);
+      assert.strictEqual(
+        html
+          .replace(/<\/?p>\n?/g, '')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&amp;/g, '&'),
+        text.replace(/\s+/g, ' '),
+        html,
+      );
     }
   });
 
@@ -40,7 +60,15 @@ describe('@continuum markdown', () => {
   });
 
   it('shows the next task with its description and verify command escaped', () => {
-    const html = render(nextTaskMarkdown(task({ title: '[x](command:evil)', description: '<b>hi</b>', action: { kind: 'shell', command: 'npm', verify: 'npm test -- --grep "[a](b)"' } })));
+    const html = render(
+      nextTaskMarkdown(
+        task({
+          title: '[x](command:evil)',
+          description: '<b>hi</b>',
+          action: { kind: 'shell', command: 'npm', verify: 'npm test -- --grep "[a](b)"' },
+        }),
+      ),
+    );
     assert.doesNotMatch(html, /<a |<b>/);
     assert.match(html, /Next:/);
     assert.match(nextTaskMarkdown(undefined), /No task is ready/);
@@ -57,6 +85,9 @@ describe('agents in the status bar', () => {
       { title: 'Lexer', claim: { agentName: 'Claude Code' } },
     ]);
     assert.strictEqual(s.text, ' · $(hubot) 2');
-    assert.strictEqual(s.tooltip, " Agents at work: Claude Code on 'Parser', Copilot on '[x]\u200B(command:evil)', Claude Code on 'Lexer'.");
+    assert.strictEqual(
+      s.tooltip,
+      " Agents at work: Claude Code on 'Parser', Copilot on '[x]\u200B(command:evil)', Claude Code on 'Lexer'.",
+    );
   });
 });

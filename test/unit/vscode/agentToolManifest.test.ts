@@ -22,8 +22,11 @@ describe('the language-model tools in package.json', () => {
 
   it('are the lean agent tools, each with the name, descriptions and input schema of its code', () => {
     assert.ok(expected.length > 0);
-    assert.deepStrictEqual(manifest.contributes.languageModelTools, expected,
-      'package.json differs from the tools: run this test with UPDATE_MANIFEST=1 and review the diff');
+    assert.deepStrictEqual(
+      manifest.contributes.languageModelTools,
+      expected,
+      'package.json differs from the tools: run this test with UPDATE_MANIFEST=1 and review the diff',
+    );
   });
 
   it('can each be referenced in chat as #continuum…, and say whether they write', () => {
@@ -31,13 +34,20 @@ describe('the language-model tools in package.json', () => {
       assert.match(tool.toolReferenceName, /^continuum[A-Z][A-Za-z]+$/);
       assert.ok(tool.tags.includes('read') !== tool.tags.includes('write'), tool.name);
       assert.strictEqual(tool.inputSchema.type, 'object', `${tool.name}'s input is an object`);
-      assert.strictEqual(tool.when, '!continuum.mcpServerInVSCode', 'off while .vscode/mcp.json starts the MCP server, so Copilot never sees a tool twice');
+      assert.strictEqual(
+        tool.when,
+        '!continuum.mcpServerInVSCode',
+        'off while .vscode/mcp.json starts the MCP server, so Copilot never sees a tool twice',
+      );
     }
     assert.strictEqual(toolReferenceName('continuum_next_task'), 'continuumNextTask');
   });
 
   it('are what the extension registers at activation (read from package.json)', () => {
-    assert.deepStrictEqual(declaredTools(manifest).map(t => t.name), leanAgentTools.map(t => t.name));
+    assert.deepStrictEqual(
+      declaredTools(manifest).map(t => t.name),
+      leanAgentTools.map(t => t.name),
+    );
   });
 
   it('ask a person first only for calls that write: reading actions of a mixed tool need no confirmation', () => {

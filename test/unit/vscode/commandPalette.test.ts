@@ -11,7 +11,11 @@ const hidden = new Set(manifest.contributes.menus.commandPalette.filter(m => m.w
 
 describe('the Command Palette', () => {
   it('offers Group by Status, Group by Phase and Show Dependencies', () => {
-    for (const command of ['continuum.tasks.groupByStatus', 'continuum.tasks.groupByPhase', 'continuum.task.showDependencies']) {
+    for (const command of [
+      'continuum.tasks.groupByStatus',
+      'continuum.tasks.groupByPhase',
+      'continuum.task.showDependencies',
+    ]) {
       assert.ok(!hidden.has(command), `${command} is hidden from the Command Palette`);
     }
   });

@@ -4,19 +4,41 @@ import { groupTasks } from '../../../src/vscode/taskGroups';
 import { isToDo, taskContextValue, taskIcon } from '../../../src/vscode/taskLook';
 
 function task(id: string, patch: Partial<Task> = {}): Task {
-  return { id, title: id, description: '', status: 'pending', priority: 'normal', progress: 0, attempts: 0, maxAttempts: 3, capabilities: [], dependsOn: [], createdAt: 0, updatedAt: 0, ...patch };
+  return {
+    id,
+    title: id,
+    description: '',
+    status: 'pending',
+    priority: 'normal',
+    progress: 0,
+    attempts: 0,
+    maxAttempts: 3,
+    capabilities: [],
+    dependsOn: [],
+    createdAt: 0,
+    updatedAt: 0,
+    ...patch,
+  };
 }
 
-const shell = (id: string, patch: Partial<Task> = {}) => task(id, { action: { kind: 'shell', command: 'npm test' }, ...patch });
+const shell = (id: string, patch: Partial<Task> = {}) =>
+  task(id, { action: { kind: 'shell', command: 'npm test' }, ...patch });
 
 describe('how a task looks in the Tasks view', () => {
   it('knows a task without an action, or a manual one, as a to-do', () => {
-    assert.deepStrictEqual([isToDo(task('a')), isToDo(task('m', { action: { kind: 'manual' } })), isToDo(shell('s'))], [true, true, false]);
+    assert.deepStrictEqual(
+      [isToDo(task('a')), isToDo(task('m', { action: { kind: 'manual' } })), isToDo(shell('s'))],
+      [true, true, false],
+    );
   });
 
   it('gives each kind of pending task its own icon, so a shell task does not look like a to-do', () => {
-    const icons = [task('todo'), task('manual', { action: { kind: 'manual' } }), shell('shell'), task('vsc', { action: { kind: 'vscodeTask', label: 'build' } })]
-      .map(t => taskIcon(t, false).icon);
+    const icons = [
+      task('todo'),
+      task('manual', { action: { kind: 'manual' } }),
+      shell('shell'),
+      task('vsc', { action: { kind: 'vscodeTask', label: 'build' } }),
+    ].map(t => taskIcon(t, false).icon);
     assert.deepStrictEqual(icons, ['person', 'person', 'terminal', 'tools']);
   });
 
@@ -34,10 +56,21 @@ describe('how a task looks in the Tasks view', () => {
 
 describe('the "Waiting for you" group', () => {
   it('holds the to-dos a person can do now; shell tasks stay in Ready, waiting to-dos under their dependencies', () => {
-    const tasks = [task('todo'), shell('shell'), task('later', { dependsOn: ['shell'] }), task('done todo', { status: 'done' })];
+    const tasks = [
+      task('todo'),
+      shell('shell'),
+      task('later', { dependsOn: ['shell'] }),
+      task('done todo', { status: 'done' }),
+    ];
     const groups = groupTasks(tasks, [], 'status');
-    assert.deepStrictEqual(groups.map(g => [g.label, g.tasks.map(t => t.id)]), [
-      ['Waiting for you', ['todo']], ['Ready', ['shell']], ['Waiting for dependencies', ['later']], ['Done', ['done todo']],
-    ]);
+    assert.deepStrictEqual(
+      groups.map(g => [g.label, g.tasks.map(t => t.id)]),
+      [
+        ['Waiting for you', ['todo']],
+        ['Ready', ['shell']],
+        ['Waiting for dependencies', ['later']],
+        ['Done', ['done todo']],
+      ],
+    );
   });
 });

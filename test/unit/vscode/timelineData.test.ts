@@ -19,7 +19,10 @@ describe('the checkpoint timeline', () => {
       // Create Checkpoint with no running or resumable session saves it under no session
       const after = await core.sessions.createCheckpoint({ trigger: 'manual', note: 'after the sprint' });
       const { entries } = timelineEntries(core);
-      assert.deepStrictEqual(entries.map(e => e.id), [after.id, during.id]);
+      assert.deepStrictEqual(
+        entries.map(e => e.id),
+        [after.id, during.id],
+      );
     } finally {
       await core.close();
     }
@@ -34,7 +37,10 @@ describe('the checkpoint timeline', () => {
       const mine = await core.sessions.createCheckpoint({ sessionId: session.id, trigger: 'manual' });
       const { title, entries } = timelineEntries(core);
       assert.strictEqual(title, "Checkpoints of session 'Sprint'");
-      assert.deepStrictEqual(entries.map(e => e.id), [mine.id]);
+      assert.deepStrictEqual(
+        entries.map(e => e.id),
+        [mine.id],
+      );
       assert.ok(!entries.some(e => e.id === older.id));
     } finally {
       await core.close();

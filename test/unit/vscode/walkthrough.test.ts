@@ -6,15 +6,27 @@ import * as path from 'path';
 import { walkthroughKeys, walkthroughProgress } from '../../../src/vscode/walkthrough/walkthroughProgress';
 
 const root = path.resolve(__dirname, '../../..');
-interface Step { id: string; media: { markdown: string }; completionEvents: string[]; when?: string }
-const walkthroughs = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: { walkthroughs: Array<{ id: string; steps: Step[] }> } }).contributes.walkthroughs;
+interface Step {
+  id: string;
+  media: { markdown: string };
+  completionEvents: string[];
+  when?: string;
+}
+const walkthroughs = (
+  JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    contributes: { walkthroughs: Array<{ id: string; steps: Step[] }> };
+  }
+).contributes.walkthroughs;
 
 describe('getting-started walkthrough', () => {
   it('marks each step done only from what the person did: a task, a session, a checkpoint they made, a restore', () => {
     const none = { tasks: 0, sessions: 0, manualCheckpoints: 0, restores: 0 };
     assert.deepStrictEqual(Object.values(walkthroughProgress(none)), [false, false, false, false]);
     assert.deepStrictEqual(walkthroughProgress({ ...none, tasks: 3 }), {
-      [walkthroughKeys.hasTasks]: true, [walkthroughKeys.sessionStarted]: false, [walkthroughKeys.checkpointMade]: false, [walkthroughKeys.restored]: false,
+      [walkthroughKeys.hasTasks]: true,
+      [walkthroughKeys.sessionStarted]: false,
+      [walkthroughKeys.checkpointMade]: false,
+      [walkthroughKeys.restored]: false,
     });
     assert.strictEqual(walkthroughProgress({ ...none, manualCheckpoints: 1 })[walkthroughKeys.checkpointMade], true);
     assert.strictEqual(walkthroughProgress({ ...none, restores: 1 })[walkthroughKeys.restored], true);

@@ -38,7 +38,12 @@ export interface Agent {
 
 export const agents: readonly Agent[] = [
   { id: 'claude-code', label: 'Claude Code', where: '.mcp.json', instructions: 'CLAUDE.md' },
-  { id: 'vscode', label: 'VS Code (MCP)', where: '.vscode/mcp.json — Copilot has Continuum\'s tools without it; with it, it uses the server\'s instead', instructions: 'AGENTS.md' },
+  {
+    id: 'vscode',
+    label: 'VS Code (MCP)',
+    where: ".vscode/mcp.json — Copilot has Continuum's tools without it; with it, it uses the server's instead",
+    instructions: 'AGENTS.md',
+  },
   { id: 'cursor', label: 'Cursor', where: '.cursor/mcp.json', instructions: 'AGENTS.md' },
   { id: 'cline', label: 'Cline', where: "Cline's cline_mcp_settings.json", instructions: 'AGENTS.md' },
   { id: 'gemini', label: 'Gemini CLI', where: '.gemini/settings.json', instructions: 'AGENTS.md' },
@@ -77,27 +82,44 @@ export function planSetup(picked: readonly AgentId[], places: Places, options: {
   const inWorkspace = (...p: string[]) => path.join(places.workspace, ...p);
   const files: PlannedFile[] = [];
   const manual: ManualStep[] = [];
-  const json = (id: AgentId, label: string, file: string, key: string) => files.push({
-    file, purpose: `Continuum's MCP server for ${label}`,
-    merge: text => mergeJsonServer(text, file, key, serverName, jsonServerEntry(id, launch)),
-  });
+  const json = (id: AgentId, label: string, file: string, key: string) =>
+    files.push({
+      file,
+      purpose: `Continuum's MCP server for ${label}`,
+      merge: text => mergeJsonServer(text, file, key, serverName, jsonServerEntry(id, launch)),
+    });
   for (const agent of agents.filter(a => picked.includes(a.id))) {
     switch (agent.id) {
-      case 'claude-code': json(agent.id, agent.label, inWorkspace('.mcp.json'), 'mcpServers'); break;
-      case 'vscode': json(agent.id, agent.label, inWorkspace('.vscode', 'mcp.json'), 'servers'); break;
-      case 'cursor': json(agent.id, agent.label, inWorkspace('.cursor', 'mcp.json'), 'mcpServers'); break;
-      case 'gemini': json(agent.id, agent.label, inWorkspace('.gemini', 'settings.json'), 'mcpServers'); break;
+      case 'claude-code':
+        json(agent.id, agent.label, inWorkspace('.mcp.json'), 'mcpServers');
+        break;
+      case 'vscode':
+        json(agent.id, agent.label, inWorkspace('.vscode', 'mcp.json'), 'servers');
+        break;
+      case 'cursor':
+        json(agent.id, agent.label, inWorkspace('.cursor', 'mcp.json'), 'mcpServers');
+        break;
+      case 'gemini':
+        json(agent.id, agent.label, inWorkspace('.gemini', 'settings.json'), 'mcpServers');
+        break;
       case 'cline':
-        if (places.clineSettings) json(agent.id, agent.label, path.join(places.clineSettings, 'cline_mcp_settings.json'), 'mcpServers');
-        else manual.push({
-          purpose: `Continuum's MCP server for ${agent.label}`,
-          reason: "Cline's settings folder was not found (is the Cline extension installed in this VS Code?). Paste this into Cline's MCP settings (MCP Servers → Configure):",
-          snippet: JSON.stringify({ mcpServers: { [serverName]: jsonServerEntry(agent.id, launch) } }, null, 2),
-        });
+        if (places.clineSettings)
+          json(agent.id, agent.label, path.join(places.clineSettings, 'cline_mcp_settings.json'), 'mcpServers');
+        else
+          manual.push({
+            purpose: `Continuum's MCP server for ${agent.label}`,
+            reason:
+              "Cline's settings folder was not found (is the Cline extension installed in this VS Code?). Paste this into Cline's MCP settings (MCP Servers → Configure):",
+            snippet: JSON.stringify({ mcpServers: { [serverName]: jsonServerEntry(agent.id, launch) } }, null, 2),
+          });
         break;
       case 'codex': {
         const file = path.join(places.home, '.codex', 'config.toml');
-        files.push({ file, purpose: `Continuum's MCP server for ${agent.label}`, merge: text => mergeCodexServer(text, file, serverName, launch) });
+        files.push({
+          file,
+          purpose: `Continuum's MCP server for ${agent.label}`,
+          merge: text => mergeCodexServer(text, file, serverName, launch),
+        });
         break;
       }
     }
@@ -106,15 +128,26 @@ export function planSetup(picked: readonly AgentId[], places: Places, options: {
     const readers = agents.filter(a => picked.includes(a.id) && a.instructions === name).map(a => a.label);
     if (!readers.length) continue;
     const file = inWorkspace(name);
-    files.push({ file, purpose: `instructions for ${readers.join(', ')}`, merge: text => mergeInstructions(text, file) });
+    files.push({
+      file,
+      purpose: `instructions for ${readers.join(', ')}`,
+      merge: text => mergeInstructions(text, file),
+    });
   }
   if (options.claudeHooks && picked.includes('claude-code')) {
     const file = inWorkspace('.claude', 'settings.json');
     files.push({
-      file, purpose: "Claude Code's session hooks (the briefing at start, resume, /clear and compaction; a checkpoint before compaction)",
-      merge: text => mergeClaudeHooks(text, file, { cliPath: places.cliPath, store: places.store, workspace: places.workspace, platform: places.platform }),
+      file,
+      purpose:
+        "Claude Code's session hooks (the briefing at start, resume, /clear and compaction; a checkpoint before compaction)",
+      merge: text =>
+        mergeClaudeHooks(text, file, {
+          cliPath: places.cliPath,
+          store: places.store,
+          workspace: places.workspace,
+          platform: places.platform,
+        }),
     });
   }
   return { files, manual };
 }
-

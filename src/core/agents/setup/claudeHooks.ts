@@ -26,12 +26,36 @@ export function continuumHooks(inputs: HookInputs): Array<{ event: string; group
   return [
     {
       event: 'SessionStart',
-      group: { matcher: 'startup|resume|clear|compact', hooks: [{ type: 'command', command: run('briefing', '--format', 'markdown', '--store', inputs.store), timeout: 30 }] },
+      group: {
+        matcher: 'startup|resume|clear|compact',
+        hooks: [
+          { type: 'command', command: run('briefing', '--format', 'markdown', '--store', inputs.store), timeout: 30 },
+        ],
+      },
       ours: /cli\.js['"]? briefing --format markdown/,
     },
     {
       event: 'PreCompact',
-      group: { matcher: 'manual|auto', hooks: [{ type: 'command', command: run('checkpoint', '--store', inputs.store, '--workspace', inputs.workspace, '--agent', 'Claude Code', '--note', 'before the conversation was compacted'), timeout: 60 }] },
+      group: {
+        matcher: 'manual|auto',
+        hooks: [
+          {
+            type: 'command',
+            command: run(
+              'checkpoint',
+              '--store',
+              inputs.store,
+              '--workspace',
+              inputs.workspace,
+              '--agent',
+              'Claude Code',
+              '--note',
+              'before the conversation was compacted',
+            ),
+            timeout: 60,
+          },
+        ],
+      },
       ours: /cli\.js['"]? checkpoint /,
     },
   ];
@@ -58,16 +82,26 @@ export function mergeClaudeHooks(text: string | undefined, file: string, inputs:
   let otherwise = text ?? '';
   const replaced: string[] = [];
   for (const { event, group, ours } of continuumHooks(inputs)) {
-    for (const [current, isAll] of [[all, true], [otherwise, false]] as const) {
+    for (const [current, isAll] of [
+      [all, true],
+      [otherwise, false],
+    ] as const) {
       const root = parseSettingsObject(current, file);
       const hooks = root && findNodeAtLocation(root, ['hooks']);
-      if (hooks && hooks.type !== 'object') throw new SetupError(`"hooks" in ${file} is not an object; Continuum wrote nothing to it. Fix the file and run Set Up Agents again.`);
+      if (hooks && hooks.type !== 'object')
+        throw new SetupError(
+          `"hooks" in ${file} is not an object; Continuum wrote nothing to it. Fix the file and run Set Up Agents again.`,
+        );
       const groups = hooks && findNodeAtLocation(hooks, [event]);
-      if (groups && groups.type !== 'array') throw new SetupError(`"hooks.${event}" in ${file} is not a list; Continuum wrote nothing to it. Fix the file and run Set Up Agents again.`);
+      if (groups && groups.type !== 'array')
+        throw new SetupError(
+          `"hooks.${event}" in ${file} is not a list; Continuum wrote nothing to it. Fix the file and run Set Up Agents again.`,
+        );
       const found = groups && findOurs(groups, ours);
       let next = current;
       if (!groups) next = setJsonValue(current, ['hooks', event], [group]);
-      else if (!found) next = setJsonValue(current, ['hooks', event], group, { insertAt: groups.children?.length ?? 0 });
+      else if (!found)
+        next = setJsonValue(current, ['hooks', event], group, { insertAt: groups.children?.length ?? 0 });
       else {
         const hookNode = findNodeAtLocation(groups, [found[0], 'hooks', found[1]])!;
         const existing: unknown = getNodeValue(hookNode);
@@ -80,6 +114,12 @@ export function mergeClaudeHooks(text: string | undefined, file: string, inputs:
       else otherwise = next;
     }
   }
-  if (replaced.length) return { kind: 'conflict', text: all, existing: replaced.join('\n'), ...(otherwise !== (text ?? '') ? { otherwise } : {}) };
+  if (replaced.length)
+    return {
+      kind: 'conflict',
+      text: all,
+      existing: replaced.join('\n'),
+      ...(otherwise !== (text ?? '') ? { otherwise } : {}),
+    };
   return all === (text ?? '') ? { kind: 'unchanged' } : { kind: 'write', text: all };
 }

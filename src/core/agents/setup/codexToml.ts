@@ -7,8 +7,11 @@ import { eolOf, SetupError, type MergeOutcome } from './outcome';
 
 /** A TOML basic string. */
 export function tomlString(value: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters must be escaped in a TOML string
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\u0000-\u001f\u007f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
+  return `"${value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    // eslint-disable-next-line no-control-regex -- control characters must be escaped in a TOML string
+    .replace(/[\u0000-\u001f\u007f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
 /** The table Continuum writes for a server. */
@@ -40,7 +43,7 @@ function splitKey(raw: string): string[] | undefined {
     re.lastIndex = at;
     const m = re.exec(raw);
     if (!m) return undefined;
-    parts.push(m[1] !== undefined ? JSON.parse(`"${m[1]}"`) as string : m[2] ?? m[3]);
+    parts.push(m[1] !== undefined ? (JSON.parse(`"${m[1]}"`) as string) : (m[2] ?? m[3]));
     at = re.lastIndex;
     if (m[4] === '') break;
   }
@@ -106,16 +109,27 @@ const startsWith = (keys: string[], prefix: string[]) => prefix.every((k, i) => 
  * first). A server defined in a form Continuum does not edit (an inline table, dotted keys, a
  * table in pieces) is a SetupError: the person edits it by hand.
  */
-export function mergeCodexServer(text: string | undefined, file: string, name: string, launch: McpLaunch): MergeOutcome {
+export function mergeCodexServer(
+  text: string | undefined,
+  file: string,
+  name: string,
+  launch: McpLaunch,
+): MergeOutcome {
   const current = text ?? '';
   const eol = eolOf(text);
   const lines = current.split(/\r?\n/);
   const { headers, keyLines } = scan(lines);
   const ours = ['mcp_servers', name];
   const handEdit = `Continuum wrote nothing to it; put this table there yourself:${eol}${codexServerTable(name, launch, eol)}`;
-  const inline = keyLines.find(k => (!startsWith(k.table, ours) && startsWith([...k.table, ...k.key], ours)) || (k.table.length === 0 && k.key.length === 1 && k.key[0] === 'mcp_servers'));
+  const inline = keyLines.find(
+    k =>
+      (!startsWith(k.table, ours) && startsWith([...k.table, ...k.key], ours)) ||
+      (k.table.length === 0 && k.key.length === 1 && k.key[0] === 'mcp_servers'),
+  );
   if (inline) {
-    throw new SetupError(`${file} defines the '${name}' MCP server (or all of mcp_servers) with keys on line ${inline.line + 1} rather than as a [mcp_servers.${name}] table. ${handEdit}`);
+    throw new SetupError(
+      `${file} defines the '${name}' MCP server (or all of mcp_servers) with keys on line ${inline.line + 1} rather than as a [mcp_servers.${name}] table. ${handEdit}`,
+    );
   }
   const mine = headers.map((h, i) => ({ ...h, index: i })).filter(h => startsWith(h.keys, ours));
   const table = codexServerTable(name, launch, eol);
@@ -125,7 +139,9 @@ export function mergeCodexServer(text: string | undefined, file: string, name: s
   }
   const first = mine[0];
   if (first.keys.length !== 2 || mine.some((h, i) => h.index !== first.index + i)) {
-    throw new SetupError(`${file} defines the '${name}' MCP server in pieces (its tables are not together under [mcp_servers.${name}]). ${handEdit}`);
+    throw new SetupError(
+      `${file} defines the '${name}' MCP server in pieces (its tables are not together under [mcp_servers.${name}]). ${handEdit}`,
+    );
   }
   const startLine = first.line;
   const next = headers[first.index + mine.length];
@@ -133,7 +149,11 @@ export function mergeCodexServer(text: string | undefined, file: string, name: s
   // keep the blank lines and comments that lead into the next table with it
   while (endLine > startLine + 1 && /^\s*(#.*)?$/.test(lines[endLine - 1])) endLine--;
   const old = lines.slice(startLine, endLine);
-  const normalise = (l: string[]) => l.map(s => s.trim()).filter(Boolean).join('\n');
+  const normalise = (l: string[]) =>
+    l
+      .map(s => s.trim())
+      .filter(Boolean)
+      .join('\n');
   if (normalise(old) === normalise(table.split(eol))) return { kind: 'unchanged' };
   const replaced = [...lines.slice(0, startLine), ...table.split(eol), ...lines.slice(endLine)].join(eol);
   return { kind: 'conflict', text: replaced, existing: old.join(eol) };

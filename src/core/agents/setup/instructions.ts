@@ -29,11 +29,24 @@ export function mergeInstructions(text: string | undefined, file: string, block 
   const start = current.indexOf(blockStart);
   const end = current.indexOf(blockEnd);
   if (start < 0 && end < 0) {
-    const separator = !current ? '' : current.endsWith(`${eol}${eol}`) ? '' : current.endsWith(eol) ? eol : `${eol}${eol}`;
+    const separator = !current
+      ? ''
+      : current.endsWith(`${eol}${eol}`)
+        ? ''
+        : current.endsWith(eol)
+          ? eol
+          : `${eol}${eol}`;
     return { kind: 'write', text: `${current}${separator}${wanted}${eol}` };
   }
-  if (start < 0 || end < start || current.indexOf(blockStart, start + 1) >= 0 || current.indexOf(blockEnd, end + 1) >= 0) {
-    throw new SetupError(`${file} has Continuum's markers (${blockStart} … ${blockEnd}) out of order, one without the other, or twice; Continuum wrote nothing to it. Leave one pair (or none) and run Set Up Agents again.`);
+  if (
+    start < 0 ||
+    end < start ||
+    current.indexOf(blockStart, start + 1) >= 0 ||
+    current.indexOf(blockEnd, end + 1) >= 0
+  ) {
+    throw new SetupError(
+      `${file} has Continuum's markers (${blockStart} … ${blockEnd}) out of order, one without the other, or twice; Continuum wrote nothing to it. Leave one pair (or none) and run Set Up Agents again.`,
+    );
   }
   const old = current.slice(start, end + blockEnd.length);
   if (old === wanted) return { kind: 'unchanged' };

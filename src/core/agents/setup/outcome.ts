@@ -16,10 +16,12 @@ export type MergeOutcome =
    * the file with it replaced, to be written only when the person says so.
    */
   | {
-    kind: 'conflict'; text: string; existing: string;
-    /** The file with only the parts that replace nothing, when the person keeps the old part (undefined: nothing else to write). */
-    otherwise?: string;
-  };
+      kind: 'conflict';
+      text: string;
+      existing: string;
+      /** The file with only the parts that replace nothing, when the person keeps the old part (undefined: nothing else to write). */
+      otherwise?: string;
+    };
 
 /** The end-of-line sequence a text uses (CRLF when its first line break is one), '\n' for a new file. */
 export function eolOf(text: string | undefined): '\n' | '\r\n' {

@@ -78,7 +78,10 @@ export interface Action<A extends TaskAction = TaskAction> {
 export class ActionFailure extends Error implements ClassifiedFailure {
   readonly classification: Classification;
 
-  constructor(message: string, readonly facts: FailureFacts) {
+  constructor(
+    message: string,
+    readonly facts: FailureFacts,
+  ) {
     super(message);
     this.name = 'ActionFailure';
     this.classification = classifyFailure(facts);

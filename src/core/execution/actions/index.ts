@@ -19,7 +19,9 @@ export function actionFor<A extends TaskAction>(action: A): Action<A> {
 }
 
 /** The kinds that run unattended (each has a circuit breaker). */
-export const unattendedKinds = actionKinds.filter(kind => actions[kind].unattended) as Array<Exclude<ActionKind, 'manual'>>;
+export const unattendedKinds = actionKinds.filter(kind => actions[kind].unattended) as Array<
+  Exclude<ActionKind, 'manual'>
+>;
 
 /** The kinds a host without these capabilities cannot run (the CLI: no person at a tree, no VS Code). */
 export function kindsNeeding(missing: readonly ActionNeeds[]): ActionKind[] {

@@ -19,7 +19,11 @@ export const lmAction: Action<LmAction> = {
     const { LmRun, ModelFailure } = await import('./lmRun');
     const lm = ctx.lm;
     if (!lm) {
-      throw new ModelFailure('No language model is available here, so this lm task cannot run. In the CLI, set CONTINUUM_LM_PROVIDER (openai or anthropic) with its model and key (see the README), then resume.', false, 'no model is configured');
+      throw new ModelFailure(
+        'No language model is available here, so this lm task cannot run. In the CLI, set CONTINUUM_LM_PROVIDER (openai or anthropic) with its model and key (see the README), then resume.',
+        false,
+        'no model is configured',
+      );
     }
     return new LmRun(action, ctx, lm).run();
   },

@@ -51,9 +51,12 @@ export function instructions(task: Pick<Task, 'title' | 'description'>, action: 
   return parts.join('\n\n');
 }
 
-
 const inputs = {
-  read_file: z.object({ path: z.string(), startLine: z.number().int().min(1).optional(), endLine: z.number().int().min(1).optional() }),
+  read_file: z.object({
+    path: z.string(),
+    startLine: z.number().int().min(1).optional(),
+    endLine: z.number().int().min(1).optional(),
+  }),
   list_files: z.object({ path: z.string().optional(), recursive: z.boolean().optional() }),
   search_files: z.object({ pattern: z.string().min(1).max(1000), path: z.string().optional() }),
   edit_file: z.object({ path: z.string().min(1), oldText: z.string().optional(), newText: z.string() }),
@@ -75,7 +78,11 @@ export class LmRun {
   private readonly limits: { turns: number; tokens: number; wallMs: number };
   private tokens = 0;
 
-  constructor(private readonly action: LmAction, private readonly ctx: ActionContext, private readonly lm: LmHost) {
+  constructor(
+    private readonly action: LmAction,
+    private readonly ctx: ActionContext,
+    private readonly lm: LmHost,
+  ) {
     this.limits = {
       turns: action.maxTurns ?? lm.limits.turns,
       tokens: action.maxTokens ?? lm.limits.tokens,
@@ -91,19 +98,39 @@ export class LmRun {
     let lastVerify: VerifyResult | undefined;
     for (let turn = 1; turn <= limits.turns; turn++) {
       if (Date.now() - began > limits.wallMs) {
-        throw new ModelFailure(`The model worked on '${ctx.task.title}' for longer than its limit of ${Math.round(limits.wallMs / 60_000)} min without finishing.`, false, 'its time limit ran out');
+        throw new ModelFailure(
+          `The model worked on '${ctx.task.title}' for longer than its limit of ${Math.round(limits.wallMs / 60_000)} min without finishing.`,
+          false,
+          'its time limit ran out',
+        );
       }
       const request: ModelRequest = { system: systemPrompt, messages: [...messages], tools: lmTools };
       const response = await ctx.step(`model ${turn}`, signal => this.ask(request, turn, signal), { durable: true });
-      if (!response) throw new ModelFailure(`The answer of model request ${turn} is not known.`, false, 'a recorded answer is missing');
+      if (!response)
+        throw new ModelFailure(
+          `The answer of model request ${turn} is not known.`,
+          false,
+          'a recorded answer is missing',
+        );
       this.tokens += response.usage.inputTokens + response.usage.outputTokens;
-      messages.push({ role: 'assistant', content: response.text, ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}) });
+      messages.push({
+        role: 'assistant',
+        content: response.text,
+        ...(response.toolCalls.length ? { toolCalls: response.toolCalls } : {}),
+      });
       if (this.tokens > limits.tokens) {
-        throw new ModelFailure(`The model used ${this.tokens} tokens on '${ctx.task.title}', more than its limit of ${limits.tokens}, without finishing.`, false, 'its token limit ran out');
+        throw new ModelFailure(
+          `The model used ${this.tokens} tokens on '${ctx.task.title}', more than its limit of ${limits.tokens}, without finishing.`,
+          false,
+          'its token limit ran out',
+        );
       }
       if (!response.toolCalls.length) {
         if (response.stop === 'max_tokens') {
-          messages.push({ role: 'user', content: 'Your answer was cut off at the output limit. Go on, in smaller steps.' });
+          messages.push({
+            role: 'user',
+            content: 'Your answer was cut off at the output limit. Go on, in smaller steps.',
+          });
           continue;
         }
         if (!action.verify?.trim()) return this.finished(turn, response.text);
@@ -111,18 +138,34 @@ export class LmRun {
         const verdict = await ctx.step(`verify ${turn}`, signal => this.verify(verify, signal), { rerunnable: true });
         if (!verdict || verdict.passed) return this.finished(turn, response.text);
         lastVerify = verdict;
-        messages.push({ role: 'user', content: `The verify command '${verify}' failed (${verdict.summary}). The end of its output:\n${verdict.tail}\nFix the cause, then say that you are done.` });
+        messages.push({
+          role: 'user',
+          content: `The verify command '${verify}' failed (${verdict.summary}). The end of its output:\n${verdict.tail}\nFix the cause, then say that you are done.`,
+        });
         continue;
       }
       for (const [i, call] of response.toolCalls.entries()) {
         const result = await this.tool(call, `t${turn} call ${i + 1}`);
-        messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: result.content, ...(result.isError ? { isError: true } : {}) });
+        messages.push({
+          role: 'tool',
+          toolCallId: call.id,
+          name: call.name,
+          content: result.content,
+          ...(result.isError ? { isError: true } : {}),
+        });
       }
     }
     if (lastVerify) {
-      throw new ActionFailure(`The model used all ${limits.turns} turns on '${ctx.task.title}' and its verify command '${action.verify}' still fails (${lastVerify.summary}).`, { phase: 'verify', output: lastVerify.tail });
+      throw new ActionFailure(
+        `The model used all ${limits.turns} turns on '${ctx.task.title}' and its verify command '${action.verify}' still fails (${lastVerify.summary}).`,
+        { phase: 'verify', output: lastVerify.tail },
+      );
     }
-    throw new ModelFailure(`The model used all ${limits.turns} turns on '${ctx.task.title}' without saying it was done. Raise the task's maxTurns (or continuum.lm.maxTurns), or split the task.`, false, 'its turn limit ran out');
+    throw new ModelFailure(
+      `The model used all ${limits.turns} turns on '${ctx.task.title}' without saying it was done. Raise the task's maxTurns (or continuum.lm.maxTurns), or split the task.`,
+      false,
+      'its turn limit ran out',
+    );
   }
 
   private finished(turn: number, text: string): string {
@@ -140,17 +183,31 @@ export class LmRun {
         return response;
       } catch (err) {
         if (signal.aborted) {
-          throw new ActionFailure(`The request to ${lm.model.name} was stopped (${signalReason(signal) ?? 'stopped'}).`, { phase: 'run', timedOut: signalReason(signal) === 'timeout' });
+          throw new ActionFailure(
+            `The request to ${lm.model.name} was stopped (${signalReason(signal) ?? 'stopped'}).`,
+            { phase: 'run', timedOut: signalReason(signal) === 'timeout' },
+          );
         }
-        if (!(err instanceof ModelError)) throw new ModelFailure(`The request to ${lm.model.name} failed: ${err instanceof Error ? err.message : String(err)}`, false, 'the model request failed');
+        if (!(err instanceof ModelError))
+          throw new ModelFailure(
+            `The request to ${lm.model.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+            false,
+            'the model request failed',
+          );
         const wait = err.retryAfterMs ?? 1000 * 2 ** waited;
         if (err.kind === 'rate-limited' && waited < rateLimitWaits && wait <= longestWaitMs) {
-          ctx.log(`[${lm.model.name} is rate-limited; waiting ${Math.ceil(wait / 1000)} s${err.retryAfterMs !== undefined ? ' as it asked' : ''}, then asking again]\n`);
+          ctx.log(
+            `[${lm.model.name} is rate-limited; waiting ${Math.ceil(wait / 1000)} s${err.retryAfterMs !== undefined ? ' as it asked' : ''}, then asking again]\n`,
+          );
           await pause(wait, signal);
           continue;
         }
         ctx.log(`[model request ${turn} failed: ${err.message}]\n`);
-        throw new ModelFailure(`The request to ${lm.model.name} failed: ${err.message}`, err.transient, `the model ${err.kind === 'rate-limited' ? 'is rate-limited' : err.kind === 'auth' ? 'refused the credentials' : `reported '${err.kind}'`}`);
+        throw new ModelFailure(
+          `The request to ${lm.model.name} failed: ${err.message}`,
+          err.transient,
+          `the model ${err.kind === 'rate-limited' ? 'is rate-limited' : err.kind === 'auth' ? 'refused the credentials' : `reported '${err.kind}'`}`,
+        );
       }
     }
   }
@@ -158,9 +215,17 @@ export class LmRun {
   private async tool(call: ToolCall, id: string): Promise<ToolResult> {
     const { ctx } = this;
     const schema = (inputs as Record<string, z.ZodType>)[call.name];
-    if (!schema) return { content: `There is no tool '${call.name}'; the tools are ${lmTools.map(t => t.name).join(', ')}.`, isError: true };
+    if (!schema)
+      return {
+        content: `There is no tool '${call.name}'; the tools are ${lmTools.map(t => t.name).join(', ')}.`,
+        isError: true,
+      };
     const parsed = schema.safeParse(call.input);
-    if (!parsed.success) return { content: `The input of ${call.name} is not valid: ${parsed.error.issues.map(i => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`, isError: true };
+    if (!parsed.success)
+      return {
+        content: `The input of ${call.name} is not valid: ${parsed.error.issues.map(i => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+        isError: true,
+      };
     const files = this.lm.files;
     const ws = ctx.workspace;
     switch (call.name) {
@@ -168,12 +233,22 @@ export class LmRun {
       case 'list_files':
       case 'search_files': {
         const name = call.name;
-        const result = await ctx.step(`${id} ${name}`, () => told(async () => {
-          const input = parsed.data as never;
-          const content = name === 'read_file' ? await readFileTool(ws, files, input) : name === 'list_files' ? await listFilesTool(ws, files, input) : await searchFilesTool(ws, files, input);
-          ctx.log(`→ ${name} ${JSON.stringify(call.input).slice(0, 300)} (${content.split('\n').length} lines)\n`);
-          return { content };
-        }, ctx), { rerunnable: true });
+        const result = await ctx.step(
+          `${id} ${name}`,
+          () =>
+            told(async () => {
+              const input = parsed.data as never;
+              const content =
+                name === 'read_file'
+                  ? await readFileTool(ws, files, input)
+                  : name === 'list_files'
+                    ? await listFilesTool(ws, files, input)
+                    : await searchFilesTool(ws, files, input);
+              ctx.log(`→ ${name} ${JSON.stringify(call.input).slice(0, 300)} (${content.split('\n').length} lines)\n`);
+              return { content };
+            }, ctx),
+          { rerunnable: true },
+        );
         return result ?? { content: 'Its result is not known.', isError: true };
       }
       case 'edit_file':
@@ -189,57 +264,104 @@ export class LmRun {
     const { ctx } = this;
     const files = this.lm.files;
     // the plan — hashes before and after, and the new text — is on disk before anything is written
-    const plan = await ctx.step(`${id} edit plan`, () => told<EditPlan>(async () => {
-      const abs = await workspacePath(ctx.workspace, input.path, files, true);
-      return planEdit({ path: input.path, ...(input.oldText !== undefined ? { oldText: input.oldText } : {}), newText: input.newText }, await files.readText(abs));
-    }, ctx), { durable: true });
+    const plan = await ctx.step(
+      `${id} edit plan`,
+      () =>
+        told<EditPlan>(async () => {
+          const abs = await workspacePath(ctx.workspace, input.path, files, true);
+          return planEdit(
+            {
+              path: input.path,
+              ...(input.oldText !== undefined ? { oldText: input.oldText } : {}),
+              newText: input.newText,
+            },
+            await files.readText(abs),
+          );
+        }, ctx),
+      { durable: true },
+    );
     if (!plan) return { content: 'Its result is not known.', isError: true };
     if ('content' in plan) return plan;
-    const applied = await ctx.step(`${id} edit apply`, async () => {
-      const abs = await workspacePath(ctx.workspace, plan.path, files, true);
-      const decision = applyDecision(plan, await files.readText(abs));
-      if (decision === 'changed-underneath') {
-        ctx.log(`[edit of ${plan.path} not applied: the file changed underneath]\n`);
-        throw new ActionFailure(`'${plan.path}' changed underneath the model's edit: it holds neither the text the edit was planned on nor the edit's result, so the edit was not applied. Look at the file, then Retry the task.`, { phase: 'run' });
-      }
-      if (decision === 'write') await files.writeText(abs, plan.after);
-      ctx.log(`→ edit_file ${plan.path}${decision === 'already-applied' ? ' (already applied before an interruption)' : ''}\n${plan.diff}`);
-      return decision;
-    }, { rerunnable: true, durable: true });
-    return { content: `Edited ${plan.path}${applied === 'already-applied' ? ' (it was applied before an interruption)' : ''}.` };
+    const applied = await ctx.step(
+      `${id} edit apply`,
+      async () => {
+        const abs = await workspacePath(ctx.workspace, plan.path, files, true);
+        const decision = applyDecision(plan, await files.readText(abs));
+        if (decision === 'changed-underneath') {
+          ctx.log(`[edit of ${plan.path} not applied: the file changed underneath]\n`);
+          throw new ActionFailure(
+            `'${plan.path}' changed underneath the model's edit: it holds neither the text the edit was planned on nor the edit's result, so the edit was not applied. Look at the file, then Retry the task.`,
+            { phase: 'run' },
+          );
+        }
+        if (decision === 'write') await files.writeText(abs, plan.after);
+        ctx.log(
+          `→ edit_file ${plan.path}${decision === 'already-applied' ? ' (already applied before an interruption)' : ''}\n${plan.diff}`,
+        );
+        return decision;
+      },
+      { rerunnable: true, durable: true },
+    );
+    return {
+      content: `Edited ${plan.path}${applied === 'already-applied' ? ' (it was applied before an interruption)' : ''}.`,
+    };
   }
 
   private async command(input: z.infer<typeof inputs.run_command>, id: string): Promise<ToolResult> {
     const { ctx, action } = this;
     const line = input.command.trim();
     const allowed = line === action.verify?.trim() || (action.allowCommands ?? []).some(c => c.trim() === line);
-    const approval = allowed ? { run: true as const } : await ctx.step(`${id} approve`, () => this.lm.approveCommand(ctx.task.title, line), { durable: true });
+    const approval = allowed
+      ? { run: true as const }
+      : await ctx.step(`${id} approve`, () => this.lm.approveCommand(ctx.task.title, line), { durable: true });
     if (!approval || !approval.run) {
       const why = approval && !approval.run ? approval.why : 'it was not approved';
       ctx.log(`→ run_command ${line}: not run (${why})\n`);
       return { content: `Not run: ${why}`, isError: true };
     }
-    const result = await ctx.step(`${id} run_command`, signal => told(async () => {
-      const spec = commandSpec(line, undefined, undefined);
-      const cwd = await realWorkspaceCwd(ctx.workspace, input.cwd, p => ctx.processes.realPath(p)).catch((err: unknown) => {
-        throw new ToolRefused(err instanceof Error ? err.message : String(err));
-      });
-      const shown = describeCommand(spec);
-      ctx.log(`→ run_command\n$ ${shown}\n`);
-      let tail = '';
-      const exit = await ctx.processes.run({ ...spec, cwd }, {
-        signal,
-        onOutput: text => {
-          ctx.log(text);
-          tail = (tail + text).slice(-outputTail);
-        },
-      });
-      if (signal.aborted) throw new ActionFailure(`The command '${shown}' was stopped (${signalReason(signal) ?? 'stopped'}).`, { phase: 'run', timedOut: signalReason(signal) === 'timeout' });
-      const ended = exit.error ? `could not run: ${exit.error.message}` : exit.code === null ? `ended by ${exit.signal ?? 'a signal'}` : `exit code ${exit.code}`;
-      ctx.log(`[${ended}]\n`);
-      return { content: `${ended}\n${tail}`, ...(exit.code === 0 ? {} : { isError: true }) };
-    }, ctx), { rerunnable: action.rerunnable ?? false });
-    return result ?? { content: 'It was cut off by an interruption and a person counted it as done; its output is not known.' };
+    const result = await ctx.step(
+      `${id} run_command`,
+      signal =>
+        told(async () => {
+          const spec = commandSpec(line, undefined, undefined);
+          const cwd = await realWorkspaceCwd(ctx.workspace, input.cwd, p => ctx.processes.realPath(p)).catch(
+            (err: unknown) => {
+              throw new ToolRefused(err instanceof Error ? err.message : String(err));
+            },
+          );
+          const shown = describeCommand(spec);
+          ctx.log(`→ run_command\n$ ${shown}\n`);
+          let tail = '';
+          const exit = await ctx.processes.run(
+            { ...spec, cwd },
+            {
+              signal,
+              onOutput: text => {
+                ctx.log(text);
+                tail = (tail + text).slice(-outputTail);
+              },
+            },
+          );
+          if (signal.aborted)
+            throw new ActionFailure(`The command '${shown}' was stopped (${signalReason(signal) ?? 'stopped'}).`, {
+              phase: 'run',
+              timedOut: signalReason(signal) === 'timeout',
+            });
+          const ended = exit.error
+            ? `could not run: ${exit.error.message}`
+            : exit.code === null
+              ? `ended by ${exit.signal ?? 'a signal'}`
+              : `exit code ${exit.code}`;
+          ctx.log(`[${ended}]\n`);
+          return { content: `${ended}\n${tail}`, ...(exit.code === 0 ? {} : { isError: true }) };
+        }, ctx),
+      { rerunnable: action.rerunnable ?? false },
+    );
+    return (
+      result ?? {
+        content: 'It was cut off by an interruption and a person counted it as done; its output is not known.',
+      }
+    );
   }
 
   /** The verify command once, its output kept for the model instead of failing the task. */
@@ -250,16 +372,27 @@ export class LmRun {
     const shown = describeCommand(spec);
     ctx.log(`$ ${shown}   (verify)\n`);
     let tail = '';
-    const exit = await ctx.processes.run({ ...spec, cwd }, {
-      signal,
-      onOutput: text => {
-        ctx.log(text);
-        tail = (tail + text).slice(-outputTail);
+    const exit = await ctx.processes.run(
+      { ...spec, cwd },
+      {
+        signal,
+        onOutput: text => {
+          ctx.log(text);
+          tail = (tail + text).slice(-outputTail);
+        },
       },
-    });
-    if (signal.aborted) throw new ActionFailure(`Its verify command '${shown}' was stopped.`, { phase: 'verify', timedOut: signalReason(signal) === 'timeout' });
+    );
+    if (signal.aborted)
+      throw new ActionFailure(`Its verify command '${shown}' was stopped.`, {
+        phase: 'verify',
+        timedOut: signalReason(signal) === 'timeout',
+      });
     const passed = exit.code === 0 && !exit.error;
-    const summary = exit.error ? `could not run: ${exit.error.message}` : exit.code === null ? `ended by ${exit.signal ?? 'a signal'}` : `exit code ${exit.code}`;
+    const summary = exit.error
+      ? `could not run: ${exit.error.message}`
+      : exit.code === null
+        ? `ended by ${exit.signal ?? 'a signal'}`
+        : `exit code ${exit.code}`;
     ctx.log(`[verify: ${summary}]\n`);
     return { passed, summary, tail };
   }

@@ -14,7 +14,8 @@ export const manualAction: Action<ManualAction> = {
   async run(_action, ctx) {
     ctx.log(`Waiting for a person to mark '${ctx.task.title}' done or failed.\n`);
     const decision = await ctx.waitForPerson();
-    if (decision === 'failed') throw new ActionFailure('A person marked the task failed.', { phase: 'run', output: '' });
+    if (decision === 'failed')
+      throw new ActionFailure('A person marked the task failed.', { phase: 'run', output: '' });
     ctx.log('Marked done by a person.\n');
     return 'marked done by a person';
   },

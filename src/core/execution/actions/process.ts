@@ -5,7 +5,13 @@ import { ActionFailure, type ActionContext } from './action';
 
 const tailBytes = 4096;
 
-export async function runChecked(ctx: ActionContext, spec: ProcessSpec, shown: string, phase: 'run' | 'verify', signal: AbortSignal): Promise<ProcessExit> {
+export async function runChecked(
+  ctx: ActionContext,
+  spec: ProcessSpec,
+  shown: string,
+  phase: 'run' | 'verify',
+  signal: AbortSignal,
+): Promise<ProcessExit> {
   let tail = '';
   ctx.log(`$ ${shown}\n`);
   const exit = await ctx.processes.run(spec, {
@@ -19,7 +25,14 @@ export async function runChecked(ctx: ActionContext, spec: ProcessSpec, shown: s
 }
 
 /** Turns a process end into success (exit code 0) or an ActionFailure. */
-export function checkExit(exit: ProcessExit, shown: string, phase: 'run' | 'verify', signal: AbortSignal, tail: string, ctx: Pick<ActionContext, 'log'>): ProcessExit {
+export function checkExit(
+  exit: ProcessExit,
+  shown: string,
+  phase: 'run' | 'verify',
+  signal: AbortSignal,
+  tail: string,
+  ctx: Pick<ActionContext, 'log'>,
+): ProcessExit {
   if (exit.code === 0 && !exit.error) {
     ctx.log(`[exit code 0]\n`);
     return exit;
@@ -28,9 +41,12 @@ export function checkExit(exit: ProcessExit, shown: string, phase: 'run' | 'veri
   const what = phase === 'verify' ? 'Its verify command' : 'Its command';
   const message = exit.error
     ? `${what} '${shown}' could not run: ${exit.error.message}.${exit.error.code === 'ENOENT' ? ' Check that the program is installed and on the PATH.' : ''}`
-    : timedOut ? `${what} '${shown}' timed out and was stopped.`
-      : signal.aborted ? `${what} '${shown}' was stopped.`
-        : exit.code === null ? `${what} '${shown}' was ended by ${exit.signal ?? 'a signal'}.`
+    : timedOut
+      ? `${what} '${shown}' timed out and was stopped.`
+      : signal.aborted
+        ? `${what} '${shown}' was stopped.`
+        : exit.code === null
+          ? `${what} '${shown}' was ended by ${exit.signal ?? 'a signal'}.`
           : `${what} '${shown}' exited with code ${exit.code}.`;
   ctx.log(`[${message}]\n`);
   throw new ActionFailure(message, {

@@ -18,9 +18,15 @@ export const shellAction: Action<ShellAction> = {
     const command = commandSpec(action.command, action.args, action.shell);
     const cwd = await realWorkspaceCwd(ctx.workspace, action.cwd, p => ctx.processes.realPath(p));
     const shown = describeCommand(command);
-    const exit = await ctx.step('run', signal => runChecked(ctx, { ...command, cwd, ...(action.env ? { env: action.env } : {}) }, shown, 'run', signal), {
-      rerunnable: action.rerunnable ?? true,
-    });
-    return exit ? `'${shown}' exited with code ${exit.code}` : `'${shown}' counted as done by a person after an interruption`;
+    const exit = await ctx.step(
+      'run',
+      signal => runChecked(ctx, { ...command, cwd, ...(action.env ? { env: action.env } : {}) }, shown, 'run', signal),
+      {
+        rerunnable: action.rerunnable ?? true,
+      },
+    );
+    return exit
+      ? `'${shown}' exited with code ${exit.code}`
+      : `'${shown}' counted as done by a person after an interruption`;
   },
 };

@@ -8,7 +8,11 @@ import { runChecked } from './process';
 export async function runVerify(action: TaskAction, ctx: ActionContext): Promise<void> {
   if (!action.verify?.trim()) return;
   const command = commandSpec(action.verify, undefined, undefined);
-  const cwd = await realWorkspaceCwd(ctx.workspace, action.kind === 'shell' ? action.cwd : undefined, p => ctx.processes.realPath(p));
+  const cwd = await realWorkspaceCwd(ctx.workspace, action.kind === 'shell' ? action.cwd : undefined, p =>
+    ctx.processes.realPath(p),
+  );
   const shown = describeCommand(command);
-  await ctx.step('verify', signal => runChecked(ctx, { ...command, cwd }, shown, 'verify', signal), { rerunnable: true });
+  await ctx.step('verify', signal => runChecked(ctx, { ...command, cwd }, shown, 'verify', signal), {
+    rerunnable: true,
+  });
 }

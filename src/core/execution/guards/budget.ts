@@ -15,7 +15,12 @@ export interface ErrorBudgetSettings {
   systemicAfter: number;
 }
 
-export const defaultBudgetSettings: ErrorBudgetSettings = { limit: 10, windowMs: 60 * 60_000, perType: {}, systemicAfter: 3 };
+export const defaultBudgetSettings: ErrorBudgetSettings = {
+  limit: 10,
+  windowMs: 60 * 60_000,
+  perType: {},
+  systemicAfter: 3,
+};
 
 export interface BudgetError {
   signature: string;
@@ -50,7 +55,10 @@ export class ErrorBudget {
   private readonly bySignature = new Map<string, number>();
   private readonly byType = new Map<string, number>();
 
-  constructor(private readonly clock: Clock, settings: Partial<ErrorBudgetSettings> = {}) {
+  constructor(
+    private readonly clock: Clock,
+    settings: Partial<ErrorBudgetSettings> = {},
+  ) {
     this.settings = { ...defaultBudgetSettings, ...settings };
   }
 
@@ -119,7 +127,13 @@ export class ErrorBudget {
         g.count++;
         g.message = e.message;
       } else {
-        groups.set(e.signature, { signature: e.signature, type: e.type, count: 1, message: e.message, ...(e.taskTitle ? { taskTitle: e.taskTitle } : {}) });
+        groups.set(e.signature, {
+          signature: e.signature,
+          type: e.type,
+          count: 1,
+          message: e.message,
+          ...(e.taskTitle ? { taskTitle: e.taskTitle } : {}),
+        });
       }
     }
     const oldest = this.errors[0];
@@ -151,7 +165,9 @@ function bump(counts: Map<string, number>, key: string, by: number): void {
 
 /** "3 × npm ERR! … (task 'Build'); 2 × …": what spent the budget, for the pause notification. */
 export function describeSpentBudget(status: BudgetStatus, max = 3): string {
-  const parts = status.spentBy.slice(0, max).map(g => `${g.count} × ${g.message.slice(0, 120)}${g.taskTitle ? ` (task '${g.taskTitle}')` : ''}`);
+  const parts = status.spentBy
+    .slice(0, max)
+    .map(g => `${g.count} × ${g.message.slice(0, 120)}${g.taskTitle ? ` (task '${g.taskTitle}')` : ''}`);
   const more = status.spentBy.length > max ? `; and ${status.spentBy.length - max} other error(s)` : '';
   return parts.join('; ') + more;
 }

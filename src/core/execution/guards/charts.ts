@@ -73,21 +73,30 @@ export function lineChartSvg(c: ChartSpec): string {
     `<text class="label" x="${width - pad.right}" y="${height - 4}" text-anchor="end" fill="#555555">${xml(relative(xMax, c.now))}</text>`,
   ];
   if (c.now > xMin && c.now < xMax) {
-    parts.push(`<line class="now" x1="${num(px(c.now))}" y1="${pad.top}" x2="${num(px(c.now))}" y2="${py(0)}" stroke="#bbbbbb" stroke-dasharray="2 2"/>`);
+    parts.push(
+      `<line class="now" x1="${num(px(c.now))}" y1="${pad.top}" x2="${num(px(c.now))}" y2="${py(0)}" stroke="#bbbbbb" stroke-dasharray="2 2"/>`,
+    );
     // labelled only where it does not run into the labels at the ends
-    if (px(c.now) - pad.left > 40 && width - pad.right - px(c.now) > 40) parts.push(`<text class="label" x="${num(px(c.now))}" y="${height - 4}" text-anchor="middle" fill="#555555">now</text>`);
+    if (px(c.now) - pad.left > 40 && width - pad.right - px(c.now) > 40)
+      parts.push(
+        `<text class="label" x="${num(px(c.now))}" y="${height - 4}" text-anchor="middle" fill="#555555">now</text>`,
+      );
   }
   if (c.limit) {
-    parts.push(`<line class="limit" x1="${pad.left}" y1="${num(py(c.limit.y))}" x2="${width - pad.right}" y2="${num(py(c.limit.y))}" stroke="#c72e0f" stroke-dasharray="4 3"/>`,
-      `<text class="limit-label" x="${width - pad.right - 2}" y="${num(py(c.limit.y)) - 3}" text-anchor="end" fill="#c72e0f">${xml(c.limit.label)}</text>`);
+    parts.push(
+      `<line class="limit" x1="${pad.left}" y1="${num(py(c.limit.y))}" x2="${width - pad.right}" y2="${num(py(c.limit.y))}" stroke="#c72e0f" stroke-dasharray="4 3"/>`,
+      `<text class="limit-label" x="${width - pad.right - 2}" y="${num(py(c.limit.y)) - 3}" text-anchor="end" fill="#c72e0f">${xml(c.limit.label)}</text>`,
+    );
   }
   for (const s of c.series) {
     if (!s.points.length) continue;
     const d = s.points.map(p => `${num(px(p.x))},${num(py(p.y))}`).join(' ');
     const cls = s.kind ? ` class="${xml(s.kind)}"` : '';
-    parts.push(s.points.length === 1
-      ? `<circle${cls} cx="${num(px(s.points[0].x))}" cy="${num(py(s.points[0].y))}" r="2.5" fill="${xml(s.colour)}"/>`
-      : `<polyline${cls} points="${d}" fill="none" stroke="${xml(s.colour)}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+    parts.push(
+      s.points.length === 1
+        ? `<circle${cls} cx="${num(px(s.points[0].x))}" cy="${num(py(s.points[0].y))}" r="2.5" fill="${xml(s.colour)}"/>`
+        : `<polyline${cls} points="${d}" fill="none" stroke="${xml(s.colour)}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`,
+    );
   }
   parts.push('</svg>');
   return parts.join('');
@@ -107,24 +116,50 @@ export function bytesLabel(b: number): string {
 }
 
 /** Memory used over the samples, with the fitted trend carried forward `aheadMs`, against the limit. */
-export function memoryChart(samples: readonly ResourceSample[], now: number, aheadMs = 15 * 60_000): string | undefined {
+export function memoryChart(
+  samples: readonly ResourceSample[],
+  now: number,
+  aheadMs = 15 * 60_000,
+): string | undefined {
   if (samples.length < 2) return undefined;
   const points = samples.map(s => ({ x: s.at, y: s.memoryUsed }));
   const limit = samples[samples.length - 1].memoryLimit;
   return lineChartSvg({
-    title: 'Memory used (dashed: forecast)', now, format: bytesLabel, yMax: limit, limit: { y: limit, label: 'limit' }, xMin: now - aheadMs, xMax: now + aheadMs,
-    series: [{ points, colour: '#1a7f37', kind: 'series-memory' }, { points: forecast(points, now, aheadMs), colour: '#1a7f37', dashed: true, kind: 'series-memory' }],
+    title: 'Memory used (dashed: forecast)',
+    now,
+    format: bytesLabel,
+    yMax: limit,
+    limit: { y: limit, label: 'limit' },
+    xMin: now - aheadMs,
+    xMax: now + aheadMs,
+    series: [
+      { points, colour: '#1a7f37', kind: 'series-memory' },
+      { points: forecast(points, now, aheadMs), colour: '#1a7f37', dashed: true, kind: 'series-memory' },
+    ],
   });
 }
 
 /** Free disk over the samples, with the trend carried forward, against the critical level. */
-export function diskChart(samples: readonly ResourceSample[], now: number, criticalBytes: number, aheadMs = 15 * 60_000): string | undefined {
+export function diskChart(
+  samples: readonly ResourceSample[],
+  now: number,
+  criticalBytes: number,
+  aheadMs = 15 * 60_000,
+): string | undefined {
   const withDisk = samples.filter(s => s.diskFree !== undefined);
   if (withDisk.length < 2) return undefined;
   const points = withDisk.map(s => ({ x: s.at, y: s.diskFree! }));
   return lineChartSvg({
-    title: 'Free disk (dashed: forecast)', now, format: bytesLabel, limit: { y: criticalBytes, label: 'pauses below' }, xMin: now - aheadMs, xMax: now + aheadMs,
-    series: [{ points, colour: '#0969da', kind: 'series-disk' }, { points: forecast(points, now, aheadMs), colour: '#0969da', dashed: true, kind: 'series-disk' }],
+    title: 'Free disk (dashed: forecast)',
+    now,
+    format: bytesLabel,
+    limit: { y: criticalBytes, label: 'pauses below' },
+    xMin: now - aheadMs,
+    xMax: now + aheadMs,
+    series: [
+      { points, colour: '#0969da', kind: 'series-disk' },
+      { points: forecast(points, now, aheadMs), colour: '#0969da', dashed: true, kind: 'series-disk' },
+    ],
   });
 }
 
@@ -140,16 +175,35 @@ export function budgetChart(errorTimes: readonly number[], limit: number, now: n
     points.push({ x: t, y: left });
   }
   points.push({ x: now, y: left });
-  return lineChartSvg({ title: 'Error budget left, last hour', now, format: y => String(Math.round(y)), yMax: limit, series: [{ points, colour: left <= limit / 5 ? '#c72e0f' : '#9a6700', kind: left <= limit / 5 ? 'series-budget-low' : 'series-budget' }] });
+  return lineChartSvg({
+    title: 'Error budget left, last hour',
+    now,
+    format: y => String(Math.round(y)),
+    yMax: limit,
+    series: [
+      {
+        points,
+        colour: left <= limit / 5 ? '#c72e0f' : '#9a6700',
+        kind: left <= limit / 5 ? 'series-budget-low' : 'series-budget',
+      },
+    ],
+  });
 }
 
 /** The fitted trend (resources.ts), from the last point to `now + aheadMs`; x is shifted to keep the sums exact. */
-function forecast(points: ReadonlyArray<{ x: number; y: number }>, now: number, aheadMs: number): Array<{ x: number; y: number }> {
+function forecast(
+  points: ReadonlyArray<{ x: number; y: number }>,
+  now: number,
+  aheadMs: number,
+): Array<{ x: number; y: number }> {
   if (!enoughForForecast(points)) return [];
   const x0 = points[0].x;
   const fit = linearFit(points.map(p => ({ x: p.x - x0, y: p.y })));
   if (!fit) return [];
   const at = (x: number) => Math.max(0, fit.intercept + fit.slope * (x - x0));
   const from = points[points.length - 1].x;
-  return [{ x: from, y: at(from) }, { x: now + aheadMs, y: at(now + aheadMs) }];
+  return [
+    { x: from, y: at(from) },
+    { x: now + aheadMs, y: at(now + aheadMs) },
+  ];
 }

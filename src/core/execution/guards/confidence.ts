@@ -46,14 +46,21 @@ export function confidenceScore(f: ConfidenceFactors): { score: number; contribu
   c.reversibility = f.reversible ? 0.15 : -0.1;
   c.impact = f.affectedComponents === undefined ? 0 : -Math.min(0.25, f.affectedComponents / 200);
   c.approvals = f.alwaysAllowed ? 0.3 : Math.min(0.15, 0.05 * f.approvals);
-  const score = Math.max(0, Math.min(1, Object.values(c).reduce((a, b) => a + b, 0)));
+  const score = Math.max(
+    0,
+    Math.min(
+      1,
+      Object.values(c).reduce((a, b) => a + b, 0),
+    ),
+  );
   for (const k of Object.keys(c)) c[k] = Math.round(c[k] * 1000) / 1000;
   return { score: Math.round(score * 1000) / 1000, contributions: c };
 }
 
 export function gate(f: ConfidenceFactors, t: Thresholds = defaultThresholds): GateResult {
   const { score, contributions } = confidenceScore(f);
-  const decision: GateDecision = score >= t.run ? 'run' : score >= t.watched ? 'run watched' : score >= t.checkpoint ? 'checkpoint first' : 'ask';
+  const decision: GateDecision =
+    score >= t.run ? 'run' : score >= t.watched ? 'run watched' : score >= t.checkpoint ? 'checkpoint first' : 'ask';
   return { score, decision, contributions };
 }
 
@@ -68,7 +75,14 @@ export function parseThresholds(text: string | undefined): Thresholds | undefine
   }
   const t = v as Partial<Thresholds> | null;
   const inRange = (x: unknown): x is number => typeof x === 'number' && x >= 0.3 && x <= 0.98;
-  if (!t || !inRange(t.run) || !inRange(t.watched) || !inRange(t.checkpoint) || !(t.checkpoint < t.watched && t.watched < t.run)) return undefined;
+  if (
+    !t ||
+    !inRange(t.run) ||
+    !inRange(t.watched) ||
+    !inRange(t.checkpoint) ||
+    !(t.checkpoint < t.watched && t.watched < t.run)
+  )
+    return undefined;
   return { run: t.run, watched: t.watched, checkpoint: t.checkpoint };
 }
 
@@ -112,9 +126,41 @@ export function checkpointBeforeTask(decision: GateDecision, f: CheckpointFacts)
 }
 
 /** Programs that only read or print: they change no file whatever their arguments (without a shell's redirections). */
-const readOnlyPrograms = new Set(['echo', 'printf', 'true', 'false', 'sleep', 'pwd', 'ls', 'cat', 'head', 'tail', 'wc', 'date', 'whoami', 'uname', 'env', 'printenv', 'which', 'grep', 'rg', 'test']);
+const readOnlyPrograms = new Set([
+  'echo',
+  'printf',
+  'true',
+  'false',
+  'sleep',
+  'pwd',
+  'ls',
+  'cat',
+  'head',
+  'tail',
+  'wc',
+  'date',
+  'whoami',
+  'uname',
+  'env',
+  'printenv',
+  'which',
+  'grep',
+  'rg',
+  'test',
+]);
 /** git subcommands that only read. */
-const readOnlyGit = new Set(['status', 'log', 'diff', 'show', 'rev-parse', 'describe', 'ls-files', 'blame', 'grep', 'shortlog']);
+const readOnlyGit = new Set([
+  'status',
+  'log',
+  'diff',
+  'show',
+  'rev-parse',
+  'describe',
+  'ls-files',
+  'blame',
+  'grep',
+  'shortlog',
+]);
 
 /**
  * Can an action change the workspace's files? A shell command can, unless it is a plain command

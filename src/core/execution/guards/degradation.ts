@@ -25,10 +25,43 @@ export interface Degradation {
 }
 
 export const builtInCapabilities: Capability[] = [
-  { id: 'graph', title: 'knowledge graph', ways: [{ name: 'syntax-tree parse', level: 'full' }, { name: 'import scan', level: 'moderate', note: 'only import edges, no classes or calls' }] },
-  { id: 'checkpoint', title: 'checkpoints', ways: [{ name: 'state and file snapshot', level: 'full' }, { name: 'state only', level: 'severe', note: 'files are not saved: a restore brings back tasks and sessions only' }] },
-  { id: 'pullRequest', title: 'pull requests', ways: [{ name: 'pull request', level: 'full' }, { name: 'push only', level: 'minor', note: 'open the pull request yourself' }, { name: 'local branch', level: 'moderate', note: 'push the branch yourself' }] },
-  { id: 'vscodeTask', title: 'VS Code tasks', ways: [{ name: 'tasks.json task', level: 'full' }, { name: 'shell equivalent', level: 'minor', note: 'its output is in the task log, not a terminal' }] },
+  {
+    id: 'graph',
+    title: 'knowledge graph',
+    ways: [
+      { name: 'syntax-tree parse', level: 'full' },
+      { name: 'import scan', level: 'moderate', note: 'only import edges, no classes or calls' },
+    ],
+  },
+  {
+    id: 'checkpoint',
+    title: 'checkpoints',
+    ways: [
+      { name: 'state and file snapshot', level: 'full' },
+      {
+        name: 'state only',
+        level: 'severe',
+        note: 'files are not saved: a restore brings back tasks and sessions only',
+      },
+    ],
+  },
+  {
+    id: 'pullRequest',
+    title: 'pull requests',
+    ways: [
+      { name: 'pull request', level: 'full' },
+      { name: 'push only', level: 'minor', note: 'open the pull request yourself' },
+      { name: 'local branch', level: 'moderate', note: 'push the branch yourself' },
+    ],
+  },
+  {
+    id: 'vscodeTask',
+    title: 'VS Code tasks',
+    ways: [
+      { name: 'tasks.json task', level: 'full' },
+      { name: 'shell equivalent', level: 'minor', note: 'its output is in the task log, not a terminal' },
+    ],
+  },
 ];
 
 export class DegradationRegistry {
@@ -38,7 +71,10 @@ export class DegradationRegistry {
   /** Fires when a capability steps down to a way it was not using yet (not when the same step is reported again). */
   readonly onDidDegrade: Event<Degradation> = this.degraded.event;
 
-  constructor(capabilities: readonly Capability[] = builtInCapabilities, private readonly now: () => number = Date.now) {
+  constructor(
+    capabilities: readonly Capability[] = builtInCapabilities,
+    private readonly now: () => number = Date.now,
+  ) {
     for (const c of capabilities) this.capabilities.set(c.id, c);
   }
 
@@ -55,14 +91,23 @@ export class DegradationRegistry {
   use(capabilityId: string, wayName: string, reason: string): Degradation {
     const c = this.require(capabilityId);
     const way = c.ways.find(w => w.name === wayName);
-    if (!way) throw new Error(`'${wayName}' is not a way to provide ${c.title}; known: ${c.ways.map(w => w.name).join(', ')}.`);
+    if (!way)
+      throw new Error(`'${wayName}' is not a way to provide ${c.title}; known: ${c.ways.map(w => w.name).join(', ')}.`);
     if (way === c.ways[0]) {
       this.current.delete(capabilityId);
       return { capability: c.id, title: c.title, using: way.name, level: 'full', reason, at: this.now() };
     }
     const before = this.current.get(capabilityId);
     if (before?.using === way.name && before.reason === reason) return before;
-    const d: Degradation = { capability: c.id, title: c.title, using: way.name, level: way.level, reason, at: before?.using === way.name ? before.at : this.now(), ...(way.note ? { note: way.note } : {}) };
+    const d: Degradation = {
+      capability: c.id,
+      title: c.title,
+      using: way.name,
+      level: way.level,
+      reason,
+      at: before?.using === way.name ? before.at : this.now(),
+      ...(way.note ? { note: way.note } : {}),
+    };
     this.current.set(capabilityId, d);
     if (before?.using !== way.name) this.degraded.fire(d);
     return d;

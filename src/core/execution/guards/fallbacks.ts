@@ -9,18 +9,27 @@ import type { Degradation, DegradationRegistry } from './degradation';
 /** The knowledge graph's files that did not parse: imports only (moderate), or full service when none. */
 export function reportGraphParsing(r: StoreReader, registry: DegradationRegistry): Degradation | undefined {
   const row = r.get<{ n: number; id: string | null; error: string | null }>(
-    "SELECT count(*) AS n, min(id) AS id, (SELECT error FROM graph_files WHERE status = 'failed' ORDER BY id LIMIT 1) AS error FROM graph_files WHERE status = 'failed'");
+    "SELECT count(*) AS n, min(id) AS id, (SELECT error FROM graph_files WHERE status = 'failed' ORDER BY id LIMIT 1) AS error FROM graph_files WHERE status = 'failed'",
+  );
   const failed = row?.n ?? 0;
   if (!failed) {
     registry.restore('graph');
     return undefined;
   }
   const example = row?.id ? ` (${row.id}${row.error ? `: ${row.error.slice(0, 160)}` : ''})` : '';
-  return registry.use('graph', 'import scan', `${failed} file${failed === 1 ? ' does' : 's do'} not parse${example}; only ${failed === 1 ? 'its' : 'their'} imports are known. Fix the syntax and save.`);
+  return registry.use(
+    'graph',
+    'import scan',
+    `${failed} file${failed === 1 ? ' does' : 's do'} not parse${example}; only ${failed === 1 ? 'its' : 'their'} imports are known. Fix the syntax and save.`,
+  );
 }
 
 /** Keeps the graph's degradation current as the graph changes. */
-export function watchGraphParsing(r: StoreReader, onGraphChange: (listener: () => void) => Disposable, registry: DegradationRegistry): Disposable {
+export function watchGraphParsing(
+  r: StoreReader,
+  onGraphChange: (listener: () => void) => Disposable,
+  registry: DegradationRegistry,
+): Disposable {
   reportGraphParsing(r, registry);
   return onGraphChange(() => reportGraphParsing(r, registry));
 }
@@ -31,10 +40,17 @@ export function reportStateOnlyCheckpoints(registry: DegradationRegistry, reason
 }
 
 /** How a session's work was delivered: a pull request is full service; pushed only or a local branch is a step down. */
-export function reportDelivery(registry: DegradationRegistry, outcome: { kind: 'pull-request' | 'pushed' | 'local-branch'; reason?: string }): Degradation | undefined {
+export function reportDelivery(
+  registry: DegradationRegistry,
+  outcome: { kind: 'pull-request' | 'pushed' | 'local-branch'; reason?: string },
+): Degradation | undefined {
   if (outcome.kind === 'pull-request') {
     registry.restore('pullRequest');
     return undefined;
   }
-  return registry.use('pullRequest', outcome.kind === 'pushed' ? 'push only' : 'local branch', outcome.reason ?? 'the pull request could not be opened');
+  return registry.use(
+    'pullRequest',
+    outcome.kind === 'pushed' ? 'push only' : 'local branch',
+    outcome.reason ?? 'the pull request could not be opened',
+  );
 }

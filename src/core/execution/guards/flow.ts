@@ -18,7 +18,12 @@ export interface FlowSettings {
   strugglingErrorRate: number;
 }
 
-export const defaultFlowSettings: FlowSettings = { windowMs: 5 * 60_000, flowingRate: 1, sustainedMs: 2 * 60_000, strugglingErrorRate: 0.5 };
+export const defaultFlowSettings: FlowSettings = {
+  windowMs: 5 * 60_000,
+  flowingRate: 1,
+  sustainedMs: 2 * 60_000,
+  strugglingErrorRate: 0.5,
+};
 
 export interface FlowStatus {
   state: FlowState;
@@ -40,7 +45,10 @@ export class FlowMonitor {
   private readonly settings: FlowSettings;
   private events: Array<{ at: number; kind: FlowEvent }> = [];
 
-  constructor(private readonly clock: Clock, settings: Partial<FlowSettings> = {}) {
+  constructor(
+    private readonly clock: Clock,
+    settings: Partial<FlowSettings> = {},
+  ) {
     this.settings = { ...defaultFlowSettings, ...settings };
   }
 
@@ -63,7 +71,11 @@ export class FlowMonitor {
 }
 
 /** The flow state of the events in a window ending at `now`. */
-export function flowOf(events: ReadonlyArray<{ at: number; kind: FlowEvent }>, now: number, s: FlowSettings = defaultFlowSettings): FlowStatus {
+export function flowOf(
+  events: ReadonlyArray<{ at: number; kind: FlowEvent }>,
+  now: number,
+  s: FlowSettings = defaultFlowSettings,
+): FlowStatus {
   const inWindow = events.filter(e => e.at > now - s.windowMs && e.at <= now);
   const actions = inWindow.filter(e => e.kind !== 'error').length;
   const errors = inWindow.filter(e => e.kind === 'error').length;
@@ -75,7 +87,20 @@ export function flowOf(events: ReadonlyArray<{ at: number; kind: FlowEvent }>, n
   let state: FlowState;
   if (inWindow.length === 0) state = 'idle';
   else if (errors >= 3 && errorRate >= s.strugglingErrorRate) state = 'struggling';
-  else if (now - inWindow[0].at >= s.sustainedMs && actions / Math.max(1, (now - inWindow[0].at) / 60_000) >= s.flowingRate && errorRate < s.strugglingErrorRate / 2) state = 'in flow';
+  else if (
+    now - inWindow[0].at >= s.sustainedMs &&
+    actions / Math.max(1, (now - inWindow[0].at) / 60_000) >= s.flowingRate &&
+    errorRate < s.strugglingErrorRate / 2
+  )
+    state = 'in flow';
   else state = 'warming up';
-  return { state, actionsPerMinute: Math.round(actionsPerMinute * 10) / 10, errorRate: Math.round(errorRate * 100) / 100, actions, errors, tasks, saves };
+  return {
+    state,
+    actionsPerMinute: Math.round(actionsPerMinute * 10) / 10,
+    errorRate: Math.round(errorRate * 100) / 100,
+    actions,
+    errors,
+    tasks,
+    saves,
+  };
 }

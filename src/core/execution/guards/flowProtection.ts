@@ -11,7 +11,10 @@ export class NoticeBatcher {
   private held: GuardNotice[] = [];
   private heldSince: number | undefined;
 
-  constructor(private readonly now: () => number = Date.now, private readonly maxHold = maxHoldMs) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxHold = maxHoldMs,
+  ) {}
 
   /** The notice to show now, or undefined when it is held for the summary. */
   offer(notice: GuardNotice, flow: FlowState): GuardNotice | undefined {
@@ -30,9 +33,20 @@ export class NoticeBatcher {
     this.held = [];
     this.heldSince = undefined;
     if (held.length === 1) return held[0];
-    const severity = held.some(n => n.severity === 'error') ? 'error' : held.some(n => n.severity === 'warning') ? 'warning' : 'info';
-    const shown = held.slice(0, 3).map(n => n.message).join(' · ');
-    return { severity, critical: false, message: `${flow === 'in flow' ? 'Held while you are in flow' : 'While you were in flow'}: ${held.length} notices. ${shown}${held.length > 3 ? ` · and ${held.length - 3} more` : ''}` };
+    const severity = held.some(n => n.severity === 'error')
+      ? 'error'
+      : held.some(n => n.severity === 'warning')
+        ? 'warning'
+        : 'info';
+    const shown = held
+      .slice(0, 3)
+      .map(n => n.message)
+      .join(' · ');
+    return {
+      severity,
+      critical: false,
+      message: `${flow === 'in flow' ? 'Held while you are in flow' : 'While you were in flow'}: ${held.length} notices. ${shown}${held.length > 3 ? ` · and ${held.length - 3} more` : ''}`,
+    };
   }
 
   get heldCount(): number {

@@ -5,12 +5,30 @@
 import { Emitter, type Event } from '../../events';
 import { silentLogger, type Clock, type Logger } from '../../ports';
 import type { Store, StoreWriter } from '../../store/types';
-import type { ExecutionHooks, FailedTry, FixAnswer, ProposedFix, StartVerdict, TryVerdict, WatchedTask } from '../hooks';
+import type {
+  ExecutionHooks,
+  FailedTry,
+  FixAnswer,
+  ProposedFix,
+  StartVerdict,
+  TryVerdict,
+  WatchedTask,
+} from '../hooks';
 import { commandSpec, describeCommand } from '../commandLine';
 import type { TaskAction } from '../../tasks/model';
 import { recordTaskEvent } from '../journal';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
-import { adaptThresholds, canChangeFiles, checkpointBeforeTask, defaultThresholds, gate, parseThresholds, type CheckpointFacts, type GateDecision, type Thresholds } from './confidence';
+import {
+  adaptThresholds,
+  canChangeFiles,
+  checkpointBeforeTask,
+  defaultThresholds,
+  gate,
+  parseThresholds,
+  type CheckpointFacts,
+  type GateDecision,
+  type Thresholds,
+} from './confidence';
 
 /** Where the adapted confidence thresholds are kept (the store's meta table), so they survive a reopen. */
 export const thresholdsKey = 'guards.confidenceThresholds';
@@ -35,7 +53,11 @@ export interface FixQuestion {
 
 /** What only a person can answer. Must not throw; a dismissed question is the cautious answer ('skip', 'fail'). */
 export interface GuardQuestions {
-  allowLowConfidenceTask(task: { title: string; kind: string }, score: number, reasons: string): Promise<LowConfidenceAnswer>;
+  allowLowConfidenceTask(
+    task: { title: string; kind: string },
+    score: number,
+    reasons: string,
+  ): Promise<LowConfidenceAnswer>;
   /** Run fix and retry ('run') / Skip task / Fail task. */
   runFix(task: { title: string; kind: string }, fix: FixQuestion): Promise<FixAnswer>;
 }
@@ -61,7 +83,10 @@ export interface GuardOptions {
   watchedAttempts?: number;
 }
 
-interface KindHistory { done: number; failed: number }
+interface KindHistory {
+  done: number;
+  failed: number;
+}
 
 export class ExecutionGuards implements ExecutionHooks {
   readonly budget: ErrorBudget;
@@ -77,7 +102,12 @@ export class ExecutionGuards implements ExecutionHooks {
   private readonly lastErrors = new Map<string, string>();
   /** Per task, the fix commands that ran and wait for the task's outcome to count as worked or not. */
   private readonly fixesAwaitingOutcome = new Map<string, Array<{ signature: string; fix: Fix }>>();
-  private readonly queued: Array<{ taskId: string; kind: string; detail: Record<string, unknown>; more?: (w: StoreWriter) => void }> = [];
+  private readonly queued: Array<{
+    taskId: string;
+    kind: string;
+    detail: Record<string, unknown>;
+    more?: (w: StoreWriter) => void;
+  }> = [];
   private flushing: Promise<void> | undefined;
   private readonly logger: Logger;
   /** When the files last changed as far as these guards know; before they started, nothing is known: their start. */
@@ -101,7 +131,10 @@ export class ExecutionGuards implements ExecutionHooks {
     this.lastChangeAt = o.clock.now();
     const saved = o.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [thresholdsKey])?.value;
     this.thresholds = parseThresholds(saved) ?? defaultThresholds;
-    if (saved && this.thresholds === defaultThresholds) this.logger.warn(`the saved confidence thresholds could not be read (${saved.slice(0, 100)}); the defaults apply`);
+    if (saved && this.thresholds === defaultThresholds)
+      this.logger.warn(
+        `the saved confidence thresholds could not be read (${saved.slice(0, 100)}); the defaults apply`,
+      );
   }
 
   /** The user's rules (.continuum/rules.json); the built-in defaults always follow them. */
@@ -139,7 +172,8 @@ export class ExecutionGuards implements ExecutionHooks {
     const history = this.kindHistory(task.kind);
     const approval = this.approvalOf(task.kind);
     const runs = history.done + history.failed;
-    const knownErrors = task.previousError && this.learning.known(errorSignature(errorLine(task.previousError)))?.occurrences ? 1 : 0;
+    const knownErrors =
+      task.previousError && this.learning.known(errorSignature(errorLine(task.previousError)))?.occurrences ? 1 : 0;
     const affected = this.impactOf(task);
     const factors = {
       ...(runs ? { kindSuccessRate: history.done / runs } : {}),
@@ -155,26 +189,48 @@ export class ExecutionGuards implements ExecutionHooks {
     let verdict: StartVerdict = { run: true, note: `confidence ${result.score.toFixed(2)}: ${result.decision}` };
     if (result.decision === 'run watched') {
       const attempts = this.o.watchedAttempts ?? 2;
-      verdict = { run: true, attempts, note: `confidence ${result.score.toFixed(2)}: run watched (at most ${attempts} ${attempts === 1 ? 'try' : 'tries'}, and a notice if it fails)` };
+      verdict = {
+        run: true,
+        attempts,
+        note: `confidence ${result.score.toFixed(2)}: run watched (at most ${attempts} ${attempts === 1 ? 'try' : 'tries'}, and a notice if it fails)`,
+      };
     }
     let answer: LowConfidenceAnswer | undefined;
     const files = this.checkpointFacts(task);
     const checkpointFirst = checkpointBeforeTask(result.decision, files);
-    const why = !files.canChangeFiles ? 'it changes no files, so no checkpoint' : 'the newest checkpoint already holds the files as they are, so no new one';
+    const why = !files.canChangeFiles
+      ? 'it changes no files, so no checkpoint'
+      : 'the newest checkpoint already holds the files as they are, so no new one';
     if (result.decision === 'checkpoint first') {
-      verdict = checkpointFirst ? { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: a checkpoint first` }
+      verdict = checkpointFirst
+        ? { run: true, checkpointFirst: true, note: `confidence ${result.score.toFixed(2)}: a checkpoint first` }
         : { run: true, note: `confidence ${result.score.toFixed(2)}: checkpoint first, but ${why}` };
     }
     if (result.decision === 'ask' && !signal.aborted) {
-      answer = await this.o.questions.allowLowConfidenceTask({ title: task.title, kind: task.kind }, result.score, describeFactors(result.contributions));
+      answer = await this.o.questions.allowLowConfidenceTask(
+        { title: task.title, kind: task.kind },
+        result.score,
+        describeFactors(result.contributions),
+      );
       await this.recordAnswer(task.kind, answer);
-      verdict = answer === 'skip'
-        ? { run: false, note: `confidence ${result.score.toFixed(2)}: asked, and the person chose to skip it` }
-        : { run: true, ...(checkpointFirst ? { checkpointFirst: true } : {}), note: `confidence ${result.score.toFixed(2)}: asked, and the person allowed it${answer === 'always' ? ` (and every ${task.kind} task from now on)` : ''}${checkpointFirst ? '' : `; ${why}`}` };
+      verdict =
+        answer === 'skip'
+          ? { run: false, note: `confidence ${result.score.toFixed(2)}: asked, and the person chose to skip it` }
+          : {
+              run: true,
+              ...(checkpointFirst ? { checkpointFirst: true } : {}),
+              note: `confidence ${result.score.toFixed(2)}: asked, and the person allowed it${answer === 'always' ? ` (and every ${task.kind} task from now on)` : ''}${checkpointFirst ? '' : `; ${why}`}`,
+            };
     }
     this.gateDecisions.set(task.id, result.decision);
     // recorded without holding the task back: it starts at once, the record follows in the next write
-    this.queue(task.id, 'confidence', { score: result.score, decision: result.decision, factors: result.contributions, thresholds: this.thresholds, ...(answer ? { answer } : {}) });
+    this.queue(task.id, 'confidence', {
+      score: result.score,
+      decision: result.decision,
+      factors: result.contributions,
+      thresholds: this.thresholds,
+      ...(answer ? { answer } : {}),
+    });
     return verdict;
   }
 
@@ -191,8 +247,18 @@ export class ExecutionGuards implements ExecutionHooks {
     const signature = errorSignature(text);
     const errorClass = errorClassOf(`${failure.message}\n${failure.output ?? ''}`, failure.failureClass);
     this.flow.record('error');
-    const charged = this.budget.record({ signature, type: failure.failureClass, message: text.slice(0, 300), taskTitle: task.title });
-    const decision = decide(this.rules, { message: `${failure.message}\n${failure.output ?? ''}`, signature, errorClass, actionKind: task.kind });
+    const charged = this.budget.record({
+      signature,
+      type: failure.failureClass,
+      message: text.slice(0, 300),
+      taskTitle: task.title,
+    });
+    const decision = decide(this.rules, {
+      message: `${failure.message}\n${failure.output ?? ''}`,
+      signature,
+      errorClass,
+      actionKind: task.kind,
+    });
     const verdict: TryVerdict = { retry: true };
     const notes: string[] = [];
     if (decision) {
@@ -200,7 +266,11 @@ export class ExecutionGuards implements ExecutionHooks {
       const a = decision.action;
       if (a.do === 'skip') Object.assign(verdict, { retry: false, finally: 'skip' });
       else if (a.do === 'fail') verdict.retry = false;
-      else if (a.do === 'pause') Object.assign(verdict, { retry: false, pause: `a rule (${decision.rule}) pauses the session on '${text.slice(0, 160)}'. Fix the cause, use Retry on the task, then Resume Session.` });
+      else if (a.do === 'pause')
+        Object.assign(verdict, {
+          retry: false,
+          pause: `a rule (${decision.rule}) pauses the session on '${text.slice(0, 160)}'. Fix the cause, use Retry on the task, then Resume Session.`,
+        });
       else if (a.do === 'ask' || a.do === 'fix') {
         verdict.retry = false;
         verdict.fix = {
@@ -214,7 +284,9 @@ export class ExecutionGuards implements ExecutionHooks {
     }
     if (charged.systemic && verdict.retry) {
       verdict.retry = false;
-      notes.push(`the same error has happened ${this.budget.occurrences(signature)} times within the hour: it is systemic, so it is not retried again`);
+      notes.push(
+        `the same error has happened ${this.budget.occurrences(signature)} times within the hour: it is systemic, so it is not retried again`,
+      );
     }
     if (charged.spent && !verdict.pause) {
       verdict.retry = false;
@@ -225,12 +297,29 @@ export class ExecutionGuards implements ExecutionHooks {
     // a fix that ran before this try did not make it pass
     const fixesThatFailed = this.fixesAwaitingOutcome.get(task.id) ?? [];
     this.fixesAwaitingOutcome.delete(task.id);
-    this.queue(task.id, 'guard', { signature, errorClass, budgetRemaining: charged.remaining, systemic: charged.systemic, ...(decision ? { rule: decision.rule, decision: decision.action.do } : {}), retry: verdict.retry, ...(verdict.pause ? { pause: true } : {}) },
+    this.queue(
+      task.id,
+      'guard',
+      {
+        signature,
+        errorClass,
+        budgetRemaining: charged.remaining,
+        systemic: charged.systemic,
+        ...(decision ? { rule: decision.rule, decision: decision.action.do } : {}),
+        retry: verdict.retry,
+        ...(verdict.pause ? { pause: true } : {}),
+      },
       w => {
         this.learning.recordOccurrence(w, { signature, message: text, errorClass, actionKind: task.kind });
         for (const f of fixesThatFailed) this.learning.recordFixOutcome(w, f.signature, f.fix, false);
+      },
+    );
+    if (verdict.pause)
+      this.notices.fire({
+        severity: 'error',
+        message: `Continuum paused the session: ${verdict.pause}`,
+        critical: true,
       });
-    if (verdict.pause) this.notices.fire({ severity: 'error', message: `Continuum paused the session: ${verdict.pause}`, critical: true });
     this.lastErrors.set(task.id, text.slice(0, 200));
     this.changed.fire();
     this.profiler.record('guards.failure', performance.now() - start);
@@ -241,9 +330,16 @@ export class ExecutionGuards implements ExecutionHooks {
   async approveFix(task: WatchedTask, fix: ProposedFix, signal: AbortSignal): Promise<FixAnswer> {
     if (!fix.ask) return 'run';
     if (signal.aborted) return 'fail';
-    const command = fix.command ? describeCommand({ command: fix.command.command, args: [...fix.command.args], shell: false }) : undefined;
-    const history = fix.command ? this.fixHistory(fix.signature, { kind: 'command', command: fix.command.command, args: fix.command.args }) : undefined;
-    const answer = await this.o.questions.runFix({ title: task.title, kind: task.kind }, { ...(command ? { command } : {}), error: fix.error, rule: fix.rule, ...(history ? { history } : {}) });
+    const command = fix.command
+      ? describeCommand({ command: fix.command.command, args: [...fix.command.args], shell: false })
+      : undefined;
+    const history = fix.command
+      ? this.fixHistory(fix.signature, { kind: 'command', command: fix.command.command, args: fix.command.args })
+      : undefined;
+    const answer = await this.o.questions.runFix(
+      { title: task.title, kind: task.kind },
+      { ...(command ? { command } : {}), error: fix.error, rule: fix.rule, ...(history ? { history } : {}) },
+    );
     this.queue(task.id, 'fix-question', { rule: fix.rule, ...(command ? { command } : {}), answer });
     return answer;
   }
@@ -253,7 +349,12 @@ export class ExecutionGuards implements ExecutionHooks {
     if (!fix.command) return;
     const learned: Fix = { kind: 'command', command: fix.command.command, args: [...fix.command.args] };
     if (!succeeded) {
-      this.queue(task.id, 'fix', { rule: fix.rule, command: [learned.command, ...learned.args].join(' '), ran: false }, w => this.learning.recordFixOutcome(w, fix.signature, learned, false));
+      this.queue(
+        task.id,
+        'fix',
+        { rule: fix.rule, command: [learned.command, ...learned.args].join(' '), ran: false },
+        w => this.learning.recordFixOutcome(w, fix.signature, learned, false),
+      );
       return;
     }
     const awaiting = this.fixesAwaitingOutcome.get(task.id) ?? [];
@@ -265,7 +366,9 @@ export class ExecutionGuards implements ExecutionHooks {
     try {
       this.degradations.use(capability, way, reason);
     } catch (err) {
-      this.logger.warn(`a step down of ${capability} could not be recorded: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(
+        `a step down of ${capability} could not be recorded: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -278,7 +381,11 @@ export class ExecutionGuards implements ExecutionHooks {
       });
     }
     if (outcome === 'failed' && this.gateDecisions.get(task.id) === 'run watched') {
-      this.notices.fire({ severity: 'warning', message: `Task '${task.title}' (run watched) failed: ${this.lastErrors.get(task.id) ?? 'see its log'}. Show Task Log says more.`, critical: false });
+      this.notices.fire({
+        severity: 'warning',
+        message: `Task '${task.title}' (run watched) failed: ${this.lastErrors.get(task.id) ?? 'see its log'}. Show Task Log says more.`,
+        critical: false,
+      });
     }
     this.lastErrors.delete(task.id);
     if (this.changingFiles.delete(task.id)) this.lastChangeAt = this.o.clock.now();
@@ -294,7 +401,9 @@ export class ExecutionGuards implements ExecutionHooks {
         this.thresholds = adaptThresholds(before, decision, outcome === 'done');
         if (this.thresholds !== before) {
           const value = JSON.stringify(this.thresholds);
-          this.queue(task.id, 'thresholds', { from: before, to: this.thresholds }, w => w.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [thresholdsKey, value]));
+          this.queue(task.id, 'thresholds', { from: before, to: this.thresholds }, w =>
+            w.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [thresholdsKey, value]),
+          );
         }
       }
     }
@@ -315,7 +424,9 @@ export class ExecutionGuards implements ExecutionHooks {
   /** A shell task's command line as words (undefined when it needs a shell or is not a shell task). */
   private commandWords(task: WatchedTask): string[] | undefined {
     if (task.kind !== 'shell') return undefined;
-    const text = this.o.store.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [task.id])?.action;
+    const text = this.o.store.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [
+      task.id,
+    ])?.action;
     const action = text ? (JSON.parse(text) as TaskAction) : undefined;
     if (action?.kind !== 'shell' || !action.command.trim()) return undefined;
     const spec = commandSpec(action.command, action.args, action.shell);
@@ -355,21 +466,38 @@ export class ExecutionGuards implements ExecutionHooks {
     try {
       return this.o.impact?.(task);
     } catch (err) {
-      this.logger.warn(`the knowledge graph could not tell the impact of '${task.title}' (${err instanceof Error ? err.message : String(err)}); it is left out of the confidence score`);
+      this.logger.warn(
+        `the knowledge graph could not tell the impact of '${task.title}' (${err instanceof Error ? err.message : String(err)}); it is left out of the confidence score`,
+      );
       return undefined;
     }
   }
 
   private approvalOf(kind: string): { alwaysAllow: boolean; approvals: number } {
-    const row = this.o.store.get<{ always_allow: number; approvals: number }>('SELECT always_allow, approvals FROM confidence_approvals WHERE action_kind = ?', [kind]);
+    const row = this.o.store.get<{ always_allow: number; approvals: number }>(
+      'SELECT always_allow, approvals FROM confidence_approvals WHERE action_kind = ?',
+      [kind],
+    );
     return { alwaysAllow: row?.always_allow === 1, approvals: row?.approvals ?? 0 };
   }
 
   private async recordAnswer(kind: string, answer: LowConfidenceAnswer): Promise<void> {
     try {
-      await this.o.store.write(w => w.run(`INSERT INTO confidence_approvals (action_kind, always_allow, approvals, skips, updated_at) VALUES (?, ?, ?, ?, ?)
+      await this.o.store.write(
+        w =>
+          w.run(
+            `INSERT INTO confidence_approvals (action_kind, always_allow, approvals, skips, updated_at) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT(action_kind) DO UPDATE SET always_allow = max(always_allow, excluded.always_allow), approvals = approvals + excluded.approvals, skips = skips + excluded.skips, updated_at = excluded.updated_at`,
-      [kind, answer === 'always' ? 1 : 0, answer === 'skip' ? 0 : 1, answer === 'skip' ? 1 : 0, this.o.clock.now()]), 'user');
+            [
+              kind,
+              answer === 'always' ? 1 : 0,
+              answer === 'skip' ? 0 : 1,
+              answer === 'skip' ? 1 : 0,
+              this.o.clock.now(),
+            ],
+          ),
+        'user',
+      );
     } catch (err) {
       this.logger.error(`Continuum could not save your answer for ${kind} tasks; it will ask again next time`, err);
     }
@@ -388,11 +516,14 @@ export class ExecutionGuards implements ExecutionHooks {
         await this.o.store.write(w => {
           for (const q of batch) {
             q.more?.(w);
-            if (w.get('SELECT 1 FROM tasks WHERE id = ?', [q.taskId])) recordTaskEvent(w, this.o.clock, q.taskId, q.kind, q.detail);
+            if (w.get('SELECT 1 FROM tasks WHERE id = ?', [q.taskId]))
+              recordTaskEvent(w, this.o.clock, q.taskId, q.kind, q.detail);
           }
         }, 'executor');
       } catch (err) {
-        this.logger.warn(`Continuum could not record ${batch.length} of the guards' decisions and known errors: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.warn(
+          `Continuum could not record ${batch.length} of the guards' decisions and known errors: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     });
   }
@@ -411,16 +542,37 @@ export class ExecutionGuards implements ExecutionHooks {
  * A task's latest confidence decision from its event log, for its details:
  * "Confidence 0.75: run watched (past runs of this kind +0.60, can be undone +0.15)".
  */
-export function describeConfidenceDecision(events: ReadonlyArray<{ kind: string; detail: Record<string, unknown> }>): string | undefined {
+export function describeConfidenceDecision(
+  events: ReadonlyArray<{ kind: string; detail: Record<string, unknown> }>,
+): string | undefined {
   const latest = events.find(e => e.kind === 'confidence')?.detail; // newest first
   if (!latest || typeof latest.score !== 'number' || typeof latest.decision !== 'string') return undefined;
-  const factors = latest.factors && typeof latest.factors === 'object' ? describeFactors(latest.factors as Record<string, number>) : '';
-  const answer = latest.answer === 'allow' ? '; you allowed it' : latest.answer === 'always' ? '; you allowed every task of its kind' : latest.answer === 'skip' ? '; you chose to skip it' : '';
+  const factors =
+    latest.factors && typeof latest.factors === 'object'
+      ? describeFactors(latest.factors as Record<string, number>)
+      : '';
+  const answer =
+    latest.answer === 'allow'
+      ? '; you allowed it'
+      : latest.answer === 'always'
+        ? '; you allowed every task of its kind'
+        : latest.answer === 'skip'
+          ? '; you chose to skip it'
+          : '';
   return `Confidence ${latest.score.toFixed(2)}: ${latest.decision}${factors ? ` (${factors})` : ''}${answer}`;
 }
 
 /** "history +0.60, reversibility +0.15, known errors -0.30" */
 export function describeFactors(contributions: Record<string, number>): string {
-  const names: Record<string, string> = { history: 'past runs of this kind', knownErrors: 'known errors', reversibility: 'can be undone', impact: 'impact', approvals: 'your approvals' };
-  return Object.entries(contributions).filter(([, v]) => typeof v === 'number' && v !== 0).map(([k, v]) => `${names[k] ?? k} ${v > 0 ? '+' : ''}${v.toFixed(2)}`).join(', ');
+  const names: Record<string, string> = {
+    history: 'past runs of this kind',
+    knownErrors: 'known errors',
+    reversibility: 'can be undone',
+    impact: 'impact',
+    approvals: 'your approvals',
+  };
+  return Object.entries(contributions)
+    .filter(([, v]) => typeof v === 'number' && v !== 0)
+    .map(([k, v]) => `${names[k] ?? k} ${v > 0 ? '+' : ''}${v.toFixed(2)}`)
+    .join(', ');
 }

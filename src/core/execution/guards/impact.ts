@@ -34,7 +34,9 @@ export function linkedPaths(task: Pick<Task, 'key' | 'description' | 'action'>):
 /** How many distinct components the task may affect; undefined when the graph cannot say. */
 export function taskImpact(task: Pick<Task, 'key' | 'description' | 'action'>, graph: ImpactGraph): number | undefined {
   if (!graph.isBuilt) return undefined;
-  const files = linkedPaths(task).map(p => graph.fileOf(p)).filter((f): f is string => f !== undefined);
+  const files = linkedPaths(task)
+    .map(p => graph.fileOf(p))
+    .filter((f): f is string => f !== undefined);
   if (!files.length) return undefined;
   const affected = new Set<string>(files);
   for (const f of files) for (const id of graph.affectedBy(f)) affected.add(id);
@@ -42,8 +44,11 @@ export function taskImpact(task: Pick<Task, 'key' | 'description' | 'action'>, g
 }
 
 /** The knowledge graph as the impact needs it; a file is a 'module' component whose id is its workspace path. */
-export function graphImpact(graph: Pick<KnowledgeGraph, 'isBuilt' | 'getComponent' | 'fileIdOf' | 'findAffectedComponents'>): ImpactGraph {
-  const moduleId = (id: string | undefined) => (id !== undefined && graph.getComponent(id)?.kind === 'module' ? id : undefined);
+export function graphImpact(
+  graph: Pick<KnowledgeGraph, 'isBuilt' | 'getComponent' | 'fileIdOf' | 'findAffectedComponents'>,
+): ImpactGraph {
+  const moduleId = (id: string | undefined) =>
+    id !== undefined && graph.getComponent(id)?.kind === 'module' ? id : undefined;
   return {
     get isBuilt() {
       return graph.isBuilt;

@@ -16,7 +16,8 @@ export interface KnownError {
   lastSeen: number;
 }
 
-export type Fix = { kind: 'command'; command: string; args: readonly string[] } | { kind: 'task'; taskId: string; title: string };
+export type Fix =
+  { kind: 'command'; command: string; args: readonly string[] } | { kind: 'task'; taskId: string; title: string };
 
 export interface KnownFix {
   fix: Fix;
@@ -30,7 +31,11 @@ export interface KnownFix {
 export const fixHalfLifeMs = 14 * 24 * 60 * 60_000;
 
 /** Σ wᵢ·successᵢ / Σ wᵢ with wᵢ = ½^(ageᵢ / halfLife); 0 without outcomes. */
-export function decayedSuccessRate(outcomes: ReadonlyArray<{ at: number; succeeded: boolean }>, now: number, halfLifeMs = fixHalfLifeMs): number {
+export function decayedSuccessRate(
+  outcomes: ReadonlyArray<{ at: number; succeeded: boolean }>,
+  now: number,
+  halfLifeMs = fixHalfLifeMs,
+): number {
   let weighted = 0;
   let total = 0;
   for (const o of outcomes) {
@@ -45,22 +50,43 @@ export function fixKey(fix: Fix): string {
   return fix.kind === 'command' ? `command:${JSON.stringify([fix.command, ...fix.args])}` : `task:${fix.taskId}`;
 }
 
-interface SignatureRow { signature: string; sample: string; error_class: string; action_kind: string | null; occurrences: number; first_seen: number; last_seen: number }
+interface SignatureRow {
+  signature: string;
+  sample: string;
+  error_class: string;
+  action_kind: string | null;
+  occurrences: number;
+  first_seen: number;
+  last_seen: number;
+}
 
 export class ErrorLearning {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
 
   /** Statement that counts one more occurrence; run inside the caller's write. */
-  recordOccurrence(w: StoreWriter, e: { signature: string; message: string; errorClass: string; actionKind?: string }): void {
+  recordOccurrence(
+    w: StoreWriter,
+    e: { signature: string; message: string; errorClass: string; actionKind?: string },
+  ): void {
     const now = this.clock.now();
-    w.run(`INSERT INTO error_signatures (signature, sample, error_class, action_kind, occurrences, first_seen, last_seen) VALUES (?, ?, ?, ?, 1, ?, ?)
+    w.run(
+      `INSERT INTO error_signatures (signature, sample, error_class, action_kind, occurrences, first_seen, last_seen) VALUES (?, ?, ?, ?, 1, ?, ?)
       ON CONFLICT(signature) DO UPDATE SET occurrences = occurrences + 1, last_seen = excluded.last_seen, sample = excluded.sample, error_class = excluded.error_class`,
-    [e.signature, e.message.slice(0, 2000), e.errorClass, e.actionKind ?? null, now, now]);
+      [e.signature, e.message.slice(0, 2000), e.errorClass, e.actionKind ?? null, now, now],
+    );
   }
 
   recordFixOutcome(w: StoreWriter, signature: string, fix: Fix, succeeded: boolean): void {
-    w.run('INSERT INTO error_fix_outcomes (signature, fix_key, fix, succeeded, at) VALUES (?, ?, ?, ?, ?)',
-      [signature, fixKey(fix), JSON.stringify(fix), succeeded ? 1 : 0, this.clock.now()]);
+    w.run('INSERT INTO error_fix_outcomes (signature, fix_key, fix, succeeded, at) VALUES (?, ?, ?, ?, ?)', [
+      signature,
+      fixKey(fix),
+      JSON.stringify(fix),
+      succeeded ? 1 : 0,
+      this.clock.now(),
+    ]);
   }
 
   async remember(e: { signature: string; message: string; errorClass: string; actionKind?: string }): Promise<void> {
@@ -84,7 +110,9 @@ export class ErrorLearning {
   /** Fixes tried for a signature, best first. */
   fixesFor(signature: string): KnownFix[] {
     const rows = this.store.all<{ fix_key: string; fix: string; succeeded: number; at: number }>(
-      'SELECT fix_key, fix, succeeded, at FROM error_fix_outcomes WHERE signature = ? ORDER BY at', [signature]);
+      'SELECT fix_key, fix, succeeded, at FROM error_fix_outcomes WHERE signature = ? ORDER BY at',
+      [signature],
+    );
     const byFix = new Map<string, { fix: Fix; outcomes: Array<{ at: number; succeeded: boolean }> }>();
     for (const r of rows) {
       const entry = byFix.get(r.fix_key) ?? { fix: JSON.parse(r.fix) as Fix, outcomes: [] };
@@ -92,12 +120,14 @@ export class ErrorLearning {
       byFix.set(r.fix_key, entry);
     }
     const now = this.clock.now();
-    return [...byFix.values()].map(f => ({
-      fix: f.fix,
-      successRate: decayedSuccessRate(f.outcomes, now),
-      tries: f.outcomes.length,
-      lastUsed: f.outcomes[f.outcomes.length - 1].at,
-    })).sort((a, b) => b.successRate - a.successRate || b.lastUsed - a.lastUsed);
+    return [...byFix.values()]
+      .map(f => ({
+        fix: f.fix,
+        successRate: decayedSuccessRate(f.outcomes, now),
+        tries: f.outcomes.length,
+        lastUsed: f.outcomes[f.outcomes.length - 1].at,
+      }))
+      .sort((a, b) => b.successRate - a.successRate || b.lastUsed - a.lastUsed);
   }
 }
 

@@ -15,7 +15,10 @@ export interface Timing {
 const keep = 1000;
 
 export class Profiler {
-  private readonly samples = new Map<string, { ring: number[]; next: number; count: number; totalMs: number; max: number }>();
+  private readonly samples = new Map<
+    string,
+    { ring: number[]; next: number; count: number; totalMs: number; max: number }
+  >();
 
   record(name: string, ms: number): void {
     let s = this.samples.get(name);
@@ -43,10 +46,19 @@ export class Profiler {
 
   /** Every name's figures, hottest (most total time) first. */
   report(): Timing[] {
-    return [...this.samples.entries()].map(([name, s]) => {
-      const sorted = [...s.ring].sort((a, b) => a - b);
-      return { name, count: s.count, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: s.max, totalMs: s.totalMs };
-    }).sort((a, b) => b.totalMs - a.totalMs);
+    return [...this.samples.entries()]
+      .map(([name, s]) => {
+        const sorted = [...s.ring].sort((a, b) => a - b);
+        return {
+          name,
+          count: s.count,
+          p50: percentile(sorted, 0.5),
+          p95: percentile(sorted, 0.95),
+          max: s.max,
+          totalMs: s.totalMs,
+        };
+      })
+      .sort((a, b) => b.totalMs - a.totalMs);
   }
 }
 

@@ -15,7 +15,11 @@ import type { ResourceSample, ResourceStatus } from './resources';
 export function md(text: string, max = 300): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   const short = oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-  return short.replace(/[\\`*_{}[\]()#+\-.!|~]/g, c => `\\${c}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return short
+    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, c => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 const when = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 19);
@@ -43,14 +47,29 @@ export function timingName(name: string): string {
 }
 
 export function knownErrorsReport(errors: readonly KnownError[], fixesFor: (signature: string) => KnownFix[]): string {
-  if (!errors.length) return '# Known errors\n\nNo errors recorded yet. Each failure the executor sees is remembered here by its signature.\n';
-  const lines = ['# Known errors', '', `${errors.length} signature(s), most recent first. A signature is the message with paths, numbers, ids and times taken out.`, ''];
+  if (!errors.length)
+    return '# Known errors\n\nNo errors recorded yet. Each failure the executor sees is remembered here by its signature.\n';
+  const lines = [
+    '# Known errors',
+    '',
+    `${errors.length} signature(s), most recent first. A signature is the message with paths, numbers, ids and times taken out.`,
+    '',
+  ];
   for (const e of errors) {
-    lines.push(`## ${md(e.signature, 160)}`, '', `- seen **${e.occurrences}** time(s), first ${when(e.firstSeen)}, last ${when(e.lastSeen)}`, `- class: ${md(e.errorClass)}${e.actionKind ? `, in ${md(e.actionKind)} tasks` : ''}`, `- example: ${md(e.sample, 400)}`);
+    lines.push(
+      `## ${md(e.signature, 160)}`,
+      '',
+      `- seen **${e.occurrences}** time(s), first ${when(e.firstSeen)}, last ${when(e.lastSeen)}`,
+      `- class: ${md(e.errorClass)}${e.actionKind ? `, in ${md(e.actionKind)} tasks` : ''}`,
+      `- example: ${md(e.sample, 400)}`,
+    );
     const fixes = fixesFor(e.signature);
     for (const f of fixes) {
-      const what = f.fix.kind === 'command' ? `run ${md([f.fix.command, ...f.fix.args].join(' '))}` : `task ${md(f.fix.title)}`;
-      lines.push(`- fix: ${what} — worked ${Math.round(f.successRate * 100)} % (recent tries count more), ${f.tries} tr${f.tries === 1 ? 'y' : 'ies'}`);
+      const what =
+        f.fix.kind === 'command' ? `run ${md([f.fix.command, ...f.fix.args].join(' '))}` : `task ${md(f.fix.title)}`;
+      lines.push(
+        `- fix: ${what} — worked ${Math.round(f.successRate * 100)} % (recent tries count more), ${f.tries} tr${f.tries === 1 ? 'y' : 'ies'}`,
+      );
     }
     lines.push('');
   }
@@ -58,17 +77,35 @@ export function knownErrorsReport(errors: readonly KnownError[], fixesFor: (sign
 }
 
 export function performanceReport(timings: readonly Timing[]): string {
-  if (!timings.length) return '# Performance report\n\nNothing measured yet: run a session, and how long each kind of task and each check takes shows here.\n';
+  if (!timings.length)
+    return '# Performance report\n\nNothing measured yet: run a session, and how long each kind of task and each check takes shows here.\n';
   return [
-    '# Performance report', '', 'What took the most time in all comes first. A task\'s time is from its start to its end, retries included; "typical" is the median, "slow" the 95th percentile.', '',
-    '| what | how often | typical | slow | slowest | in all | measured as |', '|---|---:|---:|---:|---:|---:|---|',
-    ...timings.map(t => `| ${md(timingName(t.name), 60)} | ${t.count}× | ${duration(t.p50)} | ${duration(t.p95)} | ${duration(t.max)} | ${duration(t.totalMs)} | ${md(t.name, 60)} |`),
+    '# Performance report',
+    '',
+    'What took the most time in all comes first. A task\'s time is from its start to its end, retries included; "typical" is the median, "slow" the 95th percentile.',
+    '',
+    '| what | how often | typical | slow | slowest | in all | measured as |',
+    '|---|---:|---:|---:|---:|---:|---|',
+    ...timings.map(
+      t =>
+        `| ${md(timingName(t.name), 60)} | ${t.count}× | ${duration(t.p50)} | ${duration(t.p95)} | ${duration(t.max)} | ${duration(t.totalMs)} | ${md(t.name, 60)} |`,
+    ),
     '',
   ].join('\n');
 }
 
 export interface HealthFacts {
-  store: { folder: string; sizeBytes?: number; journalRecords: number; journalBytes: number; lastSnapshotAt?: number; lastBackupAt?: number; readOnly: boolean; readOnlyReason?: string; recovery: readonly string[] };
+  store: {
+    folder: string;
+    sizeBytes?: number;
+    journalRecords: number;
+    journalBytes: number;
+    lastSnapshotAt?: number;
+    lastBackupAt?: number;
+    readOnly: boolean;
+    readOnlyReason?: string;
+    recovery: readonly string[];
+  };
   executor: { running: number; circuits: ReadonlyArray<{ kind: string; state: string }> };
   budget: BudgetStatus;
   flow: FlowStatus;
@@ -79,7 +116,12 @@ export interface HealthFacts {
   degradations: readonly Degradation[];
   now: number;
   /** For the charts: the resource samples, the budget's errors in its window, the disk level that pauses. */
-  history?: { samples: readonly ResourceSample[]; budgetErrorTimes: readonly number[]; budgetWindowMs: number; criticalDiskBytes: number };
+  history?: {
+    samples: readonly ResourceSample[];
+    budgetErrorTimes: readonly number[];
+    budgetWindowMs: number;
+    criticalDiskBytes: number;
+  };
 }
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
@@ -103,7 +145,10 @@ export function healthCharts(h: HealthFacts): Chart[] {
   const history = h.history;
   if (!history) return [];
   const charts: Array<[string | undefined, string]> = [
-    [budgetChart(history.budgetErrorTimes, h.budget.limit, h.now, history.budgetWindowMs), 'error budget left through the last hour'],
+    [
+      budgetChart(history.budgetErrorTimes, h.budget.limit, h.now, history.budgetWindowMs),
+      'error budget left through the last hour',
+    ],
     [memoryChart(history.samples, h.now), 'memory used, with its forecast'],
     [diskChart(history.samples, h.now, history.criticalDiskBytes), 'free disk, with its forecast'],
   ];
@@ -115,43 +160,79 @@ export const healthTitle = 'Continuum health';
 /** Health as markdown, the charts as images at the top (what Show Health returns). */
 export function healthReport(h: HealthFacts): string {
   const charts = healthCharts(h);
-  return [`# ${healthTitle}`, '', ...(charts.length ? [charts.map(c => chartImage(c.svg, c.alt)).join(' '), ''] : []), healthSections(h)].join('\n');
+  return [
+    `# ${healthTitle}`,
+    '',
+    ...(charts.length ? [charts.map(c => chartImage(c.svg, c.alt)).join(' '), ''] : []),
+    healthSections(h),
+  ].join('\n');
 }
 
 /** Health's sections as markdown, without its title and charts (the Health page draws those itself). */
 export function healthSections(h: HealthFacts): string {
   const s = h.store;
   const lines: string[] = [];
-  lines.push(`## ${ok(!s.readOnly && !s.recovery.length)} Store`, '',
+  lines.push(
+    `## ${ok(!s.readOnly && !s.recovery.length)} Store`,
+    '',
     `- folder: ${md(s.folder)}`,
     `- size: ${s.sizeBytes !== undefined ? mb(s.sizeBytes) : 'unknown'}; journal: ${s.journalRecords} record(s), ${mb(s.journalBytes)}`,
     `- last snapshot: ${s.lastSnapshotAt ? when(s.lastSnapshotAt) : 'none yet'}; last backup: ${s.lastBackupAt ? when(s.lastBackupAt) : 'none yet'}`,
     ...(s.readOnly ? [`- read-only: ${md(s.readOnlyReason ?? 'unknown reason')}`] : []),
     ...s.recovery.map(r => `- recovered: ${md(r)}`),
-    ...(h.checkpoints ? [`- ${md(h.checkpoints)}`] : []), '');
+    ...(h.checkpoints ? [`- ${md(h.checkpoints)}`] : []),
+    '',
+  );
   const open = h.executor.circuits.filter(c => c.state !== 'closed');
-  lines.push(`## ${ok(!open.length)} Executor`, '', `- tasks running: ${h.executor.running}`,
-    `- circuits: ${h.executor.circuits.map(c => `${md(c.kind)} ${md(c.state)}`).join(', ') || 'none used yet'}`, '');
+  lines.push(
+    `## ${ok(!open.length)} Executor`,
+    '',
+    `- tasks running: ${h.executor.running}`,
+    `- circuits: ${h.executor.circuits.map(c => `${md(c.kind)} ${md(c.state)}`).join(', ') || 'none used yet'}`,
+    '',
+  );
   const b = h.budget;
-  lines.push(`## ${ok(b.remaining > b.limit / 5)} Guards`, '',
+  lines.push(
+    `## ${ok(b.remaining > b.limit / 5)} Guards`,
+    '',
     `- error budget: ${bar(b.limit ? b.remaining / b.limit : 0)} ${b.remaining}/${b.limit} left this hour`,
     ...b.spentBy.slice(0, 5).map(x => `  - ${x.count} × ${md(x.message, 160)}`),
-    `- flow: **${h.flow.running ? h.flow.state : 'idle'}** — ${h.flow.running ?? 0} task(s) running; last 5 min: ${h.flow.tasks} task(s) started, ${h.flow.saves} file save(s), error rate ${Math.round(h.flow.errorRate * 100)} %`, '');
-  lines.push(`## ${ok(h.graph.built)} Knowledge graph`, '', `- ${md(h.graph.line)}`, ...(h.graph.updatedAt ? [`- last updated ${when(h.graph.updatedAt)} (${Math.round((h.now - h.graph.updatedAt) / 60_000)} min ago)`] : []), '');
+    `- flow: **${h.flow.running ? h.flow.state : 'idle'}** — ${h.flow.running ?? 0} task(s) running; last 5 min: ${h.flow.tasks} task(s) started, ${h.flow.saves} file save(s), error rate ${Math.round(h.flow.errorRate * 100)} %`,
+    '',
+  );
+  lines.push(
+    `## ${ok(h.graph.built)} Knowledge graph`,
+    '',
+    `- ${md(h.graph.line)}`,
+    ...(h.graph.updatedAt
+      ? [`- last updated ${when(h.graph.updatedAt)} (${Math.round((h.now - h.graph.updatedAt) / 60_000)} min ago)`]
+      : []),
+    '',
+  );
   const r = h.resources;
   lines.push(`## ${ok(!r?.warning && !r?.pause)} Resources`, '');
   if (!r?.latest) lines.push('- not sampled yet');
   else {
     const m = r.latest;
-    lines.push(`- memory: ${bar(m.memoryUsed / m.memoryLimit)} ${bytesLabel(m.memoryUsed)} of ${bytesLabel(m.memoryLimit)}`,
+    lines.push(
+      `- memory: ${bar(m.memoryUsed / m.memoryLimit)} ${bytesLabel(m.memoryUsed)} of ${bytesLabel(m.memoryLimit)}`,
       `- free disk: ${m.diskFree !== undefined ? bytesLabel(m.diskFree) : 'unknown'}`,
-      ...(r.forecasts.length ? r.forecasts.map(f => `- ${f.resource} trend: ${f.trendPerMinute >= 0 ? '+' : '−'}${mb(Math.abs(f.trendPerMinute))} per minute${f.exhaustedAt ? `, runs out around ${when(f.exhaustedAt)}` : ''}`)
+      ...(r.forecasts.length
+        ? r.forecasts.map(
+            f =>
+              `- ${f.resource} trend: ${f.trendPerMinute >= 0 ? '+' : '−'}${mb(Math.abs(f.trendPerMinute))} per minute${f.exhaustedAt ? `, runs out around ${when(f.exhaustedAt)}` : ''}`,
+          )
         : ['- trend: not enough samples yet (a forecast needs a few minutes of them)']),
-      ...(r.warning ? [`- $(warning) ${md(r.warning, 400)}`] : []), ...(r.pause ? [`- $(error) ${md(r.pause, 400)}`] : []));
+      ...(r.warning ? [`- $(warning) ${md(r.warning, 400)}`] : []),
+      ...(r.pause ? [`- $(error) ${md(r.pause, 400)}`] : []),
+    );
   }
   lines.push('', `## ${ok(!h.degradations.length)} Degradations`, '');
   if (!h.degradations.length) lines.push('- everything runs at full service');
-  for (const d of h.degradations) lines.push(`- ${md(d.title)}: **${d.level}**, using ${md(d.using)} since ${when(d.at)} — ${md(d.reason)}${d.note ? ` (${md(d.note)})` : ''}`);
+  for (const d of h.degradations)
+    lines.push(
+      `- ${md(d.title)}: **${d.level}**, using ${md(d.using)} since ${when(d.at)} — ${md(d.reason)}${d.note ? ` (${md(d.note)})` : ''}`,
+    );
   lines.push('');
   return lines.join('\n');
 }

@@ -5,9 +5,18 @@
 // free of zod so it can load with the executor at activation (the file's schema: rulesSchema.ts).
 import type { ActionKind } from '../../tasks/model';
 
-export type ErrorClass = 'transient' | 'deterministic' | 'lock' | 'missing-module' | 'failing-test' | 'out-of-memory' | 'out-of-disk';
+export type ErrorClass =
+  'transient' | 'deterministic' | 'lock' | 'missing-module' | 'failing-test' | 'out-of-memory' | 'out-of-disk';
 
-export const errorClasses: readonly ErrorClass[] = ['transient', 'deterministic', 'lock', 'missing-module', 'failing-test', 'out-of-memory', 'out-of-disk'];
+export const errorClasses: readonly ErrorClass[] = [
+  'transient',
+  'deterministic',
+  'lock',
+  'missing-module',
+  'failing-test',
+  'out-of-memory',
+  'out-of-disk',
+];
 
 /** What a rule matches; every field given must match. (The file's schema is in rulesSchema.ts.) */
 export interface RuleMatch {
@@ -49,16 +58,26 @@ export interface Decision {
 /** The failure's class, sharper than transient/deterministic where the message says more. */
 export function errorClassOf(message: string, base: 'transient' | 'deterministic'): ErrorClass {
   if (/\bENOSPC\b|no space left on device|disk (?:is )?full|quota exceeded/i.test(message)) return 'out-of-disk';
-  if (/\bENOMEM\b|out of memory|heap out of memory|allocation failed|cannot allocate memory/i.test(message)) return 'out-of-memory';
+  if (/\bENOMEM\b|out of memory|heap out of memory|allocation failed|cannot allocate memory/i.test(message))
+    return 'out-of-memory';
   if (/cannot find module|module not found|no module named|cannot find package/i.test(message)) return 'missing-module';
-  if (/\block(?:ed|file)?\b.*\b(?:exists|held|busy)\b|database is locked|\.lock\b|EBUSY|resource busy/i.test(message)) return 'lock';
+  if (/\block(?:ed|file)?\b.*\b(?:exists|held|busy)\b|database is locked|\.lock\b|EBUSY|resource busy/i.test(message))
+    return 'lock';
   if (/\b\d+ (?:failing|failed)\b|\btests? failed\b|\bAssertionError\b|\bFAIL\b/.test(message)) return 'failing-test';
   return base;
 }
 
 export const builtInRules: ReadonlyArray<Rule & { name: string }> = [
-  { name: 'built-in: lock contention', match: { errorClass: 'lock' }, then: { do: 'retry', attempts: 5, delayMs: 2_000 } },
-  { name: 'built-in: missing module', match: { errorClass: 'missing-module' }, then: { do: 'fix', command: 'npm', args: ['install', '${module}'], ask: true } },
+  {
+    name: 'built-in: lock contention',
+    match: { errorClass: 'lock' },
+    then: { do: 'retry', attempts: 5, delayMs: 2_000 },
+  },
+  {
+    name: 'built-in: missing module',
+    match: { errorClass: 'missing-module' },
+    then: { do: 'fix', command: 'npm', args: ['install', '${module}'], ask: true },
+  },
   { name: 'built-in: failing test', match: { errorClass: 'failing-test' }, then: { do: 'fail' } },
   { name: 'built-in: out of memory', match: { errorClass: 'out-of-memory' }, then: { do: 'pause' } },
   { name: 'built-in: out of disk', match: { errorClass: 'out-of-disk' }, then: { do: 'pause' } },
@@ -93,7 +112,11 @@ function matches(rule: Rule, f: FailureToDecide): boolean {
  * Fills `${module}` from the message. The value goes in as one argument (never through a shell) and
  * must look like a package name, so a crafted error message cannot smuggle in options or commands.
  */
-export function fillCommand(command: string, args: readonly string[], message: string): { command: string; args: string[] } | undefined {
+export function fillCommand(
+  command: string,
+  args: readonly string[],
+  message: string,
+): { command: string; args: string[] } | undefined {
   const needsModule = args.some(a => a.includes('${module}'));
   let module: string | undefined;
   if (needsModule) {
@@ -105,7 +128,9 @@ export function fillCommand(command: string, args: readonly string[], message: s
 
 /** The package a "Cannot find module 'x'" message names, when it is an installable package name (not a relative path). */
 export function missingModuleName(message: string): string | undefined {
-  const m = /(?:cannot find (?:module|package)|module not found: (?:error: )?can't resolve)\s+['"]([^'"]+)['"]/i.exec(message);
+  const m = /(?:cannot find (?:module|package)|module not found: (?:error: )?can't resolve)\s+['"]([^'"]+)['"]/i.exec(
+    message,
+  );
   if (!m) return undefined;
   const spec = m[1];
   const name = /^(@[a-z0-9][\w.-]*\/[a-z0-9][\w.-]*|[a-z0-9][\w.-]*)/i.exec(spec)?.[1];
@@ -126,8 +151,11 @@ function safeRegex(source: string): RegExp {
 /** What a decision means, for the task's log: "retry up to 5 times (built-in: lock contention)". */
 export function describeDecision(d: Decision): string {
   const a = d.action;
-  const what = a.do === 'retry' ? `retry${a.attempts ? ` up to ${a.attempts} times` : ''}`
-    : a.do === 'fix' ? `run '${[d.command?.command ?? a.command, ...(d.command?.args ?? a.args ?? [])].join(' ')}'${a.ask ? ' (asking first)' : ''}, then retry`
-      : a.do;
+  const what =
+    a.do === 'retry'
+      ? `retry${a.attempts ? ` up to ${a.attempts} times` : ''}`
+      : a.do === 'fix'
+        ? `run '${[d.command?.command ?? a.command, ...(d.command?.args ?? a.args ?? [])].join(' ')}'${a.ask ? ' (asking first)' : ''}, then retry`
+        : a.do;
   return `${what} (${d.rule})`;
 }

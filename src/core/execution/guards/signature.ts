@@ -32,7 +32,10 @@ export function errorSignature(message: string): string {
 
 /** The line of a command's output that says what went wrong: the last one naming an error, else the last non-empty line. */
 export function errorLine(output: string): string {
-  const lines = output.split(/\r?\n/).map(l => l.trim()).filter(l => l.length > 0);
+  const lines = output
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l.length > 0);
   for (let i = lines.length - 1; i >= 0; i--) {
     if (/\b(?:error|exception|fatal|failed|cannot|not found|denied)\b/i.test(lines[i])) return lines[i];
   }

@@ -30,11 +30,17 @@ describe('merging the MCP server into Codex config.toml', () => {
     if (out.kind !== 'write') return;
     assert.ok(out.text.startsWith(config.trimEnd()), out.text);
     assert.ok(out.text.endsWith(`\n\n${ours}\n`), out.text);
-    assert.match(ours, /^\[mcp_servers\.continuum\]\ncommand = "node"\nargs = \["\/ext\/dist\/cli\.js", "mcp", "--workspace", "\/work\/app"\]$/);
+    assert.match(
+      ours,
+      /^\[mcp_servers\.continuum\]\ncommand = "node"\nargs = \["\/ext\/dist\/cli\.js", "mcp", "--workspace", "\/work\/app"\]$/,
+    );
   });
 
   it('creates the file with the table alone', () => {
-    assert.deepStrictEqual(mergeCodexServer(undefined, 'config.toml', 'continuum', launch), { kind: 'write', text: `${ours}\n` });
+    assert.deepStrictEqual(mergeCodexServer(undefined, 'config.toml', 'continuum', launch), {
+      kind: 'write',
+      text: `${ours}\n`,
+    });
   });
 
   it('escapes backslashes and quotes of Windows paths as TOML strings', () => {
@@ -62,13 +68,17 @@ describe('merging the MCP server into Codex config.toml', () => {
       'mcp_servers.continuum.command = "node"\n',
       'mcp_servers = { other = { command = "x" } }\n',
     ]) {
-      assert.throws(() => mergeCodexServer(text, 'config.toml', 'continuum', launch),
-        (e: unknown) => e instanceof SetupError && e.message.includes(ours), text);
+      assert.throws(
+        () => mergeCodexServer(text, 'config.toml', 'continuum', launch),
+        (e: unknown) => e instanceof SetupError && e.message.includes(ours),
+        text,
+      );
     }
   });
 
   it('refuses a server whose tables are apart', () => {
-    const text = '[mcp_servers.continuum]\ncommand = "node"\n\n[other]\na = 1\n\n[mcp_servers.continuum.env]\nB = "2"\n';
+    const text =
+      '[mcp_servers.continuum]\ncommand = "node"\n\n[other]\na = 1\n\n[mcp_servers.continuum.env]\nB = "2"\n';
     assert.throws(() => mergeCodexServer(text, 'config.toml', 'continuum', launch), /in pieces/);
   });
 });

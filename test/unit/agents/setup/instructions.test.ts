@@ -1,5 +1,11 @@
 import * as assert from 'assert';
-import { blockEnd, blockStart, instructionsBlock, mergeInstructions, SetupError } from '../../../../src/core/agents/setup';
+import {
+  blockEnd,
+  blockStart,
+  instructionsBlock,
+  mergeInstructions,
+  SetupError,
+} from '../../../../src/core/agents/setup';
 
 describe('the instructions block in AGENTS.md and CLAUDE.md', () => {
   const block = instructionsBlock();
@@ -10,7 +16,7 @@ describe('the instructions block in AGENTS.md and CLAUDE.md', () => {
     assert.ok(block.startsWith(blockStart) && block.endsWith(blockEnd));
   });
 
-  it('is appended after the file\'s own text, separated by a blank line', () => {
+  it("is appended after the file's own text, separated by a blank line", () => {
     const out = mergeInstructions('# Project\n\nUse pnpm.\n', 'AGENTS.md');
     assert.deepStrictEqual(out, { kind: 'write', text: `# Project\n\nUse pnpm.\n\n${block}\n` });
     assert.deepStrictEqual(mergeInstructions(undefined, 'AGENTS.md'), { kind: 'write', text: `${block}\n` });
@@ -18,7 +24,10 @@ describe('the instructions block in AGENTS.md and CLAUDE.md', () => {
 
   it('replaces an older block in place and keeps what is around it', () => {
     const text = `# Project\n\n${blockStart}\nold words\n${blockEnd}\n\n## After\nmore\n`;
-    assert.deepStrictEqual(mergeInstructions(text, 'CLAUDE.md'), { kind: 'write', text: `# Project\n\n${block}\n\n## After\nmore\n` });
+    assert.deepStrictEqual(mergeInstructions(text, 'CLAUDE.md'), {
+      kind: 'write',
+      text: `# Project\n\n${block}\n\n## After\nmore\n`,
+    });
   });
 
   it('says unchanged when the block is already current, also with CRLF line ends', () => {
@@ -28,8 +37,16 @@ describe('the instructions block in AGENTS.md and CLAUDE.md', () => {
   });
 
   it('refuses markers out of order, alone or twice', () => {
-    for (const text of [`${blockEnd}\n${blockStart}\n`, `${blockStart}\nno end\n`, `${blockStart}\n${blockEnd}\n${blockStart}\n${blockEnd}\n`]) {
-      assert.throws(() => mergeInstructions(text, 'AGENTS.md'), (e: unknown) => e instanceof SetupError && /markers/.test(e.message), text);
+    for (const text of [
+      `${blockEnd}\n${blockStart}\n`,
+      `${blockStart}\nno end\n`,
+      `${blockStart}\n${blockEnd}\n${blockStart}\n${blockEnd}\n`,
+    ]) {
+      assert.throws(
+        () => mergeInstructions(text, 'AGENTS.md'),
+        (e: unknown) => e instanceof SetupError && /markers/.test(e.message),
+        text,
+      );
     }
   });
 });

@@ -2,7 +2,12 @@ import * as assert from 'assert';
 import { ErrorBudget, describeSpentBudget } from '../../../../src/core/execution/guards/budget';
 import { FakeClock } from '../../fakes/fakeClock';
 
-const err = (signature: string, type = 'deterministic') => ({ signature, type, message: `${signature} happened`, taskTitle: 'Build' });
+const err = (signature: string, type = 'deterministic') => ({
+  signature,
+  type,
+  message: `${signature} happened`,
+  taskTitle: 'Build',
+});
 
 describe('error budget', () => {
   it('allows 10 errors in a rolling hour by default, then is spent', () => {
@@ -61,6 +66,9 @@ describe('error budget', () => {
     budget.record(err('x'));
     budget.record(err('y'));
     budget.record(err('y'));
-    assert.strictEqual(describeSpentBudget(budget.status()), "2 × y happened (task 'Build'); 1 × x happened (task 'Build')");
+    assert.strictEqual(
+      describeSpentBudget(budget.status()),
+      "2 × y happened (task 'Build'); 1 × x happened (task 'Build')",
+    );
   });
 });

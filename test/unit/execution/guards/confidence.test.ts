@@ -1,14 +1,32 @@
 import * as assert from 'assert';
-import { adaptThresholds, defaultThresholds, gate, type ConfidenceFactors } from '../../../../src/core/execution/guards/confidence';
+import {
+  adaptThresholds,
+  defaultThresholds,
+  gate,
+  type ConfidenceFactors,
+} from '../../../../src/core/execution/guards/confidence';
 
-const base: ConfidenceFactors = { kindSuccessRate: 1, kindRuns: 20, knownErrors: 0, reversible: true, alwaysAllowed: false, approvals: 0 };
+const base: ConfidenceFactors = {
+  kindSuccessRate: 1,
+  kindRuns: 20,
+  knownErrors: 0,
+  reversible: true,
+  alwaysAllowed: false,
+  approvals: 0,
+};
 
 describe('confidence gate', () => {
   it('runs a reliable, reversible kind at once', () => {
     const g = gate(base);
     assert.strictEqual(g.decision, 'run');
     assert.ok(g.score >= 0.9);
-    assert.deepStrictEqual(Object.keys(g.contributions).sort(), ['approvals', 'history', 'impact', 'knownErrors', 'reversibility']);
+    assert.deepStrictEqual(Object.keys(g.contributions).sort(), [
+      'approvals',
+      'history',
+      'impact',
+      'knownErrors',
+      'reversibility',
+    ]);
   });
 
   it('steps down through watched and checkpoint-first to asking as evidence worsens', () => {
@@ -22,7 +40,10 @@ describe('confidence gate', () => {
   });
 
   it('runs a kind the user always allows', () => {
-    assert.notStrictEqual(gate({ ...base, kindSuccessRate: 0.3, reversible: false, alwaysAllowed: true }).decision, 'ask');
+    assert.notStrictEqual(
+      gate({ ...base, kindSuccessRate: 0.3, reversible: false, alwaysAllowed: true }).decision,
+      'ask',
+    );
   });
 
   it('raises thresholds when a confident run fails and lowers them when an allowed run succeeds, keeping them ordered', () => {

@@ -30,7 +30,10 @@ describe('degradations reported where the fallbacks happen', () => {
   });
 
   it('reports files of the knowledge graph that do not parse (import scan, moderate) until they parse again', async () => {
-    const w = await graphWorld({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': "import { a } from './a';\nexport function b( {\n" });
+    const w = await graphWorld({
+      'src/a.ts': 'export const a = 1;\n',
+      'src/b.ts': "import { a } from './a';\nexport function b( {\n",
+    });
     const registry = new DegradationRegistry(undefined, () => w.clock.now());
     const watch = watchGraphParsing(w.store, listener => w.graph.onDidChange(listener), registry);
     assert.deepStrictEqual(registry.degradations(), [], 'nothing built yet: nothing degraded');
@@ -48,16 +51,24 @@ describe('degradations reported where the fallbacks happen', () => {
   });
 
   it('reports checkpoints as state only when no workspace folder is open, in Health', async () => {
-    const core = await openContinuum({ folder: '/store', fs: new MemoryFileSystem(), clock: new FakeClock(), idleCompactMs: 0 });
+    const core = await openContinuum({
+      folder: '/store',
+      fs: new MemoryFileSystem(),
+      clock: new FakeClock(),
+      idleCompactMs: 0,
+    });
     try {
       const [d] = core.degradations.degradations();
       assert.strictEqual(d.capability, 'checkpoint');
       assert.strictEqual(d.level, 'severe');
       const health = healthReport({
         store: { folder: '/store', journalRecords: 0, journalBytes: 0, readOnly: false, recovery: [] },
-        executor: { running: 0, circuits: [] }, budget: { limit: 10, remaining: 10, spentBy: [] },
-        flow: { state: 'idle', actionsPerMinute: 0, errorRate: 0 } as never, graph: { built: false, line: 'not built' },
-        degradations: core.degradations.degradations(), now: 0,
+        executor: { running: 0, circuits: [] },
+        budget: { limit: 10, remaining: 10, spentBy: [] },
+        flow: { state: 'idle', actionsPerMinute: 0, errorRate: 0 } as never,
+        graph: { built: false, line: 'not built' },
+        degradations: core.degradations.degradations(),
+        now: 0,
       });
       assert.match(health, /checkpoints: \*\*severe\*\*, using state only .* no trusted workspace folder is open/);
     } finally {
@@ -69,9 +80,20 @@ describe('degradations reported where the fallbacks happen', () => {
     const w = await makeWorld();
     const sessions = new SessionManager(w.store, w.clock);
     const registry = new DegradationRegistry(undefined, () => w.clock.now());
-    const files = new CheckpointFiles(w.store, sessions, async () => {
-      throw new Error('git is not installed');
-    }, w.clock, { snapshots: { failed: reason => registry.use('checkpoint', 'state only', reason), taken: () => registry.restore('checkpoint') } });
+    const files = new CheckpointFiles(
+      w.store,
+      sessions,
+      async () => {
+        throw new Error('git is not installed');
+      },
+      w.clock,
+      {
+        snapshots: {
+          failed: reason => registry.use('checkpoint', 'state only', reason),
+          taken: () => registry.restore('checkpoint'),
+        },
+      },
+    );
     const seen: Degradation[] = [];
     registry.onDidDegrade(d => seen.push(d));
     const session = await sessions.create({ name: 's', taskIds: [] });
@@ -86,11 +108,25 @@ describe('degradations reported where the fallbacks happen', () => {
 
   it('runs a VS Code task’s declared shell equivalent when the host has no such task, and reports it', async () => {
     const base = await makeWorld();
-    const guards = new ExecutionGuards({ store: base.store, clock: base.clock, questions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' } });
+    const guards = new ExecutionGuards({
+      store: base.store,
+      clock: base.clock,
+      questions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' },
+    });
     const w = await makeExecWorld({ hooks: guards, settings: () => ({ concurrency: 1, checkpointEvery: 0 }) }, base);
-    w.processes.script('task:build', { code: null, error: { code: 'ENOENT', message: "no task labelled 'build' in tasks.json" } });
-    const withEquivalent = (await w.tasks.create({ title: 'Build', action: { kind: 'vscodeTask', label: 'build', shellEquivalent: 'npm run build' } })).id;
-    await (await w.executor.run(await w.session([withEquivalent]))).finished;
+    w.processes.script('task:build', {
+      code: null,
+      error: { code: 'ENOENT', message: "no task labelled 'build' in tasks.json" },
+    });
+    const withEquivalent = (
+      await w.tasks.create({
+        title: 'Build',
+        action: { kind: 'vscodeTask', label: 'build', shellEquivalent: 'npm run build' },
+      })
+    ).id;
+    await (
+      await w.executor.run(await w.session([withEquivalent]))
+    ).finished;
     assert.strictEqual(w.tasks.get(withEquivalent)!.status, 'done');
     assert.deepStrictEqual(w.processes.lines(), ['task:build', 'npm run build']);
     const [d] = guards.degradations.degradations();
@@ -100,7 +136,9 @@ describe('degradations reported where the fallbacks happen', () => {
     assert.match(w.logs.logs.get(withEquivalent) ?? '', /its declared shell equivalent ran instead/);
     // without a declared equivalent the task fails, saying what to do
     const without = (await w.tasks.create({ title: 'Build 2', action: { kind: 'vscodeTask', label: 'build' } })).id;
-    await (await w.executor.run(await w.session([without]))).finished;
+    await (
+      await w.executor.run(await w.session([without]))
+    ).finished;
     assert.strictEqual(w.tasks.get(without)!.status, 'failed');
     assert.match(w.tasks.get(without)!.error ?? '', /no task labelled 'build'/);
   });

@@ -1,7 +1,11 @@
 import * as assert from 'assert';
 import { NoticeBatcher } from '../../../../src/core/execution/guards/flowProtection';
 
-const notice = (message: string, critical = false, severity: 'info' | 'warning' | 'error' = 'warning') => ({ message, critical, severity });
+const notice = (message: string, critical = false, severity: 'info' | 'warning' | 'error' = 'warning') => ({
+  message,
+  critical,
+  severity,
+});
 
 describe('flow protection', () => {
   it('shows notices at once when not in flow', () => {
@@ -15,7 +19,11 @@ describe('flow protection', () => {
     assert.strictEqual(b.offer(notice('task B failed', false, 'info'), 'in flow'), undefined);
     assert.strictEqual(b.release('in flow'), undefined);
     const summary = b.release('idle');
-    assert.deepStrictEqual(summary, { severity: 'warning', critical: false, message: 'While you were in flow: 2 notices. task A failed · task B failed' });
+    assert.deepStrictEqual(summary, {
+      severity: 'warning',
+      critical: false,
+      message: 'While you were in flow: 2 notices. task A failed · task B failed',
+    });
     assert.strictEqual(b.release('idle'), undefined);
   });
 
@@ -27,7 +35,11 @@ describe('flow protection', () => {
     b.offer(notice('task B failed'), 'in flow');
     assert.strictEqual(b.release('in flow'), undefined, 'not yet: the first has waited 9 minutes');
     now = 10 * 60_000;
-    assert.deepStrictEqual(b.release('in flow'), { severity: 'warning', critical: false, message: 'Held while you are in flow: 2 notices. task A failed · task B failed' });
+    assert.deepStrictEqual(b.release('in flow'), {
+      severity: 'warning',
+      critical: false,
+      message: 'Held while you are in flow: 2 notices. task A failed · task B failed',
+    });
     assert.strictEqual(b.heldCount, 0);
     // the hold starts again with the next held notice
     now = 11 * 60_000;

@@ -14,7 +14,13 @@ describe('profiler', () => {
   it('times sync and async work with the given clock', async () => {
     const p = new Profiler();
     let t = 0;
-    await p.time('graph', () => { t += 7; }, () => t);
+    await p.time(
+      'graph',
+      () => {
+        t += 7;
+      },
+      () => t,
+    );
     assert.strictEqual(p.report()[0].max, 7);
   });
 

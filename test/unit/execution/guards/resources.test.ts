@@ -5,19 +5,32 @@ import { FakeClock } from '../../fakes/fakeClock';
 const MB = 1024 * 1024;
 
 function probe(state: { used: number; free: number }): ResourceProbe {
-  return { memory: () => ({ usedBytes: state.used, limitBytes: 4096 * MB }), freeDiskBytes: () => Promise.resolve(state.free) };
+  return {
+    memory: () => ({ usedBytes: state.used, limitBytes: 4096 * MB }),
+    freeDiskBytes: () => Promise.resolve(state.free),
+  };
 }
 
 describe('resource monitor', () => {
   it('fits a line', () => {
-    assert.deepStrictEqual(linearFit([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }]), { slope: 2, intercept: 1 });
+    assert.deepStrictEqual(
+      linearFit([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+        { x: 2, y: 5 },
+      ]),
+      { slope: 2, intercept: 1 },
+    );
     assert.strictEqual(linearFit([{ x: 0, y: 1 }]), undefined);
   });
 
   it('warns at least 5 minutes before the disk is projected to run out', async () => {
     const clock = new FakeClock();
     const state = { used: 100 * MB, free: 2000 * MB };
-    const monitor = new ResourceMonitor(probe(state), ['/store'], clock, { criticalDiskBytes: 200 * MB, warnWithinMs: 0 });
+    const monitor = new ResourceMonitor(probe(state), ['/store'], clock, {
+      criticalDiskBytes: 200 * MB,
+      warnWithinMs: 0,
+    });
     let warnedAtMinutesLeft: number | undefined;
     for (let minute = 0; minute < 40 && warnedAtMinutesLeft === undefined; minute++) {
       const s = await monitor.sample();

@@ -3,7 +3,9 @@ import { readRulesFile } from '../../../../src/core/execution/guards/rulesFile';
 
 describe('rules file', () => {
   it('reads valid rules', () => {
-    const r = readRulesFile('{ "rules": [ { "match": { "errorClass": "lock" }, "then": { "do": "retry", "attempts": 3 } } ] }');
+    const r = readRulesFile(
+      '{ "rules": [ { "match": { "errorClass": "lock" }, "then": { "do": "retry", "attempts": 3 } } ] }',
+    );
     assert.ok('rules' in r && r.rules[0].then.do === 'retry');
   });
 

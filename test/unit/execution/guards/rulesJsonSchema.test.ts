@@ -12,11 +12,17 @@ const file = path.resolve(__dirname, '../../../../media/rules.schema.json');
 describe('the rules file schema for the editor', () => {
   it('is the JSON schema generated from the rules schema the executor reads', () => {
     if (process.env.UPDATE_RULES_SCHEMA) fs.writeFileSync(file, rulesJsonSchema());
-    assert.strictEqual(fs.readFileSync(file, 'utf8'), rulesJsonSchema(), 'media/rules.schema.json is out of date: regenerate it (see the top of this test)');
+    assert.strictEqual(
+      fs.readFileSync(file, 'utf8'),
+      rulesJsonSchema(),
+      'media/rules.schema.json is out of date: regenerate it (see the top of this test)',
+    );
   });
 
   it('offers exactly the action kinds tasks can have', () => {
-    const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as { properties: { rules: { items: { properties: { match: { properties: { actionKind: { enum: string[] } } } } } } } };
+    const schema = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      properties: { rules: { items: { properties: { match: { properties: { actionKind: { enum: string[] } } } } } } };
+    };
     assert.deepStrictEqual(schema.properties.rules.items.properties.match.properties.actionKind.enum, [...actionKinds]);
   });
 });

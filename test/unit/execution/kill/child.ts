@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   killAtWrite(core.store, Number(process.env.KILL_AFTER_WRITE ?? 0), Number(process.env.KILL_IN_WRITE ?? 0));
   const orphans = process.env.ORPHANS ?? 'stop';
   const executor = new Executor({
-    store: core.store, tasks: core.tasks, sessions: core.sessions, clock: core.clock, workspace,
+    store: core.store,
+    tasks: core.tasks,
+    sessions: core.sessions,
+    clock: core.clock,
+    workspace,
     ports: {
       processes: killOnSpawn(Number(process.env.KILL_ON_SPAWN ?? 0)),
       hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code here' } }) },
@@ -37,7 +41,8 @@ async function main(): Promise<void> {
           const answer = process.env.INTERRUPTED ?? 'rerun';
           return (answer === 'random' ? (Math.random() < 0.5 ? 'skip' : 'fail') : answer) as InterruptedStepChoice;
         },
-        orphanedStep: async () => (orphans === 'random' ? (Math.random() < 0.5 ? 'wait' : 'stop') : orphans) as OrphanChoice,
+        orphanedStep: async () =>
+          (orphans === 'random' ? (Math.random() < 0.5 ? 'wait' : 'stop') : orphans) as OrphanChoice,
       },
     },
     settings: () => ({ concurrency: Number(concurrency), checkpointEvery: 5 }),
@@ -58,13 +63,14 @@ function killOnSpawn(nth: number): ProcessPort {
   let n = 0;
   return {
     ...nodeProcesses,
-    run: (spec, options) => nodeProcesses.run(spec, {
-      ...options,
-      onStarted: started => {
-        options.onStarted?.(started);
-        if (++n === nth) process.kill(process.pid, 'SIGKILL');
-      },
-    }),
+    run: (spec, options) =>
+      nodeProcesses.run(spec, {
+        ...options,
+        onStarted: started => {
+          options.onStarted?.(started);
+          if (++n === nth) process.kill(process.pid, 'SIGKILL');
+        },
+      }),
   };
 }
 

@@ -72,11 +72,20 @@ export async function runContractSoak(o: ContractSoakOptions): Promise<ContractS
 
   const nonRerunnable = new Set<string>();
   const setup = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
-  const created = await setup.tasks.createMany(Array.from({ length: o.tasks }, (_, i) => {
-    const once = i % 2 === 1;
-    if (once) nonRerunnable.add(name(i));
-    return { title: name(i), action: { kind: 'shell' as const, command: `"${process.execPath}" work.js ${name(i)} ${50 + Math.floor(Math.random() * 400)}`, ...(once ? { rerunnable: false } : {}) } };
-  }));
+  const created = await setup.tasks.createMany(
+    Array.from({ length: o.tasks }, (_, i) => {
+      const once = i % 2 === 1;
+      if (once) nonRerunnable.add(name(i));
+      return {
+        title: name(i),
+        action: {
+          kind: 'shell' as const,
+          command: `"${process.execPath}" work.js ${name(i)} ${50 + Math.floor(Math.random() * 400)}`,
+          ...(once ? { rerunnable: false } : {}),
+        },
+      };
+    }),
+  );
   const sessionId = (await setup.sessions.create({ name: 'contract soak', taskIds: created.map(t => t.id) })).id;
   await setup.close();
 
@@ -94,13 +103,23 @@ export async function runContractSoak(o: ContractSoakOptions): Promise<ContractS
     const env: Record<string, string> = { ORPHANS: 'random', INTERRUPTED: 'random' };
     if (kind === 'after-write') env.KILL_AFTER_WRITE = String(1 + Math.floor(Math.random() * 40));
     if (kind === 'in-write') env.KILL_IN_WRITE = String(1 + Math.floor(Math.random() * 40));
-    const outcome = await runChild(o, folder, workspace, sessionId, env, kind === 'random' ? Math.random() * 600 : Infinity);
+    const outcome = await runChild(
+      o,
+      folder,
+      workspace,
+      sessionId,
+      env,
+      kind === 'random' ? Math.random() * 600 : Infinity,
+    );
     if (outcome === 'killed') {
       kills++;
       byKind[kind]++;
     }
     const core = await openContinuum({ folder, fs: nodeFileSystem, readOnly: true });
-    const ended = core.tasks.list().filter(t => t.status === 'done' || t.status === 'failed').map(t => t.title);
+    const ended = core.tasks
+      .list()
+      .filter(t => t.status === 'done' || t.status === 'failed')
+      .map(t => t.title);
     await core.close();
     const now = starts();
     seenDone.push(new Map(ended.map(d => [d, now.get(d) ?? 0])));
@@ -122,7 +141,8 @@ export async function runContractSoak(o: ContractSoakOptions): Promise<ContractS
   const failed = core.tasks.list().filter(t => t.status === 'failed').length;
   await core.close();
   const repeated = new Set<string>();
-  for (const snapshot of seenDone) for (const [title, count] of snapshot) if ((final.get(title) ?? 0) !== count) repeated.add(title);
+  for (const snapshot of seenDone)
+    for (const [title, count] of snapshot) if ((final.get(title) ?? 0) !== count) repeated.add(title);
   const overlaps = { nonRerunnable: 0, rerunnable: 0 };
   for (const l of logLines()) {
     if (!l.startsWith('OVERLAP ')) continue;
@@ -130,8 +150,15 @@ export async function runContractSoak(o: ContractSoakOptions): Promise<ContractS
     else overlaps.rerunnable++;
   }
   return {
-    kills, byKind, tasks: o.tasks, done, failed,
-    repeatedNonRerunnable: [...final].filter(([t, n]) => nonRerunnable.has(t) && n > 1).map(([t]) => t).sort(),
+    kills,
+    byKind,
+    tasks: o.tasks,
+    done,
+    failed,
+    repeatedNonRerunnable: [...final]
+      .filter(([t, n]) => nonRerunnable.has(t) && n > 1)
+      .map(([t]) => t)
+      .sort(),
     overlaps,
     repeatedAfterDone: [...repeated].sort(),
     rerunCutOff: [...final].filter(([t, n]) => !nonRerunnable.has(t) && n > 1).length,
@@ -155,35 +182,61 @@ export interface KilledAtSpawnResult {
  * process has started (before anything else of its run happens), then a second runner resumes,
  * waiting for orphans. The step's process must be found, and waited for, not run beside.
  */
-export async function runKilledAtSpawn(o: { work: string; child: string; runMs: number }): Promise<KilledAtSpawnResult> {
+export async function runKilledAtSpawn(o: {
+  work: string;
+  child: string;
+  runMs: number;
+}): Promise<KilledAtSpawnResult> {
   const folder = path.join(o.work, 'store');
   const workspace = path.join(o.work, 'ws');
   fs.mkdirSync(path.join(workspace, 'pids'), { recursive: true });
   fs.writeFileSync(path.join(workspace, 'work.js'), workScript);
   fs.writeFileSync(path.join(workspace, 'log'), '');
   const setup = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
-  const [task] = await setup.tasks.createMany([{ title: name(0), action: { kind: 'shell' as const, command: `"${process.execPath}" work.js ${name(0)} ${o.runMs}` } }]);
+  const [task] = await setup.tasks.createMany([
+    {
+      title: name(0),
+      action: { kind: 'shell' as const, command: `"${process.execPath}" work.js ${name(0)} ${o.runMs}` },
+    },
+  ]);
   const sessionId = (await setup.sessions.create({ name: 'killed at spawn', taskIds: [task.id] })).id;
   await setup.close();
   const options = { work: o.work, child: o.child, tasks: 1, kills: 1, concurrency: 1 };
   const first = await runChild(options, folder, workspace, sessionId, { KILL_ON_SPAWN: '1' }, Infinity);
-  if (first !== 'killed') throw new Error(`the first runner was to be killed as its step's process started; it ended '${first}'`);
+  if (first !== 'killed')
+    throw new Error(`the first runner was to be killed as its step's process started; it ended '${first}'`);
   const outcome = await runChild(options, folder, workspace, sessionId, { ORPHANS: 'wait' }, Infinity);
   await new Promise(r => setTimeout(r, o.runMs + 600)); // every copy has written its end line
   const lines = fs.readFileSync(path.join(workspace, 'log'), 'utf8').split('\n');
-  return { starts: lines.filter(l => l.startsWith('start ')).length, overlaps: lines.filter(l => l.startsWith('OVERLAP ')).length, outcome };
+  return {
+    starts: lines.filter(l => l.startsWith('start ')).length,
+    overlaps: lines.filter(l => l.startsWith('OVERLAP ')).length,
+    outcome,
+  };
 }
 
 /** Runs the child until it ends or `delayMs` after it opened the store, then SIGKILLs it (the runner only). */
-function runChild(o: Pick<ContractSoakOptions, 'child' | 'concurrency'>, folder: string, workspace: string, sessionId: string, env: Record<string, string>, delayMs: number): Promise<string> {
+function runChild(
+  o: Pick<ContractSoakOptions, 'child' | 'concurrency'>,
+  folder: string,
+  workspace: string,
+  sessionId: string,
+  env: Record<string, string>,
+  delayMs: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--liftoff-only', o.child, folder, workspace, sessionId, String(o.concurrency)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(
+      process.execPath,
+      ['--liftoff-only', o.child, folder, workspace, sessionId, String(o.concurrency)],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
+    );
     let out = '';
     let err = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       out += text;
-      if (out.includes('open\n') && !timer && Number.isFinite(delayMs)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (out.includes('open\n') && !timer && Number.isFinite(delayMs))
+        timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     });
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       err += text;

@@ -51,10 +51,12 @@ export async function runKillLoop(o: KillRunOptions): Promise<KillRunResult> {
   fs.writeFileSync(ids, '');
 
   const setup = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
-  const created = await setup.tasks.createMany(Array.from({ length: o.tasks }, (_, i) => ({
-    title: name(i),
-    action: { kind: 'shell' as const, command: `echo ${name(i)} >> ids.txt` },
-  })));
+  const created = await setup.tasks.createMany(
+    Array.from({ length: o.tasks }, (_, i) => ({
+      title: name(i),
+      action: { kind: 'shell' as const, command: `echo ${name(i)} >> ids.txt` },
+    })),
+  );
   const sessionId = (await setup.sessions.create({ name: 'kill test', taskIds: created.map(t => t.id) })).id;
   await setup.close();
 
@@ -70,7 +72,10 @@ export async function runKillLoop(o: KillRunOptions): Promise<KillRunResult> {
   for (let k = 0; k < o.kills; k++) {
     const outcome = await runChild(o, folder, workspace, sessionId, Math.random() * o.maxDelayMs);
     const core = await openContinuum({ folder, fs: nodeFileSystem, readOnly: true });
-    const done = core.tasks.list().filter(t => t.status === 'done').map(t => t.title);
+    const done = core.tasks
+      .list()
+      .filter(t => t.status === 'done')
+      .map(t => t.title);
     await core.close();
     const now = counts();
     seenDone.push(new Map(done.map(d => [d, now.get(d) ?? 0])));
@@ -87,7 +92,10 @@ export async function runKillLoop(o: KillRunOptions): Promise<KillRunResult> {
   }
   const final = counts();
   const core = await openContinuum({ folder, fs: nodeFileSystem, readOnly: true });
-  const doneTitles = core.tasks.list().filter(t => t.status === 'done').map(t => t.title);
+  const doneTitles = core.tasks
+    .list()
+    .filter(t => t.status === 'done')
+    .map(t => t.title);
   await core.close();
   const repeated = new Set<string>();
   for (const snapshot of seenDone) {
@@ -106,15 +114,26 @@ export async function runKillLoop(o: KillRunOptions): Promise<KillRunResult> {
 }
 
 /** Runs the child until it says "done" or until `delayMs` after it opened the store, then SIGKILLs it. */
-function runChild(o: KillRunOptions, folder: string, workspace: string, sessionId: string, delayMs: number): Promise<'killed' | 'done' | string> {
+function runChild(
+  o: KillRunOptions,
+  folder: string,
+  workspace: string,
+  sessionId: string,
+  delayMs: number,
+): Promise<'killed' | 'done' | string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--liftoff-only', o.child, folder, workspace, sessionId, String(o.concurrency)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--liftoff-only', o.child, folder, workspace, sessionId, String(o.concurrency)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
       out += text;
-      if (out.includes('open\n') && !timer && Number.isFinite(delayMs)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (out.includes('open\n') && !timer && Number.isFinite(delayMs))
+        timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     });
     child.stderr.setEncoding('utf8').on('data', (text: string) => {
       err += text;

@@ -31,13 +31,29 @@ const killingFs: FileSystemPort = {
   },
   async openAppendOnly(file) {
     const inner = await nodeFileSystem.openAppendOnly(file);
-    return { append: async data => { step(); return inner.append(data); }, close: () => inner.close() };
+    return {
+      append: async data => {
+        step();
+        return inner.append(data);
+      },
+      close: () => inner.close(),
+    };
   },
 };
 
 async function main(): Promise<void> {
   const [folder, killAt, count, prefix] = process.argv.slice(2);
-  const store = await openStore({ folder, fs: killingFs, lock: nodeLock(), owner: currentOwner('compaction kill child'), migrations: kvMigrations, idleCompactMs: 0, compactAfterRecords: 1e9, compactAfterBytes: 1e12, snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')) });
+  const store = await openStore({
+    folder,
+    fs: killingFs,
+    lock: nodeLock(),
+    owner: currentOwner('compaction kill child'),
+    migrations: kvMigrations,
+    idleCompactMs: 0,
+    compactAfterRecords: 1e9,
+    compactAfterBytes: 1e12,
+    snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')),
+  });
   if (store.readOnly) throw new Error(`opened read-only: ${store.health().readOnlyReason}`);
   if (store.health().recovery.length) throw new Error(`needed recovery: ${store.health().recovery.join(' | ')}`);
   if (killAt === 'fill') {
@@ -64,7 +80,10 @@ async function main(): Promise<void> {
   await store.close();
 }
 
-main().then(() => process.exit(0), err => {
-  say({ t: 'error', error: (err as Error).stack ?? String(err) });
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  err => {
+    say({ t: 'error', error: (err as Error).stack ?? String(err) });
+    process.exit(1);
+  },
+);

@@ -14,31 +14,54 @@ import { openStore } from '../../../../src/core/store/store';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
 import { buildStoreWorker } from './storeWorkerBuild';
 
-export const kvMigrations: Migration[] = [{ version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' }];
+export const kvMigrations: Migration[] = [
+  { version: 1, description: 'kv', sql: 'CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT NOT NULL);' },
+];
 
 export function buildCompactionChild(outDir: string): string {
   const outfile = path.join(outDir, 'compaction-child.js');
-  buildSync({ entryPoints: [path.join(__dirname, 'compactionChild.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  buildSync({
+    entryPoints: [path.join(__dirname, 'compactionChild.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+  });
   buildStoreWorker(outDir);
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
   return outfile;
 }
 
-interface Line { t: string; k?: string; error?: string }
+interface Line {
+  t: string;
+  k?: string;
+  error?: string;
+}
 
-function runChild(child: string, args: string[]): { lines: Line[]; signal: NodeJS.Signals | null; status: number | null; stderr: string } {
+function runChild(
+  child: string,
+  args: string[],
+): { lines: Line[]; signal: NodeJS.Signals | null; status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [child, ...args], { encoding: 'utf8', timeout: 60_000 });
-  const lines = r.stdout.split('\n').filter(l => l.startsWith('{')).flatMap(l => {
-    try {
-      return [JSON.parse(l) as Line];
-    } catch {
-      return []; // a line cut by the kill was never complete
-    }
-  });
+  const lines = r.stdout
+    .split('\n')
+    .filter(l => l.startsWith('{'))
+    .flatMap(l => {
+      try {
+        return [JSON.parse(l) as Line];
+      } catch {
+        return []; // a line cut by the kill was never complete
+      }
+    });
   return { lines, signal: r.signal, status: r.status, stderr: r.stderr };
 }
 
-async function storedKeys(folder: string, readOnly: boolean): Promise<{ keys: Set<string>; recovery: string[]; readOnlyReason?: string }> {
+async function storedKeys(
+  folder: string,
+  readOnly: boolean,
+): Promise<{ keys: Set<string>; recovery: string[]; readOnlyReason?: string }> {
   const store = await openStore({ folder, fs: nodeFileSystem, readOnly, migrations: kvMigrations, idleCompactMs: 0 });
   const keys = new Set(store.all<{ k: string }>('SELECT k FROM kv').map(r => r.k));
   const { recovery, readOnlyReason } = store.health();
@@ -46,13 +69,30 @@ async function storedKeys(folder: string, readOnly: boolean): Promise<{ keys: Se
   return { keys, recovery, readOnlyReason };
 }
 
-export interface CompactionKillStats { rounds: number; kills: number; boundaries: number; acknowledged: number; damagedSnapshotRecoveries: number }
+export interface CompactionKillStats {
+  rounds: number;
+  kills: number;
+  boundaries: number;
+  acknowledged: number;
+  damagedSnapshotRecoveries: number;
+}
 
 /** `rounds` compactions, each killed at every one of its step boundaries in turn. Throws at the first lost change. */
-export async function killCompactions(child: string, work: string, rounds: number, log: (line: string) => void = () => undefined): Promise<CompactionKillStats> {
+export async function killCompactions(
+  child: string,
+  work: string,
+  rounds: number,
+  log: (line: string) => void = () => undefined,
+): Promise<CompactionKillStats> {
   const folder = path.join(work, 'compaction-store');
   const acked = new Set<string>();
-  const stats: CompactionKillStats = { rounds: 0, kills: 0, boundaries: 0, acknowledged: 0, damagedSnapshotRecoveries: 0 };
+  const stats: CompactionKillStats = {
+    rounds: 0,
+    kills: 0,
+    boundaries: 0,
+    acknowledged: 0,
+    damagedSnapshotRecoveries: 0,
+  };
   for (let round = 0; round < rounds; round++) {
     for (let n = 0; ; n++) {
       const run = runChild(child, [folder, String(n), '5', `r${round}n${n}`]);
@@ -60,14 +100,21 @@ export async function killCompactions(child: string, work: string, rounds: numbe
       if (failed) throw new Error(`compaction child failed (round ${round}, boundary ${n}): ${failed.error}`);
       for (const l of run.lines) if (l.t === 'ack') acked.add(l.k!);
       const finished = run.lines.some(l => l.t === 'compacted');
-      if (!finished && run.signal !== 'SIGKILL') throw new Error(`compaction child ended without a kill (status ${run.status}): ${run.stderr.slice(0, 2000)}`);
+      if (!finished && run.signal !== 'SIGKILL')
+        throw new Error(`compaction child ended without a kill (status ${run.status}): ${run.stderr.slice(0, 2000)}`);
       if (!finished) stats.kills++;
       stats.boundaries = Math.max(stats.boundaries, n);
       // As found after the kill, read-only: nothing lost, nothing to recover.
       const seen = await storedKeys(folder, true);
       const lost = [...acked].filter(k => !seen.keys.has(k));
-      if (lost.length) throw new Error(`after a kill before disk change ${n} of a compaction, ${lost.length} acknowledged changes are missing: ${lost.slice(0, 5).join(', ')}`);
-      if (seen.recovery.length) throw new Error(`after a kill before disk change ${n} of a compaction, opening needed recovery: ${seen.recovery.join(' | ')}`);
+      if (lost.length)
+        throw new Error(
+          `after a kill before disk change ${n} of a compaction, ${lost.length} acknowledged changes are missing: ${lost.slice(0, 5).join(', ')}`,
+        );
+      if (seen.recovery.length)
+        throw new Error(
+          `after a kill before disk change ${n} of a compaction, opening needed recovery: ${seen.recovery.join(' | ')}`,
+        );
       // And if state.db is damaged now: the newest backup plus the journal must still hold everything.
       const copy = path.join(work, 'damaged-copy');
       fs.rmSync(copy, { recursive: true, force: true });
@@ -76,19 +123,29 @@ export async function killCompactions(child: string, work: string, rounds: numbe
         fs.writeFileSync(path.join(copy, 'state.db'), Buffer.alloc(4096, 0x5a));
         const recovered = await storedKeys(copy, false);
         const lostAfterDamage = [...acked].filter(k => !recovered.keys.has(k));
-        if (lostAfterDamage.length) throw new Error(`after a kill before disk change ${n} of a compaction and a damaged state.db, ${lostAfterDamage.length} acknowledged changes are missing: ${recovered.recovery.join(' | ')}`);
+        if (lostAfterDamage.length)
+          throw new Error(
+            `after a kill before disk change ${n} of a compaction and a damaged state.db, ${lostAfterDamage.length} acknowledged changes are missing: ${recovered.recovery.join(' | ')}`,
+          );
         stats.damagedSnapshotRecoveries++;
       }
       if (finished) break;
     }
     stats.rounds++;
-    if ((round + 1) % 10 === 0) log(`${round + 1} compactions, ${stats.kills} kills at their step boundaries, ${acked.size} acknowledged changes verified`);
+    if ((round + 1) % 10 === 0)
+      log(
+        `${round + 1} compactions, ${stats.kills} kills at their step boundaries, ${acked.size} acknowledged changes verified`,
+      );
   }
   stats.acknowledged = acked.size;
   return stats;
 }
 
-export interface FullDiskStats { rounds: number; acknowledged: number; refusedCleanly: number }
+export interface FullDiskStats {
+  rounds: number;
+  acknowledged: number;
+  refusedCleanly: number;
+}
 
 /** A small tmpfs filled by the writer itself. Returns undefined when this process may not mount. */
 export async function fillDisk(child: string, work: string, rounds: number): Promise<FullDiskStats | undefined> {
@@ -110,9 +167,13 @@ export async function fillDisk(child: string, work: string, rounds: number): Pro
       const run = runChild(child, [folder, 'fill', '0', `fill${round}`]);
       const failed = run.lines.find(l => l.t === 'error');
       if (failed) throw new Error(`the writer failed on a full disk instead of being refused cleanly: ${failed.error}`);
-      if (run.status !== 0) throw new Error(`the writer crashed on a full disk (status ${run.status}, signal ${run.signal}): ${run.stderr.slice(0, 2000)}`);
+      if (run.status !== 0)
+        throw new Error(
+          `the writer crashed on a full disk (status ${run.status}, signal ${run.signal}): ${run.stderr.slice(0, 2000)}`,
+        );
       const refused = run.lines.find(l => l.t === 'refused');
-      if (!refused || !/full|ENOSPC|could not write/i.test(refused.error ?? '')) throw new Error(`the writer was not told the disk is full: ${refused?.error}`);
+      if (!refused || !/full|ENOSPC|could not write/i.test(refused.error ?? ''))
+        throw new Error(`the writer was not told the disk is full: ${refused?.error}`);
       stats.refusedCleanly++;
       for (const l of run.lines) if (l.t === 'ack') acked.add(l.k!);
       const reader = await storedKeys(folder, false); // a writer's open on a full disk: reads, read-only
@@ -122,7 +183,8 @@ export async function fillDisk(child: string, work: string, rounds: number): Pro
       // Space freed: the next open compacts (the journal it could not before) and writes again.
       const after = await storedKeys(folder, false);
       if (after.readOnlyReason) throw new Error(`still read-only after space was freed: ${after.readOnlyReason}`);
-      if (!after.keys.has([...acked].pop() ?? '')) throw new Error('the last acknowledged change is missing after space was freed');
+      if (!after.keys.has([...acked].pop() ?? ''))
+        throw new Error('the last acknowledged change is missing after space was freed');
       fs.rmSync(folder, { recursive: true, force: true });
       stats.acknowledged += acked.size;
       stats.rounds++;

@@ -16,7 +16,15 @@ import { childSeed, defaultChildConfig, rng, type ChildConfig, type ChildLine, t
 /** Bundles child.ts (with sql.js) into one .js file beside a copy of sql-wasm.wasm and the store's worker; returns its path. */
 export function buildChild(outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-crash-child-'))): string {
   const outfile = path.join(outDir, 'crash-child.js');
-  buildSync({ entryPoints: [path.join(__dirname, 'child.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  buildSync({
+    entryPoints: [path.join(__dirname, 'child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'error',
+  });
   buildStoreWorker(outDir);
   fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
   return outfile;
@@ -60,7 +68,11 @@ export interface CrashRunStats {
 }
 
 export class CrashViolation extends Error {
-  constructor(message: string, readonly seed: number, readonly iteration: number) {
+  constructor(
+    message: string,
+    readonly seed: number,
+    readonly iteration: number,
+  ) {
     super(`${message}\n(seed ${seed}, kill #${iteration + 1}; rerun with CRASH_SEED=${seed})`);
     this.name = 'CrashViolation';
   }
@@ -80,12 +92,30 @@ export async function runCrashLoop(o: CrashRunOptions): Promise<CrashRunStats> {
   const log = o.log ?? (() => undefined);
   const started = performance.now();
   const stats: CrashRunStats = {
-    kills: 0, killsDuringOpen: 0, killsAfterDelay: 0, killsAfterAcks: 0, acknowledged: 0, inFlight: 0, inFlightOnDisk: 0, tornTails: 0,
-    reopenMs: [], childOpenMs: [], spawnToReadyMs: [], finalTasks: 0, finalCheckpoints: 0, elapsedMs: 0,
+    kills: 0,
+    killsDuringOpen: 0,
+    killsAfterDelay: 0,
+    killsAfterAcks: 0,
+    acknowledged: 0,
+    inFlight: 0,
+    inFlightOnDisk: 0,
+    tornTails: 0,
+    reopenMs: [],
+    childOpenMs: [],
+    spawnToReadyMs: [],
+    finalTasks: 0,
+    finalCheckpoints: 0,
+    elapsedMs: 0,
   };
   let model: ModelState = emptyState();
   let typicalReadyMs = 150;
-  const start = (i: number) => startChild(o.child, o.nodeFlags ?? [], [o.folder, String(childSeed(o.seed, i)), i.toString(36), JSON.stringify(config)]);
+  const start = (i: number) =>
+    startChild(o.child, o.nodeFlags ?? [], [
+      o.folder,
+      String(childSeed(o.seed, i)),
+      i.toString(36),
+      JSON.stringify(config),
+    ]);
   let next: StartedChild | undefined;
 
   try {
@@ -95,94 +125,113 @@ export async function runCrashLoop(o: CrashRunOptions): Promise<CrashRunStats> {
   }
 
   async function loop(): Promise<CrashRunStats> {
-  for (let i = 0; i < o.kills; i++) {
-    const fail = (message: string): never => {
-      throw new CrashViolation(message, o.seed, i);
-    };
-    const r = random();
-    const mode: ChildRun['mode'] = r < 0.15 ? 'open' : r < 0.6 ? 'delay' : 'acks';
-    const killAfter = mode === 'open' ? typicalReadyMs * (0.2 + random()) : mode === 'delay' ? 5 + random() * 75 : 1 + Math.floor(random() * 40);
-    const current = next ?? start(i);
-    next = i + 1 < o.kills ? start(i + 1) : undefined; // loads while this one runs and is checked
-    const run = await current.go(mode, killAfter);
-    const ready = run.lines.find(l => l.t === 'ready');
-    if (ready && run.readyAt !== undefined) {
-      stats.spawnToReadyMs.push(run.readyAt);
-      typicalReadyMs = typicalReadyMs * 0.8 + run.readyAt * 0.2;
-    }
-    const error = run.lines.find(l => l.t === 'error');
-    if (error) fail(`the child failed: ${error.error}`);
-    if (run.exitedByItself) fail(`the child exited before it was killed.\n${run.stderr.slice(0, 2000)}`);
-    if (ready) {
-      stats.childOpenMs.push(ready.openMs);
-      if (ready.recovery.length) fail(`the child's open needed recovery after the previous kill: ${ready.recovery.join(' | ')}`);
-      if (ready.readOnly) fail(`the child opened read-only: ${ready.readOnlyReason}`);
-    }
-    const failed = run.lines.find(l => l.t === 'fail');
-    if (failed) fail(`change #${failed.n} was refused: ${failed.error}`);
-    stats.kills++;
-    if (ready) stats[mode === 'delay' ? 'killsAfterDelay' : mode === 'acks' ? 'killsAfterAcks' : 'killsDuringOpen']++;
-    else stats.killsDuringOpen++;
+    for (let i = 0; i < o.kills; i++) {
+      const fail = (message: string): never => {
+        throw new CrashViolation(message, o.seed, i);
+      };
+      const r = random();
+      const mode: ChildRun['mode'] = r < 0.15 ? 'open' : r < 0.6 ? 'delay' : 'acks';
+      const killAfter =
+        mode === 'open'
+          ? typicalReadyMs * (0.2 + random())
+          : mode === 'delay'
+            ? 5 + random() * 75
+            : 1 + Math.floor(random() * 40);
+      const current = next ?? start(i);
+      next = i + 1 < o.kills ? start(i + 1) : undefined; // loads while this one runs and is checked
+      const run = await current.go(mode, killAfter);
+      const ready = run.lines.find(l => l.t === 'ready');
+      if (ready && run.readyAt !== undefined) {
+        stats.spawnToReadyMs.push(run.readyAt);
+        typicalReadyMs = typicalReadyMs * 0.8 + run.readyAt * 0.2;
+      }
+      const error = run.lines.find(l => l.t === 'error');
+      if (error) fail(`the child failed: ${error.error}`);
+      if (run.exitedByItself) fail(`the child exited before it was killed.\n${run.stderr.slice(0, 2000)}`);
+      if (ready) {
+        stats.childOpenMs.push(ready.openMs);
+        if (ready.recovery.length)
+          fail(`the child's open needed recovery after the previous kill: ${ready.recovery.join(' | ')}`);
+        if (ready.readOnly) fail(`the child opened read-only: ${ready.readOnlyReason}`);
+      }
+      const failed = run.lines.find(l => l.t === 'fail');
+      if (failed) fail(`change #${failed.n} was refused: ${failed.error}`);
+      stats.kills++;
+      if (ready) stats[mode === 'delay' ? 'killsAfterDelay' : mode === 'acks' ? 'killsAfterAcks' : 'killsDuringOpen']++;
+      else stats.killsDuringOpen++;
 
-    // The changes the child began, in order, and which of them were acknowledged.
-    const ops: CrashOp[] = [];
-    const begun = new Map<number, number>();
-    let lastAcked = -1;
-    for (const line of run.lines) {
-      if (line.t === 'begin') {
-        begun.set(line.n, ops.length);
-        ops.push(line.op);
-      } else if (line.t === 'ack') {
-        const at = begun.get(line.n);
-        if (at === undefined) fail(`ack of change #${line.n}, which never began`);
-        else lastAcked = Math.max(lastAcked, at);
+      // The changes the child began, in order, and which of them were acknowledged.
+      const ops: CrashOp[] = [];
+      const begun = new Map<number, number>();
+      let lastAcked = -1;
+      for (const line of run.lines) {
+        if (line.t === 'begin') {
+          begun.set(line.n, ops.length);
+          ops.push(line.op);
+        } else if (line.t === 'ack') {
+          const at = begun.get(line.n);
+          if (at === undefined) fail(`ack of change #${line.n}, which never began`);
+          else lastAcked = Math.max(lastAcked, at);
+        }
+      }
+      const acked = run.lines.filter(l => l.t === 'ack').length;
+      stats.acknowledged += acked;
+      const mandatory = ops.slice(0, lastAcked + 1);
+      const optional = ops.slice(lastAcked + 1);
+      stats.inFlight += ops.length - acked;
+
+      // Let the next child take the dead one's lock over at once (as it would after the stale time).
+      const lockDir = path.join(o.folder, 'lock.lock');
+      if (fs.existsSync(lockDir)) {
+        const past = new Date(Date.now() - 60_000);
+        fs.utimesSync(lockDir, past, past);
+      }
+
+      const t0 = performance.now();
+      let torn = false;
+      const store = await openStore({
+        folder: o.folder,
+        fs: nodeFileSystem,
+        readOnly: true,
+        idleCompactMs: 0,
+        logger: {
+          info: m => {
+            if (/unfinished last change/.test(m)) torn = true;
+          },
+          warn: () => undefined,
+          error: () => undefined,
+        },
+      });
+      stats.reopenMs.push(performance.now() - t0);
+      try {
+        if (torn) stats.tornTails++;
+        const recovery = store.health().recovery;
+        if (recovery.length) fail(`reopening after the kill needed recovery: ${recovery.join(' | ')}`);
+        const actual = readState(store);
+        const match = matchStore(actual, model, mandatory, optional);
+        if (!match.state) {
+          fail(
+            `the reopened store does not hold the acknowledged changes (${acked} acknowledged, ${optional.length} in flight):\n  ${match.problems.join('\n  ')}`,
+          );
+        } else {
+          model = match.state;
+          stats.inFlightOnDisk += match.inFlightApplied;
+        }
+        const broken = checkInvariants(store);
+        if (broken.length) fail(`invariants broken: ${broken.slice(0, 8).join('; ')}`);
+      } finally {
+        await store.close();
+      }
+      if (o.progressEvery && stats.kills % o.progressEvery === 0) {
+        log(
+          `${stats.kills} kills, ${stats.acknowledged} acknowledged changes verified, ${model.tasks.size} tasks, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        );
       }
     }
-    const acked = run.lines.filter(l => l.t === 'ack').length;
-    stats.acknowledged += acked;
-    const mandatory = ops.slice(0, lastAcked + 1);
-    const optional = ops.slice(lastAcked + 1);
-    stats.inFlight += ops.length - acked;
-
-    // Let the next child take the dead one's lock over at once (as it would after the stale time).
-    const lockDir = path.join(o.folder, 'lock.lock');
-    if (fs.existsSync(lockDir)) {
-      const past = new Date(Date.now() - 60_000);
-      fs.utimesSync(lockDir, past, past);
-    }
-
-    const t0 = performance.now();
-    let torn = false;
-    const store = await openStore({
-      folder: o.folder, fs: nodeFileSystem, readOnly: true, idleCompactMs: 0,
-      logger: { info: m => { if (/unfinished last change/.test(m)) torn = true; }, warn: () => undefined, error: () => undefined },
-    });
-    stats.reopenMs.push(performance.now() - t0);
-    try {
-      if (torn) stats.tornTails++;
-      const recovery = store.health().recovery;
-      if (recovery.length) fail(`reopening after the kill needed recovery: ${recovery.join(' | ')}`);
-      const actual = readState(store);
-      const match = matchStore(actual, model, mandatory, optional);
-      if (!match.state) {
-        fail(`the reopened store does not hold the acknowledged changes (${acked} acknowledged, ${optional.length} in flight):\n  ${match.problems.join('\n  ')}`);
-      } else {
-        model = match.state;
-        stats.inFlightOnDisk += match.inFlightApplied;
-      }
-      const broken = checkInvariants(store);
-      if (broken.length) fail(`invariants broken: ${broken.slice(0, 8).join('; ')}`);
-    } finally {
-      await store.close();
-    }
-    if (o.progressEvery && stats.kills % o.progressEvery === 0) {
-      log(`${stats.kills} kills, ${stats.acknowledged} acknowledged changes verified, ${model.tasks.size} tasks, ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    }
-  }
-  stats.finalTasks = model.tasks.size;
-  stats.finalCheckpoints = model.checkpoints.size;
-  stats.elapsedMs = performance.now() - started;
-  return stats;
+    stats.finalTasks = model.tasks.size;
+    stats.finalCheckpoints = model.checkpoints.size;
+    stats.elapsedMs = performance.now() - started;
+    return stats;
   }
 }
 
@@ -251,9 +300,25 @@ function startChild(child: string, flags: string[], args: string[]): StartedChil
 }
 
 /** Bytes of the store's files by kind, and leftover temporary files. */
-export function folderFigures(folder: string): { snapshotBytes: number; journalBytes: number; journalSegments: number; backupBytes: number; backups: number; tmpFiles: number; tmpBytes: number } {
+export function folderFigures(folder: string): {
+  snapshotBytes: number;
+  journalBytes: number;
+  journalSegments: number;
+  backupBytes: number;
+  backups: number;
+  tmpFiles: number;
+  tmpBytes: number;
+} {
   const size = (p: string) => fs.statSync(p).size;
-  const out = { snapshotBytes: 0, journalBytes: 0, journalSegments: 0, backupBytes: 0, backups: 0, tmpFiles: 0, tmpBytes: 0 };
+  const out = {
+    snapshotBytes: 0,
+    journalBytes: 0,
+    journalSegments: 0,
+    backupBytes: 0,
+    backups: 0,
+    tmpFiles: 0,
+    tmpBytes: 0,
+  };
   for (const name of fs.readdirSync(folder)) {
     const p = path.join(folder, name);
     if (name === 'state.db') out.snapshotBytes = size(p);
@@ -283,5 +348,9 @@ export function folderFigures(folder: string): { snapshotBytes: number; journalB
 export function summarize(values: number[]): { max: number; avg: number; p50: number } {
   if (!values.length) return { max: 0, avg: 0, p50: 0 };
   const sorted = [...values].sort((a, b) => a - b);
-  return { max: sorted[sorted.length - 1], avg: values.reduce((a, b) => a + b, 0) / values.length, p50: sorted[Math.floor(sorted.length / 2)] };
+  return {
+    max: sorted[sorted.length - 1],
+    avg: values.reduce((a, b) => a + b, 0) / values.length,
+    p50: sorted[Math.floor(sorted.length / 2)],
+  };
 }

@@ -51,8 +51,12 @@ export function applyOp(s: ModelState, op: CrashOp): void {
   switch (op.op) {
     case 'create':
       s.tasks.set(op.id, {
-        title: op.title, status: op.status, priority: priorities.indexOf(op.priority),
-        progress: op.status === 'done' ? 100 : 0, attempts: 0, deps: new Set(op.deps.filter(d => task(d))),
+        title: op.title,
+        status: op.status,
+        priority: priorities.indexOf(op.priority),
+        progress: op.status === 'done' ? 100 : 0,
+        attempts: 0,
+        deps: new Set(op.deps.filter(d => task(d))),
       });
       return;
     case 'status': {
@@ -83,7 +87,13 @@ export function applyOp(s: ModelState, op: CrashOp): void {
     case 'checkpoint': {
       const versions = [...s.contexts.keys()];
       const contextVersion = versions.length ? Math.max(...versions) : undefined;
-      s.checkpoints.set(op.id, { note: op.note, state: stateDigest([...s.tasks].map(([id, t]) => ({ id, ...t })), contextVersion) });
+      s.checkpoints.set(op.id, {
+        note: op.note,
+        state: stateDigest(
+          [...s.tasks].map(([id, t]) => ({ id, ...t })),
+          contextVersion,
+        ),
+      });
       return;
     }
     case 'context':
@@ -98,16 +108,35 @@ export function applyOp(s: ModelState, op: CrashOp): void {
 }
 
 /** What a checkpoint captured, as a comparable string (task order does not matter). */
-function stateDigest(tasks: Array<{ id: string; status: string; progress: number; attempts: number }>, contextVersion: number | undefined): string {
-  return `${tasks.map(t => `${t.id}:${t.status}:${t.progress}:${t.attempts}`).sort().join(' ')} | context ${contextVersion ?? '-'}`;
+function stateDigest(
+  tasks: Array<{ id: string; status: string; progress: number; attempts: number }>,
+  contextVersion: number | undefined,
+): string {
+  return `${tasks
+    .map(t => `${t.id}:${t.status}:${t.progress}:${t.attempts}`)
+    .sort()
+    .join(' ')} | context ${contextVersion ?? '-'}`;
 }
 
 /** The state as the store holds it, in the model's shape. */
 export function readState(store: Store): ModelState {
   const s = emptyState();
-  for (const r of store.all<{ id: string; title: string; status: string; priority: number; progress: number; attempts: number }>(
-    'SELECT id, title, status, priority, progress, attempts FROM tasks')) {
-    s.tasks.set(r.id, { title: r.title, status: r.status as TaskStatus, priority: r.priority, progress: r.progress, attempts: r.attempts, deps: new Set() });
+  for (const r of store.all<{
+    id: string;
+    title: string;
+    status: string;
+    priority: number;
+    progress: number;
+    attempts: number;
+  }>('SELECT id, title, status, priority, progress, attempts FROM tasks')) {
+    s.tasks.set(r.id, {
+      title: r.title,
+      status: r.status as TaskStatus,
+      priority: r.priority,
+      progress: r.progress,
+      attempts: r.attempts,
+      deps: new Set(),
+    });
   }
   for (const d of store.all<{ task_id: string; depends_on: string }>('SELECT task_id, depends_on FROM task_deps')) {
     s.tasks.get(d.task_id)?.deps.add(d.depends_on);
@@ -118,8 +147,12 @@ export function readState(store: Store): ModelState {
     s.checkpoints.set(c.id, { note: c.note, state: stateDigest(saved.tasks, saved.contextVersion) });
   }
   for (const c of store.all<{ version: number; summary: string; inside: string | null }>(
-    "SELECT version, summary, json_extract(data, '$.completion.summary') AS inside FROM context_versions")) {
-    s.contexts.set(c.version, c.inside === c.summary ? c.summary : `${c.summary} (but the context holds ${JSON.stringify(c.inside)})`);
+    "SELECT version, summary, json_extract(data, '$.completion.summary') AS inside FROM context_versions",
+  )) {
+    s.contexts.set(
+      c.version,
+      c.inside === c.summary ? c.summary : `${c.summary} (but the context holds ${JSON.stringify(c.inside)})`,
+    );
   }
   return s;
 }
@@ -137,7 +170,8 @@ export function diffStates(expected: ModelState, actual: ModelState, limit = 8):
       continue;
     }
     for (const field of ['title', 'status', 'priority', 'progress', 'attempts'] as const) {
-      if (e[field] !== a[field]) add(`task ${id}.${field}: expected ${JSON.stringify(e[field])}, found ${JSON.stringify(a[field])}`);
+      if (e[field] !== a[field])
+        add(`task ${id}.${field}: expected ${JSON.stringify(e[field])}, found ${JSON.stringify(a[field])}`);
     }
     const ed = [...e.deps].sort().join(',');
     const ad = [...a.deps].sort().join(',');
@@ -147,9 +181,11 @@ export function diffStates(expected: ModelState, actual: ModelState, limit = 8):
   for (const [id, e] of expected.checkpoints) {
     const a = actual.checkpoints.get(id);
     if (!a) add(`checkpoint ${id} is missing`);
-    else if (a.note !== e.note || a.state !== e.state) add(`checkpoint ${id}: expected ${JSON.stringify(e).slice(0, 300)}, found ${JSON.stringify(a).slice(0, 300)}`);
+    else if (a.note !== e.note || a.state !== e.state)
+      add(`checkpoint ${id}: expected ${JSON.stringify(e).slice(0, 300)}, found ${JSON.stringify(a).slice(0, 300)}`);
   }
-  for (const id of actual.checkpoints.keys()) if (!expected.checkpoints.has(id)) add(`checkpoint ${id} should not exist`);
+  for (const id of actual.checkpoints.keys())
+    if (!expected.checkpoints.has(id)) add(`checkpoint ${id} should not exist`);
   for (const [v, e] of expected.contexts) {
     const a = actual.contexts.get(v);
     if (a !== e) add(`context version ${v}: expected ${JSON.stringify(e)}, found ${JSON.stringify(a)}`);
@@ -162,14 +198,18 @@ export function diffStates(expected: ModelState, actual: ModelState, limit = 8):
 export function checkInvariants(store: Store): string[] {
   const out: string[] = [];
   const valid = new Set<string>(taskStatuses);
-  const rows = store.all<{ id: string; status: string; completed_at: number | null }>('SELECT id, status, completed_at FROM tasks');
+  const rows = store.all<{ id: string; status: string; completed_at: number | null }>(
+    'SELECT id, status, completed_at FROM tasks',
+  );
   for (const r of rows) {
     if (!valid.has(r.status)) out.push(`task ${r.id} has status ${JSON.stringify(r.status)}`);
     const finished = r.status === 'done' || r.status === 'skipped';
-    if (finished !== (r.completed_at !== null)) out.push(`task ${r.id} is ${r.status} with completed_at ${r.completed_at}`);
+    if (finished !== (r.completed_at !== null))
+      out.push(`task ${r.id} is ${r.status} with completed_at ${r.completed_at}`);
   }
   const dangling = store.all<{ task_id: string; depends_on: string }>(
-    'SELECT task_id, depends_on FROM task_deps WHERE task_id NOT IN (SELECT id FROM tasks) OR depends_on NOT IN (SELECT id FROM tasks)');
+    'SELECT task_id, depends_on FROM task_deps WHERE task_id NOT IN (SELECT id FROM tasks) OR depends_on NOT IN (SELECT id FROM tasks)',
+  );
   for (const d of dangling.slice(0, 5)) out.push(`dependency ${d.task_id} → ${d.depends_on} has a missing end`);
   const deps = new Map<string, string[]>();
   for (const d of store.all<{ task_id: string; depends_on: string }>('SELECT task_id, depends_on FROM task_deps')) {
@@ -177,16 +217,23 @@ export function checkInvariants(store: Store): string[] {
     if (!list) deps.set(d.task_id, (list = []));
     list.push(d.depends_on);
   }
-  const cycle = findCycle(rows.map(r => r.id), id => deps.get(id) ?? []);
+  const cycle = findCycle(
+    rows.map(r => r.id),
+    id => deps.get(id) ?? [],
+  );
   if (cycle) out.push(`dependency cycle: ${cycle.join(' → ')}`);
   const stats = new TaskManager(store, systemClock, () => 'unused').statistics();
   const sum = Object.values(stats.counts).reduce((a, b) => a + b, 0);
-  if (sum !== stats.total || stats.total !== rows.length) out.push(`statistics: counts sum to ${sum}, total ${stats.total}, rows ${rows.length}`);
+  if (sum !== stats.total || stats.total !== rows.length)
+    out.push(`statistics: counts sum to ${sum}, total ${stats.total}, rows ${rows.length}`);
   const integrity = store.get<{ integrity_check: string }>('PRAGMA integrity_check')?.integrity_check;
   if (integrity !== 'ok') out.push(`integrity_check: ${integrity}`);
   const miscounted = store.all<{ id: string }>(`SELECT id FROM tasks t WHERE open_deps <> (
     SELECT count(*) FROM task_deps d JOIN tasks u ON u.id = d.depends_on WHERE d.task_id = t.id AND u.status <> 'done')`);
-  if (miscounted.length) out.push(`open_deps disagrees with the unfinished dependencies of ${miscounted.length} task(s), e.g. ${miscounted[0].id}`);
+  if (miscounted.length)
+    out.push(
+      `open_deps disagrees with the unfinished dependencies of ${miscounted.length} task(s), e.g. ${miscounted[0].id}`,
+    );
   const fk = store.all('PRAGMA foreign_key_check');
   if (fk.length) out.push(`foreign_key_check: ${JSON.stringify(fk.slice(0, 3))}`);
   return out;
@@ -205,7 +252,12 @@ export interface MatchResult {
  * Finds k such that the store equals `base` + `mandatory` + the first k of `optional`.
  * `mandatory` are the changes up to the last acknowledged one; `optional` the in-flight ones after it.
  */
-export function matchStore(actual: ModelState, base: ModelState, mandatory: readonly CrashOp[], optional: readonly CrashOp[]): MatchResult {
+export function matchStore(
+  actual: ModelState,
+  base: ModelState,
+  mandatory: readonly CrashOp[],
+  optional: readonly CrashOp[],
+): MatchResult {
   const state = cloneState(base);
   for (const op of mandatory) applyOp(state, op);
   const first = diffStates(state, actual);

@@ -32,7 +32,15 @@ export type CrashOp =
   | { op: 'prune'; keepEvents: number; keepCheckpoints: number };
 
 export type ChildLine =
-  | { t: 'ready'; openMs: number; recovery: string[]; readOnly: boolean; readOnlyReason?: string; tasks: number; via: string }
+  | {
+      t: 'ready';
+      openMs: number;
+      recovery: string[];
+      readOnly: boolean;
+      readOnlyReason?: string;
+      tasks: number;
+      via: string;
+    }
   | { t: 'begin'; n: number; op: CrashOp }
   | { t: 'ack'; n: number }
   | { t: 'fail'; n: number; error: string }
@@ -51,8 +59,13 @@ export interface ChildConfig {
   lockStaleMs: number;
 }
 
-export const defaultChildConfig: ChildConfig = { compactAfterRecords: 50, maxTasks: 600, maxEvents: 5000, maxCheckpoints: 30, lockStaleMs: 2000 };
-
+export const defaultChildConfig: ChildConfig = {
+  compactAfterRecords: 50,
+  maxTasks: 600,
+  maxEvents: 5000,
+  maxCheckpoints: 30,
+  lockStaleMs: 2000,
+};
 
 /** Derives the seed of iteration `i` from a run's seed. */
 export function childSeed(seed: number, i: number): number {

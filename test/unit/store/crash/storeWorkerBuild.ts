@@ -4,5 +4,13 @@ import * as path from 'path';
 import { buildSync } from 'esbuild';
 
 export function buildStoreWorker(outDir: string): void {
-  buildSync({ entryPoints: { storeWorker: path.join(__dirname, '../../../../src/node/storeWorkerMain.ts') }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', outdir: outDir, logLevel: 'error' });
+  buildSync({
+    entryPoints: { storeWorker: path.join(__dirname, '../../../../src/node/storeWorkerMain.ts') },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outdir: outDir,
+    logLevel: 'error',
+  });
 }
