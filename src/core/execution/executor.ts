@@ -100,30 +100,30 @@ export class Executor {
   private readonly logger: Logger;
   private abandoned = false;
 
-  constructor(private readonly o: ExecutorOptions) {
-    this.resilience = { ...defaultResilience, ...o.resilience };
-    this.logger = o.logger ?? silentLogger;
-    this.logs = new TaskLogs(o.ports.logs, this.logger, o.logCapBytes);
+  constructor(private readonly options: ExecutorOptions) {
+    this.resilience = { ...defaultResilience, ...options.resilience };
+    this.logger = options.logger ?? silentLogger;
+    this.logs = new TaskLogs(options.ports.logs, this.logger, options.logCapBytes);
   }
 
   // ---- starting ----
 
   /** Throws ExecutionRefused unless `taskIds` may run: a trusted workspace, their plans' commands confirmed (asking once per plan). */
   async prepare(taskIds: readonly string[]): Promise<void> {
-    if (!this.o.ports.trust.isTrusted()) throw new ExecutionRefused(untrustedMessage);
-    const tasks = taskIds.map(id => this.o.tasks.get(id)).filter(t => t !== undefined);
+    if (!this.options.ports.trust.isTrusted()) throw new ExecutionRefused(untrustedMessage);
+    const tasks = taskIds.map(id => this.options.tasks.get(id)).filter(t => t !== undefined);
     const plans = new Map<string, string | undefined>(); // planOfTask reads the store: once per task
     const planOf = (t: Task) =>
-      plans.has(t.id) ? plans.get(t.id) : plans.set(t.id, planOfTask(this.o.store, t)).get(t.id);
+      plans.has(t.id) ? plans.get(t.id) : plans.set(t.id, planOfTask(this.options.store, t)).get(t.id);
     for (const plan of plansToConfirm(tasks, planOf)) {
-      if (isConfirmed(this.o.store, plan)) continue;
-      const yes = await this.o.ports.questions.confirmPlanCommands(plan.plan, plan.commands);
+      if (isConfirmed(this.options.store, plan)) continue;
+      const yes = await this.options.ports.questions.confirmPlanCommands(plan.plan, plan.commands);
       if (!yes) {
         throw new ExecutionRefused(
           `The commands of ${plan.plan} were not confirmed, so nothing was run. Start the session again to review them, or edit the plan's Run:/Verify: lines.`,
         );
       }
-      await this.o.store.write(w => recordConfirmation(w, plan, this.o.clock.now()), 'user');
+      await this.options.store.write(w => recordConfirmation(w, plan, this.options.clock.now()), 'user');
     }
   }
 
@@ -139,18 +139,18 @@ export class Executor {
       throw new ExecutionRefused(
         'Continuum is shutting down here and starts no more runs (the window or process is closing); open it again to run sessions.',
       );
-    const session = this.o.sessions.get(sessionId);
+    const session = this.options.sessions.get(sessionId);
     if (!session) throw new ExecutionRefused(`There is no session with id '${sessionId}'.`);
     await this.prepare(session.taskIds);
     if (this.runs.has(sessionId)) return this.runs.get(sessionId)!;
-    if (session.status === 'created') await this.o.sessions.start(sessionId, 'executor');
+    if (session.status === 'created') await this.options.sessions.start(sessionId, 'executor');
     else if (session.status === 'paused' || session.status === 'interrupted')
-      await this.o.sessions.resume(sessionId, 'executor');
+      await this.options.sessions.resume(sessionId, 'executor');
     else if (session.status !== 'running')
       throw new ExecutionRefused(
         `Session '${session.name}' has ${session.status}; start a new session for the remaining tasks.`,
       );
-    const settings = { ...defaultExecutorSettings, ...this.o.settings?.() };
+    const settings = { ...defaultExecutorSettings, ...this.options.settings?.() };
     const run = new SessionRun(this.runHost(), sessionId, settings);
     this.runs.set(sessionId, run);
     void run.finished.then(summary => {
@@ -198,9 +198,9 @@ export class Executor {
 
   /** The session's independent tracks, for the session details. */
   tracks(sessionId: string): Track[] {
-    const session = this.o.sessions.get(sessionId);
+    const session = this.options.sessions.get(sessionId);
     if (!session) return [];
-    return independentTracks(session.taskIds.map(id => this.o.tasks.get(id)).filter(t => t !== undefined));
+    return independentTracks(session.taskIds.map(id => this.options.tasks.get(id)).filter(t => t !== undefined));
   }
 
   /** Each action kind's circuit: closed, open or half-open. */
@@ -237,7 +237,7 @@ export class Executor {
   private breaker(kind: UnattendedKind): CircuitBreakerPolicy {
     let policy = this.breakers.get(kind);
     if (policy) return policy;
-    const saved = this.o.store.get<{ state: string }>('SELECT state FROM circuit_breakers WHERE kind = ?', [
+    const saved = this.options.store.get<{ state: string }>('SELECT state FROM circuit_breakers WHERE kind = ?', [
       kind,
     ])?.state;
     policy = breakerPolicy(this.resilience, saved ? (JSON.parse(saved) as unknown) : undefined);
@@ -276,14 +276,14 @@ export class Executor {
         this.logs.append(change.taskId, `[circuit for ${kind} actions: ${change.from} → ${change.to}${why}]\n`);
     }
     try {
-      await this.o.store.write(w => {
+      await this.options.store.write(w => {
         w.run(
           `INSERT INTO circuit_breakers (kind, state, updated_at) VALUES (?, ?, ?)
           ON CONFLICT(kind) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-          [kind, state, this.o.clock.now()],
+          [kind, state, this.options.clock.now()],
         );
         if (change?.taskId && w.get('SELECT 1 FROM tasks WHERE id = ?', [change.taskId])) {
-          recordTaskEvent(w, this.o.clock, change.taskId, 'circuit', { kind, from: change.from, to: change.to });
+          recordTaskEvent(w, this.options.clock, change.taskId, 'circuit', { kind, from: change.from, to: change.to });
         }
       }, 'executor');
     } catch (err) {
@@ -293,19 +293,19 @@ export class Executor {
 
   private runHost(): RunHost {
     return {
-      store: this.o.store,
-      tasks: this.o.tasks,
-      sessions: this.o.sessions,
-      clock: this.o.clock,
+      store: this.options.store,
+      tasks: this.options.tasks,
+      sessions: this.options.sessions,
+      clock: this.options.clock,
       logger: this.logger,
-      ports: this.o.ports,
-      workspace: this.o.workspace,
+      ports: this.options.ports,
+      workspace: this.options.workspace,
       resilience: this.resilience,
       logs: this.logs,
-      random: this.o.random,
-      cannotRun: new Set(this.o.cannotRun ?? []),
-      ...(this.o.hooks ? { hooks: this.o.hooks } : {}),
-      ...(this.o.taskFiles ? { taskFiles: this.o.taskFiles } : {}),
+      random: this.options.random,
+      cannotRun: new Set(this.options.cannotRun ?? []),
+      ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
+      ...(this.options.taskFiles ? { taskFiles: this.options.taskFiles } : {}),
       breaker: kind => this.breaker(kind),
       breakerSubject: (kind, taskId) => this.breakerSubjects.set(kind, taskId),
       saveBreaker: kind => this.recordBreaker(kind, this.breaker(kind)),

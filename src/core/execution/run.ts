@@ -195,24 +195,24 @@ export class SessionRun {
   private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
   constructor(
-    private readonly h: RunHost,
+    private readonly host: RunHost,
     readonly sessionId: string,
     private readonly settings: ExecutorSettings,
   ) {
     this.bulkhead = concurrencyLimit(settings.concurrency);
-    this.began = h.clock.now();
+    this.began = host.clock.now();
     this.finished = new Promise(resolve => {
       this.resolveFinished = resolve;
     });
   }
 
   begin(): void {
-    this.heartbeat = this.h.sessions.startHeartbeat(this.sessionId);
+    this.heartbeat = this.host.sessions.startHeartbeat(this.sessionId);
     // a person finishing a task (or anyone changing one) may make more tasks ready
-    this.watch = this.h.tasks.onDidChange(() => this.wakeup.wake());
+    this.watch = this.host.tasks.onDidChange(() => this.wakeup.wake());
     void this.loop().then(this.resolveFinished, (err: unknown) => {
       this.problem ??= err instanceof Error ? err.message : String(err);
-      this.h.logger.error(`session ${this.sessionId}: the run stopped`, err);
+      this.host.logger.error(`session ${this.sessionId}: the run stopped`, err);
       this.resolveFinished(this.summary('stopped-on-error'));
     });
   }
@@ -264,7 +264,7 @@ export class SessionRun {
   // ---- the scheduler ----
 
   private async loop(): Promise<RunSummary> {
-    this.h.logger.info(`session ${this.sessionId}: running with up to ${this.settings.concurrency} tasks at a time`);
+    this.host.logger.info(`session ${this.sessionId}: running with up to ${this.settings.concurrency} tasks at a time`);
     for (;;) {
       let deferredUntil: number | undefined;
       if (!this.stopping && !this.problem) deferredUntil = this.launchReady();
@@ -281,8 +281,8 @@ export class SessionRun {
 
   /** Whether unfinished tasks without an action (a person's to-dos) can still become ready. */
   private waitingForPeople(): boolean {
-    if (this.h.cannotRun.has('manual')) return false; // no person can mark them here
-    return !!this.h.store.get(
+    if (this.host.cannotRun.has('manual')) return false; // no person can mark them here
+    return !!this.host.store.get(
       `SELECT 1 FROM session_tasks st JOIN tasks t ON t.id = st.task_id
       WHERE st.session_id = ? AND t.action IS NULL AND t.status IN ('pending', 'running', 'blocked') LIMIT 1`,
       [this.sessionId],
@@ -295,13 +295,13 @@ export class SessionRun {
     let deferredUntil: number | undefined;
     const rows: ReadyRow[] = [];
     for (const kind of actionKinds) {
-      if (this.h.cannotRun.has(kind)) continue; // left for a host that can run it
+      if (this.host.cannotRun.has(kind)) continue; // left for a host that can run it
       let limit = this.inFlight.size + Math.max(0, slots); // in-flight tasks come first and are passed over
       if (kind === 'manual') {
         limit = -1; // manual tasks take no slot: every ready one waits for its person
       } else {
-        const breaker = this.h.breaker(kind);
-        const opensAt = halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs);
+        const breaker = this.host.breaker(kind);
+        const opensAt = halfOpensAt(breaker, this.host.resilience.halfOpenAfterMs);
         if (opensAt !== undefined && opensAt > Date.now()) {
           // cockatiel's breaker keeps wall-clock time
           deferredUntil = Math.min(deferredUntil ?? Infinity, opensAt);
@@ -313,16 +313,16 @@ export class SessionRun {
           limit = this.inFlight.size + 1;
         }
       }
-      rows.push(...this.h.store.all<ReadyRow>(readyOfKind, [this.sessionId, kind, this.h.clock.now(), limit]));
+      rows.push(...this.host.store.all<ReadyRow>(readyOfKind, [this.sessionId, kind, this.host.clock.now(), limit]));
     }
     const probing = new Set<string>();
     for (const row of rows.sort(readyOrder)) {
       if (this.inFlight.has(row.id)) continue;
       const unattended = actions[row.kind].unattended;
       if (unattended) {
-        const breaker = this.h.breaker(row.kind as UnattendedKind);
+        const breaker = this.host.breaker(row.kind as UnattendedKind);
         if (
-          halfOpensAt(breaker, this.h.resilience.halfOpenAfterMs) !== undefined ||
+          halfOpensAt(breaker, this.host.resilience.halfOpenAfterMs) !== undefined ||
           breaker.state === CircuitState.HalfOpen
         ) {
           if (probing.has(row.kind)) continue;
@@ -331,7 +331,7 @@ export class SessionRun {
         if (slots <= 0) continue;
         slots--;
       }
-      const task = this.h.tasks.get(row.id);
+      const task = this.host.tasks.get(row.id);
       if (!task) continue;
       this.launch(task, task.action ?? { kind: 'manual' }, unattended);
     }
@@ -340,8 +340,8 @@ export class SessionRun {
 
   private launch(task: Task, action: TaskAction, unattended: boolean): void {
     const controller = new AbortController();
-    this.inFlight.set(task.id, { startedAt: this.h.clock.now(), controller, unattended, kind: action.kind });
-    this.h.changed(this.sessionId, this.running);
+    this.inFlight.set(task.id, { startedAt: this.host.clock.now(), controller, unattended, kind: action.kind });
+    this.host.changed(this.sessionId, this.running);
     const work = unattended
       ? this.bulkhead.execute(() => this.runTask(task, action, controller.signal))
       : this.runTask(task, action, controller.signal);
@@ -349,7 +349,7 @@ export class SessionRun {
       .catch((err: unknown) => {
         if (this.stopping === 'abandon') return;
         this.problem ??= err instanceof Error ? err.message : String(err);
-        this.h.logger.error(
+        this.host.logger.error(
           `session ${this.sessionId}: task '${task.title}' could not be recorded; the run stops`,
           err,
         );
@@ -359,7 +359,7 @@ export class SessionRun {
         this.inFlight.delete(task.id);
         const recorded = this.endsRecorded.get(task.id);
         this.endsRecorded.delete(task.id);
-        this.h.changed(this.sessionId, this.running, { taskId: task.id, ...(recorded ? { status: recorded } : {}) });
+        this.host.changed(this.sessionId, this.running, { taskId: task.id, ...(recorded ? { status: recorded } : {}) });
         this.wakeup.wake();
       });
   }
@@ -378,9 +378,9 @@ export class SessionRun {
   // ---- one task ----
 
   private async runTask(task: Task, action: TaskAction, signal: AbortSignal): Promise<void> {
-    const fresh = this.h.tasks.get(task.id);
+    const fresh = this.host.tasks.get(task.id);
     if (!fresh || (fresh.status !== 'pending' && fresh.status !== 'running')) return; // finished meanwhile: never again
-    if (this.h.tasks.claimOf(task.id)) return; // an agent claimed it since it was picked
+    if (this.host.tasks.claimOf(task.id)) return; // an agent claimed it since it was picked
     const resumed = fresh.status === 'running';
     const watched: WatchedTask = {
       id: task.id,
@@ -389,19 +389,19 @@ export class SessionRun {
       sessionId: this.sessionId,
       ...(fresh.error ? { previousError: fresh.error } : {}),
     };
-    const hooks = this.h.hooks;
+    const hooks = this.host.hooks;
     let attempts: number | undefined;
     if (hooks?.beforeTask && !resumed && action.kind !== 'manual') {
       const verdict = await hooks.beforeTask(watched, signal);
       attempts = verdict.attempts;
-      if (verdict.note) this.h.logs.append(task.id, `[${verdict.note}]\n`);
+      if (verdict.note) this.host.logs.append(task.id, `[${verdict.note}]\n`);
       if (!verdict.run) {
         await this.recordEnd(task.id, 'skipped');
         hooks.taskFinished(watched, 'skipped', 0);
         return;
       }
       if (verdict.checkpointFirst)
-        await this.h.sessions.createCheckpoint(
+        await this.host.sessions.createCheckpoint(
           {
             sessionId: this.sessionId,
             trigger: 'before-risky-action',
@@ -411,14 +411,14 @@ export class SessionRun {
         );
     }
     hooks?.taskStarted(watched);
-    const began = this.h.clock.now();
+    const began = this.host.clock.now();
     const pending: Array<Promise<unknown>> = [];
     this.pendingWrites.set(task.id, pending);
     if (!resumed) {
       // Applied in memory at once, on disk with the step's first record (see step()).
       pending.push(
-        this.h.tasks.setStatus(task.id, 'running', 'executor'),
-        this.h.sessions.setCurrentTask(this.sessionId, task.id, 'executor'),
+        this.host.tasks.setStatus(task.id, 'running', 'executor'),
+        this.host.sessions.setCurrentTask(this.sessionId, task.id, 'executor'),
       );
       for (const p of pending) p.catch(() => undefined); // awaited (and reported) before the task ends
     }
@@ -428,16 +428,16 @@ export class SessionRun {
       : {
           ...fresh,
           status: 'running' as const,
-          attempts: Math.max(fresh.attempts + 1, this.h.tasks.get(task.id)?.attempts ?? 0),
+          attempts: Math.max(fresh.attempts + 1, this.host.tasks.get(task.id)?.attempts ?? 0),
         };
     const attempt = Math.max(1, started.attempts);
-    this.h.logs.append(
+    this.host.logs.append(
       task.id,
-      `\n=== ${new Date(this.h.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`,
+      `\n=== ${new Date(this.host.clock.now()).toISOString()} ${resumed ? 'resumed' : 'started'} '${task.title}' (run ${attempt}) ===\n`,
     );
     // The files as the task finds them, read before any of its steps can change one (it shows as running
     // meanwhile; the commit and ref are written later).
-    if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'start', resumed);
+    if (this.host.taskFiles) await this.host.taskFiles.taskBoundary(this.sessionId, task.id, 'start', resumed);
     try {
       // an earlier run of this task (a killed CLI, a closed window, a stalled process that lost its
       // lock) may have left a step's process running: it ends before anything of the task runs here.
@@ -449,17 +449,17 @@ export class SessionRun {
           : await this.withFixes(started, watched, action, attempt, signal, attempts);
       // The files as the task left them, read before it shows as done: an edit the person makes on seeing
       // it done is theirs, not the task's (the commit and ref are written later).
-      if (this.h.taskFiles) await this.h.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
+      if (this.host.taskFiles) await this.host.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
       await this.finishDone(started, result);
-      hooks?.taskFinished(watched, 'done', this.h.clock.now() - began);
+      hooks?.taskFinished(watched, 'done', this.host.clock.now() - began);
     } catch (err) {
       await this.settle(task.id);
       const outcome = await this.finishFailed(started, err, signal);
-      if (outcome) hooks?.taskFinished(watched, outcome, this.h.clock.now() - began);
+      if (outcome) hooks?.taskFinished(watched, outcome, this.host.clock.now() - began);
     } finally {
       this.verdicts.delete(task.id);
       this.pendingWrites.delete(task.id);
-      void this.h.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
+      void this.host.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
     }
   }
 
@@ -469,22 +469,22 @@ export class SessionRun {
    * ever runs beside itself. What happens to the step afterwards is the resume's usual rule.
    */
   private async settleOrphans(task: Task, signal: AbortSignal): Promise<void> {
-    const port = this.h.ports.processes;
-    for (const step of stepsOfTask(this.h.store, task.id)) {
+    const port = this.host.ports.processes;
+    for (const step of stepsOfTask(this.host.store, task.id)) {
       if (step.status !== 'started' || this.startedHere.has(step.key)) continue;
       // its recorded process, else one found by the step's marker (a kill may have come before the record)
       const orphan =
         step.process && (await port.isRunning(step.process)) ? step.process : (await port.findByMarker(step.key))[0];
       if (!orphan) continue;
-      const choice = await this.h.ports.questions.orphanedStep(task.title, step.step, orphan.pid, step.startedAt);
+      const choice = await this.host.ports.questions.orphanedStep(task.title, step.step, orphan.pid, step.startedAt);
       await this.journal(w =>
-        recordTaskEvent(w, this.h.clock, task.id, 'orphaned-step', { step: step.step, pid: orphan.pid, choice }),
+        recordTaskEvent(w, this.host.clock, task.id, 'orphaned-step', { step: step.step, pid: orphan.pid, choice }),
       );
-      this.h.logs.append(
+      this.host.logs.append(
         task.id,
         `[step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'} before going on]\n`,
       );
-      this.h.logger.info(
+      this.host.logger.info(
         `task '${task.title}': step '${step.step}' of an earlier run is still running (process ${orphan.pid}); ${choice === 'stop' ? 'stopping it' : 'waiting for it to end'}`,
       );
       const others = async () => (await port.findByMarker(step.key)).filter(p => p.pid !== orphan.pid);
@@ -500,7 +500,7 @@ export class SessionRun {
           );
         await pause(500, signal);
       }
-      this.h.logs.append(task.id, `[process ${orphan.pid} of the earlier run has ended]\n`);
+      this.host.logs.append(task.id, `[process ${orphan.pid} of the earlier run has ended]\n`);
     }
   }
 
@@ -535,7 +535,7 @@ export class SessionRun {
         if (err instanceof StepDecision) throw err; // decided about; no fix or retry changes that
         const verdict = this.verdicts.get(task.id);
         const fix = verdict?.fix;
-        const hooks = this.h.hooks;
+        const hooks = this.host.hooks;
         const key = fix && JSON.stringify([fix.rule, fix.command]);
         if (
           !fix ||
@@ -563,10 +563,10 @@ export class SessionRun {
     n: number,
     stop: AbortSignal,
   ): Promise<boolean> {
-    const hooks = this.h.hooks!;
+    const hooks = this.host.hooks!;
     const answer = await hooks.approveFix!(watched, fix, stop);
     if (answer !== 'run') {
-      this.h.logs.append(
+      this.host.logs.append(
         task.id,
         `[${fix.ask ? `asked about the fix; the person chose to ${answer} the task` : `the fix was not run`}]\n`,
       );
@@ -578,18 +578,21 @@ export class SessionRun {
       return false;
     }
     if (!fix.command) {
-      this.h.logs.append(task.id, '[asked; the person chose to try it again]\n');
+      this.host.logs.append(task.id, '[asked; the person chose to try it again]\n');
       hooks.fixRan?.(watched, fix, true);
       return true;
     }
-    if (!this.h.ports.trust.isTrusted()) {
-      this.h.logs.append(task.id, '[the fix was not run: the workspace is not trusted]\n');
+    if (!this.host.ports.trust.isTrusted()) {
+      this.host.logs.append(task.id, '[the fix was not run: the workspace is not trusted]\n');
       return false;
     }
-    const spec = { command: fix.command.command, args: [...fix.command.args], shell: false, cwd: this.h.workspace };
+    const spec = { command: fix.command.command, args: [...fix.command.args], shell: false, cwd: this.host.workspace };
     const shown = describeCommand(spec);
-    this.h.logs.append(task.id, `[running the fix proposed by ${fix.rule}: '${shown}', then trying the task again]\n`);
-    const timeout = linked(stop, AbortSignal.timeout(this.h.resilience.defaultTimeoutMs));
+    this.host.logs.append(
+      task.id,
+      `[running the fix proposed by ${fix.rule}: '${shown}', then trying the task again]\n`,
+    );
+    const timeout = linked(stop, AbortSignal.timeout(this.host.resilience.defaultTimeoutMs));
     const ctx = this.context(task, Math.max(1, task.attempts), timeout.signal);
     try {
       await ctx.step(`fix ${n}`, signal => runChecked(ctx, spec, shown, 'run', signal), { rerunnable: true });
@@ -597,7 +600,7 @@ export class SessionRun {
       return true;
     } catch (err) {
       if (err instanceof JournalError) throw err;
-      this.h.logs.append(task.id, `[the fix failed: ${err instanceof Error ? err.message : String(err)}]\n`);
+      this.host.logs.append(task.id, `[the fix failed: ${err instanceof Error ? err.message : String(err)}]\n`);
       hooks.fixRan?.(watched, fix, false);
       return false;
     } finally {
@@ -614,19 +617,19 @@ export class SessionRun {
     attempts?: number,
   ): Promise<string> {
     const kind = action.kind;
-    const breaker = this.h.breaker(kind);
-    const resilience = attempts ? { ...this.h.resilience, attempts } : this.h.resilience;
-    const retry = retryPolicy(resilience, this.h.random, () => this.verdicts.get(task.id)?.retry !== false);
+    const breaker = this.host.breaker(kind);
+    const resilience = attempts ? { ...this.host.resilience, attempts } : this.host.resilience;
+    const retry = retryPolicy(resilience, this.host.random, () => this.verdicts.get(task.id)?.retry !== false);
     const onRetry = retry.onRetry(e => {
       const error = 'error' in e ? e.error : undefined;
       const reason = error instanceof ActionFailure ? error.classification.reason : 'it failed';
       const line = `try ${e.attempt} of ${resilience.attempts} failed (${reason}); trying again in ${formatDuration(e.delay)}`;
-      this.h.logs.append(task.id, `[${line}]\n`);
-      this.h.logger.info(`task '${task.title}': ${line}`);
-      void this.h.store
+      this.host.logs.append(task.id, `[${line}]\n`);
+      this.host.logger.info(`task '${task.title}': ${line}`);
+      void this.host.store
         .write(
           w =>
-            recordTaskEvent(w, this.h.clock, task.id, 'retry', {
+            recordTaskEvent(w, this.host.clock, task.id, 'retry', {
               try: e.attempt,
               of: resilience.attempts,
               delayMs: Math.round(e.delay),
@@ -635,14 +638,14 @@ export class SessionRun {
             }),
           'executor',
         )
-        .catch((err: unknown) => this.h.logger.warn(`could not record a retry of '${task.title}': ${String(err)}`));
+        .catch((err: unknown) => this.host.logger.warn(`could not record a retry of '${task.title}': ${String(err)}`));
     });
-    const timeoutMs = action.timeoutMs ?? this.h.resilience.defaultTimeoutMs;
+    const timeoutMs = action.timeoutMs ?? this.host.resilience.defaultTimeoutMs;
     try {
       return await retry.execute(
         () =>
           breaker.execute(() => {
-            this.h.breakerSubject(kind, task.id);
+            this.host.breakerSubject(kind, task.id);
             return timeoutPolicy(timeoutMs).execute(async (_ctx, timedOut) => {
               const signal = linked(stop, timedOut);
               try {
@@ -663,13 +666,13 @@ export class SessionRun {
       );
     } finally {
       onRetry.dispose();
-      void this.h.saveBreaker(kind);
+      void this.host.saveBreaker(kind);
     }
   }
 
   /** Tells the guards about a failed try; they may stop the retries or pause the run. */
   private tryFailed(task: Task, kind: TaskAction['kind'], err: unknown): void {
-    const hooks = this.h.hooks;
+    const hooks = this.host.hooks;
     if (!hooks || !(err instanceof ActionFailure)) return;
     const verdict = hooks.tryFailed(
       { id: task.id, title: task.title, kind, sessionId: this.sessionId },
@@ -680,10 +683,10 @@ export class SessionRun {
       },
     );
     this.verdicts.set(task.id, verdict);
-    if (verdict.note) this.h.logs.append(task.id, `[${verdict.note}]\n`);
+    if (verdict.note) this.host.logs.append(task.id, `[${verdict.note}]\n`);
     if (verdict.pause && !this.stopping) {
       this.pausedBecause = verdict.pause;
-      this.h.logger.warn(`session ${this.sessionId}: pausing: ${verdict.pause}`);
+      this.host.logger.warn(`session ${this.sessionId}: pausing: ${verdict.pause}`);
       this.stopWith('pause');
     }
   }
@@ -701,7 +704,7 @@ export class SessionRun {
   private context(task: Task, attempt: number, signal: AbortSignal): ActionContext {
     // every process a step starts is recorded with the step, so a later run finds it if it outlives us
     const current: { step?: string } = {};
-    const port = this.h.ports.processes;
+    const port = this.host.ports.processes;
     const processes: ProcessPort = {
       run: (spec, options) =>
         port.run(current.step ? { ...spec, marker: current.step } : spec, {
@@ -725,14 +728,14 @@ export class SessionRun {
       task,
       attempt,
       signal,
-      workspace: this.h.workspace,
-      log: text => this.h.logs.append(task.id, text),
+      workspace: this.host.workspace,
+      log: text => this.host.logs.append(task.id, text),
       step: (name, fn, options) => this.step(task, attempt, name, fn, options ?? {}, signal, current),
       processes,
-      hostTasks: this.h.ports.hostTasks,
+      hostTasks: this.host.ports.hostTasks,
       waitForPerson: () => this.waitForPerson(task.id, signal),
-      degraded: (capability, way, reason) => this.h.hooks?.degraded?.(capability, way, reason),
-      ...(this.h.ports.lm ? { lm: this.h.ports.lm } : {}),
+      degraded: (capability, way, reason) => this.host.hooks?.degraded?.(capability, way, reason),
+      ...(this.host.ports.lm ? { lm: this.host.ports.lm } : {}),
     };
   }
 
@@ -747,9 +750,9 @@ export class SessionRun {
   ): Promise<T | undefined> {
     const key = stepKey(task.id, attempt, name);
     const rerunnable = options.rerunnable ?? true;
-    const prior = readStep(this.h.store, key);
+    const prior = readStep(this.host.store, key);
     if (prior?.status === 'succeeded') {
-      this.h.logs.append(task.id, `[step '${name}' completed before; not run again]\n`);
+      this.host.logs.append(task.id, `[step '${name}' completed before; not run again]\n`);
       return prior.result as T | undefined;
     }
     // A record this run did not write was left by an earlier process: a crash, a kill, a closed
@@ -771,7 +774,7 @@ export class SessionRun {
     await this.settleWith(
       task.id,
       this.journal(w =>
-        recordStepStarted(w, this.h.clock, {
+        recordStepStarted(w, this.host.clock, {
           key,
           sessionId: this.sessionId,
           taskId: task.id,
@@ -790,7 +793,7 @@ export class SessionRun {
         await this.settleWith(
           task.id,
           this.journal(w =>
-            recordStepEnded(w, this.h.clock, key, 'failed', {
+            recordStepEnded(w, this.host.clock, key, 'failed', {
               error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
             }),
           ),
@@ -800,7 +803,7 @@ export class SessionRun {
     } finally {
       current.step = undefined;
     }
-    const end = this.journal(w => recordStepEnded(w, this.h.clock, key, 'succeeded', result));
+    const end = this.journal(w => recordStepEnded(w, this.host.clock, key, 'succeeded', result));
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
     // one that must not run twice is on disk before anything else happens.
     if (rerunnable && !options.durable) this.defer(task.id, end);
@@ -824,24 +827,24 @@ export class SessionRun {
         prior.status === 'started'
           ? 'was cut off before its result was recorded'
           : "failed, and the task's end was never recorded";
-      this.h.logs.append(task.id, `[step '${name}' ${why}; it may run again, so it does]\n`);
+      this.host.logs.append(task.id, `[step '${name}' ${why}; it may run again, so it does]\n`);
       return;
     }
     // Started and never finished, or failed without the task's end being recorded: it must not run
     // again unasked.
-    const choice = await this.h.ports.questions.interruptedStep(task.title, name, prior.startedAt);
+    const choice = await this.host.ports.questions.interruptedStep(task.title, name, prior.startedAt);
     await this.journal(w =>
-      recordTaskEvent(w, this.h.clock, task.id, 'interrupted-step', { step: name, choice, found: prior.status }),
+      recordTaskEvent(w, this.host.clock, task.id, 'interrupted-step', { step: name, choice, found: prior.status }),
     );
     const asked = choice === 'fail-unasked' ? 'nobody could be asked, so the task fails' : `asked: ${choice}`;
-    this.h.logs.append(
+    this.host.logs.append(
       task.id,
       `[step '${name}' ${prior.status === 'started' ? 'was cut off before its result was recorded' : "failed before the task's end was recorded"} and must not run twice; ${asked}]\n`,
     );
     if (choice === 'skip') {
       await this.journal(w => {
         if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
-        recordStepEnded(w, this.h.clock, key, 'succeeded', { countedDoneByPerson: true });
+        recordStepEnded(w, this.host.clock, key, 'succeeded', { countedDoneByPerson: true });
       });
       throw new StepSettled();
     }
@@ -853,7 +856,7 @@ export class SessionRun {
         if (prior.status === 'failed') w.run("UPDATE execution_steps SET status = 'started' WHERE key = ?", [key]);
         recordStepEnded(
           w,
-          this.h.clock,
+          this.host.clock,
           key,
           'failed',
           choice === 'fail' ? { failedByPerson: true } : { failedUnasked: true },
@@ -879,7 +882,7 @@ export class SessionRun {
   private async journal(fn: (w: StoreWriter) => void): Promise<void> {
     if (this.stopping === 'abandon') throw new Error('abandoned');
     try {
-      await this.h.store.write(fn, 'executor');
+      await this.host.store.write(fn, 'executor');
     } catch (err) {
       throw new JournalError(err);
     }
@@ -897,7 +900,7 @@ export class SessionRun {
     alsoIn?: (w: StoreWriter) => void,
   ): Promise<void> {
     try {
-      await this.h.tasks.setStatus(taskId, status, 'executor', change, alsoIn);
+      await this.host.tasks.setStatus(taskId, status, 'executor', change, alsoIn);
     } catch (err) {
       throw new JournalError(err);
     }
@@ -908,18 +911,18 @@ export class SessionRun {
   private waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision> {
     let watch: Disposable | undefined;
     const byStatus = new Promise<PersonDecision>(resolve => {
-      watch = this.h.tasks.onDidChange(e => {
+      watch = this.host.tasks.onDidChange(e => {
         if (!e.taskIds.includes(taskId)) return;
-        const status = this.h.tasks.get(taskId)?.status;
+        const status = this.host.tasks.get(taskId)?.status;
         if (status === 'done' || status === 'failed') resolve(status);
       });
     });
-    return Promise.race([this.h.waitForPerson(taskId, signal), byStatus]).finally(() => watch?.dispose());
+    return Promise.race([this.host.waitForPerson(taskId, signal), byStatus]).finally(() => watch?.dispose());
   }
 
   private async finishDone(task: Task, result: string): Promise<void> {
     if (this.stopping === 'abandon') return;
-    const now = this.h.tasks.get(task.id);
+    const now = this.host.tasks.get(task.id);
     const pending = this.pendingWrites.get(task.id) ?? [];
     this.pendingWrites.set(task.id, []);
     const done = now && now.status !== 'done' ? this.recordEnd(task.id, 'done', { result }) : undefined;
@@ -930,19 +933,19 @@ export class SessionRun {
       throw new JournalError(err);
     }
     await done;
-    this.h.logs.append(task.id, `[done: ${result}]\n`);
+    this.host.logs.append(task.id, `[done: ${result}]\n`);
     this.doneThisRun++;
     const every = this.settings.checkpointEvery;
     if (every > 0 && this.doneThisRun % every === 0) {
       // The slot is not held for it: the next task starts while the checkpoint is written.
-      const checkpoint = this.h.sessions
+      const checkpoint = this.host.sessions
         .createCheckpoint(
           { sessionId: this.sessionId, trigger: 'every-n-tasks', note: `after ${this.doneThisRun} tasks of this run` },
           'executor',
         )
         .then(
           () => undefined,
-          (err: unknown) => this.h.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err),
+          (err: unknown) => this.host.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err),
         );
       this.checkpoints.push(checkpoint);
     }
@@ -953,12 +956,12 @@ export class SessionRun {
     if (this.stopping === 'abandon') return undefined;
     if (err instanceof JournalError) throw err;
     if (err instanceof StepDecision && err.recorded) {
-      this.h.logs.append(task.id, `[failed: ${err.message}]\n`);
+      this.host.logs.append(task.id, `[failed: ${err.message}]\n`);
       return 'failed';
     }
-    const now = this.h.tasks.get(task.id);
+    const now = this.host.tasks.get(task.id);
     if (!now || now.status !== 'running') {
-      this.h.logs.append(
+      this.host.logs.append(
         task.id,
         `[its run ended with '${err instanceof Error ? err.message : String(err)}', but the task is already ${now?.status ?? 'deleted'}; left as it is]\n`,
       );
@@ -966,12 +969,12 @@ export class SessionRun {
     }
     const why = signal.aborted ? signalReason(signal) : undefined;
     if (why === 'pause' || why === 'stop' || why === 'cancel') {
-      this.h.logs.append(task.id, `[stopped (${why}); it runs again when the session resumes]\n`);
+      this.host.logs.append(task.id, `[stopped (${why}); it runs again when the session resumes]\n`);
       await this.recordEnd(task.id, 'pending');
       return undefined;
     }
     if (err instanceof BrokenCircuitError) {
-      this.h.logs.append(
+      this.host.logs.append(
         task.id,
         `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`,
       );
@@ -986,14 +989,14 @@ export class SessionRun {
       verdict?.retry === false
         ? 'not retried (the guards stopped it)'
         : classification.kind === 'transient'
-          ? `gave up after ${this.h.resilience.attempts} tries`
+          ? `gave up after ${this.host.resilience.attempts} tries`
           : 'not retried';
     if (verdict?.finally === 'skip') {
-      this.h.logs.append(task.id, `[skipped: ${message} — ${verdict.note ?? 'a rule says to skip it'}]\n`);
+      this.host.logs.append(task.id, `[skipped: ${message} — ${verdict.note ?? 'a rule says to skip it'}]\n`);
       await this.recordEnd(task.id, 'skipped');
       return 'skipped';
     }
-    this.h.logs.append(
+    this.host.logs.append(
       task.id,
       `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`,
     );
@@ -1006,11 +1009,11 @@ export class SessionRun {
   private async end(): Promise<RunSummary> {
     this.heartbeat?.dispose();
     this.watch?.dispose();
-    await this.h.logs.flushAll();
+    await this.host.logs.flushAll();
     await Promise.all(this.checkpoints);
     if (this.deferredTimer) clearTimeout(this.deferredTimer);
     if (this.stopping === 'abandon') return this.summary('abandoned');
-    const p = this.h.sessions.progress(this.sessionId);
+    const p = this.host.sessions.progress(this.sessionId);
     let outcome: RunOutcome;
     if (this.problem) outcome = 'stopped-on-error';
     else if (this.stopping === 'cancel') outcome = 'cancelled';
@@ -1020,12 +1023,13 @@ export class SessionRun {
     const leftHere = this.cannotRunHere();
     const why = p.failed || !leftHere ? `${p.failed} task(s) failed` : `${leftHere} task(s) need a person or VS Code`;
     try {
-      const session = this.h.sessions.get(this.sessionId);
+      const session = this.host.sessions.get(this.sessionId);
       if (session?.status === 'running') {
-        if (outcome === 'completed') await this.h.sessions.complete(this.sessionId, 'executor');
-        else if (outcome === 'cancelled') await this.h.sessions.fail(this.sessionId, 'Cancelled by the user', 'user');
+        if (outcome === 'completed') await this.host.sessions.complete(this.sessionId, 'executor');
+        else if (outcome === 'cancelled')
+          await this.host.sessions.fail(this.sessionId, 'Cancelled by the user', 'user');
         else
-          await this.h.sessions.pause(
+          await this.host.sessions.pause(
             this.sessionId,
             outcome === 'paused'
               ? (this.pausedBecause ?? 'paused by the user')
@@ -1036,7 +1040,7 @@ export class SessionRun {
           );
       }
     } catch (err) {
-      this.h.logger.error(`session ${this.sessionId}: could not record the end of the run`, err);
+      this.host.logger.error(`session ${this.sessionId}: could not record the end of the run`, err);
       this.problem ??= `its end could not be recorded (${err instanceof Error ? err.message : String(err)})`;
       outcome = 'stopped-on-error';
     }
@@ -1045,11 +1049,11 @@ export class SessionRun {
 
   /** Unfinished tasks of the session of a kind this host cannot run. */
   private cannotRunHere(): number {
-    const kinds = [...this.h.cannotRun];
+    const kinds = [...this.host.cannotRun];
     if (!kinds.length) return 0;
     const kindOf = "coalesce(json_extract(t.action, '$.kind'), 'manual')";
     return (
-      this.h.store.get<{ n: number }>(
+      this.host.store.get<{ n: number }>(
         `SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id
       WHERE st.session_id = ? AND t.status IN ('pending', 'running', 'blocked') AND ${kindOf} IN (${kinds.map(() => '?').join(', ')})`,
         [this.sessionId, ...kinds],
@@ -1065,17 +1069,17 @@ export class SessionRun {
     // an abandoned run's window is going away and its store is being closed: it reads nothing more
     if (outcome !== 'abandoned') {
       try {
-        sessionName = this.h.sessions.get(this.sessionId)?.name ?? sessionName;
-        p = this.h.sessions.progress(this.sessionId);
+        sessionName = this.host.sessions.get(this.sessionId)?.name ?? sessionName;
+        p = this.host.sessions.progress(this.sessionId);
         cannotRunHere = this.cannotRunHere();
-        failures = this.h.store
+        failures = this.host.store
           .all<{ id: string; title: string; error: string | null }>(
             "SELECT t.id, t.title, t.error FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'failed' ORDER BY t.seq",
             [this.sessionId],
           )
           .map(r => ({ taskId: r.id, title: r.title, error: r.error ?? '' }));
       } catch (err) {
-        this.h.logger.warn(
+        this.host.logger.warn(
           `session ${this.sessionId}: its summary could not be read (${err instanceof Error ? err.message : String(err)})`,
         );
       }
@@ -1091,7 +1095,7 @@ export class SessionRun {
       notStarted: p.pending + p.running + p.blocked,
       ...(cannotRunHere ? { cannotRunHere } : {}),
       doneThisRun: this.doneThisRun,
-      durationMs: this.h.clock.now() - this.began,
+      durationMs: this.host.clock.now() - this.began,
       failures,
       ...(this.problem ? { problem: this.problem } : {}),
       ...(this.pausedBecause ? { pausedBecause: this.pausedBecause } : {}),

@@ -122,14 +122,14 @@ export class ExecutionGuards implements ExecutionHooks {
   private readonly notices = new Emitter<GuardNotice>();
   readonly onNotice: Event<GuardNotice> = this.notices.event;
 
-  constructor(private readonly o: GuardOptions) {
-    this.budget = new ErrorBudget(o.clock, o.budget);
-    this.flow = new FlowMonitor(o.clock, o.flow);
-    this.learning = new ErrorLearning(o.store, o.clock);
-    this.degradations = o.degradations ?? new DegradationRegistry(undefined, () => o.clock.now());
-    this.logger = o.logger ?? silentLogger;
-    this.lastChangeAt = o.clock.now();
-    const saved = o.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [thresholdsKey])?.value;
+  constructor(private readonly options: GuardOptions) {
+    this.budget = new ErrorBudget(options.clock, options.budget);
+    this.flow = new FlowMonitor(options.clock, options.flow);
+    this.learning = new ErrorLearning(options.store, options.clock);
+    this.degradations = options.degradations ?? new DegradationRegistry(undefined, () => options.clock.now());
+    this.logger = options.logger ?? silentLogger;
+    this.lastChangeAt = options.clock.now();
+    const saved = options.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [thresholdsKey])?.value;
     this.thresholds = parseThresholds(saved) ?? defaultThresholds;
     if (saved && this.thresholds === defaultThresholds)
       this.logger.warn(
@@ -144,7 +144,7 @@ export class ExecutionGuards implements ExecutionHooks {
 
   /** The budget's limits changed (settings); errors already counted stay counted. */
   configureBudget(settings: Partial<ErrorBudgetSettings>): void {
-    this.budget.configure({ ...this.o.budget, ...settings });
+    this.budget.configure({ ...this.options.budget, ...settings });
     this.changed.fire();
   }
 
@@ -162,7 +162,7 @@ export class ExecutionGuards implements ExecutionHooks {
 
   /** A file was saved: activity for the flow monitor. */
   fileSaved(): void {
-    this.lastChangeAt = this.o.clock.now();
+    this.lastChangeAt = this.options.clock.now();
     this.flow.record('save');
     this.changed.fire();
   }
@@ -188,7 +188,7 @@ export class ExecutionGuards implements ExecutionHooks {
     this.profiler.record('guards.gate', performance.now() - start);
     let verdict: StartVerdict = { run: true, note: `confidence ${result.score.toFixed(2)}: ${result.decision}` };
     if (result.decision === 'run watched') {
-      const attempts = this.o.watchedAttempts ?? 2;
+      const attempts = this.options.watchedAttempts ?? 2;
       verdict = {
         run: true,
         attempts,
@@ -207,7 +207,7 @@ export class ExecutionGuards implements ExecutionHooks {
         : { run: true, note: `confidence ${result.score.toFixed(2)}: checkpoint first, but ${why}` };
     }
     if (result.decision === 'ask' && !signal.aborted) {
-      answer = await this.o.questions.allowLowConfidenceTask(
+      answer = await this.options.questions.allowLowConfidenceTask(
         { title: task.title, kind: task.kind },
         result.score,
         describeFactors(result.contributions),
@@ -336,7 +336,7 @@ export class ExecutionGuards implements ExecutionHooks {
     const history = fix.command
       ? this.fixHistory(fix.signature, { kind: 'command', command: fix.command.command, args: fix.command.args })
       : undefined;
-    const answer = await this.o.questions.runFix(
+    const answer = await this.options.questions.runFix(
       { title: task.title, kind: task.kind },
       { ...(command ? { command } : {}), error: fix.error, rule: fix.rule, ...(history ? { history } : {}) },
     );
@@ -388,7 +388,7 @@ export class ExecutionGuards implements ExecutionHooks {
       });
     }
     this.lastErrors.delete(task.id);
-    if (this.changingFiles.delete(task.id)) this.lastChangeAt = this.o.clock.now();
+    if (this.changingFiles.delete(task.id)) this.lastChangeAt = this.options.clock.now();
     this.runningTasks.delete(task.id);
     if (outcome !== 'skipped') {
       this.profiler.record(`action.${task.kind}`, durationMs);
@@ -424,7 +424,7 @@ export class ExecutionGuards implements ExecutionHooks {
   /** A shell task's command line as words (undefined when it needs a shell or is not a shell task). */
   private commandWords(task: WatchedTask): string[] | undefined {
     if (task.kind !== 'shell') return undefined;
-    const text = this.o.store.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [
+    const text = this.options.store.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [
       task.id,
     ])?.action;
     const action = text ? (JSON.parse(text) as TaskAction) : undefined;
@@ -435,8 +435,8 @@ export class ExecutionGuards implements ExecutionHooks {
 
   /** What decides whether a checkpoint before this task is worth it (confidence.ts, checkpointBeforeTask). */
   private checkpointFacts(task: WatchedTask): CheckpointFacts {
-    const last = this.o.store.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM checkpoints')?.at;
-    const now = this.o.clock.now();
+    const last = this.options.store.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM checkpoints')?.at;
+    const now = this.options.clock.now();
     return {
       canChangeFiles: canChangeFiles(task.kind, this.commandWords(task)),
       ...(last !== null && last !== undefined ? { lastCheckpointAt: last } : {}),
@@ -464,7 +464,7 @@ export class ExecutionGuards implements ExecutionHooks {
   /** The task's impact from the knowledge graph; a graph that cannot answer leaves impact out of the score. */
   private impactOf(task: WatchedTask): number | undefined {
     try {
-      return this.o.impact?.(task);
+      return this.options.impact?.(task);
     } catch (err) {
       this.logger.warn(
         `the knowledge graph could not tell the impact of '${task.title}' (${err instanceof Error ? err.message : String(err)}); it is left out of the confidence score`,
@@ -474,7 +474,7 @@ export class ExecutionGuards implements ExecutionHooks {
   }
 
   private approvalOf(kind: string): { alwaysAllow: boolean; approvals: number } {
-    const row = this.o.store.get<{ always_allow: number; approvals: number }>(
+    const row = this.options.store.get<{ always_allow: number; approvals: number }>(
       'SELECT always_allow, approvals FROM confidence_approvals WHERE action_kind = ?',
       [kind],
     );
@@ -483,7 +483,7 @@ export class ExecutionGuards implements ExecutionHooks {
 
   private async recordAnswer(kind: string, answer: LowConfidenceAnswer): Promise<void> {
     try {
-      await this.o.store.write(
+      await this.options.store.write(
         w =>
           w.run(
             `INSERT INTO confidence_approvals (action_kind, always_allow, approvals, skips, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -493,7 +493,7 @@ export class ExecutionGuards implements ExecutionHooks {
               answer === 'always' ? 1 : 0,
               answer === 'skip' ? 0 : 1,
               answer === 'skip' ? 1 : 0,
-              this.o.clock.now(),
+              this.options.clock.now(),
             ],
           ),
         'user',
@@ -513,11 +513,11 @@ export class ExecutionGuards implements ExecutionHooks {
     this.flushing = Promise.resolve().then(async () => {
       const batch = this.queued.splice(0);
       try {
-        await this.o.store.write(w => {
+        await this.options.store.write(w => {
           for (const q of batch) {
             q.more?.(w);
             if (w.get('SELECT 1 FROM tasks WHERE id = ?', [q.taskId]))
-              recordTaskEvent(w, this.o.clock, q.taskId, q.kind, q.detail);
+              recordTaskEvent(w, this.options.clock, q.taskId, q.kind, q.detail);
           }
         }, 'executor');
       } catch (err) {
