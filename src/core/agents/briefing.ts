@@ -202,7 +202,7 @@ export function briefingMarkdown(b: Briefing): string {
       `Notes and decisions (newest first${p.notesTotal > p.notes.length ? `, ${p.notes.length} of ${p.notesTotal}` : ''}):`,
     );
     for (const note of p.notes) {
-      const tags = note.tags.length ? ` [${note.tags.map(mdText).join(', ')}]` : '';
+      const tags = note.tags.length ? ` [${note.tags.map(tag => mdText(tag)).join(', ')}]` : '';
       if (b.detail === 'detailed') out.push(`- **${mdText(note.title)}**${tags}`, '', mdBlock(note.body), '');
       else out.push(`- **${mdText(note.title)}**${tags}: ${mdText(note.body)}`);
     }

@@ -44,7 +44,7 @@ describe('continuum briefing', function () {
     const r = run();
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.stdout, /^# Continuum briefing/);
-    assert.match(r.stdout, /\*\*Use pnpm\*\* \[decision\]: Decided: pnpm workspaces\./);
+    assert.match(r.stdout, /\*\*Use pnpm\*\* \[decision\]: Decided\\: pnpm workspaces\\\./); // stored text escaped: inert markdown
     assert.match(r.stdout, /## Tasks agents hold\n- Set up the database .* held by Claude Code · lease until /);
     assert.match(r.stdout, /## Ready next\n1\. Write the \\<b\\>login\\<\/b\\> page/);
   });
