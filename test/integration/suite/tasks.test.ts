@@ -188,7 +188,7 @@ suite('Tasks, plan import and sessions', () => {
   });
 
   test('a second window on the same store gets a read-only view', async function () {
-    this.timeout(120000);
+    this.timeout(270000); // a second workbench loading on a busy machine (see inSecondWindow)
     // VS Code gives a second window on the same folder a storage folder of its own, so two windows
     // share a store only through continuum.storagePath: point it (for this workspace) at our store.
     const config = vscode.workspace.getConfiguration('continuum');
