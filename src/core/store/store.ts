@@ -670,14 +670,7 @@ class DurableStore implements Store {
     const dir = join(this.folder, backupsFolder);
     const checks: BackupCheck[] = [];
     for (const backup of parseBackupNames(await this.options.fs.list(dir))) {
-      let problem: string | undefined;
-      try {
-        const loaded = await loadBackup(this.options, backup.name, this.options.migrations ?? defaultMigrations);
-        if (typeof loaded === 'string') problem = loaded;
-        else loaded.db.close();
-      } catch (err) {
-        problem = (err as Error).message;
-      }
+      const problem = await this.checkBackup(backup.name);
       checks.push({ name: backup.name, seq: backup.seq, problem });
       if (problem && !this.readOnlyReason) {
         const raw = await this.options.fs.readFile(join(dir, backup.name));
@@ -688,6 +681,31 @@ class DurableStore implements Store {
       await new Promise<void>(r => setImmediate(r)); // one backup per turn of the event loop
     }
     return checks;
+  }
+
+  /** What is wrong with a backup, or undefined: in the snapshot copy's thread when there is one (a full SQLite check of each). */
+  private async checkBackup(name: string): Promise<string | undefined> {
+    const all = this.options.migrations ?? defaultMigrations;
+    try {
+      if (this.copy) {
+        const raw = await this.options.fs.readFile(join(this.folder, backupsFolder, name));
+        if (!raw) return 'it is missing';
+        // a copy that failed says nothing about the backup: then it is checked here
+        const result = await this.copy.checkBackup(new Uint8Array(raw), latestVersion(all)).catch((err: unknown) => {
+          this.logger.warn(
+            `store: the snapshot copy could not check backup ${name} (${(err as Error).message}); checking it here`,
+          );
+          return undefined;
+        });
+        if (result !== undefined) return result === 'ok' ? undefined : result;
+      }
+      const loaded = await loadBackup(this.options, name, all);
+      if (typeof loaded === 'string') return loaded;
+      loaded.db.close();
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   /** A compaction nobody waits for; a disk that refuses it makes the store read-only, as at open. */
