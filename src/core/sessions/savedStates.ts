@@ -20,8 +20,8 @@ import {
   type CheckpointState,
   type SessionState,
   type TaskState,
-  type TaskStateRow,
 } from './checkpointState';
+import { taskStatesInOrder } from '../tasks/taskStates';
 import { SessionError } from './model';
 
 type TaskTuple = [
@@ -96,9 +96,7 @@ export class SavedStates {
   capture(r: StoreReader, sessionId: string | undefined): CapturedState {
     const tasks = new Map<string, TaskTuple>();
     let tasksDone = 0;
-    for (const row of r.all<TaskStateRow>(
-      'SELECT id, status, progress, attempts, result, error, started_at, completed_at FROM tasks ORDER BY seq',
-    )) {
+    for (const row of taskStatesInOrder(r)) {
       tasks.set(row.id, [
         row.status,
         row.progress,
