@@ -16,6 +16,7 @@ import type {
 } from '../hooks';
 import { commandSpec, describeCommand } from '../commandLine';
 import type { TaskAction } from '../../tasks/model';
+import { storedActionOf, taskExists } from '../../tasks/taskRecords';
 import { recordTaskEvent } from '../journal';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
 import {
@@ -424,9 +425,7 @@ export class ExecutionGuards implements ExecutionHooks {
   /** A shell task's command line as words (undefined when it needs a shell or is not a shell task). */
   private commandWords(task: WatchedTask): string[] | undefined {
     if (task.kind !== 'shell') return undefined;
-    const text = this.options.store.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [
-      task.id,
-    ])?.action;
+    const text = storedActionOf(this.options.store, task.id);
     const action = text ? (JSON.parse(text) as TaskAction) : undefined;
     if (action?.kind !== 'shell' || !action.command.trim()) return undefined;
     const spec = commandSpec(action.command, action.args, action.shell);
@@ -516,8 +515,7 @@ export class ExecutionGuards implements ExecutionHooks {
         await this.options.store.write(w => {
           for (const q of batch) {
             q.more?.(w);
-            if (w.get('SELECT 1 FROM tasks WHERE id = ?', [q.taskId]))
-              recordTaskEvent(w, this.options.clock, q.taskId, q.kind, q.detail);
+            if (taskExists(w, q.taskId)) recordTaskEvent(w, this.options.clock, q.taskId, q.kind, q.detail);
           }
         }, 'executor');
       } catch (err) {
