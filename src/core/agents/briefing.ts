@@ -7,7 +7,7 @@ import type { Continuum } from '../continuum';
 import { ErrorLearning, type Fix } from '../execution/guards/learning';
 import { errorLine, errorSignature } from '../execution/guards/signature';
 import type { TaskStatus } from '../tasks/model';
-import { toTask, taskColumns, type TaskRow } from '../tasks/rows';
+import { recentlyFailedTasks } from '../tasks/taskRecords';
 import { clip, isoTime, taskLine, type TaskLine } from './common';
 import { mdBlock, mdText } from './markdown';
 import type { AgentIdentity, AgentTool } from './tool';
@@ -101,12 +101,7 @@ export function briefingOf(
   const leaseEnded = core.tasks.expiredClaims().slice(0, n.ready).map(taskLine);
 
   const learning = new ErrorLearning(core.store, core.clock);
-  const failed = core.store.all<TaskRow>(
-    `SELECT ${taskColumns} FROM tasks WHERE status = 'failed' ORDER BY updated_at DESC, seq DESC LIMIT ?`,
-    [n.failures],
-  );
-  const failures = failed.map(row => {
-    const task = toTask(row, []);
+  const failures = recentlyFailedTasks(core.store, n.failures).map(task => {
     const error = task.error ?? '';
     const signature = signatureOf(error);
     const fixes = error
