@@ -15,6 +15,7 @@ import {
   readyInSessionOfKind,
   type ReadyInSession,
 } from './sessionTasks';
+import { hasAnyTask } from './taskRecords';
 import { transitionProblem } from './transitions';
 import { newTaskSchema, parseOrExplain, taskPatchSchema, type NewTask, type TaskPatch } from './validation';
 
@@ -125,6 +126,11 @@ export class TaskManager {
     return this.store
       .all<TaskRow & { deps: string | null }>(`SELECT ${taskColumns}, ${depsColumn} FROM tasks ORDER BY seq`)
       .map(r => toTask(r, splitDeps(r.deps)));
+  }
+
+  /** Whether there is any task at all (stops at the first). */
+  hasAny(): boolean {
+    return hasAnyTask(this.store);
   }
 
   phases(): Phase[] {

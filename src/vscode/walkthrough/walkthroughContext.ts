@@ -12,7 +12,7 @@ export const walkthroughId = 'continuum.continuum#continuum.gettingStarted';
 function facts(core: Continuum): WalkthroughFacts {
   const count = (sql: string) => core.store.get<{ n: number }>(sql)?.n ?? 0;
   return {
-    tasks: count(walkthroughQueries.tasks),
+    tasks: core.tasks.hasAny() ? 1 : 0,
     sessions: count(walkthroughQueries.sessions),
     manualCheckpoints: count(walkthroughQueries.manualCheckpoints),
     restores: count(walkthroughQueries.restores),
