@@ -5,7 +5,7 @@
 // `origin` when they write it (state import, an agent's createMany).
 import { createHash } from 'crypto';
 import type { Task } from '../tasks/model';
-import { recordedOriginOf } from '../tasks/taskRecords';
+import { phaseSourceOf, recordedOriginOf } from '../tasks/taskRecords';
 import { actionFor } from './actions/index';
 import type { StoreReader, StoreWriter } from '../store/types';
 
@@ -71,7 +71,7 @@ export function planOfTask(r: StoreReader, t: Task): string | undefined {
   if (origin) return origin;
   if (!t.key) return undefined;
   if (t.phaseId) {
-    const source = r.get<{ source: string | null }>('SELECT source FROM phases WHERE id = ?', [t.phaseId])?.source;
+    const source = phaseSourceOf(r, t.phaseId);
     if (source) return source;
   }
   const hash = t.key.indexOf('#');

@@ -13,6 +13,7 @@ import {
 } from './checkpointState';
 import { SavedStates } from './savedStates';
 import { countDoneInSession, taskIdsInSession, tasksInSession, unknownTaskIds } from '../tasks/sessionTasks';
+import { recordTaskEventIn } from '../tasks/taskEvents';
 import { restoreTaskStateIn } from '../tasks/taskStates';
 import {
   SessionError,
@@ -401,13 +402,7 @@ export class SessionManager {
           from: pick(task.from, task.fields),
           to: pick(task.to, task.fields),
         };
-        w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [
-          task.id,
-          now,
-          actor,
-          'restored',
-          JSON.stringify(detail),
-        ]);
+        recordTaskEventIn(w, { taskId: task.id, at: now, actor, kind: 'restored', detail });
       }
       if (plan.session) this.restoreSession(w, plan.session, now);
       return {

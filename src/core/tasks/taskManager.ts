@@ -15,6 +15,7 @@ import {
   readyInSessionOfKind,
   type ReadyInSession,
 } from './sessionTasks';
+import { recordTaskEventIn } from './taskEvents';
 import { hasAnyTask } from './taskRecords';
 import { transitionProblem } from './transitions';
 import { newTaskSchema, parseOrExplain, taskPatchSchema, type NewTask, type TaskPatch } from './validation';
@@ -736,14 +737,7 @@ export class TaskManager {
     detail: Record<string, unknown>,
     agent?: string,
   ): void {
-    w.run('INSERT INTO task_events (task_id, at, actor, kind, detail, agent) VALUES (?, ?, ?, ?, ?, ?)', [
-      taskId,
-      this.clock.now(),
-      actor,
-      kind,
-      JSON.stringify(detail),
-      agent ?? null,
-    ]);
+    recordTaskEventIn(w, { taskId, at: this.clock.now(), actor, kind, detail, ...(agent ? { agent } : {}) });
   }
 }
 

@@ -17,6 +17,11 @@ export function recordedOriginOf(r: StoreReader, id: string): string | undefined
   return r.get<{ origin: string | null }>('SELECT origin FROM tasks WHERE id = ?', [id])?.origin ?? undefined;
 }
 
+/** The file or plan a phase was imported from; undefined when unrecorded. */
+export function phaseSourceOf(r: StoreReader, phaseId: string): string | undefined {
+  return r.get<{ source: string | null }>('SELECT source FROM phases WHERE id = ?', [phaseId])?.source ?? undefined;
+}
+
 /** A task's action as stored (JSON), without reading the rest of the task; undefined for a to-do or no task. */
 export function storedActionOf(r: StoreReader, id: string): string | undefined {
   return r.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [id])?.action ?? undefined;

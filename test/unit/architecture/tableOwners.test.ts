@@ -1,6 +1,6 @@
 // Each table's SQL lives with the module that owns it; other modules ask through named methods
-// (issue 15, item 3). The tasks and their dependencies belong to src/core/tasks (TaskManager and the
-// modules beside it); the store's schema and migrations create them. Read with TypeScript's own
+// (issue 15, item 3). The tasks, their dependencies, their event log and the plan's phases belong to
+// src/core/tasks (TaskManager and the modules beside it); the store's schema and migrations create them. Read with TypeScript's own
 // scanner, so only SQL in string literals and templates counts, not comments or prose about tasks.json.
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -43,7 +43,9 @@ interface Owner {
   folders: readonly string[];
 }
 
-const owners: Owner[] = [{ tables: ['tasks', 'task_deps'], folders: ['core/tasks', 'core/store'] }];
+const owners: Owner[] = [
+  { tables: ['tasks', 'task_deps', 'task_events', 'phases'], folders: ['core/tasks', 'core/store'] },
+];
 
 /** Modules (relative to src/) holding SQL on a table they do not own, with the table. */
 function strangers(owner: Owner): string[] {
