@@ -40,7 +40,7 @@ export type SessionState = z.infer<typeof sessionStateSchema>;
 /** A checkpoint's saved state, complete (however it is stored). */
 export type CheckpointState = Omit<z.infer<typeof checkpointStateSchema>, 'schema'>;
 
-/** The task columns a checkpoint saves and a restore writes back. */
+/** The task fields a checkpoint saves and a restore writes back, with their columns (read and written in src/core/tasks/taskStates.ts). */
 const taskFields = [
   ['status', 'status'],
   ['progress', 'progress'],
