@@ -31,10 +31,3 @@ export function walkthroughProgress(
     [walkthroughKeys.restored]: f.restores > 0,
   };
 }
-
-/** The SQL that counts the facts: cheap (each stops at the first row). Tasks are asked of TaskManager (hasAny). */
-export const walkthroughQueries: Record<Exclude<keyof WalkthroughFacts, 'tasks'>, string> = {
-  sessions: 'SELECT COUNT(*) AS n FROM (SELECT 1 FROM sessions LIMIT 1)',
-  manualCheckpoints: "SELECT COUNT(*) AS n FROM (SELECT 1 FROM checkpoints WHERE trigger = 'manual' LIMIT 1)",
-  restores: "SELECT COUNT(*) AS n FROM (SELECT 1 FROM checkpoints WHERE trigger = 'before-restore' LIMIT 1)",
-};

@@ -16,6 +16,7 @@ import type {
 } from '../hooks';
 import { commandSpec, describeCommand } from '../commandLine';
 import type { TaskAction } from '../../tasks/model';
+import { lastCheckpointAt } from '../../sessions/sessionRecords';
 import { storedActionOf, taskExists } from '../../tasks/taskRecords';
 import { recordTaskEvent } from '../journal';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
@@ -434,7 +435,7 @@ export class ExecutionGuards implements ExecutionHooks {
 
   /** What decides whether a checkpoint before this task is worth it (confidence.ts, checkpointBeforeTask). */
   private checkpointFacts(task: WatchedTask): CheckpointFacts {
-    const last = this.options.store.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM checkpoints')?.at;
+    const last = lastCheckpointAt(this.options.store);
     const now = this.options.clock.now();
     return {
       canChangeFiles: canChangeFiles(task.kind, this.commandWords(task)),
