@@ -3,6 +3,7 @@
 // the steps a crash cut off (started, no result). See DESIGN.md, "No repeated work".
 import type { Clock } from '../ports';
 import type { StoreReader, StoreWriter } from '../store/types';
+import { recordTaskEventIn } from '../tasks/taskEvents';
 import type { StartedProcess } from './ports';
 
 export type StepStatus = 'started' | 'succeeded' | 'failed';
@@ -116,11 +117,5 @@ export function recordTaskEvent(
   kind: string,
   detail: Record<string, unknown>,
 ): void {
-  w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [
-    taskId,
-    clock.now(),
-    'executor',
-    kind,
-    JSON.stringify(detail),
-  ]);
+  recordTaskEventIn(w, { taskId, at: clock.now(), actor: 'executor', kind, detail });
 }

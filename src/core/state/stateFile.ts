@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Actor, Store, StoreWriter } from '../store/types';
 import { findCycle } from '../tasks/graph';
+import { markCommandsFromIn } from '../tasks/taskRecords';
 import { explainIssues, limits, taskActionSchema } from '../tasks/validation';
 
 export const stateFormat = 'continuum-state';
@@ -241,9 +242,7 @@ export async function importState(
     for (const t of tables)
       insertRows(w, t, (t === 'sessions' ? sessions : state.tables[t]) as Array<Record<string, unknown>>);
     // the imported commands were not written by this person here: they run only once confirmed
-    w.run('UPDATE tasks SET origin = ? WHERE action IS NOT NULL', [
-      `the state file exported ${state.exportedAt.slice(0, 40)}`,
-    ]);
+    markCommandsFromIn(w, `the state file exported ${state.exportedAt.slice(0, 40)}`);
   }, actor);
   return {
     tasks: state.tables.tasks.length,

@@ -16,6 +16,8 @@ import type {
 } from '../hooks';
 import { commandSpec, describeCommand } from '../commandLine';
 import type { TaskAction } from '../../tasks/model';
+import { lastCheckpointAt } from '../../sessions/sessionRecords';
+import { storedActionOf, taskExists } from '../../tasks/taskRecords';
 import { recordTaskEvent } from '../journal';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
 import {
@@ -424,9 +426,7 @@ export class ExecutionGuards implements ExecutionHooks {
   /** A shell task's command line as words (undefined when it needs a shell or is not a shell task). */
   private commandWords(task: WatchedTask): string[] | undefined {
     if (task.kind !== 'shell') return undefined;
-    const text = this.options.store.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [
-      task.id,
-    ])?.action;
+    const text = storedActionOf(this.options.store, task.id);
     const action = text ? (JSON.parse(text) as TaskAction) : undefined;
     if (action?.kind !== 'shell' || !action.command.trim()) return undefined;
     const spec = commandSpec(action.command, action.args, action.shell);
@@ -435,7 +435,7 @@ export class ExecutionGuards implements ExecutionHooks {
 
   /** What decides whether a checkpoint before this task is worth it (confidence.ts, checkpointBeforeTask). */
   private checkpointFacts(task: WatchedTask): CheckpointFacts {
-    const last = this.options.store.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM checkpoints')?.at;
+    const last = lastCheckpointAt(this.options.store);
     const now = this.options.clock.now();
     return {
       canChangeFiles: canChangeFiles(task.kind, this.commandWords(task)),
@@ -516,8 +516,7 @@ export class ExecutionGuards implements ExecutionHooks {
         await this.options.store.write(w => {
           for (const q of batch) {
             q.more?.(w);
-            if (w.get('SELECT 1 FROM tasks WHERE id = ?', [q.taskId]))
-              recordTaskEvent(w, this.options.clock, q.taskId, q.kind, q.detail);
+            if (taskExists(w, q.taskId)) recordTaskEvent(w, this.options.clock, q.taskId, q.kind, q.detail);
           }
         }, 'executor');
       } catch (err) {
