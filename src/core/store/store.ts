@@ -738,6 +738,7 @@ class DurableStore implements Store {
     return {
       readOnly: this.readOnly,
       readOnlyReason: this.readOnlyReason,
+      ...(this.follower ? { replica: true } : {}),
       recovery: [...this.recovery],
       journalRecords: this.journalRecords,
       journalBytes: this.journalBytes,

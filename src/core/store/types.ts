@@ -27,6 +27,8 @@ export interface StoreHealth {
   readOnly: boolean;
   /** Why the store is read-only, in words for the user. */
   readOnlyReason?: string;
+  /** A read replica: read-only here because another process holds the store, whose journal it follows. */
+  replica?: boolean;
   /** What opening had to repair, in words for the user; empty when the open was clean. */
   recovery: string[];
   journalRecords: number;
