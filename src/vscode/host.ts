@@ -99,11 +99,14 @@ export class ContinuumHost implements vscode.Disposable {
     const started = Date.now();
     // Loaded here, not at activation: the core and its libraries (sql.js, zod, markdown-it …) cost
     // tens of milliseconds to evaluate, which activation must not pay.
-    const [{ openContinuum }, { nodeLock }, { openWindowStore }] = await Promise.all([
-      import('../core/continuum'),
-      import('../node/lock'),
-      import('../node/endpoint/window'),
-    ]);
+    const [{ openContinuum }, { nodeLock }, { openWindowStore }, { executorVerifyPort }, { nodeProcesses }] =
+      await Promise.all([
+        import('../core/continuum'),
+        import('../node/lock'),
+        import('../node/endpoint/window'),
+        import('../core/agents/verify'),
+        import('../node/processes'),
+      ]);
     const common = {
       folder,
       fs: nodeFileSystem,
@@ -124,6 +127,17 @@ export class ContinuumHost implements vscode.Disposable {
       replica: () => openContinuum({ ...common, readOnly: true, readOnlyReason: replicaReason, followMs: 250 }),
       readOnly: () => openContinuum({ ...common, lock: nodeLock(), snapshots: snapshots() }),
       trusted: () => vscode.workspace.isTrusted,
+      // an agent's done (through this window) runs the task's verify command under the executor's rules
+      ...(workspaceFolder
+        ? {
+            verify: (core: Continuum) =>
+              executorVerifyPort(core, {
+                workspace: workspaceFolder,
+                processes: nodeProcesses,
+                trusted: () => vscode.workspace.isTrusted,
+              }),
+          }
+        : {}),
     });
     this.windowStore = windowStore;
     const core = windowStore.core;

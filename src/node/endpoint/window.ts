@@ -5,7 +5,7 @@
 // full window that reads a live replica and sends its writes to the holder, and takes the store
 // over when the holder goes. A future daemon is one more holder that outlives the windows.
 import { callAgentTool } from '../../core/agents';
-import type { ToolContext } from '../../core/agents/tool';
+import type { VerifyPort } from '../../core/agents/tool';
 import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
 import { endpointAddress } from './address';
@@ -65,8 +65,8 @@ export interface WindowStoreOptions {
   readOnly(): Promise<Continuum>;
   /** Whether the window's workspace is trusted (the agents' tools it serves run with that trust). */
   trusted(): boolean;
-  /** Lent to the tools this window runs for agents (verify-on-done). */
-  verify?: ToolContext['verify'];
+  /** Lent to the tools this window runs for agents on the core it holds (verify-on-done). */
+  verify?(core: Continuum): VerifyPort;
   /** How long to wait for a process that holds the store to serve it before opening read-only (default 15 s). */
   waitForHolderMs?: number;
 }
@@ -103,7 +103,10 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
       open: options.open,
       replica: options.replica,
       callTool: callAgentTool,
-      toolContext: () => ({ trusted: options.trusted(), ...(options.verify ? { verify: options.verify } : {}) }),
+      toolContext: core => ({
+        trusted: options.trusted(),
+        ...(options.verify ? { verify: options.verify(core) } : {}),
+      }),
       logger: options.logger,
       waitForHolderMs: options.waitForHolderMs ?? 15_000,
     });
