@@ -16,6 +16,7 @@ import { askToHandOver, openWindowStore, serveWindow, type WindowStore } from '.
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
 import { currentOwner } from '../../../src/node/lockOwner';
+import { parsePlan } from '../../../src/core/tasks/plan';
 import { callTestTool } from './testTools';
 
 const agent = { id: 'test-agent#1', name: 'Test Agent' };
@@ -353,6 +354,20 @@ describe('the holder endpoint', function () {
       await assert.rejects(
         second.core.tasks.setStatus('no-such-task', 'done'),
         (err: Error) => /no-such-task|no task/i.test(err.message) && !(err instanceof EndpointError),
+      );
+      // a plan import, with the tasks the person kept in the preview
+      const plan = parsePlan('# Plan\n\n- [ ] keep this one\n- [ ] drop this one\n', 'PLAN.md');
+      const keep = plan.tasks.find(t => t.title === 'keep this one')!.key;
+      assert.deepStrictEqual(await second.core.tasks.importPlan(plan, { only: new Set([keep]) }), {
+        created: 1,
+        updated: 0,
+      });
+      assert.deepStrictEqual(
+        second.core.tasks
+          .list()
+          .map(t => t.title)
+          .sort(),
+        ['from the second window', 'keep this one'],
       );
       // the first window closes: the second takes the store over
       const changed = new Promise<Continuum>(r => second.onDidChangeCore(r));
