@@ -160,7 +160,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
-    const agents = await (await import('../node/endpoint/cliRun')).serveRunToAgents(core); // agents' MCP servers reach the store through the run
+    const agents = await (
+      await import('../node/endpoint/cliRun')
+    ).serveRunToAgents(core, path.resolve(args.workspace ?? process.cwd())); // agents' MCP servers reach the store through the run; their done runs verify in its workspace
     try {
       return await runFromTerminal(core, args, lockLost);
     } finally {

@@ -7,6 +7,7 @@ import * as path from 'path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { agentTools, callAgentTool, leanAgentTools } from '../core/agents';
 import type { AgentTool } from '../core/agents/tool';
+import { executorVerifyPort } from '../core/agents/verify';
 import { openContinuum } from '../core/continuum';
 import type { Logger } from '../core/ports';
 import { connectOrHold } from '../node/endpoint/connection';
@@ -16,6 +17,7 @@ import { storeOfWorkspace } from '../node/endpoint/workspaceStore';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
+import { nodeProcesses } from '../node/processes';
 import { currentOwner } from '../node/lockOwner';
 import { version } from '../../package.json';
 
@@ -103,6 +105,11 @@ export async function mcpCommand(argv: readonly string[], toolSet: McpToolSet): 
     handsOver: true,
     logger: stderrLogger,
     callTool: toolSet.call,
+    // done runs the task's verify command here, in the workspace this server was started for
+    toolContext: core => ({
+      trusted: true,
+      verify: executorVerifyPort(core, { workspace, processes: nodeProcesses, trusted: () => true }),
+    }),
     open: lock =>
       openContinuum({
         folder,

@@ -98,19 +98,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   });
   context.subscriptions.push(graphTree, graphWatcher, graphView);
 
-  // While this window holds the store it serves agents' MCP servers and other processes (src/node/endpoint).
-  let agentsEndpoint: Promise<{ dispose(): Promise<void> }> | undefined;
-  const stopServingAgents = async () => {
-    const serving = agentsEndpoint;
-    agentsEndpoint = undefined;
-    await (await serving)?.dispose();
-  };
-  context.subscriptions.push({ dispose: () => void stopServingAgents() });
   const whenOpen = (core: Continuum) => {
-    void stopServingAgents();
-    agentsEndpoint = import('../node/endpoint/window').then(m =>
-      m.serveAgentsFromWindow(core, { logger, trusted: () => vscode.workspace.isTrusted }),
-    );
     tree.attach(core.tasks);
     statusBar.attach(core);
     runtime.for(core); // the guards (and their status-bar items) from the start, not from the first run
@@ -122,7 +110,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
       runtime.abandon(); // its results could not be saved; the process that took the store over resumes them
       void prompter.notify(
         'warning',
-        `${reason} This window's running tasks were stopped and it now shows the store read-only; reload the window to write here again.`,
+        `${reason} This window's running tasks were stopped; it now works through the process that holds the store.`,
       );
     });
   };
@@ -141,10 +129,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     activationMs: ended - started,
     loadAndActivateMs: loadMs + ended - started,
     ready: () => host.open(),
-    close: async () => {
-      await stopServingAgents(); // before the store closes: agents' servers then take it over
-      await host.close();
-    },
+    close: () => host.close(), // the endpoint closes before the store: agents' servers then take it over
   };
   const testing: ContinuumApi['testing'] = {
     statusBar,
@@ -159,7 +144,6 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     guards: () => runtime.guards,
     reopen: async () => {
       runtime.abandon(); // the window "dies": its processes are killed, its sessions stay marked running
-      await stopServingAgents();
       await host.close();
       return host.open();
     },

@@ -14,7 +14,8 @@ export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | 
 } {
   if (!core) return { text: '$(history) Continuum', tooltip: 'Continuum is opening its store…' };
   const session = activeSession(core);
-  const readOnly = core.store.readOnly ? ' (read-only)' : '';
+  // a replica (another process holds the store) sends its writes there: it is not read-only to the person
+  const readOnly = core.store.readOnly && !core.store.health().replica ? ' (read-only)' : '';
   if (!session)
     return { text: `$(history) Continuum${readOnly}`, tooltip: 'Continuum: no session. Click to open the Tasks view.' };
   const p = core.sessions.progress(session.id);

@@ -14,6 +14,7 @@ import { graphImpact, taskImpact } from './guards/impact';
 import { ResourceMonitor, type ResourceProbe } from './guards/resources';
 import type { Rule } from './guards/rulebook';
 import type { ResilienceSettings } from './resilience';
+import type { ExecutionHooks } from './hooks';
 
 /** What of the core an executor is assembled from (a Continuum has it all; a test's world may lack the graph). */
 export type ExecutorCore = Pick<Continuum, 'store' | 'clock' | 'tasks' | 'sessions'> &
@@ -25,8 +26,11 @@ export type ExecutorCore = Pick<Continuum, 'store' | 'clock' | 'tasks' | 'sessio
  */
 export type ExecutorHost = ExecutorHostPorts & { guards?: 'assembled'; guardQuestions: GuardQuestions };
 
-/** For tests: the test's own guards (set up apart, say with a smaller budget), or 'none' for a bare executor. */
-export type TestExecutorHost = ExecutorHostPorts & { guards: ExecutionGuards | 'none' };
+/**
+ * For tests: the test's own guards (set up apart, say with a smaller budget), hooks of its own (to
+ * act at a step boundary), or 'none' for a bare executor.
+ */
+export type TestExecutorHost = ExecutorHostPorts & { guards: ExecutionGuards | ExecutionHooks | 'none' };
 
 export interface ExecutorHostPorts {
   ports: ExecutorPorts;
@@ -87,6 +91,8 @@ export function assembleExecutor(
       ? assembleGuards(core, host.guardQuestions, host)
       : undefined;
   const guards = assembled ?? (host.guards instanceof ExecutionGuards ? host.guards : undefined);
+  const hooks: ExecutionHooks | undefined =
+    guards ?? (typeof host.guards === 'object' && host.guards !== null ? host.guards : undefined);
   if (guards && host.rules) guards.setRules(host.rules);
   const folders = [core.store.folder, host.workspace];
   const resources = host.resources ? new ResourceMonitor(host.resources, [...new Set(folders)], core.clock) : undefined;
@@ -98,7 +104,7 @@ export function assembleExecutor(
     logger: host.logger,
     workspace: host.workspace,
     ports: host.ports,
-    ...(guards ? { hooks: guards } : {}),
+    ...(hooks ? { hooks } : {}),
     // Each task's own file changes, for its pull-request commit. A task waits only for the files to be
     // read (git add and write-tree on a private index); the record is written in the background.
     ...(host.recordTaskFiles !== false && core.files ? { taskFiles: core.files } : {}),

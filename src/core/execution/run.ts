@@ -388,6 +388,12 @@ export class SessionRun {
           'executor',
         );
     }
+    if (!resumed) {
+      // An agent may have claimed it (or a person finished it) while the run asked before starting
+      // it: looked at again in the same turn as the start below, so a claim and the start never both win.
+      const now = this.host.tasks.get(task.id);
+      if (now?.status !== 'pending' || this.host.tasks.claimOf(task.id)) return;
+    }
     hooks?.taskStarted(watched);
     const began = this.host.clock.now();
     const pending: Array<Promise<unknown>> = [];

@@ -98,6 +98,10 @@ const rowSchemas = {
       started_at: opt(int),
       completed_at: opt(int),
       estimate: opt(text(200)),
+      // an agent's claim: who works on the task and until when (optional: files before claims have none)
+      claimed_by: opt(text(400)),
+      claimed_by_name: opt(text(200)),
+      lease_until: opt(int),
     })
     .strict(),
   task_deps: z.object({ task_id: text(200), depends_on: text(200) }).strict(),

@@ -44,6 +44,7 @@ import {
   type Mutation,
 } from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
+import { JournalFollower } from './replica';
 import { applyRecord, type SnapshotCopy, type SnapshotCopyFactory } from './snapshotCopy';
 import { SqliteDatabase } from './sqlite';
 import {
@@ -72,6 +73,13 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** Open without taking the lock and refuse every write. */
   readOnly?: boolean;
+  /** Why writes are refused, in the user's words, when `readOnly` is set (default: it was opened read-only). */
+  readOnlyReason?: string;
+  /**
+   * A read replica: a store opened read-only that follows the journal of the process holding the
+   * store, polling it every this many milliseconds (and at once on `catchUp`).
+   */
+  followMs?: number;
   /** Compressed copies of the last snapshots to keep (default 5). */
   backups?: number;
   /** Compact once the journal holds this many bytes (default 8 MB) … */
@@ -115,7 +123,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   });
 
   let lock: HeldLock | undefined;
-  let readOnlyReason: string | undefined = options.readOnly ? 'it was opened read-only' : undefined;
+  let readOnlyReason: string | undefined = options.readOnly
+    ? (options.readOnlyReason ?? 'it was opened read-only')
+    : undefined;
   /** Opening can go on, read-only, after `problem`; the lock (if taken) goes back at once. */
   const cannotWrite = async (problem: string) => {
     readOnlyReason ??= readOnlyBecause(problem);
@@ -203,6 +213,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (store.readOnly && base.db.userVersion < latestVersion(all)) {
     migrate(base.db, all); // in memory only: a read-only view must still be able to read
   }
+  if (options.readOnly && options.followMs !== undefined) store.follow(options.followMs);
   for (const line of recovery) logger.warn(`store: ${line}`);
   return store;
 }
@@ -531,10 +542,13 @@ class DurableStore implements Store {
   private changedTables = new Set<string>();
   private changedActor: Actor = 'user';
   private readonly clock: Clock;
+  private follower: JournalFollower | undefined;
+  private followTimer: { cancel(): void } | undefined;
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     private readonly options: OpenStoreOptions,
-    private readonly db: SqliteDatabase,
+    private db: SqliteDatabase,
     private lastSeq: number,
     private oldSegments: number[],
     private readonly lock: HeldLock | undefined,
@@ -570,6 +584,71 @@ class DurableStore implements Store {
 
   get readOnly(): boolean {
     return this.readOnlyReason !== undefined;
+  }
+
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  /** Starts following the holder's journal (a read replica): a poll every `intervalMs`. */
+  follow(intervalMs: number): void {
+    const follower = new JournalFollower(this.options.fs, this.folder, {
+      seq: () => this.lastSeq,
+      apply: record => {
+        applyRecord(this.db, record);
+        this.lastSeq = record.seq;
+      },
+      replaceWith: (db, seq) => {
+        const old = this.db;
+        this.db = db;
+        this.lastSeq = seq;
+        old.close();
+      },
+    });
+    this.follower = follower;
+    const tick = () => {
+      if (this.closed) return;
+      this.followTimer = this.clock.setTimeout(() => void this.refresh().finally(tick), intervalMs);
+    };
+    tick();
+  }
+
+  /**
+   * A replica reads what the holder appended since its last look and announces it (onDidChange);
+   * a store that writes itself has nothing to read.
+   */
+  refresh(): Promise<void> {
+    const follower = this.follower;
+    if (!follower || this.closed) return Promise.resolve();
+    this.refreshing ??= follower
+      .poll()
+      .then(
+        changes => {
+          if (!changes || this.closed) return;
+          const tables = changes.tables.has('*')
+            ? new Set(
+                this.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map(r => r.name),
+              )
+            : changes.tables;
+          this.changes.fire({ tables, actor: changes.actor });
+        },
+        err => this.logger.error('store: following the journal of the process holding the store failed', err),
+      )
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  async catchUp(seq: number, timeoutMs = 5_000): Promise<boolean> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.lastSeq >= seq) return true;
+      if (!this.follower || this.closed || Date.now() >= end) return false;
+      await this.refresh();
+      if (this.lastSeq >= seq) return true;
+      await new Promise<void>(r => setTimeout(r, 2));
+    }
   }
 
   all<T>(sql: string, params?: readonly SqlValue[]): T[] {
@@ -659,6 +738,7 @@ class DurableStore implements Store {
     return {
       readOnly: this.readOnly,
       readOnlyReason: this.readOnlyReason,
+      ...(this.follower ? { replica: true } : {}),
       recovery: [...this.recovery],
       journalRecords: this.journalRecords,
       journalBytes: this.journalBytes,
@@ -728,6 +808,8 @@ class DurableStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.idleTimer?.cancel();
+    this.followTimer?.cancel();
+    await this.refreshing;
     await this.drain();
     await this.compaction?.catch(() => undefined); // its failure was reported where it was started
     this.closed = true;

@@ -2,6 +2,7 @@
 import { assembleExecutor } from '../../../src/core/execution/assemble';
 import type { Executor } from '../../../src/core/execution/executor';
 import type { ExecutionGuards } from '../../../src/core/execution/guards/guards';
+import type { ExecutionHooks } from '../../../src/core/execution/hooks';
 import type {
   ExecutionQuestions,
   ExecutorPorts,
@@ -48,7 +49,7 @@ export interface TestExecutorOptions {
   /** Read at each run's start, as the executor reads its settings (default: concurrency 2, no every-N checkpoints). */
   settings?: () => Partial<ExecutorSettings>;
   /** The test's own guards; without them the executor runs bare (assembleExecutor's `guards: 'none'`). */
-  hooks?: ExecutionGuards;
+  hooks?: ExecutionGuards | ExecutionHooks;
   /** Records each task's files at its start and end (the executor's taskFiles). */
   taskFiles?: CheckpointFiles;
   cannotRun?: ReadonlyArray<TaskAction['kind']>;
