@@ -29,6 +29,7 @@ suite('Getting-started walkthrough', () => {
     // VS Code registers an extension's walkthrough some seconds after the extension (1.104 waits up to 5 s
     // for an experiment service that never answers here); opened before that, the page shows another
     // walkthrough. Opened again until it is this one, as a person would pick it again from Help > Welcome.
+    let lastSeen: unknown;
     const titles = await until('the Continuum walkthrough with its steps', async () => {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await vscode.commands.executeCommand('workbench.action.openWalkthrough', walkthroughId, false);
@@ -36,8 +37,12 @@ suite('Getting-started walkthrough', () => {
       assert.match(tab.label, /Welcome|Walkthrough|Get Started/i);
       const steps = await waitForVisible('button.getting-started-step', 10000);
       if (!steps) return []; // outside the code-server runner there is no DOM to ask
+      lastSeen = { tab: tab.label, steps: steps.items };
       const shown = steps.items.filter(i => i.visible).map(i => i.text.split('\n')[0].trim());
       return shown.some(x => x.startsWith('Import or write a plan')) ? shown : undefined;
+    }).catch(async (err: Error) => {
+      await screenshot('walkthrough-FAILED');
+      throw new Error(`${err.message}; last seen: ${JSON.stringify(lastSeen).slice(0, 1500)}`);
     });
     if (!titles.length) return;
     await screenshot('walkthrough-opened');
