@@ -111,9 +111,6 @@ export class Executor {
   /** Throws ExecutionRefused unless `taskIds` may run: a trusted workspace, their plans' commands confirmed (asking once per plan). */
   async prepare(taskIds: readonly string[]): Promise<void> {
     if (!this.options.ports.trust.isTrusted()) throw new ExecutionRefused(untrustedMessage);
-    // the first task waits for the files to be read: start on that while the person confirms the
-    // plan's commands and the session is created (the first read of a window opens git and hashes)
-    this.options.taskFiles?.readAhead?.();
     const tasks = taskIds.map(id => this.options.tasks.get(id)).filter(t => t !== undefined);
     const plans = new Map<string, string | undefined>(); // planOfTask reads the store: once per task
     const planOf = (t: Task) =>

@@ -77,8 +77,6 @@ export interface TaskFiles {
    * itself may be written later); never rejects. `keepExisting`: a resumed task keeps the files recorded at its first start.
    */
   taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting?: boolean): Promise<void>;
-  /** A session is about to start: read the files ahead, in the background, if they were never read. */
-  readAhead?(): void;
 }
 
 /** Why a run stops: pause lets running tasks finish; the others abort them. */

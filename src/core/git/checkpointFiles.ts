@@ -98,8 +98,6 @@ export class CheckpointFiles implements Disposable {
   /** The task boundaries' refs being written, in the background, after their trees were taken. */
   private refWrites: Promise<void> = Promise.resolve();
   private readonly taskRefsWritten = new Set<string>();
-  /** The files were read (or are being read) in this window: a read ahead would be a second one. */
-  private readBefore = false;
   private readonly boundariesAsked: Array<{
     ref: string;
     taskId: string;
@@ -215,27 +213,6 @@ export class CheckpointFiles implements Disposable {
     });
   }
 
-  /**
-   * Reads the files once, in the background, if they were never read in this window: opening the
-   * snapshot repository and hashing what differs from the person's own index are then done before the
-   * first task's start, which only checks what changed since (its own read still decides what it found).
-   * Never rejects: a failure is logged, and the first boundary reads the files itself.
-   */
-  readAhead(): void {
-    if (this.store.readOnly || this.readBefore) return;
-    this.readBefore = true;
-    void this.serial(async () => {
-      try {
-        await (await this.snapshots()).captureTree();
-        this.sawWholeTree();
-      } catch (err) {
-        this.logger.warn(
-          `Reading the workspace files ahead of the session failed (${err instanceof Error ? err.message : String(err)}); the first task reads them itself.`,
-        );
-      }
-    });
-  }
-
   /** Reads the files once for every boundary asked for until now, then writes their refs in the background. */
   private async readBoundaries(): Promise<void> {
     const batch = this.boundariesAsked.splice(0);
@@ -257,7 +234,6 @@ export class CheckpointFiles implements Disposable {
       // The whole tree, not the paths a file watcher reported: under load its events come late (seconds),
       // and a task's file missing from its end (or a person's edit from its start) would put it in the wrong commit.
       const { tree } = await snapshots.captureTree();
-      this.readBefore = true;
       this.sawWholeTree();
       for (const b of todo) this.taskRefsWritten.add(b.ref);
       this.refWrites = this.refWrites

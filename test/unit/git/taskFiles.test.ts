@@ -8,7 +8,7 @@ import { createSessionPullRequest } from '../../../src/core/git/sessionPullReque
 import { WorkspaceSnapshots } from '../../../src/core/git/workspaceSnapshots';
 import { nodeProcesses } from '../../../src/node/processes';
 import { MemoryTaskLogs } from '../fakes/fakeProcesses';
-import { ScriptedQuestions, makeExecWorld, until } from '../execution/world';
+import { ScriptedQuestions, makeExecWorld } from '../execution/world';
 import { cleanup, git, makeRepo, tempDir, write } from './realRepo';
 import { systemClock } from '../../../src/core/ports';
 
@@ -197,60 +197,4 @@ describe("the executor records each task's files for its pull-request commit", (
       cleanup(root, storeDir);
     }
   });
-
-  it('Start Session reads the files ahead while the session is confirmed and created; the first task still sees them as it starts', async () => {
-    const root = makeRepo();
-    const storeDir = tempDir('store');
-    const w = await makeExecWorld();
-    let reads = 0;
-    const files = new CheckpointFiles(
-      w.store,
-      w.sessions,
-      async () => {
-        const snapshots = await WorkspaceSnapshots.open(root, storeDir);
-        const capture = snapshots.captureTree.bind(snapshots);
-        snapshots.captureTree = paths => {
-          reads++;
-          return capture(paths);
-        };
-        return snapshots;
-      },
-      w.clock,
-    );
-    try {
-      const executor = w.newExecutor({
-        workspace: root,
-        taskFiles: files,
-        settings: () => ({ concurrency: 1, checkpointEvery: 0 }),
-        ports: {
-          processes: nodeProcesses,
-          hostTasks: { run: async () => ({ code: null }) },
-          trust: { isTrusted: () => true },
-          logs: new MemoryTaskLogs(),
-          questions: new ScriptedQuestions(),
-        },
-      });
-      const task = (
-        await w.tasks.create({ title: 'echo hi', action: { kind: 'shell', command: 'echo', args: ['hi'] } })
-      ).id;
-      // what Start Session does first (trust, the plan's commands confirmed), before the session exists
-      await executor.prepare([task]);
-      await until('the files read ahead', () => reads === 1, 10_000);
-      write(root, 'written-before-the-task.txt', 'a person saved this before the task started\n');
-      const sessionId = await w.session([task]);
-      assert.equal((await (await executor.run(sessionId)).finished).done, 1);
-      const tree = (await files.taskTrees(sessionId)).get(task)!;
-      const snapshots = await WorkspaceSnapshots.open(root, storeDir);
-      assert.ok(
-        (await snapshots.diffTrees(await snapshots.emptyTree(), tree.start)).some(
-          c => c.path === 'written-before-the-task.txt',
-        ),
-        'the task found the file written after the read ahead: its start was read again',
-      );
-    } finally {
-      files.dispose();
-      await w.store.close();
-      cleanup(root, storeDir);
-    }
-  }).timeout(60_000);
 });
