@@ -10,15 +10,11 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const resultFile = process.env.HARNESS_RESULT_FILE;
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30000, reporter: 'spec' });
-  // extension.test first (it checks the first-run view, with an empty store), then walkthrough.test (once the
-  // chat view has been used, as the agents suite does, VS Code 1.139's Welcome page no longer lists extensions'
-  // walkthroughs in this window), then the others by name
-  const first = ['extension.test.js', 'walkthrough.test.js'];
-  const rank = (f: string) => (first.includes(f) ? first.indexOf(f) : first.length);
+  // extension.test first (it checks the first-run view, with an empty store), then the others by name
   const files = fs
     .readdirSync(__dirname)
     .filter(f => f.endsWith('.test.js'))
-    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    .sort((a, b) => Number(b === 'extension.test.js') - Number(a === 'extension.test.js') || a.localeCompare(b));
   for (const f of files) {
     mocha.addFile(path.join(__dirname, f));
   }
