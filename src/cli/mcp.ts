@@ -21,9 +21,10 @@ import { nodeProcesses } from '../node/processes';
 import { currentOwner } from '../node/lockOwner';
 import { version } from '../../package.json';
 
-export const mcpUsage = `usage: continuum mcp [--workspace DIR | --store DIR] [--tools lean|full]
+export const mcpUsage = `usage: continuum mcp [--workspace DIR] [--store DIR] [--tools lean|full]
   Serves Continuum's tools to an agent over MCP (standard input and output).
-  --workspace DIR   the project folder: its store is the one VS Code uses for it (default: the current folder)
+  --workspace DIR   the project folder (default: the current folder); without --store, its store is the
+                    one VS Code uses for it
   --store DIR       the store folder itself
   --tools lean|full the default set (lean: what most agents need, small in every prompt) or every tool`;
 
@@ -62,7 +63,6 @@ export function parseMcpArgs(argv: readonly string[]): McpArgs {
     } else if (a === '--help' || a === '-h') args.help = true;
     else throw new McpUsageError(`unknown option '${a}'.`);
   }
-  if (args.store && args.workspace) throw new McpUsageError('give --workspace or --store, not both.');
   return args;
 }
 

@@ -12,7 +12,7 @@ import { GraphTreeProvider, type GraphNode } from './graph/graphTree';
 import { GraphWatcher } from './graph/graphWatcher';
 import { vscodePrompter, type Prompter } from './prompts';
 import { ExecutionRuntime } from './execution/runtime';
-import { interruptedMessage } from './sessionText';
+import { interruptedMessage, onOpening } from './sessionText';
 import { GuardStatusBar } from './guards/guardStatusBar';
 import { RulesWatcher } from './guards/rulesWatcher';
 import { StatusBar } from './statusBar';
@@ -159,10 +159,18 @@ function runMode(mode: vscode.ExtensionMode): ExtensionRunMode {
       : 'production';
 }
 
-/** On opening with an interrupted session: "Session 'X' was interrupted at 12/50 — Resume?" */
+/**
+ * On opening with an interrupted session: one that only waited for a person's to-do goes on waiting
+ * (quietly: nothing of it was cut off); any other asks "Session 'X' was interrupted at 12/50 — Resume?"
+ */
 async function offerResume(core: Continuum, prompter: () => Prompter): Promise<void> {
   const session = core.sessions.resumePoint();
-  if (!session || session.status !== 'interrupted' || core.store.readOnly) return;
+  if (!session || core.store.readOnly) return;
+  const what = onOpening(core, session);
+  // untrusted, nothing may run: the status bar says the session waits for you until the folder is trusted
+  if (what === 'continue' && vscode.workspace.isTrusted)
+    await vscode.commands.executeCommand('continuum.resumeSession', session.id);
+  if (what !== 'ask') return;
   const choice = await prompter().notify('info', interruptedMessage(core, session), 'Resume', 'Later');
   if (choice === 'Resume') await vscode.commands.executeCommand('continuum.resumeSession', session.id);
 }

@@ -163,16 +163,17 @@ suite('Tasks, plan import and sessions', () => {
     await until('running again', () => api.testing.statusBar.text === '$(person) 1/4 · 1 waits for you');
   });
 
-  test('after the window goes away mid-session, reopening offers to resume it', async () => {
+  test('after the window goes away while the session waits for a to-do, reopening goes on waiting for you without asking', async () => {
     prompter.notifications = [];
-    prompter.answers = [m => (/was interrupted at 1\/4 — Resume\?/.test(m) ? 'Resume' : undefined)];
     const core = await api.testing.reopen();
-    await until('the resume question', () =>
-      prompter.notifications.find(n => /was interrupted at 1\/4 — Resume\?/.test(n)),
-    );
+    // nothing of it was cut off: it is continued quietly, and Mark Done moves it on as before
     await until('the session running again', () => core.sessions.list().find(s => s.status === 'running'));
-    await until('status bar running', () => api.testing.statusBar.text === '$(person) 1/4 · 1 waits for you');
-    prompter.answers = [];
+    await until('status bar waiting for you', () => api.testing.statusBar.text === '$(person) 1/4 · 1 waits for you');
+    assert.deepStrictEqual(
+      prompter.notifications.filter(n => /interrupted/.test(n)),
+      [],
+      'no question as if work was cut off',
+    );
   });
 
   test('a second process opening the same store gets a read-only view that says who holds it', async () => {
