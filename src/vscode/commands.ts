@@ -14,6 +14,7 @@ import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
 import { activeSession } from './sessionText';
 import { setUpAgents } from './agents/setUpAgents';
+import { planFromGoal } from './plans/planFromGoal';
 
 const showStatus: Handler = async (ctx, core) => {
   const stats = core.tasks.statistics();
@@ -35,6 +36,7 @@ const showStatus: Handler = async (ctx, core) => {
 export const commandTable: Record<string, Handler> = {
   'continuum.showStatus': showStatus,
   ...taskCommands,
+  'continuum.planFromGoal': planFromGoal,
   ...sessionCommands,
   ...checkpointCommands,
   ...stateCommands,
