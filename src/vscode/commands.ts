@@ -14,6 +14,7 @@ import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
 import { activeSession } from './sessionText';
 import { setUpAgents } from './agents/setUpAgents';
+import { lmCommands } from './lm/lmCommands';
 
 const showStatus: Handler = async (ctx, core) => {
   const stats = core.tasks.statistics();
@@ -42,6 +43,7 @@ export const commandTable: Record<string, Handler> = {
   ...executionCommands,
   ...guardCommands,
   ...pullRequestCommands,
+  ...lmCommands,
   'continuum.setUpAgents': setUpAgents,
 };
 
