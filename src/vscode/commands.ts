@@ -15,6 +15,7 @@ import { taskCommands } from './commands/taskCommands';
 import { activeSession } from './sessionText';
 import { setUpAgents } from './agents/setUpAgents';
 import { planFromGoal } from './plans/planFromGoal';
+import { lmCommands } from './lm/lmCommands';
 
 const showStatus: Handler = async (ctx, core) => {
   const stats = core.tasks.statistics();
@@ -44,6 +45,7 @@ export const commandTable: Record<string, Handler> = {
   ...executionCommands,
   ...guardCommands,
   ...pullRequestCommands,
+  ...lmCommands,
   'continuum.setUpAgents': setUpAgents,
 };
 

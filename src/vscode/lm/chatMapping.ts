@@ -174,3 +174,33 @@ export function noModelReason(
   }
   return 'no language model is available in VS Code: install or sign in to a model provider (GitHub Copilot, or any extension that provides chat models), then run Continuum: Choose Model…';
 }
+
+/**
+ * The one span that differs between `before` and `after` (offsets in each), so an edit replaces only
+ * what changed: the editor keeps its cursor and folds elsewhere, and undo restores just that span.
+ * Never splits a surrogate pair.
+ */
+export function changedSpan(
+  before: string,
+  after: string,
+): { start: number; endBefore: number; endAfter: number } | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  const shorter = Math.min(before.length, after.length);
+  while (start < shorter && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before.charCodeAt(endBefore - 1) === after.charCodeAt(endAfter - 1)) {
+    endBefore--;
+    endAfter--;
+  }
+  if (endBefore < before.length && isLowSurrogate(before.charCodeAt(endBefore))) {
+    endBefore++;
+    endAfter++;
+  }
+  return { start, endBefore, endAfter };
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { ModelError } from '../../../src/core/lm/model';
 import {
+  changedSpan,
   chatTools,
   chatTurns,
   chooseModel,
@@ -142,6 +143,37 @@ describe('VS Code chat model mapping', () => {
       assert.match(noModelReason({ vendor: 'nobody' }, true), /vendor 'nobody'.*Choose Model/);
       assert.match(noModelReason({}, false), /install or sign in to a model provider/);
       assert.match(noModelReason({}, false, true), /chat\.disableAIFeatures/);
+    });
+  });
+
+  describe('changedSpan', () => {
+    const apply = (before: string, after: string) => {
+      const span = changedSpan(before, after);
+      if (!span) return before;
+      return before.slice(0, span.start) + after.slice(span.start, span.endAfter) + before.slice(span.endBefore);
+    };
+
+    it('replaces only the span that differs, and nothing when the text is the same', () => {
+      assert.deepStrictEqual(changedSpan('a\nbb\nc\n', 'a\nXYZ\nc\n'), { start: 2, endBefore: 4, endAfter: 5 });
+      assert.strictEqual(changedSpan('same', 'same'), undefined);
+    });
+
+    it('gives the new text back for insertions, deletions, repeated letters and surrogate pairs', () => {
+      const cases: Array<[string, string]> = [
+        ['abc', 'abXc'],
+        ['abXc', 'abc'],
+        ['aaaa', 'aaaaaa'],
+        ['', 'new file'],
+        ['old', ''],
+        ['x\u{1F600}y', 'x\u{1F601}y'],
+        ['\u{1F600}', '\u{1F600}\u{1F600}'],
+      ];
+      for (const [before, after] of cases) {
+        assert.strictEqual(apply(before, after), after, JSON.stringify([before, after]));
+        const span = changedSpan(before, after)!;
+        const cut = (s: string, i: number) => i > 0 && i < s.length && /[\udc00-\udfff]/.test(s[i]);
+        assert.ok(!cut(before, span.start) && !cut(before, span.endBefore), `no pair split: ${JSON.stringify(span)}`);
+      }
     });
   });
 });
