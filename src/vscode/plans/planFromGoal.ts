@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { inert } from '../../shared/text';
 import type { Handler } from '../commands/context';
+import { chooseModelCommand } from '../lm/lmText';
 import { planArgument } from './planArgument';
 
 const pause = () => new Promise<void>(resolve => setImmediate(resolve));
@@ -34,20 +35,21 @@ export const planFromGoal: Handler = async (ctx, core, arg) => {
       validateInput: value => (value.trim() ? undefined : 'Say what the plan is for.'),
     }));
   if (!goal?.trim()) return undefined;
-  const { pickChatModel, VSCodeChatModel } = await import('../lm/chatModel');
-  const chat = await pickChatModel();
-  if (!chat) {
+  // the model lm tasks use (continuum.lm.vendor/family, Choose Model…)
+  const models = ctx.runtime.models;
+  await models.ready;
+  const model = models.current;
+  if (!model) {
     void ctx
       .prompts()
       .notify(
         'warning',
-        'Continuum: Plan from Goal needs a language model, and VS Code offers none Continuum may use. Choose one (GitHub Copilot, or any extension that provides chat models), then plan again.',
-        'Choose Model',
+        `Continuum: Plan from Goal needs a language model: ${inert(models.reason ?? 'none is available', 400)}`,
+        chooseModelCommand.title,
       )
-      .then(choice => choice && vscode.commands.executeCommand('continuum.chooseModel'));
+      .then(choice => choice && vscode.commands.executeCommand(chooseModelCommand.id));
     return undefined;
   }
-  const model = new VSCodeChatModel(chat);
   const controller = new AbortController();
   let proposed: Awaited<ReturnType<typeof askForPlan>>;
   try {
