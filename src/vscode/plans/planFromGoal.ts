@@ -38,6 +38,7 @@ export const planFromGoal: Handler = async (ctx, core, arg) => {
   // the model lm tasks use (continuum.lm.vendor/family, Choose Model…)
   const models = ctx.runtime.models;
   await models.ready;
+  if (!models.current) await models.refresh(); // a model may have just appeared (a sign-in, AI features turned on)
   const model = models.current;
   if (!model) {
     void ctx

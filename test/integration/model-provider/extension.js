@@ -9,6 +9,17 @@ function textOf(messages) {
   return messages.map(m => m.content.map(p => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('')).join('\n');
 }
 
+/** The workspace's .continuum-test-plan.md, or undefined when there is none. */
+async function planOfWorkspace() {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) return undefined;
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.continuum-test-plan.md')));
+  } catch {
+    return undefined;
+  }
+}
+
 /** @param {vscode.ExtensionContext} context */
 function activate(context) {
   /** @type {vscode.LanguageModelChatInformation} */
@@ -21,6 +32,15 @@ function activate(context) {
     provideTokenCount: (_model, text) => Promise.resolve(Math.ceil((typeof text === 'string' ? text : textOf([text])).length / 4)),
     async provideLanguageModelChatResponse(_model, messages, _options, progress) {
       const all = textOf(messages);
+      // Continuum's Plan from Goal asks with a "Goal: …" line: the answer is the workspace's
+      // .continuum-test-plan.md wrapped in prose and a code fence, as models write; without that file, prose only
+      if (/\bGoal: /.test(all)) {
+        const plan = await planOfWorkspace();
+        progress.report(new vscode.LanguageModelTextPart(plan === undefined
+          ? 'I would need to know more about your project before I can plan this.'
+          : `Here is a plan for the goal.\n\n\`\`\`markdown\n${plan}\`\`\`\n\nGood luck!`));
+        return;
+      }
       const briefing = /<briefing>\n([^\n]*)/.exec(all);
       const last = messages[messages.length - 1];
       const question = textOf([last]);
