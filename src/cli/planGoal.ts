@@ -22,7 +22,8 @@ export const planGoalUsage = `usage: continuum plan "GOAL" [--store DIR] [--work
       --out FILE        write the plan's markdown to FILE ('continuum plan import FILE' reads it
                         again and updates the same tasks)
       --lm-provider openai|anthropic, --lm-model M, --lm-base-url U, --lm-key-env NAME
-                        the model, as for 'continuum run' (default: CONTINUUM_LM_* variables)`;
+                        the model, as for 'continuum run' (default: CONTINUUM_LM_* variables)
+(continuum plan import FILE imports a markdown plan you wrote: continuum plan import --help)`;
 
 export interface PlanGoalArgs {
   goal: string;

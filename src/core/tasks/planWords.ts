@@ -175,16 +175,16 @@ export function labelOf(plain: string): { kind: LabelKind; label: string; value:
 /** Who does a task, as a plan's "Kind:" line says it: a language model, a shell command, or a person. */
 export type PlanTaskKind = 'lm' | 'shell' | 'manual';
 
-/** "lm", "model", "shell", "to-do", "manual" → the kind; undefined for any other word. */
+/** "lm", "model", "shell", "command", "to-do", "manual" → the kind; undefined for any other word. */
 export function taskKindOf(value: string): PlanTaskKind | undefined {
   const word = value
     .trim()
     .replace(/[.!`*_]+/g, '')
     .trim()
     .toLowerCase();
-  if (/^(?:lm|llm|model|language model|ai)$/.test(word)) return 'lm';
+  if (/^(?:lm|llm|model|language model)$/.test(word)) return 'lm';
   if (/^(?:shell|command)$/.test(word)) return 'shell';
-  if (/^(?:to-?do|to do|manual|person)$/.test(word)) return 'manual';
+  if (/^(?:to-?do|to do|manual)$/.test(word)) return 'manual';
   return undefined;
 }
 
