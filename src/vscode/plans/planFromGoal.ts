@@ -37,8 +37,7 @@ export const planFromGoal: Handler = async (ctx, core, arg) => {
   if (!goal?.trim()) return undefined;
   // the model lm tasks use (continuum.lm.vendor/family, Choose Model…)
   const models = ctx.runtime.models;
-  await models.ready;
-  if (!models.current) await models.refresh(); // a model may have just appeared (a sign-in, AI features turned on)
+  await models.refresh(); // as things are now: a model may have just appeared, or the settings changed
   const model = models.current;
   if (!model) {
     void ctx

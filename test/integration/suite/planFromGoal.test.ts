@@ -170,6 +170,40 @@ suite('Plan from Goal', () => {
     fs.writeFileSync(path.join(root(), '.continuum-test-plan.md'), plan);
   });
 
+  test('without a model it says why, with Choose Model, and asks nothing', async function () {
+    this.timeout(60000);
+    const settings = vscode.workspace.getConfiguration('continuum');
+    await settings.update('lm.vendor', 'nobody', vscode.ConfigurationTarget.Workspace);
+    try {
+      let offered: string[] = [];
+      prompter.answers.push((message, actions) => {
+        if (/Plan from Goal needs a language model/.test(message)) offered = actions;
+        return undefined;
+      });
+      prompter.inputs.push('Add input validation to the signup form');
+      const result = await vscode.commands.executeCommand('continuum.planFromGoal');
+      assert.strictEqual(result, undefined);
+      assert.deepStrictEqual(offered, ['Choose Model']);
+      assert.match(
+        prompter.notifications.at(-1) ?? '',
+        /^Continuum: Plan from Goal needs a language model: no language model of vendor 'nobody' is available/,
+      );
+      await screenshot('plan-from-goal-no-model');
+    } finally {
+      prompter.answers = [];
+      await settings.update('lm.vendor', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('the plan a chat proposed opens the same preview: importing it again changes nothing', async () => {
+    const result = await vscode.commands.executeCommand('continuum.planFromGoal', {
+      goal: 'Add input validation to the signup form',
+      markdown: plan,
+    });
+    assert.deepStrictEqual(result, { created: 0, updated: 0 });
+    assert.match(prompter.notifications.at(-1) ?? '', /Nothing to import: 0 new, 0 updated, 4 unchanged/);
+  });
+
   test('@continuum /plan shows the proposed plan in chat with a button to its preview', async function () {
     // VS Code 1.104's web workbench shows no chat responses in this runner (see agents.test.ts)
     if (Number(vscode.version.split('.')[1]) < 139) this.skip();
