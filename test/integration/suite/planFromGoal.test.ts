@@ -188,7 +188,6 @@ suite('Plan from Goal', () => {
         prompter.notifications.at(-1) ?? '',
         /^Continuum: Plan from Goal needs a language model: no language model of vendor 'nobody' is available/,
       );
-      await screenshot('plan-from-goal-no-model');
     } finally {
       prompter.answers = [];
       await settings.update('lm.vendor', undefined, vscode.ConfigurationTarget.Workspace);
