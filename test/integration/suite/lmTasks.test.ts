@@ -12,7 +12,7 @@ import type { Continuum } from '../../../src/core/continuum';
 import type { ContinuumApi } from '../../../src/vscode/activate';
 import { removeSuiteWork } from './cleanup';
 import { ScriptedPrompter } from './prompter';
-import { queryDom, screenshot } from './screenshot';
+import { queryDom, screenshot, waitForVisible } from './screenshot';
 import { poller } from './wait';
 
 const until = poller(30000);
@@ -21,6 +21,7 @@ interface Turn {
   text?: string;
   toolCalls?: Array<{ name: string; input: object }>;
   echoLast?: boolean;
+  error?: string;
 }
 
 suite('lm tasks', () => {
@@ -93,6 +94,7 @@ suite('lm tasks', () => {
     await vscode.workspace
       .getConfiguration('chat')
       .update('disableAIFeatures', aiFeaturesOff, vscode.ConfigurationTarget.Global);
+    await new Promise(r => setTimeout(r, 1000)); // the model is chosen again before the next suite
     api.testing.setPrompter(undefined);
   });
 
@@ -177,6 +179,43 @@ suite('lm tasks', () => {
     assert.match(text, /\[verify: exit code 0\]/, 'the second verify passed');
   });
 
+  test("a command the task does not allow is asked about, and the person's no reaches the model", async function () {
+    this.timeout(120000);
+    const core = await api.ready();
+    script('LM: ask before running', [
+      { text: 'Listing.', toolCalls: [{ name: 'run_command', input: { command: 'touch lm-it/ran.txt' } }] },
+      { text: 'Understood.', echoLast: true },
+    ]);
+    const task = await lmTask(core, 'LM: ask before running');
+    prompter.answers.push((message, actions) =>
+      /wants to run/.test(message) && actions.includes("Don't Run") ? "Don't Run" : undefined,
+    );
+    prompter.notifications = [];
+    await start([task]);
+    await until('the lm task to be done', () => core.tasks.get(task)?.status === 'done' || undefined, 60000);
+    assert.ok(
+      prompter.notifications.some(n =>
+        /The language model doing 'LM: ask before running' wants to run “touch lm-it\/ran\.txt”/.test(n),
+      ),
+      JSON.stringify(prompter.notifications),
+    );
+    assert.ok(!fs.existsSync(path.join(dir, 'ran.txt')), 'the command did not run');
+    assert.match(await log(task), /Got: Error: Not run: the person said no/);
+  });
+
+  test('a model that refuses Continuum (NoPermissions) fails the task with how to allow it', async function () {
+    this.timeout(120000);
+    const core = await api.ready();
+    script('LM: not allowed', [{ error: 'NoPermissions', text: 'not allowed by the test' }]);
+    const task = await lmTask(core, 'LM: not allowed');
+    await start([task]);
+    await until('the lm task to fail', () => core.tasks.get(task)?.status === 'failed' || undefined, 60000);
+    assert.match(
+      core.tasks.get(task)?.error ?? '',
+      /did not allow Continuum to use Continuum Test Model.*Manage Language Model Access/,
+    );
+  });
+
   test('without a model of the vendor the settings name, an lm task waits with the reason and Health lists no language model; Choose Model from the palette brings one and the task runs', async function () {
     this.timeout(180000);
     const core = await api.ready();
@@ -187,6 +226,8 @@ suite('lm tasks', () => {
     assert.match(degradation.reason, /Choose Model/);
     const health = await vscode.commands.executeCommand<string>('continuum.showHealth');
     assert.match(health, /language\\?-model tasks: \*\*moderate\*\*, using no language model/);
+    await waitForVisible('iframe.webview');
+    await new Promise(r => setTimeout(r, 2000)); // the page lays out
     await screenshot('lm-health-no-model');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
