@@ -18,7 +18,7 @@ import { inert } from '../../shared/text';
 import type { LmHost } from '../../core/lm/host';
 import { ChatModelChoice } from '../lm/modelChoice';
 import { vscodeLmHost } from '../lm/lmHost';
-import { chooseModelCommand, waitingLmTasks } from '../lm/lmText';
+import { chooseModelCommand, unfinishedTasks, waitingLmTasks } from '../lm/lmText';
 import type { Prompter } from '../prompts';
 import { vscodeSettings } from '../settings';
 import { promptedQuestions, taskLogFolder, vscodeTasks, workspaceTrust } from './hostPorts';
@@ -35,6 +35,8 @@ export class ExecutionRuntime implements vscode.Disposable {
   private readonly lm: LmHost;
   /** Whether the current executor was built with a model (without one it leaves lm tasks alone). */
   private builtWithModel = false;
+  /** Whether the first choice of a model was made (before it, "no model" is not yet a degradation). */
+  private modelsLookedUp = false;
   /** Sessions told that their lm tasks wait for a model: offered a resume when one comes. */
   private readonly waitingForModel = new Set<string>();
   private readonly modelChanges: vscode.Disposable;
@@ -167,7 +169,7 @@ export class ExecutionRuntime implements vscode.Disposable {
     this.guardsBuilt(guards);
     this.executor = assembled.executor;
     const summaries = this.executor.onDidFinish(summary => {
-      void this.announce(summary);
+      void this.announce(core, summary);
       this.finishedRuns.fire({ core, summary });
     });
     this.subscriptions.push({ dispose: () => summaries.dispose() });
@@ -202,8 +204,6 @@ export class ExecutionRuntime implements vscode.Disposable {
     else if (this.modelsLookedUp) core.degradations.use('lm', 'no language model', reason);
   }
 
-  private modelsLookedUp = false;
-
   private modelChanged(): void {
     this.modelsLookedUp = true;
     const core = this.core;
@@ -214,16 +214,19 @@ export class ExecutionRuntime implements vscode.Disposable {
     if (this.models.current) void this.offerResume(core);
   }
 
-  /** A run without a model: its lm tasks wait; the person is told why and how to choose a model. */
+  /**
+   * A run without a model: its lm tasks wait, and the person is told why and how to choose a model —
+   * here when the run goes on with other tasks, else in the run's summary (announce).
+   */
   private async sayLmTasksWait(core: Continuum, sessionId: string): Promise<void> {
     if (this.builtWithModel) return;
-    await this.models.ready;
     const waiting = waitingLmTasks(core, sessionId);
     if (!waiting || this.models.current) return;
     this.waitingForModel.add(sessionId);
+    if (unfinishedTasks(core, sessionId) === waiting) return; // the run ends at once: its summary says it
     const choice = await this.prompter().notify(
       'warning',
-      `Continuum: ${waiting} lm task${waiting === 1 ? '' : 's'} of this session wait${waiting === 1 ? 's' : ''} for a language model: ${inert(this.models.reason ?? 'none is available', 400)}.`,
+      `Continuum: ${lmTasksWait(waiting, this.models.reason)} The other tasks of the session run meanwhile.`,
       chooseModelCommand.title,
     );
     if (choice === chooseModelCommand.title) await vscode.commands.executeCommand(chooseModelCommand.id);
@@ -232,8 +235,9 @@ export class ExecutionRuntime implements vscode.Disposable {
   /** A model came: sessions whose lm tasks waited for one can go on. */
   private async offerResume(core: Continuum): Promise<void> {
     for (const sessionId of [...this.waitingForModel]) {
+      if (this.executor?.current(sessionId)) continue; // its run's summary offers it (announce)
       this.waitingForModel.delete(sessionId);
-      if (this.executor?.current(sessionId) || core.store.readOnly) continue;
+      if (core.store.readOnly) continue;
       const waiting = waitingLmTasks(core, sessionId);
       if (!waiting) continue;
       const resume = 'Resume Session';
@@ -268,8 +272,35 @@ export class ExecutionRuntime implements vscode.Disposable {
     this.finishedRuns.dispose();
   }
 
-  private async announce(summary: RunSummary): Promise<void> {
+  private async announce(core: Continuum, summary: RunSummary): Promise<void> {
     if (summary.outcome === 'abandoned') return;
+    const waiting = !this.builtWithModel && summary.cannotRunHere ? waitingLmTasks(core, summary.sessionId) : 0;
+    if (waiting && this.models.current) {
+      // a model came while the run went on without one
+      this.waitingForModel.delete(summary.sessionId);
+      const resume = 'Resume Session';
+      const choice = await this.prompter().notify(
+        'info',
+        `Continuum: ${inert(`${describeSummary(summary)} ${waiting} lm task${waiting === 1 ? '' : 's'} waited for a language model; ${this.models.current.name} is available now.`, 800)}`,
+        resume,
+      );
+      if (choice === resume) await vscode.commands.executeCommand('continuum.resumeSession', summary.sessionId);
+      return;
+    }
+    if (waiting) {
+      this.waitingForModel.add(summary.sessionId);
+      // "need a person or VS Code" would be wrong here: they need a model
+      const text =
+        summary.outcome === 'needs-attention' && !summary.failed && summary.cannotRunHere === waiting
+          ? `Session '${summary.sessionName}' paused with work left: ${lmTasksWait(waiting, this.models.reason)}`
+          : `${describeSummary(summary)} ${lmTasksWait(waiting, this.models.reason)}`;
+      const actions = [chooseModelCommand.title, ...(summary.failures.length ? ['Show Task Log'] : [])];
+      const choice = await this.prompter().notify('warning', `Continuum: ${inert(text, 800)}`, ...actions);
+      if (choice === chooseModelCommand.title) await vscode.commands.executeCommand(chooseModelCommand.id);
+      else if (choice === 'Show Task Log')
+        await vscode.commands.executeCommand('continuum.showTaskLog', summary.failures[0].taskId);
+      return;
+    }
     const kind =
       summary.outcome === 'completed'
         ? 'info'
@@ -313,4 +344,8 @@ function promptedGuardQuestions(prompter: () => Prompter): GuardQuestions {
       return choice === run ? 'run' : choice === 'Skip Task' ? 'skip' : 'fail';
     },
   };
+}
+
+function lmTasksWait(waiting: number, reason: string | undefined): string {
+  return `${waiting} lm task${waiting === 1 ? '' : 's'} ${waiting === 1 ? 'waits' : 'wait'} for a language model: ${reason ?? 'none is available'}.`;
 }

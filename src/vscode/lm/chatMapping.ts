@@ -170,7 +170,7 @@ export function noModelReason(
     ]
       .filter(Boolean)
       .join(' and ');
-    return `no language model of ${named} is available (settings continuum.lm.vendor and continuum.lm.family)${anyModels ? '; other models are: run Continuum: Choose Model… to use one' : '; install or sign in to a model provider (GitHub Copilot, or any extension that provides chat models), or clear those settings'}`;
+    return `no language model of ${named} is available (settings continuum.lm.vendor and continuum.lm.family)${anyModels ? '; other models are: Continuum: Choose Model… picks one of them' : '; install or sign in to a model provider (GitHub Copilot, or any extension that provides chat models), or clear those settings'}`;
   }
   return 'no language model is available in VS Code: install or sign in to a model provider (GitHub Copilot, or any extension that provides chat models), then run Continuum: Choose Model…';
 }

@@ -67,11 +67,7 @@ export const builtInCapabilities: Capability[] = [
     title: 'language-model tasks',
     ways: [
       { name: 'language model', level: 'full' },
-      {
-        name: 'no language model',
-        level: 'moderate',
-        note: 'lm tasks wait until there is one; Continuum: Choose Model… picks one',
-      },
+      { name: 'no language model', level: 'moderate', note: 'lm tasks wait until there is one' },
     ],
   },
 ];
