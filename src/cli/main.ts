@@ -5,8 +5,9 @@
 //   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes] [--lm-provider P --lm-model M --lm-base-url U --lm-key-env NAME]
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
 //   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
+//   continuum plan "GOAL" [--store DIR] [--workspace DIR] [--import] [--out FILE] [--lm-…]   (src/cli/planGoal.ts)
 //   continuum briefing [--workspace DIR | --store DIR] [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
-//   continuum mcp [--workspace DIR | --store DIR] [--tools lean|full]   (src/cli/mcp.ts)
+//   continuum mcp [--workspace DIR] [--store DIR] [--tools lean|full]   (src/cli/mcp.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
@@ -50,6 +51,9 @@ commands:
   checkpoint        save a checkpoint (for an agent's hook before its conversation is compacted): [--note TEXT] [--agent NAME] [--workspace DIR]
   plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
                     import it; --dry-run only shows, --json prints one JSON object
+  plan "GOAL"       a language model proposes a plan for GOAL (the model as for run; the store's
+                    context and graph); prints its preview. --import imports it, --out FILE
+                    writes its markdown, --workspace DIR (default: the current folder)
   mcp               serve Continuum's tools to an agent over MCP on standard input/output
                     (--workspace DIR: the store VS Code uses for DIR; --tools lean|full)
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
@@ -191,6 +195,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function planFromTerminal(argv: string[]): Promise<number> {
+  if (argv.find(a => !a.startsWith('-')) !== 'import') return planGoalFromTerminal(argv);
   try {
     const args = parsePlanArgs(argv);
     if (!args.store && !args.dryRun)
@@ -205,6 +210,47 @@ async function planFromTerminal(argv: string[]): Promise<number> {
         snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')),
       });
     return await planCommand(args, open, line => console.log(line));
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    console.error(`continuum: ${err.message}`);
+    return 2;
+  }
+}
+
+async function planGoalFromTerminal(argv: string[]): Promise<number> {
+  const { parsePlanGoalArgs, planGoalCommand, planGoalUsage } = await import('./planGoal');
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(planGoalUsage);
+    return 0;
+  }
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  try {
+    const { modelFromEnvironment, howToConfigure } = await import('../node/lm/config');
+    const { storeOfWorkspace } = await import('../node/endpoint/workspaceStore');
+    return await planGoalCommand(parsePlanGoalArgs(argv), {
+      model: lm => {
+        const chosen = modelFromEnvironment(process.env, lm);
+        if ('model' in chosen) return chosen.model;
+        throw new CliError(
+          'missing' in chosen
+            ? howToConfigure.replace(/^lm tasks need/, 'planning needs').replace(/ Then 'continuum resume'\.$/, '')
+            : chosen.problem,
+        );
+      },
+      storeOf: workspace => storeOfWorkspace(workspace),
+      open: (folder, readOnly) =>
+        openContinuum({
+          folder,
+          fs: nodeFileSystem,
+          readOnly,
+          ...(readOnly ? {} : { lock: nodeLock(), owner: currentOwner('continuum CLI (plan)') }),
+        }),
+      out: line => console.log(line),
+      note: line => console.error(line),
+      signal: stop.signal,
+    });
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
     console.error(`continuum: ${err.message}`);

@@ -84,6 +84,8 @@ export const settingDefinitions = {
   'lm.maxTurns': integer(50, 1, 10_000),
   'lm.maxTokens': integer(1_000_000, 1_000),
   'lm.maxMinutes': integer(30, 1, 24 * 60),
+  'lm.vendor': text(''),
+  'lm.family': text(''),
 } satisfies Record<string, Definition<unknown>>;
 
 export type SettingKey = keyof typeof settingDefinitions;

@@ -14,6 +14,8 @@ import { stateCommands } from './commands/stateCommands';
 import { taskCommands } from './commands/taskCommands';
 import { activeSession } from './sessionText';
 import { setUpAgents } from './agents/setUpAgents';
+import { planFromGoal } from './plans/planFromGoal';
+import { lmCommands } from './lm/lmCommands';
 
 const showStatus: Handler = async (ctx, core) => {
   const stats = core.tasks.statistics();
@@ -35,6 +37,7 @@ const showStatus: Handler = async (ctx, core) => {
 export const commandTable: Record<string, Handler> = {
   'continuum.showStatus': showStatus,
   ...taskCommands,
+  'continuum.planFromGoal': planFromGoal,
   ...sessionCommands,
   ...checkpointCommands,
   ...stateCommands,
@@ -42,6 +45,7 @@ export const commandTable: Record<string, Handler> = {
   ...executionCommands,
   ...guardCommands,
   ...pullRequestCommands,
+  ...lmCommands,
   'continuum.setUpAgents': setUpAgents,
 };
 

@@ -22,18 +22,21 @@ const byStatus: Record<Exclude<TaskStatus, 'pending'>, TaskIcon> = {
   cancelled: { icon: 'circle-slash', colour: 'disabledForeground' },
 };
 
-/** A pending task by what it does: a person's to-do, a shell command, a VS Code task. */
-const pendingByKind: Record<'todo' | 'shell' | 'vscodeTask', TaskIcon> = {
+/** A pending task by what it does: a person's to-do, a shell command, a VS Code task, a language model's task. */
+const pendingByKind: Record<'todo' | 'shell' | 'vscodeTask' | 'lm', TaskIcon> = {
   todo: { icon: 'person', colour: 'charts.yellow' },
   shell: { icon: 'terminal' },
   vscodeTask: { icon: 'tools' },
+  lm: { icon: 'sparkle' },
 };
 
 /** The icon of a task; `waitingForDeps` when it is pending with an unfinished dependency. */
 export function taskIcon(task: Pick<Task, 'status' | 'action'>, waitingForDeps: boolean): TaskIcon {
   if (task.status !== 'pending') return byStatus[task.status];
   if (waitingForDeps) return { icon: 'watch', colour: 'disabledForeground' };
-  return pendingByKind[isToDo(task) ? 'todo' : (task.action!.kind as 'shell' | 'vscodeTask')] ?? pendingByKind.shell;
+  return (
+    pendingByKind[isToDo(task) ? 'todo' : (task.action!.kind as keyof typeof pendingByKind)] ?? pendingByKind.shell
+  );
 }
 
 /** `continuum.task.<status>`, with `.todo` for to-dos (package.json's menus match on it). */

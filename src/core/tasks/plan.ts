@@ -17,7 +17,9 @@ import {
   priorityOf,
   proseHeading,
   statusOf,
+  taskKindOf,
   type LabelKind,
+  type PlanTaskKind,
   type PlanStatus,
 } from './planWords';
 import { limits as taskLimits } from './validation';
@@ -158,6 +160,8 @@ interface RawTask {
   description: string[];
   run?: string;
   verify?: string;
+  /** Who does it, from a "Kind:" line (lm: a language model), and that line. */
+  kind?: { kind: PlanTaskKind; line: number };
   /** Made from a plain list item (plans without checkboxes). */
   plain: boolean;
   /** Lines this task used, given back when it is dropped. */
@@ -905,6 +909,10 @@ class PlanParser {
       case 'verify':
         this.action(task, label.kind, commandValue(raw), line);
         break;
+      case 'kind':
+        if (task.kind) this.problem(line, 'a second Kind: line for the same item; only the first is kept');
+        else task.kind = { kind: taskKindOf(label.value)!, line };
+        break;
       case 'estimate':
         if (!label.value) return false;
         task.estimate = label.value;
@@ -961,6 +969,7 @@ class PlanParser {
         break;
       case 'run':
       case 'verify':
+      case 'kind':
         this.problem(line, `${label.label}: line under a heading is ignored (put it under the item it belongs to)`);
         this.unuse(line, `${label.label}: belongs under a task`);
         return;
@@ -1419,13 +1428,29 @@ class PlanParser {
     if (t.estimate) spec.estimate = t.estimate;
     if (t.status) spec.status = t.status;
     else if (t.done) spec.status = 'done';
-    if (t.run !== undefined)
-      spec.action =
-        t.verify !== undefined
-          ? { kind: 'shell', command: t.run, verify: t.verify }
-          : { kind: 'shell', command: t.run };
-    else if (t.verify !== undefined) spec.action = { kind: 'manual', verify: t.verify };
+    const action = this.taskAction(t);
+    if (action) spec.action = action;
     return spec;
+  }
+
+  /**
+   * What a task does: a "Run:" command makes it a shell task, "Kind: lm" a language model's (its title and
+   * description are the instructions), "Kind: to-do" or a "Verify:" alone a person's; "Verify:" is checked after.
+   */
+  private taskAction(t: RawTask): TaskAction | undefined {
+    const verify = t.verify !== undefined ? { verify: t.verify } : {};
+    const kind = t.kind?.kind ?? (t.run !== undefined ? 'shell' : undefined);
+    if (t.kind && t.run !== undefined && kind !== 'shell')
+      this.problem(
+        t.kind.line,
+        `Kind: ${kind === 'lm' ? 'lm' : 'to-do'} and a Run: command on the same item; the Run: command is not used (remove one of them)`,
+      );
+    if (kind === 'lm') return { kind: 'lm', ...verify };
+    if (kind === 'shell') {
+      if (t.run !== undefined) return { kind: 'shell', command: t.run, ...verify };
+      this.problem(t.kind!.line, 'Kind: shell needs a Run: line with the command; imported as a to-do');
+    }
+    return t.verify !== undefined ? { kind: 'manual', verify: t.verify } : undefined;
   }
 
   private readonly depLinesOf = new Map<string, Map<string, number>>();

@@ -101,6 +101,7 @@ export function planRows(plan: ParsedPlan): PlanRow[] {
       t.estimate ? `est. ${t.estimate}` : '',
       t.done ? 'done' : t.status === 'in progress' ? 'in progress' : '',
       t.action?.kind === 'shell' ? `runs: ${t.action.command}` : '',
+      t.action?.kind === 'lm' ? 'done by a language model' : '',
     ];
     rows.push({
       kind: 'task',

@@ -123,6 +123,7 @@ export type LabelKind =
   | 'dependencies'
   | 'run'
   | 'verify'
+  | 'kind'
   | 'estimate'
   | 'status'
   | 'tasks'
@@ -138,6 +139,7 @@ const labels: Array<[RegExp, LabelKind]> = [
   ],
   [/^run$/i, 'run'],
   [/^verify$/i, 'verify'],
+  [/^kind$/i, 'kind'],
   [
     /^(?:estimate|estimated|estimated time|estimated effort|estimated hours|estimated duration|time estimate|effort|est|duration|time|size|story points|points)$/i,
     'estimate',
@@ -162,8 +164,28 @@ export function labelOf(plain: string): { kind: LabelKind; label: string; value:
   const m = /^([\p{L}][\p{L}\p{N} /_'-]{0,40}?)\s*[:=]\s*(.*)$/u.exec(plain);
   if (!m) return undefined;
   const label = m[1].trim();
-  for (const [pattern, kind] of labels) if (pattern.test(label)) return { kind, label, value: m[2].trim() };
-  return { kind: 'other', label, value: m[2].trim() };
+  const value = m[2].trim();
+  for (const [pattern, kind] of labels)
+    if (pattern.test(label))
+      // "Kind:" is metadata only with a kind Continuum knows; "Kind: feature" stays the item's text
+      return kind === 'kind' && !taskKindOf(value) ? { kind: 'other', label, value } : { kind, label, value };
+  return { kind: 'other', label, value };
+}
+
+/** Who does a task, as a plan's "Kind:" line says it: a language model, a shell command, or a person. */
+export type PlanTaskKind = 'lm' | 'shell' | 'manual';
+
+/** "lm", "model", "shell", "command", "to-do", "manual" → the kind; undefined for any other word. */
+export function taskKindOf(value: string): PlanTaskKind | undefined {
+  const word = value
+    .trim()
+    .replace(/[.!`*_]+/g, '')
+    .trim()
+    .toLowerCase();
+  if (/^(?:lm|llm|model|language model)$/.test(word)) return 'lm';
+  if (/^(?:shell|command)$/.test(word)) return 'shell';
+  if (/^(?:to-?do|to do|manual)$/.test(word)) return 'manual';
+  return undefined;
 }
 
 /** Headings whose items re-list work defined elsewhere: an order, a schedule, sprints, a summary. */

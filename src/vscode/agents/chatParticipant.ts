@@ -1,6 +1,7 @@
 // @continuum in VS Code's chat: /status, /next, /resume (the briefing, with buttons to act on it),
-// /checkpoint; without a command it answers from the briefing, through the chat's model when there
-// is one. Stored strings are escaped (chatText.ts); the model's own words are its answer.
+// /checkpoint, /plan <goal> (the chat's model proposes a plan, to preview and import); without a
+// command it answers from the briefing, through the chat's model when there is one. Stored
+// strings are escaped (chatText.ts); the model's own words are its answer.
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import type { ToolContext } from '../../core/agents/tool';
@@ -9,6 +10,8 @@ import { nextTaskMarkdown, statusMarkdown } from './chatText';
 import { mdText } from '../../core/agents/markdown';
 
 export const participantId = 'continuum.chat';
+
+const neverAborted = new AbortController().signal;
 
 export interface ChatDeps {
   open(): Promise<Continuum>;
@@ -86,6 +89,10 @@ async function answerWith(
       stream.button(buttons.timeline);
       return;
     }
+    case 'plan':
+      // loads the plan parser and the chat model on first use
+      await (await import('../plans/planInChat')).planInChat(core, request, stream, ctx.signal ?? neverAborted);
+      return;
     case 'checkpoint': {
       const note = request.prompt.trim();
       const checkpoint = await core.sessions.createCheckpoint({

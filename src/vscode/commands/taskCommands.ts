@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { summarisePreview } from '../../core/tasks/planImport';
 import { priorities, type Priority, type TaskStatus } from '../../core/tasks/model';
 import type { NewTask } from '../../core/tasks/validation';
-import { inert, quoted } from '../../shared/text';
+import { quoted } from '../../shared/text';
 import { taskFromArg, type Handler } from './context';
 import { askAction } from '../execution/askAction';
 import type { Grouping } from '../taskGroups';
@@ -56,58 +55,9 @@ const importPlan: Handler = async (ctx, core, arg) => {
   const source = vscode.workspace.asRelativePath(uri, false);
   // markdown-it and the preview load on first use, not at activation
   const { parsePlanInSlices } = await import('../../core/tasks/plan');
-  const { describePlanCycle } = await import('../../core/tasks/planImport');
-  const { previewDocumentText, previewItems, separatorValue, showPreviewDocument } =
-    await import('../plans/planPreview');
+  const { previewAndImport } = await import('../plans/importFlow');
   const plan = await parsePlanInSlices(text, source, () => new Promise(resolve => setImmediate(resolve)));
-  for (const p of plan.problems) ctx.output.warn(`${source}:${p.line}: ${p.message}`);
-  const preview = core.tasks.previewImport(plan);
-  const shown = await showPreviewDocument(source, previewDocumentText(plan, preview));
-  try {
-    if (plan.cycle) {
-      // named before anything is written; the preview beside shows where each dependency is
-      void ctx
-        .prompts()
-        .notify(
-          'error',
-          `${inert(source)} is not imported: its dependencies form a cycle: ${inert(describePlanCycle(plan, plan.cycle), 400)}. Remove one of these dependencies and import again.`,
-        );
-      return undefined;
-    }
-    const offered = previewItems(plan, preview);
-    if (!offered.some(i => i.value !== separatorValue)) {
-      void ctx.prompts().notify('info', `Nothing to import: ${summarisePreview(preview)} in ${inert(source)}.`);
-      return { created: 0, updated: 0 };
-    }
-    const unused = plan.unused.length ? ` · ${plan.unused.length} line(s) not used, listed in the preview beside` : '';
-    const chosen = (
-      await ctx.prompts().pickMany(offered, {
-        title: `Import ${source}: ${summarisePreview(preview)}${unused}`,
-        placeHolder: preview.commands.length
-          ? `This plan has ${preview.commands.length} command(s) to run; they will be shown again before they first run.`
-          : 'Untick what you do not want to import, then press Enter',
-        ignoreFocusOut: true,
-        matchOnDescription: true,
-      })
-    )?.filter(k => k !== separatorValue);
-    if (!chosen?.length) return undefined;
-    const result = await core.tasks.importPlan(plan, { only: new Set(chosen) });
-    const problems = plan.problems.length
-      ? ` ${plan.problems.length} part(s) of the plan could not be used (see the Continuum output).`
-      : '';
-    void ctx
-      .prompts()
-      .notify(
-        plan.problems.length ? 'warning' : 'info',
-        `Imported ${inert(source)}: ${result.created} new, ${result.updated} updated.${problems}`,
-        ...(problems ? ['Show Problems'] : []),
-      )
-      .then(choice => choice && ctx.output.show(true));
-    ctx.tree.setGrouping('phase');
-    return result;
-  } finally {
-    shown.dispose();
-  }
+  return previewAndImport(ctx, core, plan);
 };
 
 async function pickPlanFile(

@@ -15,6 +15,10 @@ import type { Logger } from '../../core/ports';
 import { nodeProcesses } from '../../node/processes';
 import { nodeTaskLogs } from '../../node/taskLogs';
 import { inert } from '../../shared/text';
+import type { LmHost } from '../../core/lm/host';
+import { ChatModelChoice } from '../lm/modelChoice';
+import { vscodeLmHost } from '../lm/lmHost';
+import { chooseModelCommand, unfinishedTasks, waitingLmTasks } from '../lm/lmText';
 import type { Prompter } from '../prompts';
 import { vscodeSettings } from '../settings';
 import { promptedQuestions, taskLogFolder, vscodeTasks, workspaceTrust } from './hostPorts';
@@ -26,6 +30,16 @@ export class ExecutionRuntime implements vscode.Disposable {
   private rules: readonly Rule[] = [];
   private core: Continuum | undefined;
   private subscriptions: vscode.Disposable[] = [];
+  /** The chat model lm tasks use (chosen again as VS Code's models or the settings change). */
+  readonly models: ChatModelChoice;
+  private readonly lm: LmHost;
+  /** Whether the current executor was built with a model (without one it leaves lm tasks alone). */
+  private builtWithModel = false;
+  /** Whether the first choice of a model was made (before it, "no model" is not yet a degradation). */
+  private modelsLookedUp = false;
+  /** Sessions told that their lm tasks wait for a model: offered a resume when one comes. */
+  private readonly waitingForModel = new Set<string>();
+  private readonly modelChanges: vscode.Disposable;
   private readonly finishedRuns = new vscode.EventEmitter<{ core: Continuum; summary: RunSummary }>();
   /** A run ended (completed, paused, stopped …), with the store it ran on. */
   readonly onDidFinish = this.finishedRuns.event;
@@ -34,7 +48,11 @@ export class ExecutionRuntime implements vscode.Disposable {
     private readonly prompter: () => Prompter,
     private readonly logger: Logger,
     private readonly guardsBuilt: (guards: ExecutionGuards) => void = () => undefined,
-  ) {}
+  ) {
+    this.models = new ChatModelChoice(logger);
+    this.lm = vscodeLmHost(this.models.model, prompter);
+    this.modelChanges = this.models.onDidChange(() => this.modelChanged());
+  }
 
   /** The autonomy guards of the current executor, if one was built. */
   get guards(): ExecutionGuards | undefined {
@@ -74,9 +92,14 @@ export class ExecutionRuntime implements vscode.Disposable {
 
   /** The executor of the open store (built on first use). */
   for(core: Continuum): Executor {
-    if (this.executor && this.core === core) return this.executor;
+    if (this.executor && this.core === core) {
+      // a model came or went since it was built: an idle executor is built again, so lm tasks run (or wait)
+      if (this.builtWithModel === !!this.models.current || this.executor.activeRuns.length) return this.executor;
+    }
     this.abandon();
     this.core = core;
+    this.builtWithModel = !!this.models.current;
+    this.reportModel(core);
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const assembled: AssembledExecutor = assembleExecutor(core, {
       workspace: workspace ?? core.store.folder,
@@ -86,6 +109,8 @@ export class ExecutionRuntime implements vscode.Disposable {
         trust: workspaceTrust,
         logs: nodeTaskLogs(taskLogFolder(core.store.folder)),
         questions: promptedQuestions(this.prompter),
+        // without a model lm tasks wait (left alone, like a person's to-dos) until one is there
+        ...(this.builtWithModel ? { lm: this.lm } : {}),
       },
       guardQuestions: promptedGuardQuestions(this.prompter),
       settings: vscodeSettings(),
@@ -113,17 +138,20 @@ export class ExecutionRuntime implements vscode.Disposable {
     };
     const notices = guards.onNotice(n => show(batcher.offer(n, guards.flowStatus().state)));
     // a step down is said once, when it happens; Show Health lists what still runs in a reduced form
-    const degraded = core.degradations.onDidDegrade(d =>
-      show(
-        batcher.offer(
-          {
-            severity: 'warning',
-            critical: d.level === 'severe' || d.level === 'minimal',
-            message: `Continuum: ${d.title} now run in a reduced form (${d.level}: ${d.using}${d.note ? ` — ${d.note}` : ''}): ${d.reason}`,
-          },
-          guards.flowStatus().state,
+    const degraded = core.degradations.onDidDegrade(
+      d =>
+        // no model is said when a session has lm tasks (see run), not to everyone without one
+        d.capability !== 'lm' &&
+        show(
+          batcher.offer(
+            {
+              severity: 'warning',
+              critical: d.level === 'severe' || d.level === 'minimal',
+              message: `Continuum: ${d.title} now run in a reduced form (${d.level}: ${d.using}${d.note ? ` — ${d.note}` : ''}): ${d.reason}`,
+            },
+            guards.flowStatus().state,
+          ),
         ),
-      ),
     );
     this.subscriptions.push(degraded);
     const flowChanges = guards.onDidChange(() => {
@@ -141,7 +169,7 @@ export class ExecutionRuntime implements vscode.Disposable {
     this.guardsBuilt(guards);
     this.executor = assembled.executor;
     const summaries = this.executor.onDidFinish(summary => {
-      void this.announce(summary);
+      void this.announce(core, summary);
       this.finishedRuns.fire({ core, summary });
     });
     this.subscriptions.push({ dispose: () => summaries.dispose() });
@@ -162,7 +190,64 @@ export class ExecutionRuntime implements vscode.Disposable {
         ),
       );
     }
-    return this.for(core).run(sessionId);
+    // the models are looked up as the window starts: a session started at once waits for that a moment
+    await Promise.race([this.models.ready, new Promise(r => setTimeout(r, 5_000))]);
+    const run = this.for(core).run(sessionId);
+    void this.sayLmTasksWait(core, sessionId);
+    return run;
+  }
+
+  /** Health lists "no language model" while there is none (once the models were looked up). */
+  private reportModel(core: Continuum): void {
+    const reason = this.models.reason;
+    if (!reason) core.degradations.restore('lm');
+    else if (this.modelsLookedUp) core.degradations.use('lm', 'no language model', reason);
+  }
+
+  private modelChanged(): void {
+    this.modelsLookedUp = true;
+    const core = this.core;
+    if (!core) return;
+    this.reportModel(core);
+    if (this.executor && this.builtWithModel !== !!this.models.current && !this.executor.activeRuns.length)
+      this.for(core);
+    if (this.models.current) void this.offerResume(core);
+  }
+
+  /**
+   * A run without a model: its lm tasks wait, and the person is told why and how to choose a model —
+   * here when the run goes on with other tasks, else in the run's summary (announce).
+   */
+  private async sayLmTasksWait(core: Continuum, sessionId: string): Promise<void> {
+    if (this.builtWithModel) return;
+    const waiting = waitingLmTasks(core, sessionId);
+    if (!waiting || this.models.current) return;
+    this.waitingForModel.add(sessionId);
+    if (unfinishedTasks(core, sessionId) === waiting) return; // the run ends at once: its summary says it
+    const choice = await this.prompter().notify(
+      'warning',
+      `Continuum: ${lmTasksWait(waiting, this.models.reason)} The other tasks of the session run meanwhile.`,
+      chooseModelCommand.title,
+    );
+    if (choice === chooseModelCommand.title) await vscode.commands.executeCommand(chooseModelCommand.id);
+  }
+
+  /** A model came: sessions whose lm tasks waited for one can go on. */
+  private async offerResume(core: Continuum): Promise<void> {
+    for (const sessionId of [...this.waitingForModel]) {
+      if (this.executor?.current(sessionId)) continue; // its run's summary offers it (announce)
+      this.waitingForModel.delete(sessionId);
+      if (core.store.readOnly) continue;
+      const waiting = waitingLmTasks(core, sessionId);
+      if (!waiting) continue;
+      const resume = 'Resume Session';
+      const choice = await this.prompter().notify(
+        'info',
+        `Continuum: ${inert(this.models.current?.name ?? 'a language model', 120)} is available; ${waiting} lm task${waiting === 1 ? '' : 's'} of session '${inert(core.sessions.get(sessionId)?.name ?? sessionId, 80)}' can run now.`,
+        resume,
+      );
+      if (choice === resume) await vscode.commands.executeCommand('continuum.resumeSession', sessionId);
+    }
   }
 
   current(sessionId: string): SessionRun | undefined {
@@ -182,11 +267,40 @@ export class ExecutionRuntime implements vscode.Disposable {
 
   dispose(): void {
     this.abandon();
+    this.modelChanges.dispose();
+    this.models.dispose();
     this.finishedRuns.dispose();
   }
 
-  private async announce(summary: RunSummary): Promise<void> {
+  private async announce(core: Continuum, summary: RunSummary): Promise<void> {
     if (summary.outcome === 'abandoned') return;
+    const waiting = !this.builtWithModel && summary.cannotRunHere ? waitingLmTasks(core, summary.sessionId) : 0;
+    if (waiting && this.models.current) {
+      // a model came while the run went on without one
+      this.waitingForModel.delete(summary.sessionId);
+      const resume = 'Resume Session';
+      const choice = await this.prompter().notify(
+        'info',
+        `Continuum: ${inert(`${describeSummary(summary)} ${waiting} lm task${waiting === 1 ? '' : 's'} waited for a language model; ${this.models.current.name} is available now.`, 800)}`,
+        resume,
+      );
+      if (choice === resume) await vscode.commands.executeCommand('continuum.resumeSession', summary.sessionId);
+      return;
+    }
+    if (waiting) {
+      this.waitingForModel.add(summary.sessionId);
+      // "need a person or VS Code" would be wrong here: they need a model
+      const text =
+        summary.outcome === 'needs-attention' && !summary.failed && summary.cannotRunHere === waiting
+          ? `Session '${summary.sessionName}' paused with work left: ${lmTasksWait(waiting, this.models.reason)}`
+          : `${describeSummary(summary)} ${lmTasksWait(waiting, this.models.reason)}`;
+      const actions = [chooseModelCommand.title, ...(summary.failures.length ? ['Show Task Log'] : [])];
+      const choice = await this.prompter().notify('warning', `Continuum: ${inert(text, 800)}`, ...actions);
+      if (choice === chooseModelCommand.title) await vscode.commands.executeCommand(chooseModelCommand.id);
+      else if (choice === 'Show Task Log')
+        await vscode.commands.executeCommand('continuum.showTaskLog', summary.failures[0].taskId);
+      return;
+    }
     const kind =
       summary.outcome === 'completed'
         ? 'info'
@@ -230,4 +344,8 @@ function promptedGuardQuestions(prompter: () => Prompter): GuardQuestions {
       return choice === run ? 'run' : choice === 'Skip Task' ? 'skip' : 'fail';
     },
   };
+}
+
+function lmTasksWait(waiting: number, reason: string | undefined): string {
+  return `${waiting} lm task${waiting === 1 ? '' : 's'} ${waiting === 1 ? 'waits' : 'wait'} for a language model: ${reason ?? 'none is available'}.`;
 }

@@ -48,7 +48,12 @@ export function previewItems(plan: ParsedPlan, preview: PlanImportPreview): Arra
     items.push({
       label: `${'\u2003'.repeat(row.depth)}${change === 'new' ? '$(add)' : '$(edit)'} ${inert(row.label, 200)}`,
       description: inert([change, row.detail].filter(Boolean).join(' · '), 200),
-      detail: spec.action?.kind === 'shell' ? inert(`runs: ${spec.action.command}`, 200) : undefined,
+      detail:
+        spec.action?.kind === 'shell'
+          ? inert(`runs: ${spec.action.command}`, 200)
+          : spec.action?.kind === 'lm'
+            ? `done by a language model${spec.action.verify ? `, checked by: ${inert(spec.action.verify, 180)}` : ''}`
+            : undefined,
       picked: true,
       value: row.key,
     });

@@ -237,6 +237,54 @@ describe('parsePlan', () => {
       assert.equal(task(plan, 'nothing to run').action, undefined);
     });
 
+    it('turns Kind: lm into a language-model task with its Verify:, and keeps Kind: lines with other words as text', () => {
+      const plan = parse([
+        '- [ ] Add a login form',
+        '  **Kind:** lm',
+        '  Verify: `npm test`',
+        '- [ ] Write the docs',
+        '  - Kind: `model`',
+        '- [ ] Deploy',
+        '  Kind: to-do',
+        '- [ ] Build',
+        '  Kind: shell',
+        '  Run: npm run build',
+        '- [ ] Style it',
+        '  Kind: feature',
+      ]);
+      assert.deepEqual(task(plan, 'Add a login form').action, { kind: 'lm', verify: 'npm test' });
+      assert.equal(task(plan, 'Add a login form').description, '');
+      assert.deepEqual(task(plan, 'Write the docs').action, { kind: 'lm' });
+      assert.equal(task(plan, 'Deploy').action, undefined);
+      assert.deepEqual(task(plan, 'Build').action, { kind: 'shell', command: 'npm run build' });
+      assert.equal(task(plan, 'Style it').action, undefined);
+      assert.equal(task(plan, 'Style it').description, 'Kind: feature');
+      assert.deepEqual(plan.problems, []);
+      assert.deepEqual(plan.unused, []);
+    });
+
+    it('says when Kind: contradicts Run:, when Kind: shell has no command, and when Kind: sits under a heading', () => {
+      const plan = parse([
+        '## Setup',
+        'Kind: lm',
+        '- [ ] a',
+        '  Kind: lm',
+        '  Run: make',
+        '- [ ] b',
+        '  Kind: shell',
+        '- [ ] c',
+        '  Kind: lm',
+        '  Kind: shell',
+      ]);
+      problemAt(plan, 2, /Kind: line under a heading is ignored/);
+      problemAt(plan, 4, /Kind: lm and a Run: command on the same item; the Run: command is not used/);
+      problemAt(plan, 7, /Kind: shell needs a Run: line/);
+      problemAt(plan, 10, /second Kind: line/);
+      assert.deepEqual(task(plan, 'a').action, { kind: 'lm' });
+      assert.equal(task(plan, 'b').action, undefined);
+      assert.deepEqual(task(plan, 'c').action, { kind: 'lm' });
+    });
+
     it('reports an empty Run: line and a second one', () => {
       const plan = parse(['- [ ] a', '  Run:', '- [ ] b', '  Run: one', '  Run: two']);
       problemAt(plan, 2, /no command/);

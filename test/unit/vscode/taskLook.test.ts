@@ -32,14 +32,15 @@ describe('how a task looks in the Tasks view', () => {
     );
   });
 
-  it('gives each kind of pending task its own icon, so a shell task does not look like a to-do', () => {
+  it("gives each kind of pending task its own icon, so a shell task does not look like a to-do nor a model's task like a shell task", () => {
     const icons = [
       task('todo'),
       task('manual', { action: { kind: 'manual' } }),
       shell('shell'),
       task('vsc', { action: { kind: 'vscodeTask', label: 'build' } }),
+      task('lm', { action: { kind: 'lm' } }),
     ].map(t => taskIcon(t, false).icon);
-    assert.deepStrictEqual(icons, ['person', 'person', 'terminal', 'tools']);
+    assert.deepStrictEqual(icons, ['person', 'person', 'terminal', 'tools', 'sparkle']);
   });
 
   it('shows a to-do that waits for its dependencies as waiting, and finished tasks by their status', () => {

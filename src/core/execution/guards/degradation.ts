@@ -62,6 +62,14 @@ export const builtInCapabilities: Capability[] = [
       { name: 'shell equivalent', level: 'minor', note: 'its output is in the task log, not a terminal' },
     ],
   },
+  {
+    id: 'lm',
+    title: 'language-model tasks',
+    ways: [
+      { name: 'language model', level: 'full' },
+      { name: 'no language model', level: 'moderate', note: 'lm tasks wait until there is one' },
+    ],
+  },
 ];
 
 export class DegradationRegistry {
