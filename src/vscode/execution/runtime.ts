@@ -190,8 +190,8 @@ export class ExecutionRuntime implements vscode.Disposable {
         ),
       );
     }
-    // the models are looked up as the window starts: a session started at once waits for that a moment
-    await Promise.race([this.models.ready, new Promise(r => setTimeout(r, 5_000))]);
+    // the models are looked up as the window starts: a session with lm tasks started at once waits for that a moment
+    if (!this.models.current && waitingLmTasks(core, sessionId)) await this.models.settled(5_000);
     const run = this.for(core).run(sessionId);
     void this.sayLmTasksWait(core, sessionId);
     return run;

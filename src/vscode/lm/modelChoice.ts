@@ -58,6 +58,13 @@ export class ChatModelChoice implements vscode.Disposable {
     return this.chosen ? undefined : this.why;
   }
 
+  /** Resolves once the first choice is made, or after `ms` at most. */
+  async settled(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.ready, new Promise<void>(resolve => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
   /** Chooses again (one choice at a time; the last one asked for wins). */
   refresh(): Promise<void> {
     this.queue = this.queue.then(() => this.choose());
@@ -68,15 +75,19 @@ export class ChatModelChoice implements vscode.Disposable {
     let chat: vscode.LanguageModelChat | undefined;
     let why: string | undefined;
     try {
-      chat = await pickChatModel();
+      // VS Code waits for the model providers' extensions to start; one that never does must not hold every later choice
+      chat = await inTime(pickChatModel(), listingTimeoutMs);
       if (!chat) {
         const selector = chosenSelector();
-        const any = selector.vendor || selector.family ? (await vscode.lm.selectChatModels({})).length > 0 : false;
+        const any =
+          selector.vendor || selector.family
+            ? (await inTime(vscode.lm.selectChatModels({}), listingTimeoutMs)).length > 0
+            : false;
         const off = vscode.workspace.getConfiguration('chat').get<boolean>('disableAIFeatures') === true;
         why = noModelReason(selector, any, off);
       }
     } catch (err) {
-      why = `VS Code could not list its language models (${err instanceof Error ? err.message : String(err)})`;
+      why = `the language models could not be listed (${err instanceof Error ? err.message : String(err)}); Continuum looks again when VS Code's models change, or run Continuum: Choose Model…`;
       this.logger.warn(`choosing a language model failed: ${why}`);
     }
     const before = this.chosen;
@@ -94,6 +105,25 @@ export class ChatModelChoice implements vscode.Disposable {
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
+  }
+}
+
+const listingTimeoutMs = 15_000;
+
+async function inTime<T>(promise: Thenable<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve(promise),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`VS Code did not list its language models within ${ms / 1000} s`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
