@@ -11,3 +11,19 @@ export function vscodeSettings(scope?: vscode.ConfigurationScope): SettingsSourc
 export function setting<K extends SettingKey>(key: K, scope?: vscode.ConfigurationScope): SettingValue<K> {
   return readSetting(vscodeSettings(scope), key);
 }
+
+/**
+ * Writes one setting where it is set now (a folder's, the workspace's), else in the user settings,
+ * so that a choice the person makes takes effect in the place that decides it; undefined removes it.
+ */
+export async function writeSetting(key: SettingKey, value: unknown): Promise<void> {
+  const config = vscode.workspace.getConfiguration('continuum');
+  const inspected = config.inspect(key);
+  const target =
+    inspected?.workspaceFolderValue !== undefined
+      ? vscode.ConfigurationTarget.WorkspaceFolder
+      : inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+  await config.update(key, value, target);
+}

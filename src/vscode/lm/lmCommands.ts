@@ -6,6 +6,7 @@ import type { Handler } from '../commands/context';
 import type { PickItem } from '../prompts';
 import { modelLabel, noModelReason } from './chatMapping';
 import { chooseModelCommand } from './lmText';
+import { writeSetting } from '../settings';
 
 type Choice = { vendor: string; family: string } | 'any';
 
@@ -43,17 +44,8 @@ const chooseModel: Handler = async ctx => {
   });
   if (!picked) return undefined;
   const chosen = picked === 'any' ? { vendor: '', family: '' } : picked;
-  const config = vscode.workspace.getConfiguration('continuum');
-  for (const key of ['lm.vendor', 'lm.family'] as const) {
-    const inspected = config.inspect<string>(key);
-    const target =
-      inspected?.workspaceFolderValue !== undefined
-        ? vscode.ConfigurationTarget.WorkspaceFolder
-        : inspected?.workspaceValue !== undefined
-          ? vscode.ConfigurationTarget.Workspace
-          : vscode.ConfigurationTarget.Global;
-    await config.update(key, chosen[key === 'lm.vendor' ? 'vendor' : 'family'] || undefined, target);
-  }
+  await writeSetting('lm.vendor', chosen.vendor || undefined);
+  await writeSetting('lm.family', chosen.family || undefined);
   await models.refresh();
   const now = models.current;
   void ctx
