@@ -71,12 +71,11 @@ export async function checkpointThroughHolder(
   args: CheckpointArgs,
   out: (text: string) => void,
 ): Promise<number | undefined> {
-  const [{ connectEndpoint }, { endpointAddress }, { EndpointError, HolderGoneError }] = await Promise.all([
+  const [{ connectToHolder }, { EndpointError, HolderGoneError }] = await Promise.all([
     import('../node/endpoint/client'),
-    import('../node/endpoint/address'),
     import('../node/endpoint/protocol'),
   ]);
-  const client = await connectEndpoint(endpointAddress(args.store), 'cli');
+  const client = await connectToHolder(args.store, 'cli');
   if (!client) return undefined;
   try {
     const result = await client

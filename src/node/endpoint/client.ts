@@ -1,8 +1,10 @@
 // A client's side of the endpoint: one connection to the holder, requests matched to answers by id.
 // When the connection closes, every call still waiting fails with HolderGoneError: it may or may
 // not have happened, and only the caller can tell whether it is safe to try again.
+import { promises as fsp } from 'fs';
 import * as net from 'net';
-import type { EndpointAddress } from './address';
+import * as path from 'path';
+import { announcementFile, endpointAddress, type EndpointAddress } from './address';
 import {
   EndpointError,
   HolderGoneError,
@@ -71,6 +73,44 @@ export async function connectEndpoint(
     if (err instanceof HolderGoneError || err instanceof TimeoutError) return undefined; // it went away while greeting: as if nobody listened
     throw err;
   }
+}
+
+/**
+ * Connects to whoever holds the store in `storeFolder`: at the address its holder announced in the
+ * store folder (endpoint.json), then at the one this process computes. They differ when the socket
+ * lives in the temporary folder (a store on a long path) and the two processes were started with
+ * different TMPDIRs, as an agent's MCP server often is. An announced socket that is not this user's
+ * own is not used.
+ */
+export async function connectToHolder(
+  storeFolder: string,
+  kind: HolderKind,
+  timeoutMs = 2_000,
+): Promise<EndpointClient | undefined> {
+  const computed = endpointAddress(storeFolder);
+  const announced = await announcedAddress(storeFolder);
+  if (announced && announced.path !== computed.path) {
+    const client = await connectEndpoint(announced, kind, timeoutMs).catch(() => undefined);
+    if (client) return client;
+  }
+  return connectEndpoint(computed, kind, timeoutMs);
+}
+
+/** The socket the store's holder said it listens on, when that is this user's own socket. */
+async function announcedAddress(storeFolder: string): Promise<EndpointAddress | undefined> {
+  let said: unknown;
+  try {
+    said = (JSON.parse(await fsp.readFile(path.join(storeFolder, announcementFile), 'utf8')) as { path?: unknown })
+      .path;
+  } catch {
+    return undefined; // no holder announced itself (or it is being rewritten): the computed address alone
+  }
+  if (typeof said !== 'string' || !said) return undefined;
+  if (process.platform === 'win32') return said.startsWith('\\\\.\\pipe\\') ? { path: said } : undefined;
+  const stat = await fsp.lstat(said).catch(() => undefined);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+  if (!stat?.isSocket() || (uid !== undefined && stat.uid !== uid)) return undefined;
+  return { path: said, folder: path.dirname(said) };
 }
 
 class TimeoutError extends Error {}

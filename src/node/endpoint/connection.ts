@@ -8,8 +8,7 @@ import { AgentToolError, type AgentIdentity, type ToolResult } from '../../core/
 import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
 import { nodeLock } from '../lock';
-import { endpointAddress } from './address';
-import { connectEndpoint, type EndpointClient } from './client';
+import { connectToHolder, type EndpointClient } from './client';
 import { readResourceOn, runOperationOn, runToolOn, serveHolder, type HolderServices } from './holder';
 import { forwardWrites } from './operations';
 import { EndpointError, type HelloResult, type HolderKind, type ResourceReadResult } from './protocol';
@@ -90,11 +89,9 @@ class Link implements StoreConnection {
   private readonly listeners: Array<(role: StoreRole) => void> = [];
   private waiters: Array<{ resolve(): void; reject(err: Error): void }> = [];
   private readonly local = new Set<Promise<unknown>>();
-  private readonly address;
   private readonly lock: LockPort;
 
   constructor(private readonly options: ConnectOrHoldOptions) {
-    this.address = endpointAddress(options.storeFolder);
     this.lock = options.lock ?? nodeLock();
   }
 
@@ -229,7 +226,7 @@ class Link implements StoreConnection {
   private async search(graceUntil: number): Promise<void> {
     const askedBefore = new Set<number>();
     for (let attempt = 0; this.role === 'connecting'; attempt++) {
-      const client = await connectEndpoint(this.address, this.options.kind).catch(err => {
+      const client = await connectToHolder(this.options.storeFolder, this.options.kind).catch(err => {
         this.options.logger.warn(`endpoint: ${(err as Error).message}`);
         return undefined;
       });

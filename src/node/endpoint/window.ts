@@ -8,8 +8,7 @@ import { callAgentTool } from '../../core/agents';
 import type { VerifyPort } from '../../core/agents/tool';
 import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
-import { endpointAddress } from './address';
-import { connectEndpoint } from './client';
+import { connectToHolder } from './client';
 import { connectOrHold, type StoreConnection } from './connection';
 import type { HelloResult } from './protocol';
 import { serveHolder, type HolderServices } from './holder';
@@ -21,7 +20,7 @@ export type HandoverOutcome = { handedOver: true } | { handedOver: false; why: s
 export async function askToHandOver(storeFolder: string): Promise<HandoverOutcome> {
   let client;
   try {
-    client = await connectEndpoint(endpointAddress(storeFolder), 'vscode');
+    client = await connectToHolder(storeFolder, 'vscode');
   } catch (err) {
     return { handedOver: false, why: (err as Error).message };
   }

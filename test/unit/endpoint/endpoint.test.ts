@@ -150,6 +150,33 @@ describe('the holder endpoint', function () {
       assert.deepStrictEqual([announced.path, announced.pid, announced.kind], [address.path, process.pid, 'mcp']);
     });
 
+    it('finds a holder whose socket is in its own temporary folder, from a process started with another TMPDIR (as agents start MCP servers)', async function () {
+      if (process.platform === 'win32') this.skip();
+      // a store on a path too long for a socket: the socket goes under the temporary folder
+      store = path.join(work, 'a-store-folder-with-a-long-name'.repeat(4), 'store');
+      const before = process.env.TMPDIR;
+      const holderTmp = fs.mkdtempSync(path.join(work, 'holder-tmp-'));
+      const clientTmp = fs.mkdtempSync(path.join(work, 'client-tmp-'));
+      try {
+        process.env.TMPDIR = holderTmp;
+        const holder = await link();
+        assert.ok(endpointAddress(store).path.startsWith(holderTmp), endpointAddress(store).path);
+        process.env.TMPDIR = clientTmp;
+        const client = await link();
+        assert.strictEqual(holder.role, 'holder');
+        assert.strictEqual(
+          client.role,
+          'client',
+          'the second process found the holder, rather than waiting or holding',
+        );
+        await client.callTool(agent, 'test_add_task', { title: 'through the announced socket' });
+        assert.ok(holder.core!.tasks.list().some(t => t.title === 'through the announced socket'));
+      } finally {
+        if (before === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = before;
+      }
+    });
+
     it("gives a tool's refusal back to the client as the tool's own error, naming the field", async () => {
       await link();
       const client = await link();
