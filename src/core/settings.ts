@@ -84,6 +84,7 @@ export const settingDefinitions = {
   'lm.maxTurns': integer(50, 1, 10_000),
   'lm.maxTokens': integer(1_000_000, 1_000),
   'lm.maxMinutes': integer(30, 1, 24 * 60),
+  'lm.checkpointBefore': flag(true),
 } satisfies Record<string, Definition<unknown>>;
 
 export type SettingKey = keyof typeof settingDefinitions;

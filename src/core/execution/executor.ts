@@ -27,7 +27,11 @@ import { independentTracks, type Track } from './tracks';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { unattendedKinds } from './actions/index';
 
-export const defaultExecutorSettings: ExecutorSettings = { concurrency: 2, checkpointEvery: 5 };
+export const defaultExecutorSettings: ExecutorSettings = {
+  concurrency: 2,
+  checkpointEvery: 5,
+  checkpointBeforeLm: true,
+};
 
 export interface ExecutorOptions {
   store: Store;

@@ -124,3 +124,15 @@ export function recordTaskEvent(
     JSON.stringify(detail),
   ]);
 }
+
+/**
+ * The checkpoint taken before a task's next run (after `runsBefore` runs), if one was: a run killed
+ * after its checkpoint and before the task was recorded running finds it on resume and takes no other.
+ */
+export function checkpointBeforeRun(r: StoreReader, taskId: string, runsBefore: number): string | undefined {
+  return r.get<{ id: string }>(
+    `SELECT json_extract(detail, '$.checkpointId') AS id FROM task_events
+    WHERE task_id = ? AND kind = 'checkpoint-before' AND json_extract(detail, '$.runsBefore') = ? ORDER BY id DESC LIMIT 1`,
+    [taskId, runsBefore],
+  )?.id;
+}

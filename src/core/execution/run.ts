@@ -21,6 +21,7 @@ import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from 
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
 import {
+  checkpointBeforeRun,
   readStep,
   recordStepEnded,
   recordStepProcess,
@@ -77,6 +78,8 @@ export interface TaskFiles {
    * itself may be written later); never rejects. `keepExisting`: a resumed task keeps the files recorded at its first start.
    */
   taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting?: boolean): Promise<void>;
+  /** Waits for a checkpoint's files half (CheckpointFiles.filesFor); rejects when it could not be taken. */
+  filesFor?(checkpointId: string): Promise<unknown>;
 }
 
 /** Why a run stops: pause lets running tasks finish; the others abort them. */
@@ -391,6 +394,8 @@ export class SessionRun {
     };
     const hooks = this.host.hooks;
     let attempts: number | undefined;
+    // a resumed task's checkpoint is on disk already: it was awaited before the task was recorded running
+    const lmCheckpoint = action.kind === 'lm' && !resumed && this.settings.checkpointBeforeLm;
     if (hooks?.beforeTask && !resumed && action.kind !== 'manual') {
       const verdict = await hooks.beforeTask(watched, signal);
       attempts = verdict.attempts;
@@ -400,7 +405,7 @@ export class SessionRun {
         hooks.taskFinished(watched, 'skipped', 0);
         return;
       }
-      if (verdict.checkpointFirst)
+      if (verdict.checkpointFirst && !lmCheckpoint)
         await this.host.sessions.createCheckpoint(
           {
             sessionId: this.sessionId,
@@ -410,6 +415,7 @@ export class SessionRun {
           'executor',
         );
     }
+    if (lmCheckpoint) await this.checkpointBeforeLm(fresh);
     hooks?.taskStarted(watched);
     const began = this.host.clock.now();
     const pending: Array<Promise<unknown>> = [];
@@ -461,6 +467,43 @@ export class SessionRun {
       this.pendingWrites.delete(task.id);
       void this.host.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
     }
+  }
+
+  /**
+   * A checkpoint (state, and files where the host records them) before a run of an `lm` task, so
+   * what the model changes is one restore away. Taken once per run: a run killed after it and
+   * before the task was recorded running finds it on resume (checkpointBeforeRun) and takes none.
+   */
+  private async checkpointBeforeLm(task: Task): Promise<void> {
+    const existing = checkpointBeforeRun(this.host.store, task.id, task.attempts);
+    if (existing) {
+      this.host.logs.append(task.id, `[checkpoint ${existing} from before this run exists; not taken again]\n`);
+      return;
+    }
+    const checkpoint = await this.host.sessions.createCheckpoint(
+      {
+        sessionId: this.sessionId,
+        trigger: 'before-lm-task',
+        note: `before '${task.title}' (run ${task.attempts + 1})`,
+      },
+      'executor',
+      (w, c) =>
+        recordTaskEvent(w, this.host.clock, task.id, 'checkpoint-before', {
+          checkpointId: c.id,
+          runsBefore: task.attempts,
+        }),
+    );
+    // its files are read before the model can change one (the failure is reported by the files half itself)
+    const files = this.host.taskFiles?.filesFor
+      ? await this.host.taskFiles.filesFor(checkpoint.id).then(
+          () => 'files and task state',
+          () => 'task state only: its files could not be saved (see the Continuum log)',
+        )
+      : 'task state';
+    this.host.logs.append(
+      task.id,
+      `[checkpoint ${checkpoint.id} saved before this run (${files}); Restore Checkpoint undoes what the model changes]\n`,
+    );
   }
 
   /**
