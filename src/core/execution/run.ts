@@ -18,6 +18,7 @@ import { actionFor, actions } from './actions/index';
 import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
 import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
+import { circuitOfModel } from './circuits';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
 import {
@@ -57,10 +58,11 @@ export interface RunHost {
   resilience: ResilienceSettings;
   logs: TaskLogs;
   random?: () => number;
-  breaker(kind: UnattendedKind): CircuitBreakerPolicy;
+  /** By circuit: an action kind's, or a model's (see circuitOf). */
+  breaker(circuit: string): CircuitBreakerPolicy;
   /** The task now calling through a breaker: a circuit change it causes goes into its event log. */
-  breakerSubject(kind: UnattendedKind, taskId: string): void;
-  saveBreaker(kind: UnattendedKind): Promise<void>;
+  breakerSubject(circuit: string, taskId: string): void;
+  saveBreaker(circuit: string): Promise<void>;
   waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision>;
   /** Tasks started or ended here; `ended` is a task whose run is over, with its end as saved on disk. */
   changed(sessionId: string, running: string[], ended?: EndedTask): void;
@@ -194,6 +196,8 @@ export class SessionRun {
   private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
   /** Step keys this run has started: a record with one of these keys is this run's own, not a crash's. */
   private readonly startedHere = new Set<string>();
+  /** Failures the guards were told about already (an action may tell them itself, see ActionContext.failedTry). */
+  private readonly toldGuards = new WeakSet<ActionFailure>();
   /** Per task, its end once it is on disk (told to the host when the task leaves the run). */
   private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
@@ -303,7 +307,7 @@ export class SessionRun {
       if (kind === 'manual') {
         limit = -1; // manual tasks take no slot: every ready one waits for its person
       } else {
-        const breaker = this.host.breaker(kind);
+        const breaker = this.host.breaker(this.circuitOf(kind));
         const opensAt = halfOpensAt(breaker, this.host.resilience.halfOpenAfterMs);
         if (opensAt !== undefined && opensAt > Date.now()) {
           // cockatiel's breaker keeps wall-clock time
@@ -323,7 +327,7 @@ export class SessionRun {
       if (this.inFlight.has(row.id)) continue;
       const unattended = actions[row.kind].unattended;
       if (unattended) {
-        const breaker = this.host.breaker(row.kind as UnattendedKind);
+        const breaker = this.host.breaker(this.circuitOf(row.kind as UnattendedKind));
         if (
           halfOpensAt(breaker, this.host.resilience.halfOpenAfterMs) !== undefined ||
           breaker.state === CircuitState.HalfOpen
@@ -365,6 +369,11 @@ export class SessionRun {
         this.host.changed(this.sessionId, this.running, { taskId: task.id, ...(recorded ? { status: recorded } : {}) });
         this.wakeup.wake();
       });
+  }
+
+  /** The circuit a kind's tasks go through: the kind's own, and for `lm` tasks their model's. */
+  private circuitOf(kind: UnattendedKind): string {
+    return kind === 'lm' && this.host.ports.lm ? circuitOfModel(this.host.ports.lm.model.name) : kind;
   }
 
   private wakeAt(at: number): void {
@@ -659,8 +668,8 @@ export class SessionRun {
     stop: AbortSignal,
     attempts?: number,
   ): Promise<string> {
-    const kind = action.kind;
-    const breaker = this.host.breaker(kind);
+    const circuit = this.circuitOf(action.kind);
+    const breaker = this.host.breaker(circuit);
     const resilience = attempts ? { ...this.host.resilience, attempts } : this.host.resilience;
     const retry = retryPolicy(resilience, this.host.random, () => this.verdicts.get(task.id)?.retry !== false);
     const onRetry = retry.onRetry(e => {
@@ -688,7 +697,7 @@ export class SessionRun {
       return await retry.execute(
         () =>
           breaker.execute(() => {
-            this.host.breakerSubject(kind, task.id);
+            this.host.breakerSubject(circuit, task.id);
             return timeoutPolicy(timeoutMs).execute(async (_ctx, timedOut) => {
               const signal = linked(stop, timedOut);
               try {
@@ -709,14 +718,15 @@ export class SessionRun {
       );
     } finally {
       onRetry.dispose();
-      void this.host.saveBreaker(kind);
+      void this.host.saveBreaker(circuit);
     }
   }
 
   /** Tells the guards about a failed try; they may stop the retries or pause the run. */
   private tryFailed(task: Task, kind: TaskAction['kind'], err: unknown): void {
     const hooks = this.host.hooks;
-    if (!hooks || !(err instanceof ActionFailure)) return;
+    if (!hooks || !(err instanceof ActionFailure) || this.toldGuards.has(err)) return;
+    this.toldGuards.add(err);
     const verdict = hooks.tryFailed(
       { id: task.id, title: task.title, kind, sessionId: this.sessionId },
       {
@@ -778,6 +788,10 @@ export class SessionRun {
       hostTasks: this.host.ports.hostTasks,
       waitForPerson: () => this.waitForPerson(task.id, signal),
       degraded: (capability, way, reason) => this.host.hooks?.degraded?.(capability, way, reason),
+      failedTry: failure => {
+        this.tryFailed(task, task.action?.kind ?? 'manual', failure);
+        return this.verdicts.get(task.id)?.retry !== false;
+      },
       ...(this.host.ports.lm ? { lm: this.host.ports.lm } : {}),
     };
   }
@@ -1017,9 +1031,10 @@ export class SessionRun {
       return undefined;
     }
     if (err instanceof BrokenCircuitError) {
+      const model = task.action?.kind === 'lm' ? this.host.ports.lm?.model.name : undefined;
       this.host.logs.append(
         task.id,
-        `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`,
+        `[not started: the circuit for ${model !== undefined ? `the model ${model}` : `${task.action?.kind ?? 'this kind of'} actions`} is open after repeated failures; it waits and is tried again]\n`,
       );
       await this.recordEnd(task.id, 'pending');
       return undefined;

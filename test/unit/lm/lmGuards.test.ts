@@ -2,9 +2,12 @@
 // rulebook and the confidence gate on model failures, and the tokens and time each task used.
 import * as assert from 'assert';
 import type { ExecutorOptions } from '../../../src/core/execution/executor';
+import { ExecutionGuards } from '../../../src/core/execution/guards/guards';
+import { ModelError } from '../../../src/core/lm/model';
 import type { LmHost } from '../../../src/core/lm/host';
 import type { TaskAction } from '../../../src/core/tasks/model';
-import { makeExecWorld, type ExecWorld } from '../execution/world';
+import { fastResilience, makeExecWorld, until, type ExecWorld } from '../execution/world';
+import { makeWorld, type TestWorld } from '../helpers';
 import { fakeHostTasks } from '../fakes/fakeProcesses';
 import { MemoryWorkspace, ScriptedModel, call, lmHost, says, type Turn } from './fakes';
 
@@ -25,8 +28,10 @@ async function setUp(
   turns: Turn[],
   action: Partial<Extract<TaskAction, { kind: 'lm' }>> = {},
   files: Record<string, string> = { 'a.txt': 'one\n' },
+  world: Partial<ExecutorOptions> = {},
+  base?: TestWorld,
 ): Promise<Setup> {
-  const w = await makeExecWorld();
+  const w = await makeExecWorld(world, base);
   const model = new ScriptedModel(turns);
   const workspace = new MemoryWorkspace(root, files);
   const host = lmHost(model, workspace);
@@ -166,6 +171,102 @@ describe('the guards around lm tasks', () => {
       await s.run();
       assert.strictEqual(s.w.tasks.get(s.task)!.status, 'done', s.w.tasks.get(s.task)!.error);
       assert.strictEqual(lmCheckpoints(s.w).length, 1);
+    });
+  });
+
+  describe('a circuit breaker per model', () => {
+    const resilience = { ...fastResilience, breakerThreshold: 2, attempts: 3 };
+    const unavailable = () => new ModelError('503 overloaded', 'unavailable', undefined, 503);
+
+    it("opens a failing model's circuit: its lm tasks wait, not fail, other tasks go on, and they run once it half-opens", async () => {
+      const s = await setUp([unavailable(), unavailable(), says('Done.')], {}, {}, { resilience });
+      const second = (await s.w.tasks.create({ title: 'Change b', action: { kind: 'lm' } })).id;
+      const shell = await s.w.shell('Build', 'npm run build', { priority: 'low' });
+      const session = await s.w.session([s.task, second, shell]);
+      s.w.processes.script('npm run build', { code: 0 });
+      const ends: string[] = [];
+      s.w.tasks.onDidChange(e => {
+        for (const id of e.taskIds) {
+          const t = s.w.tasks.get(id);
+          if (t && (t.status === 'done' || t.status === 'failed') && !ends.includes(`${t.title} ${t.status}`))
+            ends.push(`${t.title} ${t.status}`);
+        }
+      });
+      await (
+        await s.executor({ settings: () => ({ concurrency: 1, checkpointEvery: 0 }) }).run(session)
+      ).finished;
+      assert.deepStrictEqual(ends, ['Build done', 'Change a done', 'Change b done']);
+      const log = s.w.logs.logs.get(s.task)!;
+      assert.match(log, /circuit for the model scripted model: closed → open after 2 failures in a row/);
+      assert.match(log, /not started: the circuit for the model scripted model is open .* it waits/);
+      const circuits = s.w.store.all<{ kind: string }>('SELECT kind FROM circuit_breakers ORDER BY kind');
+      assert.ok(circuits.some(c => c.kind === 'lm:scripted model'));
+    });
+
+    it("counts only the model's own failures: tasks whose limits run out do not open its circuit", async () => {
+      const s = await setUp(
+        [says('', call('list_files', {})), says('', call('list_files', {}))],
+        { maxTokens: 15 },
+        {},
+        { resilience },
+      );
+      const more = [];
+      for (const title of ['Change b', 'Change c'])
+        more.push((await s.w.tasks.create({ title, action: { kind: 'lm', maxTokens: 15 } })).id);
+      const session = await s.w.session([s.task, ...more]);
+      await (
+        await s.executor({ settings: () => ({ concurrency: 1, checkpointEvery: 0 }) }).run(session)
+      ).finished;
+      for (const id of [s.task, ...more]) assert.strictEqual(s.w.tasks.get(id)!.status, 'failed');
+      assert.strictEqual(s.model.requests.length, 6, 'every task asked its model');
+      assert.doesNotMatch([...s.w.logs.logs.values()].join(''), /circuit for/);
+    });
+
+    it("keeps each model's circuit its own: another model runs the tasks the open one holds back", async () => {
+      const s = await setUp(
+        [unavailable(), unavailable(), unavailable()],
+        {},
+        {},
+        { resilience: { ...resilience, halfOpenAfterMs: 60_000 } },
+      );
+      const first = await s.executor().run(s.session);
+      await until('the circuit opened', () => /closed → open/.test(s.w.logs.logs.get(s.task) ?? ''));
+      await first.stopNow();
+      const other = new ScriptedModel([says('Done.')]);
+      Object.assign(other, { name: 'another model' });
+      s.host.model = other;
+      await s.w.sessions.resume(s.session).catch(() => undefined);
+      const second = await s.executor().run(s.session);
+      await until('the task ran on the other model', () => s.w.tasks.get(s.task)!.status === 'done');
+      await second.finished;
+      assert.strictEqual(other.requests.length, 1);
+    });
+  });
+
+  describe('rate limits and the error budget', () => {
+    it("waits at least the provider's Retry-After before the executor's next try", async () => {
+      const limited = () => new ModelError('429 slow down', 'rate-limited', 40, 429);
+      const s = await setUp([limited(), limited(), limited(), limited(), says('Done.')]);
+      await s.run();
+      assert.strictEqual(s.w.tasks.get(s.task)!.status, 'done', s.w.tasks.get(s.task)!.error);
+      assert.match(s.w.logs.logs.get(s.task)!, /\(the model is rate-limited\); trying again in 40 ms/);
+    });
+
+    it('counts a rate limit waited out within a request against the error budget', async () => {
+      const base = await makeWorld();
+      const guards = new ExecutionGuards({
+        store: base.store,
+        clock: base.clock,
+        questions: { allowLowConfidenceTask: async () => 'allow', runFix: async () => 'fail' },
+        budget: { limit: 2 },
+      });
+      const limited = () => new ModelError('429 slow down', 'rate-limited', 5, 429);
+      const s = await setUp([limited(), limited(), says('Done.')], {}, {}, { hooks: guards }, base);
+      const summary = await (await s.executor().run(s.session)).finished;
+      assert.strictEqual(guards.budgetStatus().remaining, 0);
+      assert.strictEqual(summary.outcome, 'paused');
+      assert.match(summary.pausedBecause ?? '', /error budget is spent/);
+      assert.strictEqual(s.model.requests.length, 2, 'not asked again once the budget was spent');
     });
   });
 });

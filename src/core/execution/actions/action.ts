@@ -46,6 +46,11 @@ export interface ActionContext {
   waitForPerson(): Promise<PersonDecision>;
   /** A capability fell back to a lesser way (recorded in the degradation registry, shown in Health). */
   degraded(capability: string, way: string, reason: string): void;
+  /**
+   * A failure the action handles itself (a rate limit it waits out): the guards count it against the
+   * error budget as any failed try, and may stop the task. False when it must not be tried again.
+   */
+  failedTry?(failure: ActionFailure): boolean;
   /** The model, files and limits for `lm` tasks; undefined on a host without a model. */
   readonly lm?: LmHost;
 }
