@@ -19,6 +19,7 @@ import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
 import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
 import { circuitOfModel } from './circuits';
+import { tokensOfRun, type LmTaskUsage } from './lmUsage';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
 import {
@@ -198,6 +199,8 @@ export class SessionRun {
   private readonly startedHere = new Set<string>();
   /** Failures the guards were told about already (an action may tell them itself, see ActionContext.failedTry). */
   private readonly toldGuards = new WeakSet<ActionFailure>();
+  /** The `lm` tasks this run ended, with the tokens and time each used (for the summary). */
+  private readonly lmRuns = new Map<string, LmTaskUsage>();
   /** Per task, its end once it is on disk (told to the host when the task leaves the run). */
   private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
@@ -982,7 +985,10 @@ export class SessionRun {
     const now = this.host.tasks.get(task.id);
     const pending = this.pendingWrites.get(task.id) ?? [];
     this.pendingWrites.set(task.id, []);
-    const done = now && now.status !== 'done' ? this.recordEnd(task.id, 'done', { result }) : undefined;
+    const done =
+      now && now.status !== 'done'
+        ? this.recordEnd(task.id, 'done', { result }, this.lmUsageOf(task, 'done'))
+        : undefined;
     done?.catch(() => undefined); // awaited below, after the steps' records
     try {
       await Promise.all(pending); // the steps' records, flushed together with the done record
@@ -1006,6 +1012,23 @@ export class SessionRun {
         );
       this.checkpoints.push(checkpoint);
     }
+  }
+
+  /**
+   * For an `lm` task, what its run used (tokens from its recorded model answers, and its time), written
+   * as an 'lm-usage' event in the same write as its end, and kept for this run's summary.
+   */
+  private lmUsageOf(task: Task, outcome: 'done' | 'failed' | 'skipped'): ((w: StoreWriter) => void) | undefined {
+    if (task.action?.kind !== 'lm') return undefined;
+    return w => {
+      const startedAt = this.host.tasks.get(task.id)?.startedAt ?? this.began;
+      const usage = {
+        ...tokensOfRun(w, task.id, Math.max(1, task.attempts)),
+        durationMs: Math.max(0, this.host.clock.now() - startedAt),
+      };
+      recordTaskEvent(w, this.host.clock, task.id, 'lm-usage', { ...usage, attempt: task.attempts, outcome });
+      this.lmRuns.set(task.id, { taskId: task.id, title: task.title, ...usage, at: this.host.clock.now(), outcome });
+    };
   }
 
   /** Records the end of a task whose run threw; returns 'failed' or 'skipped' when that is how it ended. */
@@ -1051,14 +1074,14 @@ export class SessionRun {
           : 'not retried';
     if (verdict?.finally === 'skip') {
       this.host.logs.append(task.id, `[skipped: ${message} — ${verdict.note ?? 'a rule says to skip it'}]\n`);
-      await this.recordEnd(task.id, 'skipped');
+      await this.recordEnd(task.id, 'skipped', {}, this.lmUsageOf(task, 'skipped'));
       return 'skipped';
     }
     this.host.logs.append(
       task.id,
       `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`,
     );
-    await this.recordEnd(task.id, 'failed', { error: message });
+    await this.recordEnd(task.id, 'failed', { error: message }, this.lmUsageOf(task, 'failed'));
     return 'failed';
   }
 
@@ -1157,6 +1180,7 @@ export class SessionRun {
       failures,
       ...(this.problem ? { problem: this.problem } : {}),
       ...(this.pausedBecause ? { pausedBecause: this.pausedBecause } : {}),
+      ...(this.lmRuns.size ? { lmTasks: [...this.lmRuns.values()] } : {}),
     };
   }
 }

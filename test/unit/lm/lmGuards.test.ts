@@ -3,6 +3,9 @@
 import * as assert from 'assert';
 import type { ExecutorOptions } from '../../../src/core/execution/executor';
 import { ExecutionGuards } from '../../../src/core/execution/guards/guards';
+import { performanceReport } from '../../../src/core/execution/guards/reports';
+import { describeLastLmRun, formatTokens } from '../../../src/core/execution/lmUsage';
+import { describeSummary, formatDuration, lmTaskLines } from '../../../src/core/execution/summary';
 import { ModelError } from '../../../src/core/lm/model';
 import type { LmHost } from '../../../src/core/lm/host';
 import type { TaskAction } from '../../../src/core/tasks/model';
@@ -267,6 +270,91 @@ describe('the guards around lm tasks', () => {
       assert.strictEqual(summary.outcome, 'paused');
       assert.match(summary.pausedBecause ?? '', /error budget is spent/);
       assert.strictEqual(s.model.requests.length, 2, 'not asked again once the budget was spent');
+    });
+  });
+
+  describe('tokens and time per task', () => {
+    it('records the tokens and time of each run with its end, and the session summary tells them', async () => {
+      const s = await setUp([
+        says('', call('list_files', {})),
+        says('', call('read_file', { path: 'a.txt' })),
+        says('Done.'),
+      ]);
+      const summary = await (await s.executor().run(s.session)).finished;
+      const usage = s.w.tasks.events(s.task).find(e => e.kind === 'lm-usage');
+      assert.deepStrictEqual(
+        { tokens: usage?.detail.tokens, turns: usage?.detail.turns, outcome: usage?.detail.outcome },
+        { tokens: 30, turns: 3, outcome: 'done' },
+      );
+      assert.deepStrictEqual(
+        summary.lmTasks?.map(r => [r.title, r.tokens, r.turns, r.outcome]),
+        [['Change a', 30, 3, 'done']],
+      );
+      assert.match(describeSummary(summary), /completed: .*\. Language models used 30 tokens on 1 task in \d+ ms\.$/);
+      assert.deepStrictEqual(lmTaskLines(summary), [
+        `'Change a' done: 30 tokens in 3 turns, ${formatDuration(summary.lmTasks![0].durationMs)}`,
+      ]);
+    });
+
+    it('counts the turns an earlier process asked for when a killed task resumes, each once', async () => {
+      const s = await setUp([says('', call('list_files', {})), 'block', says('Done.')]);
+      const killed = s.executor();
+      void (await killed.run(s.session)).finished;
+      await until('the second turn was asked', () => s.model.requests.length >= 2);
+      killed.abandon();
+      await new Promise(r => setTimeout(r, 5));
+      s.w.clock.advance(60_000);
+      await s.w.sessions.recoverInterrupted();
+      const summary = await (await s.executor().run(s.session)).finished;
+      assert.strictEqual(s.w.tasks.get(s.task)!.status, 'done', s.w.tasks.get(s.task)!.error);
+      // turn 1 was answered before the kill and replayed after it; turn 2 was asked again (it had no answer)
+      assert.deepStrictEqual(
+        summary.lmTasks?.map(r => [r.tokens, r.turns]),
+        [[20, 2]],
+      );
+    });
+
+    it('records the tokens of a run that failed', async () => {
+      const s = await setUp([says('', call('list_files', {})), says('', call('list_files', {}))], { maxTokens: 15 });
+      await s.run();
+      const usage = s.w.tasks.events(s.task).find(e => e.kind === 'lm-usage');
+      assert.deepStrictEqual([usage?.detail.tokens, usage?.detail.outcome], [20, 'failed']);
+    });
+
+    it("shows the last run's tokens and time in the task's tooltip line, and the latest runs in the Performance Report", () => {
+      const events = [
+        { kind: 'confidence', detail: {} },
+        { kind: 'lm-usage', detail: { tokens: 12_345, turns: 4, durationMs: 123_000, outcome: 'done' } },
+        { kind: 'lm-usage', detail: { tokens: 5, turns: 1, durationMs: 1, outcome: 'failed' } },
+      ];
+      assert.strictEqual(
+        describeLastLmRun(events, formatDuration),
+        'Last run: 12.3k tokens in 4 turns, 2 min 3 s (done)',
+      );
+      assert.strictEqual(describeLastLmRun([{ kind: 'status', detail: {} }], formatDuration), undefined);
+      assert.deepStrictEqual(
+        [formatTokens(850), formatTokens(12_345), formatTokens(1_250_000)],
+        ['850 tokens', '12.3k tokens', '1.3M tokens'],
+      );
+      const report = performanceReport(
+        [],
+        [
+          {
+            taskId: 't1',
+            title: '<b>Add</b> [x](y)',
+            tokens: 12_345,
+            turns: 4,
+            durationMs: 123_000,
+            at: 0,
+            outcome: 'done',
+          },
+        ],
+      );
+      assert.match(report, /## Language-model tasks/);
+      assert.match(
+        report,
+        /\| &lt;b&gt;Add&lt;\/b&gt; \\\[x\\\]\\\(y\\\) \| done \| 12\.3k tokens \| 4 \| 2 min 3 s \|/,
+      );
     });
   });
 });
