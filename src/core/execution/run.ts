@@ -193,6 +193,8 @@ export class SessionRun {
   private watch: Disposable | undefined;
   private deferredTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly checkpoints: Array<Promise<void>> = [];
+  /** Per task, step records not yet issued: they go with the task's next write (see hold()). */
+  private readonly held = new Map<string, Array<(w: StoreWriter) => void>>();
   /** Per task, writes issued but not yet awaited (see step()). */
   private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
   /** Step keys this run has started: a record with one of these keys is this run's own, not a crash's. */
@@ -477,6 +479,7 @@ export class SessionRun {
     } finally {
       this.verdicts.delete(task.id);
       this.pendingWrites.delete(task.id);
+      this.held.delete(task.id); // its end took them (recordEnd); left only when no end was recorded here: re-runnable steps
       void this.host.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
     }
   }
@@ -561,6 +564,11 @@ export class SessionRun {
 
   /** Waits for the task's writes not awaited yet; one that failed stops the run. */
   private async settle(taskId: string): Promise<void> {
+    if (this.held.has(taskId))
+      this.defer(
+        taskId,
+        this.journalOf(taskId, () => undefined),
+      );
     const pending = this.pendingWrites.get(taskId) ?? [];
     this.pendingWrites.set(taskId, []);
     try {
@@ -830,20 +838,20 @@ export class SessionRun {
     // looks for a step's left-over processes by (recorded, or by the step's marker). Were a crash to
     // lose it after the step had started a process, the resume would find no record, look for no
     // process and run the step again beside it. A step that must not run twice also needs it so
-    // that a resume can ask about it.
-    await this.settleWith(
-      task.id,
-      this.journal(w =>
-        recordStepStarted(w, this.host.clock, {
-          key,
-          sessionId: this.sessionId,
-          taskId: task.id,
-          attempt,
-          step: name,
-          rerunnable,
-        }),
-      ),
-    );
+    // that a resume can ask about it. A re-runnable step that starts no process needs neither: its
+    // start is held back and goes to disk with the task's next write (see hold()).
+    const start = (w: StoreWriter) =>
+      recordStepStarted(w, this.host.clock, {
+        key,
+        sessionId: this.sessionId,
+        taskId: task.id,
+        attempt,
+        step: name,
+        rerunnable,
+      });
+    const light = rerunnable && options.startsNoProcess === true;
+    if (light) this.hold(task.id, start);
+    else await this.settleWith(task.id, this.journalOf(task.id, start));
     let result: T;
     try {
       current.step = key;
@@ -852,7 +860,7 @@ export class SessionRun {
       if (this.stopping !== 'abandon') {
         await this.settleWith(
           task.id,
-          this.journal(w =>
+          this.journalOf(task.id, w =>
             recordStepEnded(w, this.host.clock, key, 'failed', {
               error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
             }),
@@ -863,11 +871,13 @@ export class SessionRun {
     } finally {
       current.step = undefined;
     }
-    const end = this.journal(w => recordStepEnded(w, this.host.clock, key, 'succeeded', result));
+    const end = (w: StoreWriter) => recordStepEnded(w, this.host.clock, key, 'succeeded', result);
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
-    // one that must not run twice is on disk before anything else happens.
-    if (rerunnable && !options.durable) this.defer(task.id, end);
-    else await this.settleWith(task.id, end);
+    // one that must not run twice is on disk before anything else happens. A light step's end is
+    // held back with its start: a turn of an lm task (a model answer and its tool calls) is one write.
+    if (light && !options.durable) this.hold(task.id, end);
+    else if (rerunnable && !options.durable) this.defer(task.id, this.journalOf(task.id, end));
+    else await this.settleWith(task.id, this.journalOf(task.id, end));
     return result;
   }
 
@@ -927,6 +937,27 @@ export class SessionRun {
     }
   }
 
+  /**
+   * Holds back a step record of a light step (re-runnable, starting no process) until the task's next
+   * write: losing it to a crash costs only running that step again, which its contract allows.
+   */
+  private hold(taskId: string, record: (w: StoreWriter) => void): void {
+    const held = this.held.get(taskId);
+    if (held) held.push(record);
+    else this.held.set(taskId, [record]);
+  }
+
+  /** A write of a task's step journal, with the records held back for it written first. */
+  private journalOf(taskId: string, fn: (w: StoreWriter) => void): Promise<void> {
+    const held = this.held.get(taskId);
+    if (!held) return this.journal(fn);
+    this.held.delete(taskId);
+    return this.journal(w => {
+      for (const h of held) h(w);
+      fn(w);
+    });
+  }
+
   private defer(taskId: string, write: Promise<void>): void {
     write.catch(() => undefined); // awaited (and reported) in settle()
     const pending = this.pendingWrites.get(taskId);
@@ -959,8 +990,13 @@ export class SessionRun {
     change: StatusChange = {},
     alsoIn?: (w: StoreWriter) => void,
   ): Promise<void> {
+    const held = this.held.get(taskId) ?? [];
+    this.held.delete(taskId);
     try {
-      await this.host.tasks.setStatus(taskId, status, 'executor', change, alsoIn);
+      await this.host.tasks.setStatus(taskId, status, 'executor', change, w => {
+        for (const h of held) h(w);
+        alsoIn?.(w);
+      });
     } catch (err) {
       throw new JournalError(err);
     }

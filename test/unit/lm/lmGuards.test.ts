@@ -7,6 +7,7 @@ import { performanceReport } from '../../../src/core/execution/guards/reports';
 import { describeLastLmRun, formatTokens } from '../../../src/core/execution/lmUsage';
 import { describeSummary, formatDuration, lmTaskLines } from '../../../src/core/execution/summary';
 import { ModelError } from '../../../src/core/lm/model';
+import { stepsOfTask } from '../../../src/core/execution/journal';
 import type { LmHost } from '../../../src/core/lm/host';
 import type { TaskAction } from '../../../src/core/tasks/model';
 import { fastResilience, makeExecWorld, until, type ExecWorld } from '../execution/world';
@@ -355,6 +356,29 @@ describe('the guards around lm tasks', () => {
         report,
         /\| &lt;b&gt;Add&lt;\/b&gt; \\\[x\\\]\\\(y\\\) \| done \| 12\.3k tokens \| 4 \| 2 min 3 s \|/,
       );
+    });
+  });
+
+  describe('the journal per turn', () => {
+    it('writes a turn — the model answer and the file reads it asked for — to disk in one write', async () => {
+      const turns: Turn[] = [];
+      for (let i = 0; i < 10; i++) turns.push(says('', call('read_file', { path: 'a.txt' }), call('list_files', {})));
+      turns.push(says('Done.'));
+      const s = await setUp(turns);
+      const store = s.w.store;
+      const write = store.write.bind(store);
+      let writes = 0;
+      store.write = ((fn, actor) => {
+        writes++;
+        return write(fn, actor);
+      }) as typeof store.write;
+      await s.run();
+      assert.strictEqual(s.w.tasks.get(s.task)!.status, 'done', s.w.tasks.get(s.task)!.error);
+      // per turn: the model's answer, its reads held back to go with the next answer
+      assert.ok(writes <= 11 + 8, `${writes} writes for 11 turns`);
+      const steps = stepsOfTask(store, s.task);
+      assert.strictEqual(steps.filter(x => x.status === 'succeeded').length, steps.length, 'every step recorded done');
+      assert.strictEqual(steps.length, 1 + 11 + 20);
     });
   });
 });

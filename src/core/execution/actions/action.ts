@@ -20,6 +20,12 @@ export interface StepOptions {
    * model's answer that tools will act on is never asked for again after a kill.
    */
   durable?: boolean;
+  /**
+   * The step starts no process (a model request, a file read). A re-runnable one then needs no start
+   * record on disk before it runs — a crash that loses it leaves no process to look for, and the step
+   * runs again either way — so its start is written with its end: one durable write fewer.
+   */
+  startsNoProcess?: boolean;
 }
 
 export type PersonDecision = 'done' | 'failed';

@@ -104,7 +104,8 @@ export class LmRun {
   async run(): Promise<string> {
     const { ctx, action, limits } = this;
     // when the task's first model request went out, across resumes: the wall-time limit counts from it
-    const began = (await ctx.step('began', async () => Date.now(), { durable: true })) ?? Date.now();
+    const began =
+      (await ctx.step('began', async () => Date.now(), { durable: true, startsNoProcess: true })) ?? Date.now();
     const messages: ChatMessage[] = [{ role: 'user', content: instructions(ctx.task, action) }];
     let lastVerify: VerifyResult | undefined;
     for (let turn = 1; turn <= limits.turns; turn++) {
@@ -116,7 +117,10 @@ export class LmRun {
         );
       }
       const request: ModelRequest = { system: systemPrompt, messages: [...messages], tools: lmTools };
-      const response = await ctx.step(`model ${turn}`, signal => this.ask(request, turn, signal), { durable: true });
+      const response = await ctx.step(`model ${turn}`, signal => this.ask(request, turn, signal), {
+        durable: true,
+        startsNoProcess: true,
+      });
       if (!response)
         throw new ModelFailure(
           `The answer of model request ${turn} is not known.`,
@@ -266,7 +270,7 @@ export class LmRun {
               ctx.log(`→ ${name} ${JSON.stringify(call.input).slice(0, 300)} (${content.split('\n').length} lines)\n`);
               return { content };
             }, ctx),
-          { rerunnable: true },
+          { rerunnable: true, startsNoProcess: true },
         );
         return result ?? { content: 'Its result is not known.', isError: true };
       }
@@ -297,7 +301,7 @@ export class LmRun {
             await files.readText(abs),
           );
         }, ctx),
-      { durable: true },
+      { durable: true, startsNoProcess: true },
     );
     if (!plan) return { content: 'Its result is not known.', isError: true };
     if ('content' in plan) return plan;
@@ -319,7 +323,7 @@ export class LmRun {
         );
         return decision;
       },
-      { rerunnable: true, durable: true },
+      { rerunnable: true, durable: true, startsNoProcess: true },
     );
     return {
       content: `Edited ${plan.path}${applied === 'already-applied' ? ' (it was applied before an interruption)' : ''}.`,
