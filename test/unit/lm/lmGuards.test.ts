@@ -381,4 +381,56 @@ describe('the guards around lm tasks', () => {
       assert.strictEqual(steps.length, 1 + 11 + 20);
     });
   });
+
+  describe('the rulebook and the confidence gate', () => {
+    const questions = { allowLowConfidenceTask: async () => 'allow' as const, runFix: async () => 'fail' as const };
+
+    it("matches a model's failure by its kind and message: a rule pauses the session on a refused key", async () => {
+      const base = await makeWorld();
+      const guards = new ExecutionGuards({ store: base.store, clock: base.clock, questions });
+      guards.setRules([{ name: 'keys', match: { actionKind: 'lm', regex: '\\(auth\\)' }, then: { do: 'pause' } }]);
+      const s = await setUp(
+        [new ModelError('401 invalid api key', 'auth', undefined, 401)],
+        {},
+        {},
+        { hooks: guards },
+        base,
+      );
+      const summary = await (await s.executor().run(s.session)).finished;
+      assert.strictEqual(summary.outcome, 'paused');
+      assert.match(
+        summary.pausedBecause ?? '',
+        /a rule \(keys\) pauses the session on 'The request to scripted model failed \(auth\): 401 invalid api key/,
+      );
+    });
+
+    it('starts from the outcomes of earlier lm runs, also in a new window', async () => {
+      const base = await makeWorld();
+      const first = new ExecutionGuards({ store: base.store, clock: base.clock, questions });
+      const s = await setUp(
+        [says('', call('list_files', {})), says('', call('list_files', {}))],
+        { maxTokens: 15 },
+        {},
+        { hooks: first },
+        base,
+      );
+      const second = (await s.w.tasks.create({ title: 'Change b', action: { kind: 'lm', maxTokens: 15 } })).id;
+      const session = await s.w.session([s.task, second]);
+      await (
+        await s.executor({ settings: () => ({ concurrency: 1, checkpointEvery: 0 }) }).run(session)
+      ).finished;
+      assert.strictEqual(s.w.tasks.get(second)!.status, 'failed');
+      const score = async (store: typeof base.store) => {
+        const guards = new ExecutionGuards({ store, clock: base.clock, questions });
+        const verdict = await guards.beforeTask(
+          { id: 'x', title: 'Another', kind: 'lm', sessionId: session },
+          new AbortController().signal,
+        );
+        return Number(/confidence (\d\.\d+)/.exec(verdict.note ?? '')?.[1]);
+      };
+      const afterFailures = await score(base.store);
+      const fresh = await score((await makeWorld()).store);
+      assert.ok(afterFailures < fresh, `after two failed lm runs ${afterFailures}, without any ${fresh}`);
+    });
+  });
 });

@@ -88,6 +88,19 @@ interface KindHistory {
   failed: number;
 }
 
+/**
+ * How the latest runs of `lm` tasks ended, from the 'lm-usage' events their ends wrote (lmUsage.ts):
+ * the confidence gate starts from what models did before, not from nothing, in each new window.
+ */
+function pastLmOutcomes(store: Store, latest = 50): KindHistory {
+  const row = store.get<{ done: number | null; failed: number | null }>(
+    `SELECT sum(outcome = 'done') AS done, sum(outcome = 'failed') AS failed FROM
+      (SELECT json_extract(detail, '$.outcome') AS outcome FROM task_events WHERE kind = 'lm-usage' ORDER BY id DESC LIMIT ?)`,
+    [latest],
+  );
+  return { done: row?.done ?? 0, failed: row?.failed ?? 0 };
+}
+
 export class ExecutionGuards implements ExecutionHooks {
   readonly budget: ErrorBudget;
   readonly flow: FlowMonitor;
@@ -129,6 +142,7 @@ export class ExecutionGuards implements ExecutionHooks {
     this.degradations = options.degradations ?? new DegradationRegistry(undefined, () => options.clock.now());
     this.logger = options.logger ?? silentLogger;
     this.lastChangeAt = options.clock.now();
+    this.history.set('lm', pastLmOutcomes(options.store));
     const saved = options.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [thresholdsKey])?.value;
     this.thresholds = parseThresholds(saved) ?? defaultThresholds;
     if (saved && this.thresholds === defaultThresholds)
