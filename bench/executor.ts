@@ -2,7 +2,8 @@
 //   npm run bench:executor
 // Prints a table, then (last line) one JSON object.
 //
-//   overhead_ms_per_task   1,000 no-op shell tasks (`true`, no shell) through the executor at
+//   overhead_ms_per_task   1,000 no-op shell tasks (`true`, no shell) through the executor as every
+//                          host assembles it (assembleExecutor, autonomy guards on) at
 //                          concurrency 1 with the default settings (a checkpoint every 5 tasks),
 //                          in ten sessions of 100 taking turns with ten loops of 100 spawns,
 //                          (and again with no every-N checkpoints, to show what they cost: each
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
     const r = await resume(root, workspace);
     const rows: Array<[string, string, string, string]> = [
       ['1,000 spawns of `true`, plain loop', `${round(o.loopMs / 1000, 2)} s`, '', ''],
-      ['1,000 no-op tasks through the executor', `${round(o.executorMs / 1000, 2)} s`, '', ''],
+      ['1,000 no-op tasks, executor with guards', `${round(o.executorMs / 1000, 2)} s`, '', ''],
       ['overhead per task', `${round(o.perTask, 2)} ms`, '≤ 10 ms', o.perTask <= 10 ? 'met' : 'MISSED'],
       [
         '  the same without every-5 checkpoints',

@@ -11,7 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { openContinuum, type Continuum } from '../src/core/continuum';
-import { Executor } from '../src/core/execution/executor';
+import { assembleExecutor } from '../src/core/execution/assemble';
+import type { Executor } from '../src/core/execution/executor';
 import type { ExecutorPorts } from '../src/core/execution/ports';
 import type { ModelPort, ModelRequest, ModelResponse } from '../src/core/lm/model';
 import { nodeFileSystem } from '../src/node/fileSystem';
@@ -65,15 +66,9 @@ function executorFor(core: Continuum, workspace: string, logs: string, model: Mo
       approveCommand: async () => ({ run: false, why: 'bench' }),
     },
   };
-  return new Executor({
-    store: core.store,
-    tasks: core.tasks,
-    sessions: core.sessions,
-    clock: core.clock,
-    workspace,
-    ports,
-    settings: () => ({ concurrency: 1, checkpointEvery: 0 }),
-  });
+  const settings: Record<string, unknown> = { 'executor.concurrency': 1, 'executor.checkpointEvery': 0 };
+  // the one assembly (src/core/execution/assemble.ts); without guards, so the figure is the journal's alone
+  return assembleExecutor(core, { workspace, ports, settings: key => settings[key], guards: 'none' }).executor;
 }
 
 /** Counts the fdatasync calls of every file handle (the store's journal flushes) until stopped. */

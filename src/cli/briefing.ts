@@ -1,4 +1,4 @@
-// `continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]`: where the
+// `continuum briefing [--workspace DIR | --store DIR] [--format markdown|json] [--detail concise|detailed]`: where the
 // work stands, for an agent's session hook (Claude Code's SessionStart after /clear or a compaction
 // injects it) or a person. Only reads; with another process holding the store it reads a copy.
 import { briefingMarkdown, briefingOf, type BriefingDetail } from '../core/agents/index';
@@ -6,16 +6,20 @@ import type { Continuum } from '../core/continuum';
 import { CliError } from './run';
 
 export const briefingUsage =
-  'usage: continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]';
+  'usage: continuum briefing [--workspace DIR | --store DIR] [--format markdown|json] [--detail concise|detailed]\n' +
+  '  --workspace DIR   the project folder: its store is the one VS Code uses for it (default: the current folder)';
 
-export interface BriefingArgs {
-  store: string;
+/** Which store: given, or the one VS Code uses for a workspace folder. */
+export type StoreChoice = { store: string } | { workspace: string };
+
+export type BriefingArgs = StoreChoice & {
   format: 'markdown' | 'json';
   detail: BriefingDetail;
-}
+};
 
-export function parseBriefingArgs(argv: readonly string[]): BriefingArgs {
+export function parseBriefingArgs(argv: readonly string[], cwd = '.'): BriefingArgs {
   let store: string | undefined;
+  let workspace: string | undefined;
   let format: BriefingArgs['format'] = 'markdown';
   let detail: BriefingDetail = 'concise';
   for (let i = 0; i < argv.length; i++) {
@@ -27,6 +31,7 @@ export function parseBriefingArgs(argv: readonly string[]): BriefingArgs {
     };
     if (a === '--help' || a === '-h') throw new CliError(briefingUsage);
     else if (a === '--store') store = value();
+    else if (a === '--workspace') workspace = value();
     else if (a === '--format') {
       const v = value();
       if (v !== 'markdown' && v !== 'json') throw new CliError(`--format takes markdown or json, not '${v}'.`);
@@ -37,17 +42,17 @@ export function parseBriefingArgs(argv: readonly string[]): BriefingArgs {
       detail = v;
     } else throw new CliError(`unknown ${a.startsWith('-') ? 'option' : 'word'} '${a}'.\n${briefingUsage}`);
   }
-  if (!store) throw new CliError(`say which store with --store DIR.\n${briefingUsage}`);
-  return { store, format, detail };
+  if (store && workspace) throw new CliError(`give --workspace or --store, not both.\n${briefingUsage}`);
+  return { ...(store ? { store } : { workspace: workspace ?? cwd }), format, detail };
 }
 
 /** Prints the briefing; resolves to the exit code. */
 export async function briefingCommand(
   args: BriefingArgs,
-  open: (store: string) => Promise<Continuum>,
+  open: (choice: StoreChoice) => Promise<Continuum>,
   out: (text: string) => void,
 ): Promise<number> {
-  const core = await open(args.store);
+  const core = await open(args);
   try {
     const briefing = briefingOf(core, undefined, args.detail);
     out(args.format === 'json' ? `${JSON.stringify(briefing)}\n` : briefingMarkdown(briefing));

@@ -1,6 +1,7 @@
 // `continuum checkpoint --store DIR [--note TEXT]`: saves a checkpoint of the task state (and of the
 // workspace's files with --workspace), for an agent's hook (Claude Code's PreCompact: before the
-// conversation is summarised). Through the same checkpoint tool the agents call.
+// conversation is summarised). Through the same checkpoint tool the agents call: in the process that
+// holds the store when one serves its endpoint (a VS Code window), or here.
 import { callAgentTool } from '../core/agents/index';
 import type { Continuum } from '../core/continuum';
 import { CliError } from './run';
@@ -62,6 +63,44 @@ export async function checkpointCommand(
 }
 
 /**
+ * When a VS Code window (or another process) holds the store and serves its endpoint, the
+ * checkpoint is saved there, through the same agent tool: the hook works while the editor is open.
+ * Resolves undefined when nobody serves the endpoint: the caller opens the store itself.
+ */
+export async function checkpointThroughHolder(
+  args: CheckpointArgs,
+  out: (text: string) => void,
+): Promise<number | undefined> {
+  const [{ connectEndpoint }, { endpointAddress }, { EndpointError, HolderGoneError }] = await Promise.all([
+    import('../node/endpoint/client'),
+    import('../node/endpoint/address'),
+    import('../node/endpoint/protocol'),
+  ]);
+  const client = await connectEndpoint(endpointAddress(args.store), 'cli');
+  if (!client) return undefined;
+  try {
+    const result = await client
+      .call('tool.call', {
+        tool: 'continuum_checkpoint',
+        agent: { id: `cli:${args.agent}`, name: args.agent },
+        input: { action: 'create', note: args.note },
+      })
+      .catch((err: unknown) => {
+        if (err instanceof EndpointError) throw new CliError(`no checkpoint was saved: ${err.message}`);
+        if (err instanceof HolderGoneError)
+          throw new CliError(
+            `the process holding the store went away; the checkpoint may not be saved: ${err.message}`,
+          );
+        throw err;
+      });
+    out(`${result.summary}\n`);
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
+/**
  * From the terminal or a hook. Failing exits with 1, never 2: Claude Code reads 2 from some hooks
  * as "stop what you were doing", and a checkpoint that could not be saved must not stop a compaction.
  */
@@ -73,6 +112,10 @@ export async function checkpointFromTerminal(argv: string[]): Promise<number> {
     import('../node/lockOwner'),
   ]);
   try {
+    const args = parseCheckpointArgs(argv);
+    const out = (text: string) => process.stdout.write(text);
+    const viaHolder = await checkpointThroughHolder(args, out);
+    if (viaHolder !== undefined) return viaHolder;
     const open = (args: CheckpointArgs) =>
       openContinuum({
         folder: args.store,
@@ -81,7 +124,7 @@ export async function checkpointFromTerminal(argv: string[]): Promise<number> {
         owner: currentOwner('continuum CLI (checkpoint)'),
         ...(args.workspace ? { workspaceFolder: args.workspace } : {}),
       });
-    return await checkpointCommand(parseCheckpointArgs(argv), open, text => process.stdout.write(text));
+    return await checkpointCommand(args, open, out);
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
     console.error(`continuum: ${err.message}`);

@@ -5,7 +5,7 @@
 //   continuum run    --store DIR [--workspace DIR] [--concurrency N] [--phase P] [--tasks id,...] [--yes] [--lm-provider P --lm-model M --lm-base-url U --lm-key-env NAME]
 //   continuum resume --store DIR [--workspace DIR] [--concurrency N] [--session ID] [--yes] [--orphans wait|stop]
 //   continuum plan import FILE --store DIR [--dry-run] [--json]   (src/cli/plan.ts)
-//   continuum briefing --store DIR [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
+//   continuum briefing [--workspace DIR | --store DIR] [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
 //   continuum mcp [--workspace DIR | --store DIR] [--tools lean|full]   (src/cli/mcp.ts)
 import { promises as fsp } from 'fs';
 import * as path from 'path';
@@ -18,7 +18,7 @@ import { workerSnapshotCopies } from '../node/storeWorker';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import type { LmChoice } from '../node/lm/config';
-import { briefingCommand, parseBriefingArgs } from './briefing';
+import { briefingCommand, parseBriefingArgs, type StoreChoice } from './briefing';
 import { checkpointFromTerminal } from './checkpoint';
 import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
@@ -46,6 +46,7 @@ commands:
                         lm tasks wait. With --yes the model may run any command in the workspace.
   resume            continue the paused or interrupted session (--session ID for another one)
   briefing          where the work stands, for an agent starting or resuming: [--format markdown|json] [--detail concise|detailed]
+                    (--workspace DIR: the store VS Code uses for DIR, the default being the current folder)
   checkpoint        save a checkpoint (for an agent's hook before its conversation is compacted): [--note TEXT] [--agent NAME] [--workspace DIR]
   plan import FILE  preview a markdown plan (phases, priorities, dependencies, unused lines) and
                     import it; --dry-run only shows, --json prints one JSON object
@@ -159,7 +160,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
-    const agents = await (await import('../node/endpoint/cliRun')).serveRunToAgents(core); // agents' MCP servers reach the store through the run
+    const agents = await (
+      await import('../node/endpoint/cliRun')
+    ).serveRunToAgents(core, path.resolve(args.workspace ?? process.cwd())); // agents' MCP servers reach the store through the run; their done runs verify in its workspace
     try {
       return await runFromTerminal(core, args, lockLost);
     } finally {
@@ -211,19 +214,28 @@ async function planFromTerminal(argv: string[]): Promise<number> {
 
 async function briefingFromTerminal(argv: string[]): Promise<number> {
   try {
-    const open = (store: string) =>
+    const open = async (choice: StoreChoice) =>
       openContinuum({
-        folder: store,
+        folder: await storeFolderOf(choice),
         fs: nodeFileSystem,
         lock: nodeLock(),
         owner: currentOwner('continuum CLI (briefing)'),
       });
-    return await briefingCommand(parseBriefingArgs(argv), open, text => process.stdout.write(text));
+    return await briefingCommand(parseBriefingArgs(argv, process.cwd()), open, text => process.stdout.write(text));
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
     console.error(`continuum: ${err.message}`);
     return 2;
   }
+}
+
+/** The store given, or the one VS Code uses for the workspace folder; a CliError says how to find one. */
+async function storeFolderOf(choice: StoreChoice): Promise<string> {
+  if ('store' in choice) return choice.store;
+  const { storeOfWorkspace } = await import('../node/endpoint/workspaceStore');
+  const found = storeOfWorkspace(choice.workspace);
+  if (!found.folder) throw new CliError(found.problem ?? `no store found for ${choice.workspace}; give --store DIR.`);
+  return found.folder;
 }
 
 async function graphCommand(core: Continuum, [sub, ...operands]: string[]): Promise<number> {

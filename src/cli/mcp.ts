@@ -7,6 +7,7 @@ import * as path from 'path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { agentTools, callAgentTool, leanAgentTools } from '../core/agents';
 import type { AgentTool } from '../core/agents/tool';
+import { executorVerifyPort } from '../core/agents/verify';
 import { openContinuum } from '../core/continuum';
 import type { Logger } from '../core/ports';
 import { connectOrHold } from '../node/endpoint/connection';
@@ -16,12 +17,14 @@ import { storeOfWorkspace } from '../node/endpoint/workspaceStore';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
+import { nodeProcesses } from '../node/processes';
 import { currentOwner } from '../node/lockOwner';
 import { version } from '../../package.json';
 
-export const mcpUsage = `usage: continuum mcp [--workspace DIR | --store DIR] [--tools lean|full]
+export const mcpUsage = `usage: continuum mcp [--workspace DIR] [--store DIR] [--tools lean|full]
   Serves Continuum's tools to an agent over MCP (standard input and output).
-  --workspace DIR   the project folder: its store is the one VS Code uses for it (default: the current folder)
+  --workspace DIR   the project folder (default: the current folder); without --store, its store is the
+                    one VS Code uses for it
   --store DIR       the store folder itself
   --tools lean|full the default set (lean: what most agents need, small in every prompt) or every tool`;
 
@@ -60,7 +63,6 @@ export function parseMcpArgs(argv: readonly string[]): McpArgs {
     } else if (a === '--help' || a === '-h') args.help = true;
     else throw new McpUsageError(`unknown option '${a}'.`);
   }
-  if (args.store && args.workspace) throw new McpUsageError('give --workspace or --store, not both.');
   return args;
 }
 
@@ -103,6 +105,11 @@ export async function mcpCommand(argv: readonly string[], toolSet: McpToolSet): 
     handsOver: true,
     logger: stderrLogger,
     callTool: toolSet.call,
+    // done runs the task's verify command here, in the workspace this server was started for
+    toolContext: core => ({
+      trusted: true,
+      verify: executorVerifyPort(core, { workspace, processes: nodeProcesses, trusted: () => true }),
+    }),
     open: lock =>
       openContinuum({
         folder,

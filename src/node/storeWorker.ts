@@ -16,7 +16,10 @@ export function workerSnapshotCopies(workerFile: string): SnapshotCopyFactory {
 class WorkerSnapshotCopy implements SnapshotCopy {
   readonly checked: Promise<string>;
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve(snapshot: Uint8Array): void; reject(err: Error): void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(answer: Uint8Array | string): void; reject(err: Error): void }
+  >();
   private nextId = 1;
   /** Why the worker can no longer answer; every later request fails with it. */
   private failure: Error | undefined;
@@ -50,11 +53,20 @@ class WorkerSnapshotCopy implements SnapshotCopy {
   }
 
   snapshot(seq: number): Promise<Uint8Array> {
+    return this.ask<Uint8Array>(id => this.post({ kind: 'snapshot', id, seq }));
+  }
+
+  checkBackup(raw: Uint8Array, latestSchemaVersion: number): Promise<string> {
+    const transfer = raw.buffer instanceof ArrayBuffer ? [raw.buffer] : [];
+    return this.ask<string>(id => this.post({ kind: 'checkBackup', id, raw, latestSchemaVersion }, transfer));
+  }
+
+  private ask<T extends Uint8Array | string>(send: (id: number) => void): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.post({ kind: 'snapshot', id, seq });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: answer => resolve(answer as T), reject });
+      send(id);
     });
   }
 
@@ -80,6 +92,7 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     if (!pending) return;
     this.pending.delete(reply.id!);
     if (reply.kind === 'snapshot') pending.resolve(reply.snapshot);
+    else if (reply.kind === 'backupChecked') pending.resolve(reply.result);
     else pending.reject(new Error(reply.message));
   }
 

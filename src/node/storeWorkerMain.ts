@@ -2,6 +2,7 @@
 // store's journal records into its own sql.js database and exports snapshots from it, so that the
 // extension host's thread never runs the export. See src/core/store/snapshotCopy.ts.
 import { parentPort } from 'worker_threads';
+import { checkBackup } from '../core/store/backupCheck';
 import { DatabaseCopy } from '../core/store/snapshotCopy';
 import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
 
@@ -15,6 +16,13 @@ let failed: string | undefined;
 let queue: Promise<void> = Promise.resolve();
 
 port.on('message', (request: StoreWorkerRequest) => {
+  if (request.kind === 'checkBackup') {
+    // not the copy's work: a problem with a backup is an answer, never a failure of the copy
+    void checkBackup(request.raw, request.latestSchemaVersion).then(result =>
+      post({ kind: 'backupChecked', id: request.id, result }),
+    );
+    return;
+  }
   queue = queue
     .then(() => handle(request))
     .catch((err: unknown) => {
@@ -31,6 +39,7 @@ async function handle(request: StoreWorkerRequest): Promise<void> {
     post({ kind: 'checked', result: request.check ? loaded.check() : 'ok' });
     return;
   }
+  if (request.kind === 'checkBackup') return; // answered as it came (see above)
   if (!copy) throw new Error('the snapshot copy was asked for something before it was loaded');
   const loaded = await copy;
   if (request.kind === 'apply') {

@@ -12,7 +12,7 @@ import { GraphTreeProvider, type GraphNode } from './graph/graphTree';
 import { GraphWatcher } from './graph/graphWatcher';
 import { vscodePrompter, type Prompter } from './prompts';
 import { ExecutionRuntime } from './execution/runtime';
-import { interruptedMessage } from './sessionText';
+import { interruptedMessage, onOpening } from './sessionText';
 import { GuardStatusBar } from './guards/guardStatusBar';
 import { RulesWatcher } from './guards/rulesWatcher';
 import { StatusBar } from './statusBar';
@@ -98,19 +98,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   });
   context.subscriptions.push(graphTree, graphWatcher, graphView);
 
-  // While this window holds the store it serves agents' MCP servers and other processes (src/node/endpoint).
-  let agentsEndpoint: Promise<{ dispose(): Promise<void> }> | undefined;
-  const stopServingAgents = async () => {
-    const serving = agentsEndpoint;
-    agentsEndpoint = undefined;
-    await (await serving)?.dispose();
-  };
-  context.subscriptions.push({ dispose: () => void stopServingAgents() });
   const whenOpen = (core: Continuum) => {
-    void stopServingAgents();
-    agentsEndpoint = import('../node/endpoint/window').then(m =>
-      m.serveAgentsFromWindow(core, { logger, trusted: () => vscode.workspace.isTrusted }),
-    );
     tree.attach(core.tasks);
     statusBar.attach(core);
     runtime.for(core); // the guards (and their status-bar items) from the start, not from the first run
@@ -122,7 +110,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
       runtime.abandon(); // its results could not be saved; the process that took the store over resumes them
       void prompter.notify(
         'warning',
-        `${reason} This window's running tasks were stopped and it now shows the store read-only; reload the window to write here again.`,
+        `${reason} This window's running tasks were stopped; it now works through the process that holds the store.`,
       );
     });
   };
@@ -141,10 +129,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     activationMs: ended - started,
     loadAndActivateMs: loadMs + ended - started,
     ready: () => host.open(),
-    close: async () => {
-      await stopServingAgents(); // before the store closes: agents' servers then take it over
-      await host.close();
-    },
+    close: () => host.close(), // the endpoint closes before the store: agents' servers then take it over
   };
   const testing: ContinuumApi['testing'] = {
     statusBar,
@@ -159,7 +144,6 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     guards: () => runtime.guards,
     reopen: async () => {
       runtime.abandon(); // the window "dies": its processes are killed, its sessions stay marked running
-      await stopServingAgents();
       await host.close();
       return host.open();
     },
@@ -175,10 +159,18 @@ function runMode(mode: vscode.ExtensionMode): ExtensionRunMode {
       : 'production';
 }
 
-/** On opening with an interrupted session: "Session 'X' was interrupted at 12/50 — Resume?" */
+/**
+ * On opening with an interrupted session: one that only waited for a person's to-do goes on waiting
+ * (quietly: nothing of it was cut off); any other asks "Session 'X' was interrupted at 12/50 — Resume?"
+ */
 async function offerResume(core: Continuum, prompter: () => Prompter): Promise<void> {
   const session = core.sessions.resumePoint();
-  if (!session || session.status !== 'interrupted' || core.store.readOnly) return;
+  if (!session || core.store.readOnly) return;
+  const what = onOpening(core, session);
+  // untrusted, nothing may run: the status bar says the session waits for you until the folder is trusted
+  if (what === 'continue' && vscode.workspace.isTrusted)
+    await vscode.commands.executeCommand('continuum.resumeSession', session.id);
+  if (what !== 'ask') return;
   const choice = await prompter().notify('info', interruptedMessage(core, session), 'Resume', 'Later');
   if (choice === 'Resume') await vscode.commands.executeCommand('continuum.resumeSession', session.id);
 }

@@ -8,12 +8,18 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { workerSnapshotCopies } from '../node/storeWorker';
 import { currentOwner } from '../node/lockOwner';
+import type { WindowStore } from '../node/endpoint/window';
 import type { Prompter } from './prompts';
 import { setting } from './settings';
+
+/** Why a change made in a window that is a client of another process's store is refused. */
+const replicaReason =
+  'another process holds this store (a VS Code window or a continuum run). This window shows it live and sends task changes, plan imports, checkpoints and notes there; sessions run, and this change is made, only in the process that holds it (or here, once that one closes).';
 
 export class ContinuumHost implements vscode.Disposable {
   private opening: Promise<Continuum> | undefined;
   private opened: Continuum | undefined;
+  private windowStore: WindowStore | undefined;
   private readonly didOpen = new vscode.EventEmitter<Continuum>();
   readonly onDidOpen = this.didOpen.event;
   private readonly didGainFiles = new vscode.EventEmitter<Continuum>();
@@ -59,10 +65,11 @@ export class ContinuumHost implements vscode.Disposable {
   }
 
   async close(): Promise<void> {
-    const core = this.opened;
+    const windowStore = this.windowStore;
+    this.windowStore = undefined;
     this.opened = undefined;
     this.opening = undefined;
-    await core?.close();
+    await windowStore?.close();
   }
 
   dispose(): void {
@@ -92,30 +99,62 @@ export class ContinuumHost implements vscode.Disposable {
     const started = Date.now();
     // Loaded here, not at activation: the core and its libraries (sql.js, zod, markdown-it …) cost
     // tens of milliseconds to evaluate, which activation must not pay.
-    const [{ openContinuum }, { nodeLock }, { askToHandOver }] = await Promise.all([
-      import('../core/continuum'),
-      import('../node/lock'),
-      import('../node/endpoint/window'),
-    ]);
-    // An agent's MCP server holding the store hands it to this window (it runs no tasks) and goes on as its client.
-    const handover = await askToHandOver(folder);
-    if (handover.handedOver)
-      this.logger.info("an agent's MCP server (continuum mcp) handed the store over to this window");
-    const core = await openContinuum({
+    const [{ openContinuum }, { nodeLock }, { openWindowStore }, { executorVerifyPort }, { nodeProcesses }] =
+      await Promise.all([
+        import('../core/continuum'),
+        import('../node/lock'),
+        import('../node/endpoint/window'),
+        import('../core/agents/verify'),
+        import('../node/processes'),
+      ]);
+    const common = {
       folder,
       fs: nodeFileSystem,
-      lock: nodeLock(),
       owner: currentOwner(`VS Code window '${vscode.workspace.name ?? 'no folder'}'`),
       logger: this.logger,
       graphParser: () => new WorkerGraphParser(this.context.asAbsolutePath('dist/graphWorker.js')),
-      snapshots: workerSnapshotCopies(this.context.asAbsolutePath('dist/storeWorker.js')),
       // git runs only in a trusted workspace; in an untrusted one checkpoints hold the task state alone.
       ...(workspaceFolder && vscode.workspace.isTrusted ? { workspaceFolder } : {}),
       checkpointsKeep: setting('checkpoints.keep'),
+    };
+    const snapshots = () => workerSnapshotCopies(this.context.asAbsolutePath('dist/storeWorker.js'));
+    // This window holds the store and serves the other processes, or — when another window or a
+    // CLI run holds it — reads a live replica and sends its writes there (src/node/endpoint/window.ts).
+    const windowStore = await openWindowStore({
+      storeFolder: folder,
+      logger: this.logger,
+      open: lock => openContinuum({ ...common, lock, snapshots: snapshots() }),
+      replica: () => openContinuum({ ...common, readOnly: true, readOnlyReason: replicaReason, followMs: 250 }),
+      readOnly: () => openContinuum({ ...common, lock: nodeLock(), snapshots: snapshots() }),
+      trusted: () => vscode.workspace.isTrusted,
+      // an agent's done (through this window) runs the task's verify command under the executor's rules
+      ...(workspaceFolder
+        ? {
+            verify: (core: Continuum) =>
+              executorVerifyPort(core, {
+                workspace: workspaceFolder,
+                processes: nodeProcesses,
+                trusted: () => vscode.workspace.isTrusted,
+              }),
+          }
+        : {}),
     });
+    this.windowStore = windowStore;
+    const core = windowStore.core;
     this.logger.info(
-      `store opened in ${folder} (${Date.now() - started} ms)${core.store.readOnly ? ', read-only' : ''}`,
+      `store opened in ${folder} (${Date.now() - started} ms)${windowStore.role === 'client' ? `, through pid ${windowStore.holder?.pid} (${windowStore.holder?.kind}), which holds it` : core.store.readOnly ? ', read-only' : ''}`,
     );
+    windowStore.onDidChangeCore(next => {
+      if (this.windowStore !== windowStore) return;
+      this.logger.info(
+        windowStore.role === 'holder'
+          ? 'this window now holds the store (the process that held it closed)'
+          : `this window now works through pid ${windowStore.holder?.pid}, which holds the store`,
+      );
+      this.opened = next;
+      this.opening = Promise.resolve(next);
+      this.didOpen.fire(next);
+    });
     this.opened = core;
     this.didOpen.fire(core);
     this.reportOpen(core);
@@ -132,7 +171,7 @@ export class ContinuumHost implements vscode.Disposable {
           if (choice) this.output.show(true);
         });
     }
-    if (health.readOnly) {
+    if (health.readOnly && !health.replica) {
       void this.prompter.notify('warning', `Continuum is read-only in this window: ${health.readOnlyReason}`);
     }
     // Backups are checked after opening, off the path the user waits on.

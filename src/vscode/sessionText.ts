@@ -1,6 +1,7 @@
 // What the status bar and notifications say about sessions. No vscode import: unit-tested.
 import type { Continuum } from '../core/continuum';
 import type { Session } from '../core/sessions/model';
+import { waitsOnlyForYou } from '../core/sessions/progress';
 import { inert } from '../shared/text';
 
 /** The session the status bar follows: the running one, else the one a resume would continue. */
@@ -14,12 +15,14 @@ export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | 
 } {
   if (!core) return { text: '$(history) Continuum', tooltip: 'Continuum is opening its store…' };
   const session = activeSession(core);
-  const readOnly = core.store.readOnly ? ' (read-only)' : '';
+  // a replica (another process holds the store) sends its writes there: it is not read-only to the person
+  const readOnly = core.store.readOnly && !core.store.health().replica ? ' (read-only)' : '';
   if (!session)
     return { text: `$(history) Continuum${readOnly}`, tooltip: 'Continuum: no session. Click to open the Tasks view.' };
   const p = core.sessions.progress(session.id);
-  // a running session that can do nothing until a person does a to-do says so: it does not spin
-  const waitsForPerson = session.status === 'running' && p.runnableNow === 0 && p.waitingForYou > 0;
+  // a running session that can do nothing until a person does a to-do says so: it does not spin. One
+  // that a closed window left waiting (interrupted) still waits for you: nothing of it was cut off
+  const waitsForPerson = (session.status === 'running' || session.status === 'interrupted') && waitsOnlyForYou(p);
   const icon = waitsForPerson
     ? '$(person)'
     : session.status === 'running'
@@ -41,7 +44,7 @@ export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | 
     : '';
   return {
     text: `${icon} ${p.completed}/${p.total}${forYou}${eta ? ` · ${eta}` : ''}${readOnly}`,
-    tooltip: `Continuum session '${inert(session.name)}' is ${session.status}: ${where}.${forYouTip}${eta ? ` About ${eta.replace(/^ETA /, '')} left at the pace so far.` : ''} Click to open the Tasks view.`,
+    tooltip: `Continuum session '${inert(session.name)}' ${waitsForPerson ? 'waits for you' : `is ${session.status}`}: ${where}.${forYouTip}${eta ? ` About ${eta.replace(/^ETA /, '')} left at the pace so far.` : ''} Click to open the Tasks view.`,
   };
 }
 
@@ -61,4 +64,14 @@ export function etaText(done: number, remaining: number, runningMs: number): str
     : m < 60
       ? `ETA ${m}m`
       : `ETA ${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * What opening a window does about the session a process that went away left behind (interrupted):
+ * one that was only waiting for a person's to-do continues, quietly, to wait for it (so Mark Done
+ * moves it on, as before the reload); one whose work was cut off asks whether to resume.
+ */
+export function onOpening(core: Pick<Continuum, 'sessions'>, session: Session): 'continue' | 'ask' | undefined {
+  if (session.status !== 'interrupted') return undefined;
+  return waitsOnlyForYou(core.sessions.progress(session.id)) ? 'continue' : 'ask';
 }

@@ -1,6 +1,8 @@
-// Journey 5: after work (tasks, a session, checkpoints, the timeline open), the person reloads the window
-// (Developer: Reload Window), and separately stops code-server and starts it again on the same folder with the
-// same user-data folder: everything is still there, and Show Checkpoint Timeline reveals the one panel.
+// Journey 5: after work (tasks, a session waiting for the person's to-do, checkpoints, the timeline open), the
+// person reloads the window (Developer: Reload Window), and separately stops code-server and starts it again on
+// the same folder with the same user-data folder: everything is still there, the session still says it waits for
+// them (not "interrupted — Resume?": nothing was cut off), Show Checkpoint Timeline reveals the one panel, and
+// Mark Done on the to-do ends the session.
 import * as path from 'node:path';
 import { importPlan, startSession } from './lib/flows.mjs';
 
@@ -12,6 +14,7 @@ export const steps = [
   'Show Checkpoint Timeline after the reload reveals the one panel',
   'After stopping and starting code-server again, everything is still there',
   'Show Checkpoint Timeline after the restart shows one panel with the checkpoint',
+  'Mark Done on the to-do the session waited for ends the session',
 ];
 
 const PLAN = `# Small plan
@@ -52,6 +55,20 @@ async function stillThere(j, before) {
     `${stores.length} stores: ${stores.map(s => path.relative(j.home, s)).join(', ')} — is code-server's port part of the workspace's storage id?`);
   const welcome = await p.welcome().isVisible().catch(() => false);
   j.check('the Tasks view does not say "No tasks yet"', !welcome);
+  await waitsForYou(j);
+}
+
+/** The session waited only for the to-do 1.3 when the window went: it still says so, and nothing asks to resume it. */
+async function waitsForYou(j) {
+  const p = j.person;
+  const item = p.page.locator('.statusbar-item').filter({ hasText: /for you/ }).first();
+  await j.eventually('the status bar says the to-do waits for you', () => item.isVisible(), 30000);
+  const look = await item.evaluate(e => ({ text: e.innerText.trim(), icons: [...e.querySelectorAll('.codicon')].map(i => i.className).join(' ') })).catch(() => ({ text: '', icons: '' }));
+  j.check('the session item shows 2/3 and that 1 waits for you', /2\/3\s*·\s*1 waits for you/.test(look.text), look.text);
+  j.check('with the person icon, not the "disconnected" one of an interrupted session', /codicon-person/.test(look.icons) && !/debug-disconnect/.test(look.icons), look.icons);
+  await j.eventually('the session goes on waiting: the store records it as running, not interrupted', () => j.exportState().tables.sessions.every(s => s.status === 'running'), 30000);
+  const asked = p.seen.filter(t => /interrupted/i.test(t));
+  j.check('no notification says the session was interrupted or offers to resume it', !asked.length, asked);
 }
 
 export default async function reloadAndRestart(j) {
@@ -110,5 +127,13 @@ export default async function reloadAndRestart(j) {
     await j.eventually('the checkpoint is in the timeline', async () => (await frame.locator('[role="option"]', { hasText: 'before the reload' }).count()) > 0, 15000);
     await p.page.waitForTimeout(3000); // as above: give a second panel the time to appear
     j.check('exactly one timeline panel is open', (await timelineTabs(j)).length === 1, await p.editorTabs());
+  });
+
+  await j.step(steps[6], async () => {
+    await p.openContinuum();
+    const row = await p.findTreeRow(/Read both files/);
+    await p.inlineButton(row, 'Mark Done');
+    await j.eventually('the store records the session as completed', () => j.exportState().tables.sessions.every(s => s.status === 'completed'), 30000);
+    await j.eventually('the status bar no longer says anything waits for you', async () => !(await p.statusBarTexts()).some(t => /for you/.test(t)), 15000);
   });
 }

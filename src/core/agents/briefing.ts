@@ -7,7 +7,8 @@ import type { Continuum } from '../continuum';
 import { ErrorLearning, type Fix } from '../execution/guards/learning';
 import { errorLine, errorSignature } from '../execution/guards/signature';
 import type { TaskStatus } from '../tasks/model';
-import { toTask, taskColumns, type TaskRow } from '../tasks/rows';
+import { latestCheckpoint } from '../sessions/sessionRecords';
+import { recentlyFailedTasks } from '../tasks/taskRecords';
 import { clip, isoTime, taskLine, type TaskLine } from './common';
 import { mdBlock, mdText } from './markdown';
 import type { AgentIdentity, AgentTool } from './tool';
@@ -101,12 +102,7 @@ export function briefingOf(
   const leaseEnded = core.tasks.expiredClaims().slice(0, n.ready).map(taskLine);
 
   const learning = new ErrorLearning(core.store, core.clock);
-  const failed = core.store.all<TaskRow>(
-    `SELECT ${taskColumns} FROM tasks WHERE status = 'failed' ORDER BY updated_at DESC, seq DESC LIMIT ?`,
-    [n.failures],
-  );
-  const failures = failed.map(row => {
-    const task = toTask(row, []);
+  const failures = recentlyFailedTasks(core.store, n.failures).map(task => {
     const error = task.error ?? '';
     const signature = signatureOf(error);
     const fixes = error
@@ -118,17 +114,7 @@ export function briefingOf(
     return { task: taskLine(task), error: clip(errorLine(error) || error, n.error), signature, fixes };
   });
 
-  const cp = core.store.get<{
-    id: string;
-    created_at: number;
-    trigger: string;
-    note: string;
-    task_count: number;
-    tasks_done: number;
-  }>(
-    `SELECT id, created_at, trigger, note, coalesce(task_count, json_array_length(state, '$.tasks')) AS task_count,
-      coalesce(tasks_done, 0) AS tasks_done FROM checkpoints ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-  );
+  const cp = latestCheckpoint(core.store);
   const lastCheckpoint = cp && {
     id: cp.id,
     createdAt: cp.created_at,
@@ -202,7 +188,7 @@ export function briefingMarkdown(b: Briefing): string {
       `Notes and decisions (newest first${p.notesTotal > p.notes.length ? `, ${p.notes.length} of ${p.notesTotal}` : ''}):`,
     );
     for (const note of p.notes) {
-      const tags = note.tags.length ? ` [${note.tags.map(mdText).join(', ')}]` : '';
+      const tags = note.tags.length ? ` [${note.tags.map(tag => mdText(tag)).join(', ')}]` : '';
       if (b.detail === 'detailed') out.push(`- **${mdText(note.title)}**${tags}`, '', mdBlock(note.body), '');
       else out.push(`- **${mdText(note.title)}**${tags}: ${mdText(note.body)}`);
     }

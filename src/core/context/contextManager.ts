@@ -4,7 +4,7 @@
 import { randomUUID } from 'crypto';
 import { Emitter } from '../events';
 import type { Clock, IdFactory } from '../ports';
-import type { Actor, Store } from '../store/types';
+import type { Actor, Store, StoreReader } from '../store/types';
 import { deepEqual, diffValues, type ContextDiff } from './diff';
 import {
   ContextError,
@@ -265,4 +265,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isThenable(value: unknown): boolean {
   return isRecord(value) && typeof value.then === 'function';
+}
+
+/** The number of the newest context version; undefined before the first. Reads only (a checkpoint saves it). */
+export function latestContextVersion(r: StoreReader): number | undefined {
+  return r.get<{ v: number | null }>('SELECT max(version) AS v FROM context_versions')?.v ?? undefined;
 }

@@ -14,11 +14,26 @@ import { graphImpact, taskImpact } from './guards/impact';
 import { ResourceMonitor, type ResourceProbe } from './guards/resources';
 import type { Rule } from './guards/rulebook';
 import type { ResilienceSettings } from './resilience';
+import type { ExecutionHooks } from './hooks';
 
-export interface ExecutorHost {
+/** What of the core an executor is assembled from (a Continuum has it all; a test's world may lack the graph). */
+export type ExecutorCore = Pick<Continuum, 'store' | 'clock' | 'tasks' | 'sessions'> &
+  Partial<Pick<Continuum, 'graph' | 'degradations' | 'files'>>;
+
+/**
+ * The autonomy guards, assembled here from the settings: every host, the benchmarks. They ask a
+ * person `guardQuestions` (the confidence gate's and the rulebook's questions).
+ */
+export type ExecutorHost = ExecutorHostPorts & { guards?: 'assembled'; guardQuestions: GuardQuestions };
+
+/**
+ * For tests: the test's own guards (set up apart, say with a smaller budget), hooks of its own (to
+ * act at a step boundary), or 'none' for a bare executor.
+ */
+export type TestExecutorHost = ExecutorHostPorts & { guards: ExecutionGuards | ExecutionHooks | 'none' };
+
+export interface ExecutorHostPorts {
   ports: ExecutorPorts;
-  /** The confidence gate's and the rulebook's questions for a person. */
-  guardQuestions: GuardQuestions;
   /** The workspace folder: every command runs inside it. */
   workspace: string;
   /** The `continuum.*` settings; read again at each run's start and by `configureGuards`. */
@@ -63,20 +78,23 @@ export function budgetSettingsFrom(settings: SettingsSource): Pick<ErrorBudgetSe
   };
 }
 
-export function assembleExecutor(core: Continuum, host: ExecutorHost): AssembledExecutor {
-  const guards = new ExecutionGuards({
-    store: core.store,
-    clock: core.clock,
-    logger: host.logger,
-    questions: host.guardQuestions,
-    degradations: core.degradations,
-    budget: budgetSettingsFrom(host.settings),
-    impact: watched => {
-      const task = core.tasks.get(watched.id);
-      return task ? taskImpact(task, graphImpact(core.graph)) : undefined;
-    },
-  });
-  if (host.rules) guards.setRules(host.rules);
+/** The same assembly with a test's own guards or none. */
+export type TestExecutor = Omit<AssembledExecutor, 'guards'> & { guards?: ExecutionGuards };
+
+export function assembleExecutor(core: ExecutorCore, host: ExecutorHost): AssembledExecutor;
+export function assembleExecutor(core: ExecutorCore, host: TestExecutorHost): TestExecutor;
+export function assembleExecutor(
+  core: ExecutorCore,
+  host: ExecutorHost | TestExecutorHost,
+): AssembledExecutor | TestExecutor {
+  const assembled =
+    host.guards === undefined || host.guards === 'assembled'
+      ? assembleGuards(core, host.guardQuestions, host)
+      : undefined;
+  const guards = assembled ?? (host.guards instanceof ExecutionGuards ? host.guards : undefined);
+  const hooks: ExecutionHooks | undefined =
+    guards ?? (typeof host.guards === 'object' && host.guards !== null ? host.guards : undefined);
+  if (guards && host.rules) guards.setRules(host.rules);
   const folders = [core.store.folder, host.workspace];
   const resources = host.resources ? new ResourceMonitor(host.resources, [...new Set(folders)], core.clock) : undefined;
   const executor = new Executor({
@@ -87,7 +105,7 @@ export function assembleExecutor(core: Continuum, host: ExecutorHost): Assembled
     logger: host.logger,
     workspace: host.workspace,
     ports: host.ports,
-    hooks: guards,
+    ...(hooks ? { hooks } : {}),
     // Each task's own file changes, for its pull-request commit. A task waits only for the files to be
     // read (git add and write-tree on a private index); the record is written in the background.
     ...(host.recordTaskFiles !== false && core.files ? { taskFiles: core.files } : {}),
@@ -100,12 +118,28 @@ export function assembleExecutor(core: Continuum, host: ExecutorHost): Assembled
   });
   return {
     executor,
-    guards,
+    ...(guards ? { guards } : {}),
     ...(resources ? { resources } : {}),
-    configureGuards: () => guards.configureBudget(budgetSettingsFrom(host.settings)),
+    configureGuards: () => guards?.configureBudget(budgetSettingsFrom(host.settings)),
     dispose() {
       executor.dispose();
-      guards.dispose();
+      assembled?.dispose(); // a test's own guards are the test's to dispose
     },
   };
+}
+
+function assembleGuards(core: ExecutorCore, questions: GuardQuestions, host: ExecutorHostPorts): ExecutionGuards {
+  const { graph } = core;
+  return new ExecutionGuards({
+    store: core.store,
+    clock: core.clock,
+    logger: host.logger,
+    questions,
+    degradations: core.degradations,
+    budget: budgetSettingsFrom(host.settings),
+    impact: watched => {
+      const task = graph && core.tasks.get(watched.id);
+      return task ? taskImpact(task, graphImpact(graph)) : undefined;
+    },
+  });
 }

@@ -5,6 +5,7 @@
 // `origin` when they write it (state import, an agent's createMany).
 import { createHash } from 'crypto';
 import type { Task } from '../tasks/model';
+import { phaseSourceOf, recordedOriginOf } from '../tasks/taskRecords';
 import { actionFor } from './actions/index';
 import type { StoreReader, StoreWriter } from '../store/types';
 
@@ -66,11 +67,11 @@ function commandsOf(t: Task): string[] {
  * before '#'). Undefined for a task made here by hand.
  */
 export function planOfTask(r: StoreReader, t: Task): string | undefined {
-  const origin = r.get<{ origin: string | null }>('SELECT origin FROM tasks WHERE id = ?', [t.id])?.origin;
+  const origin = recordedOriginOf(r, t.id);
   if (origin) return origin;
   if (!t.key) return undefined;
   if (t.phaseId) {
-    const source = r.get<{ source: string | null }>('SELECT source FROM phases WHERE id = ?', [t.phaseId])?.source;
+    const source = phaseSourceOf(r, t.phaseId);
     if (source) return source;
   }
   const hash = t.key.indexOf('#');

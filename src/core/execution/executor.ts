@@ -8,6 +8,7 @@ import type { SessionManager } from '../sessions/sessionManager';
 import type { Store } from '../store/types';
 import type { Task, TaskAction } from '../tasks/model';
 import type { TaskManager } from '../tasks/taskManager';
+import { taskExists } from '../tasks/taskRecords';
 import type { PersonDecision } from './actions/action';
 import { isConfirmed, planOfTask, plansToConfirm, recordConfirmation } from './confirmations';
 import { recordTaskEvent } from './journal';
@@ -293,7 +294,7 @@ export class Executor {
           ON CONFLICT(kind) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
           [kind, state, this.options.clock.now()],
         );
-        if (change?.taskId && w.get('SELECT 1 FROM tasks WHERE id = ?', [change.taskId])) {
+        if (change?.taskId && taskExists(w, change.taskId)) {
           recordTaskEvent(w, this.options.clock, change.taskId, 'circuit', { kind, from: change.from, to: change.to });
         }
       }, 'executor');

@@ -3,6 +3,7 @@
 // the steps a crash cut off (started, no result). See DESIGN.md, "No repeated work".
 import type { Clock } from '../ports';
 import type { StoreReader, StoreWriter } from '../store/types';
+import { recordTaskEventIn } from '../tasks/taskEvents';
 import type { StartedProcess } from './ports';
 
 export type StepStatus = 'started' | 'succeeded' | 'failed';
@@ -116,23 +117,7 @@ export function recordTaskEvent(
   kind: string,
   detail: Record<string, unknown>,
 ): void {
-  w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [
-    taskId,
-    clock.now(),
-    'executor',
-    kind,
-    JSON.stringify(detail),
-  ]);
+  recordTaskEventIn(w, { taskId, at: clock.now(), actor: 'executor', kind, detail });
 }
 
-/**
- * The checkpoint taken before a task's next run (after `runsBefore` runs), if one was: a run killed
- * after its checkpoint and before the task was recorded running finds it on resume and takes no other.
- */
-export function checkpointBeforeRun(r: StoreReader, taskId: string, runsBefore: number): string | undefined {
-  return r.get<{ id: string }>(
-    `SELECT json_extract(detail, '$.checkpointId') AS id FROM task_events
-    WHERE task_id = ? AND kind = 'checkpoint-before' AND json_extract(detail, '$.runsBefore') = ? ORDER BY id DESC LIMIT 1`,
-    [taskId, runsBefore],
-  )?.id;
-}
+export { checkpointBeforeRun } from '../tasks/taskEvents';

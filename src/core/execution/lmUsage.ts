@@ -3,6 +3,7 @@
 // asked for too); the run's end writes them as a task event ('lm-usage') in the same write as the
 // task's status, where the Tasks view's tooltip, the session summary and the Performance Report read them.
 import type { StoreReader } from '../store/types';
+import { latestEventsOfKind } from '../tasks/taskEvents';
 
 export interface LmRunUsage {
   /** Input plus output tokens of the run's model requests. */
@@ -49,21 +50,16 @@ export function recentLmRuns(
   titleOf: (taskId: string) => string | undefined,
   limit = 20,
 ): LmTaskUsage[] {
-  return r
-    .all<{ task_id: string; at: number; detail: string }>(
-      "SELECT task_id, at, detail FROM task_events WHERE kind = 'lm-usage' ORDER BY id DESC LIMIT ?",
-      [limit],
-    )
-    .map(row => {
-      const usage = usageOfEvent(JSON.parse(row.detail) as Record<string, unknown>);
-      return {
-        taskId: row.task_id,
-        title: titleOf(row.task_id) ?? '(deleted task)',
-        at: row.at,
-        ...usage,
-        outcome: usage.outcome ?? '',
-      };
-    });
+  return latestEventsOfKind(r, 'lm-usage', limit).map(e => {
+    const usage = usageOfEvent(e.detail);
+    return {
+      taskId: e.taskId,
+      title: titleOf(e.taskId) ?? '(deleted task)',
+      at: e.at,
+      ...usage,
+      outcome: usage.outcome ?? '',
+    };
+  });
 }
 
 /** "850 tokens", "12.3k tokens", "1.2M tokens". Pure. */

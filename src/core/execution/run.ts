@@ -12,6 +12,7 @@ import type { Clock, Logger } from '../ports';
 import type { SessionManager } from '../sessions/sessionManager';
 import type { Store, StoreWriter } from '../store/types';
 import type { Task, TaskAction } from '../tasks/model';
+import type { ReadyInSession } from '../tasks/sessionTasks';
 import type { StatusChange, TaskManager } from '../tasks/taskManager';
 import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
 import { actionFor, actions } from './actions/index';
@@ -148,30 +149,8 @@ interface InFlight {
   kind: TaskAction['kind'];
 }
 
-/**
- * The ready tasks of one action kind, in the store's ready order (tasks a crash left running
- * first). Read per kind that can start now, so that tasks the run cannot start — a person's
- * to-dos, kinds left for another host, kinds whose circuit is open — never fill the window and
- * hide a runnable task behind them.
- */
-const readyOfKind = `SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.status = 'running' AS resumed, t.priority, coalesce(t.deadline, 9007199254740991) AS due, t.seq
-  FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-  WHERE st.session_id = ? AND t.action IS NOT NULL AND json_extract(t.action, '$.kind') = ?
-    AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
-    AND NOT (t.status = 'running' AND t.claimed_by IS NOT NULL AND t.lease_until >= ?) -- an agent works on it (src/core/agents): not the run's to start
-  ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
-
-interface ReadyRow {
-  id: string;
-  kind: TaskAction['kind'];
-  resumed: number;
-  priority: number;
-  due: number;
-  seq: number;
-}
-
 /** The store's ready order, for rows read kind by kind. */
-function readyOrder(a: ReadyRow, b: ReadyRow): number {
+function readyOrder(a: ReadyInSession, b: ReadyInSession): number {
   return b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
 }
 
@@ -294,18 +273,17 @@ export class SessionRun {
   /** Whether unfinished tasks without an action (a person's to-dos) can still become ready. */
   private waitingForPeople(): boolean {
     if (this.host.cannotRun.has('manual')) return false; // no person can mark them here
-    return !!this.host.store.get(
-      `SELECT 1 FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-      WHERE st.session_id = ? AND t.action IS NULL AND t.status IN ('pending', 'running', 'blocked') LIMIT 1`,
-      [this.sessionId],
-    );
+    return this.host.tasks.hasToDosLeftInSession(this.sessionId);
   }
 
   /** Starts what can start now; returns when an open circuit lets its waiting tasks try again, if any wait for one. */
   private launchReady(): number | undefined {
     let slots = this.bulkhead.executionSlots;
     let deferredUntil: number | undefined;
-    const rows: ReadyRow[] = [];
+    // The ready tasks are read per kind that can start now, so that tasks the run cannot start — a
+    // person's to-dos, kinds left for another host, kinds whose circuit is open — never fill the
+    // window and hide a runnable task behind them.
+    const rows: ReadyInSession[] = [];
     for (const kind of actionKinds) {
       if (this.host.cannotRun.has(kind)) continue; // left for a host that can run it
       let limit = this.inFlight.size + Math.max(0, slots); // in-flight tasks come first and are passed over
@@ -325,7 +303,7 @@ export class SessionRun {
           limit = this.inFlight.size + 1;
         }
       }
-      rows.push(...this.host.store.all<ReadyRow>(readyOfKind, [this.sessionId, kind, this.host.clock.now(), limit]));
+      rows.push(...this.host.tasks.readyInSessionOfKind(this.sessionId, kind, this.host.clock.now(), limit));
     }
     const probing = new Set<string>();
     for (const row of rows.sort(readyOrder)) {
@@ -430,6 +408,12 @@ export class SessionRun {
         );
     }
     if (lmCheckpoint) await this.checkpointBeforeLm(fresh);
+    if (!resumed) {
+      // An agent may have claimed it (or a person finished it) while the run asked before starting
+      // it: looked at again in the same turn as the start below, so a claim and the start never both win.
+      const now = this.host.tasks.get(task.id);
+      if (now?.status !== 'pending' || this.host.tasks.claimOf(task.id)) return;
+    }
     hooks?.taskStarted(watched);
     const began = this.host.clock.now();
     const pending: Array<Promise<unknown>> = [];
@@ -1168,14 +1152,7 @@ export class SessionRun {
   private cannotRunHere(): number {
     const kinds = [...this.host.cannotRun];
     if (!kinds.length) return 0;
-    const kindOf = "coalesce(json_extract(t.action, '$.kind'), 'manual')";
-    return (
-      this.host.store.get<{ n: number }>(
-        `SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-      WHERE st.session_id = ? AND t.status IN ('pending', 'running', 'blocked') AND ${kindOf} IN (${kinds.map(() => '?').join(', ')})`,
-        [this.sessionId, ...kinds],
-      )?.n ?? 0
-    );
+    return this.host.tasks.countUnfinishedInSessionOfKinds(this.sessionId, kinds);
   }
 
   private summary(outcome: RunOutcome): RunSummary {
@@ -1189,11 +1166,8 @@ export class SessionRun {
         sessionName = this.host.sessions.get(this.sessionId)?.name ?? sessionName;
         p = this.host.sessions.progress(this.sessionId);
         cannotRunHere = this.cannotRunHere();
-        failures = this.host.store
-          .all<{ id: string; title: string; error: string | null }>(
-            "SELECT t.id, t.title, t.error FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'failed' ORDER BY t.seq",
-            [this.sessionId],
-          )
+        failures = this.host.tasks
+          .failedInSession(this.sessionId)
           .map(r => ({ taskId: r.id, title: r.title, error: r.error ?? '' }));
       } catch (err) {
         this.host.logger.warn(

@@ -71,6 +71,15 @@ export function loadStatusCounts(store: StoreReader): Record<FileStatus, number>
   return counts;
 }
 
+/** How many stored files failed to parse, the first of them by id and its error. */
+export function loadParseFailures(
+  store: StoreReader,
+): { n: number; id: string | null; error: string | null } | undefined {
+  return store.get<{ n: number; id: string | null; error: string | null }>(
+    "SELECT count(*) AS n, min(id) AS id, (SELECT error FROM graph_files WHERE status = 'failed' ORDER BY id LIMIT 1) AS error FROM graph_files WHERE status = 'failed'",
+  );
+}
+
 export function loadHashes(store: StoreReader): Array<[string, string]> {
   return store.all<{ id: string; hash: string }>('SELECT id, hash FROM graph_files').map(r => [r.id, r.hash]);
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod/v4';
 import { explainIssues } from '../context/validation';
 import type { StoreReader } from '../store/types';
+import { taskStatesWithTitles, type TaskStateRow } from '../tasks/taskStates';
 import { SessionError, sessionStatuses, type SessionStatus } from './model';
 
 const taskStateSchema = z.object({
@@ -39,7 +40,7 @@ export type SessionState = z.infer<typeof sessionStateSchema>;
 /** A checkpoint's saved state, complete (however it is stored). */
 export type CheckpointState = Omit<z.infer<typeof checkpointStateSchema>, 'schema'>;
 
-/** The task columns a checkpoint saves and a restore writes back. */
+/** The task fields a checkpoint saves and a restore writes back, with their columns (read and written in src/core/tasks/taskStates.ts). */
 const taskFields = [
   ['status', 'status'],
   ['progress', 'progress'],
@@ -49,19 +50,6 @@ const taskFields = [
   ['startedAt', 'started_at'],
   ['completedAt', 'completed_at'],
 ] as const satisfies ReadonlyArray<readonly [keyof TaskState, string]>;
-
-export const taskStateColumns = taskFields.map(([, column]) => column);
-
-export interface TaskStateRow {
-  id: string;
-  status: string;
-  progress: number;
-  attempts: number;
-  result: string | null;
-  error: string | null;
-  started_at: number | null;
-  completed_at: number | null;
-}
 
 function toTaskState(row: TaskStateRow): TaskState {
   return {
@@ -116,13 +104,7 @@ export interface RestorePlan {
 
 /** What restoring `state` would change now. Reads only. */
 export function planRestore(r: StoreReader, state: CheckpointState): RestorePlan {
-  const now = new Map(
-    r
-      .all<TaskStateRow & { title: string }>(
-        'SELECT id, title, status, progress, attempts, result, error, started_at, completed_at FROM tasks',
-      )
-      .map(row => [row.id, row]),
-  );
+  const now = new Map(taskStatesWithTitles(r).map(row => [row.id, row]));
   const saved = new Set(state.tasks.map(t => t.id));
   const tasks: TaskRestore[] = [];
   let deletedSince = 0;
@@ -157,10 +139,3 @@ function sessionPlan(r: StoreReader, state: CheckpointState): { session?: Sessio
     },
   };
 }
-
-/** `UPDATE tasks SET status = ?, … WHERE id = ?` parameters for one task. */
-export function taskUpdateParams(to: TaskState, updatedAt: number): Array<string | number | null> {
-  return [...taskFields.map(([field]) => to[field]), updatedAt, to.id];
-}
-
-export const taskUpdateSql = `UPDATE tasks SET ${taskStateColumns.map(c => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`;

@@ -33,7 +33,10 @@ export interface SessionProgress {
   currentTask?: TaskRef;
   /** The first ready task: pending with every dependency done, in the ready order; one the run can do before a to-do. */
   nextTask?: TaskRef;
-  /** To-dos a person can do now (pending, every dependency done): the run waits for them. */
+  /**
+   * To-dos a person can do now: pending with every dependency done, or a manual task the run has
+   * started and waits on until a person marks it done. The run waits for them.
+   */
   waitingForYou: number;
   /** Unfinished tasks the run can do itself (not to-dos): what an ETA counts. */
   runnableLeft: number;
@@ -67,7 +70,9 @@ export function computeProgress(tasks: readonly ProgressTask[], currentTaskId?: 
     running: count('running'),
     pending: count('pending'),
     blocked: count('blocked'),
-    waitingForYou: ready.filter(t => t.forPerson).length,
+    waitingForYou: tasks.filter(
+      t => t.forPerson && (t.status === 'running' || (t.status === 'pending' && t.unfinishedDeps === 0)),
+    ).length,
     runnableLeft: tasks.filter(t => !t.forPerson && !finished.has(t.status)).length,
     runnableNow: tasks.filter(
       t => !t.forPerson && (t.status === 'running' || (t.status === 'pending' && t.unfinishedDeps === 0)),
@@ -103,4 +108,12 @@ export function describeResume(progress: SessionProgress): string {
 function shorten(title: string, max = 80): string {
   const flat = title.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * Only a person can move the session on: nothing the run does itself can go on now, and a to-do
+ * waits. A session like this that a closed window left behind lost nothing; it still waits for you.
+ */
+export function waitsOnlyForYou(p: Pick<SessionProgress, 'runnableNow' | 'waitingForYou'>): boolean {
+  return p.runnableNow === 0 && p.waitingForYou > 0;
 }

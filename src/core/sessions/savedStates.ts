@@ -12,6 +12,7 @@
 // A task entry is an array so that SQLite's json_patch (which the trigger uses) replaces it whole.
 // Format 1 ({ "schema": 1, "tasks": [ {id, status, …} ] }, always complete) is still read.
 import { z } from 'zod/v4';
+import { latestContextVersion } from '../context/contextManager';
 import { explainIssues } from '../context/validation';
 import type { StoreReader } from '../store/types';
 import {
@@ -20,8 +21,8 @@ import {
   type CheckpointState,
   type SessionState,
   type TaskState,
-  type TaskStateRow,
 } from './checkpointState';
+import { taskStatesInOrder } from '../tasks/taskStates';
 import { SessionError } from './model';
 
 type TaskTuple = [
@@ -96,9 +97,7 @@ export class SavedStates {
   capture(r: StoreReader, sessionId: string | undefined): CapturedState {
     const tasks = new Map<string, TaskTuple>();
     let tasksDone = 0;
-    for (const row of r.all<TaskStateRow>(
-      'SELECT id, status, progress, attempts, result, error, started_at, completed_at FROM tasks ORDER BY seq',
-    )) {
+    for (const row of taskStatesInOrder(r)) {
       tasks.set(row.id, [
         row.status,
         row.progress,
@@ -115,8 +114,7 @@ export class SavedStates {
         ? undefined
         : r.get<SessionRow>('SELECT id, status, current_task_id, note, error FROM sessions WHERE id = ?', [sessionId]);
     const session = s && { id: s.id, status: s.status, currentTaskId: s.current_task_id, note: s.note, error: s.error };
-    const contextVersion =
-      r.get<{ v: number | null }>('SELECT max(version) AS v FROM context_versions')?.v ?? undefined;
+    const contextVersion = latestContextVersion(r);
 
     const base = this.previous(r);
     const delta: Record<string, TaskTuple | 0> = {};

@@ -6,14 +6,15 @@ import { silentLogger, type Clock, type IdFactory, type Logger } from '../ports'
 import type { Actor, SqlValue, Store, StoreReader, StoreWriter } from '../store/types';
 import {
   planRestore,
-  taskUpdateParams,
-  taskUpdateSql,
   type CheckpointState,
   type RestorePlan,
   type SessionRestore,
   type TaskState,
 } from './checkpointState';
 import { SavedStates } from './savedStates';
+import { countDoneInSession, taskIdsInSession, tasksInSession, unknownTaskIds } from '../tasks/sessionTasks';
+import { recordTaskEventIn } from '../tasks/taskEvents';
+import { restoreTaskStateIn } from '../tasks/taskStates';
 import {
   SessionError,
   checkpointTriggers,
@@ -156,16 +157,7 @@ export class SessionManager {
 
   progress(id: string): SessionProgress {
     const session = this.row(this.store, id);
-    const tasks = this.store.all<ProgressTask>(
-      `
-      SELECT t.id, t.title, t.status, t.priority, t.deadline, t.seq,
-        (SELECT count(*) FROM task_deps d JOIN tasks u ON u.id = d.depends_on
-          WHERE d.task_id = t.id AND u.status <> 'done') AS unfinishedDeps,
-        coalesce(json_extract(t.action, '$.kind'), 'manual') = 'manual' AS forPerson
-      FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-      WHERE st.session_id = ?`,
-      [id],
-    );
+    const tasks: ProgressTask[] = tasksInSession(this.store, id);
     return computeProgress(tasks, session.current_task_id ?? undefined);
   }
 
@@ -181,11 +173,7 @@ export class SessionManager {
       (session.status === 'running' && session.started_at != null
         ? Math.max(0, this.clock.now() - session.started_at)
         : 0);
-    const done =
-      this.store.get<{ n: number }>(
-        "SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? AND t.status = 'done'",
-        [id],
-      )?.n ?? 0;
+    const done = countDoneInSession(this.store, id);
     return { durationMs, tasksPerHour: durationMs > 0 ? done / (durationMs / 3_600_000) : 0 };
   }
 
@@ -197,8 +185,7 @@ export class SessionManager {
     const taskIds = [...new Set(spec.taskIds)];
     const id = this.newId('session');
     await this.store.write(w => {
-      const known = new Set(w.all<{ id: string }>('SELECT id FROM tasks').map(r => r.id));
-      const missing = taskIds.filter(t => !known.has(t));
+      const missing = unknownTaskIds(w, taskIds);
       if (missing.length) {
         throw new SessionError(
           `Cannot create the session: no task has the id ${missing
@@ -417,20 +404,14 @@ export class SessionManager {
       });
       const now = this.clock.now();
       for (const task of plan.tasks) {
-        w.run(taskUpdateSql, taskUpdateParams(task.to, now));
+        restoreTaskStateIn(w, task.to, now);
         const detail = {
           checkpointId: id,
           backupCheckpointId: backup.id,
           from: pick(task.from, task.fields),
           to: pick(task.to, task.fields),
         };
-        w.run('INSERT INTO task_events (task_id, at, actor, kind, detail) VALUES (?, ?, ?, ?, ?)', [
-          task.id,
-          now,
-          actor,
-          'restored',
-          JSON.stringify(detail),
-        ]);
+        recordTaskEventIn(w, { taskId: task.id, at: now, actor, kind: 'restored', detail });
       }
       if (plan.session) this.restoreSession(w, plan.session, now);
       return {
@@ -461,13 +442,7 @@ export class SessionManager {
   }
 
   private toSession(row: SessionRow): Session {
-    const taskIds = this.store
-      .all<{ task_id: string }>(
-        'SELECT st.task_id FROM session_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.session_id = ? ORDER BY t.seq',
-        [row.id],
-      )
-      .map(r => r.task_id);
-    return toSession(row, taskIds);
+    return toSession(row, taskIdsInSession(this.store, row.id));
   }
 
   /** Changes a session's status after checking the transition, closing or opening a running period. */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Actor, Store, StoreWriter } from '../store/types';
 import { findCycle } from '../tasks/graph';
+import { markCommandsFromIn } from '../tasks/taskRecords';
 import { explainIssues, limits, taskActionSchema } from '../tasks/validation';
 
 export const stateFormat = 'continuum-state';
@@ -97,6 +98,10 @@ const rowSchemas = {
       started_at: opt(int),
       completed_at: opt(int),
       estimate: opt(text(200)),
+      // an agent's claim: who works on the task and until when (optional: files before claims have none)
+      claimed_by: opt(text(400)),
+      claimed_by_name: opt(text(200)),
+      lease_until: opt(int),
     })
     .strict(),
   task_deps: z.object({ task_id: text(200), depends_on: text(200) }).strict(),
@@ -241,9 +246,7 @@ export async function importState(
     for (const t of tables)
       insertRows(w, t, (t === 'sessions' ? sessions : state.tables[t]) as Array<Record<string, unknown>>);
     // the imported commands were not written by this person here: they run only once confirmed
-    w.run('UPDATE tasks SET origin = ? WHERE action IS NOT NULL', [
-      `the state file exported ${state.exportedAt.slice(0, 40)}`,
-    ]);
+    markCommandsFromIn(w, `the state file exported ${state.exportedAt.slice(0, 40)}`);
   }, actor);
   return {
     tasks: state.tables.tasks.length,

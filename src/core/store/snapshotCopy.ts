@@ -21,6 +21,8 @@ export interface SnapshotCopy {
   apply(journal: Uint8Array, upTo: number): void;
   /** The snapshot file (encodeSnapshot) of the copy at change #seq, which must be the last change applied. */
   snapshot(seq: number): Promise<Uint8Array>;
+  /** Whether a backup file's bytes could be restored from (see backupCheck.ts): 'ok' or the problem. Where the copy runs. */
+  checkBackup(raw: Uint8Array, latestSchemaVersion: number): Promise<string>;
   /** Ends the copy (its memory goes back); what it was still asked fails. */
   close(): Promise<void>;
 }

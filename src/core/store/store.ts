@@ -44,6 +44,7 @@ import {
   type Mutation,
 } from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
+import { JournalFollower } from './replica';
 import { applyRecord, type SnapshotCopy, type SnapshotCopyFactory } from './snapshotCopy';
 import { SqliteDatabase } from './sqlite';
 import {
@@ -72,6 +73,13 @@ export interface OpenStoreOptions {
   logger?: Logger;
   /** Open without taking the lock and refuse every write. */
   readOnly?: boolean;
+  /** Why writes are refused, in the user's words, when `readOnly` is set (default: it was opened read-only). */
+  readOnlyReason?: string;
+  /**
+   * A read replica: a store opened read-only that follows the journal of the process holding the
+   * store, polling it every this many milliseconds (and at once on `catchUp`).
+   */
+  followMs?: number;
   /** Compressed copies of the last snapshots to keep (default 5). */
   backups?: number;
   /** Compact once the journal holds this many bytes (default 8 MB) … */
@@ -115,7 +123,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   });
 
   let lock: HeldLock | undefined;
-  let readOnlyReason: string | undefined = options.readOnly ? 'it was opened read-only' : undefined;
+  let readOnlyReason: string | undefined = options.readOnly
+    ? (options.readOnlyReason ?? 'it was opened read-only')
+    : undefined;
   /** Opening can go on, read-only, after `problem`; the lock (if taken) goes back at once. */
   const cannotWrite = async (problem: string) => {
     readOnlyReason ??= readOnlyBecause(problem);
@@ -203,6 +213,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (store.readOnly && base.db.userVersion < latestVersion(all)) {
     migrate(base.db, all); // in memory only: a read-only view must still be able to read
   }
+  if (options.readOnly && options.followMs !== undefined) store.follow(options.followMs);
   for (const line of recovery) logger.warn(`store: ${line}`);
   return store;
 }
@@ -531,10 +542,13 @@ class DurableStore implements Store {
   private changedTables = new Set<string>();
   private changedActor: Actor = 'user';
   private readonly clock: Clock;
+  private follower: JournalFollower | undefined;
+  private followTimer: { cancel(): void } | undefined;
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     private readonly options: OpenStoreOptions,
-    private readonly db: SqliteDatabase,
+    private db: SqliteDatabase,
     private lastSeq: number,
     private oldSegments: number[],
     private readonly lock: HeldLock | undefined,
@@ -570,6 +584,71 @@ class DurableStore implements Store {
 
   get readOnly(): boolean {
     return this.readOnlyReason !== undefined;
+  }
+
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  /** Starts following the holder's journal (a read replica): a poll every `intervalMs`. */
+  follow(intervalMs: number): void {
+    const follower = new JournalFollower(this.options.fs, this.folder, {
+      seq: () => this.lastSeq,
+      apply: record => {
+        applyRecord(this.db, record);
+        this.lastSeq = record.seq;
+      },
+      replaceWith: (db, seq) => {
+        const old = this.db;
+        this.db = db;
+        this.lastSeq = seq;
+        old.close();
+      },
+    });
+    this.follower = follower;
+    const tick = () => {
+      if (this.closed) return;
+      this.followTimer = this.clock.setTimeout(() => void this.refresh().finally(tick), intervalMs);
+    };
+    tick();
+  }
+
+  /**
+   * A replica reads what the holder appended since its last look and announces it (onDidChange);
+   * a store that writes itself has nothing to read.
+   */
+  refresh(): Promise<void> {
+    const follower = this.follower;
+    if (!follower || this.closed) return Promise.resolve();
+    this.refreshing ??= follower
+      .poll()
+      .then(
+        changes => {
+          if (!changes || this.closed) return;
+          const tables = changes.tables.has('*')
+            ? new Set(
+                this.db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map(r => r.name),
+              )
+            : changes.tables;
+          this.changes.fire({ tables, actor: changes.actor });
+        },
+        err => this.logger.error('store: following the journal of the process holding the store failed', err),
+      )
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  async catchUp(seq: number, timeoutMs = 5_000): Promise<boolean> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.lastSeq >= seq) return true;
+      if (!this.follower || this.closed || Date.now() >= end) return false;
+      await this.refresh();
+      if (this.lastSeq >= seq) return true;
+      await new Promise<void>(r => setTimeout(r, 2));
+    }
   }
 
   all<T>(sql: string, params?: readonly SqlValue[]): T[] {
@@ -659,6 +738,7 @@ class DurableStore implements Store {
     return {
       readOnly: this.readOnly,
       readOnlyReason: this.readOnlyReason,
+      ...(this.follower ? { replica: true } : {}),
       recovery: [...this.recovery],
       journalRecords: this.journalRecords,
       journalBytes: this.journalBytes,
@@ -670,14 +750,7 @@ class DurableStore implements Store {
     const dir = join(this.folder, backupsFolder);
     const checks: BackupCheck[] = [];
     for (const backup of parseBackupNames(await this.options.fs.list(dir))) {
-      let problem: string | undefined;
-      try {
-        const loaded = await loadBackup(this.options, backup.name, this.options.migrations ?? defaultMigrations);
-        if (typeof loaded === 'string') problem = loaded;
-        else loaded.db.close();
-      } catch (err) {
-        problem = (err as Error).message;
-      }
+      const problem = await this.checkBackup(backup.name);
       checks.push({ name: backup.name, seq: backup.seq, problem });
       if (problem && !this.readOnlyReason) {
         const raw = await this.options.fs.readFile(join(dir, backup.name));
@@ -688,6 +761,31 @@ class DurableStore implements Store {
       await new Promise<void>(r => setImmediate(r)); // one backup per turn of the event loop
     }
     return checks;
+  }
+
+  /** What is wrong with a backup, or undefined: in the snapshot copy's thread when there is one (a full SQLite check of each). */
+  private async checkBackup(name: string): Promise<string | undefined> {
+    const all = this.options.migrations ?? defaultMigrations;
+    try {
+      if (this.copy) {
+        const raw = await this.options.fs.readFile(join(this.folder, backupsFolder, name));
+        if (!raw) return 'it is missing';
+        // a copy that failed says nothing about the backup: then it is checked here
+        const result = await this.copy.checkBackup(new Uint8Array(raw), latestVersion(all)).catch((err: unknown) => {
+          this.logger.warn(
+            `store: the snapshot copy could not check backup ${name} (${(err as Error).message}); checking it here`,
+          );
+          return undefined;
+        });
+        if (result !== undefined) return result === 'ok' ? undefined : result;
+      }
+      const loaded = await loadBackup(this.options, name, all);
+      if (typeof loaded === 'string') return loaded;
+      loaded.db.close();
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
   }
 
   /** A compaction nobody waits for; a disk that refuses it makes the store read-only, as at open. */
@@ -710,6 +808,8 @@ class DurableStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.idleTimer?.cancel();
+    this.followTimer?.cancel();
+    await this.refreshing;
     await this.drain();
     await this.compaction?.catch(() => undefined); // its failure was reported where it was started
     this.closed = true;

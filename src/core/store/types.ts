@@ -27,6 +27,8 @@ export interface StoreHealth {
   readOnly: boolean;
   /** Why the store is read-only, in words for the user. */
   readOnlyReason?: string;
+  /** A read replica: read-only here because another process holds the store, whose journal it follows. */
+  replica?: boolean;
   /** What opening had to repair, in words for the user; empty when the open was clean. */
   recovery: string[];
   journalRecords: number;
@@ -45,6 +47,14 @@ export interface BackupCheck {
 export interface Store extends StoreReader {
   readonly folder: string;
   readonly readOnly: boolean;
+  /** The number of the last change in this store (for a replica: the last it applied). */
+  readonly seq: number;
+  /**
+   * A read replica (opened with `followMs`) reads what the holder appended until it has applied
+   * change `seq`; true once it has, false after `timeoutMs` (default 5 s). A store that writes
+   * itself has every change it acknowledged: true at once.
+   */
+  catchUp(seq: number, timeoutMs?: number): Promise<boolean>;
   /**
    * Runs `fn` in one SQL transaction. The statements it ran become one journal record, and the
    * promise resolves only once that record is on disk (fdatasync). If `fn` throws, the transaction

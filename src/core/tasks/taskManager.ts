@@ -4,10 +4,19 @@ import { Emitter, type Event } from '../events';
 import type { Clock, IdFactory } from '../ports';
 import type { Actor, Store, StoreWriter } from '../store/types';
 import { cycleThrough, describeCycle } from './graph';
-import type { Phase, Task, TaskStatus } from './model';
+import type { Phase, Task, TaskAction, TaskStatus } from './model';
 import { orNull, phaseColumns, priorityRank, taskColumns, toPhase, toTask, type PhaseRow, type TaskRow } from './rows';
 import type { ParsedPlan } from './plan';
 import { importPlanInSlices, previewPlanImport, type ImportOptions, type PlanImportPreview } from './planImport';
+import {
+  countUnfinishedInSessionOfKinds,
+  failedInSession,
+  hasToDosLeftInSession,
+  readyInSessionOfKind,
+  type ReadyInSession,
+} from './sessionTasks';
+import { recordTaskEventIn } from './taskEvents';
+import { hasAnyTask } from './taskRecords';
 import { transitionProblem } from './transitions';
 import { newTaskSchema, parseOrExplain, taskPatchSchema, type NewTask, type TaskPatch } from './validation';
 
@@ -120,6 +129,11 @@ export class TaskManager {
       .map(r => toTask(r, splitDeps(r.deps)));
   }
 
+  /** Whether there is any task at all (stops at the first). */
+  hasAny(): boolean {
+    return hasAnyTask(this.store);
+  }
+
   phases(): Phase[] {
     return this.store.all<PhaseRow>(`SELECT ${phaseColumns} FROM phases ORDER BY position`).map(toPhase);
   }
@@ -205,6 +219,32 @@ export class TaskManager {
       detail: JSON.parse(r.detail) as Record<string, unknown>,
       ...(r.agent ? { agent: r.agent } : {}),
     }));
+  }
+
+  // ---- a session's tasks (see sessionTasks.ts) ----
+
+  /**
+   * The session's ready tasks of one action kind, in the ready order (tasks a crash left running
+   * first), at most `limit` (-1: all); not those an agent holds at `now`. One indexed query: the run
+   * asks it for each kind every time it looks for work.
+   */
+  readyInSessionOfKind(sessionId: string, kind: TaskAction['kind'], now: number, limit: number): ReadyInSession[] {
+    return readyInSessionOfKind(this.store, sessionId, kind, now, limit);
+  }
+
+  /** Whether a person's to-dos (tasks without an action) of the session are still unfinished. */
+  hasToDosLeftInSession(sessionId: string): boolean {
+    return hasToDosLeftInSession(this.store, sessionId);
+  }
+
+  /** How many unfinished tasks of the session are of one of `kinds` (a to-do counts as 'manual'). */
+  countUnfinishedInSessionOfKinds(sessionId: string, kinds: ReadonlyArray<TaskAction['kind']>): number {
+    return countUnfinishedInSessionOfKinds(this.store, sessionId, kinds);
+  }
+
+  /** The session's failed tasks with their errors, in creation order. */
+  failedInSession(sessionId: string): Array<{ id: string; title: string; error: string | null }> {
+    return failedInSession(this.store, sessionId);
   }
 
   // ---- agents' claims ----
@@ -697,14 +737,7 @@ export class TaskManager {
     detail: Record<string, unknown>,
     agent?: string,
   ): void {
-    w.run('INSERT INTO task_events (task_id, at, actor, kind, detail, agent) VALUES (?, ?, ?, ?, ?, ?)', [
-      taskId,
-      this.clock.now(),
-      actor,
-      kind,
-      JSON.stringify(detail),
-      agent ?? null,
-    ]);
+    recordTaskEventIn(w, { taskId, at: this.clock.now(), actor, kind, detail, ...(agent ? { agent } : {}) });
   }
 }
 

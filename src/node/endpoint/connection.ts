@@ -10,7 +10,8 @@ import type { LockPort, Logger } from '../../core/ports';
 import { nodeLock } from '../lock';
 import { endpointAddress } from './address';
 import { connectEndpoint, type EndpointClient } from './client';
-import { readResourceOn, runToolOn, serveHolder, type HolderServices } from './holder';
+import { readResourceOn, runOperationOn, runToolOn, serveHolder, type HolderServices } from './holder';
+import { forwardWrites } from './operations';
 import { EndpointError, type HelloResult, type HolderKind, type ResourceReadResult } from './protocol';
 import type { HolderEndpoint } from './server';
 
@@ -29,6 +30,14 @@ export interface ConnectOrHoldOptions extends HolderServices {
   waitForHolderMs?: number;
   /** After handing the store over, how long to only connect (not race for the lock), so the window that asked gets it (default 15 s). */
   handoverGraceMs?: number;
+  /**
+   * Opens a read replica of the store (read-only, following the journal) for while this process
+   * is a client: a VS Code window reads it and sends its writes to the holder. Absent: a client
+   * keeps no replica (an agent's MCP server sends every call to the holder).
+   */
+  replica?(): Promise<Continuum>;
+  /** Asks a holder that hands the store over (an agent's MCP server) to hand it to this process (a VS Code window does). */
+  asksForHandover?: boolean;
 }
 
 export interface StoreConnection {
@@ -37,6 +46,13 @@ export interface StoreConnection {
   readonly core: Continuum | undefined;
   /** Who holds the store, while this process is its client. */
   readonly holder: HelloResult | undefined;
+  /** The read replica (with its writes sent to the holder), while this process is a client that keeps one. */
+  readonly replica: Continuum | undefined;
+  /**
+   * Runs a named write (src/node/endpoint/operations.ts) on the holder's core — here when this
+   * process holds the store — and resolves once this process reads it (read-your-writes).
+   */
+  callOperation(op: string, args: unknown[]): Promise<unknown>;
   callTool(agent: AgentIdentity, tool: string, input: unknown): Promise<ToolResult>;
   readResource(uri: string): Promise<ResourceReadResult>;
   onDidChangeRole(listener: (role: StoreRole) => void): void;
@@ -49,7 +65,12 @@ export interface StoreConnection {
 export async function connectOrHold(options: ConnectOrHoldOptions): Promise<StoreConnection> {
   const link = new Link(options);
   link.establish(0);
-  await link.ready();
+  try {
+    await link.ready();
+  } catch (err) {
+    await link.close(); // stops looking for a holder
+    throw err;
+  }
   return link;
 }
 
@@ -62,6 +83,7 @@ class Link implements StoreConnection {
   role: StoreRole = 'connecting';
   core: Continuum | undefined;
   holder: HelloResult | undefined;
+  replica: Continuum | undefined;
   private client: EndpointClient | undefined;
   private endpoint: HolderEndpoint | undefined;
   private establishing: Promise<void> | undefined;
@@ -127,6 +149,34 @@ class Link implements StoreConnection {
     }
   }
 
+  async callOperation(op: string, args: unknown[]): Promise<unknown> {
+    for (;;) {
+      await this.ready();
+      const core = this.core;
+      if (this.role === 'holder' && core) return (await this.trackLocal(runOperationOn(core, op, args))).value;
+      const client = this.client;
+      if (!client) continue;
+      let answer;
+      try {
+        answer = await client.call('store.call', { op, args });
+      } catch (err) {
+        if (err instanceof EndpointError && err.code === 'closing') {
+          await this.holderChanged(client);
+          continue; // not started there: the next holder runs it
+        }
+        if (err instanceof EndpointError && err.code === 'operation') throw new Error(err.message, { cause: err });
+        throw asLocalError(err);
+      }
+      // Read-your-writes: the caller reads its replica next, which must hold what was just saved.
+      const replica = this.replica;
+      if (replica && !(await replica.store.catchUp(answer.seq)))
+        this.options.logger.warn(
+          `endpoint: change #${answer.seq} was saved by the holder but this process has not read it yet`,
+        );
+      return answer.value;
+    }
+  }
+
   async readResource(uri: string): Promise<ResourceReadResult> {
     for (;;) {
       await this.ready();
@@ -158,6 +208,9 @@ class Link implements StoreConnection {
     const core = this.core;
     this.core = undefined;
     await core?.close();
+    const replica = this.replica;
+    this.replica = undefined;
+    await replica?.close();
   }
 
   /** Starts looking for a holder (or taking the store) unless that is already under way. */
@@ -174,12 +227,29 @@ class Link implements StoreConnection {
   }
 
   private async search(graceUntil: number): Promise<void> {
+    const askedBefore = new Set<number>();
     for (let attempt = 0; this.role === 'connecting'; attempt++) {
       const client = await connectEndpoint(this.address, this.options.kind).catch(err => {
         this.options.logger.warn(`endpoint: ${(err as Error).message}`);
         return undefined;
       });
       if (this.role !== 'connecting') return client?.close();
+      if (client && this.options.asksForHandover && client.holder.handsOver && !askedBefore.has(client.holder.pid)) {
+        // an agent's MCP server holds the store: it gives it to a window, which then takes the lock
+        askedBefore.add(client.holder.pid);
+        try {
+          await client.call('handover', {});
+          this.options.logger.info(
+            `endpoint: an agent's MCP server (pid ${client.holder.pid}) handed the store over to this process`,
+          );
+        } catch (err) {
+          this.options.logger.warn(`endpoint: the holder did not hand the store over: ${(err as Error).message}`);
+        } finally {
+          client.close();
+        }
+        graceUntil = 0;
+        continue;
+      }
       if (client) return this.becomeClient(client);
       if (Date.now() >= graceUntil && (await this.tryToHold())) return;
       await new Promise(r => setTimeout(r, backoffMs(Math.min(attempt, 6))));
@@ -251,6 +321,9 @@ class Link implements StoreConnection {
       `endpoint: this process holds the store in ${this.options.storeFolder}${core.store.readOnly ? ' (read-only)' : ''}`,
     );
     this.setRole('holder');
+    const replica = this.replica;
+    this.replica = undefined;
+    await replica?.close().catch(err => this.options.logger.error('endpoint: closing the read replica failed', err));
   }
 
   /** A VS Code window asked for the store: stop using it here and let go of it (the endpoint has finished its calls). */
@@ -277,7 +350,19 @@ class Link implements StoreConnection {
     this.establish(0);
   }
 
-  private becomeClient(client: EndpointClient): void {
+  private async becomeClient(client: EndpointClient): Promise<void> {
+    if (this.options.replica && !this.replica) {
+      try {
+        this.replica = forwardWrites(await this.options.replica(), (op, args) => this.callOperation(op, args));
+      } catch (err) {
+        client.close();
+        throw err;
+      }
+      if (this.role !== 'connecting') {
+        client.close();
+        return;
+      }
+    }
     this.client = client;
     this.holder = client.holder;
     client.onClose(() => {

@@ -5,7 +5,8 @@ import type { AgentIdentity, ToolContext, ToolResult } from '../../core/agents/t
 import type { Continuum } from '../../core/continuum';
 import type { Logger } from '../../core/ports';
 import { LockLostError } from '../../core/store/types';
-import { HolderGoneError, type ResourceReadResult } from './protocol';
+import { runOperation } from './operations';
+import { HolderGoneError, type ResourceReadResult, type StoreCallResult } from './protocol';
 import { serveEndpoint, type HolderEndpoint } from './server';
 import type { HolderKind } from './protocol';
 
@@ -45,6 +46,17 @@ export async function runToolOn(
     // before the loss was noticed, so the call may or may not have happened.
     if (err instanceof LockLostError || (err instanceof Error && err.cause instanceof LockLostError))
       throw new HolderGoneError(`the call to ${tool}`, { cause: err });
+    throw err;
+  }
+}
+
+/** Runs a client window's write on this holder's core; a lost lock means it may or may not have happened. */
+export async function runOperationOn(core: Continuum, op: string, args: unknown[]): Promise<StoreCallResult> {
+  try {
+    return await runOperation(core, op, args);
+  } catch (err) {
+    if (err instanceof LockLostError || (err instanceof Error && err.cause instanceof LockLostError))
+      throw new HolderGoneError(`'${op}'`, { cause: err });
     throw err;
   }
 }
@@ -95,6 +107,7 @@ export function serveHolder(core: Continuum, options: ServeHolderOptions): Promi
     handlers: {
       callTool: p => runToolOn(core, options, p.agent, p.tool, p.input),
       readResource: uri => readResourceOn(core, options, uri),
+      callOperation: p => runOperationOn(core, p.op, p.args),
       ...(handOver
         ? {
             handOver: async () => {

@@ -44,10 +44,24 @@ export interface ResourceReadResult {
   text: string;
 }
 
+export interface StoreCallParams {
+  /** A named write operation (src/node/endpoint/operations.ts), e.g. 'tasks.setStatus'. */
+  op: string;
+  args: unknown[];
+}
+
+export interface StoreCallResult {
+  value: unknown;
+  /** The holder's last change once the operation was saved; the client's replica waits for it. */
+  seq: number;
+}
+
 export interface Methods {
   hello: { params: HelloParams; result: HelloResult };
   'tool.call': { params: ToolCallParams; result: ToolResult };
   'resource.read': { params: ResourceReadParams; result: ResourceReadResult };
+  /** A client window's write, run on the holder's core. */
+  'store.call': { params: StoreCallParams; result: StoreCallResult };
   /** Asks the holder to finish its calls, release the store and become a client. */
   handover: { params: Record<string, never>; result: { released: true } };
 }
@@ -62,6 +76,7 @@ export interface Request<M extends MethodName = MethodName> {
 /**
  * Why a request failed, for the program on the other side:
  * - `tool`: the tool refused the call (its message says what to do) — an MCP `isError` result.
+ * - `operation`: a store operation refused (its message says why), as it would have in the client.
  * - `not-saved`: the holder could not save (read-only store, lost lock); nothing of the call was kept.
  * - `closing`: the holder is handing over or closing and did not start the call; send it to the next holder.
  * - `refused`: the holder will not hand over (it runs tasks, or is a window itself).
@@ -69,7 +84,7 @@ export interface Request<M extends MethodName = MethodName> {
  * - `internal`: anything else; the message says what.
  */
 export type ErrorCode =
-  'tool' | 'not-saved' | 'closing' | 'refused' | 'bad-request' | 'too-large' | 'protocol' | 'internal';
+  'tool' | 'operation' | 'not-saved' | 'closing' | 'refused' | 'bad-request' | 'too-large' | 'protocol' | 'internal';
 
 export type Answer = { id: number; result: unknown } | { id: number; error: { message: string; code: ErrorCode } };
 

@@ -11,6 +11,7 @@ import type { Logger } from '../../core/ports';
 import { ReadOnlyStoreError } from '../../core/store/types';
 import { announcementFile, bindName, endpointAddress, prepareEndpointFolder, type EndpointAddress } from './address';
 import {
+  HolderGoneError,
   encode,
   lineSplitter,
   maxAnswerBytes,
@@ -22,12 +23,16 @@ import {
   type HolderKind,
   type MethodName,
   type ResourceReadResult,
+  type StoreCallParams,
+  type StoreCallResult,
   type ToolCallParams,
 } from './protocol';
 
 export interface HolderHandlers {
   callTool(params: ToolCallParams): Promise<ToolResult>;
   readResource(uri: string): Promise<ResourceReadResult>;
+  /** Runs a client window's named write on the holder's core (absent: this holder takes none). */
+  callOperation?(params: StoreCallParams): Promise<StoreCallResult>;
   /**
    * Called once every call in flight has finished and no new one will start: release the store
    * (close it, which gives the lock back). Absent when this holder does not hand over.
@@ -145,7 +150,9 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
           const run =
             method === 'tool.call'
               ? runTool(params)
-              : options.handlers.readResource(String((params as { uri?: unknown }).uri));
+              : method === 'store.call'
+                ? runOperation(params)
+                : options.handlers.readResource(String((params as { uri?: unknown }).uri));
           const settled = run.then(
             result => answer({ id, result }),
             err => answer({ id, error: describeError(err, options.logger) }),
@@ -189,6 +196,22 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       throw new BadRequest('tool.call needs a tool name and an agent {id, name}.');
     }
     return options.handlers.callTool({ tool: p.tool, agent: p.agent, input: p.input ?? {} });
+  }
+
+  async function runOperation(params: object): Promise<StoreCallResult> {
+    const p = params as Partial<StoreCallParams>;
+    const call = options.handlers.callOperation;
+    if (!call) throw new BadRequest('This holder takes no store operations.');
+    if (typeof p.op !== 'string' || !Array.isArray(p.args))
+      throw new BadRequest('store.call needs an operation name and a list of arguments.');
+    try {
+      return await call({ op: p.op, args: p.args });
+    } catch (err) {
+      // The operation refused (a task that does not exist, a change that makes no sense …): its
+      // message says why, for the person in the client window.
+      if (err instanceof ReadOnlyStoreError || err instanceof HolderGoneError) throw err;
+      throw new OperationRefused((err as Error)?.message ?? String(err));
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -245,9 +268,16 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
 }
 
 class BadRequest extends Error {}
+class OperationRefused extends Error {}
 
 function isMethod(method: string): method is MethodName {
-  return method === 'hello' || method === 'tool.call' || method === 'resource.read' || method === 'handover';
+  return (
+    method === 'hello' ||
+    method === 'tool.call' ||
+    method === 'resource.read' ||
+    method === 'store.call' ||
+    method === 'handover'
+  );
 }
 
 export function describeKind(kind: HolderKind): string {
@@ -261,6 +291,7 @@ export function describeKind(kind: HolderKind): string {
 function describeError(err: unknown, logger: Logger): { code: ErrorCode; message: string } {
   if (err instanceof AgentToolError) return { code: 'tool', message: err.message };
   if (err instanceof BadRequest) return { code: 'bad-request', message: err.message };
+  if (err instanceof OperationRefused) return { code: 'operation', message: err.message };
   if (err instanceof ReadOnlyStoreError)
     return { code: 'not-saved', message: `${err.message} Nothing of this call was saved.` };
   logger.error('endpoint: a call failed', err);

@@ -1,13 +1,17 @@
 // What a VS Code window does with the endpoint: when it holds the store it serves the other
-// processes (agents' MCP servers, other windows' tools); when it opened the store read-only because
-// an agent's MCP server holds it, it asks that server to hand the store over (a window runs tasks
-// and shows them live, an MCP server does neither), then opens the store again, now holding it.
-// A window or a CLI run that holds the store refuses, and this window stays read-only.
+// processes (agents' MCP servers, other windows); when an agent's MCP server holds it, it asks that
+// server to hand the store over (a window runs tasks and shows them live, an MCP server does
+// neither) and takes it; when another window or a CLI run holds it, it is that process's client: a
+// full window that reads a live replica and sends its writes to the holder, and takes the store
+// over when the holder goes. A future daemon is one more holder that outlives the windows.
 import { callAgentTool } from '../../core/agents';
+import type { VerifyPort } from '../../core/agents/tool';
 import type { Continuum } from '../../core/continuum';
-import type { Logger } from '../../core/ports';
+import type { LockPort, Logger } from '../../core/ports';
 import { endpointAddress } from './address';
 import { connectEndpoint } from './client';
+import { connectOrHold, type StoreConnection } from './connection';
+import type { HelloResult } from './protocol';
 import { serveHolder, type HolderServices } from './holder';
 import { describeKind, type HolderEndpoint } from './server';
 
@@ -50,50 +54,94 @@ export function serveWindow(core: Continuum, options: WindowHolderOptions): Prom
   return serveHolder(core, { ...options, kind: 'vscode' });
 }
 
-export interface WindowEndpointOptions extends HolderServices {
+export interface WindowStoreOptions {
+  storeFolder: string;
   logger: Logger;
+  /** Opens the store taking `lock` (read-only when another live process holds it). */
+  open(lock: LockPort): Promise<Continuum>;
+  /** Opens a read replica: read-only, following the holder's journal. */
+  replica(): Promise<Continuum>;
+  /** Opens the store read-only, alone: when the process holding it serves no one (an older Continuum, a CLI command). */
+  readOnly(): Promise<Continuum>;
+  /** Whether the window's workspace is trusted (the agents' tools it serves run with that trust). */
+  trusted(): boolean;
+  /** Lent to the tools this window runs for agents on the core it holds (verify-on-done). */
+  verify?(core: Continuum): VerifyPort;
+  /** How long to wait for a process that holds the store to serve it before opening read-only (default 15 s). */
+  waitForHolderMs?: number;
+}
+
+export type WindowRole = 'holder' | 'client' | 'read-only';
+
+/** What a window works on: the store it holds, or the replica of the store another process holds. */
+export interface WindowStore {
+  /** The core the window shows and writes through: changes when the window takes the store over. */
+  readonly core: Continuum;
+  readonly role: WindowRole;
+  /** Who holds the store, while this window is its client. */
+  readonly holder: HelloResult | undefined;
+  /** A new core to show (this window took the store over, or became a client again). */
+  onDidChangeCore(listener: (core: Continuum) => void): void;
+  close(): Promise<void>;
 }
 
 /**
- * A window's endpoint for as long as it holds `core`: serves it when the window holds the store
- * (not when it opened read-only), and stops when the window loses the store's lock or the
- * returned disposable is disposed (before the store closes).
+ * Opens the store for a VS Code window. The window holds it (and serves the other processes),
+ * or — when another window or a CLI run holds it — is a full client: it reads a replica that
+ * follows the holder's journal and sends its writes to the holder; when the holder goes, it takes
+ * the store over. An agent's MCP server holding the store hands it to the window. A process that
+ * holds the store without serving it leaves the window read-only, as before.
  */
-export function attachWindowEndpoint(core: Continuum, options: WindowEndpointOptions): { dispose(): Promise<void> } {
-  if (core.store.readOnly) return { dispose: async () => undefined };
-  let disposed = false;
-  const serving = serveWindow(core, options).then(
-    endpoint => {
-      options.logger.info(`agents: serving this window's store to other processes at ${endpoint.address.path}`);
-      if (disposed) void endpoint.close(0);
-      return endpoint;
-    },
-    err => {
-      options.logger.error(
-        'agents: serving the store to other processes failed; agents cannot reach it through this window',
-        err,
-      );
-      return undefined;
-    },
-  );
-  /** Lets the calls in flight finish, then closes every connection: the clients take the store over once the window lets it go. */
-  const stop = async () => {
-    if (disposed) return;
-    disposed = true;
-    await (await serving)?.close();
-  };
-  core.store.onDidLoseLock(() => void stop());
-  return { dispose: stop };
-}
-
-/** The window's endpoint with Continuum's own tools, run with the window's workspace trust. */
-export function serveAgentsFromWindow(
-  core: Continuum,
-  options: { logger: Logger; trusted(): boolean },
-): { dispose(): Promise<void> } {
-  return attachWindowEndpoint(core, {
-    logger: options.logger,
-    callTool: callAgentTool,
-    toolContext: () => ({ trusted: options.trusted() }),
+export async function openWindowStore(options: WindowStoreOptions): Promise<WindowStore> {
+  let connection: StoreConnection;
+  try {
+    connection = await connectOrHold({
+      storeFolder: options.storeFolder,
+      kind: 'vscode',
+      handsOver: false,
+      asksForHandover: true,
+      open: options.open,
+      replica: options.replica,
+      callTool: callAgentTool,
+      toolContext: core => ({
+        trusted: options.trusted(),
+        ...(options.verify ? { verify: options.verify(core) } : {}),
+      }),
+      logger: options.logger,
+      waitForHolderMs: options.waitForHolderMs ?? 15_000,
+    });
+  } catch (err) {
+    options.logger.warn(`endpoint: ${(err as Error).message}; this window opens the store read-only`);
+    const core = await options.readOnly();
+    return {
+      core,
+      role: 'read-only',
+      holder: undefined,
+      onDidChangeCore: () => undefined,
+      close: () => core.close(),
+    };
+  }
+  const listeners: Array<(core: Continuum) => void> = [];
+  const coreOf = () => (connection.role === 'holder' ? connection.core : connection.replica);
+  let shown = coreOf()!;
+  connection.onDidChangeRole(role => {
+    if (role !== 'holder' && role !== 'client') return;
+    const core = coreOf();
+    if (!core || core === shown) return;
+    shown = core;
+    for (const l of listeners) l(core);
   });
+  return {
+    get core() {
+      return shown;
+    },
+    get role(): WindowRole {
+      return connection.role === 'client' ? 'client' : 'holder';
+    },
+    get holder() {
+      return connection.holder;
+    },
+    onDidChangeCore: listener => void listeners.push(listener),
+    close: () => connection.close(),
+  };
 }

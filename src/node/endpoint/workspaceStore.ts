@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import { readSetting } from '../../core/settings';
 import { chooseStoreFolder } from '../../core/store/location';
 import { workspaceSettings } from '../workspaceSettings';
 
@@ -43,8 +44,8 @@ export function storeOfWorkspace(
 ): WorkspaceStore {
   const root = path.resolve(workspace);
   const settings = workspaceSettings(root);
-  const configured = settings.source('storagePath');
-  if (typeof configured === 'string' && configured.trim()) {
+  const configured = readSetting(settings.source, 'storagePath');
+  if (configured.trim()) {
     return { folder: chooseStoreFolder({ setting: configured, workspaceFolder: root, globalStorage: root }) };
   }
   const found: Array<{ folder: string; mtime: number }> = [];

@@ -6,7 +6,7 @@ import type { Continuum } from '../../core/continuum';
 import type { ToolContext } from '../../core/agents/tool';
 import { activeSession } from '../sessionText';
 import { nextTaskMarkdown, statusMarkdown } from './chatText';
-import { escapeMarkdown } from './markdown';
+import { mdText } from '../../core/agents/markdown';
 
 export const participantId = 'continuum.chat';
 
@@ -95,7 +95,7 @@ async function answerWith(
       });
       const files = await core.files?.filesFor(checkpoint.id);
       stream.markdown(
-        `Checkpoint saved with its ${files ? `tasks and files (${files.filesChanged} changed since the previous snapshot)` : 'task state'}${note ? `: ${escapeMarkdown(note)}` : ''}.`,
+        `Checkpoint saved with its ${files ? `tasks and files (${files.filesChanged} changed since the previous snapshot)` : 'task state'}${note ? `: ${mdText(note, 300)}` : ''}.`,
       );
       stream.button(buttons.timeline);
       return;

@@ -3,7 +3,7 @@
 import type { Continuum } from '../../core/continuum';
 import type { Task } from '../../core/tasks/model';
 import { activeSession } from '../sessionText';
-import { escapeMarkdown } from './markdown';
+import { mdText } from '../../core/agents/markdown';
 
 export function statusMarkdown(core: Pick<Continuum, 'tasks' | 'sessions' | 'store'>): string {
   const stats = core.tasks.statistics();
@@ -20,24 +20,24 @@ export function statusMarkdown(core: Pick<Continuum, 'tasks' | 'sessions' | 'sto
     `**${stats.counts.done}/${stats.total} tasks done** (${stats.completionPercent}%): ${counts}.`,
     '',
     session
-      ? `Session **${escapeMarkdown(session.name, 80)}** is ${session.status}: ${escapeMarkdown(core.sessions.describeResume(session.id))}.`
+      ? `Session **${mdText(session.name, 80)}** is ${session.status}: ${mdText(core.sessions.describeResume(session.id), 300)}.`
       : 'No session is running.',
     ...(running.length ? ['', '**In progress:**', ...running.slice(0, 5).map(taskLine)] : []),
     ...(next.length ? ['', '**Ready next:**', ...next.map(taskLine)] : ['', 'No task is ready.']),
-    ...(health.readOnly ? ['', `Read-only here: ${escapeMarkdown(health.readOnlyReason ?? '')}`] : []),
+    ...(health.readOnly ? ['', `Read-only here: ${mdText(health.readOnlyReason ?? '', 300)}`] : []),
   ].join('\n');
 }
 
 export function taskLine(task: Task): string {
-  return `- ${escapeMarkdown(task.title, 120)} (${task.priority}${task.progress ? `, ${task.progress}%` : ''})`;
+  return `- ${mdText(task.title, 120)} (${task.priority}${task.progress ? `, ${task.progress}%` : ''})`;
 }
 
 export function nextTaskMarkdown(task: Task | undefined): string {
   if (!task) return 'No task is ready: every task is done, running, or waiting for another.';
   const description = task.description.trim();
   return [
-    `**Next:** ${escapeMarkdown(task.title, 160)} (${task.priority} priority${task.dependsOn.length ? `, after ${task.dependsOn.length} finished task(s)` : ''})`,
-    ...(description ? ['', escapeMarkdown(description, 1000)] : []),
-    ...(task.action?.verify ? ['', `Done when \`verify\` passes: ${escapeMarkdown(task.action.verify, 200)}`] : []),
+    `**Next:** ${mdText(task.title, 160)} (${task.priority} priority${task.dependsOn.length ? `, after ${task.dependsOn.length} finished task(s)` : ''})`,
+    ...(description ? ['', mdText(description, 1000)] : []),
+    ...(task.action?.verify ? ['', `Done when \`verify\` passes: ${mdText(task.action.verify, 200)}`] : []),
   ].join('\n');
 }

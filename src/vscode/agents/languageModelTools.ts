@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import { AgentToolError, type AgentIdentity, type ToolContext, type ToolResult } from '../../core/agents/tool';
 import { callWrites, type DeclaredTool } from './declaredTools';
-import { codeBlock } from './markdown';
+import { mdBlock } from '../../core/agents/markdown';
 
 /** How a call runs: the shared implementation, loaded on first use. */
 export interface ToolCaller {
@@ -36,7 +36,7 @@ export function confirmationFor(tool: DeclaredTool, input: unknown): vscode.Prep
     ? '**This can overwrite or remove something a person made.**\n\n'
     : '';
   const message = new vscode.MarkdownString(
-    `${warning}An agent asks to run **${tool.displayName}** with:\n\n${codeBlock(JSON.stringify(input, null, 2), 'json')}`,
+    `${warning}An agent asks to run **${tool.displayName}** with:\n\n${mdBlock(JSON.stringify(input, null, 2), 'json')}`,
   );
   return {
     invocationMessage: `${tool.displayName}…`,

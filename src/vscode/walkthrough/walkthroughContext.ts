@@ -4,18 +4,20 @@ import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import type { Logger } from '../../core/ports';
 import type { ContinuumHost } from '../host';
-import { walkthroughProgress, walkthroughQueries, type WalkthroughFacts } from './walkthroughProgress';
+import { hasAnySession, hasCheckpointBy } from '../../core/sessions/sessionRecords';
+import { walkthroughProgress, type WalkthroughFacts } from './walkthroughProgress';
 
 /** The walkthrough's id as VS Code knows it (publisher.name#id), for workbench.action.openWalkthrough. */
 export const walkthroughId = 'continuum.continuum#continuum.gettingStarted';
 
 function facts(core: Continuum): WalkthroughFacts {
-  const count = (sql: string) => core.store.get<{ n: number }>(sql)?.n ?? 0;
+  // each stops at the first row: cheap after every change to the store
+  const some = (found: boolean) => (found ? 1 : 0);
   return {
-    tasks: count(walkthroughQueries.tasks),
-    sessions: count(walkthroughQueries.sessions),
-    manualCheckpoints: count(walkthroughQueries.manualCheckpoints),
-    restores: count(walkthroughQueries.restores),
+    tasks: some(core.tasks.hasAny()),
+    sessions: some(hasAnySession(core.store)),
+    manualCheckpoints: some(hasCheckpointBy(core.store, 'manual')),
+    restores: some(hasCheckpointBy(core.store, 'before-restore')),
   };
 }
 

@@ -31,11 +31,3 @@ export function walkthroughProgress(
     [walkthroughKeys.restored]: f.restores > 0,
   };
 }
-
-/** The SQL that counts the facts: cheap (each stops at the first row). */
-export const walkthroughQueries: Record<keyof WalkthroughFacts, string> = {
-  tasks: 'SELECT COUNT(*) AS n FROM (SELECT 1 FROM tasks LIMIT 1)',
-  sessions: 'SELECT COUNT(*) AS n FROM (SELECT 1 FROM sessions LIMIT 1)',
-  manualCheckpoints: "SELECT COUNT(*) AS n FROM (SELECT 1 FROM checkpoints WHERE trigger = 'manual' LIMIT 1)",
-  restores: "SELECT COUNT(*) AS n FROM (SELECT 1 FROM checkpoints WHERE trigger = 'before-restore' LIMIT 1)",
-};

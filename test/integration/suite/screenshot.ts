@@ -67,7 +67,11 @@ export async function waitForVisible(selector: string, timeoutMs = 15000): Promi
  * Opens a second workbench window on the same folder (a separate extension host), waits until
  * `selector` is visible there and returns what it shows; the window is closed again afterwards.
  */
-export async function inSecondWindow(name: string, selector: string, timeoutMs = 90000): Promise<DomFacts | undefined> {
+export async function inSecondWindow(
+  name: string,
+  selector: string,
+  timeoutMs = 240000,
+): Promise<DomFacts | undefined> {
   const dir = process.env.HARNESS_QUERY_DIR;
   if (!dir) {
     return undefined;

@@ -83,7 +83,7 @@ describe('the agent briefing', () => {
     await w.core.tasks.create({ title: '**bold** `code` <script>' });
     const md = briefingMarkdown(briefingOf(w.core, undefined));
     assert.ok(!md.includes('[open](command:'), md);
-    assert.ok(md.includes('\\[open\\]\\(command:'), md);
+    assert.ok(md.includes('\\[open\\]\\(command\\:'), md);
     assert.ok(!/(^|[^\\])</m.test(md), `an unescaped < in:\n${md}`);
     assert.ok(md.includes('\\*\\*bold\\*\\* \\`code\\`'), md);
   });

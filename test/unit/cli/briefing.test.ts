@@ -44,7 +44,7 @@ describe('continuum briefing', function () {
     const r = run();
     assert.strictEqual(r.status, 0, r.stderr);
     assert.match(r.stdout, /^# Continuum briefing/);
-    assert.match(r.stdout, /\*\*Use pnpm\*\* \[decision\]: Decided: pnpm workspaces\./);
+    assert.match(r.stdout, /\*\*Use pnpm\*\* \[decision\]: Decided\\: pnpm workspaces\\\./); // stored text escaped: inert markdown
     assert.match(r.stdout, /## Tasks agents hold\n- Set up the database .* held by Claude Code · lease until /);
     assert.match(r.stdout, /## Ready next\n1\. Write the \\<b\\>login\\<\/b\\> page/);
   });
@@ -62,6 +62,32 @@ describe('continuum briefing', function () {
       b.ready.map(t => t.title),
       ['Write the <b>login</b> page'],
     );
+  });
+
+  it('finds the store VS Code uses for a workspace folder given with --workspace, or the current folder', () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-briefing-ws-'));
+    try {
+      // a workspace that names its store in its settings, as continuum.storagePath does
+      fs.mkdirSync(path.join(project, '.vscode'));
+      fs.writeFileSync(
+        path.join(project, '.vscode', 'settings.json'),
+        JSON.stringify({ 'continuum.storagePath': store }),
+      );
+      for (const r of [
+        spawnSync(process.execPath, [cli, 'briefing', '--workspace', project], { encoding: 'utf8' }),
+        spawnSync(process.execPath, [cli, 'briefing'], { cwd: project, encoding: 'utf8' }),
+      ]) {
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.match(r.stdout, /Set up the database/);
+      }
+      const both = spawnSync(process.execPath, [cli, 'briefing', '--workspace', project, '--store', store], {
+        encoding: 'utf8',
+      });
+      assert.strictEqual(both.status, 2);
+      assert.match(both.stderr, /give --workspace or --store, not both/);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('says what is wrong with its options', () => {

@@ -1,7 +1,7 @@
 // `continuum checkpoint` as Claude Code's PreCompact hook runs it (Set Up Agents writes that hook):
 // the bundled CLI, a real child process on a real store.
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -9,6 +9,9 @@ import { openContinuum } from '../../../src/core/continuum';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
 import { bundleForNode } from '../fakes/bundledCli';
+import { callAgentTool } from '../../../src/core/agents/index';
+import { silentLogger } from '../../../src/core/ports';
+import { serveHolder } from '../../../src/node/endpoint/holder';
 
 describe('continuum checkpoint', function () {
   this.timeout(120_000);
@@ -27,6 +30,13 @@ describe('continuum checkpoint', function () {
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
+  // the holder answers in this process: the CLI must not block its event loop
+  const runAsync = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>(resolve =>
+      execFile(process.execPath, [cli, 'checkpoint', '--store', store, ...args], { cwd: work }, (err, stdout, stderr) =>
+        resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      ),
+    );
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [cli, 'checkpoint', '--store', store, ...args], { cwd: work, encoding: 'utf8' });
 
@@ -53,6 +63,22 @@ describe('continuum checkpoint', function () {
       assert.match(r.stderr, /read-only here .*no checkpoint was saved/);
       assert.ok(!holder.sessions.listCheckpoints().some(c => c.note === 'refused'));
     } finally {
+      await holder.close();
+    }
+  });
+
+  it('saves the checkpoint in the process that holds the store when it serves the endpoint, as a VS Code window does', async () => {
+    const holder = await openContinuum({ folder: store, fs: nodeFileSystem, lock: nodeLock() });
+    const endpoint = await serveHolder(holder, { kind: 'vscode', logger: silentLogger, callTool: callAgentTool });
+    try {
+      const r = await runAsync('--note', 'while the editor is open', '--agent', 'Claude Code');
+      assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+      assert.ok(
+        holder.sessions.listCheckpoints().some(c => c.note === 'Claude Code: while the editor is open'),
+        JSON.stringify(holder.sessions.listCheckpoints().map(c => c.note)),
+      );
+    } finally {
+      await endpoint.close();
       await holder.close();
     }
   });

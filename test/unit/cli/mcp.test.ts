@@ -103,6 +103,46 @@ describe('continuum mcp', function () {
     }
   });
 
+  it("runs a task's verify command on done, and keeps the task open with the output when it fails", async () => {
+    const workspace = fs.mkdtempSync(path.join(work, 'ws-'));
+    const seeded = await openContinuum({ folder: store, fs: nodeFileSystem });
+    const verify = (code: number) =>
+      `"${process.execPath}" -e "console.log('verify checked the parser'); process.exit(${code})"`;
+    const [failing, passing] = await seeded.tasks.createMany([
+      { title: 'make the parser pass', priority: 'critical', action: { kind: 'manual', verify: verify(3) } },
+      { title: 'make the printer pass', priority: 'critical', action: { kind: 'manual', verify: verify(0) } },
+    ]);
+    await seeded.close();
+    // started in the workspace (with --store, the current folder is the workspace verify runs in)
+    const server = await startMcp(cli, ['--store', store], 'Test Agent', workspace);
+    started.push(server);
+    const client = server.client;
+    const call = async (name: string, args: Record<string, unknown>) =>
+      (await client.callTool({ name, arguments: args })) as CallToolResult;
+    assert.ok(!(await call('continuum_next_task', { taskId: failing.id })).isError);
+    const done = await call('continuum_update_task', { taskId: failing.id, status: 'done' });
+    const answer = done.structuredContent as { status: string; verify?: { passed: boolean; output: string } };
+    assert.strictEqual(answer.verify?.passed, false, text(done));
+    assert.match(answer.verify.output, /verify checked the parser/);
+    assert.match(answer.verify.output, /exited with code 3/);
+    assert.notStrictEqual(answer.status, 'done');
+    assert.match(text(done), /Not done: the verify command failed/);
+
+    assert.ok(!(await call('continuum_next_task', { taskId: passing.id })).isError);
+    const passed = await call('continuum_update_task', { taskId: passing.id, status: 'done' });
+    assert.strictEqual((passed.structuredContent as { status: string }).status, 'done', text(passed));
+
+    await server.close();
+    await until('the server to stop', () => !alive(server.pid));
+    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+    try {
+      assert.notStrictEqual(core.tasks.get(failing.id)?.status, 'done', 'the failing task stays open');
+      assert.strictEqual(core.tasks.get(passing.id)?.status, 'done');
+    } finally {
+      await core.close();
+    }
+  });
+
   it('gives an invalid input back as an isError result that names the field', async () => {
     const { client } = await start();
     const result = (await client.callTool({

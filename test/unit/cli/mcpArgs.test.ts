@@ -13,12 +13,20 @@ describe("continuum mcp's options", () => {
     assert.deepStrictEqual(parseMcpArgs(['--workspace', '.']), { workspace: '.', tools: 'lean', help: false });
   });
 
-  it('refuses both a store and a workspace, an unknown tool set, a missing value and an unknown option', () => {
+  it("takes a workspace with its store: the files are the workspace's, the store the one named", () => {
+    assert.deepStrictEqual(parseMcpArgs(['--workspace', '/w', '--store', '/s']), {
+      workspace: '/w',
+      store: '/s',
+      tools: 'lean',
+      help: false,
+    });
+  });
+
+  it('refuses an unknown tool set, a missing value and an unknown option', () => {
     assert.throws(
-      () => parseMcpArgs(['--store', '/s', '--workspace', '.']),
-      (e: Error) => e instanceof McpUsageError && /not both/.test(e.message),
+      () => parseMcpArgs(['--tools', 'all']),
+      (e: Error) => e instanceof McpUsageError && /'lean' or 'full'/.test(e.message),
     );
-    assert.throws(() => parseMcpArgs(['--tools', 'all']), /'lean' or 'full'/);
     assert.throws(() => parseMcpArgs(['--store']), /--store needs a value/);
     assert.throws(() => parseMcpArgs(['--verbose']), /unknown option '--verbose'/);
   });

@@ -12,10 +12,11 @@ import { endpointAddress } from '../../../src/node/endpoint/address';
 import { connectEndpoint } from '../../../src/node/endpoint/client';
 import { connectOrHold, type StoreConnection } from '../../../src/node/endpoint/connection';
 import { HolderGoneError, EndpointError, lineSplitter, maxRequestBytes } from '../../../src/node/endpoint/protocol';
-import { askToHandOver, serveWindow } from '../../../src/node/endpoint/window';
+import { askToHandOver, openWindowStore, serveWindow, type WindowStore } from '../../../src/node/endpoint/window';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
 import { currentOwner } from '../../../src/node/lockOwner';
+import { parsePlan } from '../../../src/core/tasks/plan';
 import { callTestTool } from './testTools';
 
 const agent = { id: 'test-agent#1', name: 'Test Agent' };
@@ -32,7 +33,7 @@ describe('the holder endpoint', function () {
   this.timeout(30_000);
   let work: string;
   let store: string;
-  const open: Array<StoreConnection | Continuum> = [];
+  const open: Array<StoreConnection | Continuum | WindowStore> = [];
 
   const opener = (description: string) => (lock: LockPort) =>
     openContinuum({ folder: store, fs: nodeFileSystem, lock, owner: currentOwner(description) });
@@ -48,6 +49,20 @@ describe('the holder endpoint', function () {
     });
     open.push(c);
     return c;
+  };
+
+  const windowStore = async () => {
+    const w = await openWindowStore({
+      storeFolder: store,
+      logger: silentLogger,
+      open: opener('VS Code window'),
+      replica: () => openContinuum({ folder: store, fs: nodeFileSystem, readOnly: true, followMs: 50 }),
+      readOnly: () => opener('VS Code window')(nodeLock()),
+      trusted: () => true,
+      waitForHolderMs: 10_000,
+    });
+    open.push(w);
+    return w;
   };
 
   beforeEach(() => {
@@ -291,6 +306,76 @@ describe('the holder endpoint', function () {
       } finally {
         await served.close();
       }
+    });
+
+    it('a window that opens while an MCP server is still opening the store waits for it and takes the store, not a read-only view', async () => {
+      let opened!: () => void;
+      const slowOpen = new Promise<void>(r => (opened = r));
+      let locked = false;
+      // the MCP server has the lock and is still reading the store: nobody serves it yet
+      const mcp = connectOrHold({
+        storeFolder: store,
+        kind: 'mcp',
+        handsOver: true,
+        open: async lock => {
+          const core = await opener('test mcp')(lock);
+          locked = true;
+          await slowOpen;
+          return core;
+        },
+        callTool: callTestTool,
+        logger: silentLogger,
+      });
+      void mcp.then(c => open.push(c));
+      await until('the MCP server to hold the lock', () => locked);
+      const window = windowStore();
+      setTimeout(opened, 300);
+      const w = await window;
+      assert.strictEqual(w.role, 'holder');
+      assert.ok(!w.core.store.readOnly, 'the window holds the store');
+      const server = await mcp;
+      await until("the MCP server to become the window's client", () => server.role === 'client');
+      assert.strictEqual(server.holder?.kind, 'vscode');
+    });
+
+    it('a second window is a client of the first: it writes through it and reads its own write at once', async () => {
+      const first = await windowStore();
+      const second = await windowStore();
+      assert.strictEqual(first.role, 'holder');
+      assert.strictEqual(second.role, 'client');
+      assert.strictEqual(second.holder?.kind, 'vscode');
+      const task = await second.core.tasks.create({ title: 'from the second window' });
+      assert.deepStrictEqual(
+        second.core.tasks.list().map(t => t.title),
+        ['from the second window'],
+        'read-your-writes',
+      );
+      assert.strictEqual(first.core.tasks.get(task.id)?.title, 'from the second window');
+      await assert.rejects(
+        second.core.tasks.setStatus('no-such-task', 'done'),
+        (err: Error) => /no-such-task|no task/i.test(err.message) && !(err instanceof EndpointError),
+      );
+      // a plan import, with the tasks the person kept in the preview
+      const plan = parsePlan('# Plan\n\n- [ ] keep this one\n- [ ] drop this one\n', 'PLAN.md');
+      const keep = plan.tasks.find(t => t.title === 'keep this one')!.key;
+      assert.deepStrictEqual(await second.core.tasks.importPlan(plan, { only: new Set([keep]) }), {
+        created: 1,
+        updated: 0,
+      });
+      assert.deepStrictEqual(
+        second.core.tasks
+          .list()
+          .map(t => t.title)
+          .sort(),
+        ['from the second window', 'keep this one'],
+      );
+      // the first window closes: the second takes the store over
+      const changed = new Promise<Continuum>(r => second.onDidChangeCore(r));
+      await first.close();
+      const now = await changed;
+      assert.strictEqual(second.role, 'holder');
+      assert.ok(!now.store.readOnly);
+      assert.strictEqual(now.tasks.get(task.id)?.title, 'from the second window');
     });
 
     it('a CLI holder and a window holder refuse, saying who holds the store', async () => {

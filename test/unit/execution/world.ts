@@ -1,9 +1,20 @@
 // An executor on a real store (in-memory file system, fake clock) with fake processes, for tests.
-import { Executor, type ExecutorOptions } from '../../../src/core/execution/executor';
-import type { ExecutionQuestions, InterruptedStepChoice, OrphanChoice } from '../../../src/core/execution/ports';
+import { assembleExecutor } from '../../../src/core/execution/assemble';
+import type { Executor } from '../../../src/core/execution/executor';
+import type { ExecutionGuards } from '../../../src/core/execution/guards/guards';
+import type { ExecutionHooks } from '../../../src/core/execution/hooks';
+import type {
+  ExecutionQuestions,
+  ExecutorPorts,
+  ExecutorSettings,
+  InterruptedStepChoice,
+  OrphanChoice,
+} from '../../../src/core/execution/ports';
 import type { ResilienceSettings } from '../../../src/core/execution/resilience';
 import { sequentialIds } from '../../../src/core/ids';
+import type { CheckpointFiles } from '../../../src/core/git/checkpointFiles';
 import { SessionManager } from '../../../src/core/sessions/sessionManager';
+import type { TaskAction } from '../../../src/core/tasks/model';
 import type { NewTask } from '../../../src/core/tasks/validation';
 import { makeWorld, type TestWorld } from '../helpers';
 import { FakeProcesses, MemoryTaskLogs, fakeHostTasks } from '../fakes/fakeProcesses';
@@ -31,6 +42,22 @@ export class ScriptedQuestions implements ExecutionQuestions {
   }
 }
 
+/** What a test sets of its executor; the rest is the world's (fake processes, scripted questions, trust). */
+export interface TestExecutorOptions {
+  workspace?: string;
+  ports?: ExecutorPorts;
+  /** Read at each run's start, as the executor reads its settings (default: concurrency 2, no every-N checkpoints). */
+  settings?: () => Partial<ExecutorSettings>;
+  /** The test's own guards; without them the executor runs bare (assembleExecutor's `guards: 'none'`). */
+  hooks?: ExecutionGuards | ExecutionHooks;
+  /** Records each task's files at its start and end (the executor's taskFiles). */
+  taskFiles?: CheckpointFiles;
+  cannotRun?: ReadonlyArray<TaskAction['kind']>;
+  resilience?: Partial<ResilienceSettings>;
+  logCapBytes?: number;
+  random?: () => number;
+}
+
 export interface ExecWorld extends TestWorld {
   sessions: SessionManager;
   processes: FakeProcesses;
@@ -38,39 +65,50 @@ export interface ExecWorld extends TestWorld {
   questions: ScriptedQuestions;
   trusted: { value: boolean };
   executor: Executor;
-  newExecutor(options?: Partial<ExecutorOptions>): Executor;
+  newExecutor(options?: TestExecutorOptions): Executor;
   /** Creates the tasks, a session over them, and runs it to its end. */
   session(taskIds: string[]): Promise<string>;
   shell(title: string, command: string, more?: Partial<NewTask>): Promise<string>;
 }
 
-export async function makeExecWorld(options: Partial<ExecutorOptions> = {}, base?: TestWorld): Promise<ExecWorld> {
+export async function makeExecWorld(options: TestExecutorOptions = {}, base?: TestWorld): Promise<ExecWorld> {
   const world = base ?? (await makeWorld());
   const sessions = new SessionManager(world.store, world.clock, { ids: sequentialIds() });
   const processes = new FakeProcesses();
   const logs = new MemoryTaskLogs();
   const questions = new ScriptedQuestions();
   const trusted = { value: true };
-  const newExecutor = (more: Partial<ExecutorOptions> = {}) =>
-    new Executor({
-      store: world.store,
-      tasks: world.tasks,
-      sessions,
-      clock: world.clock,
-      workspace: '/work/ws',
-      ports: {
-        processes,
-        hostTasks: fakeHostTasks(processes),
-        trust: { isTrusted: () => trusted.value },
-        logs,
-        questions,
+  // the one assembly every host uses (src/core/execution/assemble.ts), with the test's guards or none
+  const newExecutor = (more: TestExecutorOptions = {}) => {
+    const o: TestExecutorOptions = { ...options, ...more };
+    const settings: () => Partial<ExecutorSettings> = o.settings ?? (() => ({ concurrency: 2, checkpointEvery: 0 }));
+    return assembleExecutor(
+      { store: world.store, tasks: world.tasks, sessions, clock: world.clock, files: o.taskFiles },
+      {
+        workspace: o.workspace ?? '/work/ws',
+        ports: o.ports ?? {
+          processes,
+          hostTasks: fakeHostTasks(processes),
+          trust: { isTrusted: () => trusted.value },
+          logs,
+          questions,
+        },
+        settings: key =>
+          key === 'executor.concurrency'
+            ? settings().concurrency
+            : key === 'executor.checkpointEvery'
+              ? settings().checkpointEvery
+              : key === 'lm.checkpointBefore'
+                ? settings().checkpointBeforeLm
+                : undefined,
+        guards: o.hooks ?? 'none',
+        resilience: o.resilience ?? fastResilience,
+        random: o.random ?? (() => 0.5),
+        ...(o.cannotRun ? { cannotRun: o.cannotRun } : {}),
+        ...(o.logCapBytes !== undefined ? { logCapBytes: o.logCapBytes } : {}),
       },
-      resilience: fastResilience,
-      random: () => 0.5,
-      settings: () => ({ concurrency: 2, checkpointEvery: 0 }),
-      ...options,
-      ...more,
-    });
+    ).executor;
+  };
   const executor = newExecutor();
   return {
     ...world,

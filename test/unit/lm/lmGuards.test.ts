@@ -1,7 +1,8 @@
 // The guards around `lm` tasks: a checkpoint before each run, a circuit breaker per model, the
 // rulebook and the confidence gate on model failures, and the tokens and time each task used.
 import * as assert from 'assert';
-import type { ExecutorOptions } from '../../../src/core/execution/executor';
+import type { CheckpointFiles } from '../../../src/core/git/checkpointFiles';
+import type { TaskFiles } from '../../../src/core/execution/run';
 import { ExecutionGuards } from '../../../src/core/execution/guards/guards';
 import { performanceReport } from '../../../src/core/execution/guards/reports';
 import { describeLastLmRun, formatTokens } from '../../../src/core/execution/lmUsage';
@@ -10,7 +11,7 @@ import { ModelError } from '../../../src/core/lm/model';
 import { stepsOfTask } from '../../../src/core/execution/journal';
 import type { LmHost } from '../../../src/core/lm/host';
 import type { TaskAction } from '../../../src/core/tasks/model';
-import { fastResilience, makeExecWorld, until, type ExecWorld } from '../execution/world';
+import { fastResilience, makeExecWorld, until, type ExecWorld, type TestExecutorOptions } from '../execution/world';
 import { makeWorld, type TestWorld } from '../helpers';
 import { fakeHostTasks } from '../fakes/fakeProcesses';
 import { MemoryWorkspace, ScriptedModel, call, lmHost, says, type Turn } from './fakes';
@@ -24,15 +25,15 @@ interface Setup {
   files: MemoryWorkspace;
   task: string;
   session: string;
-  executor(more?: Partial<ExecutorOptions>): ReturnType<ExecWorld['newExecutor']>;
-  run(more?: Partial<ExecutorOptions>): Promise<void>;
+  executor(more?: TestExecutorOptions): ReturnType<ExecWorld['newExecutor']>;
+  run(more?: TestExecutorOptions): Promise<void>;
 }
 
 async function setUp(
   turns: Turn[],
   action: Partial<Extract<TaskAction, { kind: 'lm' }>> = {},
   files: Record<string, string> = { 'a.txt': 'one\n' },
-  world: Partial<ExecutorOptions> = {},
+  world: TestExecutorOptions = {},
   base?: TestWorld,
 ): Promise<Setup> {
   const w = await makeExecWorld(world, base);
@@ -41,7 +42,7 @@ async function setUp(
   const host = lmHost(model, workspace);
   const task = (await w.tasks.create({ title: 'Change a', action: { kind: 'lm', ...action } })).id;
   const session = await w.session([task]);
-  const executor = (more: Partial<ExecutorOptions> = {}) =>
+  const executor = (more: TestExecutorOptions = {}) =>
     w.newExecutor({
       ports: {
         processes: w.processes,
@@ -68,6 +69,9 @@ async function setUp(
     },
   };
 }
+
+/** The two calls a run makes of the checkpoint files (TaskFiles), standing for CheckpointFiles. */
+const fakeFiles = (f: TaskFiles) => f as unknown as CheckpointFiles;
 
 const lmCheckpoints = (w: ExecWorld) =>
   w.store.all<{ id: string; note: string }>(
@@ -99,13 +103,13 @@ describe('the guards around lm tasks', () => {
         return Array.prototype.push.apply(s.model.requests, r);
       };
       await s.run({
-        taskFiles: {
+        taskFiles: fakeFiles({
           taskBoundary: async () => undefined,
           filesFor: async () => {
             await new Promise(r => setTimeout(r, 20));
             order.push('files');
           },
-        },
+        }),
       });
       assert.deepStrictEqual(order, ['files', 'model']);
       assert.match(s.w.logs.logs.get(s.task)!, /saved before this run \(files and task state\)/);
@@ -135,13 +139,13 @@ describe('the guards around lm tasks', () => {
       // killed while the checkpoint's files are being saved: the task is not yet recorded running
       let saving = false;
       const killed = s.executor({
-        taskFiles: {
+        taskFiles: fakeFiles({
           taskBoundary: async () => undefined,
           filesFor: () => {
             saving = true;
             return new Promise(() => undefined);
           },
-        },
+        }),
       });
       void (await killed.run(s.session)).finished;
       const end = Date.now() + 3000;

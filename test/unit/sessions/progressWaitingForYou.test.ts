@@ -28,6 +28,14 @@ describe('session progress: what waits for a person', () => {
     assert.strictEqual(p.waitingForYou, 2);
   });
 
+  it('counts a manual task the run has started as waiting for you: it waits until a person marks it done', () => {
+    const p = computeProgress([
+      task('manual', { forPerson: 1, status: 'running' }),
+      task('shell', { unfinishedDeps: 1 }),
+    ]);
+    assert.deepStrictEqual([p.waitingForYou, p.runnableNow], [1, 0]);
+  });
+
   it('leaves to-dos out of the work the run can do', () => {
     const p = computeProgress([
       task('todo', { forPerson: 1 }),

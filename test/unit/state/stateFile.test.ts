@@ -76,6 +76,23 @@ describe('state export and import', () => {
     assert.strictEqual(target.tasks.get(source.b.id)?.dependsOn[0], source.a.id);
   });
 
+  it("carries agents' claims: who holds a task and until when", async () => {
+    const source = await makeWorld();
+    const task = await source.tasks.create({ title: 'held by an agent' });
+    await source.tasks.claimNext(
+      { id: 'claude#1', name: 'Claude Code' },
+      { kinds: ['todo'], leaseMs: 600_000, taskId: task.id },
+    );
+    const state = exportState(source.store, 0);
+    const row = state.tables.tasks.find(t => t.id === task.id)!;
+    assert.strictEqual(row.claimed_by, 'claude#1');
+    assert.strictEqual(row.claimed_by_name, 'Claude Code');
+    assert.strictEqual(row.lease_until, source.clock.now() + 600_000);
+    const target = await makeWorld(undefined, source.clock);
+    await importState(target.store, parseState(JSON.stringify(state)));
+    assert.strictEqual(target.tasks.claimOf(task.id)?.agentName, 'Claude Code');
+  });
+
   it('keeps an imported state after reopening', async () => {
     const source = await worldWithTasks();
     const target = await makeWorld();

@@ -115,6 +115,37 @@ describe('store with its snapshot copy in a worker thread', function () {
     );
   });
 
+  it("checks the backups in the worker, never with SQLite's check on the store's own thread, and sets a damaged one aside", async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    for (let i = 0; i < 3; i++) {
+      await put(store, `k${i}`, 'x');
+      clock.advance(1000);
+      await store.compact();
+    }
+    const [victim] = fs.find(`${folder}/backups`, /\.db\.gz$/);
+    fs.files.set(victim, new Uint8Array([31, 139, 8, 0, 1, 2, 3]));
+    const original = SqliteDatabase.prototype.integrityCheck;
+    let checksHere = 0;
+    SqliteDatabase.prototype.integrityCheck = function (this: SqliteDatabase, quick?: boolean) {
+      checksHere++;
+      return original.call(this, quick);
+    };
+    try {
+      const checks = await store.verifyBackups();
+      assert.strictEqual(checks.filter(c => c.problem).length, 1, JSON.stringify(checks));
+      assert.match(checks.find(c => c.problem)!.problem!, /could not be decompressed/);
+      assert.ok(checks.filter(c => !c.problem).length >= 3, JSON.stringify(checks));
+      assert.strictEqual(checksHere, 0, "SQLite's check of a backup ran on the store's own thread");
+    } finally {
+      SqliteDatabase.prototype.integrityCheck = original;
+      await store.close();
+    }
+    assert.ok(!fs.files.has(victim));
+    assert.ok(fs.files.has(`${victim}.bad`));
+  });
+
   it('keeps writing while a compaction is under way, and loses none of those writes', async () => {
     const fs = new MemoryFileSystem();
     const store = await openStore(options(fs));

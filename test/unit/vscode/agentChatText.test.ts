@@ -1,7 +1,7 @@
 // @continuum's markdown: stored strings are data in chat, never markup, links or commands.
 import * as assert from 'assert';
 import MarkdownIt from 'markdown-it';
-import { codeBlock, escapeMarkdown } from '../../../src/vscode/agents/markdown';
+import { mdBlock, mdText } from '../../../src/core/agents/markdown';
 import { nextTaskMarkdown } from '../../../src/vscode/agents/chatText';
 import type { Task } from '../../../src/core/tasks/model';
 
@@ -34,7 +34,7 @@ describe('@continuum markdown', () => {
 
   it('renders stored strings as their own text: no link, image, HTML, emphasis or heading', () => {
     for (const text of hostile) {
-      const html = render(escapeMarkdown(text, 500));
+      const html = render(mdText(text, 500));
       assert.doesNotMatch(html, /<(a|img|strong|em|code|h1|ul|blockquote)\b/, `${text} → ${html}`);
       assert.strictEqual(
         html
@@ -50,12 +50,12 @@ describe('@continuum markdown', () => {
   });
 
   it('trims long text to one line', () => {
-    assert.strictEqual(escapeMarkdown('a\nb    c'), 'a b c');
-    assert.strictEqual(escapeMarkdown('x'.repeat(50), 10), `${'x'.repeat(9)}…`);
+    assert.strictEqual(mdText('a\nb    c', 300), 'a b c');
+    assert.strictEqual(mdText('x'.repeat(50), 10), `${'x'.repeat(9)}…`);
   });
 
   it('keeps a code block closed whatever backticks the text holds', () => {
-    const html = render(codeBlock('a ``` b ```` c', 'json'));
+    const html = render(mdBlock('a ``` b ```` c', 'json'));
     assert.match(html, /^<pre><code class="language-json">a ``` b ```` c\n<\/code><\/pre>\n$/);
   });
 

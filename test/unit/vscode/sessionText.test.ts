@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import type { SessionProgress } from '../../../src/core/sessions/progress';
 import type { Session } from '../../../src/core/sessions/model';
-import { sessionStatusText } from '../../../src/vscode/sessionText';
+import { onOpening, sessionStatusText } from '../../../src/vscode/sessionText';
 
 function coreWith(progress: Partial<SessionProgress>, durationMs = 60_000) {
   const session = { id: 's', name: 'Sprint', status: 'running' } as Session;
@@ -60,5 +60,60 @@ describe('the session status-bar item', () => {
       coreWith({ completed: 2, total: 5, pending: 3, waitingForYou: 1, runnableLeft: 2, runnableNow: 1 }),
     );
     assert.match(working.text, /^\$\(sync~spin\) 2\/5 · \$\(person\) 1 waits for you/);
+  });
+});
+
+describe('a session after a reload', () => {
+  /** A real run on a real store: `work` runs first, then the run is abandoned as a closing window abandons it. */
+  async function reloadedWhile(state: 'waiting for a to-do' | 'running a shell task' | 'waiting for a manual task') {
+    const { makeExecWorld, until } = await import('../execution/world');
+    const { SessionManager } = await import('../../../src/core/sessions/sessionManager');
+    const w = await makeExecWorld();
+    let ids: string[];
+    if (state === 'running a shell task') {
+      w.processes.script('make', { block: true });
+      ids = [await w.shell('Build', 'make')];
+    } else {
+      const shell = await w.shell('Write the file', 'echo one');
+      const todo = (
+        await w.tasks.create({
+          title: 'Read the file',
+          dependsOn: [shell],
+          ...(state === 'waiting for a manual task' ? { action: { kind: 'manual' as const } } : {}),
+        })
+      ).id;
+      ids = [shell, todo];
+    }
+    const sessionId = await w.session(ids);
+    await w.executor.run(sessionId);
+    await until(state, () =>
+      state === 'running a shell task'
+        ? w.processes.lines().includes('make')
+        : w.sessions.progress(sessionId).completed === 1 &&
+          (state === 'waiting for a to-do' || w.executor.isWaitingForPerson(ids[1])),
+    );
+    // the window goes away (Developer: Reload Window): the run is abandoned, the session stays marked running
+    w.executor.abandon();
+    w.clock.advance(60_000);
+    const sessions = new SessionManager(w.store, w.clock, { staleAfterMs: 0 });
+    await sessions.recoverInterrupted();
+    const core = { sessions, store: w.store } as unknown as NonNullable<Parameters<typeof sessionStatusText>[0]>;
+    return { core, session: sessions.get(sessionId)! };
+  }
+
+  for (const state of ['waiting for a to-do', 'waiting for a manual task'] as const)
+    it(`says a session that was ${state} waits for you, and continues it quietly instead of asking to resume`, async () => {
+      const { core, session } = await reloadedWhile(state);
+      const { text, tooltip } = sessionStatusText(core);
+      assert.equal(text, '$(person) 1/2 · 1 waits for you');
+      assert.doesNotMatch(tooltip, /interrupted/);
+      assert.match(tooltip, /waits for you/);
+      assert.equal(onOpening(core, session), 'continue');
+    });
+
+  it('asks to resume a session that was running a shell task: that work was cut off', async () => {
+    const { core, session } = await reloadedWhile('running a shell task');
+    assert.match(sessionStatusText(core).tooltip, /interrupted/);
+    assert.equal(onOpening(core, session), 'ask');
   });
 });

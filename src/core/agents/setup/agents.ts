@@ -20,7 +20,7 @@ export interface Places {
   home: string;
   /** The absolute path of the extension's dist/cli.js. */
   cliPath: string;
-  /** The store's folder (hooks run the CLI on it). */
+  /** The store's folder (the MCP server and the hooks run the CLI on it). */
   store: string;
   /** Cline's settings folder (…/globalStorage/saoudrizwan.claude-dev/settings) when Cline is installed, else undefined. */
   clineSettings?: string;
@@ -78,7 +78,7 @@ function jsonServerEntry(id: AgentId, launch: McpLaunch): Record<string, unknown
 
 /** The files to change for the agents picked (each file once), and the steps left to the person. */
 export function planSetup(picked: readonly AgentId[], places: Places, options: { claudeHooks: boolean }): SetupPlan {
-  const launch = continuumLaunch({ cliPath: places.cliPath, workspace: places.workspace });
+  const launch = continuumLaunch({ cliPath: places.cliPath, workspace: places.workspace, store: places.store });
   const inWorkspace = (...p: string[]) => path.join(places.workspace, ...p);
   const files: PlannedFile[] = [];
   const manual: ManualStep[] = [];

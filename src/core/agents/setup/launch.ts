@@ -1,6 +1,8 @@
-// How an agent starts Continuum's MCP server: `node <extension>/dist/cli.js mcp --workspace <folder>`.
-// The node that runs VS Code's extension host is VS Code's own binary and cannot be started by an
-// agent, so the command is `node` from the agent's PATH and the CLI's absolute path.
+// How an agent starts Continuum's MCP server: `node <extension>/dist/cli.js mcp --workspace <folder>
+// --store <the window's store>`. The node that runs VS Code's extension host is VS Code's own binary
+// and cannot be started by an agent, so the command is `node` from the agent's PATH and the CLI's
+// absolute path. The store is named because `--workspace` alone finds it only under the usual
+// user-data folders, not a window's own (`npm start`, code-server --user-data-dir).
 
 export interface McpLaunch {
   command: string;
@@ -10,12 +12,14 @@ export interface McpLaunch {
 export interface LaunchInputs {
   /** The absolute path of the extension's dist/cli.js. */
   cliPath: string;
-  /** The absolute path of the workspace folder whose store the server serves. */
+  /** The absolute path of the workspace folder: the files checkpoints and verify commands work on. */
   workspace: string;
+  /** The store folder of the window that set the agents up. */
+  store: string;
 }
 
 export function continuumLaunch(inputs: LaunchInputs): McpLaunch {
-  return { command: 'node', args: [inputs.cliPath, 'mcp', '--workspace', inputs.workspace] };
+  return { command: 'node', args: [inputs.cliPath, 'mcp', '--workspace', inputs.workspace, '--store', inputs.store] };
 }
 
 /** One word for a shell command line: quoted unless it is plainly safe (POSIX sh, or cmd-style double quotes on Windows). */

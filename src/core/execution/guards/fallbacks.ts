@@ -3,14 +3,13 @@
 // not parse (only their imports are known), checkpoints without their files, a session delivered
 // without its pull request, a VS Code task run through its declared shell equivalent.
 import type { Disposable } from '../../events';
+import { loadParseFailures } from '../../graph/graphStore';
 import type { StoreReader } from '../../store/types';
 import type { Degradation, DegradationRegistry } from './degradation';
 
 /** The knowledge graph's files that did not parse: imports only (moderate), or full service when none. */
 export function reportGraphParsing(r: StoreReader, registry: DegradationRegistry): Degradation | undefined {
-  const row = r.get<{ n: number; id: string | null; error: string | null }>(
-    "SELECT count(*) AS n, min(id) AS id, (SELECT error FROM graph_files WHERE status = 'failed' ORDER BY id LIMIT 1) AS error FROM graph_files WHERE status = 'failed'",
-  );
+  const row = loadParseFailures(r);
   const failed = row?.n ?? 0;
   if (!failed) {
     registry.restore('graph');

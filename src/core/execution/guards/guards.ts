@@ -16,7 +16,10 @@ import type {
 } from '../hooks';
 import { commandSpec, describeCommand } from '../commandLine';
 import type { TaskAction } from '../../tasks/model';
+import { lastCheckpointAt } from '../../sessions/sessionRecords';
+import { storedActionOf, taskExists } from '../../tasks/taskRecords';
 import { recordTaskEvent } from '../journal';
+import { latestEventsOfKind } from '../../tasks/taskEvents';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
 import {
   adaptThresholds,
@@ -93,12 +96,8 @@ interface KindHistory {
  * the confidence gate starts from what models did before, not from nothing, in each new window.
  */
 function pastLmOutcomes(store: Store, latest = 50): KindHistory {
-  const row = store.get<{ done: number | null; failed: number | null }>(
-    `SELECT sum(outcome = 'done') AS done, sum(outcome = 'failed') AS failed FROM
-      (SELECT json_extract(detail, '$.outcome') AS outcome FROM task_events WHERE kind = 'lm-usage' ORDER BY id DESC LIMIT ?)`,
-    [latest],
-  );
-  return { done: row?.done ?? 0, failed: row?.failed ?? 0 };
+  const outcomes = latestEventsOfKind(store, 'lm-usage', latest).map(e => e.detail.outcome);
+  return { done: outcomes.filter(o => o === 'done').length, failed: outcomes.filter(o => o === 'failed').length };
 }
 
 export class ExecutionGuards implements ExecutionHooks {
@@ -438,9 +437,7 @@ export class ExecutionGuards implements ExecutionHooks {
   /** A shell task's command line as words (undefined when it needs a shell or is not a shell task). */
   private commandWords(task: WatchedTask): string[] | undefined {
     if (task.kind !== 'shell') return undefined;
-    const text = this.options.store.get<{ action: string | null }>('SELECT action FROM tasks WHERE id = ?', [
-      task.id,
-    ])?.action;
+    const text = storedActionOf(this.options.store, task.id);
     const action = text ? (JSON.parse(text) as TaskAction) : undefined;
     if (action?.kind !== 'shell' || !action.command.trim()) return undefined;
     const spec = commandSpec(action.command, action.args, action.shell);
@@ -449,7 +446,7 @@ export class ExecutionGuards implements ExecutionHooks {
 
   /** What decides whether a checkpoint before this task is worth it (confidence.ts, checkpointBeforeTask). */
   private checkpointFacts(task: WatchedTask): CheckpointFacts {
-    const last = this.options.store.get<{ at: number | null }>('SELECT MAX(created_at) AS at FROM checkpoints')?.at;
+    const last = lastCheckpointAt(this.options.store);
     const now = this.options.clock.now();
     return {
       canChangeFiles: canChangeFiles(task.kind, this.commandWords(task)),
@@ -530,8 +527,7 @@ export class ExecutionGuards implements ExecutionHooks {
         await this.options.store.write(w => {
           for (const q of batch) {
             q.more?.(w);
-            if (w.get('SELECT 1 FROM tasks WHERE id = ?', [q.taskId]))
-              recordTaskEvent(w, this.options.clock, q.taskId, q.kind, q.detail);
+            if (taskExists(w, q.taskId)) recordTaskEvent(w, this.options.clock, q.taskId, q.kind, q.detail);
           }
         }, 'executor');
       } catch (err) {

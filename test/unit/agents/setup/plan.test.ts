@@ -31,13 +31,15 @@ describe('planning Set Up Agents', () => {
     assert.deepStrictEqual(plan.manual, []);
   });
 
-  it("starts the server with node on PATH, the extension's CLI and the workspace; VS Code's entry says stdio", () => {
+  it("starts the server with node on PATH, the extension's CLI, the workspace and the window's store; VS Code's entry says stdio", () => {
     const plan = planSetup(['vscode', 'cursor'], places, { claudeHooks: false });
     const written = (i: number) => {
       const o = plan.files[i].merge(undefined);
       return parse(o.kind === 'write' ? o.text : '') as Record<string, Record<string, unknown>>;
     };
-    const args = ['/ext/dist/cli.js', 'mcp', '--workspace', '/work/app'];
+    // the store named: a window opened with its own user-data folder (npm start, code-server --user-data-dir)
+    // keeps it where `--workspace` alone would not find it
+    const args = ['/ext/dist/cli.js', 'mcp', '--workspace', '/work/app', '--store', places.store];
     assert.deepStrictEqual(written(0).servers.continuum, { type: 'stdio', command: 'node', args });
     assert.deepStrictEqual(written(1).mcpServers.continuum, { command: 'node', args });
   });
@@ -51,7 +53,7 @@ describe('planning Set Up Agents', () => {
     assert.strictEqual(without.manual.length, 1);
     assert.deepStrictEqual(
       (JSON.parse(without.manual[0].snippet) as { mcpServers: Record<string, unknown> }).mcpServers.continuum,
-      { command: 'node', args: ['/ext/dist/cli.js', 'mcp', '--workspace', '/work/app'] },
+      { command: 'node', args: ['/ext/dist/cli.js', 'mcp', '--workspace', '/work/app', '--store', places.store] },
     );
     const withCline = planSetup(
       ['cline'],

@@ -11,7 +11,7 @@
 //   KILL_IN_WRITE=N              SIGKILL itself right after issuing its Nth write, before it is on disk
 //   KILL_ON_SPAWN=N              SIGKILL itself the instant its Nth task process has started
 import { openContinuum } from '../../../../src/core/continuum';
-import { Executor } from '../../../../src/core/execution/executor';
+import { assembleExecutor } from '../../../../src/core/execution/assemble';
 import type { InterruptedStepChoice, OrphanChoice, ProcessPort } from '../../../../src/core/execution/ports';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
 import { nodeProcesses } from '../../../../src/node/processes';
@@ -24,12 +24,15 @@ async function main(): Promise<void> {
   process.stdout.write('open\n');
   killAtWrite(core.store, Number(process.env.KILL_AFTER_WRITE ?? 0), Number(process.env.KILL_IN_WRITE ?? 0));
   const orphans = process.env.ORPHANS ?? 'stop';
-  const executor = new Executor({
-    store: core.store,
-    tasks: core.tasks,
-    sessions: core.sessions,
-    clock: core.clock,
+  const settings: Record<string, unknown> = {
+    'executor.concurrency': Number(concurrency),
+    'executor.checkpointEvery': 5,
+  };
+  // the one assembly every host uses; without guards, as the contracts under test are the executor's own
+  const { executor } = assembleExecutor(core, {
     workspace,
+    settings: key => settings[key],
+    guards: 'none',
     ports: {
       processes: killOnSpawn(Number(process.env.KILL_ON_SPAWN ?? 0)),
       hostTasks: { run: async () => ({ code: null, error: { message: 'no VS Code here' } }) },
@@ -45,7 +48,6 @@ async function main(): Promise<void> {
           (orphans === 'random' ? (Math.random() < 0.5 ? 'wait' : 'stop') : orphans) as OrphanChoice,
       },
     },
-    settings: () => ({ concurrency: Number(concurrency), checkpointEvery: 5 }),
   });
   const session = core.sessions.get(sessionId);
   if (session?.status === 'completed') {

@@ -1,0 +1,121 @@
+// A second VS Code window is a full window (system tier): real processes that open the store the
+// way a window does (openWindowStore), real sockets, a real SIGKILL of the holder.
+import * as assert from 'assert';
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as readline from 'readline';
+import { bundleForNode } from '../fakes/bundledCli';
+
+interface Window {
+  pid: number;
+  ready: string;
+  events: Array<{ event: string; role?: string; tasks?: Array<[string, string]> }>;
+  send(cmd: string, arg?: string): Promise<{ result?: unknown; error?: string }>;
+  stderr(): string;
+  child: ChildProcess;
+}
+
+async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 20));
+  }
+}
+
+describe('a second VS Code window (system: real processes)', function () {
+  this.timeout(90_000);
+  let work: string;
+  let store: string;
+  let script: string;
+  const children: ChildProcess[] = [];
+
+  before(() => {
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-winbin-'));
+    script = bundleForNode(bin, path.join(__dirname, 'windowProcess.ts'), 'window.js');
+  });
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-win-'));
+    store = path.join(work, 'store');
+  });
+  afterEach(() => {
+    for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  async function openWindow(): Promise<Window> {
+    const child = spawn(process.execPath, [script, store], { stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const waiting = new Map<number, (a: { result?: unknown; error?: string }) => void>();
+    const events: Window['events'] = [];
+    let ready: { ready: string; pid: number } | undefined;
+    readline.createInterface({ input: child.stdout }).on('line', line => {
+      const m = JSON.parse(line) as { id?: number; ready?: string; pid?: number; event?: string };
+      if (m.ready) ready = m as { ready: string; pid: number };
+      else if (m.event) events.push(m as Window['events'][number]);
+      else if (m.id !== undefined) waiting.get(m.id)?.(m as { result?: unknown; error?: string });
+    });
+    await until(`the window to open (${err})`, () => !!ready || child.exitCode !== null);
+    if (!ready) throw new Error(`the window process exited: ${err}`);
+    let next = 1;
+    return {
+      pid: ready.pid,
+      ready: ready.ready,
+      events,
+      child,
+      stderr: () => err,
+      send: (cmd, arg) =>
+        new Promise(resolve => {
+          const id = next++;
+          waiting.set(id, resolve);
+          child.stdin.write(`${JSON.stringify({ id, cmd, arg })}\n`);
+        }),
+    };
+  }
+
+  it("reads its own writes at once, sees the holder's changes live, and takes the store over with every acknowledged write when the holder is killed", async () => {
+    const first = await openWindow();
+    const second = await openWindow();
+    assert.strictEqual(first.ready, 'holder');
+    assert.strictEqual(second.ready, 'client', 'a window, not a read-only view');
+
+    // the client writes through the holder, and reads its write at once (read-your-writes)
+    const added = await second.send('add', 'written in the second window');
+    assert.ok(typeof added.result === 'string', added.error);
+    const seen = await second.send('list');
+    assert.deepStrictEqual(seen.result, [['written in the second window', 'pending']]);
+    assert.deepStrictEqual((await first.send('list')).result, [['written in the second window', 'pending']]);
+
+    // the holder's change reaches the client's tree without anything asked
+    const other = await first.send('add', 'written in the first window');
+    await first.send('done', other.result as string);
+    await until('the change to reach the second window', () =>
+      second.events.some(e =>
+        e.tasks?.some(([title, status]) => title === 'written in the first window' && status === 'done'),
+      ),
+    );
+    assert.strictEqual((await second.send('done', added.result as string)).result, 'done');
+    const checkpoint = await second.send('checkpoint', 'from the second window');
+    assert.ok(typeof checkpoint.result === 'string', checkpoint.error);
+
+    // what a client cannot do says where it can be done
+    const session = await second.send('session', 'a run');
+    assert.match(session.error ?? '', /another process holds this store|client/);
+
+    // the holder dies: the client takes the store, with every acknowledged write
+    first.child.kill('SIGKILL');
+    await until('the second window to hold the store', () =>
+      second.events.some(e => e.event === 'role' && e.role === 'holder'),
+    );
+    assert.deepStrictEqual(((await second.send('list')).result as Array<[string, string]>).sort(), [
+      ['written in the first window', 'done'],
+      ['written in the second window', 'done'],
+    ]);
+    const after = await second.send('session', 'now it may');
+    assert.ok(typeof after.result === 'string', after.error);
+  });
+});
