@@ -4,7 +4,7 @@
 // up to its next request, and the kill loop of test/unit/lm/kill.test.ts (a CLI run against the
 // local fake provider, SIGKILLed at random and resumed).
 //
-//   npm run bench:lm          last line: one JSON object
+//   npm run bench:lm          last line: one JSON object (journal_syncs_per_turn: fdatasync calls per turn, steady under load)
 //   LM_KILL_ROUNDS=50 npm run bench:lm    the soak
 import * as fs from 'fs';
 import * as os from 'os';
@@ -71,6 +71,25 @@ function executorFor(core: Continuum, workspace: string, logs: string, model: Mo
   return assembleExecutor(core, { workspace, ports, settings: key => settings[key], guards: 'none' }).executor;
 }
 
+/** Counts the fdatasync calls of every file handle (the store's journal flushes) until stopped. */
+async function countDataSyncs(): Promise<{ stop(): number }> {
+  const handle = await fs.promises.open(__filename, 'r');
+  const proto = Object.getPrototypeOf(handle) as { datasync(): Promise<void> };
+  await handle.close();
+  const real = proto.datasync;
+  let n = 0;
+  proto.datasync = function (this: unknown) {
+    n++;
+    return real.call(this);
+  };
+  return {
+    stop() {
+      proto.datasync = real;
+      return n;
+    },
+  };
+}
+
 async function newTask(folder: string): Promise<{ core: Continuum; session: string }> {
   const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
   const task = await core.tasks.create({ title: 'Long lm task', action: { kind: 'lm', maxTurns: turns + 10 } });
@@ -87,6 +106,7 @@ async function main(): Promise<void> {
   // 1. the journal per turn: a 200-turn task run to its end
   const a = await newTask(path.join(work, 'store-a'));
   const model = new InstantModel(false);
+  const syncs = await countDataSyncs();
   let t = performance.now();
   await (
     await executorFor(a.core, workspace, path.join(work, 'logs-a'), model).run(a.session)
@@ -96,8 +116,9 @@ async function main(): Promise<void> {
   if (done.status !== 'done') throw new Error(`the task did not finish: ${done.error}`);
   await a.core.close();
   const journalMsPerTurn = runMs / (turns + 1);
+  const syncsPerTurn = syncs.stop() / (turns + 1);
   console.log(
-    `journal per turn      ${journalMsPerTurn.toFixed(3)} ms  (a ${turns}-turn task, a model request and a tool call recorded per turn, ${runMs.toFixed(0)} ms in all; target ≤ 2 ms)`,
+    `journal per turn      ${journalMsPerTurn.toFixed(3)} ms  (a ${turns}-turn task, a model request and a tool call recorded per turn, ${runMs.toFixed(0)} ms in all; target ≤ 2 ms); ${syncsPerTurn.toFixed(2)} fdatasync per turn (a figure the machine's load does not change)`,
   );
 
   // 2. resume: 200 turns recorded, the process gone while the next request waits; a new process replays them
@@ -157,6 +178,7 @@ async function main(): Promise<void> {
       bench: 'lm',
       turns,
       journal_ms_per_turn: round(journalMsPerTurn),
+      journal_syncs_per_turn: round(syncsPerTurn),
       resume_ms: round(resumeMs),
       kills: k.kills,
       repeated_model_calls: k.repeatedModelCalls,

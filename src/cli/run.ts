@@ -17,7 +17,7 @@ import { readRulesFile, rulesFilePath } from '../core/execution/guards/rulesFile
 import { parseRulesSetting } from '../core/execution/guards/rulesSchema';
 import type { ExecutionQuestions, HostTaskPort, InterruptedStepChoice, OrphanChoice } from '../core/execution/ports';
 import { readSetting, type SettingsSource } from '../core/settings';
-import { describeSummary, formatDuration, type RunSummary } from '../core/execution/summary';
+import { describeSummary, formatDuration, lmTaskLines, type RunSummary } from '../core/execution/summary';
 import type { Phase, Task } from '../core/tasks/model';
 import type { CommandApproval, LmHost } from '../core/lm/host';
 import { lmLimitsFrom } from '../core/lm/host';
@@ -440,6 +440,7 @@ async function follow(
       ),
     ),
   );
+  for (const line of lmTaskLines(summary)) o.say(`  lm: ${line}`);
   for (const f of summary.failures) o.say(`  failed: ${f.title}: ${f.error}`);
   if (summary.cannotRunHere) {
     const after = leftForOthers(core, sessionId, !!o.noModel);

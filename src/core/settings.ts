@@ -86,6 +86,7 @@ export const settingDefinitions = {
   'lm.maxMinutes': integer(30, 1, 24 * 60),
   'lm.vendor': text(''),
   'lm.family': text(''),
+  'lm.checkpointBefore': flag(true),
 } satisfies Record<string, Definition<unknown>>;
 
 export type SettingKey = keyof typeof settingDefinitions;

@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import type { Phase, Task } from '../core/tasks/model';
 import type { Claim, TaskManager } from '../core/tasks/taskManager';
 import { describeConfidenceDecision } from '../core/execution/guards/guards';
+import { describeLastLmRun } from '../core/execution/lmUsage';
+import { formatDuration } from '../core/execution/summary';
 import { groupTasks, nestGroups, type Grouping, type TaskGroup } from './taskGroups';
 import { isToDo, taskContextValue, taskIcon } from './taskLook';
 
@@ -74,8 +76,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
     if (node.kind !== 'task' || !this.tasks) return item;
     const task = this.load()?.byId.get(node.task.id) ?? node.task;
-    const confidence = describeConfidenceDecision(this.tasks.events(task.id, 100));
-    item.tooltip = [this.tooltipOf(task), confidence ?? ''].filter(Boolean).join('\n');
+    const events = this.tasks.events(task.id, 100);
+    const confidence = describeConfidenceDecision(events);
+    const lm = task.action?.kind === 'lm' ? describeLastLmRun(events, formatDuration) : undefined;
+    item.tooltip = [this.tooltipOf(task), lm ?? '', confidence ?? ''].filter(Boolean).join('\n');
     return item;
   }
 

@@ -67,6 +67,7 @@ export function executorSettingsFrom(settings: SettingsSource): ExecutorSettings
   return {
     concurrency: readSetting(settings, 'executor.concurrency'),
     checkpointEvery: readSetting(settings, 'executor.checkpointEvery'),
+    checkpointBeforeLm: readSetting(settings, 'lm.checkpointBefore'),
   };
 }
 

@@ -13,7 +13,7 @@ import type { PersonDecision } from './actions/action';
 import { isConfirmed, planOfTask, plansToConfirm, recordConfirmation } from './confirmations';
 import { recordTaskEvent } from './journal';
 import type { ExecutionHooks } from './hooks';
-import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
+import type { EndedTask, ExecutorPorts, ExecutorSettings } from './ports';
 import {
   breakerPolicy,
   circuitStateName,
@@ -27,8 +27,13 @@ import { TaskLogs } from './taskLogs';
 import { independentTracks, type Track } from './tracks';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import { unattendedKinds } from './actions/index';
+import { modelOfCircuit } from './circuits';
 
-export const defaultExecutorSettings: ExecutorSettings = { concurrency: 2, checkpointEvery: 5 };
+export const defaultExecutorSettings: ExecutorSettings = {
+  concurrency: 2,
+  checkpointEvery: 5,
+  checkpointBeforeLm: true,
+};
 
 export interface ExecutorOptions {
   store: Store;
@@ -93,8 +98,9 @@ export class Executor {
   readonly onDidFinish: Event<RunSummary> = this.finished.event;
 
   private readonly runs = new Map<string, SessionRun>();
-  private readonly breakers = new Map<UnattendedKind, CircuitBreakerPolicy>();
-  private readonly breakerSubjects = new Map<UnattendedKind, string>();
+  /** By circuit: an action kind, or `lm:<model>` for the model of `lm` tasks (see circuitOf in run.ts). */
+  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+  private readonly breakerSubjects = new Map<string, string>();
   private readonly waitingForPerson = new Map<string, (decision: PersonDecision) => void>();
   private readonly resilience: ResilienceSettings;
   private readonly logs: TaskLogs;
@@ -204,9 +210,10 @@ export class Executor {
     return independentTracks(session.taskIds.map(id => this.options.tasks.get(id)).filter(t => t !== undefined));
   }
 
-  /** Each action kind's circuit: closed, open or half-open. */
+  /** Each action kind's circuit, and each model's that was used here: closed, open or half-open. */
   circuits(): Array<{ kind: string; state: string }> {
-    return unattendedKinds.map(kind => ({ kind, state: circuitStateName(this.breaker(kind).state) }));
+    const keys = [...new Set([...unattendedKinds.filter(k => k !== 'lm'), ...this.breakers.keys()])];
+    return keys.map(kind => ({ kind, state: circuitStateName(this.breaker(kind).state) }));
   }
 
   taskLog(taskId: string): { location: string; read(): Promise<string> } {
@@ -234,14 +241,19 @@ export class Executor {
 
   // ---- helpers ----
 
-  /** The circuit breaker of an action kind, created from its saved state on first use. */
-  private breaker(kind: UnattendedKind): CircuitBreakerPolicy {
+  /** The circuit breaker of an action kind (or a model), created from its saved state on first use. */
+  private breaker(kind: string): CircuitBreakerPolicy {
     let policy = this.breakers.get(kind);
     if (policy) return policy;
     const saved = this.options.store.get<{ state: string }>('SELECT state FROM circuit_breakers WHERE kind = ?', [
       kind,
     ])?.state;
-    policy = breakerPolicy(this.resilience, saved ? (JSON.parse(saved) as unknown) : undefined);
+    policy = breakerPolicy(
+      this.resilience,
+      saved ? (JSON.parse(saved) as unknown) : undefined,
+      // a model's circuit counts the model's own failures only, not a task's limits or its tools
+      modelOfCircuit(kind) !== undefined ? err => err.countsForModel === true : undefined,
+    );
     let last = policy.state;
     policy.onStateChange(state => {
       const change: BreakerChange = {
@@ -258,23 +270,22 @@ export class Executor {
   }
 
   /** Saves a breaker's state (so it survives a restart), and records a change in the output and the task's event log. */
-  private async recordBreaker(
-    kind: UnattendedKind,
-    policy: CircuitBreakerPolicy,
-    change?: BreakerChange,
-  ): Promise<void> {
+  private async recordBreaker(kind: string, policy: CircuitBreakerPolicy, change?: BreakerChange): Promise<void> {
     if (this.abandoned) return;
     const state = JSON.stringify(policy.toJSON());
     if (change) {
+      const model = modelOfCircuit(kind);
+      const what = model !== undefined ? `the model ${model}` : `${kind} actions`;
+      const waiting = model !== undefined ? `lm tasks on ${model}` : `${kind} tasks`;
       const why =
         change.to === 'open'
-          ? ` after ${this.resilience.breakerThreshold} failures in a row; ${kind} tasks wait ${Math.round(this.resilience.halfOpenAfterMs / 1000)} s before one is tried again`
+          ? ` after ${this.resilience.breakerThreshold} failures in a row; ${waiting} wait ${Math.round(this.resilience.halfOpenAfterMs / 1000)} s before one is tried again, and other tasks go on`
           : change.to === 'half-open'
             ? '; one task is tried to see whether the cause has gone'
             : '';
-      this.logger.warn(`Circuit for ${kind} actions is now ${change.to} (was ${change.from})${why}.`);
+      this.logger.warn(`Circuit for ${what} is now ${change.to} (was ${change.from})${why}.`);
       if (change.taskId)
-        this.logs.append(change.taskId, `[circuit for ${kind} actions: ${change.from} → ${change.to}${why}]\n`);
+        this.logs.append(change.taskId, `[circuit for ${what}: ${change.from} → ${change.to}${why}]\n`);
     }
     try {
       await this.options.store.write(w => {

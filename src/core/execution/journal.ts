@@ -119,3 +119,5 @@ export function recordTaskEvent(
 ): void {
   recordTaskEventIn(w, { taskId, at: clock.now(), actor: 'executor', kind, detail });
 }
+
+export { checkpointBeforeRun } from '../tasks/taskEvents';

@@ -122,6 +122,8 @@ export interface ExecutorSettings {
   concurrency: number;
   /** A checkpoint after every N completed tasks (continuum.executor.checkpointEvery, default 5; 0 = never). */
   checkpointEvery: number;
+  /** A checkpoint (files and state) before each run of an `lm` task (continuum.lm.checkpointBefore, default on). */
+  checkpointBeforeLm: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The executor's resilience policies, from cockatiel: retry with exponential backoff and jitter,
-// a circuit breaker per action kind, a timeout per task and a bulkhead for concurrency. Which
+// a circuit breaker per action kind (per model for `lm` tasks), a timeout per task and a bulkhead for concurrency. Which
 // failures are retried is decided by the classifier (classify.ts).
 import {
   BulkheadPolicy,
@@ -14,6 +14,8 @@ import {
   timeout,
   type CircuitBreakerPolicy,
   type GeneratorFn,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
   type RetryPolicy,
   type TimeoutPolicy,
 } from 'cockatiel';
@@ -49,7 +51,17 @@ export interface ClassifiedFailure {
   readonly failureClass: FailureClass;
   /** A failing verify says nothing about the action kind's health, so it does not count for the breaker. */
   readonly countsForBreaker: boolean;
+  /**
+   * A failure of the language model itself (its provider refused, failed or could not be reached):
+   * counts for that model's circuit. A task's own limits running out, or a tool's failure, do not.
+   */
+  readonly countsForModel?: boolean;
+  /** How long the failure's source asked to wait before the next try (a provider's Retry-After). */
+  readonly retryAfterMs?: number;
 }
+
+/** The longest Retry-After a retry waits for; a provider asking for more is tried again after this. */
+export const longestRetryAfterMs = 10 * 60_000;
 
 export function isClassifiedFailure(err: unknown): err is Error & ClassifiedFailure {
   return err instanceof Error && typeof (err as Partial<ClassifiedFailure>).failureClass === 'string';
@@ -73,20 +85,42 @@ export function retryPolicy(
     handleWhen(err => isClassifiedFailure(err) && err.failureClass === 'transient' && mayRetry()),
     {
       maxAttempts: Math.max(0, s.attempts - 1),
-      backoff: new ExponentialBackoff({
-        initialDelay: s.baseDelayMs,
-        exponent: s.factor,
-        maxDelay: s.maxDelayMs,
-        generator: jitteredExponential(random),
-      }),
+      backoff: atLeastRetryAfter(
+        new ExponentialBackoff({
+          initialDelay: s.baseDelayMs,
+          exponent: s.factor,
+          maxDelay: s.maxDelayMs,
+          generator: jitteredExponential(random),
+        }),
+      ),
     },
   );
 }
 
+type RetryBackoff = IBackoffFactory<IRetryBackoffContext<unknown>>;
+
+/** The backoff's delay, or longer when the failure said how long to wait (a rate limit's Retry-After). */
+export function atLeastRetryAfter(inner: RetryBackoff): RetryBackoff {
+  return {
+    next(context) {
+      const backoff = inner.next(context);
+      const error = 'error' in context.result ? context.result.error : undefined;
+      const asked = isClassifiedFailure(error) ? error.retryAfterMs : undefined;
+      const duration =
+        asked !== undefined && asked > backoff.duration ? Math.min(asked, longestRetryAfterMs) : backoff.duration;
+      return { duration, next: c => atLeastRetryAfter(backoff).next(c) };
+    },
+  };
+}
+
 /** `saved` is what `toJSON()` gave before a restart: an open circuit stays open across it. */
-export function breakerPolicy(s: ResilienceSettings, saved?: unknown): CircuitBreakerPolicy {
+export function breakerPolicy(
+  s: ResilienceSettings,
+  saved?: unknown,
+  counts: (err: ClassifiedFailure) => boolean = err => err.countsForBreaker,
+): CircuitBreakerPolicy {
   return circuitBreaker(
-    handleWhen(err => isClassifiedFailure(err) && err.countsForBreaker),
+    handleWhen(err => isClassifiedFailure(err) && counts(err)),
     {
       halfOpenAfter: s.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(s.breakerThreshold),

@@ -19,9 +19,12 @@ import { actionFor, actions } from './actions/index';
 import { runChecked, signalReason } from './actions/process';
 import { runVerify } from './actions/verify';
 import type { EndedTask, ExecutorPorts, ExecutorSettings, UnattendedKind } from './ports';
+import { circuitOfModel } from './circuits';
+import { tokensOfRun, type LmTaskUsage } from './lmUsage';
 import { describeCommand } from './commandLine';
 import type { ExecutionHooks, ProposedFix, TryVerdict, WatchedTask } from './hooks';
 import {
+  checkpointBeforeRun,
   readStep,
   recordStepEnded,
   recordStepProcess,
@@ -57,10 +60,11 @@ export interface RunHost {
   resilience: ResilienceSettings;
   logs: TaskLogs;
   random?: () => number;
-  breaker(kind: UnattendedKind): CircuitBreakerPolicy;
+  /** By circuit: an action kind's, or a model's (see circuitOf). */
+  breaker(circuit: string): CircuitBreakerPolicy;
   /** The task now calling through a breaker: a circuit change it causes goes into its event log. */
-  breakerSubject(kind: UnattendedKind, taskId: string): void;
-  saveBreaker(kind: UnattendedKind): Promise<void>;
+  breakerSubject(circuit: string, taskId: string): void;
+  saveBreaker(circuit: string): Promise<void>;
   waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision>;
   /** Tasks started or ended here; `ended` is a task whose run is over, with its end as saved on disk. */
   changed(sessionId: string, running: string[], ended?: EndedTask): void;
@@ -78,6 +82,8 @@ export interface TaskFiles {
    * itself may be written later); never rejects. `keepExisting`: a resumed task keeps the files recorded at its first start.
    */
   taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting?: boolean): Promise<void>;
+  /** Waits for a checkpoint's files half (CheckpointFiles.filesFor); rejects when it could not be taken. */
+  filesFor?(checkpointId: string): Promise<unknown>;
 }
 
 /** Why a run stops: pause lets running tasks finish; the others abort them. */
@@ -166,10 +172,16 @@ export class SessionRun {
   private watch: Disposable | undefined;
   private deferredTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly checkpoints: Array<Promise<void>> = [];
+  /** Per task, step records not yet issued: they go with the task's next write (see hold()). */
+  private readonly held = new Map<string, Array<(w: StoreWriter) => void>>();
   /** Per task, writes issued but not yet awaited (see step()). */
   private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
   /** Step keys this run has started: a record with one of these keys is this run's own, not a crash's. */
   private readonly startedHere = new Set<string>();
+  /** Failures the guards were told about already (an action may tell them itself, see ActionContext.failedTry). */
+  private readonly toldGuards = new WeakSet<ActionFailure>();
+  /** The `lm` tasks this run ended, with the tokens and time each used (for the summary). */
+  private readonly lmRuns = new Map<string, LmTaskUsage>();
   /** Per task, its end once it is on disk (told to the host when the task leaves the run). */
   private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
@@ -278,7 +290,7 @@ export class SessionRun {
       if (kind === 'manual') {
         limit = -1; // manual tasks take no slot: every ready one waits for its person
       } else {
-        const breaker = this.host.breaker(kind);
+        const breaker = this.host.breaker(this.circuitOf(kind));
         const opensAt = halfOpensAt(breaker, this.host.resilience.halfOpenAfterMs);
         if (opensAt !== undefined && opensAt > Date.now()) {
           // cockatiel's breaker keeps wall-clock time
@@ -298,7 +310,7 @@ export class SessionRun {
       if (this.inFlight.has(row.id)) continue;
       const unattended = actions[row.kind].unattended;
       if (unattended) {
-        const breaker = this.host.breaker(row.kind as UnattendedKind);
+        const breaker = this.host.breaker(this.circuitOf(row.kind as UnattendedKind));
         if (
           halfOpensAt(breaker, this.host.resilience.halfOpenAfterMs) !== undefined ||
           breaker.state === CircuitState.HalfOpen
@@ -342,6 +354,11 @@ export class SessionRun {
       });
   }
 
+  /** The circuit a kind's tasks go through: the kind's own, and for `lm` tasks their model's. */
+  private circuitOf(kind: UnattendedKind): string {
+    return kind === 'lm' && this.host.ports.lm ? circuitOfModel(this.host.ports.lm.model.name) : kind;
+  }
+
   private wakeAt(at: number): void {
     if (this.deferredTimer) clearTimeout(this.deferredTimer);
     this.deferredTimer = setTimeout(
@@ -369,6 +386,8 @@ export class SessionRun {
     };
     const hooks = this.host.hooks;
     let attempts: number | undefined;
+    // a resumed task's checkpoint is on disk already: it was awaited before the task was recorded running
+    const lmCheckpoint = action.kind === 'lm' && !resumed && this.settings.checkpointBeforeLm;
     if (hooks?.beforeTask && !resumed && action.kind !== 'manual') {
       const verdict = await hooks.beforeTask(watched, signal);
       attempts = verdict.attempts;
@@ -378,7 +397,7 @@ export class SessionRun {
         hooks.taskFinished(watched, 'skipped', 0);
         return;
       }
-      if (verdict.checkpointFirst)
+      if (verdict.checkpointFirst && !lmCheckpoint)
         await this.host.sessions.createCheckpoint(
           {
             sessionId: this.sessionId,
@@ -388,6 +407,7 @@ export class SessionRun {
           'executor',
         );
     }
+    if (lmCheckpoint) await this.checkpointBeforeLm(fresh);
     if (!resumed) {
       // An agent may have claimed it (or a person finished it) while the run asked before starting
       // it: looked at again in the same turn as the start below, so a claim and the start never both win.
@@ -443,8 +463,46 @@ export class SessionRun {
     } finally {
       this.verdicts.delete(task.id);
       this.pendingWrites.delete(task.id);
+      this.held.delete(task.id); // its end took them (recordEnd); left only when no end was recorded here: re-runnable steps
       void this.host.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
     }
+  }
+
+  /**
+   * A checkpoint (state, and files where the host records them) before a run of an `lm` task, so
+   * what the model changes is one restore away. Taken once per run: a run killed after it and
+   * before the task was recorded running finds it on resume (checkpointBeforeRun) and takes none.
+   */
+  private async checkpointBeforeLm(task: Task): Promise<void> {
+    const existing = checkpointBeforeRun(this.host.store, task.id, task.attempts);
+    if (existing) {
+      this.host.logs.append(task.id, `[checkpoint ${existing} from before this run exists; not taken again]\n`);
+      return;
+    }
+    const checkpoint = await this.host.sessions.createCheckpoint(
+      {
+        sessionId: this.sessionId,
+        trigger: 'before-lm-task',
+        note: `before '${task.title}' (run ${task.attempts + 1})`,
+      },
+      'executor',
+      (w, c) =>
+        recordTaskEvent(w, this.host.clock, task.id, 'checkpoint-before', {
+          checkpointId: c.id,
+          runsBefore: task.attempts,
+        }),
+    );
+    // its files are read before the model can change one (the failure is reported by the files half itself)
+    const files = this.host.taskFiles?.filesFor
+      ? await this.host.taskFiles.filesFor(checkpoint.id).then(
+          () => 'files and task state',
+          () => 'task state only: its files could not be saved (see the Continuum log)',
+        )
+      : 'task state';
+    this.host.logs.append(
+      task.id,
+      `[checkpoint ${checkpoint.id} saved before this run (${files}); Restore Checkpoint undoes what the model changes]\n`,
+    );
   }
 
   /**
@@ -490,6 +548,11 @@ export class SessionRun {
 
   /** Waits for the task's writes not awaited yet; one that failed stops the run. */
   private async settle(taskId: string): Promise<void> {
+    if (this.held.has(taskId))
+      this.defer(
+        taskId,
+        this.journalOf(taskId, () => undefined),
+      );
     const pending = this.pendingWrites.get(taskId) ?? [];
     this.pendingWrites.set(taskId, []);
     try {
@@ -600,8 +663,8 @@ export class SessionRun {
     stop: AbortSignal,
     attempts?: number,
   ): Promise<string> {
-    const kind = action.kind;
-    const breaker = this.host.breaker(kind);
+    const circuit = this.circuitOf(action.kind);
+    const breaker = this.host.breaker(circuit);
     const resilience = attempts ? { ...this.host.resilience, attempts } : this.host.resilience;
     const retry = retryPolicy(resilience, this.host.random, () => this.verdicts.get(task.id)?.retry !== false);
     const onRetry = retry.onRetry(e => {
@@ -629,7 +692,7 @@ export class SessionRun {
       return await retry.execute(
         () =>
           breaker.execute(() => {
-            this.host.breakerSubject(kind, task.id);
+            this.host.breakerSubject(circuit, task.id);
             return timeoutPolicy(timeoutMs).execute(async (_ctx, timedOut) => {
               const signal = linked(stop, timedOut);
               try {
@@ -650,14 +713,15 @@ export class SessionRun {
       );
     } finally {
       onRetry.dispose();
-      void this.host.saveBreaker(kind);
+      void this.host.saveBreaker(circuit);
     }
   }
 
   /** Tells the guards about a failed try; they may stop the retries or pause the run. */
   private tryFailed(task: Task, kind: TaskAction['kind'], err: unknown): void {
     const hooks = this.host.hooks;
-    if (!hooks || !(err instanceof ActionFailure)) return;
+    if (!hooks || !(err instanceof ActionFailure) || this.toldGuards.has(err)) return;
+    this.toldGuards.add(err);
     const verdict = hooks.tryFailed(
       { id: task.id, title: task.title, kind, sessionId: this.sessionId },
       {
@@ -719,6 +783,10 @@ export class SessionRun {
       hostTasks: this.host.ports.hostTasks,
       waitForPerson: () => this.waitForPerson(task.id, signal),
       degraded: (capability, way, reason) => this.host.hooks?.degraded?.(capability, way, reason),
+      failedTry: failure => {
+        this.tryFailed(task, task.action?.kind ?? 'manual', failure);
+        return this.verdicts.get(task.id)?.retry !== false;
+      },
       ...(this.host.ports.lm ? { lm: this.host.ports.lm } : {}),
     };
   }
@@ -754,20 +822,20 @@ export class SessionRun {
     // looks for a step's left-over processes by (recorded, or by the step's marker). Were a crash to
     // lose it after the step had started a process, the resume would find no record, look for no
     // process and run the step again beside it. A step that must not run twice also needs it so
-    // that a resume can ask about it.
-    await this.settleWith(
-      task.id,
-      this.journal(w =>
-        recordStepStarted(w, this.host.clock, {
-          key,
-          sessionId: this.sessionId,
-          taskId: task.id,
-          attempt,
-          step: name,
-          rerunnable,
-        }),
-      ),
-    );
+    // that a resume can ask about it. A re-runnable step that starts no process needs neither: its
+    // start is held back and goes to disk with the task's next write (see hold()).
+    const start = (w: StoreWriter) =>
+      recordStepStarted(w, this.host.clock, {
+        key,
+        sessionId: this.sessionId,
+        taskId: task.id,
+        attempt,
+        step: name,
+        rerunnable,
+      });
+    const light = rerunnable && options.startsNoProcess === true;
+    if (light) this.hold(task.id, start);
+    else await this.settleWith(task.id, this.journalOf(task.id, start));
     let result: T;
     try {
       current.step = key;
@@ -776,7 +844,7 @@ export class SessionRun {
       if (this.stopping !== 'abandon') {
         await this.settleWith(
           task.id,
-          this.journal(w =>
+          this.journalOf(task.id, w =>
             recordStepEnded(w, this.host.clock, key, 'failed', {
               error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
             }),
@@ -787,11 +855,13 @@ export class SessionRun {
     } finally {
       current.step = undefined;
     }
-    const end = this.journal(w => recordStepEnded(w, this.host.clock, key, 'succeeded', result));
+    const end = (w: StoreWriter) => recordStepEnded(w, this.host.clock, key, 'succeeded', result);
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
-    // one that must not run twice is on disk before anything else happens.
-    if (rerunnable && !options.durable) this.defer(task.id, end);
-    else await this.settleWith(task.id, end);
+    // one that must not run twice is on disk before anything else happens. A light step's end is
+    // held back with its start: a turn of an lm task (a model answer and its tool calls) is one write.
+    if (light && !options.durable) this.hold(task.id, end);
+    else if (rerunnable && !options.durable) this.defer(task.id, this.journalOf(task.id, end));
+    else await this.settleWith(task.id, this.journalOf(task.id, end));
     return result;
   }
 
@@ -851,6 +921,27 @@ export class SessionRun {
     }
   }
 
+  /**
+   * Holds back a step record of a light step (re-runnable, starting no process) until the task's next
+   * write: losing it to a crash costs only running that step again, which its contract allows.
+   */
+  private hold(taskId: string, record: (w: StoreWriter) => void): void {
+    const held = this.held.get(taskId);
+    if (held) held.push(record);
+    else this.held.set(taskId, [record]);
+  }
+
+  /** A write of a task's step journal, with the records held back for it written first. */
+  private journalOf(taskId: string, fn: (w: StoreWriter) => void): Promise<void> {
+    const held = this.held.get(taskId);
+    if (!held) return this.journal(fn);
+    this.held.delete(taskId);
+    return this.journal(w => {
+      for (const h of held) h(w);
+      fn(w);
+    });
+  }
+
   private defer(taskId: string, write: Promise<void>): void {
     write.catch(() => undefined); // awaited (and reported) in settle()
     const pending = this.pendingWrites.get(taskId);
@@ -883,8 +974,13 @@ export class SessionRun {
     change: StatusChange = {},
     alsoIn?: (w: StoreWriter) => void,
   ): Promise<void> {
+    const held = this.held.get(taskId) ?? [];
+    this.held.delete(taskId);
     try {
-      await this.host.tasks.setStatus(taskId, status, 'executor', change, alsoIn);
+      await this.host.tasks.setStatus(taskId, status, 'executor', change, w => {
+        for (const h of held) h(w);
+        alsoIn?.(w);
+      });
     } catch (err) {
       throw new JournalError(err);
     }
@@ -909,7 +1005,10 @@ export class SessionRun {
     const now = this.host.tasks.get(task.id);
     const pending = this.pendingWrites.get(task.id) ?? [];
     this.pendingWrites.set(task.id, []);
-    const done = now && now.status !== 'done' ? this.recordEnd(task.id, 'done', { result }) : undefined;
+    const done =
+      now && now.status !== 'done'
+        ? this.recordEnd(task.id, 'done', { result }, this.lmUsageOf(task, 'done'))
+        : undefined;
     done?.catch(() => undefined); // awaited below, after the steps' records
     try {
       await Promise.all(pending); // the steps' records, flushed together with the done record
@@ -935,6 +1034,23 @@ export class SessionRun {
     }
   }
 
+  /**
+   * For an `lm` task, what its run used (tokens from its recorded model answers, and its time), written
+   * as an 'lm-usage' event in the same write as its end, and kept for this run's summary.
+   */
+  private lmUsageOf(task: Task, outcome: 'done' | 'failed' | 'skipped'): ((w: StoreWriter) => void) | undefined {
+    if (task.action?.kind !== 'lm') return undefined;
+    return w => {
+      const startedAt = this.host.tasks.get(task.id)?.startedAt ?? this.began;
+      const usage = {
+        ...tokensOfRun(w, task.id, Math.max(1, task.attempts)),
+        durationMs: Math.max(0, this.host.clock.now() - startedAt),
+      };
+      recordTaskEvent(w, this.host.clock, task.id, 'lm-usage', { ...usage, attempt: task.attempts, outcome });
+      this.lmRuns.set(task.id, { taskId: task.id, title: task.title, ...usage, at: this.host.clock.now(), outcome });
+    };
+  }
+
   /** Records the end of a task whose run threw; returns 'failed' or 'skipped' when that is how it ended. */
   private async finishFailed(task: Task, err: unknown, signal: AbortSignal): Promise<'failed' | 'skipped' | undefined> {
     if (this.stopping === 'abandon') return undefined;
@@ -958,9 +1074,10 @@ export class SessionRun {
       return undefined;
     }
     if (err instanceof BrokenCircuitError) {
+      const model = task.action?.kind === 'lm' ? this.host.ports.lm?.model.name : undefined;
       this.host.logs.append(
         task.id,
-        `[not started: the circuit for ${task.action?.kind ?? 'this kind of'} actions is open after repeated failures; it waits and is tried again]\n`,
+        `[not started: the circuit for ${model !== undefined ? `the model ${model}` : `${task.action?.kind ?? 'this kind of'} actions`} is open after repeated failures; it waits and is tried again]\n`,
       );
       await this.recordEnd(task.id, 'pending');
       return undefined;
@@ -977,14 +1094,14 @@ export class SessionRun {
           : 'not retried';
     if (verdict?.finally === 'skip') {
       this.host.logs.append(task.id, `[skipped: ${message} — ${verdict.note ?? 'a rule says to skip it'}]\n`);
-      await this.recordEnd(task.id, 'skipped');
+      await this.recordEnd(task.id, 'skipped', {}, this.lmUsageOf(task, 'skipped'));
       return 'skipped';
     }
     this.host.logs.append(
       task.id,
       `[failed: ${message} — ${classification.kind} (${classification.reason}), ${retried}]\n`,
     );
-    await this.recordEnd(task.id, 'failed', { error: message });
+    await this.recordEnd(task.id, 'failed', { error: message }, this.lmUsageOf(task, 'failed'));
     return 'failed';
   }
 
@@ -1073,6 +1190,7 @@ export class SessionRun {
       failures,
       ...(this.problem ? { problem: this.problem } : {}),
       ...(this.pausedBecause ? { pausedBecause: this.pausedBecause } : {}),
+      ...(this.lmRuns.size ? { lmTasks: [...this.lmRuns.values()] } : {}),
     };
   }
 }

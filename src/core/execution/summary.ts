@@ -1,4 +1,5 @@
 // What a finished run says to the person. Pure.
+import { formatTokens, type LmTaskUsage } from './lmUsage';
 
 export type RunOutcome = 'completed' | 'paused' | 'needs-attention' | 'cancelled' | 'abandoned' | 'stopped-on-error';
 
@@ -23,6 +24,25 @@ export interface RunSummary {
   problem?: string;
   /** Set when the autonomy guards paused the run (the error budget was spent …): why, and what to do. */
   pausedBecause?: string;
+  /** The language-model tasks this run ended, with the tokens and time each used. */
+  lmTasks?: LmTaskUsage[];
+}
+
+/** "Language models used 12.3k tokens on 2 tasks in 3 min 5 s." — empty without lm tasks. */
+export function describeLmUsage(s: Pick<RunSummary, 'lmTasks'>): string {
+  const runs = s.lmTasks ?? [];
+  if (!runs.length) return '';
+  const tokens = runs.reduce((n, r) => n + r.tokens, 0);
+  const ms = runs.reduce((n, r) => n + r.durationMs, 0);
+  return `Language models used ${formatTokens(tokens)} on ${runs.length} task${runs.length === 1 ? '' : 's'} in ${formatDuration(ms)}.`;
+}
+
+/** One line per language-model task of the run: "'Add a greeting' done: 12.3k tokens in 4 turns, 2 min 3 s". */
+export function lmTaskLines(s: Pick<RunSummary, 'lmTasks'>): string[] {
+  return (s.lmTasks ?? []).map(
+    r =>
+      `'${r.title}' ${r.outcome}: ${formatTokens(r.tokens)} in ${r.turns} turn${r.turns === 1 ? '' : 's'}, ${formatDuration(r.durationMs)}`,
+  );
 }
 
 /** "1 h 2 min", "3 min 20 s", "12 s", "850 ms". */
@@ -38,6 +58,11 @@ export function formatDuration(ms: number): string {
 }
 
 export function describeSummary(s: RunSummary): string {
+  const lm = describeLmUsage(s);
+  return lm ? `${describeOutcome(s)} ${lm}` : describeOutcome(s);
+}
+
+function describeOutcome(s: RunSummary): string {
   const counts = `${s.done} done, ${s.failed} failed, ${s.skipped} skipped${s.notStarted ? `, ${s.notStarted} not started` : ''} of ${s.total}, in ${formatDuration(s.durationMs)}`;
   const name = `Session '${s.sessionName}'`;
   const failed =

@@ -61,6 +61,7 @@ export const checkpointTriggers = [
   'pause',
   'before-risky-action',
   'before-restore',
+  'before-lm-task',
 ] as const;
 export type CheckpointTrigger = (typeof checkpointTriggers)[number];
 

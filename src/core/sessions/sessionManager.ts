@@ -329,8 +329,17 @@ export class SessionManager {
 
   // ---- checkpoints ----
 
-  async createCheckpoint(spec: NewCheckpoint, actor: Actor = 'user'): Promise<Checkpoint> {
-    const checkpoint = await this.store.write(w => this.insertCheckpoint(w, spec), actor);
+  /** `alsoIn` writes more in the same durable write (the executor records which task the checkpoint was taken before). */
+  async createCheckpoint(
+    spec: NewCheckpoint,
+    actor: Actor = 'user',
+    alsoIn?: (w: StoreWriter, checkpoint: Checkpoint) => void,
+  ): Promise<Checkpoint> {
+    const checkpoint = await this.store.write(w => {
+      const c = this.insertCheckpoint(w, spec);
+      alsoIn?.(w, c);
+      return c;
+    }, actor);
     if (checkpoint.sessionId) this.changed.fire({ sessionId: checkpoint.sessionId });
     this.checkpointCreated.fire(checkpoint);
     return checkpoint;

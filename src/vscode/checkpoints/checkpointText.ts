@@ -9,6 +9,7 @@ const triggerWords: Record<Checkpoint['trigger'], string> = {
   pause: 'pause',
   'before-risky-action': 'before a risky action',
   'before-restore': 'before a restore',
+  'before-lm-task': 'before a language-model task',
 };
 
 export function triggerLabel(trigger: Checkpoint['trigger']): string {

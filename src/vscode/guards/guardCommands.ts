@@ -1,6 +1,7 @@
 // Show Known Errors, Show Performance Report, Show Health: read-only report panels (reportPanel.ts)
 // built by the pure report functions (src/core/execution/guards/reports.ts), which keep every
 // stored string inert. Each command returns the report's markdown (for tests and other extensions).
+import { recentLmRuns } from '../../core/execution/lmUsage';
 import * as fs from 'fs';
 import { ErrorLearning, knownErrors } from '../../core/execution/guards/learning';
 import {
@@ -41,7 +42,10 @@ const showKnownErrors: Handler = async (ctx, core) => {
 };
 
 const showPerformanceReport: Handler = async (ctx, core) => {
-  const text = performanceReport(ctx.runtime.guardsFor(core).profiler.report());
+  const text = performanceReport(
+    ctx.runtime.guardsFor(core).profiler.report(),
+    recentLmRuns(core.store, id => core.tasks.get(id)?.title),
+  );
   await showTitled(ctx, 'performance', text);
   return text;
 };

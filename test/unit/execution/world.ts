@@ -81,7 +81,7 @@ export async function makeExecWorld(options: TestExecutorOptions = {}, base?: Te
   // the one assembly every host uses (src/core/execution/assemble.ts), with the test's guards or none
   const newExecutor = (more: TestExecutorOptions = {}) => {
     const o: TestExecutorOptions = { ...options, ...more };
-    const settings = o.settings ?? (() => ({ concurrency: 2, checkpointEvery: 0 }));
+    const settings: () => Partial<ExecutorSettings> = o.settings ?? (() => ({ concurrency: 2, checkpointEvery: 0 }));
     return assembleExecutor(
       { store: world.store, tasks: world.tasks, sessions, clock: world.clock, files: o.taskFiles },
       {
@@ -98,7 +98,9 @@ export async function makeExecWorld(options: TestExecutorOptions = {}, base?: Te
             ? settings().concurrency
             : key === 'executor.checkpointEvery'
               ? settings().checkpointEvery
-              : undefined,
+              : key === 'lm.checkpointBefore'
+                ? settings().checkpointBeforeLm
+                : undefined,
         guards: o.hooks ?? 'none',
         resilience: o.resilience ?? fastResilience,
         random: o.random ?? (() => 0.5),

@@ -96,6 +96,15 @@ describe('continuum run with lm tasks', function () {
     });
     assert.strictEqual(r.code, 0, r.out);
     assert.match(r.out, /wants to run: node -e .* — not run: nobody is at a terminal to confirm it/);
+    // the summary tells each lm task's tokens and time, and a checkpoint was saved before it
+    assert.match(r.out, /Language models used \d+ tokens on 1 task in /);
+    assert.match(r.out, /\n {2}lm: 'Write notes' done: \d+ tokens in 3 turns, /);
+    const saved = await openContinuum({ folder: store, fs: nodeFileSystem, readOnly: true });
+    assert.deepStrictEqual(
+      saved.sessions.listCheckpoints().map(c => [c.trigger, c.note]),
+      [['before-lm-task', "before 'Write notes' (run 1)"]],
+    );
+    await saved.close();
     assert.ok(!fs.existsSync(path.join(workspace, 'ran.txt')), 'the command did not run');
     assert.strictEqual(fs.readFileSync(path.join(workspace, 'notes.md'), 'utf8'), '# Write notes\n');
     const told = provider.requests.filter(q => q.conversation === 'Write notes' && q.turn === 2)[0].body

@@ -20,6 +20,12 @@ export interface StepOptions {
    * model's answer that tools will act on is never asked for again after a kill.
    */
   durable?: boolean;
+  /**
+   * The step starts no process (a model request, a file read). A re-runnable one then needs no start
+   * record on disk before it runs — a crash that loses it leaves no process to look for, and the step
+   * runs again either way — so its start is written with its end: one durable write fewer.
+   */
+  startsNoProcess?: boolean;
 }
 
 export type PersonDecision = 'done' | 'failed';
@@ -46,6 +52,11 @@ export interface ActionContext {
   waitForPerson(): Promise<PersonDecision>;
   /** A capability fell back to a lesser way (recorded in the degradation registry, shown in Health). */
   degraded(capability: string, way: string, reason: string): void;
+  /**
+   * A failure the action handles itself (a rate limit it waits out): the guards count it against the
+   * error budget as any failed try, and may stop the task. False when it must not be tried again.
+   */
+  failedTry?(failure: ActionFailure): boolean;
   /** The model, files and limits for `lm` tasks; undefined on a host without a model. */
   readonly lm?: LmHost;
 }

@@ -24,10 +24,21 @@ type LmAction = Extract<TaskAction, { kind: 'lm' }>;
 /** A model's failure, classified by what the provider said (a rate limit passes; a refused key does not). */
 export class ModelFailure extends ActionFailure {
   override readonly classification: Classification;
+  /** The model's own failure (its request failed), not the task's limits: counts for the model's circuit. */
+  readonly countsForModel: boolean;
+  /** The provider's Retry-After: the executor's next try waits at least this long. */
+  readonly retryAfterMs?: number;
 
-  constructor(message: string, transient: boolean, reason: string) {
+  constructor(
+    message: string,
+    transient: boolean,
+    reason: string,
+    source: { request?: boolean; retryAfterMs?: number } = {},
+  ) {
     super(message, { phase: 'run', output: message });
     this.classification = { kind: transient ? 'transient' : 'deterministic', reason };
+    this.countsForModel = source.request === true;
+    if (source.retryAfterMs !== undefined) this.retryAfterMs = source.retryAfterMs;
   }
 }
 
@@ -93,7 +104,8 @@ export class LmRun {
   async run(): Promise<string> {
     const { ctx, action, limits } = this;
     // when the task's first model request went out, across resumes: the wall-time limit counts from it
-    const began = (await ctx.step('began', async () => Date.now(), { durable: true })) ?? Date.now();
+    const began =
+      (await ctx.step('began', async () => Date.now(), { durable: true, startsNoProcess: true })) ?? Date.now();
     const messages: ChatMessage[] = [{ role: 'user', content: instructions(ctx.task, action) }];
     let lastVerify: VerifyResult | undefined;
     for (let turn = 1; turn <= limits.turns; turn++) {
@@ -105,7 +117,10 @@ export class LmRun {
         );
       }
       const request: ModelRequest = { system: systemPrompt, messages: [...messages], tools: lmTools };
-      const response = await ctx.step(`model ${turn}`, signal => this.ask(request, turn, signal), { durable: true });
+      const response = await ctx.step(`model ${turn}`, signal => this.ask(request, turn, signal), {
+        durable: true,
+        startsNoProcess: true,
+      });
       if (!response)
         throw new ModelFailure(
           `The answer of model request ${turn} is not known.`,
@@ -193,9 +208,21 @@ export class LmRun {
             `The request to ${lm.model.name} failed: ${err instanceof Error ? err.message : String(err)}`,
             false,
             'the model request failed',
+            { request: true },
           );
+        const failure = new ModelFailure(
+          `The request to ${lm.model.name} failed (${err.kind}): ${err.message}`,
+          err.transient,
+          `the model ${err.kind === 'rate-limited' ? 'is rate-limited' : err.kind === 'auth' ? 'refused the credentials' : `reported '${err.kind}'`}`,
+          { request: true, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) },
+        );
         const wait = err.retryAfterMs ?? 1000 * 2 ** waited;
         if (err.kind === 'rate-limited' && waited < rateLimitWaits && wait <= longestWaitMs) {
+          // a rate limit waited out here still counts against the error budget; the guards may say to stop
+          if (ctx.failedTry?.(failure) === false) {
+            ctx.log(`[model request ${turn} failed: ${err.message}; the guards say not to try again]\n`);
+            throw failure;
+          }
           ctx.log(
             `[${lm.model.name} is rate-limited; waiting ${Math.ceil(wait / 1000)} s${err.retryAfterMs !== undefined ? ' as it asked' : ''}, then asking again]\n`,
           );
@@ -203,11 +230,7 @@ export class LmRun {
           continue;
         }
         ctx.log(`[model request ${turn} failed: ${err.message}]\n`);
-        throw new ModelFailure(
-          `The request to ${lm.model.name} failed: ${err.message}`,
-          err.transient,
-          `the model ${err.kind === 'rate-limited' ? 'is rate-limited' : err.kind === 'auth' ? 'refused the credentials' : `reported '${err.kind}'`}`,
-        );
+        throw failure;
       }
     }
   }
@@ -247,7 +270,7 @@ export class LmRun {
               ctx.log(`→ ${name} ${JSON.stringify(call.input).slice(0, 300)} (${content.split('\n').length} lines)\n`);
               return { content };
             }, ctx),
-          { rerunnable: true },
+          { rerunnable: true, startsNoProcess: true },
         );
         return result ?? { content: 'Its result is not known.', isError: true };
       }
@@ -278,7 +301,7 @@ export class LmRun {
             await files.readText(abs),
           );
         }, ctx),
-      { durable: true },
+      { durable: true, startsNoProcess: true },
     );
     if (!plan) return { content: 'Its result is not known.', isError: true };
     if ('content' in plan) return plan;
@@ -300,7 +323,7 @@ export class LmRun {
         );
         return decision;
       },
-      { rerunnable: true, durable: true },
+      { rerunnable: true, durable: true, startsNoProcess: true },
     );
     return {
       content: `Edited ${plan.path}${applied === 'already-applied' ? ' (it was applied before an interruption)' : ''}.`,

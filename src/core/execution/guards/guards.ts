@@ -19,6 +19,7 @@ import type { TaskAction } from '../../tasks/model';
 import { lastCheckpointAt } from '../../sessions/sessionRecords';
 import { storedActionOf, taskExists } from '../../tasks/taskRecords';
 import { recordTaskEvent } from '../journal';
+import { latestEventsOfKind } from '../../tasks/taskEvents';
 import { ErrorBudget, describeSpentBudget, type BudgetStatus, type ErrorBudgetSettings } from './budget';
 import {
   adaptThresholds,
@@ -90,6 +91,15 @@ interface KindHistory {
   failed: number;
 }
 
+/**
+ * How the latest runs of `lm` tasks ended, from the 'lm-usage' events their ends wrote (lmUsage.ts):
+ * the confidence gate starts from what models did before, not from nothing, in each new window.
+ */
+function pastLmOutcomes(store: Store, latest = 50): KindHistory {
+  const outcomes = latestEventsOfKind(store, 'lm-usage', latest).map(e => e.detail.outcome);
+  return { done: outcomes.filter(o => o === 'done').length, failed: outcomes.filter(o => o === 'failed').length };
+}
+
 export class ExecutionGuards implements ExecutionHooks {
   readonly budget: ErrorBudget;
   readonly flow: FlowMonitor;
@@ -131,6 +141,7 @@ export class ExecutionGuards implements ExecutionHooks {
     this.degradations = options.degradations ?? new DegradationRegistry(undefined, () => options.clock.now());
     this.logger = options.logger ?? silentLogger;
     this.lastChangeAt = options.clock.now();
+    this.history.set('lm', pastLmOutcomes(options.store));
     const saved = options.store.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [thresholdsKey])?.value;
     this.thresholds = parseThresholds(saved) ?? defaultThresholds;
     if (saved && this.thresholds === defaultThresholds)

@@ -8,6 +8,8 @@ import type { Degradation } from './degradation';
 import type { FlowStatus } from './flow';
 import type { KnownError, KnownFix } from './learning';
 import type { Timing } from './profiler';
+import { formatTokens, type LmTaskUsage } from '../lmUsage';
+import { formatDuration } from '../summary';
 import { budgetChart, bytesLabel, chartImage, diskChart, memoryChart } from './charts';
 import type { ResourceSample, ResourceStatus } from './resources';
 
@@ -76,9 +78,29 @@ export function knownErrorsReport(errors: readonly KnownError[], fixesFor: (sign
   return lines.join('\n');
 }
 
-export function performanceReport(timings: readonly Timing[]): string {
-  if (!timings.length)
+/** The latest language-model task runs: tokens and time each, newest first; empty without any. */
+function lmRunsSection(runs: readonly LmTaskUsage[]): string[] {
+  if (!runs.length) return [];
+  const tokens = runs.reduce((n, r) => n + r.tokens, 0);
+  return [
+    '## Language-model tasks',
+    '',
+    `The latest ${runs.length} run(s), newest first: ${formatTokens(tokens)} in all.`,
+    '',
+    '| task | ended | tokens | turns | time | when |',
+    '|---|---|---:|---:|---:|---|',
+    ...runs.map(
+      r =>
+        `| ${md(r.title, 80)} | ${md(r.outcome || '—', 20)} | ${formatTokens(r.tokens)} | ${r.turns} | ${formatDuration(r.durationMs)} | ${when(r.at)} |`,
+    ),
+    '',
+  ];
+}
+
+export function performanceReport(timings: readonly Timing[], lmRuns: readonly LmTaskUsage[] = []): string {
+  if (!timings.length && !lmRuns.length)
     return '# Performance report\n\nNothing measured yet: run a session, and how long each kind of task and each check takes shows here.\n';
+  if (!timings.length) return ['# Performance report', '', ...lmRunsSection(lmRuns)].join('\n');
   return [
     '# Performance report',
     '',
@@ -91,6 +113,7 @@ export function performanceReport(timings: readonly Timing[]): string {
         `| ${md(timingName(t.name), 60)} | ${t.count}× | ${duration(t.p50)} | ${duration(t.p95)} | ${duration(t.max)} | ${duration(t.totalMs)} | ${md(t.name, 60)} |`,
     ),
     '',
+    ...lmRunsSection(lmRuns),
   ].join('\n');
 }
 
