@@ -1,12 +1,13 @@
 // continuum_next_task: claims the next ready task this agent can do, with a lease its calls renew,
 // and answers with what it needs to work on it.
 import { z } from 'zod/v4';
+import { actionKinds } from '../tasks/model';
 import type { WorkKind } from '../tasks/taskManager';
 import { claimingAgent, isoTime, leaseMsOf, requireTrusted } from './common';
 import { taskWork, taskWorkText, type TaskWork } from './taskWork';
 import type { AgentTool } from './tool';
 
-export const workKinds = ['todo', 'manual', 'lm', 'shell', 'vscodeTask'] as const satisfies readonly WorkKind[];
+export const workKinds = ['todo', ...actionKinds] as const satisfies readonly WorkKind[];
 /** What an agent does without being told otherwise: to-dos, manual tasks and model work; not commands. */
 export const defaultKinds: readonly WorkKind[] = ['todo', 'manual', 'lm'];
 

@@ -4,7 +4,7 @@ import { Emitter, type Event } from '../events';
 import type { Clock, IdFactory } from '../ports';
 import type { Actor, Store, StoreWriter } from '../store/types';
 import { cycleThrough, describeCycle } from './graph';
-import type { Phase, Task, TaskAction, TaskStatus } from './model';
+import type { ActionKind, Phase, Task, TaskAction, TaskStatus } from './model';
 import { orNull, phaseColumns, priorityRank, taskColumns, toPhase, toTask, type PhaseRow, type TaskRow } from './rows';
 import type { ParsedPlan } from './plan';
 import { importPlanInSlices, previewPlanImport, type ImportOptions, type PlanImportPreview } from './planImport';
@@ -53,11 +53,8 @@ export interface ClaimingAgent {
   name: string;
 }
 
-/**
- * Which tasks an agent can take, by what they do: 'todo' (no action), or an action kind
- * ('manual', 'shell', 'vscodeTask', and 'lm' once it exists).
- */
-export type WorkKind = 'todo' | 'manual' | 'lm' | 'shell' | 'vscodeTask';
+/** Which tasks an agent can take, by what they do: 'todo' (no action), or an action kind. */
+export type WorkKind = 'todo' | ActionKind;
 
 /** A claim refused because another agent holds the task; the message says who and until when. */
 export class ClaimHeldError extends Error {
