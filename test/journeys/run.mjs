@@ -19,6 +19,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Workbench, CACHE, installExtension } from './lib/workbench.mjs';
 import { Person, JourneyFailure } from './lib/person.mjs';
+import { testModelVsix } from './lib/testModel.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
@@ -67,7 +68,15 @@ class Journey {
     this.steps = [];
     this.checksFailed = [];
     this.log = (...a) => log(`${name}:`, ...a);
-    this.wb = new Workbench({ extensionsDir, folder: this.workspace, home: this.home, trust: options.trust, log: this.log });
+    // `testModel: true`: this journey's own extensions folder, with the test-only chat model installed beside Continuum
+    let ownExtensions = extensionsDir;
+    if (options.testModel) {
+      ownExtensions = path.join(this.home, 'extensions');
+      this.log('installing Continuum and the test model (test/integration/model-provider) into its own extensions folder');
+      installExtension(path.resolve(vsix), ownExtensions, this.home);
+      installExtension(testModelVsix(suiteTmp), ownExtensions, this.home);
+    }
+    this.wb = new Workbench({ extensionsDir: ownExtensions, folder: this.workspace, home: this.home, trust: options.trust, settings: options.settings, log: this.log });
     this.person = new Person(undefined, this.log);
   }
 

@@ -29,6 +29,7 @@ export class Workbench {
    * @param {string} o.folder the workspace folder to open
    * @param {string} o.home the journey's private folder: user-data, extensions, XDG dirs, TMPDIR
    * @param {boolean} [o.trust] false: Workspace Trust is on and the folder opens untrusted until the person trusts it
+   * @param {Record<string, unknown>} [o.settings] user settings of the person's own, over the defaults below
    * @param {(...a: unknown[]) => void} o.log
    */
   constructor(o) {
@@ -63,6 +64,7 @@ export class Workbench {
       'git.autoRepositoryDetection': false,
       'git.openRepositoryInParentFolders': 'never',
       'workbench.editor.enablePreview': false,
+      ...this.o.settings,
     }, null, 2));
   }
 
