@@ -11,7 +11,7 @@
 //   --shots-dir DIR (test-results)  --settings settings.json (merged into the user settings)  --allow-no-result
 // Exit status (test): 0 only if the workbench reported extension host exit code 0 AND the test index wrote
 // {passed, failed, results} to $HARNESS_RESULT_FILE with failed === 0. A killed extension host (no result file),
-// code-server dying, or the timeout (HARNESS_TIMEOUT_S, default 300) => 1. Bad usage / not built => 2.
+// code-server dying, or the timeout (HARNESS_TIMEOUT_S, default 900) => 1. Bad usage / not built => 2.
 // The last line printed in test mode is the "N passed, N failed" summary (or an ERROR line when there is no result).
 // From inside a test: console.log('HARNESS_SCREENSHOT <name>')  -> $HARNESS_SHOT_DIR/<name>.png
 //                     console.log('HARNESS_QUERY <name> <selector>') -> $HARNESS_QUERY_DIR/<name>.json (DOM facts)
@@ -55,7 +55,7 @@ const shotsDir = path.resolve(opt['shots-dir'] ?? path.join(REPO, 'test-results'
 const shotFile = opt.screenshot ? path.resolve(opt.screenshot) : (mode === 'shot' ? path.join(shotsDir, 'workbench.png') : undefined);
 const grep = typeof opt.grep === 'string' ? opt.grep : (process.env.HARNESS_GREP ?? '');
 const includeFailing = !!opt['include-failing'] || process.env.HARNESS_INCLUDE_FAILING === '1';
-const TIMEOUT_MS = Number(process.env.HARNESS_TIMEOUT_S ?? 300) * 1000;
+const TIMEOUT_MS = Number(process.env.HARNESS_TIMEOUT_S ?? 900) * 1000;
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const mainFile = path.join(extDir, JSON.parse(fs.readFileSync(path.join(extDir, 'package.json'), 'utf8')).main ?? 'dist/extension.js');

@@ -103,7 +103,7 @@ suite('Continuum extension', () => {
       icon?.items.some(i => i.visible),
       'Continuum icon in the activity bar',
     );
-    // side bar: the Tasks view's welcome content with its two buttons
+    // side bar: the Tasks view's welcome content with its three buttons
     const welcome = await waitForVisible('.pane-body .welcome-view-content');
     assert.ok(
       welcome?.items.some(i => i.visible && i.text.includes('No tasks yet')),
@@ -111,7 +111,7 @@ suite('Continuum extension', () => {
     );
     const buttons = await queryDom('.welcome-view-content .monaco-button');
     const labels = (buttons?.items ?? []).filter(b => b.visible).map(b => b.text);
-    assert.deepStrictEqual(labels, ['Import Plan…', 'Add Task'], 'welcome buttons');
+    assert.deepStrictEqual(labels, ['Import Plan…', 'Plan from Goal…', 'Add Task'], 'welcome buttons');
     const title = await queryDom('.part.sidebar .composite.title .title-label');
     console.log(`side bar title: ${JSON.stringify(title?.items)}`);
     // one view: "Continuum: Tasks"; with the Knowledge Graph view beside it, "Continuum" and a pane header per view
