@@ -1,25 +1,8 @@
 // The Tasks view's phase groups for a nested plan (src/vscode/taskGroups.ts is pure).
 import * as assert from 'assert';
+import { task } from '../fakes/taskOf';
 import { groupTasks, nestGroups } from '../../../src/vscode/taskGroups';
-import type { Phase, Task } from '../../../src/core/tasks/model';
-
-function task(id: string, patch: Partial<Task> = {}): Task {
-  return {
-    id,
-    title: id,
-    description: '',
-    status: 'pending',
-    priority: 'normal',
-    progress: 0,
-    attempts: 0,
-    maxAttempts: 3,
-    capabilities: [],
-    dependsOn: [],
-    createdAt: 0,
-    updatedAt: 0,
-    ...patch,
-  };
-}
+import type { Phase } from '../../../src/core/tasks/model';
 
 describe('phase groups of a nested plan', () => {
   it('lists phases in plan order with their numbers, each with its parent phase and depth', () => {

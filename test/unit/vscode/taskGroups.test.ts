@@ -1,24 +1,7 @@
 import * as assert from 'assert';
+import { task } from '../fakes/taskOf';
 import { groupTasks } from '../../../src/vscode/taskGroups';
-import type { Phase, Task } from '../../../src/core/tasks/model';
-
-function task(id: string, patch: Partial<Task> = {}): Task {
-  return {
-    id,
-    title: id,
-    description: '',
-    status: 'pending',
-    priority: 'normal',
-    progress: 0,
-    attempts: 0,
-    maxAttempts: 3,
-    capabilities: [],
-    dependsOn: [],
-    createdAt: 0,
-    updatedAt: 0,
-    ...patch,
-  };
-}
+import type { Phase } from '../../../src/core/tasks/model';
 
 describe('task groups in the Tasks view', () => {
   it('groups by status with ready and waiting apart, leaving empty groups out', () => {

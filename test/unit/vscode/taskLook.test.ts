@@ -1,25 +1,8 @@
 import * as assert from 'assert';
+import { task } from '../fakes/taskOf';
 import type { Task } from '../../../src/core/tasks/model';
 import { groupTasks } from '../../../src/vscode/taskGroups';
 import { isToDo, taskContextValue, taskIcon } from '../../../src/vscode/taskLook';
-
-function task(id: string, patch: Partial<Task> = {}): Task {
-  return {
-    id,
-    title: id,
-    description: '',
-    status: 'pending',
-    priority: 'normal',
-    progress: 0,
-    attempts: 0,
-    maxAttempts: 3,
-    capabilities: [],
-    dependsOn: [],
-    createdAt: 0,
-    updatedAt: 0,
-    ...patch,
-  };
-}
 
 const shell = (id: string, patch: Partial<Task> = {}) =>
   task(id, { action: { kind: 'shell', command: 'npm test' }, ...patch });
