@@ -8,15 +8,18 @@ import type { HeldLock, LockOwner, LockPort } from '../core/ports';
 import { ownerIsGone } from './lockOwner';
 
 export interface NodeLockOptions {
-  /** A lock not refreshed for this long is taken over (default 15 s). */
+  /** A lock not refreshed for this long is taken over (default 15 s; proper-lockfile's least is 2 s). */
   staleMs?: number;
-  /** How often the holder refreshes it (default 5 s). */
+  /** How often the holder refreshes it (default 5 s; between 1 s and half the stale limit). */
   updateMs?: number;
 }
 
+/** proper-lockfile raises a shorter stale limit to this; the messages name the limit it really uses. */
+export const leastStaleMs = 2_000;
+
 export function nodeLock(options: NodeLockOptions = {}): LockPort {
-  const stale = options.staleMs ?? 15_000;
-  const update = options.updateMs ?? Math.min(5_000, Math.floor(stale / 3));
+  const stale = Math.max(options.staleMs ?? 15_000, leastStaleMs);
+  const update = Math.max(Math.min(options.updateMs ?? Math.min(5_000, Math.floor(stale / 3)), stale / 2), 1_000);
   return {
     async acquire(path, owner) {
       const ownerFile = `${path}.owner.json`;

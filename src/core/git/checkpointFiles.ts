@@ -160,7 +160,8 @@ export class CheckpointFiles implements Disposable {
 
   /**
    * From now on, snapshots examine only the paths reported through `noteChanged` (a file watcher),
-   * with a whole-tree snapshot every 20th time and whenever the list grows past 5,000. Each
+   * with a whole-tree snapshot every 20th time, whenever the list grows past 5,000, and for every
+   * checkpoint a person asks for (a watcher's events can lag a fresh write by more than `settleMs`). Each
    * snapshot first waits `settleMs` for the watcher's events about the latest writes to arrive.
    */
   trackChanges(settleMs = 250): void {
@@ -180,12 +181,15 @@ export class CheckpointFiles implements Disposable {
     paths?: readonly string[],
   ): Promise<FileSnapshotRecord> {
     return this.serial(async () => {
-      if (this.tracking && this.settleMs > 0 && !paths)
+      // A checkpoint a person asks for holds the files as they are now, whatever the watcher has reported so far.
+      const wholeTree = !paths && checkpoint.trigger === 'manual';
+      if (this.tracking && this.settleMs > 0 && !paths && !wholeTree)
         await new Promise<void>(resolve => this.clock.setTimeout(resolve, this.settleMs));
+      const scope = paths ?? this.takeChangedPaths(wholeTree);
       const record = await this.snapshotNow(
         checkpoint.sessionId,
         `${checkpoint.trigger} checkpoint ${checkpoint.id}${checkpoint.note ? `\n\n${checkpoint.note}` : ''}`,
-        paths ?? this.takeChangedPaths(),
+        scope,
       );
       await this.link(checkpoint.id, record);
       await this.prune(record.sessionKey);
@@ -535,9 +539,9 @@ export class CheckpointFiles implements Disposable {
   }
 
   /** The paths to examine for the next snapshot, or undefined for the whole tree; starts collecting anew. */
-  private takeChangedPaths(): string[] | undefined {
+  private takeChangedPaths(wholeTree = false): string[] | undefined {
     const known =
-      this.tracking && this.changedPaths !== 'unknown' && this.scopedInARow < fullEvery
+      !wholeTree && this.tracking && this.changedPaths !== 'unknown' && this.scopedInARow < fullEvery
         ? [...this.changedPaths]
         : undefined;
     this.scopedInARow = known ? this.scopedInARow + 1 : 0;

@@ -145,6 +145,21 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     assert.equal(snapshotGit(storeDir, 'show', `${record.commit}:src/a.ts`), 'reported\n');
   });
 
+  it('a checkpoint a person asks for holds every file as it is now, even one the watcher has not reported yet', async () => {
+    files.trackChanges(60_000); // a watcher slower than any wait: a manual checkpoint must not wait for it
+    const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
+    write(root, 'src/a.ts', 'written a moment ago\n');
+    write(root, 'made-later.ts', 'new\n');
+    clock.advance(1000);
+    const { files: record } = await files.createCheckpoint({ sessionId, trigger: 'manual', note: 'now' });
+    assert.equal(record.scoped, false);
+    assert.equal(snapshotGit(storeDir, 'show', `${record.commit}:src/a.ts`), 'written a moment ago\n');
+    assert.equal(snapshotGit(storeDir, 'show', `${record.commit}:made-later.ts`), 'new\n');
+    const { files: preview } = await files.previewRestore(checkpoint.id);
+    assert.equal(preview?.find(f => f.path === 'made-later.ts')?.action, 'remove', JSON.stringify(preview));
+    assert.equal(preview?.find(f => f.path === 'src/a.ts')?.action, 'restore', JSON.stringify(preview));
+  });
+
   it('a scoped snapshot after a restore records the files the restore wrote and removed, without waiting for the watcher', async () => {
     files.trackChanges(0);
     const { checkpoint } = await files.createCheckpoint({ sessionId, trigger: 'manual' });
