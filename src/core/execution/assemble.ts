@@ -6,7 +6,6 @@ import type { Continuum } from '../continuum';
 import type { Logger } from '../ports';
 import { readSetting, type SettingsSource } from '../settings';
 import type { TaskAction } from '../tasks/model';
-import { kindsNeeding } from './actions/index';
 import { Executor, type ExecutorPorts, type ExecutorSettings } from './executor';
 import type { ErrorBudgetSettings } from './guards/budget';
 import { ExecutionGuards, type GuardQuestions } from './guards/guards';
@@ -45,7 +44,7 @@ export interface ExecutorHostPorts {
   resources?: ResourceProbe;
   /** Record the workspace files at each task's start and end (CheckpointFiles.taskBoundary), for per-task pull-request commits; default on. */
   recordTaskFiles?: boolean;
-  /** Action kinds this host cannot run (see ExecutorOptions.cannotRun); `lm` is added when `ports.lm` gives no model. */
+  /** Action kinds this host cannot run (see ExecutorOptions.cannotRun); `lm` joins them while `ports.lm` has no model. */
   cannotRun?: ReadonlyArray<TaskAction['kind']>;
   /** For tests and benchmarks: retry and breaker timings, jitter, the log cap. */
   resilience?: Partial<ResilienceSettings>;
@@ -111,7 +110,7 @@ export function assembleExecutor(
     ...(host.recordTaskFiles !== false && core.files ? { taskFiles: core.files } : {}),
     settings: () => executorSettingsFrom(host.settings),
     // a host without a model leaves `lm` tasks for one that has it (they wait, like a person's to-dos)
-    cannotRun: [...new Set([...(host.cannotRun ?? []), ...(host.ports.lm ? [] : kindsNeeding(['model']))])],
+    ...(host.cannotRun ? { cannotRun: host.cannotRun } : {}),
     ...(host.resilience ? { resilience: host.resilience } : {}),
     ...(host.random ? { random: host.random } : {}),
     ...(host.logCapBytes !== undefined ? { logCapBytes: host.logCapBytes } : {}),

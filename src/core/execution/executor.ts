@@ -26,7 +26,7 @@ import type { RunSummary } from './summary';
 import { TaskLogs } from './taskLogs';
 import { independentTracks, type Track } from './tracks';
 import type { CircuitBreakerPolicy } from 'cockatiel';
-import { unattendedKinds } from './actions/index';
+import { kindsNeeding, unattendedKinds } from './actions/index';
 import { modelOfCircuit } from './circuits';
 
 export const defaultExecutorSettings: ExecutorSettings = {
@@ -57,7 +57,8 @@ export interface ExecutorOptions {
   /**
    * Action kinds this host cannot run (the CLI: manual and vscodeTask; a task without an action
    * counts as manual). Their tasks are not started and stay as they are; the run goes on with the
-   * others, and its summary counts them.
+   * others, and its summary counts them. The kinds that need a model join them while `ports.lm` is
+   * absent or says it has none.
    */
   cannotRun?: ReadonlyArray<TaskAction['kind']>;
 }
@@ -106,8 +107,12 @@ export class Executor {
   private readonly logs: TaskLogs;
   private readonly logger: Logger;
   private abandoned = false;
+  private readonly cannotRunAlways: ReadonlySet<TaskAction['kind']>;
+  private readonly cannotRunWithoutModel: ReadonlySet<TaskAction['kind']>;
 
   constructor(private readonly options: ExecutorOptions) {
+    this.cannotRunAlways = new Set(options.cannotRun ?? []);
+    this.cannotRunWithoutModel = new Set([...this.cannotRunAlways, ...kindsNeeding(['model'])]);
     this.resilience = { ...defaultResilience, ...options.resilience };
     this.logger = options.logger ?? silentLogger;
     this.logs = new TaskLogs(options.ports.logs, this.logger, options.logCapBytes);
@@ -175,6 +180,17 @@ export class Executor {
 
   get activeRuns(): SessionRun[] {
     return [...this.runs.values()];
+  }
+
+  /** Something outside the store changed what can run here (a model came): every run looks again at what can start. */
+  lookAgain(): void {
+    for (const run of this.runs.values()) run.lookAgain();
+  }
+
+  /** The kinds this host leaves alone now: those it never runs, and `lm` while it has no model. */
+  private cannotRunNow(): ReadonlySet<TaskAction['kind']> {
+    const lm = this.options.ports.lm;
+    return lm && lm.available?.() !== false ? this.cannotRunAlways : this.cannotRunWithoutModel;
   }
 
   /** When each task running here started (for elapsed times). */
@@ -315,7 +331,7 @@ export class Executor {
       resilience: this.resilience,
       logs: this.logs,
       random: this.options.random,
-      cannotRun: new Set(this.options.cannotRun ?? []),
+      cannotRun: () => this.cannotRunNow(),
       ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
       ...(this.options.taskFiles ? { taskFiles: this.options.taskFiles } : {}),
       breaker: kind => this.breaker(kind),

@@ -68,8 +68,8 @@ export interface RunHost {
   waitForPerson(taskId: string, signal: AbortSignal): Promise<PersonDecision>;
   /** Tasks started or ended here; `ended` is a task whose run is over, with its end as saved on disk. */
   changed(sessionId: string, running: string[], ended?: EndedTask): void;
-  /** Action kinds this host leaves alone (see ExecutorOptions.cannotRun). */
-  cannotRun: ReadonlySet<TaskAction['kind']>;
+  /** Action kinds this host leaves alone now (see ExecutorOptions.cannotRun): read at each look at what can start. */
+  cannotRun(): ReadonlySet<TaskAction['kind']>;
   /** The autonomy guards, when the host installed them. */
   hooks?: ExecutionHooks;
   /** Records the workspace files as each task starts and ends (CheckpointFiles), so a pull request commits each task's own changes. */
@@ -217,6 +217,11 @@ export class SessionRun {
     return this.inFlight.get(taskId)?.startedAt;
   }
 
+  /** Looks again at what can start: something outside the store changed what this host can run (a model came). */
+  lookAgain(): void {
+    this.wakeup.wake();
+  }
+
   /** Starts nothing new; running tasks finish (a manual task waiting for a person goes back to pending); then the session is paused with a checkpoint. */
   pause(): Promise<RunSummary> {
     this.stopWith('pause');
@@ -272,7 +277,7 @@ export class SessionRun {
 
   /** Whether unfinished tasks without an action (a person's to-dos) can still become ready. */
   private waitingForPeople(): boolean {
-    if (this.host.cannotRun.has('manual')) return false; // no person can mark them here
+    if (this.host.cannotRun().has('manual')) return false; // no person can mark them here
     return this.host.tasks.hasToDosLeftInSession(this.sessionId);
   }
 
@@ -284,8 +289,9 @@ export class SessionRun {
     // person's to-dos, kinds left for another host, kinds whose circuit is open — never fill the
     // window and hide a runnable task behind them.
     const rows: ReadyInSession[] = [];
+    const cannotRun = this.host.cannotRun();
     for (const kind of actionKinds) {
-      if (this.host.cannotRun.has(kind)) continue; // left for a host that can run it
+      if (cannotRun.has(kind)) continue; // left for a host that can run it
       let limit = this.inFlight.size + Math.max(0, slots); // in-flight tasks come first and are passed over
       if (kind === 'manual') {
         limit = -1; // manual tasks take no slot: every ready one waits for its person
@@ -1150,7 +1156,7 @@ export class SessionRun {
 
   /** Unfinished tasks of the session of a kind this host cannot run. */
   private cannotRunHere(): number {
-    const kinds = [...this.host.cannotRun];
+    const kinds = [...this.host.cannotRun()];
     if (!kinds.length) return 0;
     return this.host.tasks.countUnfinishedInSessionOfKinds(this.sessionId, kinds);
   }

@@ -25,6 +25,12 @@ export interface LmHost {
    * throw; without a person to ask, the answer is no, with why (the model is told, and goes on).
    */
   approveCommand(taskTitle: string, command: string): Promise<CommandApproval>;
+  /**
+   * Whether a model is there now (VS Code's models come and go as extensions sign in and out).
+   * While it says no, runs leave lm tasks alone, as a host without a model does; they start as soon
+   * as it says yes again (see Executor.lookAgain). Absent: always there.
+   */
+  available?(): boolean;
 }
 
 /** The limits of a task that sets none, from the continuum.lm.* settings. */

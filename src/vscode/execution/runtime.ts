@@ -33,8 +33,6 @@ export class ExecutionRuntime implements vscode.Disposable {
   /** The chat model lm tasks use (chosen again as VS Code's models or the settings change). */
   readonly models: ChatModelChoice;
   private readonly lm: LmHost;
-  /** Whether the current executor was built with a model (without one it leaves lm tasks alone). */
-  private builtWithModel = false;
   /** Whether the first choice of a model was made (before it, "no model" is not yet a degradation). */
   private modelsLookedUp = false;
   /** Sessions told that their lm tasks wait for a model: offered a resume when one comes. */
@@ -50,7 +48,7 @@ export class ExecutionRuntime implements vscode.Disposable {
     private readonly guardsBuilt: (guards: ExecutionGuards) => void = () => undefined,
   ) {
     this.models = new ChatModelChoice(logger);
-    this.lm = vscodeLmHost(this.models.model, prompter);
+    this.lm = vscodeLmHost(this.models.model, prompter, () => !!this.models.current);
     this.modelChanges = this.models.onDidChange(() => this.modelChanged());
   }
 
@@ -92,13 +90,9 @@ export class ExecutionRuntime implements vscode.Disposable {
 
   /** The executor of the open store (built on first use). */
   for(core: Continuum): Executor {
-    if (this.executor && this.core === core) {
-      // a model came or went since it was built: an idle executor is built again, so lm tasks run (or wait)
-      if (this.builtWithModel === !!this.models.current || this.executor.activeRuns.length) return this.executor;
-    }
+    if (this.executor && this.core === core) return this.executor;
     this.abandon();
     this.core = core;
-    this.builtWithModel = !!this.models.current;
     this.reportModel(core);
     const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const assembled: AssembledExecutor = assembleExecutor(core, {
@@ -109,8 +103,8 @@ export class ExecutionRuntime implements vscode.Disposable {
         trust: workspaceTrust,
         logs: nodeTaskLogs(taskLogFolder(core.store.folder)),
         questions: promptedQuestions(this.prompter),
-        // without a model lm tasks wait (left alone, like a person's to-dos) until one is there
-        ...(this.builtWithModel ? { lm: this.lm } : {}),
+        // while there is no model lm tasks wait (left alone, like a person's to-dos); they start when one comes
+        lm: this.lm,
       },
       guardQuestions: promptedGuardQuestions(this.prompter),
       settings: vscodeSettings(),
@@ -209,9 +203,9 @@ export class ExecutionRuntime implements vscode.Disposable {
     const core = this.core;
     if (!core) return;
     this.reportModel(core);
-    if (this.executor && this.builtWithModel !== !!this.models.current && !this.executor.activeRuns.length)
-      this.for(core);
-    if (this.models.current) void this.offerResume(core);
+    if (!this.models.current) return;
+    this.executor?.lookAgain(); // a run waiting for a person starts its lm tasks now
+    void this.offerResume(core);
   }
 
   /**
@@ -219,7 +213,6 @@ export class ExecutionRuntime implements vscode.Disposable {
    * here when the run goes on with other tasks, else in the run's summary (announce).
    */
   private async sayLmTasksWait(core: Continuum, sessionId: string): Promise<void> {
-    if (this.builtWithModel) return;
     const waiting = waitingLmTasks(core, sessionId);
     if (!waiting || this.models.current) return;
     this.waitingForModel.add(sessionId);
@@ -235,8 +228,8 @@ export class ExecutionRuntime implements vscode.Disposable {
   /** A model came: sessions whose lm tasks waited for one can go on. */
   private async offerResume(core: Continuum): Promise<void> {
     for (const sessionId of [...this.waitingForModel]) {
-      if (this.executor?.current(sessionId)) continue; // its run's summary offers it (announce)
       this.waitingForModel.delete(sessionId);
+      if (this.executor?.current(sessionId)) continue; // its run, still going, starts them itself
       if (core.store.readOnly) continue;
       const waiting = waitingLmTasks(core, sessionId);
       if (!waiting) continue;
@@ -274,7 +267,8 @@ export class ExecutionRuntime implements vscode.Disposable {
 
   private async announce(core: Continuum, summary: RunSummary): Promise<void> {
     if (summary.outcome === 'abandoned') return;
-    const waiting = !this.builtWithModel && summary.cannotRunHere ? waitingLmTasks(core, summary.sessionId) : 0;
+    // in VS Code only lm tasks are left alone, and only while there was no model at the run's end
+    const waiting = summary.cannotRunHere ? waitingLmTasks(core, summary.sessionId) : 0;
     if (waiting && this.models.current) {
       // a model came while the run went on without one
       this.waitingForModel.delete(summary.sessionId);

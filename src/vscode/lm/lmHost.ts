@@ -10,9 +10,10 @@ import type { Prompter } from '../prompts';
 import { vscodeSettings } from '../settings';
 import { vscodeWorkspaceFiles } from './workspaceFiles';
 
-export function vscodeLmHost(model: ModelPort, prompter: () => Prompter): LmHost {
+export function vscodeLmHost(model: ModelPort, prompter: () => Prompter, available: () => boolean): LmHost {
   return {
     model,
+    available,
     files: vscodeWorkspaceFiles,
     // read as each task starts, so a changed setting counts from the next task on
     get limits() {

@@ -6,7 +6,7 @@ import { ModelError } from '../../../src/core/lm/model';
 import type { LmHost } from '../../../src/core/lm/host';
 import type { StoreWriter } from '../../../src/core/store/types';
 import type { TaskAction } from '../../../src/core/tasks/model';
-import { makeExecWorld, type ExecWorld } from '../execution/world';
+import { makeExecWorld, until, type ExecWorld } from '../execution/world';
 import { fakeHostTasks } from '../fakes/fakeProcesses';
 import { MemoryWorkspace, ScriptedModel, call, lmHost, says, type Turn } from './fakes';
 
@@ -435,5 +435,62 @@ describe('the lm action', () => {
     assert.match(told[0].content, /The input of read_file is not valid: path/);
     assert.match(told[1].content, /There is no tool 'frobnicate'/);
     assert.strictEqual(l.w.tasks.get(l.task)!.status, 'done');
+  });
+});
+
+describe('lm tasks and a model that comes later', () => {
+  it('a run waiting for a person leaves its lm task while there is no model, and starts it as soon as one comes', async () => {
+    const w = await makeExecWorld();
+    let available = false;
+    const files = new MemoryWorkspace(root, { 'a.txt': 'one\n' });
+    const model = new ScriptedModel([says('Nothing to change.')]);
+    const host = lmHost(model, files, { available: () => available });
+    const lm = (await w.tasks.create({ title: 'Tidy a.txt', action: { kind: 'lm' } })).id;
+    const todo = (await w.tasks.create({ title: 'Review the design', action: { kind: 'manual' } })).id;
+    const executor = w.newExecutor({
+      ports: {
+        processes: w.processes,
+        hostTasks: fakeHostTasks(w.processes),
+        trust: { isTrusted: () => true },
+        logs: w.logs,
+        questions: w.questions,
+        lm: host,
+      },
+    });
+    const run = await executor.run(await w.session([lm, todo]));
+    await until('the to-do to wait for its person', () => executor.isWaitingForPerson(todo));
+    await new Promise(r => setTimeout(r, 20));
+    assert.strictEqual(w.tasks.get(lm)!.status, 'pending', 'no model: the lm task waits');
+    assert.strictEqual(model.requests.length, 0);
+
+    available = true; // Copilot signed in while the session waited for the to-do
+    executor.lookAgain();
+    await until('the lm task to be done', () => w.tasks.get(lm)!.status === 'done');
+    executor.personDecided(todo, 'done');
+    const summary = await run.finished;
+    assert.strictEqual(summary.outcome, 'completed');
+    assert.strictEqual(summary.cannotRunHere, undefined);
+  });
+
+  it('a run that ends with lm tasks left for want of a model counts them as left here', async () => {
+    const w = await makeExecWorld();
+    const host = lmHost(new ScriptedModel([]), new MemoryWorkspace(root, {}), { available: () => false });
+    const lm = (await w.tasks.create({ title: 'Tidy a.txt', action: { kind: 'lm' } })).id;
+    const build = await w.shell('Build', 'build');
+    const executor = w.newExecutor({
+      ports: {
+        processes: w.processes,
+        hostTasks: fakeHostTasks(w.processes),
+        trust: { isTrusted: () => true },
+        logs: w.logs,
+        questions: w.questions,
+        lm: host,
+      },
+    });
+    const summary = await (await executor.run(await w.session([lm, build]))).finished;
+    assert.strictEqual(summary.outcome, 'needs-attention');
+    assert.strictEqual(summary.cannotRunHere, 1);
+    assert.strictEqual(w.tasks.get(lm)!.status, 'pending');
+    assert.strictEqual(w.tasks.get(build)!.status, 'done');
   });
 });
