@@ -68,6 +68,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     logger,
     guards => guardStatusBar.attach(guards),
   );
+  host.busy = () => runtime.busyReason();
   const rulesWatcher = new RulesWatcher(
     rules => runtime.setRules(rules),
     logger,

@@ -49,11 +49,29 @@ export const commandTable: Record<string, Handler> = {
   'continuum.setUpAgents': setUpAgents,
 };
 
+/**
+ * Commands that only the process holding the store runs (they run tasks, write files, or write more
+ * than the named operations a client window sends): in a window that is another process's client,
+ * they first take the store over (ContinuumHost.holdFor), by their titles.
+ */
+export const runWhereHeld: Readonly<Record<string, string>> = {
+  'continuum.startSession': 'Start Session',
+  'continuum.resumeSession': 'Resume Session',
+  'continuum.pauseSession': 'Pause Session',
+  'continuum.cancelSession': 'Cancel Session',
+  'continuum.restoreCheckpoint': 'Restore Checkpoint',
+  'continuum.createBranchAtCheckpoint': 'Create Branch at Checkpoint',
+  'continuum.importState': 'Import State',
+  'continuum.buildKnowledgeGraph': 'Build Knowledge Graph',
+  'continuum.createPullRequest': 'Create Pull Request',
+};
+
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   return Object.entries(commandTable).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
-        const core = await ctx.host.open();
+        const held = Object.hasOwn(runWhereHeld, id) ? runWhereHeld[id] : undefined;
+        const core = held ? await ctx.host.holdFor(held) : await ctx.host.open();
         return await handler(ctx, core, ...args);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

@@ -14,7 +14,7 @@ import { setting } from './settings';
 
 /** Why a change made in a window that is a client of another process's store is refused. */
 const replicaReason =
-  'another process holds this store (a VS Code window or a continuum run). This window shows it live and sends task changes, plan imports, checkpoints and notes there; sessions run, and this change is made, only in the process that holds it (or here, once that one closes).';
+  'another process holds this store (a VS Code window or a continuum run). This window shows it live and sends task changes, plan imports, checkpoints and notes there; this change is made only in the process that holds it (or here, once that one closes). Start Session, Restore Checkpoint and the other commands that need the store take it over from a window that runs nothing.';
 
 export class ContinuumHost implements vscode.Disposable {
   private opening: Promise<Continuum> | undefined;
@@ -53,6 +53,25 @@ export class ContinuumHost implements vscode.Disposable {
   /** The open core, if opening has finished. */
   get current(): Continuum | undefined {
     return this.opened;
+  }
+
+  /** Why this window cannot give the store to another window now (a session runs here): set by the execution runtime. */
+  busy: () => string | undefined = () => undefined;
+
+  /**
+   * The core, held by this window, to run `what` (a command only the store's holder runs). A window
+   * that is another process's client first takes the store over: a window that runs nothing gives
+   * it, an agent's MCP server always does. Throws, saying why and what to do, when it cannot.
+   */
+  async holdFor(what: string): Promise<Continuum> {
+    const core = await this.open();
+    const windowStore = this.windowStore;
+    if (!windowStore || windowStore.role !== 'client') return core;
+    const outcome = await windowStore.takeOver(what);
+    if (!outcome.held)
+      throw new Error(`${what} runs in the process that holds the store. ${capitalized(outcome.why)}.`);
+    this.logger.info(`this window took the store over to run ${what}`);
+    return this.open();
   }
 
   /** Opens the core (once); later calls get the same promise. */
@@ -127,6 +146,7 @@ export class ContinuumHost implements vscode.Disposable {
       replica: () => openContinuum({ ...common, readOnly: true, readOnlyReason: replicaReason, followMs: 250 }),
       readOnly: () => openContinuum({ ...common, lock: nodeLock(), snapshots: snapshots() }),
       trusted: () => vscode.workspace.isTrusted,
+      busy: () => this.busy(),
       // an agent's done (through this window) runs the task's verify command under the executor's rules
       ...(workspaceFolder
         ? {
@@ -185,4 +205,8 @@ export class ContinuumHost implements vscode.Disposable {
       err => this.logger.error('verifying backups failed', err),
     );
   }
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -12,7 +12,7 @@ import { connectToHolder, type EndpointClient } from './client';
 import { readResourceOn, runOperationOn, runToolOn, serveHolder, type HolderServices } from './holder';
 import { forwardWrites } from './operations';
 import { EndpointError, type HelloResult, type HolderKind, type ResourceReadResult } from './protocol';
-import type { HolderEndpoint } from './server';
+import { describeKind, type HolderEndpoint } from './server';
 
 export type StoreRole = 'holder' | 'client' | 'connecting' | 'closed';
 
@@ -37,7 +37,14 @@ export interface ConnectOrHoldOptions extends HolderServices {
   replica?(): Promise<Continuum>;
   /** Asks a holder that hands the store over (an agent's MCP server) to hand it to this process (a VS Code window does). */
   asksForHandover?: boolean;
+  /**
+   * A VS Code window: while it holds the store, it hands it to another window that asks in order to
+   * run something only the holder runs (see `takeOver`), unless this says why not (a session runs here).
+   */
+  busy?(): string | undefined;
 }
+
+export type TakeOverOutcome = { held: true } | { held: false; why: string };
 
 export interface StoreConnection {
   readonly role: StoreRole;
@@ -55,6 +62,12 @@ export interface StoreConnection {
   callTool(agent: AgentIdentity, tool: string, input: unknown): Promise<ToolResult>;
   readResource(uri: string): Promise<ResourceReadResult>;
   onDidChangeRole(listener: (role: StoreRole) => void): void;
+  /**
+   * Makes this process the holder, to run `what` (e.g. "Start Session"): asks the holder to hand
+   * the store over (a window that runs nothing does; an MCP server always does) and takes it.
+   * Resolves with why not when the holder refuses or another process took the store first.
+   */
+  takeOver(what: string): Promise<TakeOverOutcome>;
   /** Resolves once this process holds the store or is connected to its holder. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -84,6 +97,8 @@ class Link implements StoreConnection {
   holder: HelloResult | undefined;
   replica: Continuum | undefined;
   private client: EndpointClient | undefined;
+  /** The holder this process asked to hand the store over (takeOver): once it has, this process takes it at once. */
+  private takingOver: EndpointClient | undefined;
   private endpoint: HolderEndpoint | undefined;
   private establishing: Promise<void> | undefined;
   private readonly listeners: Array<(role: StoreRole) => void> = [];
@@ -303,7 +318,7 @@ class Link implements StoreConnection {
       // A store that opened read-only for another reason (a read-only disk) is used here alone.
       const endpoint = await serveHolder(core, {
         ...this.options,
-        ...(this.options.handsOver
+        ...(this.options.handsOver || this.options.busy
           ? { handOver: () => this.release(core), localCalls: () => Promise.allSettled([...this.local]) }
           : {}),
       });
@@ -330,6 +345,36 @@ class Link implements StoreConnection {
     if (this.core === core) this.core = undefined;
     await core.close();
     this.options.logger.info('endpoint: handed the store over to a VS Code window; this process is now its client');
+  }
+
+  async takeOver(what: string): Promise<TakeOverOutcome> {
+    if (this.role === 'holder') return { held: true };
+    const client = this.client;
+    if (this.role !== 'client' || !client)
+      return { held: false, why: 'Continuum is still finding the process that holds the store; try again in a moment' };
+    if (!client.holder.handsOver && !client.holder.handsOverToRun)
+      return {
+        held: false,
+        why: `the store is held by ${describeKind(client.holder.kind)} (pid ${client.holder.pid}), which keeps it until it ends`,
+      };
+    this.takingOver = client;
+    try {
+      await client.call('handover', { toRun: what });
+    } catch (err) {
+      this.takingOver = undefined;
+      return { held: false, why: (err as Error).message.replace(/\.$/, '') };
+    }
+    this.options.logger.info(
+      `endpoint: pid ${client.holder.pid} handed the store over to this process, to run ${what}`,
+    );
+    // the holder closes every connection once it has released the store; this process then takes it at once
+    await this.holderChanged(client);
+    await this.ready();
+    if ((this.role as StoreRole) === 'holder') return { held: true };
+    return {
+      held: false,
+      why: `another process took the store first (pid ${this.holder?.pid ?? 'unknown'}); try again`,
+    };
   }
 
   private async stepDown(core: Continuum, reason: string): Promise<void> {
@@ -368,8 +413,11 @@ class Link implements StoreConnection {
       this.holder = undefined;
       if (this.role === 'closed') return;
       this.setRole('connecting');
-      // the holder gave the store to a VS Code window: leave the lock to that window for a moment
-      this.establish(client.handedOver ? Date.now() + (this.options.handoverGraceMs ?? 15_000) : 0);
+      // the holder gave the store to a VS Code window: leave the lock to that window for a moment,
+      // unless this is the window that asked for it
+      const asked = this.takingOver === client;
+      if (asked) this.takingOver = undefined;
+      this.establish(client.handedOver && !asked ? Date.now() + (this.options.handoverGraceMs ?? 15_000) : 0);
     });
     this.options.logger.info(
       `endpoint: the store is held by pid ${client.holder.pid} (${client.holder.kind}); this process is its client`,

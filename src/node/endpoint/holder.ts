@@ -93,6 +93,8 @@ export interface ServeHolderOptions extends HolderServices {
   logger: Logger;
   /** Releases the store when a VS Code window asks for it (absent: this holder refuses). */
   handOver?(): Promise<void>;
+  /** Hands over only to a window that asks to run something, and only while this says nothing (see HolderHandlers.busy). */
+  busy?(): string | undefined;
   /** Calls run by this process itself, which a handover also waits for. */
   localCalls?: () => Promise<unknown>;
 }
@@ -116,6 +118,7 @@ export function serveHolder(core: Continuum, options: ServeHolderOptions): Promi
             },
           }
         : {}),
+      ...(options.busy ? { busy: options.busy } : {}),
     },
   });
 }

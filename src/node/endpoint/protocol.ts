@@ -27,6 +27,16 @@ export interface HelloResult {
   kind: HolderKind;
   /** Whether this holder would hand the store over to a VS Code window (an MCP server runs no tasks, so it does). */
   handsOver: boolean;
+  /**
+   * Whether this holder hands the store to a window that asks in order to run something only the
+   * holder runs (a session, a restore …), while it runs nothing itself: another VS Code window.
+   */
+  handsOverToRun?: boolean;
+}
+
+export interface HandoverParams {
+  /** Asked by a window that wants to run something only the holder runs (absent: a window opening). */
+  toRun?: string;
 }
 
 export interface ToolCallParams {
@@ -63,7 +73,7 @@ export interface Methods {
   /** A client window's write, run on the holder's core. */
   'store.call': { params: StoreCallParams; result: StoreCallResult };
   /** Asks the holder to finish its calls, release the store and become a client. */
-  handover: { params: Record<string, never>; result: { released: true } };
+  handover: { params: HandoverParams; result: { released: true } };
 }
 export type MethodName = keyof Methods;
 
@@ -79,7 +89,7 @@ export interface Request<M extends MethodName = MethodName> {
  * - `operation`: a store operation refused (its message says why), as it would have in the client.
  * - `not-saved`: the holder could not save (read-only store, lost lock); nothing of the call was kept.
  * - `closing`: the holder is handing over or closing and did not start the call; send it to the next holder.
- * - `refused`: the holder will not hand over (it runs tasks, or is a window itself).
+ * - `refused`: the holder will not hand over (it runs tasks, or is a window itself); the message says why.
  * - `bad-request`, `too-large`, `protocol`: the request itself was wrong.
  * - `internal`: anything else; the message says what.
  */

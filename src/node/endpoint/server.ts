@@ -19,6 +19,7 @@ import {
   protocolVersion,
   type Answer,
   type ErrorCode,
+  type HandoverParams,
   type HelloResult,
   type HolderKind,
   type MethodName,
@@ -38,6 +39,12 @@ export interface HolderHandlers {
    * (close it, which gives the lock back). Absent when this holder does not hand over.
    */
   handOver?(): Promise<void>;
+  /**
+   * Present on a holder that hands the store over only to a window that asks in order to run
+   * something (a VS Code window), and only while this says nothing: why it cannot now (a session
+   * runs here). Absent: it hands over to any window that asks (an agent's MCP server).
+   */
+  busy?(): string | undefined;
 }
 
 export interface ServeOptions {
@@ -77,7 +84,8 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
     protocol: protocolVersion,
     pid: process.pid,
     kind: options.kind,
-    handsOver: !!options.handlers.handOver,
+    handsOver: !!options.handlers.handOver && !options.handlers.busy,
+    handsOverToRun: !!options.handlers.handOver,
   };
 
   const server = net.createServer(socket => {
@@ -140,7 +148,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
           }
           if (!greeted) return fail(id, 'protocol', 'Say hello first (with the protocol version).');
           if (!isMethod(method)) return fail(id, 'bad-request', `Unknown method '${method}'.`);
-          if (method === 'handover') return void handover(id);
+          if (method === 'handover') return void handover(id, params as HandoverParams);
           if (!accepting || handingOver)
             return fail(
               id,
@@ -167,13 +175,29 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       ),
     );
 
-    async function handover(id: number): Promise<void> {
+    async function handover(id: number, params: HandoverParams): Promise<void> {
       if (!options.handlers.handOver)
         return fail(
           id,
           'refused',
           `This store is held by ${describeKind(options.kind)} (pid ${process.pid}), which does not hand it over.`,
         );
+      const busy = options.handlers.busy;
+      if (busy) {
+        if (typeof params.toRun !== 'string')
+          return fail(
+            id,
+            'refused',
+            `This store is held by ${describeKind(options.kind)} (pid ${process.pid}), which hands it over only to a window that wants to run something.`,
+          );
+        const why = busy();
+        if (why)
+          return fail(
+            id,
+            'refused',
+            `The store is held by ${describeKind(options.kind)} (pid ${process.pid}), where ${why}.`,
+          );
+      }
       if (handingOver) return fail(id, 'closing', 'This holder is already handing the store over.');
       handingOver = true;
       try {

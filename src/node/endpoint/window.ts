@@ -9,7 +9,7 @@ import type { VerifyPort } from '../../core/agents/tool';
 import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
 import { connectToHolder } from './client';
-import { connectOrHold, type StoreConnection } from './connection';
+import { connectOrHold, type StoreConnection, type TakeOverOutcome } from './connection';
 import type { HelloResult } from './protocol';
 import { serveHolder, type HolderServices } from './holder';
 import { describeKind, type HolderEndpoint } from './server';
@@ -68,6 +68,11 @@ export interface WindowStoreOptions {
   verify?(core: Continuum): VerifyPort;
   /** How long to wait for a process that holds the store to serve it before opening read-only (default 15 s). */
   waitForHolderMs?: number;
+  /**
+   * While this window holds the store: why it cannot give it to another window that wants to run
+   * something (a session runs here); undefined when it can.
+   */
+  busy?(): string | undefined;
 }
 
 export type WindowRole = 'holder' | 'client' | 'read-only';
@@ -81,6 +86,11 @@ export interface WindowStore {
   readonly holder: HelloResult | undefined;
   /** A new core to show (this window took the store over, or became a client again). */
   onDidChangeCore(listener: (core: Continuum) => void): void;
+  /**
+   * Makes this window the holder, to run `what` (e.g. "Start Session"): the window that holds the
+   * store gives it when it runs nothing, an agent's MCP server always. Resolves with why not otherwise.
+   */
+  takeOver(what: string): Promise<TakeOverOutcome>;
   close(): Promise<void>;
 }
 
@@ -108,6 +118,7 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
       }),
       logger: options.logger,
       waitForHolderMs: options.waitForHolderMs ?? 15_000,
+      ...(options.busy ? { busy: options.busy } : {}),
     });
   } catch (err) {
     options.logger.warn(`endpoint: ${(err as Error).message}; this window opens the store read-only`);
@@ -117,6 +128,10 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
       role: 'read-only',
       holder: undefined,
       onDidChangeCore: () => undefined,
+      takeOver: async () => ({
+        held: false,
+        why: `this window opened the store read-only (${core.store.health().readOnlyReason ?? 'another process holds it'})`,
+      }),
       close: () => core.close(),
     };
   }
@@ -141,6 +156,7 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
       return connection.holder;
     },
     onDidChangeCore: listener => void listeners.push(listener),
+    takeOver: what => connection.takeOver(what),
     close: () => connection.close(),
   };
 }

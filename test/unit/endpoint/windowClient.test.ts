@@ -118,4 +118,38 @@ describe('a second VS Code window (system: real processes)', function () {
     const after = await second.send('session', 'now it may');
     assert.ok(typeof after.result === 'string', after.error);
   });
+  it('gives the store to another window that wants to start a session, unless it runs one itself, and then says so', async () => {
+    const first = await openWindow();
+    const second = await openWindow();
+    assert.strictEqual(second.ready, 'client');
+    await first.send('add', 'a task for the session');
+
+    // the first window runs a session: it keeps the store, and the second window is told why
+    await first.send('busy', "session 'nightly' is running; pause it there, or wait until it ends");
+    const refused = (await second.send('takeover', 'Start Session')).result as { held: boolean; why?: string };
+    assert.strictEqual(refused.held, false);
+    assert.match(refused.why ?? '', /VS Code window \(pid \d+\), where session 'nightly' is running; pause it there/);
+    assert.match((await second.send('session', 'not yet')).error ?? '', /another process holds this store|client/);
+
+    // it runs nothing: it hands the store over, and becomes the second window's client
+    await first.send('busy', '');
+    const taken = (await second.send('takeover', 'Start Session')).result as { held: boolean; why?: string };
+    assert.deepStrictEqual(taken, { held: true });
+    assert.ok(second.events.some(e => e.event === 'role' && e.role === 'holder'));
+    const session = await second.send('session', 'runs in the second window');
+    assert.ok(typeof session.result === 'string', session.error);
+    await until('the first window to be the client of the second', () =>
+      first.events.some(e => e.event === 'role' && e.role === 'client'),
+    );
+    // the first window is a full window still: it writes through the second, and both read it
+    const added = await first.send('add', 'written in the first window after the handover');
+    assert.ok(typeof added.result === 'string', added.error);
+    assert.deepStrictEqual(((await second.send('list')).result as Array<[string, string]>).map(([t]) => t).sort(), [
+      'a task for the session',
+      'written in the first window after the handover',
+    ]);
+
+    // asked by a window that holds the store already, taking it over is nothing to do
+    assert.deepStrictEqual((await second.send('takeover', 'Start Session')).result, { held: true });
+  });
 });

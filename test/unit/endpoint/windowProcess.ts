@@ -19,6 +19,9 @@ const logger: Logger = {
   error: (m, e) => process.stderr.write(`error: ${m} ${String(e)}\n`),
 };
 
+/** What a window that runs a session says when another window asks for the store (set with the `busy` command). */
+let busy: string | undefined;
+
 async function main(): Promise<void> {
   const common = { folder, fs: nodeFileSystem, owner: currentOwner('test window'), logger, idleCompactMs: 0 };
   const store = await openWindowStore({
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
     readOnly: () => openContinuum({ ...common, lock: nodeLock() }),
     trusted: () => true,
     waitForHolderMs: 10_000,
+    busy: () => busy,
   });
   const watch = (core: Continuum) =>
     core.tasks.onDidChangeStored(() => {
@@ -44,7 +48,13 @@ async function main(): Promise<void> {
   const lines = readline.createInterface({ input: process.stdin });
   lines.on('line', line => {
     const { id, cmd, arg } = JSON.parse(line) as { id: number; cmd: string; arg?: string };
-    void run(store.core, cmd, arg).then(
+    const ran =
+      cmd === 'takeover'
+        ? store.takeOver(arg ?? 'a test command')
+        : cmd === 'busy'
+          ? Promise.resolve((busy = arg || undefined))
+          : run(store.core, cmd, arg);
+    void ran.then(
       result => say({ id, result }),
       (err: Error) => say({ id, error: `${err.name}: ${err.message}` }),
     );
