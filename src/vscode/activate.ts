@@ -68,7 +68,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     logger,
     guards => guardStatusBar.attach(guards),
   );
-  host.busy = () => runtime.busyReason();
+  host.busy = what => runtime.busyReason(what);
   const rulesWatcher = new RulesWatcher(
     rules => runtime.setRules(rules),
     logger,

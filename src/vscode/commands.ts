@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { inert } from '../shared/text';
 import type { CommandContext, Handler } from './commands/context';
+import { StoreHeldElsewhere } from './host';
 import { graphCommands } from './graph/graphCommands';
 import { graphStatusLine } from './graph/graphText';
 import { sessionCommands } from './commands/sessionCommands';
@@ -75,6 +76,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         return await handler(ctx, core, ...args);
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
+        if (err instanceof StoreHeldElsewhere) {
+          // not a failure: the work is elsewhere, and the message says where and what to do
+          ctx.output.info(`${id}: ${message}`);
+          void ctx.prompts().notify('warning', `Continuum: ${inert(message, 500)}`);
+          return undefined;
+        }
         ctx.output.error(`${id}: ${err instanceof Error ? (err.stack ?? message) : message}`);
         void ctx.prompts().notify('error', `Continuum: ${inert(message, 500)}`);
         return undefined;

@@ -55,8 +55,8 @@ export class ContinuumHost implements vscode.Disposable {
     return this.opened;
   }
 
-  /** Why this window cannot give the store to another window now (a session runs here): set by the execution runtime. */
-  busy: () => string | undefined = () => undefined;
+  /** Why this window cannot give the store to another window that wants to run `what` (a session runs here): set by the execution runtime. */
+  busy: (what: string) => string | undefined = () => undefined;
 
   /**
    * The core, held by this window, to run `what` (a command only the store's holder runs). A window
@@ -68,8 +68,7 @@ export class ContinuumHost implements vscode.Disposable {
     const windowStore = this.windowStore;
     if (!windowStore || windowStore.role !== 'client') return core;
     const outcome = await windowStore.takeOver(what);
-    if (!outcome.held)
-      throw new Error(`${what} runs in the process that holds the store. ${capitalized(outcome.why)}.`);
+    if (!outcome.held) throw new StoreHeldElsewhere(outcome.why);
     this.logger.info(`this window took the store over to run ${what}`);
     return this.open();
   }
@@ -146,7 +145,7 @@ export class ContinuumHost implements vscode.Disposable {
       replica: () => openContinuum({ ...common, readOnly: true, readOnlyReason: replicaReason, followMs: 250 }),
       readOnly: () => openContinuum({ ...common, lock: nodeLock(), snapshots: snapshots() }),
       trusted: () => vscode.workspace.isTrusted,
-      busy: () => this.busy(),
+      busy: what => this.busy(what),
       // an agent's done (through this window) runs the task's verify command under the executor's rules
       ...(workspaceFolder
         ? {
@@ -207,6 +206,7 @@ export class ContinuumHost implements vscode.Disposable {
   }
 }
 
-function capitalized(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** A command only the store's holder runs could not take the store over; the message says why and what to do. */
+export class StoreHeldElsewhere extends Error {
+  override readonly name = 'StoreHeldElsewhere';
 }

@@ -39,9 +39,9 @@ export interface ConnectOrHoldOptions extends HolderServices {
   asksForHandover?: boolean;
   /**
    * A VS Code window: while it holds the store, it hands it to another window that asks in order to
-   * run something only the holder runs (see `takeOver`), unless this says why not (a session runs here).
+   * run `what`, something only the holder runs (see `takeOver`), unless this says why not (a session runs here).
    */
-  busy?(): string | undefined;
+  busy?(what: string): string | undefined;
 }
 
 export type TakeOverOutcome = { held: true } | { held: false; why: string };
@@ -351,18 +351,21 @@ class Link implements StoreConnection {
     if (this.role === 'holder') return { held: true };
     const client = this.client;
     if (this.role !== 'client' || !client)
-      return { held: false, why: 'Continuum is still finding the process that holds the store; try again in a moment' };
+      return {
+        held: false,
+        why: `Continuum is still finding the process that holds the store: ${what} again in a moment.`,
+      };
     if (!client.holder.handsOver && !client.holder.handsOverToRun)
       return {
         held: false,
-        why: `the store is held by ${describeKind(client.holder.kind)} (pid ${client.holder.pid}), which keeps it until it ends`,
+        why: `The store is held by ${describeKind(client.holder.kind)} (pid ${client.holder.pid}), which keeps it until it ends: ${what} there, or here once it has ended.`,
       };
     this.takingOver = client;
     try {
       await client.call('handover', { toRun: what });
     } catch (err) {
       this.takingOver = undefined;
-      return { held: false, why: (err as Error).message.replace(/\.$/, '') };
+      return { held: false, why: (err as Error).message };
     }
     this.options.logger.info(
       `endpoint: pid ${client.holder.pid} handed the store over to this process, to run ${what}`,
@@ -373,7 +376,7 @@ class Link implements StoreConnection {
     if ((this.role as StoreRole) === 'holder') return { held: true };
     return {
       held: false,
-      why: `another process took the store first (pid ${this.holder?.pid ?? 'unknown'}); try again`,
+      why: `Another process took the store first (pid ${this.holder?.pid ?? 'unknown'}): ${what} again.`,
     };
   }
 

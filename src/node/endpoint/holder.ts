@@ -94,7 +94,7 @@ export interface ServeHolderOptions extends HolderServices {
   /** Releases the store when a VS Code window asks for it (absent: this holder refuses). */
   handOver?(): Promise<void>;
   /** Hands over only to a window that asks to run something, and only while this says nothing (see HolderHandlers.busy). */
-  busy?(): string | undefined;
+  busy?(what: string): string | undefined;
   /** Calls run by this process itself, which a handover also waits for. */
   localCalls?: () => Promise<unknown>;
 }

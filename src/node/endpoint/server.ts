@@ -41,10 +41,11 @@ export interface HolderHandlers {
   handOver?(): Promise<void>;
   /**
    * Present on a holder that hands the store over only to a window that asks in order to run
-   * something (a VS Code window), and only while this says nothing: why it cannot now (a session
-   * runs here). Absent: it hands over to any window that asks (an agent's MCP server).
+   * something (a VS Code window), and only while this says nothing: why it cannot now, to the
+   * person who asked to run `what` (a session runs here). Absent: it hands over to any window
+   * that asks (an agent's MCP server).
    */
-  busy?(): string | undefined;
+  busy?(what: string): string | undefined;
 }
 
 export interface ServeOptions {
@@ -190,13 +191,8 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
             'refused',
             `This store is held by ${describeKind(options.kind)} (pid ${process.pid}), which hands it over only to a window that wants to run something.`,
           );
-        const why = busy();
-        if (why)
-          return fail(
-            id,
-            'refused',
-            `The store is held by ${describeKind(options.kind)} (pid ${process.pid}), where ${why}.`,
-          );
+        const why = busy(params.toRun);
+        if (why) return fail(id, 'refused', `${why} (pid ${process.pid}).`);
       }
       if (handingOver) return fail(id, 'closing', 'This holder is already handing the store over.');
       handingOver = true;

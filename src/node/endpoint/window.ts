@@ -70,9 +70,9 @@ export interface WindowStoreOptions {
   waitForHolderMs?: number;
   /**
    * While this window holds the store: why it cannot give it to another window that wants to run
-   * something (a session runs here); undefined when it can.
+   * `what` (a session runs here), said to the person there; undefined when it can.
    */
-  busy?(): string | undefined;
+  busy?(what: string): string | undefined;
 }
 
 export type WindowRole = 'holder' | 'client' | 'read-only';
@@ -130,7 +130,7 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
       onDidChangeCore: () => undefined,
       takeOver: async () => ({
         held: false,
-        why: `this window opened the store read-only (${core.store.health().readOnlyReason ?? 'another process holds it'})`,
+        why: `This window opened the store read-only: ${core.store.health().readOnlyReason ?? 'another process holds it'}`,
       }),
       close: () => core.close(),
     };

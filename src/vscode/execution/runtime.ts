@@ -247,13 +247,13 @@ export class ExecutionRuntime implements vscode.Disposable {
     return this.executor?.current(sessionId);
   }
 
-  /** Why this window keeps the store when another window asks for it: the sessions running here. */
-  busyReason(): string | undefined {
+  /** Why this window keeps the store when another window asks for it to run `what`: the sessions running here. */
+  busyReason(what: string): string | undefined {
     const core = this.core;
     const runs = this.executor?.activeRuns ?? [];
     if (!core || !runs.length) return undefined;
     const names = runs.map(r => `'${inert(core.sessions.get(r.sessionId)?.name ?? r.sessionId, 80)}'`).join(', ');
-    return `session ${names} ${runs.length === 1 ? 'is' : 'are'} running; pause it there, or wait until it ends`;
+    return `Another VS Code window runs session${runs.length === 1 ? '' : 's'} ${names}: pause ${runs.length === 1 ? 'it' : 'them'} there, or wait until ${runs.length === 1 ? 'it ends' : 'they end'}, to ${what} here`;
   }
 
   /** The window is going away (or the store is reopened): kill what runs, record nothing more. */

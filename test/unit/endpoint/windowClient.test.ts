@@ -125,10 +125,13 @@ describe('a second VS Code window (system: real processes)', function () {
     await first.send('add', 'a task for the session');
 
     // the first window runs a session: it keeps the store, and the second window is told why
-    await first.send('busy', "session 'nightly' is running; pause it there, or wait until it ends");
+    await first.send('busy', "Another window runs session 'nightly': pause it there, or wait until it ends");
     const refused = (await second.send('takeover', 'Start Session')).result as { held: boolean; why?: string };
     assert.strictEqual(refused.held, false);
-    assert.match(refused.why ?? '', /VS Code window \(pid \d+\), where session 'nightly' is running; pause it there/);
+    assert.match(
+      refused.why ?? '',
+      /^Another window runs session 'nightly': pause it there, or wait until it ends, to Start Session here \(pid \d+\)\.$/,
+    );
     assert.match((await second.send('session', 'not yet')).error ?? '', /another process holds this store|client/);
 
     // it runs nothing: it hands the store over, and becomes the second window's client

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     readOnly: () => openContinuum({ ...common, lock: nodeLock() }),
     trusted: () => true,
     waitForHolderMs: 10_000,
-    busy: () => busy,
+    busy: what => busy && `${busy}, to ${what} here`,
   });
   const watch = (core: Continuum) =>
     core.tasks.onDidChangeStored(() => {
