@@ -147,7 +147,9 @@ export default async function goalToPullRequest(j) {
       return ['Greet by name', 'Say goodbye'].every(t => rows.some(r => r.text.includes(t) && /pass-filled/.test(r.icon)));
     }, 20000);
     // the task's log, opened from the tree as a person does: the failed verify, its output back to the model, the pass
+    const greet = j.exportState().tables.tasks.find(t => t.title === 'Greet by name');
     await p.contextMenu(await p.findTreeRow(/Greet by name/), 'Show Task Log');
+    await p.until('the task\'s log to open in an editor', async () => (await p.editorTabs()).some(t => t.includes(`${greet.id.replace(/[^\w.-]/g, '_')}.log`)), 20000);
     const log = await p.until('the task log in an editor', async () => {
       const text = (await p.readEditors()).map(lines => lines.map(l => l.text).join('\n')).join('\n');
       return /verify: exit code 0/.test(text) && text;
