@@ -29,10 +29,10 @@ const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const log = (...a) => console.log(`[journeys ${since()}]`, ...a);
 
 const only = process.argv.slice(2);
-// Held back from the whole suite (run them by name): 07 passed three times alone, then failed once in CI at
-// its task-log step, the tree's context menu still open after the click on Show Task Log (a flaky click, to
-// be made to wait for the menu as a person does); its steps before that passed there too.
-const heldBack = ['07-goal-to-pull-request'];
+// Journeys held back from the whole suite while one is known to be flaky (they still run by name). None now:
+// 07's click on Show Task Log, which once left the context menu open in CI, waits for the menu and clicks
+// again while it stays open (Person.contextMenu).
+const heldBack = [];
 const files = fs.readdirSync(HERE).filter(f => f.endsWith('.journey.mjs')).sort()
   .filter(f => (only.length ? only.some(o => f.includes(o)) : !heldBack.some(h => f.startsWith(h))));
 if (!files.length) { console.error(`no journey matches ${only.join(' ')}`); process.exit(2); }
