@@ -175,6 +175,18 @@ class Journey {
     this.git(['commit', '-qm', 'The project as it was before Continuum']);
   }
 
+  /**
+   * A bare repository beside the workspace (`remote.git` in the journey's folder, also `this.remote`), added as
+   * `origin` with main pushed to it: where Create Pull Request pushes when the remote is not GitHub.
+   */
+  gitRemote() {
+    this.remote = path.join(this.home, 'remote.git');
+    this.git(['init', '-q', '--bare', '-b', 'main', this.remote], this.home);
+    this.git(['remote', 'add', 'origin', this.remote]);
+    this.git(['push', '-q', 'origin', 'main']);
+    return this.remote;
+  }
+
   /** Every Continuum store under the user-data folder's workspaceStorage, newest first. */
   storeDirs() {
     const root = path.join(this.home, 'user-data/User/workspaceStorage');
