@@ -3,7 +3,7 @@
 // creates a pull request to a local bare remote whose commits each hold only their task's files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { groupBy, importPlan, startSession } from './lib/flows.mjs';
+import { createPullRequest, groupBy, importPlan, pushedCommits, startSession } from './lib/flows.mjs';
 
 export const title = 'Checkpoint with files, timeline, restore tasks and files, resume re-runs, pull request to a bare remote';
 export const steps = [
@@ -34,10 +34,7 @@ export function prepare(j) {
   j.write('NOTES.md', '# Notes\n');
   j.write('greeting-plan.md', PLAN);
   j.gitInit();
-  j.remote = path.join(j.home, 'remote.git');
-  j.git(['init', '-q', '--bare', '-b', 'main', j.remote], j.home);
-  j.git(['remote', 'add', 'origin', j.remote]);
-  j.git(['push', '-q', 'origin', 'main']);
+  j.gitRemote();
 }
 
 export default async function checkpointRestorePr(j) {
@@ -123,21 +120,12 @@ export default async function checkpointRestorePr(j) {
   }, { timeout: 150000 });
 
   await j.step(steps[6], async () => {
-    const from = p.seen.length;
-    await p.runCommand('Continuum: Create Pull Request');
-    const outcome = await p.until('the pull request flow to finish or ask', async () => {
-      if (await p.quickVisible() && /Which session/i.test((await p.quickText()).header)) await p.enter();
-      if ((await p.toastTexts()).some(t => /Sign in to GitHub/i.test(t))) await p.clickNotificationButton(/Sign in to GitHub/i, 'Push Only');
-      // the outcome (not the progress notification 'Continuum: pull request for …: Pushing …')
-      return p.seen.slice(from).find(t => /^Continuum (opened pull request|pushed|created)/.test(t) || /could not/i.test(t));
-    }, 90000);
+    const outcome = await createPullRequest(j);
     j.check('the outcome says the branch was pushed or the pull request opened', /^Continuum (opened pull request|pushed)/.test(outcome), outcome);
     j.check('the outcome says the person\'s README edit was made by no task and stays out', /not made by any task[^]*README\.md[^]*stay out of the pull request/.test(outcome), outcome);
-    const branches = j.git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], j.remote).split('\n').filter(b => b && b !== 'main');
+    const { branches, commits } = pushedCommits(j);
     j.check('a session branch was pushed to the bare remote', branches.length === 1, branches);
     if (!branches.length) return;
-    const log = j.git(['log', '--reverse', '--format=%H%x09%s', `main..${branches[0]}`], j.remote).split('\n').filter(Boolean);
-    const commits = log.map(l => { const [sha, subject] = l.split('\t'); return { subject, files: j.git(['show', '--name-only', '--format=', sha], j.remote).split('\n').filter(Boolean) }; });
     j.log(`commits on ${branches[0]}:\n${commits.map(c => `  ${c.subject}: ${c.files.join(', ')}`).join('\n')}`);
     fs.writeFileSync(path.join(j.shots, 'pull-request-commits.json'), JSON.stringify(commits, null, 2));
     const of = re => commits.filter(c => re.test(c.subject));

@@ -7,7 +7,7 @@
 // local bare remote, with one commit per task holding that task's own edits.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { acceptImportPreview, groupBy, previewText, startSession, waitForImportPreview } from './lib/flows.mjs';
+import { acceptImportPreview, createPullRequest, groupBy, previewText, pushedCommits, startSession, waitForImportPreview } from './lib/flows.mjs';
 
 export const title = 'Plan from Goal with a model, lm tasks edit files (a failed verify retried with its output), checkpoint, pull request';
 export const options = {
@@ -81,10 +81,7 @@ export function prepare(j) {
   j.write('.continuum-test-plan.md', PLAN);
   j.write('.continuum-test-model.json', JSON.stringify(MODEL, null, 2));
   j.gitInit();
-  j.remote = path.join(j.home, 'remote.git');
-  j.git(['init', '-q', '--bare', '-b', 'main', j.remote], j.home);
-  j.git(['remote', 'add', 'origin', j.remote]);
-  j.git(['push', '-q', 'origin', 'main']);
+  j.gitRemote();
 }
 
 export default async function goalToPullRequest(j) {
@@ -147,7 +144,9 @@ export default async function goalToPullRequest(j) {
       return ['Greet by name', 'Say goodbye'].every(t => rows.some(r => r.text.includes(t) && /pass-filled/.test(r.icon)));
     }, 20000);
     // the task's log, opened from the tree as a person does: the failed verify, its output back to the model, the pass
+    const greet = j.exportState().tables.tasks.find(t => t.title === 'Greet by name');
     await p.contextMenu(await p.findTreeRow(/Greet by name/), 'Show Task Log');
+    await p.until('the task\'s log to open in an editor', async () => (await p.editorTabs()).some(t => t.includes(`${greet.id.replace(/[^\w.-]/g, '_')}.log`)), 20000);
     const log = await p.until('the task log in an editor', async () => {
       const text = (await p.readEditors()).map(lines => lines.map(l => l.text).join('\n')).join('\n');
       return /verify: exit code 0/.test(text) && text;
@@ -168,22 +167,11 @@ export default async function goalToPullRequest(j) {
   });
 
   await j.step(steps[4], async () => {
-    const from = p.seen.length;
-    await p.runCommand('Continuum: Create Pull Request');
-    const outcome = await p.until('the pull request flow to finish or ask', async () => {
-      if (await p.quickVisible() && /Which session/i.test((await p.quickText()).header)) await p.enter();
-      if ((await p.toastTexts()).some(t => /Sign in to GitHub/i.test(t))) await p.clickNotificationButton(/Sign in to GitHub/i, 'Push Only');
-      return p.seen.slice(from).find(t => /^Continuum (opened pull request|pushed|created)/.test(t) || /could not/i.test(t));
-    }, 90000);
+    const outcome = await createPullRequest(j);
     j.check('the outcome says the branch was pushed', /^Continuum (opened pull request|pushed)/.test(outcome), outcome);
-    const branches = j.git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], j.remote).split('\n').filter(b => b && b !== 'main');
+    const { branches, commits } = pushedCommits(j);
     j.check('a session branch was pushed to the bare remote', branches.length === 1, branches);
     if (!branches.length) return;
-    const log = j.git(['log', '--reverse', '--format=%H%x09%s', `main..${branches[0]}`], j.remote).split('\n').filter(Boolean);
-    const commits = log.map(l => {
-      const [sha, subject] = l.split('\t');
-      return { subject, files: j.git(['show', '--name-only', '--format=', sha], j.remote).split('\n').filter(Boolean), diff: j.git(['show', '--format=', sha], j.remote) };
-    });
     j.log(`commits on ${branches[0]}:\n${commits.map(c => `  ${c.subject}: ${c.files.join(', ')}`).join('\n')}`);
     fs.writeFileSync(path.join(j.shots, 'pull-request-commits.json'), JSON.stringify(commits, null, 2));
     const greet = commits.filter(c => /Greet by name/.test(c.subject));

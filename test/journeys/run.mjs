@@ -29,10 +29,10 @@ const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const log = (...a) => console.log(`[journeys ${since()}]`, ...a);
 
 const only = process.argv.slice(2);
-// Held back from the whole suite (run them by name): 07 passed three times alone, then failed once in CI at
-// its task-log step, the tree's context menu still open after the click on Show Task Log (a flaky click, to
-// be made to wait for the menu as a person does); its steps before that passed there too.
-const heldBack = ['07-goal-to-pull-request'];
+// Journeys held back from the whole suite while one is known to be flaky (they still run by name). None now:
+// 07's click on Show Task Log, which once left the context menu open in CI, waits for the menu and clicks
+// again while it stays open (Person.contextMenu).
+const heldBack = [];
 const files = fs.readdirSync(HERE).filter(f => f.endsWith('.journey.mjs')).sort()
   .filter(f => (only.length ? only.some(o => f.includes(o)) : !heldBack.some(h => f.startsWith(h))));
 if (!files.length) { console.error(`no journey matches ${only.join(' ')}`); process.exit(2); }
@@ -173,6 +173,18 @@ class Journey {
     this.git(['config', 'user.email', 'person@example.invalid']);
     this.git(['add', '-A']);
     this.git(['commit', '-qm', 'The project as it was before Continuum']);
+  }
+
+  /**
+   * A bare repository beside the workspace (`remote.git` in the journey's folder, also `this.remote`), added as
+   * `origin` with main pushed to it: where Create Pull Request pushes when the remote is not GitHub.
+   */
+  gitRemote() {
+    this.remote = path.join(this.home, 'remote.git');
+    this.git(['init', '-q', '--bare', '-b', 'main', this.remote], this.home);
+    this.git(['remote', 'add', 'origin', this.remote]);
+    this.git(['push', '-q', 'origin', 'main']);
+    return this.remote;
   }
 
   /** Every Continuum store under the user-data folder's workspaceStorage, newest first. */

@@ -60,6 +60,36 @@ export async function startSession(j, { confirm = true } = {}) {
   if (confirm) await p.clickNotificationButton(/runs these commands/i, 'Run Them');
 }
 
+/**
+ * Continuum: Create Pull Request from the Command Palette: Enter on the session pick if it asks which session,
+ * Push Only if it offers a GitHub sign-in. Returns the outcome notification's text (not the progress ones).
+ */
+export async function createPullRequest(j) {
+  const p = j.person;
+  const from = p.seen.length;
+  await p.runCommand('Continuum: Create Pull Request');
+  return p.until('the pull request flow to finish or ask', async () => {
+    if (await p.quickVisible() && /Which session/i.test((await p.quickText()).header)) await p.enter();
+    if ((await p.toastTexts()).some(t => /Sign in to GitHub/i.test(t))) await p.clickNotificationButton(/Sign in to GitHub/i, 'Push Only');
+    // the outcome (not the progress notification 'Continuum: pull request for …: Pushing …')
+    return p.seen.slice(from).find(t => /^Continuum (opened pull request|pushed|created)/.test(t) || /could not/i.test(t));
+  }, 90000);
+}
+
+/**
+ * What reached the bare remote (`j.gitRemote()`), read with git as a person at a terminal: its branches other
+ * than main, and the commits the first of them adds to main, oldest first, each { subject, files, diff }.
+ */
+export function pushedCommits(j) {
+  const branches = j.git(['for-each-ref', '--format=%(refname:short)', 'refs/heads'], j.remote).split('\n').filter(b => b && b !== 'main');
+  if (!branches.length) return { branches, commits: [] };
+  const commits = j.git(['log', '--reverse', '--format=%H%x09%s', `main..${branches[0]}`], j.remote).split('\n').filter(Boolean).map(l => {
+    const [sha, subject] = l.split('\t');
+    return { subject, files: j.git(['show', '--name-only', '--format=', sha], j.remote).split('\n').filter(Boolean), diff: j.git(['show', '--format=', sha], j.remote) };
+  });
+  return { branches, commits };
+}
+
 /** Group rows of the Tasks view as { label: count } (the tree's top level, e.g. Done: 5). */
 export async function groupCounts(j) {
   const rows = await j.person.treeRows();

@@ -8,6 +8,7 @@ const QUICK = '.quick-input-widget';
 const QUICK_ROWS = `${QUICK} .monaco-list-row`;
 const TOASTS = '.notifications-toasts .notification-toast';
 const TASKS_TREE = '.monaco-list[role="tree"][aria-label="Tasks"]';
+const MENU = '.context-view .monaco-menu';
 
 export class Person {
   /** @param {import('playwright-core').Page} page */
@@ -254,21 +255,70 @@ export class Person {
     await b.click();
   }
 
-  /** Right-clicks the row and chooses a context-menu item. */
-  async contextMenu(row, item) {
-    await row.click({ button: 'right' });
-    const entry = this.page.locator('.context-view .monaco-menu .action-item .action-label', { hasText: item }).first();
-    await this.until(`the context menu item '${item}'`, () => entry.isVisible(), 10000);
-    await entry.click();
+  // ---------- context menus ----------
+
+  /** Whether a context menu is open. */
+  async menuOpen() {
+    return this.page.locator(MENU).first().isVisible().catch(() => false);
   }
 
+  /** The open context menu's item whose label is `item` (a string: exactly that label, '…' allowed after it; or a RegExp). */
+  menuItem(item) {
+    const label = typeof item === 'string' ? new RegExp(`^\\s*${item.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}…?\\s*$`) : item;
+    return this.page.locator(`${MENU} .action-item`).filter({ has: this.page.locator('.action-label', { hasText: label }) }).first();
+  }
+
+  /**
+   * Right-clicks the row and waits for its context menu, as a person does; right-clicks again when no menu came
+   * (the row was drawn again under the pointer). Returns the menu's item labels.
+   */
+  async openContextMenu(row, timeout = 15000) {
+    const items = this.page.locator(`${MENU} .action-item .action-label`);
+    return this.until('a context menu on the row', async () => {
+      if (!(await this.menuOpen())) {
+        await row.click({ button: 'right' });
+        if (!(await this.until('the context menu to open', () => this.menuOpen(), 3000).catch(() => false))) return false;
+      }
+      const labels = (await items.allInnerTexts()).map(t => t.trim()).filter(Boolean);
+      return labels.length ? labels : false;
+    }, timeout);
+  }
+
+  /**
+   * Right-clicks the row and chooses a context-menu item as a person does: waits for the menu, and for the item to
+   * be shown and enabled, moves the pointer onto it until the menu highlights it, clicks, and waits for the menu
+   * to close (VS Code runs the item's action as it hides the menu). A VS Code menu item ignores a click that comes
+   * within 100 ms of its being drawn (longer on a busy machine: a timer arms it), and the menu then stays open; so
+   * while the menu is still open a few seconds after the click, the person clicks the item again. The caller
+   * waits for what the item does (an editor opening, a notification).
+   */
+  async contextMenu(row, item, timeout = 30000) {
+    await this.openContextMenu(row);
+    const entry = this.menuItem(item);
+    const enabled = async () => (await entry.isVisible()) && !/\bdisabled\b/.test((await entry.getAttribute('class')) ?? '');
+    await this.until(`the context menu item '${item}', enabled`, enabled, 10000);
+    let clicks = 0;
+    await this.until(`the context menu to run '${item}' and close`, async () => {
+      if (!(await this.menuOpen())) {
+        if (clicks) return true;
+        await this.openContextMenu(row); // it closed before the click (the focus moved): right-click again
+        return false;
+      }
+      if (!(await enabled())) throw new JourneyFailure(`the context menu no longer offers '${item}' enabled (it shows ${JSON.stringify(await this.page.locator(`${MENU} .action-item .action-label`).allInnerTexts())})`);
+      await entry.hover();
+      await this.until(`'${item}' highlighted under the pointer`, async () => /\bfocused\b/.test((await entry.getAttribute('class')) ?? ''), 5000);
+      if (clicks++) this.log(`the context menu is still open after clicking '${item}': clicking it again`);
+      await entry.click();
+      return this.until('the context menu to close', async () => !(await this.menuOpen()), 3000).catch(() => false);
+    }, timeout);
+  }
+
+  /** The labels of the row's context menu; Escape closes it again. */
   async contextMenuItems(row) {
-    await row.click({ button: 'right' });
-    const items = this.page.locator('.context-view .monaco-menu .action-item .action-label');
-    await this.until('a context menu', async () => (await items.count()) > 0, 10000);
-    const texts = (await items.allInnerTexts()).map(t => t.trim()).filter(Boolean);
+    const labels = await this.openContextMenu(row);
     await this.page.keyboard.press('Escape');
-    return texts;
+    await this.until('the context menu to close', async () => !(await this.menuOpen()), 5000);
+    return labels;
   }
 
   // ---------- status bar, editors, webviews ----------
