@@ -2,6 +2,7 @@
 // opening found (a recovered store, a read-only view).
 import * as vscode from 'vscode';
 import type { Continuum } from '../core/continuum';
+import type { AgentIdentity, ToolResult } from '../core/agents/tool';
 import type { Logger } from '../core/ports';
 import { chooseStoreFolder } from '../core/store/location';
 import { nodeFileSystem } from '../node/fileSystem';
@@ -71,6 +72,17 @@ export class ContinuumHost implements vscode.Disposable {
     if (!outcome.held) throw new StoreHeldElsewhere(outcome.why);
     this.logger.info(`this window took the store over to run ${what}`);
     return this.open();
+  }
+
+  /**
+   * Runs an agent tool where the store is held: in this window (with its trust and verify-on-done)
+   * or, in a window that is another process's client, on the holder, as an agent's MCP server does.
+   */
+  async callTool(agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult> {
+    await this.open();
+    const windowStore = this.windowStore;
+    if (!windowStore) throw new Error('The store was closed; run the tool again.');
+    return windowStore.callTool(agent, tool, input, signal);
   }
 
   /** Opens the core (once); later calls get the same promise. */

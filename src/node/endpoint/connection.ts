@@ -59,7 +59,8 @@ export interface StoreConnection {
    * process holds the store — and resolves once this process reads it (read-your-writes).
    */
   callOperation(op: string, args: unknown[]): Promise<unknown>;
-  callTool(agent: AgentIdentity, tool: string, input: unknown): Promise<ToolResult>;
+  /** Runs an agent tool here (holder) or on the holder; `signal` stops it only where it runs here. */
+  callTool(agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult>;
   readResource(uri: string): Promise<ResourceReadResult>;
   onDidChangeRole(listener: (role: StoreRole) => void): void;
   /**
@@ -142,11 +143,12 @@ class Link implements StoreConnection {
     });
   }
 
-  async callTool(agent: AgentIdentity, tool: string, input: unknown): Promise<ToolResult> {
+  async callTool(agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult> {
     for (;;) {
       await this.ready();
       const core = this.core;
-      if (this.role === 'holder' && core) return this.trackLocal(runToolOn(core, this.options, agent, tool, input));
+      if (this.role === 'holder' && core)
+        return this.trackLocal(runToolOn(core, this.options, agent, tool, input, signal));
       const client = this.client;
       if (!client) continue;
       try {

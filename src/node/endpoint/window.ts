@@ -5,7 +5,7 @@
 // full window that reads a live replica and sends its writes to the holder, and takes the store
 // over when the holder goes. A future daemon is one more holder that outlives the windows.
 import { callAgentTool } from '../../core/agents';
-import type { VerifyPort } from '../../core/agents/tool';
+import type { AgentIdentity, ToolResult, VerifyPort } from '../../core/agents/tool';
 import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
 import { connectToHolder } from './client';
@@ -91,6 +91,11 @@ export interface WindowStore {
    * store gives it when it runs nothing, an agent's MCP server always. Resolves with why not otherwise.
    */
   takeOver(what: string): Promise<TakeOverOutcome>;
+  /**
+   * Runs an agent tool (Copilot's language-model tools) where the store is held: here, with this
+   * window's trust and verify port, or on the holder, as an agent's MCP server's calls run.
+   */
+  callTool(agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult>;
   close(): Promise<void>;
 }
 
@@ -128,6 +133,8 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
       role: 'read-only',
       holder: undefined,
       onDidChangeCore: () => undefined,
+      callTool: (agent, tool, input, signal) =>
+        callAgentTool({ core, agent, trusted: options.trusted(), ...(signal ? { signal } : {}) }, tool, input),
       takeOver: async () => ({
         held: false,
         why: `This window opened the store read-only: ${core.store.health().readOnlyReason ?? 'another process holds it'}`,
@@ -157,6 +164,7 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
     },
     onDidChangeCore: listener => void listeners.push(listener),
     takeOver: what => connection.takeOver(what),
+    callTool: (agent, tool, input, signal) => connection.callTool(agent, tool, input, signal),
     close: () => connection.close(),
   };
 }

@@ -1,19 +1,16 @@
 // The agent tools as VS Code language-model tools: the same implementation the MCP server runs
-// (callAgentTool on this window's core), so Copilot's agent mode and `#continuum…` references in
-// chat reach the store without an MCP server. Tools that write ask the person first
+// (callAgentTool where the store is held: this window, or the process this window is a client of),
+// so Copilot's agent mode and `#continuum…` references in chat reach the store without an MCP server. Tools that write ask the person first
 // (prepareInvocation); in an untrusted workspace they refuse (ToolContext.trusted).
 // The tools are registered from package.json's declarations (which a unit test keeps equal to the
 // code's); their implementation and zod load on the first call, not while the extension activates.
 import * as vscode from 'vscode';
-import type { Continuum } from '../../core/continuum';
-import { AgentToolError, type AgentIdentity, type ToolContext, type ToolResult } from '../../core/agents/tool';
+import { AgentToolError, type AgentIdentity, type ToolResult } from '../../core/agents/tool';
 import { callWrites, type DeclaredTool } from './declaredTools';
 import { mdBlock } from '../../core/agents/markdown';
 
-/** How a call runs: the shared implementation, loaded on first use. */
-export interface ToolCaller {
-  call(ctx: ToolContext, name: string, input: unknown): Promise<ToolResult>;
-}
+/** How a call runs: where the store is held, with that process's trust and verify-on-done (ContinuumHost.callTool). */
+export type ToolCall = (agent: AgentIdentity, name: string, input: unknown, signal: AbortSignal) => Promise<ToolResult>;
 
 /** Who calls through VS Code's chat: one identity per window (the tool API does not say which conversation). */
 export const copilotIdentity = (): AgentIdentity => ({
@@ -44,11 +41,7 @@ export function confirmationFor(tool: DeclaredTool, input: unknown): vscode.Prep
   };
 }
 
-export function registerLanguageModelTools(
-  open: () => Promise<Continuum>,
-  tools: DeclaredTool[],
-  load: () => Promise<ToolCaller>,
-): vscode.Disposable[] {
+export function registerLanguageModelTools(tools: DeclaredTool[], call: ToolCall): vscode.Disposable[] {
   return tools.map(tool =>
     vscode.lm.registerTool<object>(tool.name, {
       prepareInvocation: options =>
@@ -56,17 +49,10 @@ export function registerLanguageModelTools(
           ? confirmationFor(tool, options.input)
           : { invocationMessage: `${tool.displayName}…` },
       invoke: async (options, token) => {
-        const [core, caller] = await Promise.all([open(), load()]);
         const abort = new AbortController();
         const cancelled = token.onCancellationRequested(() => abort.abort());
         try {
-          return toolResultFor(
-            await caller.call(
-              { core, agent: copilotIdentity(), trusted: vscode.workspace.isTrusted, signal: abort.signal },
-              tool.name,
-              options.input,
-            ),
-          );
+          return toolResultFor(await call(copilotIdentity(), tool.name, options.input, abort.signal));
         } catch (err) {
           // VS Code gives a thrown error's message to the model: the tool's own words say what to do next
           if (err instanceof AgentToolError) throw new Error(err.message, { cause: err });

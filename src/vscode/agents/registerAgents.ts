@@ -22,9 +22,9 @@ export function registerAgents(
   void vscode.commands.executeCommand('setContext', 'continuum.agentsAvailable', true);
   return [
     watchMcpServerInVSCode(logger),
-    ...registerLanguageModelTools(open, declaredTools(context.extension.packageJSON), async () => ({
-      call: (await tools()).callAgentTool,
-    })),
+    ...registerLanguageModelTools(declaredTools(context.extension.packageJSON), (agent, name, input, signal) =>
+      host.callTool(agent, name, input, signal),
+    ),
     registerChatParticipant(
       {
         open,

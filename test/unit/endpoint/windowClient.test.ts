@@ -102,6 +102,17 @@ describe('a second VS Code window (system: real processes)', function () {
     const checkpoint = await second.send('checkpoint', 'from the second window');
     assert.ok(typeof checkpoint.result === 'string', checkpoint.error);
 
+    // Copilot's tools in the client window run on the holder: the claim is made there
+    await first.send('add', 'for Copilot');
+    const claim = (await second.send('next-task')) as { result?: { task?: { title?: string } }; error?: string };
+    assert.strictEqual(claim.result?.task?.title, 'for Copilot', JSON.stringify(claim));
+    assert.ok(
+      ((await first.send('list')).result as Array<[string, string]>).some(
+        ([title, status]) => title === 'for Copilot' && status === 'running',
+      ),
+      'the holder has the claim',
+    );
+
     // what a client cannot do says where it can be done
     const session = await second.send('session', 'a run');
     assert.match(session.error ?? '', /another process holds this store|client/);
@@ -112,6 +123,7 @@ describe('a second VS Code window (system: real processes)', function () {
       second.events.some(e => e.event === 'role' && e.role === 'holder'),
     );
     assert.deepStrictEqual(((await second.send('list')).result as Array<[string, string]>).sort(), [
+      ['for Copilot', 'running'],
       ['written in the first window', 'done'],
       ['written in the second window', 'done'],
     ]);

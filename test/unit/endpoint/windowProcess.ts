@@ -51,9 +51,13 @@ async function main(): Promise<void> {
     const ran =
       cmd === 'takeover'
         ? store.takeOver(arg ?? 'a test command')
-        : cmd === 'busy'
-          ? Promise.resolve((busy = arg || undefined))
-          : run(store.core, cmd, arg);
+        : cmd === 'next-task' // Copilot's language-model tool, as the window runs it
+          ? store
+              .callTool({ id: 'vscode-chat:test', name: 'Copilot' }, 'continuum_next_task', {})
+              .then(r => r.structured)
+          : cmd === 'busy'
+            ? Promise.resolve((busy = arg || undefined))
+            : run(store.core, cmd, arg);
     void ran.then(
       result => say({ id, result }),
       (err: Error) => say({ id, error: `${err.name}: ${err.message}` }),
