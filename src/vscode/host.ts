@@ -10,6 +10,7 @@ import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { workerSnapshotCopies } from '../node/storeWorker';
 import { currentOwner } from '../node/lockOwner';
 import type { WindowStore } from '../node/endpoint/window';
+import type { LauncherPlace } from './agents/cliLauncher';
 import type { Prompter } from './prompts';
 import { setting } from './settings';
 
@@ -42,6 +43,15 @@ export class ContinuumHost implements vscode.Disposable {
   /** This extension's global storage folder; its parent holds other extensions' (Set Up Agents finds Cline's there). */
   get globalStorageUri(): vscode.Uri {
     return this.context.globalStorageUri;
+  }
+
+  /** Where agents' configurations start Continuum's CLI from (see cliLauncher.ts). */
+  get launcherPlace(): LauncherPlace {
+    return {
+      globalStorage: this.context.globalStorageUri.fsPath,
+      extensionPath: this.context.extensionPath,
+      extensionId: this.context.extension.id,
+    };
   }
 
   constructor(

@@ -9,6 +9,7 @@ import { registerChatParticipant } from './chatParticipant';
 import { declaredTools } from './declaredTools';
 import { registerLanguageModelTools } from './languageModelTools';
 import { watchMcpServerInVSCode } from './mcpInVSCode';
+import { writeCliLauncher } from './cliLauncher';
 import type { Logger } from '../../core/ports';
 
 export function registerAgents(
@@ -20,6 +21,12 @@ export function registerAgents(
   // the tools' code (and zod) loads on the first call, not while the extension activates
   const tools = () => import('../../core/agents');
   void vscode.commands.executeCommand('setContext', 'continuum.agentsAvailable', true);
+  // agents' configurations start the CLI through it: kept naming this version's CLI after an update
+  void writeCliLauncher(host.launcherPlace).catch((err: unknown) =>
+    logger.warn(
+      `the CLI launcher for agents could not be written: ${err instanceof Error ? err.message : String(err)}`,
+    ),
+  );
   return [
     watchMcpServerInVSCode(logger),
     ...registerLanguageModelTools(declaredTools(context.extension.packageJSON), (agent, name, input, signal) =>

@@ -2,6 +2,7 @@
 // instructions block and (for Claude Code, if wanted) session hooks into their files, asks before
 // replacing a Continuum entry that differs, and says what it wrote. The merging is pure code in
 // src/core/agents/setup; this file reads, asks and writes.
+import { writeCliLauncher } from './cliLauncher';
 import { promises as fsp } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -138,7 +139,8 @@ export const setUpAgents: Handler = async (ctx, core) => {
     {
       workspace: folder,
       home: os.homedir(),
-      cliPath: vscode.Uri.joinPath(ctx.host.extensionUri, 'dist', 'cli.js').fsPath,
+      // a launcher that outlives updates of the extension, not dist/cli.js in the versioned folder
+      cliPath: await writeCliLauncher(ctx.host.launcherPlace),
       store: core.store.folder,
       platform: process.platform,
       ...((await folderExists(clineFolder)) ? { clineSettings: path.join(clineFolder, 'settings') } : {}),

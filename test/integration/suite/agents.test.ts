@@ -2,6 +2,7 @@
 // participant answers, its model being a scripted provider from a test-only extension
 // (test/integration/model-provider, loaded by the runner beside Continuum), not a hook in the product.
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -72,8 +73,16 @@ suite('Agents', () => {
     const mcp = fs.readFileSync(path.join(root(), '.mcp.json'), 'utf8');
     assert.match(mcp, /\/\/ ours/);
     assert.match(mcp, /"github"/);
+    // the configuration names the launcher in the global storage (it outlives updates), which runs this version's CLI
+    const launcher = (JSON.parse(mcp.replace(/^\s*\/\/.*$/gm, '')) as { mcpServers: { continuum: { args: string[] } } })
+      .mcpServers.continuum.args[0];
+    assert.match(launcher, /continuum\.continuum[\\/]continuum-cli\.js$/);
     const cli = vscode.extensions.getExtension('continuum.continuum')!.extensionUri.fsPath;
-    assert.ok(mcp.includes(JSON.stringify(path.join(cli, 'dist', 'cli.js'))), mcp);
+    assert.ok(fs.readFileSync(launcher, 'utf8').includes(JSON.stringify(path.join(cli, 'dist', 'cli.js'))), launcher);
+    const status = execFileSync(process.execPath, [launcher, 'status', '--store', (await api.ready()).store.folder], {
+      encoding: 'utf8',
+    });
+    assert.match(status, /tasks: \d+/, status);
     assert.match(
       fs.readFileSync(path.join(root(), '.cursor', 'mcp.json'), 'utf8'),
       /\/old\/cli\.js/,

@@ -1,5 +1,5 @@
-// How an agent starts Continuum's MCP server: `node <extension>/dist/cli.js mcp --workspace <folder>
-// --store <the window's store>`. The node that runs VS Code's extension host is VS Code's own binary
+// How an agent starts Continuum's MCP server: `node <launcher> mcp --workspace <folder> --store <the
+// window's store>`, the launcher (launcher.ts) running the installed extension's dist/cli.js. The node that runs VS Code's extension host is VS Code's own binary
 // and cannot be started by an agent, so the command is `node` from the agent's PATH and the CLI's
 // absolute path. The store is named because `--workspace` alone finds it only under the usual
 // user-data folders, not a window's own (`npm start`, code-server --user-data-dir).
@@ -10,7 +10,7 @@ export interface McpLaunch {
 }
 
 export interface LaunchInputs {
-  /** The absolute path of the extension's dist/cli.js. */
+  /** The absolute path of the CLI to start: the launcher in the global storage (launcher.ts), or a dist/cli.js. */
   cliPath: string;
   /** The absolute path of the workspace folder: the files checkpoints and verify commands work on. */
   workspace: string;
