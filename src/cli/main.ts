@@ -8,6 +8,7 @@
 //   continuum plan "GOAL" [--store DIR] [--workspace DIR] [--import] [--out FILE] [--lm-…]   (src/cli/planGoal.ts)
 //   continuum briefing [--workspace DIR | --store DIR] [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
 //   continuum mcp [--workspace DIR] [--store DIR] [--tools lean|full]   (src/cli/mcp.ts)
+import { sessionStateText } from '../core/sessions/progress';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { openContinuum, type Continuum } from '../core/continuum';
@@ -430,7 +431,9 @@ function printStatus(core: Continuum): void {
   const next = core.tasks.nextTask();
   if (next) console.log(`next: ${next.title}`);
   for (const s of core.sessions.list())
-    console.log(`session ${s.name}: ${s.status} — ${core.sessions.describeResume(s.id)}`);
+    console.log(
+      `session ${s.name}: ${sessionStateText(s.status, core.sessions.progress(s.id))} — ${core.sessions.describeResume(s.id)}`,
+    );
 }
 
 main(process.argv.slice(2)).then(exit, err => {

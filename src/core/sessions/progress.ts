@@ -1,5 +1,7 @@
 // A session's progress, computed from its tasks. Pure: the session manager reads the rows.
 
+import type { SessionStatus } from './model';
+
 export interface ProgressTask {
   id: string;
   title: string;
@@ -116,4 +118,19 @@ function shorten(title: string, max = 80): string {
  */
 export function waitsOnlyForYou(p: Pick<SessionProgress, 'runnableNow' | 'waitingForYou'>): boolean {
   return p.runnableNow === 0 && p.waitingForYou > 0;
+}
+
+/**
+ * A session's state in a person's words, for a terminal: one that only waits for a to-do "waits for
+ * you", whether its window is open (running) or was closed (interrupted: nothing of it was cut off).
+ */
+export function sessionStateText(
+  status: SessionStatus,
+  p: Pick<SessionProgress, 'runnableNow' | 'waitingForYou'>,
+): string {
+  if ((status === 'running' || status === 'interrupted') && waitsOnlyForYou(p)) {
+    const n = p.waitingForYou;
+    return `waits for you (${n} to-do${n === 1 ? '' : 's'}: do ${n === 1 ? 'it' : 'them'}, then Mark Done in VS Code)`;
+  }
+  return status;
 }

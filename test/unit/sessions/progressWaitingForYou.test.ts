@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { computeProgress, type ProgressTask } from '../../../src/core/sessions/progress';
+import { computeProgress, sessionStateText, type ProgressTask } from '../../../src/core/sessions/progress';
 
 let seq = 0;
 function task(id: string, extra: Partial<ProgressTask> = {}): ProgressTask {
@@ -78,5 +78,20 @@ describe('session progress read from the store', () => {
     const { id } = await sessions.create({ name: 'S', taskIds: ['todo', 'manual', 'shell'] });
     const p = sessions.progress(id);
     assert.deepStrictEqual([p.waitingForYou, p.runnableLeft, p.nextTask?.id], [2, 1, 'shell']);
+  });
+});
+
+describe("a session's state in words", () => {
+  it('says a session that only waits for a to-do waits for you, also after its window closed (interrupted)', () => {
+    const p = computeProgress([task('review', { forPerson: 1 }), task('shell', { status: 'done' })]);
+    for (const status of ['running', 'interrupted'] as const)
+      assert.strictEqual(sessionStateText(status, p), 'waits for you (1 to-do: do it, then Mark Done in VS Code)');
+  });
+
+  it('keeps the status of a session with work the run can do, or that is paused', () => {
+    const p = computeProgress([task('review', { forPerson: 1 }), task('shell')]);
+    assert.strictEqual(sessionStateText('interrupted', p), 'interrupted');
+    const only = computeProgress([task('review', { forPerson: 1 })]);
+    assert.strictEqual(sessionStateText('paused', only), 'paused');
   });
 });
