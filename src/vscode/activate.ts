@@ -99,6 +99,16 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
   });
   context.subscriptions.push(graphTree, graphWatcher, graphView);
 
+  // lm tasks say they wait for a model, with an inline Choose Model, while there is none
+  void vscode.commands.executeCommand('setContext', 'continuum.lm.modelAvailable', true); // until looked up
+  context.subscriptions.push(
+    runtime.models.onDidChange(() => {
+      const available = !!runtime.models.current;
+      tree.setModelAvailable(available);
+      void vscode.commands.executeCommand('setContext', 'continuum.lm.modelAvailable', available);
+    }),
+  );
+
   const whenOpen = (core: Continuum) => {
     tree.attach(core.tasks);
     statusBar.attach(core);

@@ -39,7 +39,7 @@ export function taskIcon(task: Pick<Task, 'status' | 'action'>, waitingForDeps: 
   );
 }
 
-/** `continuum.task.<status>`, with `.todo` for to-dos (package.json's menus match on it). */
+/** `continuum.task.<status>`, with `.todo` for to-dos and `.lm` for a language model's tasks (package.json's menus match on it). */
 export function taskContextValue(task: Pick<Task, 'status' | 'action'>): string {
-  return `continuum.task.${task.status}${isToDo(task) ? '.todo' : ''}`;
+  return `continuum.task.${task.status}${isToDo(task) ? '.todo' : task.action?.kind === 'lm' ? '.lm' : ''}`;
 }

@@ -16,6 +16,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   readonly onDidChangeTreeData = this.changed.event;
   private tasks: TaskManager | undefined;
   private grouping: Grouping = 'status';
+  private modelAvailable: boolean | undefined;
   private subscriptions: vscode.Disposable[] = [];
   private snapshot: { tasks: Task[]; phases: Phase[]; byId: Map<string, Task>; claims: Map<string, Claim> } | undefined;
   private nested:
@@ -31,6 +32,13 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     this.grouping = tasks.phases().length ? 'phase' : 'status';
     void vscode.commands.executeCommand('setContext', 'continuum.tasks.grouping', this.grouping);
     this.refresh();
+  }
+
+  /** Whether lm tasks can run here now (undefined until the models were looked up): without a model, they say they wait for one. */
+  setModelAvailable(available: boolean | undefined): void {
+    if (this.modelAvailable === available) return;
+    this.modelAvailable = available;
+    this.changed.fire();
   }
 
   setGrouping(grouping: Grouping): void {
@@ -158,9 +166,14 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
       this.grouping === 'phase' && task.status === 'pending' && !waitingFor.length && isToDo(task)
         ? 'waiting for you'
         : '';
+    const forModel =
+      this.modelAvailable === false && task.action?.kind === 'lm' && task.status === 'pending'
+        ? 'waits for a model'
+        : '';
     const bits = [
       elapsed,
       forYou,
+      forModel,
       task.priority !== 'normal' ? task.priority : '',
       task.progress > 0 && task.progress < 100 ? `${task.progress}%` : '',
       task.number ?? '',

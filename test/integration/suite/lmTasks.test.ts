@@ -246,6 +246,22 @@ suite('lm tasks', () => {
     await until('the run to end', () => core.sessions.get(sessionId)?.status !== 'running');
     assert.strictEqual(core.tasks.get(task)?.status, 'pending', 'the lm task waits');
     await vscode.commands.executeCommand('continuum.tasks.focus');
+    // its row says so, with Choose Model among its inline buttons (drawn on hover: present in the row's action bar)
+    const row = await until('the task row to say it waits for a model', async () => {
+      const facts = await queryDom('.monaco-list[aria-label="Tasks"] .monaco-list-row');
+      if (!facts) return { text: '' };
+      return facts.items.find(
+        i =>
+          /LM: waits for a model/.test(i.text) &&
+          /waits for a model/.test(i.text.replace(/^LM: waits for a model/, '')),
+      );
+    });
+    if (row.text) {
+      const buttons = await queryDom(
+        '.monaco-list[aria-label="Tasks"] .monaco-list-row .actions .action-label[aria-label^="Choose Model"]',
+      );
+      assert.ok(buttons && buttons.count >= 1, `an inline Choose Model button: ${JSON.stringify(buttons)}`);
+    }
     await screenshot('lm-task-waits');
 
     // Choose Model from the palette: the real quick pick lists the test model

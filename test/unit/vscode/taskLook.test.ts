@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { task } from '../fakes/taskOf';
 import type { Task } from '../../../src/core/tasks/model';
 import { groupTasks } from '../../../src/vscode/taskGroups';
@@ -55,6 +57,58 @@ describe('the "Waiting for you" group', () => {
         ['Waiting for dependencies', ['later']],
         ['Done', ['done todo']],
       ],
+    );
+  });
+});
+
+/** The Tasks view's item menus of package.json that a task with this context value gets (`when`s of the form view, viewItem =~, context keys). */
+function menusOf(contextValue: string, keys: Record<string, boolean>): { inline: string[]; menu: string[] } {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: { menus: { 'view/item/context': Array<{ command: string; when: string; group?: string }> } };
+  };
+  const out = { inline: [] as string[], menu: [] as string[] };
+  for (const item of manifest.contributes.menus['view/item/context']) {
+    const holds = item.when.split('&&').every(raw => {
+      const clause = raw.trim();
+      if (clause.startsWith('view ==')) return clause === 'view == continuum.tasks';
+      const re = /^viewItem =~ \/(.*)\/$/.exec(clause);
+      if (re) return new RegExp(re[1]).test(contextValue);
+      if (clause.startsWith('!')) return !keys[clause.slice(1)];
+      throw new Error(`a when clause this test does not read: ${clause}`);
+    });
+    if (holds) (item.group?.startsWith('inline') ? out.inline : out.menu).push(item.command.replace('continuum.', ''));
+  }
+  return out;
+}
+
+describe("a language model's task in the Tasks view", () => {
+  const lm = task('lm', { action: { kind: 'lm' } });
+
+  it('has the menus of any task that runs, and its own context value', () => {
+    assert.equal(taskContextValue(lm), 'continuum.task.pending.lm');
+    const { inline, menu } = menusOf(taskContextValue(lm), { 'continuum.lm.modelAvailable': true });
+    assert.deepStrictEqual(inline, ['task.start']);
+    assert.deepStrictEqual(menu.sort(), [
+      'showTaskLog',
+      'task.delete',
+      'task.edit',
+      'task.markDone',
+      'task.markFailed',
+      'task.showDependencies',
+      'task.skip',
+      'task.start',
+    ]);
+    assert.deepStrictEqual(menusOf(taskContextValue(shell('s')), {}).menu.sort(), menu.sort(), 'as a shell task has');
+  });
+
+  it('offers Choose Model inline while there is no model', () => {
+    assert.deepStrictEqual(menusOf(taskContextValue(lm), { 'continuum.lm.modelAvailable': false }).inline, [
+      'task.start',
+      'chooseModel',
+    ]);
+    assert.deepStrictEqual(
+      menusOf(taskContextValue({ ...lm, status: 'done' }), { 'continuum.lm.modelAvailable': false }).inline,
+      [],
     );
   });
 });
