@@ -55,8 +55,10 @@ export interface PlanRow {
   depth: number;
   /** "2.1 Health Check System" */
   label: string;
-  /** "high · after Phase 1.1 Database Connection · est. 1.5 hours · done" */
+  /** "high · after Phase 1.1 Database Connection · est. 1.5 hours · done · runs: npm test" */
   detail: string;
+  /** `detail` without what does the task ("runs: npm test", "done by a language model"): "high · est. 1.5 hours". */
+  facts: string;
   line: number;
   /** Acceptance notes (phases) or description (tasks), for tooltips. */
   notes: string[];
@@ -100,15 +102,20 @@ export function planRows(plan: ParsedPlan): PlanRow[] {
       after(t.dependsOnKeys, inherited),
       t.estimate ? `est. ${t.estimate}` : '',
       t.done ? 'done' : t.status === 'in progress' ? 'in progress' : '',
-      t.action?.kind === 'shell' ? `runs: ${t.action.command}` : '',
-      t.action?.kind === 'lm' ? 'done by a language model' : '',
     ];
+    const does =
+      t.action?.kind === 'shell'
+        ? `runs: ${t.action.command}`
+        : t.action?.kind === 'lm'
+          ? 'done by a language model'
+          : '';
     rows.push({
       kind: 'task',
       key: t.key,
       depth,
       label: numbered(t.number, t.title),
-      detail: bits.filter(Boolean).join(' · '),
+      detail: [...bits, does].filter(Boolean).join(' · '),
+      facts: bits.filter(Boolean).join(' · '),
       line: t.line,
       notes: t.description ? t.description.split('\n') : [],
     });
@@ -128,6 +135,7 @@ export function planRows(plan: ParsedPlan): PlanRow[] {
       depth,
       label: numbered(p.number, p.title),
       detail: bits.filter(Boolean).join(' · '),
+      facts: bits.filter(Boolean).join(' · '),
       line: p.line,
       notes: p.notes,
     });

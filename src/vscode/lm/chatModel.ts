@@ -20,7 +20,7 @@ import {
 } from './chatMapping';
 
 const justification =
-  'Continuum asks this model to do the language-model (lm) tasks of a session you started or resumed.';
+  'Continuum asks this model to do the language-model (lm) tasks of the sessions you start or resume, and to propose a plan when you use Plan from Goal.';
 
 export class VSCodeChatModel implements ModelPort {
   readonly name: string;

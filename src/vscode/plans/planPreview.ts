@@ -47,7 +47,8 @@ export function previewItems(plan: ParsedPlan, preview: PlanImportPreview): Arra
     const spec = specs.get(row.key)!;
     items.push({
       label: `${'\u2003'.repeat(row.depth)}${change === 'new' ? '$(add)' : '$(edit)'} ${inert(row.label, 200)}`,
-      description: inert([change, row.detail].filter(Boolean).join(' · '), 200),
+      // what the task does on a line of its own (room for a long command), not again beside its title
+      description: inert([change, row.facts].filter(Boolean).join(' · '), 200),
       detail:
         spec.action?.kind === 'shell'
           ? inert(`runs: ${spec.action.command}`, 200)
