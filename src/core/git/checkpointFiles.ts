@@ -64,6 +64,9 @@ const scopedLimit = 5_000;
 const fullEvery = 20;
 /** Pruned snapshots whose space is freed together (freeing walks every kept snapshot). */
 const reclaimEvery = 10;
+/** Ended sessions whose task refs are kept (their pull requests commit task by task). */
+const keepTaskRefsOfEndedSessions = 20;
+const taskRefsPrefix = 'refs/continuum/tasks/';
 
 interface FileRow {
   checkpoint_id: string;
@@ -98,6 +101,8 @@ export class CheckpointFiles implements Disposable {
   /** The task boundaries' refs being written, in the background, after their trees were taken. */
   private refWrites: Promise<void> = Promise.resolve();
   private readonly taskRefsWritten = new Set<string>();
+  /** Sessions whose task boundaries this process has recorded (the task refs of ended ones are pruned once per such session). */
+  private readonly sessionsRecorded = new Set<string>();
   private readonly boundariesAsked: Array<{
     ref: string;
     taskId: string;
@@ -210,6 +215,18 @@ export class CheckpointFiles implements Disposable {
    */
   taskBoundary(sessionId: string, taskId: string, at: 'start' | 'end', keepExisting = false): Promise<void> {
     if (this.store.readOnly) return Promise.resolve();
+    if (!this.sessionsRecorded.has(sessionId)) {
+      // a session begins (or goes on) here: the task refs of sessions long ended go, after its first boundary
+      this.sessionsRecorded.add(sessionId);
+      queueMicrotask(
+        () =>
+          void this.serial(() => this.pruneTaskRefs()).catch((err: unknown) =>
+            this.logger.warn(
+              `the task records of ended sessions could not be removed: ${gitErrorMessage(err, 'remove them')}`,
+            ),
+          ),
+      );
+    }
     return new Promise<void>(resolve => {
       this.boundariesAsked.push({ ref: taskRef(sessionId, taskId, at), taskId, at, keepExisting, resolve });
       // queued now, synchronously: a boundary asked for after another is never read before it
@@ -231,7 +248,7 @@ export class CheckpointFiles implements Disposable {
     try {
       const snapshots = await this.snapshots();
       const kept = batch.some(b => b.keepExisting)
-        ? new Set(await snapshots.listRefs('refs/continuum/tasks/'))
+        ? new Set(await snapshots.listRefs(taskRefsPrefix))
         : new Set<string>();
       const todo = batch.filter(b => !(b.keepExisting && (kept.has(b.ref) || this.taskRefsWritten.has(b.ref))));
       if (!todo.length) return;
@@ -455,6 +472,28 @@ export class CheckpointFiles implements Disposable {
     });
   }
 
+  /**
+   * Removes the task refs (each task's files at its start and end, which its pull request commits) of
+   * sessions that ended, but for the newest `keep` of them, and of sessions the store no longer has:
+   * one pair per task run, they would otherwise pile up for ever. A pull request of an older session
+   * then commits its changes together. Returns how many refs were removed.
+   */
+  async pruneTaskRefs(keep = keepTaskRefsOfEndedSessions): Promise<number> {
+    await this.refWrites;
+    const sessions = this.sessions.list(); // newest first
+    const ended = sessions.filter(s => s.status === 'completed' || s.status === 'failed');
+    const kept = new Set(sessions.filter(s => !ended.includes(s) || ended.indexOf(s) < keep).map(s => refSafe(s.id)));
+    const snapshots = await this.snapshots();
+    const doomed = (await snapshots.listRefs(taskRefsPrefix)).filter(
+      ref => !kept.has(ref.slice(taskRefsPrefix.length).split('/')[0]),
+    );
+    if (!doomed.length) return 0;
+    await snapshots.deleteRefs(doomed);
+    for (const ref of doomed) this.taskRefsWritten.delete(ref);
+    this.logger.info(`removed the task records of ${doomed.length / 2} task run(s) of ended sessions`);
+    return doomed.length;
+  }
+
   /** Removes all but the last `keepPerSession` snapshots of a session, keeping labelled ones (manual checkpoints with a note). */
   async prune(sessionKey: string): Promise<number> {
     const rows = this.store.all<FileRow & { trigger: string; note: string }>(
@@ -629,7 +668,7 @@ function toRecord(row: FileRow): FileSnapshotRecord {
 
 /** The ref of a task's start or end snapshot (ids as one ref component each). */
 export function taskRef(sessionId: string, taskId: string, at: 'start' | 'end'): string {
-  return `refs/continuum/tasks/${refSafe(sessionId)}/${refSafe(taskId)}/${at}`;
+  return `${taskRefsPrefix}${refSafe(sessionId)}/${refSafe(taskId)}/${at}`;
 }
 
 /** A session id as one ref path component. */

@@ -177,6 +177,41 @@ describe('checkpoints with both halves: task state and workspace files', () => {
     assert.ok(!snapshotGit(storeDir, 'ls-tree', '-r', '--name-only', after.commit).includes('made.ts'));
   });
 
+  it("removes the task records of ended sessions beyond the newest ones kept, and of sessions the store does not have, keeping every unfinished session's", async () => {
+    const taskRefs = () =>
+      snapshotGit(storeDir, 'for-each-ref', '--format=%(refname)', 'refs/continuum/tasks/')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map(r => r.split('/')[3])
+        .sort();
+    const older = (await sessions.create({ name: 'older', taskIds: ['t1'] })).id;
+    clock.advance(1000);
+    const newer = (await sessions.create({ name: 'newer', taskIds: ['t2'] })).id;
+    for (const s of [older, newer, sessionId]) {
+      await files.taskBoundary(s, 't1', 'start');
+      await files.taskBoundary(s, 't1', 'end');
+    }
+    await files.taskTrees(sessionId); // every ref written
+    for (const s of [older, newer]) {
+      await sessions.start(s);
+      await sessions.complete(s);
+    }
+    assert.deepEqual(taskRefs(), [newer, newer, older, older, sessionId, sessionId].sort());
+    assert.equal(await files.pruneTaskRefs(1), 2);
+    assert.deepEqual(
+      taskRefs(),
+      [newer, newer, sessionId, sessionId].sort(),
+      'the newest ended one and the unfinished one stay',
+    );
+
+    // a session the store does not have (its state was replaced): its records go when a session next records a task
+    await files.taskBoundary('gone-session', 't1', 'start');
+    await files.taskTrees('gone-session');
+    await files.pruneTaskRefs();
+    assert.ok(!taskRefs().includes('gone-session'));
+  });
+
   it('says what to do when a checkpoint has no files half', async () => {
     files.dispose(); // as in a host without a workspace folder: nothing takes snapshots
     const bare = await sessions.createCheckpoint({ sessionId, trigger: 'manual' });
