@@ -115,7 +115,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     runtime.for(core); // the guards (and their status-bar items) from the start, not from the first run
     void rulesWatcher.start().catch(err => logger.error('reading .continuum/rules.json failed', err));
     graphTree.attach(core.graph);
-    graphWatcher.attach(core.graph);
+    graphWatcher.attach(core.store.readOnly ? undefined : core.graph);
     void offerResume(core, () => prompter);
     core.store.onDidLoseLock(reason => {
       runtime.abandon(); // its results could not be saved; the process that took the store over resumes them

@@ -27,7 +27,8 @@ export class GraphWatcher implements vscode.Disposable {
     ];
   }
 
-  attach(graph: KnowledgeGraph): void {
+  /** The graph to keep current; none in a window that does not hold the store (its holder's own watcher does it). */
+  attach(graph: KnowledgeGraph | undefined): void {
     this.graph = graph;
   }
 
