@@ -16,22 +16,24 @@ export const steps = [
   'Mark Done on the to-do in the first window ends the session in the second',
 ];
 
-const PLAN = `# Two windows
+const PLAN = `# Release notes
 
-## Phase 1: Files
+Written in one window, reviewed from the other.
 
-- [ ] 1.1 Write the first file
-  Run: \`echo one > one.txt\`
-- [ ] 1.2 Write the second file
-  Dependencies: 1.1
-  Run: \`echo two > two.txt\`
-- [ ] 1.3 Review both files
-  Dependencies: 1.2
+## Notes
+
+- [ ] Collect the changes
+  Run: \`git log --oneline > changes.txt\`
+- [ ] Draft the notes from them
+  Depends on: Collect the changes
+  Run: \`echo "# Notes" > NOTES.md\`
+- [ ] Review the notes
+  Depends on: Draft the notes from them
 `;
 
 export function prepare(j) {
   j.write('README.md', '# two windows\n');
-  j.write('plan.md', PLAN);
+  j.write('release-plan.md', PLAN);
   j.write('.gitignore', '.vscode/\n');
   // resolved against the workspace folder: the store sits beside it, outside the repository
   j.write('.vscode/settings.json', JSON.stringify({ 'continuum.storagePath': '../store' }, null, 2));
@@ -58,7 +60,7 @@ export default async function twoWindows(j) {
   try {
     await j.step(steps[0], async () => {
       await first.openContinuum();
-      const n = await importPlan(j, 'plan.md');
+      const n = await importPlan(j, 'release-plan.md');
       j.check('the three tasks are new', /3 new/.test(n), n);
       // the person opens the same folder in a second window
       secondPage = await j.wb.page.context().newPage();
@@ -70,7 +72,7 @@ export default async function twoWindows(j) {
       await second.openContinuum();
       await j.eventually('the second window shows the three tasks', async () => {
         const rows = (await second.treeRows()).map(r => r.text).join(' | ');
-        return /Write the first file/.test(rows) && /Review both files/.test(rows);
+        return /Collect the changes/.test(rows) && /Review the notes/.test(rows);
       }, 90000);
       const bar = (await second.statusBarTexts()).join(' | ');
       j.check('the second window is not read-only', !/read-only/i.test(bar), bar);
@@ -80,7 +82,7 @@ export default async function twoWindows(j) {
     await j.step(steps[1], async () => {
       await secondPage.bringToFront(); // the person switches to the second window
       await startSession(through(j, second));
-      await j.eventually('both commands ran: their files are on disk', () => j.exists('one.txt') && j.exists('two.txt'), 90000);
+      await j.eventually('both commands ran: their files are on disk', () => j.exists('changes.txt') && j.exists('NOTES.md'), 90000);
       await j.eventually("the second window's status bar says the to-do waits for you", async () =>
         (await second.statusBarTexts()).some(t => /2\/3\s*·\s*1 waits for you/.test(t)), 60000);
       await groupBy(j, 'status');
@@ -106,7 +108,7 @@ export default async function twoWindows(j) {
 
     await j.step(steps[3], async () => {
       // grouped by status since step 2: the to-do is in the "Waiting for you" group
-      const row = await first.findTreeRow(/Review both files/);
+      const row = await first.findTreeRow(/Review the notes/);
       await first.inlineButton(row, 'Mark Done');
       await j.eventually('the second window says the session completed', () => second.seen.some(t => /completed: 3 done/.test(t)), 60000);
       const sessions = j.exportState().tables.sessions;

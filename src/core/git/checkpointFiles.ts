@@ -220,7 +220,7 @@ export class CheckpointFiles implements Disposable {
       this.sessionsRecorded.add(sessionId);
       queueMicrotask(
         () =>
-          void this.serial(() => this.pruneTaskRefs()).catch((err: unknown) =>
+          void this.serial(() => this.pruneTaskRefs(keepTaskRefsOfEndedSessions, sessionId)).catch((err: unknown) =>
             this.logger.warn(
               `the task records of ended sessions could not be removed: ${gitErrorMessage(err, 'remove them')}`,
             ),
@@ -476,13 +476,16 @@ export class CheckpointFiles implements Disposable {
    * Removes the task refs (each task's files at its start and end, which its pull request commits) of
    * sessions that ended, but for the newest `keep` of them, and of sessions the store no longer has:
    * one pair per task run, they would otherwise pile up for ever. A pull request of an older session
-   * then commits its changes together. Returns how many refs were removed.
+   * then takes its commits' files from the checkpoints' snapshots. `recording` (the session whose
+   * tasks are being recorded) is kept whatever the store says of it. Returns how many refs were removed.
    */
-  async pruneTaskRefs(keep = keepTaskRefsOfEndedSessions): Promise<number> {
+  async pruneTaskRefs(keep = keepTaskRefsOfEndedSessions, recording?: string): Promise<number> {
     await this.refWrites;
     const sessions = this.sessions.list(); // newest first
-    const ended = sessions.filter(s => s.status === 'completed' || s.status === 'failed');
-    const kept = new Set(sessions.filter(s => !ended.includes(s) || ended.indexOf(s) < keep).map(s => refSafe(s.id)));
+    const isEnded = (s: { status: string }) => s.status === 'completed' || s.status === 'failed';
+    const keptEnded = new Set(sessions.filter(isEnded).slice(0, keep));
+    const kept = new Set(sessions.filter(s => !isEnded(s) || keptEnded.has(s)).map(s => refSafe(s.id)));
+    if (recording !== undefined) kept.add(refSafe(recording));
     const snapshots = await this.snapshots();
     const doomed = (await snapshots.listRefs(taskRefsPrefix)).filter(
       ref => !kept.has(ref.slice(taskRefsPrefix.length).split('/')[0]),

@@ -66,6 +66,8 @@ export interface ExecWorld extends TestWorld {
   trusted: { value: boolean };
   executor: Executor;
   newExecutor(options?: TestExecutorOptions): Executor;
+  /** The world's ports (fake processes, its logs and questions, a trusted workspace) with `more`, e.g. a model. */
+  portsWith(more: Partial<ExecutorPorts>): ExecutorPorts;
   /** Creates the tasks, a session over them, and runs it to its end. */
   session(taskIds: string[]): Promise<string>;
   shell(title: string, command: string, more?: Partial<NewTask>): Promise<string>;
@@ -119,6 +121,14 @@ export async function makeExecWorld(options: TestExecutorOptions = {}, base?: Te
     trusted,
     executor,
     newExecutor,
+    portsWith: more => ({
+      processes,
+      hostTasks: fakeHostTasks(processes),
+      trust: { isTrusted: () => true },
+      logs,
+      questions,
+      ...more,
+    }),
     async session(taskIds) {
       const s = await sessions.create({ name: 'test session', taskIds });
       return s.id;

@@ -7,7 +7,6 @@ import type { LmHost } from '../../../src/core/lm/host';
 import type { StoreWriter } from '../../../src/core/store/types';
 import type { TaskAction } from '../../../src/core/tasks/model';
 import { makeExecWorld, until, type ExecWorld } from '../execution/world';
-import { fakeHostTasks } from '../fakes/fakeProcesses';
 import { MemoryWorkspace, ScriptedModel, call, lmHost, says, type Turn } from './fakes';
 
 const root = '/work/ws';
@@ -43,14 +42,7 @@ async function lmWorld(
   const session = await w.session([task]);
   const executor = () =>
     w.newExecutor({
-      ports: {
-        processes: w.processes,
-        hostTasks: fakeHostTasks(w.processes),
-        trust: { isTrusted: () => true },
-        logs: w.logs,
-        questions: w.questions,
-        lm: host,
-      },
+      ports: w.portsWith({ lm: host }),
     });
   return {
     w,
@@ -70,14 +62,7 @@ async function lmWorld(
 /** Starts the session and abandons it (as a SIGKILL would leave it) once `probe` holds. */
 async function killedWhen(l: LmWorld, probe: () => boolean): Promise<void> {
   const executor = l.w.newExecutor({
-    ports: {
-      processes: l.w.processes,
-      hostTasks: fakeHostTasks(l.w.processes),
-      trust: { isTrusted: () => true },
-      logs: l.w.logs,
-      questions: l.w.questions,
-      lm: l.host,
-    },
+    ports: l.w.portsWith({ lm: l.host }),
   });
   const run = await executor.run(l.session);
   const end = Date.now() + 3000;
@@ -448,14 +433,7 @@ describe('lm tasks and a model that comes later', () => {
     const lm = (await w.tasks.create({ title: 'Tidy a.txt', action: { kind: 'lm' } })).id;
     const todo = (await w.tasks.create({ title: 'Review the design', action: { kind: 'manual' } })).id;
     const executor = w.newExecutor({
-      ports: {
-        processes: w.processes,
-        hostTasks: fakeHostTasks(w.processes),
-        trust: { isTrusted: () => true },
-        logs: w.logs,
-        questions: w.questions,
-        lm: host,
-      },
+      ports: w.portsWith({ lm: host }),
     });
     const run = await executor.run(await w.session([lm, todo]));
     await until('the to-do to wait for its person', () => executor.isWaitingForPerson(todo));
@@ -478,14 +456,7 @@ describe('lm tasks and a model that comes later', () => {
     const lm = (await w.tasks.create({ title: 'Tidy a.txt', action: { kind: 'lm' } })).id;
     const build = await w.shell('Build', 'build');
     const executor = w.newExecutor({
-      ports: {
-        processes: w.processes,
-        hostTasks: fakeHostTasks(w.processes),
-        trust: { isTrusted: () => true },
-        logs: w.logs,
-        questions: w.questions,
-        lm: host,
-      },
+      ports: w.portsWith({ lm: host }),
     });
     const summary = await (await executor.run(await w.session([lm, build]))).finished;
     assert.strictEqual(summary.outcome, 'needs-attention');

@@ -13,7 +13,6 @@ import type { LmHost } from '../../../src/core/lm/host';
 import type { TaskAction } from '../../../src/core/tasks/model';
 import { fastResilience, makeExecWorld, until, type ExecWorld, type TestExecutorOptions } from '../execution/world';
 import { makeWorld, type TestWorld } from '../helpers';
-import { fakeHostTasks } from '../fakes/fakeProcesses';
 import { MemoryWorkspace, ScriptedModel, call, lmHost, says, type Turn } from './fakes';
 
 const root = '/work/ws';
@@ -44,14 +43,7 @@ async function setUp(
   const session = await w.session([task]);
   const executor = (more: TestExecutorOptions = {}) =>
     w.newExecutor({
-      ports: {
-        processes: w.processes,
-        hostTasks: fakeHostTasks(w.processes),
-        trust: { isTrusted: () => true },
-        logs: w.logs,
-        questions: w.questions,
-        lm: host,
-      },
+      ports: w.portsWith({ lm: host }),
       ...more,
     });
   return {
