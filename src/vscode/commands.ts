@@ -72,8 +72,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         const held = Object.hasOwn(runWhereHeld, id) ? runWhereHeld[id] : undefined;
-        const core = held ? await ctx.host.holdFor(held) : await ctx.host.open();
-        return await handler(ctx, core, ...args);
+        if (!held) return await handler(ctx, await ctx.host.open(), ...args);
+        const core = await ctx.host.holdFor(held);
+        // while it runs, this window does not give the store to another that asks for it
+        return await ctx.host.whileHolding(held, () => handler(ctx, core, ...args));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof StoreHeldElsewhere) {

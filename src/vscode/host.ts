@@ -68,6 +68,30 @@ export class ContinuumHost implements vscode.Disposable {
 
   /** Why this window cannot give the store to another window that wants to run `what` (a session runs here): set by the execution runtime. */
   busy: (what: string) => string | undefined = () => undefined;
+  /** The commands only the holder runs that are under way in this window (by title), which a handover must not cut off. */
+  private readonly working = new Map<string, number>();
+
+  /** Runs `fn`, a command only the holder runs, as `what`: meanwhile this window keeps the store (see `busyWith`). */
+  async whileHolding<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    this.working.set(what, (this.working.get(what) ?? 0) + 1);
+    try {
+      return await fn();
+    } finally {
+      const n = (this.working.get(what) ?? 1) - 1;
+      if (n) this.working.set(what, n);
+      else this.working.delete(what);
+    }
+  }
+
+  /** Why this window keeps the store when another window asks for it to run `what`: a session runs here, or a command is under way. */
+  private busyWith(what: string): string | undefined {
+    const running = this.busy(what);
+    if (running) return running;
+    const under = [...this.working.keys()];
+    return under.length
+      ? `Another VS Code window is running ${under.join(', ')}: wait until it has finished, to ${what} here`
+      : undefined;
+  }
 
   /**
    * The core, held by this window, to run `what` (a command only the store's holder runs). A window
@@ -167,7 +191,7 @@ export class ContinuumHost implements vscode.Disposable {
       replica: () => openContinuum({ ...common, readOnly: true, readOnlyReason: replicaReason, followMs: 250 }),
       readOnly: () => openContinuum({ ...common, lock: nodeLock(), snapshots: snapshots() }),
       trusted: () => vscode.workspace.isTrusted,
-      busy: what => this.busy(what),
+      busy: what => this.busyWith(what),
       // an agent's done (through this window) runs the task's verify command under the executor's rules
       ...(workspaceFolder
         ? {
