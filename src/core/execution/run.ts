@@ -182,6 +182,8 @@ export class SessionRun {
   private readonly toldGuards = new WeakSet<ActionFailure>();
   /** The `lm` tasks this run ended, with the tokens and time each used (for the summary). */
   private readonly lmRuns = new Map<string, LmTaskUsage>();
+  /** Per task that ended done, its end on its way to the disk (awaited outside its slot: see launch). */
+  private readonly endings = new Map<string, Promise<void>>();
   /** Per task, its end once it is on disk (told to the host when the task leaves the run). */
   private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
@@ -342,6 +344,15 @@ export class SessionRun {
       ? this.bulkhead.execute(() => this.runTask(task, action, controller.signal))
       : this.runTask(task, action, controller.signal);
     void work
+      .then(() => {
+        // A task that ended done gives its slot back as soon as its end is written in memory and on
+        // its way to the disk: the next task's start then goes to disk in the same fdatasync. Nothing
+        // of the next task runs before its start is on disk, and the journal keeps the order, so that
+        // start is durable only with this end. The host hears of the end once it is durable.
+        const ending = this.endings.get(task.id);
+        if (ending) this.wakeup.wake();
+        return ending;
+      })
       .catch((err: unknown) => {
         if (this.stopping === 'abandon') return;
         this.problem ??= err instanceof Error ? err.message : String(err);
@@ -352,6 +363,7 @@ export class SessionRun {
         for (const f of this.inFlight.values()) f.controller.abort('stop');
       })
       .finally(() => {
+        this.endings.delete(task.id);
         this.inFlight.delete(task.id);
         const recorded = this.endsRecorded.get(task.id);
         this.endsRecorded.delete(task.id);
@@ -460,7 +472,7 @@ export class SessionRun {
       // The files as the task left them, read before it shows as done: an edit the person makes on seeing
       // it done is theirs, not the task's (the commit and ref are written later).
       if (this.host.taskFiles) await this.host.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
-      await this.finishDone(started, result);
+      this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.host.clock.now() - began);
     } catch (err) {
       await this.settle(task.id);
@@ -1006,7 +1018,12 @@ export class SessionRun {
     return Promise.race([this.host.waitForPerson(taskId, signal), byStatus]).finally(() => watch?.dispose());
   }
 
-  private async finishDone(task: Task, result: string): Promise<void> {
+  /**
+   * Records a task's end as done: applied in memory and queued for the disk at once, together with its
+   * steps' records still on their way. Its durability is `endings` (see launch): what follows the
+   * end — the log line, the count, the every-N checkpoint — waits for it.
+   */
+  private finishDone(task: Task, result: string): void {
     if (this.stopping === 'abandon') return;
     const now = this.host.tasks.get(task.id);
     const pending = this.pendingWrites.get(task.id) ?? [];
@@ -1016,28 +1033,37 @@ export class SessionRun {
         ? this.recordEnd(task.id, 'done', { result }, this.lmUsageOf(task, 'done'))
         : undefined;
     done?.catch(() => undefined); // awaited below, after the steps' records
-    try {
-      await Promise.all(pending); // the steps' records, flushed together with the done record
-    } catch (err) {
-      throw new JournalError(err);
-    }
-    await done;
-    this.host.logs.append(task.id, `[done: ${result}]\n`);
-    this.doneThisRun++;
-    const every = this.settings.checkpointEvery;
-    if (every > 0 && this.doneThisRun % every === 0) {
-      // The slot is not held for it: the next task starts while the checkpoint is written.
-      const checkpoint = this.host.sessions
-        .createCheckpoint(
-          { sessionId: this.sessionId, trigger: 'every-n-tasks', note: `after ${this.doneThisRun} tasks of this run` },
-          'executor',
-        )
-        .then(
-          () => undefined,
-          (err: unknown) => this.host.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err),
-        );
-      this.checkpoints.push(checkpoint);
-    }
+    const ending = (async () => {
+      try {
+        await Promise.all(pending); // the steps' records, flushed together with the done record
+      } catch (err) {
+        throw new JournalError(err);
+      }
+      await done;
+      this.host.logs.append(task.id, `[done: ${result}]\n`);
+      void this.host.logs.flush(task.id);
+      this.doneThisRun++;
+      const every = this.settings.checkpointEvery;
+      if (every > 0 && this.doneThisRun % every === 0) {
+        // The slot is not held for it: the next task starts while the checkpoint is written.
+        const checkpoint = this.host.sessions
+          .createCheckpoint(
+            {
+              sessionId: this.sessionId,
+              trigger: 'every-n-tasks',
+              note: `after ${this.doneThisRun} tasks of this run`,
+            },
+            'executor',
+          )
+          .then(
+            () => undefined,
+            (err: unknown) => this.host.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err),
+          );
+        this.checkpoints.push(checkpoint);
+      }
+    })();
+    ending.catch(() => undefined); // awaited (and reported) in launch
+    this.endings.set(task.id, ending);
   }
 
   /**
