@@ -201,8 +201,12 @@ export class SessionRun {
 
   begin(): void {
     this.heartbeat = this.host.sessions.startHeartbeat(this.sessionId);
-    // a person finishing a task (or anyone changing one) may make more tasks ready
-    this.watch = this.host.tasks.onDidChange(() => this.wakeup.wake());
+    // a person finishing a task (or anyone changing one) may make more tasks ready; a change of a task
+    // running here is this run's own, and its end wakes the loop itself (see launch)
+    this.watch = this.host.tasks.onDidChange(e => {
+      if (e.taskIds.length && e.taskIds.every(id => this.inFlight.has(id))) return;
+      this.wakeup.wake();
+    });
     void this.loop().then(this.resolveFinished, (err: unknown) => {
       this.problem ??= err instanceof Error ? err.message : String(err);
       this.host.logger.error(`session ${this.sessionId}: the run stopped`, err);
@@ -294,6 +298,8 @@ export class SessionRun {
     const cannotRun = this.host.cannotRun();
     for (const kind of actionKinds) {
       if (cannotRun.has(kind)) continue; // left for a host that can run it
+      // no slot is free: none of the kinds that take one can start (a slot's freeing wakes the loop)
+      if (slots <= 0 && kind !== 'manual') continue;
       let limit = this.inFlight.size + Math.max(0, slots); // in-flight tasks come first and are passed over
       if (kind === 'manual') {
         limit = -1; // manual tasks take no slot: every ready one waits for its person
@@ -439,8 +445,9 @@ export class SessionRun {
     if (!resumed) {
       // Applied in memory at once, on disk with the step's first record (see step()).
       pending.push(
-        this.host.tasks.setStatus(task.id, 'running', 'executor'),
-        this.host.sessions.setCurrentTask(this.sessionId, task.id, 'executor'),
+        this.host.tasks.recordStatus(task.id, 'running', 'executor', {}, w =>
+          this.host.sessions.setCurrentTaskIn(w, this.sessionId, task.id),
+        ),
       );
       for (const p of pending) p.catch(() => undefined); // awaited (and reported) before the task ends
     }
@@ -995,7 +1002,7 @@ export class SessionRun {
     const held = this.held.get(taskId) ?? [];
     this.held.delete(taskId);
     try {
-      await this.host.tasks.setStatus(taskId, status, 'executor', change, w => {
+      await this.host.tasks.recordStatus(taskId, status, 'executor', change, w => {
         for (const h of held) h(w);
         alsoIn?.(w);
       });

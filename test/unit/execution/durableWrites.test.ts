@@ -97,4 +97,54 @@ describe('durable writes per task', () => {
     // its first state, the failure that changed it (a closed circuit counting one failure), the success that set it back
     assert.strictEqual(circuitWrites, 3, `${circuitWrites} writes of the circuit's state for 5 tasks`);
   });
+
+  it("records a task's running status and the session's current task in one write", async () => {
+    const { w, guards } = await guardedWorld();
+    const write = w.store.write.bind(w.store);
+    const writes: string[][] = [];
+    w.store.write = (fn, actor) => {
+      const statements: string[] = [];
+      writes.push(statements);
+      return write(
+        writer =>
+          fn({
+            ...writer,
+            run: (sql, params) => {
+              statements.push(sql);
+              return writer.run(sql, params);
+            },
+          }),
+        actor,
+      );
+    };
+    const id = await w.shell('Step', 'step');
+    await (
+      await w.executor.run(await w.session([id]))
+    ).finished;
+    await guards.settled();
+    const setsCurrent = writes.filter(st => st.some(sql => sql.includes('SET current_task_id')));
+    assert.strictEqual(setsCurrent.length, 1);
+    assert.ok(
+      setsCurrent[0].some(sql => sql.startsWith('UPDATE tasks SET status')),
+      'the same write moves the task to running',
+    );
+  });
+
+  it('looks for ready tasks only when one could start: not while every slot is taken', async () => {
+    const { w, guards } = await guardedWorld();
+    const all = w.store.all.bind(w.store);
+    let readyLooks = 0;
+    w.store.all = <T>(sql: string, params?: Parameters<typeof all>[1]): T[] => {
+      if (sql.includes("json_extract(t.action, '$.kind') AS kind")) readyLooks++;
+      return all<T>(sql, params);
+    };
+    const ids: string[] = [];
+    for (let i = 1; i <= 10; i++) ids.push(await w.shell(`Step ${i}`, `step ${i}`));
+    const summary = await (await w.executor.run(await w.session(ids))).finished;
+    await guards.settled();
+    assert.strictEqual(summary.done, 10);
+    // per task: a look for each kind that takes a slot (shell, vscodeTask) and for manual ones when its
+    // slot is free, and for manual ones while it runs; a few more at the start and the end
+    assert.ok(readyLooks <= 10 * 4 + 6, `${readyLooks} looks for ready tasks for 10 tasks`);
+  });
 });
