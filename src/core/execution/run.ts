@@ -216,7 +216,8 @@ export class SessionRun {
 
   /** Tasks running now. */
   get running(): string[] {
-    return [...this.inFlight.keys()];
+    // a task whose end is on its way to the disk has stopped running (its slot is the next task's)
+    return [...this.inFlight.keys()].filter(id => !this.endings.has(id));
   }
 
   startedAt(taskId: string): number | undefined {

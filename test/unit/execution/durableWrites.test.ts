@@ -147,4 +147,16 @@ describe('durable writes per task', () => {
     // slot is free, and for manual ones while it runs; a few more at the start and the end
     assert.ok(readyLooks <= 10 * 4 + 6, `${readyLooks} looks for ready tasks for 10 tasks`);
   });
+
+  it('shows no more tasks running than the concurrency allows while an end goes to disk with the next start', async () => {
+    const { w, guards } = await guardedWorld();
+    let most = 0;
+    w.executor.onDidChange(e => (most = Math.max(most, e.running.length)));
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i++) ids.push(await w.shell(`Step ${i}`, `step ${i}`));
+    const summary = await (await w.executor.run(await w.session(ids))).finished;
+    await guards.settled();
+    assert.strictEqual(summary.done, 4);
+    assert.strictEqual(most, 1);
+  });
 });
