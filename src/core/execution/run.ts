@@ -885,8 +885,11 @@ export class SessionRun {
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
     // one that must not run twice is on disk before anything else happens. A light step's end is
     // held back with its start: a turn of an lm task (a model answer and its tool calls) is one write.
+    // Another re-runnable step's end goes with the task's next write when that comes in this turn of
+    // the event loop (the next step's start, or the task's end: the same fdatasync either way), and
+    // in a write of its own otherwise.
     if (light && !options.durable) this.hold(task.id, end);
-    else if (rerunnable && !options.durable) this.defer(task.id, this.journalOf(task.id, end));
+    else if (rerunnable && !options.durable) this.holdForThisTurn(task.id, end);
     else await this.settleWith(task.id, this.journalOf(task.id, end));
     return result;
   }
@@ -955,6 +958,22 @@ export class SessionRun {
     const held = this.held.get(taskId);
     if (held) held.push(record);
     else this.held.set(taskId, [record]);
+  }
+
+  /**
+   * Holds back a record until the task's next write, if that comes in this turn of the event loop;
+   * otherwise it is written then on its own, and the task's end waits for it (see settle()).
+   */
+  private holdForThisTurn(taskId: string, record: (w: StoreWriter) => void): void {
+    this.hold(taskId, record);
+    setImmediate(() => {
+      const held = this.held.get(taskId);
+      if (!held?.includes(record) || this.stopping === 'abandon') return;
+      this.defer(
+        taskId,
+        this.journalOf(taskId, () => undefined),
+      );
+    });
   }
 
   /** A write of a task's step journal, with the records held back for it written first. */

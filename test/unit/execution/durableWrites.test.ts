@@ -159,4 +159,34 @@ describe('durable writes per task', () => {
     assert.strictEqual(summary.done, 4);
     assert.strictEqual(most, 1);
   });
+
+  it("writes a step's end in the same write as its task's end when that follows at once", async () => {
+    const { w, guards } = await guardedWorld();
+    const write = w.store.write.bind(w.store);
+    const writes: string[][] = [];
+    w.store.write = (fn, actor) => {
+      const statements: string[] = [];
+      writes.push(statements);
+      return write(
+        writer =>
+          fn({
+            ...writer,
+            run: (sql, params) => {
+              statements.push(sql);
+              return writer.run(sql, params);
+            },
+          }),
+        actor,
+      );
+    };
+    const id = await w.shell('Step', 'step', { action: { kind: 'shell', command: 'step', verify: 'check' } });
+    const summary = await (await w.executor.run(await w.session([id]))).finished;
+    await guards.settled();
+    assert.strictEqual(summary.done, 1);
+    const stepEnds = writes.filter(st => st.some(sql => sql.startsWith('UPDATE execution_steps SET status')));
+    // the run step's end with the verify step's start, the verify step's end with the task's end
+    assert.strictEqual(stepEnds.length, 2);
+    assert.ok(stepEnds[0].some(sql => sql.startsWith('INSERT INTO execution_steps')));
+    assert.ok(stepEnds[1].some(sql => sql.startsWith('UPDATE tasks SET status')));
+  });
 });
