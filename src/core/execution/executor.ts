@@ -102,6 +102,8 @@ export class Executor {
   /** By circuit: an action kind, or `lm:<model>` for the model of `lm` tasks (see circuitOf in run.ts). */
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly breakerSubjects = new Map<string, string>();
+  /** By circuit, its state as last saved or loaded: a state that did not change is not written again. */
+  private readonly savedBreakers = new Map<string, string>();
   private readonly waitingForPerson = new Map<string, (decision: PersonDecision) => void>();
   private readonly resilience: ResilienceSettings;
   private readonly logs: TaskLogs;
@@ -264,6 +266,7 @@ export class Executor {
     const saved = this.options.store.get<{ state: string }>('SELECT state FROM circuit_breakers WHERE kind = ?', [
       kind,
     ])?.state;
+    if (saved !== undefined) this.savedBreakers.set(kind, saved);
     policy = breakerPolicy(
       this.resilience,
       saved ? (JSON.parse(saved) as unknown) : undefined,
@@ -289,6 +292,8 @@ export class Executor {
   private async recordBreaker(kind: string, policy: CircuitBreakerPolicy, change?: BreakerChange): Promise<void> {
     if (this.abandoned) return;
     const state = JSON.stringify(policy.toJSON());
+    // saved after every task that went through the circuit: most leave it as it was, and cost no write
+    if (!change && this.savedBreakers.get(kind) === state) return;
     if (change) {
       const model = modelOfCircuit(kind);
       const what = model !== undefined ? `the model ${model}` : `${kind} actions`;
@@ -314,6 +319,7 @@ export class Executor {
           recordTaskEvent(w, this.options.clock, change.taskId, 'circuit', { kind, from: change.from, to: change.to });
         }
       }, 'executor');
+      this.savedBreakers.set(kind, state);
     } catch (err) {
       this.logger.error(`Continuum could not save the state of the ${kind} circuit breaker`, err);
     }

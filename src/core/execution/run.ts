@@ -182,6 +182,8 @@ export class SessionRun {
   private readonly toldGuards = new WeakSet<ActionFailure>();
   /** The `lm` tasks this run ended, with the tokens and time each used (for the summary). */
   private readonly lmRuns = new Map<string, LmTaskUsage>();
+  /** Per task that ended done, its end on its way to the disk (awaited outside its slot: see launch). */
+  private readonly endings = new Map<string, Promise<void>>();
   /** Per task, its end once it is on disk (told to the host when the task leaves the run). */
   private readonly endsRecorded = new Map<string, NonNullable<EndedTask['status']>>();
 
@@ -199,8 +201,12 @@ export class SessionRun {
 
   begin(): void {
     this.heartbeat = this.host.sessions.startHeartbeat(this.sessionId);
-    // a person finishing a task (or anyone changing one) may make more tasks ready
-    this.watch = this.host.tasks.onDidChange(() => this.wakeup.wake());
+    // a person finishing a task (or anyone changing one) may make more tasks ready; a change of a task
+    // running here is this run's own, and its end wakes the loop itself (see launch)
+    this.watch = this.host.tasks.onDidChange(e => {
+      if (e.taskIds.length && e.taskIds.every(id => this.inFlight.has(id))) return;
+      this.wakeup.wake();
+    });
     void this.loop().then(this.resolveFinished, (err: unknown) => {
       this.problem ??= err instanceof Error ? err.message : String(err);
       this.host.logger.error(`session ${this.sessionId}: the run stopped`, err);
@@ -210,7 +216,8 @@ export class SessionRun {
 
   /** Tasks running now. */
   get running(): string[] {
-    return [...this.inFlight.keys()];
+    // a task whose end is on its way to the disk has stopped running (its slot is the next task's)
+    return [...this.inFlight.keys()].filter(id => !this.endings.has(id));
   }
 
   startedAt(taskId: string): number | undefined {
@@ -292,6 +299,8 @@ export class SessionRun {
     const cannotRun = this.host.cannotRun();
     for (const kind of actionKinds) {
       if (cannotRun.has(kind)) continue; // left for a host that can run it
+      // no slot is free: none of the kinds that take one can start (a slot's freeing wakes the loop)
+      if (slots <= 0 && kind !== 'manual') continue;
       let limit = this.inFlight.size + Math.max(0, slots); // in-flight tasks come first and are passed over
       if (kind === 'manual') {
         limit = -1; // manual tasks take no slot: every ready one waits for its person
@@ -342,6 +351,15 @@ export class SessionRun {
       ? this.bulkhead.execute(() => this.runTask(task, action, controller.signal))
       : this.runTask(task, action, controller.signal);
     void work
+      .then(() => {
+        // A task that ended done gives its slot back as soon as its end is written in memory and on
+        // its way to the disk: the next task's start then goes to disk in the same fdatasync. Nothing
+        // of the next task runs before its start is on disk, and the journal keeps the order, so that
+        // start is durable only with this end. The host hears of the end once it is durable.
+        const ending = this.endings.get(task.id);
+        if (ending) this.wakeup.wake();
+        return ending;
+      })
       .catch((err: unknown) => {
         if (this.stopping === 'abandon') return;
         this.problem ??= err instanceof Error ? err.message : String(err);
@@ -352,6 +370,7 @@ export class SessionRun {
         for (const f of this.inFlight.values()) f.controller.abort('stop');
       })
       .finally(() => {
+        this.endings.delete(task.id);
         this.inFlight.delete(task.id);
         const recorded = this.endsRecorded.get(task.id);
         this.endsRecorded.delete(task.id);
@@ -427,8 +446,9 @@ export class SessionRun {
     if (!resumed) {
       // Applied in memory at once, on disk with the step's first record (see step()).
       pending.push(
-        this.host.tasks.setStatus(task.id, 'running', 'executor'),
-        this.host.sessions.setCurrentTask(this.sessionId, task.id, 'executor'),
+        this.host.tasks.recordStatus(task.id, 'running', 'executor', {}, w =>
+          this.host.sessions.setCurrentTaskIn(w, this.sessionId, task.id),
+        ),
       );
       for (const p of pending) p.catch(() => undefined); // awaited (and reported) before the task ends
     }
@@ -460,7 +480,7 @@ export class SessionRun {
       // The files as the task left them, read before it shows as done: an edit the person makes on seeing
       // it done is theirs, not the task's (the commit and ref are written later).
       if (this.host.taskFiles) await this.host.taskFiles.taskBoundary(this.sessionId, task.id, 'end');
-      await this.finishDone(started, result);
+      this.finishDone(started, result);
       hooks?.taskFinished(watched, 'done', this.host.clock.now() - began);
     } catch (err) {
       await this.settle(task.id);
@@ -865,8 +885,11 @@ export class SessionRun {
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
     // one that must not run twice is on disk before anything else happens. A light step's end is
     // held back with its start: a turn of an lm task (a model answer and its tool calls) is one write.
+    // Another re-runnable step's end goes with the task's next write when that comes in this turn of
+    // the event loop (the next step's start, or the task's end: the same fdatasync either way), and
+    // in a write of its own otherwise.
     if (light && !options.durable) this.hold(task.id, end);
-    else if (rerunnable && !options.durable) this.defer(task.id, this.journalOf(task.id, end));
+    else if (rerunnable && !options.durable) this.holdForThisTurn(task.id, end);
     else await this.settleWith(task.id, this.journalOf(task.id, end));
     return result;
   }
@@ -937,6 +960,22 @@ export class SessionRun {
     else this.held.set(taskId, [record]);
   }
 
+  /**
+   * Holds back a record until the task's next write, if that comes in this turn of the event loop;
+   * otherwise it is written then on its own, and the task's end waits for it (see settle()).
+   */
+  private holdForThisTurn(taskId: string, record: (w: StoreWriter) => void): void {
+    this.hold(taskId, record);
+    setImmediate(() => {
+      const held = this.held.get(taskId);
+      if (!held?.includes(record) || this.stopping === 'abandon') return;
+      this.defer(
+        taskId,
+        this.journalOf(taskId, () => undefined),
+      );
+    });
+  }
+
   /** A write of a task's step journal, with the records held back for it written first. */
   private journalOf(taskId: string, fn: (w: StoreWriter) => void): Promise<void> {
     const held = this.held.get(taskId);
@@ -983,7 +1022,7 @@ export class SessionRun {
     const held = this.held.get(taskId) ?? [];
     this.held.delete(taskId);
     try {
-      await this.host.tasks.setStatus(taskId, status, 'executor', change, w => {
+      await this.host.tasks.recordStatus(taskId, status, 'executor', change, w => {
         for (const h of held) h(w);
         alsoIn?.(w);
       });
@@ -1006,7 +1045,12 @@ export class SessionRun {
     return Promise.race([this.host.waitForPerson(taskId, signal), byStatus]).finally(() => watch?.dispose());
   }
 
-  private async finishDone(task: Task, result: string): Promise<void> {
+  /**
+   * Records a task's end as done: applied in memory and queued for the disk at once, together with its
+   * steps' records still on their way. Its durability is `endings` (see launch): what follows the
+   * end — the log line, the count, the every-N checkpoint — waits for it.
+   */
+  private finishDone(task: Task, result: string): void {
     if (this.stopping === 'abandon') return;
     const now = this.host.tasks.get(task.id);
     const pending = this.pendingWrites.get(task.id) ?? [];
@@ -1016,28 +1060,37 @@ export class SessionRun {
         ? this.recordEnd(task.id, 'done', { result }, this.lmUsageOf(task, 'done'))
         : undefined;
     done?.catch(() => undefined); // awaited below, after the steps' records
-    try {
-      await Promise.all(pending); // the steps' records, flushed together with the done record
-    } catch (err) {
-      throw new JournalError(err);
-    }
-    await done;
-    this.host.logs.append(task.id, `[done: ${result}]\n`);
-    this.doneThisRun++;
-    const every = this.settings.checkpointEvery;
-    if (every > 0 && this.doneThisRun % every === 0) {
-      // The slot is not held for it: the next task starts while the checkpoint is written.
-      const checkpoint = this.host.sessions
-        .createCheckpoint(
-          { sessionId: this.sessionId, trigger: 'every-n-tasks', note: `after ${this.doneThisRun} tasks of this run` },
-          'executor',
-        )
-        .then(
-          () => undefined,
-          (err: unknown) => this.host.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err),
-        );
-      this.checkpoints.push(checkpoint);
-    }
+    const ending = (async () => {
+      try {
+        await Promise.all(pending); // the steps' records, flushed together with the done record
+      } catch (err) {
+        throw new JournalError(err);
+      }
+      await done;
+      this.host.logs.append(task.id, `[done: ${result}]\n`);
+      void this.host.logs.flush(task.id);
+      this.doneThisRun++;
+      const every = this.settings.checkpointEvery;
+      if (every > 0 && this.doneThisRun % every === 0) {
+        // The slot is not held for it: the next task starts while the checkpoint is written.
+        const checkpoint = this.host.sessions
+          .createCheckpoint(
+            {
+              sessionId: this.sessionId,
+              trigger: 'every-n-tasks',
+              note: `after ${this.doneThisRun} tasks of this run`,
+            },
+            'executor',
+          )
+          .then(
+            () => undefined,
+            (err: unknown) => this.host.logger.error(`session ${this.sessionId}: a checkpoint could not be saved`, err),
+          );
+        this.checkpoints.push(checkpoint);
+      }
+    })();
+    ending.catch(() => undefined); // awaited (and reported) in launch
+    this.endings.set(task.id, ending);
   }
 
   /**

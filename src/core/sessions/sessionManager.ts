@@ -244,23 +244,30 @@ export class SessionManager {
 
   /** Records the task the session is working on (`undefined` clears it). The task must be in the session. */
   async setCurrentTask(id: string, taskId: string | undefined, actor: Actor = 'executor'): Promise<void> {
-    await this.store.write(w => {
-      const session = this.row(w, id);
-      if (
-        taskId !== undefined &&
-        !w.get('SELECT 1 FROM session_tasks WHERE session_id = ? AND task_id = ?', [id, taskId])
-      ) {
-        throw new SessionError(
-          `Task '${taskId}' is not part of session '${session.name}'; pick one of the session's tasks.`,
-        );
-      }
-      w.run('UPDATE sessions SET current_task_id = ?, updated_at = ? WHERE id = ?', [
-        taskId ?? null,
-        this.clock.now(),
-        id,
-      ]);
-    }, actor);
+    await this.store.write(w => this.setCurrentTaskIn(w, id, taskId), actor);
     this.changed.fire({ sessionId: id });
+  }
+
+  /**
+   * The same inside a write the caller holds: a task's start records its running status and the
+   * session's current task in one durable write (the executor's); the task manager's change event,
+   * which every view of the session's progress also follows, tells of both.
+   */
+  setCurrentTaskIn(w: StoreWriter, id: string, taskId: string | undefined): void {
+    const session = this.row(w, id);
+    if (
+      taskId !== undefined &&
+      !w.get('SELECT 1 FROM session_tasks WHERE session_id = ? AND task_id = ?', [id, taskId])
+    ) {
+      throw new SessionError(
+        `Task '${taskId}' is not part of session '${session.name}'; pick one of the session's tasks.`,
+      );
+    }
+    w.run('UPDATE sessions SET current_task_id = ?, updated_at = ? WHERE id = ?', [
+      taskId ?? null,
+      this.clock.now(),
+      id,
+    ]);
   }
 
   // ---- heartbeat and recovery ----

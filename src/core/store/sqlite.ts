@@ -109,6 +109,9 @@ export class SqliteDatabase {
   }
 
   private configure(): void {
-    this.db.exec('PRAGMA foreign_keys = ON');
+    // The database lives in memory (the journal on disk is ours, see store.ts): SQLite's rollback
+    // journal, needed only to roll a transaction back, is kept in memory too instead of as a file
+    // that sql.js's in-memory file system creates, grows and deletes in every transaction.
+    this.db.exec('PRAGMA foreign_keys = ON; PRAGMA journal_mode = MEMORY');
   }
 }

@@ -540,13 +540,24 @@ export class TaskManager {
     change: StatusChange = {},
     alsoIn?: (w: StoreWriter) => void,
   ): Promise<Task> {
+    await this.recordStatus(id, status, actor, change, alsoIn);
+    return this.get(id)!;
+  }
+
+  /** setStatus without reading the task back: for the executor, which moves its tasks on and has them already. */
+  async recordStatus(
+    id: string,
+    status: TaskStatus,
+    actor: Actor = 'user',
+    change: StatusChange = {},
+    alsoIn?: (w: StoreWriter) => void,
+  ): Promise<void> {
     // `alsoIn`: records that must reach the disk in the same durable write (the executor's step journal)
     await this.store.write(w => {
       alsoIn?.(w);
       this.setStatusIn(w, id, status, actor, change);
     }, actor);
     this.changed.fire({ taskIds: [id] });
-    return this.get(id)!;
   }
 
   /** The same as setStatus, inside a write that the caller (the executor, a session) already holds. */

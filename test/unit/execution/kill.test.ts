@@ -33,6 +33,18 @@ describe('executor under SIGKILL', function () {
     assert.ok(r.killsMidRun > 0, 'at least one kill hit the run while tasks were left');
   });
 
+  it(`never re-runs a task recorded done one task at a time, where a task's start shares its fdatasync with the previous task's end, across ${kills} kills`, async () => {
+    const dir = path.join(work, 'one-at-a-time');
+    fs.mkdirSync(dir);
+    const r = await runKillLoop({ work: dir, child, tasks: 100, kills, concurrency: 1, maxDelayMs: 250 });
+    console.log(
+      `      ${r.kills} kills (${r.killsMidRun} mid-run), ${r.done}/${r.tasks} done, ${r.rerunCutOff} cut-off steps re-run, ${r.repeatedAfterDone.length} done tasks repeated, ${(r.elapsedMs / 1000).toFixed(1)} s`,
+    );
+    assert.deepStrictEqual(r.repeatedAfterDone, []);
+    assert.strictEqual(r.done, r.tasks);
+    assert.ok(r.killsMidRun > 0, 'at least one kill hit the run while tasks were left');
+  });
+
   it('waits for the process of a re-runnable step whose runner was killed the instant it started, instead of running the step beside it', async () => {
     const dir = path.join(work, 'spawn');
     fs.mkdirSync(dir);

@@ -16,14 +16,17 @@ export const shellAction: Action<ShellAction> = {
   describeDone: action => `Ran: ${[action.command, ...(action.args ?? [])].join(' ')}`,
   async run(action, ctx) {
     const command = commandSpec(action.command, action.args, action.shell);
-    const cwd = await realWorkspaceCwd(ctx.workspace, action.cwd, p => ctx.processes.realPath(p));
     const shown = describeCommand(command);
+    // The folder is looked up inside the step, not before it: a look at the disk before the step would
+    // let the task's running status reach the disk in a write of its own, a second fdatasync before the
+    // process starts, instead of going with the step's start record.
     const exit = await ctx.step(
       'run',
-      signal => runChecked(ctx, { ...command, cwd, ...(action.env ? { env: action.env } : {}) }, shown, 'run', signal),
-      {
-        rerunnable: action.rerunnable ?? true,
+      async signal => {
+        const cwd = await realWorkspaceCwd(ctx.workspace, action.cwd, p => ctx.processes.realPath(p));
+        return runChecked(ctx, { ...command, cwd, ...(action.env ? { env: action.env } : {}) }, shown, 'run', signal);
       },
+      { rerunnable: action.rerunnable ?? true },
     );
     return exit
       ? `'${shown}' exited with code ${exit.code}`

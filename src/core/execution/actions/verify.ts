@@ -8,11 +8,16 @@ import { runChecked } from './process';
 export async function runVerify(action: TaskAction, ctx: ActionContext): Promise<void> {
   if (!action.verify?.trim()) return;
   const command = commandSpec(action.verify, undefined, undefined);
-  const cwd = await realWorkspaceCwd(ctx.workspace, action.kind === 'shell' ? action.cwd : undefined, p =>
-    ctx.processes.realPath(p),
-  );
   const shown = describeCommand(command);
-  await ctx.step('verify', signal => runChecked(ctx, { ...command, cwd }, shown, 'verify', signal), {
-    rerunnable: true,
-  });
+  // looked up inside the step (see shell.ts): the run step's end and this step's start share one write
+  await ctx.step(
+    'verify',
+    async signal => {
+      const cwd = await realWorkspaceCwd(ctx.workspace, action.kind === 'shell' ? action.cwd : undefined, p =>
+        ctx.processes.realPath(p),
+      );
+      return runChecked(ctx, { ...command, cwd }, shown, 'verify', signal);
+    },
+    { rerunnable: true },
+  );
 }
