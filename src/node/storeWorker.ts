@@ -2,7 +2,7 @@
 // store this process writes, started when the store opens and ended when it closes. It holds a
 // second copy of the database (its memory is about the size of state.db).
 import { Worker } from 'worker_threads';
-import type { SnapshotCopy, SnapshotCopyBase, SnapshotCopyFactory } from '../core/store/snapshotCopy';
+import type { SnapshotCopy, SnapshotCopyBase, SnapshotCopyFactory, WrittenSnapshot } from '../core/store/snapshotCopy';
 import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
 
 /**
@@ -18,7 +18,7 @@ class WorkerSnapshotCopy implements SnapshotCopy {
   private readonly worker: Worker;
   private readonly pending = new Map<
     number,
-    { resolve(answer: Uint8Array | string): void; reject(err: Error): void }
+    { resolve(answer: WrittenSnapshot | string): void; reject(err: Error): void }
   >();
   private nextId = 1;
   /** Why the worker can no longer answer; every later request fails with it. */
@@ -52,8 +52,8 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     this.post({ kind: 'apply', journal, upTo });
   }
 
-  snapshot(seq: number): Promise<Uint8Array> {
-    return this.ask<Uint8Array>(id => this.post({ kind: 'snapshot', id, seq }));
+  snapshot(seq: number, withBackup = false): Promise<WrittenSnapshot> {
+    return this.ask<WrittenSnapshot>(id => this.post({ kind: 'snapshot', id, seq, backup: withBackup }));
   }
 
   checkBackup(raw: Uint8Array, latestSchemaVersion: number): Promise<string> {
@@ -61,7 +61,7 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     return this.ask<string>(id => this.post({ kind: 'checkBackup', id, raw, latestSchemaVersion }, transfer));
   }
 
-  private ask<T extends Uint8Array | string>(send: (id: number) => void): Promise<T> {
+  private ask<T extends WrittenSnapshot | string>(send: (id: number) => void): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -91,7 +91,8 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     const pending = this.pending.get(reply.id!);
     if (!pending) return;
     this.pending.delete(reply.id!);
-    if (reply.kind === 'snapshot') pending.resolve(reply.snapshot);
+    if (reply.kind === 'snapshot')
+      pending.resolve({ snapshot: reply.snapshot, ...(reply.backup ? { backup: reply.backup } : {}) });
     else if (reply.kind === 'backupChecked') pending.resolve(reply.result);
     else pending.reject(new Error(reply.message));
   }

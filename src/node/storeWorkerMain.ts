@@ -2,6 +2,7 @@
 // store's journal records into its own sql.js database and exports snapshots from it, so that the
 // extension host's thread never runs the export. See src/core/store/snapshotCopy.ts.
 import { parentPort } from 'worker_threads';
+import { gzipSync } from 'zlib';
 import { checkBackup } from '../core/store/backupCheck';
 import { DatabaseCopy } from '../core/store/snapshotCopy';
 import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
@@ -47,5 +48,10 @@ async function handle(request: StoreWorkerRequest): Promise<void> {
     return;
   }
   const snapshot = loaded.snapshot(request.seq);
-  post({ kind: 'snapshot', id: request.id, snapshot }, [snapshot.buffer as ArrayBuffer]);
+  // Compressed here, in one go: this thread has nothing else to do meanwhile.
+  const backup = request.backup ? new Uint8Array(gzipSync(snapshot)) : undefined;
+  post({ kind: 'snapshot', id: request.id, snapshot, ...(backup ? { backup } : {}) }, [
+    snapshot.buffer as ArrayBuffer,
+    ...(backup ? [backup.buffer as ArrayBuffer] : []),
+  ]);
 }

@@ -2,11 +2,11 @@
 export type StoreWorkerRequest =
   | { kind: 'load'; database: Uint8Array | undefined; seq: number; check: boolean }
   | { kind: 'apply'; journal: Uint8Array; upTo: number }
-  | { kind: 'snapshot'; id: number; seq: number }
+  | { kind: 'snapshot'; id: number; seq: number; backup: boolean }
   | { kind: 'checkBackup'; id: number; raw: Uint8Array; latestSchemaVersion: number };
 
 export type StoreWorkerReply =
   | { kind: 'checked'; result: string }
-  | { kind: 'snapshot'; id: number; snapshot: Uint8Array }
+  | { kind: 'snapshot'; id: number; snapshot: Uint8Array; backup?: Uint8Array }
   | { kind: 'backupChecked'; id: number; result: string }
   | { kind: 'error'; id?: number; message: string };

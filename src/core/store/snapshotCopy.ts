@@ -19,12 +19,22 @@ export interface SnapshotCopy {
   readonly checked: Promise<string>;
   /** Applies the records of `journal` (whole records, as encodeRecord made them) that follow the copy's last change, up to change #upTo. */
   apply(journal: Uint8Array, upTo: number): void;
-  /** The snapshot file (encodeSnapshot) of the copy at change #seq, which must be the last change applied. */
-  snapshot(seq: number): Promise<Uint8Array>;
+  /**
+   * The snapshot file (encodeSnapshot) of the copy at change #seq, which must be the last change
+   * applied, and, when asked for, its backup (the file gzipped): compressing tens of megabytes is
+   * the copy's work too, not the store's thread's.
+   */
+  snapshot(seq: number, withBackup?: boolean): Promise<WrittenSnapshot>;
   /** Whether a backup file's bytes could be restored from (see backupCheck.ts): 'ok' or the problem. Where the copy runs. */
   checkBackup(raw: Uint8Array, latestSchemaVersion: number): Promise<string>;
   /** Ends the copy (its memory goes back); what it was still asked fails. */
   close(): Promise<void>;
+}
+
+export interface WrittenSnapshot {
+  snapshot: Uint8Array;
+  /** The backup file's bytes (the snapshot gzipped), when asked for. */
+  backup?: Uint8Array;
 }
 
 export interface SnapshotCopyBase {

@@ -45,7 +45,7 @@ import {
 } from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
 import { JournalFollower } from './replica';
-import { applyRecord, type SnapshotCopy, type SnapshotCopyFactory } from './snapshotCopy';
+import { applyRecord, type SnapshotCopy, type SnapshotCopyFactory, type WrittenSnapshot } from './snapshotCopy';
 import { SqliteDatabase } from './sqlite';
 import {
   LockLostError,
@@ -329,7 +329,7 @@ async function loadBase(
 async function loadBackup(options: OpenStoreOptions, name: string, all: readonly Migration[]): Promise<Base | string> {
   try {
     const raw = await options.fs.readFile(join(options.folder, backupsFolder, name));
-    return raw ? await verifySnapshot(new Uint8Array(await gunzipAsync(raw)), all, 'full') : 'it is missing';
+    return raw ? await verifySnapshot(asBytes(await gunzipAsync(raw)), all, 'full') : 'it is missing';
   } catch (err) {
     if (err instanceof StoreError) throw err;
     return `it could not be decompressed (${(err as Error).message})`;
@@ -932,9 +932,10 @@ class DurableStore implements Store {
     // goes to the next segment.
     const seq = this.lastSeq;
     const copy = this.copy;
-    const snapshot = copy
-      ? copy.snapshot(seq)
-      : encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() });
+    const keepBackups = (this.options.backups ?? 5) > 0;
+    const snapshot: Promise<WrittenSnapshot> | WrittenSnapshot = copy
+      ? copy.snapshot(seq, keepBackups)
+      : { snapshot: encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() }) };
     const retired = [...this.oldSegments, this.segment];
     const oldAppender = this.appender;
     this.segment++;
@@ -949,9 +950,9 @@ class DurableStore implements Store {
     // newest backup older than state.db with nothing to bridge the gap.
     // Each step first makes sure the lock is still ours: a process that stalled mid-compaction
     // must not replace the snapshot or delete the journal of the process that took over.
-    let bytes: Uint8Array;
+    let written: WrittenSnapshot;
     try {
-      bytes = await snapshot;
+      written = await snapshot;
     } catch (err) {
       // The copy failed (its process, or a check that found the snapshot damaged: then the store
       // has stopped writing). Nothing was written: the segments stay, and the compaction runs again
@@ -963,7 +964,7 @@ class DurableStore implements Store {
       return this.doCompact();
     }
     try {
-      await this.writeCompaction(oldAppender, bytes, seq, retired);
+      await this.writeCompaction(oldAppender, written, seq, retired);
     } catch (err) {
       this.oldSegments = retired; // still on disk: the next compaction removes them
       throw err;
@@ -1013,7 +1014,7 @@ class DurableStore implements Store {
 
   private async writeCompaction(
     oldAppender: DurableStore['appender'],
-    snapshot: Uint8Array,
+    { snapshot, backup }: WrittenSnapshot,
     seq: number,
     retired: number[],
   ): Promise<void> {
@@ -1023,7 +1024,9 @@ class DurableStore implements Store {
     const existing = keep > 0 ? parseBackupNames(await this.options.fs.list(dir)) : [];
     if (keep > 0) {
       await this.options.fs.mkdirp(dir);
-      const compressed = new Uint8Array(await gzipAsync(snapshot));
+      // The copy compressed it in its thread; without one, zlib's own threads do (the output's
+      // chunks are joined here: a view on them, not a second copy).
+      const compressed = backup ?? asBytes(await gzipAsync(snapshot));
       if (!(await this.holdsLock())) return;
       await this.options.fs.writeFileAtomic(join(dir, backupName(seq, this.clock.now())), compressed);
     }
@@ -1035,6 +1038,11 @@ class DurableStore implements Store {
     for (const n of retired) await this.options.fs.remove(join(this.folder, segmentName(n)));
     for (const old of existing.slice(Math.max(0, keep - 1))) await this.options.fs.remove(join(dir, old.name));
   }
+}
+
+/** A Node Buffer as a plain Uint8Array over the same memory (no copy). */
+function asBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 function isThenable(value: unknown): boolean {

@@ -13,6 +13,9 @@ import { seededRandom } from '../fakes/random';
 import { testSnapshotCopies } from './workerCopies';
 import { workerSnapshotCopies } from '../../../src/node/storeWorker';
 import * as path from 'path';
+import { gunzipSync, gzipSync } from 'zlib';
+import { parseBackupNames } from '../../../src/core/store/layout';
+import type { SnapshotCopyFactory } from '../../../src/core/store/snapshotCopy';
 
 const folder = '/store';
 const kv: Migration[] = [
@@ -144,6 +147,37 @@ describe('store with its snapshot copy in a worker thread', function () {
     }
     assert.ok(!fs.files.has(victim));
     assert.ok(fs.files.has(`${victim}.bad`));
+  });
+
+  it("writes the backup its worker compressed, never compressing the snapshot on the store's own thread", async () => {
+    const fs = new MemoryFileSystem();
+    const handedOver: Uint8Array[] = [];
+    // The worker's copy, with each backup it hands over recompressed (other bytes, same snapshot)
+    // so that the file in backups/ tells which one the store wrote.
+    const recompressing: SnapshotCopyFactory = base => {
+      const copy = testSnapshotCopies(base);
+      return {
+        checked: copy.checked,
+        apply: (journal, upTo) => copy.apply(journal, upTo),
+        snapshot: async (seq, withBackup) => {
+          const written = await copy.snapshot(seq, withBackup);
+          assert.ok(written.backup, 'the worker compressed the backup');
+          const backup = new Uint8Array(gzipSync(gunzipSync(written.backup), { level: 1 }));
+          handedOver.push(backup);
+          return { snapshot: written.snapshot, backup };
+        },
+        checkBackup: (raw, latest) => copy.checkBackup(raw, latest),
+        close: () => copy.close(),
+      };
+    };
+    const store = await openStore(options(fs, { snapshots: recompressing }));
+    for (let i = 0; i < 50; i++) await put(store, `k${i}`, 'v'.repeat(100));
+    await store.compact();
+    await store.close();
+    const [newest] = parseBackupNames(fs.find(`${folder}/backups`, /\.db\.gz$/).map(f => path.basename(f)));
+    const backup = `${folder}/backups/${newest.name}`;
+    assert.deepStrictEqual(fs.files.get(backup), handedOver[handedOver.length - 1]);
+    assert.deepStrictEqual(gunzipSync(fs.files.get(backup)!), Buffer.from(fs.files.get(`${folder}/state.db`)!));
   });
 
   it('keeps writing while a compaction is under way, and loses none of those writes', async () => {
