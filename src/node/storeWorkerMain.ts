@@ -4,7 +4,7 @@
 import { parentPort } from 'worker_threads';
 import { gzipSync } from 'zlib';
 import { checkBackup } from '../core/store/backupCheck';
-import { DatabaseCopy } from '../core/store/snapshotCopy';
+import { DatabaseCopy, openSnapshotFile } from '../core/store/snapshotCopy';
 import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
 
 const port = parentPort;
@@ -38,6 +38,19 @@ async function handle(request: StoreWorkerRequest): Promise<void> {
     copy = DatabaseCopy.load({ database: request.database, seq: request.seq });
     const loaded = await copy;
     post({ kind: 'checked', result: request.check ? loaded.check() : 'ok' });
+    return;
+  }
+  if (request.kind === 'loadFile') {
+    // The checksum, and the store's copy of the database, cost this thread, not the store's.
+    const opened = openSnapshotFile(request.snapshotFile);
+    if (typeof opened === 'string') {
+      post({ kind: 'opened', result: opened });
+      failed = `the snapshot file could not be used (${opened})`;
+      return;
+    }
+    post({ kind: 'opened', result: opened.forStore }, [opened.forStore.database.buffer as ArrayBuffer]);
+    copy = DatabaseCopy.load({ database: opened.snapshot.database, seq: opened.snapshot.seq });
+    post({ kind: 'checked', result: (await copy).check() });
     return;
   }
   if (request.kind === 'checkBackup') return; // answered as it came (see above)

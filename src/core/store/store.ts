@@ -110,6 +110,8 @@ interface Base {
   database?: Uint8Array;
   /** Only the checksum was checked: SQLite's own check is the snapshot copy's to run. */
   unchecked?: boolean;
+  /** The snapshot copy that checked the snapshot's checksum and handed over `db`'s bytes: the store's from now on. */
+  copy?: SnapshotCopy;
 }
 
 /** Opens (creating when needed) the store in `options.folder`. Never throws on damaged files: it recovers and says so in `health().recovery`. */
@@ -168,7 +170,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const base = await loadBase(options, recovery, all, segments.length > 0, blockers, withCopy);
   await nextTurn();
   const copy = withCopy
-    ? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true })
+    ? (base.copy ?? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true }))
     : undefined;
   base.database = undefined; // the copy's now
   const replay = await replayJournal(options, base, segments, recovery, logger, blockers, copy);
@@ -304,7 +306,7 @@ async function loadBase(
     return { db: await SqliteDatabase.open(), seq: 0 };
   }
   if (bytes) {
-    const loaded = await verifySnapshot(bytes, all, deferCheck ? 'checksum' : 'quick');
+    const loaded = deferCheck ? await openInCopy(options, bytes, all) : await verifySnapshot(bytes, all, 'quick');
     if (typeof loaded !== 'string') return loaded;
     recovery.push(`The store's snapshot could not be used: ${loaded}.`);
   } else if (backups.length) {
@@ -323,6 +325,57 @@ async function loadBase(
   if (bytes || backups.length)
     recovery.push('No usable snapshot or backup was found; the store was rebuilt from the journal alone.');
   return { db: await SqliteDatabase.open(), seq: 0 };
+}
+
+/**
+ * The snapshot opened by a new snapshot copy, which checks its checksum (and then SQLite's check)
+ * and hands this thread a copy of the database to take over: touching the tens of megabytes of a
+ * large store's snapshot (the checksum, sql.js's own copy of them, its copy again when the file
+ * first grows) is the worker's work, not the extension host's. The copy is the store's from then
+ * on. Or why the snapshot cannot be used (the copy is closed then). Refuses (throws) a database
+ * from a newer Continuum.
+ */
+async function openInCopy(
+  options: OpenStoreOptions,
+  file: Uint8Array,
+  all: readonly Migration[],
+): Promise<Base | string> {
+  const copy = options.snapshots!({ snapshotFile: file }); // `file` is the copy's now
+  let opened: Awaited<SnapshotCopy['opened']>;
+  try {
+    opened = await copy.opened;
+  } catch {
+    // The copy could not start: the checksum is checked here, as without one (SQLite's check
+    // follows where the store finds the copy gone).
+    await copy.close().catch(() => undefined);
+    const again = await options.fs.readFile(join(options.folder, snapshotFile));
+    return again ? verifySnapshot(again, all, 'checksum') : 'it disappeared while it was being opened';
+  }
+  if (typeof opened !== 'object') {
+    await copy.close();
+    return opened ?? "the store's snapshot copy did not open it";
+  }
+  let db: SqliteDatabase;
+  let version: number;
+  try {
+    db = await SqliteDatabase.takeOver(opened.database);
+    version = db.userVersion;
+  } catch (err) {
+    await copy.close();
+    return `SQLite could not read it (${(err as Error).message})`;
+  }
+  if (version > latestVersion(all)) {
+    db.close();
+    await copy.close();
+    throw newerVersion(version, all);
+  }
+  return { db, seq: opened.seq, unchecked: true, copy };
+}
+
+function newerVersion(version: number, all: readonly Migration[]): StoreError {
+  return new StoreError(
+    `This store was written by a newer version of Continuum (schema ${version}; this version knows up to ${latestVersion(all)}). Update the Continuum extension to open it; nothing was changed.`,
+  );
 }
 
 /** One backup, fully checked, or why it cannot be used. Refuses (throws) one from a newer Continuum. */
@@ -363,9 +416,7 @@ async function verifySnapshot(
   const version = db.userVersion;
   if (version > latestVersion(all)) {
     db.close();
-    throw new StoreError(
-      `This store was written by a newer version of Continuum (schema ${version}; this version knows up to ${latestVersion(all)}). Update the Continuum extension to open it; nothing was changed.`,
-    );
+    throw newerVersion(version, all);
   }
   return { db, seq: snapshot.seq, database: snapshot.database, ...(check === 'checksum' ? { unchecked: true } : {}) };
 }

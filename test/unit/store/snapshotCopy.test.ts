@@ -158,6 +158,7 @@ describe('store with its snapshot copy in a worker thread', function () {
       const copy = testSnapshotCopies(base);
       return {
         checked: copy.checked,
+        opened: copy.opened,
         apply: (journal, upTo) => copy.apply(journal, upTo),
         snapshot: async (seq, withBackup) => {
           const written = await copy.snapshot(seq, withBackup);
@@ -178,6 +179,56 @@ describe('store with its snapshot copy in a worker thread', function () {
     const backup = `${folder}/backups/${newest.name}`;
     assert.deepStrictEqual(fs.files.get(backup), handedOver[handedOver.length - 1]);
     assert.deepStrictEqual(gunzipSync(fs.files.get(backup)!), Buffer.from(fs.files.get(`${folder}/state.db`)!));
+  });
+
+  it("opens a snapshot the worker checked and copied: the store's own thread neither loads nor copies it", async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    for (let i = 0; i < 200; i++) await put(store, `k${i}`, 'v'.repeat(50));
+    await store.compact();
+    await put(store, 'late', 'only in the journal');
+    const expected = contents(store);
+    await store.close();
+    const original = SqliteDatabase.open;
+    let loadsHere = 0;
+    SqliteDatabase.open = (bytes?: Uint8Array) => {
+      if (bytes) loadsHere++;
+      return original.call(SqliteDatabase, bytes);
+    };
+    let reopened: Store;
+    try {
+      reopened = await openStore(options(fs));
+    } finally {
+      SqliteDatabase.open = original;
+    }
+    assert.strictEqual(loadsHere, 0, 'the snapshot was loaded (copied by sql.js) on the store thread');
+    assert.strictEqual(contents(reopened), expected);
+    assert.deepStrictEqual(reopened.health().recovery, []);
+    await put(reopened, 'after', 'the open');
+    await reopened.close();
+    const again = await openStore(options(fs, { snapshots: undefined }));
+    assert.strictEqual(again.all('SELECT k FROM kv').length, 202);
+    await again.close();
+  });
+
+  it('recovers a snapshot whose checksum the worker finds wrong from the newest backup and the journal', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    for (let i = 0; i < 100; i++) await put(store, `k${i}`, 'v');
+    await store.compact();
+    await put(store, 'late', 'only in the journal');
+    await store.close();
+    const file = fs.files.get(`${folder}/state.db`)!;
+    file[file.length >> 1] ^= 0xff;
+    const reopened = await openStore(options(fs, { clock }));
+    const recovery = reopened.health().recovery.join('\n');
+    assert.match(recovery, /snapshot could not be used: its checksum does not match/);
+    assert.match(recovery, /Recovered from the backup/);
+    assert.strictEqual(reopened.all('SELECT k FROM kv').length, 101);
+    assert.strictEqual(reopened.readOnly, false);
+    await put(reopened, 'more', 'x');
+    await reopened.close();
   });
 
   it('keeps writing while a compaction is under way, and loses none of those writes', async () => {
