@@ -167,7 +167,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const segments = segmentNumbers(names);
   // Only a process that will write needs the copy; a reader checks the snapshot itself.
   const withCopy = options.snapshots !== undefined && !readOnlyReason;
-  const base = await loadBase(options, recovery, all, segments.length > 0, blockers, withCopy);
+  // A reader uses the copy's thread only to check the snapshot, then closes it.
+  const copyRole = options.snapshots === undefined ? undefined : withCopy ? 'keep' : 'checkOnly';
+  const base = await loadBase(options, recovery, all, segments.length > 0, blockers, copyRole);
   await nextTurn();
   const copy = withCopy
     ? (base.copy ?? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true }))
@@ -288,7 +290,8 @@ async function loadBase(
   all: readonly Migration[],
   hasJournal: boolean,
   blockers: string[],
-  deferCheck: boolean,
+  /** 'keep': the snapshot copy checks the snapshot and stays the store's; 'checkOnly': it checks it, then goes. */
+  copyRole: 'keep' | 'checkOnly' | undefined,
 ): Promise<Base> {
   const fs = options.fs;
   const read = await readOrBlock(fs, join(options.folder, snapshotFile), blockers);
@@ -306,7 +309,9 @@ async function loadBase(
     return { db: await SqliteDatabase.open(), seq: 0 };
   }
   if (bytes) {
-    const loaded = deferCheck ? await openInCopy(options, bytes, all) : await verifySnapshot(bytes, all, 'quick');
+    const loaded = copyRole
+      ? await openInCopy(options, bytes, all, copyRole === 'checkOnly')
+      : await verifySnapshot(bytes, all, 'quick');
     if (typeof loaded !== 'string') return loaded;
     recovery.push(`The store's snapshot could not be used: ${loaded}.`);
   } else if (backups.length) {
@@ -339,6 +344,7 @@ async function openInCopy(
   options: OpenStoreOptions,
   file: Uint8Array,
   all: readonly Migration[],
+  checkOnly: boolean,
 ): Promise<Base | string> {
   const copy = options.snapshots!({ snapshotFile: file }); // `file` is the copy's now
   let opened: Awaited<SnapshotCopy['opened']>;
@@ -349,7 +355,9 @@ async function openInCopy(
     // follows where the store finds the copy gone).
     await copy.close().catch(() => undefined);
     const again = await options.fs.readFile(join(options.folder, snapshotFile));
-    return again ? verifySnapshot(again, all, 'checksum') : 'it disappeared while it was being opened';
+    return again
+      ? verifySnapshot(again, all, checkOnly ? 'quick' : 'checksum')
+      : 'it disappeared while it was being opened';
   }
   if (typeof opened !== 'object') {
     await copy.close();
@@ -369,7 +377,17 @@ async function openInCopy(
     await copy.close();
     throw newerVersion(version, all);
   }
-  return { db, seq: opened.seq, unchecked: true, copy };
+  if (!checkOnly) return { db, seq: opened.seq, unchecked: true, copy };
+  // A reader keeps no copy: it waits for SQLite's check in the copy's thread (or runs it here when
+  // the copy failed first), so that a damaged snapshot is still refused before anything is shown.
+  const checked = await copy.checked.catch(() => undefined);
+  await copy.close();
+  const integrity = checked ?? db.integrityCheck(true);
+  if (integrity !== 'ok') {
+    db.close();
+    return `SQLite's integrity check failed (${integrity.slice(0, 200)})`;
+  }
+  return { db, seq: opened.seq };
 }
 
 function newerVersion(version: number, all: readonly Migration[]): StoreError {

@@ -231,6 +231,40 @@ describe('store with its snapshot copy in a worker thread', function () {
     await reopened.close();
   });
 
+  it('opened read-only, checks the snapshot in a worker and still refuses a damaged one, recovering from the newest backup', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    for (let i = 0; i < 300; i++) await put(store, `key ${i}`, `value ${i} ${'x'.repeat(40)}`);
+    await store.compact();
+    await put(store, 'after', 'the snapshot');
+    await store.close();
+    const good = await openStore(options(fs, { clock, readOnly: true }));
+    assert.deepStrictEqual(good.health().recovery, []);
+    assert.strictEqual(good.all('SELECT k FROM kv').length, 301);
+    await good.close();
+    fs.files.set(`${folder}/state.db`, await damagedWithValidChecksum(fs.files.get(`${folder}/state.db`)!));
+    const original = SqliteDatabase.prototype.integrityCheck;
+    let checksHere = 0;
+    SqliteDatabase.prototype.integrityCheck = function (this: SqliteDatabase, quick?: boolean) {
+      if (quick) checksHere++; // the quick check is the snapshot's (a backup gets the full one)
+      return original.call(this, quick);
+    };
+    let reader: Store;
+    try {
+      reader = await openStore(options(fs, { clock, readOnly: true }));
+    } finally {
+      SqliteDatabase.prototype.integrityCheck = original;
+    }
+    assert.strictEqual(checksHere, 0, "SQLite's check of the snapshot ran on the store's own thread");
+    const recovery = reader.health().recovery.join('\n');
+    assert.match(recovery, /snapshot could not be used: SQLite's integrity check failed/);
+    assert.match(recovery, /Recovered from the backup/);
+    assert.strictEqual(reader.all('SELECT k FROM kv').length, 301);
+    await reader.close();
+    assert.ok(fs.files.has(`${folder}/state.db`), 'a reader changes nothing on disk');
+  });
+
   it('keeps writing while a compaction is under way, and loses none of those writes', async () => {
     const fs = new MemoryFileSystem();
     const store = await openStore(options(fs));
