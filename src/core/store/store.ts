@@ -7,9 +7,11 @@
 // (temporary file, fsync, rename), after which the old journal segments are deleted. Opening loads
 // the snapshot and replays the journal, stopping at a torn or damaged record.
 //
-// With a snapshot copy (options.snapshots: a worker thread in VS Code and the CLI) the export and
-// SQLite's check of the snapshot run off this thread: opening checks only the snapshot's checksum,
-// the copy checks the rest in the background, and no compaction is written before that check passed.
+// With a snapshot copy (options.snapshots: a worker thread in VS Code and the CLI) the export, the
+// backup's compression and the checks of the snapshot run off this thread: opening hands the file
+// to the copy, which checks its checksum and gives this thread the database in a buffer sql.js
+// takes over (no copy here, room to grow); the copy runs SQLite's check in the background, and no
+// compaction is written before that check passed. A reader waits for that check, then closes it.
 import { gunzip, gzip } from 'zlib';
 import { promisify } from 'util';
 import { Emitter } from '../events';
