@@ -15,7 +15,8 @@
 //                              compactions have finished and the store is closed, max of 3
 //   open_cpu_ms                the main thread's own CPU time for that open (Linux, /proc; 10 ms ticks):
 //                              about what open_ms is on an idle machine with a warm disk cache, median of 3
-//   open_readonly_ms           a read-only open (no worker: it checks the snapshot itself), median of 3
+//   open_readonly_ms           a read-only open, as a second window opens the store (a worker checks the
+//                              snapshot, the open waits for that check, then the worker goes), median of 3
 //   compaction_ms / compaction_stall_ms   one compaction of the store, and the event-loop delay it causes
 //   stall_ms                   the largest of max_stall_ms, open_stall_ms and compaction_stall_ms
 //   *_stall_cpu_ms, stall_cpu_ms   the same stalls as this thread's own CPU time between two turns of

@@ -8,7 +8,13 @@ import type { AppendOnlyFile, FileSystemPort } from '../core/ports';
 export const nodeFileSystem: FileSystemPort = {
   async readFile(file) {
     try {
-      return new Uint8Array(await fsp.readFile(file));
+      const buffer = await fsp.readFile(file);
+      // A view, not a copy: copying tens of megabytes (a large store's snapshot) holds the thread
+      // for a long time. Only a small file in Node's shared pool of buffers is copied out of it,
+      // so that nobody holds (or transfers to a worker) the whole pool.
+      return buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
+        ? new Uint8Array(buffer.buffer, 0, buffer.byteLength)
+        : new Uint8Array(buffer);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

@@ -2,7 +2,13 @@
 // store this process writes, started when the store opens and ended when it closes. It holds a
 // second copy of the database (its memory is about the size of state.db).
 import { Worker } from 'worker_threads';
-import type { SnapshotCopy, SnapshotCopyBase, SnapshotCopyFactory } from '../core/store/snapshotCopy';
+import type {
+  OpenedSnapshot,
+  SnapshotCopy,
+  SnapshotCopyBase,
+  SnapshotCopyFactory,
+  WrittenSnapshot,
+} from '../core/store/snapshotCopy';
 import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
 
 /**
@@ -15,16 +21,19 @@ export function workerSnapshotCopies(workerFile: string): SnapshotCopyFactory {
 
 class WorkerSnapshotCopy implements SnapshotCopy {
   readonly checked: Promise<string>;
+  readonly opened: Promise<OpenedSnapshot | string | undefined>;
   private readonly worker: Worker;
   private readonly pending = new Map<
     number,
-    { resolve(answer: Uint8Array | string): void; reject(err: Error): void }
+    { resolve(answer: WrittenSnapshot | string): void; reject(err: Error): void }
   >();
   private nextId = 1;
   /** Why the worker can no longer answer; every later request fails with it. */
   private failure: Error | undefined;
   private settleChecked!: (result: string) => void;
   private checkFailed!: (err: Error) => void;
+  private settleOpened: (result: OpenedSnapshot | string) => void = () => undefined;
+  private openFailed: (err: Error) => void = () => undefined;
 
   constructor(workerFile: string, base: SnapshotCopyBase) {
     this.checked = new Promise((resolve, reject) => {
@@ -32,6 +41,14 @@ class WorkerSnapshotCopy implements SnapshotCopy {
       this.checkFailed = reject;
     });
     this.checked.catch(() => undefined); // the store hears of it; nobody else need
+    this.opened =
+      'snapshotFile' in base
+        ? new Promise((resolve, reject) => {
+            this.settleOpened = resolve;
+            this.openFailed = reject;
+          })
+        : Promise.resolve(undefined);
+    this.opened.catch(() => undefined); // likewise
     // A plain bundled script: none of the host's Node options (loaders, inspector flags) apply to
     // it. The TypeScript source (tests and benchmarks only) is loaded through tsx's require hook.
     this.worker = workerFile.endsWith('.ts')
@@ -41,19 +58,20 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     this.worker.on('message', (reply: StoreWorkerReply) => this.receive(reply));
     this.worker.on('error', err => this.fail(new Error(`The store's snapshot worker failed: ${err.message}`)));
     this.worker.on('exit', code => this.fail(new Error(`The store's snapshot worker stopped (exit code ${code}).`)));
-    const database = base.database;
     // The bytes are the store's to give (it read them for this): their buffer is moved, not copied
     // (tens of megabytes on a large store), with the snapshot file's header before them.
-    const transfer = database && database.buffer instanceof ArrayBuffer ? [database.buffer] : [];
-    this.post({ kind: 'load', database, seq: base.seq, check: base.check }, transfer);
+    const bytes = 'snapshotFile' in base ? base.snapshotFile : base.database;
+    const transfer = bytes && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+    if ('snapshotFile' in base) this.post({ kind: 'loadFile', snapshotFile: base.snapshotFile }, transfer);
+    else this.post({ kind: 'load', database: base.database, seq: base.seq, check: base.check }, transfer);
   }
 
   apply(journal: Uint8Array, upTo: number): void {
     this.post({ kind: 'apply', journal, upTo });
   }
 
-  snapshot(seq: number): Promise<Uint8Array> {
-    return this.ask<Uint8Array>(id => this.post({ kind: 'snapshot', id, seq }));
+  snapshot(seq: number, withBackup = false): Promise<WrittenSnapshot> {
+    return this.ask<WrittenSnapshot>(id => this.post({ kind: 'snapshot', id, seq, backup: withBackup }));
   }
 
   checkBackup(raw: Uint8Array, latestSchemaVersion: number): Promise<string> {
@@ -61,7 +79,7 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     return this.ask<string>(id => this.post({ kind: 'checkBackup', id, raw, latestSchemaVersion }, transfer));
   }
 
-  private ask<T extends Uint8Array | string>(send: (id: number) => void): Promise<T> {
+  private ask<T extends WrittenSnapshot | string>(send: (id: number) => void): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -84,6 +102,10 @@ class WorkerSnapshotCopy implements SnapshotCopy {
       this.settleChecked(reply.result);
       return;
     }
+    if (reply.kind === 'opened') {
+      this.settleOpened(reply.result);
+      return;
+    }
     if (reply.kind === 'error' && reply.id === undefined) {
       this.fail(new Error(`The store's snapshot copy failed: ${reply.message}`));
       return;
@@ -91,7 +113,8 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     const pending = this.pending.get(reply.id!);
     if (!pending) return;
     this.pending.delete(reply.id!);
-    if (reply.kind === 'snapshot') pending.resolve(reply.snapshot);
+    if (reply.kind === 'snapshot')
+      pending.resolve({ snapshot: reply.snapshot, ...(reply.backup ? { backup: reply.backup } : {}) });
     else if (reply.kind === 'backupChecked') pending.resolve(reply.result);
     else pending.reject(new Error(reply.message));
   }
@@ -99,6 +122,7 @@ class WorkerSnapshotCopy implements SnapshotCopy {
   private fail(err: Error): void {
     this.failure ??= err;
     this.checkFailed(this.failure); // when the check has not answered yet: it never will
+    this.openFailed(this.failure); // likewise
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) p.reject(this.failure);

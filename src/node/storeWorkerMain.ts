@@ -2,8 +2,9 @@
 // store's journal records into its own sql.js database and exports snapshots from it, so that the
 // extension host's thread never runs the export. See src/core/store/snapshotCopy.ts.
 import { parentPort } from 'worker_threads';
+import { gzipSync } from 'zlib';
 import { checkBackup } from '../core/store/backupCheck';
-import { DatabaseCopy } from '../core/store/snapshotCopy';
+import { DatabaseCopy, openSnapshotFile } from '../core/store/snapshotCopy';
 import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
 
 const port = parentPort;
@@ -39,6 +40,19 @@ async function handle(request: StoreWorkerRequest): Promise<void> {
     post({ kind: 'checked', result: request.check ? loaded.check() : 'ok' });
     return;
   }
+  if (request.kind === 'loadFile') {
+    // The checksum, and the store's copy of the database, cost this thread, not the store's.
+    const opened = openSnapshotFile(request.snapshotFile);
+    if (typeof opened === 'string') {
+      post({ kind: 'opened', result: opened });
+      failed = `the snapshot file could not be used (${opened})`;
+      return;
+    }
+    post({ kind: 'opened', result: opened.forStore }, [opened.forStore.database.buffer as ArrayBuffer]);
+    copy = DatabaseCopy.load({ database: opened.snapshot.database, seq: opened.snapshot.seq });
+    post({ kind: 'checked', result: (await copy).check() });
+    return;
+  }
   if (request.kind === 'checkBackup') return; // answered as it came (see above)
   if (!copy) throw new Error('the snapshot copy was asked for something before it was loaded');
   const loaded = await copy;
@@ -47,5 +61,10 @@ async function handle(request: StoreWorkerRequest): Promise<void> {
     return;
   }
   const snapshot = loaded.snapshot(request.seq);
-  post({ kind: 'snapshot', id: request.id, snapshot }, [snapshot.buffer as ArrayBuffer]);
+  // Compressed here, in one go: this thread has nothing else to do meanwhile.
+  const backup = request.backup ? new Uint8Array(gzipSync(snapshot)) : undefined;
+  post({ kind: 'snapshot', id: request.id, snapshot, ...(backup ? { backup } : {}) }, [
+    snapshot.buffer as ArrayBuffer,
+    ...(backup ? [backup.buffer as ArrayBuffer] : []),
+  ]);
 }

@@ -6,7 +6,7 @@
 // the store at change #n. The copy also runs SQLite's check of the snapshot the store opened from,
 // so that opening needs only the checksum. In VS Code and the CLI it lives in a worker thread
 // (src/node/storeWorker.ts); without one the store exports and checks on its own thread.
-import { decodeJournal, encodeSnapshot, type JournalRecord } from './records';
+import { decodeJournal, decodeSnapshot, encodeSnapshot, type JournalRecord, type Snapshot } from './records';
 import { SqliteDatabase } from './sqlite';
 
 /** The store's side of the copy. Calls are applied in the order they are made. */
@@ -17,23 +17,59 @@ export interface SnapshotCopy {
    * failed before it could check (the check did not run).
    */
   readonly checked: Promise<string>;
+  /**
+   * For a copy started from a snapshot file: the database for the store, or why the file cannot be
+   * used (then the copy can do nothing more: close it). undefined for a copy started from a database.
+   * Rejects when the copy failed before it could say.
+   */
+  readonly opened: Promise<OpenedSnapshot | string | undefined>;
   /** Applies the records of `journal` (whole records, as encodeRecord made them) that follow the copy's last change, up to change #upTo. */
   apply(journal: Uint8Array, upTo: number): void;
-  /** The snapshot file (encodeSnapshot) of the copy at change #seq, which must be the last change applied. */
-  snapshot(seq: number): Promise<Uint8Array>;
+  /**
+   * The snapshot file (encodeSnapshot) of the copy at change #seq, which must be the last change
+   * applied, and, when asked for, its backup (the file gzipped): compressing tens of megabytes is
+   * the copy's work too, not the store's thread's.
+   */
+  snapshot(seq: number, withBackup?: boolean): Promise<WrittenSnapshot>;
   /** Whether a backup file's bytes could be restored from (see backupCheck.ts): 'ok' or the problem. Where the copy runs. */
   checkBackup(raw: Uint8Array, latestSchemaVersion: number): Promise<string>;
   /** Ends the copy (its memory goes back); what it was still asked fails. */
   close(): Promise<void>;
 }
 
-export interface SnapshotCopyBase {
-  /** The SQLite bytes the store opened from, undefined for a new, empty database. The copy takes them over: the caller must not use them afterwards. */
-  database: Uint8Array | undefined;
-  /** The change the base holds. */
+export interface WrittenSnapshot {
+  snapshot: Uint8Array;
+  /** The backup file's bytes (the snapshot gzipped), when asked for. */
+  backup?: Uint8Array;
+}
+
+export type SnapshotCopyBase =
+  | {
+      /** The SQLite bytes the store opened from, undefined for a new, empty database. The copy takes them over: the caller must not use them afterwards. */
+      database: Uint8Array | undefined;
+      /** The change the base holds. */
+      seq: number;
+      /** Whether the copy runs SQLite's check of the base (the store checked only its checksum). */
+      check: boolean;
+    }
+  | {
+      /**
+       * The snapshot file's bytes, not checked at all: the copy checks the checksum and SQLite's
+       * check, and hands the store its database (SnapshotCopy.opened). The copy takes them over.
+       */
+      snapshotFile: Uint8Array;
+    };
+
+/** The database of a snapshot file whose checksum the copy checked, for the store to load. */
+export interface OpenedSnapshot {
   seq: number;
-  /** Whether the copy runs SQLite's check of the base (the store checked only its checksum). */
-  check: boolean;
+  /** The SQLite bytes, in a buffer of their own with room behind them to grow (SqliteDatabase.takeOver). */
+  database: Uint8Array;
+}
+
+/** Room for the store's database to grow before sql.js copies it into a larger buffer: as much as sql.js itself would add, and 1 MB. */
+export function roomToGrow(bytes: number): number {
+  return Math.ceil(bytes / 8) + 1024 * 1024;
 }
 
 /** Starts a copy (in VS Code and the CLI: a worker thread). */
@@ -49,7 +85,7 @@ export class DatabaseCopy {
     private seq: number,
   ) {}
 
-  static async load(base: Omit<SnapshotCopyBase, 'check'>): Promise<DatabaseCopy> {
+  static async load(base: { database: Uint8Array | undefined; seq: number }): Promise<DatabaseCopy> {
     return new DatabaseCopy(await SqliteDatabase.open(base.database), base.seq);
   }
 
@@ -91,6 +127,20 @@ export class DatabaseCopy {
   close(): void {
     this.db.close();
   }
+}
+
+/**
+ * A snapshot file's checksum checked, and a copy of its database for the store, in a buffer with
+ * room to grow: or what is wrong with the file. Touching every byte (checksum, copy) costs the
+ * thread it runs in; the copy runs it in its own.
+ */
+export function openSnapshotFile(file: Uint8Array): { snapshot: Snapshot; forStore: OpenedSnapshot } | string {
+  const snapshot = decodeSnapshot(file);
+  if (typeof snapshot === 'string') return snapshot;
+  const length = snapshot.database.length;
+  const room = new Uint8Array(length + roomToGrow(length));
+  room.set(snapshot.database);
+  return { snapshot, forStore: { seq: snapshot.seq, database: room.subarray(0, length) } };
 }
 
 /** Applies one journal record in one transaction (an open's replay, and the snapshot copy). */

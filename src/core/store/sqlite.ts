@@ -7,6 +7,24 @@ import type { SqlValue } from './types';
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
 /**
+ * Bytes that sql.js takes over rather than copies. Its in-memory file system (Emscripten's MEMFS)
+ * stores a new file as `data.slice()`; here that slice is the bytes themselves, seen up to the end
+ * of their buffer, which MEMFS treats as the file's capacity (its size is kept apart) — what its
+ * `canOwn` does, which sql.js does not expose. Should a later sql.js not call slice(), it copies,
+ * as before: slower, never wrong.
+ */
+class HandedOver extends Uint8Array<ArrayBuffer> {
+  static get [Symbol.species](): Uint8ArrayConstructor {
+    return Uint8Array;
+  }
+
+  override slice(start = 0, end = this.length): Uint8Array<ArrayBuffer> {
+    if (start !== 0 || end !== this.length) return super.slice(start, end);
+    return new Uint8Array(this.buffer, this.byteOffset, this.buffer.byteLength - this.byteOffset);
+  }
+}
+
+/**
  * Loads sql.js once. It finds sql-wasm.wasm beside its own code: in node_modules/sql.js/dist when
  * unbundled, beside the bundle in dist/ (esbuild.js copies it there) when bundled.
  */
@@ -25,6 +43,19 @@ export class SqliteDatabase {
   static async open(bytes?: Uint8Array): Promise<SqliteDatabase> {
     const SQL = await loadSqlJs();
     return new SqliteDatabase(new SQL.Database(bytes));
+  }
+
+  /**
+   * Opens the database in `bytes` without copying them: sql.js's in-memory file takes them over,
+   * and grows into the room their buffer has behind them (`bytes.buffer` past `bytes.length`)
+   * before it needs a larger one. Loading tens of megabytes otherwise copies them at once, and the
+   * first write that makes the file longer copies them again — each holding the thread for a long
+   * time on a large store. The caller must not use `bytes` (or their buffer) afterwards.
+   */
+  static async takeOver(bytes: Uint8Array): Promise<SqliteDatabase> {
+    const SQL = await loadSqlJs();
+    if (!(bytes.buffer instanceof ArrayBuffer)) return SqliteDatabase.open(bytes);
+    return new SqliteDatabase(new SQL.Database(new HandedOver(bytes.buffer, bytes.byteOffset, bytes.length)));
   }
 
   all<T>(sql: string, params: readonly SqlValue[] = []): T[] {

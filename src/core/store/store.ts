@@ -7,9 +7,11 @@
 // (temporary file, fsync, rename), after which the old journal segments are deleted. Opening loads
 // the snapshot and replays the journal, stopping at a torn or damaged record.
 //
-// With a snapshot copy (options.snapshots: a worker thread in VS Code and the CLI) the export and
-// SQLite's check of the snapshot run off this thread: opening checks only the snapshot's checksum,
-// the copy checks the rest in the background, and no compaction is written before that check passed.
+// With a snapshot copy (options.snapshots: a worker thread in VS Code and the CLI) the export, the
+// backup's compression and the checks of the snapshot run off this thread: opening hands the file
+// to the copy, which checks its checksum and gives this thread the database in a buffer sql.js
+// takes over (no copy here, room to grow); the copy runs SQLite's check in the background, and no
+// compaction is written before that check passed. A reader waits for that check, then closes it.
 import { gunzip, gzip } from 'zlib';
 import { promisify } from 'util';
 import { Emitter } from '../events';
@@ -45,7 +47,7 @@ import {
 } from './records';
 import { latestSchemaVersion, migrations as defaultMigrations, type Migration } from './schema';
 import { JournalFollower } from './replica';
-import { applyRecord, type SnapshotCopy, type SnapshotCopyFactory } from './snapshotCopy';
+import { applyRecord, type SnapshotCopy, type SnapshotCopyFactory, type WrittenSnapshot } from './snapshotCopy';
 import { SqliteDatabase } from './sqlite';
 import {
   LockLostError,
@@ -110,6 +112,8 @@ interface Base {
   database?: Uint8Array;
   /** Only the checksum was checked: SQLite's own check is the snapshot copy's to run. */
   unchecked?: boolean;
+  /** The snapshot copy that checked the snapshot's checksum and handed over `db`'s bytes: the store's from now on. */
+  copy?: SnapshotCopy;
 }
 
 /** Opens (creating when needed) the store in `options.folder`. Never throws on damaged files: it recovers and says so in `health().recovery`. */
@@ -165,10 +169,12 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const segments = segmentNumbers(names);
   // Only a process that will write needs the copy; a reader checks the snapshot itself.
   const withCopy = options.snapshots !== undefined && !readOnlyReason;
-  const base = await loadBase(options, recovery, all, segments.length > 0, blockers, withCopy);
+  // A reader uses the copy's thread only to check the snapshot, then closes it.
+  const copyRole = options.snapshots === undefined ? undefined : withCopy ? 'keep' : 'checkOnly';
+  const base = await loadBase(options, recovery, all, segments.length > 0, blockers, copyRole);
   await nextTurn();
   const copy = withCopy
-    ? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true })
+    ? (base.copy ?? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true }))
     : undefined;
   base.database = undefined; // the copy's now
   const replay = await replayJournal(options, base, segments, recovery, logger, blockers, copy);
@@ -286,7 +292,8 @@ async function loadBase(
   all: readonly Migration[],
   hasJournal: boolean,
   blockers: string[],
-  deferCheck: boolean,
+  /** 'keep': the snapshot copy checks the snapshot and stays the store's; 'checkOnly': it checks it, then goes. */
+  copyRole: 'keep' | 'checkOnly' | undefined,
 ): Promise<Base> {
   const fs = options.fs;
   const read = await readOrBlock(fs, join(options.folder, snapshotFile), blockers);
@@ -304,7 +311,9 @@ async function loadBase(
     return { db: await SqliteDatabase.open(), seq: 0 };
   }
   if (bytes) {
-    const loaded = await verifySnapshot(bytes, all, deferCheck ? 'checksum' : 'quick');
+    const loaded = copyRole
+      ? await openInCopy(options, bytes, all, copyRole === 'checkOnly')
+      : await verifySnapshot(bytes, all, 'quick');
     if (typeof loaded !== 'string') return loaded;
     recovery.push(`The store's snapshot could not be used: ${loaded}.`);
   } else if (backups.length) {
@@ -325,11 +334,75 @@ async function loadBase(
   return { db: await SqliteDatabase.open(), seq: 0 };
 }
 
+/**
+ * The snapshot opened by a new snapshot copy, which checks its checksum (and then SQLite's check)
+ * and hands this thread a copy of the database to take over: touching the tens of megabytes of a
+ * large store's snapshot (the checksum, sql.js's own copy of them, its copy again when the file
+ * first grows) is the worker's work, not the extension host's. The copy is the store's from then
+ * on. Or why the snapshot cannot be used (the copy is closed then). Refuses (throws) a database
+ * from a newer Continuum.
+ */
+async function openInCopy(
+  options: OpenStoreOptions,
+  file: Uint8Array,
+  all: readonly Migration[],
+  checkOnly: boolean,
+): Promise<Base | string> {
+  const copy = options.snapshots!({ snapshotFile: file }); // `file` is the copy's now
+  let opened: Awaited<SnapshotCopy['opened']>;
+  try {
+    opened = await copy.opened;
+  } catch {
+    // The copy could not start: the checksum is checked here, as without one (SQLite's check
+    // follows where the store finds the copy gone).
+    await copy.close().catch(() => undefined);
+    const again = await options.fs.readFile(join(options.folder, snapshotFile));
+    return again
+      ? verifySnapshot(again, all, checkOnly ? 'quick' : 'checksum')
+      : 'it disappeared while it was being opened';
+  }
+  if (typeof opened !== 'object') {
+    await copy.close();
+    return opened ?? "the store's snapshot copy did not open it";
+  }
+  let db: SqliteDatabase;
+  let version: number;
+  try {
+    db = await SqliteDatabase.takeOver(opened.database);
+    version = db.userVersion;
+  } catch (err) {
+    await copy.close();
+    return `SQLite could not read it (${(err as Error).message})`;
+  }
+  if (version > latestVersion(all)) {
+    db.close();
+    await copy.close();
+    throw newerVersion(version, all);
+  }
+  if (!checkOnly) return { db, seq: opened.seq, unchecked: true, copy };
+  // A reader keeps no copy: it waits for SQLite's check in the copy's thread (or runs it here when
+  // the copy failed first), so that a damaged snapshot is still refused before anything is shown.
+  const checked = await copy.checked.catch(() => undefined);
+  await copy.close();
+  const integrity = checked ?? db.integrityCheck(true);
+  if (integrity !== 'ok') {
+    db.close();
+    return `SQLite's integrity check failed (${integrity.slice(0, 200)})`;
+  }
+  return { db, seq: opened.seq };
+}
+
+function newerVersion(version: number, all: readonly Migration[]): StoreError {
+  return new StoreError(
+    `This store was written by a newer version of Continuum (schema ${version}; this version knows up to ${latestVersion(all)}). Update the Continuum extension to open it; nothing was changed.`,
+  );
+}
+
 /** One backup, fully checked, or why it cannot be used. Refuses (throws) one from a newer Continuum. */
 async function loadBackup(options: OpenStoreOptions, name: string, all: readonly Migration[]): Promise<Base | string> {
   try {
     const raw = await options.fs.readFile(join(options.folder, backupsFolder, name));
-    return raw ? await verifySnapshot(new Uint8Array(await gunzipAsync(raw)), all, 'full') : 'it is missing';
+    return raw ? await verifySnapshot(asBytes(await gunzipAsync(raw)), all, 'full') : 'it is missing';
   } catch (err) {
     if (err instanceof StoreError) throw err;
     return `it could not be decompressed (${(err as Error).message})`;
@@ -363,9 +436,7 @@ async function verifySnapshot(
   const version = db.userVersion;
   if (version > latestVersion(all)) {
     db.close();
-    throw new StoreError(
-      `This store was written by a newer version of Continuum (schema ${version}; this version knows up to ${latestVersion(all)}). Update the Continuum extension to open it; nothing was changed.`,
-    );
+    throw newerVersion(version, all);
   }
   return { db, seq: snapshot.seq, database: snapshot.database, ...(check === 'checksum' ? { unchecked: true } : {}) };
 }
@@ -932,9 +1003,10 @@ class DurableStore implements Store {
     // goes to the next segment.
     const seq = this.lastSeq;
     const copy = this.copy;
-    const snapshot = copy
-      ? copy.snapshot(seq)
-      : encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() });
+    const keepBackups = (this.options.backups ?? 5) > 0;
+    const snapshot: Promise<WrittenSnapshot> | WrittenSnapshot = copy
+      ? copy.snapshot(seq, keepBackups)
+      : { snapshot: encodeSnapshot({ seq, schemaVersion: this.db.userVersion, database: this.db.export() }) };
     const retired = [...this.oldSegments, this.segment];
     const oldAppender = this.appender;
     this.segment++;
@@ -949,9 +1021,9 @@ class DurableStore implements Store {
     // newest backup older than state.db with nothing to bridge the gap.
     // Each step first makes sure the lock is still ours: a process that stalled mid-compaction
     // must not replace the snapshot or delete the journal of the process that took over.
-    let bytes: Uint8Array;
+    let written: WrittenSnapshot;
     try {
-      bytes = await snapshot;
+      written = await snapshot;
     } catch (err) {
       // The copy failed (its process, or a check that found the snapshot damaged: then the store
       // has stopped writing). Nothing was written: the segments stay, and the compaction runs again
@@ -963,7 +1035,7 @@ class DurableStore implements Store {
       return this.doCompact();
     }
     try {
-      await this.writeCompaction(oldAppender, bytes, seq, retired);
+      await this.writeCompaction(oldAppender, written, seq, retired);
     } catch (err) {
       this.oldSegments = retired; // still on disk: the next compaction removes them
       throw err;
@@ -1013,7 +1085,7 @@ class DurableStore implements Store {
 
   private async writeCompaction(
     oldAppender: DurableStore['appender'],
-    snapshot: Uint8Array,
+    { snapshot, backup }: WrittenSnapshot,
     seq: number,
     retired: number[],
   ): Promise<void> {
@@ -1023,7 +1095,9 @@ class DurableStore implements Store {
     const existing = keep > 0 ? parseBackupNames(await this.options.fs.list(dir)) : [];
     if (keep > 0) {
       await this.options.fs.mkdirp(dir);
-      const compressed = new Uint8Array(await gzipAsync(snapshot));
+      // The copy compressed it in its thread; without one, zlib's own threads do (the output's
+      // chunks are joined here: a view on them, not a second copy).
+      const compressed = backup ?? asBytes(await gzipAsync(snapshot));
       if (!(await this.holdsLock())) return;
       await this.options.fs.writeFileAtomic(join(dir, backupName(seq, this.clock.now())), compressed);
     }
@@ -1035,6 +1109,11 @@ class DurableStore implements Store {
     for (const n of retired) await this.options.fs.remove(join(this.folder, segmentName(n)));
     for (const old of existing.slice(Math.max(0, keep - 1))) await this.options.fs.remove(join(dir, old.name));
   }
+}
+
+/** A Node Buffer as a plain Uint8Array over the same memory (no copy). */
+function asBytes(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 function isThenable(value: unknown): boolean {

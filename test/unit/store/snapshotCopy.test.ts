@@ -13,6 +13,9 @@ import { seededRandom } from '../fakes/random';
 import { testSnapshotCopies } from './workerCopies';
 import { workerSnapshotCopies } from '../../../src/node/storeWorker';
 import * as path from 'path';
+import { gunzipSync, gzipSync } from 'zlib';
+import { parseBackupNames } from '../../../src/core/store/layout';
+import type { SnapshotCopyFactory } from '../../../src/core/store/snapshotCopy';
 
 const folder = '/store';
 const kv: Migration[] = [
@@ -144,6 +147,122 @@ describe('store with its snapshot copy in a worker thread', function () {
     }
     assert.ok(!fs.files.has(victim));
     assert.ok(fs.files.has(`${victim}.bad`));
+  });
+
+  it("writes the backup its worker compressed, never compressing the snapshot on the store's own thread", async () => {
+    const fs = new MemoryFileSystem();
+    const handedOver: Uint8Array[] = [];
+    // The worker's copy, with each backup it hands over recompressed (other bytes, same snapshot)
+    // so that the file in backups/ tells which one the store wrote.
+    const recompressing: SnapshotCopyFactory = base => {
+      const copy = testSnapshotCopies(base);
+      return {
+        checked: copy.checked,
+        opened: copy.opened,
+        apply: (journal, upTo) => copy.apply(journal, upTo),
+        snapshot: async (seq, withBackup) => {
+          const written = await copy.snapshot(seq, withBackup);
+          assert.ok(written.backup, 'the worker compressed the backup');
+          const backup = new Uint8Array(gzipSync(gunzipSync(written.backup), { level: 1 }));
+          handedOver.push(backup);
+          return { snapshot: written.snapshot, backup };
+        },
+        checkBackup: (raw, latest) => copy.checkBackup(raw, latest),
+        close: () => copy.close(),
+      };
+    };
+    const store = await openStore(options(fs, { snapshots: recompressing }));
+    for (let i = 0; i < 50; i++) await put(store, `k${i}`, 'v'.repeat(100));
+    await store.compact();
+    await store.close();
+    const [newest] = parseBackupNames(fs.find(`${folder}/backups`, /\.db\.gz$/).map(f => path.basename(f)));
+    const backup = `${folder}/backups/${newest.name}`;
+    assert.deepStrictEqual(fs.files.get(backup), handedOver[handedOver.length - 1]);
+    assert.deepStrictEqual(gunzipSync(fs.files.get(backup)!), Buffer.from(fs.files.get(`${folder}/state.db`)!));
+  });
+
+  it("opens a snapshot the worker checked and copied: the store's own thread neither loads nor copies it", async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore(options(fs));
+    for (let i = 0; i < 200; i++) await put(store, `k${i}`, 'v'.repeat(50));
+    await store.compact();
+    await put(store, 'late', 'only in the journal');
+    const expected = contents(store);
+    await store.close();
+    const original = SqliteDatabase.open;
+    let loadsHere = 0;
+    SqliteDatabase.open = (bytes?: Uint8Array) => {
+      if (bytes) loadsHere++;
+      return original.call(SqliteDatabase, bytes);
+    };
+    let reopened: Store;
+    try {
+      reopened = await openStore(options(fs));
+    } finally {
+      SqliteDatabase.open = original;
+    }
+    assert.strictEqual(loadsHere, 0, 'the snapshot was loaded (copied by sql.js) on the store thread');
+    assert.strictEqual(contents(reopened), expected);
+    assert.deepStrictEqual(reopened.health().recovery, []);
+    await put(reopened, 'after', 'the open');
+    await reopened.close();
+    const again = await openStore(options(fs, { snapshots: undefined }));
+    assert.strictEqual(again.all('SELECT k FROM kv').length, 202);
+    await again.close();
+  });
+
+  it('recovers a snapshot whose checksum the worker finds wrong from the newest backup and the journal', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    for (let i = 0; i < 100; i++) await put(store, `k${i}`, 'v');
+    await store.compact();
+    await put(store, 'late', 'only in the journal');
+    await store.close();
+    const file = fs.files.get(`${folder}/state.db`)!;
+    file[file.length >> 1] ^= 0xff;
+    const reopened = await openStore(options(fs, { clock }));
+    const recovery = reopened.health().recovery.join('\n');
+    assert.match(recovery, /snapshot could not be used: its checksum does not match/);
+    assert.match(recovery, /Recovered from the backup/);
+    assert.strictEqual(reopened.all('SELECT k FROM kv').length, 101);
+    assert.strictEqual(reopened.readOnly, false);
+    await put(reopened, 'more', 'x');
+    await reopened.close();
+  });
+
+  it('opened read-only, checks the snapshot in a worker and still refuses a damaged one, recovering from the newest backup', async () => {
+    const fs = new MemoryFileSystem();
+    const clock = new FakeClock();
+    const store = await openStore(options(fs, { clock }));
+    for (let i = 0; i < 300; i++) await put(store, `key ${i}`, `value ${i} ${'x'.repeat(40)}`);
+    await store.compact();
+    await put(store, 'after', 'the snapshot');
+    await store.close();
+    const good = await openStore(options(fs, { clock, readOnly: true }));
+    assert.deepStrictEqual(good.health().recovery, []);
+    assert.strictEqual(good.all('SELECT k FROM kv').length, 301);
+    await good.close();
+    fs.files.set(`${folder}/state.db`, await damagedWithValidChecksum(fs.files.get(`${folder}/state.db`)!));
+    const original = SqliteDatabase.prototype.integrityCheck;
+    let checksHere = 0;
+    SqliteDatabase.prototype.integrityCheck = function (this: SqliteDatabase, quick?: boolean) {
+      if (quick) checksHere++; // the quick check is the snapshot's (a backup gets the full one)
+      return original.call(this, quick);
+    };
+    let reader: Store;
+    try {
+      reader = await openStore(options(fs, { clock, readOnly: true }));
+    } finally {
+      SqliteDatabase.prototype.integrityCheck = original;
+    }
+    assert.strictEqual(checksHere, 0, "SQLite's check of the snapshot ran on the store's own thread");
+    const recovery = reader.health().recovery.join('\n');
+    assert.match(recovery, /snapshot could not be used: SQLite's integrity check failed/);
+    assert.match(recovery, /Recovered from the backup/);
+    assert.strictEqual(reader.all('SELECT k FROM kv').length, 301);
+    await reader.close();
+    assert.ok(fs.files.has(`${folder}/state.db`), 'a reader changes nothing on disk');
   });
 
   it('keeps writing while a compaction is under way, and loses none of those writes', async () => {
