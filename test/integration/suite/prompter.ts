@@ -26,6 +26,8 @@ export class ScriptedPrompter implements Prompter {
   keepInPickMany: (item: PickItem<unknown>) => boolean = () => true;
   /** Every quick pick shown, as "label | description" lines. */
   seen: string[][] = [];
+  /** The second line of each item of the picks in `seen` (what a task does, in Import Plan's preview). */
+  seenDetails: string[][] = [];
   /** The labels of the last quick pick shown. */
   offered: string[] = [];
   /**
@@ -77,6 +79,7 @@ export class ScriptedPrompter implements Prompter {
 
   private show<T>(items: PickItem<T>[]): void {
     this.seen.push(items.map(i => `${i.label} | ${i.description ?? ''}`));
+    this.seenDetails.push(items.map(i => i.detail ?? ''));
     this.offered = items.map(i => i.label);
   }
 }
