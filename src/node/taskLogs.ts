@@ -11,6 +11,8 @@ const idleCloseMs = 2_000;
 
 interface OpenLog {
   handle: Promise<promises.FileHandle>;
+  /** The appends so far, one after another: concurrent writes to one handle may land in any order. */
+  queue: Promise<unknown>;
   writing: number;
   timer?: NodeJS.Timeout;
 }
@@ -37,13 +39,17 @@ export function nodeTaskLogs(folder: string): TaskLogPort {
       await made;
       let log = open.get(taskId);
       if (!log) {
-        log = { handle: fsp.open(file(taskId), 'a'), writing: 0 };
+        const handle = fsp.open(file(taskId), 'a');
+        log = { handle, queue: handle, writing: 0 };
         open.set(taskId, log);
       }
       clearTimeout(log.timer);
       log.writing++;
       try {
-        await (await log.handle).appendFile(text, 'utf8');
+        const handle = log.handle;
+        const appended = log.queue.then(async () => (await handle).appendFile(text, 'utf8'));
+        log.queue = appended.catch(() => undefined); // the next append goes on; this one's caller hears of the failure
+        await appended;
       } catch (err) {
         if (open.get(taskId) === log) open.delete(taskId); // the next append opens the file again
         throw err;
