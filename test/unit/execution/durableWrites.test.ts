@@ -3,6 +3,7 @@
 // process starts, and its end on disk before it counts as done — and nothing more in between.
 import * as assert from 'assert';
 import { ExecutionGuards } from '../../../src/core/execution/guards/guards';
+import type { Store } from '../../../src/core/store/types';
 import { makeWorld } from '../helpers';
 import { FakeProcesses, MemoryTaskLogs, fakeHostTasks } from '../fakes/fakeProcesses';
 import { makeExecWorld, ScriptedQuestions } from './world';
@@ -59,6 +60,28 @@ async function appendsAtEachStart(n: number): Promise<{ before: number; atStart:
   return { before, atStart };
 }
 
+/** The SQL statements of each durable write the store makes from now on, one list per write. */
+function recordStatements(store: Store): string[][] {
+  const write = store.write.bind(store);
+  const writes: string[][] = [];
+  store.write = (fn, actor) => {
+    const statements: string[] = [];
+    writes.push(statements);
+    return write(
+      writer =>
+        fn({
+          ...writer,
+          run: (sql, params) => {
+            statements.push(sql);
+            return writer.run(sql, params);
+          },
+        }),
+      actor,
+    );
+  };
+  return writes;
+}
+
 describe('durable writes per task', () => {
   it("writes a task's start (its running status, the session's current task and its step's start) in one durable write, even when its folder is looked up on disk first", async () => {
     const { before, atStart } = await appendsAtEachStart(1);
@@ -100,23 +123,7 @@ describe('durable writes per task', () => {
 
   it("records a task's running status and the session's current task in one write", async () => {
     const { w, guards } = await guardedWorld();
-    const write = w.store.write.bind(w.store);
-    const writes: string[][] = [];
-    w.store.write = (fn, actor) => {
-      const statements: string[] = [];
-      writes.push(statements);
-      return write(
-        writer =>
-          fn({
-            ...writer,
-            run: (sql, params) => {
-              statements.push(sql);
-              return writer.run(sql, params);
-            },
-          }),
-        actor,
-      );
-    };
+    const writes = recordStatements(w.store);
     const id = await w.shell('Step', 'step');
     await (
       await w.executor.run(await w.session([id]))
@@ -162,23 +169,7 @@ describe('durable writes per task', () => {
 
   it("writes a step's end in the same write as its task's end when that follows at once", async () => {
     const { w, guards } = await guardedWorld();
-    const write = w.store.write.bind(w.store);
-    const writes: string[][] = [];
-    w.store.write = (fn, actor) => {
-      const statements: string[] = [];
-      writes.push(statements);
-      return write(
-        writer =>
-          fn({
-            ...writer,
-            run: (sql, params) => {
-              statements.push(sql);
-              return writer.run(sql, params);
-            },
-          }),
-        actor,
-      );
-    };
+    const writes = recordStatements(w.store);
     const id = await w.shell('Step', 'step', { action: { kind: 'shell', command: 'step', verify: 'check' } });
     const summary = await (await w.executor.run(await w.session([id]))).finished;
     await guards.settled();
