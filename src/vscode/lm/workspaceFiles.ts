@@ -3,7 +3,7 @@
 // take an open document's text (what an edit applies to, so the edit's before-hash is of that text)
 // and otherwise the file through vscode.workspace.fs. Paths are absolute; the core has checked that
 // they lie inside the workspace (core/lm/files.ts).
-import { promises as fsp } from 'fs';
+import { nodeWorkspaceFiles } from '../../node/lm/workspaceFiles';
 import * as vscode from 'vscode';
 import { ToolRefused, type WorkspaceFilesPort } from '../../core/lm/files';
 import { changedSpan } from './chatMapping';
@@ -29,15 +29,8 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 export const vscodeWorkspaceFiles: WorkspaceFilesPort = {
-  async realPath(p) {
-    // vscode.workspace.fs resolves no links; the extension host runs where the files are
-    try {
-      return await fsp.realpath(p);
-    } catch (err) {
-      if (notFound(err)) return undefined;
-      throw err;
-    }
-  },
+  // vscode.workspace.fs resolves no links; the extension host runs where the files are, as the CLI does
+  realPath: p => nodeWorkspaceFiles.realPath(p),
 
   async readText(p) {
     const uri = vscode.Uri.file(p);
