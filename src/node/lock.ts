@@ -3,6 +3,7 @@
 // window can tell the user which process is writing, and so the holder can tell, after a stall,
 // whether the lock on disk is still its own.
 import { promises as fsp } from 'fs';
+import { performance } from 'perf_hooks';
 import * as lockfile from 'proper-lockfile';
 import type { HeldLock, LockOwner, LockPort } from '../core/ports';
 import { ownerIsGone } from './lockOwner';
@@ -16,6 +17,8 @@ export interface NodeLockOptions {
 
 /** proper-lockfile raises a shorter stale limit to this; the messages name the limit it really uses. */
 export const leastStaleMs = 2_000;
+/** How long before the lock could look stale to others verify() asks the disk again (clock steps, slow stats). */
+const trustMarginMs = 1_000;
 
 export function nodeLock(options: NodeLockOptions = {}): LockPort {
   const stale = Math.max(options.staleMs ?? 15_000, leastStaleMs);
@@ -95,12 +98,27 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           await fsp.rmdir(breaking).catch(() => undefined);
         }
       }
+      // No other process takes a lock over before its mtime is older than the stale limit (or, with
+      // no owner file to read, than `update` + 1 s: see abandoned()), by the same clock this one
+      // reads. So until shortly before that moment, asking the disk again cannot find it taken: the
+      // store asks before and after every journal append, and the answer is the same without two
+      // stats and a read per append. A stall (a suspend, SIGSTOP, a long GC) moves both clocks past
+      // the limit, and the next verify() asks the disk. The monotonic clock guards against the wall
+      // clock being set back while this process stands still.
+      let trustedUntil = 0;
+      let trustedUntilMonotonic = 0;
+      const trust = (mtimeMs: number) => {
+        const fresh = mtimeMs + Math.min(stale, update + 1_000) - trustMarginMs;
+        trustedUntil = fresh;
+        trustedUntilMonotonic = performance.now() + (fresh - Date.now());
+      };
       const held: HeldLock = {
         onLost: listener => {
           lostListeners.push(listener);
         },
         async verify() {
           if (compromised) return compromised;
+          if (Date.now() < trustedUntil && performance.now() < trustedUntilMonotonic) return undefined;
           let dir;
           try {
             dir = await fsp.stat(lockDir);
@@ -112,6 +130,7 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           if (dir.ino !== ino || (now && !sameOwner(now, owner))) {
             return `${now && !sameOwner(now, owner) ? `${now.description} (pid ${now.pid} on ${now.host})` : 'another process'} took it over while this process was stalled (suspended, stopped or busy) for longer than ${stale / 1000} s`;
           }
+          trust(dir.mtimeMs);
           return undefined;
         },
         release: async () => {

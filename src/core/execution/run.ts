@@ -12,7 +12,6 @@ import type { Clock, Logger } from '../ports';
 import type { SessionManager } from '../sessions/sessionManager';
 import type { Store, StoreWriter } from '../store/types';
 import type { Task, TaskAction } from '../tasks/model';
-import type { ReadyInSession } from '../tasks/sessionTasks';
 import type { StatusChange, TaskManager } from '../tasks/taskManager';
 import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
 import { actionFor, actions } from './actions/index';
@@ -147,11 +146,6 @@ interface InFlight {
   controller: AbortController;
   unattended: boolean;
   kind: TaskAction['kind'];
-}
-
-/** The store's ready order, for rows read kind by kind. */
-function readyOrder(a: ReadyInSession, b: ReadyInSession): number {
-  return b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
 }
 
 export class SessionRun {
@@ -295,7 +289,7 @@ export class SessionRun {
     // The ready tasks are read per kind that can start now, so that tasks the run cannot start — a
     // person's to-dos, kinds left for another host, kinds whose circuit is open — never fill the
     // window and hide a runnable task behind them.
-    const rows: ReadyInSession[] = [];
+    const limits: Partial<Record<TaskAction['kind'], number>> = {};
     const cannotRun = this.host.cannotRun();
     for (const kind of actionKinds) {
       if (cannotRun.has(kind)) continue; // left for a host that can run it
@@ -318,10 +312,11 @@ export class SessionRun {
           limit = this.inFlight.size + 1;
         }
       }
-      rows.push(...this.host.tasks.readyInSessionOfKind(this.sessionId, kind, this.host.clock.now(), limit));
+      limits[kind] = limit;
     }
+    const rows = this.host.tasks.readyInSessionOfKinds(this.sessionId, limits, this.host.clock.now());
     const probing = new Set<string>();
-    for (const row of rows.sort(readyOrder)) {
+    for (const row of rows) {
       if (this.inFlight.has(row.id)) continue;
       const unattended = actions[row.kind].unattended;
       if (unattended) {

@@ -12,7 +12,7 @@ import {
   countUnfinishedInSessionOfKinds,
   failedInSession,
   hasToDosLeftInSession,
-  readyInSessionOfKind,
+  readyInSessionOfKinds,
   type ReadyInSession,
 } from './sessionTasks';
 import { recordTaskEventIn } from './taskEvents';
@@ -221,12 +221,16 @@ export class TaskManager {
   // ---- a session's tasks (see sessionTasks.ts) ----
 
   /**
-   * The session's ready tasks of one action kind, in the ready order (tasks a crash left running
-   * first), at most `limit` (-1: all); not those an agent holds at `now`. One indexed query: the run
-   * asks it for each kind every time it looks for work.
+   * The session's ready tasks of the kinds in `limits`, at most `limits[kind]` of each (-1: all), in
+   * the ready order (tasks a crash left running first); not those an agent holds at `now`. One
+   * indexed query: the run asks it every time it looks for work.
    */
-  readyInSessionOfKind(sessionId: string, kind: TaskAction['kind'], now: number, limit: number): ReadyInSession[] {
-    return readyInSessionOfKind(this.store, sessionId, kind, now, limit);
+  readyInSessionOfKinds(
+    sessionId: string,
+    limits: Partial<Record<TaskAction['kind'], number>>,
+    now: number,
+  ): ReadyInSession[] {
+    return readyInSessionOfKinds(this.store, sessionId, limits, now);
   }
 
   /** Whether a person's to-dos (tasks without an action) of the session are still unfinished. */

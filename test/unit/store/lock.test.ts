@@ -117,6 +117,28 @@ describe('the store lock between processes', function () {
     await check.close();
   });
 
+  it('answers a holder that asks whether it still holds its fresh lock without going to the disk', async () => {
+    const lock = await nodeLock({ staleMs: 15_000, updateMs: 5_000 }).acquire(
+      path.join(work, 'lock'),
+      currentOwner('test'),
+    );
+    if (!('verify' in lock)) throw new Error(`the lock is held by ${JSON.stringify(lock.heldBy)}`);
+    assert.strictEqual(await lock.verify(), undefined); // asks the disk, and learns how fresh the lock is
+    const stat = fs.promises.stat;
+    let stats = 0;
+    fs.promises.stat = ((...args: Parameters<typeof stat>) => {
+      stats++;
+      return stat(...args);
+    }) as typeof stat;
+    try {
+      for (let i = 0; i < 100; i++) assert.strictEqual(await lock.verify(), undefined);
+    } finally {
+      fs.promises.stat = stat;
+    }
+    assert.strictEqual(stats, 0, 'a verify within the fresh period looked at the disk');
+    await lock.release();
+  });
+
   it('takes over at once a lock folder that names no holder and that nobody refreshes', async () => {
     const folder = path.join(work, 'store');
     fs.mkdirSync(path.join(folder, 'lock.lock'), { recursive: true }); // a holder killed before it wrote who it is
@@ -154,11 +176,12 @@ describe('the store lock between processes', function () {
     const first = await openStore({
       folder,
       fs: nodeFileSystem,
-      lock: nodeLock({ staleMs: 60_000 }),
+      lock: nodeLock({ staleMs: 60_000, updateMs: 1_000 }),
       owner: currentOwner('first'),
       migrations: kv,
       idleCompactMs: 0,
     });
+    const lost = new Promise<string>(resolve => first.onDidLoseLock(resolve));
     fs.rmSync(path.join(folder, 'lock.lock'), { recursive: true }); // as a takeover does, then:
     const second = await openStore({
       folder,
@@ -169,6 +192,8 @@ describe('the store lock between processes', function () {
       idleCompactMs: 0,
     });
     assert.ok(!second.readOnly);
+    // the first writer finds out when it next refreshes its lock (or asks the disk before a write)
+    assert.match(await lost, /lost the lock/);
     await assert.rejects(
       first.write(w => w.run("INSERT INTO kv (k, v) VALUES ('late', '1')")),
       /lost the lock/,
