@@ -45,6 +45,9 @@ export interface ToolCallParams {
   input: unknown;
 }
 
+/** A tool's answer from the holder, with the holder's last change once the call was saved (absent from an older holder). */
+export type ToolCallResult = ToolResult & { seq?: number };
+
 export interface ResourceReadParams {
   uri: string;
 }
@@ -68,7 +71,7 @@ export interface StoreCallResult {
 
 export interface Methods {
   hello: { params: HelloParams; result: HelloResult };
-  'tool.call': { params: ToolCallParams; result: ToolResult };
+  'tool.call': { params: ToolCallParams; result: ToolCallResult };
   'resource.read': { params: ResourceReadParams; result: ResourceReadResult };
   /** A client window's write, run on the holder's core. */
   'store.call': { params: StoreCallParams; result: StoreCallResult };

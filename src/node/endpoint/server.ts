@@ -6,7 +6,7 @@ import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { AgentToolError, type ToolResult } from '../../core/agents/tool';
+import { AgentToolError } from '../../core/agents/tool';
 import type { Logger } from '../../core/ports';
 import { ReadOnlyStoreError } from '../../core/store/types';
 import { announcementFile, bindName, endpointAddress, prepareEndpointFolder, type EndpointAddress } from './address';
@@ -27,10 +27,11 @@ import {
   type StoreCallParams,
   type StoreCallResult,
   type ToolCallParams,
+  type ToolCallResult,
 } from './protocol';
 
 export interface HolderHandlers {
-  callTool(params: ToolCallParams): Promise<ToolResult>;
+  callTool(params: ToolCallParams): Promise<ToolCallResult>;
   readResource(uri: string): Promise<ResourceReadResult>;
   /** Runs a client window's named write on the holder's core (absent: this holder takes none). */
   callOperation?(params: StoreCallParams): Promise<StoreCallResult>;
@@ -210,7 +211,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
     }
   });
 
-  async function runTool(params: object): Promise<ToolResult> {
+  async function runTool(params: object): Promise<ToolCallResult> {
     const p = params as Partial<ToolCallParams>;
     if (typeof p.tool !== 'string' || !p.agent || typeof p.agent.id !== 'string' || typeof p.agent.name !== 'string') {
       throw new BadRequest('tool.call needs a tool name and an agent {id, name}.');
