@@ -114,6 +114,8 @@ class Link implements StoreConnection {
   private waiters: Array<{ resolve(): void; reject(err: Error): void }> = [];
   private readonly local = new Set<Promise<unknown>>();
   private readonly lock: LockPort;
+  /** Why the last try to reach the holder failed (it refused this process, say): what a caller left waiting is told. */
+  private lastProblem: string | undefined;
 
   constructor(private readonly options: ConnectOrHoldOptions) {
     this.lock = options.lock ?? nodeLock();
@@ -132,7 +134,8 @@ class Link implements StoreConnection {
         this.waiters = this.waiters.filter(w => w !== waiter);
         reject(
           new Error(
-            `No process has served Continuum's store in ${this.options.storeFolder} for ${Math.round(ms / 1000)} s, and this one could not take it (another process holds its lock without serving agents, e.g. an older Continuum or a CLI command). Try again once it has finished.`,
+            this.lastProblem ??
+              `No process has served Continuum's store in ${this.options.storeFolder} for ${Math.round(ms / 1000)} s, and this one could not take it (another process holds its lock without serving agents, e.g. an older Continuum or a CLI command). Try again once it has finished.`,
           ),
         );
       }, ms);
@@ -257,7 +260,9 @@ class Link implements StoreConnection {
     const askedBefore = new Set<number>();
     for (let attempt = 0; this.role === 'connecting'; attempt++) {
       const client = await connectToHolder(this.options.storeFolder, this.options.kind).catch(err => {
-        this.options.logger.warn(`endpoint: ${(err as Error).message}`);
+        const message = (err as Error).message;
+        if (message !== this.lastProblem) this.options.logger.warn(`endpoint: ${message}`);
+        this.lastProblem = message;
         return undefined;
       });
       if (this.role !== 'connecting') return client?.close();
@@ -425,6 +430,7 @@ class Link implements StoreConnection {
     }
     this.client = client;
     this.holder = client.holder;
+    this.lastProblem = undefined;
     client.onClose(() => {
       if (this.client !== client) return;
       this.client = undefined;

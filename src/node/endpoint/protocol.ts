@@ -1,11 +1,15 @@
 // The holder's endpoint speaks newline-delimited JSON: one request `{id, method, params}` per line,
 // one answer `{id, result}` or `{id, error: {message, code}}` per line. The first request on a
-// connection must be `hello`, which checks the protocol version both sides speak. Every line is
+// connection must be `hello`, which checks the protocol version both sides speak and the token that
+// proves the client is the holder's user (src/node/endpoint/token.ts). Every line is
 // size-limited on both sides, so a confused or hostile peer cannot make a process buffer without end.
 import type { AgentIdentity, ToolResult } from '../../core/agents/tool';
 
-/** Bumped whenever a method's shape changes; a client and a holder of different versions refuse each other with a clear message. */
-export const protocolVersion = 1;
+/**
+ * Bumped whenever a method's shape changes; a client and a holder of different versions refuse each
+ * other with a clear message. 2: hello carries the store's endpoint token.
+ */
+export const protocolVersion = 2;
 
 /** A request line may not exceed this (a tool's input has its own, smaller limits). */
 export const maxRequestBytes = 1024 * 1024;
@@ -19,6 +23,8 @@ export interface HelloParams {
   protocol: number;
   pid: number;
   kind: HolderKind;
+  /** The token the holder wrote into the store folder (endpoint.token): proof that the client is the same user. */
+  token?: string;
 }
 
 export interface HelloResult {
@@ -93,11 +99,21 @@ export interface Request<M extends MethodName = MethodName> {
  * - `not-saved`: the holder could not save (read-only store, lost lock); nothing of the call was kept.
  * - `closing`: the holder is handing over or closing and did not start the call; send it to the next holder.
  * - `refused`: the holder will not hand over (it runs tasks, or is a window itself); the message says why.
+ * - `unauthorized`: the hello lacked the store's endpoint token; the holder closes the connection.
  * - `bad-request`, `too-large`, `protocol`: the request itself was wrong.
  * - `internal`: anything else; the message says what.
  */
 export type ErrorCode =
-  'tool' | 'operation' | 'not-saved' | 'closing' | 'refused' | 'bad-request' | 'too-large' | 'protocol' | 'internal';
+  | 'tool'
+  | 'operation'
+  | 'not-saved'
+  | 'closing'
+  | 'refused'
+  | 'unauthorized'
+  | 'bad-request'
+  | 'too-large'
+  | 'protocol'
+  | 'internal';
 
 export type Answer = { id: number; result: unknown } | { id: number; error: { message: string; code: ErrorCode } };
 

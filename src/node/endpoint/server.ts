@@ -10,6 +10,7 @@ import { AgentToolError } from '../../core/agents/tool';
 import type { Logger } from '../../core/ports';
 import { ReadOnlyStoreError } from '../../core/store/types';
 import { announcementFile, bindName, endpointAddress, prepareEndpointFolder, type EndpointAddress } from './address';
+import { isEndpointToken, tokenFile, writeEndpointToken } from './token';
 import {
   HolderGoneError,
   encode,
@@ -70,6 +71,8 @@ export interface HolderEndpoint {
 export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoint> {
   const address = endpointAddress(options.storeFolder);
   await prepareEndpointFolder(address);
+  // before anyone can connect: a client reads the token once it has reached this holder's socket
+  const token = await writeEndpointToken(options.storeFolder);
   // Bound under a name of its own, then renamed into place (see bindName).
   const bindPath = address.folder
     ? path.join(address.folder, bindName(process.pid, randomBytes(4).toString('hex')))
@@ -116,6 +119,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       lineSplitter(
         maxRequestBytes,
         line => {
+          if (socket.writableEnded) return; // refused (or closing): nothing more it sends is run
           let request: { id?: unknown; method?: unknown; params?: unknown };
           try {
             request = JSON.parse(line) as typeof request;
@@ -142,6 +146,17 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
                 id,
                 'protocol',
                 `This store's holder (pid ${process.pid}) speaks endpoint protocol ${protocolVersion} and the client ${String(theirs)}: update Continuum so both are the same version.`,
+              );
+              return void socket.end();
+            }
+            if (!isEndpointToken(token, (params as { token?: unknown }).token)) {
+              options.logger.warn(
+                `endpoint: refused a connection whose hello lacked this store's token (${tokenFile}): not this user's process, or one that cannot read the store`,
+              );
+              fail(
+                id,
+                'unauthorized',
+                `This store's holder (pid ${process.pid}) refused the connection: the hello lacked the token in ${path.join(options.storeFolder, tokenFile)}, which only the store's owner can read.`,
               );
               return void socket.end();
             }

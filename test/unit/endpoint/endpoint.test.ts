@@ -9,9 +9,16 @@ import { AgentToolError } from '../../../src/core/agents/tool';
 import { openContinuum, type Continuum } from '../../../src/core/continuum';
 import { silentLogger, type LockPort } from '../../../src/core/ports';
 import { endpointAddress } from '../../../src/node/endpoint/address';
-import { connectEndpoint } from '../../../src/node/endpoint/client';
+import { NotSameUserError, connectEndpoint } from '../../../src/node/endpoint/client';
 import { connectOrHold, type StoreConnection } from '../../../src/node/endpoint/connection';
-import { HolderGoneError, EndpointError, lineSplitter, maxRequestBytes } from '../../../src/node/endpoint/protocol';
+import {
+  HolderGoneError,
+  EndpointError,
+  lineSplitter,
+  maxRequestBytes,
+  protocolVersion,
+} from '../../../src/node/endpoint/protocol';
+import { readEndpointToken, tokenFile } from '../../../src/node/endpoint/token';
 import { askToHandOver, openWindowStore, serveWindow, type WindowStore } from '../../../src/node/endpoint/window';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
@@ -203,7 +210,7 @@ describe('the holder endpoint', function () {
       });
       socket.destroy();
       assert.match(answer, /"code":"protocol"/);
-      assert.match(answer, /protocol 1 and the client 999/);
+      assert.match(answer, new RegExp(`protocol ${protocolVersion} and the client 999`));
     });
 
     it('refuses any method before hello, and a request line over the size limit', async () => {
@@ -236,6 +243,81 @@ describe('the holder endpoint', function () {
         (err: Error) => err instanceof EndpointError && err.code === 'too-large',
       );
       assert.strictEqual(client.role, 'client', 'the connection stays');
+    });
+  });
+
+  describe('its token', () => {
+    it('is written owner-only (0600) into the store folder, anew by each holder that starts serving', async function () {
+      if (process.platform === 'win32') this.skip();
+      const first = await link();
+      const file = path.join(store, tokenFile);
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+      const token = fs.readFileSync(file, 'utf8');
+      assert.ok(token.length >= 40, token);
+      await first.close();
+      await link();
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+      assert.notStrictEqual(fs.readFileSync(file, 'utf8'), token);
+      assert.deepStrictEqual(
+        fs.readdirSync(store).filter(name => name.startsWith(`${tokenFile}.`)),
+        [],
+        'no temporary file is left',
+      );
+    });
+
+    it('refuses and closes a connection whose hello has no token or a wrong one, and runs nothing it sends', async () => {
+      const holder = await link();
+      const token = fs.readFileSync(path.join(store, tokenFile), 'utf8');
+      for (const given of [undefined, '', 'guess', `${token}x`, token.slice(0, -1)]) {
+        const heard = await new Promise<string>((resolve, reject) => {
+          const socket = net.createConnection(endpointAddress(store).path);
+          let text = '';
+          const timer = setTimeout(() => reject(new Error(`the holder did not close the connection: ${text}`)), 5_000);
+          socket.on('data', d => {
+            text += String(d);
+          });
+          // the holder ends the connection itself
+          socket.on('end', () => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(text);
+          });
+          socket.on('error', () => undefined);
+          const hello = {
+            protocol: protocolVersion,
+            pid: 1,
+            kind: 'mcp',
+            ...(given !== undefined ? { token: given } : {}),
+          };
+          const call = { tool: 'test_add_task', agent, input: { title: 'sneaked in' } };
+          socket.write(
+            `${JSON.stringify({ id: 1, method: 'hello', params: hello })}\n${JSON.stringify({ id: 2, method: 'tool.call', params: call })}\n`,
+          );
+        });
+        assert.match(heard, /"code":"unauthorized"/, `token ${JSON.stringify(given)}`);
+        assert.doesNotMatch(heard, /"id":2/, 'nothing after the hello is answered');
+      }
+      assert.ok(!holder.core!.tasks.list().some(t => t.title === 'sneaked in'));
+    });
+
+    it('tells a client that cannot show the token that it could not prove it is the same user', async () => {
+      await link();
+      const address = endpointAddress(store);
+      await assert.rejects(
+        connectEndpoint(address, 'cli', () => Promise.resolve('not the token')),
+        (err: Error) =>
+          err instanceof NotSameUserError &&
+          /could not prove it is the same user/.test(err.message) &&
+          /was not the holder's/.test(err.message),
+      );
+      await assert.rejects(
+        connectEndpoint(address, 'cli', () => Promise.resolve(undefined)),
+        (err: Error) =>
+          err instanceof NotSameUserError && /it cannot read the store's endpoint\.token/.test(err.message),
+      );
+      const client = await connectEndpoint(address, 'cli', () => readEndpointToken(store));
+      assert.strictEqual(client?.holder.pid, process.pid, 'with the token it connects');
+      client?.close();
     });
   });
 
@@ -415,7 +497,10 @@ describe('the holder endpoint', function () {
     it('says so when nobody serves the store', async () => {
       const outcome = await askToHandOver(store);
       assert.strictEqual(outcome.handedOver, false);
-      assert.strictEqual(await connectEndpoint(endpointAddress(store), 'vscode'), undefined);
+      assert.strictEqual(
+        await connectEndpoint(endpointAddress(store), 'vscode', () => readEndpointToken(store)),
+        undefined,
+      );
     });
   });
 });
