@@ -5,7 +5,7 @@ import { promises as fsp } from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { announcementFile, endpointAddress, type EndpointAddress } from './address';
-import { readEndpointToken, tokenFile } from './token';
+import { helloNonce, isTokenProof, readEndpointToken, tokenFile, tokenProof } from './token';
 import {
   EndpointError,
   HolderGoneError,
@@ -34,16 +34,21 @@ export interface EndpointClient {
   close(): void;
 }
 
-/** The holder refused this process: it could not show the store's token, so it is not (as far as the holder can tell) the same user. */
+/**
+ * The holder refused this process, which could not prove it knows the store's token (so it is not,
+ * as far as the holder can tell, the same user); or the process at the endpoint could not prove it
+ * knows the token (so it is not the store's holder).
+ */
 export class NotSameUserError extends Error {
   override readonly name = 'NotSameUserError';
 }
 
 /**
- * Connects to the holder and says hello with the store's token (read by `token` once connected:
- * the holder writes it before it listens). Resolves undefined when nobody listens there (no socket,
- * or a socket left by a holder that died): the caller may try to take the store itself. Rejects
- * with NotSameUserError when the holder refuses the token.
+ * Connects to the holder and says hello, proving it knows the store's token (read by `token` once
+ * connected: the holder writes it before it listens) and checking the holder's proof of it.
+ * Resolves undefined when nobody listens there (no socket, or a socket left by a holder that
+ * died): the caller may try to take the store itself. Rejects with NotSameUserError when either
+ * side cannot prove it knows the token.
  */
 export async function connectEndpoint(
   address: EndpointAddress,
@@ -73,10 +78,16 @@ export async function connectEndpoint(
   let sent: string | undefined;
   try {
     sent = await token();
+    const nonce = helloNonce();
+    const proof = sent === undefined ? {} : { nonce, proof: tokenProof(sent, 'client', nonce) };
     const holder = await withTimeout(
-      client.call('hello', { protocol: protocolVersion, pid: process.pid, kind, ...(sent ? { token: sent } : {}) }),
+      client.call('hello', { protocol: protocolVersion, pid: process.pid, kind, ...proof }),
       timeoutMs,
     );
+    if (sent === undefined || !isTokenProof(sent, 'holder', nonce, holder.proof))
+      throw new NotSameUserError(
+        `The process listening at ${address.path} (pid ${String(holder.pid)}) could not prove it holds Continuum's store (it does not know the store's ${tokenFile}), so this process does not use it: another user's process may be in the endpoint's place. Close it, or restart the process that holds the store.`,
+      );
     client.holder = holder;
     return client;
   } catch (err) {

@@ -1,13 +1,14 @@
 // The holder's endpoint speaks newline-delimited JSON: one request `{id, method, params}` per line,
 // one answer `{id, result}` or `{id, error: {message, code}}` per line. The first request on a
-// connection must be `hello`, which checks the protocol version both sides speak and the token that
-// proves the client is the holder's user (src/node/endpoint/token.ts). Every line is
+// connection must be `hello`, which checks the protocol version both sides speak, and in which the
+// client and the holder each prove that they know the store's token: that they are the same user
+// (src/node/endpoint/token.ts). Every line is
 // size-limited on both sides, so a confused or hostile peer cannot make a process buffer without end.
 import type { AgentIdentity, ToolResult } from '../../core/agents/tool';
 
 /**
  * Bumped whenever a method's shape changes; a client and a holder of different versions refuse each
- * other with a clear message. 2: hello carries the store's endpoint token.
+ * other with a clear message. 2: hello and its answer carry proofs of the store's endpoint token.
  */
 export const protocolVersion = 2;
 
@@ -23,8 +24,10 @@ export interface HelloParams {
   protocol: number;
   pid: number;
   kind: HolderKind;
-  /** The token the holder wrote into the store folder (endpoint.token): proof that the client is the same user. */
-  token?: string;
+  /** A random nonce for this hello, which both proofs are bound to. */
+  nonce?: string;
+  /** Proof that the client knows the token the holder wrote into the store folder (endpoint.token): that it is the same user. */
+  proof?: string;
 }
 
 export interface HelloResult {
@@ -38,6 +41,8 @@ export interface HelloResult {
    * holder runs (a session, a restore …), while it runs nothing itself: another VS Code window.
    */
   handsOverToRun?: boolean;
+  /** Proof that the holder knows the store's token too, for the client's nonce: it is the holder, not a process in its way. */
+  proof?: string;
 }
 
 export interface HandoverParams {
@@ -99,7 +104,7 @@ export interface Request<M extends MethodName = MethodName> {
  * - `not-saved`: the holder could not save (read-only store, lost lock); nothing of the call was kept.
  * - `closing`: the holder is handing over or closing and did not start the call; send it to the next holder.
  * - `refused`: the holder will not hand over (it runs tasks, or is a window itself); the message says why.
- * - `unauthorized`: the hello lacked the store's endpoint token; the holder closes the connection.
+ * - `unauthorized`: the hello did not prove it knows the store's endpoint token; the holder closes the connection.
  * - `bad-request`, `too-large`, `protocol`: the request itself was wrong.
  * - `internal`: anything else; the message says what.
  */

@@ -10,7 +10,7 @@ import { AgentToolError } from '../../core/agents/tool';
 import type { Logger } from '../../core/ports';
 import { ReadOnlyStoreError } from '../../core/store/types';
 import { announcementFile, bindName, endpointAddress, prepareEndpointFolder, type EndpointAddress } from './address';
-import { isEndpointToken, tokenFile, writeEndpointToken } from './token';
+import { isTokenProof, tokenFile, tokenProof, writeEndpointToken } from './token';
 import {
   HolderGoneError,
   encode,
@@ -149,19 +149,20 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
               );
               return void socket.end();
             }
-            if (!isEndpointToken(token, (params as { token?: unknown }).token)) {
+            const { nonce, proof } = params as { nonce?: unknown; proof?: unknown };
+            if (!isTokenProof(token, 'client', nonce, proof)) {
               options.logger.warn(
-                `endpoint: refused a connection whose hello lacked this store's token (${tokenFile}): not this user's process, or one that cannot read the store`,
+                `endpoint: refused a connection whose hello did not prove it knows this store's token (${tokenFile}): not this user's process, or one that cannot read the store`,
               );
               fail(
                 id,
                 'unauthorized',
-                `This store's holder (pid ${process.pid}) refused the connection: the hello lacked the token in ${path.join(options.storeFolder, tokenFile)}, which only the store's owner can read.`,
+                `This store's holder (pid ${process.pid}) refused the connection: the hello did not prove it knows the token in ${path.join(options.storeFolder, tokenFile)}, which only the store's owner can read.`,
               );
               return void socket.end();
             }
             greeted = true;
-            return answer({ id, result: hello });
+            return answer({ id, result: { ...hello, proof: tokenProof(token, 'holder', nonce as string) } });
           }
           if (!greeted) return fail(id, 'protocol', 'Say hello first (with the protocol version).');
           if (!isMethod(method)) return fail(id, 'bad-request', `Unknown method '${method}'.`);

@@ -18,7 +18,7 @@ import {
   maxRequestBytes,
   protocolVersion,
 } from '../../../src/node/endpoint/protocol';
-import { readEndpointToken, tokenFile } from '../../../src/node/endpoint/token';
+import { readEndpointToken, tokenFile, tokenProof } from '../../../src/node/endpoint/token';
 import { askToHandOver, openWindowStore, serveWindow, type WindowStore } from '../../../src/node/endpoint/window';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
@@ -265,10 +265,20 @@ describe('the holder endpoint', function () {
       );
     });
 
-    it('refuses and closes a connection whose hello has no token or a wrong one, and runs nothing it sends', async () => {
+    it('refuses and closes a connection whose hello does not prove it knows the token, and runs nothing it sends', async () => {
       const holder = await link();
       const token = fs.readFileSync(path.join(store, tokenFile), 'utf8');
-      for (const given of [undefined, '', 'guess', `${token}x`, token.slice(0, -1)]) {
+      const nonce = 'a-nonce-of-this-hello';
+      const hellos: Array<[string, Record<string, unknown>]> = [
+        ['no proof', {}],
+        ['an empty proof', { nonce, proof: '' }],
+        ['the token itself', { nonce, proof: token }],
+        ['a proof made with another token', { nonce, proof: tokenProof(`${token}x`, 'client', nonce) }],
+        ["the holder's proof instead of a client's", { nonce, proof: tokenProof(token, 'holder', nonce) }],
+        ['a proof without its nonce', { proof: tokenProof(token, 'client', nonce) }],
+        ['a proof for another nonce', { nonce: `${nonce}2`, proof: tokenProof(token, 'client', nonce) }],
+      ];
+      for (const [what, given] of hellos) {
         const heard = await new Promise<string>((resolve, reject) => {
           const socket = net.createConnection(endpointAddress(store).path);
           let text = '';
@@ -283,18 +293,13 @@ describe('the holder endpoint', function () {
             resolve(text);
           });
           socket.on('error', () => undefined);
-          const hello = {
-            protocol: protocolVersion,
-            pid: 1,
-            kind: 'mcp',
-            ...(given !== undefined ? { token: given } : {}),
-          };
+          const hello = { protocol: protocolVersion, pid: 1, kind: 'mcp', ...given };
           const call = { tool: 'test_add_task', agent, input: { title: 'sneaked in' } };
           socket.write(
             `${JSON.stringify({ id: 1, method: 'hello', params: hello })}\n${JSON.stringify({ id: 2, method: 'tool.call', params: call })}\n`,
           );
         });
-        assert.match(heard, /"code":"unauthorized"/, `token ${JSON.stringify(given)}`);
+        assert.match(heard, /"code":"unauthorized"/, what);
         assert.doesNotMatch(heard, /"id":2/, 'nothing after the hello is answered');
       }
       assert.ok(!holder.core!.tasks.list().some(t => t.title === 'sneaked in'));
@@ -318,6 +323,37 @@ describe('the holder endpoint', function () {
       const client = await connectEndpoint(address, 'cli', () => readEndpointToken(store));
       assert.strictEqual(client?.holder.pid, process.pid, 'with the token it connects');
       client?.close();
+    });
+
+    it('does not take a process at the endpoint that cannot prove it knows the token for the holder', async function () {
+      if (process.platform === 'win32') this.skip();
+      // a process in the endpoint's place that answers hello as a holder would, without the token
+      const address = { path: path.join(work, 'impostor.sock') };
+      const heard: string[] = [];
+      const sockets: net.Socket[] = [];
+      const impostor = net.createServer(socket => {
+        sockets.push(socket);
+        socket.on('data', d => {
+          heard.push(String(d));
+          const { id } = JSON.parse(String(d).split('\n')[0]) as { id: number };
+          const result = { protocol: protocolVersion, pid: 4242, kind: 'vscode', handsOver: false, proof: 'made up' };
+          socket.write(`${JSON.stringify({ id, result })}\n`);
+        });
+      });
+      await new Promise<void>(resolve => impostor.listen(address.path, resolve));
+      try {
+        fs.mkdirSync(store, { recursive: true });
+        fs.writeFileSync(path.join(store, tokenFile), 'the-real-token-of-this-store', { mode: 0o600 });
+        await assert.rejects(
+          connectEndpoint(address, 'cli', () => readEndpointToken(store)),
+          (err: Error) =>
+            err instanceof NotSameUserError && /could not prove it holds Continuum's store/.test(err.message),
+        );
+        assert.doesNotMatch(heard.join(''), /the-real-token-of-this-store/, 'the token itself was never sent');
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise(r => impostor.close(r));
+      }
     });
   });
 
