@@ -320,6 +320,14 @@ export class TaskManager {
     return claimed.id ? this.get(claimed.id) : undefined;
   }
 
+  /** Whether `agentId` holds a task whose lease has not ended but ends before `time`: a read. */
+  hasClaimsEndingBefore(agentId: string, time: number): boolean {
+    return !!this.store.get(
+      'SELECT 1 FROM tasks WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ? LIMIT 1',
+      [agentId, this.clock.now(), time],
+    );
+  }
+
   /**
    * Moves the lease of every task `agentId` holds (lease not ended) to `leaseUntil`: a sign of life.
    * Writes only when one of them ends before `renewBefore` (default: `leaseUntil`), so frequent calls
@@ -327,14 +335,7 @@ export class TaskManager {
    */
   async renewClaims(agentId: string, leaseUntil: number, renewBefore = leaseUntil): Promise<number> {
     const now = this.clock.now();
-    if (
-      !this.store.get('SELECT 1 FROM tasks WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ? LIMIT 1', [
-        agentId,
-        now,
-        renewBefore,
-      ])
-    )
-      return 0;
+    if (!this.hasClaimsEndingBefore(agentId, renewBefore)) return 0;
     return this.store.write(
       w =>
         w.run('UPDATE tasks SET lease_until = ? WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ?', [
