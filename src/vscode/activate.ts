@@ -69,6 +69,7 @@ export function activateContinuum(context: vscode.ExtensionContext, loadMs = 0):
     guards => guardStatusBar.attach(guards),
   );
   host.busy = what => runtime.busyReason(what);
+  host.controlSessionHere = params => runtime.controlSession(params);
   const rulesWatcher = new RulesWatcher(
     rules => runtime.setRules(rules),
     logger,

@@ -53,13 +53,12 @@ export const commandTable: Record<string, Handler> = {
 /**
  * Commands that only the process holding the store runs (they run tasks, write files, or write more
  * than the named operations a client window sends): in a window that is another process's client,
- * they first take the store over (ContinuumHost.holdFor), by their titles.
+ * they first take the store over (ContinuumHost.holdFor), by their titles. Pause and Cancel Session
+ * are not among them: they reach a session where it runs (ContinuumHost.controlSession).
  */
 export const runWhereHeld: Readonly<Record<string, string>> = {
   'continuum.startSession': 'Start Session',
   'continuum.resumeSession': 'Resume Session',
-  'continuum.pauseSession': 'Pause Session',
-  'continuum.cancelSession': 'Cancel Session',
   'continuum.restoreCheckpoint': 'Restore Checkpoint',
   'continuum.createBranchAtCheckpoint': 'Create Branch at Checkpoint',
   'continuum.importState': 'Import State',

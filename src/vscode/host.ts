@@ -9,6 +9,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { workerSnapshotCopies } from '../node/storeWorker';
 import { currentOwner } from '../node/lockOwner';
+import type { SessionControlParams, SessionControlResult } from '../node/endpoint/protocol';
 import type { WindowStore } from '../node/endpoint/window';
 import type { LauncherPlace } from './agents/cliLauncher';
 import type { Prompter } from './prompts';
@@ -68,6 +69,8 @@ export class ContinuumHost implements vscode.Disposable {
 
   /** Why this window cannot give the store to another window that wants to run `what` (a session runs here): set by the execution runtime. */
   busy: (what: string) => string | undefined = () => undefined;
+  /** Pauses, stops or cancels a session running in this window, for a person in another one: set by the execution runtime. */
+  controlSessionHere: (params: SessionControlParams) => Promise<SessionControlResult> = async () => ({ done: false });
   /** The commands only the holder runs that are under way in this window (by title), which a handover must not cut off. */
   private readonly working = new Map<string, number>();
 
@@ -106,6 +109,17 @@ export class ContinuumHost implements vscode.Disposable {
     if (!outcome.held) throw new StoreHeldElsewhere(outcome.why);
     this.logger.info(`this window took the store over to run ${what}`);
     return this.open();
+  }
+
+  /**
+   * Pauses, stops or cancels a session where it runs: in this window, or in the window holding the
+   * store when this one is its client. `done` is false when no run of it goes on there.
+   */
+  async controlSession(params: SessionControlParams): Promise<SessionControlResult> {
+    await this.open();
+    const windowStore = this.windowStore;
+    if (!windowStore || windowStore.role !== 'client') return this.controlSessionHere(params);
+    return windowStore.controlSession(params);
   }
 
   /**
@@ -192,6 +206,7 @@ export class ContinuumHost implements vscode.Disposable {
       readOnly: () => openContinuum({ ...common, lock: nodeLock(), snapshots: snapshots() }),
       trusted: () => vscode.workspace.isTrusted,
       busy: what => this.busyWith(what),
+      controlSession: params => this.controlSessionHere(params),
       // an agent's done (through this window) runs the task's verify command under the executor's rules
       ...(workspaceFolder
         ? {

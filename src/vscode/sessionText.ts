@@ -12,13 +12,24 @@ export function activeSession(core: Pick<Continuum, 'sessions'>): Session | unde
 export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | undefined): {
   text: string;
   tooltip: string;
+  /** What a screen reader says: the icons (spinning, paused, a person) in words. */
+  label: string;
 } {
-  if (!core) return { text: '$(history) Continuum', tooltip: 'Continuum is opening its store…' };
+  if (!core)
+    return {
+      text: '$(history) Continuum',
+      tooltip: 'Continuum is opening its store…',
+      label: 'Continuum is opening its store',
+    };
   const session = activeSession(core);
   // a replica (another process holds the store) sends its writes there: it is not read-only to the person
   const readOnly = core.store.readOnly && !core.store.health().replica ? ' (read-only)' : '';
   if (!session)
-    return { text: `$(history) Continuum${readOnly}`, tooltip: 'Continuum: no session. Click to open the Tasks view.' };
+    return {
+      text: `$(history) Continuum${readOnly}`,
+      tooltip: 'Continuum: no session. Click to open the Tasks view.',
+      label: `Continuum${readOnly}: no session`,
+    };
   const p = core.sessions.progress(session.id);
   // a running session that can do nothing until a person does a to-do says so: it does not spin. One
   // that a closed window left waiting (interrupted) still waits for you: nothing of it was cut off
@@ -42,7 +53,9 @@ export function sessionStatusText(core: Pick<Continuum, 'sessions' | 'store'> | 
   const forYouTip = p.waitingForYou
     ? ` ${p.waitingForYou} to-do${p.waitingForYou === 1 ? ' waits' : 's wait'} for you: do ${p.waitingForYou === 1 ? 'it' : 'them'} and Mark Done in the Tasks view.`
     : '';
+  const state = waitsForPerson ? 'waits for you' : `is ${session.status}`;
   return {
+    label: `Continuum session ${state}: ${p.completed} of ${p.total} done${p.waitingForYou ? `, ${p.waitingForYou} waiting for you` : ''}${eta ? `, ${eta}` : ''}${readOnly}`,
     text: `${icon} ${p.completed}/${p.total}${forYou}${eta ? ` · ${eta}` : ''}${readOnly}`,
     tooltip: `Continuum session '${inert(session.name)}' ${waitsForPerson ? 'waits for you' : `is ${session.status}`}: ${where}.${forYouTip}${eta ? ` About ${eta.replace(/^ETA /, '')} left at the pace so far.` : ''} Click to open the Tasks view.`,
   };

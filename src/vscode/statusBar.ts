@@ -21,8 +21,10 @@ export class StatusBar implements vscode.Disposable {
     this.subscriptions.push(
       core.tasks.onDidChange(() => this.render()),
       core.sessions.onDidChange(() => this.render()),
+      // what other processes write: agents' claims, a session paused in another window
       core.tasks.onDidChangeStored(() => this.render()),
-    ); // agents' claims, also those other processes write
+      core.sessions.onDidChangeStored(() => this.render()),
+    );
     this.render();
   }
 
@@ -35,10 +37,11 @@ export class StatusBar implements vscode.Disposable {
   }
 
   render(): void {
-    const { text, tooltip } = sessionStatusText(this.core);
+    const { text, tooltip, label } = sessionStatusText(this.core);
     const agents = agentsStatusText(this.core?.tasks.claimedBy() ?? []);
     this.item.text = text + agents.text;
     this.item.tooltip = tooltip + agents.tooltip;
+    this.item.accessibilityInformation = { label: `${label}${agents.tooltip}`, role: 'button' };
   }
 
   dispose(): void {

@@ -2,8 +2,9 @@
 // folder; the workspace's settings point both at one store with continuum.storagePath, as a team's settings.json
 // can). The second window shows the plan imported in the first, live. Start Session in the second window takes the
 // store over from the first (which runs nothing) and runs the plan there, the first window following it. Start
-// Session in the first window then says where the session runs and what to do. Mark Done on the to-do in the first
-// window ends the session running in the second.
+// Session in the first window then says where the session runs and what to do; Pause Session there pauses it in the
+// second window, and Resume Session there takes the store over and goes on in the first. Mark Done on the to-do in
+// the first window then ends the session.
 import * as path from 'node:path';
 import { Person } from './lib/person.mjs';
 import { groupBy, groupCounts, importPlan, startSession } from './lib/flows.mjs';
@@ -13,7 +14,9 @@ export const steps = [
   'The plan imported in the first window shows in the second',
   'Start Session in the second window runs the plan there, the first window following it',
   'Start Session in the first window says where the session runs',
-  'Mark Done on the to-do in the first window ends the session in the second',
+  'Pause Session in the first window pauses the session running in the second',
+  'Resume Session in the first window takes the store over and goes on there',
+  'Mark Done on the to-do in the first window ends the session',
 ];
 
 const PLAN = `# Release notes
@@ -107,13 +110,30 @@ export default async function twoWindows(j) {
     });
 
     await j.step(steps[3], async () => {
+      // the session waits for the to-do in the second window; the person pauses it from the first
+      await first.runCommand('Continuum: Pause Session');
+      await j.eventually('the store records the session as paused', () => j.exportState().tables.sessions.some(s => s.status === 'paused'), 30000);
+      await j.eventually('the first window\'s status bar says paused', async () => /paused/i.test((await first.statusBarTexts()).join(' | ')), 20000);
+      j.check('nothing says the session runs elsewhere', !first.seen.some(t => /Another VS Code window runs session/i.test(t) && /Pause Session/.test(t)), first.seen);
+      await shotOfSecond('04');
+    });
+
+    await j.step(steps[4], async () => {
+      await first.runCommand('Continuum: Resume Session');
+      await first.quickInput(/Which session should continue/i);
+      await first.pick(/Session/);
+      await j.eventually('the store records the session as running again', () => j.exportState().tables.sessions.some(s => s.status === 'running'), 30000);
+      await j.eventually('the first window\'s status bar no longer says paused', async () => !/paused/i.test((await first.statusBarTexts()).join(' | ')), 20000);
+    });
+
+    await j.step(steps[5], async () => {
       // grouped by status since step 2: the to-do is in the "Waiting for you" group
       const row = await first.findTreeRow(/Review the notes/);
       await first.inlineButton(row, 'Mark Done');
-      await j.eventually('the second window says the session completed', () => second.seen.some(t => /completed: 3 done/.test(t)), 60000);
+      await j.eventually('the first window says the session completed', () => first.seen.some(t => /completed: 3 done/.test(t)), 60000);
       const sessions = j.exportState().tables.sessions;
       j.check('the store records the session as completed', sessions.every(s => s.status === 'completed'), sessions.map(s => s.status));
-      await shotOfSecond('04');
+      await shotOfSecond('06');
     });
   } finally {
     second?.stopWatching();

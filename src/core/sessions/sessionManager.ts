@@ -1,7 +1,7 @@
 // Execution sessions on the store: their lifecycle (see transitions.ts), heartbeat and recovery
 // after a crash, progress over their tasks, statistics, and the store half of checkpoints.
 import { randomUUID } from 'crypto';
-import { Emitter, type Disposable } from '../events';
+import { Emitter, type Disposable, type Event } from '../events';
 import { silentLogger, type Clock, type IdFactory, type Logger } from '../ports';
 import type { Actor, SqlValue, Store, StoreReader, StoreWriter } from '../store/types';
 import {
@@ -105,11 +105,22 @@ const checkpointColumns = `id, session_id, created_at, trigger, note, context_ve
   coalesce(task_count, json_array_length(state, '$.tasks')) AS task_count,
   coalesce(tasks_done, (SELECT count(*) FROM json_each(state, '$.tasks') WHERE json_extract(value, '$.status') = 'done')) AS tasks_done`;
 const randomIds: IdFactory = prefix => `${prefix}-${randomUUID()}`;
+/** The tables whose changes change what a session shows. */
+const sessionTables = ['sessions', 'session_tasks', 'checkpoints'];
 
 export class SessionManager {
   private readonly changed = new Emitter<{ sessionId: string }>();
   /** Fires after a session's status, scope, current task or checkpoints changed (not on heartbeats). */
   readonly onDidChange = this.changed.event;
+  /**
+   * Fires after the sessions or their tasks changed in the store, whoever wrote them: this process,
+   * or the process holding the store when this one reads a replica (a pause in another window).
+   * `onDidChange` tells only of this manager's own changes.
+   */
+  readonly onDidChangeStored: Event<void> = listener =>
+    this.store.onDidChange(change => {
+      if (sessionTables.some(t => change.tables.has(t))) listener();
+    });
   private readonly checkpointCreated = new Emitter<Checkpoint>();
   /** Fires after a checkpoint was saved, whoever saved it (a command, the executor, a pause, a restore's backup). */
   readonly onDidCreateCheckpoint = this.checkpointCreated.event;

@@ -13,7 +13,14 @@ import { nodeLock } from '../lock';
 import { connectToHolder, type EndpointClient } from './client';
 import { readResourceOn, runOperationOn, runToolOn, serveHolder, toolContextOn, type HolderServices } from './holder';
 import { forwardWrites } from './operations';
-import { EndpointError, type HelloResult, type HolderKind, type ResourceReadResult } from './protocol';
+import {
+  EndpointError,
+  type HelloResult,
+  type HolderKind,
+  type ResourceReadResult,
+  type SessionControlParams,
+  type SessionControlResult,
+} from './protocol';
 import { describeKind, type HolderEndpoint } from './server';
 
 export type StoreRole = 'holder' | 'client' | 'connecting' | 'closed';
@@ -50,6 +57,8 @@ export interface ConnectOrHoldOptions extends HolderServices {
    * run `what`, something only the holder runs (see `takeOver`), unless this says why not (a session runs here).
    */
   busy?(what: string): string | undefined;
+  /** A VS Code window: pauses, stops or cancels a session it runs, for a person in another window. */
+  controlSession?(params: SessionControlParams): Promise<SessionControlResult>;
 }
 
 export type TakeOverOutcome = { held: true } | { held: false; why: string };
@@ -77,6 +86,11 @@ export interface StoreConnection {
    * Resolves with why not when the holder refuses or another process took the store first.
    */
   takeOver(what: string): Promise<TakeOverOutcome>;
+  /**
+   * Pauses, stops or cancels a session where it runs: in this process when it holds the store, else
+   * in the holder. `done` is false when no run of it goes on there (the caller then does it itself).
+   */
+  controlSession(params: SessionControlParams): Promise<SessionControlResult>;
   /** Resolves once this process holds the store or is connected to its holder. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -365,6 +379,24 @@ class Link implements StoreConnection {
     if (this.core === core) this.core = undefined;
     await core.close();
     this.options.logger.info('endpoint: handed the store over to a VS Code window; this process is now its client');
+  }
+
+  async controlSession(params: SessionControlParams): Promise<SessionControlResult> {
+    for (;;) {
+      await this.ready();
+      if (this.role === 'holder') return (await this.options.controlSession?.(params)) ?? { done: false };
+      const client = this.client;
+      if (!client) continue;
+      try {
+        return await client.call('session.control', params);
+      } catch (err) {
+        if (err instanceof EndpointError && err.code === 'closing') {
+          await this.holderChanged(client);
+          continue; // the next holder runs no session of the old one's: it answers done: false
+        }
+        throw asLocalError(err);
+      }
+    }
   }
 
   async takeOver(what: string): Promise<TakeOverOutcome> {

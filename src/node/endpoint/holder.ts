@@ -6,7 +6,13 @@ import type { Continuum } from '../../core/continuum';
 import type { Logger } from '../../core/ports';
 import { LockLostError } from '../../core/store/types';
 import { runOperation } from './operations';
-import { HolderGoneError, type ResourceReadResult, type StoreCallResult } from './protocol';
+import {
+  HolderGoneError,
+  type ResourceReadResult,
+  type SessionControlParams,
+  type SessionControlResult,
+  type StoreCallResult,
+} from './protocol';
 import { serveEndpoint, type HolderEndpoint } from './server';
 import type { HolderKind } from './protocol';
 
@@ -105,6 +111,8 @@ export interface ServeHolderOptions extends HolderServices {
   handOver?(): Promise<void>;
   /** Hands over only to a window that asks to run something, and only while this says nothing (see HolderHandlers.busy). */
   busy?(what: string): string | undefined;
+  /** Pauses, stops or cancels a session this process runs, asked by another window (see HolderHandlers.controlSession). */
+  controlSession?(params: SessionControlParams): Promise<SessionControlResult>;
   /** Calls run by this process itself, which a handover also waits for. */
   localCalls?: () => Promise<unknown>;
 }
@@ -130,6 +138,7 @@ export function serveHolder(core: Continuum, options: ServeHolderOptions): Promi
           }
         : {}),
       ...(options.busy ? { busy: options.busy } : {}),
+      ...(options.controlSession ? { controlSession: options.controlSession } : {}),
     },
   });
 }

@@ -80,12 +80,28 @@ export interface StoreCallResult {
   seq: number;
 }
 
+/** What a window asks of a session that runs in the holding process. */
+export type SessionControlAction = 'pause' | 'stop' | 'cancel';
+
+export interface SessionControlParams {
+  sessionId: string;
+  /** pause: after the running tasks finish; stop: now, killing them (they run again on resume); cancel: end the session. */
+  action: SessionControlAction;
+}
+
+export interface SessionControlResult {
+  /** False when no run of that session is going on in the holder (then the asking window does it itself). */
+  done: boolean;
+}
+
 export interface Methods {
   hello: { params: HelloParams; result: HelloResult };
   'tool.call': { params: ToolCallParams; result: ToolCallResult };
   'resource.read': { params: ResourceReadParams; result: ResourceReadResult };
   /** A client window's write, run on the holder's core. */
   'store.call': { params: StoreCallParams; result: StoreCallResult };
+  /** Pauses, stops or cancels a session the holder runs, for a person in another window. */
+  'session.control': { params: SessionControlParams; result: SessionControlResult };
   /** Asks the holder to finish its calls, release the store and become a client. */
   handover: { params: HandoverParams; result: { released: true } };
 }

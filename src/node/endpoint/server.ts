@@ -25,6 +25,8 @@ import {
   type HolderKind,
   type MethodName,
   type ResourceReadResult,
+  type SessionControlParams,
+  type SessionControlResult,
   type StoreCallParams,
   type StoreCallResult,
   type ToolCallParams,
@@ -48,6 +50,8 @@ export interface HolderHandlers {
    * that asks (an agent's MCP server).
    */
   busy?(what: string): string | undefined;
+  /** Pauses, stops or cancels a session this holder runs (absent: it runs none a window can control). */
+  controlSession?(params: SessionControlParams): Promise<SessionControlResult>;
 }
 
 export interface ServeOptions {
@@ -178,7 +182,9 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
               ? runTool(params)
               : method === 'store.call'
                 ? runOperation(params)
-                : options.handlers.readResource(String((params as { uri?: unknown }).uri));
+                : method === 'session.control'
+                  ? controlSession(params)
+                  : options.handlers.readResource(String((params as { uri?: unknown }).uri));
           const settled = run.then(
             result => answer({ id, result }),
             err => answer({ id, error: describeError(err, options.logger) }),
@@ -233,6 +239,15 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       throw new BadRequest('tool.call needs a tool name and an agent {id, name}.');
     }
     return options.handlers.callTool({ tool: p.tool, agent: p.agent, input: p.input ?? {} });
+  }
+
+  async function controlSession(params: object): Promise<SessionControlResult> {
+    const p = params as Partial<SessionControlParams>;
+    if (typeof p.sessionId !== 'string' || !['pause', 'stop', 'cancel'].includes(p.action as string))
+      throw new BadRequest("session.control needs a session id and an action: 'pause', 'stop' or 'cancel'.");
+    const control = options.handlers.controlSession;
+    if (!control) return { done: false };
+    return control({ sessionId: p.sessionId, action: p.action as SessionControlParams['action'] });
   }
 
   async function runOperation(params: object): Promise<StoreCallResult> {
@@ -313,6 +328,7 @@ function isMethod(method: string): method is MethodName {
     method === 'tool.call' ||
     method === 'resource.read' ||
     method === 'store.call' ||
+    method === 'session.control' ||
     method === 'handover'
   );
 }

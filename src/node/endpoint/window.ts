@@ -10,7 +10,7 @@ import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
 import { connectToHolder } from './client';
 import { connectOrHold, type StoreConnection, type TakeOverOutcome } from './connection';
-import type { HelloResult } from './protocol';
+import type { HelloResult, SessionControlParams, SessionControlResult } from './protocol';
 import { serveHolder, type HolderServices } from './holder';
 import { describeKind, type HolderEndpoint } from './server';
 
@@ -73,6 +73,8 @@ export interface WindowStoreOptions {
    * `what` (a session runs here), said to the person there; undefined when it can.
    */
   busy?(what: string): string | undefined;
+  /** While this window holds the store: pauses, stops or cancels a session it runs, for a person in another window. */
+  controlSession?(params: SessionControlParams): Promise<SessionControlResult>;
 }
 
 export type WindowRole = 'holder' | 'client' | 'read-only';
@@ -97,6 +99,11 @@ export interface WindowStore {
    * read runs on this window's replica.
    */
   callTool(agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult>;
+  /**
+   * Pauses, stops or cancels a session where it runs (here, or in the window holding the store).
+   * `done` is false when no run of it goes on there: the caller then does it itself.
+   */
+  controlSession(params: SessionControlParams): Promise<SessionControlResult>;
   close(): Promise<void>;
 }
 
@@ -126,6 +133,7 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
       logger: options.logger,
       waitForHolderMs: options.waitForHolderMs ?? 15_000,
       ...(options.busy ? { busy: options.busy } : {}),
+      ...(options.controlSession ? { controlSession: options.controlSession } : {}),
     });
   } catch (err) {
     options.logger.warn(`endpoint: ${(err as Error).message}; this window opens the store read-only`);
@@ -141,6 +149,7 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
         held: false,
         why: `This window opened the store read-only: ${core.store.health().readOnlyReason ?? 'another process holds it'}`,
       }),
+      controlSession: async () => ({ done: false }),
       close: () => core.close(),
     };
   }
@@ -167,6 +176,7 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
     onDidChangeCore: listener => void listeners.push(listener),
     takeOver: what => connection.takeOver(what),
     callTool: (agent, tool, input, signal) => connection.callTool(agent, tool, input, signal),
+    controlSession: params => connection.controlSession(params),
     close: () => connection.close(),
   };
 }

@@ -43,7 +43,10 @@ const startSession: Handler = async (ctx, core, arg) => {
   return core.sessions.get(session.id);
 };
 
-/** Argument 'stop' stops at once, 'pause' lets running tasks finish; without one, asks when tasks are running. */
+/**
+ * Argument 'stop' stops at once, 'pause' lets running tasks finish; without one, asks when tasks are
+ * running. A session running in another window (this one is its client) is paused there.
+ */
 const pauseSession: Handler = async (ctx, core, arg) => {
   const running = core.sessions.list().find(s => s.status === 'running');
   if (!running) {
@@ -51,14 +54,16 @@ const pauseSession: Handler = async (ctx, core, arg) => {
     return undefined;
   }
   const run = ctx.runtime.current(running.id);
-  if (!run) return core.sessions.pause(running.id, 'paused by the user');
+  const tasksRunning = run
+    ? run.running.length
+    : core.sessions.get(running.id)!.taskIds.filter(id => core.tasks.get(id)?.status === 'running').length;
   const how =
-    run.running.length && typeof arg !== 'string'
+    tasksRunning && typeof arg !== 'string'
       ? await ctx.prompts().pick(
           [
             {
               label: 'Pause after the running tasks finish',
-              description: `${run.running.length} running`,
+              description: `${tasksRunning} running`,
               value: 'pause' as const,
             },
             {
@@ -73,8 +78,14 @@ const pauseSession: Handler = async (ctx, core, arg) => {
         ? 'stop'
         : 'pause';
   if (!how) return undefined;
-  await (how === 'stop' ? run.stopNow() : run.pause());
-  return core.sessions.get(running.id);
+  if (run) await (how === 'stop' ? run.stopNow() : run.pause());
+  else if (!(await ctx.host.controlSession({ sessionId: running.id, action: how })).done) {
+    // no process runs it (a window closed or crashed while it ran): this window records the pause
+    const held = await ctx.host.holdFor('Pause Session');
+    await ctx.host.whileHolding('Pause Session', () => held.sessions.pause(running.id, 'paused by the user'));
+    return held.sessions.get(running.id);
+  }
+  return (await ctx.host.open()).sessions.get(running.id);
 };
 
 const resumeSession: Handler = async (ctx, core, arg) => {

@@ -48,7 +48,11 @@ const cancelSession: Handler = async (ctx, core) => {
   if (choice !== 'Cancel Session') return undefined;
   const run = ctx.runtime.current(session.id);
   if (run) return run.cancel();
-  return core.sessions.fail(session.id, 'Cancelled by the user');
+  // running in another window (this one is its client): cancelled there
+  if (session.status === 'running' && (await ctx.host.controlSession({ sessionId: session.id, action: 'cancel' })).done)
+    return undefined;
+  const held = await ctx.host.holdFor('Cancel Session');
+  return ctx.host.whileHolding('Cancel Session', () => held.sessions.fail(session.id, 'Cancelled by the user'));
 };
 
 const showSessionDetails: Handler = async (ctx, core) => {

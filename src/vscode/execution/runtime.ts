@@ -13,6 +13,7 @@ import { describeSummary, type RunSummary } from '../../core/execution/summary';
 import type { SessionRun } from '../../core/execution/run';
 import type { Logger } from '../../core/ports';
 import { nodeProcesses } from '../../node/processes';
+import type { SessionControlParams, SessionControlResult } from '../../node/endpoint/protocol';
 import { nodeTaskLogs } from '../../node/taskLogs';
 import { inert } from '../../shared/text';
 import type { LmHost } from '../../core/lm/host';
@@ -245,6 +246,20 @@ export class ExecutionRuntime implements vscode.Disposable {
 
   current(sessionId: string): SessionRun | undefined {
     return this.executor?.current(sessionId);
+  }
+
+  /**
+   * Pauses (after the running tasks), stops (now) or cancels a session running here, for a person in
+   * another window; done: false when it does not run here.
+   */
+  async controlSession(params: SessionControlParams): Promise<SessionControlResult> {
+    const run = this.current(params.sessionId);
+    if (!run) return { done: false };
+    this.logger.info(`another window asked to ${params.action} session ${params.sessionId}`);
+    if (params.action === 'stop') await run.stopNow();
+    else if (params.action === 'pause') await run.pause();
+    else await run.cancel();
+    return { done: true };
   }
 
   /** Why this window keeps the store when another window asks for it to run `what`: the sessions running here. */

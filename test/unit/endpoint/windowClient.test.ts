@@ -11,7 +11,7 @@ import { bundleForNode } from '../fakes/bundledCli';
 interface Window {
   pid: number;
   ready: string;
-  events: Array<{ event: string; role?: string; tasks?: Array<[string, string]> }>;
+  events: Array<{ event: string; role?: string; tasks?: Array<[string, string]>; action?: string; sessionId?: string }>;
   send(cmd: string, arg?: string): Promise<{ result?: unknown; error?: string }>;
   stderr(): string;
   child: ChildProcess;
@@ -166,5 +166,30 @@ describe('a second VS Code window (system: real processes)', function () {
 
     // asked by a window that holds the store already, taking it over is nothing to do
     assert.deepStrictEqual((await second.send('takeover', 'Start Session')).result, { held: true });
+  });
+
+  it('pauses, stops or cancels a session where it runs when a person asks in another window', async () => {
+    const first = await openWindow();
+    const second = await openWindow();
+    assert.strictEqual(second.ready, 'client');
+    const session = (await first.send('session', 'nightly')).result as string;
+    await first.send('runs', session);
+    for (const action of ['pause', 'stop', 'cancel']) {
+      const asked = await second.send('control', JSON.stringify({ sessionId: session, action }));
+      assert.deepStrictEqual(asked.result, { done: true }, asked.error);
+      await until(`the first window to be asked to ${action}`, () =>
+        first.events.some(e => e.event === 'control' && e.action === action && e.sessionId === session),
+      );
+    }
+    // a session that runs nowhere: the asking window is told, and does it itself
+    const nowhere = await second.send('control', JSON.stringify({ sessionId: 'not-running', action: 'pause' }));
+    assert.deepStrictEqual(nowhere.result, { done: false }, nowhere.error);
+    // the holder asked itself runs it here
+    assert.deepStrictEqual(
+      (await first.send('control', JSON.stringify({ sessionId: session, action: 'pause' }))).result,
+      {
+        done: true,
+      },
+    );
   });
 });

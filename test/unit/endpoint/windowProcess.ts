@@ -6,6 +6,7 @@
 import * as readline from 'readline';
 import { openContinuum, type Continuum } from '../../../src/core/continuum';
 import type { Logger } from '../../../src/core/ports';
+import type { SessionControlParams } from '../../../src/node/endpoint/protocol';
 import { openWindowStore } from '../../../src/node/endpoint/window';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
@@ -21,6 +22,8 @@ const logger: Logger = {
 
 /** What a window that runs a session says when another window asks for the store (set with the `busy` command). */
 let busy: string | undefined;
+/** The session this window "runs" (set with the `runs` command): another window may pause, stop or cancel it here. */
+let runsSession: string | undefined;
 
 async function main(): Promise<void> {
   const common = { folder, fs: nodeFileSystem, owner: currentOwner('test window'), logger, idleCompactMs: 0 };
@@ -34,6 +37,11 @@ async function main(): Promise<void> {
     trusted: () => true,
     waitForHolderMs: 10_000,
     busy: what => busy && `${busy}, to ${what} here`,
+    controlSession: async ({ sessionId, action }) => {
+      if (sessionId !== runsSession) return { done: false };
+      say({ event: 'control', sessionId, action });
+      return { done: true };
+    },
   });
   const watch = (core: Continuum) =>
     core.tasks.onDidChangeStored(() => {
@@ -57,7 +65,11 @@ async function main(): Promise<void> {
               .then(r => r.structured)
           : cmd === 'busy'
             ? Promise.resolve((busy = arg || undefined))
-            : run(store.core, cmd, arg);
+            : cmd === 'runs'
+              ? Promise.resolve((runsSession = arg || undefined))
+              : cmd === 'control' // Pause or Cancel Session, as the window's command asks where the session runs
+                ? store.controlSession(JSON.parse(arg ?? '{}') as SessionControlParams)
+                : run(store.core, cmd, arg);
     void ran.then(
       result => say({ id, result }),
       (err: Error) => say({ id, error: `${err.name}: ${err.message}` }),

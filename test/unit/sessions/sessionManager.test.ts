@@ -2,6 +2,19 @@ import * as assert from 'assert';
 import { insertTasks, setStatus, setup } from './fixtures';
 
 describe('session manager', () => {
+  it('tells of every saved change to sessions, also one it did not make (a pause in another window), and not of task-only changes', async () => {
+    const { store, clock, sessions } = await setup();
+    await insertTasks(store, clock, [{ id: 'a' }]);
+    const session = await sessions.create({ name: 'Sprint', taskIds: ['a'] });
+    let told = 0;
+    sessions.onDidChangeStored(() => told++);
+    // written by another process, as a replica reads it: no call of this manager
+    await store.write(w => w.run("UPDATE sessions SET status = 'paused' WHERE id = ?", [session.id]));
+    assert.strictEqual(told, 1);
+    await store.write(w => w.run("UPDATE tasks SET title = 'renamed' WHERE id = 'a'"));
+    assert.strictEqual(told, 1, "a change to a task alone is the task manager's to tell");
+  });
+
   it('creates a session in the created status with its tasks as its scope', async () => {
     const { store, clock, sessions } = await setup();
     await insertTasks(store, clock, [{ id: 'a' }, { id: 'b' }, { id: 'c' }]);

@@ -39,6 +39,22 @@ describe('the session status-bar item', () => {
     assert.match(tooltip, /3 to-dos wait for you/);
   });
 
+  it('says in words what its icons show, for a screen reader: running, paused, waiting for you', () => {
+    const paused = coreWith({ completed: 2, total: 3, pending: 1, waitingForYou: 1, runnableLeft: 0 })!;
+    const session = paused.sessions.list()[0];
+    (session as { status: string }).status = 'paused';
+    (paused.sessions as { resumePoint: () => unknown }).resumePoint = () => session; // a paused session is where a resume goes on
+    assert.equal(sessionStatusText(paused).label, 'Continuum session is paused: 2 of 3 done, 1 waiting for you');
+    const waiting = sessionStatusText(
+      coreWith({ completed: 2, total: 3, pending: 1, waitingForYou: 1, runnableLeft: 0 }),
+    );
+    assert.equal(waiting.label, 'Continuum session waits for you: 2 of 3 done, 1 waiting for you');
+    const running = sessionStatusText(
+      coreWith({ completed: 2, total: 10, pending: 8, runnableLeft: 8, runnableNow: 1 }),
+    );
+    assert.match(running.label, /^Continuum session is running: 2 of 10 done, ETA \d+m$/);
+  });
+
   it('counts only the work the run can do in the ETA', () => {
     // 2 done in a minute; 5 left that the run does (the 3 to-dos wait for a person): 2.5 minutes
     const { text } = sessionStatusText(
