@@ -117,7 +117,16 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
         release: async () => {
           // The lock first, then who held it, and that only if it is still this process (after a
           // takeover the file names the new holder): a crash between the two leaves no lock folder
-          // that names nobody.
+          // that names nobody. proper-lockfile removes the lock folder on release whatever folder is
+          // there now: after a takeover it is the new holder's (a holder that found it taken over
+          // before its own refresh did), which it must keep. proper-lockfile's refresh timer (unref'd)
+          // then finds the folder not its own at its next tick and stops; that is no news any more.
+          const lost = compromised ? undefined : await held.verify();
+          if (lost !== undefined) {
+            compromised = lost;
+            lostListeners.length = 0;
+            return;
+          }
           await release().catch((err: NodeJS.ErrnoException) => {
             if (err.code !== 'ERELEASED' && err.code !== 'ECOMPROMISED') throw err;
           });

@@ -149,6 +149,40 @@ describe('the store lock between processes', function () {
     await store.close();
   });
 
+  it('leaves the new holder its lock folder when a writer that found its lock taken over closes, so the new holder goes on writing', async () => {
+    const folder = path.join(work, 'store');
+    const first = await openStore({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock({ staleMs: 60_000 }),
+      owner: currentOwner('first'),
+      migrations: kv,
+      idleCompactMs: 0,
+    });
+    fs.rmSync(path.join(folder, 'lock.lock'), { recursive: true }); // as a takeover of a stalled holder does, then:
+    const second = await openStore({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock({ staleMs: 60_000 }),
+      owner: { ...currentOwner('second'), since: 1 },
+      migrations: kv,
+      idleCompactMs: 0,
+    });
+    assert.ok(!second.readOnly);
+    const newFolder = fs.statSync(path.join(folder, 'lock.lock')).ino;
+    // the first one wakes: its next write finds the lock taken over (before its own refresh timer does), and it closes
+    await assert.rejects(
+      first.write(w => w.run("INSERT INTO kv (k, v) VALUES ('late', '1')")),
+      /lost the lock/,
+    );
+    await first.close();
+    assert.ok(fs.existsSync(path.join(folder, 'lock.lock')), "the new holder's lock folder is still there");
+    assert.strictEqual(fs.statSync(path.join(folder, 'lock.lock')).ino, newFolder);
+    await second.write(w => w.run("INSERT INTO kv (k, v) VALUES ('after', '1')"));
+    assert.ok(!second.readOnly, second.health().readOnlyReason);
+    await second.close();
+  });
+
   it('leaves the new holder its owner file when a writer that lost the lock closes', async () => {
     const folder = path.join(work, 'store');
     const first = await openStore({
