@@ -7,6 +7,7 @@
 //   npm run soak:checkpoint                      300 kills
 //   RESTORE_KILLS=1000 npm run soak:checkpoint   more
 //   RESTORE_SEED=1234 npm run soak:checkpoint    repeat a run's choices (not its timing)
+//   RESTORE_MINUTES=10 npm run soak:checkpoint   start no new scene after 10 minutes (default: no limit)
 // Exits 1 at the first violation, printing the seed and keeping that scene's folders.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -17,14 +18,18 @@ import { buildRestoreChild, runRestoreKills } from '../test/unit/git/restoreKill
 async function main(): Promise<void> {
   const kills = Number(process.env.RESTORE_KILLS ?? 300);
   const seed = Number(process.env.RESTORE_SEED ?? Date.now() % 1_000_000);
+  const minutes = process.env.RESTORE_MINUTES === undefined ? undefined : Number(process.env.RESTORE_MINUTES);
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-restore-soak-'));
-  console.log(`soak:checkpoint: ${kills} killed restores, seed ${seed}`);
+  console.log(
+    `soak:checkpoint: ${kills} killed restores${minutes === undefined ? '' : ` or ${minutes} minutes`}, seed ${seed}`,
+  );
   const load = os.loadavg();
   try {
     const stats = await runRestoreKills({
       child: buildRestoreChild(bin),
       kills,
       seed,
+      ...(minutes === undefined ? {} : { budgetMs: minutes * 60_000 }),
       progressEvery: 25,
       log: line => console.log(`  ${line}`),
     });

@@ -217,6 +217,8 @@ export interface RestoreKillOptions {
   /** Kills in all; each scene takes one to three in a row before its restore runs to the end. */
   kills: number;
   seed: number;
+  /** Start no new scene after this long (the soak's time box); without it, run until `kills`. */
+  budgetMs?: number;
   /** Random kill moments are drawn from [0, maxDelayMs] after the child opened the store. */
   maxDelayMs?: number;
   log?: (line: string) => void;
@@ -257,7 +259,7 @@ export async function runRestoreKills(o: RestoreKillOptions): Promise<RestoreKil
     elapsedMs: 0,
   };
   let attempt = 0;
-  while (stats.kills < o.kills) {
+  while (stats.kills < o.kills && (o.budgetMs === undefined || Date.now() - started < o.budgetMs)) {
     const scene = await makeRestoreScene();
     stats.scenes++;
     try {
