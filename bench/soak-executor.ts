@@ -140,26 +140,30 @@ async function main(): Promise<void> {
         rounds: stalls,
         seed: stallSeed,
         log: line => console.log(`  ${line}`),
+      }).catch((err: Error) => {
+        failures.push(`lock stalls (seed ${stallSeed}): ${err.message}`);
+        return undefined;
       });
-      figures.lockStalls = {
-        stalls: r.rounds,
-        waitedOut: r.realStalls,
-        stoppedExitCodes: r.stoppedExitCodes,
-        orphanAnswers: r.orphanAnswers,
-        doneByStopped: r.doneByStopped,
-        done: r.done,
-        failed: r.failed,
-        tasks: r.tasks,
-        repeatedNonRerunnable: r.repeatedNonRerunnable.length,
-        overlaps: r.overlaps.nonRerunnable + r.overlaps.rerunnable,
-        repeatedAfterDone: r.repeatedAfterDone.length,
-        lostAcknowledged: r.lostAcknowledged.length,
-        unclean: r.unclean.length,
-        rerunCutOff: r.rerunCutOff,
-        seed: stallSeed,
-        seconds: Math.round(r.elapsedMs / 100) / 10,
-      };
-      for (const v of lockStallViolations(r)) failures.push(`lock stalls (seed ${stallSeed}): ${v}`);
+      if (r)
+        figures.lockStalls = {
+          stalls: r.rounds,
+          waitedOut: r.realStalls,
+          stoppedExitCodes: r.stoppedExitCodes,
+          orphanAnswers: r.orphanAnswers,
+          doneByStopped: r.doneByStopped,
+          done: r.done,
+          failed: r.failed,
+          tasks: r.tasks,
+          repeatedNonRerunnable: r.repeatedNonRerunnable.length,
+          overlaps: r.overlaps.nonRerunnable + r.overlaps.rerunnable,
+          repeatedAfterDone: r.repeatedAfterDone.length,
+          lostAcknowledged: r.lostAcknowledged.length,
+          unclean: r.unclean.length,
+          rerunCutOff: r.rerunCutOff,
+          seed: stallSeed,
+          seconds: Math.round(r.elapsedMs / 100) / 10,
+        };
+      for (const v of r ? lockStallViolations(r) : []) failures.push(`lock stalls (seed ${stallSeed}): ${v}`);
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 // few seconds) and is taken over once stale. Who holds it is written beside it, so a second
 // window can tell the user which process is writing, and so the holder can tell, after a stall,
 // whether the lock on disk is still its own.
+import * as nodeFs from 'fs';
 import { promises as fsp } from 'fs';
 import * as lockfile from 'proper-lockfile';
 import type { HeldLock, LockOwner, LockPort } from '../core/ports';
@@ -26,8 +27,23 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
       const lockDir = `${path}.lock`;
       const lostListeners: Array<(reason: string) => void> = [];
       let compromised: string | undefined;
+      /**
+       * Set once the lock folder on disk is known to be another process's (a takeover while this one
+       * was stalled). proper-lockfile removes the folder at its path when released and, for a lock it
+       * still counts as held, when the process exits: from then on those removals leave it alone.
+       */
+      let disowned = false;
+      const lockFs = {
+        ...nodeFs,
+        rmdir: (p: string, callback: (err: NodeJS.ErrnoException | null) => void) =>
+          disowned && p === lockDir ? callback(null) : nodeFs.rmdir(p, callback),
+        rmdirSync: (p: string) => {
+          if (!(disowned && p === lockDir)) nodeFs.rmdirSync(p);
+        },
+      };
       const take = () =>
         lockfile.lock(path, {
+          fs: lockFs,
           realpath: false,
           lockfilePath: lockDir,
           stale,
@@ -117,15 +133,14 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
         release: async () => {
           // The lock first, then who held it, and that only if it is still this process (after a
           // takeover the file names the new holder): a crash between the two leaves no lock folder
-          // that names nobody. proper-lockfile removes the lock folder on release whatever folder is
-          // there now: after a takeover it is the new holder's (a holder that found it taken over
-          // before its own refresh did), which it must keep. proper-lockfile's refresh timer (unref'd)
-          // then finds the folder not its own at its next tick and stops; that is no news any more.
+          // that names nobody. After a takeover the folder there is the new holder's (this process
+          // found it taken over before its own refresh did): proper-lockfile is released (its refresh
+          // stops, and it no longer removes the folder when the process exits) but leaves it alone.
           const lost = compromised ? undefined : await held.verify();
           if (lost !== undefined) {
             compromised = lost;
             lostListeners.length = 0;
-            return;
+            disowned = true;
           }
           await release().catch((err: NodeJS.ErrnoException) => {
             if (err.code !== 'ERELEASED' && err.code !== 'ECOMPROMISED') throw err;

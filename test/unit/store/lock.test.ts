@@ -24,10 +24,10 @@ interface Line {
   readOnly?: boolean;
 }
 
-function startWriter(folder: string) {
+function startWriter(folder: string, stale = staleMs) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'lockChild.ts'), folder, String(staleMs)],
+    ['--import', 'tsx', path.join(__dirname, 'lockChild.ts'), folder, String(stale)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: Line[] = [];
@@ -115,6 +115,36 @@ describe('the store lock between processes', function () {
     assert.deepStrictEqual(missing, [], `acknowledged by the first writer but not in the store: ${missing.join(', ')}`);
     assert.ok(stored.has('second'));
     await check.close();
+  });
+
+  it('leaves the new holder its lock folder when a writer woken from SIGSTOP finds its lock taken over and exits', async () => {
+    const folder = path.join(work, 'store');
+    const stale = 6_000; // the writer refreshes its lock every 2 s: its next write, not its refresh, finds the takeover
+    const writer = startWriter(folder, stale);
+    child = writer.child;
+    await until('the writer to acknowledge writes', () => writer.lines.filter(l => l.t === 'ack').length >= 20);
+    writer.child.kill('SIGSTOP');
+    const lockDir = path.join(folder, 'lock.lock');
+    const past = new Date(Date.now() - 10 * stale); // as a stall past the limit leaves it
+    fs.utimesSync(lockDir, past, past);
+    const second = await openStore({
+      folder,
+      fs: nodeFileSystem,
+      lock: nodeLock({ staleMs: stale }),
+      owner: currentOwner('second writer'),
+      migrations: kv,
+      idleCompactMs: 0,
+    });
+    assert.ok(!second.readOnly, `the second process could not take over: ${second.health().readOnlyReason}`);
+    const secondFolder = fs.statSync(lockDir).ino;
+    writer.child.kill('SIGCONT');
+    assert.strictEqual(await writer.exited, 3, writer.stderr());
+    assert.ok(writer.lines.some(l => l.t === 'lost'));
+    assert.ok(fs.existsSync(lockDir), "the exiting writer removed the second process's lock folder");
+    assert.strictEqual(fs.statSync(lockDir).ino, secondFolder);
+    await second.write(w => w.run("INSERT OR REPLACE INTO kv (k, v) VALUES ('second', 'yes')"));
+    assert.ok(!second.readOnly, second.health().readOnlyReason);
+    await second.close();
   });
 
   it('takes over at once a lock folder that names no holder and that nobody refreshes', async () => {
