@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       killsAtStep: stats.atStep,
       killsAtRandom: stats.atRandom,
       finishedBeforeRandomKill: stats.finishedBeforeRandomKill,
+      randomWindowMs: stats.randomWindowMs,
       scenes: stats.scenes,
       tasksFoundBeforeAfterKill: stats.tasksFoundBefore,
       tasksFoundRestoredAfterKill: stats.tasksFoundRestored,

@@ -219,7 +219,11 @@ export interface RestoreKillOptions {
   seed: number;
   /** Start no new scene after this long (the soak's time box); without it, run until `kills`. */
   budgetMs?: number;
-  /** Random kill moments are drawn from [0, maxDelayMs] after the child opened the store. */
+  /**
+   * Random kill moments are drawn from [0, window] after the child opened the store; the window
+   * starts at maxDelayMs and follows how long restores take: it shrinks when a restore finished
+   * before its kill, and grows when the kills keep landing, so that they spread over the whole restore.
+   */
   maxDelayMs?: number;
   log?: (line: string) => void;
   progressEvery?: number;
@@ -232,6 +236,8 @@ export interface RestoreKillStats {
   /** Kills at random moments, and random moments that came after the restore had finished. */
   atRandom: number;
   finishedBeforeRandomKill: number;
+  /** The window random kill moments were drawn from at the end, in ms after the child opened the store. */
+  randomWindowMs: number;
   scenes: number;
   /** After a kill, how often the tasks were found as before the restore, and as the checkpoint had them. */
   tasksFoundBefore: number;
@@ -246,13 +252,14 @@ export interface RestoreKillStats {
  */
 export async function runRestoreKills(o: RestoreKillOptions): Promise<RestoreKillStats> {
   const random = seededRandom(o.seed);
-  const maxDelayMs = o.maxDelayMs ?? 1500;
+  let window = o.maxDelayMs ?? 1500;
   const started = Date.now();
   const stats: RestoreKillStats = {
     kills: 0,
     atStep: Object.fromEntries(restoreSteps.map(s => [s, 0])) as Record<RestoreStep, number>,
     atRandom: 0,
     finishedBeforeRandomKill: 0,
+    randomWindowMs: 0,
     scenes: 0,
     tasksFoundBefore: 0,
     tasksFoundRestored: 0,
@@ -268,10 +275,12 @@ export async function runRestoreKills(o: RestoreKillOptions): Promise<RestoreKil
         const killAt: KillAt =
           attempt % 2 === 0
             ? restoreSteps[(attempt / 2) % restoreSteps.length]
-            : { afterMs: Math.floor(random() * maxDelayMs) };
+            : { afterMs: Math.floor(random() * window) };
         attempt++;
         const what = `scene ${stats.scenes}, kill ${k + 1} in a row ${typeof killAt === 'string' ? `at '${killAt}'` : `${killAt.afterMs} ms after the store opened`} (seed ${o.seed})`;
         const outcome = await runRestoreChild(o.child, scene, killAt);
+        if (typeof killAt !== 'string')
+          window = outcome === 'restored' ? Math.max(100, window * 0.85) : Math.min(10_000, window * 1.05);
         if (outcome === 'restored') {
           stats.finishedBeforeRandomKill++;
           await assertRestored(scene, `after a restore that finished before its kill, ${what}`);
@@ -296,5 +305,6 @@ export async function runRestoreKills(o: RestoreKillOptions): Promise<RestoreKil
     removeRestoreScene(scene);
   }
   stats.elapsedMs = Date.now() - started;
+  stats.randomWindowMs = Math.round(window);
   return stats;
 }
