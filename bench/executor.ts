@@ -3,7 +3,8 @@
 // Prints a table, then (last line) one JSON object.
 //
 //   overhead_ms_per_task   1,000 no-op shell tasks (`true`, no shell) through the executor as every
-//                          host assembles it (assembleExecutor, autonomy guards on) at
+//                          host assembles it (assembleExecutor, autonomy guards on), on a store opened
+//                          as the hosts open it (the real lock, the snapshot copy's worker thread), at
 //                          concurrency 1 with the default settings (a checkpoint every 5 tasks),
 //                          in ten sessions of 100 taking turns with ten loops of 100 spawns,
 //                          (and again with no every-N checkpoints, to show what they cost: each
@@ -26,7 +27,11 @@ import { stepKey } from '../src/core/execution/journal';
 import { nodeFileSystem } from '../src/node/fileSystem';
 import { nodeProcesses } from '../src/node/processes';
 import { nodeTaskLogs } from '../src/node/taskLogs';
+import { hostStoreOptions } from './lib/hostStore';
 import { realDiskFolder, round } from './lib/stats';
+
+/** Every store here opens as the hosts open theirs: with the real lock and the snapshot copy's worker. */
+let hostStore: ReturnType<typeof hostStoreOptions>;
 
 /** The executor as every host assembles it, autonomy guards included. */
 function executorFor(
@@ -86,6 +91,7 @@ async function overhead(
     folder: path.join(root, `overhead-${checkpointEvery}`),
     fs: nodeFileSystem,
     idleCompactMs: 0,
+    ...hostStore,
   });
   const tasks = await core.tasks.createMany(
     Array.from({ length: n }, (_, i) => ({
@@ -124,6 +130,7 @@ async function speedup(root: string, workspace: string, concurrency: number): Pr
     folder: path.join(root, `speedup-c${concurrency}`),
     fs: nodeFileSystem,
     idleCompactMs: 0,
+    ...hostStore,
   });
   const sessionId = await sessionOf(core, 8, 'sleep 1', `sleep c${concurrency}`);
   const started = performance.now();
@@ -136,7 +143,7 @@ async function speedup(root: string, workspace: string, concurrency: number): Pr
 
 async function resume(root: string, workspace: string): Promise<number> {
   const folder = path.join(root, 'resume');
-  const setup = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
+  const setup = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0, ...hostStore });
   const sessionId = await sessionOf(setup, 1000, 'true', 'interrupted');
   await setup.sessions.start(sessionId);
   const ids = setup.sessions.get(sessionId)!.taskIds;
@@ -166,7 +173,7 @@ async function resume(root: string, workspace: string): Promise<number> {
     findByMarker: m => nodeProcesses.findByMarker(m),
   };
   const started = performance.now();
-  const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
+  const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0, ...hostStore });
   const executor = executorFor(core, workspace, 2, watching);
   const run = await executor.run(sessionId);
   while (!firstStart) await new Promise(r => setImmediate(r));
@@ -178,6 +185,7 @@ async function resume(root: string, workspace: string): Promise<number> {
 
 async function main(): Promise<void> {
   const { folder: root, fsType } = realDiskFolder('continuum-bench-executor-');
+  hostStore = hostStoreOptions(path.join(root, 'bin'));
   const workspace = path.join(root, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
   console.log(`executor benchmark in ${root} (${fsType}); node ${process.version}`);

@@ -2,7 +2,8 @@
 // journal's time per model turn (each turn a model request and a tool call, both recorded; the model
 // answers at once, so the time is the journal's), the time a resume takes to replay a 200-turn task
 // up to its next request, and the kill loop of test/unit/lm/kill.test.ts (a CLI run against the
-// local fake provider, SIGKILLed at random and resumed).
+// local fake provider, SIGKILLed at random and resumed). Its stores open as the hosts open theirs:
+// with the real lock and the snapshot copy's worker thread.
 //
 //   npm run bench:lm          last line: one JSON object (journal_syncs_per_turn: fdatasync calls per turn, steady under load)
 //   LM_KILL_ROUNDS=50 npm run bench:lm    the soak
@@ -20,6 +21,10 @@ import { nodeWorkspaceFiles } from '../src/node/lm/workspaceFiles';
 import { nodeProcesses } from '../src/node/processes';
 import { nodeTaskLogs } from '../src/node/taskLogs';
 import { buildCli, runLmKillLoop } from '../test/unit/lm/killHarness';
+import { hostStoreOptions } from './lib/hostStore';
+
+/** Set in main(): the lock and the bundled worker every store here opens with. */
+let hostStore: ReturnType<typeof hostStoreOptions>;
 
 const turns = 200;
 
@@ -91,7 +96,7 @@ async function countDataSyncs(): Promise<{ stop(): number }> {
 }
 
 async function newTask(folder: string): Promise<{ core: Continuum; session: string }> {
-  const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
+  const core = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0, ...hostStore });
   const task = await core.tasks.create({ title: 'Long lm task', action: { kind: 'lm', maxTurns: turns + 10 } });
   const session = (await core.sessions.create({ name: 'bench', taskIds: [task.id] })).id;
   return { core, session };
@@ -102,6 +107,7 @@ async function main(): Promise<void> {
   const workspace = path.join(work, 'ws');
   fs.mkdirSync(workspace);
   fs.writeFileSync(path.join(workspace, 'a.txt'), 'hello\n');
+  hostStore = hostStoreOptions(path.join(work, 'bin'));
 
   // 1. the journal per turn: a 200-turn task run to its end
   const a = await newTask(path.join(work, 'store-a'));
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
   await reached;
   first.abandon();
   await b.core.close();
-  const again = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0 });
+  const again = await openContinuum({ folder, fs: nodeFileSystem, idleCompactMs: 0, ...hostStore });
   const resumed = new InstantModel(true);
   const replayed = new Promise<void>(r => {
     resumed.reached = r;

@@ -1,8 +1,9 @@
-// What an agent waits for: each tool called from another process through the holder. The bench
-// process is the agent (an SDK client over stdio) of a `continuum mcp` process that is a client of
-// the holder (another `continuum mcp`), so every call crosses stdio and the holder's socket, as a
-// second agent's would. Then four agents claim tasks as fast as they can: claims per second, and
-// how many tasks were handed to two of them (must be 0).
+// What an agent waits for: each tool called from another process. The bench process is the agent
+// (an SDK client over stdio) of a `continuum mcp` process that is a client of the holder (another
+// `continuum mcp`), as a second agent's is: the briefing (a read) is answered from that server's
+// read replica, over stdio alone; next task and update task (writes) also cross the holder's
+// socket, and resolve once the replica has read them back. Then four agents claim tasks as fast as
+// they can: claims per second, and how many tasks were handed to two of them (must be 0).
 //
 //   npm run bench:mcp             last line: one JSON object
 import * as fs from 'fs';
@@ -58,8 +59,8 @@ async function main(): Promise<void> {
     await until('the holder to serve', () => fs.existsSync(path.join(store, 'endpoint.json')));
     const agent = await startMcp(cli, ['--store', store], 'bench agent');
     started.push(agent);
-    if (!/held by pid/.test(agent.stderr()))
-      throw new Error(`the agent's server is not a client of the holder:\n${agent.stderr()}`);
+    if (!/held by pid \d+; reads are answered from a replica here/.test(agent.stderr()))
+      throw new Error(`the agent's server is not a client of the holder with a replica:\n${agent.stderr()}`);
 
     const { tools } = await agent.client.listTools();
     const toolsListTokens = Math.ceil(JSON.stringify({ tools }).length / 4);
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
       return [p50, p99];
     };
     console.log(
-      `continuum mcp, each call from another process through the holder (store on ${fsType}; load ${os
+      `continuum mcp, each call from another process: reads on its replica, writes through the holder (store on ${fsType}; load ${os
         .loadavg()
         .map(l => l.toFixed(2))
         .join(' ')})`,

@@ -39,10 +39,9 @@ import type { TaskStatus } from '../src/core/tasks/model';
 import { SavedStates } from '../src/core/sessions/savedStates';
 import { systemClock } from '../src/core/ports';
 import { nodeFileSystem } from '../src/node/fileSystem';
-import { workerSnapshotCopies } from '../src/node/storeWorker';
-import type { SnapshotCopyFactory } from '../src/core/store/snapshotCopy';
-import { buildSync } from 'esbuild';
 import { buildGraph } from './lib/graph';
+import { bundledSnapshotCopies } from './lib/hostStore';
+import type { SnapshotCopyFactory } from '../src/core/store/snapshotCopy';
 import { median, percentile, realDiskFolder, rng, round, time } from './lib/stats';
 
 interface SizeResult {
@@ -86,22 +85,6 @@ const targets: Record<string, Partial<Record<keyof SizeResult, number>>> = {
   },
   100000: { open_ms: 1000, open_cpu_ms: 1000, stall_ms: 100, stall_cpu_ms: 100 },
 };
-
-/** The store's worker, bundled into `folder` (as esbuild.js bundles dist/storeWorker.js). */
-function bundledSnapshotCopies(folder: string): SnapshotCopyFactory | undefined {
-  if (process.env.STORE_SNAPSHOT_COPY === 'none') return undefined;
-  buildSync({
-    entryPoints: { storeWorker: path.join(__dirname, '../src/node/storeWorkerMain.ts') },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outdir: folder,
-    logLevel: 'error',
-  });
-  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(folder, 'sql-wasm.wasm'));
-  return workerSnapshotCopies(path.join(folder, 'storeWorker.js'));
-}
 
 async function main(): Promise<void> {
   const sizes = (process.env.BENCH_SIZES ?? '1000,10000,100000')

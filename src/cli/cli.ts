@@ -2,8 +2,20 @@
 // (dist/cliMain.js, bundled from main.ts). Compiling that 1.4 MB bundle is a quarter of the CLI's
 // start-up; from the cache it is a fraction of that. Without a compile cache (Node before 22.1) the
 // CLI starts the same, only slower.
+//
+// A command that reads a little and ends (status, export, briefing, checkpoint, graph stats and
+// affected: what agents' hooks call) runs sql.js on V8's baseline WebAssembly compiler only: the
+// optimising one would recompile the whole database engine in the background, and the process waits
+// for that at its exit — a quarter of a second of such a command's time here. The others (run, resume,
+// mcp, imports, graph build) keep it, for their many queries.
 import * as nodeModule from 'module';
+import { setFlagsFromString } from 'v8';
 
+const [command, sub] = process.argv.slice(2);
+const quick =
+  ['status', 'export', 'briefing', 'checkpoint'].includes(command) ||
+  (command === 'graph' && (sub === 'stats' || sub === 'affected'));
+if (quick) setFlagsFromString('--liftoff-only');
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the cache is on, from the bundle beside this one
 require('./cliMain.js');

@@ -1,16 +1,17 @@
 // `continuum mcp`: Continuum's agent tools over MCP on standard input and output, the form every
 // agent accepts (Claude Code, Cursor, Cline, Gemini CLI, Codex, VS Code). Standard output is the
 // protocol: everything this process says for people goes to standard error. The process holds the
-// store (and serves other processes) or is a client of the process that holds it; it hands the
-// store to a VS Code window that asks, and takes it over when its holder goes.
+// store (and serves other processes) or is a client of the process that holds it, answering reads
+// from a replica of the store and sending writes there; it hands the store to a VS Code window
+// that asks, and takes it over when its holder goes.
 import * as path from 'path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { agentTools, callAgentTool, leanAgentTools } from '../core/agents';
+import { agentTools, callAgentTool, callOnlyReads, leanAgentTools } from '../core/agents';
 import type { AgentTool } from '../core/agents/tool';
 import { executorVerifyPort } from '../core/agents/verify';
 import { openContinuum } from '../core/continuum';
 import type { Logger } from '../core/ports';
-import { connectOrHold } from '../node/endpoint/connection';
+import { connectOrHold, type ConnectOrHoldOptions } from '../node/endpoint/connection';
 import type { AgentToolCaller } from '../node/endpoint/holder';
 import { createContinuumMcpServer } from '../node/endpoint/mcpServer';
 import { storeOfWorkspace } from '../node/endpoint/workspaceStore';
@@ -34,6 +35,8 @@ export interface McpToolSet {
   /** The default set. */
   lean: readonly AgentTool[];
   call: AgentToolCaller;
+  /** Whether a call only reads, so a client's replica answers it (absent: every call goes to the holder). */
+  readsOnly?: ConnectOrHoldOptions['readsOnly'];
 }
 
 interface McpArgs {
@@ -65,6 +68,10 @@ export function parseMcpArgs(argv: readonly string[]): McpArgs {
   }
   return args;
 }
+
+/** Why a write is refused on this server's replica (writes go to the holder: none should reach it). */
+const replicaReason =
+  "another process holds this store; this agent's server reads a live replica of it and sends its changes to that process";
 
 /** Lines for people, on standard error (standard output is the protocol). */
 const stderrLogger: Logger = {
@@ -99,6 +106,13 @@ export async function mcpCommand(argv: readonly string[], toolSet: McpToolSet): 
     storeFolder = found.folder;
   }
   const folder = storeFolder;
+  const common = {
+    folder,
+    fs: nodeFileSystem,
+    owner: currentOwner("an agent's MCP server (continuum mcp)"),
+    logger: stderrLogger,
+    workspaceFolder: workspace,
+  };
   const connection = await connectOrHold({
     storeFolder: folder,
     kind: 'mcp',
@@ -112,15 +126,18 @@ export async function mcpCommand(argv: readonly string[], toolSet: McpToolSet): 
     }),
     open: lock =>
       openContinuum({
-        folder,
-        fs: nodeFileSystem,
+        ...common,
         lock,
-        owner: currentOwner("an agent's MCP server (continuum mcp)"),
-        logger: stderrLogger,
         graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')),
-        workspaceFolder: workspace,
       }),
     lock: nodeLock(),
+    // while another process holds the store, reads are answered here, from a replica that follows its journal
+    ...(toolSet.readsOnly
+      ? {
+          readsOnly: toolSet.readsOnly,
+          replica: () => openContinuum({ ...common, readOnly: true, readOnlyReason: replicaReason, followMs: 250 }),
+        }
+      : {}),
   });
   const tools = args.tools === 'full' ? toolSet.all : toolSet.lean;
   const server = createContinuumMcpServer(connection, { tools, version });
@@ -135,7 +152,7 @@ export async function mcpCommand(argv: readonly string[], toolSet: McpToolSet): 
   process.once('SIGINT', () => stop(130));
   await server.connect(transport);
   stderrLogger.info(
-    `serving ${tools.length} tools for the store in ${folder} (${connection.role === 'holder' ? 'this process holds it' : `held by pid ${connection.holder?.pid}`})`,
+    `serving ${tools.length} tools for the store in ${folder} (${connection.role === 'holder' ? 'this process holds it' : `held by pid ${connection.holder?.pid}${connection.replica ? '; reads are answered from a replica here' : ''}`})`,
   );
   const code = await stopped;
   await server.close().catch(err => stderrLogger.error('closing the MCP connection failed', err));
@@ -145,5 +162,5 @@ export async function mcpCommand(argv: readonly string[], toolSet: McpToolSet): 
 
 /** `continuum mcp` with Continuum's own tools. */
 export function mcpFromTerminal(argv: readonly string[]): Promise<number> {
-  return mcpCommand(argv, { all: agentTools, lean: leanAgentTools, call: callAgentTool });
+  return mcpCommand(argv, { all: agentTools, lean: leanAgentTools, call: callAgentTool, readsOnly: callOnlyReads });
 }

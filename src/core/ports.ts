@@ -50,7 +50,8 @@ export interface HeldLock {
    * Looks at the lock on disk: undefined while this process still holds it, else why it does not
    * (taken over, removed, or not refreshed within its stale limit because this process stalled).
    * Asked before every journal write is acknowledged, so a process that wakes without its lock
-   * acknowledges nothing more.
+   * acknowledges nothing more. It may answer without the disk while no other process can have
+   * taken the lock yet (nodeLock does, until shortly before the lock could look stale).
    */
   verify(): Promise<string | undefined>;
   release(): Promise<void>;

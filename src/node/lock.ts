@@ -4,6 +4,7 @@
 // whether the lock on disk is still its own.
 import * as nodeFs from 'fs';
 import { promises as fsp } from 'fs';
+import { performance } from 'perf_hooks';
 import * as lockfile from 'proper-lockfile';
 import type { HeldLock, LockOwner, LockPort } from '../core/ports';
 import { ownerIsGone } from './lockOwner';
@@ -17,6 +18,28 @@ export interface NodeLockOptions {
 
 /** proper-lockfile raises a shorter stale limit to this; the messages name the limit it really uses. */
 export const leastStaleMs = 2_000;
+/** How long before the lock could look stale to others verify() asks the disk again (clock steps, slow stats). */
+const trustMarginMs = 1_000;
+
+/**
+ * Lock folders this process held and then found taken over by another process (see release):
+ * proper-lockfile removes the folder at a lock's path when it is released and, for a lock it still
+ * counts as held, when the process exits; those removals leave these alone.
+ */
+const disowned = new Set<string>();
+
+/** The file system proper-lockfile uses: one for the process, as it keeps its probe of the time precision on it. */
+const lockFs = {
+  mkdir: nodeFs.mkdir,
+  stat: nodeFs.stat,
+  utimes: nodeFs.utimes,
+  realpath: nodeFs.realpath,
+  rmdir: (p: string, callback: (err: NodeJS.ErrnoException | null) => void) =>
+    disowned.has(p) ? callback(null) : nodeFs.rmdir(p, callback),
+  rmdirSync: (p: string) => {
+    if (!disowned.has(p)) nodeFs.rmdirSync(p);
+  },
+};
 
 export function nodeLock(options: NodeLockOptions = {}): LockPort {
   const stale = Math.max(options.staleMs ?? 15_000, leastStaleMs);
@@ -27,20 +50,6 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
       const lockDir = `${path}.lock`;
       const lostListeners: Array<(reason: string) => void> = [];
       let compromised: string | undefined;
-      /**
-       * Set once the lock folder on disk is known to be another process's (a takeover while this one
-       * was stalled). proper-lockfile removes the folder at its path when released and, for a lock it
-       * still counts as held, when the process exits: from then on those removals leave it alone.
-       */
-      let disowned = false;
-      const lockFs = {
-        ...nodeFs,
-        rmdir: (p: string, callback: (err: NodeJS.ErrnoException | null) => void) =>
-          disowned && p === lockDir ? callback(null) : nodeFs.rmdir(p, callback),
-        rmdirSync: (p: string) => {
-          if (!(disowned && p === lockDir)) nodeFs.rmdirSync(p);
-        },
-      };
       const take = () =>
         lockfile.lock(path, {
           fs: lockFs,
@@ -74,6 +83,7 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           throw err;
         }
         release = taken;
+        disowned.delete(lockDir); // this process's again
       };
       let first: (() => Promise<void>) | undefined;
       try {
@@ -111,12 +121,27 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           await fsp.rmdir(breaking).catch(() => undefined);
         }
       }
+      // No other process takes a lock over before its mtime is older than the stale limit (or, with
+      // no owner file to read, than `update` + 1 s: see abandoned()), by the same clock this one
+      // reads. So until shortly before that moment, asking the disk again cannot find it taken: the
+      // store asks before and after every journal append, and the answer is the same without two
+      // stats and a read per append. A stall (a suspend, SIGSTOP, a long GC) moves both clocks past
+      // the limit, and the next verify() asks the disk. The monotonic clock guards against the wall
+      // clock being set back while this process stands still.
+      let trustedUntil = 0;
+      let trustedUntilMonotonic = 0;
+      const trust = (mtimeMs: number) => {
+        const fresh = mtimeMs + Math.min(stale, update + 1_000) - trustMarginMs;
+        trustedUntil = fresh;
+        trustedUntilMonotonic = performance.now() + (fresh - Date.now());
+      };
       const held: HeldLock = {
         onLost: listener => {
           lostListeners.push(listener);
         },
         async verify() {
           if (compromised) return compromised;
+          if (Date.now() < trustedUntil && performance.now() < trustedUntilMonotonic) return undefined;
           let dir;
           try {
             dir = await fsp.stat(lockDir);
@@ -128,6 +153,7 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           if (dir.ino !== ino || (now && !sameOwner(now, owner))) {
             return `${now && !sameOwner(now, owner) ? `${now.description} (pid ${now.pid} on ${now.host})` : 'another process'} took it over while this process was stalled (suspended, stopped or busy) for longer than ${stale / 1000} s`;
           }
+          trust(dir.mtimeMs);
           return undefined;
         },
         release: async () => {
@@ -140,7 +166,7 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           if (lost !== undefined) {
             compromised = lost;
             lostListeners.length = 0;
-            disowned = true;
+            disowned.add(lockDir);
           }
           await release().catch((err: NodeJS.ErrnoException) => {
             if (err.code !== 'ERELEASED' && err.code !== 'ECOMPROMISED') throw err;

@@ -28,6 +28,9 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     { resolve(answer: WrittenSnapshot | string): void; reject(err: Error): void }
   >();
   private nextId = 1;
+  /** Changes applied to the store and not yet sent to the worker (see apply), and the last one's number. */
+  private readonly unsent: Uint8Array[] = [];
+  private unsentUpTo = 0;
   /** Why the worker can no longer answer; every later request fails with it. */
   private failure: Error | undefined;
   private settleChecked!: (result: string) => void;
@@ -66,8 +69,27 @@ class WorkerSnapshotCopy implements SnapshotCopy {
     else this.post({ kind: 'load', database: base.database, seq: base.seq, check: base.check }, transfer);
   }
 
+  /**
+   * The store's changes reach the worker together, once per turn of the event loop: a message per
+   * change cost more of this thread than the change itself (a task's run makes several).
+   */
   apply(journal: Uint8Array, upTo: number): void {
-    this.post({ kind: 'apply', journal, upTo });
+    this.unsent.push(journal);
+    this.unsentUpTo = upTo;
+    if (this.unsent.length === 1) setImmediate(() => this.sendChanges());
+  }
+
+  /** Gives the worker the changes not sent yet, as one journal whose buffer moves to it. */
+  private sendChanges(): void {
+    if (!this.unsent.length) return;
+    const parts = this.unsent.splice(0);
+    const journal = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      journal.set(p, at);
+      at += p.length;
+    }
+    this.post({ kind: 'apply', journal, upTo: this.unsentUpTo }, [journal.buffer]);
   }
 
   snapshot(seq: number, withBackup = false): Promise<WrittenSnapshot> {
@@ -94,6 +116,7 @@ class WorkerSnapshotCopy implements SnapshotCopy {
   }
 
   private post(request: StoreWorkerRequest, transfer: ArrayBuffer[] = []): void {
+    if (request.kind !== 'apply') this.sendChanges(); // every request sees the changes made before it
     if (!this.failure) this.worker.postMessage(request, transfer);
   }
 

@@ -1,6 +1,10 @@
 // Journey 1: a new user opens their project, sees the welcome, imports a plan written in the common
 // nested-phase style (phases -> numbered sub-phases with **Priority:** / **Dependencies:** lines under them),
-// reads the preview, imports, and looks at the tree by phase and by status.
+// reads the preview, imports, and looks at the tree by phase and by status. The getting-started
+// walkthrough is open beside it (as VS Code opens it on install; here from the Command Palette, since
+// the journey installs Continuum before the workbench starts) and ticks its plan step on the import.
+// VS Code starts its walkthrough service only when a walkthrough is first shown, and ticks nothing
+// done before that in the window.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,14 +13,16 @@ import { acceptImportPreview, groupBy, groupCounts, previewText, waitForImportPr
 const PLAN = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/connection-pool-plan.md'), 'utf8');
 const lineOf = text => PLAN.split('\n').findIndex(l => l.includes(text)) + 1;
 
-export const title = 'First run: welcome, Import Plan… on a nested-phase plan, preview, tree by phase and by status';
+export const title = 'First run: welcome, Import Plan… on a nested-phase plan, preview, tree by phase and by status, the walkthrough';
 export const steps = [
   'The Continuum view welcomes a new user',
+  'Welcome: Open Walkthrough… shows Get Started with Continuum, nothing done yet',
   'Import Plan… in the welcome view offers the workspace\'s plans',
   'The preview shows phases, priorities, dependencies and the lines not used',
   'Importing writes the tasks and says how many',
   'The tree shows the plan by phase, sub-phases with their numbers',
   'Group by Status shows the same tasks by status',
+  'Back on the walkthrough, "Import or write a plan" is done',
 ];
 
 export function prepare(j) {
@@ -38,6 +44,20 @@ export default async function firstRun(j) {
   });
 
   await j.step(steps[1], async () => {
+    await p.runCommand('Welcome: Open Walkthrough...');
+    await p.quickInput(/walkthrough/i);
+    await p.pick(/Get Started with Continuum/, 'Continuum');
+    const steps = p.page.locator('button.getting-started-step');
+    await p.until('the walkthrough\'s steps', async () => (await steps.count()) >= 4);
+    const shown = (await steps.allInnerTexts()).map(t => t.split('\n')[0].trim());
+    j.log(`walkthrough steps: ${JSON.stringify(shown)}`);
+    for (const title of ['Import or write a plan', 'Start a session', 'Make a checkpoint', 'Restore a checkpoint', 'Connect an agent'])
+      j.check(`the walkthrough shows "${title}"`, shown.some(t => t.startsWith(title)), shown);
+    const ticked = await p.page.locator('button.getting-started-step[aria-checked="true"]').count();
+    j.check('no step is done yet', ticked === 0, `${ticked} ticked`);
+  });
+
+  await j.step(steps[2], async () => {
     await p.welcome().getByRole('button', { name: /Import Plan/ }).click();
     const q = await p.quickInput(/markdown plan/i);
     j.check('the plan is offered by its path', q.rows.some(r => r.label.includes('docs/connection-pool-plan.md')), q.rows.map(r => r.label));
@@ -45,7 +65,7 @@ export default async function firstRun(j) {
   });
 
   let preview = '';
-  await j.step(steps[2], async () => {
+  await j.step(steps[3], async () => {
     await waitForImportPreview(j);
     preview = await previewText(j);
     j.log(`preview:\n${preview.slice(0, 3000)}`);
@@ -60,13 +80,13 @@ export default async function firstRun(j) {
     j.check('the "Testing:" bullets are not offered as tasks', !/\$\(add\)\s*Test connection failure detection/.test(preview));
   });
 
-  await j.step(steps[3], async () => {
+  await j.step(steps[4], async () => {
     await acceptImportPreview(j);
     const n = await p.notification(/Imported .*new/i);
     j.check('the notification says how many tasks were created', /\d+ new/.test(n), n);
   });
 
-  await j.step(steps[4], async () => {
+  await j.step(steps[5], async () => {
     await p.openContinuum();
     await p.until('tasks in the tree', async () => (await p.treeRows()).length > 3);
     await groupBy(j, 'phase');
@@ -85,7 +105,7 @@ export default async function firstRun(j) {
     j.check('a subtask sits under its task', !!subtask && !!parent && subtask.level === parent.level + 1, text);
   });
 
-  await j.step(steps[5], async () => {
+  await j.step(steps[6], async () => {
     await groupBy(j, 'status');
     await p.until('status groups', async () => Object.keys(await groupCounts(j)).some(k => /Done|Ready/.test(k)));
     const counts = await groupCounts(j);
@@ -95,5 +115,18 @@ export default async function firstRun(j) {
     j.check('tasks whose dependencies are done are ready (a to-do: Waiting for you)', (counts.Ready ?? 0) + (counts['Waiting for you'] ?? 0) > 0, counts);
     const waiting = Object.entries(counts).find(([k]) => /Waiting/i.test(k));
     j.check('tasks that wait for 2.1 and 1.2 (Alerting, Reconnection) wait for dependencies', !!waiting && waiting[1] >= 3, counts);
+  });
+
+  await j.step(steps[7], async () => {
+    // back to the walkthrough's tab, as a person switches tabs
+    await p.page.locator('.tabs-container .tab', { hasText: /Welcome/ }).first().click();
+    // the Welcome tab may show its start page again: Continuum's walkthrough is listed there, with its progress
+    const listed = p.page.locator('.getting-started-category', { hasText: 'Get Started with Continuum' }).first();
+    if (await listed.isVisible().catch(() => false)) await listed.click();
+    await p.until('the walkthrough\'s steps on screen', () => p.page.locator('button.getting-started-step').first().isVisible());
+    const ticked = async () =>
+      (await p.page.locator('button.getting-started-step[aria-checked="true"]:visible').allInnerTexts()).map(t => t.split('\n')[0].trim());
+    await j.eventually('the plan step is ticked: a plan was imported', async () => (await ticked()).some(t => t.startsWith('Import or write a plan')), 20000);
+    j.check('no other step is ticked yet (no session, checkpoint, restore or agent)', (await ticked()).length === 1, await ticked());
   });
 }

@@ -79,6 +79,7 @@ export const addTasksTool: AgentTool<typeof addTasksInput, AddTasksAnswer> = {
     'Adds tasks (dependsOn: ids, or refs of tasks in the same call; priority; optional command and verify) or imports a markdown plan (dryRun previews). Commands run only after a person confirms them.',
   input: addTasksInput,
   readOnly: false,
+  readsOnly: input => input.dryRun === true,
   destructive: false,
   lean: true,
   async run(ctx, input) {

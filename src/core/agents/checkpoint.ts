@@ -35,6 +35,7 @@ export const checkpointTool: AgentTool<typeof checkpointInput, CheckpointAnswer>
     'Saves a checkpoint of the task state and workspace files with a note (before risky changes, at milestones), or lists recent ones (action list). Only a person restores.',
   input: checkpointInput,
   readOnly: false,
+  readsOnly: input => input.action === 'list',
   destructive: false,
   lean: true,
   async run(ctx, input) {

@@ -30,6 +30,7 @@ export const contextTool: AgentTool<typeof contextInput, ContextAnswer> = {
     "Reads the project's notes and decisions (newest first), or adds one (action add, kind note|decision, title, body) as a new version authored by you.",
   input: contextInput,
   readOnly: false,
+  readsOnly: input => input.action === 'read',
   destructive: false,
   lean: true,
   async run(ctx, input) {

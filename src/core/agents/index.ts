@@ -78,9 +78,29 @@ export async function callAgentTool(ctx: ToolContext, name: string, rawInput: un
   }
 }
 
-/** Every call from an agent is a sign of life: its leases move on (once they are half used, so most calls only read). */
+/**
+ * Whether this call only reads the store, so a read replica can answer it as the holder would: a
+ * read-only tool, or a reading input of one that can write (and input the tool refuses, which the
+ * replica refuses alike) — but not while the agent holds a lease due for renewal, which its call
+ * renews on the holder.
+ */
+export function callOnlyReads(ctx: ToolContext, name: string, rawInput: unknown): boolean {
+  const tool = findAgentTool(name);
+  if (!tool) return false;
+  const parsed = tool.input.safeParse(rawInput ?? {});
+  if (!parsed.success) return true;
+  if (!tool.readOnly && !tool.readsOnly?.(parsed.data)) return false;
+  return !leasesDue(ctx);
+}
+
+/** Whether the agent's call renews leases: once they are half used, so most calls only read. */
+function leasesDue(ctx: ToolContext): boolean {
+  return ctx.trusted && ctx.core.tasks.hasClaimsEndingBefore(ctx.agent.id, ctx.core.clock.now() + leaseMsOf(ctx) / 2);
+}
+
+/** Every call from an agent is a sign of life: its leases move on. */
 async function renewLeases(ctx: ToolContext): Promise<void> {
-  if (!ctx.trusted || ctx.core.store.readOnly) return;
+  if (ctx.core.store.readOnly || !leasesDue(ctx)) return;
   const leaseMs = leaseMsOf(ctx);
   const now = ctx.core.clock.now();
   await ctx.core.tasks.renewClaims(ctx.agent.id, now + leaseMs, now + leaseMs / 2);

@@ -33,6 +33,7 @@ export const knownErrorsTool: AgentTool<typeof knownErrorsInput, KnownErrorsAnsw
     'Looks up an error (its normalised signature: times seen, fixes tried and how often they worked), or records whether a fix worked (action record, fixCommand or fixTaskId, worked).',
   input: knownErrorsInput,
   readOnly: false,
+  readsOnly: input => input.action === 'lookup',
   destructive: false,
   lean: true,
   async run(ctx, input) {

@@ -58,6 +58,11 @@ export interface AgentTool<I extends z.ZodType = z.ZodType, O = unknown> {
   input: I;
   /** True when the tool only reads (MCP `readOnlyHint`; VS Code asks no confirmation). */
   readOnly: boolean;
+  /**
+   * For a tool that can write: whether this input only reads (context's read, a known error's
+   * lookup …). A process that keeps a read replica answers such a call there, without the holder.
+   */
+  readsOnly?(input: z.infer<I>): boolean;
   /** True when it can remove or overwrite something a person made (MCP `destructiveHint`). */
   destructive: boolean;
   /** In the default (lean) set; the rest are offered only when the full set is asked for. */

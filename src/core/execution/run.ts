@@ -12,7 +12,6 @@ import type { Clock, Logger } from '../ports';
 import type { SessionManager } from '../sessions/sessionManager';
 import type { Store, StoreWriter } from '../store/types';
 import type { Task, TaskAction } from '../tasks/model';
-import type { ReadyInSession } from '../tasks/sessionTasks';
 import type { StatusChange, TaskManager } from '../tasks/taskManager';
 import { ActionFailure, type ActionContext, type PersonDecision, type StepOptions } from './actions/action';
 import { actionFor, actions } from './actions/index';
@@ -149,11 +148,6 @@ interface InFlight {
   kind: TaskAction['kind'];
 }
 
-/** The store's ready order, for rows read kind by kind. */
-function readyOrder(a: ReadyInSession, b: ReadyInSession): number {
-  return b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
-}
-
 export class SessionRun {
   readonly finished: Promise<RunSummary>;
   private resolveFinished!: (summary: RunSummary) => void;
@@ -176,6 +170,11 @@ export class SessionRun {
   private readonly held = new Map<string, Array<(w: StoreWriter) => void>>();
   /** Per task, writes issued but not yet awaited (see step()). */
   private readonly pendingWrites = new Map<string, Array<Promise<unknown>>>();
+  /**
+   * Per task, the write of a durable step's result (a model's answer) on its way to the disk: every
+   * later step of the task but a file read waits for it before it runs (see step()).
+   */
+  private readonly durableSoon = new Map<string, Promise<void>>();
   /** Step keys this run has started: a record with one of these keys is this run's own, not a crash's. */
   private readonly startedHere = new Set<string>();
   /** Failures the guards were told about already (an action may tell them itself, see ActionContext.failedTry). */
@@ -295,7 +294,7 @@ export class SessionRun {
     // The ready tasks are read per kind that can start now, so that tasks the run cannot start — a
     // person's to-dos, kinds left for another host, kinds whose circuit is open — never fill the
     // window and hide a runnable task behind them.
-    const rows: ReadyInSession[] = [];
+    const limits: Partial<Record<TaskAction['kind'], number>> = {};
     const cannotRun = this.host.cannotRun();
     for (const kind of actionKinds) {
       if (cannotRun.has(kind)) continue; // left for a host that can run it
@@ -318,10 +317,11 @@ export class SessionRun {
           limit = this.inFlight.size + 1;
         }
       }
-      rows.push(...this.host.tasks.readyInSessionOfKind(this.sessionId, kind, this.host.clock.now(), limit));
+      limits[kind] = limit;
     }
+    const rows = this.host.tasks.readyInSessionOfKinds(this.sessionId, limits, this.host.clock.now());
     const probing = new Set<string>();
-    for (const row of rows.sort(readyOrder)) {
+    for (const row of rows) {
       if (this.inFlight.has(row.id)) continue;
       const unattended = actions[row.kind].unattended;
       if (unattended) {
@@ -489,6 +489,7 @@ export class SessionRun {
     } finally {
       this.verdicts.delete(task.id);
       this.pendingWrites.delete(task.id);
+      this.durableSoon.delete(task.id);
       this.held.delete(task.id); // its end took them (recordEnd); left only when no end was recorded here: re-runnable steps
       void this.host.logs.flush(task.id); // awaited at the end of the run; the next task need not wait for it
     }
@@ -860,6 +861,11 @@ export class SessionRun {
         rerunnable,
       });
     const light = rerunnable && options.startsNoProcess === true;
+    // A durable step's result is on disk before anything acts on it: before any step of the task but
+    // a re-runnable one that starts no process and is not durable itself (a file read, which may run
+    // while the answer it reads for goes to disk). The next model request waits, so an answer is
+    // never asked for again after a kill.
+    if (!light || options.durable) await this.durableSoon.get(task.id);
     if (light) this.hold(task.id, start);
     else await this.settleWith(task.id, this.journalOf(task.id, start));
     let result: T;
@@ -885,11 +891,17 @@ export class SessionRun {
     // A completed step's record is on disk before the task is recorded done (same flush, in order);
     // one that must not run twice is on disk before anything else happens. A light step's end is
     // held back with its start: a turn of an lm task (a model answer and its tool calls) is one write.
+    // A light durable step (a model request) issues that write and returns: the steps after it wait
+    // for it as said above, and the task's end follows it in the journal.
     // Another re-runnable step's end goes with the task's next write when that comes in this turn of
     // the event loop (the next step's start, or the task's end: the same fdatasync either way), and
     // in a write of its own otherwise.
     if (light && !options.durable) this.hold(task.id, end);
-    else if (rerunnable && !options.durable) this.holdForThisTurn(task.id, end);
+    else if (light) {
+      const write = this.journalOf(task.id, end);
+      this.defer(task.id, write);
+      this.durableSoon.set(task.id, write);
+    } else if (rerunnable && !options.durable) this.holdForThisTurn(task.id, end);
     else await this.settleWith(task.id, this.journalOf(task.id, end));
     return result;
   }

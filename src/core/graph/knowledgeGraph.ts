@@ -1,7 +1,7 @@
 // The knowledge graph of the workspace, on the store: built by a parser off the calling thread,
 // stored file by file with content hashes (a rebuild parses only what changed), updated per file,
 // and queried through an in-memory index loaded on first use.
-import { Emitter } from '../events';
+import { Emitter, type Disposable } from '../events';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import type { Store } from '../store/types';
 import { toDot, toJson, toMermaid, type GraphJson, type TextExportOptions } from './exportGraph';
@@ -76,13 +76,21 @@ export class KnowledgeGraph {
   private loaded: GraphIndex | undefined;
   private parser: GraphParser | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly following: Disposable | undefined;
 
   constructor(
     private readonly store: Store,
     private readonly makeParser: () => GraphParser,
     private readonly clock: Clock = systemClock,
     private readonly logger: Logger = silentLogger,
-  ) {}
+  ) {
+    // A read-only store changes only by following the journal of the process that holds it (a
+    // replica): the graph that process built or updated is read again on the next query.
+    if (store.readOnly)
+      this.following = store.onDidChange(change => {
+        if (change.tables.has('graph_files') || change.tables.has('meta')) this.loaded = undefined;
+      });
+  }
 
   // ---- building ----
 
@@ -138,6 +146,7 @@ export class KnowledgeGraph {
   }
 
   dispose(): void {
+    this.following?.dispose();
     this.parser?.dispose();
     this.parser = undefined;
     this.changed.dispose();

@@ -31,27 +31,39 @@ export interface TaskInSession {
   forPerson: number;
 }
 
-/** The run's ready query, one per kind: indexed on the session, then the task by id. */
-const readyOfKind = `SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.status = 'running' AS resumed, t.priority, coalesce(t.deadline, 9007199254740991) AS due, t.seq
-  FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-  WHERE st.session_id = ? AND t.action IS NOT NULL AND json_extract(t.action, '$.kind') = ?
-    AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
-    AND NOT (t.status = 'running' AND t.claimed_by IS NOT NULL AND t.lease_until >= ?) -- an agent works on it (src/core/agents): not the run's to start
-  ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq LIMIT ?`;
+/**
+ * The run's ready query: one pass over the session's tasks (indexed on the session, then the task
+ * by id) ranks the ready ones of each kind asked for in the ready order, and keeps each kind's first
+ * `limits[kind]` (-1: all). ?1 the session, ?2 the limits as JSON, ?3 now.
+ */
+const readyOfKinds = `SELECT id, kind, resumed, priority, due, seq FROM (
+    SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.status = 'running' AS resumed, t.priority,
+      coalesce(t.deadline, 9007199254740991) AS due, t.seq,
+      row_number() OVER (PARTITION BY json_extract(t.action, '$.kind')
+        ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq) AS rank
+    FROM session_tasks st JOIN tasks t ON t.id = st.task_id
+    WHERE st.session_id = ?1 AND t.action IS NOT NULL
+      AND json_type(?2, '$.' || json_extract(t.action, '$.kind')) IS NOT NULL
+      AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
+      AND NOT (t.status = 'running' AND t.claimed_by IS NOT NULL AND t.lease_until >= ?3) -- an agent works on it (src/core/agents): not the run's to start
+  )
+  WHERE json_extract(?2, '$.' || kind) < 0 OR rank <= json_extract(?2, '$.' || kind)
+  ORDER BY resumed DESC, priority, due, seq`;
 
 /**
- * The session's ready tasks of one action kind, in the store's ready order (tasks a crash left running
- * first), at most `limit` (-1: all). A running task an agent holds (lease not ended at `now`) is not
- * among them: it is the agent's to finish.
+ * The session's ready tasks of the action kinds in `limits`, at most `limits[kind]` of each (-1: all),
+ * in the store's ready order (tasks a crash left running first). Reading each kind's own first few
+ * keeps tasks the run cannot start yet (a person's to-dos) from hiding a runnable one. A running
+ * task an agent holds (lease not ended at `now`) is not among them: it is the agent's to finish.
  */
-export function readyInSessionOfKind(
+export function readyInSessionOfKinds(
   r: StoreReader,
   sessionId: string,
-  kind: TaskAction['kind'],
+  limits: Partial<Record<TaskAction['kind'], number>>,
   now: number,
-  limit: number,
 ): ReadyInSession[] {
-  return r.all<ReadyInSession>(readyOfKind, [sessionId, kind, now, limit]);
+  if (!Object.keys(limits).length) return [];
+  return r.all<ReadyInSession>(readyOfKinds, [sessionId, JSON.stringify(limits), now]);
 }
 
 /** Whether unfinished tasks of the session without an action (a person's to-dos) remain. */

@@ -12,7 +12,7 @@ import {
   countUnfinishedInSessionOfKinds,
   failedInSession,
   hasToDosLeftInSession,
-  readyInSessionOfKind,
+  readyInSessionOfKinds,
   type ReadyInSession,
 } from './sessionTasks';
 import { recordTaskEventIn } from './taskEvents';
@@ -221,12 +221,16 @@ export class TaskManager {
   // ---- a session's tasks (see sessionTasks.ts) ----
 
   /**
-   * The session's ready tasks of one action kind, in the ready order (tasks a crash left running
-   * first), at most `limit` (-1: all); not those an agent holds at `now`. One indexed query: the run
-   * asks it for each kind every time it looks for work.
+   * The session's ready tasks of the kinds in `limits`, at most `limits[kind]` of each (-1: all), in
+   * the ready order (tasks a crash left running first); not those an agent holds at `now`. One
+   * indexed query: the run asks it every time it looks for work.
    */
-  readyInSessionOfKind(sessionId: string, kind: TaskAction['kind'], now: number, limit: number): ReadyInSession[] {
-    return readyInSessionOfKind(this.store, sessionId, kind, now, limit);
+  readyInSessionOfKinds(
+    sessionId: string,
+    limits: Partial<Record<TaskAction['kind'], number>>,
+    now: number,
+  ): ReadyInSession[] {
+    return readyInSessionOfKinds(this.store, sessionId, limits, now);
   }
 
   /** Whether a person's to-dos (tasks without an action) of the session are still unfinished. */
@@ -316,6 +320,14 @@ export class TaskManager {
     return claimed.id ? this.get(claimed.id) : undefined;
   }
 
+  /** Whether `agentId` holds a task whose lease has not ended but ends before `time`: a read. */
+  hasClaimsEndingBefore(agentId: string, time: number): boolean {
+    return !!this.store.get(
+      'SELECT 1 FROM tasks WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ? LIMIT 1',
+      [agentId, this.clock.now(), time],
+    );
+  }
+
   /**
    * Moves the lease of every task `agentId` holds (lease not ended) to `leaseUntil`: a sign of life.
    * Writes only when one of them ends before `renewBefore` (default: `leaseUntil`), so frequent calls
@@ -323,14 +335,7 @@ export class TaskManager {
    */
   async renewClaims(agentId: string, leaseUntil: number, renewBefore = leaseUntil): Promise<number> {
     const now = this.clock.now();
-    if (
-      !this.store.get('SELECT 1 FROM tasks WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ? LIMIT 1', [
-        agentId,
-        now,
-        renewBefore,
-      ])
-    )
-      return 0;
+    if (!this.hasClaimsEndingBefore(agentId, renewBefore)) return 0;
     return this.store.write(
       w =>
         w.run('UPDATE tasks SET lease_until = ? WHERE claimed_by = ? AND lease_until >= ? AND lease_until < ?', [

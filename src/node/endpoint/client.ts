@@ -5,6 +5,7 @@ import { promises as fsp } from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { announcementFile, endpointAddress, type EndpointAddress } from './address';
+import { helloNonce, isTokenProof, readEndpointToken, tokenFile, tokenProof } from './token';
 import {
   EndpointError,
   HolderGoneError,
@@ -34,12 +35,25 @@ export interface EndpointClient {
 }
 
 /**
- * Connects to the holder and says hello. Resolves undefined when nobody listens there (no socket,
- * or a socket left by a holder that died): the caller may try to take the store itself.
+ * The holder refused this process, which could not prove it knows the store's token (so it is not,
+ * as far as the holder can tell, the same user); or the process at the endpoint could not prove it
+ * knows the token (so it is not the store's holder).
+ */
+export class NotSameUserError extends Error {
+  override readonly name = 'NotSameUserError';
+}
+
+/**
+ * Connects to the holder and says hello, proving it knows the store's token (read by `token` once
+ * connected: the holder writes it before it listens) and checking the holder's proof of it.
+ * Resolves undefined when nobody listens there (no socket, or a socket left by a holder that
+ * died): the caller may try to take the store itself. Rejects with NotSameUserError when either
+ * side cannot prove it knows the token.
  */
 export async function connectEndpoint(
   address: EndpointAddress,
   kind: HolderKind,
+  token: () => Promise<string | undefined>,
   timeoutMs = 2_000,
 ): Promise<EndpointClient | undefined> {
   const socket = await new Promise<net.Socket | undefined>((resolve, reject) => {
@@ -61,16 +75,33 @@ export async function connectEndpoint(
   });
   if (!socket) return undefined;
   const client = new SocketClient(socket);
+  let sent: string | undefined;
   try {
+    sent = await token();
+    const nonce = helloNonce();
+    const proof = sent === undefined ? {} : { nonce, proof: tokenProof(sent, 'client', nonce) };
     const holder = await withTimeout(
-      client.call('hello', { protocol: protocolVersion, pid: process.pid, kind }),
+      client.call('hello', { protocol: protocolVersion, pid: process.pid, kind, ...proof }),
       timeoutMs,
     );
+    if (sent === undefined || !isTokenProof(sent, 'holder', nonce, holder.proof))
+      throw new NotSameUserError(
+        `The process listening at ${address.path} (pid ${String(holder.pid)}) could not prove it holds Continuum's store (it does not know the store's ${tokenFile}), so this process does not use it: another user's process may be in the endpoint's place. Close it, or restart the process that holds the store.`,
+      );
     client.holder = holder;
     return client;
   } catch (err) {
     client.close();
     if (err instanceof HolderGoneError || err instanceof TimeoutError) return undefined; // it went away while greeting: as if nobody listened
+    if (err instanceof EndpointError && err.code === 'unauthorized') {
+      // a newer holder replaced the token between its reading and the hello: as if nobody listened (the caller tries again)
+      const now = await token();
+      if (now !== undefined && now !== sent) return undefined;
+      throw new NotSameUserError(
+        `Continuum could not connect to the process holding its store: this process could not prove it is the same user (${sent === undefined ? `it cannot read the store's ${tokenFile}` : `the store's ${tokenFile} it read was not the holder's`}). Run Continuum as the user who owns the store, or check the store folder's permissions. The holder said: ${err.message}`,
+        { cause: err },
+      );
+    }
     throw err;
   }
 }
@@ -89,11 +120,12 @@ export async function connectToHolder(
 ): Promise<EndpointClient | undefined> {
   const computed = endpointAddress(storeFolder);
   const announced = await announcedAddress(storeFolder);
+  const token = () => readEndpointToken(storeFolder);
   if (announced && announced.path !== computed.path) {
-    const client = await connectEndpoint(announced, kind, timeoutMs).catch(() => undefined);
+    const client = await connectEndpoint(announced, kind, token, timeoutMs).catch(() => undefined);
     if (client) return client;
   }
-  return connectEndpoint(computed, kind, timeoutMs);
+  return connectEndpoint(computed, kind, token, timeoutMs);
 }
 
 /** The socket the store's holder said it listens on, when that is this user's own socket. */

@@ -4,12 +4,14 @@
 // the others connect to it, retrying with backoff and jitter. A call in flight when the holder went
 // fails with HolderGoneError (it may or may not have happened) and is never resent by itself;
 // a call the holder refused before starting it (it was handing over) is sent to the next holder.
-import { AgentToolError, type AgentIdentity, type ToolResult } from '../../core/agents/tool';
+// A client that keeps a read replica answers reads there, without the holder, and a write it sent
+// resolves once the replica has read the change the holder saved (read-your-writes).
+import { AgentToolError, type AgentIdentity, type ToolContext, type ToolResult } from '../../core/agents/tool';
 import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
 import { nodeLock } from '../lock';
 import { connectToHolder, type EndpointClient } from './client';
-import { readResourceOn, runOperationOn, runToolOn, serveHolder, type HolderServices } from './holder';
+import { readResourceOn, runOperationOn, runToolOn, serveHolder, toolContextOn, type HolderServices } from './holder';
 import { forwardWrites } from './operations';
 import { EndpointError, type HelloResult, type HolderKind, type ResourceReadResult } from './protocol';
 import { describeKind, type HolderEndpoint } from './server';
@@ -31,10 +33,16 @@ export interface ConnectOrHoldOptions extends HolderServices {
   handoverGraceMs?: number;
   /**
    * Opens a read replica of the store (read-only, following the journal) for while this process
-   * is a client: a VS Code window reads it and sends its writes to the holder. Absent: a client
-   * keeps no replica (an agent's MCP server sends every call to the holder).
+   * is a client: a VS Code window or an agent's MCP server reads it, and sends its writes to the
+   * holder. Absent: a client keeps no replica and sends every call to the holder.
    */
   replica?(): Promise<Continuum>;
+  /**
+   * Whether a tool call only reads (`callOnlyReads` from src/core/agents): while this process is
+   * a client with a replica, such a call and the resources run on the replica. Absent: every tool
+   * call goes to the holder.
+   */
+  readsOnly?(ctx: ToolContext, tool: string, input: unknown): boolean;
   /** Asks a holder that hands the store over (an agent's MCP server) to hand it to this process (a VS Code window does). */
   asksForHandover?: boolean;
   /**
@@ -106,6 +114,8 @@ class Link implements StoreConnection {
   private waiters: Array<{ resolve(): void; reject(err: Error): void }> = [];
   private readonly local = new Set<Promise<unknown>>();
   private readonly lock: LockPort;
+  /** Why the last try to reach the holder failed (it refused this process, say): what a caller left waiting is told. */
+  private lastProblem: string | undefined;
 
   constructor(private readonly options: ConnectOrHoldOptions) {
     this.lock = options.lock ?? nodeLock();
@@ -124,7 +134,8 @@ class Link implements StoreConnection {
         this.waiters = this.waiters.filter(w => w !== waiter);
         reject(
           new Error(
-            `No process has served Continuum's store in ${this.options.storeFolder} for ${Math.round(ms / 1000)} s, and this one could not take it (another process holds its lock without serving agents, e.g. an older Continuum or a CLI command). Try again once it has finished.`,
+            this.lastProblem ??
+              `No process has served Continuum's store in ${this.options.storeFolder} for ${Math.round(ms / 1000)} s, and this one could not take it (another process holds its lock without serving agents, e.g. an older Continuum or a CLI command). Try again once it has finished.`,
           ),
         );
       }, ms);
@@ -145,6 +156,12 @@ class Link implements StoreConnection {
 
   async callTool(agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult> {
     for (;;) {
+      // a read runs on the replica, even while the holder is busy, stopped or being replaced
+      const replica = this.replica;
+      if (replica && this.options.readsOnly) {
+        const ctx = toolContextOn(replica, this.options, agent, signal);
+        if (this.options.readsOnly(ctx, tool, input)) return this.options.callTool(ctx, tool, input);
+      }
       await this.ready();
       const core = this.core;
       if (this.role === 'holder' && core)
@@ -152,7 +169,9 @@ class Link implements StoreConnection {
       const client = this.client;
       if (!client) continue;
       try {
-        return await client.call('tool.call', { tool, agent, input });
+        const { seq, ...result } = await client.call('tool.call', { tool, agent, input });
+        if (seq !== undefined) await this.readUpTo(seq);
+        return result;
       } catch (err) {
         if (err instanceof EndpointError && err.code === 'closing') {
           await this.holderChanged(client);
@@ -181,18 +200,15 @@ class Link implements StoreConnection {
         if (err instanceof EndpointError && err.code === 'operation') throw new Error(err.message, { cause: err });
         throw asLocalError(err);
       }
-      // Read-your-writes: the caller reads its replica next, which must hold what was just saved.
-      const replica = this.replica;
-      if (replica && !(await replica.store.catchUp(answer.seq)))
-        this.options.logger.warn(
-          `endpoint: change #${answer.seq} was saved by the holder but this process has not read it yet`,
-        );
+      await this.readUpTo(answer.seq);
       return answer.value;
     }
   }
 
   async readResource(uri: string): Promise<ResourceReadResult> {
     for (;;) {
+      const replica = this.replica;
+      if (replica && this.options.readsOnly) return readResourceOn(replica, this.options, uri);
       await this.ready();
       const core = this.core;
       if (this.role === 'holder' && core) return this.trackLocal(readResourceOn(core, this.options, uri));
@@ -244,7 +260,9 @@ class Link implements StoreConnection {
     const askedBefore = new Set<number>();
     for (let attempt = 0; this.role === 'connecting'; attempt++) {
       const client = await connectToHolder(this.options.storeFolder, this.options.kind).catch(err => {
-        this.options.logger.warn(`endpoint: ${(err as Error).message}`);
+        const message = (err as Error).message;
+        if (message !== this.lastProblem) this.options.logger.warn(`endpoint: ${message}`);
+        this.lastProblem = message;
         return undefined;
       });
       if (this.role !== 'connecting') return client?.close();
@@ -412,6 +430,7 @@ class Link implements StoreConnection {
     }
     this.client = client;
     this.holder = client.holder;
+    this.lastProblem = undefined;
     client.onClose(() => {
       if (this.client !== client) return;
       this.client = undefined;
@@ -428,6 +447,13 @@ class Link implements StoreConnection {
       `endpoint: the store is held by pid ${client.holder.pid} (${client.holder.kind}); this process is its client`,
     );
     this.setRole('client');
+  }
+
+  /** Read-your-writes: the caller reads its replica next, which must hold what the holder just saved. */
+  private async readUpTo(seq: number): Promise<void> {
+    const replica = this.replica;
+    if (replica && !(await replica.store.catchUp(seq)))
+      this.options.logger.warn(`endpoint: change #${seq} was saved by the holder but this process has not read it yet`);
   }
 
   /** Waits until `client` is no longer the one in use (it closed and the search began). */

@@ -30,6 +30,17 @@ export const briefingTool = 'continuum_briefing';
 
 const resourceAgent: AgentIdentity = { id: 'continuum-resources', name: 'Continuum resources' };
 
+/** What a tool is lent on `core`: the host's trust and verify port (default: trusted, no verify port). */
+export function toolContextOn(
+  core: Continuum,
+  services: HolderServices,
+  agent: AgentIdentity,
+  signal?: AbortSignal,
+): ToolContext {
+  const lent = services.toolContext?.(core) ?? { trusted: true };
+  return { core, agent, ...lent, ...(signal ? { signal } : {}) };
+}
+
 export async function runToolOn(
   core: Continuum,
   services: HolderServices,
@@ -38,9 +49,8 @@ export async function runToolOn(
   input: unknown,
   signal?: AbortSignal,
 ): Promise<ToolResult> {
-  const lent = services.toolContext?.(core) ?? { trusted: true };
   try {
-    return await services.callTool({ core, agent, ...lent, ...(signal ? { signal } : {}) }, tool, input);
+    return await services.callTool(toolContextOn(core, services, agent, signal), tool, input);
   } catch (err) {
     // This process lost the store's lock mid-call: its journal record may have reached the disk
     // before the loss was noticed, so the call may or may not have happened.
@@ -107,7 +117,8 @@ export function serveHolder(core: Continuum, options: ServeHolderOptions): Promi
     kind: options.kind,
     logger: options.logger,
     handlers: {
-      callTool: p => runToolOn(core, options, p.agent, p.tool, p.input),
+      // the change the call saved last: a client's replica reads up to it before its call resolves
+      callTool: async p => ({ ...(await runToolOn(core, options, p.agent, p.tool, p.input)), seq: core.store.seq }),
       readResource: uri => readResourceOn(core, options, uri),
       callOperation: p => runOperationOn(core, p.op, p.args),
       ...(handOver

@@ -1,11 +1,16 @@
 // The holder's endpoint speaks newline-delimited JSON: one request `{id, method, params}` per line,
 // one answer `{id, result}` or `{id, error: {message, code}}` per line. The first request on a
-// connection must be `hello`, which checks the protocol version both sides speak. Every line is
+// connection must be `hello`, which checks the protocol version both sides speak, and in which the
+// client and the holder each prove that they know the store's token: that they are the same user
+// (src/node/endpoint/token.ts). Every line is
 // size-limited on both sides, so a confused or hostile peer cannot make a process buffer without end.
 import type { AgentIdentity, ToolResult } from '../../core/agents/tool';
 
-/** Bumped whenever a method's shape changes; a client and a holder of different versions refuse each other with a clear message. */
-export const protocolVersion = 1;
+/**
+ * Bumped whenever a method's shape changes; a client and a holder of different versions refuse each
+ * other with a clear message. 2: hello and its answer carry proofs of the store's endpoint token.
+ */
+export const protocolVersion = 2;
 
 /** A request line may not exceed this (a tool's input has its own, smaller limits). */
 export const maxRequestBytes = 1024 * 1024;
@@ -19,6 +24,10 @@ export interface HelloParams {
   protocol: number;
   pid: number;
   kind: HolderKind;
+  /** A random nonce for this hello, which both proofs are bound to. */
+  nonce?: string;
+  /** Proof that the client knows the token the holder wrote into the store folder (endpoint.token): that it is the same user. */
+  proof?: string;
 }
 
 export interface HelloResult {
@@ -32,6 +41,8 @@ export interface HelloResult {
    * holder runs (a session, a restore …), while it runs nothing itself: another VS Code window.
    */
   handsOverToRun?: boolean;
+  /** Proof that the holder knows the store's token too, for the client's nonce: it is the holder, not a process in its way. */
+  proof?: string;
 }
 
 export interface HandoverParams {
@@ -44,6 +55,9 @@ export interface ToolCallParams {
   agent: AgentIdentity;
   input: unknown;
 }
+
+/** A tool's answer from the holder, with the holder's last change once the call was saved (absent from an older holder). */
+export type ToolCallResult = ToolResult & { seq?: number };
 
 export interface ResourceReadParams {
   uri: string;
@@ -68,7 +82,7 @@ export interface StoreCallResult {
 
 export interface Methods {
   hello: { params: HelloParams; result: HelloResult };
-  'tool.call': { params: ToolCallParams; result: ToolResult };
+  'tool.call': { params: ToolCallParams; result: ToolCallResult };
   'resource.read': { params: ResourceReadParams; result: ResourceReadResult };
   /** A client window's write, run on the holder's core. */
   'store.call': { params: StoreCallParams; result: StoreCallResult };
@@ -90,11 +104,21 @@ export interface Request<M extends MethodName = MethodName> {
  * - `not-saved`: the holder could not save (read-only store, lost lock); nothing of the call was kept.
  * - `closing`: the holder is handing over or closing and did not start the call; send it to the next holder.
  * - `refused`: the holder will not hand over (it runs tasks, or is a window itself); the message says why.
+ * - `unauthorized`: the hello did not prove it knows the store's endpoint token; the holder closes the connection.
  * - `bad-request`, `too-large`, `protocol`: the request itself was wrong.
  * - `internal`: anything else; the message says what.
  */
 export type ErrorCode =
-  'tool' | 'operation' | 'not-saved' | 'closing' | 'refused' | 'bad-request' | 'too-large' | 'protocol' | 'internal';
+  | 'tool'
+  | 'operation'
+  | 'not-saved'
+  | 'closing'
+  | 'refused'
+  | 'unauthorized'
+  | 'bad-request'
+  | 'too-large'
+  | 'protocol'
+  | 'internal';
 
 export type Answer = { id: number; result: unknown } | { id: number; error: { message: string; code: ErrorCode } };
 

@@ -6,10 +6,11 @@ import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { AgentToolError, type ToolResult } from '../../core/agents/tool';
+import { AgentToolError } from '../../core/agents/tool';
 import type { Logger } from '../../core/ports';
 import { ReadOnlyStoreError } from '../../core/store/types';
 import { announcementFile, bindName, endpointAddress, prepareEndpointFolder, type EndpointAddress } from './address';
+import { isTokenProof, tokenFile, tokenProof, writeEndpointToken } from './token';
 import {
   HolderGoneError,
   encode,
@@ -27,10 +28,11 @@ import {
   type StoreCallParams,
   type StoreCallResult,
   type ToolCallParams,
+  type ToolCallResult,
 } from './protocol';
 
 export interface HolderHandlers {
-  callTool(params: ToolCallParams): Promise<ToolResult>;
+  callTool(params: ToolCallParams): Promise<ToolCallResult>;
   readResource(uri: string): Promise<ResourceReadResult>;
   /** Runs a client window's named write on the holder's core (absent: this holder takes none). */
   callOperation?(params: StoreCallParams): Promise<StoreCallResult>;
@@ -69,6 +71,8 @@ export interface HolderEndpoint {
 export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoint> {
   const address = endpointAddress(options.storeFolder);
   await prepareEndpointFolder(address);
+  // before anyone can connect: a client reads the token once it has reached this holder's socket
+  const token = await writeEndpointToken(options.storeFolder);
   // Bound under a name of its own, then renamed into place (see bindName).
   const bindPath = address.folder
     ? path.join(address.folder, bindName(process.pid, randomBytes(4).toString('hex')))
@@ -115,6 +119,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       lineSplitter(
         maxRequestBytes,
         line => {
+          if (socket.writableEnded) return; // refused (or closing): nothing more it sends is run
           let request: { id?: unknown; method?: unknown; params?: unknown };
           try {
             request = JSON.parse(line) as typeof request;
@@ -144,8 +149,20 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
               );
               return void socket.end();
             }
+            const { nonce, proof } = params as { nonce?: unknown; proof?: unknown };
+            if (!isTokenProof(token, 'client', nonce, proof)) {
+              options.logger.warn(
+                `endpoint: refused a connection whose hello did not prove it knows this store's token (${tokenFile}): not this user's process, or one that cannot read the store`,
+              );
+              fail(
+                id,
+                'unauthorized',
+                `This store's holder (pid ${process.pid}) refused the connection: the hello did not prove it knows the token in ${path.join(options.storeFolder, tokenFile)}, which only the store's owner can read.`,
+              );
+              return void socket.end();
+            }
             greeted = true;
-            return answer({ id, result: hello });
+            return answer({ id, result: { ...hello, proof: tokenProof(token, 'holder', nonce as string) } });
           }
           if (!greeted) return fail(id, 'protocol', 'Say hello first (with the protocol version).');
           if (!isMethod(method)) return fail(id, 'bad-request', `Unknown method '${method}'.`);
@@ -210,7 +227,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
     }
   });
 
-  async function runTool(params: object): Promise<ToolResult> {
+  async function runTool(params: object): Promise<ToolCallResult> {
     const p = params as Partial<ToolCallParams>;
     if (typeof p.tool !== 'string' || !p.agent || typeof p.agent.id !== 'string' || typeof p.agent.name !== 'string') {
       throw new BadRequest('tool.call needs a tool name and an agent {id, name}.');

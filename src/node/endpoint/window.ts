@@ -4,7 +4,7 @@
 // neither) and takes it; when another window or a CLI run holds it, it is that process's client: a
 // full window that reads a live replica and sends its writes to the holder, and takes the store
 // over when the holder goes. A future daemon is one more holder that outlives the windows.
-import { callAgentTool } from '../../core/agents';
+import { callAgentTool, callOnlyReads } from '../../core/agents';
 import type { AgentIdentity, ToolResult, VerifyPort } from '../../core/agents/tool';
 import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
@@ -93,7 +93,8 @@ export interface WindowStore {
   takeOver(what: string): Promise<TakeOverOutcome>;
   /**
    * Runs an agent tool (Copilot's language-model tools) where the store is held: here, with this
-   * window's trust and verify port, or on the holder, as an agent's MCP server's calls run.
+   * window's trust and verify port, or on the holder, as an agent's MCP server's calls run; a
+   * read runs on this window's replica.
    */
   callTool(agent: AgentIdentity, tool: string, input: unknown, signal?: AbortSignal): Promise<ToolResult>;
   close(): Promise<void>;
@@ -116,6 +117,7 @@ export async function openWindowStore(options: WindowStoreOptions): Promise<Wind
       asksForHandover: true,
       open: options.open,
       replica: options.replica,
+      readsOnly: callOnlyReads,
       callTool: callAgentTool,
       toolContext: core => ({
         trusted: options.trusted(),

@@ -1,14 +1,13 @@
 // Keeps the getting-started walkthrough's context keys (walkthroughProgress.ts) in step with the
-// store: set once the store opens, and again after each change to it (at most every 300 ms).
+// store: set once the store opens, and again after each change to it (at most every 300 ms). VS Code
+// ticks a step when its key turns true while its walkthrough service runs, which it starts when a
+// walkthrough is first shown in the window (journey 01 opens it before importing a plan).
 import * as vscode from 'vscode';
 import type { Continuum } from '../../core/continuum';
 import type { Logger } from '../../core/ports';
 import type { ContinuumHost } from '../host';
 import { hasAnySession, hasCheckpointBy } from '../../core/sessions/sessionRecords';
 import { walkthroughProgress, type WalkthroughFacts } from './walkthroughProgress';
-
-/** The walkthrough's id as VS Code knows it (publisher.name#id), for workbench.action.openWalkthrough. */
-export const walkthroughId = 'continuum.continuum#continuum.gettingStarted';
 
 function facts(core: Continuum): WalkthroughFacts {
   // each stops at the first row: cheap after every change to the store

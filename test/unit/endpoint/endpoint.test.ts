@@ -9,9 +9,16 @@ import { AgentToolError } from '../../../src/core/agents/tool';
 import { openContinuum, type Continuum } from '../../../src/core/continuum';
 import { silentLogger, type LockPort } from '../../../src/core/ports';
 import { endpointAddress } from '../../../src/node/endpoint/address';
-import { connectEndpoint } from '../../../src/node/endpoint/client';
+import { NotSameUserError, connectEndpoint } from '../../../src/node/endpoint/client';
 import { connectOrHold, type StoreConnection } from '../../../src/node/endpoint/connection';
-import { HolderGoneError, EndpointError, lineSplitter, maxRequestBytes } from '../../../src/node/endpoint/protocol';
+import {
+  HolderGoneError,
+  EndpointError,
+  lineSplitter,
+  maxRequestBytes,
+  protocolVersion,
+} from '../../../src/node/endpoint/protocol';
+import { readEndpointToken, tokenFile, tokenProof } from '../../../src/node/endpoint/token';
 import { askToHandOver, openWindowStore, serveWindow, type WindowStore } from '../../../src/node/endpoint/window';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { nodeLock } from '../../../src/node/lock';
@@ -203,7 +210,7 @@ describe('the holder endpoint', function () {
       });
       socket.destroy();
       assert.match(answer, /"code":"protocol"/);
-      assert.match(answer, /protocol 1 and the client 999/);
+      assert.match(answer, new RegExp(`protocol ${protocolVersion} and the client 999`));
     });
 
     it('refuses any method before hello, and a request line over the size limit', async () => {
@@ -236,6 +243,117 @@ describe('the holder endpoint', function () {
         (err: Error) => err instanceof EndpointError && err.code === 'too-large',
       );
       assert.strictEqual(client.role, 'client', 'the connection stays');
+    });
+  });
+
+  describe('its token', () => {
+    it('is written owner-only (0600) into the store folder, anew by each holder that starts serving', async function () {
+      if (process.platform === 'win32') this.skip();
+      const first = await link();
+      const file = path.join(store, tokenFile);
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+      const token = fs.readFileSync(file, 'utf8');
+      assert.ok(token.length >= 40, token);
+      await first.close();
+      await link();
+      assert.strictEqual(fs.statSync(file).mode & 0o777, 0o600);
+      assert.notStrictEqual(fs.readFileSync(file, 'utf8'), token);
+      assert.deepStrictEqual(
+        fs.readdirSync(store).filter(name => name.startsWith(`${tokenFile}.`)),
+        [],
+        'no temporary file is left',
+      );
+    });
+
+    it('refuses and closes a connection whose hello does not prove it knows the token, and runs nothing it sends', async () => {
+      const holder = await link();
+      const token = fs.readFileSync(path.join(store, tokenFile), 'utf8');
+      const nonce = 'a-nonce-of-this-hello';
+      const hellos: Array<[string, Record<string, unknown>]> = [
+        ['no proof', {}],
+        ['an empty proof', { nonce, proof: '' }],
+        ['the token itself', { nonce, proof: token }],
+        ['a proof made with another token', { nonce, proof: tokenProof(`${token}x`, 'client', nonce) }],
+        ["the holder's proof instead of a client's", { nonce, proof: tokenProof(token, 'holder', nonce) }],
+        ['a proof without its nonce', { proof: tokenProof(token, 'client', nonce) }],
+        ['a proof for another nonce', { nonce: `${nonce}2`, proof: tokenProof(token, 'client', nonce) }],
+      ];
+      for (const [what, given] of hellos) {
+        const heard = await new Promise<string>((resolve, reject) => {
+          const socket = net.createConnection(endpointAddress(store).path);
+          let text = '';
+          const timer = setTimeout(() => reject(new Error(`the holder did not close the connection: ${text}`)), 5_000);
+          socket.on('data', d => {
+            text += String(d);
+          });
+          // the holder ends the connection itself
+          socket.on('end', () => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(text);
+          });
+          socket.on('error', () => undefined);
+          const hello = { protocol: protocolVersion, pid: 1, kind: 'mcp', ...given };
+          const call = { tool: 'test_add_task', agent, input: { title: 'sneaked in' } };
+          socket.write(
+            `${JSON.stringify({ id: 1, method: 'hello', params: hello })}\n${JSON.stringify({ id: 2, method: 'tool.call', params: call })}\n`,
+          );
+        });
+        assert.match(heard, /"code":"unauthorized"/, what);
+        assert.doesNotMatch(heard, /"id":2/, 'nothing after the hello is answered');
+      }
+      assert.ok(!holder.core!.tasks.list().some(t => t.title === 'sneaked in'));
+    });
+
+    it('tells a client that cannot show the token that it could not prove it is the same user', async () => {
+      await link();
+      const address = endpointAddress(store);
+      await assert.rejects(
+        connectEndpoint(address, 'cli', () => Promise.resolve('not the token')),
+        (err: Error) =>
+          err instanceof NotSameUserError &&
+          /could not prove it is the same user/.test(err.message) &&
+          /was not the holder's/.test(err.message),
+      );
+      await assert.rejects(
+        connectEndpoint(address, 'cli', () => Promise.resolve(undefined)),
+        (err: Error) =>
+          err instanceof NotSameUserError && /it cannot read the store's endpoint\.token/.test(err.message),
+      );
+      const client = await connectEndpoint(address, 'cli', () => readEndpointToken(store));
+      assert.strictEqual(client?.holder.pid, process.pid, 'with the token it connects');
+      client?.close();
+    });
+
+    it('does not take a process at the endpoint that cannot prove it knows the token for the holder', async function () {
+      if (process.platform === 'win32') this.skip();
+      // a process in the endpoint's place that answers hello as a holder would, without the token
+      const address = { path: path.join(work, 'impostor.sock') };
+      const heard: string[] = [];
+      const sockets: net.Socket[] = [];
+      const impostor = net.createServer(socket => {
+        sockets.push(socket);
+        socket.on('data', d => {
+          heard.push(String(d));
+          const { id } = JSON.parse(String(d).split('\n')[0]) as { id: number };
+          const result = { protocol: protocolVersion, pid: 4242, kind: 'vscode', handsOver: false, proof: 'made up' };
+          socket.write(`${JSON.stringify({ id, result })}\n`);
+        });
+      });
+      await new Promise<void>(resolve => impostor.listen(address.path, resolve));
+      try {
+        fs.mkdirSync(store, { recursive: true });
+        fs.writeFileSync(path.join(store, tokenFile), 'the-real-token-of-this-store', { mode: 0o600 });
+        await assert.rejects(
+          connectEndpoint(address, 'cli', () => readEndpointToken(store)),
+          (err: Error) =>
+            err instanceof NotSameUserError && /could not prove it holds Continuum's store/.test(err.message),
+        );
+        assert.doesNotMatch(heard.join(''), /the-real-token-of-this-store/, 'the token itself was never sent');
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise(r => impostor.close(r));
+      }
     });
   });
 
@@ -415,7 +533,10 @@ describe('the holder endpoint', function () {
     it('says so when nobody serves the store', async () => {
       const outcome = await askToHandOver(store);
       assert.strictEqual(outcome.handedOver, false);
-      assert.strictEqual(await connectEndpoint(endpointAddress(store), 'vscode'), undefined);
+      assert.strictEqual(
+        await connectEndpoint(endpointAddress(store), 'vscode', () => readEndpointToken(store)),
+        undefined,
+      );
     });
   });
 });

@@ -134,43 +134,59 @@ describe('the lm action', () => {
     assert.strictEqual(recorded.toolCalls.length, 2, "the model's answer is kept in its step");
   });
 
-  it('has each model answer on disk before any tool acts on it', async () => {
-    const l = await lmWorld([says('', call('read_file', { path: 'a.txt' })), says('Done.')], { 'a.txt': 'x' });
+  it('has each model answer on disk before the next model request and before any edit; a file read may run meanwhile', async () => {
+    const l = await lmWorld(
+      [
+        says('', call('read_file', { path: 'a.txt' })),
+        says('', call('edit_file', { path: 'a.txt', oldText: 'x', newText: 'y' })),
+        says('Done.'),
+      ],
+      { 'a.txt': 'x' },
+    );
     const events: string[] = [];
     const write = l.w.store.write.bind(l.w.store);
     l.w.store.write = (fn, actor) => {
-      let endsModel1 = false;
+      let endsModel: string | undefined;
       const written = write(
         (wr: StoreWriter) =>
           fn({
             ...wr,
             run: (sql, params) => {
-              if (
-                /^UPDATE execution_steps SET status = \?/.test(sql.trim()) &&
-                params?.some(p => typeof p === 'string' && p.endsWith('/model 1'))
-              )
-                endsModel1 = true;
+              const model = params?.find(p => typeof p === 'string' && /\/model \d+$/.test(p)) as string | undefined;
+              if (/^UPDATE execution_steps SET status = \?/.test(sql.trim()) && model)
+                endsModel = model.split('/').pop();
               return wr.run(sql, params);
             },
           }),
         actor,
       );
-      // the disk is slow for this one write: whoever does not wait for it acts before it is saved
+      // the disk is slow for a model answer's write: whoever does not wait for it acts before it is saved
       return written.then(async v => {
-        if (endsModel1) {
+        if (endsModel) {
           await new Promise(r => setTimeout(r, 30));
-          events.push('answer 1 on disk');
+          events.push(`${endsModel} on disk`);
         }
         return v;
       });
     };
-    const read = l.files.readText.bind(l.files);
-    l.files.readText = async p => {
-      events.push('tool reads');
-      return read(p);
+    const send = l.model.send.bind(l.model);
+    l.model.send = (request, signal) => {
+      events.push(`model ${request.messages.filter(m => m.role === 'assistant').length + 1} asked`);
+      return send(request, signal);
+    };
+    const writeText = l.files.writeText.bind(l.files);
+    l.files.writeText = async (p, text) => {
+      events.push('tool edits');
+      return writeText(p, text);
     };
     await l.run();
-    assert.deepStrictEqual(events.slice(0, 2), ['answer 1 on disk', 'tool reads']);
+    const at = (e: string) => {
+      assert.ok(events.includes(e), `${e} in ${JSON.stringify(events)}`);
+      return events.indexOf(e);
+    };
+    assert.ok(at('model 1 on disk') < at('model 2 asked'), JSON.stringify(events));
+    assert.ok(at('model 2 on disk') < at('tool edits'), JSON.stringify(events));
+    assert.ok(at('model 2 on disk') < at('model 3 asked'), JSON.stringify(events));
   });
 
   it('replays recorded model answers on resume instead of asking the model again, and skips completed tool calls', async () => {

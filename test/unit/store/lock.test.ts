@@ -24,10 +24,10 @@ interface Line {
   readOnly?: boolean;
 }
 
-function startWriter(folder: string, stale = staleMs) {
+function startWriter(folder: string) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'lockChild.ts'), folder, String(stale)],
+    ['--import', 'tsx', path.join(__dirname, 'lockChild.ts'), folder, String(staleMs)],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: Line[] = [];
@@ -117,34 +117,52 @@ describe('the store lock between processes', function () {
     await check.close();
   });
 
-  it('leaves the new holder its lock folder when a writer woken from SIGSTOP finds its lock taken over and exits', async () => {
-    const folder = path.join(work, 'store');
-    const stale = 6_000; // the writer refreshes its lock every 2 s: its next write, not its refresh, finds the takeover
-    const writer = startWriter(folder, stale);
-    child = writer.child;
-    await until('the writer to acknowledge writes', () => writer.lines.filter(l => l.t === 'ack').length >= 20);
-    writer.child.kill('SIGSTOP');
-    const lockDir = path.join(folder, 'lock.lock');
-    const past = new Date(Date.now() - 10 * stale); // as a stall past the limit leaves it
-    fs.utimesSync(lockDir, past, past);
-    const second = await openStore({
-      folder,
-      fs: nodeFileSystem,
-      lock: nodeLock({ staleMs: stale }),
-      owner: currentOwner('second writer'),
-      migrations: kv,
-      idleCompactMs: 0,
+  it('leaves the new holder its lock folder when a holder that found its lock taken over releases it and exits', async () => {
+    const file = path.join(work, 'lock');
+    const holder = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lockHolderChild.ts'), file], {
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    assert.ok(!second.readOnly, `the second process could not take over: ${second.health().readOnlyReason}`);
-    const secondFolder = fs.statSync(lockDir).ino;
-    writer.child.kill('SIGCONT');
-    assert.strictEqual(await writer.exited, 3, writer.stderr());
-    assert.ok(writer.lines.some(l => l.t === 'lost'));
-    assert.ok(fs.existsSync(lockDir), "the exiting writer removed the second process's lock folder");
-    assert.strictEqual(fs.statSync(lockDir).ino, secondFolder);
-    await second.write(w => w.run("INSERT OR REPLACE INTO kv (k, v) VALUES ('second', 'yes')"));
-    assert.ok(!second.readOnly, second.health().readOnlyReason);
-    await second.close();
+    child = holder;
+    let out = '';
+    let stderr = '';
+    holder.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    holder.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>(resolve => holder.on('exit', code => resolve(code)));
+    await until('the holder to take the lock', () => out.includes('held\n'));
+    // as a takeover of a holder stalled past the limit does: its folder removed, a new one made
+    fs.rmSync(`${file}.lock`, { recursive: true });
+    const second = await nodeLock().acquire(file, { ...currentOwner('second holder'), since: 1 });
+    if (!('verify' in second)) throw new Error('the second could not take the lock');
+    const secondFolder = fs.statSync(`${file}.lock`).ino;
+    holder.stdin.end('go\n');
+    assert.strictEqual(await exited, 0, stderr);
+    assert.match(out, /"lost":".*took it over/, 'the holder found its lock taken over');
+    assert.ok(fs.existsSync(`${file}.lock`), "the exiting holder removed the new holder's lock folder");
+    assert.strictEqual(fs.statSync(`${file}.lock`).ino, secondFolder);
+    assert.strictEqual(await second.verify(), undefined);
+    await second.release();
+  });
+
+  it('answers a holder that asks whether it still holds its fresh lock without going to the disk', async () => {
+    const lock = await nodeLock({ staleMs: 15_000, updateMs: 5_000 }).acquire(
+      path.join(work, 'lock'),
+      currentOwner('test'),
+    );
+    if (!('verify' in lock)) throw new Error(`the lock is held by ${JSON.stringify(lock.heldBy)}`);
+    assert.strictEqual(await lock.verify(), undefined); // asks the disk, and learns how fresh the lock is
+    const stat = fs.promises.stat;
+    let stats = 0;
+    fs.promises.stat = ((...args: Parameters<typeof stat>) => {
+      stats++;
+      return stat(...args);
+    }) as typeof stat;
+    try {
+      for (let i = 0; i < 100; i++) assert.strictEqual(await lock.verify(), undefined);
+    } finally {
+      fs.promises.stat = stat;
+    }
+    assert.strictEqual(stats, 0, 'a verify within the fresh period looked at the disk');
+    await lock.release();
   });
 
   it('takes over at once a lock folder that names no holder and that nobody refreshes', async () => {
@@ -179,50 +197,17 @@ describe('the store lock between processes', function () {
     await store.close();
   });
 
-  it('leaves the new holder its lock folder when a writer that found its lock taken over closes, so the new holder goes on writing', async () => {
-    const folder = path.join(work, 'store');
-    const first = await openStore({
-      folder,
-      fs: nodeFileSystem,
-      lock: nodeLock({ staleMs: 60_000 }),
-      owner: currentOwner('first'),
-      migrations: kv,
-      idleCompactMs: 0,
-    });
-    fs.rmSync(path.join(folder, 'lock.lock'), { recursive: true }); // as a takeover of a stalled holder does, then:
-    const second = await openStore({
-      folder,
-      fs: nodeFileSystem,
-      lock: nodeLock({ staleMs: 60_000 }),
-      owner: { ...currentOwner('second'), since: 1 },
-      migrations: kv,
-      idleCompactMs: 0,
-    });
-    assert.ok(!second.readOnly);
-    const newFolder = fs.statSync(path.join(folder, 'lock.lock')).ino;
-    // the first one wakes: its next write finds the lock taken over (before its own refresh timer does), and it closes
-    await assert.rejects(
-      first.write(w => w.run("INSERT INTO kv (k, v) VALUES ('late', '1')")),
-      /lost the lock/,
-    );
-    await first.close();
-    assert.ok(fs.existsSync(path.join(folder, 'lock.lock')), "the new holder's lock folder is still there");
-    assert.strictEqual(fs.statSync(path.join(folder, 'lock.lock')).ino, newFolder);
-    await second.write(w => w.run("INSERT INTO kv (k, v) VALUES ('after', '1')"));
-    assert.ok(!second.readOnly, second.health().readOnlyReason);
-    await second.close();
-  });
-
   it('leaves the new holder its owner file when a writer that lost the lock closes', async () => {
     const folder = path.join(work, 'store');
     const first = await openStore({
       folder,
       fs: nodeFileSystem,
-      lock: nodeLock({ staleMs: 60_000 }),
+      lock: nodeLock({ staleMs: 60_000, updateMs: 1_000 }),
       owner: currentOwner('first'),
       migrations: kv,
       idleCompactMs: 0,
     });
+    const lost = new Promise<string>(resolve => first.onDidLoseLock(resolve));
     fs.rmSync(path.join(folder, 'lock.lock'), { recursive: true }); // as a takeover does, then:
     const second = await openStore({
       folder,
@@ -233,6 +218,8 @@ describe('the store lock between processes', function () {
       idleCompactMs: 0,
     });
     assert.ok(!second.readOnly);
+    // the first writer finds out when it next refreshes its lock (or asks the disk before a write)
+    assert.match(await lost, /lost the lock/);
     await assert.rejects(
       first.write(w => w.run("INSERT INTO kv (k, v) VALUES ('late', '1')")),
       /lost the lock/,

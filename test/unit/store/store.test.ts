@@ -51,6 +51,28 @@ describe('store', () => {
     assert.strictEqual(value(reopened, 'a'), '1');
   });
 
+  it("replays bytes, and text that looks like the journal's own encoding of bytes, as they were written", async () => {
+    const fs = new MemoryFileSystem();
+    const blobs: Migration[] = [
+      { version: 1, description: 'blobs', sql: 'CREATE TABLE blobs (k TEXT PRIMARY KEY, b BLOB, t TEXT);' },
+    ];
+    const store = await openStore(options(fs, { migrations: blobs }));
+    const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+    const lookalike = '{"$bytes":"AAEC"}';
+    await store.write(w => w.run('INSERT INTO blobs (k, b, t) VALUES (?, ?, ?)', ['both', bytes, lookalike]));
+    await store.write(w => w.run('INSERT INTO blobs (k, t) VALUES (?, ?)', ['text only', lookalike]));
+    // no close(): the reopened store replays the journal
+    const reopened = await openStore(options(fs, { migrations: blobs }));
+    const rows = reopened.all<{ k: string; b: Uint8Array | null; t: string }>('SELECT k, b, t FROM blobs ORDER BY k');
+    assert.deepStrictEqual(
+      rows.map(r => ({ k: r.k, b: r.b ? [...r.b] : null, t: r.t })),
+      [
+        { k: 'both', b: [...bytes], t: lookalike },
+        { k: 'text only', b: null, t: lookalike },
+      ],
+    );
+  });
+
   it('groups writes made together into one flush', async () => {
     const fs = new MemoryFileSystem();
     const store = await openStore(options(fs));

@@ -16,8 +16,10 @@ export interface StepOptions {
    */
   rerunnable?: boolean;
   /**
-   * Its result is on disk before the step returns, even when it is re-runnable (default false): a
-   * model's answer that tools will act on is never asked for again after a kill.
+   * Its result is on disk before anything acts on it, even when it is re-runnable (default false): a
+   * model's answer that tools will act on is never asked for again after a kill. Before the step
+   * returns, or — for one that also starts no process — before the task's next step runs, unless
+   * that one only reads (re-runnable, starting no process, not durable: it may run meanwhile).
    */
   durable?: boolean;
   /**

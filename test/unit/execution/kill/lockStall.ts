@@ -1,7 +1,8 @@
 // A stalled lock holder, for `npm run soak:executor` and a short system test: the real CLI
 // (`continuum run`, bundled as shipped) runs a session of real processes, half of whose steps must
 // not run twice; it is SIGSTOPped mid-run until its lock is stale — waited out for real (15 s), or
-// its heartbeat (the lock folder's time) set back, as 15 s would have left it — and a second CLI
+// past its refresh period with its heartbeat (the lock folder's time) then set back, as 15 s would
+// have left it — and a second CLI
 // (`continuum resume`) takes the store over and resumes the session, waiting for or stopping the
 // first one's task processes. Then the first one is SIGCONTed. It must stop cleanly (exit non-zero,
 // say it lost the lock, no unhandled error); no step that must not run twice runs twice or beside
@@ -16,6 +17,8 @@ import { name, workScript } from './contracts';
 
 /** The CLI's lock goes stale after this long without a refresh (nodeLock's default). */
 const cliStaleMs = 15_000;
+/** The CLI refreshes its lock this often, and until the next refresh is due trusts it without asking the disk. */
+const cliUpdateMs = 5_000;
 /** The longest task; the shortest is 300 ms. */
 const longestTaskMs = 1500;
 
@@ -184,6 +187,9 @@ export async function runLockStalls(o: LockStallOptions): Promise<LockStallResul
         cliStaleMs + 30_000,
       );
     } else {
+      // Stopped past its refresh (until then it trusts its lock without asking the disk, as no
+      // other process may take a fresh lock), and the lock aged for the rest of the stale limit.
+      await new Promise(r => setTimeout(r, cliUpdateMs + 1500));
       const past = new Date(Date.now() - 4 * cliStaleMs);
       fs.utimesSync(lockDir, past, past);
     }
