@@ -2,6 +2,7 @@
 // few seconds) and is taken over once stale. Who holds it is written beside it, so a second
 // window can tell the user which process is writing, and so the holder can tell, after a stall,
 // whether the lock on disk is still its own.
+import * as nodeFs from 'fs';
 import { promises as fsp } from 'fs';
 import { performance } from 'perf_hooks';
 import * as lockfile from 'proper-lockfile';
@@ -20,6 +21,26 @@ export const leastStaleMs = 2_000;
 /** How long before the lock could look stale to others verify() asks the disk again (clock steps, slow stats). */
 const trustMarginMs = 1_000;
 
+/**
+ * Lock folders this process held and then found taken over by another process (see release):
+ * proper-lockfile removes the folder at a lock's path when it is released and, for a lock it still
+ * counts as held, when the process exits; those removals leave these alone.
+ */
+const disowned = new Set<string>();
+
+/** The file system proper-lockfile uses: one for the process, as it keeps its probe of the time precision on it. */
+const lockFs = {
+  mkdir: nodeFs.mkdir,
+  stat: nodeFs.stat,
+  utimes: nodeFs.utimes,
+  realpath: nodeFs.realpath,
+  rmdir: (p: string, callback: (err: NodeJS.ErrnoException | null) => void) =>
+    disowned.has(p) ? callback(null) : nodeFs.rmdir(p, callback),
+  rmdirSync: (p: string) => {
+    if (!disowned.has(p)) nodeFs.rmdirSync(p);
+  },
+};
+
 export function nodeLock(options: NodeLockOptions = {}): LockPort {
   const stale = Math.max(options.staleMs ?? 15_000, leastStaleMs);
   const update = Math.max(Math.min(options.updateMs ?? Math.min(5_000, Math.floor(stale / 3)), stale / 2), 1_000);
@@ -31,6 +52,7 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
       let compromised: string | undefined;
       const take = () =>
         lockfile.lock(path, {
+          fs: lockFs,
           realpath: false,
           lockfilePath: lockDir,
           stale,
@@ -61,6 +83,7 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
           throw err;
         }
         release = taken;
+        disowned.delete(lockDir); // this process's again
       };
       let first: (() => Promise<void>) | undefined;
       try {
@@ -136,7 +159,15 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
         release: async () => {
           // The lock first, then who held it, and that only if it is still this process (after a
           // takeover the file names the new holder): a crash between the two leaves no lock folder
-          // that names nobody.
+          // that names nobody. After a takeover the folder there is the new holder's (this process
+          // found it taken over before its own refresh did): proper-lockfile is released (its refresh
+          // stops, and it no longer removes the folder when the process exits) but leaves it alone.
+          const lost = compromised ? undefined : await held.verify();
+          if (lost !== undefined) {
+            compromised = lost;
+            lostListeners.length = 0;
+            disowned.add(lockDir);
+          }
           await release().catch((err: NodeJS.ErrnoException) => {
             if (err.code !== 'ERELEASED' && err.code !== 'ECOMPROMISED') throw err;
           });

@@ -1,5 +1,6 @@
-// A child process that restores a checkpoint and SIGKILLs itself at one step boundary (argv:
-// store folder, workspace, checkpoint id, the step to die at). Used by restoreKills.test.ts.
+// A child process that restores a checkpoint (tasks and files), for restoreKillHarness.ts (argv:
+// store folder, workspace, checkpoint id, and the step boundary to SIGKILL itself at, or '' to
+// run until its parent kills it). Prints "open" once the store is open and "restored" at the end.
 import { openContinuum } from '../../../src/core/continuum';
 import type { RestoreStep } from '../../../src/core/git/checkpointFiles';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
@@ -7,12 +8,14 @@ import { nodeFileSystem } from '../../../src/node/fileSystem';
 async function main(): Promise<void> {
   const [folder, workspaceFolder, checkpointId, killAt] = process.argv.slice(2);
   const core = await openContinuum({ folder, fs: nodeFileSystem, workspaceFolder });
+  process.stdout.write('open\n');
   await core.files!.restore(checkpointId, 'both', 'user', {
     onStep: (step: RestoreStep) => {
       if (step === killAt) process.kill(process.pid, 'SIGKILL');
     },
   });
   await core.close();
+  process.stdout.write('restored\n');
 }
 
 main().then(

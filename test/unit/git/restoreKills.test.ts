@@ -1,91 +1,58 @@
 // System tier: a restore killed (SIGKILL, a real child process) at each of its step boundaries,
-// then a second restore. Nothing the checkpoint never saw is destroyed, the branch never moves,
-// and the second restore finishes the job.
+// then a second restore; and a few rounds of `npm run soak:checkpoint`'s loop (kills at step
+// boundaries and at random moments, several in a row). Nothing the checkpoint never saw is
+// destroyed, the branch never moves, the tasks are never half restored, and a restore run again
+// finishes the job.
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
-import * as path from 'node:path';
-import { openContinuum } from '../../../src/core/continuum';
-import type { RestoreStep } from '../../../src/core/git/checkpointFiles';
-import { nodeFileSystem } from '../../../src/node/fileSystem';
-import { cleanup, fingerprint, git, makeRepo, read, tempDir, write } from './realRepo';
-
-const steps: RestoreStep[] = ['files saved', 'state saved', 'backup linked', 'files removed', 'files written'];
-const child = path.join(__dirname, 'restoreChild.ts');
-
-/** What no snapshot saw, or git ignores: a restore must leave each byte of it. */
-const personal: Record<string, string> = {
-  'mine.txt': "a person's file, made after the last snapshot\n",
-  'ignored/new.txt': 'ignored, made after the checkpoint\n',
-  'ignored/cache.txt': 'ignored\n',
-  'debug.log': 'ignored log\n',
-  out: 'an untracked file where the checkpoint had a folder\n',
-  'vendor/lib/lib.js': 'module.exports = 1;\n',
-};
-
-function runChild(
-  storeDir: string,
-  root: string,
-  checkpointId: string,
-  killAt: RestoreStep,
-): Promise<NodeJS.Signals | number | null> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, storeDir, root, checkpointId, killAt], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    proc.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) =>
-      code ? reject(new Error(`the restoring child failed: ${stderr}`)) : resolve(signal ?? code),
-    );
-  });
-}
-
-function assertNothingDestroyed(root: string, before: Record<string, string>, elsewhere: string, when: string): void {
-  for (const [file, content] of Object.entries(personal)) assert.equal(read(root, file), content, `${file} ${when}`);
-  assert.ok(lstatSync(path.join(root, 'link')).isSymbolicLink(), `the link ${when}`);
-  assert.equal(readlinkSync(path.join(root, 'link')), elsewhere);
-  assert.deepEqual(fingerprint(root), before, `HEAD, index, branches, stash ${when}`);
-  assert.equal(git(root, 'symbolic-ref', 'HEAD').trim(), 'refs/heads/main');
-}
+import {
+  assertNothingDestroyed,
+  assertRestored,
+  assertTasksConsistent,
+  buildRestoreChild,
+  makeRestoreScene,
+  removeRestoreScene,
+  restoreSteps,
+  restoreToTheEnd,
+  runRestoreChild,
+  runRestoreKills,
+} from './restoreKillHarness';
+import { cleanup, tempDir } from './realRepo';
 
 describe('a restore killed at each step boundary, then restored again (system tier: real git, real SIGKILL)', function () {
   this.timeout(180_000);
-  for (const killAt of steps) {
+  let bin: string;
+  let child: string;
+  before(() => {
+    bin = tempDir('restore-child');
+    child = buildRestoreChild(bin);
+  });
+  after(() => cleanup(bin));
+
+  for (const killAt of restoreSteps) {
     it(`killed after '${killAt}': nothing the checkpoint never saw is destroyed, the branch never moves, and a second restore finishes`, async () => {
-      const root = makeRepo();
-      const storeDir = tempDir('store');
-      const elsewhere = tempDir('elsewhere');
+      const scene = await makeRestoreScene();
       try {
-        let core = await openContinuum({ folder: storeDir, fs: nodeFileSystem, workspaceFolder: root });
-        const sessionId = (await core.sessions.create({ name: 'killed restore', taskIds: [] })).id;
-        write(root, 'out/a.txt', 'in the checkpoint\n');
-        const { checkpoint } = await core.files!.createCheckpoint({ sessionId, trigger: 'manual' });
-        write(root, 'src/a.ts', 'agent edit\n');
-        write(root, 'seen.ts', 'made by the agent, seen by a snapshot\n');
-        rmSync(path.join(root, 'out'), { recursive: true });
-        await core.files!.createCheckpoint({ sessionId, trigger: 'every-n-tasks' }, 'executor');
-        for (const [file, content] of Object.entries(personal)) write(root, file, content);
-        symlinkSync(elsewhere, path.join(root, 'link'));
-        await core.close();
-        const before = fingerprint(root);
-
-        assert.equal(await runChild(storeDir, root, checkpoint.id, killAt), 'SIGKILL');
-        assertNothingDestroyed(root, before, elsewhere, `after a kill at '${killAt}'`);
-
-        core = await openContinuum({ folder: storeDir, fs: nodeFileSystem, workspaceFolder: root });
-        await core.files!.restore(checkpoint.id, 'both');
-        await core.close();
-        assertNothingDestroyed(root, before, elsewhere, 'after the second restore');
-        assert.equal(read(root, 'src/a.ts'), 'export const a = 1;\n');
-        assert.ok(!existsSync(path.join(root, 'seen.ts')), 'the file a snapshot saw created is removed');
-        assert.equal(read(elsewhere, 'a.txt'), undefined, 'nothing written through the link');
+        assert.equal(await runRestoreChild(child, scene, killAt), 'killed');
+        assertNothingDestroyed(scene, `after a kill at '${killAt}'`);
+        const tasks = await assertTasksConsistent(scene, `after a kill at '${killAt}'`);
+        assert.equal(
+          tasks,
+          killAt === 'files saved' ? 'before' : 'restored',
+          'the tasks half is written after the files are saved',
+        );
+        await restoreToTheEnd(scene);
+        await assertRestored(scene, 'after the second restore');
       } finally {
-        cleanup(root, storeDir, elsewhere);
+        removeRestoreScene(scene);
       }
     });
   }
+
+  it('killed again and again, at step boundaries and at random moments, keeps every contract after each kill and finishes when run again (a few rounds of soak:checkpoint)', async () => {
+    const seed = Date.now() % 1_000_000;
+    const stats = await runRestoreKills({ child, kills: 4, seed });
+    assert.equal(stats.kills, 4, `seed ${seed}`);
+    assert.ok(stats.atRandom + stats.finishedBeforeRandomKill >= 2, `seed ${seed}: ${JSON.stringify(stats)}`);
+    assert.ok(Object.values(stats.atStep).reduce((a, b) => a + b) >= 2, `seed ${seed}: ${JSON.stringify(stats)}`);
+  });
 });

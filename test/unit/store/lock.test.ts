@@ -117,6 +117,32 @@ describe('the store lock between processes', function () {
     await check.close();
   });
 
+  it('leaves the new holder its lock folder when a holder that found its lock taken over releases it and exits', async () => {
+    const file = path.join(work, 'lock');
+    const holder = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'lockHolderChild.ts'), file], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child = holder;
+    let out = '';
+    let stderr = '';
+    holder.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    holder.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>(resolve => holder.on('exit', code => resolve(code)));
+    await until('the holder to take the lock', () => out.includes('held\n'));
+    // as a takeover of a holder stalled past the limit does: its folder removed, a new one made
+    fs.rmSync(`${file}.lock`, { recursive: true });
+    const second = await nodeLock().acquire(file, { ...currentOwner('second holder'), since: 1 });
+    if (!('verify' in second)) throw new Error('the second could not take the lock');
+    const secondFolder = fs.statSync(`${file}.lock`).ino;
+    holder.stdin.end('go\n');
+    assert.strictEqual(await exited, 0, stderr);
+    assert.match(out, /"lost":".*took it over/, 'the holder found its lock taken over');
+    assert.ok(fs.existsSync(`${file}.lock`), "the exiting holder removed the new holder's lock folder");
+    assert.strictEqual(fs.statSync(`${file}.lock`).ino, secondFolder);
+    assert.strictEqual(await second.verify(), undefined);
+    await second.release();
+  });
+
   it('answers a holder that asks whether it still holds its fresh lock without going to the disk', async () => {
     const lock = await nodeLock({ staleMs: 15_000, updateMs: 5_000 }).acquire(
       path.join(work, 'lock'),

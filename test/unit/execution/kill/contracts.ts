@@ -46,9 +46,14 @@ export interface ContractSoakResult {
 
 type KillKind = 'random' | 'after-write' | 'in-write';
 
-const name = (i: number) => `c${String(i).padStart(3, '0')}`;
+/** The title of the i-th task. */
+export const name = (i: number) => `c${String(i).padStart(3, '0')}`;
 
-const workScript = `
+/**
+ * A task's command (node work.js NAME MS, in the workspace): appends `start NAME` to ./log, and an
+ * `OVERLAP NAME` line when an earlier copy of it still runs, then `end NAME` after MS.
+ */
+export const workScript = `
 const fs = require('fs');
 const [, , name, ms] = process.argv;
 // A zombie (ended, not yet reaped: an orphan's reaper may take seconds, as in containers whose pid 1
