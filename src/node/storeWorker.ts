@@ -15,6 +15,9 @@ import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol
  * `workerFile`: the bundled worker (dist/storeWorker.js), or its TypeScript source for tests and
  * benchmarks (loaded through tsx, a development dependency).
  */
+/** How long the store's changes wait to go to the worker together (see WorkerSnapshotCopy.apply). */
+const sendEveryMs = 50;
+
 export function workerSnapshotCopies(workerFile: string): SnapshotCopyFactory {
   return base => new WorkerSnapshotCopy(workerFile, base);
 }
@@ -70,13 +73,14 @@ class WorkerSnapshotCopy implements SnapshotCopy {
   }
 
   /**
-   * The store's changes reach the worker together, once per turn of the event loop: a message per
-   * change cost more of this thread than the change itself (a task's run makes several).
+   * The store's changes reach the worker together, at most every `sendEveryMs`: a message per change
+   * cost more of this thread than the change itself (a task's run makes several, a model's turn one).
+   * The copy is needed only for a snapshot, and every other request sends what is pending first.
    */
   apply(journal: Uint8Array, upTo: number): void {
     this.unsent.push(journal);
     this.unsentUpTo = upTo;
-    if (this.unsent.length === 1) setImmediate(() => this.sendChanges());
+    if (this.unsent.length === 1) setTimeout(() => this.sendChanges(), sendEveryMs).unref();
   }
 
   /** Gives the worker the changes not sent yet, as one journal whose buffer moves to it. */
