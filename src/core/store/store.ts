@@ -716,8 +716,11 @@ class DurableStore implements Store {
     for (;;) {
       if (this.lastSeq >= seq) return true;
       if (!this.follower || this.closed || Date.now() >= end) return false;
+      // a read the follower had begun may have begun before the change was written: read again at once
+      const joined = this.refreshing !== undefined;
       await this.refresh();
       if (this.lastSeq >= seq) return true;
+      if (joined) continue;
       await new Promise<void>(r => setTimeout(r, 2));
     }
   }
