@@ -74,7 +74,6 @@ describe('the store lock between processes', function () {
     child = writer.child;
     await until('the writer to acknowledge writes', () => writer.lines.filter(l => l.t === 'ack').length >= 20);
     writer.child.kill('SIGSTOP');
-    const stoppedAt = Date.now();
     const ackedBeforeStop = writer.lines.filter(l => l.t === 'ack').length;
     // Past the stale limit, as the lock folder's own time says: proper-lockfile may have dated it up to
     // a second ahead (its probe of the file system's time precision) and refreshes it only every second.
@@ -103,7 +102,6 @@ describe('the store lock between processes', function () {
     const lost = writer.lines.find(l => l.t === 'lost');
     assert.ok(lost, 'the store told the writer that its lock was lost');
     assert.match(lost.reason!, /lost the lock.*changes made from this moment on were not saved/s);
-    assert.ok(Date.now() - stoppedAt > staleMs);
 
     // Every write the first process acknowledged, before or after its stall, is in the store the second one holds.
     const acked = writer.lines.filter(l => l.t === 'ack').map(l => l.n!);
