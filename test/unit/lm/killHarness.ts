@@ -178,79 +178,123 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
   const provider = await startFakeProvider(killScript(o.turns));
   try {
     const reference = await referenceRun(o.work, o.cli, provider, o.tasks, o.turns);
-    const referenceRequests = provider.requests.length;
-    const folder = path.join(o.work, 'store');
-    const workspace = path.join(o.work, 'ws');
-    await setUp(folder, workspace, o.tasks, o.turns);
-    const env = cliEnv(provider.url);
-    let repeatedModelCalls = 0;
-    let killsMidRun = 0;
-    let kills = 0;
-    let first = true;
-    for (let round = 0; round < o.kills + 4; round++) {
-      const recorded = await recordedTurns(folder);
-      // a turn the client had moved past (it asked for a later one) was answered and acted on
-      const passed = new Map<string, number>();
-      for (const req of provider.requests.slice(referenceRequests))
-        passed.set(req.conversation, Math.max(passed.get(req.conversation) ?? 0, req.turn));
-      const from = provider.requests.length;
-      const killing = kills < o.kills;
-      const args = [first ? 'run' : 'resume', '--store', folder, '--workspace', workspace, '--yes'];
-      first = false;
-      const r = await runCli(o.cli, args, env, killing ? Math.random() * o.maxDelayMs : Infinity);
-      for (const req of provider.requests.slice(from)) {
-        if (recorded.has(`${req.conversation}#${req.turn}`) || req.turn < (passed.get(req.conversation) ?? 0))
-          repeatedModelCalls++;
-      }
-      if (r.killed) {
-        kills++;
-        const left = Object.values(await outcomes(folder)).filter(s => s !== 'done' && !s.startsWith('failed')).length;
-        if (left) killsMidRun++;
-        o.log?.(`kill ${kills}/${o.kills}: ${left} task(s) left`);
-        continue;
-      }
-      if (/There is no paused or interrupted session/.test(r.out)) {
-        // the first run was killed before its session existed (start-up now also reads the workspace's
-        // files): start it again rather than stop with every task left
-        if (Object.values(await outcomes(folder)).some(s => s !== 'done' && !s.startsWith('failed'))) {
-          first = true;
-          continue;
-        }
-        break;
-      }
-      const left = Object.values(await outcomes(folder)).filter(s => s !== 'done' && !s.startsWith('failed')).length;
-      if (!left) break;
-      if (!killing) throw new Error(`the run after the kills ended with ${left} task(s) left:\n${r.out}`);
-    }
-    const ids = fs.existsSync(path.join(workspace, 'cmds.log'))
-      ? fs.readFileSync(path.join(workspace, 'cmds.log'), 'utf8').split('\n').filter(Boolean)
-      : [];
-    const seen = new Map<string, number>();
-    for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
-    const repeatedToolCalls = [...seen].filter(
-      ([id, n]) => n > 1 && !rerunnable(Number(/^task-(\d+)-/.exec(id)?.[1])),
-    ).length;
-    const final = await outcomes(folder);
-    const differingFiles: string[] = [];
-    const editsTwice: string[] = [];
-    for (let j = 0; j < o.tasks; j++) {
-      const text = fileOf(workspace, j);
-      if (text !== reference[j]) differingFiles.push(title(j));
-      const lines = text.split('\n').filter(Boolean);
-      for (const l of new Set(lines)) if (lines.filter(x => x === l).length > 1) editsTwice.push(`${title(j)}: ${l}`);
-    }
-    return {
-      kills,
-      killsMidRun,
-      modelRequests: provider.requests.length - referenceRequests,
-      repeatedModelCalls,
-      repeatedToolCalls,
-      outcomes: final,
-      differingFiles,
-      editsTwice,
-      elapsedMs: Date.now() - began,
+    const total: LmKillResult = {
+      kills: 0,
+      killsMidRun: 0,
+      modelRequests: 0,
+      repeatedModelCalls: 0,
+      repeatedToolCalls: 0,
+      outcomes: {},
+      differingFiles: [],
+      editsTwice: [],
+      elapsedMs: 0,
     };
+    // Each batch's tasks end after a few kills: fresh tasks in a fresh store until the kills asked for are reached.
+    for (let batch = 1; total.kills < o.kills || batch === 1; batch++) {
+      const b = await killBatch(
+        o,
+        provider,
+        reference,
+        path.join(o.work, `batch-${batch}`),
+        o.kills - total.kills,
+        msg => o.log?.(`batch ${batch}, kill ${total.kills + msg}/${o.kills}`),
+      );
+      if (b.kills === 0 && total.kills < o.kills && batch > 1)
+        throw new Error(`batch ${batch} ended without a single kill; the kill moments miss the runs`);
+      const named = (t: string) => (batch === 1 ? t : `batch ${batch}: ${t}`);
+      total.kills += b.kills;
+      total.killsMidRun += b.killsMidRun;
+      total.modelRequests += b.modelRequests;
+      total.repeatedModelCalls += b.repeatedModelCalls;
+      total.repeatedToolCalls += b.repeatedToolCalls;
+      for (const [t, outcome] of Object.entries(b.outcomes)) total.outcomes[named(t)] = outcome;
+      total.differingFiles.push(...b.differingFiles.map(named));
+      total.editsTwice.push(...b.editsTwice.map(named));
+    }
+    total.elapsedMs = Date.now() - began;
+    return total;
   } finally {
     await provider.close();
   }
+}
+
+/** One store of `o.tasks` lm tasks, run, killed (up to `kills` times) and resumed until its session ends. */
+async function killBatch(
+  o: LmKillOptions,
+  provider: FakeProvider,
+  reference: string[],
+  dir: string,
+  kills: number,
+  log: (kill: string) => void,
+): Promise<Omit<LmKillResult, 'elapsedMs'>> {
+  const folder = path.join(dir, 'store');
+  const workspace = path.join(dir, 'ws');
+  await setUp(folder, workspace, o.tasks, o.turns);
+  const env = cliEnv(provider.url);
+  const before = provider.requests.length;
+  let repeatedModelCalls = 0;
+  let killsMidRun = 0;
+  let killed = 0;
+  let first = true;
+  for (let round = 0; round < kills + 4; round++) {
+    const recorded = await recordedTurns(folder);
+    // a turn the client had moved past (it asked for a later one) was answered and acted on
+    const passed = new Map<string, number>();
+    for (const req of provider.requests.slice(before))
+      passed.set(req.conversation, Math.max(passed.get(req.conversation) ?? 0, req.turn));
+    const from = provider.requests.length;
+    const killing = killed < kills;
+    const args = [first ? 'run' : 'resume', '--store', folder, '--workspace', workspace, '--yes'];
+    first = false;
+    const r = await runCli(o.cli, args, env, killing ? Math.random() * o.maxDelayMs : Infinity);
+    for (const req of provider.requests.slice(from)) {
+      if (recorded.has(`${req.conversation}#${req.turn}`) || req.turn < (passed.get(req.conversation) ?? 0))
+        repeatedModelCalls++;
+    }
+    if (r.killed) {
+      killed++;
+      const left = Object.values(await outcomes(folder)).filter(s => s !== 'done' && !s.startsWith('failed')).length;
+      if (left) killsMidRun++;
+      log(`${killed}: ${left} task(s) left`);
+      continue;
+    }
+    if (/There is no paused or interrupted session/.test(r.out)) {
+      // the first run was killed before its session existed (start-up now also reads the workspace's
+      // files): start it again rather than stop with every task left
+      if (Object.values(await outcomes(folder)).some(s => s !== 'done' && !s.startsWith('failed'))) {
+        first = true;
+        continue;
+      }
+      break;
+    }
+    const left = Object.values(await outcomes(folder)).filter(s => s !== 'done' && !s.startsWith('failed')).length;
+    if (!left) break;
+    if (!killing) throw new Error(`the run after the kills ended with ${left} task(s) left:\n${r.out}`);
+  }
+  const ids = fs.existsSync(path.join(workspace, 'cmds.log'))
+    ? fs.readFileSync(path.join(workspace, 'cmds.log'), 'utf8').split('\n').filter(Boolean)
+    : [];
+  const seen = new Map<string, number>();
+  for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+  const repeatedToolCalls = [...seen].filter(
+    ([id, n]) => n > 1 && !rerunnable(Number(/^task-(\d+)-/.exec(id)?.[1])),
+  ).length;
+  const differingFiles: string[] = [];
+  const editsTwice: string[] = [];
+  for (let j = 0; j < o.tasks; j++) {
+    const text = fileOf(workspace, j);
+    if (text !== reference[j]) differingFiles.push(title(j));
+    const lines = text.split('\n').filter(Boolean);
+    for (const l of new Set(lines)) if (lines.filter(x => x === l).length > 1) editsTwice.push(`${title(j)}: ${l}`);
+  }
+  return {
+    kills: killed,
+    killsMidRun,
+    modelRequests: provider.requests.length - before,
+    repeatedModelCalls,
+    repeatedToolCalls,
+    outcomes: await outcomes(folder),
+    differingFiles,
+    editsTwice,
+  };
 }
