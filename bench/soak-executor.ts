@@ -21,7 +21,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { bundleForNode } from '../test/unit/fakes/bundledCli';
 import { buildKillChild, runKillLoop } from '../test/unit/execution/kill/harness';
-import { runContractSoak } from '../test/unit/execution/kill/contracts';
+import { runContractSoak, taskContractViolations } from '../test/unit/execution/kill/contracts';
 import { lockStallViolations, runLockStalls } from '../test/unit/execution/kill/lockStall';
 
 const load = () => os.loadavg().map(n => Math.round(n * 100) / 100);
@@ -108,17 +108,9 @@ async function main(): Promise<void> {
       contracts.unfinished += r.tasks - r.done - r.failed;
       contracts.rerunCutOff += r.rerunCutOff;
       contracts.failedByAnswer += r.failed;
-      const broken =
-        r.repeatedNonRerunnable.length ||
-        r.overlaps.nonRerunnable ||
-        r.overlaps.rerunnable ||
-        r.repeatedAfterDone.length ||
-        r.done + r.failed !== r.tasks;
-      if (broken) {
-        failures.push(
-          `contracts, session ${round}: ${r.repeatedNonRerunnable.length} step(s) that must not run twice ran twice (${r.repeatedNonRerunnable.slice(0, 10).join(', ')}); ${r.overlaps.nonRerunnable + r.overlaps.rerunnable} step(s) ran beside their orphan; ` +
-            `${r.repeatedAfterDone.length} finished task(s) ran again; ${r.done + r.failed}/${r.tasks} finished`,
-        );
+      const broken = taskContractViolations(r);
+      if (broken.length) {
+        failures.push(`contracts, session ${round}: ${broken.join('; ')}`);
         console.log(JSON.stringify(r));
       } else {
         console.log(

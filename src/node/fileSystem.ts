@@ -1,9 +1,56 @@
 // FileSystemPort over Node's fs, shared by the VS Code layer and the CLI. The durability of the
 // store rests on three calls here: fdatasync after each append, fsync before rename, and fsync of
 // the folder after a rename or a new file (so the directory entry itself survives a crash).
+import { randomBytes } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { AppendOnlyFile, FileSystemPort } from '../core/ports';
+
+export interface AtomicWriteOptions {
+  /**
+   * The file's permissions: a mode (0o600 for a file only its owner may read, 0o755 for a script),
+   * or 'keep' for those of the file it replaces. By default a new file's, as the umask makes them.
+   */
+  mode?: number | 'keep';
+}
+
+/**
+ * Writes `file` so that a reader sees the old content or the new, never half of it, even after a
+ * crash: a hidden temporary file beside it written and synced, renamed over it, and the folder synced.
+ */
+export async function writeFileAtomic(
+  file: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const dir = path.dirname(file);
+  const mode =
+    options.mode === 'keep'
+      ? await fsp.stat(file).then(
+          s => s.mode & 0o7777,
+          () => undefined,
+        )
+      : options.mode;
+  // hidden, and ending in .tmp: the store removes what a crash leaves of these in its folders
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await fsp.open(tmp, 'wx', mode ?? 0o666);
+  try {
+    try {
+      // whatever the umask, and on a file system that ignored the mode at creation
+      if (mode !== undefined) await handle.chmod(mode);
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    // A part-written copy (a full disk) would hold on to the space the next try needs.
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
+  await syncFolder(dir);
+}
 
 export const nodeFileSystem: FileSystemPort = {
   async readFile(file) {
@@ -21,24 +68,7 @@ export const nodeFileSystem: FileSystemPort = {
     }
   },
 
-  async writeFileAtomic(file, data) {
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    const handle = await fsp.open(tmp, 'w');
-    try {
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fsp.rename(tmp, file);
-    } catch (err) {
-      // A part-written copy (a full disk) would hold on to the space the next try needs.
-      await fsp.rm(tmp, { force: true });
-      throw err;
-    }
-    await syncFolder(path.dirname(file));
-  },
+  writeFileAtomic: (file, data) => writeFileAtomic(file, data),
 
   async openAppendOnly(file): Promise<AppendOnlyFile> {
     const existed = await exists(file);

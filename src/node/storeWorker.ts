@@ -9,6 +9,7 @@ import type {
   SnapshotCopyFactory,
   WrittenSnapshot,
 } from '../core/store/snapshotCopy';
+import { joinRecords } from '../core/store/records';
 import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
 
 /**
@@ -86,14 +87,9 @@ class WorkerSnapshotCopy implements SnapshotCopy {
   /** Gives the worker the changes not sent yet, as one journal whose buffer moves to it. */
   private sendChanges(): void {
     if (!this.unsent.length) return;
-    const parts = this.unsent.splice(0);
-    const journal = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      journal.set(p, at);
-      at += p.length;
-    }
-    this.post({ kind: 'apply', journal, upTo: this.unsentUpTo }, [journal.buffer]);
+    // a copy even of a single record: its buffer moves to the worker, and the store keeps the record
+    const journal = joinRecords(this.unsent.splice(0), true);
+    this.post({ kind: 'apply', journal, upTo: this.unsentUpTo }, [journal.buffer as ArrayBuffer]);
   }
 
   snapshot(seq: number, withBackup = false): Promise<WrittenSnapshot> {

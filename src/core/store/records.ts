@@ -54,6 +54,21 @@ export interface DecodedJournal {
 }
 
 /** Decodes records from the start of `data`, stopping at the first torn or damaged one. */
+/**
+ * Journal records as one buffer. A single record is given back as it is unless `alwaysCopy` (for a
+ * buffer that will be moved to another thread while the original stays in use).
+ */
+export function joinRecords(parts: Uint8Array[], alwaysCopy = false): Uint8Array {
+  if (parts.length === 1 && !alwaysCopy) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
 export function decodeJournal(data: Uint8Array): DecodedJournal {
   const records: JournalRecord[] = [];
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);

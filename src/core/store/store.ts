@@ -41,6 +41,7 @@ import {
   decodeJournal,
   decodeSnapshot,
   encodeRecord,
+  joinRecords,
   encodeSnapshot,
   type JournalRecord,
   type Mutation,
@@ -939,7 +940,7 @@ class DurableStore implements Store {
           if (await this.holdsLock()) {
             this.appender ??= this.openSegment(this.segment);
             const file = await this.appender;
-            await file.append(concat(batch.map(b => b.bytes)));
+            await file.append(joinRecords(batch.map(b => b.bytes)));
           }
           if (!(await this.holdsLock())) {
             for (const b of batch) b.reject(this.lostLock!);
@@ -1121,17 +1122,6 @@ function asBytes(buffer: Buffer): Uint8Array {
 
 function isThenable(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
 
 export { latestSchemaVersion };

@@ -10,33 +10,19 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../fileSystem';
 
 /** The token's file in the store folder: readable and writable by its owner only (0600). */
 export const tokenFile = 'endpoint.token';
 
 /**
- * Writes a new random token for a holder that starts serving, atomically (a temporary file made
- * 0600, synced, renamed into place) so a client never reads half of one. It is left in place when
+ * Writes a new random token for a holder that starts serving, atomically and owner-only (0600), so a
+ * client never reads half of one. It is left in place when
  * the holder closes: the next holder replaces it, and removing it could remove that one's.
  */
 export async function writeEndpointToken(storeFolder: string): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  const file = path.join(storeFolder, tokenFile);
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await fsp.open(tmp, 'wx', 0o600);
-  try {
-    try {
-      await handle.chmod(0o600); // whatever the umask, and on a file system that ignored the mode
-      await handle.writeFile(token);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fsp.rename(tmp, file);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(path.join(storeFolder, tokenFile), token, { mode: 0o600 });
   return token;
 }
 

@@ -3,6 +3,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { WorkspaceFilesPort } from '../../core/lm/files';
+import { writeFileAtomic } from '../fileSystem';
 
 const notFound = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '');
 
@@ -26,32 +27,8 @@ export const nodeWorkspaceFiles: WorkspaceFilesPort = {
   },
 
   async writeText(p, text) {
-    const dir = path.dirname(p);
-    await fsp.mkdir(dir, { recursive: true });
-    const mode = await fsp.stat(p).then(
-      s => s.mode & 0o7777,
-      () => 0o666,
-    );
-    const tmp = path.join(dir, `.${path.basename(p)}.${process.pid}.${Date.now()}.continuum-tmp`);
-    try {
-      const handle = await fsp.open(tmp, 'w', mode);
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fsp.rename(tmp, p);
-    } catch (err) {
-      await fsp.rm(tmp, { force: true });
-      throw err;
-    }
-    const folder = await fsp.open(dir, 'r');
-    try {
-      await folder.sync();
-    } finally {
-      await folder.close();
-    }
+    await fsp.mkdir(path.dirname(p), { recursive: true });
+    await writeFileAtomic(p, text, { mode: 'keep' });
   },
 
   async entries(dir) {

@@ -4,6 +4,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { launcherName, launcherScript } from '../../core/agents/setup/launcher';
+import { writeFileAtomic } from '../../node/fileSystem';
 
 export interface LauncherPlace {
   /** The extension's global storage folder (kept across updates). */
@@ -27,9 +28,7 @@ export async function writeCliLauncher(place: LauncherPlace): Promise<string> {
   });
   if (now === text) return file;
   await fsp.mkdir(place.globalStorage, { recursive: true });
-  // written beside it and renamed into place: an agent starting it meanwhile reads the old or the new one whole
-  const temporary = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(temporary, text, { mode: 0o755 });
-  await fsp.rename(temporary, file);
+  // an agent starting it meanwhile reads the old or the new one whole
+  await writeFileAtomic(file, text, { mode: 0o755 });
   return file;
 }

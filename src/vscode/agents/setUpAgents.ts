@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { agents, planSetup, SetupError, type AgentId, type PlannedFile } from '../../core/agents/setup';
 import { inert } from '../../shared/text';
 import type { CommandContext, Handler } from '../commands/context';
+import { writeFileAtomic } from '../../node/fileSystem';
 
 /** What the command did, file by file (also its return value, which the integration tests read). */
 export interface SetupReport {
@@ -41,9 +42,7 @@ async function folderExists(folder: string): Promise<boolean> {
 /** Writes through a temporary file beside it, so a crash leaves the old file or the new one, never half. */
 async function writeWhole(file: string, text: string): Promise<void> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.continuum-${process.pid}.tmp`;
-  await fsp.writeFile(temporary, text);
-  await fsp.rename(temporary, file);
+  await writeFileAtomic(file, text, { mode: 'keep' });
 }
 
 const shown = (file: string, workspace: string) => {

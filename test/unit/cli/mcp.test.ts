@@ -4,56 +4,22 @@
 import * as assert from 'assert';
 import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { openContinuum } from '../../../src/core/continuum';
 import { askToHandOver } from '../../../src/node/endpoint/window';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
-import { alive, buildCli, startMcp, until, type McpProcess } from './mcpProcess';
+import { alive, holderPid, mcpSuite, until } from './mcpProcess';
 
 const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
-const holderPid = (store: string) => {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(store, 'endpoint.json'), 'utf8')) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
-};
 
 describe('continuum mcp', function () {
   this.timeout(120_000);
-  let work: string;
-  let cli: string;
-  let store: string;
-  const started: McpProcess[] = [];
+  const suite = mcpSuite('continuum-mcp-', core =>
+    core.tasks.createMany([{ title: 'write the parser', priority: 'high' }, { title: 'document the parser' }]),
+  );
 
-  before(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-mcp-'));
-    const bin = path.join(work, 'bin');
-    fs.mkdirSync(bin);
-    cli = buildCli(bin);
-  });
-  after(() => fs.rmSync(work, { recursive: true, force: true }));
-
-  beforeEach(async () => {
-    store = path.join(fs.mkdtempSync(path.join(work, 'case-')), 'store');
-    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
-    await core.tasks.createMany([{ title: 'write the parser', priority: 'high' }, { title: 'document the parser' }]);
-    await core.close();
-  });
-  afterEach(async () => {
-    for (const p of started.splice(0)) {
-      await p.close();
-      if (alive(p.pid)) process.kill(p.pid, 'SIGKILL');
-    }
-  });
-
-  const start = async (args: string[] = [], name?: string) => {
-    const p = await startMcp(cli, ['--store', store, ...args], name);
-    started.push(p);
-    return p;
-  };
+  const start = (args: string[] = [], name?: string) => suite.start(args, name);
 
   it('lists a lean set of at most 10 tools whose tools/list costs at most 3,000 tokens, each with its hints', async () => {
     const { client } = await start();
@@ -95,7 +61,7 @@ describe('continuum mcp', function () {
     assert.ok(!result.isError, text(result));
     process.kill(p.pid, 'SIGKILL'); // no chance to save anything more after the answer
     await until('the server to die', () => !alive(p.pid));
-    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+    const core = await openContinuum({ folder: suite.store, fs: nodeFileSystem });
     try {
       assert.ok(core.tasks.list().some(t => t.title === 'added by the agent'));
     } finally {
@@ -104,8 +70,8 @@ describe('continuum mcp', function () {
   });
 
   it("runs a task's verify command on done, and keeps the task open with the output when it fails", async () => {
-    const workspace = fs.mkdtempSync(path.join(work, 'ws-'));
-    const seeded = await openContinuum({ folder: store, fs: nodeFileSystem });
+    const workspace = fs.mkdtempSync(path.join(suite.work, 'ws-'));
+    const seeded = await openContinuum({ folder: suite.store, fs: nodeFileSystem });
     const verify = (code: number) =>
       `"${process.execPath}" -e "console.log('verify checked the parser'); process.exit(${code})"`;
     const [failing, passing] = await seeded.tasks.createMany([
@@ -114,8 +80,7 @@ describe('continuum mcp', function () {
     ]);
     await seeded.close();
     // started in the workspace (with --store, the current folder is the workspace verify runs in)
-    const server = await startMcp(cli, ['--store', store], 'Test Agent', workspace);
-    started.push(server);
+    const server = await suite.start([], 'Test Agent', workspace);
     const client = server.client;
     const call = async (name: string, args: Record<string, unknown>) =>
       (await client.callTool({ name, arguments: args })) as CallToolResult;
@@ -134,7 +99,7 @@ describe('continuum mcp', function () {
 
     await server.close();
     await until('the server to stop', () => !alive(server.pid));
-    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+    const core = await openContinuum({ folder: suite.store, fs: nodeFileSystem });
     try {
       assert.notStrictEqual(core.tasks.get(failing.id)?.status, 'done', 'the failing task stays open');
       assert.strictEqual(core.tasks.get(passing.id)?.status, 'done');
@@ -155,7 +120,7 @@ describe('continuum mcp', function () {
 
   it('runs two servers on one store: one holds it, the other is its client, and both answer', async () => {
     const a = await start([], 'Agent A');
-    await until('A to serve the store', () => holderPid(store) === a.pid);
+    await until('A to serve the store', () => holderPid(suite.store) === a.pid);
     const b = await start([], 'Agent B');
     assert.match(b.stderr(), new RegExp(`held by pid ${a.pid}`));
     for (const p of [a, b]) {
@@ -176,10 +141,10 @@ describe('continuum mcp', function () {
 
   it('lets the client take the store over when the holder is SIGKILLed, and its next call works', async () => {
     const a = await start([], 'Agent A');
-    await until('A to serve the store', () => holderPid(store) === a.pid);
+    await until('A to serve the store', () => holderPid(suite.store) === a.pid);
     const b = await start([], 'Agent B');
     process.kill(a.pid, 'SIGKILL');
-    await until('B to hold the store', () => holderPid(store) === b.pid);
+    await until('B to hold the store', () => holderPid(suite.store) === b.pid);
     const r = (await b.client.callTool({
       name: 'continuum_add_tasks',
       arguments: { tasks: [{ title: 'after the takeover' }] },
@@ -202,23 +167,27 @@ describe('continuum mcp', function () {
     );
     process.kill(b.pid, 'SIGTERM');
     assert.strictEqual(await exitedB, 0);
-    assert.ok(!fs.existsSync(path.join(store, 'endpoint.json')), 'the endpoint is gone with the holder');
+    assert.ok(!fs.existsSync(path.join(suite.store, 'endpoint.json')), 'the endpoint is gone with the holder');
   });
 
   it('works as the client of a continuum run that holds the store, which keeps the store when a window asks for it', async () => {
-    const seed = await openContinuum({ folder: store, fs: nodeFileSystem });
+    const seed = await openContinuum({ folder: suite.store, fs: nodeFileSystem });
     await seed.tasks.create({ title: 'a long command', action: { kind: 'shell', command: 'sleep 30' } });
     await seed.close();
-    const run = spawn(process.execPath, [cli, 'run', '--store', store, '--workspace', path.dirname(store), '--yes'], {
-      stdio: 'ignore',
-    });
+    const run = spawn(
+      process.execPath,
+      [suite.cli, 'run', '--store', suite.store, '--workspace', path.dirname(suite.store), '--yes'],
+      {
+        stdio: 'ignore',
+      },
+    );
     try {
-      await until('the run to serve the store', () => holderPid(store) === run.pid);
+      await until('the run to serve the store', () => holderPid(suite.store) === run.pid);
       const agent = await start();
       assert.match(agent.stderr(), new RegExp(`held by pid ${run.pid} \\(cli\\)`));
       const r = (await agent.client.callTool({ name: 'continuum_briefing', arguments: {} })) as CallToolResult;
       assert.ok(!r.isError, text(r));
-      const asked = await askToHandOver(store);
+      const asked = await askToHandOver(suite.store);
       assert.strictEqual(asked.handedOver, false);
       assert.match((asked as { why: string }).why, /a continuum CLI run \(pid \d+\), which keeps it/);
     } finally {
@@ -239,7 +208,7 @@ describe('continuum mcp', function () {
         // inspector-cli 1.0.3), so it runs from its build folder; the server is given its store.
         execFile(
           process.execPath,
-          [inspector, '--cli', process.execPath, cli, 'mcp', '--store', store, ...args],
+          [inspector, '--cli', process.execPath, suite.cli, 'mcp', '--store', suite.store, ...args],
           { cwd: path.dirname(inspector), timeout: 60_000 },
           (err, stdout, stderr) => {
             if (err) reject(new Error(`${err.message}\n${stderr}`, { cause: err }));

@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { openContinuum } from '../../../src/core/continuum';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
-import { alive, buildCli, startMcp, until, type McpProcess } from './mcpProcess';
+import { alive, buildCli, holderPid, startMcp, until, type McpProcess } from './mcpProcess';
 
 const rounds = Number(process.env.CONTINUUM_MCP_KILL_ROUNDS ?? 4);
 
@@ -46,13 +46,6 @@ describe('continuum mcp while its holder is killed', function () {
     const doubleClaims: string[] = [];
     const unexpected: string[] = [];
     let n = 0;
-    const holderPid = () => {
-      try {
-        return (JSON.parse(fs.readFileSync(path.join(store, 'endpoint.json'), 'utf8')) as { pid: number }).pid;
-      } catch {
-        return undefined;
-      }
-    };
 
     const startWriter = async (name: string): Promise<Writer> => {
       const mcp = await startMcp(cli, ['--store', store], name);
@@ -93,7 +86,7 @@ describe('continuum mcp while its holder is killed', function () {
 
     const writers: Writer[] = [];
     let holder = await startMcp(cli, ['--store', store], 'holder 0');
-    await until('the first process to hold the store', () => holderPid() === holder.pid);
+    await until('the first process to hold the store', () => holderPid(store) === holder.pid);
     for (let i = 1; i <= 3; i++) writers.push(await startWriter(`agent ${i}`));
     const holders = [holder.pid];
 
@@ -105,12 +98,12 @@ describe('continuum mcp while its holder is killed', function () {
       await until(
         `round ${round}: a surviving process to hold the store`,
         () => {
-          const pid = holderPid();
+          const pid = holderPid(store);
           return pid !== undefined && pid !== killed && alive(pid);
         },
         30_000,
       );
-      const nowPid = holderPid()!;
+      const nowPid = holderPid(store)!;
       const next = writers.find(w => w.mcp.pid === nowPid);
       assert.ok(next, `round ${round}: the new holder (pid ${nowPid}) is one of the clients`);
       holders.push(nowPid);

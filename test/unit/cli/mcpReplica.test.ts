@@ -3,60 +3,25 @@
 // holder; its writes go to the holder and resolve once the replica has read them; and when the
 // holder is killed it takes the store over with every acknowledged write.
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { openContinuum } from '../../../src/core/continuum';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
-import { alive, buildCli, startMcp, until, type McpProcess } from './mcpProcess';
+import { alive, holderPid, mcpSuite, until, type McpProcess } from './mcpProcess';
 
 const text = (r: CallToolResult) => (r.content[0] as { text?: string })?.text ?? '';
-const holderPid = (store: string) => {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(store, 'endpoint.json'), 'utf8')) as { pid: number }).pid;
-  } catch {
-    return undefined;
-  }
-};
 
 describe("continuum mcp's read replica (system: real processes)", function () {
   this.timeout(120_000);
-  let work: string;
-  let cli: string;
-  let store: string;
-  const started: McpProcess[] = [];
-
-  before(() => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-mcprep-'));
-    const bin = path.join(work, 'bin');
-    fs.mkdirSync(bin);
-    cli = buildCli(bin);
-  });
-  after(() => fs.rmSync(work, { recursive: true, force: true }));
-
-  beforeEach(async () => {
-    store = path.join(fs.mkdtempSync(path.join(work, 'case-')), 'store');
-    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+  const suite = mcpSuite('continuum-mcprep-', async core => {
     await core.tasks.createMany([{ title: 'write the parser', priority: 'high' }, { title: 'document the parser' }]);
     await core.context.addNote({ title: 'Use pnpm', body: 'We decided on pnpm.', tags: ['decision'] }, 'user');
-    await core.close();
-  });
-  afterEach(async () => {
-    for (const p of started.splice(0)) {
-      if (alive(p.pid)) process.kill(p.pid, 'SIGCONT');
-      await p.close();
-      if (alive(p.pid)) process.kill(p.pid, 'SIGKILL');
-    }
   });
 
   /** A holder (`continuum mcp` A), then an agent's server that is its client (B). */
   const holderAndClient = async () => {
-    const holder = await startMcp(cli, ['--store', store, '--tools', 'full'], 'Holder Agent');
-    started.push(holder);
-    await until('the holder to serve the store', () => holderPid(store) === holder.pid);
-    const client = await startMcp(cli, ['--store', store, '--tools', 'full'], 'Client Agent');
-    started.push(client);
+    const holder = await suite.start(['--tools', 'full'], 'Holder Agent');
+    await until('the holder to serve the store', () => holderPid(suite.store) === holder.pid);
+    const client = await suite.start(['--tools', 'full'], 'Client Agent');
     const says = new RegExp(`held by pid ${holder.pid}; reads are answered from a replica here`);
     await until(`the client to say it keeps a replica (${client.stderr()})`, () => says.test(client.stderr()));
     return { holder, client };
@@ -85,7 +50,7 @@ describe("continuum mcp's read replica (system: real processes)", function () {
       assert.match(text(graph), /graph/i, 'answered (no graph is built: it says what to run)');
       const resource = await client.client.readResource({ uri: 'continuum://tasks/ready' }, { timeout: 5_000 });
       assert.match(JSON.stringify(resource.contents), /write the parser/);
-      assert.strictEqual(holderPid(store), holder.pid, 'the stopped holder still holds the store');
+      assert.strictEqual(holderPid(suite.store), holder.pid, 'the stopped holder still holds the store');
     } finally {
       process.kill(holder.pid, 'SIGCONT');
     }
@@ -127,7 +92,7 @@ describe("continuum mcp's read replica (system: real processes)", function () {
     })();
     await until('a few writes through the holder', () => acknowledged.length >= 10);
     process.kill(holder.pid, 'SIGKILL');
-    await until('the client to hold the store', () => holderPid(store) === client.pid);
+    await until('the client to hold the store', () => holderPid(suite.store) === client.pid);
     const before = acknowledged.length;
     await until('writes after the takeover', () => acknowledged.length >= before + 5);
     stop = true;
@@ -145,7 +110,7 @@ describe("continuum mcp's read replica (system: real processes)", function () {
     // and in the store on disk, as any process opens it
     await client.close();
     await until('the client to stop', () => !alive(client.pid));
-    const core = await openContinuum({ folder: store, fs: nodeFileSystem });
+    const core = await openContinuum({ folder: suite.store, fs: nodeFileSystem });
     try {
       const stored = new Set(core.tasks.list().map(t => t.title));
       assert.deepStrictEqual(

@@ -23,24 +23,40 @@ export interface ContractSoakOptions {
   log?: (line: string) => void;
 }
 
-export interface ContractSoakResult {
+/** What every executor soak counts of the task contracts (no repeated work, no run beside itself). */
+export interface TaskContractResult {
+  tasks: number;
+  done: number;
+  /** Failed by a 'fail' answer about a cut-off step that must not run twice. */
+  failed: number;
+  /** Tasks marked rerunnable: false whose command started more than once: must be empty. */
+  repeatedNonRerunnable: string[];
+  /** A task's command started while an earlier copy of it still ran: must be zero. */
+  overlaps: { nonRerunnable: number; rerunnable: number };
+  /** Tasks recorded (or printed) done before some kill or stall whose command started again afterwards: must be empty. */
+  repeatedAfterDone: string[];
+  /** Re-runnable tasks started more than once (allowed: cut off by a kill or a stall). */
+  rerunCutOff: number;
+  elapsedMs: number;
+}
+
+/** How a soak's result breaks the task contracts, in words (empty when they hold). */
+export function taskContractViolations(r: TaskContractResult): string[] {
+  const v: string[] = [];
+  if (r.repeatedNonRerunnable.length)
+    v.push(`steps that must not run twice ran twice: ${r.repeatedNonRerunnable.slice(0, 10).join(', ')}`);
+  if (r.overlaps.nonRerunnable + r.overlaps.rerunnable)
+    v.push(`${r.overlaps.nonRerunnable + r.overlaps.rerunnable} step(s) ran beside an earlier copy of themselves`);
+  if (r.repeatedAfterDone.length) v.push(`finished tasks ran again: ${r.repeatedAfterDone.slice(0, 10).join(', ')}`);
+  if (r.done + r.failed !== r.tasks) v.push(`${r.done + r.failed}/${r.tasks} tasks finished`);
+  return v;
+}
+
+export interface ContractSoakResult extends TaskContractResult {
   kills: number;
   /** Kills by kind: random moments, after a durable write, during a write. */
   byKind: Record<KillKind, number>;
-  tasks: number;
-  done: number;
-  /** Failed by a 'fail' answer about a cut-off step that must not run twice (the soak answers at random). */
-  failed: number;
-  /** Tasks marked rerunnable: false whose command started more than once: must be 0. */
-  repeatedNonRerunnable: string[];
-  /** A task's command started while an earlier copy of it still ran. */
-  overlaps: { nonRerunnable: number; rerunnable: number };
-  /** Tasks recorded done or failed before some kill whose command started again afterwards: must be empty. */
-  repeatedAfterDone: string[];
-  /** Re-runnable tasks started more than once (allowed: cut off by a kill). */
-  rerunCutOff: number;
   finishingRuns: number;
-  elapsedMs: number;
   loadAverage: number[];
 }
 

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { openContinuum } from '../../../../src/core/continuum';
 import { nodeFileSystem } from '../../../../src/node/fileSystem';
 import { seededRandom } from '../../fakes/random';
-import { name, workScript } from './contracts';
+import { name, taskContractViolations, workScript, type TaskContractResult } from './contracts';
 
 /** The CLI's lock goes stale after this long without a refresh (nodeLock's default). */
 const cliStaleMs = 15_000;
@@ -35,7 +35,7 @@ export interface LockStallOptions {
   log?: (line: string) => void;
 }
 
-export interface LockStallResult {
+export interface LockStallResult extends TaskContractResult {
   rounds: number;
   realStalls: number;
   /** The stopped CLI's exit codes after SIGCONT, and how often each came. */
@@ -44,19 +44,10 @@ export interface LockStallResult {
   doneByStopped: number;
   /** The second CLI's answer about the first one's task processes, per round. */
   orphanAnswers: { wait: number; stop: number };
-  tasks: number;
-  done: number;
-  failed: number;
-  /** Each as `round:title`; all must be empty / zero. */
-  repeatedNonRerunnable: string[];
-  overlaps: { nonRerunnable: number; rerunnable: number };
-  repeatedAfterDone: string[];
+  /** Tasks the stopped run printed done that are not done in the store: must be empty. */
   lostAcknowledged: string[];
   /** A stopped CLI that exited 0, or without saying it lost the lock, or with an unhandled error: its round and its words. */
   unclean: string[];
-  /** Re-runnable tasks started more than once (allowed: their run was cut off by the stop). */
-  rerunCutOff: number;
-  elapsedMs: number;
 }
 
 interface Cli {
@@ -285,18 +276,11 @@ export async function runLockStalls(o: LockStallOptions): Promise<LockStallResul
 
 /** Whether a result breaks a contract, and how (empty when it holds). */
 export function lockStallViolations(r: LockStallResult): string[] {
-  const v: string[] = [];
-  if (r.repeatedNonRerunnable.length)
-    v.push(`steps that must not run twice ran twice: ${r.repeatedNonRerunnable.slice(0, 10).join(', ')}`);
-  if (r.overlaps.nonRerunnable + r.overlaps.rerunnable)
-    v.push(`${r.overlaps.nonRerunnable + r.overlaps.rerunnable} step(s) ran beside an earlier copy of themselves`);
-  if (r.repeatedAfterDone.length)
-    v.push(`tasks printed done by the stopped run ran again: ${r.repeatedAfterDone.slice(0, 10).join(', ')}`);
+  const v = taskContractViolations(r);
   if (r.lostAcknowledged.length)
     v.push(
       `tasks printed done by the stopped run are not done in the store: ${r.lostAcknowledged.slice(0, 10).join(', ')}`,
     );
   if (r.unclean.length) v.push(`the stopped run did not stop cleanly: ${r.unclean.slice(0, 3).join(' | ')}`);
-  if (r.done + r.failed !== r.tasks) v.push(`${r.done + r.failed}/${r.tasks} tasks finished`);
   return v;
 }

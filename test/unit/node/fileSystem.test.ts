@@ -1,0 +1,39 @@
+// writeFileAtomic on the real file system: whole files, the permissions asked for whatever the
+// umask, and nothing left behind when the write fails.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { writeFileAtomic } from '../../../src/node/fileSystem';
+
+describe('writing a file atomically', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-atomic-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('gives a file the mode asked for, or the mode of the file it replaces, whatever the umask', async () => {
+    const secret = path.join(dir, 'token');
+    const shared = path.join(dir, 'shared');
+    fs.writeFileSync(shared, 'old');
+    fs.chmodSync(shared, 0o644);
+    const before = process.umask(0o077);
+    try {
+      await writeFileAtomic(shared, 'new', { mode: 'keep' });
+      process.umask(0);
+      await writeFileAtomic(secret, 'one', { mode: 0o600 });
+    } finally {
+      process.umask(before);
+    }
+    assert.strictEqual(fs.statSync(shared).mode & 0o777, 0o644);
+    assert.strictEqual(fs.readFileSync(shared, 'utf8'), 'new');
+    assert.strictEqual(fs.statSync(secret).mode & 0o777, 0o600);
+  });
+
+  it('leaves the old file and no temporary file when the rename fails', async () => {
+    const target = path.join(dir, 'taken');
+    fs.mkdirSync(target); // a folder where the file should go: the rename fails
+    fs.writeFileSync(path.join(target, 'inside'), 'x');
+    await assert.rejects(writeFileAtomic(target, 'data'));
+    assert.deepStrictEqual(fs.readdirSync(dir), ['taken']);
+  });
+});
