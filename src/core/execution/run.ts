@@ -350,6 +350,8 @@ export class SessionRun {
     const work = unattended
       ? this.bulkhead.execute(() => this.runTask(task, action, controller.signal))
       : this.runTask(task, action, controller.signal);
+    // whether the loop has looked for what to start next since this task's end (see below)
+    let lookedAfterEnd = false;
     void work
       .then(() => {
         // A task that ended done gives its slot back as soon as its end is written in memory and on
@@ -357,10 +359,14 @@ export class SessionRun {
         // of the next task runs before its start is on disk, and the journal keeps the order, so that
         // start is durable only with this end. The host hears of the end once it is durable.
         const ending = this.endings.get(task.id);
-        if (ending) this.wakeup.wake();
+        if (ending) {
+          lookedAfterEnd = true;
+          this.wakeup.wake();
+        }
         return ending;
       })
       .catch((err: unknown) => {
+        lookedAfterEnd = false;
         if (this.stopping === 'abandon') return;
         this.problem ??= err instanceof Error ? err.message : String(err);
         this.host.logger.error(
@@ -375,7 +381,9 @@ export class SessionRun {
         const recorded = this.endsRecorded.get(task.id);
         this.endsRecorded.delete(task.id);
         this.host.changed(this.sessionId, this.running, { taskId: task.id, ...(recorded ? { status: recorded } : {}) });
-        this.wakeup.wake();
+        // Nothing new to start since the loop looked at this task's end, unless this was the last
+        // task in flight (the run may be over) or its end could not be written (the run stops).
+        if (!lookedAfterEnd || this.inFlight.size === 0) this.wakeup.wake();
       });
   }
 

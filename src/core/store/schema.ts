@@ -315,6 +315,18 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE task_events ADD COLUMN agent TEXT;
     `,
   },
+  {
+    version: 10,
+    description: "a task's action kind as a column, and the run's ready order per kind as an index",
+    sql: `
+      -- The kind of a task's action ('shell', 'vscodeTask', 'lm', 'manual'; NULL for a task without an
+      -- action), computed from the action, never written. The index gives a run the first few ready
+      -- tasks of a kind in the ready order without reading (or sorting) the others
+      -- (src/core/tasks/sessionTasks.ts, readyInSessionOfKinds).
+      ALTER TABLE tasks ADD COLUMN kind TEXT GENERATED ALWAYS AS (json_extract(action, '$.kind')) VIRTUAL;
+      CREATE INDEX tasks_ready_by_kind ON tasks(kind, status, open_deps, priority, coalesce(deadline, 9007199254740991), seq);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

@@ -32,23 +32,30 @@ export interface TaskInSession {
 }
 
 /**
- * The run's ready query: one pass over the session's tasks (indexed on the session, then the task
- * by id) ranks the ready ones of each kind asked for in the ready order, and keeps each kind's first
- * `limits[kind]` (-1: all). ?1 the session, ?2 the limits as JSON, ?3 now.
+ * The first `?3` ready pending tasks of one action kind in a session, in the ready order: the index on
+ * (kind, status, open_deps, priority, due, seq) gives them in order, each checked for the session, so
+ * the tasks after them are never read (-1: all). ?1 the kind, ?2 the session. (Exported for the test
+ * of its query plan.)
  */
-const readyOfKinds = `SELECT id, kind, resumed, priority, due, seq FROM (
-    SELECT t.id, json_extract(t.action, '$.kind') AS kind, t.status = 'running' AS resumed, t.priority,
-      coalesce(t.deadline, 9007199254740991) AS due, t.seq,
-      row_number() OVER (PARTITION BY json_extract(t.action, '$.kind')
-        ORDER BY t.status = 'running' DESC, t.priority, coalesce(t.deadline, 9007199254740991), t.seq) AS rank
-    FROM session_tasks st JOIN tasks t ON t.id = st.task_id
-    WHERE st.session_id = ?1 AND t.action IS NOT NULL
-      AND json_type(?2, '$.' || json_extract(t.action, '$.kind')) IS NOT NULL
-      AND (t.status = 'running' OR (t.status = 'pending' AND t.open_deps = 0))
-      AND NOT (t.status = 'running' AND t.claimed_by IS NOT NULL AND t.lease_until >= ?3) -- an agent works on it (src/core/agents): not the run's to start
-  )
-  WHERE json_extract(?2, '$.' || kind) < 0 OR rank <= json_extract(?2, '$.' || kind)
-  ORDER BY resumed DESC, priority, due, seq`;
+export const pendingOfKind = `SELECT t.id, t.kind, 0 AS resumed, t.priority, coalesce(t.deadline, 9007199254740991) AS due, t.seq
+    FROM tasks t
+    WHERE t.kind = ?1 AND t.status = 'pending' AND t.open_deps = 0
+      AND EXISTS (SELECT 1 FROM session_tasks st WHERE st.session_id = ?2 AND st.task_id = t.id)
+    ORDER BY t.priority, coalesce(t.deadline, 9007199254740991), t.seq
+    LIMIT ?3`;
+
+/**
+ * The session's running tasks with an action (a crash left them running: they are taken first), but
+ * those an agent works on (lease not ended at ?2): not the run's to start. ?1 the session.
+ */
+const runningInSession = `SELECT t.id, t.kind, 1 AS resumed, t.priority, coalesce(t.deadline, 9007199254740991) AS due, t.seq
+    FROM tasks t
+    WHERE t.status = 'running' AND t.kind IS NOT NULL
+      AND EXISTS (SELECT 1 FROM session_tasks st WHERE st.session_id = ?1 AND st.task_id = t.id)
+      AND NOT (t.claimed_by IS NOT NULL AND t.lease_until >= ?2)`;
+
+const readyOrder = (a: ReadyInSession, b: ReadyInSession) =>
+  b.resumed - a.resumed || a.priority - b.priority || a.due - b.due || a.seq - b.seq;
 
 /**
  * The session's ready tasks of the action kinds in `limits`, at most `limits[kind]` of each (-1: all),
@@ -62,8 +69,18 @@ export function readyInSessionOfKinds(
   limits: Partial<Record<TaskAction['kind'], number>>,
   now: number,
 ): ReadyInSession[] {
-  if (!Object.keys(limits).length) return [];
-  return r.all<ReadyInSession>(readyOfKinds, [sessionId, JSON.stringify(limits), now]);
+  const kinds = Object.keys(limits) as Array<TaskAction['kind']>;
+  if (!kinds.length) return [];
+  const running = r.all<ReadyInSession>(runningInSession, [sessionId, now]).sort(readyOrder);
+  const ready: ReadyInSession[] = [];
+  for (const kind of kinds) {
+    const limit = limits[kind]!;
+    const resumed = running.filter(t => t.kind === kind);
+    const left = limit < 0 ? -1 : limit - resumed.length;
+    ready.push(...(limit < 0 ? resumed : resumed.slice(0, limit)));
+    if (left !== 0) ready.push(...r.all<ReadyInSession>(pendingOfKind, [kind, sessionId, left]));
+  }
+  return ready.sort(readyOrder);
 }
 
 /** Whether unfinished tasks of the session without an action (a person's to-dos) remain. */
@@ -81,7 +98,7 @@ export function countUnfinishedInSessionOfKinds(
   sessionId: string,
   kinds: ReadonlyArray<TaskAction['kind']>,
 ): number {
-  const kindOf = "coalesce(json_extract(t.action, '$.kind'), 'manual')";
+  const kindOf = "coalesce(t.kind, 'manual')";
   return (
     r.get<{ n: number }>(
       `SELECT count(*) AS n FROM session_tasks st JOIN tasks t ON t.id = st.task_id
@@ -109,7 +126,7 @@ export function tasksInSession(r: StoreReader, sessionId: string): TaskInSession
       SELECT t.id, t.title, t.status, t.priority, t.deadline, t.seq,
         (SELECT count(*) FROM task_deps d JOIN tasks u ON u.id = d.depends_on
           WHERE d.task_id = t.id AND u.status <> 'done') AS unfinishedDeps,
-        coalesce(json_extract(t.action, '$.kind'), 'manual') = 'manual' AS forPerson
+        coalesce(t.kind, 'manual') = 'manual' AS forPerson
       FROM session_tasks st JOIN tasks t ON t.id = st.task_id
       WHERE st.session_id = ?`,
     [sessionId],

@@ -296,7 +296,7 @@ export class TaskManager {
     const claimed = await this.store.write(w => {
       const now = this.clock.now();
       const freed = this.freeEndedLeasesIn(w, now);
-      const kindOf = `CASE WHEN action IS NULL THEN 'todo' ELSE json_extract(action, '$.kind') END`;
+      const kindOf = `CASE WHEN action IS NULL THEN 'todo' ELSE kind END`;
       const row = w.get<{ id: string }>(
         `SELECT id FROM tasks WHERE ${readyWhere} AND claimed_by IS NULL
         AND ${kindOf} IN (${options.kinds.map(() => '?').join(', ')})${options.taskId !== undefined ? ' AND id = ?' : ''}
