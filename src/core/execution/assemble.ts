@@ -137,7 +137,8 @@ function assembleGuards(core: ExecutorCore, questions: GuardQuestions, host: Exe
     degradations: core.degradations,
     budget: budgetSettingsFrom(host.settings),
     impact: watched => {
-      const task = graph && core.tasks.get(watched.id);
+      // a graph not built yet cannot tell an impact: the task is not read for it
+      const task = graph?.isBuilt && core.tasks.get(watched.id);
       return task ? taskImpact(task, graphImpact(graph)) : undefined;
     },
   });

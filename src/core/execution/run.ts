@@ -444,8 +444,8 @@ export class SessionRun {
     if (!resumed) {
       // An agent may have claimed it (or a person finished it) while the run asked before starting
       // it: looked at again in the same turn as the start below, so a claim and the start never both win.
-      const now = this.host.tasks.get(task.id);
-      if (now?.status !== 'pending' || this.host.tasks.claimOf(task.id)) return;
+      const now = this.host.tasks.progressOf(task.id);
+      if (now?.status !== 'pending' || now.claim) return;
     }
     hooks?.taskStarted(watched);
     const began = this.host.clock.now();
@@ -466,7 +466,7 @@ export class SessionRun {
       : {
           ...fresh,
           status: 'running' as const,
-          attempts: Math.max(fresh.attempts + 1, this.host.tasks.get(task.id)?.attempts ?? 0),
+          attempts: Math.max(fresh.attempts + 1, this.host.tasks.progressOf(task.id)?.attempts ?? 0),
         };
     const attempt = Math.max(1, started.attempts);
     this.host.logs.append(

@@ -262,6 +262,20 @@ export class TaskManager {
     return row ? liveClaim(row, this.clock.now()) : undefined;
   }
 
+  /**
+   * A task's status, its attempts and who holds it now, in one small read (no dependencies, no
+   * text): what the executor looks at again just before it starts a task it has read already.
+   */
+  progressOf(id: string): { status: TaskStatus; attempts: number; claim?: Claim } | undefined {
+    const row = this.store.get<ClaimRow & { attempts: number }>(
+      'SELECT status, attempts, claimed_by, claimed_by_name, lease_until FROM tasks WHERE id = ?',
+      [id],
+    );
+    if (!row) return undefined;
+    const claim = liveClaim(row, this.clock.now());
+    return { status: row.status as TaskStatus, attempts: row.attempts, ...(claim ? { claim } : {}) };
+  }
+
   /** The tasks an agent holds (lease not ended), in the ready order; every agent's without `agentId`. */
   claimedBy(agentId?: string): Array<Task & { claim: Claim }> {
     return this.store
