@@ -6,6 +6,7 @@
 // the Tasks view ("claimed by Claude Code") and in the status bar, the task done, the checkpoint in the timeline.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importPlan } from './lib/flows.mjs';
 
@@ -57,6 +58,9 @@ export default async function agents(j) {
     });
 
     await j.step(steps[1], async () => {
+      // the person already has a private VS Code MCP config (a server with a token), readable by them alone
+      j.write('.vscode/mcp.json', JSON.stringify({ servers: { 'team-db': { command: 'db-mcp', env: { DB_TOKEN: 'secret' } } } }, null, 2));
+      fs.chmodSync(path.join(j.workspace, '.vscode/mcp.json'), 0o600);
       await p.runCommand('Continuum: Set Up Agents');
       await p.quickInput(/Which agents should use Continuum/i);
       await p.clickRow(/Claude Code/);
@@ -69,6 +73,9 @@ export default async function agents(j) {
       const n = await p.notification(/Continuum set up/i);
       j.check('the notice names both configs it wrote', /\.mcp\.json/.test(n) && /\.vscode\/mcp\.json/.test(n), n);
       j.check('.mcp.json and .vscode/mcp.json are in the project', j.exists('.mcp.json') && j.exists('.vscode/mcp.json'));
+      const mode = fs.statSync(path.join(j.workspace, '.vscode/mcp.json')).mode & 0o777;
+      j.check('the private .vscode/mcp.json is still readable by its owner alone', mode === 0o600, mode.toString(8));
+      j.check("the person's own server is still in it", !!JSON.parse(j.read('.vscode/mcp.json')).servers?.['team-db']);
     });
 
     await j.step(steps[2], async () => {
