@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { AgentToolError } from '../../../src/core/agents/tool';
 import { openContinuum, type Continuum } from '../../../src/core/continuum';
-import { silentLogger, type LockPort } from '../../../src/core/ports';
+import { silentLogger, type LockPort, type Logger } from '../../../src/core/ports';
 import { endpointAddress } from '../../../src/node/endpoint/address';
 import { NotSameUserError, connectEndpoint } from '../../../src/node/endpoint/client';
 import { connectOrHold, type StoreConnection } from '../../../src/node/endpoint/connection';
@@ -44,6 +44,13 @@ describe('the holder endpoint', function () {
 
   const opener = (description: string) => (lock: LockPort) =>
     openContinuum({ folder: store, fs: nodeFileSystem, lock, owner: currentOwner(description) });
+  /** What the connections made by link() logged, for the message of a test that times out waiting for one. */
+  let logged: string[] = [];
+  const recording: Logger = {
+    info: m => logged.push(`info: ${m}`),
+    warn: m => logged.push(`warn: ${m}`),
+    error: (m, err) => logged.push(`error: ${m} ${err instanceof Error ? err.message : ''}`),
+  };
   const link = async (kind: 'mcp' | 'cli' = 'mcp', extra: { handoverGraceMs?: number } = {}) => {
     const c = await connectOrHold({
       storeFolder: store,
@@ -51,7 +58,7 @@ describe('the holder endpoint', function () {
       handsOver: kind === 'mcp',
       open: opener(`test ${kind}`),
       callTool: callTestTool,
-      logger: silentLogger,
+      logger: recording,
       ...extra,
     });
     open.push(c);
@@ -61,7 +68,7 @@ describe('the holder endpoint', function () {
   const windowStore = async () => {
     const w = await openWindowStore({
       storeFolder: store,
-      logger: silentLogger,
+      logger: recording,
       open: opener('VS Code window'),
       replica: () => openContinuum({ folder: store, fs: nodeFileSystem, readOnly: true, followMs: 50 }),
       readOnly: () => opener('VS Code window')(nodeLock()),
@@ -75,6 +82,7 @@ describe('the holder endpoint', function () {
   beforeEach(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-ep-'));
     store = path.join(work, 'store');
+    logged = [];
   });
   afterEach(async () => {
     for (const c of open.splice(0).reverse()) await c.close().catch(() => undefined);
@@ -438,7 +446,9 @@ describe('the holder endpoint', function () {
       assert.ok(!window.store.readOnly, 'the window holds the store now');
       const served = await serveWindow(window, { callTool: callTestTool, logger: silentLogger });
       try {
-        await until("the MCP server to become the window's client", () => mcp.role === 'client');
+        await until("the MCP server to become the window's client", () => mcp.role === 'client').catch((err: Error) => {
+          throw new Error(`${err.message} (its role: ${mcp.role}); it logged:\n${logged.join('\n')}`);
+        });
         assert.strictEqual(mcp.holder?.kind, 'vscode');
         await mcp.callTool(agent, 'test_add_task', { title: 'through the window' });
         assert.deepStrictEqual(
@@ -476,7 +486,7 @@ describe('the holder endpoint', function () {
       const window = windowStore();
       setTimeout(opened, 300);
       const w = await window;
-      assert.strictEqual(w.role, 'holder');
+      assert.strictEqual(w.role, 'holder', `the window logged:\n${logged.join('\n')}`);
       assert.ok(!w.core.store.readOnly, 'the window holds the store');
       const server = await mcp;
       await until("the MCP server to become the window's client", () => server.role === 'client');
