@@ -221,10 +221,17 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       handingOver = true;
       try {
         await Promise.allSettled([...inFlight]);
+        // The endpoint's name and announcement go while this process still holds the lock: once it
+        // lets go of the store, the next holder may put its own in their place at any moment, and
+        // removing "ours" then could remove theirs (a check of the file and its removal are two steps).
+        await unpublish();
         await options.handlers.handOver();
       } catch (err) {
-        handingOver = false;
-        return fail(id, 'internal', `Handing the store over failed: ${(err as Error).message}`);
+        fail(id, 'internal', `Handing the store over failed: ${(err as Error).message}`);
+        // nobody can find this endpoint any more: it closes, and the store's connection looks for a holder again
+        options.logger.error('endpoint: handing the store over failed; this endpoint closes', err);
+        await close(0);
+        return;
       }
       answer({ id, result: { released: true } });
       for (const s of sockets) if (!s.destroyed) s.write(encode({ notice: 'handed-over' }));
@@ -290,6 +297,18 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
     )
     .catch(err => options.logger.warn(`endpoint: could not write ${announcement}: ${(err as Error).message}`));
 
+  let unpublishing: Promise<void> | undefined;
+  /** Stops listening and removes the socket's name and the announcement, if they are still this endpoint's. */
+  function unpublish(): Promise<void> {
+    unpublishing ??= (async () => {
+      accepting = false;
+      server.close();
+      await removeSocketIfOurs(address.path, socketIno);
+      await removeAnnouncementIfOurs(announcement);
+    })();
+    return unpublishing;
+  }
+
   let closing: Promise<void> | undefined;
   function close(graceMs = 5_000): Promise<void> {
     closing ??= (async () => {
@@ -310,8 +329,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       // a client that does not close its end within a moment is cut off
       await new Promise(r => setTimeout(r, 20));
       for (const s of sockets) s.destroy();
-      await removeSocketIfOurs(address.path, socketIno);
-      await removeAnnouncementIfOurs(announcement);
+      await unpublish();
     })();
     return closing;
   }

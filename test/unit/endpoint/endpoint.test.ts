@@ -423,6 +423,18 @@ describe('the holder endpoint', function () {
   });
 
   describe('handing over to a VS Code window', () => {
+    it("has taken its socket's name and its announcement away before it answers, so it never removes the next holder's", async () => {
+      const mcp = await link();
+      assert.strictEqual(mcp.role, 'holder');
+      const socket = endpointAddress(store).path;
+      const announcement = path.join(store, 'endpoint.json');
+      assert.ok(fs.existsSync(socket) && fs.existsSync(announcement));
+      // what a window that took the store the moment it was released would find: nothing of the old holder's
+      assert.deepStrictEqual(await askToHandOver(store), { handedOver: true });
+      assert.ok(!fs.existsSync(socket), "the old holder's socket is gone when it answers");
+      assert.ok(!fs.existsSync(announcement), "the old holder's announcement is gone when it answers");
+    });
+
     it('an MCP holder finishes, releases the store to the window that asked, and goes on as its client', async () => {
       const mcp = await link();
       await mcp.callTool(agent, 'test_add_task', { title: 'by the agent' });
