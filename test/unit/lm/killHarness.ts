@@ -197,7 +197,7 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
         reference,
         path.join(o.work, `batch-${batch}`),
         o.kills - total.kills,
-        msg => o.log?.(`batch ${batch}, kill ${total.kills + msg}/${o.kills}`),
+        (killed, left) => o.log?.(`batch ${batch}, kill ${total.kills + killed}/${o.kills}: ${left} task(s) left`),
       );
       if (b.kills === 0 && total.kills < o.kills && batch > 1)
         throw new Error(`batch ${batch} ended without a single kill; the kill moments miss the runs`);
@@ -225,7 +225,7 @@ async function killBatch(
   reference: string[],
   dir: string,
   kills: number,
-  log: (kill: string) => void,
+  log: (killed: number, left: number) => void,
 ): Promise<Omit<LmKillResult, 'elapsedMs'>> {
   const folder = path.join(dir, 'store');
   const workspace = path.join(dir, 'ws');
@@ -255,7 +255,7 @@ async function killBatch(
       killed++;
       const left = Object.values(await outcomes(folder)).filter(s => s !== 'done' && !s.startsWith('failed')).length;
       if (left) killsMidRun++;
-      log(`${killed}: ${left} task(s) left`);
+      log(killed, left);
       continue;
     }
     if (/There is no paused or interrupted session/.test(r.out)) {
