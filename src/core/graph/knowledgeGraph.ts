@@ -34,6 +34,7 @@ import {
   fileRecordOf,
   type GraphParser,
   type ParseBatch,
+  type PhaseMark,
   type ScanSettings,
 } from './parser';
 import { workspacePaths } from './workspacePaths';
@@ -44,6 +45,11 @@ export interface BuildOptions {
   maxFileBytes?: number;
   signal?: AbortSignal;
   onProgress?(progress: BuildProgress): void;
+  /**
+   * Called as each phase of the build ends (CONTINUUM_GRAPH_TIMES): with `mark` for the parser's
+   * phases, which ended on its own thread, at that time.
+   */
+  onPhase?(phase: string, mark?: PhaseMark): void;
 }
 
 export interface BuildSummary {
@@ -239,6 +245,7 @@ export class KnowledgeGraph {
 
   private async doBuild(options: BuildOptions): Promise<BuildSummary> {
     const started = this.clock.now();
+    const phase = (name: string) => options.onPhase?.(name);
     const settings: ScanSettings = {
       roots: options.roots,
       exclude: options.exclude ?? [],
@@ -282,7 +289,10 @@ export class KnowledgeGraph {
           w.run('DELETE FROM graph_edges');
         }, 'system');
       }
+      phase('asked the parser');
       const reply = await this.parserNow().build({ ...settings, known }, onBatch, options.signal);
+      for (const mark of reply.phases ?? []) options.onPhase?.(mark.phase, mark);
+      phase('the parser replied');
       present = reply.present;
       config = reply.config;
     } catch (err) {
@@ -292,6 +302,7 @@ export class KnowledgeGraph {
       this.parser = undefined;
     } finally {
       await Promise.all(writes);
+      phase('stored the files');
     }
     const presentSet = present && new Set(present);
     const finish = async (
@@ -299,8 +310,12 @@ export class KnowledgeGraph {
       relinked: string[],
       statuses: Record<FileRecord['status'], number>,
     ): Promise<BuildSummary> => {
+      phase('stored the edges');
       if (relinked.length) this.changed.fire({ files: relinked });
-      if (received.length + removed.length >= compactAfterFiles) await this.store.compact();
+      if (received.length + removed.length >= compactAfterFiles) {
+        await this.store.compact();
+        phase('compacted the store');
+      }
       return {
         files: presentSet ? presentSet.size : total,
         parsed: received.length,
@@ -345,6 +360,7 @@ export class KnowledgeGraph {
         ? config
         : undefined;
     const relinked = index.apply(received, removed, newConfig);
+    phase(`linked (${relinked.length} files)`);
     await this.store.write(w => {
       deleteFiles(w, removed);
       saveEdges(w, id => index.moduleRelationsOf(id), relinked);
