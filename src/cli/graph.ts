@@ -1,6 +1,6 @@
-// `continuum graph build | stats | affected` (the commands' words are parsed in main.ts).
+// `continuum graph build | stats | affected` on an open store's knowledge graph (run by graphMain.ts).
 import * as path from 'path';
-import type { Continuum } from '../core/continuum';
+import type { KnowledgeGraph } from '../core/graph/knowledgeGraph';
 import type { PhaseMark } from '../core/graph/parser';
 import { phaseClock } from '../node/graphWorkerTimes';
 
@@ -22,8 +22,11 @@ export function graphTimes(env: NodeJS.ProcessEnv = process.env): PhaseTimes | u
     );
 }
 
-export async function graphCommand(core: Continuum, [sub, ...operands]: string[], times?: PhaseTimes): Promise<number> {
-  const graph = core.graph;
+export async function graphCommand(
+  graph: KnowledgeGraph,
+  [sub, ...operands]: string[],
+  times?: PhaseTimes,
+): Promise<number> {
   if (sub === 'build') {
     const roots = (operands.length ? operands : ['.']).map(f => path.resolve(f).replace(/\\/g, '/'));
     const tty = process.stderr.isTTY;

@@ -187,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', () => void stop());
   try {
     if (args.command === 'status') printStatus(core);
-    else if (args.command === 'graph') return await graphCommand(core, args.operands, times);
+    else if (args.command === 'graph') return await graphCommand(core.graph, args.operands, times);
     else {
       const json = JSON.stringify(exportState(core.store, Date.now()), null, 1);
       if (args.out) await fsp.writeFile(args.out, json);
