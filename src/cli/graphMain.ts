@@ -11,7 +11,6 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
-import { workerSnapshotCopies } from '../node/storeWorker';
 import { graphCommand, graphTimes } from './graph';
 import { forTerminal } from './terminalText';
 
@@ -46,7 +45,9 @@ async function main(args: { operands: string[]; store: string }): Promise<number
     fs: nodeFileSystem,
     lock: nodeLock(),
     owner: currentOwner('continuum CLI'),
-    snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')),
+    // No snapshot copy in a worker (what keeps the extension host's thread free of a large store's
+    // checks and exports): here it made the open wait for that worker to start and compile sql.js,
+    // and replayed every batch of a build on the second core, the one the graph worker reads on.
   });
   times?.('opened the store');
   const graph = new KnowledgeGraph(store, () => parser);
