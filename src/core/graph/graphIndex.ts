@@ -42,11 +42,12 @@ export class GraphIndex {
   /** exportedSymbol's answers for the current files (null: none), by module and name; emptied when files change. */
   private readonly exported = new Map<string, string | null>();
 
-  constructor(records: Iterable<FileRecord> = [], config: ProjectConfig = emptyConfig) {
+  /** `resolver`: one already made for exactly these files and this configuration (its answers are kept). */
+  constructor(records: Iterable<FileRecord> = [], config: ProjectConfig = emptyConfig, resolver?: ModuleResolver) {
     this.config = config;
     for (const r of records) this.files.set(r.id, r);
     for (const r of this.files.values()) this.addComponents(r);
-    this.resolver = new ModuleResolver(new Set(this.files.keys()), config);
+    this.resolver = resolver ?? new ModuleResolver(new Set(this.files.keys()), config);
     for (const id of this.files.keys()) this.link(id);
   }
 

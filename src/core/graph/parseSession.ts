@@ -44,6 +44,10 @@ export class ParseSession {
     const scanner = this.scannerFor(request, true);
     const files = scanner.scan();
     mark(`worker: scanned (${files.length} files)`);
+    const present = files.map(f => f.id);
+    const config = scanner.projectConfig();
+    mark('worker: read the project configuration');
+    onBatch({ records: [], done: 0, total: files.length, scanned: { present, config } });
     const known = new Map(request.known);
     let records: ParsedFile[] = [];
     let parsed = 0;
@@ -59,11 +63,8 @@ export class ParseSession {
         records = [];
       }
     }
-    if (!files.length) onBatch({ records: [], done: 0, total: 0 });
     mark(`worker: read and extracted (${parsed} new or changed)`);
-    const config = scanner.projectConfig();
-    mark('worker: read the project configuration');
-    return { present: files.map(f => f.id), config, ...(this.clock ? { phases } : {}) };
+    return { present, config, ...(this.clock ? { phases } : {}) };
   }
 
   update(request: UpdateRequest): UpdateReply {

@@ -38,6 +38,11 @@ export interface ParseBatch {
   records: ParsedFile[];
   done: number;
   total: number;
+  /**
+   * In a build's first batch (before any file is read): what the scan found, as the reply will say
+   * it, so that the caller can resolve each batch's imports while the parser reads on.
+   */
+  scanned?: Omit<BuildReply, 'phases'>;
 }
 
 export interface BuildReply {
