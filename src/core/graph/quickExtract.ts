@@ -881,7 +881,10 @@ class FileReader {
     return end;
   }
 
-  /** The index after the `>` that closes the `<` at p, or -1 when what follows is not a list of types (`parameters`: with defaults). */
+  /**
+   * The index after the `>` that closes the `<` at p, or -1 when what follows is not a list of types
+   * (`parameters`: type parameters, with defaults and variance annotations: `<in out A, out B = never>`).
+   */
   private anglesEnd(p: number, parameters = false): number {
     const k = this.k;
     let depth = 0;
@@ -890,7 +893,7 @@ class FileReader {
       if (kind === K.LessThanToken) depth++;
       else if (kind === K.GreaterThanToken) {
         if (--depth === 0) return p + 1;
-      } else if (!inTypeArguments(kind) && !(parameters && kind === K.EqualsToken)) {
+      } else if (!inTypeArguments(kind) && !(parameters && (kind === K.EqualsToken || kind === K.InKeyword))) {
         return -1;
       }
       p = this.skip(p);
