@@ -672,7 +672,12 @@ class FileReader {
       else if (k[p] === K.OpenBraceToken || k[p] === K.OpenBracketToken) p = this.match[p] + 1;
       else throw new GiveUp();
       if (k[p] === K.ExclamationToken) p++;
-      if (k[p] === K.ColonToken) p = this.typeEnd(p + 1, false);
+      let typeFrom = -1;
+      let typeTo = -1;
+      if (k[p] === K.ColonToken) {
+        typeFrom = p + 1;
+        p = typeTo = this.typeEnd(p + 1, false);
+      }
       let init = -1;
       if (k[p] === K.EqualsToken) {
         init = p + 1;
@@ -690,7 +695,13 @@ class FileReader {
         this.declarations.push(fact);
       }
       this.skim(from, start, undefined);
-      this.skim(start, p, fact);
+      if (typeFrom < 0) this.skim(start, p, fact);
+      else {
+        // a type has no calls: `… => Span\n(self: Span): Span` in a type literal without semicolons is a second call signature
+        this.skim(start, typeFrom, fact);
+        this.skimType(typeFrom, typeTo);
+        this.skim(typeTo, p, fact);
+      }
       from = p;
       if (k[p] === K.CommaToken) {
         p++;
@@ -951,6 +962,21 @@ class FileReader {
       ) {
         this.call(p, owner);
       }
+    }
+  }
+
+  /** A type from `from` to `to`: only its import types (`import('./x').T`, `typeof import('./x')`) are facts. */
+  private skimType(from: number, to: number): void {
+    if (this.declarationFile) return;
+    const k = this.k;
+    for (let p = from; p < to; p++) {
+      if (
+        k[p] === K.ImportKeyword &&
+        k[p + 1] === K.OpenParenToken &&
+        k[p - 1] !== K.DotToken &&
+        k[p - 1] !== K.QuestionDotToken
+      )
+        this.dynamicImport(p);
     }
   }
 
