@@ -312,7 +312,7 @@ async function loadBase(
   if (read && 'problem' in read) recovery.push(`The store's snapshot could not be read: ${read.problem}.`);
   const bytes = read && !('problem' in read) ? read : undefined;
   if (!read && !hasJournal && !backups.length) {
-    return { db: await SqliteDatabase.open(), seq: 0, created: true };
+    return { db: await SqliteDatabase.create(), seq: 0, created: true };
   }
   if (bytes) {
     const loaded = copyRole
