@@ -60,7 +60,9 @@ function tsMorphTypescriptOnly() {
 const targets = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, external: ['./cliMain.js'] },
+  { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, external: ['./cliMain.js', './cliGraph.js'] },
+  // `continuum graph …` alone: the store and the knowledge graph, without the rest of the CLI
+  { ...node, entryPoints: { cliGraph: 'src/cli/graphMain.ts' }, outdir: 'dist', external: ['./cliMain.js'] },
   // the knowledge graph's worker thread: ts-morph lives in this bundle only, never in extension.js
   { ...node, entryPoints: { graphWorkerMain: 'src/node/graphWorkerMain.ts' }, outdir: 'dist', plugins: [tsMorphTypescriptOnly()], external: ['./typescript.js'] },
   // TypeScript itself, beside the worker (minified for the package, still a plain CommonJS file)

@@ -22,6 +22,7 @@ import { currentOwner } from '../node/lockOwner';
 import type { LmChoice } from '../node/lm/config';
 import { briefingCommand, parseBriefingArgs, type StoreChoice } from './briefing';
 import { checkpointFromTerminal } from './checkpoint';
+import { graphCommand, graphTimes } from './graph';
 import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
 
@@ -150,6 +151,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`continuum: graph needs build, stats or affected\n${usage}`);
     return 2;
   }
+  const times = args.command === 'graph' && args.operands[0] === 'build' ? graphTimes() : undefined;
+  times?.('the CLI started');
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build, its workers
   // start loading TypeScript while the store opens
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
@@ -163,6 +166,7 @@ async function main(argv: string[]): Promise<number> {
     graphParser,
     snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')),
   });
+  times?.('opened the store');
   const lockLost = whenLockLost(core, args.command === 'run' || args.command === 'resume');
   if (args.command === 'run' || args.command === 'resume') {
     const agents = await (
@@ -183,7 +187,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', () => void stop());
   try {
     if (args.command === 'status') printStatus(core);
-    else if (args.command === 'graph') return await graphCommand(core, args.operands);
+    else if (args.command === 'graph') return await graphCommand(core.graph, args.operands, times);
     else {
       const json = JSON.stringify(exportState(core.store, Date.now()), null, 1);
       if (args.out) await fsp.writeFile(args.out, json);
@@ -192,6 +196,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } finally {
     await core.close();
+    times?.('closed the store');
   }
 }
 
@@ -283,66 +288,6 @@ async function storeFolderOf(choice: StoreChoice): Promise<string> {
   const found = storeOfWorkspace(choice.workspace);
   if (!found.folder) throw new CliError(found.problem ?? `no store found for ${choice.workspace}; give --store DIR.`);
   return found.folder;
-}
-
-async function graphCommand(core: Continuum, [sub, ...operands]: string[]): Promise<number> {
-  const graph = core.graph;
-  if (sub === 'build') {
-    const roots = (operands.length ? operands : ['.']).map(f => path.resolve(f).replace(/\\/g, '/'));
-    const tty = process.stderr.isTTY;
-    let shown = 0;
-    const summary = await graph.build({
-      roots,
-      exclude: graph.settings?.exclude ?? [],
-      onProgress: ({ done, total }) => {
-        // progress on stderr: a live line on a terminal, a line per 10% otherwise
-        if (tty) process.stderr.write(`\rparsing ${done}/${total}`);
-        else if (total && done * 10 >= (shown + 1) * total) {
-          process.stderr.write(`parsing ${done}/${total}\n`);
-          shown = Math.floor((done * 10) / total);
-        }
-      },
-    });
-    if (tty) process.stderr.write('\n');
-    console.log(
-      `${summary.files} files (${summary.parsed} parsed, ${summary.failed} failed to parse, ${summary.skipped} skipped as too large, ${summary.removed} removed) in ${summary.durationMs} ms`,
-    );
-    return 0;
-  }
-  if (!graph.isBuilt) {
-    console.error(
-      'continuum: this store has no knowledge graph yet; run `continuum graph build FOLDER --store DIR` first.',
-    );
-    return 1;
-  }
-  if (sub === 'stats') {
-    const s = graph.getStatistics();
-    console.log(`files: ${s.files} (${s.parseFailures} failed to parse, ${s.skipped} skipped)`);
-    console.log(
-      `components: ${Object.entries(s.components)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', ')}`,
-    );
-    console.log(
-      `relations: ${Object.entries(s.relations)
-        .map(([k, n]) => `${n} ${k}`)
-        .join(', ')}`,
-    );
-    console.log(`import cycles: ${s.cycles}; unresolved imports: ${s.unresolvedImports}`);
-    console.log(`most depended on: ${s.mostDependedOn.map(m => `${m.id} (${m.dependents})`).join(', ') || 'none'}`);
-    console.log(`largest modules: ${s.largestModules.map(m => `${m.id} (${m.lines} lines)`).join(', ') || 'none'}`);
-    return 0;
-  }
-  const target = operands[0];
-  if (!target) {
-    console.error('continuum: say which file: continuum graph affected FILE --store DIR');
-    return 2;
-  }
-  const id = graph.getComponent(target) ? target : (graph.fileIdOf(path.resolve(target).replace(/\\/g, '/')) ?? target);
-  const affected = graph.findAffectedComponents(id);
-  console.log(`${affected.length} component(s) may be affected by a change to ${id}`);
-  for (const a of affected) console.log(`${'  '.repeat(a.depth)}${a.component.id} (${a.component.kind}, via ${a.via})`);
-  return 0;
 }
 
 /** Exit status when this process lost the store's lock to another one (EX_TEMPFAIL): it stopped, and saved nothing after that. */

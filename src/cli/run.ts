@@ -26,6 +26,7 @@ import { nodeWorkspaceFiles } from '../node/lm/workspaceFiles';
 import { nodeProcesses } from '../node/processes';
 import { nodeTaskLogs } from '../node/taskLogs';
 import { workspaceSettings } from '../node/workspaceSettings';
+import { forTerminal } from './terminalText';
 
 /** A problem with what the person asked for: the message says what to do. */
 export class CliError extends Error {}
@@ -462,26 +463,8 @@ async function follow(
   return summary.outcome === 'completed' ? 0 : summary.outcome === 'paused' && interrupts ? 130 : 1;
 }
 
-/**
- * A text of the core or the store for a terminal: clauses that speak of reloading a window (VS
- * Code's remedies) are left out; the CLI says what to do instead. Pure.
- */
-export function forTerminal(text: string): string {
-  return text
-    .split(/(?<=[.!?])\s+/)
-    .map(sentence => {
-      const clauses = sentence.split(/;\s+/);
-      if (/\bthis window\b/i.test(clauses[0])) return ''; // a sentence about the window itself
-      const kept = clauses
-        .map(c => c.replace(/,?\s+(?:and |then )*reload (?:this|the) window\b[^;]*$/i, ''))
-        .filter(c => !/\breload\b|\bthis window\b/i.test(c));
-      if (!kept.length) return '';
-      const joined = kept.join('; ');
-      return /[.!?]$/.test(joined) ? joined : `${joined.replace(/[,;:]$/, '')}.`;
-    })
-    .filter(Boolean)
-    .join(' ');
-}
+// forTerminal lives in terminalText.ts (the graph commands' bundle uses it without this module)
+export { forTerminal };
 
 const storeErrno = /\b(ENOSPC|EDQUOT|EROFS|EIO|EACCES|EPERM|EBADF)\b/;
 

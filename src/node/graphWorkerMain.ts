@@ -5,6 +5,7 @@ import { parentPort } from 'worker_threads';
 import { ParseSession } from '../core/graph/parseSession';
 import type { SourceTree } from '../core/graph/scan';
 import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';
+import { phaseClock } from './graphWorkerTimes';
 
 const nodeTree: SourceTree = {
   list(dir) {
@@ -43,7 +44,7 @@ function isMissing(err: unknown): boolean {
 
 const port = parentPort;
 if (!port) throw new Error('graphWorker.js runs as a worker thread of Continuum; it cannot be started on its own.');
-const session = new ParseSession(nodeTree);
+const session = new ParseSession(nodeTree, phaseClock());
 const post = (reply: WorkerReply) => port.postMessage(reply);
 
 port.on('message', (request: WorkerRequest) => {

@@ -39,12 +39,15 @@ export class GraphIndex {
   private config: ProjectConfig;
   private resolver: ModuleResolver;
   private cycles: string[][] | undefined;
+  /** exportedSymbol's answers for the current files (null: none), by module and name; emptied when files change. */
+  private readonly exported = new Map<string, string | null>();
 
-  constructor(records: Iterable<FileRecord> = [], config: ProjectConfig = emptyConfig) {
+  /** `resolver`: one already made for exactly these files and this configuration (its answers are kept). */
+  constructor(records: Iterable<FileRecord> = [], config: ProjectConfig = emptyConfig, resolver?: ModuleResolver) {
     this.config = config;
     for (const r of records) this.files.set(r.id, r);
     for (const r of this.files.values()) this.addComponents(r);
-    this.resolver = new ModuleResolver(new Set(this.files.keys()), config);
+    this.resolver = resolver ?? new ModuleResolver(new Set(this.files.keys()), config);
     for (const id of this.files.keys()) this.link(id);
   }
 
@@ -58,6 +61,7 @@ export class GraphIndex {
    */
   apply(changed: readonly FileRecord[], deleted: readonly string[], config?: ProjectConfig): string[] {
     this.cycles = undefined;
+    this.exported.clear();
     const setChanged = !!config || deleted.some(id => this.files.has(id)) || changed.some(r => !this.files.has(r.id));
     const importers = new Set<string>();
     for (const id of deleted) for (const f of this.importersOf(id, undefined)) importers.add(f);
@@ -401,13 +405,26 @@ export class GraphIndex {
 
   /** The symbol a module exports under `name`, following aliases and re-exports (a few levels). */
   private exportedSymbol(moduleId: string, name: string, depth: number): string | undefined {
+    // asked for every call of an imported name: each answer once (from the top: deeper ones stop sooner)
+    if (depth > 0) return this.findExportedSymbol(moduleId, name, depth);
+    const key = `${moduleId}\0${name}`;
+    let found = this.exported.get(key);
+    if (found === undefined) {
+      found = this.findExportedSymbol(moduleId, name, 0) ?? null;
+      this.exported.set(key, found);
+    }
+    return found ?? undefined;
+  }
+
+  private findExportedSymbol(moduleId: string, name: string, depth: number): string | undefined {
     const record = this.files.get(moduleId);
     if (!record || depth > 5) return undefined;
-    const declared = record.facts.declarations.find(d => !d.parent && d.exported && d.name === name);
+    const { exported, topLevel } = declarationsByName(record);
+    const declared = exported.get(name);
     if (declared) return symbolId(moduleId, declared);
     const alias = record.facts.exportAliases?.find(a => a.exported === name);
     if (alias) {
-      const aliased = record.facts.declarations.find(d => !d.parent && d.name === alias.local);
+      const aliased = topLevel.get(alias.local);
       if (aliased) return symbolId(moduleId, aliased);
     }
     for (const imp of record.facts.imports) {
@@ -536,6 +553,29 @@ export function changedSurface(before: FileRecord, after: FileRecord): Set<strin
   for (const x of a) if (!b.has(x)) changed.add(x.split(/[ .=]/)[0]);
   for (const x of b) if (!a.has(x)) changed.add(x.split(/[ .=]/)[0]);
   return changed;
+}
+
+const byName = new WeakMap<
+  FileRecord,
+  { exported: Map<string, DeclarationFact>; topLevel: Map<string, DeclarationFact> }
+>();
+
+/** A file's top-level declarations by name (the first of a name, as a search in order finds it), and the exported ones; made once per record. */
+function declarationsByName(record: FileRecord): {
+  exported: Map<string, DeclarationFact>;
+  topLevel: Map<string, DeclarationFact>;
+} {
+  let found = byName.get(record);
+  if (!found) {
+    found = { exported: new Map(), topLevel: new Map() };
+    for (const d of record.facts.declarations) {
+      if (d.parent) continue;
+      if (!found.topLevel.has(d.name)) found.topLevel.set(d.name, d);
+      if (d.exported && !found.exported.has(d.name)) found.exported.set(d.name, d);
+    }
+    byName.set(record, found);
+  }
+  return found;
 }
 
 export function symbolId(fileId: string, d: Pick<DeclarationFact, 'name' | 'parent'>): string {

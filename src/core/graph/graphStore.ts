@@ -110,6 +110,14 @@ export function deleteFiles(w: StoreWriter, ids: readonly string[]): void {
   w.run('DELETE FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))', [list]);
 }
 
+/** Stores module edges of files that have none stored yet (a new graph's). */
+export function addEdges(w: StoreWriter, relations: readonly Relation[]): void {
+  insertRows(
+    w,
+    relations.map(r => [r.from, r.to, r.kind, JSON.stringify(r.names ?? [])]),
+  );
+}
+
 /** Replaces the stored module edges of the given files with their current ones, writing only the files whose edges changed. */
 export function saveEdges(w: StoreWriter, edgesOf: (fileId: string) => Relation[], fileIds: readonly string[]): void {
   if (!fileIds.length) return;
@@ -143,6 +151,10 @@ export function saveEdges(w: StoreWriter, edgesOf: (fileId: string) => Relation[
   if (!changed.length) return;
   if (stored.size)
     w.run('DELETE FROM graph_edges WHERE from_id IN (SELECT value FROM json_each(?))', [JSON.stringify(changed)]);
+  insertRows(w, inserts);
+}
+
+function insertRows(w: StoreWriter, inserts: ReadonlyArray<[string, string, string, string]>): void {
   for (let i = 0, rows = maxRowsPerInsert; i < inserts.length; i += rows) {
     while (rows > inserts.length - i) rows >>= 1;
     w.run(insertEdges(rows), inserts.slice(i, i + rows).flat());

@@ -7,6 +7,7 @@ import type { Store } from '../store/types';
 import { toDot, toJson, toMermaid, type GraphJson, type TextExportOptions } from './exportGraph';
 import { changedSurface, GraphIndex, linkImports, type Affected } from './graphIndex';
 import {
+  addEdges,
   deleteFiles,
   loadEdgesInto,
   loadFiles,
@@ -34,6 +35,7 @@ import {
   fileRecordOf,
   type GraphParser,
   type ParseBatch,
+  type PhaseMark,
   type ScanSettings,
 } from './parser';
 import { workspacePaths } from './workspacePaths';
@@ -44,6 +46,11 @@ export interface BuildOptions {
   maxFileBytes?: number;
   signal?: AbortSignal;
   onProgress?(progress: BuildProgress): void;
+  /**
+   * Called as each phase of the build ends (CONTINUUM_GRAPH_TIMES): with `mark` for the parser's
+   * phases, which ended on its own thread, at that time.
+   */
+  onPhase?(phase: string, mark?: PhaseMark): void;
 }
 
 export interface BuildSummary {
@@ -239,6 +246,7 @@ export class KnowledgeGraph {
 
   private async doBuild(options: BuildOptions): Promise<BuildSummary> {
     const started = this.clock.now();
+    const phase = (name: string) => options.onPhase?.(name);
     const settings: ScanSettings = {
       roots: options.roots,
       exclude: options.exclude ?? [],
@@ -256,10 +264,21 @@ export class KnowledgeGraph {
     const received: FileRecord[] = [];
     const writes: Array<Promise<void>> = [];
     let total = 0;
+    /**
+     * A new graph (no stored files) resolves each batch's imports as it comes, against the files and
+     * configuration the scan found, and stores the module edges with the files: while the parser reads
+     * on, rather than all of them after it finished. The index then links with the same resolver.
+     */
+    let early: { resolver: ModuleResolver; files: ReadonlySet<string>; config: ProjectConfig } | undefined;
     const onBatch = (batch: ParseBatch) => {
       total = batch.total;
+      if (batch.scanned && !sameSettings) {
+        const files = new Set(batch.scanned.present);
+        early = { resolver: new ModuleResolver(files, batch.scanned.config), files, config: batch.scanned.config };
+      }
       if (batch.records.length) {
-        for (const file of batch.records) received.push(fileRecordOf(file));
+        const records = batch.records.map(fileRecordOf);
+        received.push(...records);
         if (fromStore)
           replaced.push(
             ...loadFilesById(
@@ -268,9 +287,16 @@ export class KnowledgeGraph {
             ),
           );
         // stored as they come: a cancelled build keeps its work, and the next one skips it by hash
-        writes.push(this.store.write(w => saveFiles(w, batch.records), 'system'));
+        const edges = early && records.flatMap(r => linkImports(r, early!.resolver).relations);
+        writes.push(
+          this.store.write(w => {
+            saveFiles(w, batch.records);
+            if (edges) addEdges(w, edges);
+          }, 'system'),
+        );
       }
-      options.onProgress?.({ done: batch.done, total: batch.total });
+      // the scan's announcement is progress only when there is nothing to read
+      if (!batch.scanned || !batch.total) options.onProgress?.({ done: batch.done, total: batch.total });
     };
     let present: string[] | undefined;
     let config: ProjectConfig | undefined;
@@ -282,7 +308,10 @@ export class KnowledgeGraph {
           w.run('DELETE FROM graph_edges');
         }, 'system');
       }
+      phase('asked the parser');
       const reply = await this.parserNow().build({ ...settings, known }, onBatch, options.signal);
+      for (const mark of reply.phases ?? []) options.onPhase?.(mark.phase, mark);
+      phase('the parser replied');
       present = reply.present;
       config = reply.config;
     } catch (err) {
@@ -292,6 +321,7 @@ export class KnowledgeGraph {
       this.parser = undefined;
     } finally {
       await Promise.all(writes);
+      phase('stored the files');
     }
     const presentSet = present && new Set(present);
     const finish = async (
@@ -299,8 +329,12 @@ export class KnowledgeGraph {
       relinked: string[],
       statuses: Record<FileRecord['status'], number>,
     ): Promise<BuildSummary> => {
+      phase('stored the edges');
       if (relinked.length) this.changed.fire({ files: relinked });
-      if (received.length + removed.length >= compactAfterFiles) await this.store.compact();
+      if (received.length + removed.length >= compactAfterFiles) {
+        await this.store.compact();
+        phase('compacted the store');
+      }
       return {
         files: presentSet ? presentSet.size : total,
         parsed: received.length,
@@ -335,6 +369,23 @@ export class KnowledgeGraph {
         return finish(removed, [...relinked], loadStatusCounts(this.store));
       }
     }
+    if (
+      early &&
+      !cancelled &&
+      received.length === early.files.size &&
+      received.every(r => early!.files.has(r.id)) &&
+      JSON.stringify(config) === JSON.stringify(early.config)
+    ) {
+      // every file came, and its module edges are stored: the index links them again with the same
+      // resolver (whose answers it keeps), and nothing is left to store but the settings
+      const index = new GraphIndex(received, early.config, early.resolver);
+      this.loaded = index;
+      phase(`linked (${index.fileCount} files)`);
+      await this.store.write(w => {
+        saveSettings(w, { settings, config: early!.config, builtAt: this.clock.now() });
+      }, 'system');
+      return finish([], index.fileIds(), index.statusCounts());
+    }
     if (!sameSettings) this.loaded = new GraphIndex([], config);
     const index = this.index();
     const removed = presentSet ? index.fileIds().filter(id => !presentSet.has(id)) : [];
@@ -345,6 +396,7 @@ export class KnowledgeGraph {
         ? config
         : undefined;
     const relinked = index.apply(received, removed, newConfig);
+    phase(`linked (${relinked.length} files)`);
     await this.store.write(w => {
       deleteFiles(w, removed);
       saveEdges(w, id => index.moduleRelationsOf(id), relinked);

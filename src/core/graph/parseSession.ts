@@ -7,6 +7,8 @@ import type {
   BuildReply,
   BuildRequest,
   ParseBatch,
+  PhaseClock,
+  PhaseMark,
   ParsedFile,
   ScanSettings,
   UpdateReply,
@@ -22,7 +24,11 @@ export class ParseSession {
   private readonly extractor = new Extractor();
   private scanner: { key: string; scanner: WorkspaceScanner } | undefined;
 
-  constructor(private readonly tree: SourceTree) {}
+  /** `clock`: marks the end of each phase of a build in its reply (CONTINUUM_GRAPH_TIMES). */
+  constructor(
+    private readonly tree: SourceTree,
+    private readonly clock?: PhaseClock,
+  ) {}
 
   /** Scans and parses. `stop()` is asked between files; when it says yes the build ends early (cancelled). */
   build(
@@ -30,21 +36,35 @@ export class ParseSession {
     onBatch: (batch: ParseBatch) => void,
     stop: () => boolean = () => false,
   ): BuildReply | undefined {
+    const phases: PhaseMark[] = [];
+    const mark = (phase: string) => {
+      if (this.clock) phases.push({ phase, ...this.clock() });
+    };
+    mark('worker: request received');
     const scanner = this.scannerFor(request, true);
     const files = scanner.scan();
+    mark(`worker: scanned (${files.length} files)`);
+    const present = files.map(f => f.id);
+    const config = scanner.projectConfig();
+    mark('worker: read the project configuration');
+    onBatch({ records: [], done: 0, total: files.length, scanned: { present, config } });
     const known = new Map(request.known);
     let records: ParsedFile[] = [];
+    let parsed = 0;
     for (let i = 0; i < files.length; i++) {
       if (stop()) return undefined;
       const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id), true);
-      if (record) records.push(record);
+      if (record) {
+        records.push(record);
+        parsed++;
+      }
       if (records.length >= batchSize || i === files.length - 1 || (i + 1) % 200 === 0) {
         onBatch({ records, done: i + 1, total: files.length });
         records = [];
       }
     }
-    if (!files.length) onBatch({ records: [], done: 0, total: 0 });
-    return { present: files.map(f => f.id), config: scanner.projectConfig() };
+    mark(`worker: read and extracted (${parsed} new or changed)`);
+    return { present, config, ...(this.clock ? { phases } : {}) };
   }
 
   update(request: UpdateRequest): UpdateReply {

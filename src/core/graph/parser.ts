@@ -38,13 +38,30 @@ export interface ParseBatch {
   records: ParsedFile[];
   done: number;
   total: number;
+  /**
+   * In a build's first batch (before any file is read): what the scan found, as the reply will say
+   * it, so that the caller can resolve each batch's imports while the parser reads on.
+   */
+  scanned?: Omit<BuildReply, 'phases'>;
 }
 
 export interface BuildReply {
   /** Every file id the scan found (changed or not): stored files missing here were deleted. */
   present: string[];
   config: ProjectConfig;
+  /** When each phase of the parser's work ended, if it was given a clock (CONTINUUM_GRAPH_TIMES). */
+  phases?: PhaseMark[];
 }
+
+/** The end of a phase of work: wall-clock time (ms since the epoch) and the CPU time its thread had used by then (ms). */
+export interface PhaseMark {
+  phase: string;
+  at: number;
+  cpuMs: number;
+}
+
+/** Now, as a PhaseMark counts it. */
+export type PhaseClock = () => Omit<PhaseMark, 'phase'>;
 
 export interface UpdateRequest extends ScanSettings {
   /** Absolute paths that were created, changed, deleted or renamed (both names). */

@@ -672,7 +672,12 @@ class FileReader {
       else if (k[p] === K.OpenBraceToken || k[p] === K.OpenBracketToken) p = this.match[p] + 1;
       else throw new GiveUp();
       if (k[p] === K.ExclamationToken) p++;
-      if (k[p] === K.ColonToken) p = this.typeEnd(p + 1, false);
+      let typeFrom = -1;
+      let typeTo = -1;
+      if (k[p] === K.ColonToken) {
+        typeFrom = p + 1;
+        p = typeTo = this.typeEnd(p + 1, false);
+      }
       let init = -1;
       if (k[p] === K.EqualsToken) {
         init = p + 1;
@@ -690,7 +695,13 @@ class FileReader {
         this.declarations.push(fact);
       }
       this.skim(from, start, undefined);
-      this.skim(start, p, fact);
+      if (typeFrom < 0) this.skim(start, p, fact);
+      else {
+        // a type has no calls: `… => Span\n(self: Span): Span` in a type literal without semicolons is a second call signature
+        this.skim(start, typeFrom, fact);
+        this.skimType(typeFrom, typeTo);
+        this.skim(typeTo, p, fact);
+      }
       from = p;
       if (k[p] === K.CommaToken) {
         p++;
@@ -881,7 +892,10 @@ class FileReader {
     return end;
   }
 
-  /** The index after the `>` that closes the `<` at p, or -1 when what follows is not a list of types (`parameters`: with defaults). */
+  /**
+   * The index after the `>` that closes the `<` at p, or -1 when what follows is not a list of types
+   * (`parameters`: type parameters, with defaults and variance annotations: `<in out A, out B = never>`).
+   */
   private anglesEnd(p: number, parameters = false): number {
     const k = this.k;
     let depth = 0;
@@ -890,7 +904,7 @@ class FileReader {
       if (kind === K.LessThanToken) depth++;
       else if (kind === K.GreaterThanToken) {
         if (--depth === 0) return p + 1;
-      } else if (!inTypeArguments(kind) && !(parameters && kind === K.EqualsToken)) {
+      } else if (!inTypeArguments(kind) && !(parameters && (kind === K.EqualsToken || kind === K.InKeyword))) {
         return -1;
       }
       p = this.skip(p);
@@ -948,6 +962,21 @@ class FileReader {
       ) {
         this.call(p, owner);
       }
+    }
+  }
+
+  /** A type from `from` to `to`: only its import types (`import('./x').T`, `typeof import('./x')`) are facts. */
+  private skimType(from: number, to: number): void {
+    if (this.declarationFile) return;
+    const k = this.k;
+    for (let p = from; p < to; p++) {
+      if (
+        k[p] === K.ImportKeyword &&
+        k[p + 1] === K.OpenParenToken &&
+        k[p - 1] !== K.DotToken &&
+        k[p - 1] !== K.QuestionDotToken
+      )
+        this.dynamicImport(p);
     }
   }
 

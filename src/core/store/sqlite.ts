@@ -5,6 +5,8 @@ import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.
 import type { SqlValue } from './types';
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
+/** The file of a database with nothing in it (see SqliteDatabase.create). */
+let emptyDatabase: Uint8Array | undefined;
 
 /**
  * Bytes that sql.js takes over rather than copies. Its in-memory file system (Emscripten's MEMFS)
@@ -43,6 +45,26 @@ export class SqliteDatabase {
   static async open(bytes?: Uint8Array): Promise<SqliteDatabase> {
     const SQL = await loadSqlJs();
     return new SqliteDatabase(new SQL.Database(bytes));
+  }
+
+  /**
+   * A new, empty database whose in-memory file has the room of `room` to grow into. sql.js's file
+   * grows by an eighth at a time past 1 MB, copying itself each time (measured on 13 MB of inserts
+   * in 64 transactions: 273 → 118 ms). The room is allocated, not touched: what the file does not use
+   * is not resident.
+   */
+  static async create(room = new ArrayBuffer(16 * 1024 * 1024)): Promise<SqliteDatabase> {
+    // sql.js replaces an empty file at its first write: the room starts with an empty database's first page
+    emptyDatabase ??= await (async () => {
+      const db = await SqliteDatabase.open();
+      db.exec('CREATE TABLE t (x); DROP TABLE t');
+      const bytes = db.export();
+      db.close();
+      return bytes;
+    })();
+    const start = new Uint8Array(room, 0, emptyDatabase.length);
+    start.set(emptyDatabase);
+    return SqliteDatabase.takeOver(start);
   }
 
   /**

@@ -122,6 +122,35 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
     assert.deepStrictEqual(seen, ['50/120', '100/120', '120/120']);
   });
 
+  it("a new graph stores each batch's module edges with its files while the parser reads on, and ends with the same edges as the index", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 120; i++)
+      files[`src/m${i}.ts`] = `import { v${(i + 1) % 120} } from './m${(i + 1) % 120}';\nexport const v${i} = 1;`;
+    const w = await graphWorld(files);
+    const storedDuring: number[] = [];
+    await w.graph.build({
+      roots: ['/ws'],
+      onProgress: p => {
+        if (p.done < p.total) storedDuring.push(w.store.get<{ n: number }>('SELECT count(*) AS n FROM graph_edges')!.n);
+      },
+    });
+    assert.deepStrictEqual(storedDuring, [50, 100]);
+    const stored = w.store.all<{ from_id: string; to_id: string }>('SELECT from_id, to_id FROM graph_edges');
+    assert.deepStrictEqual(
+      stored.map(e => `${e.from_id} -> ${e.to_id}`).sort(),
+      w.graph
+        .index()
+        .fileIds()
+        .flatMap(id =>
+          w.graph
+            .index()
+            .moduleRelationsOf(id)
+            .map(r => `${id} -> ${r.to}`),
+        )
+        .sort(),
+    );
+  });
+
   it('a cancelled build keeps what it parsed, and the next build parses only the rest', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 200; i++) files[`src/m${i}.ts`] = `export const v${i} = ${i};`;

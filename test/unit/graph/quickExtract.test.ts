@@ -34,6 +34,38 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 // Constructs that need care when reading tokens without a syntax tree; each must be read, and read as the parser does.
 const cases: Array<[string, string, string]> = [
   [
+    "a variable's type literal of call signatures without semicolons (Effect's dual APIs)",
+    'Span.ts',
+    `
+    import { dual } from './Function'
+    export const concat: {
+      /**
+       * @since 1.0.0
+       */
+      (that: Span): (self: Span) => Span
+      (self: Span, that: Span): Span
+    } = dual(2, (self: Span, that: Span): Span => make(self, that))
+    const local: { (a: A): B
+      (c: C): D } = build()
+    `,
+  ],
+  [
+    "variance annotations on type parameters (`in`, `out`, `in out`), as Effect's sources write them",
+    'Channel.ts',
+    `
+    import { dual } from './Function'
+    export interface Channel<out OutElem, in InElem = unknown, in out Env = never> extends Pipeable {
+      readonly [ChannelTypeId]: Variance<OutElem, InElem, Env>
+    }
+    export class Queue<in out A> implements Enqueue<A> {
+      offer(value: A): boolean { return dual(2, value) }
+    }
+    export declare function make<in out K, out V>(key: K): Map<K, V>
+    export type Fn<in A, out B> = (a: A) => B
+    export const run = <A, E = never>(self: Effect<A, E>): A => dual(1, self)
+    `,
+  ],
+  [
     'JSX: text with quotes and braces in expressions, attributes, fragments, spreads, nested elements',
     'View.tsx',
     `

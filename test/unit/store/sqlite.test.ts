@@ -39,6 +39,26 @@ describe('the in-memory SQLite database', () => {
 });
 
 describe('sqlite database', () => {
+  it('creates a new database in the room it is given, and writes its pages there as it grows', async () => {
+    const room = new ArrayBuffer(1024 * 1024);
+    const db = await SqliteDatabase.create(room);
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+    for (let i = 0; i < 500; i++) db.run('INSERT INTO t (v) VALUES (?)', [`row ${i} ${'x'.repeat(100)}`]);
+    const written = new Uint8Array(room);
+    assert.strictEqual(new TextDecoder().decode(written.subarray(0, 15)), 'SQLite format 3');
+    const after = db.export();
+    assert.ok(after.length > 64 * 1024 && after.length < room.byteLength, `${after.length} bytes`);
+    assert.ok(
+      written.subarray(after.length - 4096, after.length).some(b => b !== 0),
+      'the last page is in the room',
+    );
+    const reopened = await SqliteDatabase.open(after);
+    assert.strictEqual(reopened.get<{ n: number }>('SELECT count(*) AS n FROM t')!.n, 500);
+    assert.strictEqual(reopened.integrityCheck(), 'ok');
+    reopened.close();
+    db.close();
+  });
+
   it('takes over the bytes it is opened from and grows into the room behind them, without copying them', async () => {
     const bytes = await exported(200);
     const room = new Uint8Array(bytes.length * 2);

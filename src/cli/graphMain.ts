@@ -1,0 +1,89 @@
+// The CLI's graph commands (dist/cliGraph.js, which dist/cli.js loads for `continuum graph …`):
+//   continuum graph build [FOLDER...] | stats | affected FILE --store DIR
+// on the store and its knowledge graph alone, without the rest of the CLI (tasks, sessions, agents,
+// model clients: a bundle four times the size, whose loading was a fifth of a graph build on
+// PatternFly's 3,176 files). Anything else (help, an option it does not take, no --store) goes to
+// the whole CLI (dist/cliMain.js), which says what is wrong as for every command.
+import * as path from 'path';
+import { KnowledgeGraph } from '../core/graph/knowledgeGraph';
+import { openStore } from '../core/store/store';
+import { nodeFileSystem } from '../node/fileSystem';
+import { WorkerGraphParser } from '../node/graphWorkerParser';
+import { nodeLock } from '../node/lock';
+import { currentOwner } from '../node/lockOwner';
+import { graphCommand, graphTimes } from './graph';
+import { forTerminal } from './terminalText';
+
+/** Exit status when this process lost the store's lock to another one (EX_TEMPFAIL), as in main.ts. */
+const lockLostExitCode = 75;
+
+/** `graph SUB [OPERANDS] --store DIR` as this file runs it, or undefined for what the whole CLI should answer. */
+export function parseGraphArgs(argv: readonly string[]): { operands: string[]; store: string } | undefined {
+  const words: string[] = [];
+  let store: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--store' && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) store = argv[++i];
+    else if (argv[i].startsWith('-')) return undefined;
+    else words.push(argv[i]);
+  }
+  const [command, ...operands] = words;
+  if (command !== 'graph' || !['build', 'stats', 'affected'].includes(operands[0] ?? '') || store === undefined)
+    return undefined;
+  return { operands, store };
+}
+
+async function main(args: { operands: string[]; store: string }): Promise<number> {
+  const build = args.operands[0] === 'build';
+  const times = build ? graphTimes() : undefined;
+  times?.('the CLI started');
+  // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build it starts
+  // loading TypeScript while the store opens
+  const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
+  if (build) parser.warm();
+  const store = await openStore({
+    folder: args.store,
+    fs: nodeFileSystem,
+    lock: nodeLock(),
+    owner: currentOwner('continuum CLI'),
+    // No snapshot copy in a worker (what keeps the extension host's thread free of a large store's
+    // checks and exports): here it made the open wait for that worker to start and compile sql.js,
+    // and replayed every batch of a build on the second core, the one the graph worker reads on.
+  });
+  times?.('opened the store');
+  const graph = new KnowledgeGraph(store, () => parser);
+  store.onDidLoseLock(reason => {
+    console.error(`continuum: ${reason}`);
+    exit(lockLostExitCode);
+  });
+  const stop = async () => {
+    graph.dispose();
+    await store.close();
+    process.exit(130);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  try {
+    return await graphCommand(graph, args.operands, times);
+  } finally {
+    graph.dispose();
+    await store.close();
+    times?.('closed the store');
+  }
+}
+
+/** Ends the process once stdout and stderr have taken what was written (as main.ts does). */
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+const args = parseGraphArgs(process.argv.slice(2));
+if (!args) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the whole CLI, bundled beside this one
+  require('./cliMain.js');
+} else {
+  main(args).then(exit, err => {
+    console.error(`continuum: ${forTerminal((err as Error).message)}`);
+    exit(1);
+  });
+}
