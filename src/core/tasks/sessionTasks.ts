@@ -76,7 +76,7 @@ export function readyInSessionOfKinds(
   for (const kind of kinds) {
     const limit = limits[kind]!;
     const resumed = running.filter(t => t.kind === kind);
-    const left = limit < 0 ? -1 : limit - resumed.length;
+    const left = limit < 0 ? -1 : Math.max(0, limit - resumed.length);
     ready.push(...(limit < 0 ? resumed : resumed.slice(0, limit)));
     if (left !== 0) ready.push(...r.all<ReadyInSession>(pendingOfKind, [kind, sessionId, left]));
   }

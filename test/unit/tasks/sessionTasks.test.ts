@@ -49,6 +49,7 @@ describe("a session's ready tasks per kind", () => {
     ]);
     assert.deepStrictEqual(titles({ shell: -1 }), ['left running', 'high shell', 'low shell']);
     assert.deepStrictEqual(titles({ shell: 1 }), ['left running']);
+    assert.deepStrictEqual(titles({ shell: 0 }), [], 'a limit below the running tasks never reads every pending one');
     assert.deepStrictEqual(titles({ lm: 5 }), ['critical lm'], "the agent's task is not the run's");
     assert.deepStrictEqual(titles({}), []);
     // the lease ended: the run takes the task back as one a crash left running
