@@ -115,8 +115,6 @@ interface Base {
   unchecked?: boolean;
   /** The snapshot copy that checked the snapshot's checksum and handed over `db`'s bytes: the store's from now on. */
   copy?: SnapshotCopy;
-  /** The folder held no store yet (no snapshot, journal or backup). */
-  created?: boolean;
 }
 
 /** Opens (creating when needed) the store in `options.folder`. Never throws on damaged files: it recovers and says so in `health().recovery`. */
@@ -202,9 +200,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       // Before the compaction below removes the segments.
       await setAsideUnapplied(options, replay.unapplied, recovery, (options.clock ?? systemClock).now());
     }
-    // A store just created needs no snapshot yet: its journal (the migrations, one record) opens it
-    // again as well, and its first compaction comes with its first writes.
-    if (!readOnlyReason && (recovery.length > 0 || (needsUpgrade && !base.created))) {
+    if (!readOnlyReason && (recovery.length > 0 || needsUpgrade)) {
       await store.compact();
     } else if (!readOnlyReason && (replay.applied > 0 || replay.damaged)) {
       // Only folds the journal (intact, or with a torn tail that was never acknowledged) into the
@@ -313,7 +309,7 @@ async function loadBase(
   if (read && 'problem' in read) recovery.push(`The store's snapshot could not be read: ${read.problem}.`);
   const bytes = read && !('problem' in read) ? read : undefined;
   if (!read && !hasJournal && !backups.length) {
-    return { db: await SqliteDatabase.create(), seq: 0, created: true };
+    return { db: await SqliteDatabase.create(), seq: 0 };
   }
   if (bytes) {
     const loaded = copyRole

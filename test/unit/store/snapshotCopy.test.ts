@@ -122,7 +122,7 @@ describe('store with its snapshot copy in a worker thread', function () {
     const fs = new MemoryFileSystem();
     const clock = new FakeClock();
     const store = await openStore(options(fs, { clock }));
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 3; i++) {
       await put(store, `k${i}`, 'x');
       clock.advance(1000);
       await store.compact();
