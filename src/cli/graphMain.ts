@@ -12,10 +12,8 @@ import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import { graphCommand, graphTimes } from './graph';
+import { exit, lockLostExitCode } from './exit';
 import { forTerminal } from './terminalText';
-
-/** Exit status when this process lost the store's lock to another one (EX_TEMPFAIL), as in main.ts. */
-const lockLostExitCode = 75;
 
 /** `graph SUB [OPERANDS] --store DIR` as this file runs it, or undefined for what the whole CLI should answer. */
 export function parseGraphArgs(argv: readonly string[]): { operands: string[]; store: string } | undefined {
@@ -69,12 +67,6 @@ async function main(args: { operands: string[]; store: string }): Promise<number
     await store.close();
     times?.('closed the store');
   }
-}
-
-/** Ends the process once stdout and stderr have taken what was written (as main.ts does). */
-function exit(code: number): void {
-  process.exitCode = code;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 const args = parseGraphArgs(process.argv.slice(2));

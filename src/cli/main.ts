@@ -22,6 +22,7 @@ import { currentOwner } from '../node/lockOwner';
 import type { LmChoice } from '../node/lm/config';
 import { briefingCommand, parseBriefingArgs, type StoreChoice } from './briefing';
 import { checkpointFromTerminal } from './checkpoint';
+import { exit, lockLostExitCode } from './exit';
 import { graphCommand, graphTimes } from './graph';
 import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
@@ -290,9 +291,6 @@ async function storeFolderOf(choice: StoreChoice): Promise<string> {
   return found.folder;
 }
 
-/** Exit status when this process lost the store's lock to another one (EX_TEMPFAIL): it stopped, and saved nothing after that. */
-const lockLostExitCode = 75;
-
 /**
  * Resolves with the store's message once this process lost the store's lock (it was stalled past
  * the lock's limit and another process took the store over). A run handles that itself (it must
@@ -385,12 +383,3 @@ main(process.argv.slice(2)).then(exit, err => {
   console.error(`continuum: ${forTerminal((err as Error).message)}`);
   exit(1);
 });
-
-/**
- * Ends the process once stdout and stderr have taken what was written. Everything is closed by
- * then; waiting for Node to wind down by itself costs another 25–30 ms of tearing down the heap.
- */
-function exit(code: number): void {
-  process.exitCode = code;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-}
