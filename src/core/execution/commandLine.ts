@@ -117,13 +117,17 @@ export async function realWorkspaceCwd(
   realPath: (p: string) => Promise<string | undefined>,
 ): Promise<string> {
   const target = workspaceCwd(workspace, cwd);
-  const [realRoot, realTarget] = await Promise.all([realPath(path.resolve(workspace)), realPath(target)]);
+  const root = path.resolve(workspace);
+  const [realRoot, realTarget] =
+    target === root
+      ? await realPath(root).then(real => [real, real])
+      : await Promise.all([realPath(root), realPath(target)]);
   if (realTarget === undefined) {
     throw new Error(
       `The task's folder '${cwd ?? '.'}' does not exist (${target}). Create it, or edit the task's cwd to a folder that exists inside the workspace.`,
     );
   }
-  const rel = path.relative(realRoot ?? path.resolve(workspace), realTarget);
+  const rel = path.relative(realRoot ?? root, realTarget);
   if (rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel))) return target;
   throw new Error(
     `The task's folder '${cwd}' leads outside the workspace through a symbolic link: it is really ${realTarget}. ` +
