@@ -65,7 +65,8 @@ export async function findRepository(
       `Continuum could not ask git about ${workspace}: ${err instanceof Error ? err.message.trim() : String(err)}. Check that git is installed and on the PATH.`,
     );
   }
-  const [bare, gitDir, commonDir, objectFormat, workTree] = out.trim().split('\n');
+  // one answer per line, each kept whole (a folder's name may end in spaces); only the last newline goes
+  const [bare, gitDir, commonDir, objectFormat, workTree] = out.replace(/\r?\n$/, '').split(/\r?\n/);
   if (bare === 'true' || !workTree) return undefined;
   return { gitDir, workTree, commonDir: path.resolve(workspace, commonDir), objectFormat };
 }

@@ -5,7 +5,7 @@
 import type { StoreReader } from '../store/types';
 import type { TaskAction } from './model';
 
-/** A ready task of a session, with what orders it (see readyInSessionOfKind). */
+/** A ready task of a session, with what orders it (see readyInSessionOfKinds). */
 export interface ReadyInSession {
   id: string;
   kind: TaskAction['kind'];
