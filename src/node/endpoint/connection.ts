@@ -358,9 +358,12 @@ class Link implements StoreConnection {
       });
       if (this.core !== core) return void endpoint.close(0); // lost the lock (or closed) meanwhile
       this.endpoint = endpoint;
-      void endpoint.handedOver.then(() => {
+      void endpoint.handedOver.then(released => {
         if (this.endpoint === endpoint) this.endpoint = undefined;
-        if (this.role === 'connecting') this.establish(Date.now() + (this.options.handoverGraceMs ?? 15_000));
+        // released: leave the lock to the window that asked for a moment; not released (closing the
+        // store failed): nobody was given it, so find or take it again at once
+        if (this.role === 'connecting')
+          this.establish(released ? Date.now() + (this.options.handoverGraceMs ?? 15_000) : 0);
       });
     }
     this.options.logger.info(

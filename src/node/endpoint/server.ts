@@ -63,8 +63,11 @@ export interface ServeOptions {
 
 export interface HolderEndpoint {
   readonly address: EndpointAddress;
-  /** Resolves once the endpoint closed after a handover (the store was released). */
-  readonly handedOver: Promise<void>;
+  /**
+   * Resolves once the endpoint closed after a handover: with true when the store was released, with
+   * false when releasing it failed (the process holding this endpoint must find or take the store again).
+   */
+  readonly handedOver: Promise<boolean>;
   /**
    * Stops taking calls, lets those in flight finish (up to `graceMs`), then closes every
    * connection: a client still waiting is told the holder stopped.
@@ -85,8 +88,8 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
   const inFlight = new Set<Promise<unknown>>();
   let accepting = true;
   let handingOver = false;
-  let handedOverResolve!: () => void;
-  const handedOver = new Promise<void>(r => {
+  let handedOverResolve!: (released: boolean) => void;
+  const handedOver = new Promise<boolean>(r => {
     handedOverResolve = r;
   });
   const hello: HelloResult = {
@@ -231,12 +234,13 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
         // nobody can find this endpoint any more: it closes, and the store's connection looks for a holder again
         options.logger.error('endpoint: handing the store over failed; this endpoint closes', err);
         await close(0);
+        handedOverResolve(false);
         return;
       }
       answer({ id, result: { released: true } });
       for (const s of sockets) if (!s.destroyed) s.write(encode({ notice: 'handed-over' }));
       await close(0);
-      handedOverResolve();
+      handedOverResolve(true);
     }
   });
 

@@ -435,6 +435,41 @@ describe('the holder endpoint', function () {
       assert.ok(!fs.existsSync(announcement), "the old holder's announcement is gone when it answers");
     });
 
+    it('a holder whose handover failed takes the store up again and goes on serving, instead of waiting for nobody', async () => {
+      let failClose = true;
+      const c = await connectOrHold({
+        storeFolder: store,
+        kind: 'mcp',
+        handsOver: true,
+        open: async lock => {
+          const core = await opener('test mcp')(lock);
+          const close = core.close.bind(core);
+          // the store is let go of, but its closing reports a failure (a journal that could not be closed)
+          core.close = async () => {
+            await close();
+            if (failClose) {
+              failClose = false;
+              throw new Error('the journal could not be closed');
+            }
+          };
+          return core;
+        },
+        callTool: callTestTool,
+        logger: recording,
+      });
+      open.push(c);
+      await c.callTool(agent, 'test_add_task', { title: 'before' });
+      const asked = await askToHandOver(store);
+      assert.strictEqual(asked.handedOver, false);
+      assert.match(asked.why ?? '', /Handing the store over failed: the journal could not be closed/);
+      await until('the MCP server to hold the store again', () => c.role === 'holder', 10_000).catch((err: Error) => {
+        throw new Error(`${err.message} (its role: ${c.role}); it logged:\n${logged.join('\n')}`);
+      });
+      await c.callTool(agent, 'test_add_task', { title: 'after' });
+      const counted = await c.callTool(agent, 'test_count', {});
+      assert.strictEqual((counted.structured as { count: number }).count, 2);
+    });
+
     it('an MCP holder finishes, releases the store to the window that asked, and goes on as its client', async () => {
       const mcp = await link();
       await mcp.callTool(agent, 'test_add_task', { title: 'by the agent' });
