@@ -14,7 +14,7 @@
 import { z } from 'zod/v4';
 import { latestContextVersion } from '../context/contextManager';
 import { explainIssues } from '../context/validation';
-import type { StoreReader } from '../store/types';
+import type { StoreReader, StoreWriter } from '../store/types';
 import {
   parseState,
   sessionStateSchema,
@@ -22,7 +22,7 @@ import {
   type SessionState,
   type TaskState,
 } from './checkpointState';
-import { taskStatesInOrder } from '../tasks/taskStates';
+import { statesOfChangedTasks, taskStatesInOrder, type TaskStateRow } from '../tasks/taskStates';
 import { SessionError } from './model';
 
 type TaskTuple = [
@@ -95,20 +95,15 @@ export class SavedStates {
 
   /** The current state, as the checkpoint about to be inserted saves it. Reads only. */
   capture(r: StoreReader, sessionId: string | undefined): CapturedState {
-    const tasks = new Map<string, TaskTuple>();
+    const base = this.previous(r);
+    // Between two complete checkpoints, only the tasks listed as changed since the base are read
+    // and compared: the others are as the base saved them. A complete checkpoint reads every task,
+    // so a chain never rests on the list for more than `fullEvery` checkpoints.
+    const delta = base && base.depth < this.fullEvery;
+    const changes = delta && changesSince(r) === base.id ? withChanges(base.tasks, r) : undefined;
+    const tasks = changes?.tasks ?? everyTask(r);
     let tasksDone = 0;
-    for (const row of taskStatesInOrder(r)) {
-      tasks.set(row.id, [
-        row.status,
-        row.progress,
-        row.attempts,
-        row.result,
-        row.error,
-        row.started_at,
-        row.completed_at,
-      ]);
-      if (row.status === 'done') tasksDone++;
-    }
+    for (const tuple of tasks.values()) if (tuple[0] === 'done') tasksDone++;
     const s =
       sessionId === undefined
         ? undefined
@@ -116,20 +111,14 @@ export class SavedStates {
     const session = s && { id: s.id, status: s.status, currentTaskId: s.current_task_id, note: s.note, error: s.error };
     const contextVersion = latestContextVersion(r);
 
-    const base = this.previous(r);
-    const delta: Record<string, TaskTuple | 0> = {};
+    const saves: Record<string, TaskTuple | 0> = {};
     let changed = 0;
-    if (base && base.depth < this.fullEvery) {
-      for (const [id, tuple] of tasks) {
+    if (delta) {
+      for (const id of changes?.listed ?? new Set([...tasks.keys(), ...base.tasks.keys()])) {
+        const now = tasks.get(id);
         const before = base.tasks.get(id);
-        if (!before || !sameTuple(before, tuple)) {
-          delta[id] = tuple;
-          changed++;
-        }
-      }
-      for (const id of base.tasks.keys()) {
-        if (!tasks.has(id)) {
-          delta[id] = 0;
+        if (now ? !before || !sameTuple(before, now) : before) {
+          saves[id] = now ?? 0;
           changed++;
         }
       }
@@ -140,7 +129,7 @@ export class SavedStates {
       schema: 2,
       ...(session ? { session } : {}),
       ...(contextVersion != null ? { contextVersion } : {}),
-      tasks: complete ? Object.fromEntries(tasks) : delta,
+      tasks: complete ? Object.fromEntries(tasks) : saves,
     };
     return {
       json: JSON.stringify(saved),
@@ -157,8 +146,13 @@ export class SavedStates {
     };
   }
 
-  /** Tells the cache which id the captured state was saved under. */
-  inserted(id: string, captured: CapturedState): void {
+  /**
+   * Tells the cache which id the captured state was saved under, and starts the list of changed
+   * tasks afresh from it (inside the write that inserted the checkpoint).
+   */
+  inserted(w: StoreWriter, id: string, captured: CapturedState): void {
+    w.run('DELETE FROM task_state_changes');
+    w.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', [changesSinceKey, id]);
     this.last = { id, ...captured.materialized };
   }
 
@@ -295,4 +289,35 @@ function toTaskState(id: string, t: TaskTuple): TaskState {
 function sameTuple(a: TaskTuple, b: TaskTuple): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** meta: the checkpoint since which task_state_changes lists every changed task (schema version 11). */
+const changesSinceKey = 'task_state_changes_since';
+
+function changesSince(r: StoreReader): string | undefined {
+  return r.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [changesSinceKey])?.value;
+}
+
+function tupleOf(row: TaskStateRow): TaskTuple {
+  return [row.status, row.progress, row.attempts, row.result, row.error, row.started_at, row.completed_at];
+}
+
+function everyTask(r: StoreReader): Map<string, TaskTuple> {
+  return new Map(taskStatesInOrder(r).map(row => [row.id, tupleOf(row)]));
+}
+
+/** The base's tasks with those listed as changed since it read again (gone when deleted), and the list. */
+function withChanges(
+  base: ReadonlyMap<string, TaskTuple>,
+  r: StoreReader,
+): { tasks: Map<string, TaskTuple>; listed: string[] } {
+  const listed = r.all<{ task_id: string }>('SELECT task_id FROM task_state_changes').map(c => c.task_id);
+  const tasks = new Map(base); // a task keeps its place; one created since goes last, in creation order
+  const present = new Set<string>();
+  for (const row of statesOfChangedTasks(r)) {
+    tasks.set(row.id, tupleOf(row));
+    present.add(row.id);
+  }
+  for (const id of listed) if (!present.has(id)) tasks.delete(id);
+  return { tasks, listed };
 }

@@ -522,7 +522,7 @@ export class SessionManager {
         state.tasksDone,
       ],
     );
-    this.savedStates.inserted(checkpoint.id, state);
+    this.savedStates.inserted(w, checkpoint.id, state);
     return checkpoint;
   }
 

@@ -327,6 +327,27 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX tasks_ready_by_kind ON tasks(kind, status, open_deps, priority, coalesce(deadline, 9007199254740991), seq);
     `,
   },
+  {
+    version: 11,
+    description: 'the tasks whose saved state changed since the newest checkpoint, so the next one reads only those',
+    sql: `
+      -- Every task created, deleted, or written to in a column a checkpoint saves, since the checkpoint
+      -- named by meta 'task_state_changes_since' (src/core/sessions/savedStates.ts). Triggers keep
+      -- it, so no way of changing a task can be missed; creating a checkpoint empties it and names
+      -- itself. A task written to without a real change may be listed: the checkpoint compares.
+      CREATE TABLE task_state_changes (task_id TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TRIGGER task_state_created AFTER INSERT ON tasks BEGIN
+        INSERT OR IGNORE INTO task_state_changes (task_id) VALUES (NEW.id);
+      END;
+      CREATE TRIGGER task_state_deleted AFTER DELETE ON tasks BEGIN
+        INSERT OR IGNORE INTO task_state_changes (task_id) VALUES (OLD.id);
+      END;
+      CREATE TRIGGER task_state_written AFTER UPDATE OF id, status, progress, attempts, result, error, started_at, completed_at ON tasks BEGIN
+        INSERT OR IGNORE INTO task_state_changes (task_id) VALUES (OLD.id);
+        INSERT OR IGNORE INTO task_state_changes (task_id) VALUES (NEW.id);
+      END;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

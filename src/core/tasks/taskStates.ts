@@ -34,6 +34,14 @@ export function taskStatesInOrder(r: StoreReader): TaskStateRow[] {
   );
 }
 
+/** The state of each task listed in task_state_changes that still exists (see src/core/sessions/savedStates.ts). */
+export function statesOfChangedTasks(r: StoreReader): TaskStateRow[] {
+  return r.all<TaskStateRow>(
+    `SELECT t.id, t.status, t.progress, t.attempts, t.result, t.error, t.started_at, t.completed_at
+     FROM task_state_changes c JOIN tasks t ON t.id = c.task_id ORDER BY t.seq`,
+  );
+}
+
 /** Every task's state with its title (for saying what a restore changes). */
 export function taskStatesWithTitles(r: StoreReader): Array<TaskStateRow & { title: string }> {
   return r.all<TaskStateRow & { title: string }>(

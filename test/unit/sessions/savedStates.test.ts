@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { SessionManager } from '../../../src/core/sessions/sessionManager';
 import type { CheckpointState } from '../../../src/core/sessions/checkpointState';
 import { exportState, importState, parseState } from '../../../src/core/state/stateFile';
-import type { Store } from '../../../src/core/store/types';
+import type { SqlValue, Store } from '../../../src/core/store/types';
 import { counterIds, openTestStore } from '../context/openTestStore';
 import { seededRandom } from '../fakes/random';
 import { insertTasks, setStatus, setup } from './fixtures';
@@ -135,6 +135,104 @@ describe('saved checkpoint states', () => {
       // a manager without the cache of the last save reads the same
       assertRestorable(new SessionManager(store, clock), expected, `read afresh (seed ${seed})`);
     }
+  });
+
+  it('give back the state at each checkpoint when restores, deleted checkpoints and a second manager come between', async () => {
+    for (const seed of [21, 22, 23, 24]) {
+      const { store, clock, sessions } = await setup({ fullCheckpointEvery: 7 });
+      let n = 0;
+      const other = new SessionManager(store, clock, {
+        ids: prefix => `other-${prefix}-${++n}`,
+        fullCheckpointEvery: 7,
+      });
+      const random = seededRandom(seed);
+      const expected = new Map<string, CheckpointState['tasks']>();
+      let next = 0;
+      await insertTasks(
+        store,
+        clock,
+        Array.from({ length: 40 }, () => ({ id: `t${++next}` })),
+      );
+      for (let step = 0; step < 80; step++) {
+        const ids = stateNow(store).map(t => t.id);
+        const pick = () => ids[Math.floor(random() * ids.length)];
+        const r = random();
+        if (r < 0.45 && ids.length)
+          await setStatus(store, pick(), ['running', 'done', 'failed', 'pending'][Math.floor(random() * 4)], {
+            progress: Math.floor(random() * 100),
+          });
+        else if (r < 0.55) await insertTasks(store, clock, [{ id: `t${++next}` }]);
+        else if (r < 0.62 && ids.length)
+          await store.write(w => {
+            w.run('DELETE FROM tasks WHERE id = ?', [pick()]);
+          });
+        else if (r < 0.7 && ids.length)
+          await store.write(w => {
+            w.run('UPDATE tasks SET title = ?, error = ?, started_at = ? WHERE id = ?', [
+              `renamed ${step}`,
+              random() < 0.5 ? null : `error ${step}`,
+              clock.now(),
+              pick(),
+            ]);
+          });
+        else if (r < 0.8 && expected.size) {
+          const at = [...expected.keys()][Math.floor(random() * expected.size)];
+          const before = stateNow(store);
+          const restored = await sessions.restoreCheckpoint(at, 'user');
+          expected.set(restored.checkpointId, before);
+        } else if (r < 0.86 && expected.size) {
+          // the newest one as often as any other: the next checkpoint then builds on an older one
+          const keys = [...expected.keys()];
+          const doomed = random() < 0.5 ? keys[keys.length - 1] : keys[Math.floor(random() * keys.length)];
+          await store.write(w => {
+            w.run('DELETE FROM checkpoints WHERE id = ?', [doomed]);
+          });
+          expected.delete(doomed);
+        }
+        clock.advance(1000);
+        const by = random() < 0.3 ? other : sessions;
+        const checkpoint = await by.createCheckpoint({ trigger: 'every-n-tasks' });
+        expected.set(checkpoint.id, stateNow(store));
+      }
+      assertRestorable(sessions, expected, `(seed ${seed})`);
+      assertRestorable(other, expected, `by the second manager (seed ${seed})`);
+      assertRestorable(new SessionManager(store, clock), expected, `read afresh (seed ${seed})`);
+    }
+  });
+
+  it('read only the tasks changed since the checkpoint before, between complete checkpoints', async () => {
+    const { store, clock, sessions } = await setup({ fullCheckpointEvery: 5 });
+    await insertTasks(
+      store,
+      clock,
+      Array.from({ length: 300 }, (_, i) => ({ id: `t${i}` })),
+    );
+    let taskRowsRead = 0;
+    const write = store.write.bind(store);
+    store.write = ((fn, actor) =>
+      write(w => {
+        const counting = Object.create(w) as typeof w;
+        counting.all = ((sql: string, params?: readonly SqlValue[]) => {
+          const rows = w.all(sql, params);
+          if (/\b(FROM|JOIN) tasks\b/.test(sql)) taskRowsRead += rows.length;
+          return rows;
+        }) as typeof w.all;
+        return fn(counting);
+      }, actor)) as typeof store.write;
+    await sessions.createCheckpoint({ trigger: 'manual' });
+    assert.strictEqual(taskRowsRead, 300, 'the first checkpoint reads every task');
+    const reads: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await setStatus(store, `t${i}`, 'done');
+      taskRowsRead = 0;
+      await sessions.createCheckpoint({ trigger: 'every-n-tasks' });
+      reads.push(taskRowsRead);
+    }
+    assert.deepStrictEqual(reads, [1, 1, 1, 1, 300], 'one row per changed task; the fifth is complete again');
+    assert.deepStrictEqual(
+      byId(sessions.checkpointState(sessions.listCheckpoints()[0].id)!.tasks),
+      byId(stateNow(store)),
+    );
   });
 
   it('stay complete when checkpoints they build on are deleted', async () => {
