@@ -32,17 +32,44 @@ export interface TaskInSession {
 }
 
 /**
- * The first `?3` ready pending tasks of one action kind in a session, in the ready order: the index on
- * (kind, status, open_deps, priority, due, seq) gives them in order, each checked for the session, so
- * the tasks after them are never read (-1: all). ?1 the kind, ?2 the session. (Exported for the test
- * of its query plan.)
+ * How many ready tasks of a kind, of every session, a look walks in the ready order for the
+ * session's own; past them it reads the session's tasks instead (other sessions' ready tasks come first).
  */
-export const pendingOfKind = `SELECT t.id, t.kind, 0 AS resumed, t.priority, coalesce(t.deadline, 9007199254740991) AS due, t.seq
-    FROM tasks t
-    WHERE t.kind = ?1 AND t.status = 'pending' AND t.open_deps = 0
-      AND EXISTS (SELECT 1 FROM session_tasks st WHERE st.session_id = ?2 AND st.task_id = t.id)
+export const readyWalk = 512;
+
+/**
+ * The first `?3` ready pending tasks of one action kind in a session, in the ready order: the index on
+ * (kind, status, open_deps, priority, due, seq) gives the kind's ready tasks in order, at most ?4 of
+ * them, each checked for the session, so the tasks after the first ?3 of the session are never read
+ * (-1: all). ?1 the kind, ?2 the session. (Exported for the test of its query plan.)
+ */
+export const pendingOfKind = `SELECT t.id, t.kind, 0 AS resumed, t.priority, t.due, t.seq
+    FROM (SELECT id, kind, priority, coalesce(deadline, 9007199254740991) AS due, seq
+      FROM tasks
+      WHERE kind = ?1 AND status = 'pending' AND open_deps = 0
+      ORDER BY priority, coalesce(deadline, 9007199254740991), seq
+      LIMIT ?4) t
+    WHERE EXISTS (SELECT 1 FROM session_tasks st WHERE st.session_id = ?2 AND st.task_id = t.id)
+    LIMIT ?3`;
+
+/** The same read from the session's own tasks, all of them sorted: for a kind whose first ready tasks are others'. */
+export const pendingOfKindFromSession = `SELECT t.id, t.kind, 0 AS resumed, t.priority, coalesce(t.deadline, 9007199254740991) AS due, t.seq
+    FROM session_tasks st CROSS JOIN tasks t
+    WHERE st.session_id = ?2 AND t.id = st.task_id AND t.kind = ?1 AND t.status = 'pending' AND t.open_deps = 0
     ORDER BY t.priority, coalesce(t.deadline, 9007199254740991), t.seq
     LIMIT ?3`;
+
+/** Whether a kind has at least `?2` ready tasks in the whole store (the walk of pendingOfKind stopped short). */
+const readyOfKindReach = `SELECT count(*) AS n FROM (
+    SELECT 1 FROM tasks WHERE kind = ?1 AND status = 'pending' AND open_deps = 0 LIMIT ?2)`;
+
+/** The session's first `limit` ready pending tasks of a kind (-1: all), in the ready order. */
+function pendingInSession(r: StoreReader, kind: string, sessionId: string, limit: number): ReadyInSession[] {
+  const walked = r.all<ReadyInSession>(pendingOfKind, [kind, sessionId, limit, readyWalk]);
+  if (walked.length === limit) return walked;
+  if (r.get<{ n: number }>(readyOfKindReach, [kind, readyWalk])!.n < readyWalk) return walked; // it saw them all
+  return r.all<ReadyInSession>(pendingOfKindFromSession, [kind, sessionId, limit]);
+}
 
 /**
  * The session's running tasks with an action (a crash left them running: they are taken first), but
@@ -78,7 +105,7 @@ export function readyInSessionOfKinds(
     const resumed = running.filter(t => t.kind === kind);
     const left = limit < 0 ? -1 : Math.max(0, limit - resumed.length);
     ready.push(...(limit < 0 ? resumed : resumed.slice(0, limit)));
-    if (left !== 0) ready.push(...r.all<ReadyInSession>(pendingOfKind, [kind, sessionId, left]));
+    if (left !== 0) ready.push(...pendingInSession(r, kind, sessionId, left));
   }
   return ready.sort(readyOrder);
 }

@@ -2,7 +2,12 @@
 // pending tasks whose dependencies are done, in the ready order, at most the kind's limit; nothing of
 // another session, no to-do, no task an agent holds; and the first few read from the index, not all.
 import * as assert from 'assert';
-import { pendingOfKind, readyInSessionOfKinds } from '../../../src/core/tasks/sessionTasks';
+import {
+  pendingOfKind,
+  pendingOfKindFromSession,
+  readyInSessionOfKinds,
+  readyWalk,
+} from '../../../src/core/tasks/sessionTasks';
 import { makeWorld } from '../helpers';
 
 const shell = { kind: 'shell' as const, command: 'true' };
@@ -61,10 +66,58 @@ describe("a session's ready tasks per kind", () => {
   it('reads the first ready tasks of a kind from the index in order, without sorting the others', async () => {
     const { store } = await makeWorld();
     const plan = store
-      .all<{ detail: string }>(`EXPLAIN QUERY PLAN ${pendingOfKind}`, ['shell', 's', 1])
+      .all<{ detail: string }>(`EXPLAIN QUERY PLAN ${pendingOfKind}`, ['shell', 's', 1, readyWalk])
       .map(r => r.detail)
       .join('\n');
     assert.match(plan, /USING INDEX tasks_ready_by_kind/);
     assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+    const fromSession = store
+      .all<{ detail: string }>(`EXPLAIN QUERY PLAN ${pendingOfKindFromSession}`, ['shell', 's', 1])
+      .map(r => r.detail)
+      .join('\n');
+    assert.match(fromSession, /SEARCH st USING/, fromSession);
+    assert.doesNotMatch(fromSession, /SCAN t\b/, fromSession);
+  });
+
+  it("finds a session's ready tasks in order behind more than a walk's worth of other sessions' ready tasks", async () => {
+    const { store, tasks, clock } = await makeWorld();
+    const others = await tasks.createMany(
+      Array.from({ length: readyWalk + 40 }, (_, i) => ({
+        title: `other ${i}`,
+        priority: 'critical' as const,
+        action: shell,
+      })),
+    );
+    const mine = await tasks.createMany([
+      { title: 'mine low', priority: 'low', action: shell },
+      { title: 'mine high', priority: 'high', action: shell },
+      { title: 'mine medium', action: shell },
+      { title: 'mine lm', priority: 'low', action: lm },
+    ]);
+    await store.write(w => {
+      for (const [id, list] of [
+        ['busy', others],
+        ['mine', mine],
+      ] as const) {
+        w.run("INSERT INTO sessions (id, name, status, created_at, updated_at) VALUES (?, ?, 'running', 0, 0)", [
+          id,
+          id,
+        ]);
+        for (const t of list) w.run('INSERT INTO session_tasks (session_id, task_id) VALUES (?, ?)', [id, t.id]);
+      }
+    });
+    const titles = (session: string, limits: Parameters<typeof readyInSessionOfKinds>[2]) =>
+      readyInSessionOfKinds(store, session, limits, clock.now()).map(r => tasks.get(r.id)!.title);
+    assert.deepStrictEqual(titles('mine', { shell: 2, lm: 1 }), ['mine high', 'mine medium', 'mine lm']);
+    assert.deepStrictEqual(titles('mine', { shell: -1 }), ['mine high', 'mine medium', 'mine low']);
+    assert.deepStrictEqual(titles('busy', { shell: 2 }), ['other 0', 'other 1']);
+    // fewer others than a walk: the walk itself sees every ready task of the kind
+    await store.write(w => {
+      w.run(
+        "UPDATE tasks SET status = 'done' WHERE id IN (SELECT task_id FROM session_tasks WHERE session_id = 'busy') AND title != 'other 7'",
+      );
+    });
+    assert.deepStrictEqual(titles('mine', { shell: 5 }), ['mine high', 'mine medium', 'mine low']);
+    assert.deepStrictEqual(titles('busy', { shell: 5 }), ['other 7']);
   });
 });
