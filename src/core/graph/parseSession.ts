@@ -3,6 +3,8 @@
 // by tests both run this.
 import { createHash } from 'crypto';
 import { Extractor } from './extract';
+import { linkImports } from './graphIndex';
+import type { FileFacts, Relation } from './model';
 import type {
   BuildReply,
   BuildRequest,
@@ -14,6 +16,7 @@ import type {
   UpdateReply,
   UpdateRequest,
 } from './parser';
+import { ModuleResolver } from './resolve';
 import { WorkspaceScanner, type SourceTree } from './scan';
 import { normalizePath } from './workspacePaths';
 
@@ -49,18 +52,23 @@ export class ParseSession {
     mark('worker: read the project configuration');
     onBatch({ records: [], done: 0, total: files.length, scanned: { present, config } });
     const known = new Map(request.known);
+    const resolver = request.linkEdges ? new ModuleResolver(new Set(present), config) : undefined;
+    const link =
+      resolver && ((id: string, facts: FileFacts) => edges.push(...linkImports({ id, facts }, resolver).relations));
     let records: ParsedFile[] = [];
+    let edges: Relation[] = [];
     let parsed = 0;
     for (let i = 0; i < files.length; i++) {
       if (stop()) return undefined;
-      const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id), true);
+      const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id), true, link);
       if (record) {
         records.push(record);
         parsed++;
       }
       if (records.length >= batchSize || i === files.length - 1 || (i + 1) % 200 === 0) {
-        onBatch({ records, done: i + 1, total: files.length });
+        onBatch({ records, ...(resolver ? { edges } : {}), done: i + 1, total: files.length });
         records = [];
+        edges = [];
       }
     }
     mark(`worker: read and extracted (${parsed} new or changed)`);
@@ -89,6 +97,7 @@ export class ParseSession {
   /**
    * The file's record, or undefined when it is unchanged (same hash as `knownHash`) or gone. `quick`: facts from
    * tokens where the file allows (builds); an update parses its files in full, which also checks their syntax.
+   * `link`: given the facts of the file read.
    */
   private read(
     path: string,
@@ -96,6 +105,7 @@ export class ParseSession {
     maxFileBytes: number,
     knownHash: string | undefined,
     quick: boolean,
+    link?: (id: string, facts: FileFacts) => void,
   ): ParsedFile | undefined {
     const size = this.tree.size(path);
     if (size === undefined) return undefined;
@@ -116,6 +126,7 @@ export class ParseSession {
     const hash = createHash('sha1').update(text).digest('base64');
     if (hash === knownHash) return undefined;
     const { facts, error } = this.extractor.extract(id, text, { quick });
+    link?.(id, facts);
     return {
       id,
       hash,

@@ -1,7 +1,7 @@
 // The port between the knowledge graph (on the extension host's thread) and whatever parses files:
 // a worker thread in VS Code and the CLI (src/node/graphWorkerParser.ts), the same code in-process
 // in unit tests (inProcessParser.ts). Messages are plain data.
-import type { FileFacts, FileRecord, ProjectConfig } from './model';
+import type { FileFacts, FileRecord, ProjectConfig, Relation } from './model';
 
 export interface ScanSettings {
   /** Absolute folders of the workspace, with `/` separators. */
@@ -17,6 +17,11 @@ export const defaultMaxFileBytes = 1024 * 1024;
 export interface BuildRequest extends ScanSettings {
   /** Content hashes already stored, by file id: files with the same hash are not parsed again. */
   known: Array<[string, string]>;
+  /**
+   * A new graph (nothing known): the parser also resolves each file's imports against what the scan
+   * found, and sends the module edges with the files (`ParseBatch.edges`), off the caller's thread.
+   */
+  linkEdges?: boolean;
 }
 
 /**
@@ -36,6 +41,8 @@ export function fileRecordOf({ factsJson, ...file }: ParsedFile): FileRecord {
 export interface ParseBatch {
   /** New or changed files, parsed. */
   records: ParsedFile[];
+  /** With `linkEdges`: the module edges (imports, re-exports) of these records. */
+  edges?: Relation[];
   done: number;
   total: number;
   /**
