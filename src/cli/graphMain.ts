@@ -4,6 +4,8 @@
 // model clients: a bundle four times the size, whose loading was a fifth of a graph build on
 // PatternFly's 3,176 files). Anything else (help, an option it does not take, no --store) goes to
 // the whole CLI (dist/cliMain.js), which says what is wrong as for every command.
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { KnowledgeGraph } from '../core/graph/knowledgeGraph';
 import { openStore } from '../core/store/store';
@@ -35,9 +37,10 @@ async function main(args: { operands: string[]; store: string }): Promise<number
   const times = build ? graphTimes() : undefined;
   times?.('the CLI started');
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build it starts
-  // loading TypeScript while the store opens
-  const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
-  if (build) parser.warm();
+  // loading TypeScript while the store opens. A build that reads every file shares the reading with a
+  // second worker where there is a second core; into a new store, that one starts at once too.
+  const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'), undefined, readers());
+  if (build) parser.warm(isNewFolder(args.store));
   const store = await openStore({
     folder: args.store,
     fs: nodeFileSystem,
@@ -66,6 +69,20 @@ async function main(args: { operands: string[]; store: string }): Promise<number
     graph.dispose();
     await store.close();
     times?.('closed the store');
+  }
+}
+
+/** Two readers where there are two cores or more: more cost memory (a TypeScript each) for little. */
+function readers(): number {
+  return Math.min(2, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+function isNewFolder(folder: string): boolean {
+  try {
+    return fs.readdirSync(folder).length === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
   }
 }
 

@@ -52,6 +52,9 @@ port.on('message', (request: WorkerRequest) => {
     if (request.kind === 'build') {
       const reply = session.build(request.request, batch => post({ id: request.id, kind: 'batch', batch }));
       post({ id: request.id, kind: 'built', reply: reply! });
+    } else if (request.kind === 'read') {
+      const parsed = session.read(request.request, batch => post({ id: request.id, kind: 'batch', batch }));
+      post({ id: request.id, kind: 'read', parsed: parsed! });
     } else {
       post({ id: request.id, kind: 'updated', reply: session.update(request.request) });
     }

@@ -12,6 +12,7 @@ import type {
   PhaseClock,
   PhaseMark,
   ParsedFile,
+  ReadRequest,
   ScanSettings,
   UpdateReply,
   UpdateRequest,
@@ -33,7 +34,11 @@ export class ParseSession {
     private readonly clock?: PhaseClock,
   ) {}
 
-  /** Scans and parses. `stop()` is asked between files; when it says yes the build ends early (cancelled). */
+  /**
+   * Scans and parses. `stop()` is asked between files; when it says yes the build ends early (cancelled).
+   * With `request.share`, this session reads only its share of the files (see ReadRequest), and the
+   * scan's batch also lists their paths, for the other readers.
+   */
   build(
     request: BuildRequest,
     onBatch: (batch: ParseBatch) => void,
@@ -50,29 +55,72 @@ export class ParseSession {
     const present = files.map(f => f.id);
     const config = scanner.projectConfig();
     mark('worker: read the project configuration');
-    onBatch({ records: [], done: 0, total: files.length, scanned: { present, config } });
-    const known = new Map(request.known);
-    const resolver = request.linkEdges ? new ModuleResolver(new Set(present), config) : undefined;
-    const link =
-      resolver && ((id: string, facts: FileFacts) => edges.push(...linkImports({ id, facts }, resolver).relations));
-    let records: ParsedFile[] = [];
-    let edges: Relation[] = [];
-    let parsed = 0;
-    for (let i = 0; i < files.length; i++) {
-      if (stop()) return undefined;
-      const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id), true, link);
-      if (record) {
-        records.push(record);
-        parsed++;
-      }
-      if (records.length >= batchSize || i === files.length - 1 || (i + 1) % 200 === 0) {
-        onBatch({ records, ...(resolver ? { edges } : {}), done: i + 1, total: files.length });
-        records = [];
-        edges = [];
-      }
-    }
+    const paths = request.share ? { paths: files.map(f => f.path) } : {};
+    onBatch({ records: [], done: 0, total: files.length, scanned: { present, config, ...paths } });
+    const parsed = this.readShare({ ...request, files, config }, onBatch, stop);
+    if (parsed === undefined) return undefined;
     mark(`worker: read and extracted (${parsed} new or changed)`);
     return { present, config, ...(this.clock ? { phases } : {}) };
+  }
+
+  /**
+   * Reads a share of a build's files (another session scanned them). Resolves to how many were new or
+   * changed; `stop()` as for build.
+   */
+  read(
+    request: ReadRequest,
+    onBatch: (batch: ParseBatch) => void,
+    stop: () => boolean = () => false,
+  ): number | undefined {
+    return this.readShare(
+      { ...request, files: request.paths.map((path, i) => ({ path, id: request.present[i] })) },
+      onBatch,
+      stop,
+    );
+  }
+
+  /**
+   * Reads the files in chunks of `batchSize`, one batch per chunk: every chunk, or with a share the
+   * chunks this session claims. The batches of the readers of one build, put in chunk order, are the
+   * batches of a build by one.
+   */
+  private readShare(
+    request: Omit<ReadRequest, 'paths' | 'present' | 'share'> & {
+      files: ReadonlyArray<{ path: string; id: string }>;
+      share?: ReadRequest['share'];
+    },
+    onBatch: (batch: ParseBatch) => void,
+    stop: () => boolean,
+  ): number | undefined {
+    const { files, share } = request;
+    let unshared = 0;
+    const claim = share ? () => Atomics.add(share.next, 0, 1) : () => unshared++;
+    const known = new Map(request.known);
+    const resolver = request.linkEdges ? new ModuleResolver(new Set(files.map(f => f.id)), request.config) : undefined;
+    const link =
+      resolver && ((id: string, facts: FileFacts) => edges.push(...linkImports({ id, facts }, resolver).relations));
+    let edges: Relation[] = [];
+    let parsed = 0;
+    for (let chunk = claim(); chunk * batchSize < files.length; chunk = claim()) {
+      const records: ParsedFile[] = [];
+      edges = [];
+      const end = Math.min(files.length, (chunk + 1) * batchSize);
+      for (let i = chunk * batchSize; i < end; i++) {
+        if (stop()) return undefined;
+        const record = this.readFile(
+          files[i].path,
+          files[i].id,
+          request.maxFileBytes,
+          known.get(files[i].id),
+          true,
+          link,
+        );
+        if (record) records.push(record);
+      }
+      parsed += records.length;
+      onBatch({ records, ...(resolver ? { edges } : {}), chunk, done: end, total: files.length });
+    }
+    return parsed;
   }
 
   update(request: UpdateRequest): UpdateReply {
@@ -87,7 +135,7 @@ export class ParseSession {
         deleted.push(id);
         continue;
       }
-      const record = this.read(path, id, request.maxFileBytes, undefined, false);
+      const record = this.readFile(path, id, request.maxFileBytes, undefined, false);
       if (record) records.push(record);
       else deleted.push(id);
     }
@@ -99,7 +147,7 @@ export class ParseSession {
    * tokens where the file allows (builds); an update parses its files in full, which also checks their syntax.
    * `link`: given the facts of the file read.
    */
-  private read(
+  private readFile(
     path: string,
     id: string,
     maxFileBytes: number,

@@ -22,6 +22,21 @@ export interface BuildRequest extends ScanSettings {
    * found, and sends the module edges with the files (`ParseBatch.edges`), off the caller's thread.
    */
   linkEdges?: boolean;
+  /**
+   * Several readers share the build (the scan's files, in order, in chunks of a batch each): each
+   * claims the next chunk to read by adding 1 to `next[0]` (shared memory, so readers on other threads
+   * share it too). The others are sent a ReadRequest.
+   */
+  share?: { next: Int32Array };
+}
+
+/** A reader's share of a build that another reader scanned (see BuildRequest.share). */
+export interface ReadRequest extends Omit<BuildRequest, 'roots' | 'exclude'> {
+  /** The scan's files (ids and absolute paths, in scan order). */
+  present: string[];
+  paths: string[];
+  config: ProjectConfig;
+  share: { next: Int32Array };
 }
 
 /**
@@ -43,13 +58,19 @@ export interface ParseBatch {
   records: ParsedFile[];
   /** With `linkEdges`: the module edges (imports, re-exports) of these records. */
   edges?: Relation[];
+  /** Which chunk of the scan's files (of `batchSize` each, in order) this batch is. */
+  chunk?: number;
+  /** Files of the scan up to the end of this batch's chunk. */
   done: number;
   total: number;
   /**
    * In a build's first batch (before any file is read): what the scan found, as the reply will say
    * it, so that the caller can resolve each batch's imports while the parser reads on.
    */
-  scanned?: Omit<BuildReply, 'phases'>;
+  scanned?: Omit<BuildReply, 'phases'> & {
+    /** With BuildRequest.share: the absolute paths of `present`, for the other readers. */
+    paths?: string[];
+  };
 }
 
 export interface BuildReply {
