@@ -13,7 +13,7 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
-import { graphCommand, graphTimes } from './graph';
+import { buildRoots, graphCommand, graphTimes } from './graph';
 import { exit, lockLostExitCode } from './exit';
 import { forTerminal } from './terminalText';
 
@@ -40,7 +40,10 @@ async function main(args: { operands: string[]; store: string }): Promise<number
   // loading TypeScript while the store opens. A build that reads every file shares the reading with a
   // second worker where there is a second core; into a new store, that one starts at once too.
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'), undefined, readers());
-  if (build) parser.warm(isNewFolder(args.store));
+  // it scans the folders then too (with the exclusions of a new graph: a stored graph's own are not
+  // known before the store opens, and a build with others scans again)
+  if (build)
+    parser.warm({ helpers: isNewFolder(args.store), scan: { roots: buildRoots(args.operands.slice(1)), exclude: [] } });
   const store = await openStore({
     folder: args.store,
     fs: nodeFileSystem,

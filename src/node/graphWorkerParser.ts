@@ -14,6 +14,7 @@ import {
   type GraphParser,
   type ParseBatch,
   type ReadRequest,
+  type ScanSettings,
   type UpdateReply,
   type UpdateRequest,
 } from '../core/graph/parser';
@@ -49,11 +50,13 @@ export class WorkerGraphParser implements GraphParser {
   /**
    * Starts the worker now, so that its loading of TypeScript overlaps whatever the caller does before
    * the first request; with `helpers`, the helper workers too (when the build will read every file).
+   * With `scan`, the worker also scans those folders then, for the next build of them.
    */
-  warm(helpers = false): void {
-    this.start();
+  warm(options: { helpers?: boolean; scan?: Pick<ScanSettings, 'roots' | 'exclude'> } = {}): void {
+    const worker = this.start();
+    if (options.scan) worker.postMessage({ id: 0, kind: 'prepare', settings: options.scan } satisfies WorkerRequest);
     if (!this.pending.size) this.scheduleIdleStop();
-    if (helpers) for (const h of this.helpers) h.warm();
+    if (options.helpers) for (const h of this.helpers) h.warm();
   }
 
   build(request: BuildRequest, onBatch: (batch: ParseBatch) => void, signal?: AbortSignal): Promise<BuildReply> {

@@ -4,6 +4,7 @@ import type {
   BuildRequest,
   ParseBatch,
   ReadRequest,
+  ScanSettings,
   UpdateReply,
   UpdateRequest,
 } from '../core/graph/parser';
@@ -11,7 +12,9 @@ import type {
 export type WorkerRequest =
   | { id: number; kind: 'build'; request: BuildRequest }
   | { id: number; kind: 'read'; request: ReadRequest }
-  | { id: number; kind: 'update'; request: UpdateRequest };
+  | { id: number; kind: 'update'; request: UpdateRequest }
+  /** Scan ahead of a build (no reply). */
+  | { id: number; kind: 'prepare'; settings: Pick<ScanSettings, 'roots' | 'exclude'> };
 
 export type WorkerReply =
   | { id: number; kind: 'batch'; batch: ParseBatch }

@@ -4,7 +4,7 @@
 import { createHash } from 'crypto';
 import { Extractor } from './extract';
 import { linkImports } from './graphIndex';
-import type { FileFacts, Relation } from './model';
+import type { FileFacts, ProjectConfig, Relation } from './model';
 import type {
   BuildReply,
   BuildRequest,
@@ -18,15 +18,26 @@ import type {
   UpdateRequest,
 } from './parser';
 import { ModuleResolver } from './resolve';
-import { WorkspaceScanner, type SourceTree } from './scan';
+import { WorkspaceScanner, type ScannedFile, type SourceTree } from './scan';
 import { normalizePath } from './workspacePaths';
 
 const batchSize = 50;
 const configNames = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json|\.gitignore)$/;
 
+interface Scan {
+  files: ScannedFile[];
+  config: ProjectConfig;
+}
+
+function scanKey(settings: Pick<ScanSettings, 'roots' | 'exclude'>): string {
+  return JSON.stringify([settings.roots, settings.exclude]);
+}
+
 export class ParseSession {
   private readonly extractor = new Extractor();
   private scanner: { key: string; scanner: WorkspaceScanner } | undefined;
+  /** A scan made ahead of a build (prepare), for the next build of the same folders. */
+  private prepared: { key: string; scan: Scan; marks: PhaseMark[] } | undefined;
 
   /** `clock`: marks the end of each phase of a build in its reply (CONTINUUM_GRAPH_TIMES). */
   constructor(
@@ -49,18 +60,44 @@ export class ParseSession {
       if (this.clock) phases.push({ phase, ...this.clock() });
     };
     mark('worker: request received');
-    const scanner = this.scannerFor(request, true);
-    const files = scanner.scan();
-    mark(`worker: scanned (${files.length} files)`);
+    const prepared = this.prepared?.key === scanKey(request) ? this.prepared : undefined;
+    this.prepared = undefined;
+    if (prepared) phases.unshift(...prepared.marks);
+    const { files, config } = prepared?.scan ?? this.scan(request, mark);
     const present = files.map(f => f.id);
-    const config = scanner.projectConfig();
-    mark('worker: read the project configuration');
     const paths = request.share ? { paths: files.map(f => f.path) } : {};
     onBatch({ records: [], done: 0, total: files.length, scanned: { present, config, ...paths } });
     const parsed = this.readShare({ ...request, files, config }, onBatch, stop);
     if (parsed === undefined) return undefined;
     mark(`worker: read and extracted (${parsed} new or changed)`);
     return { present, config, ...(this.clock ? { phases } : {}) };
+  }
+
+  /**
+   * Scans ahead of a build (while the caller gets ready to ask for it): the next build of the same
+   * folders and exclusions starts from this scan. A scan that fails is dropped: the build scans again,
+   * and reports what failed.
+   */
+  prepare(settings: ScanSettings): void {
+    const marks: PhaseMark[] = [];
+    const mark = (phase: string) => {
+      if (this.clock) marks.push({ phase: `${phase}, ahead of the build`, ...this.clock() });
+    };
+    this.prepared = undefined;
+    try {
+      this.prepared = { key: scanKey(settings), scan: this.scan(settings, mark), marks };
+    } catch {
+      // the build will scan again and say what failed
+    }
+  }
+
+  private scan(settings: ScanSettings, mark: (phase: string) => void): Scan {
+    const scanner = this.scannerFor(settings, true);
+    const files = scanner.scan();
+    mark(`worker: scanned (${files.length} files)`);
+    const config = scanner.projectConfig();
+    mark('worker: read the project configuration');
+    return { files, config };
   }
 
   /**
@@ -187,7 +224,7 @@ export class ParseSession {
 
   /** Scanners cache .gitignore rules: kept between updates, made afresh for a build or a changed ignore file. */
   private scannerFor(settings: ScanSettings, fresh: boolean): WorkspaceScanner {
-    const key = JSON.stringify([settings.roots, settings.exclude]);
+    const key = scanKey(settings);
     if (fresh || this.scanner?.key !== key) this.scanner = { key, scanner: new WorkspaceScanner(this.tree, settings) };
     return this.scanner.scanner;
   }
