@@ -18,6 +18,7 @@ import {
   saveEdges,
   saveFiles,
   saveSettings,
+  saveStamps,
 } from './graphStore';
 import {
   assetPrefix,
@@ -294,6 +295,10 @@ export class KnowledgeGraph {
       total = batch.total;
       if (batch.scanned && !sameSettings)
         early = { files: new Set(batch.scanned.present), config: batch.scanned.config };
+      if (batch.restamped) {
+        const stamps = batch.restamped;
+        writes.push(this.store.write(w => saveStamps(w, stamps), 'system'));
+      }
       if (batch.records.length) {
         receivedFiles.push(...batch.records);
         receivedRecords = undefined;

@@ -24,6 +24,10 @@ import { normalizePath } from './workspacePaths';
 const batchSize = 50;
 const configNames = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json|\.gitignore)$/;
 
+function sizeOnly(size: number | undefined): { size: number; stamp?: string } | undefined {
+  return size === undefined ? undefined : { size };
+}
+
 interface Scan {
   files: ScannedFile[];
   config: ProjectConfig;
@@ -132,15 +136,18 @@ export class ParseSession {
     const { files, share } = request;
     let unshared = 0;
     const claim = share ? () => Atomics.add(share.next, 0, 1) : () => unshared++;
-    const known = new Map(request.known);
+    const known = new Map(request.known.map(([id, hash, stamp]) => [id, { hash, stamp }]));
     const resolver = request.linkEdges ? new ModuleResolver(new Set(files.map(f => f.id)), request.config) : undefined;
     const link =
       resolver && ((id: string, facts: FileFacts) => edges.push(...linkImports({ id, facts }, resolver).relations));
     let edges: Relation[] = [];
+    let restamped: Array<[string, string]> = [];
+    const restamp = (id: string, stamp: string) => restamped.push([id, stamp]);
     let parsed = 0;
     for (let chunk = claim(); chunk * batchSize < files.length; chunk = claim()) {
       const records: ParsedFile[] = [];
       edges = [];
+      restamped = [];
       const end = Math.min(files.length, (chunk + 1) * batchSize);
       for (let i = chunk * batchSize; i < end; i++) {
         if (stop()) return undefined;
@@ -151,11 +158,19 @@ export class ParseSession {
           known.get(files[i].id),
           true,
           link,
+          restamp,
         );
         if (record) records.push(record);
       }
       parsed += records.length;
-      onBatch({ records, ...(resolver ? { edges } : {}), chunk, done: end, total: files.length });
+      onBatch({
+        records,
+        ...(resolver ? { edges } : {}),
+        ...(restamped.length ? { restamped } : {}),
+        chunk,
+        done: end,
+        total: files.length,
+      });
     }
     return parsed;
   }
@@ -180,24 +195,34 @@ export class ParseSession {
   }
 
   /**
-   * The file's record, or undefined when it is unchanged (same hash as `knownHash`) or gone. `quick`: facts from
-   * tokens where the file allows (builds); an update parses its files in full, which also checks their syntax.
-   * `link`: given the facts of the file read.
+   * The file's record, or undefined when it is unchanged (the same stamp or hash as `known`) or gone.
+   * `quick`: facts from tokens where the file allows (builds); an update parses its files in full, which
+   * also checks their syntax. `link`: given the facts of the file read. `restamp`: told of an unchanged
+   * file whose stamp is not the known one.
    */
   private readFile(
     path: string,
     id: string,
     maxFileBytes: number,
-    knownHash: string | undefined,
+    known: { hash: string; stamp?: string } | undefined,
     quick: boolean,
     link?: (id: string, facts: FileFacts) => void,
+    restamp?: (id: string, stamp: string) => void,
   ): ParsedFile | undefined {
-    const size = this.tree.size(path);
-    if (size === undefined) return undefined;
+    const stat = this.tree.stat ? this.tree.stat(path) : sizeOnly(this.tree.size(path));
+    if (stat === undefined) return undefined;
+    const { size, stamp } = stat;
+    if (stamp !== undefined && stamp === known?.stamp) return undefined;
+    const unchanged = (hash: string) => {
+      if (hash !== known?.hash) return false;
+      if (stamp !== undefined) restamp?.(id, stamp);
+      return true;
+    };
     if (size > maxFileBytes) {
       const hash = `size:${size}`;
-      if (hash === knownHash) return undefined;
+      if (unchanged(hash)) return undefined;
       return {
+        ...(stamp !== undefined ? { stamp } : {}),
         id,
         hash,
         size,
@@ -209,13 +234,14 @@ export class ParseSession {
     const text = this.tree.read(path);
     if (text === undefined) return undefined;
     const hash = createHash('sha1').update(text).digest('base64');
-    if (hash === knownHash) return undefined;
+    if (unchanged(hash)) return undefined;
     const { facts, error } = this.extractor.extract(id, text, { quick });
     link?.(id, facts);
     return {
       id,
       hash,
       size,
+      ...(stamp !== undefined ? { stamp } : {}),
       status: error ? 'failed' : 'parsed',
       ...(error ? { error } : {}),
       factsJson: JSON.stringify(facts),

@@ -14,9 +14,15 @@ export interface ScanSettings {
 
 export const defaultMaxFileBytes = 1024 * 1024;
 
+/** A stored file: its id, content hash, and stamp when it has one. */
+export type KnownFile = [id: string, hash: string, stamp?: string];
+
 export interface BuildRequest extends ScanSettings {
-  /** Content hashes already stored, by file id: files with the same hash are not parsed again. */
-  known: Array<[string, string]>;
+  /**
+   * Content hashes already stored, by file id, with the file's stamp when it was hashed (SourceTree.stat):
+   * files with the same stamp are not read again, and files with the same hash are not parsed again.
+   */
+  known: KnownFile[];
   /**
    * A new graph (nothing known): the parser also resolves each file's imports against what the scan
    * found, and sends the module edges with the files (`ParseBatch.edges`), off the caller's thread.
@@ -46,16 +52,20 @@ export interface ReadRequest extends Omit<BuildRequest, 'roots' | 'exclude'> {
  */
 export interface ParsedFile extends Omit<FileRecord, 'facts'> {
   factsJson: string;
+  /** The file's stamp when it was read (SourceTree.stat), when it has one. */
+  stamp?: string;
 }
 
 /** The record of a parsed file, with its facts read back from their JSON (as a reload reads them from the store). */
-export function fileRecordOf({ factsJson, ...file }: ParsedFile): FileRecord {
+export function fileRecordOf({ factsJson, stamp: _stamp, ...file }: ParsedFile): FileRecord {
   return { ...file, facts: JSON.parse(factsJson) as FileFacts };
 }
 
 export interface ParseBatch {
   /** New or changed files, parsed. */
   records: ParsedFile[];
+  /** Unchanged files (the same hash) whose stamp is new: id and stamp. */
+  restamped?: Array<[string, string]>;
   /** With `linkEdges`: the module edges (imports, re-exports) of these records. */
   edges?: Relation[];
   /** Which chunk of the scan's files (of `batchSize` each, in order) this batch is. */
