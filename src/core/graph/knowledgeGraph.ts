@@ -36,7 +36,6 @@ import {
   fileRecordOf,
   type GraphParser,
   type ParseBatch,
-  type ParsedFile,
   type PhaseMark,
   type ScanSettings,
 } from './parser';
@@ -280,28 +279,28 @@ export class KnowledgeGraph {
     // store: it keeps what the changed files were, for finding whose relations they change
     const fromStore = sameSettings && !this.loaded;
     const replaced: FileRecord[] = [];
-    /** The files parsed, their facts still JSON text: read back only where the build needs them. */
-    const receivedFiles: ParsedFile[] = [];
-    let receivedRecords: FileRecord[] | undefined;
-    const received = () => (receivedRecords ??= receivedFiles.map(fileRecordOf));
+    const received: FileRecord[] = [];
     const writes: Array<Promise<void>> = [];
     let total = 0;
     /**
-     * A new graph (no stored files): the parser resolves each batch's imports as it reads, against the
-     * files and configuration its scan found, and the module edges are stored with the files.
+     * A new graph (no stored files) resolves each batch's imports as it comes, against the files and
+     * configuration the scan found, and stores the module edges with the files: while the parser reads
+     * on, rather than all of them after it finished. The index then links with the same resolver.
      */
-    let early: { files: ReadonlySet<string>; config: ProjectConfig } | undefined;
+    let early: { resolver: ModuleResolver; files: ReadonlySet<string>; config: ProjectConfig } | undefined;
     const onBatch = (batch: ParseBatch) => {
       total = batch.total;
-      if (batch.scanned && !sameSettings)
-        early = { files: new Set(batch.scanned.present), config: batch.scanned.config };
+      if (batch.scanned && !sameSettings) {
+        const files = new Set(batch.scanned.present);
+        early = { resolver: new ModuleResolver(files, batch.scanned.config), files, config: batch.scanned.config };
+      }
       if (batch.restamped) {
         const stamps = batch.restamped;
         writes.push(this.store.write(w => saveStamps(w, stamps), 'system'));
       }
       if (batch.records.length) {
-        receivedFiles.push(...batch.records);
-        receivedRecords = undefined;
+        const records = batch.records.map(fileRecordOf);
+        received.push(...records);
         if (fromStore)
           replaced.push(
             ...loadFilesById(
@@ -309,10 +308,8 @@ export class KnowledgeGraph {
               batch.records.map(f => f.id),
             ),
           );
-        if (early && !batch.edges)
-          throw new GraphError('The knowledge graph parser sent files of a new graph without their module edges.');
-        const edges = early && batch.edges;
         // stored as they come: a cancelled build keeps its work, and the next one skips it by hash
+        const edges = early && records.flatMap(r => linkImports(r, early!.resolver).relations);
         writes.push(
           this.store.write(w => {
             saveFiles(w, batch.records);
@@ -334,11 +331,7 @@ export class KnowledgeGraph {
         }, 'system');
       }
       phase('asked the parser');
-      const reply = await this.parserNow().build(
-        { ...settings, known, linkEdges: !sameSettings },
-        onBatch,
-        options.signal,
-      );
+      const reply = await this.parserNow().build({ ...settings, known }, onBatch, options.signal);
       for (const mark of reply.phases ?? []) options.onPhase?.(mark.phase, mark);
       phase('the parser replied');
       present = reply.present;
@@ -360,13 +353,13 @@ export class KnowledgeGraph {
     ): Promise<BuildSummary> => {
       phase('stored the edges');
       if (relinked.length) this.changed.fire({ files: relinked });
-      if (receivedFiles.length + removed.length >= compactAfterFiles) {
+      if (received.length + removed.length >= compactAfterFiles) {
         await this.store.compact();
         phase('compacted the store');
       }
       return {
         files: presentSet ? presentSet.size : total,
-        parsed: receivedFiles.length,
+        parsed: received.length,
         failed: statuses.failed,
         skipped: statuses.skipped,
         removed: removed.length,
@@ -379,18 +372,18 @@ export class KnowledgeGraph {
       const removed = presentSet ? [...knownIds].filter(id => !presentSet.has(id)) : [];
       const storedConfig = previous.config ?? { tsconfigs: [], packages: [] };
       const sameConfig = !config || JSON.stringify(config) === JSON.stringify(storedConfig);
-      if (sameConfig && !removed.length && receivedFiles.every(r => knownIds.has(r.id))) {
+      if (sameConfig && !removed.length && received.every(r => knownIds.has(r.id))) {
         // the same files and configuration resolve every other file's imports as before: only the
         // changed files get new module edges, and no file outside them needs loading
         const resolver = new ModuleResolver(knownIds, storedConfig);
-        const byId = new Map(received().map(r => [r.id, r]));
+        const byId = new Map(received.map(r => [r.id, r]));
         await this.store.write(w => {
           saveEdges(w, id => linkImports(byId.get(id)!, resolver).relations, [...byId.keys()]);
           saveSettings(w, { settings, ...(cancelled ? {} : { builtAt: this.clock.now() }) });
         }, 'system');
         const before = new Map(replaced.map(r => [r.id, r]));
-        const relinked = new Set(receivedFiles.map(r => r.id));
-        for (const r of received()) {
+        const relinked = new Set(received.map(r => r.id));
+        for (const r of received) {
           const old = before.get(r.id);
           const names = old ? changedSurface(old, r) : undefined;
           if (names?.size !== 0) for (const f of this.storedImportersOf(r.id, names)) relinked.add(f);
@@ -401,20 +394,20 @@ export class KnowledgeGraph {
     if (
       early &&
       !cancelled &&
-      receivedFiles.length === early.files.size &&
-      receivedFiles.every(r => early!.files.has(r.id)) &&
+      received.length === early.files.size &&
+      received.every(r => early!.files.has(r.id)) &&
       JSON.stringify(config) === JSON.stringify(early.config)
     ) {
-      // every file came, and its module edges are stored: the index is made on the first query, and
-      // nothing is left to store but the settings
-      const { config: earlyConfig } = early;
-      this.unlinked = () => new GraphIndex(received(), earlyConfig);
+      // every file came, and its module edges are stored: the index, made on the first query, links
+      // them again with the same resolver (whose answers it keeps); nothing is left to store but the settings
+      const { config: earlyConfig, resolver } = early;
+      this.unlinked = () => new GraphIndex(received, earlyConfig, resolver);
       await this.store.write(w => {
         saveSettings(w, { settings, config: earlyConfig, builtAt: this.clock.now() });
       }, 'system');
       const statuses = { parsed: 0, failed: 0, skipped: 0 };
-      for (const r of receivedFiles) statuses[r.status]++;
-      return finish([], receivedFiles.map(r => r.id).sort(), statuses);
+      for (const r of received) statuses[r.status]++;
+      return finish([], received.map(r => r.id).sort(), statuses);
     }
     if (!sameSettings) this.loaded = new GraphIndex([], config);
     const index = this.index();
@@ -425,7 +418,7 @@ export class KnowledgeGraph {
       : config && JSON.stringify(config) !== JSON.stringify(index.projectConfig)
         ? config
         : undefined;
-    const relinked = index.apply(received(), removed, newConfig);
+    const relinked = index.apply(received, removed, newConfig);
     phase(`linked (${relinked.length} files)`);
     await this.store.write(w => {
       deleteFiles(w, removed);

@@ -3,8 +3,7 @@
 // by tests both run this.
 import { createHash } from 'crypto';
 import { Extractor } from './extract';
-import { linkImports } from './graphIndex';
-import type { FileFacts, ProjectConfig, Relation } from './model';
+import type { ProjectConfig } from './model';
 import type {
   BuildReply,
   BuildRequest,
@@ -17,7 +16,6 @@ import type {
   UpdateReply,
   UpdateRequest,
 } from './parser';
-import { ModuleResolver } from './resolve';
 import { WorkspaceScanner, type ScannedFile, type SourceTree } from './scan';
 import { normalizePath } from './workspacePaths';
 
@@ -137,16 +135,11 @@ export class ParseSession {
     let unshared = 0;
     const claim = share ? () => Atomics.add(share.next, 0, 1) : () => unshared++;
     const known = new Map(request.known.map(([id, hash, stamp]) => [id, { hash, stamp }]));
-    const resolver = request.linkEdges ? new ModuleResolver(new Set(files.map(f => f.id)), request.config) : undefined;
-    const link =
-      resolver && ((id: string, facts: FileFacts) => edges.push(...linkImports({ id, facts }, resolver).relations));
-    let edges: Relation[] = [];
     let restamped: Array<[string, string]> = [];
     const restamp = (id: string, stamp: string) => restamped.push([id, stamp]);
     let parsed = 0;
     for (let chunk = claim(); chunk * batchSize < files.length; chunk = claim()) {
       const records: ParsedFile[] = [];
-      edges = [];
       restamped = [];
       const end = Math.min(files.length, (chunk + 1) * batchSize);
       for (let i = chunk * batchSize; i < end; i++) {
@@ -157,7 +150,6 @@ export class ParseSession {
           request.maxFileBytes,
           known.get(files[i].id),
           true,
-          link,
           restamp,
         );
         if (record) records.push(record);
@@ -165,7 +157,6 @@ export class ParseSession {
       parsed += records.length;
       onBatch({
         records,
-        ...(resolver ? { edges } : {}),
         ...(restamped.length ? { restamped } : {}),
         chunk,
         done: end,
@@ -197,8 +188,7 @@ export class ParseSession {
   /**
    * The file's record, or undefined when it is unchanged (the same stamp or hash as `known`) or gone.
    * `quick`: facts from tokens where the file allows (builds); an update parses its files in full, which
-   * also checks their syntax. `link`: given the facts of the file read. `restamp`: told of an unchanged
-   * file whose stamp is not the known one.
+   * also checks their syntax. `restamp`: told of an unchanged file whose stamp is not the known one.
    */
   private readFile(
     path: string,
@@ -206,7 +196,6 @@ export class ParseSession {
     maxFileBytes: number,
     known: { hash: string; stamp?: string } | undefined,
     quick: boolean,
-    link?: (id: string, facts: FileFacts) => void,
     restamp?: (id: string, stamp: string) => void,
   ): ParsedFile | undefined {
     const stat = this.tree.stat ? this.tree.stat(path) : sizeOnly(this.tree.size(path));
@@ -236,7 +225,6 @@ export class ParseSession {
     const hash = createHash('sha1').update(text).digest('base64');
     if (unchanged(hash)) return undefined;
     const { facts, error } = this.extractor.extract(id, text, { quick });
-    link?.(id, facts);
     return {
       id,
       hash,

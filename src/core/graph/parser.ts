@@ -1,7 +1,7 @@
 // The port between the knowledge graph (on the extension host's thread) and whatever parses files:
 // a worker thread in VS Code and the CLI (src/node/graphWorkerParser.ts), the same code in-process
 // in unit tests (inProcessParser.ts). Messages are plain data.
-import type { FileFacts, FileRecord, ProjectConfig, Relation } from './model';
+import type { FileFacts, FileRecord, ProjectConfig } from './model';
 
 export interface ScanSettings {
   /** Absolute folders of the workspace, with `/` separators. */
@@ -23,11 +23,6 @@ export interface BuildRequest extends ScanSettings {
    * files with the same stamp are not read again, and files with the same hash are not parsed again.
    */
   known: KnownFile[];
-  /**
-   * A new graph (nothing known): the parser also resolves each file's imports against what the scan
-   * found, and sends the module edges with the files (`ParseBatch.edges`), off the caller's thread.
-   */
-  linkEdges?: boolean;
   /**
    * Several readers share the build (the scan's files, in order, in chunks of a batch each): each
    * claims the next chunk to read by adding 1 to `next[0]` (shared memory, so readers on other threads
@@ -66,8 +61,6 @@ export interface ParseBatch {
   records: ParsedFile[];
   /** Unchanged files (the same hash) whose stamp is new: id and stamp. */
   restamped?: Array<[string, string]>;
-  /** With `linkEdges`: the module edges (imports, re-exports) of these records. */
-  edges?: Relation[];
   /** Which chunk of the scan's files (of `batchSize` each, in order) this batch is. */
   chunk?: number;
   /** Files of the scan up to the end of this batch's chunk. */

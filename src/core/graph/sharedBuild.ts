@@ -31,7 +31,6 @@ export function sharedBuild(
       const share: ReadRequest = {
         known: request.known,
         maxFileBytes: request.maxFileBytes,
-        ...(request.linkEdges ? { linkEdges: true } : {}),
         present: scanned.present,
         paths,
         config: scanned.config,

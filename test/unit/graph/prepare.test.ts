@@ -20,7 +20,6 @@ const request = (exclude: string[] = []): BuildRequest => ({
   exclude,
   maxFileBytes: 1 << 20,
   known: [],
-  linkEdges: true,
 });
 
 function build(session: ParseSession, r: BuildRequest): ParseBatch[] {
