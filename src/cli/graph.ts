@@ -22,13 +22,18 @@ export function graphTimes(env: NodeJS.ProcessEnv = process.env): PhaseTimes | u
     );
 }
 
+/** The folders `graph build FOLDER...` builds: absolute, with `/` separators; the current folder when none is named. */
+export function buildRoots(operands: readonly string[]): string[] {
+  return (operands.length ? operands : ['.']).map(f => path.resolve(f).replace(/\\/g, '/'));
+}
+
 export async function graphCommand(
   graph: KnowledgeGraph,
   [sub, ...operands]: string[],
   times?: PhaseTimes,
 ): Promise<number> {
   if (sub === 'build') {
-    const roots = (operands.length ? operands : ['.']).map(f => path.resolve(f).replace(/\\/g, '/'));
+    const roots = buildRoots(operands);
     const tty = process.stderr.isTTY;
     let shown = 0;
     const summary = await graph.build({

@@ -3,20 +3,27 @@
 // once, and so does the end of a build: a whole-workspace build leaves the worker's heap full of
 // garbage (with syntax trees, measured on 2,770 files: about 55 MB of the process's peak), which a
 // fresh worker for the next update (about 0.1–0.3 s to start, off the caller's thread) does not carry.
+// With more than one reader, a build that reads every file (a new graph) is shared with helper workers
+// (sharedBuild.ts): each reads the chunks of files it claims, and the batches come in chunk order.
 import { Worker } from 'worker_threads';
+import { sharedBuild } from '../core/graph/sharedBuild';
 import {
   CancelledError,
   type BuildReply,
   type BuildRequest,
   type GraphParser,
   type ParseBatch,
+  type ReadRequest,
+  type ScanSettings,
   type UpdateReply,
   type UpdateRequest,
 } from '../core/graph/parser';
 import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';
 
+type Reply = BuildReply | UpdateReply | number;
+
 interface Pending {
-  resolve(reply: BuildReply | UpdateReply): void;
+  resolve(reply: Reply): void;
   reject(err: Error): void;
   onBatch?(batch: ParseBatch): void;
 }
@@ -26,24 +33,53 @@ export class WorkerGraphParser implements GraphParser {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
+  private readonly helpers: WorkerGraphParser[] = [];
 
-  /** `workerFile`: the bundled worker (dist/graphWorker.js). */
+  /**
+   * `workerFile`: the bundled worker (dist/graphWorker.js). `readers`: how many workers read the files
+   * of a build that reads them all (one a core is the most that helps).
+   */
   constructor(
     private readonly workerFile: string,
     private readonly idleMs = 60_000,
-  ) {}
+    readers = 1,
+  ) {
+    for (let i = 1; i < readers; i++) this.helpers.push(new WorkerGraphParser(workerFile, idleMs));
+  }
 
-  /** Starts the worker now, so that its loading of TypeScript overlaps whatever the caller does before the first request. */
-  warm(): void {
-    this.start();
+  /**
+   * Starts the worker now, so that its loading of TypeScript overlaps whatever the caller does before
+   * the first request; with `helpers`, the helper workers too (when the build will read every file).
+   * With `scan`, the worker also scans those folders then, for the next build of them.
+   */
+  warm(options: { helpers?: boolean; scan?: Pick<ScanSettings, 'roots' | 'exclude'> } = {}): void {
+    const worker = this.start();
+    if (options.scan) worker.postMessage({ id: 0, kind: 'prepare', settings: options.scan } satisfies WorkerRequest);
     if (!this.pending.size) this.scheduleIdleStop();
+    if (options.helpers) for (const h of this.helpers) h.warm();
   }
 
   build(request: BuildRequest, onBatch: (batch: ParseBatch) => void, signal?: AbortSignal): Promise<BuildReply> {
     if (signal?.aborted) return Promise.reject(new CancelledError());
-    const reply = this.send({ id: this.nextId++, kind: 'build', request }, onBatch) as Promise<BuildReply>;
+    // helpers are worth their start-up only when every file is read
+    const helpers = request.known.length ? [] : this.helpers;
+    const reply = helpers.length
+      ? sharedBuild(
+          { build: (r, b) => this.buildAlone(r, b), read: (r, b) => this.read(r, b) },
+          helpers.map(h => ({ build: (r, b) => h.buildAlone(r, b), read: (r, b) => h.read(r, b) })),
+          request,
+          onBatch,
+        ).catch((err: unknown) => {
+          this.stop(err as Error);
+          for (const h of helpers) h.stop(err as Error);
+          throw err;
+        })
+      : this.buildAlone(request, onBatch);
     if (!signal) return reply;
-    const onAbort = () => this.stop(new CancelledError());
+    const onAbort = () => {
+      this.stop(new CancelledError());
+      for (const h of helpers) h.stop(new CancelledError());
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     return reply.finally(() => signal.removeEventListener('abort', onAbort));
   }
@@ -54,9 +90,19 @@ export class WorkerGraphParser implements GraphParser {
 
   dispose(): void {
     this.stop(new Error('The knowledge graph was closed.'));
+    for (const h of this.helpers) h.dispose();
   }
 
-  private send(message: WorkerRequest, onBatch?: (batch: ParseBatch) => void): Promise<BuildReply | UpdateReply> {
+  private buildAlone(request: BuildRequest, onBatch: (batch: ParseBatch) => void): Promise<BuildReply> {
+    return this.send({ id: this.nextId++, kind: 'build', request }, onBatch) as Promise<BuildReply>;
+  }
+
+  /** Reads a share of a build another worker scanned; resolves to how many files were new or changed. */
+  private read(request: ReadRequest, onBatch: (batch: ParseBatch) => void): Promise<number> {
+    return this.send({ id: this.nextId++, kind: 'read', request }, onBatch) as Promise<number>;
+  }
+
+  private send(message: WorkerRequest, onBatch?: (batch: ParseBatch) => void): Promise<Reply> {
     const worker = this.start();
     clearTimeout(this.idleTimer);
     return new Promise((resolve, reject) => {
@@ -101,10 +147,11 @@ export class WorkerGraphParser implements GraphParser {
     }
     this.pending.delete(reply.id);
     const idle = !this.pending.size;
-    if (reply.kind === 'built' && idle) this.stop(new Error('built')); // nothing is pending: nobody hears the reason
+    // nothing is pending: nobody hears the reason
+    if ((reply.kind === 'built' || reply.kind === 'read') && idle) this.stop(new Error('built'));
     if (reply.kind === 'error')
       pending.reject(new Error(`The knowledge graph worker could not finish: ${reply.message}`));
-    else pending.resolve(reply.reply);
+    else pending.resolve(reply.kind === 'read' ? reply.parsed : reply.reply);
     if (idle && this.worker) this.scheduleIdleStop();
   }
 

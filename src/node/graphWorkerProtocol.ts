@@ -1,11 +1,24 @@
 // Messages between the knowledge graph (extension host thread) and its worker.
-import type { BuildReply, BuildRequest, ParseBatch, UpdateReply, UpdateRequest } from '../core/graph/parser';
+import type {
+  BuildReply,
+  BuildRequest,
+  ParseBatch,
+  ReadRequest,
+  ScanSettings,
+  UpdateReply,
+  UpdateRequest,
+} from '../core/graph/parser';
 
 export type WorkerRequest =
-  { id: number; kind: 'build'; request: BuildRequest } | { id: number; kind: 'update'; request: UpdateRequest };
+  | { id: number; kind: 'build'; request: BuildRequest }
+  | { id: number; kind: 'read'; request: ReadRequest }
+  | { id: number; kind: 'update'; request: UpdateRequest }
+  /** Scan ahead of a build (no reply). */
+  | { id: number; kind: 'prepare'; settings: Pick<ScanSettings, 'roots' | 'exclude'> };
 
 export type WorkerReply =
   | { id: number; kind: 'batch'; batch: ParseBatch }
   | { id: number; kind: 'built'; reply: BuildReply }
+  | { id: number; kind: 'read'; parsed: number }
   | { id: number; kind: 'updated'; reply: UpdateReply }
   | { id: number; kind: 'error'; message: string };

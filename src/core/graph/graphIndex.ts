@@ -480,7 +480,7 @@ export class GraphIndex {
  * the set of files and the project configuration (the resolver's inputs).
  */
 export function linkImports(
-  record: FileRecord,
+  record: Pick<FileRecord, 'id' | 'facts'>,
   resolver: ModuleResolver,
 ): {
   relations: Relation[];

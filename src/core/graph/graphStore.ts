@@ -1,9 +1,9 @@
-// The knowledge graph's tables (schema version 3): reading the stored files, and writing changes as
+// The knowledge graph's tables (schema version 3; files' stamps since 11): reading the stored files, and writing changes as
 // one durable transaction each. The graph's settings (roots, exclusions) and the project
 // configuration live in the `meta` table.
 import type { StoreReader, StoreWriter } from '../store/types';
 import type { FileFacts, FileRecord, FileStatus, ProjectConfig, Relation } from './model';
-import type { ParsedFile, ScanSettings } from './parser';
+import type { KnownFile, ParsedFile, ScanSettings } from './parser';
 
 interface FileRow {
   id: string;
@@ -80,8 +80,11 @@ export function loadParseFailures(
   );
 }
 
-export function loadHashes(store: StoreReader): Array<[string, string]> {
-  return store.all<{ id: string; hash: string }>('SELECT id, hash FROM graph_files').map(r => [r.id, r.hash]);
+/** Every stored file's id, content hash and stamp (where it has one). */
+export function loadHashes(store: StoreReader): KnownFile[] {
+  return store
+    .all<{ id: string; hash: string; stamp: string | null }>('SELECT id, hash, stamp FROM graph_files')
+    .map(r => (r.stamp === null ? [r.id, r.hash] : [r.id, r.hash, r.stamp]));
 }
 
 // Deletions are written set-based: one statement with the ids as a JSON parameter (SQLite's json_each)
@@ -92,15 +95,16 @@ export function loadHashes(store: StoreReader): Array<[string, string]> {
 
 export function saveFiles(w: StoreWriter, files: readonly ParsedFile[]): void {
   for (const f of files) {
-    w.run('INSERT OR REPLACE INTO graph_files (id, hash, size, status, error, facts) VALUES (?, ?, ?, ?, ?, ?)', [
-      f.id,
-      f.hash,
-      f.size,
-      f.status,
-      f.error ?? null,
-      f.factsJson,
-    ]);
+    w.run(
+      'INSERT OR REPLACE INTO graph_files (id, hash, size, status, error, facts, stamp) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [f.id, f.hash, f.size, f.status, f.error ?? null, f.factsJson, f.stamp ?? null],
+    );
   }
+}
+
+/** Records the new stamps of files whose content did not change (the same hash). */
+export function saveStamps(w: StoreWriter, stamps: ReadonlyArray<[string, string]>): void {
+  for (const [id, stamp] of stamps) w.run('UPDATE graph_files SET stamp = ? WHERE id = ?', [stamp, id]);
 }
 
 export function deleteFiles(w: StoreWriter, ids: readonly string[]): void {

@@ -18,6 +18,7 @@ import {
   saveEdges,
   saveFiles,
   saveSettings,
+  saveStamps,
 } from './graphStore';
 import {
   assetPrefix,
@@ -81,6 +82,11 @@ export class KnowledgeGraph {
   private readonly changed = new Emitter<GraphChange>();
   readonly onDidChange = this.changed.event;
   private loaded: GraphIndex | undefined;
+  /**
+   * After a build of a new graph: how to make its index from the files the build received, on the
+   * first query (the CLI makes none; linking every file again was a tenth of its build).
+   */
+  private unlinked: (() => GraphIndex) | undefined;
   private parser: GraphParser | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly following: Disposable | undefined;
@@ -95,7 +101,7 @@ export class KnowledgeGraph {
     // replica): the graph that process built or updated is read again on the next query.
     if (store.readOnly)
       this.following = store.onDidChange(change => {
-        if (change.tables.has('graph_files') || change.tables.has('meta')) this.loaded = undefined;
+        if (change.tables.has('graph_files') || change.tables.has('meta')) this.forget();
       });
   }
 
@@ -163,6 +169,10 @@ export class KnowledgeGraph {
 
   /** The index the queries run on (loaded from the store on first use). */
   index(): GraphIndex {
+    if (!this.loaded && this.unlinked) {
+      this.loaded = this.unlinked();
+      this.unlinked = undefined;
+    }
     if (!this.loaded) {
       const started = this.clock.now();
       const { config } = loadSettings(this.store);
@@ -225,6 +235,12 @@ export class KnowledgeGraph {
 
   // ---- helpers ----
 
+  /** Drops the index in memory: the next query loads it from the store. */
+  private forget(): void {
+    this.loaded = undefined;
+    this.unlinked = undefined;
+  }
+
   private require(id: string): string {
     if (this.index().getComponent(id)) return id;
     const hint = this.index().fileCount
@@ -254,6 +270,8 @@ export class KnowledgeGraph {
     };
     if (!settings.roots.length)
       throw new GraphError('There is no folder to build a knowledge graph of: open a folder first.');
+    // a build works from the store or from an index it keeps up to date, not from one still to be made
+    if (this.unlinked) this.forget();
     const previous = loadSettings(this.store);
     const sameSettings = !!previous.settings && JSON.stringify(previous.settings) === JSON.stringify(settings);
     const known = sameSettings ? loadHashes(this.store) : [];
@@ -275,6 +293,10 @@ export class KnowledgeGraph {
       if (batch.scanned && !sameSettings) {
         const files = new Set(batch.scanned.present);
         early = { resolver: new ModuleResolver(files, batch.scanned.config), files, config: batch.scanned.config };
+      }
+      if (batch.restamped) {
+        const stamps = batch.restamped;
+        writes.push(this.store.write(w => saveStamps(w, stamps), 'system'));
       }
       if (batch.records.length) {
         const records = batch.records.map(fileRecordOf);
@@ -376,15 +398,16 @@ export class KnowledgeGraph {
       received.every(r => early!.files.has(r.id)) &&
       JSON.stringify(config) === JSON.stringify(early.config)
     ) {
-      // every file came, and its module edges are stored: the index links them again with the same
-      // resolver (whose answers it keeps), and nothing is left to store but the settings
-      const index = new GraphIndex(received, early.config, early.resolver);
-      this.loaded = index;
-      phase(`linked (${index.fileCount} files)`);
+      // every file came, and its module edges are stored: the index, made on the first query, links
+      // them again with the same resolver (whose answers it keeps); nothing is left to store but the settings
+      const { config: earlyConfig, resolver } = early;
+      this.unlinked = () => new GraphIndex(received, earlyConfig, resolver);
       await this.store.write(w => {
-        saveSettings(w, { settings, config: early!.config, builtAt: this.clock.now() });
+        saveSettings(w, { settings, config: earlyConfig, builtAt: this.clock.now() });
       }, 'system');
-      return finish([], index.fileIds(), index.statusCounts());
+      const statuses = { parsed: 0, failed: 0, skipped: 0 };
+      for (const r of received) statuses[r.status]++;
+      return finish([], received.map(r => r.id).sort(), statuses);
     }
     if (!sameSettings) this.loaded = new GraphIndex([], config);
     const index = this.index();

@@ -3,6 +3,7 @@
 // by tests both run this.
 import { createHash } from 'crypto';
 import { Extractor } from './extract';
+import type { ProjectConfig } from './model';
 import type {
   BuildReply,
   BuildRequest,
@@ -10,19 +11,35 @@ import type {
   PhaseClock,
   PhaseMark,
   ParsedFile,
+  ReadRequest,
   ScanSettings,
   UpdateReply,
   UpdateRequest,
 } from './parser';
-import { WorkspaceScanner, type SourceTree } from './scan';
+import { WorkspaceScanner, type ScannedFile, type SourceTree } from './scan';
 import { normalizePath } from './workspacePaths';
 
 const batchSize = 50;
 const configNames = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json|\.gitignore)$/;
 
+function sizeOnly(size: number | undefined): { size: number; stamp?: string } | undefined {
+  return size === undefined ? undefined : { size };
+}
+
+interface Scan {
+  files: ScannedFile[];
+  config: ProjectConfig;
+}
+
+function scanKey(settings: Pick<ScanSettings, 'roots' | 'exclude'>): string {
+  return JSON.stringify([settings.roots, settings.exclude]);
+}
+
 export class ParseSession {
   private readonly extractor = new Extractor();
   private scanner: { key: string; scanner: WorkspaceScanner } | undefined;
+  /** A scan made ahead of a build (prepare), for the next build of the same folders. */
+  private prepared: { key: string; scan: Scan; marks: PhaseMark[] } | undefined;
 
   /** `clock`: marks the end of each phase of a build in its reply (CONTINUUM_GRAPH_TIMES). */
   constructor(
@@ -30,7 +47,11 @@ export class ParseSession {
     private readonly clock?: PhaseClock,
   ) {}
 
-  /** Scans and parses. `stop()` is asked between files; when it says yes the build ends early (cancelled). */
+  /**
+   * Scans and parses. `stop()` is asked between files; when it says yes the build ends early (cancelled).
+   * With `request.share`, this session reads only its share of the files (see ReadRequest), and the
+   * scan's batch also lists their paths, for the other readers.
+   */
   build(
     request: BuildRequest,
     onBatch: (batch: ParseBatch) => void,
@@ -41,30 +62,108 @@ export class ParseSession {
       if (this.clock) phases.push({ phase, ...this.clock() });
     };
     mark('worker: request received');
-    const scanner = this.scannerFor(request, true);
-    const files = scanner.scan();
-    mark(`worker: scanned (${files.length} files)`);
+    const prepared = this.prepared?.key === scanKey(request) ? this.prepared : undefined;
+    this.prepared = undefined;
+    if (prepared) phases.unshift(...prepared.marks);
+    const { files, config } = prepared?.scan ?? this.scan(request, mark);
     const present = files.map(f => f.id);
-    const config = scanner.projectConfig();
-    mark('worker: read the project configuration');
-    onBatch({ records: [], done: 0, total: files.length, scanned: { present, config } });
-    const known = new Map(request.known);
-    let records: ParsedFile[] = [];
-    let parsed = 0;
-    for (let i = 0; i < files.length; i++) {
-      if (stop()) return undefined;
-      const record = this.read(files[i].path, files[i].id, request.maxFileBytes, known.get(files[i].id), true);
-      if (record) {
-        records.push(record);
-        parsed++;
-      }
-      if (records.length >= batchSize || i === files.length - 1 || (i + 1) % 200 === 0) {
-        onBatch({ records, done: i + 1, total: files.length });
-        records = [];
-      }
-    }
+    const paths = request.share ? { paths: files.map(f => f.path) } : {};
+    onBatch({ records: [], done: 0, total: files.length, scanned: { present, config, ...paths } });
+    const parsed = this.readShare({ ...request, files, config }, onBatch, stop);
+    if (parsed === undefined) return undefined;
     mark(`worker: read and extracted (${parsed} new or changed)`);
     return { present, config, ...(this.clock ? { phases } : {}) };
+  }
+
+  /**
+   * Scans ahead of a build (while the caller gets ready to ask for it): the next build of the same
+   * folders and exclusions starts from this scan. A scan that fails is dropped: the build scans again,
+   * and reports what failed.
+   */
+  prepare(settings: ScanSettings): void {
+    const marks: PhaseMark[] = [];
+    const mark = (phase: string) => {
+      if (this.clock) marks.push({ phase: `${phase}, ahead of the build`, ...this.clock() });
+    };
+    this.prepared = undefined;
+    try {
+      this.prepared = { key: scanKey(settings), scan: this.scan(settings, mark), marks };
+    } catch {
+      // the build will scan again and say what failed
+    }
+  }
+
+  private scan(settings: ScanSettings, mark: (phase: string) => void): Scan {
+    const scanner = this.scannerFor(settings, true);
+    const files = scanner.scan();
+    mark(`worker: scanned (${files.length} files)`);
+    const config = scanner.projectConfig();
+    mark('worker: read the project configuration');
+    return { files, config };
+  }
+
+  /**
+   * Reads a share of a build's files (another session scanned them). Resolves to how many were new or
+   * changed; `stop()` as for build.
+   */
+  read(
+    request: ReadRequest,
+    onBatch: (batch: ParseBatch) => void,
+    stop: () => boolean = () => false,
+  ): number | undefined {
+    return this.readShare(
+      { ...request, files: request.paths.map((path, i) => ({ path, id: request.present[i] })) },
+      onBatch,
+      stop,
+    );
+  }
+
+  /**
+   * Reads the files in chunks of `batchSize`, one batch per chunk: every chunk, or with a share the
+   * chunks this session claims. The batches of the readers of one build, put in chunk order, are the
+   * batches of a build by one.
+   */
+  private readShare(
+    request: Omit<ReadRequest, 'paths' | 'present' | 'share'> & {
+      files: ReadonlyArray<{ path: string; id: string }>;
+      share?: ReadRequest['share'];
+    },
+    onBatch: (batch: ParseBatch) => void,
+    stop: () => boolean,
+  ): number | undefined {
+    const { files, share } = request;
+    let unshared = 0;
+    const claim = share ? () => Atomics.add(share.next, 0, 1) : () => unshared++;
+    const known = new Map(request.known.map(([id, hash, stamp]) => [id, { hash, stamp }]));
+    let restamped: Array<[string, string]> = [];
+    const restamp = (id: string, stamp: string) => restamped.push([id, stamp]);
+    let parsed = 0;
+    for (let chunk = claim(); chunk * batchSize < files.length; chunk = claim()) {
+      const records: ParsedFile[] = [];
+      restamped = [];
+      const end = Math.min(files.length, (chunk + 1) * batchSize);
+      for (let i = chunk * batchSize; i < end; i++) {
+        if (stop()) return undefined;
+        const record = this.readFile(
+          files[i].path,
+          files[i].id,
+          request.maxFileBytes,
+          known.get(files[i].id),
+          true,
+          restamp,
+        );
+        if (record) records.push(record);
+      }
+      parsed += records.length;
+      onBatch({
+        records,
+        ...(restamped.length ? { restamped } : {}),
+        chunk,
+        done: end,
+        total: files.length,
+      });
+    }
+    return parsed;
   }
 
   update(request: UpdateRequest): UpdateReply {
@@ -79,7 +178,7 @@ export class ParseSession {
         deleted.push(id);
         continue;
       }
-      const record = this.read(path, id, request.maxFileBytes, undefined, false);
+      const record = this.readFile(path, id, request.maxFileBytes, undefined, false);
       if (record) records.push(record);
       else deleted.push(id);
     }
@@ -87,22 +186,32 @@ export class ParseSession {
   }
 
   /**
-   * The file's record, or undefined when it is unchanged (same hash as `knownHash`) or gone. `quick`: facts from
-   * tokens where the file allows (builds); an update parses its files in full, which also checks their syntax.
+   * The file's record, or undefined when it is unchanged (the same stamp or hash as `known`) or gone.
+   * `quick`: facts from tokens where the file allows (builds); an update parses its files in full, which
+   * also checks their syntax. `restamp`: told of an unchanged file whose stamp is not the known one.
    */
-  private read(
+  private readFile(
     path: string,
     id: string,
     maxFileBytes: number,
-    knownHash: string | undefined,
+    known: { hash: string; stamp?: string } | undefined,
     quick: boolean,
+    restamp?: (id: string, stamp: string) => void,
   ): ParsedFile | undefined {
-    const size = this.tree.size(path);
-    if (size === undefined) return undefined;
+    const stat = this.tree.stat ? this.tree.stat(path) : sizeOnly(this.tree.size(path));
+    if (stat === undefined) return undefined;
+    const { size, stamp } = stat;
+    if (stamp !== undefined && stamp === known?.stamp) return undefined;
+    const unchanged = (hash: string) => {
+      if (hash !== known?.hash) return false;
+      if (stamp !== undefined) restamp?.(id, stamp);
+      return true;
+    };
     if (size > maxFileBytes) {
       const hash = `size:${size}`;
-      if (hash === knownHash) return undefined;
+      if (unchanged(hash)) return undefined;
       return {
+        ...(stamp !== undefined ? { stamp } : {}),
         id,
         hash,
         size,
@@ -114,12 +223,13 @@ export class ParseSession {
     const text = this.tree.read(path);
     if (text === undefined) return undefined;
     const hash = createHash('sha1').update(text).digest('base64');
-    if (hash === knownHash) return undefined;
+    if (unchanged(hash)) return undefined;
     const { facts, error } = this.extractor.extract(id, text, { quick });
     return {
       id,
       hash,
       size,
+      ...(stamp !== undefined ? { stamp } : {}),
       status: error ? 'failed' : 'parsed',
       ...(error ? { error } : {}),
       factsJson: JSON.stringify(facts),
@@ -128,7 +238,7 @@ export class ParseSession {
 
   /** Scanners cache .gitignore rules: kept between updates, made afresh for a build or a changed ignore file. */
   private scannerFor(settings: ScanSettings, fresh: boolean): WorkspaceScanner {
-    const key = JSON.stringify([settings.roots, settings.exclude]);
+    const key = scanKey(settings);
     if (fresh || this.scanner?.key !== key) this.scanner = { key, scanner: new WorkspaceScanner(this.tree, settings) };
     return this.scanner.scanner;
   }

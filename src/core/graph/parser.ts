@@ -14,9 +14,30 @@ export interface ScanSettings {
 
 export const defaultMaxFileBytes = 1024 * 1024;
 
+/** A stored file: its id, content hash, and stamp when it has one. */
+export type KnownFile = [id: string, hash: string, stamp?: string];
+
 export interface BuildRequest extends ScanSettings {
-  /** Content hashes already stored, by file id: files with the same hash are not parsed again. */
-  known: Array<[string, string]>;
+  /**
+   * Content hashes already stored, by file id, with the file's stamp when it was hashed (SourceTree.stat):
+   * files with the same stamp are not read again, and files with the same hash are not parsed again.
+   */
+  known: KnownFile[];
+  /**
+   * Several readers share the build (the scan's files, in order, in chunks of a batch each): each
+   * claims the next chunk to read by adding 1 to `next[0]` (shared memory, so readers on other threads
+   * share it too). The others are sent a ReadRequest.
+   */
+  share?: { next: Int32Array };
+}
+
+/** A reader's share of a build that another reader scanned (see BuildRequest.share). */
+export interface ReadRequest extends Omit<BuildRequest, 'roots' | 'exclude'> {
+  /** The scan's files (ids and absolute paths, in scan order). */
+  present: string[];
+  paths: string[];
+  config: ProjectConfig;
+  share: { next: Int32Array };
 }
 
 /**
@@ -26,23 +47,33 @@ export interface BuildRequest extends ScanSettings {
  */
 export interface ParsedFile extends Omit<FileRecord, 'facts'> {
   factsJson: string;
+  /** The file's stamp when it was read (SourceTree.stat), when it has one. */
+  stamp?: string;
 }
 
 /** The record of a parsed file, with its facts read back from their JSON (as a reload reads them from the store). */
-export function fileRecordOf({ factsJson, ...file }: ParsedFile): FileRecord {
+export function fileRecordOf({ factsJson, stamp: _stamp, ...file }: ParsedFile): FileRecord {
   return { ...file, facts: JSON.parse(factsJson) as FileFacts };
 }
 
 export interface ParseBatch {
   /** New or changed files, parsed. */
   records: ParsedFile[];
+  /** Unchanged files (the same hash) whose stamp is new: id and stamp. */
+  restamped?: Array<[string, string]>;
+  /** Which chunk of the scan's files (of `batchSize` each, in order) this batch is. */
+  chunk?: number;
+  /** Files of the scan up to the end of this batch's chunk. */
   done: number;
   total: number;
   /**
    * In a build's first batch (before any file is read): what the scan found, as the reply will say
    * it, so that the caller can resolve each batch's imports while the parser reads on.
    */
-  scanned?: Omit<BuildReply, 'phases'>;
+  scanned?: Omit<BuildReply, 'phases'> & {
+    /** With BuildRequest.share: the absolute paths of `present`, for the other readers. */
+    paths?: string[];
+  };
 }
 
 export interface BuildReply {

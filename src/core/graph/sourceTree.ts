@@ -7,4 +7,10 @@ export interface SourceTree {
   read(path: string): string | undefined;
   /** A file's size in bytes, or undefined when missing. */
   size(path: string): number | undefined;
+  /**
+   * A file's size, and its stamp: text that stays the same as long as the file does (size, times,
+   * inode), left out while the file changed too recently for its times to tell a next change apart.
+   * Undefined when missing. Optional: without it, a build reads and hashes every file to find what changed.
+   */
+  stat?(path: string): { size: number; stamp?: string } | undefined;
 }

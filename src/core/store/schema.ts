@@ -348,6 +348,17 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 12,
+    description:
+      "knowledge graph: each file's stamp when it was hashed, so that a rebuild reads only files whose stamp changed",
+    sql: `
+      -- Size, modification and change times and inode of the file when its hash was taken
+      -- (src/core/graph/parseSession.ts): a file with the same stamp is not read again. NULL: none
+      -- (stored before this version, or changed too recently to be told apart by its times): read it.
+      ALTER TABLE graph_files ADD COLUMN stamp TEXT;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;
