@@ -6,6 +6,8 @@
 export interface FileSystemPort {
   /** The whole file, or `undefined` when it does not exist. */
   readFile(path: string): Promise<Uint8Array | undefined>;
+  /** The file's bytes from `offset` to its end (none when it is not longer), or `undefined` when it does not exist. */
+  readFrom(path: string, offset: number): Promise<Uint8Array | undefined>;
   /** Writes to a temporary file beside `path`, fsyncs it, renames it over `path`, fsyncs the folder. */
   writeFileAtomic(path: string, data: Uint8Array): Promise<void>;
   /** Opens `path` for appending, creating it when missing. */

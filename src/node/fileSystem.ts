@@ -67,6 +67,29 @@ export const nodeFileSystem: FileSystemPort = {
       throw err;
     }
   },
+  async readFrom(file, offset) {
+    let handle;
+    try {
+      handle = await fsp.open(file, 'r');
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+    try {
+      const { size } = await handle.stat();
+      const bytes = new Uint8Array(Math.max(0, size - offset));
+      let read = 0;
+      while (read < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, read, bytes.length - read, offset + read);
+        if (!bytesRead) break; // shortened since its size was taken
+        read += bytesRead;
+      }
+      return bytes.subarray(0, read);
+    } finally {
+      await handle.close();
+    }
+  },
+
 
   writeFileAtomic: (file, data) => writeFileAtomic(file, data),
 

@@ -63,15 +63,15 @@ export class JournalFollower {
       const offset = this.consumed.get(n) ?? 0;
       const size = await this.fs.size(file);
       if (size === undefined || size <= offset) continue;
-      const data = await this.fs.readFile(file);
-      if (!data) continue;
-      const rest = data.subarray(offset);
+      // only what was appended since the last look: a segment grows to megabytes before a compaction
+      const rest = await this.fs.readFrom(file, offset);
+      if (!rest) continue;
       const decoded = decodeJournal(rest);
       let applied = offset;
       // Record by record, so that `consumed` stops before a record that could not be applied yet.
       let at = offset;
       for (const record of decoded.records) {
-        const length = recordLength(data, at);
+        const length = recordLength(rest, at - offset);
         if (record.seq > this.target.seq() + 1) {
           gap = true;
           break;

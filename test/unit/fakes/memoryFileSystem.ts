@@ -14,6 +14,11 @@ export class MemoryFileSystem implements FileSystemPort {
     return data && new Uint8Array(data);
   }
 
+  async readFrom(file: string, offset: number): Promise<Uint8Array | undefined> {
+    const data = this.files.get(file);
+    return data && data.slice(Math.min(offset, data.length));
+  }
+
   async writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
     this.check(file);
     this.files.set(file, new Uint8Array(data));

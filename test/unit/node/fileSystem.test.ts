@@ -1,10 +1,10 @@
-// writeFileAtomic on the real file system: whole files, the permissions asked for whatever the
-// umask, and nothing left behind when the write fails.
+// The Node file system port on the real disk: atomic writes (whole files, the permissions asked for
+// whatever the umask, nothing left behind when the write fails) and reads from an offset.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { writeFileAtomic } from '../../../src/node/fileSystem';
+import { nodeFileSystem, writeFileAtomic } from '../../../src/node/fileSystem';
 
 describe('writing a file atomically', () => {
   let dir: string;
@@ -35,5 +35,21 @@ describe('writing a file atomically', () => {
     fs.writeFileSync(path.join(target, 'inside'), 'x');
     await assert.rejects(writeFileAtomic(target, 'data'));
     assert.deepStrictEqual(fs.readdirSync(dir), ['taken']);
+  });
+});
+
+describe('reading a file from an offset', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-readfrom-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('gives the bytes from the offset to the end, none past the end, and nothing for a missing file', async () => {
+    const file = path.join(dir, 'journal-000001.log');
+    fs.writeFileSync(file, 'abcdefghij');
+    assert.strictEqual(Buffer.from((await nodeFileSystem.readFrom(file, 6))!).toString(), 'ghij');
+    assert.strictEqual(Buffer.from((await nodeFileSystem.readFrom(file, 0))!).toString(), 'abcdefghij');
+    assert.strictEqual((await nodeFileSystem.readFrom(file, 10))!.length, 0);
+    assert.strictEqual((await nodeFileSystem.readFrom(file, 50))!.length, 0);
+    assert.strictEqual(await nodeFileSystem.readFrom(path.join(dir, 'missing'), 0), undefined);
   });
 });

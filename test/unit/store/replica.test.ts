@@ -52,6 +52,32 @@ describe('a read replica of the store', () => {
     await holder.close();
   });
 
+  it('reads only what the holder appended since its last look, not the whole segment again', async () => {
+    const fs = new MemoryFileSystem();
+    const holder = await openStore(options(fs));
+    const replica = await openStore(options(fs, { readOnly: true, followMs: 60_000 }));
+    let bytesRead = 0;
+    for (const method of ['readFile', 'readFrom'] as const) {
+      const real = fs[method].bind(fs) as (path: string, offset?: number) => Promise<Uint8Array | undefined>;
+      (fs as unknown as Record<string, unknown>)[method] = async (path: string, offset?: number) => {
+        const data = await real(path, offset);
+        if (path.includes('journal')) bytesRead += data?.length ?? 0;
+        return data;
+      };
+    }
+    for (let i = 0; i < 200; i++) {
+      await put(holder, `k${i}`, 'x'.repeat(200));
+      assert.strictEqual(await replica.catchUp(holder.seq), true);
+    }
+    const journal = (await fs.list(folder)).filter(n => n.includes('journal'));
+    let journalBytes = 0;
+    for (const n of journal) journalBytes += (await fs.size(`${folder}/${n}`)) ?? 0;
+    assert.strictEqual(value(replica, 'k199'), 'x'.repeat(200));
+    assert.ok(bytesRead <= journalBytes, `read ${bytesRead} bytes of a ${journalBytes}-byte journal`);
+    await replica.close();
+    await holder.close();
+  });
+
   it("loads the holder's newer snapshot when a compaction removed the changes it had not read yet", async () => {
     const fs = new MemoryFileSystem();
     const holder = await openStore(options(fs));
