@@ -90,7 +90,6 @@ export const nodeFileSystem: FileSystemPort = {
     }
   },
 
-
   writeFileAtomic: (file, data) => writeFileAtomic(file, data),
 
   async openAppendOnly(file): Promise<AppendOnlyFile> {
