@@ -53,7 +53,6 @@ export interface DecodedJournal {
   stopReason?: string;
 }
 
-/** Decodes records from the start of `data`, stopping at the first torn or damaged one. */
 /**
  * Journal records as one buffer. A single record is given back as it is unless `alwaysCopy` (for a
  * buffer that will be moved to another thread while the original stays in use).
@@ -69,6 +68,7 @@ export function joinRecords(parts: Uint8Array[], alwaysCopy = false): Uint8Array
   return out;
 }
 
+/** Decodes records from the start of `data`, stopping at the first torn or damaged one. */
 export function decodeJournal(data: Uint8Array): DecodedJournal {
   const records: JournalRecord[] = [];
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
