@@ -17,7 +17,7 @@ port.on('message', (request: WorkerRequest) => {
       const reply = session.build(request.request, batch => post({ id: request.id, kind: 'batch', batch }));
       post({ id: request.id, kind: 'built', reply: reply! });
     } else if (request.kind === 'prepare') {
-      session.prepare({ ...request.settings, maxFileBytes: 0 });
+      session.prepare(request.settings);
     } else if (request.kind === 'read') {
       const parsed = session.read(request.request, batch => post({ id: request.id, kind: 'batch', batch }));
       post({ id: request.id, kind: 'read', parsed: parsed! });

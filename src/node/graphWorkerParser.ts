@@ -14,7 +14,7 @@ import {
   type GraphParser,
   type ParseBatch,
   type ReadRequest,
-  type ScanSettings,
+  type ScanFolders,
   type UpdateReply,
   type UpdateRequest,
 } from '../core/graph/parser';
@@ -52,7 +52,7 @@ export class WorkerGraphParser implements GraphParser {
    * the first request; with `helpers`, the helper workers too (when the build will read every file).
    * With `scan`, the worker also scans those folders then, for the next build of them.
    */
-  warm(options: { helpers?: boolean; scan?: Pick<ScanSettings, 'roots' | 'exclude'> } = {}): void {
+  warm(options: { helpers?: boolean; scan?: ScanFolders } = {}): void {
     const worker = this.start();
     if (options.scan) worker.postMessage({ id: 0, kind: 'prepare', settings: options.scan } satisfies WorkerRequest);
     if (!this.pending.size) this.scheduleIdleStop();

@@ -4,7 +4,7 @@ import type {
   BuildRequest,
   ParseBatch,
   ReadRequest,
-  ScanSettings,
+  ScanFolders,
   UpdateReply,
   UpdateRequest,
 } from '../core/graph/parser';
@@ -14,7 +14,7 @@ export type WorkerRequest =
   | { id: number; kind: 'read'; request: ReadRequest }
   | { id: number; kind: 'update'; request: UpdateRequest }
   /** Scan ahead of a build (no reply). */
-  | { id: number; kind: 'prepare'; settings: Pick<ScanSettings, 'roots' | 'exclude'> };
+  | { id: number; kind: 'prepare'; settings: ScanFolders };
 
 export type WorkerReply =
   | { id: number; kind: 'batch'; batch: ParseBatch }

@@ -12,7 +12,7 @@ import type {
   PhaseMark,
   ParsedFile,
   ReadRequest,
-  ScanSettings,
+  ScanFolders,
   UpdateReply,
   UpdateRequest,
 } from './parser';
@@ -31,7 +31,7 @@ interface Scan {
   config: ProjectConfig;
 }
 
-function scanKey(settings: Pick<ScanSettings, 'roots' | 'exclude'>): string {
+function scanKey(settings: ScanFolders): string {
   return JSON.stringify([settings.roots, settings.exclude]);
 }
 
@@ -80,7 +80,7 @@ export class ParseSession {
    * folders and exclusions starts from this scan. A scan that fails is dropped: the build scans again,
    * and reports what failed.
    */
-  prepare(settings: ScanSettings): void {
+  prepare(settings: ScanFolders): void {
     const marks: PhaseMark[] = [];
     const mark = (phase: string) => {
       if (this.clock) marks.push({ phase: `${phase}, ahead of the build`, ...this.clock() });
@@ -93,7 +93,7 @@ export class ParseSession {
     }
   }
 
-  private scan(settings: ScanSettings, mark: (phase: string) => void): Scan {
+  private scan(settings: ScanFolders, mark: (phase: string) => void): Scan {
     const scanner = this.scannerFor(settings, true);
     const files = scanner.scan();
     mark(`worker: scanned (${files.length} files)`);
@@ -135,12 +135,11 @@ export class ParseSession {
     let unshared = 0;
     const claim = share ? () => Atomics.add(share.next, 0, 1) : () => unshared++;
     const known = new Map(request.known.map(([id, hash, stamp]) => [id, { hash, stamp }]));
-    let restamped: Array<[string, string]> = [];
-    const restamp = (id: string, stamp: string) => restamped.push([id, stamp]);
     let parsed = 0;
     for (let chunk = claim(); chunk * batchSize < files.length; chunk = claim()) {
       const records: ParsedFile[] = [];
-      restamped = [];
+      const restamped: Array<[string, string]> = [];
+      const restamp = (id: string, stamp: string) => restamped.push([id, stamp]);
       const end = Math.min(files.length, (chunk + 1) * batchSize);
       for (let i = chunk * batchSize; i < end; i++) {
         if (stop()) return undefined;
@@ -237,7 +236,7 @@ export class ParseSession {
   }
 
   /** Scanners cache .gitignore rules: kept between updates, made afresh for a build or a changed ignore file. */
-  private scannerFor(settings: ScanSettings, fresh: boolean): WorkspaceScanner {
+  private scannerFor(settings: ScanFolders, fresh: boolean): WorkspaceScanner {
     const key = scanKey(settings);
     if (fresh || this.scanner?.key !== key) this.scanner = { key, scanner: new WorkspaceScanner(this.tree, settings) };
     return this.scanner.scanner;

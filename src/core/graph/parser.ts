@@ -12,6 +12,9 @@ export interface ScanSettings {
   maxFileBytes: number;
 }
 
+/** What a scan of the workspace needs: the folders, and what to leave out. */
+export type ScanFolders = Pick<ScanSettings, 'roots' | 'exclude'>;
+
 export const defaultMaxFileBytes = 1024 * 1024;
 
 /** A stored file: its id, content hash, and stamp when it has one. */

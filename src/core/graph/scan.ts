@@ -5,7 +5,7 @@
 // package.json files, named only where the package manager declares them (workspaceMembers.ts).
 import ignore, { type Ignore } from 'ignore';
 import { isSourceFile, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
-import type { ScanSettings } from './parser';
+import type { ScanFolders } from './parser';
 import type { SourceTree } from './sourceTree';
 import { dirOfPath, parseJson, TsconfigReader, type Tsconfig } from './tsconfigReader';
 import { declaredMembers, isMember } from './workspaceMembers';
@@ -48,7 +48,7 @@ export class WorkspaceScanner {
 
   constructor(
     private readonly tree: SourceTree,
-    settings: ScanSettings,
+    settings: ScanFolders,
   ) {
     this.roots = settings.roots.map(normalizePath);
     this.paths = workspacePaths(this.roots);

@@ -39,7 +39,7 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
       read: path => files[path],
       size: path => files[path]?.length,
     };
-    const scanner = new WorkspaceScanner(tree, { roots: ['/ws'], exclude: [], maxFileBytes: 1 << 20 });
+    const scanner = new WorkspaceScanner(tree, { roots: ['/ws'], exclude: [] });
     assert.deepStrictEqual(
       scanner.scan().map(f => f.id),
       ['keep.ts'],
