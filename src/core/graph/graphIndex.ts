@@ -207,9 +207,7 @@ export class GraphIndex {
 
   /** How many files parsed, failed to parse, and were skipped. */
   statusCounts(): Record<FileRecord['status'], number> {
-    const counts = { parsed: 0, failed: 0, skipped: 0 };
-    for (const r of this.files.values()) counts[r.status]++;
-    return counts;
+    return countStatuses(this.files.values());
   }
 
   unresolvedImports(): UnresolvedImport[] {
@@ -472,6 +470,13 @@ export class GraphIndex {
     }
     return out;
   }
+}
+
+/** How many of `files` were parsed, failed to parse, or were skipped. */
+export function countStatuses(files: Iterable<Pick<FileRecord, 'status'>>): Record<FileRecord['status'], number> {
+  const counts = { parsed: 0, failed: 0, skipped: 0 };
+  for (const r of files) counts[r.status]++;
+  return counts;
 }
 
 /**

@@ -5,7 +5,7 @@ import { Emitter, type Disposable } from '../events';
 import { silentLogger, systemClock, type Clock, type Logger } from '../ports';
 import type { Store } from '../store/types';
 import { toDot, toJson, toMermaid, type GraphJson, type TextExportOptions } from './exportGraph';
-import { changedSurface, GraphIndex, linkImports, type Affected } from './graphIndex';
+import { changedSurface, countStatuses, GraphIndex, linkImports, type Affected } from './graphIndex';
 import {
   addEdges,
   deleteFiles,
@@ -405,9 +405,7 @@ export class KnowledgeGraph {
       await this.store.write(w => {
         saveSettings(w, { settings, config: earlyConfig, builtAt: this.clock.now() });
       }, 'system');
-      const statuses = { parsed: 0, failed: 0, skipped: 0 };
-      for (const r of received) statuses[r.status]++;
-      return finish([], received.map(r => r.id).sort(), statuses);
+      return finish([], received.map(r => r.id).sort(), countStatuses(received));
     }
     if (!sameSettings) this.loaded = new GraphIndex([], config);
     const index = this.index();
