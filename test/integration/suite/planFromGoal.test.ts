@@ -215,7 +215,10 @@ suite('Plan from Goal', () => {
       'the proposed plan in chat',
       async () => {
         const facts = await queryDom('.interactive-response .value');
-        return facts ? facts.items.map(i => i.text).find(t => /Proposed plan/.test(t)) : 'no DOM access';
+        // the response streams in: its heading shows before the plan's summary line below it
+        return facts
+          ? facts.items.map(i => i.text).find(t => /Proposed plan[\s\S]*\d+ phases?, \d+ tasks?/.test(t))
+          : 'no DOM access';
       },
       60000,
     );
