@@ -55,6 +55,21 @@ if (!vsix) {
 log(`installing ${path.relative(REPO, vsix)}`);
 installExtension(path.resolve(vsix), extensionsDir, suiteTmp);
 
+/**
+ * A few lines of what was on screen when a step failed, for the summary at the end (the whole of it is in
+ * the step's -FAILED.json and earlier in the log, which CI may cut).
+ */
+function glance(screen) {
+  const cut = (t, n = 200) => (t.length > n ? `${t.slice(0, n)}…` : t);
+  return [
+    screen.quickInput ? `quick input: ${cut(screen.quickInput.header)}` : 'no quick input',
+    `toasts: ${JSON.stringify(screen.notifications.map(t => cut(t)))}`,
+    `last seen: ${JSON.stringify(screen.seenNotifications.slice(-4).map(t => cut(t)))}`,
+    `status bar: ${cut(screen.statusBar.join(' | '), 300)}`,
+    screen.dialogs.length ? `dialogs: ${JSON.stringify(screen.dialogs.map(t => cut(t)))}` : '',
+  ].filter(Boolean).join('\n                    ');
+}
+
 const slug = s => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
 
 /** What a journey file gets: the person, the workbench, the workspace, steps and checks. */
@@ -140,6 +155,7 @@ class Journey {
     this.steps.push(record);
     if (failed) {
       const screen = await this.person.screen();
+      record.onScreen = glance(screen);
       fs.writeFileSync(path.join(this.shots, `${base}-FAILED.json`), JSON.stringify({ ...record, screen }, null, 2));
       this.log(`step ${nn} FAILED: ${record.failures.join('\n    ')}\n  on screen: ${JSON.stringify(screen, null, 1).slice(0, 4000)}`);
     }
@@ -256,6 +272,7 @@ for (const r of report) {
     if (s.ok) passed++; else failed++;
     console.log(`    ${s.ok ? 'ok  ' : s.notReached ? 'skip' : 'FAIL'} ${s.step}${s.screenshot ? `  [${s.screenshot}]` : ''}`);
     if (!s.ok && !s.notReached) for (const f of s.failures) console.log(`         ${f.split('\n').slice(0, 4).join('\n         ')}`);
+    if (s.onScreen) console.log(`         on screen: ${s.onScreen}`);
   }
 }
 log(`done; report in ${path.relative(REPO, path.join(RESULTS, 'report.json'))}`);

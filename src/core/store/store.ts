@@ -205,8 +205,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     } else if (!readOnlyReason && (replay.applied > 0 || replay.damaged)) {
       // Only folds the journal (intact, or with a torn tail that was never acknowledged) into the
       // snapshot: with a copy it costs this thread nothing, so the store is handed over at once and
-      // the compaction finishes behind it.
+      // the compaction finishes behind it. Without one (the CLI, an agent's server), a short intact
+      // journal is carried instead: folding it in means exporting, checksumming, compressing and
+      // writing the whole database twice, which for a few changes costs far more than replaying them.
       if (copy) store.compactInBackground();
+      else if (!replay.damaged && carriesJournal(replay, segments.length, options)) store.carry(replay);
       else await store.compact();
     }
   } catch (err) {
@@ -445,6 +448,8 @@ async function verifySnapshot(
 interface ReplayResult {
   lastSeq: number;
   applied: number;
+  /** The bytes of the segments whose changes were applied. */
+  bytes: number;
   damaged: boolean;
   /** Segments holding intact changes that could not be applied (after a gap, a change that failed, or damage): kept, never deleted. */
   unapplied: number[];
@@ -470,6 +475,7 @@ async function replayJournal(
   let sliceStarted = Date.now();
   let lastSeq = base.seq;
   let applied = 0;
+  let bytes = 0;
   let damaged = false;
   const unapplied: number[] = [];
   /** From segment `index` on, nothing more can be applied: keep every segment that still holds changes after `lastSeq`. */
@@ -482,7 +488,7 @@ async function replayJournal(
       if (decoded.records.some(r => r.seq > lastSeq) || hasValidRecordAfter(data, data.length - decoded.badTailBytes))
         unapplied.push(n);
     }
-    return { lastSeq, applied, damaged: true, unapplied };
+    return { lastSeq, applied, bytes, damaged: true, unapplied };
   };
   for (const [index, n] of segments.entries()) {
     const read = await readOrBlock(options.fs, join(options.folder, segmentName(n)), blockers);
@@ -526,6 +532,7 @@ async function replayJournal(
       applied++;
     }
     feed();
+    bytes += data.length;
     if (decoded.badTailBytes > 0) {
       damaged = true;
       const damageAt = data.length - decoded.badTailBytes;
@@ -543,8 +550,24 @@ async function replayJournal(
       }
     }
   }
-  return { lastSeq, applied, damaged, unapplied };
+  return { lastSeq, applied, bytes, damaged, unapplied };
 }
+
+/**
+ * Whether an open without a snapshot copy leaves the journal it replayed on disk rather than folding
+ * it into the snapshot at once: when it is short (an eighth of what makes a compaction, so that no
+ * open replays much) and in few segments (each open writes to a segment of its own).
+ */
+function carriesJournal(replay: ReplayResult, segments: number, options: OpenStoreOptions): boolean {
+  const bytes = (options.compactAfterBytes ?? defaultCompactAfterBytes) / 8;
+  const records = (options.compactAfterRecords ?? defaultCompactAfterRecords) / 8;
+  return replay.bytes < bytes && replay.applied < records && segments < maxCarriedSegments;
+}
+
+const defaultCompactAfterBytes = 8 * 1024 * 1024;
+const defaultCompactAfterRecords = 20_000;
+/** Segments an open may leave on disk; past these it compacts. */
+const maxCarriedSegments = 16;
 
 /**
  * Copies each segment whose intact changes could not be applied to `<segment>.<time>.unapplied`,
@@ -863,6 +886,16 @@ class DurableStore implements Store {
     }
   }
 
+  /**
+   * Keeps the journal an open replayed (see carriesJournal): its changes count towards the next
+   * compaction, which an idle spell or more writes bring about, as for changes written here.
+   */
+  carry(replay: ReplayResult): void {
+    this.journalRecords += replay.applied;
+    this.journalBytes += replay.bytes;
+    this.scheduleCompaction();
+  }
+
   /** A compaction nobody waits for; a disk that refuses it makes the store read-only, as at open. */
   compactInBackground(): void {
     void this.compact().catch(async err => {
@@ -948,6 +981,16 @@ class DurableStore implements Store {
           }
         } catch (err) {
           const problem = diskProblem(err, this.folder) ?? (err as Error).message;
+          // the store writes no more: its segment is closed now (one that could not be opened, whose
+          // failure is this one, has nothing to close)
+          const appender = this.appender;
+          this.appender = undefined;
+          void appender
+            ?.then(
+              f => f.close(),
+              () => undefined,
+            )
+            .catch(e => this.logger.error('store: closing the journal after a failed write failed', e));
           this.failed = new StoreError(
             `Continuum could not write to its store in ${this.folder}: ${problem}. Recent changes are not saved; fix that, then open the store again (in VS Code: reload the window).`,
           );
@@ -980,8 +1023,8 @@ class DurableStore implements Store {
   private scheduleCompaction(): void {
     const o = this.options;
     if (
-      this.journalBytes >= (o.compactAfterBytes ?? 8 * 1024 * 1024) ||
-      this.journalRecords >= (o.compactAfterRecords ?? 20_000)
+      this.journalBytes >= (o.compactAfterBytes ?? defaultCompactAfterBytes) ||
+      this.journalRecords >= (o.compactAfterRecords ?? defaultCompactAfterRecords)
     ) {
       void this.compact().catch(err => this.logger.error('store: compaction failed', err));
       return;

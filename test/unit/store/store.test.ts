@@ -147,6 +147,53 @@ describe('store', () => {
     assert.strictEqual(value(reopened, 'a'), '1');
   });
 
+  it('carries a short journal through an open without a snapshot copy, and folds a long one into the snapshot', async () => {
+    const fs = new MemoryFileSystem();
+    const noCopy = { snapshots: undefined };
+    const first = await openStore(options(fs, noCopy));
+    await put(first, 'a', '1');
+    await first.compact();
+    await put(first, 'b', '2');
+    await first.close();
+    const snapshot = fs.files.get(`${folder}/state.db`);
+
+    const second = await openStore(options(fs, noCopy));
+    assert.strictEqual(value(second, 'b'), '2');
+    assert.strictEqual(fs.files.get(`${folder}/state.db`), snapshot, 'the snapshot was not written again');
+    assert.strictEqual(journalFiles(fs).length, 1, 'the journal it replayed stays');
+    assert.strictEqual(second.health().journalRecords, 1, 'and counts towards the next compaction');
+    await put(second, 'c', '3');
+    await second.close();
+    assert.strictEqual(journalFiles(fs).length, 2, "the second open's changes went to a segment of their own");
+
+    const third = await openStore(options(fs, { ...noCopy, compactAfterBytes: 64 }));
+    assert.deepStrictEqual([value(third, 'a'), value(third, 'b'), value(third, 'c')], ['1', '2', '3']);
+    assert.notStrictEqual(
+      fs.files.get(`${folder}/state.db`),
+      snapshot,
+      'a journal past an eighth of a compaction is folded in',
+    );
+    assert.deepStrictEqual(journalFiles(fs), []);
+    await third.close();
+  });
+
+  it('folds a carried journal into the snapshot once the store is idle', async () => {
+    const fs = new MemoryFileSystem();
+    const noCopy = { snapshots: undefined };
+    const first = await openStore(options(fs, noCopy));
+    await put(first, 'a', '1');
+    await first.close();
+    const clock = new FakeClock();
+    const second = await openStore(options(fs, { ...noCopy, clock, idleCompactMs: 1000 }));
+    assert.strictEqual(journalFiles(fs).length, 1);
+    clock.advance(1000);
+    await second.compact(); // joins the compaction the timer started
+    assert.deepStrictEqual(journalFiles(fs), []);
+    await second.close();
+    const third = await openStore(options(fs, noCopy));
+    assert.strictEqual(value(third, 'a'), '1');
+  });
+
   it('ignores a torn last record, which was never acknowledged', async () => {
     const fs = new MemoryFileSystem();
     const store = await openStore(options(fs));

@@ -127,9 +127,27 @@ describe('stores that cannot be opened as they are', function () {
     ['EROFS', /read-only file system/],
   ] as const) {
     it(`reads a store in a folder that refuses writes with ${code} (replay pending), and says what to do`, async () => {
-      await makeStore(folder); // 'b' is in the journal: opening would compact
-      await assertReadableReadOnly(await open(folder, { fs: refusingWrites(code) }), reason);
-      await assertReadableReadOnly(await open(folder, { fs: refusingWrites(code), lock: refusingLock(code) }), reason);
+      await makeStore(folder); // 'b' is in the journal: opening compacts a journal too long to carry
+      const folding = { compactAfterBytes: 1 };
+      await assertReadableReadOnly(await open(folder, { fs: refusingWrites(code), ...folding }), reason);
+      await assertReadableReadOnly(
+        await open(folder, { fs: refusingWrites(code), lock: refusingLock(code), ...folding }),
+        reason,
+      );
+    });
+
+    it(`reads a store whose short journal is carried in a folder that refuses writes with ${code}; its first write says what to do`, async () => {
+      await makeStore(folder); // 'b' is in the journal, short enough to be replayed again next time
+      const store = await open(folder, { fs: refusingWrites(code) });
+      assert.deepStrictEqual(keys(store), ['a', 'b']);
+      await assert.rejects(
+        put(store, 'c'),
+        (err: Error) => /could not write to its store/.test(err.message) && reason.test(err.message),
+      );
+      await store.close();
+      const again = await open(folder);
+      assert.deepStrictEqual(keys(again), ['a', 'b'], 'nothing was lost, and the refused write was never acknowledged');
+      await again.close();
     });
   }
 });
