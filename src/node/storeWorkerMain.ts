@@ -4,6 +4,7 @@
 import { parentPort } from 'worker_threads';
 import { gzipSync } from 'zlib';
 import { checkBackup } from '../core/store/backupCheck';
+import { backupCompression } from '../core/store/layout';
 import { DatabaseCopy, openSnapshotFile } from '../core/store/snapshotCopy';
 import type { StoreWorkerReply, StoreWorkerRequest } from './storeWorkerProtocol';
 
@@ -62,7 +63,7 @@ async function handle(request: StoreWorkerRequest): Promise<void> {
   }
   const snapshot = loaded.snapshot(request.seq);
   // Compressed here, in one go: this thread has nothing else to do meanwhile.
-  const backup = request.backup ? new Uint8Array(gzipSync(snapshot)) : undefined;
+  const backup = request.backup ? new Uint8Array(gzipSync(snapshot, backupCompression)) : undefined;
   post({ kind: 'snapshot', id: request.id, snapshot, ...(backup ? { backup } : {}) }, [
     snapshot.buffer as ArrayBuffer,
     ...(backup ? [backup.buffer as ArrayBuffer] : []),

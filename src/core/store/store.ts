@@ -27,6 +27,7 @@ import {
 } from '../ports';
 import {
   backupName,
+  backupCompression,
   backupsFolder,
   join,
   lockFile,
@@ -1144,7 +1145,7 @@ class DurableStore implements Store {
       await this.options.fs.mkdirp(dir);
       // The copy compressed it in its thread; without one, zlib's own threads do (the output's
       // chunks are joined here: a view on them, not a second copy).
-      const compressed = backup ?? asBytes(await gzipAsync(snapshot));
+      const compressed = backup ?? asBytes(await gzipAsync(snapshot, backupCompression));
       if (!(await this.holdsLock())) return;
       await this.options.fs.writeFileAtomic(join(dir, backupName(seq, this.clock.now())), compressed);
     }
