@@ -5,7 +5,6 @@
 // tests and on every benchmark codebase), and whenever it meets something it does not recognise
 // (an unusual statement, a token the scanner rejects, brackets that do not pair, JSX it cannot follow,
 // an `import(…)` that may be a type) it gives up and returns undefined: the caller parses that file.
-import { ts } from 'ts-morph';
 import type { DeclarationFact, FileFacts, ImportFact } from './model';
 import {
   continues,
@@ -19,13 +18,7 @@ import {
   tokenize,
   type Tokens,
 } from './tokens';
-
-const K = ts.SyntaxKind;
-// what typescript.d.ts leaves out but the scanner's callers need
-const internal = ts as unknown as {
-  isDeclarationFileName(fileName: string): boolean;
-  computeLineStarts(text: string): number[];
-};
+import { K } from './syntaxKind';
 const maxCallsPerDeclaration = 200;
 
 /** The facts of a file read from its tokens, or undefined when the file needs the parser. */
@@ -34,7 +27,7 @@ export function quickFacts(path: string, text: string, todos: FileFacts['todos']
   const jsx = !/\.[cm]?ts$/.test(path); // TypeScript reads .js, .jsx and .tsx with JSX
   try {
     const tokens = tokenize(text, jsx);
-    return new FileReader(tokens, text, internal.isDeclarationFileName(path)).facts(todos);
+    return new FileReader(tokens, text, isDeclarationFileName(path)).facts(todos);
   } catch (err) {
     if (err instanceof GiveUp) return undefined;
     throw err;
@@ -1210,10 +1203,27 @@ class FileReader {
 
 /** Where each line starts, as TypeScript counts lines (\n, \r\n, \r, U+2028, U+2029); by indexOf when \n is the only break. */
 function lineStartsOf(text: string): number[] {
-  if (/[\r\u2028\u2029]/.test(text)) return internal.computeLineStarts(text);
+  if (/[\r\u2028\u2029]/.test(text)) return computeLineStarts(text);
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/** TypeScript's computeLineStarts: a line ends at \n, \r\n, \r, U+2028 or U+2029. */
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let pos = 0; pos < text.length;) {
+    const ch = text.charCodeAt(pos++);
+    if (ch === 13 && text.charCodeAt(pos) === 10) pos++;
+    if (ch === 10 || ch === 13 || ch === 0x2028 || ch === 0x2029) starts.push(pos);
+  }
+  return starts;
+}
+
+/** TypeScript's isDeclarationFileName: `.d.ts`, `.d.cts`, `.d.mts`, or a `.ts` whose name holds `.d.` (`x.d.css.ts`). */
+export function isDeclarationFileName(path: string): boolean {
+  if (/\.d\.[cm]?ts$/.test(path)) return true;
+  return path.endsWith('.ts') && path.slice(path.lastIndexOf('/') + 1).includes('.d.');
 }
 
 /** The line (from 1) of a position, given where each line starts. */
