@@ -958,7 +958,10 @@ class FileReader {
     }
   }
 
-  /** A type from `from` to `to`: only its import types (`import('./x').T`, `typeof import('./x')`) are facts. */
+  /**
+   * A type from `from` to `to`: only its import types (`import('./x').T`, `typeof import('./x')`) are facts,
+   * type-only imports as the parser records them (a type holds no `import(…)` call).
+   */
   private skimType(from: number, to: number): void {
     if (this.declarationFile) return;
     const k = this.k;
@@ -969,7 +972,7 @@ class FileReader {
         k[p - 1] !== K.DotToken &&
         k[p - 1] !== K.QuestionDotToken
       )
-        this.dynamicImport(p);
+        this.importType(p);
     }
   }
 
@@ -1112,16 +1115,23 @@ class FileReader {
         if (!this.importCallsSeen.has(p)) throw new GiveUp();
         continue;
       }
-      if (k[p + 2] !== K.StringLiteral || k[p + 3] !== K.CloseParenToken) throw new GiveUp();
-      const qualified = k[p + 4] === K.DotToken && isIdentifierName(k[p + 5]);
-      this.typeImports.push({
-        specifier: this.t.value[p + 2]!,
-        kind: 'import',
-        line: this.lineAt(p + 2),
-        names: [{ imported: qualified ? this.textOf(p + 5) : '*', local: '' }],
-        typeOnly: true,
-      });
+      this.importType(p);
     }
+  }
+
+  /** The import type `import('x')` at p (`.A.B` after it: the name `A`): a type-only import, in the order written. */
+  private importType(p: number): void {
+    const k = this.k;
+    if (k[p + 2] !== K.StringLiteral || k[p + 3] !== K.CloseParenToken) throw new GiveUp();
+    this.importCallsSeen.add(p);
+    const qualified = k[p + 4] === K.DotToken && isIdentifierName(k[p + 5]);
+    this.typeImports.push({
+      specifier: this.t.value[p + 2]!,
+      kind: 'import',
+      line: this.lineAt(p + 2),
+      names: [{ imported: qualified ? this.textOf(p + 5) : '*', local: '' }],
+      typeOnly: true,
+    });
   }
 
   /** A string literal as the first argument. */

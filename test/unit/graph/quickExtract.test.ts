@@ -34,6 +34,21 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 // Constructs that need care when reading tokens without a syntax tree; each must be read, and read as the parser does.
 const cases: Array<[string, string, string]> = [
   [
+    "import types in a variable's type (`typeof import('x')`, `import('x').T`), as PatternFly's chatbot CodeModal writes them",
+    'CodeModal.tsx',
+    `
+    import React from 'react';
+    let monacoInstance: typeof import('monaco-editor') | null = null;
+    export const load = async () => {
+      const [monaco, { loader }] = await Promise.all([import('monaco-editor'), import('@monaco-editor/react')]);
+      monacoInstance = monaco;
+      return <div>{loader.name}</div>;
+    };
+    export const row: import('./row').Row.Id = make();
+    let paren: (import('./paren')) | undefined, plain: typeof import('./plain').default;
+    `,
+  ],
+  [
     "a variable's type literal of call signatures without semicolons (Effect's dual APIs)",
     'Span.ts',
     `
@@ -256,7 +271,7 @@ describe('graph extraction from tokens', () => {
   it('gives the file to the parser when the tokens do not settle it', () => {
     const unsure: Array<[string, string]> = [
       ['ref.ts', '/// <reference path="./globals.d.ts" />\nexport const a = 1;\n'],
-      ['type.ts', "export let lazy: typeof import('./lazy');\n"],
+      ['type.ts', "export type Lazy = typeof import('./lazy');\n"],
       ['broken.ts', 'export function f( {\n  return 1;\n'],
       ['string.ts', "export const s = 'unterminated;\n"],
       ['open.tsx', 'export const View = () => <div><span>never closed</div>;\n'],
