@@ -31,11 +31,32 @@ export interface TokenScanner {
   getTokenValue(): string;
 }
 
-/** Keywords by first letter (a–z) and length (2–12): [text, kind] pairs to compare in place. */
-const keywordTable: Array<Array<readonly [string, number]> | undefined> = [];
-for (const [text, kind] of keywords) {
-  const key = (text.charCodeAt(0) - 97) * 16 + text.length;
-  (keywordTable[key] ??= []).push([text, kind]);
+/**
+ * Keywords by first letter (a–z) and length (2–12), to compare in place: the texts and kinds of the
+ * keywords of one key sit at keywordTexts/keywordKinds[keywordFrom[key] … keywordFrom[key + 1]).
+ */
+const keywordFrom = new Int32Array(26 * 16 + 1);
+const keywordTexts: string[] = [];
+const keywordKinds: number[] = [];
+{
+  const keyOf = (text: string) => (text.charCodeAt(0) - 97) * 16 + text.length;
+  const sorted = [...keywords].sort((a, b) => keyOf(a[0]) - keyOf(b[0]));
+  for (const [text, kind] of sorted) {
+    keywordTexts.push(text);
+    keywordKinds.push(kind);
+  }
+  let i = 0;
+  for (let key = 0; key <= 26 * 16; key++) {
+    keywordFrom[key] = i;
+    while (i < sorted.length && keyOf(sorted[i][0]) === key) i++;
+  }
+}
+
+/** 1 for the ASCII characters that continue a name (letters, digits, `$`, `_`), 2 for those that also start one. */
+const asciiName = new Uint8Array(128);
+for (let ch = 0; ch < 128; ch++) {
+  if ((ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || ch === 36 || ch === 95) asciiName[ch] = 2;
+  else if (ch >= 48 && ch <= 57) asciiName[ch] = 1;
 }
 
 /** TypeScript's isIdentifierStart for a character above ASCII (a code point). */
@@ -49,11 +70,11 @@ export function isNonAsciiIdentifierPart(ch: number): boolean {
 }
 
 function isAsciiIdentifierStart(ch: number): boolean {
-  return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || ch === 36 || ch === 95;
+  return asciiName[ch] === 2;
 }
 
 function isAsciiIdentifierPart(ch: number): boolean {
-  return (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 36 || ch === 95;
+  return asciiName[ch] > 0;
 }
 
 function isIdentifierStart(ch: number): boolean {
@@ -505,9 +526,9 @@ export class Scanner implements TokenScanner {
     if (length >= 2 && length <= 12) {
       const first = this.text.charCodeAt(start);
       if (first >= 97 && first <= 122) {
-        const candidates = keywordTable[(first - 97) * 16 + length];
-        if (candidates) {
-          for (const [word, kind] of candidates) if (this.text.startsWith(word, start)) return kind;
+        const key = (first - 97) * 16 + length;
+        for (let i = keywordFrom[key], to = keywordFrom[key + 1]; i < to; i++) {
+          if (this.text.startsWith(keywordTexts[i], start)) return keywordKinds[i];
         }
       }
     }
