@@ -37,8 +37,9 @@ export class Tokens {
 
   reset(): void {
     this.count = 0;
-    for (const i of this.written) this.value[i] = undefined;
-    this.written.length = 0;
+    const written = this.written;
+    for (let w = 0; w < written.length; w++) this.value[written[w]] = undefined;
+    written.length = 0;
   }
 
   push(kind: number, start: number, end: number, newline: boolean, value: string | undefined): void {
