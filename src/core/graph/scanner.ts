@@ -28,6 +28,7 @@ export interface TokenScanner {
   getTokenEnd(): number;
   hasPrecedingLineBreak(): boolean;
   hasUnicodeEscape(): boolean;
+  /** The value of the string literal or template piece just read (escapes resolved); only those are asked for. */
   getTokenValue(): string;
 }
 
@@ -425,8 +426,7 @@ export class Scanner implements TokenScanner {
       if (!isIdentifierPart(cp)) break;
       pos += cp > 0xffff ? 2 : 1;
     }
-    this.pos = pos;
-    this.tokenValue = text.substring(this.tokenStart, pos);
+    this.pos = pos; // (its value, the text, is not kept: the token reader keeps only strings' values)
     return (this.token = K.RegularExpressionLiteral);
   }
 
