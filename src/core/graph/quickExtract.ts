@@ -23,7 +23,8 @@ const maxCallsPerDeclaration = 200;
 
 /** The facts of a file read from its tokens, or undefined when the file needs the parser. */
 export function quickFacts(path: string, text: string, todos: FileFacts['todos']): FileFacts | undefined {
-  if (/\/\/\/\s*<reference/.test(text)) return undefined; // `/// <reference path>` is read by the parser
+  // `/// <reference path="…" />` (any case, as TypeScript reads it) is an import the parser reads; `types` and `lib` add none
+  if (/\/\/\/\s*<reference\b[^\r\n]*path/i.test(text)) return undefined;
   const jsx = !/\.[cm]?ts$/.test(path); // TypeScript reads .js, .jsx and .tsx with JSX
   try {
     const tokens = tokenize(text, jsx);
