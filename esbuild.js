@@ -36,10 +36,14 @@ const typescriptFile = require.resolve('@ts-morph/common/dist/typescript.js', { 
 /**
  * The graph worker parses with the `ts` namespace ts-morph re-exports and nothing else of ts-morph
  * (no Project, no wrapped nodes). This plugin turns the worker's `import { ts } from 'ts-morph'`
- * into `require('./typescript.js')`: TypeScript sits beside the bundle as a file of its own, not
- * inside it (a 14 MB bundle of all of ts-morph was 25 MB more memory and 150 ms more start-up per
- * worker), and not wrapped in a bundle's module function either, so that Node's compile cache
- * keeps its compiled code: loading it in a worker takes 55–65 ms instead of 90–100 ms.
+ * into a getter that requires './typescript.js' the first time `ts` is read: TypeScript sits beside
+ * the bundle as a file of its own, not inside it (a 14 MB bundle of all of ts-morph was 25 MB more
+ * memory and 150 ms more start-up per worker), not wrapped in a bundle's module function either, so
+ * that Node's compile cache keeps its compiled code, and it is loaded only when a file needs the
+ * parser (or a tsconfig is more than JSON with comments): a build whose files are all read from
+ * tokens never loads it (test/unit/node/graphWorkerTypescript.test.ts), which saved 200–250 ms of
+ * the worker's start. esbuild reads `ts.x` as a property of the import on every use, so the getter
+ * stands for TypeScript everywhere.
  * @returns {import('esbuild').Plugin}
  */
 function tsMorphTypescriptOnly() {
@@ -48,7 +52,7 @@ function tsMorphTypescriptOnly() {
     setup(build) {
       build.onResolve({ filter: /^ts-morph$/ }, () => ({ path: 'ts-morph', namespace: 'ts-morph-ts' }));
       build.onLoad({ filter: /.*/, namespace: 'ts-morph-ts' }, () => ({
-        contents: "module.exports = { ts: require('./typescript.js') };",
+        contents: "let ts; module.exports = { get ts() { return (ts ??= require('./typescript.js')); } };",
         resolveDir: __dirname,
         loader: 'js',
       }));
@@ -63,10 +67,11 @@ const targets = [
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, external: ['./cliMain.js', './cliGraph.js'] },
   // `continuum graph …` alone: the store and the knowledge graph, without the rest of the CLI
   { ...node, entryPoints: { cliGraph: 'src/cli/graphMain.ts' }, outdir: 'dist', external: ['./cliMain.js'] },
-  // the knowledge graph's worker thread: ts-morph lives in this bundle only, never in extension.js
+  // the knowledge graph's worker thread: ts-morph lives in this bundle only, never in extension.js, and
+  // TypeScript (typescript.js beside it) is loaded only when a file needs the parser
   { ...node, entryPoints: { graphWorkerMain: 'src/node/graphWorkerMain.ts' }, outdir: 'dist', plugins: [tsMorphTypescriptOnly()], external: ['./typescript.js'] },
   // TypeScript itself, beside the worker: minified in every build (3.6 MB instead of 9.1: the worker,
-  // which loads it on the way to its first file, is ready 50–80 ms sooner), still a plain CommonJS file
+  // which loads it when a file first needs the parser, has it 50–80 ms sooner), still a plain CommonJS file
   { ...base, minify: true, platform: 'node', format: 'cjs', bundle: false, sourcemap: false, entryPoints: { typescript: typescriptFile }, outdir: 'dist' },
   { ...node, entryPoints: { graphWorker: 'src/node/graphWorker.ts' }, outdir: 'dist', external: ['./graphWorkerMain.js'] },
   // the store's snapshot copy (sql.js) in a worker thread: compactions export there, not in the extension host
@@ -100,4 +105,6 @@ async function main() {
   await Promise.all(present.map(t => esbuild.build(t)));
 }
 
-main().catch(e => { console.error(e); process.exit(1); });
+// required by the graph worker's test, which bundles the worker as this file does
+module.exports = { tsMorphTypescriptOnly, typescriptFile };
+if (require.main === module) main().catch(e => { console.error(e); process.exit(1); });

@@ -1,5 +1,6 @@
 // The knowledge graph's worker thread (bundled on its own as dist/graphWorkerMain.js, started through
-// dist/graphWorker.js): scans and parses off the extension host's event loop. ts-morph is loaded here and only here.
+// dist/graphWorker.js): scans and parses off the extension host's event loop. ts-morph's TypeScript is
+// loaded here and only here, and only when a file first needs the parser (most are read from tokens).
 import { parentPort } from 'worker_threads';
 import { ParseSession } from '../core/graph/parseSession';
 import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';

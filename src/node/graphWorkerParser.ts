@@ -48,8 +48,8 @@ export class WorkerGraphParser implements GraphParser {
   }
 
   /**
-   * Starts the worker now, so that its loading of TypeScript overlaps whatever the caller does before
-   * the first request; with `helpers`, the helper workers too (when the build will read every file).
+   * Starts the worker now, so that its start overlaps whatever the caller does before the first
+   * request; with `helpers`, the helper workers too (when the build will read every file).
    * With `scan`, the worker also scans those folders then, for the next build of them.
    */
   warm(options: { helpers?: boolean; scan?: ScanFolders } = {}): void {

@@ -1,6 +1,8 @@
 // Extraction: one file's text in, its facts out (declarations, imports, calls, TODOs). Parse-only
 // with ts-morph's TypeScript — no program, no type checker — so each file costs one parse and is then released.
-// Only the graph worker and tests load this module: ts-morph never enters the extension's main bundle.
+// Only the graph worker and tests load this module: ts-morph never enters the extension's main bundle, and
+// in the worker's bundle `ts` loads TypeScript when first read (esbuild.js), so a file read from tokens
+// (quickExtract.ts) never loads it.
 import { ts } from 'ts-morph';
 import type { DeclarationFact, FileFacts, ImportFact, TodoFact } from './model';
 import { lineAt, quickFacts } from './quickExtract';

@@ -86,6 +86,7 @@ export class ParseSession {
       if (this.clock) marks.push({ phase: `${phase}, ahead of the build`, ...this.clock() });
     };
     this.prepared = undefined;
+    mark('worker: asked to scan');
     try {
       this.prepared = { key: scanKey(settings), scan: this.scan(settings, mark), marks };
     } catch {

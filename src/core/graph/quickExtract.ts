@@ -5,7 +5,6 @@
 // tests and on every benchmark codebase), and whenever it meets something it does not recognise
 // (an unusual statement, a token the scanner rejects, brackets that do not pair, JSX it cannot follow,
 // an `import(…)` that may be a type) it gives up and returns undefined: the caller parses that file.
-import { ts } from 'ts-morph';
 import type { DeclarationFact, FileFacts, ImportFact } from './model';
 import {
   continues,
@@ -19,22 +18,17 @@ import {
   tokenize,
   type Tokens,
 } from './tokens';
-
-const K = ts.SyntaxKind;
-// what typescript.d.ts leaves out but the scanner's callers need
-const internal = ts as unknown as {
-  isDeclarationFileName(fileName: string): boolean;
-  computeLineStarts(text: string): number[];
-};
+import { K } from './syntaxKind';
 const maxCallsPerDeclaration = 200;
 
 /** The facts of a file read from its tokens, or undefined when the file needs the parser. */
 export function quickFacts(path: string, text: string, todos: FileFacts['todos']): FileFacts | undefined {
-  if (/\/\/\/\s*<reference/.test(text)) return undefined; // `/// <reference path>` is read by the parser
+  // `/// <reference path="…" />` (any case, as TypeScript reads it) is an import the parser reads; `types` and `lib` add none
+  if (/\/\/\/\s*<reference\b[^\r\n]*path/i.test(text)) return undefined;
   const jsx = !/\.[cm]?ts$/.test(path); // TypeScript reads .js, .jsx and .tsx with JSX
   try {
     const tokens = tokenize(text, jsx);
-    return new FileReader(tokens, text, internal.isDeclarationFileName(path)).facts(todos);
+    return new FileReader(tokens, text, isDeclarationFileName(path)).facts(todos);
   } catch (err) {
     if (err instanceof GiveUp) return undefined;
     throw err;
@@ -965,7 +959,10 @@ class FileReader {
     }
   }
 
-  /** A type from `from` to `to`: only its import types (`import('./x').T`, `typeof import('./x')`) are facts. */
+  /**
+   * A type from `from` to `to`: only its import types (`import('./x').T`, `typeof import('./x')`) are facts,
+   * type-only imports as the parser records them (a type holds no `import(…)` call).
+   */
   private skimType(from: number, to: number): void {
     if (this.declarationFile) return;
     const k = this.k;
@@ -976,7 +973,7 @@ class FileReader {
         k[p - 1] !== K.DotToken &&
         k[p - 1] !== K.QuestionDotToken
       )
-        this.dynamicImport(p);
+        this.importType(p);
     }
   }
 
@@ -1119,16 +1116,23 @@ class FileReader {
         if (!this.importCallsSeen.has(p)) throw new GiveUp();
         continue;
       }
-      if (k[p + 2] !== K.StringLiteral || k[p + 3] !== K.CloseParenToken) throw new GiveUp();
-      const qualified = k[p + 4] === K.DotToken && isIdentifierName(k[p + 5]);
-      this.typeImports.push({
-        specifier: this.t.value[p + 2]!,
-        kind: 'import',
-        line: this.lineAt(p + 2),
-        names: [{ imported: qualified ? this.textOf(p + 5) : '*', local: '' }],
-        typeOnly: true,
-      });
+      this.importType(p);
     }
+  }
+
+  /** The import type `import('x')` at p (`.A.B` after it: the name `A`): a type-only import, in the order written. */
+  private importType(p: number): void {
+    const k = this.k;
+    if (k[p + 2] !== K.StringLiteral || k[p + 3] !== K.CloseParenToken) throw new GiveUp();
+    this.importCallsSeen.add(p);
+    const qualified = k[p + 4] === K.DotToken && isIdentifierName(k[p + 5]);
+    this.typeImports.push({
+      specifier: this.t.value[p + 2]!,
+      kind: 'import',
+      line: this.lineAt(p + 2),
+      names: [{ imported: qualified ? this.textOf(p + 5) : '*', local: '' }],
+      typeOnly: true,
+    });
   }
 
   /** A string literal as the first argument. */
@@ -1210,10 +1214,27 @@ class FileReader {
 
 /** Where each line starts, as TypeScript counts lines (\n, \r\n, \r, U+2028, U+2029); by indexOf when \n is the only break. */
 function lineStartsOf(text: string): number[] {
-  if (/[\r\u2028\u2029]/.test(text)) return internal.computeLineStarts(text);
+  if (/[\r\u2028\u2029]/.test(text)) return computeLineStarts(text);
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/** TypeScript's computeLineStarts: a line ends at \n, \r\n, \r, U+2028 or U+2029. */
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let pos = 0; pos < text.length;) {
+    const ch = text.charCodeAt(pos++);
+    if (ch === 13 && text.charCodeAt(pos) === 10) pos++;
+    if (ch === 10 || ch === 13 || ch === 0x2028 || ch === 0x2029) starts.push(pos);
+  }
+  return starts;
+}
+
+/** TypeScript's isDeclarationFileName: `.d.ts`, `.d.cts`, `.d.mts`, or a `.ts` whose name holds `.d.` (`x.d.css.ts`). */
+export function isDeclarationFileName(path: string): boolean {
+  if (/\.d\.[cm]?ts$/.test(path)) return true;
+  return path.endsWith('.ts') && path.slice(path.lastIndexOf('/') + 1).includes('.d.');
 }
 
 /** The line (from 1) of a position, given where each line starts. */

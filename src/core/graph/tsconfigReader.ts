@@ -191,10 +191,77 @@ export function parseJson(text: string | undefined): Record<string, unknown> | u
   }
 }
 
-/** tsconfig allows comments and trailing commas: TypeScript's own reader. */
+/**
+ * tsconfig allows comments and trailing commas: read as JSON once those are taken out (readJsonc), and
+ * only what that cannot read (single quotes, unquoted keys, hex numbers …) by TypeScript's own lenient
+ * reader, which loads TypeScript (the graph worker otherwise does not, when every file is read from tokens).
+ */
 export function parseJsonc(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
-  const parsed = ts.parseConfigFileTextToJson('tsconfig.json', text);
-  const value: unknown = parsed.config;
+  const read = readJsonc(text);
+  if (read && isObject(read.value)) return read.value;
+  // what is not an object of JSON with comments (TypeScript makes `{}` of a JSON array, for one)
+  const value: unknown = ts.parseConfigFileTextToJson('tsconfig.json', text).config;
   return isObject(value) ? value : undefined;
+}
+
+/**
+ * JSON with comments (`//`, `/* … *\/`) and trailing commas, as TypeScript reads it; undefined when the
+ * text is not that once they are taken out (an unterminated comment, or what JSON.parse rejects).
+ */
+export function readJsonc(text: string): { value: unknown } | undefined {
+  const pieces: string[] = [];
+  let from = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte order mark is white space to TypeScript
+  let i = from;
+  /** The piece holding the last `,`, while only white space and comments came after it. */
+  let comma: number | undefined;
+  /** The last character other than white space and comments. */
+  let last = 0;
+  const keep = (to: number) => {
+    if (to > from) pieces.push(text.slice(from, to));
+  };
+  while (i < text.length) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) {
+      // a string: up to its closing quote, past escaped characters
+      comma = undefined;
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+      i++;
+      last = 34;
+    } else if (ch === 47 && text.charCodeAt(i + 1) === 47) {
+      keep(i);
+      while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+      from = i;
+    } else if (ch === 47 && text.charCodeAt(i + 1) === 42) {
+      keep(i);
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return undefined;
+      pieces.push(' ');
+      i = from = close + 2;
+    } else if (ch === 44) {
+      if (last === 44 || last === 91 || last === 123) return undefined; // `[,`, `,,`: holes, as TypeScript reads them
+      keep(i);
+      comma = pieces.length;
+      pieces.push(',');
+      i = from = i + 1;
+      last = ch;
+    } else if (ch === 125 || ch === 93) {
+      if (comma !== undefined) pieces[comma] = ''; // a trailing comma
+      comma = undefined;
+      i++;
+      last = ch;
+    } else {
+      if (ch !== 32 && ch !== 9 && ch !== 10 && ch !== 13) {
+        comma = undefined;
+        last = ch;
+      }
+      i++;
+    }
+  }
+  keep(text.length);
+  try {
+    return { value: JSON.parse(pieces.join('')) };
+  } catch {
+    return undefined; // not JSON with comments: TypeScript's reader decides
+  }
 }

@@ -34,6 +34,38 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
 // Constructs that need care when reading tokens without a syntax tree; each must be read, and read as the parser does.
 const cases: Array<[string, string, string]> = [
   [
+    "`/// <reference types>` and `lib` directives, which add no imports (as @mui/material's declaration files have them)",
+    'useBadge.types.d.ts',
+    `/// <reference types="react" />
+    /// <reference lib="dom" />
+    import { SxProps } from '@mui/system';
+    export interface UseBadgeParameters {
+      badgeContent?: React.ReactNode;
+      sx?: SxProps;
+    }
+    `,
+  ],
+  [
+    'a `/// <reference types>` directive in a source file',
+    'setup.ts',
+    `/// <reference types="vite/client" />\nimport { run } from './run';\nexport function setup() {\n  return run();\n}\n`,
+  ],
+  [
+    "import types in a variable's type (`typeof import('x')`, `import('x').T`), as PatternFly's chatbot CodeModal writes them",
+    'CodeModal.tsx',
+    `
+    import React from 'react';
+    let monacoInstance: typeof import('monaco-editor') | null = null;
+    export const load = async () => {
+      const [monaco, { loader }] = await Promise.all([import('monaco-editor'), import('@monaco-editor/react')]);
+      monacoInstance = monaco;
+      return <div>{loader.name}</div>;
+    };
+    export const row: import('./row').Row.Id = make();
+    let paren: (import('./paren')) | undefined, plain: typeof import('./plain').default;
+    `,
+  ],
+  [
     "a variable's type literal of call signatures without semicolons (Effect's dual APIs)",
     'Span.ts',
     `
@@ -256,7 +288,8 @@ describe('graph extraction from tokens', () => {
   it('gives the file to the parser when the tokens do not settle it', () => {
     const unsure: Array<[string, string]> = [
       ['ref.ts', '/// <reference path="./globals.d.ts" />\nexport const a = 1;\n'],
-      ['type.ts', "export let lazy: typeof import('./lazy');\n"],
+      ['upper.ts', '/// <Reference PATH="./upper.d.ts" />\nexport const a = 1;\n'],
+      ['type.ts', "export type Lazy = typeof import('./lazy');\n"],
       ['broken.ts', 'export function f( {\n  return 1;\n'],
       ['string.ts', "export const s = 'unterminated;\n"],
       ['open.tsx', 'export const View = () => <div><span>never closed</div>;\n'],
@@ -268,10 +301,15 @@ describe('graph extraction from tokens', () => {
       extractor.extract('ref.ts', unsure[0][1], { quick: true }).facts.imports.map(i => i.specifier),
       ['./globals.d.ts'],
     );
-    assert.deepStrictEqual(extractor.extract('type.ts', unsure[1][1], { quick: true }).facts.imports, [
+    // TypeScript reads the directive's name and arguments in any case
+    assert.deepStrictEqual(
+      extractor.extract('upper.ts', unsure[1][1], { quick: true }).facts.imports.map(i => i.specifier),
+      ['./upper.d.ts'],
+    );
+    assert.deepStrictEqual(extractor.extract('type.ts', unsure[2][1], { quick: true }).facts.imports, [
       { specifier: './lazy', kind: 'import', line: 1, names: [{ imported: '*', local: '' }], typeOnly: true },
     ]);
-    assert.match(extractor.extract('broken.ts', unsure[2][1], { quick: true }).error ?? '', /^line \d+: /);
+    assert.match(extractor.extract('broken.ts', unsure[3][1], { quick: true }).error ?? '', /^line \d+: /);
   });
 
   it('a build reads files from tokens; an update parses them, which also finds a syntax error the tokens do not show', () => {

@@ -1,0 +1,107 @@
+import * as assert from 'assert';
+import { build as bundle } from 'esbuild';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { ParsedFile } from '../../../src/core/graph/parser';
+import { WorkerGraphParser } from '../../../src/node/graphWorkerParser';
+
+// The graph worker loads TypeScript (9 MB; 200–250 ms of its start) only when a file needs the parser:
+// a build whose files are all read from tokens never loads it. The worker is bundled here as esbuild.js
+// bundles it (its plugin turns `ts-morph` into a getter of ./typescript.js beside the bundle), started
+// as a real worker thread by the real WorkerGraphParser, and every require of typescript.js in it is
+// written down in a file.
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the build script is CommonJS
+const { tsMorphTypescriptOnly, typescriptFile } = require('../../../esbuild.js') as {
+  tsMorphTypescriptOnly(): import('esbuild').Plugin;
+  typescriptFile: string;
+};
+
+describe('the graph worker and TypeScript', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let probe: string;
+  let loads: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-worker-ts-'));
+    const out = path.join(dir, 'dist');
+    await bundle({
+      entryPoints: { graphWorkerMain: path.join(__dirname, '../../../src/node/graphWorkerMain.ts') },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'es2022',
+      outdir: out,
+      plugins: [tsMorphTypescriptOnly()],
+      external: ['./typescript.js'],
+      logLevel: 'error',
+    });
+    fs.copyFileSync(typescriptFile, path.join(out, 'typescript.js'));
+    loads = path.join(dir, 'typescript-loads.txt');
+    // the worker's entry: notes every load of typescript.js, then runs the bundled worker
+    probe = path.join(out, 'probe.js');
+    fs.writeFileSync(
+      probe,
+      `const Module = require('module');
+const fs = require('fs');
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  if (/typescript\\.js$/.test(request)) fs.appendFileSync(${JSON.stringify(loads)}, request + '\\n');
+  return load.call(this, request, ...rest);
+};
+require('./graphWorkerMain.js');
+`,
+    );
+  });
+
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function build(files: Record<string, string>): Promise<{ records: ParsedFile[]; typescriptLoaded: boolean }> {
+    const root = fs.mkdtempSync(path.join(dir, 'ws-'));
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      fs.writeFileSync(path.join(root, name), text);
+    }
+    fs.rmSync(loads, { force: true });
+    const parser = new WorkerGraphParser(probe);
+    const records: ParsedFile[] = [];
+    try {
+      await parser.build(
+        { roots: [root.split(path.sep).join('/')], exclude: [], maxFileBytes: 1 << 20, known: [] },
+        batch => records.push(...batch.records),
+      );
+    } finally {
+      parser.dispose();
+    }
+    return { records, typescriptLoaded: fs.existsSync(loads) };
+  }
+
+  const project = {
+    'tsconfig.json':
+      '{\n  // paths for the app\n  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"] }, },\n}\n',
+    'package.json': '{ "name": "app", "version": "1.0.0" }',
+    'src/a.ts': "import { b } from '@/b';\nexport function a(): number {\n  return b() + 1;\n}\n",
+    'src/b.ts': 'export const b = (): number => 2;\n',
+    'src/view.tsx': 'import { a } from \'./a\';\nexport const View = () => <div title="x">{a()}</div>;\n',
+  };
+
+  it('reads a project whose files all read from tokens without ever loading TypeScript', async () => {
+    const { records, typescriptLoaded } = await build(project);
+    assert.strictEqual(records.length, 3);
+    assert.ok(records.every(r => r.status === 'parsed'));
+    assert.strictEqual(typescriptLoaded, false, 'the worker loaded typescript.js');
+  });
+
+  it('loads TypeScript when a file needs the parser, and parses it', async () => {
+    // `/// <reference path>` is left to the parser (quickExtract.ts)
+    const { records, typescriptLoaded } = await build({
+      ...project,
+      'src/c.ts': '/// <reference path="./b.ts" />\nexport function c() {\n  return 3;\n}\n',
+    });
+    assert.strictEqual(records.length, 4);
+    assert.ok(records.every(r => r.status === 'parsed'));
+    assert.strictEqual(typescriptLoaded, true, 'the probe saw no load of typescript.js');
+  });
+});
