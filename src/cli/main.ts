@@ -154,8 +154,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const times = args.command === 'graph' && args.operands[0] === 'build' ? graphTimes() : undefined;
   times?.('the CLI started');
-  // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build, its workers
-  // start loading TypeScript while the store opens
+  // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build, it starts while
+  // the store opens
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
   if (args.command === 'graph' && args.operands[0] === 'build') parser.warm();
   const graphParser = () => parser;

@@ -65,6 +65,7 @@ function glance(screen) {
     screen.quickInput ? `quick input: ${cut(screen.quickInput.header)}` : 'no quick input',
     `toasts: ${JSON.stringify(screen.notifications.map(t => cut(t)))}`,
     `last seen: ${JSON.stringify(screen.seenNotifications.slice(-4).map(t => cut(t)))}`,
+    `quick inputs: ${JSON.stringify((screen.quickInputHistory ?? []).slice(-6).map(t => cut(t, 120)))}`,
     `status bar: ${cut(screen.statusBar.join(' | '), 300)}`,
     screen.dialogs.length ? `dialogs: ${JSON.stringify(screen.dialogs.map(t => cut(t)))}` : '',
   ].filter(Boolean).join('\n                    ');

@@ -10,6 +10,25 @@ const TOASTS = '.notifications-toasts .notification-toast';
 const TASKS_TREE = '.monaco-list[role="tree"][aria-label="Tasks"]';
 const MENU = '.context-view .monaco-menu';
 
+/** Runs in the page: records each change of the quick input (shown with its placeholder and value, or hidden). */
+function recordQuickInputs() {
+  if (window.__continuumQuickLog) return;
+  const log = (window.__continuumQuickLog = []);
+  let last = '';
+  setInterval(() => {
+    const widget = document.querySelector('.quick-input-widget');
+    const input = widget?.querySelector('input.input');
+    const shown = !!widget && widget.style.display !== 'none' && widget.offsetParent !== null;
+    const what = shown
+      ? `shown: ${input?.getAttribute('placeholder') || widget.querySelector('.quick-input-title')?.textContent || ''}${input?.value ? ` [${input.value}]` : ''}`
+      : 'hidden';
+    if (what === last) return;
+    last = what;
+    log.push(`${Math.round(performance.now())} ms ${what}`);
+    if (log.length > 40) log.shift();
+  }, 20);
+}
+
 export class Person {
   /** @param {import('playwright-core').Page} page */
   constructor(page, log) {
@@ -41,15 +60,25 @@ export class Person {
 
   // ---------- notifications ----------
 
-  /** Keeps a record of every toast's text, so a notice that hid itself is still known to have been shown. */
+  /**
+   * Keeps a record of every toast's text, so a notice that hid itself is still known to have been shown; and
+   * (in the page, every 20 ms) of each quick input shown and hidden, so a failure report can tell a pick that
+   * never opened from one that opened and closed again before a check saw it.
+   */
   watchNotifications() {
     const tick = async () => {
       try {
+        await this.page.evaluate(recordQuickInputs);
         for (const t of await this.toastTexts()) if (!this.seen.includes(t)) { this.seen.push(t); this.log(`notification: ${t}`); }
       } catch { /* page navigating */ }
       this.watching = setTimeout(() => void tick(), 300);
     };
     void tick();
+  }
+
+  /** The last quick inputs shown and hidden (see watchNotifications), oldest first, with the page's time in ms. */
+  async quickInputHistory() {
+    return this.page.evaluate(() => window.__continuumQuickLog ?? []).catch(() => []);
   }
 
   stopWatching() {
@@ -415,6 +444,7 @@ export class Person {
     const safe = async (f, d) => { try { return await f(); } catch { return d; } };
     return {
       quickInput: await safe(async () => (await this.quickVisible()) ? await this.quickText() : null, null),
+      quickInputHistory: (await this.quickInputHistory()).slice(-10),
       notifications: await safe(() => this.toastTexts(), []),
       seenNotifications: this.seen,
       tasksTree: await safe(async () => (await this.treeRows()).map(r => `${'  '.repeat(Math.max(0, r.level - 1))}${r.text}`), []),
