@@ -2,6 +2,7 @@
 // paths, packages in node_modules such as `@tsconfig/node20/tsconfig.json`, arrays where the last
 // one wins), `references`, `files`/`include`/`exclude`, `baseUrl`/`paths`, `outDir`/`rootDir`.
 // Every path comes out absolute, relative to the config that wrote it.
+import { parse, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { ts } from 'ts-morph';
 import type { SourceTree } from './sourceTree';
 import { joinId } from './workspacePaths';
@@ -206,62 +207,15 @@ export function parseJsonc(text: string | undefined): Record<string, unknown> | 
 }
 
 /**
- * JSON with comments (`//`, `/* … *\/`) and trailing commas, as TypeScript reads it; undefined when the
- * text is not that once they are taken out (an unterminated comment, or what JSON.parse rejects).
+ * JSON with comments (`//`, `/* … *\/`) and trailing commas, as TypeScript reads it (jsonc-parser, which
+ * also reads settings.json and agents' configs); undefined when the text is anything more lenient.
  */
 export function readJsonc(text: string): { value: unknown } | undefined {
-  const pieces: string[] = [];
-  let from = text.charCodeAt(0) === 0xfeff ? 1 : 0; // a byte order mark is white space to TypeScript
-  let i = from;
-  /** The piece holding the last `,`, while only white space and comments came after it. */
-  let comma: number | undefined;
-  /** The last character other than white space and comments. */
-  let last = 0;
-  const keep = (to: number) => {
-    if (to > from) pieces.push(text.slice(from, to));
-  };
-  while (i < text.length) {
-    const ch = text.charCodeAt(i);
-    if (ch === 34) {
-      // a string: up to its closing quote, past escaped characters
-      comma = undefined;
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
-      i++;
-      last = 34;
-    } else if (ch === 47 && text.charCodeAt(i + 1) === 47) {
-      keep(i);
-      while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
-      from = i;
-    } else if (ch === 47 && text.charCodeAt(i + 1) === 42) {
-      keep(i);
-      const close = text.indexOf('*/', i + 2);
-      if (close < 0) return undefined;
-      pieces.push(' ');
-      i = from = close + 2;
-    } else if (ch === 44) {
-      if (last === 44 || last === 91 || last === 123) return undefined; // `[,`, `,,`: holes, as TypeScript reads them
-      keep(i);
-      comma = pieces.length;
-      pieces.push(',');
-      i = from = i + 1;
-      last = ch;
-    } else if (ch === 125 || ch === 93) {
-      if (comma !== undefined) pieces[comma] = ''; // a trailing comma
-      comma = undefined;
-      i++;
-      last = ch;
-    } else {
-      if (ch !== 32 && ch !== 9 && ch !== 10 && ch !== 13) {
-        comma = undefined;
-        last = ch;
-      }
-      i++;
-    }
-  }
-  keep(text.length);
-  try {
-    return { value: JSON.parse(pieces.join('')) };
-  } catch {
-    return undefined; // not JSON with comments: TypeScript's reader decides
-  }
+  const errors: ParseError[] = [];
+  // a byte order mark is white space to TypeScript
+  const value: unknown = parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, errors, {
+    allowTrailingComma: true,
+    allowEmptyContent: false,
+  });
+  return errors.length ? undefined : { value };
 }
