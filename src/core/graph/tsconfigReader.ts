@@ -193,9 +193,9 @@ export function parseJson(text: string | undefined): Record<string, unknown> | u
 }
 
 /**
- * tsconfig allows comments and trailing commas: read as JSON once those are taken out (readJsonc), and
- * only what that cannot read (single quotes, unquoted keys, hex numbers …) by TypeScript's own lenient
- * reader, which loads TypeScript (the graph worker otherwise does not, when every file is read from tokens).
+ * tsconfig allows comments and trailing commas: read as JSON with comments (readJsonc), and only what
+ * that cannot read (single quotes, unquoted keys, hex numbers …) by TypeScript's own lenient reader,
+ * which loads TypeScript (the graph worker otherwise does not, when every file is read from tokens).
  */
 export function parseJsonc(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
