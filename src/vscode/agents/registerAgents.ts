@@ -20,7 +20,6 @@ export function registerAgents(
   const open = () => host.open();
   // the tools' code (and zod) loads on the first call, not while the extension activates
   const tools = () => import('../../core/agents');
-  void vscode.commands.executeCommand('setContext', 'continuum.agentsAvailable', true);
   // agents' configurations start the CLI through it: kept naming this version's CLI after an update
   void writeCliLauncher(host.launcherPlace).catch((err: unknown) =>
     logger.warn(
