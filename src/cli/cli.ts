@@ -11,7 +11,17 @@
 // few thousand inserts do not pay for the recompilation either (PatternFly's 3,176 files: 2.5 against
 // 2.7 s and 2.6 against 2.8 s of CPU, five interleaved runs; after a one-line edit 1.15 against 1.3 s).
 // The others (run, resume, mcp, imports) keep it, for their many queries.
+//
+// On fewer than four cores, graph build also runs its JavaScript without V8's optimising compiler
+// (TurboFan; Sparkplug and Maglev stay): its compiler threads took more CPU than the graph's worker
+// or main thread did (0.5–0.8 of 1.6–1.8 s), on the cores those two read and store on. PatternFly's
+// build took 916 against 1,143 ms (medians of 10 interleaved runs, load 2.0; 752 against 969 with
+// the flag on Node's command line), and five copies of it (15,900 files) 2.83 against 3.0 s. (It is
+// --no-turbofan here: --max-opt=2 does the same on the command line, but set now it changes nothing.)
+// With four cores or more the build has a second reader and a core to spare, and nothing was
+// measured there: V8's defaults stay.
 import * as nodeModule from 'module';
+import { availableParallelism } from 'os';
 import { setFlagsFromString } from 'v8';
 
 const [command, sub] = process.argv.slice(2);
@@ -19,6 +29,7 @@ const quick =
   ['status', 'export', 'briefing', 'checkpoint'].includes(command) ||
   (command === 'graph' && (sub === 'stats' || sub === 'affected' || sub === 'build'));
 if (quick) setFlagsFromString('--liftoff-only');
+if (command === 'graph' && sub === 'build' && availableParallelism() < 4) setFlagsFromString('--no-turbofan');
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the cache is on, from the bundles beside this one
 require(command === 'graph' ? './cliGraph.js' : './cliMain.js');
