@@ -11,6 +11,10 @@
 // few thousand inserts do not pay for the recompilation either (PatternFly's 3,176 files: 2.5 against
 // 2.7 s and 2.6 against 2.8 s of CPU, five interleaved runs; after a one-line edit 1.15 against 1.3 s).
 // The others (run, resume, mcp, imports) keep it, for their many queries.
+// Set while the process runs, --liftoff-only alone is not enough: V8 derives its other WebAssembly
+// flags from it only when it starts, and went on recompiling sql.js's hot functions in the background
+// (its compiler threads used 320–340 ms of CPU in PatternFly's build, against 170–210 with the two
+// tiering flags as well; the build then took 866 against 918 ms, medians of 10 interleaved runs).
 //
 // On fewer than four cores, graph build also runs its JavaScript without V8's optimising compiler
 // (TurboFan; Sparkplug and Maglev stay): its compiler threads took more CPU than the graph's worker
@@ -28,7 +32,7 @@ const [command, sub] = process.argv.slice(2);
 const quick =
   ['status', 'export', 'briefing', 'checkpoint'].includes(command) ||
   (command === 'graph' && (sub === 'stats' || sub === 'affected' || sub === 'build'));
-if (quick) setFlagsFromString('--liftoff-only');
+if (quick) setFlagsFromString('--liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering');
 if (command === 'graph' && sub === 'build' && availableParallelism() < 4) setFlagsFromString('--no-turbofan');
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the cache is on, from the bundles beside this one
