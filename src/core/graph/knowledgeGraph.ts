@@ -270,6 +270,10 @@ export class KnowledgeGraph {
     };
     if (!settings.roots.length)
       throw new GraphError('There is no folder to build a knowledge graph of: open a folder first.');
+    if (this.store.readOnly)
+      throw new GraphError(
+        `The knowledge graph cannot be built here: ${this.store.health().readOnlyReason ?? 'the store is read-only'}`,
+      );
     // a build works from the store or from an index it keeps up to date, not from one still to be made
     if (this.unlinked) this.forget();
     const previous = loadSettings(this.store);
@@ -281,6 +285,15 @@ export class KnowledgeGraph {
     const replaced: FileRecord[] = [];
     const received: FileRecord[] = [];
     const writes: Array<Promise<void>> = [];
+    /**
+     * Batches are stored as they come, and the writes awaited together at the end: a write that
+     * fails meanwhile (a full disk, a lost lock) is reported then, as the build's failure, rather
+     * than left unhandled until the parser has read on (which ended the CLI with a stack trace).
+     */
+    const storing = (write: Promise<void>) => {
+      write.catch(() => undefined);
+      writes.push(write);
+    };
     let total = 0;
     /**
      * A new graph (no stored files) resolves each batch's imports as it comes, against the files and
@@ -296,7 +309,7 @@ export class KnowledgeGraph {
       }
       if (batch.restamped) {
         const stamps = batch.restamped;
-        writes.push(this.store.write(w => saveStamps(w, stamps), 'system'));
+        storing(this.store.write(w => saveStamps(w, stamps), 'system'));
       }
       if (batch.records.length) {
         const records = batch.records.map(fileRecordOf);
@@ -310,7 +323,7 @@ export class KnowledgeGraph {
           );
         // stored as they come: a cancelled build keeps its work, and the next one skips it by hash
         const edges = early && records.flatMap(r => linkImports(r, early!.resolver).relations);
-        writes.push(
+        storing(
           this.store.write(w => {
             saveFiles(w, batch.records);
             if (edges) addEdges(w, edges);

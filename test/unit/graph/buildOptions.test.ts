@@ -1,6 +1,10 @@
 import * as assert from 'assert';
+import { inProcessParser } from '../../../src/core/graph/inProcessParser';
+import { KnowledgeGraph } from '../../../src/core/graph/knowledgeGraph';
+import type { GraphParser, ParseBatch } from '../../../src/core/graph/parser';
 import { WorkspaceScanner, type SourceTree } from '../../../src/core/graph/scan';
-import { graphWorld } from './world';
+import { openStore } from '../../../src/core/store/store';
+import { graphWorld, memoryTree } from './world';
 
 describe('knowledge graph build: what is read, what degrades, cancelling', () => {
   it('honours .gitignore at every level, never reads node_modules/.git/out/dist/build, and applies continuum.graph.exclude', async () => {
@@ -169,4 +173,63 @@ describe('knowledge graph build: what is read, what degrades, cancelling', () =>
     const second = await w.build();
     assert.deepStrictEqual([second.cancelled, second.parsed, second.files], [false, 100, 200]);
   });
+
+  it('a store that another process writes to refuses a build up front, saying who holds it', async () => {
+    const w = await graphWorld({ 'src/a.ts': 'export const a = 1;' });
+    const held = await openStore({
+      folder: '/store',
+      fs: w.storeFs,
+      readOnly: true,
+      readOnlyReason: 'continuum CLI (pid 4242 on here) is already writing to this store',
+    });
+    const graph = new KnowledgeGraph(held, () => inProcessParser(memoryTree(w.host)));
+    await assert.rejects(graph.build({ roots: ['/ws'] }), /cannot be built here: continuum CLI \(pid 4242/);
+    graph.dispose();
+    await held.close();
+    await w.store.close();
+  });
+
+  it('a store write that fails while the parser reads on fails the build with its reason, none left unhandled', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) files[`src/m${i}.ts`] = `export const v${i} = ${i};`;
+    const w = await graphWorld(files);
+    let delivered = 0;
+    // batches arrive a turn of the event loop apart, as from the worker; the disk fills after the second
+    const parser = oneBatchATurn(inProcessParser(memoryTree(w.host)), () => {
+      if (++delivered === 2) w.storeFs.failWrites = 'the disk is full';
+    });
+    const graph = new KnowledgeGraph(w.store, () => parser);
+    const unhandled: unknown[] = [];
+    const listeners = process.listeners('unhandledRejection');
+    process.removeAllListeners('unhandledRejection'); // mocha's own would end the run
+    process.on('unhandledRejection', reason => unhandled.push(reason));
+    try {
+      await assert.rejects(graph.build({ roots: ['/ws'] }), /could not write|disk is full/);
+      await new Promise(resolve => setTimeout(resolve, 20));
+    } finally {
+      process.removeAllListeners('unhandledRejection');
+      for (const l of listeners) process.on('unhandledRejection', l);
+    }
+    assert.ok(delivered > 2, `the parser read on after the failure (${delivered} batches)`);
+    assert.deepStrictEqual(unhandled, []);
+    graph.dispose();
+    w.storeFs.failWrites = undefined;
+  });
 });
+
+/** `parser`, its build's batches handed over one a turn of the event loop (as a worker's arrive), `onDeliver` after each. */
+function oneBatchATurn(parser: GraphParser, onDeliver: () => void): GraphParser {
+  return {
+    ...parser,
+    async build(request, onBatch, signal) {
+      const batches: ParseBatch[] = [];
+      const reply = await parser.build(request, b => batches.push(b), signal);
+      for (const batch of batches) {
+        await new Promise(resolve => setImmediate(resolve));
+        onBatch(batch);
+        onDeliver();
+      }
+      return reply;
+    },
+  };
+}
