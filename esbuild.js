@@ -4,11 +4,14 @@
 //   node esbuild.js --production  minified, no source maps (what `npm run package` ships)
 //   node esbuild.js --watch       rebuild on change
 //   node esbuild.js --tests       also bundle test/integration/suite into out/integration
+//   node esbuild.js --outdir DIR  the bundles into DIR instead of dist
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
 
 const production = process.argv.includes('--production');
+/** Where the bundles go: dist, or (for tests that run the CLI as shipped) `--outdir DIR`. */
+const outdir = process.argv.includes('--outdir') ? process.argv[process.argv.indexOf('--outdir') + 1] : 'dist';
 const watch = process.argv.includes('--watch');
 const tests = process.argv.includes('--tests');
 
@@ -62,21 +65,21 @@ function tsMorphTypescriptOnly() {
 
 /** @type {import('esbuild').BuildOptions[]} */
 const targets = [
-  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, external: ['./cliMain.js', './cliGraph.js'] },
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir },
+  { ...node, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir },
+  { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir, banner: { js: '#!/usr/bin/env node' }, external: ['./cliMain.js', './cliGraph.js'] },
   // `continuum graph …` alone: the store and the knowledge graph, without the rest of the CLI
-  { ...node, entryPoints: { cliGraph: 'src/cli/graphMain.ts' }, outdir: 'dist', external: ['./cliMain.js'] },
+  { ...node, entryPoints: { cliGraph: 'src/cli/graphMain.ts' }, outdir, external: ['./cliMain.js'] },
   // the knowledge graph's worker thread: ts-morph lives in this bundle only, never in extension.js, and
   // TypeScript (typescript.js beside it) is loaded only when a file needs the parser
-  { ...node, entryPoints: { graphWorkerMain: 'src/node/graphWorkerMain.ts' }, outdir: 'dist', plugins: [tsMorphTypescriptOnly()], external: ['./typescript.js'] },
+  { ...node, entryPoints: { graphWorkerMain: 'src/node/graphWorkerMain.ts' }, outdir, plugins: [tsMorphTypescriptOnly()], external: ['./typescript.js'] },
   // TypeScript itself, beside the worker: minified in every build (3.6 MB instead of 9.1: the worker,
   // which loads it when a file first needs the parser, has it 50–80 ms sooner), still a plain CommonJS file
-  { ...base, minify: true, platform: 'node', format: 'cjs', bundle: false, sourcemap: false, entryPoints: { typescript: typescriptFile }, outdir: 'dist' },
-  { ...node, entryPoints: { graphWorker: 'src/node/graphWorker.ts' }, outdir: 'dist', external: ['./graphWorkerMain.js'] },
+  { ...base, minify: true, platform: 'node', format: 'cjs', bundle: false, sourcemap: false, entryPoints: { typescript: typescriptFile }, outdir },
+  { ...node, entryPoints: { graphWorker: 'src/node/graphWorker.ts' }, outdir, external: ['./graphWorkerMain.js'] },
   // the store's snapshot copy (sql.js) in a worker thread: compactions export there, not in the extension host
-  { ...node, entryPoints: { storeWorker: 'src/node/storeWorkerMain.ts' }, outdir: 'dist' },
-  { ...base, platform: 'browser', format: 'iife', entryPoints: fs.readdirSync('src/webview').filter(f => /\.ts$/.test(f) && !f.endsWith('.d.ts')).map(f => path.join('src/webview', f)), outdir: 'dist/webview' },
+  { ...node, entryPoints: { storeWorker: 'src/node/storeWorkerMain.ts' }, outdir },
+  { ...base, platform: 'browser', format: 'iife', entryPoints: fs.readdirSync('src/webview').filter(f => /\.ts$/.test(f) && !f.endsWith('.d.ts')).map(f => path.join('src/webview', f)), outdir: path.join(outdir, 'webview') },
 ];
 if (tests) {
   const suite = 'test/integration/suite';
@@ -89,8 +92,8 @@ if (tests) {
 
 /** sql.js loads its WebAssembly next to the bundle at run time. */
 function copyAssets() {
-  fs.mkdirSync('dist', { recursive: true });
-  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+  fs.mkdirSync(outdir, { recursive: true });
+  fs.copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(outdir, 'sql-wasm.wasm'));
 }
 
 async function main() {

@@ -1,0 +1,103 @@
+// `continuum graph build` as people run it: the CLI bundled as `npm run package` ships it (cli.js,
+// which picks V8's flags and loads the graph-only bundle, the graph's worker beside it), as a real
+// process on a real folder: a first build, a build after a one-line edit that reads only that file,
+// what a change affects, and a store another process writes to.
+import * as assert from 'assert';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { openStore } from '../../../src/core/store/store';
+import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { nodeLock } from '../../../src/node/lock';
+
+const repo = path.join(__dirname, '../../..');
+
+describe('continuum graph build (the shipped CLI, a real process)', function () {
+  this.timeout(120_000);
+  let bundles: string;
+  let work: string;
+  let cli: string;
+  before(() => {
+    bundles = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-graphbin-'));
+    execFileSync(process.execPath, ['esbuild.js', '--production', '--outdir', bundles], { cwd: repo, stdio: 'pipe' });
+    cli = path.join(bundles, 'cli.js');
+  });
+  after(() => fs.rmSync(bundles, { recursive: true, force: true }));
+  beforeEach(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'continuum-graphcli-'));
+  });
+  afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  /** A small project: a path alias, a barrel, files git ignores, and a build folder nobody reads. */
+  function project(): string {
+    const ws = path.join(work, 'app');
+    const files: Record<string, string> = {
+      'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["src/lib/*"] } } }',
+      '.gitignore': 'generated/\n',
+      'src/lib/math.ts': 'export function add(a: number, b: number) { return a + b }\n',
+      'src/lib/index.ts': "export * from './math'\n",
+      'src/app.ts': "import { add } from '@lib/math'\nexport const total = add(1, 2)\n",
+      'src/cli.ts': "import { total } from './app'\nconsole.log(total)\n",
+      'generated/big.ts': "import { add } from '../src/lib'\nexport const x = add(0, 0)\n",
+      'dist/app.js': 'exports.total = 3\n',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(ws, name)), { recursive: true });
+      fs.writeFileSync(path.join(ws, name), text);
+    }
+    return ws;
+  }
+
+  const graph = (store: string, ...args: string[]) =>
+    spawnSync(process.execPath, [cli, 'graph', ...args, '--store', store], { encoding: 'utf8' });
+
+  it('builds, then after a one-line edit reads only the edited file, and says what a change affects', () => {
+    const ws = project();
+    const store = path.join(work, 'store');
+    const first = graph(store, 'build', ws);
+    assert.strictEqual(first.status, 0, first.stderr);
+    assert.match(
+      first.stdout,
+      /^4 files \(4 parsed, 0 failed to parse, 0 skipped as too large, 0 removed\)/,
+      first.stdout,
+    );
+
+    fs.appendFileSync(path.join(ws, 'src/app.ts'), 'export const more = 1\n');
+    const again = graph(store, 'build', ws);
+    assert.strictEqual(again.status, 0, again.stderr);
+    assert.match(
+      again.stdout,
+      /^4 files \(1 parsed, 0 failed to parse, 0 skipped as too large, 0 removed\)/,
+      again.stdout,
+    );
+
+    const affected = graph(store, 'affected', path.join(ws, 'src/lib/math.ts'));
+    assert.strictEqual(affected.status, 0, affected.stderr);
+    assert.match(affected.stdout, /may be affected by a change to src\/lib\/math\.ts/, affected.stdout);
+    assert.match(affected.stdout, /src\/app\.ts/, 'the alias import counts');
+    assert.match(affected.stdout, /src\/cli\.ts/, 'and what imports the importer');
+    assert.doesNotMatch(affected.stdout, /generated\//, 'ignored files are not read');
+  });
+
+  it('on a store another process writes to, says who holds it and builds nothing (no stack trace)', async () => {
+    const ws = project();
+    const store = path.join(work, 'store');
+    assert.strictEqual(graph(store, 'build', ws).status, 0);
+    fs.appendFileSync(path.join(ws, 'src/app.ts'), 'export const more = 1\n');
+    const held = await openStore({ folder: store, fs: nodeFileSystem, lock: nodeLock() });
+    try {
+      const refused = graph(store, 'build', ws);
+      assert.strictEqual(refused.status, 1, refused.stderr);
+      assert.match(
+        refused.stderr,
+        /^continuum: The knowledge graph cannot be built here: .* is already writing to this store/m,
+      );
+      assert.doesNotMatch(refused.stderr, /^\s+at /m, refused.stderr);
+    } finally {
+      await held.close();
+    }
+    const after = graph(store, 'build', ws);
+    assert.match(after.stdout, /^4 files \(1 parsed/, 'the edit is read once the store is free');
+  });
+});
