@@ -1,6 +1,6 @@
 // `continuum graph build | stats | affected` on an open store's knowledge graph (run by graphMain.ts).
 import * as path from 'path';
-import type { KnowledgeGraph } from '../core/graph/knowledgeGraph';
+import type { BuildSummary, KnowledgeGraph } from '../core/graph/knowledgeGraph';
 import type { PhaseMark } from '../core/graph/parser';
 import { phaseClock } from '../node/graphWorkerTimes';
 
@@ -27,6 +27,11 @@ export function buildRoots(operands: readonly string[]): string[] {
   return (operands.length ? operands : ['.']).map(f => path.resolve(f).replace(/\\/g, '/'));
 }
 
+/** What `graph build` prints when it is done. */
+export function buildLine(summary: BuildSummary): string {
+  return `${summary.files} files (${summary.parsed} parsed, ${summary.failed} failed to parse, ${summary.skipped} skipped as too large, ${summary.removed} removed) in ${summary.durationMs} ms`;
+}
+
 export async function graphCommand(
   graph: KnowledgeGraph,
   [sub, ...operands]: string[],
@@ -50,9 +55,7 @@ export async function graphCommand(
       },
     });
     if (tty) process.stderr.write('\n');
-    console.log(
-      `${summary.files} files (${summary.parsed} parsed, ${summary.failed} failed to parse, ${summary.skipped} skipped as too large, ${summary.removed} removed) in ${summary.durationMs} ms`,
-    );
+    console.log(buildLine(summary));
     return 0;
   }
   if (!graph.isBuilt) {

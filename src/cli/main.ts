@@ -24,6 +24,7 @@ import { briefingCommand, parseBriefingArgs, type StoreChoice } from './briefing
 import { checkpointFromTerminal } from './checkpoint';
 import { exit, lockLostExitCode } from './exit';
 import { graphCommand, graphTimes } from './graph';
+import { builtByHolder } from './graphThroughHolder';
 import { parsePlanArgs, planCommand } from './plan';
 import { CliError, forTerminal, runSession } from './run';
 
@@ -154,6 +155,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const times = args.command === 'graph' && args.operands[0] === 'build' ? graphTimes() : undefined;
   times?.('the CLI started');
+  if (args.command === 'graph' && args.operands[0] === 'build') {
+    // another process holds the store: that one builds (see graphMain.ts)
+    if (await builtByHolder(args.store, args.operands.slice(1))) return 0;
+  }
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build, it starts while
   // the store opens
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));

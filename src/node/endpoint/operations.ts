@@ -26,6 +26,13 @@ const operations: Record<string, Run> = {
   'sessions.fail': (core, a: any[]) => core.sessions.fail(a[0], a[1], a[2]),
   'context.addNote': (core, a: any[]) => core.context.addNote(a[0], a[1]),
   'context.updateAnalysis': (core, a: any[]) => core.context.updateAnalysis(a[0], a[1]),
+  // `continuum graph build` while this process holds the store: built here, with the graph's own exclusions
+  'graph.build': (core, a: any[]) => {
+    const roots: unknown = (a[0] as { roots?: unknown } | undefined)?.roots;
+    if (!Array.isArray(roots) || !roots.length || !roots.every(r => typeof r === 'string'))
+      throw new UnknownOperationError("'graph.build' needs { roots }: the absolute folders to build the graph of.");
+    return core.graph.build({ roots: roots as string[], exclude: core.graph.settings?.exclude ?? [] });
+  },
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

@@ -1,14 +1,19 @@
 // `continuum graph build` as people run it: the CLI bundled as `npm run package` ships it (cli.js,
 // which picks V8's flags and loads the graph-only bundle, the graph's worker beside it), as a real
 // process on a real folder: a first build, a build after a one-line edit that reads only that file,
-// what a change affects, and a store another process writes to.
+// what a change affects, a store another process writes to, and one whose holder builds for it.
 import * as assert from 'assert';
-import { execFileSync, spawnSync } from 'child_process';
+import { execFile, execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { callAgentTool } from '../../../src/core/agents/index';
+import { openContinuum } from '../../../src/core/continuum';
+import { silentLogger } from '../../../src/core/ports';
 import { openStore } from '../../../src/core/store/store';
+import { serveHolder } from '../../../src/node/endpoint/holder';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
+import { WorkerGraphParser } from '../../../src/node/graphWorkerParser';
 import { nodeLock } from '../../../src/node/lock';
 
 const repo = path.join(__dirname, '../../..');
@@ -53,7 +58,7 @@ describe('continuum graph build (the shipped CLI, a real process)', function () 
     spawnSync(process.execPath, [cli, 'graph', ...args, '--store', store], { encoding: 'utf8' });
 
   /** The build ended well, with 4 files of which `parsed` were read. */
-  function builds(run: ReturnType<typeof graph>, parsed: number): void {
+  function builds(run: Pick<ReturnType<typeof graph>, 'status' | 'stdout' | 'stderr'>, parsed: number): void {
     assert.strictEqual(run.status, 0, run.stderr);
     const summary = new RegExp(`^4 files \\(${parsed} parsed, 0 failed to parse, 0 skipped as too large, 0 removed\\)`);
     assert.match(run.stdout, summary, run.stdout);
@@ -92,5 +97,33 @@ describe('continuum graph build (the shipped CLI, a real process)', function () 
       await held.close();
     }
     builds(graph(store, 'build', ws), 1); // the edit is read once the store is free
+  });
+
+  it('on a store a VS Code window holds and serves, the window builds the graph and the CLI prints its summary', async () => {
+    const ws = project();
+    const store = path.join(work, 'store');
+    builds(graph(store, 'build', ws), 4);
+    const holder = await openContinuum({
+      folder: store,
+      fs: nodeFileSystem,
+      lock: nodeLock(),
+      graphParser: () => new WorkerGraphParser(path.join(bundles, 'graphWorker.js')),
+    });
+    const endpoint = await serveHolder(holder, { kind: 'vscode', logger: silentLogger, callTool: callAgentTool });
+    try {
+      fs.appendFileSync(path.join(ws, 'src/app.ts'), 'export function more() { return 1 }\n');
+      // the holder answers in this process: the CLI runs without blocking its event loop
+      const run = await new Promise<{ status: number; stdout: string; stderr: string }>(resolve =>
+        execFile(process.execPath, [cli, 'graph', 'build', ws, '--store', store], (err, stdout, stderr) =>
+          resolve({ status: err ? Number(err.code) : 0, stdout, stderr }),
+        ),
+      );
+      builds(run, 1);
+      assert.match(run.stderr, /the store is held by a VS Code window \(pid \d+\): the graph is built there/);
+      assert.strictEqual(holder.graph.getComponent('src/app.ts#more')?.kind, 'function', 'the window has the edit');
+    } finally {
+      await endpoint.close();
+      await holder.close();
+    }
   });
 });
