@@ -22,7 +22,12 @@ export interface LmKillOptions {
   tasks: number;
   turns: number;
   kills: number;
-  /** Kill moments are drawn from [0, maxDelayMs] after the run has started. */
+  /**
+   * Kill moments are drawn from [0, maxDelayMs] after the run has started, and never later than 80 %
+   * of the time the run without kills took: a moment after a run's end kills nothing, and a batch
+   * whose first run ended before its moment (a third of them, with 1.5 s against a 1 s run) left
+   * the loop without a kill.
+   */
   maxDelayMs: number;
   log?: (line: string) => void;
 }
@@ -177,7 +182,9 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
   const began = Date.now();
   const provider = await startFakeProvider(killScript(o.turns));
   try {
+    const started = Date.now();
     const reference = await referenceRun(o.work, o.cli, provider, o.tasks, o.turns);
+    const killWithinMs = Math.min(o.maxDelayMs, 0.8 * (Date.now() - started));
     const total: LmKillResult = {
       kills: 0,
       killsMidRun: 0,
@@ -192,7 +199,7 @@ export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
     // Each batch's tasks end after a few kills: fresh tasks in a fresh store until the kills asked for are reached.
     for (let batch = 1; total.kills < o.kills || batch === 1; batch++) {
       const b = await killBatch(
-        o,
+        { ...o, maxDelayMs: killWithinMs },
         provider,
         reference,
         path.join(o.work, `batch-${batch}`),
