@@ -218,6 +218,13 @@ class Journey {
     return this.storeDirs()[0];
   }
 
+  /** The CLI as the installed extension ships it (dist/cli.js in its folder), which a person runs from a terminal. */
+  installedCli() {
+    const dir = fs.readdirSync(extensionsDir).find(d => d.startsWith('continuum.continuum-'));
+    if (!dir) throw new JourneyFailure(`Continuum is not installed in ${extensionsDir}`);
+    return path.join(extensionsDir, dir, 'dist', 'cli.js');
+  }
+
   /** `continuum export` of the window's store, read from the terminal as a person could. */
   exportState() {
     const store = this.storeDir();
