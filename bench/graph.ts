@@ -23,7 +23,9 @@
 //                              rather than the parser, and how many of those differ from the parser's facts
 //                              (every file is also parsed here to compare; must be 0)
 //   cli_update_ms              `continuum graph build` again on the store of a build, after a one-line edit of
-//                              one file (cli_update_vs_build: its share of the build's time)
+//                              one file (cli_update_vs_build: its share of the build's time);
+//                              cli_update_held_ms: the same while an agent's MCP server (`continuum mcp`) holds
+//                              the store, which the CLI then asks to build (after one build of its own there)
 //   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM); both are given the
 //                              codebase's tsconfig (--ts-config) when it has one, so aliases count for no one
 //   precision/recall           our file→file import edges against TypeScript's resolver (ts.resolveModuleName with the
@@ -252,7 +254,15 @@ async function main(): Promise<void> {
       const original = fs.readFileSync(edited, 'utf8');
       fs.writeFileSync(edited, `${original}\nexport const benchCliEdit = 1\n`);
       try {
-        return await peer(node24, cli, dir, '/dev/null');
+        const alone = await peer(node24, cli, dir, '/dev/null');
+        // the same while an agent's MCP server holds the store (as while an agent works): the CLI asks it to build
+        fs.writeFileSync(edited, original);
+        const held = await whileHeld(node24, storeDir, dir, async () => {
+          await peer(node24, cli, dir, '/dev/null'); // the holder's first build of its own (the edit undone)
+          fs.writeFileSync(edited, `${original}\nexport const benchCliEdit = 2\n`);
+          return peer(node24, cli, dir, '/dev/null');
+        });
+        return { ...alone, heldMs: held.ms };
       } finally {
         fs.writeFileSync(edited, original);
         fs.rmSync(storeDir, { recursive: true, force: true });
@@ -304,6 +314,8 @@ async function main(): Promise<void> {
       rss_vs_madge: round(build.rssMb / madge.rssMb, 2),
       cli_update_ms: cliUpdate.ms,
       cli_update_vs_build: round(cliUpdate.ms / build.ms, 2),
+      cli_update_held_ms: cliUpdate.heldMs,
+      cli_update_held_vs_build: round(cliUpdate.heldMs / build.ms, 2),
       precision,
       recall,
       edges_ours: ours.reference.ours,
@@ -331,7 +343,7 @@ async function main(): Promise<void> {
       String(cruise.rssMb),
       String(madge.rssMb),
       `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`,
-      s(cliUpdate.ms),
+      `${s(cliUpdate.ms)} / ${s(cliUpdate.heldMs)}`,
       String(ours.affected_ms),
       `${precision} / ${recall}`,
       `${round(agreement.precision, 4)} / ${round(agreement.recall, 4)}`,
@@ -349,7 +361,7 @@ async function main(): Promise<void> {
     'depcruise MB',
     'madge MB',
     'incr p50/p95 ms',
-    'cli update s',
+    'cli update s (alone / held)',
     'affected ms',
     'precision/recall vs TypeScript',
     'vs depcruise',
@@ -545,6 +557,36 @@ async function peer(
   await run(node, ['--require', path.join(__dirname, 'lib', 'peak.cjs'), ...args], cwd, stdoutFile);
   const ms = Math.round(performance.now() - started);
   return { ms, rssMb: Math.round(Number(fs.readFileSync(peakFile, 'utf8')) / 1024) };
+}
+
+/**
+ * Runs `work` while `continuum mcp` (an agent's MCP server, started as its config says) holds the
+ * store and serves its endpoint; stops it afterwards.
+ */
+async function whileHeld<T>(node: string, store: string, workspace: string, work: () => Promise<T>): Promise<T> {
+  const server = spawn(node, [path.join(repo, 'dist', 'cli.js'), 'mcp', '--store', store, '--workspace', workspace], {
+    cwd: workspace,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let said = '';
+      const timer = setTimeout(() => reject(new Error(`continuum mcp did not take the store: ${said}`)), 30_000);
+      server.stderr.on('data', (d: Buffer) => {
+        said += d.toString();
+        if (/this process holds it/.test(said)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      server.on('exit', code => reject(new Error(`continuum mcp exited (${code}): ${said}`)));
+    });
+    return await work();
+  } finally {
+    server.stdin.end(); // its client went away: it closes the store and ends
+    if (server.exitCode === null && server.signalCode === null)
+      await new Promise(resolve => server.once('exit', resolve));
+  }
 }
 
 /** The run with the median wall time (its own memory figure with it). */
