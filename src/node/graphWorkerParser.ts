@@ -1,6 +1,6 @@
 // The knowledge graph's parser port over a worker thread. The worker starts on the first request
 // and stops after a quiet minute (ts-morph's memory is given back); cancelling a build stops it at
-// once, and so does the end of a build: a whole-workspace build leaves the worker's heap full of
+// once, and so does the end of a build that read many files: a whole-workspace build leaves the worker's heap full of
 // garbage (with syntax trees, measured on 2,770 files: about 55 MB of the process's peak), which a
 // fresh worker for the next update (about 0.1–0.3 s to start, off the caller's thread) does not carry.
 // With more than one reader, a build that reads every file (a new graph) is shared with helper workers
@@ -26,7 +26,16 @@ interface Pending {
   resolve(reply: Reply): void;
   reject(err: Error): void;
   onBatch?(batch: ParseBatch): void;
+  /** Files the request's batches brought so far. */
+  read: number;
 }
+
+/**
+ * A build that read at least this many files stops the worker when it ends (its heap is full of that
+ * build's garbage); after a smaller one (a build after a few edits, or one another process asked
+ * the holder for) the worker stays for the next, until a quiet minute has passed.
+ */
+const stopAfterFiles = 64;
 
 export class WorkerGraphParser implements GraphParser {
   private worker: Worker | undefined;
@@ -106,7 +115,7 @@ export class WorkerGraphParser implements GraphParser {
     const worker = this.start();
     clearTimeout(this.idleTimer);
     return new Promise((resolve, reject) => {
-      this.pending.set(message.id, { resolve, reject, onBatch });
+      this.pending.set(message.id, { resolve, reject, onBatch, read: 0 });
       worker.postMessage(message);
     });
   }
@@ -142,13 +151,15 @@ export class WorkerGraphParser implements GraphParser {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     if (reply.kind === 'batch') {
+      pending.read += reply.batch.records.length;
       pending.onBatch?.(reply.batch);
       return;
     }
     this.pending.delete(reply.id);
     const idle = !this.pending.size;
     // nothing is pending: nobody hears the reason
-    if ((reply.kind === 'built' || reply.kind === 'read') && idle) this.stop(new Error('built'));
+    if ((reply.kind === 'built' || reply.kind === 'read') && idle && pending.read >= stopAfterFiles)
+      this.stop(new Error('built'));
     if (reply.kind === 'error')
       pending.reject(new Error(`The knowledge graph worker could not finish: ${reply.message}`));
     else pending.resolve(reply.kind === 'read' ? reply.parsed : reply.reply);

@@ -23,6 +23,7 @@ describe('the graph worker and TypeScript', function () {
   let dir: string;
   let probe: string;
   let loads: string;
+  let starts: string;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-worker-ts-'));
@@ -40,12 +41,14 @@ describe('the graph worker and TypeScript', function () {
     });
     fs.copyFileSync(typescriptFile, path.join(out, 'typescript.js'));
     loads = path.join(dir, 'typescript-loads.txt');
+    starts = path.join(dir, 'worker-starts.txt');
     // the worker's entry: notes every load of typescript.js, then runs the bundled worker
     probe = path.join(out, 'probe.js');
     fs.writeFileSync(
       probe,
       `const Module = require('module');
 const fs = require('fs');
+fs.appendFileSync(${JSON.stringify(starts)}, 'start\\n');
 const load = Module._load;
 Module._load = function (request, ...rest) {
   if (/typescript\\.js$/.test(request)) fs.appendFileSync(${JSON.stringify(loads)}, request + '\\n');
@@ -58,24 +61,32 @@ require('./graphWorkerMain.js');
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function build(files: Record<string, string>): Promise<{ records: ParsedFile[]; typescriptLoaded: boolean }> {
+  function folder(files: Record<string, string>): string {
     const root = fs.mkdtempSync(path.join(dir, 'ws-'));
     for (const [name, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
       fs.writeFileSync(path.join(root, name), text);
     }
+    return root.split(path.sep).join('/');
+  }
+
+  async function buildWith(parser: WorkerGraphParser, root: string): Promise<ParsedFile[]> {
+    const records: ParsedFile[] = [];
+    await parser.build({ roots: [root], exclude: [], maxFileBytes: 1 << 20, known: [] }, batch =>
+      records.push(...batch.records),
+    );
+    return records;
+  }
+
+  async function build(files: Record<string, string>): Promise<{ records: ParsedFile[]; typescriptLoaded: boolean }> {
+    const root = folder(files);
     fs.rmSync(loads, { force: true });
     const parser = new WorkerGraphParser(probe);
-    const records: ParsedFile[] = [];
     try {
-      await parser.build(
-        { roots: [root.split(path.sep).join('/')], exclude: [], maxFileBytes: 1 << 20, known: [] },
-        batch => records.push(...batch.records),
-      );
+      return { records: await buildWith(parser, root), typescriptLoaded: fs.existsSync(loads) };
     } finally {
       parser.dispose();
     }
-    return { records, typescriptLoaded: fs.existsSync(loads) };
   }
 
   const project = {
@@ -103,5 +114,26 @@ require('./graphWorkerMain.js');
     assert.strictEqual(records.length, 4);
     assert.ok(records.every(r => r.status === 'parsed'));
     assert.strictEqual(typescriptLoaded, true, 'the probe saw no load of typescript.js');
+  });
+
+  it('keeps its worker after a build that read a few files, and stops it after one that read many', async () => {
+    const few = folder(project);
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 80; i++) many[`src/m${i}.ts`] = `export const v${i} = ${i};\n`;
+    const large = folder(many);
+    fs.rmSync(starts, { force: true });
+    const started = () =>
+      fs.existsSync(starts) ? fs.readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0;
+    const parser = new WorkerGraphParser(probe);
+    try {
+      assert.strictEqual((await buildWith(parser, few)).length, 3);
+      assert.strictEqual((await buildWith(parser, few)).length, 3);
+      assert.strictEqual(started(), 1, 'the second small build ran on the same worker');
+      assert.strictEqual((await buildWith(parser, large)).length, 80);
+      assert.strictEqual((await buildWith(parser, few)).length, 3);
+      assert.strictEqual(started(), 2, 'the build after the large one had a new worker');
+    } finally {
+      parser.dispose();
+    }
   });
 });
