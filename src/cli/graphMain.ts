@@ -37,10 +37,8 @@ async function main(args: { operands: string[]; store: string }): Promise<number
   const build = args.operands[0] === 'build';
   const times = build ? graphTimes() : undefined;
   times?.('the CLI started');
-  if (build) {
-    // another process holds the store (here it could only be read): that one builds
-    if (await builtByHolder(args.store, args.operands.slice(1))) return 0;
-  }
+  // another process holds the store (here it could only be read): that one builds
+  if (build && (await builtByHolder(args.store, args.operands.slice(1)))) return 0;
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build it starts
   // while the store opens. A build that reads every file shares the reading with a
   // second worker on a machine of four cores or more; into a new store, that one starts at once too.

@@ -153,16 +153,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`continuum: graph needs build, stats or affected\n${usage}`);
     return 2;
   }
-  const times = args.command === 'graph' && args.operands[0] === 'build' ? graphTimes() : undefined;
+  const graphBuild = args.command === 'graph' && args.operands[0] === 'build';
+  const times = graphBuild ? graphTimes() : undefined;
   times?.('the CLI started');
-  if (args.command === 'graph' && args.operands[0] === 'build') {
-    // another process holds the store: that one builds (see graphMain.ts)
-    if (await builtByHolder(args.store, args.operands.slice(1))) return 0;
-  }
+  // another process holds the store: that one builds (see graphMain.ts)
+  if (graphBuild && (await builtByHolder(args.store, args.operands.slice(1)))) return 0;
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build, it starts while
   // the store opens
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
-  if (args.command === 'graph' && args.operands[0] === 'build') parser.warm();
+  if (graphBuild) parser.warm();
   const graphParser = () => parser;
   const core = await openContinuum({
     folder: args.store,
