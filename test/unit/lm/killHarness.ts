@@ -23,10 +23,11 @@ export interface LmKillOptions {
   turns: number;
   kills: number;
   /**
-   * Kill moments are drawn from [0, maxDelayMs] after the run has started, and never later than 80 %
-   * of the time the run without kills took: a moment after a run's end kills nothing, and a batch
-   * whose first run ended before its moment (a third of them, with 1.5 s against a 1 s run) left
-   * the loop without a kill.
+   * Kill moments are drawn from [0, maxDelayMs] after the run's session has started, and never later
+   * than 80 % of the time the run without kills took from there to its end: a moment after a run's
+   * end kills nothing, and a batch whose first run ended before its moment left the loop without a
+   * kill (a third of them with 1.5 s; still some when bounded by the whole reference run, its start
+   * and set-up included).
    */
   maxDelayMs: number;
   log?: (line: string) => void;
@@ -98,28 +99,38 @@ function cliEnv(url: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs the CLI until it ends, or SIGKILLs it `delayMs` after its session started. */
+/**
+ * Runs the CLI until it ends, or SIGKILLs it `delayMs` after its session started. `sessionMs`: from
+ * the session's start to the process's end, when it said it started one.
+ */
 function runCli(
   cli: string,
   args: string[],
   env: NodeJS.ProcessEnv,
   delayMs: number,
-): Promise<{ killed: boolean; code: number | null; out: string }> {
+): Promise<{ killed: boolean; code: number | null; out: string; sessionMs?: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let sessionAt: number | undefined;
     const onText = (text: string) => {
       out += text;
-      if (!timer && Number.isFinite(delayMs) && /Session '/.test(out))
-        timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+      if (sessionAt !== undefined || !/Session '/.test(out)) return;
+      sessionAt = Date.now();
+      if (Number.isFinite(delayMs)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
     };
     child.stdout.setEncoding('utf8').on('data', onText);
     child.stderr.setEncoding('utf8').on('data', onText);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ killed: signal === 'SIGKILL', code, out });
+      resolve({
+        killed: signal === 'SIGKILL',
+        code,
+        out,
+        ...(sessionAt !== undefined ? { sessionMs: Date.now() - sessionAt } : {}),
+      });
     });
   });
 }
@@ -157,14 +168,17 @@ const fileOf = (workspace: string, j: number) => {
   return fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '';
 };
 
-/** The same tasks run once without kills: each task's file as it should end. */
+/**
+ * The same tasks run once without kills: each task's file as it should end, and how long its session
+ * took from its start to the process's end.
+ */
 export async function referenceRun(
   work: string,
   cli: string,
   provider: FakeProvider,
   tasks: number,
   turns: number,
-): Promise<string[]> {
+): Promise<{ files: string[]; sessionMs: number }> {
   const folder = path.join(work, 'reference-store');
   const workspace = path.join(work, 'reference-ws');
   await setUp(folder, workspace, tasks, turns);
@@ -174,17 +188,17 @@ export async function referenceRun(
     cliEnv(provider.url),
     Infinity,
   );
-  if (r.code !== 0) throw new Error(`the run without kills did not complete (exit ${r.code}):\n${r.out}`);
-  return Array.from({ length: tasks }, (_, j) => fileOf(workspace, j));
+  if (r.code !== 0 || r.sessionMs === undefined)
+    throw new Error(`the run without kills did not complete (exit ${r.code}):\n${r.out}`);
+  return { files: Array.from({ length: tasks }, (_, j) => fileOf(workspace, j)), sessionMs: r.sessionMs };
 }
 
 export async function runLmKillLoop(o: LmKillOptions): Promise<LmKillResult> {
   const began = Date.now();
   const provider = await startFakeProvider(killScript(o.turns));
   try {
-    const started = Date.now();
-    const reference = await referenceRun(o.work, o.cli, provider, o.tasks, o.turns);
-    const killWithinMs = Math.min(o.maxDelayMs, 0.8 * (Date.now() - started));
+    const { files: reference, sessionMs } = await referenceRun(o.work, o.cli, provider, o.tasks, o.turns);
+    const killWithinMs = Math.min(o.maxDelayMs, 0.8 * sessionMs);
     const total: LmKillResult = {
       kills: 0,
       killsMidRun: 0,
