@@ -67,7 +67,9 @@ function tsMorphTypescriptOnly() {
 const targets = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir },
   { ...node, entryPoints: { cliMain: 'src/cli/main.ts' }, outdir },
-  { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir, banner: { js: '#!/usr/bin/env node' }, external: ['./cliMain.js', './cliGraph.js'] },
+  { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir, banner: { js: '#!/usr/bin/env node' }, external: ['./cliMain.js', './cliGraph.js', './cliGraphBuild.js'] },
+  // `continuum graph build`: the holder's client alone, loading the graph's own CLI when nobody holds the store
+  { ...node, entryPoints: { cliGraphBuild: 'src/cli/graphBuildMain.ts' }, outdir, external: ['./cliGraph.js'] },
   // `continuum graph …` alone: the store and the knowledge graph, without the rest of the CLI
   { ...node, entryPoints: { cliGraph: 'src/cli/graphMain.ts' }, outdir, external: ['./cliMain.js'] },
   // the knowledge graph's worker thread: ts-morph lives in this bundle only, never in extension.js, and

@@ -23,9 +23,10 @@
 //                              rather than the parser, and how many of those differ from the parser's facts
 //                              (every file is also parsed here to compare; must be 0)
 //   cli_update_ms              `continuum graph build` again on the store of a build, after a one-line edit of
-//                              one file (cli_update_vs_build: its share of the build's time);
-//                              cli_update_held_ms: the same while an agent's MCP server (`continuum mcp`) holds
-//                              the store, which the CLI then asks to build (after one build of its own there)
+//                              one file: the median of 5 such edits and builds (cli_update_vs_build: its share of
+//                              the build's time); cli_update_held_ms: the same while an agent's MCP server
+//                              (`continuum mcp`) holds the store, which the CLI then asks to build (after one build
+//                              of its own there)
 //   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM); both are given the
 //                              codebase's tsconfig (--ts-config) when it has one, so aliases count for no one
 //   precision/recall           our file→file import edges against TypeScript's resolver (ts.resolveModuleName with the
@@ -145,6 +146,8 @@ interface OursResult {
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const listDisagreements = process.argv.includes('--list');
+/** One-line edits, each followed by `continuum graph build`, for cli_update_ms (and as many held). */
+const cliEdits = 5;
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--ours') {
@@ -252,17 +255,24 @@ async function main(): Promise<void> {
       await peer(node24, cli, dir, '/dev/null');
       const edited = firstSourceFile(dir);
       const original = fs.readFileSync(edited, 'utf8');
-      fs.writeFileSync(edited, `${original}\nexport const benchCliEdit = 1\n`);
+      let edits = 0;
+      /** The median of `cliEdits` builds, each after a new one-line edit. */
+      const afterEdits = async () => {
+        const times: number[] = [];
+        for (let i = 0; i < cliEdits; i++) {
+          fs.writeFileSync(edited, `${original}\nexport const benchCliEdit = ${++edits}\n`);
+          times.push((await peer(node24, cli, dir, '/dev/null')).ms);
+        }
+        return median(times);
+      };
       try {
-        const alone = await peer(node24, cli, dir, '/dev/null');
+        const ms = await afterEdits();
         // the same while an agent's MCP server holds the store (as while an agent works): the CLI asks it to build
-        fs.writeFileSync(edited, original);
-        const held = await whileHeld(node24, storeDir, dir, async () => {
-          await peer(node24, cli, dir, '/dev/null'); // the holder's first build of its own (the edit undone)
-          fs.writeFileSync(edited, `${original}\nexport const benchCliEdit = 2\n`);
-          return peer(node24, cli, dir, '/dev/null');
+        const heldMs = await whileHeld(node24, storeDir, dir, async () => {
+          await peer(node24, cli, dir, '/dev/null'); // the holder's first build of its own
+          return afterEdits();
         });
-        return { ...alone, heldMs: held.ms };
+        return { ms, heldMs };
       } finally {
         fs.writeFileSync(edited, original);
         fs.rmSync(storeDir, { recursive: true, force: true });

@@ -13,25 +13,11 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
+import { parseGraphArgs } from './graphArgs';
 import { buildRoots, graphCommand, graphTimes } from './graph';
 import { builtByHolder } from './graphThroughHolder';
 import { exit, lockLostExitCode } from './exit';
 import { forTerminal } from './terminalText';
-
-/** `graph SUB [OPERANDS] --store DIR` as this file runs it, or undefined for what the whole CLI should answer. */
-export function parseGraphArgs(argv: readonly string[]): { operands: string[]; store: string } | undefined {
-  const words: string[] = [];
-  let store: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--store' && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) store = argv[++i];
-    else if (argv[i].startsWith('-')) return undefined;
-    else words.push(argv[i]);
-  }
-  const [command, ...operands] = words;
-  if (command !== 'graph' || !['build', 'stats', 'affected'].includes(operands[0] ?? '') || store === undefined)
-    return undefined;
-  return { operands, store };
-}
 
 async function main(args: { operands: string[]; store: string }): Promise<number> {
   const build = args.operands[0] === 'build';
@@ -42,7 +28,11 @@ async function main(args: { operands: string[]; store: string }): Promise<number
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build it starts
   // while the store opens. A build that reads every file shares the reading with a
   // second worker on a machine of four cores or more; into a new store, that one starts at once too.
-  const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'), undefined, readers());
+  // this process builds once: its worker remembers no folder listings
+  const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'), {
+    readers: readers(),
+    rememberFolders: false,
+  });
   // it scans the folders then too (with the exclusions of a new graph: a stored graph's own are not
   // known before the store opens, and a build with others scans again)
   if (build)

@@ -3,22 +3,23 @@
 // process prints its summary. Opening the store here could only read it.
 import type { BuildSummary } from '../core/graph/knowledgeGraph';
 import { connectToHolder } from '../node/endpoint/client';
-import { EndpointError, HolderGoneError } from '../node/endpoint/protocol';
-import { describeKind } from '../node/endpoint/server';
-import { buildLine, buildRoots } from './graph';
+import { describeKind, EndpointError, HolderGoneError } from '../node/endpoint/protocol';
+import { buildLine, buildRoots, type PhaseTimes } from './graph';
 
 /**
  * `graph build OPERANDS` in the store's holder, when one serves it: prints who builds it and the
  * summary, and resolves true. False when nobody serves the store's endpoint (the caller opens the
  * store itself: asking costs 1–2 ms then).
  */
-export async function builtByHolder(store: string, operands: readonly string[]): Promise<boolean> {
+export async function builtByHolder(store: string, operands: readonly string[], times?: PhaseTimes): Promise<boolean> {
   const client = await connectToHolder(store, 'cli');
   if (!client) return false;
+  times?.('connected to the holder');
   const who = `${describeKind(client.holder.kind)} (pid ${client.holder.pid})`;
   console.error(`continuum: the store is held by ${who}: the graph is built there`);
   try {
     const { value } = await client.call('store.call', { op: 'graph.build', args: [{ roots: buildRoots(operands) }] });
+    times?.('the holder built');
     console.log(buildLine(value as BuildSummary));
     return true;
   } catch (err) {

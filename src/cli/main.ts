@@ -159,8 +159,8 @@ async function main(argv: string[]): Promise<number> {
   // another process holds the store: that one builds (see graphMain.ts)
   if (graphBuild && (await builtByHolder(args.store, args.operands.slice(1)))) return 0;
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build, it starts while
-  // the store opens
-  const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'));
+  // the store opens (and, the process building once, remembers no folder listings)
+  const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'), { rememberFolders: !graphBuild });
   if (graphBuild) parser.warm();
   const graphParser = () => parser;
   const core = await openContinuum({

@@ -1,15 +1,16 @@
 // The knowledge graph's worker thread (bundled on its own as dist/graphWorkerMain.js, started through
 // dist/graphWorker.js): scans and parses off the extension host's event loop. ts-morph's TypeScript is
 // loaded here and only here, and only when a file first needs the parser (most are read from tokens).
-import { parentPort } from 'worker_threads';
+import { parentPort, workerData } from 'worker_threads';
 import { ParseSession } from '../core/graph/parseSession';
-import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';
+import type { GraphWorkerData, WorkerReply, WorkerRequest } from './graphWorkerProtocol';
 import { phaseClock } from './graphWorkerTimes';
 import { nodeSourceTree } from './graphWorkerTree';
 
 const port = parentPort;
 if (!port) throw new Error('graphWorker.js runs as a worker thread of Continuum; it cannot be started on its own.');
-const session = new ParseSession(nodeSourceTree(), phaseClock());
+const data = (workerData ?? {}) as GraphWorkerData;
+const session = new ParseSession(nodeSourceTree({ rememberFolders: data.rememberFolders === true }), phaseClock());
 const post = (reply: WorkerReply) => port.postMessage(reply);
 
 port.on('message', (request: WorkerRequest) => {

@@ -18,7 +18,7 @@ import {
   type UpdateReply,
   type UpdateRequest,
 } from '../core/graph/parser';
-import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';
+import type { GraphWorkerData, WorkerReply, WorkerRequest } from './graphWorkerProtocol';
 
 type Reply = BuildReply | UpdateReply | number;
 
@@ -37,6 +37,18 @@ interface Pending {
  */
 const stopAfterFiles = 64;
 
+export interface WorkerGraphParserOptions {
+  /** How long the worker stays after its last request (ms). */
+  idleMs?: number;
+  /** How many workers read the files of a build that reads them all (one a core is the most that helps). */
+  readers?: number;
+  /**
+   * Whether the worker remembers folder listings between builds (see nodeSourceTree): yes for a
+   * process that builds again (a VS Code window, an agent's MCP server); no for one that builds once.
+   */
+  rememberFolders?: boolean;
+}
+
 export class WorkerGraphParser implements GraphParser {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
@@ -44,16 +56,18 @@ export class WorkerGraphParser implements GraphParser {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly helpers: WorkerGraphParser[] = [];
 
-  /**
-   * `workerFile`: the bundled worker (dist/graphWorker.js). `readers`: how many workers read the files
-   * of a build that reads them all (one a core is the most that helps).
-   */
+  private readonly idleMs: number;
+  private readonly rememberFolders: boolean;
+
+  /** `workerFile`: the bundled worker (dist/graphWorker.js). */
   constructor(
     private readonly workerFile: string,
-    private readonly idleMs = 60_000,
-    readers = 1,
+    options: WorkerGraphParserOptions = {},
   ) {
-    for (let i = 1; i < readers; i++) this.helpers.push(new WorkerGraphParser(workerFile, idleMs));
+    this.idleMs = options.idleMs ?? 60_000;
+    this.rememberFolders = options.rememberFolders ?? true;
+    for (let i = 1; i < (options.readers ?? 1); i++)
+      this.helpers.push(new WorkerGraphParser(workerFile, { idleMs: this.idleMs, rememberFolders: false }));
   }
 
   /**
@@ -126,7 +140,8 @@ export class WorkerGraphParser implements GraphParser {
     // apply to it. V8's default young generation: a build reads files from tokens and leaves little
     // garbage, so the 16 MB one that kept syntax trees from piling up only cost time now (measured on
     // PatternFly's 3,176 files: the worker 8 % faster, the process's peak the same, 220–237 MB).
-    const worker = new Worker(this.workerFile, { execArgv: [] });
+    const workerData: GraphWorkerData = { rememberFolders: this.rememberFolders };
+    const worker = new Worker(this.workerFile, { execArgv: [], workerData });
     worker.on('message', (reply: WorkerReply) => this.receive(reply));
     worker.on('error', err =>
       this.stop(

@@ -22,3 +22,9 @@ export type WorkerReply =
   | { id: number; kind: 'read'; parsed: number }
   | { id: number; kind: 'updated'; reply: UpdateReply }
   | { id: number; kind: 'error'; message: string };
+
+/** What the worker is started with (its workerData). */
+export interface GraphWorkerData {
+  /** Remember folder listings between builds (nodeSourceTree's rememberFolders). */
+  rememberFolders?: boolean;
+}

@@ -4,18 +4,31 @@ import type { SourceTree } from '../core/graph/sourceTree';
 
 /**
  * A file whose times are this recent (ms) gets no stamp: a write in the same tick of the file
- * system's clock could leave size and times as they were (git's "racy" files).
+ * system's clock could leave size and times as they were (git's "racy" files). The same holds for
+ * a folder's remembered listing.
  */
 export const settledMs = 2000;
 
-/** `now`: the clock stamps are judged settled by. */
-export function nodeSourceTree(now: () => number = Date.now): SourceTree {
+export interface SourceTreeOptions {
+  /** The clock stamps are judged settled by. */
+  now?: () => number;
+  /**
+   * Remembers each folder's listing with the folder's stamp (its times and inode, which change when
+   * an entry is added, removed or renamed), and lists it again only when that changed: a build
+   * after a few edits then stats the folders instead of listing them (PatternFly's 2,272 folders:
+   * about 6 ms against 20). A first listing costs the stat as well, so a process that builds once
+   * (the CLI on its own) does without.
+   */
+  rememberFolders?: boolean;
+}
+
+export function nodeSourceTree(options: SourceTreeOptions = {}): SourceTree {
+  const now = options.now ?? Date.now;
+  const listings = options.rememberFolders ? new FolderListings(now) : undefined;
   return {
     list(dir) {
       try {
-        return fs
-          .readdirSync(dir, { withFileTypes: true })
-          .map(e => ({ name: e.name, kind: e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' }));
+        return listings ? listings.list(dir) : listFolder(dir);
       } catch (err) {
         if (isMissing(err)) return [];
         throw err;
@@ -34,19 +47,55 @@ export function nodeSourceTree(now: () => number = Date.now): SourceTree {
     },
     stat(path) {
       try {
-        const stat = fs.statSync(path);
-        if (!stat.isFile()) return undefined;
-        const settled = now() - Math.max(stat.mtimeMs, stat.ctimeMs) >= settledMs;
-        return {
-          size: stat.size,
-          ...(settled ? { stamp: `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}` } : {}),
-        };
+        // a missing file is undefined, not an error (whose making cost more than the stat)
+        const stat = fs.statSync(path, { throwIfNoEntry: false });
+        if (!stat?.isFile()) return undefined;
+        const stamp = stampOf(stat, now);
+        return { size: stat.size, ...(stamp ? { stamp } : {}) };
       } catch (err) {
         if (isMissing(err)) return undefined;
         throw err;
       }
     },
   };
+}
+
+type Entries = ReturnType<SourceTree['list']>;
+
+function listFolder(dir: string): Entries {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .map(e => ({ name: e.name, kind: e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other' }));
+}
+
+/** Size, times and inode; undefined while they changed too recently to tell the next change apart. */
+function stampOf(stat: fs.Stats, now: () => number): string | undefined {
+  const settled = now() - Math.max(stat.mtimeMs, stat.ctimeMs) >= settledMs;
+  return settled ? `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}` : undefined;
+}
+
+/** Folder listings, each kept with the stamp the folder had before it was listed. */
+class FolderListings {
+  private readonly known = new Map<string, { stamp: string; entries: Entries }>();
+
+  constructor(private readonly now: () => number) {}
+
+  list(dir: string): Entries {
+    // the stamp is taken first: an entry added while the folder is listed changes it, so the
+    // listing kept with it is listed again next time
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    if (!stat?.isDirectory()) {
+      this.known.delete(dir); // gone: nothing to remember
+      return [];
+    }
+    const stamp = stampOf(stat, this.now);
+    const known = this.known.get(dir);
+    if (stamp !== undefined && known?.stamp === stamp) return known.entries;
+    const entries = listFolder(dir);
+    if (stamp === undefined) this.known.delete(dir);
+    else this.known.set(dir, { stamp, entries });
+    return entries;
+  }
 }
 
 function isMissing(err: unknown): boolean {

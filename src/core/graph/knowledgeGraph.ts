@@ -12,7 +12,6 @@ import {
   loadEdgesInto,
   loadFiles,
   loadFilesById,
-  loadHashes,
   loadSettings,
   loadStatusCounts,
   saveEdges,
@@ -30,6 +29,7 @@ import {
   type ProjectConfig,
 } from './model';
 import { ModuleResolver } from './resolve';
+import { StoredHashes } from './storedHashes';
 import {
   CancelledError,
   defaultMaxFileBytes,
@@ -88,6 +88,7 @@ export class KnowledgeGraph {
    */
   private unlinked: (() => GraphIndex) | undefined;
   private parser: GraphParser | undefined;
+  private readonly hashes = new StoredHashes();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly following: Disposable | undefined;
 
@@ -101,7 +102,10 @@ export class KnowledgeGraph {
     // replica): the graph that process built or updated is read again on the next query.
     if (store.readOnly)
       this.following = store.onDidChange(change => {
-        if (change.tables.has('graph_files') || change.tables.has('meta')) this.forget();
+        if (change.tables.has('graph_files') || change.tables.has('meta')) {
+          this.forget();
+          this.hashes.forget();
+        }
       });
   }
 
@@ -125,12 +129,16 @@ export class KnowledgeGraph {
       const deleted = reply.deleted.filter(id => index.file(id));
       if (!reply.records.length && !deleted.length && !reply.config) return [];
       const relinked = index.apply(reply.records.map(fileRecordOf), deleted, reply.config);
-      await this.store.write(w => {
-        saveFiles(w, reply.records);
-        deleteFiles(w, deleted);
-        if (reply.config) saveSettings(w, { config: reply.config });
-        saveEdges(w, id => index.moduleRelationsOf(id), relinked);
-      }, 'system');
+      await this.remembering(
+        this.store.write(w => {
+          saveFiles(w, reply.records);
+          deleteFiles(w, deleted);
+          if (reply.config) saveSettings(w, { config: reply.config });
+          saveEdges(w, id => index.moduleRelationsOf(id), relinked);
+        }, 'system'),
+      );
+      this.hashes.saved(reply.records);
+      this.hashes.deleted(deleted);
       this.changed.fire({ files: relinked });
       return relinked;
     });
@@ -278,7 +286,7 @@ export class KnowledgeGraph {
     if (this.unlinked) this.forget();
     const previous = loadSettings(this.store);
     const sameSettings = !!previous.settings && JSON.stringify(previous.settings) === JSON.stringify(settings);
-    const known = sameSettings ? loadHashes(this.store) : [];
+    const known = sameSettings ? this.hashes.list(this.store) : [];
     // a rebuild with the graph not yet in memory (the CLI, a build right after a reload) works from the
     // store: it keeps what the changed files were, for finding whose relations they change
     const fromStore = sameSettings && !this.loaded;
@@ -291,8 +299,9 @@ export class KnowledgeGraph {
      * than left unhandled until the parser has read on (which ended the CLI with a stack trace).
      */
     const storing = (write: Promise<void>) => {
-      write.catch(() => undefined);
-      writes.push(write);
+      const stored = this.remembering(write);
+      stored.catch(() => undefined);
+      writes.push(stored);
     };
     let total = 0;
     /**
@@ -310,6 +319,7 @@ export class KnowledgeGraph {
       if (batch.restamped) {
         const stamps = batch.restamped;
         storing(this.store.write(w => saveStamps(w, stamps), 'system'));
+        this.hashes.restamped(stamps);
       }
       if (batch.records.length) {
         const records = batch.records.map(fileRecordOf);
@@ -329,6 +339,7 @@ export class KnowledgeGraph {
             if (edges) addEdges(w, edges);
           }, 'system'),
         );
+        this.hashes.saved(batch.records);
       }
       // the scan's announcement is progress only when there is nothing to read
       if (!batch.scanned || !batch.total) options.onProgress?.({ done: batch.done, total: batch.total });
@@ -338,10 +349,13 @@ export class KnowledgeGraph {
     let cancelled = false;
     try {
       if (!sameSettings) {
-        await this.store.write(w => {
-          w.run('DELETE FROM graph_files');
-          w.run('DELETE FROM graph_edges');
-        }, 'system');
+        await this.remembering(
+          this.store.write(w => {
+            w.run('DELETE FROM graph_files');
+            w.run('DELETE FROM graph_edges');
+          }, 'system'),
+        );
+        this.hashes.cleared();
       }
       phase('asked the parser');
       const reply = await this.parserNow().build({ ...settings, known }, onBatch, options.signal);
@@ -431,12 +445,27 @@ export class KnowledgeGraph {
         : undefined;
     const relinked = index.apply(received, removed, newConfig);
     phase(`linked (${relinked.length} files)`);
-    await this.store.write(w => {
-      deleteFiles(w, removed);
-      saveEdges(w, id => index.moduleRelationsOf(id), relinked);
-      saveSettings(w, { settings, ...(config ? { config } : {}), ...(cancelled ? {} : { builtAt: this.clock.now() }) });
-    }, 'system');
+    await this.remembering(
+      this.store.write(w => {
+        deleteFiles(w, removed);
+        saveEdges(w, id => index.moduleRelationsOf(id), relinked);
+        saveSettings(w, {
+          settings,
+          ...(config ? { config } : {}),
+          ...(cancelled ? {} : { builtAt: this.clock.now() }),
+        });
+      }, 'system'),
+    );
+    this.hashes.deleted(removed);
     return finish(removed, relinked, index.statusCounts());
+  }
+
+  /** `write`, after whose failure the stored hashes are read from the store again (what it left is not known). */
+  private remembering(write: Promise<void>): Promise<void> {
+    return write.catch((err: unknown) => {
+      this.hashes.forget();
+      throw err;
+    });
   }
 
   /**

@@ -95,7 +95,7 @@ export class ParseSession {
   }
 
   private scan(settings: ScanFolders, mark: (phase: string) => void): Scan {
-    const scanner = this.scannerFor(settings, true);
+    const scanner = this.scannerFor(settings);
     const files = scanner.scan();
     mark(`worker: scanned (${files.length} files)`);
     const config = scanner.projectConfig();
@@ -155,6 +155,10 @@ export class ParseSession {
         if (record) records.push(record);
       }
       parsed += records.length;
+      // a chunk of unchanged files says nothing but progress: by one reader, only the last one is sent
+      // (a build after an edit went through 64 such chunks on PatternFly, a message to the caller each);
+      // with a share, every chunk is, for the order the readers' batches are put in
+      if (!share && !records.length && !restamped.length && end < files.length) continue;
       onBatch({
         records,
         ...(restamped.length ? { restamped } : {}),
@@ -168,7 +172,9 @@ export class ParseSession {
 
   update(request: UpdateRequest): UpdateReply {
     const touchesConfig = request.paths.some(p => configNames.test(normalizePath(p)));
-    const scanner = this.scannerFor(request, touchesConfig);
+    const scanner = this.scannerFor(request);
+    // a configuration file or a .gitignore changed: the folders holding them are found again
+    if (touchesConfig) scanner.scan();
     const records: ParsedFile[] = [];
     const deleted: string[] = [];
     for (const path of new Set(request.paths.map(normalizePath))) {
@@ -236,10 +242,13 @@ export class ParseSession {
     };
   }
 
-  /** Scanners cache .gitignore rules: kept between updates, made afresh for a build or a changed ignore file. */
-  private scannerFor(settings: ScanFolders, fresh: boolean): WorkspaceScanner {
+  /**
+   * One scanner for the same folders and exclusions, from build to build: it keeps the .gitignore
+   * rules and the project configuration it read, and reads again what changed.
+   */
+  private scannerFor(settings: ScanFolders): WorkspaceScanner {
     const key = scanKey(settings);
-    if (fresh || this.scanner?.key !== key) this.scanner = { key, scanner: new WorkspaceScanner(this.tree, settings) };
+    if (this.scanner?.key !== key) this.scanner = { key, scanner: new WorkspaceScanner(this.tree, settings) };
     return this.scanner.scanner;
   }
 }

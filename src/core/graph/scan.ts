@@ -28,6 +28,26 @@ interface FolderRules {
   rules: Ignore;
 }
 
+type Entries = ReturnType<SourceTree['list']>;
+
+/** What a scan found in one folder, from its listing under the .gitignore rules that applied. */
+interface FolderFindings {
+  entries: Entries;
+  active: FolderRules[];
+  config?: ConfigFolder;
+  files: ScannedFile[];
+  /** In the listing's order: the sub-folders to go into, and the build folders to look for entry points in. */
+  steps: Array<['walk' | 'stubs', string]>;
+}
+
+/** Whether two lists of rule sets are the same sets (the scanner reads a .gitignore again only when it changed). */
+function sameRules(a: readonly FolderRules[], b: readonly FolderRules[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.rules === b[i].rules && r.folder === b[i].folder);
+}
+
+/** A file's stamp (SourceTree.stat), 'missing', or undefined when it cannot be told. */
+type FileStamp = string | undefined;
+
 /** A folder the walk went into that holds a tsconfig.json, jsconfig.json or package.json. */
 interface ConfigFolder {
   dir: string;
@@ -41,10 +61,17 @@ export class WorkspaceScanner {
   readonly paths: WorkspacePaths;
   private readonly roots: string[];
   private readonly userExclude: Ignore;
-  /** gitignore rules by the folder (absolute) that holds the .gitignore; null when it has none. */
-  private readonly gitignores = new Map<string, Ignore | null>();
+  /**
+   * gitignore rules by the folder (absolute) that holds the .gitignore (null when it has none), with
+   * the file's stamp: a scanner is kept from build to build, and reads a .gitignore again when it changed.
+   */
+  private readonly gitignores = new Map<string, { stamp: string | undefined; rules: Ignore | null }>();
   /** Set by a scan: the folders with configuration files, in the order the walk met them. */
   private configFolders: ConfigFolder[] | undefined;
+  /** What the last scan found in each folder it went into. */
+  private findings = new Map<string, FolderFindings>();
+  /** The last projectConfig: the folders it was read from, every file it read with its stamp, and the result. */
+  private lastConfig: { folders: string; reads: Map<string, FileStamp>; config: ProjectConfig } | undefined;
 
   constructor(
     private readonly tree: SourceTree,
@@ -59,7 +86,9 @@ export class WorkspaceScanner {
   scan(): ScannedFile[] {
     const files: ScannedFile[] = [];
     this.configFolders = [];
-    for (const root of this.roots) this.walk(root, root, [], files, this.configFolders);
+    const findings = new Map<string, FolderFindings>();
+    for (const root of this.roots) this.walk(root, root, [], files, this.configFolders, findings);
+    this.findings = findings; // the folders this scan went into, for the next
     return files.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
@@ -89,7 +118,22 @@ export class WorkspaceScanner {
    */
   projectConfig(): ProjectConfig {
     if (!this.configFolders) this.scan();
-    const reader = new TsconfigReader(this.tree);
+    // the same folders, and not one of the files read last time changed (or appeared): the same configuration
+    const folders = JSON.stringify(this.configFolders);
+    const last = this.lastConfig;
+    if (
+      last?.folders === folders &&
+      [...last.reads].every(([path, was]) => was !== undefined && this.stampOf(path) === was)
+    )
+      return last.config;
+    const reads = new Map<string, FileStamp>();
+    const config = this.readProjectConfig(this.recordingReads(reads));
+    this.lastConfig = { folders, reads, config };
+    return config;
+  }
+
+  private readProjectConfig(tree: SourceTree): ProjectConfig {
+    const reader = new TsconfigReader(tree);
     const tsconfigs = new Map<string, TsconfigPaths>();
     const groups = new Map<string, Tsconfig[]>();
     for (const { dir, tsconfig } of this.configFolders!) {
@@ -104,16 +148,35 @@ export class WorkspaceScanner {
         else if (record.entry) known.entry = true;
       });
     }
-    return { tsconfigs: [...tsconfigs.values()], packages: this.workspacePackages(groups) };
+    return { tsconfigs: [...tsconfigs.values()], packages: this.workspacePackages(groups, tree) };
+  }
+
+  /** The tree, noting the stamp of every file read through it (before it is read: a write meanwhile changes it). */
+  private recordingReads(reads: Map<string, FileStamp>): SourceTree {
+    const note = (path: string) => {
+      if (!reads.has(path)) reads.set(path, this.stampOf(path));
+    };
+    return {
+      list: dir => this.tree.list(dir),
+      read: path => (note(path), this.tree.read(path)),
+      size: path => (note(path), this.tree.size(path)),
+    };
+  }
+
+  /** 'missing', the file's stamp, or undefined when it cannot be told (changed too recently, or a tree without stamps). */
+  private stampOf(path: string): FileStamp {
+    if (!this.tree.stat) return undefined;
+    const stat = this.tree.stat(path);
+    return stat ? stat.stamp : 'missing';
   }
 
   /** Every package.json found: named when the package manager declares it a member (or it is a root or a workspace's root); a folder's entry point otherwise. */
-  private workspacePackages(groups: Map<string, Tsconfig[]>): WorkspacePackage[] {
+  private workspacePackages(groups: Map<string, Tsconfig[]>, tree: SourceTree): WorkspacePackage[] {
     const folders = this.configFolders!.filter(f => f.packageJson || f.declaresWorkspace);
     const members: string[] = [];
     const workspaceRoots = new Set(this.roots);
     for (const { dir } of folders) {
-      const patterns = declaredMembers(this.idOfFolder(dir) ?? '', name => this.tree.read(`${dir}/${name}`));
+      const patterns = declaredMembers(this.idOfFolder(dir) ?? '', name => tree.read(`${dir}/${name}`));
       if (patterns) {
         members.push(...patterns);
         workspaceRoots.add(dir);
@@ -121,7 +184,7 @@ export class WorkspaceScanner {
     }
     const packages: WorkspacePackage[] = [];
     for (const { dir, packageJson } of folders) {
-      const pkg = packageJson ? parseJson(this.tree.read(`${dir}/package.json`)) : undefined;
+      const pkg = packageJson ? parseJson(tree.read(`${dir}/package.json`)) : undefined;
       if (!pkg) continue;
       const dirId = this.idOfFolder(dir) ?? '';
       const named = typeof pkg.name === 'string' && (workspaceRoots.has(dir) || isMember(dirId, members));
@@ -193,13 +256,36 @@ export class WorkspaceScanner {
    * files. `above`: the .gitignore rules of the folders above, so that an entry is checked against
    * the few rule sets that exist rather than once per level.
    */
-  private walk(root: string, dir: string, above: FolderRules[], out: ScannedFile[], configs: ConfigFolder[]): void {
+  private walk(
+    root: string,
+    dir: string,
+    above: FolderRules[],
+    out: ScannedFile[],
+    configs: ConfigFolder[],
+    findings: Map<string, FolderFindings>,
+  ): void {
     const entries = this.tree.list(dir);
     const active = this.rulesDown(
       dir,
       above,
       entries.some(e => e.name === '.gitignore'),
     ); // a file or a link to one
+    // the same listing (a tree that remembers listings gives the very same one while the folder is
+    // unchanged) under the same rules: the same findings, without judging every entry again
+    const last = this.findings.get(dir);
+    const found =
+      last?.entries === entries && sameRules(last.active, active) ? last : this.findingsIn(root, dir, entries, active);
+    findings.set(dir, found);
+    if (found.config) configs.push(found.config);
+    for (const file of found.files) out.push(file);
+    for (const [step, path] of found.steps) {
+      if (step === 'stubs') this.entryStubs(path, configs, 3);
+      else this.walk(root, path, active, out, configs, findings);
+    }
+  }
+
+  /** A folder's source files, configuration files, and the folders to go into, in the listing's order. */
+  private findingsIn(root: string, dir: string, entries: Entries, active: FolderRules[]): FolderFindings {
     const tsconfig = ['tsconfig.json', 'jsconfig.json'].find(name =>
       entries.some(e => e.name === name && e.kind === 'file'),
     );
@@ -207,19 +293,21 @@ export class WorkspaceScanner {
     const declaresWorkspace = entries.some(
       e => (e.name === 'pnpm-workspace.yaml' || e.name === 'lerna.json') && e.kind === 'file',
     );
+    const found: FolderFindings = { entries, active, files: [], steps: [] };
     if (tsconfig || packageJson || declaresWorkspace)
-      configs.push({ dir, ...(tsconfig ? { tsconfig } : {}), packageJson, declaresWorkspace });
+      found.config = { dir, ...(tsconfig ? { tsconfig } : {}), packageJson, declaresWorkspace };
     for (const entry of entries) {
       const path = `${dir}/${entry.name}`;
       if (entry.kind === 'dir') {
         if (packageJson && entry.name !== 'node_modules' && alwaysExcluded.has(entry.name))
-          this.entryStubs(path, configs, 3);
+          found.steps.push(['stubs', path]);
         if (alwaysExcluded.has(entry.name) || this.ignoredBy(root, path, active, true)) continue;
-        this.walk(root, path, active, out, configs);
+        found.steps.push(['walk', path]);
       } else if (entry.kind === 'file' && isSourceFile(entry.name) && !this.ignoredBy(root, path, active, false)) {
-        out.push({ path, id: this.paths.toId(path)! });
+        found.files.push({ path, id: this.paths.toId(path)! });
       }
     }
+    return found;
   }
 
   /**
@@ -253,12 +341,14 @@ export class WorkspaceScanner {
 
   /** `exists`: false when the folder's listing shows no .gitignore (no read attempted). */
   private gitignoreOf(dir: string, exists = true): Ignore | null {
-    let rules = this.gitignores.get(dir);
-    if (rules === undefined) {
-      const text = exists ? this.tree.read(`${dir}/.gitignore`) : undefined;
-      rules = text === undefined ? null : ignore().add(text);
-      this.gitignores.set(dir, rules);
-    }
+    if (!exists) return null;
+    const path = `${dir}/.gitignore`;
+    const stamp = this.stampOf(path);
+    const known = this.gitignores.get(dir);
+    if (known && stamp !== undefined && known.stamp === stamp) return known.rules;
+    const text = this.tree.read(path);
+    const rules = text === undefined ? null : ignore().add(text);
+    this.gitignores.set(dir, { stamp, rules });
     return rules;
   }
 }

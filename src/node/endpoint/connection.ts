@@ -14,6 +14,7 @@ import { connectToHolder, type EndpointClient } from './client';
 import { readResourceOn, runOperationOn, runToolOn, serveHolder, toolContextOn, type HolderServices } from './holder';
 import { forwardWrites } from './operations';
 import {
+  describeKind,
   EndpointError,
   type HelloResult,
   type HolderKind,
@@ -21,7 +22,7 @@ import {
   type SessionControlParams,
   type SessionControlResult,
 } from './protocol';
-import { describeKind, type HolderEndpoint } from './server';
+import type { HolderEndpoint } from './server';
 
 export type StoreRole = 'holder' | 'client' | 'connecting' | 'closed';
 

@@ -20,6 +20,15 @@ export const maxAnswerBytes = 8 * 1024 * 1024;
 /** Which kind of process holds the store: a VS Code window, a CLI run, or an agent's MCP server. */
 export type HolderKind = 'vscode' | 'cli' | 'mcp';
 
+/** Who holds a store, in a person's words. */
+export function describeKind(kind: HolderKind): string {
+  return kind === 'vscode'
+    ? 'a VS Code window'
+    : kind === 'cli'
+      ? 'a continuum CLI run'
+      : "an agent's MCP server (continuum mcp)";
+}
+
 export interface HelloParams {
   protocol: number;
   pid: number;

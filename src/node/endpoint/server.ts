@@ -13,6 +13,7 @@ import { announcementFile, bindName, endpointAddress, prepareEndpointFolder, typ
 import { isTokenProof, tokenFile, tokenProof, writeEndpointToken } from './token';
 import {
   HolderGoneError,
+  describeKind,
   encode,
   lineSplitter,
   maxAnswerBytes,
@@ -353,14 +354,6 @@ function isMethod(method: string): method is MethodName {
     method === 'session.control' ||
     method === 'handover'
   );
-}
-
-export function describeKind(kind: HolderKind): string {
-  return kind === 'vscode'
-    ? 'a VS Code window'
-    : kind === 'cli'
-      ? 'a continuum CLI run'
-      : "an agent's MCP server (continuum mcp)";
 }
 
 function describeError(err: unknown, logger: Logger): { code: ErrorCode; message: string } {

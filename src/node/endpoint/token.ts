@@ -8,7 +8,7 @@
 // learns nothing it could use, and a client does not take it for the holder. Only a process that
 // can read the store's own files can connect, on every platform.
 import { createHmac, randomBytes, timingSafeEqual } from 'crypto';
-import { promises as fsp } from 'fs';
+import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../fileSystem';
 
@@ -26,10 +26,14 @@ export async function writeEndpointToken(storeFolder: string): Promise<string> {
   return token;
 }
 
-/** The token the store's holder wrote; undefined when this process cannot read it (another user's store, no holder yet). */
-export async function readEndpointToken(storeFolder: string): Promise<string | undefined> {
+/**
+ * The token the store's holder wrote; undefined when this process cannot read it (another user's
+ * store, no holder yet). Read synchronously: a few dozen bytes, which a client reads as it
+ * connects, where starting the thread pool for it cost more than the read.
+ */
+export function readEndpointToken(storeFolder: string): string | undefined {
   try {
-    return (await fsp.readFile(path.join(storeFolder, tokenFile), 'utf8')).trim() || undefined;
+    return fs.readFileSync(path.join(storeFolder, tokenFile), 'utf8').trim() || undefined;
   } catch {
     return undefined;
   }

@@ -10,9 +10,9 @@ import type { Continuum } from '../../core/continuum';
 import type { LockPort, Logger } from '../../core/ports';
 import { connectToHolder } from './client';
 import { connectOrHold, type StoreConnection, type TakeOverOutcome } from './connection';
-import type { HelloResult, SessionControlParams, SessionControlResult } from './protocol';
+import { describeKind, type HelloResult, type SessionControlParams, type SessionControlResult } from './protocol';
 import { serveHolder, type HolderServices } from './holder';
-import { describeKind, type HolderEndpoint } from './server';
+import type { HolderEndpoint } from './server';
 
 export type HandoverOutcome = { handedOver: true } | { handedOver: false; why: string };
 

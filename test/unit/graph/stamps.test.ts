@@ -98,12 +98,12 @@ describe("files' stamps", () => {
       fs.writeFileSync(file, 'export const a = 1;\n');
       assert.strictEqual(nodeSourceTree().stat!(file)?.stamp, undefined);
       const later = () => Date.now() + settledMs + 1000;
-      const before = nodeSourceTree(later).stat!(file)?.stamp;
+      const before = nodeSourceTree({ now: later }).stat!(file)?.stamp;
       assert.ok(before);
       fs.writeFileSync(file, 'export const a = 2;\n');
-      const after = nodeSourceTree(later).stat!(file)?.stamp;
+      const after = nodeSourceTree({ now: later }).stat!(file)?.stamp;
       assert.ok(after && after !== before, `${before} then ${after}`);
-      assert.strictEqual(nodeSourceTree(later).stat!(path.join(dir, 'missing.ts')), undefined);
+      assert.strictEqual(nodeSourceTree({ now: later }).stat!(path.join(dir, 'missing.ts')), undefined);
     });
   });
 });
