@@ -11,7 +11,10 @@ const port = parentPort;
 if (!port) throw new Error('graphWorker.js runs as a worker thread of Continuum; it cannot be started on its own.');
 const data = (workerData ?? {}) as GraphWorkerData;
 const session = new ParseSession(nodeSourceTree({ rememberFolders: data.rememberFolders === true }), phaseClock());
-const post = (reply: WorkerReply) => port.postMessage(reply);
+/** Whether TypeScript (dist/typescript.js, beside this bundle) has been loaded by now. */
+const typescriptLoaded = () => Object.keys(require.cache).some(file => /[\\/]typescript\.js$/.test(file));
+const post = (reply: WorkerReply) =>
+  port.postMessage(reply.kind === 'batch' || !typescriptLoaded() ? reply : { ...reply, typescript: true });
 
 port.on('message', (request: WorkerRequest) => {
   try {

@@ -16,12 +16,15 @@ export type WorkerRequest =
   /** Scan ahead of a build (no reply). */
   | { id: number; kind: 'prepare'; settings: ScanFolders };
 
+/** A request's last reply says whether the worker has loaded TypeScript by then (how long it may stay idle). */
 export type WorkerReply =
   | { id: number; kind: 'batch'; batch: ParseBatch }
-  | { id: number; kind: 'built'; reply: BuildReply }
-  | { id: number; kind: 'read'; parsed: number }
-  | { id: number; kind: 'updated'; reply: UpdateReply }
-  | { id: number; kind: 'error'; message: string };
+  | ((
+      | { id: number; kind: 'built'; reply: BuildReply }
+      | { id: number; kind: 'read'; parsed: number }
+      | { id: number; kind: 'updated'; reply: UpdateReply }
+      | { id: number; kind: 'error'; message: string }
+    ) & { typescript?: boolean });
 
 /** What the worker is started with (its workerData). */
 export interface GraphWorkerData {

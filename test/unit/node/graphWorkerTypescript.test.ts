@@ -89,6 +89,10 @@ require('./graphWorkerMain.js');
     }
   }
 
+  /** How many workers started since `starts` was last removed. */
+  const started = () =>
+    fs.existsSync(starts) ? fs.readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0;
+
   const project = {
     'tsconfig.json':
       '{\n  // paths for the app\n  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"] }, },\n}\n',
@@ -122,8 +126,6 @@ require('./graphWorkerMain.js');
     for (let i = 0; i < 80; i++) many[`src/m${i}.ts`] = `export const v${i} = ${i};\n`;
     const large = folder(many);
     fs.rmSync(starts, { force: true });
-    const started = () =>
-      fs.existsSync(starts) ? fs.readFileSync(starts, 'utf8').split('\n').filter(Boolean).length : 0;
     const parser = new WorkerGraphParser(probe);
     try {
       assert.strictEqual((await buildWith(parser, few)).length, 3);
@@ -132,6 +134,29 @@ require('./graphWorkerMain.js');
       assert.strictEqual((await buildWith(parser, large)).length, 80);
       assert.strictEqual((await buildWith(parser, few)).length, 3);
       assert.strictEqual(started(), 2, 'the build after the large one had a new worker');
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('a worker without TypeScript stays idle for lightIdleMs; once it loaded TypeScript, for idleMs only', async () => {
+    const light = folder(project);
+    const heavy = folder({
+      ...project,
+      'src/c.ts': '/// <reference path="./b.ts" />\nexport function c() {\n  return 3;\n}\n',
+    });
+    fs.rmSync(starts, { force: true });
+    const parser = new WorkerGraphParser(probe, { idleMs: 50, lightIdleMs: 60_000 });
+    const quiet = () => new Promise(resolve => setTimeout(resolve, 400));
+    try {
+      await buildWith(parser, light);
+      await quiet();
+      await buildWith(parser, light);
+      assert.strictEqual(started(), 1, 'the worker without TypeScript stayed');
+      await buildWith(parser, heavy);
+      await quiet();
+      await buildWith(parser, light);
+      assert.strictEqual(started(), 2, 'the worker with TypeScript stopped after idleMs');
     } finally {
       parser.dispose();
     }
