@@ -9,6 +9,7 @@ import type { BuildRequest, KnownFile, ParseBatch } from '../../../src/core/grap
 import { ParseSession } from '../../../src/core/graph/parseSession';
 import type { SourceTree } from '../../../src/core/graph/sourceTree';
 import { nodeSourceTree, settledMs } from '../../../src/node/graphWorkerTree';
+import { nextTick } from './diskTicks';
 import { graphWorld } from './world';
 
 /** A clock far enough ahead that every file and folder on the disk counts as settled. */
@@ -99,10 +100,11 @@ describe('what a process that builds again keeps between builds', () => {
     assert.deepStrictEqual([counted.listings(), counted.reads], [0, []]);
   });
 
-  it('a file added to a folder, a folder removed and a file edited in place are all seen', () => {
+  it('a file added to a folder, a folder removed and a file edited in place are all seen', async () => {
     workspace();
     const s = session(countingTree().tree);
     s.build();
+    await nextTick();
     write('src/c.ts', 'export const c = 1;\n');
     fs.rmSync(path.join(dir, 'lib'), { recursive: true });
     write('src/a.ts', 'export const a = 2;\n');
@@ -116,30 +118,34 @@ describe('what a process that builds again keeps between builds', () => {
     );
   });
 
-  it('a .gitignore edited in place (its folder unchanged) is read again and applies', () => {
+  it('a .gitignore edited in place (its folder unchanged) is read again and applies', async () => {
     workspace();
     const s = session(countingTree().tree);
     assert.deepStrictEqual(s.build().files, ['lib/b.ts', 'src/a.ts']);
+    await nextTick();
     write('.gitignore', 'lib/\n');
     assert.deepStrictEqual(s.build().files, ['generated/g.ts', 'src/a.ts']);
   });
 
-  it('a .gitignore added deeper down applies to what lies below it', () => {
+  it('a .gitignore added deeper down applies to what lies below it', async () => {
     workspace();
     write('src/deep/d.ts', 'export const d = 1;\n');
     const s = session(countingTree().tree);
     assert.deepStrictEqual(s.build().files, ['lib/b.ts', 'src/a.ts', 'src/deep/d.ts']);
+    await nextTick();
     write('src/.gitignore', 'deep/\n');
     assert.deepStrictEqual(s.build().files, ['lib/b.ts', 'src/a.ts']);
   });
 
-  it('a tsconfig edited in place, and a config it extends that appears later, are read again', () => {
+  it('a tsconfig edited in place, and a config it extends that appears later, are read again', async () => {
     workspace();
     write('tsconfig.json', '{ "extends": "./tsconfig.base.json" }');
     const s = session(countingTree().tree);
     assert.deepStrictEqual(paths(s.build().config), [undefined]);
+    await nextTick();
     write('tsconfig.base.json', '{ "compilerOptions": { "baseUrl": ".", "paths": { "@b/*": ["lib/*"] } } }');
     assert.deepStrictEqual(paths(s.build().config), [{ '@b/*': ['lib/*'] }]);
+    await nextTick(); // the same size: only its times tell
     write('tsconfig.base.json', '{ "compilerOptions": { "baseUrl": ".", "paths": { "@c/*": ["lib/*"] } } }');
     assert.deepStrictEqual(paths(s.build().config), [{ '@c/*': ['lib/*'] }]);
   });

@@ -3,8 +3,8 @@
 // workspace on the disk goes through random changes of every kind, and after each one a build by a
 // session that remembers must find exactly what a new session finds: the same files, the same
 // configuration, the same content hashes. Every file counts as settled (a clock ahead), the harshest
-// case for the memory; each round waits a few milliseconds, so that a change never falls in the same
-// tick of the file system's clock as the build before it (a real one two seconds old never does).
+// case for the memory; each round waits until the file system's clock has moved on, so that a change
+// never falls in the same tick as the build before it (a real one two seconds old never does).
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,6 +12,7 @@ import * as path from 'path';
 import type { BuildRequest, KnownFile, ParseBatch } from '../../../src/core/graph/parser';
 import { ParseSession } from '../../../src/core/graph/parseSession';
 import { nodeSourceTree, settledMs } from '../../../src/node/graphWorkerTree';
+import { nextTick } from './diskTicks';
 
 const later = () => Date.now() + settledMs + 1000;
 
@@ -185,7 +186,7 @@ describe('a build that remembers the folders agrees with a new one after any cha
         const mine = remembering();
         const fresh = builder(dir, false)();
         assert.deepStrictEqual(mine, fresh, `seed ${seed}, after: ${done.join('; ') || 'nothing'}`);
-        await new Promise(resolve => setTimeout(resolve, 15));
+        await nextTick();
         const [what, change] = rnd.pick(changes);
         change();
         done.push(what);
