@@ -3,6 +3,10 @@
 // sources, and the user's `continuum.graph.exclude` patterns. Also reads what resolution needs: each
 // folder's tsconfig.json/jsconfig.json and the configs they reference (tsconfigReader.ts), and the
 // package.json files, named only where the package manager declares them (workspaceMembers.ts).
+// A scanner kept from build to build (by a process that builds again) remembers what it found in
+// each folder, the .gitignore rules and the configuration, and uses them again only while the disk
+// says nothing changed: the same listing from its tree (which remembers listings by the folder's
+// stamp), the same stamps of the files it read.
 import ignore, { type Ignore } from 'ignore';
 import { isSourceFile, type ProjectConfig, type TsconfigPaths, type WorkspacePackage } from './model';
 import type { ScanFolders } from './parser';
