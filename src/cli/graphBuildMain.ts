@@ -4,7 +4,7 @@
 // An agent's hook or a person at a terminal, while a VS Code window or an agent's MCP server holds
 // the store, then waits for Node's start, the client and the holder's build, not for the store and
 // the graph's code to load as well (which had this process start its request 45 ms after Node did,
-// against 30 now).
+// against 31–35 now).
 import { prepareEngine } from './engine';
 import { exit } from './exit';
 import { graphTimes } from './graph';

@@ -1,4 +1,5 @@
-// The CLI's graph commands (dist/cliGraph.js, which dist/cli.js loads for `continuum graph …`):
+// The CLI's graph commands (dist/cliGraph.js, which dist/cli.js loads for `continuum graph …`, and
+// dist/cliGraphBuild.js for `graph build` once it found no holder of the store to ask):
 //   continuum graph build [FOLDER...] | stats | affected FILE --store DIR
 // on the store and its knowledge graph alone, without the rest of the CLI (tasks, sessions, agents,
 // model clients: a bundle four times the size, whose loading was a fifth of a graph build on
@@ -15,16 +16,14 @@ import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import { parseGraphArgs } from './graphArgs';
 import { buildRoots, graphCommand, graphTimes } from './graph';
-import { builtByHolder } from './graphThroughHolder';
 import { exit, lockLostExitCode } from './exit';
 import { forTerminal } from './terminalText';
 
 async function main(args: { operands: string[]; store: string }): Promise<number> {
   const build = args.operands[0] === 'build';
   const times = build ? graphTimes() : undefined;
-  times?.('the CLI started');
-  // another process holds the store (here it could only be read): that one builds
-  if (build && (await builtByHolder(args.store, args.operands.slice(1)))) return 0;
+  // the holder, if any, was asked before this bundle was loaded (graphBuildMain.ts)
+  times?.("loaded the graph's CLI");
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build it starts
   // while the store opens. A build that reads every file shares the reading with a
   // second worker on a machine of four cores or more; into a new store, that one starts at once too.

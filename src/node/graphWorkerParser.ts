@@ -34,7 +34,7 @@ interface Pending {
 /**
  * A build that read at least this many files stops the worker when it ends (its heap is full of that
  * build's garbage); after a smaller one (a build after a few edits, or one another process asked
- * the holder for) the worker stays for the next, until a quiet minute has passed.
+ * the holder for) the worker stays for the next, until it has been idle for `idleMs` or `lightIdleMs`.
  */
 const stopAfterFiles = 64;
 

@@ -102,10 +102,7 @@ export class KnowledgeGraph {
     // replica): the graph that process built or updated is read again on the next query.
     if (store.readOnly)
       this.following = store.onDidChange(change => {
-        if (change.tables.has('graph_files') || change.tables.has('meta')) {
-          this.forget();
-          this.hashes.forget();
-        }
+        if (change.tables.has('graph_files') || change.tables.has('meta')) this.forget();
       });
   }
 

@@ -69,7 +69,7 @@ export class WorkspaceScanner {
    * gitignore rules by the folder (absolute) that holds the .gitignore (null when it has none), with
    * the file's stamp: a scanner is kept from build to build, and reads a .gitignore again when it changed.
    */
-  private readonly gitignores = new Map<string, { stamp: string | undefined; rules: Ignore | null }>();
+  private readonly gitignores = new Map<string, { stamp: FileStamp; rules: Ignore | null }>();
   /** Set by a scan: the folders with configuration files, in the order the walk met them. */
   private configFolders: ConfigFolder[] | undefined;
   /** What the last scan found in each folder it went into. */
