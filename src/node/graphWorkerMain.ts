@@ -10,13 +10,20 @@ import { nodeSourceTree } from './graphWorkerTree';
 const port = parentPort;
 if (!port) throw new Error('graphWorker.js runs as a worker thread of Continuum; it cannot be started on its own.');
 const data = (workerData ?? {}) as GraphWorkerData;
-const session = new ParseSession(nodeSourceTree({ rememberFolders: data.rememberFolders === true }), phaseClock());
+// a worker that remembers folders builds again and again: it also watches them
+const remember = data.rememberFolders === true;
+const tree = nodeSourceTree({ rememberFolders: remember, watchFolders: remember });
+const session = new ParseSession(tree, phaseClock());
 /** Whether TypeScript (dist/typescript.js, beside this bundle) has been loaded by now. */
 const typescriptLoaded = () => Object.keys(require.cache).some(file => /[\\/]typescript\.js$/.test(file));
 const post = (reply: WorkerReply) =>
   port.postMessage(reply.kind === 'batch' || !typescriptLoaded() ? reply : { ...reply, typescript: true });
 
-port.on('message', (request: WorkerRequest) => {
+// each request waits for the end of the event loop's poll phase: the folder watches have reported
+// by then every change made before the request was sent
+port.on('message', (request: WorkerRequest) => setImmediate(() => tree.request(request.kind, () => handle(request))));
+
+function handle(request: WorkerRequest): void {
   try {
     if (request.kind === 'build') {
       const reply = session.build(request.request, batch => post({ id: request.id, kind: 'batch', batch }));
@@ -32,4 +39,4 @@ port.on('message', (request: WorkerRequest) => {
   } catch (err) {
     post({ id: request.id, kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
-});
+}

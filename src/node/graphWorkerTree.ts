@@ -1,6 +1,7 @@
 // The files a knowledge graph build reads, on the disk (the graph worker's SourceTree).
 import * as fs from 'fs';
 import type { SourceTree } from '../core/graph/sourceTree';
+import { FolderWatch, type FileStat, type FolderWatchOptions } from './folderWatch';
 
 /**
  * A file whose times are this recent (ms) gets no stamp: a write in the same tick of the file
@@ -20,19 +21,81 @@ export interface SourceTreeOptions {
    * (the CLI on its own) does without.
    */
   rememberFolders?: boolean;
+  /**
+   * Watches the folders it lists (Linux, local file systems; see FolderWatch), and takes a watched
+   * folder's listing and its files' stats from memory while the watch reports no change. For a
+   * process that builds again and again; it must run each build through `request`.
+   */
+  watchFolders?: boolean | FolderWatchOptions;
 }
 
-export function nodeSourceTree(options: SourceTreeOptions = {}): SourceTree {
+export interface NodeSourceTree extends SourceTree {
+  /**
+   * Runs one request of the graph worker's. With watches, it first forgets what they may have
+   * missed; after a build or an update it watches the folders listed since the last of those
+   * (a scan ahead, `prepare`, lists a build's folders), and after a build only those. Call it after
+   * the event loop's poll phase (setImmediate): the watches have then reported every change made
+   * before the request.
+   */
+  request<T>(kind: 'build' | 'update' | 'prepare' | 'read', work: () => T): T;
+  /** Ends the watches. */
+  close(): void;
+}
+
+export function nodeSourceTree(options: SourceTreeOptions = {}): NodeSourceTree {
   const now = options.now ?? Date.now;
   const listings = options.rememberFolders ? new FolderListings(now) : undefined;
+  const watch =
+    options.watchFolders && process.platform === 'linux'
+      ? new FolderWatch(options.watchFolders === true ? {} : options.watchFolders)
+      : undefined;
+  /** The folder's entries, undefined when it is missing. */
+  const listDisk = (dir: string): Entries | undefined => {
+    try {
+      return listings ? listings.list(dir) : listFolder(dir);
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  };
+  const statFile = (path: string): FileStat | undefined => {
+    try {
+      // a missing file is undefined, not an error (whose making cost more than the stat)
+      const stat = fs.statSync(path, { throwIfNoEntry: false });
+      if (!stat?.isFile()) return undefined;
+      const stamp = stampOf(stat, now);
+      return { size: stat.size, ...(stamp ? { stamp } : {}) };
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  };
   return {
-    list(dir) {
+    request(kind, work) {
+      watch?.begin();
       try {
-        return listings ? listings.list(dir) : listFolder(dir);
-      } catch (err) {
-        if (isMissing(err)) return [];
-        throw err;
+        return work();
+      } finally {
+        if (watch && (kind === 'build' || kind === 'update')) {
+          // what the request saw in the folders watched from now on, looked at again under the
+          // watch: the next build takes it from memory (the reply is out by now)
+          for (const { dir, files } of watch.follow(kind === 'build')) {
+            const entries = listDisk(dir);
+            if (entries) watch.sawListing(dir, entries);
+            for (const file of files) watch.sawStat(file, statFile(file));
+          }
+        }
       }
+    },
+    close() {
+      watch?.close();
+    },
+    list(dir) {
+      const remembered = watch?.listing(dir);
+      if (remembered) return remembered;
+      const entries = listDisk(dir);
+      if (entries) watch?.sawListing(dir, entries);
+      return entries ?? [];
     },
     read(path) {
       try {
@@ -46,16 +109,11 @@ export function nodeSourceTree(options: SourceTreeOptions = {}): SourceTree {
       return this.stat!(path)?.size;
     },
     stat(path) {
-      try {
-        // a missing file is undefined, not an error (whose making cost more than the stat)
-        const stat = fs.statSync(path, { throwIfNoEntry: false });
-        if (!stat?.isFile()) return undefined;
-        const stamp = stampOf(stat, now);
-        return { size: stat.size, ...(stamp ? { stamp } : {}) };
-      } catch (err) {
-        if (isMissing(err)) return undefined;
-        throw err;
-      }
+      const remembered = watch?.stat(path);
+      if (remembered !== undefined) return remembered ?? undefined;
+      const stat = statFile(path);
+      watch?.sawStat(path, stat);
+      return stat;
     },
   };
 }

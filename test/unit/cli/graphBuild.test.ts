@@ -1,7 +1,8 @@
 // `continuum graph build` as people run it: the CLI bundled as `npm run package` ships it (cli.js,
 // which picks V8's flags and loads the graph-only bundle, the graph's worker beside it), as a real
 // process on a real folder: a first build, a build after a one-line edit that reads only that file,
-// what a change affects, a store another process writes to, and one whose holder builds for it.
+// what a change affects, a store another process writes to, and one whose holder builds for it (and
+// keeps track of every kind of change through its folder watches).
 import * as assert from 'assert';
 import { execFile, execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -99,10 +100,8 @@ describe('continuum graph build (the shipped CLI, a real process)', function () 
     builds(graph(store, 'build', ws), 1); // the edit is read once the store is free
   });
 
-  it('on a store a VS Code window holds and serves, the window builds the graph and the CLI prints its summary', async () => {
-    const ws = project();
-    const store = path.join(work, 'store');
-    builds(graph(store, 'build', ws), 4);
+  /** The store opened and served in this process, as a VS Code window holds it, with the shipped graph worker. */
+  async function holdAsAWindow(store: string) {
     const holder = await openContinuum({
       folder: store,
       fs: nodeFileSystem,
@@ -110,20 +109,81 @@ describe('continuum graph build (the shipped CLI, a real process)', function () 
       graphParser: () => new WorkerGraphParser(path.join(bundles, 'graphWorker.js')),
     });
     const endpoint = await serveHolder(holder, { kind: 'vscode', logger: silentLogger, callTool: callAgentTool });
+    return {
+      holder,
+      close: async () => {
+        await endpoint.close();
+        await holder.close();
+      },
+    };
+  }
+
+  /** `continuum graph build` run without blocking this process's event loop (the holder answers in it). */
+  const buildWhileHeld = (ws: string, store: string) =>
+    new Promise<{ status: number; stdout: string; stderr: string }>(resolve =>
+      execFile(process.execPath, [cli, 'graph', 'build', ws, '--store', store], (err, stdout, stderr) =>
+        resolve({ status: err ? Number(err.code) : 0, stdout, stderr }),
+      ),
+    );
+
+  it('on a store a VS Code window holds and serves, the window builds the graph and the CLI prints its summary', async () => {
+    const ws = project();
+    const store = path.join(work, 'store');
+    builds(graph(store, 'build', ws), 4);
+    const { holder, close } = await holdAsAWindow(store);
     try {
       fs.appendFileSync(path.join(ws, 'src/app.ts'), 'export function more() { return 1 }\n');
-      // the holder answers in this process: the CLI runs without blocking its event loop
-      const run = await new Promise<{ status: number; stdout: string; stderr: string }>(resolve =>
-        execFile(process.execPath, [cli, 'graph', 'build', ws, '--store', store], (err, stdout, stderr) =>
-          resolve({ status: err ? Number(err.code) : 0, stdout, stderr }),
-        ),
-      );
+      const run = await buildWhileHeld(ws, store);
       builds(run, 1);
       assert.match(run.stderr, /the store is held by a VS Code window \(pid \d+\): the graph is built there/);
       assert.strictEqual(holder.graph.getComponent('src/app.ts#more')?.kind, 'function', 'the window has the edit');
     } finally {
-      await endpoint.close();
-      await holder.close();
+      await close();
+    }
+  });
+
+  it('a holder that builds again and again (its folders watched) sees every kind of change the CLI asks it to build after', async () => {
+    const ws = project();
+    const store = path.join(work, 'store');
+    builds(graph(store, 'build', ws), 4);
+    const { holder, close } = await holdAsAWindow(store);
+    const build = async () => {
+      const run = await buildWhileHeld(ws, store);
+      assert.strictEqual(run.status, 0, run.stderr);
+      return run.stdout;
+    };
+    const at = (p: string) => path.join(ws, p);
+    const kind = (id: string) => holder.graph.getComponent(id)?.kind;
+    try {
+      await build(); // the holder's first: its worker watches the folders after it
+      await build(); // and looks at them on the disk once more, now watched
+      assert.match(await build(), /^4 files \(0 parsed/);
+
+      fs.appendFileSync(at('src/app.ts'), 'export function more() { return 1 }\n');
+      assert.match(await build(), /^4 files \(1 parsed/);
+      assert.strictEqual(kind('src/app.ts#more'), 'function', 'an edit in place');
+
+      fs.writeFileSync(at('src/lib/extra.ts'), 'export function extra() { return 2 }\n');
+      assert.match(await build(), /^5 files \(1 parsed/);
+      assert.strictEqual(kind('src/lib/extra.ts#extra'), 'function', 'a new file');
+
+      // a folder moved away and another made in its place, its file of the same name and size
+      fs.renameSync(at('src/lib'), at('src/old'));
+      fs.mkdirSync(at('src/lib'));
+      fs.writeFileSync(at('src/lib/math.ts'), 'export function mul(a: number, b: number) { return a * b }\n');
+      assert.match(await build(), /^6 files \(4 parsed, 0 failed to parse, 0 skipped as too large, 2 removed\)/);
+      assert.strictEqual(kind('src/lib/math.ts#mul'), 'function', 'the new folder’s file');
+      assert.strictEqual(kind('src/lib/math.ts#add'), undefined);
+      assert.strictEqual(kind('src/old/math.ts#add'), 'function', 'the moved folder’s file');
+
+      fs.appendFileSync(at('src/old/math.ts'), 'export function sub(a: number, b: number) { return a - b }\n');
+      assert.match(await build(), /^6 files \(1 parsed/);
+      assert.strictEqual(kind('src/old/math.ts#sub'), 'function', 'an edit in the moved folder');
+
+      fs.writeFileSync(at('.gitignore'), 'generated/\nsrc/old/\n');
+      assert.match(await build(), /^3 files \(0 parsed, 0 failed to parse, 0 skipped as too large, 3 removed\)/);
+    } finally {
+      await close();
     }
   });
 });
