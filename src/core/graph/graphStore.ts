@@ -62,15 +62,6 @@ export function loadEdgesInto(
 }
 
 /** How many stored files parsed, failed to parse, and were skipped. */
-export function loadStatusCounts(store: StoreReader): Record<FileStatus, number> {
-  const counts: Record<FileStatus, number> = { parsed: 0, failed: 0, skipped: 0 };
-  for (const row of store.all<{ status: string; n: number }>(
-    'SELECT status, COUNT(*) AS n FROM graph_files GROUP BY status',
-  ))
-    counts[row.status as FileStatus] = row.n;
-  return counts;
-}
-
 /** How many stored files failed to parse, the first of them by id and its error. */
 export function loadParseFailures(
   store: StoreReader,
@@ -80,11 +71,13 @@ export function loadParseFailures(
   );
 }
 
-/** Every stored file's id, content hash and stamp (where it has one). */
-export function loadHashes(store: StoreReader): KnownFile[] {
+/** Every stored file's id, content hash and stamp (where it has one), with its status. */
+export function loadHashes(store: StoreReader): Array<{ known: KnownFile; status: FileStatus }> {
   return store
-    .all<{ id: string; hash: string; stamp: string | null }>('SELECT id, hash, stamp FROM graph_files')
-    .map(r => (r.stamp === null ? [r.id, r.hash] : [r.id, r.hash, r.stamp]));
+    .all<{ id: string; hash: string; stamp: string | null; status: FileStatus }>(
+      'SELECT id, hash, stamp, status FROM graph_files',
+    )
+    .map(r => ({ known: r.stamp === null ? [r.id, r.hash] : [r.id, r.hash, r.stamp], status: r.status }));
 }
 
 // Deletions are written set-based: one statement with the ids as a JSON parameter (SQLite's json_each)

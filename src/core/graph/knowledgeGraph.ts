@@ -13,7 +13,6 @@ import {
   loadFiles,
   loadFilesById,
   loadSettings,
-  loadStatusCounts,
   saveEdges,
   saveFiles,
   saveSettings,
@@ -412,7 +411,7 @@ export class KnowledgeGraph {
           const names = old ? changedSurface(old, r) : undefined;
           if (names?.size !== 0) for (const f of this.storedImportersOf(r.id, names)) relinked.add(f);
         }
-        return finish(removed, [...relinked], loadStatusCounts(this.store));
+        return finish(removed, [...relinked], this.hashes.counts(this.store));
       }
     }
     if (

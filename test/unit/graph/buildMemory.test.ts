@@ -181,7 +181,7 @@ describe("the graph's stored hashes, kept by the process that writes them", () =
     let n = 0;
     const all = store.all.bind(store) as (...args: unknown[]) => unknown;
     (store as { all: unknown }).all = (sql: string, ...rest: unknown[]) => {
-      if (/SELECT id, hash, stamp FROM graph_files/.test(sql)) n++;
+      if (/SELECT id, hash, stamp, status FROM graph_files/.test(sql)) n++;
       return all(sql, ...rest);
     };
     return () => n;
@@ -198,6 +198,18 @@ describe("the graph's stored hashes, kept by the process that writes them", () =
     assert.deepStrictEqual([reads(), after.parsed], [0, 0]);
     w.write({ 'b.ts': "import { a } from './a'; export const b = a;" });
     assert.strictEqual((await w.build()).parsed, 1);
+  });
+
+  it('counts the files that fail to parse from what it wrote, as an edit breaks one and another mends it', async () => {
+    const w = await graphWorld({ 'a.ts': 'export const a = 1;', 'b.ts': "import { a } from './a';" });
+    await w.build();
+    const reads = countHashReads(w.store);
+    w.write({ 'a.ts': 'export function a( { return [1, 2; }' });
+    const broken = await w.build();
+    assert.deepStrictEqual([broken.parsed, broken.failed], [1, 1]);
+    w.write({ 'a.ts': 'export const a = 2;' });
+    const mended = await w.build();
+    assert.deepStrictEqual([mended.parsed, mended.failed, reads()], [1, 0, 0]);
   });
 
   it('after a write that failed, the next build reads them from the store again', async () => {
