@@ -5,8 +5,8 @@
 // spent most of its time on.
 //
 // What it trusts, and why that is safe:
-// - Only what the tree saw while the folder was already watched: a folder watched after it was
-//   listed is looked at on the disk once more (the remembered stamps of graphWorkerTree still apply).
+// - Only what the tree saw while the folder was already watched: a folder is watched before the tree
+//   first lists it, so what a build sees there is vouched for from that build on.
 // - Any event in a folder forgets the entry it names; a rename also forgets the listing.
 // - An event on the folder itself (removed, moved) ends its watch and the watches of every folder
 //   under it: they follow inodes, not paths, and a folder made in its place is another. New ones
@@ -72,10 +72,10 @@ export interface FolderWatchOptions {
 
 export class FolderWatch {
   private readonly folders = new Map<string, Watched>();
-  /** Folders listed since the last `follow`. */
+  /** Folders listed since the last build. */
   private readonly listed = new Set<string>();
-  /** The files stat'ed since the last `follow` in folders not watched, by folder. */
-  private readonly unvouched = new Map<string, Set<string>>();
+  /** Folders not on a local file system. */
+  private readonly unwatchable = new Set<string>();
   private events = 0;
   /** Set when the system refused a watch (ENOSPC: inotify's limit; EMFILE): no more are started. */
   private refused = false;
@@ -95,10 +95,17 @@ export class FolderWatch {
     this.events = 0;
   }
 
-  /** The folder's listing, if it was seen while watched and nothing changed since. */
+  /**
+   * The folder's listing, if it was seen while watched and nothing changed since. A folder not
+   * watched yet is watched from now on (within the budget): what the tree sees in it afterwards,
+   * its listing and its files' stats, is seen under the watch.
+   */
   listing(dir: string): Entries | undefined {
     this.listed.add(dir);
-    return this.folders.get(dir)?.entries;
+    const watched = this.folders.get(dir);
+    if (watched) return watched.entries;
+    if (!this.refused && this.folders.size < this.budget && !this.unwatchable.has(dir)) this.watch(dir);
+    return undefined;
   }
 
   sawListing(dir: string, entries: Entries): void {
@@ -112,11 +119,7 @@ export class FolderWatch {
    */
   stat(file: string): FileStat | null | undefined {
     const [dir, name] = split(file);
-    const watched = this.folders.get(dir);
-    if (watched) return watched.files.get(name);
-    const names = this.unvouched.get(dir) ?? new Set<string>();
-    this.unvouched.set(dir, names.add(name));
-    return undefined;
+    return this.folders.get(dir)?.files.get(name);
   }
 
   /**
@@ -129,23 +132,10 @@ export class FolderWatch {
     this.folders.get(dir)?.files.set(name, stat ?? null);
   }
 
-  /**
-   * After a request: watches the folders it listed. After a build (`complete`), which lists every
-   * folder it reads, the folders it did not list are watched no more. Returns the folders it
-   * started to watch, each with the files stat'ed in it: what the request saw there was seen
-   * unwatched, and is worth looking at once more now (see NodeSourceTree.request).
-   */
-  follow(complete: boolean): Array<{ dir: string; files: string[] }> {
-    if (complete) for (const dir of [...this.folders.keys()]) if (!this.listed.has(dir)) this.unwatch(dir);
-    const started: Array<{ dir: string; files: string[] }> = [];
-    for (const dir of this.listed) {
-      if (this.refused || this.folders.size >= this.budget) break;
-      if (this.folders.has(dir) || !this.watch(dir)) continue;
-      started.push({ dir, files: [...(this.unvouched.get(dir) ?? [])].map(name => `${dir}/${name}`) });
-    }
+  /** After a build, which lists every folder it reads: the folders it did not list are watched no more. */
+  followBuild(): void {
+    for (const dir of [...this.folders.keys()]) if (!this.listed.has(dir)) this.unwatch(dir);
     this.listed.clear();
-    this.unvouched.clear();
-    return started;
   }
 
   close(): void {
@@ -153,25 +143,26 @@ export class FolderWatch {
     this.folders.clear();
   }
 
-  /** Starts watching the folder; false when it cannot be watched. */
-  private watch(dir: string): boolean {
+  private watch(dir: string): void {
     let watcher: fs.FSWatcher;
     try {
-      if (!this.watchable(dir)) return false;
+      if (!this.watchable(dir)) {
+        this.unwatchable.add(dir);
+        return;
+      }
       watcher = fs.watch(dir, { persistent: false }, (type, name) => this.changed(dir, watcher, type, name));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // gone or unreadable by now: the next build finds out; anything else (the watch limit, out
       // of descriptors, an unknown error) stops new watches, and the folders unwatched are stat'ed
       if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES' && code !== 'EPERM') this.refused = true;
-      return false;
+      return;
     }
     watcher.on('error', () => {
       this.events = this.burst; // whatever it missed, it cannot say: trust nothing next time
       this.unwatch(dir);
     });
     this.folders.set(dir, { watcher, files: new Map() });
-    return true;
   }
 
   private changed(dir: string, watcher: fs.FSWatcher, type: string, name: string | Buffer | null): void {

@@ -32,10 +32,9 @@ export interface SourceTreeOptions {
 export interface NodeSourceTree extends SourceTree {
   /**
    * Runs one request of the graph worker's. With watches, it first forgets what they may have
-   * missed; after a build or an update it watches the folders listed since the last of those
-   * (a scan ahead, `prepare`, lists a build's folders), and after a build only those. Call it after
-   * the event loop's poll phase (setImmediate): the watches have then reported every change made
-   * before the request.
+   * missed; after a build, the folders not listed since the last one (a scan ahead, `prepare`,
+   * lists a build's folders) are watched no more. Call it after the event loop's poll phase
+   * (setImmediate): the watches have then reported every change made before the request.
    */
   request<T>(kind: 'build' | 'update' | 'prepare' | 'read', work: () => T): T;
   /** Ends the watches. */
@@ -76,15 +75,7 @@ export function nodeSourceTree(options: SourceTreeOptions = {}): NodeSourceTree 
       try {
         return work();
       } finally {
-        if (watch && (kind === 'build' || kind === 'update')) {
-          // what the request saw in the folders watched from now on, looked at again under the
-          // watch: the next build takes it from memory (the reply is out by now)
-          for (const { dir, files } of watch.follow(kind === 'build')) {
-            const entries = listDisk(dir);
-            if (entries) watch.sawListing(dir, entries);
-            for (const file of files) watch.sawStat(file, statFile(file));
-          }
-        }
+        if (kind === 'build') watch?.followBuild();
       }
     },
     close() {

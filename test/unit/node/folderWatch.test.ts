@@ -87,7 +87,7 @@ function counting<T>(work: () => T): { result: T; stats: string[]; listings: str
   it('looks at the disk only for what changed once its watches are in place', async () => {
     project();
     const build = worker();
-    await build(); // watches start after this build, and it looks at their folders once more under them
+    await build(); // watches each folder before it first lists it
     const quiet = await build();
     assert.deepStrictEqual(quiet.stats, [], 'nothing changed: no stat');
     assert.deepStrictEqual(quiet.listings, [], 'nothing changed: no listing');
