@@ -13,7 +13,7 @@
 //   start when the folders are listed again.
 // - The kernel drops events when its queue overflows, and libuv does not say so. The queue only
 //   overflows after delivering `max_queued_events` events, so a burst of `burst` events (far fewer)
-//   between two requests makes the next request forget everything, as if nothing was watched.
+//   between two requests makes the next request forget everything and watch anew.
 // - The worker handles each request after the event loop's poll phase (setImmediate): an event for a
 //   change made before the request was sent is in by then.
 // - Linux only, and only folders on a local file system (ext4, xfs, btrfs, tmpfs, overlayfs, zfs,
@@ -89,9 +89,12 @@ export class FolderWatch {
     this.budget = options.budget ?? watchBudget();
   }
 
-  /** Before a request: after a burst of events, nothing remembered is trusted. */
+  /**
+   * Before a request: after a burst of events nothing remembered is trusted, and no watch either
+   * (the events that would have ended one were not looked at): they start anew as folders are listed.
+   */
   begin(): void {
-    if (this.events >= this.burst) for (const watched of this.folders.values()) forget(watched);
+    if (this.events >= this.burst) this.close();
     this.events = 0;
   }
 
@@ -197,9 +200,4 @@ export class FolderWatch {
 function split(file: string): [string, string] {
   const slash = file.lastIndexOf('/');
   return [slash > 0 ? file.slice(0, slash) : '/', file.slice(slash + 1)];
-}
-
-function forget(watched: Watched): void {
-  watched.entries = undefined;
-  watched.files.clear();
 }

@@ -151,6 +151,18 @@ function counting<T>(work: () => T): { result: T; stats: string[]; listings: str
     assert.deepStrictEqual(quiet.stats, [], 'and trusts its watches again after');
   });
 
+  it('after a burst in which a folder was moved away and another made in its place, watches the new one', async () => {
+    project();
+    const build = worker({ burst: 3 });
+    await build();
+    await build();
+    fs.renameSync(at('src'), at('old')); // events past the burst: the moved folders' own are not looked at
+    write('src/deep/f.ts', 'export const f = 6;\n');
+    assert.ok((await build()).files.includes('src/deep/f.ts'));
+    fs.writeFileSync(at('src/deep/f.ts'), 'export const f = 66;\n');
+    assert.deepStrictEqual((await build()).read, ['src/deep/f.ts'], 'the new folder is watched, not the old one');
+  });
+
   it('a folder that cannot be watched (not a local file system) is looked at on the disk every time', async () => {
     project();
     const build = worker({ watchable: folder => !folder.endsWith(`${path.sep}lib`) });
