@@ -188,6 +188,30 @@ function counting<T>(work: () => T): { result: T; stats: string[]; listings: str
     assert.deepStrictEqual((await build()).read, ['src/a.ts', 'src/deep/c.ts']);
   });
 
+  it('when the system refuses a watch (inotify’s limit reached), starts no more and looks at the rest on the disk', async () => {
+    project();
+    let asked = 0;
+    const build = worker({
+      watchable: () => {
+        if (++asked > 2)
+          throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), {
+            code: 'ENOSPC',
+          });
+        return true;
+      },
+    });
+    await build();
+    await build();
+    assert.strictEqual(asked, 3, 'after the refusal it asks for no more watches');
+    const quiet = await build();
+    const stated = quiet.stats.filter(p => p.endsWith('.ts')).length;
+    assert.ok(stated > 0 && stated < 4, `the folders not watched are stat'ed: ${quiet.stats.join()}`);
+    fs.writeFileSync(at('src/deep/c.ts'), 'export const c = 33;\n');
+    fs.writeFileSync(at('src/a.ts'), 'export const a = 11;\n');
+    fs.writeFileSync(at('lib/d.ts'), 'export const d = 44;\n');
+    assert.deepStrictEqual((await build()).read, ['lib/d.ts', 'src/a.ts', 'src/deep/c.ts']);
+  });
+
   it('a worker of one build (the CLI on its own) watches nothing', async () => {
     project();
     const build = worker(false);
