@@ -20,10 +20,10 @@
 //   f2fs, bcachefs): a network file system reports no change made by another machine.
 import * as fs from 'fs';
 import * as path from 'path';
+import type { FileStat } from '../core/graph/sourceTree';
+import { isMissing } from './fsErrors';
 
 type Entries = Array<{ name: string; kind: 'file' | 'dir' | 'other' }>;
-/** A file's stat as the tree gives it (see SourceTree.stat). */
-export type FileStat = { size: number; stamp?: string };
 
 /** statfs magic numbers (linux/magic.h) of file systems that report every change through inotify. */
 const localFileSystems = new Set([
@@ -37,7 +37,7 @@ const localFileSystems = new Set([
   0xca451a4e, // bcachefs
 ]);
 
-export function onLocalFileSystem(dir: string): boolean {
+function onLocalFileSystem(dir: string): boolean {
   return localFileSystems.has(fs.statfsSync(dir).type);
 }
 
@@ -45,7 +45,7 @@ export function onLocalFileSystem(dir: string): boolean {
  * A quarter of the inotify watches this user may hold: the rest stays for VS Code's own file
  * watcher and other tools (too few, and VS Code says it cannot watch a large workspace).
  */
-export function watchBudget(): number {
+function watchBudget(): number {
   try {
     return Math.floor(Number(fs.readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8')) / 4) || 0;
   } catch (err) {
@@ -155,10 +155,9 @@ export class FolderWatch {
       }
       watcher = fs.watch(dir, { persistent: false }, (type, name) => this.changed(dir, watcher, type, name));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
       // gone or unreadable by now: the next build finds out; anything else (the watch limit, out
       // of descriptors, an unknown error) stops new watches, and the folders unwatched are stat'ed
-      if (code !== 'ENOENT' && code !== 'ENOTDIR' && code !== 'EACCES' && code !== 'EPERM') this.refused = true;
+      if (!isMissing(err)) this.refused = true;
       return;
     }
     watcher.on('error', () => {

@@ -1,7 +1,8 @@
 // The files a knowledge graph build reads, on the disk (the graph worker's SourceTree).
 import * as fs from 'fs';
-import type { SourceTree } from '../core/graph/sourceTree';
-import { FolderWatch, type FileStat, type FolderWatchOptions } from './folderWatch';
+import type { FileStat, SourceTree } from '../core/graph/sourceTree';
+import { FolderWatch, type FolderWatchOptions } from './folderWatch';
+import { isMissing } from './fsErrors';
 
 /**
  * A file whose times are this recent (ms) gets no stamp: a write in the same tick of the file
@@ -129,13 +130,14 @@ class FolderListings {
 
   constructor(private readonly now: () => number) {}
 
-  list(dir: string): Entries {
+  /** The folder's entries, undefined when it is missing. */
+  list(dir: string): Entries | undefined {
     // the stamp is taken first: an entry added while the folder is listed changes it, so the
     // listing kept with it is listed again next time
     const stat = fs.statSync(dir, { throwIfNoEntry: false });
     if (!stat?.isDirectory()) {
       this.known.delete(dir); // gone: nothing to remember
-      return [];
+      return undefined;
     }
     const stamp = stampOf(stat, this.now);
     const known = this.known.get(dir);
@@ -145,9 +147,4 @@ class FolderListings {
     else this.known.set(dir, { stamp, entries });
     return entries;
   }
-}
-
-function isMissing(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM';
 }

@@ -61,7 +61,6 @@ export function loadEdgesInto(
     .map(r => ({ from: r.from_id, to: r.to_id, kind: r.kind, names: JSON.parse(r.names) as string[] }));
 }
 
-/** How many stored files parsed, failed to parse, and were skipped. */
 /** How many stored files failed to parse, the first of them by id and its error. */
 export function loadParseFailures(
   store: StoreReader,

@@ -17,12 +17,13 @@ import type {
   UpdateRequest,
 } from './parser';
 import { WorkspaceScanner, type ScannedFile, type SourceTree } from './scan';
+import type { FileStat } from './sourceTree';
 import { normalizePath } from './workspacePaths';
 
 const batchSize = 50;
 const configNames = /(^|\/)(tsconfig[^/]*\.json|jsconfig\.json|package\.json|\.gitignore)$/;
 
-function sizeOnly(size: number | undefined): { size: number; stamp?: string } | undefined {
+function sizeOnly(size: number | undefined): FileStat | undefined {
   return size === undefined ? undefined : { size };
 }
 

@@ -1,5 +1,14 @@
 // The files a knowledge graph build reads, as the scan, the tsconfig reader and the parsers see them.
 
+/**
+ * A file's size, and its stamp: text that stays the same as long as the file does (size, times,
+ * inode), left out while the file changed too recently for its times to tell a next change apart.
+ */
+export interface FileStat {
+  size: number;
+  stamp?: string;
+}
+
 export interface SourceTree {
   /** A folder's entries; `[]` when it does not exist. */
   list(dir: string): Array<{ name: string; kind: 'file' | 'dir' | 'other' }>;
@@ -8,9 +17,8 @@ export interface SourceTree {
   /** A file's size in bytes, or undefined when missing. */
   size(path: string): number | undefined;
   /**
-   * A file's size, and its stamp: text that stays the same as long as the file does (size, times,
-   * inode), left out while the file changed too recently for its times to tell a next change apart.
-   * Undefined when missing. Optional: without it, a build reads and hashes every file to find what changed.
+   * The file's size and stamp (see FileStat); undefined when missing. Optional: without it, a build
+   * reads and hashes every file to find what changed.
    */
-  stat?(path: string): { size: number; stamp?: string } | undefined;
+  stat?(path: string): FileStat | undefined;
 }
