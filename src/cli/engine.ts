@@ -21,10 +21,28 @@
 // --no-turbofan here: --max-opt=2 does the same on the command line, but set now it changes nothing.)
 // With four cores or more the build has a second reader and a core to spare, and nothing was
 // measured there: V8's defaults stay.
+//
+// Set at run time, any V8 flag also makes V8 refuse the compiled code Node caches for its own modules
+// (the flags are part of what the cache is checked against): every built-in loaded after that, and
+// the whole start of a worker thread, compile from source. The graph worker's start took 70–80 ms of
+// its thread instead of 30–40. So the graph's commands set them only when the store is about to open
+// and compile sql.js (graphMain.ts), after their bundle and its built-ins loaded, and `graph build`
+// only once its worker has started.
 import * as nodeModule from 'module';
 
-/** Sets V8's flags for `command sub` and turns on Node's compile cache for the bundle it loads next. */
+/** Sets V8's flags for `command sub` (setEngineFlags) and turns on Node's compile cache for the bundle it loads next. */
 export function prepareEngine(command: string | undefined, sub: string | undefined): void {
+  setEngineFlags(command, sub);
+  enableCompileCache();
+}
+
+/** Turns on Node's compile cache, for the bundles loaded from now on (nothing before Node 22.1). */
+export function enableCompileCache(): void {
+  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+}
+
+/** Sets V8's flags for `command sub`: before the store opens, which compiles sql.js. */
+export function setEngineFlags(command: string | undefined, sub: string | undefined): void {
   // required here, not where the entry starts: loading them took 2–3 ms, which `graph build`
   // answered by a holder does without
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -36,5 +54,4 @@ export function prepareEngine(command: string | undefined, sub: string | undefin
     (command === 'graph' && (sub === 'stats' || sub === 'affected' || sub === 'build'));
   if (quick) setFlagsFromString('--liftoff-only --no-wasm-tier-up --no-wasm-dynamic-tiering');
   if (command === 'graph' && sub === 'build' && availableParallelism() < 4) setFlagsFromString('--no-turbofan');
-  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 }

@@ -1,7 +1,7 @@
 // `continuum graph build | stats | affected` on an open store's knowledge graph (run by graphMain.ts).
 import * as path from 'path';
 import type { BuildSummary, KnowledgeGraph } from '../core/graph/knowledgeGraph';
-import type { PhaseMark } from '../core/graph/parser';
+import type { PhaseMark, ScanFolders } from '../core/graph/parser';
 import { phaseClock } from '../node/graphWorkerTimes';
 
 /** Prints the end of a phase of `graph build` (see graphTimes). */
@@ -25,6 +25,15 @@ export function graphTimes(env: NodeJS.ProcessEnv = process.env): PhaseTimes | u
 /** The folders `graph build FOLDER...` builds: absolute, with `/` separators; the current folder when none is named. */
 export function buildRoots(operands: readonly string[]): string[] {
   return (operands.length ? operands : ['.']).map(f => path.resolve(f).replace(/\\/g, '/'));
+}
+
+/**
+ * What the worker of `graph build FOLDER...` scans ahead of the build: the folders, with the
+ * exclusions of a new graph (a stored graph's own are not known before the store opens; a build with
+ * others scans again).
+ */
+export function scanAheadOf(folders: readonly string[]): ScanFolders {
+  return { roots: buildRoots(folders), exclude: [] };
 }
 
 /** What `graph build` prints when it is done. */

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type { Worker } from 'worker_threads';
 import { KnowledgeGraph } from '../core/graph/knowledgeGraph';
 import { openStore } from '../core/store/store';
 import { nodeFileSystem } from '../node/fileSystem';
@@ -15,11 +16,12 @@ import { WorkerGraphParser } from '../node/graphWorkerParser';
 import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import { parseGraphArgs } from './graphArgs';
-import { buildRoots, graphCommand, graphTimes } from './graph';
+import { graphCommand, graphTimes, scanAheadOf } from './graph';
+import { setEngineFlags } from './engine';
 import { exit, lockLostExitCode } from './exit';
 import { forTerminal } from './terminalText';
 
-async function main(args: { operands: string[]; store: string }): Promise<number> {
+async function main(args: { operands: string[]; store: string }, started?: Worker): Promise<number> {
   const build = args.operands[0] === 'build';
   const times = build ? graphTimes() : undefined;
   // the holder, if any, was asked before this bundle was loaded (graphBuildMain.ts)
@@ -31,11 +33,15 @@ async function main(args: { operands: string[]; store: string }): Promise<number
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'), {
     readers: readers(),
     rememberFolders: false,
+    started,
   });
-  // it scans the folders then too (with the exclusions of a new graph: a stored graph's own are not
-  // known before the store opens, and a build with others scans again)
+  // it scans the folders then too (one started before this bundle loaded was asked to then)
   if (build)
-    parser.warm({ helpers: isNewFolder(args.store), scan: { roots: buildRoots(args.operands.slice(1)), exclude: [] } });
+    parser.warm({ helpers: isNewFolder(args.store), scan: started ? undefined : scanAheadOf(args.operands.slice(1)) });
+  // V8's flags once the worker has started: set before, they made it compile Node's own code from
+  // source (engine.ts), and a build after an edit waits for the worker
+  if (build) await parser.loaded();
+  setEngineFlags('graph', args.operands[0]);
   const store = await openStore({
     folder: args.store,
     fs: nodeFileSystem,
@@ -44,8 +50,18 @@ async function main(args: { operands: string[]; store: string }): Promise<number
     // No snapshot copy in a worker (what keeps the extension host's thread free of a large store's
     // checks and exports): here it made the open wait for that worker to start and compile sql.js,
     // and replayed every batch of a build on the second core, the one the graph worker reads on.
+    // A build checks the snapshot (beyond its checksum) once it has asked the worker, below.
+    checkLater: build,
   });
   times?.('opened the store');
+  // SQLite's check of the snapshot, while the worker looks over the files: by the time this runs the
+  // build has asked it (its request is made without waiting for anything), and a build after an edit
+  // waits for the worker, not for this thread (PatternFly's 7.6 MB store: 15–40 ms of this thread)
+  if (build)
+    setImmediate(() => {
+      store.checkSnapshot();
+      times?.('checked the snapshot');
+    });
   const graph = new KnowledgeGraph(store, () => parser);
   store.onDidLoseLock(reason => {
     console.error(`continuum: ${reason}`);
@@ -87,12 +103,19 @@ function isNewFolder(folder: string): boolean {
   }
 }
 
-const args = parseGraphArgs(process.argv.slice(2));
-if (!args) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the whole CLI, bundled beside this one
-  require('./cliMain.js');
-} else {
-  main(args).then(exit, err => {
+/**
+ * Runs `continuum ARGV` (a graph command). `started`: the graph worker `graph build` started before
+ * this bundle loaded, already asked to scan (buildScan).
+ */
+export function runGraphCli(argv: readonly string[], started?: Worker): void {
+  const args = parseGraphArgs(argv);
+  if (!args) {
+    void started?.terminate();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the whole CLI, bundled beside this one
+    require('./cliMain.js');
+    return;
+  }
+  main(args, started).then(exit, err => {
     console.error(`continuum: ${forTerminal((err as Error).message)}`);
     exit(1);
   });

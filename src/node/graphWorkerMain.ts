@@ -22,6 +22,7 @@ const post = (reply: WorkerReply) =>
 // each request waits for the end of the event loop's poll phase: the folder watches have reported
 // by then every change made before the request was sent
 port.on('message', (request: WorkerRequest) => setImmediate(() => tree.request(request.kind, () => handle(request))));
+post({ id: 0, kind: 'ready' });
 
 function handle(request: WorkerRequest): void {
   try {

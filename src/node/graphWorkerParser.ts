@@ -6,7 +6,7 @@
 // fresh worker for the next update (about 0.1–0.3 s to start, off the caller's thread) does not carry.
 // With more than one reader, a build that reads every file (a new graph) is shared with helper workers
 // (sharedBuild.ts): each reads the chunks of files it claims, and the batches come in chunk order.
-import { Worker } from 'worker_threads';
+import type { Worker } from 'worker_threads';
 import { sharedBuild } from '../core/graph/sharedBuild';
 import {
   CancelledError,
@@ -19,7 +19,8 @@ import {
   type UpdateReply,
   type UpdateRequest,
 } from '../core/graph/parser';
-import type { GraphWorkerData, WorkerReply, WorkerRequest } from './graphWorkerProtocol';
+import type { WorkerReply, WorkerRequest } from './graphWorkerProtocol';
+import { scanAhead, startGraphWorker } from './graphWorkerStart';
 
 type Reply = BuildReply | UpdateReply | number;
 
@@ -58,6 +59,11 @@ export interface WorkerGraphParserOptions {
    * process that builds again (a VS Code window, an agent's MCP server); no for one that builds once.
    */
   rememberFolders?: boolean;
+  /**
+   * A worker the caller already started (with startGraphWorker and this `rememberFolders`), which
+   * becomes this parser's first: `continuum graph build` starts it before the graph's CLI loads.
+   */
+  started?: Worker;
 }
 
 export class WorkerGraphParser implements GraphParser {
@@ -72,6 +78,9 @@ export class WorkerGraphParser implements GraphParser {
   private readonly rememberFolders: boolean;
   /** The worker has loaded TypeScript. */
   private heavy = false;
+  /** Settles once the current worker has started and loaded its code, or has stopped. */
+  private started: Promise<void> = Promise.resolve();
+  private onStarted: (() => void) | undefined;
 
   /** `workerFile`: the bundled worker (dist/graphWorker.js). */
   constructor(
@@ -81,6 +90,7 @@ export class WorkerGraphParser implements GraphParser {
     this.idleMs = options.idleMs ?? 60_000;
     this.lightIdleMs = options.lightIdleMs ?? options.idleMs ?? 10 * 60_000;
     this.rememberFolders = options.rememberFolders ?? true;
+    if (options.started) this.adopt(options.started);
     for (let i = 1; i < (options.readers ?? 1); i++)
       this.helpers.push(new WorkerGraphParser(workerFile, { idleMs: this.idleMs, rememberFolders: false }));
   }
@@ -92,7 +102,7 @@ export class WorkerGraphParser implements GraphParser {
    */
   warm(options: { helpers?: boolean; scan?: ScanFolders } = {}): void {
     const worker = this.start();
-    if (options.scan) worker.postMessage({ id: 0, kind: 'prepare', settings: options.scan } satisfies WorkerRequest);
+    if (options.scan) scanAhead(worker, options.scan);
     if (!this.pending.size) this.scheduleIdleStop();
     if (options.helpers) for (const h of this.helpers) h.warm();
   }
@@ -120,6 +130,14 @@ export class WorkerGraphParser implements GraphParser {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     return reply.finally(() => signal.removeEventListener('abort', onAbort));
+  }
+
+  /**
+   * Resolves once the worker (started by now, or by warm()) has started and loaded its code, or has
+   * stopped; at once when there is none. `continuum graph build` sets V8's flags only then (engine.ts).
+   */
+  loaded(): Promise<void> {
+    return this.started;
   }
 
   update(request: UpdateRequest): Promise<UpdateReply> {
@@ -150,13 +168,11 @@ export class WorkerGraphParser implements GraphParser {
   }
 
   private start(): Worker {
-    if (this.worker) return this.worker;
-    // A plain bundled script: none of the host's Node options (loaders such as tsx, inspector flags)
-    // apply to it. V8's default young generation: a build reads files from tokens and leaves little
-    // garbage, so the 16 MB one that kept syntax trees from piling up only cost time now (measured on
-    // PatternFly's 3,176 files: the worker 8 % faster, the process's peak the same, 220–237 MB).
-    const workerData: GraphWorkerData = { rememberFolders: this.rememberFolders };
-    const worker = new Worker(this.workerFile, { execArgv: [], workerData });
+    return this.worker ?? this.adopt(startGraphWorker(this.workerFile, { rememberFolders: this.rememberFolders }));
+  }
+
+  private adopt(worker: Worker): Worker {
+    this.started = new Promise(resolve => (this.onStarted = resolve));
     worker.on('message', (reply: WorkerReply) => this.receive(reply));
     worker.on('error', err =>
       this.stop(
@@ -178,6 +194,7 @@ export class WorkerGraphParser implements GraphParser {
   }
 
   private receive(reply: WorkerReply): void {
+    if (reply.kind === 'ready') return this.onStarted?.();
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     if (reply.kind === 'batch') {
@@ -214,6 +231,7 @@ export class WorkerGraphParser implements GraphParser {
   }
 
   private failAll(reason: Error): void {
+    this.onStarted?.();
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) p.reject(reason);

@@ -18,6 +18,8 @@ export type WorkerRequest =
 
 /** A request's last reply says whether the worker has loaded TypeScript by then (how long it may stay idle). */
 export type WorkerReply =
+  /** The worker has started and loaded its code (once, before anything else; id 0). */
+  | { id: number; kind: 'ready' }
   | { id: number; kind: 'batch'; batch: ParseBatch }
   | ((
       | { id: number; kind: 'built'; reply: BuildReply }

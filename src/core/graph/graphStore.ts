@@ -70,13 +70,17 @@ export function loadParseFailures(
   );
 }
 
-/** Every stored file's id, content hash and stamp (where it has one), with its status. */
+/**
+ * Every stored file's id, content hash and stamp (where it has one), with its status. As one JSON
+ * text that SQLite makes: sql.js hands over each cell of a row in a call of its own, which for
+ * PatternFly's 3,176 files took 15–35 ms, against 8 for the one text (what a build after an edit waits for).
+ */
 export function loadHashes(store: StoreReader): Array<{ known: KnownFile; status: FileStatus }> {
-  return store
-    .all<{ id: string; hash: string; stamp: string | null; status: FileStatus }>(
-      'SELECT id, hash, stamp, status FROM graph_files',
-    )
-    .map(r => ({ known: r.stamp === null ? [r.id, r.hash] : [r.id, r.hash, r.stamp], status: r.status }));
+  const [row] = store.all<{ files: string }>(
+    'SELECT json_group_array(json_array(id, hash, stamp, status)) AS files FROM graph_files',
+  );
+  const files = JSON.parse(row.files) as Array<[id: string, hash: string, stamp: string | null, status: FileStatus]>;
+  return files.map(([id, hash, stamp, status]) => ({ known: stamp === null ? [id, hash] : [id, hash, stamp], status }));
 }
 
 // Deletions are written set-based: one statement with the ids as a JSON parameter (SQLite's json_each)

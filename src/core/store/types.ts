@@ -77,6 +77,12 @@ export interface Store extends StoreReader {
   verifyBackups(): Promise<BackupCheck[]>;
   /** Writes a snapshot and truncates the journal. */
   compact(): Promise<void>;
+  /**
+   * Runs SQLite's check of the snapshot now, if the store was opened without it (checkLater) and
+   * nothing ran it since. False when the snapshot is damaged: the store has stopped writing (as
+   * onDidLoseLock then says).
+   */
+  checkSnapshot(): boolean;
   close(): Promise<void>;
 }
 

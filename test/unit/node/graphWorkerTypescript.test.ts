@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { ParsedFile } from '../../../src/core/graph/parser';
 import { WorkerGraphParser } from '../../../src/node/graphWorkerParser';
+import { scanAhead, startGraphWorker } from '../../../src/node/graphWorkerStart';
 
 // The graph worker loads TypeScript (9 MB; 200–250 ms of its start) only when a file needs the parser:
 // a build whose files are all read from tokens never loads it. The worker is bundled here as esbuild.js
@@ -137,6 +138,40 @@ require('./graphWorkerMain.js');
     } finally {
       parser.dispose();
     }
+  });
+
+  it('takes over a worker started before it (as `graph build` starts one): builds on it, and starts no other', async () => {
+    const root = folder(project);
+    fs.rmSync(starts, { force: true });
+    const worker = startGraphWorker(probe, { rememberFolders: false });
+    scanAhead(worker, { roots: [root], exclude: [] });
+    const parser = new WorkerGraphParser(probe, { started: worker, rememberFolders: false });
+    try {
+      await parser.loaded();
+      assert.strictEqual((await buildWith(parser, root)).length, 3);
+      assert.strictEqual(started(), 1);
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('says when its worker has loaded its code, and when it could not start', async () => {
+    // a worker whose code takes 300 ms to load
+    const slow = path.join(path.dirname(probe), 'slow.js');
+    fs.writeFileSync(slow, "const until = Date.now() + 300; while (Date.now() < until);\nrequire('./probe.js');\n");
+    const parser = new WorkerGraphParser(slow);
+    try {
+      const asked = Date.now();
+      parser.warm();
+      await parser.loaded();
+      assert.ok(Date.now() - asked >= 300, `loaded after ${Date.now() - asked} ms`);
+    } finally {
+      parser.dispose();
+    }
+    const broken = new WorkerGraphParser(path.join(dir, 'no-such-worker.js'));
+    broken.warm();
+    await broken.loaded(); // settles (the test would time out otherwise)
+    broken.dispose();
   });
 
   it('a worker without TypeScript stays idle for lightIdleMs; once it loaded TypeScript, for idleMs only', async () => {

@@ -3,7 +3,7 @@
 // snapshot to it.
 import * as assert from 'assert';
 import { openStore, type OpenStoreOptions } from '../../../src/core/store/store';
-import { decodeSnapshot, encodeSnapshot } from '../../../src/core/store/records';
+import { damagedWithValidChecksum } from './damagedSnapshot';
 import type { Migration } from '../../../src/core/store/schema';
 import { SqliteDatabase } from '../../../src/core/store/sqlite';
 import type { Store } from '../../../src/core/store/types';
@@ -332,21 +332,6 @@ describe('store with its snapshot copy in a worker thread', function () {
     await reopened.close();
   });
 });
-
-/** The snapshot with one of its table pages overwritten, under a checksum that matches again. */
-async function damagedWithValidChecksum(file: Uint8Array): Promise<Uint8Array> {
-  const snapshot = decodeSnapshot(file);
-  if (typeof snapshot === 'string') throw new Error(snapshot);
-  const database = new Uint8Array(snapshot.database);
-  const pageSize = new DataView(database.buffer).getUint16(16);
-  const pages = database.length / pageSize;
-  assert.ok(pages > 4, `only ${pages} pages`);
-  database.fill(0x5a, (pages - 2) * pageSize + 8, (pages - 1) * pageSize);
-  const check = await SqliteDatabase.open(database);
-  assert.notStrictEqual(check.integrityCheck(true), 'ok', 'the damage is one SQLite notices');
-  check.close();
-  return encodeSnapshot({ ...snapshot, database });
-}
 
 function countExports(): { count: number; restore(): void } {
   const original = SqliteDatabase.prototype.export;
