@@ -1145,7 +1145,7 @@ class DurableStore implements Store {
   private async snapshotDamaged(result: string): Promise<void> {
     if (this.closed) return;
     const aside = `${snapshotFile}.${this.clock.now()}.bad`;
-    const message = `SQLite's check of the store's snapshot (${snapshotFile}) found it damaged (${result.slice(0, 200)}), so this process stopped writing to the store; changes from now on are not saved. Open the store again (in VS Code: reload the window) to recover it from the newest backup and the journal; the damaged file is kept as ${aside}.`;
+    const message = `SQLite's check of the store's snapshot (${snapshotFile}) found it damaged (${result.replace(/\s+/g, ' ').trim().slice(0, 200)}), so this process stopped writing to the store; changes from now on are not saved. Open the store again (in VS Code: reload the window) to recover it from the newest backup and the journal; the damaged file is kept as ${aside}.`;
     this.recovery.push(message);
     this.logger.error(`store: ${message}`);
     this.dropCopy('the snapshot it was loaded from is damaged');

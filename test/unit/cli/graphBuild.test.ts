@@ -16,6 +16,7 @@ import { serveHolder } from '../../../src/node/endpoint/holder';
 import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { WorkerGraphParser } from '../../../src/node/graphWorkerParser';
 import { nodeLock } from '../../../src/node/lock';
+import { damagedWithValidChecksum } from '../store/damagedSnapshot';
 
 const repo = path.join(__dirname, '../../..');
 
@@ -101,6 +102,31 @@ describe('continuum graph build (the shipped CLI, a real process)', function () 
   });
 
   /** The store opened and served in this process, as a VS Code window holds it, with the shipped graph worker. */
+  it("on a store whose snapshot is damaged under a matching checksum, stops when SQLite's check (run while the worker reads) finds it, and the next build recovers", async () => {
+    const ws = project();
+    const store = path.join(work, 'store');
+    builds(graph(store, 'build', ws), 4);
+    const opened = await openStore({ folder: store, fs: nodeFileSystem });
+    await opened.compact(); // a snapshot and its backup
+    await opened.close();
+    const snapshot = path.join(store, 'state.db');
+    fs.writeFileSync(snapshot, await damagedWithValidChecksum(fs.readFileSync(snapshot)));
+    fs.appendFileSync(path.join(ws, 'src/app.ts'), 'export const more = 1\n');
+
+    const stopped = graph(store, 'build', ws);
+    assert.notStrictEqual(stopped.status, 0, stopped.stdout);
+    assert.match(
+      stopped.stderr,
+      /^continuum: .*found it damaged \(\*\*\* in database main \*\*\* .*\), so this process stopped writing.* Open the store again/m,
+      stopped.stderr,
+    );
+    assert.strictEqual(stopped.status, 75, 'as a store this process can no longer write to');
+    assert.doesNotMatch(stopped.stderr, /^\s+at /m, stopped.stderr);
+    assert.strictEqual(fs.readdirSync(store).filter(f => /^state\.db\.\d+\.bad$/.test(f)).length, 1);
+
+    builds(graph(store, 'build', ws), 1); // recovered from the backup: only the edit is read
+  });
+
   async function holdAsAWindow(store: string) {
     const holder = await openContinuum({
       folder: store,

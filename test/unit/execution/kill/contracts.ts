@@ -33,6 +33,8 @@ export interface TaskContractResult {
   repeatedNonRerunnable: string[];
   /** A task's command started while an earlier copy of it still ran: must be zero. */
   overlaps: { nonRerunnable: number; rerunnable: number };
+  /** For each overlap, which processes the two copies were and who started them (the log's WHO lines). */
+  overlapWho?: string[];
   /** Tasks recorded (or printed) done before some kill or stall whose command started again afterwards: must be empty. */
   repeatedAfterDone: string[];
   /** Re-runnable tasks started more than once (allowed: cut off by a kill or a stall). */
@@ -46,7 +48,9 @@ export function taskContractViolations(r: TaskContractResult): string[] {
   if (r.repeatedNonRerunnable.length)
     v.push(`steps that must not run twice ran twice: ${r.repeatedNonRerunnable.slice(0, 10).join(', ')}`);
   if (r.overlaps.nonRerunnable + r.overlaps.rerunnable)
-    v.push(`${r.overlaps.nonRerunnable + r.overlaps.rerunnable} step(s) ran beside an earlier copy of themselves`);
+    v.push(
+      `${r.overlaps.nonRerunnable + r.overlaps.rerunnable} step(s) ran beside an earlier copy of themselves${r.overlapWho?.length ? `: ${r.overlapWho.slice(0, 3).join(' | ')}` : ''}`,
+    );
   if (r.repeatedAfterDone.length) v.push(`finished tasks ran again: ${r.repeatedAfterDone.slice(0, 10).join(', ')}`);
   if (r.done + r.failed !== r.tasks) v.push(`${r.done + r.failed}/${r.tasks} tasks finished`);
   return v;
@@ -67,7 +71,8 @@ export const name = (i: number) => `c${String(i).padStart(3, '0')}`;
 
 /**
  * A task's command (node work.js NAME MS, in the workspace): appends `start NAME` to ./log, and an
- * `OVERLAP NAME` line when an earlier copy of it still runs, then `end NAME` after MS.
+ * `OVERLAP NAME` line when an earlier copy of it still runs (then a `WHO NAME …` line: both copies'
+ * processes and the two above each, with their command lines), then `end NAME` after MS.
  */
 export const workScript = `
 const fs = require('fs');
@@ -77,7 +82,12 @@ const [, , name, ms] = process.argv;
 const alive = pid => { try { return fs.readFileSync('/proc/' + pid + '/stat', 'utf8').split(') ').pop().split(' ')[0] !== 'Z'; } catch (e) { if (e.code !== 'ENOENT') throw e; return false; } };
 const pidFile = 'pids/' + name;
 const earlier = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : 0;
-if (earlier && alive(earlier)) fs.appendFileSync('log', 'OVERLAP ' + name + '\\n');
+// a process and the two above it: pid, command line, state
+const who = pid => { const up = []; for (let p = pid, i = 0; p > 1 && i < 3; i++) { try { const stat = fs.readFileSync('/proc/' + p + '/stat', 'utf8').split(') ').pop().split(' '); const cmd = fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').split('\\0').join(' ').trim().slice(-120); up.push(p + ' [' + stat[0] + '] ' + cmd); p = Number(stat[1]); } catch (e) { up.push(p + ' gone'); break; } } return up.join(' < '); };
+if (earlier && alive(earlier)) {
+  fs.appendFileSync('log', 'OVERLAP ' + name + '\\n');
+  fs.appendFileSync('log', 'WHO ' + name + ': earlier ' + who(earlier) + '; now ' + who(process.pid) + '\\n');
+}
 fs.writeFileSync(pidFile, String(process.pid));
 fs.appendFileSync('log', 'start ' + name + '\\n');
 setTimeout(() => fs.appendFileSync('log', 'end ' + name + '\\n'), Number(ms));
@@ -170,6 +180,7 @@ export async function runContractSoak(o: ContractSoakOptions): Promise<ContractS
     if (nonRerunnable.has(l.slice(8))) overlaps.nonRerunnable++;
     else overlaps.rerunnable++;
   }
+  const overlapWho = logLines().filter(l => l.startsWith('WHO '));
   return {
     kills,
     byKind,
@@ -181,6 +192,7 @@ export async function runContractSoak(o: ContractSoakOptions): Promise<ContractS
       .map(([t]) => t)
       .sort(),
     overlaps,
+    overlapWho,
     repeatedAfterDone: [...repeated].sort(),
     rerunCutOff: [...final].filter(([t, n]) => !nonRerunnable.has(t) && n > 1).length,
     finishingRuns,

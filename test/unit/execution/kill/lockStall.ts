@@ -245,6 +245,7 @@ export async function runLockStalls(o: LockStallOptions): Promise<LockStallResul
     const starts = new Map<string, number>();
     for (const l of lines) if (l.startsWith('start ')) starts.set(l.slice(6), (starts.get(l.slice(6)) ?? 0) + 1);
     for (const l of lines) {
+      if (l.startsWith('WHO ')) (result.overlapWho ??= []).push(`${round}: ${l.slice(4)}`);
       if (!l.startsWith('OVERLAP ')) continue;
       if (nonRerunnable.has(l.slice(8))) result.overlaps.nonRerunnable++;
       else result.overlaps.rerunnable++;
