@@ -58,7 +58,10 @@ interface Cli {
 }
 
 function startCli(cli: string, args: string[]): Cli {
-  const proc = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // a process group of its own, as a terminal's job has. In the harness's group a stopped CLI once
+  // ended by a SIGHUP that nothing here sends; the kernel sends one (with SIGCONT) to a process group
+  // left orphaned while a member of it is stopped
+  const proc = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -169,6 +172,11 @@ export async function runLockStalls(o: LockStallOptions): Promise<LockStallResul
     await new Promise(r => setTimeout(r, Math.floor(random() * 300)));
     first.proc.kill('SIGSTOP');
     const lockDir = path.join(folder, 'lock.lock');
+    // a run that ended before it could be stopped (it finished, or failed) holds no lock to stall
+    if (!fs.existsSync(lockDir))
+      throw new Error(
+        `round ${round}: the first run no longer held the store when it was stopped (exit ${first.proc.exitCode ?? 'not yet seen'}):\n${first.out().slice(-2000)}\n${first.err().slice(-2000)}`,
+      );
     if (real) {
       result.realStalls++;
       // as the lock folder's own time says: it may be dated up to a second ahead
