@@ -26,10 +26,10 @@ async function main(args: { operands: string[]; store: string }, started?: Worke
   const times = build ? graphTimes() : undefined;
   // the holder, if any, was asked before this bundle was loaded (graphBuildMain.ts)
   times?.("loaded the graph's CLI");
-  // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build it starts
-  // while the store opens. A build that reads every file shares the reading with a
-  // second worker on a machine of four cores or more; into a new store, that one starts at once too.
-  // this process builds once: its worker remembers no folder listings
+  // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build it started
+  // before this bundle loaded (graphBuildMain.ts). A build that reads every file shares the reading
+  // with a second worker on a machine of four cores or more; into a new store, that one starts at
+  // once too. This process builds once: its worker remembers no folder listings.
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'), {
     readers: readers(),
     rememberFolders: false,
