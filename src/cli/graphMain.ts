@@ -105,7 +105,7 @@ function isNewFolder(folder: string): boolean {
 
 /**
  * Runs `continuum ARGV` (a graph command). `started`: the graph worker `graph build` started before
- * this bundle loaded, already asked to scan (buildScan).
+ * this bundle loaded, already asked to scan its folders (scanAhead).
  */
 export function runGraphCli(argv: readonly string[], started?: Worker): void {
   const args = parseGraphArgs(argv);

@@ -78,9 +78,9 @@ export class WorkerGraphParser implements GraphParser {
   private readonly rememberFolders: boolean;
   /** The worker has loaded TypeScript. */
   private heavy = false;
-  /** Settles once the current worker has started and loaded its code, or has stopped. */
-  private started: Promise<void> = Promise.resolve();
-  private onStarted: (() => void) | undefined;
+  /** Settles once the current worker has said it is ready (started, its code loaded), or has stopped. */
+  private ready: Promise<void> = Promise.resolve();
+  private onReady: (() => void) | undefined;
 
   /** `workerFile`: the bundled worker (dist/graphWorker.js). */
   constructor(
@@ -137,7 +137,7 @@ export class WorkerGraphParser implements GraphParser {
    * stopped; at once when there is none. `continuum graph build` sets V8's flags only then (engine.ts).
    */
   loaded(): Promise<void> {
-    return this.started;
+    return this.ready;
   }
 
   update(request: UpdateRequest): Promise<UpdateReply> {
@@ -172,7 +172,7 @@ export class WorkerGraphParser implements GraphParser {
   }
 
   private adopt(worker: Worker): Worker {
-    this.started = new Promise(resolve => (this.onStarted = resolve));
+    this.ready = new Promise(resolve => (this.onReady = resolve));
     worker.on('message', (reply: WorkerReply) => this.receive(reply));
     worker.on('error', err =>
       this.stop(
@@ -194,7 +194,7 @@ export class WorkerGraphParser implements GraphParser {
   }
 
   private receive(reply: WorkerReply): void {
-    if (reply.kind === 'ready') return this.onStarted?.();
+    if (reply.kind === 'ready') return this.onReady?.();
     const pending = this.pending.get(reply.id);
     if (!pending) return;
     if (reply.kind === 'batch') {
@@ -231,7 +231,7 @@ export class WorkerGraphParser implements GraphParser {
   }
 
   private failAll(reason: Error): void {
-    this.onStarted?.();
+    this.onReady?.();
     const pending = [...this.pending.values()];
     this.pending.clear();
     for (const p of pending) p.reject(reason);

@@ -175,12 +175,13 @@ export async function runContractSoak(o: ContractSoakOptions): Promise<ContractS
   for (const snapshot of seenDone)
     for (const [title, count] of snapshot) if ((final.get(title) ?? 0) !== count) repeated.add(title);
   const overlaps = { nonRerunnable: 0, rerunnable: 0 };
+  const overlapWho: string[] = [];
   for (const l of logLines()) {
+    if (l.startsWith('WHO ')) overlapWho.push(l.slice(4));
     if (!l.startsWith('OVERLAP ')) continue;
     if (nonRerunnable.has(l.slice(8))) overlaps.nonRerunnable++;
     else overlaps.rerunnable++;
   }
-  const overlapWho = logLines().filter(l => l.startsWith('WHO '));
   return {
     kills,
     byKind,
