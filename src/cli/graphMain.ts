@@ -17,6 +17,7 @@ import { nodeLock } from '../node/lock';
 import { currentOwner } from '../node/lockOwner';
 import { parseGraphArgs } from './graphArgs';
 import { graphCommand, graphTimes, scanAheadOf } from './graph';
+import { daemonWanted, startDaemon } from './daemonStart';
 import { setEngineFlags } from './engine';
 import { exit, lockLostExitCode } from './exit';
 import { forTerminal } from './terminalText';
@@ -74,13 +75,18 @@ async function main(args: { operands: string[]; store: string }, started?: Worke
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  let code: number;
   try {
-    return await graphCommand(graph, args.operands, times);
+    code = await graphCommand(graph, args.operands, times);
   } finally {
     graph.dispose();
     await store.close();
     times?.('closed the store');
   }
+  // nobody held the store (or it would have built): leave it held, warm, for the next build
+  if (build && code === 0 && daemonWanted(process.env))
+    startDaemon(path.resolve(args.store), path.join(__dirname, 'cli.js'));
+  return code;
 }
 
 /**

@@ -2,8 +2,9 @@
 // server, a `continuum run`): the build runs there, on the holder's own graph and worker, and this
 // process prints its summary. Opening the store here could only read it.
 import type { BuildSummary } from '../core/graph/knowledgeGraph';
-import { connectToHolder } from '../node/endpoint/client';
+import { connectToHolder, type EndpointClient } from '../node/endpoint/client';
 import { describeKind, EndpointError, HolderGoneError } from '../node/endpoint/protocol';
+import { daemonIsOpening } from './daemonAside';
 import { buildLine, buildRoots, type PhaseTimes } from './graph';
 
 /**
@@ -12,7 +13,7 @@ import { buildLine, buildRoots, type PhaseTimes } from './graph';
  * store itself: asking costs 1–2 ms then).
  */
 export async function builtByHolder(store: string, operands: readonly string[], times?: PhaseTimes): Promise<boolean> {
-  const client = await connectToHolder(store, 'cli');
+  const client = (await connectToHolder(store, 'cli')) ?? (await daemonWhenOpen(store));
   if (!client) return false;
   times?.('connected to the holder');
   const who = `${describeKind(client.holder.kind)} (pid ${client.holder.pid})`;
@@ -34,4 +35,18 @@ export async function builtByHolder(store: string, operands: readonly string[], 
   } finally {
     client.close();
   }
+}
+
+/**
+ * The daemon's endpoint once it serves, while a daemon is opening the store (one a build just
+ * started: the next build can come before it serves); undefined when none is, or it stopped opening.
+ */
+async function daemonWhenOpen(store: string): Promise<EndpointClient | undefined> {
+  const until = Date.now() + 10_000;
+  while (daemonIsOpening(store) && Date.now() < until) {
+    await new Promise(resolve => setTimeout(resolve, 20));
+    const client = await connectToHolder(store, 'cli');
+    if (client) return client;
+  }
+  return undefined;
 }

@@ -8,6 +8,7 @@
 //   continuum plan "GOAL" [--store DIR] [--workspace DIR] [--import] [--out FILE] [--lm-…]   (src/cli/planGoal.ts)
 //   continuum briefing [--workspace DIR | --store DIR] [--format markdown|json] [--detail concise|detailed]   (src/cli/briefing.ts)
 //   continuum mcp [--workspace DIR] [--store DIR] [--tools lean|full]   (src/cli/mcp.ts)
+//   continuum daemon [stop] --store DIR [--idle-minutes N]   (src/cli/daemon.ts)
 import { sessionStateText } from '../core/sessions/progress';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
@@ -22,6 +23,7 @@ import { currentOwner } from '../node/lockOwner';
 import type { LmChoice } from '../node/lm/config';
 import { briefingCommand, parseBriefingArgs, type StoreChoice } from './briefing';
 import { checkpointFromTerminal } from './checkpoint';
+import { askDaemonToStepAside } from './daemonAside';
 import { exit, lockLostExitCode } from './exit';
 import { graphCommand, graphTimes } from './graph';
 import { builtByHolder } from './graphThroughHolder';
@@ -60,6 +62,9 @@ commands:
                     writes its markdown, --workspace DIR (default: the current folder)
   mcp               serve Continuum's tools to an agent over MCP on standard input/output
                     (--workspace DIR: the store VS Code uses for DIR; --tools lean|full)
+  daemon [stop]     hold the store in the background so that graph build is quick (a graph build
+                    that found nobody holding the store starts one; CONTINUUM_DAEMON=off: none);
+                    it gives the store to any process that would hold it. stop: end it now
 Ctrl+C pauses a run (running tasks finish); a second Ctrl+C stops them now. Manual tasks and
 VS Code tasks are left for VS Code.`;
 
@@ -128,6 +133,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'briefing') return briefingFromTerminal(argv.slice(1));
   if (argv[0] === 'checkpoint') return checkpointFromTerminal(argv.slice(1));
   if (argv[0] === 'mcp') return (await import('./mcp')).mcpFromTerminal(argv.slice(1));
+  if (argv[0] === 'daemon') return (await import('./daemon')).daemonFromTerminal(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -158,6 +164,8 @@ async function main(argv: string[]): Promise<number> {
   times?.('the CLI started');
   // another process holds the store: that one builds (see graphMain.ts)
   if (graphBuild && (await builtByHolder(args.store, args.operands.slice(1)))) return 0;
+  // a run writes: the daemon gives the store up to it (status and export read, beside whoever holds it)
+  if (args.command === 'run' || args.command === 'resume') await askDaemonToStepAside(args.store, args.command);
   // the graph's worker is bundled beside the CLI (dist/graphWorker.js); for a build, it starts while
   // the store opens (and, the process building once, remembers no folder listings)
   const parser = new WorkerGraphParser(path.join(__dirname, 'graphWorker.js'), { rememberFolders: !graphBuild });
@@ -211,8 +219,9 @@ async function planFromTerminal(argv: string[]): Promise<number> {
     const args = parsePlanArgs(argv);
     if (!args.store && !args.dryRun)
       throw new CliError('say which store with --store DIR (or use --dry-run to only see the preview).');
-    const open = () =>
-      openContinuum({
+    const open = async () => {
+      await askDaemonToStepAside(args.store!, 'plan import');
+      return openContinuum({
         folder: args.store!,
         fs: nodeFileSystem,
         lock: nodeLock(),
@@ -220,6 +229,7 @@ async function planFromTerminal(argv: string[]): Promise<number> {
         graphParser: () => new WorkerGraphParser(path.join(__dirname, 'graphWorker.js')),
         snapshots: workerSnapshotCopies(path.join(__dirname, 'storeWorker.js')),
       });
+    };
     return await planCommand(args, open, line => console.log(line));
   } catch (err) {
     if (!(err instanceof CliError)) throw err;
@@ -251,13 +261,15 @@ async function planGoalFromTerminal(argv: string[]): Promise<number> {
         );
       },
       storeOf: workspace => storeOfWorkspace(workspace),
-      open: (folder, readOnly) =>
-        openContinuum({
+      open: async (folder, readOnly) => {
+        if (!readOnly) await askDaemonToStepAside(folder, 'plan --import');
+        return openContinuum({
           folder,
           fs: nodeFileSystem,
           readOnly,
           ...(readOnly ? {} : { lock: nodeLock(), owner: currentOwner('continuum CLI (plan)') }),
-        }),
+        });
+      },
       out: line => console.log(line),
       note: line => console.error(line),
       signal: stop.signal,

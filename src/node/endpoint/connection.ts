@@ -31,6 +31,11 @@ export interface ConnectOrHoldOptions extends HolderServices {
   kind: HolderKind;
   /** Whether this process gives the store to a VS Code window that asks for it (an MCP server does: it runs no tasks). */
   handsOver: boolean;
+  /**
+   * Once this process has handed the store over and answered the process that asked (`released`:
+   * it let go of the store). The daemon ends then; others go on as clients.
+   */
+  afterHandover?(released: boolean): void;
   /** Opens the store taking `lock`; the core comes back read-only when another live process holds it. */
   open(lock: LockPort): Promise<Continuum>;
   lock?: LockPort;
@@ -281,13 +286,14 @@ class Link implements StoreConnection {
         return undefined;
       });
       if (this.role !== 'connecting') return client?.close();
-      if (client && this.options.asksForHandover && client.holder.handsOver && !askedBefore.has(client.holder.pid)) {
-        // an agent's MCP server holds the store: it gives it to a window, which then takes the lock
+      if (client && client.holder.handsOver && !askedBefore.has(client.holder.pid) && this.asksForHandover(client)) {
+        // an agent's MCP server holds the store: it gives it to a window, which then takes the lock;
+        // the daemon gives it to anyone who would hold it
         askedBefore.add(client.holder.pid);
         try {
           await client.call('handover', {});
           this.options.logger.info(
-            `endpoint: an agent's MCP server (pid ${client.holder.pid}) handed the store over to this process`,
+            `endpoint: ${describeKind(client.holder.kind)} (pid ${client.holder.pid}) handed the store over to this process`,
           );
         } catch (err) {
           this.options.logger.warn(`endpoint: the holder did not hand the store over: ${(err as Error).message}`);
@@ -301,6 +307,16 @@ class Link implements StoreConnection {
       if (Date.now() >= graceUntil && (await this.tryToHold())) return;
       await new Promise(r => setTimeout(r, backoffMs(Math.min(attempt, 6))));
     }
+  }
+
+  /**
+   * Whether to ask `client`'s holder for the store rather than be its client: a window asks what
+   * hands the store over; every other process asks the daemon (which only keeps the store warm for
+   * `graph build`: it steps aside for anything that would hold it), except another daemon.
+   */
+  private asksForHandover(client: EndpointClient): boolean {
+    if (this.options.asksForHandover) return true;
+    return client.holder.kind === 'daemon' && this.options.kind !== 'daemon';
   }
 
   /** Opens the store with its lock; false when another live process holds it. */
@@ -361,6 +377,7 @@ class Link implements StoreConnection {
       this.endpoint = endpoint;
       void endpoint.handedOver.then(released => {
         if (this.endpoint === endpoint) this.endpoint = undefined;
+        this.options.afterHandover?.(released);
         // released: leave the lock to the window that asked for a moment; not released (closing the
         // store failed): nobody was given it, so find or take it again at once
         if (this.role === 'connecting')
@@ -382,7 +399,7 @@ class Link implements StoreConnection {
     await Promise.allSettled([...this.local]);
     if (this.core === core) this.core = undefined;
     await core.close();
-    this.options.logger.info('endpoint: handed the store over to a VS Code window; this process is now its client');
+    this.options.logger.info('endpoint: handed the store over to the process that asked for it');
   }
 
   async controlSession(params: SessionControlParams): Promise<SessionControlResult> {

@@ -23,6 +23,8 @@ export interface HolderServices {
   callTool: AgentToolCaller;
   /** What the holder lends a tool besides its core and the agent (default: trusted, no verify port). */
   toolContext?(core: Continuum): Pick<ToolContext, 'trusted' | 'verify'>;
+  /** Told of each call another process makes on this holder (the daemon's idle clock). */
+  activity?(): void;
 }
 
 export const resourceUris = {
@@ -126,9 +128,22 @@ export function serveHolder(core: Continuum, options: ServeHolderOptions): Promi
     logger: options.logger,
     handlers: {
       // the change the call saved last: a client's replica reads up to it before its call resolves
-      callTool: async p => ({ ...(await runToolOn(core, options, p.agent, p.tool, p.input)), seq: core.store.seq }),
-      readResource: uri => readResourceOn(core, options, uri),
-      callOperation: p => runOperationOn(core, p.op, p.args),
+      callTool: async p => {
+        options.activity?.();
+        return { ...(await runToolOn(core, options, p.agent, p.tool, p.input)), seq: core.store.seq };
+      },
+      readResource: uri => {
+        options.activity?.();
+        return readResourceOn(core, options, uri);
+      },
+      callOperation: async p => {
+        options.activity?.();
+        try {
+          return await runOperationOn(core, p.op, p.args);
+        } finally {
+          options.activity?.(); // a long call (a whole graph build) ends the idle time, not only starts it
+        }
+      },
       ...(handOver
         ? {
             handOver: async () => {

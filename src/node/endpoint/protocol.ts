@@ -17,8 +17,12 @@ export const maxRequestBytes = 1024 * 1024;
 /** An answer line may not exceed this (a detailed briefing is far smaller). */
 export const maxAnswerBytes = 8 * 1024 * 1024;
 
-/** Which kind of process holds the store: a VS Code window, a CLI run, or an agent's MCP server. */
-export type HolderKind = 'vscode' | 'cli' | 'mcp';
+/**
+ * Which kind of process holds the store: a VS Code window, a CLI run, an agent's MCP server, or
+ * the daemon a `continuum graph build` leaves holding it for a while (which steps aside for any of
+ * the others).
+ */
+export type HolderKind = 'vscode' | 'cli' | 'mcp' | 'daemon';
 
 /** Who holds a store, in a person's words. */
 export function describeKind(kind: HolderKind): string {
@@ -26,7 +30,9 @@ export function describeKind(kind: HolderKind): string {
     ? 'a VS Code window'
     : kind === 'cli'
       ? 'a continuum CLI run'
-      : "an agent's MCP server (continuum mcp)";
+      : kind === 'daemon'
+        ? "Continuum's daemon"
+        : "an agent's MCP server (continuum mcp)";
 }
 
 export interface HelloParams {
