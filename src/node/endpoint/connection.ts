@@ -370,7 +370,7 @@ class Link implements StoreConnection {
       const endpoint = await serveHolder(core, {
         ...this.options,
         ...(this.options.handsOver || this.options.busy
-          ? { handOver: () => this.release(core), localCalls: () => Promise.allSettled([...this.local]) }
+          ? { handOver: to => this.release(core, to), localCalls: () => Promise.allSettled([...this.local]) }
           : {}),
       });
       if (this.core !== core) return void endpoint.close(0); // lost the lock (or closed) meanwhile
@@ -393,13 +393,15 @@ class Link implements StoreConnection {
     await replica?.close().catch(err => this.options.logger.error('endpoint: closing the read replica failed', err));
   }
 
-  /** A VS Code window asked for the store: stop using it here and let go of it (the endpoint has finished its calls). */
-  private async release(core: Continuum): Promise<void> {
+  /** A VS Code window (`to`) asked for the store: stop using it here and let go of it (the endpoint has finished its calls). */
+  private async release(core: Continuum, to: HolderKind | undefined): Promise<void> {
     this.setRole('connecting');
     await Promise.allSettled([...this.local]);
     if (this.core === core) this.core = undefined;
     await core.close();
-    this.options.logger.info('endpoint: handed the store over to the process that asked for it');
+    this.options.logger.info(
+      `endpoint: handed the store over to ${to ? describeKind(to) : 'the process that asked for it'}`,
+    );
   }
 
   async controlSession(params: SessionControlParams): Promise<SessionControlResult> {

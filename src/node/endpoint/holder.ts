@@ -110,7 +110,7 @@ export interface ServeHolderOptions extends HolderServices {
   kind: HolderKind;
   logger: Logger;
   /** Releases the store when a VS Code window asks for it (absent: this holder refuses). */
-  handOver?(): Promise<void>;
+  handOver?(to: HolderKind | undefined): Promise<void>;
   /** Hands over only to a window that asks to run something, and only while this says nothing (see HolderHandlers.busy). */
   busy?(what: string): string | undefined;
   /** Pauses, stops or cancels a session this process runs, asked by another window (see HolderHandlers.controlSession). */
@@ -146,9 +146,9 @@ export function serveHolder(core: Continuum, options: ServeHolderOptions): Promi
       },
       ...(handOver
         ? {
-            handOver: async () => {
+            handOver: async to => {
               await options.localCalls?.();
-              await handOver();
+              await handOver(to);
             },
           }
         : {}),

@@ -24,6 +24,12 @@ export const maxAnswerBytes = 8 * 1024 * 1024;
  */
 export type HolderKind = 'vscode' | 'cli' | 'mcp' | 'daemon';
 
+const holderKinds: ReadonlySet<string> = new Set<HolderKind>(['vscode', 'cli', 'mcp', 'daemon']);
+
+export function isHolderKind(kind: string): kind is HolderKind {
+  return holderKinds.has(kind);
+}
+
 /** Who holds a store, in a person's words. */
 export function describeKind(kind: HolderKind): string {
   return kind === 'vscode'

@@ -14,6 +14,7 @@ import { isTokenProof, tokenFile, tokenProof, writeEndpointToken } from './token
 import {
   HolderGoneError,
   describeKind,
+  isHolderKind,
   encode,
   lineSplitter,
   maxAnswerBytes,
@@ -41,9 +42,10 @@ export interface HolderHandlers {
   callOperation?(params: StoreCallParams): Promise<StoreCallResult>;
   /**
    * Called once every call in flight has finished and no new one will start: release the store
-   * (close it, which gives the lock back). Absent when this holder does not hand over.
+   * (close it, which gives the lock back), for `to` (what the asking process said it is, when it
+   * said). Absent when this holder does not hand over.
    */
-  handOver?(): Promise<void>;
+  handOver?(to: HolderKind | undefined): Promise<void>;
   /**
    * Present on a holder that hands the store over only to a window that asks in order to run
    * something (a VS Code window), and only while this says nothing: why it cannot now, to the
@@ -107,6 +109,8 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', err => options.logger.warn(`endpoint: a client's connection failed: ${err.message}`));
     let greeted = false;
+    /** What the process at the other end said it is, in its hello (who a handover goes to). */
+    let peer: HolderKind | undefined;
     const answer = (message: Answer) => {
       if (socket.destroyed) return;
       let line = encode(message);
@@ -170,11 +174,13 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
               return void socket.end();
             }
             greeted = true;
+            const kind = (params as { kind?: unknown }).kind;
+            peer = typeof kind === 'string' && isHolderKind(kind) ? kind : undefined;
             return answer({ id, result: { ...hello, proof: tokenProof(token, 'holder', nonce as string) } });
           }
           if (!greeted) return fail(id, 'protocol', 'Say hello first (with the protocol version).');
           if (!isMethod(method)) return fail(id, 'bad-request', `Unknown method '${method}'.`);
-          if (method === 'handover') return void handover(id, params as HandoverParams);
+          if (method === 'handover') return void handover(id, params as HandoverParams, peer);
           if (!accepting || handingOver)
             return fail(
               id,
@@ -203,7 +209,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
       ),
     );
 
-    async function handover(id: number, params: HandoverParams): Promise<void> {
+    async function handover(id: number, params: HandoverParams, to: HolderKind | undefined): Promise<void> {
       if (!options.handlers.handOver)
         return fail(
           id,
@@ -229,7 +235,7 @@ export async function serveEndpoint(options: ServeOptions): Promise<HolderEndpoi
         // lets go of the store, the next holder may put its own in their place at any moment, and
         // removing "ours" then could remove theirs (a check of the file and its removal are two steps).
         await unpublish();
-        await options.handlers.handOver();
+        await options.handlers.handOver(to);
       } catch (err) {
         fail(id, 'internal', `Handing the store over failed: ${(err as Error).message}`);
         // nobody can find this endpoint any more: it closes, and the store's connection looks for a holder again
