@@ -1,7 +1,7 @@
 // `continuum daemon`: holds the store in the background for a while, with the knowledge graph's
 // worker and its folder watches warm, so that the next `continuum graph build` (a git hook after each
 // commit, an agent's hook, a person at a terminal with no window open) asks it instead of opening the
-// store itself: after a one-line edit of PatternFly that is 70 ms instead of 270.
+// store itself: after a one-line edit of PatternFly that is about 70 ms instead of 250 (bench:graph).
 // A `graph build` that built alone starts one (daemonStart.ts). It steps aside for any process that
 // would hold the store (a VS Code window, an agent's MCP server, a `continuum run`, any other CLI
 // command), and ends after it has served nothing for a while, on SIGTERM or SIGINT, or when its
