@@ -6,8 +6,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { lockFile } from '../core/store/layout';
 import type { LockOwner } from '../core/ports';
+import { announcementFile } from '../node/endpoint/address';
 import { connectToHolder } from '../node/endpoint/client';
-import { ownerIsGone } from '../node/lockOwner';
+import { defaultLockStaleMs, ownerIsGone } from '../node/lockOwner';
 import { daemonOwner, daemonStartingFile } from './daemonFiles';
 
 /**
@@ -33,11 +34,14 @@ const startingMs = 10_000;
 
 /**
  * Whether a daemon is on its way to serve `store`: one a build just started (daemonStartingFile), or
- * a live daemon on this machine that holds the store's lock (opening the store). A `graph build` then
- * waits for it rather than take the store first or find it held.
+ * a live daemon on this machine that holds the store's lock and has not yet said where it serves
+ * (it is opening the store). A `graph build` then waits for it rather than take the store first or
+ * find it held.
  */
 export function daemonIsOpening(store: string): boolean {
-  return daemonStarting(store) || daemonHoldsLock(store);
+  if (daemonStarting(store)) return true;
+  const pid = daemonHoldingLock(store);
+  return pid !== undefined && announcedPid(store) !== pid;
 }
 
 function daemonStarting(store: string): boolean {
@@ -51,14 +55,33 @@ function daemonStarting(store: string): boolean {
   return !ownerIsGone({ pid: said.pid, host: os.hostname(), description: daemonOwner, since: said.at });
 }
 
-function daemonHoldsLock(store: string): boolean {
+/** The pid of a live daemon on this machine that holds `store`'s lock (kept fresh), if one does. */
+export function daemonHoldingLock(store: string): number | undefined {
   let owner: LockOwner;
   try {
     owner = JSON.parse(fs.readFileSync(path.join(store, `${lockFile}.owner.json`), 'utf8')) as LockOwner;
   } catch {
-    return false; // nobody took the lock yet, or its owner file is being written: not a daemon to wait for
+    return undefined; // nobody took the lock yet, or its owner file is being written: no daemon to wait for
   }
-  if (owner.description !== daemonOwner || owner.host !== os.hostname()) return false;
-  if (!fs.existsSync(path.join(store, `${lockFile}.lock`))) return false;
-  return !ownerIsGone(owner);
+  if (owner.description !== daemonOwner || owner.host !== os.hostname()) return undefined;
+  let refreshed: number;
+  try {
+    refreshed = fs.statSync(path.join(store, `${lockFile}.lock`)).mtimeMs;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // it let go of the store
+    throw err;
+  }
+  // a lock left stale (its holder stopped for longer than that) is taken over: no daemon holds it then
+  if (Date.now() - refreshed >= defaultLockStaleMs || ownerIsGone(owner)) return undefined;
+  return owner.pid;
+}
+
+/** The pid the store's endpoint announcement names (the process that serves it, or served it last). */
+function announcedPid(store: string): number | undefined {
+  try {
+    const { pid } = JSON.parse(fs.readFileSync(path.join(store, announcementFile), 'utf8')) as { pid?: unknown };
+    return typeof pid === 'number' ? pid : undefined;
+  } catch {
+    return undefined; // nobody announced itself (or it is being rewritten)
+  }
 }

@@ -4,7 +4,7 @@
 import type { BuildSummary } from '../core/graph/knowledgeGraph';
 import { connectToHolder, type EndpointClient } from '../node/endpoint/client';
 import { describeKind, EndpointError, HolderGoneError } from '../node/endpoint/protocol';
-import { daemonIsOpening } from './daemonAside';
+import { daemonHoldingLock, daemonIsOpening } from './daemonAside';
 import { buildLine, buildRoots, type PhaseTimes } from './graph';
 
 /**
@@ -14,7 +14,15 @@ import { buildLine, buildRoots, type PhaseTimes } from './graph';
  */
 export async function builtByHolder(store: string, operands: readonly string[], times?: PhaseTimes): Promise<boolean> {
   const client = (await connectToHolder(store, 'cli')) ?? (await daemonWhenOpen(store));
-  if (!client) return false;
+  if (!client) {
+    // a daemon that holds the store and said where it serves, but does not answer: stopped or stuck
+    const stuck = daemonHoldingLock(store);
+    if (stuck !== undefined)
+      throw new Error(
+        `Continuum's daemon (pid ${stuck}) holds the store but does not answer (stopped or stuck). End it with \`kill ${stuck}\` (what it stored is kept), then run this again.`,
+      );
+    return false;
+  }
   times?.('connected to the holder');
   const who = `${describeKind(client.holder.kind)} (pid ${client.holder.pid})`;
   console.error(`continuum: the store is held by ${who}: the graph is built there`);

@@ -7,7 +7,7 @@ import { promises as fsp } from 'fs';
 import { performance } from 'perf_hooks';
 import * as lockfile from 'proper-lockfile';
 import type { HeldLock, LockOwner, LockPort } from '../core/ports';
-import { ownerIsGone } from './lockOwner';
+import { defaultLockStaleMs, ownerIsGone } from './lockOwner';
 
 export interface NodeLockOptions {
   /** A lock not refreshed for this long is taken over (default 15 s; proper-lockfile's least is 2 s). */
@@ -42,7 +42,7 @@ const lockFs = {
 };
 
 export function nodeLock(options: NodeLockOptions = {}): LockPort {
-  const stale = Math.max(options.staleMs ?? 15_000, leastStaleMs);
+  const stale = Math.max(options.staleMs ?? defaultLockStaleMs, leastStaleMs);
   const update = Math.max(Math.min(options.updateMs ?? Math.min(5_000, Math.floor(stale / 3)), stale / 2), 1_000);
   return {
     async acquire(path, owner) {

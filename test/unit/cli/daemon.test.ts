@@ -183,6 +183,39 @@ describe('continuum daemon (the shipped CLI, real processes)', function () {
     started.push(again);
   });
 
+  it('stopped (SIGSTOP): a build says at once that it does not answer and how to end it; once its lock is stale a build takes the store, and the daemon, continued, ends', async function () {
+    this.timeout(120_000);
+    const ws = project();
+    const store = path.join(work, 'store');
+    const pid = await buildLeavingDaemon(store, ws);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      fs.appendFileSync(path.join(ws, 'src/app.ts'), 'export const more = 1\n');
+      const t = Date.now();
+      const stuck = continuum(['graph', 'build', ws, '--store', store]);
+      assert.strictEqual(stuck.status, 1, stuck.stderr);
+      assert.match(
+        stuck.stderr,
+        new RegExp(`daemon \\(pid ${pid}\\) holds the store but does not answer .*kill ${pid}`),
+      );
+      assert.ok(Date.now() - t < 8_000, `it said so in ${Date.now() - t} ms`);
+      // the stopped daemon keeps its lock fresh no longer: after 15 s it is taken over
+      await new Promise(resolve => setTimeout(resolve, 16_000));
+      const taken = continuum(['graph', 'build', ws, '--store', store], daemonOn({ CONTINUUM_DAEMON: 'off' }));
+      assert.strictEqual(taken.status, 0, taken.stderr);
+      assert.match(taken.stdout, /^3 files \(1 parsed/, taken.stdout);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await eventually(async () => !alive(pid), 'the continued daemon ends', 30_000);
+    assert.match(
+      fs.readFileSync(path.join(store, 'daemon.log'), 'utf8'),
+      /ends: (it lost the store|another process holds the store)/,
+    );
+    const after = continuum(['graph', 'build', ws, '--store', store], daemonOn({ CONTINUUM_DAEMON: 'off' }));
+    assert.match(after.stdout, /^3 files \(0 parsed/, `what the build that took over stored is kept: ${after.stdout}`);
+  });
+
   it('on CI (CI set) starts none unless CONTINUUM_DAEMON=on', () => {
     const ws = project();
     const store = path.join(work, 'store');
