@@ -3,7 +3,7 @@
 // (daemonAside.ts), without any of them loading the others.
 
 /** How the daemon names itself as the store lock's owner. */
-export const daemonOwner = "Continuum's daemon (continuum daemon)";
+export const daemonOwner = "Continuum's daemon (`continuum daemon stop` ends it)";
 
 /** The daemon's log: what it did last (each start begins it anew). */
 export const daemonLogFile = 'daemon.log';
