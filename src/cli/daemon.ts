@@ -130,12 +130,12 @@ async function runDaemon(store: string, idleMs: number): Promise<number> {
       waitForHolderMs: 10_000,
     });
   } catch (err) {
-    fs.rmSync(path.join(store, daemonStartingFile), { force: true });
     logger.warn(`not started: ${(err as Error).message}`);
     return 0;
+  } finally {
+    // a build waits for this daemon while its note says it is starting: it serves now, or gives up
+    fs.rmSync(path.join(store, daemonStartingFile), { force: true });
   }
-  // a build waits for this daemon while its note says it is starting: it serves now, or gives up
-  fs.rmSync(path.join(store, daemonStartingFile), { force: true });
   if (connection.role !== 'holder') {
     logger.info(`not started: the store is held by pid ${connection.holder?.pid ?? 'unknown'}`);
     await connection.close();

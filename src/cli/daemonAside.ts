@@ -6,9 +6,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { lockFile } from '../core/store/layout';
 import type { LockOwner } from '../core/ports';
-import { announcementFile } from '../node/endpoint/address';
+import { readAnnouncement } from '../node/endpoint/address';
 import { connectToHolder } from '../node/endpoint/client';
-import { defaultLockStaleMs, ownerIsGone } from '../node/lockOwner';
+import { defaultLockStaleMs, lockFolder, lockOwnerFile, ownerIsGone } from '../node/lockOwner';
 import { daemonOwner, daemonStartingFile } from './daemonFiles';
 
 /**
@@ -41,7 +41,8 @@ const startingMs = 10_000;
 export function daemonIsOpening(store: string): boolean {
   if (daemonStarting(store)) return true;
   const pid = daemonHoldingLock(store);
-  return pid !== undefined && announcedPid(store) !== pid;
+  // the announcement names the process that serves the store (or served it last)
+  return pid !== undefined && readAnnouncement(store)?.pid !== pid;
 }
 
 function daemonStarting(store: string): boolean {
@@ -59,14 +60,14 @@ function daemonStarting(store: string): boolean {
 export function daemonHoldingLock(store: string): number | undefined {
   let owner: LockOwner;
   try {
-    owner = JSON.parse(fs.readFileSync(path.join(store, `${lockFile}.owner.json`), 'utf8')) as LockOwner;
+    owner = JSON.parse(fs.readFileSync(lockOwnerFile(path.join(store, lockFile)), 'utf8')) as LockOwner;
   } catch {
     return undefined; // nobody took the lock yet, or its owner file is being written: no daemon to wait for
   }
   if (owner.description !== daemonOwner || owner.host !== os.hostname()) return undefined;
   let refreshed: number;
   try {
-    refreshed = fs.statSync(path.join(store, `${lockFile}.lock`)).mtimeMs;
+    refreshed = fs.statSync(lockFolder(path.join(store, lockFile))).mtimeMs;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // it let go of the store
     throw err;
@@ -74,14 +75,4 @@ export function daemonHoldingLock(store: string): number | undefined {
   // a lock left stale (its holder stopped for longer than that) is taken over: no daemon holds it then
   if (Date.now() - refreshed >= defaultLockStaleMs || ownerIsGone(owner)) return undefined;
   return owner.pid;
-}
-
-/** The pid the store's endpoint announcement names (the process that serves it, or served it last). */
-function announcedPid(store: string): number | undefined {
-  try {
-    const { pid } = JSON.parse(fs.readFileSync(path.join(store, announcementFile), 'utf8')) as { pid?: unknown };
-    return typeof pid === 'number' ? pid : undefined;
-  } catch {
-    return undefined; // nobody announced itself (or it is being rewritten)
-  }
 }

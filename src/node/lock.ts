@@ -7,7 +7,7 @@ import { promises as fsp } from 'fs';
 import { performance } from 'perf_hooks';
 import * as lockfile from 'proper-lockfile';
 import type { HeldLock, LockOwner, LockPort } from '../core/ports';
-import { defaultLockStaleMs, ownerIsGone } from './lockOwner';
+import { defaultLockStaleMs, lockFolder, lockOwnerFile, ownerIsGone } from './lockOwner';
 
 export interface NodeLockOptions {
   /** A lock not refreshed for this long is taken over (default 15 s; proper-lockfile's least is 2 s). */
@@ -46,8 +46,8 @@ export function nodeLock(options: NodeLockOptions = {}): LockPort {
   const update = Math.max(Math.min(options.updateMs ?? Math.min(5_000, Math.floor(stale / 3)), stale / 2), 1_000);
   return {
     async acquire(path, owner) {
-      const ownerFile = `${path}.owner.json`;
-      const lockDir = `${path}.lock`;
+      const ownerFile = lockOwnerFile(path);
+      const lockDir = lockFolder(path);
       const lostListeners: Array<(reason: string) => void> = [];
       let compromised: string | undefined;
       const take = () =>

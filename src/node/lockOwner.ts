@@ -2,6 +2,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import type { LockOwner } from '../core/ports';
 
+/** Where a lock at `lockPath` says who holds it (written by its holder just after taking it). */
+export function lockOwnerFile(lockPath: string): string {
+  return `${lockPath}.owner.json`;
+}
+
+/** The lock folder itself, whose time its holder keeps fresh. */
+export function lockFolder(lockPath: string): string {
+  return `${lockPath}.lock`;
+}
+
 /** A store lock not refreshed for this long is taken over, unless the lock says otherwise (lock.ts). */
 export const defaultLockStaleMs = 15_000;
 
@@ -36,5 +46,5 @@ function isZombie(pid: number): boolean {
     throw err;
   }
   // "pid (comm) S …": the name may hold spaces and parentheses; the state follows its last ')'
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  return stat[stat.lastIndexOf(')') + 2] === 'Z';
 }

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { announcementFile, endpointAddress, type EndpointAddress } from './address';
+import { endpointAddress, readAnnouncement, type EndpointAddress } from './address';
 import { helloNonce, isTokenProof, readEndpointToken, tokenFile, tokenProof } from './token';
 import {
   EndpointError,
@@ -129,17 +129,11 @@ export async function connectToHolder(
 }
 
 /**
- * The socket the store's holder said it listens on, when that is this user's own socket. Read
- * synchronously, as the token is: a hundred bytes, where a first asynchronous read started the
- * thread pool and took 1–12 ms of a CLI's `graph build` in a holder (30 ms all told).
+ * The socket the store's holder said it listens on (readAnnouncement), when that is this user's own
+ * socket; undefined leaves the computed address alone.
  */
 function announcedAddress(storeFolder: string): EndpointAddress | undefined {
-  let said: unknown;
-  try {
-    said = (JSON.parse(fs.readFileSync(path.join(storeFolder, announcementFile), 'utf8')) as { path?: unknown }).path;
-  } catch {
-    return undefined; // no holder announced itself (or it is being rewritten): the computed address alone
-  }
+  const said = readAnnouncement(storeFolder)?.path;
   if (typeof said !== 'string' || !said) return undefined;
   if (process.platform === 'win32') return said.startsWith('\\\\.\\pipe\\') ? { path: said } : undefined;
   let stat: fs.Stats | undefined;

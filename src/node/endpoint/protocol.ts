@@ -22,12 +22,12 @@ export const maxAnswerBytes = 8 * 1024 * 1024;
  * the daemon a `continuum graph build` leaves holding it for a while (which steps aside for any of
  * the others).
  */
-export type HolderKind = 'vscode' | 'cli' | 'mcp' | 'daemon';
+export type HolderKind = (typeof holderKinds)[number];
 
-const holderKinds: ReadonlySet<string> = new Set<HolderKind>(['vscode', 'cli', 'mcp', 'daemon']);
+const holderKinds = ['vscode', 'cli', 'mcp', 'daemon'] as const;
 
 export function isHolderKind(kind: string): kind is HolderKind {
-  return holderKinds.has(kind);
+  return (holderKinds as readonly string[]).includes(kind);
 }
 
 /** Who holds a store, in a person's words. */
