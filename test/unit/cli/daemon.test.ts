@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { connectToHolder } from '../../../src/node/endpoint/client';
+import { writeFiles } from '../fakes/diskFiles';
 
 const repo = path.join(__dirname, '../../..');
 
@@ -39,10 +40,7 @@ describe('continuum daemon (the shipped CLI, real processes)', function () {
       'src/app.ts': "import { add } from '@lib/math'\nexport const total = add(1, 2)\n",
       'src/cli.ts': "import { total } from './app'\nconsole.log(total)\n",
     };
-    for (const [name, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(ws, name)), { recursive: true });
-      fs.writeFileSync(path.join(ws, name), text);
-    }
+    writeFiles(ws, files);
     return ws;
   }
 

@@ -17,6 +17,7 @@ import { nodeFileSystem } from '../../../src/node/fileSystem';
 import { WorkerGraphParser } from '../../../src/node/graphWorkerParser';
 import { nodeLock } from '../../../src/node/lock';
 import { damagedWithValidChecksum } from '../store/damagedSnapshot';
+import { writeFiles } from '../fakes/diskFiles';
 
 const repo = path.join(__dirname, '../../..');
 
@@ -49,10 +50,7 @@ describe('continuum graph build (the shipped CLI, a real process)', function () 
       'generated/big.ts': "import { add } from '../src/lib'\nexport const x = add(0, 0)\n",
       'dist/app.js': 'exports.total = 3\n',
     };
-    for (const [name, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(ws, name)), { recursive: true });
-      fs.writeFileSync(path.join(ws, name), text);
-    }
+    writeFiles(ws, files);
     return ws;
   }
 

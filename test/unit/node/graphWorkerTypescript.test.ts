@@ -6,6 +6,7 @@ import * as path from 'path';
 import type { ParsedFile } from '../../../src/core/graph/parser';
 import { WorkerGraphParser } from '../../../src/node/graphWorkerParser';
 import { scanAhead, startGraphWorker } from '../../../src/node/graphWorkerStart';
+import { writeFiles } from '../fakes/diskFiles';
 
 // The graph worker loads TypeScript (9 MB; 200–250 ms of its start) only when a file needs the parser:
 // a build whose files are all read from tokens never loads it. The worker is bundled here as esbuild.js
@@ -64,10 +65,7 @@ require('./graphWorkerMain.js');
 
   function folder(files: Record<string, string>): string {
     const root = fs.mkdtempSync(path.join(dir, 'ws-'));
-    for (const [name, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-      fs.writeFileSync(path.join(root, name), text);
-    }
+    writeFiles(root, files);
     return root.split(path.sep).join('/');
   }
 
